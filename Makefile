@@ -1,0 +1,108 @@
+# fairmatch - build, run, test, measure.
+#
+#   make            build ./fairmatch
+#   make demo       set up (packages, PostgreSQL under ./var, sample data) and serve
+#   make check      the same set-up, then every test (unit tests also under ASan+UBSan)
+#   make bench      benchmarks against a PostgreSQL full-text baseline
+#   make eval       quality evaluations (taxonomy, matching, name checks)
+#   make asan       build/asan/fairmatch with -fsanitize=address,undefined
+#   make install    PREFIX=/usr/local DESTDIR=
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+PORT ?= 8080
+
+CC ?= cc
+CXX ?= c++
+PKGS := libpq jansson libmicrohttpd nettle zlib icu-uc icu-i18n
+
+# Missing packages are installed (as root) or named (otherwise) by data/deps.sh,
+# before anything below needs pkg-config to answer.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+XAPIAN_CXXFLAGS = $(shell xapian-config --cxxflags 2>/dev/null)
+XAPIAN_LIBS = $(shell xapian-config --libs 2>/dev/null)
+
+WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wvla -Wpointer-arith -Wno-unused-parameter
+OPT ?= -O2
+CFLAGS ?= $(OPT) -g
+CXXFLAGS ?= $(OPT) -g
+ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) -Wstrict-prototypes -Wmissing-prototypes \
+	-I. $(PKG_CFLAGS) $(CFLAGS) $(SAN) -MMD -MP
+ALL_CXXFLAGS = -std=c++17 $(WARN) -I. $(XAPIAN_CXXFLAGS) $(CXXFLAGS) $(SAN) -MMD -MP
+LDLIBS_ALL = $(PKG_LIBS) $(XAPIAN_LIBS) -lpthread -lm $(SAN)
+
+BUILD ?= build/release
+LIB_C := $(sort $(wildcard engine/*.c api/*.c data/*.c))
+LIB_C := $(filter-out api/main.c,$(LIB_C))
+LIB_CC := $(sort $(wildcard index/*.cc))
+LIB_OBJ := $(LIB_C:%.c=$(BUILD)/%.o) $(LIB_CC:%.cc=$(BUILD)/%.o)
+TEST_SRC := $(sort $(wildcard tests/test_*.c))
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+TEST_SUPPORT := $(filter-out $(TEST_SRC),$(wildcard tests/*.c))
+TEST_SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/%.o)
+
+.PHONY: all deps demo check unit-tests bench eval asan install clean pg-start pg-stop fmt
+all: deps fairmatch
+
+deps:
+	@sh data/deps.sh
+
+fairmatch: $(BUILD)/fairmatch
+	cp $< $@
+
+$(BUILD)/fairmatch: $(BUILD)/api/main.o $(BUILD)/libfairmatch.a
+	$(CXX) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/libfairmatch.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/%.o: %.cc
+	@mkdir -p $(dir $@)
+	$(CXX) $(ALL_CXXFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_SUPPORT_OBJ) $(BUILD)/libfairmatch.a
+	$(CXX) -o $@ $^ $(LDLIBS_ALL)
+
+unit-tests: $(TEST_BIN)
+
+asan:
+	@sh data/deps.sh
+	$(MAKE) BUILD=build/asan OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" \
+		build/asan/fairmatch unit-tests
+
+demo: all
+	@sh data/demo.sh $(PORT)
+
+check: all
+	$(MAKE) unit-tests
+	$(MAKE) asan
+	@sh tests/run.sh
+
+bench: all
+	@sh tests/bench.sh
+
+eval: all
+	@sh tests/eval.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/fairmatch
+	install -m 0755 fairmatch $(DESTDIR)$(PREFIX)/bin/fairmatch
+	cp -R data/sql $(DESTDIR)$(PREFIX)/share/fairmatch/
+
+pg-start:
+	@sh data/pgctl.sh start
+pg-stop:
+	@sh data/pgctl.sh stop
+
+fmt:
+	clang-format -i $(wildcard */*.c */*.h */*.cc)
+
+clean:
+	rm -rf build fairmatch
+
+-include $(shell find build -name '*.d' 2>/dev/null)

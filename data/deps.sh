@@ -1,0 +1,22 @@
+#!/bin/sh
+# Installs the Debian packages fairmatch needs to build and test, when they are
+# missing. As root it runs apt-get (one update, then install -y); otherwise it
+# prints the exact command and fails, so nothing half-works.
+set -u
+need=""
+have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+for p in build-essential pkg-config libxapian-dev libmicrohttpd-dev libjansson-dev libpq-dev \
+	 nettle-dev zlib1g-dev libicu-dev postgresql postgresql-contrib curl wrk; do
+	have_pkg "$p" || need="$need $p"
+done
+[ -z "$need" ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+	echo "fairmatch: missing Debian packages:$need" >&2
+	echo "run as root:  apt-get update && apt-get install -y$need" >&2
+	exit 1
+fi
+echo "fairmatch: installing$need" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >&2 || exit 1
+# shellcheck disable=SC2086
+apt-get install -y -qq $need >&2 || exit 1

@@ -1,0 +1,182 @@
+/*
+ * index.h - the C interface to fairmatch's Xapian index.
+ *
+ * Xapian has no C API, so this header and index.cc are the one thin
+ * extern "C" wrapper the rest of the project (plain C) talks to. Rules:
+ *
+ *  - Handles are opaque. Each handle is used by one thread at a time;
+ *    every worker thread opens its own read-only database.
+ *  - Every call that can fail returns 0 (INDEX_OK) or a negative INDEX_E*
+ *    code and, when `err` is not NULL, fills err->msg with a lowercase
+ *    message. No C++ exception ever crosses into C: every entry point,
+ *    free/close included, catches Xapian::Error, std::exception and (...).
+ *  - Constructors of queries return NULL on failure (out of memory or a
+ *    NULL argument); combinators given a NULL sub-query return NULL, so a
+ *    chain of calls can be checked once at the end.
+ *  - Whoever creates a handle frees it with the matching *_free/close.
+ *    Combinators copy their sub-queries (Xapian queries are reference
+ *    counted values), so the caller still frees what it created.
+ *
+ * What each term prefix and value slot means is fixed in schema.h.
+ */
+#ifndef FAIRMATCH_INDEX_H
+#define FAIRMATCH_INDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum {
+	INDEX_OK = 0,
+	INDEX_ERR = -1,      /* any other Xapian or C++ error */
+	INDEX_ENOMEM = -2,   /* std::bad_alloc */
+	INDEX_ELOCK = -3,    /* another process holds the write lock */
+	INDEX_ENOSPC = -4,   /* the disk under the index is full */
+	INDEX_ENOENT = -5,   /* no such document / database */
+	INDEX_EMODIFIED = -6 /* a reader saw the database change under it: reopen and retry */
+};
+
+#define INDEX_ERR_MAX 256
+/* Caller-owned, fixed-size error report: reporting needs no allocation. */
+typedef struct index_error {
+	char msg[INDEX_ERR_MAX];
+} index_error;
+
+typedef struct index_db index_db;           /* opaque */
+typedef struct index_doc index_doc;         /* opaque */
+typedef struct index_query index_query;     /* opaque */
+typedef struct index_results index_results; /* opaque */
+
+/* ---- databases ---------------------------------------------------- */
+
+/* Opens (creating if missing) a writable database at `path`. Only one
+ * writer may exist per path across all processes: INDEX_ELOCK otherwise. */
+int index_open_writable(const char *path, index_db **out, index_error *err);
+/* Opens a read-only view of the last commit. INDEX_ENOENT if no database. */
+int index_open_readonly(const char *path, index_db **out, index_error *err);
+/* Moves a read-only view to the latest commit (cheap when nothing changed). */
+int index_reopen(index_db *db, index_error *err);
+/* Closes and frees; NULL is allowed. Uncommitted changes of a writer are lost. */
+void index_close(index_db *db);
+
+int index_doc_count(index_db *db, uint64_t *out, index_error *err);
+/* *out is a malloc'd NUL-terminated copy, or NULL when the key is unset. */
+int index_get_metadata(index_db *db, const char *key, char **out, index_error *err);
+/* Staged with the documents; made durable by the same index_commit. */
+int index_set_metadata(index_db *db, const char *key, const char *value, index_error *err);
+/* Atomically makes every staged change (documents and metadata) durable. */
+int index_commit(index_db *db, index_error *err);
+
+/* ---- documents ---------------------------------------------------- */
+
+index_doc *index_doc_new(void);
+void index_doc_free(index_doc *doc);
+/* A boolean (filter) term: wdf 0, no effect on weights. */
+int index_doc_add_boolean(index_doc *doc, const char *term, index_error *err);
+/* A weighted term added `wdf` times (ranks like a word occurring wdf times). */
+int index_doc_add_term(index_doc *doc, const char *term, unsigned wdf, index_error *err);
+/* Free text, tokenised and stemmed for `lang` (ISO 639-1 such as "en",
+ * "fr", "es"; NULL or unknown: no stemming), each word with wdf `weight`,
+ * terms carrying `prefix` ("" for none). Positions are not stored: the
+ * engine has no phrase queries and the index is smaller and faster. */
+int index_doc_add_text(index_doc *doc, const char *text, size_t len, const char *lang,
+		       unsigned weight, const char *prefix, index_error *err);
+int index_doc_set_value(index_doc *doc, unsigned slot, const char *value, size_t len,
+			index_error *err);
+int index_doc_set_data(index_doc *doc, const char *data, size_t len, index_error *err);
+
+/* Adds or replaces the one document indexed by the unique term `id_term`. */
+int index_replace(index_db *db, const char *id_term, index_doc *doc, index_error *err);
+/* Deletes every document indexed by `id_term`; deleting nothing is not an error. */
+int index_delete(index_db *db, const char *id_term, index_error *err);
+/* Whether a document with term `term` exists (*out 1 or 0). */
+int index_term_exists(index_db *db, const char *term, int *out, index_error *err);
+
+/* ---- queries ------------------------------------------------------ */
+
+enum index_op {
+	INDEX_OP_AND,
+	INDEX_OP_OR,
+	INDEX_OP_AND_NOT,   /* first sub-query minus all the others */
+	INDEX_OP_FILTER,    /* first sub-query, restricted by the others, weight of the first only */
+	INDEX_OP_AND_MAYBE, /* first sub-query required, the others only add weight */
+	INDEX_OP_SYNONYM,   /* the subs weighted as one term */
+	INDEX_OP_ELITE_SET  /* OR of the best-weighted few subs (large ORs) */
+};
+
+enum {
+	INDEX_PARSE_DEFAULT_AND = 1 << 0, /* all words required (default: OR) */
+	INDEX_PARSE_PARTIAL = 1 << 1,     /* the last word is a prefix (typeahead) */
+	INDEX_PARSE_BOOLEAN = 1 << 2      /* honour AND/OR/NOT and +/- operators */
+};
+
+/* Matches every document (weight 0). */
+index_query *index_query_all(void);
+/* Matches nothing. */
+index_query *index_query_none(void);
+/* One term; wqf is its within-query frequency (1 normally). */
+index_query *index_query_term(const char *term, unsigned wqf);
+/* Documents with any term starting with `prefix` (a wildcard). */
+index_query *index_query_prefix(const char *prefix);
+/* Free text parsed like index_doc_add_text indexes it (same lang, same
+ * prefix). Returns NULL and fills err on a parse error. Empty text gives
+ * a query that matches nothing. */
+index_query *index_query_parse(const char *text, const char *lang, const char *prefix, int flags,
+			       index_error *err);
+index_query *index_query_combine(enum index_op op, index_query *const *subs, size_t n);
+/* The same query with its weights multiplied by factor (>= 0). */
+index_query *index_query_scale(const index_query *q, double factor);
+/* Documents whose value in `slot` lies in [lo, hi] byte-wise; NULL is an open end. */
+index_query *index_query_value_range(unsigned slot, const char *lo, const char *hi);
+void index_query_free(index_query *q);
+/* A readable description, malloc'd (for logs and tests). */
+char *index_query_describe(const index_query *q);
+
+/* ---- searching ---------------------------------------------------- */
+
+enum index_weighting {
+	INDEX_WEIGHT_BM25 = 0,
+	INDEX_WEIGHT_BOOL = 1 /* all weights 0: fastest for pure filters */
+};
+
+typedef struct index_search_opts {
+	uint32_t offset;
+	uint32_t limit;
+	int sort_slot;           /* -1: by weight; else by this value slot */
+	int sort_descending;     /* with sort_slot */
+	int weighting;           /* enum index_weighting */
+	uint32_t check_at_least; /* 0: Xapian's default; more makes the estimate exact */
+} index_search_opts;
+
+typedef struct index_hit {
+	uint32_t docid;
+	double weight;
+	const char *data; /* document data, valid until index_results_free */
+	size_t data_len;
+} index_hit;
+
+/* Runs q and fills the ordered top hits. A read-only database that changed
+ * under the search is reopened and the search retried once. */
+int index_search(index_db *db, const index_query *q, const index_search_opts *opts,
+		 index_results **out, index_error *err);
+size_t index_results_count(const index_results *r);
+const index_hit *index_results_hit(const index_results *r, size_t i);
+/* Xapian's estimate of all matches (exact when check_at_least was enough). */
+uint64_t index_results_estimate(const index_results *r);
+void index_results_free(index_results *r);
+
+/* ---- maintenance -------------------------------------------------- */
+
+/* Writes a compacted copy of the database at `src` into `dst` (which must
+ * not exist). Compaction drops the free space that may still hold terms
+ * of deleted documents. */
+int index_compact(const char *src, const char *dst, index_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * schema.h - what the terms and value slots of fairmatch's Xapian indexes mean.
+ *
+ * Written down once here (and in docs/index.md). Boolean terms are an
+ * uppercase prefix followed by the value; Xapian requires a ':' after the
+ * prefix only when the value itself starts with an uppercase letter, so
+ * every prefix here is used with ':' whenever the value may be uppercase.
+ *
+ * The vacancy index holds open vacancies only: a closed vacancy is deleted
+ * from it. Its document data is the vacancy's JSON as the API returns it,
+ * so a search is answered from the index alone.
+ */
+#ifndef FAIRMATCH_INDEX_SCHEMA_H
+#define FAIRMATCH_INDEX_SCHEMA_H
+
+/* ---- vacancy index: boolean terms ---- */
+#define VX_ID "Q"            /* Q<vacancy id number>, unique per document */
+#define VX_ORG "XORG:"       /* owning organisation */
+#define VX_COUNTRY "XC:"     /* ISO 3166-1 alpha-2, uppercase: XC:ZA */
+#define VX_LANGUAGE "XL:"    /* required language, ISO 639-1: XL:en */
+#define VX_OCCUPATION "XO:"  /* ISCO-08 group, every level: XO:7, XO:72, XO:721, XO:7212 */
+#define VX_ESCO_OCC "XE:"    /* ESCO occupation URI when given */
+#define VX_SKILL "XS:"       /* any skill (essential or optional): URI or normalised free text */
+#define VX_ESSENTIAL "XSE:"  /* essential skill */
+#define VX_RECRUITER "XR:"   /* recruiter id (r_…) or normalised name when unregistered */
+#define VX_QUOTA "XQ:"       /* quota listing id */
+
+/* ---- vacancy index: weighted terms ---- */
+#define VX_TEXT ""           /* title and description words (unprefixed) */
+#define VX_TITLE "S"         /* title words again, for title-only weight */
+
+/* ---- vacancy index: value slots ---- */
+#define VX_SLOT_VALID_UNTIL 0 /* "YYYY-MM-DD": compared byte-wise */
+#define VX_SLOT_ID 1          /* vacancy id as 16 hex digits: stable tie-break and cursor */
+#define VX_SLOT_POSITIONS 2   /* open positions, 8 decimal digits zero-padded */
+
+/* ---- vacancy index: metadata ---- */
+#define VX_META_LAST_SEQ "fairmatch.last_seq" /* last change_log seq applied */
+
+#endif
