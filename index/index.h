@@ -67,7 +67,8 @@ int index_doc_count(index_db *db, uint64_t *out, index_error *err);
 int index_get_metadata(index_db *db, const char *key, char **out, index_error *err);
 /* Staged with the documents; made durable by the same index_commit. */
 int index_set_metadata(index_db *db, const char *key, const char *value, index_error *err);
-/* Atomically makes every staged change (documents and metadata) durable. */
+/* Atomically makes every staged change (documents and metadata) durable.
+ * On failure nothing is applied and the staged changes are dropped. */
 int index_commit(index_db *db, index_error *err);
 
 /* ---- documents ---------------------------------------------------- */
@@ -88,7 +89,8 @@ int index_doc_set_value(index_doc *doc, unsigned slot, const char *value, size_t
 			index_error *err);
 int index_doc_set_data(index_doc *doc, const char *data, size_t len, index_error *err);
 
-/* Adds or replaces the one document indexed by the unique term `id_term`. */
+/* Adds or replaces the one document indexed by the unique term `id_term`
+ * (which is added to `doc` as a boolean term if it is not there). */
 int index_replace(index_db *db, const char *id_term, index_doc *doc, index_error *err);
 /* Deletes every document indexed by `id_term`; deleting nothing is not an error. */
 int index_delete(index_db *db, const char *id_term, index_error *err);
@@ -117,7 +119,8 @@ enum {
 index_query *index_query_all(void);
 /* Matches nothing. */
 index_query *index_query_none(void);
-/* One term; wqf is its within-query frequency (1 normally). */
+/* One term; wqf is its within-query frequency (1 normally). "" matches
+ * nothing (unlike Xapian, where it means all: use index_query_all). */
 index_query *index_query_term(const char *term, unsigned wqf);
 /* Documents with any term starting with `prefix` (a wildcard). */
 index_query *index_query_prefix(const char *prefix);
@@ -129,7 +132,8 @@ index_query *index_query_parse(const char *text, const char *lang, const char *p
 index_query *index_query_combine(enum index_op op, index_query *const *subs, size_t n);
 /* The same query with its weights multiplied by factor (>= 0). */
 index_query *index_query_scale(const index_query *q, double factor);
-/* Documents whose value in `slot` lies in [lo, hi] byte-wise; NULL is an open end. */
+/* Documents whose value in `slot` lies in [lo, hi] byte-wise; NULL is an open end.
+ * Documents without a value in `slot` never match. */
 index_query *index_query_value_range(unsigned slot, const char *lo, const char *hi);
 void index_query_free(index_query *q);
 /* A readable description, malloc'd (for logs and tests). */

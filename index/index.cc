@@ -1,0 +1,829 @@
+/*
+ * index.cc - the extern "C" wrapper over Xapian declared in index.h.
+ *
+ * Each opaque C handle owns one Xapian object (a database, document,
+ * query or a copied result list). Every entry point runs its body inside
+ * try { ... } catch (...) and hands the exception to fail(), which
+ * rethrows it once to sort it into an INDEX_E* code and a lowercase
+ * message: no C++ exception can reach the C caller. The wrapper knows
+ * nothing about what terms and slots mean (that is schema.h and the
+ * engine): it only maps C calls onto Xapian calls.
+ *
+ * Writers keep their staged changes inside a Xapian transaction, opened
+ * lazily by the first change after a commit. That is what makes the
+ * header's two promises true: index_commit publishes documents and
+ * metadata atomically (Xapian does not auto-flush inside a transaction),
+ * and index_close loses whatever was not committed (a WritableDatabase
+ * left outside a transaction commits pending changes when destroyed).
+ */
+#include "index/index.h"
+
+#include <xapian.h>
+
+#include <cerrno>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string>
+#include <vector>
+
+#include <sys/stat.h>
+
+struct index_db {
+	Xapian::Database *db;        /* always set; the writer too (it derives from Database) */
+	Xapian::WritableDatabase *w; /* same object as db for a writer, NULL for a reader */
+	bool in_txn;                 /* the writer has a transaction open (= changes staged) */
+};
+
+struct index_doc {
+	Xapian::Document doc;
+};
+
+struct index_query {
+	Xapian::Query q;
+};
+
+struct index_results {
+	std::vector<index_hit> hits;
+	/* The hits' data points into these strings; they are filled first and
+	 * never resized afterwards, so the pointers stay valid. */
+	std::vector<std::string> data;
+	uint64_t estimate = 0;
+};
+
+namespace {
+
+/* Writes a lowercase-led, bounded message into err (which may be NULL).
+ * Uses vsnprintf only: reporting an error must not allocate or throw. */
+[[gnu::format(printf, 2, 3)]] void set_err(index_error *err, const char *fmt, ...) noexcept;
+
+void set_err(index_error *err, const char *fmt, ...) noexcept
+{
+	if (!err)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		err->msg[0] = '\0';
+}
+
+/* Xapian's own messages start with a capital ("Unable to get write lock");
+ * the project's messages are lowercase, so lower the first letter when the
+ * next is lowercase too (an acronym such as "ENOSPC" stays as it is). */
+void lower_first(index_error *err, size_t at) noexcept
+{
+	if (!err || at >= sizeof err->msg - 1)
+		return;
+	char *p = err->msg + at;
+	if (p[0] >= 'A' && p[0] <= 'Z' && p[1] >= 'a' && p[1] <= 'z')
+		p[0] = (char)(p[0] - 'A' + 'a');
+}
+
+/* Formats "<what>: <kind>: <xapian message>[ (<system error>)]". */
+int xapian_fail(index_error *err, int code, const char *what, const char *kind,
+		const Xapian::Error &e) noexcept
+{
+	const char *sys = e.get_error_string();
+	const std::string &msg = e.get_msg(); /* a reference: no copy, no throw */
+	if (!err)
+		return code;
+	int prefix = snprintf(err->msg, sizeof err->msg, "%s: %s: ", what, kind);
+	if (prefix < 0)
+		prefix = 0;
+	set_err(err, "%s: %s: %s%s%s%s", what, kind, msg.c_str(), sys ? " (" : "",
+		sys ? sys : "", sys ? ")" : "");
+	lower_first(err, (size_t)prefix);
+	return code;
+}
+
+/* Whether a Xapian error is the disk being full. Xapian reports write
+ * failures as DatabaseError with the errno's text; the text is compared
+ * with strerror(ENOSPC) in this locale and with the usual C-locale words. */
+bool is_enospc(const Xapian::Error &e) noexcept
+{
+	const char *sys = e.get_error_string();
+	const char *msg = e.get_msg().c_str();
+	if (sys && (strcmp(sys, strerror(ENOSPC)) == 0 || strstr(sys, "No space left")))
+		return true;
+	return strstr(msg, "No space left") != nullptr || strstr(msg, "ENOSPC") != nullptr;
+}
+
+/* Called only from inside a catch handler: rethrows the exception in
+ * flight to classify it, and never lets anything escape. */
+int fail(index_error *err, const char *what) noexcept
+{
+	try {
+		throw;
+	} catch (const Xapian::DatabaseLockError &e) {
+		return xapian_fail(err, INDEX_ELOCK, what, "database is locked by another writer", e);
+	} catch (const Xapian::DatabaseModifiedError &e) {
+		return xapian_fail(err, INDEX_EMODIFIED, what,
+				   "database changed under the reader, reopen and retry", e);
+	} catch (const Xapian::DatabaseNotFoundError &e) {
+		return xapian_fail(err, INDEX_ENOENT, what, "no database", e);
+	} catch (const Xapian::DatabaseOpeningError &e) {
+		/* Before 1.4.10 a missing database was only an opening error
+		 * with errno ENOENT; a damaged or too new one stays INDEX_ERR. */
+		const char *sys = e.get_error_string();
+		if (sys && strcmp(sys, strerror(ENOENT)) == 0)
+			return xapian_fail(err, INDEX_ENOENT, what, "no database", e);
+		if (is_enospc(e))
+			return xapian_fail(err, INDEX_ENOSPC, what, "disk full", e);
+		return xapian_fail(err, INDEX_ERR, what, "cannot open database", e);
+	} catch (const Xapian::QueryParserError &e) {
+		return xapian_fail(err, INDEX_ERR, what, "query syntax", e);
+	} catch (const Xapian::Error &e) {
+		if (is_enospc(e))
+			return xapian_fail(err, INDEX_ENOSPC, what, "disk full", e);
+		/* get_type() is a static string such as "InvalidArgumentError". */
+		return xapian_fail(err, INDEX_ERR, what, e.get_type(), e);
+	} catch (const std::bad_alloc &) {
+		set_err(err, "%s: out of memory", what);
+		return INDEX_ENOMEM;
+	} catch (const std::exception &e) {
+		set_err(err, "%s: %s", what, e.what());
+		return INDEX_ERR;
+	} catch (...) {
+		set_err(err, "%s: unknown c++ exception", what);
+		return INDEX_ERR;
+	}
+}
+
+/* The stemmer for an ISO 639-1 code (or a Xapian language name). NULL,
+ * "" or an unknown language gives the no-op stemmer: indexing and query
+ * parsing then simply do not stem, which is what index.h promises. */
+Xapian::Stem stemmer_for(const char *lang)
+{
+	if (!lang || !*lang)
+		return Xapian::Stem();
+	return Xapian::Stem(lang, true);
+}
+
+/* Starts the writer's transaction before its first change after a commit.
+ * A flushed transaction first commits anything pending outside one; by
+ * construction there is nothing (every change happens inside one). */
+void stage(index_db *db)
+{
+	if (!db->in_txn) {
+		db->w->begin_transaction(true);
+		db->in_txn = true;
+	}
+}
+
+/* Throws away every uncommitted change of a writer, leaving it outside a
+ * transaction. An unflushed transaction that is cancelled discards what
+ * was pending before it began too, which covers changes left behind by a
+ * failed commit_transaction (Xapian keeps them in memory). */
+void discard(index_db *db) noexcept
+{
+	try {
+		if (!db->in_txn)
+			db->w->begin_transaction(false);
+		db->in_txn = true;
+		db->w->cancel_transaction();
+	} catch (...) {
+		/* Nothing more can be done; the handle stays usable. */
+	}
+	db->in_txn = false;
+}
+
+int need_db(index_db *db, index_error *err, const char *what)
+{
+	if (!db) {
+		set_err(err, "%s: no database handle", what);
+		return INDEX_ERR;
+	}
+	return INDEX_OK;
+}
+
+int need_writer(index_db *db, index_error *err, const char *what)
+{
+	if (need_db(db, err, what) != INDEX_OK)
+		return INDEX_ERR;
+	if (!db->w) {
+		set_err(err, "%s: database is open read-only", what);
+		return INDEX_ERR;
+	}
+	return INDEX_OK;
+}
+
+/* Wraps a query value in a new handle; NULL when out of memory. */
+index_query *wrap(const Xapian::Query &q) noexcept
+{
+	try {
+		return new index_query{q};
+	} catch (...) {
+		return nullptr;
+	}
+}
+
+void run_search(Xapian::Database &d, const Xapian::Query &q, const index_search_opts &o,
+		index_results &r)
+{
+	Xapian::Enquire enq(d);
+	enq.set_query(q);
+	if (o.weighting == INDEX_WEIGHT_BOOL)
+		enq.set_weighting_scheme(Xapian::BoolWeight());
+	else
+		enq.set_weighting_scheme(Xapian::BM25Weight());
+	/* Equal keys fall back to docid ascending, so results are repeatable. */
+	enq.set_docid_order(Xapian::Enquire::ASCENDING);
+	if (o.sort_slot >= 0)
+		enq.set_sort_by_value_then_relevance((Xapian::valueno)o.sort_slot,
+						     o.sort_descending != 0);
+	else
+		enq.set_sort_by_relevance();
+	Xapian::MSet ms = enq.get_mset(o.offset, o.limit, o.check_at_least);
+
+	/* Copy everything out, so the results outlive any later change. */
+	r.hits.clear();
+	r.data.clear();
+	r.data.reserve(ms.size());
+	std::vector<std::pair<Xapian::docid, double>> ids;
+	ids.reserve(ms.size());
+	for (Xapian::MSetIterator it = ms.begin(); it != ms.end(); ++it) {
+		ids.emplace_back(*it, it.get_weight());
+		r.data.push_back(it.get_document().get_data());
+	}
+	r.hits.reserve(ids.size());
+	for (size_t i = 0; i < ids.size(); i++)
+		r.hits.push_back(index_hit{ids[i].first, ids[i].second, r.data[i].data(),
+					   r.data[i].size()});
+	r.estimate = ms.get_matches_estimated();
+}
+
+} /* namespace */
+
+extern "C" {
+
+/* ---- databases ---------------------------------------------------- */
+
+int index_open_writable(const char *path, index_db **out, index_error *err)
+{
+	static const char what[] = "open writable index";
+	if (!out || !path || !*path) {
+		set_err(err, "%s: missing path or out argument", what);
+		return INDEX_ERR;
+	}
+	*out = nullptr;
+	Xapian::WritableDatabase *w = nullptr;
+	try {
+		w = new Xapian::WritableDatabase(path,
+						 Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
+		*out = new index_db{w, w, false};
+		return INDEX_OK;
+	} catch (...) {
+		int rc = fail(err, what);
+		/* A fresh writer has nothing pending, so its destructor has nothing to commit. */
+		delete w;
+		return rc;
+	}
+}
+
+int index_open_readonly(const char *path, index_db **out, index_error *err)
+{
+	static const char what[] = "open read-only index";
+	if (!out || !path || !*path) {
+		set_err(err, "%s: missing path or out argument", what);
+		return INDEX_ERR;
+	}
+	*out = nullptr;
+	Xapian::Database *d = nullptr;
+	try {
+		d = new Xapian::Database(path);
+		*out = new index_db{d, nullptr, false};
+		return INDEX_OK;
+	} catch (...) {
+		int rc = fail(err, what);
+		delete d;
+		return rc;
+	}
+}
+
+int index_reopen(index_db *db, index_error *err)
+{
+	static const char what[] = "reopen index";
+	if (need_db(db, err, what) != INDEX_OK)
+		return INDEX_ERR;
+	try {
+		/* A writer already sees its own latest state. */
+		if (!db->w)
+			db->db->reopen();
+		return INDEX_OK;
+	} catch (...) {
+		return fail(err, what);
+	}
+}
+
+void index_close(index_db *db)
+{
+	if (!db)
+		return;
+	if (db->w)
+		discard(db);
+	try {
+		db->db->close();
+	} catch (...) {
+		/* Closing releases the lock and file handles even when it reports an error. */
+	}
+	try {
+		delete db->db;
+	} catch (...) {
+		/* Xapian destructors do not throw; this only keeps the promise. */
+	}
+	delete db;
+}
+
+int index_doc_count(index_db *db, uint64_t *out, index_error *err)
+{
+	static const char what[] = "count documents";
+	if (!db || !out) {
+		set_err(err, "%s: missing argument", what);
+		return INDEX_ERR;
+	}
+	try {
+		*out = db->db->get_doccount();
+		return INDEX_OK;
+	} catch (...) {
+		return fail(err, what);
+	}
+}
+
+int index_get_metadata(index_db *db, const char *key, char **out, index_error *err)
+{
+	static const char what[] = "get metadata";
+	if (!db || !key || !out) {
+		set_err(err, "%s: missing argument", what);
+		return INDEX_ERR;
+	}
+	*out = nullptr;
+	try {
+		std::string v = db->db->get_metadata(key);
+		/* Xapian stores no empty values: "" is how it says "unset". */
+		if (v.empty())
+			return INDEX_OK;
+		char *s = static_cast<char *>(malloc(v.size() + 1));
+		if (!s) {
+			set_err(err, "%s: out of memory", what);
+			return INDEX_ENOMEM;
+		}
+		memcpy(s, v.data(), v.size());
+		s[v.size()] = '\0';
+		*out = s;
+		return INDEX_OK;
+	} catch (...) {
+		return fail(err, what);
+	}
+}
+
+int index_set_metadata(index_db *db, const char *key, const char *value, index_error *err)
+{
+	static const char what[] = "set metadata";
+	if (need_writer(db, err, what) != INDEX_OK)
+		return INDEX_ERR;
+	if (!key) {
+		set_err(err, "%s: missing key", what);
+		return INDEX_ERR;
+	}
+	try {
+		stage(db);
+		/* NULL or "" removes the key (Xapian's meaning of an empty value). */
+		db->w->set_metadata(key, value ? value : "");
+		return INDEX_OK;
+	} catch (...) {
+		return fail(err, what);
+	}
+}
+
+int index_commit(index_db *db, index_error *err)
+{
+	static const char what[] = "commit index";
+	if (need_writer(db, err, what) != INDEX_OK)
+		return INDEX_ERR;
+	if (!db->in_txn)
+		return INDEX_OK; /* nothing staged */
+	try {
+		/* Whether it succeeds or throws, the transaction is over. */
+		db->in_txn = false;
+		db->w->commit_transaction();
+		return INDEX_OK;
+	} catch (...) {
+		int rc = fail(err, what);
+		/* Nothing was applied; drop the staged changes so they cannot be
+		 * committed half-way later (by the next transaction or the
+		 * destructor). The caller restages them, e.g. by replaying the
+		 * change log from the last committed sequence. */
+		discard(db);
+		return rc;
+	}
+}
+
+/* ---- documents ---------------------------------------------------- */
+
+index_doc *index_doc_new(void)
+{
+	try {
+		return new index_doc();
+	} catch (...) {
+		return nullptr;
+	}
+}
+
+void index_doc_free(index_doc *doc)
+{
+	try {
+		delete doc;
+	} catch (...) {
+	}
+}
+
+int index_doc_add_boolean(index_doc *doc, const char *term, index_error *err)
+{
+	static const char what[] = "add boolean term";
+	if (!doc || !term) {
+		set_err(err, "%s: missing argument", what);
+		return INDEX_ERR;
+	}
+	try {
+		doc->doc.add_boolean_term(term);
+		return INDEX_OK;
+	} catch (...) {
+		return fail(err, what);
+	}
+}
+
+int index_doc_add_term(index_doc *doc, const char *term, unsigned wdf, index_error *err)
+{
+	static const char what[] = "add term";
+	if (!doc || !term) {
+		set_err(err, "%s: missing argument", what);
+		return INDEX_ERR;
+	}
+	try {
+		doc->doc.add_term(term, wdf);
+		return INDEX_OK;
+	} catch (...) {
+		return fail(err, what);
+	}
+}
+
+int index_doc_add_text(index_doc *doc, const char *text, size_t len, const char *lang,
+		       unsigned weight, const char *prefix, index_error *err)
+{
+	static const char what[] = "index text";
+	if (!doc || (!text && len)) {
+		set_err(err, "%s: missing argument", what);
+		return INDEX_ERR;
+	}
+	if (!len)
+		return INDEX_OK;
+	try {
+		Xapian::TermGenerator tg;
+		tg.set_stemmer(stemmer_for(lang));
+		tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+		tg.set_document(doc->doc);
+		tg.index_text_without_positions(std::string(text, len), weight,
+						prefix ? prefix : "");
+		return INDEX_OK;
+	} catch (...) {
+		return fail(err, what);
+	}
+}
+
+int index_doc_set_value(index_doc *doc, unsigned slot, const char *value, size_t len,
+			index_error *err)
+{
+	static const char what[] = "set value";
+	if (!doc || (!value && len)) {
+		set_err(err, "%s: missing argument", what);
+		return INDEX_ERR;
+	}
+	try {
+		/* An empty value removes the slot (Xapian has no empty values). */
+		doc->doc.add_value(slot, std::string(value ? value : "", len));
+		return INDEX_OK;
+	} catch (...) {
+		return fail(err, what);
+	}
+}
+
+int index_doc_set_data(index_doc *doc, const char *data, size_t len, index_error *err)
+{
+	static const char what[] = "set document data";
+	if (!doc || (!data && len)) {
+		set_err(err, "%s: missing argument", what);
+		return INDEX_ERR;
+	}
+	try {
+		doc->doc.set_data(std::string(data ? data : "", len));
+		return INDEX_OK;
+	} catch (...) {
+		return fail(err, what);
+	}
+}
+
+int index_replace(index_db *db, const char *id_term, index_doc *doc, index_error *err)
+{
+	static const char what[] = "replace document";
+	if (need_writer(db, err, what) != INDEX_OK)
+		return INDEX_ERR;
+	/* An empty term would mean "every document" to some Xapian calls. */
+	if (!id_term || !*id_term || !doc) {
+		set_err(err, "%s: missing id term or document", what);
+		return INDEX_ERR;
+	}
+	try {
+		/* The id term must be in the document or the next replace cannot
+		 * find it and a duplicate appears. Adding a boolean term that is
+		 * already there changes nothing, so add it unconditionally. */
+		doc->doc.add_boolean_term(id_term);
+		stage(db);
+		db->w->replace_document(id_term, doc->doc);
+		return INDEX_OK;
+	} catch (...) {
+		return fail(err, what);
+	}
+}
+
+int index_delete(index_db *db, const char *id_term, index_error *err)
+{
+	static const char what[] = "delete document";
+	if (need_writer(db, err, what) != INDEX_OK)
+		return INDEX_ERR;
+	if (!id_term || !*id_term) {
+		set_err(err, "%s: missing id term", what);
+		return INDEX_ERR;
+	}
+	try {
+		stage(db);
+		db->w->delete_document(id_term);
+		return INDEX_OK;
+	} catch (...) {
+		return fail(err, what);
+	}
+}
+
+int index_term_exists(index_db *db, const char *term, int *out, index_error *err)
+{
+	static const char what[] = "look up term";
+	if (!db || !term || !*term || !out) {
+		/* Xapian answers "" with "is the database non-empty": refuse it. */
+		set_err(err, "%s: missing argument", what);
+		return INDEX_ERR;
+	}
+	try {
+		*out = db->db->term_exists(term) ? 1 : 0;
+		return INDEX_OK;
+	} catch (...) {
+		return fail(err, what);
+	}
+}
+
+/* ---- queries ------------------------------------------------------ */
+
+index_query *index_query_all(void)
+{
+	return wrap(Xapian::Query::MatchAll);
+}
+
+index_query *index_query_none(void)
+{
+	return wrap(Xapian::Query::MatchNothing);
+}
+
+index_query *index_query_term(const char *term, unsigned wqf)
+{
+	if (!term)
+		return nullptr;
+	try {
+		/* Xapian reads an empty term as MatchAll; for a C caller that is a
+		 * trap (an empty filter value would match everything), so it
+		 * matches nothing here. index_query_all is the way to say "all". */
+		if (!*term)
+			return wrap(Xapian::Query::MatchNothing);
+		return wrap(Xapian::Query(term, wqf));
+	} catch (...) {
+		return nullptr;
+	}
+}
+
+index_query *index_query_prefix(const char *prefix)
+{
+	if (!prefix)
+		return nullptr;
+	try {
+		/* Expanded against the searched database when the search runs;
+		 * no expansion limit, the expansion weighted as one synonym. */
+		return wrap(Xapian::Query(Xapian::Query::OP_WILDCARD, prefix));
+	} catch (...) {
+		return nullptr;
+	}
+}
+
+index_query *index_query_parse(const char *text, const char *lang, const char *prefix, int flags,
+			       index_error *err)
+{
+	static const char what[] = "parse query";
+	if (!text) {
+		set_err(err, "%s: missing text", what);
+		return nullptr;
+	}
+	try {
+		Xapian::QueryParser qp;
+		qp.set_stemmer(stemmer_for(lang));
+		qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+		qp.set_default_op((flags & INDEX_PARSE_DEFAULT_AND) ? Xapian::Query::OP_AND
+								    : Xapian::Query::OP_OR);
+		unsigned qflags = 0;
+		if (flags & INDEX_PARSE_BOOLEAN)
+			qflags |= Xapian::QueryParser::FLAG_BOOLEAN | Xapian::QueryParser::FLAG_LOVEHATE;
+		if (flags & INDEX_PARSE_PARTIAL)
+			qflags |= Xapian::QueryParser::FLAG_PARTIAL;
+		/* Positions are never indexed, so quoted or hyphenated phrases
+		 * must not become phrase queries (they would match nothing). */
+		qflags |= Xapian::QueryParser::FLAG_NO_POSITIONS;
+		/* Empty text parses to Xapian's empty Query, which matches nothing. */
+		return new index_query{qp.parse_query(text, qflags, prefix ? prefix : "")};
+	} catch (...) {
+		fail(err, what);
+		return nullptr;
+	}
+}
+
+index_query *index_query_combine(enum index_op op, index_query *const *subs, size_t n)
+{
+	if (n && !subs)
+		return nullptr;
+	for (size_t i = 0; i < n; i++)
+		if (!subs[i])
+			return nullptr;
+	Xapian::Query::op xop;
+	switch (op) {
+	case INDEX_OP_AND: xop = Xapian::Query::OP_AND; break;
+	case INDEX_OP_OR: xop = Xapian::Query::OP_OR; break;
+	case INDEX_OP_AND_NOT: xop = Xapian::Query::OP_AND_NOT; break;
+	case INDEX_OP_FILTER: xop = Xapian::Query::OP_FILTER; break;
+	case INDEX_OP_AND_MAYBE: xop = Xapian::Query::OP_AND_MAYBE; break;
+	case INDEX_OP_SYNONYM: xop = Xapian::Query::OP_SYNONYM; break;
+	case INDEX_OP_ELITE_SET: xop = Xapian::Query::OP_ELITE_SET; break;
+	default: return nullptr;
+	}
+	try {
+		std::vector<Xapian::Query> v;
+		v.reserve(n);
+		for (size_t i = 0; i < n; i++)
+			v.push_back(subs[i]->q);
+		return wrap(Xapian::Query(xop, v.begin(), v.end()));
+	} catch (...) {
+		return nullptr;
+	}
+}
+
+index_query *index_query_scale(const index_query *q, double factor)
+{
+	/* Also rejects NaN; Xapian itself rejects negative factors. */
+	if (!q || !(factor >= 0))
+		return nullptr;
+	try {
+		return wrap(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor));
+	} catch (...) {
+		return nullptr;
+	}
+}
+
+index_query *index_query_value_range(unsigned slot, const char *lo, const char *hi)
+{
+	try {
+		/* Only documents with a value in the slot ever match. Xapian turns
+		 * OP_VALUE_GE with an empty bound into MatchAll (documents without
+		 * the value included), so an open or empty lower end becomes "\0",
+		 * the smallest non-empty value. */
+		const std::string low = (lo && *lo) ? std::string(lo) : std::string(1, '\0');
+		if (hi)
+			return wrap(Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, low, hi));
+		return wrap(Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, low));
+	} catch (...) {
+		return nullptr;
+	}
+}
+
+void index_query_free(index_query *q)
+{
+	try {
+		delete q;
+	} catch (...) {
+	}
+}
+
+char *index_query_describe(const index_query *q)
+{
+	if (!q)
+		return nullptr;
+	try {
+		std::string d = q->q.get_description();
+		char *s = static_cast<char *>(malloc(d.size() + 1));
+		if (!s)
+			return nullptr;
+		memcpy(s, d.c_str(), d.size() + 1);
+		return s;
+	} catch (...) {
+		return nullptr;
+	}
+}
+
+/* ---- searching ---------------------------------------------------- */
+
+int index_search(index_db *db, const index_query *q, const index_search_opts *opts,
+		 index_results **out, index_error *err)
+{
+	static const char what[] = "search index";
+	if (!db || !q || !out) {
+		set_err(err, "%s: missing argument", what);
+		return INDEX_ERR;
+	}
+	*out = nullptr;
+	index_search_opts o{};
+	if (opts) {
+		o = *opts;
+	} else {
+		o.limit = 10;
+		o.sort_slot = -1;
+	}
+	index_results *r = nullptr;
+	try {
+		r = new index_results();
+		try {
+			run_search(*db->db, q->q, o, *r);
+		} catch (const Xapian::DatabaseModifiedError &) {
+			/* A writer committed twice while we read: a reader can
+			 * move to the latest revision and try once more. */
+			if (db->w)
+				throw;
+			db->db->reopen();
+			run_search(*db->db, q->q, o, *r);
+		}
+		*out = r;
+		return INDEX_OK;
+	} catch (...) {
+		int rc = fail(err, what);
+		delete r;
+		return rc;
+	}
+}
+
+size_t index_results_count(const index_results *r)
+{
+	return r ? r->hits.size() : 0;
+}
+
+const index_hit *index_results_hit(const index_results *r, size_t i)
+{
+	if (!r || i >= r->hits.size())
+		return nullptr;
+	return &r->hits[i];
+}
+
+uint64_t index_results_estimate(const index_results *r)
+{
+	return r ? r->estimate : 0;
+}
+
+void index_results_free(index_results *r)
+{
+	try {
+		delete r;
+	} catch (...) {
+	}
+}
+
+/* ---- maintenance -------------------------------------------------- */
+
+int index_compact(const char *src, const char *dst, index_error *err)
+{
+	static const char what[] = "compact index";
+	if (!src || !*src || !dst || !*dst) {
+		set_err(err, "%s: missing path", what);
+		return INDEX_ERR;
+	}
+	struct stat st;
+	if (stat(dst, &st) == 0) {
+		set_err(err, "%s: destination \"%s\" already exists", what, dst);
+		return INDEX_ERR;
+	}
+	try {
+		/* The normal multi-file glass directory (not DBCOMPACT_SINGLE_FILE):
+		 * a single-file database can never be opened for writing again,
+		 * while this one can be swapped in and updated as the live index. */
+		Xapian::Database d(src);
+		d.compact(dst);
+		return INDEX_OK;
+	} catch (...) {
+		return fail(err, what);
+	}
+}
+
+} /* extern "C" */
