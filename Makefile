@@ -36,7 +36,8 @@ BUILD ?= build/release
 LIB_C := $(sort $(wildcard engine/*.c api/*.c data/*.c))
 LIB_C := $(filter-out api/main.c,$(LIB_C))
 LIB_CC := $(sort $(wildcard index/*.cc))
-LIB_OBJ := $(LIB_C:%.c=$(BUILD)/%.o) $(LIB_CC:%.cc=$(BUILD)/%.o)
+SQL := $(sort $(wildcard data/sql/*.sql))
+LIB_OBJ := $(LIB_C:%.c=$(BUILD)/%.o) $(LIB_CC:%.cc=$(BUILD)/%.o) $(BUILD)/gen/migrations.o
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_SUPPORT := $(filter-out $(TEST_SRC),$(wildcard tests/*.c))
@@ -57,6 +58,13 @@ $(BUILD)/fairmatch: $(BUILD)/api/main.o $(BUILD)/libfairmatch.a
 $(BUILD)/libfairmatch.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
+$(BUILD)/gen/migrations.c: $(SQL) data/embed_sql.sh
+	@mkdir -p $(dir $@)
+	sh data/embed_sql.sh $@ $(SQL)
+
+$(BUILD)/gen/migrations.o: $(BUILD)/gen/migrations.c
+	$(CC) $(ALL_CFLAGS) -Wno-overlength-strings -c -o $@ $<
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -65,8 +73,9 @@ $(BUILD)/%.o: %.cc
 	@mkdir -p $(dir $@)
 	$(CXX) $(ALL_CXXFLAGS) -c -o $@ $<
 
+# Tests talk HTTP to a real server through libcurl.
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_SUPPORT_OBJ) $(BUILD)/libfairmatch.a
-	$(CXX) -o $@ $^ $(LDLIBS_ALL)
+	$(CXX) -o $@ $^ $(shell pkg-config --libs libcurl 2>/dev/null) $(LDLIBS_ALL)
 
 unit-tests: $(TEST_BIN)
 

@@ -6,7 +6,7 @@ set -u
 need=""
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 for p in build-essential pkg-config libxapian-dev libmicrohttpd-dev libjansson-dev libpq-dev \
-	 nettle-dev zlib1g-dev libicu-dev postgresql postgresql-contrib curl wrk; do
+	 nettle-dev zlib1g-dev libicu-dev libcurl4-openssl-dev postgresql postgresql-contrib curl wrk; do
 	have_pkg "$p" || need="$need $p"
 done
 [ -z "$need" ] && exit 0

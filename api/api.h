@@ -1,0 +1,99 @@
+/*
+ * api.h - the HTTP API: the server, the route table, and what a handler sees.
+ *
+ * libmicrohttpd runs an internal epoll thread pool (one thread per core).
+ * Each worker thread lazily opens its own PostgreSQL connection and its own
+ * read-only view of the index; a handler gets both through its api_call.
+ * Every answer is JSON; every refusal is application/problem+json built
+ * from a `problem` (engine/problem.h). Authorization is decided once, from
+ * the route table's role set, before a handler runs; handlers only decide
+ * ownership (another organisation's object is a 404).
+ */
+#ifndef FAIRMATCH_API_H
+#define FAIRMATCH_API_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/keys.h"
+#include "engine/problem.h"
+#include "engine/store.h"
+#include "index/index.h"
+
+#define API_BODY_MAX (1024 * 1024) /* 1 MiB: larger bodies get 413 */
+#define API_MAX_PARAMS 3
+
+struct api_config {
+	const char *listen;   /* "127.0.0.1:8080"; port 0 picks a free one */
+	const char *conninfo; /* PostgreSQL */
+	const char *index_path;
+	const char *port_file; /* when set, the bound port is written there */
+	unsigned threads;      /* 0: one per core */
+	unsigned max_connections;
+	unsigned max_per_ip;
+	unsigned timeout_seconds;
+};
+
+typedef struct api_call api_call;
+typedef void (*api_handler)(api_call *c);
+
+/* Role sets for the route table. */
+#define R_COUNSELLOR (1u << ROLE_COUNSELLOR)
+#define R_EMPLOYER (1u << ROLE_EMPLOYER)
+#define R_REGULATOR (1u << ROLE_REGULATOR)
+#define R_ADMIN (1u << ROLE_ADMIN)
+#define R_ANY (R_COUNSELLOR | R_EMPLOYER | R_REGULATOR | R_ADMIN)
+#define R_PUBLIC 0u /* no token needed */
+
+struct api_route {
+	const char *method;
+	const char *pattern;             /* "/v1/vacancies/{id}": {x} matches one segment */
+	unsigned roles;                  /* who may call it; R_PUBLIC for no token */
+	const char *const *query_params; /* accepted query parameters (NULL: none) */
+	int body;                        /* 1: a JSON object body is required */
+	api_handler handler;
+	const char *name;                /* label in /metrics */
+};
+
+/* Route tables of the API's modules, each ending with an all-zero entry,
+ * gathered (NULL-terminated) in api/routes.c. */
+extern const struct api_route *const api_route_tables[];
+
+/* ---- what a handler gets ---- */
+const struct principal *api_who(api_call *c);
+/* The i-th {param} of the pattern. */
+const char *api_param(api_call *c, int i);
+/* A query parameter, or NULL when absent. */
+const char *api_query(api_call *c, const char *name);
+/* The decoded JSON body (routes with body=1), borrowed. */
+json_t *api_body(api_call *c);
+/* This thread's database connection, NULL (and a 503 answered) when down. */
+store *api_store(api_call *c);
+/* This thread's read-only index at the latest commit, NULL (503 answered) if unavailable. */
+index_db *api_index(api_call *c);
+/* The same two without answering on failure (for health reports). */
+store *api_store_quiet(void);
+index_db *api_index_quiet(void);
+
+/* ---- answering (exactly one per call) ---- */
+/* Sends body (reference stolen) with the status. */
+void api_reply(api_call *c, int status, json_t *body);
+/* Adds a Location header to the reply that follows. */
+void api_set_location(api_call *c, const char *location);
+/* Sends p as problem+json (503 adds Retry-After). */
+void api_reply_problem(api_call *c, const problem *p);
+/* Shorthand for a problem without field errors. */
+void api_fail(api_call *c, int status, const char *title, const char *detail);
+/* Sends plain text (for /metrics). */
+void api_reply_text(api_call *c, int status, const char *content_type, char *text_malloced);
+
+/* ---- the server ---- */
+/* Runs until SIGINT/SIGTERM; 0 on a clean stop. */
+int api_serve(const struct api_config *cfg);
+
+/* Metrics (api/metrics.c). */
+void metrics_observe(const char *route, int status, double seconds);
+char *metrics_render(void);
+
+#endif

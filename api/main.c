@@ -1,0 +1,575 @@
+/*
+ * main.c - the fairmatch command line: serve, import, reindex, verify, keys,
+ * migrate, sample. Every command takes --help, --db CONNINFO (default
+ * FAIRMATCH_DB, else the private cluster under ./var) and, where it
+ * touches the index, --index DIR (default FAIRMATCH_INDEX, else ./var/index).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "api/api.h"
+#include "engine/indexer.h"
+#include "engine/keys.h"
+#include "engine/store.h"
+#include "engine/vacancy.h"
+#include "index/schema.h"
+
+#define LINE_MAX_BYTES (1024 * 1024)
+
+struct common {
+	char conninfo[4096];
+	const char *index;
+};
+
+static const char usage_main[] =
+	"usage: fairmatch COMMAND [OPTIONS]\n"
+	"\n"
+	"commands:\n"
+	"  serve      run the HTTP API\n"
+	"  import     bulk-import vacancies from JSON lines\n"
+	"  reindex    rebuild the search index from PostgreSQL\n"
+	"  verify     compare the index with PostgreSQL; non-zero on any difference\n"
+	"  keys       create API keys (bearer tokens)\n"
+	"  migrate    apply missing schema migrations\n"
+	"\n"
+	"Run 'fairmatch COMMAND --help' for a command's options.\n";
+
+static const char common_help[] =
+	"  --db CONNINFO   PostgreSQL (default $FAIRMATCH_DB, else the cluster under ./var)\n"
+	"  --index DIR     the search index (default $FAIRMATCH_INDEX, else ./var/index)\n"
+	"  --help          this text\n";
+
+static void common_init(struct common *c)
+{
+	const char *ix = getenv("FAIRMATCH_INDEX");
+
+	store_default_conninfo(c->conninfo, sizeof c->conninfo);
+	c->index = ix && *ix ? ix : "var/index";
+}
+
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Connects and applies migrations; prints the reason on failure. */
+static store *open_store(const struct common *c)
+{
+	char err[512];
+	store *s;
+
+	if (store_connect(c->conninfo, &s, err, sizeof err)) {
+		fprintf(stderr, "fairmatch: %s\n", err);
+		return NULL;
+	}
+	if (store_migrate(s)) {
+		fprintf(stderr, "fairmatch: migrating the schema: %s\n", store_error(s));
+		store_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+static int mkdir_parents(const char *path)
+{
+	char buf[4096];
+	size_t i;
+
+	snprintf(buf, sizeof buf, "%s", path);
+	for (i = 1; buf[i]; i++) {
+		if (buf[i] != '/')
+			continue;
+		buf[i] = '\0';
+		if (mkdir(buf, 0755) && errno != EEXIST)
+			return -1;
+		buf[i] = '/';
+	}
+	return 0;
+}
+
+/* ---- serve ---- */
+
+static int cmd_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {{"listen", 1, 0, 'l'}, {"db", 1, 0, 'd'},
+					     {"index", 1, 0, 'i'}, {"port-file", 1, 0, 'p'},
+					     {"threads", 1, 0, 't'}, {"max-per-ip", 1, 0, 'm'},
+					     {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+	struct common c;
+	struct api_config cfg = {.listen = "127.0.0.1:8080"};
+	index_db *w = NULL;
+	index_error e;
+	store *s;
+	int o, rc;
+
+	common_init(&c);
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 'l': cfg.listen = optarg; break;
+		case 'd': snprintf(c.conninfo, sizeof c.conninfo, "%s", optarg); break;
+		case 'i': c.index = optarg; break;
+		case 'p': cfg.port_file = optarg; break;
+		case 't': cfg.threads = (unsigned)atoi(optarg); break;
+		case 'm': cfg.max_per_ip = (unsigned)atoi(optarg); break;
+		case 'h':
+			printf("usage: fairmatch serve [--listen HOST:PORT] [--db CONNINFO] [--index DIR]\n"
+			       "                       [--port-file FILE] [--threads N] [--max-per-ip N]\n"
+			       "  --listen HOST:PORT  address to serve on (default 127.0.0.1:8080; port 0: any free)\n"
+			       "  --port-file FILE    write the bound port there once listening\n"
+			       "  --threads N         HTTP worker threads (default: one per core)\n"
+			       "  --max-per-ip N      concurrent connections per client address (default 128)\n%s",
+			       common_help);
+			return 0;
+		default: return 2;
+		}
+	}
+	s = open_store(&c);
+	if (!s)
+		return 1;
+	store_close(s);
+	/* Make sure an index exists before readers open it; if another
+	 * process holds the write lock, the index exists already. */
+	if (mkdir_parents(c.index) == 0 && index_open_writable(c.index, &w, &e) == 0)
+		index_close(w);
+	cfg.conninfo = c.conninfo;
+	cfg.index_path = c.index;
+	if (indexer_start(c.conninfo, c.index)) {
+		fprintf(stderr, "fairmatch: cannot start the indexer\n");
+		return 1;
+	}
+	rc = api_serve(&cfg);
+	indexer_stop();
+	return rc;
+}
+
+/* ---- import ---- */
+
+struct import_state {
+	double start;
+	uint64_t good, bad, lines;
+	off_t size;
+	FILE *in;
+};
+
+static void import_progress(struct import_state *st, int final)
+{
+	double el = now_s() - st->start, rate = el > 0 ? (double)st->good / el : 0;
+	off_t pos = st->in ? ftello(st->in) : -1;
+	double eta = -1;
+
+	if (st->size > 0 && pos > 0)
+		eta = el * (double)(st->size - pos) / (double)pos;
+	if (eta >= 0 && !final)
+		fprintf(stderr, "\rimport: %llu stored, %llu rejected, %.0f/s, ETA %.0fs   ",
+			(unsigned long long)st->good, (unsigned long long)st->bad, rate, eta);
+	else
+		fprintf(stderr, "\rimport: %llu stored, %llu rejected, %.0f/s%s",
+			(unsigned long long)st->good, (unsigned long long)st->bad, rate,
+			final ? "\n" : "   ");
+}
+
+static void report_line(uint64_t line, const problem *p)
+{
+	size_t i;
+	json_t *e;
+
+	fprintf(stderr, "\nline %llu: %s", (unsigned long long)line, p->detail);
+	json_array_foreach(p->errors, i, e) {
+		if (i == 0 && strstr(p->detail, json_string_value(json_object_get(e, "field"))))
+			continue;
+		fprintf(stderr, "; %s: %s", json_string_value(json_object_get(e, "field")),
+			json_string_value(json_object_get(e, "message")));
+	}
+	fputc('\n', stderr);
+}
+
+static void index_progress(uint64_t applied, int64_t seq, void *arg)
+{
+	(void)seq;
+	(void)arg;
+	if (applied % 10000 == 0)
+		fprintf(stderr, "\rindex: %llu applied   ", (unsigned long long)applied);
+}
+
+/* Brings the index level if this process can take its write lock. */
+static int index_if_possible(store *s, const char *path, int quiet)
+{
+	index_db *w = NULL;
+	index_error e = {{0}};
+	char err[512];
+	uint64_t applied = 0;
+	int rc;
+
+	if (mkdir_parents(path)) {
+		fprintf(stderr, "fairmatch: cannot create %s\n", path);
+		return -1;
+	}
+	rc = index_open_writable(path, &w, &e);
+	if (rc == INDEX_ELOCK) {
+		if (!quiet)
+			fprintf(stderr, "index: held by a running server, which applies the import\n");
+		return 0;
+	}
+	if (rc) {
+		fprintf(stderr, "fairmatch: opening the index: %s\n", e.msg);
+		return -1;
+	}
+	rc = indexer_catch_up(s, w, 2000, &applied, NULL, quiet ? NULL : index_progress, NULL, err,
+			      sizeof err);
+	index_close(w);
+	if (rc) {
+		fprintf(stderr, "fairmatch: %s\n", err);
+		return -1;
+	}
+	if (!quiet && applied)
+		fprintf(stderr, "\rindex: %llu applied\n", (unsigned long long)applied);
+	return 0;
+}
+
+static int flush_batch(store *s, const char *org, json_t **batch, size_t *n)
+{
+	problem p;
+	int rc;
+	size_t i;
+
+	if (*n == 0)
+		return 0;
+	problem_init(&p);
+	rc = vacancy_insert_batch(s, org, batch, *n, NULL, &p);
+	if (rc)
+		fprintf(stderr, "\nfairmatch: storing a batch: %s\n", p.detail);
+	problem_release(&p);
+	for (i = 0; i < *n; i++)
+		json_decref(batch[i]);
+	*n = 0;
+	return rc;
+}
+
+static int cmd_import(int argc, char **argv)
+{
+	static const struct option opts[] = {{"org", 1, 0, 'o'}, {"db", 1, 0, 'd'},
+					     {"index", 1, 0, 'i'}, {"batch", 1, 0, 'b'},
+					     {"no-index", 0, 0, 'n'}, {"help", 0, 0, 'h'},
+					     {0, 0, 0, 0}};
+	struct common c;
+	const char *org = "sample-employer", *kind, *path;
+	size_t batch_max = 1000, n = 0, cap = 0;
+	json_t **batch = NULL;
+	struct import_state st = {0};
+	char *line = NULL;
+	ssize_t len;
+	int o, no_index = 0, rc = 1;
+	store *s = NULL;
+	struct stat sb;
+	double last = 0;
+
+	common_init(&c);
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 'o': org = optarg; break;
+		case 'd': snprintf(c.conninfo, sizeof c.conninfo, "%s", optarg); break;
+		case 'i': c.index = optarg; break;
+		case 'b': batch_max = (size_t)strtoul(optarg, NULL, 10); break;
+		case 'n': no_index = 1; break;
+		case 'h':
+			printf("usage: fairmatch import vacancies FILE.jsonl|- [--org ORG] [--batch N] [--no-index]\n"
+			       "  One vacancy per line, as POST /v1/vacancies takes it. Good lines are kept,\n"
+			       "  each bad line is reported with its number and reason; the exit status is\n"
+			       "  1 when any line was rejected.\n"
+			       "  --org ORG     the employer organisation owning them (default sample-employer)\n"
+			       "  --batch N     vacancies per transaction (default 1000)\n"
+			       "  --no-index    leave indexing to a running server\n%s",
+			       common_help);
+			return 0;
+		default: return 2;
+		}
+	}
+	if (argc - optind != 2 || strcmp(argv[optind], "vacancies") != 0) {
+		fprintf(stderr, "usage: fairmatch import vacancies FILE.jsonl|-  (see --help)\n");
+		return 2;
+	}
+	if (batch_max == 0 || batch_max > 100000)
+		batch_max = 1000;
+	kind = argv[optind];
+	(void)kind;
+	path = argv[optind + 1];
+	st.in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	if (!st.in) {
+		fprintf(stderr, "fairmatch: cannot open %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	if (fstat(fileno(st.in), &sb) == 0 && S_ISREG(sb.st_mode))
+		st.size = sb.st_size;
+	s = open_store(&c);
+	batch = calloc(batch_max, sizeof *batch);
+	if (!s || !batch)
+		goto out;
+	st.start = now_s();
+	while ((len = getline(&line, &cap, st.in)) >= 0) {
+		json_t *in, *doc = NULL;
+		json_error_t jerr;
+		problem p;
+
+		st.lines++;
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		if (len == 0)
+			continue;
+		problem_init(&p);
+		if (len > LINE_MAX_BYTES) {
+			problem_set(&p, 413, "Too large", "the line is longer than 1 MiB");
+		} else if (!(in = json_loadb(line, (size_t)len, JSON_REJECT_DUPLICATES, &jerr))) {
+			problem_set(&p, 400, "Malformed JSON", "malformed JSON at column %d: %s",
+				    jerr.column, jerr.text);
+		} else {
+			vacancy_validate(in, &doc, &p);
+			json_decref(in);
+		}
+		if (!doc) {
+			st.bad++;
+			report_line(st.lines, &p);
+		} else {
+			batch[n++] = doc;
+			st.good++;
+		}
+		problem_release(&p);
+		if (n == batch_max) {
+			if (flush_batch(s, org, batch, &n))
+				goto out;
+			if (now_s() - last > 0.5) {
+				import_progress(&st, 0);
+				last = now_s();
+			}
+		}
+	}
+	if (flush_batch(s, org, batch, &n))
+		goto out;
+	import_progress(&st, 1);
+	if (!no_index && index_if_possible(s, c.index, 0))
+		goto out;
+	rc = st.bad ? 1 : 0;
+out:
+	for (size_t i = 0; i < n; i++)
+		json_decref(batch[i]);
+	free(batch);
+	free(line);
+	if (st.in && st.in != stdin)
+		fclose(st.in);
+	store_close(s);
+	return rc;
+}
+
+/* ---- reindex and verify ---- */
+
+static int parse_common_only(int argc, char **argv, struct common *c, const char *help)
+{
+	static const struct option opts[] = {{"db", 1, 0, 'd'}, {"index", 1, 0, 'i'},
+					     {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+	int o;
+
+	common_init(c);
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 'd': snprintf(c->conninfo, sizeof c->conninfo, "%s", optarg); break;
+		case 'i': c->index = optarg; break;
+		case 'h': printf("%s%s", help, common_help); return 0;
+		default: return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "fairmatch: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	return -1;
+}
+
+static int cmd_reindex(int argc, char **argv)
+{
+	struct common c;
+	index_db *w = NULL;
+	index_error e = {{0}};
+	char err[512];
+	uint64_t count = 0;
+	double t0 = now_s();
+	int rc = parse_common_only(argc, argv, &c,
+				   "usage: fairmatch reindex [--db CONNINFO] [--index DIR]\n"
+				   "  Rebuilds the index from PostgreSQL (stop the server first: it holds the\n"
+				   "  index's write lock).\n");
+	store *s;
+
+	if (rc >= 0)
+		return rc;
+	s = open_store(&c);
+	if (!s)
+		return 1;
+	if (mkdir_parents(c.index) || (rc = index_open_writable(c.index, &w, &e))) {
+		fprintf(stderr, "fairmatch: opening the index: %s\n",
+			rc == INDEX_ELOCK ? "a running server holds it; stop it first" : e.msg);
+		store_close(s);
+		return 1;
+	}
+	rc = indexer_rebuild(s, w, &count, err, sizeof err);
+	if (rc)
+		fprintf(stderr, "fairmatch: %s\n", err);
+	else
+		fprintf(stderr, "reindex: %llu changes applied in %.1fs\n", (unsigned long long)count,
+			now_s() - t0);
+	index_close(w);
+	store_close(s);
+	return rc ? 1 : 0;
+}
+
+static int cmd_verify(int argc, char **argv)
+{
+	struct common c;
+	index_db *db = NULL;
+	index_error e = {{0}};
+	PGresult *r;
+	uint64_t docs = 0, missing = 0;
+	int64_t seq, newest;
+	int rc = parse_common_only(argc, argv, &c,
+				   "usage: fairmatch verify [--db CONNINFO] [--index DIR]\n"
+				   "  Compares the index with PostgreSQL: every open vacancy with positions\n"
+				   "  left is in the index once, and nothing else is. Exit 1 on any difference.\n");
+	store *s;
+
+	if (rc >= 0)
+		return rc;
+	s = open_store(&c);
+	if (!s)
+		return 1;
+	if (index_open_readonly(c.index, &db, &e)) {
+		fprintf(stderr, "fairmatch: opening the index: %s\n", e.msg);
+		store_close(s);
+		return 1;
+	}
+	r = store_exec(s, "SELECT id FROM vacancies WHERE status = 'open' AND positions > 0", 0, NULL);
+	if (!r || index_doc_count(db, &docs, &e)) {
+		fprintf(stderr, "fairmatch: %s\n", r ? e.msg : store_error(s));
+		PQclear(r);
+		index_close(db);
+		store_close(s);
+		return 1;
+	}
+	for (int i = 0; i < PQntuples(r); i++) {
+		char term[40];
+		int exists = 0;
+
+		snprintf(term, sizeof term, "%s%s", VX_ID, PQgetvalue(r, i, 0));
+		if (index_term_exists(db, term, &exists, &e) || !exists) {
+			if (missing++ < 10)
+				fprintf(stderr, "verify: v_%s is open in PostgreSQL but not in the index\n",
+					PQgetvalue(r, i, 0));
+		}
+	}
+	seq = indexer_index_seq(db);
+	newest = 0;
+	{
+		PGresult *m = store_exec(s, "SELECT coalesce(max(seq), 0) FROM change_log", 0, NULL);
+
+		if (m) {
+			newest = strtoll(PQgetvalue(m, 0, 0), NULL, 10);
+			PQclear(m);
+		}
+	}
+	rc = missing == 0 && docs == (uint64_t)PQntuples(r) ? 0 : 1;
+	printf("verify: postgresql %d open vacancies, index %llu documents, %llu missing, "
+	       "%lld extra, index seq %lld of %lld: %s\n",
+	       PQntuples(r), (unsigned long long)docs, (unsigned long long)missing,
+	       (long long)docs - (long long)(PQntuples(r) - (int)missing), (long long)seq,
+	       (long long)newest, rc ? "DIFFERENT" : "ok");
+	PQclear(r);
+	index_close(db);
+	store_close(s);
+	return rc;
+}
+
+/* ---- keys and migrate ---- */
+
+static int cmd_keys(int argc, char **argv)
+{
+	static const struct option opts[] = {{"role", 1, 0, 'r'}, {"org", 1, 0, 'o'},
+					     {"db", 1, 0, 'd'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+	struct common c;
+	const char *role = NULL, *org = NULL;
+	char token[KEYS_TOKEN_LEN + 1], err[512];
+	store *s;
+	int o, rc;
+
+	common_init(&c);
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 'r': role = optarg; break;
+		case 'o': org = optarg; break;
+		case 'd': snprintf(c.conninfo, sizeof c.conninfo, "%s", optarg); break;
+		case 'h':
+			printf("usage: fairmatch keys create --role counsellor|employer|regulator|admin --org ORG\n"
+			       "  Prints a new bearer token alone on stdout; only its hash is stored.\n"
+			       "  --db CONNINFO   PostgreSQL (default $FAIRMATCH_DB, else ./var)\n");
+			return 0;
+		default: return 2;
+		}
+	}
+	if (argc - optind != 1 || strcmp(argv[optind], "create") != 0 || !role || !org) {
+		fprintf(stderr, "usage: fairmatch keys create --role ROLE --org ORG  (see --help)\n");
+		return 2;
+	}
+	if (keys_role_parse(role) == ROLE_NONE) {
+		fprintf(stderr, "fairmatch: unknown role '%s' (counsellor, employer, regulator, admin)\n", role);
+		return 2;
+	}
+	s = open_store(&c);
+	if (!s)
+		return 1;
+	rc = keys_create(s, keys_role_parse(role), org, token, sizeof token, err, sizeof err);
+	store_close(s);
+	if (rc) {
+		fprintf(stderr, "fairmatch: %s\n", err);
+		return 1;
+	}
+	printf("%s\n", token);
+	return 0;
+}
+
+static int cmd_migrate(int argc, char **argv)
+{
+	struct common c;
+	int rc = parse_common_only(argc, argv, &c, "usage: fairmatch migrate [--db CONNINFO]\n");
+	store *s;
+
+	if (rc >= 0)
+		return rc;
+	s = open_store(&c);
+	store_close(s);
+	return s ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **);
+	} cmds[] = {{"serve", cmd_serve},   {"import", cmd_import}, {"reindex", cmd_reindex},
+		    {"verify", cmd_verify}, {"keys", cmd_keys},     {"migrate", cmd_migrate}};
+	size_t i;
+
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		fputs(usage_main, argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+		if (strcmp(argv[1], cmds[i].name) == 0)
+			return cmds[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "fairmatch: unknown command '%s'\n%s", argv[1], usage_main);
+	return 2;
+}

@@ -1,0 +1,13 @@
+/*
+ * routes.c - every endpoint of the API, gathered from the modules' tables.
+ * A module adds its table here; the server matches paths in this order.
+ */
+#include "api/api.h"
+
+extern const struct api_route health_routes[], vacancy_routes[];
+
+const struct api_route *const api_route_tables[] = {
+	health_routes,
+	vacancy_routes,
+	NULL,
+};

@@ -1,0 +1,69 @@
+/* iso.c - ISO code and date validation over sorted compiled-in tables. */
+#include "data/iso.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "data/iso_tables.h"
+
+static int cmp(const void *key, const void *elem)
+{
+	return strcmp(key, *(const char *const *)elem);
+}
+
+#define IN_TABLE(s, t) ((s) && bsearch((s), (t), sizeof(t) / sizeof((t)[0]), sizeof((t)[0]), cmp) != NULL)
+
+int iso_country_valid(const char *s)
+{
+	return IN_TABLE(s, iso_country_codes);
+}
+
+int iso_language_valid(const char *s)
+{
+	return IN_TABLE(s, iso_language_codes);
+}
+
+int iso_currency_valid(const char *s)
+{
+	return IN_TABLE(s, iso_currency_codes);
+}
+
+int iso_cefr_rank(const char *s)
+{
+	static const char *const levels[] = {"A1", "A2", "B1", "B2", "C1", "C2", "native"};
+	size_t i;
+
+	for (i = 0; s && i < sizeof levels / sizeof levels[0]; i++)
+		if (strcmp(s, levels[i]) == 0)
+			return (int)i + 1;
+	return 0;
+}
+
+int iso_date_valid(const char *s)
+{
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y, m, d, i, leap;
+
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return 0;
+	y = atoi(s);
+	m = atoi(s + 5);
+	d = atoi(s + 8);
+	if (y < 1900 || m < 1 || m > 12 || d < 1)
+		return 0;
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return d <= days[m - 1] + (m == 2 && leap);
+}
+
+void iso_today(char *buf)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(buf, 11, "%Y-%m-%d", &tm);
+}

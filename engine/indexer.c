@@ -1,0 +1,507 @@
+/*
+ * indexer.c - applying the change log to the Xapian index (see indexer.h).
+ */
+#include "engine/indexer.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine/vacancy.h"
+#include "index/schema.h"
+
+/* Adds prefix+value as a boolean term; values longer than Xapian's term
+ * limit (245 bytes) are cut, which only widens a filter, never hides data. */
+static int add_bool(index_doc *d, const char *prefix, const char *value, index_error *err)
+{
+	char term[240];
+
+	if (!value || !*value)
+		return 0;
+	snprintf(term, sizeof term, "%s%s", prefix, value);
+	return index_doc_add_boolean(d, term, err);
+}
+
+/* Free-text skills and recruiter names become lowercase terms. */
+static int add_bool_lower(index_doc *d, const char *prefix, const char *value, index_error *err)
+{
+	char term[240];
+	size_t n = strlen(prefix), i;
+
+	if (!value || !*value)
+		return 0;
+	snprintf(term, sizeof term, "%s%s", prefix, value);
+	for (i = n; term[i]; i++)
+		term[i] = (char)tolower((unsigned char)term[i]);
+	return index_doc_add_boolean(d, term, err);
+}
+
+static int add_skills(index_doc *d, const json_t *list, int essential, index_error *err)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(list, i, v) {
+		const char *s = json_string_value(v);
+
+		if (!s)
+			continue;
+		if (strncmp(s, "http", 4) == 0) {
+			if (add_bool(d, VX_SKILL, s, err) ||
+			    (essential && add_bool(d, VX_ESSENTIAL, s, err)))
+				return -1;
+		} else {
+			/* Free text: findable by its words and by the exact label. */
+			if (add_bool_lower(d, VX_SKILL, s, err) ||
+			    (essential && add_bool_lower(d, VX_ESSENTIAL, s, err)) ||
+			    index_doc_add_text(d, s, strlen(s), "en", 1, VX_TEXT, err))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+int indexer_vacancy_indexable(const json_t *v)
+{
+	const char *status = json_string_value(json_object_get(v, "status"));
+
+	return status && strcmp(status, "open") == 0 &&
+	       json_integer_value(json_object_get(v, "positions")) > 0;
+}
+
+int indexer_vacancy_doc(const json_t *v, index_doc **out, index_error *err)
+{
+	index_doc *d = index_doc_new();
+	const char *id = json_string_value(json_object_get(v, "id"));
+	const char *occ = json_string_value(json_object_get(v, "occupation"));
+	const char *title = json_string_value(json_object_get(v, "title"));
+	const char *desc = json_string_value(json_object_get(v, "description"));
+	json_t *skills = json_object_get(v, "skills"), *langs = json_object_get(v, "languages");
+	json_t *rec = json_object_get(v, "recruiter"), *lang;
+	char buf[64], code[5];
+	char *data = NULL;
+	size_t i;
+	int64_t num;
+
+	*out = NULL;
+	if (!d) {
+		snprintf(err->msg, sizeof err->msg, "out of memory");
+		return INDEX_ENOMEM;
+	}
+	if (!id || vacancy_parse_id(id, &num)) {
+		snprintf(err->msg, sizeof err->msg, "vacancy without a valid id");
+		goto fail;
+	}
+	snprintf(buf, sizeof buf, "%s%lld", VX_ID, (long long)num);
+	if (index_doc_add_boolean(d, buf, err) ||
+	    add_bool(d, VX_ORG, json_string_value(json_object_get(v, "org")), err) ||
+	    add_bool(d, VX_COUNTRY, json_string_value(json_object_get(v, "country")), err) ||
+	    add_bool(d, VX_QUOTA, json_string_value(json_object_get(v, "quota_id")), err))
+		goto fail;
+	json_array_foreach(langs, i, lang) {
+		if (add_bool(d, VX_LANGUAGE, json_string_value(json_object_get(lang, "code")), err))
+			goto fail;
+	}
+	if (occ && strlen(occ) == 4 && isdigit((unsigned char)occ[0])) {
+		/* Every level of the ISCO-08 hierarchy, so a filter on a major,
+		 * sub-major or minor group is one term. */
+		for (i = 1; i <= 4; i++) {
+			memcpy(code, occ, i);
+			code[i] = '\0';
+			if (add_bool(d, VX_OCCUPATION, code, err))
+				goto fail;
+		}
+	} else if (occ && add_bool(d, VX_ESCO_OCC, occ, err)) {
+		goto fail;
+	}
+	if (add_skills(d, json_object_get(skills, "essential"), 1, err) ||
+	    add_skills(d, json_object_get(skills, "optional"), 0, err))
+		goto fail;
+	if (rec && add_bool_lower(d, VX_RECRUITER, json_string_value(json_object_get(rec, "name")), err))
+		goto fail;
+	/* Title words count three times and also go under the title prefix. */
+	if (title && (index_doc_add_text(d, title, strlen(title), "en", 3, VX_TEXT, err) ||
+		      index_doc_add_text(d, title, strlen(title), "en", 1, VX_TITLE, err)))
+		goto fail;
+	if (desc && index_doc_add_text(d, desc, strlen(desc), "en", 1, VX_TEXT, err))
+		goto fail;
+	{
+		const char *until = json_string_value(json_object_get(v, "valid_until"));
+
+		if (until && index_doc_set_value(d, VX_SLOT_VALID_UNTIL, until, strlen(until), err))
+			goto fail;
+	}
+	snprintf(buf, sizeof buf, "%016llx", (unsigned long long)num);
+	if (index_doc_set_value(d, VX_SLOT_ID, buf, 16, err))
+		goto fail;
+	snprintf(buf, sizeof buf, "%08lld",
+		 (long long)json_integer_value(json_object_get(v, "positions")));
+	if (index_doc_set_value(d, VX_SLOT_POSITIONS, buf, strlen(buf), err))
+		goto fail;
+	data = json_dumps(v, JSON_COMPACT);
+	if (!data || index_doc_set_data(d, data, strlen(data), err))
+		goto fail;
+	free(data);
+	*out = d;
+	return 0;
+fail:
+	free(data);
+	index_doc_free(d);
+	if (!err->msg[0])
+		snprintf(err->msg, sizeof err->msg, "cannot build the index document");
+	return INDEX_ERR;
+}
+
+int64_t indexer_index_seq(index_db *db)
+{
+	char *v = NULL;
+	int64_t seq = 0;
+	index_error e;
+
+	if (index_get_metadata(db, VX_META_LAST_SEQ, &v, &e) == 0 && v)
+		seq = strtoll(v, NULL, 10);
+	free(v);
+	return seq;
+}
+
+/* Applies one vacancy row (or its absence) to the writer. */
+static int apply_vacancy(index_db *w, PGresult *r, int row, int64_t id, index_error *e)
+{
+	char term[32];
+	json_t *v;
+	index_doc *d = NULL;
+	int rc;
+
+	snprintf(term, sizeof term, "%s%lld", VX_ID, (long long)id);
+	if (PQgetisnull(r, row, 3))
+		return index_delete(w, term, e);
+	v = vacancy_from_row(r, row);
+	if (!v) {
+		snprintf(e->msg, sizeof e->msg, "vacancy %lld: unreadable document", (long long)id);
+		return INDEX_ERR;
+	}
+	if (!indexer_vacancy_indexable(v)) {
+		json_decref(v);
+		return index_delete(w, term, e);
+	}
+	rc = indexer_vacancy_doc(v, &d, e);
+	json_decref(v);
+	if (rc == 0)
+		rc = index_replace(w, term, d, e);
+	index_doc_free(d);
+	return rc;
+}
+
+int indexer_catch_up(store *s, index_db *w, size_t batch, uint64_t *applied, int64_t *last_seq,
+		     void (*progress)(uint64_t, int64_t, void *), void *arg, char *err,
+		     size_t errlen)
+{
+	int64_t seq = indexer_index_seq(w);
+	uint64_t total = 0;
+	char from[32], lim[32], seqs[32];
+	index_error e = {{0}};
+	PGresult *r;
+	int n, i, rc;
+
+	snprintf(lim, sizeof lim, "%zu", batch ? batch : 1000);
+	for (;;) {
+		snprintf(from, sizeof from, "%lld", (long long)seq);
+		/* The vacancy's current state, whatever the change was: replaying
+		 * an old change re-applies today's row, which is idempotent. */
+		r = store_exec(s,
+			       "SELECT v.id, v.org, v.status, v.doc::text,"
+			       " to_char(v.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+			       " to_char(v.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+			       " c.seq, c.object_id, c.object_type"
+			       " FROM change_log c LEFT JOIN vacancies v"
+			       "   ON c.object_type = 'vacancy' AND v.id = c.object_id"
+			       " WHERE c.seq > $1 ORDER BY c.seq LIMIT $2",
+			       2, (const char *const[]){from, lim});
+		if (!r) {
+			snprintf(err, errlen, "reading the change log: %s", store_error(s));
+			return -1;
+		}
+		n = PQntuples(r);
+		for (i = 0; i < n; i++) {
+			int64_t id = strtoll(PQgetvalue(r, i, 7), NULL, 10);
+
+			if (strcmp(PQgetvalue(r, i, 8), "vacancy") != 0)
+				continue; /* other object types have their own index */
+			rc = apply_vacancy(w, r, i, id, &e);
+			if (rc) {
+				snprintf(err, errlen, "indexing vacancy %lld: %s", (long long)id, e.msg);
+				PQclear(r);
+				return -1;
+			}
+		}
+		if (n > 0) {
+			seq = strtoll(PQgetvalue(r, n - 1, 6), NULL, 10);
+			snprintf(seqs, sizeof seqs, "%lld", (long long)seq);
+			if (index_set_metadata(w, VX_META_LAST_SEQ, seqs, &e) || index_commit(w, &e)) {
+				snprintf(err, errlen, "committing the index: %s", e.msg);
+				PQclear(r);
+				return -1;
+			}
+			total += (uint64_t)n;
+			if (progress)
+				progress(total, seq, arg);
+		}
+		PQclear(r);
+		if ((size_t)n < (size_t)strtoul(lim, NULL, 10))
+			break;
+	}
+	if (applied)
+		*applied = total;
+	if (last_seq)
+		*last_seq = seq;
+	return 0;
+}
+
+int indexer_rebuild(store *s, index_db *w, uint64_t *count, char *err, size_t errlen)
+{
+	index_error e = {{0}};
+	PGresult *r;
+	int rc;
+
+	/* Drop every vacancy document, then pretend nothing was applied: the
+	 * change log holds every vacancy ever written, so a full replay from
+	 * seq 0 rebuilds the index exactly. */
+	r = store_exec(s, "SELECT id FROM vacancies", 0, NULL);
+	if (!r) {
+		snprintf(err, errlen, "%s", store_error(s));
+		return -1;
+	}
+	for (int i = 0; i < PQntuples(r); i++) {
+		char term[32];
+
+		snprintf(term, sizeof term, "%s%s", VX_ID, PQgetvalue(r, i, 0));
+		if (index_delete(w, term, &e)) {
+			snprintf(err, errlen, "%s", e.msg);
+			PQclear(r);
+			return -1;
+		}
+	}
+	PQclear(r);
+	if (index_set_metadata(w, VX_META_LAST_SEQ, "0", &e)) {
+		snprintf(err, errlen, "%s", e.msg);
+		return -1;
+	}
+	rc = indexer_catch_up(s, w, 2000, count, NULL, NULL, NULL, err, errlen);
+	if (rc == 0 && index_commit(w, &e)) {
+		snprintf(err, errlen, "%s", e.msg);
+		return -1;
+	}
+	return rc;
+}
+
+/* ---- the background indexer thread ---- */
+
+static struct {
+	pthread_t thread;
+	int running;
+	atomic_int stop;
+	int wake_fd;
+	char *conninfo;
+	char *path;
+	pthread_mutex_t lock;
+	pthread_cond_t applied_cond;
+	int64_t applied_seq;
+	atomic_uint_fast64_t generation;
+	atomic_int writer;
+} ix = {.lock = PTHREAD_MUTEX_INITIALIZER, .applied_cond = PTHREAD_COND_INITIALIZER, .wake_fd = -1};
+
+uint64_t indexer_generation(void)
+{
+	return atomic_load(&ix.generation);
+}
+
+int indexer_is_writer(void)
+{
+	return atomic_load(&ix.writer);
+}
+
+int64_t indexer_applied_seq(void)
+{
+	int64_t v;
+
+	pthread_mutex_lock(&ix.lock);
+	v = ix.applied_seq;
+	pthread_mutex_unlock(&ix.lock);
+	return v;
+}
+
+static void publish(int64_t seq)
+{
+	pthread_mutex_lock(&ix.lock);
+	if (seq > ix.applied_seq)
+		ix.applied_seq = seq;
+	pthread_cond_broadcast(&ix.applied_cond);
+	pthread_mutex_unlock(&ix.lock);
+	atomic_fetch_add(&ix.generation, 1);
+}
+
+static void on_progress(uint64_t applied, int64_t seq, void *arg)
+{
+	(void)applied;
+	(void)arg;
+	publish(seq);
+}
+
+void indexer_kick(void)
+{
+	uint64_t one = 1;
+
+	if (ix.wake_fd >= 0 && write(ix.wake_fd, &one, sizeof one) < 0)
+		(void)0; /* the counter saturating only means a wake-up is pending */
+}
+
+int indexer_wait(int64_t seq, int timeout_ms)
+{
+	struct timespec until;
+	int rc = 0;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += timeout_ms / 1000;
+	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&ix.lock);
+	while (ix.applied_seq < seq && rc == 0)
+		rc = pthread_cond_timedwait(&ix.applied_cond, &ix.lock, &until);
+	rc = ix.applied_seq >= seq ? 0 : -1;
+	pthread_mutex_unlock(&ix.lock);
+	return rc;
+}
+
+static void *indexer_main(void *arg)
+{
+	store *s = NULL;
+	index_db *w = NULL;
+	index_error e = {{0}};
+	char err[512];
+	int64_t seq;
+	int warned_lock = 0, warned_db = 0;
+	(void)arg;
+
+	while (!atomic_load(&ix.stop)) {
+		struct pollfd fds[2];
+		int nfds = 1;
+
+		if (!s) {
+			if (store_connect(ix.conninfo, &s, err, sizeof err) == 0) {
+				if (store_run(s, "LISTEN fairmatch_changes", 0, NULL)) {
+					store_close(s);
+					s = NULL;
+				} else {
+					warned_db = 0;
+				}
+			} else if (!warned_db++) {
+				fprintf(stderr, "fairmatch: indexer: %s (retrying)\n", err);
+			}
+		}
+		if (!w) {
+			int rc = index_open_writable(ix.path, &w, &e);
+
+			if (rc == 0) {
+				atomic_store(&ix.writer, 1);
+				publish(indexer_index_seq(w));
+				warned_lock = 0;
+			} else if (!warned_lock++) {
+				fprintf(stderr, "fairmatch: indexer: %s (retrying every second)\n", e.msg);
+			}
+		}
+		if (s && w) {
+			if (indexer_catch_up(s, w, 1000, NULL, &seq, on_progress, NULL, err, sizeof err)) {
+				fprintf(stderr, "fairmatch: indexer: %s\n", err);
+				if (store_ensure(s)) {
+					store_close(s);
+					s = NULL;
+				} else if (!store_was_disconnect(s)) {
+					/* An index error: reopen the writer, dropping staged changes. */
+					index_close(w);
+					w = NULL;
+					atomic_store(&ix.writer, 0);
+				}
+			} else {
+				publish(seq);
+			}
+		}
+		fds[0].fd = ix.wake_fd;
+		fds[0].events = POLLIN;
+		if (s) {
+			fds[1].fd = PQsocket(store_pg(s));
+			fds[1].events = POLLIN;
+			nfds = 2;
+		}
+		if (poll(fds, (nfds_t)nfds, 1000) > 0) {
+			if (fds[0].revents & POLLIN) {
+				uint64_t junk;
+
+				if (read(ix.wake_fd, &junk, sizeof junk) < 0 && errno != EAGAIN)
+					(void)0;
+			}
+			if (s && nfds == 2 && fds[1].revents) {
+				PGnotify *n;
+
+				if (!PQconsumeInput(store_pg(s))) {
+					store_close(s);
+					s = NULL;
+					continue;
+				}
+				while ((n = PQnotifies(store_pg(s))) != NULL)
+					PQfreemem(n);
+			}
+		}
+	}
+	index_close(w);
+	atomic_store(&ix.writer, 0);
+	store_close(s);
+	return NULL;
+}
+
+int indexer_start(const char *conninfo, const char *index_path)
+{
+	ix.conninfo = strdup(conninfo);
+	ix.path = strdup(index_path);
+	ix.wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (!ix.conninfo || !ix.path || ix.wake_fd < 0)
+		goto fail;
+	atomic_store(&ix.stop, 0);
+	if (pthread_create(&ix.thread, NULL, indexer_main, NULL))
+		goto fail;
+	ix.running = 1;
+	return 0;
+fail:
+	free(ix.conninfo);
+	free(ix.path);
+	ix.conninfo = ix.path = NULL;
+	if (ix.wake_fd >= 0)
+		close(ix.wake_fd);
+	ix.wake_fd = -1;
+	return -1;
+}
+
+void indexer_stop(void)
+{
+	if (!ix.running)
+		return;
+	atomic_store(&ix.stop, 1);
+	indexer_kick();
+	pthread_join(ix.thread, NULL);
+	ix.running = 0;
+	close(ix.wake_fd);
+	ix.wake_fd = -1;
+	free(ix.conninfo);
+	free(ix.path);
+	ix.conninfo = ix.path = NULL;
+}

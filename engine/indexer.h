@@ -1,0 +1,57 @@
+/*
+ * indexer.h - keeps the Xapian vacancy index level with PostgreSQL.
+ *
+ * The change_log table lists every write in commit order (see 001_core.sql).
+ * The indexer applies it in batches: each batch's documents and the seq of
+ * its last row (metadata VX_META_LAST_SEQ) go into one Xapian commit, so a
+ * crash at any point loses nothing and applies nothing twice — on restart
+ * the indexer resumes after the last seq the index itself records, and
+ * replace-by-id-term makes replays idempotent.
+ *
+ * In the server one background thread owns the writable index. It wakes on
+ * LISTEN fairmatch_changes (writes by any process), on indexer_kick() (writes
+ * by this process), and once a second regardless. When another process holds
+ * the index's write lock, it keeps retrying and serves nothing stale: readers
+ * still see the last commit.
+ */
+#ifndef FAIRMATCH_INDEXER_H
+#define FAIRMATCH_INDEXER_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/store.h"
+#include "index/index.h"
+
+/* Builds the index document of a vacancy representation (see index/schema.h). */
+int indexer_vacancy_doc(const json_t *vacancy, index_doc **out, index_error *err);
+/* Whether a vacancy representation belongs in the index (open, positions > 0). */
+int indexer_vacancy_indexable(const json_t *vacancy);
+
+/* Applies every change after the index's last seq, `batch` rows per commit.
+ * *applied (may be NULL) gets the number of rows applied; *last_seq the seq
+ * the index now records. progress (may be NULL) is called after each commit. */
+int indexer_catch_up(store *s, index_db *w, size_t batch, uint64_t *applied, int64_t *last_seq,
+		     void (*progress)(uint64_t applied, int64_t last_seq, void *arg), void *arg,
+		     char *err, size_t errlen);
+/* Deletes every document and replays the whole vacancies table. */
+int indexer_rebuild(store *s, index_db *w, uint64_t *count, char *err, size_t errlen);
+/* The seq recorded in the index (0 when none). */
+int64_t indexer_index_seq(index_db *db);
+
+/* ---- the server's background indexer ---- */
+int indexer_start(const char *conninfo, const char *index_path);
+void indexer_stop(void);
+/* Wakes the indexer after a commit of this process. */
+void indexer_kick(void);
+/* Waits until the index holds seq (or timeout_ms passes); 0 when it does. */
+int indexer_wait(int64_t seq, int timeout_ms);
+/* Increases after every commit: readers reopen when it changed. */
+uint64_t indexer_generation(void);
+/* Last seq committed to the index by this process's indexer (0 before any). */
+int64_t indexer_applied_seq(void);
+/* 1 while this process holds the index's write lock. */
+int indexer_is_writer(void);
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * search.h - searching open vacancies in the index.
+ *
+ * A search is answered from the Xapian index alone (the document data is
+ * the vacancy's representation), so it keeps working while PostgreSQL is
+ * down. Hard filters (country, language, occupation group, skill, owner,
+ * not expired) are boolean FILTERs that do not change the ranking; free
+ * text is ranked with BM25 over title and description. Without text the
+ * newest vacancies come first.
+ */
+#ifndef FAIRMATCH_SEARCH_H
+#define FAIRMATCH_SEARCH_H
+
+#include <jansson.h>
+
+#include "engine/problem.h"
+#include "index/index.h"
+
+#define SEARCH_LIMIT_DEFAULT 20
+#define SEARCH_LIMIT_MAX 100
+#define SEARCH_OFFSET_MAX 10000 /* deep paging costs grow with the offset */
+
+struct vacancy_query {
+	const char *q;          /* free text, may be NULL */
+	const char *occupation; /* ISCO-08 code of 1..4 digits or ESCO occupation URI */
+	const char *skill;      /* ESCO skill URI or free-text label */
+	const char *country;    /* ISO 3166-1 alpha-2 */
+	const char *language;   /* ISO 639-1: vacancies that ask for this language */
+	const char *org;        /* only this organisation's vacancies (employers) */
+	const char *cursor;     /* from a previous answer's next_cursor */
+	const char *limit;      /* as given in the URL, validated here */
+	/* Recruiter terms (VX_RECRUITER + name) never to show; may be NULL. */
+	const char *const *excluded_recruiters;
+	size_t n_excluded;
+};
+
+/* Fills *out with {"items":[...],"next_cursor":...,"estimated_total":N}.
+ * 400 for a bad parameter (named in the problem). */
+int search_vacancies(index_db *db, const struct vacancy_query *vq, json_t **out, problem *p);
+
+/* Validates the filters and builds the query (caller frees); exposed for
+ * the benchmark, which runs the same query in-process. */
+index_query *search_build_query(const struct vacancy_query *vq, problem *p);
+
+#endif

@@ -1,0 +1,274 @@
+/*
+ * store.c - one PostgreSQL connection: migrations, reconnects, parameterised
+ * statements and the change-log insert that orders index updates.
+ */
+#include "engine/store.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/migrations.h"
+
+struct store {
+	PGconn *pg;
+	char err[512];
+	char sqlstate[6];
+	int disconnected;
+};
+
+static atomic_uint_fast64_t reconnects;
+
+/* NOTICEs ("relation already exists, skipping") are not errors: drop them. */
+static void ignore_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+void store_default_conninfo(char *buf, size_t len)
+{
+	const char *env = getenv("FAIRMATCH_DB");
+	char cwd[4096];
+
+	if (env && *env) {
+		snprintf(buf, len, "%s", env);
+		return;
+	}
+	if (!getcwd(cwd, sizeof cwd))
+		snprintf(cwd, sizeof cwd, ".");
+	snprintf(buf, len, "host=%s/var/run port=%s user=fairmatch dbname=fairmatch", cwd,
+		 getenv("FAIRMATCH_PGPORT") ? getenv("FAIRMATCH_PGPORT") : "5432");
+}
+
+static void set_error(store *s, const char *msg, PGresult *r)
+{
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	size_t n;
+
+	snprintf(s->err, sizeof s->err, "%s", msg ? msg : "unknown database error");
+	n = strlen(s->err);
+	while (n > 0 && (s->err[n - 1] == '\n' || s->err[n - 1] == ' '))
+		s->err[--n] = '\0';
+	snprintf(s->sqlstate, sizeof s->sqlstate, "%s", state ? state : "");
+	/* Class 08 is a connection exception; a NULL result or a bad connection
+	 * status means the server is gone. 57P01..57P03: shutting down. */
+	s->disconnected = PQstatus(s->pg) != CONNECTION_OK || !state ||
+			  strncmp(s->sqlstate, "08", 2) == 0 || strncmp(s->sqlstate, "57P", 3) == 0;
+}
+
+int store_connect(const char *conninfo, store **out, char *err, size_t errlen)
+{
+	store *s = calloc(1, sizeof *s);
+
+	*out = NULL;
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	s->pg = PQconnectdb(conninfo);
+	if (!s->pg || PQstatus(s->pg) != CONNECTION_OK) {
+		snprintf(err, errlen, "cannot connect to postgresql: %s",
+			 s->pg ? PQerrorMessage(s->pg) : "out of memory");
+		err[strcspn(err, "\n")] = '\0';
+		PQfinish(s->pg);
+		free(s);
+		return -1;
+	}
+	PQsetNoticeProcessor(s->pg, ignore_notice, NULL);
+	*out = s;
+	return 0;
+}
+
+void store_close(store *s)
+{
+	if (!s)
+		return;
+	PQfinish(s->pg);
+	free(s);
+}
+
+PGconn *store_pg(store *s)
+{
+	return s->pg;
+}
+
+const char *store_error(const store *s)
+{
+	return s->err;
+}
+
+const char *store_sqlstate(const store *s)
+{
+	return s->sqlstate;
+}
+
+int store_was_disconnect(const store *s)
+{
+	return s->disconnected;
+}
+
+uint64_t store_reconnects(void)
+{
+	return atomic_load(&reconnects);
+}
+
+int store_ensure(store *s)
+{
+	PGresult *r;
+
+	if (PQstatus(s->pg) == CONNECTION_OK && PQtransactionStatus(s->pg) != PQTRANS_UNKNOWN)
+		return 0;
+	PQreset(s->pg);
+	if (PQstatus(s->pg) != CONNECTION_OK) {
+		set_error(s, PQerrorMessage(s->pg), NULL);
+		return -1;
+	}
+	atomic_fetch_add(&reconnects, 1);
+	/* A reset connection is a new session: nothing to restore today, but
+	 * the round trip proves the server really answers. */
+	r = PQexec(s->pg, "SELECT 1");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		set_error(s, PQerrorMessage(s->pg), r);
+		PQclear(r);
+		return -1;
+	}
+	PQclear(r);
+	return 0;
+}
+
+PGresult *store_exec(store *s, const char *sql, int nparams, const char *const *params)
+{
+	PGresult *r = PQexecParams(s->pg, sql, nparams, NULL, params, NULL, NULL, 0);
+	ExecStatusType st = PQresultStatus(r);
+
+	if (r && (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)) {
+		s->err[0] = '\0';
+		s->sqlstate[0] = '\0';
+		s->disconnected = 0;
+		return r;
+	}
+	set_error(s, r ? PQresultErrorMessage(r) : PQerrorMessage(s->pg), r);
+	if (!r || !PQresultErrorMessage(r)[0])
+		set_error(s, PQerrorMessage(s->pg), r);
+	PQclear(r);
+	return NULL;
+}
+
+int store_run(store *s, const char *sql, int nparams, const char *const *params)
+{
+	PGresult *r = store_exec(s, sql, nparams, params);
+
+	if (!r)
+		return -1;
+	PQclear(r);
+	return 0;
+}
+
+int store_begin(store *s)
+{
+	return store_run(s, "BEGIN", 0, NULL);
+}
+
+int store_commit(store *s)
+{
+	return store_run(s, "COMMIT", 0, NULL);
+}
+
+void store_rollback(store *s)
+{
+	PGTransactionStatusType t = PQtransactionStatus(s->pg);
+	PGresult *r;
+
+	if (t == PQTRANS_INTRANS || t == PQTRANS_INERROR) {
+		r = PQexec(s->pg, "ROLLBACK");
+		PQclear(r);
+	}
+}
+
+int store_log_change(store *s, const char *object_type, int64_t object_id, int64_t *seq)
+{
+	char lock[32], id[32];
+	const char *p[2] = {object_type, id};
+	PGresult *r;
+
+	snprintf(lock, sizeof lock, "%d", STORE_CHANGE_LOG_LOCK);
+	snprintf(id, sizeof id, "%lld", (long long)object_id);
+	if (store_run(s, "SELECT pg_advisory_xact_lock($1::bigint)", 1, (const char *const[]){lock}))
+		return -1;
+	r = store_exec(s, "INSERT INTO change_log (object_type, object_id) VALUES ($1, $2) RETURNING seq",
+		       2, p);
+	if (!r)
+		return -1;
+	if (seq)
+		*seq = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	return 0;
+}
+
+void store_problem(const store *s, problem *p)
+{
+	if (s->disconnected || PQstatus(s->pg) != CONNECTION_OK)
+		problem_set(p, 503, "Service unavailable", "the database is unreachable; retry shortly");
+	else if (strcmp(s->sqlstate, "40001") == 0 || strcmp(s->sqlstate, "40P01") == 0)
+		problem_set(p, 503, "Service unavailable", "the request conflicted with another; retry");
+	else
+		problem_set(p, 503, "Service unavailable", "the database refused the operation: %s",
+			    s->err);
+}
+
+int store_migrate(store *s)
+{
+	char v[16];
+	size_t i;
+	PGresult *r;
+	int known;
+
+	if (store_run(s,
+		      "CREATE TABLE IF NOT EXISTS schema_migrations ("
+		      " version integer PRIMARY KEY, name text NOT NULL,"
+		      " applied_at timestamptz NOT NULL DEFAULT now())",
+		      0, NULL) &&
+	    strcmp(s->sqlstate, "23505") != 0 && strcmp(s->sqlstate, "42P07") != 0)
+		return -1;
+	for (i = 0; i < migrations_count; i++) {
+		const struct migration *m = &migrations[i];
+
+		snprintf(v, sizeof v, "%d", m->version);
+		if (store_begin(s))
+			return -1;
+		/* Serialises concurrent servers applying the same migration. */
+		if (store_run(s, "SELECT pg_advisory_xact_lock(727000)", 0, NULL))
+			goto fail;
+		r = store_exec(s, "SELECT 1 FROM schema_migrations WHERE version = $1", 1,
+			       (const char *const[]){v});
+		if (!r)
+			goto fail;
+		known = PQntuples(r) > 0;
+		PQclear(r);
+		if (known) {
+			store_rollback(s);
+			continue;
+		}
+		r = PQexec(s->pg, m->sql);
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK) {
+			char msg[400];
+
+			snprintf(msg, sizeof msg, "migration %s: %s", m->name, PQresultErrorMessage(r));
+			set_error(s, msg, r);
+			PQclear(r);
+			goto fail;
+		}
+		PQclear(r);
+		if (store_run(s, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", 2,
+			      (const char *const[]){v, m->name}) ||
+		    store_commit(s))
+			goto fail;
+	}
+	return 0;
+fail:
+	store_rollback(s);
+	return -1;
+}

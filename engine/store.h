@@ -1,0 +1,61 @@
+/*
+ * store.h - the PostgreSQL connection every engine call goes through.
+ *
+ * A store is one libpq connection, used by one thread at a time (the server
+ * keeps one per worker thread). It applies the compiled-in migrations,
+ * reconnects when the server went away (counting reconnects for /metrics),
+ * and wraps PQexecParams so values are always sent as parameters, never
+ * spliced into SQL text. Errors are copied into a fixed buffer readable with
+ * store_error(); a result of NULL always means failure.
+ */
+#ifndef FAIRMATCH_STORE_H
+#define FAIRMATCH_STORE_H
+
+#include <libpq-fe.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/problem.h"
+
+typedef struct store store; /* opaque */
+
+/* The advisory lock writers take before adding to change_log (see 001_core.sql). */
+#define STORE_CHANGE_LOG_LOCK 727001
+
+/* Fills buf with FAIRMATCH_DB, else the private cluster under ./var. */
+void store_default_conninfo(char *buf, size_t len);
+
+/* Connects; on failure returns -1 with the reason in err. */
+int store_connect(const char *conninfo, store **out, char *err, size_t errlen);
+void store_close(store *s);
+PGconn *store_pg(store *s);
+/* Applies missing migrations (each in a transaction, under an advisory lock). */
+int store_migrate(store *s);
+/* 0 when the connection works, reconnecting once if it had broken; -1 if down. */
+int store_ensure(store *s);
+/* Total reconnects made by all stores of this process. */
+uint64_t store_reconnects(void);
+const char *store_error(const store *s);
+
+/* PQexecParams with text parameters. Returns the result when its status is
+ * COMMAND_OK or TUPLES_OK; otherwise clears it, records the error and
+ * returns NULL. The caller PQclear()s a non-NULL result. */
+PGresult *store_exec(store *s, const char *sql, int nparams, const char *const *params);
+/* Runs a statement that returns no rows; 0 or -1. */
+int store_run(store *s, const char *sql, int nparams, const char *const *params);
+int store_begin(store *s);
+int store_commit(store *s);
+/* Rolls back if a transaction is open; safe to call at any time. */
+void store_rollback(store *s);
+/* Takes the change-log lock and adds one row; *seq gets its number. */
+int store_log_change(store *s, const char *object_type, int64_t object_id, int64_t *seq);
+
+/* The SQLSTATE of the last failed statement ("" if none). */
+const char *store_sqlstate(const store *s);
+/* Whether the last failure was the connection going away (not the SQL). */
+int store_was_disconnect(const store *s);
+/* Sets a 503 problem when the database is unreachable, else a 500-free
+ * generic one; used on the paths where a statement failed unexpectedly. */
+void store_problem(const store *s, problem *p);
+
+#endif

@@ -1,0 +1,536 @@
+/*
+ * vacancy.c - validating vacancies and keeping them in PostgreSQL.
+ *
+ * Every write runs in one transaction that also adds the change-log row the
+ * indexer follows, so the index can always be brought level with the table.
+ */
+#include "engine/vacancy.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "data/iso.h"
+#include "engine/fields.h"
+
+static const char *const vacancy_keys[] = {
+	"title", "description", "occupation", "skills", "languages", "country", "city",
+	"salary", "positions", "valid_until", "recruiter", "quota_id", "worker_fees", NULL};
+
+static int is_isco4(const char *s)
+{
+	return strlen(s) == 4 && s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' &&
+	       s[2] >= '0' && s[2] <= '9' && s[3] >= '0' && s[3] <= '9';
+}
+
+#define ESCO_OCCUPATION "http://data.europa.eu/esco/occupation/"
+
+static void check_skill_list(const json_t *skills, const char *key, problem *p)
+{
+	json_t *arr = NULL, *v;
+	size_t i;
+	char name[64];
+
+	if (fields_array(skills, "skills", key, VACANCY_SKILLS_MAX, 0, &arr, p) <= 0)
+		return;
+	json_array_foreach(arr, i, v) {
+		snprintf(name, sizeof name, "skills.%s[%zu]", key, i);
+		if (!json_is_string(v))
+			problem_field(p, name, "type", "must be a string");
+		else if (json_string_length(v) == 0 || json_string_length(v) > VACANCY_SKILL_MAX)
+			problem_field(p, name, "length", "must be 1 to %d bytes", VACANCY_SKILL_MAX);
+		else if (memchr(json_string_value(v), '\0', json_string_length(v)))
+			problem_field(p, name, "format", "must not contain NUL characters");
+		else
+			continue;
+		p->status = 400;
+	}
+}
+
+static void check_languages(const json_t *in, problem *p)
+{
+	json_t *arr = NULL, *v;
+	size_t i;
+	char path[48];
+	const char *code, *level;
+	static const char *const lang_keys[] = {"code", "level", NULL};
+
+	if (fields_array(in, "", "languages", VACANCY_LANGUAGES_MAX, 0, &arr, p) <= 0)
+		return;
+	json_array_foreach(arr, i, v) {
+		snprintf(path, sizeof path, "languages[%zu]", i);
+		if (fields_only(v, path, lang_keys, p))
+			continue;
+		if (fields_string(v, path, "code", 2, 1, &code, p) > 0 && !iso_language_valid(code)) {
+			problem_field(p, path, "format", "code must be an ISO 639-1 language code");
+			p->status = 400;
+		}
+		if (fields_string(v, path, "level", 6, 1, &level, p) > 0 && !iso_cefr_rank(level)) {
+			problem_field(p, path, "format", "level must be A1, A2, B1, B2, C1, C2 or native");
+			p->status = 400;
+		}
+	}
+}
+
+static void check_salary(const json_t *in, problem *p)
+{
+	static const char *const keys[] = {"min", "max", "currency", "period", NULL};
+	static const char *const periods[] = {"hour", "day", "week", "month", "year", NULL};
+	json_t *sal = NULL;
+	long long min = 0, max = 0;
+	const char *cur, *period;
+	int hmin, hmax, i;
+
+	if (fields_object(in, "", "salary", 0, &sal, p) <= 0 || fields_only(sal, "salary", keys, p))
+		return;
+	hmin = fields_int(sal, "salary", "min", 0, 1000000000000LL, 0, &min, p);
+	hmax = fields_int(sal, "salary", "max", 0, 1000000000000LL, 0, &max, p);
+	if (fields_string(sal, "salary", "currency", 3, 1, &cur, p) > 0 && !iso_currency_valid(cur)) {
+		problem_field(p, "salary.currency", "format", "must be an ISO 4217 currency code");
+		p->status = 400;
+	}
+	if (fields_string(sal, "salary", "period", 5, 0, &period, p) > 0) {
+		for (i = 0; periods[i] && strcmp(periods[i], period); i++)
+			;
+		if (!periods[i]) {
+			problem_field(p, "salary.period", "format",
+				      "must be hour, day, week, month or year");
+			p->status = 400;
+		}
+	}
+	if (hmin > 0 && hmax > 0 && max < min) {
+		problem_field(p, "salary.max", "range", "must not be below salary.min");
+		p->status = 400;
+	}
+}
+
+static void check_recruiter(const json_t *in, problem *p)
+{
+	static const char *const keys[] = {"name", "licence", "country", NULL};
+	json_t *rec = NULL;
+
+	if (fields_object(in, "", "recruiter", 0, &rec, p) <= 0 ||
+	    fields_only(rec, "recruiter", keys, p))
+		return;
+	fields_string(rec, "recruiter", "name", 200, 1, NULL, p);
+	fields_string(rec, "recruiter", "licence", 64, 0, NULL, p);
+	fields_country(rec, "recruiter", "country", 0, NULL, p);
+}
+
+static void add_days(char *buf, int days)
+{
+	time_t t = time(NULL) + (time_t)days * 86400;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, 11, "%Y-%m-%d", &tm);
+}
+
+int vacancy_validate(const json_t *in, json_t **out, problem *p)
+{
+	static const char *const skill_keys[] = {"essential", "optional", NULL};
+	const char *occ = NULL, *until = NULL;
+	json_t *skills = NULL, *doc;
+	double fees = 0;
+	char today[11], deflt[11];
+
+	*out = NULL;
+	if (!json_is_object(in)) {
+		fields_only(in, "", vacancy_keys, p);
+		return -1;
+	}
+	fields_only(in, "", vacancy_keys, p);
+	fields_string(in, "", "title", VACANCY_TITLE_MAX, 1, NULL, p);
+	fields_string(in, "", "description", VACANCY_DESCRIPTION_MAX, 0, NULL, p);
+	if (fields_string(in, "", "occupation", 200, 1, &occ, p) > 0 && !is_isco4(occ) &&
+	    strncmp(occ, ESCO_OCCUPATION, strlen(ESCO_OCCUPATION)) != 0) {
+		problem_field(p, "occupation", "format",
+			      "must be an ISCO-08 unit group code (4 digits) or an ESCO occupation URI");
+		p->status = 400;
+	}
+	if (fields_object(in, "", "skills", 0, &skills, p) > 0 &&
+	    !fields_only(skills, "skills", skill_keys, p)) {
+		check_skill_list(skills, "essential", p);
+		check_skill_list(skills, "optional", p);
+	}
+	check_languages(in, p);
+	fields_country(in, "", "country", 1, NULL, p);
+	fields_string(in, "", "city", 100, 0, NULL, p);
+	check_salary(in, p);
+	fields_int(in, "", "positions", 0, VACANCY_POSITIONS_MAX, 0, NULL, p);
+	fields_date(in, "", "valid_until", 0, &until, p);
+	check_recruiter(in, p);
+	fields_string(in, "", "quota_id", 64, 0, NULL, p);
+	fields_number(in, "", "worker_fees", 0, 1e12, 0, &fees, p);
+	if (p->status)
+		return -1;
+
+	/* Rules on well-formed input: 422. */
+	iso_today(today);
+	if (fees > 0) {
+		problem_field(p, "worker_fees", "employer_pays",
+			      "workers pay no recruitment fees (employer-pays principle)");
+		p->status = 422;
+	}
+	if (until && strcmp(until, today) < 0) {
+		problem_field(p, "valid_until", "past", "is in the past");
+		p->status = 422;
+	}
+	if (p->status) {
+		snprintf(p->title, sizeof p->title, "Unprocessable vacancy");
+		return -1;
+	}
+
+	doc = json_deep_copy(in);
+	if (!doc) {
+		problem_set(p, 503, "Service unavailable", "out of memory");
+		return -1;
+	}
+	if (!json_object_get(doc, "skills") || json_is_null(json_object_get(doc, "skills")))
+		json_object_set_new(doc, "skills", json_pack("{s:[], s:[]}", "essential", "optional"));
+	skills = json_object_get(doc, "skills");
+	if (!json_is_array(json_object_get(skills, "essential")))
+		json_object_set_new(skills, "essential", json_array());
+	if (!json_is_array(json_object_get(skills, "optional")))
+		json_object_set_new(skills, "optional", json_array());
+	if (!json_is_array(json_object_get(doc, "languages")))
+		json_object_set_new(doc, "languages", json_array());
+	if (!json_is_integer(json_object_get(doc, "positions")))
+		json_object_set_new(doc, "positions", json_integer(1));
+	if (!until) {
+		add_days(deflt, VACANCY_DEFAULT_VALID_DAYS);
+		json_object_set_new(doc, "valid_until", json_string(deflt));
+	}
+	if (!json_is_number(json_object_get(doc, "worker_fees")))
+		json_object_set_new(doc, "worker_fees", json_integer(0));
+	/* Drop explicit nulls of optional fields so the stored doc is canonical. */
+	{
+		const char *key;
+		json_t *v;
+		void *tmp;
+
+		json_object_foreach_safe(doc, tmp, key, v) {
+			if (json_is_null(v))
+				json_object_del(doc, key);
+		}
+	}
+	*out = doc;
+	return 0;
+}
+
+int vacancy_parse_id(const char *s, int64_t *id)
+{
+	char *end;
+	long long v;
+
+	if (!s || strncmp(s, "v_", 2) != 0 || s[2] < '1' || s[2] > '9' || strlen(s) > 20)
+		return -1;
+	v = strtoll(s + 2, &end, 10);
+	if (*end || v <= 0)
+		return -1;
+	*id = v;
+	return 0;
+}
+
+json_t *vacancy_from_row(PGresult *r, int row)
+{
+	json_t *doc = json_loads(PQgetvalue(r, row, 3), 0, NULL);
+	char id[32];
+
+	if (!doc)
+		return NULL;
+	snprintf(id, sizeof id, "v_%s", PQgetvalue(r, row, 0));
+	json_object_set_new(doc, "id", json_string(id));
+	json_object_set_new(doc, "org", json_string(PQgetvalue(r, row, 1)));
+	json_object_set_new(doc, "status", json_string(PQgetvalue(r, row, 2)));
+	json_object_set_new(doc, "created_at", json_string(PQgetvalue(r, row, 4)));
+	json_object_set_new(doc, "updated_at", json_string(PQgetvalue(r, row, 5)));
+	return doc;
+}
+
+static int no_memory(problem *p)
+{
+	problem_set(p, 503, "Service unavailable", "out of memory");
+	return -1;
+}
+
+/* Fills the filter columns from a canonical doc. */
+struct columns {
+	char *doc;
+	char country[3];
+	char occupation[256];
+	char valid_until[11];
+	char positions[16];
+};
+
+static int columns_of(const json_t *doc, struct columns *c)
+{
+	c->doc = json_dumps(doc, JSON_COMPACT);
+	if (!c->doc)
+		return -1;
+	snprintf(c->country, sizeof c->country, "%s",
+		 json_string_value(json_object_get(doc, "country")));
+	snprintf(c->occupation, sizeof c->occupation, "%s",
+		 json_string_value(json_object_get(doc, "occupation")));
+	snprintf(c->valid_until, sizeof c->valid_until, "%s",
+		 json_string_value(json_object_get(doc, "valid_until")));
+	snprintf(c->positions, sizeof c->positions, "%lld",
+		 (long long)json_integer_value(json_object_get(doc, "positions")));
+	return 0;
+}
+
+int vacancy_create(store *s, const char *org, const json_t *doc, json_t **out, int64_t *seq,
+		   problem *p)
+{
+	struct columns c;
+	PGresult *r;
+
+	*out = NULL;
+	if (columns_of(doc, &c))
+		return no_memory(p);
+	if (store_begin(s))
+		goto fail;
+	r = store_exec(s,
+		       "INSERT INTO vacancies (org, doc, country, occupation, valid_until, positions)"
+		       " VALUES ($1, $2::jsonb, $3, $4, $5::date, $6::int) RETURNING " VACANCY_COLUMNS,
+		       6,
+		       (const char *const[]){org, c.doc, c.country, c.occupation, c.valid_until,
+					     c.positions});
+	if (!r)
+		goto fail;
+	*out = vacancy_from_row(r, 0);
+	if (!*out || store_log_change(s, "vacancy", strtoll(PQgetvalue(r, 0, 0), NULL, 10), seq)) {
+		PQclear(r);
+		goto fail;
+	}
+	PQclear(r);
+	if (store_commit(s))
+		goto fail;
+	free(c.doc);
+	return 0;
+fail:
+	store_rollback(s);
+	free(c.doc);
+	json_decref(*out);
+	*out = NULL;
+	if (!p->status)
+		store_problem(s, p);
+	return -1;
+}
+
+/* Reads a row (optionally FOR UPDATE) and checks the owner. */
+static PGresult *fetch(store *s, int64_t id, const char *org, int for_update, problem *p)
+{
+	char ids[32];
+	PGresult *r;
+
+	snprintf(ids, sizeof ids, "%lld", (long long)id);
+	r = store_exec(s,
+		       for_update ? "SELECT " VACANCY_COLUMNS " FROM vacancies WHERE id = $1 FOR UPDATE"
+				  : "SELECT " VACANCY_COLUMNS " FROM vacancies WHERE id = $1",
+		       1, (const char *const[]){ids});
+	if (!r) {
+		store_problem(s, p);
+		return NULL;
+	}
+	if (PQntuples(r) == 0 || (org && strcmp(PQgetvalue(r, 0, 1), org) != 0)) {
+		PQclear(r);
+		problem_set(p, 404, "Not found", "no vacancy v_%lld", (long long)id);
+		return NULL;
+	}
+	return r;
+}
+
+int vacancy_get(store *s, int64_t id, const char *org, json_t **out, problem *p)
+{
+	PGresult *r = fetch(s, id, org, 0, p);
+
+	*out = NULL;
+	if (!r)
+		return -1;
+	*out = vacancy_from_row(r, 0);
+	PQclear(r);
+	return *out ? 0 : no_memory(p);
+}
+
+/* The fields of a representation that are not part of the posted document. */
+static void strip_representation(json_t *doc)
+{
+	json_object_del(doc, "id");
+	json_object_del(doc, "org");
+	json_object_del(doc, "status");
+	json_object_del(doc, "created_at");
+	json_object_del(doc, "updated_at");
+}
+
+int vacancy_patch(store *s, int64_t id, const char *org, const json_t *patch, json_t **out,
+		  int64_t *seq, problem *p)
+{
+	json_t *current = NULL, *merged = NULL, *doc = NULL;
+	struct columns c = {0};
+	PGresult *r;
+	char ids[32];
+
+	*out = NULL;
+	if (!json_is_object(patch)) {
+		problem_field(p, "(body)", "type", "must be an object");
+		p->status = 400;
+		return -1;
+	}
+	if (store_begin(s)) {
+		store_problem(s, p);
+		return -1;
+	}
+	r = fetch(s, id, org, 1, p);
+	if (!r)
+		goto fail;
+	if (strcmp(PQgetvalue(r, 0, 2), "open") != 0) {
+		PQclear(r);
+		problem_set(p, 409, "Conflict", "vacancy v_%lld is closed", (long long)id);
+		goto fail;
+	}
+	current = vacancy_from_row(r, 0);
+	PQclear(r);
+	if (!current)
+		goto oom;
+	strip_representation(current);
+	merged = fields_merge_patch(current, patch);
+	if (!merged)
+		goto oom;
+	if (vacancy_validate(merged, &doc, p))
+		goto fail;
+	if (columns_of(doc, &c))
+		goto oom;
+	snprintf(ids, sizeof ids, "%lld", (long long)id);
+	r = store_exec(s,
+		       "UPDATE vacancies SET doc = $2::jsonb, country = $3, occupation = $4,"
+		       " valid_until = $5::date, positions = $6::int, updated_at = now()"
+		       " WHERE id = $1 RETURNING " VACANCY_COLUMNS,
+		       6,
+		       (const char *const[]){ids, c.doc, c.country, c.occupation, c.valid_until,
+					     c.positions});
+	if (!r)
+		goto dberr;
+	*out = vacancy_from_row(r, 0);
+	PQclear(r);
+	if (!*out)
+		goto oom;
+	if (store_log_change(s, "vacancy", id, seq) || store_commit(s))
+		goto dberr;
+	json_decref(current);
+	json_decref(merged);
+	json_decref(doc);
+	free(c.doc);
+	return 0;
+oom:
+	no_memory(p);
+	goto fail;
+dberr:
+	store_problem(s, p);
+fail:
+	store_rollback(s);
+	json_decref(current);
+	json_decref(merged);
+	json_decref(doc);
+	json_decref(*out);
+	*out = NULL;
+	free(c.doc);
+	return -1;
+}
+
+int vacancy_close(store *s, int64_t id, const char *org, json_t **out, int64_t *seq, problem *p)
+{
+	PGresult *r;
+	char ids[32];
+
+	*out = NULL;
+	if (store_begin(s)) {
+		store_problem(s, p);
+		return -1;
+	}
+	r = fetch(s, id, org, 1, p);
+	if (!r)
+		goto fail;
+	PQclear(r);
+	snprintf(ids, sizeof ids, "%lld", (long long)id);
+	r = store_exec(s,
+		       "UPDATE vacancies SET status = 'closed', closed_at = coalesce(closed_at, now()),"
+		       " updated_at = now() WHERE id = $1 RETURNING " VACANCY_COLUMNS,
+		       1, (const char *const[]){ids});
+	if (!r)
+		goto dberr;
+	*out = vacancy_from_row(r, 0);
+	PQclear(r);
+	if (!*out) {
+		no_memory(p);
+		goto fail;
+	}
+	if (store_log_change(s, "vacancy", id, seq) || store_commit(s))
+		goto dberr;
+	return 0;
+dberr:
+	store_problem(s, p);
+fail:
+	store_rollback(s);
+	json_decref(*out);
+	*out = NULL;
+	return -1;
+}
+
+int vacancy_insert_batch(store *s, const char *org, json_t *const *docs, size_t n,
+			 int64_t *last_seq, problem *p)
+{
+	json_t *arr = json_array();
+	char *text = NULL, lock[32];
+	PGresult *r;
+	size_t i;
+
+	if (!arr)
+		return no_memory(p);
+	for (i = 0; i < n; i++)
+		if (json_array_append(arr, docs[i]))
+			goto oom;
+	text = json_dumps(arr, JSON_COMPACT);
+	if (!text)
+		goto oom;
+	snprintf(lock, sizeof lock, "%d", STORE_CHANGE_LOG_LOCK);
+	/* The change-log lock is taken first and held to the commit, so the
+	 * batch's seqs are in commit order (see 001_core.sql). One statement for
+	 * the whole batch: the documents travel as one jsonb array and the
+	 * filter columns are computed by the server. */
+	if (store_begin(s) ||
+	    store_run(s, "SELECT pg_advisory_xact_lock($1::bigint)", 1, (const char *const[]){lock}))
+		goto dberr;
+	r = store_exec(s,
+		       "WITH ins AS ("
+		       " INSERT INTO vacancies (org, doc, country, occupation, valid_until, positions)"
+		       " SELECT $1, d, d->>'country', d->>'occupation', (d->>'valid_until')::date,"
+		       "        (d->>'positions')::int"
+		       " FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(d, n) ORDER BY n"
+		       " RETURNING id),"
+		       " log AS (INSERT INTO change_log (object_type, object_id)"
+		       " SELECT 'vacancy', id FROM ins ORDER BY id RETURNING seq)"
+		       " SELECT coalesce(max(seq), 0) FROM log",
+		       2, (const char *const[]){org, text});
+	if (!r)
+		goto dberr;
+	if (last_seq)
+		*last_seq = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	if (store_commit(s))
+		goto dberr;
+	json_decref(arr);
+	free(text);
+	return 0;
+oom:
+	json_decref(arr);
+	free(text);
+	return no_memory(p);
+dberr:
+	store_problem(s, p);
+	store_rollback(s);
+	json_decref(arr);
+	free(text);
+	return -1;
+}

@@ -1,0 +1,61 @@
+/*
+ * vacancy.h - vacancies: validation of the posted fields, and their storage
+ * in PostgreSQL with a change-log row per write (so the index follows).
+ *
+ * A vacancy's fields are kept as the validated JSON document the API takes
+ * (jsonb "doc"), with the columns the database filters on copied out. The
+ * representation the API returns adds "id" ("v_<n>"), "status" and times.
+ * Functions taking `org` enforce ownership: another organisation's vacancy
+ * is reported as 404, never as 403, so its existence is not revealed.
+ */
+#ifndef FAIRMATCH_VACANCY_H
+#define FAIRMATCH_VACANCY_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "engine/problem.h"
+#include "engine/store.h"
+
+/* Documented maxima (docs/api.md). */
+#define VACANCY_TITLE_MAX 200
+#define VACANCY_DESCRIPTION_MAX 20000
+#define VACANCY_SKILLS_MAX 50
+#define VACANCY_SKILL_MAX 200
+#define VACANCY_LANGUAGES_MAX 10
+#define VACANCY_POSITIONS_MAX 100000
+#define VACANCY_DEFAULT_VALID_DAYS 90
+
+/* Checks a posted vacancy and returns its canonical document (defaults
+ * filled in, caller owns *out). 400 for a bad type/format/unknown field,
+ * 422 for a rule (worker_fees > 0, valid_until in the past, salary max < min). */
+int vacancy_validate(const json_t *in, json_t **out, problem *p);
+
+/* "v_123" -> 123; -1 when malformed. */
+int vacancy_parse_id(const char *s, int64_t *id);
+
+/* Each writer returns 0 and the API representation in *out (caller owns),
+ * and the change-log seq of the write in *seq; or -1 with p set. */
+int vacancy_create(store *s, const char *org, const json_t *doc, json_t **out, int64_t *seq,
+		   problem *p);
+/* org NULL: any organisation may read. */
+int vacancy_get(store *s, int64_t id, const char *org, json_t **out, problem *p);
+/* An RFC 7396 merge patch of the fields; the result is validated whole. */
+int vacancy_patch(store *s, int64_t id, const char *org, const json_t *patch, json_t **out,
+		  int64_t *seq, problem *p);
+/* Closing twice is harmless (the second answers the closed vacancy). */
+int vacancy_close(store *s, int64_t id, const char *org, json_t **out, int64_t *seq, problem *p);
+
+/* Stores n canonical documents in one transaction; *last_seq is the seq
+ * of the batch's change-log rows. */
+int vacancy_insert_batch(store *s, const char *org, json_t *const *docs, size_t n,
+			 int64_t *last_seq, problem *p);
+
+/* The API representation from a row of VACANCY_COLUMNS. */
+json_t *vacancy_from_row(PGresult *r, int row);
+#define VACANCY_COLUMNS                                                                  \
+	"id, org, status, doc::text, "                                                   \
+	"to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "      \
+	"to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+#endif
