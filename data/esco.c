@@ -334,6 +334,58 @@ static int is_digits(const char *s, size_t min, size_t max)
 	return n >= min;
 }
 
+/* Strict UTF-8 check (no overlongs, no surrogates, at most U+10FFFF). */
+static int utf8_valid(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned c = s[i];
+		size_t k;
+		unsigned cp;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF)
+			k = 1, cp = c & 0x1F;
+		else if (c >= 0xE0 && c <= 0xEF)
+			k = 2, cp = c & 0x0F;
+		else if (c >= 0xF0 && c <= 0xF4)
+			k = 3, cp = c & 0x07;
+		else
+			return 0;
+		if (n - i <= k)
+			return 0;
+		for (size_t j = 1; j <= k; j++) {
+			if ((s[i + j] & 0xC0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (s[i + j] & 0x3F);
+		}
+		if ((k == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+		    (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+			return 0;
+		i += k + 1;
+	}
+	return 1;
+}
+
+/* Every field of the current record must be valid UTF-8 (and hold no NUL). */
+static int check_record(struct loader *L, csv_reader *r, const char *file)
+{
+	size_t i, len;
+
+	for (i = 0; i < csv_field_count(r); i++) {
+		const char *f = csv_field(r, i, &len);
+		if (!utf8_valid((const unsigned char *)f, len) || memchr(f, '\0', len)) {
+			lerr(L, "esco: %s:%lu: field %zu is not valid UTF-8 text", file, csv_line(r), i + 1);
+			return ESCO_ERR_FORMAT;
+		}
+	}
+	return 0;
+}
+
 /* ---- opening a file and its required columns ---- */
 
 static int open_csv(struct loader *L, const char *name, csv_reader **r)
@@ -389,6 +441,8 @@ static int load_groups(struct loader *L)
 		goto out;
 	c_alt = csv_column(r, "altLabels");
 	while ((rc = csv_next(r)) == 1) {
+		if ((rc = check_record(L, r, file)))
+			goto out;
 		esco_isco_group *g;
 		const char *code = fld(r, c_code, NULL);
 
@@ -447,6 +501,8 @@ static int load_occupations(struct loader *L)
 	c_code = csv_column(r, "code");
 	c_desc = csv_column(r, "description");
 	while ((rc = csv_next(r)) == 1) {
+		if ((rc = check_record(L, r, file)))
+			goto out;
 		esco_occupation *o;
 		size_t len;
 		const char *code = fld(r, c_code, &len), *s;
@@ -549,6 +605,8 @@ static int load_skills(struct loader *L)
 	c_reuse = csv_column(r, "reuseLevel");
 	c_desc = csv_column(r, "description");
 	while ((rc = csv_next(r)) == 1) {
+		if ((rc = check_record(L, r, file)))
+			goto out;
 		esco_skill *k;
 		size_t len;
 		const char *s;
@@ -612,6 +670,8 @@ static int load_relations(struct loader *L)
 	    (rc = need_col(L, r, file, "skillUri", &c_skill)))
 		goto out;
 	while ((rc = csv_next(r)) == 1) {
+		if ((rc = check_record(L, r, file)))
+			goto out;
 		uint32_t o = table_find(t, fld(r, c_occ, NULL));
 		uint32_t k = table_find(t, fld(r, c_skill, NULL));
 		const char *type = fld(r, c_type, NULL);
@@ -714,6 +774,8 @@ static int load_broader(struct loader *L)
 	    (rc = need_col(L, r, file, "broaderUri", &c_broader)))
 		goto out;
 	while ((rc = csv_next(r)) == 1) {
+		if ((rc = check_record(L, r, file)))
+			goto out;
 		uint32_t a = table_find(t, fld(r, c_uri, NULL));
 		uint32_t b = table_find(t, fld(r, c_broader, NULL));
 
@@ -742,6 +804,8 @@ static int load_lang(struct loader *L, const char *file, esco_lang lang)
 	c_alt = csv_column(r, "altLabels");
 	c_hid = csv_column(r, "hiddenLabels");
 	while ((rc = csv_next(r)) == 1) {
+		if ((rc = check_record(L, r, file)))
+			goto out;
 		uint32_t ref = table_find(t, fld(r, c_uri, NULL)), i = (ref & 0x0fffffffu) - 1;
 		esco_labels *lb;
 

@@ -15,7 +15,9 @@
  * Invariants: every occupation has a URI, an English preferred label and a
  * 4-digit ISCO-08 unit group code that esco_isco_valid accepts; every skill
  * in an occupation's essential/optional list is a loaded skill (relations to
- * unknown URIs are dropped); no skill appears twice in one list. Lookups are
+ * unknown URIs are dropped); no skill appears twice in one list; every
+ * string is valid UTF-8 without NUL bytes (a file that breaks this is
+ * rejected with ESCO_ERR_FORMAT), so it may go into JSON unchecked. Lookups are
  * O(1) by URI (a hash table) and O(log n) by ISCO code. The loaded taxonomy
  * is immutable, so a `const esco *` may be shared by any number of threads.
  */
