@@ -1,0 +1,117 @@
+/*
+ * names.h - organisation-name normalisation and token-aware similarity for
+ * the recruiter integrity check (GET /v1/recruiters/check).
+ *
+ * A check normalises the query once with names_normalise(), normalises each
+ * candidate (or uses a form cached in the blacklist snapshot) and scores the
+ * pairs with names_similarity(). A pair is a name match when its score is at
+ * least the configured threshold, NAMES_DEFAULT_THRESHOLD unless the
+ * operator sets another (see docs/integrity.md, "Name matching", for how the
+ * default was chosen and the evaluation that supports it).
+ *
+ * Normalised form: lowercase ASCII tokens [a-z0-9] separated by one space,
+ * in the order of the original name, with any script transliterated to
+ * Latin then ASCII (ICU "Any-Latin; Latin-ASCII"), punctuation removed,
+ * runs of single letters joined ("A.B.C." -> "abc"), legal forms in the main
+ * languages of origin and destination countries ("(Pty) Ltd", "SARL",
+ * "Công ty TNHH", "ООО", ...) and generic phrases ("recruitment agency",
+ * "services", "international", ...) dropped, and connecting words ("and",
+ * "of", "de", ...) dropped. The legal-form table is data/legal_forms/.
+ *
+ * Thread safety: every function may be called from several threads at
+ * once. The legal-form table is built once (pthread_once) on first use; each
+ * thread opens its own ICU transliterator on first need and it is closed when
+ * the thread exits. No function keeps other state between calls.
+ */
+#ifndef FAIRMATCH_NAMES_H
+#define FAIRMATCH_NAMES_H
+
+#include <stddef.h>
+
+/* Errors (negative). */
+#define NAMES_EINVAL (-1) /* NULL argument or zero capacity */
+#define NAMES_ENOMEM (-2) /* allocation failed */
+#define NAMES_EICU (-3)   /* ICU could not open or run the transliterator */
+#define NAMES_ERANGE (-4) /* a helper's input exceeds NAMES_MAX_CODEPOINTS */
+
+/* Input beyond this many bytes is ignored (cut at a character boundary). */
+#define NAMES_MAX_INPUT 1024
+/* A normalised name keeps at most this many tokens of at most
+ * NAMES_MAX_TOKEN_LEN bytes each (longer tokens are cut). */
+#define NAMES_MAX_TOKENS 32
+#define NAMES_MAX_TOKEN_LEN 47
+/* A buffer of this size always holds a full normalised name (with NUL). */
+#define NAMES_NORM_CAP (NAMES_MAX_TOKENS * (NAMES_MAX_TOKEN_LEN + 1) + 1)
+
+/*
+ * Default decision threshold for names_similarity(): a candidate whose score
+ * is >= this value is reported as a name match. Chosen with tests/eval_names.c
+ * on 628 real debarred or licensed organisation names (US DOL H-2, World
+ * Bank, EBRD, Vietnamese labour-export companies), one known-transformed
+ * variant of each and 1249 hard negatives: precision and recall both stay
+ * >= 0.97 for thresholds 0.89..0.93, and 0.90 keeps most initials variants
+ * ("H.T.C." for "Hebei Tianying Construction", scored 0.85-0.9). Callers may
+ * configure another value in [0,1]; lower values raise recall at the cost of
+ * precision. See docs/integrity.md, "Name matching".
+ */
+#define NAMES_DEFAULT_THRESHOLD 0.90
+
+/*
+ * Builds the legal-form table now rather than on the first names_normalise()
+ * call (it takes about 0.2 s: 3,300 forms, many transliterated by ICU); call
+ * it at server start. Idempotent and thread-safe. Returns 0 or NAMES_ENOMEM /
+ * NAMES_EICU (then every names_normalise() returns that error too).
+ */
+int names_init(void);
+
+/*
+ * Normalises the UTF-8 name in[0..len) into out (NUL-terminated, at most
+ * outcap bytes including the NUL). in need not be NUL-terminated; embedded
+ * NUL bytes and invalid UTF-8 sequences count as separators (never a
+ * crash). Input longer than NAMES_MAX_INPUT bytes is cut. If out is too
+ * small, whole tokens that do not fit are left out. If dropping legal forms
+ * and generic words would leave nothing, they are kept. An empty or
+ * all-punctuation name gives "". Returns 0 or a negative NAMES_E* error; on
+ * error out holds "" when outcap > 0.
+ */
+int names_normalise(const char *in, size_t len, char *out, size_t outcap);
+
+/*
+ * Token-aware similarity in [0,1] of two strings produced by
+ * names_normalise(). Symmetric. Tokens are aligned regardless of order: two
+ * tokens match when equal, within a small edit distance for their length
+ * (no edit for tokens of 3 letters or fewer, 1 up to 7, 2 beyond; tokens
+ * with digits must be equal), as a prefix abbreviation, as initials of
+ * consecutive tokens of the other name ("ilm" ~ "international labor
+ * management"), or as two adjacent tokens written together ("man power" ~
+ * "manpower"). The score is the weight of matched tokens (times their
+ * similarity) over the weight of all tokens of both names; generic business
+ * words ("manpower", "global", "staffing", ...) weigh 0.25 and other tokens
+ * 1, so an unmatched distinctive token costs much ("acme manpower" vs "apex
+ * manpower" scores 0.2), and each unmatched distinctive token multiplies the
+ * score by 0.75. 0 when either name is empty. Allocation-free.
+ */
+double names_similarity(const char *norm_a, const char *norm_b);
+
+/*
+ * String-distance helpers over Unicode code points of NUL-terminated UTF-8
+ * (invalid bytes count as U+FFFD), with the semantics of the jellyfish
+ * library. Strings longer than NAMES_MAX_CODEPOINTS code points give
+ * NAMES_ERANGE (the distances) or are compared on their first
+ * NAMES_MAX_CODEPOINTS code points (the Jaro family).
+ */
+#define NAMES_MAX_CODEPOINTS 256
+/* Jaro similarity; 0 if either string is empty. */
+double names_jaro(const char *a, const char *b);
+/* Jaro-Winkler (prefix scale 0.1, up to 4 characters, applied when the Jaro
+ * similarity is above 0.7). */
+double names_jaro_winkler(const char *a, const char *b);
+/* Jaro-Winkler with jellyfish's long-string tolerance adjustment. */
+double names_jaro_winkler_long(const char *a, const char *b);
+/* Levenshtein distance (insert, delete, substitute), or a negative error. */
+int names_levenshtein(const char *a, const char *b);
+/* Unrestricted Damerau-Levenshtein distance (adjacent transpositions too),
+ * or a negative error (NAMES_ENOMEM, NAMES_ERANGE, NAMES_EINVAL). */
+int names_damerau_levenshtein(const char *a, const char *b);
+
+#endif

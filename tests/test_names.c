@@ -1,0 +1,313 @@
+/*
+ * test_names.c - unit tests for engine/names.c: the string-distance helpers
+ * against jellyfish's expected values (read from the shared data, skipped when
+ * it is absent), normalisation (legal forms, punctuation, accents, other
+ * scripts, invalid UTF-8, empty and very long input), positive and hard
+ * negative pairs around NAMES_DEFAULT_THRESHOLD, and several threads at once.
+ */
+#include "engine/names.h"
+#include "tests/t.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *shared_dir(void)
+{
+	const char *s = getenv("FAIRMATCH_SHARED");
+	return s ? s : "../shared";
+}
+
+/* Splits a jellyfish CSV line "a,b,expected" (fields may be quoted). */
+static int split3(char *line, char **f, int max)
+{
+	int n = 0;
+	char *p = line, *w;
+	while (n < max) {
+		if (*p == '"') {
+			p++;
+			w = f[n++] = p;
+			while (*p && !(*p == '"' && p[1] != '"')) {
+				if (*p == '"')
+					p++;
+				*w++ = *p++;
+			}
+			if (*p == '"')
+				p++;
+			*w = '\0';
+			if (*p == ',')
+				p++;
+			else
+				break;
+		} else {
+			f[n++] = p;
+			while (*p && *p != ',' && *p != '\n' && *p != '\r')
+				p++;
+			if (*p == ',') {
+				*p++ = '\0';
+			} else {
+				*p = '\0';
+				break;
+			}
+		}
+	}
+	return n;
+}
+
+typedef double (*sim_fn)(const char *, const char *);
+
+static int check_file_sim(const char *file, sim_fn fn, double tol)
+{
+	char path[1024], line[1024];
+	snprintf(path, sizeof path, "%s/data/name_matching/jellyfish_testdata/%s", shared_dir(),
+		 file);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	int rows = 0;
+	while (fgets(line, sizeof line, f)) {
+		char *fl[4];
+		if (split3(line, fl, 3) != 3)
+			continue;
+		double want = atof(fl[2]), got = fn(fl[0], fl[1]);
+		T_CHECKF(fabs(got - want) <= tol, "%s: (%s,%s) = %.4f, want %.4f", file, fl[0], fl[1],
+			 got, want);
+		rows++;
+	}
+	fclose(f);
+	return rows;
+}
+
+static int check_file_dist(const char *file, int (*fn)(const char *, const char *))
+{
+	char path[1024], line[1024];
+	snprintf(path, sizeof path, "%s/data/name_matching/jellyfish_testdata/%s", shared_dir(),
+		 file);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	int rows = 0;
+	while (fgets(line, sizeof line, f)) {
+		char *fl[4];
+		if (split3(line, fl, 3) != 3)
+			continue;
+		int want = atoi(fl[2]), got = fn(fl[0], fl[1]);
+		T_CHECKF(got == want, "%s: (%s,%s) = %d, want %d", file, fl[0], fl[1], got, want);
+		rows++;
+	}
+	fclose(f);
+	return rows;
+}
+
+static void jellyfish_expected_values(void)
+{
+	int n = check_file_sim("jaro_winkler.csv", names_jaro_winkler, 0.0015);
+	if (n < 0)
+		T_SKIP("jellyfish test data not found under %s", shared_dir());
+	T_EQ_INT(n, 17);
+	T_EQ_INT(check_file_sim("jaro_winkler_longtol.csv", names_jaro_winkler_long, 0.0015), 10);
+	T_EQ_INT(check_file_sim("jaro_distance.csv", names_jaro, 0.0015), 5);
+	T_EQ_INT(check_file_dist("levenshtein.csv", names_levenshtein), 6);
+	T_EQ_INT(check_file_dist("damerau_levenshtein.csv", names_damerau_levenshtein), 9);
+}
+
+static void helpers_builtin(void)
+{
+	T_EQ_INT(names_levenshtein("kitten", "sitting"), 3);
+	T_EQ_INT(names_damerau_levenshtein("ca", "abc"), 2); /* unrestricted */
+	T_CHECK(fabs(names_jaro_winkler("martha", "marhta") - 0.961) < 0.001);
+	T_CHECK(names_jaro("", "abc") == 0.0);
+	char big[NAMES_MAX_CODEPOINTS + 10];
+	memset(big, 'a', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	T_EQ_INT(names_levenshtein(big, "a"), NAMES_ERANGE);
+	T_EQ_INT(names_damerau_levenshtein(big, "a"), NAMES_ERANGE);
+	T_CHECK(names_jaro_winkler(big, big) == 1.0);
+	T_EQ_INT(names_levenshtein(NULL, "a"), NAMES_EINVAL);
+}
+
+static void norm_is(const char *in, const char *want)
+{
+	char out[NAMES_NORM_CAP];
+	int rc = names_normalise(in, strlen(in), out, sizeof out);
+	T_EQ_INT(rc, 0);
+	T_EQ_STR(out, want);
+}
+
+static void normalise_cases(void)
+{
+	norm_is("ACME Man-Power (Pty) Ltd", "acme man power");
+	norm_is("Acme Manpower", "acme manpower");
+	norm_is("Société Générale de Placement SARL", "societe generale placement");
+	norm_is("A.B.C. Manpower Services", "abc manpower");
+	norm_is("Global Horizons Manpower, Inc.", "global horizons manpower");
+	norm_is("PT Maju Jaya Tbk", "maju jaya");
+	norm_is("BAOTHINH INTRA CO.,LTD", "baothinh intra");
+	norm_is("Công ty TNHH thương mại Quốc tế Bảo Thịnh", "thuong mai quoc te bao thinh");
+	norm_is("ООО Рога и Копыта", "roga kopyta");		/* Cyrillic, "i" = and */
+	norm_is("Nguyễn Đức Cảnh Recruitment Agency", "nguyen duc canh"); /* Vietnamese */
+	norm_is("O'Brien & Sons Employment Agency", "obrien sons");
+	norm_is("Acme AB", "acme");
+	norm_is("AB Manpower", "ab manpower"); /* initials kept at the start */
+	norm_is("International Services Ltd", "international services ltd");
+	norm_is("CNPJ 20.182.043/0001-42", "cnpj 20182043000142");
+	norm_is("", "");
+	norm_is("  ,.;- ", "");
+}
+
+static void normalise_other_scripts(void)
+{
+	char out[NAMES_NORM_CAP];
+	const char *arabic = "شركة الخليج للتوظيف ذ.م.م";
+	T_EQ_INT(names_normalise(arabic, strlen(arabic), out, sizeof out), 0);
+	T_CHECK(out[0] != '\0');
+	for (const char *p = out; *p; p++)
+		T_CHECK((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == ' ');
+	const char *han = "北京国际人力资源有限公司"; /* ... Co., Ltd. (you xian gong si) */
+	T_EQ_INT(names_normalise(han, strlen(han), out, sizeof out), 0);
+	T_CHECK(strstr(out, "bei jing") == out);
+	T_CHECK(strstr(out, "gong si") == NULL);
+	const char *greek = "Ελληνική Εταιρεία Α.Ε.";
+	T_EQ_INT(names_normalise(greek, strlen(greek), out, sizeof out), 0);
+	T_CHECK(out[0] != '\0');
+}
+
+static void normalise_hostile(void)
+{
+	char out[NAMES_NORM_CAP];
+	const char bad[] = "\xff\xfe Acme \xc3 Man\xe2\x82power \xed\xa0\x80 Ltd";
+	T_EQ_INT(names_normalise(bad, sizeof bad - 1, out, sizeof out), 0);
+	T_EQ_STR(out, "acme man power");
+	const char nul[] = "Acme\0Manpower";
+	T_EQ_INT(names_normalise(nul, sizeof nul - 1, out, sizeof out), 0);
+	T_EQ_STR(out, "acme manpower");
+	/* very long input: cut, never overflow */
+	size_t n = 100000;
+	char *big = malloc(n);
+	T_REQUIRE(big != NULL);
+	for (size_t i = 0; i < n; i++)
+		big[i] = i % 7 == 6 ? ' ' : (char)('a' + i % 26);
+	T_EQ_INT(names_normalise(big, n, out, sizeof out), 0);
+	T_CHECK(strlen(out) < sizeof out);
+	/* long non-ASCII input cut in the middle of a character */
+	for (size_t i = 0; i + 2 <= n; i += 2) {
+		big[i] = (char)0xc3;
+		big[i + 1] = (char)0xa9;
+	}
+	T_EQ_INT(names_normalise(big, n - 1, out, sizeof out), 0);
+	/* small output buffer: whole tokens only */
+	char small[8];
+	T_EQ_INT(names_normalise("Alpha Beta Gamma", 16, small, sizeof small), 0);
+	T_EQ_STR(small, "alpha");
+	T_EQ_INT(names_normalise("x", 1, NULL, 0), NAMES_EINVAL);
+	T_EQ_INT(names_normalise(NULL, 1, small, sizeof small), NAMES_EINVAL);
+	T_EQ_STR(small, "");
+	free(big);
+}
+
+static double pair_score(const char *a, const char *b)
+{
+	char na[NAMES_NORM_CAP], nb[NAMES_NORM_CAP];
+	if (names_normalise(a, strlen(a), na, sizeof na) < 0 ||
+	    names_normalise(b, strlen(b), nb, sizeof nb) < 0)
+		return -1.0;
+	return names_similarity(na, nb);
+}
+
+static void positives_above_threshold(void)
+{
+	static const char *pos[][2] = {
+		{"ACME Man-Power (Pty) Ltd", "Acme Manpower"},
+		{"A.B.C. Manpower", "ABC Manpower"},
+		{"Société Générale de Placement SARL", "Societe Generale de Placement"},
+		{"Global Horizons Manpower, Inc.", "Global Horizons Manpower LLC"},
+		{"Global Horizons Manpower", "Manpower Global Horizons"},
+		{"Global Horizons Manpower", "Global Horizns Manpower"},
+		{"Hebei Tianying Construction Co., Ltd.", "H.T.C. Co. Ltd"},
+		{"Acme Manpower Services", "Acme Manpower"},
+		{"Công ty TNHH Bảo Thịnh", "CONG TY TNHH BAO THINH"},
+		{"Coast 2 Coast, Inc.", "Coast 2 Coast LLC"},
+		{"Three Sisters Farms Services, Inc.", "Three Sisters Farms Sfervices, Inc."},
+	};
+	/* initials standing for a dropped word too: near the threshold */
+	T_CHECK(pair_score("International Labor Management Corp.", "I.L.M. Corp") >= 0.85);
+	for (size_t i = 0; i < sizeof pos / sizeof *pos; i++) {
+		double s = pair_score(pos[i][0], pos[i][1]);
+		T_CHECKF(s >= NAMES_DEFAULT_THRESHOLD, "'%s' ~ '%s' scored %.3f", pos[i][0],
+			 pos[i][1], s);
+	}
+}
+
+static void hard_negatives_below_threshold(void)
+{
+	static const char *neg[][2] = {
+		{"Acme Manpower", "Apex Manpower"},
+		{"Global Staffing", "Global Nursing"},
+		{"Hebei Construction Group Pingyuan Branch", "Hebei Construction Group Dezhou Branch"},
+		{"Coast 2 Coast, Inc.", "Coast 3 Coast, Inc."},
+		{"Three Sisters Farms Services, Inc.", "Three Sisters Farms Landscaping Inc."},
+		{"Bao Thinh Manpower", "Bao Long Manpower"},
+		{"Al Noor Recruitment Agency", "Al Huda Recruitment Agency"},
+		{"ABC Manpower", "ABD Manpower"},
+	};
+	for (size_t i = 0; i < sizeof neg / sizeof *neg; i++) {
+		double s = pair_score(neg[i][0], neg[i][1]);
+		T_CHECKF(s >= 0.0 && s < NAMES_DEFAULT_THRESHOLD, "'%s' !~ '%s' scored %.3f",
+			 neg[i][0], neg[i][1], s);
+	}
+}
+
+static void similarity_properties(void)
+{
+	T_CHECK(names_similarity("", "acme") == 0.0);
+	T_CHECK(names_similarity(NULL, "acme") == 0.0);
+	T_CHECK(names_similarity("acme", "acme") == 1.0);
+	double ab = names_similarity("acme man power", "acme manpower");
+	double ba = names_similarity("acme manpower", "acme man power");
+	T_CHECK(fabs(ab - ba) < 1e-9);
+	T_CHECK(ab == 1.0);
+	/* many tokens: bounded, no overflow */
+	char big[4096];
+	size_t p = 0;
+	for (int i = 0; i < 300 && p + 8 < sizeof big; i++)
+		p += (size_t)snprintf(big + p, sizeof big - p, "%st%d", i ? " " : "", i);
+	double s = names_similarity(big, big);
+	T_CHECK(s > 0.99 && s <= 1.0);
+}
+
+static void *worker(void *arg)
+{
+	int *bad = arg;
+	for (int i = 0; i < 200; i++)
+		if (pair_score("Công ty TNHH Bảo Thịnh", "Bao Thinh Co., Ltd.") < 0.99)
+			(*bad)++;
+	return NULL;
+}
+
+static void threads(void)
+{
+	pthread_t th[4];
+	int bad[4] = {0};
+	for (int i = 0; i < 4; i++)
+		T_REQUIRE(pthread_create(&th[i], NULL, worker, &bad[i]) == 0);
+	for (int i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		T_EQ_INT(bad[i], 0);
+	}
+}
+
+int main(void)
+{
+	T_RUN(jellyfish_expected_values);
+	T_RUN(helpers_builtin);
+	T_RUN(normalise_cases);
+	T_RUN(normalise_other_scripts);
+	T_RUN(normalise_hostile);
+	T_RUN(positives_above_threshold);
+	T_RUN(hard_negatives_below_threshold);
+	T_RUN(similarity_properties);
+	T_RUN(threads);
+	return T_DONE();
+}
