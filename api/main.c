@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "data/esco.h"
+#include "data/sample.h"
 #include "engine/indexer.h"
 #include "engine/keys.h"
 #include "engine/store.h"
@@ -37,6 +39,7 @@ static const char usage_main[] =
 	"  verify     compare the index with PostgreSQL; non-zero on any difference\n"
 	"  keys       create API keys (bearer tokens)\n"
 	"  migrate    apply missing schema migrations\n"
+	"  sample     write generated sample vacancies or profiles as JSON lines\n"
 	"\n"
 	"Run 'fairmatch COMMAND --help' for a command's options.\n";
 
@@ -553,13 +556,64 @@ static int cmd_migrate(int argc, char **argv)
 	return s ? 0 : 1;
 }
 
+/* ---- sample ---- */
+
+static int cmd_sample(int argc, char **argv)
+{
+	static const struct option opts[] = {{"count", 1, 0, 'c'}, {"seed", 1, 0, 's'},
+					     {"data", 1, 0, 'D'}, {"help", 0, 0, 'h'},
+					     {0, 0, 0, 0}};
+	unsigned long long count = 10000, seed = 1;
+	const char *dir = NULL;
+	char err[512];
+	esco *tax = NULL;
+	int o, rc;
+
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 'c': count = strtoull(optarg, NULL, 10); break;
+		case 's': seed = strtoull(optarg, NULL, 10); break;
+		case 'D': dir = optarg; break;
+		case 'h':
+			printf("usage: fairmatch sample vacancies|profiles [--count N] [--seed S] [--data DIR]\n"
+			       "  Writes N generated records (built from the real ESCO data) as JSON lines on\n"
+			       "  stdout; the same seed always gives the same bytes.\n"
+			       "  --count N    how many (default 10000)\n"
+			       "  --seed S     the generator's seed (default 1)\n"
+			       "  --data DIR   the ESCO files (default data/esco)\n");
+			return 0;
+		default: return 2;
+		}
+	}
+	if (argc - optind != 1 ||
+	    (strcmp(argv[optind], "vacancies") != 0 && strcmp(argv[optind], "profiles") != 0)) {
+		fprintf(stderr, "usage: fairmatch sample vacancies|profiles [--count N] [--seed S]\n");
+		return 2;
+	}
+	if (esco_load(dir, &tax, err, sizeof err)) {
+		fprintf(stderr, "fairmatch: loading ESCO: %s\n", err);
+		return 1;
+	}
+	if (strcmp(argv[optind], "vacancies") == 0)
+		rc = sample_vacancies(tax, stdout, count, seed, err, sizeof err);
+	else
+		rc = sample_profiles(tax, stdout, count, seed, err, sizeof err);
+	esco_free(tax);
+	if (rc || fflush(stdout)) {
+		fprintf(stderr, "fairmatch: sample: %s\n", rc ? err : strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
 		const char *name;
 		int (*fn)(int, char **);
 	} cmds[] = {{"serve", cmd_serve},   {"import", cmd_import}, {"reindex", cmd_reindex},
-		    {"verify", cmd_verify}, {"keys", cmd_keys},     {"migrate", cmd_migrate}};
+		    {"verify", cmd_verify}, {"keys", cmd_keys},     {"migrate", cmd_migrate},
+		    {"sample", cmd_sample}};
 	size_t i;
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||

@@ -1,0 +1,67 @@
+#!/bin/sh
+# run.sh - runs every test program against the project's private PostgreSQL,
+# first as built normally, then built with ASan+UBSan (servers started by the
+# integration tests are the sanitized binary too). Each program gets a fresh
+# database and a fresh directory under var/test. Prints one line per program
+# and, last, the total: "N passed, N failed, N skipped".
+set -u
+cd "$(dirname "$0")/.." || exit 1
+sh data/pgctl.sh start || { echo "0 passed, 1 failed"; exit 1; }
+rm -rf var/test
+mkdir -p var/test
+passed=0
+failed=0
+skipped=0
+variants=${FAIRMATCH_TEST_VARIANTS:-release asan}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=86}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=87}
+for variant in $variants; do
+	for t in build/$variant/tests/test_*; do
+		[ -x "$t" ] || continue
+		case "$t" in *.o | *.d) continue ;; esac
+		name=$(basename "$t")
+		[ -n "${FAIRMATCH_TESTS:-}" ] && ! echo " $FAIRMATCH_TESTS " | grep -q " $name " && continue
+		db=$(echo "fmt_${name#test_}_$variant" | tr -c 'a-z0-9_\n' '_')
+		dir=var/test/$variant/$name
+		mkdir -p "$dir"
+		sh data/pgctl.sh createdb "$db" >/dev/null 2>&1 || {
+			echo "$variant $name: cannot create database $db"
+			failed=$((failed + 1))
+			continue
+		}
+		start=$(date +%s)
+		FAIRMATCH_DB=$(sh data/pgctl.sh conninfo "$db") \
+			FAIRMATCH_BIN=build/$variant/fairmatch \
+			FAIRMATCH_TEST_DIR=$dir \
+			FAIRMATCH_VARIANT=$variant \
+			timeout 900 "$t" >"$dir/log" 2>&1
+		rc=$?
+		secs=$(($(date +%s) - start))
+		line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$dir/log" | tail -n 1)
+		if [ -z "$line" ]; then
+			echo "$variant $name: no result (exit $rc) after ${secs}s"
+			tail -n 30 "$dir/log" | sed 's/^/    /'
+			failed=$((failed + 1))
+		else
+			p=$(echo "$line" | sed -E 's/^([0-9]+) passed.*/\1/')
+			f=$(echo "$line" | sed -E 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/')
+			s=$(echo "$line" | sed -nE 's/.*, ([0-9]+) skipped.*/\1/p')
+			[ -n "$s" ] || s=0
+			if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+				# Passed its cases but died afterwards (a leak report, a crash at exit).
+				f=1
+				line="$line (but exit $rc)"
+			fi
+			passed=$((passed + p))
+			failed=$((failed + f))
+			skipped=$((skipped + s))
+			echo "$variant $name: $line (${secs}s)"
+			if [ "$f" -ne 0 ]; then
+				grep -E 'FAIL|ERROR|runtime error|Sanitizer' "$dir/log" | head -n 40 | sed 's/^/    /'
+			fi
+		fi
+		sh data/pgctl.sh dropdb "$db" >/dev/null 2>&1
+	done
+done
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
