@@ -1,0 +1,41 @@
+/*
+ * profile.h - a migrant's skill profile: pseudonymous, consented, audited.
+ *
+ * The engine stores no direct identifiers (no name, document number or
+ * contact): a profile is known by a random id "p_<16 hex>". Only counsellors
+ * of the owning organisation read or change it; every read (and every match)
+ * writes an audit row in the same transaction. Erasure deletes the row and
+ * its index document at once; the audit log keeps only that it happened.
+ *
+ * Implemented in engine/profile.c (issue 4). Other modules (quotas,
+ * matching) read profiles only through profile_get.
+ */
+#ifndef FAIRMATCH_PROFILE_H
+#define FAIRMATCH_PROFILE_H
+
+#include <jansson.h>
+
+#include "engine/keys.h"
+#include "engine/problem.h"
+#include "engine/store.h"
+
+#define PROFILE_ID_LEN 18 /* "p_" + 16 hex digits */
+
+/* Checks a posted profile (400 for unknown fields such as "name" or
+ * "passport", bad types or formats); returns the canonical document. */
+int profile_validate(const json_t *in, json_t **out, problem *p);
+/* Whether s looks like a profile id. */
+int profile_id_valid(const char *s);
+
+int profile_create(store *s, const struct principal *who, const json_t *doc, json_t **out,
+		   problem *p);
+/* Reads the profile `id` of who's organisation (404 otherwise) and audits
+ * the read with `why` ("read", "match", "quota_eligibility", ...) in the same
+ * transaction. *out is the representation (caller owns). */
+int profile_get(store *s, const struct principal *who, const char *id, const char *why,
+		json_t **out, problem *p);
+int profile_patch(store *s, const struct principal *who, const char *id, const json_t *patch,
+		  json_t **out, problem *p);
+int profile_erase(store *s, const struct principal *who, const char *id, problem *p);
+
+#endif

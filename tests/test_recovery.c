@@ -1,0 +1,155 @@
+/*
+ * test_recovery.c - the index is derived and replayable: kill -9 of the
+ * server while an import streams into PostgreSQL, then serve again, and every
+ * vacancy PostgreSQL holds is searchable exactly once (fairmatch verify).
+ * Also: reindex rebuilds the same index from scratch.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tests/http.h"
+#include "tests/t.h"
+
+#define COUNT 6000
+
+static char counsellor[80];
+static char jsonl[600];
+
+static void sleep_ms(int ms)
+{
+	struct timespec t = {ms / 1000, (long)(ms % 1000) * 1000000L};
+
+	nanosleep(&t, NULL);
+}
+
+/* The server's health: documents and lag; -1 on failure. */
+static int health(const struct server *s, long long *docs, long long *lag)
+{
+	struct resp r;
+	int ok;
+
+	if (http(&r, s, "GET", "/v1/health", NULL, NULL, NULL, 0))
+		return -1;
+	ok = r.status == 200;
+	*docs = json_integer_value(json_object_get(json_object_get(r.json, "index"), "documents"));
+	*lag = json_integer_value(json_object_get(json_object_get(r.json, "index"), "lag"));
+	resp_free(&r);
+	return ok ? 0 : -1;
+}
+
+static void test_kill9_during_import(void)
+{
+	struct server s;
+	char out[512];
+	pid_t importer;
+	long long docs = -1, lag = -1;
+	int status, i, killed_mid = 0;
+	struct resp r;
+
+	T_REQUIRE(cli(NULL, 0, "sample vacancies --count %d --seed 11 > %s", COUNT, jsonl) == 0);
+	T_REQUIRE(server_start(&s, "crash") == 0);
+	/* The import writes PostgreSQL only; the running server indexes. */
+	importer = fork();
+	T_REQUIRE(importer >= 0);
+	if (importer == 0) {
+		char cmd[2400];
+
+		snprintf(cmd, sizeof cmd, "%s import vacancies %s --org crash-test --batch 200 --index %s "
+			 ">/dev/null 2>&1", getenv("FAIRMATCH_BIN") ? getenv("FAIRMATCH_BIN") : "./fairmatch",
+			 jsonl, s.index);
+		_exit(system(cmd) == 0 ? 0 : 1);
+	}
+	/* Kill the server once it has indexed some but not all. */
+	for (i = 0; i < 600; i++) {
+		if (health(&s, &docs, &lag) == 0 && docs > 0 && docs < COUNT) {
+			server_kill(&s);
+			killed_mid = 1;
+			break;
+		}
+		sleep_ms(50);
+	}
+	if (!killed_mid)
+		server_kill(&s);
+	T_CHECKF(killed_mid, "the server was killed in the middle (docs %lld)", docs);
+	waitpid(importer, &status, 0);
+	T_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+	/* Serve again: it replays what it missed. */
+	T_REQUIRE(server_start(&s, "crash") == 0);
+	for (i = 0; i < 600; i++) {
+		if (health(&s, &docs, &lag) == 0 && lag == 0 && docs >= COUNT)
+			break;
+		sleep_ms(100);
+	}
+	T_EQ_INT(lag, 0);
+	T_EQ_INT(docs, COUNT);
+	/* Every vacancy is searchable: the org filter finds all of them. */
+	T_REQUIRE(http(&r, &s, "GET", "/v1/vacancies?limit=1", counsellor, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	T_EQ_INT(json_integer_value(json_object_get(r.json, "estimated_total")), COUNT);
+	resp_free(&r);
+	T_EQ_INT(server_stop(&s), 0);
+	T_EQ_INT(cli(out, sizeof out, "verify --index %s", s.index), 0);
+	T_CHECKF(strstr(out, ": ok") != NULL, "verify said: %s", out);
+}
+
+static void test_reindex_and_verify_detects_difference(void)
+{
+	char out[512], index[700], cmd[1600];
+
+	snprintf(index, sizeof index, "%s/crash/index", getenv("FAIRMATCH_TEST_DIR") ? getenv("FAIRMATCH_TEST_DIR") : "var/test");
+	/* Close one vacancy behind the index's back (as if the indexer missed it). */
+	snprintf(cmd, sizeof cmd,
+		 "psql -X -q \"$FAIRMATCH_DB\" -c \"UPDATE vacancies SET status='closed' WHERE id = (SELECT min(id) FROM vacancies)\"");
+	T_REQUIRE(system(cmd) == 0);
+	T_EQ_INT(cli(out, sizeof out, "verify --index %s", index), 1);
+	T_CHECKF(strstr(out, "DIFFERENT") != NULL, "verify said: %s", out);
+	T_EQ_INT(cli(NULL, 0, "reindex --index %s 2>/dev/null", index), 0);
+	T_EQ_INT(cli(out, sizeof out, "verify --index %s", index), 0);
+	T_CHECKF(strstr(out, "index 5999 documents") != NULL, "verify said: %s", out);
+}
+
+static void test_import_reports_bad_lines(void)
+{
+	char path[700], out[512];
+	FILE *f;
+	int rc;
+
+	snprintf(path, sizeof path, "%s/bad.jsonl", getenv("FAIRMATCH_TEST_DIR") ? getenv("FAIRMATCH_TEST_DIR") : "var/test");
+	f = fopen(path, "w");
+	T_REQUIRE(f != NULL);
+	fprintf(f, "{\"title\":\"Nurse\",\"occupation\":\"2221\",\"country\":\"GB\"}\n");
+	fprintf(f, "{\"title\":\"Nurse\",\"occupation\":\"2221\"\n");
+	fprintf(f, "{\"title\":\"Nurse\",\"occupation\":\"2221\",\"country\":\"GB\",\"worker_fees\":50}\n");
+	fprintf(f, "\n");
+	fprintf(f, "{\"title\":\"Midwife\",\"occupation\":\"2222\",\"country\":\"GB\",\"passport\":\"X1\"}\n");
+	fprintf(f, "{\"title\":\"Midwife\",\"occupation\":\"2222\",\"country\":\"GB\"}\n");
+	fclose(f);
+	rc = cli(out, sizeof out, "import vacancies %s --org bad-lines 2>&1 | grep '^line' | tr '\\n' '|'", path);
+	(void)rc;
+	T_CHECKF(strstr(out, "line 2:") != NULL, "report: %s", out);
+	T_CHECKF(strstr(out, "line 3:") && strstr(out, "worker_fees"), "report: %s", out);
+	T_CHECKF(strstr(out, "line 5:") && strstr(out, "passport"), "report: %s", out);
+	T_CHECKF(!strstr(out, "line 1:") && !strstr(out, "line 6:"), "report: %s", out);
+	/* The exit status says lines were rejected; the good ones were kept. */
+	T_EQ_INT(cli(NULL, 0, "import vacancies %s --org bad-lines-2 >/dev/null 2>&1", path), 1);
+	T_EQ_INT(system("test \"$(psql -X -tAq \"$FAIRMATCH_DB\" -c \"SELECT count(*) FROM vacancies WHERE org='bad-lines-2'\")\" = 2"), 0);
+}
+
+int main(void)
+{
+	snprintf(jsonl, sizeof jsonl, "%s/v.jsonl", getenv("FAIRMATCH_TEST_DIR") ? getenv("FAIRMATCH_TEST_DIR") : "var/test");
+	if (make_token("counsellor", "centre", counsellor, sizeof counsellor)) {
+		printf("0 passed, 1 failed\n");
+		return 1;
+	}
+	T_RUN(test_kill9_during_import);
+	T_RUN(test_reindex_and_verify_detects_difference);
+	T_RUN(test_import_reports_bad_lines);
+	return T_DONE();
+}
