@@ -1,0 +1,22 @@
+#!/bin/sh
+# eval.sh - the quality evaluations (make eval): each prints a markdown table
+# that the docs quote. They read ../shared/data where a data set may not be
+# shipped; without it they say so and skip.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+sh data/pgctl.sh start || exit 1
+status=0
+run() {
+	name=$1
+	shift
+	[ -f "tests/$name.c" ] || return 0
+	make -s "build/release/tests/$name" || { status=1; return; }
+	echo "== $name"
+	"build/release/tests/$name" "$@"
+	rc=$?
+	[ $rc -eq 0 ] || [ $rc -eq 77 ] || status=1
+}
+run eval_names
+run eval_taxonomy
+run eval_match
+exit $status
