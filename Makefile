@@ -114,4 +114,6 @@ fmt:
 clean:
 	rm -rf build fairmatch
 
+.SECONDARY:
+
 -include $(shell find build -name '*.d' 2>/dev/null)
