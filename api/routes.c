@@ -5,9 +5,12 @@
 #include "api/api.h"
 
 extern const struct api_route health_routes[], vacancy_routes[];
+extern const struct api_route profile_routes[], match_routes[];
 
 const struct api_route *const api_route_tables[] = {
 	health_routes,
 	vacancy_routes,
+	profile_routes,
+	match_routes,
 	NULL,
 };

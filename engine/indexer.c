@@ -44,6 +44,23 @@ static int add_bool_lower(index_doc *d, const char *prefix, const char *value, i
 	return index_doc_add_boolean(d, term, err);
 }
 
+/* The match query (engine/match.c) weighs skill and occupation terms, and
+ * a term of wdf 0 has no BM25 weight: these terms get wdf 1. They still
+ * work as filters exactly like boolean terms. */
+static int add_weighted(index_doc *d, const char *prefix, const char *value, int lowercase,
+			index_error *err)
+{
+	char term[240];
+	size_t n = strlen(prefix), i;
+
+	if (!value || !*value)
+		return 0;
+	snprintf(term, sizeof term, "%s%s", prefix, value);
+	for (i = n; lowercase && term[i]; i++)
+		term[i] = (char)tolower((unsigned char)term[i]);
+	return index_doc_add_term(d, term, 1, err);
+}
+
 static int add_skills(index_doc *d, const json_t *list, int essential, index_error *err)
 {
 	size_t i;
@@ -55,13 +72,13 @@ static int add_skills(index_doc *d, const json_t *list, int essential, index_err
 		if (!s)
 			continue;
 		if (strncmp(s, "http", 4) == 0) {
-			if (add_bool(d, VX_SKILL, s, err) ||
-			    (essential && add_bool(d, VX_ESSENTIAL, s, err)))
+			if (add_weighted(d, VX_SKILL, s, 0, err) ||
+			    (essential && add_weighted(d, VX_ESSENTIAL, s, 0, err)))
 				return -1;
 		} else {
 			/* Free text: findable by its words and by the exact label. */
-			if (add_bool_lower(d, VX_SKILL, s, err) ||
-			    (essential && add_bool_lower(d, VX_ESSENTIAL, s, err)) ||
+			if (add_weighted(d, VX_SKILL, s, 1, err) ||
+			    (essential && add_weighted(d, VX_ESSENTIAL, s, 1, err)) ||
 			    index_doc_add_text(d, s, strlen(s), "en", 1, VX_TEXT, err))
 				return -1;
 		}
@@ -116,10 +133,10 @@ int indexer_vacancy_doc(const json_t *v, index_doc **out, index_error *err)
 		for (i = 1; i <= 4; i++) {
 			memcpy(code, occ, i);
 			code[i] = '\0';
-			if (add_bool(d, VX_OCCUPATION, code, err))
+			if (add_weighted(d, VX_OCCUPATION, code, 0, err))
 				goto fail;
 		}
-	} else if (occ && add_bool(d, VX_ESCO_OCC, occ, err)) {
+	} else if (occ && add_weighted(d, VX_ESCO_OCC, occ, 0, err)) {
 		goto fail;
 	}
 	if (add_skills(d, json_object_get(skills, "essential"), 1, err) ||

@@ -38,4 +38,20 @@ int profile_patch(store *s, const struct principal *who, const char *id, const j
 		  json_t **out, problem *p);
 int profile_erase(store *s, const struct principal *who, const char *id, problem *p);
 
+/* Documented maxima (docs/api.md). */
+#define PROFILE_OCCUPATIONS_MAX 10
+#define PROFILE_SKILLS_MAX 100
+#define PROFILE_SKILL_MAX 200
+#define PROFILE_LANGUAGES_MAX 10
+#define PROFILE_COUNTRIES_MAX 30
+
+/* The consented candidate pool for an employer's vacancy (issue 4): the
+ * profiles with consent.matching and consent.show_to_employers that hold
+ * any of `skills` or any of `occupations` (JSON arrays of strings, borrowed;
+ * exact elements of the stored arrays), at most `max` of them, newest
+ * first, as an array of {"id", "doc"} (caller owns). No audit row: the
+ * caller audits each card it shows, inside its own transaction. */
+int profile_candidates(store *s, const json_t *skills, const json_t *occupations, size_t max,
+		       json_t **out, problem *p);
+
 #endif

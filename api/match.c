@@ -1,0 +1,108 @@
+/*
+ * match.c - POST /v1/match (counsellors) and
+ * GET /v1/vacancies/{id}/candidates (the owning employer).
+ *
+ * A stored profile is read through profile_get with why "match", which
+ * audits the read in its own transaction before the index is asked. An
+ * inline profile is validated, used for this one request and dropped: only
+ * the fact that a match happened is audited ("match.inline", no object, no
+ * content), and it is neither stored nor indexed.
+ *
+ * Candidate cards are for the vacancy's owning employer only. Admins are
+ * left out on purpose: a card is minimised but still about one person, and
+ * API.md keeps admins away from individual profiles.
+ */
+#include "api/api.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/audit.h"
+#include "engine/match.h"
+#include "engine/profile.h"
+
+static void match(api_call *c)
+{
+	struct match_params mp;
+	char id[PROFILE_ID_LEN + 1];
+	json_t *inline_doc = NULL, *stored = NULL, *out = NULL;
+	const json_t *profile;
+	index_db *db;
+	store *s;
+	problem p;
+
+	problem_init(&p);
+	if (match_parse(api_body(c), id, sizeof id, &inline_doc, &mp, &p)) {
+		api_reply_problem(c, &p);
+		goto done;
+	}
+	if (!(s = api_store(c)) || !(db = api_index(c)))
+		goto done;
+	if (inline_doc) {
+		if (audit_write(s, api_who(c), "match.inline", NULL, NULL)) {
+			store_problem(s, &p);
+			api_reply_problem(c, &p);
+			goto done;
+		}
+		profile = inline_doc;
+	} else {
+		if (profile_get(s, api_who(c), id, "match", &stored, &p)) {
+			api_reply_problem(c, &p);
+			goto done;
+		}
+		profile = stored;
+	}
+	if (match_vacancies(db, profile, &mp, &out, &p) ||
+	    match_attach_quotas(s, profile, out, &p)) {
+		json_decref(out);
+		if (!p.status)
+			problem_set(&p, 503, "Service unavailable", "the match could not be completed");
+		api_reply_problem(c, &p);
+		goto done;
+	}
+	api_reply(c, 200, out);
+done:
+	json_decref(inline_doc);
+	json_decref(stored);
+	problem_release(&p);
+}
+
+static void candidates(api_call *c)
+{
+	const char *l = api_query(c, "limit");
+	unsigned long limit = MATCH_LIMIT_DEFAULT;
+	json_t *out = NULL;
+	problem p;
+	store *s;
+	char *end = NULL;
+
+	if (l) {
+		limit = strtoul(l, &end, 10);
+		if (!*l || *end || l[0] == '-' || limit < 1 || limit > MATCH_LIMIT_MAX || strlen(l) > 3) {
+			problem_init(&p);
+			problem_set(&p, 400, "Bad request", "limit must be an integer from 1 to 100");
+			problem_field(&p, "limit", "format", "must be an integer from 1 to 100");
+			api_reply_problem(c, &p);
+			problem_release(&p);
+			return;
+		}
+	}
+	if (!(s = api_store(c)))
+		return;
+	problem_init(&p);
+	if (match_candidates(s, api_who(c), api_param(c, 0), limit, &out, &p))
+		api_reply_problem(c, &p);
+	else
+		api_reply(c, 200, out);
+	problem_release(&p);
+}
+
+static const char *const candidate_params[] = {"limit", NULL};
+
+const struct api_route match_routes[] = {
+	{"POST", "/v1/match", R_COUNSELLOR, NULL, 1, match, "match"},
+	{"GET", "/v1/vacancies/{id}/candidates", R_EMPLOYER, candidate_params, 0, candidates,
+	 "vacancies_candidates"},
+	{0},
+};

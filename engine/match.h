@@ -1,0 +1,84 @@
+/*
+ * match.h - matching a profile to open vacancies, and a vacancy to the
+ * profiles that consented to be shown, with an explanation per result.
+ *
+ * Profile -> vacancies (POST /v1/match) runs in two stages. Retrieval asks
+ * the vacancy index for the top MATCH_CANDIDATES documents with one weighted
+ * query (the profile's skills, its occupations and their ISCO-08 neighbours,
+ * free-text skills as words, desired countries as a boost) under hard
+ * filters (valid_until >= today, the requested countries; closed and full
+ * vacancies are never in the index). Re-ranking then scores each candidate
+ * in C with the full scoring function (match.c: one table of weights,
+ * documented in docs/matching.md) and orders by score, ties by vacancy id,
+ * so equal input gives the same answer. A vacancy whose language
+ * requirement the person does not meet always scores below every vacancy
+ * whose languages are met.
+ *
+ * Vacancy -> profiles (GET /v1/vacancies/{id}/candidates) pre-filters the
+ * consented profiles in PostgreSQL (GIN on skills and occupations) and
+ * scores them with the same function, answering minimised cards.
+ *
+ * The ESCO taxonomy (labels, occupation -> ISCO unit group) is loaded once
+ * per process on first use (pthread_once) from FAIRMATCH_ESCO_DIR, else
+ * ESCO_DEFAULT_DIR relative to the working directory. Without it matching
+ * still works on ISCO codes and URIs; labels then fall back to the URI.
+ */
+#ifndef FAIRMATCH_MATCH_H
+#define FAIRMATCH_MATCH_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "data/esco.h"
+#include "engine/keys.h"
+#include "engine/problem.h"
+#include "engine/store.h"
+#include "index/index.h"
+
+#define MATCH_LIMIT_DEFAULT 20
+#define MATCH_LIMIT_MAX 100
+#define MATCH_CANDIDATES 300   /* documents retrieved from the index for re-ranking */
+#define MATCH_COUNTRIES_MAX 30
+#define MATCH_CARD_POOL 1000   /* consented profiles scored for one vacancy */
+
+struct match_params {
+	size_t limit;             /* 1..MATCH_LIMIT_MAX */
+	const json_t *countries;  /* borrowed array of country codes, or NULL: anywhere */
+	int include_flagged;      /* show vacancies whose recruiter carries a warning flag */
+	size_t candidates;        /* 0: MATCH_CANDIDATES (the evaluation varies it) */
+};
+
+/* Parses a POST /v1/match body. Exactly one of "profile_id" (copied into
+ * profile_id, PROFILE_ID_LEN + 1 bytes) or "profile" (validated like a
+ * stored profile; *inline_doc gets the canonical document, caller owns).
+ * mp->countries borrows from body. 400/422 with the fields named. */
+int match_parse(const json_t *body, char *profile_id, size_t idlen, json_t **inline_doc,
+		struct match_params *mp, problem *p);
+
+/* Matches a profile document (stored representation or inline canonical
+ * document) against the index: *out = {"vacancies":[...],"quotas":[],
+ * "facets":{...}} (caller owns). */
+int match_vacancies(index_db *db, const json_t *profile, const struct match_params *mp,
+		    json_t **out, problem *p);
+
+/* Fills answer["quotas"] for the person: the single place where the quota
+ * listings join the match answer. */
+int match_attach_quotas(store *s, const json_t *profile, json_t *answer, problem *p);
+
+/* Candidate cards of the vacancy `vacancy_id` owned by who's organisation
+ * (404 otherwise): *out = {"items":[...]}. Each card shown is audited
+ * ("profile.card") in the transaction that read it. */
+int match_candidates(store *s, const struct principal *who, const char *vacancy_id, size_t limit,
+		     json_t **out, problem *p);
+
+/* The two retrieval queries, exposed for the benchmark and the evaluation
+ * (caller frees): the designed one, and a naive single OR of the profile's
+ * skill and occupation terms with equal weights and the same filters. */
+index_query *match_build_query(const json_t *profile, const struct match_params *mp, problem *p);
+index_query *match_build_naive_query(const json_t *profile, const struct match_params *mp);
+
+/* The process-wide taxonomy, loaded on first call; NULL when unavailable. */
+const esco *match_taxonomy(void);
+
+#endif
