@@ -329,7 +329,7 @@ static void test_raw_protocol(void)
 {
 	char out[4096];
 	static const char two_lengths[] =
-		"POST /v1/vacancies HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+		"POST /v1/vacancies HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n"
 		"Content-Length: 2\r\nContent-Length: 40\r\n\r\n{}";
 	char chunked[8192];
 	size_t n = 0;
@@ -340,7 +340,7 @@ static void test_raw_protocol(void)
 
 	/* A chunked body over the limit: 413 even without a Content-Length. */
 	n = (size_t)snprintf(chunked, sizeof chunked,
-			     "POST /v1/vacancies HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+			     "POST /v1/vacancies HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer %s\r\n"
 			     "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
 			     employer);
 	{
