@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/integrity.h"
+#include "engine/names.h"
 #include "engine/vacancy.h"
 #include "index/schema.h"
 
@@ -27,20 +29,6 @@ static int add_bool(index_doc *d, const char *prefix, const char *value, index_e
 	if (!value || !*value)
 		return 0;
 	snprintf(term, sizeof term, "%s%s", prefix, value);
-	return index_doc_add_boolean(d, term, err);
-}
-
-/* Free-text skills and recruiter names become lowercase terms. */
-static int add_bool_lower(index_doc *d, const char *prefix, const char *value, index_error *err)
-{
-	char term[240];
-	size_t n = strlen(prefix), i;
-
-	if (!value || !*value)
-		return 0;
-	snprintf(term, sizeof term, "%s%s", prefix, value);
-	for (i = n; term[i]; i++)
-		term[i] = (char)tolower((unsigned char)term[i]);
 	return index_doc_add_boolean(d, term, err);
 }
 
@@ -59,6 +47,24 @@ static int add_weighted(index_doc *d, const char *prefix, const char *value, int
 	for (i = n; lowercase && term[i]; i++)
 		term[i] = (char)tolower((unsigned char)term[i]);
 	return index_doc_add_term(d, term, 1, err);
+}
+
+/* The recruiter's normalised name and licence: the same forms the integrity
+ * snapshot excludes (integrity_snapshot_terms), so a flag hides the
+ * vacancy with one AND_NOT term. */
+static int add_recruiter(index_doc *d, const json_t *rec, index_error *err)
+{
+	const char *name = json_string_value(json_object_get(rec, "name"));
+	char norm[NAMES_NORM_CAP], cut[237], lic[INTEGRITY_LICENCE_MAX + 1];
+
+	/* Cut where add_bool would cut "XR:"+name, said so to the compiler. */
+	if (name && names_normalise(name, strlen(name), norm, sizeof norm) == 0) {
+		snprintf(cut, sizeof cut, "%.236s", norm);
+		if (add_bool(d, VX_RECRUITER, cut, err))
+			return -1;
+	}
+	integrity_licence_norm(json_string_value(json_object_get(rec, "licence")), lic, sizeof lic);
+	return add_bool(d, VX_LICENCE, lic, err);
 }
 
 static int add_skills(index_doc *d, const json_t *list, int essential, index_error *err)
@@ -142,7 +148,7 @@ int indexer_vacancy_doc(const json_t *v, index_doc **out, index_error *err)
 	if (add_skills(d, json_object_get(skills, "essential"), 1, err) ||
 	    add_skills(d, json_object_get(skills, "optional"), 0, err))
 		goto fail;
-	if (rec && add_bool_lower(d, VX_RECRUITER, json_string_value(json_object_get(rec, "name")), err))
+	if (rec && add_recruiter(d, rec, err))
 		goto fail;
 	/* Title words count three times and also go under the title prefix. */
 	if (title && (index_doc_add_text(d, title, strlen(title), "en", 3, VX_TEXT, err) ||

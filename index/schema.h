@@ -22,7 +22,8 @@
 #define VX_ESCO_OCC "XE:"    /* ESCO occupation URI when given */
 #define VX_SKILL "XS:"       /* any skill (essential or optional): URI or normalised free text */
 #define VX_ESSENTIAL "XSE:"  /* essential skill */
-#define VX_RECRUITER "XR:"   /* recruiter id (r_…) or normalised name when unregistered */
+#define VX_RECRUITER "XR:"   /* recruiter name, names_normalise()d (engine/names.h) */
+#define VX_LICENCE "XRL:"    /* recruiter licence, integrity_licence_norm()ed: XRL:LSRA0192 */
 #define VX_QUOTA "XQ:"       /* quota listing id */
 
 /* ---- vacancy index: weighted terms ---- */

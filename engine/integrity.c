@@ -1,0 +1,1348 @@
+/*
+ * integrity.c - the recruiter registry, flags and lifts, the check, the audit
+ * query and the in-memory snapshot of flagged recruiters (see integrity.h).
+ *
+ * Writes run in one transaction with their audit row. The snapshot is an
+ * immutable, reference-counted object: a reload builds a new one and swaps a
+ * pointer, so readers never see a half-built state and never wait for a
+ * database round trip. Reloads are serialised by their own lock, held from
+ * the read to the swap, so a reload that read older data can never replace
+ * one that read newer data.
+ */
+#include "engine/integrity.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "data/iso.h"
+#include "engine/audit.h"
+#include "engine/fields.h"
+#include "engine/names.h"
+#include "index/schema.h"
+
+#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+/* Trigram similarity below which PostgreSQL does not propose a candidate:
+ * lower than pg_trgm's 0.3 so reordered words and abbreviations still
+ * reach the re-ranking in C. */
+#define CANDIDATE_TRGM "0.2"
+
+static const char *const kind_names[] = {"unknown", "licensed", "unlicensed", "flagged",
+					 "blacklisted"};
+
+const char *integrity_kind_name(enum integrity_kind k)
+{
+	return k >= INTEGRITY_UNKNOWN && k <= INTEGRITY_BLACKLISTED ? kind_names[k] : "unknown";
+}
+
+/* ---- configuration ---- */
+
+static double threshold = NAMES_DEFAULT_THRESHOLD;
+static pthread_once_t threshold_once = PTHREAD_ONCE_INIT;
+
+static void read_threshold(void)
+{
+	const char *env = getenv("FAIRMATCH_NAME_THRESHOLD");
+	char *end;
+	double v;
+
+	if (!env || !*env)
+		return;
+	errno = 0;
+	v = strtod(env, &end);
+	if (errno || *end || !(v > 0.0 && v <= 1.0)) {
+		fprintf(stderr, "fairmatch: FAIRMATCH_NAME_THRESHOLD '%s' is not a number in (0,1];"
+				" using %.2f\n", env, NAMES_DEFAULT_THRESHOLD);
+		return;
+	}
+	threshold = v;
+}
+
+double integrity_threshold(void)
+{
+	pthread_once(&threshold_once, read_threshold);
+	return threshold;
+}
+
+void integrity_licence_norm(const char *in, char *out, size_t outcap)
+{
+	size_t n = 0;
+
+	if (!outcap)
+		return;
+	for (; in && *in && n + 1 < outcap; in++)
+		if (isalnum((unsigned char)*in) && !((unsigned char)*in & 0x80))
+			out[n++] = (char)toupper((unsigned char)*in);
+	out[n] = '\0';
+}
+
+int integrity_parse_id(const char *s, char prefix, int64_t *id)
+{
+	char *end;
+	long long v;
+
+	if (!s || s[0] != prefix || s[1] != '_' || s[2] < '1' || s[2] > '9' || strlen(s) > 20)
+		return -1;
+	v = strtoll(s + 2, &end, 10);
+	if (*end || v <= 0)
+		return -1;
+	*id = v;
+	return 0;
+}
+
+static int oom(problem *p)
+{
+	problem_set(p, 503, "Service unavailable", "out of memory");
+	return -1;
+}
+
+static int db_fail(store *s, problem *p)
+{
+	const char *st = store_sqlstate(s);
+
+	store_rollback(s);
+	if (!p->status) {
+		if (strncmp(st, "22", 2) == 0)
+			problem_set(p, 400, "Bad request", "a value has the wrong format: %s",
+				    store_error(s));
+		else
+			store_problem(s, p);
+	}
+	return -1;
+}
+
+/* RFC 3339 date-time (…Z or ±hh:mm, optional fraction) or a date. */
+static int time_valid(const char *s)
+{
+	size_t n = strlen(s), i = 19;
+
+	if (n == 10)
+		return iso_date_valid(s);
+	if (n < 20 || n > 40 || (s[10] != 'T' && s[10] != 't'))
+		return 0;
+	{
+		char date[11];
+
+		memcpy(date, s, 10);
+		date[10] = '\0';
+		if (!iso_date_valid(date))
+			return 0;
+	}
+	for (size_t k = 11; k < 19; k++)
+		if ((k == 13 || k == 16) ? s[k] != ':' : !isdigit((unsigned char)s[k]))
+			return 0;
+	if (s[i] == '.') {
+		for (i++; isdigit((unsigned char)s[i]); i++)
+			;
+	}
+	if ((s[i] == 'Z' || s[i] == 'z') && s[i + 1] == '\0')
+		return 1;
+	return (s[i] == '+' || s[i] == '-') && n - i == 6 && isdigit((unsigned char)s[i + 1]) &&
+	       isdigit((unsigned char)s[i + 2]) && s[i + 3] == ':' &&
+	       isdigit((unsigned char)s[i + 4]) && isdigit((unsigned char)s[i + 5]);
+}
+
+/* ---- representations ---- */
+
+#define FLAG_COLUMNS                                                                       \
+	"f.id, f.recruiter, f.severity, f.reason, f.evidence, f.authority, " TS("f.expires_at") \
+	", " TS("f.created_at") ", l.reason, " TS("l.lifted_at") ", l.lifted_org, "           \
+	"(f.expires_at IS NOT NULL AND f.expires_at <= now()), "                               \
+	"coalesce(extract(epoch FROM f.expires_at)::bigint, 0)"
+
+static json_t *str_or_null(PGresult *r, int row, int col)
+{
+	return PQgetisnull(r, row, col) ? json_null() : json_string(PQgetvalue(r, row, col));
+}
+
+static json_t *flag_from_row(PGresult *r, int row, int col)
+{
+	char id[32], rid[32];
+	json_t *o;
+	int lifted = !PQgetisnull(r, row, col + 8);
+	int expired = PQgetvalue(r, row, col + 11)[0] == 't';
+
+	snprintf(id, sizeof id, "f_%s", PQgetvalue(r, row, col));
+	snprintf(rid, sizeof rid, "r_%s", PQgetvalue(r, row, col + 1));
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s}", "id", id, "recruiter", rid,
+		      "severity", PQgetvalue(r, row, col + 2), "reason", PQgetvalue(r, row, col + 3),
+		      "evidence", PQgetvalue(r, row, col + 4), "authority",
+		      PQgetvalue(r, row, col + 5), "expires_at", str_or_null(r, row, col + 6),
+		      "created_at", PQgetvalue(r, row, col + 7), "status",
+		      lifted ? "lifted" : expired ? "expired" : "active");
+	if (o && lifted)
+		json_object_set_new(o, "lift",
+				    json_pack("{s:s, s:s, s:s}", "reason", PQgetvalue(r, row, col + 8),
+					      "at", PQgetvalue(r, row, col + 9), "by",
+					      PQgetvalue(r, row, col + 10)));
+	return o;
+}
+
+#define RECRUITER_COLUMNS                                                                  \
+	"r.id, r.name, array_to_json(r.aliases)::text, r.country, r.licence_number, "        \
+	"r.licence_authority, r.licence_valid_until::text, " TS("r.created_at") ", "         \
+	"(r.licence_number IS NOT NULL AND (r.licence_valid_until IS NULL OR "                \
+	"r.licence_valid_until >= current_date))"
+
+static json_t *recruiter_from_row(PGresult *r, int row)
+{
+	char id[32];
+	json_t *o, *aliases = json_loads(PQgetvalue(r, row, 2), 0, NULL);
+
+	snprintf(id, sizeof id, "r_%s", PQgetvalue(r, row, 0));
+	o = json_pack("{s:s, s:s, s:o, s:o, s:s, s:b}", "id", id, "name", PQgetvalue(r, row, 1),
+		      "aliases", aliases ? aliases : json_array(), "country",
+		      str_or_null(r, row, 3), "created_at", PQgetvalue(r, row, 7),
+		      "licensed", PQgetvalue(r, row, 8)[0] == 't');
+	if (o && !PQgetisnull(r, row, 4))
+		json_object_set_new(o, "licence",
+				    json_pack("{s:s, s:o, s:o}", "number", PQgetvalue(r, row, 4),
+					      "authority", str_or_null(r, row, 5), "valid_until",
+					      str_or_null(r, row, 6)));
+	else if (o)
+		json_object_set_new(o, "licence", json_null());
+	return o;
+}
+
+/* ---- registry ---- */
+
+static const char *const recruiter_keys[] = {"name", "aliases", "country", "licence", NULL};
+static const char *const licence_keys[] = {"number", "authority", "valid_until", NULL};
+
+int integrity_recruiter_validate(const json_t *in, problem *p)
+{
+	json_t *aliases = NULL, *lic = NULL, *v;
+	const char *name = NULL;
+	char norm[NAMES_NORM_CAP], path[48];
+	size_t i;
+
+	fields_only(in, "", recruiter_keys, p);
+	fields_string(in, "", "name", INTEGRITY_NAME_MAX, 1, &name, p);
+	if (fields_array(in, "", "aliases", INTEGRITY_ALIASES_MAX, 0, &aliases, p) > 0) {
+		json_array_foreach(aliases, i, v) {
+			snprintf(path, sizeof path, "aliases[%zu]", i);
+			if (!json_is_string(v))
+				problem_field(p, path, "type", "must be a string");
+			else if (json_string_length(v) == 0 ||
+				 json_string_length(v) > INTEGRITY_NAME_MAX)
+				problem_field(p, path, "length", "must be 1 to %d bytes",
+					      INTEGRITY_NAME_MAX);
+			else if (memchr(json_string_value(v), '\0', json_string_length(v)))
+				problem_field(p, path, "format", "must not contain NUL characters");
+			else
+				continue;
+			p->status = 400;
+		}
+	}
+	fields_country(in, "", "country", 0, NULL, p);
+	if (fields_object(in, "", "licence", 0, &lic, p) > 0 &&
+	    !fields_only(lic, "licence", licence_keys, p)) {
+		fields_string(lic, "licence", "number", INTEGRITY_LICENCE_MAX, 1, NULL, p);
+		fields_string(lic, "licence", "authority", INTEGRITY_NAME_MAX, 0, NULL, p);
+		fields_date(lic, "licence", "valid_until", 0, NULL, p);
+	}
+	if (p->status)
+		return -1;
+	if (names_normalise(name, strlen(name), norm, sizeof norm) || !norm[0]) {
+		problem_field(p, "name", "no_letters", "has no letters or digits to compare");
+		problem_set(p, 422, "Unprocessable recruiter", "name: has no letters or digits");
+		return -1;
+	}
+	if (lic) {
+		const char *num = json_string_value(json_object_get(lic, "number"));
+		char ln[INTEGRITY_LICENCE_MAX + 1];
+
+		integrity_licence_norm(num, ln, sizeof ln);
+		if (!ln[0]) {
+			problem_field(p, "licence.number", "format", "has no letters or digits");
+			p->status = 400;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Inserts a validated recruiter inside the caller's transaction. */
+static int recruiter_insert(store *s, const struct principal *who, const json_t *in, int64_t *id,
+			    problem *p)
+{
+	const char *name = json_string_value(json_object_get(in, "name"));
+	const char *country = json_string_value(json_object_get(in, "country"));
+	json_t *lic = json_object_get(in, "licence"), *aliases = json_object_get(in, "aliases"), *v;
+	json_t *alias_rows = json_array(), *alias_norms = json_array();
+	char norm[NAMES_NORM_CAP], an[NAMES_NORM_CAP], ln[INTEGRITY_LICENCE_MAX + 1], ids[32],
+		creator[32];
+	char *rows_text = NULL, *norms_text = NULL, *aliases_text = NULL;
+	const char *num = json_is_object(lic) ? json_string_value(json_object_get(lic, "number")) : NULL;
+	PGresult *r;
+	json_t *detail = NULL;
+	size_t i;
+	int rc = -1;
+
+	if (!alias_rows || !alias_norms)
+		goto nomem;
+	names_normalise(name, strlen(name), norm, sizeof norm);
+	json_array_foreach(aliases, i, v) {
+		const char *a = json_string_value(v);
+
+		if (names_normalise(a, strlen(a), an, sizeof an) || !an[0])
+			continue; /* an alias of punctuation only can match nothing */
+		if (json_array_append_new(alias_norms, json_string(an)) ||
+		    json_array_append_new(alias_rows, json_pack("{s:s, s:s}", "l", a, "n", an)))
+			goto nomem;
+	}
+	integrity_licence_norm(num, ln, sizeof ln);
+	rows_text = json_dumps(alias_rows, JSON_COMPACT);
+	norms_text = json_dumps(alias_norms, JSON_COMPACT);
+	aliases_text = json_dumps(json_is_array(aliases) ? aliases : json_array(), JSON_COMPACT);
+	if (!rows_text || !norms_text || !aliases_text)
+		goto nomem;
+	snprintf(creator, sizeof creator, "%lld", who ? (long long)who->key_id : 0LL);
+	r = store_exec(s,
+		       "INSERT INTO recruiters (name, aliases, country, licence_number, licence_norm,"
+		       " licence_authority, licence_valid_until, name_norm, aliases_norm, created_by,"
+		       " created_org)"
+		       " VALUES ($1, ARRAY(SELECT jsonb_array_elements_text($2::jsonb)), $3, $4,"
+		       " NULLIF($5, ''), $6, $7::date, $8,"
+		       " ARRAY(SELECT jsonb_array_elements_text($9::jsonb)), NULLIF($10, '0')::bigint,"
+		       " $11) RETURNING id",
+		       11,
+		       (const char *const[]){
+			       name, aliases_text, country, num, ln,
+			       json_is_object(lic) ? json_string_value(json_object_get(lic, "authority")) : NULL,
+			       json_is_object(lic) ? json_string_value(json_object_get(lic, "valid_until")) : NULL,
+			       norm, norms_text, creator, who ? who->org : "cli"});
+	if (!r)
+		goto out;
+	*id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	snprintf(ids, sizeof ids, "%lld", (long long)*id);
+	PQclear(r);
+	if (store_run(s,
+		      "INSERT INTO recruiter_names (recruiter, kind, label, norm)"
+		      " SELECT $1, 'name', $2, $3 UNION ALL"
+		      " SELECT $1, 'alias', a.l, a.n FROM jsonb_to_recordset($4::jsonb) AS a(l text, n text)",
+		      4, (const char *const[]){ids, name, norm, rows_text}))
+		goto out;
+	detail = json_pack("{s:s, s:s}", "name", name, "normalised", norm);
+	snprintf(ids, sizeof ids, "r_%lld", (long long)*id);
+	if (!detail || audit_write(s, who, "recruiter.create", ids, detail))
+		goto out;
+	rc = 0;
+	goto out;
+nomem:
+	oom(p);
+out:
+	json_decref(detail);
+	json_decref(alias_rows);
+	json_decref(alias_norms);
+	free(rows_text);
+	free(norms_text);
+	free(aliases_text);
+	return rc;
+}
+
+int integrity_recruiter_create(store *s, const struct principal *who, const json_t *in,
+			       json_t **out, problem *p)
+{
+	int64_t id = 0;
+
+	*out = NULL;
+	if (integrity_recruiter_validate(in, p))
+		return -1;
+	if (store_begin(s) || recruiter_insert(s, who, in, &id, p) || store_commit(s))
+		return db_fail(s, p);
+	return integrity_recruiter_get(s, id, out, p);
+}
+
+int integrity_recruiter_get(store *s, int64_t id, json_t **out, problem *p)
+{
+	char ids[32];
+	PGresult *r, *f;
+	json_t *o, *flags;
+	int i;
+
+	*out = NULL;
+	snprintf(ids, sizeof ids, "%lld", (long long)id);
+	r = store_exec(s, "SELECT " RECRUITER_COLUMNS " FROM recruiters r WHERE r.id = $1", 1,
+		       (const char *const[]){ids});
+	if (!r)
+		return db_fail(s, p);
+	if (PQntuples(r) == 0) {
+		PQclear(r);
+		problem_set(p, 404, "Not found", "no recruiter r_%lld", (long long)id);
+		return -1;
+	}
+	f = store_exec(s,
+		       "SELECT " FLAG_COLUMNS " FROM flags f LEFT JOIN flag_lifts l ON l.flag = f.id"
+		       " WHERE f.recruiter = $1 ORDER BY f.id",
+		       1, (const char *const[]){ids});
+	if (!f) {
+		PQclear(r);
+		return db_fail(s, p);
+	}
+	o = recruiter_from_row(r, 0);
+	flags = json_array();
+	for (i = 0; flags && i < PQntuples(f); i++)
+		json_array_append_new(flags, flag_from_row(f, i, 0));
+	PQclear(r);
+	PQclear(f);
+	if (!o || !flags) {
+		json_decref(o);
+		json_decref(flags);
+		return oom(p);
+	}
+	json_object_set_new(o, "flags", flags);
+	*out = o;
+	return 0;
+}
+
+/* ---- flags and lifts ---- */
+
+static const char *const flag_keys[] = {"severity", "reason", "evidence", "expires_at", NULL};
+static const char *const severities[] = {"blacklist", "warning", NULL};
+static const char *const reasons[] = {"worker_fees", "contract_substitution", "unlicensed",
+				      "passport_retention", "deception", "trafficking", "other",
+				      NULL};
+
+static int one_of(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(s, *list) == 0)
+			return 1;
+	return 0;
+}
+
+static int flag_validate(const json_t *in, problem *p)
+{
+	const char *sev = NULL, *reason = NULL, *exp = NULL;
+
+	fields_only(in, "", flag_keys, p);
+	if (fields_string(in, "", "severity", 20, 1, &sev, p) > 0 && !one_of(sev, severities)) {
+		problem_field(p, "severity", "format", "must be blacklist or warning");
+		p->status = 400;
+	}
+	if (fields_string(in, "", "reason", 40, 1, &reason, p) > 0 && !one_of(reason, reasons)) {
+		problem_field(p, "reason", "format",
+			      "must be worker_fees, contract_substitution, unlicensed, "
+			      "passport_retention, deception, trafficking or other");
+		p->status = 400;
+	}
+	fields_string(in, "", "evidence", INTEGRITY_EVIDENCE_MAX, 0, NULL, p);
+	if (fields_string(in, "", "expires_at", 40, 0, &exp, p) > 0 && !time_valid(exp)) {
+		problem_field(p, "expires_at", "format",
+			      "must be an RFC 3339 time (2027-01-31T00:00:00Z) or a date");
+		p->status = 400;
+	}
+	return p->status ? -1 : 0;
+}
+
+/* Inserts a validated flag inside the caller's transaction. */
+static int flag_insert(store *s, const struct principal *who, const char *authority,
+		       int64_t recruiter, const json_t *in, int64_t *fid, problem *p)
+{
+	char rids[32], creator[32], obj[32], fname[32];
+	const char *exp = json_string_value(json_object_get(in, "expires_at"));
+	const char *evidence = json_string_value(json_object_get(in, "evidence"));
+	PGresult *r;
+	json_t *detail;
+	int rc;
+
+	snprintf(rids, sizeof rids, "%lld", (long long)recruiter);
+	snprintf(creator, sizeof creator, "%lld", who ? (long long)who->key_id : 0LL);
+	r = store_exec(s, "SELECT 1 FROM recruiters WHERE id = $1 FOR SHARE", 1,
+		       (const char *const[]){rids});
+	if (!r)
+		return -1;
+	rc = PQntuples(r);
+	PQclear(r);
+	if (!rc) {
+		problem_set(p, 404, "Not found", "no recruiter r_%lld", (long long)recruiter);
+		return -1;
+	}
+	if (exp) {
+		r = store_exec(s, "SELECT $1::timestamptz <= now()", 1, (const char *const[]){exp});
+		if (!r)
+			return -1;
+		rc = PQgetvalue(r, 0, 0)[0] == 't';
+		PQclear(r);
+		if (rc) {
+			problem_field(p, "expires_at", "past", "is in the past");
+			problem_set(p, 422, "Unprocessable flag", "expires_at is in the past");
+			return -1;
+		}
+	}
+	r = store_exec(s,
+		       "INSERT INTO flags (recruiter, severity, reason, evidence, authority,"
+		       " expires_at, created_by) VALUES ($1, $2, $3, coalesce($4, ''), $5,"
+		       " $6::timestamptz, NULLIF($7, '0')::bigint) RETURNING id",
+		       7,
+		       (const char *const[]){rids, json_string_value(json_object_get(in, "severity")),
+					     json_string_value(json_object_get(in, "reason")),
+					     evidence, authority, exp, creator});
+	if (!r)
+		return -1;
+	*fid = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	snprintf(obj, sizeof obj, "r_%lld", (long long)recruiter);
+	snprintf(fname, sizeof fname, "f_%lld", (long long)*fid);
+	detail = json_pack("{s:s, s:s, s:s, s:s?}", "flag", fname, "severity",
+			   json_string_value(json_object_get(in, "severity")), "reason",
+			   json_string_value(json_object_get(in, "reason")), "expires_at", exp);
+	rc = detail ? audit_write(s, who, "flag.create", obj, detail) : oom(p);
+	json_decref(detail);
+	return rc;
+}
+
+/* The flag `fid` as the API shows it. */
+static int flag_get(store *s, int64_t fid, json_t **out, problem *p)
+{
+	char ids[32];
+	PGresult *r;
+
+	snprintf(ids, sizeof ids, "%lld", (long long)fid);
+	r = store_exec(s,
+		       "SELECT " FLAG_COLUMNS " FROM flags f LEFT JOIN flag_lifts l ON l.flag = f.id"
+		       " WHERE f.id = $1",
+		       1, (const char *const[]){ids});
+	if (!r)
+		return db_fail(s, p);
+	*out = PQntuples(r) ? flag_from_row(r, 0, 0) : NULL;
+	PQclear(r);
+	return *out ? 0 : oom(p);
+}
+
+int integrity_flag_create(store *s, const struct principal *who, const char *authority,
+			  int64_t recruiter, const json_t *in, json_t **out, problem *p)
+{
+	int64_t fid = 0;
+
+	*out = NULL;
+	if (flag_validate(in, p))
+		return -1;
+	if (store_begin(s) ||
+	    flag_insert(s, who, who ? who->org : authority, recruiter, in, &fid, p) ||
+	    store_commit(s))
+		return db_fail(s, p);
+	/* The very next request of this process must see the flag. */
+	integrity_refresh(s);
+	return flag_get(s, fid, out, p);
+}
+
+int integrity_flag_lift(store *s, const struct principal *who, int64_t recruiter, int64_t flag,
+			const json_t *in, json_t **out, problem *p)
+{
+	static const char *const keys[] = {"reason", NULL};
+	const char *reason = NULL;
+	char fids[32], by[32], obj[32], fname[32];
+	PGresult *r;
+	json_t *detail = NULL;
+	int lifted;
+
+	*out = NULL;
+	fields_only(in, "", keys, p);
+	fields_string(in, "", "reason", INTEGRITY_REASON_MAX, 1, &reason, p);
+	if (p->status)
+		return -1;
+	snprintf(fids, sizeof fids, "%lld", (long long)flag);
+	snprintf(by, sizeof by, "%lld", who ? (long long)who->key_id : 0LL);
+	snprintf(obj, sizeof obj, "r_%lld", (long long)recruiter);
+	snprintf(fname, sizeof fname, "f_%lld", (long long)flag);
+	if (store_begin(s))
+		return db_fail(s, p);
+	r = store_exec(s,
+		       "SELECT f.recruiter, l.flag IS NOT NULL FROM flags f"
+		       " LEFT JOIN flag_lifts l ON l.flag = f.id WHERE f.id = $1",
+		       1, (const char *const[]){fids});
+	if (!r)
+		return db_fail(s, p);
+	if (PQntuples(r) == 0 || strtoll(PQgetvalue(r, 0, 0), NULL, 10) != recruiter) {
+		PQclear(r);
+		store_rollback(s);
+		problem_set(p, 404, "Not found", "recruiter %s has no flag %s", obj, fname);
+		return -1;
+	}
+	lifted = PQgetvalue(r, 0, 1)[0] == 't';
+	PQclear(r);
+	if (lifted) {
+		store_rollback(s);
+		problem_set(p, 409, "Conflict", "flag %s is already lifted", fname);
+		return -1;
+	}
+	if (store_run(s,
+		      "INSERT INTO flag_lifts (flag, reason, lifted_by, lifted_org)"
+		      " VALUES ($1, $2, NULLIF($3, '0')::bigint, $4)",
+		      4, (const char *const[]){fids, reason, by, who ? who->org : "cli"})) {
+		if (strcmp(store_sqlstate(s), "23505") == 0) {
+			store_rollback(s);
+			problem_set(p, 409, "Conflict", "flag %s is already lifted", fname);
+			return -1;
+		}
+		return db_fail(s, p);
+	}
+	detail = json_pack("{s:s, s:s}", "flag", fname, "reason", reason);
+	if (!detail) {
+		store_rollback(s);
+		return oom(p);
+	}
+	if (audit_write(s, who, "flag.lift", obj, detail) || store_commit(s)) {
+		json_decref(detail);
+		return db_fail(s, p);
+	}
+	json_decref(detail);
+	integrity_refresh(s);
+	return flag_get(s, flag, out, p);
+}
+
+/* ---- the check ---- */
+
+struct match {
+	int64_t id;
+	char name[INTEGRITY_NAME_MAX + 1];
+	char country[3];
+	double score;
+	const char *on; /* "licence", "name", "alias" */
+};
+
+static int match_cmp(const void *a, const void *b)
+{
+	const struct match *x = a, *y = b;
+	int lx = strcmp(x->on, "licence") == 0, ly = strcmp(y->on, "licence") == 0;
+
+	if (lx != ly)
+		return ly - lx;
+	if (x->score != y->score)
+		return x->score < y->score ? 1 : -1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static struct match *find_match(struct match *m, size_t n, int64_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (m[i].id == id)
+			return &m[i];
+	return NULL;
+}
+
+/* The candidate threshold is a session setting: set it once per backend. */
+static _Thread_local int trgm_pid;
+
+static int set_candidate_threshold(store *s)
+{
+	int pid = PQbackendPID(store_pg(s));
+
+	if (pid && pid == trgm_pid)
+		return 0;
+	if (store_run(s, "SELECT set_config('pg_trgm.similarity_threshold', " CANDIDATE_TRGM ", false)",
+		      0, NULL))
+		return -1;
+	trgm_pid = pid;
+	return 0;
+}
+
+int integrity_check(store *s, const char *name, const char *licence, const char *country,
+		    json_t **out, problem *p)
+{
+	struct match m[INTEGRITY_CANDIDATES + 2];
+	size_t n = 0, i;
+	char norm[NAMES_NORM_CAP], ln[INTEGRITY_LICENCE_MAX + 1];
+	double thr = integrity_threshold();
+	PGresult *r = NULL;
+	json_t *ids = NULL, *matches = NULL, *flags = NULL, *o = NULL;
+	char *ids_text = NULL;
+	enum integrity_kind kind = INTEGRITY_UNKNOWN;
+	int rc = -1;
+
+	*out = NULL;
+	if (name && (!*name || strlen(name) > INTEGRITY_NAME_MAX))
+		problem_field(p, "name", "length", "must be 1 to %d bytes", INTEGRITY_NAME_MAX);
+	if (licence && (!*licence || strlen(licence) > INTEGRITY_LICENCE_MAX))
+		problem_field(p, "licence", "length", "must be 1 to %d bytes", INTEGRITY_LICENCE_MAX);
+	if (country && !iso_country_valid(country))
+		problem_field(p, "country", "format", "must be an ISO 3166-1 alpha-2 country code");
+	if (!name && !licence)
+		problem_field(p, "name", "required", "name or licence is required");
+	if (problem_has_fields(p)) {
+		p->status = 400;
+		snprintf(p->title, sizeof p->title, "Bad request");
+		return -1;
+	}
+	norm[0] = ln[0] = '\0';
+	if (name && names_normalise(name, strlen(name), norm, sizeof norm))
+		norm[0] = '\0';
+	if (licence)
+		integrity_licence_norm(licence, ln, sizeof ln);
+
+	if (ln[0]) {
+		r = store_exec(s, "SELECT id, name, coalesce(country, '') FROM recruiters"
+				  " WHERE licence_norm = $1 ORDER BY id LIMIT 1",
+			       1, (const char *const[]){ln});
+		if (!r)
+			goto dberr;
+		if (PQntuples(r)) {
+			m[n].id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+			snprintf(m[n].name, sizeof m[n].name, "%s", PQgetvalue(r, 0, 1));
+			snprintf(m[n].country, sizeof m[n].country, "%s", PQgetvalue(r, 0, 2));
+			m[n].score = 1.0;
+			m[n].on = "licence";
+			n++;
+		}
+		PQclear(r);
+		r = NULL;
+	}
+	if (norm[0]) {
+		char lim[16];
+
+		snprintf(lim, sizeof lim, "%d", INTEGRITY_CANDIDATES);
+		if (set_candidate_threshold(s))
+			goto dberr;
+		r = store_exec(s,
+			       "SELECT n.recruiter, n.kind, n.norm, r.name, coalesce(r.country, '')"
+			       " FROM recruiter_names n JOIN recruiters r ON r.id = n.recruiter"
+			       " WHERE n.norm % $1"
+			       " ORDER BY similarity(n.norm, $1) DESC, n.recruiter LIMIT $2::int",
+			       2, (const char *const[]){norm, lim});
+		if (!r)
+			goto dberr;
+		for (int k = 0; k < PQntuples(r); k++) {
+			int64_t id = strtoll(PQgetvalue(r, k, 0), NULL, 10);
+			double sc = names_similarity(norm, PQgetvalue(r, k, 2));
+			struct match *x;
+
+			if (sc < thr)
+				continue;
+			x = find_match(m, n, id);
+			if (x) {
+				if (strcmp(x->on, "licence") != 0 && sc > x->score) {
+					x->score = sc;
+					x->on = strcmp(PQgetvalue(r, k, 1), "name") == 0 ? "name" : "alias";
+				}
+				continue;
+			}
+			if (n >= sizeof m / sizeof m[0])
+				continue;
+			m[n].id = id;
+			snprintf(m[n].name, sizeof m[n].name, "%s", PQgetvalue(r, k, 3));
+			snprintf(m[n].country, sizeof m[n].country, "%s", PQgetvalue(r, k, 4));
+			m[n].score = sc;
+			m[n].on = strcmp(PQgetvalue(r, k, 1), "name") == 0 ? "name" : "alias";
+			n++;
+		}
+		PQclear(r);
+		r = NULL;
+	}
+	qsort(m, n, sizeof m[0], match_cmp);
+	/* Equal scores: the recruiter of the asked country first. */
+	if (country)
+		for (i = 1; i < n; i++)
+			if (m[i].score == m[i - 1].score && strcmp(m[i].on, m[i - 1].on) == 0 &&
+			    strcmp(m[i].country, country) == 0 && strcmp(m[i - 1].country, country) != 0) {
+				struct match t = m[i];
+
+				m[i] = m[i - 1];
+				m[i - 1] = t;
+			}
+
+	matches = json_array();
+	flags = json_array();
+	ids = json_array();
+	if (!matches || !flags || !ids)
+		goto nomem;
+	for (i = 0; i < n; i++) {
+		char rid[32];
+
+		snprintf(rid, sizeof rid, "r_%lld", (long long)m[i].id);
+		if (json_array_append_new(matches,
+					  json_pack("{s:s, s:s, s:f, s:s}", "id", rid, "name",
+						    m[i].name, "score",
+						    (double)(long)(m[i].score * 1000 + 0.5) / 1000,
+						    "matched_on", m[i].on)) ||
+		    json_array_append_new(ids, json_integer(m[i].id)))
+			goto nomem;
+	}
+	if (n) {
+		ids_text = json_dumps(ids, JSON_COMPACT);
+		if (!ids_text)
+			goto nomem;
+		r = store_exec(s,
+			       "SELECT " FLAG_COLUMNS " FROM flags f LEFT JOIN flag_lifts l ON l.flag = f.id"
+			       " WHERE f.recruiter IN (SELECT jsonb_array_elements_text($1::jsonb)::bigint)"
+			       "   AND l.flag IS NULL AND (f.expires_at IS NULL OR f.expires_at > now())"
+			       " ORDER BY f.recruiter, f.id",
+			       1, (const char *const[]){ids_text});
+		if (!r)
+			goto dberr;
+		for (int k = 0; k < PQntuples(r); k++) {
+			enum integrity_kind fk = strcmp(PQgetvalue(r, k, 2), "blacklist") == 0
+							 ? INTEGRITY_BLACKLISTED
+							 : INTEGRITY_FLAGGED;
+
+			if (fk > kind)
+				kind = fk;
+			json_array_append_new(flags, flag_from_row(r, k, 0));
+		}
+		PQclear(r);
+		r = NULL;
+		if (kind == INTEGRITY_UNKNOWN) {
+			/* No flag: the licence of the best match decides. */
+			char id0[32];
+
+			snprintf(id0, sizeof id0, "%lld", (long long)m[0].id);
+			r = store_exec(s, "SELECT " RECRUITER_COLUMNS " FROM recruiters r WHERE r.id = $1",
+				       1, (const char *const[]){id0});
+			if (!r)
+				goto dberr;
+			kind = PQntuples(r) && PQgetvalue(r, 0, 8)[0] == 't' ? INTEGRITY_LICENSED
+									     : INTEGRITY_UNLICENSED;
+			PQclear(r);
+			r = NULL;
+		}
+	}
+	o = json_pack("{s:s, s:O, s:O, s:s}", "verdict", integrity_kind_name(kind), "matches",
+		      matches, "flags", flags, "normalised", norm);
+	if (!o)
+		goto nomem;
+	*out = o;
+	rc = 0;
+	goto out;
+nomem:
+	oom(p);
+	goto out;
+dberr:
+	PQclear(r);
+	db_fail(s, p);
+out:
+	json_decref(matches);
+	json_decref(flags);
+	json_decref(ids);
+	free(ids_text);
+	return rc;
+}
+
+/* ---- the audit log ---- */
+
+int integrity_audit_list(store *s, const struct integrity_audit_query *q, json_t **out,
+			 problem *p)
+{
+	char lim[24];
+	long limit = INTEGRITY_AUDIT_LIMIT_DEFAULT;
+	PGresult *r;
+	json_t *items, *o;
+	int i, n;
+
+	*out = NULL;
+	if (q->limit) {
+		char *end;
+
+		limit = strtol(q->limit, &end, 10);
+		if (!*q->limit || *end || limit < 1 || limit > INTEGRITY_AUDIT_LIMIT_MAX)
+			problem_field(p, "limit", "format", "must be an integer from 1 to %d",
+				      INTEGRITY_AUDIT_LIMIT_MAX);
+	}
+	if (q->since && !time_valid(q->since))
+		problem_field(p, "since", "format", "must be an RFC 3339 time or a date");
+	if (q->until && !time_valid(q->until))
+		problem_field(p, "until", "format", "must be an RFC 3339 time or a date");
+	if (q->cursor) {
+		char *end;
+		long long c = strtoll(q->cursor, &end, 10);
+
+		if (!*q->cursor || *end || c < 0 || strlen(q->cursor) > 19)
+			problem_field(p, "cursor", "format", "is not a cursor this server gave");
+	}
+	if (q->object && strlen(q->object) > 64)
+		problem_field(p, "object", "length", "must be at most 64 bytes");
+	if (q->actor && strlen(q->actor) > 100)
+		problem_field(p, "actor", "length", "must be at most 100 bytes");
+	if (q->action && strlen(q->action) > 64)
+		problem_field(p, "action", "length", "must be at most 64 bytes");
+	if (problem_has_fields(p)) {
+		p->status = 400;
+		snprintf(p->title, sizeof p->title, "Bad request");
+		return -1;
+	}
+	snprintf(lim, sizeof lim, "%ld", limit + 1);
+	r = store_exec(s,
+		       "SELECT id, " TS("at") ", actor, role, org, action, object, detail::text"
+		       " FROM audit_log WHERE ($1::text IS NULL OR object = $1)"
+		       " AND ($2::text IS NULL OR org = $2 OR actor::text = $2)"
+		       " AND ($3::text IS NULL OR action = $3)"
+		       " AND ($4::timestamptz IS NULL OR at >= $4::timestamptz)"
+		       " AND ($5::timestamptz IS NULL OR at < $5::timestamptz)"
+		       " AND ($6::bigint IS NULL OR id > $6::bigint)"
+		       " ORDER BY id LIMIT $7::int",
+		       7,
+		       (const char *const[]){q->object, q->actor, q->action, q->since, q->until,
+					     q->cursor, lim});
+	if (!r)
+		return db_fail(s, p);
+	items = json_array();
+	n = PQntuples(r);
+	for (i = 0; items && i < n && i < limit; i++) {
+		char id[32];
+		json_t *detail = PQgetisnull(r, i, 7) ? json_null()
+						      : json_loads(PQgetvalue(r, i, 7), 0, NULL);
+
+		snprintf(id, sizeof id, "%s", PQgetvalue(r, i, 0));
+		json_array_append_new(
+			items, json_pack("{s:I, s:s, s:o, s:s, s:s, s:s, s:o, s:o}", "id",
+					 (json_int_t)strtoll(id, NULL, 10), "at", PQgetvalue(r, i, 1),
+					 "actor", PQgetisnull(r, i, 2) ? json_null()
+								       : json_string(PQgetvalue(r, i, 2)),
+					 "role", PQgetvalue(r, i, 3), "org", PQgetvalue(r, i, 4),
+					 "action", PQgetvalue(r, i, 5), "object", str_or_null(r, i, 6),
+					 "detail", detail ? detail : json_null()));
+	}
+	o = json_pack("{s:o}", "items", items ? items : json_array());
+	if (o)
+		json_object_set_new(o, "next_cursor",
+				    n > limit ? json_string(PQgetvalue(r, (int)limit - 1, 0))
+					      : json_null());
+	PQclear(r);
+	if (!o)
+		return oom(p);
+	*out = o;
+	return 0;
+}
+
+/* ---- the snapshot ---- */
+
+struct entry {
+	int64_t id;
+	enum integrity_kind kind; /* FLAGGED or BLACKLISTED */
+	char **norms;             /* name and aliases, normalised */
+	size_t n_norms;
+	char *licence;            /* normalised, or NULL */
+	json_t *flags;            /* active flags */
+};
+
+struct integrity_snapshot {
+	atomic_int refs;
+	int is_static;
+	uint64_t generation;
+	struct entry *e;
+	size_t n;
+	char **terms[2]; /* [0] blacklist only, [1] blacklist and warning */
+	size_t nterms[2];
+	int64_t next_expiry; /* epoch seconds of the first flag to expire, 0: none */
+};
+
+static integrity_snapshot empty_snapshot = {.refs = 1, .is_static = 1};
+static integrity_snapshot *current = &empty_snapshot;
+static pthread_mutex_t current_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t reload_lock = PTHREAD_MUTEX_INITIALIZER;
+static atomic_uint_fast64_t generation;
+
+static void snapshot_free(integrity_snapshot *snap)
+{
+	size_t i, j;
+
+	if (!snap || snap->is_static)
+		return;
+	for (i = 0; i < snap->n; i++) {
+		for (j = 0; j < snap->e[i].n_norms; j++)
+			free(snap->e[i].norms[j]);
+		free(snap->e[i].norms);
+		free(snap->e[i].licence);
+		json_decref(snap->e[i].flags);
+	}
+	free(snap->e);
+	for (i = 0; i < 2; i++) {
+		for (j = 0; j < snap->nterms[i]; j++)
+			free(snap->terms[i][j]);
+		free(snap->terms[i]);
+	}
+	free(snap);
+}
+
+integrity_snapshot *integrity_snapshot_get(void)
+{
+	integrity_snapshot *snap;
+
+	pthread_mutex_lock(&current_lock);
+	snap = current;
+	atomic_fetch_add(&snap->refs, 1);
+	pthread_mutex_unlock(&current_lock);
+	return snap;
+}
+
+void integrity_snapshot_put(integrity_snapshot *snap)
+{
+	if (snap && atomic_fetch_sub(&snap->refs, 1) == 1)
+		snapshot_free(snap);
+}
+
+size_t integrity_snapshot_size(const integrity_snapshot *snap)
+{
+	return snap->n;
+}
+
+uint64_t integrity_generation(void)
+{
+	return atomic_load(&generation);
+}
+
+const char *const *integrity_snapshot_terms(const integrity_snapshot *snap, int with_warnings,
+					    size_t *n)
+{
+	/* terms[0] holds every flagged recruiter's terms, terms[1] only the
+	 * blacklisted ones' (a search with include_flagged hides only those). */
+	int k = with_warnings ? 0 : 1;
+
+	*n = snap->nterms[k];
+	return (const char *const *)snap->terms[k];
+}
+
+/* Adds prefix+value to a term list, cut as the indexer cuts terms. */
+static int add_term(char ***list, size_t *n, const char *prefix, const char *value)
+{
+	char term[240];
+	char **grown;
+
+	snprintf(term, sizeof term, "%s%s", prefix, value);
+	grown = realloc(*list, (*n + 1) * sizeof **list);
+	if (!grown)
+		return -1;
+	*list = grown;
+	grown[*n] = strdup(term);
+	if (!grown[*n])
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+static int entry_terms(integrity_snapshot *snap, const struct entry *e)
+{
+	for (int k = 0; k < 2; k++) {
+		/* terms[0]: hidden when warnings are hidden too (all flagged);
+		 * terms[1]: hidden always (blacklisted only). */
+		if (k == 1 && e->kind != INTEGRITY_BLACKLISTED)
+			continue;
+		for (size_t j = 0; j < e->n_norms; j++)
+			if (add_term(&snap->terms[k], &snap->nterms[k], VX_RECRUITER, e->norms[j]))
+				return -1;
+		if (e->licence && add_term(&snap->terms[k], &snap->nterms[k], VX_LICENCE, e->licence))
+			return -1;
+	}
+	return 0;
+}
+
+static int load(store *s, integrity_snapshot **out)
+{
+	PGresult *r;
+	integrity_snapshot *snap;
+	struct entry *e = NULL;
+	int i, n;
+
+	*out = NULL;
+	r = store_exec(s,
+		       "SELECT r.name_norm, array_to_json(r.aliases_norm)::text, r.licence_norm, "
+		       FLAG_COLUMNS
+		       " FROM flags f JOIN recruiters r ON r.id = f.recruiter"
+		       " LEFT JOIN flag_lifts l ON l.flag = f.id"
+		       " WHERE l.flag IS NULL AND (f.expires_at IS NULL OR f.expires_at > now())"
+		       " ORDER BY f.recruiter, f.id",
+		       0, NULL);
+	if (!r)
+		return -1;
+	snap = calloc(1, sizeof *snap);
+	n = PQntuples(r);
+	if (!snap || (n && !(snap->e = calloc((size_t)n, sizeof *snap->e))))
+		goto nomem;
+	atomic_init(&snap->refs, 1);
+	for (i = 0; i < n; i++) {
+		int64_t rid = strtoll(PQgetvalue(r, i, 4), NULL, 10);
+		int64_t expiry = strtoll(PQgetvalue(r, i, 15), NULL, 10);
+		enum integrity_kind k = strcmp(PQgetvalue(r, i, 5), "blacklist") == 0
+						? INTEGRITY_BLACKLISTED
+						: INTEGRITY_FLAGGED;
+
+		if (expiry && (!snap->next_expiry || expiry < snap->next_expiry))
+			snap->next_expiry = expiry;
+		if (!e || e->id != rid) {
+			json_t *aliases = json_loads(PQgetvalue(r, i, 1), 0, NULL), *a;
+			size_t j;
+
+			e = &snap->e[snap->n++];
+			e->id = rid;
+			e->flags = json_array();
+			e->norms = calloc(1 + json_array_size(aliases), sizeof *e->norms);
+			if (!e->flags || !e->norms || !(e->norms[e->n_norms++] = strdup(PQgetvalue(r, i, 0)))) {
+				json_decref(aliases);
+				goto nomem;
+			}
+			json_array_foreach(aliases, j, a) {
+				if (json_string_value(a) && *json_string_value(a) &&
+				    !(e->norms[e->n_norms++] = strdup(json_string_value(a)))) {
+					json_decref(aliases);
+					goto nomem;
+				}
+			}
+			json_decref(aliases);
+			if (!PQgetisnull(r, i, 2) && !(e->licence = strdup(PQgetvalue(r, i, 2))))
+				goto nomem;
+		}
+		if (k > e->kind)
+			e->kind = k;
+		if (json_array_append_new(e->flags, flag_from_row(r, i, 3)))
+			goto nomem;
+	}
+	for (size_t j = 0; j < snap->n; j++)
+		if (entry_terms(snap, &snap->e[j]))
+			goto nomem;
+	PQclear(r);
+	*out = snap;
+	return 0;
+nomem:
+	PQclear(r);
+	snapshot_free(snap);
+	return -1;
+}
+
+int integrity_refresh(store *s)
+{
+	integrity_snapshot *snap, *old;
+
+	pthread_mutex_lock(&reload_lock);
+	if (load(s, &snap)) {
+		pthread_mutex_unlock(&reload_lock);
+		return -1;
+	}
+	snap->generation = atomic_fetch_add(&generation, 1) + 1;
+	pthread_mutex_lock(&current_lock);
+	old = current;
+	current = snap;
+	pthread_mutex_unlock(&current_lock);
+	pthread_mutex_unlock(&reload_lock);
+	integrity_snapshot_put(old);
+	return 0;
+}
+
+void integrity_verdict_release(struct integrity_verdict *v)
+{
+	json_decref(v->flags);
+	v->flags = NULL;
+}
+
+int integrity_snapshot_verdict(const integrity_snapshot *snap, const json_t *rec,
+			       struct integrity_verdict *out)
+{
+	const char *name = json_string_value(json_object_get(rec, "name"));
+	const char *licence = json_string_value(json_object_get(rec, "licence"));
+	char norm[NAMES_NORM_CAP], ln[INTEGRITY_LICENCE_MAX + 1];
+	const struct entry *best = NULL;
+	double best_score = 0, thr = integrity_threshold();
+	size_t i, j;
+
+	memset(out, 0, sizeof *out);
+	if (!snap->n || !json_is_object(rec))
+		return 0;
+	integrity_licence_norm(licence, ln, sizeof ln);
+	if (!name || names_normalise(name, strlen(name), norm, sizeof norm))
+		norm[0] = '\0';
+	for (i = 0; i < snap->n; i++) {
+		const struct entry *e = &snap->e[i];
+		double sc = 0;
+
+		if (ln[0] && e->licence && strcmp(ln, e->licence) == 0)
+			sc = 1.0;
+		for (j = 0; norm[0] && j < e->n_norms && sc < 1.0; j++) {
+			double x = names_similarity(norm, e->norms[j]);
+
+			if (x > sc)
+				sc = x;
+		}
+		if (sc < thr)
+			continue;
+		/* The worst verdict wins; among equals, the closest name. */
+		if (!best || e->kind > best->kind || (e->kind == best->kind && sc > best_score)) {
+			best = e;
+			best_score = sc;
+		}
+	}
+	if (!best)
+		return 0;
+	out->kind = best->kind;
+	out->score = best_score;
+	snprintf(out->recruiter, sizeof out->recruiter, "r_%lld", (long long)best->id);
+	/* A copy: jansson's reference counts are not shared across threads. */
+	out->flags = json_deep_copy(best->flags);
+	if (!out->flags) {
+		out->kind = INTEGRITY_UNKNOWN;
+		return -1;
+	}
+	return 0;
+}
+
+int integrity_vacancy_verdict(const json_t *vacancy, struct integrity_verdict *out)
+{
+	integrity_snapshot *snap = integrity_snapshot_get();
+	int rc = integrity_snapshot_verdict(snap, json_object_get(vacancy, "recruiter"), out);
+
+	integrity_snapshot_put(snap);
+	return rc;
+}
+
+json_t *integrity_verdict_json(const struct integrity_verdict *v)
+{
+	json_t *o = json_pack("{s:s, s:o}", "verdict", integrity_kind_name(v->kind), "flags",
+			      v->flags ? json_deep_copy(v->flags) : json_array());
+
+	if (o && v->recruiter[0])
+		json_object_set_new(o, "recruiter", json_string(v->recruiter));
+	return o;
+}
+
+/* ---- the background refresher ---- */
+
+static struct {
+	pthread_t thread;
+	int running;
+	atomic_int stop;
+	int wake_fd;
+	char *conninfo;
+} rf = {.wake_fd = -1};
+
+static int64_t snapshot_next_expiry(void)
+{
+	integrity_snapshot *snap = integrity_snapshot_get();
+	int64_t t = snap->next_expiry;
+
+	integrity_snapshot_put(snap);
+	return t;
+}
+
+static void *refresher_main(void *arg)
+{
+	store *s = NULL;
+	char err[512];
+	int warned = 0;
+	(void)arg;
+
+	while (!atomic_load(&rf.stop)) {
+		struct pollfd fds[2];
+		int nfds = 1, reload = 0, timeout = 1000;
+		int64_t expiry;
+
+		if (!s) {
+			if (store_connect(rf.conninfo, &s, err, sizeof err) == 0 &&
+			    store_run(s, "LISTEN fairmatch_integrity", 0, NULL) == 0 &&
+			    integrity_refresh(s) == 0) {
+				/* Reloaded whole: what was sent while we were away is in it. */
+				if (warned)
+					fprintf(stderr, "fairmatch: integrity: reconnected, snapshot reloaded\n");
+				warned = 0;
+			} else {
+				if (!warned++)
+					fprintf(stderr, "fairmatch: integrity: %s (retrying)\n",
+						s ? store_error(s) : err);
+				store_close(s);
+				s = NULL;
+				timeout = 200;
+			}
+		}
+		fds[0].fd = rf.wake_fd;
+		fds[0].events = POLLIN;
+		if (s) {
+			fds[1].fd = PQsocket(store_pg(s));
+			fds[1].events = POLLIN;
+			nfds = 2;
+		}
+		if (poll(fds, (nfds_t)nfds, timeout) > 0) {
+			if (fds[0].revents & POLLIN) {
+				uint64_t junk;
+
+				if (read(rf.wake_fd, &junk, sizeof junk) < 0 && errno != EAGAIN)
+					(void)0;
+			}
+			if (s && nfds == 2 && fds[1].revents) {
+				PGnotify *n;
+
+				if (!PQconsumeInput(store_pg(s)) || PQstatus(store_pg(s)) != CONNECTION_OK) {
+					store_close(s);
+					s = NULL;
+					continue;
+				}
+				while ((n = PQnotifies(store_pg(s))) != NULL) {
+					/* A new recruiter without a flag changes no verdict. */
+					if (strcmp(n->extra, "recruiter") != 0)
+						reload = 1;
+					PQfreemem(n);
+				}
+			}
+		}
+		if (!s)
+			continue;
+		expiry = snapshot_next_expiry();
+		if (expiry && (int64_t)time(NULL) >= expiry)
+			reload = 1;
+		if (reload && integrity_refresh(s)) {
+			fprintf(stderr, "fairmatch: integrity: reloading: %s\n", store_error(s));
+			store_close(s);
+			s = NULL;
+		}
+	}
+	store_close(s);
+	return NULL;
+}
+
+int integrity_start(const char *conninfo)
+{
+	store *s;
+	char err[512];
+
+	integrity_threshold();
+	if (store_connect(conninfo, &s, err, sizeof err) == 0) {
+		/* Serve nothing before the first snapshot is in. */
+		if (integrity_refresh(s))
+			fprintf(stderr, "fairmatch: integrity: first load: %s\n", store_error(s));
+		store_close(s);
+	}
+	rf.conninfo = strdup(conninfo);
+	rf.wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (!rf.conninfo || rf.wake_fd < 0)
+		goto fail;
+	atomic_store(&rf.stop, 0);
+	if (pthread_create(&rf.thread, NULL, refresher_main, NULL))
+		goto fail;
+	rf.running = 1;
+	return 0;
+fail:
+	free(rf.conninfo);
+	rf.conninfo = NULL;
+	if (rf.wake_fd >= 0)
+		close(rf.wake_fd);
+	rf.wake_fd = -1;
+	return -1;
+}
+
+void integrity_stop(void)
+{
+	uint64_t one = 1;
+	integrity_snapshot *old;
+
+	if (!rf.running)
+		return;
+	atomic_store(&rf.stop, 1);
+	if (write(rf.wake_fd, &one, sizeof one) < 0)
+		(void)0;
+	pthread_join(rf.thread, NULL);
+	rf.running = 0;
+	close(rf.wake_fd);
+	rf.wake_fd = -1;
+	free(rf.conninfo);
+	rf.conninfo = NULL;
+	pthread_mutex_lock(&current_lock);
+	old = current;
+	current = &empty_snapshot;
+	atomic_fetch_add(&empty_snapshot.refs, 1);
+	pthread_mutex_unlock(&current_lock);
+	integrity_snapshot_put(old);
+}

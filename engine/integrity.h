@@ -1,0 +1,137 @@
+/*
+ * integrity.h - recruiter integrity: the registry of recruiters, regulator
+ * flags (blacklist, warning) and their lifting, the name/licence check, and
+ * the in-memory snapshot of flagged recruiters that search and matching
+ * consult on every request.
+ *
+ * PostgreSQL is the truth (data/sql/003_recruiters.sql): flags and lifts are
+ * append-only there, and every write is audited in its own transaction. The
+ * check (integrity_check) asks PostgreSQL: an exact licence match wins,
+ * otherwise pg_trgm proposes candidates for the normalised name
+ * (engine/names.h) and names_similarity() re-ranks them in C against the
+ * threshold (integrity_threshold: FAIRMATCH_NAME_THRESHOLD, default
+ * NAMES_DEFAULT_THRESHOLD).
+ *
+ * The snapshot holds every recruiter with an active flag (not lifted, not
+ * expired) with its names already normalised. A background thread LISTENs
+ * on fairmatch_integrity and reloads the snapshot whole on a notification,
+ * after every reconnect (notifications sent while disconnected are lost)
+ * and when a flag expires; integrity_flag_create/lift also reload it
+ * synchronously after their commit, so this server's very next request sees
+ * the change. Readers take a reference (integrity_snapshot_get) and never
+ * block the reloader for long.
+ */
+#ifndef FAIRMATCH_INTEGRITY_H
+#define FAIRMATCH_INTEGRITY_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/keys.h"
+#include "engine/problem.h"
+#include "engine/store.h"
+
+#define INTEGRITY_NAME_MAX 200
+#define INTEGRITY_ALIASES_MAX 50
+#define INTEGRITY_LICENCE_MAX 64
+#define INTEGRITY_EVIDENCE_MAX 20000
+#define INTEGRITY_REASON_MAX 2000
+#define INTEGRITY_CANDIDATES 50 /* pg_trgm candidates re-ranked per check */
+#define INTEGRITY_AUDIT_LIMIT_DEFAULT 100
+#define INTEGRITY_AUDIT_LIMIT_MAX 1000
+
+/* Verdicts, worst last (a comparison picks the worst). */
+enum integrity_kind {
+	INTEGRITY_UNKNOWN = 0,  /* no registered recruiter matches */
+	INTEGRITY_LICENSED,     /* matches a recruiter with a valid licence */
+	INTEGRITY_UNLICENSED,   /* matches one with no licence or an expired one */
+	INTEGRITY_FLAGGED,      /* matches one with an active warning flag */
+	INTEGRITY_BLACKLISTED,  /* matches one with an active blacklist flag */
+};
+const char *integrity_kind_name(enum integrity_kind k);
+
+/* The decision threshold for names_similarity (read once from the
+ * environment; invalid values are ignored with a message on stderr). */
+double integrity_threshold(void);
+/* Normalises a licence number for exact matching: uppercase ASCII letters
+ * and digits, other characters dropped. "" when nothing is left. */
+void integrity_licence_norm(const char *in, char *out, size_t outcap);
+
+/* ---- registry, flags, lifts (each audited in its own transaction) ---- */
+
+/* Parses "r_12" / "f_12"; -1 when malformed. */
+int integrity_parse_id(const char *s, char prefix, int64_t *id);
+/* Validates a POST /v1/recruiters body (400 with field errors). */
+int integrity_recruiter_validate(const json_t *in, problem *p);
+/* Registers a validated recruiter: *out = {"id","name",...} (caller owns). */
+int integrity_recruiter_create(store *s, const struct principal *who, const json_t *in,
+			       json_t **out, problem *p);
+/* The recruiter with its full flag history, lifts included (404 if none). */
+int integrity_recruiter_get(store *s, int64_t id, json_t **out, problem *p);
+/* Flags recruiter `id`: body {"severity","reason","evidence","expires_at"};
+ * authority is who's organisation (or `authority` when who is NULL).
+ * Reloads this process's snapshot after the commit. */
+int integrity_flag_create(store *s, const struct principal *who, const char *authority,
+			  int64_t recruiter, const json_t *in, json_t **out, problem *p);
+/* Lifts flag `flag` of recruiter `recruiter` with body {"reason"}; 404 for
+ * another recruiter's flag, 409 when already lifted. Reloads the snapshot. */
+int integrity_flag_lift(store *s, const struct principal *who, int64_t recruiter, int64_t flag,
+			const json_t *in, json_t **out, problem *p);
+
+/* GET /v1/recruiters/check: name and/or licence (at least one), country
+ * optional. *out = {"verdict","matches":[...],"flags":[...]}. */
+int integrity_check(store *s, const char *name, const char *licence, const char *country,
+		    json_t **out, problem *p);
+
+/* GET /v1/audit. Any filter may be NULL; since/until RFC 3339 or dates;
+ * cursor is the last id seen. 400 for a bad filter. */
+struct integrity_audit_query {
+	const char *object, *actor, *action, *since, *until, *limit, *cursor;
+};
+int integrity_audit_list(store *s, const struct integrity_audit_query *q, json_t **out,
+			 problem *p);
+
+/* ---- the snapshot ---- */
+
+typedef struct integrity_snapshot integrity_snapshot; /* opaque, refcounted */
+
+/* Starts the background refresher (loads the snapshot first; 0 or -1). */
+int integrity_start(const char *conninfo);
+void integrity_stop(void);
+/* Reloads the snapshot now with the caller's connection; 0 or -1. */
+int integrity_refresh(store *s);
+/* Reloads (at least) once the snapshot changes generation; for tests and
+ * the benchmark. The current snapshot's generation: */
+uint64_t integrity_generation(void);
+
+/* A reference to the current snapshot (never NULL: an empty one before the
+ * first load); release with integrity_snapshot_put. */
+integrity_snapshot *integrity_snapshot_get(void);
+void integrity_snapshot_put(integrity_snapshot *snap);
+size_t integrity_snapshot_size(const integrity_snapshot *snap);
+/* Index terms (index/schema.h: VX_RECRUITER + normalised name or alias,
+ * VX_LICENCE + normalised licence) of blacklisted recruiters, or of every
+ * flagged one when with_warnings. Borrowed from snap. */
+const char *const *integrity_snapshot_terms(const integrity_snapshot *snap, int with_warnings,
+					    size_t *n);
+
+struct integrity_verdict {
+	enum integrity_kind kind; /* UNKNOWN, FLAGGED or BLACKLISTED from a snapshot */
+	char recruiter[24];       /* "r_<id>" of the flagged match, "" if none */
+	double score;             /* of that match; 1 for a licence */
+	json_t *flags;            /* active flags of the match (new reference) or NULL */
+};
+void integrity_verdict_release(struct integrity_verdict *v);
+/* The verdict for recruiter {name, licence, country} (fields may be
+ * absent) from snap: a licence equal to a flagged recruiter's, or a name
+ * whose similarity to a flagged name or alias reaches the threshold. */
+int integrity_snapshot_verdict(const integrity_snapshot *snap, const json_t *recruiter,
+			       struct integrity_verdict *out);
+/* The same for a vacancy representation (its "recruiter"), with the current
+ * snapshot. 0, or -1 when out of memory (then kind UNKNOWN). */
+int integrity_vacancy_verdict(const json_t *vacancy, struct integrity_verdict *out);
+/* {"verdict": ..., "flags": [...]} for a vacancy answer (new reference). */
+json_t *integrity_verdict_json(const struct integrity_verdict *v);
+
+#endif
