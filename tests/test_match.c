@@ -1,0 +1,653 @@
+/*
+ * test_match.c - profiles and matching over real HTTP, against a real
+ * server, PostgreSQL and index: each rule of API.md's "Matching" section
+ * with data built so the rule would fail if broken (language-gap ordering,
+ * closed/expired/full vacancies absent, determinism and tie order), the
+ * inline profile that leaves nothing behind, organisation boundaries, the
+ * audit row of every read and match, erasure, unknown fields, and the
+ * consent and minimisation of employer candidate cards.
+ *
+ * Each case posts its vacancies in a country of its own and matches with
+ * "countries" set to it, so cases do not see each other's vacancies.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tests/http.h"
+#include "tests/t.h"
+
+static struct server srv;
+static char employer[80], employer2[80], counsellor[80], counsellor2[80], regulator[80],
+	admin[80];
+
+#define SK "http://data.europa.eu/esco/skill/test-"
+
+static const char *str(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/* Runs one SQL statement with psql and returns the first value as a number (-1 on error). */
+static long sql_long(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static long sql_long(const char *fmt, ...)
+{
+	char sql[1024], cmd[1200], line[64] = "";
+	va_list ap;
+	FILE *f;
+
+	va_start(ap, fmt);
+	vsnprintf(sql, sizeof sql, fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof cmd, "psql -X -tAq \"$FAIRMATCH_DB\" -c \"%s\"", sql);
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	if (!fgets(line, sizeof line, f))
+		line[0] = '\0';
+	if (pclose(f) != 0 || !line[0])
+		return -1;
+	return strtol(line, NULL, 10);
+}
+
+static const char *post_vacancy(const char *token, const char *body)
+{
+	static char id[32];
+	struct resp r;
+
+	id[0] = '\0';
+	if (http(&r, &srv, "POST", "/v1/vacancies", token, NULL, body, strlen(body)) == 0 &&
+	    r.status == 201 && str(r.json, "id"))
+		snprintf(id, sizeof id, "%s", str(r.json, "id"));
+	else
+		fprintf(stderr, "  post vacancy: %ld %s\n", r.status, r.body ? r.body : "");
+	resp_free(&r);
+	return id;
+}
+
+static const char *post_profile(const char *token, const char *body)
+{
+	static char id[32];
+	struct resp r;
+
+	id[0] = '\0';
+	if (http(&r, &srv, "POST", "/v1/profiles", token, NULL, body, strlen(body)) == 0 &&
+	    r.status == 201 && str(r.json, "id"))
+		snprintf(id, sizeof id, "%s", str(r.json, "id"));
+	else
+		fprintf(stderr, "  post profile: %ld %s\n", r.status, r.body ? r.body : "");
+	resp_free(&r);
+	return id;
+}
+
+/* A vacancy in `country` with essential skills `ess` (a JSON array body) and languages. */
+static const char *vacancy(const char *title, const char *country, const char *ess,
+			   const char *langs, int positions)
+{
+	char body[2048];
+
+	snprintf(body, sizeof body,
+		 "{\"title\":\"%s\",\"occupation\":\"7212\",\"skills\":{\"essential\":%s},"
+		 "\"languages\":%s,\"country\":\"%s\",\"positions\":%d,\"valid_until\":\"2099-12-31\"}",
+		 title, ess, langs, country, positions);
+	return post_vacancy(employer, body);
+}
+
+/* POST /v1/match; the caller frees r. */
+static int match(struct resp *r, const char *body)
+{
+	return http(r, &srv, "POST", "/v1/match", counsellor, NULL, body, strlen(body));
+}
+
+static long index_documents(void)
+{
+	struct resp r;
+	long n = -1;
+
+	if (http(&r, &srv, "GET", "/v1/health", NULL, NULL, NULL, 0) == 0 && r.status == 200)
+		n = (long)json_integer_value(
+			json_object_get(json_object_get(r.json, "index"), "documents"));
+	resp_free(&r);
+	return n;
+}
+
+/* Waits until the index has applied every change-log row (lag 0). */
+static int wait_index(void)
+{
+	for (int i = 0; i < 100; i++) {
+		struct resp r;
+		long lag = -1;
+
+		if (http(&r, &srv, "GET", "/v1/health", NULL, NULL, NULL, 0) == 0 && r.status == 200)
+			lag = (long)json_integer_value(
+				json_object_get(json_object_get(r.json, "index"), "lag"));
+		resp_free(&r);
+		if (lag == 0)
+			return 0;
+		usleep(100 * 1000);
+	}
+	return -1;
+}
+
+static json_t *find_result(json_t *answer, const char *vid)
+{
+	size_t i;
+	json_t *it;
+
+	json_array_foreach(json_object_get(answer, "vacancies"), i, it) {
+		if (strcmp(str(json_object_get(it, "vacancy"), "id"), vid) == 0)
+			return it;
+	}
+	return NULL;
+}
+
+static int position_of(json_t *answer, const char *vid)
+{
+	size_t i;
+	json_t *it;
+
+	json_array_foreach(json_object_get(answer, "vacancies"), i, it) {
+		if (strcmp(str(json_object_get(it, "vacancy"), "id"), vid) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* A stronger skill match with an unmet language ranks below a weaker one
+ * whose languages are met; the gap is reported. */
+static void test_language_gap_ordering(void)
+{
+	char strong[32], weak[32], body[1024];
+	struct resp r;
+	json_t *s, *w, *gaps;
+
+	snprintf(strong, sizeof strong, "%s",
+		 vacancy("Strong match, French", "NA", "[\"" SK "a1\",\"" SK "a2\",\"" SK "a3\"]",
+			 "[{\"code\":\"fr\",\"level\":\"C1\"}]", 3));
+	snprintf(weak, sizeof weak, "%s",
+		 vacancy("Weak match, English", "NA", "[\"" SK "a1\",\"" SK "a8\",\"" SK "a9\"]",
+			 "[{\"code\":\"en\",\"level\":\"B1\"}]", 3));
+	T_REQUIRE(strong[0] && weak[0]);
+	snprintf(body, sizeof body,
+		 "{\"profile\":{\"occupations\":[\"7212\"],\"skills\":[\"" SK "a1\",\"" SK "a2\",\"" SK
+		 "a3\"],\"languages\":[{\"code\":\"en\",\"level\":\"B2\"},{\"code\":\"fr\",\"level\":"
+		 "\"B1\"}]},\"countries\":[\"NA\"]}");
+	T_REQUIRE(match(&r, body) == 0);
+	T_EQ_INT(r.status, 200);
+	T_EQ_INT(json_array_size(json_object_get(r.json, "vacancies")), 2);
+	T_CHECKF(position_of(r.json, weak) == 0 && position_of(r.json, strong) == 1,
+		 "weak (languages met) must come first: %s", r.body);
+	s = find_result(r.json, strong);
+	w = find_result(r.json, weak);
+	T_REQUIRE(s && w);
+	T_CHECK(json_real_value(json_object_get(w, "score")) >
+		json_real_value(json_object_get(s, "score")));
+	T_CHECK(json_is_false(json_object_get(
+		json_object_get(json_object_get(s, "explanation"), "languages"), "met")));
+	gaps = json_object_get(json_object_get(json_object_get(s, "explanation"), "languages"), "gaps");
+	T_EQ_INT(json_array_size(gaps), 1);
+	T_EQ_STR(str(json_array_get(gaps, 0), "code"), "fr");
+	T_EQ_STR(str(json_array_get(gaps, 0), "required"), "C1");
+	T_EQ_STR(str(json_array_get(gaps, 0), "have"), "B1");
+	T_CHECK(json_is_true(json_object_get(
+		json_object_get(json_object_get(w, "explanation"), "languages"), "met")));
+	/* The strong vacancy matched all three essential skills, the weak one. */
+	T_EQ_INT(json_array_size(json_object_get(json_object_get(s, "explanation"), "matched_skills")), 3);
+	T_EQ_INT(json_array_size(json_object_get(json_object_get(w, "explanation"), "missing_essential")), 2);
+	T_EQ_STR(str(json_object_get(s, "explanation"), "occupation"), "exact");
+	resp_free(&r);
+
+	/* Control: with French at C2 the better skill match wins, so the order
+	 * above came from the language rule and nothing else. */
+	snprintf(body, sizeof body,
+		 "{\"profile\":{\"occupations\":[\"7212\"],\"skills\":[\"" SK "a1\",\"" SK "a2\",\"" SK
+		 "a3\"],\"languages\":[{\"code\":\"en\",\"level\":\"B2\"},{\"code\":\"fr\",\"level\":"
+		 "\"C2\"}]},\"countries\":[\"NA\"]}");
+	T_REQUIRE(match(&r, body) == 0);
+	T_EQ_INT(r.status, 200);
+	T_EQ_INT(position_of(r.json, strong), 0);
+	T_EQ_INT(position_of(r.json, weak), 1);
+	resp_free(&r);
+}
+
+/* Closed, expired and full vacancies never appear; an open twin does. */
+static void test_closed_expired_full_absent(void)
+{
+	char open_id[32], closed[32], full[32], expired[32], path[64], body[512];
+	const char *ess = "[\"" SK "b1\",\"" SK "b2\"]", *langs = "[]";
+	struct resp r;
+
+	snprintf(open_id, sizeof open_id, "%s", vacancy("Open", "BW", ess, langs, 2));
+	snprintf(closed, sizeof closed, "%s", vacancy("Closed", "BW", ess, langs, 2));
+	snprintf(full, sizeof full, "%s", vacancy("Full", "BW", ess, langs, 0));
+	snprintf(expired, sizeof expired, "%s", vacancy("Expired", "BW", ess, langs, 2));
+	T_REQUIRE(open_id[0] && closed[0] && full[0] && expired[0]);
+	snprintf(body, sizeof body,
+		 "{\"profile\":{\"skills\":[\"" SK "b1\",\"" SK "b2\"]},\"countries\":[\"BW\"]}");
+	/* Before: the expired one is still valid and appears (the data is live). */
+	T_REQUIRE(match(&r, body) == 0);
+	T_CHECK(position_of(r.json, expired) >= 0);
+	resp_free(&r);
+
+	snprintf(path, sizeof path, "/v1/vacancies/%s", closed);
+	T_REQUIRE(http(&r, &srv, "DELETE", path, employer, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	resp_free(&r);
+	/* The API refuses a past valid_until, so age it in PostgreSQL and log
+	 * the change for the indexer, as a nightly job would. */
+	T_EQ_INT(sql_long("WITH u AS (UPDATE vacancies SET valid_until = '2020-01-01',"
+			  " doc = jsonb_set(doc, '{valid_until}', '\\\"2020-01-01\\\"')"
+			  " WHERE id = %s RETURNING id)"
+			  " INSERT INTO change_log (object_type, object_id) SELECT 'vacancy', id FROM u"
+			  " RETURNING 1",
+			  expired + 2),
+		 1);
+	T_REQUIRE(wait_index() == 0);
+	/* Still in the index (its valid_until is what the filter sees). */
+	T_REQUIRE(match(&r, body) == 0);
+	T_EQ_INT(r.status, 200);
+	T_CHECKF(position_of(r.json, open_id) == 0, "open vacancy missing: %s", r.body);
+	T_EQ_INT(position_of(r.json, closed), -1);
+	T_EQ_INT(position_of(r.json, full), -1);
+	T_EQ_INT(position_of(r.json, expired), -1);
+	T_EQ_INT(json_array_size(json_object_get(r.json, "vacancies")), 1);
+	resp_free(&r);
+}
+
+/* The same request twice gives the same order and scores; equal scores
+ * are ordered by vacancy id. */
+static void test_determinism(void)
+{
+	char ids[5][32], body[512];
+	struct resp a, b;
+	size_t i;
+	const char *ess = "[\"" SK "c1\",\"" SK "c2\"]";
+
+	for (i = 0; i < 5; i++) {
+		snprintf(ids[i], sizeof ids[i], "%s",
+			 vacancy(i == 2 ? "Twin with an extra skill" : "Twin", "MZ",
+				 i == 2 ? "[\"" SK "c1\"]" : ess, "[]", 1));
+		T_REQUIRE(ids[i][0]);
+	}
+	snprintf(body, sizeof body,
+		 "{\"profile\":{\"occupations\":[\"7212\"],\"skills\":[\"" SK "c1\",\"" SK
+		 "c2\"]},\"countries\":[\"MZ\"],\"limit\":10}");
+	T_REQUIRE(match(&a, body) == 0 && match(&b, body) == 0);
+	T_EQ_INT(a.status, 200);
+	T_REQUIRE(json_array_size(json_object_get(a.json, "vacancies")) == 5);
+	T_CHECK(json_equal(json_object_get(a.json, "vacancies"), json_object_get(b.json, "vacancies")));
+	/* The four twins tie; the ids are increasing, so the tie order is the
+	 * posting order. The one with a single essential skill (fully covered)
+	 * ties with them too; any order but by id would show here. */
+	{
+		double prev = 2;
+		long prev_id = 0;
+		json_t *it;
+
+		json_array_foreach(json_object_get(a.json, "vacancies"), i, it) {
+			double sc = json_real_value(json_object_get(it, "score"));
+			long id = strtol(str(json_object_get(it, "vacancy"), "id") + 2, NULL, 10);
+
+			T_CHECK(sc <= prev);
+			if (sc == prev)
+				T_CHECKF(id > prev_id, "tie not ordered by id: %ld after %ld", id, prev_id);
+			prev = sc;
+			prev_id = id;
+		}
+	}
+	resp_free(&a);
+	resp_free(&b);
+}
+
+/* An inline profile is used once: no row, no index document, one audit
+ * row that records only that a match happened. */
+static void test_inline_leaves_nothing(void)
+{
+	long profiles = sql_long("SELECT count(*) FROM profiles");
+	long audits = sql_long("SELECT count(*) FROM audit_log WHERE action = 'match.inline'"
+			       " AND object IS NULL AND detail IS NULL");
+	long docs = index_documents();
+	struct resp r;
+
+	T_REQUIRE(profiles >= 0 && audits >= 0 && docs >= 0);
+	T_REQUIRE(match(&r, "{\"profile\":{\"skills\":[\"" SK "a1\"],\"citizenship\":\"LS\","
+			    "\"consent\":{\"matching\":true,\"show_to_employers\":true}}}") == 0);
+	T_EQ_INT(r.status, 200);
+	T_CHECK(json_is_array(json_object_get(r.json, "quotas")));
+	T_CHECK(json_is_object(json_object_get(r.json, "facets")));
+	resp_free(&r);
+	T_EQ_INT(sql_long("SELECT count(*) FROM profiles"), profiles);
+	T_EQ_INT(sql_long("SELECT count(*) FROM audit_log WHERE action = 'match.inline'"
+			  " AND object IS NULL AND detail IS NULL"),
+		 audits + 1);
+	T_REQUIRE(wait_index() == 0);
+	T_EQ_INT(index_documents(), docs);
+	/* Nothing of the profile went to the change log either. */
+	T_EQ_INT(sql_long("SELECT count(*) FROM change_log WHERE object_type <> 'vacancy'"), 0);
+}
+
+static void test_profile_crud_and_orgs(void)
+{
+	char id[32], path[64], body[256];
+	struct resp r;
+
+	snprintf(id, sizeof id, "%s",
+		 post_profile(counsellor, "{\"occupations\":[\"7212\"],\"skills\":[\"" SK "a1\"],"
+					  "\"citizenship\":\"LS\",\"experience_years\":6,"
+					  "\"education\":{\"isced\":3},\"available_from\":\"2027-01-10\"}"));
+	T_REQUIRE(id[0]);
+	T_CHECK(strncmp(id, "p_", 2) == 0 && strlen(id) == 18);
+	snprintf(path, sizeof path, "/v1/profiles/%s", id);
+	T_REQUIRE(http(&r, &srv, "GET", path, counsellor, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	T_EQ_STR(str(r.json, "citizenship"), "LS");
+	T_CHECK(json_is_false(json_object_get(json_object_get(r.json, "consent"), "show_to_employers")));
+	resp_free(&r);
+
+	/* Another centre: 404 for every verb and for matching. */
+	T_REQUIRE(http(&r, &srv, "GET", path, counsellor2, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 404);
+	resp_free(&r);
+	T_REQUIRE(http_json(&r, &srv, "PATCH", path, counsellor2, "{\"experience_years\":1}") == 0);
+	T_EQ_INT(r.status, 404);
+	resp_free(&r);
+	T_REQUIRE(http(&r, &srv, "DELETE", path, counsellor2, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 404);
+	resp_free(&r);
+	snprintf(body, sizeof body, "{\"profile_id\":\"%s\"}", id);
+	T_REQUIRE(http(&r, &srv, "POST", "/v1/match", counsellor2, NULL, body, strlen(body)) == 0);
+	T_EQ_INT(r.status, 404);
+	resp_free(&r);
+	/* Admins, regulators and employers never read profiles. */
+	T_REQUIRE(http(&r, &srv, "GET", path, admin, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 403);
+	resp_free(&r);
+	T_REQUIRE(http(&r, &srv, "GET", path, regulator, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 403);
+	resp_free(&r);
+	T_REQUIRE(http(&r, &srv, "GET", path, employer, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 403);
+	resp_free(&r);
+	T_REQUIRE(http(&r, &srv, "GET", "/v1/profiles/p_0123456789abcdef", counsellor, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 404);
+	resp_free(&r);
+
+	/* PATCH: merged, validated whole; the counsellor's own change works. */
+	T_REQUIRE(http_json(&r, &srv, "PATCH", path, counsellor,
+			    "{\"experience_years\":7,\"citizenship\":null}") == 0);
+	T_EQ_INT(r.status, 200);
+	T_EQ_INT(json_integer_value(json_object_get(r.json, "experience_years")), 7);
+	T_CHECK(json_object_get(r.json, "citizenship") == NULL);
+	resp_free(&r);
+	T_REQUIRE(http_json(&r, &srv, "PATCH", path, counsellor, "{\"passport\":\"X123\"}") == 0);
+	T_EQ_INT(r.status, 400);
+	resp_free(&r);
+}
+
+/* One audit row per read and per match, written with the read. */
+static void test_audit_per_read_and_match(void)
+{
+	char id[32], path[64], body[128];
+	struct resp r;
+
+	snprintf(id, sizeof id, "%s", post_profile(counsellor, "{\"skills\":[\"" SK "a1\"]}"));
+	T_REQUIRE(id[0]);
+	snprintf(path, sizeof path, "/v1/profiles/%s", id);
+	T_EQ_INT(sql_long("SELECT count(*) FROM audit_log WHERE object = '%s' AND action = 'profile.create'", id), 1);
+	T_EQ_INT(sql_long("SELECT count(*) FROM audit_log WHERE object = '%s' AND action = 'profile.read'", id), 0);
+	for (int i = 0; i < 2; i++) {
+		T_REQUIRE(http(&r, &srv, "GET", path, counsellor, NULL, NULL, 0) == 0);
+		T_EQ_INT(r.status, 200);
+		resp_free(&r);
+	}
+	T_EQ_INT(sql_long("SELECT count(*) FROM audit_log WHERE object = '%s' AND action = 'profile.read'", id), 2);
+	snprintf(body, sizeof body, "{\"profile_id\":\"%s\"}", id);
+	T_REQUIRE(match(&r, body) == 0);
+	T_EQ_INT(r.status, 200);
+	resp_free(&r);
+	T_EQ_INT(sql_long("SELECT count(*) FROM audit_log WHERE object = '%s' AND action = 'profile.match'"
+			  " AND org = 'centre-1' AND role = 'counsellor' AND actor IS NOT NULL", id), 1);
+	/* A refused read (another centre) leaves no read row. */
+	T_REQUIRE(http(&r, &srv, "GET", path, counsellor2, NULL, NULL, 0) == 0);
+	resp_free(&r);
+	T_EQ_INT(sql_long("SELECT count(*) FROM audit_log WHERE object = '%s' AND action = 'profile.read'", id), 2);
+	/* The audit never holds profile content. */
+	T_EQ_INT(sql_long("SELECT count(*) FROM audit_log WHERE object = '%s' AND detail::text LIKE '%%skill%%'", id), 0);
+}
+
+/* Erasure removes the row at once; profiles never have an index document. */
+static void test_erasure(void)
+{
+	long docs = index_documents();
+	char id[32], path[64], body[128];
+	struct resp r;
+
+	snprintf(id, sizeof id, "%s",
+		 post_profile(counsellor, "{\"skills\":[\"" SK "a1\"],\"consent\":{\"matching\":true,"
+					  "\"show_to_employers\":true}}"));
+	T_REQUIRE(id[0]);
+	T_REQUIRE(wait_index() == 0);
+	T_EQ_INT(index_documents(), docs);
+	snprintf(path, sizeof path, "/v1/profiles/%s", id);
+	T_REQUIRE(http(&r, &srv, "DELETE", path, counsellor, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	resp_free(&r);
+	T_EQ_INT(sql_long("SELECT count(*) FROM profiles WHERE id = '%s'", id), 0);
+	T_EQ_INT(sql_long("SELECT count(*) FROM audit_log WHERE object = '%s' AND action = 'profile.erase'", id), 1);
+	T_REQUIRE(http(&r, &srv, "GET", path, counsellor, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 404);
+	resp_free(&r);
+	snprintf(body, sizeof body, "{\"profile_id\":\"%s\"}", id);
+	T_REQUIRE(match(&r, body) == 0);
+	T_EQ_INT(r.status, 404);
+	resp_free(&r);
+	T_REQUIRE(http(&r, &srv, "DELETE", path, counsellor, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 404);
+	resp_free(&r);
+	T_EQ_INT(index_documents(), docs);
+}
+
+static int names_field(json_t *problem, const char *field)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(json_object_get(problem, "errors"), i, e) {
+		if (strcmp(str(e, "field"), field) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void test_bad_input(void)
+{
+	static const struct {
+		const char *path, *body, *field;
+		long status;
+	} cases[] = {
+		{"/v1/profiles", "{\"skills\":[\"x\"],\"name\":\"Thabo\"}", "name", 400},
+		{"/v1/profiles", "{\"skills\":[\"x\"],\"passport\":\"RA123\"}", "passport", 400},
+		{"/v1/profiles", "{\"skills\":[\"x\"],\"phone\":\"+266\"}", "phone", 400},
+		{"/v1/profiles", "{\"skills\":[\"x\"],\"consent\":{\"matching\":true,\"gender\":\"f\"}}",
+		 "consent.gender", 400},
+		{"/v1/profiles", "{\"skills\":[1]}", "skills[0]", 400},
+		{"/v1/profiles", "{\"occupations\":[\"welder\"]}", "occupations[0]", 400},
+		{"/v1/profiles", "{\"skills\":[\"x\"],\"languages\":[{\"code\":\"en\",\"level\":\"B9\"}]}",
+		 "languages[0]", 400},
+		{"/v1/profiles", "{\"skills\":[\"x\"],\"desired_countries\":[\"XX\"]}",
+		 "desired_countries[0]", 400},
+		{"/v1/profiles", "{\"skills\":[\"x\"],\"available_from\":\"2027-02-30\"}",
+		 "available_from", 400},
+		{"/v1/profiles", "{\"citizenship\":\"LS\"}", "skills", 422},
+		{"/v1/profiles", "[]", "(body)", 400},
+		{"/v1/match", "{\"profile\":{\"skills\":[\"x\"],\"name\":\"Thabo\"}}", "profile.name", 400},
+		{"/v1/match", "{\"profile\":{\"skills\":[\"x\"]},\"limit\":0}", "limit", 400},
+		{"/v1/match", "{\"profile\":{\"skills\":[\"x\"]},\"limit\":101}", "limit", 400},
+		{"/v1/match", "{\"profile\":{\"skills\":[\"x\"]},\"countries\":[\"ZZ\"]}", "countries[0]", 400},
+		{"/v1/match", "{\"profile\":{\"skills\":[\"x\"]},\"profile_id\":\"p_0123456789abcdef\"}",
+		 "profile", 400},
+		{"/v1/match", "{}", "profile_id", 400},
+		{"/v1/match", "{\"profile_id\":\"p_nothex\"}", "profile_id", 400},
+		{"/v1/match", "{\"profile_id\":7}", "profile_id", 400},
+		{"/v1/match", "{\"profile\":{\"skills\":[\"x\"]},\"passport\":\"RA1\"}", "passport", 400},
+	};
+	struct resp r;
+	size_t i;
+	long before = sql_long("SELECT count(*) FROM profiles");
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		T_REQUIRE(http(&r, &srv, "POST", cases[i].path, counsellor, NULL, cases[i].body,
+			       strlen(cases[i].body)) == 0);
+		T_CHECKF(r.status == cases[i].status, "%s %s: %ld", cases[i].path, cases[i].body, r.status);
+		T_CHECKF(strncmp(r.content_type, "application/problem+json", 24) == 0, "%s", r.content_type);
+		T_CHECKF(names_field(r.json, cases[i].field), "%s: field %s not named in %s",
+			 cases[i].body, cases[i].field, r.body);
+		resp_free(&r);
+	}
+	T_EQ_INT(sql_long("SELECT count(*) FROM profiles"), before);
+	T_REQUIRE(http(&r, &srv, "POST", "/v1/profiles", counsellor, "text/plain", "x", 1) == 0);
+	T_EQ_INT(r.status, 415);
+	resp_free(&r);
+	T_REQUIRE(http(&r, &srv, "POST", "/v1/match", admin, NULL, "{}", 2) == 0);
+	T_EQ_INT(r.status, 403);
+	resp_free(&r);
+}
+
+/* Cards only for consenting profiles, minimised, only for the owner. */
+static void test_candidate_cards(void)
+{
+	char vid[32], shown[32], hidden[32], nomatch[32], other[32], path[96];
+	struct resp r;
+	json_t *it;
+	size_t i;
+	int saw_shown = 0;
+
+	snprintf(vid, sizeof vid, "%s",
+		 vacancy("Card test", "SZ", "[\"" SK "d1\",\"" SK "d2\"]",
+			 "[{\"code\":\"en\",\"level\":\"B1\"}]", 1));
+	T_REQUIRE(vid[0]);
+	snprintf(shown, sizeof shown, "%s",
+		 post_profile(counsellor, "{\"skills\":[\"" SK "d1\"],\"citizenship\":\"LS\","
+					  "\"languages\":[{\"code\":\"en\",\"level\":\"B2\"}],"
+					  "\"consent\":{\"matching\":true,\"show_to_employers\":true}}"));
+	snprintf(hidden, sizeof hidden, "%s",
+		 post_profile(counsellor, "{\"skills\":[\"" SK "d1\",\"" SK "d2\"],"
+					  "\"consent\":{\"matching\":true,\"show_to_employers\":false}}"));
+	snprintf(nomatch, sizeof nomatch, "%s",
+		 post_profile(counsellor, "{\"skills\":[\"" SK "d1\",\"" SK "d2\"],"
+					  "\"consent\":{\"matching\":false,\"show_to_employers\":true}}"));
+	snprintf(other, sizeof other, "%s",
+		 post_profile(counsellor2, "{\"skills\":[\"" SK "d2\"],\"citizenship\":\"ZW\","
+					   "\"consent\":{\"show_to_employers\":true}}"));
+	T_REQUIRE(shown[0] && hidden[0] && nomatch[0] && other[0]);
+	snprintf(path, sizeof path, "/v1/vacancies/%s/candidates?limit=10", vid);
+	T_REQUIRE(http(&r, &srv, "GET", path, employer, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	T_EQ_INT(json_array_size(json_object_get(r.json, "items")), 2);
+	json_array_foreach(json_object_get(r.json, "items"), i, it) {
+		const char *pid = str(it, "profile");
+
+		T_CHECK(strcmp(pid, hidden) && strcmp(pid, nomatch));
+		T_EQ_INT(json_object_size(it), 5);
+		T_CHECK(json_object_get(it, "citizenship") == NULL);
+		T_CHECK(json_is_number(json_object_get(it, "score")));
+		T_CHECK(json_is_array(json_object_get(it, "matched_skills")));
+		T_CHECK(json_is_array(json_object_get(it, "missing_essential")));
+		T_CHECK(json_is_array(json_object_get(it, "languages")));
+		if (strcmp(pid, shown) == 0) {
+			saw_shown = 1;
+			T_EQ_INT(json_array_size(json_object_get(it, "matched_skills")), 1);
+			T_EQ_INT(json_array_size(json_object_get(it, "missing_essential")), 1);
+		}
+	}
+	T_CHECK(saw_shown);
+	/* English met: the profile shown outranks the one without languages. */
+	T_EQ_STR(str(json_array_get(json_object_get(r.json, "items"), 0), "profile"), shown);
+	T_CHECK(!strstr(r.body, "citizenship") && !strstr(r.body, "LS") && !strstr(r.body, "ZW"));
+	resp_free(&r);
+	T_EQ_INT(sql_long("SELECT count(*) FROM audit_log WHERE object = '%s' AND action = 'profile.card'", shown), 1);
+
+	T_REQUIRE(http(&r, &srv, "GET", path, employer2, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 404);
+	resp_free(&r);
+	T_REQUIRE(http(&r, &srv, "GET", path, counsellor, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 403);
+	resp_free(&r);
+	T_REQUIRE(http(&r, &srv, "GET", "/v1/vacancies/v_999999/candidates", employer, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 404);
+	resp_free(&r);
+	snprintf(path, sizeof path, "/v1/vacancies/%s/candidates?limit=0", vid);
+	T_REQUIRE(http(&r, &srv, "GET", path, employer, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 400);
+	resp_free(&r);
+
+	/* Withdrawing consent takes effect at once. */
+	snprintf(path, sizeof path, "/v1/profiles/%s", shown);
+	T_REQUIRE(http_json(&r, &srv, "PATCH", path, counsellor,
+			    "{\"consent\":{\"show_to_employers\":false}}") == 0);
+	T_EQ_INT(r.status, 200);
+	resp_free(&r);
+	snprintf(path, sizeof path, "/v1/vacancies/%s/candidates", vid);
+	T_REQUIRE(http(&r, &srv, "GET", path, employer, NULL, NULL, 0) == 0);
+	T_EQ_INT(json_array_size(json_object_get(r.json, "items")), 1);
+	resp_free(&r);
+}
+
+/* Occupation neighbours, desired countries and the facets. */
+static void test_related_and_facets(void)
+{
+	char exact[32], related[32], far[32];
+	struct resp r;
+	json_t *fc;
+
+	snprintf(exact, sizeof exact, "%s",
+		 post_vacancy(employer, "{\"title\":\"Same unit group\",\"occupation\":\"7212\","
+					"\"country\":\"ZM\",\"valid_until\":\"2099-01-01\"}"));
+	snprintf(related, sizeof related, "%s",
+		 post_vacancy(employer, "{\"title\":\"Same minor group\",\"occupation\":\"7213\","
+					"\"country\":\"MW\",\"valid_until\":\"2099-01-01\"}"));
+	snprintf(far, sizeof far, "%s",
+		 post_vacancy(employer, "{\"title\":\"Other major group\",\"occupation\":\"5120\","
+					"\"country\":\"ZM\",\"valid_until\":\"2099-01-01\"}"));
+	T_REQUIRE(exact[0] && related[0] && far[0]);
+	T_REQUIRE(match(&r, "{\"profile\":{\"occupations\":[\"7212\"],\"skills\":[\"" SK "zz\"]},"
+			    "\"countries\":[\"ZM\",\"MW\"]}") == 0);
+	T_EQ_INT(r.status, 200);
+	T_EQ_INT(position_of(r.json, exact), 0);
+	T_EQ_INT(position_of(r.json, related), 1);
+	T_EQ_INT(position_of(r.json, far), -1);
+	T_EQ_STR(str(json_object_get(find_result(r.json, related), "explanation"), "occupation"), "related");
+	fc = json_object_get(json_object_get(r.json, "facets"), "country");
+	T_EQ_INT(json_array_size(fc), 2);
+	T_EQ_INT(json_integer_value(json_object_get(json_array_get(
+			 json_object_get(json_object_get(r.json, "facets"), "isco_major"), 0), "count")), 2);
+	resp_free(&r);
+}
+
+int main(void)
+{
+	if (make_token("employer", "acme", employer, sizeof employer) ||
+	    make_token("employer", "other-co", employer2, sizeof employer2) ||
+	    make_token("counsellor", "centre-1", counsellor, sizeof counsellor) ||
+	    make_token("counsellor", "centre-2", counsellor2, sizeof counsellor2) ||
+	    make_token("regulator", "labour-dept", regulator, sizeof regulator) ||
+	    make_token("admin", "ops", admin, sizeof admin) || server_start(&srv, "match")) {
+		fprintf(stderr, "cannot set up: tokens or server\n");
+		printf("0 passed, 1 failed\n");
+		return 1;
+	}
+	T_RUN(test_language_gap_ordering);
+	T_RUN(test_closed_expired_full_absent);
+	T_RUN(test_determinism);
+	T_RUN(test_inline_leaves_nothing);
+	T_RUN(test_profile_crud_and_orgs);
+	T_RUN(test_audit_per_read_and_match);
+	T_RUN(test_erasure);
+	T_RUN(test_bad_input);
+	T_RUN(test_candidate_cards);
+	T_RUN(test_related_and_facets);
+	T_EQ_INT(server_stop(&srv), 0);
+	return T_DONE();
+}
