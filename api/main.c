@@ -18,6 +18,8 @@
 #include "data/esco.h"
 #include "data/sample.h"
 #include "engine/indexer.h"
+#include "engine/integrity.h"
+#include "engine/names.h"
 #include "engine/keys.h"
 #include "engine/store.h"
 #include "engine/vacancy.h"
@@ -150,7 +152,15 @@ static int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "fairmatch: cannot start the indexer\n");
 		return 1;
 	}
+	/* The legal-form table now, not on the first request; then the
+	 * snapshot of flagged recruiters and its LISTEN thread. */
+	if (names_init() || integrity_start(c.conninfo)) {
+		fprintf(stderr, "fairmatch: cannot start the integrity snapshot\n");
+		indexer_stop();
+		return 1;
+	}
 	rc = api_serve(&cfg);
+	integrity_stop();
 	indexer_stop();
 	return rc;
 }
@@ -334,6 +344,25 @@ static int flush_batch(store *s, const char *org, json_t **batch, size_t *n)
 	return rc;
 }
 
+/* fairmatch import recruiters FILE.csv: a regulator's list (see
+ * integrity_import_csv); --org names the regulator when the file's
+ * authority column is empty. Exit 1 when any line was rejected. */
+static int import_recruiters(const struct common *c, const char *path, const char *org)
+{
+	uint64_t good = 0, bad = 0;
+	store *s = open_store(c);
+	int rc;
+
+	if (!s)
+		return 1;
+	rc = integrity_import_csv(s, path, strcmp(org, "sample-employer") ? org : "cli", stderr,
+				  &good, &bad);
+	store_close(s);
+	fprintf(stderr, "import: %llu recruiters stored, %llu rejected\n", (unsigned long long)good,
+		(unsigned long long)bad);
+	return rc || bad ? 1 : 0;
+}
+
 static int cmd_import(int argc, char **argv)
 {
 	static const struct option opts[] = {{"org", 1, 0, 'o'}, {"db", 1, 0, 'd'},
@@ -363,6 +392,10 @@ static int cmd_import(int argc, char **argv)
 		case 'n': no_index = 1; break;
 		case 'h':
 			printf("usage: fairmatch import vacancies FILE.jsonl|- [--org ORG] [--batch N] [--no-index]\n"
+			       "       fairmatch import recruiters FILE.csv [--org REGULATOR]\n"
+			       "  recruiters: a regulator's list, CSV with the header columns name, aliases\n"
+			       "  (|-separated), country, licence, authority, valid_until, status (valid,\n"
+			       "  suspended: warning flag, cancelled or banned: blacklist flag).\n"
 			       "  One vacancy per line, as POST /v1/vacancies takes it. Good lines are kept,\n"
 			       "  each bad line is reported with its number and reason; the exit status is\n"
 			       "  1 when any line was rejected.\n"
@@ -374,8 +407,11 @@ static int cmd_import(int argc, char **argv)
 		default: return 2;
 		}
 	}
+	if (argc - optind == 2 && strcmp(argv[optind], "recruiters") == 0)
+		return import_recruiters(&c, argv[optind + 1], org);
 	if (argc - optind != 2 || strcmp(argv[optind], "vacancies") != 0) {
-		fprintf(stderr, "usage: fairmatch import vacancies FILE.jsonl|-  (see --help)\n");
+		fprintf(stderr, "usage: fairmatch import vacancies FILE.jsonl|-  (see --help)\n"
+				"       fairmatch import recruiters FILE.csv [--org REGULATOR]\n");
 		return 2;
 	}
 	if (batch_max == 0 || batch_max > 100000)

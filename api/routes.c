@@ -6,11 +6,13 @@
 
 extern const struct api_route health_routes[], vacancy_routes[];
 extern const struct api_route profile_routes[], match_routes[];
+extern const struct api_route recruiter_routes[];
 
 const struct api_route *const api_route_tables[] = {
 	health_routes,
 	vacancy_routes,
 	profile_routes,
 	match_routes,
+	recruiter_routes,
 	NULL,
 };

@@ -27,6 +27,7 @@
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "engine/keys.h"
 #include "engine/problem.h"
@@ -78,6 +79,18 @@ int integrity_flag_create(store *s, const struct principal *who, const char *aut
  * another recruiter's flag, 409 when already lifted. Reloads the snapshot. */
 int integrity_flag_lift(store *s, const struct principal *who, int64_t recruiter, int64_t flag,
 			const json_t *in, json_t **out, problem *p);
+
+/* Bulk import of a regulator's list (fairmatch import recruiters): a CSV
+ * with a header naming the columns name, aliases ("|"-separated), country,
+ * licence, authority, valid_until, status (valid | suspended → a warning
+ * flag | cancelled, banned → a blacklist flag). Each good line registers a
+ * recruiter (and its flag) with audit rows, as the API does; each bad line
+ * is reported on `report` with its number and reason. default_authority
+ * names the regulator when the authority column is empty. 0 when the whole
+ * file was read (*bad counts rejected lines), -1 on an I/O or database
+ * failure (reported). */
+int integrity_import_csv(store *s, const char *path, const char *default_authority,
+			 FILE *report, uint64_t *good, uint64_t *bad);
 
 /* GET /v1/recruiters/check: name and/or licence (at least one), country
  * optional. *out = {"verdict","matches":[...],"flags":[...]}. */
