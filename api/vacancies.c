@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "engine/fields.h"
 #include "engine/indexer.h"
+#include "engine/integrity.h"
 #include "engine/search.h"
 #include "engine/vacancy.h"
 
@@ -39,10 +41,65 @@ static int parse_id(api_call *c, int64_t *id)
 	return -1;
 }
 
+/* The recruiter check of API.md: a blacklisted recruiter refuses the write
+ * (422, nothing stored); any other verdict goes into the answer. */
+static int check_recruiter(api_call *c, store *s, const json_t *doc, json_t **verdict)
+{
+	json_t *rec = json_object_get(doc, "recruiter"), *chk = NULL, *f = NULL;
+	const char *name = json_string_value(json_object_get(rec, "name"));
+	const char *v;
+	problem p;
+
+	*verdict = NULL;
+	if (!json_is_object(rec))
+		return 0;
+	problem_init(&p);
+	if (integrity_check(s, name, json_string_value(json_object_get(rec, "licence")),
+			    json_string_value(json_object_get(rec, "country")), &chk, &p)) {
+		api_reply_problem(c, &p);
+		problem_release(&p);
+		return -1;
+	}
+	v = json_string_value(json_object_get(chk, "verdict"));
+	if (v && strcmp(v, "blacklisted") == 0) {
+		size_t i;
+
+		json_array_foreach(json_object_get(chk, "flags"), i, f) {
+			if (strcmp(json_string_value(json_object_get(f, "severity")), "blacklist") == 0)
+				break;
+		}
+		problem_set(&p, 422, "Unprocessable vacancy", "recruiter '%s' is blacklisted (flag %s: %s)",
+			    name ? name : "", f ? json_string_value(json_object_get(f, "id")) : "?",
+			    f ? json_string_value(json_object_get(f, "reason")) : "?");
+		problem_field(&p, "recruiter", "blacklisted", "the recruiter is blacklisted");
+		api_reply_problem(c, &p);
+		problem_release(&p);
+		json_decref(chk);
+		return -1;
+	}
+	*verdict = json_pack("{s:s, s:O}", "verdict", v ? v : "unknown", "flags",
+			     json_object_get(chk, "flags"));
+	json_decref(chk);
+	problem_release(&p);
+	return 0;
+}
+
+/* GET of one vacancy: the verdict of the snapshot (flags only). */
+static void add_snapshot_verdict(json_t *vacancy)
+{
+	struct integrity_verdict v;
+
+	if (!json_is_object(json_object_get(vacancy, "recruiter")))
+		return;
+	if (integrity_vacancy_verdict(vacancy, &v) == 0)
+		json_object_set_new(vacancy, "recruiter_verdict", integrity_verdict_json(&v));
+	integrity_verdict_release(&v);
+}
+
 static void create(api_call *c)
 {
 	problem p;
-	json_t *doc = NULL, *out = NULL;
+	json_t *doc = NULL, *out = NULL, *verdict = NULL;
 	int64_t seq = 0;
 	char loc[64];
 	store *s;
@@ -53,7 +110,7 @@ static void create(api_call *c)
 		goto done;
 	}
 	s = api_store(c);
-	if (!s)
+	if (!s || check_recruiter(c, s, doc, &verdict))
 		goto done;
 	if (vacancy_create(s, api_who(c)->org, doc, &out, &seq, &p)) {
 		api_reply_problem(c, &p);
@@ -62,8 +119,11 @@ static void create(api_call *c)
 	after_write(seq);
 	snprintf(loc, sizeof loc, "/v1/vacancies/%s", json_string_value(json_object_get(out, "id")));
 	api_set_location(c, loc);
+	if (verdict)
+		json_object_set(out, "recruiter_verdict", verdict);
 	api_reply(c, 201, out);
 done:
+	json_decref(verdict);
 	json_decref(doc);
 	problem_release(&p);
 }
@@ -78,29 +138,52 @@ static void get_one(api_call *c)
 	if (parse_id(c, &id) || !(s = api_store(c)))
 		return;
 	problem_init(&p);
-	if (vacancy_get(s, id, owner_filter(c), &out, &p))
+	if (vacancy_get(s, id, owner_filter(c), &out, &p)) {
 		api_reply_problem(c, &p);
-	else
+	} else {
+		add_snapshot_verdict(out);
 		api_reply(c, 200, out);
+	}
 	problem_release(&p);
 }
 
 static void patch(api_call *c)
 {
 	problem p;
-	json_t *out;
+	json_t *out, *cur = NULL, *merged = NULL, *verdict = NULL;
 	int64_t id, seq = 0;
 	store *s;
 
 	if (parse_id(c, &id) || !(s = api_store(c)))
 		return;
 	problem_init(&p);
+	/* The recruiter the vacancy will have after the patch is checked
+	 * before anything is written. */
+	if (vacancy_get(s, id, owner_filter(c), &cur, &p)) {
+		api_reply_problem(c, &p);
+		goto done;
+	}
+	merged = fields_merge_patch(cur, api_body(c));
+	if (!merged) {
+		api_fail(c, 503, "Service unavailable", "out of memory");
+		goto done;
+	}
+	if (json_is_object(json_object_get(merged, "recruiter")) &&
+	    json_is_string(json_object_get(json_object_get(merged, "recruiter"), "name")) &&
+	    check_recruiter(c, s, merged, &verdict))
+		goto done;
 	if (vacancy_patch(s, id, owner_filter(c), api_body(c), &out, &seq, &p)) {
 		api_reply_problem(c, &p);
 	} else {
 		after_write(seq);
+		if (verdict)
+			json_object_set(out, "recruiter_verdict", verdict);
 		api_reply(c, 200, out);
 	}
+done:
+	json_decref(cur);
+	json_decref(merged);
+	json_decref(verdict);
 	problem_release(&p);
 }
 
@@ -137,8 +220,19 @@ static void list(api_call *c)
 	};
 	problem p;
 	json_t *out;
-	index_db *db = api_index(c);
+	const char *flagged = api_query(c, "include_flagged");
+	index_db *db;
 
+	if (flagged && strcmp(flagged, "true") != 0 && strcmp(flagged, "false") != 0) {
+		problem_init(&p);
+		problem_set(&p, 400, "Bad request", "include_flagged must be true or false");
+		problem_field(&p, "include_flagged", "format", "must be true or false");
+		api_reply_problem(c, &p);
+		problem_release(&p);
+		return;
+	}
+	q.include_flagged = flagged && strcmp(flagged, "true") == 0;
+	db = api_index(c);
 	if (!db)
 		return;
 	problem_init(&p);
@@ -150,7 +244,7 @@ static void list(api_call *c)
 }
 
 static const char *const search_params[] = {"q", "occupation", "skill", "country", "language",
-					    "limit", "cursor", NULL};
+					    "limit", "cursor", "include_flagged", NULL};
 
 const struct api_route vacancy_routes[] = {
 	{"POST", "/v1/vacancies", R_EMPLOYER | R_ADMIN, NULL, 1, create, "vacancies_create"},

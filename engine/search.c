@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "data/iso.h"
+#include "engine/integrity.h"
 #include "index/schema.h"
 
 #define MAX_SUBS 16
@@ -154,7 +155,9 @@ int search_vacancies(index_db *db, const struct vacancy_query *vq, json_t **out,
 	index_error e = {{0}};
 	json_t *items, *o;
 	char cursor[24];
-	size_t i, n;
+	size_t i, n, kept = 0, consumed = 0, slack;
+	struct vacancy_query sq = *vq;
+	integrity_snapshot *snap;
 	int rc;
 
 	*out = NULL;
@@ -162,11 +165,21 @@ int search_vacancies(index_db *db, const struct vacancy_query *vq, json_t **out,
 		return bad_param(p, "limit", "must be an integer from 1 to 100");
 	if (vq->cursor && parse_uint(vq->cursor, SEARCH_OFFSET_MAX, &offset))
 		return bad_param(p, "cursor", "is not a cursor this server gave");
-	q = search_build_query(vq, p);
-	if (!q)
+	snap = integrity_snapshot_get();
+	if (!sq.excluded_recruiters)
+		sq.excluded_recruiters =
+			integrity_snapshot_terms(snap, !vq->include_flagged, &sq.n_excluded);
+	/* The exact terms exclude the bulk in Xapian; a name written a little
+	 * differently is caught by the fuzzy verdict below, so fetch some spare
+	 * hits to keep the page full. */
+	slack = integrity_snapshot_size(snap) ? 50 : 0;
+	q = search_build_query(&sq, p);
+	if (!q) {
+		integrity_snapshot_put(snap);
 		return -1;
+	}
 	opts.offset = (uint32_t)offset;
-	opts.limit = (uint32_t)limit + 1; /* one more tells whether a next page exists */
+	opts.limit = (uint32_t)(limit + 1 + slack); /* one more tells whether a next page exists */
 	if (vq->q && *vq->q) {
 		opts.sort_slot = -1;
 		opts.weighting = INDEX_WEIGHT_BM25;
@@ -178,25 +191,41 @@ int search_vacancies(index_db *db, const struct vacancy_query *vq, json_t **out,
 	rc = index_search(db, q, &opts, &res, &e);
 	index_query_free(q);
 	if (rc) {
+		integrity_snapshot_put(snap);
 		problem_set(p, 503, "Service unavailable", "the index cannot be searched: %s", e.msg);
 		return -1;
 	}
 	items = json_array();
 	n = index_results_count(res);
-	for (i = 0; items && i < n && i < limit; i++) {
+	for (i = 0; items && i < n && kept < limit; i++) {
 		const index_hit *h = index_results_hit(res, i);
 		json_t *v = json_loadb(h->data, h->data_len, 0, NULL);
+		struct integrity_verdict iv;
 
+		consumed = i + 1;
 		if (!v)
 			continue;
+		if (json_is_object(json_object_get(v, "recruiter"))) {
+			integrity_snapshot_verdict(snap, json_object_get(v, "recruiter"), &iv);
+			if (iv.kind == INTEGRITY_BLACKLISTED ||
+			    (iv.kind == INTEGRITY_FLAGGED && !vq->include_flagged)) {
+				integrity_verdict_release(&iv);
+				json_decref(v);
+				continue;
+			}
+			json_object_set_new(v, "recruiter_verdict", integrity_verdict_json(&iv));
+			integrity_verdict_release(&iv);
+		}
 		if (vq->q && *vq->q)
 			json_object_set_new(v, "relevance", json_real(h->weight));
 		json_array_append_new(items, v);
+		kept++;
 	}
+	integrity_snapshot_put(snap);
 	o = json_pack("{s:o, s:I}", "items", items ? items : json_array(), "estimated_total",
 		      (json_int_t)index_results_estimate(res));
-	if (o && n > limit && offset + limit <= SEARCH_OFFSET_MAX) {
-		snprintf(cursor, sizeof cursor, "%lu", offset + limit);
+	if (o && (n > consumed || n == opts.limit) && offset + consumed <= SEARCH_OFFSET_MAX) {
+		snprintf(cursor, sizeof cursor, "%lu", offset + (unsigned long)consumed);
 		json_object_set_new(o, "next_cursor", json_string(cursor));
 	} else if (o) {
 		json_object_set_new(o, "next_cursor", json_null());

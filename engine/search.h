@@ -32,6 +32,11 @@ struct vacancy_query {
 	/* Recruiter terms (VX_RECRUITER + name) never to show; may be NULL. */
 	const char *const *excluded_recruiters;
 	size_t n_excluded;
+	/* Show vacancies of warning-flagged recruiters (blacklisted ones never
+	 * show). search_vacancies takes the exclusions from the integrity
+	 * snapshot when excluded_recruiters is NULL, and drops what the fuzzy
+	 * verdict catches (engine/integrity.h). */
+	int include_flagged;
 };
 
 /* Fills *out with {"items":[...],"next_cursor":...,"estimated_total":N}.
