@@ -141,6 +141,66 @@ static void test_import_reports_bad_lines(void)
 	T_EQ_INT(system("test \"$(psql -X -tAq \"$FAIRMATCH_DB\" -c \"SELECT count(*) FROM vacancies WHERE org='bad-lines-2'\")\" = 2"), 0);
 }
 
+/* PostgreSQL down: searches keep working from the index (the token is
+ * cached), writes answer 503 with Retry-After, health says degraded; after
+ * the restart, writes work again on the same server. */
+static void test_postgres_down_and_back(void)
+{
+	struct server s;
+	struct resp r;
+	char employer[80];
+	int i;
+
+	T_REQUIRE(make_token("employer", "outage-co", employer, sizeof employer) == 0);
+	T_REQUIRE(server_start(&s, "outage") == 0);
+	/* A new index first replays the whole change log of earlier cases. */
+	for (i = 0; i < 600; i++) {
+		long long docs = 0, lag = -1;
+
+		if (health(&s, &docs, &lag) == 0 && lag == 0)
+			break;
+		sleep_ms(100);
+	}
+	T_REQUIRE(http_json(&r, &s, "POST", "/v1/vacancies", employer,
+			    "{\"title\":\"Quokka baker\",\"occupation\":\"7512\",\"country\":\"HR\"}") == 0);
+	T_EQ_INT(r.status, 201);
+	resp_free(&r);
+	T_REQUIRE(http(&r, &s, "GET", "/v1/vacancies?q=quokka", counsellor, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	resp_free(&r);
+
+	T_REQUIRE(system("sh data/pgctl.sh stop") == 0);
+	T_REQUIRE(http(&r, &s, "GET", "/v1/vacancies?q=quokka", counsellor, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	T_EQ_INT(json_array_size(json_object_get(r.json, "items")), 1);
+	resp_free(&r);
+	T_REQUIRE(http_json(&r, &s, "POST", "/v1/vacancies", employer,
+			    "{\"title\":\"Quokka baker 2\",\"occupation\":\"7512\",\"country\":\"HR\"}") == 0);
+	T_EQ_INT(r.status, 503);
+	T_CHECK(r.retry_after[0] != '\0');
+	resp_free(&r);
+	T_REQUIRE(http(&r, &s, "GET", "/v1/health", NULL, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 503);
+	T_EQ_STR(json_string_value(json_object_get(r.json, "status")), "degraded");
+	resp_free(&r);
+
+	T_REQUIRE(system("sh data/pgctl.sh start") == 0);
+	for (i = 0; i < 50; i++) {
+		T_REQUIRE(http_json(&r, &s, "POST", "/v1/vacancies", employer,
+				    "{\"title\":\"Quokka baker 3\",\"occupation\":\"7512\",\"country\":\"HR\"}") == 0);
+		if (r.status == 201)
+			break;
+		resp_free(&r);
+		sleep_ms(200);
+	}
+	T_EQ_INT(r.status, 201);
+	resp_free(&r);
+	T_REQUIRE(http(&r, &s, "GET", "/v1/vacancies?q=quokka", counsellor, NULL, NULL, 0) == 0);
+	T_EQ_INT(json_array_size(json_object_get(r.json, "items")), 2);
+	resp_free(&r);
+	T_EQ_INT(server_stop(&s), 0);
+}
+
 int main(void)
 {
 	snprintf(jsonl, sizeof jsonl, "%s/v.jsonl", getenv("FAIRMATCH_TEST_DIR") ? getenv("FAIRMATCH_TEST_DIR") : "var/test");
@@ -151,5 +211,6 @@ int main(void)
 	T_RUN(test_kill9_during_import);
 	T_RUN(test_reindex_and_verify_detects_difference);
 	T_RUN(test_import_reports_bad_lines);
+	T_RUN(test_postgres_down_and_back);
 	return T_DONE();
 }
