@@ -19,6 +19,7 @@
 #include "data/iso.h"
 #include "engine/audit.h"
 #include "engine/fields.h"
+#include "engine/integrity.h"
 #include "engine/profile.h"
 #include "engine/vacancy.h"
 #include "index/schema.h"
@@ -39,16 +40,23 @@ static const struct {
 /* Scoring: the parts of the raw score in [0, 1] (they add up to 1). */
 static const struct {
 	double essential;      /* share of the vacancy's essential skills the person has */
+	double use;            /* share of the person's skills the vacancy asks for */
+	double retrieval;      /* the index's weight relative to the best candidate's (idf) */
 	double optional;       /* share of its optional skills */
 	double occupation;     /* occupation proximity (below) */
 	double experience;     /* min(years, 10) / 10, scaled by occupation proximity */
 	double country;        /* the vacancy is in a desired country */
 	double no_essential;   /* coverage assumed when a vacancy lists no essential skill */
+	/* skill weight by ESCO reuse level: specific skills say more than transversal ones */
+	double transversal, cross_sector, sector, occupation_specific;
 	/* occupation proximity */
 	double occ_exact, occ_unit, occ_minor, occ_sub_major;
 	/* final score: met languages map raw to [met_floor, 1], gaps to [0, gap_ceiling] */
 	double met_floor, gap_ceiling;
-} W = {0.45, 0.10, 0.30, 0.05, 0.10, 0.5, 1.0, 0.8, 0.5, 0.25, 0.5, 0.49};
+} W = {0.30, 0.15, 0.15, 0.05, 0.20, 0.05, 0.10, 0.5,
+       0.4, 0.7, 1.0, 1.3,
+       1.0, 0.8, 0.5, 0.25,
+       0.5, 0.49};
 
 /* ---- taxonomy, once per process ---- */
 
@@ -91,6 +99,26 @@ static const char *lower(const char *s, char *buf, size_t len)
 		buf[i] = (char)tolower((unsigned char)s[i]);
 	buf[i] = '\0';
 	return buf;
+}
+
+/* How much matching skill s says (W's reuse-level weights; free text 1). */
+static double skill_weight(const char *s)
+{
+	const esco *t = match_taxonomy();
+	const esco_skill *k = t && is_uri(s) ? esco_skill_by_uri(t, s) : NULL;
+
+	if (!k)
+		return 1.0;
+	switch (k->reuse) {
+	case ESCO_REUSE_TRANSVERSAL:
+		return W.transversal;
+	case ESCO_REUSE_CROSS_SECTOR:
+		return W.cross_sector;
+	case ESCO_REUSE_OCCUPATION_SPECIFIC:
+		return W.occupation_specific;
+	default:
+		return W.sector;
+	}
 }
 
 static const char *skill_label(const char *s)
@@ -139,6 +167,7 @@ struct person {
 	} lang[PROF_LANG_MAX];
 	size_t n_lang;
 	double years;
+	double skill_weight; /* sum of skill_weight over the person's skills */
 	const json_t *desired; /* borrowed array */
 };
 
@@ -163,6 +192,7 @@ static int person_prepare(const json_t *profile, struct person *pr)
 
 		if (!s)
 			continue;
+		pr->skill_weight += skill_weight(s);
 		if (is_uri(s)) {
 			json_object_set_new(pr->skills, s, json_true());
 			if (skill_label(s) != s)
@@ -301,25 +331,34 @@ static int in_array(const json_t *arr, const char *s)
 }
 
 /* The full score of one vacancy for one person. */
-static void score_vacancy(const struct person *pr, json_t *v, struct scored *out)
+static void score_vacancy(const struct person *pr, json_t *v, double retrieval, struct scored *out)
 {
 	json_t *skills = json_object_get(v, "skills"), *x;
 	json_t *ess = json_object_get(skills, "essential"), *opt = json_object_get(skills, "optional");
-	size_t i, ne = json_array_size(ess), no = json_array_size(opt), he = 0, ho = 0;
-	double cov_e, cov_o, occ, raw;
+	size_t i;
+	double we = 0, wo = 0, he = 0, ho = 0, cov_e, cov_o, use, occ, raw;
 
 	json_array_foreach(ess, i, x) {
-		if (json_is_string(x) && person_has_skill(pr, json_string_value(x)))
-			he++;
+		double k = json_is_string(x) ? skill_weight(json_string_value(x)) : 0;
+
+		we += k;
+		if (k > 0 && person_has_skill(pr, json_string_value(x)))
+			he += k;
 	}
 	json_array_foreach(opt, i, x) {
-		if (json_is_string(x) && person_has_skill(pr, json_string_value(x)))
-			ho++;
+		double k = json_is_string(x) ? skill_weight(json_string_value(x)) : 0;
+
+		wo += k;
+		if (k > 0 && person_has_skill(pr, json_string_value(x)))
+			ho += k;
 	}
-	cov_e = ne ? (double)he / (double)ne : W.no_essential;
-	cov_o = no ? (double)ho / (double)no : 0;
+	cov_e = we > 0 ? he / we : W.no_essential;
+	cov_o = wo > 0 ? ho / wo : 0;
+	use = pr->skill_weight > 0 ? (he + ho) / pr->skill_weight : 0;
+	if (use > 1)
+		use = 1;
 	occ = occupation_score(pr, json_string_value(json_object_get(v, "occupation")), &out->occ);
-	raw = W.essential * cov_e + W.optional * cov_o + W.occupation * occ +
+	raw = W.essential * cov_e + W.use * use + W.retrieval * retrieval + W.optional * cov_o + W.occupation * occ +
 	      W.experience * (pr->years > 10 ? 1.0 : pr->years / 10.0) * occ +
 	      W.country * in_array(pr->desired, json_string_value(json_object_get(v, "country")));
 	out->met = 1;
@@ -423,19 +462,29 @@ enum verdict { VERDICT_NONE, VERDICT_LICENSED, VERDICT_FLAGGED, VERDICT_UNKNOWN,
 	       VERDICT_BLACKLISTED };
 
 /*
- * The one place the integrity snapshot (engine/integrity.h, issue of the
- * recruiter-integrity work) joins matching. Until it is there, a named
- * recruiter is "unknown" and nobody is excluded. *flags gets a new array
- * of the warning flags when flagged.
+ * The one place the integrity snapshot (engine/integrity.h) joins
+ * matching: the in-memory snapshot, so a flag committed by a regulator
+ * counts from the very next match. *flags gets a new array of the active
+ * flags when flagged or blacklisted. Unlicensed counts as unknown here.
  */
 static enum verdict recruiter_verdict(const json_t *vacancy, json_t **flags)
 {
 	const json_t *rec = json_object_get(vacancy, "recruiter");
+	struct integrity_verdict iv = {0};
+	enum verdict v;
 
 	*flags = NULL;
 	if (!json_is_object(rec))
 		return VERDICT_NONE;
-	return VERDICT_UNKNOWN;
+	integrity_vacancy_verdict(vacancy, &iv);
+	v = iv.kind == INTEGRITY_BLACKLISTED ? VERDICT_BLACKLISTED
+	    : iv.kind == INTEGRITY_FLAGGED   ? VERDICT_FLAGGED
+	    : iv.kind == INTEGRITY_LICENSED  ? VERDICT_LICENSED
+					     : VERDICT_UNKNOWN;
+	if (v == VERDICT_FLAGGED && iv.flags)
+		*flags = json_incref(iv.flags);
+	integrity_verdict_release(&iv);
+	return v;
 }
 
 static const char *verdict_name(enum verdict v)
@@ -778,6 +827,7 @@ int match_vacancies(index_db *db, const json_t *profile, const struct match_para
 	json_t *fc = NULL, *fm = NULL;
 	index_query *q;
 	size_t n, i, kept = 0;
+	double top;
 	int rc = -1;
 
 	*out = NULL;
@@ -798,6 +848,7 @@ int match_vacancies(index_db *db, const json_t *profile, const struct match_para
 	}
 	rc = -1;
 	n = index_results_count(res);
+	top = n ? index_results_hit(res, 0)->weight : 0;
 	cands = calloc(n ? n : 1, sizeof *cands);
 	verdicts = calloc(n ? n : 1, sizeof *verdicts);
 	by_country = json_object();
@@ -821,7 +872,7 @@ int match_vacancies(index_db *db, const json_t *profile, const struct match_para
 		}
 		cands[kept].vacancy = v;
 		verdicts[kept] = vd;
-		score_vacancy(&pr, v, &cands[kept]);
+		score_vacancy(&pr, v, top > 0 ? h->weight / top : 0, &cands[kept]);
 		/* Facets count the whole re-ranked candidate set, not just the page. */
 		occupation_code(json_string_value(json_object_get(v, "occupation")), code);
 		code[code[0] ? 1 : 0] = '\0';
@@ -928,7 +979,8 @@ int match_candidates(store *s, const struct principal *who, const char *vacancy_
 		if (person_prepare(json_object_get(json_array_get(pool, i), "doc"), &people[i]))
 			goto oom;
 		prepared++;
-		score_vacancy(&people[i], v, &cands[i]);
+		/* No index weight in this direction: every card loses the same share. */
+		score_vacancy(&people[i], v, 0, &cands[i]);
 		cands[i].id = (int64_t)i; /* ties: the pool's order (newest profile first) */
 		cands[i].vacancy = json_array_get(pool, i);
 	}
