@@ -56,11 +56,13 @@ static void get_one(api_call *c)
 	json_t *out = NULL;
 	int64_t id;
 	store *s;
+	int rc;
 
 	if (parse_rid(c, &id) || !(s = api_store(c)))
 		return;
 	problem_init(&p);
-	answer(c, integrity_recruiter_get(s, id, &out, &p), 200, out, &p);
+	rc = integrity_recruiter_get(s, id, &out, &p);
+	answer(c, rc, 200, out, &p);
 }
 
 static void check(api_call *c)
@@ -68,14 +70,14 @@ static void check(api_call *c)
 	problem p;
 	json_t *out = NULL;
 	store *s = api_store(c);
+	int rc;
 
 	if (!s)
 		return;
 	problem_init(&p);
-	answer(c,
-	       integrity_check(s, api_query(c, "name"), api_query(c, "licence"),
-			       api_query(c, "country"), &out, &p),
-	       200, out, &p);
+	rc = integrity_check(s, api_query(c, "name"), api_query(c, "licence"),
+			     api_query(c, "country"), &out, &p);
+	answer(c, rc, 200, out, &p);
 }
 
 static void flag(api_call *c)
@@ -104,6 +106,7 @@ static void lift(api_call *c)
 	json_t *out = NULL;
 	int64_t id, fid;
 	store *s;
+	int rc;
 
 	if (parse_rid(c, &id))
 		return;
@@ -114,7 +117,8 @@ static void lift(api_call *c)
 	if (!(s = api_store(c)))
 		return;
 	problem_init(&p);
-	answer(c, integrity_flag_lift(s, api_who(c), id, fid, api_body(c), &out, &p), 200, out, &p);
+	rc = integrity_flag_lift(s, api_who(c), id, fid, api_body(c), &out, &p);
+	answer(c, rc, 200, out, &p);
 }
 
 static void audit(api_call *c)
@@ -131,11 +135,13 @@ static void audit(api_call *c)
 	problem p;
 	json_t *out = NULL;
 	store *s = api_store(c);
+	int rc;
 
 	if (!s)
 		return;
 	problem_init(&p);
-	answer(c, integrity_audit_list(s, &q, &out, &p), 200, out, &p);
+	rc = integrity_audit_list(s, &q, &out, &p);
+	answer(c, rc, 200, out, &p);
 }
 
 static const char *const check_params[] = {"name", "licence", "country", NULL};

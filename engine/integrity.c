@@ -328,8 +328,8 @@ static int recruiter_insert(store *s, const struct principal *who, const json_t 
 	PQclear(r);
 	if (store_run(s,
 		      "INSERT INTO recruiter_names (recruiter, kind, label, norm)"
-		      " SELECT $1, 'name', $2, $3 UNION ALL"
-		      " SELECT $1, 'alias', a.l, a.n FROM jsonb_to_recordset($4::jsonb) AS a(l text, n text)",
+		      " SELECT $1::bigint, 'name', $2, $3 UNION ALL"
+		      " SELECT $1::bigint, 'alias', a.l, a.n FROM jsonb_to_recordset($4::jsonb) AS a(l text, n text)",
 		      4, (const char *const[]){ids, name, norm, rows_text}))
 		goto out;
 	detail = json_pack("{s:s, s:s}", "name", name, "normalised", norm);
@@ -844,7 +844,7 @@ static int set_candidate_threshold(store *s)
 
 	if (pid && pid == trgm_pid)
 		return 0;
-	if (store_run(s, "SELECT set_config('pg_trgm.similarity_threshold', " CANDIDATE_TRGM ", false)",
+	if (store_run(s, "SELECT set_config('pg_trgm.similarity_threshold', '" CANDIDATE_TRGM "', false)",
 		      0, NULL))
 		return -1;
 	trgm_pid = pid;

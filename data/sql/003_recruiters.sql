@@ -76,8 +76,8 @@ CREATE TRIGGER flag_lifts_no_truncate BEFORE TRUNCATE ON flag_lifts
 
 CREATE FUNCTION integrity_notify() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM pg_notify('fairmatch_integrity', TG_ARGV[0] || ':' ||
-        CASE TG_TABLE_NAME WHEN 'flag_lifts' THEN NEW.flag::text ELSE NEW.id::text END);
+    -- TG_ARGV[1] names the id column ('id', or 'flag' for a lift).
+    PERFORM pg_notify('fairmatch_integrity', TG_ARGV[0] || ':' || (to_jsonb(NEW) ->> TG_ARGV[1]));
     RETURN NULL;
 END $$;
 -- Per statement for recruiters: a bulk import of 100,000 names sends one
@@ -90,6 +90,6 @@ END $$;
 CREATE TRIGGER recruiters_notify AFTER INSERT ON recruiters
     FOR EACH STATEMENT EXECUTE FUNCTION integrity_notify_statement('recruiter');
 CREATE TRIGGER flags_notify AFTER INSERT ON flags
-    FOR EACH ROW EXECUTE FUNCTION integrity_notify('flag');
+    FOR EACH ROW EXECUTE FUNCTION integrity_notify('flag', 'id');
 CREATE TRIGGER flag_lifts_notify AFTER INSERT ON flag_lifts
-    FOR EACH ROW EXECUTE FUNCTION integrity_notify('lift');
+    FOR EACH ROW EXECUTE FUNCTION integrity_notify('lift', 'flag');
