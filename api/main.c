@@ -21,6 +21,7 @@
 #include "engine/integrity.h"
 #include "engine/names.h"
 #include "engine/keys.h"
+#include "engine/quota.h"
 #include "engine/store.h"
 #include "engine/vacancy.h"
 #include "index/schema.h"
@@ -363,6 +364,23 @@ static int import_recruiters(const struct common *c, const char *path, const cha
 	return rc || bad ? 1 : 0;
 }
 
+/* fairmatch import quotas FILE.csv|FILE.jsonl: quota listings (see
+ * quota_import_file). Exit 1 when any line was rejected. */
+static int import_quotas(const struct common *c, const char *path)
+{
+	uint64_t good = 0, bad = 0;
+	store *s = open_store(c);
+	int rc;
+
+	if (!s)
+		return 1;
+	rc = quota_import_file(s, path, stderr, &good, &bad);
+	store_close(s);
+	fprintf(stderr, "import: %llu quota listings stored, %llu rejected\n",
+		(unsigned long long)good, (unsigned long long)bad);
+	return rc || bad ? 1 : 0;
+}
+
 static int cmd_import(int argc, char **argv)
 {
 	static const struct option opts[] = {{"org", 1, 0, 'o'}, {"db", 1, 0, 'd'},
@@ -393,6 +411,11 @@ static int cmd_import(int argc, char **argv)
 		case 'h':
 			printf("usage: fairmatch import vacancies FILE.jsonl|- [--org ORG] [--batch N] [--no-index]\n"
 			       "       fairmatch import recruiters FILE.csv [--org REGULATOR]\n"
+			       "       fairmatch import quotas FILE.csv|FILE.jsonl\n"
+			       "  quotas: listings as POST /v1/quotas takes them, one per line (.jsonl), or\n"
+			       "  CSV (.csv) with the header columns agreement, origin_countries\n"
+			       "  (|-separated), destination_country, occupation, slots, valid_from,\n"
+			       "  valid_until, conditions, illustrative.\n"
 			       "  recruiters: a regulator's list, CSV with the header columns name, aliases\n"
 			       "  (|-separated), country, licence, authority, valid_until, status (valid,\n"
 			       "  suspended: warning flag, cancelled or banned: blacklist flag).\n"
@@ -409,9 +432,12 @@ static int cmd_import(int argc, char **argv)
 	}
 	if (argc - optind == 2 && strcmp(argv[optind], "recruiters") == 0)
 		return import_recruiters(&c, argv[optind + 1], org);
+	if (argc - optind == 2 && strcmp(argv[optind], "quotas") == 0)
+		return import_quotas(&c, argv[optind + 1]);
 	if (argc - optind != 2 || strcmp(argv[optind], "vacancies") != 0) {
 		fprintf(stderr, "usage: fairmatch import vacancies FILE.jsonl|-  (see --help)\n"
-				"       fairmatch import recruiters FILE.csv [--org REGULATOR]\n");
+				"       fairmatch import recruiters FILE.csv [--org REGULATOR]\n"
+				"       fairmatch import quotas FILE.csv|FILE.jsonl\n");
 		return 2;
 	}
 	if (batch_max == 0 || batch_max > 100000)

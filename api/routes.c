@@ -6,7 +6,7 @@
 
 extern const struct api_route health_routes[], vacancy_routes[];
 extern const struct api_route profile_routes[], match_routes[];
-extern const struct api_route recruiter_routes[];
+extern const struct api_route recruiter_routes[], quota_routes[];
 
 const struct api_route *const api_route_tables[] = {
 	health_routes,
@@ -14,5 +14,6 @@ const struct api_route *const api_route_tables[] = {
 	profile_routes,
 	match_routes,
 	recruiter_routes,
+	quota_routes,
 	NULL,
 };

@@ -14,6 +14,7 @@
 #include "engine/fields.h"
 #include "engine/indexer.h"
 #include "engine/integrity.h"
+#include "engine/quota.h"
 #include "engine/search.h"
 #include "engine/vacancy.h"
 
@@ -112,6 +113,10 @@ static void create(api_call *c)
 	s = api_store(c);
 	if (!s || check_recruiter(c, s, doc, &verdict))
 		goto done;
+	if (quota_check_vacancy(s, doc, &p)) {
+		api_reply_problem(c, &p);
+		goto done;
+	}
 	if (vacancy_create(s, api_who(c)->org, doc, &out, &seq, &p)) {
 		api_reply_problem(c, &p);
 		goto done;
@@ -172,6 +177,11 @@ static void patch(api_call *c)
 	    json_is_string(json_object_get(json_object_get(merged, "recruiter"), "name")) &&
 	    check_recruiter(c, s, merged, &verdict))
 		goto done;
+	/* The quota listing too must agree with the vacancy as patched. */
+	if (quota_check_vacancy(s, merged, &p)) {
+		api_reply_problem(c, &p);
+		goto done;
+	}
 	if (vacancy_patch(s, id, owner_filter(c), api_body(c), &out, &seq, &p)) {
 		api_reply_problem(c, &p);
 	} else {

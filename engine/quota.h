@@ -1,0 +1,141 @@
+/*
+ * quota.h - bilateral labour-quota listings, who is eligible for them, and
+ * placements that take their slots without ever overbooking.
+ *
+ * A listing ("q_<n>") opens `slots` places for one occupation in a
+ * destination country to citizens of its origin countries between
+ * valid_from and valid_until. Its occupation is an ISCO-08 code (1 to 4
+ * digits: a unit group, or a broader group that covers every unit group
+ * under it) or an ESCO occupation URI, which stands for its ISCO-08 unit
+ * group; the group is stored beside it (`isco`).
+ *
+ * Eligibility of a person (a profile document) for a listing has four
+ * parts; each that fails is named in `reasons`:
+ *   origin_country  the citizenship is one of origin_countries (a profile
+ *                   without citizenship is not eligible: it cannot be shown);
+ *   occupation      one of the person's occupations falls in the listing's
+ *                   group: its ISCO-08 unit group (4 digits, or an ESCO URI's
+ *                   unit group) starts with the listing's code - for a
+ *                   4-digit listing, the unit groups are equal;
+ *   dates           the person can start before the listing closes:
+ *                   max(today, available_from) <= valid_until (someone
+ *                   available before valid_from simply starts on it);
+ *   full            slots_taken < slots.
+ *
+ * Placements ("pl_<n>") take one slot each with a single conditional
+ * UPDATE in the transaction that inserts the placement and its audit row
+ * (see data/sql/004_quotas.sql), so concurrent placements from any number
+ * of server processes never take more slots than exist. Releasing a
+ * placement gives its slot back, once.
+ *
+ * Every function returns 0, or -1 with the problem set (400 bad input,
+ * 404, 409, 422 a rule, 503 PostgreSQL down or no memory).
+ */
+#ifndef FAIRMATCH_QUOTA_H
+#define FAIRMATCH_QUOTA_H
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "engine/keys.h"
+#include "engine/problem.h"
+#include "engine/store.h"
+
+/* Documented maxima (docs/quotas.md). */
+#define QUOTA_AGREEMENT_MAX 300
+#define QUOTA_ORIGINS_MAX 100
+#define QUOTA_CONDITIONS_MAX 5000
+#define QUOTA_SLOTS_MAX 10000000
+#define QUOTA_LIST_DEFAULT 100
+#define QUOTA_LIST_MAX 1000
+/* Entries in a match answer's "quotas" list. */
+#define QUOTA_MATCH_MAX 50
+
+/* "q_12" -> 12; -1 when malformed. */
+int quota_parse_id(const char *s, int64_t *id);
+
+/* Checks a posted listing (400 for unknown fields, types, formats, an
+ * unknown ISCO group or ESCO URI; 422 for valid_until before valid_from or
+ * in the past, or a destination that is also an origin) and returns the
+ * canonical document (caller owns), with "isco" filled in. */
+int quota_validate(const json_t *in, json_t **out, problem *p);
+
+/* Stores a canonical document (who NULL: the command line), audited as
+ * "quota.create". *out is the representation (caller owns). */
+int quota_create(store *s, const struct principal *who, const json_t *doc, json_t **out,
+		 problem *p);
+
+/* One listing with slots_taken and slots_remaining; 404 when unknown. */
+int quota_get(store *s, int64_t id, json_t **out, problem *p);
+
+/* Filters of GET /v1/quotas, as given in the query string (NULL: absent). */
+struct quota_query {
+	const char *origin;      /* country code: listings open to it */
+	const char *destination; /* country code */
+	const char *occupation;  /* ISCO-08 code (1-4 digits) or ESCO occupation URI:
+				    listings whose group contains it or lies within it */
+	const char *limit;       /* 1..QUOTA_LIST_MAX, default QUOTA_LIST_DEFAULT */
+	const char *cursor;      /* next_cursor of the previous page */
+};
+
+/* {"items":[...], "next_cursor": "q_<n>" | null}, in id order. With a
+ * profile (a profile document, borrowed) each item also carries
+ * "eligible" and "reasons" for that person. 400 for a bad filter. */
+int quota_list(store *s, const struct quota_query *q, const json_t *profile, json_t **out,
+	       problem *p);
+
+/*
+ * The "quotas" part of a match answer (API.md, Matching) for a profile
+ * document (stored representation or inline canonical document, borrowed):
+ * *out_list gets a new array of
+ *   {"quota":{"id","agreement","destination_country","occupation",
+ *             "illustrative"},
+ *    "eligible":bool, "slots_remaining":n, "reasons":[...]}
+ * Listed are the listings still open today (valid_until >= today) whose
+ * occupation group holds one of the person's occupations: the eligible
+ * ones first, then the near misses (wrong origin country, closing before
+ * the person is available, or full) with their reasons; each group in id
+ * order, at most QUOTA_MATCH_MAX entries. Listings for other occupations
+ * are left out (so "occupation" never appears here). A profile with no
+ * occupation gets an empty list.
+ */
+int quota_for_profile(store *s, const json_t *profile_doc, json_t **out_list, problem *p);
+
+/*
+ * Places the person of profile_doc (read by the caller through
+ * profile_get, which audits the read) on listing `quota`: 404 unknown
+ * listing; 422 when not eligible (errors name each reason as its code);
+ * 409 when no slot is left or the profile already holds a live placement
+ * on it. On success *out = {"id":"pl_<n>","quota","profile_id",
+ * "created_at","slots_remaining"} and the audit log has a
+ * "quota.placement" row (object: the listing id) in the same transaction.
+ */
+int quota_place(store *s, const struct principal *who, int64_t quota, const json_t *profile_doc,
+		json_t **out, problem *p);
+
+/* Releases placement `placement_id` ("pl_<n>") of listing `quota` and gives
+ * its slot back, audited as "quota.release". A counsellor releases only
+ * its organisation's placements (404 otherwise); an admin any. A placement
+ * already released is 409; an unknown one 404. */
+int quota_release(store *s, const struct principal *who, int64_t quota, const char *placement_id,
+		  json_t **out, problem *p);
+
+/* The vacancy hook: when a vacancy document carries "quota_id", the listing
+ * must exist (else 422, field quota_id) and the vacancy's occupation must
+ * fall in the listing's ISCO-08 group and its country be the listing's
+ * destination (else 422, fields occupation / country). 0 when fine, when
+ * there is no quota_id, or when quota_id, occupation or country is not a
+ * string (vacancy validation answers those with 400). */
+int quota_check_vacancy(store *s, const json_t *vacancy, problem *p);
+
+/* fairmatch import quotas FILE: CSV with a header (columns agreement,
+ * origin_countries ("|"-separated), destination_country, occupation,
+ * slots, valid_from, valid_until, conditions, illustrative) when the name
+ * ends in .csv, else JSON lines as POST /v1/quotas takes them. Each good
+ * record is stored and audited; each bad one is reported on `report` as
+ * "line N: reason". 0 when the whole file was read (*bad counts rejected
+ * records), -1 on an I/O or database failure (reported). */
+int quota_import_file(store *s, const char *path, FILE *report, uint64_t *good, uint64_t *bad);
+
+#endif
