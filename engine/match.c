@@ -21,6 +21,7 @@
 #include "engine/fields.h"
 #include "engine/integrity.h"
 #include "engine/profile.h"
+#include "engine/quota.h"
 #include "engine/vacancy.h"
 #include "index/schema.h"
 
@@ -922,11 +923,17 @@ done:
 
 int match_attach_quotas(store *s, const json_t *profile, json_t *answer, problem *p)
 {
-	(void)s;
-	(void)profile;
-	(void)p;
-	/* Quota listings and eligibility (engine/quota.h) join here. */
-	return json_object_set_new(answer, "quotas", json_array()) ? -1 : 0;
+	json_t *quotas = NULL;
+
+	/* Quota listings and eligibility: engine/quota.h decides which
+	 * listings are shown and why a near miss is not eligible. */
+	if (quota_for_profile(s, profile, &quotas, p))
+		return -1;
+	if (json_object_set_new(answer, "quotas", quotas)) {
+		problem_set(p, 503, "Service unavailable", "out of memory");
+		return -1;
+	}
+	return 0;
 }
 
 /* ---- vacancy -> candidate cards ---- */
