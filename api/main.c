@@ -173,6 +173,8 @@ struct import_state {
 	uint64_t good, bad, lines;
 	off_t size;
 	FILE *in;
+	int piped;        /* an index thread runs alongside */
+	uint64_t indexed; /* what it has applied so far */
 };
 
 static void import_progress(struct import_state *st, int final)
@@ -184,8 +186,9 @@ static void import_progress(struct import_state *st, int final)
 	if (st->size > 0 && pos > 0)
 		eta = el * (double)(st->size - pos) / (double)pos;
 	if (eta >= 0 && !final)
-		fprintf(stderr, "\rimport: %llu stored, %llu rejected, %.0f/s, ETA %.0fs   ",
-			(unsigned long long)st->good, (unsigned long long)st->bad, rate, eta);
+		fprintf(stderr, "\rimport: %llu stored, %llu rejected, %.0f/s, ETA %.0fs%s%llu indexed   ",
+			(unsigned long long)st->good, (unsigned long long)st->bad, rate, eta,
+			st->piped ? ", " : "", (unsigned long long)st->indexed);
 	else
 		fprintf(stderr, "\rimport: %llu stored, %llu rejected, %.0f/s%s",
 			(unsigned long long)st->good, (unsigned long long)st->bad, rate,
@@ -222,6 +225,7 @@ struct index_pipe {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	int stored_all; /* the reader has committed its last batch */
+	int finished;   /* the thread has made its last commit */
 	int rc;         /* 0 ok, -1 failed, 1 the index is held by a server */
 	uint64_t applied;
 	char err[512];
@@ -237,14 +241,13 @@ static void *index_pipe_main(void *arg)
 
 	if (store_connect(ip->conninfo, &s, ip->err, sizeof ip->err)) {
 		ip->rc = -1;
-		return NULL;
+		goto done;
 	}
 	rc = index_open_writable(ip->path, &w, &e);
 	if (rc) {
 		ip->rc = rc == INDEX_ELOCK ? 1 : -1;
 		snprintf(ip->err, sizeof ip->err, "opening the index: %s", e.msg);
-		store_close(s);
-		return NULL;
+		goto done;
 	}
 	do {
 		uint64_t n = 0;
@@ -257,7 +260,9 @@ static void *index_pipe_main(void *arg)
 			ip->rc = -1;
 			break;
 		}
+		pthread_mutex_lock(&ip->lock);
 		ip->applied += n;
+		pthread_mutex_unlock(&ip->lock);
 		if (!last && n == 0) {
 			/* Nothing new yet: wait for the next stored batch (or 0.2 s). */
 			struct timespec until;
@@ -274,8 +279,13 @@ static void *index_pipe_main(void *arg)
 			pthread_mutex_unlock(&ip->lock);
 		}
 	} while (!last);
+done:
 	index_close(w);
 	store_close(s);
+	pthread_mutex_lock(&ip->lock);
+	ip->finished = 1;
+	pthread_cond_broadcast(&ip->cond);
+	pthread_mutex_unlock(&ip->lock);
 	return NULL;
 }
 
@@ -297,6 +307,16 @@ static int index_pipe_start(struct index_pipe *ip, const char *conninfo, const c
 	return 0;
 }
 
+static uint64_t index_pipe_applied(struct index_pipe *ip)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&ip->lock);
+	n = ip->applied;
+	pthread_mutex_unlock(&ip->lock);
+	return n;
+}
+
 static void index_pipe_kick(struct index_pipe *ip, int stored_all)
 {
 	pthread_mutex_lock(&ip->lock);
@@ -310,6 +330,18 @@ static void index_pipe_kick(struct index_pipe *ip, int stored_all)
 static int index_pipe_finish(struct index_pipe *ip)
 {
 	index_pipe_kick(ip, 1);
+	/* The index usually trails the inserts: show it catching up. */
+	pthread_mutex_lock(&ip->lock);
+	while (!ip->finished) {
+		struct timespec until;
+
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 1;
+		pthread_cond_timedwait(&ip->cond, &ip->lock, &until);
+		if (!ip->finished && ip->rc == 0)
+			fprintf(stderr, "\rindex: %llu applied   ", (unsigned long long)ip->applied);
+	}
+	pthread_mutex_unlock(&ip->lock);
 	pthread_join(ip->thread, NULL);
 	pthread_mutex_destroy(&ip->lock);
 	pthread_cond_destroy(&ip->cond);
@@ -322,7 +354,7 @@ static int index_pipe_finish(struct index_pipe *ip)
 		return -1;
 	}
 	if (ip->applied)
-		fprintf(stderr, "index: %llu applied\n", (unsigned long long)ip->applied);
+		fprintf(stderr, "\rindex: %llu applied   \n", (unsigned long long)ip->applied);
 	return 0;
 }
 
@@ -461,6 +493,7 @@ static int cmd_import(int argc, char **argv)
 		if (index_pipe_start(&ipipe, c.conninfo, c.index))
 			goto out;
 		piped = 1;
+		st.piped = 1;
 	}
 	while ((len = getline(&line, &cap, st.in)) >= 0) {
 		json_t *in, *doc = NULL;
@@ -496,6 +529,8 @@ static int cmd_import(int argc, char **argv)
 			if (piped)
 				index_pipe_kick(&ipipe, 0);
 			if (now_s() - last > 0.5) {
+				if (piped)
+					st.indexed = index_pipe_applied(&ipipe);
 				import_progress(&st, 0);
 				last = now_s();
 			}

@@ -82,6 +82,15 @@ now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 mb() { awk -v k="$1" 'BEGIN { printf "%.0f MB", k / 1024 }'; }
 field() { awk -v k="$2" '$1 == "result" && $2 == k { print $'"$3"' }' "$1"; }
+loadavg() { cut -d' ' -f1 /proc/loadavg; }
+# GNU time, when present, reports the import process's own CPU seconds.
+timed() {
+	f=$1
+	shift
+	if [ -x /usr/bin/time ]; then /usr/bin/time -f '%U %S' -o "$f" "$@"; else "$@"; fi
+}
+# utime + stime of a process, in clock ticks.
+proc_cpu() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 wrkf() { awk -v k="$2" '$1 == "wrk_result" { for (i = 2; i < NF; i++) if ($i == k) print $(i + 1) }' "$1"; }
 
 make -s "$BS" >&2
@@ -120,11 +129,15 @@ bench_size() {
 		sh data/pgctl.sh createdb "$db" >/dev/null 2>&1
 		dbs="$dbs $db"
 		log "$n: importing (PostgreSQL + index)"
+		l0=$(loadavg)
+		rm -f "$dir/import.time"
 		t0=$(now)
-		FAIRMATCH_DB=$conn timeout 3h ./fairmatch import vacancies "$data" --org bench \
+		timed "$dir/import.time" env FAIRMATCH_DB="$conn" timeout 3h ./fairmatch import vacancies "$data" --org bench \
 			--index "$dir/index" 2>"$dir/import.log"
 		t1=$(now)
 		echo "$(elapsed "$t0" "$t1")" >"$dir/import.seconds"
+		awk '{ printf "%.1f\n", $1 + $2 }' "$dir/import.time" >"$dir/import.cpu" 2>/dev/null || true
+		echo "$l0 $(loadavg)" >"$dir/import.load"
 		echo "$n $SEED" >"$dir/import.done"
 	fi
 	case " $dbs " in *" $db "*) ;; *) dbs="$dbs $db" ;; esac
@@ -166,6 +179,7 @@ SQL
 	base_kb=$((total_kb - table_kb))
 
 	log "$n: in-process search benchmark ($QUERIES queries, warm-up pass first)"
+	search_load=$(loadavg)
 	timeout 2h "$BS" --db "$conn" --index "$dir/index" --queries "$QUERIES" --seed "$SEED" \
 		--urls "$dir/urls.txt" >"$dir/search.txt"
 	cat "$dir/search.txt" >&2
@@ -199,9 +213,15 @@ SQL
 		done
 	) &
 	sampler_pid=$!
+	wrk_load=$(loadavg)
+	cpu0=$(proc_cpu "$server_pid")
 	timeout $((WRK_D + 60)) wrk -t"$WRK_T" -c"$WRK_C" -d"${WRK_D}s" --timeout 5s \
 		-s tests/bench_search.lua "$url" -- "$dir/urls.txt" "$token" >"$dir/wrk.txt"
 	hwm_kb=$(awk '/^VmHWM/ { print $2 }' "/proc/$server_pid/status")
+	cpu1=$(proc_cpu "$server_pid")
+	# Server CPU per request: robust against other load on a shared machine.
+	cpu_ms=$(awk -v a="$cpu0" -v b="$cpu1" -v hz="$(getconf CLK_TCK)" -v r="$(wrkf "$dir/wrk.txt" requests)" \
+		'BEGIN { printf "%.2f", (r > 0 ? (b - a) * 1000 / hz / r : 0) }')
 	rss_kb=$(cat "$dir/rss.kb" 2>/dev/null || echo 0)
 	stop_server
 
@@ -213,6 +233,8 @@ SQL
 		printf '%-38s %-28s %s\n' "" "fairmatch (PG + Xapian)" "PostgreSQL FTS baseline"
 		printf '%-38s %-28s %s\n' "import, end to end$reused" "$import_rate/s ($import_s s)" \
 			"PG phase alone: ${pg_rate:-?}/s"
+		printf '%-38s %s\n' "  fairmatch process CPU, load avg" \
+			"$(cat "$dir/import.cpu" 2>/dev/null || echo ?) s CPU; 1-min load $(cat "$dir/import.load" 2>/dev/null || echo ?) (start end)"
 		printf '%-38s %-28s %s\n' "baseline indexing (tsvector+GIN+filters)" "-" "$base_s s"
 		printf '%-38s %-28s %s\n' "search index size" "$(mb "$xapian_kb") (Xapian dir)" \
 			"$(mb "$base_kb") (tsv col + indexes; GIN alone $(mb "$gin_kb"))"
@@ -223,6 +245,7 @@ SQL
 				"$(field "$s" postgres "$c")"
 		done
 		printf '%-38s %-28s %s\n' "avg hits per query (top 20)" "$(field "$s" fairmatch 7)" "$(field "$s" postgres 7)"
+		printf '%-38s %s\n' "  1-min load avg when search started" "$search_load"
 		printf '%-38s %s\n' "naive Xapian query p50/p95/p99 (ms)" \
 			"$(field "$s" naive 3) / $(field "$s" naive 4) / $(field "$s" naive 5)"
 		printf '%-38s %s\n' "p99 speed-up over PostgreSQL" \
@@ -231,6 +254,8 @@ SQL
 			"$(awk -v o="$(field "$s" overlap 3)" 'BEGIN { printf "%.1f%%", o * 100 }')"
 		printf '%-38s %s\n' "HTTP GET /v1/vacancies (wrk)" \
 			"$(wrkf "$w" rps) req/s, p50 $(wrkf "$w" p50) ms, p99 $(wrkf "$w" p99) ms, non-2xx $(wrkf "$w" non2xx), socket errors $(wrkf "$w" socket_errors)"
+		printf '%-38s %s\n' "  server CPU per request" "$cpu_ms ms (user + system, all server threads)"
+		printf '%-38s %s\n' "  1-min load avg when wrk started" "$wrk_load (wrk shares the 2 cores with the server)"
 		printf '%-38s %s\n' "server memory during wrk" "peak RSS (VmHWM) $(mb "$hwm_kb"), largest VmRSS sampled $(mb "$rss_kb")"
 	} >"$dir/summary.txt"
 	cat "$dir/summary.txt"
