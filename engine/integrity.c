@@ -31,10 +31,11 @@
 #include "index/schema.h"
 
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-/* Trigram similarity below which PostgreSQL does not propose a candidate:
- * lower than pg_trgm's 0.3 so reordered words and abbreviations still
- * reach the re-ranking in C. */
-#define CANDIDATE_TRGM "0.2"
+/* Trigram similarity below which PostgreSQL does not propose a candidate
+ * (pg_trgm's default). The candidate query leaves out trade words (below):
+ * their trigrams are shared by a large part of any registry, and a GIN scan
+ * over them costs tens of milliseconds at 100,000 names. */
+#define CANDIDATE_TRGM "0.3"
 
 static const char *const kind_names[] = {"unknown", "licensed", "unlicensed", "flagged",
 					 "blacklisted"};
@@ -303,7 +304,7 @@ static int recruiter_insert(store *s, const struct principal *who, const json_t 
 	integrity_licence_norm(num, ln, sizeof ln);
 	rows_text = json_dumps(alias_rows, JSON_COMPACT);
 	norms_text = json_dumps(alias_norms, JSON_COMPACT);
-	aliases_text = json_dumps(json_is_array(aliases) ? aliases : json_array(), JSON_COMPACT);
+	aliases_text = json_is_array(aliases) ? json_dumps(aliases, JSON_COMPACT) : strdup("[]");
 	if (!rows_text || !norms_text || !aliases_text)
 		goto nomem;
 	snprintf(creator, sizeof creator, "%lld", who ? (long long)who->key_id : 0LL);
@@ -835,6 +836,33 @@ static struct match *find_match(struct match *m, size_t n, int64_t id)
 	return NULL;
 }
 
+/* Words so common in recruiter names that their trigrams select a tenth of
+ * the registry; names_similarity weighs them low anyway. */
+static const char *const trade_words[] = {
+	"manpower", "recruitment", "recruiting", "staffing", "placement", "overseas",
+	"employment", "labour", "labor", "hire", "human", "resources", "workforce", "careers",
+	"global", "jobs", "agency", "services", "international", "consultants", NULL};
+
+/* The normalised name without trade words, or the whole name when nothing
+ * else is left. */
+static void candidate_query(const char *norm, char *out, size_t cap)
+{
+	char buf[NAMES_NORM_CAP], *save = NULL, *tok;
+	size_t n = 0;
+
+	snprintf(buf, sizeof buf, "%s", norm);
+	out[0] = '\0';
+	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		if (one_of(tok, trade_words))
+			continue;
+		n += (size_t)snprintf(out + n, n < cap ? cap - n : 0, "%s%s", n ? " " : "", tok);
+		if (n >= cap)
+			break;
+	}
+	if (!out[0] || n >= cap)
+		snprintf(out, cap, "%s", norm);
+}
+
 /* The candidate threshold is a session setting: set it once per backend. */
 static _Thread_local int trgm_pid;
 
@@ -856,7 +884,7 @@ int integrity_check(store *s, const char *name, const char *licence, const char 
 {
 	struct match m[INTEGRITY_CANDIDATES + 2];
 	size_t n = 0, i;
-	char norm[NAMES_NORM_CAP], ln[INTEGRITY_LICENCE_MAX + 1];
+	char norm[NAMES_NORM_CAP], core[NAMES_NORM_CAP], ln[INTEGRITY_LICENCE_MAX + 1];
 	double thr = integrity_threshold();
 	PGresult *r = NULL;
 	json_t *ids = NULL, *matches = NULL, *flags = NULL, *o = NULL;
@@ -907,12 +935,13 @@ int integrity_check(store *s, const char *name, const char *licence, const char 
 		snprintf(lim, sizeof lim, "%d", INTEGRITY_CANDIDATES);
 		if (set_candidate_threshold(s))
 			goto dberr;
+		candidate_query(norm, core, sizeof core);
 		r = store_exec(s,
 			       "SELECT n.recruiter, n.kind, n.norm, r.name, coalesce(r.country, '')"
 			       " FROM recruiter_names n JOIN recruiters r ON r.id = n.recruiter"
 			       " WHERE n.norm % $1"
 			       " ORDER BY similarity(n.norm, $1) DESC, n.recruiter LIMIT $2::int",
-			       2, (const char *const[]){norm, lim});
+			       2, (const char *const[]){core, lim});
 		if (!r)
 			goto dberr;
 		for (int k = 0; k < PQntuples(r); k++) {
