@@ -23,6 +23,7 @@
 #include "engine/keys.h"
 #include "engine/quota.h"
 #include "engine/store.h"
+#include "engine/taxonomy.h"
 #include "engine/vacancy.h"
 #include "index/schema.h"
 
@@ -44,6 +45,7 @@ static const char usage_main[] =
 	"  keys       create API keys (bearer tokens)\n"
 	"  migrate    apply missing schema migrations\n"
 	"  sample     write generated sample vacancies or profiles as JSON lines\n"
+	"  taxonomy   load ESCO and build the taxonomy index (taxonomy load)\n"
 	"\n"
 	"Run 'fairmatch COMMAND --help' for a command's options.\n";
 
@@ -149,6 +151,16 @@ static int cmd_serve(int argc, char **argv)
 		index_close(w);
 	cfg.conninfo = c.conninfo;
 	cfg.index_path = c.index;
+	/* ESCO and the taxonomy index before the first write needs them (the
+	 * index is built here when missing or stale). */
+	{
+		char terr[512];
+
+		if (taxonomy_init(terr, sizeof terr)) {
+			fprintf(stderr, "fairmatch: taxonomy: %s\n", terr);
+			return 1;
+		}
+	}
 	if (indexer_start(c.conninfo, c.index)) {
 		fprintf(stderr, "fairmatch: cannot start the indexer\n");
 		return 1;
@@ -793,6 +805,36 @@ static int cmd_sample(int argc, char **argv)
 	return 0;
 }
 
+/* ---- taxonomy ---- */
+
+static int cmd_taxonomy(int argc, char **argv)
+{
+	char err[512];
+	size_t n = 0;
+	double t0 = now_s();
+
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		printf("usage: fairmatch taxonomy load\n"
+		       "  Loads ESCO (data/esco, or $FAIRMATCH_ESCO_DIR) and rebuilds the taxonomy\n"
+		       "  index ($FAIRMATCH_TAXONOMY, else var/taxonomy) in a fresh directory that is\n"
+		       "  then renamed into place; running it again gives the same index.\n");
+		return 0;
+	}
+	if (argc != 2 || strcmp(argv[1], "load") != 0) {
+		fprintf(stderr, "usage: fairmatch taxonomy load  (see --help)\n");
+		return 2;
+	}
+	if (taxonomy_init(err, sizeof err) ||
+	    taxonomy_build(taxonomy_esco(), taxonomy_path(), NULL, NULL, &n, err, sizeof err)) {
+		fprintf(stderr, "fairmatch: taxonomy: %s\n", err);
+		return 1;
+	}
+	fprintf(stderr, "taxonomy: %zu occupations, %zu skills, %zu labels indexed at %s in %.1fs\n",
+		esco_occupation_count(taxonomy_esco()), esco_skill_count(taxonomy_esco()), n,
+		taxonomy_path(), now_s() - t0);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -800,7 +842,7 @@ int main(int argc, char **argv)
 		int (*fn)(int, char **);
 	} cmds[] = {{"serve", cmd_serve},   {"import", cmd_import}, {"reindex", cmd_reindex},
 		    {"verify", cmd_verify}, {"keys", cmd_keys},     {"migrate", cmd_migrate},
-		    {"sample", cmd_sample}};
+		    {"sample", cmd_sample}, {"taxonomy", cmd_taxonomy}};
 	size_t i;
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||

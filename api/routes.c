@@ -7,6 +7,7 @@
 extern const struct api_route health_routes[], vacancy_routes[];
 extern const struct api_route profile_routes[], match_routes[];
 extern const struct api_route recruiter_routes[], quota_routes[];
+extern const struct api_route taxonomy_routes[];
 
 const struct api_route *const api_route_tables[] = {
 	health_routes,
@@ -15,5 +16,6 @@ const struct api_route *const api_route_tables[] = {
 	match_routes,
 	recruiter_routes,
 	quota_routes,
+	taxonomy_routes,
 	NULL,
 };

@@ -1,0 +1,1268 @@
+/*
+ * taxonomy.c - ESCO in memory, the taxonomy Xapian index, normalisation of
+ * free text to concepts, typeahead and the ISCO-08 proximity helper.
+ *
+ * Index layout (one document per label, see taxonomy.h):
+ *   words      the label tokenised and stemmed by its own language (unprefixed, Z stems)
+ *   G<tri>     character trigrams of each folded word, padded with ^ and $ (typos)
+ *   E<folded>  the whole folded label (exact lookup), boolean
+ *   W<word>    each folded word, boolean (which query words need trigrams)
+ *   K<o|s>     kind: occupation or skill, boolean
+ *   L<lang>    language of the label, boolean
+ *   data       "<o|s>\t<lang>\t<p|a|h>\t<uri>\t<label>"
+ *
+ * Normalisation ranks concepts, not labels: the weight of a concept is the
+ * sum over languages of its best label's BM25 weight in that language, so a
+ * query mixing two languages ("soudage MIG") favours the concept both halves
+ * point at. Acronyms that ESCO spells out in its descriptions ("metal inert
+ * gas (MIG)") are expanded in the query, since labels rarely carry them.
+ * The confidence is computed apart from BM25 (whose scale means nothing
+ * across queries) from word coverage; see confidence() and docs/taxonomy.md.
+ */
+#include "engine/taxonomy.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define TAX_INDEX_VERSION "fairmatch-taxonomy-4"
+#define META_VERSION "fairmatch.taxonomy.version"
+#define MAX_WORDS 24
+#define WORD_MAX 48
+#define FOLD_MAX 512
+#define FUZZY_HITS 120
+#define MAX_CANDS 64
+#define TRI_WEIGHT 0.35 /* trigram evidence relative to whole words */
+#define RERANK_ALPHA 0.5 /* share of the confidence in the final ranking */
+
+/* ---- process-wide state ---- */
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static int init_rc = TAX_ERR;
+static char init_err[512];
+static esco *g_tax;
+static char g_path[4096];
+
+static pthread_key_t tl_key;
+static _Thread_local index_db *tl_db;
+
+/* Acronyms spelt out in ESCO's descriptions: "mig" -> "metal inert gas". */
+struct acronym {
+	char acr[8];
+	char expansion[96];
+};
+static struct acronym *g_acr;
+static size_t g_n_acr;
+
+static void close_thread_db(void *unused)
+{
+	(void)unused;
+	index_close(tl_db);
+	tl_db = NULL;
+}
+
+/* ---- folding and words ---- */
+
+/* Base letters of U+00C0..U+00FF (the second byte of C3 xx minus 0x80). */
+static const char *const latin1[64] = {
+	"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+	"d", "n", "o", "o", "o", "o", "o", " ", "o", "u", "u", "u", "u", "y", "th", "ss",
+	"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+	"d", "n", "o", "o", "o", "o", "o", " ", "o", "u", "u", "u", "u", "y", "th", "y"};
+
+size_t taxonomy_fold(const char *text, char *out, size_t outlen)
+{
+	const unsigned char *s = (const unsigned char *)(text ? text : "");
+	size_t n = 0;
+	int space = 1; /* drops leading blanks */
+
+	if (!outlen)
+		return 0;
+	while (*s) {
+		char tmp[4];
+		const char *add = tmp;
+		size_t len;
+
+		if (*s < 0x80) {
+			if ((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')) {
+				tmp[0] = (char)*s;
+			} else if (*s >= 'A' && *s <= 'Z') {
+				tmp[0] = (char)(*s + 32);
+			} else {
+				tmp[0] = ' ';
+			}
+			tmp[1] = '\0';
+			s++;
+		} else if (*s == 0xC3 && s[1] >= 0x80 && s[1] <= 0xBF) {
+			add = latin1[s[1] - 0x80];
+			s += 2;
+		} else if (*s == 0xC5 && (s[1] == 0x92 || s[1] == 0x93)) {
+			add = "oe";
+			s += 2;
+		} else {
+			/* Another UTF-8 sequence: kept whole, as a letter. */
+			size_t k = *s >= 0xF0 ? 4 : *s >= 0xE0 ? 3 : 2, j;
+
+			for (j = 0; j < k && s[j]; j++)
+				tmp[j] = (char)s[j];
+			s += j;
+			if (j < 4)
+				tmp[j] = '\0';
+			if (j == 4) {
+				if (n + 4 >= outlen)
+					break;
+				memcpy(out + n, tmp, 4);
+				n += 4;
+				space = 0;
+				continue;
+			}
+		}
+		if (add[0] == ' ') {
+			if (!space && n + 1 < outlen)
+				out[n++] = ' ';
+			space = 1;
+			continue;
+		}
+		len = strlen(add);
+		if (n + len >= outlen)
+			break;
+		memcpy(out + n, add, len);
+		n += len;
+		space = 0;
+	}
+	while (n > 0 && out[n - 1] == ' ')
+		n--;
+	out[n] = '\0';
+	return n;
+}
+
+/* Splits folded text into words (pointers into buf, which is modified). */
+static size_t split_words(char *buf, char *words[], size_t max)
+{
+	size_t n = 0;
+	char *p = buf;
+
+	while (*p && n < max) {
+		char *sp = strchr(p, ' ');
+
+		if (sp)
+			*sp = '\0';
+		if (*p && strlen(p) < WORD_MAX)
+			words[n++] = p;
+		if (!sp)
+			break;
+		p = sp + 1;
+	}
+	return n;
+}
+
+/* Words that say nothing about the concept (en, fr, es). */
+static int is_stopword(const char *w)
+{
+	static const char *const stop[] = {
+		"a", "an", "and", "the", "of", "to", "in", "on", "for", "with", "or", "by",
+		"de", "des", "du", "la", "le", "les", "l", "d", "et", "en", "au", "aux", "un", "une",
+		"pour", "dans", "sur", "el", "los", "las", "y", "del", "con", "para", "por", "o", NULL};
+	size_t i;
+
+	for (i = 0; stop[i]; i++)
+		if (strcmp(w, stop[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Padded trigrams of one word: "^we", "wel", ..., "ng$". Returns the count. */
+static size_t word_trigrams(const char *w, char tri[][4], size_t max)
+{
+	char pad[WORD_MAX + 3];
+	size_t len = strlen(w), i, n = 0;
+
+	if (len + 2 >= sizeof pad)
+		return 0;
+	pad[0] = '^';
+	memcpy(pad + 1, w, len);
+	pad[len + 1] = '$';
+	pad[len + 2] = '\0';
+	for (i = 0; i + 3 <= len + 2 && n < max; i++) {
+		memcpy(tri[n], pad + i, 3);
+		tri[n][3] = '\0';
+		n++;
+	}
+	return n;
+}
+
+/* Dice coefficient of two words' trigram sets (1 for equal words). */
+static double word_sim(const char *a, const char *b)
+{
+	char ta[WORD_MAX + 2][4], tb[WORD_MAX + 2][4];
+	size_t na, nb, i, j, common = 0;
+
+	if (strcmp(a, b) == 0)
+		return 1.0;
+	na = word_trigrams(a, ta, WORD_MAX + 2);
+	nb = word_trigrams(b, tb, WORD_MAX + 2);
+	if (!na || !nb)
+		return 0;
+	for (i = 0; i < na; i++)
+		for (j = 0; j < nb; j++)
+			if (memcmp(ta[i], tb[j], 4) == 0) {
+				common++;
+				break;
+			}
+	return 2.0 * (double)common / (double)(na + nb);
+}
+
+/* Two words count as the same word: equal, an inflection (a shared stem of
+ * at least 4 letters covering most of both) or a small typo. */
+static int same_word(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), k = 0;
+
+	if (strcmp(a, b) == 0)
+		return 1;
+	while (a[k] && a[k] == b[k])
+		k++;
+	if (k >= 4 && k * 4 >= (la > lb ? la : lb) * 3)
+		return 1;
+	if (la < 4 || lb < 4)
+		return 0;
+	return word_sim(a, b) >= 0.6;
+}
+
+/* ---- acronyms ---- */
+
+static int acr_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct acronym *)a)->acr, ((const struct acronym *)b)->acr);
+}
+
+/* Finds "w1 w2 w3 (ABC)" in an English description, the initials of the
+ * words before the parenthesis spelling the acronym. */
+static void scan_acronyms(const char *desc, struct acronym **arr, size_t *n, size_t *cap)
+{
+	const char *p = desc;
+
+	while ((p = strchr(p, '(')) != NULL) {
+		const char *q = p + 1, *w;
+		char acr[8];
+		size_t len = 0, k, nw;
+		const char *starts[8];
+
+		while (*q >= 'A' && *q <= 'Z' && len < 7)
+			acr[len++] = (char)(*q++ + 32);
+		acr[len] = '\0';
+		if (*q != ')' || len < 2 || len > 6) {
+			p++;
+			continue;
+		}
+		/* walk back len words */
+		w = p;
+		for (nw = 0; nw < len; nw++) {
+			while (w > desc && w[-1] == ' ')
+				w--;
+			if (w == desc)
+				break;
+			while (w > desc && w[-1] != ' ' && w[-1] != '(' && w[-1] != ',')
+				w--;
+			starts[len - 1 - nw] = w;
+		}
+		if (nw < len) {
+			p++;
+			continue;
+		}
+		for (k = 0; k < len; k++) {
+			char c = starts[k][0];
+
+			if ((c | 32) != acr[k])
+				break;
+		}
+		if (k == len) {
+			size_t elen = (size_t)(p - starts[0]);
+
+			while (elen > 0 && starts[0][elen - 1] == ' ')
+				elen--;
+			if (elen > 0 && elen < sizeof((*arr)->expansion)) {
+				if (*n == *cap) {
+					size_t nc = *cap ? *cap * 2 : 256;
+					struct acronym *na = realloc(*arr, nc * sizeof *na);
+
+					if (!na)
+						return;
+					*arr = na;
+					*cap = nc;
+				}
+				memcpy((*arr)[*n].acr, acr, len + 1);
+				memcpy((*arr)[*n].expansion, starts[0], elen);
+				(*arr)[*n].expansion[elen] = '\0';
+				(*n)++;
+			}
+		}
+		p++;
+	}
+}
+
+static void load_acronyms(const esco *tax)
+{
+	struct acronym *arr = NULL;
+	size_t n = 0, cap = 0, i, out = 0;
+
+	for (i = 0; i < esco_skill_count(tax); i++)
+		scan_acronyms(esco_skill_at(tax, i)->description, &arr, &n, &cap);
+	for (i = 0; i < esco_occupation_count(tax); i++)
+		scan_acronyms(esco_occupation_at(tax, i)->description, &arr, &n, &cap);
+	if (!n) {
+		free(arr);
+		return;
+	}
+	/* One spelling per acronym (the first after sorting). */
+	qsort(arr, n, sizeof *arr, acr_cmp);
+	for (i = 0; i < n; i++)
+		if (out == 0 || strcmp(arr[out - 1].acr, arr[i].acr) != 0)
+			arr[out++] = arr[i];
+	g_acr = arr;
+	g_n_acr = out;
+}
+
+static const char *acronym_expansion(const char *word)
+{
+	struct acronym key, *hit;
+
+	if (!g_acr || strlen(word) >= sizeof key.acr || strlen(word) < 2)
+		return NULL;
+	snprintf(key.acr, sizeof key.acr, "%s", word);
+	hit = bsearch(&key, g_acr, g_n_acr, sizeof *g_acr, acr_cmp);
+	return hit ? hit->expansion : NULL;
+}
+
+/* ---- building ---- */
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void rm_tree(const char *path)
+{
+	nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static int mkdir_parents(const char *path)
+{
+	char buf[4096];
+	size_t i;
+
+	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+		return -1;
+	for (i = 1; buf[i]; i++) {
+		if (buf[i] != '/')
+			continue;
+		buf[i] = '\0';
+		if (mkdir(buf, 0755) && errno != EEXIST)
+			return -1;
+		buf[i] = '/';
+	}
+	return 0;
+}
+
+static void version_string(const esco *tax, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s;%zu;%zu;%zu", TAX_INDEX_VERSION, esco_occupation_count(tax),
+		 esco_skill_count(tax), g_n_acr);
+}
+
+static int add_label(index_db *w, const esco_label *l, size_t seq, index_error *e)
+{
+	char fold[FOLD_MAX], words_buf[FOLD_MAX], term[256], data[1024], idt[32];
+	char *words[MAX_WORDS], tri[WORD_MAX + 2][4];
+	const char *lang = esco_lang_code(l->lang);
+	size_t nw, i, j, nt;
+	index_doc *d = index_doc_new();
+	int rc = INDEX_ENOMEM;
+
+	if (!d)
+		return rc;
+	taxonomy_fold(l->label, fold, sizeof fold);
+	memcpy(words_buf, fold, sizeof fold);
+	nw = split_words(words_buf, words, MAX_WORDS);
+	snprintf(term, sizeof term, "E%.240s", fold);
+	snprintf(idt, sizeof idt, "Q%zu", seq);
+	snprintf(data, sizeof data, "%c\t%s\t%c\t%s\t%s", l->kind == ESCO_KIND_OCCUPATION ? 'o' : 's',
+		 lang, l->is_preferred ? 'p' : l->is_hidden ? 'h' : 'a', l->uri, l->label);
+	if ((rc = index_doc_add_text(d, l->label, strlen(l->label), lang, 1, "", e)) ||
+	    (rc = index_doc_add_boolean(d, term, e)) ||
+	    (rc = index_doc_add_boolean(d, l->kind == ESCO_KIND_OCCUPATION ? "Ko" : "Ks", e)))
+		goto out;
+	snprintf(term, sizeof term, "L%s", lang);
+	if ((rc = index_doc_add_boolean(d, term, e)))
+		goto out;
+	for (i = 0; i < nw; i++) {
+		snprintf(term, sizeof term, "W%s", words[i]);
+		if ((rc = index_doc_add_boolean(d, term, e)))
+			goto out;
+		nt = word_trigrams(words[i], tri, WORD_MAX + 2);
+		for (j = 0; j < nt; j++) {
+			snprintf(term, sizeof term, "G%s", tri[j]);
+			if ((rc = index_doc_add_term(d, term, 1, e)))
+				goto out;
+		}
+	}
+	if ((rc = index_doc_set_data(d, data, strlen(data), e)))
+		goto out;
+	rc = index_replace(w, idt, d, e);
+out:
+	index_doc_free(d);
+	return rc;
+}
+
+int taxonomy_build(const esco *tax, const char *path, tax_label_skip skip, void *arg,
+		   size_t *n_labels, char *err, size_t errlen)
+{
+	char tmp[4200], old[4200], ver[128];
+	index_db *w = NULL;
+	index_error e = {{0}};
+	esco_label_iter it;
+	esco_label l;
+	size_t n = 0;
+	int rc;
+
+	if (mkdir_parents(path)) {
+		snprintf(err, errlen, "cannot create the parents of %s: %s", path, strerror(errno));
+		return TAX_ERR;
+	}
+	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+	snprintf(old, sizeof old, "%s.old.%ld", path, (long)getpid());
+	rm_tree(tmp);
+	/* One flush at the commit instead of one per 10,000 documents: the
+	 * build is a few hundred MB of memory for a few times less disk work. */
+	setenv("XAPIAN_FLUSH_THRESHOLD", "300000", 0);
+	if ((rc = index_open_writable(tmp, &w, &e)))
+		goto fail;
+	esco_label_iter_init(&it, tax, ESCO_KIND_OCCUPATION | ESCO_KIND_SKILL);
+	while (esco_label_next(&it, &l)) {
+		if (skip && skip(&l, arg))
+			continue;
+		if ((rc = add_label(w, &l, n, &e)))
+			goto fail;
+		n++;
+	}
+	version_string(tax, ver, sizeof ver);
+	if ((rc = index_set_metadata(w, META_VERSION, ver, &e)) || (rc = index_commit(w, &e)))
+		goto fail;
+	index_close(w);
+	w = NULL;
+	/* Swap in: a reader holding the old files keeps them until it closes. */
+	if (rename(path, old) && errno != ENOENT) {
+		snprintf(err, errlen, "cannot move %s aside: %s", path, strerror(errno));
+		rm_tree(tmp);
+		return TAX_ERR;
+	}
+	if (rename(tmp, path)) {
+		snprintf(err, errlen, "cannot rename %s: %s", tmp, strerror(errno));
+		rm_tree(tmp);
+		return TAX_ERR;
+	}
+	rm_tree(old);
+	if (n_labels)
+		*n_labels = n;
+	return 0;
+fail:
+	snprintf(err, errlen, "building the taxonomy index: %s", e.msg);
+	index_close(w);
+	rm_tree(tmp);
+	return TAX_ERR;
+}
+
+/* ---- init ---- */
+
+/* Whether the index at path exists and was built from this data. */
+static int index_current(const esco *tax, const char *path)
+{
+	index_db *db = NULL;
+	index_error e = {{0}};
+	char *v = NULL, want[128];
+	int ok;
+
+	if (index_open_readonly(path, &db, &e))
+		return 0;
+	version_string(tax, want, sizeof want);
+	ok = index_get_metadata(db, META_VERSION, &v, &e) == 0 && v && strcmp(v, want) == 0;
+	free(v);
+	index_close(db);
+	return ok;
+}
+
+static void do_init(void)
+{
+	const char *dir = getenv("FAIRMATCH_ESCO_DIR");
+	char err[400];
+
+	snprintf(g_path, sizeof g_path, "%s",
+		 getenv("FAIRMATCH_TAXONOMY") && *getenv("FAIRMATCH_TAXONOMY")
+			 ? getenv("FAIRMATCH_TAXONOMY")
+			 : TAX_DEFAULT_PATH);
+	pthread_key_create(&tl_key, close_thread_db);
+	if (esco_load(dir && *dir ? dir : NULL, &g_tax, err, sizeof err)) {
+		snprintf(init_err, sizeof init_err, "loading ESCO: %s", err);
+		return;
+	}
+	load_acronyms(g_tax);
+	if (!index_current(g_tax, g_path) &&
+	    taxonomy_build(g_tax, g_path, NULL, NULL, NULL, init_err, sizeof init_err))
+		return;
+	init_rc = 0;
+}
+
+int taxonomy_init(char *err, size_t errlen)
+{
+	pthread_once(&init_once, do_init);
+	if (init_rc && err && errlen)
+		snprintf(err, errlen, "%s", init_err);
+	return init_rc;
+}
+
+const esco *taxonomy_esco(void)
+{
+	return taxonomy_init(NULL, 0) == 0 ? g_tax : NULL;
+}
+
+const char *taxonomy_path(void)
+{
+	if (!g_path[0])
+		return getenv("FAIRMATCH_TAXONOMY") && *getenv("FAIRMATCH_TAXONOMY")
+			       ? getenv("FAIRMATCH_TAXONOMY")
+			       : TAX_DEFAULT_PATH;
+	return g_path;
+}
+
+/* This thread's read-only handle on the process-wide index. */
+static index_db *thread_db(void)
+{
+	index_error e = {{0}};
+
+	if (taxonomy_init(NULL, 0))
+		return NULL;
+	if (!tl_db) {
+		if (index_open_readonly(g_path, &tl_db, &e)) {
+			tl_db = NULL;
+			return NULL;
+		}
+		pthread_setspecific(tl_key, (void *)1);
+	}
+	return tl_db;
+}
+
+/* ---- candidates ---- */
+
+struct cand {
+	char uri[160];
+	const void *concept;
+	double lang_w[ESCO_LANG_COUNT];
+	double weight;
+	double conf;
+	int exact_rank; /* for exact hits: lower is better */
+};
+
+static const esco_labels *concept_labels(const void *concept, esco_kind kind)
+{
+	return kind == ESCO_KIND_OCCUPATION ? ((const esco_occupation *)concept)->labels
+					    : ((const esco_skill *)concept)->labels;
+}
+
+static const void *concept_by_uri(const esco *tax, esco_kind kind, const char *uri)
+{
+	return kind == ESCO_KIND_OCCUPATION ? (const void *)esco_occupation_by_uri(tax, uri)
+					    : (const void *)esco_skill_by_uri(tax, uri);
+}
+
+/* Splits a document's data into its fields (copied into buf). */
+struct hit_data {
+	char kind;
+	int lang;
+	char type;
+	const char *uri;
+	const char *label;
+};
+
+static int parse_data(const index_hit *h, char *buf, size_t len, struct hit_data *out)
+{
+	char *f[5], *p;
+	int i;
+
+	if (h->data_len + 1 > len)
+		return -1;
+	memcpy(buf, h->data, h->data_len);
+	buf[h->data_len] = '\0';
+	p = buf;
+	for (i = 0; i < 5; i++) {
+		f[i] = p;
+		p = i < 4 ? strchr(p, '\t') : NULL;
+		if (i < 4) {
+			if (!p)
+				return -1;
+			*p++ = '\0';
+		}
+	}
+	out->kind = f[0][0];
+	out->lang = esco_lang_from_code(f[1]);
+	out->type = f[2][0];
+	out->uri = f[3];
+	out->label = f[4];
+	return out->lang < 0 ? -1 : 0;
+}
+
+static const char *label_in(const void *concept, esco_kind kind, int lang)
+{
+	const esco_labels *ls = concept_labels(concept, kind);
+
+	if (lang >= 0 && lang < ESCO_LANG_COUNT && ls[lang].preferred)
+		return ls[lang].preferred;
+	return ls[ESCO_LANG_EN].preferred;
+}
+
+/* Query words: folded words of the text, each a unit; an acronym unit also
+ * holds the words of its expansion. */
+struct units {
+	char buf[FOLD_MAX];
+	char *w[MAX_WORDS];
+	size_t n;
+	char exp_buf[MAX_WORDS][96];
+	char *exp_w[MAX_WORDS][8];
+	size_t n_exp[MAX_WORDS];
+};
+
+static void make_units(const char *folded, struct units *u)
+{
+	size_t i;
+
+	snprintf(u->buf, sizeof u->buf, "%s", folded);
+	u->n = split_words(u->buf, u->w, MAX_WORDS);
+	for (i = 0; i < u->n; i++) {
+		const char *x = acronym_expansion(u->w[i]);
+
+		u->n_exp[i] = 0;
+		if (x) {
+			taxonomy_fold(x, u->exp_buf[i], sizeof u->exp_buf[i]);
+			u->n_exp[i] = split_words(u->exp_buf[i], u->exp_w[i], 8);
+		}
+	}
+}
+
+/* Whether label words cover unit i. */
+static int unit_covered(const struct units *u, size_t i, char *const *lw, size_t nl)
+{
+	size_t j, k, got = 0;
+
+	for (j = 0; j < nl; j++)
+		if (same_word(u->w[i], lw[j]))
+			return 1;
+	if (!u->n_exp[i])
+		return 0;
+	for (k = 0; k < u->n_exp[i]; k++)
+		for (j = 0; j < nl; j++)
+			if (same_word(u->exp_w[i][k], lw[j])) {
+				got++;
+				break;
+			}
+	return got == u->n_exp[i];
+}
+
+/* Whether a label word is matched by any query word (or expansion word). */
+static int label_word_covered(const struct units *u, const char *lw)
+{
+	size_t i, k;
+
+	for (i = 0; i < u->n; i++) {
+		if (same_word(u->w[i], lw))
+			return 1;
+		for (k = 0; k < u->n_exp[i]; k++)
+			if (same_word(u->exp_w[i][k], lw))
+				return 1;
+	}
+	return 0;
+}
+
+/*
+ * The confidence that the concept is what the text means, in [0,1]:
+ * 0.7 x the share of the text's content words found in some label of the
+ * concept (any language; an acronym counts when all words of its spelt-out
+ * form are there) + 0.3 x the best share of one label's content words that
+ * the text covers. Words match when equal, sharing a long stem or close in
+ * trigrams (typos). The weights and TAX_MIN_SCORE were set on the
+ * held-out evaluation (docs/taxonomy.md).
+ */
+static double confidence(const struct units *u, const void *concept, esco_kind kind)
+{
+	const esco_labels *ls = concept_labels(concept, kind);
+	int covered[MAX_WORDS] = {0};
+	size_t i, content = 0, hit = 0;
+	double best_label = 0;
+	int lang;
+
+	for (lang = 0; lang < ESCO_LANG_COUNT; lang++) {
+		size_t n_all = ls[lang].preferred ? 1 + ls[lang].n_alt + ls[lang].n_hidden : 0, k;
+
+		for (k = 0; k < n_all; k++) {
+			const char *label = k == 0 ? ls[lang].preferred
+					    : k <= ls[lang].n_alt ? ls[lang].alt[k - 1]
+								  : ls[lang].hidden[k - 1 - ls[lang].n_alt];
+			char fold[FOLD_MAX], *lw[MAX_WORDS];
+			size_t nl, j, lc = 0, lh = 0;
+
+			taxonomy_fold(label, fold, sizeof fold);
+			nl = split_words(fold, lw, MAX_WORDS);
+			for (i = 0; i < u->n; i++)
+				if (!covered[i] && unit_covered(u, i, lw, nl))
+					covered[i] = 1;
+			for (j = 0; j < nl; j++) {
+				if (is_stopword(lw[j]))
+					continue;
+				lc++;
+				lh += label_word_covered(u, lw[j]);
+			}
+			if (lc && (double)lh / (double)lc > best_label)
+				best_label = (double)lh / (double)lc;
+		}
+	}
+	for (i = 0; i < u->n; i++) {
+		if (is_stopword(u->w[i]))
+			continue;
+		content++;
+		hit += covered[i];
+	}
+	if (!content)
+		return 0;
+	return 0.7 * (double)hit / (double)content + 0.3 * best_label;
+}
+
+static int cand_cmp(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	if (x->exact_rank != y->exact_rank)
+		return x->exact_rank < y->exact_rank ? -1 : 1;
+	if (x->weight != y->weight)
+		return x->weight > y->weight ? -1 : 1;
+	return strcmp(x->uri, y->uri); /* same input, same order */
+}
+
+static struct cand *find_cand(struct cand *c, size_t *n, const char *uri)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp(c[i].uri, uri) == 0)
+			return &c[i];
+	if (*n == MAX_CANDS || strlen(uri) >= sizeof c[0].uri)
+		return NULL;
+	memset(&c[*n], 0, sizeof c[*n]);
+	snprintf(c[*n].uri, sizeof c[*n].uri, "%s", uri);
+	c[*n].exact_rank = 1000;
+	return &c[(*n)++];
+}
+
+/* The exact-label lookup: concepts with a label whose folded form is the
+ * folded text; preferred labels and the hint language first. */
+static int exact_hits(index_db *db, const esco *tax, esco_kind kind, const char *folded, int hint,
+		      struct cand *c, size_t *nc)
+{
+	char term[256], buf[1200];
+	index_query *subs[2], *q;
+	index_search_opts o = {.limit = 50, .sort_slot = -1, .weighting = INDEX_WEIGHT_BOOL};
+	index_results *r = NULL;
+	index_error e;
+	size_t i;
+
+	snprintf(term, sizeof term, "E%.240s", folded);
+	subs[0] = index_query_term(term, 1);
+	subs[1] = index_query_term(kind == ESCO_KIND_OCCUPATION ? "Ko" : "Ks", 1);
+	q = index_query_combine(INDEX_OP_FILTER, subs, 2);
+	index_query_free(subs[0]);
+	index_query_free(subs[1]);
+	if (!q || index_search(db, q, &o, &r, &e)) {
+		index_query_free(q);
+		return TAX_ERR;
+	}
+	index_query_free(q);
+	for (i = 0; i < index_results_count(r); i++) {
+		struct hit_data h;
+		struct cand *x;
+		int rank;
+
+		if (parse_data(index_results_hit(r, i), buf, sizeof buf, &h))
+			continue;
+		rank = (h.type == 'p' ? 0 : h.type == 'a' ? 2 : 4) + (hint >= 0 && h.lang != hint);
+		x = find_cand(c, nc, h.uri);
+		if (!x)
+			continue;
+		if (!x->concept)
+			x->concept = concept_by_uri(tax, kind, h.uri);
+		if (rank < x->exact_rank)
+			x->exact_rank = rank;
+		x->conf = 1.0;
+	}
+	index_results_free(r);
+	return 0;
+}
+
+/* Builds the fuzzy query: the text (and acronym expansions) parsed with
+ * each language's stemmer, OR the trigrams of the words that no label
+ * holds, restricted to kind. */
+static index_query *fuzzy_query(index_db *db, const char *text, const struct units *u,
+				esco_kind kind, int hint)
+{
+	index_query *parts[ESCO_LANG_COUNT + 2] = {0}, *tri[MAX_WORDS * (WORD_MAX + 2)];
+	index_query *all = NULL, *q = NULL, *filt[2] = {0};
+	char ext[FOLD_MAX * 2], tr[WORD_MAX + 2][4], term[16];
+	size_t np = 0, nt = 0, i, j, n;
+	int l;
+
+	snprintf(ext, sizeof ext, "%s", text);
+	for (i = 0; i < u->n; i++)
+		if (u->n_exp[i] && strlen(ext) + strlen(u->exp_buf[i]) + 2 < sizeof ext) {
+			strcat(ext, " ");
+			strcat(ext, acronym_expansion(u->w[i]));
+		}
+	for (l = 0; l < ESCO_LANG_COUNT; l++) {
+		index_query *p = index_query_parse(ext, esco_lang_code((esco_lang)l), "", 0, NULL);
+
+		if (!p)
+			goto out;
+		parts[np] = index_query_scale(p, hint < 0 || hint == l ? 1.0 : 0.5);
+		index_query_free(p);
+		if (!parts[np++])
+			goto out;
+	}
+	for (i = 0; i < u->n; i++) {
+		char wt[WORD_MAX + 2];
+		int known = 0;
+
+		/* Trigrams only for words no label has (typos): they are what
+		 * makes a query slow, and a known word needs no rescue. */
+		snprintf(wt, sizeof wt, "W%s", u->w[i]);
+		if (index_term_exists(db, wt, &known, NULL) == 0 && known)
+			continue;
+		n = word_trigrams(u->w[i], tr, WORD_MAX + 2);
+		for (j = 0; j < n && nt < sizeof tri / sizeof tri[0]; j++) {
+			snprintf(term, sizeof term, "G%.3s", tr[j]);
+			if (!(tri[nt++] = index_query_term(term, 1)))
+				goto out;
+		}
+	}
+	if (nt) {
+		index_query *t = index_query_combine(INDEX_OP_OR, tri, nt);
+
+		parts[np] = t ? index_query_scale(t, TRI_WEIGHT) : NULL;
+		index_query_free(t);
+		if (!parts[np++])
+			goto out;
+	}
+	all = index_query_combine(INDEX_OP_OR, parts, np);
+	filt[0] = all;
+	filt[1] = index_query_term(kind == ESCO_KIND_OCCUPATION ? "Ko" : "Ks", 1);
+	if (all && filt[1])
+		q = index_query_combine(INDEX_OP_FILTER, filt, 2);
+out:
+	for (i = 0; i < np; i++)
+		index_query_free(parts[i]);
+	for (i = 0; i < nt; i++)
+		index_query_free(tri[i]);
+	index_query_free(all);
+	index_query_free(filt[1]);
+	return q;
+}
+
+int taxonomy_candidates(index_db *db, const esco *tax, esco_kind kind, const char *text,
+			const char *lang_hint, int exact_only, struct tax_match *out, size_t n)
+{
+	char folded[FOLD_MAX], buf[1200];
+	struct cand *c;
+	size_t nc = 0, i, k;
+	struct units *u = NULL;
+	int hint = lang_hint ? esco_lang_from_code(lang_hint) : -1, rc = TAX_ERR;
+	index_query *q = NULL;
+	index_results *r = NULL;
+	index_search_opts o = {.limit = FUZZY_HITS, .sort_slot = -1};
+	index_error e;
+	double top = 0;
+
+	if (!db || !tax || !text)
+		return TAX_ERR;
+	if (strlen(text) > TAX_TEXT_MAX || taxonomy_fold(text, folded, sizeof folded) == 0)
+		return TAX_ERR_ARG;
+	c = calloc(MAX_CANDS, sizeof *c);
+	u = calloc(1, sizeof *u);
+	if (!c || !u)
+		goto done;
+	if (exact_hits(db, tax, kind, folded, hint, c, &nc))
+		goto done;
+	if (!exact_only) {
+		make_units(folded, u);
+		q = fuzzy_query(db, text, u, kind, hint);
+		if (!q || index_search(db, q, &o, &r, &e))
+			goto done;
+		for (i = 0; i < index_results_count(r); i++) {
+			const index_hit *h = index_results_hit(r, i);
+			struct hit_data d;
+			struct cand *x;
+
+			if (parse_data(h, buf, sizeof buf, &d) || !(x = find_cand(c, &nc, d.uri)))
+				continue;
+			if (h->weight > x->lang_w[d.lang])
+				x->lang_w[d.lang] = h->weight;
+		}
+		for (i = 0; i < nc; i++) {
+			for (k = 0; k < ESCO_LANG_COUNT; k++)
+				c[i].weight += c[i].lang_w[k];
+			if (c[i].weight > top)
+				top = c[i].weight;
+			if (!c[i].concept)
+				c[i].concept = concept_by_uri(tax, kind, c[i].uri);
+		}
+		qsort(c, nc, sizeof *c, cand_cmp);
+		/* Re-rank the best few by weight and confidence together. */
+		for (i = 0; i < nc && i < 12; i++) {
+			if (!c[i].concept || c[i].exact_rank < 1000)
+				continue;
+			c[i].conf = confidence(u, c[i].concept, kind);
+			c[i].weight = (1 - RERANK_ALPHA) * (top > 0 ? c[i].weight / top : 0) +
+				      RERANK_ALPHA * c[i].conf;
+		}
+		for (i = 12; i < nc; i++)
+			c[i].weight = 0;
+	}
+	qsort(c, nc, sizeof *c, cand_cmp);
+	for (i = 0, k = 0; i < nc && k < n; i++) {
+		if (!c[i].concept)
+			continue;
+		out[k].kind = kind;
+		out[k].concept = c[i].concept;
+		out[k].uri = kind == ESCO_KIND_OCCUPATION ? ((const esco_occupation *)c[i].concept)->uri
+							  : ((const esco_skill *)c[i].concept)->uri;
+		out[k].label = label_in(c[i].concept, kind, hint);
+		out[k].score = c[i].conf > 1 ? 1 : c[i].conf;
+		k++;
+	}
+	rc = (int)k;
+done:
+	index_results_free(r);
+	index_query_free(q);
+	free(c);
+	free(u);
+	return rc;
+}
+
+/* ---- normalisation ---- */
+
+#define ESCO_PREFIX "http://data.europa.eu/esco/"
+
+static int is_digits(const char *s, size_t n)
+{
+	size_t i;
+
+	if (strlen(s) != n)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+static int normalise(esco_kind kind, const char *text, const char *lang_hint,
+		     struct tax_match *out)
+{
+	const esco *tax;
+	index_db *db;
+	int n, hint = lang_hint ? esco_lang_from_code(lang_hint) : -1;
+
+	memset(out, 0, sizeof *out);
+	if (!text || !*text || strlen(text) > TAX_TEXT_MAX)
+		return TAX_ERR_ARG;
+	if (!(tax = taxonomy_esco()))
+		return TAX_ERR;
+	if (kind == ESCO_KIND_OCCUPATION && is_digits(text, 4)) {
+		const esco_isco_group *g = esco_isco_group_by_code(tax, text);
+
+		if (!g)
+			return TAX_ERR_UNKNOWN;
+		out->uri = g->code;
+		out->label = hint >= 0 && g->labels[hint].preferred ? g->labels[hint].preferred : g->label;
+		out->score = 1;
+		out->kind = ESCO_KIND_ISCO_GROUP;
+		out->concept = g;
+		return 0;
+	}
+	if (strncmp(text, "http://", 7) == 0 || strncmp(text, "https://", 8) == 0) {
+		const void *c = concept_by_uri(tax, kind, text);
+
+		if (!c)
+			return TAX_ERR_UNKNOWN;
+		out->uri = kind == ESCO_KIND_OCCUPATION ? ((const esco_occupation *)c)->uri
+							: ((const esco_skill *)c)->uri;
+		out->label = label_in(c, kind, hint);
+		out->score = 1;
+		out->kind = kind;
+		out->concept = c;
+		return 0;
+	}
+	if (!(db = thread_db()))
+		return TAX_ERR;
+	n = taxonomy_candidates(db, tax, kind, text, lang_hint, 0, out, 1);
+	if (n < 0)
+		return n;
+	if (n == 0)
+		return TAX_ERR_NOMATCH;
+	return out->score >= TAX_MIN_SCORE ? 0 : TAX_ERR_NOMATCH;
+}
+
+int taxonomy_normalise_skill(const char *text, const char *lang_hint, struct tax_match *out)
+{
+	return normalise(ESCO_KIND_SKILL, text, lang_hint, out);
+}
+
+int taxonomy_normalise_occupation(const char *text, const char *lang_hint, struct tax_match *out)
+{
+	return normalise(ESCO_KIND_OCCUPATION, text, lang_hint, out);
+}
+
+/* ---- documents ---- */
+
+static json_t *at_path(json_t *doc, const char *path)
+{
+	char buf[128], *p, *dot;
+	json_t *v = doc;
+
+	snprintf(buf, sizeof buf, "%s", path);
+	for (p = buf; v && p; p = dot) {
+		dot = strchr(p, '.');
+		if (dot)
+			*dot++ = '\0';
+		v = json_object_get(v, p);
+	}
+	return v;
+}
+
+static int report(json_t *norm, const char *input, const struct tax_match *m)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:f}", "input", input, "concept", m->uri, "label",
+			      m->label, "score", (double)(int)(m->score * 100 + 0.5) / 100);
+
+	return o ? json_array_append_new(norm, o) : -1;
+}
+
+/* Checks or normalises one value; replaces it in `arr` at i, or in obj at key. */
+static int one(esco_kind kind, json_t *holder, size_t i, const char *key, const char *field,
+	       json_t *norm, problem *p)
+{
+	json_t *v = key ? json_object_get(holder, key) : json_array_get(holder, i);
+	const char *s = json_string_value(v);
+	struct tax_match m;
+	char input[TAX_TEXT_MAX + 1];
+	int rc;
+
+	if (!s)
+		return 0; /* the type check is the caller's */
+	snprintf(input, sizeof input, "%s", s);
+	rc = normalise(kind, input, NULL, &m);
+	if (rc == TAX_ERR) {
+		problem_set(p, 503, "Service unavailable", "the taxonomy is not available");
+		return -1;
+	}
+	if (rc == TAX_ERR_UNKNOWN) {
+		problem_field(p, field, "unknown",
+			      kind == ESCO_KIND_OCCUPATION
+				      ? "'%s' is not a known ISCO-08 unit group or ESCO occupation"
+				      : "'%s' is not a known ESCO skill",
+			      input);
+		p->status = 400;
+		return 0;
+	}
+	if (rc == TAX_ERR_NOMATCH && kind == ESCO_KIND_OCCUPATION) {
+		problem_field(p, field, "not_normalised",
+			      "'%s' matches no ESCO occupation well enough; give an ISCO-08 code or "
+			      "an ESCO occupation URI",
+			      input);
+		p->status = 400;
+		return 0;
+	}
+	if (rc || strcmp(m.uri, input) == 0 || m.kind == ESCO_KIND_ISCO_GROUP)
+		return 0; /* kept as it is: a code, a URI, or free text */
+	if (report(norm, input, &m) ||
+	    (key ? json_object_set_new(holder, key, json_string(m.uri))
+		 : json_array_set_new(holder, i, json_string(m.uri)))) {
+		problem_set(p, 503, "Service unavailable", "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+int taxonomy_normalise_doc(json_t *doc, const char *const *skill_paths,
+			   const char *occupation_path, const char *occupations_path, problem *p)
+{
+	json_t *norm = json_array(), *arr;
+	char field[160];
+	size_t i;
+	int rc = -1;
+
+	if (!norm) {
+		problem_set(p, 503, "Service unavailable", "out of memory");
+		return -1;
+	}
+	for (; skill_paths && *skill_paths; skill_paths++) {
+		arr = at_path(doc, *skill_paths);
+		for (i = 0; json_is_array(arr) && i < json_array_size(arr); i++) {
+			snprintf(field, sizeof field, "%s[%zu]", *skill_paths, i);
+			if (one(ESCO_KIND_SKILL, arr, i, NULL, field, norm, p))
+				goto out;
+		}
+	}
+	if (occupation_path && json_is_string(json_object_get(doc, occupation_path)) &&
+	    one(ESCO_KIND_OCCUPATION, doc, 0, occupation_path, occupation_path, norm, p))
+		goto out;
+	if (occupations_path) {
+		arr = at_path(doc, occupations_path);
+		for (i = 0; json_is_array(arr) && i < json_array_size(arr); i++) {
+			snprintf(field, sizeof field, "%s[%zu]", occupations_path, i);
+			if (one(ESCO_KIND_OCCUPATION, arr, i, NULL, field, norm, p))
+				goto out;
+		}
+	}
+	if (p->status) {
+		if (!p->title[0])
+			snprintf(p->title, sizeof p->title, "Bad request");
+		goto out;
+	}
+	rc = json_object_set(doc, "normalised", norm) ? -1 : 0;
+	if (rc)
+		problem_set(p, 503, "Service unavailable", "out of memory");
+out:
+	json_decref(norm);
+	return rc;
+}
+
+/* ---- typeahead ---- */
+
+static json_t *label_list(const esco_labels *ls, int lang, size_t max)
+{
+	json_t *a = json_array();
+	const esco_labels *l = ls[lang].preferred ? &ls[lang] : &ls[ESCO_LANG_EN];
+	size_t i;
+
+	for (i = 0; a && i < l->n_alt && i < max; i++)
+		json_array_append_new(a, json_string(l->alt[i]));
+	return a;
+}
+
+static json_t *skill_item(const esco_skill *s, int lang)
+{
+	return json_pack("{s:s, s:s, s:o, s:s}", "uri", s->uri, "label",
+			 label_in(s, ESCO_KIND_SKILL, lang), "alt_labels",
+			 label_list(s->labels, lang, 10), "type",
+			 s->type == ESCO_SKILL_TYPE_KNOWLEDGE ? "knowledge"
+			 : s->type == ESCO_SKILL_TYPE_SKILL ? "skill/competence"
+							     : "unknown");
+}
+
+static json_t *occupation_item(const esco_occupation *o, int lang)
+{
+	json_t *ess = json_array();
+	size_t i;
+
+	for (i = 0; ess && i < o->n_essential; i++)
+		json_array_append_new(ess, json_pack("{s:s, s:s}", "uri", o->essential[i]->uri, "label",
+						     label_in(o->essential[i], ESCO_KIND_SKILL, lang)));
+	return json_pack("{s:s, s:s, s:o, s:s, s:o}", "uri", o->uri, "label",
+			 label_in(o, ESCO_KIND_OCCUPATION, lang), "alt_labels",
+			 label_list(o->labels, lang, 10), "isco", o->isco, "essential_skills", ess);
+}
+
+int taxonomy_suggest(index_db *db, esco_kind kind, const char *q, const char *lang, size_t limit,
+		     json_t *items)
+{
+	const esco *tax = taxonomy_esco();
+	int l = lang ? esco_lang_from_code(lang) : ESCO_LANG_EN;
+	index_query *text = NULL, *langs[2] = {0}, *filt[3] = {0}, *query = NULL;
+	index_search_opts o = {.sort_slot = -1};
+	index_results *r = NULL;
+	index_error e;
+	char term[8], buf[1200];
+	const void *seen[100];
+	size_t n_seen = 0, i, j;
+	int rc = TAX_ERR;
+
+	if (!tax || !items || l < 0)
+		return TAX_ERR;
+	if (!db && !(db = thread_db()))
+		return TAX_ERR;
+	if (limit > 100)
+		limit = 100;
+	text = index_query_parse(q, esco_lang_code((esco_lang)l), "", INDEX_PARSE_PARTIAL, &e);
+	snprintf(term, sizeof term, "L%s", esco_lang_code((esco_lang)l));
+	langs[0] = index_query_term(term, 1);
+	langs[1] = index_query_term("Len", 1);
+	filt[0] = text;
+	filt[1] = index_query_term(kind == ESCO_KIND_OCCUPATION ? "Ko" : "Ks", 1);
+	filt[2] = index_query_combine(INDEX_OP_OR, langs, l == ESCO_LANG_EN ? 1 : 2);
+	if (text && filt[1] && filt[2])
+		query = index_query_combine(INDEX_OP_FILTER, filt, 3);
+	o.limit = (uint32_t)(limit * 6 + 10);
+	if (!query || index_search(db, query, &o, &r, &e))
+		goto out;
+	for (i = 0; i < index_results_count(r) && n_seen < limit; i++) {
+		struct hit_data d;
+		const void *c;
+		json_t *item;
+
+		if (parse_data(index_results_hit(r, i), buf, sizeof buf, &d) ||
+		    !(c = concept_by_uri(tax, kind, d.uri)))
+			continue;
+		for (j = 0; j < n_seen && seen[j] != c; j++)
+			;
+		if (j < n_seen)
+			continue;
+		seen[n_seen++] = c;
+		item = kind == ESCO_KIND_OCCUPATION ? occupation_item(c, l) : skill_item(c, l);
+		if (!item || json_array_append_new(items, item))
+			goto out;
+	}
+	rc = 0;
+out:
+	index_results_free(r);
+	index_query_free(query);
+	index_query_free(text);
+	index_query_free(langs[0]);
+	index_query_free(langs[1]);
+	index_query_free(filt[1]);
+	index_query_free(filt[2]);
+	return rc;
+}
+
+/* ---- ISCO-08 ---- */
+
+static const char *isco_of(const char *s)
+{
+	const esco_occupation *o;
+
+	if (!s)
+		return NULL;
+	if (strncmp(s, ESCO_PREFIX, strlen(ESCO_PREFIX)) != 0)
+		return s;
+	o = taxonomy_esco() ? esco_occupation_by_uri(taxonomy_esco(), s) : NULL;
+	return o ? o->isco : NULL;
+}
+
+tax_proximity taxonomy_occupation_proximity(const char *a, const char *b)
+{
+	const char *ia = isco_of(a), *ib = isco_of(b);
+
+	if (!ia || !ib)
+		return ESCO_ISCO_UNRELATED;
+	return (tax_proximity)esco_isco_proximity(ia, ib);
+}

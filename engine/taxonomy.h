@@ -1,0 +1,127 @@
+/*
+ * taxonomy.h - the process-wide taxonomy: ESCO occupations and skills in
+ * memory (data/esco.h), a Xapian index over every label of every concept in
+ * every loaded language, normalisation of free text to concepts with a
+ * confidence, typeahead, and the ISCO-08 hierarchy helpers the matcher uses.
+ *
+ * The taxonomy index (default var/taxonomy, env FAIRMATCH_TAXONOMY) holds
+ * one document per label (preferred, alternative or hidden; en, fr, es),
+ * indexed with its language's stemmer, plus character-trigram terms of each
+ * word (typos) and one exact-label term (the plain lookup). It is derived
+ * from the shipped ESCO files only, so it is rebuilt whole, never updated:
+ * taxonomy_build writes a fresh copy beside it and renames it into place.
+ *
+ * Threads: taxonomy_init runs once per process (pthread_once); afterwards
+ * every function may be called from any thread. Each thread opens its own
+ * read-only handle on the index (Xapian handles are single-threaded); the
+ * handle is closed when the thread ends.
+ */
+#ifndef FAIRMATCH_TAXONOMY_H
+#define FAIRMATCH_TAXONOMY_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "data/esco.h"
+#include "engine/problem.h"
+#include "index/index.h"
+
+/* Error codes (negative); 0 is success. */
+enum {
+	TAX_ERR = -1,          /* loading or searching failed (see the message) */
+	TAX_ERR_UNKNOWN = -2,  /* a code or URI that the taxonomy does not hold */
+	TAX_ERR_NOMATCH = -3,  /* free text with no concept good enough */
+	TAX_ERR_ARG = -4,      /* empty or oversized text */
+};
+
+#define TAX_DEFAULT_PATH "var/taxonomy"
+#define TAX_TEXT_MAX 200        /* longest free text normalised (bytes) */
+/* Below this confidence a free text stays free text (see docs/taxonomy.md:
+ * measured on held-out alternative labels, matches at or above it are right
+ * far more often than not). */
+#define TAX_MIN_SCORE 0.55
+
+/* The ISCO-08 proximity levels (same values as data/esco.h). */
+typedef esco_isco_proximity_level tax_proximity;
+
+struct tax_match {
+	const char *uri;   /* concept URI, or the ISCO-08 code as given; borrowed */
+	const char *label; /* preferred label in the hint language, else English; borrowed */
+	double score;      /* confidence in [0,1]; 1 for an exact label, code or URI */
+	esco_kind kind;
+	const void *concept; /* esco_occupation, esco_skill or esco_isco_group */
+};
+
+/* Loads ESCO (FAIRMATCH_ESCO_DIR, else data/esco) and makes sure the index
+ * exists and matches the loaded data, building it when it does not. Runs
+ * once; later calls return the first call's result. 0 or TAX_ERR with the
+ * reason in err. */
+int taxonomy_init(char *err, size_t errlen);
+/* The loaded taxonomy (taxonomy_init first), NULL when loading failed. */
+const esco *taxonomy_esco(void);
+/* The index path in use: FAIRMATCH_TAXONOMY, else TAX_DEFAULT_PATH. */
+const char *taxonomy_path(void);
+
+/* Which labels go into a build: return 1 to leave one out (evaluation). */
+typedef int (*tax_label_skip)(const esco_label *l, void *arg);
+/* Builds the index for `tax` at `path` into a fresh directory and renames it
+ * into place (so readers never see a half-built index, and a second build is
+ * idempotent). skip may be NULL. *n_labels (may be NULL) gets the count. */
+int taxonomy_build(const esco *tax, const char *path, tax_label_skip skip, void *arg,
+		   size_t *n_labels, char *err, size_t errlen);
+
+/*
+ * Normalises free text, an ESCO URI or (occupations) an ISCO-08 code.
+ * lang_hint is "en", "fr", "es" or NULL (any). Returns 0 and fills *out;
+ * TAX_ERR_UNKNOWN for a URI or code that does not exist (or names another
+ * kind of concept); TAX_ERR_NOMATCH when the best concept scores below
+ * TAX_MIN_SCORE (*out still holds it, for reporting); TAX_ERR_ARG for empty
+ * or too long text; TAX_ERR when the taxonomy is unavailable.
+ */
+int taxonomy_normalise_skill(const char *text, const char *lang_hint, struct tax_match *out);
+int taxonomy_normalise_occupation(const char *text, const char *lang_hint, struct tax_match *out);
+
+/*
+ * The ranked candidates for free text on an explicit index handle (the
+ * evaluation uses its own index): up to n concepts of `kind` in out, best
+ * first; returns how many, or a negative TAX_ERR. exact_only: just the
+ * exact-label lookup (the baseline).
+ */
+int taxonomy_candidates(index_db *db, const esco *tax, esco_kind kind, const char *text,
+			const char *lang_hint, int exact_only, struct tax_match *out, size_t n);
+
+/*
+ * Typeahead: concepts of `kind` (skill or occupation) whose labels match q,
+ * the last word a prefix. Appends to items (a JSON array) one object per
+ * concept, up to limit, as GET /v1/taxonomy/{skills,occupations} answers,
+ * with labels in lang when available, else English. On an explicit handle
+ * (NULL: this thread's handle on the process-wide index).
+ */
+int taxonomy_suggest(index_db *db, esco_kind kind, const char *q, const char *lang, size_t limit,
+		     json_t *items);
+
+/*
+ * Normalises the skills and occupation of a posted document in place (the
+ * write path of vacancies and profiles). Each string in the arrays at
+ * skill_paths (e.g. "skills.essential", "skills"), and the occupation at
+ * occupation_path (a string) or in the array at occupations_path, is
+ * checked: URIs and ISCO codes must exist (else a 400 field error named
+ * like "skills.essential[2]" or "occupation"); free text that normalises is
+ * replaced by the concept URI and reported in the array doc["normalised"]
+ * as {"input","concept","label","score"}; other text stays as it is.
+ * Returns 0, or -1 with p set (400 for unknown codes, 503 when the taxonomy
+ * is unavailable). NULL paths are skipped.
+ */
+int taxonomy_normalise_doc(json_t *doc, const char *const *skill_paths,
+			   const char *occupation_path, const char *occupations_path, problem *p);
+
+/* ISCO-08 proximity of two occupations, each an ISCO code (1-4 digits) or an
+ * ESCO occupation URI (its unit group is used; the same URI is UNIT). */
+tax_proximity taxonomy_occupation_proximity(const char *a, const char *b);
+
+/* Folds text for comparison: ASCII and Latin-1 letters lowercased and
+ * stripped of accents, runs of non-alphanumerics to one space, trimmed.
+ * Always NUL-terminates out (outlen > 0); returns the length written. */
+size_t taxonomy_fold(const char *text, char *out, size_t outlen);
+
+#endif

@@ -1,0 +1,218 @@
+/*
+ * eval_taxonomy.c - how well free text finds its ESCO concept (make eval).
+ *
+ * For each loaded language, a fixed random sample of 2,000 alternative
+ * labels (skills and occupations) is held out: a separate evaluation index
+ * is built without them, and each held-out label is then normalised as free
+ * text. Printed as a markdown table: accuracy@1 and @5 of the normaliser
+ * (no language hint, as the write path calls it, and with the label's
+ * language as the hint), against a plain exact-label lookup on the same
+ * index, plus how the confidence score is calibrated (accuracy per score
+ * band, and precision/coverage at TAX_MIN_SCORE). docs/taxonomy.md quotes it.
+ *
+ * Usage: eval_taxonomy [--index DIR] [--per-lang N] [--seed S]
+ * Exit 0 when the targets hold (acc@1 >= 0.85 English, >= 0.75 others).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "data/esco.h"
+#include "engine/taxonomy.h"
+
+struct held {
+	const char *label;
+	const char *uri;
+	esco_kind kind;
+	int lang;
+};
+
+static struct held *held;
+static size_t n_held;
+static const char **held_ptrs; /* sorted label pointers: what the build skips */
+
+static int ptr_cmp(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t) * (const char *const *)a, y = (uintptr_t) * (const char *const *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int skip_held(const esco_label *l, void *arg)
+{
+	(void)arg;
+	return bsearch(&l->label, held_ptrs, n_held, sizeof *held_ptrs, ptr_cmp) != NULL;
+}
+
+static uint64_t rng = 1;
+static uint64_t next_rand(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+int main(int argc, char **argv)
+{
+	const char *path = "var/eval/taxonomy";
+	size_t per_lang = 2000, total_labels = 0, i;
+	char err[512];
+	esco *tax = NULL;
+	index_db *db = NULL;
+	index_error e = {{0}};
+	int lang, ok = 1, reuse = 0;
+	struct held *all = NULL;
+	size_t n_all = 0, cap = 0;
+	/* calibration: 10 score bands, over every language */
+	size_t band_n[11] = {0}, band_ok[11] = {0};
+	size_t above_n = 0, above_ok = 0, grand = 0;
+	double t0;
+
+	for (i = 1; i < (size_t)argc; i++) {
+		if (strcmp(argv[i], "--index") == 0 && i + 1 < (size_t)argc)
+			path = argv[++i];
+		else if (strcmp(argv[i], "--per-lang") == 0 && i + 1 < (size_t)argc)
+			per_lang = strtoul(argv[++i], NULL, 10);
+		else if (strcmp(argv[i], "--reuse") == 0)
+			reuse = 1; /* development: keep an evaluation index built with the same sample */
+		else if (strcmp(argv[i], "--seed") == 0 && i + 1 < (size_t)argc)
+			rng = strtoull(argv[++i], NULL, 10) | 1;
+		else {
+			fprintf(stderr, "usage: eval_taxonomy [--index DIR] [--per-lang N] [--seed S]\n");
+			return 2;
+		}
+	}
+	if (taxonomy_init(err, sizeof err)) {
+		fprintf(stderr, "eval_taxonomy: %s\n", err);
+		return 1;
+	}
+	tax = (esco *)taxonomy_esco();
+
+	held = calloc(per_lang * ESCO_LANG_COUNT, sizeof *held);
+	if (!held)
+		return 1;
+	for (lang = 0; lang < ESCO_LANG_COUNT; lang++) {
+		esco_label_iter it;
+		esco_label l;
+		size_t take;
+
+		n_all = 0;
+		esco_label_iter_init(&it, tax, ESCO_KIND_OCCUPATION | ESCO_KIND_SKILL);
+		while (esco_label_next(&it, &l)) {
+			if ((int)l.lang != lang || l.is_preferred || l.is_hidden)
+				continue;
+			if (n_all == cap) {
+				struct held *na;
+
+				cap = cap ? cap * 2 : 65536;
+				na = realloc(all, cap * sizeof *na);
+				if (!na)
+					return 1;
+				all = na;
+			}
+			all[n_all++] = (struct held){l.label, l.uri, l.kind, lang};
+		}
+		/* A partial Fisher-Yates shuffle: a fixed sample for a fixed seed. */
+		take = n_all < per_lang ? n_all : per_lang;
+		for (i = 0; i < take; i++) {
+			size_t j = i + (size_t)(next_rand() % (n_all - i));
+			struct held t = all[i];
+
+			all[i] = all[j];
+			all[j] = t;
+			held[n_held++] = all[i];
+		}
+	}
+	free(all);
+	held_ptrs = malloc(n_held * sizeof *held_ptrs);
+	if (!held_ptrs)
+		return 1;
+	for (i = 0; i < n_held; i++)
+		held_ptrs[i] = held[i].label;
+	qsort(held_ptrs, n_held, sizeof *held_ptrs, ptr_cmp);
+
+	t0 = now_s();
+	if ((!reuse || index_open_readonly(path, &db, &e) != 0) &&
+	    taxonomy_build(tax, path, skip_held, NULL, &total_labels, err, sizeof err)) {
+		fprintf(stderr, "eval_taxonomy: %s\n", err);
+		return 1;
+	}
+	fprintf(stderr, "evaluation index: %zu labels (%zu held out) in %.1fs\n", total_labels,
+		n_held, now_s() - t0);
+	if (!db && index_open_readonly(path, &db, &e)) {
+		fprintf(stderr, "eval_taxonomy: %s\n", e.msg);
+		return 1;
+	}
+
+	printf("| language | held-out alt labels | exact lookup acc@1 | normalise acc@1 | "
+	       "acc@1 with language hint | acc@5 | ms per label |\n");
+	printf("|---|---:|---:|---:|---:|---:|---:|\n");
+	for (lang = 0; lang < ESCO_LANG_COUNT; lang++) {
+		size_t n = 0, ex = 0, a1 = 0, h1 = 0, a5 = 0, k;
+		double t = now_s();
+
+		for (i = 0; i < n_held; i++) {
+			struct tax_match m[5];
+			int got;
+
+			if (held[i].lang != lang)
+				continue;
+			n++;
+			got = taxonomy_candidates(db, tax, held[i].kind, held[i].label, NULL, 1, m, 1);
+			ex += got > 0 && strcmp(m[0].uri, held[i].uri) == 0;
+			got = taxonomy_candidates(db, tax, held[i].kind, held[i].label, NULL, 0, m, 5);
+			for (k = 0; got > 0 && k < (size_t)got; k++)
+				if (strcmp(m[k].uri, held[i].uri) == 0)
+					break;
+			if (got > 0) {
+				int right = k == 0;
+				int band = (int)(m[0].score * 10);
+
+				a1 += right;
+				a5 += k < (size_t)got;
+				band_n[band]++;
+				band_ok[band] += right;
+				if (m[0].score >= TAX_MIN_SCORE) {
+					above_n++;
+					above_ok += right;
+				}
+			}
+			got = taxonomy_candidates(db, tax, held[i].kind, held[i].label,
+						  esco_lang_code((esco_lang)lang), 0, m, 1);
+			h1 += got > 0 && strcmp(m[0].uri, held[i].uri) == 0;
+		}
+		grand += n;
+		t = (now_s() - t) / (double)(n ? n * 3 : 1) * 1000;
+		printf("| %s | %zu | %.3f | %.3f | %.3f | %.3f | %.2f |\n",
+		       esco_lang_code((esco_lang)lang), n, (double)ex / (double)n,
+		       (double)a1 / (double)n, (double)h1 / (double)n, (double)a5 / (double)n, t);
+		if ((double)a1 / (double)n < (lang == ESCO_LANG_EN ? 0.85 : 0.75))
+			ok = 0;
+	}
+	printf("\nConfidence calibration (all languages, top result, no hint):\n\n");
+	printf("| score band | results | right | accuracy |\n|---|---:|---:|---:|\n");
+	for (i = 0; i <= 10; i++)
+		if (band_n[i])
+			printf("| [%.1f, %.1f%s | %zu | %zu | %.3f |\n", (double)i / 10,
+			       (double)(i + 1) / 10, i == 10 ? "]" : ")", band_n[i], band_ok[i],
+			       (double)band_ok[i] / (double)band_n[i]);
+	printf("\nAt the threshold %.2f: %zu of %zu results kept (coverage %.3f), "
+	       "precision %.3f.\n",
+	       TAX_MIN_SCORE, above_n, grand, (double)above_n / (double)(grand ? grand : 1),
+	       (double)above_ok / (double)(above_n ? above_n : 1));
+	index_close(db);
+	free(held);
+	free(held_ptrs);
+	return ok ? 0 : 1;
+}
