@@ -5,6 +5,9 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 sh data/pgctl.sh start || exit 1
+# eval_names compares with the real pg_trgm in this database.
+FAIRMATCH_DB=${FAIRMATCH_DB:-$(sh data/pgctl.sh conninfo)}
+export FAIRMATCH_DB
 status=0
 run() {
 	name=$1
