@@ -216,8 +216,8 @@ static void test_load(void)
 	T_REQUIRE(esco_load(NULL, &tax, err, sizeof err) == 0 || (fprintf(stderr, "%s\n", err), 0));
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	load_seconds = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+	/* Printed, not asserted: timing belongs in make bench (shared, noisy machines). */
 	printf("# esco_load: %.3f s\n", load_seconds);
-	T_CHECKF(load_seconds < 2.0, "load took %.3f s", load_seconds);
 }
 
 static void test_counts(void)
