@@ -30,7 +30,9 @@
  *   result overlap FRACTION
  *
  * usage: bench_search --db CONNINFO --index DIR [--queries N] [--seed S]
- *                     [--warmup N] [--urls FILE] [--no-naive] [--no-pg]
+ *                     [--warmup N] [--urls FILE] [--no-naive] [--no-pg] [--slowest K]
+ *
+ * --slowest K lists fairmatch's K slowest queries (to see what the tail is).
  */
 #include <ctype.h>
 #include <getopt.h>
@@ -432,10 +434,11 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{"db", 1, 0, 'd'},     {"index", 1, 0, 'i'},    {"queries", 1, 0, 'n'},
 		{"seed", 1, 0, 's'},   {"warmup", 1, 0, 'w'},   {"urls", 1, 0, 'u'},
-		{"no-naive", 0, 0, 'N'}, {"no-pg", 0, 0, 'P'}, {"help", 0, 0, 'h'},
+		{"no-naive", 0, 0, 'N'}, {"no-pg", 0, 0, 'P'}, {"slowest", 1, 0, 'k'},
+		{"help", 0, 0, 'h'},
 		{0, 0, 0, 0}};
 	const char *conninfo = NULL, *index_path = NULL, *urls = NULL;
-	size_t nq = 5000, got = 0, warm = (size_t)-1, i, overlap_n = 0;
+	size_t nq = 5000, got = 0, warm = (size_t)-1, i, overlap_n = 0, slowest = 0;
 	int o, do_naive = 1, do_pg = 1, rc = 1;
 	double overlap = 0;
 	struct engine_stats fm = {.name = "fairmatch"}, nv = {.name = "naive"}, pgs = {.name = "postgres"};
@@ -456,9 +459,11 @@ int main(int argc, char **argv)
 		case 'u': urls = optarg; break;
 		case 'N': do_naive = 0; break;
 		case 'P': do_pg = 0; break;
+		case 'k': slowest = strtoul(optarg, NULL, 10); break;
 		default:
 			fprintf(stderr, "usage: bench_search --db CONNINFO --index DIR [--queries N] [--seed S]\n"
-					"                    [--warmup N] [--urls FILE] [--no-naive] [--no-pg]\n");
+					"                    [--warmup N] [--urls FILE] [--no-naive] [--no-pg]\n"
+					"                    [--slowest K]\n");
 			return o == 'h' ? 0 : 2;
 		}
 	}
@@ -553,6 +558,25 @@ int main(int argc, char **argv)
 			pgs.ms[i] = now_ms() - t;
 			pgs.hits += (double)np;
 		}
+	}
+
+	if (slowest) {
+		/* Selection of the K largest times, before report() sorts them away. */
+		char *seen = calloc(nq, 1);
+
+		printf("fairmatch's %zu slowest queries:\n", slowest);
+		for (size_t k = 0; seen && k < slowest && k < nq; k++) {
+			size_t best = nq;
+
+			for (i = 0; i < nq; i++)
+				if (!seen[i] && (best == nq || fm.ms[i] > fm.ms[best]))
+					best = i;
+			seen[best] = 1;
+			printf("  %8.2f ms (postgres %8.2f ms)  q=\"%s\" country=%s language=%s\n",
+			       fm.ms[best], do_pg ? pgs.ms[best] : 0.0, qs[best].text, qs[best].country,
+			       qs[best].language);
+		}
+		free(seen);
 	}
 
 	/* Overlap of the top 20, outside the timed loop (it decodes the hits). */
