@@ -8,6 +8,7 @@
 
 #include "data/iso.h"
 #include "engine/integrity.h"
+#include "engine/taxonomy.h"
 #include "index/schema.h"
 
 #define MAX_SUBS 16
@@ -79,7 +80,22 @@ index_query *search_build_query(const struct vacancy_query *vq, problem *p)
 		if (strncmp(vq->skill, "http", 4) != 0)
 			for (i = strlen(VX_SKILL); term[i]; i++)
 				term[i] = (char)tolower((unsigned char)term[i]);
-		filters[nf++] = index_query_term(term, 1);
+		filters[nf] = index_query_term(term, 1);
+		/* Free text that normalises was stored as its ESCO URI: find both. */
+		if (strncmp(vq->skill, "http", 4) != 0) {
+			struct tax_match m;
+
+			if (taxonomy_normalise_skill(vq->skill, NULL, &m) == 0) {
+				index_query *alt[2] = {filters[nf], NULL};
+
+				snprintf(term, sizeof term, "%s%s", VX_SKILL, m.uri);
+				alt[1] = index_query_term(term, 1);
+				filters[nf] = index_query_combine(INDEX_OP_OR, alt, 2);
+				index_query_free(alt[0]);
+				index_query_free(alt[1]);
+			}
+		}
+		nf++;
 	}
 	if (vq->country) {
 		snprintf(term, sizeof term, "%s%s", VX_COUNTRY, vq->country);

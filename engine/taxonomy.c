@@ -21,6 +21,8 @@
  */
 #include "engine/taxonomy.h"
 
+#include "data/csv.h"
+
 #include <errno.h>
 #include <ftw.h>
 #include <pthread.h>
@@ -38,7 +40,8 @@
 #define FUZZY_HITS 120
 #define MAX_CANDS 64
 #define TRI_WEIGHT 0.35 /* trigram evidence relative to whole words */
-#define RERANK_ALPHA 0.5 /* share of the confidence in the final ranking */
+#define RERANK_ALPHA 0.7 /* share of the confidence in the final ranking */
+#define RERANK_POOL 30   /* candidates re-ranked with the confidence */
 
 /* ---- process-wide state ---- */
 
@@ -217,21 +220,56 @@ static double word_sim(const char *a, const char *b)
 	return 2.0 * (double)common / (double)(na + nb);
 }
 
-/* Two words count as the same word: equal, an inflection (a shared stem of
- * at least 4 letters covering most of both) or a small typo. */
-static int same_word(const char *a, const char *b)
+/* Optimal-string-alignment edit distance (a transposition counts one),
+ * for words shorter than WORD_MAX. */
+static size_t edit_distance(const char *a, const char *b)
 {
-	size_t la = strlen(a), lb = strlen(b), k = 0;
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	size_t d[WORD_MAX + 1][WORD_MAX + 1];
+
+	if (la > WORD_MAX || lb > WORD_MAX)
+		return la > lb ? la : lb;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++)
+		for (j = 1; j <= lb; j++) {
+			size_t c = a[i - 1] != b[j - 1], v = d[i - 1][j - 1] + c;
+
+			if (d[i - 1][j] + 1 < v)
+				v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+		}
+	return d[la][lb];
+}
+
+/* How much two words are the same word, in [0,1]: 1 equal; 0.9 an
+ * inflection (a shared stem of at least 4 letters covering most of both);
+ * else 1 - edit distance / length for a small typo in a word of 4 letters or
+ * more; 0 below 0.6. Short words (codes such as MIG, TIG) must be equal. */
+static double word_match(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), k = 0, m = la > lb ? la : lb;
+	double sim;
 
 	if (strcmp(a, b) == 0)
-		return 1;
-	while (a[k] && a[k] == b[k])
-		k++;
-	if (k >= 4 && k * 4 >= (la > lb ? la : lb) * 3)
-		return 1;
+		return 1.0;
 	if (la < 4 || lb < 4)
 		return 0;
-	return word_sim(a, b) >= 0.6;
+	while (a[k] && a[k] == b[k])
+		k++;
+	if (k >= 4 && k * 4 >= m * 3)
+		return 0.9;
+	sim = 1.0 - (double)edit_distance(a, b) / (double)m;
+	if (sim < 0.6 && word_sim(a, b) >= 0.7)
+		sim = 0.6;
+	return sim >= 0.6 ? sim : 0;
 }
 
 /* ---- acronyms ---- */
@@ -306,10 +344,36 @@ static void scan_acronyms(const char *desc, struct acronym **arr, size_t *n, siz
 	}
 }
 
-static void load_acronyms(const esco *tax)
+/* The scope notes and definitions, which data/esco.h does not keep, spell
+ * out more acronyms ("metal inert gas (MIG) welding"). A missing file only
+ * means fewer acronyms. */
+static void scan_file_notes(const char *dir, const char *file, struct acronym **arr, size_t *n,
+			    size_t *cap)
+{
+	static const char *const cols[] = {"scopeNote", "definition"};
+	char path[4096];
+	csv_reader *r = NULL;
+	int c[2], k;
+
+	snprintf(path, sizeof path, "%s/%s", dir, file);
+	if (csv_open(path, &r, NULL, 0))
+		return;
+	for (k = 0; k < 2; k++)
+		c[k] = csv_column(r, cols[k]);
+	while (csv_next(r) == 1)
+		for (k = 0; k < 2; k++)
+			if (c[k] >= 0)
+				scan_acronyms(csv_field(r, (size_t)c[k], NULL), arr, n, cap);
+	csv_close(r);
+}
+
+static void load_acronyms(const esco *tax, const char *dir)
 {
 	struct acronym *arr = NULL;
 	size_t n = 0, cap = 0, i, out = 0;
+
+	scan_file_notes(dir, "skills_en.csv.gz", &arr, &n, &cap);
+	scan_file_notes(dir, "occupations_en.csv.gz", &arr, &n, &cap);
 
 	for (i = 0; i < esco_skill_count(tax); i++)
 		scan_acronyms(esco_skill_at(tax, i)->description, &arr, &n, &cap);
@@ -374,8 +438,9 @@ static int mkdir_parents(const char *path)
 
 static void version_string(const esco *tax, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s;%zu;%zu;%zu", TAX_INDEX_VERSION, esco_occupation_count(tax),
-		 esco_skill_count(tax), g_n_acr);
+	/* Acronyms only shape queries, so they are not part of it. */
+	snprintf(buf, len, "%s;%zu;%zu", TAX_INDEX_VERSION, esco_occupation_count(tax),
+		 esco_skill_count(tax));
 }
 
 static int add_label(index_db *w, const esco_label *l, size_t seq, index_error *e)
@@ -482,7 +547,8 @@ fail:
 
 /* ---- init ---- */
 
-/* Whether the index at path exists and was built from this data. */
+/* 1 when the index at path was built from this data by this code, 0 when
+ * it is of another version, -1 when there is none. */
 static int index_current(const esco *tax, const char *path)
 {
 	index_db *db = NULL;
@@ -491,7 +557,7 @@ static int index_current(const esco *tax, const char *path)
 	int ok;
 
 	if (index_open_readonly(path, &db, &e))
-		return 0;
+		return -1; /* missing */
 	version_string(tax, want, sizeof want);
 	ok = index_get_metadata(db, META_VERSION, &v, &e) == 0 && v && strcmp(v, want) == 0;
 	free(v);
@@ -513,10 +579,23 @@ static void do_init(void)
 		snprintf(init_err, sizeof init_err, "loading ESCO: %s", err);
 		return;
 	}
-	load_acronyms(g_tax);
-	if (!index_current(g_tax, g_path) &&
-	    taxonomy_build(g_tax, g_path, NULL, NULL, NULL, init_err, sizeof init_err))
-		return;
+	load_acronyms(g_tax, dir && *dir ? dir : ESCO_DEFAULT_DIR);
+	/* Built here only when missing: a stale index (another version of this
+	 * code or of the data) is still served, with a warning, because a build
+	 * takes minutes and would hold up every process that starts meanwhile;
+	 * `fairmatch taxonomy load` brings it up to date. */
+	switch (index_current(g_tax, g_path)) {
+	case 1:
+		break;
+	case 0:
+		fprintf(stderr, "fairmatch: the taxonomy index at %s is from another version; "
+				"run 'fairmatch taxonomy load'\n",
+			g_path);
+		break;
+	default:
+		if (taxonomy_build(g_tax, g_path, NULL, NULL, NULL, init_err, sizeof init_err))
+			return;
+	}
 	init_rc = 0;
 }
 
@@ -655,38 +734,49 @@ static void make_units(const char *folded, struct units *u)
 	}
 }
 
-/* Whether label words cover unit i. */
-static int unit_covered(const struct units *u, size_t i, char *const *lw, size_t nl)
+/* How well label words cover unit i, in [0,1]. */
+static double unit_covered(const struct units *u, size_t i, char *const *lw, size_t nl)
 {
-	size_t j, k, got = 0;
+	size_t j, k;
+	double best = 0, sum = 0;
 
-	for (j = 0; j < nl; j++)
-		if (same_word(u->w[i], lw[j]))
-			return 1;
-	if (!u->n_exp[i])
-		return 0;
-	for (k = 0; k < u->n_exp[i]; k++)
-		for (j = 0; j < nl; j++)
-			if (same_word(u->exp_w[i][k], lw[j])) {
-				got++;
-				break;
-			}
-	return got == u->n_exp[i];
+	for (j = 0; j < nl; j++) {
+		double m = word_match(u->w[i], lw[j]);
+
+		if (m > best)
+			best = m;
+	}
+	if (best == 1.0 || !u->n_exp[i])
+		return best;
+	/* An acronym is covered as well as the worst word of its spelt-out form. */
+	for (k = 0; k < u->n_exp[i]; k++) {
+		double wb = 0;
+
+		for (j = 0; j < nl; j++) {
+			double m = word_match(u->exp_w[i][k], lw[j]);
+
+			if (m > wb)
+				wb = m;
+		}
+		sum = k == 0 || wb < sum ? wb : sum;
+	}
+	return sum > best ? sum : best;
 }
 
-/* Whether a label word is matched by any query word (or expansion word). */
-static int label_word_covered(const struct units *u, const char *lw)
+/* How well a label word is matched by the query words (or expansions). */
+static double label_word_covered(const struct units *u, const char *lw)
 {
 	size_t i, k;
+	double best = 0, m;
 
 	for (i = 0; i < u->n; i++) {
-		if (same_word(u->w[i], lw))
-			return 1;
+		if ((m = word_match(u->w[i], lw)) > best)
+			best = m;
 		for (k = 0; k < u->n_exp[i]; k++)
-			if (same_word(u->exp_w[i][k], lw))
-				return 1;
+			if ((m = word_match(u->exp_w[i][k], lw)) > best)
+				best = m;
 	}
-	return 0;
+	return best;
 }
 
 /*
@@ -694,15 +784,15 @@ static int label_word_covered(const struct units *u, const char *lw)
  * 0.7 x the share of the text's content words found in some label of the
  * concept (any language; an acronym counts when all words of its spelt-out
  * form are there) + 0.3 x the best share of one label's content words that
- * the text covers. Words match when equal, sharing a long stem or close in
- * trigrams (typos). The weights and TAX_MIN_SCORE were set on the
+ * the text covers (x 0.9 for an alternative label). Words count by how
+ * much they match (word_match: 1 equal, 0.9 an inflection, less for a typo). The weights and TAX_MIN_SCORE were set on the
  * held-out evaluation (docs/taxonomy.md).
  */
 static double confidence(const struct units *u, const void *concept, esco_kind kind)
 {
 	const esco_labels *ls = concept_labels(concept, kind);
-	int covered[MAX_WORDS] = {0};
-	size_t i, content = 0, hit = 0;
+	double covered[MAX_WORDS] = {0}, hit = 0;
+	size_t i, content = 0;
 	double best_label = 0;
 	int lang;
 
@@ -714,21 +804,27 @@ static double confidence(const struct units *u, const void *concept, esco_kind k
 					    : k <= ls[lang].n_alt ? ls[lang].alt[k - 1]
 								  : ls[lang].hidden[k - 1 - ls[lang].n_alt];
 			char fold[FOLD_MAX], *lw[MAX_WORDS];
-			size_t nl, j, lc = 0, lh = 0;
+			size_t nl, j, lc = 0;
+			double lh = 0, share;
 
 			taxonomy_fold(label, fold, sizeof fold);
 			nl = split_words(fold, lw, MAX_WORDS);
-			for (i = 0; i < u->n; i++)
-				if (!covered[i] && unit_covered(u, i, lw, nl))
-					covered[i] = 1;
+			for (i = 0; i < u->n; i++) {
+				double c = covered[i] < 1.0 ? unit_covered(u, i, lw, nl) : 0;
+
+				if (c > covered[i])
+					covered[i] = c;
+			}
 			for (j = 0; j < nl; j++) {
 				if (is_stopword(lw[j]))
 					continue;
 				lc++;
 				lh += label_word_covered(u, lw[j]);
 			}
-			if (lc && (double)lh / (double)lc > best_label)
-				best_label = (double)lh / (double)lc;
+			/* A preferred label is stronger evidence than an alternative one. */
+			share = lc ? lh / (double)lc * (k == 0 ? 1.0 : 0.9) : 0;
+			if (share > best_label)
+				best_label = share;
 		}
 	}
 	for (i = 0; i < u->n; i++) {
@@ -739,7 +835,7 @@ static double confidence(const struct units *u, const void *concept, esco_kind k
 	}
 	if (!content)
 		return 0;
-	return 0.7 * (double)hit / (double)content + 0.3 * best_label;
+	return 0.7 * hit / (double)content + 0.3 * best_label;
 }
 
 static int cand_cmp(const void *a, const void *b)
@@ -928,14 +1024,14 @@ int taxonomy_candidates(index_db *db, const esco *tax, esco_kind kind, const cha
 		}
 		qsort(c, nc, sizeof *c, cand_cmp);
 		/* Re-rank the best few by weight and confidence together. */
-		for (i = 0; i < nc && i < 12; i++) {
+		for (i = 0; i < nc && i < RERANK_POOL; i++) {
 			if (!c[i].concept || c[i].exact_rank < 1000)
 				continue;
 			c[i].conf = confidence(u, c[i].concept, kind);
 			c[i].weight = (1 - RERANK_ALPHA) * (top > 0 ? c[i].weight / top : 0) +
 				      RERANK_ALPHA * c[i].conf;
 		}
-		for (i = 12; i < nc; i++)
+		for (i = RERANK_POOL; i < nc; i++)
 			c[i].weight = 0;
 	}
 	qsort(c, nc, sizeof *c, cand_cmp);

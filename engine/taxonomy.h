@@ -39,7 +39,7 @@ enum {
 /* Below this confidence a free text stays free text (see docs/taxonomy.md:
  * measured on held-out alternative labels, matches at or above it are right
  * far more often than not). */
-#define TAX_MIN_SCORE 0.55
+#define TAX_MIN_SCORE 0.85
 
 /* The ISCO-08 proximity levels (same values as data/esco.h). */
 typedef esco_isco_proximity_level tax_proximity;

@@ -13,18 +13,11 @@
 
 #include "data/iso.h"
 #include "engine/fields.h"
+#include "engine/taxonomy.h"
 
 static const char *const vacancy_keys[] = {
 	"title", "description", "occupation", "skills", "languages", "country", "city",
 	"salary", "positions", "valid_until", "recruiter", "quota_id", "worker_fees", NULL};
-
-static int is_isco4(const char *s)
-{
-	return strlen(s) == 4 && s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' &&
-	       s[2] >= '0' && s[2] <= '9' && s[3] >= '0' && s[3] <= '9';
-}
-
-#define ESCO_OCCUPATION "http://data.europa.eu/esco/occupation/"
 
 static void check_skill_list(const json_t *skills, const char *key, problem *p)
 {
@@ -143,12 +136,9 @@ int vacancy_validate(const json_t *in, json_t **out, problem *p)
 	fields_only(in, "", vacancy_keys, p);
 	fields_string(in, "", "title", VACANCY_TITLE_MAX, 1, NULL, p);
 	fields_string(in, "", "description", VACANCY_DESCRIPTION_MAX, 0, NULL, p);
-	if (fields_string(in, "", "occupation", 200, 1, &occ, p) > 0 && !is_isco4(occ) &&
-	    strncmp(occ, ESCO_OCCUPATION, strlen(ESCO_OCCUPATION)) != 0) {
-		problem_field(p, "occupation", "format",
-			      "must be an ISCO-08 unit group code (4 digits) or an ESCO occupation URI");
-		p->status = 400;
-	}
+	/* Free text is allowed here: taxonomy_normalise_doc below turns it into
+	 * an ESCO occupation URI or refuses it, and checks codes and URIs exist. */
+	fields_string(in, "", "occupation", 200, 1, &occ, p);
 	if (fields_object(in, "", "skills", 0, &skills, p) > 0 &&
 	    !fields_only(skills, "skills", skill_keys, p)) {
 		check_skill_list(skills, "essential", p);
@@ -215,6 +205,16 @@ int vacancy_validate(const json_t *in, json_t **out, problem *p)
 				json_object_del(doc, key);
 		}
 	}
+	/* Free-text skills and occupation become ESCO URIs where they normalise;
+	 * doc["normalised"] says which (stripped before storing, see columns_of). */
+	{
+		static const char *const skill_paths[] = {"skills.essential", "skills.optional", NULL};
+
+		if (taxonomy_normalise_doc(doc, skill_paths, "occupation", NULL, p)) {
+			json_decref(doc);
+			return -1;
+		}
+	}
 	*out = doc;
 	return 0;
 }
@@ -266,7 +266,14 @@ struct columns {
 
 static int columns_of(const json_t *doc, struct columns *c)
 {
-	c->doc = json_dumps(doc, JSON_COMPACT);
+	json_t *stored = json_copy((json_t *)doc);
+
+	/* The normalisation report belongs to the answer, not the stored doc. */
+	if (!stored)
+		return -1;
+	json_object_del(stored, "normalised");
+	c->doc = json_dumps(stored, JSON_COMPACT);
+	json_decref(stored);
 	if (!c->doc)
 		return -1;
 	snprintf(c->country, sizeof c->country, "%s",
@@ -300,6 +307,8 @@ int vacancy_create(store *s, const char *org, const json_t *doc, json_t **out, i
 	if (!r)
 		goto fail;
 	*out = vacancy_from_row(r, 0);
+	if (*out && json_object_get(doc, "normalised"))
+		json_object_set(*out, "normalised", json_object_get(doc, "normalised"));
 	if (!*out || store_log_change(s, "vacancy", strtoll(PQgetvalue(r, 0, 0), NULL, 10), seq)) {
 		PQclear(r);
 		goto fail;
@@ -416,6 +425,8 @@ int vacancy_patch(store *s, int64_t id, const char *org, const json_t *patch, js
 	PQclear(r);
 	if (!*out)
 		goto oom;
+	if (json_object_get(doc, "normalised"))
+		json_object_set(*out, "normalised", json_object_get(doc, "normalised"));
 	if (store_log_change(s, "vacancy", id, seq) || store_commit(s))
 		goto dberr;
 	json_decref(current);
@@ -488,9 +499,11 @@ int vacancy_insert_batch(store *s, const char *org, json_t *const *docs, size_t 
 
 	if (!arr)
 		return no_memory(p);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		json_object_del(docs[i], "normalised"); /* not stored (see columns_of) */
 		if (json_array_append(arr, docs[i]))
 			goto oom;
+	}
 	text = json_dumps(arr, JSON_COMPACT);
 	if (!text)
 		goto oom;
