@@ -59,7 +59,7 @@ int server_start(struct server *s, const char *name)
 		      "127.0.0.1:0", "--port-file", portfile, "--index", s->index, (char *)NULL);
 		_exit(127);
 	}
-	for (i = 0; i < 300; i++) {
+	for (i = 0; i < 1200; i++) {
 		FILE *f = fopen(portfile, "r");
 		int status;
 

@@ -21,7 +21,7 @@ struct server {
 };
 
 /* Starts `fairmatch serve` with its index in FAIRMATCH_TEST_DIR/<name>.
- * Returns 0 once it listens (waits up to 30 s). */
+ * Returns 0 once it listens (waits up to 120 s). */
 int server_start(struct server *s, const char *name);
 /* SIGTERM and wait; returns the exit status (0 for a clean stop). */
 int server_stop(struct server *s);
