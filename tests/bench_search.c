@@ -293,9 +293,12 @@ static int64_t hit_id(const index_hit *h)
 	return out;
 }
 
-/* fairmatch's own path; ids (may be NULL) gets the top LIMIT ids. */
-static int run_fairmatch(index_db *db, const struct query *q, int64_t *ids, size_t *nids)
+/* fairmatch's own path; ids (may be NULL) gets the top LIMIT ids, decoded
+ * after *ms (build + search + the hits' data copied out) is taken. */
+static int run_fairmatch(index_db *db, const struct query *q, int64_t *ids, size_t *nids,
+			 double *ms)
 {
+	double t0 = now_ms();
 	struct vacancy_query vq = {.q = q->text, .country = q->country, .language = q->language};
 	index_search_opts o = {.limit = LIMIT + 1, .sort_slot = -1, .weighting = INDEX_WEIGHT_BM25};
 	index_results *res = NULL;
@@ -315,6 +318,7 @@ static int run_fairmatch(index_db *db, const struct query *q, int64_t *ids, size
 		fprintf(stderr, "bench_search: %s\n", e.msg);
 		return -1;
 	}
+	*ms = now_ms() - t0;
 	*nids = index_results_count(res) > LIMIT ? LIMIT : index_results_count(res);
 	if (ids)
 		for (size_t i = 0; i < *nids; i++)
@@ -325,8 +329,9 @@ static int run_fairmatch(index_db *db, const struct query *q, int64_t *ids, size
 
 /* The naive design: OR of the words, AND'ed with every filter as a plain
  * sub-query, so the matcher treats the filters like weighted terms. */
-static int run_naive(index_db *db, const struct query *q, size_t *nids)
+static int run_naive(index_db *db, const struct query *q, size_t *nids, double *ms)
 {
+	double t0 = now_ms();
 	index_search_opts o = {.limit = LIMIT + 1, .sort_slot = -1, .weighting = INDEX_WEIGHT_BM25};
 	index_results *res = NULL;
 	index_error e = {{0}};
@@ -350,6 +355,7 @@ static int run_naive(index_db *db, const struct query *q, size_t *nids)
 	index_query_free(all);
 	if (rc)
 		return -1;
+	*ms = now_ms() - t0;
 	*nids = index_results_count(res) > LIMIT ? LIMIT : index_results_count(res);
 	index_results_free(res);
 	return 0;
@@ -362,13 +368,15 @@ static const char pg_sql[] =
 	"   AND v.valid_until >= current_date AND v.status = 'open' AND v.positions > 0"
 	" ORDER BY rank DESC, v.id LIMIT 20";
 
-static int run_pg(PGconn *pg, const struct query *q, int64_t *ids, size_t *nids)
+static int run_pg(PGconn *pg, const struct query *q, int64_t *ids, size_t *nids, double *ms)
 {
+	double t0 = now_ms();
 	PGresult *r = PQexecParams(pg, pg_sql, 3, NULL,
 				   (const char *const[]){q->text, q->country, q->language}, NULL,
 				   NULL, 0);
 	int n;
 
+	*ms = now_ms() - t0;
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 		fprintf(stderr, "bench_search: postgres: %s", PQerrorMessage(pg));
 		PQclear(r);
@@ -527,36 +535,42 @@ int main(int argc, char **argv)
 		warm = nq;
 	for (i = 0; i < warm; i++) {
 		size_t n;
+		double ms;
 
-		run_fairmatch(db, &qs[i], NULL, &n);
+		run_fairmatch(db, &qs[i], NULL, &n, &ms);
 		if (do_naive)
-			run_naive(db, &qs[i], &n);
+			run_naive(db, &qs[i], &n, &ms);
 		if (do_pg)
-			run_pg(pg, &qs[i], NULL, &n);
+			run_pg(pg, &qs[i], NULL, &n, &ms);
 	}
 
 	for (i = 0; i < nq; i++) {
-		size_t nx = 0, np = 0, nn = 0;
-		double t;
+		int64_t xi[LIMIT], pi[LIMIT];
+		size_t nx = 0, np = 0, nn = 0, same = 0;
 
-		t = now_ms();
-		if (run_fairmatch(db, &qs[i], NULL, &nx))
+		if (run_fairmatch(db, &qs[i], xi, &nx, &fm.ms[i]))
 			fm.errors++;
-		fm.ms[i] = now_ms() - t;
 		fm.hits += (double)nx;
 		if (do_naive) {
-			t = now_ms();
-			if (run_naive(db, &qs[i], &nn))
+			if (run_naive(db, &qs[i], &nn, &nv.ms[i]))
 				nv.errors++;
-			nv.ms[i] = now_ms() - t;
 			nv.hits += (double)nn;
 		}
 		if (do_pg) {
-			t = now_ms();
-			if (run_pg(pg, &qs[i], NULL, &np))
+			if (run_pg(pg, &qs[i], pi, &np, &pgs.ms[i]))
 				pgs.errors++;
-			pgs.ms[i] = now_ms() - t;
 			pgs.hits += (double)np;
+			/* Overlap of the top 20 (the decoding is outside the timings). */
+			if (np > 0) {
+				for (size_t a = 0; a < np; a++)
+					for (size_t b = 0; b < nx; b++)
+						if (pi[a] == xi[b]) {
+							same++;
+							break;
+						}
+				overlap += (double)same / (double)np;
+				overlap_n++;
+			}
 		}
 	}
 
@@ -577,25 +591,6 @@ int main(int argc, char **argv)
 			       qs[best].language);
 		}
 		free(seen);
-	}
-
-	/* Overlap of the top 20, outside the timed loop (it decodes the hits). */
-	if (do_pg) {
-		for (i = 0; i < nq; i++) {
-			int64_t xi[LIMIT], pi[LIMIT];
-			size_t nx = 0, np = 0, same = 0;
-
-			if (run_fairmatch(db, &qs[i], xi, &nx) || run_pg(pg, &qs[i], pi, &np) || np == 0)
-				continue;
-			for (size_t a = 0; a < np; a++)
-				for (size_t b = 0; b < nx; b++)
-					if (pi[a] == xi[b]) {
-						same++;
-						break;
-					}
-			overlap += (double)same / (double)np;
-			overlap_n++;
-		}
 	}
 
 	printf("%zu queries (1-3 words from real titles and skill labels, country + language filter,"
