@@ -8,10 +8,10 @@
  * below (retrieval and scoring) so that docs/matching.md can quote them.
  */
 #include "engine/match.h"
+#include "engine/taxonomy.h"
 
 #include <ctype.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,26 +59,12 @@ static const struct {
        1.0, 0.8, 0.5, 0.25,
        0.5, 0.49};
 
-/* ---- taxonomy, once per process ---- */
+/* ---- taxonomy ---- */
 
-static esco *taxonomy;
-static pthread_once_t taxonomy_once = PTHREAD_ONCE_INIT;
-
-static void load_taxonomy(void)
-{
-	char err[256];
-	const char *dir = getenv("FAIRMATCH_ESCO_DIR");
-
-	if (esco_load(dir && *dir ? dir : NULL, &taxonomy, err, sizeof err)) {
-		fprintf(stderr, "fairmatch: matching without the ESCO taxonomy: %s\n", err);
-		taxonomy = NULL;
-	}
-}
-
+/* The process's one copy of ESCO, owned by the taxonomy module. */
 const esco *match_taxonomy(void)
 {
-	pthread_once(&taxonomy_once, load_taxonomy);
-	return taxonomy;
+	return taxonomy_esco();
 }
 
 /* ---- small helpers ---- */

@@ -565,21 +565,33 @@ static int index_current(const esco *tax, const char *path)
 	return ok;
 }
 
-static void do_init(void)
+/* ESCO itself, loaded once per process and shared by normalisation,
+ * matching and quotas; it does not need the label index. */
+static pthread_once_t esco_once = PTHREAD_ONCE_INIT;
+static char esco_err[400];
+
+static void load_esco(void)
 {
 	const char *dir = getenv("FAIRMATCH_ESCO_DIR");
-	char err[400];
 
+	if (esco_load(dir && *dir ? dir : NULL, &g_tax, esco_err, sizeof esco_err)) {
+		g_tax = NULL;
+		return;
+	}
+	load_acronyms(g_tax, dir && *dir ? dir : ESCO_DEFAULT_DIR);
+}
+
+static void do_init(void)
+{
 	snprintf(g_path, sizeof g_path, "%s",
 		 getenv("FAIRMATCH_TAXONOMY") && *getenv("FAIRMATCH_TAXONOMY")
 			 ? getenv("FAIRMATCH_TAXONOMY")
 			 : TAX_DEFAULT_PATH);
 	pthread_key_create(&tl_key, close_thread_db);
-	if (esco_load(dir && *dir ? dir : NULL, &g_tax, err, sizeof err)) {
-		snprintf(init_err, sizeof init_err, "loading ESCO: %s", err);
+	if (!taxonomy_esco()) {
+		snprintf(init_err, sizeof init_err, "loading ESCO: %s", esco_err);
 		return;
 	}
-	load_acronyms(g_tax, dir && *dir ? dir : ESCO_DEFAULT_DIR);
 	/* Built here only when missing: a stale index (another version of this
 	 * code or of the data) is still served, with a warning, because a build
 	 * takes minutes and would hold up every process that starts meanwhile;
@@ -609,7 +621,8 @@ int taxonomy_init(char *err, size_t errlen)
 
 const esco *taxonomy_esco(void)
 {
-	return taxonomy_init(NULL, 0) == 0 ? g_tax : NULL;
+	pthread_once(&esco_once, load_esco);
+	return g_tax;
 }
 
 const char *taxonomy_path(void)

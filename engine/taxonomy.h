@@ -57,7 +57,8 @@ struct tax_match {
  * once; later calls return the first call's result. 0 or TAX_ERR with the
  * reason in err. */
 int taxonomy_init(char *err, size_t errlen);
-/* The loaded taxonomy (taxonomy_init first), NULL when loading failed. */
+/* ESCO, loaded once per process on first use (without needing the label
+ * index); NULL when loading failed. The one copy every module uses. */
 const esco *taxonomy_esco(void);
 /* The index path in use: FAIRMATCH_TAXONOMY, else TAX_DEFAULT_PATH. */
 const char *taxonomy_path(void);

@@ -23,7 +23,9 @@ static struct server srv;
 static char employer[80], employer2[80], counsellor[80], counsellor2[80], regulator[80],
 	admin[80];
 
-#define SK "http://data.europa.eu/esco/skill/test-"
+/* Real ESCO skills (writes validate skill URIs against ESCO); which ones does
+ * not matter, only that they are distinct. */
+#define SK "http://data.europa.eu/esco/skill/"
 
 static const char *str(json_t *o, const char *key)
 {
@@ -164,15 +166,15 @@ static void test_language_gap_ordering(void)
 	json_t *s, *w, *gaps;
 
 	snprintf(strong, sizeof strong, "%s",
-		 vacancy("Strong match, French", "NA", "[\"" SK "a1\",\"" SK "a2\",\"" SK "a3\"]",
+		 vacancy("Strong match, French", "NA", "[\"" SK "0005c151-5b5a-4a66-8aac-60e734beb1ab\",\"" SK "00064735-8fad-454b-90c7-ed858cc993f2\",\"" SK "000709ed-2be5-4193-b056-45a97698d828\"]",
 			 "[{\"code\":\"fr\",\"level\":\"C1\"}]", 3));
 	snprintf(weak, sizeof weak, "%s",
-		 vacancy("Weak match, English", "NA", "[\"" SK "a1\",\"" SK "a8\",\"" SK "a9\"]",
+		 vacancy("Weak match, English", "NA", "[\"" SK "0005c151-5b5a-4a66-8aac-60e734beb1ab\",\"" SK "0007bdc2-dd15-4824-b7d6-416522c46f35\",\"" SK "00090cc1-1f27-439e-a4e0-19a87a501bfc\"]",
 			 "[{\"code\":\"en\",\"level\":\"B1\"}]", 3));
 	T_REQUIRE(strong[0] && weak[0]);
 	snprintf(body, sizeof body,
-		 "{\"profile\":{\"occupations\":[\"7212\"],\"skills\":[\"" SK "a1\",\"" SK "a2\",\"" SK
-		 "a3\"],\"languages\":[{\"code\":\"en\",\"level\":\"B2\"},{\"code\":\"fr\",\"level\":"
+		 "{\"profile\":{\"occupations\":[\"7212\"],\"skills\":[\"" SK "0005c151-5b5a-4a66-8aac-60e734beb1ab\",\"" SK "00064735-8fad-454b-90c7-ed858cc993f2\",\"" SK
+		 "000709ed-2be5-4193-b056-45a97698d828\"],\"languages\":[{\"code\":\"en\",\"level\":\"B2\"},{\"code\":\"fr\",\"level\":"
 		 "\"B1\"}]},\"countries\":[\"NA\"]}");
 	T_REQUIRE(match(&r, body) == 0);
 	T_EQ_INT(r.status, 200);
@@ -202,8 +204,8 @@ static void test_language_gap_ordering(void)
 	/* Control: with French at C2 the better skill match wins, so the order
 	 * above came from the language rule and nothing else. */
 	snprintf(body, sizeof body,
-		 "{\"profile\":{\"occupations\":[\"7212\"],\"skills\":[\"" SK "a1\",\"" SK "a2\",\"" SK
-		 "a3\"],\"languages\":[{\"code\":\"en\",\"level\":\"B2\"},{\"code\":\"fr\",\"level\":"
+		 "{\"profile\":{\"occupations\":[\"7212\"],\"skills\":[\"" SK "0005c151-5b5a-4a66-8aac-60e734beb1ab\",\"" SK "00064735-8fad-454b-90c7-ed858cc993f2\",\"" SK
+		 "000709ed-2be5-4193-b056-45a97698d828\"],\"languages\":[{\"code\":\"en\",\"level\":\"B2\"},{\"code\":\"fr\",\"level\":"
 		 "\"C2\"}]},\"countries\":[\"NA\"]}");
 	T_REQUIRE(match(&r, body) == 0);
 	T_EQ_INT(r.status, 200);
@@ -216,7 +218,7 @@ static void test_language_gap_ordering(void)
 static void test_closed_expired_full_absent(void)
 {
 	char open_id[32], closed[32], full[32], expired[32], path[64], body[512];
-	const char *ess = "[\"" SK "b1\",\"" SK "b2\"]", *langs = "[]";
+	const char *ess = "[\"" SK "000bb1e4-89f0-4b86-be05-05ece3641724\",\"" SK "000c94d2-2a2e-4545-993c-6df8cb5b0316\"]", *langs = "[]";
 	struct resp r;
 
 	snprintf(open_id, sizeof open_id, "%s", vacancy("Open", "BW", ess, langs, 2));
@@ -225,7 +227,7 @@ static void test_closed_expired_full_absent(void)
 	snprintf(expired, sizeof expired, "%s", vacancy("Expired", "BW", ess, langs, 2));
 	T_REQUIRE(open_id[0] && closed[0] && full[0] && expired[0]);
 	snprintf(body, sizeof body,
-		 "{\"profile\":{\"skills\":[\"" SK "b1\",\"" SK "b2\"]},\"countries\":[\"BW\"]}");
+		 "{\"profile\":{\"skills\":[\"" SK "000bb1e4-89f0-4b86-be05-05ece3641724\",\"" SK "000c94d2-2a2e-4545-993c-6df8cb5b0316\"]},\"countries\":[\"BW\"]}");
 	/* Before: the expired one is still valid and appears (the data is live). */
 	T_REQUIRE(match(&r, body) == 0);
 	T_CHECK(position_of(r.json, expired) >= 0);
@@ -263,17 +265,17 @@ static void test_determinism(void)
 	char ids[5][32], body[512];
 	struct resp a, b;
 	size_t i;
-	const char *ess = "[\"" SK "c1\",\"" SK "c2\"]";
+	const char *ess = "[\"" SK "000f1d3d-220f-4789-9c0a-cc742521fb02\",\"" SK "001115fb-569f-4ee6-8381-c6807ef2527f\"]";
 
 	for (i = 0; i < 5; i++) {
 		snprintf(ids[i], sizeof ids[i], "%s",
 			 vacancy(i == 2 ? "Twin with an extra skill" : "Twin", "MZ",
-				 i == 2 ? "[\"" SK "c1\"]" : ess, "[]", 1));
+				 i == 2 ? "[\"" SK "000f1d3d-220f-4789-9c0a-cc742521fb02\"]" : ess, "[]", 1));
 		T_REQUIRE(ids[i][0]);
 	}
 	snprintf(body, sizeof body,
-		 "{\"profile\":{\"occupations\":[\"7212\"],\"skills\":[\"" SK "c1\",\"" SK
-		 "c2\"]},\"countries\":[\"MZ\"],\"limit\":10}");
+		 "{\"profile\":{\"occupations\":[\"7212\"],\"skills\":[\"" SK "000f1d3d-220f-4789-9c0a-cc742521fb02\",\"" SK
+		 "001115fb-569f-4ee6-8381-c6807ef2527f\"]},\"countries\":[\"MZ\"],\"limit\":10}");
 	T_REQUIRE(match(&a, body) == 0 && match(&b, body) == 0);
 	T_EQ_INT(a.status, 200);
 	T_REQUIRE(json_array_size(json_object_get(a.json, "vacancies")) == 5);
@@ -312,7 +314,7 @@ static void test_inline_leaves_nothing(void)
 	struct resp r;
 
 	T_REQUIRE(profiles >= 0 && audits >= 0 && docs >= 0);
-	T_REQUIRE(match(&r, "{\"profile\":{\"skills\":[\"" SK "a1\"],\"citizenship\":\"LS\","
+	T_REQUIRE(match(&r, "{\"profile\":{\"skills\":[\"" SK "0005c151-5b5a-4a66-8aac-60e734beb1ab\"],\"citizenship\":\"LS\","
 			    "\"consent\":{\"matching\":true,\"show_to_employers\":true}}}") == 0);
 	T_EQ_INT(r.status, 200);
 	T_CHECK(json_is_array(json_object_get(r.json, "quotas")));
@@ -334,7 +336,7 @@ static void test_profile_crud_and_orgs(void)
 	struct resp r;
 
 	snprintf(id, sizeof id, "%s",
-		 post_profile(counsellor, "{\"occupations\":[\"7212\"],\"skills\":[\"" SK "a1\"],"
+		 post_profile(counsellor, "{\"occupations\":[\"7212\"],\"skills\":[\"" SK "0005c151-5b5a-4a66-8aac-60e734beb1ab\"],"
 					  "\"citizenship\":\"LS\",\"experience_years\":6,"
 					  "\"education\":{\"isced\":3},\"available_from\":\"2027-01-10\"}"));
 	T_REQUIRE(id[0]);
@@ -392,7 +394,7 @@ static void test_audit_per_read_and_match(void)
 	char id[32], path[64], body[128];
 	struct resp r;
 
-	snprintf(id, sizeof id, "%s", post_profile(counsellor, "{\"skills\":[\"" SK "a1\"]}"));
+	snprintf(id, sizeof id, "%s", post_profile(counsellor, "{\"skills\":[\"" SK "0005c151-5b5a-4a66-8aac-60e734beb1ab\"]}"));
 	T_REQUIRE(id[0]);
 	snprintf(path, sizeof path, "/v1/profiles/%s", id);
 	T_EQ_INT(sql_long("SELECT count(*) FROM audit_log WHERE object = '%s' AND action = 'profile.create'", id), 1);
@@ -425,7 +427,7 @@ static void test_erasure(void)
 	struct resp r;
 
 	snprintf(id, sizeof id, "%s",
-		 post_profile(counsellor, "{\"skills\":[\"" SK "a1\"],\"consent\":{\"matching\":true,"
+		 post_profile(counsellor, "{\"skills\":[\"" SK "0005c151-5b5a-4a66-8aac-60e734beb1ab\"],\"consent\":{\"matching\":true,"
 					  "\"show_to_employers\":true}}"));
 	T_REQUIRE(id[0]);
 	T_REQUIRE(wait_index() == 0);
@@ -525,21 +527,21 @@ static void test_candidate_cards(void)
 	int saw_shown = 0;
 
 	snprintf(vid, sizeof vid, "%s",
-		 vacancy("Card test", "SZ", "[\"" SK "d1\",\"" SK "d2\"]",
+		 vacancy("Card test", "SZ", "[\"" SK "001d46db-035e-4b92-83a3-ed8771e0c123\",\"" SK "0023e7a5-43da-4b68-bee3-726ef21f986d\"]",
 			 "[{\"code\":\"en\",\"level\":\"B1\"}]", 1));
 	T_REQUIRE(vid[0]);
 	snprintf(shown, sizeof shown, "%s",
-		 post_profile(counsellor, "{\"skills\":[\"" SK "d1\"],\"citizenship\":\"LS\","
+		 post_profile(counsellor, "{\"skills\":[\"" SK "001d46db-035e-4b92-83a3-ed8771e0c123\"],\"citizenship\":\"LS\","
 					  "\"languages\":[{\"code\":\"en\",\"level\":\"B2\"}],"
 					  "\"consent\":{\"matching\":true,\"show_to_employers\":true}}"));
 	snprintf(hidden, sizeof hidden, "%s",
-		 post_profile(counsellor, "{\"skills\":[\"" SK "d1\",\"" SK "d2\"],"
+		 post_profile(counsellor, "{\"skills\":[\"" SK "001d46db-035e-4b92-83a3-ed8771e0c123\",\"" SK "0023e7a5-43da-4b68-bee3-726ef21f986d\"],"
 					  "\"consent\":{\"matching\":true,\"show_to_employers\":false}}"));
 	snprintf(nomatch, sizeof nomatch, "%s",
-		 post_profile(counsellor, "{\"skills\":[\"" SK "d1\",\"" SK "d2\"],"
+		 post_profile(counsellor, "{\"skills\":[\"" SK "001d46db-035e-4b92-83a3-ed8771e0c123\",\"" SK "0023e7a5-43da-4b68-bee3-726ef21f986d\"],"
 					  "\"consent\":{\"matching\":false,\"show_to_employers\":true}}"));
 	snprintf(other, sizeof other, "%s",
-		 post_profile(counsellor2, "{\"skills\":[\"" SK "d2\"],\"citizenship\":\"ZW\","
+		 post_profile(counsellor2, "{\"skills\":[\"" SK "0023e7a5-43da-4b68-bee3-726ef21f986d\"],\"citizenship\":\"ZW\","
 					   "\"consent\":{\"show_to_employers\":true}}"));
 	T_REQUIRE(shown[0] && hidden[0] && nomatch[0] && other[0]);
 	snprintf(path, sizeof path, "/v1/vacancies/%s/candidates?limit=10", vid);
@@ -612,7 +614,7 @@ static void test_related_and_facets(void)
 		 post_vacancy(employer, "{\"title\":\"Other major group\",\"occupation\":\"5120\","
 					"\"country\":\"ZM\",\"valid_until\":\"2099-01-01\"}"));
 	T_REQUIRE(exact[0] && related[0] && far[0]);
-	T_REQUIRE(match(&r, "{\"profile\":{\"occupations\":[\"7212\"],\"skills\":[\"" SK "zz\"]},"
+	T_REQUIRE(match(&r, "{\"profile\":{\"occupations\":[\"7212\"],\"skills\":[\"" SK "00298d97-3dc3-4086-a902-bce0a2fba831\"]},"
 			    "\"countries\":[\"ZM\",\"MW\"]}") == 0);
 	T_EQ_INT(r.status, 200);
 	T_EQ_INT(position_of(r.json, exact), 0);
