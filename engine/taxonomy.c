@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <ftw.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1084,12 +1085,65 @@ static int is_digits(const char *s, size_t n)
 	return 1;
 }
 
+/* Free-text answers, remembered: the same labels recur on every write
+ * (imports repeat a few thousand skill texts over and over) and searching the
+ * label index costs about a millisecond each. A match borrows only strings of
+ * the loaded taxonomy, which lives as long as the process, so it can be kept.
+ * Direct-mapped: a collision just replaces the older entry. */
+#define NORM_CACHE_SLOTS 32768 /* about 9 MB; ESCO has ~14,000 skill preferred labels */
+static struct norm_cached {
+	char text[TAX_TEXT_MAX + 1];
+	int kind, hint, rc, used;
+	struct tax_match match;
+} norm_cache[NORM_CACHE_SLOTS];
+static pthread_mutex_t norm_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct norm_cached *norm_slot(esco_kind kind, int hint, const char *text)
+{
+	uint32_t h = 2166136261u ^ (uint32_t)kind ^ ((uint32_t)(hint + 1) << 8);
+
+	for (; *text; text++)
+		h = (h ^ (unsigned char)*text) * 16777619u;
+	return &norm_cache[h % NORM_CACHE_SLOTS];
+}
+
+static int normalise_text(esco_kind kind, const char *text, const char *lang_hint, int hint,
+			  const esco *tax, struct tax_match *out)
+{
+	struct norm_cached *c = norm_slot(kind, hint, text);
+	index_db *db;
+	int n, rc;
+
+	pthread_mutex_lock(&norm_cache_lock);
+	if (c->used && c->kind == (int)kind && c->hint == hint && strcmp(c->text, text) == 0) {
+		*out = c->match;
+		rc = c->rc;
+		pthread_mutex_unlock(&norm_cache_lock);
+		return rc;
+	}
+	pthread_mutex_unlock(&norm_cache_lock);
+	if (!(db = thread_db()))
+		return TAX_ERR;
+	n = taxonomy_candidates(db, tax, kind, text, lang_hint, 0, out, 1);
+	if (n < 0)
+		return n; /* an index error is not an answer: not cached */
+	rc = n > 0 && out->score >= TAX_MIN_SCORE ? 0 : TAX_ERR_NOMATCH;
+	pthread_mutex_lock(&norm_cache_lock);
+	snprintf(c->text, sizeof c->text, "%s", text);
+	c->kind = (int)kind;
+	c->hint = hint;
+	c->rc = rc;
+	c->match = *out;
+	c->used = 1;
+	pthread_mutex_unlock(&norm_cache_lock);
+	return rc;
+}
+
 static int normalise(esco_kind kind, const char *text, const char *lang_hint,
 		     struct tax_match *out)
 {
 	const esco *tax;
-	index_db *db;
-	int n, hint = lang_hint ? esco_lang_from_code(lang_hint) : -1;
+	int hint = lang_hint ? esco_lang_from_code(lang_hint) : -1;
 
 	memset(out, 0, sizeof *out);
 	if (!text || !*text || strlen(text) > TAX_TEXT_MAX)
@@ -1121,14 +1175,7 @@ static int normalise(esco_kind kind, const char *text, const char *lang_hint,
 		out->concept = c;
 		return 0;
 	}
-	if (!(db = thread_db()))
-		return TAX_ERR;
-	n = taxonomy_candidates(db, tax, kind, text, lang_hint, 0, out, 1);
-	if (n < 0)
-		return n;
-	if (n == 0)
-		return TAX_ERR_NOMATCH;
-	return out->score >= TAX_MIN_SCORE ? 0 : TAX_ERR_NOMATCH;
+	return normalise_text(kind, text, lang_hint, hint, tax, out);
 }
 
 int taxonomy_normalise_skill(const char *text, const char *lang_hint, struct tax_match *out)
