@@ -20,6 +20,7 @@
 #include "data/iso.h"
 #include "engine/audit.h"
 #include "engine/fields.h"
+#include "engine/taxonomy.h"
 
 #define ESCO_OCCUPATION "http://data.europa.eu/esco/occupation/"
 
@@ -251,8 +252,42 @@ int profile_validate(const json_t *in, json_t **out, problem *p)
 		json_decref(doc);
 		return no_memory(p);
 	}
+	/* Free-text skills and occupations become ESCO concepts where they
+	 * normalise, as for vacancies; doc["normalised"] says which and is
+	 * answered, never stored (see stored_text). */
+	{
+		static const char *const skill_paths[] = {"skills", NULL};
+
+		if (taxonomy_normalise_doc(doc, skill_paths, NULL, "occupations", p)) {
+			json_decref(doc);
+			return -1;
+		}
+	}
 	*out = doc;
 	return 0;
+}
+
+/* The stored form of a validated document: without the "normalised" report. */
+static char *stored_text(const json_t *doc)
+{
+	json_t *copy = json_copy((json_t *)doc);
+	char *text;
+
+	if (!copy)
+		return NULL;
+	json_object_del(copy, "normalised");
+	text = json_dumps(copy, JSON_COMPACT);
+	json_decref(copy);
+	return text;
+}
+
+/* Copies the "normalised" report of doc into the answer. */
+static void answer_normalised(json_t *out, const json_t *doc)
+{
+	json_t *n = json_object_get(doc, "normalised");
+
+	if (out && n)
+		json_object_set(out, "normalised", n);
 }
 
 /* The API representation of a PROFILE_COLUMNS row. */
@@ -319,7 +354,7 @@ int profile_create(store *s, const struct principal *who, const json_t *doc, jso
 	*out = NULL;
 	if (new_id(id))
 		return no_memory(p);
-	text = json_dumps(doc, JSON_COMPACT);
+	text = stored_text(doc);
 	if (!text)
 		return no_memory(p);
 	if (store_begin(s)) {
@@ -343,6 +378,7 @@ int profile_create(store *s, const struct principal *who, const json_t *doc, jso
 	}
 	if (audit_write(s, who, "profile.create", id, NULL) || store_commit(s))
 		return fail(s, p, out);
+	answer_normalised(*out, doc);
 	return 0;
 }
 
@@ -426,7 +462,7 @@ int profile_patch(store *s, const struct principal *who, const char *id, const j
 	}
 	if (profile_validate(merged, &doc, p))
 		goto fail;
-	text = json_dumps(doc, JSON_COMPACT);
+	text = stored_text(doc);
 	if (!text) {
 		no_memory(p);
 		goto fail;
@@ -448,6 +484,7 @@ int profile_patch(store *s, const struct principal *who, const char *id, const j
 	}
 	if (audit_write(s, who, "profile.update", id, NULL) || store_commit(s))
 		goto fail;
+	answer_normalised(*out, doc);
 	json_decref(current);
 	json_decref(merged);
 	json_decref(doc);
