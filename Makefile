@@ -27,7 +27,10 @@ WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wvla -Wpointer-arith -Wno-unused-para
 OPT ?= -O2
 CFLAGS ?= $(OPT) -g
 CXXFLAGS ?= $(OPT) -g
+# int-conversion and incompatible-pointer-types are errors: a positional
+# initializer that slips by one field (a route table row) must not compile.
 ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) -Wstrict-prototypes -Wmissing-prototypes \
+	-Werror=int-conversion -Werror=incompatible-pointer-types \
 	-I. $(PKG_CFLAGS) $(CFLAGS) $(SAN) -MMD -MP
 ALL_CXXFLAGS = -std=c++17 $(WARN) -I. $(XAPIAN_CXXFLAGS) $(CXXFLAGS) $(SAN) -MMD -MP
 LDLIBS_ALL = $(PKG_LIBS) $(XAPIAN_LIBS) -lpthread -lm $(SAN)

@@ -6,8 +6,9 @@
  * read-only view of the index; a handler gets both through its api_call.
  * Every answer is JSON; every refusal is application/problem+json built
  * from a `problem` (engine/problem.h). Authorization is decided once, from
- * the route table's role set, before a handler runs; handlers only decide
- * ownership (another organisation's object is a 404).
+ * the policy table (api/policy.h), before a handler runs; a handler limits
+ * what it reads to api_scope() (another organisation's object is a 404),
+ * and its 2xx answer is cut to the fields the caller's role may see.
  */
 #ifndef FAIRMATCH_API_H
 #define FAIRMATCH_API_H
@@ -16,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "api/policy.h"
 #include "engine/keys.h"
 #include "engine/problem.h"
 #include "engine/store.h"
@@ -38,18 +40,12 @@ struct api_config {
 typedef struct api_call api_call;
 typedef void (*api_handler)(api_call *c);
 
-/* Role sets for the route table. */
-#define R_COUNSELLOR (1u << ROLE_COUNSELLOR)
-#define R_EMPLOYER (1u << ROLE_EMPLOYER)
-#define R_REGULATOR (1u << ROLE_REGULATOR)
-#define R_ADMIN (1u << ROLE_ADMIN)
-#define R_ANY (R_COUNSELLOR | R_EMPLOYER | R_REGULATOR | R_ADMIN)
-#define R_PUBLIC 0u /* no token needed */
-
+/* A route: how a request is decoded and which handler answers it. Who may
+ * call it is NOT here: every route has its rule in api/policy.c (the
+ * server refuses to start otherwise). */
 struct api_route {
 	const char *method;
 	const char *pattern;             /* "/v1/vacancies/{id}": {x} matches one segment */
-	unsigned roles;                  /* who may call it; R_PUBLIC for no token */
 	const char *const *query_params; /* accepted query parameters (NULL: none) */
 	int body;                        /* 1: a JSON object body is required */
 	api_handler handler;
@@ -62,6 +58,11 @@ extern const struct api_route *const api_route_tables[];
 
 /* ---- what a handler gets ---- */
 const struct principal *api_who(api_call *c);
+/* The caller's organisation when the policy limits its role on this route
+ * to its own organisation's objects, else NULL (all organisations). */
+const char *api_scope(api_call *c);
+/* The policy rule that authorised this call. */
+const struct policy_rule *api_rule(api_call *c);
 /* The i-th {param} of the pattern. */
 const char *api_param(api_call *c, int i);
 /* A query parameter, or NULL when absent. */

@@ -93,7 +93,7 @@ static void metrics(api_call *c)
 }
 
 const struct api_route health_routes[] = {
-	{"GET", "/v1/health", R_PUBLIC, NULL, 0, health, "health"},
-	{"GET", "/metrics", R_PUBLIC, NULL, 0, metrics, "metrics"},
+	{"GET", "/v1/health", NULL, 0, health, "health"},
+	{"GET", "/metrics", NULL, 0, metrics, "metrics"},
 	{0},
 };

@@ -101,8 +101,8 @@ static void candidates(api_call *c)
 static const char *const candidate_params[] = {"limit", NULL};
 
 const struct api_route match_routes[] = {
-	{"POST", "/v1/match", R_COUNSELLOR, NULL, 1, match, "match"},
-	{"GET", "/v1/vacancies/{id}/candidates", R_EMPLOYER, candidate_params, 0, candidates,
+	{"POST", "/v1/match", NULL, 1, match, "match"},
+	{"GET", "/v1/vacancies/{id}/candidates", candidate_params, 0, candidates,
 	 "vacancies_candidates"},
 	{0},
 };

@@ -1,6 +1,12 @@
 /*
  * server.c - the libmicrohttpd server: request bodies, routing, auth,
  * per-thread resources and the reply helpers of api.h.
+ *
+ * Authorization comes from the policy table only (api/policy.h): the rule
+ * of the matched route says who may call it (401/403 here, before the
+ * handler), which roles are limited to their own organisation
+ * (api_scope), and which fields of a 2xx answer each role sees (applied in
+ * api_reply, the one place every JSON answer passes).
  */
 #include "api/api.h"
 
@@ -28,6 +34,7 @@ struct api_call {
 	int early_status;   /* a refusal decided before the body was read */
 	char early_detail[160];
 	const struct api_route *route;
+	const struct policy_rule *rule;
 	const char *params[API_MAX_PARAMS];
 	char param_buf[512];
 	json_t *json;
@@ -163,7 +170,12 @@ void api_reply_text(api_call *c, int status, const char *ctype, char *text)
 
 void api_reply(api_call *c, int status, json_t *body)
 {
-	char *s = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	char *s;
+
+	/* Only what the caller's role may see leaves the server. */
+	if (body && status >= 200 && status < 300)
+		policy_shape(c->rule, c->who.role, body);
+	s = body ? json_dumps(body, JSON_COMPACT) : NULL;
 
 	json_decref(body);
 	if (!s) {
@@ -215,6 +227,19 @@ void api_fail(api_call *c, int status, const char *title, const char *detail)
 const struct principal *api_who(api_call *c)
 {
 	return &c->who;
+}
+
+const char *api_scope(api_call *c)
+{
+	if (c->rule && c->who.role > ROLE_NONE && c->who.role <= ROLE_ADMIN &&
+	    (c->rule->org_scoped & (1u << c->who.role)))
+		return c->who.org;
+	return NULL;
+}
+
+const struct policy_rule *api_rule(api_call *c)
+{
+	return c->rule;
 }
 
 const char *api_param(api_call *c, int i)
@@ -323,7 +348,7 @@ static int authenticate(api_call *c)
 		api_fail(c, 503, "Service unavailable", "the token cannot be checked now; retry shortly");
 		return -1;
 	}
-	if (!(c->route->roles & (1u << c->who.role))) {
+	if (!policy_allows(c->rule, c->who.role)) {
 		api_fail(c, 403, "Forbidden", "this role may not use this endpoint");
 		return -1;
 	}
@@ -343,6 +368,13 @@ static enum MHD_Result check_query_param(void *cls, enum MHD_ValueKind kind, con
 			return MHD_YES;
 	snprintf(c->early_detail, sizeof c->early_detail, "%s", key);
 	return MHD_NO;
+}
+
+static int has_query_param(void *ctx, const char *name)
+{
+	api_call *c = ctx;
+
+	return MHD_lookup_connection_value(c->conn, MHD_GET_ARGUMENT_KIND, name) != NULL;
 }
 
 static int content_type_is_json(api_call *c)
@@ -371,7 +403,13 @@ static void dispatch(api_call *c)
 		}
 		return;
 	}
-	if (c->route->roles != R_PUBLIC && authenticate(c))
+	c->rule = policy_find(c->route->method, c->route->pattern, has_query_param, c);
+	if (!c->rule) {
+		/* Unreachable while policy_check_routes passes at start: fail closed. */
+		api_fail(c, 403, "Forbidden", "no policy covers this endpoint");
+		return;
+	}
+	if (c->rule->roles != R_PUBLIC && authenticate(c))
 		return;
 	c->early_detail[0] = '\0';
 	MHD_get_connection_values(c->conn, MHD_GET_ARGUMENT_KIND, check_query_param, c);
@@ -573,6 +611,14 @@ int api_serve(const struct api_config *cfg)
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 
 	config = cfg;
+	{
+		char err[256];
+
+		if (policy_check_routes(err, sizeof err)) {
+			fprintf(stderr, "fairmatch: the authorization policy is incomplete: %s\n", err);
+			return 1;
+		}
+	}
 	if (parse_listen(cfg->listen, &sa)) {
 		fprintf(stderr, "fairmatch: --listen wants HOST:PORT with an IPv4 host, not '%s'\n",
 			cfg->listen);

@@ -66,7 +66,7 @@ static void occupations(api_call *c)
 static const char *const params[] = {"q", "lang", "limit", NULL};
 
 const struct api_route taxonomy_routes[] = {
-	{"GET", "/v1/taxonomy/skills", R_ANY, params, 0, skills, "taxonomy_skills"},
-	{"GET", "/v1/taxonomy/occupations", R_ANY, params, 0, occupations, "taxonomy_occupations"},
+	{"GET", "/v1/taxonomy/skills", params, 0, skills, "taxonomy_skills"},
+	{"GET", "/v1/taxonomy/occupations", params, 0, occupations, "taxonomy_occupations"},
 	{0},
 };
