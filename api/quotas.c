@@ -149,7 +149,7 @@ static void release(api_call *c)
 	if (parse_id(c, &id) || !(s = api_store(c)))
 		return;
 	problem_init(&p);
-	if (quota_release(s, api_who(c), id, api_param(c, 1), &out, &p))
+	if (quota_release(s, api_who(c), api_scope(c), id, api_param(c, 1), &out, &p))
 		api_reply_problem(c, &p);
 	else
 		api_reply(c, 200, out);

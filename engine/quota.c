@@ -719,10 +719,9 @@ int quota_place(store *s, const struct principal *who, int64_t quota, const json
 	return 0;
 }
 
-int quota_release(store *s, const struct principal *who, int64_t quota, const char *placement_id,
-		  json_t **out, problem *p)
+int quota_release(store *s, const struct principal *who, const char *org, int64_t quota,
+		  const char *placement_id, json_t **out, problem *p)
 {
-	const char *org = who->role == ROLE_ADMIN ? NULL : who->org;
 	char qid[32], ids[32], pls[32], plid[40];
 	json_t *detail;
 	PGresult *r;

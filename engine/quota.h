@@ -115,11 +115,12 @@ int quota_place(store *s, const struct principal *who, int64_t quota, const json
 		json_t **out, problem *p);
 
 /* Releases placement `placement_id` ("pl_<n>") of listing `quota` and gives
- * its slot back, audited as "quota.release". A counsellor releases only
- * its organisation's placements (404 otherwise); an admin any. A placement
- * already released is 409; an unknown one 404. */
-int quota_release(store *s, const struct principal *who, int64_t quota, const char *placement_id,
-		  json_t **out, problem *p);
+ * its slot back, audited as "quota.release" (actor who). With org set,
+ * only that organisation's placements are found (404 otherwise); org NULL
+ * reaches any (the API passes api_scope(): counsellors are scoped, admins
+ * not). A placement already released is 409; an unknown one 404. */
+int quota_release(store *s, const struct principal *who, const char *org, int64_t quota,
+		  const char *placement_id, json_t **out, problem *p);
 
 /* The vacancy hook: when a vacancy document carries "quota_id", the listing
  * must exist (else 422, field quota_id) and the vacancy's occupation must

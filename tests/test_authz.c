@@ -616,6 +616,60 @@ static void test_invariants(void)
 	}
 }
 
+/* The problem text with every occurrence of id replaced by "ID". */
+static void problem_text(const struct resp *r, const char *id, char *out, size_t len)
+{
+	char raw[512];
+	const char *s = raw, *hit;
+	size_t k = 0, n = strlen(id);
+
+	snprintf(raw, sizeof raw, "%ld|%s|%s", r->status, str(r->json, "title") ? str(r->json, "title") : "",
+		 str(r->json, "detail") ? str(r->json, "detail") : "");
+	while ((hit = strstr(s, id)) != NULL && k + 3 < len) {
+		k += (size_t)snprintf(out + k, len - k, "%.*sID", (int)(hit - s), s);
+		if (k >= len)
+			k = len - 1;
+		s = hit + n;
+	}
+	snprintf(out + k, len - k, "%s", s);
+}
+
+/* "do not reveal that it exists": another organisation's object gets the
+ * very answer an id that does not exist gets. */
+static void test_existence_not_revealed(void)
+{
+	static const struct {
+		enum role role;
+		const char *method, *prefix, *suffix, *missing, *body;
+	} cases[] = {
+		{ROLE_EMPLOYER, "GET", "/v1/vacancies/", "", "v_987654321", NULL},
+		{ROLE_EMPLOYER, "PATCH", "/v1/vacancies/", "", "v_987654321", "{\"positions\":4}"},
+		{ROLE_EMPLOYER, "GET", "/v1/vacancies/", "/candidates", "v_987654321", NULL},
+		{ROLE_COUNSELLOR, "GET", "/v1/profiles/", "", "p_0123456789abcdef", NULL},
+		{ROLE_COUNSELLOR, "DELETE", "/v1/profiles/", "", "p_0123456789abcdef", NULL},
+	};
+	char path[256], a[600], b[600];
+	struct resp r;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *own = cases[i].prefix[4] == 'v' ? shared.v : shared.p;
+
+		snprintf(path, sizeof path, "%s%s%s", cases[i].prefix, own, cases[i].suffix);
+		T_REQUIRE(http(&r, &srv, cases[i].method, path, tok(cases[i].role, 1), NULL,
+			       cases[i].body, cases[i].body ? strlen(cases[i].body) : 0) == 0);
+		problem_text(&r, own, a, sizeof a);
+		resp_free(&r);
+		snprintf(path, sizeof path, "%s%s%s", cases[i].prefix, cases[i].missing, cases[i].suffix);
+		T_REQUIRE(http(&r, &srv, cases[i].method, path, tok(cases[i].role, 1), NULL,
+			       cases[i].body, cases[i].body ? strlen(cases[i].body) : 0) == 0);
+		problem_text(&r, cases[i].missing, b, sizeof b);
+		resp_free(&r);
+		T_CHECKF(strncmp(a, "404|", 4) == 0 && strcmp(a, b) == 0,
+			 "%s %s: another organisation's object answers '%s', a missing one '%s'",
+			 cases[i].method, cases[i].prefix, a, b);
+	}
+}
+
 /* What an answer carries, checked against API.md's words, not the table. */
 static void test_answer_contents(void)
 {
@@ -857,6 +911,7 @@ int main(void)
 	T_RUN(test_probe);
 	T_RUN(test_matrix);
 	T_RUN(test_invariants);
+	T_RUN(test_existence_not_revealed);
 	T_RUN(test_answer_contents);
 	T_RUN(test_audit);
 	T_RUN(test_server_survived);
