@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "engine/integrity.h"
+#include "engine/match.h"
 #include "engine/names.h"
 #include "engine/vacancy.h"
 #include "index/schema.h"
@@ -169,6 +170,15 @@ int indexer_vacancy_doc(const json_t *v, index_doc **out, index_error *err)
 		 (long long)json_integer_value(json_object_get(v, "positions")));
 	if (index_doc_set_value(d, VX_SLOT_POSITIONS, buf, strlen(buf), err))
 		goto fail;
+	/* What re-ranking reads instead of the whole document (engine/match.c). */
+	{
+		size_t flen = 0;
+
+		if (match_vacancy_facts(v, &data, &flen) ||
+		    index_doc_set_value(d, VX_SLOT_MATCH, data, flen, err))
+			goto fail;
+		free(data);
+	}
 	data = json_dumps(v, JSON_COMPACT);
 	if (!data || index_doc_set_data(d, data, strlen(data), err))
 		goto fail;

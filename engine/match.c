@@ -12,6 +12,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +37,9 @@ static const struct {
 	double sub_major;   /* XO: same sub-major group (2 digits) */
 	double text;        /* free-text skills as words over title and description */
 	double country;     /* XC: a desired country (boost only, never required) */
-} RQ = {2.0, 1.0, 3.0, 1.5, 0.5, 0.5, 0.5};
+	double inferred;    /* XE: an occupation inferred from the skills, × its likelihood */
+	double inferred_unit; /* XO: its unit group, × its likelihood */
+} RQ = {2.0, 1.0, 3.0, 1.5, 0.5, 0.5, 0.5, 3.0, 1.5};
 
 /* Scoring: the parts of the raw score in [0, 1] (they add up to 1). */
 static const struct {
@@ -44,9 +47,11 @@ static const struct {
 	double use;            /* share of the person's skills the vacancy asks for */
 	double retrieval;      /* the index's weight relative to the best candidate's (idf) */
 	double optional;       /* share of its optional skills */
-	double occupation;     /* occupation proximity (below) */
+	double occupation;     /* proximity to an occupation the person states (below) */
 	double experience;     /* min(years, 10) / 10, scaled by occupation proximity */
 	double country;        /* the vacancy is in a desired country */
+	double inferred;       /* the vacancy is of an occupation inferred from the skills */
+	double inferred_unit;  /* ... or of its ISCO-08 unit group */
 	double no_essential;   /* coverage assumed when a vacancy lists no essential skill */
 	/* skill weight by ESCO reuse level: specific skills say more than transversal ones */
 	double transversal, cross_sector, sector, occupation_specific;
@@ -54,10 +59,32 @@ static const struct {
 	double occ_exact, occ_unit, occ_minor, occ_sub_major;
 	/* final score: met languages map raw to [met_floor, 1], gaps to [0, gap_ceiling] */
 	double met_floor, gap_ceiling;
-} W = {0.30, 0.15, 0.15, 0.05, 0.20, 0.05, 0.10, 0.5,
+} W = {0.10, 0.10, 0.05, 0.05, 0.10, 0.05, 0.05, 0.40, 0.10, 0.5,
        0.4, 0.7, 1.0, 1.3,
        1.0, 0.8, 0.5, 0.25,
        0.5, 0.49};
+
+/* Occupation inference from a skill set (ESCO occupation-skill relations),
+ * a naive Bayes model: occupation o "emits" each skill it lists with
+ * probability (1 - unlisted) × w / Z(o), w = 1 for an essential skill and
+ * `optional` for an optional one, Z(o) the sum of w over its list, and any
+ * other skill with probability unlisted / (number of ESCO skills). So a
+ * skill the occupation does not list costs much, and of two occupations
+ * listing the same skills the one with the shorter list wins. The person's
+ * likely occupations: the best INFER_MAX over all of ESCO (a unit group
+ * the person states multiplies the prior by `stated`), kept when their
+ * likelihood is at least `min_rel` of the best's. A vacancy that gives only
+ * an ISCO-08 code: the posterior over the occupations of that unit group,
+ * the best VAC_INFER_MAX of at least `min_vac` stored in its record. */
+static const struct {
+	double optional;   /* w of an optional skill, vs 1 for an essential one */
+	double unlisted;   /* probability mass of skills the occupation does not list */
+	double stated;     /* prior for occupations of a unit group the person states */
+	double min_rel;    /* keep the person's occupations with this share of the best's likelihood */
+	double min_vac;    /* keep a vacancy's occupations with this posterior */
+	double inferred;   /* an occupation inferred from a vacancy's skills counts this much of
+			      one it names */
+} INF = {0.5, 0.05, 10.0, 0.05, 0.02, 0.8};
 
 /* ---- taxonomy ---- */
 
@@ -135,6 +162,147 @@ static void occupation_code(const char *occ, char code[5])
 		memcpy(code, o->isco, 5);
 }
 
+/* ---- the occupation model: ESCO's occupation-skill relations ---- */
+
+#define INFER_MAX 5
+
+static struct {
+	size_t n_occ, n_skill;
+	uint32_t *os_off;   /* occupation o's skills: os_key[os_off[o] .. os_off[o + 1]) */
+	uint32_t *os_key;   /* skill index << 1 | essential, ascending */
+	double *occ_z;      /* Z(o): the sum of w over the occupation's skills */
+	uint32_t *so_off;   /* skill k's occupations: so_key[so_off[k] .. so_off[k + 1]) */
+	uint32_t *so_key;   /* occupation index << 1 | essential */
+	int ok;
+} M;
+static pthread_once_t model_once = PTHREAD_ONCE_INIT;
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void model_build(void)
+{
+	const esco *t = match_taxonomy();
+	size_t o, i, j, total = 0, n;
+	uint32_t *df = NULL, *fill = NULL;
+
+	if (!t)
+		return;
+	M.n_occ = esco_occupation_count(t);
+	M.n_skill = esco_skill_count(t);
+	for (o = 0; o < M.n_occ; o++) {
+		const esco_occupation *x = esco_occupation_at(t, o);
+
+		total += x->n_essential + x->n_optional;
+	}
+	M.os_off = calloc(M.n_occ + 1, sizeof *M.os_off);
+	M.os_key = calloc(total + 1, sizeof *M.os_key);
+	M.occ_z = calloc(M.n_occ + 1, sizeof *M.occ_z);
+	M.so_off = calloc(M.n_skill + 1, sizeof *M.so_off);
+	M.so_key = calloc(total + 1, sizeof *M.so_key);
+	df = calloc(M.n_skill + 1, sizeof *df);
+	fill = calloc(M.n_skill + 1, sizeof *fill);
+	if (!M.os_off || !M.os_key || !M.occ_z || !M.so_off || !M.so_key || !df || !fill)
+		goto fail;
+	/* Each occupation's skills, sorted, an essential listing winning over
+	 * an optional one of the same skill. */
+	n = 0;
+	for (o = 0; o < M.n_occ; o++) {
+		const esco_occupation *x = esco_occupation_at(t, o);
+		size_t start = n, w;
+
+		M.os_off[o] = (uint32_t)n;
+		for (i = 0; i < x->n_essential; i++)
+			M.os_key[n++] = x->essential[i]->index << 1 | 1;
+		for (i = 0; i < x->n_optional; i++)
+			M.os_key[n++] = x->optional[i]->index << 1;
+		qsort(M.os_key + start, n - start, sizeof *M.os_key, cmp_u32);
+		for (i = start, w = start; i < n; i++) {
+			if (w > start && M.os_key[w - 1] >> 1 == M.os_key[i] >> 1)
+				M.os_key[w - 1] = M.os_key[i]; /* the higher key is the essential one */
+			else
+				M.os_key[w++] = M.os_key[i];
+		}
+		n = w;
+		for (i = start; i < n; i++)
+			df[M.os_key[i] >> 1]++;
+	}
+	M.os_off[M.n_occ] = (uint32_t)n;
+	for (o = 0; o < M.n_occ; o++) {
+		double z = 0;
+
+		for (i = M.os_off[o]; i < M.os_off[o + 1]; i++)
+			z += M.os_key[i] & 1 ? 1.0 : INF.optional;
+		M.occ_z[o] = z > 0 ? z : 1;
+	}
+	/* The inverse: skill -> occupations listing it. */
+	for (i = 0, j = 0; i < M.n_skill; i++) {
+		M.so_off[i] = (uint32_t)j;
+		j += df[i];
+	}
+	M.so_off[M.n_skill] = (uint32_t)j;
+	for (o = 0; o < M.n_occ; o++)
+		for (i = M.os_off[o]; i < M.os_off[o + 1]; i++) {
+			uint32_t k = M.os_key[i] >> 1;
+
+			M.so_key[M.so_off[k] + fill[k]++] = (uint32_t)o << 1 | (M.os_key[i] & 1);
+		}
+	free(df);
+	free(fill);
+	M.ok = 1;
+	return;
+fail:
+	free(df);
+	free(fill);
+	free(M.os_off);
+	free(M.os_key);
+	free(M.occ_z);
+	free(M.so_off);
+	free(M.so_key);
+	memset(&M, 0, sizeof M);
+}
+
+static int model_ready(void)
+{
+	pthread_once(&model_once, model_build);
+	return M.ok;
+}
+
+/* Whether occupation o lists skill k: 0 no, 1 as optional, 2 as essential. */
+static int occ_lists(uint32_t o, uint32_t k)
+{
+	size_t lo = M.os_off[o], hi = M.os_off[o + 1];
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint32_t s = M.os_key[mid] >> 1;
+
+		if (s == k)
+			return 1 + (int)(M.os_key[mid] & 1);
+		if (s < k)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* log P(skill | o) for a skill o lists (essential or not), and for one it
+ * does not list. */
+static double lp_listed(uint32_t o, int essential)
+{
+	return log((1 - INF.unlisted) * (essential ? 1.0 : INF.optional) / M.occ_z[o]);
+}
+
+static double lp_unlisted(void)
+{
+	return log(INF.unlisted / (double)(M.n_skill ? M.n_skill : 1));
+}
+
 /* ---- the person, prepared once per match ---- */
 
 #define PROF_OCC_MAX 10
@@ -156,12 +324,75 @@ struct person {
 	double years;
 	double skill_weight; /* sum of skill_weight over the person's skills */
 	const json_t *desired; /* borrowed array */
+	/* occupations inferred from the skills: ESCO index, likelihood relative to the best */
+	struct {
+		uint32_t occ;
+		double rel;
+	} inf[INFER_MAX];
+	size_t n_inf;
 };
 
 static void person_release(struct person *pr)
 {
 	json_decref(pr->skills);
 	pr->skills = NULL;
+}
+
+/* Fills pr->inf from the person's ESCO skills (nothing when the taxonomy
+ * is missing or memory is short: matching then works without it). */
+static void person_infer(const json_t *profile, struct person *pr)
+{
+	const esco *t = match_taxonomy();
+	double *ev, best = 0;
+	size_t i, j, o;
+	json_t *v;
+
+	if (!t || !model_ready())
+		return;
+	ev = calloc(M.n_occ, sizeof *ev);
+	if (!ev)
+		return;
+	/* ev[o]: log-likelihood of the skills under o, less that of a model
+	 * listing none of them (so 0 for occupations listing none). */
+	json_array_foreach(json_object_get(profile, "skills"), i, v) {
+		const char *s = json_string_value(v);
+		const esco_skill *k = s && is_uri(s) ? esco_skill_by_uri(t, s) : NULL;
+
+		if (!k)
+			continue;
+		for (j = M.so_off[k->index]; j < M.so_off[k->index + 1]; j++) {
+			uint32_t oc = M.so_key[j] >> 1;
+
+			ev[oc] += lp_listed(oc, (int)(M.so_key[j] & 1)) - lp_unlisted();
+		}
+	}
+	for (o = 0; o < M.n_occ; o++) {
+		if (ev[o] <= 0)
+			continue;
+		for (i = 0; i < pr->n_occ; i++)
+			if (pr->occ[i].code[0] && strcmp(pr->occ[i].code, esco_occupation_at(t, o)->isco) == 0) {
+				ev[o] += log(INF.stated);
+				break;
+			}
+		/* Keep the best INFER_MAX, ties by index, in descending order. */
+		for (i = pr->n_inf; i > 0 && ev[o] > pr->inf[i - 1].rel; i--)
+			if (i < INFER_MAX)
+				pr->inf[i] = pr->inf[i - 1];
+		if (i < INFER_MAX) {
+			pr->inf[i].occ = (uint32_t)o;
+			pr->inf[i].rel = ev[o];
+			if (pr->n_inf < INFER_MAX)
+				pr->n_inf++;
+		}
+	}
+	free(ev);
+	best = pr->n_inf ? pr->inf[0].rel : 0;
+	for (i = 0; i < pr->n_inf; i++) {
+		pr->inf[i].rel = exp(pr->inf[i].rel - best);
+		if (pr->inf[i].rel < INF.min_rel)
+			break;
+	}
+	pr->n_inf = i;
 }
 
 static int person_prepare(const json_t *profile, struct person *pr)
@@ -221,6 +452,7 @@ static int person_prepare(const json_t *profile, struct person *pr)
 	v = json_object_get(profile, "experience_years");
 	pr->years = json_is_number(v) ? json_number_value(v) : 0;
 	pr->desired = json_object_get(profile, "desired_countries");
+	person_infer(profile, pr);
 	return 0;
 }
 
@@ -238,6 +470,406 @@ static int person_has_skill(const struct person *pr, const char *s)
 	return json_object_get(pr->skills, lower(s, buf, sizeof buf)) != NULL;
 }
 
+/* ---- what scoring needs of a vacancy: its facts ----
+ *
+ * Re-ranking reads only these, from the compact record the document
+ * builder stores in value slot VX_SLOT_MATCH (match_vacancy_facts), so
+ * the full JSON is decoded only for the page returned. The record
+ * (little-endian):
+ *
+ *   'F' version | id i64 | country 2 | ISCO unit group 4 | ESCO occupation u32
+ *   | n_lang u8 | n_essential u8 | n_optional u8 | flags u8 (1: recruiter)
+ *   | languages: code 2, CEFR rank u8 | skills: u32 ESCO index + 1, or 0
+ *   then u8 length and the lowercased free text | recruiter: name,
+ *   licence, country, each u16 length and bytes
+ *
+ * ESCO indices are positions in the taxonomy loaded when the index was
+ * built: the index metadata VX_META_FORMAT names the format and the ESCO
+ * sizes, and a server that finds another value rebuilds the index.
+ */
+
+#define FACTS_VERSION 1
+#define FACTS_SKILLS 50 /* VACANCY_SKILLS_MAX per list */
+#define FACTS_LANGS 10
+#define FACTS_HEADER 25
+#define VAC_INFER_MAX 3
+
+struct fskill {
+	uint32_t idx; /* ESCO skill index + 1; 0: free text */
+	const char *text;
+	size_t len;
+};
+
+struct facts {
+	int64_t id;
+	char country[3];
+	char isco[5];
+	uint32_t occ; /* ESCO occupation index + 1; 0: an ISCO code or nothing */
+	size_t n_lang, n_ess, n_opt;
+	struct {
+		char code[3];
+		int rank;
+	} lang[FACTS_LANGS];
+	struct fskill ess[FACTS_SKILLS], opt[FACTS_SKILLS];
+	/* for a vacancy giving only an ISCO code: its likely ESCO occupations */
+	size_t n_vinf;
+	struct {
+		uint32_t occ; /* ESCO index */
+		double q;     /* posterior within the unit group */
+	} vinf[VAC_INFER_MAX];
+	const json_t *rec_json; /* from a JSON vacancy (borrowed), or NULL */
+	int has_rec;
+	const char *rec[3]; /* name, licence, country of a decoded record (not NUL-terminated) */
+	size_t rec_len[3];
+};
+
+static void fskill_set(struct fskill *f, const char *s)
+{
+	const esco *t = match_taxonomy();
+	const esco_skill *k = t && is_uri(s) ? esco_skill_by_uri(t, s) : NULL;
+
+	f->idx = k ? k->index + 1 : 0;
+	f->text = s;
+	f->len = strlen(s);
+}
+
+/* f->vinf: the posterior over the ESCO occupations of the vacancy's unit
+ * group given its ESCO skills, when it names no ESCO occupation. */
+static void vacancy_infer(struct facts *f)
+{
+	const esco *t = match_taxonomy();
+	const esco_occupation *const *list;
+	double ll[256], best = -HUGE_VAL, sum = 0;
+	size_t n, i, j, has = 0;
+
+	f->n_vinf = 0;
+	if (f->occ || strlen(f->isco) != 4 || !t || !model_ready())
+		return;
+	n = esco_occupations_by_isco(t, f->isco, &list);
+	if (n > sizeof ll / sizeof ll[0])
+		n = sizeof ll / sizeof ll[0];
+	for (i = 0; i < n; i++) {
+		uint32_t o = list[i]->index;
+
+		ll[i] = 0;
+		for (j = 0; j < f->n_ess + f->n_opt; j++) {
+			const struct fskill *k = j < f->n_ess ? &f->ess[j] : &f->opt[j - f->n_ess];
+			int l;
+
+			if (!k->idx)
+				continue;
+			has = 1;
+			l = occ_lists(o, k->idx - 1);
+			ll[i] += l ? lp_listed(o, l == 2) : lp_unlisted();
+		}
+		if (ll[i] > best)
+			best = ll[i];
+	}
+	if (!has)
+		return;
+	for (i = 0; i < n; i++)
+		sum += ll[i] = exp(ll[i] - best);
+	for (i = 0; i < n; i++) {
+		double q = ll[i] / sum;
+
+		if (q < INF.min_vac)
+			continue;
+		/* the best VAC_INFER_MAX, descending, ties by group order */
+		for (j = f->n_vinf; j > 0 && q > f->vinf[j - 1].q; j--)
+			if (j < VAC_INFER_MAX)
+				f->vinf[j] = f->vinf[j - 1];
+		if (j < VAC_INFER_MAX) {
+			f->vinf[j].occ = list[i]->index;
+			f->vinf[j].q = q;
+			if (f->n_vinf < VAC_INFER_MAX)
+				f->n_vinf++;
+		}
+	}
+}
+
+/* The facts of a vacancy representation (pointers borrow from v). */
+static void facts_from_json(const json_t *v, struct facts *f)
+{
+	json_t *skills = json_object_get(v, "skills"), *x;
+	const char *occ = json_string_value(json_object_get(v, "occupation"));
+	const char *country = json_string_value(json_object_get(v, "country"));
+	const esco *t = match_taxonomy();
+	size_t i;
+
+	memset(f, 0, sizeof *f);
+	vacancy_parse_id(json_string_value(json_object_get(v, "id")), &f->id);
+	if (country && strlen(country) == 2)
+		memcpy(f->country, country, 3);
+	occupation_code(occ, f->isco);
+	if (occ && t && strncmp(occ, ESCO_OCC, strlen(ESCO_OCC)) == 0) {
+		const esco_occupation *o = esco_occupation_by_uri(t, occ);
+
+		f->occ = o ? o->index + 1 : 0;
+	}
+	json_array_foreach(json_object_get(skills, "essential"), i, x) {
+		if (json_is_string(x) && f->n_ess < FACTS_SKILLS)
+			fskill_set(&f->ess[f->n_ess++], json_string_value(x));
+	}
+	json_array_foreach(json_object_get(skills, "optional"), i, x) {
+		if (json_is_string(x) && f->n_opt < FACTS_SKILLS)
+			fskill_set(&f->opt[f->n_opt++], json_string_value(x));
+	}
+	json_array_foreach(json_object_get(v, "languages"), i, x) {
+		const char *code = json_string_value(json_object_get(x, "code"));
+		const char *lvl = json_string_value(json_object_get(x, "level"));
+
+		if (!code || strlen(code) != 2 || f->n_lang >= FACTS_LANGS)
+			continue;
+		memcpy(f->lang[f->n_lang].code, code, 3);
+		f->lang[f->n_lang++].rank = lvl ? iso_cefr_rank(lvl) : 0;
+	}
+	x = json_object_get(v, "recruiter");
+	if (json_is_object(x)) {
+		f->has_rec = 1;
+		f->rec_json = x;
+	}
+	vacancy_infer(f);
+}
+
+/* A small growable byte buffer for the encoder. */
+struct bytes {
+	char *b;
+	size_t len, cap;
+	int oom;
+};
+
+static void put(struct bytes *o, const void *p, size_t n)
+{
+	if (o->oom)
+		return;
+	if (o->len + n > o->cap) {
+		size_t cap = (o->len + n) * 2 + 64;
+		char *b = realloc(o->b, cap);
+
+		if (!b) {
+			o->oom = 1;
+			return;
+		}
+		o->b = b;
+		o->cap = cap;
+	}
+	memcpy(o->b + o->len, p, n);
+	o->len += n;
+}
+
+static void put_u32(struct bytes *o, uint32_t v)
+{
+	unsigned char b[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+			      (unsigned char)(v >> 24)};
+
+	put(o, b, 4);
+}
+
+static void put_str16(struct bytes *o, const char *s, size_t n)
+{
+	unsigned char b[2];
+
+	if (n > 0xffff)
+		n = 0xffff;
+	b[0] = (unsigned char)n;
+	b[1] = (unsigned char)(n >> 8);
+	put(o, b, 2);
+	put(o, s, n);
+}
+
+static void put_skill(struct bytes *o, const struct fskill *k)
+{
+	char buf[256];
+	unsigned char n;
+
+	put_u32(o, k->idx);
+	if (k->idx)
+		return;
+	lower(k->text, buf, sizeof buf);
+	n = (unsigned char)strlen(buf);
+	put(o, &n, 1);
+	put(o, buf, n);
+}
+
+int match_vacancy_facts(const json_t *v, char **out, size_t *len)
+{
+	struct facts *f = malloc(sizeof *f);
+	struct bytes o = {NULL, 0, 0, 0};
+	unsigned char hdr[FACTS_HEADER] = {'F', FACTS_VERSION};
+	uint64_t id;
+	size_t i;
+	static const char *const rk[3] = {"name", "licence", "country"};
+
+	*out = NULL;
+	*len = 0;
+	if (!f)
+		return -1;
+	facts_from_json(v, f);
+	id = (uint64_t)f->id;
+	for (i = 0; i < 8; i++)
+		hdr[2 + i] = (unsigned char)(id >> (8 * i));
+	memcpy(hdr + 10, f->country, 2);
+	memcpy(hdr + 12, f->isco, 4);
+	for (i = 0; i < 4; i++)
+		hdr[16 + i] = (unsigned char)(f->occ >> (8 * i));
+	hdr[20] = (unsigned char)f->n_lang;
+	hdr[21] = (unsigned char)f->n_ess;
+	hdr[22] = (unsigned char)f->n_opt;
+	hdr[23] = (unsigned char)(f->has_rec ? 1 : 0);
+	hdr[24] = (unsigned char)f->n_vinf;
+	put(&o, hdr, sizeof hdr);
+	for (i = 0; i < f->n_vinf; i++) {
+		unsigned char q = (unsigned char)lround(f->vinf[i].q * 255);
+
+		put_u32(&o, f->vinf[i].occ);
+		put(&o, &q, 1);
+	}
+	for (i = 0; i < f->n_lang; i++) {
+		unsigned char r = (unsigned char)f->lang[i].rank;
+
+		put(&o, f->lang[i].code, 2);
+		put(&o, &r, 1);
+	}
+	for (i = 0; i < f->n_ess; i++)
+		put_skill(&o, &f->ess[i]);
+	for (i = 0; i < f->n_opt; i++)
+		put_skill(&o, &f->opt[i]);
+	for (i = 0; f->has_rec && i < 3; i++) {
+		const char *s = json_string_value(json_object_get(f->rec_json, rk[i]));
+
+		put_str16(&o, s ? s : "", s ? strlen(s) : 0);
+	}
+	free(f);
+	if (o.oom) {
+		free(o.b);
+		return -1;
+	}
+	*out = o.b;
+	*len = o.len;
+	return 0;
+}
+
+static char format_buf[64];
+static pthread_once_t format_once = PTHREAD_ONCE_INIT;
+
+static void format_build(void)
+{
+	const esco *t = match_taxonomy();
+
+	snprintf(format_buf, sizeof format_buf, "%d esco=%zu/%zu", FACTS_VERSION + 1,
+		 t ? esco_occupation_count(t) : 0, t ? esco_skill_count(t) : 0);
+}
+
+const char *match_index_format(void)
+{
+	pthread_once(&format_once, format_build);
+	return format_buf;
+}
+
+/* Reads a record written by match_vacancy_facts; -1 when it is not one
+ * (an index built before the format existed: the caller decodes the JSON). */
+static int facts_decode(const char *p, size_t n, struct facts *f)
+{
+	const unsigned char *b = (const unsigned char *)p;
+	size_t at = FACTS_HEADER, i, j;
+	uint64_t id = 0;
+
+	if (n < FACTS_HEADER || b[0] != 'F' || b[1] != FACTS_VERSION || b[20] > FACTS_LANGS ||
+	    b[21] > FACTS_SKILLS || b[22] > FACTS_SKILLS || b[24] > VAC_INFER_MAX)
+		return -1;
+	memset(f, 0, sizeof *f);
+	for (i = 0; i < 8; i++)
+		id |= (uint64_t)b[2 + i] << (8 * i);
+	f->id = (int64_t)id;
+	memcpy(f->country, b + 10, 2);
+	memcpy(f->isco, b + 12, 4);
+	f->occ = (uint32_t)b[16] | (uint32_t)b[17] << 8 | (uint32_t)b[18] << 16 | (uint32_t)b[19] << 24;
+	if (f->occ > (M.ok ? M.n_occ : 0))
+		return -1;
+	f->n_lang = b[20];
+	f->n_ess = b[21];
+	f->n_opt = b[22];
+	f->has_rec = b[23] & 1;
+	f->n_vinf = b[24];
+	for (i = 0; i < f->n_vinf; i++, at += 5) {
+		if (at + 5 > n)
+			return -1;
+		f->vinf[i].occ = (uint32_t)b[at] | (uint32_t)b[at + 1] << 8 | (uint32_t)b[at + 2] << 16 |
+				 (uint32_t)b[at + 3] << 24;
+		f->vinf[i].q = b[at + 4] / 255.0;
+		if (f->vinf[i].occ >= M.n_occ)
+			return -1;
+	}
+	for (i = 0; i < f->n_lang; i++, at += 3) {
+		if (at + 3 > n)
+			return -1;
+		memcpy(f->lang[i].code, p + at, 2);
+		f->lang[i].rank = b[at + 2];
+	}
+	for (j = 0; j < f->n_ess + f->n_opt; j++) {
+		struct fskill *k = j < f->n_ess ? &f->ess[j] : &f->opt[j - f->n_ess];
+
+		if (at + 4 > n)
+			return -1;
+		k->idx = (uint32_t)b[at] | (uint32_t)b[at + 1] << 8 | (uint32_t)b[at + 2] << 16 |
+			 (uint32_t)b[at + 3] << 24;
+		at += 4;
+		if (k->idx > M.n_skill)
+			return -1;
+		if (k->idx)
+			continue;
+		if (at + 1 > n || at + 1 + b[at] > n)
+			return -1;
+		k->len = b[at];
+		k->text = p + at + 1;
+		at += 1 + k->len;
+	}
+	for (i = 0; f->has_rec && i < 3; i++) {
+		if (at + 2 > n)
+			return -1;
+		f->rec_len[i] = (size_t)b[at] | (size_t)b[at + 1] << 8;
+		if (at + 2 + f->rec_len[i] > n)
+			return -1;
+		f->rec[i] = p + at + 2;
+		at += 2 + f->rec_len[i];
+	}
+	return at == n ? 0 : -1;
+}
+
+/* How much matching skill k says (W's reuse-level weights; free text 1). */
+static double fskill_weight(const struct fskill *k)
+{
+	const esco *t = match_taxonomy();
+	const esco_skill *s = t && k->idx ? esco_skill_at(t, k->idx - 1) : NULL;
+
+	if (!s)
+		return 1.0;
+	switch (s->reuse) {
+	case ESCO_REUSE_TRANSVERSAL:
+		return W.transversal;
+	case ESCO_REUSE_CROSS_SECTOR:
+		return W.cross_sector;
+	case ESCO_REUSE_OCCUPATION_SPECIFIC:
+		return W.occupation_specific;
+	default:
+		return W.sector;
+	}
+}
+
+static int person_has_fskill(const struct person *pr, const struct fskill *k)
+{
+	const esco *t = match_taxonomy();
+	const esco_skill *s = t && k->idx ? esco_skill_at(t, k->idx - 1) : NULL;
+	char buf[KEY_MAX];
+	size_t n = k->len < sizeof buf - 1 ? k->len : sizeof buf - 1;
+
+	if (s)
+		return person_has_skill(pr, s->uri);
+	memcpy(buf, k->text, n);
+	buf[n] = '\0';
+	return person_has_skill(pr, buf);
+}
+
 /* ---- scoring ---- */
 
 enum occ_match { OCC_NONE, OCC_RELATED, OCC_EXACT };
@@ -247,30 +879,32 @@ struct scored {
 	int met; /* every required language met */
 	enum occ_match occ;
 	int64_t id;
+	size_t hit;      /* position among the retrieved hits */
 	json_t *vacancy; /* borrowed or owned, see users */
 };
 
-/* Occupation proximity of the vacancy to the best of the person's occupations. */
-static double occupation_score(const struct person *pr, const char *vocc, enum occ_match *kind)
+/* Occupation proximity of the vacancy to the best of the person's stated occupations. */
+static double occupation_score(const struct person *pr, const struct facts *f, enum occ_match *kind)
 {
-	char vcode[5];
 	double best = 0;
 	size_t i;
 
 	*kind = OCC_NONE;
-	occupation_code(vocc, vcode);
 	for (i = 0; i < pr->n_occ; i++) {
 		double sc = 0;
 		enum occ_match k = OCC_NONE;
-		int prox = vcode[0] && pr->occ[i].code[0] ? esco_isco_proximity(vcode, pr->occ[i].code) : 0;
+		int prox = f->isco[0] && pr->occ[i].code[0] ? esco_isco_proximity(f->isco, pr->occ[i].code) : 0;
+		const esco_occupation *po = pr->occ[i].uri && match_taxonomy()
+						    ? esco_occupation_by_uri(match_taxonomy(), pr->occ[i].uri)
+						    : NULL;
 
-		if (pr->occ[i].uri && vocc && strcmp(pr->occ[i].uri, vocc) == 0) {
+		if (po && f->occ && po->index + 1 == f->occ) {
 			sc = W.occ_exact;
 			k = OCC_EXACT;
 		} else if (prox == ESCO_ISCO_UNIT) {
 			/* Two different ESCO occupations of one unit group are
 			 * related; a bare ISCO code on either side is the group. */
-			int both_uri = pr->occ[i].uri && vocc && is_uri(vocc);
+			int both_uri = pr->occ[i].uri && f->occ;
 
 			sc = both_uri ? W.occ_unit : W.occ_exact;
 			k = both_uri ? OCC_RELATED : OCC_EXACT;
@@ -287,6 +921,38 @@ static double occupation_score(const struct person *pr, const char *vocc, enum o
 		}
 	}
 	return best;
+}
+
+/* The vacancy against the occupations inferred from the person's skills:
+ * *exact for its being one of them (by URI, or by its skills when it gives
+ * only the ISCO code: the posterior its skills give), *unit for its being in one's unit group, each times
+ * that occupation's likelihood. */
+static void inferred_score(const struct person *pr, const struct facts *f, double *exact, double *unit)
+{
+	const esco *t = match_taxonomy();
+	size_t i;
+
+	*exact = *unit = 0;
+	for (i = 0; t && i < pr->n_inf; i++) {
+		const esco_occupation *o = esco_occupation_at(t, pr->inf[i].occ);
+		double m = 0, u = 0;
+
+		if (f->occ) {
+			m = f->occ == pr->inf[i].occ + 1;
+			u = strcmp(f->isco, o->isco) == 0;
+		} else if (f->isco[0] && strcmp(f->isco, o->isco) == 0) {
+			size_t j;
+
+			u = 1;
+			for (j = 0; j < f->n_vinf; j++)
+				if (f->vinf[j].occ == pr->inf[i].occ)
+					m = INF.inferred * f->vinf[j].q;
+		}
+		if (m * pr->inf[i].rel > *exact)
+			*exact = m * pr->inf[i].rel;
+		if (u * pr->inf[i].rel > *unit)
+			*unit = u * pr->inf[i].rel;
+	}
 }
 
 /* The person's rank in a language (0: not spoken). */
@@ -318,25 +984,24 @@ static int in_array(const json_t *arr, const char *s)
 }
 
 /* The full score of one vacancy for one person. */
-static void score_vacancy(const struct person *pr, json_t *v, double retrieval, struct scored *out)
+static void score_facts(const struct person *pr, const struct facts *f, double retrieval,
+			struct scored *out)
 {
-	json_t *skills = json_object_get(v, "skills"), *x;
-	json_t *ess = json_object_get(skills, "essential"), *opt = json_object_get(skills, "optional");
 	size_t i;
-	double we = 0, wo = 0, he = 0, ho = 0, cov_e, cov_o, use, occ, raw;
+	double we = 0, wo = 0, he = 0, ho = 0, cov_e, cov_o, use, occ, inf_exact, inf_unit, raw;
 
-	json_array_foreach(ess, i, x) {
-		double k = json_is_string(x) ? skill_weight(json_string_value(x)) : 0;
+	for (i = 0; i < f->n_ess; i++) {
+		double k = fskill_weight(&f->ess[i]);
 
 		we += k;
-		if (k > 0 && person_has_skill(pr, json_string_value(x)))
+		if (person_has_fskill(pr, &f->ess[i]))
 			he += k;
 	}
-	json_array_foreach(opt, i, x) {
-		double k = json_is_string(x) ? skill_weight(json_string_value(x)) : 0;
+	for (i = 0; i < f->n_opt; i++) {
+		double k = fskill_weight(&f->opt[i]);
 
 		wo += k;
-		if (k > 0 && person_has_skill(pr, json_string_value(x)))
+		if (person_has_fskill(pr, &f->opt[i]))
 			ho += k;
 	}
 	cov_e = we > 0 ? he / we : W.no_essential;
@@ -344,29 +1009,26 @@ static void score_vacancy(const struct person *pr, json_t *v, double retrieval, 
 	use = pr->skill_weight > 0 ? (he + ho) / pr->skill_weight : 0;
 	if (use > 1)
 		use = 1;
-	occ = occupation_score(pr, json_string_value(json_object_get(v, "occupation")), &out->occ);
-	raw = W.essential * cov_e + W.use * use + W.retrieval * retrieval + W.optional * cov_o + W.occupation * occ +
-	      W.experience * (pr->years > 10 ? 1.0 : pr->years / 10.0) * occ +
-	      W.country * in_array(pr->desired, json_string_value(json_object_get(v, "country")));
+	occ = occupation_score(pr, f, &out->occ);
+	inferred_score(pr, f, &inf_exact, &inf_unit);
+	raw = W.essential * cov_e + W.use * use + W.retrieval * retrieval + W.optional * cov_o +
+	      W.occupation * occ + W.experience * (pr->years > 10 ? 1.0 : pr->years / 10.0) * occ +
+	      W.country * (f->country[0] && in_array(pr->desired, f->country)) +
+	      W.inferred * inf_exact + W.inferred_unit * inf_unit;
 	out->met = 1;
-	json_array_foreach(json_object_get(v, "languages"), i, x) {
-		const char *lvl = json_string_value(json_object_get(x, "level"));
-		int need = lvl ? iso_cefr_rank(lvl) : 0;
+	for (i = 0; i < f->n_lang; i++) {
+		char code[3] = {f->lang[i].code[0], f->lang[i].code[1], '\0'};
 
-		if (person_lang(pr, json_string_value(json_object_get(x, "code")), NULL) < need)
+		if (person_lang(pr, code, NULL) < f->lang[i].rank)
 			out->met = 0;
 	}
 	out->raw = raw;
 	/* The tier is part of the score itself, so "ordered by score" and "a
 	 * language gap ranks below every met vacancy" are one rule. */
 	out->score = out->met ? W.met_floor + (1 - W.met_floor) * raw : W.gap_ceiling * raw;
-	{
-		int64_t id = 0;
-
-		vacancy_parse_id(json_string_value(json_object_get(v, "id")), &id);
-		out->id = id;
-	}
+	out->id = f->id;
 }
+
 
 static int by_score(const void *a, const void *b)
 {
@@ -451,19 +1113,20 @@ enum verdict { VERDICT_NONE, VERDICT_LICENSED, VERDICT_FLAGGED, VERDICT_UNKNOWN,
 /*
  * The one place the integrity snapshot (engine/integrity.h) joins
  * matching: the in-memory snapshot, so a flag committed by a regulator
- * counts from the very next match. *flags gets a new array of the active
- * flags when flagged or blacklisted. Unlicensed counts as unknown here.
+ * counts from the very next match. `rec` is the vacancy's recruiter object
+ * (NULL for a direct hire). *flags gets a new array of the active flags
+ * when flagged. Unlicensed counts as unknown here.
  */
-static enum verdict recruiter_verdict(const json_t *vacancy, json_t **flags)
+static enum verdict recruiter_verdict(const integrity_snapshot *snap, const json_t *rec,
+				      json_t **flags)
 {
-	const json_t *rec = json_object_get(vacancy, "recruiter");
 	struct integrity_verdict iv = {0};
 	enum verdict v;
 
 	*flags = NULL;
 	if (!json_is_object(rec))
 		return VERDICT_NONE;
-	integrity_vacancy_verdict(vacancy, &iv);
+	integrity_snapshot_verdict(snap, rec, &iv);
 	v = iv.kind == INTEGRITY_BLACKLISTED ? VERDICT_BLACKLISTED
 	    : iv.kind == INTEGRITY_FLAGGED   ? VERDICT_FLAGGED
 	    : iv.kind == INTEGRITY_LICENSED  ? VERDICT_LICENSED
@@ -477,6 +1140,36 @@ static enum verdict recruiter_verdict(const json_t *vacancy, json_t **flags)
 static const char *verdict_name(enum verdict v)
 {
 	return v == VERDICT_LICENSED ? "licensed" : v == VERDICT_FLAGGED ? "flagged" : "unknown";
+}
+
+/* The verdict from a vacancy's facts (only the verdict, no flags). */
+static enum verdict facts_verdict(const integrity_snapshot *snap, const struct facts *f)
+{
+	static const char *const rk[3] = {"name", "licence", "country"};
+	json_t *rec, *flags = NULL;
+	enum verdict v;
+	size_t i;
+
+	if (!f->has_rec)
+		return VERDICT_NONE;
+	if (f->rec_json) {
+		v = recruiter_verdict(snap, f->rec_json, &flags);
+		json_decref(flags);
+		return v;
+	}
+	rec = json_object();
+	for (i = 0; rec && i < 3; i++)
+		if (f->rec_len[i] &&
+		    json_object_set_new(rec, rk[i], json_stringn(f->rec[i], f->rec_len[i]))) {
+			json_decref(rec);
+			rec = NULL;
+		}
+	if (!rec)
+		return VERDICT_UNKNOWN;
+	v = recruiter_verdict(snap, rec, &flags);
+	json_decref(flags);
+	json_decref(rec);
+	return v;
 }
 
 /* ---- the request ---- */
@@ -666,6 +1359,22 @@ index_query *match_build_query(const json_t *profile, const struct match_params 
 				  lvl == 4 ? RQ.unit : lvl == 3 ? RQ.minor : RQ.sub_major);
 		}
 	}
+	{
+		/* The occupations the skills point to, by their likelihood. */
+		struct person pr;
+
+		if (person_prepare(profile, &pr) == 0) {
+			for (i = 0; i < pr.n_inf; i++) {
+				const esco_occupation *o = esco_occupation_at(match_taxonomy(), pr.inf[i].occ);
+
+				qadd_term(&must, VX_ESCO_OCC, o->uri, 0, RQ.inferred * pr.inf[i].rel);
+				qadd_term(&must, VX_OCCUPATION, o->isco, 0, RQ.inferred_unit * pr.inf[i].rel);
+			}
+			person_release(&pr);
+		} else {
+			must.oom = 1;
+		}
+	}
 	json_array_foreach(json_object_get(profile, "desired_countries"), i, v) {
 		if (json_is_string(v))
 			qadd_term(&boost, VX_COUNTRY, json_string_value(v), 0, RQ.country);
@@ -801,79 +1510,102 @@ static json_t *result_item(const struct person *pr, const struct scored *sc, jso
 	return item;
 }
 
-int match_vacancies(index_db *db, const json_t *profile, const struct match_params *mp,
-		    json_t **out, problem *p)
+/* One attempt at a match; INDEX_EMODIFIED (with *out NULL) when the index
+ * moved on between the search and reading the page's documents. */
+static int match_once(index_db *db, const struct person *pr, const json_t *profile,
+		      const struct match_params *mp, json_t **out, problem *p)
 {
-	index_search_opts opts = {.sort_slot = -1, .weighting = INDEX_WEIGHT_BM25};
+	index_search_opts opts = {.sort_slot = -1, .weighting = INDEX_WEIGHT_BM25, .skip_data = 1,
+				  .want_value = 1, .value_slot = VX_SLOT_MATCH};
 	index_results *res = NULL;
 	index_error e = {{0}};
-	struct person pr;
 	struct scored *cands = NULL;
-	enum verdict *verdicts = NULL;
+	struct facts *f = NULL;
+	integrity_snapshot *snap = NULL;
 	json_t *answer = NULL, *list = NULL, *by_country = NULL, *by_major = NULL;
-	json_t *fc = NULL, *fm = NULL;
+	json_t *fc = NULL, *fm = NULL, *doc = NULL;
 	index_query *q;
 	size_t n, i, kept = 0;
 	double top;
 	int rc = -1;
 
 	*out = NULL;
-	if (person_prepare(profile, &pr)) {
-		problem_set(p, 503, "Service unavailable", "out of memory");
-		return -1;
-	}
 	q = match_build_query(profile, mp, p);
 	if (!q)
-		goto done;
+		return -1;
 	opts.limit = (uint32_t)(mp->candidates ? mp->candidates : MATCH_CANDIDATES);
 	rc = index_search(db, q, &opts, &res, &e);
 	index_query_free(q);
 	if (rc) {
 		problem_set(p, 503, "Service unavailable", "the index cannot be searched: %s", e.msg);
-		rc = -1;
-		goto done;
+		return -1;
 	}
 	rc = -1;
 	n = index_results_count(res);
 	top = n ? index_results_hit(res, 0)->weight : 0;
 	cands = calloc(n ? n : 1, sizeof *cands);
-	verdicts = calloc(n ? n : 1, sizeof *verdicts);
+	f = malloc(sizeof *f);
 	by_country = json_object();
 	by_major = json_object();
 	list = json_array();
-	if (!cands || !verdicts || !by_country || !by_major || !list)
+	if (!cands || !f || !by_country || !by_major || !list)
 		goto oom;
+	snap = integrity_snapshot_get();
 	for (i = 0; i < n; i++) {
 		const index_hit *h = index_results_hit(res, i);
-		json_t *v = json_loadb(h->data, h->data_len, 0, NULL), *flags = NULL;
 		enum verdict vd;
-		char code[5];
+		char major[2];
 
-		if (!v)
-			continue;
-		vd = recruiter_verdict(v, &flags);
-		json_decref(flags);
-		if (vd == VERDICT_BLACKLISTED || (vd == VERDICT_FLAGGED && !mp->include_flagged)) {
-			json_decref(v);
-			continue;
+		json_decref(doc);
+		doc = NULL;
+		if (facts_decode(h->value, h->value_len, f)) {
+			/* No compact record (an index from before it existed):
+			 * the facts of the full document. */
+			int frc = index_fetch_data(db, res, i, 1, &e);
+
+			if (frc) {
+				rc = frc == INDEX_EMODIFIED ? INDEX_EMODIFIED : -1;
+				problem_set(p, 503, "Service unavailable", "the index cannot be read: %s", e.msg);
+				goto done;
+			}
+			doc = json_loadb(h->data, h->data_len, 0, NULL);
+			if (!doc)
+				continue;
+			facts_from_json(doc, f);
 		}
-		cands[kept].vacancy = v;
-		verdicts[kept] = vd;
-		score_vacancy(&pr, v, top > 0 ? h->weight / top : 0, &cands[kept]);
+		vd = facts_verdict(snap, f);
+		if (vd == VERDICT_BLACKLISTED || (vd == VERDICT_FLAGGED && !mp->include_flagged))
+			continue;
+		score_facts(pr, f, top > 0 ? h->weight / top : 0, &cands[kept]);
+		cands[kept].hit = i;
 		/* Facets count the whole re-ranked candidate set, not just the page. */
-		occupation_code(json_string_value(json_object_get(v, "occupation")), code);
-		code[code[0] ? 1 : 0] = '\0';
-		if (facet_add(by_country, json_string_value(json_object_get(v, "country"))) ||
-		    facet_add(by_major, code))
+		major[0] = f->isco[0];
+		major[1] = '\0';
+		if (facet_add(by_country, f->country) || facet_add(by_major, major))
 			goto oom;
 		kept++;
 	}
+	json_decref(doc);
+	doc = NULL;
 	qsort(cands, kept, sizeof *cands, by_score);
+	/* Only the page's documents are read and decoded in full. */
 	for (i = 0; i < kept && i < mp->limit; i++) {
+		const index_hit *h = index_results_hit(res, cands[i].hit);
 		json_t *flags = NULL, *item;
-		enum verdict vd = recruiter_verdict(cands[i].vacancy, &flags);
+		enum verdict vd;
 
-		item = result_item(&pr, &cands[i], flags, vd);
+		int frc = h->data_len ? 0 : index_fetch_data(db, res, cands[i].hit, 1, &e);
+
+		if (frc) {
+			rc = frc == INDEX_EMODIFIED ? INDEX_EMODIFIED : -1;
+			problem_set(p, 503, "Service unavailable", "the index cannot be read: %s", e.msg);
+			goto done;
+		}
+		cands[i].vacancy = json_loadb(h->data, h->data_len, 0, NULL);
+		if (!cands[i].vacancy)
+			goto oom;
+		vd = recruiter_verdict(snap, json_object_get(cands[i].vacancy, "recruiter"), &flags);
+		item = result_item(pr, &cands[i], flags, vd);
 		if (!item || json_array_append_new(list, item))
 			goto oom;
 	}
@@ -895,17 +1627,43 @@ oom:
 done:
 	for (i = 0; cands && i < kept; i++)
 		json_decref(cands[i].vacancy);
+	if (snap)
+		integrity_snapshot_put(snap);
 	free(cands);
-	free(verdicts);
+	free(f);
+	json_decref(doc);
 	json_decref(list);
 	json_decref(fc);
 	json_decref(fm);
 	json_decref(by_country);
 	json_decref(by_major);
 	index_results_free(res);
-	person_release(&pr);
 	return rc;
 }
+
+int match_vacancies(index_db *db, const json_t *profile, const struct match_params *mp,
+		    json_t **out, problem *p)
+{
+	struct person pr;
+	index_error e = {{0}};
+	int rc;
+
+	*out = NULL;
+	if (person_prepare(profile, &pr)) {
+		problem_set(p, 503, "Service unavailable", "out of memory");
+		return -1;
+	}
+	rc = match_once(db, &pr, profile, mp, out, p);
+	if (rc == INDEX_EMODIFIED && index_reopen(db, &e) == 0) {
+		/* The index moved on under the search: once more on the new revision. */
+		problem_release(p);
+		problem_init(p);
+		rc = match_once(db, &pr, profile, mp, out, p);
+	}
+	person_release(&pr);
+	return rc ? -1 : 0;
+}
+
 
 int match_attach_quotas(store *s, const json_t *profile, json_t *answer, problem *p)
 {
@@ -930,6 +1688,7 @@ int match_candidates(store *s, const struct principal *who, const char *vacancy_
 	json_t *v = NULL, *pool = NULL, *skills = NULL, *occs = NULL, *items = NULL, *x, *detail = NULL;
 	struct scored *cands = NULL;
 	struct person *people = NULL;
+	struct facts *vf = NULL;
 	const char *org = who->role == ROLE_EMPLOYER ? who->org : NULL;
 	size_t i, n = 0, prepared = 0;
 	int64_t id;
@@ -966,14 +1725,16 @@ int match_candidates(store *s, const struct principal *who, const char *vacancy_
 	n = json_array_size(pool);
 	cands = calloc(n ? n : 1, sizeof *cands);
 	people = calloc(n ? n : 1, sizeof *people);
-	if (!cands || !people)
+	vf = malloc(sizeof *vf);
+	if (!cands || !people || !vf)
 		goto oom;
+	facts_from_json(v, vf);
 	for (i = 0; i < n; i++) {
 		if (person_prepare(json_object_get(json_array_get(pool, i), "doc"), &people[i]))
 			goto oom;
 		prepared++;
 		/* No index weight in this direction: every card loses the same share. */
-		score_vacancy(&people[i], v, 0, &cands[i]);
+		score_facts(&people[i], vf, 0, &cands[i]);
 		cands[i].id = (int64_t)i; /* ties: the pool's order (newest profile first) */
 		cands[i].vacancy = json_array_get(pool, i);
 	}
@@ -1022,6 +1783,7 @@ done:
 		person_release(&people[i]);
 	free(people);
 	free(cands);
+	free(vf);
 	json_decref(detail);
 	json_decref(v);
 	json_decref(pool);
@@ -1030,3 +1792,4 @@ done:
 	json_decref(items);
 	return rc;
 }
+

@@ -78,6 +78,15 @@ int match_candidates(store *s, const struct principal *who, const char *vacancy_
 index_query *match_build_query(const json_t *profile, const struct match_params *mp, problem *p);
 index_query *match_build_naive_query(const json_t *profile, const struct match_params *mp);
 
+/* The compact record re-ranking reads instead of the vacancy's JSON
+ * (value slot VX_SLOT_MATCH, written by the indexer's document builder):
+ * *out is malloc'd (caller frees), *len its size. -1 when out of memory. */
+int match_vacancy_facts(const json_t *vacancy, char **out, size_t *len);
+
+/* The vacancy document format this build writes, with the sizes of the ESCO
+ * taxonomy its records refer to ("2 esco=3007/13939"), for VX_META_FORMAT. */
+const char *match_index_format(void);
+
 /* The process-wide taxonomy, loaded on first call; NULL when unavailable. */
 const esco *match_taxonomy(void);
 

@@ -50,6 +50,7 @@ struct index_results {
 	/* The hits' data points into these strings; they are filled first and
 	 * never resized afterwards, so the pointers stay valid. */
 	std::vector<std::string> data;
+	std::vector<std::string> values;
 	uint64_t estimate = 0;
 };
 
@@ -242,17 +243,26 @@ void run_search(Xapian::Database &d, const Xapian::Query &q, const index_search_
 	/* Copy everything out, so the results outlive any later change. */
 	r.hits.clear();
 	r.data.clear();
+	r.values.clear();
 	r.data.reserve(ms.size());
+	r.values.reserve(ms.size());
 	std::vector<std::pair<Xapian::docid, double>> ids;
 	ids.reserve(ms.size());
 	for (Xapian::MSetIterator it = ms.begin(); it != ms.end(); ++it) {
 		ids.emplace_back(*it, it.get_weight());
-		r.data.push_back(it.get_document().get_data());
+		if (o.skip_data && !o.want_value) {
+			r.data.emplace_back();
+			r.values.emplace_back();
+			continue;
+		}
+		Xapian::Document doc = it.get_document();
+		r.data.push_back(o.skip_data ? std::string() : doc.get_data());
+		r.values.push_back(o.want_value ? doc.get_value(o.value_slot) : std::string());
 	}
 	r.hits.reserve(ids.size());
 	for (size_t i = 0; i < ids.size(); i++)
 		r.hits.push_back(index_hit{ids[i].first, ids[i].second, r.data[i].data(),
-					   r.data[i].size()});
+					   r.data[i].size(), r.values[i].data(), r.values[i].size()});
 	r.estimate = ms.get_matches_estimated();
 }
 
@@ -797,6 +807,28 @@ void index_results_free(index_results *r)
 	try {
 		delete r;
 	} catch (...) {
+	}
+}
+
+int index_fetch_data(index_db *db, index_results *r, size_t from, size_t n, index_error *err)
+{
+	static const char what[] = "fetch document data";
+	if (!db || !r) {
+		set_err(err, "%s: missing argument", what);
+		return INDEX_ERR;
+	}
+	try {
+		for (size_t i = from; i < from + n && i < r->hits.size(); i++) {
+			r->data[i] = db->db->get_document(r->hits[i].docid).get_data();
+			r->hits[i].data = r->data[i].data();
+			r->hits[i].data_len = r->data[i].size();
+		}
+		return INDEX_OK;
+	} catch (const Xapian::DatabaseModifiedError &) {
+		set_err(err, "%s: the index changed during the search", what);
+		return INDEX_EMODIFIED;
+	} catch (...) {
+		return fail(err, what);
 	}
 }
 

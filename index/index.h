@@ -153,6 +153,9 @@ typedef struct index_search_opts {
 	int sort_descending;     /* with sort_slot */
 	int weighting;           /* enum index_weighting */
 	uint32_t check_at_least; /* 0: Xapian's default; more makes the estimate exact */
+	int skip_data;           /* 1: leave hit.data empty (fetch it later with index_fetch_data) */
+	int want_value;          /* 1: fill hit.value with the document's value in value_slot */
+	unsigned value_slot;
 } index_search_opts;
 
 typedef struct index_hit {
@@ -160,6 +163,8 @@ typedef struct index_hit {
 	double weight;
 	const char *data; /* document data, valid until index_results_free */
 	size_t data_len;
+	const char *value; /* with want_value: the slot's value ("" when unset), same lifetime */
+	size_t value_len;
 } index_hit;
 
 /* Runs q and fills the ordered top hits. A read-only database that changed
@@ -171,6 +176,10 @@ const index_hit *index_results_hit(const index_results *r, size_t i);
 /* Xapian's estimate of all matches (exact when check_at_least was enough). */
 uint64_t index_results_estimate(const index_results *r);
 void index_results_free(index_results *r);
+/* Fills the data of hits [from, from + n) of r (searched with skip_data),
+ * read from db as of the search. INDEX_EMODIFIED when the database moved on
+ * meanwhile (search again). */
+int index_fetch_data(index_db *db, index_results *r, size_t from, size_t n, index_error *err);
 
 /* ---- maintenance -------------------------------------------------- */
 

@@ -34,8 +34,12 @@
 #define VX_SLOT_VALID_UNTIL 0 /* "YYYY-MM-DD": compared byte-wise */
 #define VX_SLOT_ID 1          /* vacancy id as 16 hex digits: stable tie-break and cursor */
 #define VX_SLOT_POSITIONS 2   /* open positions, 8 decimal digits zero-padded */
+#define VX_SLOT_MATCH 3       /* compact scoring record for re-ranking (engine/match.c) */
 
 /* ---- vacancy index: metadata ---- */
 #define VX_META_LAST_SEQ "fairmatch.last_seq" /* last change_log seq applied */
+/* The document format the index was built with (match_index_format()):
+ * a server finding another value (or none, in a non-empty index) rebuilds. */
+#define VX_META_FORMAT "fairmatch.vacancy_format"
 
 #endif
