@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "api/cli_privacy.h"
 #include "data/esco.h"
 #include "data/sample.h"
 #include "engine/indexer.h"
@@ -22,6 +23,7 @@
 #include "engine/names.h"
 #include "engine/keys.h"
 #include "engine/quota.h"
+#include "engine/retention.h"
 #include "engine/store.h"
 #include "engine/taxonomy.h"
 #include "engine/vacancy.h"
@@ -45,6 +47,8 @@ static const char usage_main[] =
 	"  keys       create API keys (bearer tokens)\n"
 	"  migrate    apply missing schema migrations\n"
 	"  sample     write generated sample vacancies or profiles as JSON lines\n"
+	"  retention  erase profiles untouched for N months (retention --months N)\n"
+	"  compact    rewrite the profiles table so erased rows leave its files\n"
 	"  taxonomy   load ESCO and build the taxonomy index (taxonomy load)\n"
 	"\n"
 	"Run 'fairmatch COMMAND --help' for a command's options.\n";
@@ -112,9 +116,13 @@ static int cmd_serve(int argc, char **argv)
 	static const struct option opts[] = {{"listen", 1, 0, 'l'}, {"db", 1, 0, 'd'},
 					     {"index", 1, 0, 'i'}, {"port-file", 1, 0, 'p'},
 					     {"threads", 1, 0, 't'}, {"max-per-ip", 1, 0, 'm'},
+					     {"retention-months", 1, 0, 'R'},
 					     {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
 	struct common c;
 	struct api_config cfg = {.listen = "127.0.0.1:8080"};
+	char server_conninfo[4096];
+	const char *env_months = getenv("FAIRMATCH_RETENTION_MONTHS");
+	int retention_months = 0;
 	index_db *w = NULL;
 	index_error e;
 	store *s;
@@ -129,16 +137,28 @@ static int cmd_serve(int argc, char **argv)
 		case 'p': cfg.port_file = optarg; break;
 		case 't': cfg.threads = (unsigned)atoi(optarg); break;
 		case 'm': cfg.max_per_ip = (unsigned)atoi(optarg); break;
+		case 'R': env_months = optarg; break;
 		case 'h':
 			printf("usage: fairmatch serve [--listen HOST:PORT] [--db CONNINFO] [--index DIR]\n"
 			       "                       [--port-file FILE] [--threads N] [--max-per-ip N]\n"
+			       "                       [--retention-months N]\n"
 			       "  --listen HOST:PORT  address to serve on (default 127.0.0.1:8080; port 0: any free)\n"
 			       "  --port-file FILE    write the bound port there once listening\n"
 			       "  --threads N         HTTP worker threads (default: one per core)\n"
-			       "  --max-per-ip N      concurrent connections per client address (default 128)\n%s",
+			       "  --max-per-ip N      concurrent connections per client address (default 128)\n"
+			       "  --retention-months N  erase profiles untouched for N months, hourly\n"
+			       "                      (default $FAIRMATCH_RETENTION_MONTHS, else never)\n%s",
 			       common_help);
 			return 0;
 		default: return 2;
+		}
+	}
+	if (env_months && *env_months) {
+		retention_months = retention_parse_months(env_months);
+		if (retention_months < 0) {
+			fprintf(stderr, "fairmatch: retention months must be a whole number from 1 to %d\n",
+				RETENTION_MONTHS_MAX);
+			return 2;
 		}
 	}
 	s = open_store(&c);
@@ -149,7 +169,11 @@ static int cmd_serve(int argc, char **argv)
 	 * process holds the write lock, the index exists already. */
 	if (mkdir_parents(c.index) == 0 && index_open_writable(c.index, &w, &e) == 0)
 		index_close(w);
-	cfg.conninfo = c.conninfo;
+	/* Everything after the migration logs in as the server role, which
+	 * owns no table and is held to the acting organisation by row-level
+	 * security (data/sql/006_roles.sql). */
+	store_server_conninfo(c.conninfo, server_conninfo, sizeof server_conninfo);
+	cfg.conninfo = server_conninfo;
 	cfg.index_path = c.index;
 	/* ESCO and the taxonomy index before the first write needs them (the
 	 * index is built here when missing or stale). */
@@ -161,18 +185,25 @@ static int cmd_serve(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (indexer_start(c.conninfo, c.index)) {
+	if (indexer_start(server_conninfo, c.index)) {
 		fprintf(stderr, "fairmatch: cannot start the indexer\n");
 		return 1;
 	}
 	/* The legal-form table now, not on the first request; then the
 	 * snapshot of flagged recruiters and its LISTEN thread. */
-	if (names_init() || integrity_start(c.conninfo)) {
+	if (names_init() || integrity_start(server_conninfo)) {
 		fprintf(stderr, "fairmatch: cannot start the integrity snapshot\n");
 		indexer_stop();
 		return 1;
 	}
+	if (retention_start(server_conninfo, retention_months)) {
+		fprintf(stderr, "fairmatch: cannot start the retention thread\n");
+		integrity_stop();
+		indexer_stop();
+		return 1;
+	}
 	rc = api_serve(&cfg);
+	retention_stop();
 	integrity_stop();
 	indexer_stop();
 	return rc;
@@ -842,7 +873,8 @@ int main(int argc, char **argv)
 		int (*fn)(int, char **);
 	} cmds[] = {{"serve", cmd_serve},   {"import", cmd_import}, {"reindex", cmd_reindex},
 		    {"verify", cmd_verify}, {"keys", cmd_keys},     {"migrate", cmd_migrate},
-		    {"sample", cmd_sample}, {"taxonomy", cmd_taxonomy}};
+		    {"sample", cmd_sample}, {"taxonomy", cmd_taxonomy},
+		    {"retention", cli_retention}, {"compact", cli_compact}};
 	size_t i;
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||

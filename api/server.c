@@ -51,6 +51,17 @@ static const struct api_config *config;
 static _Thread_local store *thread_store;
 static _Thread_local index_db *thread_index;
 static _Thread_local uint64_t thread_index_gen;
+/* Whom the current request acts for: row-level security checks it
+ * (store_set_actor); reset at the start of every request. */
+static _Thread_local char thread_actor_role[16];
+static _Thread_local char thread_actor_org[128];
+
+static void set_thread_actor(const char *role, const char *org)
+{
+	snprintf(thread_actor_role, sizeof thread_actor_role, "%s", role ? role : "");
+	snprintf(thread_actor_org, sizeof thread_actor_org, "%s", org ? org : "");
+	store_set_actor(thread_store, thread_actor_role, thread_actor_org);
+}
 
 /* Closes a worker thread's connection and index when the thread ends. */
 static pthread_key_t thread_key;
@@ -84,8 +95,10 @@ store *api_store_quiet(void)
 	register_thread();
 	if (thread_store && store_ensure(thread_store) == 0)
 		return thread_store;
-	if (!thread_store && store_connect(config->conninfo, &thread_store, err, sizeof err) == 0)
+	if (!thread_store && store_connect(config->conninfo, &thread_store, err, sizeof err) == 0) {
+		store_set_actor(thread_store, thread_actor_role, thread_actor_org);
 		return thread_store;
+	}
 	return NULL;
 }
 
@@ -340,6 +353,8 @@ static int authenticate(api_call *c)
 			s = thread_store;
 	}
 	ok = s ? keys_verify(s, h, &c->who) : -1;
+	if (ok == 1)
+		set_thread_actor(keys_role_name(c->who.role), c->who.org);
 	if (ok == 0) {
 		api_fail(c, 401, "Unauthorized", "the token is unknown or revoked");
 		return -1;
@@ -393,6 +408,8 @@ static void dispatch(api_call *c)
 	json_error_t jerr;
 	problem p;
 
+	register_thread();
+	set_thread_actor(NULL, NULL);
 	c->route = route_for(c, allow, sizeof allow);
 	if (!c->route) {
 		if (allow[0]) {

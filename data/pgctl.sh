@@ -85,6 +85,17 @@ logging_collector = off
 CONF
 }
 
+# Settings added after a cluster was first made are appended on start, so an
+# existing ./var/pg gets them too.
+settle() {
+	grep -q '^log_error_verbosity' "$data/postgresql.conf" && return 0
+	cat >>"$data/postgresql.conf" <<CONF
+# privacy (docs/privacy.md): errors are logged without DETAIL, HINT, QUERY or
+# CONTEXT lines, which can quote the values of a failing row
+log_error_verbosity = terse
+CONF
+}
+
 running() {
 	as_owner "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1
 }
@@ -101,6 +112,7 @@ case "${1:-}" in
 start)
 	prepare
 	initialise
+	settle
 	if running; then exit 0; fi
 	as_owner "$bindir/pg_ctl" -D "$data" -l "$log" -w -t 60 start >/dev/null || {
 		tail -n 20 "$log" >&2

@@ -17,6 +17,11 @@ struct store {
 	char err[512];
 	char sqlstate[6];
 	int disconnected;
+	/* The acting role and organisation wanted for the next statement, and
+	 * whether the session already holds them (see store_set_actor). */
+	char actor_role[16];
+	char actor_org[128];
+	int actor_sent;
 };
 
 static atomic_uint_fast64_t reconnects;
@@ -41,6 +46,85 @@ void store_default_conninfo(char *buf, size_t len)
 		snprintf(cwd, sizeof cwd, ".");
 	snprintf(buf, len, "host=%s/var/run port=%s user=fairmatch dbname=fairmatch", cwd,
 		 getenv("FAIRMATCH_PGPORT") ? getenv("FAIRMATCH_PGPORT") : "5432");
+}
+
+/* Appends key='value' to buf, quoted as libpq wants (\\ and \' escaped). */
+static int conninfo_append(char *buf, size_t len, size_t *at, const char *key, const char *val)
+{
+	size_t n = *at;
+	const char *v;
+
+	if (n + strlen(key) + 4 >= len)
+		return -1;
+	n += (size_t)snprintf(buf + n, len - n, "%s%s='", n ? " " : "", key);
+	for (v = val; *v; v++) {
+		if (n + 3 >= len)
+			return -1;
+		if (*v == '\\' || *v == '\'')
+			buf[n++] = '\\';
+		buf[n++] = *v;
+	}
+	if (n + 2 >= len)
+		return -1;
+	buf[n++] = '\'';
+	buf[n] = '\0';
+	*at = n;
+	return 0;
+}
+
+int store_role_conninfo(const char *conninfo, const char *role, char *buf, size_t len,
+			char *err, size_t errlen)
+{
+	PQconninfoOption *opts, *o;
+	char *perr = NULL;
+	size_t at = 0;
+	int rc = 0;
+
+	if (len)
+		buf[0] = '\0';
+	opts = PQconninfoParse(conninfo, &perr);
+	if (!opts) {
+		snprintf(err, errlen, "bad connection string: %s", perr ? perr : "out of memory");
+		err[strcspn(err, "\n")] = '\0';
+		PQfreemem(perr);
+		return -1;
+	}
+	for (o = opts; o->keyword && rc == 0; o++) {
+		/* The owner's user and password are not the role's. */
+		if (!o->val || strcmp(o->keyword, "user") == 0 || strcmp(o->keyword, "password") == 0)
+			continue;
+		rc = conninfo_append(buf, len, &at, o->keyword, o->val);
+	}
+	if (rc == 0)
+		rc = conninfo_append(buf, len, &at, "user", role);
+	PQconninfoFree(opts);
+	if (rc)
+		snprintf(err, errlen, "connection string too long");
+	return rc;
+}
+
+void store_server_conninfo(const char *conninfo, char *buf, size_t len)
+{
+	const char *env = getenv("FAIRMATCH_SERVER_DB");
+	char err[256];
+
+	if (env && *env)
+		snprintf(buf, len, "%s", env);
+	else if (store_role_conninfo(conninfo, STORE_SERVER_ROLE, buf, len, err, sizeof err))
+		snprintf(buf, len, "%s", conninfo); /* unparsable: connecting reports it */
+}
+
+void store_set_actor(store *s, const char *role, const char *org)
+{
+	if (!s)
+		return;
+	role = role ? role : "";
+	org = org ? org : "";
+	if (strcmp(s->actor_role, role) == 0 && strcmp(s->actor_org, org) == 0)
+		return;
+	snprintf(s->actor_role, sizeof s->actor_role, "%s", role);
+	snprintf(s->actor_org, sizeof s->actor_org, "%s", org);
+	s->actor_sent = 0;
 }
 
 static void set_error(store *s, const char *msg, PGresult *r)
@@ -127,6 +211,7 @@ int store_ensure(store *s)
 		return -1;
 	}
 	atomic_fetch_add(&reconnects, 1);
+	s->actor_sent = 0; /* a new session */
 	/* A reset connection is a new session: nothing to restore today, but
 	 * the round trip proves the server really answers. */
 	r = PQexec(s->pg, "SELECT 1");
@@ -139,10 +224,37 @@ int store_ensure(store *s)
 	return 0;
 }
 
+/*
+ * Sends the acting role and organisation when the session does not hold
+ * them yet. Session-wide (is_local false), so statements outside a
+ * transaction see them too; a rollback undoes a set_config made inside the
+ * transaction, so store_rollback marks them unsent again.
+ */
+static PGresult *send_actor(store *s)
+{
+	const char *p[2] = {s->actor_role, s->actor_org};
+	PGresult *r = PQexecParams(s->pg,
+				   "SELECT set_config('fairmatch.role', $1, false),"
+				   " set_config('fairmatch.org', $2, false)",
+				   2, NULL, p, NULL, NULL, 0);
+
+	if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+		PQclear(r);
+		s->actor_sent = 1;
+		return NULL;
+	}
+	return r ? r : PQmakeEmptyPGresult(s->pg, PGRES_FATAL_ERROR);
+}
+
 PGresult *store_exec(store *s, const char *sql, int nparams, const char *const *params)
 {
-	PGresult *r = PQexecParams(s->pg, sql, nparams, NULL, params, NULL, NULL, 0);
-	ExecStatusType st = PQresultStatus(r);
+	PGresult *r = s->actor_sent ? NULL : send_actor(s);
+	const char *primary;
+	ExecStatusType st;
+
+	if (!r)
+		r = PQexecParams(s->pg, sql, nparams, NULL, params, NULL, NULL, 0);
+	st = PQresultStatus(r);
 
 	if (r && (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)) {
 		s->err[0] = '\0';
@@ -150,8 +262,14 @@ PGresult *store_exec(store *s, const char *sql, int nparams, const char *const *
 		s->disconnected = 0;
 		return r;
 	}
-	set_error(s, r ? PQresultErrorMessage(r) : PQerrorMessage(s->pg), r);
-	if (!r || !PQresultErrorMessage(r)[0])
+	/* Only the primary message: the DETAIL ("Failing row contains (...)")
+	 * can quote a row's values, and this text reaches answers and logs. */
+	primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	if (primary && *primary)
+		set_error(s, primary, r);
+	else if (r && PQresultErrorMessage(r)[0])
+		set_error(s, PQresultErrorMessage(r), r);
+	else
 		set_error(s, PQerrorMessage(s->pg), r);
 	PQclear(r);
 	return NULL;
@@ -185,6 +303,7 @@ void store_rollback(store *s)
 	if (t == PQTRANS_INTRANS || t == PQTRANS_INERROR) {
 		r = PQexec(s->pg, "ROLLBACK");
 		PQclear(r);
+		s->actor_sent = 0;
 	}
 }
 

@@ -25,6 +25,19 @@ typedef struct store store; /* opaque */
 /* Fills buf with FAIRMATCH_DB, else the private cluster under ./var. */
 void store_default_conninfo(char *buf, size_t len);
 
+/* The role `fairmatch serve` logs in as for everything after its start-up
+ * migration (data/sql/006_roles.sql): it owns no table, and row-level
+ * security limits it to the acting organisation. */
+#define STORE_SERVER_ROLE "fairmatch_server"
+
+/* conninfo (key=value or URI) with its user replaced by role and its
+ * password dropped, as key=value text. 0, or -1 with the reason in err. */
+int store_role_conninfo(const char *conninfo, const char *role, char *buf, size_t len,
+			char *err, size_t errlen);
+/* What the server's connections use: FAIRMATCH_SERVER_DB when set, else
+ * conninfo as STORE_SERVER_ROLE. */
+void store_server_conninfo(const char *conninfo, char *buf, size_t len);
+
 /* Connects; on failure returns -1 with the reason in err. */
 int store_connect(const char *conninfo, store **out, char *err, size_t errlen);
 void store_close(store *s);
@@ -33,6 +46,12 @@ PGconn *store_pg(store *s);
 int store_migrate(store *s);
 /* 0 when the connection works, reconnecting once if it had broken; -1 if down. */
 int store_ensure(store *s);
+/* The acting role name ("counsellor" ...) and organisation that row-level
+ * security checks (settings fairmatch.role and fairmatch.org). Sent lazily
+ * before the next statement, and only when they changed; NULL or "" for
+ * none (no org-scoped row is visible). Call it at the start of every
+ * request on a connection that serves many. */
+void store_set_actor(store *s, const char *role, const char *org);
 /* Total reconnects made by all stores of this process. */
 uint64_t store_reconnects(void);
 const char *store_error(const store *s);
