@@ -173,6 +173,16 @@ static int cmd_serve(int argc, char **argv)
 	 * owns no table and is held to the acting organisation by row-level
 	 * security (data/sql/006_roles.sql). */
 	store_server_conninfo(c.conninfo, server_conninfo, sizeof server_conninfo);
+	{
+		char serr[512];
+
+		if (store_connect(server_conninfo, &s, serr, sizeof serr)) {
+			fprintf(stderr, "fairmatch: logging in as %s: %s (on a cluster with passwords,"
+				" set FAIRMATCH_SERVER_DB)\n", STORE_SERVER_ROLE, serr);
+			return 1;
+		}
+		store_close(s);
+	}
 	cfg.conninfo = server_conninfo;
 	cfg.index_path = c.index;
 	/* ESCO and the taxonomy index before the first write needs them (the
