@@ -19,6 +19,8 @@
  *    paths outside the table are 404/405 even with an admin token.
  * 4. GET /v1/audit: its filters (object, actor, action, since, until,
  *    paging), its roles, and that it never holds a profile's content.
+ * 5. Refusals have no side effect: after all of the above the shared
+ *    objects are unchanged and only organisation A ever read the profile.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -879,6 +881,63 @@ static void test_audit(void)
 	json_decref(items);
 }
 
+/* Every refused call above (403/404 on the shared objects) changed nothing
+ * and read nothing: the objects are as made, and the audit log of the
+ * shared profile holds only organisation A's reads. */
+static void test_refusals_changed_nothing(void)
+{
+	char path[256];
+	struct resp r;
+	json_t *it, *f;
+	size_t i;
+	int found = 0;
+
+	snprintf(path, sizeof path, "/v1/vacancies/%s", shared.v);
+	T_REQUIRE(http(&r, &srv, "GET", path, tok(ROLE_EMPLOYER, 0), NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	T_EQ_STR(str(r.json, "status"), "open");
+	T_EQ_INT(json_integer_value(json_object_get(r.json, "positions")), 3);
+	resp_free(&r);
+
+	snprintf(path, sizeof path, "/v1/profiles/%s", shared.p);
+	T_REQUIRE(http(&r, &srv, "GET", path, tok(ROLE_COUNSELLOR, 0), NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	T_EQ_INT(json_integer_value(json_object_get(r.json, "experience_years")), 37);
+	resp_free(&r);
+
+	snprintf(path, sizeof path, "/v1/recruiters/%s", shared.r);
+	T_REQUIRE(http(&r, &srv, "GET", path, tok(ROLE_REGULATOR, 0), NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	json_array_foreach(json_object_get(r.json, "flags"), i, f) {
+		if (same(str(f, "id"), shared.f)) {
+			found = 1;
+			T_EQ_STR(str(f, "status"), "active");
+		}
+	}
+	T_CHECK(found);
+	resp_free(&r);
+
+	snprintf(path, sizeof path, "/v1/audit?object=%s&limit=1000", shared.p);
+	T_REQUIRE(http(&r, &srv, "GET", path, tok(ROLE_REGULATOR, 1), NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	T_CHECK(json_array_size(json_object_get(r.json, "items")) >= 3);
+	json_array_foreach(json_object_get(r.json, "items"), i, it) {
+		T_CHECKF(same(str(it, "org"), org_name[0]), "profile %s touched by %s", shared.p,
+			 str(it, "org"));
+		T_CHECKF(same(str(it, "role"), "counsellor") ||
+				 (same(str(it, "role"), "employer") && same(str(it, "action"), "profile.card")),
+			 "profile %s: %s by a %s", shared.p, str(it, "action"), str(it, "role"));
+	}
+	resp_free(&r);
+
+	/* The shared placement is still held: its owner can give it back once. */
+	snprintf(path, sizeof path, "/v1/quotas/%s/placements/%s", shared.q, shared.l);
+	T_REQUIRE(http(&r, &srv, "DELETE", path, tok(ROLE_COUNSELLOR, 0), NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	T_EQ_STR(str(r.json, "profile_id"), shared.p);
+	resp_free(&r);
+}
+
 static void test_server_survived(void)
 {
 	struct resp r;
@@ -914,6 +973,7 @@ int main(void)
 	T_RUN(test_existence_not_revealed);
 	T_RUN(test_answer_contents);
 	T_RUN(test_audit);
+	T_RUN(test_refusals_changed_nothing);
 	T_RUN(test_server_survived);
 	server_kill(&srv);
 	return T_DONE();
