@@ -45,6 +45,9 @@ const char *integrity_kind_name(enum integrity_kind k)
 	return k >= INTEGRITY_UNKNOWN && k <= INTEGRITY_BLACKLISTED ? kind_names[k] : "unknown";
 }
 
+static int registry_writer_lock(store *s);
+static int registry_live(void);
+
 /* ---- configuration ---- */
 
 static double threshold = NAMES_DEFAULT_THRESHOLD;
@@ -359,8 +362,12 @@ int integrity_recruiter_create(store *s, const struct principal *who, const json
 	*out = NULL;
 	if (integrity_recruiter_validate(in, p))
 		return -1;
-	if (store_begin(s) || recruiter_insert(s, who, in, &id, p) || store_commit(s))
+	if (store_begin(s) || registry_writer_lock(s) || recruiter_insert(s, who, in, &id, p) ||
+	    store_commit(s))
 		return db_fail(s, p);
+	/* The very next check of this process must know the recruiter. */
+	if (registry_live())
+		integrity_registry_sync(s, 1);
 	return integrity_recruiter_get(s, id, out, p);
 }
 
@@ -737,7 +744,7 @@ int integrity_import_csv(store *s, const char *path, const char *default_authori
 			continue;
 		}
 		if (!open_txn) {
-			if (store_begin(s))
+			if (store_begin(s) || registry_writer_lock(s))
 				goto dbfail_body;
 			open_txn = 1;
 		}
@@ -806,6 +813,544 @@ fail:
 	return -1;
 }
 
+/* ---- the registry: every registered recruiter, in memory ----
+ *
+ * Candidates for a name are found the way PostgreSQL's pg_trgm finds them
+ * (the same trigrams, the same similarity, the same threshold and order),
+ * from postings held in this process, so the check answers exactly what the
+ * SQL path answers without a round trip. Recruiters are never edited or
+ * deleted, so the registry only grows: a sync appends the rows with an id
+ * above its watermark. Ids are taken at insert time, not at commit, so a
+ * sync first takes REGISTRY_LOCK exclusively (writers hold it shared from
+ * their insert to their commit): at that instant no insert is in flight, and
+ * every id up to max(id) is committed or gone for good.
+ *
+ * Readers hold the read side of a writer-preferring rwlock for one lookup
+ * (tens of microseconds); a sync holds the write side only to append rows it
+ * has already read and normalised. */
+
+#define REGISTRY_LOCK "727002"
+#define TRGM_SLOTS (37 * 37 * 37) /* ' ', a-z, 0-9 cubed */
+#define TRGM_MAX (2 * NAMES_NORM_CAP)
+#define ARENA_CHUNK (256 * 1024)
+#define NO_LICENCE INT32_MIN   /* valid_until of a recruiter without a licence */
+#define NO_EXPIRY INT32_MAX    /* valid_until of a licence without an end date */
+
+struct reg_rec {
+	int64_t id;
+	const char *name;    /* as registered */
+	const char *licence; /* normalised, or NULL */
+	int32_t valid_until; /* days since 1970-01-01, NO_LICENCE or NO_EXPIRY */
+	char country[3];
+};
+
+struct reg_name {
+	uint32_t rec;   /* index in recs */
+	uint16_t ntrgm; /* distinct trigrams of norm */
+	uint8_t alias;
+	const char *norm;
+};
+
+struct plist {
+	uint32_t *v; /* indexes in names, ascending */
+	uint32_t n, cap;
+};
+
+struct arena {
+	struct arena *next;
+	size_t used, cap;
+	char data[];
+};
+
+static struct {
+	pthread_rwlock_t lock;
+	struct reg_rec *recs;
+	size_t nrecs, caprecs;
+	struct reg_name *names;
+	size_t nnames, capnames;
+	struct plist *post; /* TRGM_SLOTS lists */
+	uint32_t *lic;      /* open addressing: rec index + 1, 0 empty */
+	size_t liccap, nlic;
+	struct arena *arena;
+	size_t arena_bytes, post_bytes;
+	int64_t watermark;
+} reg;
+static pthread_once_t reg_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t reg_sync_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_key_t scratch_key;
+
+struct scratch {
+	uint16_t *cnt;     /* per name: shared trigrams with the query */
+	uint32_t *touched; /* names with cnt > 0 */
+	size_t cap;
+};
+
+static void scratch_free(void *p)
+{
+	struct scratch *sc = p;
+
+	if (sc) {
+		free(sc->cnt);
+		free(sc->touched);
+		free(sc);
+	}
+}
+
+static void reg_init(void)
+{
+	pthread_rwlockattr_t a;
+
+	pthread_rwlockattr_init(&a);
+	/* A steady stream of checks must not starve a sync. */
+	pthread_rwlockattr_setkind_np(&a, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&reg.lock, &a);
+	pthread_rwlockattr_destroy(&a);
+	pthread_key_create(&scratch_key, scratch_free);
+}
+
+static int registry_writer_lock(store *s)
+{
+	return store_run(s, "SELECT pg_advisory_xact_lock_shared(" REGISTRY_LOCK ")", 0, NULL);
+}
+
+static int trgm_code(unsigned char c)
+{
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 1;
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A' + 1;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 27;
+	return 0;
+}
+
+static int u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* pg_trgm's trigrams of s (ASCII): lowercase words of letters and digits,
+ * each padded with two spaces before and one after; sorted, distinct. */
+static size_t trigrams(const char *s, uint32_t *out, size_t cap)
+{
+	size_t n = 0, i, k = 0;
+
+	while (*s) {
+		int w[3] = {0, 0, 0};
+		size_t len = 0;
+
+		while (*s && !trgm_code((unsigned char)*s))
+			s++;
+		while (trgm_code((unsigned char)*s)) {
+			w[0] = w[1];
+			w[1] = w[2];
+			w[2] = trgm_code((unsigned char)*s);
+			if (n < cap)
+				out[n++] = (uint32_t)(w[0] * 37 * 37 + w[1] * 37 + w[2]);
+			s++;
+			len++;
+		}
+		if (len && n < cap) /* the trailing blank */
+			out[n++] = (uint32_t)(w[1] * 37 * 37 + w[2] * 37);
+	}
+	qsort(out, n, sizeof *out, u32_cmp);
+	for (i = 0; i < n; i++)
+		if (!k || out[i] != out[k - 1])
+			out[k++] = out[i];
+	return k;
+}
+
+static const char *arena_dup(const char *s)
+{
+	size_t len = strlen(s) + 1;
+	struct arena *a = reg.arena;
+	char *p;
+
+	if (!a || a->cap - a->used < len) {
+		size_t cap = len > ARENA_CHUNK ? len : ARENA_CHUNK;
+
+		a = malloc(sizeof *a + cap);
+		if (!a)
+			return NULL;
+		a->next = reg.arena;
+		a->used = 0;
+		a->cap = cap;
+		reg.arena = a;
+		reg.arena_bytes += sizeof *a + cap;
+	}
+	p = a->data + a->used;
+	memcpy(p, s, len);
+	a->used += len;
+	return p;
+}
+
+static int grow(void **arr, size_t *cap, size_t need, size_t size)
+{
+	size_t c = *cap ? *cap : 1024;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	while (c < need)
+		c *= 2;
+	p = realloc(*arr, c * size);
+	if (!p)
+		return -1;
+	*arr = p;
+	*cap = c;
+	return 0;
+}
+
+static uint64_t str_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+/* The recruiter with licence ln (the lowest id), or -1. */
+static long lic_find(const char *ln)
+{
+	size_t i;
+
+	if (!reg.liccap)
+		return -1;
+	for (i = str_hash(ln) & (reg.liccap - 1); reg.lic[i]; i = (i + 1) & (reg.liccap - 1))
+		if (strcmp(reg.recs[reg.lic[i] - 1].licence, ln) == 0)
+			return (long)reg.lic[i] - 1;
+	return -1;
+}
+
+static int lic_add(uint32_t rec)
+{
+	const char *ln = reg.recs[rec].licence;
+	size_t i;
+
+	if ((reg.nlic + 1) * 2 > reg.liccap) {
+		size_t cap = reg.liccap ? reg.liccap * 2 : 1024;
+		uint32_t *t = calloc(cap, sizeof *t);
+
+		if (!t)
+			return -1;
+		for (size_t j = 0; j < reg.liccap; j++) {
+			if (!reg.lic[j])
+				continue;
+			for (i = str_hash(reg.recs[reg.lic[j] - 1].licence) & (cap - 1); t[i];
+			     i = (i + 1) & (cap - 1))
+				;
+			t[i] = reg.lic[j];
+		}
+		free(reg.lic);
+		reg.lic = t;
+		reg.liccap = cap;
+	}
+	if (lic_find(ln) >= 0)
+		return 0; /* the first (lowest id) keeps the licence, as ORDER BY id LIMIT 1 */
+	for (i = str_hash(ln) & (reg.liccap - 1); reg.lic[i]; i = (i + 1) & (reg.liccap - 1))
+		;
+	reg.lic[i] = rec + 1;
+	reg.nlic++;
+	return 0;
+}
+
+static int post_add(uint32_t key, uint32_t name)
+{
+	struct plist *l = &reg.post[key];
+
+	if (l->n == l->cap) {
+		uint32_t cap = l->cap ? l->cap * 2 : 4;
+		uint32_t *v = realloc(l->v, cap * sizeof *v);
+
+		if (!v)
+			return -1;
+		reg.post_bytes += (size_t)(cap - l->cap) * sizeof *v;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = name;
+	return 0;
+}
+
+/* Appends the recruiters with id in (lo, hi]: r rows (id, name, country,
+ * licence_norm, valid_until days), nm rows (recruiter, alias, norm), both
+ * ordered by recruiter. Caller holds the write lock. */
+static int registry_append(PGresult *r, PGresult *nm)
+{
+	uint32_t keys[TRGM_MAX];
+	int i, j = 0, nr = PQntuples(r), nn = PQntuples(nm);
+
+	if (!reg.post && !(reg.post = calloc(TRGM_SLOTS, sizeof *reg.post)))
+		return -1;
+	if (grow((void **)&reg.recs, &reg.caprecs, reg.nrecs + (size_t)nr, sizeof *reg.recs) ||
+	    grow((void **)&reg.names, &reg.capnames, reg.nnames + (size_t)nn, sizeof *reg.names))
+		return -1;
+	for (i = 0; i < nr; i++) {
+		struct reg_rec *rc = &reg.recs[reg.nrecs];
+		uint32_t ri = (uint32_t)reg.nrecs;
+
+		rc->id = strtoll(PQgetvalue(r, i, 0), NULL, 10);
+		rc->name = arena_dup(PQgetvalue(r, i, 1));
+		snprintf(rc->country, sizeof rc->country, "%s", PQgetvalue(r, i, 2));
+		rc->licence = PQgetisnull(r, i, 3) || !*PQgetvalue(r, i, 3) ? NULL
+									   : arena_dup(PQgetvalue(r, i, 3));
+		rc->valid_until = PQgetisnull(r, i, 4) ? NO_LICENCE
+							: (int32_t)strtol(PQgetvalue(r, i, 4), NULL, 10);
+		if (!rc->name || (!PQgetisnull(r, i, 3) && *PQgetvalue(r, i, 3) && !rc->licence))
+			return -1;
+		reg.nrecs++;
+		if (rc->licence && lic_add(ri))
+			return -1;
+		for (; j < nn && strtoll(PQgetvalue(nm, j, 0), NULL, 10) <= rc->id; j++) {
+			struct reg_name *n = &reg.names[reg.nnames];
+			size_t nk, k;
+
+			if (strtoll(PQgetvalue(nm, j, 0), NULL, 10) != rc->id)
+				continue;
+			n->rec = ri;
+			n->alias = PQgetvalue(nm, j, 1)[0] == 't';
+			n->norm = arena_dup(PQgetvalue(nm, j, 2));
+			if (!n->norm)
+				return -1;
+			nk = trigrams(n->norm, keys, TRGM_MAX);
+			n->ntrgm = (uint16_t)(nk > UINT16_MAX ? UINT16_MAX : nk);
+			for (k = 0; k < nk; k++)
+				if (post_add(keys[k], (uint32_t)reg.nnames))
+					return -1;
+			reg.nnames++;
+		}
+		reg.watermark = rc->id;
+	}
+	return 0;
+}
+
+int integrity_registry_sync(store *s, int wait)
+{
+	char lo[32], hi[32];
+	PGresult *r = NULL, *nm = NULL;
+	int rc = -1;
+
+	pthread_once(&reg_once, reg_init);
+	pthread_mutex_lock(&reg_sync_lock);
+	snprintf(lo, sizeof lo, "%lld", (long long)reg.watermark);
+	if (store_begin(s))
+		goto out;
+	r = store_exec(s,
+		       wait ? "SELECT true FROM pg_advisory_xact_lock(" REGISTRY_LOCK ")"
+			    : "SELECT pg_try_advisory_xact_lock(" REGISTRY_LOCK ")",
+		       0, NULL);
+	if (!r)
+		goto fail;
+	if (PQntuples(r) != 1 || PQgetvalue(r, 0, 0)[0] != 't') { /* a writer is busy: later */
+		PQclear(r);
+		r = NULL;
+		store_rollback(s);
+		rc = 1;
+		goto out;
+	}
+	PQclear(r);
+	r = store_exec(s, "SELECT coalesce(max(id), 0) FROM recruiters", 0, NULL);
+	if (!r)
+		goto fail;
+	snprintf(hi, sizeof hi, "%s", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	r = NULL;
+	if (store_commit(s))
+		goto fail;
+	if (strtoll(hi, NULL, 10) <= reg.watermark) {
+		rc = 0;
+		goto out;
+	}
+	/* Every id up to hi is committed (or never will be): read them. */
+	r = store_exec(s,
+		       "SELECT id, name, coalesce(country, ''), licence_norm,"
+		       " CASE WHEN licence_number IS NULL THEN NULL"
+		       "  WHEN licence_valid_until IS NULL THEN " "2147483647"
+		       "  ELSE licence_valid_until - date '1970-01-01' END"
+		       " FROM recruiters WHERE id > $1 AND id <= $2 ORDER BY id",
+		       2, (const char *const[]){lo, hi});
+	if (!r)
+		goto fail;
+	nm = store_exec(s,
+			"SELECT recruiter, kind = 'alias', norm FROM recruiter_names"
+			" WHERE recruiter > $1 AND recruiter <= $2 ORDER BY recruiter, kind = 'alias'",
+			2, (const char *const[]){lo, hi});
+	if (!nm)
+		goto fail;
+	pthread_rwlock_wrlock(&reg.lock);
+	rc = registry_append(r, nm);
+	pthread_rwlock_unlock(&reg.lock);
+	if (rc)
+		fprintf(stderr, "fairmatch: integrity: out of memory loading the registry\n");
+	goto out;
+fail:
+	store_rollback(s);
+out:
+	PQclear(r);
+	PQclear(nm);
+	pthread_mutex_unlock(&reg_sync_lock);
+	return rc;
+}
+
+void integrity_registry_stats(size_t *recruiters, size_t *names, size_t *bytes)
+{
+	pthread_once(&reg_once, reg_init);
+	pthread_rwlock_rdlock(&reg.lock);
+	*recruiters = reg.nrecs;
+	*names = reg.nnames;
+	*bytes = reg.caprecs * sizeof *reg.recs + reg.capnames * sizeof *reg.names +
+		 (reg.post ? TRGM_SLOTS * sizeof *reg.post : 0) + reg.post_bytes +
+		 reg.liccap * sizeof *reg.lic + reg.arena_bytes;
+	pthread_rwlock_unlock(&reg.lock);
+}
+
+static void registry_free(void)
+{
+	pthread_once(&reg_once, reg_init);
+	pthread_rwlock_wrlock(&reg.lock);
+	for (size_t i = 0; reg.post && i < TRGM_SLOTS; i++)
+		free(reg.post[i].v);
+	free(reg.post);
+	free(reg.recs);
+	free(reg.names);
+	free(reg.lic);
+	while (reg.arena) {
+		struct arena *a = reg.arena;
+
+		reg.arena = a->next;
+		free(a);
+	}
+	reg.post = NULL;
+	reg.recs = NULL;
+	reg.names = NULL;
+	reg.lic = NULL;
+	reg.nrecs = reg.caprecs = reg.nnames = reg.capnames = reg.liccap = reg.nlic = 0;
+	reg.arena_bytes = reg.post_bytes = 0;
+	reg.watermark = 0;
+	pthread_rwlock_unlock(&reg.lock);
+}
+
+struct cand {
+	uint32_t name;
+	float sim;
+};
+
+/* Orders like "ORDER BY similarity(n.norm, $1) DESC, n.recruiter". */
+static int cand_before(const struct cand *a, const struct cand *b)
+{
+	if (a->sim != b->sim)
+		return a->sim > b->sim;
+	if (reg.names[a->name].rec != reg.names[b->name].rec)
+		return reg.names[a->name].rec < reg.names[b->name].rec;
+	return a->name < b->name;
+}
+
+/* Shorter posting lists first. */
+static int plist_longer(const void *a, const void *b, void *arg)
+{
+	uint32_t x = reg.post[*(const uint32_t *)a].n, y = reg.post[*(const uint32_t *)b].n;
+
+	(void)arg;
+	return x < y ? -1 : x > y;
+}
+
+static int plist_has(const struct plist *l, uint32_t name)
+{
+	uint32_t lo = 0, hi = l->n;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (l->v[mid] < name)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < l->n && l->v[lo] == name;
+}
+
+/* The names pg_trgm would propose for query q: similarity >= 0.3, best
+ * first, at most max. Caller holds the read lock. */
+static size_t registry_candidates(const char *q, struct cand *out, size_t max)
+{
+	uint32_t keys[TRGM_MAX];
+	struct scratch *sc = pthread_getspecific(scratch_key);
+	size_t nq, i, nt = 0, n = 0;
+
+	if (!reg.nnames || !reg.post)
+		return 0;
+	if (!sc || sc->cap < reg.nnames) {
+		size_t cap = reg.nnames + reg.nnames / 2 + 1024;
+		struct scratch *grown = calloc(1, sizeof *grown);
+
+		if (!grown || !(grown->cnt = calloc(cap, sizeof *grown->cnt)) ||
+		    !(grown->touched = malloc(cap * sizeof *grown->touched))) {
+			scratch_free(grown);
+			return 0;
+		}
+		grown->cap = cap;
+		scratch_free(sc);
+		sc = grown;
+		pthread_setspecific(scratch_key, sc);
+	}
+	nq = trigrams(q, keys, TRGM_MAX);
+	/* A name reaches similarity 0.3 only if it shares at least
+	 * m = ceil(0.3 nq) trigrams with the query (c / (nq + ne - c) >= 0.3
+	 * with ne >= c gives c >= 0.3 nq), so it is in at least one of the
+	 * nq - m + 1 shortest lists: only those propose names; the m - 1
+	 * longest ("  b", " ba" ...) only add to names already proposed. */
+	qsort_r(keys, nq, sizeof keys[0], plist_longer, NULL);
+	{
+		size_t m = (3 * nq + 9) / 10, propose = nq - (m ? m : 1) + 1;
+
+		for (i = 0; i < nq; i++) {
+			const struct plist *l = &reg.post[keys[i]];
+
+			if (i < propose) {
+				for (uint32_t k = 0; k < l->n; k++)
+					if (sc->cnt[l->v[k]]++ == 0)
+						sc->touched[nt++] = l->v[k];
+			} else if ((size_t)nt * 16 < l->n) {
+				/* few names proposed: look each up (lists ascend) */
+				for (size_t t = 0; t < nt; t++)
+					if (plist_has(l, sc->touched[t]))
+						sc->cnt[sc->touched[t]]++;
+			} else {
+				for (uint32_t k = 0; k < l->n; k++)
+					if (sc->cnt[l->v[k]])
+						sc->cnt[l->v[k]]++;
+			}
+		}
+	}
+	for (i = 0; i < nt; i++) {
+		uint32_t x = sc->touched[i];
+		int c = sc->cnt[x];
+		/* pg_trgm: float4 count / float4 (len1 + len2 - count) >= threshold */
+		float sim = (float)c / (float)((int)nq + reg.names[x].ntrgm - c);
+		struct cand cd = {x, sim};
+		size_t at;
+
+		sc->cnt[x] = 0;
+		if ((double)sim < 0.3 || (n == max && !cand_before(&cd, &out[n - 1])))
+			continue;
+		at = n < max ? n++ : max - 1;
+		while (at > 0 && cand_before(&cd, &out[at - 1])) {
+			out[at] = out[at - 1];
+			at--;
+		}
+		out[at] = cd;
+	}
+	return n;
+}
+
+static int days_today(void)
+{
+	return (int)(time(NULL) / 86400);
+}
+
 /* ---- the check ---- */
 
 struct match {
@@ -814,6 +1359,7 @@ struct match {
 	char country[3];
 	double score;
 	const char *on; /* "licence", "name", "alias" */
+	int licensed;   /* from the registry (the SQL path asks later) */
 };
 
 static int match_cmp(const void *a, const void *b)
@@ -879,20 +1425,9 @@ static int set_candidate_threshold(store *s)
 	return 0;
 }
 
-int integrity_check(store *s, const char *name, const char *licence, const char *country,
-		    json_t **out, problem *p)
+static int check_validate(const char *name, const char *licence, const char *country,
+			  problem *p)
 {
-	struct match m[INTEGRITY_CANDIDATES + 2];
-	size_t n = 0, i;
-	char norm[NAMES_NORM_CAP], core[NAMES_NORM_CAP], ln[INTEGRITY_LICENCE_MAX + 1];
-	double thr = integrity_threshold();
-	PGresult *r = NULL;
-	json_t *ids = NULL, *matches = NULL, *flags = NULL, *o = NULL;
-	char *ids_text = NULL;
-	enum integrity_kind kind = INTEGRITY_UNKNOWN;
-	int rc = -1;
-
-	*out = NULL;
 	if (name && (!*name || strlen(name) > INTEGRITY_NAME_MAX))
 		problem_field(p, "name", "length", "must be 1 to %d bytes", INTEGRITY_NAME_MAX);
 	if (licence && (!*licence || strlen(licence) > INTEGRITY_LICENCE_MAX))
@@ -906,6 +1441,183 @@ int integrity_check(store *s, const char *name, const char *licence, const char 
 		snprintf(p->title, sizeof p->title, "Bad request");
 		return -1;
 	}
+	return 0;
+}
+
+/* Sorts the matches: a licence first, then by score, then by id; equal
+ * scores put the recruiter of the asked country first. */
+static void order_matches(struct match *m, size_t n, const char *country)
+{
+	qsort(m, n, sizeof m[0], match_cmp);
+	if (country)
+		for (size_t i = 1; i < n; i++)
+			if (m[i].score == m[i - 1].score && strcmp(m[i].on, m[i - 1].on) == 0 &&
+			    strcmp(m[i].country, country) == 0 && strcmp(m[i - 1].country, country) != 0) {
+				struct match t = m[i];
+
+				m[i] = m[i - 1];
+				m[i - 1] = t;
+			}
+}
+
+/* {"id","name","score","matched_on"} of each match. */
+static json_t *matches_json(const struct match *m, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++) {
+		char rid[32];
+
+		snprintf(rid, sizeof rid, "r_%lld", (long long)m[i].id);
+		if (json_array_append_new(a, json_pack("{s:s, s:s, s:f, s:s}", "id", rid, "name",
+						       m[i].name, "score",
+						       (double)(long)(m[i].score * 1000 + 0.5) / 1000,
+						       "matched_on", m[i].on))) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+/* Adds (or improves) the match of recruiter id found by name, as the SQL
+ * path does for each candidate row. */
+static size_t add_name_match(struct match *m, size_t n, size_t cap, int64_t id, double sc,
+			     int alias, const char *name, const char *country, int licensed)
+{
+	struct match *x = find_match(m, n, id);
+
+	if (x) {
+		if (strcmp(x->on, "licence") != 0 && sc > x->score) {
+			x->score = sc;
+			x->on = alias ? "alias" : "name";
+		}
+		return n;
+	}
+	if (n >= cap)
+		return n;
+	m[n].id = id;
+	snprintf(m[n].name, sizeof m[n].name, "%s", name);
+	snprintf(m[n].country, sizeof m[n].country, "%s", country);
+	m[n].score = sc;
+	m[n].on = alias ? "alias" : "name";
+	m[n].licensed = licensed;
+	return n + 1;
+}
+
+/* The matches of a normalised name and licence from the in-memory
+ * registry; the same as the SQL path's. Takes the read lock. */
+static size_t registry_matches(const char *norm, const char *ln, struct match *m, size_t cap)
+{
+	struct cand c[INTEGRITY_CANDIDATES];
+	char core[NAMES_NORM_CAP];
+	double thr = integrity_threshold();
+	int today = days_today();
+	size_t n = 0, nc, k;
+
+	pthread_once(&reg_once, reg_init);
+	pthread_rwlock_rdlock(&reg.lock);
+	if (ln[0]) {
+		long ri = lic_find(ln);
+
+		if (ri >= 0) {
+			const struct reg_rec *rc = &reg.recs[ri];
+
+			m[n].id = rc->id;
+			snprintf(m[n].name, sizeof m[n].name, "%s", rc->name);
+			snprintf(m[n].country, sizeof m[n].country, "%s", rc->country);
+			m[n].score = 1.0;
+			m[n].on = "licence";
+			m[n].licensed = rc->valid_until != NO_LICENCE && rc->valid_until >= today;
+			n++;
+		}
+	}
+	if (norm[0]) {
+		candidate_query(norm, core, sizeof core);
+		nc = registry_candidates(core, c, INTEGRITY_CANDIDATES);
+		for (k = 0; k < nc; k++) {
+			const struct reg_name *nm = &reg.names[c[k].name];
+			const struct reg_rec *rc = &reg.recs[nm->rec];
+			double sc = names_similarity(norm, nm->norm);
+
+			if (sc < thr)
+				continue;
+			n = add_name_match(m, n, cap, rc->id, sc, nm->alias, rc->name, rc->country,
+					   rc->valid_until != NO_LICENCE && rc->valid_until >= today);
+		}
+	}
+	pthread_rwlock_unlock(&reg.lock);
+	return n;
+}
+
+static enum integrity_kind snapshot_flags(const integrity_snapshot *snap, const struct match *m,
+					  size_t n, json_t *flags);
+
+/* The check from memory: the registry and the flag snapshot. */
+static int check_memory(const char *name, const char *licence, const char *country,
+			json_t **out, problem *p)
+{
+	struct match m[INTEGRITY_CANDIDATES + 2];
+	char norm[NAMES_NORM_CAP], ln[INTEGRITY_LICENCE_MAX + 1];
+	json_t *matches = NULL, *flags = NULL;
+	enum integrity_kind kind = INTEGRITY_UNKNOWN;
+	integrity_snapshot *snap;
+	size_t n;
+
+	norm[0] = ln[0] = '\0';
+	if (name && names_normalise(name, strlen(name), norm, sizeof norm))
+		norm[0] = '\0';
+	if (licence)
+		integrity_licence_norm(licence, ln, sizeof ln);
+	n = registry_matches(norm, ln, m, sizeof m / sizeof m[0]);
+	order_matches(m, n, country);
+	matches = matches_json(m, n);
+	flags = json_array();
+	if (!matches || !flags)
+		goto nomem;
+	snap = integrity_snapshot_get();
+	kind = snapshot_flags(snap, m, n, flags);
+	integrity_snapshot_put(snap);
+	if (kind == (enum integrity_kind)-1)
+		goto nomem;
+	if (kind == INTEGRITY_UNKNOWN && n)
+		kind = m[0].licensed ? INTEGRITY_LICENSED : INTEGRITY_UNLICENSED;
+	*out = json_pack("{s:s, s:o, s:o, s:s}", "verdict", integrity_kind_name(kind), "matches",
+			 matches, "flags", flags, "normalised", norm);
+	return *out ? 0 : oom(p);
+nomem:
+	json_decref(matches);
+	json_decref(flags);
+	return oom(p);
+}
+
+int integrity_check(store *s, const char *name, const char *licence, const char *country,
+		    json_t **out, problem *p)
+{
+	*out = NULL;
+	if (!registry_live())
+		return integrity_check_sql(s, name, licence, country, out, p);
+	if (check_validate(name, licence, country, p))
+		return -1;
+	return check_memory(name, licence, country, out, p);
+}
+
+int integrity_check_sql(store *s, const char *name, const char *licence, const char *country,
+			json_t **out, problem *p)
+{
+	struct match m[INTEGRITY_CANDIDATES + 2];
+	size_t n = 0, i;
+	char norm[NAMES_NORM_CAP], core[NAMES_NORM_CAP], ln[INTEGRITY_LICENCE_MAX + 1];
+	double thr = integrity_threshold();
+	PGresult *r = NULL;
+	json_t *ids = NULL, *matches = NULL, *flags = NULL, *o = NULL;
+	char *ids_text = NULL;
+	enum integrity_kind kind = INTEGRITY_UNKNOWN;
+	int rc = -1;
+
+	*out = NULL;
+	if (check_validate(name, licence, country, p))
+		return -1;
 	norm[0] = ln[0] = '\0';
 	if (name && names_normalise(name, strlen(name), norm, sizeof norm))
 		norm[0] = '\0';
@@ -947,59 +1659,25 @@ int integrity_check(store *s, const char *name, const char *licence, const char 
 		for (int k = 0; k < PQntuples(r); k++) {
 			int64_t id = strtoll(PQgetvalue(r, k, 0), NULL, 10);
 			double sc = names_similarity(norm, PQgetvalue(r, k, 2));
-			struct match *x;
 
 			if (sc < thr)
 				continue;
-			x = find_match(m, n, id);
-			if (x) {
-				if (strcmp(x->on, "licence") != 0 && sc > x->score) {
-					x->score = sc;
-					x->on = strcmp(PQgetvalue(r, k, 1), "name") == 0 ? "name" : "alias";
-				}
-				continue;
-			}
-			if (n >= sizeof m / sizeof m[0])
-				continue;
-			m[n].id = id;
-			snprintf(m[n].name, sizeof m[n].name, "%s", PQgetvalue(r, k, 3));
-			snprintf(m[n].country, sizeof m[n].country, "%s", PQgetvalue(r, k, 4));
-			m[n].score = sc;
-			m[n].on = strcmp(PQgetvalue(r, k, 1), "name") == 0 ? "name" : "alias";
-			n++;
+			n = add_name_match(m, n, sizeof m / sizeof m[0], id, sc,
+					   strcmp(PQgetvalue(r, k, 1), "name") != 0, PQgetvalue(r, k, 3),
+					   PQgetvalue(r, k, 4), 0);
 		}
 		PQclear(r);
 		r = NULL;
 	}
-	qsort(m, n, sizeof m[0], match_cmp);
-	/* Equal scores: the recruiter of the asked country first. */
-	if (country)
-		for (i = 1; i < n; i++)
-			if (m[i].score == m[i - 1].score && strcmp(m[i].on, m[i - 1].on) == 0 &&
-			    strcmp(m[i].country, country) == 0 && strcmp(m[i - 1].country, country) != 0) {
-				struct match t = m[i];
-
-				m[i] = m[i - 1];
-				m[i - 1] = t;
-			}
-
-	matches = json_array();
+	order_matches(m, n, country);
+	matches = matches_json(m, n);
 	flags = json_array();
 	ids = json_array();
 	if (!matches || !flags || !ids)
 		goto nomem;
-	for (i = 0; i < n; i++) {
-		char rid[32];
-
-		snprintf(rid, sizeof rid, "r_%lld", (long long)m[i].id);
-		if (json_array_append_new(matches,
-					  json_pack("{s:s, s:s, s:f, s:s}", "id", rid, "name",
-						    m[i].name, "score",
-						    (double)(long)(m[i].score * 1000 + 0.5) / 1000,
-						    "matched_on", m[i].on)) ||
-		    json_array_append_new(ids, json_integer(m[i].id)))
+	for (i = 0; i < n; i++)
+		if (json_array_append_new(ids, json_integer(m[i].id)))
 			goto nomem;
-	}
 	if (n) {
 		ids_text = json_dumps(ids, JSON_COMPACT);
 		if (!ids_text)
@@ -1154,6 +1832,8 @@ struct entry {
 	size_t n_norms;
 	char *licence;            /* normalised, or NULL */
 	json_t *flags;            /* active flags */
+	int64_t *expiry;          /* of each flag: epoch seconds, 0: none */
+	unsigned char *black;     /* of each flag: severity blacklist */
 };
 
 struct integrity_snapshot {
@@ -1184,6 +1864,8 @@ static void snapshot_free(integrity_snapshot *snap)
 			free(snap->e[i].norms[j]);
 		free(snap->e[i].norms);
 		free(snap->e[i].licence);
+		free(snap->e[i].expiry);
+		free(snap->e[i].black);
 		json_decref(snap->e[i].flags);
 	}
 	free(snap->e);
@@ -1324,6 +2006,21 @@ static int load(store *s, integrity_snapshot **out)
 		}
 		if (k > e->kind)
 			e->kind = k;
+		{
+			size_t nf = json_array_size(e->flags);
+			int64_t *ex = realloc(e->expiry, (nf + 1) * sizeof *ex);
+			unsigned char *bl;
+
+			if (!ex)
+				goto nomem;
+			e->expiry = ex;
+			bl = realloc(e->black, nf + 1);
+			if (!bl)
+				goto nomem;
+			e->black = bl;
+			ex[nf] = expiry;
+			bl[nf] = k == INTEGRITY_BLACKLISTED;
+		}
 		if (json_array_append_new(e->flags, flag_from_row(r, i, 3)))
 			goto nomem;
 	}
@@ -1358,6 +2055,56 @@ int integrity_refresh(store *s)
 	return 0;
 }
 
+static int id_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Appends to flags the active flags of the matched recruiters (by
+ * recruiter, then flag, as the SQL path orders them) and returns the worst
+ * kind among them; (enum integrity_kind)-1 when out of memory. */
+static enum integrity_kind snapshot_flags(const integrity_snapshot *snap, const struct match *m,
+					  size_t n, json_t *flags)
+{
+	int64_t ids[INTEGRITY_CANDIDATES + 2];
+	enum integrity_kind kind = INTEGRITY_UNKNOWN;
+	int64_t now = (int64_t)time(NULL);
+	size_t i, j;
+
+	for (i = 0; i < n && i < sizeof ids / sizeof ids[0]; i++)
+		ids[i] = m[i].id;
+	qsort(ids, i, sizeof ids[0], id_cmp);
+	for (n = i, i = 0; i < n; i++) {
+		size_t lo = 0, hi = snap->n;
+
+		while (lo < hi) { /* entries are ordered by recruiter */
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (snap->e[mid].id < ids[i])
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == snap->n || snap->e[lo].id != ids[i])
+			continue;
+		for (j = 0; j < json_array_size(snap->e[lo].flags); j++) {
+			const struct entry *e = &snap->e[lo];
+
+			if (e->expiry[j] && e->expiry[j] <= now)
+				continue; /* expired since the load */
+			if (json_array_append_new(flags, json_deep_copy(json_array_get(e->flags, j))))
+				return (enum integrity_kind)-1;
+			if (e->black[j])
+				kind = INTEGRITY_BLACKLISTED;
+			else if (kind < INTEGRITY_FLAGGED)
+				kind = INTEGRITY_FLAGGED;
+		}
+	}
+	return kind;
+}
+
 void integrity_verdict_release(struct integrity_verdict *v)
 {
 	json_decref(v->flags);
@@ -1375,7 +2122,7 @@ int integrity_snapshot_verdict(const integrity_snapshot *snap, const json_t *rec
 	size_t i, j;
 
 	memset(out, 0, sizeof *out);
-	if (!snap->n || !json_is_object(rec))
+	if (!json_is_object(rec))
 		return 0;
 	integrity_licence_norm(licence, ln, sizeof ln);
 	if (!name || names_normalise(name, strlen(name), norm, sizeof norm))
@@ -1400,8 +2147,23 @@ int integrity_snapshot_verdict(const integrity_snapshot *snap, const json_t *rec
 			best_score = sc;
 		}
 	}
-	if (!best)
+	if (!best) {
+		/* No flag: a registered recruiter answers licensed or
+		 * unlicensed, as the check would. */
+		struct match m[INTEGRITY_CANDIDATES + 2];
+		size_t n;
+
+		if (!registry_live())
+			return 0;
+		n = registry_matches(norm, ln, m, sizeof m / sizeof m[0]);
+		if (!n)
+			return 0;
+		order_matches(m, n, json_string_value(json_object_get(rec, "country")));
+		out->kind = m[0].licensed ? INTEGRITY_LICENSED : INTEGRITY_UNLICENSED;
+		out->score = m[0].score;
+		snprintf(out->recruiter, sizeof out->recruiter, "r_%lld", (long long)m[0].id);
 		return 0;
+	}
 	out->kind = best->kind;
 	out->score = best_score;
 	snprintf(out->recruiter, sizeof out->recruiter, "r_%lld", (long long)best->id);
@@ -1443,6 +2205,12 @@ static struct {
 	char *conninfo;
 } rf = {.wake_fd = -1};
 
+/* The registry is kept current only while the refresher runs. */
+static int registry_live(void)
+{
+	return rf.running;
+}
+
 static int64_t snapshot_next_expiry(void)
 {
 	integrity_snapshot *snap = integrity_snapshot_get();
@@ -1456,18 +2224,20 @@ static void *refresher_main(void *arg)
 {
 	store *s = NULL;
 	char err[512];
-	int warned = 0;
+	int warned = 0, registry_pending = 0;
 	(void)arg;
 
 	while (!atomic_load(&rf.stop)) {
 		struct pollfd fds[2];
-		int nfds = 1, reload = 0, timeout = 1000;
+		int nfds = 1, reload = 0, timeout = registry_pending ? 50 : 1000;
 		int64_t expiry;
 
 		if (!s) {
 			if (store_connect(rf.conninfo, &s, err, sizeof err) == 0 &&
 			    store_run(s, "LISTEN fairmatch_integrity", 0, NULL) == 0 &&
-			    integrity_refresh(s) == 0) {
+			    integrity_refresh(s) == 0 && integrity_registry_sync(s, 0) >= 0) {
+				/* A sync refused while a writer is busy is retried below. */
+				registry_pending = 1;
 				/* Reloaded whole: what was sent while we were away is in it. */
 				if (warned)
 					fprintf(stderr, "fairmatch: integrity: reconnected, snapshot reloaded\n");
@@ -1504,8 +2274,11 @@ static void *refresher_main(void *arg)
 					continue;
 				}
 				while ((n = PQnotifies(store_pg(s))) != NULL) {
-					/* A new recruiter without a flag changes no verdict. */
-					if (strcmp(n->extra, "recruiter") != 0)
+					/* A new recruiter goes into the registry; a flag
+					 * or a lift reloads the snapshot. */
+					if (strcmp(n->extra, "recruiter") == 0)
+						registry_pending = 1;
+					else
 						reload = 1;
 					PQfreemem(n);
 				}
@@ -1520,6 +2293,20 @@ static void *refresher_main(void *arg)
 			fprintf(stderr, "fairmatch: integrity: reloading: %s\n", store_error(s));
 			store_close(s);
 			s = NULL;
+			continue;
+		}
+		if (registry_pending) {
+			/* Not waiting for a writer's commit (a bulk import's batch):
+			 * flags must keep arriving; try again in 50 ms. */
+			int rc = integrity_registry_sync(s, 0);
+
+			if (rc < 0) {
+				fprintf(stderr, "fairmatch: integrity: registry: %s\n", store_error(s));
+				store_close(s);
+				s = NULL;
+				continue;
+			}
+			registry_pending = rc == 1;
 		}
 	}
 	store_close(s);
@@ -1536,6 +2323,9 @@ int integrity_start(const char *conninfo)
 		/* Serve nothing before the first snapshot is in. */
 		if (integrity_refresh(s))
 			fprintf(stderr, "fairmatch: integrity: first load: %s\n", store_error(s));
+		if (integrity_registry_sync(s, 1) < 0)
+			fprintf(stderr, "fairmatch: integrity: loading the registry: %s\n",
+				store_error(s));
 		store_close(s);
 	}
 	rf.conninfo = strdup(conninfo);
@@ -1578,4 +2368,5 @@ void integrity_stop(void)
 	atomic_fetch_add(&empty_snapshot.refs, 1);
 	pthread_mutex_unlock(&current_lock);
 	integrity_snapshot_put(old);
+	registry_free();
 }

@@ -93,9 +93,29 @@ int integrity_import_csv(store *s, const char *path, const char *default_authori
 			 FILE *report, uint64_t *good, uint64_t *bad);
 
 /* GET /v1/recruiters/check: name and/or licence (at least one), country
- * optional. *out = {"verdict","matches":[...],"flags":[...]}. */
+ * optional. *out = {"verdict","matches":[...],"flags":[...]}. While the
+ * refresher runs (integrity_start) the answer comes from memory: the
+ * registry of every recruiter and the flag snapshot, no SQL; otherwise it
+ * is integrity_check_sql's. */
 int integrity_check(store *s, const char *name, const char *licence, const char *country,
 		    json_t **out, problem *p);
+/* The same answer read from PostgreSQL: pg_trgm proposes the candidates,
+ * flags and licences are queried. The benchmark's baseline. */
+int integrity_check_sql(store *s, const char *name, const char *licence, const char *country,
+			json_t **out, problem *p);
+
+/* ---- the registry: every recruiter, in memory ----
+ * Names and aliases (normalised) with pg_trgm-compatible trigram postings,
+ * licences in a hash table. integrity_start loads it; the refresher
+ * appends new recruiters on their notification; integrity_recruiter_create
+ * appends synchronously after its commit. */
+
+/* Appends the recruiters registered since the last sync, with s. wait=0
+ * gives up (returns 1) when a writer holds the registry lock; 0 on
+ * success, -1 on a database or memory failure. */
+int integrity_registry_sync(store *s, int wait);
+/* Recruiters, names (names + aliases) and bytes held. */
+void integrity_registry_stats(size_t *recruiters, size_t *names, size_t *bytes);
 
 /* GET /v1/audit. Any filter may be NULL; since/until RFC 3339 or dates;
  * cursor is the last id seen. 400 for a bad filter. */
@@ -130,15 +150,18 @@ const char *const *integrity_snapshot_terms(const integrity_snapshot *snap, int 
 					    size_t *n);
 
 struct integrity_verdict {
-	enum integrity_kind kind; /* UNKNOWN, FLAGGED or BLACKLISTED from a snapshot */
-	char recruiter[24];       /* "r_<id>" of the flagged match, "" if none */
+	enum integrity_kind kind; /* any; LICENSED/UNLICENSED need the registry */
+	char recruiter[24];       /* "r_<id>" of the deciding match, "" if none */
 	double score;             /* of that match; 1 for a licence */
 	json_t *flags;            /* active flags of the match (new reference) or NULL */
 };
 void integrity_verdict_release(struct integrity_verdict *v);
 /* The verdict for recruiter {name, licence, country} (fields may be
  * absent) from snap: a licence equal to a flagged recruiter's, or a name
- * whose similarity to a flagged name or alias reaches the threshold. */
+ * whose similarity to a flagged name or alias reaches the threshold (every
+ * flagged recruiter is compared). Otherwise, while the registry is kept
+ * (integrity_start), the check's answer for a registered recruiter:
+ * LICENSED or UNLICENSED; UNKNOWN when nothing registered matches. */
 int integrity_snapshot_verdict(const integrity_snapshot *snap, const json_t *recruiter,
 			       struct integrity_verdict *out);
 /* The same for a vacancy representation (its "recruiter"), with the current

@@ -54,7 +54,7 @@
  * configure another value in [0,1]; lower values raise recall at the cost of
  * precision. See docs/integrity.md, "Name matching".
  */
-#define NAMES_DEFAULT_THRESHOLD 0.90
+#define NAMES_DEFAULT_THRESHOLD 0.93
 
 /*
  * Builds the legal-form table now rather than on the first names_normalise()

@@ -1,11 +1,17 @@
 /*
  * bench_integrity.c - latency of the recruiter check (integrity_check) in
- * process, against real PostgreSQL with N synthetic recruiters registered
- * (default 100,000), and of the snapshot verdict used on every search hit.
+ * process with N synthetic recruiters registered (default 100,000): the
+ * in-memory registry (what the server answers from) beside the baseline
+ * measured in the same run on the same queries, integrity_check_sql (pg_trgm
+ * candidates in PostgreSQL, flags and licences queried). Every answer of the
+ * two paths is compared; the number of differences is printed (0 expected).
+ * Also: the registry's build time and memory, the licence check both ways,
+ * and the snapshot verdict used on every search hit.
  *
  * Names are made from a fixed-seed generator (two pseudo-words, a trade
  * word, a legal form) and registered in bulk with their normalised forms,
- * as integrity_recruiter_create would store them. The queries are a third
+ * as integrity_recruiter_create would store them; the first 1,000 get a
+ * warning flag, 100 of them a blacklist flag too. The queries are a third
  * registered names written differently (other legal form, case), a third
  * with one typo, a third names nobody registered. Prints p50, p90, p99 and
  * max in milliseconds. Usage: bench_integrity [N] [QUERIES]; FAIRMATCH_DB
@@ -16,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "engine/integrity.h"
 #include "engine/names.h"
@@ -82,17 +89,57 @@ static void report(const char *what, double *t, size_t n)
 	       t[n * 99 / 100], t[n - 1]);
 }
 
+/* CPU time of this thread in ms: what a check costs, whatever the
+ * scheduler of a shared machine does meanwhile. */
+static double cpu_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+static void print_load(const char *when)
+{
+	char buf[128] = "?";
+	FILE *f = fopen("/proc/loadavg", "r");
+
+	if (f) {
+		if (!fgets(buf, sizeof buf, f))
+			snprintf(buf, sizeof buf, "?\n");
+		fclose(f);
+	}
+	printf("load average %s: %s", when, buf);
+}
+
+/* Resident set size in KiB (Linux), or 0. */
+static long rss_kib(void)
+{
+	long pages = 0, resident = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "%ld %ld", &pages, &resident) != 2)
+		resident = 0;
+	fclose(f);
+	return resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
 int main(int argc, char **argv)
 {
 	size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 100000;
 	size_t nq = argc > 2 ? strtoul(argv[2], NULL, 10) : 3000;
 	char conninfo[4096], err[512], name[256], norm[NAMES_NORM_CAP];
 	char **names = calloc(n, sizeof *names);
-	double *t = calloc(nq, sizeof *t), t0;
+	double *t = calloc(nq, sizeof *t), *cpu = calloc(nq, sizeof *cpu), t0, c0;
 	store *s;
-	size_t i, batch = 5000;
+	size_t i, batch = 5000, differ = 0, found = 0, flagged = 0;
+	char **queries = NULL, build_line[256] = "";
+	json_t **answers = NULL;
+	double build_ms;
 
-	if (!names || !t || n == 0 || nq == 0)
+	if (!names || !t || !cpu || n == 0 || nq == 0)
 		return 2;
 	store_default_conninfo(conninfo, sizeof conninfo);
 	if (store_connect(conninfo, &s, err, sizeof err) || store_migrate(s)) {
@@ -146,13 +193,30 @@ int main(int argc, char **argv)
 	}
 	store_run(s, "ANALYZE recruiters", 0, NULL);
 	store_run(s, "ANALYZE recruiter_names", 0, NULL);
-	printf("%zu recruiters registered in %.1f s\n\n", n, (now_ms() - t0) / 1e3);
-	printf("| operation | runs | p50 ms | p90 ms | p99 ms | max ms |\n|---|---|---|---|---|---|\n");
+	printf("%zu recruiters registered in %.1f s\n", n, (now_ms() - t0) / 1e3);
+	print_load("before the measurements");
+	printf("\n");
+	if (store_run(s,
+		      "INSERT INTO flags (recruiter, severity, reason, authority)"
+		      " SELECT id, 'warning', 'other', 'bench' FROM recruiters ORDER BY id LIMIT 1000",
+		      0, NULL) ||
+	    store_run(s,
+		      "INSERT INTO flags (recruiter, severity, reason, authority)"
+		      " SELECT id, 'blacklist', 'worker_fees', 'bench' FROM recruiters ORDER BY id LIMIT 100",
+		      0, NULL) ||
+	    integrity_refresh(s)) {
+		fprintf(stderr, "bench_integrity: %s\n", store_error(s));
+		return 1;
+	}
 
+	/* The queries, the same for both paths. */
+	queries = calloc(nq, sizeof *queries);
+	answers = calloc(nq, sizeof *answers);
+	if (!queries || !answers)
+		return 2;
 	for (i = 0; i < nq; i++) {
-		json_t *out = NULL;
-		problem p;
-		const char *base = names[rnd() % n];
+		/* Every tenth query is about a flagged recruiter. */
+		const char *base = names[i % 10 == 0 ? rnd() % (n < 1000 ? n : 1000) : rnd() % n];
 		char q[256];
 
 		switch (i % 3) {
@@ -170,47 +234,113 @@ int main(int argc, char **argv)
 		default:
 			make_name(q, sizeof q);
 		}
+		queries[i] = strdup(q);
+		if (!queries[i])
+			return 2;
+	}
+
+	printf("| operation | runs | p50 ms | p90 ms | p99 ms | max ms |\n|---|---|---|---|---|---|\n");
+	/* Baseline: today's SQL path. */
+	for (i = 0; i < nq; i++) {
+		problem p;
+
 		problem_init(&p);
 		t0 = now_ms();
-		if (integrity_check(s, q, NULL, NULL, &out, &p)) {
-			fprintf(stderr, "bench_integrity: check '%s': %s\n", q, p.detail);
+		if (integrity_check_sql(s, queries[i], NULL, NULL, &answers[i], &p)) {
+			fprintf(stderr, "bench_integrity: check '%s': %s\n", queries[i], p.detail);
 			return 1;
 		}
 		t[i] = now_ms() - t0;
-		json_decref(out);
 		problem_release(&p);
 	}
-	report("check by name (PostgreSQL pg_trgm + names_similarity)", t, nq);
+	report("check by name, baseline: pg_trgm candidates in PostgreSQL + names_similarity", t, nq);
+
+	/* The registry: built from PostgreSQL, then kept by the refresher. */
+	{
+		size_t recs, nnames, bytes;
+		long rss0 = rss_kib();
+
+		t0 = now_ms();
+		if (integrity_registry_sync(s, 1)) {
+			fprintf(stderr, "bench_integrity: loading the registry: %s\n", store_error(s));
+			return 1;
+		}
+		build_ms = now_ms() - t0;
+		integrity_registry_stats(&recs, &nnames, &bytes);
+		snprintf(build_line, sizeof build_line,
+			 "registry: %zu recruiters, %zu names, built in %.0f ms; %.1f MiB held"
+			 " (process RSS +%.1f MiB)",
+			 recs, nnames, build_ms, (double)bytes / 1048576.0,
+			 (double)(rss_kib() - rss0) / 1024.0);
+	}
+	if (integrity_start(conninfo)) {
+		fprintf(stderr, "bench_integrity: integrity_start failed\n");
+		return 1;
+	}
 	for (i = 0; i < nq; i++) {
 		json_t *out = NULL;
 		problem p;
-		char lic[32];
 
-		snprintf(lic, sizeof lic, "bn %07u", (unsigned)(rnd() % n));
 		problem_init(&p);
+		c0 = cpu_ms();
 		t0 = now_ms();
-		if (integrity_check(s, NULL, lic, NULL, &out, &p))
+		if (integrity_check(s, queries[i], NULL, NULL, &out, &p)) {
+			fprintf(stderr, "bench_integrity: check '%s': %s\n", queries[i], p.detail);
 			return 1;
+		}
 		t[i] = now_ms() - t0;
+		cpu[i] = cpu_ms() - c0;
+		if (!json_equal(out, answers[i])) {
+			char *a = json_dumps(out, JSON_COMPACT), *b = json_dumps(answers[i], JSON_COMPACT);
+
+			if (differ++ < 3)
+				fprintf(stderr, "bench_integrity: '%s':\n  memory %s\n  sql    %s\n",
+					queries[i], a ? a : "?", b ? b : "?");
+			free(a);
+			free(b);
+		}
+		if (json_array_size(json_object_get(out, "matches")))
+			found++;
+		if (json_array_size(json_object_get(out, "flags")))
+			flagged++;
 		json_decref(out);
 		problem_release(&p);
 	}
-	report("check by licence", t, nq);
+	report("check by name, in-memory registry (trigram postings + names_similarity)", t, nq);
+	report("the same, thread CPU time (without time spent preempted)", cpu, nq);
 
-	/* The snapshot verdict of a search hit, with 1,000 flagged recruiters. */
+	/* By licence, both ways. */
+	for (int way = 0; way < 2; way++) {
+		uint64_t keep = rng;
+
+		for (i = 0; i < nq; i++) {
+			json_t *out = NULL;
+			problem p;
+			char lic[32];
+
+			snprintf(lic, sizeof lic, "bn %07u", (unsigned)(rnd() % n));
+			problem_init(&p);
+			t0 = now_ms();
+			if ((way ? integrity_check(s, NULL, lic, NULL, &out, &p)
+				 : integrity_check_sql(s, NULL, lic, NULL, &out, &p)))
+				return 1;
+			t[i] = now_ms() - t0;
+			json_decref(out);
+			problem_release(&p);
+		}
+		if (!way)
+			rng = keep;
+		report(way ? "check by licence, in-memory registry" : "check by licence, baseline: PostgreSQL",
+		       t, nq);
+	}
+
+	/* The snapshot verdict of a search hit: every flagged recruiter is
+	 * compared, then the registry names a registered one. */
 	{
 		json_t *rec;
 		struct integrity_verdict v;
 		size_t k;
 
-		if (store_run(s,
-			      "INSERT INTO flags (recruiter, severity, reason, authority)"
-			      " SELECT id, 'warning', 'other', 'bench' FROM recruiters ORDER BY id LIMIT 1000",
-			      0, NULL) ||
-		    integrity_refresh(s)) {
-			fprintf(stderr, "bench_integrity: %s\n", store_error(s));
-			return 1;
-		}
 		t0 = now_ms();
 		if (integrity_refresh(s))
 			return 1;
@@ -223,12 +353,24 @@ int main(int argc, char **argv)
 			integrity_verdict_release(&v);
 			json_decref(rec);
 		}
-		report("snapshot verdict of one vacancy (1,000 flagged)", t, nq);
+		report("snapshot verdict of one vacancy (1,000 flagged, then the registry)", t, nq);
 	}
+	printf("\n%s\n", build_line);
+	print_load("after the measurements");
+	printf("%zu queries: %zu with a match, %zu with flags; answers that differ between"
+	       " the two paths: %zu\n", nq, found, flagged, differ);
+	integrity_stop();
 	for (i = 0; i < n; i++)
 		free(names[i]);
+	for (i = 0; i < nq; i++) {
+		free(queries[i]);
+		json_decref(answers[i]);
+	}
+	free(queries);
+	free(answers);
 	free(names);
 	free(t);
+	free(cpu);
 	store_close(s);
-	return 0;
+	return differ ? 1 : 0;
 }

@@ -150,6 +150,51 @@ static double wait_search(const struct server *s, const char *q, const char *id,
 	return -1;
 }
 
+/* Polls GET /v1/recruiters/check?QUERY on s until its verdict is want;
+ * returns the seconds it took, or -1. */
+static double check_verdict(const struct server *s, const char *query, const char *want,
+			    double timeout)
+{
+	double t0 = now_s();
+	char path[512];
+
+	snprintf(path, sizeof path, "/v1/recruiters/check?%s", query);
+	while (now_s() - t0 < timeout) {
+		struct resp r;
+		int ok = http(&r, s, "GET", path, counsellor, NULL, NULL, 0) == 0 && r.status == 200 &&
+			 str(r.json, "verdict") && strcmp(str(r.json, "verdict"), want) == 0;
+
+		resp_free(&r);
+		if (ok)
+			return now_s() - t0;
+		sleep_ms(20);
+	}
+	return -1;
+}
+
+/* The recruiter_verdict of vacancy id in a search for q on s ("" if absent). */
+static void search_verdict(const struct server *s, const char *q, const char *id, char *out,
+			   size_t len)
+{
+	struct resp r;
+	char path[256];
+	json_t *it;
+	size_t i;
+
+	out[0] = '\0';
+	snprintf(path, sizeof path, "/v1/vacancies?q=%s&limit=100", q);
+	if (http(&r, s, "GET", path, counsellor, NULL, NULL, 0) || r.status != 200) {
+		resp_free(&r);
+		return;
+	}
+	json_array_foreach(json_object_get(r.json, "items"), i, it) {
+		if (str(it, "id") && strcmp(str(it, "id"), id) == 0 &&
+		    str(json_object_get(it, "recruiter_verdict"), "verdict"))
+			snprintf(out, len, "%s", str(json_object_get(it, "recruiter_verdict"), "verdict"));
+	}
+	resp_free(&r);
+}
+
 /* Runs SQL in the test database with psql; returns psql's exit status. */
 static int psql(const char *sql)
 {
@@ -608,6 +653,10 @@ static void test_import_csv(void)
 	fclose(f);
 	T_EQ_INT(cli(out, sizeof out, "import recruiters '%s' --org dmw-ph", file), 1);
 
+	/* The server answers checks from its in-memory registry, which the
+	 * import's notification brings up to date (like a flag from another
+	 * process: within a second); wait for the last line's flag. */
+	T_REQUIRE(check_verdict(&srv, "name=Davao%20Passport%20Keepers", "blacklisted", 5.0) >= 0);
 	T_REQUIRE(http(&r, &srv, "GET", "/v1/recruiters/check?name=Davao%20Passport%20Keepers",
 		       counsellor, NULL, NULL, 0) == 0);
 	T_EQ_STR(str(r.json, "verdict"), "blacklisted");
@@ -628,6 +677,59 @@ static void test_import_csv(void)
 	/* The imported blacklist is enforced by the running server too. */
 	T_EQ_INT(post_vacancy("Seafarer imp1", "{\"name\":\"Davao Passport Keepers\"}", NULL, 0, NULL),
 		 422);
+}
+
+/* Search items (and GET of one vacancy) say what the registry knows of
+ * their recruiter: licensed, unlicensed (registered, licence expired or
+ * none), unknown (not registered); and the second server learns of a new
+ * registration through its notification. */
+static void test_registered_verdicts(void)
+{
+	struct resp r;
+	char lic[32], exp[32], v1[32], v2[32], v3[32], v4[32], got[32], path[64];
+
+	T_REQUIRE(register_recruiter("{\"name\":\"Maloti Mountain Recruiters\",\"country\":\"LS\","
+				     "\"licence\":{\"number\":\"LS-MMR-9\",\"valid_until\":\"2099-12-31\"}}",
+				     lic, sizeof lic)[0]);
+	T_REQUIRE(register_recruiter("{\"name\":\"Senqu River Labour Brokers\",\"country\":\"LS\","
+				     "\"licence\":{\"number\":\"LS-SRL-1\",\"valid_until\":\"2002-02-02\"}}",
+				     exp, sizeof exp)[0]);
+	T_EQ_INT(post_vacancy("Shearer regverdictq", "{\"name\":\"Maloti Mountain Recruiters (Pty) Ltd\"}",
+			      v1, sizeof v1, &r),
+		 201);
+	/* the write's own answer (the check) and the search agree */
+	T_EQ_STR(str(json_object_get(r.json, "recruiter_verdict"), "verdict"), "licensed");
+	resp_free(&r);
+	T_EQ_INT(post_vacancy("Herder regverdictq", "{\"name\":\"Senqu River Labour Brokers\"}", v2,
+			      sizeof v2, NULL),
+		 201);
+	T_EQ_INT(post_vacancy("Picker regverdictq", "{\"name\":\"Nobody Registered This Firm\"}", v3,
+			      sizeof v3, NULL),
+		 201);
+	/* by licence alone, written another way */
+	T_EQ_INT(post_vacancy("Driver regverdictq", "{\"name\":\"Other Name\",\"licence\":\"ls mmr 9\"}",
+			      v4, sizeof v4, NULL),
+		 201);
+	search_verdict(&srv, "regverdictq", v1, got, sizeof got);
+	T_EQ_STR(got, "licensed");
+	search_verdict(&srv, "regverdictq", v2, got, sizeof got);
+	T_EQ_STR(got, "unlicensed");
+	search_verdict(&srv, "regverdictq", v3, got, sizeof got);
+	T_EQ_STR(got, "unknown");
+	search_verdict(&srv, "regverdictq", v4, got, sizeof got);
+	T_EQ_STR(got, "licensed");
+	snprintf(path, sizeof path, "/v1/vacancies/%s", v1);
+	T_REQUIRE(http(&r, &srv, "GET", path, employer, NULL, NULL, 0) == 0);
+	T_EQ_STR(str(json_object_get(r.json, "recruiter_verdict"), "verdict"), "licensed");
+	T_EQ_STR(str(json_object_get(r.json, "recruiter_verdict"), "recruiter"), lic);
+	resp_free(&r);
+
+	/* Registered on one server, known to the other. */
+	T_REQUIRE(register_recruiter("{\"name\":\"Katse Dam Staffing Partners\","
+				     "\"licence\":{\"number\":\"LS-KDS-3\"}}",
+				     lic, sizeof lic)[0]);
+	T_CHECK(check_verdict(&srv2, "name=Katse%20Dam%20Staffing%20Partners%20Ltd", "licensed", 5.0) >= 0);
+	T_CHECK(check_verdict(&srv2, "licence=LS-KDS-3", "licensed", 5.0) >= 0);
 }
 
 int main(void)
@@ -654,6 +756,7 @@ int main(void)
 	T_RUN(test_flags_are_append_only);
 	T_RUN(test_audit);
 	T_RUN(test_import_csv);
+	T_RUN(test_registered_verdicts);
 	{
 		int a = server_stop(&srv), b = server_stop(&srv2);
 

@@ -38,7 +38,9 @@ ss lc cn ug oe ee ec kt pa lv ij kf tü uü oü kü öe şb""".split())
 DENY |= {"pension fund", "state concern", "tactical missile company",
          "tactical missile corporation", "takticheskoe raketnoe vooruzhenie"}
 # Short forms dropped although two letters: unambiguous legal forms.
-KEEP_SHORT = set("ab ad ao ae ag cv pt dd kg bv nv sa co oy".split())
+# cc: South African close corporation; as: Norwegian/Danish AS, Czech/Slovak
+# a.s., Turkish A.Ş. (both dropped only at the end of a name).
+KEEP_SHORT = set("ab ad ao ae ag cv pt dd kg bv nv sa co oy cc as".split())
 
 # The project's own generic phrases (not from a source list).
 PROJECT = """recruitment agency
@@ -115,6 +117,21 @@ oy
 ab
 sa
 co
+cc
+c.c.
+soc ltd
+as
+a.s.
+a.ş.
+sac
+s.a.c.
+wll
+w.l.l.
+fzco
+fz-llc
+est
+est.
+zrt
 """.strip().split("\n")
 
 
