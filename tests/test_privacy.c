@@ -575,6 +575,50 @@ static void test_retention_in_serve(void)
 	T_EQ_INT(server_stop(&s2), 0);
 }
 
+/* ---- least privilege: keys and audit rows ---- */
+
+static void test_keys_and_audit_rows(void)
+{
+	char st[6], tok[80], hash[80];
+	PGresult *r;
+
+	/* The server role cannot list keys, only look one up by its hash. */
+	store_set_actor(server, "admin", "ops");
+	T_EQ_INT(affected(server, st, "SELECT count(*) FROM api_keys"), -1);
+	T_EQ_STR(st, "42501");
+	T_REQUIRE(make_token("employer", "keys-org", tok, sizeof tok) == 0);
+	r = store_exec(owner, "SELECT encode(sha256(convert_to($1, 'UTF8')), 'hex')", 1,
+		       (const char *const[]){tok});
+	T_REQUIRE(r != NULL);
+	snprintf(hash, sizeof hash, "%s", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	T_EQ_INT(scalar(owner, "SELECT count(*) FROM api_keys WHERE token_hash = decode('%s', 'hex')", hash), 1);
+	r = store_exec(server, "SELECT role, org FROM fairmatch_key(decode($1, 'hex'))", 1,
+		       (const char *const[]){hash});
+	T_REQUIRE(r != NULL);
+	T_EQ_INT(PQntuples(r), 1);
+	if (PQntuples(r) == 1) {
+		T_EQ_STR(PQgetvalue(r, 0, 0), "employer");
+		T_EQ_STR(PQgetvalue(r, 0, 1), "keys-org");
+	}
+	PQclear(r);
+	T_EQ_INT(scalar(server, "SELECT count(*) FROM fairmatch_key(decode(repeat('00', 32), 'hex'))"), 0);
+
+	/* Audit rows only in the acting role's and organisation's name. */
+	store_set_actor(server, "counsellor", "rls-a");
+	T_EQ_INT(affected(server, st, "INSERT INTO audit_log (role, org, action, object)"
+				      " VALUES ('counsellor', 'rls-b', 'profile.read', 'p_0000000000000001')"),
+		 -1);
+	T_EQ_STR(st, "42501");
+	T_EQ_INT(affected(server, st, "INSERT INTO audit_log (role, org, action, object)"
+				      " VALUES ('regulator', 'rls-a', 'flag.create', 'r_1')"),
+		 -1);
+	T_EQ_STR(st, "42501");
+	T_EQ_INT(affected(server, st, "INSERT INTO audit_log (role, org, action, object)"
+				      " VALUES ('counsellor', 'rls-a', 'test.own', 'p_0000000000000001')"),
+		 1);
+}
+
 int main(void)
 {
 	char conninfo[4096], role_conninfo[4096], err[512] = "";
@@ -598,6 +642,7 @@ int main(void)
 	T_RUN(test_rls_profiles);
 	T_RUN(test_rls_vacancies_and_placements);
 	T_RUN(test_append_only);
+	T_RUN(test_keys_and_audit_rows);
 	T_RUN(test_read_and_audit_are_one_transaction);
 	T_RUN(test_erasure_leaves_nothing_on_disk);
 	T_RUN(test_retention_cli);
