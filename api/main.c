@@ -265,11 +265,12 @@ static void report_line(uint64_t line, const problem *p)
 
 /* Indexing while the import stores: on two or more cores the index build
  * (the slower half) overlaps the PostgreSQL inserts instead of following
- * them. A second thread with its own connection and the index's writer
- * applies the change log as batches commit, exactly as the server's indexer
- * would; the last pass starts after the last batch is stored, so it sees
- * every row. Batches of 10,000 documents per Xapian commit (the server uses
- * 1,000): fewer, larger commits are what a bulk load wants. */
+ * them. A thread with the index's writer applies the change log as batches
+ * commit, exactly as the server's indexer would, through
+ * indexer_bulk_apply (whose own builder thread reads and builds the next
+ * batch meanwhile); it stops once the last batch is stored and applied.
+ * Batches of 10,000 documents per Xapian commit (the server uses 1,000):
+ * fewer, larger commits are what a bulk load wants. */
 #define IMPORT_INDEX_BATCH 10000
 
 struct index_pipe {
@@ -284,57 +285,62 @@ struct index_pipe {
 	char err[512];
 };
 
+static int index_pipe_done(void *arg)
+{
+	struct index_pipe *ip = arg;
+	int done;
+
+	pthread_mutex_lock(&ip->lock);
+	done = ip->stored_all;
+	pthread_mutex_unlock(&ip->lock);
+	return done;
+}
+
+/* Until the next stored batch (index_pipe_kick) or 0.2 s. */
+static void index_pipe_wait(void *arg)
+{
+	struct index_pipe *ip = arg;
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += 200000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&ip->lock);
+	if (!ip->stored_all)
+		pthread_cond_timedwait(&ip->cond, &ip->lock, &until);
+	pthread_mutex_unlock(&ip->lock);
+}
+
+static void index_pipe_progress(uint64_t applied, int64_t last_seq, void *arg)
+{
+	struct index_pipe *ip = arg;
+
+	(void)last_seq;
+	pthread_mutex_lock(&ip->lock);
+	ip->applied = applied;
+	pthread_mutex_unlock(&ip->lock);
+}
+
 static void *index_pipe_main(void *arg)
 {
 	struct index_pipe *ip = arg;
-	store *s = NULL;
+	const struct indexer_feed feed = {index_pipe_done, index_pipe_wait, ip};
 	index_db *w = NULL;
 	index_error e = {{0}};
-	int rc, last;
+	int rc;
 
-	if (store_connect(ip->conninfo, &s, ip->err, sizeof ip->err)) {
-		ip->rc = -1;
-		goto done;
-	}
 	rc = index_open_writable(ip->path, &w, &e);
 	if (rc) {
 		ip->rc = rc == INDEX_ELOCK ? 1 : -1;
 		snprintf(ip->err, sizeof ip->err, "opening the index: %s", e.msg);
-		goto done;
+	} else if (indexer_bulk_apply(ip->conninfo, w, IMPORT_INDEX_BATCH, &feed, NULL,
+				      index_pipe_progress, ip, ip->err, sizeof ip->err)) {
+		ip->rc = -1;
 	}
-	do {
-		uint64_t n = 0;
-
-		pthread_mutex_lock(&ip->lock);
-		last = ip->stored_all;
-		pthread_mutex_unlock(&ip->lock);
-		if (indexer_catch_up(s, w, IMPORT_INDEX_BATCH, &n, NULL, NULL, NULL, ip->err,
-				     sizeof ip->err)) {
-			ip->rc = -1;
-			break;
-		}
-		pthread_mutex_lock(&ip->lock);
-		ip->applied += n;
-		pthread_mutex_unlock(&ip->lock);
-		if (!last && n == 0) {
-			/* Nothing new yet: wait for the next stored batch (or 0.2 s). */
-			struct timespec until;
-
-			clock_gettime(CLOCK_REALTIME, &until);
-			until.tv_nsec += 200000000L;
-			if (until.tv_nsec >= 1000000000L) {
-				until.tv_sec++;
-				until.tv_nsec -= 1000000000L;
-			}
-			pthread_mutex_lock(&ip->lock);
-			if (!ip->stored_all)
-				pthread_cond_timedwait(&ip->cond, &ip->lock, &until);
-			pthread_mutex_unlock(&ip->lock);
-		}
-	} while (!last);
-done:
 	index_close(w);
-	store_close(s);
 	pthread_mutex_lock(&ip->lock);
 	ip->finished = 1;
 	pthread_cond_broadcast(&ip->cond);
@@ -375,7 +381,7 @@ static void index_pipe_kick(struct index_pipe *ip, int stored_all)
 	pthread_mutex_lock(&ip->lock);
 	if (stored_all)
 		ip->stored_all = 1;
-	pthread_cond_signal(&ip->cond);
+	pthread_cond_broadcast(&ip->cond);
 	pthread_mutex_unlock(&ip->lock);
 }
 
@@ -660,7 +666,7 @@ static int cmd_reindex(int argc, char **argv)
 		store_close(s);
 		return 1;
 	}
-	rc = indexer_rebuild(s, w, &count, err, sizeof err);
+	rc = indexer_rebuild(s, c.conninfo, w, &count, err, sizeof err);
 	if (rc)
 		fprintf(stderr, "fairmatch: %s\n", err);
 	else

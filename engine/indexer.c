@@ -205,32 +205,63 @@ int64_t indexer_index_seq(index_db *db)
 	return seq;
 }
 
-/* Applies one vacancy row (or its absence) to the writer. */
-static int apply_vacancy(index_db *w, PGresult *r, int row, int64_t id, index_error *e)
+/* What one change-log row means for the index: *doc (owned by the caller)
+ * goes under *term, or the vacancy is to be absent when *doc is NULL. */
+static int build_change(PGresult *r, int row, int64_t id, char term[32], index_doc **doc,
+			index_error *e)
 {
-	char term[32];
 	json_t *v;
-	index_doc *d = NULL;
 	int rc;
 
-	snprintf(term, sizeof term, "%s%lld", VX_ID, (long long)id);
+	*doc = NULL;
+	snprintf(term, 32, "%s%lld", VX_ID, (long long)id);
 	if (PQgetisnull(r, row, 3))
-		return index_delete(w, term, e);
+		return 0;
 	v = vacancy_from_row(r, row);
 	if (!v) {
 		snprintf(e->msg, sizeof e->msg, "vacancy %lld: unreadable document", (long long)id);
 		return INDEX_ERR;
 	}
-	if (!indexer_vacancy_indexable(v)) {
-		json_decref(v);
-		return index_delete(w, term, e);
-	}
-	rc = indexer_vacancy_doc(v, &d, e);
+	rc = indexer_vacancy_indexable(v) ? indexer_vacancy_doc(v, doc, e) : 0;
 	json_decref(v);
+	return rc;
+}
+
+static int apply_change(index_db *w, const char *term, index_doc *doc, index_error *e)
+{
+	return doc ? index_replace(w, term, doc, e) : index_delete(w, term, e);
+}
+
+/* Applies one vacancy row (or its absence) to the writer. */
+static int apply_vacancy(index_db *w, PGresult *r, int row, int64_t id, index_error *e)
+{
+	char term[32];
+	index_doc *d = NULL;
+	int rc = build_change(r, row, id, term, &d, e);
+
 	if (rc == 0)
-		rc = index_replace(w, term, d, e);
+		rc = apply_change(w, term, d, e);
 	index_doc_free(d);
 	return rc;
+}
+
+/* The vacancy's current state, whatever the change was: replaying an old
+ * change re-applies today's row, which is idempotent. */
+static PGresult *read_changes(store *s, int64_t after, size_t limit)
+{
+	char from[32], lim[32];
+
+	snprintf(from, sizeof from, "%lld", (long long)after);
+	snprintf(lim, sizeof lim, "%zu", limit);
+	return store_exec(s,
+			  "SELECT v.id, v.org, v.status, v.doc::text,"
+			  " to_char(v.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+			  " to_char(v.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+			  " c.seq, c.object_id, c.object_type"
+			  " FROM change_log c LEFT JOIN vacancies v"
+			  "   ON c.object_type = 'vacancy' AND v.id = c.object_id"
+			  " WHERE c.seq > $1 ORDER BY c.seq LIMIT $2",
+			  2, (const char *const[]){from, lim});
 }
 
 int indexer_catch_up(store *s, index_db *w, size_t batch, uint64_t *applied, int64_t *last_seq,
@@ -239,25 +270,14 @@ int indexer_catch_up(store *s, index_db *w, size_t batch, uint64_t *applied, int
 {
 	int64_t seq = indexer_index_seq(w);
 	uint64_t total = 0;
-	char from[32], lim[32], seqs[32];
+	size_t limit = batch ? batch : 1000;
+	char seqs[32];
 	index_error e = {{0}};
 	PGresult *r;
 	int n, i, rc;
 
-	snprintf(lim, sizeof lim, "%zu", batch ? batch : 1000);
 	for (;;) {
-		snprintf(from, sizeof from, "%lld", (long long)seq);
-		/* The vacancy's current state, whatever the change was: replaying
-		 * an old change re-applies today's row, which is idempotent. */
-		r = store_exec(s,
-			       "SELECT v.id, v.org, v.status, v.doc::text,"
-			       " to_char(v.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-			       " to_char(v.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-			       " c.seq, c.object_id, c.object_type"
-			       " FROM change_log c LEFT JOIN vacancies v"
-			       "   ON c.object_type = 'vacancy' AND v.id = c.object_id"
-			       " WHERE c.seq > $1 ORDER BY c.seq LIMIT $2",
-			       2, (const char *const[]){from, lim});
+		r = read_changes(s, seq, limit);
 		if (!r) {
 			snprintf(err, errlen, "reading the change log: %s", store_error(s));
 			return -1;
@@ -288,7 +308,7 @@ int indexer_catch_up(store *s, index_db *w, size_t batch, uint64_t *applied, int
 				progress(total, seq, arg);
 		}
 		PQclear(r);
-		if ((size_t)n < (size_t)strtoul(lim, NULL, 10))
+		if ((size_t)n < limit)
 			break;
 	}
 	if (applied)
@@ -298,7 +318,266 @@ int indexer_catch_up(store *s, index_db *w, size_t batch, uint64_t *applied, int
 	return 0;
 }
 
-int indexer_rebuild(store *s, index_db *w, uint64_t *count, char *err, size_t errlen)
+/* ---- bulk loads: reading and building in one thread, writing in another ----
+ *
+ * A bulk load (import, reindex) spends about half its index time outside
+ * the Xapian writer: reading rows, parsing JSON, generating terms. A builder
+ * thread with its own connection does that for batch k+1 while the calling
+ * thread writes batch k, so on two cores the writer, the import's own
+ * inserts and PostgreSQL share the machine instead of queueing behind one
+ * thread. Same rows, same order, same commits as indexer_catch_up. */
+
+struct bulk_item {
+	char term[32];
+	index_doc *doc; /* NULL: the vacancy is to be absent */
+};
+
+struct bulk_batch {
+	struct bulk_item *items;
+	size_t n;             /* items (rows of other object types have none) */
+	uint64_t rows;        /* change-log rows covered */
+	int64_t last_seq;
+	struct bulk_batch *next;
+};
+
+struct bulk {
+	const char *conninfo;
+	size_t limit;
+	int64_t from;
+	const struct indexer_feed *feed;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct bulk_batch *head, *tail;
+	size_t queued;
+	int built_all; /* the builder has pushed its last batch (or failed) */
+	int stop;      /* the writer has given up */
+	int failed;
+	char err[256];
+};
+
+#define BULK_QUEUE_MAX 2 /* batches built ahead of the writer */
+
+static void bulk_batch_free(struct bulk_batch *b)
+{
+	size_t i;
+
+	if (!b)
+		return;
+	for (i = 0; i < b->n; i++)
+		index_doc_free(b->items[i].doc);
+	free(b->items);
+	free(b);
+}
+
+static struct bulk_batch *bulk_build(PGresult *r, index_error *e)
+{
+	int n = PQntuples(r), i;
+	struct bulk_batch *b = calloc(1, sizeof *b);
+
+	if (!b || !(b->items = calloc((size_t)n + 1, sizeof *b->items))) {
+		free(b);
+		snprintf(e->msg, sizeof e->msg, "out of memory");
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		int64_t id = strtoll(PQgetvalue(r, i, 7), NULL, 10);
+		struct bulk_item *it = &b->items[b->n];
+
+		if (strcmp(PQgetvalue(r, i, 8), "vacancy") != 0)
+			continue;
+		if (build_change(r, i, id, it->term, &it->doc, e)) {
+			char why[sizeof e->msg];
+
+			snprintf(why, sizeof why, "%s", e->msg);
+			snprintf(e->msg, sizeof e->msg, "indexing vacancy %lld: %.200s", (long long)id,
+				 why);
+			bulk_batch_free(b);
+			return NULL;
+		}
+		b->n++;
+	}
+	b->rows = (uint64_t)n;
+	b->last_seq = n ? strtoll(PQgetvalue(r, n - 1, 6), NULL, 10) : 0;
+	return b;
+}
+
+/* Queues a built batch, waiting while the writer is BULK_QUEUE_MAX behind.
+ * 0 when queued; -1 when the writer stopped (the batch is freed). */
+static int bulk_push(struct bulk *bk, struct bulk_batch *b)
+{
+	pthread_mutex_lock(&bk->lock);
+	while (bk->queued >= BULK_QUEUE_MAX && !bk->stop)
+		pthread_cond_wait(&bk->cond, &bk->lock);
+	if (bk->stop) {
+		pthread_mutex_unlock(&bk->lock);
+		bulk_batch_free(b);
+		return -1;
+	}
+	if (bk->tail)
+		bk->tail->next = b;
+	else
+		bk->head = b;
+	bk->tail = b;
+	bk->queued++;
+	pthread_cond_broadcast(&bk->cond);
+	pthread_mutex_unlock(&bk->lock);
+	return 0;
+}
+
+static int bulk_stopped(struct bulk *bk)
+{
+	int stop;
+
+	pthread_mutex_lock(&bk->lock);
+	stop = bk->stop;
+	pthread_mutex_unlock(&bk->lock);
+	return stop;
+}
+
+static void *bulk_builder(void *arg)
+{
+	struct bulk *bk = arg;
+	store *s = NULL;
+	index_error e = {{0}};
+	int64_t seq = bk->from;
+	char err[256] = "";
+	int last, failed = 0;
+
+	if (store_connect(bk->conninfo, &s, err, sizeof err)) {
+		failed = 1;
+		goto done;
+	}
+	do {
+		size_t n;
+
+		/* Read "done" before draining: rows committed before it are seen. */
+		last = !bk->feed || bk->feed->done(bk->feed->arg);
+		do {
+			PGresult *r = read_changes(s, seq, bk->limit);
+			struct bulk_batch *b;
+
+			if (!r) {
+				snprintf(err, sizeof err, "reading the change log: %s", store_error(s));
+				failed = 1;
+				goto done;
+			}
+			n = (size_t)PQntuples(r);
+			b = n ? bulk_build(r, &e) : NULL;
+			PQclear(r);
+			if (n && !b) {
+				snprintf(err, sizeof err, "%s", e.msg);
+				failed = 1;
+				goto done;
+			}
+			if (b) {
+				seq = b->last_seq;
+				if (bulk_push(bk, b))
+					goto done;
+			}
+		} while (n == bk->limit && !bulk_stopped(bk));
+		if (!last && !bulk_stopped(bk))
+			bk->feed->wait(bk->feed->arg);
+	} while (!last && !bulk_stopped(bk));
+done:
+	store_close(s);
+	pthread_mutex_lock(&bk->lock);
+	bk->built_all = 1;
+	if (failed) {
+		bk->failed = 1;
+		snprintf(bk->err, sizeof bk->err, "%s", err);
+	}
+	pthread_cond_broadcast(&bk->cond);
+	pthread_mutex_unlock(&bk->lock);
+	return NULL;
+}
+
+int indexer_bulk_apply(const char *conninfo, index_db *w, size_t batch,
+		       const struct indexer_feed *feed, uint64_t *applied,
+		       void (*progress)(uint64_t applied, int64_t last_seq, void *arg), void *arg,
+		       char *err, size_t errlen)
+{
+	struct bulk bk;
+	pthread_t builder;
+	index_error e = {{0}};
+	uint64_t total = 0;
+	int rc = 0;
+
+	memset(&bk, 0, sizeof bk);
+	bk.conninfo = conninfo;
+	bk.limit = batch ? batch : 1000;
+	bk.from = indexer_index_seq(w);
+	bk.feed = feed;
+	pthread_mutex_init(&bk.lock, NULL);
+	pthread_cond_init(&bk.cond, NULL);
+	if (pthread_create(&builder, NULL, bulk_builder, &bk)) {
+		snprintf(err, errlen, "cannot start the index builder thread");
+		pthread_mutex_destroy(&bk.lock);
+		pthread_cond_destroy(&bk.cond);
+		return -1;
+	}
+	for (;;) {
+		struct bulk_batch *b;
+		char seqs[32];
+		size_t i;
+
+		pthread_mutex_lock(&bk.lock);
+		while (!bk.head && !bk.built_all)
+			pthread_cond_wait(&bk.cond, &bk.lock);
+		b = bk.head;
+		if (b) {
+			bk.head = b->next;
+			if (!bk.head)
+				bk.tail = NULL;
+			bk.queued--;
+			pthread_cond_broadcast(&bk.cond);
+		}
+		pthread_mutex_unlock(&bk.lock);
+		if (!b)
+			break; /* built_all and nothing queued */
+		for (i = 0; i < b->n && rc == 0; i++)
+			if (apply_change(w, b->items[i].term, b->items[i].doc, &e)) {
+				snprintf(err, errlen, "indexing %s: %s", b->items[i].term, e.msg);
+				rc = -1;
+			}
+		snprintf(seqs, sizeof seqs, "%lld", (long long)b->last_seq);
+		if (rc == 0 &&
+		    (index_set_metadata(w, VX_META_LAST_SEQ, seqs, &e) || index_commit(w, &e))) {
+			snprintf(err, errlen, "committing the index: %s", e.msg);
+			rc = -1;
+		}
+		if (rc == 0) {
+			total += b->rows;
+			if (progress)
+				progress(total, b->last_seq, arg);
+		}
+		bulk_batch_free(b);
+		if (rc)
+			break;
+	}
+	pthread_mutex_lock(&bk.lock);
+	bk.stop = 1;
+	pthread_cond_broadcast(&bk.cond);
+	pthread_mutex_unlock(&bk.lock);
+	pthread_join(builder, NULL);
+	while (bk.head) {
+		struct bulk_batch *next = bk.head->next;
+
+		bulk_batch_free(bk.head);
+		bk.head = next;
+	}
+	if (rc == 0 && bk.failed) {
+		snprintf(err, errlen, "%s", bk.err);
+		rc = -1;
+	}
+	pthread_mutex_destroy(&bk.lock);
+	pthread_cond_destroy(&bk.cond);
+	if (applied)
+		*applied = total;
+	return rc;
+}
+
+int indexer_rebuild(store *s, const char *conninfo, index_db *w, uint64_t *count, char *err,
+		    size_t errlen)
 {
 	index_error e = {{0}};
 	PGresult *r;
@@ -327,7 +606,7 @@ int indexer_rebuild(store *s, index_db *w, uint64_t *count, char *err, size_t er
 		snprintf(err, errlen, "%s", e.msg);
 		return -1;
 	}
-	rc = indexer_catch_up(s, w, 2000, count, NULL, NULL, NULL, err, errlen);
+	rc = indexer_bulk_apply(conninfo, w, 5000, NULL, count, NULL, NULL, err, errlen);
 	if (rc == 0 && index_commit(w, &e)) {
 		snprintf(err, errlen, "%s", e.msg);
 		return -1;

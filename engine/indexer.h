@@ -35,8 +35,26 @@ int indexer_vacancy_indexable(const json_t *vacancy);
 int indexer_catch_up(store *s, index_db *w, size_t batch, uint64_t *applied, int64_t *last_seq,
 		     void (*progress)(uint64_t applied, int64_t last_seq, void *arg), void *arg,
 		     char *err, size_t errlen);
-/* Deletes every document and replays the whole vacancies table. */
-int indexer_rebuild(store *s, index_db *w, uint64_t *count, char *err, size_t errlen);
+/* A producer still writing rows (an import): done() is 1 once its last row
+ * is committed; wait() returns when more may be there (or after a short
+ * while). */
+struct indexer_feed {
+	int (*done)(void *arg);
+	void (*wait)(void *arg);
+	void *arg;
+};
+/* indexer_catch_up for bulk loads, in two threads: a builder with its own
+ * connection (conninfo) reads and builds batch k+1 while the calling thread
+ * writes batch k to w. With a feed, it keeps applying until the producer is
+ * done and every row is in; without one, until the change log is exhausted. */
+int indexer_bulk_apply(const char *conninfo, index_db *w, size_t batch,
+		       const struct indexer_feed *feed, uint64_t *applied,
+		       void (*progress)(uint64_t applied, int64_t last_seq, void *arg), void *arg,
+		       char *err, size_t errlen);
+/* Deletes every document and replays the whole vacancies table (through
+ * indexer_bulk_apply, whose builder connects with conninfo). */
+int indexer_rebuild(store *s, const char *conninfo, index_db *w, uint64_t *count, char *err,
+		    size_t errlen);
 /* The seq recorded in the index (0 when none). */
 int64_t indexer_index_seq(index_db *db);
 
