@@ -23,12 +23,24 @@
 # import of the same size and seed (its import figures are then reported
 # from that earlier run, and marked so).
 #
+# Then the component benchmarks, each printing its own side-by-side table
+# against a baseline measured in the same run (BENCH_PARTS picks them;
+# default "search match integrity taxonomy"; "search" is the above):
+#   match      tests/bench_match.c at each size of BENCH_MATCH_SIZES
+#              (default "100000"): full match vs the naive weighted-OR query;
+#   integrity  tests/bench_integrity.c, 100,000 recruiters in a fresh
+#              database: the in-memory registry vs the pg_trgm SQL path;
+#   taxonomy   tests/bench_taxonomy.c, 10,000 typeahead prefixes.
+# Each part's output is kept in var/bench/PART*.txt.
+#
 # Everything is loopback-only and bounded in time; the server is stopped on
 # every exit path (trap).
 set -eu
 cd "$(dirname "$0")/.."
 
 SIZES=${BENCH_SIZES:-"100000 1000000"}
+PARTS=${BENCH_PARTS:-"search match integrity taxonomy"}
+MATCH_SIZES=${BENCH_MATCH_SIZES:-"100000"}
 SEED=${BENCH_SEED:-20260}
 QUERIES=${BENCH_QUERIES:-5000}
 WRK_T=${BENCH_WRK_THREADS:-2}
@@ -93,7 +105,8 @@ timed() {
 proc_cpu() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 wrkf() { awk -v k="$2" '$1 == "wrk_result" { for (i = 2; i < NF; i++) if ($i == k) print $(i + 1) }' "$1"; }
 
-make -s "$BS" >&2
+make -s "$BS" build/release/tests/bench_match build/release/tests/bench_integrity \
+	build/release/tests/bench_taxonomy >&2
 [ -x ./fairmatch ] || { log "./fairmatch is missing (make fairmatch)"; exit 1; }
 command -v wrk >/dev/null || { log "wrk is not installed"; exit 1; }
 sh data/pgctl.sh start
@@ -261,6 +274,36 @@ SQL
 	cat "$dir/summary.txt"
 }
 
-for n in $SIZES; do
-	bench_size "$n"
-done
+has_part() { case " $PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
+
+if has_part search; then
+	for n in $SIZES; do
+		bench_size "$n"
+	done
+fi
+
+if has_part match; then
+	for n in $MATCH_SIZES; do
+		log "match: $n vacancies (index built once under var/bench/match-index)"
+		printf '\n== match, %s vacancies - %s, %s cores ==\n' "$n" "$cpu" "$(nproc)"
+		timeout 3h build/release/tests/bench_match "$n" | tee "$OUT/match-$n.txt"
+	done
+fi
+
+if has_part integrity; then
+	db=bench_integrity
+	sh data/pgctl.sh dropdb "$db" >/dev/null 2>&1 || true
+	sh data/pgctl.sh createdb "$db" >/dev/null
+	dbs="$dbs $db"
+	log "integrity: 100,000 recruiters in a fresh database"
+	printf '\n== recruiter check, 100,000 registered - %s, %s cores ==\n' "$cpu" "$(nproc)"
+	FAIRMATCH_DB=$(sh data/pgctl.sh conninfo "$db") timeout 1h \
+		build/release/tests/bench_integrity 100000 3000 | tee "$OUT/integrity.txt"
+fi
+
+if has_part taxonomy; then
+	[ -d var/taxonomy ] || ./fairmatch taxonomy load >&2
+	log "taxonomy: 10,000 typeahead prefixes"
+	printf '\n== taxonomy typeahead - %s, %s cores ==\n' "$cpu" "$(nproc)"
+	timeout 1h build/release/tests/bench_taxonomy --count 10000 | tee "$OUT/taxonomy.txt"
+fi
