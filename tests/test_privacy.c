@@ -619,6 +619,62 @@ static void test_keys_and_audit_rows(void)
 		 1);
 }
 
+/* ---- compacting the index ---- */
+
+static void test_index_compaction(void)
+{
+	struct server s3;
+	char marker[40], hex[25], body[512], keep_id[32], gone_id[32], path[96], employer[80];
+	struct resp r;
+	int i;
+
+	random_hex(hex, 12);
+	snprintf(marker, sizeof marker, "zqx%s", hex);
+	T_REQUIRE(make_token("employer", "compact-co", employer, sizeof employer) == 0);
+	T_REQUIRE(server_start(&s3, "privacy-index") == 0);
+	T_REQUIRE(http_json(&r, &s3, "POST", "/v1/vacancies", employer,
+			    "{\"title\":\"Boilermaker\",\"occupation\":\"7213\",\"country\":\"ZA\","
+			    "\"valid_until\":\"2099-01-01\",\"description\":\"steady compactkeep work\"}") == 0);
+	T_EQ_INT(r.status, 201);
+	snprintf(keep_id, sizeof keep_id, "%s", str(r.json, "id") ? str(r.json, "id") : "");
+	resp_free(&r);
+	snprintf(body, sizeof body,
+		 "{\"title\":\"Welder\",\"occupation\":\"7212\",\"country\":\"ZA\","
+		 "\"valid_until\":\"2099-01-01\",\"description\":\"ask for %s at the gate\"}",
+		 marker);
+	T_REQUIRE(http(&r, &s3, "POST", "/v1/vacancies", employer, NULL, body, strlen(body)) == 0);
+	T_EQ_INT(r.status, 201);
+	snprintf(gone_id, sizeof gone_id, "%s", str(r.json, "id") ? str(r.json, "id") : "");
+	resp_free(&r);
+	T_REQUIRE(keep_id[0] && gone_id[0]);
+
+	/* Indexed: the marker is in the index's files (the scan works). */
+	T_CHECKF(files_with(s3.index, marker) > 0, "marker not in the index while the vacancy is open");
+	snprintf(path, sizeof path, "/v1/vacancies/%s", gone_id);
+	T_REQUIRE(http(&r, &s3, "DELETE", path, employer, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	resp_free(&r);
+	/* While the server holds the index, compaction refuses and changes nothing. */
+	T_EQ_INT(cli(NULL, 0, "compact --index %s", s3.index), 1);
+	T_EQ_INT(server_stop(&s3), 0);
+
+	T_EQ_INT(cli(NULL, 0, "compact --index %s", s3.index), 0);
+	T_EQ_INT(files_with(s3.index, marker), 0);
+	T_EQ_INT(cli(NULL, 0, "compact --index %s/nowhere", s3.dir), 1);
+
+	/* The compacted index is the live one: a server opens it and still
+	 * finds the open vacancy, and the closed one stays gone. */
+	T_REQUIRE(server_start(&s3, "privacy-index") == 0);
+	for (i = 0; i < 2; i++) {
+		T_REQUIRE(http(&r, &s3, "GET", i ? "/v1/vacancies?q=gate" : "/v1/vacancies?q=compactkeep",
+			       employer, NULL, NULL, 0) == 0);
+		T_EQ_INT(r.status, 200);
+		T_EQ_INT(json_array_size(json_object_get(r.json, "items")), i ? 0 : 1);
+		resp_free(&r);
+	}
+	T_EQ_INT(server_stop(&s3), 0);
+}
+
 int main(void)
 {
 	char conninfo[4096], role_conninfo[4096], err[512] = "";
@@ -647,6 +703,7 @@ int main(void)
 	T_RUN(test_erasure_leaves_nothing_on_disk);
 	T_RUN(test_retention_cli);
 	T_RUN(test_retention_in_serve);
+	T_RUN(test_index_compaction);
 	server_kill(&srv);
 	store_close(server);
 	store_close(owner);
