@@ -101,6 +101,12 @@ bench: all
 eval: all
 	@sh tests/eval.sh
 
+# A bounded soak (SOAK_SECONDS, default 600) under a steady mixed load, with
+# two PostgreSQL restarts; fails on any 5xx or lost write (tests/soak.sh).
+.PHONY: soak
+soak: all
+	@sh tests/soak.sh
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/fairmatch
 	install -m 0755 fairmatch $(DESTDIR)$(PREFIX)/bin/fairmatch

@@ -16,6 +16,7 @@
 #include <microhttpd.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +41,8 @@ struct api_call {
 	json_t *json;
 	struct principal who;
 	char location[160];
-	int replied;
+	int replied;                   /* the status of the answer made, 0 before */
+	struct MHD_Response *pending;  /* that answer, queued once the request is done */
 	struct timespec start;
 };
 
@@ -62,6 +64,21 @@ static void set_thread_actor(const char *role, const char *org)
 	snprintf(thread_actor_org, sizeof thread_actor_org, "%s", org ? org : "");
 	store_set_actor(thread_store, thread_actor_role, thread_actor_org);
 }
+
+/* ---- riding through a PostgreSQL restart (docs/architecture.md) ----
+ * A request that loses its database connection, when it is certain that
+ * nothing it sent was committed, is run again from the start once the
+ * server is back: within RIDE_THROUGH_MS of the start of the outage,
+ * waiting with a short backoff. Past that budget requests fail fast with
+ * 503 and Retry-After, so a long outage does not hold the worker threads
+ * that reads from the index still need. */
+#define RIDE_THROUGH_MS 5000
+#define RIDE_THROUGH_RUNS 4 /* runs of one request at most */
+/* An outage first seen longer ago than this is over (nobody said so). */
+#define OUTAGE_FORGET_MS 30000
+
+static _Atomic int64_t outage_since;  /* store_now_ms() when first seen; 0: none */
+static _Thread_local int unit_no_db;  /* this request found no connection at all */
 
 /* Closes a worker thread's connection and index when the thread ends. */
 static pthread_key_t thread_key;
@@ -93,13 +110,56 @@ store *api_store_quiet(void)
 	char err[256];
 
 	register_thread();
-	if (thread_store && store_ensure(thread_store) == 0)
-		return thread_store;
-	if (!thread_store && store_connect(config->conninfo, &thread_store, err, sizeof err) == 0) {
-		store_set_actor(thread_store, thread_actor_role, thread_actor_org);
+	if ((thread_store && store_ensure(thread_store) == 0) ||
+	    (!thread_store && store_connect(config->conninfo, &thread_store, err, sizeof err) == 0 &&
+	     (store_set_actor(thread_store, thread_actor_role, thread_actor_org), 1))) {
+		if (atomic_load(&outage_since))
+			atomic_store(&outage_since, 0);
 		return thread_store;
 	}
+	unit_no_db = 1;
 	return NULL;
+}
+
+/* Whether the request just run lost PostgreSQL with nothing committed. */
+static int lost_db_safely(void)
+{
+	return unit_no_db || (thread_store && store_unit_retryable(thread_store));
+}
+
+/* Waits, within the outage's budget, until PostgreSQL answers again; 1 when
+ * it does. */
+static int wait_for_db(void)
+{
+	int64_t now = store_now_ms(), since = atomic_load(&outage_since), deadline;
+	char err[256];
+	int delay = 50;
+
+	if (since == 0 || now - since > OUTAGE_FORGET_MS) {
+		atomic_compare_exchange_strong(&outage_since, &since, now);
+		since = atomic_load(&outage_since);
+		if (since == 0)
+			since = now;
+	}
+	deadline = since + RIDE_THROUGH_MS;
+	if (thread_store) {
+		if (store_reconnect_wait(thread_store, deadline))
+			return 0;
+	} else {
+		while (store_connect(config->conninfo, &thread_store, err, sizeof err)) {
+			now = store_now_ms();
+			if (now >= deadline)
+				return 0;
+			if (delay > deadline - now)
+				delay = (int)(deadline - now);
+			nanosleep(&(struct timespec){0, (long)delay * 1000000L}, NULL);
+			if (delay < 400)
+				delay *= 2;
+		}
+		store_set_actor(thread_store, thread_actor_role, thread_actor_org);
+	}
+	atomic_store(&outage_since, 0);
+	return 1;
 }
 
 store *api_store(api_call *c)
@@ -143,6 +203,8 @@ index_db *api_index_quiet(void)
 
 /* ---- replies ---- */
 
+/* Makes the answer; send_pending() queues it once the request is over, so
+ * that a run lost with the database can be taken back and run again. */
 static void queue(api_call *c, int status, const char *ctype, char *buf, size_t len)
 {
 	struct MHD_Response *r;
@@ -167,9 +229,30 @@ static void queue(api_call *c, int status, const char *ctype, char *buf, size_t 
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, c->early_detail);
 	if (status == 401)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
-	MHD_queue_response(c->conn, (unsigned)status, r);
-	MHD_destroy_response(r);
+	c->pending = r;
 	c->replied = status;
+}
+
+static void send_pending(api_call *c)
+{
+	if (!c->pending)
+		return;
+	MHD_queue_response(c->conn, (unsigned)c->replied, c->pending);
+	MHD_destroy_response(c->pending);
+	c->pending = NULL;
+}
+
+/* Forgets the answer and the decoded body of a run, before running again. */
+static void take_back(api_call *c)
+{
+	if (c->pending)
+		MHD_destroy_response(c->pending);
+	c->pending = NULL;
+	c->replied = 0;
+	c->location[0] = '\0';
+	c->early_detail[0] = '\0';
+	json_decref(c->json);
+	c->json = NULL;
 }
 
 void api_reply_text(api_call *c, int status, const char *ctype, char *text)
@@ -351,6 +434,8 @@ static int authenticate(api_call *c)
 
 		if (store_connect(config->conninfo, &thread_store, err, sizeof err) == 0)
 			s = thread_store;
+		else
+			unit_no_db = 1;
 	}
 	ok = s ? keys_verify(s, h, &c->who) : -1;
 	if (ok == 1)
@@ -402,7 +487,7 @@ static int content_type_is_json(api_call *c)
 	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
-static void dispatch(api_call *c)
+static void dispatch_once(api_call *c)
 {
 	char allow[64];
 	json_error_t jerr;
@@ -473,6 +558,23 @@ static void dispatch(api_call *c)
 	c->route->handler(c);
 	if (!c->replied)
 		api_fail(c, 503, "Service unavailable", "the request was not answered");
+}
+
+static void dispatch(api_call *c)
+{
+	int run;
+
+	for (run = 1;; run++) {
+		unit_no_db = 0;
+		if (thread_store)
+			store_unit_start(thread_store);
+		dispatch_once(c);
+		/* Public routes (health) report the outage at once. */
+		if (c->replied != 503 || !c->route || c->route->roles == R_PUBLIC ||
+		    run >= RIDE_THROUGH_RUNS || !lost_db_safely() || !wait_for_db())
+			break;
+		take_back(c);
+	}
 }
 
 /* ---- libmicrohttpd callbacks ---- */
@@ -566,6 +668,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		api_fail(c, c->early_status, "Bad request", detail);
 	}
 	}
+	send_pending(c);
 	return MHD_YES;
 }
 
@@ -584,6 +687,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	metrics_observe(c->route ? c->route->name : "unmatched", c->replied ? c->replied : 0,
 			(double)(end.tv_sec - c->start.tv_sec) +
 				(double)(end.tv_nsec - c->start.tv_nsec) / 1e9);
+	if (c->pending)
+		MHD_destroy_response(c->pending);
 	json_decref(c->json);
 	free(c->body);
 	free(c);

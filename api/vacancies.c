@@ -35,6 +35,20 @@ static void after_write(int64_t seq)
 	indexer_wait(seq, INDEX_WAIT_MS);
 }
 
+/* While the index cannot commit (a full disk), a write would be stored but
+ * never searchable: refuse it with 503 and Retry-After before anything is
+ * stored. The indexer clears this at its first successful commit. */
+static int index_refuses_writes(api_call *c)
+{
+	char why[200], detail[300];
+
+	if (!indexer_failing(why, sizeof why))
+		return 0;
+	snprintf(detail, sizeof detail, "the search index cannot be written now (%s); retry later", why);
+	api_fail(c, 503, "Service unavailable", detail);
+	return 1;
+}
+
 static int parse_id(api_call *c, int64_t *id)
 {
 	if (vacancy_parse_id(api_param(c, 0), id) == 0)
@@ -106,6 +120,8 @@ static void create(api_call *c)
 	char loc[64];
 	store *s;
 
+	if (index_refuses_writes(c))
+		return;
 	problem_init(&p);
 	if (vacancy_validate(api_body(c), &doc, &p)) {
 		api_reply_problem(c, &p);
@@ -160,7 +176,7 @@ static void patch(api_call *c)
 	int64_t id, seq = 0;
 	store *s;
 
-	if (parse_id(c, &id) || !(s = api_store(c)))
+	if (parse_id(c, &id) || index_refuses_writes(c) || !(s = api_store(c)))
 		return;
 	problem_init(&p);
 	/* The recruiter the vacancy will have after the patch is checked
@@ -205,7 +221,7 @@ static void close_one(api_call *c)
 	int64_t id, seq = 0;
 	store *s;
 
-	if (parse_id(c, &id) || !(s = api_store(c)))
+	if (parse_id(c, &id) || index_refuses_writes(c) || !(s = api_store(c)))
 		return;
 	problem_init(&p);
 	if (vacancy_close(s, id, owner_filter(c), &out, &seq, &p)) {

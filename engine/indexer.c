@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -245,6 +246,28 @@ static int apply_vacancy(index_db *w, PGresult *r, int row, int64_t id, index_er
 	return rc;
 }
 
+/* ---- the kill-in-commit test hook (indexer.h) ---- */
+static pthread_once_t kill_hook_once = PTHREAD_ONCE_INIT;
+static long kill_hook_at; /* 0: off */
+static atomic_long kill_hook_commits;
+
+static void read_kill_hook(void)
+{
+	const char *v = getenv(INDEXER_TEST_KILL_ENV);
+
+	kill_hook_at = v && *v ? strtol(v, NULL, 10) : 0;
+}
+
+static void kill_hook(void)
+{
+	pthread_once(&kill_hook_once, read_kill_hook);
+	if (kill_hook_at > 0 && atomic_fetch_add(&kill_hook_commits, 1) + 1 == kill_hook_at) {
+		fprintf(stderr, "fairmatch: test hook %s=%ld: SIGKILL inside index commit\n",
+			INDEXER_TEST_KILL_ENV, kill_hook_at);
+		raise(SIGKILL);
+	}
+}
+
 /* The vacancy's current state, whatever the change was: replaying an old
  * change re-applies today's row, which is idempotent. */
 static PGresult *read_changes(store *s, int64_t after, size_t limit)
@@ -298,7 +321,13 @@ int indexer_catch_up(store *s, index_db *w, size_t batch, uint64_t *applied, int
 		if (n > 0) {
 			seq = strtoll(PQgetvalue(r, n - 1, 6), NULL, 10);
 			snprintf(seqs, sizeof seqs, "%lld", (long long)seq);
-			if (index_set_metadata(w, VX_META_LAST_SEQ, seqs, &e) || index_commit(w, &e)) {
+			if (index_set_metadata(w, VX_META_LAST_SEQ, seqs, &e)) {
+				snprintf(err, errlen, "committing the index: %s", e.msg);
+				PQclear(r);
+				return -1;
+			}
+			kill_hook();
+			if (index_commit(w, &e)) {
 				snprintf(err, errlen, "committing the index: %s", e.msg);
 				PQclear(r);
 				return -1;
@@ -540,10 +569,13 @@ int indexer_bulk_apply(const char *conninfo, index_db *w, size_t batch,
 				rc = -1;
 			}
 		snprintf(seqs, sizeof seqs, "%lld", (long long)b->last_seq);
-		if (rc == 0 &&
-		    (index_set_metadata(w, VX_META_LAST_SEQ, seqs, &e) || index_commit(w, &e))) {
-			snprintf(err, errlen, "committing the index: %s", e.msg);
-			rc = -1;
+		if (rc == 0) {
+			if (index_set_metadata(w, VX_META_LAST_SEQ, seqs, &e))
+				rc = -1;
+			else if ((kill_hook(), index_commit(w, &e)))
+				rc = -1;
+			if (rc)
+				snprintf(err, errlen, "committing the index: %s", e.msg);
 		}
 		if (rc == 0) {
 			total += b->rows;
@@ -628,6 +660,8 @@ static struct {
 	int64_t applied_seq;
 	atomic_uint_fast64_t generation;
 	atomic_int writer;
+	atomic_int failing;
+	char failure[256]; /* under lock */
 } ix = {.lock = PTHREAD_MUTEX_INITIALIZER, .applied_cond = PTHREAD_COND_INITIALIZER, .wake_fd = -1};
 
 uint64_t indexer_generation(void)
@@ -638,6 +672,27 @@ uint64_t indexer_generation(void)
 int indexer_is_writer(void)
 {
 	return atomic_load(&ix.writer);
+}
+
+static void set_failing(const char *why)
+{
+	pthread_mutex_lock(&ix.lock);
+	if (why)
+		snprintf(ix.failure, sizeof ix.failure, "%.250s", why);
+	pthread_mutex_unlock(&ix.lock);
+	atomic_store(&ix.failing, why != NULL);
+}
+
+int indexer_failing(char *why, size_t len)
+{
+	if (!atomic_load(&ix.failing))
+		return 0;
+	if (why && len) {
+		pthread_mutex_lock(&ix.lock);
+		snprintf(why, len, "%s", ix.failure);
+		pthread_mutex_unlock(&ix.lock);
+	}
+	return 1;
 }
 
 int64_t indexer_applied_seq(void)
@@ -734,17 +789,25 @@ static void *indexer_main(void *arg)
 		}
 		if (s && w) {
 			if (indexer_catch_up(s, w, 1000, NULL, &seq, on_progress, NULL, err, sizeof err)) {
-				fprintf(stderr, "fairmatch: indexer: %s\n", err);
-				if (store_ensure(s)) {
+				/* Said once per episode, not every second of a full disk. */
+				if (!atomic_load(&ix.failing) || strncmp(err, ix.failure, 250) != 0)
+					fprintf(stderr, "fairmatch: indexer: %s\n", err);
+				if (store_was_disconnect(s) || store_ensure(s)) {
+					/* Reconnect from scratch: a reset session has lost its LISTEN. */
 					store_close(s);
 					s = NULL;
-				} else if (!store_was_disconnect(s)) {
-					/* An index error: reopen the writer, dropping staged changes. */
+				} else {
+					/* An index error: reopen the writer, dropping staged
+					 * changes, and refuse index-feeding writes meanwhile. */
+					set_failing(err);
 					index_close(w);
 					w = NULL;
 					atomic_store(&ix.writer, 0);
 				}
 			} else {
+				if (atomic_load(&ix.failing))
+					fprintf(stderr, "fairmatch: indexer: committing again\n");
+				set_failing(NULL);
 				publish(seq);
 			}
 		}

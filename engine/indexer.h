@@ -71,5 +71,17 @@ uint64_t indexer_generation(void);
 int64_t indexer_applied_seq(void);
 /* 1 while this process holds the index's write lock. */
 int indexer_is_writer(void);
+/* 1 while the background indexer cannot commit to the index for a reason
+ * of the index's own (a full disk, an I/O error), with the last error in
+ * why (may be NULL). Writes that feed the index are refused (503) then,
+ * instead of being acknowledged into an index that cannot follow; it
+ * clears at the first commit that succeeds again. */
+int indexer_failing(char *why, size_t len);
+
+/* Test hook, for the fault tests only: when the environment variable
+ * FAIRMATCH_TEST_KILL_AT_INDEX_COMMIT=N is set (read once), the process
+ * raises SIGKILL in its Nth index commit, after the batch's documents and
+ * seq are staged in the Xapian transaction and before Xapian commits them. */
+#define INDEXER_TEST_KILL_ENV "FAIRMATCH_TEST_KILL_AT_INDEX_COMMIT"
 
 #endif

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "engine/migrations.h"
@@ -22,7 +24,14 @@ struct store {
 	char actor_role[16];
 	char actor_org[128];
 	int actor_sent;
+	/* The unit of work since store_unit_start() (see store.h). */
+	int lost;            /* the connection went away during it */
+	int maybe_committed; /* something it sent may have been committed */
 };
+
+/* How long store_commit() waits for a restarted server to settle a COMMIT
+ * whose answer was lost. */
+#define SETTLE_MS 5000
 
 static atomic_uint_fast64_t reconnects;
 
@@ -141,6 +150,62 @@ static void set_error(store *s, const char *msg, PGresult *r)
 	 * status means the server is gone. 57P01..57P03: shutting down. */
 	s->disconnected = PQstatus(s->pg) != CONNECTION_OK || !state ||
 			  strncmp(s->sqlstate, "08", 2) == 0 || strncmp(s->sqlstate, "57P", 3) == 0;
+	if (s->disconnected)
+		s->lost = 1;
+}
+
+int64_t store_now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+void store_unit_start(store *s)
+{
+	s->lost = 0;
+	s->maybe_committed = 0;
+}
+
+int store_unit_retryable(const store *s)
+{
+	return s->lost && !s->maybe_committed;
+}
+
+static int starts_with_word(const char *sql, const char *word)
+{
+	size_t n = strlen(word);
+
+	while (*sql == ' ' || *sql == '\n' || *sql == '\t')
+		sql++;
+	return strncasecmp(sql, word, n) == 0 &&
+	       (sql[n] == ' ' || sql[n] == '\0' || sql[n] == '\n' || sql[n] == ';');
+}
+
+/* What sending sql outside a transaction block would do: 0 a plain read or
+ * transaction control (a bare SELECT counts as a read), 1 a write that
+ * store_exec() wraps in a transaction of its own so that its outcome can be
+ * settled like any COMMIT, 2 a statement that cannot run inside a
+ * transaction block (its outcome stays unknown if the connection is lost). */
+static int autocommit_kind(store *s, const char *sql)
+{
+	static const char *const reads[] = {"SELECT", "BEGIN", "START", "ROLLBACK", "COMMIT",
+					    "SHOW", "LISTEN", "UNLISTEN", "SET", "RESET"};
+	static const char *const alone[] = {"VACUUM", "CREATE DATABASE", "DROP DATABASE",
+					    "CREATE INDEX CONCURRENTLY", "REINDEX", "CLUSTER",
+					    "ALTER SYSTEM", "CHECKPOINT"};
+	size_t i;
+
+	if (PQstatus(s->pg) != CONNECTION_OK || PQtransactionStatus(s->pg) != PQTRANS_IDLE)
+		return 0;
+	for (i = 0; i < sizeof reads / sizeof *reads; i++)
+		if (starts_with_word(sql, reads[i]))
+			return 0;
+	for (i = 0; i < sizeof alone / sizeof *alone; i++)
+		if (starts_with_word(sql, alone[i]))
+			return 2;
+	return 1;
 }
 
 int store_connect(const char *conninfo, store **out, char *err, size_t errlen)
@@ -203,8 +268,16 @@ int store_ensure(store *s)
 {
 	PGresult *r;
 
-	if (PQstatus(s->pg) == CONNECTION_OK && PQtransactionStatus(s->pg) != PQTRANS_UNKNOWN)
-		return 0;
+	if (PQstatus(s->pg) == CONNECTION_OK && PQtransactionStatus(s->pg) != PQTRANS_UNKNOWN) {
+		/* An idle connection the server closed (a restart) still looks
+		 * fine until read: a non-blocking read finds the goodbye and the
+		 * end of the stream, so the next unit starts on a live connection
+		 * instead of failing its first statement. */
+		if (PQtransactionStatus(s->pg) != PQTRANS_IDLE ||
+		    (PQconsumeInput(s->pg) && !PQisBusy(s->pg) && PQconsumeInput(s->pg) &&
+		     PQstatus(s->pg) == CONNECTION_OK))
+			return 0;
+	}
 	PQreset(s->pg);
 	if (PQstatus(s->pg) != CONNECTION_OK) {
 		set_error(s, PQerrorMessage(s->pg), NULL);
@@ -222,6 +295,25 @@ int store_ensure(store *s)
 	}
 	PQclear(r);
 	return 0;
+}
+
+int store_reconnect_wait(store *s, int64_t deadline_ms)
+{
+	int64_t now;
+	int delay = 50;
+
+	for (;;) {
+		if (store_ensure(s) == 0)
+			return 0;
+		now = store_now_ms();
+		if (now >= deadline_ms)
+			return -1;
+		if (delay > deadline_ms - now)
+			delay = (int)(deadline_ms - now);
+		nanosleep(&(struct timespec){delay / 1000, (long)(delay % 1000) * 1000000L}, NULL);
+		if (delay < 400)
+			delay *= 2;
+	}
 }
 
 /*
@@ -246,7 +338,7 @@ static PGresult *send_actor(store *s)
 	return r ? r : PQmakeEmptyPGresult(s->pg, PGRES_FATAL_ERROR);
 }
 
-PGresult *store_exec(store *s, const char *sql, int nparams, const char *const *params)
+static PGresult *exec_plain(store *s, const char *sql, int nparams, const char *const *params)
 {
 	PGresult *r = s->actor_sent ? NULL : send_actor(s);
 	const char *primary;
@@ -275,6 +367,31 @@ PGresult *store_exec(store *s, const char *sql, int nparams, const char *const *
 	return NULL;
 }
 
+PGresult *store_exec(store *s, const char *sql, int nparams, const char *const *params)
+{
+	PGresult *r;
+
+	switch (autocommit_kind(s, sql)) {
+	case 1:
+		/* A write on its own: BEGIN, the write, store_commit (which can
+		 * settle a lost COMMIT). Three more round trips, bought so that a
+		 * lost connection never leaves its outcome unknown. */
+		if (store_begin(s))
+			return NULL;
+		r = exec_plain(s, sql, nparams, params);
+		if (!r || store_commit(s)) {
+			PQclear(r);
+			store_rollback(s);
+			return NULL;
+		}
+		return r;
+	case 2:
+		s->maybe_committed = 1;
+		break;
+	}
+	return exec_plain(s, sql, nparams, params);
+}
+
 int store_run(store *s, const char *sql, int nparams, const char *const *params)
 {
 	PGresult *r = store_exec(s, sql, nparams, params);
@@ -290,9 +407,54 @@ int store_begin(store *s)
 	return store_run(s, "BEGIN", 0, NULL);
 }
 
+/* The answer to COMMIT was lost with the connection: wait for the server
+ * and ask it what became of transaction xid. */
+static int settle_commit(store *s, const char *xid)
+{
+	PGresult *r;
+	int committed = 0, aborted = 0;
+
+	s->maybe_committed = 1;
+	if (store_reconnect_wait(s, store_now_ms() + SETTLE_MS))
+		return -1;
+	r = store_exec(s, "SELECT pg_xact_status($1::xid8)", 1, (const char *const[]){xid});
+	if (!r)
+		return -1;
+	if (!PQgetisnull(r, 0, 0)) {
+		committed = strcmp(PQgetvalue(r, 0, 0), "committed") == 0;
+		aborted = strcmp(PQgetvalue(r, 0, 0), "aborted") == 0;
+	}
+	PQclear(r);
+	if (committed)
+		return 0;
+	if (aborted)
+		s->maybe_committed = 0; /* certain now: nothing was committed */
+	snprintf(s->err, sizeof s->err, "the connection was lost during COMMIT (transaction %s: %s)",
+		 xid, aborted ? "not committed" : "outcome unknown");
+	s->sqlstate[0] = '\0';
+	s->disconnected = 1;
+	s->lost = 1;
+	return -1;
+}
+
 int store_commit(store *s)
 {
-	return store_run(s, "COMMIT", 0, NULL);
+	char xid[32] = "";
+	PGresult *r;
+
+	/* The transaction's id, asked before COMMIT is sent (a lost answer to
+	 * COMMIT leaves nothing else to ask about); NULL when it wrote nothing. */
+	r = store_exec(s, "SELECT pg_current_xact_id_if_assigned()::text", 0, NULL);
+	if (!r)
+		return -1;
+	if (!PQgetisnull(r, 0, 0))
+		snprintf(xid, sizeof xid, "%s", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	if (store_run(s, "COMMIT", 0, NULL) == 0)
+		return 0;
+	if (!s->disconnected || !xid[0])
+		return -1; /* refused by the server, or nothing to commit: nothing committed */
+	return settle_commit(s, xid);
 }
 
 void store_rollback(store *s)

@@ -7,6 +7,14 @@
  * and wraps PQexecParams so values are always sent as parameters, never
  * spliced into SQL text. Errors are copied into a fixed buffer readable with
  * store_error(); a result of NULL always means failure.
+ *
+ * Riding through a PostgreSQL restart (docs/architecture.md): a caller
+ * brackets a unit of work (an HTTP request) with store_unit_start(); when
+ * the connection is lost during the unit, store_unit_retryable() says
+ * whether it is certain that nothing the unit sent was committed, in which
+ * case the caller may reconnect (store_reconnect_wait) and run the whole
+ * unit again. store_commit() settles a COMMIT whose answer was lost by
+ * asking the restarted server for the transaction's status.
  */
 #ifndef FAIRMATCH_STORE_H
 #define FAIRMATCH_STORE_H
@@ -44,7 +52,8 @@ void store_close(store *s);
 PGconn *store_pg(store *s);
 /* Applies missing migrations (each in a transaction, under an advisory lock). */
 int store_migrate(store *s);
-/* 0 when the connection works, reconnecting once if it had broken; -1 if down. */
+/* 0 when the connection works, reconnecting once if it had broken (or the
+ * server has closed it while idle); -1 if down. */
 int store_ensure(store *s);
 /* The acting role name ("counsellor" ...) and organisation that row-level
  * security checks (settings fairmatch.role and fairmatch.org). Sent lazily
@@ -63,11 +72,29 @@ PGresult *store_exec(store *s, const char *sql, int nparams, const char *const *
 /* Runs a statement that returns no rows; 0 or -1. */
 int store_run(store *s, const char *sql, int nparams, const char *const *params);
 int store_begin(store *s);
+/* Commits. When the connection is lost after COMMIT was sent, it waits (up
+ * to a few seconds) for the server to come back and asks it whether the
+ * transaction committed (pg_xact_status): 0 when it did, -1 when it did not
+ * or nobody can tell (then store_unit_retryable() is 0). */
 int store_commit(store *s);
 /* Rolls back if a transaction is open; safe to call at any time. */
 void store_rollback(store *s);
 /* Takes the change-log lock and adds one row; *seq gets its number. */
 int store_log_change(store *s, const char *object_type, int64_t object_id, int64_t *seq);
+
+/* ---- riding through a restart ---- */
+/* Starts a unit of work: forgets the losses and commits of the last one. */
+void store_unit_start(store *s);
+/* 1 when, since store_unit_start(), the connection was lost and nothing
+ * sent could have been committed (no COMMIT of unknown outcome, no write
+ * outside a transaction block): the unit may be run again from the start. */
+int store_unit_retryable(const store *s);
+/* Reconnects until the server answers or deadline_ms (CLOCK_MONOTONIC, in
+ * milliseconds) passes, with a short doubling backoff (50 ms to 400 ms).
+ * 0 once connected; -1 when the deadline passed first. */
+int store_reconnect_wait(store *s, int64_t deadline_ms);
+/* CLOCK_MONOTONIC in milliseconds (the clock of the deadlines above). */
+int64_t store_now_ms(void);
 
 /* The SQLSTATE of the last failed statement ("" if none). */
 const char *store_sqlstate(const store *s);
