@@ -570,7 +570,7 @@ static void dispatch(api_call *c)
 			store_unit_start(thread_store);
 		dispatch_once(c);
 		/* Public routes (health) report the outage at once. */
-		if (c->replied != 503 || !c->route || c->route->roles == R_PUBLIC ||
+		if (c->replied != 503 || !c->rule || c->rule->roles == R_PUBLIC ||
 		    run >= RIDE_THROUGH_RUNS || !lost_db_safely() || !wait_for_db())
 			break;
 		take_back(c);
