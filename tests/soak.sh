@@ -6,7 +6,7 @@
 #   2. the server on a loopback port; wrk (tests/soak.lua) holds a steady
 #      mix of searches, inline matches, reads by id and vacancy creations
 #      for SOAK_SECONDS (default 600) over SOAK_CONNECTIONS connections
-#      (default 8), each pausing SOAK_DELAY_MS (default 20) between requests;
+#      (default 8), each pausing SOAK_DELAY_MS (default 50) between requests;
 #   3. PostgreSQL is restarted (stop -m fast, start) twice during the run,
 #      at one third and two thirds of it;
 #   4. reports requests, answers by status, socket errors, p50/p90/p99
@@ -21,7 +21,7 @@ cd "$(dirname "$0")/.."
 
 SECONDS_=${SOAK_SECONDS:-600}
 CONNS=${SOAK_CONNECTIONS:-8}
-DELAY=${SOAK_DELAY_MS:-20}
+DELAY=${SOAK_DELAY_MS:-50}
 SEED_N=${SOAK_VACANCIES:-5000}
 THREADS=${SOAK_WRK_THREADS:-2}
 DB=fairmatch_soak
