@@ -2199,7 +2199,7 @@ json_t *integrity_verdict_json(const struct integrity_verdict *v)
 
 static struct {
 	pthread_t thread;
-	int running;
+	atomic_int running;
 	atomic_int stop;
 	int wake_fd;
 	char *conninfo;
