@@ -1507,7 +1507,8 @@ static size_t add_name_match(struct match *m, size_t n, size_t cap, int64_t id, 
 
 /* The matches of a normalised name and licence from the in-memory
  * registry; the same as the SQL path's. Takes the read lock. */
-static size_t registry_matches(const char *norm, const char *ln, struct match *m, size_t cap)
+static size_t registry_matches(const char *norm, const char *ln, struct match *m, size_t cap,
+			       int64_t *watermark)
 {
 	struct cand c[INTEGRITY_CANDIDATES];
 	char core[NAMES_NORM_CAP];
@@ -1517,6 +1518,8 @@ static size_t registry_matches(const char *norm, const char *ln, struct match *m
 
 	pthread_once(&reg_once, reg_init);
 	pthread_rwlock_rdlock(&reg.lock);
+	if (watermark)
+		*watermark = reg.watermark;
 	if (ln[0]) {
 		long ri = lic_find(ln);
 
@@ -1552,6 +1555,9 @@ static size_t registry_matches(const char *norm, const char *ln, struct match *m
 
 static enum integrity_kind snapshot_flags(const integrity_snapshot *snap, const struct match *m,
 					  size_t n, json_t *flags);
+static size_t unsynced_flagged(const integrity_snapshot *snap, int64_t watermark,
+			       const char *norm, const char *ln, struct match *m, size_t n,
+			       size_t cap);
 
 /* The check from memory: the registry and the flag snapshot. */
 static int check_memory(const char *name, const char *licence, const char *country,
@@ -1562,6 +1568,7 @@ static int check_memory(const char *name, const char *licence, const char *count
 	json_t *matches = NULL, *flags = NULL;
 	enum integrity_kind kind = INTEGRITY_UNKNOWN;
 	integrity_snapshot *snap;
+	int64_t watermark = 0;
 	size_t n;
 
 	norm[0] = ln[0] = '\0';
@@ -1569,13 +1576,20 @@ static int check_memory(const char *name, const char *licence, const char *count
 		norm[0] = '\0';
 	if (licence)
 		integrity_licence_norm(licence, ln, sizeof ln);
-	n = registry_matches(norm, ln, m, sizeof m / sizeof m[0]);
+	n = registry_matches(norm, ln, m, sizeof m / sizeof m[0], &watermark);
+	snap = integrity_snapshot_get();
+	/* A flagged recruiter registered after the registry's last sync (its
+	 * notification still on the way, or a bulk import holding the
+	 * registry lock) is in the snapshot already: compare it directly, so
+	 * a flag is never missed while the registry catches up. */
+	n = unsynced_flagged(snap, watermark, norm, ln, m, n, sizeof m / sizeof m[0]);
 	order_matches(m, n, country);
 	matches = matches_json(m, n);
 	flags = json_array();
-	if (!matches || !flags)
+	if (!matches || !flags) {
+		integrity_snapshot_put(snap);
 		goto nomem;
-	snap = integrity_snapshot_get();
+	}
 	kind = snapshot_flags(snap, m, n, flags);
 	integrity_snapshot_put(snap);
 	if (kind == (enum integrity_kind)-1)
@@ -1834,6 +1848,9 @@ struct entry {
 	json_t *flags;            /* active flags */
 	int64_t *expiry;          /* of each flag: epoch seconds, 0: none */
 	unsigned char *black;     /* of each flag: severity blacklist */
+	char *name;               /* as registered */
+	char country[3];
+	int licensed;             /* at load time */
 };
 
 struct integrity_snapshot {
@@ -1865,6 +1882,7 @@ static void snapshot_free(integrity_snapshot *snap)
 		free(snap->e[i].norms);
 		free(snap->e[i].licence);
 		free(snap->e[i].expiry);
+		free(snap->e[i].name);
 		free(snap->e[i].black);
 		json_decref(snap->e[i].flags);
 	}
@@ -1959,7 +1977,9 @@ static int load(store *s, integrity_snapshot **out)
 	*out = NULL;
 	r = store_exec(s,
 		       "SELECT r.name_norm, array_to_json(r.aliases_norm)::text, r.licence_norm, "
-		       FLAG_COLUMNS
+		       FLAG_COLUMNS ", r.name, coalesce(r.country, ''),"
+		       " (r.licence_number IS NOT NULL AND (r.licence_valid_until IS NULL OR"
+		       "  r.licence_valid_until >= current_date))"
 		       " FROM flags f JOIN recruiters r ON r.id = f.recruiter"
 		       " LEFT JOIN flag_lifts l ON l.flag = f.id"
 		       " WHERE l.flag IS NULL AND (f.expires_at IS NULL OR f.expires_at > now())"
@@ -1987,7 +2007,14 @@ static int load(store *s, integrity_snapshot **out)
 
 			e = &snap->e[snap->n++];
 			e->id = rid;
+			e->name = strdup(PQgetvalue(r, i, 16));
+			snprintf(e->country, sizeof e->country, "%s", PQgetvalue(r, i, 17));
+			e->licensed = PQgetvalue(r, i, 18)[0] == 't';
 			e->flags = json_array();
+			if (!e->name) {
+				json_decref(aliases);
+				goto nomem;
+			}
 			e->norms = calloc(1 + json_array_size(aliases), sizeof *e->norms);
 			if (!e->flags || !e->norms || !(e->norms[e->n_norms++] = strdup(PQgetvalue(r, i, 0)))) {
 				json_decref(aliases);
@@ -2105,6 +2132,49 @@ static enum integrity_kind snapshot_flags(const integrity_snapshot *snap, const 
 	return kind;
 }
 
+/* Adds the matches among the snapshot's recruiters above the registry's
+ * watermark (unknown to it yet), scored as the registry would score them. */
+static size_t unsynced_flagged(const integrity_snapshot *snap, int64_t watermark,
+			       const char *norm, const char *ln, struct match *m, size_t n,
+			       size_t cap)
+{
+	double thr = integrity_threshold();
+	size_t first = snap->n, k;
+	int have_licence = 0;
+
+	while (first > 0 && snap->e[first - 1].id > watermark)
+		first--;
+	for (k = 0; k < n; k++)
+		have_licence |= strcmp(m[k].on, "licence") == 0;
+	/* ascending ids: a licence goes to the lowest, as ORDER BY id LIMIT 1 */
+	for (size_t i = first; i < snap->n; i++) {
+		const struct entry *e = &snap->e[i];
+
+		if (ln[0] && e->licence && strcmp(ln, e->licence) == 0 && !have_licence && n < cap) {
+			have_licence = 1;
+			/* the licence match replaces a name match of the same recruiter */
+			for (k = 0; k < n && m[k].id != e->id; k++)
+				;
+			if (k == n)
+				n++;
+			m[k].id = e->id;
+			snprintf(m[k].name, sizeof m[k].name, "%s", e->name);
+			snprintf(m[k].country, sizeof m[k].country, "%s", e->country);
+			m[k].score = 1.0;
+			m[k].on = "licence";
+			m[k].licensed = e->licensed;
+		}
+		for (size_t j = 0; norm[0] && j < e->n_norms; j++) {
+			double sc = names_similarity(norm, e->norms[j]);
+
+			if (sc >= thr)
+				n = add_name_match(m, n, cap, e->id, sc, j > 0, e->name, e->country,
+						   e->licensed);
+		}
+	}
+	return n;
+}
+
 void integrity_verdict_release(struct integrity_verdict *v)
 {
 	json_decref(v->flags);
@@ -2155,7 +2225,7 @@ int integrity_snapshot_verdict(const integrity_snapshot *snap, const json_t *rec
 
 		if (!registry_live())
 			return 0;
-		n = registry_matches(norm, ln, m, sizeof m / sizeof m[0]);
+		n = registry_matches(norm, ln, m, sizeof m / sizeof m[0], NULL);
 		if (!n)
 			return 0;
 		order_matches(m, n, json_string_value(json_object_get(rec, "country")));

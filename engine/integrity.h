@@ -6,11 +6,12 @@
  *
  * PostgreSQL is the truth (data/sql/003_recruiters.sql): flags and lifts are
  * append-only there, and every write is audited in its own transaction. The
- * check (integrity_check) asks PostgreSQL: an exact licence match wins,
- * otherwise pg_trgm proposes candidates for the normalised name
- * (engine/names.h) and names_similarity() re-ranks them in C against the
- * threshold (integrity_threshold: FAIRMATCH_NAME_THRESHOLD, default
- * NAMES_DEFAULT_THRESHOLD).
+ * check (integrity_check): an exact licence match wins, otherwise trigram
+ * candidates (pg_trgm's, computed from the in-memory registry of every
+ * recruiter while the server runs, by PostgreSQL otherwise) for the
+ * normalised name (engine/names.h) are re-ranked by names_similarity() in C
+ * against the threshold (integrity_threshold: FAIRMATCH_NAME_THRESHOLD,
+ * default NAMES_DEFAULT_THRESHOLD).
  *
  * The snapshot holds every recruiter with an active flag (not lifted, not
  * expired) with its names already normalised. A background thread LISTENs
