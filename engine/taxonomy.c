@@ -267,8 +267,15 @@ static double word_match(const char *a, const char *b)
 		k++;
 	if (k >= 4 && k * 4 >= m * 3)
 		return 0.9;
-	sim = 1.0 - (double)edit_distance(a, b) / (double)m;
-	if (sim < 0.6 && word_sim(a, b) >= 0.7)
+	/* The edit distance is at least the difference in length: skip it when
+	 * that alone puts the similarity under 0.6 (and the trigram rescue when
+	 * a, shorter, has too few trigrams to reach 0.7: its la trigrams against
+	 * b's lb give at most 2 la / (la + lb)). */
+	if ((la > lb ? la - lb : lb - la) * 5 > m * 2)
+		sim = 0;
+	else
+		sim = 1.0 - (double)edit_distance(a, b) / (double)m;
+	if (sim < 0.6 && !(la < lb && 20 * la < 7 * (la + lb)) && word_sim(a, b) >= 0.7)
 		sim = 0.6;
 	return sim >= 0.6 ? sim : 0;
 }
@@ -720,6 +727,255 @@ static const char *label_in(const void *concept, esco_kind kind, int lang)
 	return ls[ESCO_LANG_EN].preferred;
 }
 
+/* ---- the labels in memory ----
+ *
+ * Every label of every occupation and skill, folded once per process, with
+ * a sorted array of (folded word, label) per kind: a typeahead prefix is
+ * two binary searches, and the confidence reads folded labels instead of
+ * folding them on every call. Built on first use (about 0.3 s, 30 MB),
+ * read-only afterwards, so any thread may read it.
+ */
+struct tlabel {
+	const void *concept;
+	uint32_t fold;    /* offset of the folded label in text */
+	uint32_t concept_idx;
+	uint16_t flen;
+	uint8_t lang;
+	uint8_t type;     /* 0 preferred, 1 alternative, 2 hidden */
+};
+
+/* One word of one label, with what typeahead ranks by, so that a prefix
+ * scans its range of this array without touching the labels. */
+struct tword {
+	uint32_t word;    /* offset of the word in text (ends at ' ' or NUL) */
+	uint32_t label;   /* index in lab */
+	uint32_t concept_idx;
+	uint16_t flen;    /* length of the folded label */
+	uint8_t wlen;     /* length of the word (255: longer) */
+	uint8_t bits;     /* TW_* */
+};
+#define TW_LANG(b) ((b) & 3u)
+#define TW_TYPE(b) (((b) >> 2) & 3u)
+#define TW_FIRST 16u /* the label's first word */
+#define TW_ONE 32u   /* the label's only word */
+
+struct tlabels {
+	char *text;
+	size_t text_len, text_cap;
+	struct tlabel *lab;
+	size_t n_lab, lab_cap;
+	uint32_t *first[2];   /* per kind (0 occupations, 1 skills): concept index -> first label, n+1 */
+	struct tword *words[2];
+	size_t n_words[2];
+};
+
+static pthread_once_t labels_once = PTHREAD_ONCE_INIT;
+static struct tlabels *g_labels;
+
+static int kind_slot(esco_kind kind)
+{
+	return kind == ESCO_KIND_OCCUPATION ? 0 : 1;
+}
+
+static int labels_add(struct tlabels *t, const void *concept, uint32_t idx, int lang, int type,
+		      const char *label)
+{
+	char fold[FOLD_MAX];
+	size_t n = taxonomy_fold(label, fold, sizeof fold);
+
+	if (t->n_lab == t->lab_cap) {
+		size_t nc = t->lab_cap ? t->lab_cap * 2 : 65536;
+		struct tlabel *na = realloc(t->lab, nc * sizeof *na);
+
+		if (!na)
+			return -1;
+		t->lab = na;
+		t->lab_cap = nc;
+	}
+	if (t->text_len + n + 1 > t->text_cap) {
+		size_t nc = t->text_cap ? t->text_cap * 2 : 1 << 22;
+		char *na;
+
+		if (nc > UINT32_MAX || !(na = realloc(t->text, nc)))
+			return -1;
+		t->text = na;
+		t->text_cap = nc;
+	}
+	memcpy(t->text + t->text_len, fold, n + 1);
+	t->lab[t->n_lab] = (struct tlabel){concept, (uint32_t)t->text_len, idx, (uint16_t)n,
+					   (uint8_t)lang, (uint8_t)type};
+	t->text_len += n + 1;
+	t->n_lab++;
+	return 0;
+}
+
+static int labels_add_concept(struct tlabels *t, const void *concept, uint32_t idx,
+			      const esco_labels *ls)
+{
+	int lang;
+	size_t k;
+
+	for (lang = 0; lang < ESCO_LANG_COUNT; lang++) {
+		if (!ls[lang].preferred)
+			continue;
+		if (labels_add(t, concept, idx, lang, 0, ls[lang].preferred))
+			return -1;
+		for (k = 0; k < ls[lang].n_alt; k++)
+			if (labels_add(t, concept, idx, lang, 1, ls[lang].alt[k]))
+				return -1;
+		for (k = 0; k < ls[lang].n_hidden; k++)
+			if (labels_add(t, concept, idx, lang, 2, ls[lang].hidden[k]))
+				return -1;
+	}
+	return 0;
+}
+
+/* Words compare up to their end (a space or NUL), an end before any letter. */
+static int word_cmp_at(const char *a, const char *b)
+{
+	for (;; a++, b++) {
+		unsigned char x = *a == ' ' ? 0 : (unsigned char)*a, y = *b == ' ' ? 0 : (unsigned char)*b;
+
+		if (x != y)
+			return x < y ? -1 : 1;
+		if (!x)
+			return 0;
+	}
+}
+
+static int tword_cmp(const void *a, const void *b, void *text)
+{
+	const struct tword *x = a, *y = b;
+	int c = word_cmp_at((const char *)text + x->word, (const char *)text + y->word);
+
+	return c ? c : (x->label > y->label) - (x->label < y->label);
+}
+
+/* <0, 0 or >0 as the word sorts before, starts with, or sorts after p. */
+static int word_vs_prefix(const char *w, const char *p, size_t plen)
+{
+	size_t i;
+
+	for (i = 0; i < plen; i++) {
+		unsigned char x = w[i] == ' ' ? 0 : (unsigned char)w[i], y = (unsigned char)p[i];
+
+		if (x != y)
+			return x < y ? -1 : 1;
+	}
+	return 0;
+}
+
+static struct tlabels *labels_build(const esco *tax)
+{
+	struct tlabels *t = calloc(1, sizeof *t);
+	size_t i, k, n_occ = esco_occupation_count(tax), n_sk = esco_skill_count(tax);
+	int s;
+
+	if (!t || !(t->first[0] = calloc(n_occ + 1, sizeof(uint32_t))) ||
+	    !(t->first[1] = calloc(n_sk + 1, sizeof(uint32_t))))
+		goto fail;
+	for (i = 0; i < n_occ; i++) {
+		const esco_occupation *o = esco_occupation_at(tax, i);
+
+		t->first[0][i] = (uint32_t)t->n_lab;
+		if (labels_add_concept(t, o, (uint32_t)i, o->labels))
+			goto fail;
+	}
+	t->first[0][n_occ] = (uint32_t)t->n_lab;
+	for (i = 0; i < n_sk; i++) {
+		const esco_skill *sk = esco_skill_at(tax, i);
+
+		t->first[1][i] = (uint32_t)t->n_lab;
+		if (labels_add_concept(t, sk, (uint32_t)i, sk->labels))
+			goto fail;
+	}
+	t->first[1][n_sk] = (uint32_t)t->n_lab;
+	for (s = 0; s < 2; s++) {
+		size_t lo = t->first[s][0], hi = t->first[s][s ? n_sk : n_occ], n = 0, cap = 0;
+
+		for (i = lo; i < hi; i++) {
+			const char *f = t->text + t->lab[i].fold;
+
+			for (k = 0; f[k]; k++)
+				cap += k == 0 || f[k - 1] == ' ';
+		}
+		if (!(t->words[s] = malloc((cap ? cap : 1) * sizeof *t->words[s])))
+			goto fail;
+		for (i = lo; i < hi; i++) {
+			const struct tlabel *L = &t->lab[i];
+			const char *f = t->text + L->fold;
+
+			for (k = 0; f[k]; k++)
+				if (k == 0 || f[k - 1] == ' ') {
+					size_t wl = strcspn(f + k, " ");
+					unsigned bits = L->lang | (unsigned)L->type << 2;
+
+					bits |= k == 0 ? TW_FIRST : 0;
+					bits |= k == 0 && !f[wl] ? TW_ONE : 0;
+					t->words[s][n++] = (struct tword){
+						(uint32_t)(L->fold + k), (uint32_t)i, L->concept_idx,
+						L->flen, (uint8_t)(wl < 255 ? wl : 255), (uint8_t)bits};
+				}
+		}
+		qsort_r(t->words[s], n, sizeof *t->words[s], tword_cmp, t->text);
+		t->n_words[s] = n;
+	}
+	return t;
+fail:
+	if (t) {
+		free(t->text);
+		free(t->lab);
+		for (s = 0; s < 2; s++) {
+			free(t->first[s]);
+			free(t->words[s]);
+		}
+		free(t);
+	}
+	return NULL;
+}
+
+static void load_labels(void)
+{
+	const esco *tax = taxonomy_esco();
+
+	if (tax)
+		g_labels = labels_build(tax);
+}
+
+/* The process-wide label table, or NULL (out of memory, or no ESCO). */
+static const struct tlabels *labels(void)
+{
+	pthread_once(&labels_once, load_labels);
+	return g_labels;
+}
+
+/* Entries [*lo, *hi) of kind slot s whose word starts with p. */
+static void word_range(const struct tlabels *t, int s, const char *p, size_t plen, size_t *lo,
+		       size_t *hi)
+{
+	size_t a = 0, b = t->n_words[s];
+
+	while (a < b) { /* first entry not before p */
+		size_t m = a + (b - a) / 2;
+
+		if (word_vs_prefix(t->text + t->words[s][m].word, p, plen) < 0)
+			a = m + 1;
+		else
+			b = m;
+	}
+	*lo = a;
+	b = t->n_words[s];
+	while (a < b) { /* first entry after p */
+		size_t m = a + (b - a) / 2;
+
+		if (word_vs_prefix(t->text + t->words[s][m].word, p, plen) <= 0)
+			a = m + 1;
+		else
+			b = m;
+	}
+	*hi = a;
+}
+
 /* Query words: folded words of the text, each a unit; an acronym unit also
  * holds the words of its expansion. */
 struct units {
@@ -748,47 +1004,60 @@ static void make_units(const char *folded, struct units *u)
 	}
 }
 
+/* word_match of every query word (and acronym expansion word) against every
+ * word of one label, computed once per label. */
+struct label_match {
+	double w[MAX_WORDS][MAX_WORDS];        /* [unit][label word] */
+	double x[MAX_WORDS][8][MAX_WORDS];     /* [unit][expansion word][label word] */
+};
+
+static void match_label(const struct units *u, char *const *lw, size_t nl, struct label_match *m)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < u->n; i++)
+		for (j = 0; j < nl; j++) {
+			m->w[i][j] = word_match(u->w[i], lw[j]);
+			for (k = 0; k < u->n_exp[i]; k++)
+				m->x[i][k][j] = word_match(u->exp_w[i][k], lw[j]);
+		}
+}
+
 /* How well label words cover unit i, in [0,1]. */
-static double unit_covered(const struct units *u, size_t i, char *const *lw, size_t nl)
+static double unit_covered(const struct units *u, size_t i, const struct label_match *m, size_t nl)
 {
 	size_t j, k;
 	double best = 0, sum = 0;
 
-	for (j = 0; j < nl; j++) {
-		double m = word_match(u->w[i], lw[j]);
-
-		if (m > best)
-			best = m;
-	}
+	for (j = 0; j < nl; j++)
+		if (m->w[i][j] > best)
+			best = m->w[i][j];
 	if (best == 1.0 || !u->n_exp[i])
 		return best;
 	/* An acronym is covered as well as the worst word of its spelt-out form. */
 	for (k = 0; k < u->n_exp[i]; k++) {
 		double wb = 0;
 
-		for (j = 0; j < nl; j++) {
-			double m = word_match(u->exp_w[i][k], lw[j]);
-
-			if (m > wb)
-				wb = m;
-		}
+		for (j = 0; j < nl; j++)
+			if (m->x[i][k][j] > wb)
+				wb = m->x[i][k][j];
 		sum = k == 0 || wb < sum ? wb : sum;
 	}
 	return sum > best ? sum : best;
 }
 
-/* How well a label word is matched by the query words (or expansions). */
-static double label_word_covered(const struct units *u, const char *lw)
+/* How well label word j is matched by the query words (or expansions). */
+static double label_word_covered(const struct units *u, const struct label_match *m, size_t j)
 {
 	size_t i, k;
-	double best = 0, m;
+	double best = 0;
 
 	for (i = 0; i < u->n; i++) {
-		if ((m = word_match(u->w[i], lw)) > best)
-			best = m;
+		if (m->w[i][j] > best)
+			best = m->w[i][j];
 		for (k = 0; k < u->n_exp[i]; k++)
-			if ((m = word_match(u->exp_w[i][k], lw)) > best)
-				best = m;
+			if (m->x[i][k][j] > best)
+				best = m->x[i][k][j];
 	}
 	return best;
 }
@@ -799,48 +1068,49 @@ static double label_word_covered(const struct units *u, const char *lw)
  * concept (any language; an acronym counts when all words of its spelt-out
  * form are there) + 0.3 x the best share of one label's content words that
  * the text covers (x 0.9 for an alternative label). Words count by how
- * much they match (word_match: 1 equal, 0.9 an inflection, less for a typo). The weights and TAX_MIN_SCORE were set on the
- * held-out evaluation (docs/taxonomy.md).
+ * much they match (word_match: 1 equal, 0.9 an inflection, less for a
+ * typo). The weights and TAX_MIN_SCORE were set on the held-out evaluation
+ * (docs/taxonomy.md). The labels come folded from the table in memory.
  */
-static double confidence(const struct units *u, const void *concept, esco_kind kind)
+static double confidence(const struct tlabels *t, const struct units *u, const void *concept,
+			 esco_kind kind)
 {
-	const esco_labels *ls = concept_labels(concept, kind);
-	double covered[MAX_WORDS] = {0}, hit = 0;
-	size_t i, content = 0;
-	double best_label = 0;
-	int lang;
+	int s = kind_slot(kind);
+	uint32_t idx = kind == ESCO_KIND_OCCUPATION ? ((const esco_occupation *)concept)->index
+						    : ((const esco_skill *)concept)->index;
+	double covered[MAX_WORDS] = {0}, hit = 0, best_label = 0;
+	struct label_match *m = malloc(sizeof *m);
+	size_t i, li, content = 0;
 
-	for (lang = 0; lang < ESCO_LANG_COUNT; lang++) {
-		size_t n_all = ls[lang].preferred ? 1 + ls[lang].n_alt + ls[lang].n_hidden : 0, k;
+	if (!m)
+		return 0;
+	for (li = t->first[s][idx]; li < t->first[s][idx + 1]; li++) {
+		const struct tlabel *L = &t->lab[li];
+		char fold[FOLD_MAX], *lw[MAX_WORDS];
+		size_t nl, j, lc = 0;
+		double lh = 0, share;
 
-		for (k = 0; k < n_all; k++) {
-			const char *label = k == 0 ? ls[lang].preferred
-					    : k <= ls[lang].n_alt ? ls[lang].alt[k - 1]
-								  : ls[lang].hidden[k - 1 - ls[lang].n_alt];
-			char fold[FOLD_MAX], *lw[MAX_WORDS];
-			size_t nl, j, lc = 0;
-			double lh = 0, share;
+		memcpy(fold, t->text + L->fold, (size_t)L->flen + 1);
+		nl = split_words(fold, lw, MAX_WORDS);
+		match_label(u, lw, nl, m);
+		for (i = 0; i < u->n; i++) {
+			double c = covered[i] < 1.0 ? unit_covered(u, i, m, nl) : 0;
 
-			taxonomy_fold(label, fold, sizeof fold);
-			nl = split_words(fold, lw, MAX_WORDS);
-			for (i = 0; i < u->n; i++) {
-				double c = covered[i] < 1.0 ? unit_covered(u, i, lw, nl) : 0;
-
-				if (c > covered[i])
-					covered[i] = c;
-			}
-			for (j = 0; j < nl; j++) {
-				if (is_stopword(lw[j]))
-					continue;
-				lc++;
-				lh += label_word_covered(u, lw[j]);
-			}
-			/* A preferred label is stronger evidence than an alternative one. */
-			share = lc ? lh / (double)lc * (k == 0 ? 1.0 : 0.9) : 0;
-			if (share > best_label)
-				best_label = share;
+			if (c > covered[i])
+				covered[i] = c;
 		}
+		for (j = 0; j < nl; j++) {
+			if (is_stopword(lw[j]))
+				continue;
+			lc++;
+			lh += label_word_covered(u, m, j);
+		}
+		/* A preferred label is stronger evidence than an alternative one. */
+		share = lc ? lh / (double)lc * (L->type == 0 ? 1.0 : 0.9) : 0;
+		if (share > best_label)
+			best_label = share;
 	}
+	free(m);
 	for (i = 0; i < u->n; i++) {
 		if (is_stopword(u->w[i]))
 			continue;
@@ -989,9 +1259,38 @@ out:
 	return q;
 }
 
-int taxonomy_candidates(index_db *db, const esco *tax, esco_kind kind, const char *text,
-			const char *lang_hint, int exact_only, struct tax_match *out, size_t n)
+/* How far candidates() searches. */
+enum { CAND_FULL, CAND_EXACT_ONLY, CAND_FIRST };
+
+/* 1 when one concept holds the best exact-label rank alone: then it is the
+ * first answer whatever the search would add, since exact labels rank first
+ * (cand_cmp). */
+static int unique_exact_best(const struct cand *c, size_t nc)
 {
+	size_t i, best = 0, n_best = 0;
+
+	for (i = 0; i < nc; i++) {
+		if (!c[i].concept || c[i].exact_rank >= 1000)
+			continue;
+		if (!n_best || c[i].exact_rank < c[best].exact_rank) {
+			best = i;
+			n_best = 1;
+		} else if (c[i].exact_rank == c[best].exact_rank) {
+			n_best++;
+		}
+	}
+	return n_best == 1;
+}
+
+/*
+ * CAND_FULL: the exact-label lookup and the search, ranked; CAND_EXACT_ONLY:
+ * the exact-label lookup alone (the baseline); CAND_FIRST: as CAND_FULL for
+ * the first answer only, skipping the search when an exact label settles it.
+ */
+static int candidates(index_db *db, const esco *tax, esco_kind kind, const char *text,
+		      const char *lang_hint, int mode, struct tax_match *out, size_t n)
+{
+	const struct tlabels *t = labels();
 	char folded[FOLD_MAX], buf[1200];
 	struct cand *c;
 	size_t nc = 0, i, k;
@@ -1003,7 +1302,7 @@ int taxonomy_candidates(index_db *db, const esco *tax, esco_kind kind, const cha
 	index_error e;
 	double top = 0;
 
-	if (!db || !tax || !text)
+	if (!db || !tax || !text || !t)
 		return TAX_ERR;
 	if (strlen(text) > TAX_TEXT_MAX || taxonomy_fold(text, folded, sizeof folded) == 0)
 		return TAX_ERR_ARG;
@@ -1013,7 +1312,7 @@ int taxonomy_candidates(index_db *db, const esco *tax, esco_kind kind, const cha
 		goto done;
 	if (exact_hits(db, tax, kind, folded, hint, c, &nc))
 		goto done;
-	if (!exact_only) {
+	if (mode == CAND_FULL || (mode == CAND_FIRST && !unique_exact_best(c, nc))) {
 		make_units(folded, u);
 		q = fuzzy_query(db, text, u, kind, hint);
 		if (!q || index_search(db, q, &o, &r, &e))
@@ -1041,7 +1340,7 @@ int taxonomy_candidates(index_db *db, const esco *tax, esco_kind kind, const cha
 		for (i = 0; i < nc && i < RERANK_POOL; i++) {
 			if (!c[i].concept || c[i].exact_rank < 1000)
 				continue;
-			c[i].conf = confidence(u, c[i].concept, kind);
+			c[i].conf = confidence(t, u, c[i].concept, kind);
 			c[i].weight = (1 - RERANK_ALPHA) * (top > 0 ? c[i].weight / top : 0) +
 				      RERANK_ALPHA * c[i].conf;
 		}
@@ -1069,6 +1368,13 @@ done:
 	return rc;
 }
 
+int taxonomy_candidates(index_db *db, const esco *tax, esco_kind kind, const char *text,
+			const char *lang_hint, int exact_only, struct tax_match *out, size_t n)
+{
+	return candidates(db, tax, kind, text, lang_hint, exact_only ? CAND_EXACT_ONLY : CAND_FULL,
+			  out, n);
+}
+
 /* ---- normalisation ---- */
 
 #define ESCO_PREFIX "http://data.europa.eu/esco/"
@@ -1086,36 +1392,55 @@ static int is_digits(const char *s, size_t n)
 }
 
 /* Free-text answers, remembered: the same labels recur on every write
- * (imports repeat a few thousand skill texts over and over) and searching the
- * label index costs about a millisecond each. A match borrows only strings of
- * the loaded taxonomy, which lives as long as the process, so it can be kept.
- * Direct-mapped: a collision just replaces the older entry. */
-#define NORM_CACHE_SLOTS 32768 /* about 9 MB; ESCO has ~14,000 skill preferred labels */
+ * (imports repeat a few thousand skill texts over and over), and a search
+ * costs milliseconds. A match borrows only strings of the loaded taxonomy,
+ * which lives as long as the process, so it can be kept. Set-associative:
+ * a text may sit in any of the 4 slots of its set, and a new one replaces
+ * the least recently used; one mutex guards it all (held for a few string
+ * compares, never during a search). */
+#define NORM_CACHE_SETS 8192 /* x 4 ways, about 9 MB; ESCO has ~14,000 skill preferred labels */
+#define NORM_CACHE_WAYS 4
 static struct norm_cached {
 	char text[TAX_TEXT_MAX + 1];
 	int kind, hint, rc, used;
+	uint64_t stamp;
 	struct tax_match match;
-} norm_cache[NORM_CACHE_SLOTS];
+} norm_cache[NORM_CACHE_SETS][NORM_CACHE_WAYS];
+static uint64_t norm_clock;
 static pthread_mutex_t norm_cache_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static struct norm_cached *norm_slot(esco_kind kind, int hint, const char *text)
+static struct norm_cached *norm_set(esco_kind kind, int hint, const char *text)
 {
 	uint32_t h = 2166136261u ^ (uint32_t)kind ^ ((uint32_t)(hint + 1) << 8);
 
 	for (; *text; text++)
 		h = (h ^ (unsigned char)*text) * 16777619u;
-	return &norm_cache[h % NORM_CACHE_SLOTS];
+	return norm_cache[h % NORM_CACHE_SETS];
+}
+
+/* The slot holding text in set, or NULL. Under the lock. */
+static struct norm_cached *norm_find(struct norm_cached *set, esco_kind kind, int hint,
+				     const char *text)
+{
+	int w;
+
+	for (w = 0; w < NORM_CACHE_WAYS; w++)
+		if (set[w].used && set[w].kind == (int)kind && set[w].hint == hint &&
+		    strcmp(set[w].text, text) == 0)
+			return &set[w];
+	return NULL;
 }
 
 static int normalise_text(esco_kind kind, const char *text, const char *lang_hint, int hint,
 			  const esco *tax, struct tax_match *out)
 {
-	struct norm_cached *c = norm_slot(kind, hint, text);
+	struct norm_cached *set = norm_set(kind, hint, text), *c;
 	index_db *db;
-	int n, rc;
+	int n, rc, w;
 
 	pthread_mutex_lock(&norm_cache_lock);
-	if (c->used && c->kind == (int)kind && c->hint == hint && strcmp(c->text, text) == 0) {
+	if ((c = norm_find(set, kind, hint, text)) != NULL) {
+		c->stamp = ++norm_clock;
 		*out = c->match;
 		rc = c->rc;
 		pthread_mutex_unlock(&norm_cache_lock);
@@ -1124,17 +1449,31 @@ static int normalise_text(esco_kind kind, const char *text, const char *lang_hin
 	pthread_mutex_unlock(&norm_cache_lock);
 	if (!(db = thread_db()))
 		return TAX_ERR;
-	n = taxonomy_candidates(db, tax, kind, text, lang_hint, 0, out, 1);
+	n = candidates(db, tax, kind, text, lang_hint, CAND_FIRST, out, 1);
 	if (n < 0)
 		return n; /* an index error is not an answer: not cached */
 	rc = n > 0 && out->score >= TAX_MIN_SCORE ? 0 : TAX_ERR_NOMATCH;
 	pthread_mutex_lock(&norm_cache_lock);
+	/* Another thread may have stored it meanwhile: then that slot. */
+	if (!(c = norm_find(set, kind, hint, text))) {
+		/* A free slot, else the least recently used one. */
+		c = &set[0];
+		for (w = 0; w < NORM_CACHE_WAYS; w++) {
+			if (!set[w].used) {
+				c = &set[w];
+				break;
+			}
+			if (set[w].stamp < c->stamp)
+				c = &set[w];
+		}
+	}
 	snprintf(c->text, sizeof c->text, "%s", text);
 	c->kind = (int)kind;
 	c->hint = hint;
 	c->rc = rc;
 	c->match = *out;
 	c->used = 1;
+	c->stamp = ++norm_clock;
 	pthread_mutex_unlock(&norm_cache_lock);
 	return rc;
 }
@@ -1339,8 +1678,8 @@ static json_t *occupation_item(const esco_occupation *o, int lang)
 			 label_list(o->labels, lang, 10), "isco", o->isco, "essential_skills", ess);
 }
 
-int taxonomy_suggest(index_db *db, esco_kind kind, const char *q, const char *lang, size_t limit,
-		     json_t *items)
+int taxonomy_suggest_index(index_db *db, esco_kind kind, const char *q, const char *lang,
+			   size_t limit, json_t *items)
 {
 	const esco *tax = taxonomy_esco();
 	int l = lang ? esco_lang_from_code(lang) : ESCO_LANG_EN;
@@ -1421,4 +1760,157 @@ tax_proximity taxonomy_occupation_proximity(const char *a, const char *b)
 	if (!ia || !ib)
 		return ESCO_ISCO_UNRELATED;
 	return (tax_proximity)esco_isco_proximity(ia, ib);
+}
+
+/* ---- typeahead on the labels in memory ---- */
+
+/* 1 when some word of the folded label f starts with w. */
+static int has_word_prefix(const char *f, const char *w, size_t wlen)
+{
+	const char *p = f;
+
+	for (;;) {
+		if (strncmp(p, w, wlen) == 0)
+			return 1;
+		if (!(p = strchr(p, ' ')))
+			return 0;
+		p++;
+	}
+}
+
+/* 1 when some word of the folded label f is w. */
+static int has_word(const char *f, const char *w, size_t wlen)
+{
+	const char *p = f;
+
+	for (;;) {
+		if (strncmp(p, w, wlen) == 0 && (p[wlen] == ' ' || p[wlen] == '\0'))
+			return 1;
+		if (!(p = strchr(p, ' ')))
+			return 0;
+		p++;
+	}
+}
+
+struct sugg {
+	uint64_t key;
+	uint32_t concept_idx;
+	uint32_t label;
+};
+
+/*
+ * The order of typeahead answers, best first. A concept ranks by its best
+ * label (for a one-word query, its best label word), and labels by, in this
+ * order: the label is the query; the query's last word is a whole word of
+ * the label (a finished word: "nurse" before "nursery"); the label starts
+ * with the query; the label is in the asked language; a preferred label,
+ * then an alternative, then a hidden one; a shorter label; then ESCO's
+ * concept order, so equal input gives the same answer.
+ */
+#define SK_EXACT (1ull << 62)
+#define SK_WHOLE (1ull << 61)
+#define SK_START (1ull << 60)
+#define SK_LANG (1ull << 59)
+#define SK_TYPE(t) ((uint64_t)(2 - (t)) << 57)
+#define SK_TAIL(flen, idx) ((uint64_t)(0xFFFFu - (flen)) << 32 | (uint64_t)(0xFFFFFFFFu - (idx)))
+
+/* Keeps best[0..*n) the `limit` best distinct concepts, best first. */
+static void sugg_offer(struct sugg *best, size_t *n, size_t limit, uint64_t key, uint32_t cidx,
+		       uint32_t label)
+{
+	size_t i, j;
+
+	for (i = 0; i < *n && best[i].concept_idx != cidx; i++)
+		;
+	if (i < *n) {
+		if (key <= best[i].key)
+			return;
+		j = i; /* raise it */
+	} else {
+		j = *n < limit ? (*n)++ : *n - 1; /* the worst makes room */
+	}
+	while (j > 0 && best[j - 1].key < key) {
+		best[j] = best[j - 1];
+		j--;
+	}
+	best[j] = (struct sugg){key, cidx, label};
+}
+
+int taxonomy_suggest(index_db *db, esco_kind kind, const char *q, const char *lang, size_t limit,
+		     json_t *items)
+{
+	const struct tlabels *t = labels();
+	int l = lang ? esco_lang_from_code(lang) : ESCO_LANG_EN, s = kind_slot(kind);
+	char fq[FOLD_MAX], wbuf[FOLD_MAX], *w[MAX_WORDS];
+	size_t nw, i, k, lo = 0, hi = 0, drv = 0, n = 0, fqlen, wl[MAX_WORDS];
+	struct sugg best[100];
+
+	if (!t || !items || l < 0 || !q)
+		return TAX_ERR;
+	if (limit > 100)
+		limit = 100;
+	if (!limit)
+		return 0;
+	fqlen = taxonomy_fold(q, fq, sizeof fq);
+	memcpy(wbuf, fq, fqlen + 1);
+	nw = split_words(wbuf, w, MAX_WORDS);
+	if (!nw)
+		return taxonomy_suggest_index(db, kind, q, lang, limit, items);
+	/* The word with the fewest label words starting with it drives. */
+	for (i = 0; i < nw; i++) {
+		size_t a, b;
+
+		wl[i] = strlen(w[i]);
+		word_range(t, s, w[i], wl[i], &a, &b);
+		if (i == 0 || b - a < hi - lo) {
+			lo = a;
+			hi = b;
+			drv = i;
+		}
+	}
+	for (i = lo; i < hi; i++) {
+		const struct tword *x = &t->words[s][i];
+		unsigned lg = TW_LANG(x->bits);
+		uint64_t key = SK_TYPE(TW_TYPE(x->bits)) | SK_TAIL(x->flen, x->concept_idx);
+		const char *f;
+
+		if ((int)lg != l && lg != ESCO_LANG_EN)
+			continue;
+		key |= (int)lg == l ? SK_LANG : 0;
+		if (nw == 1) {
+			/* All from the word itself: no need to read the label. */
+			key |= x->bits & TW_FIRST ? SK_START : 0;
+			key |= x->bits & TW_ONE && x->wlen == wl[0] ? SK_EXACT : 0;
+			key |= x->wlen == wl[0] ? SK_WHOLE : 0;
+			if (n == limit && key <= best[n - 1].key)
+				continue;
+			sugg_offer(best, &n, limit, key, x->concept_idx, x->label);
+			continue;
+		}
+		/* An upper bound first, then the label's words. */
+		if (n == limit && (key | SK_EXACT | SK_START | SK_WHOLE) <= best[n - 1].key)
+			continue;
+		f = t->text + t->lab[x->label].fold;
+		for (k = 0; k < nw; k++)
+			if (k != drv && !has_word_prefix(f, w[k], wl[k]))
+				break;
+		if (k < nw)
+			continue;
+		if (x->flen >= fqlen && memcmp(f, fq, fqlen) == 0)
+			key |= SK_START | (x->flen == fqlen ? SK_EXACT : 0);
+		key |= has_word(f, w[nw - 1], wl[nw - 1]) ? SK_WHOLE : 0;
+		if (n < limit || key > best[n - 1].key)
+			sugg_offer(best, &n, limit, key, x->concept_idx, x->label);
+	}
+	/* Nothing starts with the words: the label index, which stems them. */
+	if (!n)
+		return taxonomy_suggest_index(db, kind, q, lang, limit, items);
+	for (i = 0; i < n; i++) {
+		const void *c = t->lab[best[i].label].concept;
+		json_t *item = kind == ESCO_KIND_OCCUPATION ? occupation_item(c, l) : skill_item(c, l);
+
+		if (!item || json_array_append_new(items, item))
+			return TAX_ERR;
+	}
+	return 0;
 }

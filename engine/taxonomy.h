@@ -11,10 +11,26 @@
  * from the shipped ESCO files only, so it is rebuilt whole, never updated:
  * taxonomy_build writes a fresh copy beside it and renames it into place.
  *
- * Threads: taxonomy_init runs once per process (pthread_once); afterwards
- * every function may be called from any thread. Each thread opens its own
- * read-only handle on the index (Xapian handles are single-threaded); the
- * handle is closed when the thread ends.
+ * Every label is also held in memory, folded, with a sorted array of label
+ * words per kind (built once per process on first use, about 30 MB): the
+ * typeahead answers from it, and the confidence of a normalisation reads it.
+ *
+ * Threads (the contract): every function here may be called from any number
+ * of threads at once, without locking by the caller, except that an
+ * index_db handle passed explicitly (taxonomy_candidates, taxonomy_suggest*)
+ * must be used by one thread at a time (Xapian handles are single-threaded).
+ *  - Process-wide state is made once and read-only afterwards: ESCO
+ *    (taxonomy_esco), the index path and its check (taxonomy_init), the
+ *    acronyms, the labels in memory - each behind pthread_once.
+ *  - With a NULL handle, each thread opens its own read-only handle on the
+ *    index the first time it needs one; it is closed when the thread ends.
+ *  - The normalisation cache is shared by all threads behind one mutex,
+ *    held only to look up or store an answer, never during a search; two
+ *    threads missing on the same text both search and store the same answer.
+ *  - Answers borrow strings of the loaded ESCO, which lives as long as the
+ *    process: a struct tax_match stays valid in any thread.
+ *  - taxonomy_build writes a fresh index and renames it into place; threads
+ *    (and processes) reading the old one keep reading it until they reopen.
  */
 #ifndef FAIRMATCH_TAXONOMY_H
 #define FAIRMATCH_TAXONOMY_H
@@ -92,14 +108,26 @@ int taxonomy_candidates(index_db *db, const esco *tax, esco_kind kind, const cha
 			const char *lang_hint, int exact_only, struct tax_match *out, size_t n);
 
 /*
- * Typeahead: concepts of `kind` (skill or occupation) whose labels match q,
- * the last word a prefix. Appends to items (a JSON array) one object per
- * concept, up to limit, as GET /v1/taxonomy/{skills,occupations} answers,
- * with labels in lang when available, else English. On an explicit handle
- * (NULL: this thread's handle on the process-wide index).
+ * Typeahead: concepts of `kind` (skill or occupation) with a label in lang
+ * or English of which every folded word of q starts a word. Appends to
+ * items (a JSON array) one object per concept, up to limit, as
+ * GET /v1/taxonomy/{skills,occupations} answers, with labels in lang when
+ * available, else English. Best first: a concept ranks by its best label,
+ * and labels rank by (in this order) being the query, holding the last
+ * query word as a whole word, starting with the query, being in lang,
+ * preferred before alternative before hidden, being shorter; ties in ESCO's
+ * concept order.
+ * Served from the labels in memory (built on first use); when no label
+ * matches, the label index answers instead (taxonomy_suggest_index, which
+ * stems the words), on db (NULL: this thread's handle). 0 or TAX_ERR.
  */
 int taxonomy_suggest(index_db *db, esco_kind kind, const char *q, const char *lang, size_t limit,
 		     json_t *items);
+/* Typeahead on the Xapian label index alone (the last word a partial term,
+ * BM25 order): the fallback above, and the baseline bench_taxonomy
+ * measures against. Same arguments and answer. */
+int taxonomy_suggest_index(index_db *db, esco_kind kind, const char *q, const char *lang,
+			   size_t limit, json_t *items);
 
 /*
  * Normalises the skills and occupation of a posted document in place (the

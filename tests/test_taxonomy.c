@@ -5,6 +5,8 @@
  * and URIs, ISCO-08 proximity, and over HTTP the typeahead endpoints and the
  * normalisation of a posted vacancy (and profile, when profiles exist).
  */
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +110,172 @@ static void test_proximity(void)
 	T_EQ_INT(taxonomy_occupation_proximity("2221", ELECTRICIAN), ESCO_ISCO_UNRELATED);
 }
 
+/* The position of uri in a typeahead answer, or -1. */
+static int position(json_t *items, const char *uri)
+{
+	size_t i;
+	json_t *it;
+
+	json_array_foreach(items, i, it)
+		if (strcmp(json_string_value(json_object_get(it, "uri")) ?: "", uri) == 0)
+			return (int)i;
+	return -1;
+}
+
+static json_t *suggest(esco_kind kind, const char *q, const char *lang, size_t limit)
+{
+	json_t *items = json_array();
+
+	if (items && taxonomy_suggest(NULL, kind, q, lang, limit, items)) {
+		json_decref(items);
+		return NULL;
+	}
+	return items;
+}
+
+/* The typeahead order (taxonomy.h): the exact label first, a finished
+ * word before a longer word it starts, every query word a prefix, the same
+ * answer for the same input, and the stemming fallback. */
+static void test_typeahead_order(void)
+{
+	const esco *tax = taxonomy_esco();
+	json_t *a, *b;
+	size_t i;
+	json_t *it;
+	int nurse, nursery = -1;
+
+	a = suggest(ESCO_KIND_OCCUPATION, "welder", "en", 10);
+	T_REQUIRE(a != NULL);
+	T_EQ_INT(position(a, WELDER), 0);
+	b = suggest(ESCO_KIND_OCCUPATION, "  WELDER ", "en", 10); /* folded the same */
+	T_CHECK(b && json_equal(a, b));
+	json_decref(a);
+	json_decref(b);
+
+	/* "nurse" as a word ranks before "nursery". */
+	a = suggest(ESCO_KIND_OCCUPATION, "nurse", "en", 30);
+	T_REQUIRE(a != NULL);
+	nurse = -1;
+	json_array_foreach(a, i, it) {
+		const char *isco = json_string_value(json_object_get(it, "isco")) ?: "";
+		const char *label = json_string_value(json_object_get(it, "label")) ?: "";
+
+		if (nurse < 0 && strcmp(isco, "2221") == 0)
+			nurse = (int)i;
+		if (strncmp(label, "nursery", 7) == 0)
+			nursery = (int)i;
+	}
+	T_CHECK(nurse >= 0);
+	T_CHECK(nursery < 0 || nurse < nursery);
+	json_decref(a);
+
+	/* Every word a prefix of a label word, in any order. */
+	a = suggest(ESCO_KIND_SKILL, "gas inert metal w", "en", 10);
+	T_REQUIRE(a != NULL);
+	T_EQ_INT(position(a, MIG_SKILL), 0);
+	json_decref(a);
+
+	/* The limit holds and answers are distinct concepts. */
+	a = suggest(ESCO_KIND_SKILL, "co", "es", 25);
+	T_REQUIRE(a != NULL);
+	T_EQ_INT(json_array_size(a), 25);
+	json_array_foreach(a, i, it) {
+		const char *u = json_string_value(json_object_get(it, "uri"));
+		size_t j;
+
+		T_CHECK(u && esco_skill_by_uri(tax, u) != NULL);
+		for (j = 0; j < i; j++)
+			T_CHECK(strcmp(u, json_string_value(json_object_get(json_array_get(a, j),
+									     "uri"))) != 0);
+	}
+	json_decref(a);
+
+	/* No label word starts with "welders": the label index stems it. */
+	a = suggest(ESCO_KIND_OCCUPATION, "welders", "en", 10);
+	T_REQUIRE(a != NULL);
+	T_CHECK(position(a, WELDER) >= 0);
+	json_decref(a);
+	/* Nothing at all is an empty answer, not an error. */
+	a = suggest(ESCO_KIND_SKILL, "qqqzzzxxx", "en", 10);
+	T_CHECK(a && json_array_size(a) == 0);
+	json_decref(a);
+}
+
+/* Normalisation and typeahead from several threads at once give the answers
+ * that one thread gets (taxonomy.h: any thread may call them). The texts are
+ * new to the process, so the threads miss the cache together, race to store
+ * the same answers, and search on their own index handles. */
+#define N_THREADS 4
+#define N_TEXTS 24
+
+static const char *thread_texts[N_TEXTS];
+static const char *thread_uris[N_THREADS][N_TEXTS];
+static const char *thread_sugg[N_THREADS];
+static char typo_buf[N_TEXTS][TAX_TEXT_MAX + 1];
+
+static void *normalise_all(void *arg)
+{
+	size_t t = (size_t)(uintptr_t)arg, i;
+	json_t *a;
+
+	for (i = 0; i < N_TEXTS; i++) {
+		size_t k = (i + t * 5) % N_TEXTS; /* each thread its own order */
+		struct tax_match m;
+
+		thread_uris[t][k] = taxonomy_normalise_skill(thread_texts[k], NULL, &m) == 0 ? m.uri
+											  : "";
+	}
+	if ((a = suggest(ESCO_KIND_SKILL, "soudage", "fr", 5)) != NULL) {
+		const char *u = json_string_value(json_object_get(json_array_get(a, 0), "uri"));
+		const esco_skill *sk = u ? esco_skill_by_uri(taxonomy_esco(), u) : NULL;
+
+		thread_sugg[t] = sk ? sk->uri : NULL;
+		json_decref(a);
+	}
+	return NULL;
+}
+
+static void test_threads(void)
+{
+	const esco *tax = taxonomy_esco();
+	pthread_t th[N_THREADS];
+	index_db *db = NULL;
+	index_error e;
+	size_t i, t;
+
+	/* Labels of skills far into the list (others tests did not touch them),
+	 * half of them with a letter doubled: an exact label, or a search. */
+	for (i = 0; i < N_TEXTS; i++) {
+		const char *l = esco_skill_at(tax, esco_skill_count(tax) - 1 - i * 37)->label;
+
+		if (i % 2 && strlen(l) >= 4 && !((l[0] | l[1] | l[2]) & 0x80)) {
+			snprintf(typo_buf[i], sizeof typo_buf[i], "%.3s%s", l, l + 2);
+			thread_texts[i] = typo_buf[i];
+		} else {
+			thread_texts[i] = l;
+		}
+	}
+	for (t = 0; t < N_THREADS; t++)
+		T_REQUIRE(pthread_create(&th[t], NULL, normalise_all, (void *)(uintptr_t)t) == 0);
+	for (t = 0; t < N_THREADS; t++)
+		pthread_join(th[t], NULL);
+	T_REQUIRE(index_open_readonly(taxonomy_path(), &db, &e) == 0);
+	for (i = 0; i < N_TEXTS; i++) {
+		struct tax_match m;
+		int n = taxonomy_candidates(db, tax, ESCO_KIND_SKILL, thread_texts[i], NULL, 0, &m, 1);
+		const char *want = n == 1 && m.score >= TAX_MIN_SCORE ? m.uri : "";
+
+		if (thread_texts[i] != typo_buf[i])
+			T_CHECK(*want); /* a label finds its concept */
+		for (t = 0; t < N_THREADS; t++)
+			T_EQ_STR(thread_uris[t][i], want);
+	}
+	index_close(db);
+	T_CHECK(thread_sugg[0] != NULL);
+	for (t = 1; t < N_THREADS; t++)
+		T_CHECK(thread_sugg[t] == thread_sugg[0]);
+}
+
 static int has_field(json_t *prob, const char *field)
 {
 	size_t i;
@@ -181,11 +349,9 @@ static void test_http_profile(void)
 			   "\"consent\":{\"matching\":true,\"show_to_employers\":false}}";
 	struct resp r;
 
+	/* Issue 3's check: the vacancy above posted "MIG welding", this profile
+	 * "soudage MIG"; both must land on the same ESCO concept. */
 	T_REQUIRE(http(&r, &srv, "POST", "/v1/profiles", counsellor, NULL, body, strlen(body)) == 0);
-	if (r.status == 404 || r.status == 405) {
-		resp_free(&r);
-		T_SKIP("no profile endpoint yet");
-	}
 	T_EQ_INT(r.status, 201);
 	T_CHECK(json_array_size(json_object_get(r.json, "normalised")) == 1);
 	T_EQ_STR(json_string_value(json_array_get(json_object_get(r.json, "skills"), 0)), MIG_SKILL);
@@ -276,6 +442,8 @@ int main(void)
 	T_RUN(test_normalise_occupations);
 	T_RUN(test_normalise_skills);
 	T_RUN(test_proximity);
+	T_RUN(test_typeahead_order);
+	T_RUN(test_threads);
 	if (server_start(&srv, "taxonomy") == 0 && make_token("employer", "acme", employer,
 								  sizeof employer) == 0 &&
 	    make_token("counsellor", "centre", counsellor, sizeof counsellor) == 0) {
