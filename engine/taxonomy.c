@@ -759,7 +759,7 @@ struct tword {
 #define TW_FIRST 16u /* the label's first word */
 #define TW_ONE 32u   /* the label's only word */
 
-struct tlabels {
+struct tax_labels {
 	char *text;
 	size_t text_len, text_cap;
 	struct tlabel *lab;
@@ -770,14 +770,14 @@ struct tlabels {
 };
 
 static pthread_once_t labels_once = PTHREAD_ONCE_INIT;
-static struct tlabels *g_labels;
+static struct tax_labels *g_labels;
 
 static int kind_slot(esco_kind kind)
 {
 	return kind == ESCO_KIND_OCCUPATION ? 0 : 1;
 }
 
-static int labels_add(struct tlabels *t, const void *concept, uint32_t idx, int lang, int type,
+static int labels_add(struct tax_labels *t, const void *concept, uint32_t idx, int lang, int type,
 		      const char *label)
 {
 	char fold[FOLD_MAX];
@@ -809,8 +809,21 @@ static int labels_add(struct tlabels *t, const void *concept, uint32_t idx, int 
 	return 0;
 }
 
-static int labels_add_concept(struct tlabels *t, const void *concept, uint32_t idx,
-			      const esco_labels *ls)
+/* One label, unless skip leaves it out. */
+static int labels_add_one(struct tax_labels *t, const void *concept, esco_kind kind,
+			  const char *uri, uint32_t idx, int lang, int type, const char *label,
+			  tax_label_skip skip, void *arg)
+{
+	esco_label l = {uri, kind, (esco_lang)lang, label, type == 0, type == 2, concept};
+
+	if (skip && skip(&l, arg))
+		return 0;
+	return labels_add(t, concept, idx, lang, type, label);
+}
+
+static int labels_add_concept(struct tax_labels *t, const void *concept, esco_kind kind,
+			      const char *uri, uint32_t idx, const esco_labels *ls,
+			      tax_label_skip skip, void *arg)
 {
 	int lang;
 	size_t k;
@@ -818,13 +831,15 @@ static int labels_add_concept(struct tlabels *t, const void *concept, uint32_t i
 	for (lang = 0; lang < ESCO_LANG_COUNT; lang++) {
 		if (!ls[lang].preferred)
 			continue;
-		if (labels_add(t, concept, idx, lang, 0, ls[lang].preferred))
+		if (labels_add_one(t, concept, kind, uri, idx, lang, 0, ls[lang].preferred, skip, arg))
 			return -1;
 		for (k = 0; k < ls[lang].n_alt; k++)
-			if (labels_add(t, concept, idx, lang, 1, ls[lang].alt[k]))
+			if (labels_add_one(t, concept, kind, uri, idx, lang, 1, ls[lang].alt[k], skip,
+					   arg))
 				return -1;
 		for (k = 0; k < ls[lang].n_hidden; k++)
-			if (labels_add(t, concept, idx, lang, 2, ls[lang].hidden[k]))
+			if (labels_add_one(t, concept, kind, uri, idx, lang, 2, ls[lang].hidden[k],
+					   skip, arg))
 				return -1;
 	}
 	return 0;
@@ -865,9 +880,24 @@ static int word_vs_prefix(const char *w, const char *p, size_t plen)
 	return 0;
 }
 
-static struct tlabels *labels_build(const esco *tax)
+void taxonomy_labels_free(struct tax_labels *t)
 {
-	struct tlabels *t = calloc(1, sizeof *t);
+	int s;
+
+	if (!t)
+		return;
+	free(t->text);
+	free(t->lab);
+	for (s = 0; s < 2; s++) {
+		free(t->first[s]);
+		free(t->words[s]);
+	}
+	free(t);
+}
+
+struct tax_labels *taxonomy_labels_new(const esco *tax, tax_label_skip skip, void *arg)
+{
+	struct tax_labels *t = calloc(1, sizeof *t);
 	size_t i, k, n_occ = esco_occupation_count(tax), n_sk = esco_skill_count(tax);
 	int s;
 
@@ -878,7 +908,8 @@ static struct tlabels *labels_build(const esco *tax)
 		const esco_occupation *o = esco_occupation_at(tax, i);
 
 		t->first[0][i] = (uint32_t)t->n_lab;
-		if (labels_add_concept(t, o, (uint32_t)i, o->labels))
+		if (labels_add_concept(t, o, ESCO_KIND_OCCUPATION, o->uri, (uint32_t)i, o->labels,
+				       skip, arg))
 			goto fail;
 	}
 	t->first[0][n_occ] = (uint32_t)t->n_lab;
@@ -886,7 +917,8 @@ static struct tlabels *labels_build(const esco *tax)
 		const esco_skill *sk = esco_skill_at(tax, i);
 
 		t->first[1][i] = (uint32_t)t->n_lab;
-		if (labels_add_concept(t, sk, (uint32_t)i, sk->labels))
+		if (labels_add_concept(t, sk, ESCO_KIND_SKILL, sk->uri, (uint32_t)i, sk->labels, skip,
+				       arg))
 			goto fail;
 	}
 	t->first[1][n_sk] = (uint32_t)t->n_lab;
@@ -922,15 +954,7 @@ static struct tlabels *labels_build(const esco *tax)
 	}
 	return t;
 fail:
-	if (t) {
-		free(t->text);
-		free(t->lab);
-		for (s = 0; s < 2; s++) {
-			free(t->first[s]);
-			free(t->words[s]);
-		}
-		free(t);
-	}
+	taxonomy_labels_free(t);
 	return NULL;
 }
 
@@ -939,18 +963,18 @@ static void load_labels(void)
 	const esco *tax = taxonomy_esco();
 
 	if (tax)
-		g_labels = labels_build(tax);
+		g_labels = taxonomy_labels_new(tax, NULL, NULL);
 }
 
 /* The process-wide label table, or NULL (out of memory, or no ESCO). */
-static const struct tlabels *labels(void)
+static const struct tax_labels *labels(void)
 {
 	pthread_once(&labels_once, load_labels);
 	return g_labels;
 }
 
 /* Entries [*lo, *hi) of kind slot s whose word starts with p. */
-static void word_range(const struct tlabels *t, int s, const char *p, size_t plen, size_t *lo,
+static void word_range(const struct tax_labels *t, int s, const char *p, size_t plen, size_t *lo,
 		       size_t *hi)
 {
 	size_t a = 0, b = t->n_words[s];
@@ -1072,7 +1096,7 @@ static double label_word_covered(const struct units *u, const struct label_match
  * typo). The weights and TAX_MIN_SCORE were set on the held-out evaluation
  * (docs/taxonomy.md). The labels come folded from the table in memory.
  */
-static double confidence(const struct tlabels *t, const struct units *u, const void *concept,
+static double confidence(const struct tax_labels *t, const struct units *u, const void *concept,
 			 esco_kind kind)
 {
 	int s = kind_slot(kind);
@@ -1287,10 +1311,10 @@ static int unique_exact_best(const struct cand *c, size_t nc)
  * the exact-label lookup alone (the baseline); CAND_FIRST: as CAND_FULL for
  * the first answer only, skipping the search when an exact label settles it.
  */
-static int candidates(index_db *db, const esco *tax, esco_kind kind, const char *text,
-		      const char *lang_hint, int mode, struct tax_match *out, size_t n)
+static int candidates(index_db *db, const struct tax_labels *t, const esco *tax, esco_kind kind,
+		      const char *text, const char *lang_hint, int mode, struct tax_match *out,
+		      size_t n)
 {
-	const struct tlabels *t = labels();
 	char folded[FOLD_MAX], buf[1200];
 	struct cand *c;
 	size_t nc = 0, i, k;
@@ -1368,11 +1392,12 @@ done:
 	return rc;
 }
 
-int taxonomy_candidates(index_db *db, const esco *tax, esco_kind kind, const char *text,
-			const char *lang_hint, int exact_only, struct tax_match *out, size_t n)
+int taxonomy_candidates(index_db *db, const struct tax_labels *labels_in, const esco *tax,
+			esco_kind kind, const char *text, const char *lang_hint, int exact_only,
+			struct tax_match *out, size_t n)
 {
-	return candidates(db, tax, kind, text, lang_hint, exact_only ? CAND_EXACT_ONLY : CAND_FULL,
-			  out, n);
+	return candidates(db, labels_in ? labels_in : labels(), tax, kind, text, lang_hint,
+			  exact_only ? CAND_EXACT_ONLY : CAND_FULL, out, n);
 }
 
 /* ---- normalisation ---- */
@@ -1449,7 +1474,7 @@ static int normalise_text(esco_kind kind, const char *text, const char *lang_hin
 	pthread_mutex_unlock(&norm_cache_lock);
 	if (!(db = thread_db()))
 		return TAX_ERR;
-	n = candidates(db, tax, kind, text, lang_hint, CAND_FIRST, out, 1);
+	n = candidates(db, labels(), tax, kind, text, lang_hint, CAND_FIRST, out, 1);
 	if (n < 0)
 		return n; /* an index error is not an answer: not cached */
 	rc = n > 0 && out->score >= TAX_MIN_SCORE ? 0 : TAX_ERR_NOMATCH;
@@ -1839,7 +1864,7 @@ static void sugg_offer(struct sugg *best, size_t *n, size_t limit, uint64_t key,
 int taxonomy_suggest(index_db *db, esco_kind kind, const char *q, const char *lang, size_t limit,
 		     json_t *items)
 {
-	const struct tlabels *t = labels();
+	const struct tax_labels *t = labels();
 	int l = lang ? esco_lang_from_code(lang) : ESCO_LANG_EN, s = kind_slot(kind);
 	char fq[FOLD_MAX], wbuf[FOLD_MAX], *w[MAX_WORDS];
 	size_t nw, i, k, lo = 0, hi = 0, drv = 0, n = 0, fqlen, wl[MAX_WORDS];

@@ -99,13 +99,25 @@ int taxonomy_normalise_skill(const char *text, const char *lang_hint, struct tax
 int taxonomy_normalise_occupation(const char *text, const char *lang_hint, struct tax_match *out);
 
 /*
- * The ranked candidates for free text on an explicit index handle (the
- * evaluation uses its own index): up to n concepts of `kind` in out, best
- * first; returns how many, or a negative TAX_ERR. exact_only: just the
- * exact-label lookup (the baseline).
+ * The labels in memory, for an index built with a skip (the evaluation):
+ * the confidence must not read labels that the index does not hold, or a
+ * held-out label would vouch for its own concept. NULL when out of memory.
+ * Read-only once made: any threads may share it.
  */
-int taxonomy_candidates(index_db *db, const esco *tax, esco_kind kind, const char *text,
-			const char *lang_hint, int exact_only, struct tax_match *out, size_t n);
+typedef struct tax_labels tax_labels;
+tax_labels *taxonomy_labels_new(const esco *tax, tax_label_skip skip, void *arg);
+void taxonomy_labels_free(tax_labels *labels);
+
+/*
+ * The ranked candidates for free text on an explicit index handle (the
+ * evaluation uses its own index) and label set (NULL: the process-wide one,
+ * every label): up to n concepts of `kind` in out, best first; returns how
+ * many, or a negative TAX_ERR. exact_only: just the exact-label lookup (the
+ * baseline).
+ */
+int taxonomy_candidates(index_db *db, const tax_labels *labels, const esco *tax, esco_kind kind,
+			const char *text, const char *lang_hint, int exact_only,
+			struct tax_match *out, size_t n);
 
 /*
  * Typeahead: concepts of `kind` (skill or occupation) with a label in lang

@@ -274,7 +274,7 @@ static int bench_normalise(const esco *tax, index_db *db, size_t count)
 		struct tax_match r[1];
 		double t = now_ms(), c = cpu_ms();
 
-		taxonomy_candidates(db, tax, ESCO_KIND_SKILL, texts[i], NULL, 0, r, 1);
+		taxonomy_candidates(db, NULL, tax, ESCO_KIND_SKILL, texts[i], NULL, 0, r, 1);
 		ms[i] = now_ms() - t;
 		cpu[i] = cpu_ms() - c;
 	}
@@ -302,7 +302,8 @@ static int bench_normalise(const esco *tax, index_db *db, size_t count)
 			struct tax_match r[1];
 			double t = now_ms(), c = cpu_ms();
 
-			taxonomy_candidates(db, tax, ESCO_KIND_SKILL, typos[i], NULL, 0, r, 1);
+			taxonomy_candidates(db, NULL, tax, ESCO_KIND_SKILL, typos[i], NULL, 0, r,
+					    1);
 			ms[i] = now_ms() - t;
 			cpu[i] = cpu_ms() - c;
 		}

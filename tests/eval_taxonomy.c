@@ -72,6 +72,7 @@ int main(int argc, char **argv)
 	index_db *db = NULL;
 	index_error e = {{0}};
 	int lang, ok = 1, reuse = 0;
+	tax_labels *labels;
 	struct held *all = NULL;
 	size_t n_all = 0, cap = 0;
 	/* calibration: 10 score bands, over every language */
@@ -142,6 +143,11 @@ int main(int argc, char **argv)
 		held_ptrs[i] = held[i].label;
 	qsort(held_ptrs, n_held, sizeof *held_ptrs, ptr_cmp);
 
+	/* The confidence reads labels in memory: the held-out ones are left out
+	 * there too, or each would vouch for its own concept. */
+	labels = taxonomy_labels_new(tax, skip_held, NULL);
+	if (!labels)
+		return 1;
 	t0 = now_s();
 	if ((!reuse || index_open_readonly(path, &db, &e) != 0) &&
 	    taxonomy_build(tax, path, skip_held, NULL, &total_labels, err, sizeof err)) {
@@ -156,11 +162,12 @@ int main(int argc, char **argv)
 	}
 
 	printf("| language | held-out alt labels | exact lookup acc@1 | normalise acc@1 | "
-	       "acc@1 with language hint | acc@5 | ms per label |\n");
-	printf("|---|---:|---:|---:|---:|---:|---:|\n");
+	       "acc@1 with language hint | acc@5 | ms per label | acc@1 if held-out labels leak "
+	       "into the confidence |\n");
+	printf("|---|---:|---:|---:|---:|---:|---:|---:|\n");
 	for (lang = 0; lang < ESCO_LANG_COUNT; lang++) {
-		size_t n = 0, ex = 0, a1 = 0, h1 = 0, a5 = 0, k;
-		double t = now_s();
+		size_t n = 0, ex = 0, a1 = 0, h1 = 0, a5 = 0, leak1 = 0, k;
+		double t = now_s(), t_leak = 0;
 
 		for (i = 0; i < n_held; i++) {
 			struct tax_match m[5];
@@ -169,9 +176,11 @@ int main(int argc, char **argv)
 			if (held[i].lang != lang)
 				continue;
 			n++;
-			got = taxonomy_candidates(db, tax, held[i].kind, held[i].label, NULL, 1, m, 1);
+			got = taxonomy_candidates(db, labels, tax, held[i].kind, held[i].label, NULL, 1,
+						  m, 1);
 			ex += got > 0 && strcmp(m[0].uri, held[i].uri) == 0;
-			got = taxonomy_candidates(db, tax, held[i].kind, held[i].label, NULL, 0, m, 5);
+			got = taxonomy_candidates(db, labels, tax, held[i].kind, held[i].label, NULL, 0,
+						  m, 5);
 			for (k = 0; got > 0 && k < (size_t)got; k++)
 				if (strcmp(m[k].uri, held[i].uri) == 0)
 					break;
@@ -188,15 +197,23 @@ int main(int argc, char **argv)
 					above_ok += right;
 				}
 			}
-			got = taxonomy_candidates(db, tax, held[i].kind, held[i].label,
+			got = taxonomy_candidates(db, labels, tax, held[i].kind, held[i].label,
 						  esco_lang_code((esco_lang)lang), 0, m, 1);
 			h1 += got > 0 && strcmp(m[0].uri, held[i].uri) == 0;
+			/* The figure before the labels were held out of the
+			 * confidence too (every ESCO label: NULL). */
+			t_leak -= now_s();
+			got = taxonomy_candidates(db, NULL, tax, held[i].kind, held[i].label, NULL, 0,
+						  m, 1);
+			t_leak += now_s();
+			leak1 += got > 0 && strcmp(m[0].uri, held[i].uri) == 0;
 		}
 		grand += n;
-		t = (now_s() - t) / (double)(n ? n * 3 : 1) * 1000;
-		printf("| %s | %zu | %.3f | %.3f | %.3f | %.3f | %.2f |\n",
+		t = (now_s() - t - t_leak) / (double)(n ? n * 3 : 1) * 1000;
+		printf("| %s | %zu | %.3f | %.3f | %.3f | %.3f | %.2f | %.3f |\n",
 		       esco_lang_code((esco_lang)lang), n, (double)ex / (double)n,
-		       (double)a1 / (double)n, (double)h1 / (double)n, (double)a5 / (double)n, t);
+		       (double)a1 / (double)n, (double)h1 / (double)n, (double)a5 / (double)n, t,
+		       (double)leak1 / (double)n);
 		if ((double)a1 / (double)n < (lang == ESCO_LANG_EN ? 0.85 : 0.75))
 			ok = 0;
 	}
@@ -212,6 +229,7 @@ int main(int argc, char **argv)
 	       TAX_MIN_SCORE, above_n, grand, (double)above_n / (double)(grand ? grand : 1),
 	       (double)above_ok / (double)(above_n ? above_n : 1));
 	index_close(db);
+	taxonomy_labels_free(labels);
 	free(held);
 	free(held_ptrs);
 	return ok ? 0 : 1;

@@ -262,7 +262,8 @@ static void test_threads(void)
 	T_REQUIRE(index_open_readonly(taxonomy_path(), &db, &e) == 0);
 	for (i = 0; i < N_TEXTS; i++) {
 		struct tax_match m;
-		int n = taxonomy_candidates(db, tax, ESCO_KIND_SKILL, thread_texts[i], NULL, 0, &m, 1);
+		int n = taxonomy_candidates(db, NULL, tax, ESCO_KIND_SKILL, thread_texts[i], NULL, 0,
+					    &m, 1);
 		const char *want = n == 1 && m.score >= TAX_MIN_SCORE ? m.uri : "";
 
 		if (thread_texts[i] != typo_buf[i])
