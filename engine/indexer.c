@@ -476,6 +476,7 @@ static void *bulk_builder(void *arg)
 		failed = 1;
 		goto done;
 	}
+	store_set_actor(s, "indexer", NULL); /* reads every vacancy (008_role_policies.sql) */
 	do {
 		size_t n;
 
@@ -766,6 +767,8 @@ static void *indexer_main(void *arg)
 
 		if (!s) {
 			if (store_connect(ix.conninfo, &s, err, sizeof err) == 0) {
+				/* Reads every vacancy (008_role_policies.sql). */
+				store_set_actor(s, "indexer", NULL);
 				if (store_run(s, "LISTEN fairmatch_changes", 0, NULL)) {
 					store_close(s);
 					s = NULL;

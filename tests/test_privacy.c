@@ -207,9 +207,11 @@ static void test_rls_vacancies_and_placements(void)
 			   " VALUES ('rls-b', '{}', 'ZA', '7212', '2099-01-01', 1) RETURNING id");
 	T_REQUIRE(va > 0 && vb > 0);
 
-	/* Vacancies are public posts: readable by all, writable by their employer. */
+	/* An employer reads and writes its own organisation's vacancies only;
+	 * counsellors, admins and the indexer read all; nobody else any. */
 	store_set_actor(server, "employer", "rls-a");
-	T_EQ_INT(scalar(server, "SELECT count(*) FROM vacancies WHERE id IN (%lld, %lld)", va, vb), 2);
+	T_EQ_INT(scalar(server, "SELECT count(*) FROM vacancies WHERE id IN (%lld, %lld)", va, vb), 1);
+	T_EQ_INT(scalar(server, "SELECT count(*) FROM vacancies WHERE id = %lld", vb), 0);
 	T_EQ_INT(affected(server, st, "UPDATE vacancies SET positions = 5 WHERE id = %lld", vb), 0);
 	T_EQ_INT(affected(server, st, "UPDATE vacancies SET status = 'closed' WHERE org = 'rls-b'"), 0);
 	T_EQ_INT(affected(server, st, "UPDATE vacancies SET positions = 5 WHERE id = %lld", va), 1);
@@ -226,7 +228,14 @@ static void test_rls_vacancies_and_placements(void)
 	T_EQ_STR(st, "42501");
 	/* A counsellor reads vacancies and changes none. */
 	store_set_actor(server, "counsellor", "rls-a");
+	T_EQ_INT(scalar(server, "SELECT count(*) FROM vacancies WHERE id IN (%lld, %lld)", va, vb), 2);
 	T_EQ_INT(affected(server, st, "UPDATE vacancies SET positions = 9 WHERE id = %lld", va), 0);
+	store_set_actor(server, "indexer", NULL);
+	T_EQ_INT(scalar(server, "SELECT count(*) FROM vacancies WHERE id IN (%lld, %lld)", va, vb), 2);
+	store_set_actor(server, "regulator", "rls-a");
+	T_EQ_INT(scalar(server, "SELECT count(*) FROM vacancies WHERE id IN (%lld, %lld)", va, vb), 0);
+	store_set_actor(server, NULL, NULL);
+	T_EQ_INT(scalar(server, "SELECT count(*) FROM vacancies WHERE id IN (%lld, %lld)", va, vb), 0);
 
 	/* Placements belong to the placing counsellor's organisation. */
 	q = scalar(owner, "INSERT INTO quotas (agreement, origin_countries, destination_country,"
@@ -675,6 +684,57 @@ static void test_index_compaction(void)
 	T_EQ_INT(server_stop(&s3), 0);
 }
 
+/* ---- the API's role rules, in the database ---- */
+
+static void test_role_policies(void)
+{
+	char st[6];
+	long long q, rid;
+
+	/* Quota listings: only admins create them, in their own name. */
+	store_set_actor(server, "employer", "acme");
+	T_EQ_INT(affected(server, st, "INSERT INTO quotas (agreement, origin_countries,"
+				      " destination_country, occupation, isco, slots, valid_from, valid_until,"
+				      " created_org) VALUES ('x', '{LS}', 'ZA', '7212', '7212', 5, '2090-01-01',"
+				      " '2099-01-01', 'acme')"),
+		 -1);
+	T_EQ_STR(st, "42501");
+	store_set_actor(server, "admin", "ops");
+	q = scalar(server, "INSERT INTO quotas (agreement, origin_countries, destination_country,"
+			   " occupation, isco, slots, valid_from, valid_until, created_org) VALUES ('roles',"
+			   " '{LS}', 'ZA', '7212', '7212', 5, '2090-01-01', '2099-01-01', 'ops') RETURNING id");
+	T_REQUIRE(q > 0);
+	/* Slots move for counsellors and admins, not for employers. */
+	store_set_actor(server, "employer", "acme");
+	T_EQ_INT(scalar(server, "SELECT count(*) FROM quotas WHERE id = %lld", q), 1);
+	T_EQ_INT(affected(server, st, "UPDATE quotas SET slots_taken = 5 WHERE id = %lld", q), 0);
+	store_set_actor(server, "counsellor", "centre-a");
+	T_EQ_INT(affected(server, st, "UPDATE quotas SET slots_taken = 1 WHERE id = %lld", q), 1);
+
+	/* The registry: everyone reads, only regulators and admins write. */
+	store_set_actor(server, "counsellor", "centre-a");
+	T_EQ_INT(affected(server, st, "INSERT INTO recruiters (name, name_norm, created_org)"
+				      " VALUES ('Sneaky Ltd', 'sneaky', 'centre-a')"),
+		 -1);
+	T_EQ_STR(st, "42501");
+	store_set_actor(server, "regulator", "labour-dept");
+	rid = scalar(server, "INSERT INTO recruiters (name, name_norm, created_org)"
+			     " VALUES ('Roles Ltd', 'roles', 'labour-dept') RETURNING id");
+	T_REQUIRE(rid > 0);
+	store_set_actor(server, "employer", "acme");
+	T_EQ_INT(scalar(server, "SELECT count(*) FROM recruiters WHERE id = %lld", rid), 1);
+	T_EQ_INT(affected(server, st, "INSERT INTO flags (recruiter, severity, reason, authority)"
+				      " VALUES (%lld, 'blacklist', 'other', 'acme')", rid),
+		 -1);
+	T_EQ_STR(st, "42501");
+	store_set_actor(server, "counsellor", "centre-a");
+	T_EQ_INT(affected(server, st, "INSERT INTO flags (recruiter, severity, reason, authority)"
+				      " VALUES (%lld, 'blacklist', 'other', 'centre-a')", rid),
+		 -1);
+	T_EQ_STR(st, "42501");
+	T_EQ_INT(scalar(owner, "SELECT count(*) FROM flags WHERE recruiter = %lld", rid), 0);
+}
+
 int main(void)
 {
 	char conninfo[4096], role_conninfo[4096], err[512] = "";
@@ -699,6 +759,7 @@ int main(void)
 	T_RUN(test_rls_vacancies_and_placements);
 	T_RUN(test_append_only);
 	T_RUN(test_keys_and_audit_rows);
+	T_RUN(test_role_policies);
 	T_RUN(test_read_and_audit_are_one_transaction);
 	T_RUN(test_erasure_leaves_nothing_on_disk);
 	T_RUN(test_retention_cli);
