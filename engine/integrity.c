@@ -1862,6 +1862,21 @@ struct integrity_snapshot {
 	char **terms[2]; /* [0] blacklist only, [1] blacklist and warning */
 	size_t nterms[2];
 	int64_t next_expiry; /* epoch seconds of the first flag to expire, 0: none */
+	/* A memo of the flagged scan by normalised name and licence: search
+	 * results repeat recruiters, and the scan compares every flagged one.
+	 * The snapshot is immutable, so an answer stays right for its life. */
+	pthread_mutex_t memo_lock;
+	struct memo_slot *memo; /* MEMO_SLOTS, allocated on first use */
+	size_t memo_n;
+};
+
+#define MEMO_SLOTS 8192 /* power of two; filled at most half, then emptied */
+#define MEMO_MIN_FLAGGED 1 /* a lookup costs less than one names_similarity */
+
+struct memo_slot {
+	char *key;   /* norm "\x1f" licence, NULL: empty */
+	long best;   /* entry index, -1: no flagged match */
+	double score;
 };
 
 static integrity_snapshot empty_snapshot = {.refs = 1, .is_static = 1};
@@ -1887,6 +1902,10 @@ static void snapshot_free(integrity_snapshot *snap)
 		json_decref(snap->e[i].flags);
 	}
 	free(snap->e);
+	for (i = 0; snap->memo && i < MEMO_SLOTS; i++)
+		free(snap->memo[i].key);
+	free(snap->memo);
+	pthread_mutex_destroy(&snap->memo_lock);
 	for (i = 0; i < 2; i++) {
 		for (j = 0; j < snap->nterms[i]; j++)
 			free(snap->terms[i][j]);
@@ -1989,7 +2008,10 @@ static int load(store *s, integrity_snapshot **out)
 		return -1;
 	snap = calloc(1, sizeof *snap);
 	n = PQntuples(r);
-	if (!snap || (n && !(snap->e = calloc((size_t)n, sizeof *snap->e))))
+	if (!snap)
+		goto nomem;
+	pthread_mutex_init(&snap->memo_lock, NULL);
+	if (n && !(snap->e = calloc((size_t)n, sizeof *snap->e)))
 		goto nomem;
 	atomic_init(&snap->refs, 1);
 	for (i = 0; i < n; i++) {
@@ -2181,6 +2203,74 @@ void integrity_verdict_release(struct integrity_verdict *v)
 	v->flags = NULL;
 }
 
+static size_t memo_slot_of(const char *norm, const char *ln)
+{
+	return (size_t)((str_hash(norm) * 31 + str_hash(ln)) & (MEMO_SLOTS - 1));
+}
+
+static int memo_key_is(const char *key, const char *norm, const char *ln)
+{
+	size_t n = strlen(norm);
+
+	return strncmp(key, norm, n) == 0 && key[n] == '\x1f' && strcmp(key + n + 1, ln) == 0;
+}
+
+/* The memoised scan of (norm, ln): entry index or -1 (*score set), -2 if
+ * not memoised. */
+static long memo_get(integrity_snapshot *snap, const char *norm, const char *ln, double *score)
+{
+	long r = -2;
+
+	pthread_mutex_lock(&snap->memo_lock);
+	for (size_t i = memo_slot_of(norm, ln); snap->memo && snap->memo[i].key;
+	     i = (i + 1) & (MEMO_SLOTS - 1))
+		if (memo_key_is(snap->memo[i].key, norm, ln)) {
+			r = snap->memo[i].best;
+			*score = snap->memo[i].score;
+			break;
+		}
+	pthread_mutex_unlock(&snap->memo_lock);
+	return r;
+}
+
+static void memo_put(integrity_snapshot *snap, const char *norm, const char *ln, long best,
+		     double score)
+{
+	size_t len = strlen(norm) + strlen(ln) + 2, i;
+	char *key = malloc(len);
+
+	if (!key)
+		return; /* a memo is only an optimisation */
+	snprintf(key, len, "%s\x1f%s", norm, ln);
+	pthread_mutex_lock(&snap->memo_lock);
+	if (!snap->memo)
+		snap->memo = calloc(MEMO_SLOTS, sizeof *snap->memo);
+	if (!snap->memo) {
+		pthread_mutex_unlock(&snap->memo_lock);
+		free(key);
+		return;
+	}
+	if (snap->memo_n >= MEMO_SLOTS / 2) { /* full: start again */
+		for (i = 0; i < MEMO_SLOTS; i++) {
+			free(snap->memo[i].key);
+			snap->memo[i].key = NULL;
+		}
+		snap->memo_n = 0;
+	}
+	for (i = memo_slot_of(norm, ln); snap->memo[i].key; i = (i + 1) & (MEMO_SLOTS - 1))
+		if (memo_key_is(snap->memo[i].key, norm, ln))
+			break; /* another thread was first */
+	if (!snap->memo[i].key) {
+		snap->memo[i].key = key;
+		snap->memo[i].best = best;
+		snap->memo[i].score = score;
+		snap->memo_n++;
+		key = NULL;
+	}
+	pthread_mutex_unlock(&snap->memo_lock);
+	free(key);
+}
+
 int integrity_snapshot_verdict(const integrity_snapshot *snap, const json_t *rec,
 			       struct integrity_verdict *out)
 {
@@ -2197,6 +2287,14 @@ int integrity_snapshot_verdict(const integrity_snapshot *snap, const json_t *rec
 	integrity_licence_norm(licence, ln, sizeof ln);
 	if (!name || names_normalise(name, strlen(name), norm, sizeof norm))
 		norm[0] = '\0';
+	if (snap->n >= MEMO_MIN_FLAGGED) {
+		long at = memo_get((integrity_snapshot *)snap, norm, ln, &best_score);
+
+		if (at != -2) {
+			best = at >= 0 ? &snap->e[at] : NULL;
+			goto scanned;
+		}
+	}
 	for (i = 0; i < snap->n; i++) {
 		const struct entry *e = &snap->e[i];
 		double sc = 0;
@@ -2217,6 +2315,9 @@ int integrity_snapshot_verdict(const integrity_snapshot *snap, const json_t *rec
 			best_score = sc;
 		}
 	}
+	if (snap->n >= MEMO_MIN_FLAGGED)
+		memo_put((integrity_snapshot *)snap, norm, ln, best ? best - snap->e : -1, best_score);
+scanned:
 	if (!best) {
 		/* No flag: a registered recruiter answers licensed or
 		 * unlicensed, as the check would. */
