@@ -1134,10 +1134,20 @@ int integrity_registry_sync(store *s, int wait)
 	int rc = -1;
 
 	pthread_once(&reg_once, reg_init);
-	pthread_mutex_lock(&reg_sync_lock);
+	if (!wait) {
+		/* The refresher must not wait behind a handler's sync. */
+		if (pthread_mutex_trylock(&reg_sync_lock))
+			return 1;
+	} else {
+		pthread_mutex_lock(&reg_sync_lock);
+	}
 	snprintf(lo, sizeof lo, "%lld", (long long)reg.watermark);
 	if (store_begin(s))
 		goto out;
+	/* Waiting for a writer (a bulk import's open batch) is bounded: the
+	 * refresher catches up later anyway. */
+	if (wait && store_run(s, "SET LOCAL lock_timeout = '2s'", 0, NULL))
+		goto fail;
 	r = store_exec(s,
 		       wait ? "SELECT true FROM pg_advisory_xact_lock(" REGISTRY_LOCK ")"
 			    : "SELECT pg_try_advisory_xact_lock(" REGISTRY_LOCK ")",
