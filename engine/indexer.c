@@ -287,11 +287,28 @@ static PGresult *read_changes(store *s, int64_t after, size_t limit)
 			  2, (const char *const[]){from, lim});
 }
 
+/* Whether the index holds documents written in another format than this
+ * build's (match_index_format): they still answer (matching then decodes
+ * their JSON) but should be rewritten. *have gets the stored format. */
+static int format_stale(index_db *w, char **have)
+{
+	uint64_t docs = 0;
+	index_error e;
+
+	*have = NULL;
+	if (index_get_metadata(w, VX_META_FORMAT, have, &e) || index_doc_count(w, &docs, &e))
+		return 0;
+	return docs > 0 && (!*have || strcmp(*have, match_index_format()) != 0);
+}
+
 int indexer_catch_up(store *s, index_db *w, size_t batch, uint64_t *applied, int64_t *last_seq,
 		     void (*progress)(uint64_t, int64_t, void *), void *arg, char *err,
 		     size_t errlen)
 {
 	int64_t seq = indexer_index_seq(w);
+	/* A replay of the whole change log rewrites every document: only then
+	 * does the index say it is in this build's format. */
+	int whole = seq == 0;
 	uint64_t total = 0;
 	size_t limit = batch ? batch : 1000;
 	char seqs[32];
@@ -339,6 +356,11 @@ int indexer_catch_up(store *s, index_db *w, size_t batch, uint64_t *applied, int
 		PQclear(r);
 		if ((size_t)n < limit)
 			break;
+	}
+	if (whole && (index_set_metadata(w, VX_META_FORMAT, match_index_format(), &e) ||
+		      index_commit(w, &e))) {
+		snprintf(err, errlen, "committing the index: %s", e.msg);
+		return -1;
 	}
 	if (applied)
 		*applied = total;
@@ -602,6 +624,13 @@ int indexer_bulk_apply(const char *conninfo, index_db *w, size_t batch,
 		snprintf(err, errlen, "%s", bk.err);
 		rc = -1;
 	}
+	/* From the start of the change log: every document is in this build's
+	 * format (as in indexer_catch_up). */
+	if (rc == 0 && bk.from == 0 &&
+	    (index_set_metadata(w, VX_META_FORMAT, match_index_format(), &e) || index_commit(w, &e))) {
+		snprintf(err, errlen, "committing the index: %s", e.msg);
+		rc = -1;
+	}
 	pthread_mutex_destroy(&bk.lock);
 	pthread_cond_destroy(&bk.cond);
 	if (applied)
@@ -783,6 +812,21 @@ static void *indexer_main(void *arg)
 			int rc = index_open_writable(ix.path, &w, &e);
 
 			if (rc == 0) {
+				char *have = NULL;
+
+				if (format_stale(w, &have)) {
+					/* Replay the change log from the start: every
+					 * document is rewritten in place, so matching
+					 * keeps answering (slower) meanwhile. */
+					fprintf(stderr,
+						"fairmatch: the index at %s was built with vacancy document format "
+						"\"%s\"; this build writes \"%s\": re-indexing every vacancy from "
+						"PostgreSQL in the background (or stop and run `fairmatch reindex`)\n",
+						ix.path, have ? have : "1", match_index_format());
+					if (index_set_metadata(w, VX_META_LAST_SEQ, "0", &e))
+						fprintf(stderr, "fairmatch: indexer: %s\n", e.msg);
+				}
+				free(have);
 				atomic_store(&ix.writer, 1);
 				publish(indexer_index_seq(w));
 				warned_lock = 0;

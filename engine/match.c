@@ -30,16 +30,14 @@
 
 /* Retrieval: multipliers of each query part's BM25 weight. */
 static const struct {
-	double essential;   /* XSE: the person's skill is essential in the vacancy */
-	double skill;       /* XS: the skill appears in the vacancy at all */
+	double skill;       /* XS: the skill appears in the vacancy (essential or optional) */
 	double unit;        /* XO: same ISCO-08 unit group (4 digits), XE: same ESCO occupation */
 	double minor;       /* XO: same minor group (3 digits) */
-	double sub_major;   /* XO: same sub-major group (2 digits) */
 	double text;        /* free-text skills as words over title and description */
 	double country;     /* XC: a desired country (boost only, never required) */
 	double inferred;    /* XE: an occupation inferred from the skills, × its likelihood */
 	double inferred_unit; /* XO: its unit group, × its likelihood */
-} RQ = {2.0, 1.0, 3.0, 1.5, 0.5, 0.5, 0.5, 3.0, 1.5};
+} RQ = {2.0, 3.0, 1.5, 0.5, 0.5, 3.0, 1.5};
 
 /* Scoring: the parts of the raw score in [0, 1] (they add up to 1). */
 static const struct {
@@ -570,7 +568,8 @@ static void vacancy_infer(struct facts *f)
 	for (i = 0; i < n; i++)
 		sum += ll[i] = exp(ll[i] - best);
 	for (i = 0; i < n; i++) {
-		double q = ll[i] / sum;
+		/* in 1/255 steps, as the index record stores it */
+		double q = (double)lround(ll[i] / sum * 255) / 255;
 
 		if (q < INF.min_vac)
 			continue;
@@ -1330,10 +1329,15 @@ index_query *match_build_query(const json_t *profile, const struct match_params 
 
 		if (!s)
 			continue;
-		qadd_term(&must, VX_ESSENTIAL, s, !is_uri(s), RQ.essential);
+		/* One term per skill (essential or optional): whether it is
+		 * essential is for re-ranking, and every extra posting list
+		 * costs at a million vacancies. */
 		qadd_term(&must, VX_SKILL, s, !is_uri(s), RQ.skill);
 		if (!is_uri(s)) {
-			index_query *t = index_query_parse(s, "en", VX_TEXT, 0, &e);
+			/* All its words: an AND is driven by its rarest word,
+			 * where an OR would walk "and", "of", "work" through
+			 * every vacancy. */
+			index_query *t = index_query_parse(s, "en", VX_TEXT, INDEX_PARSE_DEFAULT_AND, &e);
 
 			if (t) {
 				qadd(&must, index_query_scale(t, RQ.text));
@@ -1351,12 +1355,14 @@ index_query *match_build_query(const json_t *profile, const struct match_params 
 		occupation_code(s, code);
 		if (!code[0])
 			continue;
-		/* The unit group and its neighbours, scaled down the hierarchy. */
-		for (lvl = 4; lvl >= 2; lvl--) {
+		/* The unit group and its minor group (a sub-major group is too
+		 * wide a posting list for its little weight: re-ranking still
+		 * gives it its share). */
+		for (lvl = 4; lvl >= 3; lvl--) {
 			memcpy(prefix, code, lvl);
 			prefix[lvl] = '\0';
 			qadd_term(&must, VX_OCCUPATION, prefix, 0,
-				  lvl == 4 ? RQ.unit : lvl == 3 ? RQ.minor : RQ.sub_major);
+				  lvl == 4 ? RQ.unit : RQ.minor);
 		}
 	}
 	{

@@ -38,7 +38,7 @@
 
 #define MATCH_LIMIT_DEFAULT 20
 #define MATCH_LIMIT_MAX 100
-#define MATCH_CANDIDATES 300   /* documents retrieved from the index for re-ranking */
+#define MATCH_CANDIDATES 200   /* documents retrieved from the index for re-ranking */
 #define MATCH_COUNTRIES_MAX 30
 #define MATCH_CARD_POOL 1000   /* consented profiles scored for one vacancy */
 
