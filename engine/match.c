@@ -171,6 +171,10 @@ static struct {
 	double *occ_z;      /* Z(o): the sum of w over the occupation's skills */
 	uint32_t *so_off;   /* skill k's occupations: so_key[so_off[k] .. so_off[k + 1]) */
 	uint32_t *so_key;   /* occupation index << 1 | essential */
+	struct lab {
+		char *lc;     /* lowercased preferred label */
+		uint32_t idx; /* skill index */
+	} *labs;            /* sorted by lc, for "which ESCO skills have this label" */
 	int ok;
 } M;
 static pthread_once_t model_once = PTHREAD_ONCE_INIT;
@@ -180,6 +184,14 @@ static int cmp_u32(const void *a, const void *b)
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
 	return x < y ? -1 : x > y;
+}
+
+static int lab_cmp(const void *a, const void *b)
+{
+	const struct lab *x = a, *y = b;
+	int c = strcmp(x->lc, y->lc);
+
+	return c ? c : x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
 static void model_build(void)
@@ -202,10 +214,20 @@ static void model_build(void)
 	M.occ_z = calloc(M.n_occ + 1, sizeof *M.occ_z);
 	M.so_off = calloc(M.n_skill + 1, sizeof *M.so_off);
 	M.so_key = calloc(total + 1, sizeof *M.so_key);
+	M.labs = calloc(M.n_skill + 1, sizeof *M.labs);
 	df = calloc(M.n_skill + 1, sizeof *df);
 	fill = calloc(M.n_skill + 1, sizeof *fill);
-	if (!M.os_off || !M.os_key || !M.occ_z || !M.so_off || !M.so_key || !df || !fill)
+	if (!M.os_off || !M.os_key || !M.occ_z || !M.so_off || !M.so_key || !M.labs || !df || !fill)
 		goto fail;
+	for (i = 0; i < M.n_skill; i++) {
+		char buf[KEY_MAX];
+
+		M.labs[i].idx = (uint32_t)i;
+		M.labs[i].lc = strdup(lower(esco_skill_at(t, i)->label, buf, sizeof buf));
+		if (!M.labs[i].lc)
+			goto fail;
+	}
+	qsort(M.labs, M.n_skill, sizeof *M.labs, lab_cmp);
 	/* Each occupation's skills, sorted, an essential listing winning over
 	 * an optional one of the same skill. */
 	n = 0;
@@ -261,6 +283,9 @@ fail:
 	free(M.occ_z);
 	free(M.so_off);
 	free(M.so_key);
+	for (i = 0; M.labs && i < M.n_skill; i++)
+		free(M.labs[i].lc);
+	free(M.labs);
 	memset(&M, 0, sizeof M);
 }
 
@@ -289,6 +314,23 @@ static int occ_lists(uint32_t o, uint32_t k)
 	return 0;
 }
 
+/* Sets bit k of `has` for every ESCO skill k whose lowercased label is lc. */
+static void mark_label(uint8_t *has, const char *lc)
+{
+	size_t lo = 0, hi = M.n_skill;
+
+	while (lo < hi) { /* the first entry >= lc */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(M.labs[mid].lc, lc) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < M.n_skill && strcmp(M.labs[lo].lc, lc) == 0; lo++)
+		has[M.labs[lo].idx >> 3] |= (uint8_t)(1u << (M.labs[lo].idx & 7));
+}
+
 /* log P(skill | o) for a skill o lists (essential or not), and for one it
  * does not list. */
 static double lp_listed(uint32_t o, int essential)
@@ -310,6 +352,7 @@ struct person {
 	json_t *skills; /* set: URIs, lowercased free text, lowercased labels of URIs */
 	struct {
 		const char *uri; /* ESCO URI or NULL; borrowed from the profile */
+		uint32_t idx;    /* its ESCO index + 1, 0 when not an ESCO occupation */
 		char code[5];
 	} occ[PROF_OCC_MAX];
 	size_t n_occ;
@@ -328,12 +371,17 @@ struct person {
 		double rel;
 	} inf[INFER_MAX];
 	size_t n_inf;
+	/* bit k: the person has ESCO skill k, by its URI or by its label
+	 * (person_has_skill's rule, precomputed); NULL without the model */
+	uint8_t *has;
 };
 
 static void person_release(struct person *pr)
 {
 	json_decref(pr->skills);
 	pr->skills = NULL;
+	free(pr->has);
+	pr->has = NULL;
 }
 
 /* Fills pr->inf from the person's ESCO skills (nothing when the taxonomy
@@ -424,6 +472,11 @@ static int person_prepare(const json_t *profile, struct person *pr)
 		if (!s || pr->n_occ >= PROF_OCC_MAX)
 			continue;
 		pr->occ[pr->n_occ].uri = is_uri(s) ? s : NULL;
+		if (is_uri(s) && match_taxonomy()) {
+			const esco_occupation *o = esco_occupation_by_uri(match_taxonomy(), s);
+
+			pr->occ[pr->n_occ].idx = o ? o->index + 1 : 0;
+		}
 		occupation_code(s, pr->occ[pr->n_occ].code);
 		pr->n_occ++;
 	}
@@ -451,6 +504,19 @@ static int person_prepare(const json_t *profile, struct person *pr)
 	pr->years = json_is_number(v) ? json_number_value(v) : 0;
 	pr->desired = json_object_get(profile, "desired_countries");
 	person_infer(profile, pr);
+	if (model_ready() && (pr->has = calloc(M.n_skill / 8 + 1, 1)) != NULL) {
+		const char *key;
+
+		/* Every key of the set is a URI or a lowercased text. */
+		json_object_foreach(pr->skills, key, v) {
+			const esco_skill *k = is_uri(key) ? esco_skill_by_uri(match_taxonomy(), key) : NULL;
+
+			if (k)
+				pr->has[k->index >> 3] |= (uint8_t)(1u << (k->index & 7));
+			else if (!is_uri(key))
+				mark_label(pr->has, key);
+		}
+	}
 	return 0;
 }
 
@@ -862,6 +928,8 @@ static int person_has_fskill(const struct person *pr, const struct fskill *k)
 	char buf[KEY_MAX];
 	size_t n = k->len < sizeof buf - 1 ? k->len : sizeof buf - 1;
 
+	if (s && pr->has)
+		return pr->has[s->index >> 3] >> (s->index & 7) & 1;
 	if (s)
 		return person_has_skill(pr, s->uri);
 	memcpy(buf, k->text, n);
@@ -893,11 +961,7 @@ static double occupation_score(const struct person *pr, const struct facts *f, e
 		double sc = 0;
 		enum occ_match k = OCC_NONE;
 		int prox = f->isco[0] && pr->occ[i].code[0] ? esco_isco_proximity(f->isco, pr->occ[i].code) : 0;
-		const esco_occupation *po = pr->occ[i].uri && match_taxonomy()
-						    ? esco_occupation_by_uri(match_taxonomy(), pr->occ[i].uri)
-						    : NULL;
-
-		if (po && f->occ && po->index + 1 == f->occ) {
+		if (pr->occ[i].idx && pr->occ[i].idx == f->occ) {
 			sc = W.occ_exact;
 			k = OCC_EXACT;
 		} else if (prox == ESCO_ISCO_UNIT) {
