@@ -537,12 +537,13 @@ int profile_candidates(store *s, const json_t *skills, const json_t *occupations
 	if (!sk || !oc)
 		goto oom;
 	snprintf(lim, sizeof lim, "%zu", max);
-	/* ?| on the jsonb arrays uses the partial GIN indexes of 005_profiles.sql. */
+	/* The minimised cards of consented profiles (009_profile_cards.sql: the
+	 * connection must act as an employer); ?| on the jsonb arrays uses the
+	 * partial GIN indexes of 005_profiles.sql through the view. */
 	r = store_exec(s,
-		       "SELECT id, doc::text FROM profiles"
-		       " WHERE consent_matching AND consent_show_to_employers"
-		       "   AND ((doc -> 'skills') ?| ARRAY(SELECT jsonb_array_elements_text($1::jsonb))"
-		       "     OR (doc -> 'occupations') ?| ARRAY(SELECT jsonb_array_elements_text($2::jsonb)))"
+		       "SELECT id, card::text FROM profile_cards"
+		       " WHERE skills ?| ARRAY(SELECT jsonb_array_elements_text($1::jsonb))"
+		       "    OR occupations ?| ARRAY(SELECT jsonb_array_elements_text($2::jsonb))"
 		       " ORDER BY created_at DESC, id LIMIT $3::int",
 		       3, (const char *const[]){sk, oc, lim});
 	free(sk);

@@ -49,8 +49,11 @@ int profile_erase(store *s, const struct principal *who, const char *id, problem
  * profiles with consent.matching and consent.show_to_employers that hold
  * any of `skills` or any of `occupations` (JSON arrays of strings, borrowed;
  * exact elements of the stored arrays), at most `max` of them, newest
- * first, as an array of {"id", "doc"} (caller owns). No audit row: the
- * caller audits each card it shows, inside its own transaction. */
+ * first, as an array of {"id", "doc"} (caller owns). "doc" is the
+ * minimised card the database gives (skills, occupations, languages,
+ * experience_years, desired_countries: 009_profile_cards.sql), and only to
+ * a connection acting as an employer. No audit row: the caller audits each
+ * card it shows, inside its own transaction. */
 int profile_candidates(store *s, const json_t *skills, const json_t *occupations, size_t max,
 		       json_t **out, problem *p);
 

@@ -164,15 +164,25 @@ static void test_rls_profiles(void)
 	/* Its own row it may change. */
 	T_EQ_INT(affected(server, st, "UPDATE profiles SET last_touched_at = now() WHERE id = '%s'", a), 1);
 
-	/* Org B's counsellor sees B's rows and not A's. */
+	/* Org B's counsellor sees B's rows and not A's, and no cards. */
 	store_set_actor(server, "counsellor", "rls-b");
 	T_EQ_INT(scalar(server, "SELECT count(*) FROM profiles WHERE org IN ('rls-a', 'rls-b')"), 2);
+	T_EQ_INT(scalar(server, "SELECT count(*) FROM profile_cards WHERE id = '%s'", b_shown), 0);
 	T_EQ_INT(scalar(server, "SELECT count(*) FROM profiles WHERE id = '%s'", a), 0);
 
-	/* An employer sees only rows that consented to be shown, and changes none. */
+	/* An employer reads no profile row, only the minimised cards of the
+	 * ones that consented to be shown, and changes none. */
 	store_set_actor(server, "employer", "rls-a");
-	T_EQ_INT(scalar(server, "SELECT count(*) FROM profiles WHERE org IN ('rls-a', 'rls-b')"), 1);
-	T_EQ_INT(scalar(server, "SELECT count(*) FROM profiles WHERE id = '%s'", b_shown), 1);
+	T_EQ_INT(scalar(server, "SELECT count(*) FROM profiles WHERE org IN ('rls-a', 'rls-b')"), 0);
+	T_EQ_INT(scalar(server, "SELECT count(*) FROM profile_cards WHERE id IN ('%s', '%s', '%s')",
+			a, b, b_shown),
+		 1);
+	T_EQ_INT(scalar(server, "SELECT count(*) FROM profile_cards WHERE id = '%s'"
+				" AND card ? 'skills' AND NOT card ? 'citizenship' AND NOT card ? 'consent'",
+			b_shown),
+		 1);
+	T_EQ_INT(affected(server, st, "SELECT org FROM profile_cards"), -1);
+	T_EQ_STR(st, "42703");
 	T_EQ_INT(affected(server, st, "UPDATE profiles SET last_touched_at = now() WHERE id = '%s'",
 			  b_shown),
 		 0);
@@ -181,6 +191,7 @@ static void test_rls_profiles(void)
 	/* Regulators, admins, and a connection acting for nobody: nothing. */
 	store_set_actor(server, "regulator", "rls-a");
 	T_EQ_INT(scalar(server, "SELECT count(*) FROM profiles WHERE org IN ('rls-a', 'rls-b')"), 0);
+	T_EQ_INT(scalar(server, "SELECT count(*) FROM profile_cards WHERE id = '%s'", b_shown), 0);
 	store_set_actor(server, "admin", "rls-b");
 	T_EQ_INT(scalar(server, "SELECT count(*) FROM profiles WHERE org IN ('rls-a', 'rls-b')"), 0);
 	store_set_actor(server, NULL, NULL);
