@@ -29,8 +29,11 @@
  *    threads missing on the same text both search and store the same answer.
  *  - Answers borrow strings of the loaded ESCO, which lives as long as the
  *    process: a struct tax_match stays valid in any thread.
- *  - taxonomy_build writes a fresh index and renames it into place; threads
- *    (and processes) reading the old one keep reading it until they reopen.
+ *  - taxonomy_build writes a fresh index and renames it into place; handles
+ *    open on the old one keep reading it (a thread's handle is never
+ *    reopened: a running process sees a rebuilt index after a restart). It
+ *    is the one exception to the first rule: one build per path at a time
+ *    (its temporary directory is named after the process id).
  */
 #ifndef FAIRMATCH_TAXONOMY_H
 #define FAIRMATCH_TAXONOMY_H
