@@ -875,6 +875,7 @@ static struct {
 	size_t arena_bytes, post_bytes;
 	int64_t watermark;
 } reg;
+static atomic_int_fast64_t reg_watermark_pub; /* reg.watermark, readable without the lock */
 static pthread_once_t reg_once = PTHREAD_ONCE_INIT;
 static pthread_mutex_t reg_sync_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_key_t scratch_key;
@@ -1123,6 +1124,7 @@ static int registry_append(PGresult *r, PGresult *nm)
 			reg.nnames++;
 		}
 		reg.watermark = rc->id;
+		atomic_store(&reg_watermark_pub, rc->id);
 	}
 	return 0;
 }
@@ -1240,6 +1242,7 @@ static void registry_free(void)
 	reg.nrecs = reg.caprecs = reg.nnames = reg.capnames = reg.liccap = reg.nlic = 0;
 	reg.arena_bytes = reg.post_bytes = 0;
 	reg.watermark = 0;
+	atomic_store(&reg_watermark_pub, 0);
 	pthread_rwlock_unlock(&reg.lock);
 }
 
@@ -1881,12 +1884,18 @@ struct integrity_snapshot {
 };
 
 #define MEMO_SLOTS 8192 /* power of two; filled at most half, then emptied */
-#define MEMO_MIN_FLAGGED 1 /* a lookup costs less than one names_similarity */
 
 struct memo_slot {
-	char *key;   /* norm "\x1f" licence, NULL: empty */
-	long best;   /* entry index, -1: no flagged match */
+	char *key;     /* norm "\x1f" licence "\x1f" country, NULL: empty */
+	long best;     /* flagged entry index, -1: no flagged match */
 	double score;
+	/* the registry's answer when no flag matched, valid while the
+	 * registry's watermark and the day are these */
+	int64_t reg_wm; /* -1: not asked */
+	int reg_day;
+	int reg_kind;   /* enum integrity_kind: UNKNOWN, LICENSED or UNLICENSED */
+	int64_t reg_id;
+	double reg_score;
 };
 
 static integrity_snapshot empty_snapshot = {.refs = 1, .is_static = 1};
@@ -2213,52 +2222,47 @@ void integrity_verdict_release(struct integrity_verdict *v)
 	v->flags = NULL;
 }
 
-static size_t memo_slot_of(const char *norm, const char *ln)
+/* The memo's key: normalised name, licence and country. */
+static char *memo_key(const char *norm, const char *ln, const char *country)
 {
-	return (size_t)((str_hash(norm) * 31 + str_hash(ln)) & (MEMO_SLOTS - 1));
+	size_t len = strlen(norm) + strlen(ln) + strlen(country) + 3;
+	char *key = malloc(len);
+
+	if (key)
+		snprintf(key, len, "%s\x1f%s\x1f%s", norm, ln, country);
+	return key;
 }
 
-static int memo_key_is(const char *key, const char *norm, const char *ln)
+/* A copy of the memoised answer for key into *out; 0, or -1 if none. */
+static int memo_get(integrity_snapshot *snap, const char *key, struct memo_slot *out)
 {
-	size_t n = strlen(norm);
-
-	return strncmp(key, norm, n) == 0 && key[n] == '\x1f' && strcmp(key + n + 1, ln) == 0;
-}
-
-/* The memoised scan of (norm, ln): entry index or -1 (*score set), -2 if
- * not memoised. */
-static long memo_get(integrity_snapshot *snap, const char *norm, const char *ln, double *score)
-{
-	long r = -2;
+	int rc = -1;
 
 	pthread_mutex_lock(&snap->memo_lock);
-	for (size_t i = memo_slot_of(norm, ln); snap->memo && snap->memo[i].key;
+	for (size_t i = str_hash(key) & (MEMO_SLOTS - 1); snap->memo && snap->memo[i].key;
 	     i = (i + 1) & (MEMO_SLOTS - 1))
-		if (memo_key_is(snap->memo[i].key, norm, ln)) {
-			r = snap->memo[i].best;
-			*score = snap->memo[i].score;
+		if (strcmp(snap->memo[i].key, key) == 0) {
+			*out = snap->memo[i];
+			out->key = NULL;
+			rc = 0;
 			break;
 		}
 	pthread_mutex_unlock(&snap->memo_lock);
-	return r;
+	return rc;
 }
 
-static void memo_put(integrity_snapshot *snap, const char *norm, const char *ln, long best,
-		     double score)
+/* Stores (or replaces) the answer for key; takes key. */
+static void memo_put(integrity_snapshot *snap, char *key, const struct memo_slot *val)
 {
-	size_t len = strlen(norm) + strlen(ln) + 2, i;
-	char *key = malloc(len);
+	size_t i;
 
-	if (!key)
-		return; /* a memo is only an optimisation */
-	snprintf(key, len, "%s\x1f%s", norm, ln);
 	pthread_mutex_lock(&snap->memo_lock);
 	if (!snap->memo)
 		snap->memo = calloc(MEMO_SLOTS, sizeof *snap->memo);
 	if (!snap->memo) {
 		pthread_mutex_unlock(&snap->memo_lock);
 		free(key);
-		return;
+		return; /* a memo is only an optimisation */
 	}
 	if (snap->memo_n >= MEMO_SLOTS / 2) { /* full: start again */
 		for (i = 0; i < MEMO_SLOTS; i++) {
@@ -2267,18 +2271,18 @@ static void memo_put(integrity_snapshot *snap, const char *norm, const char *ln,
 		}
 		snap->memo_n = 0;
 	}
-	for (i = memo_slot_of(norm, ln); snap->memo[i].key; i = (i + 1) & (MEMO_SLOTS - 1))
-		if (memo_key_is(snap->memo[i].key, norm, ln))
-			break; /* another thread was first */
-	if (!snap->memo[i].key) {
-		snap->memo[i].key = key;
-		snap->memo[i].best = best;
-		snap->memo[i].score = score;
+	for (i = str_hash(key) & (MEMO_SLOTS - 1); snap->memo[i].key; i = (i + 1) & (MEMO_SLOTS - 1))
+		if (strcmp(snap->memo[i].key, key) == 0)
+			break;
+	if (snap->memo[i].key) {
+		free(key);
+		key = snap->memo[i].key;
+	} else {
 		snap->memo_n++;
-		key = NULL;
 	}
+	snap->memo[i] = *val;
+	snap->memo[i].key = key;
 	pthread_mutex_unlock(&snap->memo_lock);
-	free(key);
 }
 
 int integrity_snapshot_verdict(const integrity_snapshot *snap, const json_t *rec,
@@ -2286,9 +2290,14 @@ int integrity_snapshot_verdict(const integrity_snapshot *snap, const json_t *rec
 {
 	const char *name = json_string_value(json_object_get(rec, "name"));
 	const char *licence = json_string_value(json_object_get(rec, "licence"));
+	const char *country = json_string_value(json_object_get(rec, "country"));
 	char norm[NAMES_NORM_CAP], ln[INTEGRITY_LICENCE_MAX + 1];
 	const struct entry *best = NULL;
 	double best_score = 0, thr = integrity_threshold();
+	struct memo_slot mv = {.best = -1, .reg_wm = -1};
+	char *key = NULL;
+	int live = registry_live(), today = days_today(), have = 0;
+	int64_t wm = atomic_load(&reg_watermark_pub);
 	size_t i, j;
 
 	memset(out, 0, sizeof *out);
@@ -2297,52 +2306,63 @@ int integrity_snapshot_verdict(const integrity_snapshot *snap, const json_t *rec
 	integrity_licence_norm(licence, ln, sizeof ln);
 	if (!name || names_normalise(name, strlen(name), norm, sizeof norm))
 		norm[0] = '\0';
-	if (snap->n >= MEMO_MIN_FLAGGED) {
-		long at = memo_get((integrity_snapshot *)snap, norm, ln, &best_score);
-
-		if (at != -2) {
-			best = at >= 0 ? &snap->e[at] : NULL;
-			goto scanned;
-		}
+	if (!snap->is_static) {
+		key = memo_key(norm, ln, country ? country : "");
+		have = key && memo_get((integrity_snapshot *)snap, key, &mv) == 0;
 	}
-	for (i = 0; i < snap->n; i++) {
-		const struct entry *e = &snap->e[i];
-		double sc = 0;
+	if (have) {
+		best = mv.best >= 0 ? &snap->e[mv.best] : NULL;
+		best_score = mv.score;
+	} else {
+		for (i = 0; i < snap->n; i++) {
+			const struct entry *e = &snap->e[i];
+			double sc = 0;
 
-		if (ln[0] && e->licence && strcmp(ln, e->licence) == 0)
-			sc = 1.0;
-		for (j = 0; norm[0] && j < e->n_norms && sc < 1.0; j++) {
-			double x = names_similarity(norm, e->norms[j]);
+			if (ln[0] && e->licence && strcmp(ln, e->licence) == 0)
+				sc = 1.0;
+			for (j = 0; norm[0] && j < e->n_norms && sc < 1.0; j++) {
+				double x = names_similarity(norm, e->norms[j]);
 
-			if (x > sc)
-				sc = x;
+				if (x > sc)
+					sc = x;
+			}
+			if (sc < thr)
+				continue;
+			/* The worst verdict wins; among equals, the closest name. */
+			if (!best || e->kind > best->kind || (e->kind == best->kind && sc > best_score)) {
+				best = e;
+				best_score = sc;
+			}
 		}
-		if (sc < thr)
-			continue;
-		/* The worst verdict wins; among equals, the closest name. */
-		if (!best || e->kind > best->kind || (e->kind == best->kind && sc > best_score)) {
-			best = e;
-			best_score = sc;
-		}
+		mv.best = best ? best - snap->e : -1;
+		mv.score = best_score;
 	}
-	if (snap->n >= MEMO_MIN_FLAGGED)
-		memo_put((integrity_snapshot *)snap, norm, ln, best ? best - snap->e : -1, best_score);
-scanned:
-	if (!best) {
+	if (!best && live && (mv.reg_wm != wm || mv.reg_day != today)) {
 		/* No flag: a registered recruiter answers licensed or
-		 * unlicensed, as the check would. */
+		 * unlicensed, as the check would (memoised while the registry
+		 * and the date stay the same). */
 		struct match m[INTEGRITY_CANDIDATES + 2];
-		size_t n;
+		size_t n = registry_matches(norm, ln, m, sizeof m / sizeof m[0], &wm);
 
-		if (!registry_live())
+		order_matches(m, n, country);
+		mv.reg_kind = !n ? INTEGRITY_UNKNOWN
+				 : m[0].licensed ? INTEGRITY_LICENSED : INTEGRITY_UNLICENSED;
+		mv.reg_id = n ? m[0].id : 0;
+		mv.reg_score = n ? m[0].score : 0;
+		mv.reg_wm = wm;
+		mv.reg_day = today;
+		have = 0; /* store the new answer */
+	}
+	if (key && !have)
+		memo_put((integrity_snapshot *)snap, key, &mv);
+	else
+		free(key);
+	if (!best) {
+		if (!live || mv.reg_kind == INTEGRITY_UNKNOWN)
 			return 0;
-		n = registry_matches(norm, ln, m, sizeof m / sizeof m[0], NULL);
-		if (!n)
-			return 0;
-		order_matches(m, n, json_string_value(json_object_get(rec, "country")));
-		out->kind = m[0].licensed ? INTEGRITY_LICENSED : INTEGRITY_UNLICENSED;
-		out->score = m[0].score;
-		snprintf(out->recruiter, sizeof out->recruiter, "r_%lld", (long long)m[0].id);
+		out->kind = (enum integrity_kind)mv.reg_kind;
+		out->score = mv.reg_score;
+		snprintf(out->recruiter, sizeof out->recruiter, "r_%lld", (long long)mv.reg_id);
 		return 0;
 	}
 	out->kind = best->kind;

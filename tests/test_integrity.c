@@ -531,6 +531,7 @@ static void test_flag_reaches_both_servers(void)
 	/* The second server indexes the same change log into its own index. */
 	T_REQUIRE(wait_search(&srv2, "orchardzq", v2, 1, 20) >= 0);
 	T_REQUIRE(wait_search(&srv2, "orchardzq", v1, 1, 20) >= 0);
+	T_REQUIRE(wait_search(&srv2, "orchardzq", v3, 1, 20) >= 0);
 
 	T_REQUIRE(flag(&srv, rid, "blacklist", "passport_retention", fid, sizeof fid)[0]);
 	t = now_s();
@@ -757,6 +758,13 @@ static void test_registered_verdicts(void)
 	T_EQ_STR(str(json_object_get(r.json, "recruiter_verdict"), "verdict"), "licensed");
 	T_EQ_STR(str(json_object_get(r.json, "recruiter_verdict"), "recruiter"), lic);
 	resp_free(&r);
+
+	/* Registered later: the next search says so (no stale answer kept). */
+	T_REQUIRE(register_recruiter("{\"name\":\"Nobody Registered This Firm Ltd\","
+				     "\"licence\":{\"number\":\"LS-NRF-2\"}}",
+				     lic, sizeof lic)[0]);
+	search_verdict(&srv, "regverdictq", v3, got, sizeof got);
+	T_EQ_STR(got, "licensed");
 
 	/* Registered on one server, known to the other. */
 	T_REQUIRE(register_recruiter("{\"name\":\"Katse Dam Staffing Partners\","
