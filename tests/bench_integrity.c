@@ -366,7 +366,7 @@ int main(int argc, char **argv)
 			integrity_verdict_release(&v);
 			json_decref(rec);
 		}
-		report("the same, hits repeating 200 recruiters (memoised flagged scan)", t, nq);
+		report("the same, hits repeating 200 recruiters (memoised verdict)", t, nq);
 	}
 	printf("\n%s\n", build_line);
 	print_load("after the measurements");
