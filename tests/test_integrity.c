@@ -510,7 +510,7 @@ static void test_warning_is_stored_and_hidden_by_default(void)
 static void test_flag_reaches_both_servers(void)
 {
 	char rid[32], fid[32], v1[32], v2[32], v3[32];
-	double t;
+	double t, took;
 
 	T_REQUIRE(register_recruiter("{\"name\":\"Lowveld Labour Brokers\",\"country\":\"ZA\","
 				     "\"licence\":{\"number\":\"ZA-LLB-42\"}}",
@@ -534,26 +534,31 @@ static void test_flag_reaches_both_servers(void)
 	T_REQUIRE(wait_search(&srv2, "orchardzq", v3, 1, 20) >= 0);
 
 	T_REQUIRE(flag(&srv, rid, "blacklist", "passport_retention", fid, sizeof fid)[0]);
+	/* Within one second on the other server, timed from the flag's answer
+	 * to the first search there that no longer shows it (polled before the
+	 * checks on the flagging server, whose own requests would otherwise
+	 * count against the second server's second). */
 	t = now_s();
-	/* The very next request on the flagging server. */
+	T_CHECK(wait_search(&srv2, "orchardzq", v2, 0, 1.0) >= 0);
+	took = now_s() - t;
+	T_CHECKF(took <= 1.0, "the flag took %.3f s to reach the second server", took);
+	T_CHECK(search_has(&srv2, "orchardzq", v1, 0) == 0);
+	T_EQ_INT(search_has(&srv2, "orchardzq", v3, 0), 1);
+	/* The flagging server's own next requests. */
 	T_EQ_INT(search_has(&srv, "orchardzq", v1, 0), 0);
 	T_EQ_INT(search_has(&srv, "orchardzq", v2, 0), 0);
 	T_EQ_INT(search_has(&srv, "orchardzq", v1, 1), 0); /* blacklisted: never, even with include_flagged */
 	T_EQ_INT(search_has(&srv, "orchardzq", v3, 0), 1);
-	/* Within one second on the other. */
-	T_CHECK(wait_search(&srv2, "orchardzq", v2, 0, 1.0) >= 0);
-	T_CHECK(search_has(&srv2, "orchardzq", v1, 0) == 0);
-	T_CHECKF(now_s() - t <= 1.0, "the flag took %.3f s to reach the second server", now_s() - t);
-	T_EQ_INT(search_has(&srv2, "orchardzq", v3, 0), 1);
 
 	/* Lift: back on both, the same way. */
 	T_EQ_INT(lift(&srv, rid, fid), 200);
 	t = now_s();
+	T_CHECK(wait_search(&srv2, "orchardzq", v1, 1, 1.0) >= 0);
+	took = now_s() - t;
+	T_CHECKF(took <= 1.0, "the lift took %.3f s to reach the second server", took);
+	T_CHECK(search_has(&srv2, "orchardzq", v2, 0) == 1);
 	T_EQ_INT(search_has(&srv, "orchardzq", v1, 0), 1);
 	T_EQ_INT(search_has(&srv, "orchardzq", v2, 0), 1);
-	T_CHECK(wait_search(&srv2, "orchardzq", v1, 1, 1.0) >= 0);
-	T_CHECK(search_has(&srv2, "orchardzq", v2, 0) == 1);
-	T_CHECKF(now_s() - t <= 1.0, "the lift took %.3f s to reach the second server", now_s() - t);
 	T_EQ_INT(lift(&srv, rid, fid), 409); /* once */
 
 	/* PostgreSQL goes away and comes back; a flag is written at once,
