@@ -6,6 +6,7 @@
 #   make bench      benchmarks against a PostgreSQL full-text baseline
 #   make eval       quality evaluations (taxonomy, matching, name checks)
 #   make asan       build/asan/fairmatch with -fsanitize=address,undefined
+#   make fuzz       libFuzzer targets (clang), FUZZ_SECONDS each (default 300)
 #   make install    PREFIX=/usr/local DESTDIR=
 
 PREFIX ?= /usr/local
@@ -43,10 +44,11 @@ SQL := $(sort $(wildcard data/sql/*.sql))
 LIB_OBJ := $(LIB_C:%.c=$(BUILD)/%.o) $(LIB_CC:%.cc=$(BUILD)/%.o) $(BUILD)/gen/migrations.o
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
-TEST_SUPPORT := $(filter-out tests/test_% tests/bench_% tests/eval_%,$(wildcard tests/*.c))
+TEST_SUPPORT := $(filter-out tests/test_% tests/bench_% tests/eval_% tests/fuzz_%,$(wildcard tests/*.c))
 TEST_SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/%.o)
 
-.PHONY: all deps demo check unit-tests bench eval asan install clean pg-start pg-stop fmt
+.PHONY: all deps demo check unit-tests bench eval asan fuzz fuzz-build fuzz-bins install clean \
+	pg-start pg-stop fmt
 all: deps fairmatch
 
 deps:
@@ -87,12 +89,37 @@ asan:
 	$(MAKE) BUILD=build/asan OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" \
 		build/asan/fairmatch unit-tests
 
+# libFuzzer targets (tests/fuzz_*.c): the library again, built by clang with
+# coverage for the fuzzer plus ASan and UBSan (any UBSan report is a crash).
+# `make check` runs each briefly (tests/run.sh), `make fuzz` longer; corpora
+# and crash reproducers go to var/fuzz/<target>/ (tests/fuzz.sh).
+FUZZ_SRC := $(sort $(wildcard tests/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/%.c=$(BUILD)/fuzz/%)
+FUZZ_SECONDS ?= 300
+FUZZ_TARGETS ?=
+FUZZ_SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
+
+fuzz-build:
+	@sh data/deps.sh
+	$(MAKE) BUILD=build/fuzz CC=clang CXX=clang++ OPT=-O1 SAN="$(FUZZ_SAN)" fuzz-bins
+
+fuzz-bins: $(FUZZ_BIN)
+
+$(BUILD)/fuzz/%: $(BUILD)/tests/%.o $(BUILD)/libfairmatch.a
+	@mkdir -p $(dir $@)
+	$(CXX) -fsanitize=fuzzer -o $@ $^ $(LDLIBS_ALL)
+
+fuzz: all fuzz-build
+	@sh tests/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 demo: all
 	@sh data/demo.sh $(PORT)
 
 check: all
 	$(MAKE) unit-tests
 	$(MAKE) asan
+	$(MAKE) fuzz-build
 	@sh tests/run.sh
 
 bench: all

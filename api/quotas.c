@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine/fields.h"
 #include "engine/profile.h"
 #include "engine/quota.h"
 
@@ -103,7 +102,6 @@ static void get_one(api_call *c)
 
 static void place(api_call *c)
 {
-	static const char *const keys[] = {"profile_id", NULL};
 	const char *pid = NULL;
 	json_t *listing = NULL, *profile = NULL, *out = NULL;
 	char loc[96];
@@ -114,10 +112,7 @@ static void place(api_call *c)
 	if (parse_id(c, &id))
 		return;
 	problem_init(&p);
-	fields_only(api_body(c), "", keys, &p);
-	fields_string(api_body(c), "", "profile_id", 64, 1, &pid, &p);
-	if (p.status) {
-		snprintf(p.title, sizeof p.title, "Bad request");
+	if (quota_placement_validate(api_body(c), &pid, &p)) {
 		api_reply_problem(c, &p);
 		goto done;
 	}

@@ -2,11 +2,14 @@
 # Installs the Debian packages fairmatch needs to build and test, when they are
 # missing. As root it runs apt-get (one update, then install -y); otherwise it
 # prints the exact command and fails, so nothing half-works.
+# clang and libclang-rt-14-dev (the libFuzzer and sanitizer runtimes of
+# Debian's clang 14) build the fuzz targets of `make fuzz` / `make check`.
 set -u
 need=""
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 for p in build-essential pkg-config libxapian-dev libmicrohttpd-dev libjansson-dev libpq-dev \
-	 nettle-dev zlib1g-dev libicu-dev libcurl4-openssl-dev postgresql postgresql-contrib curl wrk; do
+	 nettle-dev zlib1g-dev libicu-dev libcurl4-openssl-dev postgresql postgresql-contrib curl wrk \
+	 clang libclang-rt-14-dev; do
 	have_pkg "$p" || need="$need $p"
 done
 [ -z "$need" ] && exit 0

@@ -429,7 +429,7 @@ static int one_of(const char *s, const char *const *list)
 	return 0;
 }
 
-static int flag_validate(const json_t *in, problem *p)
+int integrity_flag_validate(const json_t *in, problem *p)
 {
 	const char *sev = NULL, *reason = NULL, *exp = NULL;
 
@@ -534,7 +534,7 @@ int integrity_flag_create(store *s, const struct principal *who, const char *aut
 	int64_t fid = 0;
 
 	*out = NULL;
-	if (flag_validate(in, p))
+	if (integrity_flag_validate(in, p))
 		return -1;
 	if (store_begin(s) ||
 	    flag_insert(s, who, who ? who->org : authority, recruiter, in, &fid, p) ||
@@ -545,10 +545,18 @@ int integrity_flag_create(store *s, const struct principal *who, const char *aut
 	return flag_get(s, fid, out, p);
 }
 
+int integrity_lift_validate(const json_t *in, const char **reason, problem *p)
+{
+	static const char *const keys[] = {"reason", NULL};
+
+	fields_only(in, "", keys, p);
+	fields_string(in, "", "reason", INTEGRITY_REASON_MAX, 1, reason, p);
+	return p->status ? -1 : 0;
+}
+
 int integrity_flag_lift(store *s, const struct principal *who, int64_t recruiter, int64_t flag,
 			const json_t *in, json_t **out, problem *p)
 {
-	static const char *const keys[] = {"reason", NULL};
 	const char *reason = NULL;
 	char fids[32], by[32], obj[32], fname[32];
 	PGresult *r;
@@ -556,9 +564,7 @@ int integrity_flag_lift(store *s, const struct principal *who, int64_t recruiter
 	int lifted;
 
 	*out = NULL;
-	fields_only(in, "", keys, p);
-	fields_string(in, "", "reason", INTEGRITY_REASON_MAX, 1, &reason, p);
-	if (p->status)
+	if (integrity_lift_validate(in, &reason, p))
 		return -1;
 	snprintf(fids, sizeof fids, "%lld", (long long)flag);
 	snprintf(by, sizeof by, "%lld", who ? (long long)who->key_id : 0LL);

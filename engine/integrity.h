@@ -76,6 +76,10 @@ int integrity_recruiter_get(store *s, int64_t id, json_t **out, problem *p);
  * Reloads this process's snapshot after the commit. */
 int integrity_flag_create(store *s, const struct principal *who, const char *authority,
 			  int64_t recruiter, const json_t *in, json_t **out, problem *p);
+/* The body checks of the two calls below, without the database (400 with
+ * field errors); *reason borrows from in. */
+int integrity_flag_validate(const json_t *in, problem *p);
+int integrity_lift_validate(const json_t *in, const char **reason, problem *p);
 /* Lifts flag `flag` of recruiter `recruiter` with body {"reason"}; 404 for
  * another recruiter's flag, 409 when already lifted. Reloads the snapshot. */
 int integrity_flag_lift(store *s, const struct principal *who, int64_t recruiter, int64_t flag,

@@ -627,6 +627,19 @@ static const char *reason_message(unsigned bit, const json_t *q, const struct pe
 	return buf;
 }
 
+int quota_placement_validate(const json_t *in, const char **profile_id, problem *p)
+{
+	static const char *const keys[] = {"profile_id", NULL};
+
+	*profile_id = NULL;
+	fields_only(in, "", keys, p);
+	fields_string(in, "", "profile_id", 64, 1, profile_id, p);
+	if (!p->status)
+		return 0;
+	snprintf(p->title, sizeof p->title, "Bad request");
+	return -1;
+}
+
 int quota_place(store *s, const struct principal *who, int64_t quota, const json_t *profile_doc,
 		json_t **out, problem *p)
 {

@@ -114,6 +114,10 @@ int quota_for_profile(store *s, const json_t *profile_doc, json_t **out_list, pr
 int quota_place(store *s, const struct principal *who, int64_t quota, const json_t *profile_doc,
 		json_t **out, problem *p);
 
+/* Checks a POST /v1/quotas/{id}/placements body {"profile_id"} (400 with
+ * field errors); *profile_id borrows from in. */
+int quota_placement_validate(const json_t *in, const char **profile_id, problem *p);
+
 /* Releases placement `placement_id` ("pl_<n>") of listing `quota` and gives
  * its slot back, audited as "quota.release" (actor who). With org set,
  * only that organisation's placements are found (404 otherwise); org NULL

@@ -74,7 +74,7 @@ index_query *search_build_query(const struct vacancy_query *vq, problem *p)
 
 		if (n == 0 || n > 200) {
 			bad_param(p, "skill", "must be 1 to 200 bytes");
-			return NULL;
+			goto out; /* frees the occupation filter (found by fuzz_search) */
 		}
 		snprintf(term, sizeof term, "%s%s", VX_SKILL, vq->skill);
 		if (strncmp(vq->skill, "http", 4) != 0)

@@ -3,7 +3,10 @@
 # first as built normally, then built with ASan+UBSan (servers started by the
 # integration tests are the sanitized binary too). Each program gets a fresh
 # database and a fresh directory under var/test. Prints one line per program
-# and, last, the total: "N passed, N failed, N skipped".
+# and, last, the total: "N passed, N failed, N skipped". The variant "fuzz"
+# runs each libFuzzer target (make fuzz-build) briefly through tests/fuzz.sh:
+# FAIRMATCH_FUZZ_SECONDS (default 70, at least 60) shared between them, one
+# entry per target; a crash is a failure with its reproducer printed.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 sh data/pgctl.sh start || { echo "0 passed, 1 failed"; exit 1; }
@@ -17,11 +20,19 @@ fi
 passed=0
 failed=0
 skipped=0
-variants=${FAIRMATCH_TEST_VARIANTS:-release asan}
+variants=${FAIRMATCH_TEST_VARIANTS:-release asan fuzz}
+fuzz_total=${FAIRMATCH_FUZZ_SECONDS:-70}
+[ "$fuzz_total" -ge 60 ] 2>/dev/null || fuzz_total=60
+fuzz_n=$(ls build/fuzz/fuzz/fuzz_* 2>/dev/null | wc -l)
+fuzz_each=$(((fuzz_total + (fuzz_n > 0 ? fuzz_n : 1) - 1) / (fuzz_n > 0 ? fuzz_n : 1)))
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=86}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=87}
 for variant in $variants; do
-	for t in build/$variant/tests/test_*; do
+	if [ "$variant" = fuzz ] && [ "$fuzz_n" -eq 0 ]; then
+		echo "fuzz: no fuzz targets built (make fuzz-build)"
+		failed=$((failed + 1))
+	fi
+	for t in build/$variant/tests/test_* build/$variant/fuzz/fuzz_*; do
 		[ -x "$t" ] || continue
 		case "$t" in *.o | *.d) continue ;; esac
 		name=$(basename "$t")
@@ -29,18 +40,28 @@ for variant in $variants; do
 		db=$(echo "fmt_${name#test_}_$variant" | tr -c 'a-z0-9_\n' '_')
 		dir=var/test/$variant/$name
 		mkdir -p "$dir"
-		sh data/pgctl.sh createdb "$db" >/dev/null 2>&1 || {
-			echo "$variant $name: cannot create database $db"
-			failed=$((failed + 1))
-			continue
-		}
 		start=$(date +%s)
-		FAIRMATCH_DB=$(sh data/pgctl.sh conninfo "$db") \
-			FAIRMATCH_BIN=build/$variant/fairmatch \
-			FAIRMATCH_TEST_DIR=$dir \
-			FAIRMATCH_VARIANT=$variant \
-			timeout 900 "$t" >"$dir/log" 2>&1
-		rc=$?
+		case $name in
+		fuzz_*)
+			# No database: the targets call the decoders directly.
+			db=""
+			timeout $((fuzz_each + 300)) sh tests/fuzz.sh "$fuzz_each" "$name" >"$dir/log" 2>&1
+			rc=$?
+			;;
+		*)
+			sh data/pgctl.sh createdb "$db" >/dev/null 2>&1 || {
+				echo "$variant $name: cannot create database $db"
+				failed=$((failed + 1))
+				continue
+			}
+			FAIRMATCH_DB=$(sh data/pgctl.sh conninfo "$db") \
+				FAIRMATCH_BIN=build/$variant/fairmatch \
+				FAIRMATCH_TEST_DIR=$dir \
+				FAIRMATCH_VARIANT=$variant \
+				timeout 900 "$t" >"$dir/log" 2>&1
+			rc=$?
+			;;
+		esac
 		secs=$(($(date +%s) - start))
 		line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$dir/log" | tail -n 1)
 		if [ -z "$line" ]; then
@@ -62,10 +83,10 @@ for variant in $variants; do
 			skipped=$((skipped + s))
 			echo "$variant $name: $line (${secs}s)"
 			if [ "$f" -ne 0 ]; then
-				grep -E 'FAIL|ERROR|runtime error|Sanitizer' "$dir/log" | head -n 40 | sed 's/^/    /'
+				grep -E 'FAIL|ERROR|runtime error|Sanitizer|reproducer|replay' "$dir/log" | head -n 40 | sed 's/^/    /'
 			fi
 		fi
-		sh data/pgctl.sh dropdb "$db" >/dev/null 2>&1
+		[ -z "$db" ] || sh data/pgctl.sh dropdb "$db" >/dev/null 2>&1
 	done
 done
 echo "$passed passed, $failed failed, $skipped skipped"
