@@ -17,9 +17,11 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -43,6 +45,7 @@ struct api_call {
 	char location[160];
 	int replied;                   /* the status of the answer made, 0 before */
 	struct MHD_Response *pending;  /* that answer, queued once the request is done */
+	int close_after;               /* answer with Connection: close (ambiguous framing) */
 	struct timespec start;
 };
 
@@ -229,6 +232,8 @@ static void queue(api_call *c, int status, const char *ctype, char *buf, size_t 
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, c->early_detail);
 	if (status == 401)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+	if (c->close_after)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 	c->pending = r;
 	c->replied = status;
 }
@@ -577,6 +582,116 @@ static void dispatch(api_call *c)
 	}
 }
 
+/* ---- slow clients ----
+ *
+ * libmicrohttpd's connection timeout counts silence only: a client that
+ * trickles a byte every few seconds (slowloris) would hold its connection,
+ * and enough of them every connection slot, for ever. So every connection
+ * is also watched as a whole: from the moment it waits for a request (it
+ * opened, or its previous request completed) the request must be in and
+ * answered within REQUEST_DEADLINE timeouts; otherwise a watchdog thread
+ * shuts its socket down, which libmicrohttpd sees as the client leaving.
+ * The connection's record is unlinked (under the lock the watchdog holds
+ * while it shuts sockets down) when libmicrohttpd reports the connection
+ * closed, before it closes the socket, so a descriptor is never shut down
+ * after it was reused.
+ */
+#define REQUEST_DEADLINE 2 /* in connection timeouts */
+
+struct conn_watch {
+	int fd;
+	int cut;
+	struct timespec since;
+	struct conn_watch *prev, *next;
+};
+
+static pthread_mutex_t watch_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t watch_cond = PTHREAD_COND_INITIALIZER;
+static struct conn_watch *watch_head;
+static int watch_stop;
+
+static struct conn_watch *watch_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci ? ci->socket_context : NULL;
+}
+
+/* The connection waits for a (new) request from now on. */
+static void watch_reset(struct MHD_Connection *conn)
+{
+	struct conn_watch *w = watch_of(conn);
+
+	if (!w)
+		return;
+	pthread_mutex_lock(&watch_lock);
+	clock_gettime(CLOCK_MONOTONIC, &w->since);
+	pthread_mutex_unlock(&watch_lock);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	struct conn_watch *w;
+	(void)cls;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+		*socket_context = NULL;
+		if (!ci || !(w = calloc(1, sizeof *w)))
+			return; /* unwatched: the silence timeout still applies */
+		w->fd = ci->connect_fd;
+		clock_gettime(CLOCK_MONOTONIC, &w->since);
+		pthread_mutex_lock(&watch_lock);
+		w->next = watch_head;
+		if (watch_head)
+			watch_head->prev = w;
+		watch_head = w;
+		pthread_mutex_unlock(&watch_lock);
+		*socket_context = w;
+		return;
+	}
+	w = *socket_context;
+	if (!w)
+		return;
+	pthread_mutex_lock(&watch_lock);
+	if (w->prev)
+		w->prev->next = w->next;
+	else
+		watch_head = w->next;
+	if (w->next)
+		w->next->prev = w->prev;
+	pthread_mutex_unlock(&watch_lock);
+	free(w);
+	*socket_context = NULL;
+}
+
+static void *watchdog_main(void *arg)
+{
+	long deadline = (long)(uintptr_t)arg;
+	struct timespec now, wake;
+	struct conn_watch *w;
+
+	pthread_mutex_lock(&watch_lock);
+	while (!watch_stop) {
+		clock_gettime(CLOCK_REALTIME, &wake);
+		wake.tv_sec += 1;
+		pthread_cond_timedwait(&watch_cond, &watch_lock, &wake);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		for (w = watch_head; w; w = w->next) {
+			if (!w->cut && now.tv_sec - w->since.tv_sec > deadline) {
+				shutdown(w->fd, SHUT_RDWR);
+				w->cut = 1;
+			}
+		}
+	}
+	pthread_mutex_unlock(&watch_lock);
+	return NULL;
+}
+
 /* ---- libmicrohttpd callbacks ---- */
 
 static enum MHD_Result count_content_length(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -620,6 +735,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 				 "more than one Content-Length header");
 		}
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl && MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						      MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
+			/* Two framings (a request smuggling pattern): refuse, and
+			 * close the connection after answering (RFC 9112, 6.3). */
+			c->early_status = 400;
+			c->close_after = 1;
+			snprintf(c->early_detail, sizeof c->early_detail,
+				 "both Content-Length and Transfer-Encoding");
+			return MHD_YES;
+		}
 		if (cl && strtoull(cl, NULL, 10) > API_BODY_MAX)
 			c->early_status = 413;
 		return MHD_YES;
@@ -678,9 +803,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	api_call *c = *req_cls;
 	struct timespec end;
 	(void)cls;
-	(void)conn;
 	(void)toe;
 
+	watch_reset(conn);
 	if (!c)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &end);
@@ -731,6 +856,7 @@ int api_serve(const struct api_config *cfg)
 	sigset_t sigs;
 	int sig = 0;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	pthread_t watchdog;
 
 	config = cfg;
 	{
@@ -765,9 +891,17 @@ int api_serve(const struct api_config *cfg)
 		MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_seconds ? cfg->timeout_seconds : 30u,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
 		MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "fairmatch: cannot listen on %s: %s\n", cfg->listen, strerror(errno));
+		return 1;
+	}
+	if (pthread_create(&watchdog, NULL, watchdog_main,
+			   (void *)(uintptr_t)(REQUEST_DEADLINE *
+					       (cfg->timeout_seconds ? cfg->timeout_seconds : 30u)))) {
+		fprintf(stderr, "fairmatch: cannot start the connection watchdog\n");
+		MHD_stop_daemon(d);
 		return 1;
 	}
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -788,6 +922,11 @@ int api_serve(const struct api_config *cfg)
 	while (sigwait(&sigs, &sig) != 0 || (sig != SIGINT && sig != SIGTERM))
 		;
 	fprintf(stderr, "fairmatch: stopping (signal %d)\n", sig);
+	pthread_mutex_lock(&watch_lock);
+	watch_stop = 1;
+	pthread_cond_signal(&watch_cond);
+	pthread_mutex_unlock(&watch_lock);
+	pthread_join(watchdog, NULL);
 	MHD_stop_daemon(d);
 	return 0;
 }

@@ -5,20 +5,50 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Error texts may quote the input (a parser's message does): replace any
- * byte that is not part of valid UTF-8 with '?', so the report itself can
- * always be encoded as JSON. */
+/* The length of the well-formed UTF-8 sequence at u (RFC 3629: no
+ * overlong forms, no surrogates, nothing above U+10FFFF), 0 if none. */
+static size_t utf8_seq(const unsigned char *u)
+{
+	unsigned char lo = 0x80, hi = 0xBF;
+	size_t n, i;
+
+	if (u[0] < 0x80)
+		return 1;
+	if (u[0] >= 0xC2 && u[0] <= 0xDF)
+		n = 2;
+	else if (u[0] >= 0xE0 && u[0] <= 0xEF)
+		n = 3;
+	else if (u[0] >= 0xF0 && u[0] <= 0xF4)
+		n = 4;
+	else
+		return 0;
+	if (u[0] == 0xE0)
+		lo = 0xA0;
+	else if (u[0] == 0xED)
+		hi = 0x9F;
+	else if (u[0] == 0xF0)
+		lo = 0x90;
+	else if (u[0] == 0xF4)
+		hi = 0x8F;
+	if (u[1] < lo || u[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if ((u[i] & 0xC0) != 0x80)
+			return 0;
+	return n;
+}
+
+/* Error texts may quote the input (a parser's message does, a query
+ * parameter's name is taken as sent): replace any byte that is not part of
+ * well-formed UTF-8 with '?', so the report itself can always be encoded as
+ * JSON (jansson refuses overlong forms and surrogates too). */
 static void make_utf8(char *s)
 {
 	unsigned char *u = (unsigned char *)s;
 
 	while (*u) {
-		size_t n = *u < 0x80 ? 1 : (*u >> 5) == 6 ? 2 : (*u >> 4) == 14 ? 3 : (*u >> 3) == 30 ? 4 : 0;
-		size_t i;
+		size_t n = utf8_seq(u);
 
-		for (i = 1; n && i < n; i++)
-			if ((u[i] & 0xC0) != 0x80)
-				n = 0;
 		if (n == 0) {
 			*u++ = '?';
 			continue;
@@ -53,7 +83,7 @@ void problem_set(problem *p, int status, const char *title, const char *fmt, ...
 
 void problem_field(problem *p, const char *field, const char *code, const char *fmt, ...)
 {
-	char msg[256];
+	char msg[256], name[200];
 	va_list ap;
 	json_t *e;
 
@@ -61,6 +91,16 @@ void problem_field(problem *p, const char *field, const char *code, const char *
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	make_utf8(msg);
+	/* A field name is built from the body's keys and may have been cut
+	 * inside a UTF-8 sequence: the error would not encode and be lost. */
+	{
+		size_t n = strnlen(field, sizeof name - 1);
+
+		memcpy(name, field, n);
+		name[n] = '\0';
+	}
+	make_utf8(name);
+	field = name;
 	if (!p->detail[0])
 		snprintf(p->detail, sizeof p->detail, "%s: %s", field, msg);
 	if (!p->errors)

@@ -2,7 +2,8 @@
  * fuzz_search.c - libFuzzer target: the query string of
  * GET /v1/vacancies. The input is a raw query string ("q=...&limit=5"),
  * split and %-decoded as libmicrohttpd does (MHD_http_unescape); an unknown
- * parameter is refused as the server refuses it, the rest go through
+ * parameter is reported as the server reports it (its name quoted in the
+ * problem, which must still encode as JSON), the rest go through
  * search_vacancies (parameter checks, query building, the search itself)
  * on a small real index.
  */
@@ -61,8 +62,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			q.cursor = v;
 		else if (strcmp(pair, "include_flagged") == 0)
 			flagged = v;
-		else
-			goto done; /* 400 unknown query parameter, in api/server.c */
+		else {
+			/* 400 unknown query parameter, as api/server.c reports it:
+			 * the name is quoted as sent (not necessarily UTF-8). */
+			char name[160];
+
+			snprintf(name, sizeof name, "%s", pair);
+			problem_init(&p);
+			problem_set(&p, 400, "Bad request", "unknown query parameter '%s'", name);
+			problem_field(&p, name, "unknown_field", "unknown query parameter");
+			FUZZ_ASSERT(json_array_size(p.errors) == 1, "the field error was lost");
+			fuzz_check_answer(-1, &p, "GET /v1/vacancies?<unknown>");
+			problem_release(&p);
+			goto done;
+		}
 	}
 	if (flagged && strcmp(flagged, "true") != 0 && strcmp(flagged, "false") != 0)
 		goto done; /* 400, in api/vacancies.c */
