@@ -190,9 +190,17 @@ static int cmd_serve(int argc, char **argv)
 	{
 		char terr[512];
 
+		json_t *warm;
+
 		if (taxonomy_init(terr, sizeof terr)) {
 			fprintf(stderr, "fairmatch: taxonomy: %s\n", terr);
 			return 1;
+		}
+		/* The labels in memory are built on first use (under a second of
+		 * CPU): build them now, not on the first request. */
+		if ((warm = json_array()) != NULL) {
+			(void)taxonomy_suggest(NULL, ESCO_KIND_SKILL, "a", "en", 1, warm);
+			json_decref(warm);
 		}
 	}
 	if (indexer_start(server_conninfo, c.index)) {

@@ -25,6 +25,7 @@
 
 #include <errno.h>
 #include <ftw.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -41,8 +42,10 @@
 #define FUZZY_HITS 120
 #define MAX_CANDS 64
 #define TRI_WEIGHT 0.35 /* trigram evidence relative to whole words */
-#define RERANK_ALPHA 0.7 /* share of the confidence in the final ranking */
+#define RERANK_ALPHA 0.9 /* share of the confidence in the final ranking */
 #define RERANK_POOL 30   /* candidates re-ranked with the confidence */
+#define CONF_UNION 0.2 /* confidence: share of the text's words found in any label (see confidence) */
+#define ALT_PEN 0.9    /* an alternative label's evidence against a preferred one */
 
 /* ---- process-wide state ---- */
 
@@ -767,6 +770,9 @@ struct tax_labels {
 	uint32_t *first[2];   /* per kind (0 occupations, 1 skills): concept index -> first label, n+1 */
 	struct tword *words[2];
 	size_t n_words[2];
+	size_t n_kind_lab[2]; /* labels per kind */
+	struct syn *syn;      /* word pairs learned from the labels, by a, most frequent first */
+	size_t n_syn;
 };
 
 static pthread_once_t labels_once = PTHREAD_ONCE_INIT;
@@ -880,6 +886,178 @@ static int word_vs_prefix(const char *w, const char *p, size_t plen)
 	return 0;
 }
 
+/* ---- synonyms learned from the labels ----
+ *
+ * Two labels of the same concept in the same language that differ in one
+ * word only ("understand written Tamil", "comprehend written Tamil") pair
+ * those two words. A pair seen in at least SYN_MIN_CONCEPTS concepts is a
+ * synonym the confidence accepts (word_match SYN_SCORE). Learned from the
+ * labels of the table, so an evaluation table built without its held-out
+ * labels learns nothing from them.
+ */
+#define SYN_MIN_CONCEPTS 2
+#define SYN_SCORE 0.85
+#define SYN_MAX 16 /* synonyms kept per query word, the most frequent */
+
+struct syn {
+	char a[WORD_MAX];
+	char b[WORD_MAX];
+	uint32_t count;
+};
+
+static int syn_cmp(const void *x, const void *y)
+{
+	const struct syn *p = x, *q = y;
+	int c = strcmp(p->a, q->a);
+
+	return c ? c : strcmp(p->b, q->b);
+}
+
+/* By a, then the most frequent pairs first (a word keeps its SYN_MAX best). */
+static int syn_cmp_count(const void *x, const void *y)
+{
+	const struct syn *p = x, *q = y;
+	int c = strcmp(p->a, q->a);
+
+	if (c)
+		return c;
+	if (p->count != q->count)
+		return p->count > q->count ? -1 : 1;
+	return strcmp(p->b, q->b);
+}
+
+static int syn_push(struct syn **arr, size_t *n, size_t *cap, const char *a, const char *b)
+{
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 16384;
+		struct syn *na = realloc(*arr, nc * sizeof *na);
+
+		if (!na)
+			return -1;
+		*arr = na;
+		*cap = nc;
+	}
+	snprintf((*arr)[*n].a, WORD_MAX, "%s", a);
+	snprintf((*arr)[*n].b, WORD_MAX, "%s", b);
+	(*arr)[*n].count = 1;
+	(*n)++;
+	return 0;
+}
+
+/* The pairs of one concept's labels [lo, hi) into arr (a < b, once per
+ * concept: duplicates within the concept are removed by the caller). */
+static int syn_concept(const struct tax_labels *t, size_t lo, size_t hi, struct syn **arr,
+		       size_t *n, size_t *cap)
+{
+	size_t i, j, k, start = *n;
+
+	for (i = lo; i < hi; i++) {
+		char fi[FOLD_MAX], *wi[MAX_WORDS];
+		size_t ni;
+
+		memcpy(fi, t->text + t->lab[i].fold, (size_t)t->lab[i].flen + 1);
+		ni = split_words(fi, wi, MAX_WORDS);
+		if (ni < 2)
+			continue;
+		for (j = i + 1; j < hi; j++) {
+			char fj[FOLD_MAX], *wj[MAX_WORDS];
+			size_t nj, diff = 0, at = 0;
+
+			if (t->lab[j].lang != t->lab[i].lang)
+				continue;
+			memcpy(fj, t->text + t->lab[j].fold, (size_t)t->lab[j].flen + 1);
+			nj = split_words(fj, wj, MAX_WORDS);
+			if (nj != ni)
+				continue;
+			for (k = 0; k < ni && diff < 2; k++)
+				if (strcmp(wi[k], wj[k]) != 0) {
+					diff++;
+					at = k;
+				}
+			if (diff != 1 || is_stopword(wi[at]) || is_stopword(wj[at]) ||
+			    word_match(wi[at], wj[at]) > 0)
+				continue;
+			if (strcmp(wi[at], wj[at]) < 0 ? syn_push(arr, n, cap, wi[at], wj[at])
+						       : syn_push(arr, n, cap, wj[at], wi[at]))
+				return -1;
+		}
+	}
+	/* Once per concept. */
+	if (*n - start > 1) {
+		size_t w = start;
+
+		qsort(*arr + start, *n - start, sizeof **arr, syn_cmp);
+		for (i = start; i < *n; i++)
+			if (i == start || syn_cmp(&(*arr)[i], &(*arr)[w - 1]) != 0)
+				(*arr)[w++] = (*arr)[i];
+		*n = w;
+	}
+	return 0;
+}
+
+static int syn_learn(struct tax_labels *t, size_t n_occ, size_t n_sk)
+{
+	struct syn *arr = NULL, *out = NULL;
+	size_t n = 0, cap = 0, i, k, n_out = 0;
+	int s;
+
+	for (s = 0; s < 2; s++) {
+		size_t nc = s ? n_sk : n_occ;
+
+		for (i = 0; i < nc; i++)
+			if (syn_concept(t, t->first[s][i], t->first[s][i + 1], &arr, &n, &cap))
+				goto fail;
+	}
+	if (n)
+		qsort(arr, n, sizeof *arr, syn_cmp);
+	/* Count the concepts of each pair; keep the frequent ones, both ways. */
+	for (i = 0, k = 0; i < n; i = k) {
+		for (k = i + 1; k < n && syn_cmp(&arr[i], &arr[k]) == 0; k++)
+			;
+		if (k - i >= SYN_MIN_CONCEPTS) {
+			arr[n_out] = arr[i];
+			arr[n_out++].count = (uint32_t)(k - i);
+		}
+	}
+	if (n_out) {
+		out = malloc(2 * n_out * sizeof *out);
+		if (!out)
+			goto fail;
+		for (i = 0; i < n_out; i++) {
+			out[2 * i] = arr[i];
+			out[2 * i + 1] = arr[i];
+			memcpy(out[2 * i + 1].a, arr[i].b, WORD_MAX);
+			memcpy(out[2 * i + 1].b, arr[i].a, WORD_MAX);
+		}
+		qsort(out, 2 * n_out, sizeof *out, syn_cmp_count);
+	}
+	free(arr);
+	t->syn = out;
+	t->n_syn = 2 * n_out;
+	return 0;
+fail:
+	free(arr);
+	return -1;
+}
+
+/* The synonyms of w (pointers into t), up to max. */
+static size_t syn_of(const struct tax_labels *t, const char *w, const char **out, size_t max)
+{
+	size_t a = 0, b = t->n_syn, n = 0;
+
+	while (a < b) {
+		size_t m = a + (b - a) / 2;
+
+		if (strcmp(t->syn[m].a, w) < 0)
+			a = m + 1;
+		else
+			b = m;
+	}
+	for (; a < t->n_syn && n < max && strcmp(t->syn[a].a, w) == 0; a++)
+		out[n++] = t->syn[a].b;
+	return n;
+}
+
 void taxonomy_labels_free(struct tax_labels *t)
 {
 	int s;
@@ -888,6 +1066,7 @@ void taxonomy_labels_free(struct tax_labels *t)
 		return;
 	free(t->text);
 	free(t->lab);
+	free(t->syn);
 	for (s = 0; s < 2; s++) {
 		free(t->first[s]);
 		free(t->words[s]);
@@ -925,6 +1104,8 @@ struct tax_labels *taxonomy_labels_new(const esco *tax, tax_label_skip skip, voi
 	for (s = 0; s < 2; s++) {
 		size_t lo = t->first[s][0], hi = t->first[s][s ? n_sk : n_occ], n = 0, cap = 0;
 
+		t->n_kind_lab[s] = hi - lo;
+
 		for (i = lo; i < hi; i++) {
 			const char *f = t->text + t->lab[i].fold;
 
@@ -952,6 +1133,8 @@ struct tax_labels *taxonomy_labels_new(const esco *tax, tax_label_skip skip, voi
 		qsort_r(t->words[s], n, sizeof *t->words[s], tword_cmp, t->text);
 		t->n_words[s] = n;
 	}
+	if (syn_learn(t, n_occ, n_sk))
+		goto fail;
 	return t;
 fail:
 	taxonomy_labels_free(t);
@@ -1009,11 +1192,36 @@ struct units {
 	char exp_buf[MAX_WORDS][96];
 	char *exp_w[MAX_WORDS][8];
 	size_t n_exp[MAX_WORDS];
+	const char *syn[MAX_WORDS][SYN_MAX]; /* learned synonyms of each word */
+	size_t n_syn[MAX_WORDS];
+	double weight[MAX_WORDS]; /* how much the word says: its IDF over the kind's labels */
 };
 
-static void make_units(const char *folded, struct units *u)
+/* Labels of kind slot s holding the word w (whole word; counted once per
+ * word occurrence, which is a label's words nearly always). */
+static size_t word_df(const struct tax_labels *t, int s, const char *w)
+{
+	size_t lo, hi, a, b, len = strlen(w);
+
+	word_range(t, s, w, len, &lo, &hi);
+	/* In the range, the word itself sorts first (its end before any letter). */
+	a = lo;
+	b = hi;
+	while (a < b) {
+		size_t m = a + (b - a) / 2;
+
+		if (word_cmp_at(t->text + t->words[s][m].word, w) == 0)
+			a = m + 1;
+		else
+			b = m;
+	}
+	return a - lo;
+}
+
+static void make_units(const struct tax_labels *t, int s, const char *folded, struct units *u)
 {
 	size_t i;
+	double n_lab = (double)t->n_kind_lab[s] + 1;
 
 	snprintf(u->buf, sizeof u->buf, "%s", folded);
 	u->n = split_words(u->buf, u->w, MAX_WORDS);
@@ -1021,6 +1229,8 @@ static void make_units(const char *folded, struct units *u)
 		const char *x = acronym_expansion(u->w[i]);
 
 		u->n_exp[i] = 0;
+		u->n_syn[i] = is_stopword(u->w[i]) ? 0 : syn_of(t, u->w[i], u->syn[i], SYN_MAX);
+		u->weight[i] = log(n_lab / ((double)word_df(t, s, u->w[i]) + 1));
 		if (x) {
 			taxonomy_fold(x, u->exp_buf[i], sizeof u->exp_buf[i]);
 			u->n_exp[i] = split_words(u->exp_buf[i], u->exp_w[i], 8);
@@ -1042,6 +1252,9 @@ static void match_label(const struct units *u, char *const *lw, size_t nl, struc
 	for (i = 0; i < u->n; i++)
 		for (j = 0; j < nl; j++) {
 			m->w[i][j] = word_match(u->w[i], lw[j]);
+			for (k = 0; m->w[i][j] < SYN_SCORE && k < u->n_syn[i]; k++)
+				if (strcmp(u->syn[i][k], lw[j]) == 0)
+					m->w[i][j] = SYN_SCORE;
 			for (k = 0; k < u->n_exp[i]; k++)
 				m->x[i][k][j] = word_match(u->exp_w[i][k], lw[j]);
 		}
@@ -1088,41 +1301,60 @@ static double label_word_covered(const struct units *u, const struct label_match
 
 /*
  * The confidence that the concept is what the text means, in [0,1]:
- * 0.7 x the share of the text's content words found in some label of the
+ * 0.2 x the share of the text's content words found in some label of the
  * concept (any language; an acronym counts when all words of its spelt-out
- * form are there) + 0.3 x the best share of one label's content words that
- * the text covers (x 0.9 for an alternative label). Words count by how
- * much they match (word_match: 1 equal, 0.9 an inflection, less for a
- * typo). The weights and TAX_MIN_SCORE were set on the held-out evaluation
- * (docs/taxonomy.md). The labels come folded from the table in memory.
+ * form are there) + 0.8 x the best match of one label with the text: the
+ * harmonic mean (F1) of the share of the text's words that label covers and
+ * the share of the label's content words that the text covers (x 0.9 for an
+ * alternative label). Text words weigh by their IDF over the kind's labels
+ * (a rare word says more than "manage"); words count by how much they match
+ * (word_match: 1 equal, 0.9 an inflection, less for a typo; SYN_SCORE a
+ * synonym learned from the labels). The weights and TAX_MIN_SCORE were set
+ * on the held-out evaluation (docs/taxonomy.md). The labels come folded
+ * from the table in memory.
  */
 static double confidence(const struct tax_labels *t, const struct units *u, const void *concept,
-			 esco_kind kind)
+			 esco_kind kind, double *score)
 {
 	int s = kind_slot(kind);
 	uint32_t idx = kind == ESCO_KIND_OCCUPATION ? ((const esco_occupation *)concept)->index
 						    : ((const esco_skill *)concept)->index;
-	double covered[MAX_WORDS] = {0}, hit = 0, best_label = 0;
+	double covered[MAX_WORDS] = {0}, wt[MAX_WORDS] = {0}, hit = 0, best_f = 0, best_label = 0;
+	double one, spread;
 	struct label_match *m = malloc(sizeof *m);
-	size_t i, li, content = 0;
+	size_t i, li;
+	double content = 0;
 
+	*score = 0;
 	if (!m)
 		return 0;
+	for (i = 0; i < u->n; i++) {
+		if (is_stopword(u->w[i]))
+			continue;
+		wt[i] = u->weight[i];
+		content += wt[i];
+	}
+	if (content <= 0) {
+		free(m);
+		return 0;
+	}
 	for (li = t->first[s][idx]; li < t->first[s][idx + 1]; li++) {
 		const struct tlabel *L = &t->lab[li];
 		char fold[FOLD_MAX], *lw[MAX_WORDS];
 		size_t nl, j, lc = 0;
-		double lh = 0, share;
+		double lh = 0, share, rec = 0, f;
 
 		memcpy(fold, t->text + L->fold, (size_t)L->flen + 1);
 		nl = split_words(fold, lw, MAX_WORDS);
 		match_label(u, lw, nl, m);
 		for (i = 0; i < u->n; i++) {
-			double c = covered[i] < 1.0 ? unit_covered(u, i, m, nl) : 0;
+			double c = unit_covered(u, i, m, nl);
 
+			rec += c * wt[i];
 			if (c > covered[i])
 				covered[i] = c;
 		}
+		rec /= content;
 		for (j = 0; j < nl; j++) {
 			if (is_stopword(lw[j]))
 				continue;
@@ -1130,20 +1362,24 @@ static double confidence(const struct tax_labels *t, const struct units *u, cons
 			lh += label_word_covered(u, m, j);
 		}
 		/* A preferred label is stronger evidence than an alternative one. */
-		share = lc ? lh / (double)lc * (L->type == 0 ? 1.0 : 0.9) : 0;
+		share = lc ? lh / (double)lc * (L->type == 0 ? 1.0 : ALT_PEN) : 0;
 		if (share > best_label)
 			best_label = share;
+		/* How well this one label and the text match each other. */
+		f = share + rec > 0 ? 2 * share * rec / (share + rec) : 0;
+		if (f > best_f)
+			best_f = f;
 	}
 	free(m);
-	for (i = 0; i < u->n; i++) {
-		if (is_stopword(u->w[i]))
-			continue;
-		content++;
-		hit += covered[i];
-	}
-	if (!content)
-		return 0;
-	return 0.7 * hit / (double)content + 0.3 * best_label;
+	for (i = 0; i < u->n; i++)
+		hit += covered[i] * wt[i];
+	/* Ranked by how well one label matches the text; the score also
+	 * accepts the text's words spread over the concept's labels (a text
+	 * mixing two languages, "soudage MIG", which no one label holds). */
+	one = CONF_UNION * hit / content + (1 - CONF_UNION) * best_f;
+	spread = 0.7 * hit / content + 0.3 * best_label;
+	*score = one > spread ? one : spread;
+	return one;
 }
 
 static int cand_cmp(const void *a, const void *b)
@@ -1337,7 +1573,7 @@ static int candidates(index_db *db, const struct tax_labels *t, const esco *tax,
 	if (exact_hits(db, tax, kind, folded, hint, c, &nc))
 		goto done;
 	if (mode == CAND_FULL || (mode == CAND_FIRST && !unique_exact_best(c, nc))) {
-		make_units(folded, u);
+		make_units(t, kind_slot(kind), folded, u);
 		q = fuzzy_query(db, text, u, kind, hint);
 		if (!q || index_search(db, q, &o, &r, &e))
 			goto done;
@@ -1364,9 +1600,10 @@ static int candidates(index_db *db, const struct tax_labels *t, const esco *tax,
 		for (i = 0; i < nc && i < RERANK_POOL; i++) {
 			if (!c[i].concept || c[i].exact_rank < 1000)
 				continue;
-			c[i].conf = confidence(t, u, c[i].concept, kind);
+			double rank = confidence(t, u, c[i].concept, kind, &c[i].conf);
+
 			c[i].weight = (1 - RERANK_ALPHA) * (top > 0 ? c[i].weight / top : 0) +
-				      RERANK_ALPHA * c[i].conf;
+				      RERANK_ALPHA * rank;
 		}
 		for (i = RERANK_POOL; i < nc; i++)
 			c[i].weight = 0;

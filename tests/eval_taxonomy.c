@@ -11,6 +11,9 @@
  * band, and precision/coverage at TAX_MIN_SCORE). docs/taxonomy.md quotes it.
  *
  * Usage: eval_taxonomy [--index DIR] [--per-lang N] [--seed S]
+ * Development: [--reuse] keeps an evaluation index built with the same sample;
+ * [--quick N] only acc@1/@5/@30 of the first N held-out labels per language
+ * (exits 1); [--misses] prints each miss of --quick to stderr.
  * Exit 0 when the targets hold (acc@1 >= 0.85 English, >= 0.75 others).
  */
 #include <stdint.h>
@@ -71,7 +74,8 @@ int main(int argc, char **argv)
 	esco *tax = NULL;
 	index_db *db = NULL;
 	index_error e = {{0}};
-	int lang, ok = 1, reuse = 0;
+	int lang, ok = 1, reuse = 0, misses = 0;
+	size_t quick = 0;
 	tax_labels *labels;
 	struct held *all = NULL;
 	size_t n_all = 0, cap = 0;
@@ -87,10 +91,15 @@ int main(int argc, char **argv)
 			per_lang = strtoul(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "--reuse") == 0)
 			reuse = 1; /* development: keep an evaluation index built with the same sample */
+		else if (strcmp(argv[i], "--quick") == 0 && i + 1 < (size_t)argc)
+			quick = strtoul(argv[++i], NULL, 10); /* development: acc@1 of the first N per language only */
+		else if (strcmp(argv[i], "--misses") == 0)
+			misses = 1; /* development: print each miss to stderr */
 		else if (strcmp(argv[i], "--seed") == 0 && i + 1 < (size_t)argc)
 			rng = strtoull(argv[++i], NULL, 10) | 1;
 		else {
-			fprintf(stderr, "usage: eval_taxonomy [--index DIR] [--per-lang N] [--seed S]\n");
+			fprintf(stderr, "usage: eval_taxonomy [--index DIR] [--per-lang N] [--seed S] "
+				"[--reuse] [--quick N] [--misses]\n");
 			return 2;
 		}
 	}
@@ -170,12 +179,35 @@ int main(int argc, char **argv)
 		double t = now_s(), t_leak = 0;
 
 		for (i = 0; i < n_held; i++) {
-			struct tax_match m[5];
+			struct tax_match m[5], mq[30];
 			int got;
 
 			if (held[i].lang != lang)
 				continue;
+			if (quick && n >= quick)
+				break;
 			n++;
+			if (quick) {
+				got = taxonomy_candidates(db, labels, tax, held[i].kind, held[i].label,
+							  NULL, 0, mq, 30);
+				a1 += got > 0 && strcmp(mq[0].uri, held[i].uri) == 0;
+				for (k = 0; got > 0 && k < (size_t)got; k++)
+					if (strcmp(mq[k].uri, held[i].uri) == 0)
+						break;
+				a5 += k < 5 && k < (size_t)got;
+				h1 += k < (size_t)got;
+				memcpy(m, mq, sizeof m);
+				if (misses && got > 0 && strcmp(m[0].uri, held[i].uri) != 0) {
+					const esco_labels *ls = held[i].kind == ESCO_KIND_OCCUPATION ?
+						esco_occupation_by_uri(tax, held[i].uri)->labels :
+						esco_skill_by_uri(tax, held[i].uri)->labels;
+					fprintf(stderr, "MISS %s [%s] %.2f got \"%s\" want \"%s\" rank %zu %.2f\n",
+						held[i].label, held[i].kind == ESCO_KIND_OCCUPATION ? "occ" : "sk",
+						m[0].score, m[0].label, ls[ESCO_LANG_EN].preferred, k,
+						k < (size_t)got ? mq[k].score : -1.0);
+				}
+				continue;
+			}
 			got = taxonomy_candidates(db, labels, tax, held[i].kind, held[i].label, NULL, 1,
 						  m, 1);
 			ex += got > 0 && strcmp(m[0].uri, held[i].uri) == 0;
@@ -209,6 +241,13 @@ int main(int argc, char **argv)
 			leak1 += got > 0 && strcmp(m[0].uri, held[i].uri) == 0;
 		}
 		grand += n;
+		if (quick) { /* h1 holds acc@30 here */
+			printf("| %s (quick: acc@1, acc@5, acc@30) | %zu | %.3f | %.3f | %.3f |\n",
+			       esco_lang_code((esco_lang)lang), n, (double)a1 / (double)n,
+			       (double)a5 / (double)n, (double)h1 / (double)n);
+			ok = 0;
+			continue;
+		}
 		t = (now_s() - t - t_leak) / (double)(n ? n * 3 : 1) * 1000;
 		printf("| %s | %zu | %.3f | %.3f | %.3f | %.3f | %.2f | %.3f |\n",
 		       esco_lang_code((esco_lang)lang), n, (double)ex / (double)n,
