@@ -80,8 +80,8 @@ index_db *api_index_quiet(void);
 /* ---- answering (exactly one per call) ---- */
 /* Sends body (reference stolen) with the status. */
 void api_reply(api_call *c, int status, json_t *body);
-/* Adds a Location header to the reply that follows. */
-void api_set_location(api_call *c, const char *location);
+/* Adds a Location header (printf-style) to the reply that follows. */
+void api_set_location(api_call *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Sends p as problem+json (503 adds Retry-After). */
 void api_reply_problem(api_call *c, const problem *p);
 /* Shorthand for a problem without field errors. */

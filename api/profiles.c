@@ -17,7 +17,6 @@ static void create(api_call *c)
 {
 	problem p;
 	json_t *doc = NULL, *out = NULL;
-	char loc[64];
 	store *s;
 
 	problem_init(&p);
@@ -32,8 +31,7 @@ static void create(api_call *c)
 		api_reply_problem(c, &p);
 		goto done;
 	}
-	snprintf(loc, sizeof loc, "/v1/profiles/%s", json_string_value(json_object_get(out, "id")));
-	api_set_location(c, loc);
+	api_set_location(c, "/v1/profiles/%s", json_string_value(json_object_get(out, "id")));
 	api_reply(c, 201, out);
 done:
 	json_decref(doc);

@@ -29,7 +29,6 @@ static void create(api_call *c)
 {
 	problem p;
 	json_t *doc = NULL, *out = NULL;
-	char loc[64];
 	store *s;
 
 	problem_init(&p);
@@ -43,8 +42,7 @@ static void create(api_call *c)
 		api_reply_problem(c, &p);
 		goto done;
 	}
-	snprintf(loc, sizeof loc, "/v1/quotas/%s", json_string_value(json_object_get(out, "id")));
-	api_set_location(c, loc);
+	api_set_location(c, "/v1/quotas/%s", json_string_value(json_object_get(out, "id")));
 	api_reply(c, 201, out);
 done:
 	json_decref(doc);
@@ -104,7 +102,6 @@ static void place(api_call *c)
 {
 	const char *pid = NULL;
 	json_t *listing = NULL, *profile = NULL, *out = NULL;
-	char loc[96];
 	problem p;
 	int64_t id;
 	store *s;
@@ -124,9 +121,8 @@ static void place(api_call *c)
 		api_reply_problem(c, &p);
 		goto done;
 	}
-	snprintf(loc, sizeof loc, "/v1/quotas/%s/placements/%s", api_param(c, 0),
+	api_set_location(c, "/v1/quotas/%s/placements/%s", api_param(c, 0),
 		 json_string_value(json_object_get(out, "id")));
-	api_set_location(c, loc);
 	api_reply(c, 201, out);
 done:
 	json_decref(listing);

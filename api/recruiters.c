@@ -35,7 +35,6 @@ static void create(api_call *c)
 {
 	problem p;
 	json_t *out = NULL;
-	char loc[64];
 	store *s = api_store(c);
 	int rc;
 
@@ -44,8 +43,7 @@ static void create(api_call *c)
 	problem_init(&p);
 	rc = integrity_recruiter_create(s, api_who(c), api_body(c), &out, &p);
 	if (rc == 0) {
-		snprintf(loc, sizeof loc, "/v1/recruiters/%s", json_string_value(json_object_get(out, "id")));
-		api_set_location(c, loc);
+		api_set_location(c, "/v1/recruiters/%s", json_string_value(json_object_get(out, "id")));
 	}
 	answer(c, rc, 201, out, &p);
 }
@@ -85,7 +83,6 @@ static void flag(api_call *c)
 	problem p;
 	json_t *out = NULL;
 	int64_t id;
-	char loc[96];
 	store *s;
 	int rc;
 
@@ -94,8 +91,7 @@ static void flag(api_call *c)
 	problem_init(&p);
 	rc = integrity_flag_create(s, api_who(c), NULL, id, api_body(c), &out, &p);
 	if (rc == 0) {
-		snprintf(loc, sizeof loc, "/v1/recruiters/%s", api_param(c, 0));
-		api_set_location(c, loc);
+		api_set_location(c, "/v1/recruiters/%s", api_param(c, 0));
 	}
 	answer(c, rc, 201, out, &p);
 }

@@ -18,6 +18,7 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -286,9 +287,13 @@ void api_reply(api_call *c, int status, json_t *body)
 	queue(c, status, "application/json", s, strlen(s));
 }
 
-void api_set_location(api_call *c, const char *location)
+void api_set_location(api_call *c, const char *fmt, ...)
 {
-	snprintf(c->location, sizeof c->location, "%s", location);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->location, sizeof c->location, fmt, ap);
+	va_end(ap);
 }
 
 void api_reply_problem(api_call *c, const problem *p)

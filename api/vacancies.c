@@ -117,7 +117,6 @@ static void create(api_call *c)
 	problem p;
 	json_t *doc = NULL, *out = NULL, *verdict = NULL;
 	int64_t seq = 0;
-	char loc[64];
 	store *s;
 
 	if (index_refuses_writes(c))
@@ -139,8 +138,7 @@ static void create(api_call *c)
 		goto done;
 	}
 	after_write(seq);
-	snprintf(loc, sizeof loc, "/v1/vacancies/%s", json_string_value(json_object_get(out, "id")));
-	api_set_location(c, loc);
+	api_set_location(c, "/v1/vacancies/%s", json_string_value(json_object_get(out, "id")));
 	if (verdict)
 		json_object_set(out, "recruiter_verdict", verdict);
 	api_reply(c, 201, out);
