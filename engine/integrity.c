@@ -2229,6 +2229,46 @@ void integrity_verdict_release(struct integrity_verdict *v)
 }
 
 /* The memo's key: normalised name, licence and country. */
+/* names_normalise behind a small direct-mapped cache: a match asks for the
+ * verdict of every candidate vacancy's recruiter, and the same names come
+ * back request after request. The normal form depends on the name alone,
+ * so entries never go stale. */
+#define NORM_SLOTS 4096
+#define NORM_NAME_MAX 128 /* longer names are normalised every time */
+
+static struct norm_slot {
+	char name[NORM_NAME_MAX];
+	char norm[NORM_NAME_MAX];
+} norm_cache[NORM_SLOTS];
+static pthread_mutex_t norm_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int normalise_cached(const char *name, char *norm, size_t cap)
+{
+	size_t len = strlen(name), nlen;
+	struct norm_slot *slot = &norm_cache[str_hash(name) & (NORM_SLOTS - 1)];
+	int hit;
+
+	if (len < NORM_NAME_MAX && len > 0) {
+		pthread_mutex_lock(&norm_lock);
+		hit = strcmp(slot->name, name) == 0 && strlen(slot->norm) < cap;
+		if (hit)
+			memcpy(norm, slot->norm, strlen(slot->norm) + 1);
+		pthread_mutex_unlock(&norm_lock);
+		if (hit)
+			return 0;
+	}
+	if (names_normalise(name, len, norm, cap))
+		return -1;
+	nlen = strlen(norm);
+	if (len < NORM_NAME_MAX && len > 0 && nlen < NORM_NAME_MAX) {
+		pthread_mutex_lock(&norm_lock);
+		memcpy(slot->name, name, len + 1);
+		memcpy(slot->norm, norm, nlen + 1);
+		pthread_mutex_unlock(&norm_lock);
+	}
+	return 0;
+}
+
 static char *memo_key(const char *norm, const char *ln, const char *country)
 {
 	size_t len = strlen(norm) + strlen(ln) + strlen(country) + 3;
@@ -2294,9 +2334,19 @@ static void memo_put(integrity_snapshot *snap, char *key, const struct memo_slot
 int integrity_snapshot_verdict(const integrity_snapshot *snap, const json_t *rec,
 			       struct integrity_verdict *out)
 {
-	const char *name = json_string_value(json_object_get(rec, "name"));
-	const char *licence = json_string_value(json_object_get(rec, "licence"));
-	const char *country = json_string_value(json_object_get(rec, "country"));
+	if (!json_is_object(rec)) {
+		memset(out, 0, sizeof *out);
+		return 0;
+	}
+	return integrity_snapshot_verdict_of(snap, json_string_value(json_object_get(rec, "name")),
+					     json_string_value(json_object_get(rec, "licence")),
+					     json_string_value(json_object_get(rec, "country")), out);
+}
+
+int integrity_snapshot_verdict_of(const integrity_snapshot *snap, const char *name,
+				  const char *licence, const char *country,
+				  struct integrity_verdict *out)
+{
 	char norm[NAMES_NORM_CAP], ln[INTEGRITY_LICENCE_MAX + 1];
 	const struct entry *best = NULL;
 	double best_score = 0, thr = integrity_threshold();
@@ -2307,10 +2357,8 @@ int integrity_snapshot_verdict(const integrity_snapshot *snap, const json_t *rec
 	size_t i, j;
 
 	memset(out, 0, sizeof *out);
-	if (!json_is_object(rec))
-		return 0;
 	integrity_licence_norm(licence, ln, sizeof ln);
-	if (!name || names_normalise(name, strlen(name), norm, sizeof norm))
+	if (!name || normalise_cached(name, norm, sizeof norm))
 		norm[0] = '\0';
 	if (!snap->is_static) {
 		key = memo_key(norm, ln, country ? country : "");

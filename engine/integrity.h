@@ -169,6 +169,11 @@ void integrity_verdict_release(struct integrity_verdict *v);
  * LICENSED or UNLICENSED; UNKNOWN when nothing registered matches. */
 int integrity_snapshot_verdict(const integrity_snapshot *snap, const json_t *recruiter,
 			       struct integrity_verdict *out);
+/* The same from the three fields as strings (NULL: absent), for callers
+ * that hold them outside JSON (the matcher's compact records). */
+int integrity_snapshot_verdict_of(const integrity_snapshot *snap, const char *name,
+				  const char *licence, const char *country,
+				  struct integrity_verdict *out);
 /* The same for a vacancy representation (its "recruiter"), with the current
  * snapshot. 0, or -1 when out of memory (then kind UNKNOWN). */
 int integrity_vacancy_verdict(const json_t *vacancy, struct integrity_verdict *out);

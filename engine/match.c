@@ -102,6 +102,21 @@ static int is_uri(const char *s)
 	return strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0;
 }
 
+/* Words of a free text, as the query parser splits it on spaces (>= 1). */
+static size_t count_words(const char *s)
+{
+	size_t n = 0;
+	int in = 0;
+
+	for (; *s; s++) {
+		int sp = isspace((unsigned char)*s);
+
+		n += !sp && !in;
+		in = !sp;
+	}
+	return n ? n : 1;
+}
+
 /* ASCII lowercase copy, bounded. */
 static const char *lower(const char *s, char *buf, size_t len)
 {
@@ -1180,6 +1195,14 @@ enum verdict { VERDICT_NONE, VERDICT_LICENSED, VERDICT_FLAGGED, VERDICT_UNKNOWN,
  * (NULL for a direct hire). *flags gets a new array of the active flags
  * when flagged. Unlicensed counts as unknown here.
  */
+static enum verdict verdict_of(enum integrity_kind k)
+{
+	return k == INTEGRITY_BLACKLISTED ? VERDICT_BLACKLISTED
+	       : k == INTEGRITY_FLAGGED   ? VERDICT_FLAGGED
+	       : k == INTEGRITY_LICENSED  ? VERDICT_LICENSED
+					  : VERDICT_UNKNOWN;
+}
+
 static enum verdict recruiter_verdict(const integrity_snapshot *snap, const json_t *rec,
 				      json_t **flags)
 {
@@ -1190,10 +1213,7 @@ static enum verdict recruiter_verdict(const integrity_snapshot *snap, const json
 	if (!json_is_object(rec))
 		return VERDICT_NONE;
 	integrity_snapshot_verdict(snap, rec, &iv);
-	v = iv.kind == INTEGRITY_BLACKLISTED ? VERDICT_BLACKLISTED
-	    : iv.kind == INTEGRITY_FLAGGED   ? VERDICT_FLAGGED
-	    : iv.kind == INTEGRITY_LICENSED  ? VERDICT_LICENSED
-					     : VERDICT_UNKNOWN;
+	v = verdict_of(iv.kind);
 	if (v == VERDICT_FLAGGED && iv.flags)
 		*flags = json_incref(iv.flags);
 	integrity_verdict_release(&iv);
@@ -1218,6 +1238,22 @@ static enum verdict facts_verdict(const integrity_snapshot *snap, const struct f
 	if (f->rec_json) {
 		v = recruiter_verdict(snap, f->rec_json, &flags);
 		json_decref(flags);
+		return v;
+	}
+	if (f->rec_len[0] < 256 && f->rec_len[1] < 256 && f->rec_len[2] < 256) {
+		/* The usual case, without building a JSON object per candidate. */
+		char field[3][256];
+		struct integrity_verdict iv = {0};
+
+		for (i = 0; i < 3; i++) {
+			memcpy(field[i], f->rec[i] ? f->rec[i] : "", f->rec_len[i]);
+			field[i][f->rec_len[i]] = '\0';
+		}
+		integrity_snapshot_verdict_of(snap, f->rec_len[0] ? field[0] : NULL,
+					      f->rec_len[1] ? field[1] : NULL,
+					      f->rec_len[2] ? field[2] : NULL, &iv);
+		v = verdict_of(iv.kind);
+		integrity_verdict_release(&iv);
 		return v;
 	}
 	rec = json_object();
@@ -1379,24 +1415,57 @@ static index_query *with_filters(index_query *main, const struct match_params *m
 	return q;
 }
 
-index_query *match_build_query(const json_t *profile, const struct match_params *mp, problem *p)
+/* A skill's term and its weight, before it is placed in the query. */
+struct skill_term {
+	char term[KEY_MAX];
+	double scale;
+	uint64_t tf; /* documents indexing it */
+};
+
+static int by_tf(const void *a, const void *b)
+{
+	const struct skill_term *x = a, *y = b;
+
+	if (x->tf != y->tf)
+		return x->tf < y->tf ? -1 : 1;
+	return strcmp(x->term, y->term);
+}
+
+static void add_skill_term(struct qlist *l, const struct skill_term *t)
+{
+	index_query *q = index_query_term(t->term, 1);
+
+	qadd(l, q ? index_query_scale(q, t->scale) : NULL);
+	index_query_free(q);
+}
+
+index_query *match_build_query(index_db *db, const json_t *profile, const struct match_params *mp,
+			       problem *p)
 {
 	struct qlist must = {.n = 0}, boost = {.n = 0};
+	struct skill_term *st = NULL;
 	index_query *core = NULL, *q = NULL, *parts[2];
-	json_t *v;
-	size_t i, lvl;
+	json_t *v, *skills = json_object_get(profile, "skills");
+	size_t i, lvl, n_st = 0;
+	uint64_t walked = 0, budget = mp && mp->skill_postings ? mp->skill_postings : MATCH_SKILL_POSTINGS;
 	char code[5], prefix[8];
 	index_error e = {{0}};
 
-	json_array_foreach(json_object_get(profile, "skills"), i, v) {
+	st = calloc(json_array_size(skills) + 1, sizeof *st);
+	if (!st)
+		goto oom;
+	json_array_foreach(skills, i, v) {
 		const char *s = json_string_value(v);
 
-		if (!s)
+		if (!s || n_st >= Q_MAX)
 			continue;
 		/* One term per skill (essential or optional): whether it is
-		 * essential is for re-ranking, and every extra posting list
-		 * costs at a million vacancies. */
-		qadd_term(&must, VX_SKILL, s, !is_uri(s), RQ.skill);
+		 * essential is for re-ranking. */
+		snprintf(st[n_st].term, sizeof st[n_st].term, "%s%s", VX_SKILL, s);
+		if (!is_uri(s))
+			lower(st[n_st].term + strlen(VX_SKILL), st[n_st].term + strlen(VX_SKILL),
+			      sizeof st[n_st].term - strlen(VX_SKILL));
+		st[n_st++].scale = RQ.skill;
 		if (!is_uri(s)) {
 			/* All its words: an AND is driven by its rarest word,
 			 * where an OR would walk "and", "of", "work" through
@@ -1404,7 +1473,10 @@ index_query *match_build_query(const json_t *profile, const struct match_params 
 			index_query *t = index_query_parse(s, "en", VX_TEXT, INDEX_PARSE_DEFAULT_AND, &e);
 
 			if (t) {
-				qadd(&must, index_query_scale(t, RQ.text));
+				/* Every word of the AND adds its factor, so the
+				 * whole phrase is worth RQ.text however long it
+				 * is. */
+				qadd(&must, index_query_scale(t, RQ.text / (double)count_words(s)));
 				index_query_free(t);
 			}
 		}
@@ -1445,6 +1517,22 @@ index_query *match_build_query(const json_t *profile, const struct match_params 
 			must.oom = 1;
 		}
 	}
+	/* The skills: those with the shortest posting lists are walked, up
+	 * to MATCH_SKILL_POSTINGS postings in all; the common ones only add
+	 * their weight to documents found otherwise (probed, not walked), so
+	 * a million vacancies cost about what a hundred thousand do. With
+	 * nothing else to find documents by, every skill is walked. */
+	for (i = 0; db && i < n_st; i++)
+		if (index_term_freq(db, st[i].term, &st[i].tf, &e))
+			st[i].tf = UINT64_MAX / 2;
+	qsort(st, n_st, sizeof *st, by_tf);
+	for (i = 0; i < n_st; i++) {
+		int walk = !db || must.n == 0 || walked + st[i].tf <= budget;
+
+		if (walk)
+			walked += st[i].tf;
+		add_skill_term(walk ? &must : &boost, &st[i]);
+	}
 	json_array_foreach(json_object_get(profile, "desired_countries"), i, v) {
 		if (json_is_string(v))
 			qadd_term(&boost, VX_COUNTRY, json_string_value(v), 0, RQ.country);
@@ -1455,8 +1543,8 @@ index_query *match_build_query(const json_t *profile, const struct match_params 
 	if (core && boost.n) {
 		parts[0] = core;
 		parts[1] = index_query_combine(INDEX_OP_OR, boost.q, boost.n);
-		/* Countries add weight to what matched on skills or occupation
-		 * but never bring in a vacancy on their own. */
+		/* Countries and common skills add weight to what matched
+		 * otherwise but never bring in a vacancy on their own. */
 		q = parts[1] ? index_query_combine(INDEX_OP_AND_MAYBE, parts, 2) : NULL;
 		index_query_free(parts[1]);
 		index_query_free(core);
@@ -1464,6 +1552,7 @@ index_query *match_build_query(const json_t *profile, const struct match_params 
 	}
 	qfree(&must);
 	qfree(&boost);
+	free(st);
 	q = core ? with_filters(core, mp) : NULL;
 	if (!q)
 		goto oom2;
@@ -1471,6 +1560,7 @@ index_query *match_build_query(const json_t *profile, const struct match_params 
 oom:
 	qfree(&must);
 	qfree(&boost);
+	free(st);
 oom2:
 	problem_set(p, 503, "Service unavailable", "out of memory building the match query");
 	return NULL;
@@ -1502,48 +1592,56 @@ index_query *match_build_naive_query(const json_t *profile, const struct match_p
 
 /* ---- facets ---- */
 
-static int facet_add(json_t *counts, const char *key)
+/* Counts per value (a country code or an ISCO-08 major group) over the
+ * re-ranked candidates: at most one value per candidate, so a plain array. */
+struct facet {
+	char value[3];
+	json_int_t count;
+};
+
+struct facets {
+	struct facet *f;
+	size_t n;
+};
+
+static void facet_add(struct facets *fs, const char *key)
 {
-	json_t *n = json_object_get(counts, key);
+	size_t i;
 
 	if (!key || !*key)
-		return 0;
-	if (n)
-		return json_integer_set(n, json_integer_value(n) + 1);
-	return json_object_set_new(counts, key, json_integer(1));
+		return;
+	for (i = 0; i < fs->n && strcmp(fs->f[i].value, key) != 0; i++)
+		;
+	if (i == fs->n) {
+		snprintf(fs->f[i].value, sizeof fs->f[i].value, "%s", key);
+		fs->f[i].count = 0;
+		fs->n++;
+	}
+	fs->f[i].count++;
 }
 
 static int facet_cmp(const void *a, const void *b)
 {
-	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-	json_int_t cx = json_integer_value(json_object_get(x, "count"));
-	json_int_t cy = json_integer_value(json_object_get(y, "count"));
+	const struct facet *x = a, *y = b;
 
-	if (cx != cy)
-		return cx > cy ? -1 : 1;
-	return strcmp(json_string_value(json_object_get(x, "value")),
-		      json_string_value(json_object_get(y, "value")));
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return strcmp(x->value, y->value);
 }
 
-/* {"ZA":3,...} -> [{"value":"ZA","count":3},...], most frequent first. */
-static json_t *facet_list(json_t *counts)
+/* [{"value":"ZA","count":3},...], most frequent first, ties by value. */
+static json_t *facet_list(struct facets *fs)
 {
-	size_t n = json_object_size(counts), i = 0;
-	json_t **items = calloc(n ? n : 1, sizeof *items), *arr = json_array(), *v;
-	const char *key;
+	json_t *arr = json_array();
+	size_t i;
 
-	if (!items || !arr) {
-		free(items);
-		json_decref(arr);
-		return NULL;
-	}
-	json_object_foreach(counts, key, v) {
-		items[i++] = json_pack("{s:s, s:O}", "value", key, "count", v);
-	}
-	qsort(items, n, sizeof *items, facet_cmp);
-	for (i = 0; i < n; i++)
-		json_array_append_new(arr, items[i]);
-	free(items);
+	qsort(fs->f, fs->n, sizeof *fs->f, facet_cmp);
+	for (i = 0; arr && i < fs->n; i++)
+		if (json_array_append_new(arr, json_pack("{s:s, s:I}", "value", fs->f[i].value,
+							 "count", fs->f[i].count))) {
+			json_decref(arr);
+			arr = NULL;
+		}
 	return arr;
 }
 
@@ -1585,14 +1683,15 @@ static json_t *result_item(const struct person *pr, const struct scored *sc, jso
 static int match_once(index_db *db, const struct person *pr, const json_t *profile,
 		      const struct match_params *mp, json_t **out, problem *p)
 {
-	index_search_opts opts = {.sort_slot = -1, .weighting = INDEX_WEIGHT_BM25, .skip_data = 1,
+	index_search_opts opts = {.sort_slot = -1, .weighting = INDEX_WEIGHT_COORD, .skip_data = 1,
 				  .want_value = 1, .value_slot = VX_SLOT_MATCH};
 	index_results *res = NULL;
 	index_error e = {{0}};
 	struct scored *cands = NULL;
 	struct facts *f = NULL;
 	integrity_snapshot *snap = NULL;
-	json_t *answer = NULL, *list = NULL, *by_country = NULL, *by_major = NULL;
+	json_t *answer = NULL, *list = NULL;
+	struct facets by_country = {NULL, 0}, by_major = {NULL, 0};
 	json_t *fc = NULL, *fm = NULL, *doc = NULL;
 	index_query *q;
 	size_t n, i, kept = 0;
@@ -1600,7 +1699,7 @@ static int match_once(index_db *db, const struct person *pr, const json_t *profi
 	int rc = -1;
 
 	*out = NULL;
-	q = match_build_query(profile, mp, p);
+	q = match_build_query(db, profile, mp, p);
 	if (!q)
 		return -1;
 	opts.limit = (uint32_t)(mp->candidates ? mp->candidates : MATCH_CANDIDATES);
@@ -1615,10 +1714,10 @@ static int match_once(index_db *db, const struct person *pr, const json_t *profi
 	top = n ? index_results_hit(res, 0)->weight : 0;
 	cands = calloc(n ? n : 1, sizeof *cands);
 	f = malloc(sizeof *f);
-	by_country = json_object();
-	by_major = json_object();
+	by_country.f = calloc(n ? n : 1, sizeof *by_country.f);
+	by_major.f = calloc(n ? n : 1, sizeof *by_major.f);
 	list = json_array();
-	if (!cands || !f || !by_country || !by_major || !list)
+	if (!cands || !f || !by_country.f || !by_major.f || !list)
 		goto oom;
 	snap = integrity_snapshot_get();
 	for (i = 0; i < n; i++) {
@@ -1651,8 +1750,8 @@ static int match_once(index_db *db, const struct person *pr, const json_t *profi
 		/* Facets count the whole re-ranked candidate set, not just the page. */
 		major[0] = f->isco[0];
 		major[1] = '\0';
-		if (facet_add(by_country, f->country) || facet_add(by_major, major))
-			goto oom;
+		facet_add(&by_country, f->country);
+		facet_add(&by_major, major);
 		kept++;
 	}
 	json_decref(doc);
@@ -1679,8 +1778,8 @@ static int match_once(index_db *db, const struct person *pr, const json_t *profi
 		if (!item || json_array_append_new(list, item))
 			goto oom;
 	}
-	fc = facet_list(by_country);
-	fm = facet_list(by_major);
+	fc = facet_list(&by_country);
+	fm = facet_list(&by_major);
 	if (!fc || !fm)
 		goto oom;
 	answer = json_pack("{s:o, s:[], s:{s:s, s:I, s:o, s:o}}", "vacancies", list, "quotas",
@@ -1705,8 +1804,8 @@ done:
 	json_decref(list);
 	json_decref(fc);
 	json_decref(fm);
-	json_decref(by_country);
-	json_decref(by_major);
+	free(by_country.f);
+	free(by_major.f);
 	index_results_free(res);
 	return rc;
 }

@@ -39,6 +39,7 @@
 #define MATCH_LIMIT_DEFAULT 20
 #define MATCH_LIMIT_MAX 100
 #define MATCH_CANDIDATES 200   /* documents retrieved from the index for re-ranking */
+#define MATCH_SKILL_POSTINGS 20000 /* skill postings retrieval may walk (the rest are probed) */
 #define MATCH_COUNTRIES_MAX 30
 #define MATCH_CARD_POOL 1000   /* consented profiles scored for one vacancy */
 
@@ -47,6 +48,7 @@ struct match_params {
 	const json_t *countries;  /* borrowed array of country codes, or NULL: anywhere */
 	int include_flagged;      /* show vacancies whose recruiter carries a warning flag */
 	size_t candidates;        /* 0: MATCH_CANDIDATES (the evaluation varies it) */
+	uint64_t skill_postings;  /* 0: MATCH_SKILL_POSTINGS; UINT64_MAX: walk every skill */
 };
 
 /* Parses a POST /v1/match body. Exactly one of "profile_id" (copied into
@@ -75,7 +77,8 @@ int match_candidates(store *s, const struct principal *who, const char *vacancy_
 /* The two retrieval queries, exposed for the benchmark and the evaluation
  * (caller frees): the designed one, and a naive single OR of the profile's
  * skill and occupation terms with equal weights and the same filters. */
-index_query *match_build_query(const json_t *profile, const struct match_params *mp, problem *p);
+index_query *match_build_query(index_db *db, const json_t *profile, const struct match_params *mp,
+			       problem *p);
 index_query *match_build_naive_query(const json_t *profile, const struct match_params *mp);
 
 /* The compact record re-ranking reads instead of the vacancy's JSON

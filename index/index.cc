@@ -18,6 +18,7 @@
  */
 #include "index/index.h"
 
+#include <algorithm>
 #include <xapian.h>
 
 #include <cerrno>
@@ -229,6 +230,8 @@ void run_search(Xapian::Database &d, const Xapian::Query &q, const index_search_
 	enq.set_query(q);
 	if (o.weighting == INDEX_WEIGHT_BOOL)
 		enq.set_weighting_scheme(Xapian::BoolWeight());
+	else if (o.weighting == INDEX_WEIGHT_COORD)
+		enq.set_weighting_scheme(Xapian::CoordWeight());
 	else
 		enq.set_weighting_scheme(Xapian::BM25Weight());
 	/* Equal keys fall back to docid ascending, so results are repeatable. */
@@ -250,14 +253,26 @@ void run_search(Xapian::Database &d, const Xapian::Query &q, const index_search_
 	ids.reserve(ms.size());
 	for (Xapian::MSetIterator it = ms.begin(); it != ms.end(); ++it) {
 		ids.emplace_back(*it, it.get_weight());
-		if (o.skip_data && !o.want_value) {
-			r.data.emplace_back();
-			r.values.emplace_back();
-			continue;
+		r.data.push_back(o.skip_data ? std::string() : it.get_document().get_data());
+		r.values.emplace_back();
+	}
+	if (o.want_value && !ids.empty()) {
+		/* One pass over the value stream in docid order: each chunk
+		 * is found and decoded once, not once per hit. */
+		std::vector<std::pair<Xapian::docid, size_t>> order;
+		order.reserve(ids.size());
+		for (size_t i = 0; i < ids.size(); i++)
+			order.emplace_back(ids[i].first, i);
+		std::sort(order.begin(), order.end());
+		Xapian::ValueIterator v = d.valuestream_begin((Xapian::valueno)o.value_slot);
+		for (const auto &p : order) {
+			if (v == d.valuestream_end((Xapian::valueno)o.value_slot))
+				break;
+			v.skip_to(p.first);
+			if (v != d.valuestream_end((Xapian::valueno)o.value_slot) &&
+			    v.get_docid() == p.first)
+				r.values[p.second] = *v;
 		}
-		Xapian::Document doc = it.get_document();
-		r.data.push_back(o.skip_data ? std::string() : doc.get_data());
-		r.values.push_back(o.want_value ? doc.get_value(o.value_slot) : std::string());
 	}
 	r.hits.reserve(ids.size());
 	for (size_t i = 0; i < ids.size(); i++)
@@ -357,6 +372,21 @@ int index_doc_count(index_db *db, uint64_t *out, index_error *err)
 	}
 	try {
 		*out = db->db->get_doccount();
+		return INDEX_OK;
+	} catch (...) {
+		return fail(err, what);
+	}
+}
+
+int index_term_freq(index_db *db, const char *term, uint64_t *out, index_error *err)
+{
+	static const char what[] = "term frequency";
+	if (!db || !term || !out) {
+		set_err(err, "%s: missing argument", what);
+		return INDEX_ERR;
+	}
+	try {
+		*out = db->db->get_termfreq(term);
 		return INDEX_OK;
 	} catch (...) {
 		return fail(err, what);

@@ -63,6 +63,8 @@ int index_reopen(index_db *db, index_error *err);
 void index_close(index_db *db);
 
 int index_doc_count(index_db *db, uint64_t *out, index_error *err);
+/* How many documents index `term` (its posting list's length). */
+int index_term_freq(index_db *db, const char *term, uint64_t *out, index_error *err);
 /* *out is a malloc'd NUL-terminated copy, or NULL when the key is unset. */
 int index_get_metadata(index_db *db, const char *key, char **out, index_error *err);
 /* Staged with the documents; made durable by the same index_commit. */
@@ -143,7 +145,12 @@ char *index_query_describe(const index_query *q);
 
 enum index_weighting {
 	INDEX_WEIGHT_BM25 = 0,
-	INDEX_WEIGHT_BOOL = 1 /* all weights 0: fastest for pure filters */
+	INDEX_WEIGHT_BOOL = 1, /* all weights 0: fastest for pure filters */
+	/* Each matching term adds its scale factor (index_query_scale), no
+	 * statistics: the bound on a term's weight is exact, so the matcher
+	 * stops walking long lists whose terms cannot lift a document into
+	 * the top hits. */
+	INDEX_WEIGHT_COORD = 2
 };
 
 typedef struct index_search_opts {

@@ -118,6 +118,33 @@ mem=$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
 xv=$(xapian-config --version 2>/dev/null | awk '{ print $NF }')
 pgv=$(sh data/pgctl.sh psql postgres -tAc "SHOW server_version" | awk '{ print $1 }')
 
+# Serves index $2 with database $1, writing its port and log under $3;
+# sets server_pid, url, and samples the largest VmRSS into $3/rss.kb.
+start_server() {
+	rm -f "$3/port" "$3/rss.kb"
+	FAIRMATCH_DB=$1 ./fairmatch serve --listen 127.0.0.1:0 --port-file "$3/port" \
+		--index "$2" ${BENCH_SERVE_ARGS:-} 2>"$3/serve.log" &
+	server_pid=$!
+	i=0
+	while [ ! -s "$3/port" ] && [ $i -lt 1200 ]; do
+		kill -0 "$server_pid" 2>/dev/null || { log "the server died"; cat "$3/serve.log" >&2; exit 1; }
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -s "$3/port" ] || { log "the server did not start in 120 s"; exit 1; }
+	url=http://127.0.0.1:$(cat "$3/port")
+	(
+		max=0
+		while :; do
+			r=$(awk '/^VmRSS/ { print $2 }' "/proc/$server_pid/status" 2>/dev/null) || break
+			[ -n "$r" ] || break
+			[ "$r" -gt "$max" ] && max=$r && echo "$max" >"$3/rss.kb"
+			sleep 0.5
+		done
+	) &
+	sampler_pid=$!
+}
+
 bench_size() {
 	n=$1
 	dir=$OUT/$n
@@ -199,33 +226,10 @@ SQL
 
 	log "$n: HTTP benchmark (wrk -t$WRK_T -c$WRK_C -d${WRK_D}s)"
 	token=$(FAIRMATCH_DB=$conn ./fairmatch keys create --role counsellor --org bench)
-	rm -f "$dir/port"
-	FAIRMATCH_DB=$conn ./fairmatch serve --listen 127.0.0.1:0 --port-file "$dir/port" \
-		--index "$dir/index" 2>"$dir/serve.log" &
-	server_pid=$!
-	i=0
-	while [ ! -s "$dir/port" ] && [ $i -lt 300 ]; do
-		kill -0 "$server_pid" 2>/dev/null || { log "the server died"; cat "$dir/serve.log" >&2; exit 1; }
-		sleep 0.1
-		i=$((i + 1))
-	done
-	[ -s "$dir/port" ] || { log "the server did not start in 30 s"; exit 1; }
-	port=$(cat "$dir/port")
-	url=http://127.0.0.1:$port
+	start_server "$conn" "$dir/index" "$dir"
 	first=$(head -n 1 "$dir/urls.txt")
 	code=$(curl -s -o /dev/null -w '%{http_code}' -m 10 -H "Authorization: Bearer $token" "$url$first")
 	[ "$code" = 200 ] || { log "GET $first answered $code"; exit 1; }
-	# Resident memory while the load runs: the largest VmRSS seen.
-	(
-		max=0
-		while :; do
-			r=$(awk '/^VmRSS/ { print $2 }' "/proc/$server_pid/status" 2>/dev/null) || break
-			[ -n "$r" ] || break
-			[ "$r" -gt "$max" ] && max=$r && echo "$max" >"$dir/rss.kb"
-			sleep 0.5
-		done
-	) &
-	sampler_pid=$!
 	wrk_load=$(loadavg)
 	cpu0=$(proc_cpu "$server_pid")
 	timeout $((WRK_D + 60)) wrk -t"$WRK_T" -c"$WRK_C" -d"${WRK_D}s" --timeout 5s \
@@ -286,7 +290,43 @@ if has_part match; then
 	for n in $MATCH_SIZES; do
 		log "match: $n vacancies (index built once under var/bench/match-index)"
 		printf '\n== match, %s vacancies - %s, %s cores ==\n' "$n" "$cpu" "$(nproc)"
-		timeout 3h build/release/tests/bench_match "$n" | tee "$OUT/match-$n.txt"
+		mdir=$OUT/match-$n
+		mkdir -p "$mdir"
+		timeout 3h build/release/tests/bench_match "$n" 500 --bodies "$mdir/bodies.jsonl" |
+			tee "$OUT/match-$n.txt"
+		# The same profiles over HTTP: POST /v1/match with inline profiles
+		# (validated, normalised, audited, quotas attached), served from
+		# the index the in-process run used.
+		db=bench_match_$n
+		sh data/pgctl.sh dropdb "$db" >/dev/null 2>&1 || true
+		sh data/pgctl.sh createdb "$db" >/dev/null
+		dbs="$dbs $db"
+		conn=$(sh data/pgctl.sh conninfo "$db")
+		FAIRMATCH_DB=$conn ./fairmatch migrate >/dev/null
+		token=$(FAIRMATCH_DB=$conn ./fairmatch keys create --role counsellor --org bench)
+		start_server "$conn" "$OUT/match-index-$n" "$mdir"
+		code=$(head -n 1 "$mdir/bodies.jsonl" | curl -s -o /dev/null -w '%{http_code}' -m 30 \
+			-H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+			--data-binary @- "$url/v1/match")
+		[ "$code" = 200 ] || { log "POST /v1/match answered $code"; exit 1; }
+		log "match: HTTP (wrk -t$WRK_T -c$WRK_C -d${WRK_D}s, inline profiles)"
+		load0=$(loadavg)
+		cpu0=$(proc_cpu "$server_pid")
+		timeout $((WRK_D + 60)) wrk -t"$WRK_T" -c"$WRK_C" -d"${WRK_D}s" --timeout 5s \
+			-s tests/bench_match.lua "$url" -- "$mdir/bodies.jsonl" "$token" >"$mdir/wrk.txt"
+		cpu1=$(proc_cpu "$server_pid")
+		hwm_kb=$(awk '/^VmHWM/ { print $2 }' "/proc/$server_pid/status")
+		stop_server
+		w=$mdir/wrk.txt
+		cpu_ms=$(awk -v a="$cpu0" -v b="$cpu1" -v hz="$(getconf CLK_TCK)" -v r="$(wrkf "$w" requests)" \
+			'BEGIN { printf "%.2f", (r > 0 ? (b - a) * 1000 / hz / r : 0) }')
+		{
+			printf '%-38s %s\n' "HTTP POST /v1/match (wrk)" \
+				"$(wrkf "$w" rps) matches/s, p50 $(wrkf "$w" p50) ms, p99 $(wrkf "$w" p99) ms, non-2xx $(wrkf "$w" non2xx), socket errors $(wrkf "$w" socket_errors)"
+			printf '%-38s %s\n' "  server CPU per match" "$cpu_ms ms (user + system, all server threads)"
+			printf '%-38s %s\n' "  1-min load avg when wrk started" "$load0 (wrk shares the 2 cores with the server)"
+			printf '%-38s %s\n' "server memory during wrk" "peak RSS (VmHWM) $(mb "$hwm_kb")"
+		} | tee -a "$OUT/match-$n.txt"
 	done
 fi
 

@@ -354,7 +354,7 @@ int main(int argc, char **argv)
 		problem_release(&p);
 		problem_init(&p);
 		t0 = now();
-		n = run_query(db, match_build_query(prof, &mp, &p), ranked);
+		n = run_query(db, match_build_query(db, prof, &mp, &p), ranked);
 		m[1].seconds += now() - t0;
 		judge(o, ranked, n, &m[1]);
 		problem_release(&p);

@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (inline_doc) {
 			fuzz_check_doc(inline_doc, "POST /v1/match profile");
 			problem_init(&p);
-			q = match_build_query(inline_doc, &mp, &p);
+			q = match_build_query(NULL, inline_doc, &mp, &p);
 			FUZZ_ASSERT(q != NULL, "no query for an accepted profile: %d %s", p.status,
 				    p.detail);
 			index_query_free(q);
