@@ -42,7 +42,7 @@
 #define FUZZY_HITS 120
 #define MAX_CANDS 64
 #define TRI_WEIGHT 0.35 /* trigram evidence relative to whole words */
-#define RERANK_ALPHA 0.9 /* share of the confidence in the final ranking */
+
 #define RERANK_POOL 30   /* candidates re-ranked with the confidence */
 #define CONF_UNION 0.2 /* confidence: share of the text's words found in any label (see confidence) */
 #define ALT_PEN 0.9    /* an alternative label's evidence against a preferred one */
@@ -671,6 +671,28 @@ struct cand {
 	double weight;
 	double conf;
 	int exact_rank; /* for exact hits: lower is better */
+	double feat[TAX_NFEAT]; /* the re-ranker's features (re-ranked candidates only) */
+	double rw;              /* support of the best rewrite rule that found it, 0 none */
+};
+
+/* The re-ranker: a candidate of the re-ranked pool is ordered by the dot
+ * product of these weights with its features (TAX_F_*). Fitted on the
+ * development sample only (eval_taxonomy --split dev --train: a conditional
+ * logit over each held-out label's pool, L2 0.001 towards the earlier hand-set
+ * weights 0.1 BM25 + 0.9 ONE; docs/taxonomy.md), never on the test sample. */
+const double taxonomy_rerank_w[TAX_NFEAT] = {
+	[TAX_F_BM25] = 2.1685,
+	[TAX_F_ONE] = 3.0305,
+	[TAX_F_SCORE] = 2.3269,
+	[TAX_F_BESTF] = 2.0489,
+	[TAX_F_UNION] = 2.4571,
+	[TAX_F_PREC] = 1.9796,
+	[TAX_F_HEAD_ANY] = 0.5360,
+	[TAX_F_HEAD_BEST] = -0.2249,
+	[TAX_F_DESC] = 1.3938,
+	[TAX_F_NLAB] = -0.1718,
+	[TAX_F_PREF_F] = 0.9979,
+	[TAX_F_REWRITE] = 3.0684,
 };
 
 static const esco_labels *concept_labels(const void *concept, esco_kind kind)
@@ -773,6 +795,13 @@ struct tax_labels {
 	size_t n_kind_lab[2]; /* labels per kind */
 	struct syn *syn;      /* word pairs learned from the labels, by a, most frequent first */
 	size_t n_syn;
+	struct rw *rw;        /* rewrite rules learned from the labels (see rw_learn) */
+	size_t n_rw;
+	uint32_t *by_fold[2]; /* per kind: label indices sorted by folded label */
+	size_t n_by_fold[2];
+	char *desc_text;      /* folded English descriptions, NUL-separated */
+	size_t desc_len, desc_cap;
+	uint32_t *desc[2];    /* per kind: concept index -> offset in desc_text */
 };
 
 static pthread_once_t labels_once = PTHREAD_ONCE_INIT;
@@ -1058,6 +1087,274 @@ static size_t syn_of(const struct tax_labels *t, const char *w, const char **out
 	return n;
 }
 
+/* ---- rewrite rules learned from the labels ----
+ *
+ * Two labels of one concept in one language that share their last words
+ * ("read Turkish", "understand written Turkish") or their first words give
+ * a rule: the differing head (or tail) of one may be replaced by the
+ * other's ("read *" -> "understand written *"). A rule seen in at least
+ * RW_MIN concepts is kept (the RW_PER most frequent per replaced part).
+ * Normalisation applies each rule that fits the text and looks the result
+ * up among the labels: a concept that holds the rewritten text as a label
+ * becomes a candidate, with the rule's support as a feature
+ * (TAX_F_REWRITE). Learned from the labels of the table, so an evaluation
+ * table learns nothing from its held-out labels. The rules point into the
+ * table's folded text, 16 bytes each.
+ */
+#define RW_WORDS 4 /* longest replaced part, in words */
+#define RW_MIN 3
+#define RW_PER 24
+
+struct rw {
+	uint32_t a, b;      /* offsets in text of the replaced part and its replacement */
+	uint8_t alen, blen;
+	uint8_t lang, side; /* side 0: the parts are heads ("A *"), 1: tails ("* A") */
+	uint32_t count;     /* concepts with the rule */
+};
+
+static int span_cmp(const char *a, size_t al, const char *b, size_t bl)
+{
+	int c = memcmp(a, b, al < bl ? al : bl);
+
+	return c ? c : (al > bl) - (al < bl);
+}
+
+/* By side, language, replaced part, replacement. */
+static int rw_cmp(const void *x, const void *y, void *text)
+{
+	const struct rw *p = x, *q = y;
+	const char *tx = text;
+	int c;
+
+	if (p->side != q->side)
+		return p->side < q->side ? -1 : 1;
+	if (p->lang != q->lang)
+		return p->lang < q->lang ? -1 : 1;
+	if ((c = span_cmp(tx + p->a, p->alen, tx + q->a, q->alen)) != 0)
+		return c;
+	return span_cmp(tx + p->b, p->blen, tx + q->b, q->blen);
+}
+
+/* As rw_cmp up to the replaced part, then the most frequent first. */
+static int rw_cmp_count(const void *x, const void *y, void *text)
+{
+	const struct rw *p = x, *q = y;
+	const char *tx = text;
+	int c;
+
+	if (p->side != q->side)
+		return p->side < q->side ? -1 : 1;
+	if (p->lang != q->lang)
+		return p->lang < q->lang ? -1 : 1;
+	if ((c = span_cmp(tx + p->a, p->alen, tx + q->a, q->alen)) != 0)
+		return c;
+	if (p->count != q->count)
+		return p->count > q->count ? -1 : 1;
+	return span_cmp(tx + p->b, p->blen, tx + q->b, q->blen);
+}
+
+/* Word starts and lengths of a folded label (single spaces between words). */
+static size_t word_spans(const char *f, size_t flen, uint16_t *st, uint16_t *len, size_t max)
+{
+	size_t n = 0, i = 0;
+
+	while (i < flen && n < max) {
+		size_t e = i;
+
+		while (e < flen && f[e] != ' ')
+			e++;
+		st[n] = (uint16_t)i;
+		len[n++] = (uint16_t)(e - i);
+		i = e + 1;
+	}
+	return i < flen ? 0 : n; /* too many words: none */
+}
+
+static int rw_push(struct rw **arr, size_t *n, size_t *cap, struct rw r)
+{
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 65536;
+		struct rw *na = realloc(*arr, nc * sizeof *na);
+
+		if (!na)
+			return -1;
+		*arr = na;
+		*cap = nc;
+	}
+	(*arr)[(*n)++] = r;
+	return 0;
+}
+
+/* The rules of one concept's labels [lo, hi), each once. */
+static int rw_concept(struct tax_labels *t, size_t lo, size_t hi, struct rw **arr, size_t *n,
+		      size_t *cap)
+{
+	size_t i, j, k, start = *n;
+
+	for (i = lo; i < hi; i++) {
+		const struct tlabel *A = &t->lab[i];
+		const char *fa = t->text + A->fold;
+		uint16_t as[MAX_WORDS], al[MAX_WORDS];
+		size_t na = word_spans(fa, A->flen, as, al, MAX_WORDS);
+
+		if (!na)
+			continue;
+		for (j = lo; j < hi; j++) {
+			const struct tlabel *B = &t->lab[j];
+			const char *fb = t->text + B->fold;
+			uint16_t bs[MAX_WORDS], bl[MAX_WORDS];
+			size_t nb, cs = 0, cp = 0;
+
+			if (j == i || B->lang != A->lang)
+				continue;
+			nb = word_spans(fb, B->flen, bs, bl, MAX_WORDS);
+			if (!nb)
+				continue;
+			while (cs < na && cs < nb &&
+			       span_cmp(fa + as[na - 1 - cs], al[na - 1 - cs], fb + bs[nb - 1 - cs],
+					bl[nb - 1 - cs]) == 0)
+				cs++;
+			while (cp < na && cp < nb &&
+			       span_cmp(fa + as[cp], al[cp], fb + bs[cp], bl[cp]) == 0)
+				cp++;
+			/* Heads differ, tails shared: "A *" -> "B *". */
+			if (cs >= 1 && na - cs >= 1 && nb - cs >= 1 && na - cs <= RW_WORDS &&
+			    nb - cs <= RW_WORDS) {
+				size_t ae = (size_t)as[na - cs] - 1, be = (size_t)bs[nb - cs] - 1;
+
+				if (ae < 256 && be < 256 &&
+				    rw_push(arr, n, cap,
+					    (struct rw){A->fold, B->fold, (uint8_t)ae, (uint8_t)be,
+							A->lang, 0, 1}))
+					return -1;
+			}
+			/* Tails differ, heads shared: "* A" -> "* B". */
+			if (cp >= 1 && na - cp >= 1 && nb - cp >= 1 && na - cp <= RW_WORDS &&
+			    nb - cp <= RW_WORDS) {
+				size_t ab = as[cp], bb = bs[cp];
+
+				if (A->flen - ab < 256 && B->flen - bb < 256 &&
+				    rw_push(arr, n, cap,
+					    (struct rw){(uint32_t)(A->fold + ab), (uint32_t)(B->fold + bb),
+							(uint8_t)(A->flen - ab), (uint8_t)(B->flen - bb),
+							A->lang, 1, 1}))
+					return -1;
+			}
+		}
+	}
+	/* Once per concept. */
+	if (*n - start > 1) {
+		size_t w = start;
+
+		qsort_r(*arr + start, *n - start, sizeof **arr, rw_cmp, t->text);
+		for (k = start; k < *n; k++)
+			if (k == start || rw_cmp(&(*arr)[k], &(*arr)[w - 1], t->text) != 0)
+				(*arr)[w++] = (*arr)[k];
+		*n = w;
+	}
+	return 0;
+}
+
+static int rw_learn(struct tax_labels *t, size_t n_occ, size_t n_sk)
+{
+	struct rw *arr = NULL, *na;
+	size_t n = 0, cap = 0, i, k, n_out = 0, w;
+	int s;
+
+	for (s = 0; s < 2; s++) {
+		size_t nc = s ? n_sk : n_occ;
+
+		for (i = 0; i < nc; i++)
+			if (rw_concept(t, t->first[s][i], t->first[s][i + 1], &arr, &n, &cap))
+				goto fail;
+	}
+	if (n)
+		qsort_r(arr, n, sizeof *arr, rw_cmp, t->text);
+	for (i = 0, k = 0; i < n; i = k) {
+		for (k = i + 1; k < n && rw_cmp(&arr[i], &arr[k], t->text) == 0; k++)
+			;
+		if (k - i >= RW_MIN) {
+			arr[n_out] = arr[i];
+			arr[n_out++].count = (uint32_t)(k - i);
+		}
+	}
+	/* The RW_PER most frequent per replaced part. */
+	if (n_out)
+		qsort_r(arr, n_out, sizeof *arr, rw_cmp_count, t->text);
+	for (i = 0, w = 0, k = 0; i < n_out; i++) {
+		if (i == 0 || arr[i].side != arr[i - 1].side || arr[i].lang != arr[i - 1].lang ||
+		    span_cmp(t->text + arr[i].a, arr[i].alen, t->text + arr[i - 1].a,
+			     arr[i - 1].alen) != 0)
+			k = 0;
+		if (k++ < RW_PER)
+			arr[w++] = arr[i];
+	}
+	n_out = w;
+	na = n_out ? realloc(arr, n_out * sizeof *arr) : NULL;
+	if (n_out && !na)
+		goto fail;
+	if (!n_out)
+		free(arr);
+	t->rw = na;
+	t->n_rw = n_out;
+	return 0;
+fail:
+	free(arr);
+	return -1;
+}
+
+/* Rules [*lo, *hi) of side and lang whose replaced part is a (alen bytes). */
+static void rw_range(const struct tax_labels *t, int side, int lang, const char *a, size_t alen,
+		     size_t *lo, size_t *hi)
+{
+	size_t x = 0, y = t->n_rw;
+
+	while (x < y) {
+		size_t m = x + (y - x) / 2;
+		const struct rw *r = &t->rw[m];
+		int c = r->side != side ? (r->side < side ? -1 : 1)
+			: r->lang != lang ? (r->lang < lang ? -1 : 1)
+					  : span_cmp(t->text + r->a, r->alen, a, alen);
+
+		if (c < 0)
+			x = m + 1;
+		else
+			y = m;
+	}
+	*lo = x;
+	while (x < t->n_rw && t->rw[x].side == side && t->rw[x].lang == lang &&
+	       span_cmp(t->text + t->rw[x].a, t->rw[x].alen, a, alen) == 0)
+		x++;
+	*hi = x;
+}
+
+static int fold_cmp(const void *x, const void *y, void *tab)
+{
+	const struct tax_labels *t = tab;
+
+	return strcmp(t->text + t->lab[*(const uint32_t *)x].fold,
+		      t->text + t->lab[*(const uint32_t *)y].fold);
+}
+
+/* Labels of kind slot s whose folded form is f: by_fold[s][*lo, *hi). */
+static void fold_range(const struct tax_labels *t, int s, const char *f, size_t *lo, size_t *hi)
+{
+	size_t x = 0, y = t->n_by_fold[s];
+
+	while (x < y) {
+		size_t m = x + (y - x) / 2;
+
+		if (strcmp(t->text + t->lab[t->by_fold[s][m]].fold, f) < 0)
+			x = m + 1;
+		else
+			y = m;
+	}
+	*lo = x;
+	while (x < t->n_by_fold[s] && strcmp(t->text + t->lab[t->by_fold[s][x]].fold, f) == 0)
+		x++;
+	*hi = x;
+}
+
 void taxonomy_labels_free(struct tax_labels *t)
 {
 	int s;
@@ -1067,11 +1364,38 @@ void taxonomy_labels_free(struct tax_labels *t)
 	free(t->text);
 	free(t->lab);
 	free(t->syn);
+	free(t->desc_text);
+	free(t->rw);
 	for (s = 0; s < 2; s++) {
+		free(t->by_fold[s]);
 		free(t->first[s]);
 		free(t->words[s]);
+		free(t->desc[s]);
 	}
 	free(t);
+}
+
+#define DESC_MAX 2048 /* the first bytes of a description read (folded) */
+
+/* Folds a concept's English description into t (its offset in *off). */
+static int desc_add(struct tax_labels *t, const char *desc, uint32_t *off)
+{
+	char fold[DESC_MAX];
+	size_t n = taxonomy_fold(desc ? desc : "", fold, sizeof fold);
+
+	if (t->desc_len + n + 1 > t->desc_cap) {
+		size_t nc = t->desc_cap ? t->desc_cap * 2 : 1 << 22;
+		char *na;
+
+		if (nc > UINT32_MAX || !(na = realloc(t->desc_text, nc)))
+			return -1;
+		t->desc_text = na;
+		t->desc_cap = nc;
+	}
+	memcpy(t->desc_text + t->desc_len, fold, n + 1);
+	*off = (uint32_t)t->desc_len;
+	t->desc_len += n + 1;
+	return 0;
 }
 
 struct tax_labels *taxonomy_labels_new(const esco *tax, tax_label_skip skip, void *arg)
@@ -1081,11 +1405,15 @@ struct tax_labels *taxonomy_labels_new(const esco *tax, tax_label_skip skip, voi
 	int s;
 
 	if (!t || !(t->first[0] = calloc(n_occ + 1, sizeof(uint32_t))) ||
-	    !(t->first[1] = calloc(n_sk + 1, sizeof(uint32_t))))
+	    !(t->first[1] = calloc(n_sk + 1, sizeof(uint32_t))) ||
+	    !(t->desc[0] = calloc(n_occ + 1, sizeof(uint32_t))) ||
+	    !(t->desc[1] = calloc(n_sk + 1, sizeof(uint32_t))))
 		goto fail;
 	for (i = 0; i < n_occ; i++) {
 		const esco_occupation *o = esco_occupation_at(tax, i);
 
+		if (desc_add(t, o->description, &t->desc[0][i]))
+			goto fail;
 		t->first[0][i] = (uint32_t)t->n_lab;
 		if (labels_add_concept(t, o, ESCO_KIND_OCCUPATION, o->uri, (uint32_t)i, o->labels,
 				       skip, arg))
@@ -1095,6 +1423,8 @@ struct tax_labels *taxonomy_labels_new(const esco *tax, tax_label_skip skip, voi
 	for (i = 0; i < n_sk; i++) {
 		const esco_skill *sk = esco_skill_at(tax, i);
 
+		if (desc_add(t, sk->description, &t->desc[1][i]))
+			goto fail;
 		t->first[1][i] = (uint32_t)t->n_lab;
 		if (labels_add_concept(t, sk, ESCO_KIND_SKILL, sk->uri, (uint32_t)i, sk->labels, skip,
 				       arg))
@@ -1133,8 +1463,18 @@ struct tax_labels *taxonomy_labels_new(const esco *tax, tax_label_skip skip, voi
 		qsort_r(t->words[s], n, sizeof *t->words[s], tword_cmp, t->text);
 		t->n_words[s] = n;
 	}
-	if (syn_learn(t, n_occ, n_sk))
+	if (syn_learn(t, n_occ, n_sk) || rw_learn(t, n_occ, n_sk))
 		goto fail;
+	for (s = 0; s < 2; s++) {
+		size_t lo = t->first[s][0], hi = t->first[s][s ? n_sk : n_occ];
+
+		if (!(t->by_fold[s] = malloc((hi - lo + 1) * sizeof *t->by_fold[s])))
+			goto fail;
+		for (i = lo; i < hi; i++)
+			t->by_fold[s][i - lo] = (uint32_t)i;
+		qsort_r(t->by_fold[s], hi - lo, sizeof *t->by_fold[s], fold_cmp, t);
+		t->n_by_fold[s] = hi - lo;
+	}
 	return t;
 fail:
 	taxonomy_labels_free(t);
@@ -1313,19 +1653,75 @@ static double label_word_covered(const struct units *u, const struct label_match
  * on the held-out evaluation (docs/taxonomy.md). The labels come folded
  * from the table in memory.
  */
+/* Equal words, or an inflection (word_match's shared-stem rule): the cheap
+ * test the description feature uses on every word of a description. */
+static int word_same(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), k = 0, m = la > lb ? la : lb;
+
+	if (strcmp(a, b) == 0)
+		return 1;
+	if (la < 4 || lb < 4)
+		return 0;
+	while (a[k] && a[k] == b[k])
+		k++;
+	return k >= 4 && k * 4 >= m * 3;
+}
+
+/* The head word of folded words w[0..n) in lang: the last content word in
+ * English ("network engineer"), the first in French and Spanish
+ * ("ingénieur réseau"); -1 when there is none. */
+static int head_word(char *const *w, size_t n, int lang)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		size_t j = lang == ESCO_LANG_EN ? n - 1 - i : i;
+
+		if (!is_stopword(w[j]))
+			return (int)j;
+	}
+	return -1;
+}
+
+/* IDF-weighted share of the text's content words (wt) found in the
+ * concept's folded English description, equal or inflected. */
+static double desc_share(const struct units *u, const double *wt, double content, const char *desc)
+{
+	char buf[DESC_MAX], *dw[512];
+	size_t nd, i, j;
+	double found = 0;
+
+	snprintf(buf, sizeof buf, "%s", desc);
+	nd = split_words(buf, dw, sizeof dw / sizeof dw[0]);
+	for (i = 0; i < u->n; i++) {
+		if (wt[i] <= 0)
+			continue;
+		for (j = 0; j < nd; j++)
+			if (word_same(u->w[i], dw[j])) {
+				found += wt[i];
+				break;
+			}
+	}
+	return content > 0 ? found / content : 0;
+}
+
 static double confidence(const struct tax_labels *t, const struct units *u, const void *concept,
-			 esco_kind kind, double *score)
+			 esco_kind kind, double *score, double *feat)
 {
 	int s = kind_slot(kind);
 	uint32_t idx = kind == ESCO_KIND_OCCUPATION ? ((const esco_occupation *)concept)->index
 						    : ((const esco_skill *)concept)->index;
 	double covered[MAX_WORDS] = {0}, wt[MAX_WORDS] = {0}, hit = 0, best_f = 0, best_label = 0;
-	double one, spread;
+	double one, spread, head_any = 0, head_best = 0, pref_f = 0;
 	struct label_match *m = malloc(sizeof *m);
 	size_t i, li;
 	double content = 0;
+	int th[ESCO_LANG_COUNT], l;
 
 	*score = 0;
+	for (l = 0; l < ESCO_LANG_COUNT; l++)
+		th[l] = head_word(u->w, u->n, l);
 	if (!m)
 		return 0;
 	for (i = 0; i < u->n; i++) {
@@ -1367,8 +1763,21 @@ static double confidence(const struct tax_labels *t, const struct units *u, cons
 			best_label = share;
 		/* How well this one label and the text match each other. */
 		f = share + rec > 0 ? 2 * share * rec / (share + rec) : 0;
+		{
+			/* Whether the text's head word is the label's (in the
+			 * label's language): "network engineer" is an engineer. */
+			int lh_at = head_word(lw, nl, L->lang), tw = th[L->lang];
+			double hm = lh_at >= 0 && tw >= 0 ? m->w[tw][lh_at] : 0;
+
+			if (hm > head_any)
+				head_any = hm;
+			if (f > best_f || (f == best_f && hm > head_best))
+				head_best = hm;
+		}
 		if (f > best_f)
 			best_f = f;
+		if (L->type == 0 && f > pref_f)
+			pref_f = f;
 	}
 	free(m);
 	for (i = 0; i < u->n; i++)
@@ -1379,6 +1788,18 @@ static double confidence(const struct tax_labels *t, const struct units *u, cons
 	one = CONF_UNION * hit / content + (1 - CONF_UNION) * best_f;
 	spread = 0.7 * hit / content + 0.3 * best_label;
 	*score = one > spread ? one : spread;
+	if (feat) {
+		feat[TAX_F_ONE] = one;
+		feat[TAX_F_SCORE] = *score;
+		feat[TAX_F_BESTF] = best_f;
+		feat[TAX_F_UNION] = hit / content;
+		feat[TAX_F_PREC] = best_label;
+		feat[TAX_F_HEAD_ANY] = head_any;
+		feat[TAX_F_HEAD_BEST] = head_best;
+		feat[TAX_F_DESC] = desc_share(u, wt, content, t->desc_text + t->desc[s][idx]);
+		feat[TAX_F_NLAB] = log(1.0 + (double)(t->first[s][idx + 1] - t->first[s][idx])) / 5;
+		feat[TAX_F_PREF_F] = pref_f;
+	}
 	return one;
 }
 
@@ -1519,8 +1940,77 @@ out:
 	return q;
 }
 
+/* Words [from, to) of u joined by single spaces into out (size FOLD_MAX). */
+static void join_words(const struct units *u, size_t from, size_t to, char *out)
+{
+	size_t i, len = 0;
+
+	out[0] = '\0';
+	for (i = from; i < to; i++) {
+		int k = snprintf(out + len, FOLD_MAX - len, "%s%s", i > from ? " " : "", u->w[i]);
+
+		if (k < 0 || (size_t)k >= FOLD_MAX - len)
+			return;
+		len += (size_t)k;
+	}
+}
+
+/* Candidates from the rewrite rules (see rw_learn): every rule whose
+ * replaced part is the text's first (side 0) or last (side 1) one to
+ * RW_WORDS words, in any language; a concept holding the rewritten text as a
+ * label gets the rule's support log(1 + concepts) / 5 (at most 1) in rw. */
+static void rewrite_cands(const struct tax_labels *t, esco_kind kind, const struct units *u,
+			  struct cand *c, size_t *nc)
+{
+	int s = kind_slot(kind), side, lang;
+	size_t p, r, lo, hi, flo, fhi, f;
+	char a[FOLD_MAX], var[FOLD_MAX], out[FOLD_MAX];
+
+	for (side = 0; side < 2; side++)
+		for (p = 1; p <= RW_WORDS && p < u->n; p++) {
+			if (side == 0) {
+				join_words(u, 0, p, a);
+				join_words(u, p, u->n, var);
+			} else {
+				join_words(u, u->n - p, u->n, a);
+				join_words(u, 0, u->n - p, var);
+			}
+			for (lang = 0; lang < ESCO_LANG_COUNT; lang++) {
+				rw_range(t, side, lang, a, strlen(a), &lo, &hi);
+				for (r = lo; r < hi; r++) {
+					const struct rw *R = &t->rw[r];
+					double sc = log(1.0 + R->count) / 5;
+					int k = side == 0 ? snprintf(out, sizeof out, "%.*s %s", (int)R->blen,
+								     t->text + R->b, var)
+							  : snprintf(out, sizeof out, "%s %.*s", var,
+								     (int)R->blen, t->text + R->b);
+
+					if (k < 0 || (size_t)k >= sizeof out)
+						continue;
+					fold_range(t, s, out, &flo, &fhi);
+					for (f = flo; f < fhi; f++) {
+						const struct tlabel *L = &t->lab[t->by_fold[s][f]];
+						const char *uri = kind == ESCO_KIND_OCCUPATION
+							? ((const esco_occupation *)L->concept)->uri
+							: ((const esco_skill *)L->concept)->uri;
+						struct cand *x = find_cand(c, nc, uri);
+
+						if (!x)
+							continue;
+						if (!x->concept)
+							x->concept = L->concept;
+						if (sc > x->rw)
+							x->rw = sc > 1 ? 1 : sc;
+					}
+				}
+			}
+		}
+}
+
 /* How far candidates() searches. */
-enum { CAND_FULL, CAND_EXACT_ONLY, CAND_FIRST };
+enum { CAND_FULL, CAND_EXACT_ONLY, CAND_FIRST, CAND_SETTLED };
+/* CAND_SETTLED: the exact label does not settle it, a search would be needed. */
+#define CAND_NEEDS_SEARCH (-100)
 
 /* 1 when one concept holds the best exact-label rank alone: then it is the
  * first answer whatever the search would add, since exact labels rank first
@@ -1545,11 +2035,13 @@ static int unique_exact_best(const struct cand *c, size_t nc)
 /*
  * CAND_FULL: the exact-label lookup and the search, ranked; CAND_EXACT_ONLY:
  * the exact-label lookup alone (the baseline); CAND_FIRST: as CAND_FULL for
- * the first answer only, skipping the search when an exact label settles it.
+ * the first answer only, skipping the search when an exact label settles it;
+ * CAND_SETTLED: as CAND_FIRST when an exact label settles it, else
+ * CAND_NEEDS_SEARCH without searching (a document's search budget is spent).
  */
 static int candidates(index_db *db, const struct tax_labels *t, const esco *tax, esco_kind kind,
 		      const char *text, const char *lang_hint, int mode, struct tax_match *out,
-		      size_t n)
+		      double (*feat)[TAX_NFEAT], size_t n)
 {
 	char folded[FOLD_MAX], buf[1200];
 	struct cand *c;
@@ -1572,6 +2064,10 @@ static int candidates(index_db *db, const struct tax_labels *t, const esco *tax,
 		goto done;
 	if (exact_hits(db, tax, kind, folded, hint, c, &nc))
 		goto done;
+	if (mode == CAND_SETTLED && !unique_exact_best(c, nc)) {
+		rc = CAND_NEEDS_SEARCH;
+		goto done;
+	}
 	if (mode == CAND_FULL || (mode == CAND_FIRST && !unique_exact_best(c, nc))) {
 		make_units(t, kind_slot(kind), folded, u);
 		q = fuzzy_query(db, text, u, kind, hint);
@@ -1587,6 +2083,7 @@ static int candidates(index_db *db, const struct tax_labels *t, const esco *tax,
 			if (h->weight > x->lang_w[d.lang])
 				x->lang_w[d.lang] = h->weight;
 		}
+		rewrite_cands(t, kind, u, c, &nc);
 		for (i = 0; i < nc; i++) {
 			for (k = 0; k < ESCO_LANG_COUNT; k++)
 				c[i].weight += c[i].lang_w[k];
@@ -1597,16 +2094,22 @@ static int candidates(index_db *db, const struct tax_labels *t, const esco *tax,
 		}
 		qsort(c, nc, sizeof *c, cand_cmp);
 		/* Re-rank the best few by weight and confidence together. */
-		for (i = 0; i < nc && i < RERANK_POOL; i++) {
-			if (!c[i].concept || c[i].exact_rank < 1000)
-				continue;
-			double rank = confidence(t, u, c[i].concept, kind, &c[i].conf);
+		for (i = 0; i < nc; i++) {
+			size_t f;
 
-			c[i].weight = (1 - RERANK_ALPHA) * (top > 0 ? c[i].weight / top : 0) +
-				      RERANK_ALPHA * rank;
-		}
-		for (i = RERANK_POOL; i < nc; i++)
+			/* The pool: the best by weight, and whatever a rule found. */
+			if (!c[i].concept || c[i].exact_rank < 1000 || (i >= RERANK_POOL && !c[i].rw)) {
+				if (i >= RERANK_POOL)
+					c[i].weight = 0;
+				continue;
+			}
+			confidence(t, u, c[i].concept, kind, &c[i].conf, c[i].feat);
+			c[i].feat[TAX_F_BM25] = top > 0 ? c[i].weight / top : 0;
+			c[i].feat[TAX_F_REWRITE] = c[i].rw;
 			c[i].weight = 0;
+			for (f = 0; f < TAX_NFEAT; f++)
+				c[i].weight += taxonomy_rerank_w[f] * c[i].feat[f];
+		}
 	}
 	qsort(c, nc, sizeof *c, cand_cmp);
 	for (i = 0, k = 0; i < nc && k < n; i++) {
@@ -1618,6 +2121,8 @@ static int candidates(index_db *db, const struct tax_labels *t, const esco *tax,
 							  : ((const esco_skill *)c[i].concept)->uri;
 		out[k].label = label_in(c[i].concept, kind, hint);
 		out[k].score = c[i].conf > 1 ? 1 : c[i].conf;
+		if (feat)
+			memcpy(feat[k], c[i].feat, sizeof feat[k]);
 		k++;
 	}
 	rc = (int)k;
@@ -1634,7 +2139,16 @@ int taxonomy_candidates(index_db *db, const struct tax_labels *labels_in, const 
 			struct tax_match *out, size_t n)
 {
 	return candidates(db, labels_in ? labels_in : labels(), tax, kind, text, lang_hint,
-			  exact_only ? CAND_EXACT_ONLY : CAND_FULL, out, n);
+			  exact_only ? CAND_EXACT_ONLY : CAND_FULL, out, NULL, n);
+}
+
+int taxonomy_candidates_features(index_db *db, const struct tax_labels *labels_in,
+				 const esco *tax, esco_kind kind, const char *text,
+				 const char *lang_hint, struct tax_match *out,
+				 double (*feat)[TAX_NFEAT], size_t n)
+{
+	return candidates(db, labels_in ? labels_in : labels(), tax, kind, text, lang_hint,
+			  CAND_FULL, out, feat, n);
 }
 
 /* ---- normalisation ---- */
@@ -1693,8 +2207,10 @@ static struct norm_cached *norm_find(struct norm_cached *set, esco_kind kind, in
 	return NULL;
 }
 
+/* budget (NULL: none): how many more searches this caller may run; a text
+ * that needs one when none is left is TAX_ERR_BUDGET (not cached). */
 static int normalise_text(esco_kind kind, const char *text, const char *lang_hint, int hint,
-			  const esco *tax, struct tax_match *out)
+			  const esco *tax, struct tax_match *out, int *budget)
 {
 	struct norm_cached *set = norm_set(kind, hint, text), *c;
 	index_db *db;
@@ -1711,7 +2227,18 @@ static int normalise_text(esco_kind kind, const char *text, const char *lang_hin
 	pthread_mutex_unlock(&norm_cache_lock);
 	if (!(db = thread_db()))
 		return TAX_ERR;
-	n = candidates(db, labels(), tax, kind, text, lang_hint, CAND_FIRST, out, 1);
+	n = candidates(db, labels(), tax, kind, text, lang_hint, budget ? CAND_SETTLED : CAND_FIRST,
+		       out, NULL, 1);
+	if (n == CAND_NEEDS_SEARCH) {
+		/* Only the search is counted: an exact label and a cached
+		 * answer cost microseconds, the search milliseconds. */
+		if (*budget <= 0) {
+			memset(out, 0, sizeof *out);
+			return TAX_ERR_BUDGET;
+		}
+		(*budget)--;
+		n = candidates(db, labels(), tax, kind, text, lang_hint, CAND_FIRST, out, NULL, 1);
+	}
 	if (n < 0)
 		return n; /* an index error is not an answer: not cached */
 	rc = n > 0 && out->score >= TAX_MIN_SCORE ? 0 : TAX_ERR_NOMATCH;
@@ -1741,7 +2268,7 @@ static int normalise_text(esco_kind kind, const char *text, const char *lang_hin
 }
 
 static int normalise(esco_kind kind, const char *text, const char *lang_hint,
-		     struct tax_match *out)
+		     struct tax_match *out, int *budget)
 {
 	const esco *tax;
 	int hint = lang_hint ? esco_lang_from_code(lang_hint) : -1;
@@ -1776,17 +2303,17 @@ static int normalise(esco_kind kind, const char *text, const char *lang_hint,
 		out->concept = c;
 		return 0;
 	}
-	return normalise_text(kind, text, lang_hint, hint, tax, out);
+	return normalise_text(kind, text, lang_hint, hint, tax, out, budget);
 }
 
 int taxonomy_normalise_skill(const char *text, const char *lang_hint, struct tax_match *out)
 {
-	return normalise(ESCO_KIND_SKILL, text, lang_hint, out);
+	return normalise(ESCO_KIND_SKILL, text, lang_hint, out, NULL);
 }
 
 int taxonomy_normalise_occupation(const char *text, const char *lang_hint, struct tax_match *out)
 {
-	return normalise(ESCO_KIND_OCCUPATION, text, lang_hint, out);
+	return normalise(ESCO_KIND_OCCUPATION, text, lang_hint, out, NULL);
 }
 
 /* ---- documents ---- */
@@ -1814,9 +2341,10 @@ static int report(json_t *norm, const char *input, const struct tax_match *m)
 	return o ? json_array_append_new(norm, o) : -1;
 }
 
-/* Checks or normalises one value; replaces it in `arr` at i, or in obj at key. */
+/* Checks or normalises one value; replaces it in `arr` at i, or in obj at key.
+ * budget: the document's searches left (NULL: unlimited). */
 static int one(esco_kind kind, json_t *holder, size_t i, const char *key, const char *field,
-	       json_t *norm, problem *p)
+	       json_t *norm, int *budget, problem *p)
 {
 	json_t *v = key ? json_object_get(holder, key) : json_array_get(holder, i);
 	const char *s = json_string_value(v);
@@ -1827,7 +2355,7 @@ static int one(esco_kind kind, json_t *holder, size_t i, const char *key, const 
 	if (!s)
 		return 0; /* the type check is the caller's */
 	snprintf(input, sizeof input, "%s", s);
-	rc = normalise(kind, input, NULL, &m);
+	rc = normalise(kind, input, NULL, &m, budget);
 	if (rc == TAX_ERR) {
 		problem_set(p, 503, "Service unavailable", "the taxonomy is not available");
 		return -1;
@@ -1866,7 +2394,7 @@ int taxonomy_normalise_doc(json_t *doc, const char *const *skill_paths,
 	json_t *norm = json_array(), *arr;
 	char field[160];
 	size_t i;
-	int rc = -1;
+	int rc = -1, budget = TAX_DOC_SEARCHES;
 
 	if (!norm) {
 		problem_set(p, 503, "Service unavailable", "out of memory");
@@ -1876,18 +2404,18 @@ int taxonomy_normalise_doc(json_t *doc, const char *const *skill_paths,
 		arr = at_path(doc, *skill_paths);
 		for (i = 0; json_is_array(arr) && i < json_array_size(arr); i++) {
 			snprintf(field, sizeof field, "%s[%zu]", *skill_paths, i);
-			if (one(ESCO_KIND_SKILL, arr, i, NULL, field, norm, p))
+			if (one(ESCO_KIND_SKILL, arr, i, NULL, field, norm, &budget, p))
 				goto out;
 		}
 	}
 	if (occupation_path && json_is_string(json_object_get(doc, occupation_path)) &&
-	    one(ESCO_KIND_OCCUPATION, doc, 0, occupation_path, occupation_path, norm, p))
+	    one(ESCO_KIND_OCCUPATION, doc, 0, occupation_path, occupation_path, norm, NULL, p))
 		goto out;
 	if (occupations_path) {
 		arr = at_path(doc, occupations_path);
 		for (i = 0; json_is_array(arr) && i < json_array_size(arr); i++) {
 			snprintf(field, sizeof field, "%s[%zu]", occupations_path, i);
-			if (one(ESCO_KIND_OCCUPATION, arr, i, NULL, field, norm, p))
+			if (one(ESCO_KIND_OCCUPATION, arr, i, NULL, field, norm, NULL, p))
 				goto out;
 		}
 	}

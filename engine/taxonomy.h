@@ -51,6 +51,7 @@ enum {
 	TAX_ERR_UNKNOWN = -2,  /* a code or URI that the taxonomy does not hold */
 	TAX_ERR_NOMATCH = -3,  /* free text with no concept good enough */
 	TAX_ERR_ARG = -4,      /* empty or oversized text */
+	TAX_ERR_BUDGET = -5,   /* free text left unsearched: the document's search budget is spent */
 };
 
 #define TAX_DEFAULT_PATH "var/taxonomy"
@@ -59,6 +60,12 @@ enum {
  * measured on held-out alternative labels, matches at or above it are right
  * far more often than not). */
 #define TAX_MIN_SCORE 0.85
+/* Searches one document may run (taxonomy_normalise_doc): free-text skills
+ * that are not an exact label cost a search each (about 13 ms of CPU);
+ * beyond this many, the rest stay free text. Exact labels, codes, URIs and
+ * cached answers cost microseconds and are not counted; occupations are not
+ * counted either (at most 10 per document, and one that fails is a 400). */
+#define TAX_DOC_SEARCHES 16
 
 /* The ISCO-08 proximity levels (same values as data/esco.h). */
 typedef esco_isco_proximity_level tax_proximity;
@@ -123,6 +130,33 @@ int taxonomy_candidates(index_db *db, const tax_labels *labels, const esco *tax,
 			struct tax_match *out, size_t n);
 
 /*
+ * The re-ranker's features of a candidate (taxonomy_rerank_w orders the re-ranked pool by their weighted sum). For the evaluation,
+ * which fits the weights on its development sample.
+ */
+enum {
+	TAX_F_BM25,      /* the search weight over the best candidate's */
+	TAX_F_ONE,       /* the confidence's ranking value */
+	TAX_F_SCORE,     /* the confidence */
+	TAX_F_BESTF,     /* the best single label's F1 */
+	TAX_F_UNION,     /* IDF-weighted share of text words in any label */
+	TAX_F_PREC,      /* the best label precision */
+	TAX_F_HEAD_ANY,  /* the text's head word is some label's head word */
+	TAX_F_HEAD_BEST, /* ... the best label's head word */
+	TAX_F_DESC,      /* IDF-weighted share of text words in the English description */
+	TAX_F_NLAB,      /* log(1 + labels of the concept) / 5 */
+	TAX_F_PREF_F,    /* the best preferred label's F1 */
+	TAX_F_REWRITE,   /* a learned rewrite rule turns the text into a label of it */
+	TAX_NFEAT
+};
+/* The weights of the features (engine/taxonomy.c says how they were fitted). */
+extern const double taxonomy_rerank_w[TAX_NFEAT];
+/* As taxonomy_candidates (never exact_only), with each answer's features
+ * in feat[k] (zero for an exact-label answer, which the re-ranker skips). */
+int taxonomy_candidates_features(index_db *db, const tax_labels *labels, const esco *tax,
+				 esco_kind kind, const char *text, const char *lang_hint,
+				 struct tax_match *out, double (*feat)[TAX_NFEAT], size_t n);
+
+/*
  * Typeahead: concepts of `kind` (skill or occupation) with a label in lang
  * or English of which every folded word of q starts a word. Appends to
  * items (a JSON array) one object per concept, up to limit, as
@@ -152,7 +186,10 @@ int taxonomy_suggest_index(index_db *db, esco_kind kind, const char *q, const ch
  * checked: URIs and ISCO codes must exist (else a 400 field error named
  * like "skills.essential[2]" or "occupation"); free text that normalises is
  * replaced by the concept URI and reported in the array doc["normalised"]
- * as {"input","concept","label","score"}; other text stays as it is.
+ * as {"input","concept","label","score"}; other text stays as it is. Free-text
+ * skills that need a search beyond the first TAX_DOC_SEARCHES of the document
+ * stay free text unsearched (not in "normalised", like text that matches no
+ * concept), so one write costs at most that many searches.
  * Returns 0, or -1 with p set (400 for unknown codes, 503 when the taxonomy
  * is unavailable). NULL paths are skipped.
  */

@@ -28,6 +28,7 @@
  * (exits 1); [--misses] prints each miss of --quick to stderr.
  * Exit 0 when the targets hold (acc@1 >= 0.85 English, >= 0.75 others).
  */
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,6 +126,138 @@ static double now_s(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* ---- --train: fitting the re-ranker's weights (development sample only) ----
+ *
+ * For each held-out label of the chosen sample with no exact-label answer
+ * (an exact label ranks first whatever the weights), the features of the
+ * re-ranked pool (up to 30 candidates) and which one is right (-1: none).
+ * A conditional logit (softmax over the pool) is fitted by gradient descent
+ * from the weights in the code, with an L2 pull towards them; printed as the
+ * C initializer of rerank_w, with acc@1 before and after, and a 2-fold
+ * cross-validation within the sample to see how much is overfitting. */
+struct ex {
+	size_t first, n; /* candidates [first, first + n) of feats */
+	int right;       /* index within, or -1 */
+	int lang;
+};
+static double (*feats)[TAX_NFEAT];
+static size_t n_feats, cap_feats;
+static struct ex *exs;
+static size_t n_ex, cap_ex;
+
+static int ex_pick(const struct ex *x, const double *w)
+{
+	size_t k, f;
+	int best = -1;
+	double bs = 0;
+
+	for (k = 0; k < x->n; k++) {
+		double v = 0;
+
+		for (f = 0; f < TAX_NFEAT; f++)
+			v += w[f] * feats[x->first + k][f];
+		if (best < 0 || v > bs) {
+			best = (int)k;
+			bs = v;
+		}
+	}
+	return best;
+}
+
+/* Right answers among examples with fold != skip_fold (fold = index % 2;
+ * skip_fold -1: all), per language. */
+static void ex_acc(const double *w, int only_fold, size_t right[], size_t total[])
+{
+	size_t i;
+
+	for (i = 0; i < n_ex; i++) {
+		if (only_fold >= 0 && (int)(i % 2) != only_fold)
+			continue;
+		total[exs[i].lang]++;
+		right[exs[i].lang] += exs[i].right >= 0 && ex_pick(&exs[i], w) == exs[i].right;
+	}
+}
+
+static void ex_fit(double *w, const double *w0, int skip_fold, double l2)
+{
+	double grad[TAX_NFEAT], vel[TAX_NFEAT] = {0}, p[64];
+	size_t it, i, k, f, m;
+
+	for (it = 0; it < 1500; it++) {
+		memset(grad, 0, sizeof grad);
+		m = 0;
+		for (i = 0; i < n_ex; i++) {
+			const struct ex *x = &exs[i];
+			double mx = -1e300, z = 0;
+
+			if (x->right < 0 || (skip_fold >= 0 && (int)(i % 2) == skip_fold) || x->n > 64)
+				continue;
+			m++;
+			for (k = 0; k < x->n; k++) {
+				p[k] = 0;
+				for (f = 0; f < TAX_NFEAT; f++)
+					p[k] += w[f] * feats[x->first + k][f];
+				if (p[k] > mx)
+					mx = p[k];
+			}
+			for (k = 0; k < x->n; k++)
+				z += p[k] = exp(p[k] - mx);
+			for (k = 0; k < x->n; k++)
+				for (f = 0; f < TAX_NFEAT; f++)
+					grad[f] += (p[k] / z - (k == (size_t)x->right)) *
+						   feats[x->first + k][f];
+		}
+		for (f = 0; f < TAX_NFEAT; f++) {
+			double g = grad[f] / (double)(m ? m : 1) + 2 * l2 * (w[f] - w0[f]);
+
+			vel[f] = 0.9 * vel[f] - 0.5 * g;
+			w[f] += vel[f];
+		}
+	}
+}
+
+static const char *const feat_name[TAX_NFEAT] = {
+	"TAX_F_BM25", "TAX_F_ONE", "TAX_F_SCORE", "TAX_F_BESTF", "TAX_F_UNION", "TAX_F_PREC",
+	"TAX_F_HEAD_ANY", "TAX_F_HEAD_BEST", "TAX_F_DESC", "TAX_F_NLAB", "TAX_F_PREF_F", "TAX_F_REWRITE"};
+
+static void train_report(const double *w0, double l2, size_t fixed_right[], size_t fixed_n[])
+{
+	const double *wc = taxonomy_rerank_w;
+	double w[TAX_NFEAT];
+	size_t r[ESCO_LANG_COUNT], t[ESCO_LANG_COUNT], l, f;
+	int fold, pass;
+
+	/* 2-fold cross-validation: fit on one half, count on the other. */
+	for (pass = 0; pass < 2; pass++) {
+		size_t rr[ESCO_LANG_COUNT] = {0}, tt[ESCO_LANG_COUNT] = {0};
+
+		for (fold = 0; fold < 2; fold++) {
+			memcpy(w, pass ? w0 : wc, sizeof w);
+			if (pass)
+				ex_fit(w, w0, fold, l2);
+			ex_acc(w, fold, rr, tt);
+		}
+		printf("| %s, 2-fold | ", pass ? "fitted (held-out half)" : "weights in the code");
+		for (l = 0; l < ESCO_LANG_COUNT; l++)
+			printf("%s %.3f | ", esco_lang_code((esco_lang)l),
+			       (double)(rr[l] + fixed_right[l]) / (double)(tt[l] + fixed_n[l]));
+		printf("\n");
+	}
+	memcpy(w, w0, sizeof w);
+	ex_fit(w, w0, -1, l2);
+	memset(r, 0, sizeof r);
+	memset(t, 0, sizeof t);
+	ex_acc(w, -1, r, t);
+	printf("| fitted on the whole sample (training accuracy) | ");
+	for (l = 0; l < ESCO_LANG_COUNT; l++)
+		printf("%s %.3f | ", esco_lang_code((esco_lang)l),
+		       (double)(r[l] + fixed_right[l]) / (double)(t[l] + fixed_n[l]));
+	printf("\n\nstatic const double rerank_w[TAX_NFEAT] = { /* L2 %.4f */\n", l2);
+	for (f = 0; f < TAX_NFEAT; f++)
+		printf("\t[%s] = %.4f,\n", feat_name[f], w[f]);
+	printf("};\n");
+}
+
 int main(int argc, char **argv)
 {
 	const char *path = "var/eval/taxonomy";
@@ -134,7 +267,8 @@ int main(int argc, char **argv)
 	esco *tax = NULL;
 	index_db *db = NULL;
 	index_error e = {{0}};
-	int lang, ok = 1, reuse = 0, misses = 0;
+	int lang, ok = 1, reuse = 0, misses = 0, train = 0;
+	double l2 = 0.001;
 	size_t quick = 0;
 	tax_labels *labels;
 	struct held *all = NULL;
@@ -158,6 +292,10 @@ int main(int argc, char **argv)
 			reuse = 1; /* development: keep an evaluation index built with the same sample */
 		else if (strcmp(argv[i], "--quick") == 0 && i + 1 < (size_t)argc)
 			quick = strtoul(argv[++i], NULL, 10); /* development: acc@1 of the first N per language only */
+		else if (strcmp(argv[i], "--train") == 0)
+			train = 1; /* fit the re-ranker's weights on the chosen sample */
+		else if (strcmp(argv[i], "--l2") == 0 && i + 1 < (size_t)argc)
+			l2 = strtod(argv[++i], NULL);
 		else if (strcmp(argv[i], "--misses") == 0)
 			misses = 1; /* development: print each miss to stderr */
 		else if (strcmp(argv[i], "--seed") == 0 && i + 1 < (size_t)argc)
@@ -250,6 +388,70 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	if (train) {
+		size_t fixed_right[ESCO_LANG_COUNT] = {0}, fixed_n[ESCO_LANG_COUNT] = {0};
+		double w0[TAX_NFEAT] = {0};
+		const double l2s[] = {0.0001, 0.001, 0.01};
+
+		if (!want_dev)
+			fprintf(stderr, "eval_taxonomy: --train on the test sample: for comparison "
+					"only, never for the weights in the code\n");
+		w0[TAX_F_BM25] = 0.1; /* the hand-set weights before the fit: the prior */
+		w0[TAX_F_ONE] = 0.9;
+		for (i = 0; i < n_held; i++) {
+			struct tax_match mq[30];
+			double fq[30][TAX_NFEAT];
+			int got, exact = 0;
+			size_t f;
+
+			if (held[i].dev != want_dev)
+				continue;
+			got = taxonomy_candidates_features(db, labels, tax, held[i].kind, held[i].label,
+							   NULL, mq, fq, 30);
+			if (got <= 0) {
+				fixed_n[held[i].lang]++;
+				continue;
+			}
+			for (k = 0; k < (size_t)got; k++) {
+				double sum = 0;
+
+				for (f = 0; f < TAX_NFEAT; f++)
+					sum += fabs(fq[k][f]);
+				if (sum == 0 && mq[k].score >= 1.0)
+					exact = 1;
+			}
+			if (exact) { /* the weights cannot change the first answer */
+				fixed_n[held[i].lang]++;
+				fixed_right[held[i].lang] += strcmp(mq[0].uri, held[i].uri) == 0;
+				continue;
+			}
+			if (n_ex == cap_ex) {
+				cap_ex = cap_ex ? cap_ex * 2 : 4096;
+				exs = realloc(exs, cap_ex * sizeof *exs);
+			}
+			if (n_feats + 30 > cap_feats) {
+				cap_feats = cap_feats ? cap_feats * 2 : 65536;
+				feats = realloc(feats, cap_feats * sizeof *feats);
+			}
+			if (!exs || !feats)
+				return 1;
+			exs[n_ex] = (struct ex){n_feats, (size_t)got, -1, held[i].lang};
+			for (k = 0; k < (size_t)got; k++) {
+				memcpy(feats[n_feats++], fq[k], sizeof fq[k]);
+				if (exs[n_ex].right < 0 && strcmp(mq[k].uri, held[i].uri) == 0)
+					exs[n_ex].right = (int)k;
+			}
+			n_ex++;
+		}
+		printf("%s sample, %zu examples for the re-ranker:\n\n", want_dev ? "Development" : "Test", n_ex);
+		for (k = 0; k < sizeof l2s / sizeof l2s[0]; k++)
+			train_report(w0, l2s[k], fixed_right, fixed_n);
+		if (l2 != 0.001)
+			train_report(w0, l2, fixed_right, fixed_n);
+		free(exs);
+		free(feats);
+		goto out;
+	}
 	printf("%s sample:\n\n", want_dev ? "Development" : "Test");
 	if (quick)
 		printf("| language, sample | labels | acc@1 | acc@5 | acc@30 | ambiguity-aware acc@1 "

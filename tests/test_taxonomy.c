@@ -277,6 +277,98 @@ static void test_threads(void)
 		T_CHECK(thread_sugg[t] == thread_sugg[0]);
 }
 
+/* The input of normalised[] entries that equals text (0 or 1). */
+static int reported(json_t *norm, const char *text)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(norm, i, e)
+		if (strcmp(json_string_value(json_object_get(e, "input")) ?: "", text) == 0)
+			return 1;
+	return 0;
+}
+
+/* A document's free-text skills run at most TAX_DOC_SEARCHES searches: the
+ * rest stay free text, unreported, while exact labels still normalise.
+ * Counted, not timed: more of these texts normalise one by one than the
+ * document may search, so without the budget the document would report
+ * them all. */
+#define N_BUDGET 60
+static char budget_buf[N_BUDGET][TAX_TEXT_MAX + 1];
+
+static int budget_normalised(json_t *doc, size_t *n_typo)
+{
+	static const char *const paths[] = {"skills", NULL};
+	problem p;
+	json_t *norm;
+	size_t i;
+	int rc;
+
+	problem_init(&p);
+	rc = taxonomy_normalise_doc(doc, paths, NULL, NULL, &p);
+	problem_release(&p);
+	if (rc != 0)
+		return -1;
+	norm = json_object_get(doc, "normalised");
+	*n_typo = 0;
+	for (i = 0; i < N_BUDGET; i++)
+		*n_typo += reported(norm, budget_buf[i]);
+	return 0;
+}
+
+static void test_doc_search_budget(void)
+{
+	const esco *tax = taxonomy_esco();
+	const char *exact;
+	json_t *skills = json_array(), *doc, *doc2;
+	size_t i, n_doc = 0, n_doc2 = 0, n_alone = 0, kept = 0;
+	struct tax_match m;
+
+	T_REQUIRE(skills != NULL);
+	/* Labels of skills no other test touches, with a letter doubled (no
+	 * exact label: each needs a search), then one exact label. */
+	for (i = 0; i < N_BUDGET; i++) {
+		const char *l = esco_skill_at(tax, 1000 + i * 53)->label;
+
+		snprintf(budget_buf[i], sizeof budget_buf[i], "%.3s%s", l, strlen(l) > 2 ? l + 2 : "");
+		json_array_append_new(skills, json_string(budget_buf[i]));
+	}
+	exact = esco_skill_at(tax, 999)->label;
+	json_array_append_new(skills, json_string(exact));
+	doc = json_pack("{s:O}", "skills", skills);
+	doc2 = json_pack("{s:o}", "skills", json_deep_copy(skills)); /* the first call rewrites its own */
+	T_REQUIRE(doc && doc2);
+	T_REQUIRE(budget_normalised(doc, &n_doc) == 0);
+	T_CHECKF(n_doc <= TAX_DOC_SEARCHES, "%zu free texts normalised, budget %d", n_doc,
+		 TAX_DOC_SEARCHES);
+	/* The exact label after the spent budget still normalises. */
+	T_CHECK(reported(json_object_get(doc, "normalised"), exact));
+	/* Every text not normalised is kept as it was. */
+	for (i = 0; i < N_BUDGET; i++) {
+		const char *v = json_string_value(json_array_get(json_object_get(doc, "skills"), i));
+
+		if (!reported(json_object_get(doc, "normalised"), budget_buf[i])) {
+			T_EQ_STR(v, budget_buf[i]);
+			kept++;
+		}
+	}
+	T_CHECK(kept >= N_BUDGET - TAX_DOC_SEARCHES);
+	/* Cached answers are not counted: the same document again searches
+	 * the next texts too. */
+	T_REQUIRE(budget_normalised(doc2, &n_doc2) == 0);
+	T_CHECKF(n_doc2 > n_doc, "second pass %zu, first %zu", n_doc2, n_doc);
+	T_CHECK(n_doc2 <= 2 * TAX_DOC_SEARCHES);
+	/* One by one (no document, no budget), more of them normalise than the
+	 * budget lets a document search: the limit is what stopped them. */
+	for (i = 0; i < N_BUDGET; i++)
+		n_alone += taxonomy_normalise_skill(budget_buf[i], NULL, &m) == 0;
+	T_CHECKF(n_alone > n_doc2, "%zu normalise alone, %zu in the document", n_alone, n_doc2);
+	json_decref(doc);
+	json_decref(doc2);
+	json_decref(skills);
+}
+
 static int has_field(json_t *prob, const char *field)
 {
 	size_t i;
@@ -445,6 +537,7 @@ int main(void)
 	T_RUN(test_proximity);
 	T_RUN(test_typeahead_order);
 	T_RUN(test_threads);
+	T_RUN(test_doc_search_budget);
 	if (server_start(&srv, "taxonomy") == 0 && make_token("employer", "acme", employer,
 								  sizeof employer) == 0 &&
 	    make_token("counsellor", "centre", counsellor, sizeof counsellor) == 0) {
