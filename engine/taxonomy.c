@@ -40,7 +40,8 @@
 #define WORD_MAX 48
 #define FOLD_MAX 512
 #define FUZZY_HITS 120
-#define MAX_CANDS 64
+#define MAX_CANDS 64 /* candidates from the exact lookup and the search */
+#define RW_CANDS 32  /* more from the rewrite rules */
 #define TRI_WEIGHT 0.35 /* trigram evidence relative to whole words */
 
 #define RERANK_POOL 30   /* candidates re-ranked with the confidence */
@@ -681,18 +682,18 @@ struct cand {
  * logit over each held-out label's pool, L2 0.001 towards the earlier hand-set
  * weights 0.1 BM25 + 0.9 ONE; docs/taxonomy.md), never on the test sample. */
 const double taxonomy_rerank_w[TAX_NFEAT] = {
-	[TAX_F_BM25] = 2.1685,
-	[TAX_F_ONE] = 3.0305,
-	[TAX_F_SCORE] = 2.3269,
-	[TAX_F_BESTF] = 2.0489,
-	[TAX_F_UNION] = 2.4571,
-	[TAX_F_PREC] = 1.9796,
-	[TAX_F_HEAD_ANY] = 0.5360,
-	[TAX_F_HEAD_BEST] = -0.2249,
-	[TAX_F_DESC] = 1.3938,
-	[TAX_F_NLAB] = -0.1718,
-	[TAX_F_PREF_F] = 0.9979,
-	[TAX_F_REWRITE] = 3.0684,
+	[TAX_F_BM25] = 1.9683,
+	[TAX_F_ONE] = 3.0225,
+	[TAX_F_SCORE] = 2.3236,
+	[TAX_F_BESTF] = 2.0373,
+	[TAX_F_UNION] = 2.4637,
+	[TAX_F_PREC] = 1.9394,
+	[TAX_F_HEAD_ANY] = 0.5374,
+	[TAX_F_HEAD_BEST] = -0.2384,
+	[TAX_F_DESC] = 1.4565,
+	[TAX_F_NLAB] = -0.1778,
+	[TAX_F_PREF_F] = 1.0751,
+	[TAX_F_REWRITE] = 3.3367,
 };
 
 static const esco_labels *concept_labels(const void *concept, esco_kind kind)
@@ -1814,14 +1815,15 @@ static int cand_cmp(const void *a, const void *b)
 	return strcmp(x->uri, y->uri); /* same input, same order */
 }
 
-static struct cand *find_cand(struct cand *c, size_t *n, const char *uri)
+/* The candidate for uri, added when new and fewer than max are held. */
+static struct cand *find_cand(struct cand *c, size_t *n, size_t max, const char *uri)
 {
 	size_t i;
 
 	for (i = 0; i < *n; i++)
 		if (strcmp(c[i].uri, uri) == 0)
 			return &c[i];
-	if (*n == MAX_CANDS || strlen(uri) >= sizeof c[0].uri)
+	if (*n >= max || strlen(uri) >= sizeof c[0].uri)
 		return NULL;
 	memset(&c[*n], 0, sizeof c[*n]);
 	snprintf(c[*n].uri, sizeof c[*n].uri, "%s", uri);
@@ -1860,7 +1862,7 @@ static int exact_hits(index_db *db, const esco *tax, esco_kind kind, const char 
 		if (parse_data(index_results_hit(r, i), buf, sizeof buf, &h))
 			continue;
 		rank = (h.type == 'p' ? 0 : h.type == 'a' ? 2 : 4) + (hint >= 0 && h.lang != hint);
-		x = find_cand(c, nc, h.uri);
+		x = find_cand(c, nc, MAX_CANDS, h.uri);
 		if (!x)
 			continue;
 		if (!x->concept)
@@ -1993,7 +1995,7 @@ static void rewrite_cands(const struct tax_labels *t, esco_kind kind, const stru
 						const char *uri = kind == ESCO_KIND_OCCUPATION
 							? ((const esco_occupation *)L->concept)->uri
 							: ((const esco_skill *)L->concept)->uri;
-						struct cand *x = find_cand(c, nc, uri);
+						struct cand *x = find_cand(c, nc, MAX_CANDS + RW_CANDS, uri);
 
 						if (!x)
 							continue;
@@ -2058,7 +2060,7 @@ static int candidates(index_db *db, const struct tax_labels *t, const esco *tax,
 		return TAX_ERR;
 	if (strlen(text) > TAX_TEXT_MAX || taxonomy_fold(text, folded, sizeof folded) == 0)
 		return TAX_ERR_ARG;
-	c = calloc(MAX_CANDS, sizeof *c);
+	c = calloc(MAX_CANDS + RW_CANDS, sizeof *c);
 	u = calloc(1, sizeof *u);
 	if (!c || !u)
 		goto done;
@@ -2078,7 +2080,7 @@ static int candidates(index_db *db, const struct tax_labels *t, const esco *tax,
 			struct hit_data d;
 			struct cand *x;
 
-			if (parse_data(h, buf, sizeof buf, &d) || !(x = find_cand(c, &nc, d.uri)))
+			if (parse_data(h, buf, sizeof buf, &d) || !(x = find_cand(c, &nc, MAX_CANDS, d.uri)))
 				continue;
 			if (h->weight > x->lang_w[d.lang])
 				x->lang_w[d.lang] = h->weight;
