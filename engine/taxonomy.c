@@ -1100,18 +1100,36 @@ static size_t syn_of(const struct tax_labels *t, const char *w, const char **out
  * becomes a candidate, with the rule's support as a feature
  * (TAX_F_REWRITE). Learned from the labels of the table, so an evaluation
  * table learns nothing from its held-out labels. The rules point into the
- * table's folded text, 16 bytes each.
+ * table's folded text, 24 bytes each; learning counts the concepts of each
+ * distinct rule in a hash table (about 15 MB while learning, freed after).
  */
 #define RW_WORDS 4 /* longest replaced part, in words */
 #define RW_MIN 3
 #define RW_PER 24
 
 struct rw {
+	uint64_t h;         /* hash of side, lang, both parts (the learning's table) */
 	uint32_t a, b;      /* offsets in text of the replaced part and its replacement */
 	uint8_t alen, blen;
 	uint8_t lang, side; /* side 0: the parts are heads ("A *"), 1: tails ("* A") */
 	uint32_t count;     /* concepts with the rule */
 };
+
+static uint64_t rw_hash(const char *text, const struct rw *r)
+{
+	uint64_t h = 14695981039346656037ull;
+	size_t i;
+
+	h = (h ^ r->side) * 1099511628211ull;
+	h = (h ^ r->lang) * 1099511628211ull;
+	for (i = 0; i < r->alen; i++)
+		h = (h ^ (unsigned char)text[r->a + i]) * 1099511628211ull;
+	h = (h ^ 0xffu) * 1099511628211ull;
+	for (i = 0; i < r->blen; i++)
+		h = (h ^ (unsigned char)text[r->b + i]) * 1099511628211ull;
+	return h;
+}
+
 
 static int span_cmp(const char *a, size_t al, const char *b, size_t bl)
 {
@@ -1171,8 +1189,9 @@ static size_t word_spans(const char *f, size_t flen, uint16_t *st, uint16_t *len
 	return i < flen ? 0 : n; /* too many words: none */
 }
 
-static int rw_push(struct rw **arr, size_t *n, size_t *cap, struct rw r)
+static int rw_push(const char *text, struct rw **arr, size_t *n, size_t *cap, struct rw r)
 {
+	r.h = rw_hash(text, &r);
 	if (*n == *cap) {
 		size_t nc = *cap ? *cap * 2 : 65536;
 		struct rw *na = realloc(*arr, nc * sizeof *na);
@@ -1186,30 +1205,45 @@ static int rw_push(struct rw **arr, size_t *n, size_t *cap, struct rw r)
 	return 0;
 }
 
-/* The rules of one concept's labels [lo, hi), each once. */
-static int rw_concept(struct tax_labels *t, size_t lo, size_t hi, struct rw **arr, size_t *n,
-		      size_t *cap)
-{
-	size_t i, j, k, start = *n;
+/* Word spans of the labels of one concept, made once per concept. */
+struct spans {
+	uint16_t st[MAX_WORDS], len[MAX_WORDS];
+	size_t n;
+};
 
+/* The rules of one concept's labels [lo, hi) appended to arr (a rule may
+ * come more than once); sp has room for *sp_cap labels (grown as needed). */
+static int rw_concept(struct tax_labels *t, size_t lo, size_t hi, struct rw **arr, size_t *n,
+		      size_t *cap, struct spans **sp, size_t *sp_cap)
+{
+	size_t i, j;
+
+	if (hi - lo > *sp_cap) {
+		struct spans *ns = realloc(*sp, (hi - lo) * sizeof *ns);
+
+		if (!ns)
+			return -1;
+		*sp = ns;
+		*sp_cap = hi - lo;
+	}
+	for (i = lo; i < hi; i++)
+		(*sp)[i - lo].n = word_spans(t->text + t->lab[i].fold, t->lab[i].flen,
+					     (*sp)[i - lo].st, (*sp)[i - lo].len, MAX_WORDS);
 	for (i = lo; i < hi; i++) {
 		const struct tlabel *A = &t->lab[i];
 		const char *fa = t->text + A->fold;
-		uint16_t as[MAX_WORDS], al[MAX_WORDS];
-		size_t na = word_spans(fa, A->flen, as, al, MAX_WORDS);
+		const uint16_t *as = (*sp)[i - lo].st, *al = (*sp)[i - lo].len;
+		size_t na = (*sp)[i - lo].n;
 
 		if (!na)
 			continue;
 		for (j = lo; j < hi; j++) {
 			const struct tlabel *B = &t->lab[j];
 			const char *fb = t->text + B->fold;
-			uint16_t bs[MAX_WORDS], bl[MAX_WORDS];
-			size_t nb, cs = 0, cp = 0;
+			const uint16_t *bs = (*sp)[j - lo].st, *bl = (*sp)[j - lo].len;
+			size_t nb = (*sp)[j - lo].n, cs = 0, cp = 0;
 
-			if (j == i || B->lang != A->lang)
-				continue;
-			nb = word_spans(fb, B->flen, bs, bl, MAX_WORDS);
-			if (!nb)
+			if (j == i || B->lang != A->lang || !nb)
 				continue;
 			while (cs < na && cs < nb &&
 			       span_cmp(fa + as[na - 1 - cs], al[na - 1 - cs], fb + bs[nb - 1 - cs],
@@ -1224,8 +1258,8 @@ static int rw_concept(struct tax_labels *t, size_t lo, size_t hi, struct rw **ar
 				size_t ae = (size_t)as[na - cs] - 1, be = (size_t)bs[nb - cs] - 1;
 
 				if (ae < 256 && be < 256 &&
-				    rw_push(arr, n, cap,
-					    (struct rw){A->fold, B->fold, (uint8_t)ae, (uint8_t)be,
+				    rw_push(t->text, arr, n, cap,
+					    (struct rw){0, A->fold, B->fold, (uint8_t)ae, (uint8_t)be,
 							A->lang, 0, 1}))
 					return -1;
 			}
@@ -1235,73 +1269,140 @@ static int rw_concept(struct tax_labels *t, size_t lo, size_t hi, struct rw **ar
 				size_t ab = as[cp], bb = bs[cp];
 
 				if (A->flen - ab < 256 && B->flen - bb < 256 &&
-				    rw_push(arr, n, cap,
-					    (struct rw){(uint32_t)(A->fold + ab), (uint32_t)(B->fold + bb),
+				    rw_push(t->text, arr, n, cap,
+					    (struct rw){0, (uint32_t)(A->fold + ab), (uint32_t)(B->fold + bb),
 							(uint8_t)(A->flen - ab), (uint8_t)(B->flen - bb),
 							A->lang, 1, 1}))
 					return -1;
 			}
 		}
 	}
-	/* Once per concept. */
-	if (*n - start > 1) {
-		size_t w = start;
+	return 0;
+}
 
-		qsort_r(*arr + start, *n - start, sizeof **arr, rw_cmp, t->text);
-		for (k = start; k < *n; k++)
-			if (k == start || rw_cmp(&(*arr)[k], &(*arr)[w - 1], t->text) != 0)
-				(*arr)[w++] = (*arr)[k];
-		*n = w;
+/* The distinct rules while learning: an open-addressing table of indices
+ * into uniq, with the concept that counted each rule last (once per concept). */
+struct rw_table {
+	uint32_t *slot; /* index + 1 into uniq, 0 empty */
+	size_t mask;
+	struct rw *uniq;
+	uint32_t *last; /* concept (global number + 1) that counted it last */
+	size_t n, cap;
+};
+
+static int rw_table_grow(struct rw_table *T)
+{
+	size_t size = T->mask ? (T->mask + 1) * 2 : 1 << 16, i;
+	uint32_t *ns = calloc(size, sizeof *ns);
+
+	if (!ns)
+		return -1;
+	for (i = 0; i < T->n; i++) {
+		size_t at = (size_t)T->uniq[i].h & (size - 1);
+
+		while (ns[at])
+			at = (at + 1) & (size - 1);
+		ns[at] = (uint32_t)(i + 1);
 	}
+	free(T->slot);
+	T->slot = ns;
+	T->mask = size - 1;
+	return 0;
+}
+
+/* Counts rule r for concept g (once per concept). */
+static int rw_table_count(struct rw_table *T, const char *text, const struct rw *r, uint32_t g)
+{
+	size_t at;
+
+	if ((T->n + 1) * 2 > T->mask + 1 && rw_table_grow(T))
+		return -1;
+	for (at = (size_t)r->h & T->mask; T->slot[at]; at = (at + 1) & T->mask) {
+		size_t e = T->slot[at] - 1;
+
+		if (T->uniq[e].h == r->h && rw_cmp(&T->uniq[e], r, (void *)text) == 0) {
+			if (T->last[e] != g) {
+				T->last[e] = g;
+				T->uniq[e].count++;
+			}
+			return 0;
+		}
+	}
+	if (T->n == T->cap) {
+		size_t nc = T->cap ? T->cap * 2 : 65536;
+		struct rw *nu = realloc(T->uniq, nc * sizeof *nu);
+		uint32_t *nl;
+
+		if (!nu)
+			return -1;
+		T->uniq = nu;
+		if (!(nl = realloc(T->last, nc * sizeof *nl)))
+			return -1;
+		T->last = nl;
+		T->cap = nc;
+	}
+	T->uniq[T->n] = *r;
+	T->uniq[T->n].count = 1;
+	T->last[T->n] = g;
+	T->slot[at] = (uint32_t)(++T->n);
 	return 0;
 }
 
 static int rw_learn(struct tax_labels *t, size_t n_occ, size_t n_sk)
 {
-	struct rw *arr = NULL, *na;
-	size_t n = 0, cap = 0, i, k, n_out = 0, w;
-	int s;
+	struct rw *arr = NULL, *out = NULL;
+	struct spans *sp = NULL;
+	struct rw_table T = {0};
+	size_t n = 0, cap = 0, i, k, n_out = 0, w, sp_cap = 0;
+	int s, rc = -1;
 
+	if (rw_table_grow(&T))
+		goto done;
 	for (s = 0; s < 2; s++) {
 		size_t nc = s ? n_sk : n_occ;
 
-		for (i = 0; i < nc; i++)
-			if (rw_concept(t, t->first[s][i], t->first[s][i + 1], &arr, &n, &cap))
-				goto fail;
-	}
-	if (n)
-		qsort_r(arr, n, sizeof *arr, rw_cmp, t->text);
-	for (i = 0, k = 0; i < n; i = k) {
-		for (k = i + 1; k < n && rw_cmp(&arr[i], &arr[k], t->text) == 0; k++)
-			;
-		if (k - i >= RW_MIN) {
-			arr[n_out] = arr[i];
-			arr[n_out++].count = (uint32_t)(k - i);
+		for (i = 0; i < nc; i++) {
+			uint32_t g = (uint32_t)((s ? n_occ : 0) + i + 1);
+
+			n = 0;
+			if (rw_concept(t, t->first[s][i], t->first[s][i + 1], &arr, &n, &cap, &sp,
+				       &sp_cap))
+				goto done;
+			for (k = 0; k < n; k++)
+				if (rw_table_count(&T, t->text, &arr[k], g))
+					goto done;
 		}
 	}
+	for (i = 0; i < T.n; i++)
+		n_out += T.uniq[i].count >= RW_MIN;
+	if (n_out && !(out = malloc(n_out * sizeof *out)))
+		goto done;
+	for (i = 0, k = 0; i < T.n; i++)
+		if (T.uniq[i].count >= RW_MIN)
+			out[k++] = T.uniq[i];
 	/* The RW_PER most frequent per replaced part. */
 	if (n_out)
-		qsort_r(arr, n_out, sizeof *arr, rw_cmp_count, t->text);
+		qsort_r(out, n_out, sizeof *out, rw_cmp_count, t->text);
 	for (i = 0, w = 0, k = 0; i < n_out; i++) {
-		if (i == 0 || arr[i].side != arr[i - 1].side || arr[i].lang != arr[i - 1].lang ||
-		    span_cmp(t->text + arr[i].a, arr[i].alen, t->text + arr[i - 1].a,
-			     arr[i - 1].alen) != 0)
+		if (i == 0 || out[i].side != out[i - 1].side || out[i].lang != out[i - 1].lang ||
+		    span_cmp(t->text + out[i].a, out[i].alen, t->text + out[i - 1].a,
+			     out[i - 1].alen) != 0)
 			k = 0;
 		if (k++ < RW_PER)
-			arr[w++] = arr[i];
+			out[w++] = out[i];
 	}
-	n_out = w;
-	na = n_out ? realloc(arr, n_out * sizeof *arr) : NULL;
-	if (n_out && !na)
-		goto fail;
-	if (!n_out)
-		free(arr);
-	t->rw = na;
-	t->n_rw = n_out;
-	return 0;
-fail:
+	t->rw = out;
+	t->n_rw = w;
+	out = NULL;
+	rc = 0;
+done:
+	free(out);
 	free(arr);
-	return -1;
+	free(sp);
+	free(T.slot);
+	free(T.uniq);
+	free(T.last);
+	return rc;
 }
 
 /* Rules [*lo, *hi) of side and lang whose replaced part is a (alen bytes). */
