@@ -1101,7 +1101,7 @@ static size_t syn_of(const struct tax_labels *t, const char *w, const char **out
  * (TAX_F_REWRITE). Learned from the labels of the table, so an evaluation
  * table learns nothing from its held-out labels. The rules point into the
  * table's folded text, 24 bytes each; learning counts the concepts of each
- * distinct rule in a hash table (about 15 MB while learning, freed after).
+ * distinct rule in a hash table (about 20 MB while learning, freed after).
  */
 #define RW_WORDS 4 /* longest replaced part, in words */
 #define RW_MIN 3
