@@ -23,6 +23,9 @@
  *
  * Usage: eval_taxonomy [--index DIR] [--per-lang N] [--seed S] [--split test|dev]
  *        [--dev-per-lang N]
+ * Tuning: [--train] fits the re-ranker's weights (engine/taxonomy.c,
+ * taxonomy_rerank_w) on the chosen sample, with 2-fold cross-validation and
+ * each feature left out in turn; [--l2 X] one more regularisation to try.
  * Development: [--reuse] keeps an evaluation index built with the same samples;
  * [--quick N] only acc@1/@5/@30 of the first N held-out labels per language
  * (exits 1); [--misses] prints each miss of --quick to stderr.
@@ -303,7 +306,7 @@ int main(int argc, char **argv)
 		else {
 			fprintf(stderr, "usage: eval_taxonomy [--index DIR] [--per-lang N] [--seed S] "
 				"[--split test|dev] [--dev-per-lang N] [--reuse] [--quick N] "
-				"[--misses]\n");
+				"[--misses] [--train] [--l2 X]\n");
 			return 2;
 		}
 	}
