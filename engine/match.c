@@ -1447,7 +1447,7 @@ index_query *match_build_query(index_db *db, const json_t *profile, const struct
 	index_query *core = NULL, *q = NULL, *parts[2];
 	json_t *v, *skills = json_object_get(profile, "skills");
 	size_t i, lvl, n_st = 0;
-	uint64_t walked = 0, budget = mp && mp->skill_postings ? mp->skill_postings : MATCH_SKILL_POSTINGS;
+	uint64_t walked = 0, budget = mp && mp->exhaustive ? UINT64_MAX : MATCH_SKILL_POSTINGS;
 	char code[5], prefix[8];
 	index_error e = {{0}};
 

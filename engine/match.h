@@ -48,7 +48,7 @@ struct match_params {
 	const json_t *countries;  /* borrowed array of country codes, or NULL: anywhere */
 	int include_flagged;      /* show vacancies whose recruiter carries a warning flag */
 	size_t candidates;        /* 0: MATCH_CANDIDATES (the evaluation varies it) */
-	uint64_t skill_postings;  /* 0: MATCH_SKILL_POSTINGS; UINT64_MAX: walk every skill */
+	int exhaustive;           /* 1: walk every skill's posting list (the benchmark's reference) */
 };
 
 /* Parses a POST /v1/match body. Exactly one of "profile_id" (copied into

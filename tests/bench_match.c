@@ -43,6 +43,10 @@
 #include "index/schema.h"
 
 #define INDEX_DIR "var/bench"
+/* What the index was built from, beside the document format (which a
+ * server serving the index for the HTTP run rewrites as its own). */
+#define BENCH_META_SOURCE "fairmatch.bench_source"
+#define BENCH_SOURCE "sample seed 11, validated as an import validates"
 
 static double now(void)
 {
@@ -76,27 +80,28 @@ static double pct(double *v, size_t n, double p)
 
 static int build(const esco *tax, size_t n, const char *path)
 {
-	char bench_format[200];
 	index_db *w = NULL;
 	index_error e = {{0}};
 	sample_gen *g = NULL;
 	uint64_t have = 0;
 	size_t i;
-	char term[32], id[32], cmd[300], *format = NULL;
+	char term[32], id[32], cmd[300], *format = NULL, *source = NULL;
 
 	mkdir("var", 0755);
 	mkdir(INDEX_DIR, 0755);
-	/* The document format, and that the sample went through validation. */
-	snprintf(bench_format, sizeof bench_format, "%s validated", match_index_format());
 	if (index_open_writable(path, &w, &e) || index_doc_count(w, &have, &e) ||
-	    index_get_metadata(w, VX_META_FORMAT, &format, &e))
+	    index_get_metadata(w, VX_META_FORMAT, &format, &e) ||
+	    index_get_metadata(w, BENCH_META_SOURCE, &source, &e))
 		goto fail;
-	if (have == n && format && strcmp(format, bench_format) == 0) {
+	if (have == n && format && strcmp(format, match_index_format()) == 0 && source &&
+	    strcmp(source, BENCH_SOURCE) == 0) {
 		free(format);
+		free(source);
 		index_close(w);
 		return 0;
 	}
 	free(format);
+	free(source);
 	index_close(w);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
 	if (system(cmd) != 0 || index_open_writable(path, &w, &e) || sample_gen_new(tax, 11, &g))
@@ -132,7 +137,8 @@ static int build(const esco *tax, size_t n, const char *path)
 		if ((i + 1) % 50000 == 0 && index_commit(w, &e))
 			goto fail;
 	}
-	if (index_set_metadata(w, VX_META_FORMAT, bench_format, &e) || index_commit(w, &e))
+	if (index_set_metadata(w, VX_META_FORMAT, match_index_format(), &e) ||
+	    index_set_metadata(w, BENCH_META_SOURCE, BENCH_SOURCE, &e) || index_commit(w, &e))
 		goto fail;
 	index_close(w);
 	sample_gen_free(g);
@@ -256,7 +262,7 @@ int main(int argc, char **argv)
 	}
 	mp.candidates = cands;
 	mp_all = mp;
-	mp_all.skill_postings = UINT64_MAX;
+	mp_all.exhaustive = 1;
 	snprintf(path, sizeof path, INDEX_DIR "/match-index-%zu", n_vac);
 	if (!tax || timing_new(&full, n_prof) || timing_new(&all, n_prof) ||
 	    timing_new(&naive, n_prof)) {
@@ -321,9 +327,9 @@ int main(int argc, char **argv)
 			 cands, MATCH_SKILL_POSTINGS);
 		timing_row(name, &full, n_prof);
 	}
-	timing_row("the same, every skill's posting list walked", &all, n_prof);
+	timing_row("the same, exhaustive: every skill's posting list walked", &all, n_prof);
 	timing_row("naive single weighted-OR query (top 20, BM25)", &naive, n_prof);
-	printf("\nTop-20 agreement of the budgeted match with the every-list match: %zu of %zu (%.1f%%)\n",
+	printf("\nTop-20 agreement of the match with the exhaustive one: %zu of %zu (%.1f%%)\n",
 	       same, shown, shown ? 100.0 * (double)same / (double)shown : 0);
 	if (bodies && fclose(bodies)) {
 		perror(bodies_path);
