@@ -28,7 +28,9 @@
 
 /* ---- the weights (docs/matching.md quotes these) ---- */
 
-/* Retrieval: multipliers of each query part's BM25 weight. */
+/* Retrieval: what each matching query part adds to a hit's weight (CoordWeight:
+ * exact, so Xapian can stop walking lists that cannot lift a hit into the
+ * candidates; docs/matching.md). */
 static const struct {
 	double skill;       /* XS: the skill appears in the vacancy (essential or optional) */
 	double unit;        /* XO: same ISCO-08 unit group (4 digits), XE: same ESCO occupation */

@@ -7,7 +7,11 @@
  * query (the profile's skills, its occupations and their ISCO-08 neighbours,
  * free-text skills as words, desired countries as a boost) under hard
  * filters (valid_until >= today, the requested countries; closed and full
- * vacancies are never in the index). Re-ranking then scores each candidate
+ * vacancies are never in the index). Each query part adds a fixed weight
+ * (Xapian's CoordWeight), so the matcher stops walking lists that can no
+ * longer lift a document into the candidates, and only the skills with the
+ * shortest lists, up to MATCH_SKILL_POSTINGS postings, are walked at all:
+ * the others only add weight. Re-ranking then scores each candidate
  * in C with the full scoring function (match.c: one table of weights,
  * documented in docs/matching.md) and orders by score, ties by vacancy id,
  * so equal input gives the same answer. A vacancy whose language
