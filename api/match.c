@@ -91,7 +91,7 @@ static void candidates(api_call *c)
 	if (!(s = api_store(c)))
 		return;
 	problem_init(&p);
-	if (match_candidates(s, api_who(c), api_param(c, 0), limit, &out, &p))
+	if (match_candidates(s, api_who(c), api_scope(c), api_param(c, 0), limit, &out, &p))
 		api_reply_problem(c, &p);
 	else
 		api_reply(c, 200, out);

@@ -1853,14 +1853,13 @@ int match_attach_quotas(store *s, const json_t *profile, json_t *answer, problem
 
 /* ---- vacancy -> candidate cards ---- */
 
-int match_candidates(store *s, const struct principal *who, const char *vacancy_id, size_t limit,
-		     json_t **out, problem *p)
+int match_candidates(store *s, const struct principal *who, const char *org,
+		     const char *vacancy_id, size_t limit, json_t **out, problem *p)
 {
 	json_t *v = NULL, *pool = NULL, *skills = NULL, *occs = NULL, *items = NULL, *x, *detail = NULL;
 	struct scored *cands = NULL;
 	struct person *people = NULL;
 	struct facts *vf = NULL;
-	const char *org = who->role == ROLE_EMPLOYER ? who->org : NULL;
 	size_t i, n = 0, prepared = 0;
 	int64_t id;
 	char code[5];

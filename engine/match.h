@@ -72,11 +72,12 @@ int match_vacancies(index_db *db, const json_t *profile, const struct match_para
  * listings join the match answer. */
 int match_attach_quotas(store *s, const json_t *profile, json_t *answer, problem *p);
 
-/* Candidate cards of the vacancy `vacancy_id` owned by who's organisation
- * (404 otherwise): *out = {"items":[...]}. Each card shown is audited
+/* Candidate cards of the vacancy `vacancy_id`, which must belong to org
+ * when org is not NULL (the caller's scope, api_scope(); 404 otherwise):
+ * *out = {"items":[...]}. Each card shown is audited
  * ("profile.card") in the transaction that read it. */
-int match_candidates(store *s, const struct principal *who, const char *vacancy_id, size_t limit,
-		     json_t **out, problem *p);
+int match_candidates(store *s, const struct principal *who, const char *org,
+		     const char *vacancy_id, size_t limit, json_t **out, problem *p);
 
 /* The two retrieval queries, exposed for the benchmark and the evaluation
  * (caller frees): the designed one, and a naive single OR of the profile's
