@@ -2228,7 +2228,6 @@ void integrity_verdict_release(struct integrity_verdict *v)
 	v->flags = NULL;
 }
 
-/* The memo's key: normalised name, licence and country. */
 /* names_normalise behind a small direct-mapped cache: a match asks for the
  * verdict of every candidate vacancy's recruiter, and the same names come
  * back request after request. The normal form depends on the name alone,
@@ -2269,6 +2268,7 @@ static int normalise_cached(const char *name, char *norm, size_t cap)
 	return 0;
 }
 
+/* The memo's key: normalised name, licence and country. */
 static char *memo_key(const char *norm, const char *ln, const char *country)
 {
 	size_t len = strlen(norm) + strlen(ln) + strlen(country) + 3;

@@ -1190,13 +1190,7 @@ static const char *occ_name(enum occ_match m)
 enum verdict { VERDICT_NONE, VERDICT_LICENSED, VERDICT_FLAGGED, VERDICT_UNKNOWN,
 	       VERDICT_BLACKLISTED };
 
-/*
- * The one place the integrity snapshot (engine/integrity.h) joins
- * matching: the in-memory snapshot, so a flag committed by a regulator
- * counts from the very next match. `rec` is the vacancy's recruiter object
- * (NULL for a direct hire). *flags gets a new array of the active flags
- * when flagged. Unlicensed counts as unknown here.
- */
+/* The matcher's verdict for the snapshot's kind (unlicensed counts as unknown). */
 static enum verdict verdict_of(enum integrity_kind k)
 {
 	return k == INTEGRITY_BLACKLISTED ? VERDICT_BLACKLISTED
@@ -1205,6 +1199,13 @@ static enum verdict verdict_of(enum integrity_kind k)
 					  : VERDICT_UNKNOWN;
 }
 
+/*
+ * The one place the integrity snapshot (engine/integrity.h) joins
+ * matching: the in-memory snapshot, so a flag committed by a regulator
+ * counts from the very next match. `rec` is the vacancy's recruiter object
+ * (NULL for a direct hire). *flags gets a new array of the active flags
+ * when flagged. Unlicensed counts as unknown here.
+ */
 static enum verdict recruiter_verdict(const integrity_snapshot *snap, const json_t *rec,
 				      json_t **flags)
 {
@@ -1364,16 +1365,23 @@ static void qadd(struct qlist *l, index_query *q)
 	l->q[l->n++] = q;
 }
 
+/* prefix + value into term (KEY_MAX bytes), the value lowercased if asked. */
+static void make_term(char *term, const char *prefix, const char *value, int lowercase)
+{
+	size_t n = strlen(prefix);
+
+	snprintf(term, KEY_MAX, "%s%s", prefix, value);
+	if (lowercase)
+		lower(term + n, term + n, KEY_MAX - n);
+}
+
 static void qadd_term(struct qlist *l, const char *prefix, const char *value, int lowercase,
 		      double scale)
 {
 	char term[KEY_MAX];
-	size_t n = strlen(prefix);
 	index_query *t;
 
-	snprintf(term, sizeof term, "%s%s", prefix, value);
-	if (lowercase)
-		lower(term + n, term + n, sizeof term - n);
+	make_term(term, prefix, value, lowercase);
 	t = index_query_term(term, 1);
 	qadd(l, scale == 1.0 || !t ? t : index_query_scale(t, scale));
 	if (scale != 1.0)
@@ -1463,10 +1471,7 @@ index_query *match_build_query(index_db *db, const json_t *profile, const struct
 			continue;
 		/* One term per skill (essential or optional): whether it is
 		 * essential is for re-ranking. */
-		snprintf(st[n_st].term, sizeof st[n_st].term, "%s%s", VX_SKILL, s);
-		if (!is_uri(s))
-			lower(st[n_st].term + strlen(VX_SKILL), st[n_st].term + strlen(VX_SKILL),
-			      sizeof st[n_st].term - strlen(VX_SKILL));
+		make_term(st[n_st].term, VX_SKILL, s, !is_uri(s));
 		st[n_st++].scale = RQ.skill;
 		if (!is_uri(s)) {
 			/* All its words: an AND is driven by its rarest word,
@@ -1524,12 +1529,14 @@ index_query *match_build_query(index_db *db, const json_t *profile, const struct
 	 * their weight to documents found otherwise (probed, not walked), so
 	 * a million vacancies cost about what a hundred thousand do. With
 	 * nothing else to find documents by, every skill is walked. */
+	if (!db || must.n == 0)
+		budget = UINT64_MAX;
 	for (i = 0; db && i < n_st; i++)
 		if (index_term_freq(db, st[i].term, &st[i].tf, &e))
-			st[i].tf = UINT64_MAX / 2;
+			st[i].tf = UINT64_MAX / 4;
 	qsort(st, n_st, sizeof *st, by_tf);
 	for (i = 0; i < n_st; i++) {
-		int walk = !db || must.n == 0 || walked + st[i].tf <= budget;
+		int walk = budget == UINT64_MAX || walked + st[i].tf <= budget;
 
 		if (walk)
 			walked += st[i].tf;

@@ -1138,20 +1138,24 @@ static int span_cmp(const char *a, size_t al, const char *b, size_t bl)
 	return c ? c : (al > bl) - (al < bl);
 }
 
+/* By side, language, replaced part: the key both orders share. */
+static int rw_cmp_part(const struct rw *p, const struct rw *q, const char *tx)
+{
+	if (p->side != q->side)
+		return p->side < q->side ? -1 : 1;
+	if (p->lang != q->lang)
+		return p->lang < q->lang ? -1 : 1;
+	return span_cmp(tx + p->a, p->alen, tx + q->a, q->alen);
+}
+
 /* By side, language, replaced part, replacement. */
 static int rw_cmp(const void *x, const void *y, void *text)
 {
 	const struct rw *p = x, *q = y;
 	const char *tx = text;
-	int c;
+	int c = rw_cmp_part(p, q, tx);
 
-	if (p->side != q->side)
-		return p->side < q->side ? -1 : 1;
-	if (p->lang != q->lang)
-		return p->lang < q->lang ? -1 : 1;
-	if ((c = span_cmp(tx + p->a, p->alen, tx + q->a, q->alen)) != 0)
-		return c;
-	return span_cmp(tx + p->b, p->blen, tx + q->b, q->blen);
+	return c ? c : span_cmp(tx + p->b, p->blen, tx + q->b, q->blen);
 }
 
 /* As rw_cmp up to the replaced part, then the most frequent first. */
@@ -1159,13 +1163,9 @@ static int rw_cmp_count(const void *x, const void *y, void *text)
 {
 	const struct rw *p = x, *q = y;
 	const char *tx = text;
-	int c;
+	int c = rw_cmp_part(p, q, tx);
 
-	if (p->side != q->side)
-		return p->side < q->side ? -1 : 1;
-	if (p->lang != q->lang)
-		return p->lang < q->lang ? -1 : 1;
-	if ((c = span_cmp(tx + p->a, p->alen, tx + q->a, q->alen)) != 0)
+	if (c)
 		return c;
 	if (p->count != q->count)
 		return p->count > q->count ? -1 : 1;

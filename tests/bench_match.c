@@ -199,8 +199,10 @@ static size_t overlap(const json_t *a, const json_t *b)
 		const char *id = json_string_value(json_object_get(json_object_get(x, "vacancy"), "id"));
 
 		json_array_foreach(json_object_get(b, "vacancies"), j, y) {
-			if (id && strcmp(id, json_string_value(json_object_get(
-						    json_object_get(y, "vacancy"), "id")) ?: "") == 0) {
+			const char *other = json_string_value(
+				json_object_get(json_object_get(y, "vacancy"), "id"));
+
+			if (id && other && strcmp(id, other) == 0) {
 				n++;
 				break;
 			}
