@@ -210,11 +210,15 @@ static void shape_node(json_t *node, const char *const *view, const char *prefix
 	}
 }
 
+int policy_full_view(const struct policy_rule *rule, enum role role)
+{
+	return rule && (rule->roles == R_PUBLIC ||
+			(role > ROLE_NONE && role <= ROLE_ADMIN && (rule->full_view & (1u << role))));
+}
+
 void policy_shape(const struct policy_rule *rule, enum role role, json_t *answer)
 {
-	if (!rule || !answer || rule->roles == R_PUBLIC)
-		return;
-	if (role > ROLE_NONE && role <= ROLE_ADMIN && (rule->full_view & (1u << role)))
+	if (!rule || !answer || policy_full_view(rule, role))
 		return;
 	if (json_is_object(answer)) {
 		shape_node(answer, rule->view, "");

@@ -62,6 +62,10 @@ const struct policy_rule *policy_find(const char *method, const char *pattern,
 /* 1 when role (ROLE_NONE for no token) may call the rule. */
 int policy_allows(const struct policy_rule *rule, enum role role);
 
+/* 1 when role sees the whole answer under rule (public rules, full_view):
+ * policy_shape leaves it as it is. */
+int policy_full_view(const struct policy_rule *rule, enum role role);
+
 /* Removes from answer (in place) every field role may not see under rule.
  * Public rules and roles in full_view keep everything. */
 void policy_shape(const struct policy_rule *rule, enum role role, json_t *answer);

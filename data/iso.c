@@ -29,15 +29,23 @@ int iso_currency_valid(const char *s)
 	return IN_TABLE(s, iso_currency_codes);
 }
 
+static const char *const cefr_levels[] = {"A1", "A2", "B1", "B2", "C1", "C2", "native"};
+
 int iso_cefr_rank(const char *s)
 {
-	static const char *const levels[] = {"A1", "A2", "B1", "B2", "C1", "C2", "native"};
 	size_t i;
 
-	for (i = 0; s && i < sizeof levels / sizeof levels[0]; i++)
-		if (strcmp(s, levels[i]) == 0)
+	for (i = 0; s && i < sizeof cefr_levels / sizeof cefr_levels[0]; i++)
+		if (strcmp(s, cefr_levels[i]) == 0)
 			return (int)i + 1;
 	return 0;
+}
+
+const char *iso_cefr_name(int rank)
+{
+	return rank >= 1 && rank <= (int)(sizeof cefr_levels / sizeof cefr_levels[0])
+		       ? cefr_levels[rank - 1]
+		       : NULL;
 }
 
 int iso_date_valid(const char *s)

@@ -12,6 +12,8 @@ int iso_language_valid(const char *s);
 int iso_currency_valid(const char *s);
 /* CEFR A1..C2 or "native"; returns the rank 1..7 (native 7), 0 when invalid. */
 int iso_cefr_rank(const char *s);
+/* The level of a rank from iso_cefr_rank ("B1"); NULL for any other number. */
+const char *iso_cefr_name(int rank);
 /* A real calendar date written YYYY-MM-DD. */
 int iso_date_valid(const char *s);
 /* Today's date in UTC as YYYY-MM-DD (buf of at least 11 bytes). */

@@ -560,8 +560,10 @@ static int person_has_skill(const struct person *pr, const char *s)
  *
  *   'F' version | id i64 | country 2 | ISCO unit group 4 | ESCO occupation u32
  *   | n_lang u8 | n_essential u8 | n_optional u8 | flags u8 (1: recruiter)
+ *   | n_inferred u8 | valid_until 10 ("YYYY-MM-DD", zero bytes: none)
+ *   | inferred occupations: u32 ESCO index, u8 posterior x 255
  *   | languages: code 2, CEFR rank u8 | skills: u32 ESCO index + 1, or 0
- *   then u8 length and the lowercased free text | recruiter: name,
+ *   then u8 length and the free text as written | recruiter: name,
  *   licence, country, each u16 length and bytes
  *
  * ESCO indices are positions in the taxonomy loaded when the index was
@@ -569,10 +571,11 @@ static int person_has_skill(const struct person *pr, const char *s)
  * sizes, and a server that finds another value rebuilds the index.
  */
 
-#define FACTS_VERSION 1
+#define FACTS_VERSION 2
 #define FACTS_SKILLS 50 /* VACANCY_SKILLS_MAX per list */
 #define FACTS_LANGS 10
-#define FACTS_HEADER 25
+#define FACTS_HEADER 35
+#define FACTS_DATE 10 /* "YYYY-MM-DD" */
 #define VAC_INFER_MAX 3
 
 struct fskill {
@@ -585,6 +588,7 @@ struct facts {
 	int64_t id;
 	char country[3];
 	char isco[5];
+	char valid_until[FACTS_DATE + 1]; /* "" when the vacancy gives none */
 	uint32_t occ; /* ESCO occupation index + 1; 0: an ISCO code or nothing */
 	size_t n_lang, n_ess, n_opt;
 	struct {
@@ -675,6 +679,7 @@ static void facts_from_json(const json_t *v, struct facts *f)
 	json_t *skills = json_object_get(v, "skills"), *x;
 	const char *occ = json_string_value(json_object_get(v, "occupation"));
 	const char *country = json_string_value(json_object_get(v, "country"));
+	const char *until = json_string_value(json_object_get(v, "valid_until"));
 	const esco *t = match_taxonomy();
 	size_t i;
 
@@ -682,6 +687,8 @@ static void facts_from_json(const json_t *v, struct facts *f)
 	vacancy_parse_id(json_string_value(json_object_get(v, "id")), &f->id);
 	if (country && strlen(country) == 2)
 		memcpy(f->country, country, 3);
+	if (until && strlen(until) == FACTS_DATE)
+		memcpy(f->valid_until, until, FACTS_DATE + 1);
 	occupation_code(occ, f->isco);
 	if (occ && t && strncmp(occ, ESCO_OCC, strlen(ESCO_OCC)) == 0) {
 		const esco_occupation *o = esco_occupation_by_uri(t, occ);
@@ -759,18 +766,17 @@ static void put_str16(struct bytes *o, const char *s, size_t n)
 	put(o, s, n);
 }
 
+/* A skill as written: explanations quote it, and matching lowercases it
+ * itself (VACANCY_SKILL_MAX keeps it under the u8 length). */
 static void put_skill(struct bytes *o, const struct fskill *k)
 {
-	char buf[256];
-	unsigned char n;
+	unsigned char n = (unsigned char)(k->len < 255 ? k->len : 255);
 
 	put_u32(o, k->idx);
 	if (k->idx)
 		return;
-	lower(k->text, buf, sizeof buf);
-	n = (unsigned char)strlen(buf);
 	put(o, &n, 1);
-	put(o, buf, n);
+	put(o, k->text, n);
 }
 
 int match_vacancy_facts(const json_t *v, char **out, size_t *len)
@@ -799,6 +805,7 @@ int match_vacancy_facts(const json_t *v, char **out, size_t *len)
 	hdr[22] = (unsigned char)f->n_opt;
 	hdr[23] = (unsigned char)(f->has_rec ? 1 : 0);
 	hdr[24] = (unsigned char)f->n_vinf;
+	memcpy(hdr + 25, f->valid_until, strlen(f->valid_until));
 	put(&o, hdr, sizeof hdr);
 	for (i = 0; i < f->n_vinf; i++) {
 		unsigned char q = (unsigned char)lround(f->vinf[i].q * 255);
@@ -873,6 +880,10 @@ static int facts_decode(const char *p, size_t n, struct facts *f)
 	f->n_opt = b[22];
 	f->has_rec = b[23] & 1;
 	f->n_vinf = b[24];
+	if (b[25]) {
+		memcpy(f->valid_until, b + 25, FACTS_DATE);
+		f->valid_until[FACTS_DATE] = '\0';
+	}
 	for (i = 0; i < f->n_vinf; i++, at += 5) {
 		if (at + 5 > n)
 			return -1;
@@ -1124,57 +1135,68 @@ static double round4(double x)
 	return round(x * 10000.0) / 10000.0;
 }
 
-/* matched_skills, missing_essential and the language report. */
-static int explain_parts(const struct person *pr, json_t *v, json_t **matched, json_t **missing,
-			 json_t **gaps, json_t **langs)
+/* A skill of the explanation: {"uri", "label"} plus "essential" when matched. */
+static int explain_skill(json_t *list, const struct fskill *k, int matched, int essential)
 {
-	json_t *skills = json_object_get(v, "skills"), *x;
-	static const char *const lists[] = {"essential", "optional"};
-	size_t i, l;
+	const esco *t = match_taxonomy();
+	const esco_skill *s = t && k->idx ? esco_skill_at(t, k->idx - 1) : NULL;
+	char text[256];
+	const char *uri, *label;
+	size_t n = k->len < sizeof text - 1 ? k->len : sizeof text - 1;
+
+	if (s) {
+		uri = s->uri;
+		label = s->label;
+	} else {
+		memcpy(text, k->text, n);
+		text[n] = '\0';
+		uri = is_uri(text) ? text : NULL;
+		label = skill_label(text);
+	}
+	return json_array_append_new(list, matched ? json_pack("{s:s?, s:s, s:b}", "uri", uri, "label",
+							      label, "essential", essential)
+						   : json_pack("{s:s?, s:s}", "uri", uri, "label", label));
+}
+
+/* matched_skills, missing_essential, the language gaps and, with langs
+ * (else NULL), every required language with whether it is met: from the
+ * facts re-ranking scored, so the explanation says what the score counted. */
+static int explain_facts(const struct person *pr, const struct facts *f, json_t **matched,
+			 json_t **missing, json_t **gaps, json_t **langs)
+{
+	size_t i;
 
 	*matched = json_array();
 	*missing = json_array();
 	*gaps = json_array();
-	*langs = json_array();
-	if (!*matched || !*missing || !*gaps || !*langs)
+	if (langs)
+		*langs = json_array();
+	if (!*matched || !*missing || !*gaps || (langs && !*langs))
 		return -1;
-	for (l = 0; l < 2; l++) {
-		json_array_foreach(json_object_get(skills, lists[l]), i, x) {
-			const char *s = json_string_value(x);
+	for (i = 0; i < f->n_ess + f->n_opt; i++) {
+		int essential = i < f->n_ess;
+		const struct fskill *k = essential ? &f->ess[i] : &f->opt[i - f->n_ess];
 
-			if (!s)
-				continue;
-			if (person_has_skill(pr, s)) {
-				if (json_array_append_new(*matched, json_pack("{s:o, s:s, s:b}", "uri",
-									      is_uri(s) ? json_string(s) : json_null(),
-									      "label", skill_label(s),
-									      "essential", l == 0)))
-					return -1;
-			} else if (l == 0 &&
-				   json_array_append_new(*missing, json_pack("{s:o, s:s}", "uri",
-									     is_uri(s) ? json_string(s) : json_null(),
-									     "label", skill_label(s)))) {
+		if (person_has_fskill(pr, k)) {
+			if (explain_skill(*matched, k, 1, essential))
 				return -1;
-			}
-		}
-	}
-	json_array_foreach(json_object_get(v, "languages"), i, x) {
-		const char *code = json_string_value(json_object_get(x, "code"));
-		const char *need = json_string_value(json_object_get(x, "level"));
-		const char *have = NULL;
-		int rank = person_lang(pr, code, &have);
-		int met = need && rank >= iso_cefr_rank(need);
-		json_t *h = have ? json_string(have) : json_null();
-
-		if (!code || !need)
-			continue;
-		if (!met && json_array_append_new(*gaps, json_pack("{s:s, s:s, s:O}", "code", code,
-								   "required", need, "have", h))) {
-			json_decref(h);
+		} else if (essential && explain_skill(*missing, k, 0, 1)) {
 			return -1;
 		}
-		if (json_array_append_new(*langs, json_pack("{s:s, s:s, s:o, s:b}", "code", code,
-							    "required", need, "have", h, "met", met)))
+	}
+	for (i = 0; i < f->n_lang; i++) {
+		const char *code = f->lang[i].code, *need = iso_cefr_name(f->lang[i].rank), *have;
+		int met;
+
+		if (!need)
+			continue;
+		met = person_lang(pr, code, &have) >= f->lang[i].rank;
+		if (!met && json_array_append_new(*gaps, json_pack("{s:s, s:s, s:s?}", "code", code,
+								   "required", need, "have", have)))
+			return -1;
+		if (langs && json_array_append_new(*langs, json_pack("{s:s, s:s, s:s?, s:b}", "code",
+								     code, "required", need, "have",
+								     have, "met", met)))
 			return -1;
 	}
 	return 0;
@@ -1228,20 +1250,23 @@ static const char *verdict_name(enum verdict v)
 	return v == VERDICT_LICENSED ? "licensed" : v == VERDICT_FLAGGED ? "flagged" : "unknown";
 }
 
-/* The verdict from a vacancy's facts (only the verdict, no flags). */
-static enum verdict facts_verdict(const integrity_snapshot *snap, const struct facts *f)
+/* The verdict from a vacancy's facts; with flags (else NULL), *flags gets
+ * the active flags when flagged, as recruiter_verdict. */
+static enum verdict facts_verdict(const integrity_snapshot *snap, const struct facts *f,
+				  json_t **flags)
 {
 	static const char *const rk[3] = {"name", "licence", "country"};
-	json_t *rec, *flags = NULL;
+	json_t *rec, *fl = NULL;
 	enum verdict v;
 	size_t i;
 
+	if (flags)
+		*flags = NULL;
 	if (!f->has_rec)
 		return VERDICT_NONE;
 	if (f->rec_json) {
-		v = recruiter_verdict(snap, f->rec_json, &flags);
-		json_decref(flags);
-		return v;
+		v = recruiter_verdict(snap, f->rec_json, &fl);
+		goto out;
 	}
 	if (f->rec_len[0] < 256 && f->rec_len[1] < 256 && f->rec_len[2] < 256) {
 		/* The usual case, without building a JSON object per candidate. */
@@ -1256,8 +1281,10 @@ static enum verdict facts_verdict(const integrity_snapshot *snap, const struct f
 					      f->rec_len[1] ? field[1] : NULL,
 					      f->rec_len[2] ? field[2] : NULL, &iv);
 		v = verdict_of(iv.kind);
+		if (v == VERDICT_FLAGGED && iv.flags)
+			fl = json_incref(iv.flags);
 		integrity_verdict_release(&iv);
-		return v;
+		goto out;
 	}
 	rec = json_object();
 	for (i = 0; rec && i < 3; i++)
@@ -1268,9 +1295,13 @@ static enum verdict facts_verdict(const integrity_snapshot *snap, const struct f
 		}
 	if (!rec)
 		return VERDICT_UNKNOWN;
-	v = recruiter_verdict(snap, rec, &flags);
-	json_decref(flags);
+	v = recruiter_verdict(snap, rec, &fl);
 	json_decref(rec);
+out:
+	if (flags)
+		*flags = fl;
+	else
+		json_decref(fl);
 	return v;
 }
 
@@ -1397,28 +1428,38 @@ static void qfree(struct qlist *l)
 	l->n = 0;
 }
 
-/* FILTER(main, valid_until >= today, OR(countries)); takes main. */
-static index_query *with_filters(index_query *main, const struct match_params *mp)
+/* FILTER(main, valid_until >= today, OR(countries)); takes main. Without
+ * dates, the valid_until test is the caller's (match_once reads the date
+ * from each candidate's record instead of from a value stream). */
+static index_query *with_filters(index_query *main, const struct match_params *mp, int dates)
 {
 	struct qlist f = {.n = 0}, c = {.n = 0};
 	char today[11];
-	index_query *q, *subs[3];
-	size_t i, ns = 0;
+	index_query *q = NULL;
+	size_t i;
 	json_t *v;
 
-	iso_today(today);
-	subs[ns++] = main;
-	qadd(&f, index_query_value_range(VX_SLOT_VALID_UNTIL, today, NULL));
-	subs[ns++] = f.n ? f.q[0] : NULL;
+	if (dates) {
+		iso_today(today);
+		qadd(&f, index_query_value_range(VX_SLOT_VALID_UNTIL, today, NULL));
+	}
 	if (mp && json_array_size(mp->countries)) {
 		json_array_foreach(mp->countries, i, v) {
 			qadd_term(&c, VX_COUNTRY, json_string_value(v), 0, 1.0);
 		}
-		subs[ns++] = c.oom ? NULL : index_query_combine(INDEX_OP_OR, c.q, c.n);
+		if (!c.oom)
+			qadd(&f, index_query_combine(INDEX_OP_OR, c.q, c.n));
 	}
-	q = f.oom || !main ? NULL : index_query_combine(INDEX_OP_FILTER, subs, ns);
-	if (ns == 3)
-		index_query_free(subs[2]);
+	if (main && !f.oom && !c.oom) {
+		index_query *subs[3] = {main, f.n > 0 ? f.q[0] : NULL, f.n > 1 ? f.q[1] : NULL};
+
+		if (f.n) {
+			q = index_query_combine(INDEX_OP_FILTER, subs, 1 + f.n);
+		} else {
+			q = main;
+			main = NULL;
+		}
+	}
 	qfree(&f);
 	qfree(&c);
 	index_query_free(main);
@@ -1449,8 +1490,9 @@ static void add_skill_term(struct qlist *l, const struct skill_term *t)
 	index_query_free(q);
 }
 
-index_query *match_build_query(index_db *db, const json_t *profile, const struct match_params *mp,
-			       problem *p)
+/* The designed retrieval query; with dates, valid_until is tested in it. */
+static index_query *build_query(index_db *db, const json_t *profile, const struct match_params *mp,
+				int dates, problem *p)
 {
 	struct qlist must = {.n = 0}, boost = {.n = 0};
 	struct skill_term *st = NULL;
@@ -1562,7 +1604,7 @@ index_query *match_build_query(index_db *db, const json_t *profile, const struct
 	qfree(&must);
 	qfree(&boost);
 	free(st);
-	q = core ? with_filters(core, mp) : NULL;
+	q = core ? with_filters(core, mp, dates) : NULL;
 	if (!q)
 		goto oom2;
 	return q;
@@ -1573,6 +1615,12 @@ oom:
 oom2:
 	problem_set(p, 503, "Service unavailable", "out of memory building the match query");
 	return NULL;
+}
+
+index_query *match_build_query(index_db *db, const json_t *profile, const struct match_params *mp,
+			       problem *p)
+{
+	return build_query(db, profile, mp, 1, p);
 }
 
 index_query *match_build_naive_query(const json_t *profile, const struct match_params *mp)
@@ -1596,7 +1644,7 @@ index_query *match_build_naive_query(const json_t *profile, const struct match_p
 	}
 	q = l.oom ? NULL : l.n ? index_query_combine(INDEX_OP_OR, l.q, l.n) : index_query_none();
 	qfree(&l);
-	return q ? with_filters(q, mp) : NULL;
+	return q ? with_filters(q, mp, 1) : NULL;
 }
 
 /* ---- facets ---- */
@@ -1656,35 +1704,43 @@ static json_t *facet_list(struct facets *fs)
 
 /* ---- profile -> vacancies ---- */
 
-static json_t *result_item(const struct person *pr, const struct scored *sc, json_t *flags,
-			   enum verdict vd)
+/* One result: the vacancy (sc->vacancy: its object, or its stored JSON
+ * text as a string with raw_vacancies), score, explanation and recruiter.
+ * Takes flags. */
+static json_t *result_item(const struct person *pr, const struct scored *sc, const struct facts *f,
+			   json_t *flags, enum verdict vd)
 {
-	json_t *matched, *missing, *gaps, *langs, *rec = json_object_get(sc->vacancy, "recruiter");
-	json_t *item, *recruiter = json_null();
+	json_t *matched, *missing, *gaps, *recruiter = json_null();
+	char name[256];
 
-	if (explain_parts(pr, sc->vacancy, &matched, &missing, &gaps, &langs)) {
+	if (explain_facts(pr, f, &matched, &missing, &gaps, NULL)) {
 		json_decref(matched);
 		json_decref(missing);
 		json_decref(gaps);
-		json_decref(langs);
 		json_decref(flags);
 		return NULL;
 	}
-	json_decref(langs);
 	if (vd != VERDICT_NONE) {
-		recruiter = json_pack("{s:s?, s:s}", "name",
-				      json_string_value(json_object_get(rec, "name")), "verdict",
-				      verdict_name(vd));
+		const char *nm = NULL;
+
+		if (f->rec_json) {
+			nm = json_string_value(json_object_get(f->rec_json, "name"));
+		} else if (f->rec_len[0]) {
+			size_t n = f->rec_len[0] < sizeof name - 1 ? f->rec_len[0] : sizeof name - 1;
+
+			memcpy(name, f->rec[0], n);
+			name[n] = '\0';
+			nm = name;
+		}
+		recruiter = json_pack("{s:s?, s:s}", "name", nm, "verdict", verdict_name(vd));
 		if (recruiter && flags)
 			json_object_set(recruiter, "flags", flags);
 	}
 	json_decref(flags);
-	item = json_pack("{s:O, s:f, s:{s:s, s:o, s:o, s:{s:b, s:o}}, s:o}", "vacancy",
-			 sc->vacancy, "score", round4(sc->score), "explanation", "occupation",
-			 occ_name(sc->occ), "matched_skills", matched, "missing_essential", missing,
-			 "languages", "met", sc->met, "gaps", gaps, "recruiter",
-			 recruiter ? recruiter : json_null());
-	return item;
+	return json_pack("{s:O, s:f, s:{s:s, s:o, s:o, s:{s:b, s:o}}, s:o}", "vacancy", sc->vacancy,
+			 "score", round4(sc->score), "explanation", "occupation", occ_name(sc->occ),
+			 "matched_skills", matched, "missing_essential", missing, "languages", "met",
+			 sc->met, "gaps", gaps, "recruiter", recruiter ? recruiter : json_null());
 }
 
 /* One attempt at a match; INDEX_EMODIFIED (with *out NULL) when the index
@@ -1703,32 +1759,45 @@ static int match_once(index_db *db, const struct person *pr, const json_t *profi
 	struct facets by_country = {NULL, 0}, by_major = {NULL, 0};
 	json_t *fc = NULL, *fm = NULL, *doc = NULL;
 	index_query *q;
-	size_t n, i, kept = 0;
+	size_t n, i, kept = 0, expired, cap;
 	double top;
-	int rc = -1;
+	char today[11];
+	int rc = -1, dates = 0;
 
 	*out = NULL;
-	q = match_build_query(db, profile, mp, p);
-	if (!q)
-		return -1;
 	opts.limit = (uint32_t)(mp->candidates ? mp->candidates : MATCH_CANDIDATES);
-	rc = index_search(db, q, &opts, &res, &e);
-	index_query_free(q);
-	if (rc) {
-		problem_set(p, 503, "Service unavailable", "the index cannot be searched: %s", e.msg);
-		return -1;
-	}
-	rc = -1;
-	n = index_results_count(res);
-	top = n ? index_results_hit(res, 0)->weight : 0;
-	cands = calloc(n ? n : 1, sizeof *cands);
+	cap = opts.limit ? opts.limit : 1;
+	cands = calloc(cap, sizeof *cands);
 	f = malloc(sizeof *f);
-	by_country.f = calloc(n ? n : 1, sizeof *by_country.f);
-	by_major.f = calloc(n ? n : 1, sizeof *by_major.f);
+	by_country.f = calloc(cap, sizeof *by_country.f);
+	by_major.f = calloc(cap, sizeof *by_major.f);
 	list = json_array();
 	if (!cands || !f || !by_country.f || !by_major.f || !list)
 		goto oom;
 	snap = integrity_snapshot_get();
+	iso_today(today);
+retrieve:
+	/* First without valid_until in the query: testing it there walks the
+	 * date value stream beside every posting list, and expired vacancies
+	 * are rare in the index. Each candidate's record carries its date, so
+	 * the expired ones are dropped here; if one was among a full set of
+	 * candidates, the set may lack one that the filtered query would have
+	 * retrieved, so retrieval runs once more with the test in the query. */
+	q = build_query(db, profile, mp, dates, p);
+	if (!q)
+		goto done;
+	rc = index_search(db, q, &opts, &res, &e);
+	index_query_free(q);
+	if (rc) {
+		rc = -1;
+		problem_set(p, 503, "Service unavailable", "the index cannot be searched: %s", e.msg);
+		goto done;
+	}
+	rc = -1;
+	n = index_results_count(res);
+	top = -1; /* the weight of the first (heaviest) unexpired hit */
+	expired = kept = 0;
+	by_country.n = by_major.n = 0;
 	for (i = 0; i < n; i++) {
 		const index_hit *h = index_results_hit(res, i);
 		enum verdict vd;
@@ -1751,7 +1820,13 @@ static int match_once(index_db *db, const struct person *pr, const json_t *profi
 				continue;
 			facts_from_json(doc, f);
 		}
-		vd = facts_verdict(snap, f);
+		if (f->valid_until[0] && strcmp(f->valid_until, today) < 0) {
+			expired++;
+			continue;
+		}
+		if (top < 0)
+			top = h->weight;
+		vd = facts_verdict(snap, f, NULL);
 		if (vd == VERDICT_BLACKLISTED || (vd == VERDICT_FLAGGED && !mp->include_flagged))
 			continue;
 		score_facts(pr, f, top > 0 ? h->weight / top : 0, &cands[kept]);
@@ -1765,13 +1840,20 @@ static int match_once(index_db *db, const struct person *pr, const json_t *profi
 	}
 	json_decref(doc);
 	doc = NULL;
+	if (expired && !dates && n == opts.limit) {
+		index_results_free(res);
+		res = NULL;
+		dates = 1;
+		goto retrieve;
+	}
 	qsort(cands, kept, sizeof *cands, by_score);
-	/* Only the page's documents are read and decoded in full. */
+	/* Only the page's documents are read. Their explanations come from
+	 * the records; the JSON is parsed only for a caller that wants
+	 * objects (with raw_vacancies it is passed on as stored). */
 	for (i = 0; i < kept && i < mp->limit; i++) {
 		const index_hit *h = index_results_hit(res, cands[i].hit);
 		json_t *flags = NULL, *item;
 		enum verdict vd;
-
 		int frc = h->data_len ? 0 : index_fetch_data(db, res, cands[i].hit, 1, &e);
 
 		if (frc) {
@@ -1779,11 +1861,21 @@ static int match_once(index_db *db, const struct person *pr, const json_t *profi
 			problem_set(p, 503, "Service unavailable", "the index cannot be read: %s", e.msg);
 			goto done;
 		}
-		cands[i].vacancy = json_loadb(h->data, h->data_len, 0, NULL);
+		json_decref(doc);
+		doc = NULL;
+		if (facts_decode(h->value, h->value_len, f)) {
+			if (!(doc = json_loadb(h->data, h->data_len, 0, NULL)))
+				goto oom;
+			facts_from_json(doc, f);
+		}
+		if (mp->raw_vacancies)
+			cands[i].vacancy = json_stringn(h->data, h->data_len);
+		else
+			cands[i].vacancy = doc ? json_incref(doc) : json_loadb(h->data, h->data_len, 0, NULL);
 		if (!cands[i].vacancy)
 			goto oom;
-		vd = recruiter_verdict(snap, json_object_get(cands[i].vacancy, "recruiter"), &flags);
-		item = result_item(pr, &cands[i], flags, vd);
+		vd = facts_verdict(snap, f, &flags);
+		item = result_item(pr, &cands[i], f, flags, vd);
 		if (!item || json_array_append_new(list, item))
 			goto oom;
 	}
@@ -1924,7 +2016,7 @@ int match_candidates(store *s, const struct principal *who, const char *org,
 		const char *pid = json_string_value(json_object_get(cands[i].vacancy, "id"));
 		json_t *matched, *missing, *gaps, *langs, *card;
 
-		if (explain_parts(pr, v, &matched, &missing, &gaps, &langs)) {
+		if (explain_facts(pr, vf, &matched, &missing, &gaps, &langs)) {
 			json_decref(matched);
 			json_decref(missing);
 			json_decref(gaps);

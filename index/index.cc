@@ -848,8 +848,12 @@ int index_fetch_data(index_db *db, index_results *r, size_t from, size_t n, inde
 		return INDEX_ERR;
 	}
 	try {
+		/* The docids come from this revision's MSet, so they exist:
+		 * DOC_ASSUME_VALID skips the check that reads the document's
+		 * length from another table first. */
 		for (size_t i = from; i < from + n && i < r->hits.size(); i++) {
-			r->data[i] = db->db->get_document(r->hits[i].docid).get_data();
+			r->data[i] = db->db->get_document(r->hits[i].docid, Xapian::DOC_ASSUME_VALID)
+					 .get_data();
 			r->hits[i].data = r->data[i].data();
 			r->hits[i].data_len = r->data[i].size();
 		}

@@ -705,7 +705,8 @@ static void test_inferred_occupation(void)
 
 /* Builds an index of `n` seeded sample vacancies at path: mode 0 as the
  * indexer writes them, 1 without the compact scoring record (an index of
- * an older build), 2 with the record but the JSON's skills emptied. */
+ * an older build), 2 with the record but the JSON's skills emptied, 3 with
+ * every other vacancy expired (valid_until in the past), 4 without those. */
 static int build_index(const char *path, int mode, size_t n)
 {
 	index_db *w = NULL;
@@ -723,12 +724,17 @@ static int build_index(const char *path, int mode, size_t n)
 
 		if (!v)
 			goto out;
+		if (mode == 4 && i % 2) {
+			json_decref(v);
+			continue;
+		}
 		snprintf(id, sizeof id, "v_%zu", i + 1);
 		snprintf(term, sizeof term, "Q%zu", i + 1);
 		json_object_set_new(v, "id", json_string(id));
 		json_object_set_new(v, "org", json_string("t"));
 		json_object_set_new(v, "status", json_string("open"));
-		json_object_set_new(v, "valid_until", json_string("2099-01-01"));
+		json_object_set_new(v, "valid_until",
+				    json_string(mode == 3 && i % 2 ? "2020-01-01" : "2099-01-01"));
 		if (indexer_vacancy_doc(v, &d, &e)) {
 			json_decref(v);
 			goto out;
@@ -758,12 +764,13 @@ out:
 	return rc;
 }
 
-/* "id score" of each result, one a line (caller frees). */
-static char *ranking(const char *path, const json_t *profile)
+/* "id score" of each result, one a line (caller frees); candidates 0 is
+ * MATCH_CANDIDATES. */
+static char *ranking(const char *path, const json_t *profile, size_t candidates)
 {
 	index_db *db = NULL;
 	index_error e = {{0}};
-	struct match_params mp = {.limit = 30};
+	struct match_params mp = {.limit = 30, .candidates = candidates};
 	json_t *ans = NULL, *it;
 	problem p;
 	size_t i, len = 0;
@@ -807,7 +814,7 @@ static void test_compact_record(void)
 
 		json_object_del(prof, "desired_countries");
 		for (k = 0; k < 3; k++)
-			r[k] = ranking(paths[k], prof);
+			r[k] = ranking(paths[k], prof, 0);
 		T_REQUIRE(r[0] && r[1] && r[2]);
 		nonempty += r[0][0] != '\0';
 		T_EQ_STR(r[1], r[0]);
@@ -820,6 +827,42 @@ static void test_compact_record(void)
 	sample_gen_free(g);
 	T_CHECK(nonempty >= 5);
 	T_CHECK(same_all);
+}
+
+/* Expired vacancies never appear, and they take no candidate's place:
+ * with few candidates, so that expired vacancies fill the candidate set,
+ * an index where half the vacancies expired answers what an index without
+ * them at all answers (retrieval tests the date itself when it must). */
+static void test_expired_take_no_place(void)
+{
+	static const char *const paths[2] = {"var/tmp/match-expired-3", "var/tmp/match-expired-4"};
+	sample_gen *g = NULL;
+	char *with = NULL, *without = NULL;
+	size_t m;
+	int nonempty = 0;
+
+	T_REQUIRE(match_taxonomy() != NULL);
+	mkdir("var", 0755);
+	mkdir("var/tmp", 0755);
+	T_REQUIRE(system("rm -rf var/tmp/match-expired-3 var/tmp/match-expired-4") == 0);
+	T_REQUIRE(build_index(paths[0], 3, 400) == 0);
+	T_REQUIRE(build_index(paths[1], 4, 400) == 0);
+	T_REQUIRE(sample_gen_new(match_taxonomy(), 9, &g) == 0);
+	for (m = 0; m < 10; m++) {
+		json_t *prof = sample_next_profile(g);
+
+		json_object_del(prof, "desired_countries");
+		with = ranking(paths[0], prof, 8);
+		without = ranking(paths[1], prof, 8);
+		T_REQUIRE(with && without);
+		nonempty += without[0] != '\0';
+		T_EQ_STR(with, without);
+		free(with);
+		free(without);
+		json_decref(prof);
+	}
+	sample_gen_free(g);
+	T_CHECK(nonempty >= 5);
 }
 
 int main(void)
@@ -836,6 +879,7 @@ int main(void)
 	}
 	T_RUN(test_language_gap_ordering);
 	T_RUN(test_closed_expired_full_absent);
+	T_RUN(test_expired_take_no_place);
 	T_RUN(test_determinism);
 	T_RUN(test_inline_leaves_nothing);
 	T_RUN(test_profile_crud_and_orgs);
