@@ -241,6 +241,8 @@ void run_search(Xapian::Database &d, const Xapian::Query &q, const index_search_
 						     o.sort_descending != 0);
 	else
 		enq.set_sort_by_relevance();
+	if (o.min_weight > 0)
+		enq.set_cutoff(0, o.min_weight);
 	Xapian::MSet ms = enq.get_mset(o.offset, o.limit, o.check_at_least);
 
 	/* Copy everything out, so the results outlive any later change. */

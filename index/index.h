@@ -160,6 +160,7 @@ typedef struct index_search_opts {
 	int sort_descending;     /* with sort_slot */
 	int weighting;           /* enum index_weighting */
 	uint32_t check_at_least; /* 0: Xapian's default; more makes the estimate exact */
+	double min_weight;       /* > 0: only hits weighing at least this (Enquire::set_cutoff) */
 	int skip_data;           /* 1: leave hit.data empty (fetch it later with index_fetch_data) */
 	int want_value;          /* 1: fill hit.value with the document's value in value_slot */
 	unsigned value_slot;
