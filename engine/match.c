@@ -1784,7 +1784,7 @@ static int match_once(index_db *db, const struct person *pr, const json_t *profi
 		      const struct match_params *mp, json_t **out, problem *p)
 {
 	index_search_opts opts = {.sort_slot = -1, .weighting = INDEX_WEIGHT_COORD, .skip_data = 1,
-				  .want_value = 1, .value_slot = VX_SLOT_MATCH};
+				  .want_value = 1, .value_slot = VX_SLOT_MATCH, .cache_value = 1};
 	index_results *res = NULL;
 	index_error e = {{0}};
 	struct scored *cands = NULL;

@@ -92,7 +92,8 @@ int index_doc_set_value(index_doc *doc, unsigned slot, const char *value, size_t
 int index_doc_set_data(index_doc *doc, const char *data, size_t len, index_error *err);
 
 /* Adds or replaces the one document indexed by the unique term `id_term`
- * (which is added to `doc` as a boolean term if it is not there). */
+ * (which is added to `doc` as a boolean term if it is not there). A
+ * replaced document gets a new docid: a docid's content never changes. */
 int index_replace(index_db *db, const char *id_term, index_doc *doc, index_error *err);
 /* Deletes every document indexed by `id_term`; deleting nothing is not an error. */
 int index_delete(index_db *db, const char *id_term, index_error *err);
@@ -164,6 +165,8 @@ typedef struct index_search_opts {
 	int skip_data;           /* 1: leave hit.data empty (fetch it later with index_fetch_data) */
 	int want_value;          /* 1: fill hit.value with the document's value in value_slot */
 	unsigned value_slot;
+	int cache_value;         /* 1: keep value_slot's values in memory, process-wide, for the
+				  * next searches (read-only handles; one slot at a time) */
 } index_search_opts;
 
 typedef struct index_hit {

@@ -668,6 +668,70 @@ static void test_replace_delete_reopen(void)
 	index_close(w);
 }
 
+/* The value of hit 0 of `all` on db (with the cache asked for), as a
+ * string in buf; its docid in *docid. */
+static const char *value_of_first(index_db *db, unsigned slot, uint32_t *docid, char *buf,
+				  size_t len)
+{
+	index_error err = {{0}};
+	index_results *r = NULL;
+	index_query *all = index_query_all();
+	index_search_opts o = opts_default();
+	const index_hit *h;
+
+	o.want_value = 1;
+	o.value_slot = slot;
+	o.cache_value = 1;
+	snprintf(buf, len, "ERR");
+	if (all && index_search(db, all, &o, &r, &err) == INDEX_OK && (h = index_results_hit(r, 0))) {
+		snprintf(buf, len, "%.*s", (int)h->value_len, h->value);
+		*docid = h->docid;
+	}
+	index_results_free(r);
+	index_query_free(all);
+	return buf;
+}
+
+/* A replaced document gets a new docid, so the process-wide value cache
+ * (index.cc) never gives an old value for it; a compacted copy is another
+ * database and answers its own values. */
+static void test_value_cache(void)
+{
+	char path[340], copy[340], buf[64];
+	index_error err = {{0}};
+	index_db *w = NULL, *r = NULL, *c = NULL;
+	index_doc *doc;
+	uint32_t first = 0, second = 0, third = 0;
+	int i;
+
+	snprintf(path, sizeof path, "%s/vcache", tmpdir);
+	snprintf(copy, sizeof copy, "%s/vcache-compact", tmpdir);
+	T_REQUIRE(index_open_writable(path, &w, &err) == INDEX_OK);
+	for (i = 0; i < 2; i++) {
+		T_REQUIRE((doc = index_doc_new()) != NULL);
+		T_EQ_INT(index_doc_set_value(doc, VX_SLOT_MATCH, i ? "new" : "old", 3, &err), INDEX_OK);
+		T_EQ_INT(index_replace(w, VX_ID "1", doc, &err), INDEX_OK);
+		index_doc_free(doc);
+		T_EQ_INT(index_commit(w, &err), INDEX_OK);
+		if (i == 0) {
+			T_REQUIRE(index_open_readonly(path, &r, &err) == INDEX_OK);
+			T_EQ_STR(value_of_first(r, VX_SLOT_MATCH, &first, buf, sizeof buf), "old");
+			T_EQ_STR(value_of_first(r, VX_SLOT_MATCH, &first, buf, sizeof buf), "old");
+		}
+	}
+	T_EQ_INT(index_reopen(r, &err), INDEX_OK);
+	T_EQ_STR(value_of_first(r, VX_SLOT_MATCH, &second, buf, sizeof buf), "new");
+	T_CHECKF(second != first, "the replaced document kept docid %u", (unsigned)first);
+	T_EQ_STR(value_of_first(r, VX_SLOT_MATCH, &second, buf, sizeof buf), "new");
+	T_EQ_INT(index_compact(path, copy, &err), INDEX_OK);
+	T_REQUIRE(index_open_readonly(copy, &c, &err) == INDEX_OK);
+	T_EQ_STR(value_of_first(c, VX_SLOT_MATCH, &third, buf, sizeof buf), "new");
+	T_EQ_STR(value_of_first(r, VX_SLOT_MATCH, &second, buf, sizeof buf), "new");
+	index_close(c);
+	index_close(r);
+	index_close(w);
+}
+
 /* A reader two commits behind may hit blocks a writer has reused
  * (DatabaseModifiedError): index_search reopens and retries once, so the
  * search succeeds and, when the retry happened, shows the newer state. */
@@ -877,6 +941,7 @@ int main(void)
 	T_RUN(test_metadata_and_terms);
 	T_RUN(test_replace_delete_reopen);
 	T_RUN(test_stale_reader);
+	T_RUN(test_value_cache);
 	T_RUN(test_errors);
 	T_RUN(test_null_safety);
 	T_RUN(test_compact);

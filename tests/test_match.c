@@ -254,7 +254,9 @@ static void test_closed_expired_full_absent(void)
 			  expired + 2),
 		 1);
 	T_REQUIRE(wait_index() == 0);
-	/* Still in the index (its valid_until is what the filter sees). */
+	/* Still in the index (its valid_until is what the filter sees), as
+	 * a new document: the record matching reads is the new one (the
+	 * index's value cache relies on a docid's values never changing). */
 	T_REQUIRE(match(&r, body) == 0);
 	T_EQ_INT(r.status, 200);
 	T_CHECKF(position_of(r.json, open_id) == 0, "open vacancy missing: %s", r.body);
