@@ -18,6 +18,7 @@
  * API.md keeps admins away from individual profiles.
  */
 #include "api/api.h"
+#include "api/policy.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +27,6 @@
 #include "engine/audit.h"
 #include "engine/match.h"
 #include "engine/profile.h"
-#include "api/policy.h"
 
 /* The answer of match_vacancies with raw_vacancies as compact JSON text
  * (malloc'd), each "vacancy" string spliced in as the object it holds;
