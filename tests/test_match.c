@@ -708,15 +708,22 @@ static void test_inferred_occupation(void)
 /* Builds an index of `n` seeded sample vacancies at path: mode 0 as the
  * indexer writes them, 1 without the compact scoring record (an index of
  * an older build), 2 with the record but the JSON's skills emptied, 3 with
- * every other vacancy expired (valid_until in the past), 4 without those. */
+ * every other vacancy expired (valid_until in the past), 4 without those.
+ * Whatever was at path is removed first. */
 static int build_index(const char *path, int mode, size_t n)
 {
 	index_db *w = NULL;
 	index_error e = {{0}};
 	sample_gen *g = NULL;
+	char cmd[300];
 	size_t i;
 	int rc = -1;
 
+	mkdir("var", 0755);
+	mkdir("var/tmp", 0755);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
+	if (!match_taxonomy() || system(cmd) != 0)
+		return -1;
 	if (index_open_writable(path, &w, &e) || sample_gen_new(match_taxonomy(), 3, &g))
 		goto out;
 	for (i = 0; i < n; i++) {
@@ -810,9 +817,6 @@ static void test_compact_record(void)
 	int same_all = 1, nonempty = 0;
 
 	T_REQUIRE(match_taxonomy() != NULL);
-	mkdir("var", 0755);
-	mkdir("var/tmp", 0755);
-	T_REQUIRE(system("rm -rf var/tmp/match-record-0 var/tmp/match-record-1 var/tmp/match-record-2") == 0);
 	for (k = 0; k < 3; k++)
 		T_REQUIRE(build_index(paths[k], (int)k, 400) == 0);
 	T_REQUIRE(sample_gen_new(match_taxonomy(), 9, &g) == 0);
@@ -849,9 +853,6 @@ static void test_expired_take_no_place(void)
 	int nonempty = 0;
 
 	T_REQUIRE(match_taxonomy() != NULL);
-	mkdir("var", 0755);
-	mkdir("var/tmp", 0755);
-	T_REQUIRE(system("rm -rf var/tmp/match-expired-3 var/tmp/match-expired-4") == 0);
 	T_REQUIRE(build_index(paths[0], 3, 400) == 0);
 	T_REQUIRE(build_index(paths[1], 4, 400) == 0);
 	T_REQUIRE(sample_gen_new(match_taxonomy(), 9, &g) == 0);
@@ -885,9 +886,6 @@ static void test_weight_floor_changes_nothing(void)
 	size_t m, floored = 0, nonempty = 0;
 
 	T_REQUIRE(match_taxonomy() != NULL);
-	mkdir("var", 0755);
-	mkdir("var/tmp", 0755);
-	T_REQUIRE(system("rm -rf var/tmp/match-floor") == 0);
 	T_REQUIRE(build_index(path, 0, 1500) == 0);
 	T_REQUIRE(index_open_readonly(path, &db, &e) == 0);
 	T_REQUIRE(sample_gen_new(match_taxonomy(), 4, &g) == 0);
