@@ -1743,48 +1743,14 @@ static json_t *result_item(const struct person *pr, const struct scored *sc, con
 			 sc->met, "gaps", gaps, "recruiter", recruiter ? recruiter : json_null());
 }
 
-/* A weight that at least `limit` documents are expected to reach in the
- * designed query, or 0. Every vacancy of a stated occupation's unit group
- * matches its unit and minor group terms (RQ.unit + RQ.minor); one of the
- * stated ESCO occupation matches its XE term too. Given to Xapian as the
- * starting cutoff, it keeps the matcher from weighing and ranking the
- * lighter documents before the candidate set has filled, and lets it prune
- * lists from the start. The answer is the same whenever `limit` documents
- * reach it (then the heaviest `limit` all do); match_once runs the query
- * again without it otherwise. */
-static double weight_floor(index_db *db, const struct person *pr, size_t limit)
-{
-	char term[KEY_MAX];
-	uint64_t tf;
-	index_error e;
-	double best = 0;
-	size_t i;
-
-	for (i = 0; i < pr->n_occ; i++) {
-		double unit = pr->occ[i].code[0] ? RQ.unit + RQ.minor : 0;
-
-		if (pr->occ[i].uri) {
-			make_term(term, VX_ESCO_OCC, pr->occ[i].uri, 0);
-			if (index_term_freq(db, term, &tf, &e) == 0 && tf >= limit && RQ.unit + unit > best)
-				best = RQ.unit + unit;
-		}
-		if (unit > best) {
-			make_term(term, VX_OCCUPATION, pr->occ[i].code, 0);
-			if (index_term_freq(db, term, &tf, &e) == 0 && tf >= limit)
-				best = unit;
-		}
-	}
-	/* Below by a hair: Xapian may add the same parts in another order. */
-	return best * (1 - 1e-9);
-}
-
 /* One attempt at a match; INDEX_EMODIFIED (with *out NULL) when the index
  * moved on between the search and reading the page's documents. */
 static int match_once(index_db *db, const struct person *pr, const json_t *profile,
 		      const struct match_params *mp, json_t **out, problem *p)
 {
 	index_search_opts opts = {.sort_slot = -1, .weighting = INDEX_WEIGHT_COORD, .skip_data = 1,
-				  .want_value = 1, .value_slot = VX_SLOT_MATCH, .cache_value = 1};
+				  .want_value = 1, .value_slot = VX_SLOT_MATCH, .cache_value = 1,
+				  .xapian_matcher = mp->xapian_matcher};
 	index_results *res = NULL;
 	index_error e = {{0}};
 	struct scored *cands = NULL;
@@ -1821,17 +1787,7 @@ retrieve:
 	q = build_query(db, profile, mp, dates, p);
 	if (!q)
 		goto done;
-	opts.min_weight = dates || mp->exhaustive || json_array_size(mp->countries)
-				  ? 0
-				  : weight_floor(db, pr, opts.limit);
 	rc = index_search(db, q, &opts, &res, &e);
-	if (rc == 0 && opts.min_weight > 0 && index_results_count(res) < opts.limit) {
-		/* Fewer documents reach the floor than the candidates need. */
-		index_results_free(res);
-		res = NULL;
-		opts.min_weight = 0;
-		rc = index_search(db, q, &opts, &res, &e);
-	}
 	index_query_free(q);
 	if (rc) {
 		rc = -1;

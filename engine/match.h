@@ -52,8 +52,10 @@ struct match_params {
 	const json_t *countries;  /* borrowed array of country codes, or NULL: anywhere */
 	int include_flagged;      /* show vacancies whose recruiter carries a warning flag */
 	size_t candidates;        /* 0: MATCH_CANDIDATES (the evaluation varies it) */
-	int exhaustive;           /* 1: walk every skill's posting list from the start (no budget,
-				   * no weight floor): the benchmark's and the tests' reference */
+	int exhaustive;           /* 1: walk every skill's posting list from the start (no budget):
+				   * the benchmark's and the tests' reference */
+	int xapian_matcher;       /* 1: retrieval by Xapian's matcher instead of the index wrapper's
+				   * evaluator (same answers): the benchmark's baseline */
 	int raw_vacancies;        /* 1: each result's "vacancy" is the document's JSON text as stored
 				   * in the index, in a string, for a caller that writes it out
 				   * unparsed (api/match.c); 0: the parsed object */

@@ -17,6 +17,7 @@
  * left outside a transaction commits pending changes when destroyed).
  */
 #include "index/index.h"
+#include "index/accumulate.h"
 
 #include <algorithm>
 #include <xapian.h>
@@ -35,10 +36,15 @@
 
 #include <sys/stat.h>
 
+using fairmatch_index::plan;
+using fairmatch_index::plan_ptr;
+
 struct index_db {
 	Xapian::Database *db;        /* always set; the writer too (it derives from Database) */
 	Xapian::WritableDatabase *w; /* same object as db for a writer, NULL for a reader */
 	bool in_txn;                 /* the writer has a transaction open (= changes staged) */
+	/* The evaluator's scratch arrays, made by the first search that uses it. */
+	std::unique_ptr<fairmatch_index::accumulator> acc = nullptr;
 };
 
 struct index_doc {
@@ -47,6 +53,7 @@ struct index_doc {
 
 struct index_query {
 	Xapian::Query q;
+	plan_ptr p; /* the same query for the wrapper's evaluator; NULL: Xapian's matcher only */
 };
 
 struct index_results {
@@ -56,6 +63,7 @@ struct index_results {
 	std::vector<std::string> data;
 	std::vector<std::string> values;
 	uint64_t estimate = 0;
+	bool accumulated = false; /* answered by the wrapper's evaluator */
 };
 
 namespace {
@@ -216,14 +224,23 @@ int need_writer(index_db *db, index_error *err, const char *what)
 	return INDEX_OK;
 }
 
-/* Wraps a query value in a new handle; NULL when out of memory. */
-index_query *wrap(const Xapian::Query &q) noexcept
+/* Wraps a query value and its plan (NULL: none) in a new handle; NULL
+ * when out of memory. */
+index_query *wrap(const Xapian::Query &q, plan_ptr p = nullptr) noexcept
 {
 	try {
-		return new index_query{q};
+		return new index_query{q, std::move(p)};
 	} catch (...) {
 		return nullptr;
 	}
+}
+
+/* A plan node of kind k with no sub-queries. */
+std::shared_ptr<plan> leaf(plan::kind k)
+{
+	auto p = std::make_shared<plan>();
+	p->k = k;
+	return p;
 }
 
 /*
@@ -305,11 +322,29 @@ void cache_values(const std::string &uuid, unsigned slot,
 	}
 }
 
-void run_search(Xapian::Database &d, const Xapian::Query &q, const index_search_opts &o,
-		index_results &r, bool cacheable)
+/* The ordered top hits of q: by the wrapper's evaluator when it answers
+ * the query (index.h says when), else by Xapian's matcher. Their data is
+ * read unless skip_data. */
+void top_hits(index_db &h, const index_query &q, const index_search_opts &o,
+	      std::vector<std::pair<Xapian::docid, double>> &ids, index_results &r)
 {
+	Xapian::Database &d = *h.db;
+
+	if (q.p && o.weighting == INDEX_WEIGHT_COORD && o.sort_slot < 0 && !o.xapian_matcher) {
+		r.accumulated = true;
+		if (!h.acc)
+			h.acc.reset(new fairmatch_index::accumulator);
+		fairmatch_index::accumulate_top(d, *q.p, o.min_weight, o.offset, o.limit, *h.acc,
+						ids, r.estimate);
+		r.data.reserve(ids.size());
+		for (const auto &id : ids)
+			r.data.push_back(o.skip_data ? std::string()
+						     : d.get_document(id.first, Xapian::DOC_ASSUME_VALID)
+							       .get_data());
+		return;
+	}
 	Xapian::Enquire enq(d);
-	enq.set_query(q);
+	enq.set_query(q.q);
 	if (o.weighting == INDEX_WEIGHT_BOOL)
 		enq.set_weighting_scheme(Xapian::BoolWeight());
 	else if (o.weighting == INDEX_WEIGHT_COORD)
@@ -327,19 +362,28 @@ void run_search(Xapian::Database &d, const Xapian::Query &q, const index_search_
 		enq.set_cutoff(0, o.min_weight);
 	Xapian::MSet ms = enq.get_mset(o.offset, o.limit, o.check_at_least);
 
-	/* Copy everything out, so the results outlive any later change. */
-	r.hits.clear();
-	r.data.clear();
-	r.values.clear();
 	r.data.reserve(ms.size());
-	r.values.reserve(ms.size());
-	std::vector<std::pair<Xapian::docid, double>> ids;
 	ids.reserve(ms.size());
 	for (Xapian::MSetIterator it = ms.begin(); it != ms.end(); ++it) {
 		ids.emplace_back(*it, it.get_weight());
 		r.data.push_back(o.skip_data ? std::string() : it.get_document().get_data());
-		r.values.emplace_back();
 	}
+	r.estimate = ms.get_matches_estimated();
+}
+
+void run_search(index_db &h, const index_query &q, const index_search_opts &o, index_results &r,
+		bool cacheable)
+{
+	Xapian::Database &d = *h.db;
+	std::vector<std::pair<Xapian::docid, double>> ids;
+
+	/* Copy everything out, so the results outlive any later change. */
+	r.hits.clear();
+	r.data.clear();
+	r.values.clear();
+	r.accumulated = false;
+	top_hits(h, q, o, ids, r);
+	r.values.resize(ids.size());
 	if (o.want_value && !ids.empty()) {
 		/* One pass over the value stream in docid order: each chunk
 		 * is found and decoded once, not once per hit. */
@@ -367,7 +411,6 @@ void run_search(Xapian::Database &d, const Xapian::Query &q, const index_search_
 	for (size_t i = 0; i < ids.size(); i++)
 		r.hits.push_back(index_hit{ids[i].first, ids[i].second, r.data[i].data(),
 					   r.data[i].size(), r.values[i].data(), r.values[i].size()});
-	r.estimate = ms.get_matches_estimated();
 }
 
 } /* namespace */
@@ -725,7 +768,11 @@ index_query *index_query_all(void)
 
 index_query *index_query_none(void)
 {
-	return wrap(Xapian::Query::MatchNothing);
+	try {
+		return wrap(Xapian::Query::MatchNothing, leaf(plan::NOTHING));
+	} catch (...) {
+		return nullptr;
+	}
 }
 
 index_query *index_query_term(const char *term, unsigned wqf)
@@ -737,8 +784,11 @@ index_query *index_query_term(const char *term, unsigned wqf)
 		 * trap (an empty filter value would match everything), so it
 		 * matches nothing here. index_query_all is the way to say "all". */
 		if (!*term)
-			return wrap(Xapian::Query::MatchNothing);
-		return wrap(Xapian::Query(term, wqf));
+			return wrap(Xapian::Query::MatchNothing, leaf(plan::NOTHING));
+		auto p = std::make_shared<plan>();
+		p->k = plan::TERM;
+		p->term = term;
+		return wrap(Xapian::Query(term, wqf), std::move(p));
 	} catch (...) {
 		return nullptr;
 	}
@@ -780,7 +830,8 @@ index_query *index_query_parse(const char *text, const char *lang, const char *p
 		 * must not become phrase queries (they would match nothing). */
 		qflags |= Xapian::QueryParser::FLAG_NO_POSITIONS;
 		/* Empty text parses to Xapian's empty Query, which matches nothing. */
-		return new index_query{qp.parse_query(text, qflags, prefix ? prefix : "")};
+		Xapian::Query q = qp.parse_query(text, qflags, prefix ? prefix : "");
+		return new index_query{q, fairmatch_index::plan_of_parsed(q)};
 	} catch (...) {
 		fail(err, what);
 		return nullptr;
@@ -795,22 +846,32 @@ index_query *index_query_combine(enum index_op op, index_query *const *subs, siz
 		if (!subs[i])
 			return nullptr;
 	Xapian::Query::op xop;
+	plan::kind k = plan::NOTHING; /* NOTHING here: no plan for this operator */
 	switch (op) {
-	case INDEX_OP_AND: xop = Xapian::Query::OP_AND; break;
-	case INDEX_OP_OR: xop = Xapian::Query::OP_OR; break;
-	case INDEX_OP_AND_NOT: xop = Xapian::Query::OP_AND_NOT; break;
-	case INDEX_OP_FILTER: xop = Xapian::Query::OP_FILTER; break;
-	case INDEX_OP_AND_MAYBE: xop = Xapian::Query::OP_AND_MAYBE; break;
+	case INDEX_OP_AND: xop = Xapian::Query::OP_AND, k = plan::AND; break;
+	case INDEX_OP_OR: xop = Xapian::Query::OP_OR, k = plan::OR; break;
+	case INDEX_OP_AND_NOT: xop = Xapian::Query::OP_AND_NOT, k = plan::AND_NOT; break;
+	case INDEX_OP_FILTER: xop = Xapian::Query::OP_FILTER, k = plan::FILTER; break;
+	case INDEX_OP_AND_MAYBE: xop = Xapian::Query::OP_AND_MAYBE, k = plan::AND_MAYBE; break;
 	case INDEX_OP_SYNONYM: xop = Xapian::Query::OP_SYNONYM; break;
 	case INDEX_OP_ELITE_SET: xop = Xapian::Query::OP_ELITE_SET; break;
 	default: return nullptr;
 	}
 	try {
 		std::vector<Xapian::Query> v;
+		std::shared_ptr<plan> p = k == plan::NOTHING ? nullptr : leaf(k);
 		v.reserve(n);
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
 			v.push_back(subs[i]->q);
-		return wrap(Xapian::Query(xop, v.begin(), v.end()));
+			if (p && subs[i]->p)
+				p->subs.push_back(subs[i]->p);
+			else
+				p = nullptr;
+		}
+		/* Xapian reads an operator without sub-queries as MatchNothing. */
+		if (p && p->subs.empty())
+			p->k = plan::NOTHING;
+		return wrap(Xapian::Query(xop, v.begin(), v.end()), std::move(p));
 	} catch (...) {
 		return nullptr;
 	}
@@ -822,7 +883,13 @@ index_query *index_query_scale(const index_query *q, double factor)
 	if (!q || !(factor >= 0))
 		return nullptr;
 	try {
-		return wrap(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor));
+		plan_ptr p = nullptr;
+		if (q->p) {
+			auto scaled = std::make_shared<plan>(*q->p);
+			scaled->factor *= factor;
+			p = std::move(scaled);
+		}
+		return wrap(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor), std::move(p));
 	} catch (...) {
 		return nullptr;
 	}
@@ -836,9 +903,15 @@ index_query *index_query_value_range(unsigned slot, const char *lo, const char *
 		 * the value included), so an open or empty lower end becomes "\0",
 		 * the smallest non-empty value. */
 		const std::string low = (lo && *lo) ? std::string(lo) : std::string(1, '\0');
+		auto p = leaf(plan::VALUE_RANGE);
+		p->slot = slot;
+		p->lo = low;
+		p->has_hi = hi != nullptr;
+		p->hi = hi ? hi : "";
 		if (hi)
-			return wrap(Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, low, hi));
-		return wrap(Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, low));
+			return wrap(Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, low, hi),
+				    std::move(p));
+		return wrap(Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, low), std::move(p));
 	} catch (...) {
 		return nullptr;
 	}
@@ -890,14 +963,14 @@ int index_search(index_db *db, const index_query *q, const index_search_opts *op
 	try {
 		r = new index_results();
 		try {
-			run_search(*db->db, q->q, o, *r, db->w == nullptr);
+			run_search(*db, *q, o, *r, db->w == nullptr);
 		} catch (const Xapian::DatabaseModifiedError &) {
 			/* A writer committed twice while we read: a reader can
 			 * move to the latest revision and try once more. */
 			if (db->w)
 				throw;
 			db->db->reopen();
-			run_search(*db->db, q->q, o, *r, db->w == nullptr);
+			run_search(*db, *q, o, *r, db->w == nullptr);
 		}
 		*out = r;
 		return INDEX_OK;
@@ -918,6 +991,11 @@ const index_hit *index_results_hit(const index_results *r, size_t i)
 	if (!r || i >= r->hits.size())
 		return nullptr;
 	return &r->hits[i];
+}
+
+int index_results_accumulated(const index_results *r)
+{
+	return r && r->accumulated;
 }
 
 uint64_t index_results_estimate(const index_results *r)

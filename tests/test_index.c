@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <ftw.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -919,6 +920,235 @@ static void test_compact(void)
 	T_EQ_INT(index_compact(NULL, dst2, NULL), INDEX_ERR);
 }
 
+/* ---- the wrapper's evaluator against Xapian's matcher ---- */
+
+#define AGREE_DOCS 70000 /* docids past two of the evaluator's 32768-docid blocks */
+
+/* Document i holds term "XSk" when i % MOD[k] == REM[k]: lists from a few
+ * postings to a third of the index, overlapping in every way. */
+static const unsigned agree_mod[] = {3, 5, 7, 11, 97, 1009, 30011, 2, 13};
+static const unsigned agree_rem[] = {0, 1, 2, 3, 4, 5, 6, 1, 12};
+#define AGREE_TERMS (sizeof agree_mod / sizeof *agree_mod)
+
+static int build_agree_db(const char *path)
+{
+	static const char *const words[] = {"alpha", "beta", "gamma", "delta"};
+	static const char *const countries[] = {"ZA", "LS", "FR", "KE", "PH"};
+	index_error err = {{0}};
+	index_db *w = NULL;
+	int rc = index_open_writable(path, &w, &err);
+
+	for (unsigned i = 1; rc == INDEX_OK && i <= AGREE_DOCS; i++) {
+		index_doc *doc = index_doc_new();
+		char term[32], text[64], until[16];
+
+		rc = doc ? INDEX_OK : INDEX_ENOMEM;
+		for (size_t k = 0; rc == INDEX_OK && k < AGREE_TERMS; k++) {
+			if (i % agree_mod[k] != agree_rem[k])
+				continue;
+			snprintf(term, sizeof term, "%s%zu", VX_SKILL, k);
+			rc = index_doc_add_term(doc, term, 1, &err);
+		}
+		snprintf(term, sizeof term, "%s%s", VX_COUNTRY, countries[i % 5]);
+		if (rc == INDEX_OK)
+			rc = index_doc_add_boolean(doc, term, &err);
+		snprintf(text, sizeof text, "%s %s", words[i % 4], words[(i / 4) % 4]);
+		if (rc == INDEX_OK)
+			rc = index_doc_add_text(doc, text, strlen(text), "en", 1, VX_TEXT, &err);
+		/* Every seventh document has no date; the others spread over a year. */
+		snprintf(until, sizeof until, "2026-%02u-15", 1 + i % 12);
+		if (rc == INDEX_OK && i % 7)
+			rc = index_doc_set_value(doc, VX_SLOT_VALID_UNTIL, until, strlen(until), &err);
+		snprintf(term, sizeof term, "%s%u", VX_ID, i);
+		if (rc == INDEX_OK)
+			rc = index_replace(w, term, doc, &err);
+		index_doc_free(doc);
+	}
+	if (rc == INDEX_OK)
+		rc = index_commit(w, &err);
+	if (rc)
+		fprintf(stderr, "  build_agree_db: %s\n", err.msg);
+	index_close(w);
+	return rc;
+}
+
+static index_query *xs(size_t k, double factor)
+{
+	char term[32];
+	index_query *t, *q;
+
+	snprintf(term, sizeof term, "%s%zu", VX_SKILL, k);
+	t = index_query_term(term, 1);
+	q = t ? index_query_scale(t, factor) : NULL;
+	index_query_free(t);
+	return q;
+}
+
+static index_query *country(const char *code)
+{
+	char term[32];
+
+	snprintf(term, sizeof term, "%s%s", VX_COUNTRY, code);
+	return index_query_term(term, 1);
+}
+
+/* Combines subs (freed here) with op; NULL if any is NULL. */
+static index_query *comb(enum index_op op, size_t n, ...)
+{
+	index_query *subs[16], *q = NULL;
+	int ok = n <= 16;
+	va_list ap;
+
+	va_start(ap, n);
+	for (size_t i = 0; i < n; i++) {
+		index_query *s = va_arg(ap, index_query *);
+		if (i < 16)
+			subs[i] = s;
+		if (!s)
+			ok = 0;
+	}
+	va_end(ap);
+	if (ok)
+		q = index_query_combine(op, subs, n);
+	for (size_t i = 0; i < n && i < 16; i++)
+		index_query_free(subs[i]);
+	return q;
+}
+
+/* Runs q both ways and checks the same hits, weights and count: the
+ * factors are binary fractions, so sums are exact in any order and even
+ * the order of equal weights (docid ascending) must agree. */
+static void agree(index_db *db, index_query *q, uint32_t offset, uint32_t limit,
+		  double min_weight, const char *what)
+{
+	index_search_opts o = opts_default(), x;
+	index_results *a = NULL, *b = NULL;
+	index_error err = {{0}};
+	size_t i, n;
+
+	T_CHECKF(q != NULL, "%s: query built", what);
+	if (!q)
+		return;
+	o.weighting = INDEX_WEIGHT_COORD;
+	o.offset = offset;
+	o.limit = limit;
+	o.min_weight = min_weight;
+	o.skip_data = 1;
+	x = o;
+	x.xapian_matcher = 1;
+	x.check_at_least = AGREE_DOCS; /* Xapian's count exact too */
+	T_EQ_INT(index_search(db, q, &o, &a, &err), INDEX_OK);
+	T_EQ_INT(index_search(db, q, &x, &b, &err), INDEX_OK);
+	if (a && b) {
+		T_CHECKF(index_results_accumulated(a) && !index_results_accumulated(b),
+			 "%s: answered by the evaluator and by Xapian", what);
+		n = index_results_count(a);
+		T_CHECKF(n == index_results_count(b), "%s: %zu hits, Xapian %zu", what, n,
+			 index_results_count(b));
+		T_CHECKF(index_results_estimate(a) == index_results_estimate(b),
+			 "%s: %llu matches, Xapian %llu", what,
+			 (unsigned long long)index_results_estimate(a),
+			 (unsigned long long)index_results_estimate(b));
+		for (i = 0; i < n && i < index_results_count(b); i++) {
+			const index_hit *ha = index_results_hit(a, i), *hb = index_results_hit(b, i);
+			if (ha->docid != hb->docid || ha->weight != hb->weight) {
+				T_CHECKF(0, "%s: hit %zu is %u (%g), Xapian %u (%g)", what, i, ha->docid,
+					 ha->weight, hb->docid, hb->weight);
+				break;
+			}
+		}
+		T_CHECKF(n > 0 || strstr(what, "nothing"), "%s: some hits", what);
+	}
+	index_results_free(a);
+	index_results_free(b);
+	index_query_free(q);
+}
+
+static void test_evaluator_agrees_with_xapian(void)
+{
+	index_error err = {{0}};
+	index_db *db = NULL;
+	char path[400];
+	index_query *t;
+
+	snprintf(path, sizeof path, "%s/agree", tmpdir);
+	T_REQUIRE(build_agree_db(path) == INDEX_OK);
+	T_REQUIRE(index_open_readonly(path, &db, &err) == INDEX_OK);
+
+	agree(db, comb(INDEX_OP_OR, 4, xs(0, 1), xs(1, 0.5), xs(2, 0.25), xs(4, 2)), 0, 200, 0,
+	      "OR of scaled terms");
+	agree(db, comb(INDEX_OP_OR, 3, xs(0, 1), xs(1, 0.5), xs(2, 0.25)), 0, 100000, 0,
+	      "OR, every hit");
+	agree(db,
+	      comb(INDEX_OP_AND_MAYBE, 2, comb(INDEX_OP_OR, 2, xs(4, 1), xs(5, 2)),
+		   comb(INDEX_OP_OR, 3, xs(0, 0.5), xs(1, 0.125), xs(7, 0.25))),
+	      0, 300, 0, "AND_MAYBE: common terms only add weight");
+	agree(db,
+	      comb(INDEX_OP_FILTER, 2, comb(INDEX_OP_OR, 3, xs(1, 1), xs(2, 0.5), xs(3, 0.25)),
+		   comb(INDEX_OP_OR, 2, country("ZA"), country("KE"))),
+	      0, 200, 0, "FILTER by countries");
+	agree(db,
+	      comb(INDEX_OP_FILTER, 2, comb(INDEX_OP_OR, 2, xs(2, 1), xs(3, 0.5)),
+		   index_query_value_range(VX_SLOT_VALID_UNTIL, "2026-06-15", NULL)),
+	      0, 200, 0, "FILTER by a value at least");
+	agree(db,
+	      comb(INDEX_OP_FILTER, 3,
+		   comb(INDEX_OP_AND_MAYBE, 2, comb(INDEX_OP_OR, 2, xs(4, 1), xs(3, 0.5)),
+			comb(INDEX_OP_OR, 2, xs(0, 0.25), xs(7, 0.125))),
+		   index_query_value_range(VX_SLOT_VALID_UNTIL, "2026-03-15", "2026-09-15"),
+		   comb(INDEX_OP_OR, 2, country("FR"), country("PH"))),
+	      0, 200, 0, "the match's shape: AND_MAYBE under a value range and countries");
+	agree(db, comb(INDEX_OP_AND_NOT, 2, comb(INDEX_OP_OR, 2, xs(1, 1), xs(2, 1)), xs(0, 1)), 0,
+	      200, 0, "AND_NOT");
+	agree(db,
+	      comb(INDEX_OP_OR, 2, xs(4, 1),
+		   index_query_scale(t = comb(INDEX_OP_AND, 2, xs(1, 1), xs(2, 2)), 0.5)),
+	      0, 200, 0, "an AND nested in the OR");
+	index_query_free(t);
+	{
+		index_query *p = index_query_parse("alpha gamma", "en", VX_TEXT,
+						   INDEX_PARSE_DEFAULT_AND, &err);
+		agree(db,
+		      comb(INDEX_OP_OR, 2, xs(5, 1), p ? index_query_scale(p, 0.25) : NULL), 0,
+		      200, 0, "parsed text (an AND of words) beside a term");
+		index_query_free(p);
+	}
+	agree(db,
+	      comb(INDEX_OP_OR, 2, xs(6, 1),
+		   comb(INDEX_OP_AND_MAYBE, 2, xs(5, 1), comb(INDEX_OP_OR, 2, xs(0, 0.5), xs(1, 0.5)))),
+	      0, 200, 0, "AND_MAYBE nested in the OR");
+	agree(db,
+	      comb(INDEX_OP_FILTER, 2, comb(INDEX_OP_OR, 2, xs(1, 1), xs(3, 1)),
+		   comb(INDEX_OP_AND, 2, xs(7, 1), country("LS"))),
+	      0, 200, 0, "FILTER by an AND");
+	agree(db, comb(INDEX_OP_OR, 4, xs(0, 1), xs(1, 1), xs(2, 1), xs(3, 1)), 0, 50, 2.0,
+	      "a weight floor");
+	agree(db, comb(INDEX_OP_OR, 3, xs(0, 1), xs(1, 0.5), xs(2, 0.25)), 10, 20, 0,
+	      "offset and limit");
+	agree(db, comb(INDEX_OP_OR, 3, xs(4, 1), xs(4, 1), xs(5, 0)), 0, 200, 0,
+	      "a term twice, and a term scaled to 0");
+	agree(db,
+	      comb(INDEX_OP_OR, 3, xs(5, 1), index_query_term("XSnone", 1), index_query_none()),
+	      0, 200, 0, "an absent term and MatchNothing");
+	agree(db, comb(INDEX_OP_FILTER, 2, xs(0, 1), index_query_none()), 0, 200, 0,
+	      "a filter matching nothing");
+	agree(db, comb(INDEX_OP_OR, 0), 0, 200, 0, "an empty OR matches nothing");
+
+	/* What the evaluator does not answer goes to Xapian's matcher. */
+	{
+		index_query *w = comb(INDEX_OP_OR, 2, xs(0, 1), index_query_prefix(VX_SKILL));
+		index_search_opts o = opts_default();
+		index_results *r = NULL;
+
+		o.weighting = INDEX_WEIGHT_COORD;
+		T_EQ_INT(index_search(db, w, &o, &r, &err), INDEX_OK);
+		T_CHECK(r && !index_results_accumulated(r) && index_results_count(r) > 0);
+		index_results_free(r);
+		index_query_free(w);
+	}
+	index_close(db);
+}
+
 int main(void)
 {
 	if (mkdir("var", 0700) != 0 && errno != EEXIST)
@@ -945,6 +1175,7 @@ int main(void)
 	T_RUN(test_errors);
 	T_RUN(test_null_safety);
 	T_RUN(test_compact);
+	T_RUN(test_evaluator_agrees_with_xapian);
 
 	rm_tree(tmpdir);
 	return T_DONE();

@@ -1,0 +1,451 @@
+/*
+ * accumulate.cc - term-at-a-time evaluation of summed-factor queries (see
+ * accumulate.h for why).
+ *
+ * The root of a plan is flattened into three kinds of lists: those that
+ * bring documents in (the terms under the root's OR, weighted), those that
+ * only add weight to documents brought in otherwise (AND_MAYBE's optional
+ * side) and filters (FILTER keeps what they mark, AND_NOT drops it; a value
+ * range is tested on the documents themselves). Anything nested deeper
+ * (the AND of a free-text skill's words, an OR inside an AND, ...) is first
+ * collected into a docid-sorted list, intersecting by skip_to from the
+ * rarest list, and then read like a term.
+ *
+ * The lists are then read together a block of BLOCK docids at a time:
+ * every list that brings documents in adds its factor into the block's
+ * slots, the optional lists add theirs to the slots already taken, the
+ * filters strike out what they must, and the block's documents join the
+ * found set. Each posting list is read once, in docid order, and the slots
+ * a block writes stay in the core's cache (a docid-wide array would miss
+ * the cache on almost every posting at a million documents).
+ */
+#include "index/accumulate.h"
+
+#include <algorithm>
+#include <deque>
+#include <limits>
+
+namespace fairmatch_index {
+
+namespace {
+
+using posting = std::pair<Xapian::docid, double>;
+using postings = std::vector<posting>;
+
+bool in_range(const plan &p, const std::string &v)
+{
+	return !v.empty() && v >= p.lo && (!p.has_hi || v <= p.hi);
+}
+
+/* How a sub-query's documents apply to a sorted list. */
+enum apply_mode {
+	KEEP_BOTH,  /* AND: in both lists, weights added */
+	KEEP_FIRST, /* FILTER: in both lists, the first list's weight */
+	ADD_MAYBE,  /* AND_MAYBE: every document of the first, the second's weight added where present */
+	DROP_BOTH   /* AND_NOT: in the first list only */
+};
+
+constexpr Xapian::docid BLOCK = 32768;
+constexpr Xapian::docid NO_DOCID = std::numeric_limits<Xapian::docid>::max();
+
+/* One list read in docid order: a term's posting list (each posting
+ * weighing `weight`) or a collected list (weights of its own). cur is the
+ * current docid, NO_DOCID past the end. */
+struct source {
+	Xapian::PostingIterator it;
+	const postings *list = nullptr;
+	size_t at = 0;
+	double weight = 0;
+	Xapian::docid cur = NO_DOCID;
+
+	void settle()
+	{
+		if (list)
+			cur = at < list->size() ? (*list)[at].first : NO_DOCID;
+		else
+			cur = it == Xapian::PostingIterator() ? NO_DOCID : *it;
+	}
+	void next()
+	{
+		if (list)
+			at++;
+		else
+			++it;
+		settle();
+	}
+	void skip_to(Xapian::docid id)
+	{
+		if (cur >= id)
+			return;
+		if (list)
+			while (at < list->size() && (*list)[at].first < id)
+				at++;
+		else
+			it.skip_to(id);
+		settle();
+	}
+	double w() const { return list ? (*list)[at].second : weight; }
+};
+
+/* A FILTER's (keep) or AND_NOT's (!keep) sub-query: a value range tested
+ * on each document, or lists that mark the documents they hold. */
+struct filter {
+	bool keep = true;
+	const plan *range = nullptr;
+	Xapian::ValueIterator value;
+	std::vector<source> marks;
+};
+
+class evaluation {
+      public:
+	evaluation(const Xapian::Database &d, accumulator &a) : db(d), acc(a) {}
+
+	/* Flattens the root (see the top of the file). */
+	void root(const plan &p, double f)
+	{
+		const double g = f * p.factor;
+
+		switch (p.k) {
+		case plan::AND_MAYBE:
+			root(*p.subs.at(0), g);
+			for (size_t i = 1; i < p.subs.size(); i++)
+				sources(*p.subs[i], g, maybe);
+			return;
+		case plan::FILTER:
+		case plan::AND_NOT:
+			root(*p.subs.at(0), g);
+			for (size_t i = 1; i < p.subs.size(); i++) {
+				const plan &s = *p.subs[i];
+				filters.emplace_back();
+				filter &x = filters.back();
+				x.keep = p.k == plan::FILTER;
+				if (s.k == plan::VALUE_RANGE) {
+					x.range = &s;
+					x.value = db.valuestream_begin(s.slot);
+				} else {
+					sources(s, 0.0, x.marks);
+				}
+			}
+			return;
+		default:
+			sources(p, f, bring);
+		}
+	}
+
+	/* Reads every list, a block at a time; appends to `found` each
+	 * document weighing at least min_weight. */
+	void run(double min_weight, postings &found)
+	{
+		if (acc.slots.size() < BLOCK)
+			acc.slots.resize(BLOCK);
+		for (;;) {
+			Xapian::docid base = NO_DOCID;
+			for (const source &s : bring)
+				base = std::min(base, s.cur);
+			if (base == NO_DOCID)
+				return;
+			const Xapian::docid end = base > NO_DOCID - BLOCK ? NO_DOCID : base + BLOCK;
+			next_epoch();
+			acc.matched.clear();
+			for (source &s : bring)
+				for (; s.cur < end; s.next()) {
+					accumulator::slot &x = acc.slots[s.cur - base];
+					if (x.seen != acc.epoch) {
+						x.seen = acc.epoch;
+						x.weight = s.w();
+						acc.matched.push_back(s.cur);
+					} else {
+						x.weight += s.w();
+					}
+				}
+			for (source &s : maybe)
+				for (s.skip_to(base); s.cur < end; s.next()) {
+					accumulator::slot &x = acc.slots[s.cur - base];
+					if (x.seen == acc.epoch)
+						x.weight += s.w();
+				}
+			for (filter &x : filters)
+				apply(x, base, end);
+			for (Xapian::docid id : acc.matched) {
+				const double w = acc.slots[id - base].weight;
+				if (min_weight <= 0 || w >= min_weight)
+					found.emplace_back(id, w);
+			}
+		}
+	}
+
+      private:
+	const Xapian::Database &db;
+	accumulator &acc;
+	std::deque<postings> lists; /* the collected lists the sources read */
+	std::vector<source> bring, maybe;
+	std::vector<filter> filters;
+
+	void next_epoch()
+	{
+		if (++acc.epoch == 0) {
+			for (accumulator::slot &x : acc.slots)
+				x.seen = 0;
+			acc.epoch = 1;
+		}
+	}
+
+	uint32_t next_tag()
+	{
+		if (++acc.tag == 0) {
+			for (accumulator::slot &x : acc.slots)
+				x.mark = 0;
+			acc.tag = 1;
+		}
+		return acc.tag;
+	}
+
+	/* The lists of p's documents (weights times f) into out. */
+	void sources(const plan &p, double f, std::vector<source> &out)
+	{
+		const double g = f * p.factor;
+
+		switch (p.k) {
+		case plan::TERM:
+			out.emplace_back();
+			out.back().it = db.postlist_begin(p.term);
+			out.back().weight = g;
+			break;
+		case plan::NOTHING:
+			return;
+		case plan::OR:
+			for (const plan_ptr &s : p.subs)
+				sources(*s, g, out);
+			return;
+		default:
+			lists.push_back(collect(p, f));
+			out.emplace_back();
+			out.back().list = &lists.back();
+		}
+		out.back().settle();
+	}
+
+	/* Strikes out of this block's matched documents those filter x rejects. */
+	void apply(filter &x, Xapian::docid base, Xapian::docid end)
+	{
+		std::vector<Xapian::docid> &m = acc.matched;
+		auto out = m.begin();
+
+		if (x.range) {
+			/* Only the matched documents' values are read, in docid order. */
+			std::sort(m.begin(), m.end());
+			for (Xapian::docid id : m) {
+				if (x.value != db.valuestream_end(x.range->slot))
+					x.value.skip_to(id);
+				bool in = x.value != db.valuestream_end(x.range->slot) &&
+					  x.value.get_docid() == id && in_range(*x.range, *x.value);
+				if (in == x.keep)
+					*out++ = id;
+			}
+		} else {
+			const uint32_t tag = next_tag();
+			for (source &s : x.marks)
+				for (s.skip_to(base); s.cur < end; s.next())
+					acc.slots[s.cur - base].mark = tag;
+			for (Xapian::docid id : m)
+				if ((acc.slots[id - base].mark == tag) == x.keep)
+					*out++ = id;
+		}
+		m.erase(out, m.end());
+	}
+
+	/* ---- nested sub-queries: docid-sorted lists ---- */
+
+	postings term_list(const std::string &term, double w)
+	{
+		postings l;
+		for (Xapian::PostingIterator it = db.postlist_begin(term), end = db.postlist_end(term);
+		     it != end; ++it)
+			l.emplace_back(*it, w);
+		return l;
+	}
+
+	/* Applies a term to a sorted list by skip_to: cheap when the list is
+	 * short and the term's posting list long. */
+	static void probe(postings &l, Xapian::PostingIterator it, const Xapian::PostingIterator &end,
+			  double w, apply_mode mode)
+	{
+		auto out = l.begin();
+
+		for (posting &x : l) {
+			if (it != end)
+				it.skip_to(x.first);
+			bool in = it != end && *it == x.first;
+			if (in && (mode == KEEP_BOTH || mode == ADD_MAYBE))
+				x.second += w;
+			if (mode == ADD_MAYBE || (mode == DROP_BOTH ? !in : in))
+				*out++ = x;
+		}
+		l.erase(out, l.end());
+	}
+
+	/* Applies another sorted list to l by a merge. */
+	static void merge(postings &l, const postings &o, apply_mode mode)
+	{
+		auto out = l.begin();
+		auto j = o.begin();
+
+		for (posting &x : l) {
+			while (j != o.end() && j->first < x.first)
+				++j;
+			bool in = j != o.end() && j->first == x.first;
+			if (in && (mode == KEEP_BOTH || mode == ADD_MAYBE))
+				x.second += j->second;
+			if (mode == ADD_MAYBE || (mode == DROP_BOTH ? !in : in))
+				*out++ = x;
+		}
+		l.erase(out, l.end());
+	}
+
+	void apply(postings &l, const plan &sub, double g, apply_mode mode)
+	{
+		if (sub.k == plan::TERM)
+			probe(l, db.postlist_begin(sub.term), db.postlist_end(sub.term),
+			      g * sub.factor, mode);
+		else
+			merge(l, collect(sub, mode == KEEP_FIRST || mode == DROP_BOTH ? 0.0 : g), mode);
+	}
+
+	/* p's documents and weights (times f), sorted by docid. */
+	postings collect(const plan &p, double f)
+	{
+		const double g = f * p.factor;
+		postings l;
+
+		switch (p.k) {
+		case plan::TERM:
+			return term_list(p.term, g);
+		case plan::NOTHING:
+			return l;
+		case plan::OR: {
+			for (const plan_ptr &s : p.subs) {
+				postings part = collect(*s, g);
+				l.insert(l.end(), part.begin(), part.end());
+			}
+			std::stable_sort(l.begin(), l.end(), [](const posting &a, const posting &b) {
+				return a.first < b.first;
+			});
+			auto out = l.begin();
+			for (auto it = l.begin(); it != l.end(); ++it) {
+				if (out != l.begin() && (out - 1)->first == it->first)
+					(out - 1)->second += it->second;
+				else
+					*out++ = *it;
+			}
+			l.erase(out, l.end());
+			return l;
+		}
+		case plan::AND: {
+			/* From the rarest term (or the first sub-query that is
+			 * not a term): the others are probed against it. */
+			std::vector<const plan *> order;
+			for (const plan_ptr &s : p.subs)
+				order.push_back(s.get());
+			std::stable_sort(order.begin(), order.end(), [&](const plan *a, const plan *b) {
+				return rank(*a) < rank(*b);
+			});
+			if (order.empty())
+				return l;
+			l = collect(*order[0], g);
+			for (size_t i = 1; i < order.size() && !l.empty(); i++)
+				apply(l, *order[i], g, KEEP_BOTH);
+			return l;
+		}
+		case plan::AND_MAYBE:
+		case plan::FILTER:
+		case plan::AND_NOT: {
+			const apply_mode mode = p.k == plan::AND_MAYBE ? ADD_MAYBE
+						: p.k == plan::FILTER  ? KEEP_FIRST
+									: DROP_BOTH;
+			l = collect(*p.subs.at(0), g);
+			for (size_t i = 1; i < p.subs.size() && !l.empty(); i++)
+				apply(l, *p.subs[i], g, mode);
+			return l;
+		}
+		case plan::VALUE_RANGE: {
+			Xapian::ValueIterator v = db.valuestream_begin(p.slot),
+					      end = db.valuestream_end(p.slot);
+			for (; v != end; ++v)
+				if (in_range(p, *v))
+					l.emplace_back(v.get_docid(), 0.0);
+			return l;
+		}
+		}
+		return l;
+	}
+
+	/* Which sub-query of an AND to start from: the shortest term, and
+	 * before any term a sub-query that is not one (its list is built
+	 * anyway). */
+	uint64_t rank(const plan &p) const
+	{
+		return p.k == plan::TERM ? 1 + (uint64_t)db.get_termfreq(p.term) : 0;
+	}
+};
+
+bool better(const posting &a, const posting &b)
+{
+	return a.second > b.second || (a.second == b.second && a.first < b.first);
+}
+
+} /* namespace */
+
+plan_ptr plan_of_parsed(const Xapian::Query &q)
+{
+	auto p = std::make_shared<plan>();
+
+	switch (q.get_type()) {
+	case Xapian::Query::LEAF_MATCH_NOTHING:
+		return p;
+	case Xapian::Query::LEAF_TERM: {
+		Xapian::TermIterator t = q.get_terms_begin();
+		if (t == q.get_terms_end())
+			return nullptr;
+		p->k = plan::TERM;
+		p->term = *t;
+		return p;
+	}
+	case Xapian::Query::OP_AND: p->k = plan::AND; break;
+	case Xapian::Query::OP_OR: p->k = plan::OR; break;
+	case Xapian::Query::OP_AND_NOT: p->k = plan::AND_NOT; break;
+	case Xapian::Query::OP_AND_MAYBE: p->k = plan::AND_MAYBE; break;
+	case Xapian::Query::OP_FILTER: p->k = plan::FILTER; break;
+	default: return nullptr;
+	}
+	for (size_t i = 0; i < q.get_num_subqueries(); i++) {
+		plan_ptr s = plan_of_parsed(q.get_subquery(i));
+		if (!s)
+			return nullptr;
+		p->subs.push_back(std::move(s));
+	}
+	if (p->subs.empty())
+		p->k = plan::NOTHING;
+	return p;
+}
+
+void accumulate_top(const Xapian::Database &d, const plan &p, double min_weight, size_t first,
+		    size_t count, accumulator &a, std::vector<std::pair<Xapian::docid, double>> &hits,
+		    uint64_t &matches)
+{
+	postings &c = a.found;
+	evaluation e(d, a);
+
+	c.clear();
+	e.root(p, 1.0);
+	e.run(min_weight, c);
+	matches = c.size();
+	const size_t want = count > c.size() || first > c.size() - count ? c.size() : first + count;
+	if (want < c.size()) {
+		std::nth_element(c.begin(), c.begin() + (ptrdiff_t)want, c.end(), better);
+		c.resize(want);
+	}
+	std::sort(c.begin(), c.end(), better);
+	hits.assign(c.begin() + (ptrdiff_t)std::min(first, c.size()), c.end());
+}
+
+} /* namespace fairmatch_index */

@@ -1,0 +1,78 @@
+/*
+ * accumulate.h - the wrapper's own evaluator for summed-factor queries
+ * (C++, internal to index/: C callers see only index.h).
+ *
+ * With INDEX_WEIGHT_COORD a document's weight is the sum of the scale
+ * factors of the query terms it matches: no statistics, no document
+ * lengths. Such a query can be answered term at a time: read each posting
+ * list once, straight through, adding its factor into an array indexed by
+ * docid, then pick the heaviest. Xapian's matcher answers the same query
+ * document at a time through a tree of OR and AND_MAYBE posting lists,
+ * which costs several virtual calls and a heap operation per posting; at a
+ * million vacancies a match decodes ~65,000 postings and that tree was
+ * over half of a match's time (docs/matching.md, "Retrieval").
+ *
+ * A plan mirrors the Xapian::Query built beside it (index.cc keeps both
+ * in one index_query). Only what this evaluator can answer exactly has a
+ * plan; anything else (wildcards, synonyms, MatchAll, ...) has none and is
+ * answered by Xapian's matcher as before. The answers are the same as
+ * Xapian's: the same documents, the same weights up to the order in which
+ * doubles are added, the same order (weight descending, then docid
+ * ascending); test_index checks it against Xapian on shaped queries.
+ */
+#ifndef FAIRMATCH_INDEX_ACCUMULATE_H
+#define FAIRMATCH_INDEX_ACCUMULATE_H
+
+#include <xapian.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace fairmatch_index {
+
+struct plan;
+using plan_ptr = std::shared_ptr<const plan>;
+
+struct plan {
+	enum kind { TERM, NOTHING, OR, AND, AND_NOT, AND_MAYBE, FILTER, VALUE_RANGE };
+	kind k = NOTHING;
+	double factor = 1.0; /* multiplies the weights of the whole subtree */
+	std::string term;    /* TERM */
+	unsigned slot = 0;   /* VALUE_RANGE: lo <= value (<= hi when has_hi), byte-wise */
+	std::string lo, hi;
+	bool has_hi = false;
+	std::vector<plan_ptr> subs;
+};
+
+/* The plan of a query the QueryParser built; nullptr when it holds
+ * anything the evaluator does not answer. */
+plan_ptr plan_of_parsed(const Xapian::Query &q);
+
+/* Scratch space kept by a database handle between searches (a handle is
+ * used by one thread at a time). Documents are weighed a block of docids
+ * at a time, so the per-docid slots stay in the core's cache. */
+struct accumulator {
+	struct slot {
+		double weight;
+		uint32_t seen; /* == epoch: matched in this block */
+		uint32_t mark; /* == tag: in the filter being applied */
+	};
+	std::vector<slot> slots;
+	std::vector<Xapian::docid> matched; /* this block's, in the order first met */
+	std::vector<std::pair<Xapian::docid, double>> found; /* every block's, at min_weight */
+	uint32_t epoch = 0, tag = 0;
+};
+
+/* Evaluates p over d and returns hits [first, first + count) of the
+ * documents weighing at least min_weight, by weight descending then docid
+ * ascending; *matches is how many documents reached min_weight. */
+void accumulate_top(const Xapian::Database &d, const plan &p, double min_weight, size_t first,
+		    size_t count, accumulator &a,
+		    std::vector<std::pair<Xapian::docid, double>> &hits, uint64_t &matches);
+
+} /* namespace fairmatch_index */
+
+#endif
