@@ -4,8 +4,8 @@
  * A store is one libpq connection, used by one thread at a time (the server
  * keeps one per worker thread). It applies the compiled-in migrations,
  * reconnects when the server went away (counting reconnects for /metrics),
- * and wraps PQexecParams so values are always sent as parameters, never
- * spliced into SQL text. Errors are copied into a fixed buffer readable with
+ * and sends every statement with its values as parameters, never spliced
+ * into SQL text. Errors are copied into a fixed buffer readable with
  * store_error(); a result of NULL always means failure.
  *
  * Riding through a PostgreSQL restart (docs/architecture.md): a caller
@@ -15,6 +15,12 @@
  * case the caller may reconnect (store_reconnect_wait) and run the whole
  * unit again. store_commit() settles a COMMIT whose answer was lost by
  * asking the restarted server for the transaction's status.
+ *
+ * Round trips (docs/architecture.md, "What a unit costs"): statements are
+ * sent in libpq's pipeline mode, so the acting role, a pending BEGIN, the
+ * preparation of a named statement, the statement itself and the question
+ * for the transaction's id travel together; a transaction that writes costs
+ * one round trip per statement plus one for COMMIT.
  */
 #ifndef FAIRMATCH_STORE_H
 #define FAIRMATCH_STORE_H
@@ -65,18 +71,44 @@ void store_set_actor(store *s, const char *role, const char *org);
 uint64_t store_reconnects(void);
 const char *store_error(const store *s);
 
+/* A statement PostgreSQL parses (and plans) once per connection: a named
+ * prepared statement, prepared in the round trip of its first use and again
+ * on a new session (a reconnect). Define each as a static const in the
+ * file that uses it; name unique in the process, at most
+ * STORE_PREPARED_MAX of them. Statements whose text is built at run time,
+ * or rarely run, go through store_exec instead. */
+struct store_stmt {
+	const char *name;
+	const char *sql;
+	int nparams;
+};
+#define STORE_PREPARED_MAX 16
+
 /* PQexecParams with text parameters. Returns the result when its status is
  * COMMAND_OK or TUPLES_OK; otherwise clears it, records the error and
  * returns NULL. The caller PQclear()s a non-NULL result. */
 PGresult *store_exec(store *s, const char *sql, int nparams, const char *const *params);
 /* Runs a statement that returns no rows; 0 or -1. */
 int store_run(store *s, const char *sql, int nparams, const char *const *params);
+/* store_exec / store_run of a prepared statement (st->nparams parameters). */
+PGresult *store_exec_stmt(store *s, const struct store_stmt *st, const char *const *params);
+int store_run_stmt(store *s, const struct store_stmt *st, const char *const *params);
+/* Starts a transaction. BEGIN itself is sent with the next statement (a
+ * failure to begin is reported by that statement); no round trip. */
 int store_begin(store *s);
 /* Commits. When the connection is lost after COMMIT was sent, it waits (up
  * to a few seconds) for the server to come back and asks it whether the
  * transaction committed (pg_xact_status): 0 when it did, -1 when it did not
- * or nobody can tell (then store_unit_retryable() is 0). */
+ * or nobody can tell (then store_unit_retryable() is 0). The transaction's
+ * id is always known before COMMIT is sent (asked with each statement until
+ * assigned), so COMMIT is one round trip of its own. A transaction that the
+ * server had already aborted (a failed statement) is not committed: -1. */
 int store_commit(store *s);
+/* Runs st (a write whose result is not needed) and commits: in one round
+ * trip when the transaction's id is already known (it wrote before). When
+ * st fails, COMMIT is skipped and -1 returned (roll back as after any
+ * failed statement); otherwise as store_commit. */
+int store_run_commit(store *s, const struct store_stmt *st, const char *const *params);
 /* Rolls back if a transaction is open; safe to call at any time. */
 void store_rollback(store *s);
 /* Takes the change-log lock and adds one row; *seq gets its number. */
