@@ -4,20 +4,51 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* Prepared once per connection: every match and every profile read writes one. */
+static const struct store_stmt insert_stmt = {
+	"fm_audit_insert",
+	"INSERT INTO audit_log (actor, role, org, action, object, detail)"
+	" VALUES (NULLIF($1, '0')::bigint, $2, $3, $4, $5, $6::jsonb)",
+	6};
+
+/* The insert's parameters; d is json_dumps(detail) or NULL (the caller
+ * frees it). */
+static void audit_params(const struct principal *who, const char *action, const char *object,
+			 const char *d, char *actor, size_t actor_len, const char *p[6])
+{
+	snprintf(actor, actor_len, "%lld", who ? (long long)who->key_id : 0LL);
+	p[0] = actor;
+	p[1] = who ? keys_role_name(who->role) : "cli";
+	p[2] = who ? who->org : "cli";
+	p[3] = action;
+	p[4] = object;
+	p[5] = d;
+}
+
 int audit_write(store *s, const struct principal *who, const char *action, const char *object,
 		const json_t *detail)
 {
 	char actor[32];
 	char *d = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
+	const char *p[6];
 	int rc;
 
-	snprintf(actor, sizeof actor, "%lld", who ? (long long)who->key_id : 0LL);
-	rc = store_run(s,
-		       "INSERT INTO audit_log (actor, role, org, action, object, detail)"
-		       " VALUES (NULLIF($1, '0')::bigint, $2, $3, $4, $5, $6::jsonb)",
-		       6,
-		       (const char *const[]){actor, who ? keys_role_name(who->role) : "cli",
-					     who ? who->org : "cli", action, object, d});
+	audit_params(who, action, object, d, actor, sizeof actor, p);
+	rc = store_run_stmt(s, &insert_stmt, p);
+	free(d);
+	return rc;
+}
+
+int audit_write_commit(store *s, const struct principal *who, const char *action,
+		       const char *object, const json_t *detail)
+{
+	char actor[32];
+	char *d = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
+	const char *p[6];
+	int rc;
+
+	audit_params(who, action, object, d, actor, sizeof actor, p);
+	rc = store_run_commit(s, &insert_stmt, p);
 	free(d);
 	return rc;
 }

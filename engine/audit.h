@@ -19,4 +19,10 @@
 int audit_write(store *s, const struct principal *who, const char *action, const char *object,
 		const json_t *detail);
 
+/* audit_write, then commits the open transaction (store_run_commit): the
+ * row travels with COMMIT in one round trip when the transaction already
+ * wrote. -1 when either failed (then roll back). */
+int audit_write_commit(store *s, const struct principal *who, const char *action,
+		       const char *object, const json_t *detail);
+
 #endif

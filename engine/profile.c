@@ -376,11 +376,19 @@ int profile_create(store *s, const struct principal *who, const json_t *doc, jso
 		no_memory(p);
 		return fail(s, p, out);
 	}
-	if (audit_write(s, who, "profile.create", id, NULL) || store_commit(s))
+	if (audit_write_commit(s, who, "profile.create", id, NULL))
 		return fail(s, p, out);
 	answer_normalised(*out, doc);
 	return 0;
 }
+
+/* Every read and every match of a stored profile runs it: prepared once per
+ * connection. */
+static const struct store_stmt get_stmt = {
+	"fm_profile_get",
+	"UPDATE profiles SET last_touched_at = now() WHERE id = $1 AND org = $2"
+	" RETURNING " PROFILE_COLUMNS,
+	2};
 
 int profile_get(store *s, const struct principal *who, const char *id, const char *why,
 		json_t **out, problem *p)
@@ -396,10 +404,7 @@ int profile_get(store *s, const struct principal *who, const char *id, const cha
 	if (store_begin(s))
 		return fail(s, p, out);
 	/* One statement reads and marks the profile as touched. */
-	r = store_exec(s,
-		       "UPDATE profiles SET last_touched_at = now() WHERE id = $1 AND org = $2"
-		       " RETURNING " PROFILE_COLUMNS,
-		       2, (const char *const[]){id, who->org});
+	r = store_exec_stmt(s, &get_stmt, (const char *const[]){id, who->org});
 	if (!r)
 		return fail(s, p, out);
 	if (PQntuples(r) == 0) {
@@ -415,9 +420,10 @@ int profile_get(store *s, const struct principal *who, const char *id, const cha
 	}
 	snprintf(action, sizeof action, "profile.%s", why && *why ? why : "read");
 	detail = json_pack("{s:s}", "why", why && *why ? why : "read");
-	rc = audit_write(s, who, action, id, detail);
+	/* The audit row goes with COMMIT: the read costs two round trips. */
+	rc = audit_write_commit(s, who, action, id, detail);
 	json_decref(detail);
-	if (rc || store_commit(s))
+	if (rc)
 		return fail(s, p, out);
 	return 0;
 }
@@ -482,7 +488,7 @@ int profile_patch(store *s, const struct principal *who, const char *id, const j
 		no_memory(p);
 		goto fail;
 	}
-	if (audit_write(s, who, "profile.update", id, NULL) || store_commit(s))
+	if (audit_write_commit(s, who, "profile.update", id, NULL))
 		goto fail;
 	answer_normalised(*out, doc);
 	json_decref(current);
@@ -518,7 +524,7 @@ int profile_erase(store *s, const struct principal *who, const char *id, problem
 	PQclear(r);
 	/* Profiles have no index document (see 005_profiles.sql): the row was
 	 * everything. The audit keeps only that the erasure happened. */
-	if (audit_write(s, who, "profile.erase", id, NULL) || store_commit(s))
+	if (audit_write_commit(s, who, "profile.erase", id, NULL))
 		return fail(s, p, NULL);
 	return 0;
 }

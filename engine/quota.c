@@ -382,7 +382,7 @@ int quota_create(store *s, const struct principal *who, const json_t *doc, json_
 		no_memory(p);
 		return fail(s, p, out);
 	}
-	if (audit_write(s, who, "quota.create", qid, NULL) || store_commit(s))
+	if (audit_write_commit(s, who, "quota.create", qid, NULL))
 		return fail(s, p, out);
 	return 0;
 }
@@ -528,6 +528,19 @@ oom:
 
 /* ---- the match answer ---- */
 
+/* Every match runs it: prepared once per connection, so PostgreSQL does not
+ * parse and plan it per match. The ORDER BY applies the rule of reasons_for
+ * (eligible first), so the limit never cuts an eligible listing in favour
+ * of a near miss. */
+static const struct store_stmt for_profile_stmt = {
+	"fm_quota_for_profile",
+	"SELECT " QUOTA_COLUMNS " FROM quotas"
+	" WHERE isco = ANY($1::text[]) AND valid_until >= $2::date"
+	" ORDER BY (coalesce($3::text = ANY(origin_countries), false)"
+	"           AND valid_until >= $4::date AND slots_taken < slots) DESC, id"
+	" LIMIT $5::int",
+	5};
+
 int quota_for_profile(store *s, const json_t *profile_doc, json_t **out_list, problem *p)
 {
 	struct person pr;
@@ -557,17 +570,10 @@ int quota_for_profile(store *s, const json_t *profile_doc, json_t **out_list, pr
 	snprintf(prefixes + used, sizeof prefixes - used, "}");
 	iso_today(today);
 	snprintf(max_s, sizeof max_s, "%d", QUOTA_MATCH_MAX);
-	/* The ORDER BY applies the rule of reasons_for (eligible first), so the
-	 * limit never cuts an eligible listing in favour of a near miss. */
-	r = store_exec(s,
-		       "SELECT " QUOTA_COLUMNS " FROM quotas"
-		       " WHERE isco = ANY($1::text[]) AND valid_until >= $2::date"
-		       " ORDER BY (coalesce($3::text = ANY(origin_countries), false)"
-		       "           AND valid_until >= $4::date AND slots_taken < slots) DESC, id"
-		       " LIMIT $5::int",
-		       5,
-		       (const char *const[]){prefixes, today, pr.citizenship[0] ? pr.citizenship : NULL,
-					     pr.start, max_s});
+	r = store_exec_stmt(s, &for_profile_stmt,
+			    (const char *const[]){prefixes, today,
+						  pr.citizenship[0] ? pr.citizenship : NULL, pr.start,
+						  max_s});
 	if (!r) {
 		json_decref(list);
 		store_problem(s, p);
@@ -725,9 +731,9 @@ int quota_place(store *s, const struct principal *who, int64_t quota, const json
 		return fail(s, p, out);
 	}
 	detail = json_pack("{s:s, s:s}", "placement", plid, "profile", pid);
-	rc = detail ? audit_write(s, who, "quota.placement", qid, detail) : -1;
+	rc = detail ? audit_write_commit(s, who, "quota.placement", qid, detail) : -1;
 	json_decref(detail);
-	if (rc || store_commit(s))
+	if (rc)
 		return fail(s, p, out);
 	return 0;
 }
@@ -805,9 +811,9 @@ int quota_release(store *s, const struct principal *who, const char *org, int64_
 		return fail(s, p, out);
 	}
 	detail = json_pack("{s:s}", "placement", plid);
-	rc = detail ? audit_write(s, who, "quota.release", qid, detail) : -1;
+	rc = detail ? audit_write_commit(s, who, "quota.release", qid, detail) : -1;
 	json_decref(detail);
-	if (rc || store_commit(s))
+	if (rc)
 		return fail(s, p, out);
 	return 0;
 }
