@@ -20,6 +20,10 @@
  *    mounted there (CI runs as root; the case is skipped, saying why, only
  *    where mounting is refused): writes answer 503, the index stays
  *    readable and uncorrupted, and it catches up when space returns.
+ *  - the store's pipelined batches (engine/store.c) with their connection
+ *    killed inside a write and inside COMMIT: failed and retryable, or
+ *    settled, truthfully, and nothing half applied; statement errors inside
+ *    a batch; named prepared statements after a PostgreSQL restart.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -36,6 +40,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/store.h"
 #include "tests/http.h"
 #include "tests/t.h"
 
@@ -710,6 +715,261 @@ static void test_full_disk_under_index(void)
 		T_CHECKF(0, "umount %s: %s", mnt, strerror(errno));
 }
 
+/* ---- the store's pipelined round trips, killed in the middle ----
+ *
+ * These talk to PostgreSQL through engine/store.h directly (as the owner of
+ * this test's database), on a table of their own. A second connection
+ * kills the store's backend (pg_terminate_backend) once it is seen running
+ * the statement the case aims at, so the loss lands inside a batch that
+ * holds BEGIN, the statement and the question for the transaction id, or
+ * inside COMMIT. */
+
+struct killer {
+	int pid;        /* the store's backend */
+	const char *what; /* a piece of the query it waits for */
+	int killed;
+};
+
+static void *kill_when_seen(void *arg)
+{
+	struct killer *k = arg;
+	char pid[16], pattern[128];
+	PGconn *pg = PQconnectdb(getenv("FAIRMATCH_DB"));
+	PGresult *r;
+	int i;
+
+	snprintf(pid, sizeof pid, "%d", k->pid);
+	snprintf(pattern, sizeof pattern, "%%%s%%", k->what);
+	for (i = 0; i < 2000 && PQstatus(pg) == CONNECTION_OK && !k->killed; i++) {
+		r = PQexecParams(pg,
+				 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+				 " WHERE pid = $1::int AND state = 'active' AND query LIKE $2"
+				 " AND wait_event = 'PgSleep'",
+				 2, NULL, (const char *const[]){pid, pattern}, NULL, NULL, 0);
+		k->killed = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+		PQclear(r);
+		if (!k->killed)
+			sleep_ms(10);
+	}
+	PQfinish(pg);
+	return NULL;
+}
+
+static int start_killer(pthread_t *th, struct killer *k, store *s, const char *what)
+{
+	k->pid = PQbackendPID(store_pg(s));
+	k->what = what;
+	k->killed = 0;
+	return pthread_create(th, NULL, kill_when_seen, k);
+}
+
+/* Rows of pipe_t with id, through a connection of its own; -1 on error. */
+static long rows_with(int id)
+{
+	char v[16];
+	PGconn *pg = PQconnectdb(getenv("FAIRMATCH_DB"));
+	PGresult *r;
+	long n = -1;
+
+	snprintf(v, sizeof v, "%d", id);
+	r = PQexecParams(pg, "SELECT count(*) FROM pipe_t WHERE id = $1::int", 1, NULL,
+			 (const char *const[]){v}, NULL, NULL, 0);
+	if (PQresultStatus(r) == PGRES_TUPLES_OK)
+		n = strtol(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	PQfinish(pg);
+	return n;
+}
+
+static store *pipe_store(void)
+{
+	char err[256];
+	store *s = NULL;
+
+	if (store_connect(getenv("FAIRMATCH_DB"), &s, err, sizeof err)) {
+		fprintf(stderr, "  %s\n", err);
+		return NULL;
+	}
+	if (store_run(s, "CREATE TABLE IF NOT EXISTS pipe_t (id int PRIMARY KEY, note text)", 0,
+		      NULL) ||
+	    store_run(s,
+		      "CREATE OR REPLACE FUNCTION pipe_slow_commit() RETURNS trigger LANGUAGE plpgsql"
+		      " AS $$ BEGIN PERFORM pg_sleep(30); RETURN NULL; END $$",
+		      0, NULL) ||
+	    store_run(s, "DROP TRIGGER IF EXISTS pipe_slow ON pipe_t", 0, NULL) ||
+	    store_run(s,
+		      "CREATE CONSTRAINT TRIGGER pipe_slow AFTER INSERT ON pipe_t"
+		      " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.note = 'slow commit')"
+		      " EXECUTE FUNCTION pipe_slow_commit()",
+		      0, NULL)) {
+		fprintf(stderr, "  %s\n", store_error(s));
+		store_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* A write on its own (BEGIN, the write, the xid question in one batch)
+ * whose connection is killed while the write runs: reported as a lost
+ * connection with nothing committed (the unit may run again), no row, and
+ * the store works again after reconnecting. */
+static void test_pipeline_killed_in_write(void)
+{
+	store *s = pipe_store();
+	struct killer k;
+	pthread_t th;
+
+	T_REQUIRE(s != NULL);
+	store_unit_start(s);
+	T_REQUIRE(start_killer(&th, &k, s, "pg_sleep") == 0);
+	T_CHECK(store_run(s, "INSERT INTO pipe_t SELECT 1, 'x' FROM pg_sleep(30)", 0, NULL) == -1);
+	pthread_join(th, NULL);
+	T_CHECK(k.killed);
+	T_CHECK(store_was_disconnect(s));
+	T_CHECKF(store_unit_retryable(s), "retryable after a loss before COMMIT (%s)", store_error(s));
+	T_EQ_INT(rows_with(1), 0);
+	/* Inside an explicit transaction: the same. */
+	T_REQUIRE(store_reconnect_wait(s, store_now_ms() + 10000) == 0);
+	store_unit_start(s);
+	T_REQUIRE(store_begin(s) == 0);
+	T_CHECK(store_run(s, "INSERT INTO pipe_t VALUES (2, 'y')", 0, NULL) == 0);
+	T_REQUIRE(start_killer(&th, &k, s, "pg_sleep") == 0);
+	T_CHECK(store_run(s, "INSERT INTO pipe_t SELECT 3, 'z' FROM pg_sleep(30)", 0, NULL) == -1);
+	pthread_join(th, NULL);
+	T_CHECK(k.killed);
+	store_rollback(s);
+	T_CHECK(store_unit_retryable(s));
+	T_EQ_INT(rows_with(2), 0);
+	T_EQ_INT(rows_with(3), 0);
+	/* Back: a new session, out of pipeline mode, statements work. */
+	T_REQUIRE(store_reconnect_wait(s, store_now_ms() + 10000) == 0);
+	store_unit_start(s);
+	T_CHECK(store_run(s, "INSERT INTO pipe_t VALUES (4, 'w')", 0, NULL) == 0);
+	T_EQ_INT(rows_with(4), 1);
+	T_CHECK(!store_unit_retryable(s));
+	store_close(s);
+}
+
+/* The connection killed inside COMMIT (a deferred trigger makes COMMIT
+ * sleep): the xid was learnt in the write's batch, so the lost COMMIT is
+ * settled with pg_xact_status — aborted, hence certain and retryable — and
+ * no row is there. */
+static void test_pipeline_killed_in_commit(void)
+{
+	store *s = pipe_store();
+	struct killer k;
+	pthread_t th;
+
+	T_REQUIRE(s != NULL);
+	store_unit_start(s);
+	T_REQUIRE(store_begin(s) == 0);
+	T_CHECK(store_run(s, "INSERT INTO pipe_t VALUES (10, 'slow commit')", 0, NULL) == 0);
+	T_REQUIRE(start_killer(&th, &k, s, "COMMIT") == 0);
+	T_CHECK(store_commit(s) == -1);
+	pthread_join(th, NULL);
+	T_CHECK(k.killed);
+	T_CHECKF(strstr(store_error(s), "not committed") != NULL, "settled: %s", store_error(s));
+	T_CHECK(store_unit_retryable(s));
+	T_EQ_INT(rows_with(10), 0);
+	/* A write on its own, same thing: its COMMIT is settled too. */
+	store_unit_start(s);
+	T_REQUIRE(start_killer(&th, &k, s, "COMMIT") == 0);
+	T_CHECK(store_run(s, "INSERT INTO pipe_t VALUES (11, 'slow commit')", 0, NULL) == -1);
+	pthread_join(th, NULL);
+	T_CHECK(k.killed);
+	T_CHECKF(strstr(store_error(s), "not committed") != NULL, "settled: %s", store_error(s));
+	T_CHECK(store_unit_retryable(s));
+	T_EQ_INT(rows_with(11), 0);
+	store_close(s);
+}
+
+/* Failures inside a batch: a statement refused by PostgreSQL skips the
+ * rest of its batch and leaves nothing half done; the acting role set in a
+ * failed batch is set again; COMMIT of a transaction that a failed
+ * statement aborted is not reported as committed. */
+static void test_pipeline_statement_errors(void)
+{
+	store *s = pipe_store();
+	PGresult *r;
+
+	T_REQUIRE(s != NULL);
+	T_CHECK(store_run(s, "INSERT INTO pipe_t VALUES (20, 'a')", 0, NULL) == 0);
+	store_unit_start(s);
+	T_CHECK(store_run(s, "INSERT INTO pipe_t VALUES (20, 'b')", 0, NULL) == -1);
+	T_EQ_STR(store_sqlstate(s), "23505");
+	T_CHECK(!store_was_disconnect(s));
+	T_CHECK(!store_unit_retryable(s));
+	/* In a transaction: the good write goes with the bad one. */
+	T_REQUIRE(store_begin(s) == 0);
+	T_CHECK(store_run(s, "INSERT INTO pipe_t VALUES (21, 'c')", 0, NULL) == 0);
+	T_CHECK(store_run(s, "INSERT INTO pipe_t VALUES (20, 'd')", 0, NULL) == -1);
+	T_CHECK(store_commit(s) == -1); /* COMMIT of an aborted transaction */
+	store_rollback(s);
+	T_EQ_INT(rows_with(21), 0);
+	/* The role travels in the batch of the first statement; when that
+	 * batch fails, its (implicit) transaction undoes the set_config. */
+	store_set_actor(s, "counsellor", "org-a");
+	T_CHECK(store_run(s, "SELECT 1/0", 0, NULL) == -1);
+	r = store_exec(s, "SELECT current_setting('fairmatch.org', true)", 0, NULL);
+	T_REQUIRE(r != NULL);
+	T_EQ_STR(PQgetvalue(r, 0, 0), "org-a");
+	PQclear(r);
+	store_set_actor(s, "counsellor", "org-b");
+	T_REQUIRE(store_begin(s) == 0);
+	T_CHECK(store_run(s, "SELECT 1", 0, NULL) == 0);
+	store_rollback(s);
+	r = store_exec(s, "SELECT current_setting('fairmatch.org', true)", 0, NULL);
+	T_REQUIRE(r != NULL);
+	T_EQ_STR(PQgetvalue(r, 0, 0), "org-b");
+	PQclear(r);
+	store_close(s);
+}
+
+/* Named statements are prepared once per session: after PostgreSQL
+ * restarts, the first use fails with the connection (nothing committed),
+ * and after reconnecting they are prepared again and work. */
+static const struct store_stmt pipe_insert = {"test_pipe_insert",
+					      "INSERT INTO pipe_t VALUES ($1::int, $2)", 2};
+static const struct store_stmt pipe_count = {"test_pipe_count",
+					     "SELECT count(*) FROM pipe_t WHERE id >= $1::int", 1};
+
+static void test_prepared_survive_restart(void)
+{
+	store *s = pipe_store();
+	PGresult *r;
+	int i;
+
+	T_REQUIRE(s != NULL);
+	for (i = 0; i < 3; i++) {
+		char id[16];
+
+		snprintf(id, sizeof id, "%d", 30 + i);
+		T_CHECK(store_run_stmt(s, &pipe_insert, (const char *const[]){id, "p"}) == 0);
+	}
+	T_CHECK(system("sh data/pgctl.sh restart >/dev/null") == 0);
+	store_unit_start(s);
+	/* Whether the idle check or the statement notices the restart first,
+	 * it must end with the statement prepared again on the new session. */
+	if (store_ensure(s) == 0 &&
+	    store_run_stmt(s, &pipe_insert, (const char *const[]){"33", "p"}) == 0) {
+		T_EQ_INT(rows_with(33), 1);
+	} else {
+		T_CHECK(store_unit_retryable(s));
+		T_REQUIRE(store_reconnect_wait(s, store_now_ms() + 20000) == 0);
+		T_CHECK(store_run_stmt(s, &pipe_insert, (const char *const[]){"33", "p"}) == 0);
+	}
+	T_EQ_INT(rows_with(33), 1);
+	T_REQUIRE(store_begin(s) == 0);
+	T_CHECK(store_run_stmt(s, &pipe_insert, (const char *const[]){"34", "p"}) == 0);
+	r = store_exec_stmt(s, &pipe_count, (const char *const[]){"30"});
+	T_REQUIRE(r != NULL);
+	T_EQ_STR(PQgetvalue(r, 0, 0), "5");
+	PQclear(r);
+	T_CHECK(store_commit(s) == 0);
+	T_EQ_INT(rows_with(34), 1);
+	store_close(s);
+}
+
 int main(void)
 {
 	if (make_token("counsellor", "centre", counsellor, sizeof counsellor) ||
@@ -723,5 +983,9 @@ int main(void)
 	T_RUN(test_kill9_in_import_index_commit);
 	T_RUN(test_kill9_during_http_writes);
 	T_RUN(test_full_disk_under_index);
+	T_RUN(test_pipeline_killed_in_write);
+	T_RUN(test_pipeline_killed_in_commit);
+	T_RUN(test_pipeline_statement_errors);
+	T_RUN(test_prepared_survive_restart);
 	return T_DONE();
 }
