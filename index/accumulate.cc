@@ -5,8 +5,10 @@
  * The root of a plan is flattened into three kinds of lists: those that
  * bring documents in (the terms under the root's OR, weighted), those that
  * only add weight to documents brought in otherwise (AND_MAYBE's optional
- * side) and filters (FILTER keeps what they mark, AND_NOT drops it; a value
- * range is tested on the documents themselves). Anything nested deeper
+ * side) and filters (FILTER keeps what they mark, AND_NOT drops it). A
+ * value range in a filter is tested last, on the heaviest documents only,
+ * as Xapian's matcher does: reading the values of every matched document
+ * would cost more than all the posting lists. Anything nested deeper
  * (the AND of a free-text skill's words, an OR inside an AND, ...) is first
  * collected into a docid-sorted list, intersecting by skip_to from the
  * rarest list, and then read like a term.
@@ -87,13 +89,18 @@ struct source {
 	double w() const { return list ? (*list)[at].second : weight; }
 };
 
-/* A FILTER's (keep) or AND_NOT's (!keep) sub-query: a value range tested
- * on each document, or lists that mark the documents they hold. */
+/* A FILTER's (keep) or AND_NOT's (!keep) sub-query: lists that mark the
+ * documents they hold. */
 struct filter {
 	bool keep = true;
-	const plan *range = nullptr;
-	Xapian::ValueIterator value;
 	std::vector<source> marks;
+};
+
+/* A FILTER's (keep) or AND_NOT's (!keep) value range: tested last, on the
+ * heaviest documents only (see accumulate_top). */
+struct value_test {
+	const plan *range;
+	bool keep;
 };
 
 class evaluation {
@@ -116,15 +123,13 @@ class evaluation {
 			root(*p.subs.at(0), g);
 			for (size_t i = 1; i < p.subs.size(); i++) {
 				const plan &s = *p.subs[i];
-				filters.emplace_back();
-				filter &x = filters.back();
-				x.keep = p.k == plan::FILTER;
 				if (s.k == plan::VALUE_RANGE) {
-					x.range = &s;
-					x.value = db.valuestream_begin(s.slot);
-				} else {
-					sources(s, 0.0, x.marks);
+					tests.push_back(value_test{&s, p.k == plan::FILTER});
+					continue;
 				}
+				filters.emplace_back();
+				filters.back().keep = p.k == plan::FILTER;
+				sources(s, 0.0, filters.back().marks);
 			}
 			return;
 		default:
@@ -174,12 +179,36 @@ class evaluation {
 		}
 	}
 
+	/* Whether each document of l (sorted by docid) passes the value
+	 * tests, read in one pass over each tested slot. */
+	std::vector<char> pass_tests(const postings &l)
+	{
+		std::vector<char> ok(l.size(), 1);
+
+		for (const value_test &t : tests) {
+			Xapian::ValueIterator v = db.valuestream_begin(t.range->slot),
+					      end = db.valuestream_end(t.range->slot);
+			for (size_t i = 0; i < l.size(); i++) {
+				if (v != end)
+					v.skip_to(l[i].first);
+				bool in = v != end && v.get_docid() == l[i].first &&
+					  in_range(*t.range, *v);
+				if (in != t.keep)
+					ok[i] = 0;
+			}
+		}
+		return ok;
+	}
+
+	bool has_tests() const { return !tests.empty(); }
+
       private:
 	const Xapian::Database &db;
 	accumulator &acc;
 	std::deque<postings> lists; /* the collected lists the sources read */
 	std::vector<source> bring, maybe;
 	std::vector<filter> filters;
+	std::vector<value_test> tests;
 
 	void next_epoch()
 	{
@@ -229,28 +258,15 @@ class evaluation {
 	void apply(filter &x, Xapian::docid base, Xapian::docid end)
 	{
 		std::vector<Xapian::docid> &m = acc.matched;
+		const uint32_t tag = next_tag();
 		auto out = m.begin();
 
-		if (x.range) {
-			/* Only the matched documents' values are read, in docid order. */
-			std::sort(m.begin(), m.end());
-			for (Xapian::docid id : m) {
-				if (x.value != db.valuestream_end(x.range->slot))
-					x.value.skip_to(id);
-				bool in = x.value != db.valuestream_end(x.range->slot) &&
-					  x.value.get_docid() == id && in_range(*x.range, *x.value);
-				if (in == x.keep)
-					*out++ = id;
-			}
-		} else {
-			const uint32_t tag = next_tag();
-			for (source &s : x.marks)
-				for (s.skip_to(base); s.cur < end; s.next())
-					acc.slots[s.cur - base].mark = tag;
-			for (Xapian::docid id : m)
-				if ((acc.slots[id - base].mark == tag) == x.keep)
-					*out++ = id;
-		}
+		for (source &s : x.marks)
+			for (s.skip_to(base); s.cur < end; s.next())
+				acc.slots[s.cur - base].mark = tag;
+		for (Xapian::docid id : m)
+			if ((acc.slots[id - base].mark == tag) == x.keep)
+				*out++ = id;
 		m.erase(out, m.end());
 	}
 
@@ -388,10 +404,14 @@ class evaluation {
 	}
 };
 
-bool better(const posting &a, const posting &b)
-{
-	return a.second > b.second || (a.second == b.second && a.first < b.first);
-}
+/* Result order: weight descending, then docid ascending (as Xapian's
+ * matcher with Enquire::ASCENDING). A type, so that sorting inlines it. */
+struct heavier {
+	bool operator()(const posting &a, const posting &b) const
+	{
+		return a.second > b.second || (a.second == b.second && a.first < b.first);
+	}
+};
 
 } /* namespace */
 
@@ -428,6 +448,41 @@ plan_ptr plan_of_parsed(const Xapian::Query &q)
 	return p;
 }
 
+/* The heaviest documents of c that pass e's value tests, at least `want`
+ * of them when there are: c's documents are checked heaviest first, a batch
+ * at a time (each batch in docid order, so each value stream is read
+ * forward), and checking stops once `want` have passed. Those are then the
+ * `want` heaviest that pass: every document not checked is lighter than
+ * every one checked. *matches is exact when all were checked, else scaled
+ * from the share that passed (an estimate, like Xapian's). */
+postings tested_top(evaluation &e, postings &c, size_t want, uint64_t &matches)
+{
+	postings passed, batch;
+	size_t done = 0, size = std::max<size_t>(2 * want, 64);
+
+	while (passed.size() < want && done < c.size()) {
+		const size_t upto = size < c.size() - done ? done + size : c.size();
+		if (upto < c.size())
+			std::nth_element(c.begin() + (ptrdiff_t)done, c.begin() + (ptrdiff_t)upto,
+					 c.end(), heavier());
+		batch.assign(c.begin() + (ptrdiff_t)done, c.begin() + (ptrdiff_t)upto);
+		std::sort(batch.begin(), batch.end());
+		std::vector<char> ok = e.pass_tests(batch);
+		for (size_t i = 0; i < batch.size(); i++)
+			if (ok[i])
+				passed.push_back(batch[i]);
+		done = upto;
+		size *= 2;
+	}
+	if (done == 0) /* nothing wanted, nothing checked: at most all */
+		matches = c.size();
+	else if (done == c.size())
+		matches = passed.size();
+	else
+		matches = (uint64_t)((double)passed.size() * (double)c.size() / (double)done + 0.5);
+	return passed;
+}
+
 void accumulate_top(const Xapian::Database &d, const plan &p, double min_weight, size_t first,
 		    size_t count, accumulator &a, std::vector<std::pair<Xapian::docid, double>> &hits,
 		    uint64_t &matches)
@@ -438,13 +493,17 @@ void accumulate_top(const Xapian::Database &d, const plan &p, double min_weight,
 	c.clear();
 	e.root(p, 1.0);
 	e.run(min_weight, c);
-	matches = c.size();
-	const size_t want = count > c.size() || first > c.size() - count ? c.size() : first + count;
+	const size_t want0 = count > c.size() || first > c.size() - count ? c.size() : first + count;
+	if (e.has_tests())
+		c = tested_top(e, c, want0, matches);
+	else
+		matches = c.size();
+	const size_t want = std::min(want0, c.size());
 	if (want < c.size()) {
-		std::nth_element(c.begin(), c.begin() + (ptrdiff_t)want, c.end(), better);
+		std::nth_element(c.begin(), c.begin() + (ptrdiff_t)want, c.end(), heavier());
 		c.resize(want);
 	}
-	std::sort(c.begin(), c.end(), better);
+	std::sort(c.begin(), c.end(), heavier());
 	hits.assign(c.begin() + (ptrdiff_t)std::min(first, c.size()), c.end());
 }
 

@@ -1017,10 +1017,13 @@ static index_query *comb(enum index_op op, size_t n, ...)
 
 /* Runs q both ways and checks the same hits, weights and count: the
  * factors are binary fractions, so sums are exact in any order and even
- * the order of equal weights (docid ascending) must agree. */
+ * the order of equal weights (docid ascending) must agree. A value range
+ * is tested on the heaviest documents only, so unless every match is
+ * wanted the count is an estimate then (within a factor of two here). */
 static void agree(index_db *db, index_query *q, uint32_t offset, uint32_t limit,
 		  double min_weight, const char *what)
 {
+	int has_range = strstr(what, "value") != NULL;
 	index_search_opts o = opts_default(), x;
 	index_results *a = NULL, *b = NULL;
 	index_error err = {{0}};
@@ -1045,10 +1048,13 @@ static void agree(index_db *db, index_query *q, uint32_t offset, uint32_t limit,
 		n = index_results_count(a);
 		T_CHECKF(n == index_results_count(b), "%s: %zu hits, Xapian %zu", what, n,
 			 index_results_count(b));
-		T_CHECKF(index_results_estimate(a) == index_results_estimate(b),
-			 "%s: %llu matches, Xapian %llu", what,
-			 (unsigned long long)index_results_estimate(a),
-			 (unsigned long long)index_results_estimate(b));
+		uint64_t ea = index_results_estimate(a), eb = index_results_estimate(b);
+		if (has_range && n == limit)
+			T_CHECKF(ea <= 2 * eb && eb <= 2 * ea, "%s: about %llu matches, Xapian %llu",
+				 what, (unsigned long long)ea, (unsigned long long)eb);
+		else
+			T_CHECKF(ea == eb, "%s: %llu matches, Xapian %llu", what,
+				 (unsigned long long)ea, (unsigned long long)eb);
 		for (i = 0; i < n && i < index_results_count(b); i++) {
 			const index_hit *ha = index_results_hit(a, i), *hb = index_results_hit(b, i);
 			if (ha->docid != hb->docid || ha->weight != hb->weight) {
@@ -1091,13 +1097,18 @@ static void test_evaluator_agrees_with_xapian(void)
 	      comb(INDEX_OP_FILTER, 2, comb(INDEX_OP_OR, 2, xs(2, 1), xs(3, 0.5)),
 		   index_query_value_range(VX_SLOT_VALID_UNTIL, "2026-06-15", NULL)),
 	      0, 200, 0, "FILTER by a value at least");
+	for (uint32_t lim = 200; lim <= 100000; lim *= 500)
+		agree(db,
+		      comb(INDEX_OP_FILTER, 3,
+			   comb(INDEX_OP_AND_MAYBE, 2, comb(INDEX_OP_OR, 2, xs(4, 1), xs(3, 0.5)),
+				comb(INDEX_OP_OR, 2, xs(0, 0.25), xs(7, 0.125))),
+			   index_query_value_range(VX_SLOT_VALID_UNTIL, "2026-03-15", "2026-09-15"),
+			   comb(INDEX_OP_OR, 2, country("FR"), country("PH"))),
+		      0, lim, 0, "the match's shape: AND_MAYBE under a value range and countries");
 	agree(db,
-	      comb(INDEX_OP_FILTER, 3,
-		   comb(INDEX_OP_AND_MAYBE, 2, comb(INDEX_OP_OR, 2, xs(4, 1), xs(3, 0.5)),
-			comb(INDEX_OP_OR, 2, xs(0, 0.25), xs(7, 0.125))),
-		   index_query_value_range(VX_SLOT_VALID_UNTIL, "2026-03-15", "2026-09-15"),
-		   comb(INDEX_OP_OR, 2, country("FR"), country("PH"))),
-	      0, 200, 0, "the match's shape: AND_MAYBE under a value range and countries");
+	      comb(INDEX_OP_AND_NOT, 2, comb(INDEX_OP_OR, 2, xs(1, 1), xs(2, 0.5)),
+		   index_query_value_range(VX_SLOT_VALID_UNTIL, "2026-02-01", "2026-10-31")),
+	      5, 30, 0, "AND_NOT a value range, from an offset");
 	agree(db, comb(INDEX_OP_AND_NOT, 2, comb(INDEX_OP_OR, 2, xs(1, 1), xs(2, 1)), xs(0, 1)), 0,
 	      200, 0, "AND_NOT");
 	agree(db,
