@@ -47,6 +47,15 @@ enum apply_mode {
 	DROP_BOTH   /* AND_NOT: in the first list only */
 };
 
+/* Result order: weight descending, then docid ascending (as Xapian's
+ * matcher with Enquire::ASCENDING). A type, so that sorting inlines it. */
+struct heavier {
+	bool operator()(const posting &a, const posting &b) const
+	{
+		return a.second > b.second || (a.second == b.second && a.first < b.first);
+	}
+};
+
 constexpr Xapian::docid BLOCK = 32768;
 constexpr Xapian::docid NO_DOCID = std::numeric_limits<Xapian::docid>::max();
 
@@ -137,10 +146,13 @@ class evaluation {
 		}
 	}
 
-	/* Reads every list, a block at a time; appends to `found` each
-	 * document weighing at least min_weight. */
-	void run(double min_weight, postings &found)
+	/* Reads every list, a block at a time. Of the documents weighing at
+	 * least min_weight (*matches of them), `found` keeps the `keep`
+	 * heaviest, in no order: a heap whose top is the lightest kept, so
+	 * most documents cost one comparison. */
+	void run(double min_weight, size_t keep, postings &found, uint64_t &matches)
 	{
+		matches = 0;
 		if (acc.slots.size() < BLOCK)
 			acc.slots.resize(BLOCK);
 		for (;;) {
@@ -172,9 +184,20 @@ class evaluation {
 			for (filter &x : filters)
 				apply(x, base, end);
 			for (Xapian::docid id : acc.matched) {
-				const double w = acc.slots[id - base].weight;
-				if (min_weight <= 0 || w >= min_weight)
-					found.emplace_back(id, w);
+				const posting x(id, acc.slots[id - base].weight);
+				if (min_weight > 0 && x.second < min_weight)
+					continue;
+				matches++;
+				if (keep == std::numeric_limits<size_t>::max()) {
+					found.push_back(x);
+				} else if (found.size() < keep) {
+					found.push_back(x);
+					std::push_heap(found.begin(), found.end(), heavier());
+				} else if (keep && heavier()(x, found.front())) {
+					std::pop_heap(found.begin(), found.end(), heavier());
+					found.back() = x;
+					std::push_heap(found.begin(), found.end(), heavier());
+				}
 			}
 		}
 	}
@@ -404,14 +427,6 @@ class evaluation {
 	}
 };
 
-/* Result order: weight descending, then docid ascending (as Xapian's
- * matcher with Enquire::ASCENDING). A type, so that sorting inlines it. */
-struct heavier {
-	bool operator()(const posting &a, const posting &b) const
-	{
-		return a.second > b.second || (a.second == b.second && a.first < b.first);
-	}
-};
 
 } /* namespace */
 
@@ -458,7 +473,7 @@ plan_ptr plan_of_parsed(const Xapian::Query &q)
 postings tested_top(evaluation &e, postings &c, size_t want, uint64_t &matches)
 {
 	postings passed, batch;
-	size_t done = 0, size = std::max<size_t>(2 * want, 64);
+	size_t done = 0, size = want >= c.size() / 2 ? c.size() : std::max<size_t>(2 * want, 64);
 
 	while (passed.size() < want && done < c.size()) {
 		const size_t upto = size < c.size() - done ? done + size : c.size();
@@ -489,19 +504,22 @@ void accumulate_top(const Xapian::Database &d, const plan &p, double min_weight,
 {
 	postings &c = a.found;
 	evaluation e(d, a);
+	const size_t want = count > std::numeric_limits<size_t>::max() - first
+				    ? std::numeric_limits<size_t>::max()
+				    : first + count;
 
 	c.clear();
 	e.root(p, 1.0);
-	e.run(min_weight, c);
-	const size_t want0 = count > c.size() || first > c.size() - count ? c.size() : first + count;
-	if (e.has_tests())
-		c = tested_top(e, c, want0, matches);
-	else
-		matches = c.size();
-	const size_t want = std::min(want0, c.size());
-	if (want < c.size()) {
-		std::nth_element(c.begin(), c.begin() + (ptrdiff_t)want, c.end(), heavier());
-		c.resize(want);
+	if (e.has_tests()) {
+		/* Every match kept: which of them pass is known only later. */
+		e.run(min_weight, std::numeric_limits<size_t>::max(), c, matches);
+		c = tested_top(e, c, want, matches);
+		if (want < c.size()) {
+			std::nth_element(c.begin(), c.begin() + (ptrdiff_t)want, c.end(), heavier());
+			c.resize(want);
+		}
+	} else {
+		e.run(min_weight, want, c, matches);
 	}
 	std::sort(c.begin(), c.end(), heavier());
 	hits.assign(c.begin() + (ptrdiff_t)std::min(first, c.size()), c.end());
