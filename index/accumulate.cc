@@ -165,21 +165,27 @@ class evaluation {
 			next_epoch();
 			acc.matched.clear();
 			for (source &s : bring)
-				for (; s.cur < end; s.next()) {
-					accumulator::slot &x = acc.slots[s.cur - base];
-					if (x.seen != acc.epoch) {
-						x.seen = acc.epoch;
-						x.weight = s.w();
-						acc.matched.push_back(s.cur);
-					} else {
-						x.weight += s.w();
+				while (s.cur < end) {
+					const size_t n = read_ahead(s, base, end);
+					for (size_t i = 0; i < n; i++) {
+						accumulator::slot &x = acc.slots[ahead[i].first - base];
+						if (x.seen != acc.epoch) {
+							x.seen = acc.epoch;
+							x.weight = ahead[i].second;
+							acc.matched.push_back(ahead[i].first);
+						} else {
+							x.weight += ahead[i].second;
+						}
 					}
 				}
 			for (source &s : maybe)
-				for (s.skip_to(base); s.cur < end; s.next()) {
-					accumulator::slot &x = acc.slots[s.cur - base];
-					if (x.seen == acc.epoch)
-						x.weight += s.w();
+				for (s.skip_to(base); s.cur < end;) {
+					const size_t n = read_ahead(s, base, end);
+					for (size_t i = 0; i < n; i++) {
+						accumulator::slot &x = acc.slots[ahead[i].first - base];
+						if (x.seen == acc.epoch)
+							x.weight += ahead[i].second;
+					}
 				}
 			for (filter &x : filters)
 				apply(x, base, end);
@@ -228,7 +234,24 @@ class evaluation {
       private:
 	const Xapian::Database &db;
 	accumulator &acc;
-	std::deque<postings> lists; /* the collected lists the sources read */
+	std::deque<postings> lists;
+	/* The next postings of one list in this block, their slots already
+	 * asked for: decoding them gives the loads time to arrive (the
+	 * first touch of a document's slot missed the cache and was the
+	 * evaluator's largest cost). */
+	static constexpr size_t AHEAD = 32;
+	posting ahead[AHEAD];
+
+	size_t read_ahead(source &s, Xapian::docid base, Xapian::docid end)
+	{
+		size_t n = 0;
+
+		for (; n < AHEAD && s.cur < end; s.next()) {
+			__builtin_prefetch(&acc.slots[s.cur - base], 1);
+			ahead[n++] = posting(s.cur, s.w());
+		}
+		return n;
+	} /* the collected lists the sources read */
 	std::vector<source> bring, maybe;
 	std::vector<filter> filters;
 	std::vector<value_test> tests;
