@@ -1490,9 +1490,10 @@ static void add_skill_term(struct qlist *l, const struct skill_term *t)
 	index_query_free(q);
 }
 
-/* The designed retrieval query; with dates, valid_until is tested in it. */
-static index_query *build_query(index_db *db, const json_t *profile, const struct match_params *mp,
-				int dates, problem *p)
+/* The designed retrieval query; with dates, valid_until is tested in it.
+ * known is the profile prepared (person_prepare), or NULL to prepare it here. */
+static index_query *build_query(index_db *db, const json_t *profile, const struct person *known,
+				const struct match_params *mp, int dates, problem *p)
 {
 	struct qlist must = {.n = 0}, boost = {.n = 0};
 	struct skill_term *st = NULL;
@@ -1552,19 +1553,21 @@ static index_query *build_query(index_db *db, const json_t *profile, const struc
 	}
 	{
 		/* The occupations the skills point to, by their likelihood. */
-		struct person pr;
+		struct person own;
+		const struct person *pr = known;
 
-		if (person_prepare(profile, &pr) == 0) {
-			for (i = 0; i < pr.n_inf; i++) {
-				const esco_occupation *o = esco_occupation_at(match_taxonomy(), pr.inf[i].occ);
+		if (!pr && person_prepare(profile, &own) == 0)
+			pr = &own;
+		for (i = 0; pr && i < pr->n_inf; i++) {
+			const esco_occupation *o = esco_occupation_at(match_taxonomy(), pr->inf[i].occ);
 
-				qadd_term(&must, VX_ESCO_OCC, o->uri, 0, RQ.inferred * pr.inf[i].rel);
-				qadd_term(&must, VX_OCCUPATION, o->isco, 0, RQ.inferred_unit * pr.inf[i].rel);
-			}
-			person_release(&pr);
-		} else {
-			must.oom = 1;
+			qadd_term(&must, VX_ESCO_OCC, o->uri, 0, RQ.inferred * pr->inf[i].rel);
+			qadd_term(&must, VX_OCCUPATION, o->isco, 0, RQ.inferred_unit * pr->inf[i].rel);
 		}
+		if (!pr)
+			must.oom = 1;
+		else if (pr == &own)
+			person_release(&own);
 	}
 	/* The skills: those with the shortest posting lists are walked, up
 	 * to MATCH_SKILL_POSTINGS postings in all; the common ones only add
@@ -1620,7 +1623,7 @@ oom2:
 index_query *match_build_query(index_db *db, const json_t *profile, const struct match_params *mp,
 			       problem *p)
 {
-	return build_query(db, profile, mp, 1, p);
+	return build_query(db, profile, NULL, mp, 1, p);
 }
 
 index_query *match_build_naive_query(const json_t *profile, const struct match_params *mp)
@@ -1784,7 +1787,7 @@ retrieve:
 	 * the expired ones are dropped here; if one was among a full set of
 	 * candidates, the set may lack one that the filtered query would have
 	 * retrieved, so retrieval runs once more with the test in the query. */
-	q = build_query(db, profile, mp, dates, p);
+	q = build_query(db, profile, pr, mp, dates, p);
 	if (!q)
 		goto done;
 	rc = index_search(db, q, &opts, &res, &e);
