@@ -16,8 +16,8 @@
  * The lists are then read together a block of BLOCK docids at a time:
  * every list that brings documents in adds its factor into the block's
  * slots, the optional lists add theirs to the slots already taken, the
- * filters strike out what they must, and the block's documents join the
- * found set. Each posting list is read once, in docid order, and the slots
+ * filters strike out what they must, and a heap keeps the heaviest of the
+ * block's documents. Each posting list is read once, in docid order, and the slots
  * a block writes stay in the core's cache (a docid-wide array would miss
  * the cache on almost every posting at a million documents).
  */
@@ -234,7 +234,7 @@ class evaluation {
       private:
 	const Xapian::Database &db;
 	accumulator &acc;
-	std::deque<postings> lists;
+	std::deque<postings> lists; /* the collected lists the sources read */
 	/* The next postings of one list in this block, their slots already
 	 * asked for: decoding them gives the loads time to arrive (the
 	 * first touch of a document's slot missed the cache and was the
@@ -251,7 +251,7 @@ class evaluation {
 			ahead[n++] = posting(s.cur, s.w());
 		}
 		return n;
-	} /* the collected lists the sources read */
+	}
 	std::vector<source> bring, maybe;
 	std::vector<filter> filters;
 	std::vector<value_test> tests;

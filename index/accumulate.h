@@ -62,7 +62,9 @@ struct accumulator {
 	};
 	std::vector<slot> slots;
 	std::vector<Xapian::docid> matched; /* this block's, in the order first met */
-	std::vector<std::pair<Xapian::docid, double>> found; /* every block's, at min_weight */
+	/* the heaviest documents wanted, as a heap (every match when value
+	 * ranges are tested after) */
+	std::vector<std::pair<Xapian::docid, double>> found;
 	uint32_t epoch = 0, tag = 0;
 };
 
