@@ -3,7 +3,9 @@
  * input byte picks the parser flags and the language, the rest is the text
  * (cut at a NUL, as a URL parameter is):
  *   index_query_parse  (Xapian's QueryParser behind our wrapper; search's q)
- *                      and the parsed query run on a small real index;
+ *                      and the parsed query run on a small real index, with
+ *                      summed factors also by the wrapper's evaluator and by
+ *                      Xapian's matcher, which must agree;
  *   taxonomy_suggest   (GET /v1/taxonomy/skills?q=, typeahead);
  * Free-text normalisation (taxonomy_normalise_*) is fuzzed through the
  * skills of fuzz_vacancy and fuzz_profile: it is too slow under the
@@ -21,6 +23,33 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	fuzz_taxonomy();
 	db = fuzz_small_index("query");
 	return 0;
+}
+
+/* With INDEX_WEIGHT_COORD the wrapper answers what it has a plan for
+ * (index/accumulate.h); Xapian's matcher must give the same hits with the
+ * same weights (factors of 1: whole numbers, exact in any order). */
+static void agree(const index_query *q)
+{
+	index_search_opts ours = {.limit = 10, .sort_slot = -1, .weighting = INDEX_WEIGHT_COORD},
+			  xapians = ours;
+	index_results *a = NULL, *b = NULL;
+	index_error e = {{0}};
+	size_t i;
+
+	xapians.xapian_matcher = 1;
+	FUZZ_ASSERT(index_search(db, q, &ours, &a, &e) == 0, "search failed: %s", e.msg);
+	FUZZ_ASSERT(index_search(db, q, &xapians, &b, &e) == 0, "search failed: %s", e.msg);
+	FUZZ_ASSERT(index_results_count(a) == index_results_count(b), "%zu hits, Xapian %zu",
+		    index_results_count(a), index_results_count(b));
+	for (i = 0; i < index_results_count(a); i++) {
+		const index_hit *x = index_results_hit(a, i), *y = index_results_hit(b, i);
+
+		FUZZ_ASSERT(x->docid == y->docid && x->weight == y->weight,
+			    "hit %zu: %u (%g), Xapian %u (%g)", i, x->docid, x->weight, y->docid,
+			    y->weight);
+	}
+	index_results_free(a);
+	index_results_free(b);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -50,6 +79,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(index_search(db, q, &opts, &res, &e) == 0, "search failed: %s", e.msg);
 		FUZZ_ASSERT(index_results_count(res) <= 3, "more hits than documents");
 		index_results_free(res);
+		res = NULL;
+		agree(q);
 		index_query_free(q);
 	} else {
 		FUZZ_ASSERT(e.msg[0] != '\0', "a parse failure without a message");
