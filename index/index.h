@@ -189,7 +189,7 @@ typedef struct index_hit {
  * answered by the wrapper's own term-at-a-time evaluator (accumulate.h):
  * the same hits in the same order as Xapian's matcher, several times
  * cheaper on long OR queries, and the estimate is the exact count. Per
- * handle it keeps 16 bytes per docid of scratch space. */
+ * handle it keeps 512 KiB of scratch space (one block of per-docid slots). */
 int index_search(index_db *db, const index_query *q, const index_search_opts *opts,
 		 index_results **out, index_error *err);
 size_t index_results_count(const index_results *r);
