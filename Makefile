@@ -37,8 +37,10 @@ ALL_CXXFLAGS = -std=c++17 $(WARN) -I. $(XAPIAN_CXXFLAGS) $(CXXFLAGS) $(SAN) -MMD
 LDLIBS_ALL = $(PKG_LIBS) $(XAPIAN_LIBS) -lpthread -lm $(SAN)
 
 BUILD ?= build/release
-LIB_C := $(sort $(wildcard engine/*.c api/*.c data/*.c))
-LIB_C := $(filter-out api/main.c,$(LIB_C))
+# Every .c under engine/, api/ and cli/ (and the sample generator in data/)
+# goes into the library, except the command's main.
+LIB_C := $(sort $(shell find engine api cli data -name '*.c' 2>/dev/null))
+LIB_C := $(filter-out cli/main.c,$(LIB_C))
 LIB_CC := $(sort $(wildcard index/*.cc))
 SQL := $(sort $(wildcard data/sql/*.sql))
 LIB_OBJ := $(LIB_C:%.c=$(BUILD)/%.o) $(LIB_CC:%.cc=$(BUILD)/%.o) $(BUILD)/gen/migrations.o
@@ -57,7 +59,7 @@ deps:
 fairmatch: $(BUILD)/fairmatch
 	cp $< $@
 
-$(BUILD)/fairmatch: $(BUILD)/api/main.o $(BUILD)/libfairmatch.a
+$(BUILD)/fairmatch: $(BUILD)/cli/main.o $(BUILD)/libfairmatch.a
 	$(CXX) -o $@ $^ $(LDLIBS_ALL)
 
 $(BUILD)/libfairmatch.a: $(LIB_OBJ)
@@ -145,7 +147,7 @@ pg-stop:
 	@sh data/pgctl.sh stop
 
 fmt:
-	clang-format -i $(wildcard */*.c */*.h */*.cc)
+	clang-format -i $(shell find engine api cli index data -name '*.[ch]' -o -name '*.cc')
 
 clean:
 	rm -rf build fairmatch

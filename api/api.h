@@ -19,8 +19,8 @@
 
 #include "api/policy.h"
 #include "engine/keys.h"
-#include "engine/problem.h"
-#include "engine/store.h"
+#include "engine/core/problem.h"
+#include "engine/store/store.h"
 #include "index/index.h"
 
 #define API_BODY_MAX (1024 * 1024) /* 1 MiB: larger bodies get 413 */

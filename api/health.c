@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/indexer.h"
+#include "engine/indexer/indexer.h"
 
 /* The newest change-log seq, or -1 when PostgreSQL cannot be asked. */
 static int64_t newest_seq(store *s)

@@ -26,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/indexer.h"
+#include "engine/indexer/indexer.h"
 
 struct api_call {
 	struct MHD_Connection *conn;

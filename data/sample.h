@@ -28,7 +28,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "data/esco.h"
+#include "engine/taxonomy/esco.h"
 
 /* Error codes (negative); 0 is success. */
 enum {

@@ -13,7 +13,7 @@
 #include <jansson.h>
 
 #include "engine/keys.h"
-#include "engine/store.h"
+#include "engine/store/store.h"
 
 /* who NULL: the command line. detail may be NULL (borrowed). 0 or -1. */
 int audit_write(store *s, const struct principal *who, const char *action, const char *object,

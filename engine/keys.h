@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine/store.h"
+#include "engine/store/store.h"
 
 #define KEYS_CACHE_SECONDS 30
 #define KEYS_TOKEN_LEN 67 /* "fm_" + 64 hex digits */

@@ -17,10 +17,10 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include "data/iso.h"
+#include "engine/core/iso.h"
 #include "engine/audit.h"
-#include "engine/fields.h"
-#include "engine/taxonomy.h"
+#include "engine/core/fields.h"
+#include "engine/taxonomy/taxonomy.h"
 
 #define ESCO_OCCUPATION "http://data.europa.eu/esco/occupation/"
 

@@ -16,8 +16,8 @@
 #include <jansson.h>
 
 #include "engine/keys.h"
-#include "engine/problem.h"
-#include "engine/store.h"
+#include "engine/core/problem.h"
+#include "engine/store/store.h"
 
 #define PROFILE_ID_LEN 18 /* "p_" + 16 hex digits */
 

@@ -11,7 +11,7 @@
 #ifndef FAIRMATCH_RETENTION_H
 #define FAIRMATCH_RETENTION_H
 
-#include "engine/store.h"
+#include "engine/store/store.h"
 
 #define RETENTION_MONTHS_MAX 1200
 /* How often `serve` applies retention (and once at start). */

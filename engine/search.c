@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "data/iso.h"
-#include "engine/integrity.h"
-#include "engine/taxonomy.h"
+#include "engine/core/iso.h"
+#include "engine/integrity/integrity.h"
+#include "engine/taxonomy/taxonomy.h"
 #include "index/schema.h"
 
 #define MAX_SUBS 16

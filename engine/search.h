@@ -13,7 +13,7 @@
 
 #include <jansson.h>
 
-#include "engine/problem.h"
+#include "engine/core/problem.h"
 #include "index/index.h"
 
 #define SEARCH_LIMIT_DEFAULT 20

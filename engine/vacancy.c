@@ -11,9 +11,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "data/iso.h"
-#include "engine/fields.h"
-#include "engine/taxonomy.h"
+#include "engine/core/iso.h"
+#include "engine/core/fields.h"
+#include "engine/taxonomy/taxonomy.h"
 
 static const char *const vacancy_keys[] = {
 	"title", "description", "occupation", "skills", "languages", "country", "city",

@@ -14,8 +14,8 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#include "engine/problem.h"
-#include "engine/store.h"
+#include "engine/core/problem.h"
+#include "engine/store/store.h"
 
 /* Documented maxima (docs/api.md). */
 #define VACANCY_TITLE_MAX 200

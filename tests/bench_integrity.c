@@ -24,8 +24,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/integrity.h"
-#include "engine/names.h"
+#include "engine/integrity/integrity.h"
+#include "engine/integrity/names.h"
 
 static uint64_t rng = 88172645463325252ull;
 

@@ -43,8 +43,8 @@
 #include <time.h>
 
 #include "data/sample.h"
-#include "engine/indexer.h"
-#include "engine/match.h"
+#include "engine/indexer/indexer.h"
+#include "engine/match/match.h"
 #include "engine/profile.h"
 #include "engine/vacancy.h"
 #include "index/index.h"

@@ -45,7 +45,7 @@
 
 #include <jansson.h>
 
-#include "data/iso.h"
+#include "engine/core/iso.h"
 #include "engine/search.h"
 #include "index/index.h"
 #include "index/schema.h"

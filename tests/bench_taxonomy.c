@@ -28,7 +28,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine/taxonomy.h"
+#include "engine/taxonomy/taxonomy.h"
 
 static uint64_t rng = 42;
 static uint64_t next_rand(void)

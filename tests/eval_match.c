@@ -30,10 +30,10 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "data/esco.h"
+#include "engine/taxonomy/esco.h"
 #include "data/sample.h"
-#include "engine/indexer.h"
-#include "engine/match.h"
+#include "engine/indexer/indexer.h"
+#include "engine/match/match.h"
 #include "index/index.h"
 
 #define EXACT_PER_OCC 3

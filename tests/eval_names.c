@@ -28,7 +28,7 @@
  *      $(pkg-config --cflags --libs icu-uc icu-i18n jansson) -lpthread -lm \
  *      -o build/eval_names
  */
-#include "engine/names.h"
+#include "engine/integrity/names.h"
 
 #include <ctype.h>
 #include <jansson.h>

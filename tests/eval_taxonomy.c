@@ -38,8 +38,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "data/esco.h"
-#include "engine/taxonomy.h"
+#include "engine/taxonomy/esco.h"
+#include "engine/taxonomy/taxonomy.h"
 
 struct held {
 	const char *label;

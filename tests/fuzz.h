@@ -18,11 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/indexer.h"
-#include "engine/problem.h"
+#include "engine/indexer/indexer.h"
+#include "engine/core/problem.h"
 #include "engine/vacancy.h"
 #include "index/index.h"
-#include "engine/taxonomy.h"
+#include "engine/taxonomy/taxonomy.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -5,7 +5,7 @@
  */
 #include "tests/fuzz.h"
 
-#include "engine/match.h"
+#include "engine/match/match.h"
 #include "engine/profile.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

@@ -6,7 +6,7 @@
  */
 #include "tests/fuzz.h"
 
-#include "engine/fields.h"
+#include "engine/core/fields.h"
 #include "engine/profile.h"
 
 static json_t *stored;

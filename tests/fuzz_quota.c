@@ -5,7 +5,7 @@
  */
 #include "tests/fuzz.h"
 
-#include "engine/quota.h"
+#include "engine/quota/quota.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

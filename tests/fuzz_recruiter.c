@@ -7,7 +7,7 @@
  */
 #include "tests/fuzz.h"
 
-#include "engine/integrity.h"
+#include "engine/integrity/integrity.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

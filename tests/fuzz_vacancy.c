@@ -10,7 +10,7 @@
  */
 #include "tests/fuzz.h"
 
-#include "engine/fields.h"
+#include "engine/core/fields.h"
 #include "engine/vacancy.h"
 
 static json_t *stored;

@@ -18,8 +18,8 @@
 #include <time.h>
 #include <zlib.h>
 
-#include "data/csv.h"
-#include "data/esco.h"
+#include "engine/core/csv.h"
+#include "engine/taxonomy/esco.h"
 #include "tests/t.h"
 
 #define WELDER "http://data.europa.eu/esco/occupation/7aedaa07-3884-4c5b-88f9-80997b2aa54b"

@@ -40,7 +40,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/store.h"
+#include "engine/store/store.h"
 #include "tests/http.h"
 #include "tests/t.h"
 

@@ -25,9 +25,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/integrity.h"
+#include "engine/integrity/integrity.h"
 #include "engine/profile.h"
-#include "engine/quota.h"
+#include "engine/quota/quota.h"
 #include "engine/vacancy.h"
 #include "tests/http.h"
 #include "tests/t.h"

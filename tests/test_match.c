@@ -18,10 +18,10 @@
 
 #include <sys/stat.h>
 
-#include "data/esco.h"
+#include "engine/taxonomy/esco.h"
 #include "data/sample.h"
-#include "engine/indexer.h"
-#include "engine/match.h"
+#include "engine/indexer/indexer.h"
+#include "engine/match/match.h"
 #include "index/schema.h"
 #include "tests/http.h"
 #include "tests/t.h"

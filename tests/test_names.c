@@ -5,7 +5,7 @@
  * scripts, invalid UTF-8, empty and very long input), positive and hard
  * negative pairs around NAMES_DEFAULT_THRESHOLD, and several threads at once.
  */
-#include "engine/names.h"
+#include "engine/integrity/names.h"
 #include "tests/t.h"
 
 #include <math.h>

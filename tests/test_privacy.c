@@ -21,7 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine/store.h"
+#include "engine/store/store.h"
 #include "tests/http.h"
 #include "tests/t.h"
 

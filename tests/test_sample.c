@@ -19,7 +19,7 @@
 
 #include <jansson.h>
 
-#include "data/esco.h"
+#include "engine/taxonomy/esco.h"
 #include "data/sample.h"
 #include "tests/t.h"
 

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/taxonomy.h"
+#include "engine/taxonomy/taxonomy.h"
 #include "tests/http.h"
 #include "tests/t.h"
 

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine/integrity.h"
+#include "engine/integrity/integrity.h"
 
 static int parse_rid(api_call *c, int64_t *id)
 {

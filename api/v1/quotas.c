@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "engine/profile.h"
-#include "engine/quota.h"
+#include "engine/quota/quota.h"
 
 static int parse_id(api_call *c, int64_t *id)
 {

@@ -29,7 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine/problem.h"
+#include "engine/core/problem.h"
 
 typedef struct store store; /* opaque */
 

@@ -11,10 +11,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine/fields.h"
-#include "engine/indexer.h"
-#include "engine/integrity.h"
-#include "engine/quota.h"
+#include "engine/core/fields.h"
+#include "engine/indexer/indexer.h"
+#include "engine/integrity/integrity.h"
+#include "engine/quota/quota.h"
 #include "engine/search.h"
 #include "engine/vacancy.h"
 

@@ -12,7 +12,7 @@
  * unquoted field is kept literally (a common leniency); any other byte after
  * a closing quote than a comma or a line end is a syntax error.
  */
-#include "data/csv.h"
+#include "engine/core/csv.h"
 
 #include <errno.h>
 #include <stdarg.h>

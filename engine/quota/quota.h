@@ -39,8 +39,8 @@
 #include <stdio.h>
 
 #include "engine/keys.h"
-#include "engine/problem.h"
-#include "engine/store.h"
+#include "engine/core/problem.h"
+#include "engine/store/store.h"
 
 /* Documented maxima (docs/quotas.md). */
 #define QUOTA_AGREEMENT_MAX 300

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/taxonomy.h"
+#include "engine/taxonomy/taxonomy.h"
 
 #define SUGGEST_DEFAULT 10
 #define SUGGEST_MAX 100

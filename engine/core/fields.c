@@ -1,11 +1,11 @@
 /* fields.c - strict JSON body checks shared by every write endpoint (see fields.h). */
-#include "engine/fields.h"
+#include "engine/core/fields.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "data/iso.h"
+#include "engine/core/iso.h"
 
 const char *fields_path(char *buf, size_t len, const char *path, const char *key)
 {

@@ -17,7 +17,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "engine/problem.h"
+#include "engine/core/problem.h"
 
 /* Records a 400 "unknown_field" error for each key of obj not in allowed
  * (a NULL-terminated list). `path` prefixes the names ("" at top level).

@@ -9,18 +9,18 @@
  * UPDATE is the only thing that takes a slot, and the table's CHECK is the
  * last word should anything else ever try.
  */
-#include "engine/quota.h"
+#include "engine/quota/quota.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "data/csv.h"
-#include "data/esco.h"
-#include "data/iso.h"
+#include "engine/core/csv.h"
+#include "engine/taxonomy/esco.h"
+#include "engine/core/iso.h"
 #include "engine/audit.h"
-#include "engine/fields.h"
-#include "engine/match.h"
+#include "engine/core/fields.h"
+#include "engine/match/match.h"
 
 #define ESCO_OCCUPATION "http://data.europa.eu/esco/occupation/"
 #define PERSON_OCC_MAX 16

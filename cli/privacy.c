@@ -1,5 +1,5 @@
 /* cli_privacy.c - `fairmatch retention` and `fairmatch compact` (see cli_privacy.h). */
-#include "api/cli_privacy.h"
+#include "cli/privacy.h"
 
 #include <errno.h>
 #include <ftw.h>
@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "engine/retention.h"
-#include "engine/store.h"
+#include "engine/store/store.h"
 #include "index/index.h"
 
 static const char retention_help[] =

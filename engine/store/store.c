@@ -2,7 +2,7 @@
  * store.c - one PostgreSQL connection: migrations, reconnects, parameterised
  * statements and the change-log insert that orders index updates.
  */
-#include "engine/store.h"
+#include "engine/store/store.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/migrations.h"
+#include "engine/store/migrations.h"
 
 struct store {
 	PGconn *pg;

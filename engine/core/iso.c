@@ -1,11 +1,11 @@
 /* iso.c - ISO code and date validation over sorted compiled-in tables. */
-#include "data/iso.h"
+#include "engine/core/iso.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "data/iso_tables.h"
+#include "data/iso/iso_tables.h"
 
 static int cmp(const void *key, const void *elem)
 {

@@ -19,7 +19,7 @@
  * Similarity is a weighted token alignment (greedy on the best pairs, then
  * initials, then joined neighbours) computed on the stack.
  */
-#include "engine/names.h"
+#include "engine/integrity/names.h"
 
 #include <ctype.h>
 #include <pthread.h>

@@ -34,10 +34,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "data/esco.h"
+#include "engine/taxonomy/esco.h"
 #include "engine/keys.h"
-#include "engine/problem.h"
-#include "engine/store.h"
+#include "engine/core/problem.h"
+#include "engine/store/store.h"
 #include "index/index.h"
 
 #define MATCH_LIMIT_DEFAULT 20

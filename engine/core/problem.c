@@ -1,5 +1,5 @@
 /* problem.c - building problem reports (see problem.h). */
-#include "engine/problem.h"
+#include "engine/core/problem.h"
 
 #include <stdarg.h>
 #include <stdio.h>

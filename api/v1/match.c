@@ -25,7 +25,7 @@
 #include <string.h>
 
 #include "engine/audit.h"
-#include "engine/match.h"
+#include "engine/match/match.h"
 #include "engine/profile.h"
 
 /* The answer of match_vacancies with raw_vacancies as compact JSON text

@@ -41,8 +41,8 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "data/esco.h"
-#include "engine/problem.h"
+#include "engine/taxonomy/esco.h"
+#include "engine/core/problem.h"
 #include "index/index.h"
 
 /* Error codes (negative); 0 is success. */

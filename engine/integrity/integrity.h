@@ -31,8 +31,8 @@
 #include <stdio.h>
 
 #include "engine/keys.h"
-#include "engine/problem.h"
-#include "engine/store.h"
+#include "engine/core/problem.h"
+#include "engine/store/store.h"
 
 #define INTEGRITY_NAME_MAX 200
 #define INTEGRITY_ALIASES_MAX 50

@@ -1,7 +1,7 @@
 /*
  * indexer.c - applying the change log to the Xapian index (see indexer.h).
  */
-#include "engine/indexer.h"
+#include "engine/indexer/indexer.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -16,9 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/integrity.h"
-#include "engine/match.h"
-#include "engine/names.h"
+#include "engine/integrity/integrity.h"
+#include "engine/match/match.h"
+#include "engine/integrity/names.h"
 #include "engine/vacancy.h"
 #include "index/schema.h"
 

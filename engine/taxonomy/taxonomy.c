@@ -19,9 +19,9 @@
  * The confidence is computed apart from BM25 (whose scale means nothing
  * across queries) from word coverage; see confidence() and docs/taxonomy.md.
  */
-#include "engine/taxonomy.h"
+#include "engine/taxonomy/taxonomy.h"
 
-#include "data/csv.h"
+#include "engine/core/csv.h"
 
 #include <errno.h>
 #include <ftw.h>

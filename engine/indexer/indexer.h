@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine/store.h"
+#include "engine/store/store.h"
 #include "index/index.h"
 
 /* Builds the index document of a vacancy representation (see index/schema.h). */

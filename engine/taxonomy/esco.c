@@ -12,14 +12,14 @@
  * doubling up to fixed maxima and are finished before any pointer to an
  * element is handed out. esco_free releases the arena and the arrays.
  */
-#include "data/esco.h"
+#include "engine/taxonomy/esco.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "data/csv.h"
+#include "engine/core/csv.h"
 
 #define ARENA_CHUNK ((size_t)1 << 20)
 #define ARENA_MAX ((size_t)1 << 30)

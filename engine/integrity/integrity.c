@@ -9,7 +9,7 @@
  * the read to the swap, so a reload that read older data can never replace
  * one that read newer data.
  */
-#include "engine/integrity.h"
+#include "engine/integrity/integrity.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -23,11 +23,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "data/csv.h"
-#include "data/iso.h"
+#include "engine/core/csv.h"
+#include "engine/core/iso.h"
 #include "engine/audit.h"
-#include "engine/fields.h"
-#include "engine/names.h"
+#include "engine/core/fields.h"
+#include "engine/integrity/names.h"
 #include "index/schema.h"
 
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"

@@ -7,8 +7,8 @@
  * vacancy -> candidate cards) use it. All weights live in the two tables
  * below (retrieval and scoring) so that docs/matching.md can quote them.
  */
-#include "engine/match.h"
-#include "engine/taxonomy.h"
+#include "engine/match/match.h"
+#include "engine/taxonomy/taxonomy.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -17,12 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "data/iso.h"
+#include "engine/core/iso.h"
 #include "engine/audit.h"
-#include "engine/fields.h"
-#include "engine/integrity.h"
+#include "engine/core/fields.h"
+#include "engine/integrity/integrity.h"
 #include "engine/profile.h"
-#include "engine/quota.h"
+#include "engine/quota/quota.h"
 #include "engine/vacancy.h"
 #include "index/schema.h"
 
