@@ -1,8 +1,10 @@
 # fairmatch - build, run, test, measure.
 #
-#   make            build ./fairmatch
+#   make            build ./fairmatch (installs nothing)
+#   make deps       install the missing Debian packages (as root; else name them)
 #   make demo       set up (packages, PostgreSQL under ./var, sample data) and serve
-#   make check      the same set-up, then every test (unit tests also under ASan+UBSan)
+#   make check      the same set-up, then every test (also under ASan+UBSan, and fuzzing)
+#   make test       the unit tests alone: seconds, no PostgreSQL
 #   make bench      benchmarks against a PostgreSQL full-text baseline
 #   make eval       quality evaluations (taxonomy, matching, name checks)
 #   make asan       build/asan/fairmatch with -fsanitize=address,undefined
@@ -44,14 +46,21 @@ LIB_C := $(filter-out cli/main.c,$(LIB_C))
 LIB_CC := $(sort $(wildcard index/*.cc))
 SQL := $(sort $(wildcard data/sql/*.sql))
 LIB_OBJ := $(LIB_C:%.c=$(BUILD)/%.o) $(LIB_CC:%.cc=$(BUILD)/%.o) $(BUILD)/gen/migrations.o
-TEST_SRC := $(sort $(wildcard tests/test_*.c))
-TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
-TEST_SUPPORT := $(filter-out tests/test_% tests/bench_% tests/eval_% tests/fuzz_%,$(wildcard tests/*.c))
-TEST_SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/%.o)
+# Tests: tests/unit/ run in seconds without PostgreSQL (`make test`);
+# tests/integration/ talk to a real PostgreSQL, a real index and real servers
+# (tests/run.sh, `make check`). Every test binary is $(BUILD)/tests/NAME,
+# whatever folder its source sits in; the harness is tests/support/.
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+INTEGRATION_SRC := $(sort $(wildcard tests/integration/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TEST_BIN := $(UNIT_BIN) $(INTEGRATION_SRC:tests/integration/%.c=$(BUILD)/tests/%)
+TEST_SUPPORT_OBJ := $(BUILD)/tests/support/t.o $(BUILD)/tests/support/http.o
 
-.PHONY: all deps demo check unit-tests bench eval asan fuzz fuzz-build fuzz-bins install clean \
-	pg-start pg-stop fmt
-all: deps fairmatch
+.PHONY: all deps demo check test unit-tests bench eval asan fuzz fuzz-build fuzz-bins install \
+	clean pg-start pg-stop
+# Building installs nothing: `make deps` does (as root), and the two set-up
+# commands of the README, `make demo` and `make check`, call it first.
+all: fairmatch
 
 deps:
 	@sh data/deps.sh
@@ -80,61 +89,75 @@ $(BUILD)/%.o: %.cc
 	@mkdir -p $(dir $@)
 	$(CXX) $(ALL_CXXFLAGS) -c -o $@ $<
 
-# Tests talk HTTP to a real server through libcurl.
-$(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_SUPPORT_OBJ) $(BUILD)/libfairmatch.a
-	$(CXX) -o $@ $^ $(shell pkg-config --libs libcurl 2>/dev/null) $(LDLIBS_ALL)
+# Tests talk HTTP to a real server through libcurl. Static pattern rules,
+# one per folder of sources, so make never searches chains of patterns.
+BENCH_BIN := $(patsubst tests/bench/%.c,$(BUILD)/tests/%,$(wildcard tests/bench/bench_*.c))
+EVAL_BIN := $(patsubst tests/eval/%.c,$(BUILD)/tests/%,$(wildcard tests/eval/eval_*.c))
+TEST_LINK = $(CXX) -o $@ $^ $(shell pkg-config --libs libcurl 2>/dev/null) $(LDLIBS_ALL)
+$(UNIT_BIN): $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(BUILD)/libfairmatch.a
+	$(TEST_LINK)
+$(filter-out $(UNIT_BIN),$(TEST_BIN)): $(BUILD)/tests/%: $(BUILD)/tests/integration/%.o \
+		$(TEST_SUPPORT_OBJ) $(BUILD)/libfairmatch.a
+	$(TEST_LINK)
+$(BENCH_BIN): $(BUILD)/tests/%: $(BUILD)/tests/bench/%.o $(TEST_SUPPORT_OBJ) $(BUILD)/libfairmatch.a
+	$(TEST_LINK)
+$(EVAL_BIN): $(BUILD)/tests/%: $(BUILD)/tests/eval/%.o $(TEST_SUPPORT_OBJ) $(BUILD)/libfairmatch.a
+	$(TEST_LINK)
 
 unit-tests: $(TEST_BIN)
 
+# The unit tests alone: seconds, no PostgreSQL, no server.
+test: fairmatch $(UNIT_BIN)
+	@sh tests/run.sh --unit
+
 asan:
-	@sh data/deps.sh
 	$(MAKE) BUILD=build/asan OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" \
 		build/asan/fairmatch unit-tests
 
-# libFuzzer targets (tests/fuzz_*.c): the library again, built by clang with
+# libFuzzer targets (tests/fuzz/fuzz_*.c): the library again, built by clang with
 # coverage for the fuzzer plus ASan and UBSan (any UBSan report is a crash).
 # `make check` runs each briefly (tests/run.sh), `make fuzz` longer; corpora
-# and crash reproducers go to var/fuzz/<target>/ (tests/fuzz.sh).
-FUZZ_SRC := $(sort $(wildcard tests/fuzz_*.c))
-FUZZ_BIN := $(FUZZ_SRC:tests/%.c=$(BUILD)/fuzz/%)
+# and crash reproducers go to var/fuzz/<target>/ (tests/fuzz/fuzz.sh).
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_SECONDS ?= 300
 FUZZ_TARGETS ?=
 FUZZ_SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
 
 fuzz-build:
-	@sh data/deps.sh
 	$(MAKE) BUILD=build/fuzz CC=clang CXX=clang++ OPT=-O1 SAN="$(FUZZ_SAN)" fuzz-bins
 
 fuzz-bins: $(FUZZ_BIN)
 
-$(BUILD)/fuzz/%: $(BUILD)/tests/%.o $(BUILD)/libfairmatch.a
+$(FUZZ_BIN): $(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(BUILD)/libfairmatch.a
 	@mkdir -p $(dir $@)
 	$(CXX) -fsanitize=fuzzer -o $@ $^ $(LDLIBS_ALL)
 
 fuzz: all fuzz-build
-	@sh tests/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+	@sh tests/fuzz/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
-demo: all
+demo: deps
+	$(MAKE) all
 	@sh data/demo.sh $(PORT)
 
-check: all
-	$(MAKE) unit-tests
+check: deps
+	$(MAKE) all unit-tests
 	$(MAKE) asan
 	$(MAKE) fuzz-build
 	@sh tests/run.sh
 
 bench: all
-	@sh tests/bench.sh
+	@sh tests/bench/bench.sh
 
 eval: all
-	@sh tests/eval.sh
+	@sh tests/eval/eval.sh
 
 # A bounded soak (SOAK_SECONDS, default 600) under a steady mixed load, with
-# two PostgreSQL restarts; fails on any 5xx or lost write (tests/soak.sh).
+# two PostgreSQL restarts; fails on any 5xx or lost write (tests/bench/soak.sh).
 .PHONY: soak
 soak: all
-	@sh tests/soak.sh
+	@sh tests/bench/soak.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/fairmatch
@@ -145,9 +168,6 @@ pg-start:
 	@sh data/pgctl.sh start
 pg-stop:
 	@sh data/pgctl.sh stop
-
-fmt:
-	clang-format -i $(shell find engine api cli index data -name '*.[ch]' -o -name '*.cc')
 
 clean:
 	rm -rf build fairmatch

@@ -848,7 +848,7 @@ fail:
  * the values built here (objects in insertion order, arrays, strings,
  * integers, booleans, null): the same escapes (\" \\ \b \f \n \r \t and
  * \u00XX with upper-case hex for other control characters), UTF-8 passed
- * through. tests/test_sample.c re-dumps every line with jansson and compares.
+ * through. tests/unit/test_sample.c re-dumps every line with jansson and compares.
  */
 struct out {
 	char *p;

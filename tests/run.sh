@@ -4,11 +4,35 @@
 # integration tests are the sanitized binary too). Each program gets a fresh
 # database and a fresh directory under var/test. Prints one line per program
 # and, last, the total: "N passed, N failed, N skipped". The variant "fuzz"
-# runs each libFuzzer target (make fuzz-build) briefly through tests/fuzz.sh:
+# runs each libFuzzer target (make fuzz-build) briefly through tests/fuzz/fuzz.sh:
 # FAIRMATCH_FUZZ_SECONDS (default 70, at least 60) shared between them, one
 # entry per target; a crash is a failure with its reproducer printed.
 set -u
 cd "$(dirname "$0")/.." || exit 1
+# --unit: only the unit tests (tests/unit/), release build, no PostgreSQL.
+if [ "${1:-}" = --unit ]; then
+	passed=0
+	failed=0
+	mkdir -p var/test/unit
+	for src in tests/unit/test_*.c; do
+		name=$(basename "$src" .c)
+		start=$(date +%s)
+		FAIRMATCH_TEST_DIR=var/test/unit/$name timeout 300 "build/release/tests/$name" \
+			>"var/test/unit/$name.log" 2>&1
+		rc=$?
+		line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "var/test/unit/$name.log" | tail -n 1)
+		echo "unit $name: ${line:-no result} (exit $rc, $(($(date +%s) - start))s)"
+		p=$(echo "$line" | sed -nE 's/^([0-9]+) passed.*/\1/p')
+		f=$(echo "$line" | sed -nE 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/p')
+		[ -n "$p" ] || { p=0; f=1; }
+		[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+		passed=$((passed + p))
+		failed=$((failed + f))
+	done
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit
+fi
 sh data/pgctl.sh start || { echo "0 passed, 1 failed"; exit 1; }
 rm -rf var/test
 mkdir -p var/test
@@ -45,7 +69,7 @@ for variant in $variants; do
 		fuzz_*)
 			# No database: the targets call the decoders directly.
 			db=""
-			timeout $((fuzz_each + 300)) sh tests/fuzz.sh "$fuzz_each" "$name" >"$dir/log" 2>&1
+			timeout $((fuzz_each + 300)) sh tests/fuzz/fuzz.sh "$fuzz_each" "$name" >"$dir/log" 2>&1
 			rc=$?
 			;;
 		*)

@@ -22,8 +22,8 @@
 #include <unistd.h>
 
 #include "engine/store/store.h"
-#include "tests/http.h"
-#include "tests/t.h"
+#include "tests/support/http.h"
+#include "tests/support/t.h"
 
 static store *owner, *server;
 static struct server srv;

@@ -3,7 +3,7 @@
 #
 #   1. a fresh database (fairmatch_soak) in the private cluster and a fresh
 #      index under var/soak, seeded with SOAK_VACANCIES sample vacancies;
-#   2. the server on a loopback port; wrk (tests/soak.lua) holds a steady
+#   2. the server on a loopback port; wrk (tests/bench/soak.lua) holds a steady
 #      mix of searches, inline matches, reads by id and vacancy creations
 #      for SOAK_SECONDS (default 600) over SOAK_CONNECTIONS connections
 #      (default 8), each pausing SOAK_DELAY_MS (default 50) between requests;
@@ -17,7 +17,7 @@
 # server is stopped and the database dropped on every exit path
 # (SOAK_KEEP=1 keeps them). Figures go to var/soak/summary.txt too.
 set -eu
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 SECONDS_=${SOAK_SECONDS:-600}
 CONNS=${SOAK_CONNECTIONS:-8}
@@ -82,7 +82,7 @@ base=http://127.0.0.1:$port
 echo "soak: ${SECONDS_}s, $CONNS connections, ${DELAY} ms between requests, on $base"
 # A request may wait out a PostgreSQL restart (the ride-through budget is
 # 5 s): wrk's timeout is well above it.
-wrk -t "$THREADS" -c "$CONNS" -d "${SECONDS_}s" --timeout 30s -s tests/soak.lua "$base" \
+wrk -t "$THREADS" -c "$CONNS" -d "${SECONDS_}s" --timeout 30s -s tests/bench/soak.lua "$base" \
 	-- "$OUT" "$counsellor" "$employer" "$DELAY" >"$OUT/wrk.txt" 2>&1 &
 wrk_pid=$!
 

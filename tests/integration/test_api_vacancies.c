@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tests/http.h"
-#include "tests/t.h"
+#include "tests/support/http.h"
+#include "tests/support/t.h"
 
 static struct server srv;
 static char employer[80], employer2[80], counsellor[80], regulator[80], admin[80];

@@ -1,17 +1,17 @@
 #!/bin/sh
 # fuzz.sh - runs the libFuzzer targets (build/fuzz/fuzz/fuzz_*, `make fuzz-build`).
 #
-#   sh tests/fuzz.sh SECONDS [TARGET...]     every target when none is named
+#   sh tests/fuzz/fuzz.sh SECONDS [TARGET...]     every target when none is named
 #
 # Each target runs for SECONDS (its start-up, loading the taxonomy, included)
-# from the seed corpus tests/fuzz/<target>/ (plus the JSON test suite for the
+# from the seed corpus tests/fuzz/corpus/<target>/ (plus the JSON test suite for the
 # targets that take request bodies), keeping what it learns in
 # var/fuzz/<target>/corpus and any crash, leak or timeout input as
 # var/fuzz/<target>/crash-* (leak-*, timeout-*, oom-*). Prints one line per
 # target and, last, "N passed, N failed" (tests/run.sh reads that line).
 # A failure prints the reproducer and the command that replays it.
 set -u
-cd "$(dirname "$0")/.." || exit 1
+cd "$(dirname "$0")/../.." || exit 1
 secs=${1:-300}
 shift 2>/dev/null
 targets=$*
@@ -43,7 +43,7 @@ for t in $targets; do
 		continue
 	fi
 	seeds=""
-	[ -d "tests/fuzz/$t" ] && seeds="tests/fuzz/$t"
+	[ -d "tests/fuzz/corpus/$t" ] && seeds="tests/fuzz/corpus/$t"
 	case $t in
 	fuzz_search | fuzz_query) ;;
 	*) seeds="$seeds tests/data/jsontestsuite" ;;

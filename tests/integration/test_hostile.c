@@ -29,8 +29,8 @@
 #include "engine/profile.h"
 #include "engine/quota/quota.h"
 #include "engine/vacancy.h"
-#include "tests/http.h"
-#include "tests/t.h"
+#include "tests/support/http.h"
+#include "tests/support/t.h"
 
 static struct server srv;
 static char employer[80], counsellor[80], regulator[80], admin[80];

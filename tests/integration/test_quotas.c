@@ -19,8 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tests/http.h"
-#include "tests/t.h"
+#include "tests/support/http.h"
+#include "tests/support/t.h"
 
 static struct server srv, srv2;
 static char admin[80], counsellor[80], counsellor2[80], employer[80], regulator[80];

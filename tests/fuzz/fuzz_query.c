@@ -12,7 +12,7 @@
  * sanitizers (edit distances over many labels) to share a target with
  * the parser.
  */
-#include "tests/fuzz.h"
+#include "tests/fuzz/fuzz.h"
 
 static index_db *db;
 

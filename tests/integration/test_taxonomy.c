@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "engine/taxonomy/taxonomy.h"
-#include "tests/http.h"
-#include "tests/t.h"
+#include "tests/support/http.h"
+#include "tests/support/t.h"
 
 #define WELDER "http://data.europa.eu/esco/occupation/7aedaa07-3884-4c5b-88f9-80997b2aa54b"
 #define ELECTRICIAN "http://data.europa.eu/esco/occupation/4910419f-b4af-4f59-b544-9dbebc8a74f0"

@@ -20,7 +20,7 @@
 
 #include "engine/core/csv.h"
 #include "engine/taxonomy/esco.h"
-#include "tests/t.h"
+#include "tests/support/t.h"
 
 #define WELDER "http://data.europa.eu/esco/occupation/7aedaa07-3884-4c5b-88f9-80997b2aa54b"
 #define WELDING_TECHNIQUES "http://data.europa.eu/esco/skill/530cb489-d900-46ab-9350-4d50ccd49eea"

@@ -7,7 +7,7 @@
  * search_vacancies (parameter checks, query building, the search itself)
  * on a small real index.
  */
-#include "tests/fuzz.h"
+#include "tests/fuzz/fuzz.h"
 
 #include <microhttpd.h>
 

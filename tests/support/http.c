@@ -1,5 +1,5 @@
 /* http.c - servers, tokens and HTTP for the integration tests (see http.h). */
-#include "tests/http.h"
+#include "tests/support/http.h"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>

@@ -29,8 +29,8 @@
 
 #include "api/api.h"
 #include "api/policy.h"
-#include "tests/http.h"
-#include "tests/t.h"
+#include "tests/support/http.h"
+#include "tests/support/t.h"
 
 #define SKILL "http://data.europa.eu/esco/skill/001d46db-035e-4b92-83a3-ed8771e0c123"
 #define SECRET_SKILL "qwertyuiop handstand"

@@ -3,7 +3,7 @@
  * (match_parse), and for an accepted inline profile the retrieval query
  * built from it (match_build_query, no index needed).
  */
-#include "tests/fuzz.h"
+#include "tests/fuzz/fuzz.h"
 
 #include "engine/match/match.h"
 #include "engine/profile.h"

@@ -4,7 +4,7 @@
  * profile_validate, as profile_patch does). An accepted document, stored
  * and validated again, must be accepted unchanged.
  */
-#include "tests/fuzz.h"
+#include "tests/fuzz/fuzz.h"
 
 #include "engine/core/fields.h"
 #include "engine/profile.h"

@@ -12,8 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "tests/http.h"
-#include "tests/t.h"
+#include "tests/support/http.h"
+#include "tests/support/t.h"
 
 #define COUNT 6000
 

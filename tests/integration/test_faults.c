@@ -41,8 +41,8 @@
 #include <unistd.h>
 
 #include "engine/store/store.h"
-#include "tests/http.h"
-#include "tests/t.h"
+#include "tests/support/http.h"
+#include "tests/support/t.h"
 
 #define CLIENTS 4
 #define MAX_ACKED 20000

@@ -3,7 +3,7 @@
  * (quota_validate; ESCO occupation URIs need the taxonomy) and of
  * POST /v1/quotas/{id}/placements (quota_placement_validate).
  */
-#include "tests/fuzz.h"
+#include "tests/fuzz/fuzz.h"
 
 #include "engine/quota/quota.h"
 

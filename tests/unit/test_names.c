@@ -6,7 +6,7 @@
  * negative pairs around NAMES_DEFAULT_THRESHOLD, and several threads at once.
  */
 #include "engine/integrity/names.h"
-#include "tests/t.h"
+#include "tests/support/t.h"
 
 #include <math.h>
 #include <pthread.h>

@@ -1,5 +1,5 @@
 /* t.c - bookkeeping for t.h. */
-#include "tests/t.h"
+#include "tests/support/t.h"
 
 int t_failed_in_case, t_checks_in_case, t_skip_case;
 int t_passed, t_failed, t_skipped;

@@ -9,7 +9,7 @@
 #   3. build the baseline on the same table: a stored tsvector column
 #      (english, title weight A, description D) with a GIN index, plus a btree
 #      on country and a GIN on a languages text[] column, timed;
-#   4. run tests/bench_search.c: the same >= 5,000 queries with country and
+#   4. run tests/bench/bench_search.c: the same >= 5,000 queries with country and
 #      language filters through fairmatch's search path in-process, a naive
 #      Xapian query, and PostgreSQL (ts_rank order), interleaved;
 #   5. serve the index on a loopback port and drive GET /v1/vacancies with
@@ -26,17 +26,17 @@
 # Then the component benchmarks, each printing its own side-by-side table
 # against a baseline measured in the same run (BENCH_PARTS picks them;
 # default "search match integrity taxonomy"; "search" is the above):
-#   match      tests/bench_match.c at each size of BENCH_MATCH_SIZES
+#   match      tests/bench/bench_match.c at each size of BENCH_MATCH_SIZES
 #              (default "100000"): full match vs the naive weighted-OR query;
-#   integrity  tests/bench_integrity.c, 100,000 recruiters in a fresh
+#   integrity  tests/bench/bench_integrity.c, 100,000 recruiters in a fresh
 #              database: the in-memory registry vs the pg_trgm SQL path;
-#   taxonomy   tests/bench_taxonomy.c, 10,000 typeahead prefixes.
+#   taxonomy   tests/bench/bench_taxonomy.c, 10,000 typeahead prefixes.
 # Each part's output is kept in var/bench/PART*.txt.
 #
 # Everything is loopback-only and bounded in time; the server is stopped on
 # every exit path (trap).
 set -eu
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 SIZES=${BENCH_SIZES:-"100000 1000000"}
 PARTS=${BENCH_PARTS:-"search match integrity taxonomy"}
@@ -233,7 +233,7 @@ SQL
 	wrk_load=$(loadavg)
 	cpu0=$(proc_cpu "$server_pid")
 	timeout $((WRK_D + 60)) wrk -t"$WRK_T" -c"$WRK_C" -d"${WRK_D}s" --timeout 5s \
-		-s tests/bench_search.lua "$url" -- "$dir/urls.txt" "$token" >"$dir/wrk.txt"
+		-s tests/bench/bench_search.lua "$url" -- "$dir/urls.txt" "$token" >"$dir/wrk.txt"
 	hwm_kb=$(awk '/^VmHWM/ { print $2 }' "/proc/$server_pid/status")
 	cpu1=$(proc_cpu "$server_pid")
 	# Server CPU per request: robust against other load on a shared machine.
@@ -313,7 +313,7 @@ if has_part match; then
 		load0=$(loadavg)
 		cpu0=$(proc_cpu "$server_pid")
 		timeout $((WRK_D + 60)) wrk -t"$WRK_T" -c"$WRK_C" -d"${WRK_D}s" --timeout 5s \
-			-s tests/bench_match.lua "$url" -- "$mdir/bodies.jsonl" "$token" >"$mdir/wrk.txt"
+			-s tests/bench/bench_match.lua "$url" -- "$mdir/bodies.jsonl" "$token" >"$mdir/wrk.txt"
 		cpu1=$(proc_cpu "$server_pid")
 		hwm_kb=$(awk '/^VmHWM/ { print $2 }' "/proc/$server_pid/status")
 		stop_server

@@ -15,8 +15,8 @@
 
 #include <libpq-fe.h>
 
-#include "tests/http.h"
-#include "tests/t.h"
+#include "tests/support/http.h"
+#include "tests/support/t.h"
 
 static struct server srv, srv2;
 static char employer[80], counsellor[80], regulator[80], admin[80];

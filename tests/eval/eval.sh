@@ -3,7 +3,7 @@
 # that the docs quote. They read ../shared/data where a data set may not be
 # shipped; without it they say so and skip.
 set -u
-cd "$(dirname "$0")/.." || exit 1
+cd "$(dirname "$0")/../.." || exit 1
 sh data/pgctl.sh start || exit 1
 # eval_names compares with the real pg_trgm in this database.
 FAIRMATCH_DB=${FAIRMATCH_DB:-$(sh data/pgctl.sh conninfo)}
@@ -12,7 +12,7 @@ status=0
 run() {
 	name=$1
 	shift
-	[ -f "tests/$name.c" ] || return 0
+	[ -f "tests/eval/$name.c" ] || return 0
 	make -s "build/release/tests/$name" || { status=1; return; }
 	echo "== $name"
 	"build/release/tests/$name" "$@"

@@ -5,7 +5,7 @@
  *   POST /v1/recruiters/{id}/flags              integrity_flag_validate
  *   POST /v1/recruiters/{id}/flags/{flag}/lift  integrity_lift_validate
  */
-#include "tests/fuzz.h"
+#include "tests/fuzz/fuzz.h"
 
 #include "engine/integrity/integrity.h"
 

@@ -20,7 +20,7 @@
 
 #include "index/index.h"
 #include "index/schema.h"
-#include "tests/t.h"
+#include "tests/support/t.h"
 
 static char tmpdir[256];  /* ./var/tmp/test_index.XXXXXX */
 static char dbpath[300];  /* tmpdir/db */

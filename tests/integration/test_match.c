@@ -23,8 +23,8 @@
 #include "engine/indexer/indexer.h"
 #include "engine/match/match.h"
 #include "index/schema.h"
-#include "tests/http.h"
-#include "tests/t.h"
+#include "tests/support/http.h"
+#include "tests/support/t.h"
 
 static struct server srv;
 static char employer[80], employer2[80], counsellor[80], counsellor2[80], regulator[80],

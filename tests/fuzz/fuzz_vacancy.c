@@ -8,7 +8,7 @@
  * An accepted document, stored and validated again (the next PATCH), must
  * be accepted unchanged.
  */
-#include "tests/fuzz.h"
+#include "tests/fuzz/fuzz.h"
 
 #include "engine/core/fields.h"
 #include "engine/vacancy.h"

@@ -21,7 +21,7 @@
 
 #include "engine/taxonomy/esco.h"
 #include "data/sample.h"
-#include "tests/t.h"
+#include "tests/support/t.h"
 
 #define SKILL_PREFIX "http://data.europa.eu/esco/skill/"
 #define OCC_PREFIX "http://data.europa.eu/esco/occupation/"
