@@ -1,17 +1,19 @@
 /*
- * integrity.h - recruiter integrity: the registry of recruiters, regulator
- * flags (blacklist, warning) and their lifting, the name/licence check, and
- * the in-memory snapshot of flagged recruiters that search and matching
- * consult on every request.
+ * integrity.h - what engine/integrity/ offers: recruiter integrity. The
+ * registry of recruiters, regulator flags (blacklist, warning) and their
+ * lifting, the bulk import of a regulator's list, the name/licence check,
+ * the audit log query, and the in-memory snapshot of flagged recruiters that
+ * search and matching consult on every request. Name normalisation and
+ * similarity are the folder's other public header, names.h.
  *
  * PostgreSQL is the truth (data/sql/003_recruiters.sql): flags and lifts are
  * append-only there, and every write is audited in its own transaction. The
  * check (integrity_check): an exact licence match wins, otherwise trigram
  * candidates (pg_trgm's, computed from the in-memory registry of every
  * recruiter while the server runs, by PostgreSQL otherwise) for the
- * normalised name (engine/names.h) are re-ranked by names_similarity() in C
- * against the threshold (integrity_threshold: FAIRMATCH_NAME_THRESHOLD,
- * default NAMES_DEFAULT_THRESHOLD).
+ * normalised name (engine/integrity/names.h) are re-ranked by
+ * names_similarity() in C against the threshold (integrity_threshold:
+ * FAIRMATCH_NAME_THRESHOLD, default NAMES_DEFAULT_THRESHOLD).
  *
  * The snapshot holds every recruiter with an active flag (not lifted, not
  * expired) with its names already normalised. A background thread LISTENs
@@ -21,6 +23,13 @@
  * synchronously after their commit, so this server's very next request sees
  * the change. Readers take a reference (integrity_snapshot_get) and never
  * block the reloader for long.
+ *
+ * The files, one job each: config.c (threshold, licence and id parsing),
+ * rows.c (rows -> JSON), records.c (recruiters), flags.c (flags and lifts),
+ * import.c (CSV import), name_index.c (the in-memory registry), check.c (the
+ * check), audit_query.c (GET /v1/audit), snapshot.c (load and references),
+ * verdict.c (verdicts from a snapshot), refresher.c (the background thread);
+ * internal.h is what they share (the integ__ tier, never used outside).
  */
 #ifndef FAIRMATCH_INTEGRITY_H
 #define FAIRMATCH_INTEGRITY_H

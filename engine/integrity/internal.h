@@ -1,0 +1,166 @@
+/*
+ * internal.h - what the files of engine/integrity/ share, and nothing outside
+ * the folder may use (the integ__ tier): the SQL column lists and their row
+ * decoders, the error helpers of the write paths, the check's match record,
+ * the layout of the snapshot (the check and the verdicts read its entries
+ * directly) and the name index's hooks for writers and the refresher.
+ */
+#ifndef FAIRMATCH_INTEGRITY_INTERNAL_H
+#define FAIRMATCH_INTEGRITY_INTERNAL_H
+
+#include <jansson.h>
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "engine/integrity/integrity.h"
+
+#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+#define FLAG_COLUMNS                                                                       \
+	"f.id, f.recruiter, f.severity, f.reason, f.evidence, f.authority, " TS("f.expires_at") \
+	", " TS("f.created_at") ", l.reason, " TS("l.lifted_at") ", l.lifted_org, "           \
+	"(f.expires_at IS NOT NULL AND f.expires_at <= now()), "                               \
+	"coalesce(extract(epoch FROM f.expires_at)::bigint, 0)"
+
+#define RECRUITER_COLUMNS                                                                  \
+	"r.id, r.name, array_to_json(r.aliases)::text, r.country, r.licence_number, "        \
+	"r.licence_authority, r.licence_valid_until::text, " TS("r.created_at") ", "         \
+	"(r.licence_number IS NOT NULL AND (r.licence_valid_until IS NULL OR "                \
+	"r.licence_valid_until >= current_date))"
+
+/* ---- config.c ---- */
+
+/* 503 "out of memory"; -1. */
+int integ__oom(problem *p);
+/* Rolls back and reports a database failure (400 for a malformed value,
+ * unless p already holds a problem); -1. */
+int integ__db_fail(store *s, problem *p);
+/* RFC 3339 date-time (...Z or +hh:mm, optional fraction) or a date. */
+int integ__time_valid(const char *s);
+
+/* ---- rows.c ---- */
+
+json_t *integ__str_or_null(PGresult *r, int row, int col);
+/* The flag of FLAG_COLUMNS starting at column col, with its lift. */
+json_t *integ__flag_from_row(PGresult *r, int row, int col);
+/* The recruiter of RECRUITER_COLUMNS (without its flags). */
+json_t *integ__recruiter_from_row(PGresult *r, int row);
+
+/* ---- records.c, flags.c: inserts inside the caller's transaction ---- */
+
+int integ__recruiter_insert(store *s, const struct principal *who, const json_t *in, int64_t *id,
+			    problem *p);
+int integ__flag_insert(store *s, const struct principal *who, const char *authority,
+		       int64_t recruiter, const json_t *in, int64_t *fid, problem *p);
+/* 1 when s is one of the NULL-terminated list. */
+int integ__one_of(const char *s, const char *const *list);
+
+/* ---- check.c ---- */
+
+struct integ__match {
+	int64_t id;
+	char name[INTEGRITY_NAME_MAX + 1];
+	char country[3];
+	double score;
+	const char *on; /* "licence", "name", "alias" */
+	int licensed;   /* from the registry (the SQL path asks later) */
+};
+
+/* Sorts the matches: a licence first, then by score, then by id; equal
+ * scores put the recruiter of the asked country first. */
+void integ__order_matches(struct integ__match *m, size_t n, const char *country);
+/* Adds (or improves) the match of recruiter id found by name; the new n. */
+size_t integ__add_name_match(struct integ__match *m, size_t n, size_t cap, int64_t id, double sc,
+			     int alias, const char *name, const char *country, int licensed);
+/* The normalised name without trade words (the candidate query). */
+void integ__candidate_query(const char *norm, char *out, size_t cap);
+
+/* ---- name_index.c ---- */
+
+/* Writers hold this shared from their insert to their commit, so that a
+ * sync sees every id up to max(id) committed. */
+int integ__registry_writer_lock(store *s);
+/* The matches of a normalised name and licence from the name index (the
+ * same as the SQL path's); *watermark, if given, the last id it holds. */
+size_t integ__registry_matches(const char *norm, const char *ln, struct integ__match *m, size_t cap,
+			       int64_t *watermark);
+/* The last recruiter id the name index holds, without its lock. */
+int64_t integ__registry_watermark(void);
+void integ__registry_free(void);
+
+/* ---- snapshot.c ---- */
+
+struct integ__entry {
+	int64_t id;
+	enum integrity_kind kind; /* FLAGGED or BLACKLISTED */
+	char **norms;             /* name and aliases, normalised */
+	size_t n_norms;
+	char *licence;            /* normalised, or NULL */
+	json_t *flags;            /* active flags */
+	int64_t *expiry;          /* of each flag: epoch seconds, 0: none */
+	unsigned char *black;     /* of each flag: severity blacklist */
+	char *name;               /* as registered */
+	char country[3];
+	int licensed;             /* at load time */
+};
+
+struct integrity_snapshot {
+	atomic_int refs;
+	int is_static;
+	uint64_t generation;
+	struct integ__entry *e;
+	size_t n;
+	char **terms[2]; /* [0] blacklist only, [1] blacklist and warning */
+	size_t nterms[2];
+	int64_t next_expiry; /* epoch seconds of the first flag to expire, 0: none */
+	/* A memo of the flagged scan by normalised name and licence: search
+	 * results repeat recruiters, and the scan compares every flagged one.
+	 * The snapshot is immutable, so an answer stays right for its life. */
+	pthread_mutex_t memo_lock;
+	struct integ__memo_slot *memo; /* MEMO_SLOTS, allocated on first use */
+	size_t memo_n;
+};
+
+#define MEMO_SLOTS 8192 /* power of two; filled at most half, then emptied */
+
+struct integ__memo_slot {
+	char *key;     /* norm "\x1f" licence "\x1f" country, NULL: empty */
+	long best;     /* flagged entry index, -1: no flagged match */
+	double score;
+	/* the registry's answer when no flag matched, valid while the
+	 * registry's watermark and the day are these */
+	int64_t reg_wm; /* -1: not asked */
+	int reg_day;
+	int reg_kind;   /* enum integrity_kind: UNKNOWN, LICENSED or UNLICENSED */
+	int64_t reg_id;
+	double reg_score;
+};
+
+/* Swaps in the empty snapshot and drops the current one. */
+void integ__snapshot_reset(void);
+
+/* ---- refresher.c ---- */
+
+/* The name index is kept current only while the refresher runs. */
+int integ__registry_live(void);
+
+static inline int integ__days_today(void)
+{
+	return (int)(time(NULL) / 86400);
+}
+
+/* FNV-1a over a NUL-terminated string: the licence table and the memo. */
+static inline uint64_t integ__str_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+#endif

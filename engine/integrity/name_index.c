@@ -1,0 +1,602 @@
+/*
+ * name_index.c - the in-memory registry of every recruiter: names and
+ * aliases (normalised) with pg_trgm-compatible trigram postings, licences in
+ * a hash table, the sync that appends newly registered recruiters, and the
+ * lookup that gives the check its matches without a round trip.
+ *
+ * Candidates for a name are found the way PostgreSQL's pg_trgm finds them
+ * (the same trigrams, the same similarity, the same threshold and order),
+ * from postings held in this process, so the check answers exactly what the
+ * SQL path answers without a round trip. Recruiters are never edited or
+ * deleted, so the registry only grows: a sync appends the rows with an id
+ * above its watermark. Ids are taken at insert time, not at commit, so a
+ * sync first takes REGISTRY_LOCK exclusively (writers hold it shared from
+ * their insert to their commit): at that instant no insert is in flight, and
+ * every id up to max(id) is committed or gone for good.
+ *
+ * Readers hold the read side of a writer-preferring rwlock for one lookup
+ * (tens of microseconds); a sync holds the write side only to append rows it
+ * has already read and normalised.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/integrity/internal.h"
+#include "engine/integrity/names.h"
+
+#define REGISTRY_LOCK "727002"
+#define TRGM_SLOTS (37 * 37 * 37) /* ' ', a-z, 0-9 cubed */
+#define TRGM_MAX (2 * NAMES_NORM_CAP)
+#define ARENA_CHUNK (256 * 1024)
+#define NO_LICENCE INT32_MIN   /* valid_until of a recruiter without a licence */
+#define NO_EXPIRY INT32_MAX    /* valid_until of a licence without an end date */
+
+struct reg_rec {
+	int64_t id;
+	const char *name;    /* as registered */
+	const char *licence; /* normalised, or NULL */
+	int32_t valid_until; /* days since 1970-01-01, NO_LICENCE or NO_EXPIRY */
+	char country[3];
+};
+
+struct reg_name {
+	uint32_t rec;   /* index in recs */
+	uint16_t ntrgm; /* distinct trigrams of norm */
+	uint8_t alias;
+	const char *norm;
+};
+
+struct plist {
+	uint32_t *v; /* indexes in names, ascending */
+	uint32_t n, cap;
+};
+
+struct arena {
+	struct arena *next;
+	size_t used, cap;
+	char data[];
+};
+
+static struct {
+	pthread_rwlock_t lock;
+	struct reg_rec *recs;
+	size_t nrecs, caprecs;
+	struct reg_name *names;
+	size_t nnames, capnames;
+	struct plist *post; /* TRGM_SLOTS lists */
+	uint32_t *lic;      /* open addressing: rec index + 1, 0 empty */
+	size_t liccap, nlic;
+	struct arena *arena;
+	size_t arena_bytes, post_bytes;
+	int64_t watermark;
+} reg;
+static atomic_int_fast64_t reg_watermark_pub; /* reg.watermark, readable without the lock */
+static pthread_once_t reg_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t reg_sync_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_key_t scratch_key;
+
+struct scratch {
+	uint16_t *cnt;     /* per name: shared trigrams with the query */
+	uint32_t *touched; /* names with cnt > 0 */
+	size_t cap;
+};
+
+static void scratch_free(void *p)
+{
+	struct scratch *sc = p;
+
+	if (sc) {
+		free(sc->cnt);
+		free(sc->touched);
+		free(sc);
+	}
+}
+
+static void reg_init(void)
+{
+	pthread_rwlockattr_t a;
+
+	pthread_rwlockattr_init(&a);
+	/* A steady stream of checks must not starve a sync. */
+	pthread_rwlockattr_setkind_np(&a, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&reg.lock, &a);
+	pthread_rwlockattr_destroy(&a);
+	pthread_key_create(&scratch_key, scratch_free);
+}
+
+int integ__registry_writer_lock(store *s)
+{
+	return store_run(s, "SELECT pg_advisory_xact_lock_shared(" REGISTRY_LOCK ")", 0, NULL);
+}
+
+static int trgm_code(unsigned char c)
+{
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 1;
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A' + 1;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 27;
+	return 0;
+}
+
+static int u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* pg_trgm's trigrams of s (ASCII): lowercase words of letters and digits,
+ * each padded with two spaces before and one after; sorted, distinct. */
+static size_t trigrams(const char *s, uint32_t *out, size_t cap)
+{
+	size_t n = 0, i, k = 0;
+
+	while (*s) {
+		int w[3] = {0, 0, 0};
+		size_t len = 0;
+
+		while (*s && !trgm_code((unsigned char)*s))
+			s++;
+		while (trgm_code((unsigned char)*s)) {
+			w[0] = w[1];
+			w[1] = w[2];
+			w[2] = trgm_code((unsigned char)*s);
+			if (n < cap)
+				out[n++] = (uint32_t)(w[0] * 37 * 37 + w[1] * 37 + w[2]);
+			s++;
+			len++;
+		}
+		if (len && n < cap) /* the trailing blank */
+			out[n++] = (uint32_t)(w[1] * 37 * 37 + w[2] * 37);
+	}
+	qsort(out, n, sizeof *out, u32_cmp);
+	for (i = 0; i < n; i++)
+		if (!k || out[i] != out[k - 1])
+			out[k++] = out[i];
+	return k;
+}
+
+static const char *arena_dup(const char *s)
+{
+	size_t len = strlen(s) + 1;
+	struct arena *a = reg.arena;
+	char *p;
+
+	if (!a || a->cap - a->used < len) {
+		size_t cap = len > ARENA_CHUNK ? len : ARENA_CHUNK;
+
+		a = malloc(sizeof *a + cap);
+		if (!a)
+			return NULL;
+		a->next = reg.arena;
+		a->used = 0;
+		a->cap = cap;
+		reg.arena = a;
+		reg.arena_bytes += sizeof *a + cap;
+	}
+	p = a->data + a->used;
+	memcpy(p, s, len);
+	a->used += len;
+	return p;
+}
+
+static int grow(void **arr, size_t *cap, size_t need, size_t size)
+{
+	size_t c = *cap ? *cap : 1024;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	while (c < need)
+		c *= 2;
+	p = realloc(*arr, c * size);
+	if (!p)
+		return -1;
+	*arr = p;
+	*cap = c;
+	return 0;
+}
+
+/* The recruiter with licence ln (the lowest id), or -1. */
+static long lic_find(const char *ln)
+{
+	size_t i;
+
+	if (!reg.liccap)
+		return -1;
+	for (i = integ__str_hash(ln) & (reg.liccap - 1); reg.lic[i]; i = (i + 1) & (reg.liccap - 1))
+		if (strcmp(reg.recs[reg.lic[i] - 1].licence, ln) == 0)
+			return (long)reg.lic[i] - 1;
+	return -1;
+}
+
+static int lic_add(uint32_t rec)
+{
+	const char *ln = reg.recs[rec].licence;
+	size_t i;
+
+	if ((reg.nlic + 1) * 2 > reg.liccap) {
+		size_t cap = reg.liccap ? reg.liccap * 2 : 1024;
+		uint32_t *t = calloc(cap, sizeof *t);
+
+		if (!t)
+			return -1;
+		for (size_t j = 0; j < reg.liccap; j++) {
+			if (!reg.lic[j])
+				continue;
+			for (i = integ__str_hash(reg.recs[reg.lic[j] - 1].licence) & (cap - 1); t[i];
+			     i = (i + 1) & (cap - 1))
+				;
+			t[i] = reg.lic[j];
+		}
+		free(reg.lic);
+		reg.lic = t;
+		reg.liccap = cap;
+	}
+	if (lic_find(ln) >= 0)
+		return 0; /* the first (lowest id) keeps the licence, as ORDER BY id LIMIT 1 */
+	for (i = integ__str_hash(ln) & (reg.liccap - 1); reg.lic[i]; i = (i + 1) & (reg.liccap - 1))
+		;
+	reg.lic[i] = rec + 1;
+	reg.nlic++;
+	return 0;
+}
+
+static int post_add(uint32_t key, uint32_t name)
+{
+	struct plist *l = &reg.post[key];
+
+	if (l->n == l->cap) {
+		uint32_t cap = l->cap ? l->cap * 2 : 4;
+		uint32_t *v = realloc(l->v, cap * sizeof *v);
+
+		if (!v)
+			return -1;
+		reg.post_bytes += (size_t)(cap - l->cap) * sizeof *v;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = name;
+	return 0;
+}
+
+/* Appends the recruiters with id in (lo, hi]: r rows (id, name, country,
+ * licence_norm, valid_until days), nm rows (recruiter, alias, norm), both
+ * ordered by recruiter. Caller holds the write lock. */
+static int registry_append(PGresult *r, PGresult *nm)
+{
+	uint32_t keys[TRGM_MAX];
+	int i, j = 0, nr = PQntuples(r), nn = PQntuples(nm);
+
+	if (!reg.post && !(reg.post = calloc(TRGM_SLOTS, sizeof *reg.post)))
+		return -1;
+	if (grow((void **)&reg.recs, &reg.caprecs, reg.nrecs + (size_t)nr, sizeof *reg.recs) ||
+	    grow((void **)&reg.names, &reg.capnames, reg.nnames + (size_t)nn, sizeof *reg.names))
+		return -1;
+	for (i = 0; i < nr; i++) {
+		struct reg_rec *rc = &reg.recs[reg.nrecs];
+		uint32_t ri = (uint32_t)reg.nrecs;
+
+		rc->id = strtoll(PQgetvalue(r, i, 0), NULL, 10);
+		rc->name = arena_dup(PQgetvalue(r, i, 1));
+		snprintf(rc->country, sizeof rc->country, "%s", PQgetvalue(r, i, 2));
+		rc->licence = PQgetisnull(r, i, 3) || !*PQgetvalue(r, i, 3) ? NULL
+									   : arena_dup(PQgetvalue(r, i, 3));
+		rc->valid_until = PQgetisnull(r, i, 4) ? NO_LICENCE
+							: (int32_t)strtol(PQgetvalue(r, i, 4), NULL, 10);
+		if (!rc->name || (!PQgetisnull(r, i, 3) && *PQgetvalue(r, i, 3) && !rc->licence))
+			return -1;
+		reg.nrecs++;
+		if (rc->licence && lic_add(ri))
+			return -1;
+		for (; j < nn && strtoll(PQgetvalue(nm, j, 0), NULL, 10) <= rc->id; j++) {
+			struct reg_name *n = &reg.names[reg.nnames];
+			size_t nk, k;
+
+			if (strtoll(PQgetvalue(nm, j, 0), NULL, 10) != rc->id)
+				continue;
+			n->rec = ri;
+			n->alias = PQgetvalue(nm, j, 1)[0] == 't';
+			n->norm = arena_dup(PQgetvalue(nm, j, 2));
+			if (!n->norm)
+				return -1;
+			nk = trigrams(n->norm, keys, TRGM_MAX);
+			n->ntrgm = (uint16_t)(nk > UINT16_MAX ? UINT16_MAX : nk);
+			for (k = 0; k < nk; k++)
+				if (post_add(keys[k], (uint32_t)reg.nnames))
+					return -1;
+			reg.nnames++;
+		}
+		reg.watermark = rc->id;
+		atomic_store(&reg_watermark_pub, rc->id);
+	}
+	return 0;
+}
+
+int integrity_registry_sync(store *s, int wait)
+{
+	char lo[32], hi[32];
+	PGresult *r = NULL, *nm = NULL;
+	int rc = -1;
+
+	pthread_once(&reg_once, reg_init);
+	if (!wait) {
+		/* The refresher must not wait behind a handler's sync. */
+		if (pthread_mutex_trylock(&reg_sync_lock))
+			return 1;
+	} else {
+		pthread_mutex_lock(&reg_sync_lock);
+	}
+	snprintf(lo, sizeof lo, "%lld", (long long)reg.watermark);
+	if (store_begin(s))
+		goto out;
+	/* Waiting for a writer (a bulk import's open batch) is bounded: the
+	 * refresher catches up later anyway. */
+	if (wait && store_run(s, "SET LOCAL lock_timeout = '2s'", 0, NULL))
+		goto fail;
+	r = store_exec(s,
+		       wait ? "SELECT true FROM pg_advisory_xact_lock(" REGISTRY_LOCK ")"
+			    : "SELECT pg_try_advisory_xact_lock(" REGISTRY_LOCK ")",
+		       0, NULL);
+	if (!r)
+		goto fail;
+	if (PQntuples(r) != 1 || PQgetvalue(r, 0, 0)[0] != 't') { /* a writer is busy: later */
+		PQclear(r);
+		r = NULL;
+		store_rollback(s);
+		rc = 1;
+		goto out;
+	}
+	PQclear(r);
+	r = store_exec(s, "SELECT coalesce(max(id), 0) FROM recruiters", 0, NULL);
+	if (!r)
+		goto fail;
+	snprintf(hi, sizeof hi, "%s", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	r = NULL;
+	if (store_commit(s))
+		goto fail;
+	if (strtoll(hi, NULL, 10) <= reg.watermark) {
+		rc = 0;
+		goto out;
+	}
+	/* Every id up to hi is committed (or never will be): read them. */
+	r = store_exec(s,
+		       "SELECT id, name, coalesce(country, ''), licence_norm,"
+		       " CASE WHEN licence_number IS NULL THEN NULL"
+		       "  WHEN licence_valid_until IS NULL THEN " "2147483647"
+		       "  ELSE licence_valid_until - date '1970-01-01' END"
+		       " FROM recruiters WHERE id > $1 AND id <= $2 ORDER BY id",
+		       2, (const char *const[]){lo, hi});
+	if (!r)
+		goto fail;
+	nm = store_exec(s,
+			"SELECT recruiter, kind = 'alias', norm FROM recruiter_names"
+			" WHERE recruiter > $1 AND recruiter <= $2 ORDER BY recruiter, kind = 'alias'",
+			2, (const char *const[]){lo, hi});
+	if (!nm)
+		goto fail;
+	pthread_rwlock_wrlock(&reg.lock);
+	rc = registry_append(r, nm);
+	pthread_rwlock_unlock(&reg.lock);
+	if (rc)
+		fprintf(stderr, "fairmatch: integrity: out of memory loading the registry\n");
+	goto out;
+fail:
+	store_rollback(s);
+out:
+	PQclear(r);
+	PQclear(nm);
+	pthread_mutex_unlock(&reg_sync_lock);
+	return rc;
+}
+
+void integrity_registry_stats(size_t *recruiters, size_t *names, size_t *bytes)
+{
+	pthread_once(&reg_once, reg_init);
+	pthread_rwlock_rdlock(&reg.lock);
+	*recruiters = reg.nrecs;
+	*names = reg.nnames;
+	*bytes = reg.caprecs * sizeof *reg.recs + reg.capnames * sizeof *reg.names +
+		 (reg.post ? TRGM_SLOTS * sizeof *reg.post : 0) + reg.post_bytes +
+		 reg.liccap * sizeof *reg.lic + reg.arena_bytes;
+	pthread_rwlock_unlock(&reg.lock);
+}
+
+void integ__registry_free(void)
+{
+	pthread_once(&reg_once, reg_init);
+	pthread_rwlock_wrlock(&reg.lock);
+	for (size_t i = 0; reg.post && i < TRGM_SLOTS; i++)
+		free(reg.post[i].v);
+	free(reg.post);
+	free(reg.recs);
+	free(reg.names);
+	free(reg.lic);
+	while (reg.arena) {
+		struct arena *a = reg.arena;
+
+		reg.arena = a->next;
+		free(a);
+	}
+	reg.post = NULL;
+	reg.recs = NULL;
+	reg.names = NULL;
+	reg.lic = NULL;
+	reg.nrecs = reg.caprecs = reg.nnames = reg.capnames = reg.liccap = reg.nlic = 0;
+	reg.arena_bytes = reg.post_bytes = 0;
+	reg.watermark = 0;
+	atomic_store(&reg_watermark_pub, 0);
+	pthread_rwlock_unlock(&reg.lock);
+}
+
+struct cand {
+	uint32_t name;
+	float sim;
+};
+
+/* Orders like "ORDER BY similarity(n.norm, $1) DESC, n.recruiter". */
+static int cand_before(const struct cand *a, const struct cand *b)
+{
+	if (a->sim != b->sim)
+		return a->sim > b->sim;
+	if (reg.names[a->name].rec != reg.names[b->name].rec)
+		return reg.names[a->name].rec < reg.names[b->name].rec;
+	return a->name < b->name;
+}
+
+/* Shorter posting lists first. */
+static int plist_longer(const void *a, const void *b, void *arg)
+{
+	uint32_t x = reg.post[*(const uint32_t *)a].n, y = reg.post[*(const uint32_t *)b].n;
+
+	(void)arg;
+	return x < y ? -1 : x > y;
+}
+
+static int plist_has(const struct plist *l, uint32_t name)
+{
+	uint32_t lo = 0, hi = l->n;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (l->v[mid] < name)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < l->n && l->v[lo] == name;
+}
+
+/* The names pg_trgm would propose for query q: similarity >= 0.3, best
+ * first, at most max. Caller holds the read lock. */
+static size_t registry_candidates(const char *q, struct cand *out, size_t max)
+{
+	uint32_t keys[TRGM_MAX];
+	struct scratch *sc = pthread_getspecific(scratch_key);
+	size_t nq, i, nt = 0, n = 0;
+
+	if (!reg.nnames || !reg.post)
+		return 0;
+	if (!sc || sc->cap < reg.nnames) {
+		size_t cap = reg.nnames + reg.nnames / 2 + 1024;
+		struct scratch *grown = calloc(1, sizeof *grown);
+
+		if (!grown || !(grown->cnt = calloc(cap, sizeof *grown->cnt)) ||
+		    !(grown->touched = malloc(cap * sizeof *grown->touched))) {
+			scratch_free(grown);
+			return 0;
+		}
+		grown->cap = cap;
+		scratch_free(sc);
+		sc = grown;
+		pthread_setspecific(scratch_key, sc);
+	}
+	nq = trigrams(q, keys, TRGM_MAX);
+	/* A name reaches similarity 0.3 only if it shares at least
+	 * m = ceil(0.3 nq) trigrams with the query (c / (nq + ne - c) >= 0.3
+	 * with ne >= c gives c >= 0.3 nq), so it is in at least one of the
+	 * nq - m + 1 shortest lists: only those propose names; the m - 1
+	 * longest ("  b", " ba" ...) only add to names already proposed. */
+	qsort_r(keys, nq, sizeof keys[0], plist_longer, NULL);
+	{
+		size_t m = (3 * nq + 9) / 10, propose = nq - (m ? m : 1) + 1;
+
+		for (i = 0; i < nq; i++) {
+			const struct plist *l = &reg.post[keys[i]];
+
+			if (i < propose) {
+				for (uint32_t k = 0; k < l->n; k++)
+					if (sc->cnt[l->v[k]]++ == 0)
+						sc->touched[nt++] = l->v[k];
+			} else if ((size_t)nt * 16 < l->n) {
+				/* few names proposed: look each up (lists ascend) */
+				for (size_t t = 0; t < nt; t++)
+					if (plist_has(l, sc->touched[t]))
+						sc->cnt[sc->touched[t]]++;
+			} else {
+				for (uint32_t k = 0; k < l->n; k++)
+					if (sc->cnt[l->v[k]])
+						sc->cnt[l->v[k]]++;
+			}
+		}
+	}
+	for (i = 0; i < nt; i++) {
+		uint32_t x = sc->touched[i];
+		int c = sc->cnt[x];
+		/* pg_trgm: float4 count / float4 (len1 + len2 - count) >= threshold */
+		float sim = (float)c / (float)((int)nq + reg.names[x].ntrgm - c);
+		struct cand cd = {x, sim};
+		size_t at;
+
+		sc->cnt[x] = 0;
+		if ((double)sim < 0.3 || (n == max && !cand_before(&cd, &out[n - 1])))
+			continue;
+		at = n < max ? n++ : max - 1;
+		while (at > 0 && cand_before(&cd, &out[at - 1])) {
+			out[at] = out[at - 1];
+			at--;
+		}
+		out[at] = cd;
+	}
+	return n;
+}
+
+/* The matches of a normalised name and licence from the in-memory
+ * registry; the same as the SQL path's. Takes the read lock. */
+size_t integ__registry_matches(const char *norm, const char *ln, struct integ__match *m, size_t cap,
+			       int64_t *watermark)
+{
+	struct cand c[INTEGRITY_CANDIDATES];
+	char core[NAMES_NORM_CAP];
+	double thr = integrity_threshold();
+	int today = integ__days_today();
+	size_t n = 0, nc, k;
+
+	pthread_once(&reg_once, reg_init);
+	pthread_rwlock_rdlock(&reg.lock);
+	if (watermark)
+		*watermark = reg.watermark;
+	if (ln[0]) {
+		long ri = lic_find(ln);
+
+		if (ri >= 0) {
+			const struct reg_rec *rc = &reg.recs[ri];
+
+			m[n].id = rc->id;
+			snprintf(m[n].name, sizeof m[n].name, "%s", rc->name);
+			snprintf(m[n].country, sizeof m[n].country, "%s", rc->country);
+			m[n].score = 1.0;
+			m[n].on = "licence";
+			m[n].licensed = rc->valid_until != NO_LICENCE && rc->valid_until >= today;
+			n++;
+		}
+	}
+	if (norm[0]) {
+		integ__candidate_query(norm, core, sizeof core);
+		nc = registry_candidates(core, c, INTEGRITY_CANDIDATES);
+		for (k = 0; k < nc; k++) {
+			const struct reg_name *nm = &reg.names[c[k].name];
+			const struct reg_rec *rc = &reg.recs[nm->rec];
+			double sc = names_similarity(norm, nm->norm);
+
+			if (sc < thr)
+				continue;
+			n = integ__add_name_match(m, n, cap, rc->id, sc, nm->alias, rc->name, rc->country,
+					   rc->valid_until != NO_LICENCE && rc->valid_until >= today);
+		}
+	}
+	pthread_rwlock_unlock(&reg.lock);
+	return n;
+}
+
+int64_t integ__registry_watermark(void)
+{
+	return atomic_load(&reg_watermark_pub);
+}

@@ -1,0 +1,36 @@
+/*
+ * names_internal.h - what the names_*.c files share, and nothing else may
+ * use (the names__ tier). Separate from internal.h on purpose: the name
+ * matcher needs only ICU, so tests/eval_names.c and tests/test_names.c can
+ * build it without PostgreSQL or jansson.
+ */
+#ifndef FAIRMATCH_NAMES_INTERNAL_H
+#define FAIRMATCH_NAMES_INTERNAL_H
+
+#include <stddef.h>
+
+#include <unicode/utrans.h>
+
+#include "engine/integrity/names.h"
+
+/* ---- names_translit.c ---- */
+
+/* A new "Any-Latin; Latin-ASCII" transliterator, or NULL. */
+UTransliterator *names__trans_open(void);
+/* The calling thread's transliterator (opened on first use, closed at
+ * thread exit), or NULL. */
+UTransliterator *names__trans_get(void);
+/* Transliterates UTF-8 in[0..len) to ASCII-ish UTF-8 in a malloc'd string
+ * (*out, length *outlen). Returns 0 or a negative NAMES_E* error. */
+int names__transliterate(UTransliterator *tr, const char *in, size_t len, char **out,
+			 size_t *outlen);
+
+/* ---- names_distance.c: on bytes, for tokens of at most
+ * 2 * NAMES_MAX_TOKEN_LEN + 1 bytes ---- */
+
+/* Optimal-string-alignment distance, stopping early above max (then max + 1). */
+int names__osa(const char *a, int la, const char *b, int lb, int max);
+/* Jaro-Winkler similarity. */
+double names__jw_bytes(const char *a, int la, const char *b, int lb);
+
+#endif

@@ -1,0 +1,300 @@
+/*
+ * names_similarity.c - names_similarity: a weighted token alignment of two
+ * normalised names (greedy on the best pairs, then initials, then joined
+ * neighbours) computed on the stack.
+ */
+#include "engine/integrity/names.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/integrity/names_internal.h"
+
+/* Generic words in organisation and recruiter names: matched like any
+ * token but weighing little, so they neither make nor break a match. */
+static const char *const weak_words[] = {
+	"agencies", "agency", "branch", "business", "career", "careers", "china",
+	"construction", "consultancy", "consultant", "consultants", "consulting",
+	"contracting", "contractor", "contractors", "cooperation", "cung", "dao",
+	"dau", "development", "dich", "dong", "employment", "engineering",
+	"enterprise", "enterprises", "export", "farm", "farms", "general", "global",
+	"group", "holding", "holdings", "hop", "hr", "human", "import", "industrial",
+	"industries", "industry", "insaat", "investment", "job", "jobs", "khau",
+	"labor", "labour", "lao", "luc", "mai", "management", "manpower", "national",
+	"nhan", "overseas", "personnel", "phat", "placement", "quoc", "recruiters",
+	"recruiting", "recruitment", "resource", "resources", "sanayi", "solutions",
+	"staff", "staffing", "tac", "tao", "te", "technologies", "technology",
+	"thuong", "ticaret", "trade", "trading", "travel", "trien", "tu", "ung", "vu",
+	"worker", "workers", "workforce", "xuat",
+};
+
+#define WEAK_WEIGHT 0.25
+/* Factor applied per unmatched distinctive token. */
+#define UNMATCHED_PENALTY 0.75
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static double token_weight(const char *s)
+{
+	const char *key = s;
+	return bsearch(&key, weak_words, sizeof weak_words / sizeof *weak_words,
+		       sizeof *weak_words, cmp_str)
+		       ? WEAK_WEIGHT
+		       : 1.0;
+}
+
+struct stok {
+	const char *s; /* into the side's own buffer */
+	int len;
+	double w;
+	int digit;
+	int used;
+};
+
+struct side {
+	int n;
+	struct stok t[NAMES_MAX_TOKENS];
+	char buf[NAMES_NORM_CAP + NAMES_MAX_TOKENS * (2 * NAMES_MAX_TOKEN_LEN + 2)];
+	size_t used;
+};
+
+static void side_add(struct side *sd, const char *s, int len)
+{
+	if (sd->n >= NAMES_MAX_TOKENS || len <= 0)
+		return;
+	if (len > 2 * NAMES_MAX_TOKEN_LEN)
+		len = 2 * NAMES_MAX_TOKEN_LEN;
+	if (sd->used + (size_t)len + 1 > sizeof sd->buf)
+		return;
+	char *d = sd->buf + sd->used;
+	memcpy(d, s, (size_t)len);
+	d[len] = '\0';
+	sd->used += (size_t)len + 1;
+	struct stok *t = &sd->t[sd->n++];
+	t->s = d;
+	t->len = len;
+	t->w = token_weight(d);
+	t->digit = 0;
+	for (int i = 0; i < len; i++)
+		if (isdigit((unsigned char)d[i]))
+			t->digit = 1;
+	t->used = 0;
+}
+
+static void side_parse(struct side *sd, const char *norm)
+{
+	sd->n = 0;
+	sd->used = 0;
+	const char *p = norm;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		const char *q = p;
+		while (*q && *q != ' ')
+			q++;
+		if (q > p)
+			side_add(sd, p, (int)(q - p));
+		p = q;
+	}
+}
+
+/* Similarity of two tokens in [0,1]; 0 when they should not be paired. */
+static double token_sim(const struct stok *x, const struct stok *y)
+{
+	int minl, maxl, allow, d;
+	if (x->len == y->len && memcmp(x->s, y->s, (size_t)x->len) == 0)
+		return 1.0;
+	if (x->digit || y->digit) {
+		/* the numbers must agree exactly; letters may still differ */
+		int i = 0, j = 0;
+		for (;;) {
+			while (i < x->len && !isdigit((unsigned char)x->s[i]))
+				i++;
+			while (j < y->len && !isdigit((unsigned char)y->s[j]))
+				j++;
+			if (i >= x->len || j >= y->len)
+				break;
+			if (x->s[i++] != y->s[j++])
+				return 0.0;
+		}
+		if (i < x->len || j < y->len)
+			return 0.0;
+	}
+	minl = x->len < y->len ? x->len : y->len;
+	maxl = x->len < y->len ? y->len : x->len;
+	allow = minl <= 3 ? 0 : minl <= 7 ? 1 : 2;
+	if (allow) {
+		d = names__osa(x->s, x->len, y->s, y->len, allow);
+		if (d <= allow) {
+			double jw = names__jw_bytes(x->s, x->len, y->s, y->len);
+			double ed = 1.0 - (double)d / maxl;
+			return jw > ed ? jw : ed;
+		}
+	}
+	/* prefix abbreviation: "tech" ~ "technology", "constr" ~ "construction" */
+	if (minl >= 3 && maxl >= minl + 2) {
+		const struct stok *s = x->len < y->len ? x : y, *l = s == x ? y : x;
+		if (memcmp(s->s, l->s, (size_t)s->len) == 0)
+			return 0.8;
+	}
+	return 0.0;
+}
+
+/* Joins neighbours of a that together equal a token of b ("man power"). */
+static void join_split(struct side *a, const struct side *b)
+{
+	for (int i = 0; i + 1 < a->n; i++) {
+		int l = a->t[i].len + a->t[i + 1].len;
+		for (int j = 0; j < b->n; j++) {
+			if (b->t[j].len != l ||
+			    memcmp(b->t[j].s, a->t[i].s, (size_t)a->t[i].len) != 0 ||
+			    memcmp(b->t[j].s + a->t[i].len, a->t[i + 1].s,
+				   (size_t)a->t[i + 1].len) != 0)
+				continue;
+			/* replace token i by b's spelling, remove i+1 */
+			a->t[i].s = b->t[j].s;
+			a->t[i].len = l;
+			a->t[i].w = b->t[j].w;
+			a->t[i].digit = b->t[j].digit;
+			memmove(&a->t[i + 1], &a->t[i + 2],
+				(size_t)(a->n - i - 2) * sizeof a->t[0]);
+			a->n--;
+			break;
+		}
+	}
+}
+
+/* Whether tokens b[k..k+n) are unused and start with the letters x[0..n). */
+static int initials_at(const char *x, int n, const struct side *b, int k)
+{
+	if (k + n > b->n)
+		return 0;
+	for (int m = 0; m < n; m++)
+		if (b->t[k + m].used || b->t[k + m].s[0] != x[m])
+			return 0;
+	return 1;
+}
+
+/* Unused token x of a spelled as initials of unused consecutive tokens of
+ * b ("ilm" ~ "international labor management"), or, less sure, all but
+ * its first or last letter (that word was a dropped generic or legal
+ * word: "ilm" ~ "labor management"). With only_lonely, only tokens that
+ * have no similar token in b are tried. Returns the weight matched (times
+ * the similarity) and marks the tokens used. */
+static double match_initials(struct side *a, struct side *b, int only_lonely,
+			     double sim[][NAMES_MAX_TOKENS], int a_is_row)
+{
+	double got = 0.0;
+	for (int i = 0; i < a->n; i++) {
+		struct stok *x = &a->t[i];
+		/* generic words ("luc", "hop") are not initials */
+		if (x->used || x->len < 2 || x->len > 8 || x->digit || x->w < 1.0)
+			continue;
+		if (only_lonely) {
+			int lonely = 1;
+			for (int j = 0; j < b->n && lonely; j++)
+				if ((a_is_row ? sim[i][j] : sim[j][i]) > 0.0)
+					lonely = 0;
+			if (!lonely)
+				continue;
+		}
+		/* skip < 0: all letters; else the letter at skip stood for a
+		 * dropped legal or generic word */
+		for (int skip = -1; skip < x->len && !x->used; skip++) {
+			char ini[NAMES_MAX_TOKEN_LEN + 1];
+			int n = 0;
+			for (int m = 0; m < x->len; m++)
+				if (m != skip)
+					ini[n++] = x->s[m];
+			if (n < 1)
+				continue;
+			for (int k = 0; k + n <= b->n; k++) {
+				if (!initials_at(ini, n, b, k))
+					continue;
+				/* one letter for one word is weak evidence */
+				if (n == 1 && b->t[k].len < 4)
+					continue;
+				double wb = 0.0;
+				for (int m = 0; m < n; m++) {
+					b->t[k + m].used = 1;
+					wb += b->t[k + m].w;
+				}
+				x->used = 1;
+				got += (skip >= 0 ? 0.85 : 0.9) * (x->w + wb);
+				break;
+			}
+		}
+	}
+	return got;
+}
+
+double names_similarity(const char *norm_a, const char *norm_b)
+{
+	struct side A, B;
+	double total = 0.0, got = 0.0;
+
+	if (!norm_a || !norm_b)
+		return 0.0;
+	side_parse(&A, norm_a);
+	side_parse(&B, norm_b);
+	if (A.n == 0 || B.n == 0)
+		return 0.0;
+	join_split(&A, &B);
+	join_split(&B, &A);
+	for (int i = 0; i < A.n; i++)
+		total += A.t[i].w;
+	for (int j = 0; j < B.n; j++)
+		total += B.t[j].w;
+
+	/* Greedy alignment: repeatedly take the best remaining pair. */
+	double sim[NAMES_MAX_TOKENS][NAMES_MAX_TOKENS];
+	for (int i = 0; i < A.n; i++)
+		for (int j = 0; j < B.n; j++)
+			sim[i][j] = token_sim(&A.t[i], &B.t[j]);
+	/* Initials first for tokens with no similar token on the other side, so
+	 * that "hcg harbin" keeps "hebei construction group" together. */
+	got += match_initials(&A, &B, 1, sim, 1);
+	got += match_initials(&B, &A, 1, sim, 0);
+	for (;;) {
+		double best = 0.0;
+		int bi = -1, bj = -1;
+		for (int i = 0; i < A.n; i++) {
+			if (A.t[i].used)
+				continue;
+			for (int j = 0; j < B.n; j++) {
+				if (B.t[j].used)
+					continue;
+				/* prefer heavier pairs among equal similarities */
+				double v = sim[i][j] + 1e-3 * (A.t[i].w + B.t[j].w);
+				if (sim[i][j] > 0.0 && v > best) {
+					best = v;
+					bi = i;
+					bj = j;
+				}
+			}
+		}
+		if (bi < 0)
+			break;
+		A.t[bi].used = B.t[bj].used = 1;
+		got += sim[bi][bj] * (A.t[bi].w + B.t[bj].w);
+	}
+	got += match_initials(&A, &B, 0, sim, 1);
+	got += match_initials(&B, &A, 0, sim, 0);
+	if (total <= 0.0)
+		return 0.0;
+	/* Each distinctive token left unmatched on either side is evidence of
+	 * a different organisation, whatever the length of the names. */
+	int unmatched = 0;
+	for (int i = 0; i < A.n; i++)
+		unmatched += !A.t[i].used && A.t[i].w >= 1.0;
+	for (int j = 0; j < B.n; j++)
+		unmatched += !B.t[j].used && B.t[j].w >= 1.0;
+	double s = got / total;
+	for (int k = 0; k < unmatched; k++)
+		s *= UNMATCHED_PENALTY;
+	return s > 1.0 ? 1.0 : s;
+}

@@ -1,0 +1,250 @@
+/*
+ * verdict.c - the verdict on one recruiter for search and matching: the
+ * flagged recruiters of a snapshot compared with its name and licence, then
+ * the name index for licensed or unlicensed. A match asks this for every
+ * candidate vacancy, so normal forms are cached and answers are memoised per
+ * snapshot (an immutable snapshot keeps an answer right for its life).
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/integrity/internal.h"
+#include "engine/integrity/names.h"
+
+static const char *const kind_names[] = {"unknown", "licensed", "unlicensed", "flagged",
+					 "blacklisted"};
+
+const char *integrity_kind_name(enum integrity_kind k)
+{
+	return k >= INTEGRITY_UNKNOWN && k <= INTEGRITY_BLACKLISTED ? kind_names[k] : "unknown";
+}
+
+void integrity_verdict_release(struct integrity_verdict *v)
+{
+	json_decref(v->flags);
+	v->flags = NULL;
+}
+
+/* names_normalise behind a small direct-mapped cache: a match asks for the
+ * verdict of every candidate vacancy's recruiter, and the same names come
+ * back request after request. The normal form depends on the name alone,
+ * so entries never go stale. */
+#define NORM_SLOTS 4096
+#define NORM_NAME_MAX 128 /* longer names are normalised every time */
+
+static struct norm_slot {
+	char name[NORM_NAME_MAX];
+	char norm[NORM_NAME_MAX];
+} norm_cache[NORM_SLOTS];
+static pthread_mutex_t norm_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int normalise_cached(const char *name, char *norm, size_t cap)
+{
+	size_t len = strlen(name), nlen;
+	struct norm_slot *slot = &norm_cache[integ__str_hash(name) & (NORM_SLOTS - 1)];
+	int hit;
+
+	if (len < NORM_NAME_MAX && len > 0) {
+		pthread_mutex_lock(&norm_lock);
+		hit = strcmp(slot->name, name) == 0 && strlen(slot->norm) < cap;
+		if (hit)
+			memcpy(norm, slot->norm, strlen(slot->norm) + 1);
+		pthread_mutex_unlock(&norm_lock);
+		if (hit)
+			return 0;
+	}
+	if (names_normalise(name, len, norm, cap))
+		return -1;
+	nlen = strlen(norm);
+	if (len < NORM_NAME_MAX && len > 0 && nlen < NORM_NAME_MAX) {
+		pthread_mutex_lock(&norm_lock);
+		memcpy(slot->name, name, len + 1);
+		memcpy(slot->norm, norm, nlen + 1);
+		pthread_mutex_unlock(&norm_lock);
+	}
+	return 0;
+}
+
+/* The memo's key: normalised name, licence and country. */
+static char *memo_key(const char *norm, const char *ln, const char *country)
+{
+	size_t len = strlen(norm) + strlen(ln) + strlen(country) + 3;
+	char *key = malloc(len);
+
+	if (key)
+		snprintf(key, len, "%s\x1f%s\x1f%s", norm, ln, country);
+	return key;
+}
+
+/* A copy of the memoised answer for key into *out; 0, or -1 if none. */
+static int memo_get(integrity_snapshot *snap, const char *key, struct integ__memo_slot *out)
+{
+	int rc = -1;
+
+	pthread_mutex_lock(&snap->memo_lock);
+	for (size_t i = integ__str_hash(key) & (MEMO_SLOTS - 1); snap->memo && snap->memo[i].key;
+	     i = (i + 1) & (MEMO_SLOTS - 1))
+		if (strcmp(snap->memo[i].key, key) == 0) {
+			*out = snap->memo[i];
+			out->key = NULL;
+			rc = 0;
+			break;
+		}
+	pthread_mutex_unlock(&snap->memo_lock);
+	return rc;
+}
+
+/* Stores (or replaces) the answer for key; takes key. */
+static void memo_put(integrity_snapshot *snap, char *key, const struct integ__memo_slot *val)
+{
+	size_t i;
+
+	pthread_mutex_lock(&snap->memo_lock);
+	if (!snap->memo)
+		snap->memo = calloc(MEMO_SLOTS, sizeof *snap->memo);
+	if (!snap->memo) {
+		pthread_mutex_unlock(&snap->memo_lock);
+		free(key);
+		return; /* a memo is only an optimisation */
+	}
+	if (snap->memo_n >= MEMO_SLOTS / 2) { /* full: start again */
+		for (i = 0; i < MEMO_SLOTS; i++) {
+			free(snap->memo[i].key);
+			snap->memo[i].key = NULL;
+		}
+		snap->memo_n = 0;
+	}
+	for (i = integ__str_hash(key) & (MEMO_SLOTS - 1); snap->memo[i].key; i = (i + 1) & (MEMO_SLOTS - 1))
+		if (strcmp(snap->memo[i].key, key) == 0)
+			break;
+	if (snap->memo[i].key) {
+		free(key);
+		key = snap->memo[i].key;
+	} else {
+		snap->memo_n++;
+	}
+	snap->memo[i] = *val;
+	snap->memo[i].key = key;
+	pthread_mutex_unlock(&snap->memo_lock);
+}
+
+int integrity_snapshot_verdict(const integrity_snapshot *snap, const json_t *rec,
+			       struct integrity_verdict *out)
+{
+	if (!json_is_object(rec)) {
+		memset(out, 0, sizeof *out);
+		return 0;
+	}
+	return integrity_snapshot_verdict_of(snap, json_string_value(json_object_get(rec, "name")),
+					     json_string_value(json_object_get(rec, "licence")),
+					     json_string_value(json_object_get(rec, "country")), out);
+}
+
+int integrity_snapshot_verdict_of(const integrity_snapshot *snap, const char *name,
+				  const char *licence, const char *country,
+				  struct integrity_verdict *out)
+{
+	char norm[NAMES_NORM_CAP], ln[INTEGRITY_LICENCE_MAX + 1];
+	const struct integ__entry *best = NULL;
+	double best_score = 0, thr = integrity_threshold();
+	struct integ__memo_slot mv = {.best = -1, .reg_wm = -1};
+	char *key = NULL;
+	int live = integ__registry_live(), today = integ__days_today(), have = 0;
+	int64_t wm = integ__registry_watermark();
+	size_t i, j;
+
+	memset(out, 0, sizeof *out);
+	integrity_licence_norm(licence, ln, sizeof ln);
+	if (!name || normalise_cached(name, norm, sizeof norm))
+		norm[0] = '\0';
+	if (!snap->is_static) {
+		key = memo_key(norm, ln, country ? country : "");
+		have = key && memo_get((integrity_snapshot *)snap, key, &mv) == 0;
+	}
+	if (have) {
+		best = mv.best >= 0 ? &snap->e[mv.best] : NULL;
+		best_score = mv.score;
+	} else {
+		for (i = 0; i < snap->n; i++) {
+			const struct integ__entry *e = &snap->e[i];
+			double sc = 0;
+
+			if (ln[0] && e->licence && strcmp(ln, e->licence) == 0)
+				sc = 1.0;
+			for (j = 0; norm[0] && j < e->n_norms && sc < 1.0; j++) {
+				double x = names_similarity(norm, e->norms[j]);
+
+				if (x > sc)
+					sc = x;
+			}
+			if (sc < thr)
+				continue;
+			/* The worst verdict wins; among equals, the closest name. */
+			if (!best || e->kind > best->kind || (e->kind == best->kind && sc > best_score)) {
+				best = e;
+				best_score = sc;
+			}
+		}
+		mv.best = best ? best - snap->e : -1;
+		mv.score = best_score;
+	}
+	if (!best && live && (mv.reg_wm != wm || mv.reg_day != today)) {
+		/* No flag: a registered recruiter answers licensed or
+		 * unlicensed, as the check would (memoised while the registry
+		 * and the date stay the same). */
+		struct integ__match m[INTEGRITY_CANDIDATES + 2];
+		size_t n = integ__registry_matches(norm, ln, m, sizeof m / sizeof m[0], &wm);
+
+		integ__order_matches(m, n, country);
+		mv.reg_kind = !n ? INTEGRITY_UNKNOWN
+				 : m[0].licensed ? INTEGRITY_LICENSED : INTEGRITY_UNLICENSED;
+		mv.reg_id = n ? m[0].id : 0;
+		mv.reg_score = n ? m[0].score : 0;
+		mv.reg_wm = wm;
+		mv.reg_day = today;
+		have = 0; /* store the new answer */
+	}
+	if (key && !have)
+		memo_put((integrity_snapshot *)snap, key, &mv);
+	else
+		free(key);
+	if (!best) {
+		if (!live || mv.reg_kind == INTEGRITY_UNKNOWN)
+			return 0;
+		out->kind = (enum integrity_kind)mv.reg_kind;
+		out->score = mv.reg_score;
+		snprintf(out->recruiter, sizeof out->recruiter, "r_%lld", (long long)mv.reg_id);
+		return 0;
+	}
+	out->kind = best->kind;
+	out->score = best_score;
+	snprintf(out->recruiter, sizeof out->recruiter, "r_%lld", (long long)best->id);
+	/* A copy: jansson's reference counts are not shared across threads. */
+	out->flags = json_deep_copy(best->flags);
+	if (!out->flags) {
+		out->kind = INTEGRITY_UNKNOWN;
+		return -1;
+	}
+	return 0;
+}
+
+int integrity_vacancy_verdict(const json_t *vacancy, struct integrity_verdict *out)
+{
+	integrity_snapshot *snap = integrity_snapshot_get();
+	int rc = integrity_snapshot_verdict(snap, json_object_get(vacancy, "recruiter"), out);
+
+	integrity_snapshot_put(snap);
+	return rc;
+}
+
+json_t *integrity_verdict_json(const struct integrity_verdict *v)
+{
+	json_t *o = json_pack("{s:s, s:o}", "verdict", integrity_kind_name(v->kind), "flags",
+			      v->flags ? json_deep_copy(v->flags) : json_array());
+
+	if (o && v->recruiter[0])
+		json_object_set_new(o, "recruiter", json_string(v->recruiter));
+	return o;
+}
