@@ -483,23 +483,64 @@ out:
 	return rc;
 }
 
+/* The columns an occupation file and a skill file share. */
+struct concept_cols {
+	int uri, pref, alt, hid, desc;
+};
+
+/* Finds them: conceptUri and preferredLabel are required. */
+static int concept_cols(struct loader *L, csv_reader *r, const char *file, struct concept_cols *c)
+{
+	int rc;
+
+	if ((rc = need_col(L, r, file, "conceptUri", &c->uri)) ||
+	    (rc = need_col(L, r, file, "preferredLabel", &c->pref)))
+		return rc;
+	c->alt = csv_column(r, "altLabels");
+	c->hid = csv_column(r, "hiddenLabels");
+	c->desc = csv_column(r, "description");
+	return 0;
+}
+
+/* Reads what an occupation and a skill share: the URI, the description and
+ * the English labels; a concept without a URI or a label is an error. */
+static int read_concept(struct loader *L, csv_reader *r, const char *file,
+			const struct concept_cols *c, const char **uri, const char **description,
+			esco_labels *en)
+{
+	esco *t = L->tax;
+	size_t len;
+	const char *s = fld(r, c->uri, &len);
+	int rc;
+
+	if (!(*uri = arena_strndup(t, s, len)))
+		return ESCO_ERR_NOMEM;
+	s = fld(r, c->desc, &len);
+	if (!(*description = arena_strndup(t, s, len)))
+		return ESCO_ERR_NOMEM;
+	if ((rc = read_labels(t, r, c->pref, c->alt, c->hid, en)))
+		return rc;
+	if (!(*uri)[0] || !en->preferred) {
+		lerr(L, "esco: %s:%lu: no URI or no label", file, csv_line(r));
+		return ESCO_ERR_FORMAT;
+	}
+	return 0;
+}
+
 static int load_occupations(struct loader *L)
 {
 	static const char file[] = "occupations_en.csv.gz";
 	esco *t = L->tax;
 	csv_reader *r = NULL;
-	int c_uri, c_pref, c_alt, c_hid, c_isco, c_code, c_desc, rc;
+	struct concept_cols c;
+	int c_isco, c_code, rc;
 
 	if ((rc = open_csv(L, file, &r)))
 		return rc;
-	if ((rc = need_col(L, r, file, "conceptUri", &c_uri)) ||
-	    (rc = need_col(L, r, file, "preferredLabel", &c_pref)) ||
+	if ((rc = concept_cols(L, r, file, &c)) ||
 	    (rc = need_col(L, r, file, "iscoGroup", &c_isco)))
 		goto out;
-	c_alt = csv_column(r, "altLabels");
-	c_hid = csv_column(r, "hiddenLabels");
 	c_code = csv_column(r, "code");
-	c_desc = csv_column(r, "description");
 	while ((rc = csv_next(r)) == 1) {
 		if ((rc = check_record(L, r, file)))
 			goto out;
@@ -538,23 +579,13 @@ static int load_occupations(struct loader *L)
 		memset(o, 0, sizeof *o);
 		memcpy(o->isco, isco, 5);
 		o->index = (uint32_t)t->n_occ;
-		s = fld(r, c_uri, &len);
-		if (!(o->uri = arena_strndup(t, s, len)) || !(o->code = arena_strndup(t, code, strlen(code)))) {
+		if (!(o->code = arena_strndup(t, code, strlen(code)))) {
 			rc = ESCO_ERR_NOMEM;
 			goto out;
 		}
-		s = fld(r, c_desc, &len);
-		if (!(o->description = arena_strndup(t, s, len))) {
-			rc = ESCO_ERR_NOMEM;
+		if ((rc = read_concept(L, r, file, &c, &o->uri, &o->description,
+				       &o->labels[ESCO_LANG_EN])))
 			goto out;
-		}
-		if ((rc = read_labels(t, r, c_pref, c_alt, c_hid, &o->labels[ESCO_LANG_EN])))
-			goto out;
-		if (!o->uri[0] || !o->labels[ESCO_LANG_EN].preferred) {
-			lerr(L, "esco: %s:%lu: no URI or no label", file, csv_line(r));
-			rc = ESCO_ERR_FORMAT;
-			goto out;
-		}
 		o->label = o->labels[ESCO_LANG_EN].preferred;
 		t->n_occ++;
 	}
@@ -592,24 +623,19 @@ static int load_skills(struct loader *L)
 	static const char file[] = "skills_en.csv.gz";
 	esco *t = L->tax;
 	csv_reader *r = NULL;
-	int c_uri, c_pref, c_alt, c_hid, c_type, c_reuse, c_desc, rc;
+	struct concept_cols c;
+	int c_type, c_reuse, rc;
 
 	if ((rc = open_csv(L, file, &r)))
 		return rc;
-	if ((rc = need_col(L, r, file, "conceptUri", &c_uri)) ||
-	    (rc = need_col(L, r, file, "preferredLabel", &c_pref)))
+	if ((rc = concept_cols(L, r, file, &c)))
 		goto out;
-	c_alt = csv_column(r, "altLabels");
-	c_hid = csv_column(r, "hiddenLabels");
 	c_type = csv_column(r, "skillType");
 	c_reuse = csv_column(r, "reuseLevel");
-	c_desc = csv_column(r, "description");
 	while ((rc = csv_next(r)) == 1) {
 		if ((rc = check_record(L, r, file)))
 			goto out;
 		esco_skill *k;
-		size_t len;
-		const char *s;
 
 		if (grow((void **)&t->skill, &t->cap_skill, t->n_skill, sizeof *t->skill, MAX_SKILLS)) {
 			lerr(L, "esco: %s: too many skills or out of memory", file);
@@ -621,23 +647,9 @@ static int load_skills(struct loader *L)
 		k->index = (uint32_t)t->n_skill;
 		k->type = parse_skill_type(fld(r, c_type, NULL));
 		k->reuse = parse_reuse(fld(r, c_reuse, NULL));
-		s = fld(r, c_uri, &len);
-		if (!(k->uri = arena_strndup(t, s, len))) {
-			rc = ESCO_ERR_NOMEM;
+		if ((rc = read_concept(L, r, file, &c, &k->uri, &k->description,
+				       &k->labels[ESCO_LANG_EN])))
 			goto out;
-		}
-		s = fld(r, c_desc, &len);
-		if (!(k->description = arena_strndup(t, s, len))) {
-			rc = ESCO_ERR_NOMEM;
-			goto out;
-		}
-		if ((rc = read_labels(t, r, c_pref, c_alt, c_hid, &k->labels[ESCO_LANG_EN])))
-			goto out;
-		if (!k->uri[0] || !k->labels[ESCO_LANG_EN].preferred) {
-			lerr(L, "esco: %s:%lu: no URI or no label", file, csv_line(r));
-			rc = ESCO_ERR_FORMAT;
-			goto out;
-		}
 		k->label = k->labels[ESCO_LANG_EN].preferred;
 		t->n_skill++;
 	}
