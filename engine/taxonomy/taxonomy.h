@@ -1,6 +1,17 @@
 /*
+ * engine/taxonomy/ - the ESCO model and what the engine does with it:
+ * loading ESCO (esco.h), and through this header the label index, the
+ * normalisation of free text to concepts, typeahead and the ISCO-08
+ * helpers. The rest of the tree includes these two headers only; the files
+ * of the folder share internal.h and esco_internal.h (tax__, esco__), which
+ * nothing outside it may include. One job per file: fold.c (folding, word
+ * comparison), acronyms.c, build.c (the label index), init.c (process-wide
+ * state), labels.c (the labels in memory), synonyms.c and rewrite.c (learned
+ * from the labels), rank.c (confidence, re-ranker), candidates.c,
+ * normalise.c (with its cache), document.c, suggest.c (typeahead), isco.c.
+ *
  * taxonomy.h - the process-wide taxonomy: ESCO occupations and skills in
- * memory (data/esco.h), a Xapian index over every label of every concept in
+ * memory (esco.h), a Xapian index over every label of every concept in
  * every loaded language, normalisation of free text to concepts with a
  * confidence, typeahead, and the ISCO-08 hierarchy helpers the matcher uses.
  *
@@ -148,7 +159,7 @@ enum {
 	TAX_F_REWRITE,   /* a learned rewrite rule turns the text into a label of it */
 	TAX_NFEAT
 };
-/* The weights of the features (engine/taxonomy.c says how they were fitted). */
+/* The weights of the features (engine/taxonomy/rank.c says how they were fitted). */
 extern const double taxonomy_rerank_w[TAX_NFEAT];
 /* As taxonomy_candidates (never exact_only), with each answer's features
  * in feat[k] (zero for an exact-label answer, which the re-ranker skips). */

@@ -1,0 +1,211 @@
+/*
+ * build.c - the taxonomy's Xapian label index: building it (taxonomy_build),
+ * telling whether one is current, and reading a label document's data.
+ *
+ * Index layout (one document per label, see taxonomy.h):
+ *   words      the label tokenised and stemmed by its own language (unprefixed, Z stems)
+ *   G<tri>     character trigrams of each folded word, padded with ^ and $ (typos)
+ *   E<folded>  the whole folded label (exact lookup), boolean
+ *   W<word>    each folded word, boolean (which query words need trigrams)
+ *   K<o|s>     kind: occupation or skill, boolean
+ *   L<lang>    language of the label, boolean
+ *   data       "<o|s>\t<lang>\t<p|a|h>\t<uri>\t<label>"
+ */
+#include "engine/taxonomy/internal.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define TAX_INDEX_VERSION "fairmatch-taxonomy-4"
+#define META_VERSION "fairmatch.taxonomy.version"
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void rm_tree(const char *path)
+{
+	nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static int mkdir_parents(const char *path)
+{
+	char buf[4096];
+	size_t i;
+
+	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+		return -1;
+	for (i = 1; buf[i]; i++) {
+		if (buf[i] != '/')
+			continue;
+		buf[i] = '\0';
+		if (mkdir(buf, 0755) && errno != EEXIST)
+			return -1;
+		buf[i] = '/';
+	}
+	return 0;
+}
+
+static void version_string(const esco *tax, char *buf, size_t len)
+{
+	/* Acronyms only shape queries, so they are not part of it. */
+	snprintf(buf, len, "%s;%zu;%zu", TAX_INDEX_VERSION, esco_occupation_count(tax),
+		 esco_skill_count(tax));
+}
+
+static int add_label(index_db *w, const esco_label *l, size_t seq, index_error *e)
+{
+	char fold[FOLD_MAX], words_buf[FOLD_MAX], term[256], data[1024], idt[32];
+	char *words[MAX_WORDS], tri[WORD_MAX + 2][4];
+	const char *lang = esco_lang_code(l->lang);
+	size_t nw, i, j, nt;
+	index_doc *d = index_doc_new();
+	int rc = INDEX_ENOMEM;
+
+	if (!d)
+		return rc;
+	taxonomy_fold(l->label, fold, sizeof fold);
+	memcpy(words_buf, fold, sizeof fold);
+	nw = tax__split_words(words_buf, words, MAX_WORDS);
+	snprintf(term, sizeof term, "E%.240s", fold);
+	snprintf(idt, sizeof idt, "Q%zu", seq);
+	snprintf(data, sizeof data, "%c\t%s\t%c\t%s\t%s", l->kind == ESCO_KIND_OCCUPATION ? 'o' : 's',
+		 lang, l->is_preferred ? 'p' : l->is_hidden ? 'h' : 'a', l->uri, l->label);
+	if ((rc = index_doc_add_text(d, l->label, strlen(l->label), lang, 1, "", e)) ||
+	    (rc = index_doc_add_boolean(d, term, e)) ||
+	    (rc = index_doc_add_boolean(d, l->kind == ESCO_KIND_OCCUPATION ? "Ko" : "Ks", e)))
+		goto out;
+	snprintf(term, sizeof term, "L%s", lang);
+	if ((rc = index_doc_add_boolean(d, term, e)))
+		goto out;
+	for (i = 0; i < nw; i++) {
+		snprintf(term, sizeof term, "W%s", words[i]);
+		if ((rc = index_doc_add_boolean(d, term, e)))
+			goto out;
+		nt = tax__word_trigrams(words[i], tri, WORD_MAX + 2);
+		for (j = 0; j < nt; j++) {
+			snprintf(term, sizeof term, "G%s", tri[j]);
+			if ((rc = index_doc_add_term(d, term, 1, e)))
+				goto out;
+		}
+	}
+	if ((rc = index_doc_set_data(d, data, strlen(data), e)))
+		goto out;
+	rc = index_replace(w, idt, d, e);
+out:
+	index_doc_free(d);
+	return rc;
+}
+
+int taxonomy_build(const esco *tax, const char *path, tax_label_skip skip, void *arg,
+		   size_t *n_labels, char *err, size_t errlen)
+{
+	char tmp[4200], old[4200], ver[128];
+	index_db *w = NULL;
+	index_error e = {{0}};
+	esco_label_iter it;
+	esco_label l;
+	size_t n = 0;
+	int rc;
+
+	if (mkdir_parents(path)) {
+		snprintf(err, errlen, "cannot create the parents of %s: %s", path, strerror(errno));
+		return TAX_ERR;
+	}
+	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+	snprintf(old, sizeof old, "%s.old.%ld", path, (long)getpid());
+	rm_tree(tmp);
+	/* One flush at the commit instead of one per 10,000 documents: the
+	 * build is a few hundred MB of memory for a few times less disk work. */
+	setenv("XAPIAN_FLUSH_THRESHOLD", "300000", 0);
+	if ((rc = index_open_writable(tmp, &w, &e)))
+		goto fail;
+	esco_label_iter_init(&it, tax, ESCO_KIND_OCCUPATION | ESCO_KIND_SKILL);
+	while (esco_label_next(&it, &l)) {
+		if (skip && skip(&l, arg))
+			continue;
+		if ((rc = add_label(w, &l, n, &e)))
+			goto fail;
+		n++;
+	}
+	version_string(tax, ver, sizeof ver);
+	if ((rc = index_set_metadata(w, META_VERSION, ver, &e)) || (rc = index_commit(w, &e)))
+		goto fail;
+	index_close(w);
+	w = NULL;
+	/* Swap in: a reader holding the old files keeps them until it closes. */
+	if (rename(path, old) && errno != ENOENT) {
+		snprintf(err, errlen, "cannot move %s aside: %s", path, strerror(errno));
+		rm_tree(tmp);
+		return TAX_ERR;
+	}
+	if (rename(tmp, path)) {
+		snprintf(err, errlen, "cannot rename %s: %s", tmp, strerror(errno));
+		rm_tree(tmp);
+		return TAX_ERR;
+	}
+	rm_tree(old);
+	if (n_labels)
+		*n_labels = n;
+	return 0;
+fail:
+	snprintf(err, errlen, "building the taxonomy index: %s", e.msg);
+	index_close(w);
+	rm_tree(tmp);
+	return TAX_ERR;
+}
+
+/* 1 when the index at path was built from this data by this code, 0 when
+ * it is of another version, -1 when there is none. */
+int tax__index_current(const esco *tax, const char *path)
+{
+	index_db *db = NULL;
+	index_error e = {{0}};
+	char *v = NULL, want[128];
+	int ok;
+
+	if (index_open_readonly(path, &db, &e))
+		return -1; /* missing */
+	version_string(tax, want, sizeof want);
+	ok = index_get_metadata(db, META_VERSION, &v, &e) == 0 && v && strcmp(v, want) == 0;
+	free(v);
+	index_close(db);
+	return ok;
+}
+
+/* The fields of a label document's data (written by add_label above). */
+int tax__parse_data(const index_hit *h, char *buf, size_t len, struct hit_data *out)
+{
+	char *f[5], *p;
+	int i;
+
+	if (h->data_len + 1 > len)
+		return -1;
+	memcpy(buf, h->data, h->data_len);
+	buf[h->data_len] = '\0';
+	p = buf;
+	for (i = 0; i < 5; i++) {
+		f[i] = p;
+		p = i < 4 ? strchr(p, '\t') : NULL;
+		if (i < 4) {
+			if (!p)
+				return -1;
+			*p++ = '\0';
+		}
+	}
+	out->kind = f[0][0];
+	out->lang = esco_lang_from_code(f[1]);
+	out->type = f[2][0];
+	out->uri = f[3];
+	out->label = f[4];
+	return out->lang < 0 ? -1 : 0;
+}

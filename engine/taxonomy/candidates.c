@@ -1,0 +1,319 @@
+/*
+ * candidates.c - the ranked concepts for free text: the exact-label
+ * lookup, the search on the label index, the candidates the rewrite rules
+ * add, and the re-ranking of the best few by the confidence (rank.c).
+ *
+ * Normalisation ranks concepts, not labels: the weight of a concept is the
+ * sum over languages of its best label's BM25 weight in that language, so a
+ * query mixing two languages ("soudage MIG") favours the concept both halves
+ * point at. Acronyms that ESCO spells out in its descriptions ("metal inert
+ * gas (MIG)") are expanded in the query, since labels rarely carry them.
+ */
+#include "engine/taxonomy/internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FUZZY_HITS 120
+#define TRI_WEIGHT 0.35 /* trigram evidence relative to whole words */
+#define RERANK_POOL 30  /* candidates re-ranked with the confidence */
+
+static const esco_labels *concept_labels(const void *concept, esco_kind kind)
+{
+	return kind == ESCO_KIND_OCCUPATION ? ((const esco_occupation *)concept)->labels
+					    : ((const esco_skill *)concept)->labels;
+}
+
+const void *tax__concept_by_uri(const esco *tax, esco_kind kind, const char *uri)
+{
+	return kind == ESCO_KIND_OCCUPATION ? (const void *)esco_occupation_by_uri(tax, uri)
+					    : (const void *)esco_skill_by_uri(tax, uri);
+}
+
+const char *tax__label_in(const void *concept, esco_kind kind, int lang)
+{
+	const esco_labels *ls = concept_labels(concept, kind);
+
+	if (lang >= 0 && lang < ESCO_LANG_COUNT && ls[lang].preferred)
+		return ls[lang].preferred;
+	return ls[ESCO_LANG_EN].preferred;
+}
+
+static int cand_cmp(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	if (x->exact_rank != y->exact_rank)
+		return x->exact_rank < y->exact_rank ? -1 : 1;
+	if (x->weight != y->weight)
+		return x->weight > y->weight ? -1 : 1;
+	return strcmp(x->uri, y->uri); /* same input, same order */
+}
+
+/* The candidate for uri, added when new and fewer than max are held. */
+struct cand *tax__find_cand(struct cand *c, size_t *n, size_t max, const char *uri)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp(c[i].uri, uri) == 0)
+			return &c[i];
+	if (*n >= max || strlen(uri) >= sizeof c[0].uri)
+		return NULL;
+	memset(&c[*n], 0, sizeof c[*n]);
+	snprintf(c[*n].uri, sizeof c[*n].uri, "%s", uri);
+	c[*n].exact_rank = 1000;
+	return &c[(*n)++];
+}
+
+/* The exact-label lookup: concepts with a label whose folded form is the
+ * folded text; preferred labels and the hint language first. */
+static int exact_hits(index_db *db, const esco *tax, esco_kind kind, const char *folded, int hint,
+		      struct cand *c, size_t *nc)
+{
+	char term[256], buf[1200];
+	index_query *subs[2], *q;
+	index_search_opts o = {.limit = 50, .sort_slot = -1, .weighting = INDEX_WEIGHT_BOOL};
+	index_results *r = NULL;
+	index_error e;
+	size_t i;
+
+	snprintf(term, sizeof term, "E%.240s", folded);
+	subs[0] = index_query_term(term, 1);
+	subs[1] = index_query_term(kind == ESCO_KIND_OCCUPATION ? "Ko" : "Ks", 1);
+	q = index_query_combine(INDEX_OP_FILTER, subs, 2);
+	index_query_free(subs[0]);
+	index_query_free(subs[1]);
+	if (!q || index_search(db, q, &o, &r, &e)) {
+		index_query_free(q);
+		return TAX_ERR;
+	}
+	index_query_free(q);
+	for (i = 0; i < index_results_count(r); i++) {
+		struct hit_data h;
+		struct cand *x;
+		int rank;
+
+		if (tax__parse_data(index_results_hit(r, i), buf, sizeof buf, &h))
+			continue;
+		rank = (h.type == 'p' ? 0 : h.type == 'a' ? 2 : 4) + (hint >= 0 && h.lang != hint);
+		x = tax__find_cand(c, nc, MAX_CANDS, h.uri);
+		if (!x)
+			continue;
+		if (!x->concept)
+			x->concept = tax__concept_by_uri(tax, kind, h.uri);
+		if (rank < x->exact_rank)
+			x->exact_rank = rank;
+		x->conf = 1.0;
+	}
+	index_results_free(r);
+	return 0;
+}
+
+/* Builds the fuzzy query: the text (and acronym expansions) parsed with
+ * each language's stemmer, OR the trigrams of the words that no label
+ * holds, restricted to kind. */
+static index_query *fuzzy_query(index_db *db, const char *text, const struct units *u,
+				esco_kind kind, int hint)
+{
+	index_query *parts[ESCO_LANG_COUNT + 2] = {0}, *tri[MAX_WORDS * (WORD_MAX + 2)];
+	index_query *all = NULL, *q = NULL, *filt[2] = {0};
+	char ext[FOLD_MAX * 2], tr[WORD_MAX + 2][4], term[16];
+	size_t np = 0, nt = 0, i, j, n;
+	int l;
+
+	snprintf(ext, sizeof ext, "%s", text);
+	for (i = 0; i < u->n; i++)
+		if (u->n_exp[i] && strlen(ext) + strlen(u->exp_buf[i]) + 2 < sizeof ext) {
+			strcat(ext, " ");
+			strcat(ext, tax__acronym_expansion(u->w[i]));
+		}
+	for (l = 0; l < ESCO_LANG_COUNT; l++) {
+		index_query *p = index_query_parse(ext, esco_lang_code((esco_lang)l), "", 0, NULL);
+
+		if (!p)
+			goto out;
+		parts[np] = index_query_scale(p, hint < 0 || hint == l ? 1.0 : 0.5);
+		index_query_free(p);
+		if (!parts[np++])
+			goto out;
+	}
+	for (i = 0; i < u->n; i++) {
+		char wt[WORD_MAX + 2];
+		int known = 0;
+
+		/* Trigrams only for words no label has (typos): they are what
+		 * makes a query slow, and a known word needs no rescue. */
+		snprintf(wt, sizeof wt, "W%s", u->w[i]);
+		if (index_term_exists(db, wt, &known, NULL) == 0 && known)
+			continue;
+		n = tax__word_trigrams(u->w[i], tr, WORD_MAX + 2);
+		for (j = 0; j < n && nt < sizeof tri / sizeof tri[0]; j++) {
+			snprintf(term, sizeof term, "G%.3s", tr[j]);
+			if (!(tri[nt++] = index_query_term(term, 1)))
+				goto out;
+		}
+	}
+	if (nt) {
+		index_query *t = index_query_combine(INDEX_OP_OR, tri, nt);
+
+		parts[np] = t ? index_query_scale(t, TRI_WEIGHT) : NULL;
+		index_query_free(t);
+		if (!parts[np++])
+			goto out;
+	}
+	all = index_query_combine(INDEX_OP_OR, parts, np);
+	filt[0] = all;
+	filt[1] = index_query_term(kind == ESCO_KIND_OCCUPATION ? "Ko" : "Ks", 1);
+	if (all && filt[1])
+		q = index_query_combine(INDEX_OP_FILTER, filt, 2);
+out:
+	for (i = 0; i < np; i++)
+		index_query_free(parts[i]);
+	for (i = 0; i < nt; i++)
+		index_query_free(tri[i]);
+	index_query_free(all);
+	index_query_free(filt[1]);
+	return q;
+}
+
+/* 1 when one concept holds the best exact-label rank alone: then it is the
+ * first answer whatever the search would add, since exact labels rank first
+ * (cand_cmp). */
+static int unique_exact_best(const struct cand *c, size_t nc)
+{
+	size_t i, best = 0, n_best = 0;
+
+	for (i = 0; i < nc; i++) {
+		if (!c[i].concept || c[i].exact_rank >= 1000)
+			continue;
+		if (!n_best || c[i].exact_rank < c[best].exact_rank) {
+			best = i;
+			n_best = 1;
+		} else if (c[i].exact_rank == c[best].exact_rank) {
+			n_best++;
+		}
+	}
+	return n_best == 1;
+}
+
+/*
+ * CAND_FULL: the exact-label lookup and the search, ranked; CAND_EXACT_ONLY:
+ * the exact-label lookup alone (the baseline); CAND_FIRST: as CAND_FULL for
+ * the first answer only, skipping the search when an exact label settles it;
+ * CAND_SETTLED: as CAND_FIRST when an exact label settles it, else
+ * CAND_NEEDS_SEARCH without searching (a document's search budget is spent).
+ */
+int tax__candidates(index_db *db, const struct tax_labels *t, const esco *tax, esco_kind kind,
+		    const char *text, const char *lang_hint, int mode, struct tax_match *out,
+		    double (*feat)[TAX_NFEAT], size_t n)
+{
+	char folded[FOLD_MAX], buf[1200];
+	struct cand *c;
+	size_t nc = 0, i, k;
+	struct units *u = NULL;
+	int hint = lang_hint ? esco_lang_from_code(lang_hint) : -1, rc = TAX_ERR;
+	index_query *q = NULL;
+	index_results *r = NULL;
+	index_search_opts o = {.limit = FUZZY_HITS, .sort_slot = -1};
+	index_error e;
+	double top = 0;
+
+	if (!db || !tax || !text || !t)
+		return TAX_ERR;
+	if (strlen(text) > TAX_TEXT_MAX || taxonomy_fold(text, folded, sizeof folded) == 0)
+		return TAX_ERR_ARG;
+	c = calloc(MAX_CANDS + RW_CANDS, sizeof *c);
+	u = calloc(1, sizeof *u);
+	if (!c || !u)
+		goto done;
+	if (exact_hits(db, tax, kind, folded, hint, c, &nc))
+		goto done;
+	if (mode == CAND_SETTLED && !unique_exact_best(c, nc)) {
+		rc = CAND_NEEDS_SEARCH;
+		goto done;
+	}
+	if (mode == CAND_FULL || (mode == CAND_FIRST && !unique_exact_best(c, nc))) {
+		tax__make_units(t, tax__kind_slot(kind), folded, u);
+		q = fuzzy_query(db, text, u, kind, hint);
+		if (!q || index_search(db, q, &o, &r, &e))
+			goto done;
+		for (i = 0; i < index_results_count(r); i++) {
+			const index_hit *h = index_results_hit(r, i);
+			struct hit_data d;
+			struct cand *x;
+
+			if (tax__parse_data(h, buf, sizeof buf, &d) ||
+			    !(x = tax__find_cand(c, &nc, MAX_CANDS, d.uri)))
+				continue;
+			if (h->weight > x->lang_w[d.lang])
+				x->lang_w[d.lang] = h->weight;
+		}
+		tax__rewrite_cands(t, kind, u, c, &nc);
+		for (i = 0; i < nc; i++) {
+			for (k = 0; k < ESCO_LANG_COUNT; k++)
+				c[i].weight += c[i].lang_w[k];
+			if (c[i].weight > top)
+				top = c[i].weight;
+			if (!c[i].concept)
+				c[i].concept = tax__concept_by_uri(tax, kind, c[i].uri);
+		}
+		qsort(c, nc, sizeof *c, cand_cmp);
+		/* Re-rank the best few by weight and confidence together. */
+		for (i = 0; i < nc; i++) {
+			size_t f;
+
+			/* The pool: the best by weight, and whatever a rule found. */
+			if (!c[i].concept || c[i].exact_rank < 1000 || (i >= RERANK_POOL && !c[i].rw)) {
+				if (i >= RERANK_POOL)
+					c[i].weight = 0;
+				continue;
+			}
+			tax__confidence(t, u, c[i].concept, kind, &c[i].conf, c[i].feat);
+			c[i].feat[TAX_F_BM25] = top > 0 ? c[i].weight / top : 0;
+			c[i].feat[TAX_F_REWRITE] = c[i].rw;
+			c[i].weight = 0;
+			for (f = 0; f < TAX_NFEAT; f++)
+				c[i].weight += taxonomy_rerank_w[f] * c[i].feat[f];
+		}
+	}
+	qsort(c, nc, sizeof *c, cand_cmp);
+	for (i = 0, k = 0; i < nc && k < n; i++) {
+		if (!c[i].concept)
+			continue;
+		out[k].kind = kind;
+		out[k].concept = c[i].concept;
+		out[k].uri = kind == ESCO_KIND_OCCUPATION ? ((const esco_occupation *)c[i].concept)->uri
+							  : ((const esco_skill *)c[i].concept)->uri;
+		out[k].label = tax__label_in(c[i].concept, kind, hint);
+		out[k].score = c[i].conf > 1 ? 1 : c[i].conf;
+		if (feat)
+			memcpy(feat[k], c[i].feat, sizeof feat[k]);
+		k++;
+	}
+	rc = (int)k;
+done:
+	index_results_free(r);
+	index_query_free(q);
+	free(c);
+	free(u);
+	return rc;
+}
+
+int taxonomy_candidates(index_db *db, const struct tax_labels *labels_in, const esco *tax,
+			esco_kind kind, const char *text, const char *lang_hint, int exact_only,
+			struct tax_match *out, size_t n)
+{
+	return tax__candidates(db, labels_in ? labels_in : tax__labels(), tax, kind, text,
+			       lang_hint, exact_only ? CAND_EXACT_ONLY : CAND_FULL, out, NULL, n);
+}
+
+int taxonomy_candidates_features(index_db *db, const struct tax_labels *labels_in,
+				 const esco *tax, esco_kind kind, const char *text,
+				 const char *lang_hint, struct tax_match *out,
+				 double (*feat)[TAX_NFEAT], size_t n)
+{
+	return tax__candidates(db, labels_in ? labels_in : tax__labels(), tax, kind, text,
+			       lang_hint, CAND_FULL, out, feat, n);
+}

@@ -1,0 +1,123 @@
+/*
+ * document.c - normalising the skills and occupations of a posted document
+ * in place (taxonomy_normalise_doc, the write path of vacancies and
+ * profiles), within one search budget per document.
+ */
+#include "engine/taxonomy/internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static json_t *at_path(json_t *doc, const char *path)
+{
+	char buf[128], *p, *dot;
+	json_t *v = doc;
+
+	snprintf(buf, sizeof buf, "%s", path);
+	for (p = buf; v && p; p = dot) {
+		dot = strchr(p, '.');
+		if (dot)
+			*dot++ = '\0';
+		v = json_object_get(v, p);
+	}
+	return v;
+}
+
+static int report(json_t *norm, const char *input, const struct tax_match *m)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:f}", "input", input, "concept", m->uri, "label",
+			      m->label, "score", (double)(int)(m->score * 100 + 0.5) / 100);
+
+	return o ? json_array_append_new(norm, o) : -1;
+}
+
+/* Checks or normalises one value; replaces it in `arr` at i, or in obj at key.
+ * budget: the document's searches left (NULL: unlimited). */
+static int one(esco_kind kind, json_t *holder, size_t i, const char *key, const char *field,
+	       json_t *norm, int *budget, problem *p)
+{
+	json_t *v = key ? json_object_get(holder, key) : json_array_get(holder, i);
+	const char *s = json_string_value(v);
+	struct tax_match m;
+	char input[TAX_TEXT_MAX + 1];
+	int rc;
+
+	if (!s)
+		return 0; /* the type check is the caller's */
+	snprintf(input, sizeof input, "%s", s);
+	rc = tax__normalise(kind, input, NULL, &m, budget);
+	if (rc == TAX_ERR) {
+		problem_set(p, 503, "Service unavailable", "the taxonomy is not available");
+		return -1;
+	}
+	if (rc == TAX_ERR_UNKNOWN) {
+		problem_field(p, field, "unknown",
+			      kind == ESCO_KIND_OCCUPATION
+				      ? "'%s' is not a known ISCO-08 unit group or ESCO occupation"
+				      : "'%s' is not a known ESCO skill",
+			      input);
+		p->status = 400;
+		return 0;
+	}
+	if (rc == TAX_ERR_NOMATCH && kind == ESCO_KIND_OCCUPATION) {
+		problem_field(p, field, "not_normalised",
+			      "'%s' matches no ESCO occupation well enough; give an ISCO-08 code or "
+			      "an ESCO occupation URI",
+			      input);
+		p->status = 400;
+		return 0;
+	}
+	if (rc || strcmp(m.uri, input) == 0 || m.kind == ESCO_KIND_ISCO_GROUP)
+		return 0; /* kept as it is: a code, a URI, or free text */
+	if (report(norm, input, &m) ||
+	    (key ? json_object_set_new(holder, key, json_string(m.uri))
+		 : json_array_set_new(holder, i, json_string(m.uri)))) {
+		problem_set(p, 503, "Service unavailable", "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+int taxonomy_normalise_doc(json_t *doc, const char *const *skill_paths,
+			   const char *occupation_path, const char *occupations_path, problem *p)
+{
+	json_t *norm = json_array(), *arr;
+	char field[160];
+	size_t i;
+	int rc = -1, budget = TAX_DOC_SEARCHES;
+
+	if (!norm) {
+		problem_set(p, 503, "Service unavailable", "out of memory");
+		return -1;
+	}
+	for (; skill_paths && *skill_paths; skill_paths++) {
+		arr = at_path(doc, *skill_paths);
+		for (i = 0; json_is_array(arr) && i < json_array_size(arr); i++) {
+			snprintf(field, sizeof field, "%s[%zu]", *skill_paths, i);
+			if (one(ESCO_KIND_SKILL, arr, i, NULL, field, norm, &budget, p))
+				goto out;
+		}
+	}
+	if (occupation_path && json_is_string(json_object_get(doc, occupation_path)) &&
+	    one(ESCO_KIND_OCCUPATION, doc, 0, occupation_path, occupation_path, norm, NULL, p))
+		goto out;
+	if (occupations_path) {
+		arr = at_path(doc, occupations_path);
+		for (i = 0; json_is_array(arr) && i < json_array_size(arr); i++) {
+			snprintf(field, sizeof field, "%s[%zu]", occupations_path, i);
+			if (one(ESCO_KIND_OCCUPATION, arr, i, NULL, field, norm, NULL, p))
+				goto out;
+		}
+	}
+	if (p->status) {
+		if (!p->title[0])
+			snprintf(p->title, sizeof p->title, "Bad request");
+		goto out;
+	}
+	rc = json_object_set(doc, "normalised", norm) ? -1 : 0;
+	if (rc)
+		problem_set(p, 503, "Service unavailable", "out of memory");
+out:
+	json_decref(norm);
+	return rc;
+}

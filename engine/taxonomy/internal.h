@@ -1,0 +1,206 @@
+/*
+ * internal.h - what the files of engine/taxonomy/ share and nothing outside
+ * it may use: the sizes of folded text, the labels in memory, the query
+ * words, the candidates, and the tax__ functions that one file offers the
+ * others. The public API is taxonomy.h; ESCO's own internals are in
+ * esco_internal.h.
+ */
+#ifndef FAIRMATCH_TAXONOMY_INTERNAL_H
+#define FAIRMATCH_TAXONOMY_INTERNAL_H
+
+#include <stdint.h>
+
+#include "engine/taxonomy/taxonomy.h"
+
+#define MAX_WORDS 24
+#define WORD_MAX 48
+#define FOLD_MAX 512
+#define MAX_CANDS 64 /* candidates from the exact lookup and the search */
+#define RW_CANDS 32  /* more from the rewrite rules */
+#define SYN_SCORE 0.85 /* what a learned synonym counts as a word match (synonyms.c) */
+#define SYN_MAX 16 /* synonyms kept per query word, the most frequent */
+#define DESC_MAX 2048 /* the first bytes of a description read (folded) */
+
+/* ---- folding and words (fold.c) ---- */
+
+/* Splits folded text into words (pointers into buf, which is modified). */
+size_t tax__split_words(char *buf, char *words[], size_t max);
+/* Words that say nothing about the concept (en, fr, es). */
+int tax__is_stopword(const char *w);
+/* Padded trigrams of one word: "^we", "wel", ..., "ng$". Returns the count. */
+size_t tax__word_trigrams(const char *w, char tri[][4], size_t max);
+/* How much two words are the same word, in [0,1] (1 equal, 0.9 an
+ * inflection, less for a typo, 0 below 0.6). */
+double tax__word_match(const char *a, const char *b);
+
+/* ---- acronyms (acronyms.c) ---- */
+
+/* Reads the acronyms that ESCO spells out, from tax and the files in dir;
+ * once per process, before any tax__acronym_expansion. */
+void tax__load_acronyms(const esco *tax, const char *dir);
+/* The spelt-out form of a folded word ("mig" -> "metal inert gas"), or NULL. */
+const char *tax__acronym_expansion(const char *word);
+
+/* ---- the label index (build.c) ---- */
+
+/* The fields of a label document's data (copied into a caller's buffer). */
+struct hit_data {
+	char kind;
+	int lang;
+	char type;
+	const char *uri;
+	const char *label;
+};
+
+/* Splits a document's data into its fields (copied into buf). */
+int tax__parse_data(const index_hit *h, char *buf, size_t len, struct hit_data *out);
+/* 1 when the index at path was built from this data by this code, 0 when
+ * it is of another version, -1 when there is none. */
+int tax__index_current(const esco *tax, const char *path);
+
+/* ---- process-wide state (init.c) ---- */
+
+/* This thread's read-only handle on the process-wide index, or NULL. */
+index_db *tax__thread_db(void);
+
+/* The labels in memory (labels.c).
+ *
+ * Every label of every occupation and skill, folded once per process, with
+ * a sorted array of (folded word, label) per kind: a typeahead prefix is
+ * two binary searches, and the confidence reads folded labels instead of
+ * folding them on every call. Built on first use (about 0.3 s, 30 MB),
+ * read-only afterwards, so any thread may read it.
+ */
+struct tlabel {
+	const void *concept;
+	uint32_t fold;    /* offset of the folded label in text */
+	uint32_t concept_idx;
+	uint16_t flen;
+	uint8_t lang;
+	uint8_t type;     /* 0 preferred, 1 alternative, 2 hidden */
+};
+
+/* One word of one label, with what typeahead ranks by, so that a prefix
+ * scans its range of this array without touching the labels. */
+struct tword {
+	uint32_t word;    /* offset of the word in text (ends at ' ' or NUL) */
+	uint32_t label;   /* index in lab */
+	uint32_t concept_idx;
+	uint16_t flen;    /* length of the folded label */
+	uint8_t wlen;     /* length of the word (255: longer) */
+	uint8_t bits;     /* TW_* */
+};
+#define TW_LANG(b) ((b) & 3u)
+#define TW_TYPE(b) (((b) >> 2) & 3u)
+#define TW_FIRST 16u /* the label's first word */
+#define TW_ONE 32u   /* the label's only word */
+
+struct tax_labels {
+	char *text;
+	size_t text_len, text_cap;
+	struct tlabel *lab;
+	size_t n_lab, lab_cap;
+	uint32_t *first[2];   /* per kind (0 occupations, 1 skills): concept index -> first label, n+1 */
+	struct tword *words[2];
+	size_t n_words[2];
+	size_t n_kind_lab[2]; /* labels per kind */
+	struct syn *syn;      /* word pairs learned from the labels, by a, most frequent first */
+	size_t n_syn;
+	struct rw *rw;        /* rewrite rules learned from the labels (see rewrite.c) */
+	size_t n_rw;
+	uint32_t *by_fold[2]; /* per kind: label indices sorted by folded label */
+	size_t n_by_fold[2];
+	char *desc_text;      /* folded English descriptions, NUL-separated */
+	size_t desc_len, desc_cap;
+	uint32_t *desc[2];    /* per kind: concept index -> offset in desc_text */
+};
+
+static inline int tax__kind_slot(esco_kind kind)
+{
+	return kind == ESCO_KIND_OCCUPATION ? 0 : 1;
+}
+
+/* The process-wide label table, or NULL (out of memory, or no ESCO). */
+const struct tax_labels *tax__labels(void);
+/* Words compare up to their end (a space or NUL), an end before any letter. */
+int tax__word_cmp_at(const char *a, const char *b);
+/* Entries [*lo, *hi) of kind slot s whose word starts with p. */
+void tax__word_range(const struct tax_labels *t, int s, const char *p, size_t plen, size_t *lo,
+		     size_t *hi);
+/* Labels of kind slot s whose folded form is f: by_fold[s][*lo, *hi). */
+void tax__fold_range(const struct tax_labels *t, int s, const char *f, size_t *lo, size_t *hi);
+
+/* ---- learned from the labels (synonyms.c, rewrite.c) ---- */
+
+/* Learns the synonyms of t's labels into t->syn. 0 or -1 (out of memory). */
+int tax__syn_learn(struct tax_labels *t, size_t n_occ, size_t n_sk);
+/* The synonyms of w (pointers into t), up to max. */
+size_t tax__syn_of(const struct tax_labels *t, const char *w, const char **out, size_t max);
+/* Learns the rewrite rules of t's labels into t->rw. 0 or -1 (out of memory). */
+int tax__rw_learn(struct tax_labels *t, size_t n_occ, size_t n_sk);
+
+/* ---- ranking (rank.c) ---- */
+
+/* Query words: folded words of the text, each a unit; an acronym unit also
+ * holds the words of its expansion. */
+struct units {
+	char buf[FOLD_MAX];
+	char *w[MAX_WORDS];
+	size_t n;
+	char exp_buf[MAX_WORDS][96];
+	char *exp_w[MAX_WORDS][8];
+	size_t n_exp[MAX_WORDS];
+	const char *syn[MAX_WORDS][SYN_MAX]; /* learned synonyms of each word */
+	size_t n_syn[MAX_WORDS];
+	double weight[MAX_WORDS]; /* how much the word says: its IDF over the kind's labels */
+};
+
+/* The query words of folded text for kind slot s. */
+void tax__make_units(const struct tax_labels *t, int s, const char *folded, struct units *u);
+/* The confidence that the concept is what the text means (its ranking
+ * value; *score gets the confidence in [0,1]); feat (may be NULL) gets the
+ * re-ranker's features that come from the labels. */
+double tax__confidence(const struct tax_labels *t, const struct units *u, const void *concept,
+		       esco_kind kind, double *score, double *feat);
+
+/* ---- candidates (candidates.c) ---- */
+
+struct cand {
+	char uri[160];
+	const void *concept;
+	double lang_w[ESCO_LANG_COUNT];
+	double weight;
+	double conf;
+	int exact_rank; /* for exact hits: lower is better */
+	double feat[TAX_NFEAT]; /* the re-ranker's features (re-ranked candidates only) */
+	double rw;              /* support of the best rewrite rule that found it, 0 none */
+};
+
+/* How far tax__candidates() searches. */
+enum { CAND_FULL, CAND_EXACT_ONLY, CAND_FIRST, CAND_SETTLED };
+/* CAND_SETTLED: the exact label does not settle it, a search would be needed. */
+#define CAND_NEEDS_SEARCH (-100)
+
+/* The candidate for uri, added when new and fewer than max are held. */
+struct cand *tax__find_cand(struct cand *c, size_t *n, size_t max, const char *uri);
+/* Candidates from the rewrite rules (rewrite.c), added to c[0..*nc). */
+void tax__rewrite_cands(const struct tax_labels *t, esco_kind kind, const struct units *u,
+			struct cand *c, size_t *nc);
+/* Up to n ranked answers for text in out (see the modes above); how many,
+ * CAND_NEEDS_SEARCH, or a negative TAX_ERR. */
+int tax__candidates(index_db *db, const struct tax_labels *t, const esco *tax, esco_kind kind,
+		    const char *text, const char *lang_hint, int mode, struct tax_match *out,
+		    double (*feat)[TAX_NFEAT], size_t n);
+/* The concept of kind with uri, or NULL. */
+const void *tax__concept_by_uri(const esco *tax, esco_kind kind, const char *uri);
+/* The preferred label of concept in lang, else in English. */
+const char *tax__label_in(const void *concept, esco_kind kind, int lang);
+
+/* ---- normalisation (normalise.c) ---- */
+
+/* As taxonomy_normalise_*, with a search budget (NULL: none): a free text
+ * that needs a search when none is left is TAX_ERR_BUDGET. */
+int tax__normalise(esco_kind kind, const char *text, const char *lang_hint,
+		   struct tax_match *out, int *budget);
+
+#endif

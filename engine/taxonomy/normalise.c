@@ -1,0 +1,173 @@
+/*
+ * normalise.c - free text, an ESCO URI or an ISCO-08 code to one concept
+ * (taxonomy_normalise_*): codes and URIs are looked up, free text is ranked
+ * (candidates.c) and its answer remembered in a cache shared by all threads.
+ */
+#include "engine/taxonomy/internal.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int is_digits(const char *s, size_t n)
+{
+	size_t i;
+
+	if (strlen(s) != n)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* Free-text answers, remembered: the same labels recur on every write
+ * (imports repeat a few thousand skill texts over and over), and a search
+ * costs milliseconds. A match borrows only strings of the loaded taxonomy,
+ * which lives as long as the process, so it can be kept. Set-associative:
+ * a text may sit in any of the 4 slots of its set, and a new one replaces
+ * the least recently used; one mutex guards it all (held for a few string
+ * compares, never during a search). */
+#define NORM_CACHE_SETS 8192 /* x 4 ways, about 9 MB; ESCO has ~14,000 skill preferred labels */
+#define NORM_CACHE_WAYS 4
+static struct norm_cached {
+	char text[TAX_TEXT_MAX + 1];
+	int kind, hint, rc, used;
+	uint64_t stamp;
+	struct tax_match match;
+} norm_cache[NORM_CACHE_SETS][NORM_CACHE_WAYS];
+static uint64_t norm_clock;
+static pthread_mutex_t norm_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct norm_cached *norm_set(esco_kind kind, int hint, const char *text)
+{
+	uint32_t h = 2166136261u ^ (uint32_t)kind ^ ((uint32_t)(hint + 1) << 8);
+
+	for (; *text; text++)
+		h = (h ^ (unsigned char)*text) * 16777619u;
+	return norm_cache[h % NORM_CACHE_SETS];
+}
+
+/* The slot holding text in set, or NULL. Under the lock. */
+static struct norm_cached *norm_find(struct norm_cached *set, esco_kind kind, int hint,
+				     const char *text)
+{
+	int w;
+
+	for (w = 0; w < NORM_CACHE_WAYS; w++)
+		if (set[w].used && set[w].kind == (int)kind && set[w].hint == hint &&
+		    strcmp(set[w].text, text) == 0)
+			return &set[w];
+	return NULL;
+}
+
+/* budget (NULL: none): how many more searches this caller may run; a text
+ * that needs one when none is left is TAX_ERR_BUDGET (not cached). */
+static int normalise_text(esco_kind kind, const char *text, const char *lang_hint, int hint,
+			  const esco *tax, struct tax_match *out, int *budget)
+{
+	struct norm_cached *set = norm_set(kind, hint, text), *c;
+	index_db *db;
+	int n, rc, w;
+
+	pthread_mutex_lock(&norm_cache_lock);
+	if ((c = norm_find(set, kind, hint, text)) != NULL) {
+		c->stamp = ++norm_clock;
+		*out = c->match;
+		rc = c->rc;
+		pthread_mutex_unlock(&norm_cache_lock);
+		return rc;
+	}
+	pthread_mutex_unlock(&norm_cache_lock);
+	if (!(db = tax__thread_db()))
+		return TAX_ERR;
+	n = tax__candidates(db, tax__labels(), tax, kind, text, lang_hint,
+			    budget ? CAND_SETTLED : CAND_FIRST, out, NULL, 1);
+	if (n == CAND_NEEDS_SEARCH) {
+		/* Only the search is counted: an exact label and a cached
+		 * answer cost microseconds, the search milliseconds. */
+		if (*budget <= 0) {
+			memset(out, 0, sizeof *out);
+			return TAX_ERR_BUDGET;
+		}
+		(*budget)--;
+		n = tax__candidates(db, tax__labels(), tax, kind, text, lang_hint, CAND_FIRST, out,
+				    NULL, 1);
+	}
+	if (n < 0)
+		return n; /* an index error is not an answer: not cached */
+	rc = n > 0 && out->score >= TAX_MIN_SCORE ? 0 : TAX_ERR_NOMATCH;
+	pthread_mutex_lock(&norm_cache_lock);
+	/* Another thread may have stored it meanwhile: then that slot. */
+	if (!(c = norm_find(set, kind, hint, text))) {
+		/* A free slot, else the least recently used one. */
+		c = &set[0];
+		for (w = 0; w < NORM_CACHE_WAYS; w++) {
+			if (!set[w].used) {
+				c = &set[w];
+				break;
+			}
+			if (set[w].stamp < c->stamp)
+				c = &set[w];
+		}
+	}
+	snprintf(c->text, sizeof c->text, "%s", text);
+	c->kind = (int)kind;
+	c->hint = hint;
+	c->rc = rc;
+	c->match = *out;
+	c->used = 1;
+	c->stamp = ++norm_clock;
+	pthread_mutex_unlock(&norm_cache_lock);
+	return rc;
+}
+
+int tax__normalise(esco_kind kind, const char *text, const char *lang_hint,
+		   struct tax_match *out, int *budget)
+{
+	const esco *tax;
+	int hint = lang_hint ? esco_lang_from_code(lang_hint) : -1;
+
+	memset(out, 0, sizeof *out);
+	if (!text || !*text || strlen(text) > TAX_TEXT_MAX)
+		return TAX_ERR_ARG;
+	if (!(tax = taxonomy_esco()))
+		return TAX_ERR;
+	if (kind == ESCO_KIND_OCCUPATION && is_digits(text, 4)) {
+		const esco_isco_group *g = esco_isco_group_by_code(tax, text);
+
+		if (!g)
+			return TAX_ERR_UNKNOWN;
+		out->uri = g->code;
+		out->label = hint >= 0 && g->labels[hint].preferred ? g->labels[hint].preferred : g->label;
+		out->score = 1;
+		out->kind = ESCO_KIND_ISCO_GROUP;
+		out->concept = g;
+		return 0;
+	}
+	if (strncmp(text, "http://", 7) == 0 || strncmp(text, "https://", 8) == 0) {
+		const void *c = tax__concept_by_uri(tax, kind, text);
+
+		if (!c)
+			return TAX_ERR_UNKNOWN;
+		out->uri = kind == ESCO_KIND_OCCUPATION ? ((const esco_occupation *)c)->uri
+							: ((const esco_skill *)c)->uri;
+		out->label = tax__label_in(c, kind, hint);
+		out->score = 1;
+		out->kind = kind;
+		out->concept = c;
+		return 0;
+	}
+	return normalise_text(kind, text, lang_hint, hint, tax, out, budget);
+}
+
+int taxonomy_normalise_skill(const char *text, const char *lang_hint, struct tax_match *out)
+{
+	return tax__normalise(ESCO_KIND_SKILL, text, lang_hint, out, NULL);
+}
+
+int taxonomy_normalise_occupation(const char *text, const char *lang_hint, struct tax_match *out)
+{
+	return tax__normalise(ESCO_KIND_OCCUPATION, text, lang_hint, out, NULL);
+}

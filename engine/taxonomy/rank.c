@@ -1,0 +1,303 @@
+/*
+ * rank.c - ranking and confidence: the query words of a text with their
+ * weights, the confidence that a concept is what the text means, and the
+ * re-ranker's features and fitted weights. The confidence is computed apart
+ * from BM25 (whose scale means nothing across queries) from word coverage;
+ * see tax__confidence() and docs/taxonomy.md.
+ */
+#include "engine/taxonomy/internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CONF_UNION 0.2 /* confidence: share of the text's words found in any label (see tax__confidence) */
+#define ALT_PEN 0.9    /* an alternative label's evidence against a preferred one */
+
+/* The re-ranker: a candidate of the re-ranked pool is ordered by the dot
+ * product of these weights with its features (TAX_F_*). Fitted on the
+ * development sample only (eval_taxonomy --split dev --train: a conditional
+ * logit over each held-out label's pool, L2 0.001 towards the earlier hand-set
+ * weights 0.1 BM25 + 0.9 ONE; docs/taxonomy.md), never on the test sample. */
+const double taxonomy_rerank_w[TAX_NFEAT] = {
+	[TAX_F_BM25] = 1.9683,
+	[TAX_F_ONE] = 3.0225,
+	[TAX_F_SCORE] = 2.3236,
+	[TAX_F_BESTF] = 2.0373,
+	[TAX_F_UNION] = 2.4637,
+	[TAX_F_PREC] = 1.9394,
+	[TAX_F_HEAD_ANY] = 0.5374,
+	[TAX_F_HEAD_BEST] = -0.2384,
+	[TAX_F_DESC] = 1.4565,
+	[TAX_F_NLAB] = -0.1778,
+	[TAX_F_PREF_F] = 1.0751,
+	[TAX_F_REWRITE] = 3.3367,
+};
+
+/* Labels of kind slot s holding the word w (whole word; counted once per
+ * word occurrence, which is a label's words nearly always). */
+static size_t word_df(const struct tax_labels *t, int s, const char *w)
+{
+	size_t lo, hi, a, b, len = strlen(w);
+
+	tax__word_range(t, s, w, len, &lo, &hi);
+	/* In the range, the word itself sorts first (its end before any letter). */
+	a = lo;
+	b = hi;
+	while (a < b) {
+		size_t m = a + (b - a) / 2;
+
+		if (tax__word_cmp_at(t->text + t->words[s][m].word, w) == 0)
+			a = m + 1;
+		else
+			b = m;
+	}
+	return a - lo;
+}
+
+void tax__make_units(const struct tax_labels *t, int s, const char *folded, struct units *u)
+{
+	size_t i;
+	double n_lab = (double)t->n_kind_lab[s] + 1;
+
+	snprintf(u->buf, sizeof u->buf, "%s", folded);
+	u->n = tax__split_words(u->buf, u->w, MAX_WORDS);
+	for (i = 0; i < u->n; i++) {
+		const char *x = tax__acronym_expansion(u->w[i]);
+
+		u->n_exp[i] = 0;
+		u->n_syn[i] =
+			tax__is_stopword(u->w[i]) ? 0 : tax__syn_of(t, u->w[i], u->syn[i], SYN_MAX);
+		u->weight[i] = log(n_lab / ((double)word_df(t, s, u->w[i]) + 1));
+		if (x) {
+			taxonomy_fold(x, u->exp_buf[i], sizeof u->exp_buf[i]);
+			u->n_exp[i] = tax__split_words(u->exp_buf[i], u->exp_w[i], 8);
+		}
+	}
+}
+
+/* word_match of every query word (and acronym expansion word) against every
+ * word of one label, computed once per label. */
+struct label_match {
+	double w[MAX_WORDS][MAX_WORDS];        /* [unit][label word] */
+	double x[MAX_WORDS][8][MAX_WORDS];     /* [unit][expansion word][label word] */
+};
+
+static void match_label(const struct units *u, char *const *lw, size_t nl, struct label_match *m)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < u->n; i++)
+		for (j = 0; j < nl; j++) {
+			m->w[i][j] = tax__word_match(u->w[i], lw[j]);
+			for (k = 0; m->w[i][j] < SYN_SCORE && k < u->n_syn[i]; k++)
+				if (strcmp(u->syn[i][k], lw[j]) == 0)
+					m->w[i][j] = SYN_SCORE;
+			for (k = 0; k < u->n_exp[i]; k++)
+				m->x[i][k][j] = tax__word_match(u->exp_w[i][k], lw[j]);
+		}
+}
+
+/* How well label words cover unit i, in [0,1]. */
+static double unit_covered(const struct units *u, size_t i, const struct label_match *m, size_t nl)
+{
+	size_t j, k;
+	double best = 0, sum = 0;
+
+	for (j = 0; j < nl; j++)
+		if (m->w[i][j] > best)
+			best = m->w[i][j];
+	if (best == 1.0 || !u->n_exp[i])
+		return best;
+	/* An acronym is covered as well as the worst word of its spelt-out form. */
+	for (k = 0; k < u->n_exp[i]; k++) {
+		double wb = 0;
+
+		for (j = 0; j < nl; j++)
+			if (m->x[i][k][j] > wb)
+				wb = m->x[i][k][j];
+		sum = k == 0 || wb < sum ? wb : sum;
+	}
+	return sum > best ? sum : best;
+}
+
+/* How well label word j is matched by the query words (or expansions). */
+static double label_word_covered(const struct units *u, const struct label_match *m, size_t j)
+{
+	size_t i, k;
+	double best = 0;
+
+	for (i = 0; i < u->n; i++) {
+		if (m->w[i][j] > best)
+			best = m->w[i][j];
+		for (k = 0; k < u->n_exp[i]; k++)
+			if (m->x[i][k][j] > best)
+				best = m->x[i][k][j];
+	}
+	return best;
+}
+
+/*
+ * The confidence that the concept is what the text means, in [0,1]:
+ * 0.2 x the share of the text's content words found in some label of the
+ * concept (any language; an acronym counts when all words of its spelt-out
+ * form are there) + 0.8 x the best match of one label with the text: the
+ * harmonic mean (F1) of the share of the text's words that label covers and
+ * the share of the label's content words that the text covers (x 0.9 for an
+ * alternative label). Text words weigh by their IDF over the kind's labels
+ * (a rare word says more than "manage"); words count by how much they match
+ * (word_match: 1 equal, 0.9 an inflection, less for a typo; SYN_SCORE a
+ * synonym learned from the labels). The weights and TAX_MIN_SCORE were set
+ * on the held-out evaluation (docs/taxonomy.md). The labels come folded
+ * from the table in memory.
+ */
+/* Equal words, or an inflection (word_match's shared-stem rule): the cheap
+ * test the description feature uses on every word of a description. */
+static int word_same(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), k = 0, m = la > lb ? la : lb;
+
+	if (strcmp(a, b) == 0)
+		return 1;
+	if (la < 4 || lb < 4)
+		return 0;
+	while (a[k] && a[k] == b[k])
+		k++;
+	return k >= 4 && k * 4 >= m * 3;
+}
+
+/* The head word of folded words w[0..n) in lang: the last content word in
+ * English ("network engineer"), the first in French and Spanish
+ * ("ingénieur réseau"); -1 when there is none. */
+static int head_word(char *const *w, size_t n, int lang)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		size_t j = lang == ESCO_LANG_EN ? n - 1 - i : i;
+
+		if (!tax__is_stopword(w[j]))
+			return (int)j;
+	}
+	return -1;
+}
+
+/* IDF-weighted share of the text's content words (wt) found in the
+ * concept's folded English description, equal or inflected. */
+static double desc_share(const struct units *u, const double *wt, double content, const char *desc)
+{
+	char buf[DESC_MAX], *dw[512];
+	size_t nd, i, j;
+	double found = 0;
+
+	snprintf(buf, sizeof buf, "%s", desc);
+	nd = tax__split_words(buf, dw, sizeof dw / sizeof dw[0]);
+	for (i = 0; i < u->n; i++) {
+		if (wt[i] <= 0)
+			continue;
+		for (j = 0; j < nd; j++)
+			if (word_same(u->w[i], dw[j])) {
+				found += wt[i];
+				break;
+			}
+	}
+	return content > 0 ? found / content : 0;
+}
+
+double tax__confidence(const struct tax_labels *t, const struct units *u, const void *concept,
+		       esco_kind kind, double *score, double *feat)
+{
+	int s = tax__kind_slot(kind);
+	uint32_t idx = kind == ESCO_KIND_OCCUPATION ? ((const esco_occupation *)concept)->index
+						    : ((const esco_skill *)concept)->index;
+	double covered[MAX_WORDS] = {0}, wt[MAX_WORDS] = {0}, hit = 0, best_f = 0, best_label = 0;
+	double one, spread, head_any = 0, head_best = 0, pref_f = 0;
+	struct label_match *m = malloc(sizeof *m);
+	size_t i, li;
+	double content = 0;
+	int th[ESCO_LANG_COUNT], l;
+
+	*score = 0;
+	for (l = 0; l < ESCO_LANG_COUNT; l++)
+		th[l] = head_word(u->w, u->n, l);
+	if (!m)
+		return 0;
+	for (i = 0; i < u->n; i++) {
+		if (tax__is_stopword(u->w[i]))
+			continue;
+		wt[i] = u->weight[i];
+		content += wt[i];
+	}
+	if (content <= 0) {
+		free(m);
+		return 0;
+	}
+	for (li = t->first[s][idx]; li < t->first[s][idx + 1]; li++) {
+		const struct tlabel *L = &t->lab[li];
+		char fold[FOLD_MAX], *lw[MAX_WORDS];
+		size_t nl, j, lc = 0;
+		double lh = 0, share, rec = 0, f;
+
+		memcpy(fold, t->text + L->fold, (size_t)L->flen + 1);
+		nl = tax__split_words(fold, lw, MAX_WORDS);
+		match_label(u, lw, nl, m);
+		for (i = 0; i < u->n; i++) {
+			double c = unit_covered(u, i, m, nl);
+
+			rec += c * wt[i];
+			if (c > covered[i])
+				covered[i] = c;
+		}
+		rec /= content;
+		for (j = 0; j < nl; j++) {
+			if (tax__is_stopword(lw[j]))
+				continue;
+			lc++;
+			lh += label_word_covered(u, m, j);
+		}
+		/* A preferred label is stronger evidence than an alternative one. */
+		share = lc ? lh / (double)lc * (L->type == 0 ? 1.0 : ALT_PEN) : 0;
+		if (share > best_label)
+			best_label = share;
+		/* How well this one label and the text match each other. */
+		f = share + rec > 0 ? 2 * share * rec / (share + rec) : 0;
+		{
+			/* Whether the text's head word is the label's (in the
+			 * label's language): "network engineer" is an engineer. */
+			int lh_at = head_word(lw, nl, L->lang), tw = th[L->lang];
+			double hm = lh_at >= 0 && tw >= 0 ? m->w[tw][lh_at] : 0;
+
+			if (hm > head_any)
+				head_any = hm;
+			if (f > best_f || (f == best_f && hm > head_best))
+				head_best = hm;
+		}
+		if (f > best_f)
+			best_f = f;
+		if (L->type == 0 && f > pref_f)
+			pref_f = f;
+	}
+	free(m);
+	for (i = 0; i < u->n; i++)
+		hit += covered[i] * wt[i];
+	/* Ranked by how well one label matches the text; the score also
+	 * accepts the text's words spread over the concept's labels (a text
+	 * mixing two languages, "soudage MIG", which no one label holds). */
+	one = CONF_UNION * hit / content + (1 - CONF_UNION) * best_f;
+	spread = 0.7 * hit / content + 0.3 * best_label;
+	*score = one > spread ? one : spread;
+	if (feat) {
+		feat[TAX_F_ONE] = one;
+		feat[TAX_F_SCORE] = *score;
+		feat[TAX_F_BESTF] = best_f;
+		feat[TAX_F_UNION] = hit / content;
+		feat[TAX_F_PREC] = best_label;
+		feat[TAX_F_HEAD_ANY] = head_any;
+		feat[TAX_F_HEAD_BEST] = head_best;
+		feat[TAX_F_DESC] = desc_share(u, wt, content, t->desc_text + t->desc[s][idx]);
+		feat[TAX_F_NLAB] = log(1.0 + (double)(t->first[s][idx + 1] - t->first[s][idx])) / 5;
+		feat[TAX_F_PREF_F] = pref_f;
+	}
+	return one;
+}

@@ -1,0 +1,257 @@
+/*
+ * suggest.c - typeahead (GET /v1/taxonomy/{skills,occupations}): from the
+ * labels in memory (taxonomy_suggest), and from the label index when no
+ * label starts with the words (taxonomy_suggest_index, which stems them).
+ */
+#include "engine/taxonomy/internal.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+static json_t *label_list(const esco_labels *ls, int lang, size_t max)
+{
+	json_t *a = json_array();
+	const esco_labels *l = ls[lang].preferred ? &ls[lang] : &ls[ESCO_LANG_EN];
+	size_t i;
+
+	for (i = 0; a && i < l->n_alt && i < max; i++)
+		json_array_append_new(a, json_string(l->alt[i]));
+	return a;
+}
+
+static json_t *skill_item(const esco_skill *s, int lang)
+{
+	return json_pack("{s:s, s:s, s:o, s:s}", "uri", s->uri, "label",
+			 tax__label_in(s, ESCO_KIND_SKILL, lang), "alt_labels",
+			 label_list(s->labels, lang, 10), "type",
+			 s->type == ESCO_SKILL_TYPE_KNOWLEDGE ? "knowledge"
+			 : s->type == ESCO_SKILL_TYPE_SKILL ? "skill/competence"
+							     : "unknown");
+}
+
+static json_t *occupation_item(const esco_occupation *o, int lang)
+{
+	json_t *ess = json_array();
+	size_t i;
+
+	for (i = 0; ess && i < o->n_essential; i++)
+		json_array_append_new(
+			ess, json_pack("{s:s, s:s}", "uri", o->essential[i]->uri, "label",
+				       tax__label_in(o->essential[i], ESCO_KIND_SKILL, lang)));
+	return json_pack("{s:s, s:s, s:o, s:s, s:o}", "uri", o->uri, "label",
+			 tax__label_in(o, ESCO_KIND_OCCUPATION, lang), "alt_labels",
+			 label_list(o->labels, lang, 10), "isco", o->isco, "essential_skills", ess);
+}
+
+int taxonomy_suggest_index(index_db *db, esco_kind kind, const char *q, const char *lang,
+			   size_t limit, json_t *items)
+{
+	const esco *tax = taxonomy_esco();
+	int l = lang ? esco_lang_from_code(lang) : ESCO_LANG_EN;
+	index_query *text = NULL, *langs[2] = {0}, *filt[3] = {0}, *query = NULL;
+	index_search_opts o = {.sort_slot = -1};
+	index_results *r = NULL;
+	index_error e;
+	char term[8], buf[1200];
+	const void *seen[100];
+	size_t n_seen = 0, i, j;
+	int rc = TAX_ERR;
+
+	if (!tax || !items || l < 0)
+		return TAX_ERR;
+	if (!db && !(db = tax__thread_db()))
+		return TAX_ERR;
+	if (limit > 100)
+		limit = 100;
+	text = index_query_parse(q, esco_lang_code((esco_lang)l), "", INDEX_PARSE_PARTIAL, &e);
+	snprintf(term, sizeof term, "L%s", esco_lang_code((esco_lang)l));
+	langs[0] = index_query_term(term, 1);
+	langs[1] = index_query_term("Len", 1);
+	filt[0] = text;
+	filt[1] = index_query_term(kind == ESCO_KIND_OCCUPATION ? "Ko" : "Ks", 1);
+	filt[2] = index_query_combine(INDEX_OP_OR, langs, l == ESCO_LANG_EN ? 1 : 2);
+	if (text && filt[1] && filt[2])
+		query = index_query_combine(INDEX_OP_FILTER, filt, 3);
+	o.limit = (uint32_t)(limit * 6 + 10);
+	if (!query || index_search(db, query, &o, &r, &e))
+		goto out;
+	for (i = 0; i < index_results_count(r) && n_seen < limit; i++) {
+		struct hit_data d;
+		const void *c;
+		json_t *item;
+
+		if (tax__parse_data(index_results_hit(r, i), buf, sizeof buf, &d) ||
+		    !(c = tax__concept_by_uri(tax, kind, d.uri)))
+			continue;
+		for (j = 0; j < n_seen && seen[j] != c; j++)
+			;
+		if (j < n_seen)
+			continue;
+		seen[n_seen++] = c;
+		item = kind == ESCO_KIND_OCCUPATION ? occupation_item(c, l) : skill_item(c, l);
+		if (!item || json_array_append_new(items, item))
+			goto out;
+	}
+	rc = 0;
+out:
+	index_results_free(r);
+	index_query_free(query);
+	index_query_free(text);
+	index_query_free(langs[0]);
+	index_query_free(langs[1]);
+	index_query_free(filt[1]);
+	index_query_free(filt[2]);
+	return rc;
+}
+
+/* 1 when some word of the folded label f starts with w. */
+static int has_word_prefix(const char *f, const char *w, size_t wlen)
+{
+	const char *p = f;
+
+	for (;;) {
+		if (strncmp(p, w, wlen) == 0)
+			return 1;
+		if (!(p = strchr(p, ' ')))
+			return 0;
+		p++;
+	}
+}
+
+/* 1 when some word of the folded label f is w. */
+static int has_word(const char *f, const char *w, size_t wlen)
+{
+	const char *p = f;
+
+	for (;;) {
+		if (strncmp(p, w, wlen) == 0 && (p[wlen] == ' ' || p[wlen] == '\0'))
+			return 1;
+		if (!(p = strchr(p, ' ')))
+			return 0;
+		p++;
+	}
+}
+
+struct sugg {
+	uint64_t key;
+	uint32_t concept_idx;
+	uint32_t label;
+};
+
+/*
+ * The order of typeahead answers, best first. A concept ranks by its best
+ * label (for a one-word query, its best label word), and labels by, in this
+ * order: the label is the query; the query's last word is a whole word of
+ * the label (a finished word: "nurse" before "nursery"); the label starts
+ * with the query; the label is in the asked language; a preferred label,
+ * then an alternative, then a hidden one; a shorter label; then ESCO's
+ * concept order, so equal input gives the same answer.
+ */
+#define SK_EXACT (1ull << 62)
+#define SK_WHOLE (1ull << 61)
+#define SK_START (1ull << 60)
+#define SK_LANG (1ull << 59)
+#define SK_TYPE(t) ((uint64_t)(2 - (t)) << 57)
+#define SK_TAIL(flen, idx) ((uint64_t)(0xFFFFu - (flen)) << 32 | (uint64_t)(0xFFFFFFFFu - (idx)))
+
+/* Keeps best[0..*n) the `limit` best distinct concepts, best first. */
+static void sugg_offer(struct sugg *best, size_t *n, size_t limit, uint64_t key, uint32_t cidx,
+		       uint32_t label)
+{
+	size_t i, j;
+
+	for (i = 0; i < *n && best[i].concept_idx != cidx; i++)
+		;
+	if (i < *n) {
+		if (key <= best[i].key)
+			return;
+		j = i; /* raise it */
+	} else {
+		j = *n < limit ? (*n)++ : *n - 1; /* the worst makes room */
+	}
+	while (j > 0 && best[j - 1].key < key) {
+		best[j] = best[j - 1];
+		j--;
+	}
+	best[j] = (struct sugg){key, cidx, label};
+}
+
+int taxonomy_suggest(index_db *db, esco_kind kind, const char *q, const char *lang, size_t limit,
+		     json_t *items)
+{
+	const struct tax_labels *t = tax__labels();
+	int l = lang ? esco_lang_from_code(lang) : ESCO_LANG_EN, s = tax__kind_slot(kind);
+	char fq[FOLD_MAX], wbuf[FOLD_MAX], *w[MAX_WORDS];
+	size_t nw, i, k, lo = 0, hi = 0, drv = 0, n = 0, fqlen, wl[MAX_WORDS];
+	struct sugg best[100];
+
+	if (!t || !items || l < 0 || !q)
+		return TAX_ERR;
+	if (limit > 100)
+		limit = 100;
+	if (!limit)
+		return 0;
+	fqlen = taxonomy_fold(q, fq, sizeof fq);
+	memcpy(wbuf, fq, fqlen + 1);
+	nw = tax__split_words(wbuf, w, MAX_WORDS);
+	if (!nw)
+		return taxonomy_suggest_index(db, kind, q, lang, limit, items);
+	/* The word with the fewest label words starting with it drives. */
+	for (i = 0; i < nw; i++) {
+		size_t a, b;
+
+		wl[i] = strlen(w[i]);
+		tax__word_range(t, s, w[i], wl[i], &a, &b);
+		if (i == 0 || b - a < hi - lo) {
+			lo = a;
+			hi = b;
+			drv = i;
+		}
+	}
+	for (i = lo; i < hi; i++) {
+		const struct tword *x = &t->words[s][i];
+		unsigned lg = TW_LANG(x->bits);
+		uint64_t key = SK_TYPE(TW_TYPE(x->bits)) | SK_TAIL(x->flen, x->concept_idx);
+		const char *f;
+
+		if ((int)lg != l && lg != ESCO_LANG_EN)
+			continue;
+		key |= (int)lg == l ? SK_LANG : 0;
+		if (nw == 1) {
+			/* All from the word itself: no need to read the label. */
+			key |= x->bits & TW_FIRST ? SK_START : 0;
+			key |= x->bits & TW_ONE && x->wlen == wl[0] ? SK_EXACT : 0;
+			key |= x->wlen == wl[0] ? SK_WHOLE : 0;
+			if (n == limit && key <= best[n - 1].key)
+				continue;
+			sugg_offer(best, &n, limit, key, x->concept_idx, x->label);
+			continue;
+		}
+		/* An upper bound first, then the label's words. */
+		if (n == limit && (key | SK_EXACT | SK_START | SK_WHOLE) <= best[n - 1].key)
+			continue;
+		f = t->text + t->lab[x->label].fold;
+		for (k = 0; k < nw; k++)
+			if (k != drv && !has_word_prefix(f, w[k], wl[k]))
+				break;
+		if (k < nw)
+			continue;
+		if (x->flen >= fqlen && memcmp(f, fq, fqlen) == 0)
+			key |= SK_START | (x->flen == fqlen ? SK_EXACT : 0);
+		key |= has_word(f, w[nw - 1], wl[nw - 1]) ? SK_WHOLE : 0;
+		if (n < limit || key > best[n - 1].key)
+			sugg_offer(best, &n, limit, key, x->concept_idx, x->label);
+	}
+	/* Nothing starts with the words: the label index, which stems them. */
+	if (!n)
+		return taxonomy_suggest_index(db, kind, q, lang, limit, items);
+	for (i = 0; i < n; i++) {
+		const void *c = t->lab[best[i].label].concept;
+		json_t *item = kind == ESCO_KIND_OCCUPATION ? occupation_item(c, l) : skill_item(c, l);
+
+		if (!item || json_array_append_new(items, item))
+			return TAX_ERR;
+	}
+	return 0;
+}
