@@ -861,6 +861,18 @@ void store_problem(const store *s, problem *p)
 			    s->err);
 }
 
+int store_fail(store *s, problem *p, json_t **out)
+{
+	store_rollback(s);
+	if (out) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	if (!p->status)
+		store_problem(s, p);
+	return -1;
+}
+
 int store_migrate(store *s)
 {
 	char v[16];
