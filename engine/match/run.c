@@ -248,7 +248,7 @@ int match_attach_quotas(store *s, const json_t *profile, json_t *answer, problem
 {
 	json_t *quotas = NULL;
 
-	/* Quota listings and eligibility: engine/quota.h decides which
+	/* Quota listings and eligibility: engine/quota/quota.h decides which
 	 * listings are shown and why a near miss is not eligible. */
 	if (quota_for_profile(s, profile, &quotas, p))
 		return -1;

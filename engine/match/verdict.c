@@ -16,14 +16,14 @@ static enum match__verdict verdict_of(enum integrity_kind k)
 }
 
 /*
- * The one place the integrity snapshot (engine/integrity.h) joins
+ * The one place the integrity snapshot (engine/integrity/integrity.h) joins
  * matching: the in-memory snapshot, so a flag committed by a regulator
  * counts from the very next match. `rec` is the vacancy's recruiter object
  * (NULL for a direct hire). *flags gets a new array of the active flags
  * when flagged. Unlicensed counts as unknown here.
  */
 static enum match__verdict recruiter_verdict(const integrity_snapshot *snap, const json_t *rec,
-				      json_t **flags)
+					     json_t **flags)
 {
 	struct integrity_verdict iv = {0};
 	enum match__verdict v;
