@@ -325,19 +325,6 @@ static int new_id(char *buf)
 	return 0;
 }
 
-/* Rolls back, sets a store problem unless one is set, frees *out. */
-static int fail(store *s, problem *p, json_t **out)
-{
-	store_rollback(s);
-	if (out) {
-		json_decref(*out);
-		*out = NULL;
-	}
-	if (!p->status)
-		store_problem(s, p);
-	return -1;
-}
-
 static int not_found(problem *p, const char *id)
 {
 	problem_set(p, 404, "Not found", "no profile %s", profile_id_valid(id) ? id : "with this id");
@@ -359,7 +346,7 @@ int profile_create(store *s, const struct principal *who, const json_t *doc, jso
 		return no_memory(p);
 	if (store_begin(s)) {
 		free(text);
-		return fail(s, p, out);
+		return store_fail(s, p, out);
 	}
 	r = store_exec(s,
 		       "INSERT INTO profiles (id, org, doc, consent_matching, consent_show_to_employers)"
@@ -369,15 +356,15 @@ int profile_create(store *s, const struct principal *who, const json_t *doc, jso
 					     consent_flag(doc, "show_to_employers")});
 	free(text);
 	if (!r)
-		return fail(s, p, out);
+		return store_fail(s, p, out);
 	*out = from_row(r, 0);
 	PQclear(r);
 	if (!*out) {
 		no_memory(p);
-		return fail(s, p, out);
+		return store_fail(s, p, out);
 	}
 	if (audit_write_commit(s, who, "profile.create", id, NULL))
-		return fail(s, p, out);
+		return store_fail(s, p, out);
 	answer_normalised(*out, doc);
 	return 0;
 }
@@ -402,21 +389,21 @@ int profile_get(store *s, const struct principal *who, const char *id, const cha
 	if (!profile_id_valid(id))
 		return not_found(p, id);
 	if (store_begin(s))
-		return fail(s, p, out);
+		return store_fail(s, p, out);
 	/* One statement reads and marks the profile as touched. */
 	r = store_exec_stmt(s, &get_stmt, (const char *const[]){id, who->org});
 	if (!r)
-		return fail(s, p, out);
+		return store_fail(s, p, out);
 	if (PQntuples(r) == 0) {
 		PQclear(r);
 		not_found(p, id);
-		return fail(s, p, out);
+		return store_fail(s, p, out);
 	}
 	*out = from_row(r, 0);
 	PQclear(r);
 	if (!*out) {
 		no_memory(p);
-		return fail(s, p, out);
+		return store_fail(s, p, out);
 	}
 	snprintf(action, sizeof action, "profile.%s", why && *why ? why : "read");
 	detail = json_pack("{s:s}", "why", why && *why ? why : "read");
@@ -424,7 +411,7 @@ int profile_get(store *s, const struct principal *who, const char *id, const cha
 	rc = audit_write_commit(s, who, action, id, detail);
 	json_decref(detail);
 	if (rc)
-		return fail(s, p, out);
+		return store_fail(s, p, out);
 	return 0;
 }
 
@@ -450,7 +437,7 @@ int profile_patch(store *s, const struct principal *who, const char *id, const j
 	if (!profile_id_valid(id))
 		return not_found(p, id);
 	if (store_begin(s))
-		return fail(s, p, out);
+		return store_fail(s, p, out);
 	r = store_exec(s, "SELECT " PROFILE_COLUMNS " FROM profiles WHERE id = $1 AND org = $2 FOR UPDATE",
 		       2, (const char *const[]){id, who->org});
 	if (!r)
@@ -501,7 +488,7 @@ fail:
 	json_decref(merged);
 	json_decref(doc);
 	free(text);
-	return fail(s, p, out);
+	return store_fail(s, p, out);
 }
 
 int profile_erase(store *s, const struct principal *who, const char *id, problem *p)
@@ -511,21 +498,21 @@ int profile_erase(store *s, const struct principal *who, const char *id, problem
 	if (!profile_id_valid(id))
 		return not_found(p, id);
 	if (store_begin(s))
-		return fail(s, p, NULL);
+		return store_fail(s, p, NULL);
 	r = store_exec(s, "DELETE FROM profiles WHERE id = $1 AND org = $2 RETURNING id", 2,
 		       (const char *const[]){id, who->org});
 	if (!r)
-		return fail(s, p, NULL);
+		return store_fail(s, p, NULL);
 	if (PQntuples(r) == 0) {
 		PQclear(r);
 		not_found(p, id);
-		return fail(s, p, NULL);
+		return store_fail(s, p, NULL);
 	}
 	PQclear(r);
 	/* Profiles have no index document (see 005_profiles.sql): the row was
 	 * everything. The audit keeps only that the erasure happened. */
 	if (audit_write_commit(s, who, "profile.erase", id, NULL))
-		return fail(s, p, NULL);
+		return store_fail(s, p, NULL);
 	return 0;
 }
 

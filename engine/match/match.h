@@ -1,6 +1,10 @@
 /*
- * match.h - matching a profile to open vacancies, and a vacancy to the
- * profiles that consented to be shown, with an explanation per result.
+ * match.h - engine/match/: matching a profile to open vacancies, and a
+ * vacancy to the profiles that consented to be shown, with an explanation
+ * per result; also the compact facts record the indexer stores for each
+ * vacancy. The folder's files each do one job (weights.h, model.c,
+ * person.c, facts.c, score.c, explain.c, verdict.c, request.c, query.c,
+ * facets.c, run.c, candidates.c); what they share is in internal.h.
  *
  * Profile -> vacancies (POST /v1/match) runs in two stages. Retrieval asks
  * the vacancy index for the top MATCH_CANDIDATES documents with one weighted
@@ -11,10 +15,10 @@
  * (Xapian's CoordWeight), so the matcher stops walking lists that can no
  * longer lift a document into the candidates, and only the skills with the
  * shortest lists, up to MATCH_SKILL_POSTINGS postings, are walked at all:
- * the others only add weight. Re-ranking then scores each candidate
- * in C with the full scoring function (match.c: one table of weights,
- * documented in docs/matching.md) and orders by score, ties by vacancy id,
- * so equal input gives the same answer. A vacancy whose language
+ * the others only add weight. Re-ranking then scores each candidate in C
+ * with the full scoring function (score.c, with the weights of weights.h,
+ * documented in docs/matching.md) and orders by score, ties by vacancy
+ * id, so equal input gives the same answer. A vacancy whose language
  * requirement the person does not meet always scores below every vacancy
  * whose languages are met.
  *

@@ -293,3 +293,15 @@ void store_problem(const store *s, problem *p)
 		problem_set(p, 503, "Service unavailable", "the database refused the operation: %s",
 			    s->err);
 }
+
+int store_fail(store *s, problem *p, json_t **out)
+{
+	store_rollback(s);
+	if (out) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	if (!p->status)
+		store_problem(s, p);
+	return -1;
+}

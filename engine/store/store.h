@@ -135,5 +135,9 @@ int store_was_disconnect(const store *s);
 /* Sets a 503 problem when the database is unreachable, else a 500-free
  * generic one; used on the paths where a statement failed unexpectedly. */
 void store_problem(const store *s, problem *p);
+/* Ends a failed unit of work: rolls back, sets store_problem's problem
+ * unless p already holds one, and frees *out and sets it NULL (out NULL:
+ * nothing to free). Returns -1, so a caller can `return store_fail(...)`. */
+int store_fail(store *s, problem *p, json_t **out);
 
 #endif

@@ -1,0 +1,237 @@
+/*
+ * internal.h - what the files of engine/match/ share, and nothing outside
+ * it may use: the occupation model, the person prepared once per match, a
+ * vacancy's facts (the compact record's decoded form), the scored
+ * candidate, the verdict, and the functions of each file that the others
+ * call (the match__ tier). The weights are in weights.h.
+ */
+#ifndef FAIRMATCH_MATCH_INTERNAL_H
+#define FAIRMATCH_MATCH_INTERNAL_H
+
+#include <ctype.h>
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "engine/integrity/integrity.h"
+#include "engine/match/match.h"
+#include "engine/taxonomy/esco.h"
+#include "index/index.h"
+
+#define ESCO_OCC "http://data.europa.eu/esco/occupation/"
+#define KEY_MAX 240
+
+/* Small helpers every file uses, inline because re-ranking calls them per
+ * skill of every candidate. */
+static inline int match__is_uri(const char *s)
+{
+	return strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0;
+}
+
+/* ASCII lowercase copy, bounded. */
+static inline const char *match__lower(const char *s, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; s[i] && i + 1 < len; i++)
+		buf[i] = (char)tolower((unsigned char)s[i]);
+	buf[i] = '\0';
+	return buf;
+}
+
+/* ---- the occupation model (model.c) ---- */
+
+#define INFER_MAX 5
+
+struct match__model {
+	size_t n_occ, n_skill;
+	uint32_t *os_off;   /* occupation o's skills: os_key[os_off[o] .. os_off[o + 1]) */
+	uint32_t *os_key;   /* skill index << 1 | essential, ascending */
+	double *occ_z;      /* Z(o): the sum of w over the occupation's skills */
+	uint32_t *so_off;   /* skill k's occupations: so_key[so_off[k] .. so_off[k + 1]) */
+	uint32_t *so_key;   /* occupation index << 1 | essential */
+	struct match__lab {
+		char *lc;     /* lowercased preferred label */
+		uint32_t idx; /* skill index */
+	} *labs;            /* sorted by lc, for "which ESCO skills have this label" */
+	int ok;
+};
+
+/* Built once per process by match__model_ready(); read-only after. */
+extern struct match__model match__m;
+
+/* 1 when the model is built (builds it on first call), 0 without ESCO. */
+int match__model_ready(void);
+/* Whether occupation o lists skill k: 0 no, 1 as optional, 2 as essential. */
+int match__occ_lists(uint32_t o, uint32_t k);
+/* Sets bit k of `has` for every ESCO skill k whose lowercased label is lc. */
+void match__mark_label(uint8_t *has, const char *lc);
+/* log P(skill | o) for a skill o lists, and for one it does not list. */
+double match__lp_listed(uint32_t o, int essential);
+double match__lp_unlisted(void);
+/* An occupation (ISCO code or ESCO URI) as its 4-digit unit group ("" if unknown). */
+void match__occupation_code(const char *occ, char code[5]);
+
+/* ---- the person, prepared once per match (person.c) ---- */
+
+#define PROF_OCC_MAX 10
+#define PROF_LANG_MAX 10
+
+struct match__person {
+	json_t *skills; /* set: URIs, lowercased free text, lowercased labels of URIs */
+	struct {
+		const char *uri; /* ESCO URI or NULL; borrowed from the profile */
+		uint32_t idx;    /* its ESCO index + 1, 0 when not an ESCO occupation */
+		char code[5];
+	} occ[PROF_OCC_MAX];
+	size_t n_occ;
+	struct {
+		char code[3];
+		int rank;
+		const char *level;
+	} lang[PROF_LANG_MAX];
+	size_t n_lang;
+	double years;
+	double skill_weight; /* sum of match__skill_weight over the person's skills */
+	const json_t *desired; /* borrowed array */
+	/* occupations inferred from the skills: ESCO index, likelihood relative to the best */
+	struct {
+		uint32_t occ;
+		double rel;
+	} inf[INFER_MAX];
+	size_t n_inf;
+	/* bit k: the person has ESCO skill k, by its URI or by its label
+	 * (person_has_skill's rule, precomputed); NULL without the model */
+	uint8_t *has;
+};
+
+/* 0, or -1 when out of memory; release with match__person_release. */
+int match__person_prepare(const json_t *profile, struct match__person *pr);
+void match__person_release(struct match__person *pr);
+/* A skill's ESCO preferred label, or s itself. */
+const char *match__skill_label(const char *s);
+/* The person's rank in a language (0: not spoken); *level its name if asked. */
+int match__person_lang(const struct match__person *pr, const char *code, const char **level);
+
+/* ---- a vacancy's facts: what scoring needs of it (facts.c) ---- */
+
+#define FACTS_VERSION 2
+#define FACTS_SKILLS 50 /* VACANCY_SKILLS_MAX per list */
+#define FACTS_LANGS 10
+#define FACTS_HEADER 35
+#define FACTS_DATE 10 /* "YYYY-MM-DD" */
+#define VAC_INFER_MAX 3
+
+struct match__fskill {
+	uint32_t idx; /* ESCO skill index + 1; 0: free text */
+	const char *text;
+	size_t len;
+};
+
+struct match__facts {
+	int64_t id;
+	char country[3];
+	char isco[5];
+	char valid_until[FACTS_DATE + 1]; /* "" when the vacancy gives none */
+	uint32_t occ; /* ESCO occupation index + 1; 0: an ISCO code or nothing */
+	size_t n_lang, n_ess, n_opt;
+	struct {
+		char code[3];
+		int rank;
+	} lang[FACTS_LANGS];
+	struct match__fskill ess[FACTS_SKILLS], opt[FACTS_SKILLS];
+	/* for a vacancy giving only an ISCO code: its likely ESCO occupations */
+	size_t n_vinf;
+	struct {
+		uint32_t occ; /* ESCO index */
+		double q;     /* posterior within the unit group */
+	} vinf[VAC_INFER_MAX];
+	const json_t *rec_json; /* from a JSON vacancy (borrowed), or NULL */
+	int has_rec;
+	const char *rec[3]; /* name, licence, country of a decoded record (not NUL-terminated) */
+	size_t rec_len[3];
+};
+
+/* The facts of a vacancy representation (pointers borrow from v). The
+ * encoder is match_vacancy_facts (match.h). */
+void match__facts_from_json(const json_t *v, struct match__facts *f);
+/* Reads a record written by match_vacancy_facts (pointers borrow from p);
+ * -1 when it is not one (an index built before the format existed: the
+ * caller decodes the JSON). */
+int match__facts_decode(const char *p, size_t n, struct match__facts *f);
+
+/* ---- weights of skills (weights.c; the tables are in weights.h) ---- */
+
+/* How much matching a skill says (W's reuse-level weights; free text 1):
+ * a skill as written, and a skill of a vacancy's facts. */
+double match__skill_weight(const char *s);
+double match__fskill_weight(const struct match__fskill *k);
+/* Whether the person has skill k of a vacancy (person.c). */
+int match__person_has_fskill(const struct match__person *pr, const struct match__fskill *k);
+
+/* ---- scoring (score.c) and explanations (explain.c) ---- */
+
+enum match__occ { OCC_NONE, OCC_RELATED, OCC_EXACT };
+
+struct match__scored {
+	double raw, score;
+	int met; /* every required language met */
+	enum match__occ occ;
+	int64_t id;
+	size_t hit;      /* position among the retrieved hits */
+	json_t *vacancy; /* borrowed or owned, see users */
+};
+
+/* The full score of one vacancy for one person. */
+void match__score_facts(const struct match__person *pr, const struct match__facts *f,
+			double retrieval, struct match__scored *out);
+/* qsort order: score descending, then id ascending. */
+int match__by_score(const void *a, const void *b);
+/* A score as answered: four decimals. */
+double match__round4(double x);
+/* matched_skills, missing_essential, the language gaps and, with langs
+ * (else NULL), every required language with whether it is met. */
+int match__explain_facts(const struct match__person *pr, const struct match__facts *f,
+			 json_t **matched, json_t **missing, json_t **gaps, json_t **langs);
+const char *match__occ_name(enum match__occ m);
+
+/* ---- the recruiter's verdict (verdict.c) ---- */
+
+enum match__verdict { VERDICT_NONE, VERDICT_LICENSED, VERDICT_FLAGGED, VERDICT_UNKNOWN,
+		      VERDICT_BLACKLISTED };
+
+/* The verdict from a vacancy's facts; with flags (else NULL), *flags gets
+ * the active flags when flagged. */
+enum match__verdict match__facts_verdict(const integrity_snapshot *snap,
+					 const struct match__facts *f, json_t **flags);
+const char *match__verdict_name(enum match__verdict v);
+
+/* ---- retrieval (query.c) ---- */
+
+/* The designed retrieval query; with dates, valid_until is tested in it.
+ * known is the profile prepared (match__person_prepare), or NULL to
+ * prepare it here. */
+index_query *match__build_query(index_db *db, const json_t *profile,
+				const struct match__person *known, const struct match_params *mp,
+				int dates, problem *p);
+
+/* ---- facets (facets.c) ---- */
+
+/* Counts per value (a country code or an ISCO-08 major group) over the
+ * re-ranked candidates: at most one value per candidate, so a plain array. */
+struct match__facet {
+	char value[3];
+	json_int_t count;
+};
+
+struct match__facets {
+	struct match__facet *f;
+	size_t n;
+};
+
+void match__facet_add(struct match__facets *fs, const char *key);
+/* [{"value":"ZA","count":3},...], most frequent first, ties by value. */
+json_t *match__facet_list(struct match__facets *fs);
+
+#endif

@@ -1,0 +1,210 @@
+/*
+ * model.c - the ESCO side of matching: the process's taxonomy, an
+ * occupation's ISCO-08 unit group, and the occupation model built once
+ * per process from ESCO's occupation-skill relations (a naive Bayes model,
+ * INF in weights.h), which infers likely occupations from a skill set.
+ */
+#include "engine/match/internal.h"
+#include "engine/match/weights.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/taxonomy/taxonomy.h"
+
+/* The process's one copy of ESCO, owned by the taxonomy module. */
+const esco *match_taxonomy(void)
+{
+	return taxonomy_esco();
+}
+
+/* An occupation (ISCO code or ESCO URI) as its 4-digit unit group ("" if unknown). */
+void match__occupation_code(const char *occ, char code[5])
+{
+	const esco *t;
+	const esco_occupation *o;
+
+	code[0] = '\0';
+	if (!occ)
+		return;
+	if (strlen(occ) == 4 && isdigit((unsigned char)occ[0])) {
+		memcpy(code, occ, 5);
+		return;
+	}
+	t = match_taxonomy();
+	o = t && strncmp(occ, ESCO_OCC, strlen(ESCO_OCC)) == 0 ? esco_occupation_by_uri(t, occ) : NULL;
+	if (o)
+		memcpy(code, o->isco, 5);
+}
+
+/* ---- the occupation model: ESCO's occupation-skill relations ---- */
+
+struct match__model match__m;
+static pthread_once_t model_once = PTHREAD_ONCE_INIT;
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int lab_cmp(const void *a, const void *b)
+{
+	const struct match__lab *x = a, *y = b;
+	int c = strcmp(x->lc, y->lc);
+
+	return c ? c : x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static void model_build(void)
+{
+	const esco *t = match_taxonomy();
+	size_t o, i, j, total = 0, n;
+	uint32_t *df = NULL, *fill = NULL;
+
+	if (!t)
+		return;
+	match__m.n_occ = esco_occupation_count(t);
+	match__m.n_skill = esco_skill_count(t);
+	for (o = 0; o < match__m.n_occ; o++) {
+		const esco_occupation *x = esco_occupation_at(t, o);
+
+		total += x->n_essential + x->n_optional;
+	}
+	match__m.os_off = calloc(match__m.n_occ + 1, sizeof *match__m.os_off);
+	match__m.os_key = calloc(total + 1, sizeof *match__m.os_key);
+	match__m.occ_z = calloc(match__m.n_occ + 1, sizeof *match__m.occ_z);
+	match__m.so_off = calloc(match__m.n_skill + 1, sizeof *match__m.so_off);
+	match__m.so_key = calloc(total + 1, sizeof *match__m.so_key);
+	match__m.labs = calloc(match__m.n_skill + 1, sizeof *match__m.labs);
+	df = calloc(match__m.n_skill + 1, sizeof *df);
+	fill = calloc(match__m.n_skill + 1, sizeof *fill);
+	if (!match__m.os_off || !match__m.os_key || !match__m.occ_z || !match__m.so_off ||
+	    !match__m.so_key || !match__m.labs || !df || !fill)
+		goto fail;
+	for (i = 0; i < match__m.n_skill; i++) {
+		char buf[KEY_MAX];
+
+		match__m.labs[i].idx = (uint32_t)i;
+		match__m.labs[i].lc = strdup(match__lower(esco_skill_at(t, i)->label, buf, sizeof buf));
+		if (!match__m.labs[i].lc)
+			goto fail;
+	}
+	qsort(match__m.labs, match__m.n_skill, sizeof *match__m.labs, lab_cmp);
+	/* Each occupation's skills, sorted, an essential listing winning over
+	 * an optional one of the same skill. */
+	n = 0;
+	for (o = 0; o < match__m.n_occ; o++) {
+		const esco_occupation *x = esco_occupation_at(t, o);
+		size_t start = n, w;
+
+		match__m.os_off[o] = (uint32_t)n;
+		for (i = 0; i < x->n_essential; i++)
+			match__m.os_key[n++] = x->essential[i]->index << 1 | 1;
+		for (i = 0; i < x->n_optional; i++)
+			match__m.os_key[n++] = x->optional[i]->index << 1;
+		qsort(match__m.os_key + start, n - start, sizeof *match__m.os_key, cmp_u32);
+		for (i = start, w = start; i < n; i++) {
+			if (w > start && match__m.os_key[w - 1] >> 1 == match__m.os_key[i] >> 1)
+				match__m.os_key[w - 1] = match__m.os_key[i]; /* the higher key is the essential one */
+			else
+				match__m.os_key[w++] = match__m.os_key[i];
+		}
+		n = w;
+		for (i = start; i < n; i++)
+			df[match__m.os_key[i] >> 1]++;
+	}
+	match__m.os_off[match__m.n_occ] = (uint32_t)n;
+	for (o = 0; o < match__m.n_occ; o++) {
+		double z = 0;
+
+		for (i = match__m.os_off[o]; i < match__m.os_off[o + 1]; i++)
+			z += match__m.os_key[i] & 1 ? 1.0 : INF.optional;
+		match__m.occ_z[o] = z > 0 ? z : 1;
+	}
+	/* The inverse: skill -> occupations listing it. */
+	for (i = 0, j = 0; i < match__m.n_skill; i++) {
+		match__m.so_off[i] = (uint32_t)j;
+		j += df[i];
+	}
+	match__m.so_off[match__m.n_skill] = (uint32_t)j;
+	for (o = 0; o < match__m.n_occ; o++)
+		for (i = match__m.os_off[o]; i < match__m.os_off[o + 1]; i++) {
+			uint32_t k = match__m.os_key[i] >> 1;
+
+			match__m.so_key[match__m.so_off[k] + fill[k]++] = (uint32_t)o << 1 | (match__m.os_key[i] & 1);
+		}
+	free(df);
+	free(fill);
+	match__m.ok = 1;
+	return;
+fail:
+	free(df);
+	free(fill);
+	free(match__m.os_off);
+	free(match__m.os_key);
+	free(match__m.occ_z);
+	free(match__m.so_off);
+	free(match__m.so_key);
+	for (i = 0; match__m.labs && i < match__m.n_skill; i++)
+		free(match__m.labs[i].lc);
+	free(match__m.labs);
+	memset(&match__m, 0, sizeof match__m);
+}
+
+int match__model_ready(void)
+{
+	pthread_once(&model_once, model_build);
+	return match__m.ok;
+}
+
+/* Whether occupation o lists skill k: 0 no, 1 as optional, 2 as essential. */
+int match__occ_lists(uint32_t o, uint32_t k)
+{
+	size_t lo = match__m.os_off[o], hi = match__m.os_off[o + 1];
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint32_t s = match__m.os_key[mid] >> 1;
+
+		if (s == k)
+			return 1 + (int)(match__m.os_key[mid] & 1);
+		if (s < k)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* Sets bit k of `has` for every ESCO skill k whose lowercased label is lc. */
+void match__mark_label(uint8_t *has, const char *lc)
+{
+	size_t lo = 0, hi = match__m.n_skill;
+
+	while (lo < hi) { /* the first entry >= lc */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(match__m.labs[mid].lc, lc) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < match__m.n_skill && strcmp(match__m.labs[lo].lc, lc) == 0; lo++)
+		has[match__m.labs[lo].idx >> 3] |= (uint8_t)(1u << (match__m.labs[lo].idx & 7));
+}
+
+/* log P(skill | o) for a skill o lists (essential or not), and for one it
+ * does not list. */
+double match__lp_listed(uint32_t o, int essential)
+{
+	return log((1 - INF.unlisted) * (essential ? 1.0 : INF.optional) / match__m.occ_z[o]);
+}
+
+double match__lp_unlisted(void)
+{
+	return log(INF.unlisted / (double)(match__m.n_skill ? match__m.n_skill : 1));
+}

@@ -1,0 +1,214 @@
+/*
+ * person.c - the person of a match, prepared once from the profile
+ * document: skills as a set (URIs, free text and ESCO labels lowercased,
+ * plus a bit set over ESCO skills), occupations with their unit groups,
+ * languages with CEFR ranks, and the occupations the skills point to. Every
+ * candidate is then scored against this, not against the JSON.
+ */
+#include "engine/match/internal.h"
+#include "engine/match/weights.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/core/iso.h"
+
+/* A skill's ESCO preferred label; s itself for free text or an unknown URI. */
+const char *match__skill_label(const char *s)
+{
+	const esco *t = match_taxonomy();
+	const esco_skill *k = t && match__is_uri(s) ? esco_skill_by_uri(t, s) : NULL;
+
+	return k ? k->label : s;
+}
+
+void match__person_release(struct match__person *pr)
+{
+	json_decref(pr->skills);
+	pr->skills = NULL;
+	free(pr->has);
+	pr->has = NULL;
+}
+
+/* Fills pr->inf from the person's ESCO skills (nothing when the taxonomy
+ * is missing or memory is short: matching then works without it). */
+static void person_infer(const json_t *profile, struct match__person *pr)
+{
+	const esco *t = match_taxonomy();
+	double *ev, best = 0;
+	size_t i, j, o;
+	json_t *v;
+
+	if (!t || !match__model_ready())
+		return;
+	ev = calloc(match__m.n_occ, sizeof *ev);
+	if (!ev)
+		return;
+	/* ev[o]: log-likelihood of the skills under o, less that of a model
+	 * listing none of them (so 0 for occupations listing none). */
+	json_array_foreach(json_object_get(profile, "skills"), i, v) {
+		const char *s = json_string_value(v);
+		const esco_skill *k = s && match__is_uri(s) ? esco_skill_by_uri(t, s) : NULL;
+
+		if (!k)
+			continue;
+		for (j = match__m.so_off[k->index]; j < match__m.so_off[k->index + 1]; j++) {
+			uint32_t oc = match__m.so_key[j] >> 1;
+
+			ev[oc] += match__lp_listed(oc, (int)(match__m.so_key[j] & 1)) - match__lp_unlisted();
+		}
+	}
+	for (o = 0; o < match__m.n_occ; o++) {
+		if (ev[o] <= 0)
+			continue;
+		for (i = 0; i < pr->n_occ; i++)
+			if (pr->occ[i].code[0] && strcmp(pr->occ[i].code, esco_occupation_at(t, o)->isco) == 0) {
+				ev[o] += log(INF.stated);
+				break;
+			}
+		/* Keep the best INFER_MAX, ties by index, in descending order. */
+		for (i = pr->n_inf; i > 0 && ev[o] > pr->inf[i - 1].rel; i--)
+			if (i < INFER_MAX)
+				pr->inf[i] = pr->inf[i - 1];
+		if (i < INFER_MAX) {
+			pr->inf[i].occ = (uint32_t)o;
+			pr->inf[i].rel = ev[o];
+			if (pr->n_inf < INFER_MAX)
+				pr->n_inf++;
+		}
+	}
+	free(ev);
+	best = pr->n_inf ? pr->inf[0].rel : 0;
+	for (i = 0; i < pr->n_inf; i++) {
+		pr->inf[i].rel = exp(pr->inf[i].rel - best);
+		if (pr->inf[i].rel < INF.min_rel)
+			break;
+	}
+	pr->n_inf = i;
+}
+
+int match__person_prepare(const json_t *profile, struct match__person *pr)
+{
+	json_t *v;
+	size_t i, j;
+	char buf[KEY_MAX];
+
+	memset(pr, 0, sizeof *pr);
+	pr->skills = json_object();
+	if (!pr->skills)
+		return -1;
+	json_array_foreach(json_object_get(profile, "skills"), i, v) {
+		const char *s = json_string_value(v);
+
+		if (!s)
+			continue;
+		pr->skill_weight += match__skill_weight(s);
+		if (match__is_uri(s)) {
+			json_object_set_new(pr->skills, s, json_true());
+			if (match__skill_label(s) != s)
+				json_object_set_new(pr->skills, match__lower(match__skill_label(s), buf, sizeof buf),
+						    json_true());
+		} else {
+			json_object_set_new(pr->skills, match__lower(s, buf, sizeof buf), json_true());
+		}
+	}
+	json_array_foreach(json_object_get(profile, "occupations"), i, v) {
+		const char *s = json_string_value(v);
+
+		if (!s || pr->n_occ >= PROF_OCC_MAX)
+			continue;
+		pr->occ[pr->n_occ].uri = match__is_uri(s) ? s : NULL;
+		if (match__is_uri(s) && match_taxonomy()) {
+			const esco_occupation *o = esco_occupation_by_uri(match_taxonomy(), s);
+
+			pr->occ[pr->n_occ].idx = o ? o->index + 1 : 0;
+		}
+		match__occupation_code(s, pr->occ[pr->n_occ].code);
+		pr->n_occ++;
+	}
+	json_array_foreach(json_object_get(profile, "languages"), i, v) {
+		const char *code = json_string_value(json_object_get(v, "code"));
+		const char *level = json_string_value(json_object_get(v, "level"));
+		int rank = level ? iso_cefr_rank(level) : 0;
+
+		if (!code || strlen(code) != 2)
+			continue;
+		for (j = 0; j < pr->n_lang && strcmp(pr->lang[j].code, code); j++)
+			;
+		if (j == pr->n_lang) {
+			if (pr->n_lang >= PROF_LANG_MAX)
+				continue;
+			memcpy(pr->lang[j].code, code, 3);
+			pr->n_lang++;
+		}
+		if (rank > pr->lang[j].rank) {
+			pr->lang[j].rank = rank;
+			pr->lang[j].level = level;
+		}
+	}
+	v = json_object_get(profile, "experience_years");
+	pr->years = json_is_number(v) ? json_number_value(v) : 0;
+	pr->desired = json_object_get(profile, "desired_countries");
+	person_infer(profile, pr);
+	if (match__model_ready() && (pr->has = calloc(match__m.n_skill / 8 + 1, 1)) != NULL) {
+		const char *key;
+
+		/* Every key of the set is a URI or a lowercased text. */
+		json_object_foreach(pr->skills, key, v) {
+			const esco_skill *k = match__is_uri(key) ? esco_skill_by_uri(match_taxonomy(), key) : NULL;
+
+			if (k)
+				pr->has[k->index >> 3] |= (uint8_t)(1u << (k->index & 7));
+			else if (!match__is_uri(key))
+				match__mark_label(pr->has, key);
+		}
+	}
+	return 0;
+}
+
+static int person_has_skill(const struct match__person *pr, const char *s)
+{
+	char buf[KEY_MAX];
+	const char *label;
+
+	if (match__is_uri(s)) {
+		if (json_object_get(pr->skills, s))
+			return 1;
+		label = match__skill_label(s);
+		return label != s && json_object_get(pr->skills, match__lower(label, buf, sizeof buf));
+	}
+	return json_object_get(pr->skills, match__lower(s, buf, sizeof buf)) != NULL;
+}
+
+int match__person_has_fskill(const struct match__person *pr, const struct match__fskill *k)
+{
+	const esco *t = match_taxonomy();
+	const esco_skill *s = t && k->idx ? esco_skill_at(t, k->idx - 1) : NULL;
+	char buf[KEY_MAX];
+	size_t n = k->len < sizeof buf - 1 ? k->len : sizeof buf - 1;
+
+	if (s && pr->has)
+		return pr->has[s->index >> 3] >> (s->index & 7) & 1;
+	if (s)
+		return person_has_skill(pr, s->uri);
+	memcpy(buf, k->text, n);
+	buf[n] = '\0';
+	return person_has_skill(pr, buf);
+}
+
+/* The person's rank in a language (0: not spoken). */
+int match__person_lang(const struct match__person *pr, const char *code, const char **level)
+{
+	size_t i;
+
+	for (i = 0; i < pr->n_lang; i++)
+		if (code && strcmp(pr->lang[i].code, code) == 0) {
+			if (level)
+				*level = pr->lang[i].level;
+			return pr->lang[i].rank;
+		}
+	if (level)
+		*level = NULL;
+	return 0;
+}

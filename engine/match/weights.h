@@ -1,0 +1,69 @@
+/*
+ * weights.h - every weight of matching, in one place so that
+ * docs/matching.md can quote it: what each retrieval query part adds
+ * (RQ), the parts of the score (W) and the occupation model's constants
+ * (INF). Static tables, so the compiler folds them into the scoring code
+ * as it did when they sat beside it; include only from engine/match/.
+ */
+#ifndef FAIRMATCH_MATCH_WEIGHTS_H
+#define FAIRMATCH_MATCH_WEIGHTS_H
+
+/* Retrieval: what each matching query part adds to a hit's weight (CoordWeight:
+ * exact, so Xapian can stop walking lists that cannot lift a hit into the
+ * candidates; docs/matching.md). */
+static const struct {
+	double skill;       /* XS: the skill appears in the vacancy (essential or optional) */
+	double unit;        /* XO: same ISCO-08 unit group (4 digits), XE: same ESCO occupation */
+	double minor;       /* XO: same minor group (3 digits) */
+	double text;        /* free-text skills as words over title and description */
+	double country;     /* XC: a desired country (boost only, never required) */
+	double inferred;    /* XE: an occupation inferred from the skills, × its likelihood */
+	double inferred_unit; /* XO: its unit group, × its likelihood */
+} RQ = {2.0, 3.0, 1.5, 0.5, 0.5, 3.0, 1.5};
+
+/* Scoring: the parts of the raw score in [0, 1] (they add up to 1). */
+static const struct {
+	double essential;      /* share of the vacancy's essential skills the person has */
+	double use;            /* share of the person's skills the vacancy asks for */
+	double retrieval;      /* the index's weight relative to the best candidate's (idf) */
+	double optional;       /* share of its optional skills */
+	double occupation;     /* proximity to an occupation the person states (below) */
+	double experience;     /* min(years, 10) / 10, scaled by occupation proximity */
+	double country;        /* the vacancy is in a desired country */
+	double inferred;       /* the vacancy is of an occupation inferred from the skills */
+	double inferred_unit;  /* ... or of its ISCO-08 unit group */
+	double no_essential;   /* coverage assumed when a vacancy lists no essential skill */
+	/* skill weight by ESCO reuse level: specific skills say more than transversal ones */
+	double transversal, cross_sector, sector, occupation_specific;
+	/* occupation proximity */
+	double occ_exact, occ_unit, occ_minor, occ_sub_major;
+	/* final score: met languages map raw to [met_floor, 1], gaps to [0, gap_ceiling] */
+	double met_floor, gap_ceiling;
+} W = {0.10, 0.10, 0.05, 0.05, 0.10, 0.05, 0.05, 0.40, 0.10, 0.5,
+       0.4, 0.7, 1.0, 1.3,
+       1.0, 0.8, 0.5, 0.25,
+       0.5, 0.49};
+
+/* Occupation inference from a skill set (ESCO occupation-skill relations),
+ * a naive Bayes model: occupation o "emits" each skill it lists with
+ * probability (1 - unlisted) × w / Z(o), w = 1 for an essential skill and
+ * `optional` for an optional one, Z(o) the sum of w over its list, and any
+ * other skill with probability unlisted / (number of ESCO skills). So a
+ * skill the occupation does not list costs much, and of two occupations
+ * listing the same skills the one with the shorter list wins. The person's
+ * likely occupations: the best INFER_MAX over all of ESCO (a unit group
+ * the person states multiplies the prior by `stated`), kept when their
+ * likelihood is at least `min_rel` of the best's. A vacancy that gives only
+ * an ISCO-08 code: the posterior over the occupations of that unit group,
+ * the best VAC_INFER_MAX of at least `min_vac` stored in its record. */
+static const struct {
+	double optional;   /* w of an optional skill, vs 1 for an essential one */
+	double unlisted;   /* probability mass of skills the occupation does not list */
+	double stated;     /* prior for occupations of a unit group the person states */
+	double min_rel;    /* keep the person's occupations with this share of the best's likelihood */
+	double min_vac;    /* keep a vacancy's occupations with this posterior */
+	double inferred;   /* an occupation inferred from a vacancy's skills counts this much of
+			      one it names */
+} INF = {0.5, 0.05, 10.0, 0.05, 0.02, 0.8};
+
+#endif

@@ -1,0 +1,128 @@
+/*
+ * validate.c - checking a posted listing (POST /v1/quotas, the import):
+ * 400 for the shape of each field, 422 for the rules between them, and the
+ * canonical document with its ISCO-08 group filled in.
+ */
+#include "engine/quota/internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "engine/core/fields.h"
+#include "engine/core/iso.h"
+#include "engine/taxonomy/esco.h"
+#include "engine/taxonomy/taxonomy.h"
+
+static const char *const quota_keys[] = {"agreement",	"origin_countries", "destination_country",
+					 "occupation",	"slots",	    "valid_from",
+					 "valid_until", "conditions",	    "illustrative",
+					 NULL};
+
+static void check_origins(const json_t *in, problem *p)
+{
+	json_t *arr = NULL, *v;
+	size_t i, j;
+	char path[48];
+
+	if (fields_array(in, "", "origin_countries", QUOTA_ORIGINS_MAX, 1, &arr, p) <= 0)
+		return;
+	if (json_array_size(arr) == 0) {
+		problem_field(p, "origin_countries", "required", "must name at least one country");
+		p->status = 400;
+	}
+	json_array_foreach(arr, i, v) {
+		snprintf(path, sizeof path, "origin_countries[%zu]", i);
+		if (!json_is_string(v) || json_string_length(v) != 2 ||
+		    !iso_country_valid(json_string_value(v))) {
+			problem_field(p, path, "format", "must be an ISO 3166-1 alpha-2 country code");
+			p->status = 400;
+			continue;
+		}
+		for (j = 0; j < i; j++)
+			if (json_equal(v, json_array_get(arr, j)))
+				break;
+		if (j < i) {
+			problem_field(p, path, "duplicate", "is listed twice");
+			p->status = 400;
+		}
+	}
+}
+
+int quota_validate(const json_t *in, json_t **out, problem *p)
+{
+	const char *occ = NULL, *from = NULL, *until = NULL, *dest = NULL, *key;
+	json_t *doc, *v;
+	char code[5] = "", today[11];
+	void *tmp;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	if (fields_only(in, "", quota_keys, p) && !json_is_object(in))
+		return -1;
+	fields_string(in, "", "agreement", QUOTA_AGREEMENT_MAX, 1, NULL, p);
+	check_origins(in, p);
+	fields_country(in, "", "destination_country", 1, &dest, p);
+	if (fields_string(in, "", "occupation", 200, 1, &occ, p) > 0) {
+		rc = quota__occupation_group(occ, code);
+		if (rc == -2)
+			return quota__taxonomy_down(p);
+		if (rc == 0 && quota__all_digits(occ, 1, 4) && taxonomy_esco() &&
+		    !esco_isco_valid(taxonomy_esco(), code))
+			rc = -1;
+		if (rc) {
+			problem_field(p, "occupation", "unknown",
+				      "must be an ISCO-08 group code (1-4 digits) or a known ESCO occupation URI");
+			p->status = 400;
+		}
+	}
+	fields_int(in, "", "slots", 0, QUOTA_SLOTS_MAX, 1, NULL, p);
+	fields_date(in, "", "valid_from", 1, &from, p);
+	fields_date(in, "", "valid_until", 1, &until, p);
+	fields_string(in, "", "conditions", QUOTA_CONDITIONS_MAX, 0, NULL, p);
+	fields_bool(in, "", "illustrative", 0, NULL, p);
+	if (p->status) {
+		snprintf(p->title, sizeof p->title, "Bad request");
+		return -1;
+	}
+
+	/* Rules on well-formed input: 422. */
+	iso_today(today);
+	if (strcmp(until, from) < 0) {
+		problem_field(p, "valid_until", "before_valid_from", "is before valid_from");
+		p->status = 422;
+	}
+	if (strcmp(until, today) < 0) {
+		problem_field(p, "valid_until", "past", "is in the past");
+		p->status = 422;
+	}
+	json_array_foreach(json_object_get(in, "origin_countries"), i, v) {
+		if (strcmp(json_string_value(v), dest) == 0) {
+			problem_field(p, "destination_country", "also_origin",
+				      "is also an origin country of the listing");
+			p->status = 422;
+		}
+	}
+	if (p->status) {
+		snprintf(p->title, sizeof p->title, "Unprocessable quota listing");
+		return -1;
+	}
+
+	doc = json_deep_copy(in);
+	if (!doc)
+		return quota__no_memory(p);
+	json_object_foreach_safe(doc, tmp, key, v) {
+		if (json_is_null(v))
+			json_object_del(doc, key);
+	}
+	if (json_object_set_new(doc, "isco", json_string(code)) ||
+	    (!json_object_get(doc, "conditions") &&
+	     json_object_set_new(doc, "conditions", json_string(""))) ||
+	    (!json_object_get(doc, "illustrative") &&
+	     json_object_set_new(doc, "illustrative", json_false()))) {
+		json_decref(doc);
+		return quota__no_memory(p);
+	}
+	*out = doc;
+	return 0;
+}
