@@ -10,6 +10,16 @@
 #include "engine/indexer/indexer.h"
 #include "index/index.h"
 
+static const char reindex_help[] =
+	"usage: fairmatch reindex [--db CONNINFO] [--index DIR]\n"
+	"  Rebuilds the index from PostgreSQL (stop the server first: it holds the\n"
+	"  index's write lock).\n";
+
+static const char verify_help[] =
+	"usage: fairmatch verify [--db CONNINFO] [--index DIR]\n"
+	"  Compares the index with PostgreSQL: every open vacancy with positions\n"
+	"  left is in the index once, and nothing else is. Exit 1 on any difference.\n";
+
 int cli_reindex(int argc, char **argv)
 {
 	struct common c;
@@ -19,11 +29,7 @@ int cli_reindex(int argc, char **argv)
 	uint64_t count = 0;
 	double t0 = cli_now();
 	store *s;
-	int rc = cli_parse_and_open(argc, argv, &c,
-				    "usage: fairmatch reindex [--db CONNINFO] [--index DIR]\n"
-				    "  Rebuilds the index from PostgreSQL (stop the server first: it holds the\n"
-				    "  index's write lock).\n",
-				    &s);
+	int rc = cli_parse_and_open(argc, argv, &c, reindex_help, &s);
 
 	if (rc >= 0)
 		return rc;
@@ -60,11 +66,7 @@ int cli_verify(int argc, char **argv)
 	index_error e = {{0}};
 	char err[512];
 	store *s;
-	int rc = cli_parse_and_open(argc, argv, &c,
-				    "usage: fairmatch verify [--db CONNINFO] [--index DIR]\n"
-				    "  Compares the index with PostgreSQL: every open vacancy with positions\n"
-				    "  left is in the index once, and nothing else is. Exit 1 on any difference.\n",
-				    &s);
+	int rc = cli_parse_and_open(argc, argv, &c, verify_help, &s);
 
 	if (rc >= 0)
 		return rc;

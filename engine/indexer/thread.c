@@ -19,8 +19,6 @@
 #include "engine/match/match.h"
 #include "index/schema.h"
 
-/* ---- the background indexer thread ---- */
-
 static struct {
 	pthread_t thread;
 	int running;
