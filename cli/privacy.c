@@ -1,5 +1,10 @@
-/* cli_privacy.c - `fairmatch retention` and `fairmatch compact` (see cli_privacy.h). */
-#include "cli/privacy.h"
+/*
+ * privacy.c - the privacy commands: `fairmatch retention --months N` erases
+ * profiles untouched for N months, then compacts; `fairmatch compact`
+ * rewrites the profiles table (and with --index the search index) so erased
+ * rows leave the files. Both run as the owner of the tables.
+ */
+#include "cli/cli.h"
 
 #include <errno.h>
 #include <ftw.h>
@@ -32,23 +37,6 @@ static const char compact_help[] =
 	"  --index DIR     also compact the search index at DIR into a fresh copy that\n"
 	"                  replaces it, so terms of deleted documents leave its files;\n"
 	"                  only while no server holds the index (exit 1 otherwise)\n";
-
-static store *owner_store(const char *conninfo)
-{
-	char err[512];
-	store *s;
-
-	if (store_connect(conninfo, &s, err, sizeof err)) {
-		fprintf(stderr, "fairmatch: %s\n", err);
-		return NULL;
-	}
-	if (store_migrate(s)) {
-		fprintf(stderr, "fairmatch: migrating the schema: %s\n", store_error(s));
-		store_close(s);
-		return NULL;
-	}
-	return s;
-}
 
 static int compact(store *s)
 {
@@ -93,7 +81,7 @@ int cli_retention(int argc, char **argv)
 		fprintf(stderr, "usage: fairmatch retention --months N  (see --help)\n");
 		return 2;
 	}
-	s = owner_store(conninfo);
+	s = cli_open_store(conninfo);
 	if (!s)
 		return 1;
 	if (retention_apply(s, months, &n)) {
@@ -211,7 +199,7 @@ int cli_compact(int argc, char **argv)
 		fprintf(stderr, "usage: fairmatch compact [--db CONNINFO] [--index DIR]\n");
 		return 2;
 	}
-	s = owner_store(conninfo);
+	s = cli_open_store(conninfo);
 	if (!s)
 		return 1;
 	rc = compact(s);

@@ -1,5 +1,8 @@
 /*
- * indexer.h - keeps the Xapian vacancy index level with PostgreSQL.
+ * indexer.h - keeps the Xapian vacancy index level with PostgreSQL:
+ * the document a vacancy becomes (doc.c), applying the change log
+ * (apply.c), bulk loads (bulk.c), the server's background thread
+ * (thread.c) and checking the index against PostgreSQL (verify.c).
  *
  * The change_log table lists every write in commit order (see 001_core.sql).
  * The indexer applies it in batches: each batch's documents and the seq of
@@ -57,6 +60,44 @@ int indexer_rebuild(store *s, const char *conninfo, index_db *w, uint64_t *count
 		    size_t errlen);
 /* The seq recorded in the index (0 when none). */
 int64_t indexer_index_seq(index_db *db);
+
+/* ---- indexing alongside an import (bulk.c) ----
+ * A thread that owns the index's writer and applies the change log through
+ * indexer_bulk_apply while a producer (`fairmatch import`) stores rows: on
+ * two or more cores the index build, the slower half, overlaps the inserts
+ * instead of following them. */
+typedef struct indexer_pipe indexer_pipe;
+/* Starts the thread on the index at path (whose parent directory exists);
+ * its builder connects with conninfo. -1 when it cannot start. */
+int indexer_pipe_start(const char *conninfo, const char *path, indexer_pipe **out);
+/* Wakes the thread after the producer committed a batch; stored_all: the
+ * last one. */
+void indexer_pipe_kick(indexer_pipe *ip, int stored_all);
+/* Change-log rows applied so far. */
+uint64_t indexer_pipe_applied(indexer_pipe *ip);
+/* Tells the thread the producer is done, waits for its last pass and frees
+ * ip. Meanwhile tick (may be NULL) gets the rows applied so far about once a
+ * second, called under the pipe's lock: keep it short. 0 when everything
+ * stored is indexed (*applied rows, may be NULL); 1 when a running server
+ * holds the index (it applies the rows itself); -1 on failure (err). */
+int indexer_pipe_finish(indexer_pipe *ip, void (*tick)(uint64_t applied, void *arg), void *arg,
+			uint64_t *applied, char *err, size_t errlen);
+
+/* ---- verifying the index against PostgreSQL (verify.c) ---- */
+struct indexer_verify_result {
+	uint64_t open;    /* open vacancies with positions left in PostgreSQL */
+	uint64_t docs;    /* documents in the index */
+	uint64_t missing; /* open ones the index lacks */
+	int64_t seq;      /* the seq the index records */
+	int64_t newest;   /* the change log's newest seq (0 when unreadable) */
+};
+/* Whether every open vacancy with positions left is in the index once and
+ * nothing else is. on_missing (may be NULL) gets the id of each missing
+ * vacancy and how many were missing before it. 0 when they agree, 1 when
+ * they differ (*out says how), -1 when the comparison failed (err). */
+int indexer_verify(store *s, index_db *db,
+		   void (*on_missing)(const char *id, uint64_t nth, void *arg), void *arg,
+		   struct indexer_verify_result *out, char *err, size_t errlen);
 
 /* ---- the server's background indexer ---- */
 int indexer_start(const char *conninfo, const char *index_path);

@@ -1,0 +1,100 @@
+/*
+ * common.c - what the commands share (see cli.h): the default connection
+ * and index, the --db/--index/--help options, and opening the store.
+ */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
+
+const char cli_common_help[] =
+	"  --db CONNINFO   PostgreSQL (default $FAIRMATCH_DB, else the cluster under ./var)\n"
+	"  --index DIR     the search index (default $FAIRMATCH_INDEX, else ./var/index)\n"
+	"  --help          this text\n";
+
+void cli_common_init(struct common *c)
+{
+	const char *ix = getenv("FAIRMATCH_INDEX");
+
+	store_default_conninfo(c->conninfo, sizeof c->conninfo);
+	c->index = ix && *ix ? ix : "var/index";
+}
+
+double cli_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+store *cli_open_store(const char *conninfo)
+{
+	char err[512];
+	store *s;
+
+	if (store_connect(conninfo, &s, err, sizeof err)) {
+		fprintf(stderr, "fairmatch: %s\n", err);
+		return NULL;
+	}
+	if (store_migrate(s)) {
+		fprintf(stderr, "fairmatch: migrating the schema: %s\n", store_error(s));
+		store_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+int cli_mkdir_parents(const char *path)
+{
+	char buf[4096];
+	size_t i;
+
+	snprintf(buf, sizeof buf, "%s", path);
+	for (i = 1; buf[i]; i++) {
+		if (buf[i] != '/')
+			continue;
+		buf[i] = '\0';
+		if (mkdir(buf, 0755) && errno != EEXIST)
+			return -1;
+		buf[i] = '/';
+	}
+	return 0;
+}
+
+int cli_parse_common_only(int argc, char **argv, struct common *c, const char *help)
+{
+	static const struct option opts[] = {{"db", 1, 0, 'd'}, {"index", 1, 0, 'i'},
+					     {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+	int o;
+
+	cli_common_init(c);
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 'd': snprintf(c->conninfo, sizeof c->conninfo, "%s", optarg); break;
+		case 'i': c->index = optarg; break;
+		case 'h': printf("%s%s", help, cli_common_help); return 0;
+		default: return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "fairmatch: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	return -1;
+}
+
+int cli_parse_and_open(int argc, char **argv, struct common *c, const char *help, store **s)
+{
+	int rc = cli_parse_common_only(argc, argv, c, help);
+
+	*s = NULL;
+	if (rc >= 0)
+		return rc;
+	*s = cli_open_store(c->conninfo);
+	return *s ? -1 : 1;
+}

@@ -1,0 +1,94 @@
+/*
+ * index.c - the index commands: `fairmatch reindex` rebuilds the search
+ * index from PostgreSQL (indexer_rebuild) and `fairmatch verify` compares
+ * the two (indexer_verify). `fairmatch compact --index` is in privacy.c,
+ * with the table compaction it extends.
+ */
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "engine/indexer/indexer.h"
+#include "index/index.h"
+
+static const char reindex_help[] =
+	"usage: fairmatch reindex [--db CONNINFO] [--index DIR]\n"
+	"  Rebuilds the index from PostgreSQL (stop the server first: it holds the\n"
+	"  index's write lock).\n";
+
+static const char verify_help[] =
+	"usage: fairmatch verify [--db CONNINFO] [--index DIR]\n"
+	"  Compares the index with PostgreSQL: every open vacancy with positions\n"
+	"  left is in the index once, and nothing else is. Exit 1 on any difference.\n";
+
+int cli_reindex(int argc, char **argv)
+{
+	struct common c;
+	index_db *w = NULL;
+	index_error e = {{0}};
+	char err[512];
+	uint64_t count = 0;
+	double t0 = cli_now();
+	store *s;
+	int rc = cli_parse_and_open(argc, argv, &c, reindex_help, &s);
+
+	if (rc >= 0)
+		return rc;
+	if (cli_mkdir_parents(c.index) || (rc = index_open_writable(c.index, &w, &e))) {
+		fprintf(stderr, "fairmatch: opening the index: %s\n",
+			rc == INDEX_ELOCK ? "a running server holds it; stop it first" : e.msg);
+		store_close(s);
+		return 1;
+	}
+	rc = indexer_rebuild(s, c.conninfo, w, &count, err, sizeof err);
+	if (rc)
+		fprintf(stderr, "fairmatch: %s\n", err);
+	else
+		fprintf(stderr, "reindex: %llu changes applied in %.1fs\n", (unsigned long long)count,
+			cli_now() - t0);
+	index_close(w);
+	store_close(s);
+	return rc ? 1 : 0;
+}
+
+/* The first ten missing vacancies are named. */
+static void report_missing(const char *id, uint64_t nth, void *arg)
+{
+	(void)arg;
+	if (nth < 10)
+		fprintf(stderr, "verify: v_%s is open in PostgreSQL but not in the index\n", id);
+}
+
+int cli_verify(int argc, char **argv)
+{
+	struct common c;
+	struct indexer_verify_result v = {0};
+	index_db *db = NULL;
+	index_error e = {{0}};
+	char err[512];
+	store *s;
+	int rc = cli_parse_and_open(argc, argv, &c, verify_help, &s);
+
+	if (rc >= 0)
+		return rc;
+	if (index_open_readonly(c.index, &db, &e)) {
+		fprintf(stderr, "fairmatch: opening the index: %s\n", e.msg);
+		store_close(s);
+		return 1;
+	}
+	rc = indexer_verify(s, db, report_missing, NULL, &v, err, sizeof err);
+	if (rc < 0) {
+		fprintf(stderr, "fairmatch: %s\n", err);
+		index_close(db);
+		store_close(s);
+		return 1;
+	}
+	printf("verify: postgresql %llu open vacancies, index %llu documents, %llu missing, "
+	       "%lld extra, index seq %lld of %lld: %s\n",
+	       (unsigned long long)v.open, (unsigned long long)v.docs,
+	       (unsigned long long)v.missing,
+	       (long long)v.docs - ((long long)v.open - (long long)v.missing), (long long)v.seq,
+	       (long long)v.newest, rc ? "DIFFERENT" : "ok");
+	index_close(db);
+	store_close(s);
+	return rc;
+}

@@ -1,0 +1,101 @@
+/*
+ * serve.c - `fairmatch serve`: migrates the schema as the owner, makes
+ * sure the index exists, then starts the engine (engine_start) and the HTTP
+ * API in front of it, and stops them in the reverse order.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "api/api.h"
+#include "cli/cli.h"
+#include "engine/engine.h"
+#include "engine/retention.h"
+#include "index/index.h"
+
+int cli_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {{"listen", 1, 0, 'l'}, {"db", 1, 0, 'd'},
+					     {"index", 1, 0, 'i'}, {"port-file", 1, 0, 'p'},
+					     {"threads", 1, 0, 't'}, {"max-per-ip", 1, 0, 'm'},
+					     {"retention-months", 1, 0, 'R'},
+					     {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+	struct common c;
+	struct api_config cfg = {.listen = "127.0.0.1:8080"};
+	struct engine_config ecfg = {0};
+	char server_conninfo[4096], err[600];
+	const char *env_months = getenv("FAIRMATCH_RETENTION_MONTHS");
+	int retention_months = 0;
+	index_db *w = NULL;
+	index_error e;
+	store *s;
+	int o, rc;
+
+	cli_common_init(&c);
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 'l': cfg.listen = optarg; break;
+		case 'd': snprintf(c.conninfo, sizeof c.conninfo, "%s", optarg); break;
+		case 'i': c.index = optarg; break;
+		case 'p': cfg.port_file = optarg; break;
+		case 't': cfg.threads = (unsigned)atoi(optarg); break;
+		case 'm': cfg.max_per_ip = (unsigned)atoi(optarg); break;
+		case 'R': env_months = optarg; break;
+		case 'h':
+			printf("usage: fairmatch serve [--listen HOST:PORT] [--db CONNINFO] [--index DIR]\n"
+			       "                       [--port-file FILE] [--threads N] [--max-per-ip N]\n"
+			       "                       [--retention-months N]\n"
+			       "  --listen HOST:PORT  address to serve on (default 127.0.0.1:8080; port 0: any free)\n"
+			       "  --port-file FILE    write the bound port there once listening\n"
+			       "  --threads N         HTTP worker threads (default: one per core)\n"
+			       "  --max-per-ip N      concurrent connections per client address (default 128)\n"
+			       "  --retention-months N  erase profiles untouched for N months, hourly\n"
+			       "                      (default $FAIRMATCH_RETENTION_MONTHS, else never)\n%s",
+			       cli_common_help);
+			return 0;
+		default: return 2;
+		}
+	}
+	if (env_months && *env_months) {
+		retention_months = retention_parse_months(env_months);
+		if (retention_months < 0) {
+			fprintf(stderr, "fairmatch: retention months must be a whole number from 1 to %d\n",
+				RETENTION_MONTHS_MAX);
+			return 2;
+		}
+	}
+	s = cli_open_store(c.conninfo);
+	if (!s)
+		return 1;
+	store_close(s);
+	/* Make sure an index exists before readers open it; if another
+	 * process holds the write lock, the index exists already. */
+	if (cli_mkdir_parents(c.index) == 0 && index_open_writable(c.index, &w, &e) == 0)
+		index_close(w);
+	/* Everything after the migration logs in as the server role, which
+	 * owns no table and is held to the acting organisation by row-level
+	 * security (data/sql/006_roles.sql). */
+	store_server_conninfo(c.conninfo, server_conninfo, sizeof server_conninfo);
+	{
+		char serr[512];
+
+		if (store_connect(server_conninfo, &s, serr, sizeof serr)) {
+			fprintf(stderr, "fairmatch: logging in as %s: %s (on a cluster with passwords,"
+				" set FAIRMATCH_SERVER_DB)\n", STORE_SERVER_ROLE, serr);
+			return 1;
+		}
+		store_close(s);
+	}
+	ecfg.conninfo = server_conninfo;
+	ecfg.index_path = c.index;
+	ecfg.retention_months = retention_months;
+	if (engine_start(&ecfg, err, sizeof err)) {
+		fprintf(stderr, "fairmatch: %s\n", err);
+		return 1;
+	}
+	cfg.conninfo = server_conninfo;
+	cfg.index_path = c.index;
+	rc = api_serve(&cfg);
+	engine_stop();
+	return rc;
+}

@@ -1,0 +1,30 @@
+/*
+ * engine.h - the fairmatch engine: matching, scoring, integrity rules, the
+ * domain records and the PostgreSQL store, in the folders below engine/
+ * (core, store, taxonomy, integrity, match, quota, indexer) and the record
+ * modules beside this header. cli/ and api/ call into it; it calls neither.
+ *
+ * engine_start/engine_stop are the one place that orders the engine's
+ * long-running parts for a server: the taxonomy first (the first write
+ * needs it), then the background indexer, then the integrity snapshot and
+ * its refresher, then the retention thread; engine_stop stops them in the
+ * reverse order. One engine per process: these parts are process-wide.
+ */
+#ifndef FAIRMATCH_ENGINE_H
+#define FAIRMATCH_ENGINE_H
+
+#include <stddef.h>
+
+struct engine_config {
+	const char *conninfo;   /* PostgreSQL, as the server role (store_server_conninfo) */
+	const char *index_path; /* the vacancy index, which the indexer keeps */
+	int retention_months;   /* erase profiles untouched this long, hourly; 0: never */
+};
+
+/* Starts every part in order. On failure the parts already started are
+ * stopped again and err says which part failed; -1. */
+int engine_start(const struct engine_config *cfg, char *err, size_t errlen);
+/* Stops what engine_start started, last first. */
+void engine_stop(void);
+
+#endif
