@@ -134,3 +134,15 @@ void api_fail(api_call *c, int status, const char *title, const char *detail)
 	api_reply_problem(c, &p);
 	problem_release(&p);
 }
+
+void api_fail_field(api_call *c, int status, const char *title, const char *field,
+		    const char *code, const char *message, const char *detail)
+{
+	problem p;
+
+	problem_init(&p);
+	problem_set(&p, status, title, "%s", detail);
+	problem_field(&p, field, code, "%s", message);
+	api_reply_problem(c, &p);
+	problem_release(&p);
+}

@@ -85,9 +85,8 @@ static int content_type_is_json(api_call *c)
 
 static void dispatch_once(api_call *c)
 {
-	char allow[64];
+	char allow[64], field[sizeof c->early_detail], detail[256];
 	json_error_t jerr;
-	problem p;
 
 	api__set_actor(NULL, NULL);
 	c->route = api__route_for(c, allow, sizeof allow);
@@ -111,12 +110,11 @@ static void dispatch_once(api_call *c)
 	c->early_detail[0] = '\0';
 	MHD_get_connection_values(c->conn, MHD_GET_ARGUMENT_KIND, check_query_param, c);
 	if (c->early_detail[0]) {
-		problem_init(&p);
-		problem_set(&p, 400, "Bad request", "unknown query parameter '%s'", c->early_detail);
-		problem_field(&p, c->early_detail, "unknown_field", "unknown query parameter");
+		snprintf(field, sizeof field, "%s", c->early_detail);
+		snprintf(detail, sizeof detail, "unknown query parameter '%s'", field);
 		c->early_detail[0] = '\0';
-		api_reply_problem(c, &p);
-		problem_release(&p);
+		api_fail_field(c, 400, "Bad request", field, "unknown_field", "unknown query parameter",
+			       detail);
 		return;
 	}
 	if (c->route->body) {
@@ -130,20 +128,14 @@ static void dispatch_once(api_call *c)
 		}
 		c->json = json_loadb(c->body, c->body_len, JSON_REJECT_DUPLICATES, &jerr);
 		if (!c->json) {
-			problem_init(&p);
-			problem_set(&p, 400, "Malformed JSON", "line %d, column %d: %s", jerr.line,
-				    jerr.column, jerr.text);
-			problem_field(&p, "(body)", "json", "%s", jerr.text);
-			api_reply_problem(c, &p);
-			problem_release(&p);
+			snprintf(detail, sizeof detail, "line %d, column %d: %s", jerr.line,
+				 jerr.column, jerr.text);
+			api_fail_field(c, 400, "Malformed JSON", "(body)", "json", jerr.text, detail);
 			return;
 		}
 		if (!json_is_object(c->json)) {
-			problem_init(&p);
-			problem_set(&p, 400, "Bad request", "the body must be a JSON object");
-			problem_field(&p, "(body)", "type", "must be an object");
-			api_reply_problem(c, &p);
-			problem_release(&p);
+			api_fail_field(c, 400, "Bad request", "(body)", "type", "must be an object",
+				       "the body must be a JSON object");
 			return;
 		}
 	} else if (c->body_len > 0) {
