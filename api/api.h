@@ -5,10 +5,19 @@
  * Each worker thread lazily opens its own PostgreSQL connection and its own
  * read-only view of the index; a handler gets both through its api_call.
  * Every answer is JSON; every refusal is application/problem+json built
- * from a `problem` (engine/problem.h). Authorization is decided once, from
+ * from a `problem` (engine/core/problem.h). Authorization is decided once, from
  * the policy table (api/policy.h), before a handler runs; a handler limits
  * what it reads to api_scope() (another organisation's object is a 404),
  * and its 2xx answer is cut to the fields the caller's role may see.
+ * Handlers translate; the rules are the engine's.
+ *
+ * The folder: server.c (libmicrohttpd, a connection's requests), request.c
+ * (one request's run), routes.c (the route table and the router), auth.c
+ * (token -> principal), policy.c (who may call what), thread.c (a worker
+ * thread's connection and index, riding through a PostgreSQL restart),
+ * watchdog.c (slow clients), reply.c (the answers), preamble.c (a
+ * handler's opening and closing), health.c, metrics.c, and v1/ (one file
+ * per resource). internal.h is what these files share.
  */
 #ifndef FAIRMATCH_API_H
 #define FAIRMATCH_API_H

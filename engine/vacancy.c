@@ -1,8 +1,11 @@
 /*
- * vacancy.c - validating vacancies and keeping them in PostgreSQL.
+ * vacancy.c - validating vacancies, their write rules, and keeping them in
+ * PostgreSQL.
  *
  * Every write runs in one transaction that also adds the change-log row the
- * indexer follows, so the index can always be brought level with the table.
+ * indexer follows, so the index can always be brought level with the table;
+ * the rules are checked in that transaction, so the API and the bulk import
+ * obey the same ones.
  */
 #include "engine/vacancy.h"
 

@@ -1,6 +1,7 @@
 /*
- * vacancy.h - vacancies: validation of the posted fields, and their storage
- * in PostgreSQL with a change-log row per write (so the index follows).
+ * vacancy.h - vacancies: validation of the posted fields, the write rules
+ * (blacklisted recruiter, quota id), and their storage in PostgreSQL with a
+ * change-log row per write (so the index follows).
  *
  * A vacancy's fields are kept as the validated JSON document the API takes
  * (jsonb "doc"), with the columns the database filters on copied out. The
