@@ -5,10 +5,19 @@
  * Each worker thread lazily opens its own PostgreSQL connection and its own
  * read-only view of the index; a handler gets both through its api_call.
  * Every answer is JSON; every refusal is application/problem+json built
- * from a `problem` (engine/problem.h). Authorization is decided once, from
+ * from a `problem` (engine/core/problem.h). Authorization is decided once, from
  * the policy table (api/policy.h), before a handler runs; a handler limits
  * what it reads to api_scope() (another organisation's object is a 404),
  * and its 2xx answer is cut to the fields the caller's role may see.
+ * Handlers translate; the rules are the engine's.
+ *
+ * The folder: server.c (libmicrohttpd, a connection's requests), request.c
+ * (one request's run), routes.c (the route table and the router), auth.c
+ * (token -> principal), policy.c (who may call what), thread.c (a worker
+ * thread's connection and index, riding through a PostgreSQL restart),
+ * watchdog.c (slow clients), reply.c (the answers), preamble.c (a
+ * handler's opening and closing), health.c, metrics.c, and v1/ (one file
+ * per resource). internal.h is what these files share.
  */
 #ifndef FAIRMATCH_API_H
 #define FAIRMATCH_API_H
@@ -77,6 +86,42 @@ index_db *api_index(api_call *c);
 store *api_store_quiet(void);
 index_db *api_index_quiet(void);
 
+/* ---- the handler preamble ----
+ * What a handler does before its engine call, declared once per kind of
+ * handler: the {id} of the path (path parameter 0) parsed, else 404 "no
+ * such <what>"; the body validated into its canonical document; this
+ * thread's store and index. api_open does them in that order and answers
+ * the first that fails; api_close answers the engine call's result. */
+#define API_STORE 1u /* needs this thread's store */
+#define API_INDEX 2u /* needs this thread's index */
+
+struct api_pre {
+	int (*parse_id)(const char *text, int64_t *id);              /* NULL: no {id} */
+	const char *what;                                           /* for the 404 */
+	int (*validate)(const json_t *in, json_t **doc, problem *p); /* NULL: no body */
+	unsigned need;                                              /* API_STORE | API_INDEX */
+};
+
+struct api_ctx {
+	int64_t id;    /* the parsed {id} */
+	json_t *doc;   /* the validated body (owned; api_close drops it) */
+	store *s;      /* with API_STORE */
+	index_db *db;  /* with API_INDEX */
+	problem p;     /* for the engine call */
+};
+
+/* 0: x is ready and api_close must follow; -1: answered, x released.
+ * pre NULL: x is only made ready. */
+int api_open(api_call *c, const struct api_pre *pre, struct api_ctx *x);
+/* Gets the resources of need into x later, for a handler that checks
+ * something of its own first; 0, or -1 answered (x stays ready). */
+int api_need(api_call *c, struct api_ctx *x, unsigned need);
+/* Answers rc != 0 with x->p, else status with out (stolen; NULL with rc
+ * != 0), unless the call was already answered; releases x. */
+void api_close(api_call *c, struct api_ctx *x, int rc, int status, json_t *out);
+/* api_close of a creation: 201 with Location prefix/<the answer's "id">. */
+void api_close_created(api_call *c, struct api_ctx *x, int rc, json_t *out, const char *prefix);
+
 /* ---- answering (exactly one per call) ---- */
 /* Sends body (reference stolen) with the status. */
 void api_reply(api_call *c, int status, json_t *body);
@@ -86,6 +131,9 @@ void api_set_location(api_call *c, const char *fmt, ...) __attribute__((format(p
 void api_reply_problem(api_call *c, const problem *p);
 /* Shorthand for a problem without field errors. */
 void api_fail(api_call *c, int status, const char *title, const char *detail);
+/* Shorthand for a problem with one field error (field, code, message). */
+void api_fail_field(api_call *c, int status, const char *title, const char *field,
+		    const char *code, const char *message, const char *detail);
 /* Sends plain text (for /metrics). */
 void api_reply_text(api_call *c, int status, const char *content_type, char *text_malloced);
 

@@ -1,8 +1,11 @@
 /*
- * vacancy.c - validating vacancies and keeping them in PostgreSQL.
+ * vacancy.c - validating vacancies, their write rules, and keeping them in
+ * PostgreSQL.
  *
  * Every write runs in one transaction that also adds the change-log row the
- * indexer follows, so the index can always be brought level with the table.
+ * indexer follows, so the index can always be brought level with the table;
+ * the rules are checked in that transaction, so the API and the bulk import
+ * obey the same ones.
  */
 #include "engine/vacancy.h"
 
@@ -13,6 +16,8 @@
 
 #include "engine/core/iso.h"
 #include "engine/core/fields.h"
+#include "engine/integrity/integrity.h"
+#include "engine/quota/quota.h"
 #include "engine/taxonomy/taxonomy.h"
 
 static const char *const vacancy_keys[] = {
@@ -287,16 +292,114 @@ static int columns_of(const json_t *doc, struct columns *c)
 	return 0;
 }
 
+/* ---- the write rules ----
+ * Checked inside the write's transaction, on every path that stores a
+ * vacancy (the API's POST and PATCH, fairmatch import): a blacklisted
+ * recruiter and a quota_id that names no listing (or one the vacancy does
+ * not fit) refuse the write with 422. */
+
+/* The integrity check's answer for a recruiter; memo (a JSON object, or
+ * NULL) keeps the answers of a batch, which names few recruiters many times. */
+static int recruiter_answer(store *s, const json_t *rec, json_t *memo, json_t **chk, problem *p)
+{
+	const char *name = json_string_value(json_object_get(rec, "name"));
+	const char *licence = json_string_value(json_object_get(rec, "licence"));
+	const char *country = json_string_value(json_object_get(rec, "country"));
+	char key[INTEGRITY_NAME_MAX + INTEGRITY_LICENCE_MAX + 16];
+	int keyed = 0;
+
+	*chk = NULL;
+	if (memo) {
+		/* \x1f separates: it cannot occur in a validated name. */
+		keyed = snprintf(key, sizeof key, "%s\x1f%s\x1f%s", name ? name : "",
+				 licence ? licence : "-", country ? country : "-") < (int)sizeof key;
+		*chk = keyed ? json_incref(json_object_get(memo, key)) : NULL;
+		if (*chk)
+			return 0;
+	}
+	if (integrity_check(s, name, licence, country, chk, p))
+		return -1;
+	if (keyed)
+		json_object_set(memo, key, *chk);
+	return 0;
+}
+
+/* The recruiter rule: a blacklisted recruiter refuses the write (422, field
+ * recruiter/blacklisted); any other verdict goes to *verdict (when not NULL)
+ * as {"verdict","flags"} for the answer. No recruiter: no verdict. */
+static int check_recruiter_rule(store *s, const json_t *doc, json_t *memo, json_t **verdict,
+				problem *p)
+{
+	json_t *rec = json_object_get(doc, "recruiter"), *chk = NULL, *f = NULL;
+	const char *name = json_string_value(json_object_get(rec, "name"));
+	const char *v;
+
+	if (verdict)
+		*verdict = NULL;
+	if (!json_is_object(rec))
+		return 0;
+	if (recruiter_answer(s, rec, memo, &chk, p))
+		return -1;
+	v = json_string_value(json_object_get(chk, "verdict"));
+	if (v && strcmp(v, "blacklisted") == 0) {
+		size_t i;
+
+		json_array_foreach(json_object_get(chk, "flags"), i, f) {
+			if (strcmp(json_string_value(json_object_get(f, "severity")), "blacklist") == 0)
+				break;
+		}
+		problem_set(p, 422, "Unprocessable vacancy", "recruiter '%s' is blacklisted (flag %s: %s)",
+			    name ? name : "", f ? json_string_value(json_object_get(f, "id")) : "?",
+			    f ? json_string_value(json_object_get(f, "reason")) : "?");
+		problem_field(p, "recruiter", "blacklisted", "the recruiter is blacklisted");
+		json_decref(chk);
+		return -1;
+	}
+	if (verdict) {
+		*verdict = json_pack("{s:s, s:O}", "verdict", v ? v : "unknown", "flags",
+				     json_object_get(chk, "flags"));
+		if (!*verdict) {
+			json_decref(chk);
+			return no_memory(p);
+		}
+	}
+	json_decref(chk);
+	return 0;
+}
+
+/* Both rules, in the caller's transaction. */
+static int check_rules(store *s, const json_t *doc, json_t *memo, json_t **verdict, problem *p)
+{
+	if (check_recruiter_rule(s, doc, memo, verdict, p))
+		return -1;
+	if (quota_check_vacancy(s, doc, p)) {
+		if (verdict) {
+			json_decref(*verdict);
+			*verdict = NULL;
+		}
+		return -1;
+	}
+	return 0;
+}
+
+/* Adds the recruiter's verdict to a write's answer (stolen). */
+static void add_verdict(json_t *out, json_t *verdict)
+{
+	if (verdict)
+		json_object_set_new(out, "recruiter_verdict", verdict);
+}
+
 int vacancy_create(store *s, const char *org, const json_t *doc, json_t **out, int64_t *seq,
 		   problem *p)
 {
 	struct columns c;
+	json_t *verdict = NULL;
 	PGresult *r;
 
 	*out = NULL;
 	if (columns_of(doc, &c))
 		return no_memory(p);
-	if (store_begin(s))
+	if (store_begin(s) || check_rules(s, doc, NULL, &verdict, p))
 		goto fail;
 	r = store_exec(s,
 		       "INSERT INTO vacancies (org, doc, country, occupation, valid_until, positions)"
@@ -316,11 +419,13 @@ int vacancy_create(store *s, const char *org, const json_t *doc, json_t **out, i
 	PQclear(r);
 	if (store_commit(s))
 		goto fail;
+	add_verdict(*out, verdict);
 	free(c.doc);
 	return 0;
 fail:
 	store_rollback(s);
 	free(c.doc);
+	json_decref(verdict);
 	json_decref(*out);
 	*out = NULL;
 	if (!p->status)
@@ -376,7 +481,7 @@ static void strip_representation(json_t *doc)
 int vacancy_patch(store *s, int64_t id, const char *org, const json_t *patch, json_t **out,
 		  int64_t *seq, problem *p)
 {
-	json_t *current = NULL, *merged = NULL, *doc = NULL;
+	json_t *current = NULL, *merged = NULL, *doc = NULL, *verdict = NULL;
 	struct columns c = {0};
 	PGresult *r;
 	char ids[32];
@@ -407,7 +512,7 @@ int vacancy_patch(store *s, int64_t id, const char *org, const json_t *patch, js
 	merged = fields_merge_patch(current, patch);
 	if (!merged)
 		goto oom;
-	if (vacancy_validate(merged, &doc, p))
+	if (vacancy_validate(merged, &doc, p) || check_rules(s, doc, NULL, &verdict, p))
 		goto fail;
 	if (columns_of(doc, &c))
 		goto oom;
@@ -429,6 +534,7 @@ int vacancy_patch(store *s, int64_t id, const char *org, const json_t *patch, js
 		json_object_set(*out, "normalised", json_object_get(doc, "normalised"));
 	if (store_log_change(s, "vacancy", id, seq) || store_commit(s))
 		goto dberr;
+	add_verdict(*out, verdict);
 	json_decref(current);
 	json_decref(merged);
 	json_decref(doc);
@@ -441,6 +547,7 @@ dberr:
 	store_problem(s, p);
 fail:
 	store_rollback(s);
+	json_decref(verdict);
 	json_decref(current);
 	json_decref(merged);
 	json_decref(doc);
@@ -489,20 +596,66 @@ fail:
 	return -1;
 }
 
+/* One document of a batch against the rules: 0 to store it, 1 refused
+ * (reported), -1 when the batch fails (a database error: *p set). */
+static int batch_rules(store *s, json_t *memo, const json_t *doc, size_t i,
+		       vacancy_rejected_fn rejected, void *arg, problem *p)
+{
+	problem why;
+
+	problem_init(&why);
+	if (check_rules(s, doc, memo, NULL, &why) == 0) {
+		problem_release(&why);
+		return 0;
+	}
+	if (why.status >= 500) {
+		problem_release(p);
+		*p = why;
+		return -1;
+	}
+	if (rejected)
+		rejected(i, &why, arg);
+	problem_release(&why);
+	return 1;
+}
+
 int vacancy_insert_batch(store *s, const char *org, json_t *const *docs, size_t n,
 			 int64_t *last_seq, problem *p)
 {
-	json_t *arr = json_array();
+	return vacancy_insert_batch_report(s, org, docs, n, NULL, NULL, last_seq, p);
+}
+
+int vacancy_insert_batch_report(store *s, const char *org, json_t *const *docs, size_t n,
+				vacancy_rejected_fn rejected, void *arg, int64_t *last_seq,
+				problem *p)
+{
+	json_t *arr = json_array(), *memo = json_object();
 	char *text = NULL, lock[32];
 	PGresult *r;
 	size_t i;
+	int rc;
 
-	if (!arr)
-		return no_memory(p);
+	if (last_seq)
+		*last_seq = 0;
+	if (!arr || !memo)
+		goto oom;
+	if (store_begin(s))
+		goto dberr;
+	/* The rules first, before the change-log lock, which is held to the
+	 * commit and should guard only the insert. */
 	for (i = 0; i < n; i++) {
 		json_object_del(docs[i], "normalised"); /* not stored (see columns_of) */
-		if (json_array_append(arr, docs[i]))
+		rc = batch_rules(s, memo, docs[i], i, rejected, arg, p);
+		if (rc < 0)
+			goto fail;
+		if (rc == 0 && json_array_append(arr, docs[i]))
 			goto oom;
+	}
+	if (json_array_size(arr) == 0) {
+		/* Every document refused: nothing to store, nothing to log. */
+		if (store_commit(s))
+			goto dberr;
+		goto out;
 	}
 	text = json_dumps(arr, JSON_COMPACT);
 	if (!text)
@@ -512,8 +665,7 @@ int vacancy_insert_batch(store *s, const char *org, json_t *const *docs, size_t 
 	 * batch's seqs are in commit order (see 001_core.sql). One statement for
 	 * the whole batch: the documents travel as one jsonb array and the
 	 * filter columns are computed by the server. */
-	if (store_begin(s) ||
-	    store_run(s, "SELECT pg_advisory_xact_lock($1::bigint)", 1, (const char *const[]){lock}))
+	if (store_run(s, "SELECT pg_advisory_xact_lock($1::bigint)", 1, (const char *const[]){lock}))
 		goto dberr;
 	r = store_exec(s,
 		       "WITH ins AS ("
@@ -533,16 +685,19 @@ int vacancy_insert_batch(store *s, const char *org, json_t *const *docs, size_t 
 	PQclear(r);
 	if (store_commit(s))
 		goto dberr;
+out:
+	json_decref(memo);
 	json_decref(arr);
 	free(text);
 	return 0;
 oom:
-	json_decref(arr);
-	free(text);
-	return no_memory(p);
+	no_memory(p);
+	goto fail;
 dberr:
 	store_problem(s, p);
+fail:
 	store_rollback(s);
+	json_decref(memo);
 	json_decref(arr);
 	free(text);
 	return -1;

@@ -1,6 +1,7 @@
 /*
- * vacancy.h - vacancies: validation of the posted fields, and their storage
- * in PostgreSQL with a change-log row per write (so the index follows).
+ * vacancy.h - vacancies: validation of the posted fields, the write rules
+ * (blacklisted recruiter, quota id), and their storage in PostgreSQL with a
+ * change-log row per write (so the index follows).
  *
  * A vacancy's fields are kept as the validated JSON document the API takes
  * (jsonb "doc"), with the columns the database filters on copied out. The
@@ -12,6 +13,7 @@
 #define FAIRMATCH_VACANCY_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "engine/core/problem.h"
@@ -35,7 +37,17 @@ int vacancy_validate(const json_t *in, json_t **out, problem *p);
 int vacancy_parse_id(const char *s, int64_t *id);
 
 /* Each writer returns 0 and the API representation in *out (caller owns),
- * and the change-log seq of the write in *seq; or -1 with p set. */
+ * and the change-log seq of the write in *seq; or -1 with p set.
+ *
+ * The write rules, checked in the write's transaction by create, patch and
+ * the batch alike:
+ *   - a recruiter the integrity check finds blacklisted refuses the write:
+ *     422 "Unprocessable vacancy", detail "recruiter 'X' is blacklisted
+ *     (flag f_N: reason)", field error recruiter/blacklisted;
+ *   - a quota_id must name a listing the vacancy fits (quota_check_vacancy:
+ *     422, field quota_id/unknown, or occupation/country quota_mismatch).
+ * Create and patch add any other verdict of a vacancy with a recruiter to
+ * *out as "recruiter_verdict": {"verdict", "flags"}. */
 int vacancy_create(store *s, const char *org, const json_t *doc, json_t **out, int64_t *seq,
 		   problem *p);
 /* org NULL: any organisation may read. */
@@ -46,8 +58,19 @@ int vacancy_patch(store *s, int64_t id, const char *org, const json_t *patch, js
 /* Closing twice is harmless (the second answers the closed vacancy). */
 int vacancy_close(store *s, int64_t id, const char *org, json_t **out, int64_t *seq, problem *p);
 
-/* Stores n canonical documents in one transaction; *last_seq is the seq
- * of the batch's change-log rows. */
+/* Told of each document of a batch that a rule refuses: its index in docs
+ * and the problem (borrowed for the call). */
+typedef void (*vacancy_rejected_fn)(size_t index, const problem *p, void *arg);
+
+/* Stores n canonical documents in one transaction, but those the write
+ * rules refuse, which are reported to rejected (when not NULL) and not
+ * stored; *last_seq is the seq of the batch's change-log rows (0 when none
+ * was stored). -1 with p set, and nothing stored, when the database or
+ * memory fails (a rule's 5xx included). */
+int vacancy_insert_batch_report(store *s, const char *org, json_t *const *docs, size_t n,
+				vacancy_rejected_fn rejected, void *arg, int64_t *last_seq,
+				problem *p);
+/* The same without the report: refused documents are left out silently. */
 int vacancy_insert_batch(store *s, const char *org, json_t *const *docs, size_t n,
 			 int64_t *last_seq, problem *p);
 

@@ -86,85 +86,77 @@ static void match(api_call *c)
 	char id[PROFILE_ID_LEN + 1];
 	json_t *inline_doc = NULL, *stored = NULL, *out = NULL;
 	const json_t *profile;
-	index_db *db;
-	store *s;
-	problem p;
+	struct api_ctx x;
+	int rc;
 
-	problem_init(&p);
-	if (match_parse(api_body(c), id, sizeof id, &inline_doc, &mp, &p)) {
-		api_reply_problem(c, &p);
+	api_open(c, NULL, &x);
+	rc = match_parse(api_body(c), id, sizeof id, &inline_doc, &mp, &x.p);
+	if (rc)
 		goto done;
-	}
 	mp.raw_vacancies = policy_full_view(api_rule(c), api_who(c)->role);
-	if (!(s = api_store(c)) || !(db = api_index(c)))
+	if ((rc = api_need(c, &x, API_STORE | API_INDEX)))
 		goto done;
 	if (inline_doc) {
-		if (audit_write(s, api_who(c), "match.inline", NULL, NULL)) {
-			store_problem(s, &p);
-			api_reply_problem(c, &p);
+		rc = audit_write(x.s, api_who(c), "match.inline", NULL, NULL);
+		if (rc) {
+			store_problem(x.s, &x.p);
 			goto done;
 		}
 		profile = inline_doc;
 	} else {
-		if (profile_get(s, api_who(c), id, "match", &stored, &p)) {
-			api_reply_problem(c, &p);
+		if ((rc = profile_get(x.s, api_who(c), id, "match", &stored, &x.p)))
 			goto done;
-		}
 		profile = stored;
 	}
-	if (match_vacancies(db, profile, &mp, &out, &p) ||
-	    match_attach_quotas(s, profile, out, &p)) {
+	rc = match_vacancies(x.db, profile, &mp, &out, &x.p) ||
+	     match_attach_quotas(x.s, profile, out, &x.p);
+	if (rc) {
 		json_decref(out);
-		if (!p.status)
-			problem_set(&p, 503, "Service unavailable", "the match could not be completed");
-		api_reply_problem(c, &p);
+		out = NULL;
+		if (!x.p.status)
+			problem_set(&x.p, 503, "Service unavailable", "the match could not be completed");
 		goto done;
 	}
 	if (mp.raw_vacancies) {
 		char *text = answer_text(out);
 
 		json_decref(out);
+		out = NULL;
 		if (text)
 			api_reply_text(c, 200, "application/json", text);
 		else
 			api_fail(c, 503, "Service unavailable", "the match answer could not be written");
-		goto done;
 	}
-	api_reply(c, 200, out);
 done:
+	api_close(c, &x, rc, 200, out);
 	json_decref(inline_doc);
 	json_decref(stored);
-	problem_release(&p);
 }
 
 static void candidates(api_call *c)
 {
 	const char *l = api_query(c, "limit");
 	unsigned long limit = MATCH_LIMIT_DEFAULT;
+	static const struct api_pre any = {.need = API_STORE};
 	json_t *out = NULL;
-	problem p;
-	store *s;
+	struct api_ctx x;
+	int rc;
 	char *end = NULL;
 
 	if (l) {
 		limit = strtoul(l, &end, 10);
 		if (!*l || *end || l[0] == '-' || limit < 1 || limit > MATCH_LIMIT_MAX || strlen(l) > 3) {
-			problem_init(&p);
-			problem_set(&p, 400, "Bad request", "limit must be an integer from 1 to 100");
-			problem_field(&p, "limit", "format", "must be an integer from 1 to 100");
-			api_reply_problem(c, &p);
-			problem_release(&p);
+			api_fail_field(c, 400, "Bad request", "limit", "format",
+				       "must be an integer from 1 to 100",
+				       "limit must be an integer from 1 to 100");
 			return;
 		}
 	}
-	if (!(s = api_store(c)))
+	if (api_open(c, &any, &x))
 		return;
-	problem_init(&p);
-	if (match_candidates(s, api_who(c), api_scope(c), api_param(c, 0), limit, &out, &p))
-		api_reply_problem(c, &p);
-	else
-		api_reply(c, 200, out);
-	problem_release(&p);
+	rc = match_candidates(x.s, api_who(c), api_scope(c), api_param(c, 0), limit, &out,
+			      &x.p);
+	api_close(c, &x, rc, 200, out);
 }
 
 static const char *const candidate_params[] = {"limit", NULL};

@@ -13,76 +13,55 @@
 
 #include "engine/profile.h"
 
+static const struct api_pre new_profile = {.validate = profile_validate, .need = API_STORE};
+static const struct api_pre one = {.need = API_STORE}; /* profile_get checks the id */
+
 static void create(api_call *c)
 {
-	problem p;
-	json_t *doc = NULL, *out = NULL;
-	store *s;
+	struct api_ctx x;
+	json_t *out = NULL;
+	int rc;
 
-	problem_init(&p);
-	if (profile_validate(api_body(c), &doc, &p)) {
-		api_reply_problem(c, &p);
-		goto done;
-	}
-	s = api_store(c);
-	if (!s)
-		goto done;
-	if (profile_create(s, api_who(c), doc, &out, &p)) {
-		api_reply_problem(c, &p);
-		goto done;
-	}
-	api_set_location(c, "/v1/profiles/%s", json_string_value(json_object_get(out, "id")));
-	api_reply(c, 201, out);
-done:
-	json_decref(doc);
-	problem_release(&p);
+	if (api_open(c, &new_profile, &x))
+		return;
+	rc = profile_create(x.s, api_who(c), x.doc, &out, &x.p);
+	api_close_created(c, &x, rc, out, "/v1/profiles");
 }
 
 static void get_one(api_call *c)
 {
-	problem p;
+	struct api_ctx x;
+	int rc;
 	json_t *out = NULL;
-	store *s = api_store(c);
 
-	if (!s)
+	if (api_open(c, &one, &x))
 		return;
-	problem_init(&p);
-	if (profile_get(s, api_who(c), api_param(c, 0), "read", &out, &p))
-		api_reply_problem(c, &p);
-	else
-		api_reply(c, 200, out);
-	problem_release(&p);
+	rc = profile_get(x.s, api_who(c), api_param(c, 0), "read", &out, &x.p);
+	api_close(c, &x, rc, 200, out);
 }
 
 static void patch(api_call *c)
 {
-	problem p;
+	struct api_ctx x;
+	int rc;
 	json_t *out = NULL;
-	store *s = api_store(c);
 
-	if (!s)
+	if (api_open(c, &one, &x))
 		return;
-	problem_init(&p);
-	if (profile_patch(s, api_who(c), api_param(c, 0), api_body(c), &out, &p))
-		api_reply_problem(c, &p);
-	else
-		api_reply(c, 200, out);
-	problem_release(&p);
+	rc = profile_patch(x.s, api_who(c), api_param(c, 0), api_body(c), &out, &x.p);
+	api_close(c, &x, rc, 200, out);
 }
 
 static void erase(api_call *c)
 {
-	problem p;
-	store *s = api_store(c);
+	struct api_ctx x;
+	int rc;
 
-	if (!s)
+	if (api_open(c, &one, &x))
 		return;
-	problem_init(&p);
-	if (profile_erase(s, api_who(c), api_param(c, 0), &p))
-		api_reply_problem(c, &p);
-	else
-		api_reply(c, 200, json_pack("{s:s, s:b}", "id", api_param(c, 0), "erased", 1));
-	problem_release(&p);
+	rc = profile_erase(x.s, api_who(c), api_param(c, 0), &x.p);
+	api_close(c, &x, rc, 200,
+		  rc ? NULL : json_pack("{s:s, s:b}", "id", api_param(c, 0), "erased", 1));
 }
 
 const struct api_route profile_routes[] = {

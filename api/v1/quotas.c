@@ -17,36 +17,24 @@
 #include "engine/profile.h"
 #include "engine/quota/quota.h"
 
-static int parse_id(api_call *c, int64_t *id)
-{
-	if (quota_parse_id(api_param(c, 0), id) == 0)
-		return 0;
-	api_fail(c, 404, "Not found", "no such quota listing");
-	return -1;
-}
+static const struct api_pre new_quota = {.validate = quota_validate, .need = API_STORE};
+static const struct api_pre any = {.need = API_STORE};
+static const struct api_pre one = {
+	.parse_id = quota_parse_id,
+	.what = "quota listing",
+	.need = API_STORE,
+};
 
 static void create(api_call *c)
 {
-	problem p;
-	json_t *doc = NULL, *out = NULL;
-	store *s;
+	struct api_ctx x;
+	json_t *out = NULL;
+	int rc;
 
-	problem_init(&p);
-	if (quota_validate(api_body(c), &doc, &p)) {
-		api_reply_problem(c, &p);
-		goto done;
-	}
-	if (!(s = api_store(c)))
-		goto done;
-	if (quota_create(s, api_who(c), doc, &out, &p)) {
-		api_reply_problem(c, &p);
-		goto done;
-	}
-	api_set_location(c, "/v1/quotas/%s", json_string_value(json_object_get(out, "id")));
-	api_reply(c, 201, out);
-done:
-	json_decref(doc);
-	problem_release(&p);
+	if (api_open(c, &new_quota, &x))
+		return;
+	rc = quota_create(x.s, api_who(c), x.doc, &out, &x.p);
+	api_close_created(c, &x, rc, out, "/v1/quotas");
 }
 
 static void list(api_call *c)
@@ -60,91 +48,69 @@ static void list(api_call *c)
 	};
 	const char *pid = api_query(c, "profile_id");
 	json_t *profile = NULL, *out = NULL;
-	problem p;
-	store *s;
+	struct api_ctx x;
+	int rc;
 
 	/* Who may ask about a profile is the policy's "GET /v1/quotas?profile_id"
 	 * rule, applied before this handler runs. */
-	if (!(s = api_store(c)))
+	if (api_open(c, &any, &x))
 		return;
-	problem_init(&p);
-	if (pid && profile_get(s, api_who(c), pid, "quota_eligibility", &profile, &p)) {
-		api_reply_problem(c, &p);
-		goto done;
-	}
-	if (quota_list(s, &q, profile, &out, &p))
-		api_reply_problem(c, &p);
-	else
-		api_reply(c, 200, out);
-done:
+	rc = (pid && profile_get(x.s, api_who(c), pid, "quota_eligibility", &profile, &x.p)) ||
+	     quota_list(x.s, &q, profile, &out, &x.p);
+	api_close(c, &x, rc, 200, out);
 	json_decref(profile);
-	problem_release(&p);
 }
 
 static void get_one(api_call *c)
 {
-	problem p;
+	struct api_ctx x;
+	int rc;
 	json_t *out = NULL;
-	int64_t id;
-	store *s;
 
-	if (parse_id(c, &id) || !(s = api_store(c)))
+	if (api_open(c, &one, &x))
 		return;
-	problem_init(&p);
-	if (quota_get(s, id, &out, &p))
-		api_reply_problem(c, &p);
-	else
-		api_reply(c, 200, out);
-	problem_release(&p);
+	rc = quota_get(x.s, x.id, &out, &x.p);
+	api_close(c, &x, rc, 200, out);
 }
 
 static void place(api_call *c)
 {
+	/* The body is checked before the database is asked. */
+	static const struct api_pre listing_id = {.parse_id = quota_parse_id,
+						  .what = "quota listing"};
 	const char *pid = NULL;
 	json_t *listing = NULL, *profile = NULL, *out = NULL;
-	problem p;
-	int64_t id;
-	store *s;
+	struct api_ctx x;
+	int rc;
 
-	if (parse_id(c, &id))
+	if (api_open(c, &listing_id, &x))
 		return;
-	problem_init(&p);
-	if (quota_placement_validate(api_body(c), &pid, &p)) {
-		api_reply_problem(c, &p);
-		goto done;
-	}
-	if (!(s = api_store(c)))
-		goto done;
-	if (quota_get(s, id, &listing, &p) ||
-	    profile_get(s, api_who(c), pid, "quota_placement", &profile, &p) ||
-	    quota_place(s, api_who(c), id, profile, &out, &p)) {
-		api_reply_problem(c, &p);
-		goto done;
-	}
-	api_set_location(c, "/v1/quotas/%s/placements/%s", api_param(c, 0),
-		 json_string_value(json_object_get(out, "id")));
-	api_reply(c, 201, out);
-done:
+	rc = quota_placement_validate(api_body(c), &pid, &x.p);
+	if (rc == 0 && !(x.s = api_store(c)))
+		rc = -1; /* answered */
+	if (rc == 0)
+		rc = quota_get(x.s, x.id, &listing, &x.p) ||
+		     profile_get(x.s, api_who(c), pid, "quota_placement", &profile, &x.p) ||
+		     quota_place(x.s, api_who(c), x.id, profile, &out, &x.p);
+	if (rc == 0)
+		api_set_location(c, "/v1/quotas/%s/placements/%s", api_param(c, 0),
+				 json_string_value(json_object_get(out, "id")));
+	api_close(c, &x, rc, 201, out);
 	json_decref(listing);
 	json_decref(profile);
-	problem_release(&p);
 }
 
 static void release(api_call *c)
 {
-	problem p;
+	struct api_ctx x;
+	int rc;
 	json_t *out = NULL;
-	int64_t id;
-	store *s;
 
-	if (parse_id(c, &id) || !(s = api_store(c)))
+	if (api_open(c, &one, &x))
 		return;
-	problem_init(&p);
-	if (quota_release(s, api_who(c), api_scope(c), id, api_param(c, 1), &out, &p))
-		api_reply_problem(c, &p);
-	else
-		api_reply(c, 200, out);
-	problem_release(&p);
+	rc = quota_release(x.s, api_who(c), api_scope(c), x.id, api_param(c, 1), &out,
+			   &x.p);
+	api_close(c, &x, rc, 200, out);
 }
 
 static const char *const list_params[] = {"origin", "destination", "occupation", "profile_id",

@@ -14,107 +14,81 @@
 
 #include "engine/integrity/integrity.h"
 
-static int parse_rid(api_call *c, int64_t *id)
+static int parse_rid(const char *text, int64_t *id)
 {
-	if (integrity_parse_id(api_param(c, 0), 'r', id) == 0)
-		return 0;
-	api_fail(c, 404, "Not found", "no such recruiter");
-	return -1;
+	return integrity_parse_id(text, 'r', id);
 }
 
-static void answer(api_call *c, int rc, int status, json_t *out, problem *p)
-{
-	if (rc)
-		api_reply_problem(c, p);
-	else
-		api_reply(c, status, out);
-	problem_release(p);
-}
+static const struct api_pre any = {.need = API_STORE};
+static const struct api_pre one = {.parse_id = parse_rid, .what = "recruiter", .need = API_STORE};
 
 static void create(api_call *c)
 {
-	problem p;
+	struct api_ctx x;
 	json_t *out = NULL;
-	store *s = api_store(c);
 	int rc;
 
-	if (!s)
+	if (api_open(c, &any, &x))
 		return;
-	problem_init(&p);
-	rc = integrity_recruiter_create(s, api_who(c), api_body(c), &out, &p);
-	if (rc == 0) {
-		api_set_location(c, "/v1/recruiters/%s", json_string_value(json_object_get(out, "id")));
-	}
-	answer(c, rc, 201, out, &p);
+	rc = integrity_recruiter_create(x.s, api_who(c), api_body(c), &out, &x.p);
+	api_close_created(c, &x, rc, out, "/v1/recruiters");
 }
 
 static void get_one(api_call *c)
 {
-	problem p;
-	json_t *out = NULL;
-	int64_t id;
-	store *s;
+	struct api_ctx x;
 	int rc;
+	json_t *out = NULL;
 
-	if (parse_rid(c, &id) || !(s = api_store(c)))
+	if (api_open(c, &one, &x))
 		return;
-	problem_init(&p);
-	rc = integrity_recruiter_get(s, id, &out, &p);
-	answer(c, rc, 200, out, &p);
+	rc = integrity_recruiter_get(x.s, x.id, &out, &x.p);
+	api_close(c, &x, rc, 200, out);
 }
 
 static void check(api_call *c)
 {
-	problem p;
-	json_t *out = NULL;
-	store *s = api_store(c);
+	struct api_ctx x;
 	int rc;
+	json_t *out = NULL;
 
-	if (!s)
+	if (api_open(c, &any, &x))
 		return;
-	problem_init(&p);
-	rc = integrity_check(s, api_query(c, "name"), api_query(c, "licence"),
-			     api_query(c, "country"), &out, &p);
-	answer(c, rc, 200, out, &p);
+	rc = integrity_check(x.s, api_query(c, "name"), api_query(c, "licence"),
+			     api_query(c, "country"), &out, &x.p);
+	api_close(c, &x, rc, 200, out);
 }
 
 static void flag(api_call *c)
 {
-	problem p;
+	struct api_ctx x;
 	json_t *out = NULL;
-	int64_t id;
-	store *s;
 	int rc;
 
-	if (parse_rid(c, &id) || !(s = api_store(c)))
+	if (api_open(c, &one, &x))
 		return;
-	problem_init(&p);
-	rc = integrity_flag_create(s, api_who(c), NULL, id, api_body(c), &out, &p);
-	if (rc == 0) {
+	rc = integrity_flag_create(x.s, api_who(c), NULL, x.id, api_body(c), &out, &x.p);
+	if (rc == 0)
 		api_set_location(c, "/v1/recruiters/%s", api_param(c, 0));
-	}
-	answer(c, rc, 201, out, &p);
+	api_close(c, &x, rc, 201, out);
 }
 
 static void lift(api_call *c)
 {
-	problem p;
+	/* The flag's id is checked before the database is asked. */
+	static const struct api_pre named = {.parse_id = parse_rid, .what = "recruiter"};
+	struct api_ctx x;
 	json_t *out = NULL;
-	int64_t id, fid;
-	store *s;
-	int rc;
+	int64_t fid;
+	int rc = -1;
 
-	if (parse_rid(c, &id))
+	if (api_open(c, &named, &x))
 		return;
-	if (integrity_parse_id(api_param(c, 1), 'f', &fid)) {
+	if (integrity_parse_id(api_param(c, 1), 'f', &fid))
 		api_fail(c, 404, "Not found", "no such flag");
-		return;
-	}
-	if (!(s = api_store(c)))
-		return;
-	problem_init(&p);
-	rc = integrity_flag_lift(s, api_who(c), id, fid, api_body(c), &out, &p);
-	answer(c, rc, 200, out, &p);
+	else if ((x.s = api_store(c)))
+		rc = integrity_flag_lift(x.s, api_who(c), x.id, fid, api_body(c), &out, &x.p);
+	api_close(c, &x, rc, 200, out);
 }
 
 static void audit(api_call *c)
@@ -128,16 +102,14 @@ static void audit(api_call *c)
 		.limit = api_query(c, "limit"),
 		.cursor = api_query(c, "cursor"),
 	};
-	problem p;
-	json_t *out = NULL;
-	store *s = api_store(c);
+	struct api_ctx x;
 	int rc;
+	json_t *out = NULL;
 
-	if (!s)
+	if (api_open(c, &any, &x))
 		return;
-	problem_init(&p);
-	rc = integrity_audit_list(s, &q, &out, &p);
-	answer(c, rc, 200, out, &p);
+	rc = integrity_audit_list(x.s, &q, &out, &x.p);
+	api_close(c, &x, rc, 200, out);
 }
 
 static const char *const check_params[] = {"name", "licence", "country", NULL};

@@ -11,10 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine/core/fields.h"
 #include "engine/indexer/indexer.h"
 #include "engine/integrity/integrity.h"
-#include "engine/quota/quota.h"
 #include "engine/search.h"
 #include "engine/vacancy.h"
 
@@ -49,57 +47,6 @@ static int index_refuses_writes(api_call *c)
 	return 1;
 }
 
-static int parse_id(api_call *c, int64_t *id)
-{
-	if (vacancy_parse_id(api_param(c, 0), id) == 0)
-		return 0;
-	api_fail(c, 404, "Not found", "no such vacancy");
-	return -1;
-}
-
-/* The recruiter check of API.md: a blacklisted recruiter refuses the write
- * (422, nothing stored); any other verdict goes into the answer. */
-static int check_recruiter(api_call *c, store *s, const json_t *doc, json_t **verdict)
-{
-	json_t *rec = json_object_get(doc, "recruiter"), *chk = NULL, *f = NULL;
-	const char *name = json_string_value(json_object_get(rec, "name"));
-	const char *v;
-	problem p;
-
-	*verdict = NULL;
-	if (!json_is_object(rec))
-		return 0;
-	problem_init(&p);
-	if (integrity_check(s, name, json_string_value(json_object_get(rec, "licence")),
-			    json_string_value(json_object_get(rec, "country")), &chk, &p)) {
-		api_reply_problem(c, &p);
-		problem_release(&p);
-		return -1;
-	}
-	v = json_string_value(json_object_get(chk, "verdict"));
-	if (v && strcmp(v, "blacklisted") == 0) {
-		size_t i;
-
-		json_array_foreach(json_object_get(chk, "flags"), i, f) {
-			if (strcmp(json_string_value(json_object_get(f, "severity")), "blacklist") == 0)
-				break;
-		}
-		problem_set(&p, 422, "Unprocessable vacancy", "recruiter '%s' is blacklisted (flag %s: %s)",
-			    name ? name : "", f ? json_string_value(json_object_get(f, "id")) : "?",
-			    f ? json_string_value(json_object_get(f, "reason")) : "?");
-		problem_field(&p, "recruiter", "blacklisted", "the recruiter is blacklisted");
-		api_reply_problem(c, &p);
-		problem_release(&p);
-		json_decref(chk);
-		return -1;
-	}
-	*verdict = json_pack("{s:s, s:O}", "verdict", v ? v : "unknown", "flags",
-			     json_object_get(chk, "flags"));
-	json_decref(chk);
-	problem_release(&p);
-	return 0;
-}
-
 /* GET of one vacancy: the verdict of the snapshot (flags only). */
 static void add_snapshot_verdict(json_t *vacancy)
 {
@@ -112,123 +59,77 @@ static void add_snapshot_verdict(json_t *vacancy)
 	integrity_verdict_release(&v);
 }
 
+static const struct api_pre new_vacancy = {
+	.validate = vacancy_validate,
+	.need = API_STORE,
+};
+static const struct api_pre one_vacancy = {
+	.parse_id = vacancy_parse_id,
+	.what = "vacancy",
+	.need = API_STORE,
+};
+
+/* The write rules (a blacklisted recruiter, an unknown quota id) are the
+ * engine's, checked in the write's transaction (engine/vacancy.h); the
+ * answer carries the recruiter's verdict. */
 static void create(api_call *c)
 {
-	problem p;
-	json_t *doc = NULL, *out = NULL, *verdict = NULL;
+	struct api_ctx x;
+	json_t *out = NULL;
 	int64_t seq = 0;
-	store *s;
+	int rc;
 
-	if (index_refuses_writes(c))
+	if (index_refuses_writes(c) || api_open(c, &new_vacancy, &x))
 		return;
-	problem_init(&p);
-	if (vacancy_validate(api_body(c), &doc, &p)) {
-		api_reply_problem(c, &p);
-		goto done;
-	}
-	s = api_store(c);
-	if (!s || check_recruiter(c, s, doc, &verdict))
-		goto done;
-	if (quota_check_vacancy(s, doc, &p)) {
-		api_reply_problem(c, &p);
-		goto done;
-	}
-	if (vacancy_create(s, api_who(c)->org, doc, &out, &seq, &p)) {
-		api_reply_problem(c, &p);
-		goto done;
-	}
-	after_write(seq);
-	api_set_location(c, "/v1/vacancies/%s", json_string_value(json_object_get(out, "id")));
-	if (verdict)
-		json_object_set(out, "recruiter_verdict", verdict);
-	api_reply(c, 201, out);
-done:
-	json_decref(verdict);
-	json_decref(doc);
-	problem_release(&p);
+	rc = vacancy_create(x.s, api_who(c)->org, x.doc, &out, &seq, &x.p);
+	if (rc == 0)
+		after_write(seq);
+	api_close_created(c, &x, rc, out, "/v1/vacancies");
 }
 
 static void get_one(api_call *c)
 {
-	problem p;
-	json_t *out;
-	int64_t id;
-	store *s;
+	struct api_ctx x;
+	json_t *out = NULL;
+	int rc;
 
-	if (parse_id(c, &id) || !(s = api_store(c)))
+	if (api_open(c, &one_vacancy, &x))
 		return;
-	problem_init(&p);
-	if (vacancy_get(s, id, owner_filter(c), &out, &p)) {
-		api_reply_problem(c, &p);
-	} else {
+	rc = vacancy_get(x.s, x.id, owner_filter(c), &out, &x.p);
+	if (rc == 0)
 		add_snapshot_verdict(out);
-		api_reply(c, 200, out);
+	api_close(c, &x, rc, 200, out);
+}
+
+/* PATCH and DELETE of one vacancy: both write, so both wait for the index. */
+static void write_one(api_call *c, int patching)
+{
+	struct api_ctx x;
+	json_t *out = NULL;
+	int64_t seq = 0;
+	int rc;
+
+	if (api_open(c, &one_vacancy, &x))
+		return;
+	if (index_refuses_writes(c)) {
+		api_close(c, &x, -1, 0, NULL);
+		return;
 	}
-	problem_release(&p);
+	rc = patching ? vacancy_patch(x.s, x.id, owner_filter(c), api_body(c), &out, &seq, &x.p)
+		      : vacancy_close(x.s, x.id, owner_filter(c), &out, &seq, &x.p);
+	if (rc == 0)
+		after_write(seq);
+	api_close(c, &x, rc, 200, out);
 }
 
 static void patch(api_call *c)
 {
-	problem p;
-	json_t *out, *cur = NULL, *merged = NULL, *verdict = NULL;
-	int64_t id, seq = 0;
-	store *s;
-
-	if (parse_id(c, &id) || index_refuses_writes(c) || !(s = api_store(c)))
-		return;
-	problem_init(&p);
-	/* The recruiter the vacancy will have after the patch is checked
-	 * before anything is written. */
-	if (vacancy_get(s, id, owner_filter(c), &cur, &p)) {
-		api_reply_problem(c, &p);
-		goto done;
-	}
-	merged = fields_merge_patch(cur, api_body(c));
-	if (!merged) {
-		api_fail(c, 503, "Service unavailable", "out of memory");
-		goto done;
-	}
-	if (json_is_object(json_object_get(merged, "recruiter")) &&
-	    json_is_string(json_object_get(json_object_get(merged, "recruiter"), "name")) &&
-	    check_recruiter(c, s, merged, &verdict))
-		goto done;
-	/* The quota listing too must agree with the vacancy as patched. */
-	if (quota_check_vacancy(s, merged, &p)) {
-		api_reply_problem(c, &p);
-		goto done;
-	}
-	if (vacancy_patch(s, id, owner_filter(c), api_body(c), &out, &seq, &p)) {
-		api_reply_problem(c, &p);
-	} else {
-		after_write(seq);
-		if (verdict)
-			json_object_set(out, "recruiter_verdict", verdict);
-		api_reply(c, 200, out);
-	}
-done:
-	json_decref(cur);
-	json_decref(merged);
-	json_decref(verdict);
-	problem_release(&p);
+	write_one(c, 1);
 }
 
 static void close_one(api_call *c)
 {
-	problem p;
-	json_t *out;
-	int64_t id, seq = 0;
-	store *s;
-
-	if (parse_id(c, &id) || index_refuses_writes(c) || !(s = api_store(c)))
-		return;
-	problem_init(&p);
-	if (vacancy_close(s, id, owner_filter(c), &out, &seq, &p)) {
-		api_reply_problem(c, &p);
-	} else {
-		after_write(seq);
-		api_reply(c, 200, out);
-	}
-	problem_release(&p);
+	write_one(c, 0);
 }
 
 static void list(api_call *c)
@@ -243,29 +144,22 @@ static void list(api_call *c)
 		.cursor = api_query(c, "cursor"),
 		.org = owner_filter(c),
 	};
-	problem p;
-	json_t *out;
+	static const struct api_pre from_index = {.need = API_INDEX};
 	const char *flagged = api_query(c, "include_flagged");
-	index_db *db;
+	struct api_ctx x;
+	json_t *out = NULL;
+	int rc;
 
 	if (flagged && strcmp(flagged, "true") != 0 && strcmp(flagged, "false") != 0) {
-		problem_init(&p);
-		problem_set(&p, 400, "Bad request", "include_flagged must be true or false");
-		problem_field(&p, "include_flagged", "format", "must be true or false");
-		api_reply_problem(c, &p);
-		problem_release(&p);
+		api_fail_field(c, 400, "Bad request", "include_flagged", "format",
+			       "must be true or false", "include_flagged must be true or false");
 		return;
 	}
 	q.include_flagged = flagged && strcmp(flagged, "true") == 0;
-	db = api_index(c);
-	if (!db)
+	if (api_open(c, &from_index, &x))
 		return;
-	problem_init(&p);
-	if (search_vacancies(db, &q, &out, &p))
-		api_reply_problem(c, &p);
-	else
-		api_reply(c, 200, out);
-	problem_release(&p);
+	rc = search_vacancies(x.db, &q, &out, &x.p);
+	api_close(c, &x, rc, 200, out);
 }
 
 static const char *const search_params[] = {"q", "occupation", "skill", "country", "language",

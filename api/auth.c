@@ -1,0 +1,44 @@
+/*
+ * auth.c - who is calling: the bearer token becomes a principal
+ * (keys_verify, on this thread's connection), whose role the matched
+ * route's policy rule must allow. 401 for no or an unknown token, 403 for
+ * a role the rule leaves out, 503 when the token cannot be checked now
+ * (which the ride-through may run again).
+ */
+#include "api/internal.h"
+
+#include <string.h>
+#include <strings.h>
+
+int api__authenticate(api_call *c)
+{
+	const char *h = MHD_lookup_connection_value(c->conn, MHD_HEADER_KIND,
+						    MHD_HTTP_HEADER_AUTHORIZATION);
+	store *s;
+	int ok;
+
+	if (!h || strncasecmp(h, "Bearer ", 7) != 0) {
+		api_fail(c, 401, "Unauthorized", "a bearer token is required");
+		return -1;
+	}
+	h += 7;
+	while (*h == ' ')
+		h++;
+	s = api__thread_store();
+	ok = s ? keys_verify(s, h, &c->who) : -1;
+	if (ok == 1)
+		api__set_actor(keys_role_name(c->who.role), c->who.org);
+	if (ok == 0) {
+		api_fail(c, 401, "Unauthorized", "the token is unknown or revoked");
+		return -1;
+	}
+	if (ok < 0) {
+		api_fail(c, 503, "Service unavailable", "the token cannot be checked now; retry shortly");
+		return -1;
+	}
+	if (!policy_allows(c->rule, c->who.role)) {
+		api_fail(c, 403, "Forbidden", "this role may not use this endpoint");
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,148 @@
+/*
+ * reply.c - the answers of api.h: JSON, problem+json, plain text.
+ *
+ * An answer is made but not sent while the request runs (api__send_pending
+ * queues it when the request is over), so a run that lost the database can
+ * be taken back and run again (api/thread.c). Every JSON answer passes
+ * api_reply, the one place a 2xx body is cut to what the caller's role may
+ * see (policy_shape).
+ */
+#include "api/internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Makes the answer; api__send_pending() queues it once the request is over, so
+ * that a run lost with the database can be taken back and run again. */
+static void queue(api_call *c, int status, const char *ctype, char *buf, size_t len)
+{
+	struct MHD_Response *r;
+
+	if (c->replied) {
+		free(buf);
+		return;
+	}
+	r = MHD_create_response_from_buffer(len, buf, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(buf);
+		return;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	if (c->location[0])
+		MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, c->location);
+	if (status == 503)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "2");
+	if (status == 405 && c->early_detail[0])
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, c->early_detail);
+	if (status == 401)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+	if (c->close_after)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+	c->pending = r;
+	c->replied = status;
+}
+
+void api__send_pending(api_call *c)
+{
+	if (!c->pending)
+		return;
+	MHD_queue_response(c->conn, (unsigned)c->replied, c->pending);
+	MHD_destroy_response(c->pending);
+	c->pending = NULL;
+}
+
+/* Forgets the answer and the decoded body of a run, before running again. */
+void api__take_back(api_call *c)
+{
+	if (c->pending)
+		MHD_destroy_response(c->pending);
+	c->pending = NULL;
+	c->replied = 0;
+	c->location[0] = '\0';
+	c->early_detail[0] = '\0';
+	json_decref(c->json);
+	c->json = NULL;
+}
+
+void api_reply_text(api_call *c, int status, const char *ctype, char *text)
+{
+	if (!text) {
+		api_fail(c, 503, "Service unavailable", "out of memory");
+		return;
+	}
+	queue(c, status, ctype, text, strlen(text));
+}
+
+void api_reply(api_call *c, int status, json_t *body)
+{
+	char *s;
+
+	/* Only what the caller's role may see leaves the server. */
+	if (body && status >= 200 && status < 300)
+		policy_shape(c->rule, c->who.role, body);
+	s = body ? json_dumps(body, JSON_COMPACT) : NULL;
+
+	json_decref(body);
+	if (!s) {
+		api_fail(c, 503, "Service unavailable", "out of memory");
+		return;
+	}
+	queue(c, status, "application/json", s, strlen(s));
+}
+
+void api_set_location(api_call *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->location, sizeof c->location, fmt, ap);
+	va_end(ap);
+}
+
+void api_reply_problem(api_call *c, const problem *p)
+{
+	int status = p->status ? p->status : 503;
+	const char *title = p->title[0] ? p->title : MHD_get_reason_phrase_for((unsigned)status);
+	json_t *o = json_pack("{s:s, s:s, s:i, s:s}", "type", "about:blank", "title", title,
+			      "status", status, "detail", p->detail);
+	char *s;
+
+	if (o && p->errors)
+		json_object_set(o, "errors", p->errors);
+	s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	if (!s) {
+		/* Out of memory: a fixed body, from malloc as MUST_FREE needs. */
+		s = strdup("{\"type\":\"about:blank\",\"title\":\"Service unavailable\",\"status\":503}");
+		status = 503;
+		if (!s)
+			return;
+	}
+	queue(c, status, "application/problem+json", s, strlen(s));
+}
+
+void api_fail(api_call *c, int status, const char *title, const char *detail)
+{
+	problem p;
+
+	problem_init(&p);
+	problem_set(&p, status, title, "%s", detail);
+	api_reply_problem(c, &p);
+	problem_release(&p);
+}
+
+void api_fail_field(api_call *c, int status, const char *title, const char *field,
+		    const char *code, const char *message, const char *detail)
+{
+	problem p;
+
+	problem_init(&p);
+	problem_set(&p, status, title, "%s", detail);
+	problem_field(&p, field, code, "%s", message);
+	api_reply_problem(c, &p);
+	problem_release(&p);
+}
