@@ -14,7 +14,7 @@
 #include "engine/integrity/integrity.h"
 #include "engine/store/store.h"
 #include "engine/vacancy.h"
-#include "tests/t.h"
+#include "tests/support/t.h"
 
 #define BAD_AGENCY "Karaoke Exploit Agency"
 
