@@ -67,13 +67,21 @@ void integ__candidate_query(const char *norm, char *out, size_t cap)
 		snprintf(out, cap, "%s", norm);
 }
 
-/* The candidate threshold is a session setting: set it once per backend. */
+/* The candidate threshold is a session setting: set it once per backend.
+ * Inside a transaction (a vacancy write checks its recruiter in its own)
+ * a session-wide set_config would be undone by a rollback while this cache
+ * still believed it: there it is set for the transaction alone, each time. */
 static _Thread_local int trgm_pid;
 
 static int set_candidate_threshold(store *s)
 {
 	int pid = PQbackendPID(store_pg(s));
 
+	if (store_in_transaction(s))
+		return store_run(s,
+				 "SELECT set_config('pg_trgm.similarity_threshold', '" CANDIDATE_TRGM
+				 "', true)",
+				 0, NULL);
 	if (pid && pid == trgm_pid)
 		return 0;
 	if (store_run(s, "SELECT set_config('pg_trgm.similarity_threshold', '" CANDIDATE_TRGM "', false)",

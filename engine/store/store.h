@@ -109,6 +109,8 @@ int store_commit(store *s);
  * st fails, COMMIT is skipped and -1 returned (roll back as after any
  * failed statement); otherwise as store_commit. */
 int store_run_commit(store *s, const struct store_stmt *st, const char *const *params);
+/* 1 while a transaction is open (or begun and not yet sent), else 0. */
+int store_in_transaction(const store *s);
 /* Rolls back if a transaction is open; safe to call at any time. */
 void store_rollback(store *s);
 /* Takes the change-log lock and adds one row; *seq gets its number. */

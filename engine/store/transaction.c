@@ -10,6 +10,13 @@
 
 #include "engine/store/internal.h"
 
+int store_in_transaction(const store *s)
+{
+	PGTransactionStatusType t = PQtransactionStatus(s->pg);
+
+	return s->begin_pending || t == PQTRANS_INTRANS || t == PQTRANS_INERROR;
+}
+
 int store_begin(store *s)
 {
 	PGTransactionStatusType t = PQtransactionStatus(s->pg);
