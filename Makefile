@@ -45,7 +45,8 @@ LIB_C := $(sort $(shell find engine api cli data -name '*.c' 2>/dev/null))
 LIB_C := $(filter-out cli/main.c,$(LIB_C))
 LIB_CC := $(sort $(wildcard index/*.cc))
 SQL := $(sort $(wildcard data/sql/*.sql))
-LIB_OBJ := $(LIB_C:%.c=$(BUILD)/%.o) $(LIB_CC:%.cc=$(BUILD)/%.o) $(BUILD)/gen/migrations.o
+LIB_OBJ := $(LIB_C:%.c=$(BUILD)/%.o) $(LIB_CC:%.cc=$(BUILD)/%.o) $(BUILD)/gen/migrations.o \
+	$(BUILD)/gen/legal_forms.o
 # Tests: tests/unit/ run in seconds without PostgreSQL (`make test`);
 # tests/integration/ talk to a real PostgreSQL, a real index and real servers
 # (tests/run.sh, `make check`). Every test binary is $(BUILD)/tests/NAME,
@@ -80,6 +81,14 @@ $(BUILD)/gen/migrations.c: $(SQL) data/embed_sql.sh
 
 $(BUILD)/gen/migrations.o: $(BUILD)/gen/migrations.c
 	$(CC) $(ALL_CFLAGS) -Wno-overlength-strings -c -o $@ $<
+
+# The legal forms that recruiter-name matching drops (data/legal_forms/).
+$(BUILD)/gen/legal_forms.c: data/legal_forms/legal_forms.txt data/embed_list.sh
+	@mkdir -p $(dir $@)
+	sh data/embed_list.sh $@ legal_forms_raw $<
+
+$(BUILD)/gen/legal_forms.o: $(BUILD)/gen/legal_forms.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "data/iso/iso_tables.h"
+#include "engine/core/iso_tables.h"
 
 static int cmp(const void *key, const void *elem)
 {

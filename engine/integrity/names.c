@@ -10,7 +10,7 @@
  * digits split only by . , / - stay one number, everything else
  * separates); join runs of single letters (initials); expand a few
  * abbreviations; drop legal forms and generic phrases from the table in
- * data/legal_forms/legal_forms.inc; drop connecting words; drop misspelt
+ * data/legal_forms/legal_forms.txt (compiled in); drop connecting words; drop misspelt
  * long legal words ("Limitd"). The table is normalised once, with the same
  * stages, by a pthread_once initialiser, so the table and the names always
  * agree.
@@ -163,9 +163,10 @@ static int to_tokens(UTransliterator *tr, const char *in, size_t len, struct tok
 /* ------------------------------------------------------------------ */
 /* Legal-form table, built once                                        */
 
-static const char *const legal_forms_raw[] = {
-#include "data/legal_forms/legal_forms.inc"
-};
+/* The raw forms, compiled in from data/legal_forms/legal_forms.txt by
+ * data/embed_list.sh (the build's gen/legal_forms.c). */
+extern const char *const legal_forms_raw[];
+extern const size_t legal_forms_raw_count;
 
 #define FORM_MAX_TOKENS 12
 
@@ -187,7 +188,7 @@ static int form_cmp(const void *a, const void *b)
 
 static void forms_init(void)
 {
-	size_t n = sizeof legal_forms_raw / sizeof legal_forms_raw[0];
+	size_t n = legal_forms_raw_count;
 	UTransliterator *tr = names__trans_open();
 	struct form *f = calloc(n, sizeof *f);
 	size_t k = 0;
