@@ -29,6 +29,14 @@ if [ "${1:-}" = --unit ]; then
 		passed=$((passed + p))
 		failed=$((failed + f))
 	done
+	sh tests/unit/layout.sh >var/test/unit/layout.log 2>&1
+	line=$(tail -n 1 var/test/unit/layout.log)
+	echo "unit layout: $line"
+	grep '^layout:' var/test/unit/layout.log | sed 's/^/    /'
+	p=$(echo "$line" | sed -nE 's/^([0-9]+) passed.*/\1/p')
+	f=$(echo "$line" | sed -nE 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/p')
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-1}))
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
 	exit
@@ -45,6 +53,17 @@ passed=0
 failed=0
 skipped=0
 variants=${FAIRMATCH_TEST_VARIANTS:-release asan fuzz}
+# The architecture's rules (tests/unit/layout.sh): once, whatever the variants.
+if [ -z "${FAIRMATCH_TESTS:-}" ] || echo " $FAIRMATCH_TESTS " | grep -q " layout "; then
+	sh tests/unit/layout.sh >var/test/layout.log 2>&1
+	line=$(tail -n 1 var/test/layout.log)
+	echo "layout: $line"
+	grep '^layout:' var/test/layout.log | sed 's/^/    /'
+	p=$(echo "$line" | sed -nE 's/^([0-9]+) passed.*/\1/p')
+	f=$(echo "$line" | sed -nE 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/p')
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-1}))
+fi
 fuzz_total=${FAIRMATCH_FUZZ_SECONDS:-70}
 [ "$fuzz_total" -ge 60 ] 2>/dev/null || fuzz_total=60
 fuzz_n=$(ls build/fuzz/fuzz/fuzz_* 2>/dev/null | wc -l)
