@@ -113,8 +113,8 @@ static void match(api_call *c)
 	if (rc) {
 		json_decref(out);
 		out = NULL;
-		if (!x.p.status)
-			problem_set(&x.p, 503, "Service unavailable", "the match could not be completed");
+		if (!x.p.kind)
+			problem_set(&x.p, PROBLEM_UNAVAILABLE, "the match could not be completed");
 		goto done;
 	}
 	if (mp.raw_vacancies) {

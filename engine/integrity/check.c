@@ -95,8 +95,7 @@ static int check_validate(const char *name, const char *licence, const char *cou
 	if (!name && !licence)
 		problem_field(p, "name", "required", "name or licence is required");
 	if (problem_has_fields(p)) {
-		p->status = 400;
-		snprintf(p->title, sizeof p->title, "Bad request");
+		p->kind = PROBLEM_INVALID;
 		return -1;
 	}
 	return 0;

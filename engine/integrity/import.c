@@ -55,7 +55,7 @@ static json_t *import_body(csv_reader *csv, const int *col, const char **status,
 		json_object_set_new(o, "licence", lic);
 	} else if (*until) {
 		problem_field(p, "valid_until", "format", "needs a licence number");
-		p->status = 400;
+		p->kind = PROBLEM_INVALID;
 	}
 	if (!json_object_get(o, "name") || !json_is_array(json_object_get(o, "aliases")))
 		goto nomem;
@@ -115,7 +115,7 @@ int integrity_import_csv(store *s, const char *path, const char *default_authori
 
 		problem_init(&p);
 		body = import_body(csv, col, &status, &p);
-		if (body && !p.status && integrity_recruiter_validate(body, &p) == 0) {
+		if (body && !p.kind && integrity_recruiter_validate(body, &p) == 0) {
 			if (!*status || strcmp(status, "valid") == 0)
 				severity = NULL;
 			else if (strcmp(status, "suspended") == 0)
@@ -125,11 +125,11 @@ int integrity_import_csv(store *s, const char *path, const char *default_authori
 			else {
 				problem_field(&p, "status", "format",
 					      "must be valid, suspended, cancelled or banned");
-				p.status = 400;
+				p.kind = PROBLEM_INVALID;
 			}
 		}
-		if (p.status) {
-			if (p.status == 503) {
+		if (p.kind) {
+			if (p.kind == PROBLEM_UNAVAILABLE) {
 				fprintf(report, "fairmatch: %s\n", p.detail);
 				json_decref(body);
 				problem_release(&p);
@@ -165,12 +165,14 @@ int integrity_import_csv(store *s, const char *path, const char *default_authori
 				(void)0;
 			json_decref(f);
 		}
-		if (p.status || store_sqlstate(s)[0]) {
+		if (p.kind || store_sqlstate(s)[0]) {
 			if (store_was_disconnect(s))
 				goto dbfail_body;
-			if (!p.status)
-				problem_set(&p, 422, "Refused", "the database refused the line: %s",
+			if (!p.kind) {
+				problem_set(&p, PROBLEM_RULE, "the database refused the line: %s",
 					    store_error(s));
+				problem_subject(&p, "recruiter");
+			}
 			if (store_run(s, "ROLLBACK TO SAVEPOINT line", 0, NULL))
 				goto dbfail_body;
 			import_report(report, csv_line(csv), &p);

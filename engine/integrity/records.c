@@ -38,7 +38,7 @@ int integrity_recruiter_validate(const json_t *in, problem *p)
 				problem_field(p, path, "format", "must not contain NUL characters");
 			else
 				continue;
-			p->status = 400;
+			p->kind = PROBLEM_INVALID;
 		}
 	}
 	fields_country(in, "", "country", 0, NULL, p);
@@ -48,11 +48,12 @@ int integrity_recruiter_validate(const json_t *in, problem *p)
 		fields_string(lic, "licence", "authority", INTEGRITY_NAME_MAX, 0, NULL, p);
 		fields_date(lic, "licence", "valid_until", 0, NULL, p);
 	}
-	if (p->status)
+	if (p->kind)
 		return -1;
 	if (names_normalise(name, strlen(name), norm, sizeof norm) || !norm[0]) {
 		problem_field(p, "name", "no_letters", "has no letters or digits to compare");
-		problem_set(p, 422, "Unprocessable recruiter", "name: has no letters or digits");
+		problem_set(p, PROBLEM_RULE, "name: has no letters or digits");
+		problem_subject(p, "recruiter");
 		return -1;
 	}
 	if (lic) {
@@ -62,7 +63,7 @@ int integrity_recruiter_validate(const json_t *in, problem *p)
 		integrity_licence_norm(num, ln, sizeof ln);
 		if (!ln[0]) {
 			problem_field(p, "licence.number", "format", "has no letters or digits");
-			p->status = 400;
+			p->kind = PROBLEM_INVALID;
 			return -1;
 		}
 	}
@@ -180,7 +181,7 @@ int integrity_recruiter_get(store *s, int64_t id, json_t **out, problem *p)
 		return integ__db_fail(s, p);
 	if (PQntuples(r) == 0) {
 		PQclear(r);
-		problem_set(p, 404, "Not found", "no recruiter r_%lld", (long long)id);
+		problem_set(p, PROBLEM_NOT_FOUND, "no recruiter r_%lld", (long long)id);
 		return -1;
 	}
 	f = store_exec(s,

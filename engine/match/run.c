@@ -100,7 +100,7 @@ retrieve:
 	index_query_free(q);
 	if (rc) {
 		rc = -1;
-		problem_set(p, 503, "Service unavailable", "the index cannot be searched: %s", e.msg);
+		problem_set(p, PROBLEM_UNAVAILABLE, "the index cannot be searched: %s", e.msg);
 		goto done;
 	}
 	rc = -1;
@@ -122,7 +122,7 @@ retrieve:
 
 			if (frc) {
 				rc = frc == INDEX_EMODIFIED ? INDEX_EMODIFIED : -1;
-				problem_set(p, 503, "Service unavailable", "the index cannot be read: %s", e.msg);
+				problem_set(p, PROBLEM_UNAVAILABLE, "the index cannot be read: %s", e.msg);
 				goto done;
 			}
 			doc = json_loadb(h->data, h->data_len, 0, NULL);
@@ -168,7 +168,7 @@ retrieve:
 
 		if (frc) {
 			rc = frc == INDEX_EMODIFIED ? INDEX_EMODIFIED : -1;
-			problem_set(p, 503, "Service unavailable", "the index cannot be read: %s", e.msg);
+			problem_set(p, PROBLEM_UNAVAILABLE, "the index cannot be read: %s", e.msg);
 			goto done;
 		}
 		json_decref(doc);
@@ -203,7 +203,7 @@ retrieve:
 	rc = 0;
 	goto done;
 oom:
-	problem_set(p, 503, "Service unavailable", "out of memory");
+	problem_set(p, PROBLEM_UNAVAILABLE, "out of memory");
 done:
 	for (i = 0; cands && i < kept; i++)
 		json_decref(cands[i].vacancy);
@@ -230,7 +230,7 @@ int match_vacancies(index_db *db, const json_t *profile, const struct match_para
 
 	*out = NULL;
 	if (match__person_prepare(profile, &pr)) {
-		problem_set(p, 503, "Service unavailable", "out of memory");
+		problem_set(p, PROBLEM_UNAVAILABLE, "out of memory");
 		return -1;
 	}
 	rc = match_once(db, &pr, profile, mp, out, p);
@@ -253,7 +253,7 @@ int match_attach_quotas(store *s, const json_t *profile, json_t *answer, problem
 	if (quota_for_profile(s, profile, &quotas, p))
 		return -1;
 	if (json_object_set_new(answer, "quotas", quotas)) {
-		problem_set(p, 503, "Service unavailable", "out of memory");
+		problem_set(p, PROBLEM_UNAVAILABLE, "out of memory");
 		return -1;
 	}
 	return 0;
