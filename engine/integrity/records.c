@@ -88,7 +88,7 @@ int integ__recruiter_insert(store *s, const struct principal *who, const json_t 
 	int rc = -1;
 
 	if (!alias_rows || !alias_norms)
-		goto nomem;
+		goto oom;
 	names_normalise(name, strlen(name), norm, sizeof norm);
 	json_array_foreach(aliases, i, v) {
 		const char *a = json_string_value(v);
@@ -97,14 +97,14 @@ int integ__recruiter_insert(store *s, const struct principal *who, const json_t 
 			continue; /* an alias of punctuation only can match nothing */
 		if (json_array_append_new(alias_norms, json_string(an)) ||
 		    json_array_append_new(alias_rows, json_pack("{s:s, s:s}", "l", a, "n", an)))
-			goto nomem;
+			goto oom;
 	}
 	integrity_licence_norm(num, ln, sizeof ln);
 	rows_text = json_dumps(alias_rows, JSON_COMPACT);
 	norms_text = json_dumps(alias_norms, JSON_COMPACT);
 	aliases_text = json_is_array(aliases) ? json_dumps(aliases, JSON_COMPACT) : strdup("[]");
 	if (!rows_text || !norms_text || !aliases_text)
-		goto nomem;
+		goto oom;
 	snprintf(creator, sizeof creator, "%lld", who ? (long long)who->key_id : 0LL);
 	r = store_exec(s,
 		       "INSERT INTO recruiters (name, aliases, country, licence_number, licence_norm,"
@@ -137,7 +137,7 @@ int integ__recruiter_insert(store *s, const struct principal *who, const json_t 
 		goto out;
 	rc = 0;
 	goto out;
-nomem:
+oom:
 	integ__oom(p);
 out:
 	json_decref(detail);

@@ -100,14 +100,14 @@ int match_candidates(store *s, const struct principal *who, const char *org,
 	rc = *out ? 0 : -1;
 	if (rc)
 		problem_set(p, PROBLEM_UNAVAILABLE, "out of memory");
-	goto done;
+	goto out;
 oom:
 	problem_set(p, PROBLEM_UNAVAILABLE, "out of memory");
 fail:
 	store_rollback(s);
 	if (!p->kind)
 		store_problem(s, p);
-done:
+out:
 	for (i = 0; i < prepared; i++)
 		match__person_release(&people[i]);
 	free(people);

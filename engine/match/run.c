@@ -95,13 +95,13 @@ retrieve:
 	 * retrieved, so retrieval runs once more with the test in the query. */
 	q = match__build_query(db, profile, pr, mp, dates, p);
 	if (!q)
-		goto done;
+		goto out;
 	rc = index_search(db, q, &opts, &res, &e);
 	index_query_free(q);
 	if (rc) {
 		rc = -1;
 		problem_set(p, PROBLEM_UNAVAILABLE, "the index cannot be searched: %s", e.msg);
-		goto done;
+		goto out;
 	}
 	rc = -1;
 	n = index_results_count(res);
@@ -123,7 +123,7 @@ retrieve:
 			if (frc) {
 				rc = frc == INDEX_EMODIFIED ? INDEX_EMODIFIED : -1;
 				problem_set(p, PROBLEM_UNAVAILABLE, "the index cannot be read: %s", e.msg);
-				goto done;
+				goto out;
 			}
 			doc = json_loadb(h->data, h->data_len, 0, NULL);
 			if (!doc)
@@ -169,7 +169,7 @@ retrieve:
 		if (frc) {
 			rc = frc == INDEX_EMODIFIED ? INDEX_EMODIFIED : -1;
 			problem_set(p, PROBLEM_UNAVAILABLE, "the index cannot be read: %s", e.msg);
-			goto done;
+			goto out;
 		}
 		json_decref(doc);
 		doc = NULL;
@@ -201,10 +201,10 @@ retrieve:
 		goto oom;
 	*out = answer;
 	rc = 0;
-	goto done;
+	goto out;
 oom:
 	problem_set(p, PROBLEM_UNAVAILABLE, "out of memory");
-done:
+out:
 	for (i = 0; cands && i < kept; i++)
 		json_decref(cands[i].vacancy);
 	if (snap)
