@@ -127,9 +127,11 @@ void api_close_created(api_call *c, struct api_ctx *x, int rc, json_t *out, cons
 void api_reply(api_call *c, int status, json_t *body);
 /* Adds a Location header (printf-style) to the reply that follows. */
 void api_set_location(api_call *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Sends p as problem+json (503 adds Retry-After). */
+/* Sends p as problem+json, with the status and title of its kind
+ * (api/status.c; 503 adds Retry-After). */
 void api_reply_problem(api_call *c, const problem *p);
-/* Shorthand for a problem without field errors. */
+/* The api's own refusals (HTTP is its business): a problem without field
+ * errors, with this status and title. */
 void api_fail(api_call *c, int status, const char *title, const char *detail);
 /* Shorthand for a problem with one field error (field, code, message). */
 void api_fail_field(api_call *c, int status, const char *title, const char *field,

@@ -103,10 +103,10 @@ void api_set_location(api_call *c, const char *fmt, ...)
 	va_end(ap);
 }
 
-void api_reply_problem(api_call *c, const problem *p)
+/* The one builder of a problem+json body: status and title are HTTP's, the
+ * detail and the field errors p's. */
+static void send_problem(api_call *c, int status, const char *title, const problem *p)
 {
-	int status = p->status ? p->status : 503;
-	const char *title = p->title[0] ? p->title : MHD_get_reason_phrase_for((unsigned)status);
 	json_t *o = json_pack("{s:s, s:s, s:i, s:s}", "type", "about:blank", "title", title,
 			      "status", status, "detail", p->detail);
 	char *s;
@@ -125,13 +125,24 @@ void api_reply_problem(api_call *c, const problem *p)
 	queue(c, status, "application/problem+json", s, strlen(s));
 }
 
+void api_reply_problem(api_call *c, const problem *p)
+{
+	char title[80];
+	int status = api__problem_status(p, title, sizeof title);
+
+	send_problem(c, status, title, p);
+}
+
+/* api_fail and api_fail_field answer the api's own refusals (401, 405,
+ * 415 ...), with the status and title given: the problem only carries the
+ * detail (made valid UTF-8) and the field. */
 void api_fail(api_call *c, int status, const char *title, const char *detail)
 {
 	problem p;
 
 	problem_init(&p);
-	problem_set(&p, status, title, "%s", detail);
-	api_reply_problem(c, &p);
+	problem_set(&p, PROBLEM_NONE, "%s", detail);
+	send_problem(c, status, title, &p);
 	problem_release(&p);
 }
 
@@ -141,8 +152,8 @@ void api_fail_field(api_call *c, int status, const char *title, const char *fiel
 	problem p;
 
 	problem_init(&p);
-	problem_set(&p, status, title, "%s", detail);
+	problem_set(&p, PROBLEM_NONE, "%s", detail);
 	problem_field(&p, field, code, "%s", message);
-	api_reply_problem(c, &p);
+	send_problem(c, status, title, &p);
 	problem_release(&p);
 }

@@ -253,9 +253,9 @@ int cli_import(int argc, char **argv)
 			continue;
 		problem_init(&p);
 		if (len > LINE_MAX_BYTES) {
-			problem_set(&p, 413, "Too large", "the line is longer than 1 MiB");
+			problem_set(&p, PROBLEM_TOO_LARGE, "the line is longer than 1 MiB");
 		} else if (!(in = json_loadb(line, (size_t)len, JSON_REJECT_DUPLICATES, &jerr))) {
-			problem_set(&p, 400, "Malformed JSON", "malformed JSON at column %d: %s",
+			problem_set(&p, PROBLEM_MALFORMED, "malformed JSON at column %d: %s",
 				    jerr.column, jerr.text);
 		} else {
 			vacancy_validate(in, &doc, &p);

@@ -8,7 +8,7 @@
  * read that is not audited cannot happen, and an audit row never records a
  * read that was rolled back. Ownership is checked in the SQL itself (id and
  * org in the WHERE clause): another organisation's profile is simply not
- * found, which the API answers as 404.
+ * found (PROBLEM_NOT_FOUND), as if it did not exist.
  */
 #include "engine/profile.h"
 
@@ -35,14 +35,14 @@ static const char *const profile_keys[] = {
 
 static int no_memory(problem *p)
 {
-	problem_set(p, 503, "Service unavailable", "out of memory");
+	problem_set(p, PROBLEM_UNAVAILABLE, "out of memory");
 	return -1;
 }
 
 static int field_error(problem *p, const char *name, const char *code, const char *msg)
 {
 	problem_field(p, name, code, "%s", msg);
-	p->status = 400;
+	p->kind = PROBLEM_INVALID;
 	return -1;
 }
 
@@ -235,16 +235,15 @@ int profile_validate(const json_t *in, json_t **out, problem *p)
 	fields_country(in, "", "citizenship", 0, NULL, p);
 	check_countries(in, p);
 	fields_date(in, "", "available_from", 0, NULL, p);
-	if (p->status) {
-		snprintf(p->title, sizeof p->title, "Bad request");
+	if (p->kind) {
 		json_decref(skills);
 		return -1;
 	}
 	if (json_array_size(json_object_get(in, "occupations")) == 0 && json_array_size(skills) == 0) {
 		json_decref(skills);
 		problem_field(p, "skills", "required", "a profile needs at least one occupation or skill");
-		p->status = 422;
-		snprintf(p->title, sizeof p->title, "Unprocessable profile");
+		p->kind = PROBLEM_RULE;
+		problem_subject(p, "profile");
 		return -1;
 	}
 	doc = json_deep_copy(in);
@@ -327,7 +326,7 @@ static int new_id(char *buf)
 
 static int not_found(problem *p, const char *id)
 {
-	problem_set(p, 404, "Not found", "no profile %s", profile_id_valid(id) ? id : "with this id");
+	problem_set(p, PROBLEM_NOT_FOUND, "no profile %s", profile_id_valid(id) ? id : "with this id");
 	return -1;
 }
 

@@ -21,7 +21,7 @@
 
 #define PROFILE_ID_LEN 18 /* "p_" + 16 hex digits */
 
-/* Checks a posted profile (400 for unknown fields such as "name" or
+/* Checks a posted profile (PROBLEM_INVALID for unknown fields such as "name" or
  * "passport", bad types or formats); returns the canonical document. */
 int profile_validate(const json_t *in, json_t **out, problem *p);
 /* Whether s looks like a profile id. */
@@ -29,7 +29,7 @@ int profile_id_valid(const char *s);
 
 int profile_create(store *s, const struct principal *who, const json_t *doc, json_t **out,
 		   problem *p);
-/* Reads the profile `id` of who's organisation (404 otherwise) and audits
+/* Reads the profile `id` of who's organisation (PROBLEM_NOT_FOUND otherwise) and audits
  * the read with `why` ("read", "match", "quota_eligibility", ...) in the same
  * transaction. *out is the representation (caller owns). */
 int profile_get(store *s, const struct principal *who, const char *id, const char *why,

@@ -16,8 +16,7 @@
 static int bad_param(problem *p, const char *name, const char *msg)
 {
 	problem_field(p, name, "format", "%s", msg);
-	p->status = 400;
-	snprintf(p->title, sizeof p->title, "Bad request");
+	p->kind = PROBLEM_INVALID;
 	return -1;
 }
 
@@ -152,7 +151,7 @@ index_query *search_build_query(const struct vacancy_query *vq, problem *p)
 		all = NULL;
 	}
 	if (!q)
-		problem_set(p, 503, "Service unavailable", "out of memory building the query");
+		problem_set(p, PROBLEM_UNAVAILABLE, "out of memory building the query");
 out:
 	for (i = 0; i < nf; i++)
 		index_query_free(filters[i]);
@@ -208,7 +207,7 @@ int search_vacancies(index_db *db, const struct vacancy_query *vq, json_t **out,
 	index_query_free(q);
 	if (rc) {
 		integrity_snapshot_put(snap);
-		problem_set(p, 503, "Service unavailable", "the index cannot be searched: %s", e.msg);
+		problem_set(p, PROBLEM_UNAVAILABLE, "the index cannot be searched: %s", e.msg);
 		return -1;
 	}
 	items = json_array();
@@ -248,7 +247,7 @@ int search_vacancies(index_db *db, const struct vacancy_query *vq, json_t **out,
 	}
 	index_results_free(res);
 	if (!o) {
-		problem_set(p, 503, "Service unavailable", "out of memory");
+		problem_set(p, PROBLEM_UNAVAILABLE, "out of memory");
 		return -1;
 	}
 	*out = o;

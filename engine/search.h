@@ -40,7 +40,7 @@ struct vacancy_query {
 };
 
 /* Fills *out with {"items":[...],"next_cursor":...,"estimated_total":N}.
- * 400 for a bad parameter (named in the problem). */
+ * PROBLEM_INVALID for a bad parameter (named in the problem). */
 int search_vacancies(index_db *db, const struct vacancy_query *vq, json_t **out, problem *p);
 
 /* Validates the filters and builds the query (caller frees); exposed for

@@ -42,7 +42,7 @@ static void check_skill_list(const json_t *skills, const char *key, problem *p)
 			problem_field(p, name, "format", "must not contain NUL characters");
 		else
 			continue;
-		p->status = 400;
+		p->kind = PROBLEM_INVALID;
 	}
 }
 
@@ -62,11 +62,11 @@ static void check_languages(const json_t *in, problem *p)
 			continue;
 		if (fields_string(v, path, "code", 2, 1, &code, p) > 0 && !iso_language_valid(code)) {
 			problem_field(p, path, "format", "code must be an ISO 639-1 language code");
-			p->status = 400;
+			p->kind = PROBLEM_INVALID;
 		}
 		if (fields_string(v, path, "level", 6, 1, &level, p) > 0 && !iso_cefr_rank(level)) {
 			problem_field(p, path, "format", "level must be A1, A2, B1, B2, C1, C2 or native");
-			p->status = 400;
+			p->kind = PROBLEM_INVALID;
 		}
 	}
 }
@@ -86,7 +86,7 @@ static void check_salary(const json_t *in, problem *p)
 	hmax = fields_int(sal, "salary", "max", 0, 1000000000000LL, 0, &max, p);
 	if (fields_string(sal, "salary", "currency", 3, 1, &cur, p) > 0 && !iso_currency_valid(cur)) {
 		problem_field(p, "salary.currency", "format", "must be an ISO 4217 currency code");
-		p->status = 400;
+		p->kind = PROBLEM_INVALID;
 	}
 	if (fields_string(sal, "salary", "period", 5, 0, &period, p) > 0) {
 		for (i = 0; periods[i] && strcmp(periods[i], period); i++)
@@ -94,12 +94,12 @@ static void check_salary(const json_t *in, problem *p)
 		if (!periods[i]) {
 			problem_field(p, "salary.period", "format",
 				      "must be hour, day, week, month or year");
-			p->status = 400;
+			p->kind = PROBLEM_INVALID;
 		}
 	}
 	if (hmin > 0 && hmax > 0 && max < min) {
 		problem_field(p, "salary.max", "range", "must not be below salary.min");
-		p->status = 400;
+		p->kind = PROBLEM_INVALID;
 	}
 }
 
@@ -158,28 +158,28 @@ int vacancy_validate(const json_t *in, json_t **out, problem *p)
 	check_recruiter(in, p);
 	fields_string(in, "", "quota_id", 64, 0, NULL, p);
 	fields_number(in, "", "worker_fees", 0, 1e12, 0, &fees, p);
-	if (p->status)
+	if (p->kind)
 		return -1;
 
-	/* Rules on well-formed input: 422. */
+	/* Rules on well-formed input: PROBLEM_RULE. */
 	iso_today(today);
 	if (fees > 0) {
 		problem_field(p, "worker_fees", "employer_pays",
 			      "workers pay no recruitment fees (employer-pays principle)");
-		p->status = 422;
+		p->kind = PROBLEM_RULE;
 	}
 	if (until && strcmp(until, today) < 0) {
 		problem_field(p, "valid_until", "past", "is in the past");
-		p->status = 422;
+		p->kind = PROBLEM_RULE;
 	}
-	if (p->status) {
-		snprintf(p->title, sizeof p->title, "Unprocessable vacancy");
+	if (p->kind) {
+		problem_subject(p, "vacancy");
 		return -1;
 	}
 
 	doc = json_deep_copy(in);
 	if (!doc) {
-		problem_set(p, 503, "Service unavailable", "out of memory");
+		problem_set(p, PROBLEM_UNAVAILABLE, "out of memory");
 		return -1;
 	}
 	if (!json_object_get(doc, "skills") || json_is_null(json_object_get(doc, "skills")))
@@ -256,7 +256,7 @@ json_t *vacancy_from_row(PGresult *r, int row)
 
 static int no_memory(problem *p)
 {
-	problem_set(p, 503, "Service unavailable", "out of memory");
+	problem_set(p, PROBLEM_UNAVAILABLE, "out of memory");
 	return -1;
 }
 
@@ -296,7 +296,7 @@ static int columns_of(const json_t *doc, struct columns *c)
  * Checked inside the write's transaction, on every path that stores a
  * vacancy (the API's POST and PATCH, fairmatch import): a blacklisted
  * recruiter and a quota_id that names no listing (or one the vacancy does
- * not fit) refuse the write with 422. */
+ * not fit) refuse the write (PROBLEM_RULE). */
 
 /* The integrity check's answer for a recruiter; memo (a JSON object, or
  * NULL) keeps the answers of a batch, which names few recruiters many times. */
@@ -324,9 +324,9 @@ static int recruiter_answer(store *s, const json_t *rec, json_t *memo, json_t **
 	return 0;
 }
 
-/* The recruiter rule: a blacklisted recruiter refuses the write (422, field
- * recruiter/blacklisted); any other verdict goes to *verdict (when not NULL)
- * as {"verdict","flags"} for the answer. No recruiter: no verdict. */
+/* The recruiter rule: a blacklisted recruiter refuses the write
+ * (PROBLEM_RULE, field recruiter/blacklisted); any other verdict goes to
+ * *verdict (when not NULL) as {"verdict","flags"} for the answer. No recruiter: no verdict. */
 static int check_recruiter_rule(store *s, const json_t *doc, json_t *memo, json_t **verdict,
 				problem *p)
 {
@@ -348,9 +348,10 @@ static int check_recruiter_rule(store *s, const json_t *doc, json_t *memo, json_
 			if (strcmp(json_string_value(json_object_get(f, "severity")), "blacklist") == 0)
 				break;
 		}
-		problem_set(p, 422, "Unprocessable vacancy", "recruiter '%s' is blacklisted (flag %s: %s)",
+		problem_set(p, PROBLEM_RULE, "recruiter '%s' is blacklisted (flag %s: %s)",
 			    name ? name : "", f ? json_string_value(json_object_get(f, "id")) : "?",
 			    f ? json_string_value(json_object_get(f, "reason")) : "?");
+		problem_subject(p, "vacancy");
 		problem_field(p, "recruiter", "blacklisted", "the recruiter is blacklisted");
 		json_decref(chk);
 		return -1;
@@ -428,7 +429,7 @@ fail:
 	json_decref(verdict);
 	json_decref(*out);
 	*out = NULL;
-	if (!p->status)
+	if (!p->kind)
 		store_problem(s, p);
 	return -1;
 }
@@ -450,7 +451,7 @@ static PGresult *fetch(store *s, int64_t id, const char *org, int for_update, pr
 	}
 	if (PQntuples(r) == 0 || (org && strcmp(PQgetvalue(r, 0, 1), org) != 0)) {
 		PQclear(r);
-		problem_set(p, 404, "Not found", "no vacancy v_%lld", (long long)id);
+		problem_set(p, PROBLEM_NOT_FOUND, "no vacancy v_%lld", (long long)id);
 		return NULL;
 	}
 	return r;
@@ -489,7 +490,7 @@ int vacancy_patch(store *s, int64_t id, const char *org, const json_t *patch, js
 	*out = NULL;
 	if (!json_is_object(patch)) {
 		problem_field(p, "(body)", "type", "must be an object");
-		p->status = 400;
+		p->kind = PROBLEM_INVALID;
 		return -1;
 	}
 	if (store_begin(s)) {
@@ -501,7 +502,7 @@ int vacancy_patch(store *s, int64_t id, const char *org, const json_t *patch, js
 		goto fail;
 	if (strcmp(PQgetvalue(r, 0, 2), "open") != 0) {
 		PQclear(r);
-		problem_set(p, 409, "Conflict", "vacancy v_%lld is closed", (long long)id);
+		problem_set(p, PROBLEM_CONFLICT, "vacancy v_%lld is closed", (long long)id);
 		goto fail;
 	}
 	current = vacancy_from_row(r, 0);
@@ -608,7 +609,7 @@ static int batch_rules(store *s, json_t *memo, const json_t *doc, size_t i,
 		problem_release(&why);
 		return 0;
 	}
-	if (why.status >= 500) {
+	if (why.kind == PROBLEM_UNAVAILABLE) {
 		problem_release(p);
 		*p = why;
 		return -1;

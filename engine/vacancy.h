@@ -7,7 +7,7 @@
  * (jsonb "doc"), with the columns the database filters on copied out. The
  * representation the API returns adds "id" ("v_<n>"), "status" and times.
  * Functions taking `org` enforce ownership: another organisation's vacancy
- * is reported as 404, never as 403, so its existence is not revealed.
+ * is reported as not found, never as forbidden, so its existence is not revealed.
  */
 #ifndef FAIRMATCH_VACANCY_H
 #define FAIRMATCH_VACANCY_H
@@ -29,8 +29,8 @@
 #define VACANCY_DEFAULT_VALID_DAYS 90
 
 /* Checks a posted vacancy and returns its canonical document (defaults
- * filled in, caller owns *out). 400 for a bad type/format/unknown field,
- * 422 for a rule (worker_fees > 0, valid_until in the past, salary max < min). */
+ * filled in, caller owns *out). PROBLEM_INVALID for a bad type/format/unknown
+ * field, PROBLEM_RULE for a rule (worker_fees > 0, valid_until in the past, salary max < min). */
 int vacancy_validate(const json_t *in, json_t **out, problem *p);
 
 /* "v_123" -> 123; -1 when malformed. */
@@ -42,10 +42,10 @@ int vacancy_parse_id(const char *s, int64_t *id);
  * The write rules, checked in the write's transaction by create, patch and
  * the batch alike:
  *   - a recruiter the integrity check finds blacklisted refuses the write:
- *     422 "Unprocessable vacancy", detail "recruiter 'X' is blacklisted
+ *     PROBLEM_RULE on subject "vacancy", detail "recruiter 'X' is blacklisted
  *     (flag f_N: reason)", field error recruiter/blacklisted;
  *   - a quota_id must name a listing the vacancy fits (quota_check_vacancy:
- *     422, field quota_id/unknown, or occupation/country quota_mismatch).
+ *     PROBLEM_RULE, field quota_id/unknown, or occupation/country quota_mismatch).
  * Create and patch add any other verdict of a vacancy with a recruiter to
  * *out as "recruiter_verdict": {"verdict", "flags"}. */
 int vacancy_create(store *s, const char *org, const json_t *doc, json_t **out, int64_t *seq,

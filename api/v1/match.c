@@ -92,20 +92,20 @@ static void match(api_call *c)
 	api_open(c, NULL, &x);
 	rc = match_parse(api_body(c), id, sizeof id, &inline_doc, &mp, &x.p);
 	if (rc)
-		goto done;
+		goto out;
 	mp.raw_vacancies = policy_full_view(api_rule(c), api_who(c)->role);
 	if ((rc = api_need(c, &x, API_STORE | API_INDEX)))
-		goto done;
+		goto out;
 	if (inline_doc) {
 		rc = audit_write(x.s, api_who(c), "match.inline", NULL, NULL);
 		if (rc) {
 			store_problem(x.s, &x.p);
-			goto done;
+			goto out;
 		}
 		profile = inline_doc;
 	} else {
 		if ((rc = profile_get(x.s, api_who(c), id, "match", &stored, &x.p)))
-			goto done;
+			goto out;
 		profile = stored;
 	}
 	rc = match_vacancies(x.db, profile, &mp, &out, &x.p) ||
@@ -113,9 +113,9 @@ static void match(api_call *c)
 	if (rc) {
 		json_decref(out);
 		out = NULL;
-		if (!x.p.status)
-			problem_set(&x.p, 503, "Service unavailable", "the match could not be completed");
-		goto done;
+		if (!x.p.kind)
+			problem_set(&x.p, PROBLEM_UNAVAILABLE, "the match could not be completed");
+		goto out;
 	}
 	if (mp.raw_vacancies) {
 		char *text = answer_text(out);
@@ -127,7 +127,7 @@ static void match(api_call *c)
 		else
 			api_fail(c, 503, "Service unavailable", "the match answer could not be written");
 	}
-done:
+out:
 	api_close(c, &x, rc, 200, out);
 	json_decref(inline_doc);
 	json_decref(stored);

@@ -37,7 +37,7 @@ static void suggest(api_call *c, esco_kind kind)
 				      SUGGEST_MAX);
 	}
 	if (problem_has_fields(&p)) {
-		problem_set(&p, 400, "Bad request", "%s", p.detail);
+		p.kind = PROBLEM_INVALID;
 		api_reply_problem(c, &p);
 		problem_release(&p);
 		return;

@@ -26,7 +26,7 @@ int fields_only(const json_t *obj, const char *path, const char *const *allowed,
 
 	if (!json_is_object(obj)) {
 		problem_field(p, path && *path ? path : "(body)", "type", "must be an object");
-		p->status = 400;
+		p->kind = PROBLEM_INVALID;
 		return 1;
 	}
 	json_object_foreach((json_t *)obj, key, v) {
@@ -40,7 +40,7 @@ int fields_only(const json_t *obj, const char *path, const char *const *allowed,
 		}
 	}
 	if (unknown)
-		p->status = 400;
+		p->kind = PROBLEM_INVALID;
 	return unknown;
 }
 
@@ -56,7 +56,7 @@ static int present(const json_t *obj, const char *path, const char *key, int req
 	if (required) {
 		problem_field(p, fields_path(name, sizeof name, path, key), "required",
 			      "is required");
-		p->status = 400;
+		p->kind = PROBLEM_INVALID;
 		return -1;
 	}
 	return 0;
@@ -67,7 +67,7 @@ static int bad(problem *p, const char *path, const char *key, const char *code, 
 	char name[160];
 
 	problem_field(p, fields_path(name, sizeof name, path, key), code, "%s", msg);
-	p->status = 400;
+	p->kind = PROBLEM_INVALID;
 	return -1;
 }
 

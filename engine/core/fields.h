@@ -2,14 +2,14 @@
  * fields.h - strict checks of decoded JSON request bodies.
  *
  * Every write endpoint validates its body with these, so the rules are the
- * same everywhere: unknown fields are refused (400, the field named), each
+ * same everywhere: unknown fields are refused (PROBLEM_INVALID, the field named), each
  * value has a type, a format and a documented maximum, and every offending
  * field is reported (not only the first). Field names in reports are paths
  * such as "salary.min" or "languages[1].level".
  *
  * Each fields_* getter returns 1 when the value is present and valid, 0 when
  * it is absent (or JSON null) and not required, -1 after recording a field
- * error in the problem (status 400).
+ * error in the problem (kind PROBLEM_INVALID).
  */
 #ifndef FAIRMATCH_FIELDS_H
 #define FAIRMATCH_FIELDS_H
@@ -19,7 +19,7 @@
 
 #include "engine/core/problem.h"
 
-/* Records a 400 "unknown_field" error for each key of obj not in allowed
+/* Records an "unknown_field" error for each key of obj not in allowed
  * (a NULL-terminated list). `path` prefixes the names ("" at top level).
  * Returns the number of unknown keys. Also refuses a non-object. */
 int fields_only(const json_t *obj, const char *path, const char *const *allowed, problem *p);

@@ -68,17 +68,20 @@ void problem_release(problem *p)
 	problem_init(p);
 }
 
-void problem_set(problem *p, int status, const char *title, const char *fmt, ...)
+void problem_set(problem *p, enum problem_kind kind, const char *fmt, ...)
 {
 	va_list ap;
 
-	p->status = status;
-	snprintf(p->title, sizeof p->title, "%s", title);
+	p->kind = kind;
 	va_start(ap, fmt);
 	vsnprintf(p->detail, sizeof p->detail, fmt, ap);
 	va_end(ap);
-	make_utf8(p->title);
 	make_utf8(p->detail);
+}
+
+void problem_subject(problem *p, const char *subject)
+{
+	snprintf(p->subject, sizeof p->subject, "%s", subject);
 }
 
 void problem_field(problem *p, const char *field, const char *code, const char *fmt, ...)
@@ -116,4 +119,29 @@ void problem_field(problem *p, const char *field, const char *code, const char *
 int problem_has_fields(const problem *p)
 {
 	return p->errors && json_array_size(p->errors) > 0;
+}
+
+const char *problem_kind_name(enum problem_kind kind)
+{
+	switch (kind) {
+	case PROBLEM_NONE:
+		return "none";
+	case PROBLEM_INVALID:
+		return "invalid";
+	case PROBLEM_MALFORMED:
+		return "malformed";
+	case PROBLEM_TOO_LARGE:
+		return "too_large";
+	case PROBLEM_NOT_FOUND:
+		return "not_found";
+	case PROBLEM_CONFLICT:
+		return "conflict";
+	case PROBLEM_RULE:
+		return "rule";
+	case PROBLEM_NOT_ELIGIBLE:
+		return "not_eligible";
+	case PROBLEM_UNAVAILABLE:
+		return "unavailable";
+	}
+	return "unknown";
 }

@@ -148,7 +148,7 @@ static void *bulk_builder(void *arg)
 
 	if (store_connect(bk->conninfo, &s, err, sizeof err)) {
 		failed = 1;
-		goto done;
+		goto out;
 	}
 	store_set_actor(s, "indexer", NULL); /* reads every vacancy (008_role_policies.sql) */
 	do {
@@ -163,7 +163,7 @@ static void *bulk_builder(void *arg)
 			if (!r) {
 				snprintf(err, sizeof err, "reading the change log: %s", store_error(s));
 				failed = 1;
-				goto done;
+				goto out;
 			}
 			n = (size_t)PQntuples(r);
 			b = n ? bulk_build(r, &e) : NULL;
@@ -171,18 +171,18 @@ static void *bulk_builder(void *arg)
 			if (n && !b) {
 				snprintf(err, sizeof err, "%s", e.msg);
 				failed = 1;
-				goto done;
+				goto out;
 			}
 			if (b) {
 				seq = b->last_seq;
 				if (bulk_push(bk, b))
-					goto done;
+					goto out;
 			}
 		} while (n == bk->limit && !bulk_stopped(bk));
 		if (!last && !bulk_stopped(bk))
 			bk->feed->wait(bk->feed->arg);
 	} while (!last && !bulk_stopped(bk));
-done:
+out:
 	store_close(s);
 	pthread_mutex_lock(&bk->lock);
 	bk->built_all = 1;

@@ -114,7 +114,7 @@ int64_t indexer_applied_seq(void);
 int indexer_is_writer(void);
 /* 1 while the background indexer cannot commit to the index for a reason
  * of the index's own (a full disk, an I/O error), with the last error in
- * why (may be NULL). Writes that feed the index are refused (503) then,
+ * why (may be NULL). Writes that feed the index are refused (PROBLEM_UNAVAILABLE) then,
  * instead of being acknowledged into an index that cannot follow; it
  * clears at the first commit that succeeds again. */
 int indexer_failing(char *why, size_t len);

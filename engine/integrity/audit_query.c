@@ -44,8 +44,7 @@ int integrity_audit_list(store *s, const struct integrity_audit_query *q, json_t
 	if (q->action && strlen(q->action) > 64)
 		problem_field(p, "action", "length", "must be at most 64 bytes");
 	if (problem_has_fields(p)) {
-		p->status = 400;
-		snprintf(p->title, sizeof p->title, "Bad request");
+		p->kind = PROBLEM_INVALID;
 		return -1;
 	}
 	snprintf(lim, sizeof lim, "%ld", limit + 1);

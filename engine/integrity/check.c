@@ -103,8 +103,7 @@ static int check_validate(const char *name, const char *licence, const char *cou
 	if (!name && !licence)
 		problem_field(p, "name", "required", "name or licence is required");
 	if (problem_has_fields(p)) {
-		p->status = 400;
-		snprintf(p->title, sizeof p->title, "Bad request");
+		p->kind = PROBLEM_INVALID;
 		return -1;
 	}
 	return 0;
@@ -292,18 +291,18 @@ static int check_memory(const char *name, const char *licence, const char *count
 	flags = json_array();
 	if (!matches || !flags) {
 		integrity_snapshot_put(snap);
-		goto nomem;
+		goto oom;
 	}
 	kind = snapshot_flags(snap, m, n, flags);
 	integrity_snapshot_put(snap);
 	if (kind == (enum integrity_kind)-1)
-		goto nomem;
+		goto oom;
 	if (kind == INTEGRITY_UNKNOWN && n)
 		kind = m[0].licensed ? INTEGRITY_LICENSED : INTEGRITY_UNLICENSED;
 	*out = json_pack("{s:s, s:o, s:o, s:s}", "verdict", integrity_kind_name(kind), "matches",
 			 matches, "flags", flags, "normalised", norm);
 	return *out ? 0 : integ__oom(p);
-nomem:
+oom:
 	json_decref(matches);
 	json_decref(flags);
 	return integ__oom(p);
@@ -392,14 +391,14 @@ int integrity_check_sql(store *s, const char *name, const char *licence, const c
 	flags = json_array();
 	ids = json_array();
 	if (!matches || !flags || !ids)
-		goto nomem;
+		goto oom;
 	for (i = 0; i < n; i++)
 		if (json_array_append_new(ids, json_integer(m[i].id)))
-			goto nomem;
+			goto oom;
 	if (n) {
 		ids_text = json_dumps(ids, JSON_COMPACT);
 		if (!ids_text)
-			goto nomem;
+			goto oom;
 		r = store_exec(s,
 			       "SELECT " FLAG_COLUMNS " FROM flags f LEFT JOIN flag_lifts l ON l.flag = f.id"
 			       " WHERE f.recruiter IN (SELECT jsonb_array_elements_text($1::jsonb)::bigint)"
@@ -437,11 +436,11 @@ int integrity_check_sql(store *s, const char *name, const char *licence, const c
 	o = json_pack("{s:s, s:O, s:O, s:s}", "verdict", integrity_kind_name(kind), "matches",
 		      matches, "flags", flags, "normalised", norm);
 	if (!o)
-		goto nomem;
+		goto oom;
 	*out = o;
 	rc = 0;
 	goto out;
-nomem:
+oom:
 	integ__oom(p);
 	goto out;
 dberr:

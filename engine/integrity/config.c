@@ -70,7 +70,7 @@ int integrity_parse_id(const char *s, char prefix, int64_t *id)
 
 int integ__oom(problem *p)
 {
-	problem_set(p, 503, "Service unavailable", "out of memory");
+	problem_set(p, PROBLEM_UNAVAILABLE, "out of memory");
 	return -1;
 }
 
@@ -79,9 +79,9 @@ int integ__db_fail(store *s, problem *p)
 	const char *st = store_sqlstate(s);
 
 	store_rollback(s);
-	if (!p->status) {
+	if (!p->kind) {
 		if (strncmp(st, "22", 2) == 0)
-			problem_set(p, 400, "Bad request", "a value has the wrong format: %s",
+			problem_set(p, PROBLEM_INVALID, "a value has the wrong format: %s",
 				    store_error(s));
 		else
 			store_problem(s, p);

@@ -33,21 +33,21 @@ int integrity_flag_validate(const json_t *in, problem *p)
 	fields_only(in, "", flag_keys, p);
 	if (fields_string(in, "", "severity", 20, 1, &sev, p) > 0 && !integ__one_of(sev, severities)) {
 		problem_field(p, "severity", "format", "must be blacklist or warning");
-		p->status = 400;
+		p->kind = PROBLEM_INVALID;
 	}
 	if (fields_string(in, "", "reason", 40, 1, &reason, p) > 0 && !integ__one_of(reason, reasons)) {
 		problem_field(p, "reason", "format",
 			      "must be worker_fees, contract_substitution, unlicensed, "
 			      "passport_retention, deception, trafficking or other");
-		p->status = 400;
+		p->kind = PROBLEM_INVALID;
 	}
 	fields_string(in, "", "evidence", INTEGRITY_EVIDENCE_MAX, 0, NULL, p);
 	if (fields_string(in, "", "expires_at", 40, 0, &exp, p) > 0 && !integ__time_valid(exp)) {
 		problem_field(p, "expires_at", "format",
 			      "must be an RFC 3339 time (2027-01-31T00:00:00Z) or a date");
-		p->status = 400;
+		p->kind = PROBLEM_INVALID;
 	}
-	return p->status ? -1 : 0;
+	return p->kind ? -1 : 0;
 }
 
 /* Inserts a validated flag inside the caller's transaction. */
@@ -70,7 +70,7 @@ int integ__flag_insert(store *s, const struct principal *who, const char *author
 	rc = PQntuples(r);
 	PQclear(r);
 	if (!rc) {
-		problem_set(p, 404, "Not found", "no recruiter r_%lld", (long long)recruiter);
+		problem_set(p, PROBLEM_NOT_FOUND, "no recruiter r_%lld", (long long)recruiter);
 		return -1;
 	}
 	if (exp) {
@@ -81,7 +81,8 @@ int integ__flag_insert(store *s, const struct principal *who, const char *author
 		PQclear(r);
 		if (rc) {
 			problem_field(p, "expires_at", "past", "is in the past");
-			problem_set(p, 422, "Unprocessable flag", "expires_at is in the past");
+			problem_set(p, PROBLEM_RULE, "expires_at is in the past");
+			problem_subject(p, "flag");
 			return -1;
 		}
 	}
@@ -148,7 +149,7 @@ int integrity_lift_validate(const json_t *in, const char **reason, problem *p)
 
 	fields_only(in, "", keys, p);
 	fields_string(in, "", "reason", INTEGRITY_REASON_MAX, 1, reason, p);
-	return p->status ? -1 : 0;
+	return p->kind ? -1 : 0;
 }
 
 int integrity_flag_lift(store *s, const struct principal *who, int64_t recruiter, int64_t flag,
@@ -178,14 +179,14 @@ int integrity_flag_lift(store *s, const struct principal *who, int64_t recruiter
 	if (PQntuples(r) == 0 || strtoll(PQgetvalue(r, 0, 0), NULL, 10) != recruiter) {
 		PQclear(r);
 		store_rollback(s);
-		problem_set(p, 404, "Not found", "recruiter %s has no flag %s", obj, fname);
+		problem_set(p, PROBLEM_NOT_FOUND, "recruiter %s has no flag %s", obj, fname);
 		return -1;
 	}
 	lifted = PQgetvalue(r, 0, 1)[0] == 't';
 	PQclear(r);
 	if (lifted) {
 		store_rollback(s);
-		problem_set(p, 409, "Conflict", "flag %s is already lifted", fname);
+		problem_set(p, PROBLEM_CONFLICT, "flag %s is already lifted", fname);
 		return -1;
 	}
 	if (store_run(s,
@@ -194,7 +195,7 @@ int integrity_flag_lift(store *s, const struct principal *who, int64_t recruiter
 		      4, (const char *const[]){fids, reason, by, who ? who->org : "cli"})) {
 		if (strcmp(store_sqlstate(s), "23505") == 0) {
 			store_rollback(s);
-			problem_set(p, 409, "Conflict", "flag %s is already lifted", fname);
+			problem_set(p, PROBLEM_CONFLICT, "flag %s is already lifted", fname);
 			return -1;
 		}
 		return integ__db_fail(s, p);

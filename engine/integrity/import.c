@@ -26,7 +26,7 @@ static json_t *import_body(csv_reader *csv, const int *col, const char **status,
 
 	*status = col[6] >= 0 ? csv_field(csv, (size_t)col[6], NULL) : "";
 	if (!o || !list)
-		goto nomem;
+		goto oom;
 	json_object_set_new(o, "name", json_string(name));
 	while (*a) {
 		const char *bar = strchr(a, '|');
@@ -37,7 +37,7 @@ static json_t *import_body(csv_reader *csv, const int *col, const char **status,
 		while (len && a[len - 1] == ' ')
 			len--;
 		if (len && json_array_append_new(list, json_stringn(a, len)))
-			goto nomem;
+			goto oom;
 		a = bar ? bar + 1 : a + strlen(a);
 	}
 	json_object_set_new(o, "aliases", list);
@@ -47,7 +47,7 @@ static json_t *import_body(csv_reader *csv, const int *col, const char **status,
 	if (*licence) {
 		lic = json_pack("{s:s}", "number", licence);
 		if (!lic)
-			goto nomem;
+			goto oom;
 		if (*authority)
 			json_object_set_new(lic, "authority", json_string(authority));
 		if (*until)
@@ -55,12 +55,12 @@ static json_t *import_body(csv_reader *csv, const int *col, const char **status,
 		json_object_set_new(o, "licence", lic);
 	} else if (*until) {
 		problem_field(p, "valid_until", "format", "needs a licence number");
-		p->status = 400;
+		p->kind = PROBLEM_INVALID;
 	}
 	if (!json_object_get(o, "name") || !json_is_array(json_object_get(o, "aliases")))
-		goto nomem;
+		goto oom;
 	return o;
-nomem:
+oom:
 	json_decref(o);
 	json_decref(list);
 	integ__oom(p);
@@ -115,7 +115,7 @@ int integrity_import_csv(store *s, const char *path, const char *default_authori
 
 		problem_init(&p);
 		body = import_body(csv, col, &status, &p);
-		if (body && !p.status && integrity_recruiter_validate(body, &p) == 0) {
+		if (body && !p.kind && integrity_recruiter_validate(body, &p) == 0) {
 			if (!*status || strcmp(status, "valid") == 0)
 				severity = NULL;
 			else if (strcmp(status, "suspended") == 0)
@@ -125,11 +125,11 @@ int integrity_import_csv(store *s, const char *path, const char *default_authori
 			else {
 				problem_field(&p, "status", "format",
 					      "must be valid, suspended, cancelled or banned");
-				p.status = 400;
+				p.kind = PROBLEM_INVALID;
 			}
 		}
-		if (p.status) {
-			if (p.status == 503) {
+		if (p.kind) {
+			if (p.kind == PROBLEM_UNAVAILABLE) {
 				fprintf(report, "fairmatch: %s\n", p.detail);
 				json_decref(body);
 				problem_release(&p);
@@ -143,12 +143,12 @@ int integrity_import_csv(store *s, const char *path, const char *default_authori
 		}
 		if (!open_txn) {
 			if (store_begin(s) || integ__registry_writer_lock(s))
-				goto dbfail_body;
+				goto dberr;
 			open_txn = 1;
 		}
 		/* A savepoint per line: one refused line does not undo the batch. */
 		if (store_run(s, "SAVEPOINT line", 0, NULL))
-			goto dbfail_body;
+			goto dberr;
 		if (integ__recruiter_insert(s, NULL, body, &id, &p) == 0 && severity) {
 			const char *auth = col[4] >= 0 ? csv_field(csv, (size_t)col[4], NULL) : "";
 			json_t *f = json_pack("{s:s, s:s, s:s}", "severity", severity, "reason", "other",
@@ -165,19 +165,21 @@ int integrity_import_csv(store *s, const char *path, const char *default_authori
 				(void)0;
 			json_decref(f);
 		}
-		if (p.status || store_sqlstate(s)[0]) {
+		if (p.kind || store_sqlstate(s)[0]) {
 			if (store_was_disconnect(s))
-				goto dbfail_body;
-			if (!p.status)
-				problem_set(&p, 422, "Refused", "the database refused the line: %s",
+				goto dberr;
+			if (!p.kind) {
+				problem_set(&p, PROBLEM_RULE, "the database refused the line: %s",
 					    store_error(s));
+				problem_subject(&p, "recruiter");
+			}
 			if (store_run(s, "ROLLBACK TO SAVEPOINT line", 0, NULL))
-				goto dbfail_body;
+				goto dberr;
 			import_report(report, csv_line(csv), &p);
 			(*bad)++;
 		} else {
 			if (store_run(s, "RELEASE SAVEPOINT line", 0, NULL))
-				goto dbfail_body;
+				goto dberr;
 			(*good)++;
 			in_batch++;
 		}
@@ -189,7 +191,7 @@ int integrity_import_csv(store *s, const char *path, const char *default_authori
 			in_batch = open_txn = 0;
 		}
 		continue;
-dbfail_body:
+dberr:
 		json_decref(body);
 		problem_release(&p);
 		fprintf(report, "fairmatch: line %lu: %s\n", csv_line(csv), store_error(s));

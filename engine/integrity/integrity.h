@@ -73,24 +73,24 @@ void integrity_licence_norm(const char *in, char *out, size_t outcap);
 
 /* Parses "r_12" / "f_12"; -1 when malformed. */
 int integrity_parse_id(const char *s, char prefix, int64_t *id);
-/* Validates a POST /v1/recruiters body (400 with field errors). */
+/* Validates a POST /v1/recruiters body (PROBLEM_INVALID with field errors). */
 int integrity_recruiter_validate(const json_t *in, problem *p);
 /* Registers a validated recruiter: *out = {"id","name",...} (caller owns). */
 int integrity_recruiter_create(store *s, const struct principal *who, const json_t *in,
 			       json_t **out, problem *p);
-/* The recruiter with its full flag history, lifts included (404 if none). */
+/* The recruiter with its full flag history, lifts included (PROBLEM_NOT_FOUND if none). */
 int integrity_recruiter_get(store *s, int64_t id, json_t **out, problem *p);
 /* Flags recruiter `id`: body {"severity","reason","evidence","expires_at"};
  * authority is who's organisation (or `authority` when who is NULL).
  * Reloads this process's snapshot after the commit. */
 int integrity_flag_create(store *s, const struct principal *who, const char *authority,
 			  int64_t recruiter, const json_t *in, json_t **out, problem *p);
-/* The body checks of the two calls below, without the database (400 with
+/* The body checks of the two calls below, without the database (PROBLEM_INVALID with
  * field errors); *reason borrows from in. */
 int integrity_flag_validate(const json_t *in, problem *p);
 int integrity_lift_validate(const json_t *in, const char **reason, problem *p);
-/* Lifts flag `flag` of recruiter `recruiter` with body {"reason"}; 404 for
- * another recruiter's flag, 409 when already lifted. Reloads the snapshot. */
+/* Lifts flag `flag` of recruiter `recruiter` with body {"reason"}; PROBLEM_NOT_FOUND
+ * for another recruiter's flag, PROBLEM_CONFLICT when already lifted. Reloads the snapshot. */
 int integrity_flag_lift(store *s, const struct principal *who, int64_t recruiter, int64_t flag,
 			const json_t *in, json_t **out, problem *p);
 
@@ -132,7 +132,7 @@ int integrity_registry_sync(store *s, int wait);
 void integrity_registry_stats(size_t *recruiters, size_t *names, size_t *bytes);
 
 /* GET /v1/audit. Any filter may be NULL; since/until RFC 3339 or dates;
- * cursor is the last id seen. 400 for a bad filter. */
+ * cursor is the last id seen. PROBLEM_INVALID for a bad filter. */
 struct integrity_audit_query {
 	const char *object, *actor, *action, *since, *until, *limit, *cursor;
 };

@@ -34,9 +34,9 @@
 
 /* ---- config.c ---- */
 
-/* 503 "out of memory"; -1. */
+/* PROBLEM_UNAVAILABLE "out of memory"; -1. */
 int integ__oom(problem *p);
-/* Rolls back and reports a database failure (400 for a malformed value,
+/* Rolls back and reports a database failure (PROBLEM_INVALID for a malformed value,
  * unless p already holds a problem); -1. */
 int integ__db_fail(store *s, problem *p);
 /* RFC 3339 date-time (...Z or +hh:mm, optional fraction) or a date. */

@@ -74,11 +74,11 @@ int names__transliterate(UTransliterator *tr, const char *in, size_t len, char *
 
 	*out = NULL;
 	if (!u)
-		goto cleanup;
+		goto out;
 	u_strFromUTF8WithSub(u, cap, &ulen, in, (int32_t)len, 0xFFFD, NULL, &st);
 	if (U_FAILURE(st)) {
 		ret = NAMES_EICU;
-		goto cleanup;
+		goto out;
 	}
 	for (int attempt = 0;; attempt++) {
 		int32_t tlen = ulen;
@@ -92,35 +92,35 @@ int names__transliterate(UTransliterator *tr, const char *in, size_t len, char *
 		}
 		if (st != U_BUFFER_OVERFLOW_ERROR || attempt > 0) {
 			ret = NAMES_EICU;
-			goto cleanup;
+			goto out;
 		}
 		/* Start again from the decoded input with the needed room. */
 		cap = tlen + 64;
 		nu = realloc(u, (size_t)cap * sizeof *u);
 		if (!nu)
-			goto cleanup;
+			goto out;
 		u = nu;
 		st = U_ZERO_ERROR;
 		u_strFromUTF8WithSub(u, cap, &ulen, in, (int32_t)len, 0xFFFD, NULL, &st);
 		if (U_FAILURE(st)) {
 			ret = NAMES_EICU;
-			goto cleanup;
+			goto out;
 		}
 	}
 	o = malloc((size_t)ulen * 3 + 1);
 	if (!o)
-		goto cleanup;
+		goto out;
 	st = U_ZERO_ERROR;
 	u_strToUTF8WithSub(o, ulen * 3 + 1, &olen, u, ulen, 0xFFFD, NULL, &st);
 	if (U_FAILURE(st)) {
 		ret = NAMES_EICU;
-		goto cleanup;
+		goto out;
 	}
 	*out = o;
 	*outlen = (size_t)olen;
 	o = NULL;
 	ret = 0;
-cleanup:
+out:
 	free(u);
 	free(o);
 	return ret;

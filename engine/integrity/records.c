@@ -38,7 +38,7 @@ int integrity_recruiter_validate(const json_t *in, problem *p)
 				problem_field(p, path, "format", "must not contain NUL characters");
 			else
 				continue;
-			p->status = 400;
+			p->kind = PROBLEM_INVALID;
 		}
 	}
 	fields_country(in, "", "country", 0, NULL, p);
@@ -48,11 +48,12 @@ int integrity_recruiter_validate(const json_t *in, problem *p)
 		fields_string(lic, "licence", "authority", INTEGRITY_NAME_MAX, 0, NULL, p);
 		fields_date(lic, "licence", "valid_until", 0, NULL, p);
 	}
-	if (p->status)
+	if (p->kind)
 		return -1;
 	if (names_normalise(name, strlen(name), norm, sizeof norm) || !norm[0]) {
 		problem_field(p, "name", "no_letters", "has no letters or digits to compare");
-		problem_set(p, 422, "Unprocessable recruiter", "name: has no letters or digits");
+		problem_set(p, PROBLEM_RULE, "name: has no letters or digits");
+		problem_subject(p, "recruiter");
 		return -1;
 	}
 	if (lic) {
@@ -62,7 +63,7 @@ int integrity_recruiter_validate(const json_t *in, problem *p)
 		integrity_licence_norm(num, ln, sizeof ln);
 		if (!ln[0]) {
 			problem_field(p, "licence.number", "format", "has no letters or digits");
-			p->status = 400;
+			p->kind = PROBLEM_INVALID;
 			return -1;
 		}
 	}
@@ -87,7 +88,7 @@ int integ__recruiter_insert(store *s, const struct principal *who, const json_t 
 	int rc = -1;
 
 	if (!alias_rows || !alias_norms)
-		goto nomem;
+		goto oom;
 	names_normalise(name, strlen(name), norm, sizeof norm);
 	json_array_foreach(aliases, i, v) {
 		const char *a = json_string_value(v);
@@ -96,14 +97,14 @@ int integ__recruiter_insert(store *s, const struct principal *who, const json_t 
 			continue; /* an alias of punctuation only can match nothing */
 		if (json_array_append_new(alias_norms, json_string(an)) ||
 		    json_array_append_new(alias_rows, json_pack("{s:s, s:s}", "l", a, "n", an)))
-			goto nomem;
+			goto oom;
 	}
 	integrity_licence_norm(num, ln, sizeof ln);
 	rows_text = json_dumps(alias_rows, JSON_COMPACT);
 	norms_text = json_dumps(alias_norms, JSON_COMPACT);
 	aliases_text = json_is_array(aliases) ? json_dumps(aliases, JSON_COMPACT) : strdup("[]");
 	if (!rows_text || !norms_text || !aliases_text)
-		goto nomem;
+		goto oom;
 	snprintf(creator, sizeof creator, "%lld", who ? (long long)who->key_id : 0LL);
 	r = store_exec(s,
 		       "INSERT INTO recruiters (name, aliases, country, licence_number, licence_norm,"
@@ -136,7 +137,7 @@ int integ__recruiter_insert(store *s, const struct principal *who, const json_t 
 		goto out;
 	rc = 0;
 	goto out;
-nomem:
+oom:
 	integ__oom(p);
 out:
 	json_decref(detail);
@@ -180,7 +181,7 @@ int integrity_recruiter_get(store *s, int64_t id, json_t **out, problem *p)
 		return integ__db_fail(s, p);
 	if (PQntuples(r) == 0) {
 		PQclear(r);
-		problem_set(p, 404, "Not found", "no recruiter r_%lld", (long long)id);
+		problem_set(p, PROBLEM_NOT_FOUND, "no recruiter r_%lld", (long long)id);
 		return -1;
 	}
 	f = store_exec(s,

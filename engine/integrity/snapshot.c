@@ -146,10 +146,10 @@ static int load(store *s, integrity_snapshot **out)
 	snap = calloc(1, sizeof *snap);
 	n = PQntuples(r);
 	if (!snap)
-		goto nomem;
+		goto oom;
 	pthread_mutex_init(&snap->memo_lock, NULL);
 	if (n && !(snap->e = calloc((size_t)n, sizeof *snap->e)))
-		goto nomem;
+		goto oom;
 	atomic_init(&snap->refs, 1);
 	for (i = 0; i < n; i++) {
 		int64_t rid = strtoll(PQgetvalue(r, i, 4), NULL, 10);
@@ -172,23 +172,23 @@ static int load(store *s, integrity_snapshot **out)
 			e->flags = json_array();
 			if (!e->name) {
 				json_decref(aliases);
-				goto nomem;
+				goto oom;
 			}
 			e->norms = calloc(1 + json_array_size(aliases), sizeof *e->norms);
 			if (!e->flags || !e->norms || !(e->norms[e->n_norms++] = strdup(PQgetvalue(r, i, 0)))) {
 				json_decref(aliases);
-				goto nomem;
+				goto oom;
 			}
 			json_array_foreach(aliases, j, a) {
 				if (json_string_value(a) && *json_string_value(a) &&
 				    !(e->norms[e->n_norms++] = strdup(json_string_value(a)))) {
 					json_decref(aliases);
-					goto nomem;
+					goto oom;
 				}
 			}
 			json_decref(aliases);
 			if (!PQgetisnull(r, i, 2) && !(e->licence = strdup(PQgetvalue(r, i, 2))))
-				goto nomem;
+				goto oom;
 		}
 		if (k > e->kind)
 			e->kind = k;
@@ -198,25 +198,25 @@ static int load(store *s, integrity_snapshot **out)
 			unsigned char *bl;
 
 			if (!ex)
-				goto nomem;
+				goto oom;
 			e->expiry = ex;
 			bl = realloc(e->black, nf + 1);
 			if (!bl)
-				goto nomem;
+				goto oom;
 			e->black = bl;
 			ex[nf] = expiry;
 			bl[nf] = k == INTEGRITY_BLACKLISTED;
 		}
 		if (json_array_append_new(e->flags, integ__flag_from_row(r, i, 3)))
-			goto nomem;
+			goto oom;
 	}
 	for (size_t j = 0; j < snap->n; j++)
 		if (entry_terms(snap, &snap->e[j]))
-			goto nomem;
+			goto oom;
 	PQclear(r);
 	*out = snap;
 	return 0;
-nomem:
+oom:
 	PQclear(r);
 	snapshot_free(snap);
 	return -1;

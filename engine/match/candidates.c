@@ -26,7 +26,7 @@ int match_candidates(store *s, const struct principal *who, const char *org,
 
 	*out = NULL;
 	if (vacancy_parse_id(vacancy_id, &id)) {
-		problem_set(p, 404, "Not found", "no such vacancy");
+		problem_set(p, PROBLEM_NOT_FOUND, "no such vacancy");
 		return -1;
 	}
 	if (store_begin(s)) {
@@ -99,15 +99,15 @@ int match_candidates(store *s, const struct principal *who, const char *org,
 	items = NULL;
 	rc = *out ? 0 : -1;
 	if (rc)
-		problem_set(p, 503, "Service unavailable", "out of memory");
-	goto done;
+		problem_set(p, PROBLEM_UNAVAILABLE, "out of memory");
+	goto out;
 oom:
-	problem_set(p, 503, "Service unavailable", "out of memory");
+	problem_set(p, PROBLEM_UNAVAILABLE, "out of memory");
 fail:
 	store_rollback(s);
-	if (!p->status)
+	if (!p->kind)
 		store_problem(s, p);
-done:
+out:
 	for (i = 0; i < prepared; i++)
 		match__person_release(&people[i]);
 	free(people);

@@ -68,7 +68,7 @@ struct match_params {
 /* Parses a POST /v1/match body. Exactly one of "profile_id" (copied into
  * profile_id, PROFILE_ID_LEN + 1 bytes) or "profile" (validated like a
  * stored profile; *inline_doc gets the canonical document, caller owns).
- * mp->countries borrows from body. 400/422 with the fields named. */
+ * mp->countries borrows from body. PROBLEM_INVALID/RULE with the fields named. */
 int match_parse(const json_t *body, char *profile_id, size_t idlen, json_t **inline_doc,
 		struct match_params *mp, problem *p);
 
@@ -83,7 +83,7 @@ int match_vacancies(index_db *db, const json_t *profile, const struct match_para
 int match_attach_quotas(store *s, const json_t *profile, json_t *answer, problem *p);
 
 /* Candidate cards of the vacancy `vacancy_id`, which must belong to org
- * when org is not NULL (the caller's scope, api_scope(); 404 otherwise):
+ * when org is not NULL (the caller's scope, api_scope(); PROBLEM_NOT_FOUND otherwise):
  * *out = {"items":[...]}. Each card shown is audited
  * ("profile.card") in the transaction that read it. */
 int match_candidates(store *s, const struct principal *who, const char *org,

@@ -274,7 +274,7 @@ oom:
 	qfree(&boost);
 	free(st);
 oom2:
-	problem_set(p, 503, "Service unavailable", "out of memory building the match query");
+	problem_set(p, PROBLEM_UNAVAILABLE, "out of memory building the match query");
 	return NULL;
 }
 

@@ -37,23 +37,21 @@ int match_parse(const json_t *body, char *profile_id, size_t idlen, json_t **inl
 			snprintf(name, sizeof name, "countries[%zu]", i);
 			if (!json_is_string(v) || !iso_country_valid(json_string_value(v))) {
 				problem_field(p, name, "format", "must be an ISO 3166-1 alpha-2 country code");
-				p->status = 400;
+				p->kind = PROBLEM_INVALID;
 			}
 		}
 	}
-	if (!p->status && !id == !prof) {
+	if (!p->kind && !id == !prof) {
 		problem_field(p, id ? "profile" : "profile_id", "required",
 			      "give exactly one of profile_id and profile");
-		p->status = 400;
+		p->kind = PROBLEM_INVALID;
 	}
-	if (!p->status && id && (strlen(id) >= idlen || !profile_id_valid(id))) {
+	if (!p->kind && id && (strlen(id) >= idlen || !profile_id_valid(id))) {
 		problem_field(p, "profile_id", "format", "is not a profile id");
-		p->status = 400;
+		p->kind = PROBLEM_INVALID;
 	}
-	if (p->status) {
-		snprintf(p->title, sizeof p->title, "Bad request");
+	if (p->kind)
 		return -1;
-	}
 	if (prof && profile_validate(prof, inline_doc, p)) {
 		/* Report the inline profile's fields under "profile.". */
 		json_t *e;

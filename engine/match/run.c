@@ -95,13 +95,13 @@ retrieve:
 	 * retrieved, so retrieval runs once more with the test in the query. */
 	q = match__build_query(db, profile, pr, mp, dates, p);
 	if (!q)
-		goto done;
+		goto out;
 	rc = index_search(db, q, &opts, &res, &e);
 	index_query_free(q);
 	if (rc) {
 		rc = -1;
-		problem_set(p, 503, "Service unavailable", "the index cannot be searched: %s", e.msg);
-		goto done;
+		problem_set(p, PROBLEM_UNAVAILABLE, "the index cannot be searched: %s", e.msg);
+		goto out;
 	}
 	rc = -1;
 	n = index_results_count(res);
@@ -122,8 +122,8 @@ retrieve:
 
 			if (frc) {
 				rc = frc == INDEX_EMODIFIED ? INDEX_EMODIFIED : -1;
-				problem_set(p, 503, "Service unavailable", "the index cannot be read: %s", e.msg);
-				goto done;
+				problem_set(p, PROBLEM_UNAVAILABLE, "the index cannot be read: %s", e.msg);
+				goto out;
 			}
 			doc = json_loadb(h->data, h->data_len, 0, NULL);
 			if (!doc)
@@ -168,8 +168,8 @@ retrieve:
 
 		if (frc) {
 			rc = frc == INDEX_EMODIFIED ? INDEX_EMODIFIED : -1;
-			problem_set(p, 503, "Service unavailable", "the index cannot be read: %s", e.msg);
-			goto done;
+			problem_set(p, PROBLEM_UNAVAILABLE, "the index cannot be read: %s", e.msg);
+			goto out;
 		}
 		json_decref(doc);
 		doc = NULL;
@@ -201,10 +201,10 @@ retrieve:
 		goto oom;
 	*out = answer;
 	rc = 0;
-	goto done;
+	goto out;
 oom:
-	problem_set(p, 503, "Service unavailable", "out of memory");
-done:
+	problem_set(p, PROBLEM_UNAVAILABLE, "out of memory");
+out:
 	for (i = 0; cands && i < kept; i++)
 		json_decref(cands[i].vacancy);
 	if (snap)
@@ -230,7 +230,7 @@ int match_vacancies(index_db *db, const json_t *profile, const struct match_para
 
 	*out = NULL;
 	if (match__person_prepare(profile, &pr)) {
-		problem_set(p, 503, "Service unavailable", "out of memory");
+		problem_set(p, PROBLEM_UNAVAILABLE, "out of memory");
 		return -1;
 	}
 	rc = match_once(db, &pr, profile, mp, out, p);
@@ -253,7 +253,7 @@ int match_attach_quotas(store *s, const json_t *profile, json_t *answer, problem
 	if (quota_for_profile(s, profile, &quotas, p))
 		return -1;
 	if (json_object_set_new(answer, "quotas", quotas)) {
-		problem_set(p, 503, "Service unavailable", "out of memory");
+		problem_set(p, PROBLEM_UNAVAILABLE, "out of memory");
 		return -1;
 	}
 	return 0;

@@ -38,7 +38,7 @@ static int import_one(store *s, const json_t *in, unsigned long line, FILE *repo
 	problem_init(&p);
 	if (quota_validate(in, &doc, &p) == 0 && quota_create(s, NULL, doc, &out, &p) == 0)
 		rc = 0;
-	else if (p.status == 503)
+	else if (p.kind == PROBLEM_UNAVAILABLE)
 		rc = -1;
 	if (rc)
 		report_problem(report, line, &p);

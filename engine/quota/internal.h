@@ -30,7 +30,7 @@ static inline const char *quota__str(const json_t *o, const char *key)
 
 /* ---- the listing record (record.c) ---- */
 
-/* Sets the 503 out-of-memory problem; -1. */
+/* Sets the out-of-memory problem (PROBLEM_UNAVAILABLE); -1. */
 int quota__no_memory(problem *p);
 /* "<prefix><n>" -> n (n >= 1, at most 18 digits); -1 when malformed. */
 int quota__parse_prefixed_id(const char *s, const char *prefix, int64_t *id);
@@ -39,11 +39,11 @@ int quota__all_digits(const char *s, size_t min, size_t max);
 /* The ISCO-08 group of an occupation (an ISCO code as it is, an ESCO URI
  * as its unit group): 0, -1 when neither or unknown, -2 without ESCO. */
 int quota__occupation_group(const char *occ, char code[5]);
-/* The 503 problem when ESCO is needed and missing; -1. */
+/* The PROBLEM_UNAVAILABLE problem when ESCO is needed and missing; -1. */
 int quota__taxonomy_down(problem *p);
 /* The representation of a QUOTA_COLUMNS row; NULL when out of memory. */
 json_t *quota__from_row(PGresult *r, int row);
-/* Reads listing id (QUOTA_COLUMNS); 404 when there is none. */
+/* Reads listing id (QUOTA_COLUMNS); PROBLEM_NOT_FOUND when there is none. */
 PGresult *quota__fetch(store *s, int64_t id, problem *p);
 
 /* ---- eligibility (eligibility.c) ---- */

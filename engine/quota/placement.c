@@ -20,10 +20,7 @@ int quota_placement_validate(const json_t *in, const char **profile_id, problem 
 	*profile_id = NULL;
 	fields_only(in, "", keys, p);
 	fields_string(in, "", "profile_id", 64, 1, profile_id, p);
-	if (!p->status)
-		return 0;
-	snprintf(p->title, sizeof p->title, "Bad request");
-	return -1;
+	return p->kind ? -1 : 0;
 }
 
 int quota_place(store *s, const struct principal *who, int64_t quota, const json_t *profile_doc,
@@ -41,7 +38,7 @@ int quota_place(store *s, const struct principal *who, int64_t quota, const json
 
 	*out = NULL;
 	if (!pid) {
-		problem_set(p, 400, "Bad request", "a stored profile is needed for a placement");
+		problem_set(p, PROBLEM_INVALID, "a stored profile is needed for a placement");
 		problem_field(p, "profile_id", "required", "is required");
 		return -1;
 	}
@@ -64,7 +61,7 @@ int quota_place(store *s, const struct principal *who, int64_t quota, const json
 	 * checked here without a lock. Fullness is the UPDATE's business. */
 	bits = quota__reasons_for(q, &pr);
 	if (bits & ~(unsigned)R_FULL) {
-		problem_set(p, 422, "Not eligible", "profile %s is not eligible for %s", pid, qid);
+		problem_set(p, PROBLEM_NOT_ELIGIBLE, "profile %s is not eligible for %s", pid, qid);
 		for (i = 0; i < sizeof quota__reason_names / sizeof quota__reason_names[0]; i++)
 			if (bits & (1u << i))
 				problem_field(p, "profile_id", quota__reason_names[i], "%s",
@@ -81,7 +78,7 @@ int quota_place(store *s, const struct principal *who, int64_t quota, const json
 		return store_fail(s, p, out);
 	if (PQntuples(r) == 0) {
 		PQclear(r);
-		problem_set(p, 409, "Conflict", "quota listing %s has no slot left", qid);
+		problem_set(p, PROBLEM_CONFLICT, "quota listing %s has no slot left", qid);
 		problem_field(p, "quota", "full", "no slot is left");
 		return store_fail(s, p, out);
 	}
@@ -95,7 +92,7 @@ int quota_place(store *s, const struct principal *who, int64_t quota, const json
 		       4, (const char *const[]){ids, pid, who->org, actor});
 	if (!r) {
 		if (strcmp(store_sqlstate(s), "23505") == 0) {
-			problem_set(p, 409, "Conflict", "profile %s already holds a placement on %s",
+			problem_set(p, PROBLEM_CONFLICT, "profile %s already holds a placement on %s",
 				    pid, qid);
 			problem_field(p, "profile_id", "already_placed",
 				      "already holds a placement on this listing");
@@ -130,7 +127,7 @@ int quota_release(store *s, const struct principal *who, const char *org, int64_
 
 	*out = NULL;
 	if (quota__parse_prefixed_id(placement_id, "pl_", &pl)) {
-		problem_set(p, 404, "Not found", "no such placement");
+		problem_set(p, PROBLEM_NOT_FOUND, "no such placement");
 		return -1;
 	}
 	snprintf(qid, sizeof qid, "q_%lld", (long long)quota);
@@ -161,9 +158,9 @@ int quota_release(store *s, const struct principal *who, const char *org, int64_
 		if (!r)
 			return store_fail(s, p, out);
 		if (PQntuples(r) > 0)
-			problem_set(p, 409, "Conflict", "placement %s was already released", plid);
+			problem_set(p, PROBLEM_CONFLICT, "placement %s was already released", plid);
 		else
-			problem_set(p, 404, "Not found", "no placement %s on %s", plid, qid);
+			problem_set(p, PROBLEM_NOT_FOUND, "no placement %s on %s", plid, qid);
 		PQclear(r);
 		return store_fail(s, p, out);
 	}

@@ -33,8 +33,9 @@
  * of server processes never take more slots than exist. Releasing a
  * placement gives its slot back, once.
  *
- * Every function returns 0, or -1 with the problem set (400 bad input,
- * 404, 409, 422 a rule, 503 PostgreSQL down or no memory).
+ * Every function returns 0, or -1 with the problem set (PROBLEM_INVALID bad
+ * input, NOT_FOUND, CONFLICT, RULE, NOT_ELIGIBLE, UNAVAILABLE: PostgreSQL down
+ * or no memory).
  */
 #ifndef FAIRMATCH_QUOTA_H
 #define FAIRMATCH_QUOTA_H
@@ -60,8 +61,8 @@
 /* "q_12" -> 12; -1 when malformed. */
 int quota_parse_id(const char *s, int64_t *id);
 
-/* Checks a posted listing (400 for unknown fields, types, formats, an
- * unknown ISCO group or ESCO URI; 422 for valid_until before valid_from or
+/* Checks a posted listing (PROBLEM_INVALID for unknown fields, types,
+ * formats, an unknown ISCO group or ESCO URI; PROBLEM_RULE for valid_until before valid_from or
  * in the past, or a destination that is also an origin) and returns the
  * canonical document (caller owns), with "isco" filled in. */
 int quota_validate(const json_t *in, json_t **out, problem *p);
@@ -71,7 +72,7 @@ int quota_validate(const json_t *in, json_t **out, problem *p);
 int quota_create(store *s, const struct principal *who, const json_t *doc, json_t **out,
 		 problem *p);
 
-/* One listing with slots_taken and slots_remaining; 404 when unknown. */
+/* One listing with slots_taken and slots_remaining; PROBLEM_NOT_FOUND when unknown. */
 int quota_get(store *s, int64_t id, json_t **out, problem *p);
 
 /* Filters of GET /v1/quotas, as given in the query string (NULL: absent). */
@@ -86,7 +87,7 @@ struct quota_query {
 
 /* {"items":[...], "next_cursor": "q_<n>" | null}, in id order. With a
  * profile (a profile document, borrowed) each item also carries
- * "eligible" and "reasons" for that person. 400 for a bad filter. */
+ * "eligible" and "reasons" for that person. PROBLEM_INVALID for a bad filter. */
 int quota_list(store *s, const struct quota_query *q, const json_t *profile, json_t **out,
 	       problem *p);
 
@@ -109,9 +110,9 @@ int quota_for_profile(store *s, const json_t *profile_doc, json_t **out_list, pr
 
 /*
  * Places the person of profile_doc (read by the caller through
- * profile_get, which audits the read) on listing `quota`: 404 unknown
- * listing; 422 when not eligible (errors name each reason as its code);
- * 409 when no slot is left or the profile already holds a live placement
+ * profile_get, which audits the read) on listing `quota`: PROBLEM_NOT_FOUND
+ * unknown listing; PROBLEM_NOT_ELIGIBLE (errors name each reason as its
+ * code); PROBLEM_CONFLICT when no slot is left or the profile already holds a live placement
  * on it. On success *out = {"id":"pl_<n>","quota","profile_id",
  * "created_at","slots_remaining"} and the audit log has a
  * "quota.placement" row (object: the listing id) in the same transaction.
@@ -119,24 +120,24 @@ int quota_for_profile(store *s, const json_t *profile_doc, json_t **out_list, pr
 int quota_place(store *s, const struct principal *who, int64_t quota, const json_t *profile_doc,
 		json_t **out, problem *p);
 
-/* Checks a POST /v1/quotas/{id}/placements body {"profile_id"} (400 with
+/* Checks a POST /v1/quotas/{id}/placements body {"profile_id"} (PROBLEM_INVALID with
  * field errors); *profile_id borrows from in. */
 int quota_placement_validate(const json_t *in, const char **profile_id, problem *p);
 
 /* Releases placement `placement_id` ("pl_<n>") of listing `quota` and gives
  * its slot back, audited as "quota.release" (actor who). With org set,
- * only that organisation's placements are found (404 otherwise); org NULL
+ * only that organisation's placements are found (not found otherwise); org NULL
  * reaches any (the API passes api_scope(): counsellors are scoped, admins
- * not). A placement already released is 409; an unknown one 404. */
+ * not). A placement already released is a CONFLICT; an unknown one NOT_FOUND. */
 int quota_release(store *s, const struct principal *who, const char *org, int64_t quota,
 		  const char *placement_id, json_t **out, problem *p);
 
 /* The vacancy hook: when a vacancy document carries "quota_id", the listing
- * must exist (else 422, field quota_id) and the vacancy's occupation must
+ * must exist (else PROBLEM_RULE, field quota_id) and the vacancy's occupation must
  * fall in the listing's ISCO-08 group and its country be the listing's
- * destination (else 422, fields occupation / country). 0 when fine, when
+ * destination (else PROBLEM_RULE, fields occupation / country). 0 when fine, when
  * there is no quota_id, or when quota_id, occupation or country is not a
- * string (vacancy validation answers those with 400). */
+ * string (vacancy validation answers those with PROBLEM_INVALID). */
 int quota_check_vacancy(store *s, const json_t *vacancy, problem *p);
 
 /* fairmatch import quotas FILE: CSV with a header (columns agreement,

@@ -15,7 +15,7 @@
 
 int quota__no_memory(problem *p)
 {
-	problem_set(p, 503, "Service unavailable", "out of memory");
+	problem_set(p, PROBLEM_UNAVAILABLE, "out of memory");
 	return -1;
 }
 
@@ -78,7 +78,7 @@ int quota__occupation_group(const char *occ, char code[5])
 
 int quota__taxonomy_down(problem *p)
 {
-	problem_set(p, 503, "Service unavailable",
+	problem_set(p, PROBLEM_UNAVAILABLE,
 		    "the ESCO taxonomy is not available to resolve occupation URIs");
 	return -1;
 }
@@ -105,7 +105,7 @@ json_t *quota__from_row(PGresult *r, int row)
 			 PQgetvalue(r, row, 12));
 }
 
-/* Reads listing id; 404 when there is none. */
+/* Reads listing id; PROBLEM_NOT_FOUND when there is none. */
 PGresult *quota__fetch(store *s, int64_t id, problem *p)
 {
 	char ids[32];
@@ -120,7 +120,7 @@ PGresult *quota__fetch(store *s, int64_t id, problem *p)
 	}
 	if (PQntuples(r) == 0) {
 		PQclear(r);
-		problem_set(p, 404, "Not found", "no quota listing q_%lld", (long long)id);
+		problem_set(p, PROBLEM_NOT_FOUND, "no quota listing q_%lld", (long long)id);
 		return NULL;
 	}
 	return r;

@@ -16,12 +16,12 @@ int quota_check_vacancy(store *s, const json_t *vacancy, problem *p)
 	int64_t id;
 	int rc;
 
-	/* Wrong types are vacancy validation's to report (400), not ours. */
+	/* Wrong types are vacancy validation's to report (PROBLEM_INVALID), not ours. */
 	if (!qref || !country || !quota__str(vacancy, "occupation"))
 		return 0;
 	if (quota_parse_id(qref, &id)) {
-		problem_set(p, 422, "Unprocessable vacancy", "quota_id '%.64s' names no quota listing",
-			    qref);
+		problem_set(p, PROBLEM_RULE, "quota_id '%.64s' names no quota listing", qref);
+		problem_subject(p, "vacancy");
 		problem_field(p, "quota_id", "unknown", "names no quota listing");
 		return -1;
 	}
@@ -34,7 +34,8 @@ int quota_check_vacancy(store *s, const json_t *vacancy, problem *p)
 	}
 	if (PQntuples(r) == 0) {
 		PQclear(r);
-		problem_set(p, 422, "Unprocessable vacancy", "quota_id %s names no quota listing", qref);
+		problem_set(p, PROBLEM_RULE, "quota_id %s names no quota listing", qref);
+		problem_subject(p, "vacancy");
 		problem_field(p, "quota_id", "unknown", "names no quota listing");
 		return -1;
 	}
@@ -48,16 +49,16 @@ int quota_check_vacancy(store *s, const json_t *vacancy, problem *p)
 	if (rc || strncmp(code, isco, strlen(isco)) != 0) {
 		problem_field(p, "occupation", "quota_mismatch",
 			      "is not in ISCO-08 group %s of quota listing %s", isco, qref);
-		p->status = 422;
+		p->kind = PROBLEM_RULE;
 	}
 	if (strcmp(country, dest) != 0) {
 		problem_field(p, "country", "quota_mismatch",
 			      "is not %s, the destination of quota listing %s", dest, qref);
-		p->status = 422;
+		p->kind = PROBLEM_RULE;
 	}
 	PQclear(r);
-	if (p->status) {
-		snprintf(p->title, sizeof p->title, "Unprocessable vacancy");
+	if (p->kind) {
+		problem_subject(p, "vacancy");
 		return -1;
 	}
 	return 0;

@@ -1,7 +1,7 @@
 /*
  * validate.c - checking a posted listing (POST /v1/quotas, the import):
- * 400 for the shape of each field, 422 for the rules between them, and the
- * canonical document with its ISCO-08 group filled in.
+ * PROBLEM_INVALID for the shape of each field, PROBLEM_RULE for the rules
+ * between them, and the canonical document with its ISCO-08 group filled in.
  */
 #include "engine/quota/internal.h"
 
@@ -28,14 +28,14 @@ static void check_origins(const json_t *in, problem *p)
 		return;
 	if (json_array_size(arr) == 0) {
 		problem_field(p, "origin_countries", "required", "must name at least one country");
-		p->status = 400;
+		p->kind = PROBLEM_INVALID;
 	}
 	json_array_foreach(arr, i, v) {
 		snprintf(path, sizeof path, "origin_countries[%zu]", i);
 		if (!json_is_string(v) || json_string_length(v) != 2 ||
 		    !iso_country_valid(json_string_value(v))) {
 			problem_field(p, path, "format", "must be an ISO 3166-1 alpha-2 country code");
-			p->status = 400;
+			p->kind = PROBLEM_INVALID;
 			continue;
 		}
 		for (j = 0; j < i; j++)
@@ -43,7 +43,7 @@ static void check_origins(const json_t *in, problem *p)
 				break;
 		if (j < i) {
 			problem_field(p, path, "duplicate", "is listed twice");
-			p->status = 400;
+			p->kind = PROBLEM_INVALID;
 		}
 	}
 }
@@ -73,7 +73,7 @@ int quota_validate(const json_t *in, json_t **out, problem *p)
 		if (rc) {
 			problem_field(p, "occupation", "unknown",
 				      "must be an ISCO-08 group code (1-4 digits) or a known ESCO occupation URI");
-			p->status = 400;
+			p->kind = PROBLEM_INVALID;
 		}
 	}
 	fields_int(in, "", "slots", 0, QUOTA_SLOTS_MAX, 1, NULL, p);
@@ -81,30 +81,28 @@ int quota_validate(const json_t *in, json_t **out, problem *p)
 	fields_date(in, "", "valid_until", 1, &until, p);
 	fields_string(in, "", "conditions", QUOTA_CONDITIONS_MAX, 0, NULL, p);
 	fields_bool(in, "", "illustrative", 0, NULL, p);
-	if (p->status) {
-		snprintf(p->title, sizeof p->title, "Bad request");
+	if (p->kind)
 		return -1;
-	}
 
-	/* Rules on well-formed input: 422. */
+	/* Rules on well-formed input: PROBLEM_RULE. */
 	iso_today(today);
 	if (strcmp(until, from) < 0) {
 		problem_field(p, "valid_until", "before_valid_from", "is before valid_from");
-		p->status = 422;
+		p->kind = PROBLEM_RULE;
 	}
 	if (strcmp(until, today) < 0) {
 		problem_field(p, "valid_until", "past", "is in the past");
-		p->status = 422;
+		p->kind = PROBLEM_RULE;
 	}
 	json_array_foreach(json_object_get(in, "origin_countries"), i, v) {
 		if (strcmp(json_string_value(v), dest) == 0) {
 			problem_field(p, "destination_country", "also_origin",
 				      "is also an origin country of the listing");
-			p->status = 422;
+			p->kind = PROBLEM_RULE;
 		}
 	}
-	if (p->status) {
-		snprintf(p->title, sizeof p->title, "Unprocessable quota listing");
+	if (p->kind) {
+		problem_subject(p, "quota listing");
 		return -1;
 	}
 

@@ -286,11 +286,11 @@ int store_reconnect_wait(store *s, int64_t deadline_ms)
 void store_problem(const store *s, problem *p)
 {
 	if (s->disconnected || PQstatus(s->pg) != CONNECTION_OK)
-		problem_set(p, 503, "Service unavailable", "the database is unreachable; retry shortly");
+		problem_set(p, PROBLEM_UNAVAILABLE, "the database is unreachable; retry shortly");
 	else if (strcmp(s->sqlstate, "40001") == 0 || strcmp(s->sqlstate, "40P01") == 0)
-		problem_set(p, 503, "Service unavailable", "the request conflicted with another; retry");
+		problem_set(p, PROBLEM_UNAVAILABLE, "the request conflicted with another; retry");
 	else
-		problem_set(p, 503, "Service unavailable", "the database refused the operation: %s",
+		problem_set(p, PROBLEM_UNAVAILABLE, "the database refused the operation: %s",
 			    s->err);
 }
 
@@ -301,7 +301,7 @@ int store_fail(store *s, problem *p, json_t **out)
 		json_decref(*out);
 		*out = NULL;
 	}
-	if (!p->status)
+	if (!p->kind)
 		store_problem(s, p);
 	return -1;
 }

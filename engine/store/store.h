@@ -134,8 +134,9 @@ int64_t store_now_ms(void);
 const char *store_sqlstate(const store *s);
 /* Whether the last failure was the connection going away (not the SQL). */
 int store_was_disconnect(const store *s);
-/* Sets a 503 problem when the database is unreachable, else a 500-free
- * generic one; used on the paths where a statement failed unexpectedly. */
+/* Sets a PROBLEM_UNAVAILABLE problem: the database unreachable, a
+ * serialisation conflict to retry, or a generic refusal; used on the paths
+ * where a statement failed unexpectedly. */
 void store_problem(const store *s, problem *p);
 /* Ends a failed unit of work: rolls back, sets store_problem's problem
  * unless p already holds one, and frees *out and sets it NULL (out NULL:

@@ -227,18 +227,18 @@ int tax__candidates(index_db *db, const struct tax_labels *t, const esco *tax, e
 	c = calloc(MAX_CANDS + RW_CANDS, sizeof *c);
 	u = calloc(1, sizeof *u);
 	if (!c || !u)
-		goto done;
+		goto out;
 	if (exact_hits(db, tax, kind, folded, hint, c, &nc))
-		goto done;
+		goto out;
 	if (mode == CAND_SETTLED && !unique_exact_best(c, nc)) {
 		rc = CAND_NEEDS_SEARCH;
-		goto done;
+		goto out;
 	}
 	if (mode == CAND_FULL || (mode == CAND_FIRST && !unique_exact_best(c, nc))) {
 		tax__make_units(t, tax__kind_slot(kind), folded, u);
 		q = fuzzy_query(db, text, u, kind, hint);
 		if (!q || index_search(db, q, &o, &r, &e))
-			goto done;
+			goto out;
 		for (i = 0; i < index_results_count(r); i++) {
 			const index_hit *h = index_results_hit(r, i);
 			struct hit_data d;
@@ -293,7 +293,7 @@ int tax__candidates(index_db *db, const struct tax_labels *t, const esco *tax, e
 		k++;
 	}
 	rc = (int)k;
-done:
+out:
 	index_results_free(r);
 	index_query_free(q);
 	free(c);

@@ -47,7 +47,7 @@ static int one(esco_kind kind, json_t *holder, size_t i, const char *key, const 
 	snprintf(input, sizeof input, "%s", s);
 	rc = tax__normalise(kind, input, NULL, &m, budget);
 	if (rc == TAX_ERR) {
-		problem_set(p, 503, "Service unavailable", "the taxonomy is not available");
+		problem_set(p, PROBLEM_UNAVAILABLE, "the taxonomy is not available");
 		return -1;
 	}
 	if (rc == TAX_ERR_UNKNOWN) {
@@ -56,7 +56,7 @@ static int one(esco_kind kind, json_t *holder, size_t i, const char *key, const 
 				      ? "'%s' is not a known ISCO-08 unit group or ESCO occupation"
 				      : "'%s' is not a known ESCO skill",
 			      input);
-		p->status = 400;
+		p->kind = PROBLEM_INVALID;
 		return 0;
 	}
 	if (rc == TAX_ERR_NOMATCH && kind == ESCO_KIND_OCCUPATION) {
@@ -64,7 +64,7 @@ static int one(esco_kind kind, json_t *holder, size_t i, const char *key, const 
 			      "'%s' matches no ESCO occupation well enough; give an ISCO-08 code or "
 			      "an ESCO occupation URI",
 			      input);
-		p->status = 400;
+		p->kind = PROBLEM_INVALID;
 		return 0;
 	}
 	if (rc || strcmp(m.uri, input) == 0 || m.kind == ESCO_KIND_ISCO_GROUP)
@@ -72,7 +72,7 @@ static int one(esco_kind kind, json_t *holder, size_t i, const char *key, const 
 	if (report(norm, input, &m) ||
 	    (key ? json_object_set_new(holder, key, json_string(m.uri))
 		 : json_array_set_new(holder, i, json_string(m.uri)))) {
-		problem_set(p, 503, "Service unavailable", "out of memory");
+		problem_set(p, PROBLEM_UNAVAILABLE, "out of memory");
 		return -1;
 	}
 	return 0;
@@ -87,7 +87,7 @@ int taxonomy_normalise_doc(json_t *doc, const char *const *skill_paths,
 	int rc = -1, budget = TAX_DOC_SEARCHES;
 
 	if (!norm) {
-		problem_set(p, 503, "Service unavailable", "out of memory");
+		problem_set(p, PROBLEM_UNAVAILABLE, "out of memory");
 		return -1;
 	}
 	for (; skill_paths && *skill_paths; skill_paths++) {
@@ -109,14 +109,11 @@ int taxonomy_normalise_doc(json_t *doc, const char *const *skill_paths,
 				goto out;
 		}
 	}
-	if (p->status) {
-		if (!p->title[0])
-			snprintf(p->title, sizeof p->title, "Bad request");
+	if (p->kind)
 		goto out;
-	}
 	rc = json_object_set(doc, "normalised", norm) ? -1 : 0;
 	if (rc)
-		problem_set(p, 503, "Service unavailable", "out of memory");
+		problem_set(p, PROBLEM_UNAVAILABLE, "out of memory");
 out:
 	json_decref(norm);
 	return rc;

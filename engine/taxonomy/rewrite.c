@@ -275,7 +275,7 @@ int tax__rw_learn(struct tax_labels *t, size_t n_occ, size_t n_sk)
 	int s, rc = -1;
 
 	if (rw_table_grow(&T))
-		goto done;
+		goto out;
 	for (s = 0; s < 2; s++) {
 		size_t nc = s ? n_sk : n_occ;
 
@@ -285,16 +285,16 @@ int tax__rw_learn(struct tax_labels *t, size_t n_occ, size_t n_sk)
 			n = 0;
 			if (rw_concept(t, t->first[s][i], t->first[s][i + 1], &arr, &n, &cap, &sp,
 				       &sp_cap))
-				goto done;
+				goto out;
 			for (k = 0; k < n; k++)
 				if (rw_table_count(&T, t->text, &arr[k], g))
-					goto done;
+					goto out;
 		}
 	}
 	for (i = 0; i < T.n; i++)
 		n_out += T.uniq[i].count >= RW_MIN;
 	if (n_out && !(out = malloc(n_out * sizeof *out)))
-		goto done;
+		goto out;
 	for (i = 0, k = 0; i < T.n; i++)
 		if (T.uniq[i].count >= RW_MIN)
 			out[k++] = T.uniq[i];
@@ -313,7 +313,7 @@ int tax__rw_learn(struct tax_labels *t, size_t n_occ, size_t n_sk)
 	t->n_rw = w;
 	out = NULL;
 	rc = 0;
-done:
+out:
 	free(out);
 	free(arr);
 	free(sp);

@@ -75,7 +75,7 @@ enum {
  * that are not an exact label cost a search each (about 13 ms of CPU);
  * beyond this many, the rest stay free text. Exact labels, codes, URIs and
  * cached answers cost microseconds and are not counted; occupations are not
- * counted either (at most 10 per document, and one that fails is a 400). */
+ * counted either (at most 10 per document, and one that fails is PROBLEM_INVALID). */
 #define TAX_DOC_SEARCHES 16
 
 /* The ISCO-08 proximity levels (same values as data/esco.h). */
@@ -194,15 +194,15 @@ int taxonomy_suggest_index(index_db *db, esco_kind kind, const char *q, const ch
  * write path of vacancies and profiles). Each string in the arrays at
  * skill_paths (e.g. "skills.essential", "skills"), and the occupation at
  * occupation_path (a string) or in the array at occupations_path, is
- * checked: URIs and ISCO codes must exist (else a 400 field error named
+ * checked: URIs and ISCO codes must exist (else a PROBLEM_INVALID field error named
  * like "skills.essential[2]" or "occupation"); free text that normalises is
  * replaced by the concept URI and reported in the array doc["normalised"]
  * as {"input","concept","label","score"}; other text stays as it is. Free-text
  * skills that need a search beyond the first TAX_DOC_SEARCHES of the document
  * stay free text unsearched (not in "normalised", like text that matches no
  * concept), so one write costs at most that many searches.
- * Returns 0, or -1 with p set (400 for unknown codes, 503 when the taxonomy
- * is unavailable). NULL paths are skipped.
+ * Returns 0, or -1 with p set (PROBLEM_INVALID for unknown codes,
+ * PROBLEM_UNAVAILABLE when the taxonomy is missing). NULL paths are skipped.
  */
 int taxonomy_normalise_doc(json_t *doc, const char *const *skill_paths,
 			   const char *occupation_path, const char *occupations_path, problem *p);

@@ -68,9 +68,10 @@ static inline void fuzz_taxonomy(void)
 	}
 }
 
-/* Every answer of a decoder: 0 with no status, or -1 with a 4xx that the
- * server can encode as problem+json (the same packing as
- * api_reply_problem), each field error a {field, code, message}. */
+/* Every answer of a decoder: 0 with no kind, or -1 with an invalid value or
+ * a broken rule (a 4xx) that the server can encode as problem+json (the
+ * same packing as api_reply_problem), each field error a {field, code,
+ * message}. */
 static inline void fuzz_check_answer(int rc, const problem *p, const char *what)
 {
 	json_t *o, *e;
@@ -78,17 +79,18 @@ static inline void fuzz_check_answer(int rc, const problem *p, const char *what)
 	size_t i;
 
 	if (rc == 0) {
-		FUZZ_ASSERT(p->status == 0, "%s: success with status %d", what, p->status);
+		FUZZ_ASSERT(p->kind == PROBLEM_NONE, "%s: success with kind %s", what,
+			    problem_kind_name(p->kind));
 		return;
 	}
 	FUZZ_ASSERT(rc == -1, "%s: returned %d", what, rc);
-	FUZZ_ASSERT(p->status == 400 || p->status == 422, "%s: status %d (%s)", what, p->status,
-		    p->detail);
+	FUZZ_ASSERT(p->kind == PROBLEM_INVALID || p->kind == PROBLEM_RULE, "%s: kind %s (%s)", what,
+		    problem_kind_name(p->kind), p->detail);
 	FUZZ_ASSERT(p->detail[0] != '\0', "%s: a refusal without a detail", what);
 	o = json_pack("{s:s, s:s, s:i, s:s}", "type", "about:blank", "title",
-		      p->title[0] ? p->title : "Bad request", "status", p->status, "detail",
-		      p->detail);
-	FUZZ_ASSERT(o != NULL, "%s: the problem cannot be encoded: %s / %s", what, p->title,
+		      p->subject[0] ? p->subject : "Bad request", "status",
+		      p->kind == PROBLEM_RULE ? 422 : 400, "detail", p->detail);
+	FUZZ_ASSERT(o != NULL, "%s: the problem cannot be encoded: %s / %s", what, p->subject,
 		    p->detail);
 	if (p->errors) {
 		FUZZ_ASSERT(json_is_array(p->errors), "%s: errors is not an array", what);

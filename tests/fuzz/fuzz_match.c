@@ -40,8 +40,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_check_doc(inline_doc, "POST /v1/match profile");
 			problem_init(&p);
 			q = match_build_query(NULL, inline_doc, &mp, &p);
-			FUZZ_ASSERT(q != NULL, "no query for an accepted profile: %d %s", p.status,
-				    p.detail);
+			FUZZ_ASSERT(q != NULL, "no query for an accepted profile: %s %s",
+				    problem_kind_name(p.kind), p.detail);
 			index_query_free(q);
 			q = match_build_naive_query(inline_doc, &mp);
 			index_query_free(q);

@@ -69,7 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			snprintf(name, sizeof name, "%s", pair);
 			problem_init(&p);
-			problem_set(&p, 400, "Bad request", "unknown query parameter '%s'", name);
+			problem_set(&p, PROBLEM_INVALID, "unknown query parameter '%s'", name);
 			problem_field(&p, name, "unknown_field", "unknown query parameter");
 			FUZZ_ASSERT(json_array_size(p.errors) == 1, "the field error was lost");
 			fuzz_check_answer(-1, &p, "GET /v1/vacancies?<unknown>");

@@ -23,7 +23,8 @@ static store *s;
 struct report {
 	size_t n;
 	size_t index[8];
-	int status[8];
+	int kind[8];
+	char subject[8][32];
 	char detail[8][512];
 	char field[8][32], code[8][32];
 };
@@ -43,7 +44,8 @@ static void on_rejected(size_t index, const problem *p, void *arg)
 	if (rep->n >= 8)
 		return;
 	rep->index[rep->n] = index;
-	rep->status[rep->n] = p->status;
+	rep->kind[rep->n] = p->kind;
+	snprintf(rep->subject[rep->n], sizeof rep->subject[0], "%s", p->subject);
 	snprintf(rep->detail[rep->n], sizeof rep->detail[0], "%s", p->detail);
 	snprintf(rep->field[rep->n], sizeof rep->field[0], "%s", text(e, "field"));
 	snprintf(rep->code[rep->n], sizeof rep->code[0], "%s", text(e, "code"));
@@ -101,19 +103,21 @@ static void test_blacklisted_and_unknown_quota_are_reported(void)
 	rc = vacancy_insert_batch_report(s, "rules-1", docs, 6, on_rejected, &rep, &seq, &p);
 	T_EQ_INT(rc, 0);
 	if (rc)
-		fprintf(stderr, "  batch: %d %s\n", p.status, p.detail);
+		fprintf(stderr, "  batch: %s %s\n", problem_kind_name(p.kind), p.detail);
 	problem_release(&p);
 
 	T_REQUIRE(rep.n == 2);
 	T_EQ_INT(rep.index[0], 1);
-	T_EQ_INT(rep.status[0], 422);
+	T_EQ_INT(rep.kind[0], PROBLEM_RULE);
+	T_EQ_STR(rep.subject[0], "vacancy");
 	T_CHECKF(strncmp(rep.detail[0], "recruiter '" BAD_AGENCY "' is blacklisted (flag f_",
 			 strlen("recruiter '" BAD_AGENCY "' is blacklisted (flag f_")) == 0,
 		 "detail: %s", rep.detail[0]);
 	T_EQ_STR(rep.field[0], "recruiter");
 	T_EQ_STR(rep.code[0], "blacklisted");
 	T_EQ_INT(rep.index[1], 3);
-	T_EQ_INT(rep.status[1], 422);
+	T_EQ_INT(rep.kind[1], PROBLEM_RULE);
+	T_EQ_STR(rep.subject[1], "vacancy");
 	T_CHECKF(strstr(rep.detail[1], "q_99999999") != NULL, "detail: %s", rep.detail[1]);
 	T_EQ_STR(rep.field[1], "quota_id");
 	T_EQ_STR(rep.code[1], "unknown");
