@@ -47,7 +47,8 @@ static long long stored(const char *org)
 	FILE *p;
 
 	snprintf(cmd, sizeof cmd,
-		 "psql -X -tAq \"$FAIRMATCH_DB\" -c \"SELECT count(*) FROM vacancies WHERE org='%s'\"",
+		 "psql -X -tAq \"$FAIRMATCH_DB\" -c \"SELECT count(*) FROM vacancies WHERE "
+		 "org='%s'\"",
 		 org);
 	p = popen(cmd, "r");
 	if (!p)
