@@ -217,9 +217,10 @@ int cli_import(int argc, char **argv)
 			       "  recruiters: a regulator's list, CSV with the header columns name, aliases\n"
 			       "  (|-separated), country, licence, authority, valid_until, status (valid,\n"
 			       "  suspended: warning flag, cancelled or banned: blacklist flag).\n"
-			       "  One vacancy per line, as POST /v1/vacancies takes it. Good lines are kept,\n"
-			       "  each bad line is reported with its number and reason; the exit status is\n"
-			       "  1 when any line was rejected.\n"
+			       "  One vacancy per line, as POST /v1/vacancies takes it, under the same rules\n"
+			       "  (a blacklisted recruiter or an unknown quota id refuses it). Good lines are\n"
+			       "  kept, each bad or refused line is reported with its number and reason; the\n"
+			       "  exit status is 1 when any line was rejected.\n"
 			       "  --org ORG     the employer organisation owning them (default sample-employer)\n"
 			       "  --batch N     vacancies per transaction (default 1000)\n"
 			       "  --no-index    leave indexing to a running server\n%s",
