@@ -2,7 +2,8 @@
  * import.c - `fairmatch import`: vacancies from JSON lines (stored in
  * batches while the engine's index pipe indexes them alongside, see
  * indexer_pipe_start), a regulator's recruiter list, and quota listings.
- * Good lines are kept; each bad line is reported with its number.
+ * Good lines are kept; each bad line, and each line the write rules refuse
+ * (a blacklisted recruiter, an unknown quota id), is reported with its number.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -104,8 +105,26 @@ static int pipe_finish(indexer_pipe *ip)
 	return 0;
 }
 
-static int flush_batch(store *s, const char *org, json_t **batch, size_t *n)
+/* A document of the batch the write rules refuse (a blacklisted recruiter,
+ * an unknown quota id): reported like a bad line, under its line number. */
+struct flush_report {
+	struct import_state *st;
+	const uint64_t *lines; /* the line number of each batch entry */
+};
+
+static void flush_rejected(size_t index, const problem *p, void *arg)
 {
+	struct flush_report *fr = arg;
+
+	fr->st->good--;
+	fr->st->bad++;
+	report_line(fr->lines[index], p);
+}
+
+static int flush_batch(store *s, const char *org, json_t **batch, const uint64_t *lines,
+		       size_t *n, struct import_state *st)
+{
+	struct flush_report fr = {st, lines};
 	problem p;
 	int rc;
 	size_t i;
@@ -113,7 +132,7 @@ static int flush_batch(store *s, const char *org, json_t **batch, size_t *n)
 	if (*n == 0)
 		return 0;
 	problem_init(&p);
-	rc = vacancy_insert_batch(s, org, batch, *n, NULL, &p);
+	rc = vacancy_insert_batch_report(s, org, batch, *n, flush_rejected, &fr, NULL, &p);
 	if (rc)
 		fprintf(stderr, "\nfairmatch: storing a batch: %s\n", p.detail);
 	problem_release(&p);
@@ -169,6 +188,7 @@ int cli_import(int argc, char **argv)
 	const char *org = "sample-employer", *kind, *path;
 	size_t batch_max = 1000, n = 0, cap = 0;
 	json_t **batch = NULL;
+	uint64_t *batch_lines = NULL;
 	struct import_state st = {0};
 	char *line = NULL;
 	ssize_t len;
@@ -197,9 +217,10 @@ int cli_import(int argc, char **argv)
 			       "  recruiters: a regulator's list, CSV with the header columns name, aliases\n"
 			       "  (|-separated), country, licence, authority, valid_until, status (valid,\n"
 			       "  suspended: warning flag, cancelled or banned: blacklist flag).\n"
-			       "  One vacancy per line, as POST /v1/vacancies takes it. Good lines are kept,\n"
-			       "  each bad line is reported with its number and reason; the exit status is\n"
-			       "  1 when any line was rejected.\n"
+			       "  One vacancy per line, as POST /v1/vacancies takes it, under the same rules\n"
+			       "  (a blacklisted recruiter or an unknown quota id refuses it). Good lines are\n"
+			       "  kept, each bad or refused line is reported with its number and reason; the\n"
+			       "  exit status is 1 when any line was rejected.\n"
 			       "  --org ORG     the employer organisation owning them (default sample-employer)\n"
 			       "  --batch N     vacancies per transaction (default 1000)\n"
 			       "  --no-index    leave indexing to a running server\n%s",
@@ -232,7 +253,8 @@ int cli_import(int argc, char **argv)
 		st.size = sb.st_size;
 	s = cli_open_store(c.conninfo);
 	batch = calloc(batch_max, sizeof *batch);
-	if (!s || !batch)
+	batch_lines = calloc(batch_max, sizeof *batch_lines);
+	if (!s || !batch || !batch_lines)
 		goto out;
 	st.start = cli_now();
 	if (!no_index) {
@@ -265,12 +287,13 @@ int cli_import(int argc, char **argv)
 			st.bad++;
 			report_line(st.lines, &p);
 		} else {
+			batch_lines[n] = st.lines;
 			batch[n++] = doc;
 			st.good++;
 		}
 		problem_release(&p);
 		if (n == batch_max) {
-			if (flush_batch(s, org, batch, &n))
+			if (flush_batch(s, org, batch, batch_lines, &n, &st))
 				goto out;
 			if (piped)
 				indexer_pipe_kick(ipipe, 0);
@@ -282,7 +305,7 @@ int cli_import(int argc, char **argv)
 			}
 		}
 	}
-	if (flush_batch(s, org, batch, &n))
+	if (flush_batch(s, org, batch, batch_lines, &n, &st))
 		goto out;
 	import_progress(&st, 1);
 	if (piped) {
@@ -297,6 +320,7 @@ out:
 	for (size_t i = 0; i < n; i++)
 		json_decref(batch[i]);
 	free(batch);
+	free(batch_lines);
 	free(line);
 	if (st.in && st.in != stdin)
 		fclose(st.in);

@@ -20,6 +20,8 @@
  * Ownership: the generator borrows the taxonomy, which must outlive it.
  * Functions returning json_t * return a new reference the caller must
  * json_decref. A generator is not thread-safe; use one per thread.
+ *
+ * The code is in data/sample/, one file per job (see its internal.h).
  */
 #ifndef FAIRMATCH_SAMPLE_H
 #define FAIRMATCH_SAMPLE_H

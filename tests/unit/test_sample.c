@@ -1,5 +1,5 @@
 /*
- * test_sample.c - tests of the vacancy/profile generator (data/sample.c)
+ * test_sample.c - tests of the vacancy/profile generator (data/sample/)
  * against the real ESCO taxonomy under data/esco/.
  *
  * Checks: the same seed gives the same bytes, another seed other bytes, and
