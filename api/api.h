@@ -131,11 +131,11 @@ void api_set_location(api_call *c, const char *fmt, ...) __attribute__((format(p
  * (api/status.c; 503 adds Retry-After). */
 void api_reply_problem(api_call *c, const problem *p);
 /* The api's own refusals (HTTP is its business): a problem without field
- * errors, with this status and title. */
-void api_fail(api_call *c, int status, const char *title, const char *detail);
-/* Shorthand for a problem with one field error (field, code, message). */
-void api_fail_field(api_call *c, int status, const char *title, const char *field,
-		    const char *code, const char *message, const char *detail);
+ * errors, with this status and its title (api/status.c). */
+void api_fail(api_call *c, int status, const char *detail);
+/* The same with one field error (field, code, message). */
+void api_fail_field(api_call *c, int status, const char *field, const char *code,
+		    const char *message, const char *detail);
 /* Sends plain text (for /metrics). */
 void api_reply_text(api_call *c, int status, const char *content_type, char *text_malloced);
 

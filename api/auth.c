@@ -18,7 +18,7 @@ int api__authenticate(api_call *c)
 	int ok;
 
 	if (!h || strncasecmp(h, "Bearer ", 7) != 0) {
-		api_fail(c, 401, "Unauthorized", "a bearer token is required");
+		api_fail(c, 401, "a bearer token is required");
 		return -1;
 	}
 	h += 7;
@@ -29,15 +29,15 @@ int api__authenticate(api_call *c)
 	if (ok == 1)
 		api__set_actor(keys_role_name(c->who.role), c->who.org);
 	if (ok == 0) {
-		api_fail(c, 401, "Unauthorized", "the token is unknown or revoked");
+		api_fail(c, 401, "the token is unknown or revoked");
 		return -1;
 	}
 	if (ok < 0) {
-		api_fail(c, 503, "Service unavailable", "the token cannot be checked now; retry shortly");
+		api_fail(c, 503, "the token cannot be checked now; retry shortly");
 		return -1;
 	}
 	if (!policy_allows(c->rule, c->who.role)) {
-		api_fail(c, 403, "Forbidden", "this role may not use this endpoint");
+		api_fail(c, 403, "this role may not use this endpoint");
 		return -1;
 	}
 	return 0;

@@ -66,7 +66,7 @@ static void metrics(api_call *c)
 
 	read_state(api_store_quiet(), api_index_quiet(), &st);
 	if (!req) {
-		api_fail(c, 503, "Service unavailable", "out of memory");
+		api_fail(c, 503, "out of memory");
 		return;
 	}
 	n = strlen(req) + 1024;

@@ -44,6 +44,8 @@ void api__dispatch(api_call *c);
 /* ---- api/status.c: problem kind -> HTTP ---- */
 /* The HTTP status of p's kind; its problem+json title into title. */
 int api__problem_status(const problem *p, char *title, size_t len);
+/* The title of an HTTP status the API answers (api/status.c). */
+const char *api__status_title(int status);
 
 /* ---- api/routes.c: the router ---- */
 /* The route of c's method and path, its {params} filled in; NULL when

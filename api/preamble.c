@@ -30,7 +30,7 @@ int api_open(api_call *c, const struct api_pre *pre, struct api_ctx *x)
 		return 0;
 	if (pre->parse_id && pre->parse_id(api_param(c, 0), &x->id)) {
 		snprintf(detail, sizeof detail, "no such %s", pre->what);
-		api_fail(c, 404, "Not found", detail);
+		api_fail(c, 404, detail);
 		goto fail;
 	}
 	if (pre->validate && pre->validate(api_body(c), &x->doc, &x->p)) {

@@ -71,7 +71,7 @@ void api__take_back(api_call *c)
 void api_reply_text(api_call *c, int status, const char *ctype, char *text)
 {
 	if (!text) {
-		api_fail(c, 503, "Service unavailable", "out of memory");
+		api_fail(c, 503, "out of memory");
 		return;
 	}
 	queue(c, status, ctype, text, strlen(text));
@@ -88,7 +88,7 @@ void api_reply(api_call *c, int status, json_t *body)
 
 	json_decref(body);
 	if (!s) {
-		api_fail(c, 503, "Service unavailable", "out of memory");
+		api_fail(c, 503, "out of memory");
 		return;
 	}
 	queue(c, status, "application/json", s, strlen(s));
@@ -134,26 +134,22 @@ void api_reply_problem(api_call *c, const problem *p)
 }
 
 /* api_fail and api_fail_field answer the api's own refusals (401, 405,
- * 415 ...), with the status and title given: the problem only carries the
- * detail (made valid UTF-8) and the field. */
-void api_fail(api_call *c, int status, const char *title, const char *detail)
+ * 415 ...), titled by the status (api/status.c): the problem only carries
+ * the detail (made valid UTF-8) and the field. */
+void api_fail(api_call *c, int status, const char *detail)
 {
-	problem p;
-
-	problem_init(&p);
-	problem_set(&p, PROBLEM_NONE, "%s", detail);
-	send_problem(c, status, title, &p);
-	problem_release(&p);
+	api_fail_field(c, status, NULL, NULL, NULL, detail);
 }
 
-void api_fail_field(api_call *c, int status, const char *title, const char *field,
-		    const char *code, const char *message, const char *detail)
+void api_fail_field(api_call *c, int status, const char *field, const char *code,
+		    const char *message, const char *detail)
 {
 	problem p;
 
 	problem_init(&p);
 	problem_set(&p, PROBLEM_NONE, "%s", detail);
-	problem_field(&p, field, code, "%s", message);
-	send_problem(c, status, title, &p);
+	if (field)
+		problem_field(&p, field, code, "%s", message);
+	send_problem(c, status, api__status_title(status), &p);
 	problem_release(&p);
 }

@@ -93,16 +93,16 @@ static void dispatch_once(api_call *c)
 	if (!c->route) {
 		if (allow[0]) {
 			snprintf(c->early_detail, sizeof c->early_detail, "%s", allow);
-			api_fail(c, 405, "Method not allowed", "this path does not take this method");
+			api_fail(c, 405, "this path does not take this method");
 		} else {
-			api_fail(c, 404, "Not found", "no such endpoint");
+			api_fail(c, 404, "no such endpoint");
 		}
 		return;
 	}
 	c->rule = policy_find(c->route->method, c->route->pattern, has_query_param, c);
 	if (!c->rule) {
 		/* Unreachable while policy_check_routes passes at start: fail closed. */
-		api_fail(c, 403, "Forbidden", "no policy covers this endpoint");
+		api_fail(c, 403, "no policy covers this endpoint");
 		return;
 	}
 	if (c->rule->roles != R_PUBLIC && api__authenticate(c))
@@ -113,38 +113,43 @@ static void dispatch_once(api_call *c)
 		snprintf(field, sizeof field, "%s", c->early_detail);
 		snprintf(detail, sizeof detail, "unknown query parameter '%s'", field);
 		c->early_detail[0] = '\0';
-		api_fail_field(c, 400, "Bad request", field, "unknown_field", "unknown query parameter",
+		api_fail_field(c, 400, field, "unknown_field", "unknown query parameter",
 			       detail);
 		return;
 	}
 	if (c->route->body) {
 		if (!content_type_is_json(c)) {
-			api_fail(c, 415, "Unsupported media type", "the body must be application/json");
+			api_fail(c, 415, "the body must be application/json");
 			return;
 		}
 		if (c->body_len == 0) {
-			api_fail(c, 400, "Bad request", "a JSON body is required");
+			api_fail(c, 400, "a JSON body is required");
 			return;
 		}
 		c->json = json_loadb(c->body, c->body_len, JSON_REJECT_DUPLICATES, &jerr);
 		if (!c->json) {
-			snprintf(detail, sizeof detail, "line %d, column %d: %s", jerr.line,
-				 jerr.column, jerr.text);
-			api_fail_field(c, 400, "Malformed JSON", "(body)", "json", jerr.text, detail);
+			problem p;
+
+			problem_init(&p);
+			problem_set(&p, PROBLEM_MALFORMED, "line %d, column %d: %s", jerr.line,
+				    jerr.column, jerr.text);
+			problem_field(&p, "(body)", "json", "%s", jerr.text);
+			api_reply_problem(c, &p);
+			problem_release(&p);
 			return;
 		}
 		if (!json_is_object(c->json)) {
-			api_fail_field(c, 400, "Bad request", "(body)", "type", "must be an object",
+			api_fail_field(c, 400, "(body)", "type", "must be an object",
 				       "the body must be a JSON object");
 			return;
 		}
 	} else if (c->body_len > 0) {
-		api_fail(c, 400, "Bad request", "this endpoint takes no body");
+		api_fail(c, 400, "this endpoint takes no body");
 		return;
 	}
 	c->route->handler(c);
 	if (!c->replied)
-		api_fail(c, 503, "Service unavailable", "the request was not answered");
+		api_fail(c, 503, "the request was not answered");
 }
 
 void api__dispatch(api_call *c)

@@ -110,17 +110,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		api__dispatch(c);
 		break;
 	case 413:
-		api_fail(c, 413, "Payload too large", "the body is larger than 1 MiB");
+		api_fail(c, 413, "the body is larger than 1 MiB");
 		break;
 	case 414:
-		api_fail(c, 414, "URI too long", "the request path is too long");
+		api_fail(c, 414, "the request path is too long");
 		break;
 	default: {
 		char detail[160];
 
 		snprintf(detail, sizeof detail, "%s", c->early_detail);
 		c->early_detail[0] = '\0';
-		api_fail(c, c->early_status, "Bad request", detail);
+		api_fail(c, c->early_status, detail);
 	}
 	}
 	api__send_pending(c);

@@ -162,7 +162,7 @@ store *api_store(api_call *c)
 	store *s = api_store_quiet();
 
 	if (!s)
-		api_fail(c, 503, "Service unavailable", "the database is unreachable; retry shortly");
+		api_fail(c, 503, "the database is unreachable; retry shortly");
 	return s;
 }
 
@@ -171,7 +171,7 @@ index_db *api_index(api_call *c)
 	index_db *db = api_index_quiet();
 
 	if (!db)
-		api_fail(c, 503, "Service unavailable", "the index is not available yet");
+		api_fail(c, 503, "the index is not available yet");
 	return db;
 }
 

@@ -125,7 +125,7 @@ static void match(api_call *c)
 		if (text)
 			api_reply_text(c, 200, "application/json", text);
 		else
-			api_fail(c, 503, "Service unavailable", "the match answer could not be written");
+			api_fail(c, 503, "the match answer could not be written");
 	}
 out:
 	api_close(c, &x, rc, 200, out);
@@ -146,7 +146,7 @@ static void candidates(api_call *c)
 	if (l) {
 		limit = strtoul(l, &end, 10);
 		if (!*l || *end || l[0] == '-' || limit < 1 || limit > MATCH_LIMIT_MAX || strlen(l) > 3) {
-			api_fail_field(c, 400, "Bad request", "limit", "format",
+			api_fail_field(c, 400, "limit", "format",
 				       "must be an integer from 1 to 100",
 				       "limit must be an integer from 1 to 100");
 			return;

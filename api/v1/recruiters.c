@@ -85,7 +85,7 @@ static void lift(api_call *c)
 	if (api_open(c, &named, &x))
 		return;
 	if (integrity_parse_id(api_param(c, 1), 'f', &fid))
-		api_fail(c, 404, "Not found", "no such flag");
+		api_fail(c, 404, "no such flag");
 	else if ((x.s = api_store(c)))
 		rc = integrity_flag_lift(x.s, api_who(c), x.id, fid, api_body(c), &out, &x.p);
 	api_close(c, &x, rc, 200, out);

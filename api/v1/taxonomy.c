@@ -47,7 +47,7 @@ static void suggest(api_call *c, esco_kind kind)
 	if (!items || taxonomy_init(NULL, 0) ||
 	    taxonomy_suggest(NULL, kind, q, lang ? lang : "en", (size_t)limit, items)) {
 		json_decref(items);
-		api_fail(c, 503, "Service unavailable", "the taxonomy is not available");
+		api_fail(c, 503, "the taxonomy is not available");
 		return;
 	}
 	api_reply(c, 200, json_pack("{s:o}", "items", items));

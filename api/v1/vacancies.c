@@ -43,7 +43,7 @@ static int index_refuses_writes(api_call *c)
 	if (!indexer_failing(why, sizeof why))
 		return 0;
 	snprintf(detail, sizeof detail, "the search index cannot be written now (%s); retry later", why);
-	api_fail(c, 503, "Service unavailable", detail);
+	api_fail(c, 503, detail);
 	return 1;
 }
 
@@ -151,7 +151,7 @@ static void list(api_call *c)
 	int rc;
 
 	if (flagged && strcmp(flagged, "true") != 0 && strcmp(flagged, "false") != 0) {
-		api_fail_field(c, 400, "Bad request", "include_flagged", "format",
+		api_fail_field(c, 400, "include_flagged", "format",
 			       "must be true or false", "include_flagged must be true or false");
 		return;
 	}
