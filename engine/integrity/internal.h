@@ -153,14 +153,4 @@ static inline int integ__days_today(void)
 	return (int)(time(NULL) / 86400);
 }
 
-/* FNV-1a over a NUL-terminated string: the licence table and the memo. */
-static inline uint64_t integ__str_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
-
 #endif

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/core/hash.h"
 #include "engine/integrity/internal.h"
 #include "engine/integrity/names.h"
 
@@ -209,7 +210,7 @@ static long lic_find(const char *ln)
 
 	if (!reg.liccap)
 		return -1;
-	for (i = integ__str_hash(ln) & (reg.liccap - 1); reg.lic[i]; i = (i + 1) & (reg.liccap - 1))
+	for (i = hash_str(ln) & (reg.liccap - 1); reg.lic[i]; i = (i + 1) & (reg.liccap - 1))
 		if (strcmp(reg.recs[reg.lic[i] - 1].licence, ln) == 0)
 			return (long)reg.lic[i] - 1;
 	return -1;
@@ -229,7 +230,7 @@ static int lic_add(uint32_t rec)
 		for (size_t j = 0; j < reg.liccap; j++) {
 			if (!reg.lic[j])
 				continue;
-			for (i = integ__str_hash(reg.recs[reg.lic[j] - 1].licence) & (cap - 1); t[i];
+			for (i = hash_str(reg.recs[reg.lic[j] - 1].licence) & (cap - 1); t[i];
 			     i = (i + 1) & (cap - 1))
 				;
 			t[i] = reg.lic[j];
@@ -240,7 +241,7 @@ static int lic_add(uint32_t rec)
 	}
 	if (lic_find(ln) >= 0)
 		return 0; /* the first (lowest id) keeps the licence, as ORDER BY id LIMIT 1 */
-	for (i = integ__str_hash(ln) & (reg.liccap - 1); reg.lic[i]; i = (i + 1) & (reg.liccap - 1))
+	for (i = hash_str(ln) & (reg.liccap - 1); reg.lic[i]; i = (i + 1) & (reg.liccap - 1))
 		;
 	reg.lic[i] = rec + 1;
 	reg.nlic++;

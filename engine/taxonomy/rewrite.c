@@ -17,6 +17,8 @@
  */
 #include "engine/taxonomy/internal.h"
 
+#include "engine/core/hash.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,17 +38,13 @@ struct rw {
 
 static uint64_t rw_hash(const char *text, const struct rw *r)
 {
-	uint64_t h = 14695981039346656037ull;
-	size_t i;
+	uint64_t h = HASH_FNV64_BASIS;
 
-	h = (h ^ r->side) * 1099511628211ull;
-	h = (h ^ r->lang) * 1099511628211ull;
-	for (i = 0; i < r->alen; i++)
-		h = (h ^ (unsigned char)text[r->a + i]) * 1099511628211ull;
-	h = (h ^ 0xffu) * 1099511628211ull;
-	for (i = 0; i < r->blen; i++)
-		h = (h ^ (unsigned char)text[r->b + i]) * 1099511628211ull;
-	return h;
+	h = hash_add_byte(h, r->side);
+	h = hash_add_byte(h, r->lang);
+	h = hash_add(h, text + r->a, r->alen);
+	h = hash_add_byte(h, 0xffu);
+	return hash_add(h, text + r->b, r->blen);
 }
 
 static int span_cmp(const char *a, size_t al, const char *b, size_t bl)
