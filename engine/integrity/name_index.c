@@ -24,11 +24,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/core/buf.h"
 #include "engine/core/hash.h"
 #include "engine/integrity/internal.h"
 #include "engine/integrity/names.h"
 
 #define REGISTRY_LOCK "727002"
+/* Records and names are numbered in uint32_t (a record + 1 in the licence
+ * table, a name in the postings). */
+#define REG_MAX ((size_t)UINT32_MAX - 1)
 #define TRGM_SLOTS (37 * 37 * 37) /* ' ', a-z, 0-9 cubed */
 #define TRGM_MAX (2 * NAMES_NORM_CAP)
 #define ARENA_CHUNK (256 * 1024)
@@ -186,23 +190,6 @@ static const char *arena_dup(const char *s)
 	return p;
 }
 
-static int grow(void **arr, size_t *cap, size_t need, size_t size)
-{
-	size_t c = *cap ? *cap : 1024;
-	void *p;
-
-	if (need <= *cap)
-		return 0;
-	while (c < need)
-		c *= 2;
-	p = realloc(*arr, c * size);
-	if (!p)
-		return -1;
-	*arr = p;
-	*cap = c;
-	return 0;
-}
-
 /* The recruiter with licence ln (the lowest id), or -1. */
 static long lic_find(const char *ln)
 {
@@ -276,8 +263,10 @@ static int registry_append(PGresult *r, PGresult *nm)
 
 	if (!reg.post && !(reg.post = calloc(TRGM_SLOTS, sizeof *reg.post)))
 		return -1;
-	if (grow((void **)&reg.recs, &reg.caprecs, reg.nrecs + (size_t)nr, sizeof *reg.recs) ||
-	    grow((void **)&reg.names, &reg.capnames, reg.nnames + (size_t)nn, sizeof *reg.names))
+	if (array_grow((void **)&reg.recs, &reg.caprecs, reg.nrecs + (size_t)nr, sizeof *reg.recs,
+		       REG_MAX) ||
+	    array_grow((void **)&reg.names, &reg.capnames, reg.nnames + (size_t)nn,
+		       sizeof *reg.names, REG_MAX))
 		return -1;
 	for (i = 0; i < nr; i++) {
 		struct reg_rec *rc = &reg.recs[reg.nrecs];
