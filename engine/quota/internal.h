@@ -14,7 +14,6 @@
 
 #include "engine/quota/quota.h"
 
-#define ESCO_OCCUPATION "http://data.europa.eu/esco/occupation/"
 #define PERSON_OCC_MAX 16
 
 #define QUOTA_COLUMNS                                                                    \
