@@ -5,8 +5,9 @@
  */
 #include "api/api.h"
 
+#include "engine/core/buf.h"
+
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,74 +50,38 @@ void metrics_observe(const char *route, int status, double seconds)
 	pthread_mutex_unlock(&lock);
 }
 
-/* Appends to a growing buffer with a hard maximum; NULL on failure. */
-static char *append(char *buf, size_t *len, size_t *cap, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static char *append(char *buf, size_t *len, size_t *cap, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (!buf)
-		return NULL;
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(buf + *len, *cap - *len, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			free(buf);
-			return NULL;
-		}
-		if ((size_t)n < *cap - *len) {
-			*len += (size_t)n;
-			return buf;
-		}
-		if (*cap >= 1 << 20) {
-			free(buf);
-			return NULL;
-		}
-		char *nb = realloc(buf, *cap * 2);
-
-		if (!nb) {
-			free(buf);
-			return NULL;
-		}
-		buf = nb;
-		*cap *= 2;
-	}
-}
-
+/* The text is a few KiB (MAX_SERIES lines at most); a hard maximum all the same. */
+#define METRICS_MAX (((size_t)1 << 20) - 1)
 
 char *metrics_render(void)
 {
-	size_t len = 0, cap = 4096, i;
+	struct buf b;
+	size_t i;
 	unsigned long long cum = 0;
-	char *b = malloc(cap);
+	int rc;
 
-	if (b)
-		b[0] = '\0';
-	b = append(b, &len, &cap,
-		   "# HELP fairmatch_http_requests_total HTTP requests by route and status.\n"
-		   "# TYPE fairmatch_http_requests_total counter\n");
+	buf_init(&b, METRICS_MAX);
+	rc = buf_add_str(&b, "# HELP fairmatch_http_requests_total HTTP requests by route and status.\n"
+			     "# TYPE fairmatch_http_requests_total counter\n");
 	pthread_mutex_lock(&lock);
-	for (i = 0; i < nseries; i++)
-		b = append(b, &len, &cap, "fairmatch_http_requests_total{route=\"%s\",status=\"%d\"} %llu\n",
-			   series[i].route, series[i].status, series[i].count);
-	b = append(b, &len, &cap,
-		   "# HELP fairmatch_http_request_duration_seconds Request latency.\n"
-		   "# TYPE fairmatch_http_request_duration_seconds histogram\n");
-	for (i = 0; i < NB; i++) {
+	for (i = 0; rc == 0 && i < nseries; i++)
+		rc = buf_addf(&b, "fairmatch_http_requests_total{route=\"%s\",status=\"%d\"} %llu\n",
+			      series[i].route, series[i].status, series[i].count);
+	if (rc == 0)
+		rc = buf_add_str(&b, "# HELP fairmatch_http_request_duration_seconds Request latency.\n"
+				     "# TYPE fairmatch_http_request_duration_seconds histogram\n");
+	for (i = 0; rc == 0 && i < NB; i++) {
 		cum += buckets[i];
-		b = append(b, &len, &cap, "fairmatch_http_request_duration_seconds_bucket{le=\"%g\"} %llu\n",
-			   bounds[i], cum);
+		rc = buf_addf(&b, "fairmatch_http_request_duration_seconds_bucket{le=\"%g\"} %llu\n",
+			      bounds[i], cum);
 	}
 	cum += buckets[NB];
-	b = append(b, &len, &cap,
-		   "fairmatch_http_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n"
-		   "fairmatch_http_request_duration_seconds_sum %.6f\n"
-		   "fairmatch_http_request_duration_seconds_count %llu\n",
-		   cum, latency_sum, latency_count);
+	if (rc == 0)
+		rc = buf_addf(&b,
+			      "fairmatch_http_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n"
+			      "fairmatch_http_request_duration_seconds_sum %.6f\n"
+			      "fairmatch_http_request_duration_seconds_count %llu\n",
+			      cum, latency_sum, latency_count);
 	pthread_mutex_unlock(&lock);
-	return b;
+	return rc ? NULL : buf_detach(&b); /* a failed append has freed the text */
 }

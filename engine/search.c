@@ -53,19 +53,24 @@ index_query *search_build_query(const struct vacancy_query *vq, problem *p)
 		return NULL;
 	}
 	if (vq->occupation) {
-		size_t n = strlen(vq->occupation);
-		int digits = n >= 1 && n <= 4;
+		char code[5];
+		int n = taxonomy_isco_group(vq->occupation, code);
 
-		for (i = 0; digits && i < n; i++)
-			digits = isdigit((unsigned char)vq->occupation[i]);
-		if (digits)
-			snprintf(term, sizeof term, "%s%s", VX_OCCUPATION, vq->occupation);
-		else if (strncmp(vq->occupation, "http://data.europa.eu/esco/occupation/", 38) == 0 && n < 200)
-			snprintf(term, sizeof term, "%s%s", VX_ESCO_OCC, vq->occupation);
-		else {
-			bad_param(p, "occupation", "must be an ISCO-08 code (1 to 4 digits) or an ESCO occupation URI");
+		if (n < 0) {
+			problem_set(p, PROBLEM_UNAVAILABLE,
+				    "the ESCO taxonomy is not available to check the occupation");
 			return NULL;
 		}
+		if (n == 0) {
+			bad_param(p, "occupation",
+				  "must be an ISCO-08 code (1 to 4 digits) or a known ESCO occupation URI");
+			return NULL;
+		}
+		/* a code finds its group at any level; a URI that one occupation */
+		if (strcmp(code, vq->occupation) == 0)
+			snprintf(term, sizeof term, "%s%s", VX_OCCUPATION, code);
+		else
+			snprintf(term, sizeof term, "%s%s", VX_ESCO_OCC, vq->occupation);
 		filters[nf++] = index_query_term(term, 1);
 	}
 	if (vq->skill) {

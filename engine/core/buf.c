@@ -20,6 +20,13 @@ void buf_release(struct buf *b)
 	buf_init(b, b->max);
 }
 
+void buf_reset(struct buf *b)
+{
+	b->len = 0;
+	if (b->p)
+		b->p[0] = '\0';
+}
+
 char *buf_detach(struct buf *b)
 {
 	char *p = b->p;
@@ -42,7 +49,7 @@ static int reserve(struct buf *b, size_t n)
 	cap = b->cap ? b->cap : 64;
 	while (cap < need)
 		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-	if (cap > b->max + 1)
+	if (cap - 1 > b->max) /* not cap > max + 1: max may be SIZE_MAX */
 		cap = b->max + 1;
 	p = realloc(b->p, cap);
 	if (!p)
@@ -103,6 +110,8 @@ int array_grow(void **arr, size_t *cap, size_t need, size_t elem, size_t max)
 	ncap = *cap ? *cap : 16;
 	while (ncap < need)
 		ncap = ncap > max / 2 ? max : ncap * 2;
+	if (ncap > max) /* a first 16 over a smaller maximum */
+		ncap = max;
 	if (ncap > SIZE_MAX / elem)
 		return -1;
 	p = realloc(*arr, ncap * elem);

@@ -28,6 +28,8 @@ int buf_add_str(struct buf *b, const char *s);
 int buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Frees the bytes; the buffer is empty again (same maximum). */
 void buf_release(struct buf *b);
+/* Empties the buffer but keeps its memory, for the next record. */
+void buf_reset(struct buf *b);
 /* The bytes, now the caller's to free(); the buffer is empty again. NULL
  * when nothing was ever added. */
 char *buf_detach(struct buf *b);

@@ -14,6 +14,8 @@
  */
 #include "engine/core/csv.h"
 
+#include "engine/core/buf.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,7 +25,7 @@
 
 #define IN_SIZE (64 * 1024)
 /* the record buffer holds the bytes plus one NUL per field */
-#define REC_MAX (CSV_MAX_RECORD + CSV_MAX_FIELDS + 1)
+#define REC_MAX (CSV_MAX_RECORD + CSV_MAX_FIELDS)
 #define R_EOF (-1)
 #define R_ERR (-2)
 
@@ -38,8 +40,7 @@ struct csv_reader {
 	size_t in_pos, in_len;
 	int in_eof;
 
-	char *rec;
-	size_t rec_len, rec_cap;
+	struct buf rec; /* of at most REC_MAX bytes */
 	size_t content; /* bytes of field data in the record, NULs excluded */
 	struct field *f;
 	size_t nf, f_cap;
@@ -107,25 +108,20 @@ static inline int rd(csv_reader *r)
 	return r->in[r->in_pos++];
 }
 
-static int grow_rec(csv_reader *r)
+/* Appends one byte to the record; on failure the record is gone (no field
+ * points into it any more). */
+static int rec_add(csv_reader *r, char c)
 {
-	size_t cap = r->rec_cap ? r->rec_cap * 2 : 4096;
-	char *p;
+	int limit = r->rec.len >= REC_MAX;
 
-	if (cap > REC_MAX)
-		cap = REC_MAX;
-	if (cap <= r->rec_cap) {
+	if (buf_add(&r->rec, &c, 1) == 0)
+		return 0;
+	r->nf = 0;
+	if (limit)
 		set_err(r, CSV_ERR_LIMIT, "record longer than %zu bytes", (size_t)CSV_MAX_RECORD);
-		return -1;
-	}
-	p = realloc(r->rec, cap);
-	if (!p) {
+	else
 		set_err(r, CSV_ERR_NOMEM, "out of memory");
-		return -1;
-	}
-	r->rec = p;
-	r->rec_cap = cap;
-	return 0;
+	return -1;
 }
 
 static inline int push(csv_reader *r, int c)
@@ -134,39 +130,23 @@ static inline int push(csv_reader *r, int c)
 		set_err(r, CSV_ERR_LIMIT, "record longer than %zu bytes", (size_t)CSV_MAX_RECORD);
 		return -1;
 	}
-	if (r->rec_len == r->rec_cap && grow_rec(r) < 0)
-		return -1;
-	r->rec[r->rec_len++] = (char)c;
-	return 0;
+	return rec_add(r, (char)c);
 }
 
 static int end_field(csv_reader *r, size_t start)
 {
-	if (r->nf == r->f_cap) {
-		size_t cap = r->f_cap ? r->f_cap * 2 : 32;
-		struct field *p;
-
-		if (cap > CSV_MAX_FIELDS)
-			cap = CSV_MAX_FIELDS;
-		if (cap <= r->f_cap) {
-			set_err(r, CSV_ERR_LIMIT, "record has more than %d fields", CSV_MAX_FIELDS);
-			return -1;
-		}
-		p = realloc(r->f, cap * sizeof *p);
-		if (!p) {
-			set_err(r, CSV_ERR_NOMEM, "out of memory");
-			return -1;
-		}
-		r->f = p;
-		r->f_cap = cap;
-	}
-	if (r->rec_len == r->rec_cap && grow_rec(r) < 0)
+	if (r->nf == CSV_MAX_FIELDS) {
+		set_err(r, CSV_ERR_LIMIT, "record has more than %d fields", CSV_MAX_FIELDS);
 		return -1;
+	}
+	if (array_grow((void **)&r->f, &r->f_cap, r->nf + 1, sizeof *r->f, CSV_MAX_FIELDS)) {
+		set_err(r, CSV_ERR_NOMEM, "out of memory");
+		return -1;
+	}
 	r->f[r->nf].off = start;
-	r->f[r->nf].len = r->rec_len - start;
+	r->f[r->nf].len = r->rec.len - start;
 	r->nf++;
-	r->rec[r->rec_len++] = '\0';
-	return 0;
+	return rec_add(r, '\0');
 }
 
 int csv_next(csv_reader *r)
@@ -175,7 +155,7 @@ int csv_next(csv_reader *r)
 
 	if (r->err)
 		return r->err;
-	r->rec_len = 0;
+	buf_reset(&r->rec);
 	r->content = 0;
 	r->nf = 0;
 
@@ -194,7 +174,7 @@ int csv_next(csv_reader *r)
 	r->rec_line = r->line;
 
 	for (;;) {
-		size_t start = r->rec_len;
+		size_t start = r->rec.len;
 
 		if (c == '"') {
 			for (;;) {
@@ -266,6 +246,7 @@ int csv_open(const char *path, csv_reader **out, char *err, size_t errlen)
 	}
 	r->line = 1;
 	r->rec_line = 1;
+	buf_init(&r->rec, REC_MAX);
 	r->path = strdup(path);
 	if (!r->path) {
 		rc = CSV_ERR_NOMEM;
@@ -297,14 +278,14 @@ int csv_open(const char *path, csv_reader **out, char *err, size_t errlen)
 		set_err(r, rc, "no header row");
 		goto fail_msg;
 	}
-	r->hdr = malloc(r->rec_len ? r->rec_len : 1);
+	r->hdr = malloc(r->rec.len ? r->rec.len : 1);
 	r->hf = malloc(r->nf * sizeof *r->hf);
 	if (!r->hdr || !r->hf) {
 		rc = CSV_ERR_NOMEM;
 		set_err(r, rc, "out of memory");
 		goto fail_msg;
 	}
-	memcpy(r->hdr, r->rec, r->rec_len);
+	memcpy(r->hdr, r->rec.p, r->rec.len);
 	memcpy(r->hf, r->f, r->nf * sizeof *r->hf);
 	r->nh = r->nf;
 	r->nf = 0;
@@ -333,7 +314,7 @@ const char *csv_field(const csv_reader *r, size_t i, size_t *len)
 	}
 	if (len)
 		*len = r->f[i].len;
-	return r->rec + r->f[i].off;
+	return r->rec.p + r->f[i].off;
 }
 
 int csv_column(const csv_reader *r, const char *name)
@@ -373,7 +354,7 @@ void csv_close(csv_reader *r)
 	if (r->gz)
 		gzclose(r->gz);
 	free(r->path);
-	free(r->rec);
+	buf_release(&r->rec);
 	free(r->f);
 	free(r->hdr);
 	free(r->hf);

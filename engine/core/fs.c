@@ -15,12 +15,20 @@ int fs_mkdir_parents(const char *path)
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	for (i = 1; buf[i]; i++) {
+	for (i = 1; buf[0] && buf[i]; i++) { /* buf[0]: "" has no buf[1] */
+		struct stat st;
+
 		if (buf[i] != '/')
 			continue;
 		buf[i] = '\0';
-		if (mkdir(buf, 0755) && errno != EEXIST)
-			return -1;
+		if (mkdir(buf, 0755)) {
+			if (errno != EEXIST)
+				return -1;
+			if (stat(buf, &st) || !S_ISDIR(st.st_mode)) {
+				errno = ENOTDIR; /* a file where a directory must be */
+				return -1;
+			}
+		}
 		buf[i] = '/';
 	}
 	return 0;

@@ -103,6 +103,7 @@ struct integ__entry {
 	json_t *flags;            /* active flags */
 	int64_t *expiry;          /* of each flag: epoch seconds, 0: none */
 	unsigned char *black;     /* of each flag: severity blacklist */
+	size_t flag_cap;          /* room in expiry and black */
 	char *name;               /* as registered */
 	char country[3];
 	int licensed;             /* at load time */
@@ -115,7 +116,7 @@ struct integrity_snapshot {
 	struct integ__entry *e;
 	size_t n;
 	char **terms[2]; /* [0] blacklist only, [1] blacklist and warning */
-	size_t nterms[2];
+	size_t nterms[2], capterms[2];
 	int64_t next_expiry; /* epoch seconds of the first flag to expire, 0: none */
 	/* A memo of the flagged scan by normalised name and licence: search
 	 * results repeat recruiters, and the scan compares every flagged one.
@@ -151,16 +152,6 @@ int integ__registry_live(void);
 static inline int integ__days_today(void)
 {
 	return (int)(time(NULL) / 86400);
-}
-
-/* FNV-1a over a NUL-terminated string: the licence table and the memo. */
-static inline uint64_t integ__str_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
 }
 
 #endif

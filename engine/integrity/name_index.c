@@ -24,10 +24,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/core/buf.h"
+#include "engine/core/hash.h"
 #include "engine/integrity/internal.h"
 #include "engine/integrity/names.h"
 
 #define REGISTRY_LOCK "727002"
+/* Records and names are numbered in uint32_t (a record + 1 in the licence
+ * table, a name in the postings). */
+#define REG_MAX ((size_t)UINT32_MAX - 1)
 #define TRGM_SLOTS (37 * 37 * 37) /* ' ', a-z, 0-9 cubed */
 #define TRGM_MAX (2 * NAMES_NORM_CAP)
 #define ARENA_CHUNK (256 * 1024)
@@ -185,23 +190,6 @@ static const char *arena_dup(const char *s)
 	return p;
 }
 
-static int grow(void **arr, size_t *cap, size_t need, size_t size)
-{
-	size_t c = *cap ? *cap : 1024;
-	void *p;
-
-	if (need <= *cap)
-		return 0;
-	while (c < need)
-		c *= 2;
-	p = realloc(*arr, c * size);
-	if (!p)
-		return -1;
-	*arr = p;
-	*cap = c;
-	return 0;
-}
-
 /* The recruiter with licence ln (the lowest id), or -1. */
 static long lic_find(const char *ln)
 {
@@ -209,7 +197,7 @@ static long lic_find(const char *ln)
 
 	if (!reg.liccap)
 		return -1;
-	for (i = integ__str_hash(ln) & (reg.liccap - 1); reg.lic[i]; i = (i + 1) & (reg.liccap - 1))
+	for (i = hash_str(ln) & (reg.liccap - 1); reg.lic[i]; i = (i + 1) & (reg.liccap - 1))
 		if (strcmp(reg.recs[reg.lic[i] - 1].licence, ln) == 0)
 			return (long)reg.lic[i] - 1;
 	return -1;
@@ -229,7 +217,7 @@ static int lic_add(uint32_t rec)
 		for (size_t j = 0; j < reg.liccap; j++) {
 			if (!reg.lic[j])
 				continue;
-			for (i = integ__str_hash(reg.recs[reg.lic[j] - 1].licence) & (cap - 1); t[i];
+			for (i = hash_str(reg.recs[reg.lic[j] - 1].licence) & (cap - 1); t[i];
 			     i = (i + 1) & (cap - 1))
 				;
 			t[i] = reg.lic[j];
@@ -240,7 +228,7 @@ static int lic_add(uint32_t rec)
 	}
 	if (lic_find(ln) >= 0)
 		return 0; /* the first (lowest id) keeps the licence, as ORDER BY id LIMIT 1 */
-	for (i = integ__str_hash(ln) & (reg.liccap - 1); reg.lic[i]; i = (i + 1) & (reg.liccap - 1))
+	for (i = hash_str(ln) & (reg.liccap - 1); reg.lic[i]; i = (i + 1) & (reg.liccap - 1))
 		;
 	reg.lic[i] = rec + 1;
 	reg.nlic++;
@@ -275,8 +263,10 @@ static int registry_append(PGresult *r, PGresult *nm)
 
 	if (!reg.post && !(reg.post = calloc(TRGM_SLOTS, sizeof *reg.post)))
 		return -1;
-	if (grow((void **)&reg.recs, &reg.caprecs, reg.nrecs + (size_t)nr, sizeof *reg.recs) ||
-	    grow((void **)&reg.names, &reg.capnames, reg.nnames + (size_t)nn, sizeof *reg.names))
+	if (array_grow((void **)&reg.recs, &reg.caprecs, reg.nrecs + (size_t)nr, sizeof *reg.recs,
+		       REG_MAX) ||
+	    array_grow((void **)&reg.names, &reg.capnames, reg.nnames + (size_t)nn,
+		       sizeof *reg.names, REG_MAX))
 		return -1;
 	for (i = 0; i < nr; i++) {
 		struct reg_rec *rc = &reg.recs[reg.nrecs];

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/core/buf.h"
 #include "engine/integrity/internal.h"
 #include "index/schema.h"
 
@@ -89,19 +90,20 @@ const char *const *integrity_snapshot_terms(const integrity_snapshot *snap, int 
 	return (const char *const *)snap->terms[k];
 }
 
+/* A generous bound on a term list (there was none): a name, its aliases
+ * and a licence per flagged recruiter. */
+#define SNAP_TERMS_MAX ((size_t)1 << 24)
+
 /* Adds prefix+value to a term list, cut as the indexer cuts terms. */
-static int add_term(char ***list, size_t *n, const char *prefix, const char *value)
+static int add_term(char ***list, size_t *n, size_t *cap, const char *prefix, const char *value)
 {
 	char term[240];
-	char **grown;
 
 	snprintf(term, sizeof term, "%s%s", prefix, value);
-	grown = realloc(*list, (*n + 1) * sizeof **list);
-	if (!grown)
+	if (array_grow((void **)list, cap, *n + 1, sizeof **list, SNAP_TERMS_MAX))
 		return -1;
-	*list = grown;
-	grown[*n] = strdup(term);
-	if (!grown[*n])
+	(*list)[*n] = strdup(term);
+	if (!(*list)[*n])
 		return -1;
 	(*n)++;
 	return 0;
@@ -115,9 +117,11 @@ static int entry_terms(integrity_snapshot *snap, const struct integ__entry *e)
 		if (k == 1 && e->kind != INTEGRITY_BLACKLISTED)
 			continue;
 		for (size_t j = 0; j < e->n_norms; j++)
-			if (add_term(&snap->terms[k], &snap->nterms[k], VX_RECRUITER, e->norms[j]))
+			if (add_term(&snap->terms[k], &snap->nterms[k], &snap->capterms[k],
+				     VX_RECRUITER, e->norms[j]))
 				return -1;
-		if (e->licence && add_term(&snap->terms[k], &snap->nterms[k], VX_LICENCE, e->licence))
+		if (e->licence && add_term(&snap->terms[k], &snap->nterms[k], &snap->capterms[k],
+					   VX_LICENCE, e->licence))
 			return -1;
 	}
 	return 0;
@@ -193,19 +197,15 @@ static int load(store *s, integrity_snapshot **out)
 		if (k > e->kind)
 			e->kind = k;
 		{
-			size_t nf = json_array_size(e->flags);
-			int64_t *ex = realloc(e->expiry, (nf + 1) * sizeof *ex);
-			unsigned char *bl;
+			/* expiry and black grow together; a row is at most one flag */
+			size_t nf = json_array_size(e->flags), ce = e->flag_cap, cb = e->flag_cap;
 
-			if (!ex)
+			if (array_grow((void **)&e->expiry, &ce, nf + 1, sizeof *e->expiry, (size_t)n) ||
+			    array_grow((void **)&e->black, &cb, nf + 1, sizeof *e->black, (size_t)n))
 				goto oom;
-			e->expiry = ex;
-			bl = realloc(e->black, nf + 1);
-			if (!bl)
-				goto oom;
-			e->black = bl;
-			ex[nf] = expiry;
-			bl[nf] = k == INTEGRITY_BLACKLISTED;
+			e->flag_cap = ce;
+			e->expiry[nf] = expiry;
+			e->black[nf] = k == INTEGRITY_BLACKLISTED;
 		}
 		if (json_array_append_new(e->flags, integ__flag_from_row(r, i, 3)))
 			goto oom;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/core/hash.h"
 #include "engine/integrity/internal.h"
 #include "engine/integrity/names.h"
 
@@ -43,7 +44,7 @@ static pthread_mutex_t norm_lock = PTHREAD_MUTEX_INITIALIZER;
 static int normalise_cached(const char *name, char *norm, size_t cap)
 {
 	size_t len = strlen(name), nlen;
-	struct norm_slot *slot = &norm_cache[integ__str_hash(name) & (NORM_SLOTS - 1)];
+	struct norm_slot *slot = &norm_cache[hash_str(name) & (NORM_SLOTS - 1)];
 	int hit;
 
 	if (len < NORM_NAME_MAX && len > 0) {
@@ -84,7 +85,7 @@ static int memo_get(integrity_snapshot *snap, const char *key, struct integ__mem
 	int rc = -1;
 
 	pthread_mutex_lock(&snap->memo_lock);
-	for (size_t i = integ__str_hash(key) & (MEMO_SLOTS - 1); snap->memo && snap->memo[i].key;
+	for (size_t i = hash_str(key) & (MEMO_SLOTS - 1); snap->memo && snap->memo[i].key;
 	     i = (i + 1) & (MEMO_SLOTS - 1))
 		if (strcmp(snap->memo[i].key, key) == 0) {
 			*out = snap->memo[i];
@@ -116,7 +117,7 @@ static void memo_put(integrity_snapshot *snap, char *key, const struct integ__me
 		}
 		snap->memo_n = 0;
 	}
-	for (i = integ__str_hash(key) & (MEMO_SLOTS - 1); snap->memo[i].key; i = (i + 1) & (MEMO_SLOTS - 1))
+	for (i = hash_str(key) & (MEMO_SLOTS - 1); snap->memo[i].key; i = (i + 1) & (MEMO_SLOTS - 1))
 		if (strcmp(snap->memo[i].key, key) == 0)
 			break;
 	if (snap->memo[i].key) {

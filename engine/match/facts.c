@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/core/buf.h"
 #include "engine/core/iso.h"
 #include "engine/vacancy.h"
 
@@ -148,30 +149,24 @@ void match__facts_from_json(const json_t *v, struct match__facts *f)
 	vacancy_infer(f);
 }
 
-/* A small growable byte buffer for the encoder. */
+/* The largest record the encoder can write: the header, the inferred
+ * occupations, the languages, both skill lists (a skill is at most 4 + 1 +
+ * 255 bytes) and three recruiter strings of at most 2 + 0xffff bytes. */
+#define FACTS_MAX                                                                          \
+	(FACTS_HEADER + VAC_INFER_MAX * 5 + FACTS_LANGS * 3 + 2 * FACTS_SKILLS * 260 +      \
+	 3 * (2 + 0xffff))
+
+/* The encoder's output; after the first failed append it adds nothing
+ * (buf_add has already freed the bytes). */
 struct bytes {
-	char *b;
-	size_t len, cap;
+	struct buf b;
 	int oom;
 };
 
 static void put(struct bytes *o, const void *p, size_t n)
 {
-	if (o->oom)
-		return;
-	if (o->len + n > o->cap) {
-		size_t cap = (o->len + n) * 2 + 64;
-		char *b = realloc(o->b, cap);
-
-		if (!b) {
-			o->oom = 1;
-			return;
-		}
-		o->b = b;
-		o->cap = cap;
-	}
-	memcpy(o->b + o->len, p, n);
-	o->len += n;
+	if (!o->oom && buf_add(&o->b, p, n))
+		o->oom = 1;
 }
 
 static void put_u32(struct bytes *o, uint32_t v)
@@ -210,7 +205,7 @@ static void put_skill(struct bytes *o, const struct match__fskill *k)
 int match_vacancy_facts(const json_t *v, char **out, size_t *len)
 {
 	struct match__facts *f = malloc(sizeof *f);
-	struct bytes o = {NULL, 0, 0, 0};
+	struct bytes o = {.oom = 0};
 	unsigned char hdr[FACTS_HEADER] = {'F', FACTS_VERSION};
 	uint64_t id;
 	size_t i;
@@ -220,6 +215,7 @@ int match_vacancy_facts(const json_t *v, char **out, size_t *len)
 	*len = 0;
 	if (!f)
 		return -1;
+	buf_init(&o.b, FACTS_MAX);
 	match__facts_from_json(v, f);
 	id = (uint64_t)f->id;
 	for (i = 0; i < 8; i++)
@@ -257,12 +253,10 @@ int match_vacancy_facts(const json_t *v, char **out, size_t *len)
 		put_str16(&o, s ? s : "", s ? strlen(s) : 0);
 	}
 	free(f);
-	if (o.oom) {
-		free(o.b);
+	if (o.oom)
 		return -1;
-	}
-	*out = o.b;
-	*len = o.len;
+	*len = o.b.len;
+	*out = buf_detach(&o.b);
 	return 0;
 }
 

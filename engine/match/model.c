@@ -20,23 +20,13 @@ const esco *match_taxonomy(void)
 	return taxonomy_esco();
 }
 
-/* An occupation (ISCO code or ESCO URI) as its 4-digit unit group ("" if unknown). */
+/* An occupation (ISCO code or ESCO URI) as its 4-digit unit group ("" if
+ * unknown, not a unit group, or without the taxonomy): matching compares
+ * unit groups only. */
 void match__occupation_code(const char *occ, char code[5])
 {
-	const esco *t;
-	const esco_occupation *o;
-
-	code[0] = '\0';
-	if (!occ)
-		return;
-	if (strlen(occ) == 4 && isdigit((unsigned char)occ[0])) {
-		memcpy(code, occ, 5);
-		return;
-	}
-	t = match_taxonomy();
-	o = t && strncmp(occ, ESCO_OCC, strlen(ESCO_OCC)) == 0 ? esco_occupation_by_uri(t, occ) : NULL;
-	if (o)
-		memcpy(code, o->isco, 5);
+	if (taxonomy_isco_group(occ, code) != 4)
+		code[0] = '\0';
 }
 
 /* ---- the occupation model: ESCO's occupation-skill relations ---- */

@@ -14,7 +14,6 @@
 
 #include "engine/quota/quota.h"
 
-#define ESCO_OCCUPATION "http://data.europa.eu/esco/occupation/"
 #define PERSON_OCC_MAX 16
 
 #define QUOTA_COLUMNS                                                                    \
@@ -36,8 +35,9 @@ int quota__no_memory(problem *p);
 int quota__parse_prefixed_id(const char *s, const char *prefix, int64_t *id);
 /* Whether s is min..max decimal digits. */
 int quota__all_digits(const char *s, size_t min, size_t max);
-/* The ISCO-08 group of an occupation (an ISCO code as it is, an ESCO URI
- * as its unit group): 0, -1 when neither or unknown, -2 without ESCO. */
+/* The ISCO-08 group of an occupation (taxonomy_isco_group: a known ISCO-08
+ * code as it is, a known ESCO URI as its unit group): 0, -1 when neither or
+ * unknown, -2 without ESCO. */
 int quota__occupation_group(const char *occ, char code[5]);
 /* The PROBLEM_UNAVAILABLE problem when ESCO is needed and missing; -1. */
 int quota__taxonomy_down(problem *p);

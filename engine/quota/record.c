@@ -48,32 +48,15 @@ int quota__all_digits(const char *s, size_t min, size_t max)
 }
 
 /*
- * The ISCO-08 group of an occupation: an ISCO code (1-4 digits) as it is,
- * an ESCO occupation URI as its unit group. 0, -1 when it is neither or the
- * URI is unknown, -2 when the taxonomy (needed for URIs) is unavailable.
+ * The ISCO-08 group of an occupation (taxonomy_isco_group): an ISCO-08 code
+ * (1-4 digits) that exists as it is, a known ESCO occupation URI as its unit
+ * group. 0, -1 when it is neither, -2 when the taxonomy is unavailable.
  */
 int quota__occupation_group(const char *occ, char code[5])
 {
-	const esco *t;
-	const esco_occupation *o;
+	int n = taxonomy_isco_group(occ, code);
 
-	code[0] = '\0';
-	if (!occ)
-		return -1;
-	if (quota__all_digits(occ, 1, 4)) {
-		memcpy(code, occ, strlen(occ) + 1);
-		return 0;
-	}
-	if (strncmp(occ, ESCO_OCCUPATION, strlen(ESCO_OCCUPATION)) != 0)
-		return -1;
-	t = taxonomy_esco();
-	if (!t)
-		return -2;
-	o = esco_occupation_by_uri(t, occ);
-	if (!o)
-		return -1;
-	memcpy(code, o->isco, sizeof o->isco);
-	return 0;
+	return n > 0 ? 0 : n == 0 ? -1 : -2;
 }
 
 int quota__taxonomy_down(problem *p)

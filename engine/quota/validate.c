@@ -67,9 +67,6 @@ int quota_validate(const json_t *in, json_t **out, problem *p)
 		rc = quota__occupation_group(occ, code);
 		if (rc == -2)
 			return quota__taxonomy_down(p);
-		if (rc == 0 && quota__all_digits(occ, 1, 4) && taxonomy_esco() &&
-		    !esco_isco_valid(taxonomy_esco(), code))
-			rc = -1;
 		if (rc) {
 			problem_field(p, "occupation", "unknown",
 				      "must be an ISCO-08 group code (1-4 digits) or a known ESCO occupation URI");

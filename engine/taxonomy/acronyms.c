@@ -18,6 +18,8 @@ struct acronym {
 	char acr[8];
 	char expansion[96];
 };
+/* A generous bound (there was none) against a runaway notes file. */
+#define ACR_MAX ((size_t)1 << 20)
 static struct acronym *g_acr;
 static size_t g_n_acr;
 
@@ -72,15 +74,8 @@ static void scan_acronyms(const char *desc, struct acronym **arr, size_t *n, siz
 			while (elen > 0 && starts[0][elen - 1] == ' ')
 				elen--;
 			if (elen > 0 && elen < sizeof((*arr)->expansion)) {
-				if (*n == *cap) {
-					size_t nc = *cap ? *cap * 2 : 256;
-					struct acronym *na = realloc(*arr, nc * sizeof *na);
-
-					if (!na)
-						return;
-					*arr = na;
-					*cap = nc;
-				}
+				if (array_grow((void **)arr, cap, *n + 1, sizeof **arr, ACR_MAX))
+					return;
 				memcpy((*arr)[*n].acr, acr, len + 1);
 				memcpy((*arr)[*n].expansion, starts[0], elen);
 				(*arr)[*n].expansion[elen] = '\0';

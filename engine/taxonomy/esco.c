@@ -7,19 +7,19 @@
  */
 #include "engine/taxonomy/esco_internal.h"
 
+#include "engine/core/hash.h"
+
 #include <stdlib.h>
 #include <string.h>
 
 /* ---- hash table of URIs ---- */
 
-static uint64_t hash_str(const char *s)
+/* FNV-1a's low bits depend only on the low bits of each byte, and the
+ * table is indexed by the low bits: fold high bits in. */
+static uint64_t uri_hash(const char *uri)
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = hash_str(uri);
 
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
 	return h ^ (h >> 29);
 }
 
@@ -42,7 +42,7 @@ uint32_t esco__table_find(const esco *t, const char *uri)
 
 	if (!t->table || !uri)
 		return 0;
-	h = hash_str(uri);
+	h = uri_hash(uri);
 	for (i = h & t->table_mask;; i = (i + 1) & t->table_mask) {
 		const struct slot *s = &t->table[i];
 		if (!s->ref)
@@ -70,7 +70,7 @@ int esco__table_build(struct loader *L)
 		for (i = 0; i < cnt; i++) {
 			uint32_t ref = (uint32_t)(k << 28) | (uint32_t)(i + 1);
 			const char *uri = ref_uri(t, ref);
-			uint64_t h = hash_str(uri);
+			uint64_t h = uri_hash(uri);
 			size_t j;
 
 			if (esco__table_find(t, uri)) {

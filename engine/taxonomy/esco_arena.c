@@ -1,8 +1,9 @@
 /*
  * esco_arena.c - the memory of a loaded ESCO: strings, label lists and skill
  * lists are carved from an arena of 1 MiB chunks (a hard total cap keeps a
- * hostile file from eating the machine), and the concept arrays grow by
- * doubling up to fixed maxima. esco_free (esco_load.c) releases both.
+ * hostile file from eating the machine); the concept arrays grow with
+ * array_grow (engine/core/buf.h) up to fixed maxima. esco_free (esco_load.c)
+ * releases both.
  */
 #include "engine/taxonomy/esco_internal.h"
 
@@ -60,26 +61,4 @@ char *esco__arena_strndup(esco *t, const char *s, size_t n)
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
-}
-
-/* ---- growable arrays with hard maxima ---- */
-
-int esco__grow(void **arr, size_t *cap, size_t n, size_t elem, size_t max)
-{
-	size_t ncap;
-	void *p;
-
-	if (n < *cap)
-		return 0;
-	if (*cap >= max)
-		return -1;
-	ncap = *cap ? *cap * 2 : 256;
-	if (ncap > max)
-		ncap = max;
-	p = realloc(*arr, ncap * elem);
-	if (!p)
-		return -1;
-	*arr = p;
-	*cap = ncap;
-	return 0;
 }

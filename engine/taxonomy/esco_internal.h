@@ -57,7 +57,6 @@ void *esco__arena_alloc(esco *t, size_t size);
 char *esco__arena_strndup(esco *t, const char *s, size_t n);
 /* Makes room for element n of *arr (doubling *cap, never past max): 0, or
  * -1 when full or out of memory. */
-int esco__grow(void **arr, size_t *cap, size_t n, size_t elem, size_t max);
 
 /* ---- reading the CSV files (esco_csv.c) ---- */
 

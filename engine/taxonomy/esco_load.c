@@ -16,6 +16,8 @@
  */
 #include "engine/taxonomy/esco_internal.h"
 
+#include "engine/core/buf.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,7 +57,7 @@ static int load_groups(struct loader *L)
 			rc = ESCO_ERR_FORMAT;
 			goto out;
 		}
-		if (esco__grow((void **)&t->grp, &t->cap_grp, t->n_grp, sizeof *t->grp, MAX_GROUPS)) {
+		if (array_grow((void **)&t->grp, &t->cap_grp, t->n_grp + 1, sizeof *t->grp, MAX_GROUPS)) {
 			esco__lerr(L, "esco: %s: too many groups or out of memory", file);
 			rc = ESCO_ERR_NOMEM;
 			goto out;
@@ -176,7 +178,7 @@ static int load_occupations(struct loader *L)
 			rc = ESCO_ERR_FORMAT;
 			goto out;
 		}
-		if (esco__grow((void **)&t->occ, &t->cap_occ, t->n_occ, sizeof *t->occ, MAX_OCCUPATIONS)) {
+		if (array_grow((void **)&t->occ, &t->cap_occ, t->n_occ + 1, sizeof *t->occ, MAX_OCCUPATIONS)) {
 			esco__lerr(L, "esco: %s: too many occupations or out of memory", file);
 			rc = ESCO_ERR_NOMEM;
 			goto out;
@@ -243,7 +245,7 @@ static int load_skills(struct loader *L)
 			goto out;
 		esco_skill *k;
 
-		if (esco__grow((void **)&t->skill, &t->cap_skill, t->n_skill, sizeof *t->skill,
+		if (array_grow((void **)&t->skill, &t->cap_skill, t->n_skill + 1, sizeof *t->skill,
 			       MAX_SKILLS)) {
 			esco__lerr(L, "esco: %s: too many skills or out of memory", file);
 			rc = ESCO_ERR_NOMEM;
@@ -298,7 +300,7 @@ static int load_relations(struct loader *L)
 		/* relations to concepts this release does not hold are dropped */
 		if (o >> 28 != K_OCC || k >> 28 != K_SKILL)
 			continue;
-		if (esco__grow((void **)&rel, &cap_rel, n_rel, sizeof *rel, MAX_RELATIONS)) {
+		if (array_grow((void **)&rel, &cap_rel, n_rel + 1, sizeof *rel, MAX_RELATIONS)) {
 			esco__lerr(L, "esco: %s: too many relations or out of memory", file);
 			rc = ESCO_ERR_NOMEM;
 			goto out;

@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "engine/core/buf.h"
 #include "engine/taxonomy/taxonomy.h"
 
 #define MAX_WORDS 24
@@ -95,9 +96,13 @@ struct tword {
 #define TW_FIRST 16u /* the label's first word */
 #define TW_ONE 32u   /* the label's only word */
 
+/* Labels, words and rules point into the texts with uint32_t offsets, and
+ * count labels, rules and synonym pairs in uint32_t: the bound of each. */
+#define TAX_LABEL_TEXT_MAX ((size_t)UINT32_MAX)
+#define TAX_LABELS_MAX ((size_t)UINT32_MAX)
+
 struct tax_labels {
-	char *text;
-	size_t text_len, text_cap;
+	struct buf text;      /* folded labels, NUL-separated, at most TAX_LABEL_TEXT_MAX bytes */
 	struct tlabel *lab;
 	size_t n_lab, lab_cap;
 	uint32_t *first[2];   /* per kind (0 occupations, 1 skills): concept index -> first label, n+1 */
@@ -110,8 +115,7 @@ struct tax_labels {
 	size_t n_rw;
 	uint32_t *by_fold[2]; /* per kind: label indices sorted by folded label */
 	size_t n_by_fold[2];
-	char *desc_text;      /* folded English descriptions, NUL-separated */
-	size_t desc_len, desc_cap;
+	struct buf desc_text; /* folded English descriptions, NUL-separated, as text */
 	uint32_t *desc[2];    /* per kind: concept index -> offset in desc_text */
 };
 

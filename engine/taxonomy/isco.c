@@ -1,30 +1,38 @@
 /*
- * isco.c - the ISCO-08 proximity of two occupations given as ISCO codes or
- * ESCO occupation URIs (taxonomy_occupation_proximity).
+ * isco.c - an occupation as its ISCO-08 group (taxonomy_isco_group: the one
+ * rule matching, quotas, search and the taxonomy share), and the ISCO-08
+ * proximity of two occupations (taxonomy_occupation_proximity).
  */
 #include "engine/taxonomy/internal.h"
 
 #include <string.h>
 
-#define ESCO_PREFIX "http://data.europa.eu/esco/"
-
-static const char *isco_of(const char *s)
+int taxonomy_isco_group(const char *occupation, char code[5])
 {
+	const esco *t;
 	const esco_occupation *o;
 
-	if (!s)
-		return NULL;
-	if (strncmp(s, ESCO_PREFIX, strlen(ESCO_PREFIX)) != 0)
-		return s;
-	o = taxonomy_esco() ? esco_occupation_by_uri(taxonomy_esco(), s) : NULL;
-	return o ? o->isco : NULL;
+	code[0] = '\0';
+	if (!occupation)
+		return 0;
+	if (!(t = taxonomy_esco()))
+		return -1;
+	if (esco_isco_valid(t, occupation)) { /* 1-4 digits, a group ISCO-08 has */
+		memcpy(code, occupation, strlen(occupation) + 1);
+		return (int)strlen(code);
+	}
+	if (strncmp(occupation, TAX_ESCO_OCCUPATION, strlen(TAX_ESCO_OCCUPATION)) != 0 ||
+	    !(o = esco_occupation_by_uri(t, occupation)))
+		return 0;
+	memcpy(code, o->isco, sizeof o->isco);
+	return (int)strlen(code);
 }
 
 tax_proximity taxonomy_occupation_proximity(const char *a, const char *b)
 {
-	const char *ia = isco_of(a), *ib = isco_of(b);
+	char ia[5], ib[5];
 
-	if (!ia || !ib)
+	if (taxonomy_isco_group(a, ia) <= 0 || taxonomy_isco_group(b, ib) <= 0)
 		return ESCO_ISCO_UNRELATED;
 	return (tax_proximity)esco_isco_proximity(ia, ib);
 }

@@ -21,28 +21,13 @@ static int labels_add(struct tax_labels *t, const void *concept, uint32_t idx, i
 	char fold[FOLD_MAX];
 	size_t n = taxonomy_fold(label, fold, sizeof fold);
 
-	if (t->n_lab == t->lab_cap) {
-		size_t nc = t->lab_cap ? t->lab_cap * 2 : 65536;
-		struct tlabel *na = realloc(t->lab, nc * sizeof *na);
+	size_t off = t->text.len;
 
-		if (!na)
-			return -1;
-		t->lab = na;
-		t->lab_cap = nc;
-	}
-	if (t->text_len + n + 1 > t->text_cap) {
-		size_t nc = t->text_cap ? t->text_cap * 2 : 1 << 22;
-		char *na;
-
-		if (nc > UINT32_MAX || !(na = realloc(t->text, nc)))
-			return -1;
-		t->text = na;
-		t->text_cap = nc;
-	}
-	memcpy(t->text + t->text_len, fold, n + 1);
-	t->lab[t->n_lab] = (struct tlabel){concept, (uint32_t)t->text_len, idx, (uint16_t)n,
+	if (array_grow((void **)&t->lab, &t->lab_cap, t->n_lab + 1, sizeof *t->lab, TAX_LABELS_MAX) ||
+	    buf_add(&t->text, fold, n + 1))
+		return -1;
+	t->lab[t->n_lab] = (struct tlabel){concept, (uint32_t)off, idx, (uint16_t)n,
 					   (uint8_t)lang, (uint8_t)type};
-	t->text_len += n + 1;
 	t->n_lab++;
 	return 0;
 }
@@ -122,8 +107,8 @@ static int fold_cmp(const void *x, const void *y, void *tab)
 {
 	const struct tax_labels *t = tab;
 
-	return strcmp(t->text + t->lab[*(const uint32_t *)x].fold,
-		      t->text + t->lab[*(const uint32_t *)y].fold);
+	return strcmp(t->text.p + t->lab[*(const uint32_t *)x].fold,
+		      t->text.p + t->lab[*(const uint32_t *)y].fold);
 }
 
 /* Labels of kind slot s whose folded form is f: by_fold[s][*lo, *hi). */
@@ -134,13 +119,13 @@ void tax__fold_range(const struct tax_labels *t, int s, const char *f, size_t *l
 	while (x < y) {
 		size_t m = x + (y - x) / 2;
 
-		if (strcmp(t->text + t->lab[t->by_fold[s][m]].fold, f) < 0)
+		if (strcmp(t->text.p + t->lab[t->by_fold[s][m]].fold, f) < 0)
 			x = m + 1;
 		else
 			y = m;
 	}
 	*lo = x;
-	while (x < t->n_by_fold[s] && strcmp(t->text + t->lab[t->by_fold[s][x]].fold, f) == 0)
+	while (x < t->n_by_fold[s] && strcmp(t->text.p + t->lab[t->by_fold[s][x]].fold, f) == 0)
 		x++;
 	*hi = x;
 }
@@ -151,10 +136,10 @@ void taxonomy_labels_free(struct tax_labels *t)
 
 	if (!t)
 		return;
-	free(t->text);
+	buf_release(&t->text);
 	free(t->lab);
 	free(t->syn);
-	free(t->desc_text);
+	buf_release(&t->desc_text);
 	free(t->rw);
 	for (s = 0; s < 2; s++) {
 		free(t->by_fold[s]);
@@ -173,19 +158,8 @@ static int desc_add(struct tax_labels *t, const char *desc, uint32_t *off)
 	char fold[DESC_MAX];
 	size_t n = taxonomy_fold(desc ? desc : "", fold, sizeof fold);
 
-	if (t->desc_len + n + 1 > t->desc_cap) {
-		size_t nc = t->desc_cap ? t->desc_cap * 2 : 1 << 22;
-		char *na;
-
-		if (nc > UINT32_MAX || !(na = realloc(t->desc_text, nc)))
-			return -1;
-		t->desc_text = na;
-		t->desc_cap = nc;
-	}
-	memcpy(t->desc_text + t->desc_len, fold, n + 1);
-	*off = (uint32_t)t->desc_len;
-	t->desc_len += n + 1;
-	return 0;
+	*off = (uint32_t)t->desc_text.len;
+	return buf_add(&t->desc_text, fold, n + 1);
 }
 
 struct tax_labels *taxonomy_labels_new(const esco *tax, tax_label_skip skip, void *arg)
@@ -194,6 +168,10 @@ struct tax_labels *taxonomy_labels_new(const esco *tax, tax_label_skip skip, voi
 	size_t i, k, n_occ = esco_occupation_count(tax), n_sk = esco_skill_count(tax);
 	int s;
 
+	if (t) {
+		buf_init(&t->text, TAX_LABEL_TEXT_MAX);
+		buf_init(&t->desc_text, TAX_LABEL_TEXT_MAX);
+	}
 	if (!t || !(t->first[0] = calloc(n_occ + 1, sizeof(uint32_t))) ||
 	    !(t->first[1] = calloc(n_sk + 1, sizeof(uint32_t))) ||
 	    !(t->desc[0] = calloc(n_occ + 1, sizeof(uint32_t))) ||
@@ -227,7 +205,7 @@ struct tax_labels *taxonomy_labels_new(const esco *tax, tax_label_skip skip, voi
 		t->n_kind_lab[s] = hi - lo;
 
 		for (i = lo; i < hi; i++) {
-			const char *f = t->text + t->lab[i].fold;
+			const char *f = t->text.p + t->lab[i].fold;
 
 			for (k = 0; f[k]; k++)
 				cap += k == 0 || f[k - 1] == ' ';
@@ -236,7 +214,7 @@ struct tax_labels *taxonomy_labels_new(const esco *tax, tax_label_skip skip, voi
 			goto fail;
 		for (i = lo; i < hi; i++) {
 			const struct tlabel *L = &t->lab[i];
-			const char *f = t->text + L->fold;
+			const char *f = t->text.p + L->fold;
 
 			for (k = 0; f[k]; k++)
 				if (k == 0 || f[k - 1] == ' ') {
@@ -250,7 +228,7 @@ struct tax_labels *taxonomy_labels_new(const esco *tax, tax_label_skip skip, voi
 						L->flen, (uint8_t)(wl < 255 ? wl : 255), (uint8_t)bits};
 				}
 		}
-		qsort_r(t->words[s], n, sizeof *t->words[s], tword_cmp, t->text);
+		qsort_r(t->words[s], n, sizeof *t->words[s], tword_cmp, t->text.p);
 		t->n_words[s] = n;
 	}
 	if (tax__syn_learn(t, n_occ, n_sk) || tax__rw_learn(t, n_occ, n_sk))
@@ -295,7 +273,7 @@ void tax__word_range(const struct tax_labels *t, int s, const char *p, size_t pl
 	while (a < b) { /* first entry not before p */
 		size_t m = a + (b - a) / 2;
 
-		if (word_vs_prefix(t->text + t->words[s][m].word, p, plen) < 0)
+		if (word_vs_prefix(t->text.p + t->words[s][m].word, p, plen) < 0)
 			a = m + 1;
 		else
 			b = m;
@@ -305,7 +283,7 @@ void tax__word_range(const struct tax_labels *t, int s, const char *p, size_t pl
 	while (a < b) { /* first entry after p */
 		size_t m = a + (b - a) / 2;
 
-		if (word_vs_prefix(t->text + t->words[s][m].word, p, plen) <= 0)
+		if (word_vs_prefix(t->text.p + t->words[s][m].word, p, plen) <= 0)
 			a = m + 1;
 		else
 			b = m;

@@ -5,6 +5,8 @@
  */
 #include "engine/taxonomy/internal.h"
 
+#include "engine/core/hash.h"
+
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,10 +44,11 @@ static pthread_mutex_t norm_cache_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static struct norm_cached *norm_set(esco_kind kind, int hint, const char *text)
 {
-	uint32_t h = 2166136261u ^ (uint32_t)kind ^ ((uint32_t)(hint + 1) << 8);
+	uint64_t h = HASH_FNV64_BASIS;
 
-	for (; *text; text++)
-		h = (h ^ (unsigned char)*text) * 16777619u;
+	h = hash_add_byte(h, (unsigned char)kind);
+	h = hash_add_byte(h, (unsigned char)(hint + 1));
+	h = hash_add(h, text, strlen(text));
 	return norm_cache[h % NORM_CACHE_SETS];
 }
 

@@ -48,7 +48,7 @@ static size_t word_df(const struct tax_labels *t, int s, const char *w)
 	while (a < b) {
 		size_t m = a + (b - a) / 2;
 
-		if (tax__word_cmp_at(t->text + t->words[s][m].word, w) == 0)
+		if (tax__word_cmp_at(t->text.p + t->words[s][m].word, w) == 0)
 			a = m + 1;
 		else
 			b = m;
@@ -239,7 +239,7 @@ double tax__confidence(const struct tax_labels *t, const struct units *u, const 
 		size_t nl, j, lc = 0;
 		double lh = 0, share, rec = 0, f;
 
-		memcpy(fold, t->text + L->fold, (size_t)L->flen + 1);
+		memcpy(fold, t->text.p + L->fold, (size_t)L->flen + 1);
 		nl = tax__split_words(fold, lw, MAX_WORDS);
 		match_label(u, lw, nl, m);
 		for (i = 0; i < u->n; i++) {
@@ -295,7 +295,7 @@ double tax__confidence(const struct tax_labels *t, const struct units *u, const 
 		feat[TAX_F_PREC] = best_label;
 		feat[TAX_F_HEAD_ANY] = head_any;
 		feat[TAX_F_HEAD_BEST] = head_best;
-		feat[TAX_F_DESC] = desc_share(u, wt, content, t->desc_text + t->desc[s][idx]);
+		feat[TAX_F_DESC] = desc_share(u, wt, content, t->desc_text.p + t->desc[s][idx]);
 		feat[TAX_F_NLAB] = log(1.0 + (double)(t->first[s][idx + 1] - t->first[s][idx])) / 5;
 		feat[TAX_F_PREF_F] = pref_f;
 	}

@@ -17,6 +17,8 @@
  */
 #include "engine/taxonomy/internal.h"
 
+#include "engine/core/hash.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,17 +38,13 @@ struct rw {
 
 static uint64_t rw_hash(const char *text, const struct rw *r)
 {
-	uint64_t h = 14695981039346656037ull;
-	size_t i;
+	uint64_t h = HASH_FNV64_BASIS;
 
-	h = (h ^ r->side) * 1099511628211ull;
-	h = (h ^ r->lang) * 1099511628211ull;
-	for (i = 0; i < r->alen; i++)
-		h = (h ^ (unsigned char)text[r->a + i]) * 1099511628211ull;
-	h = (h ^ 0xffu) * 1099511628211ull;
-	for (i = 0; i < r->blen; i++)
-		h = (h ^ (unsigned char)text[r->b + i]) * 1099511628211ull;
-	return h;
+	h = hash_add_byte(h, r->side);
+	h = hash_add_byte(h, r->lang);
+	h = hash_add(h, text + r->a, r->alen);
+	h = hash_add_byte(h, 0xffu);
+	return hash_add(h, text + r->b, r->blen);
 }
 
 static int span_cmp(const char *a, size_t al, const char *b, size_t bl)
@@ -110,15 +108,8 @@ static size_t word_spans(const char *f, size_t flen, uint16_t *st, uint16_t *len
 static int rw_push(const char *text, struct rw **arr, size_t *n, size_t *cap, struct rw r)
 {
 	r.h = rw_hash(text, &r);
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 65536;
-		struct rw *na = realloc(*arr, nc * sizeof *na);
-
-		if (!na)
-			return -1;
-		*arr = na;
-		*cap = nc;
-	}
+	if (array_grow((void **)arr, cap, *n + 1, sizeof **arr, TAX_LABELS_MAX))
+		return -1;
 	(*arr)[(*n)++] = r;
 	return 0;
 }
@@ -136,20 +127,14 @@ static int rw_concept(struct tax_labels *t, size_t lo, size_t hi, struct rw **ar
 {
 	size_t i, j;
 
-	if (hi - lo > *sp_cap) {
-		struct spans *ns = realloc(*sp, (hi - lo) * sizeof *ns);
-
-		if (!ns)
-			return -1;
-		*sp = ns;
-		*sp_cap = hi - lo;
-	}
+	if (array_grow((void **)sp, sp_cap, hi - lo, sizeof **sp, TAX_LABELS_MAX))
+		return -1;
 	for (i = lo; i < hi; i++)
-		(*sp)[i - lo].n = word_spans(t->text + t->lab[i].fold, t->lab[i].flen,
+		(*sp)[i - lo].n = word_spans(t->text.p + t->lab[i].fold, t->lab[i].flen,
 					     (*sp)[i - lo].st, (*sp)[i - lo].len, MAX_WORDS);
 	for (i = lo; i < hi; i++) {
 		const struct tlabel *A = &t->lab[i];
-		const char *fa = t->text + A->fold;
+		const char *fa = t->text.p + A->fold;
 		const uint16_t *as = (*sp)[i - lo].st, *al = (*sp)[i - lo].len;
 		size_t na = (*sp)[i - lo].n;
 
@@ -157,7 +142,7 @@ static int rw_concept(struct tax_labels *t, size_t lo, size_t hi, struct rw **ar
 			continue;
 		for (j = lo; j < hi; j++) {
 			const struct tlabel *B = &t->lab[j];
-			const char *fb = t->text + B->fold;
+			const char *fb = t->text.p + B->fold;
 			const uint16_t *bs = (*sp)[j - lo].st, *bl = (*sp)[j - lo].len;
 			size_t nb = (*sp)[j - lo].n, cs = 0, cp = 0;
 
@@ -176,7 +161,7 @@ static int rw_concept(struct tax_labels *t, size_t lo, size_t hi, struct rw **ar
 				size_t ae = (size_t)as[na - cs] - 1, be = (size_t)bs[nb - cs] - 1;
 
 				if (ae < 256 && be < 256 &&
-				    rw_push(t->text, arr, n, cap,
+				    rw_push(t->text.p, arr, n, cap,
 					    (struct rw){0, A->fold, B->fold, (uint8_t)ae, (uint8_t)be,
 							A->lang, 0, 1}))
 					return -1;
@@ -187,7 +172,7 @@ static int rw_concept(struct tax_labels *t, size_t lo, size_t hi, struct rw **ar
 				size_t ab = as[cp], bb = bs[cp];
 
 				if (A->flen - ab < 256 && B->flen - bb < 256 &&
-				    rw_push(t->text, arr, n, cap,
+				    rw_push(t->text.p, arr, n, cap,
 					    (struct rw){0, (uint32_t)(A->fold + ab), (uint32_t)(B->fold + bb),
 							(uint8_t)(A->flen - ab), (uint8_t)(B->flen - bb),
 							A->lang, 1, 1}))
@@ -247,17 +232,13 @@ static int rw_table_count(struct rw_table *T, const char *text, const struct rw 
 		}
 	}
 	if (T->n == T->cap) {
-		size_t nc = T->cap ? T->cap * 2 : 65536;
-		struct rw *nu = realloc(T->uniq, nc * sizeof *nu);
-		uint32_t *nl;
+		/* uniq and last grow together: the same capacity for both */
+		size_t cu = T->cap, cl = T->cap;
 
-		if (!nu)
+		if (array_grow((void **)&T->uniq, &cu, T->n + 1, sizeof *T->uniq, TAX_LABELS_MAX) ||
+		    array_grow((void **)&T->last, &cl, T->n + 1, sizeof *T->last, TAX_LABELS_MAX))
 			return -1;
-		T->uniq = nu;
-		if (!(nl = realloc(T->last, nc * sizeof *nl)))
-			return -1;
-		T->last = nl;
-		T->cap = nc;
+		T->cap = cu;
 	}
 	T->uniq[T->n] = *r;
 	T->uniq[T->n].count = 1;
@@ -287,7 +268,7 @@ int tax__rw_learn(struct tax_labels *t, size_t n_occ, size_t n_sk)
 				       &sp_cap))
 				goto out;
 			for (k = 0; k < n; k++)
-				if (rw_table_count(&T, t->text, &arr[k], g))
+				if (rw_table_count(&T, t->text.p, &arr[k], g))
 					goto out;
 		}
 	}
@@ -300,10 +281,10 @@ int tax__rw_learn(struct tax_labels *t, size_t n_occ, size_t n_sk)
 			out[k++] = T.uniq[i];
 	/* The RW_PER most frequent per replaced part. */
 	if (n_out)
-		qsort_r(out, n_out, sizeof *out, rw_cmp_count, t->text);
+		qsort_r(out, n_out, sizeof *out, rw_cmp_count, t->text.p);
 	for (i = 0, w = 0, k = 0; i < n_out; i++) {
 		if (i == 0 || out[i].side != out[i - 1].side || out[i].lang != out[i - 1].lang ||
-		    span_cmp(t->text + out[i].a, out[i].alen, t->text + out[i - 1].a,
+		    span_cmp(t->text.p + out[i].a, out[i].alen, t->text.p + out[i - 1].a,
 			     out[i - 1].alen) != 0)
 			k = 0;
 		if (k++ < RW_PER)
@@ -334,7 +315,7 @@ static void rw_range(const struct tax_labels *t, int side, int lang, const char 
 		const struct rw *r = &t->rw[m];
 		int c = r->side != side ? (r->side < side ? -1 : 1)
 			: r->lang != lang ? (r->lang < lang ? -1 : 1)
-					  : span_cmp(t->text + r->a, r->alen, a, alen);
+					  : span_cmp(t->text.p + r->a, r->alen, a, alen);
 
 		if (c < 0)
 			x = m + 1;
@@ -343,7 +324,7 @@ static void rw_range(const struct tax_labels *t, int side, int lang, const char 
 	}
 	*lo = x;
 	while (x < t->n_rw && t->rw[x].side == side && t->rw[x].lang == lang &&
-	       span_cmp(t->text + t->rw[x].a, t->rw[x].alen, a, alen) == 0)
+	       span_cmp(t->text.p + t->rw[x].a, t->rw[x].alen, a, alen) == 0)
 		x++;
 	*hi = x;
 }
@@ -389,9 +370,9 @@ void tax__rewrite_cands(const struct tax_labels *t, esco_kind kind, const struct
 					const struct rw *R = &t->rw[r];
 					double sc = log(1.0 + R->count) / 5;
 					int k = side == 0 ? snprintf(out, sizeof out, "%.*s %s", (int)R->blen,
-								     t->text + R->b, var)
+								     t->text.p + R->b, var)
 							  : snprintf(out, sizeof out, "%s %.*s", var,
-								     (int)R->blen, t->text + R->b);
+								     (int)R->blen, t->text.p + R->b);
 
 					if (k < 0 || (size_t)k >= sizeof out)
 						continue;

@@ -231,7 +231,7 @@ int taxonomy_suggest(index_db *db, esco_kind kind, const char *q, const char *la
 		/* An upper bound first, then the label's words. */
 		if (n == limit && (key | SK_EXACT | SK_START | SK_WHOLE) <= best[n - 1].key)
 			continue;
-		f = t->text + t->lab[x->label].fold;
+		f = t->text.p + t->lab[x->label].fold;
 		for (k = 0; k < nw; k++)
 			if (k != drv && !has_word_prefix(f, w[k], wl[k]))
 				break;

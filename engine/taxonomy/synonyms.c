@@ -45,15 +45,8 @@ static int syn_cmp_count(const void *x, const void *y)
 
 static int syn_push(struct syn **arr, size_t *n, size_t *cap, const char *a, const char *b)
 {
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 16384;
-		struct syn *na = realloc(*arr, nc * sizeof *na);
-
-		if (!na)
-			return -1;
-		*arr = na;
-		*cap = nc;
-	}
+	if (array_grow((void **)arr, cap, *n + 1, sizeof **arr, TAX_LABELS_MAX))
+		return -1;
 	snprintf((*arr)[*n].a, WORD_MAX, "%s", a);
 	snprintf((*arr)[*n].b, WORD_MAX, "%s", b);
 	(*arr)[*n].count = 1;
@@ -72,7 +65,7 @@ static int syn_concept(const struct tax_labels *t, size_t lo, size_t hi, struct 
 		char fi[FOLD_MAX], *wi[MAX_WORDS];
 		size_t ni;
 
-		memcpy(fi, t->text + t->lab[i].fold, (size_t)t->lab[i].flen + 1);
+		memcpy(fi, t->text.p + t->lab[i].fold, (size_t)t->lab[i].flen + 1);
 		ni = tax__split_words(fi, wi, MAX_WORDS);
 		if (ni < 2)
 			continue;
@@ -82,7 +75,7 @@ static int syn_concept(const struct tax_labels *t, size_t lo, size_t hi, struct 
 
 			if (t->lab[j].lang != t->lab[i].lang)
 				continue;
-			memcpy(fj, t->text + t->lab[j].fold, (size_t)t->lab[j].flen + 1);
+			memcpy(fj, t->text.p + t->lab[j].fold, (size_t)t->lab[j].flen + 1);
 			nj = tax__split_words(fj, wj, MAX_WORDS);
 			if (nj != ni)
 				continue;

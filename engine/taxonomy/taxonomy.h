@@ -207,8 +207,19 @@ int taxonomy_suggest_index(index_db *db, esco_kind kind, const char *q, const ch
 int taxonomy_normalise_doc(json_t *doc, const char *const *skill_paths,
 			   const char *occupation_path, const char *occupations_path, problem *p);
 
-/* ISCO-08 proximity of two occupations, each an ISCO code (1-4 digits) or an
- * ESCO occupation URI (its unit group is used; the same URI is UNIT). */
+/* The prefix of every ESCO occupation URI. */
+#define TAX_ESCO_OCCUPATION "http://data.europa.eu/esco/occupation/"
+
+/* The ISCO-08 group an occupation stands for, into code: an ISCO-08 code of
+ * 1 to 4 digits that ISCO-08 has, as it is, or a known ESCO occupation URI
+ * as its 4-digit unit group. The number of digits (1-4); 0 (code "") when
+ * the occupation is neither; -1 when the taxonomy is not loaded (callers
+ * answer "unavailable"). The one rule for matching, quotas and search. */
+int taxonomy_isco_group(const char *occupation, char code[5]);
+
+/* ISCO-08 proximity of two occupations, each as taxonomy_isco_group takes it
+ * (its group is used; the same URI is UNIT); UNRELATED when either is not
+ * one, or without the taxonomy. */
 tax_proximity taxonomy_occupation_proximity(const char *a, const char *b);
 
 /* Folds text for comparison: ASCII and Latin-1 letters lowercased and
