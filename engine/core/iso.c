@@ -1,4 +1,5 @@
-/* iso.c - ISO code and date validation over sorted compiled-in tables. */
+/* iso.c - ISO code and date validation over sorted compiled-in tables
+ * (iso_tables.h: each table one string of fixed-width codes). */
 #include "engine/core/iso.h"
 
 #include <stdlib.h>
@@ -7,26 +8,43 @@
 
 #include "engine/core/iso_tables.h"
 
-static int cmp(const void *key, const void *elem)
+/* Whether s is one of the codes of table: a sorted run of codes of width
+ * letters each, searched by halves. */
+static int in_table(const char *s, const char *table, size_t width)
 {
-	return strcmp(key, *(const char *const *)elem);
-}
+	size_t lo = 0, hi, len;
 
-#define IN_TABLE(s, t) ((s) && bsearch((s), (t), sizeof(t) / sizeof((t)[0]), sizeof((t)[0]), cmp) != NULL)
+	if (!s || strlen(s) != width)
+		return 0;
+	len = strlen(table);
+	hi = len / width;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strncmp(s, table + mid * width, width);
+
+		if (c == 0)
+			return 1;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return 0;
+}
 
 int iso_country_valid(const char *s)
 {
-	return IN_TABLE(s, iso_country_codes);
+	return in_table(s, iso_country_codes, ISO_COUNTRY_CODES_WIDTH);
 }
 
 int iso_language_valid(const char *s)
 {
-	return IN_TABLE(s, iso_language_codes);
+	return in_table(s, iso_language_codes, ISO_LANGUAGE_CODES_WIDTH);
 }
 
 int iso_currency_valid(const char *s)
 {
-	return IN_TABLE(s, iso_currency_codes);
+	return in_table(s, iso_currency_codes, ISO_CURRENCY_CODES_WIDTH);
 }
 
 static const char *const cefr_levels[] = {"A1", "A2", "B1", "B2", "C1", "C2", "native"};

@@ -8,6 +8,7 @@
 #include "engine/core/buf.h"
 #include "engine/core/fs.h"
 #include "engine/core/hash.h"
+#include "engine/core/iso.h"
 #include "tests/support/t.h"
 
 #include <errno.h>
@@ -198,6 +199,33 @@ static void mkdir_parents(void)
 	T_CHECK(access(dir, F_OK) != 0);
 }
 
+/* The compiled-in ISO tables: first, last and missing codes of each. */
+static void iso_codes(void)
+{
+	T_CHECK(iso_country_valid("AD"));
+	T_CHECK(iso_country_valid("ZA"));
+	T_CHECK(iso_country_valid("LS"));
+	T_CHECK(iso_country_valid("ZW"));
+	T_CHECK(!iso_country_valid("ZZ"));
+	T_CHECK(!iso_country_valid("AA"));
+	T_CHECK(!iso_country_valid("Z"));
+	T_CHECK(!iso_country_valid("ZAF"));
+	T_CHECK(!iso_country_valid("za"));
+	T_CHECK(!iso_country_valid(""));
+	T_CHECK(!iso_country_valid(NULL));
+	T_CHECK(iso_language_valid("aa"));
+	T_CHECK(iso_language_valid("en"));
+	T_CHECK(iso_language_valid("st"));
+	T_CHECK(iso_language_valid("zu"));
+	T_CHECK(!iso_language_valid("xx"));
+	T_CHECK(!iso_language_valid("eng"));
+	T_CHECK(iso_currency_valid("ZAR"));
+	T_CHECK(iso_currency_valid("LSL"));
+	T_CHECK(iso_currency_valid("USD"));
+	T_CHECK(!iso_currency_valid("ZZZ"));
+	T_CHECK(!iso_currency_valid("US"));
+}
+
 int main(void)
 {
 	T_RUN(buf_appends);
@@ -205,5 +233,6 @@ int main(void)
 	T_RUN(array_growth);
 	T_RUN(hash_vectors);
 	T_RUN(mkdir_parents);
+	T_RUN(iso_codes);
 	return T_DONE();
 }
