@@ -526,7 +526,7 @@ int vacancy_patch(store *s, int64_t id, const char *org, const json_t *patch, js
 		       (const char *const[]){ids, c.doc, c.country, c.occupation, c.valid_until,
 					     c.positions});
 	if (!r)
-		goto dberr;
+		goto fail;
 	*out = vacancy_from_row(r, 0);
 	PQclear(r);
 	if (!*out)
@@ -534,7 +534,7 @@ int vacancy_patch(store *s, int64_t id, const char *org, const json_t *patch, js
 	if (json_object_get(doc, "normalised"))
 		json_object_set(*out, "normalised", json_object_get(doc, "normalised"));
 	if (store_log_change(s, "vacancy", id, seq) || store_commit(s))
-		goto dberr;
+		goto fail;
 	add_verdict(*out, verdict);
 	json_decref(current);
 	json_decref(merged);
@@ -543,19 +543,13 @@ int vacancy_patch(store *s, int64_t id, const char *org, const json_t *patch, js
 	return 0;
 oom:
 	no_memory(p);
-	goto fail;
-dberr:
-	store_problem(s, p);
 fail:
-	store_rollback(s);
 	json_decref(verdict);
 	json_decref(current);
 	json_decref(merged);
 	json_decref(doc);
-	json_decref(*out);
-	*out = NULL;
 	free(c.doc);
-	return -1;
+	return store_fail(s, p, out); /* a database error unless p says otherwise */
 }
 
 int vacancy_close(store *s, int64_t id, const char *org, json_t **out, int64_t *seq, problem *p)
@@ -578,7 +572,7 @@ int vacancy_close(store *s, int64_t id, const char *org, json_t **out, int64_t *
 		       " updated_at = now() WHERE id = $1 RETURNING " VACANCY_COLUMNS,
 		       1, (const char *const[]){ids});
 	if (!r)
-		goto dberr;
+		goto fail;
 	*out = vacancy_from_row(r, 0);
 	PQclear(r);
 	if (!*out) {
@@ -586,15 +580,10 @@ int vacancy_close(store *s, int64_t id, const char *org, json_t **out, int64_t *
 		goto fail;
 	}
 	if (store_log_change(s, "vacancy", id, seq) || store_commit(s))
-		goto dberr;
+		goto fail;
 	return 0;
-dberr:
-	store_problem(s, p);
 fail:
-	store_rollback(s);
-	json_decref(*out);
-	*out = NULL;
-	return -1;
+	return store_fail(s, p, out);
 }
 
 /* One document of a batch against the rules: 0 to store it, 1 refused
@@ -641,7 +630,7 @@ int vacancy_insert_batch_report(store *s, const char *org, json_t *const *docs, 
 	if (!arr || !memo)
 		goto oom;
 	if (store_begin(s))
-		goto dberr;
+		goto fail;
 	/* The rules first, before the change-log lock, which is held to the
 	 * commit and should guard only the insert. */
 	for (i = 0; i < n; i++) {
@@ -655,7 +644,7 @@ int vacancy_insert_batch_report(store *s, const char *org, json_t *const *docs, 
 	if (json_array_size(arr) == 0) {
 		/* Every document refused: nothing to store, nothing to log. */
 		if (store_commit(s))
-			goto dberr;
+			goto fail;
 		goto out;
 	}
 	text = json_dumps(arr, JSON_COMPACT);
@@ -667,7 +656,7 @@ int vacancy_insert_batch_report(store *s, const char *org, json_t *const *docs, 
 	 * the whole batch: the documents travel as one jsonb array and the
 	 * filter columns are computed by the server. */
 	if (store_run(s, "SELECT pg_advisory_xact_lock($1::bigint)", 1, (const char *const[]){lock}))
-		goto dberr;
+		goto fail;
 	r = store_exec(s,
 		       "WITH ins AS ("
 		       " INSERT INTO vacancies (org, doc, country, occupation, valid_until, positions)"
@@ -680,12 +669,12 @@ int vacancy_insert_batch_report(store *s, const char *org, json_t *const *docs, 
 		       " SELECT coalesce(max(seq), 0) FROM log",
 		       2, (const char *const[]){org, text});
 	if (!r)
-		goto dberr;
+		goto fail;
 	if (last_seq)
 		*last_seq = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
 	PQclear(r);
 	if (store_commit(s))
-		goto dberr;
+		goto fail;
 out:
 	json_decref(memo);
 	json_decref(arr);
@@ -693,13 +682,9 @@ out:
 	return 0;
 oom:
 	no_memory(p);
-	goto fail;
-dberr:
-	store_problem(s, p);
 fail:
-	store_rollback(s);
 	json_decref(memo);
 	json_decref(arr);
 	free(text);
-	return -1;
+	return store_fail(s, p, NULL); /* a database error unless p says otherwise */
 }

@@ -413,6 +413,34 @@ void run_search(index_db &h, const index_query &q, const index_search_opts &o, i
 					   r.data[i].size(), r.values[i].data(), r.values[i].size()});
 }
 
+/* Opens the database at path, writable (created when missing) or read-only.
+ * A fresh writer has nothing pending, so deleting it on failure commits
+ * nothing. */
+int open_db(const char *path, index_db **out, index_error *err, bool writable) noexcept
+{
+	const char *what = writable ? "open writable index" : "open read-only index";
+	if (!out || !path || !*path) {
+		set_err(err, "%s: missing path or out argument", what);
+		return INDEX_ERR;
+	}
+	*out = nullptr;
+	Xapian::Database *d = nullptr;
+	Xapian::WritableDatabase *w = nullptr;
+	try {
+		if (writable)
+			d = w = new Xapian::WritableDatabase(
+				path, Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
+		else
+			d = new Xapian::Database(path);
+		*out = new index_db{d, w, false};
+		return INDEX_OK;
+	} catch (...) {
+		int rc = fail(err, what);
+		delete d;
+		return rc;
+	}
+}
+
 } /* namespace */
 
 extern "C" {
@@ -421,44 +449,12 @@ extern "C" {
 
 int index_open_writable(const char *path, index_db **out, index_error *err)
 {
-	static const char what[] = "open writable index";
-	if (!out || !path || !*path) {
-		set_err(err, "%s: missing path or out argument", what);
-		return INDEX_ERR;
-	}
-	*out = nullptr;
-	Xapian::WritableDatabase *w = nullptr;
-	try {
-		w = new Xapian::WritableDatabase(path,
-						 Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
-		*out = new index_db{w, w, false};
-		return INDEX_OK;
-	} catch (...) {
-		int rc = fail(err, what);
-		/* A fresh writer has nothing pending, so its destructor has nothing to commit. */
-		delete w;
-		return rc;
-	}
+	return open_db(path, out, err, true);
 }
 
 int index_open_readonly(const char *path, index_db **out, index_error *err)
 {
-	static const char what[] = "open read-only index";
-	if (!out || !path || !*path) {
-		set_err(err, "%s: missing path or out argument", what);
-		return INDEX_ERR;
-	}
-	*out = nullptr;
-	Xapian::Database *d = nullptr;
-	try {
-		d = new Xapian::Database(path);
-		*out = new index_db{d, nullptr, false};
-		return INDEX_OK;
-	} catch (...) {
-		int rc = fail(err, what);
-		delete d;
-		return rc;
-	}
+	return open_db(path, out, err, false);
 }
 
 int index_reopen(index_db *db, index_error *err)
