@@ -9,6 +9,7 @@
 
 #include "api/api.h"
 #include "cli/cli.h"
+#include "engine/core/fs.h"
 #include "engine/engine.h"
 #include "engine/retention.h"
 #include "index/index.h"
@@ -70,7 +71,7 @@ int cli_serve(int argc, char **argv)
 	store_close(s);
 	/* Make sure an index exists before readers open it; if another
 	 * process holds the write lock, the index exists already. */
-	if (cli_mkdir_parents(c.index) == 0 && index_open_writable(c.index, &w, &e) == 0)
+	if (fs_mkdir_parents(c.index) == 0 && index_open_writable(c.index, &w, &e) == 0)
 		index_close(w);
 	/* Everything after the migration logs in as the server role, which
 	 * owns no table and is held to the acting organisation by row-level
