@@ -194,6 +194,7 @@ static const struct store_listener_ops indexer_ops = {
 int indexer_start(const char *conninfo, const char *index_path)
 {
 	ix.path = strdup(index_path);
+	ix.warned_lock = 0;
 	if (!ix.path || store_listener_start(conninfo, &indexer_ops, NULL, &ix.listener)) {
 		free(ix.path);
 		ix.path = NULL;
