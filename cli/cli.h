@@ -49,8 +49,6 @@ int cli_parse_common_only(int argc, char **argv, struct common *c, const char *h
 int cli_parse_and_open(int argc, char **argv, struct common *c, const char *help, store **s);
 /* Connects and applies migrations; prints the reason on failure. */
 store *cli_open_store(const char *conninfo);
-/* Creates the directories above path (not path itself). */
-int cli_mkdir_parents(const char *path);
 /* Seconds on the monotonic clock. */
 double cli_now(void);
 

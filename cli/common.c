@@ -4,11 +4,9 @@
  */
 #include "cli/cli.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 #include <time.h>
 
 const char cli_common_help[] =
@@ -47,23 +45,6 @@ store *cli_open_store(const char *conninfo)
 		return NULL;
 	}
 	return s;
-}
-
-int cli_mkdir_parents(const char *path)
-{
-	char buf[4096];
-	size_t i;
-
-	snprintf(buf, sizeof buf, "%s", path);
-	for (i = 1; buf[i]; i++) {
-		if (buf[i] != '/')
-			continue;
-		buf[i] = '\0';
-		if (mkdir(buf, 0755) && errno != EEXIST)
-			return -1;
-		buf[i] = '/';
-	}
-	return 0;
 }
 
 int cli_parse_common_only(int argc, char **argv, struct common *c, const char *help)

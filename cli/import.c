@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "engine/core/fs.h"
 #include "engine/indexer/indexer.h"
 #include "engine/integrity/integrity.h"
 #include "engine/quota/quota.h"
@@ -67,7 +68,7 @@ static void report_line(uint64_t line, const problem *p)
  * following them. */
 static int pipe_start(indexer_pipe **ip, const char *conninfo, const char *path)
 {
-	if (cli_mkdir_parents(path)) {
+	if (fs_mkdir_parents(path)) {
 		fprintf(stderr, "fairmatch: cannot create %s\n", path);
 		return -1;
 	}

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "engine/core/fs.h"
 #include "engine/indexer/indexer.h"
 #include "index/index.h"
 
@@ -33,7 +34,7 @@ int cli_reindex(int argc, char **argv)
 
 	if (rc >= 0)
 		return rc;
-	if (cli_mkdir_parents(c.index) || (rc = index_open_writable(c.index, &w, &e))) {
+	if (fs_mkdir_parents(c.index) || (rc = index_open_writable(c.index, &w, &e))) {
 		fprintf(stderr, "fairmatch: opening the index: %s\n",
 			rc == INDEX_ELOCK ? "a running server holds it; stop it first" : e.msg);
 		store_close(s);

@@ -1,7 +1,8 @@
 /*
- * serve.c - `fairmatch serve`: migrates the schema as the owner, makes
- * sure the index exists, then starts the engine (engine_start) and the HTTP
- * API in front of it, and stops them in the reverse order.
+ * serve.c - `fairmatch serve`: readies the database (engine_prepare_db:
+ * the migration as the owner, the server role's login), starts the engine
+ * (engine_start) and the HTTP API in front of it, and stops them in the
+ * reverse order.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -11,7 +12,6 @@
 #include "cli/cli.h"
 #include "engine/engine.h"
 #include "engine/retention.h"
-#include "index/index.h"
 
 int cli_serve(int argc, char **argv)
 {
@@ -26,9 +26,6 @@ int cli_serve(int argc, char **argv)
 	char server_conninfo[4096], err[600];
 	const char *env_months = getenv("FAIRMATCH_RETENTION_MONTHS");
 	int retention_months = 0;
-	index_db *w = NULL;
-	index_error e;
-	store *s;
 	int o, rc;
 
 	cli_common_init(&c);
@@ -64,27 +61,10 @@ int cli_serve(int argc, char **argv)
 			return 2;
 		}
 	}
-	s = cli_open_store(c.conninfo);
-	if (!s)
+	if (engine_prepare_db(c.conninfo, server_conninfo, sizeof server_conninfo, err,
+			      sizeof err)) {
+		fprintf(stderr, "fairmatch: %s\n", err);
 		return 1;
-	store_close(s);
-	/* Make sure an index exists before readers open it; if another
-	 * process holds the write lock, the index exists already. */
-	if (cli_mkdir_parents(c.index) == 0 && index_open_writable(c.index, &w, &e) == 0)
-		index_close(w);
-	/* Everything after the migration logs in as the server role, which
-	 * owns no table and is held to the acting organisation by row-level
-	 * security (data/sql/006_roles.sql). */
-	store_server_conninfo(c.conninfo, server_conninfo, sizeof server_conninfo);
-	{
-		char serr[512];
-
-		if (store_connect(server_conninfo, &s, serr, sizeof serr)) {
-			fprintf(stderr, "fairmatch: logging in as %s: %s (on a cluster with passwords,"
-				" set FAIRMATCH_SERVER_DB)\n", STORE_SERVER_ROLE, serr);
-			return 1;
-		}
-		store_close(s);
 	}
 	ecfg.conninfo = server_conninfo;
 	ecfg.index_path = c.index;

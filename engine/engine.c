@@ -7,12 +7,41 @@
 
 #include <stdio.h>
 
+#include "engine/core/fs.h"
 #include "engine/indexer/indexer.h"
 #include "engine/integrity/integrity.h"
 #include "engine/integrity/names.h"
 #include "engine/retention.h"
 #include "engine/taxonomy/esco.h"
+#include "engine/store/store.h"
 #include "engine/taxonomy/taxonomy.h"
+#include "index/index.h"
+
+int engine_prepare_db(const char *owner_conninfo, char *server_conninfo, size_t len, char *err,
+		      size_t errlen)
+{
+	char serr[512];
+	store *s;
+
+	if (store_connect(owner_conninfo, &s, serr, sizeof serr)) {
+		snprintf(err, errlen, "%s", serr);
+		return -1;
+	}
+	if (store_migrate(s)) {
+		snprintf(err, errlen, "migrating the schema: %s", store_error(s));
+		store_close(s);
+		return -1;
+	}
+	store_close(s);
+	store_server_conninfo(owner_conninfo, server_conninfo, len);
+	if (store_connect(server_conninfo, &s, serr, sizeof serr)) {
+		snprintf(err, errlen, "logging in as %s: %s (on a cluster with passwords,"
+			 " set FAIRMATCH_SERVER_DB)", STORE_SERVER_ROLE, serr);
+		return -1;
+	}
+	store_close(s);
+	return 0;
+}
 
 int engine_start(const struct engine_config *cfg, char *err, size_t errlen)
 {
@@ -33,6 +62,16 @@ int engine_start(const struct engine_config *cfg, char *err, size_t errlen)
 			(void)taxonomy_suggest(NULL, ESCO_KIND_SKILL, "a", "en", 1, warm);
 			json_decref(warm);
 		}
+	}
+	/* Make sure an index exists before readers open it; if another
+	 * process holds the write lock, the index exists already. */
+	{
+		index_db *w = NULL;
+		index_error e;
+
+		if (fs_mkdir_parents(cfg->index_path) == 0 &&
+		    index_open_writable(cfg->index_path, &w, &e) == 0)
+			index_close(w);
 	}
 	if (indexer_start(cfg->conninfo, cfg->index_path)) {
 		snprintf(err, errlen, "cannot start the indexer");

@@ -6,9 +6,11 @@
  *
  * engine_start/engine_stop are the one place that orders the engine's
  * long-running parts for a server: the taxonomy first (the first write
- * needs it), then the background indexer, then the integrity snapshot and
- * its refresher, then the retention thread; engine_stop stops them in the
- * reverse order. One engine per process: these parts are process-wide.
+ * needs it), then the vacancy index (made when missing) and the background
+ * indexer, then the integrity snapshot and its refresher, then the
+ * retention thread; engine_stop stops them in the reverse order. One
+ * engine per process: these parts are process-wide. Before it,
+ * engine_prepare_db readies the database for the server.
  */
 #ifndef FAIRMATCH_ENGINE_H
 #define FAIRMATCH_ENGINE_H
@@ -21,6 +23,13 @@ struct engine_config {
 	int retention_months;   /* erase profiles untouched this long, hourly; 0: never */
 };
 
+/* Migrates the schema as the owner (owner_conninfo), then puts the server
+ * role's connection string (store_server_conninfo) into server_conninfo and
+ * checks that it logs in: everything after the migration runs as that role,
+ * which owns no table and is held to the acting organisation by row-level
+ * security (data/sql/006_roles.sql). -1 with the reason in err. */
+int engine_prepare_db(const char *owner_conninfo, char *server_conninfo, size_t len, char *err,
+		      size_t errlen);
 /* Starts every part in order. On failure the parts already started are
  * stopped again and err says which part failed; -1. */
 int engine_start(const struct engine_config *cfg, char *err, size_t errlen);

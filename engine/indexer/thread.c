@@ -1,31 +1,27 @@
 /*
  * thread.c - the server's background indexer (see indexer.h): one thread
- * owns the writable index and catches up with the change log whenever it is
- * woken, and the rest of the server asks it how far it got.
+ * (a store_listener on fairmatch_changes) owns the writable index and
+ * catches up with the change log whenever it is woken, and the rest of the
+ * server asks it how far it got.
  */
 #include "engine/indexer/internal.h"
 
-#include <errno.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "engine/match/match.h"
+#include "engine/store/listener.h"
 #include "index/schema.h"
 
 static struct {
-	pthread_t thread;
-	int running;
-	atomic_int stop;
-	int wake_fd;
-	char *conninfo;
+	store_listener *listener;
 	char *path;
+	index_db *w;     /* the listener thread's while it runs */
+	int warned_lock; /* the listener thread's */
 	pthread_mutex_t lock;
 	pthread_cond_t applied_cond;
 	int64_t applied_seq;
@@ -33,7 +29,7 @@ static struct {
 	atomic_int writer;
 	atomic_int failing;
 	char failure[256]; /* under lock */
-} ix = {.lock = PTHREAD_MUTEX_INITIALIZER, .applied_cond = PTHREAD_COND_INITIALIZER, .wake_fd = -1};
+} ix = {.lock = PTHREAD_MUTEX_INITIALIZER, .applied_cond = PTHREAD_COND_INITIALIZER};
 
 uint64_t indexer_generation(void)
 {
@@ -95,10 +91,7 @@ static void on_progress(uint64_t applied, int64_t seq, void *arg)
 
 void indexer_kick(void)
 {
-	uint64_t one = 1;
-
-	if (ix.wake_fd >= 0 && write(ix.wake_fd, &one, sizeof one) < 0)
-		(void)0; /* the counter saturating only means a wake-up is pending */
+	store_listener_wake(ix.listener);
 }
 
 void idx__deadline(struct timespec *until, int ms)
@@ -126,150 +119,100 @@ int indexer_wait(int64_t seq, int timeout_ms)
 	return rc;
 }
 
-static void *indexer_main(void *arg)
+/* Opens the writable index (retrying every second, said once) and, when
+ * this build writes another document format, starts a replay. */
+static void open_writer(void)
 {
-	store *s = NULL;
-	index_db *w = NULL;
 	index_error e = {{0}};
+	char *have = NULL;
+
+	if (index_open_writable(ix.path, &ix.w, &e)) {
+		if (!ix.warned_lock++)
+			fprintf(stderr, "fairmatch: indexer: %s (retrying every second)\n", e.msg);
+		return;
+	}
+	if (idx__format_stale(ix.w, &have)) {
+		/* Replay the change log from the start: every
+		 * document is rewritten in place, so matching
+		 * keeps answering (slower) meanwhile. */
+		fprintf(stderr,
+			"fairmatch: the index at %s was built with vacancy document format "
+			"\"%s\"; this build writes \"%s\": re-indexing every vacancy from "
+			"PostgreSQL in the background (or stop and run `fairmatch reindex`)\n",
+			ix.path, have ? have : "1", match_index_format());
+		if (index_set_metadata(ix.w, VX_META_LAST_SEQ, "0", &e))
+			fprintf(stderr, "fairmatch: indexer: %s\n", e.msg);
+	}
+	free(have);
+	atomic_store(&ix.writer, 1);
+	publish(indexer_index_seq(ix.w));
+	ix.warned_lock = 0;
+}
+
+/* One round of the listener (engine/store/listener.h): after a wake-up, a
+ * notification on fairmatch_changes or a second, catch up with the change
+ * log. */
+static int indexer_round(store *s, void *arg)
+{
 	char err[512];
 	int64_t seq;
-	int warned_lock = 0, warned_db = 0;
 	(void)arg;
 
-	while (!atomic_load(&ix.stop)) {
-		struct pollfd fds[2];
-		int nfds = 1;
-
-		if (!s) {
-			if (store_connect(ix.conninfo, &s, err, sizeof err) == 0) {
-				/* Reads every vacancy (008_role_policies.sql). */
-				store_set_actor(s, "indexer", NULL);
-				if (store_run(s, "LISTEN fairmatch_changes", 0, NULL)) {
-					store_close(s);
-					s = NULL;
-				} else {
-					warned_db = 0;
-				}
-			} else if (!warned_db++) {
-				fprintf(stderr, "fairmatch: indexer: %s (retrying)\n", err);
-			}
-		}
-		if (!w) {
-			int rc = index_open_writable(ix.path, &w, &e);
-
-			if (rc == 0) {
-				char *have = NULL;
-
-				if (idx__format_stale(w, &have)) {
-					/* Replay the change log from the start: every
-					 * document is rewritten in place, so matching
-					 * keeps answering (slower) meanwhile. */
-					fprintf(stderr,
-						"fairmatch: the index at %s was built with vacancy document format "
-						"\"%s\"; this build writes \"%s\": re-indexing every vacancy from "
-						"PostgreSQL in the background (or stop and run `fairmatch reindex`)\n",
-						ix.path, have ? have : "1", match_index_format());
-					if (index_set_metadata(w, VX_META_LAST_SEQ, "0", &e))
-						fprintf(stderr, "fairmatch: indexer: %s\n", e.msg);
-				}
-				free(have);
-				atomic_store(&ix.writer, 1);
-				publish(indexer_index_seq(w));
-				warned_lock = 0;
-			} else if (!warned_lock++) {
-				fprintf(stderr, "fairmatch: indexer: %s (retrying every second)\n", e.msg);
-			}
-		}
-		if (s && w) {
-			if (indexer_catch_up(s, w, 1000, NULL, &seq, on_progress, NULL, err, sizeof err)) {
-				/* Said once per episode, not every second of a full disk. */
-				if (!atomic_load(&ix.failing) || strncmp(err, ix.failure, 250) != 0)
-					fprintf(stderr, "fairmatch: indexer: %s\n", err);
-				if (store_was_disconnect(s) || store_ensure(s)) {
-					/* Reconnect from scratch: a reset session has lost its LISTEN. */
-					store_close(s);
-					s = NULL;
-				} else {
-					/* An index error: reopen the writer, dropping staged
-					 * changes, and refuse index-feeding writes meanwhile. */
-					set_failing(err);
-					index_close(w);
-					w = NULL;
-					atomic_store(&ix.writer, 0);
-				}
-			} else {
-				if (atomic_load(&ix.failing))
-					fprintf(stderr, "fairmatch: indexer: committing again\n");
-				set_failing(NULL);
-				publish(seq);
-			}
-		}
-		fds[0].fd = ix.wake_fd;
-		fds[0].events = POLLIN;
-		if (s) {
-			fds[1].fd = PQsocket(store_pg(s));
-			fds[1].events = POLLIN;
-			nfds = 2;
-		}
-		if (poll(fds, (nfds_t)nfds, 1000) > 0) {
-			if (fds[0].revents & POLLIN) {
-				uint64_t junk;
-
-				if (read(ix.wake_fd, &junk, sizeof junk) < 0 && errno != EAGAIN)
-					(void)0;
-			}
-			if (s && nfds == 2 && fds[1].revents) {
-				PGnotify *n;
-
-				if (!PQconsumeInput(store_pg(s))) {
-					store_close(s);
-					s = NULL;
-					continue;
-				}
-				while ((n = PQnotifies(store_pg(s))) != NULL)
-					PQfreemem(n);
-			}
-		}
+	if (!ix.w)
+		open_writer();
+	if (!s || !ix.w)
+		return 1000;
+	if (indexer_catch_up(s, ix.w, 1000, NULL, &seq, on_progress, NULL, err, sizeof err)) {
+		/* Said once per episode, not every second of a full disk. */
+		if (!atomic_load(&ix.failing) || strncmp(err, ix.failure, 250) != 0)
+			fprintf(stderr, "fairmatch: indexer: %s\n", err);
+		/* Reconnect from scratch: a reset session has lost its LISTEN. */
+		if (store_was_disconnect(s) || store_ensure(s))
+			return STORE_LISTENER_RECONNECT;
+		/* An index error: reopen the writer, dropping staged
+		 * changes, and refuse index-feeding writes meanwhile. */
+		set_failing(err);
+		index_close(ix.w);
+		ix.w = NULL;
+		atomic_store(&ix.writer, 0);
+		return 1000;
 	}
-	index_close(w);
-	atomic_store(&ix.writer, 0);
-	store_close(s);
-	return NULL;
+	if (atomic_load(&ix.failing))
+		fprintf(stderr, "fairmatch: indexer: committing again\n");
+	set_failing(NULL);
+	publish(seq);
+	return 1000;
 }
+
+static const struct store_listener_ops indexer_ops = {
+	.name = "indexer",
+	.channel = "fairmatch_changes",
+	.role = "indexer", /* reads every vacancy (008_role_policies.sql) */
+	.round = indexer_round,
+};
 
 int indexer_start(const char *conninfo, const char *index_path)
 {
-	ix.conninfo = strdup(conninfo);
 	ix.path = strdup(index_path);
-	ix.wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (!ix.conninfo || !ix.path || ix.wake_fd < 0)
-		goto fail;
-	atomic_store(&ix.stop, 0);
-	if (pthread_create(&ix.thread, NULL, indexer_main, NULL))
-		goto fail;
-	ix.running = 1;
+	ix.warned_lock = 0;
+	if (!ix.path || store_listener_start(conninfo, &indexer_ops, NULL, &ix.listener)) {
+		free(ix.path);
+		ix.path = NULL;
+		return -1;
+	}
 	return 0;
-fail:
-	free(ix.conninfo);
-	free(ix.path);
-	ix.conninfo = ix.path = NULL;
-	if (ix.wake_fd >= 0)
-		close(ix.wake_fd);
-	ix.wake_fd = -1;
-	return -1;
 }
 
 void indexer_stop(void)
 {
-	if (!ix.running)
+	if (!ix.listener)
 		return;
-	atomic_store(&ix.stop, 1);
-	indexer_kick();
-	pthread_join(ix.thread, NULL);
-	ix.running = 0;
-	close(ix.wake_fd);
-	ix.wake_fd = -1;
-	free(ix.conninfo);
+	store_listener_stop(ix.listener);
+	ix.listener = NULL;
+	/* The thread is joined: the writer is this thread's now. */
+	index_close(ix.w);
+	ix.w = NULL;
+	atomic_store(&ix.writer, 0);
 	free(ix.path);
-	ix.conninfo = ix.path = NULL;
+	ix.path = NULL;
 }

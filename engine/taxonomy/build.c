@@ -14,46 +14,15 @@
 #include "engine/taxonomy/internal.h"
 
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
+
+#include "engine/core/fs.h"
 
 #define TAX_INDEX_VERSION "fairmatch-taxonomy-4"
 #define META_VERSION "fairmatch.taxonomy.version"
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void rm_tree(const char *path)
-{
-	nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static int mkdir_parents(const char *path)
-{
-	char buf[4096];
-	size_t i;
-
-	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-		return -1;
-	for (i = 1; buf[i]; i++) {
-		if (buf[i] != '/')
-			continue;
-		buf[i] = '\0';
-		if (mkdir(buf, 0755) && errno != EEXIST)
-			return -1;
-		buf[i] = '/';
-	}
-	return 0;
-}
 
 static void version_string(const esco *tax, char *buf, size_t len)
 {
@@ -117,13 +86,13 @@ int taxonomy_build(const esco *tax, const char *path, tax_label_skip skip, void 
 	size_t n = 0;
 	int rc;
 
-	if (mkdir_parents(path)) {
+	if (fs_mkdir_parents(path)) {
 		snprintf(err, errlen, "cannot create the parents of %s: %s", path, strerror(errno));
 		return TAX_ERR;
 	}
 	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
 	snprintf(old, sizeof old, "%s.old.%ld", path, (long)getpid());
-	rm_tree(tmp);
+	fs_rm_tree(tmp);
 	/* One flush at the commit instead of one per 10,000 documents: the
 	 * build is a few hundred MB of memory for a few times less disk work. */
 	setenv("XAPIAN_FLUSH_THRESHOLD", "300000", 0);
@@ -145,22 +114,22 @@ int taxonomy_build(const esco *tax, const char *path, tax_label_skip skip, void 
 	/* Swap in: a reader holding the old files keeps them until it closes. */
 	if (rename(path, old) && errno != ENOENT) {
 		snprintf(err, errlen, "cannot move %s aside: %s", path, strerror(errno));
-		rm_tree(tmp);
+		fs_rm_tree(tmp);
 		return TAX_ERR;
 	}
 	if (rename(tmp, path)) {
 		snprintf(err, errlen, "cannot rename %s: %s", tmp, strerror(errno));
-		rm_tree(tmp);
+		fs_rm_tree(tmp);
 		return TAX_ERR;
 	}
-	rm_tree(old);
+	fs_rm_tree(old);
 	if (n_labels)
 		*n_labels = n;
 	return 0;
 fail:
 	snprintf(err, errlen, "building the taxonomy index: %s", e.msg);
 	index_close(w);
-	rm_tree(tmp);
+	fs_rm_tree(tmp);
 	return TAX_ERR;
 }
 
