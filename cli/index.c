@@ -4,7 +4,9 @@
  * the two (indexer_verify). `fairmatch compact --index` is in privacy.c,
  * with the table compaction it extends.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli/cli.h"
 #include "engine/core/fs.h"
@@ -34,7 +36,13 @@ int cli_reindex(int argc, char **argv)
 
 	if (rc >= 0)
 		return rc;
-	if (fs_mkdir_parents(c.index) || (rc = index_open_writable(c.index, &w, &e))) {
+	if (fs_mkdir_parents(c.index)) {
+		fprintf(stderr, "fairmatch: making the index's directory %s: %s\n", c.index,
+			strerror(errno));
+		store_close(s);
+		return 1;
+	}
+	if ((rc = index_open_writable(c.index, &w, &e))) {
 		fprintf(stderr, "fairmatch: opening the index: %s\n",
 			rc == INDEX_ELOCK ? "a running server holds it; stop it first" : e.msg);
 		store_close(s);
