@@ -390,48 +390,54 @@ static void add_verdict(json_t *out, json_t *verdict)
 		json_object_set_new(out, "recruiter_verdict", verdict);
 }
 
+/* Runs a write that returns the vacancy's row (VACANCY_COLUMNS), which
+ * becomes *out. 0, or -1: out of memory (p set) or a database error (p left
+ * for store_fail). */
+static int write_row(store *s, const char *sql, int nparams, const char *const *params,
+		     json_t **out, problem *p)
+{
+	PGresult *r = store_exec(s, sql, nparams, params);
+
+	if (!r)
+		return -1;
+	*out = vacancy_from_row(r, 0);
+	PQclear(r);
+	return *out ? 0 : no_memory(p);
+}
+
 int vacancy_create(store *s, const char *org, const json_t *doc, json_t **out, int64_t *seq,
 		   problem *p)
 {
 	struct columns c;
 	json_t *verdict = NULL;
-	PGresult *r;
+	int64_t id;
 
 	*out = NULL;
 	if (columns_of(doc, &c))
 		return no_memory(p);
 	if (store_begin(s) || check_rules(s, doc, NULL, &verdict, p))
 		goto fail;
-	r = store_exec(s,
-		       "INSERT INTO vacancies (org, doc, country, occupation, valid_until, positions)"
-		       " VALUES ($1, $2::jsonb, $3, $4, $5::date, $6::int) RETURNING " VACANCY_COLUMNS,
-		       6,
-		       (const char *const[]){org, c.doc, c.country, c.occupation, c.valid_until,
-					     c.positions});
-	if (!r)
+	if (write_row(s,
+		      "INSERT INTO vacancies (org, doc, country, occupation, valid_until, positions)"
+		      " VALUES ($1, $2::jsonb, $3, $4, $5::date, $6::int) RETURNING " VACANCY_COLUMNS,
+		      6,
+		      (const char *const[]){org, c.doc, c.country, c.occupation, c.valid_until,
+					    c.positions},
+		      out, p) ||
+	    vacancy_parse_id(json_string_value(json_object_get(*out, "id")), &id) ||
+	    store_log_change(s, "vacancy", id, seq))
 		goto fail;
-	*out = vacancy_from_row(r, 0);
-	if (*out && json_object_get(doc, "normalised"))
+	if (json_object_get(doc, "normalised"))
 		json_object_set(*out, "normalised", json_object_get(doc, "normalised"));
-	if (!*out || store_log_change(s, "vacancy", strtoll(PQgetvalue(r, 0, 0), NULL, 10), seq)) {
-		PQclear(r);
-		goto fail;
-	}
-	PQclear(r);
 	if (store_commit(s))
 		goto fail;
 	add_verdict(*out, verdict);
 	free(c.doc);
 	return 0;
 fail:
-	store_rollback(s);
 	free(c.doc);
 	json_decref(verdict);
-	json_decref(*out);
-	*out = NULL;
-	if (!p->kind)
-		store_problem(s, p);
-	return -1;
+	return store_fail(s, p, out); /* a database error unless p says otherwise */
 }
 
 /* Reads a row (optionally FOR UPDATE) and checks the owner. */
@@ -518,19 +524,15 @@ int vacancy_patch(store *s, int64_t id, const char *org, const json_t *patch, js
 	if (columns_of(doc, &c))
 		goto oom;
 	snprintf(ids, sizeof ids, "%lld", (long long)id);
-	r = store_exec(s,
-		       "UPDATE vacancies SET doc = $2::jsonb, country = $3, occupation = $4,"
-		       " valid_until = $5::date, positions = $6::int, updated_at = now()"
-		       " WHERE id = $1 RETURNING " VACANCY_COLUMNS,
-		       6,
-		       (const char *const[]){ids, c.doc, c.country, c.occupation, c.valid_until,
-					     c.positions});
-	if (!r)
+	if (write_row(s,
+		      "UPDATE vacancies SET doc = $2::jsonb, country = $3, occupation = $4,"
+		      " valid_until = $5::date, positions = $6::int, updated_at = now()"
+		      " WHERE id = $1 RETURNING " VACANCY_COLUMNS,
+		      6,
+		      (const char *const[]){ids, c.doc, c.country, c.occupation, c.valid_until,
+					    c.positions},
+		      out, p))
 		goto fail;
-	*out = vacancy_from_row(r, 0);
-	PQclear(r);
-	if (!*out)
-		goto oom;
 	if (json_object_get(doc, "normalised"))
 		json_object_set(*out, "normalised", json_object_get(doc, "normalised"));
 	if (store_log_change(s, "vacancy", id, seq) || store_commit(s))
@@ -567,18 +569,11 @@ int vacancy_close(store *s, int64_t id, const char *org, json_t **out, int64_t *
 		goto fail;
 	PQclear(r);
 	snprintf(ids, sizeof ids, "%lld", (long long)id);
-	r = store_exec(s,
-		       "UPDATE vacancies SET status = 'closed', closed_at = coalesce(closed_at, now()),"
-		       " updated_at = now() WHERE id = $1 RETURNING " VACANCY_COLUMNS,
-		       1, (const char *const[]){ids});
-	if (!r)
+	if (write_row(s,
+		      "UPDATE vacancies SET status = 'closed', closed_at = coalesce(closed_at, now()),"
+		      " updated_at = now() WHERE id = $1 RETURNING " VACANCY_COLUMNS,
+		      1, (const char *const[]){ids}, out, p))
 		goto fail;
-	*out = vacancy_from_row(r, 0);
-	PQclear(r);
-	if (!*out) {
-		no_memory(p);
-		goto fail;
-	}
 	if (store_log_change(s, "vacancy", id, seq) || store_commit(s))
 		goto fail;
 	return 0;

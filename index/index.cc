@@ -441,6 +441,15 @@ int open_db(const char *path, index_db **out, index_error *err, bool writable) n
 	}
 }
 
+/* Deletes p; a destructor that throws (Xapian's may) must not cross into C. */
+template <class T> void destroy(T *p) noexcept
+{
+	try {
+		delete p;
+	} catch (...) {
+	}
+}
+
 } /* namespace */
 
 extern "C" {
@@ -603,10 +612,7 @@ index_doc *index_doc_new(void)
 
 void index_doc_free(index_doc *doc)
 {
-	try {
-		delete doc;
-	} catch (...) {
-	}
+	destroy(doc);
 }
 
 int index_doc_add_boolean(index_doc *doc, const char *term, index_error *err)
@@ -915,10 +921,7 @@ index_query *index_query_value_range(unsigned slot, const char *lo, const char *
 
 void index_query_free(index_query *q)
 {
-	try {
-		delete q;
-	} catch (...) {
-	}
+	destroy(q);
 }
 
 char *index_query_describe(const index_query *q)
@@ -1001,10 +1004,7 @@ uint64_t index_results_estimate(const index_results *r)
 
 void index_results_free(index_results *r)
 {
-	try {
-		delete r;
-	} catch (...) {
-	}
+	destroy(r);
 }
 
 int index_fetch_data(index_db *db, index_results *r, size_t from, size_t n, index_error *err)

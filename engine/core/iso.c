@@ -8,28 +8,19 @@
 
 #include "engine/core/iso_tables.h"
 
+/* Compares a code (whose length is the table's width) with a table entry. */
+static int code_cmp(const void *key, const void *entry)
+{
+	return strncmp(key, entry, strlen(key));
+}
+
 /* Whether s is one of the codes of table: a sorted run of codes of width
- * letters each, searched by halves. */
+ * letters each. */
 static int in_table(const char *s, const char *table, size_t width)
 {
-	size_t lo = 0, hi, len;
-
 	if (!s || strlen(s) != width)
 		return 0;
-	len = strlen(table);
-	hi = len / width;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strncmp(s, table + mid * width, width);
-
-		if (c == 0)
-			return 1;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return 0;
+	return bsearch(s, table, strlen(table) / width, width, code_cmp) != NULL;
 }
 
 int iso_country_valid(const char *s)
