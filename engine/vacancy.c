@@ -463,6 +463,22 @@ static PGresult *fetch(store *s, int64_t id, const char *org, int for_update, pr
 	return r;
 }
 
+/* Opens a transaction and locks the vacancy's row (fetch FOR UPDATE): the
+ * row, or NULL with p set and nothing left open. */
+static PGresult *begin_locked(store *s, int64_t id, const char *org, problem *p)
+{
+	PGresult *r;
+
+	if (store_begin(s)) {
+		store_problem(s, p);
+		return NULL;
+	}
+	r = fetch(s, id, org, 1, p);
+	if (!r)
+		store_fail(s, p, NULL);
+	return r;
+}
+
 int vacancy_get(store *s, int64_t id, const char *org, json_t **out, problem *p)
 {
 	PGresult *r = fetch(s, id, org, 0, p);
@@ -499,13 +515,9 @@ int vacancy_patch(store *s, int64_t id, const char *org, const json_t *patch, js
 		p->kind = PROBLEM_INVALID;
 		return -1;
 	}
-	if (store_begin(s)) {
-		store_problem(s, p);
-		return -1;
-	}
-	r = fetch(s, id, org, 1, p);
+	r = begin_locked(s, id, org, p);
 	if (!r)
-		goto fail;
+		return -1;
 	if (strcmp(PQgetvalue(r, 0, 2), "open") != 0) {
 		PQclear(r);
 		problem_set(p, PROBLEM_CONFLICT, "vacancy v_%lld is closed", (long long)id);
@@ -560,13 +572,9 @@ int vacancy_close(store *s, int64_t id, const char *org, json_t **out, int64_t *
 	char ids[32];
 
 	*out = NULL;
-	if (store_begin(s)) {
-		store_problem(s, p);
-		return -1;
-	}
-	r = fetch(s, id, org, 1, p);
+	r = begin_locked(s, id, org, p);
 	if (!r)
-		goto fail;
+		return -1;
 	PQclear(r);
 	snprintf(ids, sizeof ids, "%lld", (long long)id);
 	if (write_row(s,

@@ -450,6 +450,23 @@ template <class T> void destroy(T *p) noexcept
 	}
 }
 
+/* The whole of a simple C entry point: its arguments checked (args false:
+ * "missing argument"), then body, whose exceptions become an error code so
+ * that none crosses into C. */
+template <class F> int guarded(index_error *err, const char *what, bool args, F &&body) noexcept
+{
+	if (!args) {
+		set_err(err, "%s: missing argument", what);
+		return INDEX_ERR;
+	}
+	try {
+		body();
+		return INDEX_OK;
+	} catch (...) {
+		return fail(err, what);
+	}
+}
+
 } /* namespace */
 
 extern "C" {
@@ -502,32 +519,13 @@ void index_close(index_db *db)
 
 int index_doc_count(index_db *db, uint64_t *out, index_error *err)
 {
-	static const char what[] = "count documents";
-	if (!db || !out) {
-		set_err(err, "%s: missing argument", what);
-		return INDEX_ERR;
-	}
-	try {
-		*out = db->db->get_doccount();
-		return INDEX_OK;
-	} catch (...) {
-		return fail(err, what);
-	}
+	return guarded(err, "count documents", db && out, [&] { *out = db->db->get_doccount(); });
 }
 
 int index_term_freq(index_db *db, const char *term, uint64_t *out, index_error *err)
 {
-	static const char what[] = "term frequency";
-	if (!db || !term || !out) {
-		set_err(err, "%s: missing argument", what);
-		return INDEX_ERR;
-	}
-	try {
-		*out = db->db->get_termfreq(term);
-		return INDEX_OK;
-	} catch (...) {
-		return fail(err, what);
-	}
+	return guarded(err, "term frequency", db && term && out,
+		       [&] { *out = db->db->get_termfreq(term); });
 }
 
 int index_get_metadata(index_db *db, const char *key, char **out, index_error *err)
@@ -617,32 +615,12 @@ void index_doc_free(index_doc *doc)
 
 int index_doc_add_boolean(index_doc *doc, const char *term, index_error *err)
 {
-	static const char what[] = "add boolean term";
-	if (!doc || !term) {
-		set_err(err, "%s: missing argument", what);
-		return INDEX_ERR;
-	}
-	try {
-		doc->doc.add_boolean_term(term);
-		return INDEX_OK;
-	} catch (...) {
-		return fail(err, what);
-	}
+	return guarded(err, "add boolean term", doc && term, [&] { doc->doc.add_boolean_term(term); });
 }
 
 int index_doc_add_term(index_doc *doc, const char *term, unsigned wdf, index_error *err)
 {
-	static const char what[] = "add term";
-	if (!doc || !term) {
-		set_err(err, "%s: missing argument", what);
-		return INDEX_ERR;
-	}
-	try {
-		doc->doc.add_term(term, wdf);
-		return INDEX_OK;
-	} catch (...) {
-		return fail(err, what);
-	}
+	return guarded(err, "add term", doc && term, [&] { doc->doc.add_term(term, wdf); });
 }
 
 int index_doc_add_text(index_doc *doc, const char *text, size_t len, const char *lang,
@@ -687,17 +665,8 @@ int index_doc_set_value(index_doc *doc, unsigned slot, const char *value, size_t
 
 int index_doc_set_data(index_doc *doc, const char *data, size_t len, index_error *err)
 {
-	static const char what[] = "set document data";
-	if (!doc || (!data && len)) {
-		set_err(err, "%s: missing argument", what);
-		return INDEX_ERR;
-	}
-	try {
-		doc->doc.set_data(std::string(data ? data : "", len));
-		return INDEX_OK;
-	} catch (...) {
-		return fail(err, what);
-	}
+	return guarded(err, "set document data", doc && (data || !len),
+		       [&] { doc->doc.set_data(std::string(data ? data : "", len)); });
 }
 
 int index_replace(index_db *db, const char *id_term, index_doc *doc, index_error *err)
