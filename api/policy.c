@@ -4,7 +4,7 @@
  *
  * Adding an endpoint means adding its route (in its module's table) AND its
  * row here; the server will not start with one and not the other, and
- * tests/test_authz.c needs a request for the row before it passes.
+ * tests/integration/test_authz.c needs a request for the row before it passes.
  */
 #include "api/policy.h"
 

@@ -19,7 +19,7 @@
  * applies instead of the plain one when that query parameter is present
  * (GET /v1/quotas?profile_id= asks about a person, GET /v1/quotas does
  * not). The server refuses to start when a route has no rule or a rule no
- * route (policy_check_routes), and tests/test_authz.c tries every cell.
+ * route (policy_check_routes), and tests/integration/test_authz.c tries every cell.
  */
 #ifndef FAIRMATCH_POLICY_H
 #define FAIRMATCH_POLICY_H

@@ -35,7 +35,7 @@ struct vacancy_query {
 	/* Show vacancies of warning-flagged recruiters (blacklisted ones never
 	 * show). search_vacancies takes the exclusions from the integrity
 	 * snapshot when excluded_recruiters is NULL, and drops what the fuzzy
-	 * verdict catches (engine/integrity.h). */
+	 * verdict catches (engine/integrity/integrity.h). */
 	int include_flagged;
 };
 

@@ -22,7 +22,7 @@
 #define VX_ESCO_OCC "XE:"    /* ESCO occupation URI when given */
 #define VX_SKILL "XS:"       /* any skill (essential or optional): URI or normalised free text */
 #define VX_ESSENTIAL "XSE:"  /* essential skill */
-#define VX_RECRUITER "XR:"   /* recruiter name, names_normalise()d (engine/names.h) */
+#define VX_RECRUITER "XR:"   /* recruiter name, names_normalise()d (engine/integrity/names.h) */
 #define VX_LICENCE "XRL:"    /* recruiter licence, integrity_licence_norm()ed: XRL:LSRA0192 */
 #define VX_QUOTA "XQ:"       /* quota listing id */
 
@@ -34,7 +34,7 @@
 #define VX_SLOT_VALID_UNTIL 0 /* "YYYY-MM-DD": compared byte-wise */
 #define VX_SLOT_ID 1          /* vacancy id as 16 hex digits: stable tie-break and cursor */
 #define VX_SLOT_POSITIONS 2   /* open positions, 8 decimal digits zero-padded */
-#define VX_SLOT_MATCH 3       /* compact scoring record for re-ranking (engine/match.c) */
+#define VX_SLOT_MATCH 3       /* compact scoring record for re-ranking (engine/match/) */
 
 /* ---- vacancy index: metadata ---- */
 #define VX_META_LAST_SEQ "fairmatch.last_seq" /* last change_log seq applied */

@@ -3,7 +3,7 @@
  *
  * Regulators (and admins) register recruiters, flag them and lift flags;
  * anyone with a token may check a recruiter. The rules live in
- * engine/integrity.c; these handlers only map paths and query parameters
+ * engine/integrity/; these handlers only map paths and query parameters
  * onto it. The check route is listed before /v1/recruiters/{id} so that
  * "check" is never taken for an id.
  */

@@ -4,7 +4,7 @@
  *
  * The last word of q is a prefix; labels come back in `lang` where ESCO has
  * them, else in English. The taxonomy index is separate from the vacancy
- * index: each worker thread reads it through its own handle (engine/taxonomy.c).
+ * index: each worker thread reads it through its own handle (engine/taxonomy/).
  */
 #include "api/api.h"
 

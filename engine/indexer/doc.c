@@ -28,7 +28,7 @@ static int add_bool(index_doc *d, const char *prefix, const char *value, index_e
 	return index_doc_add_boolean(d, term, err);
 }
 
-/* The match query (engine/match.c) weighs skill and occupation terms, and
+/* The match query (engine/match/) weighs skill and occupation terms, and
  * a term of wdf 0 has no BM25 weight: these terms get wdf 1. They still
  * work as filters exactly like boolean terms. */
 static int add_weighted(index_doc *d, const char *prefix, const char *value, int lowercase,
@@ -165,7 +165,7 @@ int indexer_vacancy_doc(const json_t *v, index_doc **out, index_error *err)
 		 (long long)json_integer_value(json_object_get(v, "positions")));
 	if (index_doc_set_value(d, VX_SLOT_POSITIONS, buf, strlen(buf), err))
 		goto fail;
-	/* What re-ranking reads instead of the whole document (engine/match.c). */
+	/* What re-ranking reads instead of the whole document (engine/match/). */
 	{
 		size_t flen = 0;
 

@@ -45,7 +45,7 @@
 
 /*
  * Default decision threshold for names_similarity(): a candidate whose score
- * is >= this value is reported as a name match. Chosen with tests/eval_names.c
+ * is >= this value is reported as a name match. Chosen with tests/eval/eval_names.c
  * on 628 real debarred or licensed organisation names (US DOL H-2, World
  * Bank, EBRD, Vietnamese labour-export companies), one known-transformed
  * variant of each and 1249 hard negatives: precision and recall both stay

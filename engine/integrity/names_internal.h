@@ -1,7 +1,7 @@
 /*
  * names_internal.h - what the names_*.c files share, and nothing else may
  * use (the names__ tier). Separate from internal.h on purpose: the name
- * matcher needs only ICU, so tests/eval_names.c and tests/test_names.c can
+ * matcher needs only ICU, so tests/eval/eval_names.c and tests/unit/test_names.c can
  * build it without PostgreSQL or jansson.
  */
 #ifndef FAIRMATCH_NAMES_INTERNAL_H

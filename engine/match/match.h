@@ -62,7 +62,7 @@ struct match_params {
 				   * evaluator (same answers): the benchmark's baseline */
 	int raw_vacancies;        /* 1: each result's "vacancy" is the document's JSON text as stored
 				   * in the index, in a string, for a caller that writes it out
-				   * unparsed (api/match.c); 0: the parsed object */
+				   * unparsed (api/v1/match.c); 0: the parsed object */
 };
 
 /* Parses a POST /v1/match body. Exactly one of "profile_id" (copied into

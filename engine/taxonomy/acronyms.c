@@ -86,7 +86,7 @@ static void scan_acronyms(const char *desc, struct acronym **arr, size_t *n, siz
 	}
 }
 
-/* The scope notes and definitions, which data/esco.h does not keep, spell
+/* The scope notes and definitions, which engine/taxonomy/esco.h does not keep, spell
  * out more acronyms ("metal inert gas (MIG) welding"). A missing file only
  * means fewer acronyms. */
 static void scan_file_notes(const char *dir, const char *file, struct acronym **arr, size_t *n,

@@ -78,7 +78,7 @@ enum {
  * counted either (at most 10 per document, and one that fails is PROBLEM_INVALID). */
 #define TAX_DOC_SEARCHES 16
 
-/* The ISCO-08 proximity levels (same values as data/esco.h). */
+/* The ISCO-08 proximity levels (same values as engine/taxonomy/esco.h). */
 typedef esco_isco_proximity_level tax_proximity;
 
 struct tax_match {

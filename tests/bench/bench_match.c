@@ -17,7 +17,7 @@
  * document builder, under var/bench/match-index-VACANCIES,
  * unless it already holds that many documents in the current document
  * format (then it is reused; `fairmatch serve --index` can serve it for an
- * HTTP benchmark: tests/bench_match.lua).
+ * HTTP benchmark: tests/bench/bench_match.lua).
  *
  *   make build/release/tests/bench_match && build/release/tests/bench_match [VACANCIES] [PROFILES]
  *       [--candidates N] [--bodies FILE] [--save-top FILE] [--compare-top FILE]
@@ -29,7 +29,7 @@
  * match sees them so.
  *
  * With --bodies, the same profiles are also written to FILE as POST
- * /v1/match bodies ({"profile":{...}}, one a line) for tests/bench_match.lua.
+ * /v1/match bodies ({"profile":{...}}, one a line) for tests/bench/bench_match.lua.
  *
  * --save-top writes each profile's answer (its vacancy ids, one line a
  * profile); --compare-top reads such a file and prints how many of those

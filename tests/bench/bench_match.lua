@@ -1,6 +1,6 @@
 -- bench_match.lua - wrk script for POST /v1/match with inline profiles.
 --
---   wrk ... -s tests/bench_match.lua http://127.0.0.1:PORT -- BODIES_FILE TOKEN
+--   wrk ... -s tests/bench/bench_match.lua http://127.0.0.1:PORT -- BODIES_FILE TOKEN
 --
 -- BODIES_FILE holds one request body per line ({"profile":{...}}, written by
 -- `bench_match VACANCIES PROFILES --bodies FILE`); each wrk thread cycles

@@ -2,7 +2,7 @@
  * bench_search.c - in-process search latency: fairmatch's index against a
  * PostgreSQL full-text baseline, on the same queries and filters.
  *
- * Not a test (make check does not run it): tests/bench.sh builds it with
+ * Not a test (make check does not run it): tests/bench/bench.sh builds it with
  * `make build/release/tests/bench_search` and runs it after an import.
  *
  * The query set is drawn, with a fixed seed, from vacancies that are
@@ -518,7 +518,7 @@ int main(int argc, char **argv)
 		r = PQexec(pg, "SELECT 1 FROM information_schema.columns"
 			       " WHERE table_name = 'vacancies' AND column_name = 'tsv'");
 		if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
-			fprintf(stderr, "bench_search: no tsv column: build the baseline first (tests/bench.sh)\n");
+			fprintf(stderr, "bench_search: no tsv column: build the baseline first (tests/bench/bench.sh)\n");
 			PQclear(r);
 			goto out;
 		}

@@ -1,6 +1,6 @@
--- bench_search.lua - wrk script for GET /v1/vacancies (see tests/bench.sh).
+-- bench_search.lua - wrk script for GET /v1/vacancies (see tests/bench/bench.sh).
 --
---   wrk ... -s tests/bench_search.lua http://127.0.0.1:PORT -- URLS_FILE TOKEN
+--   wrk ... -s tests/bench/bench_search.lua http://127.0.0.1:PORT -- URLS_FILE TOKEN
 --
 -- URLS_FILE holds one path+query per line (bench_search --urls writes it);
 -- each wrk thread cycles through them from its own starting point. Every

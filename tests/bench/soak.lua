@@ -1,6 +1,6 @@
--- soak.lua - the wrk script of tests/soak.sh: a steady mixed load.
+-- soak.lua - the wrk script of tests/bench/soak.sh: a steady mixed load.
 --
---   wrk ... -s tests/soak.lua http://127.0.0.1:PORT -- DIR COUNSELLOR EMPLOYER DELAY_MS
+--   wrk ... -s tests/bench/soak.lua http://127.0.0.1:PORT -- DIR COUNSELLOR EMPLOYER DELAY_MS
 --
 -- DIR holds ids.txt (vacancy ids to read, one a line); each wrk thread
 -- appends the id of every vacancy whose creation was acknowledged (201) to

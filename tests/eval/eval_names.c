@@ -1,5 +1,5 @@
 /*
- * eval_names.c - evaluation of the recruiter-name matcher (engine/names.c)
+ * eval_names.c - evaluation of the recruiter-name matcher (engine/integrity/names*.c)
  * against plain pg_trgm similarity, on real organisation names.
  *
  * Reads, in place, the real lists under $FAIRMATCH_SHARED/data/
@@ -23,10 +23,8 @@
  * per comparison. Deterministic (fixed seed). Exit status 0 unless the
  * data cannot be read (then 77 = skipped).
  *
- * Build (from the repository root):
- *   cc -std=c17 -D_GNU_SOURCE -O2 -I. tests/eval_names.c engine/names.c \
- *      $(pkg-config --cflags --libs icu-uc icu-i18n jansson) -lpthread -lm \
- *      -o build/eval_names
+ * Build and run (from the repository root): make build/release/tests/eval_names,
+ * or `make eval`, which runs every evaluation (tests/eval/eval.sh).
  */
 #include "engine/integrity/names.h"
 

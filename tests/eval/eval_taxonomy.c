@@ -23,7 +23,7 @@
  *
  * Usage: eval_taxonomy [--index DIR] [--per-lang N] [--seed S] [--split test|dev]
  *        [--dev-per-lang N]
- * Tuning: [--train] fits the re-ranker's weights (engine/taxonomy.c,
+ * Tuning: [--train] fits the re-ranker's weights (engine/taxonomy/rank.c,
  * taxonomy_rerank_w) on the chosen sample, with 2-fold cross-validation and
  * each feature left out in turn; [--l2 X] one more regularisation to try.
  * Development: [--reuse] keeps an evaluation index built with the same samples;

@@ -5,7 +5,7 @@
  * which libFuzzer reports as a crash with the input saved as a reproducer.
  *
  * Built only by `make fuzz-build` (clang, -fsanitize=fuzzer,address,undefined);
- * run by tests/fuzz.sh. No PostgreSQL: the targets call the pure
+ * run by tests/fuzz/fuzz.sh. No PostgreSQL: the targets call the pure
  * validate/decode functions of engine/.
  */
 #ifndef FAIRMATCH_FUZZ_H

@@ -88,7 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	items = json_array();
 	FUZZ_ASSERT(items != NULL, "out of memory");
-	/* What api/taxonomy.c lets through: q of 1..TAX_TEXT_MAX bytes, a
+	/* What api/v1/taxonomy.c lets through: q of 1..TAX_TEXT_MAX bytes, a
 	 * language it knows; then a failure would be answered 503. */
 	if (text[0] && strlen(text) <= TAX_TEXT_MAX && lang && esco_lang_from_code(lang) >= 0) {
 		int rc = taxonomy_suggest(NULL, (data[0] & 0x80) ? ESCO_KIND_SKILL : ESCO_KIND_OCCUPATION,

@@ -78,7 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	if (flagged && strcmp(flagged, "true") != 0 && strcmp(flagged, "false") != 0)
-		goto done; /* 400, in api/vacancies.c */
+		goto done; /* 400, in api/v1/vacancies.c */
 	q.include_flagged = flagged && strcmp(flagged, "true") == 0;
 	if (s[0] == 'E')
 		q.org = "fuzz-co"; /* an employer's search */

@@ -12,7 +12,7 @@
  *    through it (no 5xx at all when the restart took less than 3 s; a
  *    slower one may exceed the budget, then only "no 500" is asserted).
  *  - kill -9 inside a Xapian commit, through the test hook
- *    FAIRMATCH_TEST_KILL_AT_INDEX_COMMIT (engine/indexer.h), of the server
+ *    FAIRMATCH_TEST_KILL_AT_INDEX_COMMIT (engine/indexer/indexer.h), of the server
  *    and of an import that indexes itself; then the index equals PostgreSQL.
  *  - kill -9 of the server during HTTP writes: every acknowledged write is
  *    in PostgreSQL and in the index after the restart.
@@ -20,7 +20,7 @@
  *    mounted there (CI runs as root; the case is skipped, saying why, only
  *    where mounting is refused): writes answer 503, the index stays
  *    readable and uncorrupted, and it catches up when space returns.
- *  - the store's pipelined batches (engine/store.c) with their connection
+ *  - the store's pipelined batches (engine/store/) with their connection
  *    killed inside a write and inside COMMIT: failed and retryable, or
  *    settled, truthfully, and nothing half applied; statement errors inside
  *    a batch; named prepared statements after a PostgreSQL restart.
@@ -717,7 +717,7 @@ static void test_full_disk_under_index(void)
 
 /* ---- the store's pipelined round trips, killed in the middle ----
  *
- * These talk to PostgreSQL through engine/store.h directly (as the owner of
+ * These talk to PostgreSQL through engine/store/store.h directly (as the owner of
  * this test's database), on a table of their own. A second connection
  * kills the store's backend (pg_terminate_backend) once it is seen running
  * the statement the case aims at, so the loss lands inside a batch that

@@ -1,6 +1,6 @@
 /*
- * test_esco.c - tests of the CSV reader (data/csv.c) and the ESCO loader
- * (data/esco.c) against the real ESCO files shipped under data/esco/.
+ * test_esco.c - tests of the CSV reader (engine/core/csv.c) and the ESCO loader
+ * (engine/taxonomy/esco_load.c) against the real ESCO files shipped under data/esco/.
  *
  * The CSV cases write small files under ./var/tmp/ at run time (quoted
  * newlines, doubled quotes, CRLF, a missing final newline, a BOM, a short

@@ -1,5 +1,5 @@
 /*
- * test_names.c - unit tests for engine/names.c: the string-distance helpers
+ * test_names.c - unit tests for engine/integrity/names*.c: the string-distance helpers
  * against jellyfish's expected values (read from the shared data, skipped when
  * it is absent), normalisation (legal forms, punctuation, accents, other
  * scripts, invalid UTF-8, empty and very long input), positive and hard
