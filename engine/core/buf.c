@@ -100,6 +100,11 @@ int buf_addf(struct buf *b, const char *fmt, ...)
 
 int array_grow(void **arr, size_t *cap, size_t need, size_t elem, size_t max)
 {
+	return array_grow_from(arr, cap, need, elem, max, 16);
+}
+
+int array_grow_from(void **arr, size_t *cap, size_t need, size_t elem, size_t max, size_t first)
+{
 	size_t ncap;
 	void *p;
 
@@ -107,10 +112,10 @@ int array_grow(void **arr, size_t *cap, size_t need, size_t elem, size_t max)
 		return 0;
 	if (need > max || elem == 0)
 		return -1;
-	ncap = *cap ? *cap : 16;
+	ncap = *cap ? *cap : first ? first : 1;
 	while (ncap < need)
 		ncap = ncap > max / 2 ? max : ncap * 2;
-	if (ncap > max) /* a first 16 over a smaller maximum */
+	if (ncap > max) /* a first size over a smaller maximum */
 		ncap = max;
 	if (ncap > SIZE_MAX / elem)
 		return -1;

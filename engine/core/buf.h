@@ -39,4 +39,8 @@ char *buf_detach(struct buf *b);
  * or memory ran out; then *arr and *cap are unchanged (still the caller's). */
 int array_grow(void **arr, size_t *cap, size_t need, size_t elem, size_t max);
 
+/* The same, starting from first elements instead of 16: for the many small
+ * arrays of one structure (the name index's posting lists start at 4). */
+int array_grow_from(void **arr, size_t *cap, size_t need, size_t elem, size_t max, size_t first);
+
 #endif

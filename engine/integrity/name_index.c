@@ -240,14 +240,13 @@ static int post_add(uint32_t key, uint32_t name)
 	struct plist *l = &reg.post[key];
 
 	if (l->n == l->cap) {
-		uint32_t cap = l->cap ? l->cap * 2 : 4;
-		uint32_t *v = realloc(l->v, cap * sizeof *v);
+		size_t cap = l->cap; /* uint32_t in the list: there are many lists */
 
-		if (!v)
+		if (array_grow_from((void **)&l->v, &cap, (size_t)l->n + 1, sizeof *l->v, UINT32_MAX,
+				    4))
 			return -1;
-		reg.post_bytes += (size_t)(cap - l->cap) * sizeof *v;
-		l->v = v;
-		l->cap = cap;
+		reg.post_bytes += (cap - l->cap) * sizeof *l->v;
+		l->cap = (uint32_t)cap;
 	}
 	l->v[l->n++] = name;
 	return 0;

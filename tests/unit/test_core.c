@@ -127,6 +127,15 @@ static void array_growth(void)
 	T_EQ_INT(array_grow((void **)&a, &cap, 5, sizeof *a, 4), -1);
 	free(a);
 
+	/* a chosen first size: 4, then doubling */
+	a = NULL;
+	cap = 0;
+	T_EQ_INT(array_grow_from((void **)&a, &cap, 1, sizeof *a, 100, 4), 0);
+	T_EQ_INT(cap, 4);
+	T_EQ_INT(array_grow_from((void **)&a, &cap, 5, sizeof *a, 100, 4), 0);
+	T_EQ_INT(cap, 8);
+	free(a);
+
 	/* an element count whose bytes overflow size_t */
 	a = NULL;
 	cap = 0;
