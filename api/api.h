@@ -16,8 +16,9 @@
  * (token -> principal), policy.c (who may call what), thread.c (a worker
  * thread's connection and index, riding through a PostgreSQL restart),
  * watchdog.c (slow clients), reply.c (the answers), preamble.c (a
- * handler's opening and closing), health.c, metrics.c, and v1/ (one file
- * per resource). internal.h is what these files share.
+ * handler's opening and closing, and the run of a step), health.c,
+ * metrics.c, and v1/ (one file per resource). internal.h is what these
+ * files share.
  */
 #ifndef FAIRMATCH_API_H
 #define FAIRMATCH_API_H
@@ -48,17 +49,28 @@ struct api_config {
 
 typedef struct api_call api_call;
 typedef void (*api_handler)(api_call *c);
+struct api_pre;
+struct api_ctx;
+/* The engine call of a route that is only open -> call -> close: 0 with
+ * *out (NULL or an answer, stolen), or -1 with x->p set or already answered. */
+typedef int (*api_step)(api_call *c, struct api_ctx *x, json_t **out);
 
-/* A route: how a request is decoded and which handler answers it. Who may
- * call it is NOT here: every route has its rule in api/policy.c (the
- * server refuses to start otherwise). */
+/* A route: how a request is decoded and what answers it, either a handler
+ * of its own or a step the router runs between api_open(pre) and
+ * api_close (api/preamble.c), with the status of success. Who may call it
+ * is NOT here: every route has its rule in api/policy.c (the server
+ * refuses to start otherwise). */
 struct api_route {
 	const char *method;
 	const char *pattern;             /* "/v1/vacancies/{id}": {x} matches one segment */
 	const char *const *query_params; /* accepted query parameters (NULL: none) */
 	int body;                        /* 1: a JSON object body is required */
-	api_handler handler;
+	api_handler handler;             /* NULL: the route is a step */
 	const char *name;                /* label in /metrics */
+	const struct api_pre *pre;       /* a step's preamble (NULL: none) */
+	api_step step;
+	int status;                      /* a step's success: 0 for 200, or 201 */
+	const char *created;             /* 201 with Location created/<the answer's "id"> */
 };
 
 /* Route tables of the API's modules, each ending with an all-zero entry,
@@ -91,7 +103,9 @@ index_db *api_index_quiet(void);
  * handler: the {id} of the path (path parameter 0) parsed, else 404 "no
  * such <what>"; the body validated into its canonical document; this
  * thread's store and index. api_open does them in that order and answers
- * the first that fails; api_close answers the engine call's result. */
+ * the first that fails; api_close answers the engine call's result. A
+ * route with a step has both done by the router; a handler that checks
+ * something of its own before or between them calls them itself. */
 #define API_STORE 1u /* needs this thread's store */
 #define API_INDEX 2u /* needs this thread's index */
 

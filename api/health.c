@@ -93,7 +93,7 @@ static void metrics(api_call *c)
 }
 
 const struct api_route health_routes[] = {
-	{"GET", "/v1/health", NULL, 0, health, "health"},
-	{"GET", "/metrics", NULL, 0, metrics, "metrics"},
+	{.method = "GET", .pattern = "/v1/health", .handler = health, .name = "health"},
+	{.method = "GET", .pattern = "/metrics", .handler = metrics, .name = "metrics"},
 	{0},
 };

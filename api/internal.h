@@ -41,6 +41,10 @@ extern const struct api_config *api__config;
 /* Runs the request, again while the ride-through allows (api/thread.c). */
 void api__dispatch(api_call *c);
 
+/* ---- api/preamble.c ---- */
+/* Answers c with its route's step: api_open(pre), the step, api_close. */
+void api__run_step(api_call *c);
+
 /* ---- api/status.c: problem kind -> HTTP ---- */
 /* The HTTP status of p's kind; its problem+json title into title. */
 int api__problem_status(const problem *p, char *title, size_t len);

@@ -2,7 +2,8 @@
  * preamble.c - the one opening and closing of a handler (api.h: api_open,
  * api_close), so that each handler in api/v1/ is only its engine call and
  * the order of the refusals (404 for a malformed id, 400 for a bad body,
- * 503 without the database or the index) is the same everywhere.
+ * 503 without the database or the index) is the same everywhere; and the
+ * one run of a route that is only its engine call (a step, api.h).
  */
 #include "api/internal.h"
 
@@ -65,4 +66,20 @@ void api_close_created(api_call *c, struct api_ctx *x, int rc, json_t *out, cons
 	if (rc == 0 && !c->replied)
 		api_set_location(c, "%s/%s", prefix, json_string_value(json_object_get(out, "id")));
 	api_close(c, x, rc, 201, out);
+}
+
+void api__run_step(api_call *c)
+{
+	const struct api_route *r = c->route;
+	struct api_ctx x;
+	json_t *out = NULL;
+	int rc;
+
+	if (api_open(c, r->pre, &x))
+		return;
+	rc = r->step(c, &x, &out);
+	if (r->created)
+		api_close_created(c, &x, rc, out, r->created);
+	else
+		api_close(c, &x, rc, r->status ? r->status : 200, out);
 }

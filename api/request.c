@@ -147,7 +147,10 @@ static void dispatch_once(api_call *c)
 		api_fail(c, 400, "this endpoint takes no body");
 		return;
 	}
-	c->route->handler(c);
+	if (c->route->step)
+		api__run_step(c);
+	else
+		c->route->handler(c);
 	if (!c->replied)
 		api_fail(c, 503, "the request was not answered");
 }

@@ -162,8 +162,8 @@ static void candidates(api_call *c)
 static const char *const candidate_params[] = {"limit", NULL};
 
 const struct api_route match_routes[] = {
-	{"POST", "/v1/match", NULL, 1, match, "match"},
-	{"GET", "/v1/vacancies/{id}/candidates", candidate_params, 0, candidates,
-	 "vacancies_candidates"},
+	{.method = "POST", .pattern = "/v1/match", .body = 1, .handler = match, .name = "match"},
+	{.method = "GET", .pattern = "/v1/vacancies/{id}/candidates",
+	 .query_params = candidate_params, .handler = candidates, .name = "vacancies_candidates"},
 	{0},
 };

@@ -16,58 +16,38 @@
 static const struct api_pre new_profile = {.validate = profile_validate, .need = API_STORE};
 static const struct api_pre one = {.need = API_STORE}; /* profile_get checks the id */
 
-static void create(api_call *c)
+static int create(api_call *c, struct api_ctx *x, json_t **out)
 {
-	struct api_ctx x;
-	json_t *out = NULL;
-	int rc;
-
-	if (api_open(c, &new_profile, &x))
-		return;
-	rc = profile_create(x.s, api_who(c), x.doc, &out, &x.p);
-	api_close_created(c, &x, rc, out, "/v1/profiles");
+	return profile_create(x->s, api_who(c), x->doc, out, &x->p);
 }
 
-static void get_one(api_call *c)
+static int get_one(api_call *c, struct api_ctx *x, json_t **out)
 {
-	struct api_ctx x;
-	int rc;
-	json_t *out = NULL;
-
-	if (api_open(c, &one, &x))
-		return;
-	rc = profile_get(x.s, api_who(c), api_param(c, 0), "read", &out, &x.p);
-	api_close(c, &x, rc, 200, out);
+	return profile_get(x->s, api_who(c), api_param(c, 0), "read", out, &x->p);
 }
 
-static void patch(api_call *c)
+static int patch(api_call *c, struct api_ctx *x, json_t **out)
 {
-	struct api_ctx x;
-	int rc;
-	json_t *out = NULL;
-
-	if (api_open(c, &one, &x))
-		return;
-	rc = profile_patch(x.s, api_who(c), api_param(c, 0), api_body(c), &out, &x.p);
-	api_close(c, &x, rc, 200, out);
+	return profile_patch(x->s, api_who(c), api_param(c, 0), api_body(c), out, &x->p);
 }
 
-static void erase(api_call *c)
+static int erase(api_call *c, struct api_ctx *x, json_t **out)
 {
-	struct api_ctx x;
-	int rc;
+	int rc = profile_erase(x->s, api_who(c), api_param(c, 0), &x->p);
 
-	if (api_open(c, &one, &x))
-		return;
-	rc = profile_erase(x.s, api_who(c), api_param(c, 0), &x.p);
-	api_close(c, &x, rc, 200,
-		  rc ? NULL : json_pack("{s:s, s:b}", "id", api_param(c, 0), "erased", 1));
+	if (rc == 0)
+		*out = json_pack("{s:s, s:b}", "id", api_param(c, 0), "erased", 1);
+	return rc;
 }
 
 const struct api_route profile_routes[] = {
-	{"POST", "/v1/profiles", NULL, 1, create, "profiles_create"},
-	{"GET", "/v1/profiles/{id}", NULL, 0, get_one, "profiles_get"},
-	{"PATCH", "/v1/profiles/{id}", NULL, 1, patch, "profiles_patch"},
-	{"DELETE", "/v1/profiles/{id}", NULL, 0, erase, "profiles_erase"},
+	{.method = "POST", .pattern = "/v1/profiles", .body = 1, .pre = &new_profile,
+	 .step = create, .created = "/v1/profiles", .name = "profiles_create"},
+	{.method = "GET", .pattern = "/v1/profiles/{id}", .pre = &one, .step = get_one,
+	 .name = "profiles_get"},
+	{.method = "PATCH", .pattern = "/v1/profiles/{id}", .body = 1, .pre = &one, .step = patch,
+	 .name = "profiles_patch"},
+	{.method = "DELETE", .pattern = "/v1/profiles/{id}", .pre = &one, .step = erase,
+	 .name = "profiles_erase"},
 	{0},
 };

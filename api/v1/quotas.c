@@ -25,19 +25,14 @@ static const struct api_pre one = {
 	.need = API_STORE,
 };
 
-static void create(api_call *c)
+static int create(api_call *c, struct api_ctx *x, json_t **out)
 {
-	struct api_ctx x;
-	json_t *out = NULL;
-	int rc;
-
-	if (api_open(c, &new_quota, &x))
-		return;
-	rc = quota_create(x.s, api_who(c), x.doc, &out, &x.p);
-	api_close_created(c, &x, rc, out, "/v1/quotas");
+	return quota_create(x->s, api_who(c), x->doc, out, &x->p);
 }
 
-static void list(api_call *c)
+/* Who may ask about a profile is the policy's "GET /v1/quotas?profile_id"
+ * rule, applied before this step runs. */
+static int list(api_call *c, struct api_ctx *x, json_t **out)
 {
 	struct quota_query q = {
 		.origin = api_query(c, "origin"),
@@ -47,30 +42,18 @@ static void list(api_call *c)
 		.cursor = api_query(c, "cursor"),
 	};
 	const char *pid = api_query(c, "profile_id");
-	json_t *profile = NULL, *out = NULL;
-	struct api_ctx x;
+	json_t *profile = NULL;
 	int rc;
 
-	/* Who may ask about a profile is the policy's "GET /v1/quotas?profile_id"
-	 * rule, applied before this handler runs. */
-	if (api_open(c, &any, &x))
-		return;
-	rc = (pid && profile_get(x.s, api_who(c), pid, "quota_eligibility", &profile, &x.p)) ||
-	     quota_list(x.s, &q, profile, &out, &x.p);
-	api_close(c, &x, rc, 200, out);
-	json_decref(profile);
+	rc = (pid && profile_get(x->s, api_who(c), pid, "quota_eligibility", &profile, &x->p)) ||
+	     quota_list(x->s, &q, profile, out, &x->p);
+	json_decref(profile); /* the answer holds copies */
+	return rc;
 }
 
-static void get_one(api_call *c)
+static int get_one(api_call *c, struct api_ctx *x, json_t **out)
 {
-	struct api_ctx x;
-	int rc;
-	json_t *out = NULL;
-
-	if (api_open(c, &one, &x))
-		return;
-	rc = quota_get(x.s, x.id, &out, &x.p);
-	api_close(c, &x, rc, 200, out);
+	return quota_get(x->s, x->id, out, &x->p);
 }
 
 static void place(api_call *c)
@@ -100,30 +83,24 @@ static void place(api_call *c)
 	json_decref(profile);
 }
 
-static void release(api_call *c)
+static int release(api_call *c, struct api_ctx *x, json_t **out)
 {
-	struct api_ctx x;
-	int rc;
-	json_t *out = NULL;
-
-	if (api_open(c, &one, &x))
-		return;
-	rc = quota_release(x.s, api_who(c), api_scope(c), x.id, api_param(c, 1), &out,
-			   &x.p);
-	api_close(c, &x, rc, 200, out);
+	return quota_release(x->s, api_who(c), api_scope(c), x->id, api_param(c, 1), out, &x->p);
 }
 
 static const char *const list_params[] = {"origin", "destination", "occupation", "profile_id",
 					  "limit",  "cursor",	   NULL};
 
 const struct api_route quota_routes[] = {
-	{"POST", "/v1/quotas", NULL, 1, create, "quotas_create"},
-	{"GET", "/v1/quotas", list_params, 0, list,
-	 "quotas_list"},
-	{"GET", "/v1/quotas/{id}", NULL, 0, get_one,
-	 "quotas_get"},
-	{"POST", "/v1/quotas/{id}/placements", NULL, 1, place, "quotas_place"},
-	{"DELETE", "/v1/quotas/{id}/placements/{placement}", NULL, 0,
-	 release, "quotas_release"},
+	{.method = "POST", .pattern = "/v1/quotas", .body = 1, .pre = &new_quota, .step = create,
+	 .created = "/v1/quotas", .name = "quotas_create"},
+	{.method = "GET", .pattern = "/v1/quotas", .query_params = list_params, .pre = &any,
+	 .step = list, .name = "quotas_list"},
+	{.method = "GET", .pattern = "/v1/quotas/{id}", .pre = &one, .step = get_one,
+	 .name = "quotas_get"},
+	{.method = "POST", .pattern = "/v1/quotas/{id}/placements", .body = 1, .handler = place,
+	 .name = "quotas_place"},
+	{.method = "DELETE", .pattern = "/v1/quotas/{id}/placements/{placement}", .pre = &one,
+	 .step = release, .name = "quotas_release"},
 	{0},
 };

@@ -22,55 +22,30 @@ static int parse_rid(const char *text, int64_t *id)
 static const struct api_pre any = {.need = API_STORE};
 static const struct api_pre one = {.parse_id = parse_rid, .what = "recruiter", .need = API_STORE};
 
-static void create(api_call *c)
+static int create(api_call *c, struct api_ctx *x, json_t **out)
 {
-	struct api_ctx x;
-	json_t *out = NULL;
-	int rc;
-
-	if (api_open(c, &any, &x))
-		return;
-	rc = integrity_recruiter_create(x.s, api_who(c), api_body(c), &out, &x.p);
-	api_close_created(c, &x, rc, out, "/v1/recruiters");
+	return integrity_recruiter_create(x->s, api_who(c), api_body(c), out, &x->p);
 }
 
-static void get_one(api_call *c)
+static int get_one(api_call *c, struct api_ctx *x, json_t **out)
 {
-	struct api_ctx x;
-	int rc;
-	json_t *out = NULL;
-
-	if (api_open(c, &one, &x))
-		return;
-	rc = integrity_recruiter_get(x.s, x.id, &out, &x.p);
-	api_close(c, &x, rc, 200, out);
+	return integrity_recruiter_get(x->s, x->id, out, &x->p);
 }
 
-static void check(api_call *c)
+static int check(api_call *c, struct api_ctx *x, json_t **out)
 {
-	struct api_ctx x;
-	int rc;
-	json_t *out = NULL;
-
-	if (api_open(c, &any, &x))
-		return;
-	rc = integrity_check(x.s, api_query(c, "name"), api_query(c, "licence"),
-			     api_query(c, "country"), &out, &x.p);
-	api_close(c, &x, rc, 200, out);
+	return integrity_check(x->s, api_query(c, "name"), api_query(c, "licence"),
+			       api_query(c, "country"), out, &x->p);
 }
 
-static void flag(api_call *c)
+/* 201 with the flagged recruiter's Location (the flag has no URL of its own). */
+static int flag(api_call *c, struct api_ctx *x, json_t **out)
 {
-	struct api_ctx x;
-	json_t *out = NULL;
-	int rc;
+	int rc = integrity_flag_create(x->s, api_who(c), NULL, x->id, api_body(c), out, &x->p);
 
-	if (api_open(c, &one, &x))
-		return;
-	rc = integrity_flag_create(x.s, api_who(c), NULL, x.id, api_body(c), &out, &x.p);
 	if (rc == 0)
 		api_set_location(c, "/v1/recruiters/%s", api_param(c, 0));
-	api_close(c, &x, rc, 201, out);
+	return rc;
 }
 
 static void lift(api_call *c)
@@ -91,7 +66,7 @@ static void lift(api_call *c)
 	api_close(c, &x, rc, 200, out);
 }
 
-static void audit(api_call *c)
+static int audit(api_call *c, struct api_ctx *x, json_t **out)
 {
 	struct integrity_audit_query q = {
 		.object = api_query(c, "object"),
@@ -102,14 +77,8 @@ static void audit(api_call *c)
 		.limit = api_query(c, "limit"),
 		.cursor = api_query(c, "cursor"),
 	};
-	struct api_ctx x;
-	int rc;
-	json_t *out = NULL;
 
-	if (api_open(c, &any, &x))
-		return;
-	rc = integrity_audit_list(x.s, &q, &out, &x.p);
-	api_close(c, &x, rc, 200, out);
+	return integrity_audit_list(x->s, &q, out, &x->p);
 }
 
 static const char *const check_params[] = {"name", "licence", "country", NULL};
@@ -117,13 +86,17 @@ static const char *const audit_params[] = {"object", "actor", "action", "since",
 					   "until", "limit", "cursor", NULL};
 
 const struct api_route recruiter_routes[] = {
-	{"GET", "/v1/recruiters/check", check_params, 0, check, "recruiters_check"},
-	{"POST", "/v1/recruiters", NULL, 1, create, "recruiters_create"},
-	{"GET", "/v1/recruiters/{id}", NULL, 0, get_one, "recruiters_get"},
-	{"POST", "/v1/recruiters/{id}/flags", NULL, 1, flag,
-	 "recruiters_flag"},
-	{"POST", "/v1/recruiters/{id}/flags/{flag}/lift", NULL, 1, lift,
-	 "recruiters_lift"},
-	{"GET", "/v1/audit", audit_params, 0, audit, "audit"},
+	{.method = "GET", .pattern = "/v1/recruiters/check", .query_params = check_params,
+	 .pre = &any, .step = check, .name = "recruiters_check"},
+	{.method = "POST", .pattern = "/v1/recruiters", .body = 1, .pre = &any, .step = create,
+	 .created = "/v1/recruiters", .name = "recruiters_create"},
+	{.method = "GET", .pattern = "/v1/recruiters/{id}", .pre = &one, .step = get_one,
+	 .name = "recruiters_get"},
+	{.method = "POST", .pattern = "/v1/recruiters/{id}/flags", .body = 1, .pre = &one,
+	 .step = flag, .status = 201, .name = "recruiters_flag"},
+	{.method = "POST", .pattern = "/v1/recruiters/{id}/flags/{flag}/lift", .body = 1,
+	 .handler = lift, .name = "recruiters_lift"},
+	{.method = "GET", .pattern = "/v1/audit", .query_params = audit_params, .pre = &any,
+	 .step = audit, .name = "audit"},
 	{0},
 };

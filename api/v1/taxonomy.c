@@ -66,7 +66,9 @@ static void occupations(api_call *c)
 static const char *const params[] = {"q", "lang", "limit", NULL};
 
 const struct api_route taxonomy_routes[] = {
-	{"GET", "/v1/taxonomy/skills", params, 0, skills, "taxonomy_skills"},
-	{"GET", "/v1/taxonomy/occupations", params, 0, occupations, "taxonomy_occupations"},
+	{.method = "GET", .pattern = "/v1/taxonomy/skills", .query_params = params,
+	 .handler = skills, .name = "taxonomy_skills"},
+	{.method = "GET", .pattern = "/v1/taxonomy/occupations", .query_params = params,
+	 .handler = occupations, .name = "taxonomy_occupations"},
 	{0},
 };

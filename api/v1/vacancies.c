@@ -87,49 +87,38 @@ static void create(api_call *c)
 	api_close_created(c, &x, rc, out, "/v1/vacancies");
 }
 
-static void get_one(api_call *c)
+static int get_one(api_call *c, struct api_ctx *x, json_t **out)
 {
-	struct api_ctx x;
-	json_t *out = NULL;
-	int rc;
+	int rc = vacancy_get(x->s, x->id, owner_filter(c), out, &x->p);
 
-	if (api_open(c, &one_vacancy, &x))
-		return;
-	rc = vacancy_get(x.s, x.id, owner_filter(c), &out, &x.p);
 	if (rc == 0)
-		add_snapshot_verdict(out);
-	api_close(c, &x, rc, 200, out);
+		add_snapshot_verdict(*out);
+	return rc;
 }
 
 /* PATCH and DELETE of one vacancy: both write, so both wait for the index. */
-static void write_one(api_call *c, int patching)
+static int write_one(api_call *c, struct api_ctx *x, json_t **out, int patching)
 {
-	struct api_ctx x;
-	json_t *out = NULL;
 	int64_t seq = 0;
 	int rc;
 
-	if (api_open(c, &one_vacancy, &x))
-		return;
-	if (index_refuses_writes(c)) {
-		api_close(c, &x, -1, 0, NULL);
-		return;
-	}
-	rc = patching ? vacancy_patch(x.s, x.id, owner_filter(c), api_body(c), &out, &seq, &x.p)
-		      : vacancy_close(x.s, x.id, owner_filter(c), &out, &seq, &x.p);
+	if (index_refuses_writes(c))
+		return -1; /* answered */
+	rc = patching ? vacancy_patch(x->s, x->id, owner_filter(c), api_body(c), out, &seq, &x->p)
+		      : vacancy_close(x->s, x->id, owner_filter(c), out, &seq, &x->p);
 	if (rc == 0)
 		after_write(seq);
-	api_close(c, &x, rc, 200, out);
+	return rc;
 }
 
-static void patch(api_call *c)
+static int patch(api_call *c, struct api_ctx *x, json_t **out)
 {
-	write_one(c, 1);
+	return write_one(c, x, out, 1);
 }
 
-static void close_one(api_call *c)
+static int close_one(api_call *c, struct api_ctx *x, json_t **out)
 {
-	write_one(c, 0);
+	return write_one(c, x, out, 0);
 }
 
 static void list(api_call *c)
@@ -166,12 +155,15 @@ static const char *const search_params[] = {"q", "occupation", "skill", "country
 					    "limit", "cursor", "include_flagged", NULL};
 
 const struct api_route vacancy_routes[] = {
-	{"POST", "/v1/vacancies", NULL, 1, create, "vacancies_create"},
-	{"GET", "/v1/vacancies", search_params, 0, list,
-	 "vacancies_search"},
-	{"GET", "/v1/vacancies/{id}", NULL, 0, get_one,
-	 "vacancies_get"},
-	{"PATCH", "/v1/vacancies/{id}", NULL, 1, patch, "vacancies_patch"},
-	{"DELETE", "/v1/vacancies/{id}", NULL, 0, close_one, "vacancies_close"},
+	{.method = "POST", .pattern = "/v1/vacancies", .body = 1, .handler = create,
+	 .name = "vacancies_create"},
+	{.method = "GET", .pattern = "/v1/vacancies", .query_params = search_params,
+	 .handler = list, .name = "vacancies_search"},
+	{.method = "GET", .pattern = "/v1/vacancies/{id}", .pre = &one_vacancy, .step = get_one,
+	 .name = "vacancies_get"},
+	{.method = "PATCH", .pattern = "/v1/vacancies/{id}", .body = 1, .pre = &one_vacancy,
+	 .step = patch, .name = "vacancies_patch"},
+	{.method = "DELETE", .pattern = "/v1/vacancies/{id}", .pre = &one_vacancy,
+	 .step = close_one, .name = "vacancies_close"},
 	{0},
 };
