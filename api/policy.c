@@ -288,6 +288,11 @@ int policy_check_routes(char *err, size_t errlen)
 		for (i = 0; api_route_tables[t][i].method; i++) {
 			const struct api_route *r = &api_route_tables[t][i];
 
+			if (!r->handler == !r->step) {
+				snprintf(err, errlen, "route %s %s needs a handler or a step, not %s",
+					 r->method, r->pattern, r->handler ? "both" : "neither");
+				return -1;
+			}
 			if (!policy_find(r->method, r->pattern, NULL, NULL)) {
 				snprintf(err, errlen, "route %s %s has no rule in api/policy.c",
 					 r->method, r->pattern);

@@ -74,7 +74,8 @@ void policy_shape(const struct policy_rule *rule, enum role role, json_t *answer
 int policy_visible(const struct policy_rule *rule, enum role role, const char *path);
 
 /* Checks the table against the server's routes (api_route_tables) and
- * itself: every route has a plain rule, every rule a route, no rule twice,
+ * itself: every route has a handler or a step (not both) and a plain rule,
+ * every rule a route, no rule twice,
  * every allowed role has a view, scoped/full roles are allowed ones.
  * 0, or -1 with the first problem in err. */
 int policy_check_routes(char *err, size_t errlen);
