@@ -100,6 +100,7 @@ for variant in $variants; do
 			FAIRMATCH_DB=$(sh data/pgctl.sh conninfo "$db") \
 				FAIRMATCH_BIN=build/$variant/fairmatch \
 				FAIRMATCH_TEST_DIR=$dir \
+				FAIRMATCH_INDEX=$dir/default-index \
 				FAIRMATCH_VARIANT=$variant \
 				timeout 900 "$t" >"$dir/log" 2>&1
 			rc=$?

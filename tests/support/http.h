@@ -4,7 +4,8 @@
  * an HTTP client (libcurl) plus a raw-socket sender for malformed requests.
  *
  * Environment (set by tests/run.sh): FAIRMATCH_BIN, FAIRMATCH_DB,
- * FAIRMATCH_TEST_DIR.
+ * FAIRMATCH_TEST_DIR, and FAIRMATCH_INDEX (a default index inside the test's
+ * directory, so a CLI command run without --index never touches ./var/index).
  */
 #ifndef FAIRMATCH_TEST_HTTP_H
 #define FAIRMATCH_TEST_HTTP_H
