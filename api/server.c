@@ -150,7 +150,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	*req_cls = NULL;
 }
 
-static void log_mhd(void *cls, const char *fmt, va_list ap)
+/* libmicrohttpd's messages: its own format strings. */
+__attribute__((format(printf, 2, 0))) static void log_mhd(void *cls, const char *fmt,
+							   va_list ap)
 {
 	(void)cls;
 	fputs("fairmatch: http: ", stderr);
