@@ -12,6 +12,11 @@ for p in build-essential pkg-config libxapian-dev libmicrohttpd-dev libjansson-d
 	 clang libclang-rt-14-dev; do
 	have_pkg "$p" || need="$need $p"
 done
+# node and npm run the OpenAPI lint (data/npm.sh, tests/unit/openapi.sh).
+# By command, not package: a machine may have Node.js from elsewhere (with
+# npm inside), which Debian's npm package would conflict with.
+command -v node >/dev/null 2>&1 || need="$need nodejs"
+command -v npm >/dev/null 2>&1 || need="$need npm"
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
 	echo "fairmatch: missing Debian packages:$need" >&2

@@ -37,6 +37,14 @@ if [ "${1:-}" = --unit ]; then
 	f=$(echo "$line" | sed -nE 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/p')
 	passed=$((passed + ${p:-0}))
 	failed=$((failed + ${f:-1}))
+	sh tests/unit/openapi.sh >var/test/unit/openapi.log 2>&1
+	line=$(tail -n 1 var/test/unit/openapi.log)
+	echo "unit openapi: $line"
+	grep '^openapi:' var/test/unit/openapi.log | sed 's/^/    /'
+	p=$(echo "$line" | sed -nE 's/^([0-9]+) passed.*/\1/p')
+	f=$(echo "$line" | sed -nE 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/p')
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-1}))
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
 	exit
@@ -64,6 +72,16 @@ if [ -z "${FAIRMATCH_TESTS:-}" ] || echo " $FAIRMATCH_TESTS " | grep -q " layout
 	passed=$((passed + ${p:-0}))
 	failed=$((failed + ${f:-1}))
 fi
+# docs/openapi.yaml against the route tables, and its lint (tests/unit/openapi.sh):
+# once, whatever the variants and FAIRMATCH_TESTS (a second or two, no PostgreSQL).
+sh tests/unit/openapi.sh >var/test/openapi.log 2>&1
+line=$(tail -n 1 var/test/openapi.log)
+echo "openapi: $line"
+grep '^openapi:' var/test/openapi.log | sed 's/^/    /'
+p=$(echo "$line" | sed -nE 's/^([0-9]+) passed.*/\1/p')
+f=$(echo "$line" | sed -nE 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/p')
+passed=$((passed + ${p:-0}))
+failed=$((failed + ${f:-1}))
 fuzz_total=${FAIRMATCH_FUZZ_SECONDS:-70}
 [ "$fuzz_total" -ge 60 ] 2>/dev/null || fuzz_total=60
 fuzz_n=$(ls build/fuzz/fuzz/fuzz_* 2>/dev/null | wc -l)

@@ -1,0 +1,102 @@
+#!/bin/sh
+# openapi.sh - docs/openapi.yaml and the server agree. Prints one line per
+# failure and, last, "N passed, N failed".
+#   1. every route of the server (the `.method = "GET", .pattern = "/v1/..."`
+#      rows of the route tables in api/*.c and api/v1/*.c) is a path and
+#      operation of docs/openapi.yaml;
+#   2. every path and operation of docs/openapi.yaml is a route of the server;
+#   3. @redocly/cli (pinned in data/npm.sh, installed into var/npm on first
+#      use) lints the file with no error.
+# Path parameters are compared by position only ({id} and {x} are the same).
+# The YAML is read without a YAML library, so the file keeps one layout:
+# `paths:` at the top level, each path at two spaces, each operation at four.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+passed=0
+failed=0
+fail() {
+	echo "openapi: $*"
+	failed=$((failed + 1))
+}
+spec=docs/openapi.yaml
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+
+# ---- the server's routes ----
+sources=$(ls api/*.c api/v1/*.c)
+# Rows may be wrapped: read each file as one line.
+for f in $sources; do
+	tr '\n\t' '  ' <"$f" | grep -o '\.method *= *"[A-Z]*" *, *\.pattern *= *"[^"]*"'
+done | sed -E 's/^[^"]*"([A-Z]+)"[^"]*"([^"]*)"$/\1 \2/' >"$tmp/rows"
+rows=$(cat $sources | grep -o '\.method *=' | wc -l)
+if [ "$(wc -l <"$tmp/rows")" -ne "$rows" ] || [ "$rows" -eq 0 ]; then
+	fail "read $(wc -l <"$tmp/rows") routes but api/ has $rows '.method =' rows: a row the test cannot read"
+fi
+sed -E 's/\{[^}]*\}/{}/g' "$tmp/rows" | sort -u >"$tmp/routes"
+
+# ---- the file's operations ----
+if [ ! -f "$spec" ]; then
+	fail "$spec is missing"
+	: >"$tmp/ops"
+else
+	awk -v out="$tmp/bad" '
+	/^[^ #]/ { inpaths = ($0 ~ /^paths:[ \t]*$/); next }
+	!inpaths { next }
+	/^  [^ #]/ {
+		p = $0
+		sub(/^  /, "", p)
+		sub(/:[ \t]*$/, "", p)
+		gsub(/["\047]/, "", p)
+		if (p !~ /^\//) print "line " NR ": not a path at two spaces under paths: " $0 >out
+		path = p
+		next
+	}
+	/^    (get|put|post|delete|patch|head|options|trace):/ {
+		m = $1
+		sub(/:.*/, "", m)
+		print toupper(m) " " path
+	}' "$spec" | sed -E 's/\{[^}]*\}/{}/g' | sort -u >"$tmp/ops"
+	[ -s "$tmp/bad" ] && while read -r l; do fail "$spec $l"; done <"$tmp/bad"
+	[ -s "$tmp/ops" ] || fail "$spec has no operation under paths:"
+fi
+
+# 1. every route is in the file
+before=$failed
+comm -23 "$tmp/routes" "$tmp/ops" >"$tmp/missing"
+while read -r l; do fail "route $l is not in $spec"; done <"$tmp/missing"
+[ $failed -eq $before ] && passed=$((passed + 1))
+
+# 2. every operation of the file is a route
+before=$failed
+comm -13 "$tmp/routes" "$tmp/ops" >"$tmp/extra"
+while read -r l; do fail "$spec has $l, which the server does not serve"; done <"$tmp/extra"
+[ $failed -eq $before ] && passed=$((passed + 1))
+
+# 3. a real validator
+before=$failed
+if ! sh data/npm.sh --check; then
+	if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+		fail "node or npm is missing: run 'make deps' (as root)"
+	elif ! sh data/npm.sh >"$tmp/npm.log" 2>&1; then
+		sed 's/^/    /' "$tmp/npm.log" | tail -n 20
+		fail "cannot install @redocly/cli (data/npm.sh; is the npm registry reachable?)"
+	fi
+fi
+if [ $failed -eq $before ]; then
+	start=$(date +%s)
+	# No telemetry, no version check: the lint needs no network.
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true NO_COLOR=1 \
+		timeout 120 var/npm/node_modules/.bin/redocly lint --format=stylish "$spec" \
+		>"$tmp/lint.log" 2>&1
+	rc=$?
+	grep -E '^ +[0-9]+:[0-9]+ +(error|warning) ' "$tmp/lint.log" | sed 's/^ */    lint: /'
+	if [ "$rc" -ne 0 ]; then
+		grep -qE ' error ' "$tmp/lint.log" || tail -n 20 "$tmp/lint.log" | sed 's/^/    /'
+		fail "@redocly/cli lint $spec failed (exit $rc)"
+	fi
+	echo "    lint took $(($(date +%s) - start))s"
+fi
+[ $failed -eq $before ] && passed=$((passed + 1))
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
