@@ -9,6 +9,21 @@
 # entry per target; a crash is a failure with its reproducer printed.
 set -u
 cd "$(dirname "$0")/.." || exit 1
+# A check written in shell (tests/unit/*.sh): runs it, shows its result and
+# failures under LABEL, and adds its counts to passed/failed.
+shell_check() {
+	label=$1
+	script=$2
+	log=$3
+	sh "$script" >"$log" 2>&1
+	line=$(tail -n 1 "$log")
+	echo "$label: $line"
+	grep "^$(basename "$script" .sh):" "$log" | sed 's/^/    /'
+	p=$(echo "$line" | sed -nE 's/^([0-9]+) passed.*/\1/p')
+	f=$(echo "$line" | sed -nE 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/p')
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-1}))
+}
 # --unit: only the unit tests (tests/unit/), release build, no PostgreSQL.
 if [ "${1:-}" = --unit ]; then
 	passed=0
@@ -29,22 +44,8 @@ if [ "${1:-}" = --unit ]; then
 		passed=$((passed + p))
 		failed=$((failed + f))
 	done
-	sh tests/unit/layout.sh >var/test/unit/layout.log 2>&1
-	line=$(tail -n 1 var/test/unit/layout.log)
-	echo "unit layout: $line"
-	grep '^layout:' var/test/unit/layout.log | sed 's/^/    /'
-	p=$(echo "$line" | sed -nE 's/^([0-9]+) passed.*/\1/p')
-	f=$(echo "$line" | sed -nE 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/p')
-	passed=$((passed + ${p:-0}))
-	failed=$((failed + ${f:-1}))
-	sh tests/unit/openapi.sh >var/test/unit/openapi.log 2>&1
-	line=$(tail -n 1 var/test/unit/openapi.log)
-	echo "unit openapi: $line"
-	grep '^openapi:' var/test/unit/openapi.log | sed 's/^/    /'
-	p=$(echo "$line" | sed -nE 's/^([0-9]+) passed.*/\1/p')
-	f=$(echo "$line" | sed -nE 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/p')
-	passed=$((passed + ${p:-0}))
-	failed=$((failed + ${f:-1}))
+	shell_check "unit layout" tests/unit/layout.sh var/test/unit/layout.log
+	shell_check "unit openapi" tests/unit/openapi.sh var/test/unit/openapi.log
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
 	exit
@@ -61,27 +62,13 @@ passed=0
 failed=0
 skipped=0
 variants=${FAIRMATCH_TEST_VARIANTS:-release asan fuzz}
-# The architecture's rules (tests/unit/layout.sh): once, whatever the variants.
+# The architecture's rules (tests/unit/layout.sh), and docs/openapi.yaml
+# against the route tables with its lint (tests/unit/openapi.sh): once each,
+# whatever the variants (seconds, no PostgreSQL).
 if [ -z "${FAIRMATCH_TESTS:-}" ] || echo " $FAIRMATCH_TESTS " | grep -q " layout "; then
-	sh tests/unit/layout.sh >var/test/layout.log 2>&1
-	line=$(tail -n 1 var/test/layout.log)
-	echo "layout: $line"
-	grep '^layout:' var/test/layout.log | sed 's/^/    /'
-	p=$(echo "$line" | sed -nE 's/^([0-9]+) passed.*/\1/p')
-	f=$(echo "$line" | sed -nE 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/p')
-	passed=$((passed + ${p:-0}))
-	failed=$((failed + ${f:-1}))
+	shell_check layout tests/unit/layout.sh var/test/layout.log
 fi
-# docs/openapi.yaml against the route tables, and its lint (tests/unit/openapi.sh):
-# once, whatever the variants and FAIRMATCH_TESTS (a second or two, no PostgreSQL).
-sh tests/unit/openapi.sh >var/test/openapi.log 2>&1
-line=$(tail -n 1 var/test/openapi.log)
-echo "openapi: $line"
-grep '^openapi:' var/test/openapi.log | sed 's/^/    /'
-p=$(echo "$line" | sed -nE 's/^([0-9]+) passed.*/\1/p')
-f=$(echo "$line" | sed -nE 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/p')
-passed=$((passed + ${p:-0}))
-failed=$((failed + ${f:-1}))
+shell_check openapi tests/unit/openapi.sh var/test/openapi.log
 fuzz_total=${FAIRMATCH_FUZZ_SECONDS:-70}
 [ "$fuzz_total" -ge 60 ] 2>/dev/null || fuzz_total=60
 fuzz_n=$(ls build/fuzz/fuzz/fuzz_* 2>/dev/null | wc -l)
