@@ -42,11 +42,13 @@ static int64_t snapshot_next_expiry(void)
  * were away is lost. */
 static int refresher_connected(store *s, void *arg)
 {
+	int rc;
+
 	(void)arg;
-	if (integrity_refresh(s) || integrity_registry_sync(s, 0) < 0)
+	if (integrity_refresh(s) || (rc = integrity_registry_sync(s, 0)) < 0)
 		return -1;
-	/* A sync refused while a writer is busy is retried by the round. */
-	rf.registry_pending = 1;
+	/* A sync refused while a writer is busy (1) is retried by the round. */
+	rf.registry_pending = rc == 1;
 	rf.reload = 0;
 	return 0;
 }
@@ -116,8 +118,11 @@ int integrity_start(const char *conninfo)
 				store_error(s));
 		store_close(s);
 	}
-	if (store_listener_start(conninfo, &refresher_ops, NULL, &rf.listener))
+	if (store_listener_start(conninfo, &refresher_ops, NULL, &rf.listener)) {
+		integ__snapshot_reset(); /* what the first load took */
+		integ__registry_free();
 		return -1;
+	}
 	rf.running = 1;
 	return 0;
 }

@@ -6,7 +6,6 @@
  */
 #include "engine/store/listener.h"
 
-#include <errno.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -16,6 +15,9 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
+
+/* After a round asked for a new connection, before making it. */
+#define RECONNECT_PAUSE_MS 200
 
 struct store_listener {
 	const struct store_listener_ops *ops;
@@ -47,20 +49,33 @@ static store *listen_connect(store_listener *l, char *err, size_t errlen)
 	return s;
 }
 
+/* Hands on the notifications libpq holds already read; how many. A query
+ * of the owner's round reads the ones that arrive while it runs off the
+ * socket, so poll() would never report them: they are looked for after
+ * every round too, not only when the socket is readable. */
+static int deliver(store_listener *l, store *s)
+{
+	PGnotify *n;
+	int count = 0;
+
+	while ((n = PQnotifies(store_pg(s))) != NULL) {
+		if (l->ops->notified)
+			l->ops->notified(n->extra ? n->extra : "", l->arg);
+		PQfreemem(n);
+		count++;
+	}
+	return count;
+}
+
 /* Reads what arrived on the connection and hands each notification on.
  * -1 when the connection is broken. */
 static int drain(store_listener *l, store *s)
 {
 	PGconn *pg = store_pg(s);
-	PGnotify *n;
 
 	if (!PQconsumeInput(pg) || PQstatus(pg) != CONNECTION_OK)
 		return -1;
-	while ((n = PQnotifies(pg)) != NULL) {
-		if (l->ops->notified)
-			l->ops->notified(n->extra ? n->extra : "", l->arg);
-		PQfreemem(n);
-	}
+	deliver(l, s);
 	return 0;
 }
 
@@ -85,9 +100,13 @@ static void *listener_main(void *arg)
 		}
 		wait_ms = l->ops->round(s, l->arg);
 		if (wait_ms == STORE_LISTENER_RECONNECT) {
+			/* Not at once: a connection that keeps failing the same way
+			 * must not spin. */
 			store_close(s);
 			s = NULL;
-			continue;
+			wait_ms = RECONNECT_PAUSE_MS;
+		} else if (s && deliver(l, s)) {
+			wait_ms = 0; /* the next round acts on them */
 		}
 		fds[0] = (struct pollfd){.fd = l->wake_fd, .events = POLLIN};
 		if (s) {
@@ -99,9 +118,10 @@ static void *listener_main(void *arg)
 		if (fds[0].revents & POLLIN) {
 			uint64_t junk;
 
-			/* Nonblocking: EAGAIN only when another round drained it. */
-			if (read(l->wake_fd, &junk, sizeof junk) < 0 && errno != EAGAIN)
-				(void)0;
+			/* Resets the counter; only this thread reads it. */
+			if (read(l->wake_fd, &junk, sizeof junk) < 0) {
+				/* nothing to reset */
+			}
 		}
 		if (s && nfds == 2 && fds[1].revents && drain(l, s)) {
 			store_close(s);

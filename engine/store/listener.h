@@ -14,7 +14,7 @@
 #include "engine/store/store.h"
 
 /* What round() returns to have the connection closed and made again. */
-#define STORE_LISTENER_RECONNECT (-1)
+#define STORE_LISTENER_RECONNECT (-1) /* the loop waits 200 ms before connecting */
 
 struct store_listener_ops {
 	const char *name;    /* in log lines: "fairmatch: NAME: ..." */
