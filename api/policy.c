@@ -293,6 +293,12 @@ int policy_check_routes(char *err, size_t errlen)
 					 r->method, r->pattern, r->handler ? "both" : "neither");
 				return -1;
 			}
+			if (r->handler && (r->pre || r->status || r->created)) {
+				/* Only a step is run through them: they would be ignored. */
+				snprintf(err, errlen, "route %s %s has a handler and step fields",
+					 r->method, r->pattern);
+				return -1;
+			}
 			if (!policy_find(r->method, r->pattern, NULL, NULL)) {
 				snprintf(err, errlen, "route %s %s has no rule in api/policy.c",
 					 r->method, r->pattern);

@@ -1,9 +1,10 @@
 /*
  * preamble.c - the one opening and closing of a handler (api.h: api_open,
- * api_close), so that each handler in api/v1/ is only its engine call and
- * the order of the refusals (404 for a malformed id, 400 for a bad body,
- * 503 without the database or the index) is the same everywhere; and the
- * one run of a route that is only its engine call (a step, api.h).
+ * api_close), so that each handler in api/v1/ is only its engine call and,
+ * where a route declares how to parse its id and check its body, the order
+ * of the refusals is the same (404 for a malformed id, 400 for a bad body,
+ * 503 without the database or the index); and the one run of a route that
+ * is only its engine call (a step, api.h).
  */
 #include "api/internal.h"
 
@@ -50,12 +51,17 @@ fail:
 
 void api_close(api_call *c, struct api_ctx *x, int rc, int status, json_t *out)
 {
+	if (rc || c->replied)
+		json_decref(out); /* not sent: the call failed, or answered itself */
 	if (c->replied)
-		json_decref(out);
-	else if (rc)
-		api_reply_problem(c, &x->p);
-	else
+		goto out;
+	if (rc == 0)
 		api_reply(c, status, out);
+	else if (x->p.kind || x->p.detail[0])
+		api_reply_problem(c, &x->p);
+	else /* an engine call that failed without saying why */
+		api_fail(c, 503, "the request could not be completed; retry shortly");
+out:
 	json_decref(x->doc);
 	x->doc = NULL;
 	problem_release(&x->p);

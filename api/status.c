@@ -25,8 +25,6 @@ static const struct {
 	{413, "Payload too large"},
 	{414, "URI too long"},
 	{415, "Unsupported media type"},
-	{422, "Unprocessable request"},
-	{431, "Request header fields too large"},
 	{503, "Service unavailable"},
 };
 
