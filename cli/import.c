@@ -133,7 +133,7 @@ static int flush_batch(store *s, const char *org, json_t **batch, const uint64_t
 	if (*n == 0)
 		return 0;
 	problem_init(&p);
-	rc = vacancy_insert_batch_report(s, org, batch, *n, flush_rejected, &fr, NULL, &p);
+	rc = vacancy_insert_batch(s, org, batch, *n, flush_rejected, &fr, NULL, &p);
 	if (rc)
 		fprintf(stderr, "\nfairmatch: storing a batch: %s\n", p.detail);
 	problem_release(&p);

@@ -298,6 +298,17 @@ static int columns_of(const json_t *doc, struct columns *c)
  * recruiter and a quota_id that names no listing (or one the vacancy does
  * not fit) refuse the write (PROBLEM_RULE). */
 
+/* A batch's memo key: the JSON text of parts, so that no two different
+ * lists of strings share a key (a separator byte could occur in a name).
+ * NULL without memory. The caller frees it. */
+static char *memo_key(json_t *parts)
+{
+	char *key = parts ? json_dumps(parts, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+
+	json_decref(parts);
+	return key;
+}
+
 /* The integrity check's answer for a recruiter; memo (a JSON object, or
  * NULL) keeps the answers of a batch, which names few recruiters many times. */
 static int recruiter_answer(store *s, const json_t *rec, json_t *memo, json_t **chk, problem *p)
@@ -305,22 +316,26 @@ static int recruiter_answer(store *s, const json_t *rec, json_t *memo, json_t **
 	const char *name = json_string_value(json_object_get(rec, "name"));
 	const char *licence = json_string_value(json_object_get(rec, "licence"));
 	const char *country = json_string_value(json_object_get(rec, "country"));
-	char key[INTEGRITY_NAME_MAX + INTEGRITY_LICENCE_MAX + 16];
-	int keyed = 0;
+	char *key = NULL;
 
 	*chk = NULL;
 	if (memo) {
-		/* \x1f separates: it cannot occur in a validated name. */
-		keyed = snprintf(key, sizeof key, "%s\x1f%s\x1f%s", name ? name : "",
-				 licence ? licence : "-", country ? country : "-") < (int)sizeof key;
-		*chk = keyed ? json_incref(json_object_get(memo, key)) : NULL;
-		if (*chk)
+		key = memo_key(json_pack("[s?s?s?]", name, licence, country));
+		if (!key)
+			return no_memory(p);
+		*chk = json_incref(json_object_get(memo, key));
+		if (*chk) {
+			free(key);
 			return 0;
+		}
 	}
-	if (integrity_check(s, name, licence, country, chk, p))
+	if (integrity_check(s, name, licence, country, chk, p)) {
+		free(key);
 		return -1;
-	if (keyed)
+	}
+	if (key)
 		json_object_set(memo, key, *chk);
+	free(key);
 	return 0;
 }
 
@@ -368,12 +383,35 @@ static int check_recruiter_rule(store *s, const json_t *doc, json_t *memo, json_
 	return 0;
 }
 
+/* The quota rule; in a batch (memo not NULL) a quota_id the documents'
+ * country and occupation were found to fit is not asked again (a refusal
+ * is, so that each refused line gets its own report). */
+static int check_quota_rule(store *s, const json_t *doc, json_t *memo, problem *p)
+{
+	const char *qid = json_string_value(json_object_get(doc, "quota_id"));
+	char *key;
+	int rc;
+
+	if (!memo || !qid)
+		return quota_check_vacancy(s, doc, p);
+	key = memo_key(json_pack("[s, s, s?, s?]", "quota", qid,
+				 json_string_value(json_object_get(doc, "country")),
+				 json_string_value(json_object_get(doc, "occupation"))));
+	if (!key)
+		return no_memory(p);
+	rc = json_object_get(memo, key) ? 0 : quota_check_vacancy(s, doc, p);
+	if (rc == 0)
+		json_object_set_new(memo, key, json_true());
+	free(key);
+	return rc;
+}
+
 /* Both rules, in the caller's transaction. */
 static int check_rules(store *s, const json_t *doc, json_t *memo, json_t **verdict, problem *p)
 {
 	if (check_recruiter_rule(s, doc, memo, verdict, p))
 		return -1;
-	if (quota_check_vacancy(s, doc, p)) {
+	if (check_quota_rule(s, doc, memo, p)) {
 		if (verdict) {
 			json_decref(*verdict);
 			*verdict = NULL;
@@ -415,7 +453,13 @@ int vacancy_create(store *s, const char *org, const json_t *doc, json_t **out, i
 	*out = NULL;
 	if (columns_of(doc, &c))
 		return no_memory(p);
-	if (store_begin(s) || check_rules(s, doc, NULL, &verdict, p))
+	if (store_begin(s)) {
+		/* A transaction of the caller's is open: not ours to roll back. */
+		free(c.doc);
+		store_problem(s, p);
+		return -1;
+	}
+	if (check_rules(s, doc, NULL, &verdict, p))
 		goto fail;
 	if (write_row(s,
 		      "INSERT INTO vacancies (org, doc, country, occupation, valid_until, positions)"
@@ -613,16 +657,9 @@ static int batch_rules(store *s, json_t *memo, const json_t *doc, size_t i,
 }
 
 int vacancy_insert_batch(store *s, const char *org, json_t *const *docs, size_t n,
-			 int64_t *last_seq, problem *p)
+			 vacancy_rejected_fn rejected, void *arg, int64_t *last_seq, problem *p)
 {
-	return vacancy_insert_batch_report(s, org, docs, n, NULL, NULL, last_seq, p);
-}
-
-int vacancy_insert_batch_report(store *s, const char *org, json_t *const *docs, size_t n,
-				vacancy_rejected_fn rejected, void *arg, int64_t *last_seq,
-				problem *p)
-{
-	json_t *arr = json_array(), *memo = json_object();
+	json_t *arr = NULL, *memo = NULL;
 	char *text = NULL, lock[32];
 	PGresult *r;
 	size_t i;
@@ -630,10 +667,15 @@ int vacancy_insert_batch_report(store *s, const char *org, json_t *const *docs, 
 
 	if (last_seq)
 		*last_seq = 0;
+	if (store_begin(s)) {
+		/* A transaction of the caller's is open: not ours to roll back. */
+		store_problem(s, p);
+		return -1;
+	}
+	arr = json_array();
+	memo = json_object();
 	if (!arr || !memo)
 		goto oom;
-	if (store_begin(s))
-		goto fail;
 	/* The rules first, before the change-log lock, which is held to the
 	 * commit and should guard only the insert. */
 	for (i = 0; i < n; i++) {

@@ -66,13 +66,10 @@ typedef void (*vacancy_rejected_fn)(size_t index, const problem *p, void *arg);
  * rules refuse, which are reported to rejected (when not NULL) and not
  * stored; *last_seq is the seq of the batch's change-log rows (0 when none
  * was stored). -1 with p set, and nothing stored, when the database or
- * memory fails (a rule's 5xx included). */
-int vacancy_insert_batch_report(store *s, const char *org, json_t *const *docs, size_t n,
-				vacancy_rejected_fn rejected, void *arg, int64_t *last_seq,
-				problem *p);
-/* The same without the report: refused documents are left out silently. */
+ * memory fails (a rule's 5xx included); refusals reported before such a
+ * failure were reported all the same, though nothing of the batch is kept. */
 int vacancy_insert_batch(store *s, const char *org, json_t *const *docs, size_t n,
-			 int64_t *last_seq, problem *p);
+			 vacancy_rejected_fn rejected, void *arg, int64_t *last_seq, problem *p);
 
 /* The API representation from a row of VACANCY_COLUMNS. */
 json_t *vacancy_from_row(PGresult *r, int row);

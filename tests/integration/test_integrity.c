@@ -489,6 +489,18 @@ static void test_warning_is_stored_and_hidden_by_default(void)
 	T_EQ_STR(str(json_array_get(json_object_get(v, "flags"), 0), "id"), fid);
 	resp_free(&r);
 	T_REQUIRE(vid[0]);
+	{
+		/* A PATCH answers the recruiter's verdict as the POST does. */
+		char path[64];
+
+		snprintf(path, sizeof path, "/v1/vacancies/%s", vid);
+		T_REQUIRE(http_json(&r, &srv, "PATCH", path, employer, "{\"positions\":2}") == 0);
+		T_EQ_INT(r.status, 200);
+		v = json_object_get(r.json, "recruiter_verdict");
+		T_EQ_STR(str(v, "verdict"), "flagged");
+		T_EQ_STR(str(json_array_get(json_object_get(v, "flags"), 0), "id"), fid);
+		resp_free(&r);
+	}
 	T_EQ_INT(search_has(&srv, "warnedjob", vid, 0), 0);
 	T_EQ_INT(search_has(&srv, "warnedjob", vid, 1), 1);
 	{

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "engine/integrity/integrity.h"
+#include "engine/quota/quota.h"
 #include "engine/store/store.h"
 #include "engine/vacancy.h"
 #include "tests/support/t.h"
@@ -100,7 +101,7 @@ static void test_blacklisted_and_unknown_quota_are_reported(void)
 	for (i = 0; i < 6; i++)
 		T_REQUIRE(docs[i] != NULL);
 	problem_init(&p);
-	rc = vacancy_insert_batch_report(s, "rules-1", docs, 6, on_rejected, &rep, &seq, &p);
+	rc = vacancy_insert_batch(s, "rules-1", docs, 6, on_rejected, &rep, &seq, &p);
 	T_EQ_INT(rc, 0);
 	if (rc)
 		fprintf(stderr, "  batch: %s %s\n", problem_kind_name(p.kind), p.detail);
@@ -153,11 +154,11 @@ static void test_all_refused_and_no_report(void)
 
 	T_REQUIRE(docs[0] && docs[1] && mixed[0] && mixed[1]);
 	problem_init(&p);
-	T_EQ_INT(vacancy_insert_batch_report(s, "rules-2", docs, 2, on_rejected, &rep, &seq, &p), 0);
+	T_EQ_INT(vacancy_insert_batch(s, "rules-2", docs, 2, on_rejected, &rep, &seq, &p), 0);
 	T_EQ_INT(rep.n, 2);
 	T_EQ_INT(seq, 0);
 	T_EQ_INT(count("SELECT count(*) FROM vacancies WHERE org = $1", "rules-2"), 0);
-	T_EQ_INT(vacancy_insert_batch(s, "rules-3", mixed, 2, &seq, &p), 0);
+	T_EQ_INT(vacancy_insert_batch(s, "rules-3", mixed, 2, NULL, NULL, &seq, &p), 0);
 	T_EQ_INT(count("SELECT count(*) FROM vacancies WHERE org = $1", "rules-3"), 1);
 	T_EQ_INT(count("SELECT count(*) FROM vacancies WHERE org = $1 AND doc->>'title' = 'kept'",
 		       "rules-3"),
@@ -167,6 +168,79 @@ static void test_all_refused_and_no_report(void)
 	json_decref(docs[1]);
 	json_decref(mixed[0]);
 	json_decref(mixed[1]);
+}
+
+/* A quota_id the documents fit is checked once per batch (a memo), but the
+ * memo keys on the document's country and occupation too: a document that
+ * does not fit the same listing is still refused, and named by its field. */
+static void test_quota_fit_and_mismatch(void)
+{
+	json_t *in = json_pack("{s:s, s:[s], s:s, s:s, s:i, s:s, s:s}", "agreement", "LS-ZA welding",
+			       "origin_countries", "LS", "destination_country", "ZA", "occupation",
+			       "7212", "slots", 10, "valid_from", "2026-01-01", "valid_until",
+			       "2099-12-31");
+	json_t *q = NULL, *stored = NULL, *docs[4] = {0};
+	struct report rep = {0};
+	const char *qid;
+	int64_t seq = -1;
+	problem p;
+	size_t i;
+
+	problem_init(&p);
+	T_REQUIRE(in != NULL);
+	T_REQUIRE(quota_validate(in, &q, &p) == 0 && quota_create(s, NULL, q, &stored, &p) == 0);
+	qid = json_string_value(json_object_get(stored, "id"));
+	T_REQUIRE(qid != NULL);
+	docs[0] = doc("fits 1", NULL, qid);
+	docs[1] = doc("fits 2", NULL, qid);
+	docs[2] = doc("elsewhere", NULL, qid);
+	docs[3] = doc("fits 3", NULL, qid);
+	for (i = 0; i < 4; i++)
+		T_REQUIRE(docs[i] != NULL);
+	json_object_set_new(docs[2], "country", json_string("BW"));
+	T_EQ_INT(vacancy_insert_batch(s, "rules-4", docs, 4, on_rejected, &rep, &seq, &p), 0);
+	T_REQUIRE(rep.n == 1);
+	T_EQ_INT(rep.index[0], 2);
+	T_EQ_INT(rep.kind[0], PROBLEM_RULE);
+	T_EQ_STR(rep.field[0], "country");
+	T_EQ_STR(rep.code[0], "quota_mismatch");
+	T_EQ_INT(count("SELECT count(*) FROM vacancies WHERE org = $1", "rules-4"), 3);
+	T_EQ_INT(count("SELECT count(*) FROM vacancies WHERE org = $1 AND doc->>'title' = 'elsewhere'",
+		       "rules-4"),
+		 0);
+	problem_release(&p);
+	for (i = 0; i < 4; i++)
+		json_decref(docs[i]);
+	json_decref(in);
+	json_decref(q);
+	json_decref(stored);
+}
+
+/* The batch's memo of recruiter checks cannot be fooled by a name that
+ * holds a separator: a document whose name carries the banned licence as
+ * text, then one that gives that licence (with a control character the
+ * licence's normal form drops), are two recruiters, and the second is
+ * refused. */
+static void test_recruiter_memo_cannot_be_fooled(void)
+{
+	json_t *docs[2] = {doc("name carries it", NULL, NULL), doc("licence gives it", NULL, NULL)};
+	struct report rep = {0};
+	int64_t seq = -1;
+	problem p;
+
+	T_REQUIRE(docs[0] && docs[1]);
+	json_object_set_new(docs[0], "recruiter", json_pack("{s:s}", "name", "Xq\x1fLS-KEA-9"));
+	json_object_set_new(docs[1], "recruiter",
+			    json_pack("{s:s, s:s}", "name", "Xq", "licence", "LS-KEA-9\x1f-"));
+	problem_init(&p);
+	T_EQ_INT(vacancy_insert_batch(s, "rules-5", docs, 2, on_rejected, &rep, &seq, &p), 0);
+	T_REQUIRE(rep.n == 1);
+	T_EQ_INT(rep.index[0], 1);
+	T_EQ_STR(rep.code[0], "blacklisted");
+	T_EQ_INT(count("SELECT count(*) FROM vacancies WHERE org = $1", "rules-5"), 1);
+	problem_release(&p);
+	json_decref(docs[0]);
+	json_decref(docs[1]);
 }
 
 int main(void)
@@ -197,6 +271,8 @@ int main(void)
 	}
 	T_RUN(test_blacklisted_and_unknown_quota_are_reported);
 	T_RUN(test_all_refused_and_no_report);
+	T_RUN(test_quota_fit_and_mismatch);
+	T_RUN(test_recruiter_memo_cannot_be_fooled);
 	store_close(s);
 	return T_DONE();
 }
