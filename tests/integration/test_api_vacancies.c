@@ -246,6 +246,14 @@ static void test_bad_input(void)
 	expect_problem(&r, 415);
 	resp_free(&r);
 
+	/* A search for an occupation that is no ISCO-08 group and no ESCO
+	 * occupation is refused, not answered with nothing. */
+	T_REQUIRE(http(&r, &srv, "GET", "/v1/vacancies?occupation=9999", counsellor, NULL, NULL, 0) ==
+		  0);
+	expect_problem(&r, 400);
+	T_CHECK(names_field(r.json, "occupation"));
+	resp_free(&r);
+
 	T_REQUIRE(http(&r, &srv, "POST", "/v1/vacancies", employer, NULL, "[1,2]", 5) == 0);
 	expect_problem(&r, 400);
 	resp_free(&r);

@@ -191,7 +191,9 @@ static void mkdir_parents(void)
 	T_CHECK(is_dir(path));
 	/* a parent that is a file */
 	snprintf(path, sizeof path, "%s/a/b/c/file/under", dir);
+	errno = 0;
 	T_EQ_INT(fs_mkdir_parents(path), -1);
+	T_EQ_INT(errno, ENOTDIR);
 	/* no parents at all */
 	T_EQ_INT(fs_mkdir_parents("plainname"), 0);
 	T_EQ_INT(fs_mkdir_parents(""), 0);
@@ -228,6 +230,8 @@ static void iso_codes(void)
 	T_CHECK(iso_language_valid("zu"));
 	T_CHECK(!iso_language_valid("xx"));
 	T_CHECK(!iso_language_valid("eng"));
+	T_CHECK(iso_currency_valid("AED")); /* the first */
+	T_CHECK(iso_currency_valid("ZWG")); /* the last */
 	T_CHECK(iso_currency_valid("ZAR"));
 	T_CHECK(iso_currency_valid("LSL"));
 	T_CHECK(iso_currency_valid("USD"));
