@@ -42,11 +42,14 @@ BUILD ?= build/release
 # Every .c under engine/, api/ and cli/ (and the sample generator in data/)
 # goes into the library, except the command's main.
 LIB_C := $(sort $(shell find engine api cli data -name '*.c' 2>/dev/null))
-LIB_C := $(filter-out cli/main.c,$(LIB_C))
+# data/yaml2json.c is a build tool with its own main (below), not library code.
+LIB_C := $(filter-out cli/main.c data/yaml2json.c,$(LIB_C))
 LIB_CC := $(sort $(wildcard index/*.cc))
 SQL := $(sort $(wildcard data/sql/*.sql))
 LIB_OBJ := $(LIB_C:%.c=$(BUILD)/%.o) $(LIB_CC:%.cc=$(BUILD)/%.o) $(BUILD)/gen/migrations.o \
-	$(BUILD)/gen/legal_forms.o
+	$(BUILD)/gen/legal_forms.o $(BUILD)/gen/console_files.o $(BUILD)/gen/openapi_files.o
+# The web console (console/, served at /) and the OpenAPI description.
+CONSOLE_FILES := $(sort $(wildcard console/*.html console/*.css console/*.js console/*.svg))
 # Tests: tests/unit/ run in seconds without PostgreSQL (`make test`);
 # tests/integration/ talk to a real PostgreSQL, a real index and real servers
 # (tests/run.sh, `make check`). Every test binary is $(BUILD)/tests/NAME,
@@ -88,6 +91,29 @@ $(BUILD)/gen/legal_forms.c: data/legal_forms/legal_forms.txt data/embed_list.sh
 	sh data/embed_list.sh $@ legal_forms_raw $<
 
 $(BUILD)/gen/legal_forms.o: $(BUILD)/gen/legal_forms.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The web console's files, served by api/console.c (docs/console.md).
+$(BUILD)/gen/console_files.c: $(CONSOLE_FILES) data/embed_files.sh
+	@mkdir -p $(dir $@)
+	sh data/embed_files.sh $@ console_files $(CONSOLE_FILES)
+
+# GET /v1/openapi.json: docs/openapi.yaml turned into JSON at build time by
+# data/yaml2json.c (libyaml and jansson, from Debian: docs/console.md says why).
+# The tool is built without sanitizers: it runs at build time only.
+$(BUILD)/tools/yaml2json: data/yaml2json.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 -D_GNU_SOURCE $(WARN) -O2 -o $@ $< \
+		$(shell pkg-config --cflags --libs yaml-0.1 jansson 2>/dev/null)
+
+$(BUILD)/gen/openapi.json: docs/openapi.yaml $(BUILD)/tools/yaml2json
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/yaml2json $< $@
+
+$(BUILD)/gen/openapi_files.c: $(BUILD)/gen/openapi.json data/embed_files.sh
+	sh data/embed_files.sh $@ openapi_files $<
+
+$(BUILD)/gen/console_files.o $(BUILD)/gen/openapi_files.o: $(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/%.o: %.c

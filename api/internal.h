@@ -79,6 +79,10 @@ int api__may_run_again(int runs);
 void api__send_pending(api_call *c);
 /* Forgets the answer and the decoded body of a run, before running again. */
 void api__take_back(api_call *c);
+/* Answers with bytes that outlive the server (embedded files), never
+ * copied, with extra headers (name, value pairs, NULL-ended). */
+void api__reply_static(api_call *c, int status, const char *ctype, const void *bytes, size_t len,
+		       const char *const *headers);
 
 /* ---- api/watchdog.c: slow clients ---- */
 /* libmicrohttpd's connection notification: watches a connection's life. */

@@ -44,6 +44,11 @@ const struct policy_rule policy_rules[] = {
 	/* ---- no token ---- */
 	{"GET", "/v1/health", NULL, R_PUBLIC, 0, 0, NULL, "health needs no token"},
 	{"GET", "/metrics", NULL, R_PUBLIC, 0, 0, NULL, "metrics need no token"},
+	{"GET", "/", NULL, R_PUBLIC, 0, 0, NULL,
+	 "the web console's page is the same for all; it asks for a token itself"},
+	{"GET", "/console/{file}", NULL, R_PUBLIC, 0, 0, NULL, "the console's static files"},
+	{"GET", "/v1/openapi.json", NULL, R_PUBLIC, 0, 0, NULL,
+	 "the OpenAPI description holds no one's data"},
 
 	/* ---- vacancies: employers write their own; counsellors and admins read all ---- */
 	{"POST", "/v1/vacancies", NULL, R_EMPLOYER | R_ADMIN, 0, R_EMPLOYER | R_ADMIN, NULL,

@@ -153,3 +153,27 @@ void api_fail_field(api_call *c, int status, const char *field, const char *code
 	send_problem(c, status, api__status_title(status), &p);
 	problem_release(&p);
 }
+
+/* A file compiled into the binary (api/console.c): sent from where it lies
+ * (never copied or freed), with the caller's headers (name, value pairs,
+ * NULL-ended) instead of the API's no-store. */
+void api__reply_static(api_call *c, int status, const char *ctype, const void *bytes, size_t len,
+		       const char *const *headers)
+{
+	struct MHD_Response *r;
+
+	if (c->replied)
+		return;
+	r = MHD_create_response_from_buffer(len, (void *)bytes, MHD_RESPMEM_PERSISTENT);
+	if (!r) {
+		api_fail(c, 503, "out of memory");
+		return;
+	}
+	if (ctype)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	for (; headers && headers[0] && headers[1]; headers += 2)
+		MHD_add_response_header(r, headers[0], headers[1]);
+	c->pending = r;
+	c->replied = status;
+}

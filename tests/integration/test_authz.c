@@ -159,6 +159,9 @@ struct tmpl {
 static const struct tmpl tmpls[] = {
 	{"GET", "/v1/health", NULL, "/v1/health", NULL, 200, ANY, 0, NULL},
 	{"GET", "/metrics", NULL, "/metrics", NULL, 200, ANY, 0, NULL},
+	{"GET", "/", NULL, "/", NULL, 200, ANY, 0, NULL},
+	{"GET", "/console/{file}", NULL, "/console/app.js", NULL, 200, ANY, 0, NULL},
+	{"GET", "/v1/openapi.json", NULL, "/v1/openapi.json", NULL, 200, ANY, 0, NULL},
 	{"POST", "/v1/vacancies", NULL, "/v1/vacancies",
 	 "{\"title\":\"Authz cell $N\",\"occupation\":\"7212\",\"country\":\"ZA\",\"positions\":1,"
 	 "\"valid_until\":\"2099-01-01\"}",
@@ -406,7 +409,8 @@ static void try_cell(const struct tmpl *t, const struct policy_rule *rule, enum 
 	if (r.status / 100 == 2 && r.json && role != ROLE_NONE) {
 		T_CHECKF(!hidden_field(rule, role, r.json, "", which, sizeof which),
 			 "%s: the answer carries '%s', which the policy hides", label, which);
-		if (role != ROLE_COUNSELLOR)
+		/* The OpenAPI description names a person's fields; it holds no one's. */
+		if (role != ROLE_COUNSELLOR && strcmp(t->pattern, "/v1/openapi.json") != 0)
 			T_CHECKF(!has_person_field(r.json, which, sizeof which),
 				 "%s: a person's field '%s' reached a %s", label, which,
 				 keys_role_name(role));

@@ -1,0 +1,255 @@
+// counsellor.js - the counsellor's view: a person's profile typed with
+// typeahead, a walk-in match (stores nothing) or a stored profile (with
+// consent), the explained results, placement on a quota, erasure.
+import { api, unknownField } from './api.js';
+import { t, getLang } from './i18n.js';
+import { $, el, clear, say, showError, verdictBadge, fmtValue, conceptLabel, Combo, LangRows, countries, unavailableNote } from './ui.js';
+
+let occ, skills, langs;
+let profileId = null;
+
+function profileFromForm() {
+	const p = {};
+	const o = occ.wire();
+	if (o.length) p.occupations = o;
+	const s = skills.wire();
+	if (s.length) p.skills = s;
+	const l = langs.wire();
+	if (l.length) p.languages = l;
+	const cit = $('#p-citizenship').value.trim().toUpperCase();
+	if (cit) p.citizenship = cit;
+	const dc = countries($('#p-countries').value);
+	if (dc.length) p.desired_countries = dc;
+	const xp = $('#p-experience').value;
+	if (xp !== '') p.experience_years = Number(xp);
+	const av = $('#p-available').value;
+	if (av) p.available_from = av;
+	return p;
+}
+
+function consentFromForm() {
+	return { matching: $('#p-consent-matching').checked, show_to_employers: $('#p-consent-employers').checked };
+}
+
+// POST /v1/match, with the interface language for labels (an older server
+// that does not know "lang" in the body gets the request again without it).
+async function match(body) {
+	const box = $('#profile-error');
+	const results = $('#results');
+	results.setAttribute('aria-busy', 'true');
+	body.limit = 20;
+	body.include_flagged = $('#p-include-flagged').checked;
+	let r = await api('POST', '/v1/match', { ...body, lang: getLang() });
+	if (unknownField(r, 'lang')) r = await api('POST', '/v1/match', body);
+	results.setAttribute('aria-busy', 'false');
+	if (!r.ok) {
+		showError(box, r);
+		say(t('match_failed'));
+		return;
+	}
+	clear(box);
+	renderResults(r.data);
+	$('#results-h').focus();
+}
+
+function renderNormalised(list) {
+	const box = clear($('#normalised'));
+	if (!Array.isArray(list) || !list.length) return;
+	box.append(el('h4', {}, t('normalised')));
+	box.append(el('ul', { class: 'normalised' }, list.map((n) =>
+		el('li', {}, `“${n.input}” → `, el('strong', {}, n.label || conceptLabel(n.concept) || t('kept_as_text')),
+			typeof n.score === 'number' ? ` (${n.score.toFixed(2)})` : ''))));
+}
+
+// The explanation's breakdown: an array of parts or an object of parts,
+// each a number or an object with a contribution. Rendered whatever its
+// exact shape, as a table of part and contribution.
+function breakdownTable(b) {
+	let rows = [];
+	if (Array.isArray(b)) {
+		rows = b.map((x) => typeof x === 'object' && x
+			? [x.part || x.name || x.component || x.feature || '?', x.contribution ?? x.value ?? x.score,
+				Object.entries(x).filter(([k]) => !['part', 'name', 'component', 'feature', 'contribution'].includes(k))]
+			: ['?', x, []]);
+	} else if (b && typeof b === 'object') {
+		rows = Object.entries(b).map(([k, x]) => typeof x === 'object' && x
+			? [k, x.contribution ?? x.value ?? x.score, Object.entries(x).filter(([kk]) => kk !== 'contribution')]
+			: [k, x, []]);
+	}
+	if (!rows.length) return null;
+	return el('table', { class: 'breakdown' },
+		el('caption', {}, t('breakdown')),
+		el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t('part')), el('th', { scope: 'col' }, t('contribution')), el('th', { scope: 'col' }, t('detail')))),
+		el('tbody', {}, rows.map(([part, c, rest]) => el('tr', {},
+			el('th', { scope: 'row' }, t('part_' + part) !== 'part_' + part ? t('part_' + part) : String(part)),
+			el('td', { class: 'num' }, fmtValue(c)),
+			el('td', {}, rest.map(([k, v]) => `${k}: ${fmtValue(v)}`).join('; '))))));
+}
+
+function flagList(flags) {
+	if (!Array.isArray(flags) || !flags.length) return null;
+	return el('ul', { class: 'flags' }, flags.map((f) => el('li', {},
+		verdictBadge(f.severity === 'blacklist' ? 'blacklisted' : 'flagged'), ' ',
+		t('rs_' + f.reason) !== 'rs_' + f.reason ? t('rs_' + f.reason) : (f.reason || ''),
+		f.id ? ` (${f.id})` : '')));
+}
+
+function vacancyCard(item, i) {
+	const v = item.vacancy || {};
+	const x = item.explanation || {};
+	const where = [v.city, v.country].filter(Boolean).join(', ');
+	const dl = el('dl', { class: 'explain' });
+	const add = (key, ...dd) => dl.append(el('dt', {}, t(key)), el('dd', {}, ...dd));
+	add('x_occupation', t('occ_' + (x.occupation || 'none')));
+	const ms = Array.isArray(x.matched_skills) ? x.matched_skills : [];
+	add('x_matched', ms.length ? el('ul', {}, ms.map((s) => el('li', {}, conceptLabel(s), s.essential ? el('span', { class: 'tag' }, ' ' + t('essential')) : null))) : t('none'));
+	const me = Array.isArray(x.missing_essential) ? x.missing_essential : [];
+	add('x_missing', me.length ? el('ul', {}, me.map((s) => el('li', {}, conceptLabel(s)))) : t('none'));
+	const lg = x.languages || {};
+	add('x_languages', lg.met === false
+		? el('span', { class: 'warn' }, t('lang_gaps'), ' ', fmtValue(lg.gaps))
+		: t('lang_met'));
+	const rec = item.recruiter;
+	add('x_recruiter', rec ? [rec.name || '', ' ', verdictBadge(rec.verdict), flagList(rec.flags || item.flags)] : t('direct_hire'));
+	const bd = x.breakdown ? breakdownTable(x.breakdown) : null;
+	return el('li', { class: 'card result', 'data-vacancy': v.id || '' },
+		el('h4', {}, `${i + 1}. ${v.title || v.id || ''}`),
+		el('p', { class: 'meta' }, where, v.id ? el('span', { class: 'id' }, ` · ${v.id}`) : null),
+		el('p', { class: 'score' }, t('score'), ' ', el('strong', {}, typeof item.score === 'number' ? item.score.toFixed(2) : '—'),
+			typeof item.score === 'number' ? el('meter', { min: 0, max: 1, value: item.score, 'aria-hidden': 'true' }) : null),
+		dl, bd);
+}
+
+function quotaCard(q) {
+	const quota = q.quota || {};
+	const li = el('li', { class: 'card quota', 'data-quota': quota.id || '' },
+		el('h5', {}, quota.agreement || quota.id || ''),
+		el('p', { class: 'meta' }, `${quota.destination_country || ''} · ${quota.occupation || ''} · ${quota.id || ''}`),
+		el('p', {}, q.eligible ? el('span', { class: 'badge ok' }, t('eligible')) : el('span', { class: 'badge no' }, t('not_eligible')),
+			' ', t('slots_left'), ' ', el('strong', {}, fmtValue(q.slots_remaining))),
+		Array.isArray(q.reasons) && q.reasons.length
+			? el('ul', {}, q.reasons.map((r) => el('li', {}, typeof r === 'object' ? (r.message || r.code || fmtValue(r)) : String(r)))) : null);
+	const err = el('div', { class: 'error', role: 'alert' });
+	if (q.eligible) {
+		if (profileId) {
+			const b = el('button', { type: 'button' }, t('place'));
+			b.addEventListener('click', async () => {
+				const r = await api('POST', `/v1/quotas/${encodeURIComponent(quota.id)}/placements`, { profile_id: profileId });
+				if (!r.ok) { showError(err, r); return; }
+				clear(err);
+				b.replaceWith(el('p', { class: 'ok' }, t('placed'), ' ', r.data.id || ''));
+				say(t('placed') + ' ' + (r.data.id || ''));
+			});
+			li.append(b);
+		} else {
+			li.append(el('p', { class: 'hint' }, t('place_needs_profile')));
+		}
+	}
+	li.append(err);
+	return li;
+}
+
+function renderResults(d) {
+	const list = clear($('#match-list'));
+	const quotas = clear($('#quota-list'));
+	renderNormalised(d.normalised);
+	const vs = Array.isArray(d.vacancies) ? d.vacancies : [];
+	vs.forEach((item, i) => list.append(vacancyCard(item, i)));
+	const qs = Array.isArray(d.quotas) ? d.quotas : [];
+	qs.forEach((q) => quotas.append(quotaCard(q)));
+	if (!qs.length) quotas.append(el('li', { class: 'hint' }, t('no_quotas')));
+	$('#results-empty').textContent = vs.length ? '' : t('no_results');
+	say(t('results_count').replace('{n}', vs.length).replace('{q}', qs.length));
+}
+
+function setProfileId(id) {
+	profileId = id || null;
+	$('#stored-id').value = id || '';
+}
+
+function fillForm(p) {
+	const concept = (c) => (typeof c === 'object' && c ? { uri: c.uri || c.isco, label: c.label } : (String(c).startsWith('http') || /^\d{1,4}$/.test(c) ? { uri: c, label: conceptLabel(c) } : { text: c, label: c }));
+	occ.set((p.occupations || []).map(concept));
+	skills.set((p.skills || []).map(concept));
+	langs.set(p.languages || []);
+	$('#p-citizenship').value = p.citizenship || '';
+	$('#p-countries').value = (p.desired_countries || []).join(', ');
+	$('#p-experience').value = p.experience_years ?? '';
+	$('#p-available').value = p.available_from || '';
+	$('#p-consent-matching').checked = !!(p.consent && p.consent.matching);
+	$('#p-consent-employers').checked = !!(p.consent && p.consent.show_to_employers);
+}
+
+export function initCounsellor() {
+	occ = new Combo($('#counsellor .combo[data-kind=occupations]'), $('#typing-lang'));
+	skills = new Combo($('#counsellor .combo[data-kind=skills]'), $('#typing-lang'));
+	langs = new LangRows($('#p-langs'));
+	langs.add('en', 'B1');
+
+	$('#profile-form').addEventListener('submit', (e) => {
+		e.preventDefault();
+		match({ profile: profileFromForm() });
+	});
+	$('#store-profile').addEventListener('click', async () => {
+		const box = $('#profile-error');
+		const consent = consentFromForm();
+		if (!consent.matching && !consent.show_to_employers) {
+			showError(box, { ok: false, status: 'consent', problem: { detail: t('consent_needed') } });
+			$('#p-consent-matching').focus();
+			return;
+		}
+		const r = await api('POST', '/v1/profiles', { ...profileFromForm(), consent });
+		if (!r.ok) { showError(box, r); return; }
+		clear(box);
+		setProfileId(r.data.id);
+		say(t('stored_as') + ' ' + r.data.id);
+		$('#stored-id').focus();
+	});
+	$('#stored-form').addEventListener('submit', (e) => {
+		e.preventDefault();
+		const id = $('#stored-id').value.trim();
+		if (!id) { $('#stored-id').focus(); return; }
+		setProfileId(id);
+		match({ profile_id: id });
+	});
+	$('#load-profile').addEventListener('click', async () => {
+		const id = $('#stored-id').value.trim();
+		if (!id) { $('#stored-id').focus(); return; }
+		const r = await api('GET', `/v1/profiles/${encodeURIComponent(id)}`);
+		if (!r.ok) { showError($('#stored-error'), r); return; }
+		clear($('#stored-error'));
+		setProfileId(id);
+		fillForm(r.data);
+		say(t('loaded'));
+	});
+	$('#update-profile').addEventListener('click', async () => {
+		const id = $('#stored-id').value.trim();
+		if (!id) { $('#stored-id').focus(); return; }
+		const r = await api('PATCH', `/v1/profiles/${encodeURIComponent(id)}`, { ...profileFromForm(), consent: consentFromForm() });
+		if (!r.ok) { showError($('#stored-error'), r); return; }
+		clear($('#stored-error'));
+		say(t('saved'));
+	});
+	$('#erase-profile').addEventListener('click', async () => {
+		const id = $('#stored-id').value.trim();
+		if (!id) { $('#stored-id').focus(); return; }
+		if (!window.confirm(t('erase_confirm').replace('{id}', id))) return;
+		const r = await api('DELETE', `/v1/profiles/${encodeURIComponent(id)}`);
+		if (!r.ok) { showError($('#stored-error'), r); return; }
+		clear($('#stored-error'));
+		setProfileId(null);
+		say(t('erased').replace('{id}', id));
+	});
+}
+
+export function resetCounsellor() {
+	if (!occ) return;
+	occ.reset();
+	skills.reset();
+	setProfileId(null);
+	clear($('#match-list'));
+	clear($('#quota-list'));
+	clear($('#normalised'));
+}
+
+export { unavailableNote };

@@ -1,0 +1,316 @@
+// console.mjs - the web console driven in Debian's chromium (puppeteer-core)
+// against a real server (started by tests/browser/browser.sh, which passes
+// FAIRMATCH_URL, FAIRMATCH_BROWSER_DIR and FAIRMATCH_CHROMIUM). Prints
+// "browser: FAIL ..." per failed check and, last, "N passed, N failed".
+//
+// The runs the issue asks for:
+//   - a counsellor signs in, types "soudeur" and "MIG welding", runs a
+//     walk-in match and sees explained results;
+//   - a regulator flags a recruiter, and the counsellor's next match drops it;
+//   - an employer posts a vacancy (and a blacklisted recruiter's is refused,
+//     in plain words).
+// Besides: the token never reaches a URL or localStorage, nothing is loaded
+// from another origin, the CSP holds (no console error, no violation), the
+// interface language sets <html lang>, a phone-sized screen has no sideways
+// scroll, and /v1/openapi.json is docs/openapi.yaml.
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const require = createRequire(path.join(process.cwd(), 'var/npm/'));
+const puppeteer = require('puppeteer-core');
+
+const base = process.env.FAIRMATCH_URL;
+const dir = process.env.FAIRMATCH_BROWSER_DIR;
+const token = (role) => readFileSync(path.join(dir, role + '.token'), 'utf8').trim();
+let passed = 0, failed = 0;
+
+function check(ok, what) {
+	if (ok) passed++;
+	else { failed++; console.log('browser: FAIL ' + what); }
+	return ok;
+}
+
+async function call(role, method, p, body) {
+	const res = await fetch(base + p, {
+		method,
+		headers: { Authorization: 'Bearer ' + token(role), 'Content-Type': 'application/json' },
+		body: body ? JSON.stringify(body) : undefined,
+	});
+	const text = await res.text();
+	let json = null;
+	try { json = JSON.parse(text); } catch (e) { /* not JSON */ }
+	return { status: res.status, json, text, headers: res.headers };
+}
+
+// The index applies vacancy writes in the background: wait until it is level.
+async function indexLevel() {
+	for (let i = 0; i < 100; i++) {
+		const r = await fetch(base + '/v1/health').then((x) => x.json()).catch(() => null);
+		if (r && r.index && r.index.lag === 0) return true;
+		await new Promise((ok) => setTimeout(ok, 100));
+	}
+	return false;
+}
+
+function deepEqual(a, b) {
+	if (a === b) return true;
+	if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
+	if (Array.isArray(a) !== Array.isArray(b)) return false;
+	const ka = Object.keys(a), kb = Object.keys(b);
+	return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]));
+}
+
+const WELDER = (title, city, recruiter) => ({
+	title, occupation: '7212', skills: { essential: ['MIG welding'], optional: [] },
+	languages: [{ code: 'en', level: 'B1' }], country: 'ZA', city, positions: 3, valid_until: '2099-03-31',
+	...(recruiter ? { recruiter } : {}),
+});
+
+async function seed() {
+	const acme = await call('regulator', 'POST', '/v1/recruiters', {
+		name: 'Acme Manpower', aliases: [], country: 'LS',
+		licence: { number: 'LS-RA-0001', authority: 'Lesotho Ministry of Labour', valid_until: '2099-01-01' },
+	});
+	const honest = await call('regulator', 'POST', '/v1/recruiters', {
+		name: 'Honest Hire Recruitment', aliases: [], country: 'LS',
+		licence: { number: 'LS-RA-0002', authority: 'Lesotho Ministry of Labour', valid_until: '2099-01-01' },
+	});
+	const v1 = await call('employer', 'POST', '/v1/vacancies', WELDER('Welder (MIG/MAG) via Acme', 'Johannesburg', { name: 'Acme Manpower', licence: 'LS-RA-0001', country: 'LS' }));
+	const v2 = await call('employer', 'POST', '/v1/vacancies', WELDER('Welder, direct hire', 'Durban'));
+	const v3 = await call('employer', 'POST', '/v1/vacancies', WELDER('Welder via Honest Hire', 'Pretoria', { name: 'Honest Hire Recruitment', licence: 'LS-RA-0002', country: 'LS' }));
+	const q = await call('admin', 'POST', '/v1/quotas', {
+		agreement: 'Lesotho–South Africa bilateral labour agreement', origin_countries: ['LS'], destination_country: 'ZA',
+		occupation: '7212', slots: 40, valid_from: '2026-01-01', valid_until: '2099-12-31', conditions: 'test',
+	});
+	const ok = [acme, honest].every((r) => r.status === 201) && [v1, v2, v3].every((r) => r.status === 201) && q.status === 201;
+	check(ok, `seeding: recruiters ${acme.status} ${honest.status}, vacancies ${v1.status} ${v2.status} ${v3.status}, quota ${q.status} ${q.text.slice(0, 200)}`);
+	check(await indexLevel(), 'the index caught up with the seeded vacancies');
+	return { acme: acme.json && acme.json.id, v1: v1.json && v1.json.id, v2: v2.json && v2.json.id, v3: v3.json && v3.json.id };
+}
+
+// A page that records what would break the console's promises.
+const allPages = [];
+async function newPage(browser, label) {
+	const ctx = await browser.createBrowserContext();
+	const page = await ctx.newPage();
+	page.setDefaultTimeout(15000);
+	page.problems = [];
+	allPages.push(page);
+	page.on('console', (m) => { if (m.type() === 'error' && !/^Failed to load resource/.test(m.text())) page.problems.push(`${label} console error: ${m.text()}`); });
+	page.on('pageerror', (e) => page.problems.push(`${label} page error: ${e.message}`));
+	page.on('request', (r) => {
+		const u = r.url();
+		if (!u.startsWith(base + '/') && !u.startsWith('data:')) page.problems.push(`${label} request to another origin: ${u}`);
+		if (/fm_[0-9a-f]{20,}/.test(u)) page.problems.push(`${label} a token in a URL: ${u}`);
+	});
+	return page;
+}
+
+async function signIn(page, role) {
+	await page.goto(base + '/', { waitUntil: 'load' });
+	await page.waitForSelector('body[data-ready="1"]');
+	await page.type('#token', token(role));
+	await page.keyboard.press('Enter');
+	await page.waitForSelector(`#who[data-role="${role}"]`, { visible: true });
+}
+
+async function walkIn(page) {
+	await page.evaluate(() => { document.querySelector('#match-list').textContent = ''; });
+	await page.click('#walkin');
+	await page.waitForFunction(() => document.querySelector('#results').getAttribute('aria-busy') === 'false' &&
+		(document.querySelectorAll('#match-list li.card').length > 0 || document.querySelector('#results-empty').textContent !== '' ||
+			document.querySelector('#profile-error').textContent !== ''));
+	return page.evaluate(() => Array.from(document.querySelectorAll('#match-list li.card')).map((li) => ({
+		id: li.dataset.vacancy,
+		title: li.querySelector('h4').textContent,
+		text: li.textContent,
+		explained: li.querySelectorAll('.explain dt').length,
+		verdict: (li.querySelector('.explain [data-verdict]') || {}).dataset?.verdict || null,
+	})));
+}
+
+async function counsellorMatch(browser, ids) {
+	const page = await newPage(browser, 'counsellor');
+	await page.setViewport({ width: 1280, height: 900 });
+	const first = await fetch(base + '/');
+	const csp = first.headers.get('content-security-policy') || '';
+	check(first.status === 200 && /script-src 'self'/.test(csp) && !/unsafe-inline/.test(csp) && /default-src 'none'/.test(csp),
+		`GET / answers 200 with a strict CSP (got ${first.status}, "${csp}")`);
+	await signIn(page, 'counsellor');
+	check(await page.$eval('#counsellor', (s) => !s.hidden), 'the counsellor view is shown for a counsellor token (role detected)');
+	const stored = await page.evaluate(() => ({ s: sessionStorage.getItem('fm.token'), l: JSON.stringify(localStorage), u: location.href }));
+	check(stored.s === token('counsellor') && !stored.l.includes('fm_') && !stored.u.includes('fm_'),
+		'the token is in sessionStorage only, not in localStorage or the URL');
+
+	// "soudeur" is French: the occupation typeahead finds it (keyboard only).
+	await page.select('#typing-lang', 'fr');
+	await page.focus('#p-occupation');
+	await page.keyboard.type('soudeur');
+	await page.waitForSelector('#p-occupation-list li[role=option]', { visible: true });
+	const firstOption = await page.$eval('#p-occupation-list li[role=option]', (li) => ({ label: li.textContent, lang: li.lang }));
+	check(/soudeu/i.test(firstOption.label) && firstOption.lang === 'fr', `typeahead offers a French occupation for "soudeur" (got ${JSON.stringify(firstOption)})`);
+	await page.keyboard.press('ArrowDown');
+	await page.keyboard.press('Enter');
+	const occChip = await page.$eval('#counsellor .combo[data-kind=occupations] .chips', (u) => u.textContent);
+	check(/soudeu/i.test(occChip), `the chosen occupation is shown (${occChip})`);
+	// "MIG welding" kept as typed: the server normalises it.
+	await page.select('#typing-lang', 'en');
+	await page.focus('#p-skill');
+	await page.keyboard.type('MIG welding');
+	await page.keyboard.press('Enter');
+	await page.$eval('#p-citizenship', (e) => { e.value = ''; });
+	await page.type('#p-citizenship', 'LS');
+	await page.type('#p-countries', 'ZA');
+	await page.focus('#p-available');
+	await page.$eval('#p-available', (e) => { e.value = '2027-02-01'; });
+
+	const results = await walkIn(page);
+	check(results.length >= 3, `the walk-in match lists the three seeded vacancies (got ${results.length}: ${results.map((r) => r.title).join('; ')})`);
+	check(results.every((r) => r.explained >= 5), 'every result explains occupation, skills matched, skills missing, languages and recruiter');
+	const acme = results.find((r) => r.id === ids.v1);
+	check(acme && acme.verdict === 'licensed', `the Acme vacancy shows its recruiter's verdict "licensed" (got ${acme && acme.verdict})`);
+	check(results.some((r) => /metal inert gas/i.test(r.text)), 'a result names the matched skill that "MIG welding" became');
+	// `normalised` in a match answer is the second round's (API.md): when
+	// the server answers it, the console must show it.
+	const direct = await call('counsellor', 'POST', '/v1/match', { profile: { occupations: ['7212'], skills: ['MIG welding'] } });
+	if (direct.json && Array.isArray(direct.json.normalised) && direct.json.normalised.length) {
+		const norm = await page.$eval('#normalised', (n) => n.textContent);
+		check(/MIG welding/.test(norm) && /metal inert gas/i.test(norm), `the answer says what "MIG welding" became (${norm.slice(0, 120)})`);
+	}
+	const quota = await page.$$eval('#quota-list li.quota', (l) => l.map((li) => li.textContent));
+	check(quota.length >= 1 && /eligible/.test(quota[0]) && /40|39/.test(quota[0]), `the quota listing shows eligibility and slots (${quota[0] || 'none'})`);
+	const live = await page.$eval('#results', (r) => r.getAttribute('aria-live'));
+	check(live === 'polite', 'results are announced (aria-live)');
+	await page.screenshot({ path: path.join(dir, 'counsellor-match.png'), fullPage: true });
+	return page;
+}
+
+async function regulatorFlags(browser, ids, counsellor) {
+	const page = await newPage(browser, 'regulator');
+	await signIn(page, 'regulator');
+	check(await page.$eval('#regulator', (s) => !s.hidden) && await page.$eval('#counsellor', (s) => s.hidden),
+		'the regulator view (and not the counsellor one) is shown for a regulator token');
+	// A fuzzy name check first: the legal form and punctuation do not matter.
+	await page.type('#check-names', 'ACME Man-Power (Pty) Ltd');
+	await page.click('#check-form button[type=submit]');
+	await page.waitForSelector('#check-results .check-answer');
+	const before = await page.$eval('#check-results .check-answer', (d) => d.dataset.verdict);
+	check(before === 'licensed', `the check finds "ACME Man-Power (Pty) Ltd" as the licensed Acme Manpower (got ${before})`);
+
+	await page.click('.tabs [data-tab=r-recruiter]');
+	await page.type('#rec-id', ids.acme);
+	await page.keyboard.press('Enter');
+	await page.waitForSelector('#flag-form:not([hidden])');
+	await page.select('#flag-severity', 'blacklist');
+	await page.select('#flag-reason', 'worker_fees');
+	await page.type('#flag-evidence', 'Three workers paid 4,000 LSL each in placement fees (case 2026/17).');
+	await page.click('#flag-form button[type=submit]');
+	await page.waitForSelector('#recruiter-view tr[data-flag]');
+	const row = await page.$eval('#recruiter-view tr[data-flag]', (tr) => tr.textContent);
+	check(/blacklist/i.test(row) && /fees/.test(row) && /case 2026\/17/.test(row), `the flag with its evidence is in the recruiter's history (${row.slice(0, 160)})`);
+	await page.screenshot({ path: path.join(dir, 'regulator-flag.png'), fullPage: true });
+
+	// The counsellor's next match drops the blacklisted recruiter's vacancy.
+	const after = await walkIn(counsellor);
+	check(!after.some((r) => r.id === ids.v1), `after the flag, the Acme vacancy is gone from the match (got ${after.map((r) => r.id).join(', ')})`);
+	check(after.some((r) => r.id === ids.v2) && after.some((r) => r.id === ids.v3), 'the other vacancies are still matched');
+	await counsellor.screenshot({ path: path.join(dir, 'counsellor-after-flag.png'), fullPage: true });
+	return page;
+}
+
+async function employerPosts(browser) {
+	const page = await newPage(browser, 'employer');
+	await signIn(page, 'employer');
+	await page.waitForSelector('#vacancy-list li.card');
+	await page.type('#v-title', 'Pipe welder (MIG)');
+	await page.type('#v-description', 'Welding pipelines on site.');
+	await page.focus('#v-occupation');
+	await page.keyboard.type('welder');
+	await page.waitForSelector('#v-occupation-list li[role=option]', { visible: true });
+	await page.keyboard.press('ArrowDown');
+	await page.keyboard.press('Enter');
+	await page.focus('#v-skill');
+	await page.keyboard.type('MIG welding');
+	await page.keyboard.press('Enter');
+	await page.type('#v-country', 'ZA');
+	await page.type('#v-city', 'Secunda');
+	await page.$eval('#v-positions', (e) => { e.value = '4'; });
+	await page.$eval('#v-valid-until', (e) => { e.value = '2099-06-30'; });
+	// A blacklisted recruiter: the check says so, and posting is refused in plain words.
+	await page.type('#v-rec-name', 'Acme Manpower');
+	await page.type('#v-rec-country', 'LS');
+	await page.click('#v-check');
+	await page.waitForSelector('#v-check-result .check-answer');
+	const v = await page.$eval('#v-check-result .check-answer', (d) => d.dataset.verdict);
+	check(v === 'blacklisted', `the employer's recruiter check shows "blacklisted" for Acme (got ${v})`);
+	await page.click('#v-submit');
+	await page.waitForFunction(() => document.querySelector('#vacancy-error').textContent !== '');
+	const err = await page.$eval('#vacancy-error', (e) => e.textContent);
+	check(/breaks a rule/.test(err) && /blacklisted/.test(err), `posting with a blacklisted recruiter is refused in plain words (${err.slice(0, 160)})`);
+	// The same vacancy with a licensed recruiter is posted.
+	await page.$eval('#v-rec-name', (e) => { e.value = ''; });
+	await page.type('#v-rec-name', 'Honest Hire Recruitment');
+	await page.click('#v-submit');
+	await page.waitForFunction(() => Array.from(document.querySelectorAll('#vacancy-list li.card h4')).some((h) => h.textContent === 'Pipe welder (MIG)'));
+	const answer = await page.$eval('#v-check-result', (e) => e.textContent);
+	check(/licensed/.test(answer), `the posted vacancy shows the recruiter check's answer (${answer.slice(0, 120)})`);
+	const listed = await call('employer', 'GET', '/v1/vacancies?limit=50');
+	const mine = (listed.json && listed.json.items || []).find((x) => x.title === 'Pipe welder (MIG)');
+	check(mine && mine.city === 'Secunda' && mine.positions === 4 && mine.recruiter && mine.recruiter.name === 'Honest Hire Recruitment',
+		`the vacancy is stored as typed (${JSON.stringify(mine || null).slice(0, 200)})`);
+	await page.screenshot({ path: path.join(dir, 'employer-post.png'), fullPage: true });
+	return page;
+}
+
+async function languageAndPhone(browser) {
+	const page = await newPage(browser, 'phone');
+	await page.setViewport({ width: 390, height: 844, deviceScaleFactor: 1, isMobile: true, hasTouch: true });
+	await signIn(page, 'counsellor');
+	await page.select('#ui-lang', 'es');
+	const es = await page.evaluate(() => ({ lang: document.documentElement.lang, label: document.querySelector('label[for=p-occupation]').textContent }));
+	check(es.lang === 'es' && es.label === 'Ocupación', `Spanish sets <html lang="es"> and the labels (${JSON.stringify(es)})`);
+	await page.select('#ui-lang', 'fr');
+	const fr = await page.evaluate(() => ({ lang: document.documentElement.lang, label: document.querySelector('label[for=p-occupation]').textContent }));
+	check(fr.lang === 'fr' && fr.label === 'Métier', `French sets <html lang="fr"> and the labels (${JSON.stringify(fr)})`);
+	const missing = await page.evaluate(async () => (await import('/console/i18n.js')).missing());
+	check(missing.length === 0, `every English text has a French and a Spanish one (missing: ${missing.slice(0, 10).join(', ')})`);
+	const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+	check(overflow <= 0, `nothing scrolls sideways on a 390 px wide phone (overflow ${overflow} px)`);
+	await page.screenshot({ path: path.join(dir, 'phone-fr.png'), fullPage: false });
+	return page;
+}
+
+async function openapiServed() {
+	const res = await fetch(base + '/v1/openapi.json');
+	const served = await res.json().catch(() => null);
+	const expected = JSON.parse(readFileSync(path.join(dir, 'openapi.redocly.json'), 'utf8'));
+	check(res.status === 200 && /application\/json/.test(res.headers.get('content-type') || ''), 'GET /v1/openapi.json answers JSON');
+	check(deepEqual(served, expected), '/v1/openapi.json is docs/openapi.yaml as @redocly/cli reads it');
+}
+
+async function main() {
+	const browser = await puppeteer.launch({
+		executablePath: process.env.FAIRMATCH_CHROMIUM,
+		headless: true,
+		args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-extensions'],
+	});
+	try {
+		await openapiServed();
+		const ids = await seed();
+		const counsellor = await counsellorMatch(browser, ids);
+		await regulatorFlags(browser, ids, counsellor);
+		await employerPosts(browser);
+		await languageAndPhone(browser);
+	} catch (e) {
+		check(false, 'a run stopped: ' + (e && e.stack ? e.stack.split('\n').slice(0, 3).join(' ') : e));
+	} finally {
+		const problems = allPages.flatMap((p) => p.problems);
+		check(problems.length === 0, 'no console error, CSP violation, other origin or token in a URL: ' + problems.slice(0, 5).join(' | '));
+		await browser.close();
+	}
+	console.log(`${passed} passed, ${failed} failed`);
+	process.exit(failed ? 1 : 0);
+}
+
+main();
