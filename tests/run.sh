@@ -69,6 +69,11 @@ if [ -z "${FAIRMATCH_TESTS:-}" ] || echo " $FAIRMATCH_TESTS " | grep -q " layout
 	shell_check layout tests/unit/layout.sh var/test/layout.log
 fi
 shell_check openapi tests/unit/openapi.sh var/test/openapi.log
+# The web console in Debian's chromium through puppeteer-core
+# (tests/browser/browser.sh): once, with ./fairmatch, whatever the variants.
+if [ -z "${FAIRMATCH_TESTS:-}" ] || echo " $FAIRMATCH_TESTS " | grep -q " browser "; then
+	shell_check browser tests/browser/browser.sh var/test/browser.log
+fi
 fuzz_total=${FAIRMATCH_FUZZ_SECONDS:-70}
 [ "$fuzz_total" -ge 60 ] 2>/dev/null || fuzz_total=60
 fuzz_n=$(ls build/fuzz/fuzz/fuzz_* 2>/dev/null | wc -l)

@@ -302,6 +302,10 @@ async function main() {
 		await regulatorFlags(browser, ids, counsellor);
 		await employerPosts(browser);
 		await languageAndPhone(browser);
+		for (const page of allPages) {
+			const junk = await page.evaluate(() => (document.body.innerText.match(/\bundefined\b|\bnull\b|\bNaN\b|\[object Object\]/g) || []).join(' '));
+			check(junk === '', `no raw undefined/null/NaN/[object Object] is shown to the user (${junk})`);
+		}
 	} catch (e) {
 		check(false, 'a run stopped: ' + (e && e.stack ? e.stack.split('\n').slice(0, 3).join(' ') : e));
 	} finally {

@@ -6,7 +6,11 @@
 #      operation of docs/openapi.yaml;
 #   2. every path and operation of docs/openapi.yaml is a route of the server;
 #   3. @redocly/cli (pinned in data/npm.sh, installed into var/npm on first
-#      use) lints the file with no error.
+#      use) lints the file with no error;
+#   4. the JSON the server embeds and serves at GET /v1/openapi.json
+#      (build/release/gen/openapi.json, made by data/yaml2json.c) is the
+#      YAML as @redocly/cli reads it: same values, same types. (The browser
+#      test, tests/browser/, compares what a running server serves.)
 # Path parameters are compared by position only ({id} and {x} are the same).
 # The YAML is read without a YAML library, so the file keeps one layout:
 # `paths:` at the top level, each path at two spaces, each operation at four.
@@ -95,6 +99,38 @@ if [ $failed -eq $before ]; then
 		fail "@redocly/cli lint $spec failed (exit $rc)"
 	fi
 	echo "    lint took $(($(date +%s) - start))s"
+fi
+[ $failed -eq $before ] && passed=$((passed + 1))
+
+# 4. the served JSON is the YAML
+before=$failed
+json=build/release/gen/openapi.json
+if [ ! -f "$json" ]; then
+	fail "$json is missing: run 'make' first (it is what GET /v1/openapi.json serves)"
+elif [ "$spec" -nt "$json" ]; then
+	fail "$json is older than $spec: run 'make' (the server would serve a stale description)"
+elif [ -x var/npm/node_modules/.bin/redocly ]; then
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true NO_COLOR=1 \
+		timeout 120 var/npm/node_modules/.bin/redocly bundle "$spec" --ext json -o "$tmp/redocly.json" \
+		>"$tmp/bundle.log" 2>&1 || fail "@redocly/cli bundle $spec failed: $(tail -n 3 "$tmp/bundle.log")"
+	[ $failed -eq $before ] && node -e '
+		const fs = require("fs");
+		const a = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+		const b = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
+		const diff = (x, y, p) => {
+			if (x === y) return null;
+			if (typeof x !== typeof y || x === null || y === null || typeof x !== "object" ||
+			    Array.isArray(x) !== Array.isArray(y)) return p || "/";
+			for (const k of new Set([...Object.keys(x), ...Object.keys(y)])) {
+				const d = diff(x[k], y[k], p + "/" + k);
+				if (d) return d;
+			}
+			return null;
+		};
+		const d = diff(a, b, "");
+		if (d) { console.log("first difference at " + d); process.exit(1); }
+	' "$json" "$tmp/redocly.json" >"$tmp/diff.log" 2>&1 ||
+		fail "$json differs from $spec as @redocly/cli reads it: $(head -c 300 "$tmp/diff.log")"
 fi
 [ $failed -eq $before ] && passed=$((passed + 1))
 
