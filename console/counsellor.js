@@ -225,7 +225,11 @@ export function initCounsellor() {
 	$('#update-profile').addEventListener('click', async () => {
 		const id = $('#stored-id').value.trim();
 		if (!id) { $('#stored-id').focus(); return; }
-		const r = await api('PATCH', `/v1/profiles/${encodeURIComponent(id)}`, { ...profileFromForm(), consent: consentFromForm() });
+		const body = { ...profileFromForm(), consent: consentFromForm() };
+		// A merge patch: what the form leaves empty is removed.
+		for (const k of ['experience_years', 'available_from'])
+			if (!(k in body)) body[k] = null;
+		const r = await api('PATCH', `/v1/profiles/${encodeURIComponent(id)}`, body);
 		if (!r.ok) { showError($('#stored-error'), r); return; }
 		clear($('#stored-error'));
 		say(t('saved'));

@@ -179,6 +179,11 @@ export function initEmployer() {
 		const box = $('#vacancy-error');
 		const id = $('#v-id').value;
 		const body = vacancyFromForm();
+		// PATCH is a JSON merge patch: a field emptied in the form is sent
+		// as null, so it is removed rather than kept.
+		if (id)
+			for (const k of ['description', 'city', 'salary', 'recruiter', 'quota_id'])
+				if (!(k in body)) body[k] = null;
 		const r = id ? await api('PATCH', `/v1/vacancies/${encodeURIComponent(id)}`, body)
 			: await api('POST', '/v1/vacancies', body);
 		if (!r.ok) { showError(box, r); $('#vacancy-error').focus?.(); say(t('vacancy_refused')); return; }

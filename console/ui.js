@@ -166,6 +166,8 @@ export class Combo {
 		else if (e.key === 'Enter') {
 			e.preventDefault();
 			if (this.active >= 0 && !this.list.hidden) this.pick(this.items[this.active]);
+			// An occupation is one concept: Enter takes the best suggestion.
+			else if (!this.multi && this.items.length && !this.list.hidden) this.pick(this.items[0]);
 			else if (this.input.value.trim()) this.pick({ text: this.input.value.trim() });
 		}
 	}

@@ -45,12 +45,31 @@ fairmatch demo — tokens (shown once, stored only as hashes):
   regulator   $regulator
   admin       $admin
 
+The web console: http://127.0.0.1:$port/  (paste a token above to sign in; the role is
+detected from it; the token stays in that browser tab only)
+
 Try:
   curl -s '$base/health'
   curl -s -H 'Authorization: Bearer $counsellor' '$base/vacancies?q=welder&country=ZA&limit=3'
   curl -s -X POST -H 'Authorization: Bearer $employer' -H 'Content-Type: application/json' \\
     -d '{"title":"Welder (MIG/MAG)","occupation":"7212","skills":{"essential":["MIG welding"]},"languages":[{"code":"en","level":"B1"}],"country":"ZA","city":"Johannesburg","positions":12,"valid_until":"2027-03-31"}' \\
     '$base/vacancies'
+
+  # a walk-in match (stores nothing), explained, with quota listings:
+  curl -s -X POST -H 'Authorization: Bearer $counsellor' -H 'Content-Type: application/json' \\
+    -d '{"profile":{"occupations":["7212"],"skills":["MIG welding"],"languages":[{"code":"en","level":"B2"}],"citizenship":"LS","desired_countries":["ZA"]},"limit":3}' \\
+    '$base/match'
+  # a stored profile (pseudonymous, with consent), then its match (P_ID: the id it answers):
+  curl -s -X POST -H 'Authorization: Bearer $counsellor' -H 'Content-Type: application/json' \\
+    -d '{"occupations":["7212"],"skills":["MIG welding"],"languages":[{"code":"st","level":"native"},{"code":"en","level":"B2"}],"citizenship":"LS","desired_countries":["ZA"],"consent":{"matching":true,"show_to_employers":true}}' \\
+    '$base/profiles'
+  curl -s -X POST -H 'Authorization: Bearer $counsellor' -H 'Content-Type: application/json' \\
+    -d '{"profile_id":"P_ID"}' '$base/match'
+  # a recruiter check (names compared after normalisation, fuzzily):
+  curl -s -G -H 'Authorization: Bearer $regulator' --data-urlencode 'name=ACME Man-Power (Pty) Ltd' \\
+    '$base/recruiters/check'
+  # the OpenAPI description:
+  curl -s '$base/openapi.json' | head -c 300
 
 Serving on $base until Ctrl-C.
 MSG
