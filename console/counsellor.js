@@ -107,7 +107,9 @@ function vacancyCard(item, i) {
 	add('x_missing', me.length ? el('ul', {}, me.map((s) => el('li', {}, conceptLabel(s)))) : t('none'));
 	const lg = x.languages || {};
 	add('x_languages', lg.met === false
-		? el('span', { class: 'warn' }, t('lang_gaps'), ' ', fmtValue(lg.gaps))
+		? el('span', { class: 'warn' }, t('lang_gaps'), ' ', (Array.isArray(lg.gaps) ? lg.gaps : []).map((g) => (typeof g === 'object' && g
+			? `${g.code || ''} (${t('required')} ${g.required || g.level || '?'}, ${t('have')} ${g.have || t('lang_none')})`
+			: String(g))).join('; '))
 		: t('lang_met'));
 	const rec = item.recruiter;
 	add('x_recruiter', rec ? [rec.name || '', ' ', verdictBadge(rec.verdict), flagList(rec.flags || item.flags)] : t('direct_hire'));
@@ -120,15 +122,22 @@ function vacancyCard(item, i) {
 		dl, bd);
 }
 
+// An eligibility reason: a code (or {code, message}) in the interface's words.
+function reasonText(r) {
+	const code = typeof r === 'object' && r ? r.code : String(r);
+	if (t('why_' + code) !== 'why_' + code) return t('why_' + code);
+	return typeof r === 'object' && r ? (r.message || r.code || fmtValue(r)) : String(r);
+}
+
 function quotaCard(q) {
 	const quota = q.quota || {};
 	const li = el('li', { class: 'card quota', 'data-quota': quota.id || '' },
 		el('h5', {}, quota.agreement || quota.id || ''),
 		el('p', { class: 'meta' }, `${quota.destination_country || ''} · ${quota.occupation || ''} · ${quota.id || ''}`),
 		el('p', {}, q.eligible ? el('span', { class: 'badge ok' }, t('eligible')) : el('span', { class: 'badge no' }, t('not_eligible')),
-			' ', t('slots_left'), ' ', el('strong', {}, fmtValue(q.slots_remaining))),
+			' ', t('slots_left'), ' ', el('strong', { class: 'slots' }, fmtValue(q.slots_remaining))),
 		Array.isArray(q.reasons) && q.reasons.length
-			? el('ul', {}, q.reasons.map((r) => el('li', {}, typeof r === 'object' ? (r.message || r.code || fmtValue(r)) : String(r)))) : null);
+			? el('ul', {}, q.reasons.map((r) => el('li', {}, reasonText(r)))) : null);
 	const err = el('div', { class: 'error', role: 'alert' });
 	if (q.eligible) {
 		if (profileId) {
@@ -138,6 +147,7 @@ function quotaCard(q) {
 				if (!r.ok) { showError(err, r); return; }
 				clear(err);
 				b.replaceWith(el('p', { class: 'ok' }, t('placed'), ' ', r.data.id || ''));
+				if (typeof r.data.slots_remaining === 'number') li.querySelector('.slots').textContent = String(r.data.slots_remaining);
 				say(t('placed') + ' ' + (r.data.id || ''));
 			});
 			li.append(b);

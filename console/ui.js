@@ -182,9 +182,20 @@ export class Combo {
 		this.render();
 	}
 
+	// Values from a stored object: a concept without its label gets it
+	// from the taxonomy lookup when the server has one (else its URI tail).
 	set(values) {
 		this.values = values.slice();
 		this.render();
+		for (const v of this.values) {
+			if (!v.uri || (v.label && v.label !== conceptLabel(v.uri))) continue;
+			api('GET', `/v1/taxonomy/${this.kind}/${encodeURIComponent(v.uri)}?lang=${getLang()}`).then((r) => {
+				if (r.ok && r.data && r.data.label && this.values.includes(v)) {
+					v.label = r.data.label;
+					this.render();
+				}
+			});
+		}
 	}
 
 	render() {
