@@ -186,6 +186,29 @@ async function counsellorMatch(browser, ids) {
 	return page;
 }
 
+// The same person stored with consent, placed on the quota, then erased.
+async function counsellorStoresPlacesErases(page) {
+	await page.click('#p-consent-matching');
+	await page.click('#store-profile');
+	await page.waitForFunction(() => /^p_[0-9a-f]+$/.test(document.querySelector('#stored-id').value));
+	const id = await page.$eval('#stored-id', (e) => e.value);
+	const stored = await call('counsellor', 'GET', '/v1/profiles/' + id);
+	check(stored.status === 200 && stored.json.citizenship === 'LS' && stored.json.consent && stored.json.consent.matching === true,
+		`the stored profile holds what was typed, with consent (${stored.status})`);
+	await page.click('#stored-form button[type=submit]');
+	await page.waitForSelector('#quota-list li.quota button');
+	await page.click('#quota-list li.quota button');
+	await page.waitForFunction(() => /pl_\d+/.test(document.querySelector('#quota-list').textContent) ||
+		document.querySelector('#quota-list .error').textContent !== '');
+	const placed = await page.$eval('#quota-list li.quota', (li) => li.textContent);
+	check(/pl_\d+/.test(placed) && /39/.test(placed), `the person is placed on the quota and one slot is taken (${placed.slice(0, 160)})`);
+	page.once('dialog', (d) => d.accept());
+	await page.click('#erase-profile');
+	await page.waitForFunction(() => document.querySelector('#stored-id').value === '');
+	const gone = await call('counsellor', 'GET', '/v1/profiles/' + id);
+	check(gone.status === 404, `the erased profile is gone (GET answers ${gone.status})`);
+}
+
 async function regulatorFlags(browser, ids, counsellor) {
 	const page = await newPage(browser, 'regulator');
 	await signIn(page, 'regulator');
@@ -299,6 +322,7 @@ async function main() {
 		await openapiServed();
 		const ids = await seed();
 		const counsellor = await counsellorMatch(browser, ids);
+		await counsellorStoresPlacesErases(counsellor);
 		await regulatorFlags(browser, ids, counsellor);
 		await employerPosts(browser);
 		await languageAndPhone(browser);
