@@ -169,6 +169,14 @@ function renderResults(d) {
 	qs.forEach((q) => quotas.append(quotaCard(q)));
 	if (!qs.length) quotas.append(el('li', { class: 'hint' }, t('no_quotas')));
 	$('#results-empty').textContent = vs.length ? '' : t('no_results');
+	// Facets (where the matches are): a line per facet the server answers.
+	const f = d.facets && typeof d.facets === 'object' ? d.facets : null;
+	const fbox = $('#facets');
+	clear(fbox);
+	for (const key of ['country', 'isco_major']) {
+		if (!f || !Array.isArray(f[key]) || !f[key].length) continue;
+		fbox.append(el('p', { class: 'hint' }, t('facet_' + key), ' ', f[key].map((x) => `${x.value} (${x.count})`).join(', ')));
+	}
 	say(t('results_count').replace('{n}', vs.length).replace('{q}', qs.length));
 }
 
