@@ -174,6 +174,12 @@ async function counsellorMatch(browser, ids) {
 	// `normalised` in a match answer is the second round's (API.md): when
 	// the server answers it, the console must show it.
 	const direct = await call('counsellor', 'POST', '/v1/match', { profile: { occupations: ['7212'], skills: ['MIG welding'] } });
+	const parts = direct.json && Array.isArray(direct.json.vacancies) && direct.json.vacancies[0] &&
+		direct.json.vacancies[0].explanation && direct.json.vacancies[0].explanation.breakdown;
+	if (parts) {
+		const tables = await page.$$eval('#match-list li.card', (l) => l.map((li) => li.querySelectorAll('table.breakdown tbody tr').length));
+		check(tables.length && tables.every((n) => n > 0), `every result shows the breakdown of its score (rows per result: ${tables.join(', ')})`);
+	}
 	if (direct.json && Array.isArray(direct.json.normalised) && direct.json.normalised.length) {
 		const norm = await page.$eval('#normalised', (n) => n.textContent);
 		check(/MIG welding/.test(norm) && /metal inert gas/i.test(norm), `the answer says what "MIG welding" became (${norm.slice(0, 120)})`);
