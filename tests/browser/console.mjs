@@ -139,9 +139,9 @@ async function counsellorMatch(browser, ids) {
 		`GET / answers 200 with a strict CSP (got ${first.status}, "${csp}")`);
 	await signIn(page, 'counsellor');
 	check(await page.$eval('#counsellor', (s) => !s.hidden), 'the counsellor view is shown for a counsellor token (role detected)');
-	const stored = await page.evaluate(() => ({ s: sessionStorage.getItem('fm.token'), l: JSON.stringify(localStorage), u: location.href }));
-	check(stored.s === token('counsellor') && !stored.l.includes('fm_') && !stored.u.includes('fm_'),
-		'the token is in sessionStorage only, not in localStorage or the URL');
+	const stored = await page.evaluate(() => ({ s: sessionStorage.getItem('fm.token'), l: JSON.stringify(localStorage), u: location.href, c: document.cookie }));
+	check(stored.s === token('counsellor') && !stored.l.includes('fm_') && !stored.u.includes('fm_') && !stored.c.includes('fm_'),
+		'the token is in sessionStorage only, not in localStorage, a cookie or the URL');
 
 	// "soudeur" is French: the occupation typeahead finds it (keyboard only).
 	await page.select('#typing-lang', 'fr');
