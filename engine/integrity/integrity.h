@@ -112,7 +112,8 @@ int integrity_exclusion_create(store *s, const struct principal *who, int64_t re
 /* Bulk import of a regulator's list (fairmatch import recruiters): a CSV
  * with a header naming the columns name, aliases ("|"-separated), country,
  * licence, authority, valid_until, status (valid | suspended → a warning
- * flag | cancelled, banned → a blacklist flag). Each good line registers a
+ * flag | cancelled, banned → a blacklist flag) and evidence (optional: the
+ * list's own words, kept in the flag's evidence). Each good line registers a
  * recruiter (and its flag) with audit rows, as the API does; each bad line
  * is reported on `report` with its number and reason. default_authority
  * names the regulator when the authority column is empty. 0 when the whole
