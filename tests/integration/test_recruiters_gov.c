@@ -280,6 +280,25 @@ static void test_reviewed_false_positive_sticks(void)
 	T_EQ_INT(post_vacancy("Mason falsepositiveq", "ZA", "{\"name\":\"Qacha Nek Recruting\"}", vid,
 			      sizeof vid),
 		 201);
+	/* Search shows it, with the verdict the decision gives (not the agency's). */
+	{
+		char verdict[32] = "";
+
+		for (int i = 0; i < 100 && !verdict[0]; i++) {
+			json_t *it;
+			size_t k;
+
+			if (get(&r, &srv, "/v1/vacancies?q=falsepositiveq&limit=50", counsellor) == 200)
+				json_array_foreach(json_object_get(r.json, "items"), k, it)
+					if (str(it, "id") && strcmp(str(it, "id"), vid) == 0)
+						snprintf(verdict, sizeof verdict, "%s",
+							 str(json_object_get(it, "recruiter_verdict"), "verdict"));
+			resp_free(&r);
+			if (!verdict[0])
+				sleep_ms(100);
+		}
+		T_EQ_STR(verdict, "unknown");
+	}
 	/* The agency itself is still blacklisted, the exclusion is on its record. */
 	check_verdict(&srv, "name=Qacha%20Nek%20Recruiting", got, sizeof got);
 	T_EQ_STR(got, "blacklisted");
