@@ -387,8 +387,8 @@ int integrity_check_sql(store *s, const char *name, const char *licence, const c
 		PQclear(r);
 		r = NULL;
 	}
-	/* Reviewed false positives: read afresh, no refresher keeps them here. */
-	if (integ__exclusions_load(s))
+	/* Reviewed false positives: read afresh when no refresher keeps them. */
+	if (!integ__registry_live() && integ__exclusions_load(s))
 		goto dberr;
 	n = integ__drop_excluded(norm, m, n);
 	integ__order_matches(m, n, country);

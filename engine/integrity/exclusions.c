@@ -245,19 +245,25 @@ static int own_name_check(store *s, int64_t recruiter, const char *name, problem
 {
 	char norm[NAMES_NORM_CAP], ids[32];
 	PGresult *r;
-	int own;
+	int own = 0;
 
 	if (names_normalise(name, strlen(name), norm, sizeof norm) || !norm[0]) {
 		problem_field(p, "name", "no_letters", "has no letters or digits to compare");
 		p->kind = PROBLEM_INVALID;
 		return -1;
 	}
+	/* Each label normalised now, as the exclusion will be when loaded. */
 	snprintf(ids, sizeof ids, "%lld", (long long)recruiter);
-	r = store_exec(s, "SELECT count(*) FROM recruiter_names WHERE recruiter = $1 AND norm = $2",
-		       2, (const char *const[]){ids, norm});
+	r = store_exec(s, "SELECT label FROM recruiter_names WHERE recruiter = $1", 1,
+		       (const char *const[]){ids});
 	if (!r)
 		return -1;
-	own = strcmp(PQgetvalue(r, 0, 0), "0") != 0;
+	for (int i = 0; !own && i < PQntuples(r); i++) {
+		const char *label = PQgetvalue(r, i, 0);
+		char ln[NAMES_NORM_CAP];
+
+		own = names_normalise(label, strlen(label), ln, sizeof ln) == 0 && strcmp(ln, norm) == 0;
+	}
 	PQclear(r);
 	if (own) {
 		problem_field(p, "name", "own_name", "is a registered name or alias of r_%lld",

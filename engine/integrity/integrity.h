@@ -28,7 +28,9 @@
  * rows.c (rows -> JSON), records.c (recruiters), flags.c (flags and lifts),
  * import.c (CSV import), name_index.c (the in-memory registry), check.c (the
  * check), audit_query.c (GET /v1/audit), snapshot.c (load and references),
- * verdict.c (verdicts from a snapshot), refresher.c (the background thread);
+ * verdict.c (verdicts from a snapshot), refresher.c (the background thread),
+ * exclusions.c (reviewed false positives), listing.c (the recruiter list and
+ * the vacancies naming one), batch.c (batch and CSV screening);
  * internal.h is what they share (the integ__ tier, never used outside).
  */
 #ifndef FAIRMATCH_INTEGRITY_H
