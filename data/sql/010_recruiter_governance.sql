@@ -60,8 +60,9 @@ CREATE POLICY recruiter_exclusions_read ON recruiter_exclusions FOR SELECT TO fa
 CREATE POLICY recruiter_exclusions_create ON recruiter_exclusions FOR INSERT TO fairmatch_server
     WITH CHECK (fairmatch_role() IN ('regulator', 'admin') AND created_org = fairmatch_org());
 
--- Regulators read vacancies (GET /v1/recruiters/{id}/vacancies: which job
--- posts name a recruiter). Vacancies are public job posts; 008 let only
--- counsellors, admins, the indexer and the owning employer read them.
+-- Regulators read the vacancies that name a recruiter (GET
+-- /v1/recruiters/{id}/vacancies: which job posts name an agency), and no
+-- other: a direct hire is none of a regulator's business. 008 let only
+-- counsellors, admins, the indexer and the owning employer read vacancies.
 CREATE POLICY vacancies_read_regulator ON vacancies FOR SELECT TO fairmatch_server
-    USING (fairmatch_role() = 'regulator');
+    USING (fairmatch_role() = 'regulator' AND jsonb_typeof(doc -> 'recruiter') = 'object');

@@ -183,7 +183,7 @@ static int duplicate_check(store *s, const json_t *in, problem *p)
 		      (const char *const[]){country}))
 		return -1;
 	r = store_exec(s,
-		       "SELECT r.id, r.licence_norm IS NOT DISTINCT FROM NULLIF($3, '')"
+		       "SELECT r.id, NULLIF($3, '') IS NOT NULL AND r.licence_norm = $3"
 		       " FROM recruiters r WHERE r.country IS NOT DISTINCT FROM $1"
 		       "   AND (r.licence_norm = NULLIF($3, '') OR EXISTS (SELECT 1 FROM recruiter_names n"
 		       "        WHERE n.recruiter = r.id AND n.norm = $2))"
