@@ -11,6 +11,7 @@
  * normaliser applies to old decisions too.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,9 @@ struct excl_set {
 
 static struct excl_set *current;
 static pthread_rwlock_t excl_lock = PTHREAD_RWLOCK_INITIALIZER;
+/* The entries of current, read without the lock: the verdict scan asks once
+ * per flagged recruiter, and most registers have no exclusion at all. */
+static atomic_size_t excl_entries;
 
 #define EXCLUSION_COLUMNS                                                                   \
 	"e.id, e.recruiter, e.name, e.other, e.reason, e.created_org, " TS("e.created_at")
@@ -121,6 +125,7 @@ int integ__exclusions_load(store *s)
 	pthread_rwlock_wrlock(&excl_lock);
 	old = current;
 	current = x;
+	atomic_store(&excl_entries, x->n);
 	pthread_rwlock_unlock(&excl_lock);
 	set_free(old);
 	return 0;
@@ -133,6 +138,7 @@ void integ__exclusions_free(void)
 	pthread_rwlock_wrlock(&excl_lock);
 	old = current;
 	current = NULL;
+	atomic_store(&excl_entries, 0);
 	pthread_rwlock_unlock(&excl_lock);
 	set_free(old);
 }
@@ -141,7 +147,7 @@ int integ__excluded(int64_t recruiter, const char *norm)
 {
 	int hit = 0;
 
-	if (!norm || !norm[0])
+	if (!norm || !norm[0] || atomic_load(&excl_entries) == 0)
 		return 0;
 	pthread_rwlock_rdlock(&excl_lock);
 	if (current && current->n)
