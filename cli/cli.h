@@ -25,6 +25,7 @@ int cli_sample(int argc, char **argv);    /* admin.c */
 int cli_taxonomy(int argc, char **argv);  /* admin.c */
 int cli_retention(int argc, char **argv); /* privacy.c */
 int cli_compact(int argc, char **argv);   /* privacy.c */
+int cli_check(int argc, char **argv);     /* check.c */
 
 /* ---- shared by the commands (common.c) ---- */
 

@@ -32,6 +32,13 @@ if [ -f data/sample_recruiters.csv ] && ./fairmatch import --help 2>/dev/null | 
 	n=$(sh data/pgctl.sh psql fairmatch -tAc "SELECT count(*) FROM recruiters" 2>/dev/null || echo 0)
 	[ "$n" = 0 ] && ./fairmatch import recruiters data/sample_recruiters.csv || true
 fi
+# A real regulator's list (US DOL H-2 debarments, data/recruiters/SOURCES.md) and a few
+# vacancies naming those firms, so recruiter verdicts show; loaded once.
+n=$(sh data/pgctl.sh psql fairmatch -tAc "SELECT count(*) FROM recruiters WHERE created_org = 'cli'" 2>/dev/null || echo 1)
+if [ "$n" = 0 ]; then
+	./fairmatch import recruiters data/recruiters/us_dol_h2_register.csv --org us-dol-oflc || true
+	./fairmatch import vacancies data/recruiters/demo_vacancies.jsonl --org sample-employer || true
+fi
 counsellor=$(./fairmatch keys create --role counsellor --org demo-centre)
 employer=$(./fairmatch keys create --role employer --org sample-employer)
 regulator=$(./fairmatch keys create --role regulator --org demo-regulator)
@@ -51,6 +58,8 @@ detected from it; the token stays in that browser tab only)
 Try:
   curl -s '$base/health'
   curl -s -H 'Authorization: Bearer $counsellor' '$base/vacancies?q=welder&country=ZA&limit=3'
+  curl -s -H 'Authorization: Bearer $counsellor' '$base/recruiters/check?name=Global%20Horizons%20Manpower%20Inc'
+  curl -s -H 'Authorization: Bearer $regulator' '$base/recruiters?flag=blacklist'
   curl -s -X POST -H 'Authorization: Bearer $employer' -H 'Content-Type: application/json' \\
     -d '{"title":"Welder (MIG/MAG)","occupation":"7212","skills":{"essential":["MIG welding"]},"languages":[{"code":"en","level":"B1"}],"country":"ZA","city":"Johannesburg","positions":12,"valid_until":"2027-03-31"}' \\
     '$base/vacancies'

@@ -108,11 +108,58 @@ int integ__flag_insert(store *s, const struct principal *who, const char *author
 	return rc;
 }
 
-/* The flag `fid` as the API shows it. */
+/* The lift requests of the flags in `flags` (FLAG_COLUMNS objects) as their
+ * "lift_request": a pending request, or the request a lift confirmed. */
+int integ__attach_lift_requests(store *s, json_t *flags, problem *p)
+{
+	json_t *ids = json_array(), *f;
+	char *text = NULL;
+	PGresult *r = NULL;
+	size_t i;
+	int rc = -1;
+
+	if (!ids)
+		return integ__oom(p);
+	json_array_foreach(flags, i, f)
+		if (json_array_append_new(ids, json_integer(strtoll(
+				json_string_value(json_object_get(f, "id")) + 2, NULL, 10))))
+			goto oom;
+	if (!(text = json_dumps(ids, JSON_COMPACT)))
+		goto oom;
+	r = store_exec(s,
+		       "SELECT 'f_' || flag, reason, requested_org, " TS("requested_at")
+		       " FROM flag_lift_requests"
+		       " WHERE flag IN (SELECT jsonb_array_elements_text($1::jsonb)::bigint)",
+		       1, (const char *const[]){text});
+	if (!r) {
+		integ__db_fail(s, p);
+		goto out;
+	}
+	for (int k = 0; k < PQntuples(r); k++)
+		json_array_foreach(flags, i, f)
+			if (strcmp(json_string_value(json_object_get(f, "id")), PQgetvalue(r, k, 0)) == 0 &&
+			    json_object_set_new(f, "lift_request",
+						json_pack("{s:s, s:s, s:s}", "reason", PQgetvalue(r, k, 1),
+							  "by", PQgetvalue(r, k, 2), "at",
+							  PQgetvalue(r, k, 3))))
+				goto oom;
+	rc = 0;
+	goto out;
+oom:
+	integ__oom(p);
+out:
+	PQclear(r);
+	json_decref(ids);
+	free(text);
+	return rc;
+}
+
+/* The flag `fid` as the API shows it, with its lift request. */
 static int flag_get(store *s, int64_t fid, json_t **out, problem *p)
 {
 	char ids[32];
 	PGresult *r;
+	json_t *one;
 
 	snprintf(ids, sizeof ids, "%lld", (long long)fid);
 	r = store_exec(s,
@@ -123,7 +170,17 @@ static int flag_get(store *s, int64_t fid, json_t **out, problem *p)
 		return integ__db_fail(s, p);
 	*out = PQntuples(r) ? integ__flag_from_row(r, 0, 0) : NULL;
 	PQclear(r);
-	return *out ? 0 : integ__oom(p);
+	if (!*out)
+		return integ__oom(p);
+	one = json_pack("[O]", *out);
+	if (!one || integ__attach_lift_requests(s, one, p)) {
+		json_decref(one);
+		json_decref(*out);
+		*out = NULL;
+		return p->kind ? -1 : integ__oom(p);
+	}
+	json_decref(one);
+	return 0;
 }
 
 int integrity_flag_create(store *s, const struct principal *who, const char *authority,
@@ -152,16 +209,72 @@ int integrity_lift_validate(const json_t *in, const char **reason, problem *p)
 	return p->kind ? -1 : 0;
 }
 
+/* Writes an audit row of its own (a refusal rolls its transaction back). */
+static void audit_refusal(store *s, const struct principal *who, const char *obj,
+			  const char *fname, const char *why)
+{
+	json_t *detail = json_pack("{s:s, s:s}", "flag", fname, "refused", why);
+
+	if (detail && audit_write(s, who, "flag.lift_refused", obj, detail))
+		store_rollback(s);
+	json_decref(detail);
+}
+
+/* A request by another authority's regulator: the first half of the
+ * two-person rule. Inside the caller's transaction; commits. */
+static int lift_request(store *s, const struct principal *who, const char *fids, const char *obj,
+			const char *fname, const char *authority, const char *reason, problem *p)
+{
+	char by[32];
+	json_t *detail;
+
+	snprintf(by, sizeof by, "%lld", (long long)who->key_id);
+	if (store_run(s,
+		      "INSERT INTO flag_lift_requests (flag, reason, requested_by, requested_org)"
+		      " VALUES ($1, $2, $3::bigint, $4)",
+		      4, (const char *const[]){fids, reason, by, who->org})) {
+		if (strcmp(store_sqlstate(s), "23505") == 0) {
+			store_rollback(s);
+			problem_set(p, PROBLEM_CONFLICT,
+				    "a lift of flag %s was requested at the same moment; confirm it "
+				    "with another key", fname);
+			return -1;
+		}
+		return integ__db_fail(s, p);
+	}
+	detail = json_pack("{s:s, s:s, s:s}", "flag", fname, "reason", reason, "authority",
+			   authority);
+	if (!detail) {
+		store_rollback(s);
+		return integ__oom(p);
+	}
+	if (audit_write(s, who, "flag.lift_request", obj, detail) || store_commit(s)) {
+		json_decref(detail);
+		return integ__db_fail(s, p);
+	}
+	json_decref(detail);
+	return 0;
+}
+
+/*
+ * Only the authority that set a flag lifts it at once. A regulator (or
+ * admin) of another organisation files a lift request; a second key, of any
+ * regulator or admin, confirms it by lifting again, and only then the flag
+ * is lifted. The requesting key can never confirm its own request, so one
+ * leaked key cannot un-blacklist another authority's agency.
+ */
 int integrity_flag_lift(store *s, const struct principal *who, int64_t recruiter, int64_t flag,
-			const json_t *in, json_t **out, problem *p)
+			const json_t *in, json_t **out, int *pending, problem *p)
 {
 	const char *reason = NULL;
-	char fids[32], by[32], obj[32], fname[32];
+	char fids[32], by[32], obj[32], fname[32], authority[128], req_org[128];
 	PGresult *r;
 	json_t *detail = NULL;
-	int lifted;
+	int lifted, requested;
+	int64_t req_by;
 
 	*out = NULL;
+	*pending = 0;
 	if (integrity_lift_validate(in, &reason, p))
 		return -1;
 	snprintf(fids, sizeof fids, "%lld", (long long)flag);
@@ -171,8 +284,10 @@ int integrity_flag_lift(store *s, const struct principal *who, int64_t recruiter
 	if (store_begin(s))
 		return integ__db_fail(s, p);
 	r = store_exec(s,
-		       "SELECT f.recruiter, l.flag IS NOT NULL FROM flags f"
-		       " LEFT JOIN flag_lifts l ON l.flag = f.id WHERE f.id = $1",
+		       "SELECT f.recruiter, l.flag IS NOT NULL, f.authority, q.flag IS NOT NULL,"
+		       " coalesce(q.requested_by, 0), coalesce(q.requested_org, '')"
+		       " FROM flags f LEFT JOIN flag_lifts l ON l.flag = f.id"
+		       " LEFT JOIN flag_lift_requests q ON q.flag = f.id WHERE f.id = $1",
 		       1, (const char *const[]){fids});
 	if (!r)
 		return integ__db_fail(s, p);
@@ -183,10 +298,28 @@ int integrity_flag_lift(store *s, const struct principal *who, int64_t recruiter
 		return -1;
 	}
 	lifted = PQgetvalue(r, 0, 1)[0] == 't';
+	snprintf(authority, sizeof authority, "%s", PQgetvalue(r, 0, 2));
+	requested = PQgetvalue(r, 0, 3)[0] == 't';
+	req_by = strtoll(PQgetvalue(r, 0, 4), NULL, 10);
+	snprintf(req_org, sizeof req_org, "%s", PQgetvalue(r, 0, 5));
 	PQclear(r);
 	if (lifted) {
 		store_rollback(s);
 		problem_set(p, PROBLEM_CONFLICT, "flag %s is already lifted", fname);
+		return -1;
+	}
+	if (who && strcmp(who->org, authority) != 0 && !requested) {
+		if (lift_request(s, who, fids, obj, fname, authority, reason, p))
+			return -1;
+		*pending = 1;
+		return flag_get(s, flag, out, p);
+	}
+	if (who && strcmp(who->org, authority) != 0 && req_by == who->key_id) {
+		store_rollback(s);
+		audit_refusal(s, who, obj, fname, "same_key");
+		problem_set(p, PROBLEM_CONFLICT,
+			    "flag %s was set by %s: its lift, requested by this key, needs a "
+			    "second regulator's key to confirm it", fname, authority);
 		return -1;
 	}
 	if (store_run(s,
@@ -200,7 +333,11 @@ int integrity_flag_lift(store *s, const struct principal *who, int64_t recruiter
 		}
 		return integ__db_fail(s, p);
 	}
-	detail = json_pack("{s:s, s:s}", "flag", fname, "reason", reason);
+	if (requested && who && strcmp(who->org, authority) != 0)
+		detail = json_pack("{s:s, s:s, s:s, s:s}", "flag", fname, "reason", reason,
+				   "authority", authority, "requested_by_org", req_org);
+	else
+		detail = json_pack("{s:s, s:s}", "flag", fname, "reason", reason);
 	if (!detail) {
 		store_rollback(s);
 		return integ__oom(p);

@@ -87,11 +87,11 @@ static void import_report(FILE *report, unsigned long line, const problem *p)
 int integrity_import_csv(store *s, const char *path, const char *default_authority,
 			 FILE *report, uint64_t *good, uint64_t *bad)
 {
-	static const char *const names[] = {"name", "aliases", "country", "licence",
-					    "authority", "valid_until", "status"};
+	static const char *const names[] = {"name",	   "aliases", "country",  "licence",
+					    "authority", "valid_until", "status", "evidence"};
 	csv_reader *csv = NULL;
 	char err[512];
-	int col[7], rc, in_batch = 0, open_txn = 0;
+	int col[8], rc, in_batch = 0, open_txn = 0;
 	size_t i;
 
 	*good = *bad = 0;
@@ -99,7 +99,7 @@ int integrity_import_csv(store *s, const char *path, const char *default_authori
 		fprintf(report, "fairmatch: %s\n", err);
 		return -1;
 	}
-	for (i = 0; i < 7; i++)
+	for (i = 0; i < 8; i++)
 		col[i] = csv_column(csv, names[i]);
 	if (col[0] < 0) {
 		fprintf(report, "fairmatch: %s: the header has no 'name' column\n", path);
@@ -153,10 +153,12 @@ int integrity_import_csv(store *s, const char *path, const char *default_authori
 			const char *auth = col[4] >= 0 ? csv_field(csv, (size_t)col[4], NULL) : "";
 			json_t *f = json_pack("{s:s, s:s, s:s}", "severity", severity, "reason", "other",
 					      "evidence", "");
-			char ev[512];
+			/* The list's own words (optional column), then where they come from. */
+			const char *given = col[7] >= 0 ? csv_field(csv, (size_t)col[7], NULL) : "";
+			char ev[2048];
 
-			snprintf(ev, sizeof ev, "status '%s' in the regulator's list %s, line %lu",
-				 status, path, csv_line(csv));
+			snprintf(ev, sizeof ev, "%.1500s%sstatus '%s' in the regulator's list %s, line %lu",
+				 given, *given ? "; " : "", status, path, csv_line(csv));
 			if (f)
 				json_object_set_new(f, "evidence", json_string(ev));
 			if (!f)

@@ -28,7 +28,9 @@
  * rows.c (rows -> JSON), records.c (recruiters), flags.c (flags and lifts),
  * import.c (CSV import), name_index.c (the in-memory registry), check.c (the
  * check), audit_query.c (GET /v1/audit), snapshot.c (load and references),
- * verdict.c (verdicts from a snapshot), refresher.c (the background thread);
+ * verdict.c (verdicts from a snapshot), refresher.c (the background thread),
+ * exclusions.c (reviewed false positives), listing.c (the recruiter list and
+ * the vacancies naming one), batch.c (batch and CSV screening);
  * internal.h is what they share (the integ__ tier, never used outside).
  */
 #ifndef FAIRMATCH_INTEGRITY_H
@@ -51,6 +53,7 @@
 #define INTEGRITY_CANDIDATES 50 /* pg_trgm candidates re-ranked per check */
 #define INTEGRITY_AUDIT_LIMIT_DEFAULT 100
 #define INTEGRITY_AUDIT_LIMIT_MAX 1000
+#define INTEGRITY_BATCH_MAX 100 /* queries in one POST /v1/recruiters/check */
 
 /* Verdicts, worst last (a comparison picks the worst). */
 enum integrity_kind {
@@ -90,14 +93,29 @@ int integrity_flag_create(store *s, const struct principal *who, const char *aut
 int integrity_flag_validate(const json_t *in, problem *p);
 int integrity_lift_validate(const json_t *in, const char **reason, problem *p);
 /* Lifts flag `flag` of recruiter `recruiter` with body {"reason"}; PROBLEM_NOT_FOUND
- * for another recruiter's flag, PROBLEM_CONFLICT when already lifted. Reloads the snapshot. */
+ * for another recruiter's flag, PROBLEM_CONFLICT when already lifted. Reloads the snapshot.
+ * Only the flag's authority (who's organisation; who NULL: the operator) lifts at
+ * once. Anyone else files a lift request (*pending = 1, the flag is still active);
+ * a second call by another key confirms it and lifts; the requesting key calling
+ * again is PROBLEM_CONFLICT (audited as flag.lift_refused). */
 int integrity_flag_lift(store *s, const struct principal *who, int64_t recruiter, int64_t flag,
-			const json_t *in, json_t **out, problem *p);
+			const json_t *in, json_t **out, int *pending, problem *p);
+
+/* Records a reviewed false positive against recruiter `recruiter`: body
+ * {"name": ..., "reason": ...} (that name is not this recruiter) or
+ * {"recruiter": "r_<n>", "reason": ...} (the two recruiters are not each
+ * other). Append-only and audited (recruiter.exclude); from then on the
+ * check and the snapshot verdict never match that name (normalised) to it
+ * by name or alias, on every server. *out = the exclusion ({"id":"x_<n>",...}).
+ * PROBLEM_RULE for the recruiter's own name. */
+int integrity_exclusion_create(store *s, const struct principal *who, int64_t recruiter,
+			       const json_t *in, json_t **out, problem *p);
 
 /* Bulk import of a regulator's list (fairmatch import recruiters): a CSV
  * with a header naming the columns name, aliases ("|"-separated), country,
  * licence, authority, valid_until, status (valid | suspended → a warning
- * flag | cancelled, banned → a blacklist flag). Each good line registers a
+ * flag | cancelled, banned → a blacklist flag) and evidence (optional: the
+ * list's own words, kept in the flag's evidence). Each good line registers a
  * recruiter (and its flag) with audit rows, as the API does; each bad line
  * is reported on `report` with its number and reason. default_authority
  * names the regulator when the authority column is empty. 0 when the whole
@@ -117,6 +135,37 @@ int integrity_check(store *s, const char *name, const char *licence, const char 
  * flags and licences are queried. The benchmark's baseline. */
 int integrity_check_sql(store *s, const char *name, const char *licence, const char *country,
 			json_t **out, problem *p);
+
+/* POST /v1/recruiters/check: {"queries": {KEY: {"name","licence","country"}}},
+ * 1 to INTEGRITY_BATCH_MAX keys (more: PROBLEM_TOO_LARGE). *out =
+ * {"results": {KEY: <integrity_check's answer>}}. An invalid query fails the
+ * whole batch with its field errors (each naming its "key"). */
+int integrity_check_batch(store *s, const json_t *in, json_t **out, problem *p);
+/* fairmatch check recruiters FILE.csv: header columns name, licence, country
+ * (others ignored); one report line per record on out, CSV (with a header)
+ * or JSON lines (jsonl: the check's answer plus "line" and "query"). *done
+ * counts lines, *bad those refused as invalid. 0, or -1 when the file or the
+ * database failed (reported on report). */
+int integrity_check_csv(store *s, const char *path, int jsonl, FILE *out, FILE *report,
+			uint64_t *done, uint64_t *bad);
+
+/* GET /v1/recruiters: any field may be NULL. q searches names, aliases
+ * (normalised, substring) and licences; flag: any | blacklist | warning |
+ * none (active flags); licence: valid | expired | none; limit 1..200
+ * (default 50); cursor a next_cursor of the same query and organisation.
+ * *out = {"items":[recruiter + "flag_state","active_flags"], "next_cursor"}. */
+struct integrity_list_query {
+	const char *q, *country, *flag, *licence, *limit, *cursor;
+};
+int integrity_recruiter_list(store *s, const struct integrity_list_query *q, const char *org,
+			     json_t **out, problem *p);
+/* GET /v1/recruiters/{id}/vacancies: the vacancies whose recruiter is
+ * recruiter id by the check's rule (licence, or a name at the threshold,
+ * reviewed false positives excepted), by id, with limit and cursor as above.
+ * *out = {"recruiter","items":[{"id","org","status","title","country",
+ * "recruiter","created_at"}],"next_cursor"}. */
+int integrity_recruiter_vacancies(store *s, int64_t id, const char *limit, const char *cursor,
+				  const char *org, json_t **out, problem *p);
 
 /* ---- the registry: every recruiter, in memory ----
  * Names and aliases (normalised) with pg_trgm-compatible trigram postings,

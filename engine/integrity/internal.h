@@ -56,6 +56,8 @@ int integ__recruiter_insert(store *s, const struct principal *who, const json_t 
 			    problem *p);
 int integ__flag_insert(store *s, const struct principal *who, const char *authority,
 		       int64_t recruiter, const json_t *in, int64_t *fid, problem *p);
+/* Adds "lift_request" to each flag (FLAG_COLUMNS objects) that has one. */
+int integ__attach_lift_requests(store *s, json_t *flags, problem *p);
 /* 1 when s is one of the NULL-terminated list. */
 int integ__one_of(const char *s, const char *const *list);
 
@@ -78,6 +80,19 @@ size_t integ__add_name_match(struct integ__match *m, size_t n, size_t cap, int64
 			     int alias, const char *name, const char *country, int licensed);
 /* The normalised name without trade words (the candidate query). */
 void integ__candidate_query(const char *norm, char *out, size_t cap);
+
+/* ---- exclusions.c: reviewed false positives ---- */
+
+/* Reloads the set of (recruiter, normalised name) exclusions; 0 or -1. */
+int integ__exclusions_load(store *s);
+void integ__exclusions_free(void);
+/* 1 when the normalised name was ruled not to be recruiter `recruiter`. */
+int integ__excluded(int64_t recruiter, const char *norm);
+/* Drops the name and alias matches excluded for norm (licence matches
+ * stay); the new n. */
+size_t integ__drop_excluded(const char *norm, struct integ__match *m, size_t n);
+/* The exclusions naming recruiter (either side), oldest first. */
+int integ__exclusions_of(store *s, int64_t recruiter, json_t **out, problem *p);
 
 /* ---- name_index.c ---- */
 

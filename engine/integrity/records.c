@@ -13,7 +13,8 @@
 #include "engine/integrity/internal.h"
 #include "engine/integrity/names.h"
 
-static const char *const recruiter_keys[] = {"name", "aliases", "country", "licence", NULL};
+static const char *const recruiter_keys[] = {"name", "aliases", "country", "licence",
+					     "force", "reason", NULL};
 static const char *const licence_keys[] = {"number", "authority", "valid_until", NULL};
 
 int integrity_recruiter_validate(const json_t *in, problem *p)
@@ -42,6 +43,13 @@ int integrity_recruiter_validate(const json_t *in, problem *p)
 		}
 	}
 	fields_country(in, "", "country", 0, NULL, p);
+	if (json_object_get(in, "force") && !json_is_boolean(json_object_get(in, "force"))) {
+		problem_field(p, "force", "type", "must be true or false");
+		p->kind = PROBLEM_INVALID;
+	}
+	/* Registering a duplicate on purpose says why (it is audited). */
+	fields_string(in, "", "reason", INTEGRITY_REASON_MAX,
+		      json_is_true(json_object_get(in, "force")), NULL, p);
 	if (fields_object(in, "", "licence", 0, &lic, p) > 0 &&
 	    !fields_only(lic, "licence", licence_keys, p)) {
 		fields_string(lic, "licence", "number", INTEGRITY_LICENCE_MAX, 1, NULL, p);
@@ -132,6 +140,9 @@ int integ__recruiter_insert(store *s, const struct principal *who, const json_t 
 		      4, (const char *const[]){ids, name, norm, rows_text}))
 		goto out;
 	detail = json_pack("{s:s, s:s}", "name", name, "normalised", norm);
+	if (detail && json_is_true(json_object_get(in, "force")))
+		json_object_set_new(detail, "forced",
+				    json_string(json_string_value(json_object_get(in, "reason"))));
 	snprintf(ids, sizeof ids, "r_%lld", (long long)*id);
 	if (!detail || audit_write(s, who, "recruiter.create", ids, detail))
 		goto out;
@@ -149,6 +160,54 @@ out:
 	return rc;
 }
 
+/*
+ * A registration whose normalised name equals a registered name or alias, or
+ * whose licence equals a registered licence, in the same country (or both
+ * without one) is a duplicate: PROBLEM_CONFLICT naming the existing
+ * recruiter (also as errors[0].existing). Registrations of one country are
+ * serialised by an advisory lock, so two at once cannot both pass.
+ */
+static int duplicate_check(store *s, const json_t *in, problem *p)
+{
+	const char *name = json_string_value(json_object_get(in, "name"));
+	const char *country = json_string_value(json_object_get(in, "country"));
+	json_t *lic = json_object_get(in, "licence");
+	const char *num = json_is_object(lic) ? json_string_value(json_object_get(lic, "number")) : NULL;
+	char norm[NAMES_NORM_CAP], ln[INTEGRITY_LICENCE_MAX + 1], existing[32];
+	PGresult *r;
+	int by_licence;
+
+	names_normalise(name, strlen(name), norm, sizeof norm);
+	integrity_licence_norm(num, ln, sizeof ln);
+	if (store_run(s, "SELECT pg_advisory_xact_lock(727003, hashtext(coalesce($1, '')))", 1,
+		      (const char *const[]){country}))
+		return -1;
+	r = store_exec(s,
+		       "SELECT r.id, NULLIF($3, '') IS NOT NULL AND r.licence_norm = $3"
+		       " FROM recruiters r WHERE r.country IS NOT DISTINCT FROM $1"
+		       "   AND (r.licence_norm = NULLIF($3, '') OR EXISTS (SELECT 1 FROM recruiter_names n"
+		       "        WHERE n.recruiter = r.id AND n.norm = $2))"
+		       " ORDER BY r.id LIMIT 1",
+		       3, (const char *const[]){country, norm, ln});
+	if (!r)
+		return -1;
+	if (PQntuples(r) == 0) {
+		PQclear(r);
+		return 0;
+	}
+	snprintf(existing, sizeof existing, "r_%s", PQgetvalue(r, 0, 0));
+	by_licence = PQgetvalue(r, 0, 1)[0] == 't';
+	PQclear(r);
+	problem_field(p, by_licence ? "licence.number" : "name", "duplicate",
+		      "is already registered as %s", existing);
+	json_object_set_new(json_array_get(p->errors, 0), "existing", json_string(existing));
+	problem_set(p, PROBLEM_CONFLICT,
+		    "%s is already registered as %s%s; to register it again give \"force\": true "
+		    "with a \"reason\"", by_licence ? "this licence" : "this name", existing,
+		    country ? " in this country" : "");
+	return -1;
+}
+
 int integrity_recruiter_create(store *s, const struct principal *who, const json_t *in,
 			       json_t **out, problem *p)
 {
@@ -157,8 +216,16 @@ int integrity_recruiter_create(store *s, const struct principal *who, const json
 	*out = NULL;
 	if (integrity_recruiter_validate(in, p))
 		return -1;
-	if (store_begin(s) || integ__registry_writer_lock(s) || integ__recruiter_insert(s, who, in, &id, p) ||
-	    store_commit(s))
+	if (store_begin(s) || integ__registry_writer_lock(s))
+		return integ__db_fail(s, p);
+	if (!json_is_true(json_object_get(in, "force")) && duplicate_check(s, in, p)) {
+		if (p->kind == PROBLEM_CONFLICT) {
+			store_rollback(s);
+			return -1;
+		}
+		return integ__db_fail(s, p);
+	}
+	if (integ__recruiter_insert(s, who, in, &id, p) || store_commit(s))
 		return integ__db_fail(s, p);
 	/* The very next check of this process must know the recruiter. */
 	if (integ__registry_live())
@@ -203,7 +270,17 @@ int integrity_recruiter_get(store *s, int64_t id, json_t **out, problem *p)
 		json_decref(flags);
 		return integ__oom(p);
 	}
+	if (integ__attach_lift_requests(s, flags, p)) {
+		json_decref(o);
+		json_decref(flags);
+		return -1;
+	}
 	json_object_set_new(o, "flags", flags);
+	if (integ__exclusions_of(s, id, &flags, p)) {
+		json_decref(o);
+		return -1;
+	}
+	json_object_set_new(o, "exclusions", flags);
 	*out = o;
 	return 0;
 }

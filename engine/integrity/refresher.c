@@ -45,7 +45,8 @@ static int refresher_connected(store *s, void *arg)
 	int rc;
 
 	(void)arg;
-	if (integrity_refresh(s) || (rc = integrity_registry_sync(s, 0)) < 0)
+	if (integ__exclusions_load(s) || integrity_refresh(s) ||
+	    (rc = integrity_registry_sync(s, 0)) < 0)
 		return -1;
 	/* A sync refused while a writer is busy (1) is retried by the round. */
 	rf.registry_pending = rc == 1;
@@ -75,7 +76,9 @@ static int refresher_round(store *s, void *arg)
 	if (expiry && (int64_t)time(NULL) >= expiry)
 		rf.reload = 1;
 	if (rf.reload) {
-		if (integrity_refresh(s)) {
+		/* An exclusion reloads too: before the snapshot, whose memo
+		 * of verdicts starts empty. */
+		if (integ__exclusions_load(s) || integrity_refresh(s)) {
 			fprintf(stderr, "fairmatch: integrity: reloading: %s\n", store_error(s));
 			return STORE_LISTENER_RECONNECT;
 		}
@@ -111,7 +114,7 @@ int integrity_start(const char *conninfo)
 	integrity_threshold();
 	if (store_connect(conninfo, &s, err, sizeof err) == 0) {
 		/* Serve nothing before the first snapshot is in. */
-		if (integrity_refresh(s))
+		if (integ__exclusions_load(s) || integrity_refresh(s))
 			fprintf(stderr, "fairmatch: integrity: first load: %s\n", store_error(s));
 		if (integrity_registry_sync(s, 1) < 0)
 			fprintf(stderr, "fairmatch: integrity: loading the registry: %s\n",
@@ -136,4 +139,5 @@ void integrity_stop(void)
 	rf.running = 0;
 	integ__snapshot_reset();
 	integ__registry_free();
+	integ__exclusions_free();
 }

@@ -174,7 +174,9 @@ int integrity_snapshot_verdict_of(const integrity_snapshot *snap, const char *na
 
 			if (ln[0] && e->licence && strcmp(ln, e->licence) == 0)
 				sc = 1.0;
-			for (j = 0; norm[0] && j < e->n_norms && sc < 1.0; j++) {
+			/* A reviewed false positive never matches by name. */
+			for (j = 0; norm[0] && j < e->n_norms && sc < 1.0 && !integ__excluded(e->id, norm);
+			     j++) {
 				double x = names_similarity(norm, e->norms[j]);
 
 				if (x > sc)
@@ -198,6 +200,7 @@ int integrity_snapshot_verdict_of(const integrity_snapshot *snap, const char *na
 		struct integ__match m[INTEGRITY_CANDIDATES + 2];
 		size_t n = integ__registry_matches(norm, ln, m, sizeof m / sizeof m[0], &wm);
 
+		n = integ__drop_excluded(norm, m, n);
 		integ__order_matches(m, n, country);
 		mv.reg_kind = !n ? INTEGRITY_UNKNOWN
 				 : m[0].licensed ? INTEGRITY_LICENSED : INTEGRITY_UNLICENSED;

@@ -199,7 +199,7 @@ const char *match__occ_name(enum match__occ m);
 /* ---- the recruiter's verdict (verdict.c) ---- */
 
 enum match__verdict { VERDICT_NONE, VERDICT_LICENSED, VERDICT_FLAGGED, VERDICT_UNKNOWN,
-		      VERDICT_BLACKLISTED };
+		      VERDICT_BLACKLISTED, VERDICT_UNLICENSED };
 
 /* The verdict from a vacancy's facts; with flags (else NULL), *flags gets
  * the active flags when flagged. */

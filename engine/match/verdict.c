@@ -6,13 +6,15 @@
 
 #include <string.h>
 
-/* The matcher's verdict for the snapshot's kind (unlicensed counts as unknown). */
+/* The matcher's verdict for the snapshot's kind: a registered recruiter
+ * without a (valid) licence is unlicensed, as in the check. */
 static enum match__verdict verdict_of(enum integrity_kind k)
 {
-	return k == INTEGRITY_BLACKLISTED ? VERDICT_BLACKLISTED
-	       : k == INTEGRITY_FLAGGED   ? VERDICT_FLAGGED
-	       : k == INTEGRITY_LICENSED  ? VERDICT_LICENSED
-					  : VERDICT_UNKNOWN;
+	return k == INTEGRITY_BLACKLISTED  ? VERDICT_BLACKLISTED
+	       : k == INTEGRITY_FLAGGED    ? VERDICT_FLAGGED
+	       : k == INTEGRITY_LICENSED   ? VERDICT_LICENSED
+	       : k == INTEGRITY_UNLICENSED ? VERDICT_UNLICENSED
+					   : VERDICT_UNKNOWN;
 }
 
 /*
@@ -20,7 +22,7 @@ static enum match__verdict verdict_of(enum integrity_kind k)
  * matching: the in-memory snapshot, so a flag committed by a regulator
  * counts from the very next match. `rec` is the vacancy's recruiter object
  * (NULL for a direct hire). *flags gets a new array of the active flags
- * when flagged. Unlicensed counts as unknown here.
+ * when flagged.
  */
 static enum match__verdict recruiter_verdict(const integrity_snapshot *snap, const json_t *rec,
 					     json_t **flags)
@@ -41,7 +43,10 @@ static enum match__verdict recruiter_verdict(const integrity_snapshot *snap, con
 
 const char *match__verdict_name(enum match__verdict v)
 {
-	return v == VERDICT_LICENSED ? "licensed" : v == VERDICT_FLAGGED ? "flagged" : "unknown";
+	return v == VERDICT_LICENSED	 ? "licensed"
+	       : v == VERDICT_UNLICENSED ? "unlicensed"
+	       : v == VERDICT_FLAGGED	 ? "flagged"
+					 : "unknown";
 }
 
 /* The verdict from a vacancy's facts; with flags (else NULL), *flags gets

@@ -126,7 +126,8 @@ static char *body_with(enum kind k, const char *s)
 		o = json_pack("{s:{s:[s]}, s:i}", "profile", "skills", s, "limit", 1);
 		break;
 	case K_RECRUITER:
-		o = json_pack("{s:s}", "name", s);
+		/* forced: many of these strings normalise alike (a duplicate is 409) */
+		o = json_pack("{s:s, s:b, s:s}", "name", s, "force", 1, "reason", "hostile input test");
 		break;
 	case K_FLAG:
 		o = json_pack("{s:s, s:s, s:s}", "severity", "warning", "reason", "other", "evidence", s);

@@ -238,8 +238,11 @@ static void test_roles(void)
 	char rid[32], path[128];
 	static const char body[] = "{\"name\":\"Roles Test Placement\",\"country\":\"LS\"}";
 
+	static const char other[] = "{\"name\":\"Roles Test Admin Placement\",\"country\":\"LS\"}";
+
 	T_REQUIRE(register_recruiter(body, rid, sizeof rid)[0]);
-	T_REQUIRE(http(&r, &srv, "POST", "/v1/recruiters", admin, NULL, body, strlen(body)) == 0);
+	/* (the same body again would be a duplicate, 409) */
+	T_REQUIRE(http(&r, &srv, "POST", "/v1/recruiters", admin, NULL, other, strlen(other)) == 0);
 	T_EQ_INT(r.status, 201);
 	resp_free(&r);
 	T_REQUIRE(http(&r, &srv, "POST", "/v1/recruiters", employer, NULL, body, strlen(body)) == 0);

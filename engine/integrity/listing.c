@@ -1,0 +1,337 @@
+/*
+ * listing.c - what a regulator browses: GET /v1/recruiters (search by name,
+ * alias or licence, filters for country, flag state and licence validity,
+ * keyset pages by id behind an opaque cursor) and
+ * GET /v1/recruiters/{id}/vacancies (the vacancies whose recruiter is that
+ * recruiter by the check's own rule: its licence, or a name or alias at the
+ * threshold, reviewed false positives excepted).
+ *
+ * A cursor is the last id and a checksum of that id, the query's filters and
+ * the caller's organisation: a cursor edited by hand, or taken from another
+ * query or organisation, is refused (400), not silently applied elsewhere.
+ * It is not a secret (it grants nothing the query would not).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/core/hash.h"
+#include "engine/core/iso.h"
+#include "engine/integrity/internal.h"
+#include "engine/integrity/names.h"
+
+#define LIST_LIMIT_DEFAULT 50
+#define LIST_LIMIT_MAX 200
+#define CURSOR_LEN 32 /* hex: 16 of the id, 16 of the checksum */
+
+static int bad_param(problem *p, const char *name, const char *msg)
+{
+	problem_field(p, name, "format", "%s", msg);
+	problem_set(p, PROBLEM_INVALID, "%s %s", name, msg);
+	return -1;
+}
+
+static uint64_t cursor_sum(const char *org, const char *const *parts, size_t n, int64_t id)
+{
+	uint64_t h = hash_add(HASH_FNV64_BASIS, "fairmatch-cursor-1", 18);
+
+	h = hash_add(h, org ? org : "", strlen(org ? org : ""));
+	for (size_t i = 0; i < n; i++) {
+		h = hash_add_byte(h, 0x1f);
+		if (parts[i])
+			h = hash_add(h, parts[i], strlen(parts[i]));
+		else
+			h = hash_add_byte(h, 0x1e);
+	}
+	return hash_add(h, &id, sizeof id);
+}
+
+static void cursor_make(char *out, size_t cap, const char *org, const char *const *parts,
+			size_t n, int64_t id)
+{
+	snprintf(out, cap, "%016" PRIx64 "%016" PRIx64, (uint64_t)id,
+		 cursor_sum(org, parts, n, id));
+}
+
+/* The id after which the page starts: 0 without a cursor, -1 for one that
+ * this query and organisation were not given. */
+static int64_t cursor_parse(const char *c, const char *org, const char *const *parts, size_t n)
+{
+	char idhex[17], sumhex[17], *end;
+	uint64_t id, sum;
+
+	if (!c)
+		return 0;
+	if (strlen(c) != CURSOR_LEN || strspn(c, "0123456789abcdef") != CURSOR_LEN)
+		return -1;
+	memcpy(idhex, c, 16);
+	idhex[16] = '\0';
+	memcpy(sumhex, c + 16, 16);
+	sumhex[16] = '\0';
+	id = strtoull(idhex, &end, 16);
+	sum = strtoull(sumhex, &end, 16);
+	if (id == 0 || id > INT64_MAX || sum != cursor_sum(org, parts, n, (int64_t)id))
+		return -1;
+	return (int64_t)id;
+}
+
+static int parse_limit(const char *text, int *limit, problem *p)
+{
+	char *end;
+	long v;
+
+	*limit = LIST_LIMIT_DEFAULT;
+	if (!text)
+		return 0;
+	v = strtol(text, &end, 10);
+	if (!*text || *end || v < 1 || v > LIST_LIMIT_MAX)
+		return bad_param(p, "limit", "must be a whole number from 1 to 200");
+	*limit = (int)v;
+	return 0;
+}
+
+/* A LIKE pattern matching text anywhere, its wildcards escaped. */
+static void like_any(const char *text, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	if (cap < 3)
+		return;
+	out[n++] = '%';
+	for (; *text && n + 3 < cap; text++) {
+		if (*text == '%' || *text == '_' || *text == '\\')
+			out[n++] = '\\';
+		out[n++] = *text;
+	}
+	out[n++] = '%';
+	out[n] = '\0';
+}
+
+int integrity_recruiter_list(store *s, const struct integrity_list_query *q, const char *org,
+			     json_t **out, problem *p)
+{
+	const char *parts[] = {q->q, q->country, q->flag, q->licence};
+	static const char *const flag_states[] = {"any", "blacklist", "warning", "none", NULL};
+	static const char *const licence_states[] = {"valid", "expired", "none", NULL};
+	char norm[NAMES_NORM_CAP], pat_norm[2 * NAMES_NORM_CAP + 3], pat_raw[2 * 256 + 3],
+		ln[INTEGRITY_LICENCE_MAX + 1], after[32], lim[16], next[CURSOR_LEN + 1];
+	json_t *items = NULL, *o;
+	PGresult *r;
+	int64_t after_id, last = 0;
+	int limit, i, more;
+
+	*out = NULL;
+	norm[0] = pat_norm[0] = pat_raw[0] = ln[0] = '\0';
+	if (parse_limit(q->limit, &limit, p))
+		return -1;
+	if (q->q && (strlen(q->q) > 200 || !q->q[0]))
+		return bad_param(p, "q", "must be 1 to 200 bytes");
+	if (q->country && !iso_country_valid(q->country))
+		return bad_param(p, "country", "must be an ISO 3166-1 alpha-2 code (ZA)");
+	if (q->flag && !integ__one_of(q->flag, flag_states))
+		return bad_param(p, "flag", "must be any, blacklist, warning or none");
+	if (q->licence && !integ__one_of(q->licence, licence_states))
+		return bad_param(p, "licence", "must be valid, expired or none");
+	after_id = cursor_parse(q->cursor, org, parts, sizeof parts / sizeof parts[0]);
+	if (after_id < 0)
+		return bad_param(p, "cursor", "is not a next_cursor this query was given");
+	if (q->q) {
+		if (names_normalise(q->q, strlen(q->q), norm, sizeof norm))
+			norm[0] = '\0';
+		if (norm[0])
+			like_any(norm, pat_norm, sizeof pat_norm);
+		like_any(q->q, pat_raw, sizeof pat_raw);
+		integrity_licence_norm(q->q, ln, sizeof ln);
+	}
+	snprintf(after, sizeof after, "%lld", (long long)after_id);
+	snprintf(lim, sizeof lim, "%d", limit + 1);
+	r = store_exec(s,
+		       "SELECT " RECRUITER_COLUMNS ", st.state, st.active FROM recruiters r,"
+		       " LATERAL (SELECT CASE WHEN bool_or(f.severity = 'blacklist') THEN 'blacklist'"
+		       "   WHEN count(*) > 0 THEN 'warning' ELSE 'none' END AS state, count(*) AS active"
+		       "   FROM flags f LEFT JOIN flag_lifts l ON l.flag = f.id WHERE f.recruiter = r.id"
+		       "   AND l.flag IS NULL AND (f.expires_at IS NULL OR f.expires_at > now())) st"
+		       " WHERE r.id > $1::bigint"
+		       "   AND ($2 = '' OR r.name ILIKE $2 OR r.licence_norm = NULLIF($4, '')"
+		       "        OR ($3 <> '' AND EXISTS (SELECT 1 FROM recruiter_names n"
+		       "            WHERE n.recruiter = r.id AND n.norm LIKE $3)))"
+		       "   AND ($5 = '' OR r.country = $5)"
+		       "   AND ($6 = '' OR ($6 = 'any' AND st.state <> 'none') OR st.state = $6)"
+		       "   AND ($7 = '' OR ($7 = 'none' AND r.licence_number IS NULL)"
+		       "        OR ($7 = 'valid' AND r.licence_number IS NOT NULL AND"
+		       "            (r.licence_valid_until IS NULL OR r.licence_valid_until >= current_date))"
+		       "        OR ($7 = 'expired' AND r.licence_valid_until < current_date))"
+		       " ORDER BY r.id LIMIT $8::int",
+		       8,
+		       (const char *const[]){after, pat_raw, pat_norm, ln, q->country ? q->country : "",
+					     q->flag ? q->flag : "", q->licence ? q->licence : "",
+					     lim});
+	if (!r)
+		return integ__db_fail(s, p);
+	more = PQntuples(r) > limit;
+	items = json_array();
+	for (i = 0; items && i < PQntuples(r) && i < limit; i++) {
+		o = integ__recruiter_from_row(r, i);
+		if (!o || json_object_set_new(o, "flag_state", json_string(PQgetvalue(r, i, 9))) ||
+		    json_object_set_new(o, "active_flags",
+					json_integer(strtoll(PQgetvalue(r, i, 10), NULL, 10))) ||
+		    json_array_append_new(items, o)) {
+			json_decref(items);
+			items = NULL;
+			break;
+		}
+		last = strtoll(PQgetvalue(r, i, 0), NULL, 10);
+	}
+	PQclear(r);
+	if (!items)
+		return integ__oom(p);
+	if (more)
+		cursor_make(next, sizeof next, org, parts, sizeof parts / sizeof parts[0], last);
+	*out = json_pack("{s:o, s:o}", "items", items, "next_cursor",
+			 more ? json_string(next) : json_null());
+	return *out ? 0 : integ__oom(p);
+}
+
+/* Whether the vacancy recruiter {name, licence} is recruiter `id`, whose
+ * normalised names are norms and licence ln: the check's rule. */
+static int names_recruiter(const json_t *rec, int64_t id, char *const *norms, size_t n_norms,
+			   const char *ln)
+{
+	const char *name = json_string_value(json_object_get(rec, "name"));
+	char norm[NAMES_NORM_CAP], vl[INTEGRITY_LICENCE_MAX + 1];
+	double thr = integrity_threshold();
+
+	integrity_licence_norm(json_string_value(json_object_get(rec, "licence")), vl, sizeof vl);
+	if (ln[0] && vl[0] && strcmp(ln, vl) == 0)
+		return 1;
+	if (!name || names_normalise(name, strlen(name), norm, sizeof norm) || !norm[0] ||
+	    integ__excluded(id, norm))
+		return 0;
+	for (size_t i = 0; i < n_norms; i++)
+		if (names_similarity(norm, norms[i]) >= thr)
+			return 1;
+	return 0;
+}
+
+int integrity_recruiter_vacancies(store *s, int64_t id, const char *limit_text,
+				  const char *cursor, const char *org, json_t **out, problem *p)
+{
+	const char *parts[] = {"vacancies-of"};
+	char ids[32], after[32], lim[16], next[CURSOR_LEN + 1], ln[INTEGRITY_LICENCE_MAX + 1];
+	char **norms = NULL, *keys_text = NULL;
+	size_t n_norms = 0;
+	PGresult *r = NULL;
+	json_t *keys = NULL, *items = NULL, *o;
+	int64_t after_id, last = 0;
+	int limit, i, more, rc = -1;
+
+	*out = NULL;
+	if (parse_limit(limit_text, &limit, p))
+		return -1;
+	snprintf(ids, sizeof ids, "%lld", (long long)id);
+	parts[0] = ids; /* a cursor belongs to one recruiter */
+	after_id = cursor_parse(cursor, org, parts, 1);
+	if (after_id < 0)
+		return bad_param(p, "cursor", "is not a next_cursor this query was given");
+	/* The latest exclusions, whether or not a refresher keeps them. */
+	if (!integ__registry_live() && integ__exclusions_load(s))
+		return integ__db_fail(s, p);
+	r = store_exec(s,
+		       "SELECT coalesce(r.licence_norm, ''), n.label FROM recruiters r"
+		       " JOIN recruiter_names n ON n.recruiter = r.id WHERE r.id = $1",
+		       1, (const char *const[]){ids});
+	if (!r)
+		return integ__db_fail(s, p);
+	if (PQntuples(r) == 0) {
+		PQclear(r);
+		problem_set(p, PROBLEM_NOT_FOUND, "no recruiter r_%lld", (long long)id);
+		return -1;
+	}
+	snprintf(ln, sizeof ln, "%s", PQgetvalue(r, 0, 0));
+	norms = calloc((size_t)PQntuples(r), sizeof *norms);
+	if (!norms)
+		goto oom;
+	for (i = 0; i < PQntuples(r); i++) {
+		/* Normalised now: the stored form may be an older normaliser's. */
+		char nn[NAMES_NORM_CAP];
+		const char *stored = PQgetvalue(r, i, 1);
+
+		if (names_normalise(stored, strlen(stored), nn, sizeof nn) || !nn[0])
+			continue;
+		if (!(norms[n_norms++] = strdup(nn)))
+			goto oom;
+	}
+	PQclear(r);
+	/* Each distinct recruiter that vacancies name, decided once. */
+	r = store_exec(s,
+		       "SELECT DISTINCT doc->'recruiter' FROM vacancies"
+		       " WHERE jsonb_typeof(doc->'recruiter') = 'object'",
+		       0, NULL);
+	if (!r)
+		goto dberr;
+	keys = json_array();
+	for (i = 0; keys && i < PQntuples(r); i++) {
+		json_t *rec = json_loads(PQgetvalue(r, i, 0), 0, NULL);
+
+		if (rec && names_recruiter(rec, id, norms, n_norms, ln) &&
+		    json_array_append(keys, rec)) {
+			json_decref(rec);
+			goto oom;
+		}
+		json_decref(rec);
+	}
+	PQclear(r);
+	r = NULL;
+	if (!keys || !(keys_text = json_dumps(keys, JSON_COMPACT)))
+		goto oom;
+	snprintf(after, sizeof after, "%lld", (long long)after_id);
+	snprintf(lim, sizeof lim, "%d", limit + 1);
+	r = store_exec(s,
+		       "SELECT id, org, status, coalesce(doc->>'title', ''), country, (doc->'recruiter')::text,"
+		       " " TS("created_at") " FROM vacancies"
+		       " WHERE doc->'recruiter' IN (SELECT jsonb_array_elements($1::jsonb))"
+		       "   AND id > $2::bigint ORDER BY id LIMIT $3::int",
+		       3, (const char *const[]){keys_text, after, lim});
+	if (!r)
+		goto dberr;
+	more = PQntuples(r) > limit;
+	items = json_array();
+	for (i = 0; items && i < PQntuples(r) && i < limit; i++) {
+		char vid[32];
+
+		snprintf(vid, sizeof vid, "v_%s", PQgetvalue(r, i, 0));
+		o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:s}", "id", vid, "org",
+			      PQgetvalue(r, i, 1), "status", PQgetvalue(r, i, 2), "title",
+			      PQgetvalue(r, i, 3), "country", PQgetvalue(r, i, 4), "recruiter",
+			      json_loads(PQgetvalue(r, i, 5), 0, NULL), "created_at",
+			      PQgetvalue(r, i, 6));
+		if (!o || json_array_append_new(items, o))
+			goto oom;
+		last = strtoll(PQgetvalue(r, i, 0), NULL, 10);
+	}
+	if (!items)
+		goto oom;
+	if (more)
+		cursor_make(next, sizeof next, org, parts, 1, last);
+	*out = json_pack("{s:o, s:O, s:o}", "recruiter", json_sprintf("r_%lld", (long long)id),
+			 "items", items, "next_cursor", more ? json_string(next) : json_null());
+	if (!*out)
+		goto oom;
+	rc = 0;
+	goto out;
+oom:
+	integ__oom(p);
+	goto out;
+dberr:
+	integ__db_fail(s, p);
+out:
+	PQclear(r);
+	for (size_t k = 0; norms && k < n_norms; k++)
+		free(norms[k]);
+	free(norms);
+	free(keys_text);
+	json_decref(keys);
+	json_decref(items);
+	return rc;
+}
