@@ -469,7 +469,7 @@ int vacancy_create(store *s, const char *org, const json_t *doc, json_t **out, i
 					    c.positions},
 		      out, p) ||
 	    vacancy_parse_id(json_string_value(json_object_get(*out, "id")), &id) ||
-	    store_log_change(s, "vacancy", id, seq))
+	    store_log_change(s, "vacancy", id, "created", seq))
 		goto fail;
 	if (json_object_get(doc, "normalised"))
 		json_object_set(*out, "normalised", json_object_get(doc, "normalised"));
@@ -591,7 +591,7 @@ int vacancy_patch(store *s, int64_t id, const char *org, const json_t *patch, js
 		goto fail;
 	if (json_object_get(doc, "normalised"))
 		json_object_set(*out, "normalised", json_object_get(doc, "normalised"));
-	if (store_log_change(s, "vacancy", id, seq) || store_commit(s))
+	if (store_log_change(s, "vacancy", id, "changed", seq) || store_commit(s))
 		goto fail;
 	add_verdict(*out, verdict);
 	json_decref(current);
@@ -614,19 +614,26 @@ int vacancy_close(store *s, int64_t id, const char *org, json_t **out, int64_t *
 {
 	PGresult *r;
 	char ids[32];
+	int already;
 
 	*out = NULL;
+	if (seq)
+		*seq = 0;
 	r = begin_locked(s, id, org, p);
 	if (!r)
 		return -1;
+	/* Closing a closed vacancy changes nothing: no second "closed" in the
+	 * change feed. */
+	already = strcmp(PQgetvalue(r, 0, 2), "closed") == 0;
 	PQclear(r);
 	snprintf(ids, sizeof ids, "%lld", (long long)id);
 	if (write_row(s,
 		      "UPDATE vacancies SET status = 'closed', closed_at = coalesce(closed_at, now()),"
-		      " updated_at = now() WHERE id = $1 RETURNING " VACANCY_COLUMNS,
+		      " updated_at = CASE WHEN status = 'closed' THEN updated_at ELSE now() END"
+		      " WHERE id = $1 RETURNING " VACANCY_COLUMNS,
 		      1, (const char *const[]){ids}, out, p))
 		goto fail;
-	if (store_log_change(s, "vacancy", id, seq) || store_commit(s))
+	if ((!already && store_log_change(s, "vacancy", id, "closed", seq)) || store_commit(s))
 		goto fail;
 	return 0;
 fail:
@@ -709,8 +716,8 @@ int vacancy_insert_batch(store *s, const char *org, json_t *const *docs, size_t 
 		       "        (d->>'positions')::int"
 		       " FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(d, n) ORDER BY n"
 		       " RETURNING id),"
-		       " log AS (INSERT INTO change_log (object_type, object_id)"
-		       " SELECT 'vacancy', id FROM ins ORDER BY id RETURNING seq)"
+		       " log AS (INSERT INTO change_log (object_type, object_id, change)"
+		       " SELECT 'vacancy', id, 'created' FROM ins ORDER BY id RETURNING seq)"
 		       " SELECT coalesce(max(seq), 0) FROM log",
 		       2, (const char *const[]){org, text});
 	if (!r)

@@ -71,6 +71,26 @@ typedef void (*vacancy_rejected_fn)(size_t index, const problem *p, void *arg);
 int vacancy_insert_batch(store *s, const char *org, json_t *const *docs, size_t n,
 			 vacancy_rejected_fn rejected, void *arg, int64_t *last_seq, problem *p);
 
+/* ---- the change feed (vacancy_feed.c) ---- */
+#define VACANCY_FEED_LIMIT_DEFAULT 100
+#define VACANCY_FEED_LIMIT_MAX 1000
+
+struct vacancy_feed_query {
+	const char *since;      /* a next_cursor of this feed, NULL: from the beginning */
+	const char *limit;      /* as given in the URL, validated here */
+	const char *org;        /* only this organisation's vacancies (employers), or NULL */
+	const char *caller_org; /* the reader's organisation: the cursor is bound to it */
+};
+
+/* Fills *out with {"items":[{"seq","id","change","at","vacancy"}],
+ * "next_cursor","more"}: the change-log rows after since, in seq (commit)
+ * order. change is created, changed or closed; vacancy is the vacancy as
+ * it is now (status included), null on a closed item. next_cursor is never
+ * null (an empty page: caught up); more says a full page was answered.
+ * PROBLEM_INVALID for a bad limit, or a since this server did not give
+ * this reader (tampered, another organisation's, another list's). */
+int vacancy_changes(store *s, const struct vacancy_feed_query *q, json_t **out, problem *p);
+
 /* The API representation from a row of VACANCY_COLUMNS. */
 json_t *vacancy_from_row(PGresult *r, int row);
 #define VACANCY_COLUMNS                                                                  \

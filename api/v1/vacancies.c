@@ -151,6 +151,33 @@ static void list(api_call *c)
 	api_close(c, &x, rc, 200, out);
 }
 
+/* GET /v1/vacancies/changes: the change feed, with the verdict of each
+ * recruiter now, so a partner can leave out what a regulator flagged. */
+static void changes(api_call *c)
+{
+	struct vacancy_feed_query q = {
+		.since = api_query(c, "since"),
+		.limit = api_query(c, "limit"),
+		.org = owner_filter(c),
+		.caller_org = api_who(c)->org,
+	};
+	static const struct api_pre from_store = {.need = API_STORE};
+	struct api_ctx x;
+	json_t *out = NULL, *item;
+	size_t i;
+	int rc;
+
+	if (api_open(c, &from_store, &x))
+		return;
+	rc = vacancy_changes(x.s, &q, &out, &x.p);
+	if (rc == 0)
+		json_array_foreach(json_object_get(out, "items"), i, item)
+			add_snapshot_verdict(json_object_get(item, "vacancy"));
+	api_close(c, &x, rc, 200, out);
+}
+
+static const char *const feed_params[] = {"since", "limit", NULL};
+
 static const char *const search_params[] = {"q", "occupation", "skill", "country", "language",
 					    "limit", "cursor", "include_flagged", NULL};
 
@@ -159,6 +186,9 @@ const struct api_route vacancy_routes[] = {
 	 .name = "vacancies_create"},
 	{.method = "GET", .pattern = "/v1/vacancies", .query_params = search_params,
 	 .handler = list, .name = "vacancies_search"},
+	/* Before /v1/vacancies/{id}, which would take "changes" as an id. */
+	{.method = "GET", .pattern = "/v1/vacancies/changes", .query_params = feed_params,
+	 .handler = changes, .name = "vacancies_changes"},
 	{.method = "GET", .pattern = "/v1/vacancies/{id}", .pre = &one_vacancy, .step = get_one,
 	 .name = "vacancies_get"},
 	{.method = "PATCH", .pattern = "/v1/vacancies/{id}", .body = 1, .pre = &one_vacancy,

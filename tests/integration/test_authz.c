@@ -165,6 +165,8 @@ static const struct tmpl tmpls[] = {
 	 201, ANY, 0, NULL},
 	{"GET", "/v1/vacancies", NULL, "/v1/vacancies?q=authzmarker&limit=100", NULL, 200, LIST, 0,
 	 "$V"},
+	{"GET", "/v1/vacancies/changes", NULL, "/v1/vacancies/changes?limit=1000", NULL, 200, LIST, 0,
+	 "$V"},
 	{"GET", "/v1/vacancies/{id}", NULL, "/v1/vacancies/$V", NULL, 200, ONE, 0, NULL},
 	{"PATCH", "/v1/vacancies/{id}", NULL, "/v1/vacancies/$V", "{\"positions\":2}", 200, ONE, F_V,
 	 NULL},
