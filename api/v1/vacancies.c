@@ -121,6 +121,16 @@ static int close_one(api_call *c, struct api_ctx *x, json_t **out)
 	return write_one(c, x, out, 0);
 }
 
+/* The values of a repeatable parameter into out (SEARCH_VALUES_MAX + 1
+ * slots): more than SEARCH_VALUES_MAX counts as one too many, which the
+ * engine refuses. */
+static size_t all_values(api_call *c, const char *name, const char **out)
+{
+	size_t n = api_query_all(c, name, out, SEARCH_VALUES_MAX + 1);
+
+	return n > SEARCH_VALUES_MAX + 1 ? SEARCH_VALUES_MAX + 1 : n;
+}
+
 static void list(api_call *c)
 {
 	struct vacancy_query q = {
@@ -132,12 +142,25 @@ static void list(api_call *c)
 		.limit = api_query(c, "limit"),
 		.cursor = api_query(c, "cursor"),
 		.org = owner_filter(c),
+		.sort = api_query(c, "sort"),
+		.caller_org = api_who(c)->org,
 	};
 	static const struct api_pre from_index = {.need = API_INDEX};
 	const char *flagged = api_query(c, "include_flagged");
+	/* One more than allowed, so that too many is seen (and refused). */
+	const char *countries[SEARCH_VALUES_MAX + 1], *languages[SEARCH_VALUES_MAX + 1],
+		*skills[SEARCH_VALUES_MAX + 1];
 	struct api_ctx x;
 	json_t *out = NULL;
 	int rc;
+
+	/* Repeated country, language and skill are an OR (engine/search.h). */
+	q.n_countries = all_values(c, "country", countries);
+	q.n_languages = all_values(c, "language", languages);
+	q.n_skills = all_values(c, "skill", skills);
+	q.countries = countries;
+	q.languages = languages;
+	q.skills = skills;
 
 	if (flagged && strcmp(flagged, "true") != 0 && strcmp(flagged, "false") != 0) {
 		api_fail_field(c, 400, "include_flagged", "format",
@@ -178,8 +201,10 @@ static void changes(api_call *c)
 
 static const char *const feed_params[] = {"since", "limit", NULL};
 
-static const char *const search_params[] = {"q", "occupation", "skill", "country", "language",
-					    "limit", "cursor", "include_flagged", NULL};
+/* '*': may repeat, an OR of the values (api.h). */
+static const char *const search_params[] = {"q",	"occupation", "skill*",		 "country*",
+					    "language*", "limit",	"cursor", "include_flagged",
+					    "sort",	NULL};
 
 const struct api_route vacancy_routes[] = {
 	{.method = "POST", .pattern = "/v1/vacancies", .body = 1, .handler = create,
