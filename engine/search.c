@@ -91,7 +91,7 @@ static index_query *skill_filter(const char *skill, problem *p)
  * values, each already checked. */
 static index_query *any_term(const char *prefix, const char *const *vals, size_t n)
 {
-	index_query *subs[SEARCH_VALUES_MAX], *q;
+	index_query *subs[SEARCH_VALUES_MAX] = {0}, *q;
 	char term[256];
 	size_t i;
 
