@@ -22,7 +22,40 @@
 
 static const char *const vacancy_keys[] = {
 	"title", "description", "occupation", "skills", "languages", "country", "city",
-	"salary", "positions", "valid_until", "recruiter", "quota_id", "worker_fees", NULL};
+	"salary", "positions", "valid_until", "recruiter", "quota_id", "worker_fees",
+	"employment_type", NULL};
+
+const char *const vacancy_employment_types[] = {
+	"full_time", "part_time", "contractor", "temporary", "intern", "volunteer", "per_diem",
+	"other", NULL};
+
+/* employment_type: schema.org's JobPosting values, lowercase, each once. */
+static void check_employment_type(const json_t *in, problem *p)
+{
+	json_t *arr = NULL, *v;
+	size_t i, j, k;
+	char path[48];
+
+	if (fields_array(in, "", "employment_type", 8, 0, &arr, p) <= 0)
+		return;
+	json_array_foreach(arr, i, v) {
+		snprintf(path, sizeof path, "employment_type[%zu]", i);
+		for (k = 0; json_is_string(v) && vacancy_employment_types[k] &&
+			    strcmp(vacancy_employment_types[k], json_string_value(v));
+		     k++)
+			;
+		for (j = 0; j < i && !json_equal(json_array_get(arr, j), v); j++)
+			;
+		if (!json_is_string(v) || !vacancy_employment_types[k])
+			problem_field(p, path, "format", "must be one of full_time, part_time,"
+				      " contractor, temporary, intern, volunteer, per_diem, other");
+		else if (j < i)
+			problem_field(p, path, "duplicate", "is given twice");
+		else
+			continue;
+		p->kind = PROBLEM_INVALID;
+	}
+}
 
 static void check_skill_list(const json_t *skills, const char *key, problem *p)
 {
@@ -156,6 +189,7 @@ int vacancy_validate(const json_t *in, json_t **out, problem *p)
 	fields_int(in, "", "positions", 0, VACANCY_POSITIONS_MAX, 0, NULL, p);
 	fields_date(in, "", "valid_until", 0, &until, p);
 	check_recruiter(in, p);
+	check_employment_type(in, p);
 	fields_string(in, "", "quota_id", 64, 0, NULL, p);
 	fields_number(in, "", "worker_fees", 0, 1e12, 0, &fees, p);
 	if (p->kind)
@@ -666,14 +700,23 @@ static int batch_rules(store *s, json_t *memo, const json_t *doc, size_t i,
 int vacancy_insert_batch(store *s, const char *org, json_t *const *docs, size_t n,
 			 vacancy_rejected_fn rejected, void *arg, int64_t *last_seq, problem *p)
 {
+	return vacancy_import_batch(s, org, docs, n, 0, rejected, arg, NULL, last_seq, p);
+}
+
+int vacancy_import_batch(store *s, const char *org, json_t *const *docs, size_t n, int dry_run,
+			 vacancy_rejected_fn rejected, void *arg, int64_t *ids, int64_t *last_seq,
+			 problem *p)
+{
 	json_t *arr = NULL, *memo = NULL;
 	char *text = NULL, lock[32];
 	PGresult *r;
-	size_t i;
+	size_t i, k;
 	int rc;
 
 	if (last_seq)
 		*last_seq = 0;
+	for (i = 0; ids && i < n; i++)
+		ids[i] = 0;
 	if (store_begin(s)) {
 		/* A transaction of the caller's is open: not ours to roll back. */
 		store_problem(s, p);
@@ -693,10 +736,9 @@ int vacancy_insert_batch(store *s, const char *org, json_t *const *docs, size_t 
 		if (rc == 0 && json_array_append(arr, docs[i]))
 			goto oom;
 	}
-	if (json_array_size(arr) == 0) {
-		/* Every document refused: nothing to store, nothing to log. */
-		if (store_commit(s))
-			goto fail;
+	if (json_array_size(arr) == 0 || dry_run) {
+		/* Every document refused, or only checking: nothing to store or log. */
+		store_rollback(s);
 		goto out;
 	}
 	text = json_dumps(arr, JSON_COMPACT);
@@ -718,12 +760,17 @@ int vacancy_insert_batch(store *s, const char *org, json_t *const *docs, size_t 
 		       " RETURNING id),"
 		       " log AS (INSERT INTO change_log (object_type, object_id, change)"
 		       " SELECT 'vacancy', id, 'created' FROM ins ORDER BY id RETURNING seq)"
-		       " SELECT coalesce(max(seq), 0) FROM log",
+		       " SELECT (SELECT coalesce(max(seq), 0) FROM log), id FROM ins ORDER BY id",
 		       2, (const char *const[]){org, text});
 	if (!r)
 		goto fail;
-	if (last_seq)
+	if (last_seq && PQntuples(r) > 0)
 		*last_seq = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	/* The ids follow the documents' order (inserted in it, ascending), in
+	 * the slots of the documents the rules let through. */
+	for (i = 0, k = 0; ids && i < n && k < (size_t)PQntuples(r); i++)
+		if (json_array_get(arr, k) == docs[i])
+			ids[i] = strtoll(PQgetvalue(r, (int)k++, 1), NULL, 10);
 	PQclear(r);
 	if (store_commit(s))
 		goto fail;
