@@ -67,7 +67,7 @@ struct api_route {
 	 * is a 400), but a name ending in '*' ("country*") may repeat: the
 	 * handler reads its values with api_query_all. */
 	const char *const *query_params;
-	int body;                        /* 1: a JSON object body is required */
+	int body;                        /* 1: a JSON object body is required; 2: an object or an array */
 	api_handler handler;             /* NULL: the route is a step */
 	const char *name;                /* label in /metrics */
 	const struct api_pre *pre;       /* a step's preamble (NULL: none) */

@@ -51,6 +51,8 @@ const struct policy_rule policy_rules[] = {
 	{"GET", "/v1/vacancies", NULL, R_COUNSELLOR | R_EMPLOYER | R_ADMIN, R_EMPLOYER,
 	 R_COUNSELLOR | R_EMPLOYER | R_ADMIN, NULL,
 	 "counsellors read vacancies; an employer sees only its own"},
+	{"POST", "/v1/vacancies/import", NULL, R_EMPLOYER | R_ADMIN, 0, R_EMPLOYER | R_ADMIN, NULL,
+	 "employers import their own vacancies, under the rules of a POST"},
 	{"GET", "/v1/vacancies/changes", NULL, R_COUNSELLOR | R_EMPLOYER | R_ADMIN, R_EMPLOYER,
 	 R_COUNSELLOR | R_EMPLOYER | R_ADMIN, NULL,
 	 "the change feed follows vacancy reads: counsellors and admins all, an employer its own"},

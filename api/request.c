@@ -197,7 +197,7 @@ static void dispatch_once(api_call *c)
 			problem_release(&p);
 			return;
 		}
-		if (!json_is_object(c->json)) {
+		if (!json_is_object(c->json) && !(c->route->body == 2 && json_is_array(c->json))) {
 			api_fail_field(c, 400, "(body)", "type", "must be an object",
 				       "the body must be a JSON object");
 			return;

@@ -125,8 +125,7 @@ int vacancy_import_item(const json_t *item, const struct vacancy_import_opts *o,
 /* The items of a JSON document: an array's elements, an object's @graph
  * JobPosting nodes, or the object itself; as a new array of [index, item]
  * (index in the array or @graph). NULL with p set: not an array or object
- * (PROBLEM_INVALID), more than VACANCY_IMPORT_ITEMS_MAX items
- * (PROBLEM_TOO_LARGE), no memory. */
+ * (PROBLEM_INVALID), no memory. */
 json_t *vacancy_import_items(const json_t *v, problem *p);
 /* CSV: checks a header's column names (each unknown one named), and maps
  * one row (names and values, n columns) to a vacancy object (*out). */

@@ -488,12 +488,6 @@ json_t *vacancy_import_items(const json_t *v, problem *p)
 			return NULL;
 		}
 	}
-	if (json_array_size(items) > VACANCY_IMPORT_ITEMS_MAX) {
-		problem_set(p, PROBLEM_TOO_LARGE, "%zu items: at most %d are taken at once",
-			    json_array_size(items), VACANCY_IMPORT_ITEMS_MAX);
-		json_decref(items);
-		return NULL;
-	}
 	return items;
 }
 

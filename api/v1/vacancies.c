@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "engine/core/iso.h"
 #include "engine/indexer/indexer.h"
 #include "engine/integrity/integrity.h"
 #include "engine/search.h"
@@ -174,6 +175,161 @@ static void list(api_call *c)
 	api_close(c, &x, rc, 200, out);
 }
 
+/* ---- POST /v1/vacancies/import: a report per item ---- */
+
+struct import_report {
+	json_t *items;      /* the answer's items, one per item of the body */
+	const size_t *slot; /* the report slot of each document passed to the engine */
+	size_t rejected;
+};
+
+/* One item's refusal into its report: the kind, the detail and the field errors. */
+static void report_problem(json_t *item, const problem *p)
+{
+	const char *detail = p->detail;
+	json_t *first = json_array_get(p->errors, 0);
+	char buf[300];
+
+	if (!*detail && first) {
+		snprintf(buf, sizeof buf, "%s: %s", json_string_value(json_object_get(first, "field")),
+			 json_string_value(json_object_get(first, "message")));
+		detail = buf;
+	}
+	json_object_set_new(item, "status", json_string("rejected"));
+	json_object_set_new(item, "problem", json_string(problem_kind_name(p->kind)));
+	json_object_set_new(item, "detail", json_string(detail));
+	if (p->errors)
+		json_object_set(item, "errors", p->errors);
+}
+
+static void import_rejected(size_t index, const problem *p, void *arg)
+{
+	struct import_report *r = arg;
+
+	report_problem(json_array_get(r->items, r->slot[index]), p);
+	r->rejected++;
+}
+
+/* dry_run, hiring_organization and country of the query; 0 or -1 answered. */
+static int import_options(api_call *c, int *dry, struct vacancy_import_opts *o)
+{
+	const char *d = api_query(c, "dry_run"), *h = api_query(c, "hiring_organization");
+	const char *cc = api_query(c, "country");
+
+	if (d && strcmp(d, "true") && strcmp(d, "false")) {
+		api_fail_field(c, 400, "dry_run", "format", "must be true or false",
+			       "dry_run must be true or false");
+		return -1;
+	}
+	if (h && strcmp(h, "recruiter") && strcmp(h, "employer")) {
+		api_fail_field(c, 400, "hiring_organization", "format",
+			       "must be recruiter or employer",
+			       "hiring_organization must be recruiter or employer");
+		return -1;
+	}
+	if (cc && !iso_country_valid(cc)) {
+		api_fail_field(c, 400, "country", "format",
+			       "must be an ISO 3166-1 alpha-2 country code",
+			       "country must be an ISO 3166-1 alpha-2 country code");
+		return -1;
+	}
+	*dry = d && strcmp(d, "true") == 0;
+	o->hiring_org_is_employer = h && strcmp(h, "employer") == 0;
+	o->default_country = cc;
+	return 0;
+}
+
+/* Every item is mapped and validated; the valid ones go through the write
+ * rules in one transaction (vacancy_import_batch, as fairmatch import) and
+ * are stored unless dry_run. 200 with the report, whatever each item's fate. */
+static void import(api_call *c)
+{
+	struct vacancy_import_opts o = {0};
+	struct import_report r = {0};
+	struct api_ctx x;
+	json_t *items = NULL, *it, **docs = NULL, *out = NULL;
+	size_t *slot = NULL, i, n, m = 0, stored = 0;
+	int64_t *ids = NULL, seq = 0;
+	int dry = 0, rc = -1;
+
+	if (import_options(c, &dry, &o) || (!dry && index_refuses_writes(c)) ||
+	    api_open(c, NULL, &x))
+		return;
+	items = vacancy_import_items(api_body(c), &x.p);
+	if (!items)
+		goto out;
+	n = json_array_size(items);
+	if (n > VACANCY_IMPORT_ITEMS_MAX) {
+		problem_set(&x.p, PROBLEM_TOO_LARGE, "%zu items: at most %d are taken at once", n,
+			    VACANCY_IMPORT_ITEMS_MAX);
+		goto out;
+	}
+	r.items = json_array();
+	docs = calloc(n + 1, sizeof *docs);
+	slot = calloc(n + 1, sizeof *slot);
+	ids = calloc(n + 1, sizeof *ids);
+	if (!r.items || !docs || !slot || !ids) {
+		problem_set(&x.p, PROBLEM_UNAVAILABLE, "out of memory");
+		goto out;
+	}
+	json_array_foreach(items, i, it) {
+		json_t *rep = json_pack("{s:O}", "index", json_array_get(it, 0));
+		problem p;
+
+		problem_init(&p);
+		if (!rep || json_array_append_new(r.items, rep)) {
+			problem_set(&x.p, PROBLEM_UNAVAILABLE, "out of memory");
+			goto out;
+		}
+		if (vacancy_import_item(json_array_get(it, 1), &o, &docs[m], &p)) {
+			report_problem(rep, &p);
+			r.rejected++;
+		} else {
+			slot[m++] = i;
+		}
+		problem_release(&p);
+	}
+	r.slot = slot;
+	if (m && (api_need(c, &x, API_STORE) ||
+		  vacancy_import_batch(x.s, api_who(c)->org, docs, m, dry, import_rejected, &r, ids,
+				       &seq, &x.p)))
+		goto out;
+	for (i = 0; i < m; i++) {
+		json_t *rep = json_array_get(r.items, slot[i]);
+		char id[32];
+
+		if (json_object_get(rep, "status"))
+			continue; /* refused by a rule */
+		json_object_set_new(rep, "status", json_string(dry ? "valid" : "stored"));
+		if (ids[i]) {
+			snprintf(id, sizeof id, "v_%lld", (long long)ids[i]);
+			json_object_set_new(rep, "id", json_string(id));
+			stored++;
+		}
+		if (json_object_get(docs[i], "normalised"))
+			json_object_set(rep, "normalised", json_object_get(docs[i], "normalised"));
+	}
+	if (seq)
+		after_write(seq);
+	out = json_pack("{s:b, s:I, s:I, s:I, s:O}", "dry_run", dry, "received", (json_int_t)n,
+			"stored", (json_int_t)stored, "rejected", (json_int_t)r.rejected, "items",
+			r.items);
+	rc = out ? 0 : -1;
+	if (!out)
+		problem_set(&x.p, PROBLEM_UNAVAILABLE, "out of memory");
+out:
+	for (i = 0; docs && i < m; i++)
+		json_decref(docs[i]);
+	free(docs);
+	free(slot);
+	free(ids);
+	json_decref(items);
+	json_decref(r.items);
+	api_close(c, &x, rc, 200, out);
+}
+
+static const char *const import_params[] = {"dry_run", "hiring_organization", "country", NULL};
+
 /* GET /v1/vacancies/changes: the change feed, with the verdict of each
  * recruiter now, so a partner can leave out what a regulator flagged. */
 static void changes(api_call *c)
@@ -211,6 +367,8 @@ const struct api_route vacancy_routes[] = {
 	 .name = "vacancies_create"},
 	{.method = "GET", .pattern = "/v1/vacancies", .query_params = search_params,
 	 .handler = list, .name = "vacancies_search"},
+	{.method = "POST", .pattern = "/v1/vacancies/import", .body = 2,
+	 .query_params = import_params, .handler = import, .name = "vacancies_import"},
 	/* Before /v1/vacancies/{id}, which would take "changes" as an id. */
 	{.method = "GET", .pattern = "/v1/vacancies/changes", .query_params = feed_params,
 	 .handler = changes, .name = "vacancies_changes"},
