@@ -210,6 +210,79 @@ static void test_foreign_cursors(void)
 	T_EQ_INT(get_page(admin, "/v1/audit?limit=1", "1", NULL, NULL, 0), 400);
 }
 
+/* A profile that may be shown to employers; skills varies its score. */
+static int new_profile(const char *skills)
+{
+	char body[512];
+	struct resp r;
+	int ok;
+
+	snprintf(body, sizeof body,
+		 "{\"occupations\":[\"7212\"],\"skills\":[%s],\"citizenship\":\"LS\","
+		 "\"consent\":{\"matching\":true,\"show_to_employers\":true}}",
+		 skills);
+	ok = http(&r, &srv, "POST", "/v1/profiles", counsellor, NULL, body, strlen(body)) == 0 &&
+	     r.status == 201;
+	resp_free(&r);
+	return ok ? 0 : -1;
+}
+
+/* Candidate cards page by (score, profile): profiles added between pages
+ * repeat and skip none of the others; another vacancy's cursor is a 400. */
+static void test_candidate_cards(void)
+{
+	static const char *const skills[] = {"\"MIG welding\"", "\"TIG welding\"",
+					     "\"MIG welding\",\"TIG welding\"", "", "\"welding\""};
+	json_t *before = json_array(), *seen = json_array(), *v;
+	char vac[32], other[32], path[128], cur[600] = "", next[600];
+	struct resp r;
+	size_t i, j;
+	int pages = 0;
+
+	T_REQUIRE(post(employer, "cards", "ZA", "2099-01-01", 1000) == 0);
+	snprintf(vac, sizeof vac, "%s", last_id);
+	T_REQUIRE(post(employer, "cards2", "ZA", "2099-01-01", 1000) == 0);
+	snprintf(other, sizeof other, "%s", last_id);
+	for (i = 0; i < 7; i++)
+		T_REQUIRE(new_profile(skills[i % 5]) == 0);
+	snprintf(path, sizeof path, "/v1/vacancies/%s/candidates?limit=100", vac);
+	T_REQUIRE(http(&r, &srv, "GET", path, employer, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	json_array_foreach(json_object_get(r.json, "items"), i, v)
+		json_array_append_new(before, json_string(str(v, "profile")));
+	resp_free(&r);
+	T_REQUIRE(json_array_size(before) >= 7);
+	for (;;) {
+		snprintf(path, sizeof path, "/v1/vacancies/%s/candidates?limit=2%s%s", vac,
+			 cur[0] ? "&cursor=" : "", cur);
+		T_REQUIRE(http(&r, &srv, "GET", path, employer, NULL, NULL, 0) == 0);
+		T_REQUIRE(r.status == 200);
+		json_array_foreach(json_object_get(r.json, "items"), i, v)
+			json_array_append_new(seen, json_string(str(v, "profile")));
+		snprintf(next, sizeof next, "%s", str(r.json, "next_cursor") ? str(r.json, "next_cursor") : "");
+		resp_free(&r);
+		/* Newcomers of every score between the pages. */
+		T_REQUIRE(new_profile(skills[pages % 5]) == 0);
+		if (!next[0] || ++pages > 20)
+			break;
+		snprintf(cur, sizeof cur, "%s", next);
+	}
+	json_array_foreach(seen, i, v)
+		for (j = i + 1; j < json_array_size(seen); j++)
+			T_CHECKF(strcmp(json_string_value(v), json_string_value(json_array_get(seen, j))),
+				 "card %s twice", json_string_value(v));
+	json_array_foreach(before, i, v)
+		T_CHECKF(holds(seen, json_string_value(v)), "card %s skipped", json_string_value(v));
+	/* A cursor of this vacancy on another: 400. */
+	T_REQUIRE(cur[0]);
+	snprintf(path, sizeof path, "/v1/vacancies/%s/candidates?limit=2&cursor=%s", other, cur);
+	T_REQUIRE(http(&r, &srv, "GET", path, employer, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 400);
+	resp_free(&r);
+	json_decref(before);
+	json_decref(seen);
+}
+
 static void test_repeated_params(void)
 {
 	json_t *ids = json_array();
@@ -257,6 +330,7 @@ int main(void)
 	T_RUN(test_relevance_stable);
 	T_RUN(test_foreign_cursors);
 	T_RUN(test_repeated_params);
+	T_RUN(test_candidate_cards);
 	server_kill(&srv);
 	return T_DONE();
 }
