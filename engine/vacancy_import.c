@@ -57,11 +57,14 @@ static int has_type(const json_t *node, const char *type)
 	const json_t *t = json_object_get(node, "@type"), *e;
 	size_t i;
 
-	if (json_is_string(t))
+	if (json_is_string(t)) {
+		/* "JobPosting", or its IRI "https://schema.org/JobPosting". */
+		const char *slash = strrchr(json_string_value(t), '/');
+
 		return strcmp(json_string_value(t), type) == 0 ||
-		       (strncmp(json_string_value(t), "http", 4) == 0 &&
-			strstr(json_string_value(t), type) &&
-			strcmp(strrchr(json_string_value(t), '/') + 1, type) == 0);
+		       (strncmp(json_string_value(t), "http", 4) == 0 && slash &&
+			strcmp(slash + 1, type) == 0);
+	}
 	json_array_foreach(t, i, e)
 		if (json_is_string(e) && strcmp(json_string_value(e), type) == 0)
 			return 1;

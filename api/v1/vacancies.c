@@ -247,7 +247,7 @@ static void import(api_call *c)
 	struct vacancy_import_opts o = {0};
 	struct import_report r = {0};
 	struct api_ctx x;
-	json_t *items = NULL, *it, **docs = NULL, *out = NULL;
+	json_t *items = NULL, *it, **docs = NULL, **norms = NULL, *out = NULL;
 	size_t *slot = NULL, i, n, m = 0, stored = 0;
 	int64_t *ids = NULL, seq = 0;
 	int dry = 0, rc = -1;
@@ -268,7 +268,8 @@ static void import(api_call *c)
 	docs = calloc(n + 1, sizeof *docs);
 	slot = calloc(n + 1, sizeof *slot);
 	ids = calloc(n + 1, sizeof *ids);
-	if (!r.items || !docs || !slot || !ids) {
+	norms = calloc(n + 1, sizeof *norms);
+	if (!r.items || !docs || !slot || !ids || !norms) {
 		problem_set(&x.p, PROBLEM_UNAVAILABLE, "out of memory");
 		goto out;
 	}
@@ -285,6 +286,8 @@ static void import(api_call *c)
 			report_problem(rep, &p);
 			r.rejected++;
 		} else {
+			/* Kept for the report: the batch drops it from the document. */
+			norms[m] = json_incref(json_object_get(docs[m], "normalised"));
 			slot[m++] = i;
 		}
 		problem_release(&p);
@@ -306,8 +309,8 @@ static void import(api_call *c)
 			json_object_set_new(rep, "id", json_string(id));
 			stored++;
 		}
-		if (json_object_get(docs[i], "normalised"))
-			json_object_set(rep, "normalised", json_object_get(docs[i], "normalised"));
+		if (norms[i])
+			json_object_set(rep, "normalised", norms[i]);
 	}
 	if (seq)
 		after_write(seq);
@@ -318,9 +321,12 @@ static void import(api_call *c)
 	if (!out)
 		problem_set(&x.p, PROBLEM_UNAVAILABLE, "out of memory");
 out:
-	for (i = 0; docs && i < m; i++)
+	for (i = 0; docs && norms && i < m; i++) {
 		json_decref(docs[i]);
+		json_decref(norms[i]);
+	}
 	free(docs);
+	free(norms);
 	free(slot);
 	free(ids);
 	json_decref(items);

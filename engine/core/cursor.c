@@ -86,14 +86,16 @@ static size_t b64url(const uint8_t *in, size_t len, char *out)
 	return n;
 }
 
-/* Decodes base64url without padding into out (at most max bytes). */
+/* Decodes base64url without padding into out, which holds max bytes:
+ * text that could decode to more is refused before decoding (nettle
+ * writes up to BASE64_DECODE_LENGTH(len) bytes without checking). */
 static int unb64url(const char *in, size_t len, uint8_t *out, size_t max, size_t *outlen)
 {
 	struct base64_decode_ctx ctx;
 	char padded[POSITION_MAX * 2];
 	size_t n = max;
 
-	if (len + 3 > sizeof padded)
+	if (len + 3 > sizeof padded || BASE64_DECODE_LENGTH(len + 3) > max)
 		return -1;
 	memcpy(padded, in, len);
 	while (len % 4)
@@ -130,7 +132,8 @@ int cursor_encode(const json_t *binding, const json_t *position, char *out, size
 
 int cursor_decode(const json_t *binding, const char *text, json_t **position)
 {
-	uint8_t pos[POSITION_MAX + 3], tag[TAG_BYTES + 3], want[TAG_BYTES];
+	uint8_t pos[BASE64_DECODE_LENGTH(POSITION_MAX * 4 / 3 + 8)];
+	uint8_t tag[BASE64_DECODE_LENGTH(TAG_BYTES * 4 / 3 + 8)], want[TAG_BYTES];
 	const char *dot;
 	size_t plen, tlen, len;
 	json_t *v;

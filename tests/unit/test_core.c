@@ -270,6 +270,14 @@ static void cursors(void)
 	T_CHECK(cursor_decode(bind, "", &back) == -1);
 	T_CHECK(cursor_decode(bind, "20", &back) == -1);
 	T_CHECK(cursor_decode(bind, "a.b.c", &back) == -1);
+	/* Overlong parts are refused before decoding (no overflow under ASan). */
+	memset(bad, 'A', CURSOR_TEXT_MAX);
+	bad[CURSOR_TEXT_MAX] = '\0';
+	bad[8] = '.';
+	T_CHECK(cursor_decode(bind, bad, &back) == -1);
+	bad[8] = 'A';
+	bad[CURSOR_TEXT_MAX - 10] = '.';
+	T_CHECK(cursor_decode(bind, bad, &back) == -1);
 	/* Another key: every old cursor is refused. */
 	key[0] = 9;
 	T_REQUIRE(cursor_set_key(key, sizeof key) == 0);
