@@ -294,10 +294,8 @@ static void map_salary(const json_t *jp, json_t *out)
 	sal = json_object();
 	if (!sal)
 		return;
-	if (amount(lo))
-		json_object_set_new(sal, "min", amount(lo));
-	if (amount(hi))
-		json_object_set_new(sal, "max", amount(hi));
+	json_object_set_new(sal, "min", amount(lo)); /* NULL: not set */
+	json_object_set_new(sal, "max", amount(hi));
 	if (cur)
 		json_object_set_new(sal, "currency", json_string(cur));
 	if (unit) {
