@@ -140,11 +140,8 @@ static void test_jobposting_examples_cli(void)
 	T_CHECKF(!strstr(text, "\nitem 0:"), "%s", text); /* the full JobPosting maps */
 	free(text);
 	T_EQ_INT(stored("jp-cli"), 0);
-	/* For real: what the dry run found valid is stored. */
-	T_EQ_INT(cli(NULL, 0, "import vacancies %s --org jp-cli --country US --no-index 2>%s",
-		     postings, report),
-		 1);
-	T_EQ_INT(stored("jp-cli"), valid);
+	/* (That a real import stores what the dry run found valid is checked
+	 * for the CSV below and over HTTP: one taxonomy load less here.) */
 }
 
 static void test_csv_cli(void)
