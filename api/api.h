@@ -63,8 +63,11 @@ typedef int (*api_step)(api_call *c, struct api_ctx *x, json_t **out);
 struct api_route {
 	const char *method;
 	const char *pattern;             /* "/v1/vacancies/{id}": {x} matches one segment */
-	const char *const *query_params; /* accepted query parameters (NULL: none) */
-	int body;                        /* 1: a JSON object body is required */
+	/* Accepted query parameters (NULL: none). Each may be given once (twice
+	 * is a 400), but a name ending in '*' ("country*") may repeat: the
+	 * handler reads its values with api_query_all. */
+	const char *const *query_params;
+	int body;                        /* 1: a JSON object body is required; 2: an object or an array */
 	api_handler handler;             /* NULL: the route is a step */
 	const char *name;                /* label in /metrics */
 	const struct api_pre *pre;       /* a step's preamble (NULL: none) */
@@ -86,8 +89,11 @@ const char *api_scope(api_call *c);
 const struct policy_rule *api_rule(api_call *c);
 /* The i-th {param} of the pattern. */
 const char *api_param(api_call *c, int i);
-/* A query parameter, or NULL when absent. */
+/* A query parameter, or NULL when absent (the first, for a repeatable one). */
 const char *api_query(api_call *c, const char *name);
+/* Every value of a repeatable query parameter, in order: fills out with up
+ * to max of them and returns how many were given (more than max: refuse). */
+size_t api_query_all(api_call *c, const char *name, const char **out, size_t max);
 /* The decoded JSON body (routes with body=1), borrowed. */
 json_t *api_body(api_call *c);
 /* This thread's database connection, NULL (and a 503 answered) when down. */

@@ -60,10 +60,63 @@ static enum MHD_Result check_query_param(void *cls, enum MHD_ValueKind kind, con
 	(void)value;
 
 	for (; q && *q; q++)
-		if (strcmp(*q, key) == 0)
+		if (strncmp(*q, key, strcspn(*q, "*")) == 0 && key[strcspn(*q, "*")] == '\0')
 			return MHD_YES;
 	snprintf(c->early_detail, sizeof c->early_detail, "%s", key);
 	return MHD_NO;
+}
+
+/* ---- repeated query parameters ----
+ * A name the route lists with a trailing '*' may be given several times
+ * (an OR, read with api_query_all); any other given twice is a 400, never
+ * one value silently dropped. */
+struct query_values {
+	const char *name;
+	const char **out;
+	size_t max, n;
+};
+
+static enum MHD_Result collect_value(void *cls, enum MHD_ValueKind kind, const char *key,
+				     const char *value)
+{
+	struct query_values *qv = cls;
+	(void)kind;
+
+	if (strcmp(key, qv->name) == 0) {
+		if (qv->n < qv->max)
+			qv->out[qv->n] = value ? value : "";
+		qv->n++;
+	}
+	return MHD_YES;
+}
+
+size_t api_query_all(api_call *c, const char *name, const char **out, size_t max)
+{
+	struct query_values qv = {name, out, max, 0};
+
+	MHD_get_connection_values(c->conn, MHD_GET_ARGUMENT_KIND, collect_value, &qv);
+	return qv.n;
+}
+
+/* The first parameter given more than once that the route does not let
+ * repeat, into name; 0 when none. */
+static int repeated_param(api_call *c, char *name, size_t len)
+{
+	const char *const *q;
+	const char *one;
+
+	for (q = c->route->query_params; q && *q; q++) {
+		char base[64];
+
+		if (strchr(*q, '*'))
+			continue;
+		snprintf(base, sizeof base, "%s", *q);
+		if (api_query_all(c, base, &one, 1) > 1) {
+			snprintf(name, len, "%s", base);
+			return 1;
+		}
+	}
+	return 0;
 }
 
 static int has_query_param(void *ctx, const char *name)
@@ -117,6 +170,12 @@ static void dispatch_once(api_call *c)
 			       detail);
 		return;
 	}
+	if (repeated_param(c, field, sizeof field)) {
+		snprintf(detail, sizeof detail,
+			 "query parameter '%s' is given more than once; it takes one value", field);
+		api_fail_field(c, 400, field, "duplicate", "given more than once", detail);
+		return;
+	}
 	if (c->route->body) {
 		if (!content_type_is_json(c)) {
 			api_fail(c, 415, "the body must be application/json");
@@ -138,7 +197,7 @@ static void dispatch_once(api_call *c)
 			problem_release(&p);
 			return;
 		}
-		if (!json_is_object(c->json)) {
+		if (!json_is_object(c->json) && !(c->route->body == 2 && json_is_array(c->json))) {
 			api_fail_field(c, 400, "(body)", "type", "must be an object",
 				       "the body must be a JSON object");
 			return;

@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 
+#include "engine/core/cursor.h"
 #include "engine/core/fs.h"
 #include "engine/indexer/indexer.h"
 #include "engine/integrity/integrity.h"
@@ -16,6 +17,27 @@
 #include "engine/store/store.h"
 #include "engine/taxonomy/taxonomy.h"
 #include "index/index.h"
+
+/* The key the API's cursors are signed with, kept in the database (only
+ * the owner may read it), so cursors outlive a restart and are valid on
+ * every server sharing the database. */
+static int load_cursor_key(store *s)
+{
+	unsigned char key[64];
+	size_t n = 0;
+	const char *hex;
+	PGresult *r = store_exec(s, "SELECT encode(secret, 'hex') FROM server_secrets"
+				    " WHERE name = 'cursor'", 0, NULL);
+
+	if (!r)
+		return -1;
+	hex = PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "";
+	for (; hex[0] && hex[1] && n < sizeof key; hex += 2)
+		if (sscanf(hex, "%2hhx", &key[n++]) != 1)
+			break;
+	PQclear(r);
+	return cursor_set_key(key, n);
+}
 
 int engine_prepare_db(const char *owner_conninfo, char *server_conninfo, size_t len, char *err,
 		      size_t errlen)
@@ -29,6 +51,11 @@ int engine_prepare_db(const char *owner_conninfo, char *server_conninfo, size_t 
 	}
 	if (store_migrate(s)) {
 		snprintf(err, errlen, "migrating the schema: %s", store_error(s));
+		store_close(s);
+		return -1;
+	}
+	if (load_cursor_key(s)) {
+		snprintf(err, errlen, "reading the cursor key: %s", store_error(s));
 		store_close(s);
 		return -1;
 	}

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/core/cursor.h"
 #include "engine/core/iso.h"
 #include "engine/integrity/integrity.h"
 #include "engine/taxonomy/taxonomy.h"
@@ -37,21 +38,102 @@ static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 	return 0;
 }
 
+/* The values of a parameter: the list when given, else the single field
+ * (0 or 1 value). */
+static size_t values_of(const char *const *one, const char *const *many, size_t n_many,
+			const char *const **out)
+{
+	if (n_many) {
+		*out = many;
+		return n_many;
+	}
+	*out = one;
+	return *one ? 1 : 0;
+}
+
+/* The skill filter of one value: its term, or its text's and its ESCO
+ * URI's when free text normalises. NULL with p set. */
+static index_query *skill_filter(const char *skill, problem *p)
+{
+	char term[256];
+	index_query *f;
+	size_t i, n = strlen(skill);
+
+	if (n == 0 || n > 200) {
+		bad_param(p, "skill", "must be 1 to 200 bytes");
+		return NULL;
+	}
+	snprintf(term, sizeof term, "%s%s", VX_SKILL, skill);
+	if (strncmp(skill, "http", 4) != 0)
+		for (i = strlen(VX_SKILL); term[i]; i++)
+			term[i] = (char)tolower((unsigned char)term[i]);
+	f = index_query_term(term, 1);
+	/* Free text that normalises was stored as its ESCO URI: find both. */
+	if (f && strncmp(skill, "http", 4) != 0) {
+		struct tax_match m;
+
+		if (taxonomy_normalise_skill(skill, NULL, &m) == 0) {
+			index_query *alt[2] = {f, NULL};
+
+			snprintf(term, sizeof term, "%s%s", VX_SKILL, m.uri);
+			alt[1] = index_query_term(term, 1);
+			f = index_query_combine(INDEX_OP_OR, alt, 2);
+			index_query_free(alt[0]);
+			index_query_free(alt[1]);
+		}
+	}
+	if (!f)
+		problem_set(p, PROBLEM_UNAVAILABLE, "out of memory building the query");
+	return f;
+}
+
+/* An OR of one term per value (prefix + value); 1..SEARCH_VALUES_MAX
+ * values, each already checked. */
+static index_query *any_term(const char *prefix, const char *const *vals, size_t n)
+{
+	index_query *subs[SEARCH_VALUES_MAX] = {0}, *q;
+	char term[256];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(term, sizeof term, "%s%s", prefix, vals[i]);
+		subs[i] = index_query_term(term, 1);
+	}
+	q = n == 1 ? subs[0] : index_query_combine(INDEX_OP_OR, subs, n);
+	for (i = 0; n > 1 && i < n; i++)
+		index_query_free(subs[i]);
+	return q;
+}
+
 index_query *search_build_query(const struct vacancy_query *vq, problem *p)
 {
 	index_query *filters[MAX_SUBS + 2], *text = NULL, *all = NULL, *q = NULL, *excl = NULL;
-	size_t nf = 0, i;
+	size_t nf = 0, i, n_countries, n_languages, n_skills;
+	const char *const *countries, *const *languages, *const *skills;
 	char term[256], today[11];
 	index_error e = {{0}};
 
-	if (vq->country && !iso_country_valid(vq->country)) {
-		bad_param(p, "country", "must be an ISO 3166-1 alpha-2 country code");
+	n_countries = values_of(&vq->country, vq->countries, vq->n_countries, &countries);
+	n_languages = values_of(&vq->language, vq->languages, vq->n_languages, &languages);
+	n_skills = values_of(&vq->skill, vq->skills, vq->n_skills, &skills);
+	if (n_countries > SEARCH_VALUES_MAX || n_languages > SEARCH_VALUES_MAX ||
+	    n_skills > SEARCH_VALUES_MAX) {
+		bad_param(p, n_countries > SEARCH_VALUES_MAX	 ? "country"
+			     : n_languages > SEARCH_VALUES_MAX ? "language"
+							       : "skill",
+			  "may be given at most 20 times");
 		return NULL;
 	}
-	if (vq->language && !iso_language_valid(vq->language)) {
-		bad_param(p, "language", "must be an ISO 639-1 language code");
-		return NULL;
-	}
+	for (i = 0; i < n_countries; i++)
+		if (!iso_country_valid(countries[i])) {
+			bad_param(p, "country", "must be an ISO 3166-1 alpha-2 country code");
+			return NULL;
+		}
+	for (i = 0; i < n_languages; i++)
+		if (!iso_language_valid(languages[i])) {
+			bad_param(p, "language", "must be an ISO 639-1 language code");
+			return NULL;
+		}
 	if (vq->occupation) {
 		char code[5];
 		int n = taxonomy_isco_group(vq->occupation, code);
@@ -73,42 +155,27 @@ index_query *search_build_query(const struct vacancy_query *vq, problem *p)
 			snprintf(term, sizeof term, "%s%s", VX_ESCO_OCC, vq->occupation);
 		filters[nf++] = index_query_term(term, 1);
 	}
-	if (vq->skill) {
-		size_t n = strlen(vq->skill);
+	if (n_skills) {
+		index_query *subs[SEARCH_VALUES_MAX];
+		size_t k;
 
-		if (n == 0 || n > 200) {
-			bad_param(p, "skill", "must be 1 to 200 bytes");
+		for (k = 0; k < n_skills; k++) {
+			subs[k] = skill_filter(skills[k], p);
+			if (!subs[k])
+				break;
+		}
+		if (k == n_skills)
+			filters[nf] = k == 1 ? subs[0] : index_query_combine(INDEX_OP_OR, subs, k);
+		for (i = 0; i < k && (k != n_skills || k > 1); i++)
+			index_query_free(subs[i]);
+		if (k != n_skills)
 			goto out; /* frees the occupation filter (found by fuzz_search) */
-		}
-		snprintf(term, sizeof term, "%s%s", VX_SKILL, vq->skill);
-		if (strncmp(vq->skill, "http", 4) != 0)
-			for (i = strlen(VX_SKILL); term[i]; i++)
-				term[i] = (char)tolower((unsigned char)term[i]);
-		filters[nf] = index_query_term(term, 1);
-		/* Free text that normalises was stored as its ESCO URI: find both. */
-		if (strncmp(vq->skill, "http", 4) != 0) {
-			struct tax_match m;
-
-			if (taxonomy_normalise_skill(vq->skill, NULL, &m) == 0) {
-				index_query *alt[2] = {filters[nf], NULL};
-
-				snprintf(term, sizeof term, "%s%s", VX_SKILL, m.uri);
-				alt[1] = index_query_term(term, 1);
-				filters[nf] = index_query_combine(INDEX_OP_OR, alt, 2);
-				index_query_free(alt[0]);
-				index_query_free(alt[1]);
-			}
-		}
 		nf++;
 	}
-	if (vq->country) {
-		snprintf(term, sizeof term, "%s%s", VX_COUNTRY, vq->country);
-		filters[nf++] = index_query_term(term, 1);
-	}
-	if (vq->language) {
-		snprintf(term, sizeof term, "%s%s", VX_LANGUAGE, vq->language);
-		filters[nf++] = index_query_term(term, 1);
-	}
+	if (n_countries)
+		filters[nf++] = any_term(VX_COUNTRY, countries, n_countries);
+	if (n_languages)
+		filters[nf++] = any_term(VX_LANGUAGE, languages, n_languages);
 	if (vq->org) {
 		snprintf(term, sizeof term, "%s%s", VX_ORG, vq->org);
 		filters[nf++] = index_query_term(term, 1);
@@ -166,25 +233,149 @@ out:
 	return q;
 }
 
+/* ---- sorting and cursors ---- */
+
+struct sort_kind {
+	const char *name;
+	int slot;  /* the unique key's value slot; -1: by relevance */
+	int desc;
+};
+
+static const struct sort_kind sort_kinds[] = {
+	{"relevance", -1, 0},
+	{"newest", VX_SLOT_ID, 1},
+	{"valid_until", VX_SLOT_SORT_UNTIL, 0},
+	{"salary", VX_SLOT_SORT_SALARY, 1},
+	{NULL, 0, 0},
+};
+
+static json_t *string_list(const char *one, const char *const *many, size_t n)
+{
+	const char *const *vals;
+	json_t *a = json_array();
+	size_t i;
+
+	n = values_of(&one, many, n, &vals);
+	for (i = 0; a && i < n; i++)
+		json_array_append_new(a, json_string(vals[i]));
+	return a;
+}
+
+/* What a search cursor is bound to: everything that selects and orders the
+ * items, and who asked (limit is left out: a client may change it). */
+static json_t *search_binding(const struct vacancy_query *vq, const char *sort)
+{
+	return json_pack("[s, s?, s?, s?, s?, o, o, o, b, s]", "vacancies", vq->caller_org, vq->org,
+			 vq->q, vq->occupation,
+			 string_list(vq->country, vq->countries, vq->n_countries),
+			 string_list(vq->language, vq->languages, vq->n_languages),
+			 string_list(vq->skill, vq->skills, vq->n_skills), vq->include_flagged,
+			 sort);
+}
+
+/* Where a page starts: after key (sorted by a value), or at offset among
+ * the documents whose id is at most bound (relevance). */
+struct page_start {
+	char key[64];
+	char bound[24];
+	unsigned long offset;
+};
+
+static int read_cursor(const json_t *binding, const struct sort_kind *sk, const char *text,
+		       struct page_start *at, problem *p)
+{
+	json_t *pos = NULL;
+	const char *a, *b;
+	json_int_t off;
+	int rc = cursor_decode(binding, text, &pos);
+
+	if (rc == -2) {
+		problem_set(p, PROBLEM_UNAVAILABLE, "out of memory");
+		return -1;
+	}
+	a = json_string_value(json_array_get(pos, 0));
+	b = json_string_value(json_array_get(pos, 1));
+	off = json_integer_value(json_array_get(pos, 2));
+	if (rc || !a || strcmp(a, sk->name) != 0 || !b || strlen(b) >= sizeof at->key ||
+	    (sk->slot < 0 && (json_array_size(pos) != 3 || off < 0 || off > SEARCH_OFFSET_MAX))) {
+		json_decref(pos);
+		return bad_param(p, "cursor", "is not a cursor this server gave for this query");
+	}
+	if (sk->slot < 0) {
+		snprintf(at->bound, sizeof at->bound, "%s", b);
+		at->offset = (unsigned long)off;
+	} else {
+		snprintf(at->key, sizeof at->key, "%s", b);
+	}
+	json_decref(pos);
+	return 0;
+}
+
+/* q restricted to what follows the cursor: a range of the sort key (the
+ * key itself is dropped from the hits), or ids up to the bound. */
+static index_query *restrict_to_page(index_query *q, const struct sort_kind *sk,
+				     const struct page_start *at)
+{
+	index_query *subs[2] = {q, NULL}, *r;
+
+	if (sk->slot < 0)
+		subs[1] = at->bound[0] ? index_query_value_range(VX_SLOT_ID, NULL, at->bound) : NULL;
+	else if (at->key[0])
+		subs[1] = sk->desc ? index_query_value_range(sk->slot, NULL, at->key)
+				   : index_query_value_range(sk->slot, at->key, NULL);
+	if (!subs[1])
+		return q;
+	r = index_query_combine(INDEX_OP_FILTER, subs, 2);
+	index_query_free(subs[0]);
+	index_query_free(subs[1]);
+	return r;
+}
+
 int search_vacancies(index_db *db, const struct vacancy_query *vq, json_t **out, problem *p)
 {
-	unsigned long limit = SEARCH_LIMIT_DEFAULT, offset = 0;
+	unsigned long limit = SEARCH_LIMIT_DEFAULT;
 	index_search_opts opts = {0};
 	index_results *res = NULL;
 	index_query *q;
 	index_error e = {{0}};
-	json_t *items, *o;
-	char cursor[24];
+	json_t *items = NULL, *o, *binding = NULL, *pos = NULL;
+	char cursor[CURSOR_TEXT_MAX + 1];
 	size_t i, n, kept = 0, consumed = 0, slack;
 	struct vacancy_query sq = *vq;
+	const struct sort_kind *sk;
+	struct page_start at = {{0}, {0}, 0};
+	const char *sort = vq->sort;
+	const index_hit *last = NULL;
 	integrity_snapshot *snap;
-	int rc;
+	int rc, ranked = vq->q && *vq->q;
 
 	*out = NULL;
 	if (vq->limit && (parse_uint(vq->limit, SEARCH_LIMIT_MAX, &limit) || limit == 0))
 		return bad_param(p, "limit", "must be an integer from 1 to 100");
-	if (vq->cursor && parse_uint(vq->cursor, SEARCH_OFFSET_MAX, &offset))
-		return bad_param(p, "cursor", "is not a cursor this server gave");
+	if (!sort)
+		sort = ranked ? "relevance" : "newest";
+	for (sk = sort_kinds; sk->name && strcmp(sk->name, sort) != 0; sk++)
+		;
+	if (!sk->name)
+		return bad_param(p, "sort", "must be relevance, newest, valid_until or salary");
+	if (sk->slot < 0 && !ranked)
+		return bad_param(p, "sort", "relevance needs q");
+	binding = search_binding(vq, sk->name);
+	if (!binding) {
+		problem_set(p, PROBLEM_UNAVAILABLE, "out of memory");
+		return -1;
+	}
+	if (vq->cursor && read_cursor(binding, sk, vq->cursor, &at, p)) {
+		json_decref(binding);
+		return -1;
+	}
+	/* Relevance: the first page fixes the set (ids up to the greatest now). */
+	if (sk->slot < 0 && !vq->cursor &&
+	    index_value_upper_bound(db, VX_SLOT_ID, at.bound, sizeof at.bound, &e)) {
+		json_decref(binding);
+		problem_set(p, PROBLEM_UNAVAILABLE, "the index cannot be searched: %s", e.msg);
+		return -1;
+	}
 	snap = integrity_snapshot_get();
 	if (!sq.excluded_recruiters)
 		sq.excluded_recruiters =
@@ -194,24 +385,34 @@ int search_vacancies(index_db *db, const struct vacancy_query *vq, json_t **out,
 	 * hits to keep the page full. */
 	slack = integrity_snapshot_size(snap) ? 50 : 0;
 	q = search_build_query(&sq, p);
+	if (q)
+		q = restrict_to_page(q, sk, &at);
 	if (!q) {
+		if (!p->kind)
+			problem_set(p, PROBLEM_UNAVAILABLE, "out of memory building the query");
 		integrity_snapshot_put(snap);
+		json_decref(binding);
 		return -1;
 	}
-	opts.offset = (uint32_t)offset;
-	opts.limit = (uint32_t)(limit + 1 + slack); /* one more tells whether a next page exists */
-	if (vq->q && *vq->q) {
+	opts.offset = (uint32_t)at.offset;
+	/* One more tells whether a next page exists; one more again for the
+	 * cursor's own key, which the range includes. */
+	opts.limit = (uint32_t)(limit + 2 + slack);
+	if (sk->slot < 0) {
 		opts.sort_slot = -1;
 		opts.weighting = INDEX_WEIGHT_BM25;
 	} else {
-		opts.sort_slot = VX_SLOT_ID;
-		opts.sort_descending = 1;
-		opts.weighting = INDEX_WEIGHT_BOOL;
+		opts.sort_slot = sk->slot;
+		opts.sort_descending = sk->desc;
+		opts.weighting = ranked ? INDEX_WEIGHT_BM25 : INDEX_WEIGHT_BOOL;
+		opts.want_value = 1;
+		opts.value_slot = (unsigned)sk->slot;
 	}
 	rc = index_search(db, q, &opts, &res, &e);
 	index_query_free(q);
 	if (rc) {
 		integrity_snapshot_put(snap);
+		json_decref(binding);
 		problem_set(p, PROBLEM_UNAVAILABLE, "the index cannot be searched: %s", e.msg);
 		return -1;
 	}
@@ -219,10 +420,15 @@ int search_vacancies(index_db *db, const struct vacancy_query *vq, json_t **out,
 	n = index_results_count(res);
 	for (i = 0; items && i < n && kept < limit; i++) {
 		const index_hit *h = index_results_hit(res, i);
-		json_t *v = json_loadb(h->data, h->data_len, 0, NULL);
+		json_t *v;
 		struct integrity_verdict iv;
 
 		consumed = i + 1;
+		if (sk->slot >= 0 && at.key[0] && h->value_len == strlen(at.key) &&
+		    memcmp(h->value, at.key, h->value_len) == 0)
+			continue; /* the previous page's last item */
+		last = h;
+		v = json_loadb(h->data, h->data_len, 0, NULL);
 		if (!v)
 			continue;
 		if (json_is_object(json_object_get(v, "recruiter"))) {
@@ -236,7 +442,7 @@ int search_vacancies(index_db *db, const struct vacancy_query *vq, json_t **out,
 			json_object_set_new(v, "recruiter_verdict", integrity_verdict_json(&iv));
 			integrity_verdict_release(&iv);
 		}
-		if (vq->q && *vq->q)
+		if (ranked)
 			json_object_set_new(v, "relevance", json_real(h->weight));
 		json_array_append_new(items, v);
 		kept++;
@@ -244,12 +450,20 @@ int search_vacancies(index_db *db, const struct vacancy_query *vq, json_t **out,
 	integrity_snapshot_put(snap);
 	o = json_pack("{s:o, s:I}", "items", items ? items : json_array(), "estimated_total",
 		      (json_int_t)index_results_estimate(res));
-	if (o && (n > consumed || n == opts.limit) && offset + consumed <= SEARCH_OFFSET_MAX) {
-		snprintf(cursor, sizeof cursor, "%lu", offset + (unsigned long)consumed);
-		json_object_set_new(o, "next_cursor", json_string(cursor));
-	} else if (o) {
-		json_object_set_new(o, "next_cursor", json_null());
+	/* A next page when hits were left over or the fetch was full. */
+	if (o && last && (n > consumed || n == opts.limit)) {
+		if (sk->slot >= 0)
+			pos = json_pack("[s, s%]", sk->name, last->value, last->value_len);
+		else if (at.offset + consumed <= SEARCH_OFFSET_MAX)
+			pos = json_pack("[s, s, I]", sk->name, at.bound,
+					(json_int_t)(at.offset + consumed));
 	}
+	if (o && pos && cursor_encode(binding, pos, cursor, sizeof cursor) == 0)
+		json_object_set_new(o, "next_cursor", json_string(cursor));
+	else if (o)
+		json_object_set_new(o, "next_cursor", json_null());
+	json_decref(pos);
+	json_decref(binding);
 	index_results_free(res);
 	if (!o) {
 		problem_set(p, PROBLEM_UNAVAILABLE, "out of memory");

@@ -7,6 +7,14 @@
  * not expired) are boolean FILTERs that do not change the ranking; free
  * text is ranked with BM25 over title and description. Without text the
  * newest vacancies come first.
+ *
+ * Cursors are signed keysets (engine/core/cursor.h) bound to the query and
+ * the caller's organisation. Sorted by a value (newest, valid_until,
+ * salary) the cursor is the last item's unique sort key and the next page
+ * starts after it, so vacancies added or closed between pages repeat or
+ * skip nothing. Ranked by relevance it is an offset within the vacancies
+ * that existed at the first page (ids up to the index's greatest id then):
+ * later additions stay out of the later pages.
  */
 #ifndef FAIRMATCH_SEARCH_H
 #define FAIRMATCH_SEARCH_H
@@ -18,7 +26,8 @@
 
 #define SEARCH_LIMIT_DEFAULT 20
 #define SEARCH_LIMIT_MAX 100
-#define SEARCH_OFFSET_MAX 10000 /* deep paging costs grow with the offset */
+#define SEARCH_OFFSET_MAX 10000 /* relevance pages: deep paging costs grow with the offset */
+#define SEARCH_VALUES_MAX 20    /* values of one repeated parameter (an OR) */
 
 struct vacancy_query {
 	const char *q;          /* free text, may be NULL */
@@ -37,6 +46,22 @@ struct vacancy_query {
 	 * snapshot when excluded_recruiters is NULL, and drops what the fuzzy
 	 * verdict catches (engine/integrity/integrity.h). */
 	int include_flagged;
+	/* A parameter given several times (country=ZA&country=BW) is an OR of
+	 * its values: a list with n > 0 replaces the single field above (at
+	 * most SEARCH_VALUES_MAX values each). */
+	const char *const *countries;
+	size_t n_countries;
+	const char *const *languages;
+	size_t n_languages;
+	const char *const *skills;
+	size_t n_skills;
+	/* relevance (needs q; the default with q), newest (the default
+	 * without), valid_until (soonest first), salary (highest monthly
+	 * first); see docs/api.md for ties and cursors. */
+	const char *sort;
+	/* The caller's organisation: a cursor is bound to it and to the
+	 * query (engine/core/cursor.h), so another's is refused. */
+	const char *caller_org;
 };
 
 /* Fills *out with {"items":[...],"next_cursor":...,"estimated_total":N}.

@@ -22,7 +22,40 @@
 
 static const char *const vacancy_keys[] = {
 	"title", "description", "occupation", "skills", "languages", "country", "city",
-	"salary", "positions", "valid_until", "recruiter", "quota_id", "worker_fees", NULL};
+	"salary", "positions", "valid_until", "recruiter", "quota_id", "worker_fees",
+	"employment_type", NULL};
+
+const char *const vacancy_employment_types[] = {
+	"full_time", "part_time", "contractor", "temporary", "intern", "volunteer", "per_diem",
+	"other", NULL};
+
+/* employment_type: schema.org's JobPosting values, lowercase, each once. */
+static void check_employment_type(const json_t *in, problem *p)
+{
+	json_t *arr = NULL, *v;
+	size_t i, j, k;
+	char path[48];
+
+	if (fields_array(in, "", "employment_type", 8, 0, &arr, p) <= 0)
+		return;
+	json_array_foreach(arr, i, v) {
+		snprintf(path, sizeof path, "employment_type[%zu]", i);
+		for (k = 0; json_is_string(v) && vacancy_employment_types[k] &&
+			    strcmp(vacancy_employment_types[k], json_string_value(v));
+		     k++)
+			;
+		for (j = 0; j < i && !json_equal(json_array_get(arr, j), v); j++)
+			;
+		if (!json_is_string(v) || !vacancy_employment_types[k])
+			problem_field(p, path, "format", "must be one of full_time, part_time,"
+				      " contractor, temporary, intern, volunteer, per_diem, other");
+		else if (j < i)
+			problem_field(p, path, "duplicate", "is given twice");
+		else
+			continue;
+		p->kind = PROBLEM_INVALID;
+	}
+}
 
 static void check_skill_list(const json_t *skills, const char *key, problem *p)
 {
@@ -156,6 +189,7 @@ int vacancy_validate(const json_t *in, json_t **out, problem *p)
 	fields_int(in, "", "positions", 0, VACANCY_POSITIONS_MAX, 0, NULL, p);
 	fields_date(in, "", "valid_until", 0, &until, p);
 	check_recruiter(in, p);
+	check_employment_type(in, p);
 	fields_string(in, "", "quota_id", 64, 0, NULL, p);
 	fields_number(in, "", "worker_fees", 0, 1e12, 0, &fees, p);
 	if (p->kind)
@@ -469,7 +503,7 @@ int vacancy_create(store *s, const char *org, const json_t *doc, json_t **out, i
 					    c.positions},
 		      out, p) ||
 	    vacancy_parse_id(json_string_value(json_object_get(*out, "id")), &id) ||
-	    store_log_change(s, "vacancy", id, seq))
+	    store_log_change(s, "vacancy", id, "created", seq))
 		goto fail;
 	if (json_object_get(doc, "normalised"))
 		json_object_set(*out, "normalised", json_object_get(doc, "normalised"));
@@ -591,7 +625,7 @@ int vacancy_patch(store *s, int64_t id, const char *org, const json_t *patch, js
 		goto fail;
 	if (json_object_get(doc, "normalised"))
 		json_object_set(*out, "normalised", json_object_get(doc, "normalised"));
-	if (store_log_change(s, "vacancy", id, seq) || store_commit(s))
+	if (store_log_change(s, "vacancy", id, "changed", seq) || store_commit(s))
 		goto fail;
 	add_verdict(*out, verdict);
 	json_decref(current);
@@ -614,19 +648,26 @@ int vacancy_close(store *s, int64_t id, const char *org, json_t **out, int64_t *
 {
 	PGresult *r;
 	char ids[32];
+	int already;
 
 	*out = NULL;
+	if (seq)
+		*seq = 0;
 	r = begin_locked(s, id, org, p);
 	if (!r)
 		return -1;
+	/* Closing a closed vacancy changes nothing: no second "closed" in the
+	 * change feed. */
+	already = strcmp(PQgetvalue(r, 0, 2), "closed") == 0;
 	PQclear(r);
 	snprintf(ids, sizeof ids, "%lld", (long long)id);
 	if (write_row(s,
 		      "UPDATE vacancies SET status = 'closed', closed_at = coalesce(closed_at, now()),"
-		      " updated_at = now() WHERE id = $1 RETURNING " VACANCY_COLUMNS,
+		      " updated_at = CASE WHEN status = 'closed' THEN updated_at ELSE now() END"
+		      " WHERE id = $1 RETURNING " VACANCY_COLUMNS,
 		      1, (const char *const[]){ids}, out, p))
 		goto fail;
-	if (store_log_change(s, "vacancy", id, seq) || store_commit(s))
+	if ((!already && store_log_change(s, "vacancy", id, "closed", seq)) || store_commit(s))
 		goto fail;
 	return 0;
 fail:
@@ -659,14 +700,23 @@ static int batch_rules(store *s, json_t *memo, const json_t *doc, size_t i,
 int vacancy_insert_batch(store *s, const char *org, json_t *const *docs, size_t n,
 			 vacancy_rejected_fn rejected, void *arg, int64_t *last_seq, problem *p)
 {
+	return vacancy_import_batch(s, org, docs, n, 0, rejected, arg, NULL, last_seq, p);
+}
+
+int vacancy_import_batch(store *s, const char *org, json_t *const *docs, size_t n, int dry_run,
+			 vacancy_rejected_fn rejected, void *arg, int64_t *ids, int64_t *last_seq,
+			 problem *p)
+{
 	json_t *arr = NULL, *memo = NULL;
 	char *text = NULL, lock[32];
 	PGresult *r;
-	size_t i;
+	size_t i, k;
 	int rc;
 
 	if (last_seq)
 		*last_seq = 0;
+	for (i = 0; ids && i < n; i++)
+		ids[i] = 0;
 	if (store_begin(s)) {
 		/* A transaction of the caller's is open: not ours to roll back. */
 		store_problem(s, p);
@@ -686,10 +736,9 @@ int vacancy_insert_batch(store *s, const char *org, json_t *const *docs, size_t 
 		if (rc == 0 && json_array_append(arr, docs[i]))
 			goto oom;
 	}
-	if (json_array_size(arr) == 0) {
-		/* Every document refused: nothing to store, nothing to log. */
-		if (store_commit(s))
-			goto fail;
+	if (json_array_size(arr) == 0 || dry_run) {
+		/* Every document refused, or only checking: nothing to store or log. */
+		store_rollback(s);
 		goto out;
 	}
 	text = json_dumps(arr, JSON_COMPACT);
@@ -709,14 +758,19 @@ int vacancy_insert_batch(store *s, const char *org, json_t *const *docs, size_t 
 		       "        (d->>'positions')::int"
 		       " FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(d, n) ORDER BY n"
 		       " RETURNING id),"
-		       " log AS (INSERT INTO change_log (object_type, object_id)"
-		       " SELECT 'vacancy', id FROM ins ORDER BY id RETURNING seq)"
-		       " SELECT coalesce(max(seq), 0) FROM log",
+		       " log AS (INSERT INTO change_log (object_type, object_id, change)"
+		       " SELECT 'vacancy', id, 'created' FROM ins ORDER BY id RETURNING seq)"
+		       " SELECT (SELECT coalesce(max(seq), 0) FROM log), id FROM ins ORDER BY id",
 		       2, (const char *const[]){org, text});
 	if (!r)
 		goto fail;
-	if (last_seq)
+	if (last_seq && PQntuples(r) > 0)
 		*last_seq = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	/* The ids follow the documents' order (inserted in it, ascending), in
+	 * the slots of the documents the rules let through. */
+	for (i = 0, k = 0; ids && i < n && k < (size_t)PQntuples(r); i++)
+		if (json_array_get(arr, k) == docs[i])
+			ids[i] = strtoll(PQgetvalue(r, (int)k++, 1), NULL, 10);
 	PQclear(r);
 	if (store_commit(s))
 		goto fail;

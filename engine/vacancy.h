@@ -28,6 +28,9 @@
 #define VACANCY_POSITIONS_MAX 100000
 #define VACANCY_DEFAULT_VALID_DAYS 90
 
+/* The values of employment_type (schema.org JobPosting's, lowercase), NULL-ended. */
+extern const char *const vacancy_employment_types[];
+
 /* Checks a posted vacancy and returns its canonical document (defaults
  * filled in, caller owns *out). PROBLEM_INVALID for a bad type/format/unknown
  * field, PROBLEM_RULE for a rule (worker_fees > 0, valid_until in the past, salary max < min). */
@@ -70,6 +73,65 @@ typedef void (*vacancy_rejected_fn)(size_t index, const problem *p, void *arg);
  * failure were reported all the same, though nothing of the batch is kept. */
 int vacancy_insert_batch(store *s, const char *org, json_t *const *docs, size_t n,
 			 vacancy_rejected_fn rejected, void *arg, int64_t *last_seq, problem *p);
+
+/* ---- the change feed (vacancy_feed.c) ---- */
+#define VACANCY_FEED_LIMIT_DEFAULT 100
+#define VACANCY_FEED_LIMIT_MAX 1000
+
+struct vacancy_feed_query {
+	const char *since;      /* a next_cursor of this feed, NULL: from the beginning */
+	const char *limit;      /* as given in the URL, validated here */
+	const char *org;        /* only this organisation's vacancies (employers), or NULL */
+	const char *caller_org; /* the reader's organisation: the cursor is bound to it */
+};
+
+/* Fills *out with {"items":[{"seq","id","change","at","vacancy"}],
+ * "next_cursor","more"}: the change-log rows after since, in seq (commit)
+ * order. change is created, changed or closed; vacancy is the vacancy as
+ * it is now (status included), null on a closed item. next_cursor is never
+ * null (an empty page: caught up); more says a full page was answered.
+ * PROBLEM_INVALID for a bad limit, or a since this server did not give
+ * this reader (tampered, another organisation's, another list's). */
+int vacancy_changes(store *s, const struct vacancy_feed_query *q, json_t **out, problem *p);
+
+/* vacancy_insert_batch with two more outputs: dry_run 1 checks the rules
+ * and stores nothing; ids (NULL, or n slots) gets the id of each document
+ * stored, 0 for one refused or not stored. */
+int vacancy_import_batch(store *s, const char *org, json_t *const *docs, size_t n, int dry_run,
+			 vacancy_rejected_fn rejected, void *arg, int64_t *ids, int64_t *last_seq,
+			 problem *p);
+
+/* ---- imports (vacancy_import.c, docs/data.md) ---- */
+#define VACANCY_IMPORT_ITEMS_MAX 1000 /* items of one POST /v1/vacancies/import */
+
+struct vacancy_import_opts {
+	/* hiringOrganization is the employer (the importing organisation):
+	 * not kept. 0 (the default): it is the recruiter, checked like one. */
+	int hiring_org_is_employer;
+	/* The country of postings whose jobLocation names none (NULL: none). */
+	const char *default_country;
+};
+
+/* 1 when item is JSON-LD (has @type or @context), else a fairmatch vacancy. */
+int vacancy_import_is_jsonld(const json_t *item);
+/* A schema.org JobPosting as the vacancy object POST takes (*out, caller
+ * owns), not yet validated; PROBLEM_INVALID when it is no JobPosting. */
+int vacancy_from_jobposting(const json_t *jp, const struct vacancy_import_opts *o, json_t **out,
+			    problem *p);
+/* An item of an import (a vacancy object or a JobPosting), mapped and
+ * validated: the canonical document in *doc (as vacancy_validate). */
+int vacancy_import_item(const json_t *item, const struct vacancy_import_opts *o, json_t **doc,
+			problem *p);
+/* The items of a JSON document: an array's elements, an object's @graph
+ * JobPosting nodes, or the object itself; as a new array of [index, item]
+ * (index in the array or @graph). NULL with p set: not an array or object
+ * (PROBLEM_INVALID), no memory. */
+json_t *vacancy_import_items(const json_t *v, problem *p);
+/* CSV: checks a header's column names (each unknown one named), and maps
+ * one row (names and values, n columns) to a vacancy object (*out). */
+int vacancy_csv_header(const char *const *names, size_t n, problem *p);
+int vacancy_from_csv(const char *const *names, const char *const *values, size_t n,
+		     json_t **out, problem *p);
 
 /* The API representation from a row of VACANCY_COLUMNS. */
 json_t *vacancy_from_row(PGresult *r, int row);

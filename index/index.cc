@@ -522,6 +522,18 @@ int index_doc_count(index_db *db, uint64_t *out, index_error *err)
 	return guarded(err, "count documents", db && out, [&] { *out = db->db->get_doccount(); });
 }
 
+int index_value_upper_bound(index_db *db, unsigned slot, char *out, size_t outlen,
+			    index_error *err)
+{
+	return guarded(err, "value upper bound", db && out && outlen > 0, [&] {
+		std::string v = db->db->get_value_upper_bound(slot);
+		if (v.size() >= outlen)
+			v.clear(); /* never a cut value: "" says unknown */
+		memcpy(out, v.data(), v.size());
+		out[v.size()] = '\0';
+	});
+}
+
 int index_term_freq(index_db *db, const char *term, uint64_t *out, index_error *err)
 {
 	return guarded(err, "term frequency", db && term && out,

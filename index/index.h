@@ -63,6 +63,10 @@ int index_reopen(index_db *db, index_error *err);
 void index_close(index_db *db);
 
 int index_doc_count(index_db *db, uint64_t *out, index_error *err);
+/* The greatest value any document ever had in slot (a bound: not lowered
+ * when that document goes), into out; "" when none or it does not fit. */
+int index_value_upper_bound(index_db *db, unsigned slot, char *out, size_t outlen,
+			    index_error *err);
 /* How many documents index `term` (its posting list's length). */
 int index_term_freq(index_db *db, const char *term, uint64_t *out, index_error *err);
 /* *out is a malloc'd NUL-terminated copy, or NULL when the key is unset. */

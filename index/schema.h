@@ -35,6 +35,13 @@
 #define VX_SLOT_ID 1          /* vacancy id as 16 hex digits: stable tie-break and cursor */
 #define VX_SLOT_POSITIONS 2   /* open positions, 8 decimal digits zero-padded */
 #define VX_SLOT_MATCH 3       /* compact scoring record for re-ranking (engine/match/) */
+/* Sort keys of GET /v1/vacancies?sort=, unique per document (the id's 16
+ * hex digits follow), so a cursor can be "after this key" (engine/search.c). */
+#define VX_SLOT_SORT_UNTIL 4  /* valid_until "YYYY-MM-DD" + id */
+#define VX_SLOT_SORT_SALARY 5 /* monthly salary (VX_SALARY_DIGITS digits) + id */
+#define VX_SALARY_DIGITS 16
+/* Added to the index format (VX_META_FORMAT): an index without these slots is rebuilt. */
+#define VX_SLOTS_FORMAT "sort=2"
 
 /* ---- vacancy index: metadata ---- */
 #define VX_META_LAST_SEQ "fairmatch.last_seq" /* last change_log seq applied */

@@ -154,12 +154,12 @@ static void candidates(api_call *c)
 	}
 	if (api_open(c, &any, &x))
 		return;
-	rc = match_candidates(x.s, api_who(c), api_scope(c), api_param(c, 0), limit, &out,
-			      &x.p);
+	rc = match_candidates(x.s, api_who(c), api_scope(c), api_param(c, 0), limit,
+			      api_query(c, "cursor"), &out, &x.p);
 	api_close(c, &x, rc, 200, out);
 }
 
-static const char *const candidate_params[] = {"limit", NULL};
+static const char *const candidate_params[] = {"limit", "cursor", NULL};
 
 const struct api_route match_routes[] = {
 	{.method = "POST", .pattern = "/v1/match", .body = 1, .handler = match, .name = "match"},

@@ -114,6 +114,7 @@ static int audit(api_call *c, struct api_ctx *x, json_t **out)
 		.until = api_query(c, "until"),
 		.limit = api_query(c, "limit"),
 		.cursor = api_query(c, "cursor"),
+		.caller_org = api_who(c)->org,
 	};
 
 	return integrity_audit_list(x->s, &q, out, &x->p);

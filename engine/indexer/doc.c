@@ -96,6 +96,48 @@ int indexer_vacancy_indexable(const json_t *v)
 	       json_integer_value(json_object_get(v, "positions")) > 0;
 }
 
+/* A salary per month, in the vacancy's currency's units (not converted
+ * between currencies): max, else min; 0 when none is stated. Hours, days
+ * and weeks count 40 hours, 5 days a week, 52 weeks a year. */
+static long long monthly_salary(const json_t *v)
+{
+	const json_t *sal = json_object_get(v, "salary");
+	const char *period = json_string_value(json_object_get(sal, "period"));
+	json_t *amount = json_object_get(sal, "max");
+	double x, per_month = 1;
+
+	if (!json_is_integer(amount))
+		amount = json_object_get(sal, "min");
+	if (!json_is_integer(amount))
+		return 0;
+	x = (double)json_integer_value(amount);
+	if (period && strcmp(period, "hour") == 0)
+		per_month = 40.0 * 52 / 12;
+	else if (period && strcmp(period, "day") == 0)
+		per_month = 5.0 * 52 / 12;
+	else if (period && strcmp(period, "week") == 0)
+		per_month = 52.0 / 12;
+	else if (period && strcmp(period, "year") == 0)
+		per_month = 1.0 / 12;
+	x *= per_month;
+	return x < 0 ? 0 : x > 9e15 ? 9000000000000000LL : (long long)(x + 0.5);
+}
+
+/* The unique sort keys of ?sort=valid_until and ?sort=salary. */
+static int set_sort_keys(index_doc *d, const json_t *v, int64_t num, index_error *err)
+{
+	const char *until = json_string_value(json_object_get(v, "valid_until"));
+	char key[64];
+
+	snprintf(key, sizeof key, "%.10s%016llx", until ? until : "9999-12-31",
+		 (unsigned long long)num);
+	if (index_doc_set_value(d, VX_SLOT_SORT_UNTIL, key, strlen(key), err))
+		return INDEX_ERR;
+	snprintf(key, sizeof key, "%0*lld%016llx", VX_SALARY_DIGITS, monthly_salary(v),
+		 (unsigned long long)num);
+	return index_doc_set_value(d, VX_SLOT_SORT_SALARY, key, strlen(key), err);
+}
+
 int indexer_vacancy_doc(const json_t *v, index_doc **out, index_error *err)
 {
 	index_doc *d = index_doc_new();
@@ -163,7 +205,8 @@ int indexer_vacancy_doc(const json_t *v, index_doc **out, index_error *err)
 		goto fail;
 	snprintf(buf, sizeof buf, "%08lld",
 		 (long long)json_integer_value(json_object_get(v, "positions")));
-	if (index_doc_set_value(d, VX_SLOT_POSITIONS, buf, strlen(buf), err))
+	if (index_doc_set_value(d, VX_SLOT_POSITIONS, buf, strlen(buf), err) ||
+	    set_sort_keys(d, v, num, err))
 		goto fail;
 	/* What re-ranking reads instead of the whole document (engine/match/). */
 	{

@@ -6,16 +6,42 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/core/cursor.h"
 #include "engine/integrity/internal.h"
+
+/* What an audit cursor is bound to: the filters and who asks. */
+static json_t *audit_binding(const struct integrity_audit_query *q)
+{
+	return json_pack("[s, s?, s?, s?, s?, s?, s?]", "audit", q->caller_org, q->object, q->actor,
+			 q->action, q->since, q->until);
+}
+
+/* The row id a signed cursor names into after (decimal text); 0, or -1
+ * when it is not this query's cursor, -2 without memory. */
+static int audit_after(const json_t *binding, const char *text, char *after, size_t len)
+{
+	json_t *pos = NULL;
+	json_t *id;
+	int rc = cursor_decode(binding, text, &pos);
+
+	if (rc)
+		return rc;
+	id = json_array_get(pos, 0);
+	rc = json_array_size(pos) == 1 && json_is_integer(id) && json_integer_value(id) >= 0 ? 0 : -1;
+	if (rc == 0)
+		snprintf(after, len, "%lld", (long long)json_integer_value(id));
+	json_decref(pos);
+	return rc;
+}
 
 int integrity_audit_list(store *s, const struct integrity_audit_query *q, json_t **out,
 			 problem *p)
 {
-	char lim[24];
+	char lim[24], after[24], cur[CURSOR_TEXT_MAX + 1];
 	long limit = INTEGRITY_AUDIT_LIMIT_DEFAULT;
 	PGresult *r;
-	json_t *items, *o;
-	int i, n;
+	json_t *items, *o, *binding = NULL, *next = NULL;
+	int i, n, rc = 0;
 
 	*out = NULL;
 	if (q->limit) {
@@ -30,12 +56,18 @@ int integrity_audit_list(store *s, const struct integrity_audit_query *q, json_t
 		problem_field(p, "since", "format", "must be an RFC 3339 time or a date");
 	if (q->until && !integ__time_valid(q->until))
 		problem_field(p, "until", "format", "must be an RFC 3339 time or a date");
+	binding = audit_binding(q);
+	if (!binding)
+		return integ__oom(p);
 	if (q->cursor) {
-		char *end;
-		long long c = strtoll(q->cursor, &end, 10);
-
-		if (!*q->cursor || *end || c < 0 || strlen(q->cursor) > 19)
-			problem_field(p, "cursor", "format", "is not a cursor this server gave");
+		rc = audit_after(binding, q->cursor, after, sizeof after);
+		if (rc == -2) {
+			json_decref(binding);
+			return integ__oom(p);
+		}
+		if (rc)
+			problem_field(p, "cursor", "format",
+				      "is not a cursor this server gave for this query");
 	}
 	if (q->object && strlen(q->object) > 64)
 		problem_field(p, "object", "length", "must be at most 64 bytes");
@@ -44,6 +76,7 @@ int integrity_audit_list(store *s, const struct integrity_audit_query *q, json_t
 	if (q->action && strlen(q->action) > 64)
 		problem_field(p, "action", "length", "must be at most 64 bytes");
 	if (problem_has_fields(p)) {
+		json_decref(binding);
 		p->kind = PROBLEM_INVALID;
 		return -1;
 	}
@@ -59,9 +92,11 @@ int integrity_audit_list(store *s, const struct integrity_audit_query *q, json_t
 		       " ORDER BY id LIMIT $7::int",
 		       7,
 		       (const char *const[]){q->object, q->actor, q->action, q->since, q->until,
-					     q->cursor, lim});
-	if (!r)
+					     q->cursor ? after : NULL, lim});
+	if (!r) {
+		json_decref(binding);
 		return integ__db_fail(s, p);
+	}
 	items = json_array();
 	n = PQntuples(r);
 	for (i = 0; items && i < n && i < limit; i++) {
@@ -80,10 +115,20 @@ int integrity_audit_list(store *s, const struct integrity_audit_query *q, json_t
 					 "detail", detail ? detail : json_null()));
 	}
 	o = json_pack("{s:o}", "items", items ? items : json_array());
-	if (o)
-		json_object_set_new(o, "next_cursor",
-				    n > limit ? json_string(PQgetvalue(r, (int)limit - 1, 0))
-					      : json_null());
+	/* The next page starts after this one's last row: a signed keyset. */
+	if (o && n > limit) {
+		next = json_pack("[I]", (json_int_t)strtoll(PQgetvalue(r, (int)limit - 1, 0), NULL, 10));
+		if (!next || cursor_encode(binding, next, cur, sizeof cur)) {
+			json_decref(o);
+			o = NULL;
+		} else {
+			json_object_set_new(o, "next_cursor", json_string(cur));
+		}
+	} else if (o) {
+		json_object_set_new(o, "next_cursor", json_null());
+	}
+	json_decref(next);
+	json_decref(binding);
 	PQclear(r);
 	if (!o)
 		return integ__oom(p);

@@ -184,6 +184,7 @@ void integrity_registry_stats(size_t *recruiters, size_t *names, size_t *bytes);
  * cursor is the last id seen. PROBLEM_INVALID for a bad filter. */
 struct integrity_audit_query {
 	const char *object, *actor, *action, *since, *until, *limit, *cursor;
+	const char *caller_org; /* the cursor is bound to it and to the filters */
 };
 int integrity_audit_list(store *s, const struct integrity_audit_query *q, json_t **out,
 			 problem *p);

@@ -9,12 +9,62 @@
 #include <string.h>
 
 #include "engine/audit.h"
+#include "engine/core/cursor.h"
 #include "engine/profile.h"
 #include "engine/vacancy.h"
 
-int match_candidates(store *s, const struct principal *who, const char *org,
-		     const char *vacancy_id, size_t limit, json_t **out, problem *p)
+/* Score, then profile id: an order every page agrees on (the pool's
+ * order changes as profiles come). */
+static int by_score_then_profile(const void *a, const void *b)
 {
+	const struct match__scored *x = a, *y = b;
+
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	return strcmp(json_string_value(json_object_get(x->vacancy, "id")),
+		      json_string_value(json_object_get(y->vacancy, "id")));
+}
+
+/* Where a page starts: after the card (score, profile) of the cursor. */
+struct card_key {
+	double score;
+	char profile[64];
+};
+
+static int read_card_cursor(const json_t *binding, const char *text, struct card_key *k,
+			    problem *p)
+{
+	json_t *pos = NULL;
+	const char *sc, *pid;
+	char *end;
+	int rc = cursor_decode(binding, text, &pos);
+
+	if (rc == -2) {
+		problem_set(p, PROBLEM_UNAVAILABLE, "out of memory");
+		return -1;
+	}
+	sc = json_string_value(json_array_get(pos, 0));
+	pid = json_string_value(json_array_get(pos, 1));
+	if (rc || !sc || !pid || strlen(pid) >= sizeof k->profile) {
+		json_decref(pos);
+		problem_field(p, "cursor", "format",
+			      "is not a cursor this server gave for this vacancy");
+		p->kind = PROBLEM_INVALID;
+		return -1;
+	}
+	k->score = strtod(sc, &end);
+	snprintf(k->profile, sizeof k->profile, "%s", pid);
+	json_decref(pos);
+	return 0;
+}
+
+int match_candidates(store *s, const struct principal *who, const char *org,
+		     const char *vacancy_id, size_t limit, const char *cursor, json_t **out,
+		     problem *p)
+{
+	json_t *binding = NULL;
+	struct card_key after = {0, ""};
+	size_t first = 0, shown = 0;
 	json_t *v = NULL, *pool = NULL, *skills = NULL, *occs = NULL, *items = NULL, *x, *detail = NULL;
 	struct match__scored *cands = NULL;
 	struct match__person *people = NULL;
@@ -27,6 +77,15 @@ int match_candidates(store *s, const struct principal *who, const char *org,
 	*out = NULL;
 	if (vacancy_parse_id(vacancy_id, &id)) {
 		problem_set(p, PROBLEM_NOT_FOUND, "no such vacancy");
+		return -1;
+	}
+	binding = json_pack("[s, s?, s]", "candidates", who ? who->org : NULL, vacancy_id);
+	if (!binding) {
+		problem_set(p, PROBLEM_UNAVAILABLE, "out of memory");
+		return -1;
+	}
+	if (cursor && read_card_cursor(binding, cursor, &after, p)) {
+		json_decref(binding);
 		return -1;
 	}
 	if (store_begin(s)) {
@@ -67,11 +126,19 @@ int match_candidates(store *s, const struct principal *who, const char *org,
 		cands[i].id = (int64_t)i; /* ties: the pool's order (newest profile first) */
 		cands[i].vacancy = json_array_get(pool, i);
 	}
-	qsort(cands, n, sizeof *cands, match__by_score);
+	qsort(cands, n, sizeof *cands, by_score_then_profile);
+	/* The cards after the cursor's: a keyset, so a profile that comes or
+	 * goes between two pages repeats and skips none of the others. */
+	while (after.profile[0] && first < n &&
+	       (cands[first].score > after.score ||
+		(cands[first].score == after.score &&
+		 strcmp(json_string_value(json_object_get(cands[first].vacancy, "id")),
+			after.profile) <= 0)))
+		first++;
 	detail = json_pack("{s:s}", "vacancy", vacancy_id);
 	if (!detail)
 		goto oom;
-	for (i = 0; i < n && i < limit; i++) {
+	for (i = first; i < n && shown < limit; i++, shown++) {
 		struct match__person *pr = &people[cands[i].id];
 		const char *pid = json_string_value(json_object_get(cands[i].vacancy, "id"));
 		json_t *matched, *missing, *gaps, *langs, *card;
@@ -95,8 +162,20 @@ int match_candidates(store *s, const struct principal *who, const char *org,
 	}
 	if (store_commit(s))
 		goto fail;
-	*out = json_pack("{s:o}", "items", items);
+	*out = json_pack("{s:o, s:n}", "items", items, "next_cursor");
 	items = NULL;
+	if (*out && i < n && shown) {
+		/* The exact score (17 digits), not the rounded one on the card. */
+		char sc[40], cur[CURSOR_TEXT_MAX + 1];
+		json_t *pos;
+
+		snprintf(sc, sizeof sc, "%.17g", cands[i - 1].score);
+		pos = json_pack("[s, s]", sc, json_string_value(json_object_get(cands[i - 1].vacancy,
+										   "id")));
+		if (pos && cursor_encode(binding, pos, cur, sizeof cur) == 0)
+			json_object_set_new(*out, "next_cursor", json_string(cur));
+		json_decref(pos);
+	}
 	rc = *out ? 0 : -1;
 	if (rc)
 		problem_set(p, PROBLEM_UNAVAILABLE, "out of memory");
@@ -114,6 +193,7 @@ out:
 	free(cands);
 	free(vf);
 	json_decref(detail);
+	json_decref(binding);
 	json_decref(v);
 	json_decref(pool);
 	json_decref(skills);

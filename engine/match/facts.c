@@ -16,6 +16,7 @@
 #include "engine/core/buf.h"
 #include "engine/core/iso.h"
 #include "engine/vacancy.h"
+#include "index/schema.h"
 
 /* ---- what scoring needs of a vacancy: its facts ----
  *
@@ -267,8 +268,9 @@ static void format_build(void)
 {
 	const esco *t = match_taxonomy();
 
-	snprintf(format_buf, sizeof format_buf, "%d esco=%zu/%zu", FACTS_VERSION + 1,
-		 t ? esco_occupation_count(t) : 0, t ? esco_skill_count(t) : 0);
+	snprintf(format_buf, sizeof format_buf, "%d esco=%zu/%zu " VX_SLOTS_FORMAT,
+		 FACTS_VERSION + 1, t ? esco_occupation_count(t) : 0,
+		 t ? esco_skill_count(t) : 0);
 }
 
 const char *match_index_format(void)

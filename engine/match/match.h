@@ -84,10 +84,14 @@ int match_attach_quotas(store *s, const json_t *profile, json_t *answer, problem
 
 /* Candidate cards of the vacancy `vacancy_id`, which must belong to org
  * when org is not NULL (the caller's scope, api_scope(); PROBLEM_NOT_FOUND otherwise):
- * *out = {"items":[...]}. Each card shown is audited
- * ("profile.card") in the transaction that read it. */
+ * *out = {"items":[...],"next_cursor"}, by score, then profile id. cursor
+ * (NULL: the first page) is a next_cursor of the same vacancy and
+ * organisation (signed, engine/core/cursor.h; another is PROBLEM_INVALID):
+ * the page starts after that card's (score, profile). Each card shown is
+ * audited ("profile.card") in the transaction that read it. */
 int match_candidates(store *s, const struct principal *who, const char *org,
-		     const char *vacancy_id, size_t limit, json_t **out, problem *p);
+		     const char *vacancy_id, size_t limit, const char *cursor, json_t **out,
+		     problem *p);
 
 /* The two retrieval queries, exposed for the benchmark and the evaluation
  * (caller frees): the designed one, and a naive single OR of the profile's

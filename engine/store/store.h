@@ -113,8 +113,11 @@ int store_run_commit(store *s, const struct store_stmt *st, const char *const *p
 int store_in_transaction(const store *s);
 /* Rolls back if a transaction is open; safe to call at any time. */
 void store_rollback(store *s);
-/* Takes the change-log lock and adds one row; *seq gets its number. */
-int store_log_change(store *s, const char *object_type, int64_t object_id, int64_t *seq);
+/* Takes the change-log lock and adds one row; *seq gets its number. change
+ * is what the write did: "created", "changed" or "closed" (the change feed
+ * says it, see 013_change_feed.sql). */
+int store_log_change(store *s, const char *object_type, int64_t object_id, const char *change,
+		     int64_t *seq);
 
 /* ---- riding through a restart ---- */
 /* Starts a unit of work: forgets the losses and commits of the last one. */

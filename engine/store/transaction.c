@@ -155,18 +155,19 @@ void store_rollback(store *s)
 }
 
 
-int store_log_change(store *s, const char *object_type, int64_t object_id, int64_t *seq)
+int store_log_change(store *s, const char *object_type, int64_t object_id, const char *change,
+		     int64_t *seq)
 {
 	char lock[32], id[32];
-	const char *p[2] = {object_type, id};
+	const char *p[3] = {object_type, id, change};
 	PGresult *r;
 
 	snprintf(lock, sizeof lock, "%d", STORE_CHANGE_LOG_LOCK);
 	snprintf(id, sizeof id, "%lld", (long long)object_id);
 	if (store_run(s, "SELECT pg_advisory_xact_lock($1::bigint)", 1, (const char *const[]){lock}))
 		return -1;
-	r = store_exec(s, "INSERT INTO change_log (object_type, object_id) VALUES ($1, $2) RETURNING seq",
-		       2, p);
+	r = store_exec(s, "INSERT INTO change_log (object_type, object_id, change)"
+		       " VALUES ($1, $2, $3) RETURNING seq", 3, p);
 	if (!r)
 		return -1;
 	if (seq)

@@ -5,6 +5,10 @@
  * way a bad line is, the exit status is 1 (lines were rejected), and the
  * other lines are stored. Run with the default batch and with batches of
  * two, so a refused document is mapped back to its line across batches.
+ * And the other formats: the schema.org JobPosting examples (tests/data/
+ * job_postings) and a CSV, each with a dry run that stores nothing and
+ * reports every rejected item or line, through the CLI and through POST
+ * /v1/vacancies/import.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +21,9 @@
 
 static char dir[512];
 static char jsonl[600];
+static char postings[600]; /* the examples' JSON-LD objects, as one array */
+static struct server srv;
+static char employer[80];
 
 /* The whole file at path, NUL-ended (caller frees), or NULL. */
 static char *slurp(const char *path)
@@ -101,6 +108,228 @@ static void test_refused_lines_across_batches(void)
 	import_and_check("import-rules-2", "--batch 2 --no-index");
 }
 
+/* The number before word in text ("import: 9 valid, 8 rejected"), -1 if none. */
+static long count_before(const char *text, const char *word)
+{
+	const char *w = strstr(text, word), *s;
+
+	if (!w || w == text)
+		return -1;
+	for (s = w - 1; s > text && s[-1] >= '0' && s[-1] <= '9'; s--)
+		;
+	return strtol(s, NULL, 10);
+}
+
+static void test_jobposting_examples_cli(void)
+{
+	char report[700], *text;
+	long valid;
+
+	snprintf(report, sizeof report, "%s/postings.report", dir);
+	/* Dry run: everything checked, nothing stored, each refusal by index. */
+	T_EQ_INT(cli(NULL, 0, "import vacancies %s --org jp-cli --country US --dry-run 2>%s",
+		     postings, report),
+		 1);
+	text = slurp(report);
+	T_REQUIRE(text != NULL);
+	T_CHECKF(strstr(text, "\nitem 2: @type: is Person, not JobPosting") != NULL, "%s", text);
+	T_CHECKF(strstr(text, "\nitem 5: @type: is Occupation, not JobPosting") != NULL, "%s", text);
+	T_CHECKF(strstr(text, "dry run, nothing stored") != NULL, "%s", text);
+	valid = count_before(text, " valid,");
+	T_CHECKF(valid >= 1 && count_before(text, " rejected") >= 5, "%s", text);
+	T_CHECKF(!strstr(text, "\nitem 0:"), "%s", text); /* the full JobPosting maps */
+	free(text);
+	T_EQ_INT(stored("jp-cli"), 0);
+	/* (That a real import stores what the dry run found valid is checked
+	 * for the CSV below and over HTTP: one taxonomy load less here.) */
+}
+
+static void test_csv_cli(void)
+{
+	char path[700], report[700], *text;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/vacancies.csv", dir);
+	snprintf(report, sizeof report, "%s/csv.report", dir);
+	f = fopen(path, "w");
+	T_REQUIRE(f != NULL);
+	fputs("title,occupation,country,city,skills_essential,languages,salary_min,salary_max,"
+	      "salary_currency,salary_period,positions,valid_until,worker_fees,recruiter_name\n"
+	      "Welder,7212,ZA,Johannesburg,MIG welding|TIG welding,en:B1,9000,12000,ZAR,month,3,"
+	      "2099-01-31,,\n"
+	      "Nurse,2221,XX,,,,,,,,,,,\n"
+	      "\"Cook, \"\"line\"\"\n(two lines)\",5120,GB,London,,,,,,,1,2099-02-01,,\n"
+	      "Cleaner,9112,ZA,,,,,,,,,,5,\n"
+	      "Driver,8322,ZA,,,,,,,,many,,,\n"
+	      "Picker,9211,ES,,,,,,,,2,,," BAD_AGENCY "\n",
+	      f);
+	T_REQUIRE(fclose(f) == 0);
+	T_EQ_INT(cli(NULL, 0, "import vacancies %s --org csv-co --dry-run 2>%s", path, report), 1);
+	text = slurp(report);
+	T_REQUIRE(text != NULL);
+	T_CHECKF(strstr(text, "\nline 3: ") && strstr(strstr(text, "\nline 3: "), "country"), "%s",
+		 text);
+	/* The quoted title spans lines 4-5: the next rows are 6, 7 and 8. */
+	T_CHECKF(strstr(text, "\nline 6: ") && strstr(strstr(text, "\nline 6: "), "worker_fees"),
+		 "%s", text);
+	T_CHECKF(strstr(text, "\nline 7: ") && strstr(strstr(text, "\nline 7: "), "positions"), "%s",
+		 text);
+	T_CHECKF(strstr(text, "\nline 8: recruiter '" BAD_AGENCY "' is blacklisted"), "%s", text);
+	T_CHECKF(!strstr(text, "\nline 2:") && !strstr(text, "\nline 4:"), "%s", text);
+	T_CHECKF(strstr(text, "import: 2 valid, 4 rejected"), "%s", text);
+	free(text);
+	T_EQ_INT(stored("csv-co"), 0);
+	T_EQ_INT(cli(NULL, 0, "import vacancies %s --org csv-co --no-index 2>%s", path, report), 1);
+	T_EQ_INT(stored("csv-co"), 2);
+	/* An unknown column refuses the file, naming it. */
+	f = fopen(path, "w");
+	T_REQUIRE(f && fputs("title,colour\nWelder,red\n", f) >= 0 && fclose(f) == 0);
+	T_EQ_INT(cli(NULL, 0, "import vacancies %s --org csv-co --dry-run 2>%s", path, report), 1);
+	text = slurp(report);
+	T_CHECKF(text && strstr(text, "colour: is not a column of a vacancy"), "%s", text ? text : "");
+	free(text);
+}
+
+/* The item of a report with this index, or NULL. */
+static json_t *report_item(json_t *answer, long index)
+{
+	size_t i;
+	json_t *it;
+
+	json_array_foreach(json_object_get(answer, "items"), i, it)
+		if (json_integer_value(json_object_get(it, "index")) == index)
+			return it;
+	return NULL;
+}
+
+static void test_import_http(void)
+{
+	char *body = slurp(postings), big[64];
+	struct resp r;
+	json_t *it;
+	long valid, i;
+	struct buf_s {
+		char *p;
+		size_t n;
+	} many = {0};
+
+	T_REQUIRE(body != NULL);
+	/* Dry run over HTTP: a report per item, nothing stored. */
+	T_REQUIRE(http(&r, &srv, "POST", "/v1/vacancies/import?dry_run=true&country=US", employer,
+		       NULL, body, strlen(body)) == 0);
+	T_EQ_INT(r.status, 200);
+	T_EQ_INT(json_array_size(json_object_get(r.json, "items")), 17);
+	T_CHECK(json_is_true(json_object_get(r.json, "dry_run")));
+	T_EQ_INT(json_integer_value(json_object_get(r.json, "stored")), 0);
+	it = report_item(r.json, 2);
+	T_REQUIRE(it != NULL);
+	T_EQ_STR(json_string_value(json_object_get(it, "status")), "rejected");
+	T_EQ_STR(json_string_value(json_object_get(json_array_get(json_object_get(it, "errors"), 0),
+						   "field")),
+		 "@type");
+	T_EQ_STR(json_string_value(json_object_get(report_item(r.json, 0), "status")), "valid");
+	valid = 17 - (long)json_integer_value(json_object_get(r.json, "rejected"));
+	resp_free(&r);
+	T_EQ_INT(stored("jp-http"), 0);
+	/* Without a default country, the posting with no addressCountry is refused. */
+	T_REQUIRE(http(&r, &srv, "POST", "/v1/vacancies/import?dry_run=true", employer, NULL, body,
+		       strlen(body)) == 0);
+	T_EQ_INT(r.status, 200);
+	T_EQ_STR(json_string_value(json_object_get(report_item(r.json, 0), "status")), "rejected");
+	T_EQ_STR(json_string_value(json_object_get(
+			 json_array_get(json_object_get(report_item(r.json, 0), "errors"), 0), "field")),
+		 "country");
+	resp_free(&r);
+	/* For real: ids for the stored ones, readable at once. */
+	T_REQUIRE(http(&r, &srv, "POST", "/v1/vacancies/import?country=US", employer, NULL, body,
+		       strlen(body)) == 0);
+	T_EQ_INT(r.status, 200);
+	T_EQ_INT(json_integer_value(json_object_get(r.json, "stored")), valid);
+	it = report_item(r.json, 0);
+	T_EQ_STR(json_string_value(json_object_get(it, "status")), "stored");
+	T_CHECK(json_string_value(json_object_get(it, "id")) != NULL);
+	resp_free(&r);
+	T_EQ_INT(stored("jp-http"), valid);
+	free(body);
+
+	/* A @graph: the Organization node is no item; the blacklisted hiring
+	 * organisation refuses its posting like a POST's recruiter. */
+	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/vacancies/import?dry_run=true", employer,
+			    "{\"@context\":\"https://schema.org\",\"@graph\":["
+			    "{\"@type\":\"Organization\",\"name\":\"x\"},"
+			    "{\"@type\":\"JobPosting\",\"title\":\"Welder\",\"occupationalCategory\":"
+			    "\"7212\",\"jobLocation\":{\"address\":{\"addressCountry\":\"za\"}},"
+			    "\"validThrough\":\"2099-05-01T00:00\",\"totalJobOpenings\":4,"
+			    "\"employmentType\":[\"FULL_TIME\",\"Temporary\"],"
+			    "\"baseSalary\":{\"currency\":\"ZAR\",\"value\":{\"minValue\":50.5,"
+			    "\"maxValue\":70,\"unitText\":\"HOUR\"}},"
+			    "\"hiringOrganization\":{\"name\":\"" BAD_AGENCY "\"}}]}") == 0);
+	T_EQ_INT(r.status, 200);
+	T_EQ_INT(json_array_size(json_object_get(r.json, "items")), 1);
+	it = report_item(r.json, 1);
+	T_REQUIRE(it != NULL);
+	T_EQ_STR(json_string_value(json_object_get(it, "status")), "rejected");
+	T_EQ_STR(json_string_value(json_object_get(json_array_get(json_object_get(it, "errors"), 0),
+						   "code")),
+		 "blacklisted");
+	resp_free(&r);
+	/* The same as the employer: stored, with the mapped fields. */
+	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/vacancies/import?hiring_organization=employer",
+			    employer,
+			    "{\"@type\":\"JobPosting\",\"title\":\"Welder\",\"occupationalCategory\":"
+			    "\"7212\",\"jobLocation\":{\"address\":{\"addressCountry\":\"ZA\"}},"
+			    "\"validThrough\":\"2099-05-01T00:00\",\"totalJobOpenings\":4,"
+			    "\"employmentType\":[\"FULL_TIME\",\"Temporary\"],"
+			    "\"baseSalary\":{\"currency\":\"ZAR\",\"value\":{\"minValue\":50.5,"
+			    "\"maxValue\":70,\"unitText\":\"HOUR\"}},"
+			    "\"hiringOrganization\":{\"name\":\"" BAD_AGENCY "\"}}") == 0);
+	T_EQ_INT(r.status, 200);
+	it = report_item(r.json, 0);
+	T_EQ_STR(json_string_value(json_object_get(it, "status")), "stored");
+	{
+		char path[64];
+		struct resp g;
+
+		snprintf(path, sizeof path, "/v1/vacancies/%s",
+			 json_string_value(json_object_get(it, "id")));
+		T_REQUIRE(http(&g, &srv, "GET", path, employer, NULL, NULL, 0) == 0);
+		T_EQ_INT(g.status, 200);
+		T_EQ_INT(json_integer_value(json_object_get(g.json, "positions")), 4);
+		T_EQ_STR(json_string_value(json_object_get(g.json, "valid_until")), "2099-05-01");
+		T_EQ_STR(json_string_value(json_object_get(g.json, "country")), "ZA");
+		T_EQ_INT(json_integer_value(json_object_get(json_object_get(g.json, "salary"), "min")),
+			 51);
+		T_EQ_STR(json_string_value(json_object_get(json_object_get(g.json, "salary"),
+							   "period")),
+			 "hour");
+		T_EQ_INT(json_array_size(json_object_get(g.json, "employment_type")), 2);
+		T_CHECK(json_object_get(g.json, "recruiter") == NULL);
+		resp_free(&g);
+	}
+	resp_free(&r);
+	/* More than 1,000 items: 413, nothing stored; a bad option: 400. */
+	many.p = malloc(1001 * 4 + 2);
+	T_REQUIRE(many.p != NULL);
+	many.p[many.n++] = '[';
+	for (i = 0; i < 1001; i++) {
+		memcpy(many.p + many.n, i ? ",{}" : "{}", i ? 3 : 2);
+		many.n += i ? 3 : 2;
+	}
+	many.p[many.n++] = ']';
+	T_REQUIRE(http(&r, &srv, "POST", "/v1/vacancies/import", employer, NULL, many.p, many.n) ==
+		  0);
+	T_EQ_INT(r.status, 413);
+	resp_free(&r);
+	free(many.p);
+	snprintf(big, sizeof big, "/v1/vacancies/import?dry_run=yes");
+	T_REQUIRE(http(&r, &srv, "POST", big, employer, NULL, "[]", 2) == 0);
+	T_EQ_INT(r.status, 400);
+	resp_free(&r);
+	T_REQUIRE(http(&r, &srv, "POST", "/v1/vacancies/import", employer, NULL, "\"x\"", 3) == 0);
+	T_EQ_INT(r.status, 400);
+	resp_free(&r);
+}
+
 int main(void)
 {
 	const char *d = getenv("FAIRMATCH_TEST_DIR");
@@ -138,7 +367,34 @@ int main(void)
 		printf("0 passed, 1 failed\n");
 		return 1;
 	}
+	/* The schema.org examples' JSON-LD objects as one array. */
+	{
+		json_t *ex = json_load_file("tests/data/job_postings/schemaorg_jobposting_examples.json",
+					    0, NULL), *arr = json_array(), *e;
+		size_t i;
+
+		snprintf(postings, sizeof postings, "%s/postings.json", dir);
+		json_array_foreach(ex, i, e)
+			json_array_append(arr, json_object_get(e, "jsonld"));
+		if (json_array_size(arr) != 17 || json_dump_file(arr, postings, JSON_INDENT(1))) {
+			fprintf(stderr, "cannot write %s\n", postings);
+			printf("0 passed, 1 failed\n");
+			return 1;
+		}
+		json_decref(ex);
+		json_decref(arr);
+	}
+	if (make_token("employer", "jp-http", employer, sizeof employer) ||
+	    server_start(&srv, "import")) {
+		fprintf(stderr, "cannot start the server\n");
+		printf("0 passed, 1 failed\n");
+		return 1;
+	}
 	T_RUN(test_refused_lines_reported_and_others_kept);
 	T_RUN(test_refused_lines_across_batches);
+	T_RUN(test_jobposting_examples_cli);
+	T_RUN(test_csv_cli);
+	T_RUN(test_import_http);
+	server_kill(&srv);
 	return T_DONE();
 }

@@ -2,10 +2,11 @@
  * test_core.c - unit tests for engine/core's shared pieces: the bounded
  * buffer (its maximum, freeing itself on failure, formatted appends, detach
  * and reset), array_grow (doubling, the maximum, overflow), the FNV-1a hash
- * against the published test vectors, and fs_mkdir_parents in a temporary
- * directory.
+ * against the published test vectors, fs_mkdir_parents in a temporary
+ * directory, and the signed cursors (a foreign or changed one is refused).
  */
 #include "engine/core/buf.h"
+#include "engine/core/cursor.h"
 #include "engine/core/fs.h"
 #include "engine/core/hash.h"
 #include "engine/core/iso.h"
@@ -239,6 +240,54 @@ static void iso_codes(void)
 	T_CHECK(!iso_currency_valid("US"));
 }
 
+/* Signed cursors: a round trip, and every way a foreign cursor is refused. */
+static void cursors(void)
+{
+	json_t *bind = json_pack("[s, s, {s:s}]", "vacancies", "acme", "country", "ZA");
+	json_t *other = json_pack("[s, s, {s:s}]", "vacancies", "acme", "country", "BW");
+	json_t *org = json_pack("[s, s, {s:s}]", "vacancies", "beta", "country", "ZA");
+	json_t *pos = json_pack("[s, I]", "2027-03-31", (json_int_t)42), *back = NULL;
+	char text[CURSOR_TEXT_MAX + 1], bad[CURSOR_TEXT_MAX + 1];
+	unsigned char key[CURSOR_KEY_BYTES] = {1, 2, 3};
+	size_t i;
+
+	T_CHECK(cursor_set_key(key, 8) == -1); /* too short */
+	T_REQUIRE(cursor_set_key(key, sizeof key) == 0);
+	T_REQUIRE(cursor_encode(bind, pos, text, sizeof text) == 0);
+	T_CHECK(strspn(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") ==
+		strlen(text)); /* safe in a URL as it is */
+	T_REQUIRE(cursor_decode(bind, text, &back) == 0);
+	T_CHECK(json_equal(back, pos));
+	json_decref(back);
+	T_CHECK(cursor_decode(other, text, &back) == -1 && !back); /* another query */
+	T_CHECK(cursor_decode(org, text, &back) == -1);            /* another organisation */
+	/* Every single changed character is caught. */
+	for (i = 0; text[i]; i++) {
+		snprintf(bad, sizeof bad, "%s", text);
+		bad[i] = bad[i] == 'A' ? 'B' : 'A';
+		T_CHECKF(cursor_decode(bind, bad, &back) == -1, "changed at %zu accepted", i);
+	}
+	T_CHECK(cursor_decode(bind, "", &back) == -1);
+	T_CHECK(cursor_decode(bind, "20", &back) == -1);
+	T_CHECK(cursor_decode(bind, "a.b.c", &back) == -1);
+	/* Overlong parts are refused before decoding (no overflow under ASan). */
+	memset(bad, 'A', CURSOR_TEXT_MAX);
+	bad[CURSOR_TEXT_MAX] = '\0';
+	bad[8] = '.';
+	T_CHECK(cursor_decode(bind, bad, &back) == -1);
+	bad[8] = 'A';
+	bad[CURSOR_TEXT_MAX - 10] = '.';
+	T_CHECK(cursor_decode(bind, bad, &back) == -1);
+	/* Another key: every old cursor is refused. */
+	key[0] = 9;
+	T_REQUIRE(cursor_set_key(key, sizeof key) == 0);
+	T_CHECK(cursor_decode(bind, text, &back) == -1);
+	json_decref(bind);
+	json_decref(other);
+	json_decref(org);
+	json_decref(pos);
+}
+
 int main(void)
 {
 	T_RUN(buf_appends);
@@ -247,5 +296,6 @@ int main(void)
 	T_RUN(hash_vectors);
 	T_RUN(mkdir_parents);
 	T_RUN(iso_codes);
+	T_RUN(cursors);
 	return T_DONE();
 }
