@@ -88,6 +88,8 @@ const struct policy_rule *api_rule(api_call *c);
 const char *api_param(api_call *c, int i);
 /* A query parameter, or NULL when absent. */
 const char *api_query(api_call *c, const char *name);
+/* A request header, or NULL when absent. */
+const char *api_header(api_call *c, const char *name);
 /* The decoded JSON body (routes with body=1), borrowed. */
 json_t *api_body(api_call *c);
 /* This thread's database connection, NULL (and a 503 answered) when down. */
