@@ -133,7 +133,7 @@ json_t *match__breakdown(const struct match__person *pr, const struct match__fac
 			 const struct match__scored *sc)
 {
 	static const char *const names[PART_N] = {"occupation", "essential_skills",
-						  "optional_skills", "experience", "country",
+						  "optional_skills", "skills_used", "experience", "country",
 						  "availability", "languages"};
 	json_t *b = json_object(), *part;
 	size_t i;

@@ -180,7 +180,7 @@ enum match__grade { GRADE_EXACT, GRADE_UNIT, GRADE_MINOR, GRADE_SUB_MAJOR, GRADE
 		    GRADE_NONE };
 
 /* The parts of the score, in the order the breakdown lists them. */
-enum match__part { PART_OCCUPATION, PART_ESSENTIAL, PART_OPTIONAL, PART_EXPERIENCE,
+enum match__part { PART_OCCUPATION, PART_ESSENTIAL, PART_OPTIONAL, PART_USED, PART_EXPERIENCE,
 		   PART_COUNTRY, PART_AVAILABILITY, PART_LANGUAGES, PART_N };
 
 struct match__scored {

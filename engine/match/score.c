@@ -98,9 +98,13 @@ static double occupation_value(const struct match__person *pr, const struct matc
 	out->which = 0;
 	for (i = 0; i < pr->n_occ; i++) {
 		enum match__grade g = stated_grade(pr, i, f);
+		/* The same unit group given as a bare code on both sides is
+		 * "exact" as far as anyone said, but tells no more than the
+		 * group: it is worth a unit group (the skills may lift it). */
+		double v = g == GRADE_EXACT && !f->occ ? W.unit : grade_value(g);
 
-		if (grade_value(g) > best) {
-			best = grade_value(g);
+		if (v > best) {
+			best = v;
 			out->grade = g;
 			out->which = i;
 		}
@@ -121,7 +125,7 @@ static double occupation_value(const struct match__person *pr, const struct matc
 			v = grade_value(g);
 			for (j = 0; g == GRADE_UNIT && j < f->n_vinf; j++)
 				if (f->vinf[j].occ == pr->inf[i].occ)
-					v += (W.exact - W.unit) * f->vinf[j].q;
+					v += (W.exact - W.unit) * INF.inferred * f->vinf[j].q;
 		}
 		v *= pr->inf[i].rel;
 		if (pr->n_occ && !refines_stated(pr, o))
@@ -151,9 +155,10 @@ static int in_array(const json_t *arr, const char *s)
 	return 0;
 }
 
-/* Weighted coverage of a skill list; *hit_any set when one is matched. */
+/* Weighted coverage of a skill list; *hit_any set when one is matched,
+ * *held gets the weight of those matched. */
 static double coverage(const struct match__person *pr, const struct match__fskill *k, size_t n,
-		       double none, int *hit_any)
+		       double none, int *hit_any, double *held)
 {
 	double w = 0, h = 0;
 	size_t i;
@@ -167,6 +172,7 @@ static double coverage(const struct match__person *pr, const struct match__fskil
 			*hit_any = 1;
 		}
 	}
+	*held = h;
 	return w > 0 ? h / w : none;
 }
 
@@ -175,16 +181,21 @@ void match__score_facts(const struct match__person *pr, const struct match__fact
 			double retrieval, struct match__scored *out)
 {
 	static const double *const weight[PART_N] = {&W.occupation, &W.essential, &W.optional,
-						      &W.experience, &W.country, &W.availability,
+						      &W.used, &W.experience, &W.country, &W.availability,
 						      &W.languages};
-	double *v = out->value, lang = 0, scale, sum;
+	double *v = out->value, lang = 0, scale, sum, held_e, held_o;
 	int ess_hit = 0, opt_hit = 0;
 	size_t i;
 
 	(void)retrieval; /* the retrieval weight ranks candidates, never scores them */
 	v[PART_OCCUPATION] = occupation_value(pr, f, out);
-	v[PART_ESSENTIAL] = coverage(pr, f->ess, f->n_ess, W.no_essential, &ess_hit);
-	v[PART_OPTIONAL] = coverage(pr, f->opt, f->n_opt, 0, &opt_hit);
+	v[PART_ESSENTIAL] = coverage(pr, f->ess, f->n_ess, W.no_essential, &ess_hit, &held_e);
+	v[PART_OPTIONAL] = coverage(pr, f->opt, f->n_opt, 0, &opt_hit, &held_o);
+	/* A short list is easily covered: how much of what the person can
+	 * do the vacancy asks for tells a close fit from a partial one. */
+	v[PART_USED] = pr->skill_weight > 0 ? (held_e + held_o) / pr->skill_weight : 0;
+	if (v[PART_USED] > 1)
+		v[PART_USED] = 1;
 	v[PART_EXPERIENCE] = (pr->years > W.exp_full ? 1.0 : pr->years / W.exp_full) *
 			     v[PART_OCCUPATION];
 	v[PART_COUNTRY] = json_array_size(pr->desired) == 0 ||

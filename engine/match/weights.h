@@ -27,6 +27,7 @@ static const struct {
 	double occupation;   /* the occupation relation (grades below) */
 	double essential;    /* weighted share of the vacancy's essential skills the person has */
 	double optional;     /* weighted share of its optional skills */
+	double used;         /* weighted share of the person's skills the vacancy asks for */
 	double experience;   /* min(years, exp_full) / exp_full, times the occupation value */
 	double country;      /* the vacancy is in a desired country (or none is stated) */
 	double availability; /* the person is available before the vacancy closes */
@@ -48,11 +49,11 @@ static const struct {
 	 * relevant with a language gap in [gap_base, gap_base + gap_span];
 	 * not relevant (shown only with "explore") in [0, explore_span] */
 	double met_base, gap_base, gap_span, explore_span;
-} W = {0.40, 0.25, 0.05, 0.10, 0.10, 0.05, 0.05, 0.5, 5.0,
+} W = {0.40, 0.10, 0.05, 0.20, 0.10, 0.10, 0.03, 0.02, 0.5, 5.0,
        0.4, 0.7, 1.0, 1.3,
-       1.0, 0.75, 0.55, 0.35, 0.10,
-       0.5,
+       1.0, 0.40, 0.30, 0.20, 0.10,
        0.30,
+       0.20,
        0.35, 0.05, 0.29, 0.05};
 
 /* Occupation inference from a skill set (ESCO occupation-skill relations),

@@ -735,6 +735,8 @@ static const esco_occupation *occupation_in(const char *isco, size_t min_ess)
 	return NULL;
 }
 
+#define PART_COUNT 8 /* the parts of docs/matching.md "Scoring" */
+
 /* Whether every breakdown contribution plus the base adds up to the score. */
 static int breakdown_sums(json_t *item)
 {
@@ -742,7 +744,7 @@ static int breakdown_sums(json_t *item)
 	const char *key;
 	double sum = 0;
 
-	if (!json_is_object(b) || json_object_size(b) != 8)
+	if (!json_is_object(b) || json_object_size(b) != PART_COUNT + 1)
 		return 0;
 	json_object_foreach(b, key, part) {
 		sum += json_number_value(json_object_get(part, "contribution"));
