@@ -506,6 +506,23 @@ int main(int argc, char **argv)
 					json_string_value(json_object_get(json_object_get(it, "vacancy"), "id")));
 			}
 		}
+		if (getenv("EVAL_DEBUG") && split == 0 && i < 40) {
+			printf("## %s (%s) lang=%d given=%d walkin=%d\n", pe.occ->label, pe.occ->isco, pe.lang,
+			       pe.given, pe.walkin);
+			json_array_foreach(json_object_get(ans, "vacancies"), j, it) {
+				json_t *ex = json_object_get(it, "explanation"), *rel = json_object_get(ex, "occupation_relation");
+
+				if (j >= 10)
+					break;
+				printf("  rel=%d %.3f %-40.40s %s/%s %s ess=%.2f used=%.2f\n",
+				       relevance(&pe, &vacs[ranked[0][j] - 1]), json_real_value(json_object_get(it, "score")),
+				       json_string_value(json_object_get(json_object_get(it, "vacancy"), "title")),
+				       json_string_value(json_object_get(rel, "grade")), json_string_value(json_object_get(rel, "basis")),
+				       vacs[ranked[0][j] - 1].isco,
+				       json_number_value(json_object_get(json_object_get(json_object_get(ex, "breakdown"), "essential_skills"), "value")),
+				       json_number_value(json_object_get(json_object_get(json_object_get(ex, "breakdown"), "skills_used"), "value")));
+			}
+		}
 		problem_release(&p);
 		n[1] = run_query(db, index_query_parse(pe.query, "en", "", 0, &e), ranked[1], NULL, 0);
 		n[2] = run_query(db, match_build_naive_query(prof, &mp), ranked[2],

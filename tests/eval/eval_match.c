@@ -351,21 +351,6 @@ int main(int argc, char **argv)
 			}
 			m[0].seconds += now() - t0;
 			judge(o, ranked, n, &m[0]);
-			if (getenv("EVAL_DEBUG") && i < 12) {
-				printf("## %s (%s) stated=%d\n", o->label, o->isco, (int)(i % 2));
-				json_array_foreach(json_object_get(ans, "vacancies"), j, it) {
-					json_t *ex = json_object_get(it, "explanation");
-					char *b = json_dumps(json_object_get(ex, "breakdown"), JSON_COMPACT);
-					json_t *rel = json_object_get(ex, "occupation_relation");
-					if (j >= 6) { free(b); break; }
-					printf("  rel=%d %.4f %s %s %s %s\n", relevance(o, &vacs[ranked[j] - 1]),
-					       json_real_value(json_object_get(it, "score")),
-					       json_string_value(json_object_get(json_object_get(it, "vacancy"), "title")),
-					       json_string_value(json_object_get(rel, "grade")),
-					       json_string_value(json_object_get(rel, "basis")), b);
-					free(b);
-				}
-			}
 		} else {
 			fprintf(stderr, "eval_match: %s\n", p.detail);
 		}
