@@ -1,6 +1,7 @@
 /*
- * explain.c - the explanation of a score: matched and missing skills and
- * language gaps, from the same facts re-ranking scored, so the
+ * explain.c - the explanation of a score: matched and missing skills,
+ * language gaps, the occupation relation and the breakdown of the score
+ * into its parts, from the same facts re-ranking scored, so the
  * explanation says what the score counted.
  */
 #include "engine/match/internal.h"
@@ -122,8 +123,10 @@ json_t *match__relation(const struct match__person *pr, const struct match__scor
 			"basis", sc->inferred ? "inferred" : "stated", "occupation", "uri", uri, "isco",
 			isco, "label", label);
 	if (rel && sc->inferred &&
-	    json_object_set_new(rel, "likelihood", json_real(match__round4(pr->inf[sc->which].rel))))
-		json_decref(rel), rel = NULL;
+	    json_object_set_new(rel, "likelihood", json_real(match__round4(pr->inf[sc->which].rel)))) {
+		json_decref(rel);
+		rel = NULL;
+	}
 	return rel;
 }
 

@@ -19,8 +19,10 @@
  * with the full scoring function (score.c, with the weights of weights.h,
  * documented in docs/matching.md) and orders by score, ties by vacancy
  * id, so equal input gives the same answer. A vacancy whose language
- * requirement the person does not meet always scores below every vacancy
- * whose languages are met.
+ * requirement the person does not meet always scores below every relevant
+ * vacancy whose languages are met; one with no occupation relation and no
+ * essential skill matched is below the relevance floor and left out
+ * (shown last, marked, with "explore").
  *
  * Vacancy -> profiles (GET /v1/vacancies/{id}/candidates) pre-filters the
  * consented profiles in PostgreSQL (GIN on skills and occupations) and

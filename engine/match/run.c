@@ -65,8 +65,10 @@ static json_t *result_item(const struct match__person *pr, const struct match__s
 	json_decref(breakdown);
 	json_decref(relation);
 	/* Below the relevance floor: only with "explore", and marked. */
-	if (item && !sc->relevant && json_object_set_new(item, "explore", json_true()))
-		json_decref(item), item = NULL;
+	if (item && !sc->relevant && json_object_set_new(item, "explore", json_true())) {
+		json_decref(item);
+		item = NULL;
+	}
 	return item;
 }
 
