@@ -37,6 +37,9 @@
  * held-out split (reported), by occupation.
  *
  *   make build/release/tests/eval_counsellor && build/release/tests/eval_counsellor [N_OCC] [N_SAMPLE]
+ *
+ * EVAL_DEBUG=1 prints the top 10 of the first development people with each
+ * result's relevance, occupation relation and skill parts.
  */
 #include <math.h>
 #include <stdint.h>

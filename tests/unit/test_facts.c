@@ -464,6 +464,27 @@ static void test_score_model(void)
 	json_decref(v);
 }
 
+
+/* The labels' language of the match: a tag of a loaded language, else
+ * English; Accept-Language's first loaded language in order. */
+static void test_match_lang(void)
+{
+	char out[3];
+
+	T_CHECK(match_lang("fr", out) && strcmp(out, "fr") == 0);
+	T_CHECK(match_lang("ES-mx", out) && strcmp(out, "es") == 0);
+	T_CHECK(match_lang("de", out) && strcmp(out, "en") == 0);
+	T_CHECK(!match_lang("f1", out) && !match_lang("", out) && !match_lang("x", out));
+	match_accept_language("de-DE, fr-CA;q=0.8, en;q=0.5", out);
+	T_EQ_STR(out, "fr");
+	match_accept_language("en-GB,es;q=0.9", out);
+	T_EQ_STR(out, "en");
+	match_accept_language(NULL, out);
+	T_EQ_STR(out, "en");
+	match_accept_language(",,;;  ,x-very-long-language-tag-indeed, es", out);
+	T_EQ_STR(out, "es");
+}
+
 int main(void)
 {
 	size_t i, n;
@@ -493,5 +514,6 @@ int main(void)
 	T_RUN(test_worst_case_vacancy);
 	T_RUN(test_corrupt_records_refused);
 	T_RUN(test_score_model);
+	T_RUN(test_match_lang);
 	return T_DONE();
 }
