@@ -94,6 +94,8 @@ const char *api_query(api_call *c, const char *name);
 /* Every value of a repeatable query parameter, in order: fills out with up
  * to max of them and returns how many were given (more than max: refuse). */
 size_t api_query_all(api_call *c, const char *name, const char **out, size_t max);
+/* A request header, or NULL when absent. */
+const char *api_header(api_call *c, const char *name);
 /* The decoded JSON body (routes with body=1), borrowed. */
 json_t *api_body(api_call *c);
 /* This thread's database connection, NULL (and a 503 answered) when down. */

@@ -41,6 +41,11 @@ const char *api_param(api_call *c, int i)
 	return i >= 0 && i < API_MAX_PARAMS ? c->params[i] : NULL;
 }
 
+const char *api_header(api_call *c, const char *name)
+{
+	return MHD_lookup_connection_value(c->conn, MHD_HEADER_KIND, name);
+}
+
 const char *api_query(api_call *c, const char *name)
 {
 	return MHD_lookup_connection_value(c->conn, MHD_GET_ARGUMENT_KIND, name);

@@ -22,8 +22,6 @@
 #include "engine/core/fields.h"
 #include "engine/taxonomy/taxonomy.h"
 
-#define ESCO_OCCUPATION "http://data.europa.eu/esco/occupation/"
-
 static const char *const profile_keys[] = {
 	"occupations",	  "skills",	     "languages",      "education", "experience_years",
 	"citizenship",	  "desired_countries", "available_from", "consent",   NULL};
@@ -58,12 +56,10 @@ int profile_id_valid(const char *s)
 	return 1;
 }
 
-static int is_isco4(const char *s)
-{
-	return strlen(s) == 4 && s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' &&
-	       s[2] >= '0' && s[2] <= '9' && s[3] >= '0' && s[3] <= '9';
-}
-
+/* The occupations list: ISCO-08 groups (1-4 digits), ESCO occupation URIs
+ * or free text, each 1..200 bytes; taxonomy_normalise_doc then turns free
+ * text into a concept (a 400 naming the field when nothing is good
+ * enough) and refuses unknown codes and URIs. */
 static void check_occupations(const json_t *in, problem *p)
 {
 	json_t *arr = NULL, *v;
@@ -76,11 +72,11 @@ static void check_occupations(const json_t *in, problem *p)
 		const char *s = json_string_value(v);
 
 		snprintf(name, sizeof name, "occupations[%zu]", i);
-		if (!s || (!is_isco4(s) && (strncmp(s, ESCO_OCCUPATION, strlen(ESCO_OCCUPATION)) ||
-					    json_string_length(v) > 200 ||
-					    memchr(s, '\0', json_string_length(v)))))
+		if (!s || json_string_length(v) == 0 || json_string_length(v) > 200 ||
+		    memchr(s, '\0', json_string_length(v)))
 			field_error(p, name, "format",
-				    "must be an ISCO-08 unit group code (4 digits) or an ESCO occupation URI");
+				    "must be an ISCO-08 group code (1-4 digits), an ESCO occupation URI "
+				    "or an occupation's name (1 to 200 bytes)");
 	}
 }
 
@@ -382,7 +378,7 @@ int profile_get(store *s, const struct principal *who, const char *id, const cha
 	char action[64];
 	json_t *detail;
 	PGresult *r;
-	int rc;
+	int rc, refused;
 
 	*out = NULL;
 	if (!profile_id_valid(id))
@@ -404,13 +400,28 @@ int profile_get(store *s, const struct principal *who, const char *id, const cha
 		no_memory(p);
 		return store_fail(s, p, out);
 	}
-	snprintf(action, sizeof action, "profile.%s", why && *why ? why : "read");
-	detail = json_pack("{s:s}", "why", why && *why ? why : "read");
+	/* A person who withdrew consent to matching is not matched; the
+	 * refusal is audited like the match would have been. */
+	refused = why && strcmp(why, "match") == 0 &&
+		  !json_is_true(json_object_get(json_object_get(*out, "consent"), "matching"));
+	snprintf(action, sizeof action, "profile.%s%s", why && *why ? why : "read",
+		 refused ? "_refused" : "");
+	detail = refused ? json_pack("{s:s, s:s}", "why", why, "reason", "consent.matching is false")
+			 : json_pack("{s:s}", "why", why && *why ? why : "read");
 	/* The audit row goes with COMMIT: the read costs two round trips. */
 	rc = audit_write_commit(s, who, action, id, detail);
 	json_decref(detail);
 	if (rc)
 		return store_fail(s, p, out);
+	if (refused) {
+		json_decref(*out);
+		*out = NULL;
+		problem_set(p, PROBLEM_CONFLICT,
+			    "profile %s does not consent to matching (consent.matching is false); "
+			    "the person can give it again with PATCH /v1/profiles/%s",
+			    id, id);
+		return -1;
+	}
 	return 0;
 }
 

@@ -31,7 +31,9 @@ int profile_create(store *s, const struct principal *who, const json_t *doc, jso
 		   problem *p);
 /* Reads the profile `id` of who's organisation (PROBLEM_NOT_FOUND otherwise) and audits
  * the read with `why` ("read", "match", "quota_eligibility", ...) in the same
- * transaction. *out is the representation (caller owns). */
+ * transaction. *out is the representation (caller owns). With why "match",
+ * a profile whose consent.matching is false is PROBLEM_CONFLICT, audited
+ * as "profile.match_refused". */
 int profile_get(store *s, const struct principal *who, const char *id, const char *why,
 		json_t **out, problem *p);
 int profile_patch(store *s, const struct principal *who, const char *id, const json_t *patch,

@@ -3,7 +3,8 @@
  * GET /v1/vacancies/{id}/candidates (the owning employer).
  *
  * A stored profile is read through profile_get with why "match", which
- * audits the read in its own transaction before the index is asked. An
+ * audits the read in its own transaction before the index is asked (and
+ * refuses, audited, a profile whose consent.matching is false: 409). An
  * inline profile is validated, used for this one request and dropped: only
  * the fact that a match happened is audited ("match.inline", no object, no
  * content), and it is neither stored nor indexed.
@@ -93,6 +94,9 @@ static void match(api_call *c)
 	rc = match_parse(api_body(c), id, sizeof id, &inline_doc, &mp, &x.p);
 	if (rc)
 		goto out;
+	/* Labels in "lang", else the Accept-Language header's, else English. */
+	if (!json_object_get(api_body(c), "lang"))
+		match_accept_language(api_header(c, "Accept-Language"), mp.lang);
 	mp.raw_vacancies = policy_full_view(api_rule(c), api_who(c)->role);
 	if ((rc = api_need(c, &x, API_STORE | API_INDEX)))
 		goto out;
@@ -110,6 +114,15 @@ static void match(api_call *c)
 	}
 	rc = match_vacancies(x.db, profile, &mp, &out, &x.p) ||
 	     match_attach_quotas(x.s, profile, out, &x.p);
+	/* What the walk-in's free text became, as a write answers it (a
+	 * stored profile was normalised when it was written: nothing here). */
+	if (!rc && json_object_set_new(out, "normalised",
+				       inline_doc && json_object_get(inline_doc, "normalised")
+					       ? json_incref(json_object_get(inline_doc, "normalised"))
+					       : json_array())) {
+		problem_set(&x.p, PROBLEM_UNAVAILABLE, "out of memory");
+		rc = -1;
+	}
 	if (rc) {
 		json_decref(out);
 		out = NULL;

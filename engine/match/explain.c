@@ -1,6 +1,7 @@
 /*
- * explain.c - the explanation of a score: matched and missing skills and
- * language gaps, from the same facts re-ranking scored, so the
+ * explain.c - the explanation of a score: matched and missing skills,
+ * language gaps, the occupation relation and the breakdown of the score
+ * into its parts, from the same facts re-ranking scored, so the
  * explanation says what the score counted.
  */
 #include "engine/match/internal.h"
@@ -79,4 +80,90 @@ int match__explain_facts(const struct match__person *pr, const struct match__fac
 const char *match__occ_name(enum match__occ m)
 {
 	return m == OCC_EXACT ? "exact" : m == OCC_RELATED ? "related" : "none";
+}
+
+const char *match__grade_name(enum match__grade g)
+{
+	static const char *const names[] = {"exact", "unit_group", "minor_group", "sub_major_group",
+					    "major_group", "none"};
+
+	return g <= GRADE_NONE ? names[g] : "none";
+}
+
+/* explanation.occupation_relation: which occupation gave the occupation
+ * part, whether the counsellor stated it or the skills suggested it, and
+ * how close the vacancy is to it. */
+json_t *match__relation(const struct match__person *pr, const struct match__scored *sc)
+{
+	const esco *t = match_taxonomy();
+	const char *uri = NULL, *isco = NULL, *label = NULL;
+	const esco_occupation *o = NULL;
+	json_t *rel;
+
+	if (sc->grade == GRADE_NONE)
+		return json_pack("{s:s, s:n, s:n}", "grade", "none", "basis", "occupation");
+	if (sc->inferred) {
+		o = t ? esco_occupation_at(t, pr->inf[sc->which].occ) : NULL;
+	} else {
+		uri = pr->occ[sc->which].uri;
+		isco = pr->occ[sc->which].code[0] ? pr->occ[sc->which].code : NULL;
+		if (t && pr->occ[sc->which].idx)
+			o = esco_occupation_at(t, pr->occ[sc->which].idx - 1);
+	}
+	if (o) {
+		uri = o->uri;
+		isco = o->isco;
+		label = o->label;
+	} else if (t && isco) {
+		const esco_isco_group *g = esco_isco_group_by_code(t, isco);
+
+		label = g ? g->label : NULL;
+	}
+	rel = json_pack("{s:s, s:s, s:{s:s?, s:s?, s:s?}}", "grade", match__grade_name(sc->grade),
+			"basis", sc->inferred ? "inferred" : "stated", "occupation", "uri", uri, "isco",
+			isco, "label", label);
+	if (rel && sc->inferred &&
+	    json_object_set_new(rel, "likelihood", json_real(match__round4(pr->inf[sc->which].rel)))) {
+		json_decref(rel);
+		rel = NULL;
+	}
+	return rel;
+}
+
+/* explanation.breakdown: each part's value and what it adds to the score,
+ * with the tier's base; base plus the contributions is the score. */
+json_t *match__breakdown(const struct match__person *pr, const struct match__facts *f,
+			 const struct match__scored *sc)
+{
+	static const char *const names[PART_N] = {"occupation", "essential_skills",
+						  "optional_skills", "skills_used", "experience", "country",
+						  "availability", "languages"};
+	json_t *b = json_object(), *part;
+	size_t i;
+	const char *tier = !sc->relevant ? "explore" : sc->met ? "relevant" : "language_gap";
+
+	if (!b)
+		return NULL;
+	for (i = 0; i < PART_N; i++) {
+		part = json_pack("{s:f, s:f}", "value", match__round4(sc->value[i]), "contribution",
+				 sc->contrib[i]);
+		if (!part || json_object_set_new(b, names[i], part))
+			goto fail;
+	}
+	part = json_pack("{s:s, s:f}", "tier", tier, "contribution", sc->base);
+	if (!part || json_object_set_new(b, "base", part))
+		goto fail;
+	/* What the country and experience parts looked at. */
+	part = json_object_get(b, "country");
+	if (json_object_set_new(part, "country", f->country[0] ? json_string(f->country) : json_null()) ||
+	    json_object_set_new(part, "desired",
+				json_boolean(json_array_size(pr->desired) && sc->value[PART_COUNTRY] > 0)))
+		goto fail;
+	part = json_object_get(b, "experience");
+	if (json_object_set_new(part, "years", json_real(pr->years)))
+		goto fail;
+	return b;
+fail:
+	json_decref(b);
+	return NULL;
 }

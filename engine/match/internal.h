@@ -83,7 +83,7 @@ struct match__person {
 	struct {
 		const char *uri; /* ESCO URI or NULL; borrowed from the profile */
 		uint32_t idx;    /* its ESCO index + 1, 0 when not an ESCO occupation */
-		char code[5];
+		char code[5];    /* its ISCO-08 group: 1-4 digits ("" when unknown) */
 	} occ[PROF_OCC_MAX];
 	size_t n_occ;
 	struct {
@@ -93,6 +93,7 @@ struct match__person {
 	} lang[PROF_LANG_MAX];
 	size_t n_lang;
 	double years;
+	char available[11]; /* available_from, "" when not given */
 	double skill_weight; /* sum of match__skill_weight over the person's skills */
 	const json_t *desired; /* borrowed array */
 	/* occupations inferred from the skills: ESCO index, likelihood relative to the best */
@@ -174,10 +175,25 @@ int match__person_has_fskill(const struct match__person *pr, const struct match_
 
 enum match__occ { OCC_NONE, OCC_RELATED, OCC_EXACT };
 
+/* The occupation relation's grades, closest first (score.c). */
+enum match__grade { GRADE_EXACT, GRADE_UNIT, GRADE_MINOR, GRADE_SUB_MAJOR, GRADE_MAJOR,
+		    GRADE_NONE };
+
+/* The parts of the score, in the order the breakdown lists them. */
+enum match__part { PART_OCCUPATION, PART_ESSENTIAL, PART_OPTIONAL, PART_USED, PART_EXPERIENCE,
+		   PART_COUNTRY, PART_AVAILABILITY, PART_LANGUAGES, PART_N };
+
 struct match__scored {
 	double raw, score;
-	int met; /* every required language met */
+	double value[PART_N];   /* each part's value in [0, 1] */
+	double contrib[PART_N]; /* what it adds to the score (rounded: they and base sum to score) */
+	double base;            /* the tier's constant */
+	int met;      /* every required language met */
+	int relevant; /* above the relevance floor */
 	enum match__occ occ;
+	enum match__grade grade; /* the relation that gave the occupation value */
+	int inferred;            /* ... from an occupation inferred from the skills */
+	size_t which;            /* index into person occ[] (stated) or inf[] (inferred) */
 	int64_t id;
 	size_t hit;      /* position among the retrieved hits */
 	json_t *vacancy; /* borrowed or owned, see users */
@@ -195,6 +211,12 @@ double match__round4(double x);
 int match__explain_facts(const struct match__person *pr, const struct match__facts *f,
 			 json_t **matched, json_t **missing, json_t **gaps, json_t **langs);
 const char *match__occ_name(enum match__occ m);
+/* explanation.breakdown and explanation.occupation_relation of a scored
+ * vacancy (explain.c); NULL when out of memory. */
+json_t *match__breakdown(const struct match__person *pr, const struct match__facts *f,
+			 const struct match__scored *sc);
+json_t *match__relation(const struct match__person *pr, const struct match__scored *sc);
+const char *match__grade_name(enum match__grade g);
 
 /* ---- the recruiter's verdict (verdict.c) ---- */
 

@@ -19,8 +19,10 @@
  * with the full scoring function (score.c, with the weights of weights.h,
  * documented in docs/matching.md) and orders by score, ties by vacancy
  * id, so equal input gives the same answer. A vacancy whose language
- * requirement the person does not meet always scores below every vacancy
- * whose languages are met.
+ * requirement the person does not meet always scores below every relevant
+ * vacancy whose languages are met; one with no occupation relation and no
+ * essential skill matched is below the relevance floor and left out
+ * (shown last, marked, with "explore").
  *
  * Vacancy -> profiles (GET /v1/vacancies/{id}/candidates) pre-filters the
  * consented profiles in PostgreSQL (GIN on skills and occupations) and
@@ -60,6 +62,8 @@ struct match_params {
 				   * the benchmark's and the tests' reference */
 	int xapian_matcher;       /* 1: retrieval by Xapian's matcher instead of the index wrapper's
 				   * evaluator (same answers): the benchmark's baseline */
+	int explore;              /* 1: also vacancies below the relevance floor, marked "explore" */
+	char lang[3];             /* labels' language ("en", "fr", "es"; "" English) */
 	int raw_vacancies;        /* 1: each result's "vacancy" is the document's JSON text as stored
 				   * in the index, in a string, for a caller that writes it out
 				   * unparsed (api/v1/match.c); 0: the parsed object */
@@ -68,9 +72,17 @@ struct match_params {
 /* Parses a POST /v1/match body. Exactly one of "profile_id" (copied into
  * profile_id, PROFILE_ID_LEN + 1 bytes) or "profile" (validated like a
  * stored profile; *inline_doc gets the canonical document, caller owns).
- * mp->countries borrows from body. PROBLEM_INVALID/RULE with the fields named. */
+ * mp->countries borrows from body; mp->lang is "lang" (else "en": the
+ * caller puts Accept-Language there when the body gives none).
+ * PROBLEM_INVALID/RULE with the fields named. */
 int match_parse(const json_t *body, char *profile_id, size_t idlen, json_t **inline_doc,
 		struct match_params *mp, problem *p);
+
+/* The labels' language of a language tag ("fr", "fr-CA"; others fall
+ * back to "en") into out; 0 when tag is not a language tag. And the first
+ * such language of an Accept-Language header ("en" when none). */
+int match_lang(const char *tag, char out[3]);
+void match_accept_language(const char *header, char out[3]);
 
 /* Matches a profile document (stored representation or inline canonical
  * document) against the index: *out = {"vacancies":[...],"quotas":[],

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "engine/core/iso.h"
+#include "engine/taxonomy/taxonomy.h"
 
 /* A skill's ESCO preferred label; s itself for free text or an unknown URI. */
 const char *match__skill_label(const char *s)
@@ -63,7 +64,8 @@ static void person_infer(const json_t *profile, struct match__person *pr)
 		if (ev[o] <= 0)
 			continue;
 		for (i = 0; i < pr->n_occ; i++)
-			if (pr->occ[i].code[0] && strcmp(pr->occ[i].code, esco_occupation_at(t, o)->isco) == 0) {
+			if (pr->occ[i].code[0] && strncmp(pr->occ[i].code, esco_occupation_at(t, o)->isco,
+							 strlen(pr->occ[i].code)) == 0) {
 				ev[o] += log(INF.stated);
 				break;
 			}
@@ -124,7 +126,9 @@ int match__person_prepare(const json_t *profile, struct match__person *pr)
 
 			pr->occ[pr->n_occ].idx = o ? o->index + 1 : 0;
 		}
-		match__occupation_code(s, pr->occ[pr->n_occ].code);
+		/* Any ISCO-08 level: a group of 1-3 digits is graded by its own level. */
+		if (taxonomy_isco_group(s, pr->occ[pr->n_occ].code) <= 0)
+			pr->occ[pr->n_occ].code[0] = '\0';
 		pr->n_occ++;
 	}
 	json_array_foreach(json_object_get(profile, "languages"), i, v) {
@@ -150,6 +154,9 @@ int match__person_prepare(const json_t *profile, struct match__person *pr)
 	v = json_object_get(profile, "experience_years");
 	pr->years = json_is_number(v) ? json_number_value(v) : 0;
 	pr->desired = json_object_get(profile, "desired_countries");
+	v = json_object_get(profile, "available_from");
+	if (json_is_string(v) && json_string_length(v) == 10)
+		memcpy(pr->available, json_string_value(v), 11);
 	person_infer(profile, pr);
 	if (match__model_ready() && (pr->has = calloc(match__m.n_skill / 8 + 1, 1)) != NULL) {
 		const char *key;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "engine/core/iso.h"
+#include "engine/taxonomy/taxonomy.h"
 #include "index/schema.h"
 
 /* Words of a free text, as the query parser splits it on spaces (>= 1). */
@@ -157,7 +158,7 @@ index_query *match__build_query(index_db *db, const json_t *profile,
 	struct skill_term *st = NULL;
 	index_query *core = NULL, *q = NULL, *parts[2];
 	json_t *v, *skills = json_object_get(profile, "skills");
-	size_t i, lvl, n_st = 0;
+	size_t i, lvl, n_code, n_st = 0;
 	uint64_t walked = 0, budget = mp && mp->exhaustive ? UINT64_MAX : MATCH_SKILL_POSTINGS;
 	char code[5], prefix[8];
 	index_error e = {{0}};
@@ -196,17 +197,23 @@ index_query *match__build_query(index_db *db, const json_t *profile,
 			continue;
 		if (match__is_uri(s))
 			qadd_term(&must, VX_ESCO_OCC, s, 0, RQ.unit);
-		match__occupation_code(s, code);
-		if (!code[0])
+		n_code = taxonomy_isco_group(s, code) > 0 ? strlen(code) : 0;
+		if (n_code <= 2) {
+			/* A sub-major or major group is too wide a posting list
+			 * to walk: it only adds weight (re-ranking grades it). */
+			if (n_code)
+				qadd_term(json_array_size(skills) ? &boost : &must, VX_OCCUPATION,
+					  code, 0, RQ.minor);
 			continue;
-		/* The unit group and its minor group (a sub-major group is too
-		 * wide a posting list for its little weight: re-ranking still
-		 * gives it its share). */
-		for (lvl = 4; lvl >= 3; lvl--) {
+		}
+		/* The unit group and its minor group, or the minor group
+		 * stated (a sub-major group is too wide a posting list for its
+		 * little weight: re-ranking still gives it its share). */
+		for (lvl = n_code; lvl >= 3; lvl--) {
 			memcpy(prefix, code, lvl);
 			prefix[lvl] = '\0';
 			qadd_term(&must, VX_OCCUPATION, prefix, 0,
-				  lvl == 4 ? RQ.unit : RQ.minor);
+				  lvl == n_code ? RQ.unit : RQ.minor);
 		}
 	}
 	{

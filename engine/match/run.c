@@ -19,7 +19,7 @@
 static json_t *result_item(const struct match__person *pr, const struct match__scored *sc,
 			   const struct match__facts *f, json_t *flags, enum match__verdict vd)
 {
-	json_t *matched, *missing, *gaps, *recruiter = json_null();
+	json_t *matched, *missing, *gaps, *recruiter = json_null(), *breakdown, *relation, *item;
 	char name[256];
 
 	if (match__explain_facts(pr, f, &matched, &missing, &gaps, NULL)) {
@@ -46,10 +46,30 @@ static json_t *result_item(const struct match__person *pr, const struct match__s
 			json_object_set(recruiter, "flags", flags);
 	}
 	json_decref(flags);
-	return json_pack("{s:O, s:f, s:{s:s, s:o, s:o, s:{s:b, s:o}}, s:o}", "vacancy", sc->vacancy,
-			 "score", match__round4(sc->score), "explanation", "occupation", match__occ_name(sc->occ),
-			 "matched_skills", matched, "missing_essential", missing, "languages", "met",
-			 sc->met, "gaps", gaps, "recruiter", recruiter ? recruiter : json_null());
+	breakdown = match__breakdown(pr, f, sc);
+	relation = match__relation(pr, sc);
+	item = breakdown && relation
+		       ? json_pack("{s:O, s:f, s:{s:s, s:O, s:O, s:b, s:o, s:o, s:{s:b, s:o}}, s:o}",
+				   "vacancy", sc->vacancy, "score", sc->score, "explanation",
+				   "occupation", match__occ_name(sc->occ), "occupation_relation", relation,
+				   "breakdown", breakdown, "relevant", sc->relevant, "matched_skills",
+				   matched, "missing_essential", missing, "languages", "met", sc->met,
+				   "gaps", gaps, "recruiter", recruiter ? recruiter : json_null())
+		       : NULL;
+	if (!breakdown || !relation) { /* json_pack takes its "o" arguments even when it fails */
+		json_decref(matched);
+		json_decref(missing);
+		json_decref(gaps);
+		json_decref(recruiter);
+	}
+	json_decref(breakdown);
+	json_decref(relation);
+	/* Below the relevance floor: only with "explore", and marked. */
+	if (item && !sc->relevant && json_object_set_new(item, "explore", json_true())) {
+		json_decref(item);
+		item = NULL;
+	}
+	return item;
 }
 
 /* One attempt at a match; INDEX_EMODIFIED (with *out NULL) when the index
@@ -140,6 +160,10 @@ retrieve:
 		if (vd == VERDICT_BLACKLISTED || (vd == VERDICT_FLAGGED && !mp->include_flagged))
 			continue;
 		match__score_facts(pr, f, top > 0 ? h->weight / top : 0, &cands[kept]);
+		/* The relevance floor: no occupation relation and no essential
+		 * skill matched is no match, unless the counsellor explores. */
+		if (!cands[kept].relevant && !mp->explore)
+			continue;
 		cands[kept].hit = i;
 		/* Facets count the whole re-ranked candidate set, not just the page. */
 		major[0] = f->isco[0];

@@ -2,7 +2,13 @@
  * score.c - the scoring function: the one place where "how good is this
  * vacancy for this person" is decided, from the person and the vacancy's
  * facts with the weights of weights.h. Both directions (profile ->
- * vacancies and vacancy -> candidate cards) use it.
+ * vacancies and vacancy -> candidate cards) use it. docs/matching.md
+ * ("Scoring") describes the model with a worked example.
+ *
+ * The score is a sum of parts, each a value in [0, 1] times its weight,
+ * mapped into its tier (relevant with languages met, relevant with a gap,
+ * not relevant); the breakdown answers each part's contribution and the
+ * tier's base, and they add up to the score exactly.
  */
 #include "engine/match/internal.h"
 #include "engine/match/weights.h"
@@ -10,74 +16,131 @@
 #include <math.h>
 #include <string.h>
 
-/* Occupation proximity of the vacancy to the best of the person's stated occupations. */
-static double occupation_score(const struct match__person *pr, const struct match__facts *f,
-			       enum match__occ *kind)
+/* The occupation part's value of a grade. */
+static double grade_value(enum match__grade g)
 {
+	switch (g) {
+	case GRADE_EXACT:
+		return W.exact;
+	case GRADE_UNIT:
+		return W.unit;
+	case GRADE_MINOR:
+		return W.minor;
+	case GRADE_SUB_MAJOR:
+		return W.sub_major;
+	case GRADE_MAJOR:
+		return W.major;
+	default:
+		return 0;
+	}
+}
+
+/* The grade of two ISCO-08 groups (1-4 digits each) by the digits they share. */
+static enum match__grade isco_grade(const char *a, const char *b)
+{
+	switch (a[0] && b[0] ? esco_isco_proximity(a, b) : 0) {
+	case ESCO_ISCO_UNIT:
+		return GRADE_UNIT;
+	case ESCO_ISCO_MINOR:
+		return GRADE_MINOR;
+	case ESCO_ISCO_SUB_MAJOR:
+		return GRADE_SUB_MAJOR;
+	case ESCO_ISCO_MAJOR:
+		return GRADE_MAJOR;
+	default:
+		return GRADE_NONE;
+	}
+}
+
+/* A stated occupation against the vacancy: "exact" only for the same ESCO
+ * occupation, or the same ISCO-08 unit group when neither side names an
+ * ESCO occupation; a group of 1-3 digits holding the vacancy is graded by
+ * its own level. */
+static enum match__grade stated_grade(const struct match__person *pr, size_t i,
+				      const struct match__facts *f)
+{
+	if (pr->occ[i].idx && pr->occ[i].idx == f->occ)
+		return GRADE_EXACT;
+	if (!pr->occ[i].uri && !f->occ && strlen(pr->occ[i].code) == 4 &&
+	    strcmp(pr->occ[i].code, f->isco) == 0)
+		return GRADE_EXACT;
+	return isco_grade(pr->occ[i].code, f->isco);
+}
+
+/* Whether inferred occupation o lies inside a stated ISCO-08 group (the
+ * skills then say which occupation of the stated group the person
+ * practises: they refine it, and count in full). */
+static int refines_stated(const struct match__person *pr, const esco_occupation *o)
+{
+	size_t i;
+
+	for (i = 0; i < pr->n_occ; i++) {
+		size_t n = strlen(pr->occ[i].code);
+
+		if (!pr->occ[i].uri && n && strncmp(pr->occ[i].code, o->isco, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The occupation part: the best of the stated relations and of the
+ * inferred ones (each times its likelihood; one outside the stated groups
+ * times W.inferred_outside). Fills the relation's grade, basis and which. */
+static double occupation_value(const struct match__person *pr, const struct match__facts *f,
+			       struct match__scored *out)
+{
+	const esco *t = match_taxonomy();
 	double best = 0;
 	size_t i;
 
-	*kind = OCC_NONE;
+	out->grade = GRADE_NONE;
+	out->inferred = 0;
+	out->which = 0;
 	for (i = 0; i < pr->n_occ; i++) {
-		double sc = 0;
-		enum match__occ k = OCC_NONE;
-		int prox = f->isco[0] && pr->occ[i].code[0] ? esco_isco_proximity(f->isco, pr->occ[i].code) : 0;
-		if (pr->occ[i].idx && pr->occ[i].idx == f->occ) {
-			sc = W.occ_exact;
-			k = OCC_EXACT;
-		} else if (prox == ESCO_ISCO_UNIT) {
-			/* Two different ESCO occupations of one unit group are
-			 * related; a bare ISCO code on either side is the group. */
-			int both_uri = pr->occ[i].uri && f->occ;
+		enum match__grade g = stated_grade(pr, i, f);
+		/* The same unit group given as a bare code on both sides is
+		 * "exact" as far as anyone said, but tells no more than the
+		 * group: it is worth a unit group (the skills may lift it). */
+		double v = g == GRADE_EXACT && !f->occ ? W.unit : grade_value(g);
 
-			sc = both_uri ? W.occ_unit : W.occ_exact;
-			k = both_uri ? OCC_RELATED : OCC_EXACT;
-		} else if (prox == ESCO_ISCO_MINOR) {
-			sc = W.occ_minor;
-			k = OCC_RELATED;
-		} else if (prox == ESCO_ISCO_SUB_MAJOR) {
-			sc = W.occ_sub_major;
-			k = OCC_RELATED;
-		}
-		if (sc > best) {
-			best = sc;
-			*kind = k;
+		if (v > best) {
+			best = v;
+			out->grade = g;
+			out->which = i;
 		}
 	}
-	return best;
-}
-
-/* The vacancy against the occupations inferred from the person's skills:
- * *exact for its being one of them (by URI, or by its skills when it gives
- * only the ISCO code: the posterior its skills give), *unit for its being in one's unit group, each times
- * that occupation's likelihood. */
-static void inferred_score(const struct match__person *pr, const struct match__facts *f,
-			   double *exact, double *unit)
-{
-	const esco *t = match_taxonomy();
-	size_t i;
-
-	*exact = *unit = 0;
 	for (i = 0; t && i < pr->n_inf; i++) {
 		const esco_occupation *o = esco_occupation_at(t, pr->inf[i].occ);
-		double m = 0, u = 0;
+		enum match__grade g;
+		double v;
+		size_t j;
 
 		if (f->occ) {
-			m = f->occ == pr->inf[i].occ + 1;
-			u = strcmp(f->isco, o->isco) == 0;
-		} else if (f->isco[0] && strcmp(f->isco, o->isco) == 0) {
-			size_t j;
-
-			u = 1;
-			for (j = 0; j < f->n_vinf; j++)
+			g = f->occ == pr->inf[i].occ + 1 ? GRADE_EXACT : isco_grade(o->isco, f->isco);
+			v = grade_value(g);
+		} else {
+			/* A vacancy giving only its unit group: how likely its
+			 * skills make it this occupation lifts the group's value. */
+			g = isco_grade(o->isco, f->isco);
+			v = grade_value(g);
+			for (j = 0; g == GRADE_UNIT && j < f->n_vinf; j++)
 				if (f->vinf[j].occ == pr->inf[i].occ)
-					m = INF.inferred * f->vinf[j].q;
+					v += (W.exact - W.unit) * INF.inferred * f->vinf[j].q;
 		}
-		if (m * pr->inf[i].rel > *exact)
-			*exact = m * pr->inf[i].rel;
-		if (u * pr->inf[i].rel > *unit)
-			*unit = u * pr->inf[i].rel;
+		v *= pr->inf[i].rel;
+		if (pr->n_occ && !refines_stated(pr, o))
+			v *= W.inferred_outside;
+		if (v > best + 1e-12) {
+			best = v;
+			out->grade = g;
+			out->inferred = 1;
+			out->which = i;
+		}
 	}
+	out->occ = out->grade == GRADE_EXACT ? OCC_EXACT
+		   : out->grade <= GRADE_SUB_MAJOR ? OCC_RELATED
+						   : OCC_NONE;
+	return best;
 }
 
 static int in_array(const json_t *arr, const char *s)
@@ -92,49 +155,89 @@ static int in_array(const json_t *arr, const char *s)
 	return 0;
 }
 
+/* Weighted coverage of a skill list; *hit_any set when one is matched,
+ * *held gets the weight of those matched. */
+static double coverage(const struct match__person *pr, const struct match__fskill *k, size_t n,
+		       double none, int *hit_any, double *held)
+{
+	double w = 0, h = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		double x = match__fskill_weight(&k[i]);
+
+		w += x;
+		if (match__person_has_fskill(pr, &k[i])) {
+			h += x;
+			*hit_any = 1;
+		}
+	}
+	*held = h;
+	return w > 0 ? h / w : none;
+}
+
 /* The full score of one vacancy for one person. */
 void match__score_facts(const struct match__person *pr, const struct match__facts *f,
 			double retrieval, struct match__scored *out)
 {
+	static const double *const weight[PART_N] = {&W.occupation, &W.essential, &W.optional,
+						      &W.used, &W.experience, &W.country, &W.availability,
+						      &W.languages};
+	double *v = out->value, lang = 0, scale, sum, held_e, held_o;
+	int ess_hit = 0, opt_hit = 0;
 	size_t i;
-	double we = 0, wo = 0, he = 0, ho = 0, cov_e, cov_o, use, occ, inf_exact, inf_unit, raw;
 
-	for (i = 0; i < f->n_ess; i++) {
-		double k = match__fskill_weight(&f->ess[i]);
-
-		we += k;
-		if (match__person_has_fskill(pr, &f->ess[i]))
-			he += k;
-	}
-	for (i = 0; i < f->n_opt; i++) {
-		double k = match__fskill_weight(&f->opt[i]);
-
-		wo += k;
-		if (match__person_has_fskill(pr, &f->opt[i]))
-			ho += k;
-	}
-	cov_e = we > 0 ? he / we : W.no_essential;
-	cov_o = wo > 0 ? ho / wo : 0;
-	use = pr->skill_weight > 0 ? (he + ho) / pr->skill_weight : 0;
-	if (use > 1)
-		use = 1;
-	occ = occupation_score(pr, f, &out->occ);
-	inferred_score(pr, f, &inf_exact, &inf_unit);
-	raw = W.essential * cov_e + W.use * use + W.retrieval * retrieval + W.optional * cov_o +
-	      W.occupation * occ + W.experience * (pr->years > 10 ? 1.0 : pr->years / 10.0) * occ +
-	      W.country * (f->country[0] && in_array(pr->desired, f->country)) +
-	      W.inferred * inf_exact + W.inferred_unit * inf_unit;
+	(void)retrieval; /* the retrieval weight ranks candidates, never scores them */
+	v[PART_OCCUPATION] = occupation_value(pr, f, out);
+	v[PART_ESSENTIAL] = coverage(pr, f->ess, f->n_ess, W.no_essential, &ess_hit, &held_e);
+	v[PART_OPTIONAL] = coverage(pr, f->opt, f->n_opt, 0, &opt_hit, &held_o);
+	/* A short list is easily covered: how much of what the person can
+	 * do the vacancy asks for tells a close fit from a partial one. */
+	v[PART_USED] = pr->skill_weight > 0 ? (held_e + held_o) / pr->skill_weight : 0;
+	if (v[PART_USED] > 1)
+		v[PART_USED] = 1;
+	v[PART_EXPERIENCE] = (pr->years > W.exp_full ? 1.0 : pr->years / W.exp_full) *
+			     v[PART_OCCUPATION];
+	v[PART_COUNTRY] = json_array_size(pr->desired) == 0 ||
+			  (f->country[0] && in_array(pr->desired, f->country));
+	v[PART_AVAILABILITY] = !pr->available[0] || !f->valid_until[0] ||
+			       strcmp(pr->available, f->valid_until) <= 0;
 	out->met = 1;
 	for (i = 0; i < f->n_lang; i++) {
 		char code[3] = {f->lang[i].code[0], f->lang[i].code[1], '\0'};
+		int have = match__person_lang(pr, code, NULL);
 
-		if (match__person_lang(pr, code, NULL) < f->lang[i].rank)
+		if (have < f->lang[i].rank)
 			out->met = 0;
+		lang += f->lang[i].rank > 0 && have < f->lang[i].rank ? (double)have / f->lang[i].rank : 1;
 	}
-	out->raw = raw;
+	v[PART_LANGUAGES] = f->n_lang ? lang / (double)f->n_lang : 1;
+	/* The floor: an occupation relation, or an essential skill the person
+	 * has (any skill, for a vacancy that lists no essential one). */
+	out->relevant = v[PART_OCCUPATION] >= W.relevant_occupation - 1e-12 || ess_hit ||
+			(f->n_ess == 0 && opt_hit);
+	out->raw = 0;
+	for (i = 0; i < PART_N; i++)
+		out->raw += *weight[i] * v[i];
 	/* The tier is part of the score itself, so "ordered by score" and "a
-	 * language gap ranks below every met vacancy" are one rule. */
-	out->score = out->met ? W.met_floor + (1 - W.met_floor) * raw : W.gap_ceiling * raw;
+	 * language gap ranks below every relevant vacancy whose languages are
+	 * met" are one rule. */
+	if (!out->relevant) {
+		out->base = 0;
+		scale = W.explore_span;
+	} else if (out->met) {
+		out->base = W.met_base;
+		scale = 1 - W.met_base;
+	} else {
+		out->base = W.gap_base;
+		scale = W.gap_span;
+	}
+	sum = out->base;
+	for (i = 0; i < PART_N; i++) {
+		out->contrib[i] = match__round4(*weight[i] * v[i] * scale);
+		sum += out->contrib[i];
+	}
+	out->score = match__round4(sum);
 	out->id = f->id;
 }
 

@@ -21,28 +21,40 @@ static const struct {
 	double inferred_unit; /* XO: its unit group, × its likelihood */
 } RQ = {2.0, 3.0, 1.5, 0.5, 0.5, 3.0, 1.5};
 
-/* Scoring: the parts of the raw score in [0, 1] (they add up to 1). */
+/* Scoring (docs/matching.md, "Scoring"): the parts of the fit in [0, 1]
+ * (their weights add up to 1), each a value in [0, 1] times its weight. */
 static const struct {
-	double essential;      /* share of the vacancy's essential skills the person has */
-	double use;            /* share of the person's skills the vacancy asks for */
-	double retrieval;      /* the index's weight relative to the best candidate's (idf) */
-	double optional;       /* share of its optional skills */
-	double occupation;     /* proximity to an occupation the person states (below) */
-	double experience;     /* min(years, 10) / 10, scaled by occupation proximity */
-	double country;        /* the vacancy is in a desired country */
-	double inferred;       /* the vacancy is of an occupation inferred from the skills */
-	double inferred_unit;  /* ... or of its ISCO-08 unit group */
-	double no_essential;   /* coverage assumed when a vacancy lists no essential skill */
+	double occupation;   /* the occupation relation (grades below) */
+	double essential;    /* weighted share of the vacancy's essential skills the person has */
+	double optional;     /* weighted share of its optional skills */
+	double used;         /* weighted share of the person's skills the vacancy asks for */
+	double experience;   /* min(years, exp_full) / exp_full, times the occupation value */
+	double country;      /* the vacancy is in a desired country (or none is stated) */
+	double availability; /* the person is available before the vacancy closes */
+	double languages;    /* graded: the person's CEFR rank over the one asked, per language */
+	double no_essential; /* essential coverage assumed when a vacancy lists none */
+	double exp_full;     /* years of experience that count in full */
 	/* skill weight by ESCO reuse level: specific skills say more than transversal ones */
 	double transversal, cross_sector, sector, occupation_specific;
-	/* occupation proximity */
-	double occ_exact, occ_unit, occ_minor, occ_sub_major;
-	/* final score: met languages map raw to [met_floor, 1], gaps to [0, gap_ceiling] */
-	double met_floor, gap_ceiling;
-} W = {0.10, 0.10, 0.05, 0.05, 0.10, 0.05, 0.05, 0.40, 0.10, 0.5,
+	/* the occupation relation's value by grade */
+	double exact, unit, minor, sub_major, major;
+	/* an inferred occupation the stated ones do not contain counts this share
+	 * (so it may add to the score, never outweigh a stated relation of the
+	 * minor group or closer) */
+	double inferred_outside;
+	/* the relevance floor: an occupation value at least this, or a matched
+	 * essential skill, makes a vacancy relevant */
+	double relevant_occupation;
+	/* the final score, by tier: relevant with languages met in [met_base, 1];
+	 * relevant with a language gap in [gap_base, gap_base + gap_span];
+	 * not relevant (shown only with "explore") in [0, explore_span] */
+	double met_base, gap_base, gap_span, explore_span;
+} W = {0.40, 0.10, 0.05, 0.20, 0.10, 0.10, 0.03, 0.02, 0.5, 5.0,
        0.4, 0.7, 1.0, 1.3,
-       1.0, 0.8, 0.5, 0.25,
-       0.5, 0.49};
+       1.0, 0.40, 0.30, 0.20, 0.10,
+       0.30,
+       0.20,
+       0.35, 0.05, 0.29, 0.05};
 
 /* Occupation inference from a skill set (ESCO occupation-skill relations),
  * a naive Bayes model: occupation o "emits" each skill it lists with

@@ -23,8 +23,10 @@ void quota__person_of(const json_t *doc, struct quota__person *pr)
 	json_array_foreach(json_object_get(doc, "occupations"), i, v) {
 		if (pr->n == PERSON_OCC_MAX)
 			break;
-		/* An occupation the taxonomy cannot place counts as none. */
-		if (quota__occupation_group(json_string_value(v), code) == 0 && strlen(code) == 4)
+		/* An occupation the taxonomy cannot place counts as none; a
+		 * group of 1-3 digits is eligible for listings of that group
+		 * or a wider one (never for a narrower one it may not be). */
+		if (quota__occupation_group(json_string_value(v), code) == 0 && code[0])
 			memcpy(pr->codes[pr->n++], code, sizeof code);
 	}
 	if (c && strlen(c) == 2)

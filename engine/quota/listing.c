@@ -54,6 +54,8 @@ int quota_create(store *s, const struct principal *who, const json_t *doc, json_
 	}
 	if (audit_write_commit(s, who, "quota.create", qid, NULL))
 		return store_fail(s, p, out);
+	if (json_object_get(doc, "normalised"))
+		json_object_set(*out, "normalised", json_object_get(doc, "normalised"));
 	return 0;
 }
 

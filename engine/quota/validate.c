@@ -48,10 +48,38 @@ static void check_origins(const json_t *in, problem *p)
 	}
 }
 
+/* An occupation given as free text: the ESCO occupation it normalises to
+ * (*norm gets the one-line "normalised" report, code its unit group), or a
+ * 400 naming the field when none is good enough. -1 only when the taxonomy
+ * is not available; a refusal is recorded in p. */
+static int occupation_text(const char *occ, json_t **norm, char code[5], problem *p)
+{
+	struct tax_match m;
+	int rc = taxonomy_normalise_occupation(occ, NULL, &m);
+
+	if (rc == TAX_ERR)
+		return quota__taxonomy_down(p);
+	if (rc == 0 && quota__occupation_group(m.uri, code) == 0) {
+		*norm = json_pack("[{s:s, s:s, s:s, s:f}]", "input", occ, "concept", m.uri, "label",
+				  m.label, "score", (double)(int)(m.score * 100 + 0.5) / 100);
+		if (!*norm)
+			return quota__no_memory(p);
+		return 0;
+	}
+	problem_field(p, "occupation", rc == TAX_ERR_NOMATCH ? "not_normalised" : "unknown",
+		      rc == TAX_ERR_NOMATCH ? "'%s' matches no ESCO occupation well enough; give an "
+					      "ISCO-08 group code (1-4 digits) or an ESCO occupation URI"
+					    : "must be an ISCO-08 group code (1-4 digits), a known ESCO "
+					      "occupation URI or an occupation's name",
+		      occ);
+	p->kind = PROBLEM_INVALID;
+	return 0;
+}
+
 int quota_validate(const json_t *in, json_t **out, problem *p)
 {
 	const char *occ = NULL, *from = NULL, *until = NULL, *dest = NULL, *key;
-	json_t *doc, *v;
+	json_t *doc, *v, *norm = NULL;
 	char code[5] = "", today[11];
 	void *tmp;
 	size_t i;
@@ -67,19 +95,18 @@ int quota_validate(const json_t *in, json_t **out, problem *p)
 		rc = quota__occupation_group(occ, code);
 		if (rc == -2)
 			return quota__taxonomy_down(p);
-		if (rc) {
-			problem_field(p, "occupation", "unknown",
-				      "must be an ISCO-08 group code (1-4 digits) or a known ESCO occupation URI");
-			p->kind = PROBLEM_INVALID;
-		}
+		if (rc == -1 && occupation_text(occ, &norm, code, p))
+			return -1;
 	}
 	fields_int(in, "", "slots", 0, QUOTA_SLOTS_MAX, 1, NULL, p);
 	fields_date(in, "", "valid_from", 1, &from, p);
 	fields_date(in, "", "valid_until", 1, &until, p);
 	fields_string(in, "", "conditions", QUOTA_CONDITIONS_MAX, 0, NULL, p);
 	fields_bool(in, "", "illustrative", 0, NULL, p);
-	if (p->kind)
+	if (p->kind) {
+		json_decref(norm);
 		return -1;
+	}
 
 	/* Rules on well-formed input: PROBLEM_RULE. */
 	iso_today(today);
@@ -99,16 +126,27 @@ int quota_validate(const json_t *in, json_t **out, problem *p)
 		}
 	}
 	if (p->kind) {
+		json_decref(norm);
 		problem_subject(p, "quota listing");
 		return -1;
 	}
 
 	doc = json_deep_copy(in);
-	if (!doc)
+	if (!doc) {
+		json_decref(norm);
 		return quota__no_memory(p);
+	}
 	json_object_foreach_safe(doc, tmp, key, v) {
 		if (json_is_null(v))
 			json_object_del(doc, key);
+	}
+	/* Free text became the concept; "normalised" says so in the answer
+	 * and is never stored (quota_create reads the fields it stores). */
+	if (norm && (json_object_set_new(doc, "occupation",
+					 json_incref(json_object_get(json_array_get(norm, 0), "concept"))) ||
+		     json_object_set_new(doc, "normalised", norm))) {
+		json_decref(doc);
+		return quota__no_memory(p);
 	}
 	if (json_object_set_new(doc, "isco", json_string(code)) ||
 	    (!json_object_get(doc, "conditions") &&

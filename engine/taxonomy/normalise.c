@@ -137,7 +137,7 @@ int tax__normalise(esco_kind kind, const char *text, const char *lang_hint,
 		return TAX_ERR_ARG;
 	if (!(tax = taxonomy_esco()))
 		return TAX_ERR;
-	if (kind == ESCO_KIND_OCCUPATION && is_digits(text, 4)) {
+	if (kind == ESCO_KIND_OCCUPATION && strlen(text) <= 4 && is_digits(text, strlen(text))) {
 		const esco_isco_group *g = esco_isco_group_by_code(tax, text);
 
 		if (!g)

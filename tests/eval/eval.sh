@@ -22,4 +22,5 @@ run() {
 run eval_names
 run eval_taxonomy
 run eval_match
+run eval_counsellor
 exit $status

@@ -10,6 +10,7 @@
  * Each case posts its vacancies in a country of its own and matches with
  * "countries" set to it, so cases do not see each other's vacancies.
  */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -484,7 +485,9 @@ static void test_bad_input(void)
 		{"/v1/profiles", "{\"skills\":[\"x\"],\"consent\":{\"matching\":true,\"gender\":\"f\"}}",
 		 "consent.gender", 400},
 		{"/v1/profiles", "{\"skills\":[1]}", "skills[0]", 400},
-		{"/v1/profiles", "{\"occupations\":[\"welder\"]}", "occupations[0]", 400},
+		/* free text is normalised; text that names no occupation is refused */
+		{"/v1/profiles", "{\"occupations\":[\"qzxv wrplk\"]}", "occupations[0]", 400},
+		{"/v1/profiles", "{\"occupations\":[\"9999\"]}", "occupations[0]", 400},
 		{"/v1/profiles", "{\"skills\":[\"x\"],\"languages\":[{\"code\":\"en\",\"level\":\"B9\"}]}",
 		 "languages[0]", 400},
 		{"/v1/profiles", "{\"skills\":[\"x\"],\"desired_countries\":[\"XX\"]}",
@@ -655,8 +658,7 @@ static int lists(const esco_occupation *o, const esco_skill *k)
  * occupation A: a vacancy of A ranks above one of a sibling B of the same
  * unit group that asks for the very same skill, although B's was posted
  * first (which would win a tie) - the occupation inferred from the skills
- * decides. Changes nothing in the explanation, which speaks of the stated
- * occupations only. */
+ * decides, and the explanation says so (basis "inferred"). */
 static void test_inferred_occupation(void)
 {
 	const esco *t = match_taxonomy();
@@ -701,7 +703,289 @@ static void test_inferred_occupation(void)
 	T_EQ_INT(r.status, 200);
 	T_EQ_INT(position_of(r.json, va), 0);
 	T_EQ_INT(position_of(r.json, vb), 1);
-	T_EQ_STR(str(json_object_get(find_result(r.json, va), "explanation"), "occupation"), "none");
+	/* The explanation says the relation came from the skills, and which. */
+	{
+		json_t *rel = json_object_get(json_object_get(find_result(r.json, va), "explanation"),
+					      "occupation_relation");
+
+		T_EQ_STR(str(json_object_get(find_result(r.json, va), "explanation"), "occupation"), "exact");
+		T_EQ_STR(str(rel, "basis"), "inferred");
+		T_EQ_STR(str(rel, "grade"), "exact");
+		T_EQ_STR(str(json_object_get(rel, "occupation"), "uri"), a->uri);
+		rel = json_object_get(json_object_get(find_result(r.json, vb), "explanation"),
+				      "occupation_relation");
+		T_EQ_STR(str(rel, "grade"), "unit_group");
+	}
+	resp_free(&r);
+}
+
+
+/* ---- the scoring model (docs/matching.md "Scoring") ---- */
+
+/* The first ESCO occupation of unit group `isco` with at least `min_ess` essential skills. */
+static const esco_occupation *occupation_in(const char *isco, size_t min_ess)
+{
+	const esco *t = match_taxonomy();
+	const esco_occupation *const *list;
+	size_t n = t ? esco_occupations_by_isco(t, isco, &list) : 0, i;
+
+	for (i = 0; i < n; i++)
+		if (list[i]->n_essential >= min_ess)
+			return list[i];
+	return NULL;
+}
+
+#define PART_COUNT 8 /* the parts of docs/matching.md "Scoring" */
+
+/* Whether every breakdown contribution plus the base adds up to the score. */
+static int breakdown_sums(json_t *item)
+{
+	json_t *b = json_object_get(json_object_get(item, "explanation"), "breakdown"), *part;
+	const char *key;
+	double sum = 0;
+
+	if (!json_is_object(b) || json_object_size(b) != PART_COUNT + 1)
+		return 0;
+	json_object_foreach(b, key, part) {
+		sum += json_number_value(json_object_get(part, "contribution"));
+	}
+	return fabs(sum - json_number_value(json_object_get(item, "score"))) < 1e-6;
+}
+
+/* The counsellor states occupation A; the skills are those of an unrelated
+ * occupation B (so B is the occupation inferred from them) plus one of A's
+ * two essential skills. A's vacancy ranks first although B's matches
+ * every essential skill and was posted first: the inferred occupation
+ * adds, never overrides. With W.inferred_outside at 1 (or the old weights)
+ * B's vacancy wins. */
+static void test_stated_beats_inferred(void)
+{
+	const esco_occupation *a = occupation_in("2221", 2), *b = occupation_in("7212", 5);
+	char va[32], vb[32], body[8192];
+	struct resp r;
+	json_t *rel;
+	size_t i;
+	int w;
+
+	T_REQUIRE(a && b);
+	w = snprintf(body, sizeof body,
+		     "{\"title\":\"Inferred occupation\",\"occupation\":\"%s\",\"skills\":{\"essential\":[",
+		     b->uri);
+	for (i = 0; i < b->n_essential && i < 8; i++)
+		w += snprintf(body + w, sizeof body - (size_t)w, "%s\"%s\"", i ? "," : "", b->essential[i]->uri);
+	snprintf(body + w, sizeof body - (size_t)w, "]},\"country\":\"TZ\",\"valid_until\":\"2099-01-01\"}");
+	snprintf(vb, sizeof vb, "%s", post_vacancy(employer, body));
+	snprintf(body, sizeof body,
+		 "{\"title\":\"Stated occupation\",\"occupation\":\"%s\",\"skills\":{\"essential\":[\"%s\",\"%s\"]},"
+		 "\"country\":\"TZ\",\"valid_until\":\"2099-01-01\"}",
+		 a->uri, a->essential[0]->uri, a->essential[1]->uri);
+	snprintf(va, sizeof va, "%s", post_vacancy(employer, body));
+	T_REQUIRE(va[0] && vb[0]);
+	T_REQUIRE(wait_index() == 0);
+	w = snprintf(body, sizeof body, "{\"countries\":[\"TZ\"],\"profile\":{\"occupations\":[\"%s\"],\"skills\":[\"%s\"",
+		     a->uri, a->essential[0]->uri);
+	for (i = 0; i < b->n_essential && i < 8; i++)
+		w += snprintf(body + w, sizeof body - (size_t)w, ",\"%s\"", b->essential[i]->uri);
+	snprintf(body + w, sizeof body - (size_t)w, "]}}");
+	T_REQUIRE(match(&r, body) == 0);
+	T_EQ_INT(r.status, 200);
+	T_CHECKF(position_of(r.json, va) == 0 && position_of(r.json, vb) == 1,
+		 "the stated occupation's vacancy must come first: %s", r.body);
+	rel = json_object_get(json_object_get(find_result(r.json, va), "explanation"), "occupation_relation");
+	T_EQ_STR(str(rel, "basis"), "stated");
+	T_EQ_STR(str(rel, "grade"), "exact");
+	T_EQ_STR(str(json_object_get(rel, "occupation"), "uri"), a->uri);
+	rel = json_object_get(json_object_get(find_result(r.json, vb), "explanation"), "occupation_relation");
+	T_EQ_STR(str(rel, "basis"), "inferred");
+	T_CHECK(find_result(r.json, va) && breakdown_sums(find_result(r.json, va)));
+	T_CHECK(find_result(r.json, vb) && breakdown_sums(find_result(r.json, vb)));
+	resp_free(&r);
+}
+
+/* Two vacancies alike but for their country: the one in a desired country
+ * comes first, whichever was posted first; with no preference the older
+ * one wins the tie, so the order came from desired_countries. */
+static void test_desired_country_orders(void)
+{
+	static const char *const pref[3] = {"[\"UG\",\"BW\"]", "[]", "[\"RW\"]"};
+	static const int ug_first[3] = {1, 0, 0};
+	char rw[32], ug[32], body[1024];
+	const char *ess = "[\"" SK "0005c151-5b5a-4a66-8aac-60e734beb1ab\",\"" SK "00064735-8fad-454b-90c7-ed858cc993f2\"]";
+	struct resp r;
+	int i;
+
+	snprintf(rw, sizeof rw, "%s", vacancy("Welder RW", "RW", ess, "[]", 2));
+	snprintf(ug, sizeof ug, "%s", vacancy("Welder UG", "UG", ess, "[]", 2));
+	T_REQUIRE(rw[0] && ug[0]);
+	T_REQUIRE(wait_index() == 0);
+	for (i = 0; i < 3; i++) {
+		json_t *c;
+
+		snprintf(body, sizeof body,
+			 "{\"countries\":[\"RW\",\"UG\"],\"profile\":{\"occupations\":[\"7212\"],\"citizenship\":\"LS\","
+			 "\"skills\":[\"" SK "0005c151-5b5a-4a66-8aac-60e734beb1ab\"],\"desired_countries\":%s}}",
+			 pref[i]);
+		T_REQUIRE(match(&r, body) == 0);
+		T_EQ_INT(r.status, 200);
+		T_CHECKF(position_of(r.json, ug) == (ug_first[i] ? 0 : 1), "desired %s: %s", pref[i], r.body);
+		c = json_object_get(json_object_get(json_object_get(find_result(r.json, ug), "explanation"),
+						     "breakdown"), "country");
+		T_EQ_STR(str(c, "country"), "UG");
+		T_CHECK(json_is_boolean(json_object_get(c, "desired")) &&
+			json_is_true(json_object_get(c, "desired")) == ug_first[i]);
+		resp_free(&r);
+	}
+}
+
+/* The floor: a vacancy sharing only an optional skill with the person,
+ * of an unrelated occupation, is not a match; with "explore" it comes
+ * after every relevant one, marked. */
+static void test_relevance_floor(void)
+{
+	const esco_occupation *welder = occupation_in("7212", 3);
+	char rel[32], unrel[32], body[2048];
+	struct resp r;
+	json_t *it;
+
+	T_REQUIRE(welder != NULL);
+	snprintf(body, sizeof body,
+		 "{\"title\":\"Welder\",\"occupation\":\"7212\",\"skills\":{\"essential\":[\"%s\"]},"
+		 "\"country\":\"MG\",\"valid_until\":\"2099-01-01\"}", welder->essential[0]->uri);
+	snprintf(rel, sizeof rel, "%s", post_vacancy(employer, body));
+	snprintf(body, sizeof body,
+		 "{\"title\":\"Lawyer\",\"occupation\":\"2611\",\"skills\":{\"essential\":[\"%s\"],"
+		 "\"optional\":[\"%s\"]},\"country\":\"MG\",\"valid_until\":\"2099-01-01\"}",
+		 "http://data.europa.eu/esco/skill/0005c151-5b5a-4a66-8aac-60e734beb1ab", welder->essential[1]->uri);
+	snprintf(unrel, sizeof unrel, "%s", post_vacancy(employer, body));
+	T_REQUIRE(rel[0] && unrel[0]);
+	T_REQUIRE(wait_index() == 0);
+	snprintf(body, sizeof body,
+		 "{\"countries\":[\"MG\"],\"profile\":{\"occupations\":[\"7212\"],\"skills\":[\"%s\",\"%s\"]}}",
+		 welder->essential[0]->uri, welder->essential[1]->uri);
+	T_REQUIRE(match(&r, body) == 0);
+	T_EQ_INT(r.status, 200);
+	T_EQ_INT(position_of(r.json, rel), 0);
+	T_CHECKF(position_of(r.json, unrel) < 0, "below the floor, shown: %s", r.body);
+	T_CHECK(json_is_true(json_object_get(json_object_get(find_result(r.json, rel), "explanation"), "relevant")));
+	resp_free(&r);
+	snprintf(body, sizeof body,
+		 "{\"explore\":true,\"countries\":[\"MG\"],\"profile\":{\"occupations\":[\"7212\"],\"skills\":[\"%s\",\"%s\"]}}",
+		 welder->essential[0]->uri, welder->essential[1]->uri);
+	T_REQUIRE(match(&r, body) == 0);
+	T_EQ_INT(r.status, 200);
+	T_EQ_INT(position_of(r.json, rel), 0);
+	T_EQ_INT(position_of(r.json, unrel), 1);
+	it = find_result(r.json, unrel);
+	T_REQUIRE(it != NULL);
+	T_CHECK(json_is_true(json_object_get(it, "explore")));
+	T_CHECK(json_is_false(json_object_get(json_object_get(it, "explanation"), "relevant")));
+	T_CHECK(json_object_get(find_result(r.json, rel), "explore") == NULL);
+	T_CHECK(breakdown_sums(it));
+	resp_free(&r);
+	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/match", counsellor,
+			    "{\"explore\":1,\"profile\":{\"skills\":[\"x\"]}}") == 0);
+	T_EQ_INT(r.status, 400);
+	T_CHECK(names_field(r.json, "explore"));
+	resp_free(&r);
+}
+
+/* An occupation typed as free text is normalised (with a "normalised"
+ * report) in a profile, a quota listing and a walk-in match; ISCO groups of
+ * 1-4 digits are accepted; text naming nothing is a 400 naming the field. */
+static void test_free_text_occupation(void)
+{
+	struct resp r;
+	json_t *n;
+
+	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/profiles", counsellor,
+			    "{\"occupations\":[\"welder\",\"72\"],\"skills\":[\"MIG welding\"]}") == 0);
+	T_EQ_INT(r.status, 201);
+	T_CHECK(strncmp(json_string_value(json_array_get(json_object_get(r.json, "occupations"), 0)) ?: "",
+			"http://data.europa.eu/esco/occupation/", 38) == 0);
+	T_EQ_STR(json_string_value(json_array_get(json_object_get(r.json, "occupations"), 1)), "72");
+	n = json_object_get(r.json, "normalised");
+	T_CHECKF(json_array_size(n) == 2 && strcmp(str(json_array_get(n, 1), "input") ?: "", "welder") == 0,
+		 "%s", r.body);
+	resp_free(&r);
+
+	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/quotas", admin,
+			    "{\"agreement\":\"Free-text occupation test\",\"origin_countries\":[\"LS\"],"
+			    "\"destination_country\":\"ZA\",\"occupation\":\"welder\",\"slots\":5,"
+			    "\"valid_from\":\"2090-01-01\",\"valid_until\":\"2090-12-31\"}") == 0);
+	T_EQ_INT(r.status, 201);
+	T_EQ_STR(str(r.json, "isco"), "7212");
+	T_CHECK(strncmp(str(r.json, "occupation") ?: "", "http://data.europa.eu/esco/occupation/", 38) == 0);
+	T_EQ_STR(str(json_array_get(json_object_get(r.json, "normalised"), 0), "input"), "welder");
+	resp_free(&r);
+	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/quotas", admin,
+			    "{\"agreement\":\"Free-text occupation test\",\"origin_countries\":[\"LS\"],"
+			    "\"destination_country\":\"ZA\",\"occupation\":\"qzxv wrplk\",\"slots\":5,"
+			    "\"valid_from\":\"2090-01-01\",\"valid_until\":\"2090-12-31\"}") == 0);
+	T_EQ_INT(r.status, 400);
+	T_CHECK(names_field(r.json, "occupation"));
+	resp_free(&r);
+
+	/* The walk-in's match answers what its free text became. */
+	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/match", counsellor,
+			    "{\"countries\":[\"MG\"],\"profile\":{\"occupations\":[\"welder\"],"
+			    "\"skills\":[\"MIG welding\"]}}") == 0);
+	T_EQ_INT(r.status, 200);
+	n = json_object_get(r.json, "normalised");
+	T_CHECKF(json_is_array(n) && json_array_size(n) >= 1, "%s", r.body);
+	T_EQ_STR(str(json_array_get(n, 0), "input"), "MIG welding");
+	T_EQ_STR(str(json_array_get(n, json_array_size(n) - 1), "input"), "welder");
+	resp_free(&r);
+	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/match", counsellor,
+			    "{\"profile\":{\"occupations\":[\"qzxv wrplk\"]}}") == 0);
+	T_EQ_INT(r.status, 400);
+	T_CHECK(names_field(r.json, "profile.occupations[0]"));
+	resp_free(&r);
+	/* A stored profile's match answers an empty list: it was normalised when written. */
+}
+
+/* A stored profile without consent to matching is refused (409, audited
+ * as a refusal, not as a match); giving consent again makes it matchable. */
+static void test_consent_refused(void)
+{
+	char id[32], body[128], path[64];
+	struct resp r;
+
+	snprintf(id, sizeof id, "%s", post_profile(counsellor,
+		 "{\"skills\":[\"" SK "0005c151-5b5a-4a66-8aac-60e734beb1ab\"],\"consent\":{\"matching\":false}}"));
+	T_REQUIRE(id[0]);
+	snprintf(body, sizeof body, "{\"profile_id\":\"%s\"}", id);
+	T_REQUIRE(match(&r, body) == 0);
+	T_EQ_INT(r.status, 409);
+	T_CHECKF(strncmp(r.content_type, "application/problem+json", 24) == 0, "%s", r.content_type);
+	T_CHECKF(strstr(str(r.json, "detail") ?: "", "consent") != NULL, "%s", r.body);
+	resp_free(&r);
+	T_EQ_INT(sql_long("SELECT count(*) FROM audit_log WHERE object = '%s' AND action = 'profile.match_refused'", id), 1);
+	T_EQ_INT(sql_long("SELECT count(*) FROM audit_log WHERE object = '%s' AND action = 'profile.match'", id), 0);
+	snprintf(path, sizeof path, "/v1/profiles/%s", id);
+	T_REQUIRE(http_json(&r, &srv, "PATCH", path, counsellor, "{\"consent\":{\"matching\":true}}") == 0);
+	T_EQ_INT(r.status, 200);
+	resp_free(&r);
+	T_REQUIRE(match(&r, body) == 0);
+	T_EQ_INT(r.status, 200);
+	T_CHECK(json_is_array(json_object_get(r.json, "normalised")));
+	resp_free(&r);
+	T_EQ_INT(sql_long("SELECT count(*) FROM audit_log WHERE object = '%s' AND action = 'profile.match'", id), 1);
+}
+
+/* "lang" in the body and Accept-Language are accepted (English labels are
+ * the fallback); a malformed tag is a 400 naming the field. */
+static void test_match_lang(void)
+{
+	struct resp r;
+
+	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/match", counsellor,
+			    "{\"lang\":\"fr\",\"countries\":[\"MG\"],\"profile\":{\"skills\":[\"x\"]}}") == 0);
+	T_EQ_INT(r.status, 200);
+	resp_free(&r);
+	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/match", counsellor,
+			    "{\"lang\":\"f1\",\"profile\":{\"skills\":[\"x\"]}}") == 0);
+	T_EQ_INT(r.status, 400);
+	T_CHECK(names_field(r.json, "lang"));
 	resp_free(&r);
 }
 
@@ -933,6 +1217,12 @@ int main(void)
 	T_RUN(test_candidate_cards);
 	T_RUN(test_related_and_facets);
 	T_RUN(test_inferred_occupation);
+	T_RUN(test_stated_beats_inferred);
+	T_RUN(test_desired_country_orders);
+	T_RUN(test_relevance_floor);
+	T_RUN(test_free_text_occupation);
+	T_RUN(test_consent_refused);
+	T_RUN(test_match_lang);
 	T_RUN(test_compact_record);
 	T_EQ_INT(server_stop(&srv), 0);
 	return T_DONE();

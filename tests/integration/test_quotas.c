@@ -339,7 +339,7 @@ static void test_bad_listings(void)
 		 "\"occupation\":\"9999\",\"slots\":5,\"valid_from\":\"2090-01-01\","
 		 "\"valid_until\":\"2090-12-31\"}", 400, "occupation"},
 		{"{\"agreement\":\"a\",\"origin_countries\":[\"LS\"],\"destination_country\":\"ZA\","
-		 "\"occupation\":\"welder\",\"slots\":5,\"valid_from\":\"2090-01-01\","
+		 "\"occupation\":\"qzxv wrplk\",\"slots\":5,\"valid_from\":\"2090-01-01\","
 		 "\"valid_until\":\"2090-12-31\"}", 400, "occupation"},
 		{"{\"agreement\":\"a\",\"origin_countries\":[\"LS\"],\"destination_country\":\"ZA\","
 		 "\"occupation\":\"7212\",\"slots\":-1,\"valid_from\":\"2090-01-01\","

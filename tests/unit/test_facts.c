@@ -10,6 +10,7 @@
  *
  * Needs ESCO (data/esco, about a second to load), not PostgreSQL.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -368,6 +369,122 @@ static void test_corrupt_records_refused(void)
 	json_decref(v);
 }
 
+
+/* ---- the score of docs/matching.md "Scoring" on decoded facts ---- */
+
+/* The score of vacancy v (JSON) for profile prof (JSON). */
+static void score_of(const char *profile_json, json_t *v, struct match__scored *sc)
+{
+	json_t *prof = json_loads(profile_json, 0, NULL);
+	struct match__person pr;
+	struct match__facts f;
+
+	memset(sc, 0, sizeof *sc);
+	T_REQUIRE(prof != NULL);
+	T_REQUIRE(match__person_prepare(prof, &pr) == 0);
+	match__facts_from_json(v, &f);
+	match__score_facts(&pr, &f, 0, sc);
+	match__person_release(&pr);
+	json_decref(prof);
+}
+
+static json_t *vac(const char *occupation, const char *country, json_t *ess, const char *langs)
+{
+	return json_pack("{s:s, s:s, s:s, s:{s:o, s:[]}, s:o}", "id", "v_1", "occupation", occupation,
+			 "country", country, "skills", "essential", ess, "optional",
+			 "languages", json_loads(langs, 0, NULL));
+}
+
+/* Every part's contribution plus the base is the score; the grades are as
+ * documented; a language gap scores below the lowest relevant vacancy whose
+ * languages are met; below the floor stays under 0.05. */
+static void test_score_model(void)
+{
+	const esco_occupation *const *sib;
+	const esco_occupation *other = NULL;
+	size_t n = esco_occupations_by_isco(tax, occ->isco, &sib), i;
+	struct match__scored sc;
+	char prof[1024];
+	double sum;
+	json_t *v;
+
+	for (i = 0; i < n && !other; i++)
+		if (sib[i] != occ)
+			other = sib[i];
+	T_REQUIRE(other != NULL);
+	snprintf(prof, sizeof prof,
+		 "{\"occupations\":[\"%s\"],\"skills\":[\"%s\"],\"experience_years\":10,"
+		 "\"languages\":[{\"code\":\"en\",\"level\":\"B1\"}],\"desired_countries\":[\"ZA\"]}",
+		 occ->uri, occ->essential[0]->uri);
+
+	v = vac(occ->uri, "ZA", uri_skills(occ->essential, occ->n_essential, 0, 2), "[]");
+	score_of(prof, v, &sc);
+	T_EQ_INT(sc.grade, GRADE_EXACT);
+	T_CHECK(!sc.inferred && sc.relevant && sc.met);
+	for (sum = sc.base, i = 0; i < PART_N; i++)
+		sum += sc.contrib[i];
+	T_CHECKF(fabs(sum - sc.score) < 1e-9, "parts %.6f, score %.6f", sum, sc.score);
+	T_CHECK(sc.score >= 0.35 && sc.score <= 1);
+	T_CHECK(sc.value[PART_COUNTRY] == 1 && sc.value[PART_ESSENTIAL] == 0.5);
+	json_decref(v);
+
+	/* another ESCO occupation of the unit group: unit_group, not exact */
+	v = vac(other->uri, "KE", json_array(), "[]");
+	score_of(prof, v, &sc);
+	T_CHECK(sc.grade == GRADE_UNIT || sc.grade == GRADE_EXACT /* inferred as the sibling */);
+	T_CHECK(sc.value[PART_COUNTRY] == 0);
+	json_decref(v);
+
+	/* the same unit group as a bare code on both sides: exact, worth a unit group */
+	v = vac(occ->isco, "ZA", json_array(), "[]");
+	score_of("{\"occupations\":[\"7212\"]}", v, &sc);
+	T_EQ_INT(sc.grade, GRADE_EXACT);
+	T_CHECK(sc.value[PART_OCCUPATION] < 0.5);
+	json_decref(v);
+	/* a stated group of two digits grades by its level */
+	v = vac(occ->isco, "ZA", json_array(), "[]");
+	score_of("{\"occupations\":[\"72\"]}", v, &sc);
+	T_EQ_INT(sc.grade, GRADE_SUB_MAJOR);
+	T_CHECK(sc.relevant);
+	json_decref(v);
+
+	/* a language gap ranks below the lowest relevant vacancy with languages met */
+	v = vac(occ->uri, "ZA", uri_skills(occ->essential, occ->n_essential, 0, 2),
+		"[{\"code\":\"fr\",\"level\":\"C2\"}]");
+	score_of(prof, v, &sc);
+	T_CHECK(!sc.met && sc.relevant && sc.score < 0.35);
+	T_CHECK(sc.value[PART_LANGUAGES] == 0);
+	json_decref(v);
+
+	/* unrelated occupation, no essential skill in common: below the floor */
+	v = vac("2611", "ZA", uri_skills(occ->optional, occ->n_optional, 0, 1), "[]");
+	score_of(prof, v, &sc);
+	T_CHECK(!sc.relevant && sc.score <= 0.05);
+	T_EQ_INT(sc.grade, GRADE_NONE);
+	json_decref(v);
+}
+
+
+/* The labels' language of the match: a tag of a loaded language, else
+ * English; Accept-Language's first loaded language in order. */
+static void test_match_lang(void)
+{
+	char out[3];
+
+	T_CHECK(match_lang("fr", out) && strcmp(out, "fr") == 0);
+	T_CHECK(match_lang("ES-mx", out) && strcmp(out, "es") == 0);
+	T_CHECK(match_lang("de", out) && strcmp(out, "en") == 0);
+	T_CHECK(!match_lang("f1", out) && !match_lang("", out) && !match_lang("x", out));
+	match_accept_language("de-DE, fr-CA;q=0.8, en;q=0.5", out);
+	T_EQ_STR(out, "fr");
+	match_accept_language("en-GB,es;q=0.9", out);
+	T_EQ_STR(out, "en");
+	match_accept_language(NULL, out);
+	T_EQ_STR(out, "en");
+	match_accept_language(",,;;  ,x-very-long-language-tag-indeed, es", out);
+	T_EQ_STR(out, "es");
+}
+
 int main(void)
 {
 	size_t i, n;
@@ -396,5 +513,7 @@ int main(void)
 	T_RUN(test_maximal_vacancy);
 	T_RUN(test_worst_case_vacancy);
 	T_RUN(test_corrupt_records_refused);
+	T_RUN(test_score_model);
+	T_RUN(test_match_lang);
 	return T_DONE();
 }
