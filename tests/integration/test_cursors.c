@@ -234,7 +234,7 @@ static void test_candidate_cards(void)
 	static const char *const skills[] = {"\"MIG welding\"", "\"TIG welding\"",
 					     "\"MIG welding\",\"TIG welding\"", "", "\"welding\""};
 	json_t *before = json_array(), *seen = json_array(), *v;
-	char vac[32], other[32], path[128], cur[600] = "", next[600];
+	char vac[32], other[32], path[800], cur[600] = "", next[600];
 	struct resp r;
 	size_t i, j;
 	int pages = 0;
