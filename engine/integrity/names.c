@@ -131,7 +131,8 @@ static size_t utf8_cut(const char *in, size_t len, size_t max)
 }
 
 /* Stages up to (not including) the dropping of forms and stopwords. */
-static int to_tokens(UTransliterator *tr, const char *in, size_t len, struct tokens *t)
+static int to_tokens_opts(UTransliterator *tr, const char *in, size_t len, unsigned opts,
+			  unsigned *suspicious, struct tokens *t)
 {
 	int ascii = 1;
 	t->n = 0;
@@ -149,7 +150,7 @@ static int to_tokens(UTransliterator *tr, const char *in, size_t len, struct tok
 		int rc;
 		if (!tr)
 			return NAMES_EICU;
-		rc = names__transliterate(tr, in, len, &o, &olen);
+		rc = names__canonical(tr, in, len, opts, &o, &olen, suspicious);
 		if (rc < 0)
 			return rc;
 		tokenise_ascii(o, olen, t);
@@ -158,6 +159,11 @@ static int to_tokens(UTransliterator *tr, const char *in, size_t len, struct tok
 	join_initials(t);
 	expand_abbreviations(t);
 	return 0;
+}
+
+static int to_tokens(UTransliterator *tr, const char *in, size_t len, struct tokens *t)
+{
+	return to_tokens_opts(tr, in, len, 0, NULL, t);
 }
 
 /* ------------------------------------------------------------------ */
@@ -382,12 +388,56 @@ int names_init(void)
 	return forms_status;
 }
 
+/* The kept tokens of t joined by single spaces into out (whole tokens only). */
+static void emit(const struct tokens *t, char *out, size_t outcap)
+{
+	size_t p = 0;
+
+	for (int i = 0; i < t->n; i++) {
+		if (t->drop[i])
+			continue;
+		size_t need = (p ? 1u : 0u) + t->len[i];
+		if (p + need + 1 > outcap)
+			break;
+		if (p)
+			out[p++] = ' ';
+		memcpy(out + p, t->s[i], t->len[i]);
+		p += t->len[i];
+	}
+	out[p] = '\0';
+}
+
+/* The tokens of in[0..len) after the canonical text, ICU only when needed. */
+static int tokens_of(const char *in, size_t len, unsigned opts, unsigned *suspicious,
+		     struct tokens *t)
+{
+	int rc = to_tokens_opts(NULL, in, len, opts, suspicious, t);
+
+	if (rc == NAMES_EICU) {
+		/* non-ASCII input: now, and only now, get this thread's ICU */
+		UTransliterator *tr = names__trans_get();
+		if (!tr)
+			return NAMES_EICU;
+		rc = to_tokens_opts(tr, in, len, opts, suspicious, t);
+	}
+	return rc;
+}
+
 int names_normalise(const char *in, size_t len, char *out, size_t outcap)
 {
+	return names_normalise_forms(in, len, out, outcap, NULL, 0, NULL);
+}
+
+int names_normalise_forms(const char *in, size_t len, char *out, size_t outcap, char *skel,
+			  size_t skelcap, unsigned *suspicious)
+{
 	struct tokens t;
-	size_t p = 0;
 	int rc;
 
+	if (skel && skelcap)
+		skel[0] = '\0';
+	if (suspicious)
+		*suspicious = 0;
 	if (!out || outcap == 0)
 		return NAMES_EINVAL;
 	out[0] = '\0';
@@ -397,28 +447,59 @@ int names_normalise(const char *in, size_t len, char *out, size_t outcap)
 	if (forms_status < 0)
 		return forms_status;
 	len = utf8_cut(in, len, NAMES_MAX_INPUT);
-	rc = to_tokens(NULL, in, len, &t);
-	if (rc == NAMES_EICU) {
-		/* non-ASCII input: now, and only now, get this thread's ICU */
-		UTransliterator *tr = names__trans_get();
-		if (!tr)
-			return NAMES_EICU;
-		rc = to_tokens(tr, in, len, &t);
-	}
+	rc = tokens_of(in, len, 0, suspicious, &t);
 	if (rc < 0)
 		return rc;
 	drop_forms(&t);
-	for (int i = 0; i < t.n; i++) {
-		if (t.drop[i])
-			continue;
-		size_t need = (p ? 1u : 0u) + t.len[i];
-		if (p + need + 1 > outcap)
-			break;
-		if (p)
-			out[p++] = ' ';
-		memcpy(out + p, t.s[i], t.len[i]);
-		p += t.len[i];
+	emit(&t, out, outcap);
+	if (skel && skelcap && names__has_confusable(in, len)) {
+		/* letters of other scripts that look Latin: the second key */
+		rc = tokens_of(in, len, NAMES_CANON_SKELETON, NULL, &t);
+		if (rc < 0) {
+			out[0] = '\0';
+			return rc;
+		}
+		drop_forms(&t);
+		emit(&t, skel, skelcap);
+		if (strcmp(skel, out) == 0)
+			skel[0] = '\0';
 	}
-	out[p] = '\0';
+	return 0;
+}
+
+int names_licence_key(const char *in, char *out, size_t outcap)
+{
+	size_t n = 0, len, olen = 0;
+	const char *p;
+	char *o = NULL;
+	int ascii = 1, rc = 0;
+
+	if (!out || !outcap)
+		return NAMES_EINVAL;
+	out[0] = '\0';
+	if (!in)
+		return 0;
+	len = utf8_cut(in, strlen(in), NAMES_MAX_INPUT);
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)in[i] >= 0x80)
+			ascii = 0;
+	p = in;
+	if (!ascii) {
+		UTransliterator *tr = names__trans_get();
+
+		if (!tr)
+			return NAMES_EICU;
+		/* full-width digits (NFKC), Cyrillic look-alikes (skeleton) */
+		rc = names__canonical(tr, in, len, NAMES_CANON_SKELETON, &o, &olen, NULL);
+		if (rc < 0)
+			return rc;
+		p = o;
+		len = olen;
+	}
+	for (size_t i = 0; i < len && n + 1 < outcap; i++)
+		if (isalnum((unsigned char)p[i]) && !((unsigned char)p[i] & 0x80))
+			out[n++] = (char)toupper((unsigned char)p[i]);
+	out[n] = '\0';
+	free(o);
 	return 0;
 }

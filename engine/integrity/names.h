@@ -57,6 +57,14 @@
 #define NAMES_DEFAULT_THRESHOLD 0.93
 
 /*
+ * Default review threshold: a name scoring at least this but below the
+ * decision threshold is not a match but a possible match that the check
+ * lists for a human (possible_matches). Chosen on the development half of
+ * tests/eval/eval_names.c (docs/integrity.md, "Review band").
+ */
+#define NAMES_REVIEW_THRESHOLD 0.75
+
+/*
  * Builds the legal-form table now rather than on the first names_normalise()
  * call (it takes about 0.2 s: 3,300 forms, many transliterated by ICU); call
  * it at server start. Idempotent and thread-safe. Returns 0 or NAMES_ENOMEM /
@@ -75,6 +83,32 @@ int names_init(void);
  * error out holds "" when outcap > 0.
  */
 int names_normalise(const char *in, size_t len, char *out, size_t outcap);
+
+/* Suspicious features of a name (names_normalise_forms). */
+#define NAMES_SUSPICIOUS_MIXED_SCRIPT 1u /* a word mixes scripts ("Qaсha") */
+
+/*
+ * names_normalise, and more: skel (when not NULL) receives the name's
+ * confusable form, where letters of other scripts that UTS #39 confuses with
+ * Latin letters are those letters ("Корапо" -> "kopapo" beside the
+ * transliterated "korapo"); "" when it equals the normal form. A check
+ * compares both forms. *suspicious (when not NULL) gets NAMES_SUSPICIOUS_*
+ * bits. Both forms start from the same canonical text: default-ignorable and
+ * format characters removed, control characters as spaces, NFKC, case
+ * folding, then transliteration to Latin ASCII (names_canon.c).
+ */
+int names_normalise_forms(const char *in, size_t len, char *out, size_t outcap, char *skel,
+			  size_t skelcap, unsigned *suspicious);
+
+/*
+ * The canonical key of a licence number in out (NUL-terminated): the same
+ * canonical text as names (NFKC, confusable skeletons of letters of other
+ * scripts, transliteration), then uppercase ASCII letters and digits only,
+ * separators dropped: "LS-RA-0192", "ls ra 0192", full-width
+ * "ＬＳ－ＲＡ－０１９２" and Cyrillic-lettered "LЅ-RА-0192" are one key.
+ * "" for NULL or nothing left. 0 or a negative NAMES_E* error.
+ */
+int names_licence_key(const char *in, char *out, size_t outcap);
 
 /*
  * Token-aware similarity in [0,1] of two strings produced by

@@ -25,6 +25,20 @@ UTransliterator *names__trans_get(void);
 int names__transliterate(UTransliterator *tr, const char *in, size_t len, char **out,
 			 size_t *outlen);
 
+/* ---- names_canon.c ---- */
+
+/* Canonical text of UTF-8 in[0..len) (see names_canon.c): ignorables
+ * removed, controls as spaces, NFKC, (NAMES_CANON_SKELETON: confusable
+ * letters of other scripts as their Latin skeleton), case-folded, then
+ * transliterated with tr (left as UTF-8 when tr is NULL). A malloc'd
+ * string in *out; *suspicious gains NAMES_SUSPICIOUS_* bits. 0 or a
+ * negative NAMES_E* error. */
+#define NAMES_CANON_SKELETON 1u
+int names__canonical(UTransliterator *tr, const char *in, size_t len, unsigned opts, char **out,
+		     size_t *outlen, unsigned *suspicious);
+/* 1 when in[0..len) holds a letter of a script other than Latin. */
+int names__has_confusable(const char *in, size_t len);
+
 /* ---- names_distance.c: on bytes, for tokens of at most
  * 2 * NAMES_MAX_TOKEN_LEN + 1 bytes ---- */
 
