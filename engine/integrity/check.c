@@ -40,31 +40,12 @@ static struct integ__match *find_match(struct integ__match *m, size_t n, int64_t
 	return NULL;
 }
 
-/* Words so common in recruiter names that their trigrams select a tenth of
- * the registry; names_similarity weighs them low anyway. */
-static const char *const trade_words[] = {
-	"manpower", "recruitment", "recruiting", "staffing", "placement", "overseas",
-	"employment", "labour", "labor", "hire", "human", "resources", "workforce", "careers",
-	"global", "jobs", "agency", "services", "international", "consultants", NULL};
-
-/* The normalised name without trade words, or the whole name when nothing
- * else is left. */
+/* The normalised name without trade words (names_core), or the whole name
+ * when nothing else is left: their trigrams are shared by a large part of
+ * any registry. */
 void integ__candidate_query(const char *norm, char *out, size_t cap)
 {
-	char buf[NAMES_NORM_CAP], *save = NULL, *tok;
-	size_t n = 0;
-
-	snprintf(buf, sizeof buf, "%s", norm);
-	out[0] = '\0';
-	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-		if (integ__one_of(tok, trade_words))
-			continue;
-		n += (size_t)snprintf(out + n, n < cap ? cap - n : 0, "%s%s", n ? " " : "", tok);
-		if (n >= cap)
-			break;
-	}
-	if (!out[0] || n >= cap)
-		snprintf(out, cap, "%s", norm);
+	names_core(norm, out, cap);
 }
 
 /* The candidate threshold is a session setting: set it once per backend.
@@ -170,7 +151,7 @@ void integ__name_score(const char *q, const char *qcore, const char *norm, const
 	if (strcmp(q, norm) == 0) {
 		h->key = "name";
 		h->score = 1.0;
-	} else if (strlen(qcore) >= NAMES_CORE_MIN && strcmp(qcore, core ? core : norm) == 0) {
+	} else if (strlen(qcore) >= NAMES_CORE_MIN_BYTES && strcmp(qcore, core ? core : norm) == 0) {
 		/* the same name once legal forms and trade words are gone */
 		h->key = "core";
 		h->score = 1.0;

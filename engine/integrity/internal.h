@@ -96,11 +96,8 @@ void integ__order_matches(struct integ__match *m, size_t n, const char *country)
 size_t integ__add_name_match(struct integ__match *m, size_t n, size_t cap, int64_t id,
 			     const struct integ__hit *h, const char *name, const char *country,
 			     int licensed);
-/* The score of query form q (with its core qcore) against a registered
- * normal form (core: its core, NULL when the same): 1 for an equal normal
- * form or an equal core of at least NAMES_CORE_MIN bytes, else
- * names_similarity. Fills h->score and h->key. */
-#define NAMES_CORE_MIN 4
+/* names_form_score with the cores already known (core NULL: the same as
+ * norm). Fills h->score and h->key ("name", "core" or NULL). */
 void integ__name_score(const char *q, const char *qcore, const char *norm, const char *core,
 		       struct integ__hit *h);
 /* The normalised name without trade words (the candidate query). */

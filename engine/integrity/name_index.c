@@ -719,7 +719,7 @@ static void candidates_of(const char *q, struct name_set *ns)
 
 	integ__candidate_query(q, core, sizeof core);
 	key_each(q, 0, set_add, ns);
-	if (strlen(core) >= NAMES_CORE_MIN) {
+	if (strlen(core) >= NAMES_CORE_MIN_BYTES) {
 		key_each(core, 0, set_add, ns);
 		key_each(core, 1, set_add, ns);
 	}

@@ -19,6 +19,7 @@
 
 #include <ctype.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,45 +28,34 @@
 /* ------------------------------------------------------------------ */
 /* Tokens                                                              */
 
-struct tokens {
-	int n;
-	unsigned char len[NAMES_MAX_TOKENS];
-	unsigned char drop[NAMES_MAX_TOKENS];
-	unsigned char initials[NAMES_MAX_TOKENS]; /* joined from single letters */
-	char s[NAMES_MAX_TOKENS][NAMES_MAX_TOKEN_LEN + 1];
-};
+#define tokens_push names__tokens_push
+#define tokens_remove names__tokens_remove
 
-static void tokens_push(struct tokens *t, const char *s, size_t len)
+/* At an upper-case letter after three lower-case ones: whether the word
+ * from here is one to split off (three letters or more, or all capitals:
+ * "International", "AG"), so "McDonald" stays whole. */
+static int camel_right(const char *p, size_t len)
 {
-	if (t->n >= NAMES_MAX_TOKENS || len == 0)
-		return;
-	if (len > NAMES_MAX_TOKEN_LEN)
-		len = NAMES_MAX_TOKEN_LEN;
-	memcpy(t->s[t->n], s, len);
-	t->s[t->n][len] = '\0';
-	t->len[t->n] = (unsigned char)len;
-	t->drop[t->n] = 0;
-	t->initials[t->n] = 0;
-	t->n++;
-}
+	size_t k = 0;
+	int upper = 1;
 
-static void tokens_remove(struct tokens *t, int i)
-{
-	memmove(&t->s[i], &t->s[i + 1], (size_t)(t->n - i - 1) * sizeof t->s[0]);
-	memmove(&t->len[i], &t->len[i + 1], (size_t)(t->n - i - 1));
-	memmove(&t->drop[i], &t->drop[i + 1], (size_t)(t->n - i - 1));
-	memmove(&t->initials[i], &t->initials[i + 1], (size_t)(t->n - i - 1));
-	t->n--;
+	while (k < len && isalpha((unsigned char)p[k])) {
+		upper &= isupper((unsigned char)p[k]) != 0;
+		k++;
+	}
+	return k >= 3 || (upper && k >= 2 && (k == len || !isalpha((unsigned char)p[k])));
 }
 
 /* Splits ASCII text (other bytes separate) into lowercase tokens. */
-static void tokenise_ascii(const char *p, size_t len, struct tokens *t)
+static void tokenise_ascii(const char *p, size_t len, struct names__tokens *t)
 {
 	char cur[NAMES_MAX_TOKEN_LEN + 1];
 	size_t n = 0;
 	t->n = 0;
 	for (size_t i = 0; i <= len; i++) {
 		unsigned char c = i < len ? (unsigned char)p[i] : ' ';
+		if (n >= 3 && isupper(c) && islower((unsigned char)p[i - 1]) && camel_right(p + i, len - i))
+			tokens_push(t, cur, n), n = 0; /* "SiemensAG", "MyersInternational" */
 		if (c < 0x80 && isalnum(c)) {
 			if (n < NAMES_MAX_TOKEN_LEN)
 				cur[n++] = (char)tolower(c);
@@ -83,7 +73,7 @@ static void tokenise_ascii(const char *p, size_t len, struct tokens *t)
 }
 
 /* Joins runs of two or more single-letter tokens: "a b c" -> "abc". */
-static void join_initials(struct tokens *t)
+static void join_initials(struct names__tokens *t)
 {
 	for (int i = 0; i < t->n; i++) {
 		if (t->len[i] != 1 || !isalpha((unsigned char)t->s[i][0]))
@@ -106,7 +96,7 @@ static const char *const abbreviations[][2] = {
 	{"corpn", "corporation"}, {"agcy", "agency"},	  {"mktg", "marketing"},
 };
 
-static void expand_abbreviations(struct tokens *t)
+static void expand_abbreviations(struct names__tokens *t)
 {
 	for (int i = 0; i < t->n; i++)
 		for (size_t k = 0; k < sizeof abbreviations / sizeof abbreviations[0]; k++)
@@ -132,7 +122,7 @@ static size_t utf8_cut(const char *in, size_t len, size_t max)
 
 /* Stages up to (not including) the dropping of forms and stopwords. */
 static int to_tokens_opts(UTransliterator *tr, const char *in, size_t len, unsigned opts,
-			  unsigned *suspicious, struct tokens *t)
+			  unsigned *suspicious, struct names__tokens *t)
 {
 	int ascii = 1;
 	t->n = 0;
@@ -161,7 +151,7 @@ static int to_tokens_opts(UTransliterator *tr, const char *in, size_t len, unsig
 	return 0;
 }
 
-static int to_tokens(UTransliterator *tr, const char *in, size_t len, struct tokens *t)
+static int to_tokens(UTransliterator *tr, const char *in, size_t len, struct names__tokens *t)
 {
 	return to_tokens_opts(tr, in, len, 0, NULL, t);
 }
@@ -204,7 +194,7 @@ static void forms_init(void)
 		goto fail;
 	}
 	for (size_t i = 0; i < n; i++) {
-		struct tokens t;
+		struct names__tokens t;
 		char buf[NAMES_NORM_CAP];
 		size_t p = 0;
 		if (to_tokens(tr, legal_forms_raw[i], strlen(legal_forms_raw[i]), &t) < 0 ||
@@ -239,7 +229,14 @@ static void forms_init(void)
 	}
 	forms = f;
 	nforms = w;
-	forms_status = 0;
+	{
+		char **texts = calloc(w + 1, sizeof *texts);
+
+		for (size_t i = 0; texts && i < w; i++)
+			texts[i] = f[i].text;
+		forms_status = texts ? names__glued_build(texts, w) : NAMES_ENOMEM;
+		free(texts);
+	}
 	utrans_close(tr);
 	return;
 fail:
@@ -269,7 +266,7 @@ static int form_lookup(const char *s)
 }
 
 /* Length in tokens of the longest form starting at token i, or 0. */
-static int form_at(const struct tokens *t, int i)
+static int form_at(const struct names__tokens *t, int i)
 {
 	char buf[NAMES_NORM_CAP];
 	int best = 0;
@@ -324,7 +321,19 @@ static int near_long_form(const char *s, int len)
 	return 0;
 }
 
-static void drop_forms(struct tokens *t)
+/* Tokens after i that no rule drops: neither forms nor connecting words. */
+static int distinct_after(const struct names__tokens *t, int i)
+{
+	int n = 0;
+
+	for (int j = i + 1; j < t->n; j++)
+		if (!t->drop[j] && form_at(t, j) == 0 &&
+		    !in_list(t->s[j], stopwords, sizeof stopwords / sizeof *stopwords))
+			n++;
+	return n;
+}
+
+static void drop_forms(struct names__tokens *t)
 {
 	int i, any_kept = 0;
 
@@ -354,11 +363,14 @@ static void drop_forms(struct tokens *t)
 		else
 			break;
 	}
-	/* ... or, for the usual prefix forms, at the start ("PT Maju"). */
+	/* ... or, for the usual prefix forms, at the start ("PT Maju"); any
+	 * other short form at the start only when two words that are neither
+	 * forms nor connecting words follow ("BV O-Group", not "AB Manpower"). */
 	for (i = 0; i < t->n; i++) {
 		if (t->drop[i])
 			continue;
-		if (in_list(t->s[i], prefix_short, sizeof prefix_short / sizeof *prefix_short))
+		if (in_list(t->s[i], prefix_short, sizeof prefix_short / sizeof *prefix_short) ||
+		    (form_at(t, i) == 1 && distinct_after(t, i) >= 2))
 			t->drop[i] = 1;
 		else
 			break;
@@ -389,7 +401,7 @@ int names_init(void)
 }
 
 /* The kept tokens of t joined by single spaces into out (whole tokens only). */
-static void emit(const struct tokens *t, char *out, size_t outcap)
+static void emit(const struct names__tokens *t, char *out, size_t outcap)
 {
 	size_t p = 0;
 
@@ -409,7 +421,7 @@ static void emit(const struct tokens *t, char *out, size_t outcap)
 
 /* The tokens of in[0..len) after the canonical text, ICU only when needed. */
 static int tokens_of(const char *in, size_t len, unsigned opts, unsigned *suspicious,
-		     struct tokens *t)
+		     struct names__tokens *t)
 {
 	int rc = to_tokens_opts(NULL, in, len, opts, suspicious, t);
 
@@ -419,6 +431,10 @@ static int tokens_of(const char *in, size_t len, unsigned opts, unsigned *suspic
 		if (!tr)
 			return NAMES_EICU;
 		rc = to_tokens_opts(tr, in, len, opts, suspicious, t);
+	}
+	if (rc == 0) {
+		names__split_glued(t);
+		names__spell_numbers(t);
 	}
 	return rc;
 }
@@ -431,7 +447,7 @@ int names_normalise(const char *in, size_t len, char *out, size_t outcap)
 int names_normalise_forms(const char *in, size_t len, char *out, size_t outcap, char *skel,
 			  size_t skelcap, unsigned *suspicious)
 {
-	struct tokens t;
+	struct names__tokens t;
 	int rc;
 
 	if (skel && skelcap)
@@ -502,4 +518,76 @@ int names_licence_key(const char *in, char *out, size_t outcap)
 	out[n] = '\0';
 	free(o);
 	return 0;
+}
+
+/* Words so common in recruiter names that they tell firms apart no better
+ * than a legal form (and whose trigrams select a tenth of a registry). */
+static const char *const trade_words[] = {
+	"manpower", "recruitment", "recruiting", "staffing", "placement", "overseas",
+	"employment", "labour", "labor", "hire", "human", "resources", "workforce", "careers",
+	"global", "jobs", "agency", "services", "international", "consultants"};
+
+void names_core(const char *norm, char *out, size_t cap)
+{
+	char buf[NAMES_NORM_CAP], *save = NULL, *tok;
+	size_t n = 0;
+
+	if (!cap)
+		return;
+	snprintf(buf, sizeof buf, "%s", norm ? norm : "");
+	out[0] = '\0';
+	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		if (in_list(tok, trade_words, sizeof trade_words / sizeof *trade_words))
+			continue;
+		n += (size_t)snprintf(out + n, n < cap ? cap - n : 0, "%s%s", n ? " " : "", tok);
+		if (n >= cap)
+			break;
+	}
+	if (!out[0] || n >= cap)
+		snprintf(out, cap, "%s", norm ? norm : "");
+}
+
+double names_form_score(const char *q, const char *norm, int *exact)
+{
+	char qc[NAMES_NORM_CAP], nc[NAMES_NORM_CAP];
+
+	if (exact)
+		*exact = 0;
+	if (!q[0] || !norm[0])
+		return 0;
+	if (strcmp(q, norm) == 0) {
+		if (exact)
+			*exact = 1;
+		return 1.0;
+	}
+	names_core(q, qc, sizeof qc);
+	names_core(norm, nc, sizeof nc);
+	if (strlen(qc) >= NAMES_CORE_MIN_BYTES && strcmp(qc, nc) == 0) {
+		if (exact)
+			*exact = 2;
+		return 1.0;
+	}
+	return names_similarity(q, norm);
+}
+
+double names_score(const char *a, const char *b)
+{
+	char na[NAMES_NORM_CAP], sa[NAMES_NORM_CAP], nb[NAMES_NORM_CAP], sb[NAMES_NORM_CAP];
+	const char *fa[2] = {na, sa}, *fb[2] = {nb, sb};
+	double best = 0;
+
+	if (names_normalise_forms(a, strlen(a), na, sizeof na, sa, sizeof sa, NULL) < 0 ||
+	    names_normalise_forms(b, strlen(b), nb, sizeof nb, sb, sizeof sb, NULL) < 0)
+		return 0;
+	for (int i = 0; i < 2; i++)
+		for (int j = 0; j < 2; j++) {
+			double x;
+
+			if (!fa[i][0] || !fb[j][0])
+				continue;
+			x = names_form_score(fa[i], fb[j], NULL);
+			if (x > best)
+				best = x;
+		}
+	return best;
 }

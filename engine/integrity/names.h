@@ -111,6 +111,31 @@ int names_normalise_forms(const char *in, size_t len, char *out, size_t outcap, 
 int names_licence_key(const char *in, char *out, size_t outcap);
 
 /*
+ * The core of a normal form: without trade words ("manpower", "recruitment",
+ * "agency", "services", ...), which tell recruiters apart no better than a
+ * legal form; the whole form when nothing else would be left.
+ */
+void names_core(const char *norm, char *out, size_t outcap);
+
+/* A core this long (bytes) or longer is distinctive enough to be a key. */
+#define NAMES_CORE_MIN_BYTES 4
+
+/*
+ * The check's score of query form q against a registered normal form: 1
+ * when they are equal (*exact = 1) or their cores are (of at least
+ * NAMES_CORE_MIN_BYTES; *exact = 2), else names_similarity (*exact = 0).
+ * exact may be NULL.
+ */
+double names_form_score(const char *q, const char *norm, int *exact);
+
+/*
+ * The check's score of two raw names: the best names_form_score over their
+ * normal and confusable forms (names_normalise_forms). For evaluations and
+ * tests; the check itself keeps the forms of registered names.
+ */
+double names_score(const char *a, const char *b);
+
+/*
  * Token-aware similarity in [0,1] of two strings produced by
  * names_normalise(). Symmetric. Tokens are aligned regardless of order: two
  * tokens match when equal, within a small edit distance for their length

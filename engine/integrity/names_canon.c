@@ -14,7 +14,8 @@
  *      become plain ones);
  *   3. for the skeleton form only: each letter of a script other than Latin
  *      whose UTS #39 confusable skeleton (ICU uspoof_getSkeleton) is ASCII
- *      becomes that skeleton ("Корапо" -> "Kopaπo" -> ..., Cyrillic с -> c);
+ *      becomes that skeleton ("Корапо" -> "Kopaπo" -> ..., Cyrillic с -> c),
+ *      before NFKC (which folds Greek lunate sigma "ϲ" into "σ") and after;
  *   4. case folding;
  *   5. transliteration to Latin ASCII (names_translit.c).
  * Step 2's text is also scanned for words that mix scripts (Latin and
@@ -178,6 +179,56 @@ static int map_confusables(const UChar *u, int32_t n, UChar **out, int32_t *outl
 	return 0;
 }
 
+/* Where a lower-case letter is followed by an upper-case one that starts a
+ * word of three letters or more, or a run of capitals to the end of the
+ * word ("NamCông", "CaucasiaLLC"), after three lower-case letters or more:
+ * a space, as the ASCII tokeniser does (names.c), before case folding
+ * loses it. Into a new buffer *out. */
+static int camel_split(const UChar *u, int32_t n, UChar **out, int32_t *outlen)
+{
+	UChar *o = malloc(((size_t)n * 2 + 1) * sizeof *o);
+	int32_t i = 0, w = 0, lower = 0;
+
+	if (!o)
+		return NAMES_ENOMEM;
+	while (i < n) {
+		UChar32 c;
+		int32_t at = i;
+
+		U16_NEXT(u, i, n, c);
+		if (u_isupper(c) && lower >= 3) {
+			int32_t j = at, k = 0;
+			int upper = 1;
+
+			while (j < n) {
+				UChar32 d;
+				int32_t before = j;
+
+				U16_NEXT(u, j, n, d);
+				if (!u_isalpha(d) && !(U_GET_GC_MASK(d) & U_GC_M_MASK)) {
+					j = before;
+					break;
+				}
+				if (u_isalpha(d)) {
+					upper &= u_isupper(d) != 0;
+					k++;
+				}
+			}
+			if (k >= 3 || (upper && k >= 2))
+				o[w++] = ' ';
+		}
+		if (u_islower(c))
+			lower++;
+		else if (!(U_GET_GC_MASK(c) & U_GC_M_MASK))
+			lower = 0;
+		while (at < i)
+			o[w++] = u[at++];
+	}
+	*out = o;
+	*outlen = w;
+	return 0;
+}
+
 int names__canonical(UTransliterator *tr, const char *in, size_t len, unsigned opts, char **out,
 		     size_t *outlen, unsigned *suspicious)
 {
@@ -202,6 +253,16 @@ int names__canonical(UTransliterator *tr, const char *in, size_t len, unsigned o
 		goto out;
 	}
 	n = strip_invisible(u, n);
+	if (opts & NAMES_CANON_SKELETON) {
+		/* before NFKC too: it folds some look-alikes into letters that
+		 * look like nothing Latin (Greek lunate sigma "ϲ" -> "σ") */
+		if ((ret = map_confusables(u, n, &mapped, &n)) < 0)
+			goto out;
+		free(u);
+		u = mapped;
+		mapped = NULL;
+		ret = NAMES_ENOMEM;
+	}
 	/* NFKC expands at most 18-fold (U+FDFA); a second try gets the room */
 	for (int attempt = 0; attempt < 2; attempt++) {
 		int32_t vcap = attempt ? m + 1 : n * 3 + 16;
@@ -221,6 +282,12 @@ int names__canonical(UTransliterator *tr, const char *in, size_t len, unsigned o
 	}
 	if (suspicious && mixed_script(v, m))
 		*suspicious |= NAMES_SUSPICIOUS_MIXED_SCRIPT;
+	if ((ret = camel_split(v, m, &mapped, &m)) < 0)
+		goto out;
+	free(v);
+	v = mapped;
+	mapped = NULL;
+	ret = NAMES_ENOMEM;
 	if (opts & NAMES_CANON_SKELETON) {
 		if ((ret = map_confusables(v, m, &mapped, &m)) < 0)
 			goto out;
