@@ -182,6 +182,8 @@ static int form_cmp(const void *a, const void *b)
 	return strcmp(((const struct form *)a)->text, ((const struct form *)b)->text);
 }
 
+static int table_long_build(const struct form *f, size_t n);
+
 static void forms_init(void)
 {
 	size_t n = legal_forms_raw_count;
@@ -236,6 +238,8 @@ static void forms_init(void)
 			texts[i] = f[i].text;
 		forms_status = texts ? names__glued_build(texts, w) : NAMES_ENOMEM;
 		free(texts);
+		if (forms_status == 0)
+			forms_status = table_long_build(f, w);
 	}
 	utrans_close(tr);
 	return;
@@ -308,6 +312,11 @@ static const char *const long_forms[] = {"company",	 "corporation", "incorporate
 					 "international", "limitada",	 "limited",
 					 "services",	 "service",	 "sociedad"};
 
+/* Single-word forms of 8 letters or more from the table, by first letter
+ * (a typo inside "Aktiengesellschaft" or "Responsabilidad"). */
+static const char **table_long[26];
+static size_t table_long_n[26];
+
 static int near_long_form(const char *s, int len)
 {
 	if (len < 6)
@@ -317,6 +326,33 @@ static int near_long_form(const char *s, int len)
 		int allow = l >= 10 ? 2 : 1;
 		if (s[0] == long_forms[k][0] && names__osa(s, len, long_forms[k], l, allow) <= allow)
 			return 1;
+	}
+	if (len < 7 || s[0] < 'a' || s[0] > 'z')
+		return 0;
+	for (size_t k = 0; k < table_long_n[s[0] - 'a']; k++) {
+		const char *f = table_long[s[0] - 'a'][k];
+		int l = (int)strlen(f), allow = l >= 10 ? 2 : 1;
+
+		if (len - l <= allow && l - len <= allow && names__osa(s, len, f, l, allow) <= allow)
+			return 1;
+	}
+	return 0;
+}
+
+/* Fills table_long from the sorted forms; 0 or NAMES_ENOMEM. */
+static int table_long_build(const struct form *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int c = f[i].text[0] - 'a';
+		const char **grown;
+
+		if (f[i].ntok != 1 || strlen(f[i].text) < 8 || c < 0 || c >= 26)
+			continue;
+		grown = realloc(table_long[c], (table_long_n[c] + 1) * sizeof *grown);
+		if (!grown)
+			return NAMES_ENOMEM;
+		table_long[c] = grown;
+		table_long[c][table_long_n[c]++] = f[i].text;
 	}
 	return 0;
 }
@@ -470,13 +506,25 @@ int names_normalise_forms(const char *in, size_t len, char *out, size_t outcap, 
 	emit(&t, out, outcap);
 	if (skel && skelcap && names__has_confusable(in, len)) {
 		/* letters of other scripts that look Latin: the second key */
-		rc = tokens_of(in, len, NAMES_CANON_SKELETON, NULL, &t);
+		struct names__tokens k;
+		int kept = 0;
+
+		rc = tokens_of(in, len, NAMES_CANON_SKELETON, NULL, &k);
 		if (rc < 0) {
 			out[0] = '\0';
 			return rc;
 		}
-		drop_forms(&t);
-		emit(&t, skel, skelcap);
+		drop_forms(&k);
+		/* word for word, what the normal form drops goes too: a Cyrillic
+		 * legal form ("ОБЩЕСТВО С ОГРАНИЧЕННОЙ ...") read as Latin look-alikes
+		 * is still a legal form */
+		if (k.n == t.n) {
+			for (int i = 0; i < k.n; i++)
+				kept += !(k.drop[i] || t.drop[i]);
+			for (int i = 0; kept && i < k.n; i++)
+				k.drop[i] |= t.drop[i];
+		}
+		emit(&k, skel, skelcap);
 		if (strcmp(skel, out) == 0)
 			skel[0] = '\0';
 	}

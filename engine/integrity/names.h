@@ -54,7 +54,7 @@
  * configure another value in [0,1]; lower values raise recall at the cost of
  * precision. See docs/integrity.md, "Name matching".
  */
-#define NAMES_DEFAULT_THRESHOLD 0.93
+#define NAMES_DEFAULT_THRESHOLD 0.91
 
 /*
  * Default review threshold: a name scoring at least this but below the
@@ -62,7 +62,7 @@
  * lists for a human (possible_matches). Chosen on the development half of
  * tests/eval/eval_names.c (docs/integrity.md, "Review band").
  */
-#define NAMES_REVIEW_THRESHOLD 0.75
+#define NAMES_REVIEW_THRESHOLD 0.72
 
 /*
  * Builds the legal-form table now rather than on the first names_normalise()

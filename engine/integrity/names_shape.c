@@ -141,8 +141,16 @@ int names__glued_build(char *const *forms, size_t n)
 		k++;
 	}
 	qsort(g, k, sizeof *g, glued_cmp);
-	for (size_t i = 0; i + 1 < k; i++)
-		g[i].abbrev = strncmp(g[i + 1].key, g[i].key, strlen(g[i].key)) == 0;
+	/* an abbreviation starts a longer one-word form ("corp", "corporation");
+	 * the start of a form of several words ("tnhh", "tnhh mot thanh vien")
+	 * is a form of its own */
+	for (size_t i = 0; i < k; i++) {
+		size_t l = strlen(g[i].key);
+
+		for (size_t j = i + 1; j < k && strncmp(g[j].key, g[i].key, l) == 0; j++)
+			if (!strchr(g[j].form, ' '))
+				g[i].abbrev = 1;
+	}
 	glued = g;
 	nglued = k;
 	return 0;

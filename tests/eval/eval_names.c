@@ -26,6 +26,7 @@
  * Build and run (from the repository root): make build/release/tests/eval_names,
  * or `make eval`, which runs every evaluation (tests/eval/eval.sh).
  */
+#include "engine/core/csv.h"
 #include "engine/integrity/names.h"
 
 #include <ctype.h>
@@ -1158,6 +1159,64 @@ static double now_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
+/* ---- nomenklatura's name_bench: the organisation pairs ---- */
+
+/* Scores the organisation pairs of the public labelled set at threshold
+ * t, beside yente logic-v2's published figures. -1 if the file is absent. */
+static int name_bench(double t, int verbose)
+{
+	csv_reader *r = NULL;
+	char err[256];
+	int c_schema, c_a, c_b, c_m, tp = 0, fp = 0, tn = 0, fn = 0, rc;
+
+	if (csv_open("tests/eval/data/nomenklatura_name_bench_cases.csv", &r, err, sizeof err)) {
+		fprintf(stderr, "eval_names: %s\n", err);
+		return -1;
+	}
+	c_schema = csv_column(r, "schema");
+	c_a = csv_column(r, "name1");
+	c_b = csv_column(r, "name2");
+	c_m = csv_column(r, "is_match");
+	while ((rc = csv_next(r)) == 1) {
+		const char *schema = csv_field(r, (size_t)c_schema, NULL);
+		int label, pred;
+		double sc;
+
+		if (strcmp(schema, "Company") && strcmp(schema, "Organization") &&
+		    strcmp(schema, "LegalEntity"))
+			continue;
+		label = strcmp(csv_field(r, (size_t)c_m, NULL), "true") == 0;
+		sc = names_score(csv_field(r, (size_t)c_a, NULL), csv_field(r, (size_t)c_b, NULL));
+		pred = sc >= t - 1e-12;
+		tp += pred && label;
+		fp += pred && !label;
+		tn += !pred && !label;
+		fn += !pred && label;
+		if (verbose && pred != label)
+			printf("BENCH %s %.3f | %s | %s\n", label ? "FN" : "FP", sc,
+			       csv_field(r, (size_t)c_a, NULL), csv_field(r, (size_t)c_b, NULL));
+	}
+	csv_close(r);
+	if (rc < 0)
+		return -1;
+	{
+		int n = tp + fp + tn + fn;
+
+		printf("\n### Public pairs: nomenklatura name_bench, organisations\n\n"
+		       "%d organisation pairs (%d matches, %d non-matches) of nomenklatura's name_bench\n"
+		       "(MIT, tests/eval/data/), never used to choose anything. yente logic-v2's figures\n"
+		       "are the published ones (contrib/name_bench/run_data/logicv2-frozen.csv).\n\n",
+		       n, tp + fn, fp + tn);
+		printf("| matcher | threshold | accuracy | precision | recall | false-match rate |\n"
+		       "|---|---|---|---|---|---|\n");
+		printf("| fairmatch names_score | %.2f | %.3f | %.3f | %.3f | %.3f |\n", t,
+		       n ? (double)(tp + tn) / n : 0, tp + fp ? (double)tp / (tp + fp) : 1,
+		       tp + fn ? (double)tp / (tp + fn) : 0, fp + tn ? (double)fp / (fp + tn) : 0);
+		printf("| yente logic-v2 (published) | 0.70 | 0.819 | | 0.877 | 0.295 |\n");
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *shared = getenv("FAIRMATCH_SHARED");
@@ -1201,8 +1260,9 @@ int main(int argc, char **argv)
 		return 2;
 	int tcount[T_COUNT] = {0};
 	const char **base_name = calloc((size_t)cap, sizeof *base_name);
+	int *base_list = calloc((size_t)cap, sizeof *base_list);
 
-	if (!base_name)
+	if (!base_name || !base_list)
 		return 2;
 	variants_init();
 	for (int li = 0; li < 4; li++) {
@@ -1242,6 +1302,7 @@ int main(int argc, char **argv)
 			tcount[t]++;
 			np++;
 			base_name[nbase] = name;
+			base_list[nbase] = li;
 			nbase++;
 			/* negative 1: nearest other name of the same list by trigram */
 			trgm_make(name, ta);
@@ -1320,6 +1381,39 @@ int main(int argc, char **argv)
 		}
 	}
 
+	/* Hard negative 3: a base name written as its acronym against another
+	 * firm of the same list with the same initials ("HTC" for Hebei Tianying
+	 * Construction, and Hanoi Trading Company): what matching acronyms costs. */
+	{
+		int nacr = 0;
+
+		for (int b = 0; b < nbase && np + 1 < cap; b++) {
+			char ab[MAXNAME], ao[MAXNAME], la[64], lo[64];
+			const struct list *l = &lists[base_list[b]];
+
+			if (v_acronym(base_name[b], ab))
+				continue;
+			sscanf(ab, "%63s", la);
+			for (int j = 0; j < l->n; j++) {
+				if (strcmp(l->v[j], base_name[b]) == 0 || v_acronym(l->v[j], ao))
+					continue;
+				sscanf(ao, "%63s", lo);
+				if (strcmp(la, lo) != 0)
+					continue;
+				struct pair *p = &pairs[np++];
+
+				snprintf(p->a, MAXNAME, "%s", ab);
+				snprintf(p->b, MAXNAME, "%s", l->v[j]);
+				p->label = 0;
+				p->kind = T_COUNT + 2;
+				p->base = b;
+				nacr++;
+				break;
+			}
+		}
+		(void)nacr;
+	}
+
 	/* score */
 	char na[NAMES_NORM_CAP], nb[NAMES_NORM_CAP];
 	int npos = 0, nneg = 0;
@@ -1359,7 +1453,8 @@ int main(int argc, char **argv)
 				(!p->label && p->ours >= NAMES_DEFAULT_THRESHOLD)))
 			printf("%s %.3f trgm %.3f | %s | %s | [%s] [%s] (%s)\n",
 			       p->label ? "FN" : "FP", p->ours, p->trgm, p->a, p->b, na, nb,
-			       p->label ? tname[p->kind] : p->kind == T_COUNT ? "nearest" : "substituted");
+			       p->label ? tname[p->kind] : p->kind == T_COUNT ? "nearest"
+							 : p->kind == T_COUNT + 1 ? "substituted" : "acronym");
 	}
 
 	printf("## Name matching evaluation (seed %u)\n\n", SEED);
@@ -1456,6 +1551,60 @@ int main(int argc, char **argv)
 	       chosen_ours > NAMES_DEFAULT_THRESHOLD - 0.005 && chosen_ours < NAMES_DEFAULT_THRESHOLD + 0.005
 		       ? "is" : "is NOT",
 	       chosen_ours);
+	{
+		/* The check's two thresholds, chosen on the tuning half only:
+		 * decision: the lowest at which tuning precision is >= 0.98 there
+		 * and at every higher threshold (most recall for that precision);
+		 * review: the highest at which tuning recall (score >= it) is
+		 * >= 0.98, so that nearly every true match is at least shown. */
+		double dec = -1, rev = -1;
+		int kind_n[T_COUNT] = {0}, kind_d[T_COUNT] = {0}, kind_r[T_COUNT] = {0};
+		int neg_n = 0, neg_band = 0, neg_match = 0;
+
+		for (int k = 100; k >= 1; k--) {
+			struct metrics m = at(tun, ntun, 0, k / 100.0);
+
+			if (m.p < 0.98)
+				break;
+			dec = k / 100.0;
+		}
+		for (int k = 100; k >= 1 && rev < 0; k--)
+			if (at(tun, ntun, 0, k / 100.0).r >= 0.98)
+				rev = k / 100.0;
+		printf("\nChosen on the tuning half: decision threshold %.2f (lowest with tuning precision\n"
+		       ">= 0.98 there and above; the default NAMES_DEFAULT_THRESHOLD is %.2f), review\n"
+		       "threshold %.2f (highest with tuning recall >= 0.98; NAMES_REVIEW_THRESHOLD is %.2f).\n\n",
+		       dec, NAMES_DEFAULT_THRESHOLD, rev, NAMES_REVIEW_THRESHOLD);
+		{
+			struct metrics m = at(held, nheld, 0, NAMES_DEFAULT_THRESHOLD);
+
+			printf("**Held-out at the default %.2f: precision %.3f, recall %.3f.**\n\n",
+			       NAMES_DEFAULT_THRESHOLD, m.p, m.r);
+		}
+		for (int i = 0; i < nheld; i++) {
+			const struct pair *p = &held[i];
+
+			if (p->label) {
+				kind_n[p->kind]++;
+				kind_d[p->kind] += p->ours >= NAMES_DEFAULT_THRESHOLD - 1e-12;
+				kind_r[p->kind] += p->ours >= NAMES_REVIEW_THRESHOLD - 1e-12;
+			} else {
+				neg_n++;
+				neg_match += p->ours >= NAMES_DEFAULT_THRESHOLD - 1e-12;
+				neg_band += p->ours >= NAMES_REVIEW_THRESHOLD - 1e-12 &&
+					    p->ours < NAMES_DEFAULT_THRESHOLD - 1e-12;
+			}
+		}
+		printf("| held-out positive variant | pairs | recall @%.2f (match) | recall @%.2f (match or review) |\n"
+		       "|---|---|---|---|\n", NAMES_DEFAULT_THRESHOLD, NAMES_REVIEW_THRESHOLD);
+		for (int t = 0; t < T_COUNT; t++)
+			printf("| %s | %d | %.3f | %.3f |\n", tname[t], kind_n[t],
+			       kind_n[t] ? (double)kind_d[t] / kind_n[t] : 0,
+			       kind_n[t] ? (double)kind_r[t] / kind_n[t] : 0);
+		printf("\nHeld-out hard negatives: %d; matched (false matches) %d (%.3f); in the review band\n"
+		       "(shown as possible matches) %d (%.3f).\n", neg_n, neg_match,
+		       neg_n ? (double)neg_match / neg_n : 0, neg_band, neg_n ? (double)neg_band / neg_n : 0);
+	}
 	free(tun);
 	free(held);
 
@@ -1500,8 +1649,9 @@ int main(int argc, char **argv)
 	}
 	printf("\n| hard negative | pairs | false-positive rate names_similarity | pg_trgm |\n"
 	       "|---|---|---|---|\n");
-	const char *negname[2] = {"nearest other name by trigram", "one distinctive word substituted"};
-	for (int k = 0; k < 2; k++) {
+	const char *negname[3] = {"nearest other name by trigram", "one distinctive word substituted",
+				  "acronym shared with another firm of the list"};
+	for (int k = 0; k < 3; k++) {
 		int c = 0, fp = 0, fp2 = 0;
 		for (int i = 0; i < np; i++)
 			if (!pairs[i].label && pairs[i].kind == T_COUNT + k) {
@@ -1512,6 +1662,8 @@ int main(int argc, char **argv)
 		printf("| %s | %d | %.3f | %.3f |\n", negname[k], c, c ? (double)fp / c : 0,
 		       c ? (double)fp2 / c : 0);
 	}
+	if (name_bench(NAMES_DEFAULT_THRESHOLD, verbose) < 0)
+		printf("\n(name_bench: tests/eval/data/nomenklatura_name_bench_cases.csv not readable)\n");
 	printf("\nTime: names_normalise %.2f us per name (mean, mixed scripts), names_similarity %.3f us per pair.\n",
 	       t_norm / n_norm / 1000.0, t_sim / n_sim / 1000.0);
 
