@@ -120,6 +120,17 @@ size_t integ__registry_lookup(const struct integ__query *q, double min_score,
 int64_t integ__registry_watermark(void);
 void integ__registry_free(void);
 
+/* ---- token_index.c (under the registry's lock) ---- */
+
+/* Indexes the distinctive words of registered name `name` (its normal form). */
+int integ__tokens_add(uint32_t name, const char *norm);
+/* Calls fn for the names sharing a word (or half of a long word) with form,
+ * rarest keys first, at most max times; the number of calls. */
+size_t integ__tokens_lookup(const char *form, void (*fn)(uint32_t name, void *arg), void *arg,
+			    size_t max);
+size_t integ__tokens_bytes(void);
+void integ__tokens_free(void);
+
 /* ---- snapshot.c ---- */
 
 struct integ__entry {

@@ -369,7 +369,8 @@ static int name_add(uint32_t ri, int alias, int skeleton, const char *norm)
 		if (post_add(keys[k], (uint32_t)reg.nnames))
 			return -1;
 	if (key_insert((uint32_t)reg.nnames * 2 + 1) ||
-	    (n->core && key_insert((uint32_t)reg.nnames * 2 + 2)))
+	    (n->core && key_insert((uint32_t)reg.nnames * 2 + 2)) ||
+	    integ__tokens_add((uint32_t)reg.nnames, norm))
 		return -1;
 	reg.nnames++;
 	return 0;
@@ -519,7 +520,8 @@ void integrity_registry_stats(size_t *recruiters, size_t *names, size_t *bytes)
 	*names = reg.nnames;
 	*bytes = reg.caprecs * sizeof *reg.recs + reg.capnames * sizeof *reg.names +
 		 (reg.post ? TRGM_SLOTS * sizeof *reg.post : 0) + reg.post_bytes +
-		 reg.liccap * sizeof *reg.lic + reg.keycap * sizeof *reg.keys + reg.arena_bytes;
+		 reg.liccap * sizeof *reg.lic + reg.keycap * sizeof *reg.keys + reg.arena_bytes +
+		 integ__tokens_bytes();
 	pthread_rwlock_unlock(&reg.lock);
 }
 
@@ -534,6 +536,7 @@ void integ__registry_free(void)
 	free(reg.names);
 	free(reg.lic);
 	free(reg.keys);
+	integ__tokens_free();
 	reg.keys = NULL;
 	reg.keycap = reg.nkeys = 0;
 	while (reg.arena) {
@@ -723,6 +726,8 @@ static void candidates_of(const char *q, struct name_set *ns)
 		key_each(core, 0, set_add, ns);
 		key_each(core, 1, set_add, ns);
 	}
+	/* names sharing a word, or half of a long word, rarest first */
+	integ__tokens_lookup(q, set_add, ns, INTEGRITY_CANDIDATES / 2);
 	nc = registry_candidates(core, c, INTEGRITY_CANDIDATES);
 	for (size_t k = 0; k < nc; k++)
 		set_add(c[k].name, ns);
