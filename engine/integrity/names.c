@@ -339,13 +339,82 @@ static int near_long_form(const char *s, int len)
 	return 0;
 }
 
-/* Fills table_long from the sorted forms; 0 or NAMES_ENOMEM. */
+/* Words of 8 letters or more inside forms of several words, by first
+ * letter, NUL-separated in one block each. */
+static char *table_part[26];
+static size_t table_part_len[26];
+
+static int near_part(const char *s, int len)
+{
+	int c = s[0] - 'a';
+
+	if (len < 7 || c < 0 || c >= 26)
+		return 0;
+	for (size_t o = 0; o < table_part_len[c]; o += strlen(table_part[c] + o) + 1) {
+		const char *f = table_part[c] + o;
+		int l = (int)strlen(f), allow = l >= 10 ? 2 : 1;
+
+		if (len - l <= allow && l - len <= allow && names__osa(s, len, f, l, allow) <= allow)
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether token i has a dropped form word on both sides (connecting words
+ * between do not count). */
+static int between_dropped(const struct names__tokens *t, int i)
+{
+	int sides = 0;
+
+	for (int d = -1; d <= 1; d += 2)
+		for (int j = i + d; j >= 0 && j < t->n; j += d) {
+			if (t->drop[j] == 1) {
+				sides++;
+				break;
+			}
+			if (!in_list(t->s[j], stopwords, sizeof stopwords / sizeof *stopwords))
+				break;
+		}
+	return sides == 2;
+}
+
+static int part_add(const char *w, size_t l)
+{
+	int c = w[0] - 'a';
+	char *grown;
+
+	if (l < 8 || c < 0 || c >= 26)
+		return 0;
+	for (size_t o = 0; o < table_part_len[c]; o += strlen(table_part[c] + o) + 1)
+		if (strlen(table_part[c] + o) == l && strncmp(table_part[c] + o, w, l) == 0)
+			return 0;
+	grown = realloc(table_part[c], table_part_len[c] + l + 1);
+	if (!grown)
+		return NAMES_ENOMEM;
+	memcpy(grown + table_part_len[c], w, l);
+	grown[table_part_len[c] + l] = '\0';
+	table_part[c] = grown;
+	table_part_len[c] += l + 1;
+	return 0;
+}
+
+/* Fills table_long and table_part from the sorted forms; 0 or NAMES_ENOMEM. */
 static int table_long_build(const struct form *f, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		int c = f[i].text[0] - 'a';
 		const char **grown;
 
+		for (const char *p = f[i].text; f[i].ntok > 1 && *p;) {
+			const char *w = p;
+
+			while (*p && *p != ' ')
+				p++;
+			if (part_add(w, (size_t)(p - w)))
+				return NAMES_ENOMEM;
+			while (*p == ' ')
+				p++;
+		}
 		if (f[i].ntok != 1 || strlen(f[i].text) < 8 || c < 0 || c >= 26)
 			continue;
 		grown = realloc(table_long[c], (table_long_n[c] + 1) * sizeof *grown);
@@ -389,6 +458,12 @@ static void drop_forms(struct names__tokens *t)
 	/* Misspelt long legal or generic words ("Limitd", "Sfervices"). */
 	for (i = 0; i < t->n; i++)
 		if (!t->drop[i] && near_long_form(t->s[i], t->len[i]))
+			t->drop[i] = 1;
+	/* A long word of a legal form of several words, perhaps misspelt,
+	 * between two dropped form words ("Sociedad de Responsablidad
+	 * Limitada"): the middle of a form. */
+	for (i = 0; i < t->n; i++)
+		if (!t->drop[i] && between_dropped(t, i) && near_part(t->s[i], t->len[i]))
 			t->drop[i] = 1;
 	/* Other short forms only at the end ("Acme AB") ... */
 	for (i = t->n - 1; i >= 0; i--) {
