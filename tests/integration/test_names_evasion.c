@@ -373,6 +373,18 @@ static void test_conflict(void)
 	T_EQ_STR(str(r.json, "verdict"), "blacklisted");
 	T_CHECK(json_object_get(r.json, "conflict") != NULL);
 	resp_free(&r);
+	/* a vacancy's verdict says when its recruiter's name mixes scripts */
+	{
+		json_t *v;
+
+		T_REQUIRE(post_vacancy("Harvest hand evqmixed",
+				       "{\"name\":\"Maluti \xd0\xa1lean Hire\"}", NULL, 0, &r) == 201);
+		v = json_object_get(r.json, "recruiter_verdict");
+		T_EQ_STR(str(v, "verdict"), "licensed");
+		T_EQ_STR(json_string_value(json_array_get(json_object_get(v, "suspicious"), 0)),
+			 "mixed_script");
+		resp_free(&r);
+	}
 	/* the holder's own name and licence: no conflict */
 	T_REQUIRE(http(&r, &srv, "GET", "/v1/recruiters/check?name=Maluti%20Clean%20Hire&licence=LS-MCH-0001",
 		       counsellor, NULL, NULL, 0) == 0);
