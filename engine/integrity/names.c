@@ -426,6 +426,15 @@ static int table_long_build(const struct form *f, size_t n)
 	return 0;
 }
 
+/* Whether tokens i and i + 1, swapped, are a form of two words. */
+static int pair_reversed(const struct names__tokens *t, int i)
+{
+	char buf[2 * NAMES_MAX_TOKEN_LEN + 2];
+
+	snprintf(buf, sizeof buf, "%s %s", t->s[i + 1], t->s[i]);
+	return form_lookup(buf);
+}
+
 /* Tokens after i that no rule drops: neither forms nor connecting words. */
 static int distinct_after(const struct names__tokens *t, int i)
 {
@@ -445,12 +454,18 @@ static void drop_forms(struct names__tokens *t)
 	/* Multi-token forms and long or unambiguous single tokens: anywhere. */
 	for (i = 0; i < t->n;) {
 		int l = form_at(t, i);
-		if (l >= 2 || (l == 1 && (t->len[i] >= 4 ||
+		if (l >= 2 || (l == 1 && (t->len[i] >= 4 || (t->initials[i] && i > 0) ||
 					  in_list(t->s[i], anywhere_short,
 						  sizeof anywhere_short / sizeof *anywhere_short)))) {
+			/* a dotted form ("S.A.", "B.V.") is one anywhere but first,
+			 * where "J.P." is a name */
 			for (int j = 0; j < l; j++)
 				t->drop[i + j] = 1;
 			i += l;
+		} else if (l == 0 && i + 1 < t->n && pair_reversed(t, i)) {
+			/* the two words of a form the other way round ("ty Công") */
+			t->drop[i] = t->drop[i + 1] = 1;
+			i += 2;
 		} else {
 			i++;
 		}

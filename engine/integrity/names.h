@@ -62,7 +62,7 @@
  * lists for a human (possible_matches). Chosen on the development half of
  * tests/eval/eval_names.c (docs/integrity.md, "Review band").
  */
-#define NAMES_REVIEW_THRESHOLD 0.63
+#define NAMES_REVIEW_THRESHOLD 0.85
 
 /*
  * Builds the legal-form table now rather than on the first names_normalise()

@@ -1571,6 +1571,9 @@ int main(int argc, char **argv)
 		for (int k = 100; k >= 1 && rev < 0; k--)
 			if (at(tun, ntun, 0, k / 100.0).r >= 0.98)
 				rev = k / 100.0;
+		if (getenv("EVAL_SWEEP"))
+			for (int k = 50; k <= 91; k++)
+				printf("review %.2f: tuning recall %.4f\n", k / 100.0, at(tun, ntun, 0, k / 100.0).r);
 		printf("\nChosen on the tuning half: decision threshold %.2f (lowest with tuning precision\n"
 		       ">= 0.98 there and above; the default NAMES_DEFAULT_THRESHOLD is %.2f), review\n"
 		       "threshold %.2f (highest with tuning recall >= 0.98; NAMES_REVIEW_THRESHOLD is %.2f).\n\n",
