@@ -11,8 +11,15 @@
  * two words swapped; leading words as initials; legal form plus typo) and two
  * hard negatives (the most trigram-similar other name of the same list, and
  * the name with its most distinctive word replaced by a word from another
- * name). It scores every pair with names_similarity() on normalised names
- * and with a C re-implementation of pg_trgm's similarity() on the raw names,
+ * name). A second positive per name comes from the second round's kinds
+ * (an invisible character, look-alike letters of another script, full-width
+ * / mathematical / circled letters, words rotated or joined, the legal form
+ * moved or misspelt, a number spelt out or in digits, the whole name's
+ * acronym), generated from Unicode properties and ICU data; a third hard
+ * negative pairs a name's acronym with another firm of the same initials.
+ * It scores every pair with names_score() (what the check computes: exact
+ * keys, normal and confusable forms) and with a C re-implementation of
+ * pg_trgm's similarity() on the raw names,
  * and prints markdown tables. The base names (with all their pairs) are
  * split by a fixed hash into a tuning half and a held-out half: each
  * method's threshold is chosen on the tuning half (the middle of the widest
@@ -20,7 +27,11 @@
  * precision, recall and F1 are reported on the held-out half, at that
  * threshold and at the default one, beside the real pg_trgm. Then the
  * in-sample figures on all pairs, recall per transformation, and the time
- * per comparison. Deterministic (fixed seed). Exit status 0 unless the
+ * per comparison; the decision and review thresholds the tuning half
+ * gives by the rules of docs/integrity.md, with held-out recall per kind at
+ * both; and nomenklatura's name_bench organisation pairs
+ * (tests/eval/data/, MIT) beside yente logic-v2's published figures.
+ * Deterministic (fixed seed). Exit status 0 unless the
  * data cannot be read (then 77 = skipped).
  *
  * Build and run (from the repository root): make build/release/tests/eval_names,
