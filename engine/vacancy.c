@@ -412,6 +412,11 @@ static int check_recruiter_rule(store *s, const json_t *doc, json_t *memo, json_
 			json_decref(chk);
 			return no_memory(p);
 		}
+		/* a name mixing scripts, a licence of another recruiter: say so */
+		if (json_array_size(json_object_get(chk, "suspicious")))
+			json_object_set(*verdict, "suspicious", json_object_get(chk, "suspicious"));
+		if (json_object_get(chk, "conflict"))
+			json_object_set(*verdict, "conflict", json_object_get(chk, "conflict"));
 	}
 	json_decref(chk);
 	return 0;

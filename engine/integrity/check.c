@@ -40,31 +40,12 @@ static struct integ__match *find_match(struct integ__match *m, size_t n, int64_t
 	return NULL;
 }
 
-/* Words so common in recruiter names that their trigrams select a tenth of
- * the registry; names_similarity weighs them low anyway. */
-static const char *const trade_words[] = {
-	"manpower", "recruitment", "recruiting", "staffing", "placement", "overseas",
-	"employment", "labour", "labor", "hire", "human", "resources", "workforce", "careers",
-	"global", "jobs", "agency", "services", "international", "consultants", NULL};
-
-/* The normalised name without trade words, or the whole name when nothing
- * else is left. */
+/* The normalised name without trade words (names_core), or the whole name
+ * when nothing else is left: their trigrams are shared by a large part of
+ * any registry. */
 void integ__candidate_query(const char *norm, char *out, size_t cap)
 {
-	char buf[NAMES_NORM_CAP], *save = NULL, *tok;
-	size_t n = 0;
-
-	snprintf(buf, sizeof buf, "%s", norm);
-	out[0] = '\0';
-	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-		if (integ__one_of(tok, trade_words))
-			continue;
-		n += (size_t)snprintf(out + n, n < cap ? cap - n : 0, "%s%s", n ? " " : "", tok);
-		if (n >= cap)
-			break;
-	}
-	if (!out[0] || n >= cap)
-		snprintf(out, cap, "%s", norm);
+	names_core(norm, out, cap);
 }
 
 /* The candidate threshold is a session setting: set it once per backend.
@@ -125,49 +106,58 @@ void integ__order_matches(struct integ__match *m, size_t n, const char *country)
 			}
 }
 
-/* {"id","name","score","matched_on"} of each match. */
-static json_t *matches_json(const struct integ__match *m, size_t n)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; a && i < n; i++) {
-		char rid[32];
-
-		snprintf(rid, sizeof rid, "r_%lld", (long long)m[i].id);
-		if (json_array_append_new(a, json_pack("{s:s, s:s, s:f, s:s}", "id", rid, "name",
-						       m[i].name, "score",
-						       (double)(long)(m[i].score * 1000 + 0.5) / 1000,
-						       "matched_on", m[i].on))) {
-			json_decref(a);
-			return NULL;
-		}
-	}
-	return a;
-}
-
 /* Adds (or improves) the match of recruiter id found by name, as the SQL
  * path does for each candidate row. */
-size_t integ__add_name_match(struct integ__match *m, size_t n, size_t cap, int64_t id, double sc,
-			     int alias, const char *name, const char *country, int licensed)
+static void set_name_hit(struct integ__match *x, const struct integ__hit *h)
+{
+	x->name_score = h->score;
+	x->key = h->key;
+	x->skeleton = h->skeleton;
+	snprintf(x->form, sizeof x->form, "%s", h->form ? h->form : "");
+}
+
+size_t integ__add_name_match(struct integ__match *m, size_t n, size_t cap, int64_t id,
+			     const struct integ__hit *h, const char *name, const char *country,
+			     int licensed)
 {
 	struct integ__match *x = find_match(m, n, id);
 
 	if (x) {
-		if (strcmp(x->on, "licence") != 0 && sc > x->score) {
-			x->score = sc;
-			x->on = alias ? "alias" : "name";
+		if (h->score > x->name_score)
+			set_name_hit(x, h);
+		if (strcmp(x->on, "licence") != 0 && h->score > x->score) {
+			x->score = h->score;
+			x->on = h->alias ? "alias" : "name";
 		}
 		return n;
 	}
 	if (n >= cap)
 		return n;
+	memset(&m[n], 0, sizeof m[n]);
 	m[n].id = id;
 	snprintf(m[n].name, sizeof m[n].name, "%s", name);
 	snprintf(m[n].country, sizeof m[n].country, "%s", country);
-	m[n].score = sc;
-	m[n].on = alias ? "alias" : "name";
+	m[n].score = h->score;
+	m[n].on = h->alias ? "alias" : "name";
 	m[n].licensed = licensed;
+	set_name_hit(&m[n], h);
 	return n + 1;
+}
+
+void integ__name_score(const char *q, const char *qcore, const char *norm, const char *core,
+		       struct integ__hit *h)
+{
+	h->key = NULL;
+	if (strcmp(q, norm) == 0) {
+		h->key = "name";
+		h->score = 1.0;
+	} else if (strlen(qcore) >= NAMES_CORE_MIN_BYTES && strcmp(qcore, core ? core : norm) == 0) {
+		/* the same name once legal forms and trade words are gone */
+		h->key = "core";
+		h->score = 1.0;
+	} else {
+		h->score = names_similarity(q, norm);
+	}
 }
 
 static int id_cmp(const void *a, const void *b)
@@ -223,10 +213,9 @@ static enum integrity_kind snapshot_flags(const integrity_snapshot *snap, const 
 /* Adds the matches among the snapshot's recruiters above the registry's
  * watermark (unknown to it yet), scored as the registry would score them. */
 static size_t unsynced_flagged(const integrity_snapshot *snap, int64_t watermark,
-			       const char *norm, const char *ln, struct integ__match *m, size_t n,
-			       size_t cap)
+			       const struct integ__query *q, double min_score,
+			       struct integ__match *m, size_t n, size_t cap)
 {
-	double thr = integrity_threshold();
 	size_t first = snap->n, k;
 	int have_licence = 0;
 
@@ -238,75 +227,245 @@ static size_t unsynced_flagged(const integrity_snapshot *snap, int64_t watermark
 	for (size_t i = first; i < snap->n; i++) {
 		const struct integ__entry *e = &snap->e[i];
 
-		if (ln[0] && e->licence && strcmp(ln, e->licence) == 0 && !have_licence && n < cap) {
+		if (q->ln[0] && e->licence && strcmp(q->ln, e->licence) == 0 && !have_licence &&
+		    n < cap) {
 			have_licence = 1;
 			/* the licence match replaces a name match of the same recruiter */
 			for (k = 0; k < n && m[k].id != e->id; k++)
 				;
-			if (k == n)
+			if (k == n) {
+				memset(&m[n], 0, sizeof m[n]);
 				n++;
+			}
 			m[k].id = e->id;
 			snprintf(m[k].name, sizeof m[k].name, "%s", e->name);
 			snprintf(m[k].country, sizeof m[k].country, "%s", e->country);
 			m[k].score = 1.0;
 			m[k].on = "licence";
+			m[k].by_licence = 1;
 			m[k].licensed = e->licensed;
 		}
-		for (size_t j = 0; norm[0] && j < e->n_norms; j++) {
-			double sc = names_similarity(norm, e->norms[j]);
+		for (int f = 0; f < 2; f++) {
+			const char *form = f ? q->skel : q->norm;
+			char qcore[NAMES_NORM_CAP], core[NAMES_NORM_CAP];
 
-			if (sc >= thr)
-				n = integ__add_name_match(m, n, cap, e->id, sc, j > 0, e->name, e->country,
-						   e->licensed);
+			if (!form || !form[0])
+				continue;
+			integ__candidate_query(form, qcore, sizeof qcore);
+			for (size_t j = 0; j < e->n_norms; j++) {
+				struct integ__hit h = {0};
+
+				integ__candidate_query(e->norms[j], core, sizeof core);
+				integ__name_score(form, qcore, e->norms[j], core, &h);
+				if (h.score < min_score)
+					continue;
+				h.alias = j > 0;
+				h.skeleton = f;
+				h.form = e->norms[j];
+				n = integ__add_name_match(m, n, cap, e->id, &h, e->name, e->country,
+							  e->licensed);
+			}
 		}
 	}
 	return n;
 }
+
+/* The query tokens found (or nearly) in the registered form, and those
+ * left on either side: what a reviewer needs to judge a match. */
+static json_t *name_parts_json(const char *q, const char *form)
+{
+	char a[NAMES_NORM_CAP], b[NAMES_NORM_CAP], *ta[NAMES_MAX_TOKENS], *tb[NAMES_MAX_TOKENS];
+	char *save = NULL, *t;
+	int na = 0, nb = 0, used[NAMES_MAX_TOKENS] = {0};
+	json_t *matched = json_array(), *qonly = json_array(), *conly = json_array();
+
+	snprintf(a, sizeof a, "%s", q);
+	snprintf(b, sizeof b, "%s", form);
+	for (t = strtok_r(a, " ", &save); t && na < NAMES_MAX_TOKENS; t = strtok_r(NULL, " ", &save))
+		ta[na++] = t;
+	save = NULL;
+	for (t = strtok_r(b, " ", &save); t && nb < NAMES_MAX_TOKENS; t = strtok_r(NULL, " ", &save))
+		tb[nb++] = t;
+	for (int i = 0; i < na; i++) {
+		int best = -1;
+		double bs = 0;
+
+		for (int j = 0; j < nb; j++) {
+			double x = used[j] ? 0 : names_similarity(ta[i], tb[j]);
+
+			if (x > bs) {
+				bs = x;
+				best = j;
+			}
+		}
+		if (best >= 0 && bs >= 0.8) {
+			used[best] = 1;
+			json_array_append_new(matched, json_pack("{s:s, s:s, s:f}", "query", ta[i],
+								 "registered", tb[best], "score",
+								 (double)(long)(bs * 1000 + 0.5) / 1000));
+		} else {
+			json_array_append_new(qonly, json_string(ta[i]));
+		}
+	}
+	for (int j = 0; j < nb; j++)
+		if (!used[j])
+			json_array_append_new(conly, json_string(tb[j]));
+	return json_pack("{s:o, s:o, s:o}", "matched", matched, "query_only", qonly,
+			 "registered_only", conly);
+}
+
+static double round3(double x)
+{
+	return (double)(long)(x * 1000 + 0.5) / 1000;
+}
+
+/* {"id","name","score","matched_on","explanation"} of one match. */
+static json_t *match_json(const struct integ__match *m, const char *norm, const char *skel,
+			  json_t *flags)
+{
+	char rid[32];
+	json_t *ex, *name = json_null();
+
+	snprintf(rid, sizeof rid, "r_%lld", (long long)m->id);
+	if (m->name_score > 0) {
+		const char *q = m->skeleton && skel[0] ? skel : norm;
+
+		name = json_pack("{s:f, s:s?, s:s, s:b, s:o}", "score", round3(m->name_score),
+				 "exact_key", m->key, "registered_form", m->form, "confusable_form",
+				 m->skeleton, "name_parts", name_parts_json(q, m->form));
+	}
+	ex = json_pack("{s:b, s:o*}", "licence", m->by_licence, "name", name);
+	return json_pack("{s:s, s:s, s:f, s:s, s:o*, s:o*}", "id", rid, "name", m->name, "score",
+			 round3(m->score), "matched_on", m->on, "explanation", ex, "flags", flags);
+}
+
+/* The answer from the ordered matches m[0..n) (those scoring at least the
+ * threshold, or by licence, come first: nm of them; the rest are possible
+ * matches) with the active flags of each (fl[i], taken) and the kind they
+ * give (fk[i]). */
+static json_t *answer_json(const struct integ__match *m, size_t n, json_t **fl,
+			   const enum integrity_kind *fk, const char *norm, const char *skel,
+			   unsigned susp)
+{
+	double thr = integrity_threshold(), review = integrity_review_threshold();
+	json_t *matches = json_array(), *possible = json_array(), *flags = json_array(), *o;
+	json_t *sus = json_array(), *conflict = NULL;
+	enum integrity_kind kind = INTEGRITY_UNKNOWN;
+	const char *verdict;
+	size_t nm = 0, i, order[INTEGRITY_CANDIDATES + 2];
+	long lic = -1, byname = -1;
+
+	while (nm < n && (strcmp(m[nm].on, "licence") == 0 || m[nm].score >= thr))
+		nm++;
+	for (i = 0; i < nm; i++) {
+		if (fk[i] > kind)
+			kind = fk[i];
+		if (strcmp(m[i].on, "licence") == 0)
+			lic = (long)i;
+		else if (byname < 0)
+			byname = (long)i;
+	}
+	/* The flags of the matches by recruiter, as the SQL path orders them. */
+	for (i = 0; i < nm; i++)
+		order[i] = i;
+	for (i = 1; i < nm; i++)
+		for (size_t j = i; j > 0 && m[order[j]].id < m[order[j - 1]].id; j--) {
+			size_t t = order[j];
+
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	for (i = 0; i < nm; i++)
+		json_array_extend(flags, fl[order[i]]);
+	/* A licence and a name that point at different recruiters. */
+	if (lic >= 0 && norm[0] && m[lic].name_score < review) {
+		char a[32], b[32];
+
+		snprintf(a, sizeof a, "r_%lld", (long long)m[lic].id);
+		snprintf(b, sizeof b, "r_%lld", byname >= 0 ? (long long)m[byname].id : 0LL);
+		conflict = json_pack("{s:s, s:s?}", "licence", a, "name", byname >= 0 ? b : NULL);
+	}
+	if (kind == INTEGRITY_BLACKLISTED)
+		verdict = "blacklisted";
+	else if (conflict)
+		verdict = "conflict";
+	else if (kind == INTEGRITY_FLAGGED)
+		verdict = "flagged";
+	else
+		verdict = integrity_kind_name(!nm ? INTEGRITY_UNKNOWN
+					      : m[0].licensed ? INTEGRITY_LICENSED : INTEGRITY_UNLICENSED);
+	for (i = 0; i < n; i++) {
+		json_t *x = match_json(&m[i], norm, skel, i < nm ? NULL : json_incref(fl[i]));
+
+		if (!x || json_array_append_new(i < nm ? matches : possible, x))
+			goto oom;
+	}
+	if (susp & NAMES_SUSPICIOUS_MIXED_SCRIPT)
+		json_array_append_new(sus, json_string("mixed_script"));
+	o = json_pack("{s:s, s:o, s:o, s:o, s:s, s:o, s:f, s:f, s:o*}", "verdict", verdict,
+		      "matches", matches, "possible_matches", possible, "flags", flags, "normalised",
+		      norm, "suspicious", sus, "threshold", thr, "review_threshold", review,
+		      "conflict", conflict);
+	return o;
+oom:
+	json_decref(matches);
+	json_decref(possible);
+	json_decref(flags);
+	json_decref(sus);
+	json_decref(conflict);
+	return NULL;
+}
+
+static void flags_release(json_t **fl, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		json_decref(fl[i]);
+}
+
 /* The check from memory: the registry and the flag snapshot. */
 static int check_memory(const char *name, const char *licence, const char *country,
 			json_t **out, problem *p)
 {
 	struct integ__match m[INTEGRITY_CANDIDATES + 2];
-	char norm[NAMES_NORM_CAP], ln[INTEGRITY_LICENCE_MAX + 1];
-	json_t *matches = NULL, *flags = NULL;
-	enum integrity_kind kind = INTEGRITY_UNKNOWN;
+	char norm[NAMES_NORM_CAP], skel[NAMES_NORM_CAP], ln[INTEGRITY_LICENCE_MAX + 1];
+	json_t *fl[INTEGRITY_CANDIDATES + 2];
+	enum integrity_kind fk[INTEGRITY_CANDIDATES + 2];
+	struct integ__query q = {norm, skel, ln};
+	double review = integrity_review_threshold();
 	integrity_snapshot *snap;
 	int64_t watermark = 0;
-	size_t n;
+	unsigned susp = 0;
+	size_t n, i;
 
-	norm[0] = ln[0] = '\0';
-	if (name && names_normalise(name, strlen(name), norm, sizeof norm))
-		norm[0] = '\0';
+	norm[0] = skel[0] = ln[0] = '\0';
+	if (name && names_normalise_forms(name, strlen(name), norm, sizeof norm, skel, sizeof skel,
+					  &susp))
+		norm[0] = skel[0] = '\0';
 	if (licence)
 		integrity_licence_norm(licence, ln, sizeof ln);
-	n = integ__registry_matches(norm, ln, m, sizeof m / sizeof m[0], &watermark);
+	n = integ__registry_lookup(&q, review, m, sizeof m / sizeof m[0], &watermark);
 	snap = integrity_snapshot_get();
 	/* A flagged recruiter registered after the registry's last sync (its
 	 * notification still on the way, or a bulk import holding the
 	 * registry lock) is in the snapshot already: compare it directly, so
 	 * a flag is never missed while the registry catches up. */
-	n = unsynced_flagged(snap, watermark, norm, ln, m, n, sizeof m / sizeof m[0]);
+	n = unsynced_flagged(snap, watermark, &q, review, m, n, sizeof m / sizeof m[0]);
 	n = integ__drop_excluded(norm, m, n); /* reviewed false positives */
 	integ__order_matches(m, n, country);
-	matches = matches_json(m, n);
-	flags = json_array();
-	if (!matches || !flags) {
-		integrity_snapshot_put(snap);
-		goto oom;
+	for (i = 0; i < n; i++) {
+		fl[i] = json_array();
+		fk[i] = fl[i] ? snapshot_flags(snap, &m[i], 1, fl[i]) : (enum integrity_kind)-1;
+		if (fk[i] == (enum integrity_kind)-1) {
+			json_decref(fl[i]);
+			flags_release(fl, i);
+			integrity_snapshot_put(snap);
+			return integ__oom(p);
+		}
 	}
-	kind = snapshot_flags(snap, m, n, flags);
 	integrity_snapshot_put(snap);
-	if (kind == (enum integrity_kind)-1)
-		goto oom;
-	if (kind == INTEGRITY_UNKNOWN && n)
-		kind = m[0].licensed ? INTEGRITY_LICENSED : INTEGRITY_UNLICENSED;
-	*out = json_pack("{s:s, s:o, s:o, s:s}", "verdict", integrity_kind_name(kind), "matches",
-			 matches, "flags", flags, "normalised", norm);
+	*out = answer_json(m, n, fl, fk, norm, skel, susp);
+	flags_release(fl, n);
 	return *out ? 0 : integ__oom(p);
-oom:
-	json_decref(matches);
-	json_decref(flags);
-	return integ__oom(p);
 }
 
 int integrity_check(store *s, const char *name, const char *licence, const char *country,
@@ -324,21 +483,25 @@ int integrity_check_sql(store *s, const char *name, const char *licence, const c
 			json_t **out, problem *p)
 {
 	struct integ__match m[INTEGRITY_CANDIDATES + 2];
-	size_t n = 0, i;
-	char norm[NAMES_NORM_CAP], core[NAMES_NORM_CAP], ln[INTEGRITY_LICENCE_MAX + 1];
-	double thr = integrity_threshold();
+	json_t *fl[INTEGRITY_CANDIDATES + 2];
+	enum integrity_kind fk[INTEGRITY_CANDIDATES + 2];
+	size_t n = 0, i, nfl = 0;
+	char norm[NAMES_NORM_CAP], skel[NAMES_NORM_CAP], core[NAMES_NORM_CAP],
+		qcore[NAMES_NORM_CAP], ln[INTEGRITY_LICENCE_MAX + 1];
+	double review = integrity_review_threshold();
 	PGresult *r = NULL;
-	json_t *ids = NULL, *matches = NULL, *flags = NULL, *o = NULL;
+	json_t *ids = NULL;
 	char *ids_text = NULL;
-	enum integrity_kind kind = INTEGRITY_UNKNOWN;
+	unsigned susp = 0;
 	int rc = -1;
 
 	*out = NULL;
 	if (check_validate(name, licence, country, p))
 		return -1;
-	norm[0] = ln[0] = '\0';
-	if (name && names_normalise(name, strlen(name), norm, sizeof norm))
-		norm[0] = '\0';
+	norm[0] = skel[0] = ln[0] = '\0';
+	if (name && names_normalise_forms(name, strlen(name), norm, sizeof norm, skel, sizeof skel,
+					  &susp))
+		norm[0] = skel[0] = '\0';
 	if (licence)
 		integrity_licence_norm(licence, ln, sizeof ln);
 
@@ -349,40 +512,49 @@ int integrity_check_sql(store *s, const char *name, const char *licence, const c
 		if (!r)
 			goto dberr;
 		if (PQntuples(r)) {
+			memset(&m[n], 0, sizeof m[n]);
 			m[n].id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
 			snprintf(m[n].name, sizeof m[n].name, "%s", PQgetvalue(r, 0, 1));
 			snprintf(m[n].country, sizeof m[n].country, "%s", PQgetvalue(r, 0, 2));
 			m[n].score = 1.0;
 			m[n].on = "licence";
+			m[n].by_licence = 1;
 			n++;
 		}
 		PQclear(r);
 		r = NULL;
 	}
-	if (norm[0]) {
+	for (int f = 0; f < 2; f++) {
+		const char *form = f ? skel : norm;
 		char lim[16];
 
+		if (!form[0])
+			continue;
 		snprintf(lim, sizeof lim, "%d", INTEGRITY_CANDIDATES);
 		if (set_candidate_threshold(s))
 			goto dberr;
-		integ__candidate_query(norm, core, sizeof core);
+		integ__candidate_query(form, qcore, sizeof qcore);
 		r = store_exec(s,
 			       "SELECT n.recruiter, n.kind, n.norm, r.name, coalesce(r.country, '')"
 			       " FROM recruiter_names n JOIN recruiters r ON r.id = n.recruiter"
 			       " WHERE n.norm % $1"
 			       " ORDER BY similarity(n.norm, $1) DESC, n.recruiter LIMIT $2::int",
-			       2, (const char *const[]){core, lim});
+			       2, (const char *const[]){qcore, lim});
 		if (!r)
 			goto dberr;
 		for (int k = 0; k < PQntuples(r); k++) {
-			int64_t id = strtoll(PQgetvalue(r, k, 0), NULL, 10);
-			double sc = names_similarity(norm, PQgetvalue(r, k, 2));
+			struct integ__hit h = {0};
 
-			if (sc < thr)
+			integ__candidate_query(PQgetvalue(r, k, 2), core, sizeof core);
+			integ__name_score(form, qcore, PQgetvalue(r, k, 2), core, &h);
+			if (h.score < review)
 				continue;
-			n = integ__add_name_match(m, n, sizeof m / sizeof m[0], id, sc,
-					   strcmp(PQgetvalue(r, k, 1), "name") != 0, PQgetvalue(r, k, 3),
-					   PQgetvalue(r, k, 4), 0);
+			h.alias = strcmp(PQgetvalue(r, k, 1), "name") != 0;
+			h.skeleton = f;
+			h.form = PQgetvalue(r, k, 2);
+			n = integ__add_name_match(m, n, sizeof m / sizeof m[0],
+						  strtoll(PQgetvalue(r, k, 0), NULL, 10), &h,
+						  PQgetvalue(r, k, 3), PQgetvalue(r, k, 4), 0);
 		}
 		PQclear(r);
 		r = NULL;
@@ -392,14 +564,17 @@ int integrity_check_sql(store *s, const char *name, const char *licence, const c
 		goto dberr;
 	n = integ__drop_excluded(norm, m, n);
 	integ__order_matches(m, n, country);
-	matches = matches_json(m, n);
-	flags = json_array();
 	ids = json_array();
-	if (!matches || !flags || !ids)
+	if (!ids)
 		goto oom;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		fk[i] = INTEGRITY_UNKNOWN;
+		if (!(fl[i] = json_array()))
+			goto oom;
+		nfl++;
 		if (json_array_append_new(ids, json_integer(m[i].id)))
 			goto oom;
+	}
 	if (n) {
 		ids_text = json_dumps(ids, JSON_COMPACT);
 		if (!ids_text)
@@ -413,36 +588,40 @@ int integrity_check_sql(store *s, const char *name, const char *licence, const c
 		if (!r)
 			goto dberr;
 		for (int k = 0; k < PQntuples(r); k++) {
-			enum integrity_kind fk = strcmp(PQgetvalue(r, k, 2), "blacklist") == 0
+			int64_t rid = strtoll(PQgetvalue(r, k, 1), NULL, 10);
+			enum integrity_kind kk = strcmp(PQgetvalue(r, k, 2), "blacklist") == 0
 							 ? INTEGRITY_BLACKLISTED
 							 : INTEGRITY_FLAGGED;
 
-			if (fk > kind)
-				kind = fk;
-			json_array_append_new(flags, integ__flag_from_row(r, k, 0));
+			for (i = 0; i < n && m[i].id != rid; i++)
+				;
+			if (i == n)
+				continue;
+			if (kk > fk[i])
+				fk[i] = kk;
+			json_array_append_new(fl[i], integ__flag_from_row(r, k, 0));
 		}
 		PQclear(r);
 		r = NULL;
-		if (kind == INTEGRITY_UNKNOWN) {
-			/* No flag: the licence of the best match decides. */
-			char id0[32];
-
-			snprintf(id0, sizeof id0, "%lld", (long long)m[0].id);
-			r = store_exec(s, "SELECT " RECRUITER_COLUMNS " FROM recruiters r WHERE r.id = $1",
-				       1, (const char *const[]){id0});
-			if (!r)
-				goto dberr;
-			kind = PQntuples(r) && PQgetvalue(r, 0, 8)[0] == 't' ? INTEGRITY_LICENSED
-									     : INTEGRITY_UNLICENSED;
-			PQclear(r);
-			r = NULL;
-		}
+		/* licensed: a licence number, not expired */
+		r = store_exec(s,
+			       "SELECT r.id FROM recruiters r"
+			       " WHERE r.id IN (SELECT jsonb_array_elements_text($1::jsonb)::bigint)"
+			       "   AND r.licence_number IS NOT NULL AND (r.licence_valid_until IS NULL"
+			       "   OR r.licence_valid_until >= current_date)",
+			       1, (const char *const[]){ids_text});
+		if (!r)
+			goto dberr;
+		for (int k = 0; k < PQntuples(r); k++)
+			for (i = 0; i < n; i++)
+				if (m[i].id == strtoll(PQgetvalue(r, k, 0), NULL, 10))
+					m[i].licensed = 1;
+		PQclear(r);
+		r = NULL;
 	}
-	o = json_pack("{s:s, s:O, s:O, s:s}", "verdict", integrity_kind_name(kind), "matches",
-		      matches, "flags", flags, "normalised", norm);
-	if (!o)
+	*out = answer_json(m, n, fl, fk, norm, skel, susp);
+	if (!*out)
 		goto oom;
-	*out = o;
 	rc = 0;
 	goto out;
 oom:
@@ -452,8 +631,7 @@ dberr:
 	PQclear(r);
 	integ__db_fail(s, p);
 out:
-	json_decref(matches);
-	json_decref(flags);
+	flags_release(fl, nfl);
 	json_decref(ids);
 	free(ids_text);
 	return rc;

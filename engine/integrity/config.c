@@ -42,16 +42,40 @@ double integrity_threshold(void)
 	return threshold;
 }
 
+static double review = NAMES_REVIEW_THRESHOLD;
+static pthread_once_t review_once = PTHREAD_ONCE_INIT;
+
+static void read_review(void)
+{
+	const char *env = getenv("FAIRMATCH_REVIEW_THRESHOLD");
+	char *end;
+	double v;
+
+	if (env && *env) {
+		errno = 0;
+		v = strtod(env, &end);
+		if (errno || *end || !(v > 0.0 && v <= 1.0))
+			fprintf(stderr, "fairmatch: FAIRMATCH_REVIEW_THRESHOLD '%s' is not a number in"
+					" (0,1]; using %.2f\n", env, NAMES_REVIEW_THRESHOLD);
+		else
+			review = v;
+	}
+	if (review > integrity_threshold())
+		review = integrity_threshold();
+}
+
+double integrity_review_threshold(void)
+{
+	pthread_once(&review_once, read_review);
+	return review;
+}
+
 void integrity_licence_norm(const char *in, char *out, size_t outcap)
 {
-	size_t n = 0;
-
 	if (!outcap)
 		return;
-	for (; in && *in && n + 1 < outcap; in++)
-		if (isalnum((unsigned char)*in) && !((unsigned char)*in & 0x80))
-			out[n++] = (char)toupper((unsigned char)*in);
-	out[n] = '\0';
+	if (names_licence_key(in, out, outcap) < 0)
+		out[0] = '\0';
 }
 
 int integrity_parse_id(const char *s, char prefix, int64_t *id)

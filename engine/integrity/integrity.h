@@ -68,6 +68,11 @@ const char *integrity_kind_name(enum integrity_kind k);
 /* The decision threshold for names_similarity (read once from the
  * environment; invalid values are ignored with a message on stderr). */
 double integrity_threshold(void);
+/* The review threshold (FAIRMATCH_REVIEW_THRESHOLD, default
+ * NAMES_REVIEW_THRESHOLD, never above the decision threshold): name matches
+ * scoring at least this but below integrity_threshold() are the check's
+ * possible_matches, for a human to decide. */
+double integrity_review_threshold(void);
 /* Normalises a licence number for exact matching: uppercase ASCII letters
  * and digits, other characters dropped. "" when nothing is left. */
 void integrity_licence_norm(const char *in, char *out, size_t outcap);

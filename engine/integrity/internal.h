@@ -70,14 +70,38 @@ struct integ__match {
 	double score;
 	const char *on; /* "licence", "name", "alias" */
 	int licensed;   /* from the registry (the SQL path asks later) */
+	/* how the name matched, for the answer's explanation */
+	double name_score;   /* best name score of this recruiter, 0: none */
+	const char *key;     /* "name", "core" (an exact key), NULL: by similarity */
+	int skeleton;        /* through a confusable form */
+	int by_licence;      /* the licence matched too (or only) */
+	char form[128];      /* the registered normal form that matched (cut) */
+};
+
+/* How a name scored against one registered name (integ__name_score). */
+struct integ__hit {
+	double score;
+	const char *key; /* "name", "core" or NULL */
+	int alias, skeleton;
+	const char *form;
+};
+
+/* The query's forms (names_normalise_forms) and licence key. */
+struct integ__query {
+	const char *norm, *skel, *ln;
 };
 
 /* Sorts the matches: a licence first, then by score, then by id; equal
  * scores put the recruiter of the asked country first. */
 void integ__order_matches(struct integ__match *m, size_t n, const char *country);
 /* Adds (or improves) the match of recruiter id found by name; the new n. */
-size_t integ__add_name_match(struct integ__match *m, size_t n, size_t cap, int64_t id, double sc,
-			     int alias, const char *name, const char *country, int licensed);
+size_t integ__add_name_match(struct integ__match *m, size_t n, size_t cap, int64_t id,
+			     const struct integ__hit *h, const char *name, const char *country,
+			     int licensed);
+/* names_form_score with the cores already known (core NULL: the same as
+ * norm). Fills h->score and h->key ("name", "core" or NULL). */
+void integ__name_score(const char *q, const char *qcore, const char *norm, const char *core,
+		       struct integ__hit *h);
 /* The normalised name without trade words (the candidate query). */
 void integ__candidate_query(const char *norm, char *out, size_t cap);
 
@@ -103,9 +127,24 @@ int integ__registry_writer_lock(store *s);
  * same as the SQL path's); *watermark, if given, the last id it holds. */
 size_t integ__registry_matches(const char *norm, const char *ln, struct integ__match *m, size_t cap,
 			       int64_t *watermark);
+/* The same for a query with its confusable form, keeping name matches that
+ * score at least min_score (the review threshold, for possible matches). */
+size_t integ__registry_lookup(const struct integ__query *q, double min_score,
+			      struct integ__match *m, size_t cap, int64_t *watermark);
 /* The last recruiter id the name index holds, without its lock. */
 int64_t integ__registry_watermark(void);
 void integ__registry_free(void);
+
+/* ---- token_index.c (under the registry's lock) ---- */
+
+/* Indexes the distinctive words of registered name `name` (its normal form). */
+int integ__tokens_add(uint32_t name, const char *norm);
+/* Calls fn for the names sharing a word (or half of a long word) with form,
+ * rarest keys first, at most max times; the number of calls. */
+size_t integ__tokens_lookup(const char *form, void (*fn)(uint32_t name, void *arg), void *arg,
+			    size_t max);
+size_t integ__tokens_bytes(void);
+void integ__tokens_free(void);
 
 /* ---- snapshot.c ---- */
 

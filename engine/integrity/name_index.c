@@ -51,7 +51,9 @@ struct reg_name {
 	uint32_t rec;   /* index in recs */
 	uint16_t ntrgm; /* distinct trigrams of norm */
 	uint8_t alias;
+	uint8_t skeleton; /* norm is the confusable form of a name in another script */
 	const char *norm;
+	const char *core; /* norm without trade words, NULL when the same */
 };
 
 struct plist {
@@ -74,6 +76,8 @@ static struct {
 	struct plist *post; /* TRGM_SLOTS lists */
 	uint32_t *lic;      /* open addressing: rec index + 1, 0 empty */
 	size_t liccap, nlic;
+	uint32_t *keys;     /* open addressing: (name << 1 | core) + 1, 0 empty */
+	size_t keycap, nkeys;
 	struct arena *arena;
 	size_t arena_bytes, post_bytes;
 	int64_t watermark;
@@ -235,6 +239,53 @@ static int lic_add(uint32_t rec)
 	return 0;
 }
 
+static const char *key_text(uint32_t slot)
+{
+	const struct reg_name *n = &reg.names[(slot - 1) >> 1];
+
+	return ((slot - 1) & 1) ? n->core : n->norm;
+}
+
+static int key_insert(uint32_t slot)
+{
+	size_t i;
+
+	if ((reg.nkeys + 1) * 2 > reg.keycap) {
+		size_t cap = reg.keycap ? reg.keycap * 2 : 1024;
+		uint32_t *t = calloc(cap, sizeof *t);
+
+		if (!t)
+			return -1;
+		for (size_t j = 0; j < reg.keycap; j++) {
+			if (!reg.keys[j])
+				continue;
+			for (i = hash_str(key_text(reg.keys[j])) & (cap - 1); t[i]; i = (i + 1) & (cap - 1))
+				;
+			t[i] = reg.keys[j];
+		}
+		free(reg.keys);
+		reg.keys = t;
+		reg.keycap = cap;
+	}
+	for (i = hash_str(key_text(slot)) & (reg.keycap - 1); reg.keys[i];
+	     i = (i + 1) & (reg.keycap - 1))
+		;
+	reg.keys[i] = slot;
+	reg.nkeys++;
+	return 0;
+}
+
+/* Calls fn for every name whose normal form (core 0) or core (core 1)
+ * equals q; caller holds the lock. */
+static void key_each(const char *q, int core, void (*fn)(uint32_t name, void *arg), void *arg)
+{
+	if (!reg.keycap || !q[0])
+		return;
+	for (size_t i = hash_str(q) & (reg.keycap - 1); reg.keys[i]; i = (i + 1) & (reg.keycap - 1))
+		if ((int)((reg.keys[i] - 1) & 1) == core && strcmp(key_text(reg.keys[i]), q) == 0)
+			fn((reg.keys[i] - 1) >> 1, arg);
+}
+
 static int post_add(uint32_t key, uint32_t name)
 {
 	struct plist *l = &reg.post[key];
@@ -252,20 +303,90 @@ static int post_add(uint32_t key, uint32_t name)
 	return 0;
 }
 
-/* Appends the recruiters with id in (lo, hi]: r rows (id, name, country,
- * licence_norm, valid_until days), nm rows (recruiter, alias, norm), both
- * ordered by recruiter. Caller holds the write lock. */
-static int registry_append(PGresult *r, PGresult *nm)
+/* The normal and confusable forms of a registered name or alias, computed
+ * before the write lock is taken (the canonical text, names.h). */
+struct name_forms {
+	char *norm, *skel; /* skel NULL: none */
+};
+
+static void forms_free(struct name_forms *f, int n)
+{
+	for (int i = 0; f && i < n; i++) {
+		free(f[i].norm);
+		free(f[i].skel);
+	}
+	free(f);
+}
+
+/* Forms of every label (column 2) of nm; NULL when out of memory. */
+static struct name_forms *forms_of(PGresult *nm)
+{
+	int n = PQntuples(nm);
+	struct name_forms *f = calloc((size_t)n + 1, sizeof *f);
+	char norm[NAMES_NORM_CAP], skel[NAMES_NORM_CAP];
+
+	for (int i = 0; f && i < n; i++) {
+		const char *label = PQgetvalue(nm, i, 2);
+
+		if (names_normalise_forms(label, strlen(label), norm, sizeof norm, skel, sizeof skel,
+					  NULL))
+			norm[0] = skel[0] = '\0';
+		if (!(f[i].norm = strdup(norm)) || (skel[0] && !(f[i].skel = strdup(skel)))) {
+			forms_free(f, n);
+			return NULL;
+		}
+	}
+	return f;
+}
+
+/* Appends one name of record ri. Caller holds the write lock. */
+static int name_add(uint32_t ri, int alias, int skeleton, const char *norm)
 {
 	uint32_t keys[TRGM_MAX];
+	struct reg_name *n;
+	char core[NAMES_NORM_CAP];
+	size_t nk, k;
+
+	if (!norm[0])
+		return 0; /* punctuation only: can match nothing */
+	if (array_grow((void **)&reg.names, &reg.capnames, reg.nnames + 1, sizeof *reg.names,
+		       REG_MAX))
+		return -1;
+	n = &reg.names[reg.nnames];
+	n->rec = ri;
+	n->alias = (uint8_t)alias;
+	n->skeleton = (uint8_t)skeleton;
+	n->norm = arena_dup(norm);
+	if (!n->norm)
+		return -1;
+	integ__candidate_query(norm, core, sizeof core);
+	n->core = NULL;
+	if (strcmp(core, norm) != 0 && !(n->core = arena_dup(core)))
+		return -1;
+	nk = trigrams(n->norm, keys, TRGM_MAX);
+	n->ntrgm = (uint16_t)(nk > UINT16_MAX ? UINT16_MAX : nk);
+	for (k = 0; k < nk; k++)
+		if (post_add(keys[k], (uint32_t)reg.nnames))
+			return -1;
+	if (key_insert((uint32_t)reg.nnames * 2 + 1) ||
+	    (n->core && key_insert((uint32_t)reg.nnames * 2 + 2)) ||
+	    integ__tokens_add((uint32_t)reg.nnames, norm))
+		return -1;
+	reg.nnames++;
+	return 0;
+}
+
+/* Appends the recruiters with id in (lo, hi]: r rows (id, name, country,
+ * licence_number, valid_until days), nm rows (recruiter, alias, label) with
+ * their forms, both ordered by recruiter. Caller holds the write lock. */
+static int registry_append(PGresult *r, PGresult *nm, const struct name_forms *forms)
+{
 	int i, j = 0, nr = PQntuples(r), nn = PQntuples(nm);
 
 	if (!reg.post && !(reg.post = calloc(TRGM_SLOTS, sizeof *reg.post)))
 		return -1;
 	if (array_grow((void **)&reg.recs, &reg.caprecs, reg.nrecs + (size_t)nr, sizeof *reg.recs,
-		       REG_MAX) ||
-	    array_grow((void **)&reg.names, &reg.capnames, reg.nnames + (size_t)nn,
-		       sizeof *reg.names, REG_MAX))
+		       REG_MAX))
 		return -1;
 	for (i = 0; i < nr; i++) {
 		struct reg_rec *rc = &reg.recs[reg.nrecs];
@@ -274,32 +395,31 @@ static int registry_append(PGresult *r, PGresult *nm)
 		rc->id = strtoll(PQgetvalue(r, i, 0), NULL, 10);
 		rc->name = arena_dup(PQgetvalue(r, i, 1));
 		snprintf(rc->country, sizeof rc->country, "%s", PQgetvalue(r, i, 2));
-		rc->licence = PQgetisnull(r, i, 3) || !*PQgetvalue(r, i, 3) ? NULL
-									   : arena_dup(PQgetvalue(r, i, 3));
+		{
+			/* the licence key again, from the number as registered */
+			char ln[INTEGRITY_LICENCE_MAX + 1] = "";
+
+			if (!PQgetisnull(r, i, 3))
+				integrity_licence_norm(PQgetvalue(r, i, 3), ln, sizeof ln);
+			rc->licence = ln[0] ? arena_dup(ln) : NULL;
+			if (ln[0] && !rc->licence)
+				return -1;
+		}
 		rc->valid_until = PQgetisnull(r, i, 4) ? NO_LICENCE
 							: (int32_t)strtol(PQgetvalue(r, i, 4), NULL, 10);
-		if (!rc->name || (!PQgetisnull(r, i, 3) && *PQgetvalue(r, i, 3) && !rc->licence))
+		if (!rc->name)
 			return -1;
 		reg.nrecs++;
 		if (rc->licence && lic_add(ri))
 			return -1;
 		for (; j < nn && strtoll(PQgetvalue(nm, j, 0), NULL, 10) <= rc->id; j++) {
-			struct reg_name *n = &reg.names[reg.nnames];
-			size_t nk, k;
+			int alias = PQgetvalue(nm, j, 1)[0] == 't';
 
 			if (strtoll(PQgetvalue(nm, j, 0), NULL, 10) != rc->id)
 				continue;
-			n->rec = ri;
-			n->alias = PQgetvalue(nm, j, 1)[0] == 't';
-			n->norm = arena_dup(PQgetvalue(nm, j, 2));
-			if (!n->norm)
+			if (name_add(ri, alias, 0, forms[j].norm) ||
+			    (forms[j].skel && name_add(ri, alias, 1, forms[j].skel)))
 				return -1;
-			nk = trigrams(n->norm, keys, TRGM_MAX);
-			n->ntrgm = (uint16_t)(nk > UINT16_MAX ? UINT16_MAX : nk);
-			for (k = 0; k < nk; k++)
-				if (post_add(keys[k], (uint32_t)reg.nnames))
-					return -1;
-			reg.nnames++;
 		}
 		reg.watermark = rc->id;
 		atomic_store(&reg_watermark_pub, rc->id);
@@ -311,6 +431,7 @@ int integrity_registry_sync(store *s, int wait)
 {
 	char lo[32], hi[32];
 	PGresult *r = NULL, *nm = NULL;
+	struct name_forms *forms = NULL;
 	int rc = -1;
 
 	pthread_once(&reg_once, reg_init);
@@ -356,7 +477,7 @@ int integrity_registry_sync(store *s, int wait)
 	}
 	/* Every id up to hi is committed (or never will be): read them. */
 	r = store_exec(s,
-		       "SELECT id, name, coalesce(country, ''), licence_norm,"
+		       "SELECT id, name, coalesce(country, ''), licence_number,"
 		       " CASE WHEN licence_number IS NULL THEN NULL"
 		       "  WHEN licence_valid_until IS NULL THEN " "2147483647"
 		       "  ELSE licence_valid_until - date '1970-01-01' END"
@@ -365,20 +486,26 @@ int integrity_registry_sync(store *s, int wait)
 	if (!r)
 		goto fail;
 	nm = store_exec(s,
-			"SELECT recruiter, kind = 'alias', norm FROM recruiter_names"
+			"SELECT recruiter, kind = 'alias', label FROM recruiter_names"
 			" WHERE recruiter > $1 AND recruiter <= $2 ORDER BY recruiter, kind = 'alias'",
 			2, (const char *const[]){lo, hi});
 	if (!nm)
 		goto fail;
-	pthread_rwlock_wrlock(&reg.lock);
-	rc = registry_append(r, nm);
-	pthread_rwlock_unlock(&reg.lock);
+	/* Stored normal forms may predate the canonical text: the registry
+	 * normalises the names as registered, outside the lock. */
+	forms = forms_of(nm);
+	if (forms) {
+		pthread_rwlock_wrlock(&reg.lock);
+		rc = registry_append(r, nm, forms);
+		pthread_rwlock_unlock(&reg.lock);
+	}
 	if (rc)
 		fprintf(stderr, "fairmatch: integrity: out of memory loading the registry\n");
 	goto out;
 fail:
 	store_rollback(s);
 out:
+	forms_free(forms, forms ? PQntuples(nm) : 0);
 	PQclear(r);
 	PQclear(nm);
 	pthread_mutex_unlock(&reg_sync_lock);
@@ -393,7 +520,8 @@ void integrity_registry_stats(size_t *recruiters, size_t *names, size_t *bytes)
 	*names = reg.nnames;
 	*bytes = reg.caprecs * sizeof *reg.recs + reg.capnames * sizeof *reg.names +
 		 (reg.post ? TRGM_SLOTS * sizeof *reg.post : 0) + reg.post_bytes +
-		 reg.liccap * sizeof *reg.lic + reg.arena_bytes;
+		 reg.liccap * sizeof *reg.lic + reg.keycap * sizeof *reg.keys + reg.arena_bytes +
+		 integ__tokens_bytes();
 	pthread_rwlock_unlock(&reg.lock);
 }
 
@@ -407,6 +535,10 @@ void integ__registry_free(void)
 	free(reg.recs);
 	free(reg.names);
 	free(reg.lic);
+	free(reg.keys);
+	integ__tokens_free();
+	reg.keys = NULL;
+	reg.keycap = reg.nkeys = 0;
 	while (reg.arena) {
 		struct arena *a = reg.arena;
 
@@ -537,52 +669,118 @@ static size_t registry_candidates(const char *q, struct cand *out, size_t max)
 	return n;
 }
 
-/* The matches of a normalised name and licence from the in-memory
- * registry; the same as the SQL path's. Takes the read lock. */
-size_t integ__registry_matches(const char *norm, const char *ln, struct integ__match *m, size_t cap,
-			       int64_t *watermark)
+/* A set of names to score: the exact keys first, then the trigram
+ * candidates (duplicates skipped). */
+struct name_set {
+	uint32_t v[2 * INTEGRITY_CANDIDATES];
+	size_t n;
+};
+
+static void set_add(uint32_t name, void *arg)
+{
+	struct name_set *ns = arg;
+
+	for (size_t i = 0; i < ns->n; i++)
+		if (ns->v[i] == name)
+			return;
+	if (ns->n < sizeof ns->v / sizeof ns->v[0])
+		ns->v[ns->n++] = name;
+}
+
+/* Scores query form q against the names of ns, adding those at or above
+ * min_score. Caller holds the read lock. */
+static size_t score_set(const char *q, int skeleton, const struct name_set *ns, double min_score,
+			int today, struct integ__match *m, size_t n, size_t cap)
+{
+	char qcore[NAMES_NORM_CAP];
+
+	integ__candidate_query(q, qcore, sizeof qcore);
+	for (size_t k = 0; k < ns->n; k++) {
+		const struct reg_name *nm = &reg.names[ns->v[k]];
+		const struct reg_rec *rc = &reg.recs[nm->rec];
+		struct integ__hit h = {0};
+
+		integ__name_score(q, qcore, nm->norm, nm->core, &h);
+		if (h.score < min_score)
+			continue;
+		h.alias = nm->alias;
+		h.skeleton = skeleton || nm->skeleton;
+		h.form = nm->norm;
+		n = integ__add_name_match(m, n, cap, rc->id, &h, rc->name, rc->country,
+					  rc->valid_until != NO_LICENCE && rc->valid_until >= today);
+	}
+	return n;
+}
+
+/* The names that can match form q: equal normal forms or cores (exact
+ * keys), then pg_trgm's candidates for its core. Caller holds the lock. */
+static void candidates_of(const char *q, struct name_set *ns)
 {
 	struct cand c[INTEGRITY_CANDIDATES];
 	char core[NAMES_NORM_CAP];
-	double thr = integrity_threshold();
+	size_t nc;
+
+	integ__candidate_query(q, core, sizeof core);
+	key_each(q, 0, set_add, ns);
+	if (strlen(core) >= NAMES_CORE_MIN_BYTES) {
+		key_each(core, 0, set_add, ns);
+		key_each(core, 1, set_add, ns);
+	}
+	/* names sharing a word, or half of a long word, rarest first */
+	integ__tokens_lookup(q, set_add, ns, INTEGRITY_CANDIDATES / 2);
+	nc = registry_candidates(core, c, INTEGRITY_CANDIDATES);
+	for (size_t k = 0; k < nc; k++)
+		set_add(c[k].name, ns);
+}
+
+size_t integ__registry_lookup(const struct integ__query *q, double min_score,
+			      struct integ__match *m, size_t cap, int64_t *watermark)
+{
 	int today = integ__days_today();
-	size_t n = 0, nc, k;
+	size_t n = 0;
 
 	pthread_once(&reg_once, reg_init);
 	pthread_rwlock_rdlock(&reg.lock);
 	if (watermark)
 		*watermark = reg.watermark;
-	if (ln[0]) {
-		long ri = lic_find(ln);
+	if (q->ln && q->ln[0]) {
+		long ri = lic_find(q->ln);
 
 		if (ri >= 0) {
 			const struct reg_rec *rc = &reg.recs[ri];
 
+			memset(&m[n], 0, sizeof m[n]);
 			m[n].id = rc->id;
 			snprintf(m[n].name, sizeof m[n].name, "%s", rc->name);
 			snprintf(m[n].country, sizeof m[n].country, "%s", rc->country);
 			m[n].score = 1.0;
 			m[n].on = "licence";
+			m[n].by_licence = 1;
 			m[n].licensed = rc->valid_until != NO_LICENCE && rc->valid_until >= today;
 			n++;
 		}
 	}
-	if (norm[0]) {
-		integ__candidate_query(norm, core, sizeof core);
-		nc = registry_candidates(core, c, INTEGRITY_CANDIDATES);
-		for (k = 0; k < nc; k++) {
-			const struct reg_name *nm = &reg.names[c[k].name];
-			const struct reg_rec *rc = &reg.recs[nm->rec];
-			double sc = names_similarity(norm, nm->norm);
+	for (int f = 0; f < 2; f++) {
+		const char *form = f ? q->skel : q->norm;
+		struct name_set ns = {.n = 0};
 
-			if (sc < thr)
-				continue;
-			n = integ__add_name_match(m, n, cap, rc->id, sc, nm->alias, rc->name, rc->country,
-					   rc->valid_until != NO_LICENCE && rc->valid_until >= today);
-		}
+		if (!form || !form[0])
+			continue;
+		candidates_of(form, &ns);
+		n = score_set(form, f, &ns, min_score, today, m, n, cap);
 	}
 	pthread_rwlock_unlock(&reg.lock);
 	return n;
+}
+
+/* The matches of a normalised name and licence from the in-memory
+ * registry, at the threshold. Takes the read lock. */
+size_t integ__registry_matches(const char *norm, const char *ln, struct integ__match *m, size_t cap,
+			       int64_t *watermark)
+{
+	struct integ__query q = {norm, NULL, ln};
+
+	return integ__registry_lookup(&q, integrity_threshold(), m, cap, watermark);
 }
 
 int64_t integ__registry_watermark(void)

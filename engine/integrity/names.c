@@ -19,6 +19,7 @@
 
 #include <ctype.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,45 +28,34 @@
 /* ------------------------------------------------------------------ */
 /* Tokens                                                              */
 
-struct tokens {
-	int n;
-	unsigned char len[NAMES_MAX_TOKENS];
-	unsigned char drop[NAMES_MAX_TOKENS];
-	unsigned char initials[NAMES_MAX_TOKENS]; /* joined from single letters */
-	char s[NAMES_MAX_TOKENS][NAMES_MAX_TOKEN_LEN + 1];
-};
+#define tokens_push names__tokens_push
+#define tokens_remove names__tokens_remove
 
-static void tokens_push(struct tokens *t, const char *s, size_t len)
+/* At an upper-case letter after three lower-case ones: whether the word
+ * from here is one to split off (three letters or more, or all capitals:
+ * "International", "AG"), so "McDonald" stays whole. */
+static int camel_right(const char *p, size_t len)
 {
-	if (t->n >= NAMES_MAX_TOKENS || len == 0)
-		return;
-	if (len > NAMES_MAX_TOKEN_LEN)
-		len = NAMES_MAX_TOKEN_LEN;
-	memcpy(t->s[t->n], s, len);
-	t->s[t->n][len] = '\0';
-	t->len[t->n] = (unsigned char)len;
-	t->drop[t->n] = 0;
-	t->initials[t->n] = 0;
-	t->n++;
-}
+	size_t k = 0;
+	int upper = 1;
 
-static void tokens_remove(struct tokens *t, int i)
-{
-	memmove(&t->s[i], &t->s[i + 1], (size_t)(t->n - i - 1) * sizeof t->s[0]);
-	memmove(&t->len[i], &t->len[i + 1], (size_t)(t->n - i - 1));
-	memmove(&t->drop[i], &t->drop[i + 1], (size_t)(t->n - i - 1));
-	memmove(&t->initials[i], &t->initials[i + 1], (size_t)(t->n - i - 1));
-	t->n--;
+	while (k < len && isalpha((unsigned char)p[k])) {
+		upper &= isupper((unsigned char)p[k]) != 0;
+		k++;
+	}
+	return k >= 3 || (upper && k >= 2 && (k == len || !isalpha((unsigned char)p[k])));
 }
 
 /* Splits ASCII text (other bytes separate) into lowercase tokens. */
-static void tokenise_ascii(const char *p, size_t len, struct tokens *t)
+static void tokenise_ascii(const char *p, size_t len, struct names__tokens *t)
 {
 	char cur[NAMES_MAX_TOKEN_LEN + 1];
 	size_t n = 0;
 	t->n = 0;
 	for (size_t i = 0; i <= len; i++) {
 		unsigned char c = i < len ? (unsigned char)p[i] : ' ';
+		if (n >= 3 && isupper(c) && islower((unsigned char)p[i - 1]) && camel_right(p + i, len - i))
+			tokens_push(t, cur, n), n = 0; /* "SiemensAG", "MyersInternational" */
 		if (c < 0x80 && isalnum(c)) {
 			if (n < NAMES_MAX_TOKEN_LEN)
 				cur[n++] = (char)tolower(c);
@@ -83,7 +73,7 @@ static void tokenise_ascii(const char *p, size_t len, struct tokens *t)
 }
 
 /* Joins runs of two or more single-letter tokens: "a b c" -> "abc". */
-static void join_initials(struct tokens *t)
+static void join_initials(struct names__tokens *t)
 {
 	for (int i = 0; i < t->n; i++) {
 		if (t->len[i] != 1 || !isalpha((unsigned char)t->s[i][0]))
@@ -106,7 +96,7 @@ static const char *const abbreviations[][2] = {
 	{"corpn", "corporation"}, {"agcy", "agency"},	  {"mktg", "marketing"},
 };
 
-static void expand_abbreviations(struct tokens *t)
+static void expand_abbreviations(struct names__tokens *t)
 {
 	for (int i = 0; i < t->n; i++)
 		for (size_t k = 0; k < sizeof abbreviations / sizeof abbreviations[0]; k++)
@@ -131,7 +121,8 @@ static size_t utf8_cut(const char *in, size_t len, size_t max)
 }
 
 /* Stages up to (not including) the dropping of forms and stopwords. */
-static int to_tokens(UTransliterator *tr, const char *in, size_t len, struct tokens *t)
+static int to_tokens_opts(UTransliterator *tr, const char *in, size_t len, unsigned opts,
+			  unsigned *suspicious, struct names__tokens *t)
 {
 	int ascii = 1;
 	t->n = 0;
@@ -149,7 +140,7 @@ static int to_tokens(UTransliterator *tr, const char *in, size_t len, struct tok
 		int rc;
 		if (!tr)
 			return NAMES_EICU;
-		rc = names__transliterate(tr, in, len, &o, &olen);
+		rc = names__canonical(tr, in, len, opts, &o, &olen, suspicious);
 		if (rc < 0)
 			return rc;
 		tokenise_ascii(o, olen, t);
@@ -158,6 +149,11 @@ static int to_tokens(UTransliterator *tr, const char *in, size_t len, struct tok
 	join_initials(t);
 	expand_abbreviations(t);
 	return 0;
+}
+
+static int to_tokens(UTransliterator *tr, const char *in, size_t len, struct names__tokens *t)
+{
+	return to_tokens_opts(tr, in, len, 0, NULL, t);
 }
 
 /* ------------------------------------------------------------------ */
@@ -186,6 +182,8 @@ static int form_cmp(const void *a, const void *b)
 	return strcmp(((const struct form *)a)->text, ((const struct form *)b)->text);
 }
 
+static int table_long_build(const struct form *f, size_t n);
+
 static void forms_init(void)
 {
 	size_t n = legal_forms_raw_count;
@@ -198,7 +196,7 @@ static void forms_init(void)
 		goto fail;
 	}
 	for (size_t i = 0; i < n; i++) {
-		struct tokens t;
+		struct names__tokens t;
 		char buf[NAMES_NORM_CAP];
 		size_t p = 0;
 		if (to_tokens(tr, legal_forms_raw[i], strlen(legal_forms_raw[i]), &t) < 0 ||
@@ -233,7 +231,16 @@ static void forms_init(void)
 	}
 	forms = f;
 	nforms = w;
-	forms_status = 0;
+	{
+		char **texts = calloc(w + 1, sizeof *texts);
+
+		for (size_t i = 0; texts && i < w; i++)
+			texts[i] = f[i].text;
+		forms_status = texts ? names__glued_build(texts, w) : NAMES_ENOMEM;
+		free(texts);
+		if (forms_status == 0)
+			forms_status = table_long_build(f, w);
+	}
 	utrans_close(tr);
 	return;
 fail:
@@ -263,7 +270,7 @@ static int form_lookup(const char *s)
 }
 
 /* Length in tokens of the longest form starting at token i, or 0. */
-static int form_at(const struct tokens *t, int i)
+static int form_at(const struct names__tokens *t, int i)
 {
 	char buf[NAMES_NORM_CAP];
 	int best = 0;
@@ -305,6 +312,11 @@ static const char *const long_forms[] = {"company",	 "corporation", "incorporate
 					 "international", "limitada",	 "limited",
 					 "services",	 "service",	 "sociedad"};
 
+/* Single-word forms of 8 letters or more from the table, by first letter
+ * (a typo inside "Aktiengesellschaft" or "Responsabilidad"). */
+static const char **table_long[26];
+static size_t table_long_n[26];
+
 static int near_long_form(const char *s, int len)
 {
 	if (len < 6)
@@ -315,22 +327,145 @@ static int near_long_form(const char *s, int len)
 		if (s[0] == long_forms[k][0] && names__osa(s, len, long_forms[k], l, allow) <= allow)
 			return 1;
 	}
+	if (len < 7 || s[0] < 'a' || s[0] > 'z')
+		return 0;
+	for (size_t k = 0; k < table_long_n[s[0] - 'a']; k++) {
+		const char *f = table_long[s[0] - 'a'][k];
+		int l = (int)strlen(f), allow = l >= 10 ? 2 : 1;
+
+		if (len - l <= allow && l - len <= allow && names__osa(s, len, f, l, allow) <= allow)
+			return 1;
+	}
 	return 0;
 }
 
-static void drop_forms(struct tokens *t)
+/* Words of 8 letters or more inside forms of several words, by first
+ * letter, NUL-separated in one block each. */
+static char *table_part[26];
+static size_t table_part_len[26];
+
+static int near_part(const char *s, int len)
+{
+	int c = s[0] - 'a';
+
+	if (len < 7 || c < 0 || c >= 26)
+		return 0;
+	for (size_t o = 0; o < table_part_len[c]; o += strlen(table_part[c] + o) + 1) {
+		const char *f = table_part[c] + o;
+		int l = (int)strlen(f), allow = l >= 10 ? 2 : 1;
+
+		if (len - l <= allow && l - len <= allow && names__osa(s, len, f, l, allow) <= allow)
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether token i has a dropped form word on both sides (connecting words
+ * between do not count). */
+static int between_dropped(const struct names__tokens *t, int i)
+{
+	int sides = 0;
+
+	for (int d = -1; d <= 1; d += 2)
+		for (int j = i + d; j >= 0 && j < t->n; j += d) {
+			if (t->drop[j] == 1) {
+				sides++;
+				break;
+			}
+			if (!in_list(t->s[j], stopwords, sizeof stopwords / sizeof *stopwords))
+				break;
+		}
+	return sides == 2;
+}
+
+static int part_add(const char *w, size_t l)
+{
+	int c = w[0] - 'a';
+	char *grown;
+
+	if (l < 8 || c < 0 || c >= 26)
+		return 0;
+	for (size_t o = 0; o < table_part_len[c]; o += strlen(table_part[c] + o) + 1)
+		if (strlen(table_part[c] + o) == l && strncmp(table_part[c] + o, w, l) == 0)
+			return 0;
+	grown = realloc(table_part[c], table_part_len[c] + l + 1);
+	if (!grown)
+		return NAMES_ENOMEM;
+	memcpy(grown + table_part_len[c], w, l);
+	grown[table_part_len[c] + l] = '\0';
+	table_part[c] = grown;
+	table_part_len[c] += l + 1;
+	return 0;
+}
+
+/* Fills table_long and table_part from the sorted forms; 0 or NAMES_ENOMEM. */
+static int table_long_build(const struct form *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int c = f[i].text[0] - 'a';
+		const char **grown;
+
+		for (const char *p = f[i].text; f[i].ntok > 1 && *p;) {
+			const char *w = p;
+
+			while (*p && *p != ' ')
+				p++;
+			if (part_add(w, (size_t)(p - w)))
+				return NAMES_ENOMEM;
+			while (*p == ' ')
+				p++;
+		}
+		if (f[i].ntok != 1 || strlen(f[i].text) < 8 || c < 0 || c >= 26)
+			continue;
+		grown = realloc(table_long[c], (table_long_n[c] + 1) * sizeof *grown);
+		if (!grown)
+			return NAMES_ENOMEM;
+		table_long[c] = grown;
+		table_long[c][table_long_n[c]++] = f[i].text;
+	}
+	return 0;
+}
+
+/* Whether tokens i and i + 1, swapped, are a form of two words. */
+static int pair_reversed(const struct names__tokens *t, int i)
+{
+	char buf[2 * NAMES_MAX_TOKEN_LEN + 2];
+
+	snprintf(buf, sizeof buf, "%s %s", t->s[i + 1], t->s[i]);
+	return form_lookup(buf);
+}
+
+/* Tokens after i that no rule drops: neither forms nor connecting words. */
+static int distinct_after(const struct names__tokens *t, int i)
+{
+	int n = 0;
+
+	for (int j = i + 1; j < t->n; j++)
+		if (!t->drop[j] && form_at(t, j) == 0 &&
+		    !in_list(t->s[j], stopwords, sizeof stopwords / sizeof *stopwords))
+			n++;
+	return n;
+}
+
+static void drop_forms(struct names__tokens *t)
 {
 	int i, any_kept = 0;
 
 	/* Multi-token forms and long or unambiguous single tokens: anywhere. */
 	for (i = 0; i < t->n;) {
 		int l = form_at(t, i);
-		if (l >= 2 || (l == 1 && (t->len[i] >= 4 ||
+		if (l >= 2 || (l == 1 && (t->len[i] >= 4 || (t->initials[i] && i > 0) ||
 					  in_list(t->s[i], anywhere_short,
 						  sizeof anywhere_short / sizeof *anywhere_short)))) {
+			/* a dotted form ("S.A.", "B.V.") is one anywhere but first,
+			 * where "J.P." is a name */
 			for (int j = 0; j < l; j++)
 				t->drop[i + j] = 1;
 			i += l;
+		} else if (l == 0 && i + 1 < t->n && pair_reversed(t, i)) {
+			/* the two words of a form the other way round ("ty Công") */
+			t->drop[i] = t->drop[i + 1] = 1;
+			i += 2;
 		} else {
 			i++;
 		}
@@ -338,6 +473,12 @@ static void drop_forms(struct tokens *t)
 	/* Misspelt long legal or generic words ("Limitd", "Sfervices"). */
 	for (i = 0; i < t->n; i++)
 		if (!t->drop[i] && near_long_form(t->s[i], t->len[i]))
+			t->drop[i] = 1;
+	/* A long word of a legal form of several words, perhaps misspelt,
+	 * between two dropped form words ("Sociedad de Responsablidad
+	 * Limitada"): the middle of a form. */
+	for (i = 0; i < t->n; i++)
+		if (!t->drop[i] && between_dropped(t, i) && near_part(t->s[i], t->len[i]))
 			t->drop[i] = 1;
 	/* Other short forms only at the end ("Acme AB") ... */
 	for (i = t->n - 1; i >= 0; i--) {
@@ -348,11 +489,14 @@ static void drop_forms(struct tokens *t)
 		else
 			break;
 	}
-	/* ... or, for the usual prefix forms, at the start ("PT Maju"). */
+	/* ... or, for the usual prefix forms, at the start ("PT Maju"); any
+	 * other short form at the start only when two words that are neither
+	 * forms nor connecting words follow ("BV O-Group", not "AB Manpower"). */
 	for (i = 0; i < t->n; i++) {
 		if (t->drop[i])
 			continue;
-		if (in_list(t->s[i], prefix_short, sizeof prefix_short / sizeof *prefix_short))
+		if (in_list(t->s[i], prefix_short, sizeof prefix_short / sizeof *prefix_short) ||
+		    (form_at(t, i) == 1 && distinct_after(t, i) >= 2))
 			t->drop[i] = 1;
 		else
 			break;
@@ -382,12 +526,60 @@ int names_init(void)
 	return forms_status;
 }
 
+/* The kept tokens of t joined by single spaces into out (whole tokens only). */
+static void emit(const struct names__tokens *t, char *out, size_t outcap)
+{
+	size_t p = 0;
+
+	for (int i = 0; i < t->n; i++) {
+		if (t->drop[i])
+			continue;
+		size_t need = (p ? 1u : 0u) + t->len[i];
+		if (p + need + 1 > outcap)
+			break;
+		if (p)
+			out[p++] = ' ';
+		memcpy(out + p, t->s[i], t->len[i]);
+		p += t->len[i];
+	}
+	out[p] = '\0';
+}
+
+/* The tokens of in[0..len) after the canonical text, ICU only when needed. */
+static int tokens_of(const char *in, size_t len, unsigned opts, unsigned *suspicious,
+		     struct names__tokens *t)
+{
+	int rc = to_tokens_opts(NULL, in, len, opts, suspicious, t);
+
+	if (rc == NAMES_EICU) {
+		/* non-ASCII input: now, and only now, get this thread's ICU */
+		UTransliterator *tr = names__trans_get();
+		if (!tr)
+			return NAMES_EICU;
+		rc = to_tokens_opts(tr, in, len, opts, suspicious, t);
+	}
+	if (rc == 0) {
+		names__split_glued(t);
+		names__spell_numbers(t);
+	}
+	return rc;
+}
+
 int names_normalise(const char *in, size_t len, char *out, size_t outcap)
 {
-	struct tokens t;
-	size_t p = 0;
+	return names_normalise_forms(in, len, out, outcap, NULL, 0, NULL);
+}
+
+int names_normalise_forms(const char *in, size_t len, char *out, size_t outcap, char *skel,
+			  size_t skelcap, unsigned *suspicious)
+{
+	struct names__tokens t;
 	int rc;
 
+	if (skel && skelcap)
+		skel[0] = '\0';
+	if (suspicious)
+		*suspicious = 0;
 	if (!out || outcap == 0)
 		return NAMES_EINVAL;
 	out[0] = '\0';
@@ -397,28 +589,143 @@ int names_normalise(const char *in, size_t len, char *out, size_t outcap)
 	if (forms_status < 0)
 		return forms_status;
 	len = utf8_cut(in, len, NAMES_MAX_INPUT);
-	rc = to_tokens(NULL, in, len, &t);
-	if (rc == NAMES_EICU) {
-		/* non-ASCII input: now, and only now, get this thread's ICU */
-		UTransliterator *tr = names__trans_get();
-		if (!tr)
-			return NAMES_EICU;
-		rc = to_tokens(tr, in, len, &t);
-	}
+	rc = tokens_of(in, len, 0, suspicious, &t);
 	if (rc < 0)
 		return rc;
 	drop_forms(&t);
-	for (int i = 0; i < t.n; i++) {
-		if (t.drop[i])
-			continue;
-		size_t need = (p ? 1u : 0u) + t.len[i];
-		if (p + need + 1 > outcap)
-			break;
-		if (p)
-			out[p++] = ' ';
-		memcpy(out + p, t.s[i], t.len[i]);
-		p += t.len[i];
+	emit(&t, out, outcap);
+	if (skel && skelcap && names__has_confusable(in, len)) {
+		/* letters of other scripts that look Latin: the second key */
+		struct names__tokens k;
+		int kept = 0;
+
+		rc = tokens_of(in, len, NAMES_CANON_SKELETON, NULL, &k);
+		if (rc < 0) {
+			out[0] = '\0';
+			return rc;
+		}
+		drop_forms(&k);
+		/* word for word, what the normal form drops goes too: a Cyrillic
+		 * legal form ("ОБЩЕСТВО С ОГРАНИЧЕННОЙ ...") read as Latin look-alikes
+		 * is still a legal form */
+		if (k.n == t.n) {
+			for (int i = 0; i < k.n; i++)
+				kept += !(k.drop[i] || t.drop[i]);
+			for (int i = 0; kept && i < k.n; i++)
+				k.drop[i] |= t.drop[i];
+		}
+		emit(&k, skel, skelcap);
+		if (strcmp(skel, out) == 0)
+			skel[0] = '\0';
 	}
-	out[p] = '\0';
 	return 0;
+}
+
+int names_licence_key(const char *in, char *out, size_t outcap)
+{
+	size_t n = 0, len, olen = 0;
+	const char *p;
+	char *o = NULL;
+	int ascii = 1, rc = 0;
+
+	if (!out || !outcap)
+		return NAMES_EINVAL;
+	out[0] = '\0';
+	if (!in)
+		return 0;
+	len = utf8_cut(in, strlen(in), NAMES_MAX_INPUT);
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)in[i] >= 0x80)
+			ascii = 0;
+	p = in;
+	if (!ascii) {
+		UTransliterator *tr = names__trans_get();
+
+		if (!tr)
+			return NAMES_EICU;
+		/* full-width digits (NFKC), Cyrillic look-alikes (skeleton) */
+		rc = names__canonical(tr, in, len, NAMES_CANON_SKELETON, &o, &olen, NULL);
+		if (rc < 0)
+			return rc;
+		p = o;
+		len = olen;
+	}
+	for (size_t i = 0; i < len && n + 1 < outcap; i++)
+		if (isalnum((unsigned char)p[i]) && !((unsigned char)p[i] & 0x80))
+			out[n++] = (char)toupper((unsigned char)p[i]);
+	out[n] = '\0';
+	free(o);
+	return 0;
+}
+
+/* Words so common in recruiter names that they tell firms apart no better
+ * than a legal form (and whose trigrams select a tenth of a registry). */
+static const char *const trade_words[] = {
+	"manpower", "recruitment", "recruiting", "staffing", "placement", "overseas",
+	"employment", "labour", "labor", "hire", "human", "resources", "workforce", "careers",
+	"global", "jobs", "agency", "services", "international", "consultants"};
+
+void names_core(const char *norm, char *out, size_t cap)
+{
+	char buf[NAMES_NORM_CAP], *save = NULL, *tok;
+	size_t n = 0;
+
+	if (!cap)
+		return;
+	snprintf(buf, sizeof buf, "%s", norm ? norm : "");
+	out[0] = '\0';
+	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		if (in_list(tok, trade_words, sizeof trade_words / sizeof *trade_words))
+			continue;
+		n += (size_t)snprintf(out + n, n < cap ? cap - n : 0, "%s%s", n ? " " : "", tok);
+		if (n >= cap)
+			break;
+	}
+	if (!out[0] || n >= cap)
+		snprintf(out, cap, "%s", norm ? norm : "");
+}
+
+double names_form_score(const char *q, const char *norm, int *exact)
+{
+	char qc[NAMES_NORM_CAP], nc[NAMES_NORM_CAP];
+
+	if (exact)
+		*exact = 0;
+	if (!q[0] || !norm[0])
+		return 0;
+	if (strcmp(q, norm) == 0) {
+		if (exact)
+			*exact = 1;
+		return 1.0;
+	}
+	names_core(q, qc, sizeof qc);
+	names_core(norm, nc, sizeof nc);
+	if (strlen(qc) >= NAMES_CORE_MIN_BYTES && strcmp(qc, nc) == 0) {
+		if (exact)
+			*exact = 2;
+		return 1.0;
+	}
+	return names_similarity(q, norm);
+}
+
+double names_score(const char *a, const char *b)
+{
+	char na[NAMES_NORM_CAP], sa[NAMES_NORM_CAP], nb[NAMES_NORM_CAP], sb[NAMES_NORM_CAP];
+	const char *fa[2] = {na, sa}, *fb[2] = {nb, sb};
+	double best = 0;
+
+	if (names_normalise_forms(a, strlen(a), na, sizeof na, sa, sizeof sa, NULL) < 0 ||
+	    names_normalise_forms(b, strlen(b), nb, sizeof nb, sb, sizeof sb, NULL) < 0)
+		return 0;
+	for (int i = 0; i < 2; i++)
+		for (int j = 0; j < 2; j++) {
+			double x;
+
+			if (!fa[i][0] || !fb[j][0])
+				continue;
+			x = names_form_score(fa[i], fb[j], NULL);
+			if (x > best)
+				best = x;
+		}
+	return best;
 }

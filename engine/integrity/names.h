@@ -54,7 +54,15 @@
  * configure another value in [0,1]; lower values raise recall at the cost of
  * precision. See docs/integrity.md, "Name matching".
  */
-#define NAMES_DEFAULT_THRESHOLD 0.93
+#define NAMES_DEFAULT_THRESHOLD 0.91
+
+/*
+ * Default review threshold: a name scoring at least this but below the
+ * decision threshold is not a match but a possible match that the check
+ * lists for a human (possible_matches). Chosen on the development half of
+ * tests/eval/eval_names.c (docs/integrity.md, "Review band").
+ */
+#define NAMES_REVIEW_THRESHOLD 0.85
 
 /*
  * Builds the legal-form table now rather than on the first names_normalise()
@@ -75,6 +83,57 @@ int names_init(void);
  * error out holds "" when outcap > 0.
  */
 int names_normalise(const char *in, size_t len, char *out, size_t outcap);
+
+/* Suspicious features of a name (names_normalise_forms). */
+#define NAMES_SUSPICIOUS_MIXED_SCRIPT 1u /* a word mixes scripts ("Qaсha") */
+
+/*
+ * names_normalise, and more: skel (when not NULL) receives the name's
+ * confusable form, where letters of other scripts that UTS #39 confuses with
+ * Latin letters are those letters ("Корапо" -> "kopapo" beside the
+ * transliterated "korapo"); "" when it equals the normal form. A check
+ * compares both forms. *suspicious (when not NULL) gets NAMES_SUSPICIOUS_*
+ * bits. Both forms start from the same canonical text: default-ignorable and
+ * format characters removed, control characters as spaces, NFKC, case
+ * folding, then transliteration to Latin ASCII (names_canon.c).
+ */
+int names_normalise_forms(const char *in, size_t len, char *out, size_t outcap, char *skel,
+			  size_t skelcap, unsigned *suspicious);
+
+/*
+ * The canonical key of a licence number in out (NUL-terminated): the same
+ * canonical text as names (NFKC, confusable skeletons of letters of other
+ * scripts, transliteration), then uppercase ASCII letters and digits only,
+ * separators dropped: "LS-RA-0192", "ls ra 0192", full-width
+ * "ＬＳ－ＲＡ－０１９２" and Cyrillic-lettered "LЅ-RА-0192" are one key.
+ * "" for NULL or nothing left. 0 or a negative NAMES_E* error.
+ */
+int names_licence_key(const char *in, char *out, size_t outcap);
+
+/*
+ * The core of a normal form: without trade words ("manpower", "recruitment",
+ * "agency", "services", ...), which tell recruiters apart no better than a
+ * legal form; the whole form when nothing else would be left.
+ */
+void names_core(const char *norm, char *out, size_t outcap);
+
+/* A core this long (bytes) or longer is distinctive enough to be a key. */
+#define NAMES_CORE_MIN_BYTES 4
+
+/*
+ * The check's score of query form q against a registered normal form: 1
+ * when they are equal (*exact = 1) or their cores are (of at least
+ * NAMES_CORE_MIN_BYTES; *exact = 2), else names_similarity (*exact = 0).
+ * exact may be NULL.
+ */
+double names_form_score(const char *q, const char *norm, int *exact);
+
+/*
+ * The check's score of two raw names: the best names_form_score over their
+ * normal and confusable forms (names_normalise_forms). For evaluations and
+ * tests; the check itself keeps the forms of registered names.
+ */
+double names_score(const char *a, const char *b);
 
 /*
  * Token-aware similarity in [0,1] of two strings produced by

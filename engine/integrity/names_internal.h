@@ -25,6 +25,43 @@ UTransliterator *names__trans_get(void);
 int names__transliterate(UTransliterator *tr, const char *in, size_t len, char **out,
 			 size_t *outlen);
 
+/* ---- names_shape.c: the tokens of a name and the rules that reshape
+ * them before legal forms are dropped ---- */
+
+struct names__tokens {
+	int n;
+	unsigned char len[NAMES_MAX_TOKENS];
+	unsigned char drop[NAMES_MAX_TOKENS];
+	unsigned char initials[NAMES_MAX_TOKENS]; /* joined from single letters */
+	char s[NAMES_MAX_TOKENS][NAMES_MAX_TOKEN_LEN + 1];
+};
+
+void names__tokens_push(struct names__tokens *t, const char *s, size_t len);
+void names__tokens_remove(struct names__tokens *t, int i);
+/* Builds the table of legal forms written without spaces ("congty",
+ * "limited") from the normalised forms; 0 or NAMES_ENOMEM. */
+int names__glued_build(char *const *forms, size_t n);
+/* A token that starts or ends with a legal form written together with it
+ * ("CaucasiaLLC", "TNHHXuat", "ContractorsLimited") becomes two. */
+void names__split_glued(struct names__tokens *t);
+/* Numbers of 1 to 999 and ordinals ("44", "1st") are spelt out in English
+ * words by ICU's spellout rules, so "44" and "forty-four" agree. */
+void names__spell_numbers(struct names__tokens *t);
+
+/* ---- names_canon.c ---- */
+
+/* Canonical text of UTF-8 in[0..len) (see names_canon.c): ignorables
+ * removed, controls as spaces, NFKC, (NAMES_CANON_SKELETON: confusable
+ * letters of other scripts as their Latin skeleton), case-folded, then
+ * transliterated with tr (left as UTF-8 when tr is NULL). A malloc'd
+ * string in *out; *suspicious gains NAMES_SUSPICIOUS_* bits. 0 or a
+ * negative NAMES_E* error. */
+#define NAMES_CANON_SKELETON 1u
+int names__canonical(UTransliterator *tr, const char *in, size_t len, unsigned opts, char **out,
+		     size_t *outlen, unsigned *suspicious);
+/* 1 when in[0..len) holds a letter of a script other than Latin. */
+int names__has_confusable(const char *in, size_t len);
+
 /* ---- names_distance.c: on bytes, for tokens of at most
  * 2 * NAMES_MAX_TOKEN_LEN + 1 bytes ---- */
 

@@ -15,6 +15,7 @@
 
 #include "engine/core/buf.h"
 #include "engine/integrity/internal.h"
+#include "engine/integrity/names.h"
 #include "index/schema.h"
 
 static integrity_snapshot empty_snapshot = {.refs = 1, .is_static = 1};
@@ -127,6 +128,24 @@ static int entry_terms(integrity_snapshot *snap, const struct integ__entry *e)
 	return 0;
 }
 
+/* Appends the normal form of a name or alias, and its confusable form when
+ * it has one, to e->norms (room for both is there); 0 or -1. The first
+ * entry stays the name's normal form (the verdict says "name" for it). */
+static int entry_add_forms(struct integ__entry *e, const char *label)
+{
+	char norm[NAMES_NORM_CAP], skel[NAMES_NORM_CAP];
+
+	if (names_normalise_forms(label, strlen(label), norm, sizeof norm, skel, sizeof skel, NULL))
+		norm[0] = skel[0] = '\0';
+	if (!norm[0] && e->n_norms)
+		return 0; /* an alias of punctuation only can match nothing */
+	if (!(e->norms[e->n_norms++] = strdup(norm)))
+		return -1;
+	if (skel[0] && !(e->norms[e->n_norms++] = strdup(skel)))
+		return -1;
+	return 0;
+}
+
 static int load(store *s, integrity_snapshot **out)
 {
 	PGresult *r;
@@ -136,7 +155,7 @@ static int load(store *s, integrity_snapshot **out)
 
 	*out = NULL;
 	r = store_exec(s,
-		       "SELECT r.name_norm, array_to_json(r.aliases_norm)::text, r.licence_norm, "
+		       "SELECT r.name, array_to_json(r.aliases)::text, r.licence_number, "
 		       FLAG_COLUMNS ", r.name, coalesce(r.country, ''),"
 		       " (r.licence_number IS NOT NULL AND (r.licence_valid_until IS NULL OR"
 		       "  r.licence_valid_until >= current_date))"
@@ -178,21 +197,28 @@ static int load(store *s, integrity_snapshot **out)
 				json_decref(aliases);
 				goto oom;
 			}
-			e->norms = calloc(1 + json_array_size(aliases), sizeof *e->norms);
-			if (!e->flags || !e->norms || !(e->norms[e->n_norms++] = strdup(PQgetvalue(r, i, 0)))) {
+			/* name and aliases normalised now, with their confusable
+			 * forms (the canonical text, whatever was stored) */
+			e->norms = calloc(2 + 2 * json_array_size(aliases), sizeof *e->norms);
+			if (!e->flags || !e->norms ||
+			    entry_add_forms(e, PQgetvalue(r, i, 0))) {
 				json_decref(aliases);
 				goto oom;
 			}
 			json_array_foreach(aliases, j, a) {
-				if (json_string_value(a) && *json_string_value(a) &&
-				    !(e->norms[e->n_norms++] = strdup(json_string_value(a)))) {
+				if (json_string_value(a) && entry_add_forms(e, json_string_value(a))) {
 					json_decref(aliases);
 					goto oom;
 				}
 			}
 			json_decref(aliases);
-			if (!PQgetisnull(r, i, 2) && !(e->licence = strdup(PQgetvalue(r, i, 2))))
-				goto oom;
+			if (!PQgetisnull(r, i, 2)) {
+				char ln[INTEGRITY_LICENCE_MAX + 1];
+
+				integrity_licence_norm(PQgetvalue(r, i, 2), ln, sizeof ln);
+				if (ln[0] && !(e->licence = strdup(ln)))
+					goto oom;
+			}
 		}
 		if (k > e->kind)
 			e->kind = k;

@@ -147,7 +147,7 @@ int integrity_snapshot_verdict_of(const integrity_snapshot *snap, const char *na
 				  const char *licence, const char *country,
 				  struct integrity_verdict *out)
 {
-	char norm[NAMES_NORM_CAP], ln[INTEGRITY_LICENCE_MAX + 1];
+	char norm[NAMES_NORM_CAP], skel[NAMES_NORM_CAP], ln[INTEGRITY_LICENCE_MAX + 1];
 	const struct integ__entry *best = NULL;
 	double best_score = 0, thr = integrity_threshold();
 	struct integ__memo_slot mv = {.best = -1, .reg_wm = -1};
@@ -160,8 +160,22 @@ int integrity_snapshot_verdict_of(const integrity_snapshot *snap, const char *na
 	integrity_licence_norm(licence, ln, sizeof ln);
 	if (!name || normalise_cached(name, norm, sizeof norm))
 		norm[0] = '\0';
+	/* letters of other scripts: the confusable form too (names.h) */
+	skel[0] = '\0';
+	for (const char *c = name; c && *c; c++)
+		if ((unsigned char)*c >= 0x80) {
+			char tmp[NAMES_NORM_CAP];
+
+			if (names_normalise_forms(name, strlen(name), tmp, sizeof tmp, skel,
+						  sizeof skel, NULL))
+				skel[0] = '\0';
+			break;
+		}
 	if (!snap->is_static) {
-		key = memo_key(norm, ln, country ? country : "");
+		char both[2 * NAMES_NORM_CAP];
+
+		snprintf(both, sizeof both, "%s\x1e%s", norm, skel);
+		key = memo_key(both, ln, country ? country : "");
 		have = key && memo_get((integrity_snapshot *)snap, key, &mv) == 0;
 	}
 	if (have) {
@@ -179,6 +193,11 @@ int integrity_snapshot_verdict_of(const integrity_snapshot *snap, const char *na
 			     j++) {
 				double x = names_similarity(norm, e->norms[j]);
 
+				if (skel[0] && x < 1.0) {
+					double y = names_similarity(skel, e->norms[j]);
+
+					x = y > x ? y : x;
+				}
 				if (x > sc)
 					sc = x;
 			}
@@ -198,7 +217,9 @@ int integrity_snapshot_verdict_of(const integrity_snapshot *snap, const char *na
 		 * unlicensed, as the check would (memoised while the registry
 		 * and the date stay the same). */
 		struct integ__match m[INTEGRITY_CANDIDATES + 2];
-		size_t n = integ__registry_matches(norm, ln, m, sizeof m / sizeof m[0], &wm);
+		struct integ__query q = {norm, skel, ln};
+		size_t n = integ__registry_lookup(&q, integrity_threshold(), m, sizeof m / sizeof m[0],
+						  &wm);
 
 		n = integ__drop_excluded(norm, m, n);
 		integ__order_matches(m, n, country);

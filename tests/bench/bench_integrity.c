@@ -4,7 +4,9 @@
  * in-memory registry (what the server answers from) beside the baseline
  * measured in the same run on the same queries, integrity_check_sql (pg_trgm
  * candidates in PostgreSQL, flags and licences queried). Every answer of the
- * two paths is compared; the number of differences is printed (0 expected).
+ * two paths is compared: the in-memory check must find every match of the
+ * SQL path (it proposes more candidates: exact keys and the token index);
+ * answers where it misses one are counted (0 expected) and fail the run.
  * Also: the registry's build time and memory, the licence check both ways,
  * and the snapshot verdict used on every search hit.
  *
@@ -28,6 +30,36 @@
 #include "engine/integrity/names.h"
 
 static uint64_t rng = 88172645463325252ull;
+
+/* Whether every match and possible match of the SQL path's answer b is in
+ * the in-memory answer a with the same score: the in-memory check proposes
+ * more candidates (exact keys, the token index), never fewer. */
+static int superset(json_t *a, json_t *b)
+{
+	static const char *const lists[] = {"matches", "possible_matches"};
+
+	for (int l = 0; l < 2; l++) {
+		json_t *m;
+		size_t i;
+
+		json_array_foreach(json_object_get(b, lists[l]), i, m) {
+			const char *id = json_string_value(json_object_get(m, "id"));
+			json_t *x;
+			size_t j;
+			int seen = 0;
+
+			for (int k = 0; k < 2 && !seen; k++)
+				json_array_foreach(json_object_get(a, lists[k]), j, x)
+					if (strcmp(json_string_value(json_object_get(x, "id")), id) == 0 &&
+					    json_real_value(json_object_get(x, "score")) >=
+						    json_real_value(json_object_get(m, "score")))
+						seen = 1;
+			if (!seen)
+				return 0;
+		}
+	}
+	return 1;
+}
 
 static uint32_t rnd(void)
 {
@@ -134,7 +166,7 @@ int main(int argc, char **argv)
 	char **names = calloc(n, sizeof *names);
 	double *t = calloc(nq, sizeof *t), *cpu = calloc(nq, sizeof *cpu), t0, c0;
 	store *s;
-	size_t i, batch = 5000, differ = 0, found = 0, flagged = 0;
+	size_t i, batch = 5000, differ = 0, found = 0, flagged = 0, more = 0;
 	char **queries = NULL, build_line[256] = "";
 	json_t **answers = NULL;
 	double build_ms;
@@ -290,7 +322,7 @@ int main(int argc, char **argv)
 		}
 		t[i] = now_ms() - t0;
 		cpu[i] = cpu_ms() - c0;
-		if (!json_equal(out, answers[i])) {
+		if (!json_equal(out, answers[i]) && !superset(out, answers[i])) {
 			char *a = json_dumps(out, JSON_COMPACT), *b = json_dumps(answers[i], JSON_COMPACT);
 
 			if (differ++ < 3)
@@ -299,6 +331,8 @@ int main(int argc, char **argv)
 			free(a);
 			free(b);
 		}
+		else if (!json_equal(out, answers[i]))
+			more++;
 		if (json_array_size(json_object_get(out, "matches")))
 			found++;
 		if (json_array_size(json_object_get(out, "flags")))
@@ -370,8 +404,9 @@ int main(int argc, char **argv)
 	}
 	printf("\n%s\n", build_line);
 	print_load("after the measurements");
-	printf("%zu queries: %zu with a match, %zu with flags; answers that differ between"
-	       " the two paths: %zu\n", nq, found, flagged, differ);
+	printf("%zu queries: %zu with a match, %zu with flags; answers where the in-memory check"
+	       " misses a match of the SQL path: %zu; where it finds more (exact keys, the token"
+	       " index): %zu\n", nq, found, flagged, differ, more);
 	integrity_stop();
 	for (i = 0; i < n; i++)
 		free(names[i]);

@@ -398,13 +398,19 @@ static void test_check(void)
 	T_EQ_INT(json_array_size(json_object_get(r.json, "matches")), 1);
 	resp_free(&r);
 
-	/* Exact licence wins, whatever the name, however it is written. */
+	/* An exact licence is found however it is written; with a name that
+	 * is not its holder's, the answer is a conflict, never the licence's. */
 	T_REQUIRE(http(&r, &srv, "GET", "/v1/recruiters/check?name=Zebra%20Jobs&licence=za-lab%207788",
 		       employer, NULL, NULL, 0) == 0);
-	T_EQ_STR(str(r.json, "verdict"), "licensed");
+	T_EQ_STR(str(r.json, "verdict"), "conflict");
 	m = json_array_get(json_object_get(r.json, "matches"), 0);
 	T_EQ_STR(str(m, "id"), acme);
 	T_EQ_STR(str(m, "matched_on"), "licence");
+	T_EQ_STR(str(json_object_get(r.json, "conflict"), "licence"), acme);
+	resp_free(&r);
+	T_REQUIRE(http(&r, &srv, "GET", "/v1/recruiters/check?licence=za-lab%207788", employer, NULL,
+		       NULL, 0) == 0);
+	T_EQ_STR(str(r.json, "verdict"), "licensed");
 	resp_free(&r);
 
 	/* An alias in another script. */

@@ -136,6 +136,18 @@ static void norm_is(const char *in, const char *want)
 	T_EQ_STR(out, want);
 }
 
+/* The normal form of in (a static buffer: one use per expression). */
+static const char *norm_of(const char *in)
+{
+	static char out[NAMES_NORM_CAP];
+
+	if (names_normalise(in, strlen(in), out, sizeof out))
+		out[0] = '\0';
+	return out;
+}
+
+#define INTEGRITY_LIC_CAP 65
+
 static void normalise_cases(void)
 {
 	norm_is("ACME Man-Power (Pty) Ltd", "acme man power");
@@ -325,6 +337,112 @@ static void threads(void)
 	}
 }
 
+/* The canonical text: every invisible character gives the plain name. */
+static void canonical_invisible(void)
+{
+	static const char *const inserted[] = {
+		"\xe2\x80\x8b", "\xe2\x80\x8d", "\xc2\xad", "\xe2\x81\xa0", "\xe2\x80\x8f",
+		"\xe1\xa0\x8e", "\xe3\x85\xa4", "\xf3\xa0\x81\x81\xf3\xa0\x81\xa2", "\xef\xbb\xbf",
+		"\xe2\x80\x8c", "\xe2\x80\x8e", "\xe2\x81\xa1"};
+	char name[128];
+
+	for (size_t i = 0; i < sizeof inserted / sizeof *inserted; i++) {
+		snprintf(name, sizeof name, "Kop%sano Manpower Services", inserted[i]);
+		norm_is(name, "kopano manpower");
+	}
+	/* a control character or line break separates, as a space does */
+	norm_is("Kopano\nManpower\tServices\r", "kopano manpower");
+	norm_is("Kopano\xe2\x80\xa8Manpower", "kopano manpower");
+}
+
+static void forms_are(const char *in, const char *norm, const char *skel, unsigned susp)
+{
+	char n[NAMES_NORM_CAP], k[NAMES_NORM_CAP];
+	unsigned s = 99;
+
+	T_EQ_INT(names_normalise_forms(in, strlen(in), n, sizeof n, k, sizeof k, &s), 0);
+	T_EQ_STR(n, norm);
+	T_EQ_STR(k, skel);
+	T_EQ_INT((int)s, (int)susp);
+}
+
+static void canonical_lookalikes(void)
+{
+	/* compatibility forms fold by NFKC */
+	forms_are("\xf0\x9d\x90\x8a\xf0\x9d\x90\xa8\xf0\x9d\x90\xa9\xf0\x9d\x90\x9a\xf0\x9d\x90\xa7"
+		  "\xf0\x9d\x90\xa8 Manpower", "kopano manpower", "", 0);
+	forms_are("\xe2\x93\x80\xe2\x93\x9e\xe2\x93\x9f\xe2\x93\x90\xe2\x93\x9d\xe2\x93\x9e Manpower",
+		  "kopano manpower", "", 0);
+	forms_are("\xef\xbc\xab\xef\xbd\x8f\xef\xbd\x90\xef\xbd\x81\xef\xbd\x8e\xef\xbd\x8f Manpower",
+		  "kopano manpower", "", 0);
+	/* a Cyrillic с in a Latin word: mixed scripts, and a confusable form
+	 * equal to the Latin name */
+	forms_are("Qa\xd1\x81ha Labour Agents", "qasha labour agents", "qacha labour agents",
+		  NAMES_SUSPICIOUS_MIXED_SCRIPT);
+	/* a whole word of Cyrillic look-alikes is one script, yet its
+	 * confusable form scores as the Latin name */
+	T_CHECK(names_score("\xd0\x9a\xd0\xbe\xd1\x80\xd0\xb0\xd0\xbf\xd0\xbe Manpower Services",
+			    "Kopano Manpower Services") >= NAMES_DEFAULT_THRESHOLD);
+	/* a genuine Cyrillic name keeps its transliteration and gets no
+	 * confusable form of its legal words */
+	forms_are("\xd0\x9e\xd0\x9e\xd0\x9e \xd0\xa0\xd0\xbe\xd0\xb3\xd0\xb0", "roga", "pora", 0);
+	/* a plain Latin name has no second form and is not suspicious */
+	forms_are("Kopano Manpower", "kopano manpower", "", 0);
+}
+
+static void licence_is(const char *in, const char *want)
+{
+	char out[INTEGRITY_LIC_CAP];
+
+	T_EQ_INT(names_licence_key(in, out, sizeof out), 0);
+	T_EQ_STR(out, want);
+}
+
+static void licence_keys(void)
+{
+	licence_is("LS-KMS-0042", "LSKMS0042");
+	licence_is("ls kms 0042", "LSKMS0042");
+	licence_is("\xef\xbc\xac\xef\xbc\xb3\xef\xbc\x8d\xef\xbc\xab\xef\xbc\xad\xef\xbc\xb3\xef\xbc\x8d"
+		   "\xef\xbc\x90\xef\xbc\x90\xef\xbc\x94\xef\xbc\x92", "LSKMS0042");
+	licence_is("L\xd0\x85-\xd0\x9a\xd0\x9c\xd0\x85-0042", "LSKMS0042");
+	licence_is("LS\xe2\x80\x8b-KMS-0042", "LSKMS0042");
+	licence_is("", "");
+}
+
+/* Shapes real registers take: the same firm, the same tokens. */
+static void reshaped_names(void)
+{
+	norm_is("SiemensAG", "siemens");
+	norm_is("Siemens AG", "siemens");
+	norm_is("CNN CAUCASIALLC", "cnn caucasia");
+	norm_is("Airserco PrivateLimited", "airserco");
+	norm_is("BV O-GROUP", "o group");
+	norm_is("O-GROUP BV", "o group");
+	norm_is("AB Manpower", "ab manpower"); /* one word after: AB may be the name */
+	norm_is("Forty-Four Farms", "forty four farms");
+	norm_is("44 Farms", "forty four farms");
+	norm_is("1st Choice Labour", "first choice labour");
+	norm_is("First Choice Labour", "first choice labour");
+	norm_is("SOCIEDAD DE RESPONSABLIDAD LIMITADA Andes Personal",
+		norm_of("Andes Personal S.R.L."));
+	norm_is("McDonald Farms", "mcdonald farms"); /* two letters: no split */
+	/* "corporation" is a form, never "corp" + "oration" */
+	norm_is("Gallegos Corporation", "gallegos");
+}
+
+/* The check's scores: exact and near-exact names at 1.0. */
+static void exact_scores(void)
+{
+	T_CHECK(names_score("PT DDC CONSULTANTS", "PT DDC CONSULTANTS") == 1.0);
+	T_CHECK(names_score("PT XYZ CONSULTANTS", "PT XYZ CONSULTANTS") == 1.0);
+	T_CHECK(names_score("Acme Recruitment Agency", "ACME Recruitment") == 1.0);
+	T_CHECK(names_score("BV O-GROUP", "O-GROUP BV") == 1.0);
+	/* different firms stay apart */
+	T_CHECK(names_score("Acme Manpower", "Apex Manpower") < NAMES_REVIEW_THRESHOLD);
+	T_CHECK(names_score("Deutsche Bank", "Dresdner Bank") < NAMES_DEFAULT_THRESHOLD);
+	T_CHECK(NAMES_REVIEW_THRESHOLD < NAMES_DEFAULT_THRESHOLD);
+}
+
 int main(void)
 {
 	T_RUN(jellyfish_expected_values);
@@ -337,5 +455,10 @@ int main(void)
 	T_RUN(hard_negatives_below_threshold);
 	T_RUN(similarity_properties);
 	T_RUN(threads);
+	T_RUN(canonical_invisible);
+	T_RUN(canonical_lookalikes);
+	T_RUN(licence_keys);
+	T_RUN(reshaped_names);
+	T_RUN(exact_scores);
 	return T_DONE();
 }

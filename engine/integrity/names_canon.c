@@ -1,0 +1,355 @@
+/*
+ * names_canon.c - the canonical text of a recruiter name or licence, before
+ * any tokenising: what the check, registration, the in-memory registry, the
+ * snapshot and vacancy writes all compare (through names_normalise_forms and
+ * integrity_licence_norm), so that no path sees a different name.
+ *
+ * Steps, on UTF-16 (ICU):
+ *   1. default-ignorable code points (Unicode Default_Ignorable_Code_Point:
+ *      ZWSP, ZWJ, word joiner, soft hyphen, Hangul filler, Mongolian vowel
+ *      separator, tag characters...) and format characters (Cf: RLM, ...)
+ *      are removed; control characters and line or paragraph separators
+ *      become a space;
+ *   2. NFKC (mathematical bold, circled, full-width letters and digits
+ *      become plain ones);
+ *   3. for the skeleton form only: each letter of a script other than Latin
+ *      whose UTS #39 confusable skeleton (ICU uspoof_getSkeleton) is ASCII
+ *      becomes that skeleton ("Корапо" -> "Kopaπo" -> ..., Cyrillic с -> c),
+ *      before NFKC (which folds Greek lunate sigma "ϲ" into "σ") and after;
+ *   4. case folding;
+ *   5. transliteration to Latin ASCII (names_translit.c).
+ * Step 2's text is also scanned for words that mix scripts (Latin and
+ * Cyrillic in "Qaсha"); Han with Hiragana/Katakana, Hangul or Bopomofo is one
+ * writing system, not a mix.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/uscript.h>
+#include <unicode/uspoof.h>
+#include <unicode/ustring.h>
+#include <unicode/utf16.h>
+#include <unicode/utf8.h>
+
+#include "engine/integrity/names_internal.h"
+
+static USpoofChecker *spoof;
+static const UNormalizer2 *nfkc;
+static pthread_once_t canon_once = PTHREAD_ONCE_INIT;
+
+static void canon_init(void)
+{
+	UErrorCode st = U_ZERO_ERROR;
+
+	nfkc = unorm2_getNFKCInstance(&st);
+	if (U_FAILURE(st))
+		nfkc = NULL;
+	st = U_ZERO_ERROR;
+	/* Skeletons only read the checker: one instance serves every thread. */
+	spoof = uspoof_open(&st);
+	if (U_FAILURE(st)) {
+		if (spoof)
+			uspoof_close(spoof);
+		spoof = NULL;
+	}
+}
+
+/* Step 1 on u[0..n): removes ignorables, turns controls into spaces. */
+static int32_t strip_invisible(UChar *u, int32_t n)
+{
+	int32_t i = 0, w = 0;
+
+	while (i < n) {
+		UChar32 c;
+		int32_t at = i;
+
+		U16_NEXT(u, i, n, c);
+		if (u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) ||
+		    u_charType(c) == U_FORMAT_CHAR)
+			continue;
+		if (u_charType(c) == U_CONTROL_CHAR || c == 0x2028 || c == 0x2029) {
+			u[w++] = ' ';
+			continue;
+		}
+		while (at < i)
+			u[w++] = u[at++];
+	}
+	return w;
+}
+
+static int is_cjk_script(UScriptCode s)
+{
+	return s == USCRIPT_HAN || s == USCRIPT_HIRAGANA || s == USCRIPT_KATAKANA ||
+	       s == USCRIPT_HANGUL || s == USCRIPT_BOPOMOFO;
+}
+
+/* 1 when a word of u[0..n) (a run of letters, marks and digits) holds
+ * letters of two scripts, other than Han beside a script written with it. */
+static int mixed_script(const UChar *u, int32_t n)
+{
+	UScriptCode first = USCRIPT_INVALID_CODE;
+	int other = 0, mixed = 0;
+	int32_t i = 0;
+
+	while (i < n && !mixed) {
+		UChar32 c;
+		UErrorCode st = U_ZERO_ERROR;
+		UScriptCode s;
+
+		U16_NEXT(u, i, n, c);
+		if (!u_isalnum(c) && !(U_GET_GC_MASK(c) & U_GC_M_MASK)) {
+			first = USCRIPT_INVALID_CODE; /* a word ends */
+			other = 0;
+			continue;
+		}
+		s = uscript_getScript(c, &st);
+		if (U_FAILURE(st) || s == USCRIPT_COMMON || s == USCRIPT_INHERITED)
+			continue;
+		if (first == USCRIPT_INVALID_CODE) {
+			first = s;
+		} else if (s != first) {
+			if (!(is_cjk_script(s) && is_cjk_script(first) &&
+			      (s == USCRIPT_HAN || first == USCRIPT_HAN || other)))
+				mixed = 1;
+			other = 1;
+		}
+	}
+	return mixed;
+}
+
+/* The ASCII skeleton of c (UTS #39), of its upper case otherwise, into
+ * out[0..*len); 0 when neither is ASCII letters and digits. */
+static int ascii_skeleton(UChar32 c, UChar *out, int32_t cap, int32_t *len)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		UChar in[2];
+		int32_t n = 0, k;
+		UErrorCode st = U_ZERO_ERROR;
+		UChar32 x = pass ? u_toupper(c) : c;
+		int ok = 1;
+
+		if (pass && x == c)
+			break;
+		U16_APPEND_UNSAFE(in, n, x);
+		k = uspoof_getSkeleton(spoof, 0, in, n, out, cap, &st);
+		if (U_FAILURE(st) || k <= 0 || k > cap)
+			continue;
+		for (int32_t j = 0; j < k; j++)
+			if (out[j] >= 0x80 || !u_isalnum(out[j]))
+				ok = 0;
+		if (ok) {
+			*len = k;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Step 3: letters of other scripts that look like Latin letters become
+ * them; into a new buffer *out (length *outlen). */
+static int map_confusables(const UChar *u, int32_t n, UChar **out, int32_t *outlen)
+{
+	UChar *o = malloc(((size_t)n * 4 + 1) * sizeof *o);
+	int32_t i = 0, w = 0;
+
+	if (!o)
+		return NAMES_ENOMEM;
+	while (i < n) {
+		UChar32 c;
+		int32_t at = i, k;
+		UErrorCode st = U_ZERO_ERROR;
+		UScriptCode s;
+
+		U16_NEXT(u, i, n, c);
+		s = uscript_getScript(c, &st);
+		if (c >= 0x80 && u_isalpha(c) && U_SUCCESS(st) && s != USCRIPT_LATIN &&
+		    s != USCRIPT_COMMON && s != USCRIPT_INHERITED && spoof &&
+		    ascii_skeleton(c, o + w, 4, &k)) {
+			w += k;
+			continue;
+		}
+		while (at < i)
+			o[w++] = u[at++];
+	}
+	*out = o;
+	*outlen = w;
+	return 0;
+}
+
+/* Where a lower-case letter is followed by an upper-case one that starts a
+ * word of three letters or more, or a run of capitals to the end of the
+ * word ("NamCông", "CaucasiaLLC"), after three lower-case letters or more:
+ * a space, as the ASCII tokeniser does (names.c), before case folding
+ * loses it. Into a new buffer *out. */
+static int camel_split(const UChar *u, int32_t n, UChar **out, int32_t *outlen)
+{
+	UChar *o = malloc(((size_t)n * 2 + 1) * sizeof *o);
+	int32_t i = 0, w = 0, lower = 0;
+
+	if (!o)
+		return NAMES_ENOMEM;
+	while (i < n) {
+		UChar32 c;
+		int32_t at = i;
+
+		U16_NEXT(u, i, n, c);
+		if (u_isupper(c) && lower >= 3) {
+			int32_t j = at, k = 0;
+			int upper = 1;
+
+			while (j < n) {
+				UChar32 d;
+				int32_t before = j;
+
+				U16_NEXT(u, j, n, d);
+				if (!u_isalpha(d) && !(U_GET_GC_MASK(d) & U_GC_M_MASK)) {
+					j = before;
+					break;
+				}
+				if (u_isalpha(d)) {
+					upper &= u_isupper(d) != 0;
+					k++;
+				}
+			}
+			if (k >= 3 || (upper && k >= 2))
+				o[w++] = ' ';
+		}
+		if (u_islower(c))
+			lower++;
+		else if (!(U_GET_GC_MASK(c) & U_GC_M_MASK))
+			lower = 0;
+		while (at < i)
+			o[w++] = u[at++];
+	}
+	*out = o;
+	*outlen = w;
+	return 0;
+}
+
+int names__canonical(UTransliterator *tr, const char *in, size_t len, unsigned opts, char **out,
+		     size_t *outlen, unsigned *suspicious)
+{
+	int ret = NAMES_ENOMEM;
+	UErrorCode st = U_ZERO_ERROR;
+	int32_t cap = (int32_t)len + 16, n = 0, m = 0, fl;
+	UChar *u = malloc((size_t)cap * sizeof *u), *v = NULL, *mapped = NULL;
+	char *utf8 = NULL;
+	int32_t ulen = 0;
+
+	*out = NULL;
+	pthread_once(&canon_once, canon_init);
+	if (!u)
+		goto out;
+	if (!nfkc) {
+		ret = NAMES_EICU;
+		goto out;
+	}
+	u_strFromUTF8WithSub(u, cap, &n, in, (int32_t)len, 0xFFFD, NULL, &st);
+	if (U_FAILURE(st)) {
+		ret = NAMES_EICU;
+		goto out;
+	}
+	n = strip_invisible(u, n);
+	if (opts & NAMES_CANON_SKELETON) {
+		/* before NFKC too: it folds some look-alikes into letters that
+		 * look like nothing Latin (Greek lunate sigma "ϲ" -> "σ") */
+		if ((ret = map_confusables(u, n, &mapped, &n)) < 0)
+			goto out;
+		free(u);
+		u = mapped;
+		mapped = NULL;
+		ret = NAMES_ENOMEM;
+	}
+	/* NFKC expands at most 18-fold (U+FDFA); a second try gets the room */
+	for (int attempt = 0; attempt < 2; attempt++) {
+		int32_t vcap = attempt ? m + 1 : n * 3 + 16;
+
+		free(v);
+		v = malloc((size_t)vcap * sizeof *v);
+		if (!v)
+			goto out;
+		st = U_ZERO_ERROR;
+		m = unorm2_normalize(nfkc, u, n, v, vcap, &st);
+		if (U_SUCCESS(st))
+			break;
+		if (st != U_BUFFER_OVERFLOW_ERROR || attempt) {
+			ret = NAMES_EICU;
+			goto out;
+		}
+	}
+	if (suspicious && mixed_script(v, m))
+		*suspicious |= NAMES_SUSPICIOUS_MIXED_SCRIPT;
+	if ((ret = camel_split(v, m, &mapped, &m)) < 0)
+		goto out;
+	free(v);
+	v = mapped;
+	mapped = NULL;
+	ret = NAMES_ENOMEM;
+	if (opts & NAMES_CANON_SKELETON) {
+		if ((ret = map_confusables(v, m, &mapped, &m)) < 0)
+			goto out;
+		free(v);
+		v = mapped;
+		mapped = NULL;
+		ret = NAMES_ENOMEM;
+	}
+	/* case folding keeps the length but for a few letters (ß -> ss) */
+	free(u);
+	u = malloc(((size_t)m * 3 + 16) * sizeof *u);
+	if (!u)
+		goto out;
+	st = U_ZERO_ERROR;
+	fl = u_strFoldCase(u, m * 3 + 16, v, m, U_FOLD_CASE_DEFAULT, &st);
+	if (U_FAILURE(st)) {
+		ret = NAMES_EICU;
+		goto out;
+	}
+	ulen = fl;
+	utf8 = malloc((size_t)ulen * 3 + 1);
+	if (!utf8)
+		goto out;
+	st = U_ZERO_ERROR;
+	u_strToUTF8WithSub(utf8, ulen * 3 + 1, &n, u, ulen, 0xFFFD, NULL, &st);
+	if (U_FAILURE(st)) {
+		ret = NAMES_EICU;
+		goto out;
+	}
+	if (!tr) {
+		*out = utf8;
+		*outlen = (size_t)n;
+		utf8 = NULL;
+		ret = 0;
+		goto out;
+	}
+	ret = names__transliterate(tr, utf8, (size_t)n, out, outlen);
+out:
+	free(u);
+	free(v);
+	free(mapped);
+	free(utf8);
+	return ret;
+}
+
+int names__has_confusable(const char *in, size_t len)
+{
+	UChar32 c;
+	int32_t i = 0, n = (int32_t)len;
+
+	pthread_once(&canon_once, canon_init);
+	while (i < n) {
+		UErrorCode st = U_ZERO_ERROR;
+		UScriptCode s;
+
+		U8_NEXT(in, i, n, c);
+		if (c < 0x80)
+			continue;
+		s = uscript_getScript(c, &st);
+		if (c > 0 && u_isalpha(c) && U_SUCCESS(st) && s != USCRIPT_LATIN &&
+		    s != USCRIPT_COMMON && s != USCRIPT_INHERITED)
+			return 1;
+	}
+	return 0;
+}

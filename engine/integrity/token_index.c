@@ -1,0 +1,245 @@
+/*
+ * token_index.c - the registry's token index, beside its trigram postings
+ * (name_index.c): for each distinctive word of a registered name (its core,
+ * names_core: no legal forms, no trade words) a posting list under the word
+ * itself and, for words of five letters or more, under its first and its
+ * last half. A word with one typo keeps one half intact, so "Kopapo" (the
+ * confusable form of "Корапо") reaches "Kopano" even where trigrams of the
+ * whole name are too diluted to propose it. A lookup reads the query's
+ * rarest keys first and stops at a bound, so a common word never floods
+ * the candidate set.
+ *
+ * Keys are 64-bit hashes of the tagged text: a collision only proposes a
+ * candidate more, which the similarity then rejects. The caller holds the
+ * registry lock (write to add, read to look up).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/core/buf.h"
+#include "engine/integrity/internal.h"
+#include "engine/integrity/names.h"
+
+#define TOK_MIN 3           /* shorter words are not indexed */
+#define TOK_HALVES_MIN 5    /* words this long are indexed by halves too */
+#define TOK_COMMON 2000     /* a key with more names than this proposes none */
+
+struct tok_list {
+	uint32_t *v;
+	uint32_t n, cap;
+};
+
+static struct {
+	uint64_t *keys;   /* open addressing: hash, 0 empty */
+	uint32_t *slot;   /* list index of each key */
+	size_t cap, n;
+	struct tok_list *lists;
+	size_t nlists, caplists;
+	size_t bytes;
+} tix;
+
+static uint64_t key_hash(char tag, const char *s, size_t len)
+{
+	uint64_t h = 1469598103934665603ull ^ (unsigned char)tag;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ull;
+	}
+	return h ? h : 1;
+}
+
+static long find(uint64_t h)
+{
+	if (!tix.cap)
+		return -1;
+	for (size_t i = h & (tix.cap - 1); tix.keys[i]; i = (i + 1) & (tix.cap - 1))
+		if (tix.keys[i] == h)
+			return (long)tix.slot[i];
+	return -1;
+}
+
+static int grow(void)
+{
+	size_t cap = tix.cap ? tix.cap * 2 : 4096;
+	uint64_t *k = calloc(cap, sizeof *k);
+	uint32_t *s = calloc(cap, sizeof *s);
+
+	if (!k || !s) {
+		free(k);
+		free(s);
+		return -1;
+	}
+	for (size_t j = 0; j < tix.cap; j++) {
+		size_t i;
+
+		if (!tix.keys[j])
+			continue;
+		for (i = tix.keys[j] & (cap - 1); k[i]; i = (i + 1) & (cap - 1))
+			;
+		k[i] = tix.keys[j];
+		s[i] = tix.slot[j];
+	}
+	tix.bytes += (cap - tix.cap) * (sizeof *k + sizeof *s);
+	free(tix.keys);
+	free(tix.slot);
+	tix.keys = k;
+	tix.slot = s;
+	tix.cap = cap;
+	return 0;
+}
+
+static int add_key(uint64_t h, uint32_t name)
+{
+	long li = find(h);
+	struct tok_list *l;
+
+	if (li < 0) {
+		size_t i;
+
+		if ((tix.n + 1) * 2 > tix.cap && grow())
+			return -1;
+		if (array_grow((void **)&tix.lists, &tix.caplists, tix.nlists + 1, sizeof *tix.lists,
+			       UINT32_MAX))
+			return -1;
+		memset(&tix.lists[tix.nlists], 0, sizeof tix.lists[0]);
+		for (i = h & (tix.cap - 1); tix.keys[i]; i = (i + 1) & (tix.cap - 1))
+			;
+		tix.keys[i] = h;
+		tix.slot[i] = (uint32_t)tix.nlists;
+		li = (long)tix.nlists++;
+		tix.n++;
+	}
+	l = &tix.lists[li];
+	if (l->n && l->v[l->n - 1] == name)
+		return 0; /* the same word twice in a name */
+	if (l->n == l->cap) {
+		size_t cap = l->cap;
+
+		if (array_grow_from((void **)&l->v, &cap, (size_t)l->n + 1, sizeof *l->v, UINT32_MAX, 2))
+			return -1;
+		tix.bytes += (cap - l->cap) * sizeof *l->v;
+		l->cap = (uint32_t)cap;
+	}
+	l->v[l->n++] = name;
+	return 0;
+}
+
+/* Indexes word w (wl bytes) of name: the word, and its halves when long. */
+static int word_keys(const char *w, size_t wl, uint32_t name)
+{
+	if (wl < TOK_MIN)
+		return 0;
+	if (add_key(key_hash('w', w, wl), name))
+		return -1;
+	if (wl >= TOK_HALVES_MIN &&
+	    (add_key(key_hash('p', w, (wl + 1) / 2), name) ||
+	     add_key(key_hash('s', w + wl - wl / 2, wl / 2), name)))
+		return -1;
+	return 0;
+}
+
+int integ__tokens_add(uint32_t name, const char *norm)
+{
+	char core[NAMES_NORM_CAP];
+	const char *p;
+
+	names_core(norm, core, sizeof core);
+	for (p = core; *p;) {
+		const char *w = p;
+
+		while (*p && *p != ' ')
+			p++;
+		if (word_keys(w, (size_t)(p - w), name))
+			return -1;
+		while (*p == ' ')
+			p++;
+	}
+	return 0;
+}
+
+struct probe {
+	uint32_t list;
+	uint32_t n;
+};
+
+static int probe_cmp(const void *a, const void *b)
+{
+	const struct probe *x = a, *y = b;
+
+	return x->n < y->n ? -1 : x->n > y->n;
+}
+
+static void probe_add(struct probe *pr, size_t *np, size_t cap, uint64_t h)
+{
+	long li = find(h);
+
+	if (li < 0 || *np >= cap || tix.lists[li].n > TOK_COMMON)
+		return;
+	for (size_t i = 0; i < *np; i++)
+		if (pr[i].list == (uint32_t)li)
+			return;
+	pr[*np].list = (uint32_t)li;
+	pr[*np].n = tix.lists[li].n;
+	(*np)++;
+}
+
+size_t integ__tokens_lookup(const char *form, void (*fn)(uint32_t name, void *arg), void *arg,
+			    size_t max)
+{
+	struct probe pr[NAMES_MAX_TOKENS * 7];
+	char core[NAMES_NORM_CAP];
+	size_t np = 0, given = 0;
+	const char *p;
+
+	if (!tix.n)
+		return 0;
+	names_core(form, core, sizeof core);
+	for (p = core; *p;) {
+		const char *w = p;
+		size_t wl;
+
+		while (*p && *p != ' ')
+			p++;
+		wl = (size_t)(p - w);
+		while (*p == ' ')
+			p++;
+		if (wl < TOK_MIN)
+			continue;
+		probe_add(pr, &np, sizeof pr / sizeof pr[0], key_hash('w', w, wl));
+		/* the halves of a registered word one letter longer, as long, or
+		 * one shorter: one of them survives a single edit */
+		for (size_t l = wl > TOK_HALVES_MIN ? wl - 1 : TOK_HALVES_MIN; l <= wl + 1; l++) {
+			if ((l + 1) / 2 <= wl)
+				probe_add(pr, &np, sizeof pr / sizeof pr[0], key_hash('p', w, (l + 1) / 2));
+			if (l / 2 <= wl)
+				probe_add(pr, &np, sizeof pr / sizeof pr[0],
+					  key_hash('s', w + wl - l / 2, l / 2));
+		}
+	}
+	/* rarest keys first */
+	qsort(pr, np, sizeof pr[0], probe_cmp);
+	for (size_t i = 0; i < np && given < max; i++) {
+		const struct tok_list *l = &tix.lists[pr[i].list];
+
+		for (uint32_t k = 0; k < l->n && given < max; k++, given++)
+			fn(l->v[k], arg);
+	}
+	return given;
+}
+
+size_t integ__tokens_bytes(void)
+{
+	return tix.bytes + tix.caplists * sizeof *tix.lists;
+}
+
+void integ__tokens_free(void)
+{
+	for (size_t i = 0; i < tix.nlists; i++)
+		free(tix.lists[i].v);
+	free(tix.lists);
+	free(tix.keys);
+	free(tix.slot);
+	memset(&tix, 0, sizeof tix);
+}

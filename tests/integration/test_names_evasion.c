@@ -1,0 +1,447 @@
+/*
+ * test_names_evasion.c - a blacklisted recruiter cannot be written so that
+ * one path misses it. Over real HTTP against a real server, PostgreSQL and
+ * index: each invisible character (ZWSP, ZWJ, soft hyphen, word joiner, RLM,
+ * Mongolian vowel separator, Hangul filler, tag characters, newline) inside
+ * "Kopano Manpower Services", the look-alike forms (Cyrillic "Корапо",
+ * "Qaсha" with a Cyrillic с, mathematical bold, circled) and full-width and
+ * Cyrillic-lettered licences give `blacklisted` in the check, 422 on POST
+ * and on PATCH of a vacancy, and vacancies stored with them before the flag
+ * vanish from search and match. Then the exact names found at 1.0 ("PT DDC
+ * CONSULTANTS", "Acme Recruitment Agency" by its alias), a licence and a
+ * name of two recruiters answering `conflict`, and a name below the
+ * threshold listed in `possible_matches`.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tests/support/http.h"
+#include "tests/support/t.h"
+
+static struct server srv;
+static char employer[80], counsellor[80], regulator[80];
+static char kopano[32], qacha[32], maluti[32], ddc[32], xyz[32], acme[32], sekhukhune[32];
+
+/* The evasions: a field ("name" or "licence") and its value. */
+static const struct {
+	const char *field, *value, *what;
+} evasions[] = {
+	{"name", "Ko\xe2\x80\x8bpano Manpower Services", "zero-width space"},
+	{"name", "Kop\xe2\x80\x8d" "ano Manpower Services", "zero-width joiner"},
+	{"name", "Kopa\xc2\xadno Manpower Services", "soft hyphen"},
+	{"name", "Kopan\xe2\x81\xa0o Manpower Services", "word joiner"},
+	{"name", "\xe2\x80\x8fKopano Manpower Services", "right-to-left mark"},
+	{"name", "Ko\xe1\xa0\x8epano Manpower Services", "Mongolian vowel separator"},
+	{"name", "Kopano\xe3\x85\xa4 Manpower Services", "Hangul filler"},
+	{"name", "Kop\xf3\xa0\x81\x81\xf3\xa0\x81\xa2" "ano Manpower Services", "tag characters"},
+	{"name", "Kopano\nManpower Services", "newline"},
+	{"name", "\xd0\x9a\xd0\xbe\xd1\x80\xd0\xb0\xd0\xbf\xd0\xbe Manpower Services", "Cyrillic Корапо"},
+	{"name", "Qa\xd1\x81ha Labour Agents", "Qaсha with a Cyrillic с"},
+	{"name", "\xf0\x9d\x90\x8a\xf0\x9d\x90\xa8\xf0\x9d\x90\xa9\xf0\x9d\x90\x9a\xf0\x9d\x90\xa7"
+		 "\xf0\x9d\x90\xa8 Manpower Services", "mathematical bold"},
+	{"name", "\xe2\x93\x80\xe2\x93\x9e\xe2\x93\x9f\xe2\x93\x90\xe2\x93\x9d\xe2\x93\x9e Manpower Services",
+	 "circled letters"},
+	{"licence", "\xef\xbc\xac\xef\xbc\xb3\xef\xbc\x8d\xef\xbc\xab\xef\xbc\xad\xef\xbc\xb3\xef\xbc\x8d"
+		    "\xef\xbc\x90\xef\xbc\x90\xef\xbc\x94\xef\xbc\x92", "full-width licence"},
+	{"licence", "L\xd0\x85-\xd0\x9a\xd0\x9c\xd0\x85-0042", "licence with Cyrillic look-alikes"},
+};
+#define N_EVASIONS (sizeof evasions / sizeof evasions[0])
+
+static const char *str(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec t = {ms / 1000, (long)(ms % 1000) * 1000000L};
+
+	nanosleep(&t, NULL);
+}
+
+/* Percent-encodes s for a query string. */
+static void urlencode(const char *s, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	for (; *s && n + 4 < cap; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '.' || c == '_')
+			out[n++] = (char)c;
+		else
+			n += (size_t)snprintf(out + n, cap - n, "%%%02X", c);
+	}
+	out[n] = '\0';
+}
+
+/* The JSON string of s (quotes included), for building bodies. */
+static void json_quote(const char *s, char *out, size_t cap)
+{
+	json_t *j = json_string(s);
+	char *d = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+
+	snprintf(out, cap, "%s", d ? d : "\"\"");
+	free(d);
+	json_decref(j);
+}
+
+/* The recruiter object of evasion i ({"name":...} or with the licence). */
+static void evasion_recruiter(size_t i, char *out, size_t cap)
+{
+	char v[256];
+
+	json_quote(evasions[i].value, v, sizeof v);
+	if (strcmp(evasions[i].field, "name") == 0)
+		snprintf(out, cap, "{\"name\":%s,\"country\":\"LS\"}", v);
+	else
+		snprintf(out, cap, "{\"name\":\"Thaba Temp Hire\",\"licence\":%s}", v);
+}
+
+static const char *register_recruiter(const char *body, char *id, size_t len)
+{
+	struct resp r;
+
+	id[0] = '\0';
+	if (http(&r, &srv, "POST", "/v1/recruiters", regulator, NULL, body, strlen(body)) == 0 &&
+	    r.status == 201 && str(r.json, "id"))
+		snprintf(id, len, "%s", str(r.json, "id"));
+	else
+		fprintf(stderr, "  register %s: %ld %s\n", body, r.status, r.body ? r.body : "");
+	resp_free(&r);
+	return id;
+}
+
+static int blacklist(const char *rid)
+{
+	struct resp r;
+	char path[96];
+	int ok;
+
+	snprintf(path, sizeof path, "/v1/recruiters/%s/flags", rid);
+	ok = http_json(&r, &srv, "POST", path, regulator,
+		       "{\"severity\":\"blacklist\",\"reason\":\"worker_fees\",\"evidence\":\"case 2026/41\","
+		       "\"expires_at\":null}") == 0 && r.status == 201;
+	resp_free(&r);
+	return ok ? 0 : -1;
+}
+
+/* POST /v1/vacancies with title and recruiter JSON (or NULL); the status,
+ * the new id in id. */
+static long post_vacancy(const char *title, const char *recruiter, char *id, size_t len,
+			 struct resp *keep)
+{
+	struct resp r;
+	char body[1024];
+	long st;
+
+	snprintf(body, sizeof body,
+		 "{\"title\":\"%s\",\"occupation\":\"9211\",\"country\":\"ZA\",\"positions\":3,"
+		 "\"valid_until\":\"2099-01-01\"%s%s}",
+		 title, recruiter ? ",\"recruiter\":" : "", recruiter ? recruiter : "");
+	if (http(&r, &srv, "POST", "/v1/vacancies", employer, NULL, body, strlen(body)))
+		return -1;
+	st = r.status;
+	if (id) {
+		id[0] = '\0';
+		if (str(r.json, "id"))
+			snprintf(id, len, "%s", str(r.json, "id"));
+	}
+	if (keep)
+		*keep = r;
+	else
+		resp_free(&r);
+	return st;
+}
+
+/* GET /v1/recruiters/check?QUERY into r; 0 when it answered 200. */
+static int check(struct resp *r, const char *field, const char *value)
+{
+	char enc[1024], path[1200];
+
+	urlencode(value, enc, sizeof enc);
+	snprintf(path, sizeof path, "/v1/recruiters/check?%s=%s", field, enc);
+	return http(r, &srv, "GET", path, counsellor, NULL, NULL, 0) == 0 && r->status == 200 ? 0 : -1;
+}
+
+/* Whether a search for word q lists vacancy id (-1 on error). */
+static int search_has(const char *q, const char *id)
+{
+	struct resp r;
+	char path[256];
+	json_t *it;
+	size_t i;
+	int found = 0;
+
+	snprintf(path, sizeof path, "/v1/vacancies?q=%s&limit=100", q);
+	if (http(&r, &srv, "GET", path, counsellor, NULL, NULL, 0) || r.status != 200) {
+		resp_free(&r);
+		return -1;
+	}
+	json_array_foreach(json_object_get(r.json, "items"), i, it)
+		found |= str(it, "id") && strcmp(str(it, "id"), id) == 0;
+	resp_free(&r);
+	return found;
+}
+
+static char stored[N_EVASIONS][32], control[32];
+
+/* ---- cases ---- */
+
+static void test_setup(void)
+{
+	char rec[512];
+
+	T_REQUIRE(*register_recruiter("{\"name\":\"Kopano Manpower Services\",\"country\":\"LS\","
+				      "\"licence\":{\"number\":\"LS-KMS-0042\",\"authority\":\"DoL Lesotho\"}}",
+				      kopano, sizeof kopano));
+	T_REQUIRE(*register_recruiter("{\"name\":\"Qacha Labour Agents\",\"country\":\"LS\"}", qacha,
+				      sizeof qacha));
+	T_REQUIRE(*register_recruiter("{\"name\":\"Maluti Clean Hire\",\"country\":\"LS\","
+				      "\"licence\":{\"number\":\"LS-MCH-0001\",\"authority\":\"DoL Lesotho\"}}",
+				      maluti, sizeof maluti));
+	/* Vacancies written with each evasion while the agency was clean:
+	 * stored, and later hidden by the flag. */
+	for (size_t i = 0; i < N_EVASIONS; i++) {
+		char title[64];
+
+		evasion_recruiter(i, rec, sizeof rec);
+		snprintf(title, sizeof title, "Harvest hand evq%zu", i);
+		T_CHECKF(post_vacancy(title, rec, stored[i], sizeof stored[i], NULL) == 201, "%s",
+			 evasions[i].what);
+	}
+	T_REQUIRE(post_vacancy("Harvest hand evqcontrol",
+			       "{\"name\":\"Maluti Clean Hire\",\"licence\":\"LS-MCH-0001\"}", control,
+			       sizeof control, NULL) == 201);
+	T_REQUIRE(blacklist(kopano) == 0);
+	T_REQUIRE(blacklist(qacha) == 0);
+	/* the index has every vacancy once the control one is found */
+	for (int k = 0; k < 250 && search_has("evqcontrol", control) != 1; k++)
+		sleep_ms(20);
+	T_REQUIRE(search_has("evqcontrol", control) == 1);
+}
+
+static void test_check_blacklisted(void)
+{
+	for (size_t i = 0; i < N_EVASIONS; i++) {
+		struct resp r;
+
+		T_REQUIRE(check(&r, evasions[i].field, evasions[i].value) == 0);
+		T_CHECKF(str(r.json, "verdict") && strcmp(str(r.json, "verdict"), "blacklisted") == 0,
+			 "%s: verdict %s", evasions[i].what, str(r.json, "verdict"));
+		resp_free(&r);
+	}
+	{
+		/* a word of two scripts is said to be suspicious */
+		struct resp r;
+		json_t *s;
+
+		T_REQUIRE(check(&r, "name", "Qa\xd1\x81ha Labour Agents") == 0);
+		s = json_object_get(r.json, "suspicious");
+		T_EQ_INT(json_array_size(s), 1);
+		T_EQ_STR(json_string_value(json_array_get(s, 0)), "mixed_script");
+		resp_free(&r);
+		T_REQUIRE(check(&r, "name", "Qacha Labour Agents") == 0);
+		T_EQ_INT(json_array_size(json_object_get(r.json, "suspicious")), 0);
+		resp_free(&r);
+	}
+}
+
+static void test_writes_refused(void)
+{
+	char rec[512], body[700], path[64];
+
+	snprintf(path, sizeof path, "/v1/vacancies/%s", control);
+	for (size_t i = 0; i < N_EVASIONS; i++) {
+		struct resp r;
+		char id[32];
+		json_t *e;
+
+		evasion_recruiter(i, rec, sizeof rec);
+		T_REQUIRE(post_vacancy("Harvest hand evqpost", rec, id, sizeof id, &r) >= 0);
+		T_CHECKF(r.status == 422, "%s: POST answered %ld", evasions[i].what, r.status);
+		e = json_array_get(json_object_get(r.json, "errors"), 0);
+		T_CHECKF(str(e, "code") && strcmp(str(e, "code"), "blacklisted") == 0, "%s: %s",
+			 evasions[i].what, r.body ? r.body : "");
+		resp_free(&r);
+		snprintf(body, sizeof body, "{\"recruiter\":%s}", rec);
+		T_REQUIRE(http(&r, &srv, "PATCH", path, employer, NULL, body, strlen(body)) == 0);
+		T_CHECKF(r.status == 422, "%s: PATCH answered %ld", evasions[i].what, r.status);
+		resp_free(&r);
+	}
+	/* nothing stored: the POSTs left no vacancy, the PATCHes left the control clean */
+	T_CHECK(search_has("evqpost", "v_") == 0);
+	{
+		struct resp r;
+
+		T_REQUIRE(http(&r, &srv, "GET", path, employer, NULL, NULL, 0) == 0);
+		T_EQ_STR(str(json_object_get(r.json, "recruiter"), "name"), "Maluti Clean Hire");
+		resp_free(&r);
+	}
+}
+
+static void test_search_and_match_hide(void)
+{
+	struct resp r;
+	json_t *it;
+	size_t i, k;
+	int seen_control = 0;
+
+	for (i = 0; i < N_EVASIONS; i++) {
+		char q[32];
+
+		snprintf(q, sizeof q, "evq%zu", i);
+		T_CHECKF(search_has(q, stored[i]) == 0, "%s: still in search", evasions[i].what);
+	}
+	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/match", counsellor,
+			    "{\"profile\":{\"occupations\":[\"9211\"],\"skills\":[\"harvesting\"]},"
+			    "\"countries\":[\"ZA\"],\"limit\":100}") == 0);
+	T_EQ_INT(r.status, 200);
+	json_array_foreach(json_object_get(r.json, "vacancies"), k, it) {
+		const char *vid = str(json_object_get(it, "vacancy"), "id");
+
+		if (!vid)
+			continue;
+		seen_control |= strcmp(vid, control) == 0;
+		for (i = 0; i < N_EVASIONS; i++)
+			T_CHECKF(strcmp(vid, stored[i]) != 0, "%s: still in match", evasions[i].what);
+	}
+	T_CHECK(seen_control); /* the match did list this occupation's vacancies */
+	resp_free(&r);
+}
+
+/* The first match's score and id of a check for name. */
+static double first_match(const char *name, char *id, size_t len, const char **on, struct resp *r)
+{
+	json_t *m;
+
+	if (check(r, "name", name))
+		return -1;
+	m = json_array_get(json_object_get(r->json, "matches"), 0);
+	snprintf(id, len, "%s", str(m, "id") ? str(m, "id") : "");
+	*on = str(m, "matched_on");
+	return json_real_value(json_object_get(m, "score"));
+}
+
+static void test_exact_names(void)
+{
+	struct resp r;
+	char id[32];
+	const char *on;
+
+	T_REQUIRE(*register_recruiter("{\"name\":\"PT DDC CONSULTANTS\",\"country\":\"ID\"}", ddc,
+				      sizeof ddc));
+	T_REQUIRE(*register_recruiter("{\"name\":\"PT XYZ CONSULTANTS\",\"country\":\"ID\"}", xyz,
+				      sizeof xyz));
+	T_REQUIRE(*register_recruiter("{\"name\":\"Acme Holdings (Pty) Ltd\",\"aliases\":[\"ACME Recruitment\"],"
+				      "\"country\":\"ZA\"}", acme, sizeof acme));
+	T_CHECK(first_match("PT DDC CONSULTANTS", id, sizeof id, &on, &r) == 1.0);
+	T_EQ_STR(id, ddc);
+	T_EQ_STR(str(json_object_get(json_object_get(json_array_get(json_object_get(r.json, "matches"), 0),
+						     "explanation"), "name"), "exact_key"), "name");
+	resp_free(&r);
+	T_CHECK(first_match("PT XYZ CONSULTANTS", id, sizeof id, &on, &r) == 1.0);
+	T_EQ_STR(id, xyz);
+	resp_free(&r);
+	T_CHECK(first_match("Acme Recruitment Agency", id, sizeof id, &on, &r) == 1.0);
+	T_EQ_STR(id, acme);
+	T_EQ_STR(on, "alias");
+	resp_free(&r);
+}
+
+static void test_conflict(void)
+{
+	struct resp r;
+	json_t *c;
+
+	/* the name is DDC's, the licence Maluti's: neither wins silently */
+	T_REQUIRE(http(&r, &srv, "GET",
+		       "/v1/recruiters/check?name=PT%20DDC%20CONSULTANTS&licence=LS-MCH-0001",
+		       counsellor, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	T_EQ_STR(str(r.json, "verdict"), "conflict");
+	c = json_object_get(r.json, "conflict");
+	T_EQ_STR(str(c, "licence"), maluti);
+	T_EQ_STR(str(c, "name"), ddc);
+	resp_free(&r);
+	/* the licence of a blacklisted agency under a clean name: blacklisted */
+	T_REQUIRE(http(&r, &srv, "GET", "/v1/recruiters/check?name=Maluti%20Clean%20Hire&licence=LS-KMS-0042",
+		       counsellor, NULL, NULL, 0) == 0);
+	T_EQ_STR(str(r.json, "verdict"), "blacklisted");
+	T_CHECK(json_object_get(r.json, "conflict") != NULL);
+	resp_free(&r);
+	/* a vacancy's verdict says when its recruiter's name mixes scripts */
+	{
+		json_t *v;
+
+		T_REQUIRE(post_vacancy("Harvest hand evqmixed",
+				       "{\"name\":\"Maluti \xd0\xa1lean Hire\"}", NULL, 0, &r) == 201);
+		v = json_object_get(r.json, "recruiter_verdict");
+		T_EQ_STR(str(v, "verdict"), "licensed");
+		T_EQ_STR(json_string_value(json_array_get(json_object_get(v, "suspicious"), 0)),
+			 "mixed_script");
+		resp_free(&r);
+	}
+	/* the holder's own name and licence: no conflict */
+	T_REQUIRE(http(&r, &srv, "GET", "/v1/recruiters/check?name=Maluti%20Clean%20Hire&licence=LS-MCH-0001",
+		       counsellor, NULL, NULL, 0) == 0);
+	T_EQ_STR(str(r.json, "verdict"), "licensed");
+	T_CHECK(json_object_get(r.json, "conflict") == NULL);
+	resp_free(&r);
+}
+
+static void test_possible_matches(void)
+{
+	struct resp r;
+	json_t *p, *ex;
+	double thr, review, sc;
+
+	T_REQUIRE(*register_recruiter("{\"name\":\"Sekhukhune Mining Contractors\",\"country\":\"ZA\"}",
+				      sekhukhune, sizeof sekhukhune));
+	T_REQUIRE(check(&r, "name", "Sekhukhune Contracting Mining") == 0);
+	thr = json_real_value(json_object_get(r.json, "threshold"));
+	review = json_real_value(json_object_get(r.json, "review_threshold"));
+	T_CHECK(review > 0 && review < thr);
+	/* below the threshold: no match, so no verdict on it ... */
+	T_EQ_STR(str(r.json, "verdict"), "unknown");
+	T_EQ_INT(json_array_size(json_object_get(r.json, "matches")), 0);
+	/* ... but shown for review, with what matched */
+	p = json_array_get(json_object_get(r.json, "possible_matches"), 0);
+	T_EQ_STR(str(p, "id"), sekhukhune);
+	sc = json_real_value(json_object_get(p, "score"));
+	T_CHECKF(sc >= review && sc < thr, "score %.3f", sc);
+	ex = json_object_get(json_object_get(p, "explanation"), "name");
+	T_CHECK(json_array_size(json_object_get(json_object_get(ex, "name_parts"), "matched")) >= 2);
+	T_CHECK(json_is_array(json_object_get(p, "flags")));
+	resp_free(&r);
+	/* a different firm sharing one word is not even a possible match */
+	T_REQUIRE(check(&r, "name", "Sekhukhune Bakery") == 0);
+	T_EQ_INT(json_array_size(json_object_get(r.json, "possible_matches")), 0);
+	resp_free(&r);
+}
+
+int main(void)
+{
+	if (server_start(&srv, "one")) {
+		fprintf(stderr, "cannot start the server\n");
+		return 1;
+	}
+	if (make_token("employer", "farm-co", employer, sizeof employer) ||
+	    make_token("counsellor", "mrc-maseru", counsellor, sizeof counsellor) ||
+	    make_token("regulator", "dol-ls", regulator, sizeof regulator)) {
+		fprintf(stderr, "cannot make tokens\n");
+		server_kill(&srv);
+		return 1;
+	}
+	T_RUN(test_setup);
+	T_RUN(test_check_blacklisted);
+	T_RUN(test_writes_refused);
+	T_RUN(test_search_and_match_hide);
+	T_RUN(test_exact_names);
+	T_RUN(test_conflict);
+	T_RUN(test_possible_matches);
+	return T_DONE() || server_stop(&srv);
+}
