@@ -12,6 +12,7 @@ extern const struct api_route health_routes[], vacancy_routes[];
 extern const struct api_route profile_routes[], match_routes[];
 extern const struct api_route recruiter_routes[], quota_routes[];
 extern const struct api_route taxonomy_routes[];
+extern const struct api_route key_routes[], stats_routes[];
 
 const struct api_route *const api_route_tables[] = {
 	health_routes,
@@ -21,6 +22,8 @@ const struct api_route *const api_route_tables[] = {
 	recruiter_routes,
 	quota_routes,
 	taxonomy_routes,
+	key_routes,
+	stats_routes,
 	NULL,
 };
 

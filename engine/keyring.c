@@ -284,6 +284,43 @@ oom:
 	return store_fail(s, p, out);
 }
 
+/* The key id as keyring answers it, in the open transaction; NULL with
+ * the problem set when there is none. */
+static json_t *read_key(store *s, int64_t id, problem *p)
+{
+	char ids[24];
+	json_t *k = NULL;
+	PGresult *r;
+
+	snprintf(ids, sizeof ids, "%lld", (long long)id);
+	r = store_exec(s, "SELECT " KEY_COLUMNS " FROM fairmatch_key_list(NULL, NULL, NULL,"
+			  " $1::bigint - 1, 1) WHERE id = $1::bigint",
+		       1, (const char *const[]){ids});
+	if (!r) {
+		store_problem(s, p);
+		return NULL;
+	}
+	if (PQntuples(r) == 1 && !(k = from_row(r, 0)))
+		no_memory(p);
+	else if (PQntuples(r) == 0)
+		problem_set(p, PROBLEM_NOT_FOUND, "no key k_%lld", (long long)id);
+	PQclear(r);
+	return k;
+}
+
+int keyring_get(store *s, const struct principal *who, int64_t id, json_t **out, problem *p)
+{
+	char kid[32];
+
+	*out = NULL;
+	snprintf(kid, sizeof kid, "k_%lld", (long long)id);
+	if (store_begin(s))
+		return store_fail(s, p, out);
+	if (!(*out = read_key(s, id, p)) || audit_write_commit(s, who, "key.read", kid, NULL))
+		return store_fail(s, p, out);
+	return 0;
+}
+
 int keyring_revoke(store *s, const struct principal *who, int64_t id, json_t **out, problem *p)
 {
 	char ids[24], by[24], kid[32];
@@ -309,18 +346,7 @@ int keyring_revoke(store *s, const struct principal *who, int64_t id, json_t **o
 		return store_fail(s, p, out);
 	}
 	PQclear(r);
-	r = store_exec(s, "SELECT " KEY_COLUMNS " FROM fairmatch_key_list(NULL, NULL, NULL,"
-			  " $1::bigint - 1, 1)",
-		       1, (const char *const[]){ids});
-	if (!r)
-		return store_fail(s, p, out);
-	*out = PQntuples(r) == 1 ? from_row(r, 0) : NULL;
-	PQclear(r);
-	if (!*out) {
-		no_memory(p);
-		return store_fail(s, p, out);
-	}
-	if (audit_write_commit(s, who, "key.revoke", kid, NULL))
+	if (!(*out = read_key(s, id, p)) || audit_write_commit(s, who, "key.revoke", kid, NULL))
 		return store_fail(s, p, out);
 	return 0;
 }

@@ -63,6 +63,9 @@ struct keyring_query {
 int keyring_list(store *s, const struct principal *who, const struct keyring_query *q,
 		 json_t **out, problem *p);
 
+/* One key (audited as "key.read"); PROBLEM_NOT_FOUND when unknown. */
+int keyring_get(store *s, const struct principal *who, int64_t id, json_t **out, problem *p);
+
 /* Revokes key id: PROBLEM_NOT_FOUND when unknown, PROBLEM_CONFLICT when
  * revoked already. */
 int keyring_revoke(store *s, const struct principal *who, int64_t id, json_t **out, problem *p);
