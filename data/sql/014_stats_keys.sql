@@ -182,7 +182,7 @@ BEGIN
     SELECT 'p_sex', coalesce(doc ->> 'sex', 'not_given'), count(*) FROM profiles GROUP BY 2
     UNION ALL
     SELECT 'p_age_band', b, count(*) FROM (
-        SELECT CASE WHEN jsonb_typeof(doc -> 'birth_year') <> 'number' THEN 'not_given'
+        SELECT CASE WHEN coalesce(jsonb_typeof(doc -> 'birth_year'), '') <> 'number' THEN 'not_given'
                     WHEN this_year - (doc ->> 'birth_year')::integer < 25 THEN '15-24'
                     WHEN this_year - (doc ->> 'birth_year')::integer < 35 THEN '25-34'
                     WHEN this_year - (doc ->> 'birth_year')::integer < 45 THEN '35-44'
