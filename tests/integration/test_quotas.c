@@ -255,6 +255,89 @@ static int listed(const char *query, const char *qid)
 	return found;
 }
 
+/* PATCH changes slots, dates and conditions, never below the slots taken;
+ * DELETE closes: no placement after it, still readable, out of matches. */
+static void test_patch_and_close(void)
+{
+	char a[32], b[32], c[32], pl[40], path[64], q[32];
+	struct resp r;
+
+	snprintf(q, sizeof q, "%s", post_quota("[\"LS\"]", "SZ", "7212", 3, "2090-01-01", "2090-12-31"));
+	T_REQUIRE(q[0]);
+	T_REQUIRE(person(a, "LS", "7212", "2090-02-01") == 0);
+	T_REQUIRE(person(b, "LS", "7212", "2090-02-01") == 0);
+	T_REQUIRE(person(c, "LS", "7212", "2090-02-01") == 0);
+	T_EQ_INT(place(counsellor, q, a, pl, sizeof pl), 201);
+	T_EQ_INT(place(counsellor, q, b, NULL, 0), 201);
+	snprintf(path, sizeof path, "/v1/quotas/%s", q);
+
+	/* Below the 2 taken: 409, nothing changed. */
+	T_REQUIRE(http_json(&r, &srv, "PATCH", path, admin, "{\"slots\":1}") == 0);
+	T_EQ_INT(r.status, 409);
+	T_CHECK(r.body && strstr(r.body, "below_taken") && strstr(r.body, "2 slots taken"));
+	resp_free(&r);
+	T_EQ_INT(slots_remaining(&srv, q), 1);
+	/* Down to exactly the slots taken: full. */
+	T_REQUIRE(http_json(&r, &srv, "PATCH", path, admin,
+			    "{\"slots\":2,\"conditions\":\"cut to 2\",\"valid_until\":\"2091-03-31\"}") == 0);
+	T_EQ_INT(r.status, 200);
+	T_EQ_INT(json_integer_value(json_object_get(r.json, "slots")), 2);
+	T_EQ_INT(json_integer_value(json_object_get(r.json, "slots_remaining")), 0);
+	T_EQ_STR(str(r.json, "conditions"), "cut to 2");
+	T_EQ_STR(str(r.json, "valid_until"), "2091-03-31");
+	resp_free(&r);
+	T_EQ_INT(place(counsellor, q, c, NULL, 0), 409);
+	/* Up again: c can be placed. */
+	T_REQUIRE(http_json(&r, &srv, "PATCH", path, admin, "{\"slots\":5}") == 0);
+	T_EQ_INT(r.status, 200);
+	resp_free(&r);
+	/* Fixed fields, bad dates, unknown fields, other roles. */
+	T_REQUIRE(http_json(&r, &srv, "PATCH", path, admin, "{\"destination_country\":\"ZA\"}") == 0);
+	T_EQ_INT(r.status, 422);
+	T_CHECK(r.body && strstr(r.body, "immutable"));
+	resp_free(&r);
+	T_REQUIRE(http_json(&r, &srv, "PATCH", path, admin, "{\"valid_until\":\"2089-12-31\"}") == 0);
+	T_EQ_INT(r.status, 422);
+	resp_free(&r);
+	T_REQUIRE(http_json(&r, &srv, "PATCH", path, admin, "{\"slots\":-1,\"colour\":1}") == 0);
+	T_EQ_INT(r.status, 400);
+	resp_free(&r);
+	T_REQUIRE(http_json(&r, &srv, "PATCH", path, counsellor, "{\"slots\":500}") == 0);
+	T_EQ_INT(r.status, 403);
+	resp_free(&r);
+	T_REQUIRE(http_json(&r, &srv, "PATCH", "/v1/quotas/q_999999", admin, "{\"slots\":5}") == 0);
+	T_EQ_INT(r.status, 404);
+	resp_free(&r);
+
+	/* Close: placements stop, the listing stays readable, marked. */
+	T_EQ_STR(in_match(c, q, NULL), "eligible");
+	T_REQUIRE(http(&r, &srv, "DELETE", path, counsellor, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 403);
+	resp_free(&r);
+	T_REQUIRE(http(&r, &srv, "DELETE", path, admin, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	T_CHECK(json_is_true(json_object_get(r.json, "closed")));
+	resp_free(&r);
+	T_EQ_INT(place(counsellor, q, c, NULL, 0), 409);
+	T_REQUIRE(http(&r, &srv, "GET", path, counsellor, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	T_CHECK(json_is_true(json_object_get(r.json, "closed")));
+	T_EQ_INT(json_integer_value(json_object_get(r.json, "slots_taken")), 2);
+	resp_free(&r);
+	T_EQ_STR(in_match(c, q, NULL), "absent");
+	T_EQ_STR(eligibility(c, q, "SZ"), "closed");
+	/* A slot given back stays possible; a second close and a change are 409. */
+	T_EQ_INT(release(counsellor, q, pl), 200);
+	T_REQUIRE(http(&r, &srv, "DELETE", path, admin, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 409);
+	resp_free(&r);
+	T_REQUIRE(http_json(&r, &srv, "PATCH", path, admin, "{\"slots\":9}") == 0);
+	T_EQ_INT(r.status, 409);
+	resp_free(&r);
+	T_EQ_INT(audit_count(q, "quota.update"), 2);
+	T_EQ_INT(audit_count(q, "quota.close"), 1);
+}
+
 /* ---- cases ---- */
 
 static void test_create_and_read(void)
@@ -857,6 +940,7 @@ int main(void)
 	T_RUN(test_fullness_and_placements);
 	T_RUN(test_vacancy_quota_id);
 	T_RUN(test_import);
+	T_RUN(test_patch_and_close);
 	T_RUN(test_concurrent_placements);
 	T_RUN(test_server_survived);
 	server_kill(&srv);
