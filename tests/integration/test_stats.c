@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "tests/support/http.h"
 #include "tests/support/t.h"
@@ -173,6 +175,43 @@ static void test_suppression_in_the_answer(void)
 	T_EQ_INT(audit_count("stats.read"), 2);
 }
 
+/* Vacancies by the current verdict on their recruiter: 10 posted through
+ * an agency that is blacklisted afterwards count as blacklisted. */
+static void test_recruiter_verdicts(void)
+{
+	char rid[32], fid[32], path[96];
+	json_t *s = NULL;
+	long st = 0;
+	int i;
+
+	T_REQUIRE(post(regulator, "/v1/recruiters", rid, sizeof rid,
+		       "{\"name\":\"Maseru Statistics Manpower\",\"country\":\"LS\"}") == 201);
+	for (i = 0; i < 10; i++)
+		T_REQUIRE(post(employer, "/v1/vacancies", NULL, 0,
+			       "{\"title\":\"Miner %d\",\"occupation\":\"8111\",\"country\":\"ZA\","
+			       "\"positions\":1,\"valid_until\":\"2099-01-01\",\"recruiter\":"
+			       "{\"name\":\"Maseru Statistics Manpower\",\"country\":\"LS\"}}", i) == 201);
+	snprintf(path, sizeof path, "/v1/recruiters/%s/flags", rid);
+	T_REQUIRE(post(regulator, path, fid, sizeof fid,
+		       "{\"severity\":\"blacklist\",\"reason\":\"worker_fees\",\"evidence\":\"x\","
+		       "\"expires_at\":null}") == 201);
+	/* The snapshot follows the flag through LISTEN/NOTIFY: a moment. */
+	for (i = 0; i < 40; i++) {
+		json_decref(s);
+		s = stats(regulator, &st);
+		T_REQUIRE(s);
+		if (strcmp(cell(s, "vacancies", "by_recruiter_verdict", "blacklisted"), "10") == 0)
+			break;
+		usleep(50000);
+	}
+	T_EQ_STR(cell(s, "vacancies", "by_recruiter_verdict", "blacklisted"), "10");
+	T_EQ_STR(cell(s, "vacancies", "by_recruiter_verdict", "direct_hire"), "11");
+	T_EQ_STR(cell(s, "vacancies", "by_country", "ZA"), "21");
+	T_EQ_STR(cell(s, "vacancies", "by_isco_major", "8"), "10");
+	T_EQ_INT(total(s, "vacancies", "by_recruiter_verdict"), 21);
+	json_decref(s);
+}
+
 static void test_bad_parameters(void)
 {
 	struct resp r;
@@ -297,6 +336,7 @@ int main(void)
 		return 1;
 	}
 	T_RUN(test_suppression_in_the_answer);
+	T_RUN(test_recruiter_verdicts);
 	T_RUN(test_bad_parameters);
 	T_RUN(test_sex_and_birth_year);
 	server_stop(&srv);
