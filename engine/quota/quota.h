@@ -3,7 +3,7 @@
  * eligible for them, and placements that take their slots without ever
  * overbooking; also the listings a match answer shows and the import. One
  * file per job (record.c, validate.c, listing.c, eligibility.c,
- * for_profile.c, placement.c, vacancy_check.c, import.c); what they share
+ * for_profile.c, placement.c, change.c, vacancy_check.c, import.c); what they share
  * is in internal.h. The folder needs ESCO only through engine/taxonomy/
  * and calls nothing of engine/match/ (matching calls quota_for_profile).
  *
