@@ -99,6 +99,20 @@ int keyring_parse_time(const char *text, int relative, char out[KEYRING_TIME_LEN
 	return 0;
 }
 
+/* An organisation name: 1 to KEYRING_ORG_MAX bytes, no control character
+ * (it is printed in lists and logs, one key a line). */
+static int org_ok(const char *org)
+{
+	size_t n = org ? strlen(org) : 0, i;
+
+	if (n == 0 || n > KEYRING_ORG_MAX)
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)org[i] < 0x20 || org[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
 int keyring_validate(const json_t *in, enum role *role, const char **org,
 		     char expires[KEYRING_TIME_LEN + 1], int *has_expiry, problem *p)
 {
@@ -116,7 +130,10 @@ int keyring_validate(const json_t *in, enum role *role, const char **org,
 		problem_field(p, "role", "format", "must be counsellor, employer, regulator or admin");
 		p->kind = PROBLEM_INVALID;
 	}
-	fields_string(in, "", "org", KEYRING_ORG_MAX, 1, org, p);
+	if (fields_string(in, "", "org", KEYRING_ORG_MAX, 1, org, p) > 0 && !org_ok(*org)) {
+		problem_field(p, "org", "format", "must not contain control characters");
+		p->kind = PROBLEM_INVALID;
+	}
 	if (fields_string(in, "", "expires_at", 64, 0, &e, p) > 0) {
 		rc = keyring_parse_time(e, 0, expires);
 		if (rc == -1) {
@@ -195,9 +212,9 @@ int keyring_create(store *s, const struct principal *who, enum role role, const 
 	int rc;
 
 	*out = NULL;
-	if (role == ROLE_NONE || !org || !*org || strlen(org) > KEYRING_ORG_MAX) {
-		problem_set(p, PROBLEM_INVALID,
-			    "a role and an organisation (1 to 100 bytes) are required");
+	if (role == ROLE_NONE || !org_ok(org)) {
+		problem_set(p, PROBLEM_INVALID, "a role and an organisation (1 to 100 bytes, no"
+			    " control character) are required");
 		return -1;
 	}
 	if (store_begin(s))
