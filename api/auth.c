@@ -1,6 +1,7 @@
 /*
  * auth.c - who is calling: the bearer token becomes a principal
- * (keys_verify, on this thread's connection), whose role the matched
+ * (keys_verify, on this thread's connection, whose cache a revocation on
+ * any server empties within a second), whose role the matched
  * route's policy rule must allow. 401 for no or an unknown token, 403 for
  * a role the rule leaves out, 503 when the token cannot be checked now
  * (which the ride-through may run again).
@@ -29,7 +30,7 @@ int api__authenticate(api_call *c)
 	if (ok == 1)
 		api__set_actor(keys_role_name(c->who.role), c->who.org);
 	if (ok == 0) {
-		api_fail(c, 401, "the token is unknown or revoked");
+		api_fail(c, 401, "the token is unknown, revoked or expired");
 		return -1;
 	}
 	if (ok < 0) {

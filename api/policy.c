@@ -32,6 +32,8 @@ static const char *const audit_view[] = {
 	"items[].detail.name",	      "items[].detail.normalised", "items[].detail.refused",
 	"items[].detail.authority",   "items[].detail.requested_by_org",
 	"items[].detail.exclusion",   "items[].detail.other_recruiter", "items[].detail.forced",
+	"items[].detail.key",	      "items[].detail.key_role",   "items[].detail.key_org",
+	"items[].detail.changed",     "items[].detail.min_cell",   "items[].detail.months",
 	"next_cursor",
 	NULL,
 };
@@ -119,6 +121,18 @@ const struct policy_rule policy_rules[] = {
 	 "the counsellor of the profile's organisation takes a slot"},
 	{"DELETE", "/v1/quotas/{id}/placements/{placement}", NULL, R_COUNSELLOR | R_ADMIN, SELF,
 	 SELF, release_view, "the slot is given back; an admin never sees whose it was"},
+	{"PATCH", "/v1/quotas/{id}", NULL, R_ADMIN, 0, R_ADMIN, NULL,
+	 "admins change a listing's slots, dates and conditions"},
+	{"DELETE", "/v1/quotas/{id}", NULL, R_ADMIN, 0, R_ADMIN, NULL, "admins close listings"},
+
+	/* ---- keys and statistics ---- */
+	{"GET", "/v1/keys", NULL, R_ADMIN, 0, R_ADMIN, NULL, "admins manage keys"},
+	{"POST", "/v1/keys", NULL, R_ADMIN, 0, R_ADMIN, NULL, "admins manage keys"},
+	{"GET", "/v1/keys/{id}", NULL, R_ADMIN, 0, R_ADMIN, NULL, "admins manage keys"},
+	{"DELETE", "/v1/keys/{id}", NULL, R_ADMIN, 0, R_ADMIN, NULL,
+	 "admins revoke keys, on every server within a second"},
+	{"GET", "/v1/stats", NULL, R_REGULATOR | R_ADMIN, 0, R_REGULATOR | R_ADMIN, NULL,
+	 "regulators read aggregate statistics: counts, small cells suppressed"},
 
 	/* ---- taxonomy ---- */
 	{"GET", "/v1/taxonomy/skills", NULL, R_ANY, 0, R_ANY, NULL, "any role"},

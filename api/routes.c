@@ -13,6 +13,7 @@ extern const struct api_route profile_routes[], match_routes[];
 extern const struct api_route recruiter_routes[], quota_routes[];
 extern const struct api_route taxonomy_routes[];
 extern const struct api_route console_routes[];
+extern const struct api_route key_routes[], stats_routes[];
 
 const struct api_route *const api_route_tables[] = {
 	health_routes,
@@ -23,6 +24,8 @@ const struct api_route *const api_route_tables[] = {
 	quota_routes,
 	taxonomy_routes,
 	console_routes,
+	key_routes,
+	stats_routes,
 	NULL,
 };
 

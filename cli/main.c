@@ -21,7 +21,7 @@ static const struct command {
 	{.name = "verify",
 	 .help = "compare the index with PostgreSQL; non-zero on any difference",
 	 .run = cli_verify},
-	{.name = "keys", .help = "create API keys (bearer tokens)", .run = cli_keys},
+	{.name = "keys", .help = "create, list, revoke and rotate API keys (bearer tokens)", .run = cli_keys},
 	{.name = "migrate", .help = "apply missing schema migrations", .run = cli_migrate},
 	{.name = "sample",
 	 .help = "write generated sample vacancies or profiles as JSON lines",

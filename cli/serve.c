@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "engine/engine.h"
 #include "engine/retention.h"
+#include "engine/stats.h"
 
 int cli_serve(int argc, char **argv)
 {
@@ -19,12 +20,14 @@ int cli_serve(int argc, char **argv)
 					     {"index", 1, 0, 'i'}, {"port-file", 1, 0, 'p'},
 					     {"threads", 1, 0, 't'}, {"max-per-ip", 1, 0, 'm'},
 					     {"retention-months", 1, 0, 'R'},
+					     {"stats-min-cell", 1, 0, 'k'},
 					     {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
 	struct common c;
 	struct api_config cfg = {.listen = "127.0.0.1:8080"};
 	struct engine_config ecfg = {0};
 	char server_conninfo[4096], err[600];
 	const char *env_months = getenv("FAIRMATCH_RETENTION_MONTHS");
+	const char *min_cell = getenv("FAIRMATCH_STATS_MIN_CELL");
 	int retention_months = 0;
 	int o, rc;
 
@@ -38,16 +41,19 @@ int cli_serve(int argc, char **argv)
 		case 't': cfg.threads = (unsigned)atoi(optarg); break;
 		case 'm': cfg.max_per_ip = (unsigned)atoi(optarg); break;
 		case 'R': env_months = optarg; break;
+		case 'k': min_cell = optarg; break;
 		case 'h':
 			printf("usage: fairmatch serve [--listen HOST:PORT] [--db CONNINFO] [--index DIR]\n"
 			       "                       [--port-file FILE] [--threads N] [--max-per-ip N]\n"
-			       "                       [--retention-months N]\n"
+			       "                       [--retention-months N] [--stats-min-cell K]\n"
 			       "  --listen HOST:PORT  address to serve on (default 127.0.0.1:8080; port 0: any free)\n"
 			       "  --port-file FILE    write the bound port there once listening\n"
 			       "  --threads N         HTTP worker threads (default: one per core)\n"
 			       "  --max-per-ip N      concurrent connections per client address (default 128)\n"
 			       "  --retention-months N  erase profiles untouched for N months, hourly\n"
-			       "                      (default $FAIRMATCH_RETENTION_MONTHS, else never)\n%s",
+			       "                      (default $FAIRMATCH_RETENTION_MONTHS, else never)\n"
+			       "  --stats-min-cell K  /v1/stats suppresses counts under K (5 to 1000;\n"
+			       "                      default $FAIRMATCH_STATS_MIN_CELL, else 10)\n%s",
 			       cli_common_help);
 			return 0;
 		default: return 2;
@@ -60,6 +66,11 @@ int cli_serve(int argc, char **argv)
 				RETENTION_MONTHS_MAX);
 			return 2;
 		}
+	}
+	if (min_cell && *min_cell && stats_set_min_cell(stats_parse_min_cell(min_cell))) {
+		fprintf(stderr, "fairmatch: the statistics' minimum cell must be a whole number from %d to %d\n",
+			STATS_MIN_CELL_FLOOR, STATS_MIN_CELL_MAX);
+		return 2;
 	}
 	if (engine_prepare_db(c.conninfo, server_conninfo, sizeof server_conninfo, err,
 			      sizeof err)) {

@@ -12,6 +12,7 @@
 #include "engine/indexer/indexer.h"
 #include "engine/integrity/integrity.h"
 #include "engine/integrity/names.h"
+#include "engine/keys.h"
 #include "engine/retention.h"
 #include "engine/taxonomy/esco.h"
 #include "engine/store/store.h"
@@ -111,8 +112,16 @@ int engine_start(const struct engine_config *cfg, char *err, size_t errlen)
 		indexer_stop();
 		return -1;
 	}
+	/* A key revoked on any server stops here within a moment. */
+	if (keys_watch_start(cfg->conninfo)) {
+		snprintf(err, errlen, "cannot start the key revocation watch");
+		integrity_stop();
+		indexer_stop();
+		return -1;
+	}
 	if (retention_start(cfg->conninfo, cfg->retention_months)) {
 		snprintf(err, errlen, "cannot start the retention thread");
+		keys_watch_stop();
 		integrity_stop();
 		indexer_stop();
 		return -1;
@@ -123,6 +132,7 @@ int engine_start(const struct engine_config *cfg, char *err, size_t errlen)
 void engine_stop(void)
 {
 	retention_stop();
+	keys_watch_stop();
 	integrity_stop();
 	indexer_stop();
 }

@@ -8,7 +8,7 @@
  * long-running parts for a server: the taxonomy first (the first write
  * needs it), then the vacancy index (made when missing) and the background
  * indexer, then the integrity snapshot and its refresher, then the
- * retention thread; engine_stop stops them in the reverse order. One
+ * key revocation watch, then the retention thread; engine_stop stops them in the reverse order. One
  * engine per process: these parts are process-wide. Before it,
  * engine_prepare_db readies the database for the server.
  */

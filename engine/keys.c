@@ -1,6 +1,8 @@
-/* keys.c - bearer tokens stored as SHA-256 hashes, with a small cache. */
+/* keys.c - bearer tokens stored as SHA-256 hashes, with a small cache that
+ * a revocation on any server empties at once (see keys.h). */
 #include "engine/keys.h"
 
+#include <errno.h>
 #include <nettle/sha2.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -8,6 +10,8 @@
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
+
+#include "engine/store/listener.h"
 
 static const char *const role_names[] = {"", "counsellor", "employer", "regulator", "admin"};
 
@@ -37,31 +41,37 @@ static void hash_hex(const char *token, char out[2 * SHA256_DIGEST_SIZE + 1])
 		snprintf(out + 2 * i, 3, "%02x", digest[i]);
 }
 
-int keys_create(store *s, enum role role, const char *org, char *token, size_t tokenlen,
-		char *err, size_t errlen)
+int keys_new_token(char *token, size_t tokenlen, char hash[KEYS_HASH_HEX + 1])
 {
 	unsigned char rnd[32];
-	char hash[2 * SHA256_DIGEST_SIZE + 1];
 	size_t i;
 
-	if (role == ROLE_NONE || !org || !*org || strlen(org) > 100) {
-		snprintf(err, errlen, "a role and an organisation (1 to 100 bytes) are required");
+	if (tokenlen < KEYS_TOKEN_LEN + 1 || getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
 		return -1;
-	}
-	if (tokenlen < KEYS_TOKEN_LEN + 1 || getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd) {
-		snprintf(err, errlen, "cannot make a random token");
-		return -1;
-	}
 	memcpy(token, "fm_", 3);
 	for (i = 0; i < sizeof rnd; i++)
 		snprintf(token + 3 + 2 * i, 3, "%02x", rnd[i]);
 	hash_hex(token, hash);
-	if (store_run(s, "INSERT INTO api_keys (token_hash, role, org) VALUES (decode($1, 'hex'), $2, $3)",
-		      3, (const char *const[]){hash, keys_role_name(role), org})) {
-		snprintf(err, errlen, "storing the key: %s", store_error(s));
-		memset(token, 0, tokenlen);
+	memset(rnd, 0, sizeof rnd);
+	return 0;
+}
+
+int keys_parse_id(const char *s, int64_t *id)
+{
+	char *end;
+	long long v;
+
+	if (!s)
 		return -1;
-	}
+	if (strncmp(s, "k_", 2) == 0)
+		s += 2;
+	if (*s < '1' || *s > '9' || strlen(s) > 18)
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (*end || v <= 0 || errno)
+		return -1;
+	*id = v;
 	return 0;
 }
 
@@ -74,6 +84,23 @@ static struct cache_entry {
 	time_t at;
 } cache[CACHE_SLOTS];
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Moves on every emptying, so an answer read before a revocation is not
+ * put into the cache after the revocation emptied it. Under cache_lock. */
+static uint64_t cache_generation;
+
+void keys_forget_cached(void)
+{
+	pthread_mutex_lock(&cache_lock);
+	memset(cache, 0, sizeof cache);
+	cache_generation++;
+	pthread_mutex_unlock(&cache_lock);
+}
+
+/* Whether a cached or read key is past its expiry at now. */
+static int expired(const struct principal *who, time_t now)
+{
+	return who->expires > 0 && (int64_t)now >= who->expires;
+}
 
 static unsigned slot_of(const char *hash)
 {
@@ -86,6 +113,7 @@ int keys_verify(store *s, const char *token, struct principal *who)
 	struct cache_entry *c;
 	time_t now = time(NULL);
 	PGresult *r;
+	uint64_t generation;
 	int found;
 
 	if (!token || strlen(token) != KEYS_TOKEN_LEN || strncmp(token, "fm_", 3) != 0)
@@ -94,19 +122,20 @@ int keys_verify(store *s, const char *token, struct principal *who)
 	c = &cache[slot_of(hash)];
 	pthread_mutex_lock(&cache_lock);
 	if (strcmp(c->hash, hash) == 0 && now - c->at < KEYS_CACHE_SECONDS) {
-		found = c->valid;
+		found = c->valid && !expired(&c->who, now);
 		if (found)
 			*who = c->who;
 		pthread_mutex_unlock(&cache_lock);
 		return found;
 	}
+	generation = cache_generation;
 	pthread_mutex_unlock(&cache_lock);
 
 	if (store_ensure(s))
 		goto stale;
 	r = store_exec(s,
 		       /* A function: the server's role cannot read api_keys (007). */
-		       "SELECT id, role, org FROM fairmatch_key(decode($1, 'hex'))",
+		       "SELECT id, role, org, coalesce(expires, 0) FROM fairmatch_key(decode($1, 'hex'))",
 		       1, (const char *const[]){hash});
 	if (!r)
 		goto stale;
@@ -115,23 +144,74 @@ int keys_verify(store *s, const char *token, struct principal *who)
 		who->key_id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
 		who->role = keys_role_parse(PQgetvalue(r, 0, 1));
 		snprintf(who->org, sizeof who->org, "%s", PQgetvalue(r, 0, 2));
+		who->expires = strtoll(PQgetvalue(r, 0, 3), NULL, 10);
 	}
 	PQclear(r);
 	pthread_mutex_lock(&cache_lock);
-	memcpy(c->hash, hash, sizeof hash);
-	c->valid = found;
-	c->at = now;
-	if (found)
-		c->who = *who;
+	if (generation == cache_generation) {
+		memcpy(c->hash, hash, sizeof hash);
+		c->valid = found;
+		c->at = now;
+		if (found)
+			c->who = *who;
+	}
 	pthread_mutex_unlock(&cache_lock);
 	return found;
 stale:
 	/* PostgreSQL is down: a key verified before stays usable (reads keep
 	 * working from the index); an unseen one cannot be checked. */
 	pthread_mutex_lock(&cache_lock);
-	found = strcmp(c->hash, hash) == 0 && c->valid ? 1 : -1;
+	found = strcmp(c->hash, hash) == 0 && c->valid && !expired(&c->who, now) ? 1 : -1;
 	if (found == 1)
 		*who = c->who;
 	pthread_mutex_unlock(&cache_lock);
 	return found;
+}
+
+/* ---- the revocation watch ---- */
+
+static store_listener *watch;
+
+/* After every (re)connect: what was revoked while away was not heard. */
+static int watch_connected(store *s, void *arg)
+{
+	(void)s;
+	(void)arg;
+	keys_forget_cached();
+	return 0;
+}
+
+static void watch_notified(const char *payload, void *arg)
+{
+	(void)payload;
+	(void)arg;
+	/* Revocations are rare: emptying the whole cache is simplest and
+	 * costs each live token one query. */
+	keys_forget_cached();
+}
+
+static int watch_round(store *s, void *arg)
+{
+	(void)s;
+	(void)arg;
+	return 1000;
+}
+
+static const struct store_listener_ops watch_ops = {
+	.name = "keys",
+	.channel = "fairmatch_keys",
+	.connected = watch_connected,
+	.notified = watch_notified,
+	.round = watch_round,
+};
+
+int keys_watch_start(const char *conninfo)
+{
+	return watch ? 0 : store_listener_start(conninfo, &watch_ops, NULL, &watch);
+}
+
+void keys_watch_stop(void)
+{
+	store_listener_stop(watch);
+	watch = NULL;
 }

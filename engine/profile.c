@@ -24,7 +24,8 @@
 
 static const char *const profile_keys[] = {
 	"occupations",	  "skills",	     "languages",      "education", "experience_years",
-	"citizenship",	  "desired_countries", "available_from", "consent",   NULL};
+	"citizenship",	  "desired_countries", "available_from", "consent",   "sex",
+	"birth_year",	  NULL};
 
 #define PROFILE_COLUMNS                                                                  \
 	"id, org, doc::text, "                                                           \
@@ -179,6 +180,28 @@ static void check_objects(const json_t *in, problem *p)
 	}
 }
 
+/* Optional, for sex-disaggregated statistics only (never on a card):
+ * sex is female, male, other or undisclosed; birth_year lies between this
+ * year - PROFILE_AGE_MAX and this year - PROFILE_AGE_MIN. */
+static void check_sex_and_birth_year(const json_t *in, problem *p)
+{
+	static const char *const sexes[] = {"female", "male", "other", "undisclosed", NULL};
+	const char *sex;
+	char today[11];
+	long long year;
+	size_t i;
+
+	if (fields_string(in, "", "sex", 11, 0, &sex, p) > 0) {
+		for (i = 0; sexes[i] && strcmp(sexes[i], sex) != 0; i++)
+			;
+		if (!sexes[i])
+			field_error(p, "sex", "format", "must be female, male, other or undisclosed");
+	}
+	iso_today(today);
+	year = strtoll(today, NULL, 10);
+	fields_int(in, "", "birth_year", year - PROFILE_AGE_MAX, year - PROFILE_AGE_MIN, 0, NULL, p);
+}
+
 /* Empty lists and the privacy-preserving consent defaults, nulls dropped. */
 static int canonical(json_t *doc)
 {
@@ -231,6 +254,7 @@ int profile_validate(const json_t *in, json_t **out, problem *p)
 	fields_country(in, "", "citizenship", 0, NULL, p);
 	check_countries(in, p);
 	fields_date(in, "", "available_from", 0, NULL, p);
+	check_sex_and_birth_year(in, p);
 	if (p->kind) {
 		json_decref(skills);
 		return -1;

@@ -46,6 +46,10 @@ int profile_erase(store *s, const struct principal *who, const char *id, problem
 #define PROFILE_SKILL_MAX 200
 #define PROFILE_LANGUAGES_MAX 10
 #define PROFILE_COUNTRIES_MAX 30
+/* birth_year: the person is PROFILE_AGE_MIN (ILO C138's minimum working
+ * age, counted as the age reached this year) to PROFILE_AGE_MAX this year. */
+#define PROFILE_AGE_MIN 15
+#define PROFILE_AGE_MAX 100
 
 /* The consented candidate pool for an employer's vacancy (issue 4): the
  * profiles with consent.matching and consent.show_to_employers that hold

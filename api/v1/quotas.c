@@ -2,7 +2,9 @@
  * quotas.c - the /v1/quotas endpoints: listings (admins write; counsellors,
  * employers and admins read), eligibility of one profile
  * (GET /v1/quotas?profile_id=, counsellors only), and placements that take
- * and give back slots (the counsellor of the profile's organisation).
+ * and give back slots (the counsellor of the profile's organisation);
+ * admins change a listing's slots, dates and conditions (PATCH) and close
+ * it (DELETE).
  *
  * A profile is only ever read through profile_get, which audits the read
  * ("quota_eligibility", "quota_placement") and answers 404 for another
@@ -83,6 +85,16 @@ static void place(api_call *c)
 	json_decref(profile);
 }
 
+static int patch(api_call *c, struct api_ctx *x, json_t **out)
+{
+	return quota_patch(x->s, api_who(c), x->id, api_body(c), out, &x->p);
+}
+
+static int close_listing(api_call *c, struct api_ctx *x, json_t **out)
+{
+	return quota_close(x->s, api_who(c), x->id, out, &x->p);
+}
+
 static int release(api_call *c, struct api_ctx *x, json_t **out)
 {
 	return quota_release(x->s, api_who(c), api_scope(c), x->id, api_param(c, 1), out, &x->p);
@@ -98,6 +110,10 @@ const struct api_route quota_routes[] = {
 	 .step = list, .name = "quotas_list"},
 	{.method = "GET", .pattern = "/v1/quotas/{id}", .pre = &one, .step = get_one,
 	 .name = "quotas_get"},
+	{.method = "PATCH", .pattern = "/v1/quotas/{id}", .body = 1, .pre = &one, .step = patch,
+	 .name = "quotas_patch"},
+	{.method = "DELETE", .pattern = "/v1/quotas/{id}", .pre = &one, .step = close_listing,
+	 .name = "quotas_close"},
 	{.method = "POST", .pattern = "/v1/quotas/{id}/placements", .body = 1, .handler = place,
 	 .name = "quotas_place"},
 	{.method = "DELETE", .pattern = "/v1/quotas/{id}/placements/{placement}", .pre = &one,

@@ -10,7 +10,8 @@
 
 #include "engine/core/iso.h"
 
-const char *const quota__reason_names[4] = {"origin_country", "occupation", "dates", "full"};
+const char *const quota__reason_names[5] = {"origin_country", "occupation", "dates", "full",
+					   "closed"};
 
 void quota__person_of(const json_t *doc, struct quota__person *pr)
 {
@@ -57,6 +58,8 @@ unsigned quota__reasons_for(const json_t *q, const struct quota__person *pr)
 		r |= R_DATES;
 	if (json_integer_value(json_object_get(q, "slots_remaining")) <= 0)
 		r |= R_FULL;
+	if (json_is_true(json_object_get(q, "closed")))
+		r |= R_CLOSED;
 	return r;
 }
 
@@ -91,6 +94,9 @@ const char *quota__reason_message(unsigned bit, const json_t *q, const struct qu
 	case R_DATES:
 		snprintf(buf, len, "the listing closes on %s, before the person can start (%s)",
 			 quota__str(q, "valid_until"), pr->start);
+		break;
+	case R_CLOSED:
+		snprintf(buf, len, "the listing was closed on %s", quota__str(q, "closed_at"));
 		break;
 	default:
 		snprintf(buf, len, "no slot is left");

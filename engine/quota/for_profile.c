@@ -16,7 +16,7 @@
 static const struct store_stmt for_profile_stmt = {
 	"fm_quota_for_profile",
 	"SELECT " QUOTA_COLUMNS " FROM quotas"
-	" WHERE isco = ANY($1::text[]) AND valid_until >= $2::date"
+	" WHERE isco = ANY($1::text[]) AND valid_until >= $2::date AND closed_at IS NULL"
 	" ORDER BY (coalesce($3::text = ANY(origin_countries), false)"
 	"           AND valid_until >= $4::date AND slots_taken < slots) DESC, id"
 	" LIMIT $5::int",

@@ -20,7 +20,8 @@
 	"id, agreement, array_to_json(origin_countries)::text, destination_country, "    \
 	"occupation, isco, slots, slots_taken, to_char(valid_from, 'YYYY-MM-DD'), "     \
 	"to_char(valid_until, 'YYYY-MM-DD'), conditions, illustrative, "                 \
-	"to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+	"to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "       \
+	"to_char(closed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
 static inline const char *quota__str(const json_t *o, const char *key)
 {
@@ -43,15 +44,17 @@ int quota__occupation_group(const char *occ, char code[5]);
 int quota__taxonomy_down(problem *p);
 /* The representation of a QUOTA_COLUMNS row; NULL when out of memory. */
 json_t *quota__from_row(PGresult *r, int row);
-/* Reads listing id (QUOTA_COLUMNS); PROBLEM_NOT_FOUND when there is none. */
-PGresult *quota__fetch(store *s, int64_t id, problem *p);
+/* Reads listing id (QUOTA_COLUMNS); PROBLEM_NOT_FOUND when there is none.
+ * With lock, the row is locked to the end of the open transaction (FOR NO
+ * KEY UPDATE): placements, changes and closing of a listing queue on it. */
+PGresult *quota__fetch(store *s, int64_t id, int lock, problem *p);
 
 /* ---- eligibility (eligibility.c) ---- */
 
-enum { R_ORIGIN = 1, R_OCCUPATION = 2, R_DATES = 4, R_FULL = 8 };
+enum { R_ORIGIN = 1, R_OCCUPATION = 2, R_DATES = 4, R_FULL = 8, R_CLOSED = 16 };
 
 /* The code of each R_* bit, lowest first. */
-extern const char *const quota__reason_names[4];
+extern const char *const quota__reason_names[5];
 
 struct quota__person {
 	char codes[PERSON_OCC_MAX][5]; /* ISCO-08 unit groups of the occupations */

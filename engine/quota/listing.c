@@ -61,7 +61,7 @@ int quota_create(store *s, const struct principal *who, const json_t *doc, json_
 
 int quota_get(store *s, int64_t id, json_t **out, problem *p)
 {
-	PGresult *r = quota__fetch(s, id, p);
+	PGresult *r = quota__fetch(s, id, 0, p);
 
 	*out = NULL;
 	if (!r)

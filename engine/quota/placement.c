@@ -48,7 +48,9 @@ int quota_place(store *s, const struct principal *who, int64_t quota, const json
 	quota__person_of(profile_doc, &pr);
 	if (store_begin(s))
 		return store_fail(s, p, out);
-	r = quota__fetch(s, quota, p);
+	/* Locked: a change of the listing's dates or its closing waits for
+	 * this placement, or this placement for them. */
+	r = quota__fetch(s, quota, 1, p);
 	if (!r)
 		return store_fail(s, p, out);
 	q = quota__from_row(r, 0);
@@ -57,9 +59,16 @@ int quota_place(store *s, const struct principal *who, int64_t quota, const json
 		quota__no_memory(p);
 		return store_fail(s, p, out);
 	}
-	/* Eligibility apart from fullness is fixed (listings are not edited):
-	 * checked here without a lock. Fullness is the UPDATE's business. */
+	/* The row is locked, so the dates checked here hold until the
+	 * commit. Fullness is the UPDATE's business; a closed listing is a
+	 * conflict of its state, like a full one. */
 	bits = quota__reasons_for(q, &pr);
+	if (bits & R_CLOSED) {
+		problem_set(p, PROBLEM_CONFLICT, "quota listing %s is closed", qid);
+		problem_field(p, "quota", "closed", "the listing is closed");
+		json_decref(q);
+		return store_fail(s, p, out);
+	}
 	if (bits & ~(unsigned)R_FULL) {
 		problem_set(p, PROBLEM_NOT_ELIGIBLE, "profile %s is not eligible for %s", pid, qid);
 		for (i = 0; i < sizeof quota__reason_names / sizeof quota__reason_names[0]; i++)

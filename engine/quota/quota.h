@@ -3,7 +3,7 @@
  * eligible for them, and placements that take their slots without ever
  * overbooking; also the listings a match answer shows and the import. One
  * file per job (record.c, validate.c, listing.c, eligibility.c,
- * for_profile.c, placement.c, vacancy_check.c, import.c); what they share
+ * for_profile.c, placement.c, change.c, vacancy_check.c, import.c); what they share
  * is in internal.h. The folder needs ESCO only through engine/taxonomy/
  * and calls nothing of engine/match/ (matching calls quota_for_profile).
  *
@@ -25,7 +25,8 @@
  *   dates           the person can start before the listing closes:
  *                   max(today, available_from) <= valid_until (someone
  *                   available before valid_from simply starts on it);
- *   full            slots_taken < slots.
+ *   full            slots_taken < slots;
+ *   closed          the listing was not closed (DELETE /v1/quotas/{id}).
  *
  * Placements ("pl_<n>") take one slot each with a single conditional
  * UPDATE in the transaction that inserts the placement and its audit row
@@ -71,6 +72,24 @@ int quota_validate(const json_t *in, json_t **out, problem *p);
  * "quota.create". *out is the representation (caller owns). */
 int quota_create(store *s, const struct principal *who, const json_t *doc, json_t **out,
 		 problem *p);
+
+/*
+ * Changes a listing (admins; change.c): a JSON merge patch of `slots`,
+ * `valid_from`, `valid_until` and `conditions`. The other fields of a
+ * listing are fixed (PROBLEM_RULE, code "immutable": open a new listing);
+ * unknown fields, types and formats are PROBLEM_INVALID; valid_until before
+ * valid_from, or a new valid_until in the past, PROBLEM_RULE. Slots below
+ * those already taken, or a closed listing, are PROBLEM_CONFLICT. The row
+ * is locked for the transaction, so a placement waits for the change (or
+ * the change for it) and slots never fall below the placements made.
+ * Audited as "quota.update" with the changed fields.
+ */
+int quota_patch(store *s, const struct principal *who, int64_t id, const json_t *patch,
+		json_t **out, problem *p);
+/* Closes a listing: no placement is taken on it again, it leaves match
+ * answers, and it stays readable with "closed": true. Audited as
+ * "quota.close". PROBLEM_CONFLICT when closed already. */
+int quota_close(store *s, const struct principal *who, int64_t id, json_t **out, problem *p);
 
 /* One listing with slots_taken and slots_remaining; PROBLEM_NOT_FOUND when unknown. */
 int quota_get(store *s, int64_t id, json_t **out, problem *p);

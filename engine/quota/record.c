@@ -77,7 +77,8 @@ json_t *quota__from_row(PGresult *r, int row)
 	if (!origins)
 		return NULL;
 	snprintf(id, sizeof id, "q_%s", PQgetvalue(r, row, 0));
-	return json_pack("{s:s, s:s, s:o, s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:s, s:b, s:s}",
+	return json_pack("{s:s, s:s, s:o, s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:s, s:b, s:s,"
+			 " s:b, s:s?}",
 			 "id", id, "agreement", PQgetvalue(r, row, 1), "origin_countries", origins,
 			 "destination_country", PQgetvalue(r, row, 3), "occupation",
 			 PQgetvalue(r, row, 4), "isco", PQgetvalue(r, row, 5), "slots",
@@ -85,18 +86,21 @@ json_t *quota__from_row(PGresult *r, int row)
 			 (json_int_t)(slots - taken), "valid_from", PQgetvalue(r, row, 8),
 			 "valid_until", PQgetvalue(r, row, 9), "conditions", PQgetvalue(r, row, 10),
 			 "illustrative", PQgetvalue(r, row, 11)[0] == 't', "created_at",
-			 PQgetvalue(r, row, 12));
+			 PQgetvalue(r, row, 12), "closed", !PQgetisnull(r, row, 13), "closed_at",
+			 PQgetisnull(r, row, 13) ? NULL : PQgetvalue(r, row, 13));
 }
 
 /* Reads listing id; PROBLEM_NOT_FOUND when there is none. */
-PGresult *quota__fetch(store *s, int64_t id, problem *p)
+PGresult *quota__fetch(store *s, int64_t id, int lock, problem *p)
 {
 	char ids[32];
 	PGresult *r;
 
 	snprintf(ids, sizeof ids, "%lld", (long long)id);
-	r = store_exec(s, "SELECT " QUOTA_COLUMNS " FROM quotas WHERE id = $1", 1,
-		       (const char *const[]){ids});
+	r = store_exec(s,
+		       lock ? "SELECT " QUOTA_COLUMNS " FROM quotas WHERE id = $1 FOR NO KEY UPDATE"
+			    : "SELECT " QUOTA_COLUMNS " FROM quotas WHERE id = $1",
+		       1, (const char *const[]){ids});
 	if (!r) {
 		store_problem(s, p);
 		return NULL;

@@ -42,7 +42,7 @@ static int cells, counter;
 
 /* Objects owned by organisation A. */
 struct objs {
-	char v[32], p[32], q[32], r[32], f[32], l[32];
+	char v[32], p[32], q[32], r[32], f[32], l[32], k[32];
 };
 static struct objs shared;
 
@@ -109,6 +109,12 @@ static int new_quota(char *id)
 		       ++counter);
 }
 
+static int new_key(char *id)
+{
+	return post_id(tok(ROLE_ADMIN, 0), "/v1/keys", id, 32,
+		       "{\"role\":\"employer\",\"org\":\"authz-key-%d\"}", ++counter);
+}
+
 static int new_recruiter(char *id)
 {
 	return post_id(tok(ROLE_REGULATOR, 0), "/v1/recruiters", id, 32,
@@ -145,10 +151,12 @@ enum kind {
 #define F_P 2u
 #define F_F 4u
 #define F_L 8u
+#define F_Q 16u
+#define F_K 32u
 
 struct tmpl {
 	const char *method, *pattern, *param;
-	const char *path; /* $V $P $Q $R $F $L: the objects; $N: a fresh number */
+	const char *path; /* $V $P $Q $R $F $L $K: the objects; $N: a fresh number */
 	const char *body;
 	int ok;           /* the status of an allowed call */
 	enum kind kind;
@@ -218,6 +226,15 @@ static const struct tmpl tmpls[] = {
 	 "{\"profile_id\":\"$P\"}", 201, ONE, F_P, NULL},
 	{"DELETE", "/v1/quotas/{id}/placements/{placement}", NULL, "/v1/quotas/$Q/placements/$L",
 	 NULL, 200, ONE, F_L, NULL},
+	{"PATCH", "/v1/quotas/{id}", NULL, "/v1/quotas/$Q", "{\"conditions\":\"authz $N\"}", 200,
+	 ANY, 0, NULL},
+	{"DELETE", "/v1/quotas/{id}", NULL, "/v1/quotas/$Q", NULL, 200, ANY, F_Q, NULL},
+	{"GET", "/v1/keys", NULL, "/v1/keys?status=active&limit=5", NULL, 200, ANY, 0, NULL},
+	{"POST", "/v1/keys", NULL, "/v1/keys", "{\"role\":\"employer\",\"org\":\"authz-cell-$N\"}",
+	 201, ANY, 0, NULL},
+	{"GET", "/v1/keys/{id}", NULL, "/v1/keys/$K", NULL, 200, ANY, 0, NULL},
+	{"DELETE", "/v1/keys/{id}", NULL, "/v1/keys/$K", NULL, 200, ANY, F_K, NULL},
+	{"GET", "/v1/stats", NULL, "/v1/stats?months=1", NULL, 200, ANY, 0, NULL},
 	{"GET", "/v1/taxonomy/skills", NULL, "/v1/taxonomy/skills?q=weld&limit=3", NULL, 200, ANY, 0,
 	 NULL},
 	{"GET", "/v1/taxonomy/occupations", NULL, "/v1/taxonomy/occupations?q=nurse&limit=3", NULL,
@@ -265,6 +282,7 @@ static void expand(const char *in, const struct objs *o, int n, char *out, size_
 			case 'R': sub = o->r; break;
 			case 'F': sub = o->f; break;
 			case 'L': sub = o->l; break;
+			case 'K': sub = o->k; break;
 			case 'N':
 				snprintf(num, sizeof num, "%d", n);
 				sub = num;
@@ -295,6 +313,10 @@ static int refresh(const struct tmpl *t, struct objs *o)
 		return -1;
 	if ((t->fresh & F_L) && new_placement(o->q, o->p, o->l))
 		return -1;
+	if ((t->fresh & F_Q) && new_quota(o->q))
+		return -1;
+	if ((t->fresh & F_K) && new_key(o->k))
+		return -1;
 	return 0;
 }
 
@@ -303,7 +325,7 @@ static int refresh(const struct tmpl *t, struct objs *o)
 static const char *const person_fields[] = {
 	"citizenship",	 "gender",     "age",	     "birth_date", "date_of_birth", "notes",
 	"experience_years", "education", "desired_countries", "available_from", "consent",
-	"occupations",	 NULL,
+	"occupations",	 "sex",	       "birth_year", NULL,
 };
 
 static int has_person_field(const json_t *j, char *which, size_t len)
@@ -507,11 +529,11 @@ static void test_probe(void)
 	static const struct {
 		const char *method, *path;
 	} outside[] = {
-		{"GET", "/v1/profiles"},	 {"GET", "/v1/keys"},	       {"POST", "/v1/keys"},
+		{"GET", "/v1/profiles"},	 {"PUT", "/v1/keys"},	       {"GET", "/v1/stats/x"},
 		{"GET", "/v1/admin"},		 {"GET", "/v1/audit/1"},	  {"DELETE", "/v1/audit"},
 		{"GET", "/v1/recruiter"},	 {"GET", "/v1/placements"},	  {"PUT", "/v1/vacancies/$V"},
 		{"GET", "/v1/vacancies/$V/candidates/x"}, {"POST", "/v1/health"}, {"GET", "/v1/"},
-		{"GET", "/v2/vacancies"},	 {"GET", "/v1/profiles/$P/audit"}, {"DELETE", "/v1/quotas/$Q"},
+		{"GET", "/v2/vacancies"},	 {"GET", "/v1/profiles/$P/audit"}, {"PUT", "/v1/quotas/$Q"},
 		{"PATCH", "/v1/recruiters/$R"},	 {"DELETE", "/v1/recruiters/$R/flags/$F"},
 		{"GET", "/v1//profiles/$P"},	 {"GET", "/v1/profiles/$P/"},
 	};
@@ -981,7 +1003,7 @@ int main(void)
 			}
 	if (server_start(&srv, "authz") || new_vacancy(shared.v) || new_profile(shared.p) ||
 	    new_quota(shared.q) || new_recruiter(shared.r) || new_flag(shared.r, shared.f) ||
-	    new_placement(shared.q, shared.p, shared.l)) {
+	    new_placement(shared.q, shared.p, shared.l) || new_key(shared.k)) {
 		fprintf(stderr, "cannot set up: server or objects\n");
 		printf("0 passed, 1 failed\n");
 		server_kill(&srv);

@@ -639,6 +639,66 @@ static void test_keys_and_audit_rows(void)
 		 1);
 }
 
+/* The functions of 014_stats_keys.sql: keys are managed by admins only and
+ * never answer a hash; counts go to regulators and admins only; a listing's
+ * terms change by admins only, and a closed listing takes no slot. */
+static void test_key_stats_and_quota_functions(void)
+{
+	char st[6], qid[24];
+	PGresult *r;
+	int i;
+
+	store_set_actor(server, "regulator", "rls-a");
+	T_EQ_INT(affected(server, st, "SELECT * FROM fairmatch_key_list(NULL, NULL, NULL, 0, 10)"), -1);
+	T_EQ_STR(st, "42501");
+	store_set_actor(server, "counsellor", "rls-a");
+	T_EQ_INT(affected(server, st, "SELECT * FROM fairmatch_key_revoke(1, NULL)"), -1);
+	T_EQ_STR(st, "42501");
+	T_EQ_INT(affected(server, st, "SELECT * FROM fairmatch_key_create(decode(repeat('11', 32),"
+				      " 'hex'), 'admin', 'rls-a', NULL)"),
+		 -1);
+	T_EQ_STR(st, "42501");
+	T_EQ_INT(affected(server, st, "SELECT * FROM fairmatch_stats(1, '{}')"), -1);
+	T_EQ_STR(st, "42501");
+	store_set_actor(server, "employer", "rls-a");
+	T_EQ_INT(affected(server, st, "SELECT * FROM fairmatch_stats_occupations()"), -1);
+	T_EQ_STR(st, "42501");
+	/* An admin lists keys: no column holds a hash or a token. */
+	store_set_actor(server, "admin", "ops");
+	r = store_exec(server, "SELECT * FROM fairmatch_key_list(NULL, NULL, NULL, 0, 1000)", 0, NULL);
+	T_REQUIRE(r != NULL);
+	T_CHECK(PQntuples(r) >= 1);
+	for (i = 0; i < PQnfields(r); i++)
+		T_CHECKF(!strstr(PQfname(r, i), "hash") && !strstr(PQfname(r, i), "token"),
+			 "fairmatch_key_list answers column %s", PQfname(r, i));
+	PQclear(r);
+	/* A regulator gets counts, and nothing but (table, cell, count). */
+	store_set_actor(server, "regulator", "rls-a");
+	r = store_exec(server, "SELECT * FROM fairmatch_stats(1, '{}')", 0, NULL);
+	T_REQUIRE(r != NULL);
+	T_EQ_INT(PQnfields(r), 3);
+	PQclear(r);
+
+	/* Quota terms: admins only; a closed listing takes no slot. */
+	T_REQUIRE(scalar(owner, "INSERT INTO quotas (agreement, origin_countries, destination_country,"
+				" occupation, isco, slots, valid_from, valid_until, created_org)"
+				" VALUES ('rls', '{LS}', 'ZA', '7212', '7212', 5, '2090-01-01',"
+				" '2090-12-31', 'ops') RETURNING id") > 0);
+	snprintf(qid, sizeof qid, "%lld", scalar(owner, "SELECT max(id) FROM quotas"));
+	store_set_actor(server, "counsellor", "rls-a");
+	T_EQ_INT(affected(server, st, "UPDATE quotas SET slots = 50 WHERE id = %s", qid), -1);
+	T_EQ_STR(st, "42501");
+	T_EQ_INT(affected(server, st, "UPDATE quotas SET closed_at = now() WHERE id = %s", qid), -1);
+	T_EQ_STR(st, "42501");
+	store_set_actor(server, "admin", "ops");
+	T_EQ_INT(affected(server, st, "UPDATE quotas SET closed_at = now() WHERE id = %s", qid), 1);
+	store_set_actor(server, "counsellor", "rls-a");
+	T_EQ_INT(affected(server, st, "UPDATE quotas SET slots_taken = slots_taken + 1 WHERE id = %s",
+			  qid),
+		 -1);
+	T_EQ_STR(st, "23514");
+}
+
 /* ---- compacting the index ---- */
 
 static void test_index_compaction(void)
@@ -770,6 +830,7 @@ int main(void)
 	T_RUN(test_rls_vacancies_and_placements);
 	T_RUN(test_append_only);
 	T_RUN(test_keys_and_audit_rows);
+	T_RUN(test_key_stats_and_quota_functions);
 	T_RUN(test_role_policies);
 	T_RUN(test_read_and_audit_are_one_transaction);
 	T_RUN(test_erasure_leaves_nothing_on_disk);

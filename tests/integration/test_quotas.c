@@ -14,6 +14,7 @@
 #include <curl/curl.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -253,6 +254,89 @@ static int listed(const char *query, const char *qid)
 			found = 1;
 	resp_free(&r);
 	return found;
+}
+
+/* PATCH changes slots, dates and conditions, never below the slots taken;
+ * DELETE closes: no placement after it, still readable, out of matches. */
+static void test_patch_and_close(void)
+{
+	char a[32], b[32], c[32], pl[40], path[64], q[32];
+	struct resp r;
+
+	snprintf(q, sizeof q, "%s", post_quota("[\"LS\"]", "SZ", "7212", 3, "2090-01-01", "2090-12-31"));
+	T_REQUIRE(q[0]);
+	T_REQUIRE(person(a, "LS", "7212", "2090-02-01") == 0);
+	T_REQUIRE(person(b, "LS", "7212", "2090-02-01") == 0);
+	T_REQUIRE(person(c, "LS", "7212", "2090-02-01") == 0);
+	T_EQ_INT(place(counsellor, q, a, pl, sizeof pl), 201);
+	T_EQ_INT(place(counsellor, q, b, NULL, 0), 201);
+	snprintf(path, sizeof path, "/v1/quotas/%s", q);
+
+	/* Below the 2 taken: 409, nothing changed. */
+	T_REQUIRE(http_json(&r, &srv, "PATCH", path, admin, "{\"slots\":1}") == 0);
+	T_EQ_INT(r.status, 409);
+	T_CHECK(r.body && strstr(r.body, "below_taken") && strstr(r.body, "2 slots taken"));
+	resp_free(&r);
+	T_EQ_INT(slots_remaining(&srv, q), 1);
+	/* Down to exactly the slots taken: full. */
+	T_REQUIRE(http_json(&r, &srv, "PATCH", path, admin,
+			    "{\"slots\":2,\"conditions\":\"cut to 2\",\"valid_until\":\"2091-03-31\"}") == 0);
+	T_EQ_INT(r.status, 200);
+	T_EQ_INT(json_integer_value(json_object_get(r.json, "slots")), 2);
+	T_EQ_INT(json_integer_value(json_object_get(r.json, "slots_remaining")), 0);
+	T_EQ_STR(str(r.json, "conditions"), "cut to 2");
+	T_EQ_STR(str(r.json, "valid_until"), "2091-03-31");
+	resp_free(&r);
+	T_EQ_INT(place(counsellor, q, c, NULL, 0), 409);
+	/* Up again: c can be placed. */
+	T_REQUIRE(http_json(&r, &srv, "PATCH", path, admin, "{\"slots\":5}") == 0);
+	T_EQ_INT(r.status, 200);
+	resp_free(&r);
+	/* Fixed fields, bad dates, unknown fields, other roles. */
+	T_REQUIRE(http_json(&r, &srv, "PATCH", path, admin, "{\"destination_country\":\"ZA\"}") == 0);
+	T_EQ_INT(r.status, 422);
+	T_CHECK(r.body && strstr(r.body, "immutable"));
+	resp_free(&r);
+	T_REQUIRE(http_json(&r, &srv, "PATCH", path, admin, "{\"valid_until\":\"2089-12-31\"}") == 0);
+	T_EQ_INT(r.status, 422);
+	resp_free(&r);
+	T_REQUIRE(http_json(&r, &srv, "PATCH", path, admin, "{\"slots\":-1,\"colour\":1}") == 0);
+	T_EQ_INT(r.status, 400);
+	resp_free(&r);
+	T_REQUIRE(http_json(&r, &srv, "PATCH", path, counsellor, "{\"slots\":500}") == 0);
+	T_EQ_INT(r.status, 403);
+	resp_free(&r);
+	T_REQUIRE(http_json(&r, &srv, "PATCH", "/v1/quotas/q_999999", admin, "{\"slots\":5}") == 0);
+	T_EQ_INT(r.status, 404);
+	resp_free(&r);
+
+	/* Close: placements stop, the listing stays readable, marked. */
+	T_EQ_STR(in_match(c, q, NULL), "eligible");
+	T_REQUIRE(http(&r, &srv, "DELETE", path, counsellor, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 403);
+	resp_free(&r);
+	T_REQUIRE(http(&r, &srv, "DELETE", path, admin, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	T_CHECK(json_is_true(json_object_get(r.json, "closed")));
+	resp_free(&r);
+	T_EQ_INT(place(counsellor, q, c, NULL, 0), 409);
+	T_REQUIRE(http(&r, &srv, "GET", path, counsellor, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	T_CHECK(json_is_true(json_object_get(r.json, "closed")));
+	T_EQ_INT(json_integer_value(json_object_get(r.json, "slots_taken")), 2);
+	resp_free(&r);
+	T_EQ_STR(in_match(c, q, NULL), "absent");
+	T_EQ_STR(eligibility(c, q, "SZ"), "closed");
+	/* A slot given back stays possible; a second close and a change are 409. */
+	T_EQ_INT(release(counsellor, q, pl), 200);
+	T_REQUIRE(http(&r, &srv, "DELETE", path, admin, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 409);
+	resp_free(&r);
+	T_REQUIRE(http_json(&r, &srv, "PATCH", path, admin, "{\"slots\":9}") == 0);
+	T_EQ_INT(r.status, 409);
+	resp_free(&r);
+	T_EQ_INT(audit_count(q, "quota.update"), 2);
+	T_EQ_INT(audit_count(q, "quota.close"), 1);
 }
 
 /* ---- cases ---- */
@@ -826,6 +910,114 @@ static void test_concurrent_placements(void)
 	server_stop(&srv2);
 }
 
+/* ---- PATCHes squeezing slots while placements race ---- */
+
+#define SQUEEZE_THREADS 8
+#define SQUEEZE_ROUNDS 25
+#define SQUEEZE_PATCHES 600
+
+static char squeeze_q[32];
+static char squeeze_profiles[SQUEEZE_THREADS][32];
+static int squeeze_bad[SQUEEZE_THREADS], squeeze_held[SQUEEZE_THREADS];
+static long squeeze_patch[SQUEEZE_PATCHES];
+static int squeeze_patches;
+static atomic_int squeeze_placers;
+static pthread_barrier_t squeeze_barrier;
+
+/* Places its profile and gives the slot back, round after round. */
+static void *squeeze_placer(void *arg)
+{
+	long t = (long)(intptr_t)arg;
+	char pl[40];
+	int i;
+
+	pthread_barrier_wait(&squeeze_barrier);
+	for (i = 0; i < SQUEEZE_ROUNDS; i++) {
+		long st = place(counsellor, squeeze_q, squeeze_profiles[t], pl, sizeof pl);
+
+		if (st == 201)
+			squeeze_bad[t] += release(counsellor, squeeze_q, pl) != 200;
+		else if (st != 409)
+			squeeze_bad[t]++;
+	}
+	/* One last placement kept, to count. */
+	squeeze_held[t] = place(counsellor, squeeze_q, squeeze_profiles[t], NULL, 0) == 201;
+	atomic_fetch_sub(&squeeze_placers, 1);
+	return NULL;
+}
+
+/* Sets slots to the slots taken as last seen (a placement landing in
+ * between must make it a 409, not a 5xx), then opens them again. */
+static void *squeeze_patcher(void *arg)
+{
+	char path[64];
+	struct resp r;
+	long long taken;
+
+	(void)arg;
+	snprintf(path, sizeof path, "/v1/quotas/%s", squeeze_q);
+	pthread_barrier_wait(&squeeze_barrier);
+	while (atomic_load(&squeeze_placers) > 0 && squeeze_patches + 2 <= SQUEEZE_PATCHES) {
+		taken = http(&r, &srv, "GET", path, admin, NULL, NULL, 0) == 0
+				? json_integer_value(json_object_get(r.json, "slots_taken"))
+				: 0;
+		resp_free(&r);
+		squeeze_patch[squeeze_patches++] =
+			http_json(&r, &srv, "PATCH", path, admin, "{\"slots\":%lld}", taken) == 0 ? r.status : -1;
+		resp_free(&r);
+		squeeze_patch[squeeze_patches++] =
+			http_json(&r, &srv, "PATCH", path, admin, "{\"slots\":%d}", SQUEEZE_THREADS) == 0
+				? r.status
+				: -1;
+		resp_free(&r);
+	}
+	return NULL;
+}
+
+/* Slots squeezed to the slots taken, again and again, while placements
+ * are made and given back: every PATCH is 200 or 409 (never a 5xx from a
+ * count that moved under it: the PATCH holds the listing's row lock),
+ * every placement 201 or 409, and the slots taken are the placements held. */
+static void test_patch_races_placements(void)
+{
+	pthread_t th[SQUEEZE_THREADS + 1];
+	int i, held = 0, patched = 0, bad = 0;
+	struct resp r;
+	char path[64];
+
+	snprintf(squeeze_q, sizeof squeeze_q, "%s",
+		 post_quota("[\"LS\"]", "MZ", "7212", SQUEEZE_THREADS, "2090-01-01", "2090-12-31"));
+	T_REQUIRE(squeeze_q[0]);
+	for (i = 0; i < SQUEEZE_THREADS; i++)
+		T_REQUIRE(person(squeeze_profiles[i], "LS", "7212", "2090-02-01") == 0);
+	atomic_store(&squeeze_placers, SQUEEZE_THREADS);
+	pthread_barrier_init(&squeeze_barrier, NULL, SQUEEZE_THREADS + 1);
+	for (i = 0; i < SQUEEZE_THREADS; i++)
+		T_REQUIRE(pthread_create(&th[i], NULL, squeeze_placer, (void *)(intptr_t)i) == 0);
+	T_REQUIRE(pthread_create(&th[SQUEEZE_THREADS], NULL, squeeze_patcher, NULL) == 0);
+	for (i = 0; i <= SQUEEZE_THREADS; i++)
+		pthread_join(th[i], NULL);
+	pthread_barrier_destroy(&squeeze_barrier);
+	for (i = 0; i < SQUEEZE_THREADS; i++) {
+		bad += squeeze_bad[i];
+		held += squeeze_held[i];
+	}
+	T_EQ_INT(bad, 0);
+	for (i = 0; i < squeeze_patches; i++) {
+		T_CHECKF(squeeze_patch[i] == 200 || squeeze_patch[i] == 409, "PATCH %d: %ld", i,
+			 squeeze_patch[i]);
+		patched += squeeze_patch[i] == 200;
+	}
+	T_CHECK(patched >= 1);
+	fprintf(stderr, "  squeeze: %d PATCHes (%d answered 200), %d placements held\n",
+		squeeze_patches, patched, held);
+	snprintf(path, sizeof path, "/v1/quotas/%s", squeeze_q);
+	T_REQUIRE(http(&r, &srv, "GET", path, admin, NULL, NULL, 0) == 0);
+	T_EQ_INT(json_integer_value(json_object_get(r.json, "slots_taken")), held);
+	T_CHECK(json_integer_value(json_object_get(r.json, "slots_remaining")) >= 0);
+	resp_free(&r);
+}
+
 static void test_server_survived(void)
 {
 	struct resp r;
@@ -857,6 +1049,8 @@ int main(void)
 	T_RUN(test_fullness_and_placements);
 	T_RUN(test_vacancy_quota_id);
 	T_RUN(test_import);
+	T_RUN(test_patch_and_close);
+	T_RUN(test_patch_races_placements);
 	T_RUN(test_concurrent_placements);
 	T_RUN(test_server_survived);
 	server_kill(&srv);
