@@ -177,6 +177,37 @@ static void sugg_offer(struct sugg *best, size_t *n, size_t limit, uint64_t key,
 	best[j] = (struct sugg){key, cidx, label};
 }
 
+/* A typeahead given an identifier instead of words: a skill or occupation
+ * URI answers that concept, an ISCO-08 code of 1-4 digits (occupations)
+ * the occupations of that group, in ISCO code order. 1 when q was one
+ * (answered, possibly with nothing), 0 when it is text, TAX_ERR. */
+static int suggest_identifier(esco_kind kind, const char *q, int l, size_t limit, json_t *items)
+{
+	const esco *tax = taxonomy_esco();
+	const esco_occupation *const *occs = NULL;
+	size_t i, n = strlen(q);
+	const void *c;
+	json_t *item;
+
+	if (!tax)
+		return TAX_ERR;
+	if (strncmp(q, "http://", 7) == 0 || strncmp(q, "https://", 8) == 0) {
+		if (!(c = tax__concept_by_uri(tax, kind, q)))
+			return 1;
+		item = kind == ESCO_KIND_OCCUPATION ? occupation_item(c, l) : skill_item(c, l);
+		return item && !json_array_append_new(items, item) ? 1 : TAX_ERR;
+	}
+	if (kind != ESCO_KIND_OCCUPATION || n < 1 || n > 4 || strspn(q, "0123456789") != n)
+		return 0;
+	n = esco_occupations_by_isco(tax, q, &occs);
+	for (i = 0; i < n && i < limit; i++) {
+		item = occupation_item(occs[i], l);
+		if (!item || json_array_append_new(items, item))
+			return TAX_ERR;
+	}
+	return 1;
+}
+
 int taxonomy_suggest(index_db *db, esco_kind kind, const char *q, const char *lang, size_t limit,
 		     json_t *items)
 {
@@ -185,6 +216,7 @@ int taxonomy_suggest(index_db *db, esco_kind kind, const char *q, const char *la
 	char fq[FOLD_MAX], wbuf[FOLD_MAX], *w[MAX_WORDS];
 	size_t nw, i, k, lo = 0, hi = 0, drv = 0, n = 0, fqlen, wl[MAX_WORDS];
 	struct sugg best[100];
+	int rc;
 
 	if (!t || !items || l < 0 || !q)
 		return TAX_ERR;
@@ -192,6 +224,8 @@ int taxonomy_suggest(index_db *db, esco_kind kind, const char *q, const char *la
 		limit = 100;
 	if (!limit)
 		return 0;
+	if ((rc = suggest_identifier(kind, q, l, limit, items)) != 0)
+		return rc < 0 ? rc : 0;
 	fqlen = taxonomy_fold(q, fq, sizeof fq);
 	memcpy(wbuf, fq, fqlen + 1);
 	nw = tax__split_words(wbuf, w, MAX_WORDS);
