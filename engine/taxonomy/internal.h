@@ -200,6 +200,17 @@ const void *tax__concept_by_uri(const esco *tax, esco_kind kind, const char *uri
 /* The preferred label of concept in lang, else in English. */
 const char *tax__label_in(const void *concept, esco_kind kind, int lang);
 
+/* ---- phrasing (phrase.c) ---- */
+
+/* The skill inside what a counsellor wrote around it. */
+struct tax_phrase {
+	char core[FOLD_MAX]; /* folded, without the frame and the years */
+	int years;           /* "X (5 years)": 5; 0 when none */
+	int changed;         /* a frame or the years were taken off */
+};
+/* 1 when text has a frame or years around a non-empty core (in out). */
+int tax__phrase_core(const char *text, struct tax_phrase *out);
+
 /* ---- normalisation (normalise.c) ---- */
 
 /* As taxonomy_normalise_*, with a search budget (NULL: none): a free text

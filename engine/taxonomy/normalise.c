@@ -126,6 +126,38 @@ static int normalise_text(esco_kind kind, const char *text, const char *lang_hin
 	return rc;
 }
 
+/* Free text as a counsellor writes it (phrase.c): the whole text when it is
+ * an exact label; else the core without its frame ("knowledge of X", "X (5
+ * years)") when that normalises, with the years; else the whole text. */
+static int normalise_phrase(esco_kind kind, const char *text, const char *lang_hint, int hint,
+			    const esco *tax, struct tax_match *out, int *budget)
+{
+	struct tax_phrase ph;
+	struct tax_match whole;
+	index_db *db;
+	int rc;
+
+	if (!tax__phrase_core(text, &ph))
+		return normalise_text(kind, text, lang_hint, hint, tax, out, budget);
+	if (!(db = tax__thread_db()))
+		return TAX_ERR;
+	if (tax__candidates(db, tax__labels(), tax, kind, text, lang_hint, CAND_SETTLED, out, NULL,
+			    1) == 1) {
+		out->years = 0;
+		return 0; /* an exact label, frame words and all */
+	}
+	rc = normalise_text(kind, ph.core, lang_hint, hint, tax, out, budget);
+	if (rc == 0 || rc == TAX_ERR || rc == TAX_ERR_BUDGET) {
+		out->years = rc == 0 ? ph.years : 0;
+		return rc;
+	}
+	rc = normalise_text(kind, text, lang_hint, hint, tax, &whole, budget);
+	if (rc == 0 || whole.score >= out->score)
+		*out = whole;
+	out->years = rc == 0 ? ph.years : 0;
+	return rc == 0 ? 0 : rc == TAX_ERR ? TAX_ERR : TAX_ERR_NOMATCH;
+}
+
 int tax__normalise(esco_kind kind, const char *text, const char *lang_hint,
 		   struct tax_match *out, int *budget)
 {
@@ -162,7 +194,7 @@ int tax__normalise(esco_kind kind, const char *text, const char *lang_hint,
 		out->concept = c;
 		return 0;
 	}
-	return normalise_text(kind, text, lang_hint, hint, tax, out, budget);
+	return normalise_phrase(kind, text, lang_hint, hint, tax, out, budget);
 }
 
 int taxonomy_normalise_skill(const char *text, const char *lang_hint, struct tax_match *out)

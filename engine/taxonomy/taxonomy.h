@@ -88,6 +88,7 @@ struct tax_match {
 	double score;      /* confidence in [0,1]; 1 for an exact label, code or URI */
 	esco_kind kind;
 	const void *concept; /* esco_occupation, esco_skill or esco_isco_group */
+	int years;           /* years of experience the text gave ("X (5 years)"), 0 none */
 };
 
 /* Loads ESCO (FAIRMATCH_ESCO_DIR, else data/esco) and makes sure the index
