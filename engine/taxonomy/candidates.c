@@ -279,6 +279,28 @@ int tax__candidates(index_db *db, const struct tax_labels *t, const esco *tax, e
 		}
 	}
 	qsort(c, nc, sizeof *c, cand_cmp);
+	/* An alternative label at the top: a more specific concept may be meant
+	 * (specific.c); it takes the first place, with its own confidence. */
+	if (mode != CAND_EXACT_ONLY && nc > 0 && c[0].concept && c[0].exact_rank >= 2 &&
+	    c[0].exact_rank < 1000) {
+		const void *better;
+
+		if (!u->n)
+			tax__make_units(t, tax__kind_slot(kind), folded, u);
+		if ((better = tax__more_specific(t, kind, u, c[0].concept)) != NULL) {
+			struct cand *x = tax__find_cand(c, &nc, MAX_CANDS + RW_CANDS,
+							kind == ESCO_KIND_OCCUPATION
+								? ((const esco_occupation *)better)->uri
+								: ((const esco_skill *)better)->uri);
+
+			if (x) {
+				x->concept = better;
+				tax__confidence(t, u, better, kind, &x->conf, NULL);
+				x->exact_rank = -1;
+				qsort(c, nc, sizeof *c, cand_cmp);
+			}
+		}
+	}
 	for (i = 0, k = 0; i < nc && k < n; i++) {
 		if (!c[i].concept)
 			continue;

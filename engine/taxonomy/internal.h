@@ -200,6 +200,14 @@ const void *tax__concept_by_uri(const esco *tax, esco_kind kind, const char *uri
 /* The preferred label of concept in lang, else in English. */
 const char *tax__label_in(const void *concept, esco_kind kind, int lang);
 
+/* ---- specificity (specific.c) ---- */
+
+/* When text (its units u) is an alternative label of `exact`, the concept
+ * whose preferred label names the text's most specific word and that holds
+ * a label of the same words, or NULL (exact stays the answer). */
+const void *tax__more_specific(const struct tax_labels *t, esco_kind kind, const struct units *u,
+			       const void *exact);
+
 /* ---- phrasing (phrase.c) ---- */
 
 /* The skill inside what a counsellor wrote around it. */

@@ -264,6 +264,63 @@ static void test_lookups(void)
 	resp_free(&r);
 }
 
+/* The skill a phrased text normalises to, or NULL; *years gets the years. */
+static const char *phrased(const char *text, int *years)
+{
+	static struct tax_match m;
+	int rc = taxonomy_normalise_skill(text, NULL, &m);
+
+	if (years)
+		*years = m.years;
+	return rc == 0 ? m.uri : NULL;
+}
+
+static void same_concept(const char *bare, const char *text)
+{
+	char want[200];
+	const char *got;
+
+	snprintf(want, sizeof want, "%s", phrased(bare, NULL) ?: "(bare not normalised)");
+	got = phrased(text, NULL);
+	T_CHECKF(got && strcmp(got, want) == 0, "\"%s\" gave %s, \"%s\" %s", text,
+		 got ? got : "nothing", bare, want);
+}
+
+/* A few of each phrasing family (eval_taxonomy --phrasing measures them all). */
+static void test_phrasing(void)
+{
+	int years = 0;
+
+	same_concept("accounting", "knowledge of accounting");
+	same_concept("accounting", "good knowledge of accounting");
+	same_concept("welding", "experience in welding");
+	same_concept("welding", "experience doing welding");
+	same_concept("welding", "welding experience");
+	same_concept("operate forklift", "ability to operate a forklift");
+	same_concept("comptabilité", "connaissances en comptabilité");
+	same_concept("comptabilité", "maîtrise de la comptabilité");
+	same_concept("soudage MIG", "expérience en soudage MIG");
+	same_concept("contabilidad", "experiencia en contabilidad");
+	same_concept("contabilidad", "conocimientos de contabilidad");
+	/* -ing forms and nominalisations by their Snowball stem */
+	T_EQ_STR(phrased("manejo de carretillas elevadoras", NULL) ?: "", FORKLIFT);
+	/* the years are taken off and reported */
+	same_concept("MIG welding", "MIG welding (3 years)");
+	T_EQ_STR(phrased("MIG welding (3 years)", &years) ?: "", phrased("MIG welding", NULL) ?: "-");
+	T_EQ_INT(years, 3);
+	T_CHECK(phrased("5 ans d'expérience en soudage MIG", &years) != NULL);
+	T_EQ_INT(years, 5);
+	T_CHECK(phrased("welding", &years) != NULL);
+	T_EQ_INT(years, 0);
+	/* a label that starts with a frame word stays itself */
+	T_CHECK(strcmp(phrased("knowledge management", NULL) ?: "",
+		       phrased("welding", NULL) ?: "") != 0);
+	T_CHECK(phrased("knowledge management", NULL) != NULL);
+	/* ESCO's broad concept holds "forklift driving" as an example; the
+	 * concept that names forklifts is meant */
+	T_EQ_STR(phrased("forklift driving", NULL) ?: "", FORKLIFT);
+}
+
 int main(void)
 {
 	char err[256];
@@ -272,6 +329,7 @@ int main(void)
 		fprintf(stderr, "FAIL: taxonomy: %s\n", err);
 		return 1;
 	}
+	T_RUN(test_phrasing);
 	if (server_start(&srv, "taxonomy_lang") == 0 &&
 	    make_token("employer", "acme", employer, sizeof employer) == 0 &&
 	    make_token("counsellor", "centre", counsellor, sizeof counsellor) == 0) {
