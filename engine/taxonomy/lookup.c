@@ -169,17 +169,29 @@ static json_t *lookup_group(const esco *t, const esco_isco_group *g, int l)
 			 narrower);
 }
 
-static json_t *lookup_skill(const esco_skill *s, int l)
+static json_t *lookup_skill(const esco *t, const esco_skill *s, int l)
 {
+	json_t *narrower = json_array();
+	size_t i, j, n = esco_skill_count(t);
+
+	/* the narrower skills: those that name s as broader */
+	for (i = 0; narrower && i < n; i++) {
+		const esco_skill *x = esco_skill_at(t, i);
+
+		for (j = 0; j < x->n_broader; j++)
+			if (x->broader[j] == s)
+				json_array_append_new(narrower, skill_ref(x, l));
+	}
 	static const char *const types[] = {"unknown", "skill/competence", "knowledge"};
 	static const char *const reuse[] = {"unknown", "transversal", "cross-sector",
 					    "sector-specific", "occupation-specific"};
 
-	return json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:s}", "uri", s->uri, "label",
+	return json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:o}", "uri", s->uri, "label",
 			 labels_pref(s->labels, l), "lang",
 			 esco_lang_code(s->labels[l].preferred ? l : ESCO_LANG_EN), "alt_labels",
 			 alt_labels(s->labels, l), "type", types[s->type], "reuse_level",
-			 reuse[s->reuse], "description", s->description);
+			 reuse[s->reuse], "description", s->description, "broader",
+			 skill_list(s->broader, s->n_broader, l), "narrower", narrower);
 }
 
 int taxonomy_lookup(esco_kind kind, const char *id, const char *lang, json_t **out)
@@ -219,7 +231,7 @@ int taxonomy_lookup(esco_kind kind, const char *id, const char *lang, json_t **o
 			snprintf(uri, sizeof uri, "%s", id);
 		if (!(s = esco_skill_by_uri(t, uri)))
 			return TAX_ERR_UNKNOWN;
-		*out = lookup_skill(s, l);
+		*out = lookup_skill(t, s, l);
 	}
 	return *out ? 0 : TAX_ERR;
 }

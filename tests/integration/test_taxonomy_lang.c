@@ -211,6 +211,9 @@ static void test_lookups(void)
 	T_EQ_STR(json_string_value(json_object_get(r.json, "uri")), FORKLIFT);
 	T_EQ_STR(json_string_value(json_object_get(r.json, "label")), "utiliser un chariot élévateur");
 	T_CHECK(json_is_array(json_object_get(r.json, "alt_labels")));
+	/* its narrower skill in ESCO's skill hierarchy, labelled in French */
+	T_CHECK(strstr(r.body, "3c84f7d9-7a3e-4343-814f-31de0aa61651") != NULL);
+	T_CHECK(strstr(r.body, "inspection de chariots") != NULL);
 	resp_free(&r);
 	/* The last segment alone is the same skill. */
 	T_REQUIRE(http(&r, &srv, "GET", "/v1/taxonomy/skills/" FORKLIFT_ID, employer, NULL, NULL,
