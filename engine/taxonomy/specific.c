@@ -9,9 +9,16 @@
  * words as the text (equal, inflected or the same stem, in any order), is
  * the one meant. The exact label's concept stays the answer whenever its
  * preferred label already names that word, or no other concept qualifies.
+ *
+ * The other way round (tax__added_specificity): text shorter than every
+ * label of its candidates ("arc welding", "lire des plans") means the most
+ * general of them: among candidates about as confident as the first, the
+ * one whose label adds the least specific word ("apply arc welding
+ * techniques" adds generic words, "underwater arc welding" a specific one).
  */
 #include "engine/taxonomy/internal.h"
 
+#include <math.h>
 #include <string.h>
 
 /* 1 when folded label f has a word that matches w as well as an inflection. */
@@ -99,4 +106,47 @@ const void *tax__more_specific(const struct tax_labels *t, esco_kind kind, const
 		return l->concept;
 	}
 	return NULL;
+}
+
+double tax__added_specificity(const struct tax_labels *t, esco_kind kind, const struct units *u,
+			      const void *concept)
+{
+	int s = tax__kind_slot(kind);
+	uint32_t idx = concept_index(concept, kind), k;
+	double best = HUGE_VAL;
+
+	for (k = t->first[s][idx]; k < t->first[s][idx + 1]; k++) {
+		char buf[FOLD_MAX], *lw[MAX_WORDS];
+		size_t n, i, j;
+		double added = 0;
+
+		snprintf(buf, sizeof buf, "%s", t->text.p + t->lab[k].fold);
+		n = tax__split_words(buf, lw, MAX_WORDS);
+		for (i = 0; i < u->n; i++) {
+			if (tax__is_stopword(u->w[i]))
+				continue;
+			for (j = 0; j < n && tax__word_match(u->w[i], lw[j]) < 0.9; j++)
+				;
+			if (j == n)
+				break;
+		}
+		if (i < u->n)
+			continue; /* this label lacks a word of the text */
+		for (j = 0; j < n; j++) {
+			double idf;
+
+			if (tax__is_stopword(lw[j]))
+				continue;
+			for (i = 0; i < u->n && tax__word_match(u->w[i], lw[j]) < 0.9; i++)
+				;
+			if (i < u->n)
+				continue;
+			idf = tax__idf(t, s, lw[j]);
+			if (idf > added)
+				added = idf;
+		}
+		if (added < best)
+			best = added;
+	}
+	return best;
 }

@@ -322,6 +322,29 @@ static void test_phrasing(void)
 	/* ESCO's broad concept holds "forklift driving" as an example; the
 	 * concept that names forklifts is meant */
 	T_EQ_STR(phrased("forklift driving", NULL) ?: "", FORKLIFT);
+	/* a skill written as the occupation that practises it */
+	T_EQ_STR(phrased("cariste", NULL) ?: "", FORKLIFT);
+}
+
+/* The English label of the concept text is ranked first for, normalised or not. */
+static const char *first_label(const char *text)
+{
+	static struct tax_match m;
+
+	taxonomy_normalise_skill(text, NULL, &m);
+	return m.label ? m.label : "";
+}
+
+/* Text shorter than the labels it is part of means the most general of
+ * the near-equal concepts, not one that adds a specific word. */
+static void test_general_before_specific(void)
+{
+	T_EQ_STR(first_label("arc welding"), "apply arc welding techniques"); /* not underwater */
+	T_EQ_STR(first_label("lire des plans"), "read standard blueprints"); /* not stowage plans */
+	T_CHECK(strcmp(first_label("maçonnerie"), "blast masonry") != 0);
+	/* a text that says the specific word still gets the specific concept */
+	T_EQ_STR(first_label("underwater arc welding"), "weld underwater");
+	T_EQ_STR(first_label("read stowage plans"), "read stowage plans");
 }
 
 int main(void)
@@ -333,6 +356,7 @@ int main(void)
 		return 1;
 	}
 	T_RUN(test_phrasing);
+	T_RUN(test_general_before_specific);
 	if (server_start(&srv, "taxonomy_lang") == 0 &&
 	    make_token("employer", "acme", employer, sizeof employer) == 0 &&
 	    make_token("counsellor", "centre", counsellor, sizeof counsellor) == 0) {
