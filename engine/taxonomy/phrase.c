@@ -8,7 +8,8 @@
  * The patterns are grammatical, one small set per language, not phrases:
  *   [quantity] [adjective]* FRAME link+ X      (a frame noun or adjective,
  *                                               then prepositions/articles)
- *   X [link] FRAME                              (English: "welding experience")
+ *   X [link] FRAME                              (English: "welding experience";
+ *                                               only without a leading frame)
  *   N YEAR-WORD [link]* [FRAME] [link]*         (anywhere: the years)
  * where FRAME is a word that says how the person holds a skill (knowledge,
  * experience, mastery, ability ...), never what the skill is. A frame is
@@ -28,7 +29,7 @@ static const char *const frames[] = {
 	"knowledge", "experience", "experienced", "expertise", "expert", "skill", "skills",
 	"skilled", "proficiency", "proficient", "familiarity", "familiar", "competence",
 	"competent", "competency", "competencies", "ability", "able", "capable", "background",
-	"trained", "training", "understanding", "qualified", "certified",
+	"trained", "qualified", "certified",
 	/* fr */
 	"connaissance", "connaissances", "experiences", "maitrise", "maitriser", "competences",
 	"capacite", "capacites", "aptitude", "aptitudes", "savoir", "formation", "formee", "forme",
@@ -203,8 +204,9 @@ int tax__phrase_core(const char *text, struct tax_phrase *out)
 					     strcmp(w[x] + strlen(w[x]) - 3, "ing") == 0)))
 			lo = x;
 	}
-	/* A trailing English frame: "welding experience", "MIG welding skills". */
-	if (hi - lo >= 2 && in(frames, w[hi - 1])) {
+	/* A trailing English frame: "welding experience", "MIG welding skills"
+	 * (not after a leading one: "knowledge of X" keeps all of X). */
+	if (lo == 0 && hi - lo >= 2 && in(frames, w[hi - 1])) {
 		hi--;
 		while (hi - lo >= 2 && in(links, w[hi - 1]))
 			hi--;

@@ -390,7 +390,14 @@ static int eval_phrasing(int want_dev, size_t per_lang)
 				if (families[f].lang != lang)
 					continue;
 				if (families[f].ing) {
-					if (sk->type != ESCO_SKILL_TYPE_SKILL || !gerund(label, g, sizeof g))
+					/* only a label that starts with the verb its
+					 * concept's preferred label starts with */
+					size_t vl = strcspn(sk->label, " ");
+
+					if (sk->type != ESCO_SKILL_TYPE_SKILL ||
+					    strncmp(label, sk->label, vl) != 0 ||
+					    (label[vl] != ' ' && label[vl] != '\0') ||
+					    !gerund(label, g, sizeof g))
 						continue;
 					fill(text, sizeof text, families[f].fmt, g);
 				} else {
