@@ -9,7 +9,9 @@
  * state), labels.c (the labels in memory), synonyms.c and rewrite.c (learned
  * from the labels), rank.c (confidence, re-ranker), candidates.c,
  * normalise.c (with its cache), document.c, suggest.c (typeahead), isco.c,
- * lookup.c (labels and concepts by identifier), lang.c (language of a text).
+ * lookup.c (labels and concepts by identifier), lang.c (language of a text),
+ * phrase.c (the frame around a written skill: "knowledge of X", "X (5
+ * years)"), specific.c (the specific or general concept a text means).
  *
  * taxonomy.h - the process-wide taxonomy: ESCO occupations and skills in
  * memory (esco.h), a Xapian index over every label of every concept in

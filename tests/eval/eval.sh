@@ -21,5 +21,6 @@ run() {
 }
 run eval_names
 run eval_taxonomy
+run eval_taxonomy --phrasing
 run eval_match
 exit $status

@@ -29,6 +29,9 @@
  * Development: [--reuse] keeps an evaluation index built with the same samples;
  * [--quick N] only acc@1/@5/@30 of the first N held-out labels per language
  * (exits 1); [--misses] prints each miss of --quick to stderr.
+ * Phrasing: [--phrasing] recognition per phrasing family ("knowledge of X",
+ * "X (5 years)", "expérience en X", ...) of ESCO skill labels, on the test or
+ * (--split dev) development sample; exit 0 when every family is >= 0.90.
  * Exit 0 when the targets hold (acc@1 >= 0.85 English, >= 0.75 others).
  */
 #include <math.h>
