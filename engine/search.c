@@ -14,6 +14,8 @@
 #define MAX_SUBS 16
 /* Concepts per kind and language that a keyword query may name. */
 #define SEARCH_CONCEPTS 10
+/* At most this many words of q are looked up as a concept's name. */
+#define SEARCH_CONCEPT_WORDS 5
 
 static int bad_param(problem *p, const char *name, const char *msg)
 {
@@ -79,6 +81,15 @@ static int occupation_filter(const char *occ, const char *lang, index_query **ou
 	return 0;
 }
 
+static size_t words_in(const char *folded)
+{
+	size_t n = *folded ? 1 : 0;
+
+	for (; *folded; folded++)
+		n += *folded == ' ';
+	return n;
+}
+
 /* 1 when every word of folded q is a whole word of the label or of one of
  * the alternative labels of a typeahead item. */
 static int item_names(const json_t *item, const char *fq)
@@ -118,7 +129,9 @@ static int item_names(const json_t *item, const char *fq)
 static size_t concept_terms(esco_kind kind, const char *q, const char *lang, index_query **parts,
 			    size_t max)
 {
-	static const char *const langs[] = {"en", "fr", "es"};
+	/* the typeahead searches the language asked and English: fr and es
+	 * cover all three */
+	static const char *const langs[] = {"fr", "es"};
 	const char *prefix = kind == ESCO_KIND_OCCUPATION ? VX_ESCO_OCC : VX_SKILL;
 	struct tax_match m;
 	char term[256], code[5], fq[TAX_TEXT_MAX + 1];
@@ -137,12 +150,13 @@ static size_t concept_terms(esco_kind kind, const char *q, const char *lang, ind
 			parts[np++] = index_query_term(term, 1);
 		}
 	}
-	if (!taxonomy_fold(q, fq, sizeof fq))
+	/* a concept's name is a few words; a longer query names none as a whole */
+	if (!taxonomy_fold(q, fq, sizeof fq) || words_in(fq) > SEARCH_CONCEPT_WORDS)
 		return np;
 	for (k = 0; k < sizeof langs / sizeof *langs; k++) {
 		if (!(items = json_array()))
 			break;
-		if (taxonomy_suggest(NULL, kind, q, langs[k], SEARCH_CONCEPTS, items) == 0)
+		if (taxonomy_suggest_labels(kind, q, langs[k], SEARCH_CONCEPTS, items) == 0)
 			json_array_foreach(items, i, it) {
 				if (np < max && item_names(it, fq)) {
 					snprintf(term, sizeof term, "%s%s", prefix,
@@ -163,7 +177,7 @@ static size_t concept_terms(esco_kind kind, const char *q, const char *lang, ind
 static index_query *keyword_query(const char *q, const char *lang, index_error *e)
 {
 	static const char *const langs[] = {"en", "fr", "es"};
-	index_query *parts[3 + 4 * SEARCH_CONCEPTS * 3], *out = NULL;
+	index_query *parts[3 + 2 * (3 + SEARCH_CONCEPTS * 2)], *out = NULL;
 	size_t np = 0, i, max = sizeof parts / sizeof *parts;
 
 	for (i = 0; i < sizeof langs / sizeof *langs; i++) {

@@ -208,8 +208,10 @@ static int suggest_identifier(esco_kind kind, const char *q, int l, size_t limit
 	return 1;
 }
 
-int taxonomy_suggest(index_db *db, esco_kind kind, const char *q, const char *lang, size_t limit,
-		     json_t *items)
+/* fallback: when no label starts with the words, ask the label index
+ * (stemmed) instead of answering nothing. */
+static int suggest(index_db *db, esco_kind kind, const char *q, const char *lang, size_t limit,
+		   json_t *items, int fallback)
 {
 	const struct tax_labels *t = tax__labels();
 	int l = lang ? esco_lang_from_code(lang) : ESCO_LANG_EN, s = tax__kind_slot(kind);
@@ -230,7 +232,7 @@ int taxonomy_suggest(index_db *db, esco_kind kind, const char *q, const char *la
 	memcpy(wbuf, fq, fqlen + 1);
 	nw = tax__split_words(wbuf, w, MAX_WORDS);
 	if (!nw)
-		return taxonomy_suggest_index(db, kind, q, lang, limit, items);
+		return fallback ? taxonomy_suggest_index(db, kind, q, lang, limit, items) : 0;
 	/* The word with the fewest label words starting with it drives. */
 	for (i = 0; i < nw; i++) {
 		size_t a, b;
@@ -279,7 +281,7 @@ int taxonomy_suggest(index_db *db, esco_kind kind, const char *q, const char *la
 	}
 	/* Nothing starts with the words: the label index, which stems them. */
 	if (!n)
-		return taxonomy_suggest_index(db, kind, q, lang, limit, items);
+		return fallback ? taxonomy_suggest_index(db, kind, q, lang, limit, items) : 0;
 	for (i = 0; i < n; i++) {
 		const void *c = t->lab[best[i].label].concept;
 		json_t *item = kind == ESCO_KIND_OCCUPATION ? occupation_item(c, l) : skill_item(c, l);
@@ -288,4 +290,16 @@ int taxonomy_suggest(index_db *db, esco_kind kind, const char *q, const char *la
 			return TAX_ERR;
 	}
 	return 0;
+}
+
+int taxonomy_suggest(index_db *db, esco_kind kind, const char *q, const char *lang, size_t limit,
+		     json_t *items)
+{
+	return suggest(db, kind, q, lang, limit, items, 1);
+}
+
+int taxonomy_suggest_labels(esco_kind kind, const char *q, const char *lang, size_t limit,
+			    json_t *items)
+{
+	return suggest(NULL, kind, q, lang, limit, items, 0);
 }

@@ -187,6 +187,11 @@ int taxonomy_candidates_features(index_db *db, const tax_labels *labels, const e
  */
 int taxonomy_suggest(index_db *db, esco_kind kind, const char *q, const char *lang, size_t limit,
 		     json_t *items);
+/* The same from the labels in memory only (no index fallback: nothing when
+ * no label starts with the words): microseconds, for callers that want the
+ * concepts a text names (keyword search). */
+int taxonomy_suggest_labels(esco_kind kind, const char *q, const char *lang, size_t limit,
+			    json_t *items);
 /* Typeahead on the Xapian label index alone (the last word a partial term,
  * BM25 order): the fallback above, and the baseline bench_taxonomy
  * measures against. Same arguments and answer. */
