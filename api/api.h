@@ -96,6 +96,10 @@ const char *api_query(api_call *c, const char *name);
 size_t api_query_all(api_call *c, const char *name, const char **out, size_t max);
 /* A request header, or NULL when absent. */
 const char *api_header(api_call *c, const char *name);
+/* The language of the labels in the answer: the `lang` query parameter
+ * (en, fr or es; another is -1 with a field error in p), else the best
+ * supported language of Accept-Language, else "en" (api/lang.c). */
+int api_lang(api_call *c, problem *p, const char **lang);
 /* The decoded JSON body (routes with body=1), borrowed. */
 json_t *api_body(api_call *c);
 /* This thread's database connection, NULL (and a 503 answered) when down. */

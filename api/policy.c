@@ -137,6 +137,8 @@ const struct policy_rule policy_rules[] = {
 	/* ---- taxonomy ---- */
 	{"GET", "/v1/taxonomy/skills", NULL, R_ANY, 0, R_ANY, NULL, "any role"},
 	{"GET", "/v1/taxonomy/occupations", NULL, R_ANY, 0, R_ANY, NULL, "any role"},
+	{"GET", "/v1/taxonomy/skills/{id+}", NULL, R_ANY, 0, R_ANY, NULL, "any role"},
+	{"GET", "/v1/taxonomy/occupations/{id+}", NULL, R_ANY, 0, R_ANY, NULL, "any role"},
 	{0},
 };
 

@@ -29,7 +29,8 @@ const struct api_route *const api_route_tables[] = {
 	NULL,
 };
 
-/* Matches path against pattern; fills params (copied into c->param_buf). */
+/* Matches path against pattern ({x} one segment, {x+} at the end the
+ * rest); fills params (copied into c->param_buf). */
 static int match(api_call *c, const char *pattern, const char *path)
 {
 	const char *p = pattern, *s = path;
@@ -38,8 +39,14 @@ static int match(api_call *c, const char *pattern, const char *path)
 
 	while (*p && *s) {
 		if (*p == '{') {
-			const char *seg_end = strchr(s, '/');
+			const char *seg_end = strchr(s, '/'), *close = strchr(p, '}');
 			size_t len = seg_end ? (size_t)(seg_end - s) : strlen(s);
+
+			/* {x+} ends a pattern and takes the rest of the path,
+			 * slashes included: an ESCO URI, URL-encoded, arrives
+			 * decoded (/v1/taxonomy/skills/{id+}). */
+			if (close && close > p && close[-1] == '+' && close[1] == '\0')
+				len = strlen(s);
 
 			if (len == 0 || n >= API_MAX_PARAMS || out + len + 1 > end)
 				return 0;

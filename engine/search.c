@@ -13,6 +13,10 @@
 #include "index/schema.h"
 
 #define MAX_SUBS 16
+/* Concepts per kind and language that a keyword query may name. */
+#define SEARCH_CONCEPTS 10
+/* At most this many words of q are looked up as a concept's name. */
+#define SEARCH_CONCEPT_WORDS 5
 
 static int bad_param(problem *p, const char *name, const char *msg)
 {
@@ -105,6 +109,161 @@ static index_query *any_term(const char *prefix, const char *const *vals, size_t
 	return q;
 }
 
+/* The occupation filter: an ISCO-08 code of 1-4 digits finds its group at
+ * any level (XO:, which every vacancy with a known occupation holds however
+ * it was written: engine/indexer/doc.c), an ESCO URI that one occupation
+ * (XE:); free text is normalised as on a write and becomes one of those,
+ * or a 400 naming the field when nothing is good enough. */
+static int occupation_filter(const char *occ, const char *lang, index_query **out, problem *p)
+{
+	struct tax_match m;
+	char code[5], term[256];
+	int n = taxonomy_isco_group(occ, code), rc;
+
+	if (n < 0) {
+		problem_set(p, PROBLEM_UNAVAILABLE,
+			    "the ESCO taxonomy is not available to check the occupation");
+		return -1;
+	}
+	if (n == 0 && strncmp(occ, "http", 4) != 0) {
+		rc = taxonomy_normalise_occupation(occ, lang, &m);
+		if (rc == TAX_ERR) {
+			problem_set(p, PROBLEM_UNAVAILABLE,
+				    "the ESCO taxonomy is not available to normalise the occupation");
+			return -1;
+		}
+		if (rc == 0) {
+			occ = m.uri;
+			n = taxonomy_isco_group(occ, code);
+		}
+	}
+	if (n <= 0)
+		return bad_param(p, "occupation",
+				 "must be an ISCO-08 code (1 to 4 digits), a known ESCO occupation URI "
+				 "or text that names an occupation");
+	if (strcmp(code, occ) == 0)
+		snprintf(term, sizeof term, "%s%s", VX_OCCUPATION, code);
+	else
+		snprintf(term, sizeof term, "%s%s", VX_ESCO_OCC, occ);
+	*out = index_query_term(term, 1);
+	return 0;
+}
+
+static size_t words_in(const char *folded)
+{
+	size_t n = *folded ? 1 : 0;
+
+	for (; *folded; folded++)
+		n += *folded == ' ';
+	return n;
+}
+
+/* 1 when every word of folded q is a whole word of the label or of one of
+ * the alternative labels of a typeahead item. */
+static int item_names(const json_t *item, const char *fq)
+{
+	char fl[TAX_TEXT_MAX * 2 + 3], w[TAX_TEXT_MAX + 3];
+	const json_t *alt = json_object_get(item, "alt_labels");
+	size_t i, n = json_array_size(alt);
+	const char *p, *label;
+
+	for (i = 0; i <= n; i++) {
+		label = json_string_value(i == 0 ? json_object_get(item, "label")
+						 : json_array_get(alt, i - 1));
+		if (!label)
+			continue;
+		fl[0] = ' ';
+		taxonomy_fold(label, fl + 1, sizeof fl - 2);
+		strcat(fl, " ");
+		for (p = fq; *p;) {
+			size_t len = strcspn(p, " ");
+
+			snprintf(w, sizeof w, " %.*s ", (int)len, p);
+			if (!strstr(fl, w))
+				break;
+			p += len;
+			p += *p == ' ';
+		}
+		if (!*p)
+			return 1;
+	}
+	return 0;
+}
+
+/* The concept terms q names: the concept it normalises to (its ESCO URI
+ * and, for an occupation, its unit group), and the concepts of kind with a
+ * label in en, fr or es holding every word of q (the typeahead's best
+ * ones: "enfermera" names the Spanish nurse occupations). */
+static size_t concept_terms(esco_kind kind, const char *q, const char *lang, index_query **parts,
+			    size_t max)
+{
+	/* the typeahead searches the language asked and English: fr and es
+	 * cover all three */
+	static const char *const langs[] = {"fr", "es"};
+	const char *prefix = kind == ESCO_KIND_OCCUPATION ? VX_ESCO_OCC : VX_SKILL;
+	struct tax_match m;
+	char term[256], code[5], fq[TAX_TEXT_MAX + 1];
+	json_t *items, *it;
+	size_t np = 0, i, k;
+	int rc;
+
+	rc = kind == ESCO_KIND_OCCUPATION ? taxonomy_normalise_occupation(q, lang, &m)
+					  : taxonomy_normalise_skill(q, lang, &m);
+	if (rc == 0 && np < max) {
+		snprintf(term, sizeof term, "%s%s", prefix, m.uri);
+		parts[np++] = index_query_term(term, 1);
+		if (kind == ESCO_KIND_OCCUPATION && taxonomy_isco_group(m.uri, code) == 4 &&
+		    np < max) {
+			snprintf(term, sizeof term, "%s%s", VX_OCCUPATION, code);
+			parts[np++] = index_query_term(term, 1);
+		}
+	}
+	/* a concept's name is a few words; a longer query names none as a whole */
+	if (!taxonomy_fold(q, fq, sizeof fq) || words_in(fq) > SEARCH_CONCEPT_WORDS)
+		return np;
+	for (k = 0; k < sizeof langs / sizeof *langs; k++) {
+		if (!(items = json_array()))
+			break;
+		if (taxonomy_suggest_labels(kind, q, langs[k], SEARCH_CONCEPTS, items) == 0)
+			json_array_foreach(items, i, it) {
+				if (np < max && item_names(it, fq)) {
+					snprintf(term, sizeof term, "%s%s", prefix,
+						 json_string_value(json_object_get(it, "uri")));
+					parts[np++] = index_query_term(term, 1);
+				}
+			}
+		json_decref(items);
+	}
+	return np;
+}
+
+/* Keyword search across the loaded languages: q parsed with the English,
+ * French and Spanish stemmers (a vacancy's text is stemmed in its own
+ * language: engine/indexer/doc.c), OR the occupations and skills q names
+ * in any language ("soudeur", "enfermera"; concept_terms), which vacancies
+ * in any language hold. */
+static index_query *keyword_query(const char *q, const char *lang, index_error *e)
+{
+	static const char *const langs[] = {"en", "fr", "es"};
+	index_query *parts[3 + 2 * (3 + SEARCH_CONCEPTS * 2)], *out = NULL;
+	size_t np = 0, i, max = sizeof parts / sizeof *parts;
+
+	for (i = 0; i < sizeof langs / sizeof *langs; i++) {
+		if (!(parts[np] = index_query_parse(q, langs[i], "", 0, e)))
+			goto out;
+		np++;
+	}
+	if (strlen(q) <= TAX_TEXT_MAX) {
+		np += concept_terms(ESCO_KIND_OCCUPATION, q, lang, parts + np, max - np);
+		np += concept_terms(ESCO_KIND_SKILL, q, lang, parts + np, max - np);
+	}
+	out = index_query_combine(INDEX_OP_OR, parts, np);
+out:
+	for (i = 0; i < np; i++)
+		index_query_free(parts[i]);
+	return out;
+}
+
 index_query *search_build_query(const struct vacancy_query *vq, problem *p)
 {
 	index_query *filters[MAX_SUBS + 2], *text = NULL, *all = NULL, *q = NULL, *excl = NULL;
@@ -134,27 +293,10 @@ index_query *search_build_query(const struct vacancy_query *vq, problem *p)
 			bad_param(p, "language", "must be an ISO 639-1 language code");
 			return NULL;
 		}
-	if (vq->occupation) {
-		char code[5];
-		int n = taxonomy_isco_group(vq->occupation, code);
-
-		if (n < 0) {
-			problem_set(p, PROBLEM_UNAVAILABLE,
-				    "the ESCO taxonomy is not available to check the occupation");
-			return NULL;
-		}
-		if (n == 0) {
-			bad_param(p, "occupation",
-				  "must be an ISCO-08 code (1 to 4 digits) or a known ESCO occupation URI");
-			return NULL;
-		}
-		/* a code finds its group at any level; a URI that one occupation */
-		if (strcmp(code, vq->occupation) == 0)
-			snprintf(term, sizeof term, "%s%s", VX_OCCUPATION, code);
-		else
-			snprintf(term, sizeof term, "%s%s", VX_ESCO_OCC, vq->occupation);
-		filters[nf++] = index_query_term(term, 1);
-	}
+	if (vq->occupation && occupation_filter(vq->occupation, vq->lang, &filters[nf], p))
+		return NULL;
+	if (vq->occupation)
+		nf++;
 	if (n_skills) {
 		index_query *subs[SEARCH_VALUES_MAX];
 		size_t k;
@@ -188,7 +330,7 @@ index_query *search_build_query(const struct vacancy_query *vq, problem *p)
 			bad_param(p, "q", "must be at most 500 bytes");
 			goto out;
 		}
-		text = index_query_parse(vq->q, "en", "", 0, &e);
+		text = keyword_query(vq->q, vq->lang, &e);
 		if (!text) {
 			bad_param(p, "q", e.msg[0] ? e.msg : "cannot be parsed");
 			goto out;

@@ -5,7 +5,9 @@
  * the vacancy's representation), so it keeps working while PostgreSQL is
  * down. Hard filters (country, language, occupation group, skill, owner,
  * not expired) are boolean FILTERs that do not change the ranking; free
- * text is ranked with BM25 over title and description. Without text the
+ * text is ranked with BM25 over title and description, parsed with every
+ * loaded language's stemmer, OR the taxonomy concepts it names (so a
+ * French or Spanish query finds English vacancies). Without text the
  * newest vacancies come first.
  *
  * Cursors are signed keysets (engine/core/cursor.h) bound to the query and
@@ -31,13 +33,14 @@
 
 struct vacancy_query {
 	const char *q;          /* free text, may be NULL */
-	const char *occupation; /* ISCO-08 code of 1..4 digits or ESCO occupation URI */
+	const char *occupation; /* ISCO-08 code of 1..4 digits, ESCO occupation URI or free text */
 	const char *skill;      /* ESCO skill URI or free-text label */
 	const char *country;    /* ISO 3166-1 alpha-2 */
 	const char *language;   /* ISO 639-1: vacancies that ask for this language */
 	const char *org;        /* only this organisation's vacancies (employers) */
 	const char *cursor;     /* from a previous answer's next_cursor */
 	const char *limit;      /* as given in the URL, validated here */
+	const char *lang;       /* en, fr, es or NULL: the language hint for q and occupation */
 	/* Recruiter terms (VX_RECRUITER + name) never to show; may be NULL. */
 	const char *const *excluded_recruiters;
 	size_t n_excluded;

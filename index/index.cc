@@ -1041,3 +1041,32 @@ int index_compact(const char *src, const char *dst, index_error *err)
 }
 
 } /* extern "C" */
+
+/* One word stemmed with the language's Snowball stemmer (the one indexing
+ * uses). The three stemmers of the loaded languages are made once per
+ * thread (a Xapian::Stem is not shared between threads). */
+extern "C" int index_stem(const char *lang, const char *word, char *out, size_t outlen)
+{
+	static thread_local Xapian::Stem en("english"), fr("french"), es("spanish");
+
+	if (!out || outlen == 0)
+		return INDEX_ERR;
+	out[0] = '\0';
+	if (!lang || !word)
+		return INDEX_ERR;
+	try {
+		Xapian::Stem *s = strcmp(lang, "en") == 0   ? &en
+				  : strcmp(lang, "fr") == 0 ? &fr
+				  : strcmp(lang, "es") == 0 ? &es
+							    : nullptr;
+		std::string r = s ? (*s)(word) : std::string(word);
+
+		if (r.size() >= outlen)
+			return INDEX_ERR;
+		memcpy(out, r.data(), r.size());
+		out[r.size()] = '\0';
+		return 0;
+	} catch (...) {
+		return INDEX_ERR;
+	}
+}

@@ -131,6 +131,9 @@ index_query *index_query_none(void);
 index_query *index_query_term(const char *term, unsigned wqf);
 /* Documents with any term starting with `prefix` (a wildcard). */
 index_query *index_query_prefix(const char *prefix);
+/* word stemmed for lang ("en", "fr", "es"; another: as it is) into out,
+ * NUL-terminated: 0, or INDEX_ERR when it does not fit or stemming failed. */
+int index_stem(const char *lang, const char *word, char *out, size_t outlen);
 /* Free text parsed like index_doc_add_text indexes it (same lang, same
  * prefix). Returns NULL and fills err on a parse error. Empty text gives
  * a query that matches nothing. */

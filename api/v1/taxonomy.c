@@ -1,10 +1,14 @@
 /*
  * taxonomy.c - GET /v1/taxonomy/skills and /v1/taxonomy/occupations:
- * typeahead over ESCO labels in en, fr and es (any role).
+ * typeahead over ESCO labels in en, fr and es (any role); and the lookups
+ * GET /v1/taxonomy/skills/{uri-or-id} and /v1/taxonomy/occupations/{uri-or-isco}:
+ * one concept with its labels, hierarchy and (occupations) skills.
  *
- * The last word of q is a prefix; labels come back in `lang` where ESCO has
- * them, else in English. The taxonomy index is separate from the vacancy
- * index: each worker thread reads it through its own handle (engine/taxonomy/).
+ * The last word of q is a prefix; a URI or (occupations) an ISCO-08 code
+ * is taken as the identifier it is. Labels come back in `lang`
+ * (Accept-Language by default) where ESCO has them, else in English. The
+ * taxonomy index is separate from the vacancy index: each worker thread
+ * reads it through its own handle (engine/taxonomy/).
  */
 #include "api/api.h"
 
@@ -18,7 +22,7 @@
 
 static void suggest(api_call *c, esco_kind kind)
 {
-	const char *q = api_query(c, "q"), *lang = api_query(c, "lang"), *lim = api_query(c, "limit");
+	const char *q = api_query(c, "q"), *lang = "en", *lim = api_query(c, "limit");
 	long limit = SUGGEST_DEFAULT;
 	json_t *items;
 	problem p;
@@ -28,8 +32,7 @@ static void suggest(api_call *c, esco_kind kind)
 	if (!q || !*q || strlen(q) > TAX_TEXT_MAX)
 		problem_field(&p, "q", q && *q ? "length" : "required", "must be 1 to %d bytes",
 			      TAX_TEXT_MAX);
-	if (lang && esco_lang_from_code(lang) < 0)
-		problem_field(&p, "lang", "unsupported", "must be one of en, fr, es");
+	api_lang(c, &p, &lang);
 	if (lim) {
 		limit = strtol(lim, &end, 10);
 		if (!*lim || *end || limit < 1 || limit > SUGGEST_MAX)
@@ -45,7 +48,7 @@ static void suggest(api_call *c, esco_kind kind)
 	problem_release(&p);
 	items = json_array();
 	if (!items || taxonomy_init(NULL, 0) ||
-	    taxonomy_suggest(NULL, kind, q, lang ? lang : "en", (size_t)limit, items)) {
+	    taxonomy_suggest(NULL, kind, q, lang, (size_t)limit, items)) {
 		json_decref(items);
 		api_fail(c, 503, "the taxonomy is not available");
 		return;
@@ -63,12 +66,54 @@ static void occupations(api_call *c)
 	suggest(c, ESCO_KIND_OCCUPATION);
 }
 
+static void lookup(api_call *c, esco_kind kind)
+{
+	const char *lang = "en", *id = api_param(c, 0);
+	json_t *out = NULL;
+	problem p;
+	int rc;
+
+	problem_init(&p);
+	if (api_lang(c, &p, &lang)) {
+		api_reply_problem(c, &p);
+		problem_release(&p);
+		return;
+	}
+	problem_release(&p);
+	rc = taxonomy_lookup(kind, id, lang, &out);
+	if (rc == TAX_ERR_UNKNOWN)
+		api_fail(c, 404,
+			 kind == ESCO_KIND_SKILL
+				 ? "no such skill: give an ESCO skill URI (URL-encoded) or its last segment"
+				 : "no such occupation: give an ESCO occupation URI (URL-encoded), its "
+				   "last segment or an ISCO-08 code of 1 to 4 digits");
+	else if (rc)
+		api_fail(c, 503, "the taxonomy is not available");
+	else
+		api_reply(c, 200, out);
+}
+
+static void skill_one(api_call *c)
+{
+	lookup(c, ESCO_KIND_SKILL);
+}
+
+static void occupation_one(api_call *c)
+{
+	lookup(c, ESCO_KIND_OCCUPATION);
+}
+
 static const char *const params[] = {"q", "lang", "limit", NULL};
+static const char *const lookup_params[] = {"lang", NULL};
 
 const struct api_route taxonomy_routes[] = {
 	{.method = "GET", .pattern = "/v1/taxonomy/skills", .query_params = params,
 	 .handler = skills, .name = "taxonomy_skills"},
 	{.method = "GET", .pattern = "/v1/taxonomy/occupations", .query_params = params,
 	 .handler = occupations, .name = "taxonomy_occupations"},
+	{.method = "GET", .pattern = "/v1/taxonomy/skills/{id+}", .query_params = lookup_params,
+	 .handler = skill_one, .name = "taxonomy_skill"},
+	{.method = "GET", .pattern = "/v1/taxonomy/occupations/{id+}", .query_params = lookup_params,
+	 .handler = occupation_one, .name = "taxonomy_occupation"},
 	{0},
 };

@@ -15,6 +15,7 @@
 #include "engine/indexer/indexer.h"
 #include "engine/integrity/integrity.h"
 #include "engine/search.h"
+#include "engine/taxonomy/taxonomy.h"
 #include "engine/vacancy.h"
 
 #define INDEX_WAIT_MS 3000
@@ -80,20 +81,31 @@ static void create(api_call *c)
 	int64_t seq = 0;
 	int rc;
 
+	const char *lang;
+
 	if (index_refuses_writes(c) || api_open(c, &new_vacancy, &x))
 		return;
-	rc = vacancy_create(x.s, api_who(c)->org, x.doc, &out, &seq, &x.p);
+	rc = api_lang(c, &x.p, &lang);
 	if (rc == 0)
+		rc = vacancy_create(x.s, api_who(c)->org, x.doc, &out, &seq, &x.p);
+	if (rc == 0) {
 		after_write(seq);
+		taxonomy_label_doc(out, lang);
+	}
 	api_close_created(c, &x, rc, out, "/v1/vacancies");
 }
 
 static int get_one(api_call *c, struct api_ctx *x, json_t **out)
 {
-	int rc = vacancy_get(x->s, x->id, owner_filter(c), out, &x->p);
+	const char *lang;
+	int rc = api_lang(c, &x->p, &lang);
 
 	if (rc == 0)
+		rc = vacancy_get(x->s, x->id, owner_filter(c), out, &x->p);
+	if (rc == 0) {
 		add_snapshot_verdict(*out);
+		taxonomy_label_doc(*out, lang); /* labels are a courtesy: ESCO missing is no error */
+	}
 	return rc;
 }
 
@@ -101,14 +113,19 @@ static int get_one(api_call *c, struct api_ctx *x, json_t **out)
 static int write_one(api_call *c, struct api_ctx *x, json_t **out, int patching)
 {
 	int64_t seq = 0;
+	const char *lang;
 	int rc;
 
 	if (index_refuses_writes(c))
 		return -1; /* answered */
+	if (api_lang(c, &x->p, &lang))
+		return -1;
 	rc = patching ? vacancy_patch(x->s, x->id, owner_filter(c), api_body(c), out, &seq, &x->p)
 		      : vacancy_close(x->s, x->id, owner_filter(c), out, &seq, &x->p);
-	if (rc == 0)
+	if (rc == 0) {
 		after_write(seq);
+		taxonomy_label_doc(*out, lang);
+	}
 	return rc;
 }
 
@@ -171,7 +188,16 @@ static void list(api_call *c)
 	q.include_flagged = flagged && strcmp(flagged, "true") == 0;
 	if (api_open(c, &from_index, &x))
 		return;
-	rc = search_vacancies(x.db, &q, &out, &x.p);
+	rc = api_lang(c, &x.p, &q.lang);
+	if (rc == 0)
+		rc = search_vacancies(x.db, &q, &out, &x.p);
+	if (rc == 0) {
+		json_t *v;
+		size_t i;
+
+		json_array_foreach(json_object_get(out, "items"), i, v)
+			taxonomy_label_doc(v, q.lang);
+	}
 	api_close(c, &x, rc, 200, out);
 }
 
@@ -366,10 +392,12 @@ static const char *const feed_params[] = {"since", "limit", NULL};
 /* '*': may repeat, an OR of the values (api.h). */
 static const char *const search_params[] = {"q",	"occupation", "skill*",		 "country*",
 					    "language*", "limit",	"cursor", "include_flagged",
-					    "sort",	NULL};
+					    "sort",	"lang",	NULL};
+static const char *const lang_param[] = {"lang", NULL};
 
 const struct api_route vacancy_routes[] = {
 	{.method = "POST", .pattern = "/v1/vacancies", .body = 1, .handler = create,
+	 .query_params = lang_param,
 	 .name = "vacancies_create"},
 	{.method = "GET", .pattern = "/v1/vacancies", .query_params = search_params,
 	 .handler = list, .name = "vacancies_search"},
@@ -379,10 +407,11 @@ const struct api_route vacancy_routes[] = {
 	{.method = "GET", .pattern = "/v1/vacancies/changes", .query_params = feed_params,
 	 .handler = changes, .name = "vacancies_changes"},
 	{.method = "GET", .pattern = "/v1/vacancies/{id}", .pre = &one_vacancy, .step = get_one,
+	 .query_params = lang_param,
 	 .name = "vacancies_get"},
 	{.method = "PATCH", .pattern = "/v1/vacancies/{id}", .body = 1, .pre = &one_vacancy,
-	 .step = patch, .name = "vacancies_patch"},
+	 .step = patch, .query_params = lang_param, .name = "vacancies_patch"},
 	{.method = "DELETE", .pattern = "/v1/vacancies/{id}", .pre = &one_vacancy,
-	 .step = close_one, .name = "vacancies_close"},
+	 .step = close_one, .query_params = lang_param, .name = "vacancies_close"},
 	{0},
 };

@@ -111,9 +111,9 @@ PGresult *idx__read_changes(store *s, int64_t after, size_t limit)
 }
 
 /* Whether the index holds documents written in another format than this
- * build's (match_index_format): they still answer (matching then decodes
+ * build's (indexer_format): they still answer (matching then decodes
  * their JSON) but should be rewritten. *have gets the stored format. */
-int idx__format_stale(index_db *w, char **have)
+int indexer_format_stale(index_db *w, char **have)
 {
 	uint64_t docs = 0;
 	index_error e;
@@ -121,7 +121,7 @@ int idx__format_stale(index_db *w, char **have)
 	*have = NULL;
 	if (index_get_metadata(w, VX_META_FORMAT, have, &e) || index_doc_count(w, &docs, &e))
 		return 0;
-	return docs > 0 && (!*have || strcmp(*have, match_index_format()) != 0);
+	return docs > 0 && (!*have || strcmp(*have, indexer_format()) != 0);
 }
 
 int indexer_catch_up(store *s, index_db *w, size_t batch, uint64_t *applied, int64_t *last_seq,
@@ -180,7 +180,7 @@ int indexer_catch_up(store *s, index_db *w, size_t batch, uint64_t *applied, int
 		if ((size_t)n < limit)
 			break;
 	}
-	if (whole && (index_set_metadata(w, VX_META_FORMAT, match_index_format(), &e) ||
+	if (whole && (index_set_metadata(w, VX_META_FORMAT, indexer_format(), &e) ||
 		      index_commit(w, &e))) {
 		snprintf(err, errlen, "committing the index: %s", e.msg);
 		return -1;

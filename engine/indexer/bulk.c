@@ -279,7 +279,7 @@ int indexer_bulk_apply(const char *conninfo, index_db *w, size_t batch,
 	/* From the start of the change log: every document is in this build's
 	 * format (as in indexer_catch_up). */
 	if (rc == 0 && bk.from == 0 &&
-	    (index_set_metadata(w, VX_META_FORMAT, match_index_format(), &e) || index_commit(w, &e))) {
+	    (index_set_metadata(w, VX_META_FORMAT, indexer_format(), &e) || index_commit(w, &e))) {
 		snprintf(err, errlen, "committing the index: %s", e.msg);
 		rc = -1;
 	}

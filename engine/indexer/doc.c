@@ -4,8 +4,10 @@
  * re-ranking reads, and the JSON it answers with.
  */
 #include "engine/indexer/indexer.h"
+#include "engine/indexer/internal.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 #include "engine/integrity/integrity.h"
 #include "engine/integrity/names.h"
 #include "engine/match/match.h"
+#include "engine/taxonomy/taxonomy.h"
 #include "engine/vacancy.h"
 #include "index/schema.h"
 
@@ -63,7 +66,50 @@ static int add_recruiter(index_doc *d, const json_t *rec, index_error *err)
 	return add_bool(d, VX_LICENCE, lic, err);
 }
 
-static int add_skills(index_doc *d, const json_t *list, int essential, index_error *err)
+/* One occupation space: whether the vacancy's occupation was written as an
+ * ESCO URI, an ISCO-08 code (1-4 digits) or free text, the document holds
+ * every level of its ISCO-08 group (XO:7 .. XO:7212, so a filter or the
+ * match's retrieval by any level is one term) and its ESCO occupation when
+ * known (XE:). Free text (the write path normally stores a URI) is
+ * normalised here as on a write; text that does not normalise is kept
+ * under XE: as it was. Without the taxonomy, a code still gets its levels. */
+static int add_occupation(index_doc *d, const char *occ, index_error *err)
+{
+	struct tax_match m;
+	const char *uri = NULL;
+	char code[5];
+	size_t i;
+	int n = taxonomy_isco_group(occ, code);
+
+	if (n < 0) { /* no taxonomy: the code as written */
+		n = 0;
+		for (i = 0; occ[i] && i < 4 && isdigit((unsigned char)occ[i]); i++)
+			code[n++] = occ[i];
+		code[n] = '\0';
+		if (occ[n])
+			n = 0;
+	}
+	if (n > 0 && strcmp(code, occ) != 0)
+		uri = occ; /* a known ESCO URI */
+	else if (n == 0 && strncmp(occ, "http", 4) != 0 &&
+		 taxonomy_normalise_occupation(occ, NULL, &m) == 0 &&
+		 (n = taxonomy_isco_group(m.uri, code)) > 0 && strcmp(code, m.uri) != 0)
+		uri = m.uri;
+	for (i = 1; n > 0 && i <= (size_t)n; i++) {
+		char level[5];
+
+		memcpy(level, code, i);
+		level[i] = '\0';
+		if (add_weighted(d, VX_OCCUPATION, level, 0, err))
+			return -1;
+	}
+	if (uri)
+		return add_weighted(d, VX_ESCO_OCC, uri, 0, err);
+	return n > 0 ? 0 : add_weighted(d, VX_ESCO_OCC, occ, 0, err);
+}
+
+static int add_skills(index_doc *d, const json_t *list, int essential, const char *lang,
+		      index_error *err)
 {
 	size_t i;
 	json_t *v;
@@ -81,11 +127,48 @@ static int add_skills(index_doc *d, const json_t *list, int essential, index_err
 			/* Free text: findable by its words and by the exact label. */
 			if (add_weighted(d, VX_SKILL, s, 1, err) ||
 			    (essential && add_weighted(d, VX_ESSENTIAL, s, 1, err)) ||
-			    index_doc_add_text(d, s, strlen(s), "en", 1, VX_TEXT, err))
+			    index_doc_add_text(d, s, strlen(s), lang, 1, VX_TEXT, err))
 				return -1;
 		}
 	}
 	return 0;
+}
+
+/* The language the vacancy is written in, for its stemmer: its title and
+ * description's function words decide (taxonomy_detect_lang); with no
+ * evidence, the first language it asks for when that is en, fr or es,
+ * else English. A word of another language's stem is still found by a
+ * query in that language (search.c parses q with every stemmer). */
+static const char *vacancy_text_lang(const json_t *v)
+{
+	const char *title = json_string_value(json_object_get(v, "title"));
+	const char *desc = json_string_value(json_object_get(v, "description"));
+	const char *first = json_string_value(
+		json_object_get(json_array_get(json_object_get(v, "languages"), 0), "code"));
+	const char *fallback = first && esco_lang_from_code(first) >= 0 ? first : "en";
+	char text[1024];
+
+	snprintf(text, sizeof text, "%s %s", title ? title : "", desc ? desc : "");
+	return taxonomy_detect_lang(text, fallback);
+}
+
+/* The document terms' own version, beside the match record's: 2 = every
+ * vacancy holds its ISCO-08 levels and ESCO occupation however it was
+ * written, and its text is stemmed in its own language. */
+#define DOC_TERMS_VERSION 2
+static char format_buf[96];
+static pthread_once_t format_once = PTHREAD_ONCE_INIT;
+
+static void format_build(void)
+{
+	snprintf(format_buf, sizeof format_buf, "%s terms=%d", match_index_format(),
+		 DOC_TERMS_VERSION);
+}
+
+const char *indexer_format(void)
+{
+	pthread_once(&format_once, format_build);
+	return format_buf;
 }
 
 int indexer_vacancy_indexable(const json_t *v)
@@ -146,9 +229,10 @@ int indexer_vacancy_doc(const json_t *v, index_doc **out, index_error *err)
 	const char *title = json_string_value(json_object_get(v, "title"));
 	const char *desc = json_string_value(json_object_get(v, "description"));
 	json_t *skills = json_object_get(v, "skills"), *langs = json_object_get(v, "languages");
-	json_t *rec = json_object_get(v, "recruiter"), *lang;
-	char buf[64], code[5];
+	json_t *rec = json_object_get(v, "recruiter"), *req;
+	char buf[64];
 	char *data = NULL;
+	const char *lang = vacancy_text_lang(v);
 	size_t i;
 	int64_t num;
 
@@ -167,32 +251,22 @@ int indexer_vacancy_doc(const json_t *v, index_doc **out, index_error *err)
 	    add_bool(d, VX_COUNTRY, json_string_value(json_object_get(v, "country")), err) ||
 	    add_bool(d, VX_QUOTA, json_string_value(json_object_get(v, "quota_id")), err))
 		goto fail;
-	json_array_foreach(langs, i, lang) {
-		if (add_bool(d, VX_LANGUAGE, json_string_value(json_object_get(lang, "code")), err))
+	json_array_foreach(langs, i, req) {
+		if (add_bool(d, VX_LANGUAGE, json_string_value(json_object_get(req, "code")), err))
 			goto fail;
 	}
-	if (occ && strlen(occ) == 4 && isdigit((unsigned char)occ[0])) {
-		/* Every level of the ISCO-08 hierarchy, so a filter on a major,
-		 * sub-major or minor group is one term. */
-		for (i = 1; i <= 4; i++) {
-			memcpy(code, occ, i);
-			code[i] = '\0';
-			if (add_weighted(d, VX_OCCUPATION, code, 0, err))
-				goto fail;
-		}
-	} else if (occ && add_weighted(d, VX_ESCO_OCC, occ, 0, err)) {
+	if (occ && add_occupation(d, occ, err))
 		goto fail;
-	}
-	if (add_skills(d, json_object_get(skills, "essential"), 1, err) ||
-	    add_skills(d, json_object_get(skills, "optional"), 0, err))
+	if (add_skills(d, json_object_get(skills, "essential"), 1, lang, err) ||
+	    add_skills(d, json_object_get(skills, "optional"), 0, lang, err))
 		goto fail;
 	if (rec && add_recruiter(d, rec, err))
 		goto fail;
 	/* Title words count three times and also go under the title prefix. */
-	if (title && (index_doc_add_text(d, title, strlen(title), "en", 3, VX_TEXT, err) ||
-		      index_doc_add_text(d, title, strlen(title), "en", 1, VX_TITLE, err)))
+	if (title && (index_doc_add_text(d, title, strlen(title), lang, 3, VX_TEXT, err) ||
+		      index_doc_add_text(d, title, strlen(title), lang, 1, VX_TITLE, err)))
 		goto fail;
-	if (desc && index_doc_add_text(d, desc, strlen(desc), "en", 1, VX_TEXT, err))
+	if (desc && index_doc_add_text(d, desc, strlen(desc), lang, 1, VX_TEXT, err))
 		goto fail;
 	{
 		const char *until = json_string_value(json_object_get(v, "valid_until"));

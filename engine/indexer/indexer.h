@@ -125,4 +125,9 @@ int indexer_failing(char *why, size_t len);
  * seq are staged in the Xapian transaction and before Xapian commits them. */
 #define INDEXER_TEST_KILL_ENV "FAIRMATCH_TEST_KILL_AT_INDEX_COMMIT"
 
+/* The vacancy document format this build writes (VX_META_FORMAT): the match
+ * record's (match_index_format) and the document terms' version (doc.c).
+ * An index of another format is re-indexed. */
+const char *indexer_format(void);
+
 #endif

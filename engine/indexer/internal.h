@@ -25,7 +25,7 @@ int idx__build_change(PGresult *r, int row, int64_t id, char term[32], index_doc
 int idx__apply_change(index_db *w, const char *term, index_doc *doc, index_error *e);
 /* 1 when the index holds documents of another format than this build's;
  * *have (freed by the caller) gets the stored format. */
-int idx__format_stale(index_db *w, char **have);
+int indexer_format_stale(index_db *w, char **have);
 /* Called just before every index commit of a change-log batch: the
  * INDEXER_TEST_KILL_ENV hook (indexer.h). */
 void idx__kill_hook(void);

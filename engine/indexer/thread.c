@@ -131,7 +131,7 @@ static void open_writer(void)
 			fprintf(stderr, "fairmatch: indexer: %s (retrying every second)\n", e.msg);
 		return;
 	}
-	if (idx__format_stale(ix.w, &have)) {
+	if (indexer_format_stale(ix.w, &have)) {
 		/* Replay the change log from the start: every
 		 * document is rewritten in place, so matching
 		 * keeps answering (slower) meanwhile. */
@@ -139,7 +139,7 @@ static void open_writer(void)
 			"fairmatch: the index at %s was built with vacancy document format "
 			"\"%s\"; this build writes \"%s\": re-indexing every vacancy from "
 			"PostgreSQL in the background (or stop and run `fairmatch reindex`)\n",
-			ix.path, have ? have : "1", match_index_format());
+			ix.path, have ? have : "1", indexer_format());
 		if (index_set_metadata(ix.w, VX_META_LAST_SEQ, "0", &e))
 			fprintf(stderr, "fairmatch: indexer: %s\n", e.msg);
 	}

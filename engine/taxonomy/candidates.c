@@ -11,6 +11,7 @@
  */
 #include "engine/taxonomy/internal.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -279,6 +280,51 @@ int tax__candidates(index_db *db, const struct tax_labels *t, const esco *tax, e
 		}
 	}
 	qsort(c, nc, sizeof *c, cand_cmp);
+	/* An alternative label at the top: a more specific concept may be meant
+	 * (specific.c); it takes the first place, with its own confidence. */
+	if (mode != CAND_EXACT_ONLY && nc > 0 && c[0].concept && c[0].exact_rank >= 2 &&
+	    c[0].exact_rank < 1000) {
+		const void *better;
+
+		if (!u->n)
+			tax__make_units(t, tax__kind_slot(kind), folded, u);
+		if ((better = tax__more_specific(t, kind, u, c[0].concept)) != NULL) {
+			struct cand *x = tax__find_cand(c, &nc, MAX_CANDS + RW_CANDS,
+							kind == ESCO_KIND_OCCUPATION
+								? ((const esco_occupation *)better)->uri
+								: ((const esco_skill *)better)->uri);
+
+			if (x) {
+				x->concept = better;
+				tax__confidence(t, u, better, kind, &x->conf, NULL);
+				x->exact_rank = -1;
+				qsort(c, nc, sizeof *c, cand_cmp);
+			}
+		}
+	}
+	/* Text that every near-equal candidate's labels hold in part: the most
+	 * general of them (specific.c). Only among search answers: an exact
+	 * label is what it says. */
+	if (mode != CAND_EXACT_ONLY && u->n && nc > 1 && c[0].concept && c[0].exact_rank >= 1000) {
+		double first = tax__added_specificity(t, kind, u, c[0].concept), a;
+		size_t pick = 0;
+
+		for (i = 1; first > 0 && first < HUGE_VAL && i < nc && i < 5; i++) {
+			if (!c[i].concept || c[i].conf < c[0].conf - SPECIFIC_MARGIN)
+				continue;
+			a = tax__added_specificity(t, kind, u, c[i].concept);
+			if (a < first) {
+				first = a;
+				pick = i;
+			}
+		}
+		if (pick) {
+			struct cand tmp = c[pick];
+
+			memmove(c + 1, c, pick * sizeof *c);
+			c[0] = tmp;
+		}
+	}
 	for (i = 0, k = 0; i < nc && k < n; i++) {
 		if (!c[i].concept)
 			continue;

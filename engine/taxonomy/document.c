@@ -28,6 +28,9 @@ static int report(json_t *norm, const char *input, const struct tax_match *m)
 	json_t *o = json_pack("{s:s, s:s, s:s, s:f}", "input", input, "concept", m->uri, "label",
 			      m->label, "score", (double)(int)(m->score * 100 + 0.5) / 100);
 
+	/* "welding (5 years)": the years the text gave, as experience */
+	if (o && m->years > 0 && json_object_set_new(o, "experience_years", json_integer(m->years)))
+		return -1;
 	return o ? json_array_append_new(norm, o) : -1;
 }
 

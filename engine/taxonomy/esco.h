@@ -95,6 +95,10 @@ typedef struct esco_skill {
 	esco_skill_type type;
 	esco_reuse_level reuse;
 	uint32_t index; /* position in esco_skill_at order */
+	/* its broader skills in ESCO's skill hierarchy (skill groups, which
+	 * are not loaded, left out); none for a top skill */
+	const struct esco_skill *const *broader;
+	size_t n_broader;
 } esco_skill;
 
 typedef struct esco_occupation {

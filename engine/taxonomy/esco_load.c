@@ -410,6 +410,71 @@ out:
 	return rc;
 }
 
+/* The skill hierarchy: each skill's broader skills (skill-to-skill rows of
+ * broaderRelationsSkillPillar; rows naming a skill group, which is not
+ * loaded, are dropped). Two passes over the pairs: count, then fill. */
+static int load_skill_broader(struct loader *L)
+{
+	static const char file[] = "broaderRelationsSkillPillar.csv.gz";
+	esco *t = L->tax;
+	csv_reader *r = NULL;
+	uint32_t (*pair)[2] = NULL;
+	size_t n = 0, cap = 0, i;
+	int c_uri, c_broader, rc;
+
+	if ((rc = esco__open_csv(L, file, &r)))
+		return rc;
+	if ((rc = esco__need_col(L, r, file, "conceptUri", &c_uri)) ||
+	    (rc = esco__need_col(L, r, file, "broaderUri", &c_broader)))
+		goto out;
+	while ((rc = csv_next(r)) == 1) {
+		if ((rc = esco__check_record(L, r, file)))
+			goto out;
+		uint32_t a = esco__table_find(t, esco__fld(r, c_uri, NULL));
+		uint32_t b = esco__table_find(t, esco__fld(r, c_broader, NULL));
+
+		if (a >> 28 != K_SKILL || b >> 28 != K_SKILL || a == b)
+			continue;
+		if (array_grow((void **)&pair, &cap, n + 1, sizeof *pair, MAX_RELATIONS)) {
+			esco__lerr(L, "esco: %s: too many relations or out of memory", file);
+			rc = ESCO_ERR_NOMEM;
+			goto out;
+		}
+		pair[n][0] = (a & 0x0fffffffu) - 1;
+		pair[n][1] = (b & 0x0fffffffu) - 1;
+		n++;
+	}
+	if (rc < 0) {
+		rc = esco__csv_fail(L, r, rc);
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		t->skill[pair[i][0]].n_broader++;
+	for (i = 0; i < t->n_skill; i++) {
+		esco_skill *sk = &t->skill[i];
+
+		if (!sk->n_broader)
+			continue;
+		sk->broader = esco__arena_alloc(t, sk->n_broader * sizeof *sk->broader);
+		if (!sk->broader) {
+			esco__lerr(L, "esco: out of memory");
+			rc = ESCO_ERR_NOMEM;
+			goto out;
+		}
+		sk->n_broader = 0; /* filled below */
+	}
+	for (i = 0; i < n; i++) {
+		esco_skill *sk = &t->skill[pair[i][0]];
+
+		((const esco_skill **)sk->broader)[sk->n_broader++] = &t->skill[pair[i][1]];
+	}
+	rc = 0;
+out:
+	csv_close(r);
+	free(pair);
+	return rc;
+}
+
 /* Adds the labels of one language from a file keyed by conceptUri. */
 static int load_lang(struct loader *L, const char *file, esco_lang lang)
 {
@@ -482,6 +547,7 @@ int esco_load(const char *dir, esco **out, char *err, size_t errlen)
 
 	if ((rc = load_groups(&L)) || (rc = load_occupations(&L)) || (rc = load_skills(&L)) ||
 	    (rc = esco__table_build(&L)) || (rc = load_relations(&L)) || (rc = load_broader(&L)) ||
+	    (rc = load_skill_broader(&L)) ||
 	    (rc = load_lang(&L, "occupations_fr.csv.gz", ESCO_LANG_FR)) ||
 	    (rc = load_lang(&L, "ISCOGroups_fr.csv.gz", ESCO_LANG_FR)) ||
 	    (rc = load_lang(&L, "skills_fr.csv.gz", ESCO_LANG_FR)) ||

@@ -190,6 +190,22 @@ static size_t edit_distance(const char *a, const char *b)
  * inflection (a shared stem of at least 4 letters covering most of both);
  * else 1 - edit distance / length for a small typo in a word of 4 letters or
  * more; 0 below 0.6. Short words (codes such as MIG, TIG) must be equal. */
+/* 1 when a and b (folded words) have the same stem, of at least 3 letters,
+ * for the English, French or Spanish stemmer. */
+static int same_stem(const char *a, const char *b)
+{
+	static const char *const langs[] = {"en", "fr", "es"};
+	char sa[WORD_MAX * 2], sb[WORD_MAX * 2];
+	size_t i;
+
+	for (i = 0; i < sizeof langs / sizeof *langs; i++)
+		if (index_stem(langs[i], a, sa, sizeof sa) == 0 &&
+		    index_stem(langs[i], b, sb, sizeof sb) == 0 && strlen(sa) >= 3 &&
+		    strcmp(sa, sb) == 0)
+			return 1;
+	return 0;
+}
+
 double tax__word_match(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b), k = 0, m = la > lb ? la : lb;
@@ -202,6 +218,10 @@ double tax__word_match(const char *a, const char *b)
 	while (a[k] && a[k] == b[k])
 		k++;
 	if (k >= 4 && k * 4 >= m * 3)
+		return 0.9;
+	/* A derivation the prefix rule misses ("welding" / "weld", "manejo" /
+	 * "manejar"): the same Snowball stem in one of the loaded languages. */
+	if (k >= 3 && same_stem(a, b))
 		return 0.9;
 	/* The edit distance is at least the difference in length: skip it when
 	 * that alone puts the similarity under 0.6 (and the trigram rescue when

@@ -159,6 +159,8 @@ struct units {
 	double weight[MAX_WORDS]; /* how much the word says: its IDF over the kind's labels */
 };
 
+/* How much folded word w says among the labels of kind slot s (its IDF). */
+double tax__idf(const struct tax_labels *t, int s, const char *w);
 /* The query words of folded text for kind slot s. */
 void tax__make_units(const struct tax_labels *t, int s, const char *folded, struct units *u);
 /* The confidence that the concept is what the text means (its ranking
@@ -199,6 +201,35 @@ int tax__candidates(index_db *db, const struct tax_labels *t, const esco *tax, e
 const void *tax__concept_by_uri(const esco *tax, esco_kind kind, const char *uri);
 /* The preferred label of concept in lang, else in English. */
 const char *tax__label_in(const void *concept, esco_kind kind, int lang);
+
+/* ---- specificity (specific.c) ---- */
+
+/* When text (its units u) is an alternative label of `exact`, the concept
+ * whose preferred label names the text's most specific word and that holds
+ * a label of the same words, or NULL (exact stays the answer). */
+const void *tax__more_specific(const struct tax_labels *t, esco_kind kind, const struct units *u,
+			       const void *exact);
+/* How specific what a concept adds to the text is: over its labels that
+ * hold every content word of the text, the least of the highest IDF of a
+ * label word the text lacks (0: a label is the text; HUGE_VAL: no label
+ * holds the whole text). */
+double tax__added_specificity(const struct tax_labels *t, esco_kind kind, const struct units *u,
+			      const void *concept);
+/* Near-equal candidates whose labels all hold the text: how close (in
+ * confidence) one must be to the first to take its place by being more
+ * general (candidates.c). */
+#define SPECIFIC_MARGIN 0.05
+
+/* ---- phrasing (phrase.c) ---- */
+
+/* The skill inside what a counsellor wrote around it. */
+struct tax_phrase {
+	char core[FOLD_MAX]; /* folded, without the frame and the years */
+	int years;           /* "X (5 years)": 5; 0 when none */
+	int changed;         /* a frame or the years were taken off */
+};
+/* 1 when text has a frame or years around a non-empty core (in out). */
+int tax__phrase_core(const char *text, struct tax_phrase *out);
 
 /* ---- normalisation (normalise.c) ---- */
 

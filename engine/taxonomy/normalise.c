@@ -126,11 +126,86 @@ static int normalise_text(esco_kind kind, const char *text, const char *lang_hin
 	return rc;
 }
 
+/* Free text as a counsellor writes it (phrase.c): the whole text when it is
+ * an exact label; else the core without its frame ("knowledge of X", "X (5
+ * years)") when that normalises, with the years; else the whole text. */
+static int normalise_phrase(esco_kind kind, const char *text, const char *lang_hint, int hint,
+			    const esco *tax, struct tax_match *out, int *budget)
+{
+	struct tax_phrase ph;
+	struct tax_match whole;
+	index_db *db;
+	int rc;
+
+	if (!tax__phrase_core(text, &ph))
+		return normalise_text(kind, text, lang_hint, hint, tax, out, budget);
+	if (!(db = tax__thread_db()))
+		return TAX_ERR;
+	if (tax__candidates(db, tax__labels(), tax, kind, text, lang_hint, CAND_SETTLED, out, NULL,
+			    1) == 1) {
+		out->years = 0;
+		return 0; /* an exact label, frame words and all */
+	}
+	rc = normalise_text(kind, ph.core, lang_hint, hint, tax, out, budget);
+	if (rc == 0 || rc == TAX_ERR || rc == TAX_ERR_BUDGET) {
+		out->years = rc == 0 ? ph.years : 0;
+		return rc;
+	}
+	rc = normalise_text(kind, text, lang_hint, hint, tax, &whole, budget);
+	if (rc == 0 || whole.score >= out->score)
+		*out = whole;
+	out->years = rc == 0 ? ph.years : 0;
+	return rc == 0 ? 0 : rc == TAX_ERR ? TAX_ERR : TAX_ERR_NOMATCH;
+}
+
+/* A skill written as the occupation that practises it ("cariste",
+ * "forklift operator"): when the text is not a skill but normalises to an
+ * occupation, the occupation's essential skill that its own English
+ * preferred label names best ("forklift operator" names "operate
+ * forklift"), if that is as good as a normalisation must be. */
+static int skill_of_occupation(const char *text, const char *lang_hint, int hint, const esco *tax,
+			       struct tax_match *out, int *budget)
+{
+	const struct tax_labels *t = tax__labels();
+	const esco_occupation *o;
+	struct tax_match occ;
+	struct units *u;
+	char folded[FOLD_MAX];
+	double best = 0, score;
+	size_t i;
+	int rc;
+
+	rc = normalise_phrase(ESCO_KIND_OCCUPATION, text, lang_hint, hint, tax, &occ, budget);
+	if (rc || occ.kind != ESCO_KIND_OCCUPATION || !t)
+		return rc == TAX_ERR || rc == TAX_ERR_BUDGET ? rc : TAX_ERR_NOMATCH;
+	o = occ.concept;
+	if (!(u = calloc(1, sizeof *u)))
+		return TAX_ERR;
+	taxonomy_fold(o->label, folded, sizeof folded);
+	tax__make_units(t, tax__kind_slot(ESCO_KIND_SKILL), folded, u);
+	for (i = 0; i < o->n_essential; i++) {
+		tax__confidence(t, u, o->essential[i], ESCO_KIND_SKILL, &score, NULL);
+		if (score > best) {
+			best = score;
+			out->uri = o->essential[i]->uri;
+			out->label = tax__label_in(o->essential[i], ESCO_KIND_SKILL, hint);
+			out->concept = o->essential[i];
+		}
+	}
+	free(u);
+	if (best < TAX_MIN_SCORE)
+		return TAX_ERR_NOMATCH;
+	out->kind = ESCO_KIND_SKILL;
+	out->score = best * occ.score;
+	out->years = occ.years;
+	return out->score >= TAX_MIN_SCORE ? 0 : TAX_ERR_NOMATCH;
+}
+
 int tax__normalise(esco_kind kind, const char *text, const char *lang_hint,
 		   struct tax_match *out, int *budget)
 {
 	const esco *tax;
-	int hint = lang_hint ? esco_lang_from_code(lang_hint) : -1;
+	int hint = lang_hint ? esco_lang_from_code(lang_hint) : -1, rc;
 
 	memset(out, 0, sizeof *out);
 	if (!text || !*text || strlen(text) > TAX_TEXT_MAX)
@@ -162,7 +237,16 @@ int tax__normalise(esco_kind kind, const char *text, const char *lang_hint,
 		out->concept = c;
 		return 0;
 	}
-	return normalise_text(kind, text, lang_hint, hint, tax, out, budget);
+	rc = normalise_phrase(kind, text, lang_hint, hint, tax, out, budget);
+	if (rc == TAX_ERR_NOMATCH && kind == ESCO_KIND_SKILL) {
+		struct tax_match via;
+
+		if (skill_of_occupation(text, lang_hint, hint, tax, &via, budget) == 0) {
+			*out = via;
+			return 0;
+		}
+	}
+	return rc;
 }
 
 int taxonomy_normalise_skill(const char *text, const char *lang_hint, struct tax_match *out)

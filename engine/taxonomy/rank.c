@@ -56,6 +56,11 @@ static size_t word_df(const struct tax_labels *t, int s, const char *w)
 	return a - lo;
 }
 
+double tax__idf(const struct tax_labels *t, int s, const char *w)
+{
+	return log(((double)t->n_kind_lab[s] + 1) / ((double)word_df(t, s, w) + 1));
+}
+
 void tax__make_units(const struct tax_labels *t, int s, const char *folded, struct units *u)
 {
 	size_t i;

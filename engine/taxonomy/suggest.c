@@ -177,14 +177,48 @@ static void sugg_offer(struct sugg *best, size_t *n, size_t limit, uint64_t key,
 	best[j] = (struct sugg){key, cidx, label};
 }
 
-int taxonomy_suggest(index_db *db, esco_kind kind, const char *q, const char *lang, size_t limit,
-		     json_t *items)
+/* A typeahead given an identifier instead of words: a skill or occupation
+ * URI answers that concept, an ISCO-08 code of 1-4 digits (occupations)
+ * the occupations of that group, in ISCO code order. 1 when q was one
+ * (answered, possibly with nothing), 0 when it is text, TAX_ERR. */
+static int suggest_identifier(esco_kind kind, const char *q, int l, size_t limit, json_t *items)
+{
+	const esco *tax = taxonomy_esco();
+	const esco_occupation *const *occs = NULL;
+	size_t i, n = strlen(q);
+	const void *c;
+	json_t *item;
+
+	if (!tax)
+		return TAX_ERR;
+	if (strncmp(q, "http://", 7) == 0 || strncmp(q, "https://", 8) == 0) {
+		if (!(c = tax__concept_by_uri(tax, kind, q)))
+			return 1;
+		item = kind == ESCO_KIND_OCCUPATION ? occupation_item(c, l) : skill_item(c, l);
+		return item && !json_array_append_new(items, item) ? 1 : TAX_ERR;
+	}
+	if (kind != ESCO_KIND_OCCUPATION || n < 1 || n > 4 || strspn(q, "0123456789") != n)
+		return 0;
+	n = esco_occupations_by_isco(tax, q, &occs);
+	for (i = 0; i < n && i < limit; i++) {
+		item = occupation_item(occs[i], l);
+		if (!item || json_array_append_new(items, item))
+			return TAX_ERR;
+	}
+	return 1;
+}
+
+/* fallback: when no label starts with the words, ask the label index
+ * (stemmed) instead of answering nothing. */
+static int suggest(index_db *db, esco_kind kind, const char *q, const char *lang, size_t limit,
+		   json_t *items, int fallback)
 {
 	const struct tax_labels *t = tax__labels();
 	int l = lang ? esco_lang_from_code(lang) : ESCO_LANG_EN, s = tax__kind_slot(kind);
 	char fq[FOLD_MAX], wbuf[FOLD_MAX], *w[MAX_WORDS];
 	size_t nw, i, k, lo = 0, hi = 0, drv = 0, n = 0, fqlen, wl[MAX_WORDS];
 	struct sugg best[100];
+	int rc;
 
 	if (!t || !items || l < 0 || !q)
 		return TAX_ERR;
@@ -192,11 +226,13 @@ int taxonomy_suggest(index_db *db, esco_kind kind, const char *q, const char *la
 		limit = 100;
 	if (!limit)
 		return 0;
+	if ((rc = suggest_identifier(kind, q, l, limit, items)) != 0)
+		return rc < 0 ? rc : 0;
 	fqlen = taxonomy_fold(q, fq, sizeof fq);
 	memcpy(wbuf, fq, fqlen + 1);
 	nw = tax__split_words(wbuf, w, MAX_WORDS);
 	if (!nw)
-		return taxonomy_suggest_index(db, kind, q, lang, limit, items);
+		return fallback ? taxonomy_suggest_index(db, kind, q, lang, limit, items) : 0;
 	/* The word with the fewest label words starting with it drives. */
 	for (i = 0; i < nw; i++) {
 		size_t a, b;
@@ -245,7 +281,7 @@ int taxonomy_suggest(index_db *db, esco_kind kind, const char *q, const char *la
 	}
 	/* Nothing starts with the words: the label index, which stems them. */
 	if (!n)
-		return taxonomy_suggest_index(db, kind, q, lang, limit, items);
+		return fallback ? taxonomy_suggest_index(db, kind, q, lang, limit, items) : 0;
 	for (i = 0; i < n; i++) {
 		const void *c = t->lab[best[i].label].concept;
 		json_t *item = kind == ESCO_KIND_OCCUPATION ? occupation_item(c, l) : skill_item(c, l);
@@ -254,4 +290,16 @@ int taxonomy_suggest(index_db *db, esco_kind kind, const char *q, const char *la
 			return TAX_ERR;
 	}
 	return 0;
+}
+
+int taxonomy_suggest(index_db *db, esco_kind kind, const char *q, const char *lang, size_t limit,
+		     json_t *items)
+{
+	return suggest(db, kind, q, lang, limit, items, 1);
+}
+
+int taxonomy_suggest_labels(esco_kind kind, const char *q, const char *lang, size_t limit,
+			    json_t *items)
+{
+	return suggest(NULL, kind, q, lang, limit, items, 0);
 }

@@ -8,7 +8,10 @@
  * comparison), acronyms.c, build.c (the label index), init.c (process-wide
  * state), labels.c (the labels in memory), synonyms.c and rewrite.c (learned
  * from the labels), rank.c (confidence, re-ranker), candidates.c,
- * normalise.c (with its cache), document.c, suggest.c (typeahead), isco.c.
+ * normalise.c (with its cache), document.c, suggest.c (typeahead), isco.c,
+ * lookup.c (labels and concepts by identifier), lang.c (language of a text),
+ * phrase.c (the frame around a written skill: "knowledge of X", "X (5
+ * years)"), specific.c (the specific or general concept a text means).
  *
  * taxonomy.h - the process-wide taxonomy: ESCO occupations and skills in
  * memory (esco.h), a Xapian index over every label of every concept in
@@ -87,6 +90,7 @@ struct tax_match {
 	double score;      /* confidence in [0,1]; 1 for an exact label, code or URI */
 	esco_kind kind;
 	const void *concept; /* esco_occupation, esco_skill or esco_isco_group */
+	int years;           /* years of experience the text gave ("X (5 years)"), 0 none */
 };
 
 /* Loads ESCO (FAIRMATCH_ESCO_DIR, else data/esco) and makes sure the index
@@ -183,6 +187,11 @@ int taxonomy_candidates_features(index_db *db, const tax_labels *labels, const e
  */
 int taxonomy_suggest(index_db *db, esco_kind kind, const char *q, const char *lang, size_t limit,
 		     json_t *items);
+/* The same from the labels in memory only (no index fallback: nothing when
+ * no label starts with the words): microseconds, for callers that want the
+ * concepts a text names (keyword search). */
+int taxonomy_suggest_labels(esco_kind kind, const char *q, const char *lang, size_t limit,
+			    json_t *items);
 /* Typeahead on the Xapian label index alone (the last word a partial term,
  * BM25 order): the fallback above, and the baseline bench_taxonomy
  * measures against. Same arguments and answer. */
@@ -221,6 +230,30 @@ int taxonomy_isco_group(const char *occupation, char code[5]);
  * (its group is used; the same URI is UNIT); UNRELATED when either is not
  * one, or without the taxonomy. */
 tax_proximity taxonomy_occupation_proximity(const char *a, const char *b);
+
+/*
+ * Labels in the language asked (lang "en", "fr", "es"; NULL or another:
+ * English; English too when ESCO has no label in lang). All read the loaded
+ * ESCO only: no index, microseconds, any thread.
+ */
+/* The preferred label of a skill or occupation URI or of an ISCO-08 code
+ * (1-4 digits); NULL when the taxonomy does not hold it. Borrowed. */
+const char *taxonomy_label(const char *uri_or_isco, const char *lang);
+/* A concept as GET /v1/taxonomy/{skills,occupations}/{id} answers it: id is
+ * a URI, the last segment of one, or (occupations) an ISCO-08 code of 1-4
+ * digits; with label, alt_labels, broader, narrower and, for occupations,
+ * isco and the essential/optional skills, labelled. 0 and *out (owned), or
+ * TAX_ERR_UNKNOWN, or TAX_ERR (no taxonomy, out of memory). */
+int taxonomy_lookup(esco_kind kind, const char *id, const char *lang, json_t **out);
+/* Adds doc["concepts"]: the occupation(s) and skills the vacancy or profile
+ * holds, in the same shape ("occupation", "occupations", "skills" as an
+ * array or an object of arrays), each as {"uri","label"} (occupations also
+ * "isco"), {"isco","label"} for an ISCO-08 code or {"text","label":null}
+ * for free text, plus "lang". 0, or TAX_ERR (no taxonomy; doc unchanged). */
+int taxonomy_label_doc(json_t *doc, const char *lang);
+/* The language ("en", "fr" or "es") text is written in, by its function
+ * words; fallback when there is no evidence or a tie with it. */
+const char *taxonomy_detect_lang(const char *text, const char *fallback);
 
 /* Folds text for comparison: ASCII and Latin-1 letters lowercased and
  * stripped of accents, runs of non-alphanumerics to one space, trimmed.

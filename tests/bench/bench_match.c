@@ -102,7 +102,7 @@ static int build(const esco *tax, size_t n, const char *path)
 	    index_get_metadata(w, VX_META_FORMAT, &format, &e) ||
 	    index_get_metadata(w, BENCH_META_SOURCE, &source, &e))
 		goto fail;
-	if (have == n && format && strcmp(format, match_index_format()) == 0 && source &&
+	if (have == n && format && strcmp(format, indexer_format()) == 0 && source &&
 	    strcmp(source, BENCH_SOURCE) == 0) {
 		free(format);
 		free(source);
@@ -146,7 +146,7 @@ static int build(const esco *tax, size_t n, const char *path)
 		if ((i + 1) % 50000 == 0 && index_commit(w, &e))
 			goto fail;
 	}
-	if (index_set_metadata(w, VX_META_FORMAT, match_index_format(), &e) ||
+	if (index_set_metadata(w, VX_META_FORMAT, indexer_format(), &e) ||
 	    index_set_metadata(w, BENCH_META_SOURCE, BENCH_SOURCE, &e) || index_commit(w, &e))
 		goto fail;
 	index_close(w);

@@ -21,6 +21,7 @@ run() {
 }
 run eval_names
 run eval_taxonomy
+run eval_taxonomy --phrasing
 run eval_match
 run eval_counsellor
 exit $status

@@ -29,6 +29,9 @@
  * Development: [--reuse] keeps an evaluation index built with the same samples;
  * [--quick N] only acc@1/@5/@30 of the first N held-out labels per language
  * (exits 1); [--misses] prints each miss of --quick to stderr.
+ * Phrasing: [--phrasing] recognition per phrasing family ("knowledge of X",
+ * "X (5 years)", "expérience en X", ...) of ESCO skill labels, on the test or
+ * (--split dev) development sample; exit 0 when every family is >= 0.90.
  * Exit 0 when the targets hold (acc@1 >= 0.85 English, >= 0.75 others).
  */
 #include <math.h>
@@ -261,6 +264,174 @@ static void train_report(const double *w0, double l2, size_t fixed_right[], size
 	printf("};\n");
 }
 
+/* ---- phrasing (--phrasing): how counsellors write a skill ----
+ *
+ * Labels of skills (preferred and alternative, per language) are wrapped the
+ * way counsellors write them, one family at a time, and normalised through
+ * taxonomy_normalise_skill (the write path, every ESCO label loaded: this
+ * measures the phrasing, not unseen labels, which the main evaluation does).
+ * Only labels whose bare form normalises to their own concept are used, so a
+ * family's figure is the share of the phrasing understood. Two disjoint
+ * samples of skills (by a hash of the URI): development (anything tuned
+ * looks only at it) and test (reported). */
+struct family {
+	int lang;
+	const char *name;
+	const char *fmt; /* %s: the label; NULL: the -ing form of its verb */
+	int ing;         /* 1: the label's first word as an English gerund */
+};
+
+static const struct family families[] = {
+	{ESCO_LANG_EN, "knowledge of X", "knowledge of %s", 0},
+	{ESCO_LANG_EN, "experience in X", "experience in %s", 0},
+	{ESCO_LANG_EN, "experience doing X (-ing)", "experience %s", 1},
+	{ESCO_LANG_EN, "-ing form (\"welding\")", "%s", 1},
+	{ESCO_LANG_EN, "X (5 years)", "%s (5 years)", 0},
+	{ESCO_LANG_EN, "5 years of experience in X", "5 years of experience in %s", 0},
+	{ESCO_LANG_EN, "good knowledge of X", "good knowledge of %s", 0},
+	{ESCO_LANG_EN, "ability to X", "ability to %s", 0},
+	{ESCO_LANG_FR, "connaissances en X", "connaissances en %s", 0},
+	{ESCO_LANG_FR, "expérience en X", "expérience en %s", 0},
+	{ESCO_LANG_FR, "X (5 ans)", "%s (5 ans)", 0},
+	{ESCO_LANG_FR, "maîtrise de X", "maîtrise de %s", 0},
+	{ESCO_LANG_ES, "experiencia en X", "experiencia en %s", 0},
+	{ESCO_LANG_ES, "conocimientos de X", "conocimientos de %s", 0},
+	{ESCO_LANG_ES, "X (5 años)", "%s (5 años)", 0},
+	{ESCO_LANG_ES, "dominio de X", "dominio de %s", 0},
+};
+#define HASH_SEED 14695981039346656037ull
+#define N_FAMILIES (sizeof families / sizeof families[0])
+
+static int is_vowel(char c)
+{
+	return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+/* The English gerund of the label's first word ("operate forklift" ->
+ * "operating forklift", "plan" -> "planning"), by the spelling rules; 0
+ * when the first word is not a lowercase verb-like word. */
+static int gerund(const char *label, char *out, size_t len)
+{
+	char w[64];
+	size_t n = strcspn(label, " ");
+	const char *rest = label + n;
+
+	if (n < 2 || n >= sizeof w)
+		return 0;
+	memcpy(w, label, n);
+	w[n] = '\0';
+	for (size_t i = 0; i < n; i++)
+		if (w[i] < 'a' || w[i] > 'z')
+			return 0;
+	if (n > 3 && strcmp(w + n - 3, "ing") == 0)
+		return 0;
+	if (n >= 2 && strcmp(w + n - 2, "ie") == 0)
+		snprintf(out, len, "%.*sying%s", (int)n - 2, w, rest);
+	else if (w[n - 1] == 'e' && n >= 3 && !is_vowel(w[n - 2]) && w[n - 2] != 'y')
+		snprintf(out, len, "%.*sing%s", (int)n - 1, w, rest);
+	else if (n >= 3 && n <= 4 && !is_vowel(w[n - 1]) && w[n - 1] != 'w' && w[n - 1] != 'x' &&
+		 w[n - 1] != 'y' && is_vowel(w[n - 2]) && !is_vowel(w[n - 3]))
+		snprintf(out, len, "%s%cing%s", w, w[n - 1], rest);
+	else
+		snprintf(out, len, "%sing%s", w, rest);
+	return 1;
+}
+
+/* fmt with its "%s" replaced by x. */
+static void fill(char *out, size_t len, const char *fmt, const char *x)
+{
+	const char *at = strstr(fmt, "%s");
+
+	snprintf(out, len, "%.*s%s%s", (int)(at - fmt), fmt, x, at + 2);
+}
+
+static int eval_phrasing(int want_dev, size_t per_lang)
+{
+	const esco *tax = taxonomy_esco();
+	size_t n_sk = esco_skill_count(tax), f, picked[ESCO_LANG_COUNT] = {0};
+	size_t right[N_FAMILIES] = {0}, total[N_FAMILIES] = {0}, dropped[ESCO_LANG_COUNT] = {0};
+	int ok = 1, lang;
+	uint64_t r = want_dev ? 3 : 4;
+
+	printf("Phrasing, %s sample (skills; up to %zu labels per language whose bare form "
+	       "normalises to its own concept):\n\n",
+	       want_dev ? "development" : "test", per_lang);
+	for (lang = 0; lang < ESCO_LANG_COUNT; lang++) {
+		size_t tries = 0;
+
+		while (picked[lang] < per_lang && tries++ < per_lang * 50) {
+			const esco_skill *sk;
+			const esco_labels *ls;
+			const char *label;
+			struct tax_match m;
+			uint64_t h = HASH_SEED;
+			size_t a;
+
+			r ^= r << 13;
+			r ^= r >> 7;
+			r ^= r << 17;
+			sk = esco_skill_at(tax, (size_t)(r % n_sk));
+			for (const char *c = sk->uri; *c; c++)
+				h = (h ^ (unsigned char)*c) * 1099511628211ull;
+			if ((int)((h >> 7) & 1) != want_dev)
+				continue; /* the other sample's skill */
+			ls = &sk->labels[lang];
+			if (!ls->preferred)
+				continue;
+			a = (size_t)((r >> 20) % (ls->n_alt + 1));
+			label = a == 0 ? ls->preferred : ls->alt[a - 1];
+			if (strlen(label) > 120)
+				continue;
+			if (taxonomy_normalise_skill(label, NULL, &m) != 0 || strcmp(m.uri, sk->uri) != 0) {
+				dropped[lang]++;
+				continue;
+			}
+			picked[lang]++;
+			for (f = 0; f < N_FAMILIES; f++) {
+				char text[400], g[300];
+
+				if (families[f].lang != lang)
+					continue;
+				if (families[f].ing) {
+					/* only a label that starts with the verb its
+					 * concept's preferred label starts with */
+					size_t vl = strcspn(sk->label, " ");
+
+					if (sk->type != ESCO_SKILL_TYPE_SKILL ||
+					    strncmp(label, sk->label, vl) != 0 ||
+					    (label[vl] != ' ' && label[vl] != '\0') ||
+					    !gerund(label, g, sizeof g))
+						continue;
+					fill(text, sizeof text, families[f].fmt, g);
+				} else {
+					fill(text, sizeof text, families[f].fmt, label);
+				}
+				if (strlen(text) > TAX_TEXT_MAX)
+					continue;
+				total[f]++;
+				if (taxonomy_normalise_skill(text, NULL, &m) == 0 &&
+				    strcmp(m.uri, sk->uri) == 0)
+					right[f]++;
+				else if (getenv("EVAL_PHRASING_MISSES"))
+					fprintf(stderr, "MISS [%s] %s -> %s (%.2f)\n", families[f].name,
+						text, m.label ? m.label : "-", m.score);
+			}
+		}
+	}
+	printf("| language | family | phrased labels | recognised |\n|---|---|---:|---:|\n");
+	for (f = 0; f < N_FAMILIES; f++) {
+		double rate = total[f] ? (double)right[f] / (double)total[f] : 0;
+
+		printf("| %s | %s | %zu | %.3f |\n", esco_lang_code((esco_lang)families[f].lang),
+		       families[f].name, total[f], rate);
+		if (rate < 0.90)
+			ok = 0;
+	}
+	printf("\nLabels whose bare form does not normalise to its own concept (left out): "
+	       "en %zu, fr %zu, es %zu.\n", dropped[0], dropped[1], dropped[2]);
+	return ok ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	const char *path = "var/eval/taxonomy";
@@ -280,9 +451,12 @@ int main(int argc, char **argv)
 	size_t band_n[11] = {0}, band_ok[11] = {0};
 	size_t above_n = 0, above_ok = 0, grand = 0;
 	double t0;
+	int phrasing = 0;
 
 	for (i = 1; i < (size_t)argc; i++) {
-		if (strcmp(argv[i], "--index") == 0 && i + 1 < (size_t)argc)
+		if (strcmp(argv[i], "--phrasing") == 0)
+			phrasing = 1;
+		else if (strcmp(argv[i], "--index") == 0 && i + 1 < (size_t)argc)
 			path = argv[++i];
 		else if (strcmp(argv[i], "--per-lang") == 0 && i + 1 < (size_t)argc)
 			per_lang = strtoul(argv[++i], NULL, 10);
@@ -306,7 +480,7 @@ int main(int argc, char **argv)
 		else {
 			fprintf(stderr, "usage: eval_taxonomy [--index DIR] [--per-lang N] [--seed S] "
 				"[--split test|dev] [--dev-per-lang N] [--reuse] [--quick N] "
-				"[--misses] [--train] [--l2 X]\n");
+				"[--misses] [--train] [--l2 X] [--phrasing]\n");
 			return 2;
 		}
 	}
@@ -315,6 +489,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	tax = (esco *)taxonomy_esco();
+	if (phrasing)
+		return eval_phrasing(want_dev, per_lang == 2000 ? 400 : per_lang);
 
 	held = calloc((per_lang + dev_per_lang) * ESCO_LANG_COUNT, sizeof *held);
 	if (!held)

@@ -239,6 +239,10 @@ static const struct tmpl tmpls[] = {
 	 NULL},
 	{"GET", "/v1/taxonomy/occupations", NULL, "/v1/taxonomy/occupations?q=nurse&limit=3", NULL,
 	 200, ANY, 0, NULL},
+	{"GET", "/v1/taxonomy/skills/{id+}", NULL,
+	 "/v1/taxonomy/skills/28cb374e-6261-4133-8371-f9a5470145da", NULL, 200, ANY, 0, NULL},
+	{"GET", "/v1/taxonomy/occupations/{id+}", NULL, "/v1/taxonomy/occupations/7212", NULL, 200,
+	 ANY, 0, NULL},
 };
 #define N_TMPLS (sizeof tmpls / sizeof tmpls[0])
 

@@ -379,6 +379,25 @@ static void test_broader(void)
 	T_CHECK(esco_occupation_by_uri(tax, WELDER)->broader == NULL);
 }
 
+static void test_skill_broader(void)
+{
+	const esco_skill *s;
+	size_t i, n = 0;
+
+	if (!tax)
+		T_SKIP("taxonomy not loaded");
+	/* "conduct forklift inspections" sits under "operate forklift" */
+	s = esco_skill_by_uri(
+		tax, "http://data.europa.eu/esco/skill/3c84f7d9-7a3e-4343-814f-31de0aa61651");
+	T_REQUIRE(s != NULL);
+	T_EQ_INT(s->n_broader, 1);
+	T_EQ_STR(s->broader[0]->label, "operate forklift");
+	/* every skill-to-skill row of the file, none to a skill group */
+	for (i = 0; i < esco_skill_count(tax); i++)
+		n += esco_skill_at(tax, i)->n_broader;
+	T_EQ_INT(n, 6565);
+}
+
 static void test_label_iter(void)
 {
 	esco_label_iter it;
@@ -435,6 +454,7 @@ int main(void)
 	T_RUN(test_skill);
 	T_RUN(test_isco);
 	T_RUN(test_broader);
+	T_RUN(test_skill_broader);
 	T_RUN(test_label_iter);
 	esco_free(tax);
 	return T_DONE();

@@ -1,0 +1,374 @@
+/*
+ * test_taxonomy_lang.c - one occupation space and the languages, over HTTP
+ * against a real server, PostgreSQL and index: an ISCO filter (4 and 2
+ * digits) finds vacancies coded by URI, by text and by code; free text in
+ * the occupation filter; a French or Spanish keyword query finds an English
+ * vacancy through the concept it names; a vacancy written in French is
+ * stemmed in French; labels in the language asked (lang, Accept-Language,
+ * English by default); the lookup endpoints and the typeahead by code or URI.
+ * The phrasings a counsellor types are checked in-process.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/taxonomy/taxonomy.h"
+#include "tests/support/http.h"
+#include "tests/support/t.h"
+
+#define WELDER "http://data.europa.eu/esco/occupation/7aedaa07-3884-4c5b-88f9-80997b2aa54b"
+#define WELDER_ENC "http%3A%2F%2Fdata.europa.eu%2Fesco%2Foccupation%2F7aedaa07-3884-4c5b-88f9-80997b2aa54b"
+#define FORKLIFT "http://data.europa.eu/esco/skill/28cb374e-6261-4133-8371-f9a5470145da"
+#define FORKLIFT_ID "28cb374e-6261-4133-8371-f9a5470145da"
+#define FORKLIFT_ENC "http%3A%2F%2Fdata.europa.eu%2Fesco%2Fskill%2F" FORKLIFT_ID
+
+static struct server srv;
+static char employer[80], counsellor[80];
+static char id_uri[32], id_text[32], id_code[32], id_minor[32], id_nurse[32], id_fr[32],
+	id_es[32];
+
+/* Posts a vacancy; its id into id. */
+static void post(char *id, const char *title, const char *desc, const char *occ)
+{
+	struct resp r;
+
+	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/vacancies", employer,
+			    "{\"title\":\"%s\",\"description\":\"%s\",\"occupation\":\"%s\","
+			    "\"skills\":{\"essential\":[],\"optional\":[]},\"country\":\"ZA\","
+			    "\"valid_until\":\"2099-03-31\"}",
+			    title, desc, occ) == 0);
+	T_EQ_INT(r.status, 201);
+	snprintf(id, 32, "%s", json_string_value(json_object_get(r.json, "id")) ?: "");
+	resp_free(&r);
+}
+
+/* The ids a search answers, as one string "v_1 v_3 ", or the status. */
+static const char *found(const char *query, long *status)
+{
+	static char ids[512];
+	struct resp r;
+	size_t i, n = 0;
+	json_t *v;
+	char path[400];
+
+	ids[0] = '\0';
+	snprintf(path, sizeof path, "/v1/vacancies?%s", query);
+	if (http(&r, &srv, "GET", path, counsellor, NULL, NULL, 0))
+		return ids;
+	*status = r.status;
+	json_array_foreach(json_object_get(r.json, "items"), i, v)
+		n += (size_t)snprintf(ids + n, sizeof ids - n, "%s ",
+				      json_string_value(json_object_get(v, "id")) ?: "?");
+	resp_free(&r);
+	return ids;
+}
+
+static int has(const char *ids, const char *id)
+{
+	char w[40];
+
+	snprintf(w, sizeof w, "%s ", id);
+	return strstr(ids, w) != NULL;
+}
+
+static void test_setup(void)
+{
+	/* English texts that never say "welder", "soudeur" or "nurse". */
+	post(id_uri, "Pipe joiner", "Join steel pipes on site.", WELDER);
+	post(id_text, "Metal fabricator", "Fabricate frames in a workshop.", "welder");
+	post(id_code, "Boilermaker's mate", "Assist on boiler repairs.", "7212");
+	post(id_minor, "Sheet metal worker", "Cut and bend sheet metal.", "7213");
+	post(id_nurse, "Ward staff", "Care for patients on the night shift.",
+	     "http://data.europa.eu/esco/occupation/8d3e8aaa-791b-4c75-a465-f3f827028f50");
+	/* Written in French and in Spanish; "infirmières" and "infirmier"
+	 * share a French stem and not an English one, "limpiadoras" and
+	 * "limpiador" a Spanish one. */
+	post(id_fr, "Aide de nuit",
+	     "Nous recherchons des infirmières de nuit pour notre clinique, avec une "
+	     "expérience des soins.", "5321");
+	post(id_es, "Personal de hoteles",
+	     "Buscamos limpiadoras para los hoteles de la costa, con experiencia en el sector.",
+	     "9112");
+}
+
+static void test_isco_filter(void)
+{
+	long st = 0;
+	const char *ids;
+
+	/* 4 digits: the welder vacancies however they were coded. */
+	ids = found("occupation=7212", &st);
+	T_EQ_INT(st, 200);
+	T_CHECKF(has(ids, id_uri) && has(ids, id_text) && has(ids, id_code), "7212 found %s", ids);
+	T_CHECK(!has(ids, id_minor) && !has(ids, id_nurse));
+	/* 2 and 3 digits: the sub-major and minor group, also the 7213 one. */
+	ids = found("occupation=72", &st);
+	T_CHECKF(has(ids, id_uri) && has(ids, id_text) && has(ids, id_code) && has(ids, id_minor),
+		 "72 found %s", ids);
+	T_CHECK(!has(ids, id_nurse));
+	ids = found("occupation=721", &st);
+	T_CHECK(has(ids, id_uri) && has(ids, id_minor) && !has(ids, id_nurse));
+	/* A URI: that occupation, written as a URI or as text. */
+	ids = found("occupation=" WELDER_ENC, &st);
+	T_CHECK(has(ids, id_uri) && has(ids, id_text) && !has(ids, id_minor));
+	/* Free text, in French too, is normalised. */
+	ids = found("occupation=soudeur", &st);
+	T_EQ_INT(st, 200);
+	T_CHECK(has(ids, id_uri) && has(ids, id_text));
+	/* Nothing good enough: 400 naming the field. */
+	found("occupation=zzqxv%20plorb", &st);
+	T_EQ_INT(st, 400);
+}
+
+static void test_keyword_languages(void)
+{
+	long st = 0;
+	const char *ids;
+
+	/* French and Spanish words for the occupation find the English ads. */
+	ids = found("q=soudeur", &st);
+	T_EQ_INT(st, 200);
+	T_CHECKF(has(ids, id_uri) && has(ids, id_text), "q=soudeur found %s", ids);
+	ids = found("q=enfermera", &st);
+	T_CHECKF(has(ids, id_nurse), "q=enfermera found %s", ids);
+	T_CHECK(!has(ids, id_uri));
+	/* Vacancies written in French or Spanish: their language's stemmer. */
+	ids = found("q=infirmier", &st);
+	T_CHECKF(has(ids, id_fr), "q=infirmier found %s", ids);
+	ids = found("q=limpiador", &st);
+	T_CHECKF(has(ids, id_es), "q=limpiador found %s", ids);
+	/* And English still works as before. */
+	ids = found("q=boiler", &st);
+	T_CHECK(has(ids, id_code));
+}
+
+static const char *occ_label(json_t *doc)
+{
+	return json_string_value(
+		json_object_get(json_object_get(json_object_get(doc, "concepts"), "occupation"),
+				"label")) ?: "";
+}
+
+static void test_labels(void)
+{
+	struct resp r;
+	char path[128], raw[1024], out[8192];
+	long n;
+
+	snprintf(path, sizeof path, "/v1/vacancies/%s?lang=fr", id_uri);
+	T_REQUIRE(http(&r, &srv, "GET", path, counsellor, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	T_EQ_STR(occ_label(r.json), "soudeur/soudeuse");
+	T_EQ_STR(json_string_value(json_object_get(r.json, "occupation")), WELDER); /* as before */
+	resp_free(&r);
+	snprintf(path, sizeof path, "/v1/vacancies/%s", id_uri);
+	T_REQUIRE(http(&r, &srv, "GET", path, counsellor, NULL, NULL, 0) == 0);
+	T_EQ_STR(occ_label(r.json), "welder");
+	resp_free(&r);
+	/* An ISCO code gets its group's label. */
+	snprintf(path, sizeof path, "/v1/vacancies/%s?lang=fr", id_code);
+	T_REQUIRE(http(&r, &srv, "GET", path, counsellor, NULL, NULL, 0) == 0);
+	T_EQ_STR(occ_label(r.json), "Soudeurs et oxycoupeurs");
+	resp_free(&r);
+	snprintf(path, sizeof path, "/v1/vacancies/%s?lang=de", id_uri);
+	T_REQUIRE(http(&r, &srv, "GET", path, counsellor, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 400);
+	resp_free(&r);
+	/* Search answers are labelled too. */
+	T_REQUIRE(http(&r, &srv, "GET", "/v1/vacancies?occupation=7212&lang=es", counsellor, NULL,
+		       NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	T_CHECK(strstr(r.body, "soldador/soldadora") != NULL);
+	resp_free(&r);
+	/* Accept-Language is the default. */
+	n = snprintf(raw, sizeof raw,
+		     "GET /v1/vacancies/%s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+		     "Accept-Language: de-DE, es;q=0.8, en;q=0.5\r\nConnection: close\r\n\r\n",
+		     id_uri, counsellor);
+	T_REQUIRE(raw_request(srv.port, raw, (size_t)n, out, sizeof out, 10000) > 0);
+	T_CHECK(strstr(out, "soldador/soldadora") != NULL);
+	/* A profile's concepts are labelled as well. */
+	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/profiles?lang=fr", counsellor,
+			    "{\"occupations\":[\"%s\"],\"skills\":[\"%s\"],"
+			    "\"languages\":[{\"code\":\"fr\",\"level\":\"native\"}],"
+			    "\"citizenship\":\"LS\",\"desired_countries\":[\"ZA\"],"
+			    "\"consent\":{\"matching\":true,\"show_to_employers\":false}}",
+			    WELDER, FORKLIFT) == 0);
+	T_EQ_INT(r.status, 201);
+	T_CHECK(strstr(r.body, "\"label\":\"utiliser un chariot") != NULL);
+	T_CHECK(strstr(r.body, "soudeur/soudeuse") != NULL);
+	resp_free(&r);
+}
+
+static void test_lookups(void)
+{
+	struct resp r;
+	json_t *ess;
+
+	T_REQUIRE(http(&r, &srv, "GET", "/v1/taxonomy/skills/" FORKLIFT_ENC "?lang=fr", counsellor,
+		       NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	T_EQ_STR(json_string_value(json_object_get(r.json, "uri")), FORKLIFT);
+	T_EQ_STR(json_string_value(json_object_get(r.json, "label")), "utiliser un chariot élévateur");
+	T_CHECK(json_is_array(json_object_get(r.json, "alt_labels")));
+	/* its narrower skill in ESCO's skill hierarchy, labelled in French */
+	T_CHECK(strstr(r.body, "3c84f7d9-7a3e-4343-814f-31de0aa61651") != NULL);
+	T_CHECK(strstr(r.body, "inspection de chariots") != NULL);
+	resp_free(&r);
+	/* The last segment alone is the same skill. */
+	T_REQUIRE(http(&r, &srv, "GET", "/v1/taxonomy/skills/" FORKLIFT_ID, employer, NULL, NULL,
+		       0) == 0);
+	T_EQ_INT(r.status, 200);
+	T_EQ_STR(json_string_value(json_object_get(r.json, "label")), "operate forklift");
+	resp_free(&r);
+	T_REQUIRE(http(&r, &srv, "GET", "/v1/taxonomy/occupations/" WELDER_ENC "?lang=fr",
+		       counsellor, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	T_EQ_STR(json_string_value(json_object_get(r.json, "isco")), "7212");
+	T_EQ_STR(json_string_value(json_object_get(r.json, "label")), "soudeur/soudeuse");
+	ess = json_object_get(r.json, "essential_skills");
+	T_CHECK(json_array_size(ess) > 0);
+	T_CHECK(json_is_string(json_object_get(json_array_get(ess, 0), "label")));
+	T_CHECK(json_is_array(json_object_get(r.json, "optional_skills")));
+	T_CHECK(json_array_size(json_object_get(r.json, "narrower")) > 0); /* pipe welder, ... */
+	T_EQ_STR(json_string_value(json_object_get(json_array_get(json_object_get(r.json, "broader"), 0),
+						   "isco")),
+		 "7212");
+	resp_free(&r);
+	/* An ISCO group of 2 digits: its broader major group, its minor groups. */
+	T_REQUIRE(http(&r, &srv, "GET", "/v1/taxonomy/occupations/72", counsellor, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	T_EQ_STR(json_string_value(json_object_get(json_array_get(json_object_get(r.json, "broader"), 0),
+						   "isco")),
+		 "7");
+	T_CHECK(strstr(r.body, "\"isco\":\"721\"") != NULL);
+	resp_free(&r);
+	/* Unknown: 404. */
+	T_REQUIRE(http(&r, &srv, "GET", "/v1/taxonomy/occupations/9999", counsellor, NULL, NULL,
+		       0) == 0);
+	T_EQ_INT(r.status, 404);
+	resp_free(&r);
+	T_REQUIRE(http(&r, &srv, "GET", "/v1/taxonomy/skills/nope", counsellor, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 404);
+	T_CHECK(strstr(r.content_type, "application/problem+json") != NULL);
+	resp_free(&r);
+	/* The typeahead takes an ISCO code or a URI. */
+	T_REQUIRE(http(&r, &srv, "GET", "/v1/taxonomy/occupations?q=7212", counsellor, NULL, NULL,
+		       0) == 0);
+	T_EQ_INT(r.status, 200);
+	T_CHECK(strstr(r.body, WELDER) != NULL);
+	T_CHECK(strstr(r.body, "\"isco\":\"2221\"") == NULL);
+	resp_free(&r);
+	T_REQUIRE(http(&r, &srv, "GET", "/v1/taxonomy/skills?q=" FORKLIFT_ENC "&lang=es", counsellor,
+		       NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	T_EQ_INT(json_array_size(json_object_get(r.json, "items")), 1);
+	T_CHECK(strstr(r.body, "manejar carretillas elevadoras") != NULL);
+	resp_free(&r);
+}
+
+/* The skill a phrased text normalises to, or NULL; *years gets the years. */
+static const char *phrased(const char *text, int *years)
+{
+	static struct tax_match m;
+	int rc = taxonomy_normalise_skill(text, NULL, &m);
+
+	if (years)
+		*years = m.years;
+	return rc == 0 ? m.uri : NULL;
+}
+
+static void same_concept(const char *bare, const char *text)
+{
+	char want[200];
+	const char *got;
+
+	snprintf(want, sizeof want, "%s", phrased(bare, NULL) ?: "(bare not normalised)");
+	got = phrased(text, NULL);
+	T_CHECKF(got && strcmp(got, want) == 0, "\"%s\" gave %s, \"%s\" %s", text,
+		 got ? got : "nothing", bare, want);
+}
+
+/* A few of each phrasing family (eval_taxonomy --phrasing measures them all). */
+static void test_phrasing(void)
+{
+	int years = 0;
+
+	same_concept("accounting", "knowledge of accounting");
+	same_concept("accounting", "good knowledge of accounting");
+	same_concept("welding", "experience in welding");
+	same_concept("welding", "experience doing welding");
+	same_concept("welding", "welding experience");
+	same_concept("operate forklift", "ability to operate a forklift");
+	same_concept("comptabilité", "connaissances en comptabilité");
+	same_concept("comptabilité", "maîtrise de la comptabilité");
+	same_concept("soudage MIG", "expérience en soudage MIG");
+	same_concept("contabilidad", "experiencia en contabilidad");
+	same_concept("contabilidad", "conocimientos de contabilidad");
+	/* -ing forms and nominalisations by their Snowball stem */
+	T_EQ_STR(phrased("manejo de carretillas elevadoras", NULL) ?: "", FORKLIFT);
+	/* the years are taken off and reported */
+	same_concept("MIG welding", "MIG welding (3 years)");
+	T_EQ_STR(phrased("MIG welding (3 years)", &years) ?: "", phrased("MIG welding", NULL) ?: "-");
+	T_EQ_INT(years, 3);
+	T_CHECK(phrased("5 ans d'expérience en soudage MIG", &years) != NULL);
+	T_EQ_INT(years, 5);
+	T_CHECK(phrased("welding", &years) != NULL);
+	T_EQ_INT(years, 0);
+	/* a label that starts with a frame word stays itself */
+	T_CHECK(strcmp(phrased("knowledge management", NULL) ?: "",
+		       phrased("welding", NULL) ?: "") != 0);
+	T_CHECK(phrased("knowledge management", NULL) != NULL);
+	/* ESCO's broad concept holds "forklift driving" as an example; the
+	 * concept that names forklifts is meant */
+	T_EQ_STR(phrased("forklift driving", NULL) ?: "", FORKLIFT);
+	/* a skill written as the occupation that practises it */
+	T_EQ_STR(phrased("cariste", NULL) ?: "", FORKLIFT);
+}
+
+/* The English label of the concept text is ranked first for, normalised or not. */
+static const char *first_label(const char *text)
+{
+	static struct tax_match m;
+
+	taxonomy_normalise_skill(text, NULL, &m);
+	return m.label ? m.label : "";
+}
+
+/* Text shorter than the labels it is part of means the most general of
+ * the near-equal concepts, not one that adds a specific word. */
+static void test_general_before_specific(void)
+{
+	T_EQ_STR(first_label("arc welding"), "apply arc welding techniques"); /* not underwater */
+	T_EQ_STR(first_label("lire des plans"), "read standard blueprints"); /* not stowage plans */
+	T_CHECK(strcmp(first_label("maçonnerie"), "blast masonry") != 0);
+	/* a text that says the specific word still gets the specific concept */
+	T_EQ_STR(first_label("underwater arc welding"), "weld underwater");
+	T_EQ_STR(first_label("read stowage plans"), "read stowage plans");
+}
+
+int main(void)
+{
+	char err[256];
+
+	if (taxonomy_init(err, sizeof err)) {
+		fprintf(stderr, "FAIL: taxonomy: %s\n", err);
+		return 1;
+	}
+	T_RUN(test_phrasing);
+	T_RUN(test_general_before_specific);
+	if (server_start(&srv, "taxonomy_lang") == 0 &&
+	    make_token("employer", "acme", employer, sizeof employer) == 0 &&
+	    make_token("counsellor", "centre", counsellor, sizeof counsellor) == 0) {
+		T_RUN(test_setup);
+		T_RUN(test_isco_filter);
+		T_RUN(test_keyword_languages);
+		T_RUN(test_labels);
+		T_RUN(test_lookups);
+		server_stop(&srv);
+	} else {
+		fprintf(stderr, "FAIL: cannot start the server\n");
+		t_failed++;
+	}
+	return T_DONE();
+}
