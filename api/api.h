@@ -45,6 +45,9 @@ struct api_config {
 	unsigned max_connections;
 	unsigned max_per_ip;
 	unsigned timeout_seconds;
+	const char *access_log;   /* NULL: none; "-": stderr; else a file appended to */
+	unsigned rate_per_minute; /* per token; 0: no limit (api/ratelimit.c) */
+	unsigned rate_burst;      /* the bucket's size; 0: rate_per_minute / 6, at least 10 */
 };
 
 typedef struct api_call api_call;
