@@ -115,9 +115,12 @@ void api__watch_connection(void *cls, struct MHD_Connection *conn, void **socket
 			   enum MHD_ConnectionNotificationCode toe);
 /* The connection waits for a (new) request from now on. */
 void api__watch_reset(struct MHD_Connection *conn);
+/* A request's first line arrived on the connection: it is not idle. */
+void api__watch_busy(struct MHD_Connection *conn);
 /* Starts the thread that cuts a connection whose request is not in and
- * answered within a few connection timeouts; 0 or -1. */
-int api__watchdog_start(unsigned timeout_seconds);
+ * answered within a few connection timeouts, and idle connections of an
+ * address near max_per_ip after a short idle time; 0 or -1. */
+int api__watchdog_start(unsigned timeout_seconds, unsigned max_per_ip);
 void api__watchdog_stop(void);
 
 #endif

@@ -67,6 +67,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 
 	parsing = c;
 	parsing_uri = uri;
+	api__watch_busy(conn);
 	if (!c)
 		return NULL;
 	c->conn = conn;
@@ -515,7 +516,8 @@ int api_serve(const struct api_config *cfg)
 		api__access_log_close();
 		return 1;
 	}
-	if (api__watchdog_start(cfg->timeout_seconds ? cfg->timeout_seconds : 30u)) {
+	if (api__watchdog_start(cfg->timeout_seconds ? cfg->timeout_seconds : 30u,
+				cfg->max_per_ip ? cfg->max_per_ip : 128u)) {
 		fprintf(stderr, "fairmatch: cannot start the connection watchdog\n");
 		MHD_stop_daemon(d);
 		api__access_log_close();

@@ -11,7 +11,8 @@
  *     counts;
  *   - X-Request-Id in every answer and in the access log, which holds no
  *     token and no profile content;
- *   - the per-key rate limit answers 429 with Retry-After.
+ *   - the per-key rate limit answers 429 with Retry-After;
+ *   - 128 idle sockets from one address lock it out for seconds, not 30 s.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -435,6 +436,75 @@ static void test_request_ids_and_access_log(void)
 	free(log);
 }
 
+/* Finding 8: 128 idle sockets from one address (the per-address limit)
+ * lock it out for a few seconds at most, not the 30 s silence timeout. */
+static void test_idle_sockets_cannot_lock_out(void)
+{
+	enum { N = 128 };
+	int fds[N], i, opened = 0, cut = 0, served = 0;
+	double t0, waited = 0;
+	struct resp r = {0};
+
+	for (i = 0; i < N; i++) {
+		fds[i] = connect_local();
+		opened += fds[i] >= 0;
+	}
+	T_REQUIRE(opened == N);
+	usleep(200 * 1000);
+	t0 = now_s();
+	while (!served && (waited = now_s() - t0) < 15) {
+		if (http(&r, &srv, "GET", "/v1/health", NULL, NULL, NULL, 0) == 0 && r.status == 200)
+			served = 1;
+		resp_free(&r);
+		if (!served)
+			usleep(250 * 1000);
+	}
+	fprintf(stderr, "  served again after %.1f s with %d idle sockets\n", waited, N);
+	T_CHECKF(served && waited < 6, "locked out for %.1f s", waited);
+	for (i = 0; i < N; i++) {
+		struct pollfd pfd = {.fd = fds[i], .events = POLLIN};
+		char b[64];
+
+		if (poll(&pfd, 1, 0) > 0 && recv(fds[i], b, sizeof b, MSG_DONTWAIT) <= 0)
+			cut++;
+		close(fds[i]);
+	}
+	T_CHECKF(cut > 0, "no idle socket was cut");
+}
+
+/* The per-key token bucket: a burst of 5, then 429 with Retry-After;
+ * another key and the public routes are not affected. */
+static void test_rate_limit(void)
+{
+	static const char *const extra[] = {"--rate-limit", "60", "--rate-burst", "5", NULL};
+	struct server lim;
+	char other[80];
+	struct resp r = {0};
+	int i, ok = 0;
+
+	T_REQUIRE(server_start_with(&lim, "ratelimit", extra) == 0);
+	T_REQUIRE(make_token("employer", "acme", other, sizeof other) == 0);
+	for (i = 0; i < 5; i++) {
+		T_CHECK(http(&r, &lim, "GET", "/v1/vacancies", employer, NULL, NULL, 0) == 0);
+		ok += r.status == 200;
+		resp_free(&r);
+	}
+	T_EQ_INT(ok, 5);
+	T_CHECK(http(&r, &lim, "GET", "/v1/vacancies", employer, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 429);
+	T_CHECKF(atoi(r.retry_after) >= 1 && atoi(r.retry_after) <= 2, "Retry-After: %s",
+		 r.retry_after);
+	T_CHECK(r.json && json_integer_value(json_object_get(r.json, "status")) == 429);
+	resp_free(&r);
+	T_CHECK(http(&r, &lim, "GET", "/v1/vacancies", other, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	resp_free(&r);
+	T_CHECK(http(&r, &lim, "GET", "/v1/health", NULL, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	resp_free(&r);
+	server_stop(&lim);
+}
+
 int main(void)
 {
 	T_RUN(test_setup);
@@ -444,6 +514,8 @@ int main(void)
 	T_RUN(test_malformed_answered_at_once);
 	T_RUN(test_no_enumeration_head_and_metrics);
 	T_RUN(test_request_ids_and_access_log);
+	T_RUN(test_rate_limit);
+	T_RUN(test_idle_sockets_cannot_lock_out);
 	server_stop(&srv);
 	return T_DONE();
 }
