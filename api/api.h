@@ -15,8 +15,9 @@
  * (one request's run), routes.c (the route table and the router), auth.c
  * (token -> principal), policy.c (who may call what), thread.c (a worker
  * thread's connection and index, riding through a PostgreSQL restart),
- * watchdog.c (slow clients), reply.c (the answers), preamble.c (a
- * handler's opening and closing, and the run of a step), health.c,
+ * watchdog.c (slow and idle clients), reply.c (the answers), preamble.c (a
+ * handler's opening and closing, and the run of a step), ratelimit.c (a
+ * token bucket per key), accesslog.c (a line per request), health.c,
  * metrics.c, and v1/ (one file per resource). internal.h is what these
  * files share.
  */

@@ -66,6 +66,7 @@ static enum ident_kind digits_kind(const char *s)
 		}
 		/* A digit inside a word (A320, RA1234567) is the document check's. */
 		if (p > s && isalpha((unsigned char)p[-1])) {
+			p++; /* past a '+' too: every pass moves on */
 			while (isalnum((unsigned char)*p))
 				p++;
 			continue;
