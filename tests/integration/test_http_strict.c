@@ -326,6 +326,28 @@ static void test_malformed_answered_at_once(void)
 #undef ADD
 }
 
+/* A chunk size that fits 64 bits but never comes (libmicrohttpd takes it
+ * and shows the application only the bytes): the connection is closed
+ * after CHUNKED_SILENCE_MAX (5 s) of silence, not the 30 s timeout. The
+ * library limit is in docs/security.md (5). */
+static void test_endless_chunk_closed_soon(void)
+{
+	char req[1024], out[1024];
+	double t0, secs;
+	int n;
+
+	n = snprintf(req, sizeof req,
+		     "POST /v1/vacancies HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+		     "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+		     "ffffffffffffffff\r\n{}\r\n0\r\n\r\n",
+		     employer);
+	t0 = now_s();
+	T_CHECK(raw_request(srv.port, req, (size_t)n, out, sizeof out, 20000) >= 0);
+	secs = now_s() - t0;
+	fprintf(stderr, "  an endless chunk: closed after %.1f s\n", secs);
+	T_CHECKF(secs < 8, "an endless chunk held its connection %.1f s", secs);
+}
+
 static void test_no_enumeration_head_and_metrics(void)
 {
 	struct resp r = {0};
@@ -512,6 +534,7 @@ int main(void)
 	T_RUN(test_expect_continue_only_when_taken);
 	T_RUN(test_large_body_readable_413);
 	T_RUN(test_malformed_answered_at_once);
+	T_RUN(test_endless_chunk_closed_soon);
 	T_RUN(test_no_enumeration_head_and_metrics);
 	T_RUN(test_request_ids_and_access_log);
 	T_RUN(test_rate_limit);
