@@ -15,8 +15,9 @@
  * (one request's run), routes.c (the route table and the router), auth.c
  * (token -> principal), policy.c (who may call what), thread.c (a worker
  * thread's connection and index, riding through a PostgreSQL restart),
- * watchdog.c (slow clients), reply.c (the answers), preamble.c (a
- * handler's opening and closing, and the run of a step), health.c,
+ * watchdog.c (slow and idle clients), reply.c (the answers), preamble.c (a
+ * handler's opening and closing, and the run of a step), ratelimit.c (a
+ * token bucket per key), accesslog.c (a line per request), health.c,
  * metrics.c, and v1/ (one file per resource). internal.h is what these
  * files share.
  */
@@ -45,6 +46,9 @@ struct api_config {
 	unsigned max_connections;
 	unsigned max_per_ip;
 	unsigned timeout_seconds;
+	const char *access_log;   /* NULL: none; "-": stderr; else a file appended to */
+	unsigned rate_per_minute; /* per token; 0: no limit (api/ratelimit.c) */
+	unsigned rate_burst;      /* the bucket's size; 0: rate_per_minute / 6, at least 10 */
 };
 
 typedef struct api_call api_call;

@@ -8,19 +8,25 @@
 #define FAIRMATCH_API_INTERNAL_H
 
 #include <microhttpd.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "api/api.h"
 
 struct api_call {
 	struct MHD_Connection *conn;
-	const char *method;
-	char path[512];
+	const char *method;  /* as sent; HEAD is routed as GET */
+	char path[512];      /* the target's path, still percent-encoded */
 	char *body;
 	size_t body_len;
+	size_t body_cap;    /* bytes allocated for body (grown as data arrives) */
 	size_t body_seen;   /* bytes received, kept or not */
 	int early_status;   /* a refusal decided before the body was read */
 	char early_detail[160];
+	int started;        /* the header phase has run */
+	int expects_body;   /* a Content-Length above 0, or chunked */
+	char request_id[65];
+	unsigned retry_after; /* seconds, for a 429 */
 	const struct api_route *route;
 	const struct policy_rule *rule;
 	const char *params[API_MAX_PARAMS];
@@ -38,7 +44,12 @@ struct api_call {
 extern const struct api_config *api__config;
 
 /* ---- api/request.c: one request, from routing to the handler ---- */
-/* Runs the request, again while the ride-through allows (api/thread.c). */
+/* The header phase (before any body is read): route, authenticate,
+ * authorise, check the query, the declared body; and, for a request without
+ * a body, the whole run. Again while the ride-through allows (api/thread.c).
+ * After it c->replied is set when the request is answered already. */
+void api__dispatch_head(api_call *c);
+/* The body phase: decode the body and run the handler. */
 void api__dispatch(api_call *c);
 
 /* ---- api/preamble.c ---- */
@@ -84,15 +95,36 @@ void api__take_back(api_call *c);
 void api__reply_static(api_call *c, int status, const char *ctype, const void *bytes, size_t len,
 		       const char *const *headers);
 
+/* ---- api/ratelimit.c: a token bucket per token ---- */
+/* Sets the rate (per minute; 0: off) and the bucket's size. */
+void api__ratelimit_init(unsigned per_minute, unsigned burst);
+/* Takes one request from the bucket of key_id (the caller's key): 0, or
+ * -1 with the seconds until a request is allowed again in *retry_after. */
+int api__ratelimit_take(int64_t key_id, unsigned *retry_after);
+/* The same for c's caller: 0, or -1 answered 429 with Retry-After. */
+int api__ratelimit_take_call(api_call *c);
+
+/* ---- api/accesslog.c: one line per request ---- */
+/* Opens the access log: NULL none, "-" stderr, else a file appended to;
+ * 0 or -1 (errno set). */
+int api__access_log_open(const char *where);
+/* Writes c's line: request id, method, route pattern, status, duration,
+ * org and role; never the target, a header, a token or the body. */
+void api__access_log(const api_call *c, double seconds);
+void api__access_log_close(void);
+
 /* ---- api/watchdog.c: slow clients ---- */
 /* libmicrohttpd's connection notification: watches a connection's life. */
 void api__watch_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
 			   enum MHD_ConnectionNotificationCode toe);
 /* The connection waits for a (new) request from now on. */
 void api__watch_reset(struct MHD_Connection *conn);
+/* A request's first line arrived on the connection: it is not idle. */
+void api__watch_busy(struct MHD_Connection *conn);
 /* Starts the thread that cuts a connection whose request is not in and
- * answered within a few connection timeouts; 0 or -1. */
-int api__watchdog_start(unsigned timeout_seconds);
+ * answered within a few connection timeouts, and idle connections of an
+ * address near max_per_ip after a short idle time; 0 or -1. */
+int api__watchdog_start(unsigned timeout_seconds, unsigned max_per_ip);
 void api__watchdog_stop(void);
 
 #endif

@@ -34,8 +34,16 @@ static void queue(api_call *c, int status, const char *ctype, char *buf, size_t 
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	if (c->location[0])
 		MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, c->location);
+	if (c->request_id[0])
+		MHD_add_response_header(r, "X-Request-Id", c->request_id);
 	if (status == 503)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "2");
+	if (status == 429) {
+		char secs[16];
+
+		snprintf(secs, sizeof secs, "%u", c->retry_after ? c->retry_after : 1);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, secs);
+	}
 	if (status == 405 && c->early_detail[0])
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, c->early_detail);
 	if (status == 401)

@@ -1,7 +1,10 @@
 /*
- * request.c - one request's run: find its route, authenticate and
- * authorise it, check its query parameters and decode its body, call the
- * handler; and run it again while the ride-through allows (api/thread.c).
+ * request.c - one request's run, in two phases: the header phase (find its
+ * route, authenticate and authorise it, take from its token's bucket,
+ * check its query parameters and its declared body) runs before any byte
+ * of the body is read, so that a refusal costs no upload; the body phase
+ * decodes the body and calls the handler. Each runs again while the
+ * ride-through allows (api/thread.c).
  * Also what a handler reads of its request (the accessors of api.h).
  *
  * Authorization comes from the policy table only (api/policy.h): the rule
@@ -13,6 +16,7 @@
 #include "api/internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -141,30 +145,72 @@ static int content_type_is_json(api_call *c)
 	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
-static void dispatch_once(api_call *c)
+/* Decodes the {params} the router copied (still percent-encoded, so that
+ * "%2F" was no separator): 0, or -1 when one holds a NUL or a control
+ * character once decoded. */
+static int decode_params(api_call *c)
+{
+	int i;
+	size_t n, j;
+
+	for (i = 0; i < API_MAX_PARAMS && c->params[i]; i++) {
+		char *p = (char *)c->params[i]; /* in c->param_buf */
+
+		n = MHD_http_unescape(p);
+		for (j = 0; j < n; j++)
+			if ((unsigned char)p[j] < ' ' || p[j] == 0x7f)
+				return -1;
+	}
+	return 0;
+}
+
+/* A route for every authenticated role: what an unknown path is checked
+ * against, so that 404 and 405 are told only to a caller with a token
+ * (no enumeration of routes without one). */
+static const struct policy_rule any_caller = {.roles = R_ANY};
+
+/* The header phase of one run: 0 when the request may go on to its body;
+ * -1 answered. */
+static int head_once(api_call *c)
 {
 	char allow[64], field[sizeof c->early_detail], detail[256];
-	json_error_t jerr;
+	const char *method = strcmp(c->method, "HEAD") == 0 ? "GET" : c->method;
+	const char *saved = c->method;
+	const char *cl;
 
 	api__set_actor(NULL, NULL);
+	c->method = method;
 	c->route = api__route_for(c, allow, sizeof allow);
+	c->method = saved;
 	if (!c->route) {
+		c->rule = &any_caller;
+		if (api__authenticate(c))
+			return -1;
+		c->rule = NULL;
 		if (allow[0]) {
+			if (strstr(allow, "GET") && strlen(allow) + 7 < sizeof allow)
+				strcat(allow, ", HEAD");
 			snprintf(c->early_detail, sizeof c->early_detail, "%s", allow);
 			api_fail(c, 405, "this path does not take this method");
 		} else {
 			api_fail(c, 404, "no such endpoint");
 		}
-		return;
+		return -1;
 	}
 	c->rule = policy_find(c->route->method, c->route->pattern, has_query_param, c);
 	if (!c->rule) {
 		/* Unreachable while policy_check_routes passes at start: fail closed. */
 		api_fail(c, 403, "no policy covers this endpoint");
-		return;
+		return -1;
 	}
 	if (c->rule->roles != R_PUBLIC && api__authenticate(c))
-		return;
+		return -1;
+	if (c->rule->roles != R_PUBLIC && api__ratelimit_take_call(c))
+		return -1;
+	if (decode_params(c)) {
+		api_fail(c, 404, "no such object (a path segment holds a control character)");
+		return -1;
+	}
 	c->early_detail[0] = '\0';
 	MHD_get_connection_values(c->conn, MHD_GET_ARGUMENT_KIND, check_query_param, c);
 	if (c->early_detail[0]) {
@@ -173,19 +219,43 @@ static void dispatch_once(api_call *c)
 		c->early_detail[0] = '\0';
 		api_fail_field(c, 400, field, "unknown_field", "unknown query parameter",
 			       detail);
-		return;
+		return -1;
 	}
 	if (repeated_param(c, field, sizeof field)) {
 		snprintf(detail, sizeof detail,
 			 "query parameter '%s' is given more than once; it takes one value", field);
 		api_fail_field(c, 400, field, "duplicate", "given more than once", detail);
-		return;
+		return -1;
 	}
+	cl = MHD_lookup_connection_value(c->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (c->route->body) {
 		if (!content_type_is_json(c)) {
 			api_fail(c, 415, "the body must be application/json");
-			return;
+			return -1;
 		}
+		if (!c->expects_body || (cl && strtoull(cl, NULL, 10) == 0)) {
+			api_fail(c, 400, "a JSON body is required");
+			return -1;
+		}
+	} else if (c->expects_body) {
+		api_fail(c, 400, "this endpoint takes no body");
+		return -1;
+	}
+	return 0;
+}
+
+/* The body phase of one run: decode, then the handler. */
+static void body_once(api_call *c)
+{
+	json_error_t jerr;
+
+	/* Another connection's request may have run on this thread since
+	 * the header phase: act for this one's caller again. */
+	if (c->rule && c->rule->roles != R_PUBLIC)
+		api__set_actor(keys_role_name(c->who.role), c->who.org);
+	else
+		api__set_actor(NULL, NULL);
+	if (c->route->body) {
 		if (c->body_len == 0) {
 			api_fail(c, 400, "a JSON body is required");
 			return;
@@ -219,17 +289,39 @@ static void dispatch_once(api_call *c)
 		api_fail(c, 503, "the request was not answered");
 }
 
+/* Whether a run that answered 503 may run again (the ride-through). */
+static int run_again(api_call *c, int run)
+{
+	/* Public routes (health) report the outage at once. */
+	if (c->replied != 503 || !c->rule || c->rule->roles == R_PUBLIC ||
+	    !api__may_run_again(run))
+		return 0;
+	api__take_back(c);
+	return 1;
+}
+
+void api__dispatch_head(api_call *c)
+{
+	int run;
+
+	for (run = 1;; run++) {
+		api__unit_start();
+		if (head_once(c) == 0 || !run_again(c, run))
+			break;
+	}
+}
+
 void api__dispatch(api_call *c)
 {
 	int run;
 
 	for (run = 1;; run++) {
 		api__unit_start();
-		dispatch_once(c);
-		/* Public routes (health) report the outage at once. */
-		if (c->replied != 503 || !c->rule || c->rule->roles == R_PUBLIC ||
-		    !api__may_run_again(run))
+		/* A run after a lost connection checks the token again. */
+		if (run > 1 && head_once(c))
 			break;
-		api__take_back(c);
+		body_once(c);
+		if (!run_again(c, run))
+			break;
 	}
 }

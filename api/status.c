@@ -25,6 +25,9 @@ static const struct {
 	{413, "Payload too large"},
 	{414, "URI too long"},
 	{415, "Unsupported media type"},
+	{429, "Too many requests"},
+	{431, "Request header fields too large"},
+	{501, "Not implemented"},
 	{503, "Service unavailable"},
 };
 

@@ -21,6 +21,8 @@ int cli_serve(int argc, char **argv)
 					     {"threads", 1, 0, 't'}, {"max-per-ip", 1, 0, 'm'},
 					     {"retention-months", 1, 0, 'R'},
 					     {"stats-min-cell", 1, 0, 'k'},
+					     {"access-log", 1, 0, 'a'}, {"rate-limit", 1, 0, 'r'},
+					     {"rate-burst", 1, 0, 'b'},
 					     {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
 	struct common c;
 	struct api_config cfg = {.listen = "127.0.0.1:8080"};
@@ -42,14 +44,22 @@ int cli_serve(int argc, char **argv)
 		case 'm': cfg.max_per_ip = (unsigned)atoi(optarg); break;
 		case 'R': env_months = optarg; break;
 		case 'k': min_cell = optarg; break;
+		case 'a': cfg.access_log = optarg; break;
+		case 'r': cfg.rate_per_minute = (unsigned)atoi(optarg); break;
+		case 'b': cfg.rate_burst = (unsigned)atoi(optarg); break;
 		case 'h':
 			printf("usage: fairmatch serve [--listen HOST:PORT] [--db CONNINFO] [--index DIR]\n"
 			       "                       [--port-file FILE] [--threads N] [--max-per-ip N]\n"
 			       "                       [--retention-months N] [--stats-min-cell K]\n"
+			       "                       [--access-log FILE|-] [--rate-limit N] [--rate-burst N]\n"
 			       "  --listen HOST:PORT  address to serve on (default 127.0.0.1:8080; port 0: any free)\n"
 			       "  --port-file FILE    write the bound port there once listening\n"
 			       "  --threads N         HTTP worker threads (default: one per core)\n"
 			       "  --max-per-ip N      concurrent connections per client address (default 128)\n"
+			       "  --access-log FILE|-  one line per request (id, method, route, status,\n"
+			       "                      duration, org, role) appended to FILE, or stderr\n"
+			       "  --rate-limit N      requests a minute per API key, 429 past it (default 0: off)\n"
+			       "  --rate-burst N      requests a key may make at once (default N/6, at least 10)\n"
 			       "  --retention-months N  erase profiles untouched for N months, hourly\n"
 			       "                      (default $FAIRMATCH_RETENTION_MONTHS, else never)\n"
 			       "  --stats-min-cell K  /v1/stats suppresses counts under K (5 to 1000;\n"

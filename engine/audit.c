@@ -1,8 +1,13 @@
-/* audit.c - appending to the audit log (see audit.h). */
+/* audit.c - appending to the audit log, and its rows' pseudonyms for
+ * viewers outside the profile's organisation (see audit.h). */
 #include "engine/audit.h"
 
+#include <nettle/hmac.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
 
 /* Prepared once per connection: every match and every profile read writes one. */
 static const struct store_stmt insert_stmt = {
@@ -43,4 +48,106 @@ int audit_write_commit(store *s, const struct principal *who, const char *action
 		       const char *object, const json_t *detail)
 {
 	return audit_insert(s, who, action, object, detail, 1);
+}
+
+/* ---- pseudonyms ---- */
+
+static uint8_t secret[32];
+static size_t secret_len;
+static pthread_once_t secret_once = PTHREAD_ONCE_INIT;
+
+static void load_secret(void)
+{
+	const char *env = getenv("FAIRMATCH_AUDIT_SECRET");
+
+	if (env && *env) {
+		struct sha256_ctx h;
+
+		sha256_init(&h);
+		sha256_update(&h, strlen(env), (const uint8_t *)env);
+		sha256_digest(&h, sizeof secret, secret);
+		secret_len = sizeof secret;
+	} else if (getrandom(secret, sizeof secret, 0) == (ssize_t)sizeof secret) {
+		secret_len = sizeof secret;
+	}
+}
+
+/* "p_…" -> 1, "pl_…" -> 2, else 0. */
+static int person_id_kind(const char *s)
+{
+	if (!s)
+		return 0;
+	if (strncmp(s, "pl_", 3) == 0 && s[3])
+		return 2;
+	if (strncmp(s, "p_", 2) == 0 && s[2])
+		return 1;
+	return 0;
+}
+
+static json_t *pseudonym(const struct principal *viewer, const char *id)
+{
+	struct hmac_sha256_ctx h;
+	uint8_t mac[SHA256_DIGEST_SIZE];
+	char out[32];
+	int kind = person_id_kind(id), i;
+
+	hmac_sha256_set_key(&h, secret_len, secret);
+	hmac_sha256_update(&h, strlen(viewer->org) + 1, (const uint8_t *)viewer->org);
+	hmac_sha256_update(&h, strlen(keys_role_name(viewer->role)) + 1,
+			   (const uint8_t *)keys_role_name(viewer->role));
+	hmac_sha256_update(&h, strlen(id), (const uint8_t *)id);
+	hmac_sha256_digest(&h, sizeof mac, mac);
+	i = snprintf(out, sizeof out, "%s~", kind == 2 ? "pl" : "p");
+	for (int k = 0; k < 8; k++)
+		i += snprintf(out + i, sizeof out - (size_t)i, "%02x", mac[k]);
+	return json_string(out);
+}
+
+/* Replaces every profile or placement id in v (strings, recursively). */
+static int rewrite(json_t *v, const struct principal *viewer)
+{
+	const char *key;
+	json_t *x;
+	size_t i;
+
+	if (json_is_object(v)) {
+		json_object_foreach(v, key, x) {
+			if (json_is_string(x) && person_id_kind(json_string_value(x))) {
+				if (json_object_set_new(v, key, pseudonym(viewer, json_string_value(x))))
+					return -1;
+			} else if (rewrite(x, viewer)) {
+				return -1;
+			}
+		}
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, x) {
+			if (json_is_string(x) && person_id_kind(json_string_value(x))) {
+				if (json_array_set_new(v, i, pseudonym(viewer, json_string_value(x))))
+					return -1;
+			} else if (rewrite(x, viewer)) {
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+int audit_pseudonymise(json_t *answer, const struct principal *viewer)
+{
+	json_t *items = json_object_get(answer, "items"), *row;
+	size_t i;
+
+	pthread_once(&secret_once, load_secret);
+	if (!secret_len || !viewer)
+		return -1;
+	json_array_foreach(items, i, row) {
+		const char *org = json_string_value(json_object_get(row, "org"));
+
+		/* A counsellor reads its own organisation's rows in the clear. */
+		if (viewer->role == ROLE_COUNSELLOR && org && strcmp(org, viewer->org) == 0)
+			continue;
+		if (rewrite(row, viewer))
+			return -1;
+	}
+	return 0;
 }

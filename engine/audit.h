@@ -25,4 +25,21 @@ int audit_write(store *s, const struct principal *who, const char *action, const
 int audit_write_commit(store *s, const struct principal *who, const char *action,
 		       const char *object, const json_t *detail);
 
+/*
+ * The audit log read back must not re-identify people (docs/privacy.md):
+ * a row naming a profile ("p_…") or a placement ("pl_…"), as its object or
+ * anywhere in its detail, names it in the clear only to a counsellor of
+ * the organisation that wrote the row (the profile's own organisation:
+ * counsellors act only on their own profiles). Every other viewer sees a
+ * per-viewer pseudonym, "p~" or "pl~" and 16 hex digits of
+ * HMAC-SHA256(secret, viewer's organisation, role, id): the same person
+ * has the same pseudonym in one viewer's answers (so "read five times" is
+ * still visible), a different one for every other viewer, and none can be
+ * joined with a listing, a placement answer or another organisation's
+ * view. The secret is FAIRMATCH_AUDIT_SECRET (set it alike on every server
+ * to keep pseudonyms stable across restarts), else random per process.
+ * Rewrites the "items" of an audit list answer in place; 0 or -1.
+ */
+int audit_pseudonymise(json_t *answer, const struct principal *viewer);
+
 #endif

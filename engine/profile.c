@@ -20,6 +20,7 @@
 #include "engine/core/iso.h"
 #include "engine/audit.h"
 #include "engine/core/fields.h"
+#include "engine/core/identifiers.h"
 #include "engine/taxonomy/taxonomy.h"
 
 static const char *const profile_keys[] = {
@@ -255,6 +256,7 @@ int profile_validate(const json_t *in, json_t **out, problem *p)
 	check_countries(in, p);
 	fields_date(in, "", "available_from", 0, NULL, p);
 	check_sex_and_birth_year(in, p);
+	ident_check_profile(in, p); /* no e-mail, phone or document numbers (docs/privacy.md) */
 	if (p->kind) {
 		json_decref(skills);
 		return -1;
@@ -277,7 +279,8 @@ int profile_validate(const json_t *in, json_t **out, problem *p)
 	{
 		static const char *const skill_paths[] = {"skills", NULL};
 
-		if (taxonomy_normalise_doc(doc, skill_paths, NULL, "occupations", p)) {
+		if (taxonomy_normalise_doc(doc, skill_paths, NULL, "occupations", p) ||
+		    ident_warn_names(doc)) {
 			json_decref(doc);
 			return -1;
 		}
@@ -295,6 +298,7 @@ static char *stored_text(const json_t *doc)
 	if (!copy)
 		return NULL;
 	json_object_del(copy, "normalised");
+	json_object_del(copy, "warnings");
 	text = json_dumps(copy, JSON_COMPACT);
 	json_decref(copy);
 	return text;
@@ -303,10 +307,12 @@ static char *stored_text(const json_t *doc)
 /* Copies the "normalised" report of doc into the answer. */
 static void answer_normalised(json_t *out, const json_t *doc)
 {
-	json_t *n = json_object_get(doc, "normalised");
+	json_t *n = json_object_get(doc, "normalised"), *w = json_object_get(doc, "warnings");
 
 	if (out && n)
 		json_object_set(out, "normalised", n);
+	if (out && w)
+		json_object_set(out, "warnings", w);
 }
 
 /* The API representation of a PROFILE_COLUMNS row. */

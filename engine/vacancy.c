@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "engine/core/identifiers.h"
 #include "engine/core/iso.h"
 #include "engine/core/fields.h"
 #include "engine/integrity/integrity.h"
@@ -173,6 +174,7 @@ int vacancy_validate(const json_t *in, json_t **out, problem *p)
 	}
 	fields_only(in, "", vacancy_keys, p);
 	fields_string(in, "", "title", VACANCY_TITLE_MAX, 1, NULL, p);
+	ident_check_display(in, "title", p); /* no escapes or bidi overrides (display spoofing) */
 	fields_string(in, "", "description", VACANCY_DESCRIPTION_MAX, 0, NULL, p);
 	/* Free text is allowed here: taxonomy_normalise_doc below turns it into
 	 * an ESCO occupation URI or refuses it, and checks codes and URIs exist. */

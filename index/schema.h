@@ -25,6 +25,7 @@
 #define VX_RECRUITER "XR:"   /* recruiter name, names_normalise()d (engine/integrity/names.h) */
 #define VX_LICENCE "XRL:"    /* recruiter licence, integrity_licence_norm()ed: XRL:LSRA0192 */
 #define VX_QUOTA "XQ:"       /* quota listing id */
+#define VX_DIGEST "XH:"      /* digest of the document's JSON (indexer_vacancy_digest) */
 
 /* ---- vacancy index: weighted terms ---- */
 #define VX_TEXT ""           /* title and description words (unprefixed) */

@@ -10,6 +10,7 @@
  * "check" is never taken for an id.
  */
 #include "api/api.h"
+#include "engine/audit.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -117,7 +118,9 @@ static int audit(api_call *c, struct api_ctx *x, json_t **out)
 		.caller_org = api_who(c)->org,
 	};
 
-	return integrity_audit_list(x->s, &q, out, &x->p);
+	/* Profiles and placements by per-viewer pseudonyms (engine/audit.h). */
+	return integrity_audit_list(x->s, &q, out, &x->p) ||
+	       audit_pseudonymise(*out, api_who(c)) ? -1 : 0;
 }
 
 static const char *const check_params[] = {"name", "licence", "country", NULL};

@@ -291,6 +291,12 @@ int indexer_vacancy_doc(const json_t *v, index_doc **out, index_error *err)
 			goto fail;
 		free(data);
 	}
+	{
+		char digest[33];
+
+		if (indexer_vacancy_digest(v, digest) || add_bool(d, VX_DIGEST, digest, err))
+			goto fail;
+	}
 	data = json_dumps(v, JSON_COMPACT);
 	if (!data || index_doc_set_data(d, data, strlen(data), err))
 		goto fail;

@@ -88,16 +88,25 @@ struct indexer_verify_result {
 	uint64_t open;    /* open vacancies with positions left in PostgreSQL */
 	uint64_t docs;    /* documents in the index */
 	uint64_t missing; /* open ones the index lacks */
+	uint64_t stale;   /* open ones the index holds with other content */
 	int64_t seq;      /* the seq the index records */
 	int64_t newest;   /* the change log's newest seq (0 when unreadable) */
+	int64_t max_lag;  /* in: the change-log rows the index may be behind */
 };
-/* Whether every open vacancy with positions left is in the index once and
- * nothing else is. on_missing (may be NULL) gets the id of each missing
- * vacancy and how many were missing before it. 0 when they agree, 1 when
- * they differ (*out says how), -1 when the comparison failed (err). */
+/* Whether every open vacancy with positions left is in the index once,
+ * with the content PostgreSQL holds now (its digest term, see
+ * indexer_vacancy_digest), nothing else is, and the index is at most
+ * out->max_lag change-log rows behind. on_missing (may be NULL) gets the
+ * id of each missing or stale vacancy ("missing"/"stale" in what) and how
+ * many came before it. 0 when they agree, 1 when they differ (*out says
+ * how), -1 when the comparison failed (err). */
 int indexer_verify(store *s, index_db *db,
-		   void (*on_missing)(const char *id, uint64_t nth, void *arg), void *arg,
-		   struct indexer_verify_result *out, char *err, size_t errlen);
+		   void (*on_missing)(const char *id, const char *what, uint64_t nth, void *arg),
+		   void *arg, struct indexer_verify_result *out, char *err, size_t errlen);
+/* The digest of a vacancy's API document (its JSON, keys sorted): 32 hex
+ * digits of SHA-256 into hex. The index document carries it as a term, so
+ * verify compares content without reading documents back. 0 or -1. */
+int indexer_vacancy_digest(const json_t *v, char hex[33]);
 
 /* ---- the server's background indexer ---- */
 int indexer_start(const char *conninfo, const char *index_path);

@@ -94,6 +94,13 @@ int match_candidates(store *s, const struct principal *who, const char *org,
 	}
 	if (vacancy_get(s, id, org, &v, p))
 		goto fail;
+	/* A closed vacancy recruits nobody: showing people for it would be
+	 * reading profiles for no purpose (docs/privacy.md). */
+	if (strcmp(json_string_value(json_object_get(v, "status")) ?
+			   json_string_value(json_object_get(v, "status")) : "", "closed") == 0) {
+		problem_set(p, PROBLEM_CONFLICT, "vacancy %s is closed: no candidate cards", vacancy_id);
+		goto fail;
+	}
 	skills = json_array();
 	occs = json_array();
 	items = json_array();

@@ -101,6 +101,10 @@ static int normalise_text(esco_kind kind, const char *text, const char *lang_hin
 	if (n < 0)
 		return n; /* an index error is not an answer: not cached */
 	rc = n > 0 && out->score >= TAX_MIN_SCORE ? 0 : TAX_ERR_NOMATCH;
+	/* Text that matches no concept is kept nowhere: it may be a walk-in's
+	 * own words (docs/privacy.md), and the cache outlives the request. */
+	if (rc == TAX_ERR_NOMATCH)
+		return rc;
 	pthread_mutex_lock(&norm_cache_lock);
 	/* Another thread may have stored it meanwhile: then that slot. */
 	if (!(c = norm_find(set, kind, hint, text))) {

@@ -6,7 +6,8 @@
 #   2. the server on a loopback port; wrk (tests/bench/soak.lua) holds a steady
 #      mix of searches, inline matches, reads by id and vacancy creations
 #      for SOAK_SECONDS (default 600) over SOAK_CONNECTIONS connections
-#      (default 8), each pausing SOAK_DELAY_MS (default 50) between requests;
+#      (default 8), each pausing SOAK_DELAY_MS (default 50) between requests,
+#      with the per-key rate limit on (SOAK_RATE_LIMIT a minute, default 6000);
 #   3. PostgreSQL is restarted (stop -m fast, start) twice during the run,
 #      at one third and two thirds of it;
 #   4. reports requests, answers by status, socket errors, p50/p90/p99
@@ -24,6 +25,9 @@ CONNS=${SOAK_CONNECTIONS:-8}
 DELAY=${SOAK_DELAY_MS:-50}
 SEED_N=${SOAK_VACANCIES:-5000}
 THREADS=${SOAK_WRK_THREADS:-2}
+# The per-key rate limit is on during the soak (requests a minute per key;
+# 8 connections pausing 50 ms make at most ~4,800 a minute per key).
+RATE=${SOAK_RATE_LIMIT:-6000}
 DB=fairmatch_soak
 OUT=var/soak
 BIN=./fairmatch
@@ -67,7 +71,7 @@ counsellor=$("$BIN" keys create --role counsellor --org soak-centre)
 employer=$("$BIN" keys create --role employer --org soak-co)
 
 "$BIN" serve --listen 127.0.0.1:0 --port-file "$OUT/port" --index "$OUT/index" \
-	>"$OUT/server.log" 2>&1 &
+	--rate-limit "$RATE" >"$OUT/server.log" 2>&1 &
 server_pid=$!
 i=0
 while [ ! -s "$OUT/port" ]; do

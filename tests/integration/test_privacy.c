@@ -4,7 +4,10 @@
  * for plain SQL sent as that role; the audit log, flags and lifts refuse
  * UPDATE and DELETE; a profile read cannot happen without its audit row;
  * erasure leaves no byte of a profile in the index or PostgreSQL's table
- * files; retention erases what nobody touched for N months, audited.
+ * files; retention erases what nobody touched for N months, audited;
+ * profiles refuse direct identifiers in free text and warn of names; the
+ * audit log shows other viewers pseudonyms; a closed vacancy has no
+ * candidate cards; titles carry no escapes or bidi overrides.
  *
  * The SQL cases talk to PostgreSQL directly, as the owner (FAIRMATCH_DB)
  * to set up rows and as fairmatch_server (the same conninfo with the
@@ -806,6 +809,148 @@ static void test_role_policies(void)
 	T_EQ_INT(scalar(owner, "SELECT count(*) FROM flags WHERE recruiter = %lld", rid), 0);
 }
 
+/* ---- no identifiers in free text (issue 19, finding 3) ---- */
+
+static int names_error(const json_t *answer, const char *field, const char *code)
+{
+	const json_t *e;
+	size_t i;
+
+	json_array_foreach(json_object_get(answer, "errors"), i, e)
+		if (strcmp(json_string_value(json_object_get(e, "field")) ?: "", field) == 0 &&
+		    strcmp(json_string_value(json_object_get(e, "code")) ?: "", code) == 0)
+			return 1;
+	return 0;
+}
+
+static void test_identifiers_refused(void)
+{
+	struct resp r;
+	char id[32], path[64];
+	const json_t *w;
+
+	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/profiles", counsellor_a,
+			    "{\"skills\":[\"MIG welding\",\"+27 82 555 0101\",\"someone@example.org\","
+			    "\"passport RA1234567\"],\"occupations\":[\"7212\"],"
+			    "\"consent\":{\"matching\":true,\"show_to_employers\":false}}") == 0);
+	T_EQ_INT(r.status, 400);
+	T_CHECK(!names_error(r.json, "skills[0]", "identifier"));
+	T_CHECK(names_error(r.json, "skills[1]", "identifier"));
+	T_CHECK(names_error(r.json, "skills[2]", "identifier"));
+	T_CHECK(names_error(r.json, "skills[3]", "identifier"));
+	resp_free(&r);
+	/* Free-text occupations too. */
+	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/profiles", counsellor_a,
+			    "{\"occupations\":[\"welder, call 082 555 0101\"],"
+			    "\"consent\":{\"matching\":true,\"show_to_employers\":false}}") == 0);
+	T_EQ_INT(r.status, 400);
+	T_CHECK(names_error(r.json, "occupations[0]", "identifier"));
+	resp_free(&r);
+	/* A name is stored (it may be a skill nobody catalogued) with a warning. */
+	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/profiles", counsellor_a,
+			    "{\"skills\":[\"MIG welding\",\"Thabo Mokoena\"],\"occupations\":[\"7212\"],"
+			    "\"consent\":{\"matching\":true,\"show_to_employers\":false}}") == 0);
+	T_EQ_INT(r.status, 201);
+	w = json_array_get(json_object_get(r.json, "warnings"), 0);
+	T_CHECKF(w && strcmp(json_string_value(json_object_get(w, "code")) ?: "",
+			     "looks_like_a_name") == 0, "%.300s", r.body);
+	T_CHECK(json_array_size(json_object_get(r.json, "warnings")) == 1);
+	snprintf(id, sizeof id, "%s", json_string_value(json_object_get(r.json, "id")) ?: "");
+	resp_free(&r);
+	T_REQUIRE(id[0]);
+	/* A warning is answered, never stored. */
+	T_EQ_INT(scalar(owner, "SELECT count(*) FROM profiles WHERE id = '%s' AND doc ? 'warnings'", id), 0);
+	/* A PATCH is checked the same. */
+	snprintf(path, sizeof path, "/v1/profiles/%s", id);
+	T_REQUIRE(http_json(&r, &srv, "PATCH", path, counsellor_a,
+			    "{\"skills\":[\"write to someone@example.org\"]}") == 0);
+	T_EQ_INT(r.status, 400);
+	T_CHECKF(names_error(r.json, "skills[0]", "identifier"), "%.300s", r.body);
+	resp_free(&r);
+}
+
+/* ---- the audit log names people only to their organisation (finding 2) ---- */
+
+static void test_audit_pseudonyms(void)
+{
+	char admin[80], id[32], path[96], first[32] = "";
+	struct resp r;
+	const json_t *it;
+	size_t i;
+	int rows = 0;
+
+	T_REQUIRE(make_token("admin", "ops", admin, sizeof admin) == 0);
+	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/profiles", counsellor_a,
+			    "{\"skills\":[\"MIG welding\"],\"occupations\":[\"7212\"],"
+			    "\"consent\":{\"matching\":true,\"show_to_employers\":false}}") == 0);
+	T_REQUIRE(r.status == 201);
+	snprintf(id, sizeof id, "%s", json_string_value(json_object_get(r.json, "id")) ?: "");
+	resp_free(&r);
+	snprintf(path, sizeof path, "/v1/profiles/%s", id);
+	T_REQUIRE(http(&r, &srv, "GET", path, counsellor_a, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	resp_free(&r);
+	/* The regulator finds the rows, but never the id. */
+	snprintf(path, sizeof path, "/v1/audit?object=%s", id);
+	T_REQUIRE(http(&r, &srv, "GET", path, regulator, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	T_CHECKF(r.body && !strstr(r.body, id), "the regulator sees %s: %.300s", id, r.body);
+	json_array_foreach(json_object_get(r.json, "items"), i, it) {
+		const char *o = json_string_value(json_object_get(it, "object"));
+
+		rows++;
+		T_CHECKF(o && strncmp(o, "p~", 2) == 0 && strlen(o) == 18, "object %s", o ? o : "null");
+		if (!first[0])
+			snprintf(first, sizeof first, "%s", o ? o : "");
+		T_CHECK(o && strcmp(o, first) == 0); /* one person, one pseudonym */
+	}
+	T_CHECK(rows >= 2); /* created and read */
+	resp_free(&r);
+	/* Another viewer: another pseudonym. */
+	T_REQUIRE(http(&r, &srv, "GET", path, admin, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	T_CHECK(r.body && !strstr(r.body, id) && !strstr(r.body, first));
+	resp_free(&r);
+}
+
+/* ---- smaller items (finding 9) ---- */
+
+static void test_closed_vacancy_and_spoofed_titles(void)
+{
+	struct resp r;
+	char vid[32], path[96];
+
+	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/vacancies", employer_a,
+			    "{\"title\":\"Welder \\u202egnp.exe\",\"occupation\":\"7212\","
+			    "\"country\":\"ZA\",\"valid_until\":\"2099-01-01\"}") == 0);
+	T_EQ_INT(r.status, 400);
+	T_CHECK(names_error(r.json, "title", "format"));
+	resp_free(&r);
+	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/vacancies", employer_a,
+			    "{\"title\":\"Welder \\u001b[2J\",\"occupation\":\"7212\","
+			    "\"country\":\"ZA\",\"valid_until\":\"2099-01-01\"}") == 0);
+	T_EQ_INT(r.status, 400);
+	resp_free(&r);
+	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/vacancies", employer_a,
+			    "{\"title\":\"Welder\",\"occupation\":\"7212\","
+			    "\"country\":\"ZA\",\"valid_until\":\"2099-01-01\"}") == 0);
+	T_REQUIRE(r.status == 201);
+	snprintf(vid, sizeof vid, "%s", json_string_value(json_object_get(r.json, "id")) ?: "");
+	resp_free(&r);
+	snprintf(path, sizeof path, "/v1/vacancies/%s/candidates", vid);
+	T_REQUIRE(http(&r, &srv, "GET", path, employer_a, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	resp_free(&r);
+	snprintf(path, sizeof path, "/v1/vacancies/%s", vid);
+	T_REQUIRE(http(&r, &srv, "DELETE", path, employer_a, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	resp_free(&r);
+	snprintf(path, sizeof path, "/v1/vacancies/%s/candidates", vid);
+	T_REQUIRE(http(&r, &srv, "GET", path, employer_a, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 409);
+	resp_free(&r);
+}
+
 int main(void)
 {
 	char conninfo[4096], role_conninfo[4096], err[512] = "";
@@ -837,6 +982,9 @@ int main(void)
 	T_RUN(test_retention_cli);
 	T_RUN(test_retention_in_serve);
 	T_RUN(test_index_compaction);
+	T_RUN(test_identifiers_refused);
+	T_RUN(test_audit_pseudonyms);
+	T_RUN(test_closed_vacancy_and_spoofed_titles);
 	server_kill(&srv);
 	store_close(server);
 	store_close(owner);

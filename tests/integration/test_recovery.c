@@ -112,6 +112,26 @@ static void test_reindex_and_verify_detects_difference(void)
 	T_EQ_INT(cli(NULL, 0, "reindex --index %s 2>/dev/null", index), 0);
 	T_EQ_INT(cli(out, sizeof out, "verify --index %s", index), 0);
 	T_CHECKF(strstr(out, "index 5999 documents") != NULL, "verify said: %s", out);
+
+	/* Change a vacancy's title and country behind the change log's back:
+	 * every id is still there, but the content is not (issue 19, 7). */
+	snprintf(cmd, sizeof cmd,
+		 "psql -X -q \"$FAIRMATCH_DB\" -c \"UPDATE vacancies SET country = 'BW',"
+		 " doc = jsonb_set(jsonb_set(doc, '{title}', '\\\"Changed behind the index\\\"'),"
+		 " '{country}', '\\\"BW\\\"') WHERE id = (SELECT max(id) FROM vacancies)\"");
+	T_REQUIRE(system(cmd) == 0);
+	T_EQ_INT(cli(out, sizeof out, "verify --index %s", index), 1);
+	T_CHECKF(strstr(out, "1 stale") && strstr(out, "DIFFERENT"), "verify said: %s", out);
+	/* A change the index has not applied yet: within the bound, ok; past it, not. */
+	T_EQ_INT(cli(NULL, 0, "reindex --index %s 2>/dev/null", index), 0);
+	T_EQ_INT(cli(out, sizeof out, "verify --index %s --max-lag 0", index), 0);
+	snprintf(cmd, sizeof cmd,
+		 "psql -X -q \"$FAIRMATCH_DB\" -c \"INSERT INTO change_log (object_type, object_id)"
+		 " SELECT 'vacancy', id FROM vacancies WHERE id > (SELECT max(id) - 3 FROM vacancies)\"");
+	T_REQUIRE(system(cmd) == 0);
+	T_EQ_INT(cli(out, sizeof out, "verify --index %s --max-lag 2", index), 1);
+	T_CHECKF(strstr(out, "lag 3") != NULL, "verify said: %s", out);
+	T_EQ_INT(cli(out, sizeof out, "verify --index %s --max-lag 3", index), 0);
 }
 
 static void test_import_reports_bad_lines(void)

@@ -33,8 +33,14 @@ static void sleep_ms(int ms)
 
 int server_start(struct server *s, const char *name)
 {
+	return server_start_with(s, name, NULL);
+}
+
+int server_start_with(struct server *s, const char *name, const char *const *extra)
+{
 	char portfile[700], log[700];
-	int i;
+	const char *argv[32];
+	int i, n = 0;
 
 	memset(s, 0, sizeof *s);
 	snprintf(s->dir, sizeof s->dir, "%s/%s", env_or("FAIRMATCH_TEST_DIR", "var/test"), name);
@@ -55,8 +61,18 @@ int server_start(struct server *s, const char *name)
 			dup2(fd, 2);
 			close(fd);
 		}
-		execl(env_or("FAIRMATCH_BIN", "./fairmatch"), "fairmatch", "serve", "--listen",
-		      "127.0.0.1:0", "--port-file", portfile, "--index", s->index, (char *)NULL);
+		argv[n++] = "fairmatch";
+		argv[n++] = "serve";
+		argv[n++] = "--listen";
+		argv[n++] = "127.0.0.1:0";
+		argv[n++] = "--port-file";
+		argv[n++] = portfile;
+		argv[n++] = "--index";
+		argv[n++] = s->index;
+		for (i = 0; extra && extra[i] && n < 31; i++)
+			argv[n++] = extra[i];
+		argv[n] = NULL;
+		execv(env_or("FAIRMATCH_BIN", "./fairmatch"), (char *const *)argv);
 		_exit(127);
 	}
 	for (i = 0; i < 1200; i++) {

@@ -24,6 +24,8 @@ struct server {
 /* Starts `fairmatch serve` with its index in FAIRMATCH_TEST_DIR/<name>.
  * Returns 0 once it listens (waits up to 120 s). */
 int server_start(struct server *s, const char *name);
+/* The same with more arguments for `fairmatch serve` (NULL-terminated). */
+int server_start_with(struct server *s, const char *name, const char *const *extra);
 /* SIGTERM and wait; returns the exit status (0 for a clean stop). */
 int server_stop(struct server *s);
 /* SIGKILL and wait. */
