@@ -61,7 +61,7 @@ async function createKey(e) {
 	if (!org) { $('#key-org').focus(); return; }
 	const body = { role: $('#key-role').value, org };
 	const exp = $('#key-expires').value;
-	if (exp) body.expires_at = exp + 'T00:00:00Z';
+	if (exp) body.expires_at = exp + 'T23:59:59Z'; // valid through that day
 	const r = await api('POST', '/v1/keys', body);
 	if (!r.ok) { showError(err, r); return; }
 	clear(err);
@@ -69,7 +69,7 @@ async function createKey(e) {
 	const tok = el('input', { type: 'text', id: 'key-token', readonly: true, value: r.data.token || '', spellcheck: 'false', 'aria-describedby': 'key-token-help' });
 	out.append(el('div', { class: 'check-answer new-key', 'data-verdict': 'licensed' },
 		el('p', {}, el('strong', {}, t('key_created').replace('{id}', r.data.id)), ' ', `${t('role_' + r.data.role)} · ${r.data.org}`,
-			r.data.expires_at ? ` · ${t('key_expires')} ${fmtDate(r.data.expires_at)}` : ''),
+			r.data.expires_at ? ` · ${t('valid_until')} ${fmtDate(r.data.expires_at)}` : ''),
 		el('label', { for: 'key-token' }, t('token')), tok,
 		el('p', { class: 'warn', id: 'key-token-help' }, t('token_once'))));
 	tok.focus();

@@ -3,7 +3,7 @@
 // or chosen), the interface language, and which views are shown.
 import { api, setToken, setApiLang, explain } from './api.js';
 import { t, setLang, getLang, applyI18n } from './i18n.js';
-import { $, $$, clear, say, showError } from './ui.js';
+import { $, $$, el, clear, say, showError } from './ui.js';
 import { initCounsellor, resetCounsellor } from './counsellor.js';
 import { initEmployer, showEmployer } from './employer.js';
 import { initRegulator } from './regulator.js';
@@ -44,6 +44,18 @@ function show(role) {
 	$('#who').textContent = role ? t('signed_in_as') + ' ' + t('role_' + role) : '';
 	if (role && VIEWS[role].includes('employer')) showEmployer();
 	if (role === 'admin') showAdmin();
+	jumpLinks(role);
+}
+
+// A role with several views (an admin) gets links to each.
+function jumpLinks(role) {
+	const nav = clear($('#jump'));
+	const views = role ? VIEWS[role] : [];
+	nav.hidden = views.length < 2;
+	for (const id of views.length > 1 ? views : []) {
+		const h = $(`#${id} h2`);
+		nav.append(el('a', { href: '#' + id, 'data-i18n': h.dataset.i18n }, h.textContent));
+	}
 }
 
 async function signIn(e) {

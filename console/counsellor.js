@@ -70,7 +70,7 @@ function renderNormalised(list) {
 }
 
 const PARTS = ['occupation', 'essential_skills', 'optional_skills', 'skills_used', 'experience', 'country', 'availability', 'languages'];
-const pct = (v) => (typeof v === 'number' ? Math.round(v * 100) + ' %' : '—');
+const pct = (v) => (typeof v === 'number' ? Math.round(v * 100) + '\u00a0%' : '—');
 const num = (v) => (typeof v === 'number' ? v.toFixed(3) : '—');
 
 // What a part counted, in words (the fields beside value and contribution).

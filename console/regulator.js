@@ -8,6 +8,7 @@ import { api } from './api.js';
 import { t } from './i18n.js';
 import { $, $$, el, clear, say, showError, verdictBadge, fmtValue, fmtDate, unavailableNote } from './ui.js';
 import { checkBlock } from './employer.js';
+import { conceptSpan } from './labels.js';
 
 let current = null; // the recruiter shown
 let auditCursor = null;
@@ -37,7 +38,7 @@ function excludeControl(m, name) {
 			if (!reason.value.trim()) { reason.focus(); return; }
 			const r = await api('POST', `/v1/recruiters/${encodeURIComponent(m.id)}/exclusions`, { name, reason: reason.value.trim() });
 			if (!r.ok) { showError(err, r); return; }
-			box.replaceChildren(el('span', { class: 'ok' }, t('excluded').replace('{name}', name).replace('{id}', m.id)));
+			box.replaceChildren(' ', el('span', { class: 'ok' }, t('excluded').replace('{name}', name).replace('{id}', m.id)));
 			say(t('excluded').replace('{name}', name).replace('{id}', m.id));
 		});
 		box.replaceChildren(reason, go, err);
@@ -323,7 +324,9 @@ function statsTable(name, tb, k) {
 	const count = (c) => (c && c.suppressed
 		? el('span', { class: 'suppressed' }, t('fewer_than').replace('{k}', k))
 		: el('span', {}, c && c.count !== null && c.count !== undefined ? String(c.count) : '—'));
-	const keyText = (key) => (t('sk_' + key) !== 'sk_' + key ? t('sk_' + key) : String(key));
+	// ISCO-08 major groups by their labels (the taxonomy lookup).
+	const keyText = (key) => (/isco_major$/.test(name) && /^\d$/.test(key) ? [key, ' · ', conceptSpan(key, null, 'occupations')]
+		: t('sk_' + key) !== 'sk_' + key ? t('sk_' + key) : String(key));
 	const cells = Array.isArray(tb.cells) ? tb.cells : [];
 	return el('div', { class: 'table-wrap stats-table', 'data-table': name }, el('table', {},
 		el('caption', {}, t('st_' + name) !== 'st_' + name ? t('st_' + name) : name, tb.multi_valued ? el('span', { class: 'hint' }, ' ' + t('multi_valued')) : null),
