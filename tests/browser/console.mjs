@@ -193,6 +193,8 @@ async function counsellorMatch(browser, ids) {
 	const live = await page.$eval('#results', (r) => r.getAttribute('aria-live'));
 	check(live === 'polite', 'results are announced (aria-live)');
 	await page.screenshot({ path: path.join(dir, 'counsellor-match.png'), fullPage: true });
+	// The top of it, for docs/img/console-match.png.
+	await page.screenshot({ path: path.join(dir, 'counsellor-match-top.png'), clip: { x: 0, y: 0, width: 1280, height: 1700 } });
 	return page;
 }
 
