@@ -150,3 +150,10 @@ export function showAdmin() {
 	listKeys(false);
 	listQuotas(false);
 }
+
+// On sign-out: a new key's token must not outlive the session on screen.
+export function resetAdmin() {
+	clear($('#key-new'));
+	clear($('tbody', $('#key-table')));
+	clear($('#quota-admin-list'));
+}

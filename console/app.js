@@ -7,7 +7,7 @@ import { $, $$, el, clear, say, showError } from './ui.js';
 import { initCounsellor, resetCounsellor } from './counsellor.js';
 import { initEmployer, showEmployer } from './employer.js';
 import { initRegulator } from './regulator.js';
-import { initAdmin, showAdmin } from './admin.js';
+import { initAdmin, showAdmin, resetAdmin } from './admin.js';
 
 const VIEWS = {
 	counsellor: ['counsellor'],
@@ -99,6 +99,7 @@ function signOut(message) {
 	sessionStorage.removeItem('fm.role');
 	setToken(null);
 	resetCounsellor();
+	resetAdmin();
 	show(null);
 	if (message) $('#signin-error').textContent = message;
 	$('#token').focus();
