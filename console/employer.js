@@ -187,9 +187,15 @@ function vacancyItem(v) {
 	return li;
 }
 
-async function refresh() {
-	const list = clear($('#vacancy-list'));
-	const r = await api('GET', '/v1/vacancies?limit=50');
+// The organisation's open vacancies (the search without q), in the order
+// chosen, 20 at a time with "More" (the signed cursor).
+let listCursor = null;
+async function refresh(more) {
+	const list = $('#vacancy-list');
+	if (more !== true) { clear(list); listCursor = null; }
+	const q = new URLSearchParams({ limit: '20', sort: $('#v-sort').value });
+	if (more === true && listCursor) q.set('cursor', listCursor);
+	const r = await api('GET', '/v1/vacancies?' + q);
 	if (!r.ok) {
 		if (r.status === 403) return; // a role that cannot list (never an employer)
 		showError($('#vacancy-list-error'), r);
@@ -197,8 +203,10 @@ async function refresh() {
 	}
 	clear($('#vacancy-list-error'));
 	const items = Array.isArray(r.data.items) ? r.data.items : [];
-	if (!items.length) list.append(el('li', { class: 'hint' }, t('no_vacancies')));
 	items.forEach((v) => list.append(vacancyItem(v)));
+	if (!list.children.length) list.append(el('li', { class: 'hint' }, t('no_vacancies')));
+	listCursor = items.length ? r.data.next_cursor || null : null;
+	$('#v-more').hidden = !listCursor;
 }
 
 // POST /v1/vacancies/import: the report of every item (stored, valid in a
@@ -272,7 +280,9 @@ export function initEmployer() {
 		refresh();
 	});
 	$('#v-new').addEventListener('click', () => { setEditing(null); $('#vacancy-form').reset(); occ.reset(); skills.reset(); langs.set([{ code: 'en', level: 'B1' }]); });
-	$('#v-refresh').addEventListener('click', refresh);
+	$('#v-refresh').addEventListener('click', () => refresh(false));
+	$('#v-sort').addEventListener('change', () => refresh(false));
+	$('#v-more').addEventListener('click', () => refresh(true));
 	$('#import-form').addEventListener('submit', importVacancies);
 }
 
