@@ -228,9 +228,9 @@ export async function openRecruiter(id) {
 	const d = r.data;
 	const lic = d.licence || {};
 	view.append(el('h4', { tabindex: '-1', id: 'rec-title' }, `${d.name} (${d.id})`),
-		el('p', {}, `${t('country')}: ${d.country || '—'} · ${t('licence')}: ${lic.number || '—'} ${lic.authority || ''} ${lic.valid_until ? '→ ' + lic.valid_until : ''} · `,
+		el('p', {}, `${t('lbl_country')}: ${d.country || '—'} · ${t('licence')}: ${lic.number || '—'} ${lic.authority || ''} ${lic.valid_until ? '→ ' + lic.valid_until : ''} · `,
 			d.licensed ? t('licensed') : t('unlicensed')),
-		el('p', { hidden: !(Array.isArray(d.aliases) && d.aliases.length) }, `${t('aliases')}: ${(d.aliases || []).join(', ')}`));
+		el('p', { hidden: !(Array.isArray(d.aliases) && d.aliases.length) }, `${t('lbl_aliases')}: ${(d.aliases || []).join(', ')}`));
 	const flags = Array.isArray(d.flags) ? d.flags : [];
 	view.append(el('h5', {}, t('flag_history')));
 	if (!flags.length) view.append(el('p', { class: 'hint' }, t('no_flags')));
