@@ -82,7 +82,7 @@ function partDetail(part, x) {
 
 // The explanation's breakdown (docs/api.md "Matching"): each part's value
 // and contribution, the tier's base, and their sum, the score.
-function breakdownTable(b, score) {
+function breakdownTable(b, score, open) {
 	if (!b || typeof b !== 'object') return null;
 	const keys = [...PARTS.filter((k) => b[k]), ...Object.keys(b).filter((k) => !PARTS.includes(k) && k !== 'base')];
 	const rows = keys.map((k) => {
@@ -95,11 +95,12 @@ function breakdownTable(b, score) {
 	if (b.base) rows.push(el('tr', { 'data-part': 'base' }, el('th', { scope: 'row' }, t('part_base')), el('td', {}, ''),
 		el('td', { class: 'num' }, num(b.base.contribution)), el('td', {}, t('tier_' + b.base.tier) !== 'tier_' + b.base.tier ? t('tier_' + b.base.tier) : String(b.base.tier || ''))));
 	if (!rows.length) return null;
-	return el('div', { class: 'table-wrap' }, el('table', { class: 'breakdown' },
-		el('caption', {}, t('breakdown')),
+	// Open on the first results; folded further down, so twenty results
+	// stay readable (a summary opens it, from the keyboard too).
+	return el('details', { class: 'breakdown-box', open: open ? true : undefined }, el('summary', {}, t('breakdown')), el('div', { class: 'table-wrap' }, el('table', { class: 'breakdown' },
 		el('thead', {}, el('tr', {}, ['part', 'value', 'contribution', 'detail'].map((k) => el('th', { scope: 'col' }, t(k))))),
 		el('tbody', {}, rows),
-		typeof score === 'number' ? el('tfoot', {}, el('tr', {}, el('th', { scope: 'row' }, t('score')), el('td', {}, ''), el('td', { class: 'num' }, score.toFixed(4)), el('td', {}, ''))) : null));
+		typeof score === 'number' ? el('tfoot', {}, el('tr', {}, el('th', { scope: 'row' }, t('score')), el('td', {}, ''), el('td', { class: 'num' }, score.toFixed(4)), el('td', {}, ''))) : null)));
 }
 
 // The occupation relation in words: "the same minor group as the
@@ -144,7 +145,7 @@ function vacancyCard(item, i) {
 		: t('lang_met'));
 	const rec = item.recruiter;
 	add('x_recruiter', rec ? [rec.name || '', ' ', verdictBadge(rec.verdict), flagList(rec.flags || item.flags)] : t('direct_hire'));
-	const bd = x.breakdown ? breakdownTable(x.breakdown, item.score) : null;
+	const bd = x.breakdown ? breakdownTable(x.breakdown, item.score, i < 3) : null;
 	const explore = item.explore === true;
 	return el('li', { class: 'card result' + (explore ? ' explore' : ''), 'data-vacancy': v.id || '', 'data-explore': explore ? '1' : undefined },
 		el('h4', {}, `${i + 1}. ${v.title || v.id || ''}`),
