@@ -3,16 +3,17 @@
 // or chosen), the interface language, and which views are shown.
 import { api, setToken, setApiLang, explain } from './api.js';
 import { t, setLang, getLang, applyI18n } from './i18n.js';
-import { $, $$, clear, say, showError } from './ui.js';
+import { $, $$, el, clear, say, showError } from './ui.js';
 import { initCounsellor, resetCounsellor } from './counsellor.js';
 import { initEmployer, showEmployer } from './employer.js';
 import { initRegulator } from './regulator.js';
+import { initAdmin, showAdmin, resetAdmin } from './admin.js';
 
 const VIEWS = {
 	counsellor: ['counsellor'],
 	employer: ['employer'],
 	regulator: ['regulator'],
-	admin: ['regulator', 'employer'],
+	admin: ['admin', 'regulator', 'employer'],
 };
 
 // The role a token has, from requests that change nothing and read no
@@ -22,7 +23,7 @@ async function detectRole() {
 	const probes = [
 		['counsellor', '/v1/profiles/p_0', 404],
 		['employer', '/v1/vacancies/v_0/candidates', 404],
-		['admin', '/v1/quotas?destination=ZZ', 200],
+		['admin', '/v1/quotas?limit=1', 200],
 		['regulator', '/v1/audit?limit=1', 200],
 	];
 	for (const [role, path, expect] of probes) {
@@ -42,6 +43,19 @@ function show(role) {
 	$('#who').dataset.role = role || '';
 	$('#who').textContent = role ? t('signed_in_as') + ' ' + t('role_' + role) : '';
 	if (role && VIEWS[role].includes('employer')) showEmployer();
+	if (role === 'admin') showAdmin();
+	jumpLinks(role);
+}
+
+// A role with several views (an admin) gets links to each.
+function jumpLinks(role) {
+	const nav = clear($('#jump'));
+	const views = role ? VIEWS[role] : [];
+	nav.hidden = views.length < 2;
+	for (const id of views.length > 1 ? views : []) {
+		const h = $(`#${id} h2`);
+		nav.append(el('a', { href: '#' + id, 'data-i18n': h.dataset.i18n }, h.textContent));
+	}
 }
 
 async function signIn(e) {
@@ -85,6 +99,7 @@ function signOut(message) {
 	sessionStorage.removeItem('fm.role');
 	setToken(null);
 	resetCounsellor();
+	resetAdmin();
 	show(null);
 	if (message) $('#signin-error').textContent = message;
 	$('#token').focus();
@@ -106,6 +121,7 @@ function start() {
 	initCounsellor();
 	initEmployer();
 	initRegulator();
+	initAdmin();
 	const nav = (navigator.language || 'en').slice(0, 2);
 	setUiLang(sessionStorage.getItem('fm.lang') || (['en', 'fr', 'es'].includes(nav) ? nav : 'en'));
 	$('#ui-lang').addEventListener('change', (e) => setUiLang(e.target.value));

@@ -4,6 +4,7 @@
 import { api, unknownField } from './api.js';
 import { t, getLang } from './i18n.js';
 import { $, el, clear, say, showError, verdictBadge, fmtValue, conceptLabel, Combo, LangRows, countries, unavailableNote } from './ui.js';
+import { conceptSpan, kindOf } from './labels.js';
 
 let occ, skills, langs;
 let profileId = null;
@@ -34,16 +35,19 @@ function consentFromForm() {
 // POST /v1/match, with the interface language for labels (an older server
 // that does not know "lang" in the body gets the request again without it).
 async function match(body) {
-	const box = $('#profile-error');
+	const box = body.profile_id ? $('#stored-error') : $('#profile-error');
 	const results = $('#results');
 	results.setAttribute('aria-busy', 'true');
 	body.limit = 20;
 	body.include_flagged = $('#p-include-flagged').checked;
+	if ($('#p-explore').checked) body.explore = true;
 	let r = await api('POST', '/v1/match', { ...body, lang: getLang() });
 	if (unknownField(r, 'lang')) r = await api('POST', '/v1/match', body);
 	results.setAttribute('aria-busy', 'false');
 	if (!r.ok) {
 		showError(box, r);
+		// A stored profile without consent to matching (409): say so first.
+		if (r.status === 409 && body.profile_id) box.prepend(el('p', { class: 'error-summary' }, t('no_match_consent')));
 		say(t('match_failed'));
 		return;
 	}
@@ -56,34 +60,62 @@ function renderNormalised(list) {
 	const box = clear($('#normalised'));
 	if (!Array.isArray(list) || !list.length) return;
 	box.append(el('h4', {}, t('normalised')));
-	box.append(el('ul', { class: 'normalised' }, list.map((n) =>
-		el('li', {}, `“${n.input}” → `, el('strong', {}, n.label || conceptLabel(n.concept) || t('kept_as_text')),
-			typeof n.score === 'number' ? ` (${n.score.toFixed(2)})` : ''))));
+	box.append(el('ul', { class: 'normalised' }, list.map((n) => {
+		const kind = n.concept ? kindOf(n.concept) : null;
+		return el('li', { 'data-input': n.input },
+			`“${n.input}” → `, el('strong', {}, n.concept ? conceptSpan(n.concept, n.label, kind) : t('kept_as_text')),
+			kind ? ` (${t(kind === 'occupations' ? 'kind_occupation' : 'kind_skill')}` + (typeof n.score === 'number' ? `, ${t('confidence')} ${Math.round(n.score * 100)} %)` : ')') : '',
+			typeof n.experience_years === 'number' ? ` · ${t('years_counted').replace('{n}', n.experience_years)}` : '');
+	})));
 }
 
-// The explanation's breakdown: an array of parts or an object of parts,
-// each a number or an object with a contribution. Rendered whatever its
-// exact shape, as a table of part and contribution.
-function breakdownTable(b) {
-	let rows = [];
-	if (Array.isArray(b)) {
-		rows = b.map((x) => typeof x === 'object' && x
-			? [x.part || x.name || x.component || x.feature || '?', x.contribution ?? x.value ?? x.score,
-				Object.entries(x).filter(([k]) => !['part', 'name', 'component', 'feature', 'contribution'].includes(k))]
-			: ['?', x, []]);
-	} else if (b && typeof b === 'object') {
-		rows = Object.entries(b).map(([k, x]) => typeof x === 'object' && x
-			? [k, x.contribution ?? x.value ?? x.score, Object.entries(x).filter(([kk]) => kk !== 'contribution')]
-			: [k, x, []]);
-	}
+const PARTS = ['occupation', 'essential_skills', 'optional_skills', 'skills_used', 'experience', 'country', 'availability', 'languages'];
+const pct = (v) => (typeof v === 'number' ? Math.round(v * 100) + '\u00a0%' : '—');
+const num = (v) => (typeof v === 'number' ? v.toFixed(3) : '—');
+
+// What a part counted, in words (the fields beside value and contribution).
+function partDetail(part, x) {
+	if (part === 'experience' && typeof x.years === 'number') return t('years_counted').replace('{n}', x.years);
+	if (part === 'country' && x.country) return `${x.country}: ${x.desired ? t('country_desired') : t('country_not_desired')}`;
+	return Object.entries(x).filter(([k]) => !['value', 'contribution'].includes(k)).map(([k, v]) => `${k}: ${fmtValue(v)}`).join('; ');
+}
+
+// The explanation's breakdown (docs/api.md "Matching"): each part's value
+// and contribution, the tier's base, and their sum, the score.
+function breakdownTable(b, score, open) {
+	if (!b || typeof b !== 'object') return null;
+	const keys = [...PARTS.filter((k) => b[k]), ...Object.keys(b).filter((k) => !PARTS.includes(k) && k !== 'base')];
+	const rows = keys.map((k) => {
+		const x = b[k] && typeof b[k] === 'object' ? b[k] : { contribution: b[k] };
+		return el('tr', { 'data-part': k },
+			el('th', { scope: 'row' }, t('part_' + k) !== 'part_' + k ? t('part_' + k) : k),
+			el('td', { class: 'num' }, pct(x.value)), el('td', { class: 'num' }, num(x.contribution)),
+			el('td', {}, partDetail(k, x)));
+	});
+	if (b.base) rows.push(el('tr', { 'data-part': 'base' }, el('th', { scope: 'row' }, t('part_base')), el('td', {}, ''),
+		el('td', { class: 'num' }, num(b.base.contribution)), el('td', {}, t('tier_' + b.base.tier) !== 'tier_' + b.base.tier ? t('tier_' + b.base.tier) : String(b.base.tier || ''))));
 	if (!rows.length) return null;
-	return el('table', { class: 'breakdown' },
-		el('caption', {}, t('breakdown')),
-		el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t('part')), el('th', { scope: 'col' }, t('contribution')), el('th', { scope: 'col' }, t('detail')))),
-		el('tbody', {}, rows.map(([part, c, rest]) => el('tr', {},
-			el('th', { scope: 'row' }, t('part_' + part) !== 'part_' + part ? t('part_' + part) : String(part)),
-			el('td', { class: 'num' }, fmtValue(c)),
-			el('td', {}, rest.map(([k, v]) => `${k}: ${fmtValue(v)}`).join('; '))))));
+	// Open on the first results; folded further down, so twenty results
+	// stay readable (a summary opens it, from the keyboard too).
+	return el('details', { class: 'breakdown-box', open: open ? true : undefined }, el('summary', {}, t('breakdown')), el('div', { class: 'table-wrap' }, el('table', { class: 'breakdown' },
+		el('thead', {}, el('tr', {}, ['part', 'value', 'contribution', 'detail'].map((k) => el('th', { scope: 'col' }, t(k))))),
+		el('tbody', {}, rows),
+		typeof score === 'number' ? el('tfoot', {}, el('tr', {}, el('th', { scope: 'row' }, t('score')), el('td', {}, ''), el('td', { class: 'num' }, score.toFixed(4)), el('td', {}, ''))) : null)));
+}
+
+// The occupation relation in words: "the same minor group as the
+// occupation stated: welder (ISCO 7212)".
+function relationText(r, fallback) {
+	if (!r || typeof r !== 'object') return t('occ_' + (fallback || 'none'));
+	const grade = r.grade || 'none';
+	const parts = [t('rel_' + grade) !== 'rel_' + grade ? t('rel_' + grade) : grade];
+	if (grade !== 'none') {
+		parts.push(' ', r.basis === 'inferred' ? t('basis_inferred') : t('basis_stated'));
+		if (r.basis === 'inferred' && typeof r.likelihood === 'number') parts.push(` (${t('likelihood')} ${Math.round(r.likelihood * 100)} %)`);
+	}
+	const o = r.occupation;
+	if (o && (o.uri || o.isco)) parts.push(': ', conceptSpan(o.uri || o.isco, o.label, 'occupations'), o.isco ? ` (ISCO ${o.isco})` : '');
+	return el('span', { class: 'relation', 'data-grade': grade }, ...parts);
 }
 
 function flagList(flags) {
@@ -100,11 +132,11 @@ function vacancyCard(item, i) {
 	const where = [v.city, v.country].filter(Boolean).join(', ');
 	const dl = el('dl', { class: 'explain' });
 	const add = (key, ...dd) => dl.append(el('dt', {}, t(key)), el('dd', {}, ...dd));
-	add('x_occupation', t('occ_' + (x.occupation || 'none')));
+	add('x_occupation', relationText(x.occupation_relation, x.occupation));
 	const ms = Array.isArray(x.matched_skills) ? x.matched_skills : [];
-	add('x_matched', ms.length ? el('ul', {}, ms.map((s) => el('li', {}, conceptLabel(s), s.essential ? el('span', { class: 'tag' }, ' ' + t('essential')) : null))) : t('none'));
+	add('x_matched', ms.length ? el('ul', {}, ms.map((s) => el('li', {}, s.uri ? conceptSpan(s.uri, s.label, 'skills') : (s.label || ''), s.essential ? el('span', { class: 'tag' }, ' ' + t('essential')) : null))) : t('none'));
 	const me = Array.isArray(x.missing_essential) ? x.missing_essential : [];
-	add('x_missing', me.length ? el('ul', {}, me.map((s) => el('li', {}, conceptLabel(s)))) : t('none'));
+	add('x_missing', me.length ? el('ul', {}, me.map((s) => el('li', {}, s.uri ? conceptSpan(s.uri, s.label, 'skills') : (s.label || '')))) : t('none'));
 	const lg = x.languages || {};
 	add('x_languages', lg.met === false
 		? el('span', { class: 'warn' }, t('lang_gaps'), ' ', (Array.isArray(lg.gaps) ? lg.gaps : []).map((g) => (typeof g === 'object' && g
@@ -113,10 +145,12 @@ function vacancyCard(item, i) {
 		: t('lang_met'));
 	const rec = item.recruiter;
 	add('x_recruiter', rec ? [rec.name || '', ' ', verdictBadge(rec.verdict), flagList(rec.flags || item.flags)] : t('direct_hire'));
-	const bd = x.breakdown ? breakdownTable(x.breakdown) : null;
-	return el('li', { class: 'card result', 'data-vacancy': v.id || '' },
+	const bd = x.breakdown ? breakdownTable(x.breakdown, item.score, i < 3) : null;
+	const explore = item.explore === true;
+	return el('li', { class: 'card result' + (explore ? ' explore' : ''), 'data-vacancy': v.id || '', 'data-explore': explore ? '1' : undefined },
 		el('h4', {}, `${i + 1}. ${v.title || v.id || ''}`),
-		el('p', { class: 'meta' }, where, v.id ? el('span', { class: 'id' }, ` · ${v.id}`) : null),
+		explore ? el('p', { class: 'badge explore-badge' }, t('explore_mark')) : null,
+		el('p', { class: 'meta' }, where, v.occupation ? [' · ', conceptSpan(v.occupation, null, 'occupations')] : null, v.id ? el('span', { class: 'id' }, ` · ${v.id}`) : null),
 		el('p', { class: 'score' }, t('score'), ' ', el('strong', {}, typeof item.score === 'number' ? item.score.toFixed(2) : '—'),
 			typeof item.score === 'number' ? el('meter', { min: 0, max: 1, value: item.score, 'aria-hidden': 'true' }) : null),
 		dl, bd);
@@ -133,7 +167,7 @@ function quotaCard(q) {
 	const quota = q.quota || {};
 	const li = el('li', { class: 'card quota', 'data-quota': quota.id || '' },
 		el('h5', {}, quota.agreement || quota.id || ''),
-		el('p', { class: 'meta' }, `${quota.destination_country || ''} · ${quota.occupation || ''} · ${quota.id || ''}`),
+		el('p', { class: 'meta' }, `${quota.destination_country || ''} · `, quota.occupation ? conceptSpan(quota.occupation, null, 'occupations') : '', ` · ${quota.id || ''}`),
 		el('p', {}, q.eligible ? el('span', { class: 'badge ok' }, t('eligible')) : el('span', { class: 'badge no' }, t('not_eligible')),
 			' ', t('slots_left'), ' ', el('strong', { class: 'slots' }, fmtValue(q.slots_remaining))),
 		Array.isArray(q.reasons) && q.reasons.length
@@ -187,8 +221,15 @@ function setProfileId(id) {
 
 function fillForm(p) {
 	const concept = (c) => (typeof c === 'object' && c ? { uri: c.uri || c.isco, label: c.label } : (String(c).startsWith('http') || /^\d{1,4}$/.test(c) ? { uri: c, label: conceptLabel(c) } : { text: c, label: c }));
-	occ.set((p.occupations || []).map(concept));
-	skills.set((p.skills || []).map(concept));
+	// Labels from the answer's `concepts` (in the interface language).
+	const cc = p.concepts || {};
+	const withLabel = (list, labels) => list.map((c, i) => {
+		const v = concept(c);
+		const l = Array.isArray(labels) && labels[i] && labels[i].label;
+		return l && v.uri ? { ...v, label: l } : v;
+	});
+	occ.set(withLabel(p.occupations || [], cc.occupations));
+	skills.set(withLabel(p.skills || [], cc.skills));
 	langs.set(p.languages || []);
 	$('#p-citizenship').value = p.citizenship || '';
 	$('#p-countries').value = (p.desired_countries || []).join(', ');

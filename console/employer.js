@@ -48,22 +48,59 @@ function recruiterFromForm() {
 	return r;
 }
 
-// The recruiter check's answer (verdict, matches, flags) as a block.
-export function checkBlock(d, title) {
+function flagItems(fl) {
+	return el('ul', { class: 'flags' }, fl.map((f) => el('li', {}, verdictBadge(f.severity === 'blacklist' ? 'blacklisted' : 'flagged'), ' ',
+		t('rs_' + f.reason) !== 'rs_' + f.reason ? t('rs_' + f.reason) : (f.reason || ''), f.id ? ` (${f.id})` : '')));
+}
+
+// Why a name matched, in words: the licence, or the name's parts.
+function matchWhy(m) {
+	const x = m.explanation || {};
+	const bits = [];
+	if (x.licence) bits.push(t('why_licence'));
+	const n = x.name;
+	if (n && typeof n === 'object') {
+		if (n.exact_key === 'name') bits.push(t('why_exact_name'));
+		else if (n.exact_key === 'core') bits.push(t('why_core_name'));
+		const np = n.name_parts || {};
+		if (Array.isArray(np.matched) && np.matched.length)
+			bits.push(t('why_parts') + ' ' + np.matched.map((p) => (p.query === p.registered ? p.query : `${p.query} ≈ ${p.registered}`)).join(', '));
+		if (Array.isArray(np.query_only) && np.query_only.length) bits.push(t('why_query_only') + ' ' + np.query_only.join(', '));
+		if (Array.isArray(np.registered_only) && np.registered_only.length) bits.push(t('why_registered_only') + ' ' + np.registered_only.join(', '));
+		if (n.confusable_form) bits.push(t('why_confusable'));
+	}
+	return bits.join('; ');
+}
+
+// The recruiter check's answer (verdict, matches and why, possible matches
+// for a person to review, flags, a mixed-script name, a conflict) as a
+// block. opts.exclude(m, name) adds "not this recruiter" (regulators).
+export function checkBlock(d, title, opts = {}) {
 	const box = el('div', { class: 'check-answer', 'data-verdict': d.verdict || 'unknown' });
 	box.append(el('p', {}, title ? el('strong', {}, title + ' ') : null, t('verdict'), ' ', verdictBadge(d.verdict)));
+	if (d.conflict && typeof d.conflict === 'object')
+		box.append(el('p', { class: 'warn conflict' }, d.conflict.name
+			? t('conflict_two').replace('{l}', d.conflict.licence).replace('{n}', d.conflict.name)
+			: t('conflict_nobody').replace('{l}', d.conflict.licence)));
+	if (Array.isArray(d.suspicious) && d.suspicious.includes('mixed_script'))
+		box.append(el('p', { class: 'warn suspicious' }, t('suspicious_mixed_script')));
+	if (d.normalised) box.append(el('p', { class: 'hint' }, t('compared_as'), ' ', el('code', {}, d.normalised)));
+	const item = (m, possible) => el('li', { 'data-recruiter': m.id },
+		el('strong', {}, m.name || ''), ` (${m.id}) — `,
+		m.matched_on ? `${t('matched_on')} ${t('on_' + m.matched_on) !== 'on_' + m.matched_on ? t('on_' + m.matched_on) : m.matched_on}, ` : '',
+		`${t('similarity')} ${typeof m.score === 'number' ? Math.round(m.score * 100) + ' %' : '—'}`,
+		matchWhy(m) ? el('span', { class: 'hint' }, ' · ' + matchWhy(m)) : null,
+		possible && Array.isArray(m.flags) && m.flags.length ? flagItems(m.flags) : null,
+		opts.exclude && opts.name && m.matched_on !== 'licence' ? opts.exclude(m, opts.name) : null);
 	const ms = Array.isArray(d.matches) ? d.matches : [];
-	if (ms.length)
-		box.append(el('ul', {}, ms.map((m) => el('li', {}, `${m.name} (${m.id}) — ${t('matched_on')} ${m.matched_on || ''}, ${fmtValue(m.score)}`))));
+	if (ms.length) box.append(el('ul', { class: 'matches' }, ms.map((m) => item(m, false))));
 	const pm = Array.isArray(d.possible_matches) ? d.possible_matches : [];
 	if (pm.length) {
-		box.append(el('p', {}, t('possible_matches')));
-		box.append(el('ul', {}, pm.map((m) => el('li', {}, `${m.name} (${m.id}) — ${fmtValue(m.score)}`))));
+		box.append(el('p', { class: 'possible-h' }, t('possible_matches')));
+		box.append(el('ul', { class: 'possible' }, pm.map((m) => item(m, true))));
 	}
 	const fl = Array.isArray(d.flags) ? d.flags : [];
-	if (fl.length)
-		box.append(el('ul', { class: 'flags' }, fl.map((f) => el('li', {}, verdictBadge(f.severity === 'blacklist' ? 'blacklisted' : 'flagged'), ' ',
-			t('rs_' + f.reason) !== 'rs_' + f.reason ? t('rs_' + f.reason) : (f.reason || ''), f.id ? ` (${f.id})` : ''))));
+	if (fl.length) box.append(flagItems(fl));
 	return box;
 }
 
@@ -79,10 +116,13 @@ function setEditing(v) {
 function fillForm(v) {
 	$('#v-title').value = v.title || '';
 	$('#v-description').value = v.description || '';
+	// Labels from the answer's `concepts` (in the interface language).
+	const cc = v.concepts || {};
 	const o = v.occupation;
-	occ.set(o ? [typeof o === 'object' ? { uri: o.uri || o.isco, label: o.label } : { uri: o, label: v.occupation_label || conceptLabel(o) }] : []);
+	occ.set(o ? [{ uri: o, label: (cc.occupation && cc.occupation.label) || conceptLabel(o) }] : []);
 	const ess = (v.skills && v.skills.essential) || [];
-	skills.set(ess.map((s) => (typeof s === 'object' ? { uri: s.uri, label: s.label } : { uri: s, label: conceptLabel(s) })));
+	const essC = (cc.skills && Array.isArray(cc.skills.essential)) ? cc.skills.essential : [];
+	skills.set(ess.map((s, i) => (String(s).startsWith('http') ? { uri: s, label: (essC[i] && essC[i].label) || conceptLabel(s) } : { text: s, label: s })));
 	langs.set(v.languages || []);
 	$('#v-country').value = v.country || '';
 	$('#v-city').value = v.city || '';
@@ -117,6 +157,7 @@ function vacancyItem(v) {
 	const verdict = v.recruiter_verdict;
 	const li = el('li', { class: 'card vacancy', 'data-vacancy': v.id },
 		el('h4', {}, v.title || v.id),
+		v.concepts && v.concepts.occupation ? el('p', { class: 'meta' }, v.concepts.occupation.label || v.occupation, v.concepts.occupation.isco ? ` (ISCO ${v.concepts.occupation.isco})` : '') : null,
 		el('p', { class: 'meta' }, [v.city, v.country].filter(Boolean).join(', '), ` · ${v.id} · `, t('status_' + v.status) !== 'status_' + v.status ? t('status_' + v.status) : (v.status || '')),
 		v.recruiter ? el('p', {}, t('recruiter'), ' ', v.recruiter.name, ' ', verdict ? verdictBadge(verdict.verdict) : null) : el('p', {}, t('direct_hire')));
 	const edit = el('button', { type: 'button' }, t('edit'));
@@ -146,9 +187,15 @@ function vacancyItem(v) {
 	return li;
 }
 
-async function refresh() {
-	const list = clear($('#vacancy-list'));
-	const r = await api('GET', '/v1/vacancies?limit=50');
+// The organisation's open vacancies (the search without q), in the order
+// chosen, 20 at a time with "More" (the signed cursor).
+let listCursor = null;
+async function refresh(more) {
+	const list = $('#vacancy-list');
+	if (more !== true) { clear(list); listCursor = null; }
+	const q = new URLSearchParams({ limit: '20', sort: $('#v-sort').value });
+	if (more === true && listCursor) q.set('cursor', listCursor);
+	const r = await api('GET', '/v1/vacancies?' + q);
 	if (!r.ok) {
 		if (r.status === 403) return; // a role that cannot list (never an employer)
 		showError($('#vacancy-list-error'), r);
@@ -156,8 +203,46 @@ async function refresh() {
 	}
 	clear($('#vacancy-list-error'));
 	const items = Array.isArray(r.data.items) ? r.data.items : [];
-	if (!items.length) list.append(el('li', { class: 'hint' }, t('no_vacancies')));
 	items.forEach((v) => list.append(vacancyItem(v)));
+	if (!list.children.length) list.append(el('li', { class: 'hint' }, t('no_vacancies')));
+	listCursor = items.length ? r.data.next_cursor || null : null;
+	$('#v-more').hidden = !listCursor;
+}
+
+// POST /v1/vacancies/import: the report of every item (stored, valid in a
+// dry run, rejected with the reason and the fields at fault).
+async function importVacancies(e) {
+	e.preventDefault();
+	const err = $('#import-error');
+	const out = clear($('#import-result'));
+	clear(err);
+	let body;
+	try {
+		body = JSON.parse($('#import-body').value);
+	} catch (x) {
+		err.append(el('p', { class: 'error-summary' }, t('import_not_json')), el('p', {}, String(x.message || x)));
+		$('#import-body').focus();
+		return;
+	}
+	const q = new URLSearchParams();
+	const dry = $('#import-dry').checked;
+	if (dry) q.set('dry_run', 'true');
+	q.set('hiring_organization', $('#import-hiring').value);
+	const c = $('#import-country').value.trim().toUpperCase();
+	if (c) q.set('country', c);
+	const r = await api('POST', '/v1/vacancies/import?' + q, body);
+	if (!r.ok) { showError(err, r); return; }
+	const d = r.data;
+	out.append(el('p', { class: d.rejected ? 'warn' : 'ok', id: 'import-summary' },
+		(d.dry_run ? t('import_dry_summary') : t('import_summary')).replace('{r}', d.received).replace('{s}', d.stored).replace('{x}', d.rejected)));
+	const items = Array.isArray(d.items) ? d.items : [];
+	out.append(el('ol', { class: 'import-items', start: '0' }, items.map((it) => el('li', { 'data-status': it.status },
+		el('strong', {}, t('is_' + it.status) !== 'is_' + it.status ? t('is_' + it.status) : it.status), it.id ? ` ${it.id}` : '',
+		it.status === 'rejected' ? [': ', it.problem === 'rule' ? t('err_422') : t('err_400'),
+			it.detail && !(Array.isArray(it.errors) && it.errors.length) ? ` ${it.detail}` : '',
+			Array.isArray(it.errors) && it.errors.length ? el('ul', {}, it.errors.map((x) => el('li', {}, (x.field ? x.field + ': ' : '') + (x.message || x.code || '')))) : null] : null))));
+	say((d.dry_run ? t('import_dry_summary') : t('import_summary')).replace('{r}', d.received).replace('{s}', d.stored).replace('{x}', d.rejected));
+	if (!dry && d.stored) refresh();
 }
 
 export function initEmployer() {
@@ -195,7 +280,10 @@ export function initEmployer() {
 		refresh();
 	});
 	$('#v-new').addEventListener('click', () => { setEditing(null); $('#vacancy-form').reset(); occ.reset(); skills.reset(); langs.set([{ code: 'en', level: 'B1' }]); });
-	$('#v-refresh').addEventListener('click', refresh);
+	$('#v-refresh').addEventListener('click', () => refresh(false));
+	$('#v-sort').addEventListener('change', () => refresh(false));
+	$('#v-more').addEventListener('click', () => refresh(true));
+	$('#import-form').addEventListener('submit', importVacancies);
 }
 
 export function showEmployer() {

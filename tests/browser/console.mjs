@@ -150,7 +150,8 @@ async function counsellorMatch(browser, ids) {
 	await page.waitForSelector('#p-occupation-list li[role=option]', { visible: true });
 	const firstOption = await page.$eval('#p-occupation-list li[role=option]', (li) => ({ label: li.textContent, lang: li.lang }));
 	check(/soudeu/i.test(firstOption.label) && firstOption.lang === 'fr', `typeahead offers a French occupation for "soudeur" (got ${JSON.stringify(firstOption)})`);
-	await page.keyboard.press('ArrowDown');
+	// Kept as typed (Escape, then Enter): the server says what it became.
+	await page.keyboard.press('Escape');
 	await page.keyboard.press('Enter');
 	const occChip = await page.$eval('#counsellor .combo[data-kind=occupations] .chips', (u) => u.textContent);
 	check(/soudeu/i.test(occChip), `the chosen occupation is shown (${occChip})`);
@@ -171,24 +172,30 @@ async function counsellorMatch(browser, ids) {
 	const acme = results.find((r) => r.id === ids.v1);
 	check(acme && acme.verdict === 'licensed', `the Acme vacancy shows its recruiter's verdict "licensed" (got ${acme && acme.verdict})`);
 	check(results.some((r) => /metal inert gas/i.test(r.text)), 'a result names the matched skill that "MIG welding" became');
-	// `normalised` in a match answer is the second round's (API.md): when
-	// the server answers it, the console must show it.
-	const direct = await call('counsellor', 'POST', '/v1/match', { profile: { occupations: ['7212'], skills: ['MIG welding'] } });
-	const parts = direct.json && Array.isArray(direct.json.vacancies) && direct.json.vacancies[0] &&
-		direct.json.vacancies[0].explanation && direct.json.vacancies[0].explanation.breakdown;
-	if (parts) {
-		const tables = await page.$$eval('#match-list li.card', (l) => l.map((li) => li.querySelectorAll('table.breakdown tbody tr').length));
-		check(tables.length && tables.every((n) => n > 0), `every result shows the breakdown of its score (rows per result: ${tables.join(', ')})`);
-	}
-	if (direct.json && Array.isArray(direct.json.normalised) && direct.json.normalised.length) {
-		const norm = await page.$eval('#normalised', (n) => n.textContent);
-		check(/MIG welding/.test(norm) && /metal inert gas/i.test(norm), `the answer says what "MIG welding" became (${norm.slice(0, 120)})`);
-	}
+	// The breakdown: every part's value and contribution, the tier's base,
+	// and their sum, which is the score shown.
+	const tables = await page.$$eval('#match-list li.card', (l) => l.map((li) => {
+		const rows = Array.from(li.querySelectorAll('table.breakdown tbody tr'));
+		const sum = rows.reduce((a, r) => a + (Number(r.children[2].textContent) || 0), 0);
+		const table = li.querySelector('table.breakdown');
+		return { rows: rows.length, base: !!li.querySelector('tr[data-part=base]'), sum, visible: !!table && table.getBoundingClientRect().height > 0,
+			score: Number((li.querySelector('table.breakdown tfoot td.num') || {}).textContent),
+			relation: (li.querySelector('.relation') || {}).textContent || '' };
+	}));
+	check(tables.length > 0 && tables.every((x) => x.rows >= 9 && x.base && x.visible && Math.abs(x.sum - x.score) < 0.01),
+		`every result shows the breakdown of its score, adding up to it (${JSON.stringify(tables.map(({ rows, sum, score, visible }) => ({ rows, sum, score, visible })))})`);
+	check(tables.every((x) => /the same (occupation|unit group|minor group) as the occupation stated: welder/.test(x.relation)),
+		`every result says the occupation relation in words (${tables.map((x) => x.relation).join(' | ')})`);
+	const norm = await page.$eval('#normalised', (n) => n.textContent);
+	check(/“soudeur” → welder \(occupation/.test(norm) && /“MIG welding” → perform metal inert gas welding/i.test(norm),
+		`the answer says what "soudeur" and "MIG welding" became (${norm.slice(0, 200)})`);
 	const quota = await page.$$eval('#quota-list li.quota', (l) => l.map((li) => li.textContent));
 	check(quota.length >= 1 && /eligible/.test(quota[0]) && /40|39/.test(quota[0]), `the quota listing shows eligibility and slots (${quota[0] || 'none'})`);
 	const live = await page.$eval('#results', (r) => r.getAttribute('aria-live'));
 	check(live === 'polite', 'results are announced (aria-live)');
 	await page.screenshot({ path: path.join(dir, 'counsellor-match.png'), fullPage: true });
+	// The top of it, for docs/img/console-match.png.
+	await page.screenshot({ path: path.join(dir, 'counsellor-match-top.png'), clip: { x: 0, y: 0, width: 1280, height: 1700 } });
 	return page;
 }
 
@@ -227,6 +234,27 @@ async function regulatorFlags(browser, ids, counsellor) {
 	const before = await page.$eval('#check-results .check-answer', (d) => d.dataset.verdict);
 	check(before === 'licensed', `the check finds "ACME Man-Power (Pty) Ltd" as the licensed Acme Manpower (got ${before})`);
 
+	// A list: a name close enough only for a person to review, and the
+	// same name with a Cyrillic "А" (mixed scripts).
+	await page.$eval('#check-names', (e) => { e.value = 'Acme Manpower Holdings\n\u0410cme Manpower'; });
+	await page.click('#check-form button[type=submit]');
+	await page.waitForFunction(() => document.querySelectorAll('#check-results .check-answer').length === 2);
+	const batch = await page.$$eval('#check-results .check-answer', (l) => l.map((d) => ({
+		verdict: d.dataset.verdict, possible: Array.from(d.querySelectorAll('.possible li')).map((li) => li.dataset.recruiter),
+		suspicious: !!d.querySelector('.suspicious'), text: d.textContent })));
+	check(batch[0].possible.includes(ids.acme) && /review/.test(batch[0].text),
+		`the check of "Acme Manpower Holdings" shows Acme as a possible match to review (${JSON.stringify(batch[0]).slice(0, 300)})`);
+	check(batch[1].suspicious && /mixes alphabets/.test(batch[1].text), `a name with a Cyrillic letter is shown as suspicious (${batch[1].text.slice(0, 200)})`);
+	// The reviewer says it is not Acme: the next check no longer offers it.
+	await page.click('#check-results .possible button.link');
+	await page.type('#check-results .exclude input', 'A different firm (browser test)');
+	await page.click('#check-results .exclude button');
+	await page.waitForSelector('#check-results .exclude .ok');
+	const again = await call('regulator', 'GET', '/v1/recruiters/check?name=' + encodeURIComponent('Acme Manpower Holdings'));
+	check(again.status === 200 && again.json.possible_matches.length === 0 && again.json.matches.length === 0,
+		`"not this recruiter" records the exclusion: the name no longer matches Acme (${again.text.slice(0, 200)})`);
+	await page.screenshot({ path: path.join(dir, 'regulator-check.png'), fullPage: true });
+
 	await page.click('.tabs [data-tab=r-recruiter]');
 	await page.type('#rec-id', ids.acme);
 	await page.keyboard.press('Enter');
@@ -238,6 +266,8 @@ async function regulatorFlags(browser, ids, counsellor) {
 	await page.waitForSelector('#recruiter-view tr[data-flag]');
 	const row = await page.$eval('#recruiter-view tr[data-flag]', (tr) => tr.textContent);
 	check(/blacklist/i.test(row) && /fees/.test(row) && /case 2026\/17/.test(row), `the flag with its evidence is in the recruiter's history (${row.slice(0, 160)})`);
+	const excl = await page.$eval('#recruiter-view .exclusions', (d) => d.textContent);
+	check(/Acme Manpower Holdings/.test(excl) && /different firm/.test(excl), `the recruiter shows its reviewed false positive (${excl.slice(0, 200)})`);
 	await page.screenshot({ path: path.join(dir, 'regulator-flag.png'), fullPage: true });
 
 	// The counsellor's next match drops the blacklisted recruiter's vacancy.
@@ -292,6 +322,55 @@ async function employerPosts(browser) {
 	return page;
 }
 
+// Statistics: tables, with small counts shown as "fewer than k".
+async function regulatorStats(page) {
+	await page.click('.tabs [data-tab=r-stats]');
+	await page.click('#stats-load');
+	await page.waitForSelector('#stats-view .stats-table');
+	const st = await page.evaluate(() => ({
+		tables: Array.from(document.querySelectorAll('#stats-view .stats-table')).map((d) => d.dataset.table),
+		suppressed: Array.from(document.querySelectorAll('#stats-view tr[data-suppressed] .suppressed')).map((x) => x.textContent),
+		matches: (document.querySelector('[data-table="matches.by_month"]') || {}).textContent || '',
+	}));
+	check(st.tables.includes('profiles.by_sex') && st.tables.includes('matches.by_month') && st.tables.includes('vacancies.by_recruiter_verdict'),
+		`the statistics show their tables (${st.tables.join(', ')})`);
+	check(st.suppressed.length > 0 && st.suppressed.every((x) => /^fewer than \d+$/.test(x)) && /fewer than/.test(st.matches),
+		`a small count (this test's few matches) is shown as "fewer than k", never as its number (${st.suppressed.slice(0, 3).join('; ')})`);
+	await page.screenshot({ path: path.join(dir, 'regulator-stats.png'), fullPage: true });
+}
+
+// An administrator creates a key (its token shown once), then revokes it.
+async function adminKeys(browser) {
+	const page = await newPage(browser, 'admin');
+	await signIn(page, 'admin');
+	check(await page.$eval('#admin', (s) => !s.hidden), 'the administration view is shown for an admin token');
+	await page.waitForSelector('#key-table tbody tr');
+	await page.select('#key-role', 'counsellor');
+	await page.type('#key-org', 'browser-extra');
+	await page.$eval('#key-expires', (e) => { e.value = '2099-01-31'; });
+	await page.click('#key-create-form button[type=submit]');
+	await page.waitForSelector('#key-new #key-token');
+	const made = await page.$eval('#key-new', (d) => ({ token: d.querySelector('#key-token').value, text: d.textContent }));
+	const id = (made.text.match(/k_\d+/) || [])[0];
+	check(/^fm_/.test(made.token) && id && /shown this once/.test(made.text), `a new key's token is shown once (${id}, ${made.text.slice(0, 120)})`);
+	const works = await fetch(base + '/v1/taxonomy/skills?q=weld&limit=1', { headers: { Authorization: 'Bearer ' + made.token } });
+	check(works.status === 200, `the new key works (${works.status})`);
+	const inStorage = await page.evaluate((tok) => JSON.stringify(sessionStorage).includes(tok) || JSON.stringify(localStorage).includes(tok), made.token);
+	check(!inStorage, "the new key's token is not kept in the browser's storage");
+	await page.waitForSelector(`#key-table tr[data-key="${id}"] button.revoke`);
+	page.once('dialog', (d) => d.accept());
+	await page.click(`#key-table tr[data-key="${id}"] button.revoke`);
+	await page.waitForSelector(`#key-table tr[data-key="${id}"][data-status=revoked]`);
+	let refused = 0;
+	for (let i = 0; i < 30 && refused !== 401; i++) {
+		refused = (await fetch(base + '/v1/taxonomy/skills?q=weld&limit=1', { headers: { Authorization: 'Bearer ' + made.token } })).status;
+		if (refused !== 401) await new Promise((ok) => setTimeout(ok, 100));
+	}
+	check(refused === 401, `the revoked key is refused (${refused})`);
+	await page.screenshot({ path: path.join(dir, 'admin-keys.png'), fullPage: true });
+	return page;
+}
+
 async function languageAndPhone(browser) {
 	const page = await newPage(browser, 'phone');
 	await page.setViewport({ width: 390, height: 844, deviceScaleFactor: 1, isMobile: true, hasTouch: true });
@@ -329,7 +408,9 @@ async function main() {
 		const ids = await seed();
 		const counsellor = await counsellorMatch(browser, ids);
 		await counsellorStoresPlacesErases(counsellor);
-		await regulatorFlags(browser, ids, counsellor);
+		const regulator = await regulatorFlags(browser, ids, counsellor);
+		await regulatorStats(regulator);
+		await adminKeys(browser);
 		await employerPosts(browser);
 		await languageAndPhone(browser);
 		for (const page of allPages) {
