@@ -132,7 +132,8 @@ static int to_tokens_opts(UTransliterator *tr, const char *in, size_t len, unsig
 			ascii = 0;
 			break;
 		}
-	if (ascii) {
+	/* the confusable form of plain ASCII still maps digits inside words */
+	if (ascii && !(opts & NAMES_CANON_DIGITS)) {
 		tokenise_ascii(in, len, t);
 	} else {
 		char *o;
@@ -599,7 +600,7 @@ int names_normalise_forms(const char *in, size_t len, char *out, size_t outcap, 
 		struct names__tokens k;
 		int kept = 0;
 
-		rc = tokens_of(in, len, NAMES_CANON_SKELETON, NULL, &k);
+		rc = tokens_of(in, len, NAMES_CANON_SKELETON | NAMES_CANON_DIGITS, NULL, &k);
 		if (rc < 0) {
 			out[0] = '\0';
 			return rc;

@@ -22,6 +22,7 @@
  * Cyrillic in "Qaсha"); Han with Hiragana/Katakana, Hangul or Bopomofo is one
  * writing system, not a mix.
  */
+#include <ctype.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,9 +149,37 @@ static int ascii_skeleton(UChar32 c, UChar *out, int32_t cap, int32_t *len)
 	return 0;
 }
 
+/* 1 when the digit at code units [at, end) of u is written inside a word:
+ * a letter right before it, or right after it unless what follows is an
+ * ordinal's ending ("1st", "2nd", "3rd", "4th" are numbers). */
+static int digit_in_word(const UChar *u, int32_t at, int32_t end, int32_t n)
+{
+	UChar32 prev = 0, next = 0;
+	int32_t j = at, k = end;
+
+	if (j > 0)
+		U16_PREV(u, 0, j, prev);
+	if (prev && u_isalpha(prev))
+		return 1;
+	if (end < n)
+		U16_GET(u, 0, end, n, next);
+	if (!next || !u_isalpha(next))
+		return 0;
+	while (k < n && u_isalpha(u[k]))
+		k++;
+	if (k - end == 2) {
+		UChar a = (UChar)u_tolower(u[end]), b = (UChar)u_tolower(u[end + 1]);
+
+		if ((a == 's' && b == 't') || (a == 'n' && b == 'd') || (a == 'r' && b == 'd') ||
+		    (a == 't' && b == 'h'))
+			return 0;
+	}
+	return 1;
+}
+
 /* Step 3: letters of other scripts that look like Latin letters become
  * them; into a new buffer *out (length *outlen). */
-static int map_confusables(const UChar *u, int32_t n, UChar **out, int32_t *outlen)
+static int map_confusables(const UChar *u, int32_t n, int digits, UChar **out, int32_t *outlen)
 {
 	UChar *o = malloc(((size_t)n * 4 + 1) * sizeof *o);
 	int32_t i = 0, w = 0;
@@ -168,6 +197,15 @@ static int map_confusables(const UChar *u, int32_t n, UChar **out, int32_t *outl
 		if (c >= 0x80 && u_isalpha(c) && U_SUCCESS(st) && s != USCRIPT_LATIN &&
 		    s != USCRIPT_COMMON && s != USCRIPT_INHERITED && spoof &&
 		    ascii_skeleton(c, o + w, 4, &k)) {
+			w += k;
+			continue;
+		}
+		/* A digit inside a word of letters stands for the letter it
+		 * looks like ("Lab0r", "Internat1onal"): its UTS #39 skeleton,
+		 * when that is a letter (0 -> O, 1 -> l). Digits among digits
+		 * ("44", "1st") are numbers and stay. */
+		if (digits && c >= '0' && c <= '9' && spoof && digit_in_word(u, at, i, n) &&
+		    ascii_skeleton(c, o + w, 4, &k) && k == 1 && u_isalpha(o[w])) {
 			w += k;
 			continue;
 		}
@@ -256,7 +294,7 @@ int names__canonical(UTransliterator *tr, const char *in, size_t len, unsigned o
 	if (opts & NAMES_CANON_SKELETON) {
 		/* before NFKC too: it folds some look-alikes into letters that
 		 * look like nothing Latin (Greek lunate sigma "ϲ" -> "σ") */
-		if ((ret = map_confusables(u, n, &mapped, &n)) < 0)
+		if ((ret = map_confusables(u, n, !!(opts & NAMES_CANON_DIGITS), &mapped, &n)) < 0)
 			goto out;
 		free(u);
 		u = mapped;
@@ -289,7 +327,7 @@ int names__canonical(UTransliterator *tr, const char *in, size_t len, unsigned o
 	mapped = NULL;
 	ret = NAMES_ENOMEM;
 	if (opts & NAMES_CANON_SKELETON) {
-		if ((ret = map_confusables(v, m, &mapped, &m)) < 0)
+		if ((ret = map_confusables(v, m, !!(opts & NAMES_CANON_DIGITS), &mapped, &m)) < 0)
 			goto out;
 		free(v);
 		v = mapped;
@@ -333,9 +371,34 @@ out:
 	return ret;
 }
 
+/* The UTF-8 twin of digit_in_word, for names__has_confusable: the digit
+ * ends at byte i of in; prev is the code point before it (0: none). */
+static int digit_among_letters(const char *in, int32_t i, int32_t n, UChar32 prev)
+{
+	UChar32 next = 0;
+	int32_t j = i, k, letters = 0;
+	char end[3] = "";
+
+	if (prev > 0 && u_isalpha(prev))
+		return 1;
+	if (j < n)
+		U8_NEXT(in, j, n, next);
+	if (next <= 0 || !u_isalpha(next))
+		return 0;
+	for (k = i; k < n && isalpha((unsigned char)in[k]); k++)
+		if (letters < 2)
+			end[letters++] = (char)tolower((unsigned char)in[k]);
+		else
+			letters++;
+	if (k < n && (unsigned char)in[k] >= 0x80)
+		return 1; /* a non-ASCII letter follows: not an English ordinal */
+	return !(letters == 2 && (!strcmp(end, "st") || !strcmp(end, "nd") ||
+				  !strcmp(end, "rd") || !strcmp(end, "th")));
+}
+
 int names__has_confusable(const char *in, size_t len)
 {
-	UChar32 c;
+	UChar32 c, prev = 0;
 	int32_t i = 0, n = (int32_t)len;
 
 	pthread_once(&canon_once, canon_init);
@@ -344,6 +407,9 @@ int names__has_confusable(const char *in, size_t len)
 		UScriptCode s;
 
 		U8_NEXT(in, i, n, c);
+		if (c >= '0' && c <= '9' && digit_among_letters(in, i, n, prev))
+			return 1; /* "Lab0r": the skeleton form reads it as a letter */
+		prev = c;
 		if (c < 0x80)
 			continue;
 		s = uscript_getScript(c, &st);

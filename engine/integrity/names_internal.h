@@ -52,14 +52,18 @@ void names__spell_numbers(struct names__tokens *t);
 
 /* Canonical text of UTF-8 in[0..len) (see names_canon.c): ignorables
  * removed, controls as spaces, NFKC, (NAMES_CANON_SKELETON: confusable
- * letters of other scripts as their Latin skeleton), case-folded, then
+ * letters of other scripts as their Latin skeleton; NAMES_CANON_DIGITS
+ * too: a digit inside a word of letters as the letter it looks like,
+ * "Lab0r"), case-folded, then
  * transliterated with tr (left as UTF-8 when tr is NULL). A malloc'd
  * string in *out; *suspicious gains NAMES_SUSPICIOUS_* bits. 0 or a
  * negative NAMES_E* error. */
 #define NAMES_CANON_SKELETON 1u
+#define NAMES_CANON_DIGITS 2u
 int names__canonical(UTransliterator *tr, const char *in, size_t len, unsigned opts, char **out,
 		     size_t *outlen, unsigned *suspicious);
-/* 1 when in[0..len) holds a letter of a script other than Latin. */
+/* 1 when in[0..len) holds a letter of a script other than Latin, or a
+ * digit inside a word of letters. */
 int names__has_confusable(const char *in, size_t len);
 
 /* ---- names_distance.c: on bytes, for tokens of at most

@@ -39,6 +39,7 @@ static const struct {
 	{"name", "Kopano\nManpower Services", "newline"},
 	{"name", "\xd0\x9a\xd0\xbe\xd1\x80\xd0\xb0\xd0\xbf\xd0\xbe Manpower Services", "Cyrillic Корапо"},
 	{"name", "Qa\xd1\x81ha Labour Agents", "Qaсha with a Cyrillic с"},
+	{"name", "K0pano Manpower Services", "a digit for a letter (UTS #39: 0 looks like O)"},
 	{"name", "\xf0\x9d\x90\x8a\xf0\x9d\x90\xa8\xf0\x9d\x90\xa9\xf0\x9d\x90\x9a\xf0\x9d\x90\xa7"
 		 "\xf0\x9d\x90\xa8 Manpower Services", "mathematical bold"},
 	{"name", "\xe2\x93\x80\xe2\x93\x9e\xe2\x93\x9f\xe2\x93\x90\xe2\x93\x9d\xe2\x93\x9e Manpower Services",
