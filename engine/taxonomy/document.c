@@ -34,6 +34,16 @@ static int report(json_t *norm, const char *input, const struct tax_match *m)
 	return o ? json_array_append_new(norm, o) : -1;
 }
 
+/* Free text that matched no concept well enough: concept and label null. */
+static int report_kept(json_t *norm, const char *input, const struct tax_match *m)
+{
+	json_t *o = json_pack("{s:s, s:n, s:n}", "input", input, "concept", "label");
+
+	if (o && m->years > 0 && json_object_set_new(o, "experience_years", json_integer(m->years)))
+		return -1;
+	return o ? json_array_append_new(norm, o) : -1;
+}
+
 /* Checks or normalises one value; replaces it in `arr` at i, or in obj at key.
  * budget: the document's searches left (NULL: unlimited). */
 static int one(esco_kind kind, json_t *holder, size_t i, const char *key, const char *field,
@@ -41,7 +51,7 @@ static int one(esco_kind kind, json_t *holder, size_t i, const char *key, const 
 {
 	json_t *v = key ? json_object_get(holder, key) : json_array_get(holder, i);
 	const char *s = json_string_value(v);
-	struct tax_match m;
+	struct tax_match m = {0};
 	char input[TAX_TEXT_MAX + 1];
 	int rc;
 
@@ -70,8 +80,16 @@ static int one(esco_kind kind, json_t *holder, size_t i, const char *key, const 
 		p->kind = PROBLEM_INVALID;
 		return 0;
 	}
+	if (rc == TAX_ERR_NOMATCH) {
+		/* kept as typed: said too, so a counsellor sees what was not understood */
+		if (report_kept(norm, input, &m)) {
+			problem_set(p, PROBLEM_UNAVAILABLE, "out of memory");
+			return -1;
+		}
+		return 0;
+	}
 	if (rc || strcmp(m.uri, input) == 0 || m.kind == ESCO_KIND_ISCO_GROUP)
-		return 0; /* kept as it is: a code, a URI, or free text */
+		return 0; /* kept as it is: a code or a URI */
 	if (report(norm, input, &m) ||
 	    (key ? json_object_set_new(holder, key, json_string(m.uri))
 		 : json_array_set_new(holder, i, json_string(m.uri)))) {

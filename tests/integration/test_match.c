@@ -935,6 +935,16 @@ static void test_free_text_occupation(void)
 	T_EQ_STR(str(json_array_get(n, 0), "input"), "MIG welding");
 	T_EQ_STR(str(json_array_get(n, json_array_size(n) - 1), "input"), "welder");
 	resp_free(&r);
+	/* A skill that names no concept is said too, kept as typed (concept null). */
+	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/match", counsellor,
+			    "{\"countries\":[\"MG\"],\"profile\":{\"occupations\":[\"7212\"],"
+			    "\"skills\":[\"MIG welding\",\"qzxv wrplk\"]}}") == 0);
+	T_EQ_INT(r.status, 200);
+	n = json_object_get(r.json, "normalised");
+	T_CHECKF(json_array_size(n) == 2, "%s", r.body);
+	T_EQ_STR(str(json_array_get(n, 1), "input"), "qzxv wrplk");
+	T_CHECKF(json_is_null(json_object_get(json_array_get(n, 1), "concept")), "%s", r.body);
+	resp_free(&r);
 	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/match", counsellor,
 			    "{\"profile\":{\"occupations\":[\"qzxv wrplk\"]}}") == 0);
 	T_EQ_INT(r.status, 400);

@@ -396,7 +396,11 @@ static void test_http_vacancy(void)
 	T_REQUIRE(http(&r, &srv, "POST", "/v1/vacancies", employer, NULL, body, strlen(body)) == 0);
 	T_EQ_INT(r.status, 201);
 	norm = json_object_get(r.json, "normalised");
-	T_REQUIRE(json_array_size(norm) == 1);
+	/* both texts are reported: the one kept as typed with concept null */
+	T_REQUIRE(json_array_size(norm) == 2);
+	T_EQ_STR(json_string_value(json_object_get(json_array_get(norm, 1), "input")),
+		 "being cheerful on Mondays");
+	T_CHECK(json_is_null(json_object_get(json_array_get(norm, 1), "concept")));
 	T_EQ_STR(json_string_value(json_object_get(json_array_get(norm, 0), "input")), "MIG welding");
 	T_EQ_STR(json_string_value(json_object_get(json_array_get(norm, 0), "concept")), MIG_SKILL);
 	T_CHECK(json_real_value(json_object_get(json_array_get(norm, 0), "score")) >= TAX_MIN_SCORE);
