@@ -122,6 +122,21 @@ static void test_api_keys(void)
 	T_REQUIRE(http(&r, &srv, "GET", "/v1/keys?limit=1", admin, NULL, NULL, 0) == 0);
 	T_EQ_INT(json_array_size(json_object_get(r.json, "items")), 1);
 	T_CHECK(json_is_string(json_object_get(r.json, "next_cursor")));
+	{
+		/* The next page starts after the first (a signed keyset). */
+		char next[700], first[32];
+		const char *next_id;
+
+		snprintf(first, sizeof first, "%s",
+			 str(json_array_get(json_object_get(r.json, "items"), 0), "id"));
+		snprintf(next, sizeof next, "/v1/keys?limit=1&cursor=%s", str(r.json, "next_cursor"));
+		resp_free(&r);
+		T_REQUIRE(http(&r, &srv, "GET", next, admin, NULL, NULL, 0) == 0);
+		T_EQ_INT(r.status, 200);
+		T_EQ_INT(json_array_size(json_object_get(r.json, "items")), 1);
+		next_id = str(json_array_get(json_object_get(r.json, "items"), 0), "id");
+		T_CHECK(next_id && strcmp(next_id, first) != 0);
+	}
 	resp_free(&r);
 	T_REQUIRE(http(&r, &srv, "GET", "/v1/keys?status=sleeping", admin, NULL, NULL, 0) == 0);
 	T_EQ_INT(r.status, 400);

@@ -361,7 +361,7 @@ static void test_batch(void)
 static void test_list_and_cursor(void)
 {
 	struct resp r;
-	char id[3][32], cursor[64], path[256], seen[3][32];
+	char id[3][32], cursor[600], path[700], seen[3][32], saved;
 	int k = 0;
 
 	T_REQUIRE(register_recruiter("{\"name\":\"Listzq Alpha Hiring\",\"country\":\"BW\"}", id[0],
@@ -393,12 +393,13 @@ static void test_list_and_cursor(void)
 		T_EQ_STR(seen[i], id[i]);
 
 	/* Edited, or used with another query or by another organisation: 400. */
-	cursor[3] = cursor[3] == '0' ? '1' : '0';
+	saved = cursor[3];
+	cursor[3] = cursor[3] == 'A' ? 'B' : 'A';
 	snprintf(path, sizeof path, "/v1/recruiters?q=listzq&limit=2&cursor=%s", cursor);
 	T_EQ_INT(get(&r, &srv, path, regulator), 400);
 	T_EQ_STR(str(json_array_get(json_object_get(r.json, "errors"), 0), "field"), "cursor");
 	resp_free(&r);
-	cursor[3] = cursor[3] == '0' ? '1' : '0';
+	cursor[3] = saved;
 	snprintf(path, sizeof path, "/v1/recruiters?q=other&limit=2&cursor=%s", cursor);
 	T_EQ_INT(get(&r, &srv, path, regulator), 400);
 	resp_free(&r);
