@@ -118,7 +118,8 @@ size_t integ__drop_excluded(const char *norm, struct integ__match *m, size_t n);
 /* The exclusions naming recruiter (either side), oldest first. */
 int integ__exclusions_of(store *s, int64_t recruiter, json_t **out, problem *p);
 
-/* ---- name_index.c ---- */
+/* ---- name_index.c, name_lookup.c (their shared layout:
+ * registry_internal.h) ---- */
 
 /* Writers hold this shared from their insert to their commit, so that a
  * sync sees every id up to max(id) committed. */

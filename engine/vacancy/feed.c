@@ -1,5 +1,5 @@
 /*
- * vacancy_feed.c - the change feed of vacancies (GET /v1/vacancies/changes):
+ * feed.c - the change feed of vacancies (GET /v1/vacancies/changes):
  * the change log read back in seq order, which is commit order (writers
  * hold the change-log lock to their commit, 001_core.sql), so a reader
  * that resumes after the last seq it saw misses nothing and sees nothing
