@@ -235,8 +235,8 @@ int keyring_create(store *s, const struct principal *who, enum role role, const 
  * organisation (engine/core/cursor.h); the command line has no caller. */
 static json_t *list_binding(const struct principal *who, const struct keyring_query *q)
 {
-	return json_pack("[s, s?, s?, s?, s?]", "keys", who ? who->org : NULL, q->org, q->role,
-			 q->status);
+	return json_pack("[s, s?, o, s?, s?]", "keys", who ? who->org : NULL, cursor_text(q->org),
+			 q->role, q->status);
 }
 
 int keyring_list(store *s, const struct principal *who, const struct keyring_query *q,
@@ -253,6 +253,14 @@ int keyring_list(store *s, const struct principal *who, const struct keyring_que
 	*out = NULL;
 	if (q->org && (!*q->org || strlen(q->org) > KEYRING_ORG_MAX))
 		return bad_param(p, "org", "must be 1 to 100 bytes");
+	if (q->org) {
+		/* jansson takes only UTF-8: the database would refuse other bytes */
+		json_t *utf8 = json_string(q->org);
+
+		if (!utf8)
+			return bad_param(p, "org", "must be UTF-8 text");
+		json_decref(utf8);
+	}
 	if (q->role && keys_role_parse(q->role) == ROLE_NONE)
 		return bad_param(p, "role", "must be counsellor, employer, regulator or admin");
 	for (i = 0; q->status && statuses[i]; i++)

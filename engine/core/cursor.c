@@ -189,3 +189,29 @@ int cursor_decode_id(const json_t *binding, const char *text, int64_t *after)
 	json_decref(pos);
 	return rc;
 }
+
+json_t *cursor_text(const char *s)
+{
+	static const char digits[] = "0123456789abcdef";
+	json_t *v;
+	char *hex;
+	size_t n, i;
+
+	if (!s)
+		return json_null();
+	v = json_string(s);
+	if (v)
+		return v;
+	n = strlen(s);
+	hex = malloc(2 * n + 1);
+	if (!hex)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		hex[2 * i] = digits[(unsigned char)s[i] >> 4];
+		hex[2 * i + 1] = digits[(unsigned char)s[i] & 15];
+	}
+	hex[2 * n] = '\0';
+	v = json_pack("{s:s}", "bytes", hex);
+	free(hex);
+	return v;
+}

@@ -43,6 +43,12 @@ int cursor_encode(const json_t *binding, const json_t *position, char *out, size
  * -2 when memory is short. */
 int cursor_decode(const json_t *binding, const char *text, json_t **position);
 
+/* A query's text as a part of a binding: NULL as null, UTF-8 as a string,
+ * other bytes as {"bytes": "<hex>"} (jansson takes only UTF-8 strings, and
+ * a query parameter may hold any bytes). NULL when memory is short; give
+ * it to json_pack with "o". */
+json_t *cursor_text(const char *s);
+
 /* The keyset most lists use: the id (or sequence number) of the last item
  * given, a position of one integer [id]. cursor_encode_id writes it as
  * cursor_encode does. cursor_decode_id sets *after to the id in text (0 when

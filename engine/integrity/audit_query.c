@@ -12,8 +12,9 @@
 /* What an audit cursor is bound to: the filters and who asks. */
 static json_t *audit_binding(const struct integrity_audit_query *q)
 {
-	return json_pack("[s, s?, s?, s?, s?, s?, s?]", "audit", q->caller_org, q->object, q->actor,
-			 q->action, q->since, q->until);
+	return json_pack("[s, s?, o, o, o, o, o]", "audit", q->caller_org, cursor_text(q->object),
+			 cursor_text(q->actor), cursor_text(q->action), cursor_text(q->since),
+			 cursor_text(q->until));
 }
 
 int integrity_audit_list(store *s, const struct integrity_audit_query *q, json_t **out,

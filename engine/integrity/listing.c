@@ -113,8 +113,8 @@ int integrity_recruiter_list(store *s, const struct integrity_list_query *q, con
 		return bad_param(p, "flag", "must be any, blacklist, warning or none");
 	if (q->licence && !integ__one_of(q->licence, licence_states))
 		return bad_param(p, "licence", "must be valid, expired or none");
-	binding = json_pack("[s, s?, s?, s?, s?, s?]", "recruiters", org, q->q, q->country,
-			    q->flag, q->licence);
+	binding = json_pack("[s, s?, o, s?, s?, s?]", "recruiters", org, cursor_text(q->q),
+			    q->country, q->flag, q->licence);
 	if (page_after(binding, q->cursor, &after_id, p)) {
 		json_decref(binding);
 		return -1;

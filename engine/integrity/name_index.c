@@ -32,7 +32,8 @@
 #define ARENA_CHUNK (256 * 1024)
 
 struct integ__registry integ__reg;
-static atomic_int_fast64_t reg_watermark_pub; /* integ__reg.watermark, readable without the lock */
+static struct integ__registry *const reg = &integ__reg; /* short for this file */
+static atomic_int_fast64_t reg_watermark_pub; /* reg->watermark, readable without the lock */
 static pthread_once_t reg_once = PTHREAD_ONCE_INIT;
 static pthread_mutex_t reg_sync_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -43,7 +44,7 @@ static void reg_init(void)
 	pthread_rwlockattr_init(&a);
 	/* A steady stream of checks must not starve a sync. */
 	pthread_rwlockattr_setkind_np(&a, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
-	pthread_rwlock_init(&integ__reg.lock, &a);
+	pthread_rwlock_init(&reg->lock, &a);
 	pthread_rwlockattr_destroy(&a);
 }
 
@@ -109,7 +110,7 @@ size_t integ__trigrams(const char *s, uint32_t *out, size_t cap)
 static const char *arena_dup(const char *s)
 {
 	size_t len = strlen(s) + 1;
-	struct arena *a = integ__reg.arena;
+	struct arena *a = reg->arena;
 	char *p;
 
 	if (!a || a->cap - a->used < len) {
@@ -118,11 +119,11 @@ static const char *arena_dup(const char *s)
 		a = malloc(sizeof *a + cap);
 		if (!a)
 			return NULL;
-		a->next = integ__reg.arena;
+		a->next = reg->arena;
 		a->used = 0;
 		a->cap = cap;
-		integ__reg.arena = a;
-		integ__reg.arena_bytes += sizeof *a + cap;
+		reg->arena = a;
+		reg->arena_bytes += sizeof *a + cap;
 	}
 	p = a->data + a->used;
 	memcpy(p, s, len);
@@ -130,101 +131,87 @@ static const char *arena_dup(const char *s)
 	return p;
 }
 
-/* The recruiter with licence ln (the lowest id), or -1. */
-long integ__lic_find(const char *ln)
+static const char *licence_of(uint32_t slot)
+{
+	return reg->recs[slot - 1].licence;
+}
+
+static const char *key_text(uint32_t slot)
+{
+	const struct reg_name *n = &reg->names[(slot - 1) >> 1];
+
+	return ((slot - 1) & 1) ? n->core : n->norm;
+}
+
+/* Adds slot to t (text_of gives its text), doubling t first when half full. */
+static int slots_add(struct integ__slots *t, uint32_t slot, const char *(*text_of)(uint32_t))
 {
 	size_t i;
 
-	if (!integ__reg.liccap)
-		return -1;
-	for (i = hash_str(ln) & (integ__reg.liccap - 1); integ__reg.lic[i]; i = (i + 1) & (integ__reg.liccap - 1))
-		if (strcmp(integ__reg.recs[integ__reg.lic[i] - 1].licence, ln) == 0)
-			return (long)integ__reg.lic[i] - 1;
+	if ((t->n + 1) * 2 > t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 1024;
+		uint32_t *v = calloc(cap, sizeof *v);
+
+		if (!v)
+			return -1;
+		for (size_t j = 0; j < t->cap; j++) {
+			if (!t->v[j])
+				continue;
+			for (i = hash_str(text_of(t->v[j])) & (cap - 1); v[i]; i = (i + 1) & (cap - 1))
+				;
+			v[i] = t->v[j];
+		}
+		free(t->v);
+		t->v = v;
+		t->cap = cap;
+	}
+	for (i = hash_str(text_of(slot)) & (t->cap - 1); t->v[i]; i = (i + 1) & (t->cap - 1))
+		;
+	t->v[i] = slot;
+	t->n++;
+	return 0;
+}
+
+/* The recruiter with licence ln (the lowest id), or -1. */
+long integ__lic_find(const char *ln)
+{
+	const struct integ__slots *t = &reg->lic;
+
+	for (size_t i = t->cap ? hash_str(ln) & (t->cap - 1) : 0; t->cap && t->v[i];
+	     i = (i + 1) & (t->cap - 1))
+		if (strcmp(licence_of(t->v[i]), ln) == 0)
+			return (long)t->v[i] - 1;
 	return -1;
 }
 
 static int lic_add(uint32_t rec)
 {
-	const char *ln = integ__reg.recs[rec].licence;
-	size_t i;
-
-	if ((integ__reg.nlic + 1) * 2 > integ__reg.liccap) {
-		size_t cap = integ__reg.liccap ? integ__reg.liccap * 2 : 1024;
-		uint32_t *t = calloc(cap, sizeof *t);
-
-		if (!t)
-			return -1;
-		for (size_t j = 0; j < integ__reg.liccap; j++) {
-			if (!integ__reg.lic[j])
-				continue;
-			for (i = hash_str(integ__reg.recs[integ__reg.lic[j] - 1].licence) & (cap - 1); t[i];
-			     i = (i + 1) & (cap - 1))
-				;
-			t[i] = integ__reg.lic[j];
-		}
-		free(integ__reg.lic);
-		integ__reg.lic = t;
-		integ__reg.liccap = cap;
-	}
-	if (integ__lic_find(ln) >= 0)
+	if (integ__lic_find(reg->recs[rec].licence) >= 0)
 		return 0; /* the first (lowest id) keeps the licence, as ORDER BY id LIMIT 1 */
-	for (i = hash_str(ln) & (integ__reg.liccap - 1); integ__reg.lic[i]; i = (i + 1) & (integ__reg.liccap - 1))
-		;
-	integ__reg.lic[i] = rec + 1;
-	integ__reg.nlic++;
-	return 0;
-}
-
-static const char *key_text(uint32_t slot)
-{
-	const struct reg_name *n = &integ__reg.names[(slot - 1) >> 1];
-
-	return ((slot - 1) & 1) ? n->core : n->norm;
+	return slots_add(&reg->lic, rec + 1, licence_of);
 }
 
 static int key_insert(uint32_t slot)
 {
-	size_t i;
-
-	if ((integ__reg.nkeys + 1) * 2 > integ__reg.keycap) {
-		size_t cap = integ__reg.keycap ? integ__reg.keycap * 2 : 1024;
-		uint32_t *t = calloc(cap, sizeof *t);
-
-		if (!t)
-			return -1;
-		for (size_t j = 0; j < integ__reg.keycap; j++) {
-			if (!integ__reg.keys[j])
-				continue;
-			for (i = hash_str(key_text(integ__reg.keys[j])) & (cap - 1); t[i]; i = (i + 1) & (cap - 1))
-				;
-			t[i] = integ__reg.keys[j];
-		}
-		free(integ__reg.keys);
-		integ__reg.keys = t;
-		integ__reg.keycap = cap;
-	}
-	for (i = hash_str(key_text(slot)) & (integ__reg.keycap - 1); integ__reg.keys[i];
-	     i = (i + 1) & (integ__reg.keycap - 1))
-		;
-	integ__reg.keys[i] = slot;
-	integ__reg.nkeys++;
-	return 0;
+	return slots_add(&reg->keys, slot, key_text);
 }
 
 /* Calls fn for every name whose normal form (core 0) or core (core 1)
  * equals q; caller holds the lock. */
 void integ__key_each(const char *q, int core, void (*fn)(uint32_t name, void *arg), void *arg)
 {
-	if (!integ__reg.keycap || !q[0])
+	const struct integ__slots *t = &reg->keys;
+
+	if (!t->cap || !q[0])
 		return;
-	for (size_t i = hash_str(q) & (integ__reg.keycap - 1); integ__reg.keys[i]; i = (i + 1) & (integ__reg.keycap - 1))
-		if ((int)((integ__reg.keys[i] - 1) & 1) == core && strcmp(key_text(integ__reg.keys[i]), q) == 0)
-			fn((integ__reg.keys[i] - 1) >> 1, arg);
+	for (size_t i = hash_str(q) & (t->cap - 1); t->v[i]; i = (i + 1) & (t->cap - 1))
+		if ((int)((t->v[i] - 1) & 1) == core && strcmp(key_text(t->v[i]), q) == 0)
+			fn((t->v[i] - 1) >> 1, arg);
 }
 
 static int post_add(uint32_t key, uint32_t name)
 {
-	struct plist *l = &integ__reg.post[key];
+	struct plist *l = &reg->post[key];
 
 	if (l->n == l->cap) {
 		size_t cap = l->cap; /* uint32_t in the list: there are many lists */
@@ -232,7 +219,7 @@ static int post_add(uint32_t key, uint32_t name)
 		if (array_grow_from((void **)&l->v, &cap, (size_t)l->n + 1, sizeof *l->v, UINT32_MAX,
 				    4))
 			return -1;
-		integ__reg.post_bytes += (cap - l->cap) * sizeof *l->v;
+		reg->post_bytes += (cap - l->cap) * sizeof *l->v;
 		l->cap = (uint32_t)cap;
 	}
 	l->v[l->n++] = name;
@@ -285,10 +272,10 @@ static int name_add(uint32_t ri, int alias, int skeleton, const char *norm)
 
 	if (!norm[0])
 		return 0; /* punctuation only: can match nothing */
-	if (array_grow((void **)&integ__reg.names, &integ__reg.capnames, integ__reg.nnames + 1, sizeof *integ__reg.names,
+	if (array_grow((void **)&reg->names, &reg->capnames, reg->nnames + 1, sizeof *reg->names,
 		       REG_MAX))
 		return -1;
-	n = &integ__reg.names[integ__reg.nnames];
+	n = &reg->names[reg->nnames];
 	n->rec = ri;
 	n->alias = (uint8_t)alias;
 	n->skeleton = (uint8_t)skeleton;
@@ -302,13 +289,13 @@ static int name_add(uint32_t ri, int alias, int skeleton, const char *norm)
 	nk = integ__trigrams(n->norm, keys, TRGM_MAX);
 	n->ntrgm = (uint16_t)(nk > UINT16_MAX ? UINT16_MAX : nk);
 	for (k = 0; k < nk; k++)
-		if (post_add(keys[k], (uint32_t)integ__reg.nnames))
+		if (post_add(keys[k], (uint32_t)reg->nnames))
 			return -1;
-	if (key_insert((uint32_t)integ__reg.nnames * 2 + 1) ||
-	    (n->core && key_insert((uint32_t)integ__reg.nnames * 2 + 2)) ||
-	    integ__tokens_add((uint32_t)integ__reg.nnames, norm))
+	if (key_insert((uint32_t)reg->nnames * 2 + 1) ||
+	    (n->core && key_insert((uint32_t)reg->nnames * 2 + 2)) ||
+	    integ__tokens_add((uint32_t)reg->nnames, norm))
 		return -1;
-	integ__reg.nnames++;
+	reg->nnames++;
 	return 0;
 }
 
@@ -319,14 +306,14 @@ static int registry_append(PGresult *r, PGresult *nm, const struct name_forms *f
 {
 	int i, j = 0, nr = PQntuples(r), nn = PQntuples(nm);
 
-	if (!integ__reg.post && !(integ__reg.post = calloc(TRGM_SLOTS, sizeof *integ__reg.post)))
+	if (!reg->post && !(reg->post = calloc(TRGM_SLOTS, sizeof *reg->post)))
 		return -1;
-	if (array_grow((void **)&integ__reg.recs, &integ__reg.caprecs, integ__reg.nrecs + (size_t)nr, sizeof *integ__reg.recs,
+	if (array_grow((void **)&reg->recs, &reg->caprecs, reg->nrecs + (size_t)nr, sizeof *reg->recs,
 		       REG_MAX))
 		return -1;
 	for (i = 0; i < nr; i++) {
-		struct reg_rec *rc = &integ__reg.recs[integ__reg.nrecs];
-		uint32_t ri = (uint32_t)integ__reg.nrecs;
+		struct reg_rec *rc = &reg->recs[reg->nrecs];
+		uint32_t ri = (uint32_t)reg->nrecs;
 
 		rc->id = strtoll(PQgetvalue(r, i, 0), NULL, 10);
 		rc->name = arena_dup(PQgetvalue(r, i, 1));
@@ -345,7 +332,7 @@ static int registry_append(PGresult *r, PGresult *nm, const struct name_forms *f
 							: (int32_t)strtol(PQgetvalue(r, i, 4), NULL, 10);
 		if (!rc->name)
 			return -1;
-		integ__reg.nrecs++;
+		reg->nrecs++;
 		if (rc->licence && lic_add(ri))
 			return -1;
 		for (; j < nn && strtoll(PQgetvalue(nm, j, 0), NULL, 10) <= rc->id; j++) {
@@ -357,7 +344,7 @@ static int registry_append(PGresult *r, PGresult *nm, const struct name_forms *f
 			    (forms[j].skel && name_add(ri, alias, 1, forms[j].skel)))
 				return -1;
 		}
-		integ__reg.watermark = rc->id;
+		reg->watermark = rc->id;
 		atomic_store(&reg_watermark_pub, rc->id);
 	}
 	return 0;
@@ -378,7 +365,7 @@ int integrity_registry_sync(store *s, int wait)
 	} else {
 		pthread_mutex_lock(&reg_sync_lock);
 	}
-	snprintf(lo, sizeof lo, "%lld", (long long)integ__reg.watermark);
+	snprintf(lo, sizeof lo, "%lld", (long long)reg->watermark);
 	if (store_begin(s))
 		goto out;
 	/* Waiting for a writer (a bulk import's open batch) is bounded: the
@@ -407,7 +394,7 @@ int integrity_registry_sync(store *s, int wait)
 	r = NULL;
 	if (store_commit(s))
 		goto fail;
-	if (strtoll(hi, NULL, 10) <= integ__reg.watermark) {
+	if (strtoll(hi, NULL, 10) <= reg->watermark) {
 		rc = 0;
 		goto out;
 	}
@@ -431,9 +418,9 @@ int integrity_registry_sync(store *s, int wait)
 	 * normalises the names as registered, outside the lock. */
 	forms = forms_of(nm);
 	if (forms) {
-		pthread_rwlock_wrlock(&integ__reg.lock);
+		pthread_rwlock_wrlock(&reg->lock);
 		rc = registry_append(r, nm, forms);
-		pthread_rwlock_unlock(&integ__reg.lock);
+		pthread_rwlock_unlock(&reg->lock);
 	}
 	if (rc)
 		fprintf(stderr, "fairmatch: integrity: out of memory loading the registry\n");
@@ -451,45 +438,43 @@ out:
 void integrity_registry_stats(size_t *recruiters, size_t *names, size_t *bytes)
 {
 	integ__registry_once();
-	pthread_rwlock_rdlock(&integ__reg.lock);
-	*recruiters = integ__reg.nrecs;
-	*names = integ__reg.nnames;
-	*bytes = integ__reg.caprecs * sizeof *integ__reg.recs + integ__reg.capnames * sizeof *integ__reg.names +
-		 (integ__reg.post ? TRGM_SLOTS * sizeof *integ__reg.post : 0) + integ__reg.post_bytes +
-		 integ__reg.liccap * sizeof *integ__reg.lic + integ__reg.keycap * sizeof *integ__reg.keys + integ__reg.arena_bytes +
+	pthread_rwlock_rdlock(&reg->lock);
+	*recruiters = reg->nrecs;
+	*names = reg->nnames;
+	*bytes = reg->caprecs * sizeof *reg->recs + reg->capnames * sizeof *reg->names +
+		 (reg->post ? TRGM_SLOTS * sizeof *reg->post : 0) + reg->post_bytes +
+		 reg->lic.cap * sizeof *reg->lic.v + reg->keys.cap * sizeof *reg->keys.v + reg->arena_bytes +
 		 integ__tokens_bytes();
-	pthread_rwlock_unlock(&integ__reg.lock);
+	pthread_rwlock_unlock(&reg->lock);
 }
 
 void integ__registry_free(void)
 {
 	integ__registry_once();
-	pthread_rwlock_wrlock(&integ__reg.lock);
-	for (size_t i = 0; integ__reg.post && i < TRGM_SLOTS; i++)
-		free(integ__reg.post[i].v);
-	free(integ__reg.post);
-	free(integ__reg.recs);
-	free(integ__reg.names);
-	free(integ__reg.lic);
-	free(integ__reg.keys);
+	pthread_rwlock_wrlock(&reg->lock);
+	for (size_t i = 0; reg->post && i < TRGM_SLOTS; i++)
+		free(reg->post[i].v);
+	free(reg->post);
+	free(reg->recs);
+	free(reg->names);
+	free(reg->lic.v);
+	free(reg->keys.v);
 	integ__tokens_free();
-	integ__reg.keys = NULL;
-	integ__reg.keycap = integ__reg.nkeys = 0;
-	while (integ__reg.arena) {
-		struct arena *a = integ__reg.arena;
+	reg->lic = reg->keys = (struct integ__slots){0};
+	while (reg->arena) {
+		struct arena *a = reg->arena;
 
-		integ__reg.arena = a->next;
+		reg->arena = a->next;
 		free(a);
 	}
-	integ__reg.post = NULL;
-	integ__reg.recs = NULL;
-	integ__reg.names = NULL;
-	integ__reg.lic = NULL;
-	integ__reg.nrecs = integ__reg.caprecs = integ__reg.nnames = integ__reg.capnames = integ__reg.liccap = integ__reg.nlic = 0;
-	integ__reg.arena_bytes = integ__reg.post_bytes = 0;
-	integ__reg.watermark = 0;
+	reg->post = NULL;
+	reg->recs = NULL;
+	reg->names = NULL;
+	reg->nrecs = reg->caprecs = reg->nnames = reg->capnames = 0;
+	reg->arena_bytes = reg->post_bytes = 0;
+	reg->watermark = 0;
 	atomic_store(&reg_watermark_pub, 0);
-	pthread_rwlock_unlock(&integ__reg.lock);
+	pthread_rwlock_unlock(&reg->lock);
 }
 
 int64_t integ__registry_watermark(void)

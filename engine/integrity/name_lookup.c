@@ -11,6 +11,8 @@
 
 #include "engine/integrity/registry_internal.h"
 
+static struct integ__registry *const reg = &integ__reg; /* short for this file */
+
 /* Per thread: the counters of one candidate search, kept between calls. */
 static pthread_key_t scratch_key;
 
@@ -48,15 +50,15 @@ static int cand_before(const struct cand *a, const struct cand *b)
 {
 	if (a->sim != b->sim)
 		return a->sim > b->sim;
-	if (integ__reg.names[a->name].rec != integ__reg.names[b->name].rec)
-		return integ__reg.names[a->name].rec < integ__reg.names[b->name].rec;
+	if (reg->names[a->name].rec != reg->names[b->name].rec)
+		return reg->names[a->name].rec < reg->names[b->name].rec;
 	return a->name < b->name;
 }
 
 /* Shorter posting lists first. */
 static int plist_longer(const void *a, const void *b, void *arg)
 {
-	uint32_t x = integ__reg.post[*(const uint32_t *)a].n, y = integ__reg.post[*(const uint32_t *)b].n;
+	uint32_t x = reg->post[*(const uint32_t *)a].n, y = reg->post[*(const uint32_t *)b].n;
 
 	(void)arg;
 	return x < y ? -1 : x > y;
@@ -87,10 +89,10 @@ static size_t registry_candidates(const char *q, struct cand *out, size_t max)
 
 	pthread_once(&scratch_once, scratch_init);
 	sc = pthread_getspecific(scratch_key);
-	if (!integ__reg.nnames || !integ__reg.post)
+	if (!reg->nnames || !reg->post)
 		return 0;
-	if (!sc || sc->cap < integ__reg.nnames) {
-		size_t cap = integ__reg.nnames + integ__reg.nnames / 2 + 1024;
+	if (!sc || sc->cap < reg->nnames) {
+		size_t cap = reg->nnames + reg->nnames / 2 + 1024;
 		struct scratch *grown = calloc(1, sizeof *grown);
 
 		if (!grown || !(grown->cnt = calloc(cap, sizeof *grown->cnt)) ||
@@ -114,7 +116,7 @@ static size_t registry_candidates(const char *q, struct cand *out, size_t max)
 		size_t m = (3 * nq + 9) / 10, propose = nq - (m ? m : 1) + 1;
 
 		for (i = 0; i < nq; i++) {
-			const struct plist *l = &integ__reg.post[keys[i]];
+			const struct plist *l = &reg->post[keys[i]];
 
 			if (i < propose) {
 				for (uint32_t k = 0; k < l->n; k++)
@@ -136,7 +138,7 @@ static size_t registry_candidates(const char *q, struct cand *out, size_t max)
 		uint32_t x = sc->touched[i];
 		int c = sc->cnt[x];
 		/* pg_trgm: float4 count / float4 (len1 + len2 - count) >= threshold */
-		float sim = (float)c / (float)((int)nq + integ__reg.names[x].ntrgm - c);
+		float sim = (float)c / (float)((int)nq + reg->names[x].ntrgm - c);
 		struct cand cd = {x, sim};
 		size_t at;
 
@@ -180,8 +182,8 @@ static size_t score_set(const char *q, int skeleton, const struct name_set *ns, 
 
 	integ__candidate_query(q, qcore, sizeof qcore);
 	for (size_t k = 0; k < ns->n; k++) {
-		const struct reg_name *nm = &integ__reg.names[ns->v[k]];
-		const struct reg_rec *rc = &integ__reg.recs[nm->rec];
+		const struct reg_name *nm = &reg->names[ns->v[k]];
+		const struct reg_rec *rc = &reg->recs[nm->rec];
 		struct integ__hit h = {0};
 
 		integ__name_score(q, qcore, nm->norm, nm->core, &h);
@@ -224,14 +226,14 @@ size_t integ__registry_lookup(const struct integ__query *q, double min_score,
 	size_t n = 0;
 
 	integ__registry_once();
-	pthread_rwlock_rdlock(&integ__reg.lock);
+	pthread_rwlock_rdlock(&reg->lock);
 	if (watermark)
-		*watermark = integ__reg.watermark;
+		*watermark = reg->watermark;
 	if (q->ln && q->ln[0]) {
 		long ri = integ__lic_find(q->ln);
 
 		if (ri >= 0) {
-			const struct reg_rec *rc = &integ__reg.recs[ri];
+			const struct reg_rec *rc = &reg->recs[ri];
 
 			memset(&m[n], 0, sizeof m[n]);
 			m[n].id = rc->id;
@@ -253,7 +255,7 @@ size_t integ__registry_lookup(const struct integ__query *q, double min_score,
 		candidates_of(form, &ns);
 		n = score_set(form, f, &ns, min_score, today, m, n, cap);
 	}
-	pthread_rwlock_unlock(&integ__reg.lock);
+	pthread_rwlock_unlock(&reg->lock);
 	return n;
 }
 

@@ -20,6 +20,13 @@
 #define TRGM_MAX (2 * NAMES_NORM_CAP)
 #define NO_LICENCE INT32_MIN   /* valid_until of a recruiter without a licence */
 #define NO_EXPIRY INT32_MAX    /* valid_until of a licence without an end date */
+/* An open-addressing hash table of uint32_t slots, 0 empty, each slot
+ * standing for a text (a licence, a name's key) that its owner can give. */
+struct integ__slots {
+	uint32_t *v;
+	size_t cap, n; /* cap a power of two, or 0 */
+};
+
 struct reg_rec {
 	int64_t id;
 	const char *name;    /* as registered */
@@ -54,10 +61,8 @@ struct integ__registry {
 	struct reg_name *names;
 	size_t nnames, capnames;
 	struct plist *post; /* TRGM_SLOTS lists */
-	uint32_t *lic;      /* open addressing: rec index + 1, 0 empty */
-	size_t liccap, nlic;
-	uint32_t *keys;     /* open addressing: (name << 1 | core) + 1, 0 empty */
-	size_t keycap, nkeys;
+	struct integ__slots lic;  /* rec index + 1 */
+	struct integ__slots keys; /* (name << 1 | core) + 1 */
 	struct arena *arena;
 	size_t arena_bytes, post_bytes;
 	int64_t watermark;

@@ -97,8 +97,8 @@ static int annotate(json_t *q, const struct quota__person *pr)
  * filters and the caller's organisation. */
 static json_t *list_binding(const struct quota_query *q)
 {
-	return json_pack("[s, s?, s?, s?, s?]", "quotas", q->caller_org, q->origin, q->destination,
-			 q->occupation);
+	return json_pack("[s, s?, s?, s?, o]", "quotas", q->caller_org, q->origin, q->destination,
+			 cursor_text(q->occupation));
 }
 
 int quota_list(store *s, const struct quota_query *q, const json_t *profile, json_t **out,

@@ -222,17 +222,7 @@ static long release(const char *token, const char *qid, const char *plid)
 /* Number of audit rows with this action on object (admin). */
 static int audit_count(const char *object, const char *action)
 {
-	char path[160];
-	struct resp r;
-	int n = -1;
-
-	snprintf(path, sizeof path, "/v1/audit?object=%s&action=%s&limit=500", object, action);
-	if (http(&r, &srv, "GET", path, admin, NULL, NULL, 0) == 0 && r.status == 200)
-		n = (int)json_array_size(json_object_get(r.json, "items"));
-	else
-		fprintf(stderr, "  audit: %ld %s\n", r.status, r.body ? r.body : "");
-	resp_free(&r);
-	return n;
+	return test_audit_count(&srv, admin, object, action);
 }
 
 /* Whether listing qid is among the items of GET /v1/quotas?query. */
