@@ -94,6 +94,10 @@ struct integ__query {
 /* Sorts the matches: a licence first, then by score, then by id; equal
  * scores put the recruiter of the asked country first. */
 void integ__order_matches(struct integ__match *m, size_t n, const char *country);
+/* Makes *x the match of recruiter id found by its licence (score 1),
+ * keeping what a name match of it set (zero *x first for a new one). */
+void integ__set_licence_match(struct integ__match *x, int64_t id, const char *name,
+			      const char *country, int licensed);
 /* Adds (or improves) the match of recruiter id found by name; the new n. */
 size_t integ__add_name_match(struct integ__match *m, size_t n, size_t cap, int64_t id,
 			     const struct integ__hit *h, const char *name, const char *country,

@@ -236,14 +236,8 @@ size_t integ__registry_lookup(const struct integ__query *q, double min_score,
 			const struct reg_rec *rc = &reg->recs[ri];
 
 			memset(&m[n], 0, sizeof m[n]);
-			m[n].id = rc->id;
-			snprintf(m[n].name, sizeof m[n].name, "%s", rc->name);
-			snprintf(m[n].country, sizeof m[n].country, "%s", rc->country);
-			m[n].score = 1.0;
-			m[n].on = "licence";
-			m[n].by_licence = 1;
-			m[n].licensed = rc->valid_until != NO_LICENCE && rc->valid_until >= today;
-			n++;
+			integ__set_licence_match(&m[n++], rc->id, rc->name, rc->country,
+						 rc->valid_until != NO_LICENCE && rc->valid_until >= today);
 		}
 	}
 	for (int f = 0; f < 2; f++) {
