@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "engine/core/cursor.h"
 #include "engine/keyring.h"
 
 static const char usage_text[] =
@@ -58,7 +59,7 @@ static void print_key(const json_t *k)
 static int list(store *s, const struct keyring_query *filter)
 {
 	struct keyring_query q = *filter;
-	char cursor[32];
+	char cursor[CURSOR_TEXT_MAX + 1];
 	json_t *out = NULL, *k;
 	problem p;
 	size_t i;

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "engine/audit.h"
+#include "engine/core/cursor.h"
 #include "engine/core/fields.h"
 #include "engine/core/iso.h"
 
@@ -230,20 +231,36 @@ int keyring_create(store *s, const struct principal *who, enum role role, const 
 	return 0;
 }
 
+/* What a key list's cursor is signed with: the filters and the caller's
+ * organisation (engine/core/cursor.h); the command line has no caller. */
+static json_t *list_binding(const struct principal *who, const struct keyring_query *q)
+{
+	return json_pack("[s, s?, o, s?, s?]", "keys", who ? who->org : NULL, cursor_text(q->org),
+			 q->role, q->status);
+}
+
 int keyring_list(store *s, const struct principal *who, const struct keyring_query *q,
 		 json_t **out, problem *p)
 {
 	static const char *const statuses[] = {"active", "expired", "revoked", NULL};
 	unsigned long limit = KEYRING_LIST_DEFAULT;
-	char limit_s[16], after[32] = "0";
-	json_t *items = NULL, *answer;
-	int64_t cursor;
+	char limit_s[16], after[32], next[CURSOR_TEXT_MAX + 1];
+	json_t *items = NULL, *answer, *binding;
+	int64_t after_id;
 	PGresult *r;
 	int i, n, ok = 0;
 
 	*out = NULL;
 	if (q->org && (!*q->org || strlen(q->org) > KEYRING_ORG_MAX))
 		return bad_param(p, "org", "must be 1 to 100 bytes");
+	if (q->org) {
+		/* jansson takes only UTF-8: the database would refuse other bytes */
+		json_t *utf8 = json_string(q->org);
+
+		if (!utf8)
+			return bad_param(p, "org", "must be UTF-8 text");
+		json_decref(utf8);
+	}
 	if (q->role && keys_role_parse(q->role) == ROLE_NONE)
 		return bad_param(p, "role", "must be counsellor, employer, regulator or admin");
 	for (i = 0; q->status && statuses[i]; i++)
@@ -256,11 +273,14 @@ int keyring_list(store *s, const struct principal *who, const struct keyring_que
 		    (limit = strtoul(q->limit, NULL, 10)) < 1 || limit > KEYRING_LIST_MAX)
 			return bad_param(p, "limit", "must be an integer from 1 to 1000");
 	}
-	if (q->cursor) {
-		if (strncmp(q->cursor, "k_", 2) || keys_parse_id(q->cursor, &cursor))
-			return bad_param(p, "cursor", "must be a next_cursor value");
-		snprintf(after, sizeof after, "%lld", (long long)cursor);
-	}
+	binding = list_binding(who, q);
+	n = binding ? cursor_decode_id(binding, q->cursor, &after_id) : -2;
+	json_decref(binding);
+	if (n == -2)
+		return no_memory(p);
+	if (n)
+		return bad_param(p, "cursor", "is not a next_cursor this query was given");
+	snprintf(after, sizeof after, "%lld", (long long)after_id);
 	snprintf(limit_s, sizeof limit_s, "%lu", limit + 1);
 	if (store_begin(s))
 		return store_fail(s, p, out);
@@ -277,9 +297,13 @@ int keyring_list(store *s, const struct principal *who, const struct keyring_que
 	if (!items)
 		goto oom;
 	if ((unsigned long)n > limit) {
-		char next[32];
-
-		snprintf(next, sizeof next, "k_%s", PQgetvalue(r, (int)limit - 1, 0));
+		binding = list_binding(who, q);
+		if (!binding || cursor_encode_id(binding, strtoll(PQgetvalue(r, (int)limit - 1, 0),
+								  NULL, 10), next, sizeof next)) {
+			json_decref(binding);
+			goto oom;
+		}
+		json_decref(binding);
 		answer = json_pack("{s:o, s:s}", "items", items, "next_cursor", next);
 	} else {
 		answer = json_pack("{s:o, s:n}", "items", items, "next_cursor");

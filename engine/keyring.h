@@ -58,7 +58,7 @@ struct keyring_query {
 	const char *cursor; /* next_cursor of the previous page */
 };
 
-/* {"items":[key...], "next_cursor": "k_<n>"|null} in id order, audited as
+/* {"items":[key...], "next_cursor": signed cursor|null} in id order, audited as
  * "key.list". PROBLEM_INVALID for a bad filter. */
 int keyring_list(store *s, const struct principal *who, const struct keyring_query *q,
 		 json_t **out, problem *p);

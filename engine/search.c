@@ -399,7 +399,10 @@ static json_t *string_list(const char *one, const char *const *many, size_t n)
 
 	n = values_of(&one, many, n, &vals);
 	for (i = 0; a && i < n; i++)
-		json_array_append_new(a, json_string(vals[i]));
+		if (json_array_append_new(a, cursor_text(vals[i]))) {
+			json_decref(a);
+			a = NULL;
+		}
 	return a;
 }
 
@@ -407,8 +410,8 @@ static json_t *string_list(const char *one, const char *const *many, size_t n)
  * items, and who asked (limit is left out: a client may change it). */
 static json_t *search_binding(const struct vacancy_query *vq, const char *sort)
 {
-	return json_pack("[s, s?, s?, s?, s?, o, o, o, b, s]", "vacancies", vq->caller_org, vq->org,
-			 vq->q, vq->occupation,
+	return json_pack("[s, s?, s?, o, o, o, o, o, b, s]", "vacancies", vq->caller_org, vq->org,
+			 cursor_text(vq->q), cursor_text(vq->occupation),
 			 string_list(vq->country, vq->countries, vq->n_countries),
 			 string_list(vq->language, vq->languages, vq->n_languages),
 			 string_list(vq->skill, vq->skills, vq->n_skills), vq->include_flagged,

@@ -74,7 +74,7 @@ typedef void (*vacancy_rejected_fn)(size_t index, const problem *p, void *arg);
 int vacancy_insert_batch(store *s, const char *org, json_t *const *docs, size_t n,
 			 vacancy_rejected_fn rejected, void *arg, int64_t *last_seq, problem *p);
 
-/* ---- the change feed (vacancy_feed.c) ---- */
+/* ---- the change feed (vacancy/feed.c) ---- */
 #define VACANCY_FEED_LIMIT_DEFAULT 100
 #define VACANCY_FEED_LIMIT_MAX 1000
 
@@ -101,7 +101,7 @@ int vacancy_import_batch(store *s, const char *org, json_t *const *docs, size_t 
 			 vacancy_rejected_fn rejected, void *arg, int64_t *ids, int64_t *last_seq,
 			 problem *p);
 
-/* ---- imports (vacancy_import.c, docs/data.md) ---- */
+/* ---- imports (vacancy/import.c, docs/data.md) ---- */
 #define VACANCY_IMPORT_ITEMS_MAX 1000 /* items of one POST /v1/vacancies/import */
 
 struct vacancy_import_opts {

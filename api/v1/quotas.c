@@ -42,6 +42,7 @@ static int list(api_call *c, struct api_ctx *x, json_t **out)
 		.occupation = api_query(c, "occupation"),
 		.limit = api_query(c, "limit"),
 		.cursor = api_query(c, "cursor"),
+		.caller_org = api_who(c)->org,
 	};
 	const char *pid = api_query(c, "profile_id");
 	json_t *profile = NULL;

@@ -160,3 +160,58 @@ int cursor_decode(const json_t *binding, const char *text, json_t **position)
 	*position = v;
 	return 0;
 }
+
+int cursor_encode_id(const json_t *binding, int64_t id, char *out, size_t outlen)
+{
+	json_t *pos = json_pack("[I]", (json_int_t)id);
+	int rc = pos ? cursor_encode(binding, pos, out, outlen) : -1;
+
+	json_decref(pos);
+	return rc;
+}
+
+int cursor_decode_id(const json_t *binding, const char *text, int64_t *after)
+{
+	json_t *pos = NULL, *id;
+	int rc;
+
+	*after = 0;
+	if (!text)
+		return 0;
+	rc = cursor_decode(binding, text, &pos);
+	if (rc)
+		return rc;
+	id = json_array_get(pos, 0);
+	if (json_array_size(pos) == 1 && json_is_integer(id) && json_integer_value(id) >= 0)
+		*after = (int64_t)json_integer_value(id);
+	else
+		rc = -1;
+	json_decref(pos);
+	return rc;
+}
+
+json_t *cursor_text(const char *s)
+{
+	static const char digits[] = "0123456789abcdef";
+	json_t *v;
+	char *hex;
+	size_t n, i;
+
+	if (!s)
+		return json_null();
+	v = json_string(s);
+	if (v)
+		return v;
+	n = strlen(s);
+	hex = malloc(2 * n + 1);
+	if (!hex)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		hex[2 * i] = digits[(unsigned char)s[i] >> 4];
+		hex[2 * i + 1] = digits[(unsigned char)s[i] & 15];
+	}
+	hex[2 * n] = '\0';
+	v = json_pack("{s:s}", "bytes", hex);
+	free(hex);
+	return v;
+}

@@ -21,6 +21,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define CURSOR_KEY_BYTES 32
 #define CURSOR_TEXT_MAX 512 /* the longest cursor text, NUL excluded */
@@ -41,5 +42,19 @@ int cursor_encode(const json_t *binding, const json_t *position, char *out, size
  * server did not make for this binding: tampered, foreign, malformed;
  * -2 when memory is short. */
 int cursor_decode(const json_t *binding, const char *text, json_t **position);
+
+/* A query's text as a part of a binding: NULL as null, UTF-8 as a string,
+ * other bytes as {"bytes": "<hex>"} (jansson takes only UTF-8 strings, and
+ * a query parameter may hold any bytes). NULL when memory is short; give
+ * it to json_pack with "o". */
+json_t *cursor_text(const char *s);
+
+/* The keyset most lists use: the id (or sequence number) of the last item
+ * given, a position of one integer [id]. cursor_encode_id writes it as
+ * cursor_encode does. cursor_decode_id sets *after to the id in text (0 when
+ * text is NULL: the first page); -1 for a cursor this binding was not given
+ * or whose position is not one id >= 0, -2 when memory is short. */
+int cursor_encode_id(const json_t *binding, int64_t id, char *out, size_t outlen);
+int cursor_decode_id(const json_t *binding, const char *text, int64_t *after);
 
 #endif

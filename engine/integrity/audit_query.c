@@ -12,26 +12,9 @@
 /* What an audit cursor is bound to: the filters and who asks. */
 static json_t *audit_binding(const struct integrity_audit_query *q)
 {
-	return json_pack("[s, s?, s?, s?, s?, s?, s?]", "audit", q->caller_org, q->object, q->actor,
-			 q->action, q->since, q->until);
-}
-
-/* The row id a signed cursor names into after (decimal text); 0, or -1
- * when it is not this query's cursor, -2 without memory. */
-static int audit_after(const json_t *binding, const char *text, char *after, size_t len)
-{
-	json_t *pos = NULL;
-	json_t *id;
-	int rc = cursor_decode(binding, text, &pos);
-
-	if (rc)
-		return rc;
-	id = json_array_get(pos, 0);
-	rc = json_array_size(pos) == 1 && json_is_integer(id) && json_integer_value(id) >= 0 ? 0 : -1;
-	if (rc == 0)
-		snprintf(after, len, "%lld", (long long)json_integer_value(id));
-	json_decref(pos);
-	return rc;
+	return json_pack("[s, s?, o, o, o, o, o]", "audit", q->caller_org, cursor_text(q->object),
+			 cursor_text(q->actor), cursor_text(q->action), cursor_text(q->since),
+			 cursor_text(q->until));
 }
 
 int integrity_audit_list(store *s, const struct integrity_audit_query *q, json_t **out,
@@ -40,7 +23,8 @@ int integrity_audit_list(store *s, const struct integrity_audit_query *q, json_t
 	char lim[24], after[24], cur[CURSOR_TEXT_MAX + 1];
 	long limit = INTEGRITY_AUDIT_LIMIT_DEFAULT;
 	PGresult *r;
-	json_t *items, *o, *binding = NULL, *next = NULL;
+	json_t *items, *o, *binding = NULL;
+	int64_t after_id;
 	int i, n, rc = 0;
 
 	*out = NULL;
@@ -60,7 +44,8 @@ int integrity_audit_list(store *s, const struct integrity_audit_query *q, json_t
 	if (!binding)
 		return integ__oom(p);
 	if (q->cursor) {
-		rc = audit_after(binding, q->cursor, after, sizeof after);
+		rc = cursor_decode_id(binding, q->cursor, &after_id);
+		snprintf(after, sizeof after, "%lld", (long long)after_id);
 		if (rc == -2) {
 			json_decref(binding);
 			return integ__oom(p);
@@ -117,8 +102,8 @@ int integrity_audit_list(store *s, const struct integrity_audit_query *q, json_t
 	o = json_pack("{s:o}", "items", items ? items : json_array());
 	/* The next page starts after this one's last row: a signed keyset. */
 	if (o && n > limit) {
-		next = json_pack("[I]", (json_int_t)strtoll(PQgetvalue(r, (int)limit - 1, 0), NULL, 10));
-		if (!next || cursor_encode(binding, next, cur, sizeof cur)) {
+		if (cursor_encode_id(binding, strtoll(PQgetvalue(r, (int)limit - 1, 0), NULL, 10), cur,
+				     sizeof cur)) {
 			json_decref(o);
 			o = NULL;
 		} else {
@@ -127,7 +112,6 @@ int integrity_audit_list(store *s, const struct integrity_audit_query *q, json_t
 	} else if (o) {
 		json_object_set_new(o, "next_cursor", json_null());
 	}
-	json_decref(next);
 	json_decref(binding);
 	PQclear(r);
 	if (!o)

@@ -116,6 +116,18 @@ static void set_name_hit(struct integ__match *x, const struct integ__hit *h)
 	snprintf(x->form, sizeof x->form, "%s", h->form ? h->form : "");
 }
 
+void integ__set_licence_match(struct integ__match *x, int64_t id, const char *name,
+			      const char *country, int licensed)
+{
+	x->id = id;
+	snprintf(x->name, sizeof x->name, "%s", name);
+	snprintf(x->country, sizeof x->country, "%s", country);
+	x->score = 1.0;
+	x->on = "licence";
+	x->by_licence = 1;
+	x->licensed = licensed;
+}
+
 size_t integ__add_name_match(struct integ__match *m, size_t n, size_t cap, int64_t id,
 			     const struct integ__hit *h, const char *name, const char *country,
 			     int licensed)
@@ -233,17 +245,9 @@ static size_t unsynced_flagged(const integrity_snapshot *snap, int64_t watermark
 			/* the licence match replaces a name match of the same recruiter */
 			for (k = 0; k < n && m[k].id != e->id; k++)
 				;
-			if (k == n) {
-				memset(&m[n], 0, sizeof m[n]);
-				n++;
-			}
-			m[k].id = e->id;
-			snprintf(m[k].name, sizeof m[k].name, "%s", e->name);
-			snprintf(m[k].country, sizeof m[k].country, "%s", e->country);
-			m[k].score = 1.0;
-			m[k].on = "licence";
-			m[k].by_licence = 1;
-			m[k].licensed = e->licensed;
+			if (k == n)
+				memset(&m[n++], 0, sizeof m[0]);
+			integ__set_licence_match(&m[k], e->id, e->name, e->country, e->licensed);
 		}
 		for (int f = 0; f < 2; f++) {
 			const char *form = f ? q->skel : q->norm;

@@ -15,25 +15,32 @@
 #include "engine/integrity/internal.h"
 #include "engine/integrity/names.h"
 
+/* The fraction in (0,1] that environment variable name holds, or dflt
+ * when it is unset or not one (said on stderr). */
+static double env_fraction(const char *name, double dflt)
+{
+	const char *env = getenv(name);
+	char *end;
+	double v;
+
+	if (!env || !*env)
+		return dflt;
+	errno = 0;
+	v = strtod(env, &end);
+	if (errno || *end || !(v > 0.0 && v <= 1.0)) {
+		fprintf(stderr, "fairmatch: %s '%s' is not a number in (0,1]; using %.2f\n", name,
+			env, dflt);
+		return dflt;
+	}
+	return v;
+}
+
 static double threshold = NAMES_DEFAULT_THRESHOLD;
 static pthread_once_t threshold_once = PTHREAD_ONCE_INIT;
 
 static void read_threshold(void)
 {
-	const char *env = getenv("FAIRMATCH_NAME_THRESHOLD");
-	char *end;
-	double v;
-
-	if (!env || !*env)
-		return;
-	errno = 0;
-	v = strtod(env, &end);
-	if (errno || *end || !(v > 0.0 && v <= 1.0)) {
-		fprintf(stderr, "fairmatch: FAIRMATCH_NAME_THRESHOLD '%s' is not a number in (0,1];"
-				" using %.2f\n", env, NAMES_DEFAULT_THRESHOLD);
-		return;
-	}
-	threshold = v;
+	threshold = env_fraction("FAIRMATCH_NAME_THRESHOLD", NAMES_DEFAULT_THRESHOLD);
 }
 
 double integrity_threshold(void)
@@ -47,19 +54,7 @@ static pthread_once_t review_once = PTHREAD_ONCE_INIT;
 
 static void read_review(void)
 {
-	const char *env = getenv("FAIRMATCH_REVIEW_THRESHOLD");
-	char *end;
-	double v;
-
-	if (env && *env) {
-		errno = 0;
-		v = strtod(env, &end);
-		if (errno || *end || !(v > 0.0 && v <= 1.0))
-			fprintf(stderr, "fairmatch: FAIRMATCH_REVIEW_THRESHOLD '%s' is not a number in"
-					" (0,1]; using %.2f\n", env, NAMES_REVIEW_THRESHOLD);
-		else
-			review = v;
-	}
+	review = env_fraction("FAIRMATCH_REVIEW_THRESHOLD", NAMES_REVIEW_THRESHOLD);
 	if (review > integrity_threshold())
 		review = integrity_threshold();
 }

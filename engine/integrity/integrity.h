@@ -26,8 +26,9 @@
  *
  * The files, one job each: config.c (threshold, licence and id parsing),
  * rows.c (rows -> JSON), records.c (recruiters), flags.c (flags and lifts),
- * import.c (CSV import), name_index.c (the in-memory registry), check.c (the
- * check), audit_query.c (GET /v1/audit), snapshot.c (load and references),
+ * import.c (CSV import), name_index.c and name_lookup.c (the in-memory
+ * registry: built, searched), check.c (the check), audit_query.c (GET
+ * /v1/audit), snapshot.c (load and references),
  * verdict.c (verdicts from a snapshot), refresher.c (the background thread),
  * exclusions.c (reviewed false positives), listing.c (the recruiter list and
  * the vacancies naming one), batch.c (batch and CSV screening);

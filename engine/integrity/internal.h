@@ -94,6 +94,10 @@ struct integ__query {
 /* Sorts the matches: a licence first, then by score, then by id; equal
  * scores put the recruiter of the asked country first. */
 void integ__order_matches(struct integ__match *m, size_t n, const char *country);
+/* Makes *x the match of recruiter id found by its licence (score 1),
+ * keeping what a name match of it set (zero *x first for a new one). */
+void integ__set_licence_match(struct integ__match *x, int64_t id, const char *name,
+			      const char *country, int licensed);
 /* Adds (or improves) the match of recruiter id found by name; the new n. */
 size_t integ__add_name_match(struct integ__match *m, size_t n, size_t cap, int64_t id,
 			     const struct integ__hit *h, const char *name, const char *country,
@@ -118,7 +122,8 @@ size_t integ__drop_excluded(const char *norm, struct integ__match *m, size_t n);
 /* The exclusions naming recruiter (either side), oldest first. */
 int integ__exclusions_of(store *s, int64_t recruiter, json_t **out, problem *p);
 
-/* ---- name_index.c ---- */
+/* ---- name_index.c, name_lookup.c (their shared layout:
+ * registry_internal.h) ---- */
 
 /* Writers hold this shared from their insert to their commit, so that a
  * sync sees every id up to max(id) committed. */

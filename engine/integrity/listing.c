@@ -6,24 +6,23 @@
  * recruiter by the check's own rule: its licence, or a name or alias at the
  * threshold, reviewed false positives excepted).
  *
- * A cursor is the last id and a checksum of that id, the query's filters and
- * the caller's organisation: a cursor edited by hand, or taken from another
- * query or organisation, is refused (400), not silently applied elsewhere.
- * It is not a secret (it grants nothing the query would not).
+ * A cursor is the last id, signed with the query's filters and the caller's
+ * organisation (engine/core/cursor.h): a cursor edited by hand, or taken
+ * from another query or organisation, is refused (400), not silently
+ * applied elsewhere.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/core/hash.h"
+#include "engine/core/cursor.h"
 #include "engine/core/iso.h"
 #include "engine/integrity/internal.h"
 #include "engine/integrity/names.h"
 
 #define LIST_LIMIT_DEFAULT 50
 #define LIST_LIMIT_MAX 200
-#define CURSOR_LEN 32 /* hex: 16 of the id, 16 of the checksum */
 
 static int bad_param(problem *p, const char *name, const char *msg)
 {
@@ -32,48 +31,30 @@ static int bad_param(problem *p, const char *name, const char *msg)
 	return -1;
 }
 
-static uint64_t cursor_sum(const char *org, const char *const *parts, size_t n, int64_t id)
+/* The id after which the page starts (0 without a cursor); -1 with a problem
+ * for a cursor this query and organisation were not given. */
+static int page_after(const json_t *binding, const char *cursor, int64_t *after, problem *p)
 {
-	uint64_t h = hash_add(HASH_FNV64_BASIS, "fairmatch-cursor-1", 18);
+	int rc;
 
-	h = hash_add(h, org ? org : "", strlen(org ? org : ""));
-	for (size_t i = 0; i < n; i++) {
-		h = hash_add_byte(h, 0x1f);
-		if (parts[i])
-			h = hash_add(h, parts[i], strlen(parts[i]));
-		else
-			h = hash_add_byte(h, 0x1e);
-	}
-	return hash_add(h, &id, sizeof id);
+	if (!binding)
+		return integ__oom(p);
+	rc = cursor_decode_id(binding, cursor, after);
+	if (rc == -2)
+		return integ__oom(p);
+	if (rc)
+		return bad_param(p, "cursor", "is not a next_cursor this query was given");
+	return 0;
 }
 
-static void cursor_make(char *out, size_t cap, const char *org, const char *const *parts,
-			size_t n, int64_t id)
+/* {"next_cursor": ...} of a page whose last id is last, when there is more. */
+static json_t *next_cursor(const json_t *binding, int more, int64_t last)
 {
-	snprintf(out, cap, "%016" PRIx64 "%016" PRIx64, (uint64_t)id,
-		 cursor_sum(org, parts, n, id));
-}
+	char next[CURSOR_TEXT_MAX + 1];
 
-/* The id after which the page starts: 0 without a cursor, -1 for one that
- * this query and organisation were not given. */
-static int64_t cursor_parse(const char *c, const char *org, const char *const *parts, size_t n)
-{
-	char idhex[17], sumhex[17], *end;
-	uint64_t id, sum;
-
-	if (!c)
-		return 0;
-	if (strlen(c) != CURSOR_LEN || strspn(c, "0123456789abcdef") != CURSOR_LEN)
-		return -1;
-	memcpy(idhex, c, 16);
-	idhex[16] = '\0';
-	memcpy(sumhex, c + 16, 16);
-	sumhex[16] = '\0';
-	id = strtoull(idhex, &end, 16);
-	sum = strtoull(sumhex, &end, 16);
-	if (id == 0 || id > INT64_MAX || sum != cursor_sum(org, parts, n, (int64_t)id))
-		return -1;
-	return (int64_t)id;
+	if (!more)
+		return json_null();
+	return cursor_encode_id(binding, last, next, sizeof next) ? NULL : json_string(next);
 }
 
 static int parse_limit(const char *text, int *limit, problem *p)
@@ -111,12 +92,11 @@ static void like_any(const char *text, char *out, size_t cap)
 int integrity_recruiter_list(store *s, const struct integrity_list_query *q, const char *org,
 			     json_t **out, problem *p)
 {
-	const char *parts[] = {q->q, q->country, q->flag, q->licence};
 	static const char *const flag_states[] = {"any", "blacklist", "warning", "none", NULL};
 	static const char *const licence_states[] = {"valid", "expired", "none", NULL};
 	char norm[NAMES_NORM_CAP], pat_norm[2 * NAMES_NORM_CAP + 3], pat_raw[2 * 256 + 3],
-		ln[INTEGRITY_LICENCE_MAX + 1], after[32], lim[16], next[CURSOR_LEN + 1];
-	json_t *items = NULL, *o;
+		ln[INTEGRITY_LICENCE_MAX + 1], after[32], lim[16];
+	json_t *items = NULL, *o, *binding = NULL, *next;
 	PGresult *r;
 	int64_t after_id, last = 0;
 	int limit, i, more;
@@ -133,9 +113,12 @@ int integrity_recruiter_list(store *s, const struct integrity_list_query *q, con
 		return bad_param(p, "flag", "must be any, blacklist, warning or none");
 	if (q->licence && !integ__one_of(q->licence, licence_states))
 		return bad_param(p, "licence", "must be valid, expired or none");
-	after_id = cursor_parse(q->cursor, org, parts, sizeof parts / sizeof parts[0]);
-	if (after_id < 0)
-		return bad_param(p, "cursor", "is not a next_cursor this query was given");
+	binding = json_pack("[s, s?, o, s?, s?, s?]", "recruiters", org, cursor_text(q->q),
+			    q->country, q->flag, q->licence);
+	if (page_after(binding, q->cursor, &after_id, p)) {
+		json_decref(binding);
+		return -1;
+	}
 	if (q->q) {
 		if (names_normalise(q->q, strlen(q->q), norm, sizeof norm))
 			norm[0] = '\0';
@@ -167,8 +150,10 @@ int integrity_recruiter_list(store *s, const struct integrity_list_query *q, con
 		       (const char *const[]){after, pat_raw, pat_norm, ln, q->country ? q->country : "",
 					     q->flag ? q->flag : "", q->licence ? q->licence : "",
 					     lim});
-	if (!r)
+	if (!r) {
+		json_decref(binding);
 		return integ__db_fail(s, p);
+	}
 	more = PQntuples(r) > limit;
 	items = json_array();
 	for (i = 0; items && i < PQntuples(r) && i < limit; i++) {
@@ -184,12 +169,13 @@ int integrity_recruiter_list(store *s, const struct integrity_list_query *q, con
 		last = strtoll(PQgetvalue(r, i, 0), NULL, 10);
 	}
 	PQclear(r);
-	if (!items)
+	next = items ? next_cursor(binding, more, last) : NULL;
+	json_decref(binding);
+	if (!next) {
+		json_decref(items);
 		return integ__oom(p);
-	if (more)
-		cursor_make(next, sizeof next, org, parts, sizeof parts / sizeof parts[0], last);
-	*out = json_pack("{s:o, s:o}", "items", items, "next_cursor",
-			 more ? json_string(next) : json_null());
+	}
+	*out = json_pack("{s:o, s:o}", "items", items, "next_cursor", next);
 	return *out ? 0 : integ__oom(p);
 }
 
@@ -217,12 +203,11 @@ static int names_recruiter(const json_t *rec, int64_t id, char *const *norms, si
 int integrity_recruiter_vacancies(store *s, int64_t id, const char *limit_text,
 				  const char *cursor, const char *org, json_t **out, problem *p)
 {
-	const char *parts[] = {"vacancies-of"};
-	char ids[32], after[32], lim[16], next[CURSOR_LEN + 1], ln[INTEGRITY_LICENCE_MAX + 1];
+	char ids[32], after[32], lim[16], ln[INTEGRITY_LICENCE_MAX + 1];
 	char **norms = NULL, *keys_text = NULL;
 	size_t n_norms = 0;
 	PGresult *r = NULL;
-	json_t *keys = NULL, *items = NULL, *o;
+	json_t *keys = NULL, *items = NULL, *o, *binding = NULL, *next;
 	int64_t after_id, last = 0;
 	int limit, i, more, rc = -1;
 
@@ -230,23 +215,22 @@ int integrity_recruiter_vacancies(store *s, int64_t id, const char *limit_text,
 	if (parse_limit(limit_text, &limit, p))
 		return -1;
 	snprintf(ids, sizeof ids, "%lld", (long long)id);
-	parts[0] = ids; /* a cursor belongs to one recruiter */
-	after_id = cursor_parse(cursor, org, parts, 1);
-	if (after_id < 0)
-		return bad_param(p, "cursor", "is not a next_cursor this query was given");
+	/* A cursor belongs to one recruiter's list. */
+	binding = json_pack("[s, s?, I]", "recruiter-vacancies", org, (json_int_t)id);
+	if (page_after(binding, cursor, &after_id, p))
+		goto out;
 	/* The latest exclusions, whether or not a refresher keeps them. */
 	if (!integ__registry_live() && integ__exclusions_load(s))
-		return integ__db_fail(s, p);
+		goto dberr;
 	r = store_exec(s,
 		       "SELECT coalesce(r.licence_norm, ''), n.label FROM recruiters r"
 		       " JOIN recruiter_names n ON n.recruiter = r.id WHERE r.id = $1",
 		       1, (const char *const[]){ids});
 	if (!r)
-		return integ__db_fail(s, p);
+		goto dberr;
 	if (PQntuples(r) == 0) {
-		PQclear(r);
 		problem_set(p, PROBLEM_NOT_FOUND, "no recruiter r_%lld", (long long)id);
-		return -1;
+		goto out;
 	}
 	snprintf(ln, sizeof ln, "%s", PQgetvalue(r, 0, 0));
 	norms = calloc((size_t)PQntuples(r), sizeof *norms);
@@ -312,10 +296,11 @@ int integrity_recruiter_vacancies(store *s, int64_t id, const char *limit_text,
 	}
 	if (!items)
 		goto oom;
-	if (more)
-		cursor_make(next, sizeof next, org, parts, 1, last);
+	next = next_cursor(binding, more, last);
+	if (!next)
+		goto oom;
 	*out = json_pack("{s:o, s:O, s:o}", "recruiter", json_sprintf("r_%lld", (long long)id),
-			 "items", items, "next_cursor", more ? json_string(next) : json_null());
+			 "items", items, "next_cursor", next);
 	if (!*out)
 		goto oom;
 	rc = 0;
@@ -333,5 +318,6 @@ out:
 	free(keys_text);
 	json_decref(keys);
 	json_decref(items);
+	json_decref(binding);
 	return rc;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "engine/audit.h"
+#include "engine/core/cursor.h"
 #include "engine/core/iso.h"
 
 int quota_create(store *s, const struct principal *who, const json_t *doc, json_t **out,
@@ -92,15 +93,23 @@ static int annotate(json_t *q, const struct quota__person *pr)
 	return 0;
 }
 
+/* What a listing page's cursor is signed with (engine/core/cursor.h): the
+ * filters and the caller's organisation. */
+static json_t *list_binding(const struct quota_query *q)
+{
+	return json_pack("[s, s?, s?, s?, o]", "quotas", q->caller_org, q->origin, q->destination,
+			 cursor_text(q->occupation));
+}
+
 int quota_list(store *s, const struct quota_query *q, const json_t *profile, json_t **out,
 	       problem *p)
 {
-	char code[5] = "", limit_s[16], after[32] = "0";
+	char code[5] = "", limit_s[16], after[32], next[CURSOR_TEXT_MAX + 1];
 	const char *occ = NULL;
 	unsigned long limit = QUOTA_LIST_DEFAULT;
-	json_t *items = NULL, *item, *answer;
+	json_t *items = NULL, *item, *answer, *binding;
 	struct quota__person pr;
-	int64_t cursor = 0;
+	int64_t after_id;
 	PGresult *r;
 	int i, n, rc;
 
@@ -123,11 +132,14 @@ int quota_list(store *s, const struct quota_query *q, const json_t *profile, jso
 		    limit > QUOTA_LIST_MAX)
 			return bad_param(p, "limit", "must be an integer from 1 to 1000");
 	}
-	if (q->cursor) {
-		if (quota_parse_id(q->cursor, &cursor))
-			return bad_param(p, "cursor", "must be a next_cursor value");
-		snprintf(after, sizeof after, "%lld", (long long)cursor);
-	}
+	binding = list_binding(q);
+	rc = binding ? cursor_decode_id(binding, q->cursor, &after_id) : -2;
+	json_decref(binding);
+	if (rc == -2)
+		return quota__no_memory(p);
+	if (rc)
+		return bad_param(p, "cursor", "is not a next_cursor this query was given");
+	snprintf(after, sizeof after, "%lld", (long long)after_id);
 	snprintf(limit_s, sizeof limit_s, "%lu", limit + 1);
 	/* Occupation in both directions of the hierarchy: a listing for group
 	 * "72" covers a search for "7212", and a search for "72" finds the
@@ -158,9 +170,12 @@ int quota_list(store *s, const struct quota_query *q, const json_t *profile, jso
 		}
 	}
 	if ((unsigned long)n > limit) {
-		char next[32];
-
-		snprintf(next, sizeof next, "q_%s", PQgetvalue(r, (int)limit - 1, 0));
+		binding = list_binding(q);
+		rc = !binding || cursor_encode_id(binding, strtoll(PQgetvalue(r, (int)limit - 1, 0),
+								   NULL, 10), next, sizeof next);
+		json_decref(binding);
+		if (rc)
+			goto oom;
 		answer = json_pack("{s:o, s:s}", "items", items, "next_cursor", next);
 	} else {
 		answer = json_pack("{s:o, s:n}", "items", items, "next_cursor");

@@ -102,9 +102,10 @@ struct quota_query {
 				    listings whose group contains it or lies within it */
 	const char *limit;       /* 1..QUOTA_LIST_MAX, default QUOTA_LIST_DEFAULT */
 	const char *cursor;      /* next_cursor of the previous page */
+	const char *caller_org;  /* who asks: a cursor is signed for it (may be NULL) */
 };
 
-/* {"items":[...], "next_cursor": "q_<n>" | null}, in id order. With a
+/* {"items":[...], "next_cursor": signed cursor | null}, in id order. With a
  * profile (a profile document, borrowed) each item also carries
  * "eligible" and "reasons" for that person. PROBLEM_INVALID for a bad filter. */
 int quota_list(store *s, const struct quota_query *q, const json_t *profile, json_t **out,

@@ -45,7 +45,7 @@ for t in $targets; do
 	seeds=""
 	[ -d "tests/fuzz/corpus/$t" ] && seeds="tests/fuzz/corpus/$t"
 	case $t in
-	fuzz_search | fuzz_query) ;;
+	fuzz_search | fuzz_query | fuzz_cursor) ;;
 	*) seeds="$seeds tests/data/jsontestsuite" ;;
 	esac
 	rm -f "$dir"/crash-* "$dir"/leak-* "$dir"/timeout-* "$dir"/oom-* "$dir"/slow-unit-*

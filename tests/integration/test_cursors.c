@@ -208,6 +208,27 @@ static void test_foreign_cursors(void)
 	T_EQ_INT(get_page(admin, "/v1/audit?limit=1", cur, NULL, NULL, 0), 200);
 	T_EQ_INT(get_page(admin, "/v1/audit?limit=1&action=flag.create", cur, NULL, NULL, 0), 400);
 	T_EQ_INT(get_page(admin, "/v1/audit?limit=1", "1", NULL, NULL, 0), 400);
+	/* So are the recruiters' and the keys' (four keys made above). */
+	T_REQUIRE(get_page(admin, "/v1/recruiters?country=LS&limit=1", NULL, NULL, cur,
+			   sizeof cur) == 200);
+	T_REQUIRE(cur[0]);
+	T_EQ_INT(get_page(admin, "/v1/recruiters?country=LS&limit=1", cur, NULL, NULL, 0), 200);
+	T_EQ_INT(get_page(admin, "/v1/recruiters?country=BW&limit=1", cur, NULL, NULL, 0), 400);
+	T_EQ_INT(get_page(admin, "/v1/recruiters?country=LS&limit=1", "1", NULL, NULL, 0), 400);
+	T_REQUIRE(get_page(admin, "/v1/keys?limit=1", NULL, NULL, cur, sizeof cur) == 200);
+	T_REQUIRE(cur[0]);
+	T_EQ_INT(get_page(admin, "/v1/keys?limit=1", cur, NULL, NULL, 0), 200);
+	T_EQ_INT(get_page(admin, "/v1/keys?limit=1&role=employer", cur, NULL, NULL, 0), 400);
+	snprintf(bad, sizeof bad, "%s", cur);
+	bad[1] = bad[1] == 'A' ? 'B' : 'A';
+	T_EQ_INT(get_page(admin, "/v1/keys?limit=1", bad, NULL, NULL, 0), 400);
+	T_EQ_INT(get_page(admin, "/v1/keys?limit=1", "k_1", NULL, NULL, 0), 400);
+	/* A filter that is not UTF-8: the search binds its bytes (it was a
+	 * 503), the lists that PostgreSQL filters refuse it; never a 503. */
+	T_EQ_INT(get_page(employer, "/v1/vacancies?q=w%9Cder&limit=1", NULL, NULL, NULL, 0), 200);
+	T_EQ_INT(get_page(admin, "/v1/recruiters?q=%E9cole&limit=1", NULL, NULL, NULL, 0), 400);
+	T_EQ_INT(get_page(admin, "/v1/audit?object=%E9&limit=1", NULL, NULL, NULL, 0), 400);
+	T_EQ_INT(get_page(admin, "/v1/keys?org=%E9&limit=1", NULL, NULL, NULL, 0), 400);
 }
 
 /* A profile that may be shown to employers; skills varies its score. */

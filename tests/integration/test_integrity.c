@@ -26,34 +26,10 @@ static const char *str(json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
-static double now_s(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static void sleep_ms(int ms)
-{
-	struct timespec t = {ms / 1000, (long)(ms % 1000) * 1000000L};
-
-	nanosleep(&t, NULL);
-}
-
 /* Registers a recruiter (body as JSON) as the regulator; returns its id. */
 static const char *register_recruiter(const char *body, char *id, size_t len)
 {
-	struct resp r;
-
-	id[0] = '\0';
-	if (http(&r, &srv, "POST", "/v1/recruiters", regulator, NULL, body, strlen(body)) == 0 &&
-	    r.status == 201 && str(r.json, "id"))
-		snprintf(id, len, "%s", str(r.json, "id"));
-	else
-		fprintf(stderr, "  register %s: %ld %s\n", body, r.status, r.body ? r.body : "");
-	resp_free(&r);
-	return id;
+	return test_register_recruiter(&srv, regulator, body, id, len);
 }
 
 /* Flags a recruiter through server s; returns the flag id. */
@@ -142,12 +118,12 @@ static int search_has(const struct server *s, const char *q, const char *id, int
 static double wait_search(const struct server *s, const char *q, const char *id, int want,
 			  double timeout)
 {
-	double t0 = now_s();
+	double t0 = test_now();
 
-	while (now_s() - t0 < timeout) {
+	while (test_now() - t0 < timeout) {
 		if (search_has(s, q, id, 0) == want)
-			return now_s() - t0;
-		sleep_ms(20);
+			return test_now() - t0;
+		test_sleep_ms(20);
 	}
 	return -1;
 }
@@ -157,19 +133,19 @@ static double wait_search(const struct server *s, const char *q, const char *id,
 static double check_verdict(const struct server *s, const char *query, const char *want,
 			    double timeout)
 {
-	double t0 = now_s();
+	double t0 = test_now();
 	char path[512];
 
 	snprintf(path, sizeof path, "/v1/recruiters/check?%s", query);
-	while (now_s() - t0 < timeout) {
+	while (test_now() - t0 < timeout) {
 		struct resp r;
 		int ok = http(&r, s, "GET", path, counsellor, NULL, NULL, 0) == 0 && r.status == 200 &&
 			 str(r.json, "verdict") && strcmp(str(r.json, "verdict"), want) == 0;
 
 		resp_free(&r);
 		if (ok)
-			return now_s() - t0;
-		sleep_ms(20);
+			return test_now() - t0;
+		test_sleep_ms(20);
 	}
 	return -1;
 }
@@ -211,7 +187,7 @@ static int settle(const struct server *s, const char *rid)
 		if (http(&r, s, "GET", path, regulator, NULL, NULL, 0) == 0 && r.status == 200)
 			ok++;
 		else
-			ok = 0, sleep_ms(50);
+			ok = 0, test_sleep_ms(50);
 		resp_free(&r);
 	}
 	return ok >= 12 ? 0 : -1;
@@ -559,9 +535,9 @@ static void test_flag_reaches_both_servers(void)
 	 * to the first search there that no longer shows it (polled before the
 	 * checks on the flagging server, whose own requests would otherwise
 	 * count against the second server's second). */
-	t = now_s();
+	t = test_now();
 	T_CHECK(wait_search(&srv2, "orchardzq", v2, 0, 1.0) >= 0);
-	took = now_s() - t;
+	took = test_now() - t;
 	T_CHECKF(took <= 1.0, "the flag took %.3f s to reach the second server", took);
 	T_CHECK(search_has(&srv2, "orchardzq", v1, 0) == 0);
 	T_EQ_INT(search_has(&srv2, "orchardzq", v3, 0), 1);
@@ -573,9 +549,9 @@ static void test_flag_reaches_both_servers(void)
 
 	/* Lift: back on both, the same way. */
 	T_EQ_INT(lift(&srv, rid, fid), 200);
-	t = now_s();
+	t = test_now();
 	T_CHECK(wait_search(&srv2, "orchardzq", v1, 1, 1.0) >= 0);
-	took = now_s() - t;
+	took = test_now() - t;
 	T_CHECKF(took <= 1.0, "the lift took %.3f s to reach the second server", took);
 	T_CHECK(search_has(&srv2, "orchardzq", v2, 0) == 1);
 	T_EQ_INT(search_has(&srv, "orchardzq", v1, 0), 1);
@@ -600,7 +576,7 @@ static void test_flag_reaches_both_servers(void)
 				break;
 			}
 			resp_free(&r);
-			sleep_ms(100);
+			test_sleep_ms(100);
 		}
 		T_REQUIRE(i < 100);
 	}
@@ -613,7 +589,7 @@ static void test_flag_reaches_both_servers(void)
 		long st = 0;
 
 		for (int i = 0; i < 10 && (st = lift(&srv, rid, fid)) == 503; i++)
-			sleep_ms(100);
+			test_sleep_ms(100);
 		T_EQ_INT(st, 200);
 	}
 	T_EQ_INT(search_has(&srv, "orchardzq", v1, 0), 1);

@@ -25,14 +25,6 @@ static const char *str(const json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* The status a token gets for a plain read on server s. */
 static long use(const struct server *s, const char *token)
 {
@@ -50,12 +42,12 @@ static long use(const struct server *s, const char *token)
  * the seconds it took, or -1. */
 static double wait_status(const struct server *s, const char *token, long want, double limit)
 {
-	double t0 = now_s();
+	double t0 = test_now();
 
 	for (;;) {
 		if (use(s, token) == want)
-			return now_s() - t0;
-		if (now_s() - t0 > limit)
+			return test_now() - t0;
+		if (test_now() - t0 > limit)
 			return -1;
 		usleep(20000);
 	}
@@ -81,15 +73,7 @@ static long make_key(const char *body, char *id, char *token)
 /* Audit rows of action on object. */
 static int audit_count(const char *object, const char *action)
 {
-	char path[160];
-	struct resp r;
-	int n = -1;
-
-	snprintf(path, sizeof path, "/v1/audit?object=%s&action=%s&limit=100", object, action);
-	if (http(&r, &srv, "GET", path, admin, NULL, NULL, 0) == 0 && r.status == 200)
-		n = (int)json_array_size(json_object_get(r.json, "items"));
-	resp_free(&r);
-	return n;
+	return test_audit_count(&srv, admin, object, action);
 }
 
 static void test_api_keys(void)
@@ -122,6 +106,21 @@ static void test_api_keys(void)
 	T_REQUIRE(http(&r, &srv, "GET", "/v1/keys?limit=1", admin, NULL, NULL, 0) == 0);
 	T_EQ_INT(json_array_size(json_object_get(r.json, "items")), 1);
 	T_CHECK(json_is_string(json_object_get(r.json, "next_cursor")));
+	{
+		/* The next page starts after the first (a signed keyset). */
+		char next[700], first[32];
+		const char *next_id;
+
+		snprintf(first, sizeof first, "%s",
+			 str(json_array_get(json_object_get(r.json, "items"), 0), "id"));
+		snprintf(next, sizeof next, "/v1/keys?limit=1&cursor=%s", str(r.json, "next_cursor"));
+		resp_free(&r);
+		T_REQUIRE(http(&r, &srv, "GET", next, admin, NULL, NULL, 0) == 0);
+		T_EQ_INT(r.status, 200);
+		T_EQ_INT(json_array_size(json_object_get(r.json, "items")), 1);
+		next_id = str(json_array_get(json_object_get(r.json, "items"), 0), "id");
+		T_CHECK(next_id && strcmp(next_id, first) != 0);
+	}
 	resp_free(&r);
 	T_REQUIRE(http(&r, &srv, "GET", "/v1/keys?status=sleeping", admin, NULL, NULL, 0) == 0);
 	T_EQ_INT(r.status, 400);

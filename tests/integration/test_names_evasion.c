@@ -55,13 +55,6 @@ static const char *str(json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
-static void sleep_ms(int ms)
-{
-	struct timespec t = {ms / 1000, (long)(ms % 1000) * 1000000L};
-
-	nanosleep(&t, NULL);
-}
-
 /* Percent-encodes s for a query string. */
 static void urlencode(const char *s, char *out, size_t cap)
 {
@@ -104,16 +97,7 @@ static void evasion_recruiter(size_t i, char *out, size_t cap)
 
 static const char *register_recruiter(const char *body, char *id, size_t len)
 {
-	struct resp r;
-
-	id[0] = '\0';
-	if (http(&r, &srv, "POST", "/v1/recruiters", regulator, NULL, body, strlen(body)) == 0 &&
-	    r.status == 201 && str(r.json, "id"))
-		snprintf(id, len, "%s", str(r.json, "id"));
-	else
-		fprintf(stderr, "  register %s: %ld %s\n", body, r.status, r.body ? r.body : "");
-	resp_free(&r);
-	return id;
+	return test_register_recruiter(&srv, regulator, body, id, len);
 }
 
 static int blacklist(const char *rid)
@@ -221,7 +205,7 @@ static void test_setup(void)
 	T_REQUIRE(blacklist(qacha) == 0);
 	/* the index has every vacancy once the control one is found */
 	for (int k = 0; k < 250 && search_has("evqcontrol", control) != 1; k++)
-		sleep_ms(20);
+		test_sleep_ms(20);
 	T_REQUIRE(search_has("evqcontrol", control) == 1);
 }
 

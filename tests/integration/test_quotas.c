@@ -222,17 +222,7 @@ static long release(const char *token, const char *qid, const char *plid)
 /* Number of audit rows with this action on object (admin). */
 static int audit_count(const char *object, const char *action)
 {
-	char path[160];
-	struct resp r;
-	int n = -1;
-
-	snprintf(path, sizeof path, "/v1/audit?object=%s&action=%s&limit=500", object, action);
-	if (http(&r, &srv, "GET", path, admin, NULL, NULL, 0) == 0 && r.status == 200)
-		n = (int)json_array_size(json_object_get(r.json, "items"));
-	else
-		fprintf(stderr, "  audit: %ld %s\n", r.status, r.body ? r.body : "");
-	resp_free(&r);
-	return n;
+	return test_audit_count(&srv, admin, object, action);
 }
 
 /* Whether listing qid is among the items of GET /v1/quotas?query. */
@@ -483,7 +473,7 @@ static void test_bad_listings(void)
 
 static void test_list_filters(void)
 {
-	char a[32], b[32], c[32], d[32], path[128], cursor[32] = "";
+	char a[32], b[32], c[32], d[32], path[700], cursor[600] = "", first[600] = "";
 	struct resp r;
 	int pages = 0, seen = 0;
 
@@ -525,9 +515,27 @@ static void test_list_filters(void)
 		T_REQUIRE(r.status == 200);
 		seen += (int)json_array_size(json_object_get(r.json, "items"));
 		snprintf(cursor, sizeof cursor, "%s", str(r.json, "next_cursor") ? str(r.json, "next_cursor") : "");
+		if (!first[0])
+			snprintf(first, sizeof first, "%s", cursor);
 		resp_free(&r);
 	} while (cursor[0] && ++pages < 10);
 	T_EQ_INT(seen, 2);
+	/* The cursor is signed for its query: another filter, an edited
+	 * cursor or a bare id ("q_1") is a 400. */
+	T_REQUIRE(first[0]);
+	snprintf(path, sizeof path, "/v1/quotas?destination=MT&limit=1&cursor=%s", first);
+	T_REQUIRE(http(&r, &srv, "GET", path, employer, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 400);
+	resp_free(&r);
+	first[1] = first[1] == 'A' ? 'B' : 'A';
+	snprintf(path, sizeof path, "/v1/quotas?destination=NA&limit=1&cursor=%s", first);
+	T_REQUIRE(http(&r, &srv, "GET", path, employer, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 400);
+	resp_free(&r);
+	T_REQUIRE(http(&r, &srv, "GET", "/v1/quotas?destination=NA&cursor=q_1", employer, NULL,
+		       NULL, 0) == 0);
+	T_EQ_INT(r.status, 400);
+	resp_free(&r);
 }
 
 static void test_eligibility(void)

@@ -333,3 +333,50 @@ int raw_status(const char *response)
 		return 0;
 	return status;
 }
+
+double test_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+void test_sleep_ms(int ms)
+{
+	struct timespec t = {ms / 1000, (long)(ms % 1000) * 1000000L};
+
+	nanosleep(&t, NULL);
+}
+
+const char *test_register_recruiter(const struct server *s, const char *token, const char *body,
+				    char *id, size_t len)
+{
+	struct resp r;
+	const char *got;
+
+	id[0] = '\0';
+	if (http(&r, s, "POST", "/v1/recruiters", token, NULL, body, strlen(body)) == 0 &&
+	    r.status == 201 && (got = json_string_value(json_object_get(r.json, "id"))))
+		snprintf(id, len, "%s", got);
+	else
+		fprintf(stderr, "  register %s: %ld %s\n", body, r.status, r.body ? r.body : "");
+	resp_free(&r);
+	return id;
+}
+
+int test_audit_count(const struct server *s, const char *token, const char *object,
+		     const char *action)
+{
+	char path[400];
+	struct resp r;
+	int n = -1;
+
+	snprintf(path, sizeof path, "/v1/audit?object=%s&action=%s&limit=1000", object, action);
+	if (http(&r, s, "GET", path, token, NULL, NULL, 0) == 0 && r.status == 200)
+		n = (int)json_array_size(json_object_get(r.json, "items"));
+	else
+		fprintf(stderr, "  audit: %ld %s\n", r.status, r.body ? r.body : "");
+	resp_free(&r);
+	return n;
+}

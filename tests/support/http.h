@@ -64,4 +64,19 @@ long raw_request(int port, const char *bytes, size_t len, char *out, size_t outl
 /* The status code of a raw HTTP response, 0 if none. */
 int raw_status(const char *response);
 
+/* ---- helpers several tests share ---- */
+
+/* Monotonic time in seconds. */
+double test_now(void);
+/* Sleeps ms milliseconds. */
+void test_sleep_ms(int ms);
+/* POST /v1/recruiters on s as token (a regulator or admin): the new
+ * recruiter's id in id, or "" (the answer said on stderr). Returns id. */
+const char *test_register_recruiter(const struct server *s, const char *token, const char *body,
+				    char *id, size_t len);
+/* The number of audit rows (up to 1,000) with action on object, read on s
+ * as token (a regulator or admin); -1 when the read fails (said on stderr). */
+int test_audit_count(const struct server *s, const char *token, const char *object,
+		     const char *action);
+
 #endif

@@ -282,6 +282,30 @@ static void cursors(void)
 	key[0] = 9;
 	T_REQUIRE(cursor_set_key(key, sizeof key) == 0);
 	T_CHECK(cursor_decode(bind, text, &back) == -1);
+	/* The one-id keyset: a cursor gives its id back; none is the first page. */
+	{
+		int64_t after = -1;
+
+		T_REQUIRE(cursor_encode_id(bind, 41, text, sizeof text) == 0);
+		T_CHECK(cursor_decode_id(bind, text, &after) == 0 && after == 41);
+		T_CHECK(cursor_decode_id(other, text, &after) == -1);
+		T_CHECK(cursor_decode_id(bind, NULL, &after) == 0 && after == 0);
+		/* a position that is not one id (the search's) is refused */
+		T_CHECK(cursor_encode(bind, pos, bad, sizeof bad) == 0 &&
+			cursor_decode_id(bind, bad, &after) == -1);
+	}
+	/* A query's text that is not UTF-8 still binds, apart from others. */
+	{
+		json_t *latin = cursor_text("caf\xe9"), *utf = cursor_text("caf\xc3\xa9");
+		json_t *none = cursor_text(NULL);
+
+		T_REQUIRE(latin && utf && none);
+		T_CHECK(json_is_null(none));
+		T_EQ_STR(json_string_value(json_object_get(latin, "bytes")), "636166e9");
+		T_CHECK(!json_equal(latin, utf));
+		json_decref(latin);
+		json_decref(utf);
+	}
 	json_decref(bind);
 	json_decref(other);
 	json_decref(org);

@@ -1,12 +1,12 @@
 /*
- * vacancy_import.c - what `fairmatch import vacancies` and POST
+ * import.c - what `fairmatch import vacancies` and POST
  * /v1/vacancies/import take besides fairmatch's own vacancy objects:
  * schema.org JobPosting JSON-LD (single objects, arrays, @graph) and CSV
  * rows. Each is mapped to the vacancy object POST /v1/vacancies takes and
  * then goes through vacancy_validate and the write rules like any other
  * (docs/data.md, "Importing vacancies", says field by field how).
  */
-#include "engine/vacancy.h"
+#include "engine/vacancy/internal.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -18,12 +18,6 @@
 #include "engine/taxonomy/taxonomy.h"
 
 #define TEXT_MAX (VACANCY_DESCRIPTION_MAX * 4) /* JSON-LD text read before stripping */
-
-static int oom(problem *p)
-{
-	problem_set(p, PROBLEM_UNAVAILABLE, "out of memory");
-	return -1;
-}
 
 /* ---- reading schema.org values ----
  * A property may be text, an object (its "name", "@value" or the given
@@ -438,7 +432,7 @@ oom:
 	json_decref(v);
 	json_decref(skills);
 	json_decref(types);
-	return oom(p);
+	return vac__no_memory(p);
 }
 
 int vacancy_import_item(const json_t *item, const struct vacancy_import_opts *o, json_t **doc,
@@ -464,7 +458,7 @@ json_t *vacancy_import_items(const json_t *v, problem *p)
 	size_t i;
 
 	if (!items) {
-		oom(p);
+		vac__no_memory(p);
 		return NULL;
 	}
 	if (json_is_object(v) && !graph) {
@@ -485,7 +479,7 @@ json_t *vacancy_import_items(const json_t *v, problem *p)
 			continue;
 		if (json_array_append_new(items, json_pack("[I, O]", (json_int_t)i, e))) {
 			json_decref(items);
-			oom(p);
+			vac__no_memory(p);
 			return NULL;
 		}
 	}
@@ -606,5 +600,5 @@ oom:
 	json_decref(sal);
 	json_decref(rec);
 	json_decref(sk);
-	return oom(p);
+	return vac__no_memory(p);
 }

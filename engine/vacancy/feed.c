@@ -1,5 +1,5 @@
 /*
- * vacancy_feed.c - the change feed of vacancies (GET /v1/vacancies/changes):
+ * feed.c - the change feed of vacancies (GET /v1/vacancies/changes):
  * the change log read back in seq order, which is commit order (writers
  * hold the change-log lock to their commit, 001_core.sql), so a reader
  * that resumes after the last seq it saw misses nothing and sees nothing
@@ -30,8 +30,9 @@ static json_t *feed_binding(const struct vacancy_feed_query *q)
 
 int vacancy_changes(store *s, const struct vacancy_feed_query *q, json_t **out, problem *p)
 {
-	long long since = 0, limit = VACANCY_FEED_LIMIT_DEFAULT;
-	json_t *binding = NULL, *pos = NULL, *items = NULL, *o = NULL;
+	int64_t since = 0;
+	long long limit = VACANCY_FEED_LIMIT_DEFAULT;
+	json_t *binding = NULL, *items = NULL, *o = NULL;
 	char since_s[24], lim_s[24], cur[CURSOR_TEXT_MAX + 1];
 	PGresult *r = NULL;
 	int i, n, rc;
@@ -47,21 +48,14 @@ int vacancy_changes(store *s, const struct vacancy_feed_query *q, json_t **out, 
 	binding = feed_binding(q);
 	if (!binding)
 		goto oom;
-	if (q->since) {
-		rc = cursor_decode(binding, q->since, &pos);
-		if (rc == -2)
-			goto oom;
-		if (rc || json_array_size(pos) != 1 || !json_is_integer(json_array_get(pos, 0)) ||
-		    json_integer_value(json_array_get(pos, 0)) < 0) {
-			json_decref(pos);
-			json_decref(binding);
-			return bad(p, "since", "is not a cursor this server gave for this feed");
-		}
-		since = json_integer_value(json_array_get(pos, 0));
-		json_decref(pos);
-		pos = NULL;
+	rc = cursor_decode_id(binding, q->since, &since);
+	if (rc == -2)
+		goto oom;
+	if (rc) {
+		json_decref(binding);
+		return bad(p, "since", "is not a cursor this server gave for this feed");
 	}
-	snprintf(since_s, sizeof since_s, "%lld", since);
+	snprintf(since_s, sizeof since_s, "%lld", (long long)since);
 	snprintf(lim_s, sizeof lim_s, "%lld", limit);
 	/* The vacancy's columns first, as vacancy_from_row reads them. The
 	 * join also hides what the reader may not see (row-level security
@@ -105,8 +99,7 @@ int vacancy_changes(store *s, const struct vacancy_feed_query *q, json_t **out, 
 	}
 	/* Always a cursor: an empty page means "caught up", and the same
 	 * cursor asks again later. */
-	pos = json_pack("[I]", (json_int_t)since);
-	if (!pos || cursor_encode(binding, pos, cur, sizeof cur))
+	if (cursor_encode_id(binding, since, cur, sizeof cur))
 		goto oom;
 	o = json_pack("{s:o, s:s, s:b}", "items", items, "next_cursor", cur, "more",
 		      n == (int)limit);
@@ -115,12 +108,10 @@ int vacancy_changes(store *s, const struct vacancy_feed_query *q, json_t **out, 
 		goto oom;
 	*out = o;
 	PQclear(r);
-	json_decref(pos);
 	json_decref(binding);
 	return 0;
 oom:
 	PQclear(r);
-	json_decref(pos);
 	json_decref(items);
 	json_decref(binding);
 	problem_set(p, PROBLEM_UNAVAILABLE, "out of memory");

@@ -1,0 +1,264 @@
+/*
+ * name_lookup.c - finding a name's matches in the in-memory registry
+ * (name_index.c builds it): the exact keys, the shared words, and the
+ * candidates pg_trgm would propose (the same trigrams, similarity,
+ * threshold and order), scored by the check's rule, without a round trip.
+ * Readers hold the registry's read lock for one lookup.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/integrity/registry_internal.h"
+
+static struct integ__registry *const reg = &integ__reg; /* short for this file */
+
+/* Per thread: the counters of one candidate search, kept between calls. */
+static pthread_key_t scratch_key;
+
+struct scratch {
+	uint16_t *cnt;     /* per name: shared trigrams with the query */
+	uint32_t *touched; /* names with cnt > 0 */
+	size_t cap;
+};
+
+static void scratch_free(void *p)
+{
+	struct scratch *sc = p;
+
+	if (sc) {
+		free(sc->cnt);
+		free(sc->touched);
+		free(sc);
+	}
+}
+
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+static void scratch_init(void)
+{
+	pthread_key_create(&scratch_key, scratch_free);
+}
+
+struct cand {
+	uint32_t name;
+	float sim;
+};
+
+/* Orders like "ORDER BY similarity(n.norm, $1) DESC, n.recruiter". */
+static int cand_before(const struct cand *a, const struct cand *b)
+{
+	if (a->sim != b->sim)
+		return a->sim > b->sim;
+	if (reg->names[a->name].rec != reg->names[b->name].rec)
+		return reg->names[a->name].rec < reg->names[b->name].rec;
+	return a->name < b->name;
+}
+
+/* Shorter posting lists first. */
+static int plist_longer(const void *a, const void *b, void *arg)
+{
+	uint32_t x = reg->post[*(const uint32_t *)a].n, y = reg->post[*(const uint32_t *)b].n;
+
+	(void)arg;
+	return x < y ? -1 : x > y;
+}
+
+static int plist_has(const struct plist *l, uint32_t name)
+{
+	uint32_t lo = 0, hi = l->n;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (l->v[mid] < name)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < l->n && l->v[lo] == name;
+}
+
+/* The names pg_trgm would propose for query q: similarity >= 0.3, best
+ * first, at most max. Caller holds the read lock. */
+static size_t registry_candidates(const char *q, struct cand *out, size_t max)
+{
+	uint32_t keys[TRGM_MAX];
+	struct scratch *sc;
+	size_t nq, i, nt = 0, n = 0;
+
+	pthread_once(&scratch_once, scratch_init);
+	sc = pthread_getspecific(scratch_key);
+	if (!reg->nnames || !reg->post)
+		return 0;
+	if (!sc || sc->cap < reg->nnames) {
+		size_t cap = reg->nnames + reg->nnames / 2 + 1024;
+		struct scratch *grown = calloc(1, sizeof *grown);
+
+		if (!grown || !(grown->cnt = calloc(cap, sizeof *grown->cnt)) ||
+		    !(grown->touched = malloc(cap * sizeof *grown->touched))) {
+			scratch_free(grown);
+			return 0;
+		}
+		grown->cap = cap;
+		scratch_free(sc);
+		sc = grown;
+		pthread_setspecific(scratch_key, sc);
+	}
+	nq = integ__trigrams(q, keys, TRGM_MAX);
+	/* A name reaches similarity 0.3 only if it shares at least
+	 * m = ceil(0.3 nq) trigrams with the query (c / (nq + ne - c) >= 0.3
+	 * with ne >= c gives c >= 0.3 nq), so it is in at least one of the
+	 * nq - m + 1 shortest lists: only those propose names; the m - 1
+	 * longest ("  b", " ba" ...) only add to names already proposed. */
+	qsort_r(keys, nq, sizeof keys[0], plist_longer, NULL);
+	{
+		size_t m = (3 * nq + 9) / 10, propose = nq - (m ? m : 1) + 1;
+
+		for (i = 0; i < nq; i++) {
+			const struct plist *l = &reg->post[keys[i]];
+
+			if (i < propose) {
+				for (uint32_t k = 0; k < l->n; k++)
+					if (sc->cnt[l->v[k]]++ == 0)
+						sc->touched[nt++] = l->v[k];
+			} else if ((size_t)nt * 16 < l->n) {
+				/* few names proposed: look each up (lists ascend) */
+				for (size_t t = 0; t < nt; t++)
+					if (plist_has(l, sc->touched[t]))
+						sc->cnt[sc->touched[t]]++;
+			} else {
+				for (uint32_t k = 0; k < l->n; k++)
+					if (sc->cnt[l->v[k]])
+						sc->cnt[l->v[k]]++;
+			}
+		}
+	}
+	for (i = 0; i < nt; i++) {
+		uint32_t x = sc->touched[i];
+		int c = sc->cnt[x];
+		/* pg_trgm: float4 count / float4 (len1 + len2 - count) >= threshold */
+		float sim = (float)c / (float)((int)nq + reg->names[x].ntrgm - c);
+		struct cand cd = {x, sim};
+		size_t at;
+
+		sc->cnt[x] = 0;
+		if ((double)sim < 0.3 || (n == max && !cand_before(&cd, &out[n - 1])))
+			continue;
+		at = n < max ? n++ : max - 1;
+		while (at > 0 && cand_before(&cd, &out[at - 1])) {
+			out[at] = out[at - 1];
+			at--;
+		}
+		out[at] = cd;
+	}
+	return n;
+}
+
+/* A set of names to score: the exact keys first, then the trigram
+ * candidates (duplicates skipped). */
+struct name_set {
+	uint32_t v[2 * INTEGRITY_CANDIDATES];
+	size_t n;
+};
+
+static void set_add(uint32_t name, void *arg)
+{
+	struct name_set *ns = arg;
+
+	for (size_t i = 0; i < ns->n; i++)
+		if (ns->v[i] == name)
+			return;
+	if (ns->n < sizeof ns->v / sizeof ns->v[0])
+		ns->v[ns->n++] = name;
+}
+
+/* Scores query form q against the names of ns, adding those at or above
+ * min_score. Caller holds the read lock. */
+static size_t score_set(const char *q, int skeleton, const struct name_set *ns, double min_score,
+			int today, struct integ__match *m, size_t n, size_t cap)
+{
+	char qcore[NAMES_NORM_CAP];
+
+	integ__candidate_query(q, qcore, sizeof qcore);
+	for (size_t k = 0; k < ns->n; k++) {
+		const struct reg_name *nm = &reg->names[ns->v[k]];
+		const struct reg_rec *rc = &reg->recs[nm->rec];
+		struct integ__hit h = {0};
+
+		integ__name_score(q, qcore, nm->norm, nm->core, &h);
+		if (h.score < min_score)
+			continue;
+		h.alias = nm->alias;
+		h.skeleton = skeleton || nm->skeleton;
+		h.form = nm->norm;
+		n = integ__add_name_match(m, n, cap, rc->id, &h, rc->name, rc->country,
+					  rc->valid_until != NO_LICENCE && rc->valid_until >= today);
+	}
+	return n;
+}
+
+/* The names that can match form q: equal normal forms or cores (exact
+ * keys), then pg_trgm's candidates for its core. Caller holds the lock. */
+static void candidates_of(const char *q, struct name_set *ns)
+{
+	struct cand c[INTEGRITY_CANDIDATES];
+	char core[NAMES_NORM_CAP];
+	size_t nc;
+
+	integ__candidate_query(q, core, sizeof core);
+	integ__key_each(q, 0, set_add, ns);
+	if (strlen(core) >= NAMES_CORE_MIN_BYTES) {
+		integ__key_each(core, 0, set_add, ns);
+		integ__key_each(core, 1, set_add, ns);
+	}
+	/* names sharing a word, or half of a long word, rarest first */
+	integ__tokens_lookup(q, set_add, ns, INTEGRITY_CANDIDATES / 2);
+	nc = registry_candidates(core, c, INTEGRITY_CANDIDATES);
+	for (size_t k = 0; k < nc; k++)
+		set_add(c[k].name, ns);
+}
+
+size_t integ__registry_lookup(const struct integ__query *q, double min_score,
+			      struct integ__match *m, size_t cap, int64_t *watermark)
+{
+	int today = integ__days_today();
+	size_t n = 0;
+
+	integ__registry_once();
+	pthread_rwlock_rdlock(&reg->lock);
+	if (watermark)
+		*watermark = reg->watermark;
+	if (q->ln && q->ln[0]) {
+		long ri = integ__lic_find(q->ln);
+
+		if (ri >= 0) {
+			const struct reg_rec *rc = &reg->recs[ri];
+
+			memset(&m[n], 0, sizeof m[n]);
+			integ__set_licence_match(&m[n++], rc->id, rc->name, rc->country,
+						 rc->valid_until != NO_LICENCE && rc->valid_until >= today);
+		}
+	}
+	for (int f = 0; f < 2; f++) {
+		const char *form = f ? q->skel : q->norm;
+		struct name_set ns = {.n = 0};
+
+		if (!form || !form[0])
+			continue;
+		candidates_of(form, &ns);
+		n = score_set(form, f, &ns, min_score, today, m, n, cap);
+	}
+	pthread_rwlock_unlock(&reg->lock);
+	return n;
+}
+
+/* The matches of a normalised name and licence from the in-memory
+ * registry, at the threshold. Takes the read lock. */
+size_t integ__registry_matches(const char *norm, const char *ln, struct integ__match *m, size_t cap,
+			       int64_t *watermark)
+{
+	struct integ__query q = {norm, NULL, ln};
+
+	return integ__registry_lookup(&q, integrity_threshold(), m, cap, watermark);
+}
