@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 
 #include "engine/core/hash.h"
@@ -160,10 +161,13 @@ int integrity_snapshot_verdict_of(const integrity_snapshot *snap, const char *na
 	integrity_licence_norm(licence, ln, sizeof ln);
 	if (!name || normalise_cached(name, norm, sizeof norm))
 		norm[0] = '\0';
-	/* letters of other scripts: the confusable form too (names.h) */
+	/* letters of other scripts, or a digit inside a word ("K0pano"): the
+	 * confusable form too (names.h) */
 	skel[0] = '\0';
 	for (const char *c = name; c && *c; c++)
-		if ((unsigned char)*c >= 0x80) {
+		if ((unsigned char)*c >= 0x80 ||
+		    (isdigit((unsigned char)*c) &&
+		     ((c > name && isalpha((unsigned char)c[-1])) || isalpha((unsigned char)c[1])))) {
 			char tmp[NAMES_NORM_CAP];
 
 			if (names_normalise_forms(name, strlen(name), tmp, sizeof tmp, skel,
