@@ -563,9 +563,22 @@ int main(int argc, char **argv)
 					json_string_value(json_object_get(json_object_get(it, "vacancy"), "id")));
 			}
 		}
-		if (getenv("EVAL_DEBUG") && split == 0 && i < 40) {
+		if (getenv("EVAL_DEBUG") && split == 0 && i < (size_t)atoi(getenv("EVAL_DEBUG"))) {
 			printf("## %s (%s) lang=%d given=%d walkin=%d\n", pe.occ->label, pe.occ->isco, pe.lang,
 			       pe.given, pe.walkin);
+			{
+				char *typ = json_dumps(json_object_get(raw, "skills"), JSON_COMPACT),
+				     *got = json_dumps(json_object_get(prof, "skills"), JSON_COMPACT),
+				     *oc = json_dumps(json_object_get(raw, "occupations"), JSON_COMPACT),
+				     *og = json_dumps(json_object_get(prof, "occupations"), JSON_COMPACT);
+				size_t t;
+
+				printf("  typed %s %s\n  got   %s %s\n  truth", typ, oc ? oc : "", got, og ? og : "");
+				for (t = 0; t < pe.n_truth; t++)
+					printf(" %s |", pe.truth[t]->uri + 36);
+				printf("\n");
+				free(typ), free(got), free(oc), free(og);
+			}
 			json_array_foreach(json_object_get(ans, "vacancies"), j, it) {
 				json_t *ex = json_object_get(it, "explanation"), *rel = json_object_get(ex, "occupation_relation");
 
