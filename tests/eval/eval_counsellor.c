@@ -399,6 +399,37 @@ static void judge(const struct person *pe, const size_t *ranked, size_t n, struc
 	}
 }
 
+/* What the write path recognised from the typed text, per split and
+ * language: skills normalised to the very concept typed, and free-text
+ * occupations normalised to the occupation or at least its unit group. */
+static struct {
+	size_t skills, skills_right, occs, occ_right, occ_group;
+} recog[2][3];
+
+static void count_recognised(const struct person *pe, const json_t *prof, size_t split)
+{
+	size_t t, j;
+	json_t *v;
+
+	for (t = 0; t < pe->n_truth; t++) {
+		recog[split][pe->lang].skills++;
+		json_array_foreach(json_object_get(prof, "skills"), j, v) {
+			if (strcmp(json_string_value(v) ?: "", pe->truth[t]->uri) == 0) {
+				recog[split][pe->lang].skills_right++;
+				break;
+			}
+		}
+	}
+	if (pe->given == 2) {
+		const char *got = json_string_value(json_array_get(json_object_get(prof, "occupations"), 0));
+		const esco_occupation *o = got ? esco_occupation_by_uri(taxonomy_esco(), got) : NULL;
+
+		recog[split][pe->lang].occs++;
+		recog[split][pe->lang].occ_right += o == pe->occ;
+		recog[split][pe->lang].occ_group += o && strcmp(o->isco, pe->occ->isco) == 0;
+	}
+}
+
 static size_t vacancy_number(const char *id)
 {
 	return id && strncmp(id, "v_", 2) == 0 ? (size_t)strtoull(id + 2, NULL, 10) : 0;
@@ -557,6 +588,7 @@ int main(int argc, char **argv)
 				continue;
 			}
 		}
+		count_recognised(&pe, prof, split);
 		if (match_vacancies(db, prof, &mp, &ans, &p) == 0) {
 			json_array_foreach(json_object_get(ans, "vacancies"), j, it) {
 				ranked[0][n[0]++] = vacancy_number(
@@ -631,6 +663,16 @@ int main(int argc, char **argv)
 		       (double)m[i][0][0].graded / (double)(m[i][0][0].n ? m[i][0][0].n : 1),
 		       (double)m[i][0][0].good_total / (double)(m[i][0][0].n ? m[i][0][0].n : 1),
 		       m[i][0][0].fewer_than_10, m[i][0][0].n);
+		printf("\nRecognised from the typed text (en / fr / es): skills");
+		for (j = 0; j < 3; j++)
+			printf(" %.3f", recog[i][j].skills ? (double)recog[i][j].skills_right / (double)recog[i][j].skills : 0);
+		printf("; free-text occupations exact");
+		for (j = 0; j < 3; j++)
+			printf(" %zu/%zu", recog[i][j].occ_right, recog[i][j].occs);
+		printf(", unit group");
+		for (j = 0; j < 3; j++)
+			printf(" %zu/%zu", recog[i][j].occ_group, recog[i][j].occs);
+		printf(".\n");
 		printf("\nNDCG@10 gain over BM25: %+.3f (target >= +0.15)\n\n",
 		       (m[i][0][0].ndcg - m[i][0][1].ndcg) / (double)(m[i][0][0].n ? m[i][0][0].n : 1));
 	}
