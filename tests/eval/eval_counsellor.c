@@ -9,7 +9,9 @@
  * that language, lowercased, and one in four with a typo (two adjacent
  * ASCII letters swapped). Their occupation is given as the ISCO-08 code, as
  * free text (a label of the language), or not at all; every fourth person
- * is a walk-in with two skills and no occupation. The profile goes through
+ * is a walk-in with two skills and no occupation. A French or Spanish
+ * occupation label is a gendered pair ("soudeur/soudeuse"): one of the two
+ * forms is typed. The profile goes through
  * profile_validate, the write path (free text normalised by the taxonomy),
  * so the matcher sees what it sees in the server. French and Spanish
  * speakers hold English at B1, the others at C1.
@@ -25,8 +27,11 @@
  * Relevance from ESCO ground truth: 3 the person's occupation, 2 another
  * occupation of its unit group, 1 its minor group with at least half of
  * the vacancy's essential skills among the person's true skills; one less
- * when the person lacks a language the vacancy asks for (a gap is still
- * shown, below). NDCG@10 (gain 2^rel - 1), recall@20 and MRR of the
+ * when the person lacks a language the vacancy asks for at the level asked
+ * (any language: the sample vacancies ask their country's languages at
+ * A1-C2; a gap is still shown, below). Every vacancy is valid until 2099,
+ * so the run does not age. The run prints what the collection holds per
+ * person and what was recognised from the typed text. NDCG@10 (gain 2^rel - 1), recall@20 and MRR of the
  * vacancies of relevance >= 2, the share of relevance-0 results among the
  * top 10 shown, and how often a person who states an occupation gets a vacancy
  * outside its unit group at #1 although one of relevance 3 exists. In the
@@ -38,8 +43,9 @@
  *
  *   make build/release/tests/eval_counsellor && build/release/tests/eval_counsellor [N_OCC] [N_SAMPLE]
  *
- * EVAL_DEBUG=1 prints the top 10 of the first development people with each
- * result's relevance, occupation relation and skill parts.
+ * EVAL_DEBUG=N prints, for the development people among the first N, what
+ * was typed and recognised and the top 10 with each result's relevance,
+ * occupation relation and skill parts.
  */
 #include <math.h>
 #include <stdint.h>
