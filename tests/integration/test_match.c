@@ -941,6 +941,20 @@ static void test_free_text_occupation(void)
 	T_CHECK(names_field(r.json, "profile.occupations[0]"));
 	resp_free(&r);
 	/* A stored profile's match answers an empty list: it was normalised when written. */
+
+	/* "enfermera" is ESCO's Spanish label of phlebotomist (5329), but the
+	 * word opens the Spanish labels of the nurses (2221): a nurse is meant. */
+	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/profiles", counsellor,
+			    "{\"occupations\":[\"enfermera\"],\"skills\":[]}") == 0);
+	T_EQ_INT(r.status, 201);
+	{
+		const esco_occupation *o = esco_occupation_by_uri(
+			match_taxonomy(), json_string_value(json_array_get(json_object_get(r.json, "occupations"), 0)));
+
+		T_CHECKF(o && strcmp(o->isco, "2221") == 0, "enfermera became %s (%s)", o ? o->label : "nothing",
+			 o ? o->isco : "");
+	}
+	resp_free(&r);
 }
 
 /* A stored profile without consent to matching is refused (409, audited
