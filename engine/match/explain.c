@@ -9,9 +9,11 @@
 #include <string.h>
 
 #include "engine/core/iso.h"
+#include "engine/taxonomy/taxonomy.h"
 
 /* A skill of the explanation: {"uri", "label"} plus "essential" when matched. */
-static int explain_skill(json_t *list, const struct match__fskill *k, int matched, int essential)
+static int explain_skill(json_t *list, const struct match__person *pr, const struct match__fskill *k,
+			 int matched, int essential)
 {
 	const esco *t = match_taxonomy();
 	const esco_skill *s = t && k->idx ? esco_skill_at(t, k->idx - 1) : NULL;
@@ -21,7 +23,10 @@ static int explain_skill(json_t *list, const struct match__fskill *k, int matche
 
 	if (s) {
 		uri = s->uri;
-		label = s->label;
+		/* in the language asked, English when ESCO has no label in it */
+		label = pr->label_lang[0] ? taxonomy_label(s->uri, pr->label_lang) : NULL;
+		if (!label)
+			label = s->label;
 	} else {
 		memcpy(text, k->text, n);
 		text[n] = '\0';
@@ -53,9 +58,9 @@ int match__explain_facts(const struct match__person *pr, const struct match__fac
 		const struct match__fskill *k = essential ? &f->ess[i] : &f->opt[i - f->n_ess];
 
 		if (match__person_has_fskill(pr, k)) {
-			if (explain_skill(*matched, k, 1, essential))
+			if (explain_skill(*matched, pr, k, 1, essential))
 				return -1;
-		} else if (essential && explain_skill(*missing, k, 0, 1)) {
+		} else if (essential && explain_skill(*missing, pr, k, 0, 1)) {
 			return -1;
 		}
 	}
@@ -113,11 +118,15 @@ json_t *match__relation(const struct match__person *pr, const struct match__scor
 	if (o) {
 		uri = o->uri;
 		isco = o->isco;
-		label = o->label;
+		label = pr->label_lang[0] ? taxonomy_label(o->uri, pr->label_lang) : NULL;
+		if (!label)
+			label = o->label;
 	} else if (t && isco) {
 		const esco_isco_group *g = esco_isco_group_by_code(t, isco);
 
-		label = g ? g->label : NULL;
+		label = pr->label_lang[0] ? taxonomy_label(isco, pr->label_lang) : NULL;
+		if (!label)
+			label = g ? g->label : NULL;
 	}
 	rel = json_pack("{s:s, s:s, s:{s:s?, s:s?, s:s?}}", "grade", match__grade_name(sc->grade),
 			"basis", sc->inferred ? "inferred" : "stated", "occupation", "uri", uri, "isco",

@@ -105,6 +105,9 @@ struct match__person {
 	/* bit k: the person has ESCO skill k, by its URI or by its label
 	 * (person_has_skill's rule, precomputed); NULL without the model */
 	uint8_t *has;
+	/* the language of the explanation's labels ("fr", "es"; "" or "en":
+	 * English, which is also the fallback for a concept without one) */
+	char label_lang[3];
 };
 
 /* 0, or -1 when out of memory; release with match__person_release. */

@@ -257,6 +257,8 @@ int match_vacancies(index_db *db, const json_t *profile, const struct match_para
 		problem_set(p, PROBLEM_UNAVAILABLE, "out of memory");
 		return -1;
 	}
+	memcpy(pr.label_lang, mp->lang, sizeof pr.label_lang);
+	pr.label_lang[sizeof pr.label_lang - 1] = '\0';
 	rc = match_once(db, &pr, profile, mp, out, p);
 	if (rc == INDEX_EMODIFIED && index_reopen(db, &e) == 0) {
 		/* The index moved on under the search: once more on the new revision. */

@@ -199,6 +199,71 @@ static int unique_exact_best(const struct cand *c, size_t nc)
 	return n_best == 1;
 }
 
+/* An exact occupation label that is one French or Spanish word may belong
+ * to an occupation ESCO labels oddly: "enfermero/enfermera" is the Spanish
+ * preferred label of *phlebotomist* (ISCO 5329), while the same word opens
+ * the labels of a dozen nurses (2221, 3221). When no other occupation of the
+ * exact concept's unit group has a French or Spanish label opening with the
+ * word, but at least EXACT_OUTLIER_MIN of another unit group do, the word
+ * names that group: its occupation with the shortest such label (the most
+ * general) is meant. Not when the word is an English label of the exact
+ * concept ("conductor" is a music director in English, a driver in Spanish).
+ * NULL when the exact concept stands. */
+#define EXACT_OUTLIER_MIN 3
+#define OUTLIER_SEEN 64
+static const void *exact_outlier(const struct tax_labels *t, const char *folded,
+				 const esco_occupation *a)
+{
+	const esco_occupation *seen[OUTLIER_SEEN], *best = NULL;
+	uint16_t best_len = UINT16_MAX;
+	size_t lo, hi, m, n = 0, i, j, in_group, top = 0;
+	const char *top_isco = NULL;
+
+	if (strchr(folded, ' ') || !a->isco[0])
+		return NULL;
+	/* An English label of the concept ("conductor"): the word means it. */
+	for (m = t->first[0][a->index]; m < t->first[0][a->index + 1]; m++)
+		if (t->lab[m].lang == ESCO_LANG_EN && strcmp(t->text.p + t->lab[m].fold, folded) == 0)
+			return NULL;
+	tax__word_range(t, tax__kind_slot(ESCO_KIND_OCCUPATION), folded, strlen(folded), &lo, &hi);
+	for (m = lo; m < hi && n < OUTLIER_SEEN; m++) {
+		const struct tword *w = &t->words[tax__kind_slot(ESCO_KIND_OCCUPATION)][m];
+		const esco_occupation *o = t->lab[w->label].concept;
+
+		if (!(w->bits & TW_FIRST) || TW_LANG(w->bits) == ESCO_LANG_EN || o == a ||
+		    tax__word_cmp_at(t->text.p + w->word, folded) != 0)
+			continue;
+		if (strcmp(o->isco, a->isco) == 0)
+			return NULL; /* the word is at home in the exact concept's group */
+		for (i = 0; i < n && seen[i] != o; i++)
+			;
+		if (i == n)
+			seen[n++] = o;
+	}
+	for (i = 0; i < n; i++) { /* the unit group the word opens most labels of */
+		for (j = 0, in_group = 0; j < n; j++)
+			in_group += strcmp(seen[j]->isco, seen[i]->isco) == 0;
+		if (in_group > top) {
+			top = in_group;
+			top_isco = seen[i]->isco;
+		}
+	}
+	if (top < EXACT_OUTLIER_MIN)
+		return NULL;
+	for (m = lo; m < hi; m++) {
+		const struct tword *w = &t->words[tax__kind_slot(ESCO_KIND_OCCUPATION)][m];
+		const esco_occupation *o = t->lab[w->label].concept;
+
+		if ((w->bits & TW_FIRST) && TW_LANG(w->bits) != ESCO_LANG_EN &&
+		    strcmp(o->isco, top_isco) == 0 && w->flen < best_len &&
+		    tax__word_cmp_at(t->text.p + w->word, folded) == 0) {
+			best = o;
+			best_len = w->flen;
+		}
+	}
+	return best;
+}
+
 /*
  * CAND_FULL: the exact-label lookup and the search, ranked; CAND_EXACT_ONLY:
  * the exact-label lookup alone (the baseline); CAND_FIRST: as CAND_FULL for
@@ -280,6 +345,19 @@ int tax__candidates(index_db *db, const struct tax_labels *t, const esco *tax, e
 		}
 	}
 	qsort(c, nc, sizeof *c, cand_cmp);
+	/* An exact label at odds with how the language uses the word. */
+	if (mode != CAND_EXACT_ONLY && kind == ESCO_KIND_OCCUPATION && nc > 0 && c[0].concept &&
+	    c[0].exact_rank < 1000) {
+		const esco_occupation *meant = exact_outlier(t, folded, c[0].concept);
+		struct cand *x = meant ? tax__find_cand(c, &nc, MAX_CANDS + RW_CANDS, meant->uri) : NULL;
+
+		if (x) {
+			x->concept = meant;
+			x->conf = c[0].conf; /* the text is a label, re-attributed */
+			x->exact_rank = -1;
+			qsort(c, nc, sizeof *c, cand_cmp);
+		}
+	}
 	/* An alternative label at the top: a more specific concept may be meant
 	 * (specific.c); it takes the first place, with its own confidence. */
 	if (mode != CAND_EXACT_ONLY && nc > 0 && c[0].concept && c[0].exact_rank >= 2 &&

@@ -951,6 +951,20 @@ static void test_free_text_occupation(void)
 	T_CHECK(names_field(r.json, "profile.occupations[0]"));
 	resp_free(&r);
 	/* A stored profile's match answers an empty list: it was normalised when written. */
+
+	/* "enfermera" is ESCO's Spanish label of phlebotomist (5329), but the
+	 * word opens the Spanish labels of the nurses (2221): a nurse is meant. */
+	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/profiles", counsellor,
+			    "{\"occupations\":[\"enfermera\"],\"skills\":[]}") == 0);
+	T_EQ_INT(r.status, 201);
+	{
+		const esco_occupation *o = esco_occupation_by_uri(
+			match_taxonomy(), json_string_value(json_array_get(json_object_get(r.json, "occupations"), 0)));
+
+		T_CHECKF(o && strcmp(o->isco, "2221") == 0, "enfermera became %s (%s)", o ? o->label : "nothing",
+			 o ? o->isco : "");
+	}
+	resp_free(&r);
 }
 
 /* A stored profile without consent to matching is refused (409, audited
@@ -997,6 +1011,58 @@ static void test_match_lang(void)
 	T_EQ_INT(r.status, 400);
 	T_CHECK(names_field(r.json, "lang"));
 	resp_free(&r);
+}
+
+/* The labels of a match answer in the language asked: matched and missing
+ * skills and the occupation in French with "lang":"fr", Spanish with "es",
+ * English without (ESCO's own labels of each concept). */
+static void test_match_labels_in_lang(void)
+{
+	static const char *const code[3] = {"en", "fr", "es"};
+	static const int lang[3] = {ESCO_LANG_EN, ESCO_LANG_FR, ESCO_LANG_ES};
+	const esco_occupation *welder = occupation_in("7212", 3);
+	char vid[32], body[2048];
+	int i;
+
+	T_REQUIRE(welder != NULL);
+	snprintf(body, sizeof body,
+		 "{\"title\":\"Soudeur\",\"occupation\":\"%s\",\"skills\":{\"essential\":[\"%s\",\"%s\"]},"
+		 "\"country\":\"GQ\",\"valid_until\":\"2099-01-01\"}",
+		 welder->uri, welder->essential[0]->uri, welder->essential[1]->uri);
+	snprintf(vid, sizeof vid, "%s", post_vacancy(employer, body));
+	T_REQUIRE(vid[0] && wait_index() == 0);
+	for (i = 0; i < 3; i++) {
+		const char *want_skill = welder->essential[0]->labels[lang[i]].preferred,
+			   *want_missing = welder->essential[1]->labels[lang[i]].preferred,
+			   *want_occ = welder->labels[lang[i]].preferred;
+		json_t *ex, *m, *mi, *rel;
+		struct resp r;
+
+		T_REQUIRE(want_skill && want_missing && want_occ);
+		/* the French and Spanish labels differ from the English ones,
+		 * or the test would not tell the languages apart */
+		if (i)
+			T_CHECK(strcmp(want_occ, welder->label) != 0);
+		snprintf(body, sizeof body,
+			 "{%s%s%s\"countries\":[\"GQ\"],\"profile\":{\"occupations\":[\"%s\"],"
+			 "\"skills\":[\"%s\"]}}",
+			 i ? "\"lang\":\"" : "", i ? code[i] : "", i ? "\"," : "", welder->uri,
+			 welder->essential[0]->uri);
+		T_REQUIRE(match(&r, body) == 0);
+		T_EQ_INT(r.status, 200);
+		ex = json_object_get(find_result(r.json, vid), "explanation");
+		T_REQUIRE(ex != NULL);
+		m = json_array_get(json_object_get(ex, "matched_skills"), 0);
+		mi = json_array_get(json_object_get(ex, "missing_essential"), 0);
+		rel = json_object_get(json_object_get(ex, "occupation_relation"), "occupation");
+		T_CHECKF(strcmp(str(m, "label") ?: "", want_skill) == 0, "%s: matched %s, want %s",
+			 code[i], str(m, "label"), want_skill);
+		T_CHECKF(strcmp(str(mi, "label") ?: "", want_missing) == 0, "%s: missing %s, want %s",
+			 code[i], str(mi, "label"), want_missing);
+		T_CHECKF(strcmp(str(rel, "label") ?: "", want_occ) == 0, "%s: occupation %s, want %s",
+			 code[i], str(rel, "label"), want_occ);
+		resp_free(&r);
+	}
 }
 
 /* Builds an index of `n` seeded sample vacancies at path: mode 0 as the
@@ -1233,6 +1299,7 @@ int main(void)
 	T_RUN(test_free_text_occupation);
 	T_RUN(test_consent_refused);
 	T_RUN(test_match_lang);
+	T_RUN(test_match_labels_in_lang);
 	T_RUN(test_compact_record);
 	T_EQ_INT(server_stop(&srv), 0);
 	return T_DONE();
