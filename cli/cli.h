@@ -48,6 +48,9 @@ int cli_parse_common_only(int argc, char **argv, struct common *c, const char *h
 /* cli_parse_common_only, then cli_open_store: -1 with *s open to go on;
  * else the exit status (1 when PostgreSQL cannot be reached). */
 int cli_parse_and_open(int argc, char **argv, struct common *c, const char *help, store **s);
+/* The value of --option as a whole number from 0 to max, into *out; 0, or
+ * -1 with a message naming the option. */
+int cli_count(const char *option, const char *text, unsigned max, unsigned *out);
 /* Connects and applies migrations; prints the reason on failure. */
 store *cli_open_store(const char *conninfo);
 /* Seconds on the monotonic clock. */

@@ -4,6 +4,7 @@
  */
 #include "cli/cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,4 +79,19 @@ int cli_parse_and_open(int argc, char **argv, struct common *c, const char *help
 		return rc;
 	*s = cli_open_store(c->conninfo);
 	return *s ? -1 : 1;
+}
+
+int cli_count(const char *option, const char *text, unsigned max, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(text, &end, 10);
+	if (errno || end == text || *end || *text == '-' || v > max) {
+		fprintf(stderr, "fairmatch: --%s must be a whole number from 0 to %u\n", option, max);
+		return -1;
+	}
+	*out = (unsigned)v;
+	return 0;
 }

@@ -40,13 +40,25 @@ int cli_serve(int argc, char **argv)
 		case 'd': snprintf(c.conninfo, sizeof c.conninfo, "%s", optarg); break;
 		case 'i': c.index = optarg; break;
 		case 'p': cfg.port_file = optarg; break;
-		case 't': cfg.threads = (unsigned)atoi(optarg); break;
-		case 'm': cfg.max_per_ip = (unsigned)atoi(optarg); break;
+		case 't':
+			if (cli_count("threads", optarg, 1000000, &cfg.threads))
+				return 2;
+			break;
+		case 'm':
+			if (cli_count("max-per-ip", optarg, 1000000, &cfg.max_per_ip))
+				return 2;
+			break;
 		case 'R': env_months = optarg; break;
 		case 'k': min_cell = optarg; break;
 		case 'a': cfg.access_log = optarg; break;
-		case 'r': cfg.rate_per_minute = (unsigned)atoi(optarg); break;
-		case 'b': cfg.rate_burst = (unsigned)atoi(optarg); break;
+		case 'r':
+			if (cli_count("rate-limit", optarg, 1000000, &cfg.rate_per_minute))
+				return 2;
+			break;
+		case 'b':
+			if (cli_count("rate-burst", optarg, 1000000, &cfg.rate_burst))
+				return 2;
+			break;
 		case 'h':
 			printf("usage: fairmatch serve [--listen HOST:PORT] [--db CONNINFO] [--index DIR]\n"
 			       "                       [--port-file FILE] [--threads N] [--max-per-ip N]\n"

@@ -8,12 +8,12 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <ctype.h>
 #include <string.h>
 
 #include "engine/core/hash.h"
 #include "engine/integrity/internal.h"
 #include "engine/integrity/names.h"
+#include "engine/integrity/names_internal.h"
 
 static const char *const kind_names[] = {"unknown", "licensed", "unlicensed", "flagged",
 					 "blacklisted"};
@@ -162,19 +162,14 @@ int integrity_snapshot_verdict_of(const integrity_snapshot *snap, const char *na
 	if (!name || normalise_cached(name, norm, sizeof norm))
 		norm[0] = '\0';
 	/* letters of other scripts, or a digit inside a word ("K0pano"): the
-	 * confusable form too (names.h) */
+	 * confusable form too, under the check's own gate (names.h) */
 	skel[0] = '\0';
-	for (const char *c = name; c && *c; c++)
-		if ((unsigned char)*c >= 0x80 ||
-		    (isdigit((unsigned char)*c) &&
-		     ((c > name && isalpha((unsigned char)c[-1])) || isalpha((unsigned char)c[1])))) {
-			char tmp[NAMES_NORM_CAP];
+	if (name && names__has_confusable(name, strlen(name))) {
+		char tmp[NAMES_NORM_CAP];
 
-			if (names_normalise_forms(name, strlen(name), tmp, sizeof tmp, skel,
-						  sizeof skel, NULL))
-				skel[0] = '\0';
-			break;
-		}
+		if (names_normalise_forms(name, strlen(name), tmp, sizeof tmp, skel, sizeof skel, NULL))
+			skel[0] = '\0';
+	}
 	if (!snap->is_static) {
 		char both[2 * NAMES_NORM_CAP];
 

@@ -382,9 +382,13 @@ out:
 	return rc;
 }
 
-static int load_broader(struct loader *L)
+/* Reads a broaderRelations file and hands each pair (concept, broader
+ * concept) whose two ends are loaded concepts of kind to fn, as indexes
+ * into their table; a row naming anything else (a skill group, another
+ * pillar) is skipped. 0, or the first error of the file or of fn. */
+static int each_broader_pair(struct loader *L, const char *file, uint32_t kind,
+			     int (*fn)(struct loader *L, uint32_t a, uint32_t b, void *arg), void *arg)
 {
-	static const char file[] = "broaderRelationsOccPillar.csv.gz";
 	esco *t = L->tax;
 	csv_reader *r = NULL;
 	int c_uri, c_broader, rc;
@@ -400,8 +404,10 @@ static int load_broader(struct loader *L)
 		uint32_t a = esco__table_find(t, esco__fld(r, c_uri, NULL));
 		uint32_t b = esco__table_find(t, esco__fld(r, c_broader, NULL));
 
-		if (a >> 28 == K_OCC && b >> 28 == K_OCC && a != b)
-			t->occ[(a & 0x0fffffffu) - 1].broader = &t->occ[(b & 0x0fffffffu) - 1];
+		if (a >> 28 != kind || b >> 28 != kind || a == b)
+			continue;
+		if ((rc = fn(L, (a & 0x0fffffffu) - 1, (b & 0x0fffffffu) - 1, arg)))
+			goto out;
 	}
 	if (rc < 0)
 		rc = esco__csv_fail(L, r, rc);
@@ -410,46 +416,53 @@ out:
 	return rc;
 }
 
+static int set_occupation_broader(struct loader *L, uint32_t a, uint32_t b, void *arg)
+{
+	L->tax->occ[a].broader = &L->tax->occ[b];
+	return 0;
+}
+
+static int load_broader(struct loader *L)
+{
+	return each_broader_pair(L, "broaderRelationsOccPillar.csv.gz", K_OCC,
+				 set_occupation_broader, NULL);
+}
+
+struct skill_pairs {
+	uint32_t (*pair)[2];
+	size_t n, cap;
+};
+
+static int keep_skill_pair(struct loader *L, uint32_t a, uint32_t b, void *arg)
+{
+	struct skill_pairs *sp = arg;
+
+	if (array_grow((void **)&sp->pair, &sp->cap, sp->n + 1, sizeof *sp->pair, MAX_RELATIONS)) {
+		esco__lerr(L, "esco: broaderRelationsSkillPillar: too many relations or out of memory");
+		return ESCO_ERR_NOMEM;
+	}
+	sp->pair[sp->n][0] = a;
+	sp->pair[sp->n][1] = b;
+	sp->n++;
+	return 0;
+}
+
 /* The skill hierarchy: each skill's broader skills (skill-to-skill rows of
  * broaderRelationsSkillPillar; rows naming a skill group, which is not
- * loaded, are dropped). Two passes over the pairs: count, then fill. */
+ * loaded, are dropped). The pairs are kept, then counted per skill, then
+ * filled into arrays of the arena. */
 static int load_skill_broader(struct loader *L)
 {
-	static const char file[] = "broaderRelationsSkillPillar.csv.gz";
 	esco *t = L->tax;
-	csv_reader *r = NULL;
-	uint32_t (*pair)[2] = NULL;
-	size_t n = 0, cap = 0, i;
-	int c_uri, c_broader, rc;
+	struct skill_pairs sp = {0};
+	size_t i;
+	int rc = each_broader_pair(L, "broaderRelationsSkillPillar.csv.gz", K_SKILL,
+				   keep_skill_pair, &sp);
 
-	if ((rc = esco__open_csv(L, file, &r)))
-		return rc;
-	if ((rc = esco__need_col(L, r, file, "conceptUri", &c_uri)) ||
-	    (rc = esco__need_col(L, r, file, "broaderUri", &c_broader)))
+	if (rc)
 		goto out;
-	while ((rc = csv_next(r)) == 1) {
-		if ((rc = esco__check_record(L, r, file)))
-			goto out;
-		uint32_t a = esco__table_find(t, esco__fld(r, c_uri, NULL));
-		uint32_t b = esco__table_find(t, esco__fld(r, c_broader, NULL));
-
-		if (a >> 28 != K_SKILL || b >> 28 != K_SKILL || a == b)
-			continue;
-		if (array_grow((void **)&pair, &cap, n + 1, sizeof *pair, MAX_RELATIONS)) {
-			esco__lerr(L, "esco: %s: too many relations or out of memory", file);
-			rc = ESCO_ERR_NOMEM;
-			goto out;
-		}
-		pair[n][0] = (a & 0x0fffffffu) - 1;
-		pair[n][1] = (b & 0x0fffffffu) - 1;
-		n++;
-	}
-	if (rc < 0) {
-		rc = esco__csv_fail(L, r, rc);
-		goto out;
-	}
-	for (i = 0; i < n; i++)
-		t->skill[pair[i][0]].n_broader++;
+	for (i = 0; i < sp.n; i++)
+		t->skill[sp.pair[i][0]].n_broader++;
 	for (i = 0; i < t->n_skill; i++) {
 		esco_skill *sk = &t->skill[i];
 
@@ -463,15 +476,13 @@ static int load_skill_broader(struct loader *L)
 		}
 		sk->n_broader = 0; /* filled below */
 	}
-	for (i = 0; i < n; i++) {
-		esco_skill *sk = &t->skill[pair[i][0]];
+	for (i = 0; i < sp.n; i++) {
+		esco_skill *sk = &t->skill[sp.pair[i][0]];
 
-		((const esco_skill **)sk->broader)[sk->n_broader++] = &t->skill[pair[i][1]];
+		((const esco_skill **)sk->broader)[sk->n_broader++] = &t->skill[sp.pair[i][1]];
 	}
-	rc = 0;
 out:
-	csv_close(r);
-	free(pair);
+	free(sp.pair);
 	return rc;
 }
 

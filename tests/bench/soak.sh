@@ -26,7 +26,8 @@ DELAY=${SOAK_DELAY_MS:-50}
 SEED_N=${SOAK_VACANCIES:-5000}
 THREADS=${SOAK_WRK_THREADS:-2}
 # The per-key rate limit is on during the soak (requests a minute per key;
-# 8 connections pausing 50 ms make at most ~4,800 a minute per key).
+# 8 connections pausing 50 ms make about 8,600 a minute from one key, so
+# some answers are 429: the limiter at work, counted apart from errors).
 RATE=${SOAK_RATE_LIMIT:-6000}
 DB=fairmatch_soak
 OUT=var/soak
