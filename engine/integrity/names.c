@@ -566,6 +566,20 @@ static int tokens_of(const char *in, size_t len, unsigned opts, unsigned *suspic
 	return rc;
 }
 
+int names__classify(const char *in, size_t len, struct names__tokens *t)
+{
+	int rc;
+
+	t->n = 0;
+	pthread_once(&forms_once, forms_init);
+	if (forms_status < 0)
+		return forms_status;
+	rc = tokens_of(in, utf8_cut(in, len, NAMES_MAX_INPUT), 0, NULL, t);
+	if (rc == 0)
+		drop_forms(t);
+	return rc;
+}
+
 int names_normalise(const char *in, size_t len, char *out, size_t outcap)
 {
 	return names_normalise_forms(in, len, out, outcap, NULL, 0, NULL);
@@ -665,6 +679,11 @@ static const char *const trade_words[] = {
 	"manpower", "recruitment", "recruiting", "staffing", "placement", "overseas",
 	"employment", "labour", "labor", "hire", "human", "resources", "workforce", "careers",
 	"global", "jobs", "agency", "services", "international", "consultants"};
+
+int names__trade_word(const char *s)
+{
+	return in_list(s, trade_words, sizeof trade_words / sizeof *trade_words);
+}
 
 void names_core(const char *norm, char *out, size_t cap)
 {

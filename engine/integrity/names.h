@@ -136,6 +136,53 @@ double names_form_score(const char *q, const char *norm, int *exact);
 double names_score(const char *a, const char *b);
 
 /*
+ * Acronyms (names_acronym.c). A registered name's acronym keys are the
+ * initials of its words in order, over several sets of words: the core
+ * (no legal forms, no trade words), the normal form, the words without
+ * legal forms, without connecting words, the same without the legal forms
+ * at the end, and all words ("Fuping Fuyuan Concrete Co., Ltd." -> "ffc",
+ * "ffccl"); a word written as initials ("J.P.", "H&R") gives all its
+ * letters in one key and its first in another. A query's keys are made
+ * the same way, except that a word that can be an acronym (letters only:
+ * written as initials, of 2-4 letters, or the only distinctive word, up to
+ * 8) gives all its letters ("FFC Co., Ltd." -> "ffc", "ffccl"; "J. R.
+ * Smith Recruiting" -> "jrs", "jrsr"), and a query without such a word
+ * has no keys. *pure (query; may be NULL) is 1 when every distinctive word
+ * of the query can be an acronym ("FFC Co., Ltd.", not "J. R. Smith").
+ * Keys are 2 to NAMES_ACRONYM_MAX_LEN letters, at most NAMES_ACRONYM_KEYS,
+ * distinct. Returns the number of keys or a negative NAMES_E* error.
+ */
+#define NAMES_ACRONYM_KEYS 8
+#define NAMES_ACRONYM_MAX_LEN 12
+#define NAMES_ACRONYM_CAP (NAMES_ACRONYM_MAX_LEN + 1)
+int names_acronym_keys(const char *in, size_t len, int query,
+		       char keys[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP], int *pure);
+
+/*
+ * The acronym decision rule. A registered name *holds* the query's acronym
+ * when it shares a key with the query and, unless the query is a pure
+ * acronym, scores at least NAMES_ACRONYM_GATE against it (names_score:
+ * the words beside the initials must match, "Smith" in "J. R. Smith").
+ * Holders are counted per registered recruiter (in the query's country
+ * when one is given):
+ * - exactly one holder, with a key of NAMES_ACRONYM_UNIQUE_MIN letters or
+ *   more: strong evidence, a match at the decision threshold;
+ * - several holders: the acronym cannot decide; every holder is a
+ *   possible match (at least the review threshold), never a match.
+ * names_acronym_score gives a holder's score from its own score `pair`,
+ * the number of holders and the key's length. Constants chosen on the
+ * development half of tests/eval/eval_names.c (docs/integrity.md).
+ */
+#define NAMES_ACRONYM_GATE 0.70
+#define NAMES_ACRONYM_UNIQUE_MIN 3
+double names_acronym_score(double pair, int holders, int key_len, double threshold,
+			   double review);
+
+/* The length of the longest acronym key that query (read as a query) and
+ * registered share, 0 for none (raw names). */
+int names_acronym_shared(const char *query, const char *registered);
+
+/*
  * Token-aware similarity in [0,1] of two strings produced by
  * names_normalise(). Symmetric. Tokens are aligned regardless of order: two
  * tokens match when equal, within a small edit distance for their length

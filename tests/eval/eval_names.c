@@ -1028,7 +1028,50 @@ struct pair {
 	int kind;  /* transformation, or T_COUNT + 0/1 for the negative kinds */
 	int base;  /* the base name it was made from */
 	double ours, trgm, trgm_norm;
+	/* the register's part (acronyms): the pair's own score, whether the
+	 * query shares an acronym key with the registered side, the scores of
+	 * the other registered firms that share one (at most ACR_OTHERS, the
+	 * rest counted in acr_more), and the same with the query's own firm
+	 * left out of the register (hard negative 3 read as an unregistered
+	 * firm) */
+	double pair;
+	int acr_len, acr_more, acr_pure;
+	int acr_n;
+	float acr_other[8];
+	int loo_valid;
+	double ours_loo;
 };
+
+#define ACR_OTHERS 8
+static double acr_gate = NAMES_ACRONYM_GATE;
+static int acr_unique_min = NAMES_ACRONYM_UNIQUE_MIN;
+
+/* The number of registered firms holding the query's key at gate g: the
+ * registered side of the pair (when it shares a key and scores g) and
+ * the others. */
+static int acr_holders(const struct pair *p, double g, int *self)
+{
+	int n = p->acr_more;
+
+	if (p->acr_pure)
+		g = 0; /* a pure acronym: the key is the evidence */
+	*self = p->acr_len > 0 && p->pair >= g - 1e-12;
+	for (int i = 0; i < p->acr_n; i++)
+		n += p->acr_other[i] >= g - 1e-6;
+	return n + *self;
+}
+
+/* The check's score of the pair at decision threshold t: its own score,
+ * or what the acronym rule makes of it (names_acronym_score). */
+static double ours_at(const struct pair *p, double t)
+{
+	int self, h = acr_holders(p, acr_gate, &self);
+
+	if (!self)
+		return p->pair;
+	return names_acronym_score(p->pair, h, p->acr_len >= acr_unique_min ? NAMES_ACRONYM_MAX_LEN : 0,
+				   t, NAMES_REVIEW_THRESHOLD);
+}
 
 /* The held-out split: each base name (with all its pairs) goes to the
  * tuning half or the held-out half by a hash of its number and SPLIT_SEED,
@@ -1064,7 +1107,7 @@ static struct metrics at(const struct pair *v, int n, int which, double t)
 {
 	int tp = 0, fp = 0, fn = 0;
 	for (int i = 0; i < n; i++) {
-		double s = which == 0 ? v[i].ours : which == 1 ? v[i].trgm : v[i].trgm_norm;
+		double s = which == 0 ? ours_at(&v[i], t) : which == 1 ? v[i].trgm : v[i].trgm_norm;
 		int pred = s >= t - 1e-12;
 		if (pred && v[i].label)
 			tp++;
@@ -1168,6 +1211,232 @@ static double now_ns(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+/* ---- the register: what acronyms are decided against ---- */
+
+/* Every name of the four lists (not only the sampled ones), one per
+ * normal form, as a regulator's register would hold them, with their
+ * acronym keys. */
+struct rentry {
+	const char *raw;
+	char *norm;
+	char keys[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP];
+	int nk;
+};
+static struct rentry *reg;
+static int nreg;
+
+static int reg_find(const char *raw)
+{
+	char n[NAMES_NORM_CAP];
+
+	if (names_normalise(raw, strlen(raw), n, sizeof n) < 0)
+		return -1;
+	for (int i = 0; i < nreg; i++)
+		if (strcmp(reg[i].norm, n) == 0)
+			return i;
+	return -1;
+}
+
+static void register_build(const struct list *lists, int nl)
+{
+	int cap = 0;
+	char n[NAMES_NORM_CAP];
+
+	for (int li = 0; li < nl; li++)
+		cap += lists[li].n;
+	reg = calloc((size_t)cap + 1, sizeof *reg);
+	if (!reg)
+		exit(2);
+	for (int li = 0; li < nl; li++)
+		for (int i = 0; i < lists[li].n; i++) {
+			const char *raw = lists[li].v[i];
+			int dup = 0;
+
+			if (names_normalise(raw, strlen(raw), n, sizeof n) < 0 || !n[0])
+				continue;
+			for (int j = 0; j < nreg && !dup; j++)
+				dup = strcmp(reg[j].norm, n) == 0;
+			if (dup)
+				continue;
+			reg[nreg].raw = raw;
+			reg[nreg].norm = strdup(n);
+			reg[nreg].nk = names_acronym_keys(raw, strlen(raw), 0, reg[nreg].keys, NULL);
+			if (!reg[nreg].norm || reg[nreg].nk < 0)
+				exit(2);
+			nreg++;
+		}
+}
+
+static int keys_shared(char (*a)[NAMES_ACRONYM_CAP], int na, char (*b)[NAMES_ACRONYM_CAP], int nb)
+{
+	int best = 0;
+
+	for (int i = 0; i < na; i++)
+		for (int j = 0; j < nb; j++)
+			if (strcmp(a[i], b[j]) == 0 && (int)strlen(a[i]) > best)
+				best = (int)strlen(a[i]);
+	return best;
+}
+
+/* The register's part of pair p for query against registered, with the
+ * register entry `leave_out` left out (-1: none). */
+static void acr_fill(struct pair *p, const char *query, const char *registered, int leave_out)
+{
+	char qk[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP], rk[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP];
+	int pure, nq = names_acronym_keys(query, strlen(query), 1, qk, &pure);
+	int self = reg_find(registered), nr;
+
+	p->acr_len = p->acr_n = p->acr_more = 0;
+	p->acr_pure = pure;
+	if (nq <= 0)
+		return;
+	nr = names_acronym_keys(registered, strlen(registered), 0, rk, NULL);
+	p->acr_len = nr > 0 ? keys_shared(qk, nq, rk, nr) : 0;
+	for (int r = 0; r < nreg; r++) {
+		double x;
+
+		if (r == self || r == leave_out || !keys_shared(qk, nq, reg[r].keys, reg[r].nk))
+			continue;
+		x = names_score(query, reg[r].raw);
+		if (getenv("EVAL_ACR_DEBUG") && strcmp(getenv("EVAL_ACR_DEBUG"), query) == 0)
+			printf("holder of %s: %.3f %s\n", query, x, reg[r].raw);
+		if (p->acr_n < ACR_OTHERS)
+			p->acr_other[p->acr_n++] = (float)x;
+		else
+			p->acr_more++;
+	}
+}
+
+/* Whether positive p's acronym is shared, in the register, by another
+ * firm that could be meant (holders >= 2): the register cannot tell them
+ * apart, so the right answer is a possible match, not a match. */
+static int ambiguous(const struct pair *p)
+{
+	int self, h = acr_holders(p, acr_gate, &self);
+
+	return p->label && self && h >= 2;
+}
+
+/* Precision and recall at the default thresholds, counted two ways:
+ * strict (every positive must be a match; hard negative 3 with the
+ * acronym's own firm registered) or fair (positives whose acronym is
+ * ambiguous in the register must be possible matches instead, counted
+ * apart), and with hard negative 3 read as an unregistered firm (its own
+ * firm left out of the register: then a key held by one other firm
+ * matches it). */
+static void twoways(const struct pair *v, int n, int fair, int loo, struct metrics *m, int *amb,
+		    int *amb_review)
+{
+	int tp = 0, fp = 0, fn = 0;
+	double t = NAMES_DEFAULT_THRESHOLD;
+
+	*amb = *amb_review = 0;
+	for (int i = 0; i < n; i++) {
+		double sc = loo && v[i].loo_valid ? v[i].ours_loo : ours_at(&v[i], t);
+		int pred = sc >= t - 1e-12;
+
+		if (fair && ambiguous(&v[i])) {
+			(*amb)++;
+			*amb_review += sc >= NAMES_REVIEW_THRESHOLD - 1e-12 && !pred;
+			continue;
+		}
+		tp += pred && v[i].label;
+		fp += pred && !v[i].label;
+		fn += !pred && v[i].label;
+	}
+	m->p = tp + fp ? (double)tp / (tp + fp) : 1;
+	m->r = tp + fn ? (double)tp / (tp + fn) : 0;
+	m->f1 = m->p + m->r > 0 ? 2 * m->p * m->r / (m->p + m->r) : 0;
+	m->t = t;
+}
+
+/* Per kind, on one half: pairs, match recall, match-or-review recall,
+ * the ambiguous acronyms and the match recall without them. */
+static void kinds_table(const struct pair *v, int n, const char *title)
+{
+	printf("\n| %s positive variant | pairs | recall @%.2f (match) | recall @%.2f (match or "
+	       "review) | ambiguous in the register (review) | recall @%.2f without them |\n"
+	       "|---|---|---|---|---|---|\n",
+	       title, NAMES_DEFAULT_THRESHOLD, NAMES_REVIEW_THRESHOLD, NAMES_DEFAULT_THRESHOLD);
+	for (int k = 0; k < T_COUNT; k++) {
+		int c = 0, d = 0, r = 0, a = 0, ar = 0, dn = 0;
+
+		for (int i = 0; i < n; i++) {
+			double sc;
+
+			if (!v[i].label || v[i].kind != k)
+				continue;
+			sc = ours_at(&v[i], NAMES_DEFAULT_THRESHOLD);
+			c++;
+			d += sc >= NAMES_DEFAULT_THRESHOLD - 1e-12;
+			r += sc >= NAMES_REVIEW_THRESHOLD - 1e-12;
+			if (ambiguous(&v[i])) {
+				a++;
+				ar += sc >= NAMES_REVIEW_THRESHOLD - 1e-12;
+			} else {
+				dn += sc >= NAMES_DEFAULT_THRESHOLD - 1e-12;
+			}
+		}
+		printf("| %s | %d | %.3f | %.3f | %d (%d) | %.3f |\n", tname[k], c,
+		       c ? (double)d / c : 0, c ? (double)r / c : 0, a, ar,
+		       c - a ? (double)dn / (c - a) : 0);
+	}
+}
+
+static void acronym_report(const struct pair *tun, int ntun, const struct pair *held, int nheld)
+{
+	const struct pair *hv[2] = {tun, held};
+	int hn[2] = {ntun, nheld};
+	const char *hname[2] = {"development (tuning) half", "held-out half"};
+
+	printf("\n### Acronyms and initials against the register\n\n"
+	       "An acronym is decided against the register (every name of the four lists, %d normal\n"
+	       "forms): a key held by one registered firm is a match, a key held by several makes each\n"
+	       "a possible match (names.h, \"Acronyms\"; gate %.2f, unique keys of %d letters or more).\n"
+	       "Counted two ways: strict (every positive must match) and fair (a positive whose acronym\n"
+	       "several registered firms hold must be a possible match instead, counted apart); hard\n"
+	       "negative 3 with the acronym's own firm registered, and as an unregistered firm (its own\n"
+	       "firm left out, so a key held by one other firm matches that firm).\n\n",
+	       nreg, acr_gate, acr_unique_min);
+	printf("| half | count | hard negative 3 | precision | recall | ambiguous positives | of them possible matches |\n"
+	       "|---|---|---|---|---|---|---|\n");
+	for (int h = 0; h < 2; h++)
+		for (int fair = 0; fair < 2; fair++)
+			for (int loo = 0; loo < 2; loo++) {
+				struct metrics m;
+				int a, ar;
+
+				twoways(hv[h], hn[h], fair, loo, &m, &a, &ar);
+				twoways(hv[h], hn[h], 1, loo, &(struct metrics){0}, &a, &ar);
+				printf("| %s | %s | %s | %.3f | %.3f | %d | %d |\n", hname[h],
+				       fair ? "fair" : "strict (counted as required matches)",
+				       loo ? "firm unregistered" : "firm registered", m.p, m.r, a, ar);
+			}
+	kinds_table(tun, ntun, "development");
+	kinds_table(held, nheld, "held-out");
+	if (getenv("EVAL_SWEEP")) {
+		/* the gate and the shortest unique key, chosen on the tuning half */
+		double gates[] = {0.5, 0.6, 0.7, 0.8, 0.85, 0.9};
+		double g0 = acr_gate;
+		int u0 = acr_unique_min;
+
+		for (size_t g = 0; g < sizeof gates / sizeof *gates; g++)
+			for (int u = 2; u <= 5; u++) {
+				struct metrics m, ml;
+				int a, ar;
+
+				acr_gate = gates[g];
+				acr_unique_min = u;
+				twoways(tun, ntun, 0, 0, &m, &a, &ar);
+				twoways(tun, ntun, 0, 1, &ml, &a, &ar);
+				printf("sweep gate %.2f unique_min %d: tuning strict p %.4f r %.4f; unregistered p %.4f\n",
+				       gates[g], u, m.p, m.r, ml.p);
+			}
+		acr_gate = g0;
+		acr_unique_min = u0;
+	}
 }
 
 /* ---- nomenklatura's name_bench: the organisation pairs ---- */
@@ -1425,6 +1694,8 @@ int main(int argc, char **argv)
 		(void)nacr;
 	}
 
+	register_build(lists, 4);
+
 	/* score */
 	char na[NAMES_NORM_CAP], nb[NAMES_NORM_CAP];
 	int npos = 0, nneg = 0;
@@ -1443,8 +1714,26 @@ int main(int argc, char **argv)
 			t_norm += t2 - t1;
 			n_norm += 2;
 		}
-		/* as the check scores a pair: exact keys, both forms */
-		p->ours = names_score(p->a, p->b);
+		/* as the check scores a pair: exact keys, both forms; then the
+		 * register's part for acronyms. The query is the variant of a
+		 * positive, the acronym of hard negative 3, the base name of
+		 * the others (the registered side is the other name; a
+		 * substituted name is no registered one). */
+		p->pair = names_score(p->a, p->b);
+		if (p->label || p->kind == T_COUNT + 1)
+			acr_fill(p, p->b, p->a, -1);
+		else
+			acr_fill(p, p->a, p->b, -1);
+		p->ours = ours_at(p, NAMES_DEFAULT_THRESHOLD);
+		p->ours_loo = p->ours;
+		p->loo_valid = 0;
+		if (!p->label && p->kind == T_COUNT + 2) {
+			struct pair q = *p;
+
+			acr_fill(&q, p->a, p->b, reg_find(base_name[p->base]));
+			p->ours_loo = ours_at(&q, NAMES_DEFAULT_THRESHOLD);
+			p->loo_valid = 1;
+		}
 		trgm_make(p->a, ta);
 		trgm_make(p->b, tb);
 		p->trgm = trgm_sim(ta, tb);
@@ -1462,8 +1751,8 @@ int main(int argc, char **argv)
 			nneg++;
 		if (verbose && ((p->label && p->ours < NAMES_DEFAULT_THRESHOLD) ||
 				(!p->label && p->ours >= NAMES_DEFAULT_THRESHOLD)))
-			printf("%s %.3f trgm %.3f | %s | %s | [%s] [%s] (%s)\n",
-			       p->label ? "FN" : "FP", p->ours, p->trgm, p->a, p->b, na, nb,
+			printf("%s%s %.3f trgm %.3f | %s | %s | [%s] [%s] (%s)\n",
+			       held_out(p) ? "held " : "dev ", p->label ? "FN" : "FP", p->ours, p->trgm, p->a, p->b, na, nb,
 			       p->label ? tname[p->kind] : p->kind == T_COUNT ? "nearest"
 							 : p->kind == T_COUNT + 1 ? "substituted" : "acronym");
 	}
@@ -1619,6 +1908,7 @@ int main(int argc, char **argv)
 		       "(shown as possible matches) %d (%.3f).\n", neg_n, neg_match,
 		       neg_n ? (double)neg_match / neg_n : 0, neg_band, neg_n ? (double)neg_band / neg_n : 0);
 	}
+	acronym_report(tun, ntun, held, nheld);
 	free(tun);
 	free(held);
 

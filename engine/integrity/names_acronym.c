@@ -1,0 +1,158 @@
+/*
+ * names_acronym.c - acronym keys of organisation names and the rule that
+ * decides what a shared key proves (names.h, "Acronyms"). An acronym is
+ * evidence about the register, not about a pair of names: "HTC" is Hebei
+ * Tianying Construction when it is the only registered firm with those
+ * initials, and nobody in particular when Hanoi Trading Company is
+ * registered too. The registry (token_index.c) indexes the keys of every
+ * registered name and alias; the check (name_lookup.c) counts the holders.
+ */
+#include "engine/integrity/names.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#include "engine/integrity/names_internal.h"
+
+/* The word sets the keys are made of, narrowest first: the core; the
+ * normal form; without legal forms (connecting words kept: "Nhân lực và
+ * Thương mại" is NLVTM); without connecting words (legal forms kept:
+ * HSBC); the same without the legal forms at the end ("CID P.L.C."); all
+ * words. */
+enum { SET_CORE, SET_NORMAL, SET_NO_FORMS, SET_FORMS, SET_BODY, SET_ALL, SET_COUNT };
+
+static int in_set(const struct names__tokens *t, int i, int set, int body_end)
+{
+	switch (set) {
+	case SET_CORE:
+		return t->drop[i] == 0 && !names__trade_word(t->s[i]);
+	case SET_NORMAL:
+		return t->drop[i] == 0;
+	case SET_NO_FORMS:
+		return t->drop[i] != 1;
+	case SET_FORMS:
+		return t->drop[i] != 2;
+	case SET_BODY:
+		return t->drop[i] != 2 && i < body_end;
+	default:
+		return 1;
+	}
+}
+
+static int letters_only(const char *s, int len)
+{
+	for (int i = 0; i < len; i++)
+		if (!isalpha((unsigned char)s[i]))
+			return 0;
+	return len > 0;
+}
+
+/* Whether query token i may be an acronym, so that all its letters count:
+ * written as initials ("J.R."), short ("FFC"), or the only distinctive word
+ * of the query ("ILMC Corp"). */
+static int acronym_like(const struct names__tokens *t, int i)
+{
+	int distinct = 0;
+
+	if (t->drop[i] || t->len[i] < 2 || !letters_only(t->s[i], t->len[i]))
+		return 0;
+	if (t->initials[i] || t->len[i] <= 4)
+		return 1;
+	for (int j = 0; j < t->n; j++)
+		distinct += in_set(t, j, SET_CORE, t->n);
+	return distinct == 1 && in_set(t, i, SET_CORE, t->n) && t->len[i] <= 8;
+}
+
+static void key_add(char keys[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP], int *nk, const char *k,
+		    int kl)
+{
+	for (int j = 0; j < *nk; j++)
+		if (strcmp(keys[j], k) == 0)
+			return;
+	if (kl >= 2 && kl <= NAMES_ACRONYM_MAX_LEN && *nk < NAMES_ACRONYM_KEYS)
+		memcpy(keys[(*nk)++], k, (size_t)kl + 1);
+}
+
+int names_acronym_keys(const char *in, size_t len, int query,
+		       char keys[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP], int *pure)
+{
+	struct names__tokens t;
+	int nk = 0, rc, body_end;
+
+	if (pure)
+		*pure = 0;
+	if (!in || !keys)
+		return NAMES_EINVAL;
+	rc = names__classify(in, len, &t);
+	if (rc < 0)
+		return rc;
+	for (body_end = t.n; body_end > 0 && t.drop[body_end - 1] == 1; body_end--)
+		;
+	if (query && pure) {
+		/* every distinctive word can be an acronym: "FFC Co., Ltd." */
+		int core = 0, acr = 0;
+
+		for (int i = 0; i < t.n; i++)
+			if (in_set(&t, i, SET_CORE, t.n)) {
+				core++;
+				acr += acronym_like(&t, i);
+			}
+		*pure = core > 0 && acr == core;
+	}
+	/* whole: a word written as initials (a registered name), or one that
+	 * can be an acronym (a query), gives all its letters; first: a
+	 * registered name's initials give their first letter too ("H&R" is
+	 * one word to whoever abbreviates the name) */
+	for (int set = SET_CORE; set < SET_COUNT; set++)
+		for (int first = 0; first < (query ? 1 : 2); first++) {
+			char k[NAMES_ACRONYM_MAX_LEN + 2];
+			int kl = 0, whole = 0, over = 0;
+
+			for (int i = 0; i < t.n && !over; i++) {
+				int n = 1;
+
+				if (!in_set(&t, i, set, body_end))
+					continue;
+				if (!first && (query ? acronym_like(&t, i) : t.initials[i] != 0)) {
+					n = t.len[i];
+					whole |= n >= 2;
+				}
+				if (kl + n > NAMES_ACRONYM_MAX_LEN)
+					over = 1;
+				else
+					for (int m = 0; m < n; m++)
+						k[kl++] = t.s[i][m];
+			}
+			/* a query without a word that can be an acronym has no key */
+			if (over || (query && !whole))
+				continue;
+			k[kl] = '\0';
+			key_add(keys, &nk, k, kl);
+		}
+	return nk;
+}
+
+double names_acronym_score(double pair, int holders, int key_len, double threshold,
+			   double review)
+{
+	if (pair >= threshold)
+		return pair; /* a match by its words already */
+	if (holders == 1 && key_len >= NAMES_ACRONYM_UNIQUE_MIN)
+		return threshold;
+	return pair > review ? pair : review;
+}
+
+int names_acronym_shared(const char *query, const char *registered)
+{
+	char qk[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP], rk[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP];
+	int nq = names_acronym_keys(query, strlen(query), 1, qk, NULL);
+	int nr = nq > 0 ? names_acronym_keys(registered, strlen(registered), 0, rk, NULL) : 0;
+
+	int best = 0;
+
+	for (int i = 0; i < nq; i++)
+		for (int j = 0; j < nr; j++)
+			if (strcmp(qk[i], rk[j]) == 0 && (int)strlen(qk[i]) > best)
+				best = (int)strlen(qk[i]);
+	return best;
+}
