@@ -114,6 +114,22 @@ static void set_name_hit(struct integ__match *x, const struct integ__hit *h)
 	x->key = h->key;
 	x->skeleton = h->skeleton;
 	snprintf(x->form, sizeof x->form, "%s", h->form ? h->form : "");
+	snprintf(x->acronym, sizeof x->acronym, "%s", h->acronym ? h->acronym : "");
+	x->acronym_holders = h->acronym ? h->holders : 0;
+}
+
+void integ__query_acronyms(const char *name, char *out, size_t cap, int *pure)
+{
+	char keys[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP];
+	int nk = name ? names_acronym_keys(name, strlen(name), 1, keys, pure) : 0;
+	size_t used = 0;
+
+	if (cap)
+		out[0] = '\0';
+	for (int k = 0; k < nk && used < cap; k++)
+		used += (size_t)snprintf(out + used, cap - used, "%s%s", k ? " " : "", keys[k]);
+	if (nk <= 0 && pure)
+		*pure = 0;
 }
 
 void integ__set_licence_match(struct integ__match *x, int64_t id, const char *name,
@@ -337,6 +353,13 @@ static json_t *match_json(const struct integ__match *m, const char *norm, const 
 		name = json_pack("{s:f, s:s?, s:s, s:b, s:o}", "score", round3(m->name_score),
 				 "exact_key", m->key, "registered_form", m->form, "confusable_form",
 				 m->skeleton, "name_parts", name_parts_json(q, m->form));
+		/* an acronym decides only when one registered recruiter holds it */
+		if (name && m->acronym[0])
+			json_object_set_new(name, "acronym",
+					    json_pack("{s:s, s:i, s:s}", "key", m->acronym, "holders",
+						      m->acronym_holders, "decides",
+						      m->name_score >= integrity_threshold() ? "match"
+											     : "review"));
 	}
 	ex = json_pack("{s:b, s:o*}", "licence", m->by_licence, "name", name);
 	return json_pack("{s:s, s:s, s:f, s:s, s:o*, s:o*}", "id", rid, "name", m->name, "score",
@@ -434,7 +457,8 @@ static int check_memory(const char *name, const char *licence, const char *count
 	char norm[NAMES_NORM_CAP], skel[NAMES_NORM_CAP], ln[INTEGRITY_LICENCE_MAX + 1];
 	json_t *fl[INTEGRITY_CANDIDATES + 2];
 	enum integrity_kind fk[INTEGRITY_CANDIDATES + 2];
-	struct integ__query q = {norm, skel, ln};
+	char akeys[NAMES_ACRONYM_KEYS * NAMES_ACRONYM_CAP + 1];
+	struct integ__query q = {norm, skel, ln, akeys, 0, country};
 	double review = integrity_review_threshold();
 	integrity_snapshot *snap;
 	int64_t watermark = 0;
@@ -447,6 +471,7 @@ static int check_memory(const char *name, const char *licence, const char *count
 		norm[0] = skel[0] = '\0';
 	if (licence)
 		integrity_licence_norm(licence, ln, sizeof ln);
+	integ__query_acronyms(name, akeys, sizeof akeys, &q.apure);
 	n = integ__registry_lookup(&q, review, m, sizeof m / sizeof m[0], &watermark);
 	snap = integrity_snapshot_get();
 	/* A flagged recruiter registered after the registry's last sync (its

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "engine/integrity/integrity.h"
+#include "engine/integrity/names.h"
 
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
@@ -72,7 +73,9 @@ struct integ__match {
 	int licensed;   /* from the registry (the SQL path asks later) */
 	/* how the name matched, for the answer's explanation */
 	double name_score;   /* best name score of this recruiter, 0: none */
-	const char *key;     /* "name", "core" (an exact key), NULL: by similarity */
+	const char *key;     /* "name", "core" (an exact key), "acronym", NULL: by similarity */
+	char acronym[NAMES_ACRONYM_CAP]; /* the acronym key it holds, "" none */
+	int acronym_holders; /* registered recruiters holding that key */
 	int skeleton;        /* through a confusable form */
 	int by_licence;      /* the licence matched too (or only) */
 	char form[128];      /* the registered normal form that matched (cut) */
@@ -81,15 +84,24 @@ struct integ__match {
 /* How a name scored against one registered name (integ__name_score). */
 struct integ__hit {
 	double score;
-	const char *key; /* "name", "core" or NULL */
+	const char *key; /* "name", "core", "acronym" or NULL */
 	int alias, skeleton;
 	const char *form;
+	const char *acronym; /* the acronym key held, or NULL */
+	int holders;         /* the recruiters holding it */
 };
 
 /* The query's forms (names_normalise_forms) and licence key. */
 struct integ__query {
 	const char *norm, *skel, *ln;
+	const char *akeys;   /* the query's acronym keys, space-separated, or NULL */
+	int apure;           /* the query is nothing but an acronym (names.h) */
+	const char *country; /* the asked country, or NULL */
 };
+
+/* The acronym keys of raw name `name` as a query, space-separated in out
+ * (cap bytes; "" for none), and *pure (names_acronym_keys). */
+void integ__query_acronyms(const char *name, char *out, size_t cap, int *pure);
 
 /* Sorts the matches: a licence first, then by score, then by id; equal
  * scores put the recruiter of the asked country first. */
@@ -148,6 +160,10 @@ int integ__tokens_add(uint32_t name, const char *norm);
  * rarest keys first, at most max times; the number of calls. */
 size_t integ__tokens_lookup(const char *form, void (*fn)(uint32_t name, void *arg), void *arg,
 			    size_t max);
+/* Indexes the acronym keys of registered name `name` (space-separated). */
+int integ__acronyms_add(uint32_t name, const char *keys);
+/* The names holding acronym key `key` (*names, ascending); their number. */
+uint32_t integ__acronym_names(const char *key, const uint32_t **names);
 size_t integ__tokens_bytes(void);
 void integ__tokens_free(void);
 

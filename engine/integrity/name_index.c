@@ -230,6 +230,7 @@ static int post_add(uint32_t key, uint32_t name)
  * before the write lock is taken (the canonical text, names.h). */
 struct name_forms {
 	char *norm, *skel; /* skel NULL: none */
+	char *akeys;       /* acronym keys, space-separated */
 };
 
 static void forms_free(struct name_forms *f, int n)
@@ -237,6 +238,7 @@ static void forms_free(struct name_forms *f, int n)
 	for (int i = 0; f && i < n; i++) {
 		free(f[i].norm);
 		free(f[i].skel);
+		free(f[i].akeys);
 	}
 	free(f);
 }
@@ -247,14 +249,24 @@ static struct name_forms *forms_of(PGresult *nm)
 	int n = PQntuples(nm);
 	struct name_forms *f = calloc((size_t)n + 1, sizeof *f);
 	char norm[NAMES_NORM_CAP], skel[NAMES_NORM_CAP];
+	char keys[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP];
+	char akeys[NAMES_ACRONYM_KEYS * NAMES_ACRONYM_CAP + 1];
 
 	for (int i = 0; f && i < n; i++) {
 		const char *label = PQgetvalue(nm, i, 2);
+		int nk;
+		size_t used = 0;
 
 		if (names_normalise_forms(label, strlen(label), norm, sizeof norm, skel, sizeof skel,
 					  NULL))
 			norm[0] = skel[0] = '\0';
-		if (!(f[i].norm = strdup(norm)) || (skel[0] && !(f[i].skel = strdup(skel)))) {
+		nk = names_acronym_keys(label, strlen(label), 0, keys, NULL);
+		akeys[0] = '\0';
+		for (int k = 0; k < nk; k++)
+			used += (size_t)snprintf(akeys + used, sizeof akeys - used, "%s%s", k ? " " : "",
+						 keys[k]);
+		if (!(f[i].norm = strdup(norm)) || (skel[0] && !(f[i].skel = strdup(skel))) ||
+		    !(f[i].akeys = strdup(akeys))) {
 			forms_free(f, n);
 			return NULL;
 		}
@@ -263,7 +275,7 @@ static struct name_forms *forms_of(PGresult *nm)
 }
 
 /* Appends one name of record ri. Caller holds the write lock. */
-static int name_add(uint32_t ri, int alias, int skeleton, const char *norm)
+static int name_add(uint32_t ri, int alias, int skeleton, const char *norm, const char *akeys)
 {
 	uint32_t keys[TRGM_MAX];
 	struct reg_name *n;
@@ -293,7 +305,8 @@ static int name_add(uint32_t ri, int alias, int skeleton, const char *norm)
 			return -1;
 	if (key_insert((uint32_t)reg->nnames * 2 + 1) ||
 	    (n->core && key_insert((uint32_t)reg->nnames * 2 + 2)) ||
-	    integ__tokens_add((uint32_t)reg->nnames, norm))
+	    integ__tokens_add((uint32_t)reg->nnames, norm) ||
+	    integ__acronyms_add((uint32_t)reg->nnames, akeys))
 		return -1;
 	reg->nnames++;
 	return 0;
@@ -340,8 +353,8 @@ static int registry_append(PGresult *r, PGresult *nm, const struct name_forms *f
 
 			if (strtoll(PQgetvalue(nm, j, 0), NULL, 10) != rc->id)
 				continue;
-			if (name_add(ri, alias, 0, forms[j].norm) ||
-			    (forms[j].skel && name_add(ri, alias, 1, forms[j].skel)))
+			if (name_add(ri, alias, 0, forms[j].norm, forms[j].akeys) ||
+			    (forms[j].skel && name_add(ri, alias, 1, forms[j].skel, NULL)))
 				return -1;
 		}
 		reg->watermark = rc->id;

@@ -219,6 +219,108 @@ static void candidates_of(const char *q, struct name_set *ns)
 		set_add(c[k].name, ns);
 }
 
+/* The acronym step (names.h, "Acronyms"): the registered names holding
+ * one of the query's keys of NAMES_ACRONYM_UNIQUE_MIN letters or more
+ * (shorter keys can decide nothing and are held by too many names), at
+ * most ACR_SCAN names read; the best name per recruiter. */
+#define ACR_SCAN 64
+#define ACR_LIST 20 /* holders listed as possible matches */
+
+struct holder {
+	uint32_t name;
+	double score;
+	int skeleton;
+	const char *key;
+	int key_len;
+};
+
+static double form_pair_score(const struct integ__query *q, const struct reg_name *nm, int *skel)
+{
+	double best = 0;
+
+	*skel = 0;
+	for (int f = 0; f < 2; f++) {
+		const char *form = f ? q->skel : q->norm;
+		char qcore[NAMES_NORM_CAP];
+		struct integ__hit h = {0};
+
+		if (!form || !form[0])
+			continue;
+		integ__candidate_query(form, qcore, sizeof qcore);
+		integ__name_score(form, qcore, nm->norm, nm->core, &h);
+		if (h.score > best) {
+			best = h.score;
+			*skel = f;
+		}
+	}
+	return best;
+}
+
+static size_t acronym_step(const struct integ__query *q, double min_score, int today,
+			   struct integ__match *m, size_t n, size_t cap)
+{
+	struct holder h[ACR_SCAN];
+	char keys[NAMES_ACRONYM_KEYS * NAMES_ACRONYM_CAP + 1], *save = NULL, *k;
+	double thr = integrity_threshold(), review = integrity_review_threshold();
+	int nh = 0, more = 0, in_country = 0, listed = 0;
+
+	snprintf(keys, sizeof keys, "%s", q->akeys ? q->akeys : "");
+	for (k = strtok_r(keys, " ", &save); k; k = strtok_r(NULL, " ", &save)) {
+		const uint32_t *v;
+		uint32_t cnt;
+
+		if (strlen(k) < NAMES_ACRONYM_UNIQUE_MIN)
+			continue;
+		cnt = integ__acronym_names(k, &v);
+		for (uint32_t i = 0; i < cnt; i++) {
+			const struct reg_name *nm = &reg->names[v[i]];
+			int skel, j;
+			double sc;
+
+			for (j = 0; j < nh && reg->names[h[j].name].rec != nm->rec; j++)
+				;
+			if (j == nh && nh == ACR_SCAN) {
+				more++; /* counted, not read */
+				continue;
+			}
+			sc = form_pair_score(q, nm, &skel);
+			/* beside the initials, the query's other words must match */
+			if (!q->apure && sc < NAMES_ACRONYM_GATE)
+				continue;
+			if (j < nh && sc <= h[j].score)
+				continue;
+			if (j == nh)
+				nh++;
+			h[j] = (struct holder){v[i], sc, skel, k, (int)strlen(k)};
+		}
+	}
+	for (int j = 0; j < nh; j++)
+		in_country += !q->country || !q->country[0] ||
+			      strcmp(reg->recs[reg->names[h[j].name].rec].country, q->country) == 0;
+	for (int j = 0; j < nh && listed < ACR_LIST; j++) {
+		const struct reg_name *nm = &reg->names[h[j].name];
+		const struct reg_rec *rc = &reg->recs[nm->rec];
+		int here = !q->country || !q->country[0] || strcmp(rc->country, q->country) == 0;
+		/* only the asked country's holders decide; the others are listed */
+		int holders = here ? in_country + more : 2;
+		struct integ__hit hit = {0};
+
+		hit.score = names_acronym_score(h[j].score, holders, h[j].key_len, thr, review);
+		if (hit.score < min_score)
+			continue;
+		hit.key = hit.score > h[j].score ? "acronym" : NULL;
+		hit.alias = nm->alias;
+		hit.skeleton = h[j].skeleton || nm->skeleton;
+		hit.form = nm->norm;
+		hit.acronym = h[j].key;
+		hit.holders = nh + more;
+		n = integ__add_name_match(m, n, cap, rc->id, &hit, rc->name, rc->country,
+					  rc->valid_until != NO_LICENCE && rc->valid_until >= today);
+		listed++;
+	}
+	return n;
+}
+
 size_t integ__registry_lookup(const struct integ__query *q, double min_score,
 			      struct integ__match *m, size_t cap, int64_t *watermark)
 {
@@ -249,6 +351,8 @@ size_t integ__registry_lookup(const struct integ__query *q, double min_score,
 		candidates_of(form, &ns);
 		n = score_set(form, f, &ns, min_score, today, m, n, cap);
 	}
+	if (q->akeys && q->akeys[0])
+		n = acronym_step(q, min_score, today, m, n, cap);
 	pthread_rwlock_unlock(&reg->lock);
 	return n;
 }
@@ -258,7 +362,7 @@ size_t integ__registry_lookup(const struct integ__query *q, double min_score,
 size_t integ__registry_matches(const char *norm, const char *ln, struct integ__match *m, size_t cap,
 			       int64_t *watermark)
 {
-	struct integ__query q = {norm, NULL, ln};
+	struct integ__query q = {norm, NULL, ln, NULL, 0, NULL};
 
 	return integ__registry_lookup(&q, integrity_threshold(), m, cap, watermark);
 }

@@ -9,6 +9,9 @@
  * rarest keys first and stops at a bound, so a common word never floods
  * the candidate set.
  *
+ * The same table holds each name's acronym keys (names_acronym_keys,
+ * tagged 'a'), read whole by the acronym step of the check.
+ *
  * Keys are 64-bit hashes of the tagged text: a collision only proposes a
  * candidate more, which the similarity then rejects. The caller holds the
  * registry lock (write to add, read to look up).
@@ -157,6 +160,29 @@ int integ__tokens_add(uint32_t name, const char *norm)
 			p++;
 	}
 	return 0;
+}
+
+int integ__acronyms_add(uint32_t name, const char *keys)
+{
+	for (const char *p = keys ? keys : ""; *p;) {
+		const char *k = p;
+
+		while (*p && *p != ' ')
+			p++;
+		if (p > k && add_key(key_hash('a', k, (size_t)(p - k)), name))
+			return -1;
+		while (*p == ' ')
+			p++;
+	}
+	return 0;
+}
+
+uint32_t integ__acronym_names(const char *key, const uint32_t **names)
+{
+	long li = find(key_hash('a', key, strlen(key)));
+
+	*names = li < 0 ? NULL : tix.lists[li].v;
+	return li < 0 ? 0 : tix.lists[li].n;
 }
 
 struct probe {

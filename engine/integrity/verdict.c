@@ -144,6 +144,22 @@ int integrity_snapshot_verdict(const integrity_snapshot *snap, const json_t *rec
 					     json_string_value(json_object_get(rec, "country")), out);
 }
 
+/* The snapshot's entry of recruiter id (active flags), or NULL. */
+static const struct integ__entry *flagged_entry(const integrity_snapshot *snap, int64_t id)
+{
+	size_t lo = 0, hi = snap->n;
+
+	while (lo < hi) { /* entries are ordered by recruiter */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (snap->e[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < snap->n && snap->e[lo].id == id ? &snap->e[lo] : NULL;
+}
+
 int integrity_snapshot_verdict_of(const integrity_snapshot *snap, const char *name,
 				  const char *licence, const char *country,
 				  struct integrity_verdict *out)
@@ -216,12 +232,24 @@ int integrity_snapshot_verdict_of(const integrity_snapshot *snap, const char *na
 		 * unlicensed, as the check would (memoised while the registry
 		 * and the date stay the same). */
 		struct integ__match m[INTEGRITY_CANDIDATES + 2];
-		struct integ__query q = {norm, skel, ln};
-		size_t n = integ__registry_lookup(&q, integrity_threshold(), m, sizeof m / sizeof m[0],
-						  &wm);
+		char akeys[NAMES_ACRONYM_KEYS * NAMES_ACRONYM_CAP + 1];
+		struct integ__query q = {norm, skel, ln, akeys, 0, country};
+		size_t n;
 
+		integ__query_acronyms(name, akeys, sizeof akeys, &q.apure);
+		n = integ__registry_lookup(&q, integrity_threshold(), m, sizeof m / sizeof m[0], &wm);
 		n = integ__drop_excluded(norm, m, n);
 		integ__order_matches(m, n, country);
+		/* a match the flagged scan cannot see (an acronym decided by
+		 * the register) still carries its recruiter's flags */
+		for (i = 0; i < n && n > 1; i++)
+			if (flagged_entry(snap, m[i].id)) {
+				struct integ__match t = m[0];
+
+				m[0] = m[i];
+				m[i] = t;
+				break;
+			}
 		mv.reg_kind = !n ? INTEGRITY_UNKNOWN
 				 : m[0].licensed ? INTEGRITY_LICENSED : INTEGRITY_UNLICENSED;
 		mv.reg_id = n ? m[0].id : 0;
@@ -234,6 +262,10 @@ int integrity_snapshot_verdict_of(const integrity_snapshot *snap, const char *na
 		memo_put((integrity_snapshot *)snap, key, &mv);
 	else
 		free(key);
+	if (!best && live && mv.reg_kind != INTEGRITY_UNKNOWN)
+		best = flagged_entry(snap, mv.reg_id); /* found by the register only */
+	if (best && !mv.score && best_score == 0)
+		best_score = mv.reg_score;
 	if (!best) {
 		if (!live || mv.reg_kind == INTEGRITY_UNKNOWN)
 			return 0;

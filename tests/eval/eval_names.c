@@ -1275,7 +1275,9 @@ static int keys_shared(char (*a)[NAMES_ACRONYM_CAP], int na, char (*b)[NAMES_ACR
 
 	for (int i = 0; i < na; i++)
 		for (int j = 0; j < nb; j++)
-			if (strcmp(a[i], b[j]) == 0 && (int)strlen(a[i]) > best)
+			/* shorter keys are not looked up (name_lookup.c) */
+			if (strcmp(a[i], b[j]) == 0 && (int)strlen(a[i]) > best &&
+			    (int)strlen(a[i]) >= NAMES_ACRONYM_UNIQUE_MIN)
 				best = (int)strlen(a[i]);
 	return best;
 }
