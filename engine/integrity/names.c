@@ -566,7 +566,7 @@ static int tokens_of(const char *in, size_t len, unsigned opts, unsigned *suspic
 	return rc;
 }
 
-int names__classify(const char *in, size_t len, struct names__tokens *t)
+int names__classify(const char *in, size_t len, unsigned opts, struct names__tokens *t)
 {
 	int rc;
 
@@ -574,7 +574,7 @@ int names__classify(const char *in, size_t len, struct names__tokens *t)
 	pthread_once(&forms_once, forms_init);
 	if (forms_status < 0)
 		return forms_status;
-	rc = tokens_of(in, utf8_cut(in, len, NAMES_MAX_INPUT), 0, NULL, t);
+	rc = tokens_of(in, utf8_cut(in, len, NAMES_MAX_INPUT), opts, NULL, t);
 	if (rc == 0)
 		drop_forms(t);
 	return rc;

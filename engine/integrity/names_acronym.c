@@ -73,29 +73,21 @@ static void key_add(char keys[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP], int *nk, c
 		memcpy(keys[(*nk)++], k, (size_t)kl + 1);
 }
 
-int names_acronym_keys(const char *in, size_t len, int query,
-		       char keys[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP], int *pure)
+static int keys_of(const struct names__tokens *t, int query,
+		   char keys[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP], int nk, int *pure)
 {
-	struct names__tokens t;
-	int nk = 0, rc, body_end;
+	int body_end;
 
-	if (pure)
-		*pure = 0;
-	if (!in || !keys)
-		return NAMES_EINVAL;
-	rc = names__classify(in, len, &t);
-	if (rc < 0)
-		return rc;
-	for (body_end = t.n; body_end > 0 && t.drop[body_end - 1] == 1; body_end--)
+	for (body_end = t->n; body_end > 0 && t->drop[body_end - 1] == 1; body_end--)
 		;
 	if (query && pure) {
 		/* every distinctive word can be an acronym: "FFC Co., Ltd." */
 		int core = 0, acr = 0;
 
-		for (int i = 0; i < t.n; i++)
-			if (in_set(&t, i, SET_CORE, t.n)) {
+		for (int i = 0; i < t->n; i++)
+			if (in_set(t, i, SET_CORE, t->n)) {
 				core++;
-				acr += acronym_like(&t, i);
+				acr += acronym_like(t, i);
 			}
 		*pure = core > 0 && acr == core;
 	}
@@ -108,20 +100,20 @@ int names_acronym_keys(const char *in, size_t len, int query,
 			char k[NAMES_ACRONYM_MAX_LEN + 2];
 			int kl = 0, whole = 0, over = 0;
 
-			for (int i = 0; i < t.n && !over; i++) {
+			for (int i = 0; i < t->n && !over; i++) {
 				int n = 1;
 
-				if (!in_set(&t, i, set, body_end))
+				if (!in_set(t, i, set, body_end))
 					continue;
-				if (!first && (query ? acronym_like(&t, i) : t.initials[i] != 0)) {
-					n = t.len[i];
+				if (!first && (query ? acronym_like(t, i) : t->initials[i] != 0)) {
+					n = t->len[i];
 					whole |= n >= 2;
 				}
 				if (kl + n > NAMES_ACRONYM_MAX_LEN)
 					over = 1;
 				else
 					for (int m = 0; m < n; m++)
-						k[kl++] = t.s[i][m];
+						k[kl++] = t->s[i][m];
 			}
 			/* a query without a word that can be an acronym has no key */
 			if (over || (query && !whole))
@@ -129,6 +121,33 @@ int names_acronym_keys(const char *in, size_t len, int query,
 			k[kl] = '\0';
 			key_add(keys, &nk, k, kl);
 		}
+	return nk;
+}
+
+int names_acronym_keys(const char *in, size_t len, int query,
+		       char keys[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP], int *pure)
+{
+	struct names__tokens t;
+	int nk, rc, pure2 = 0;
+
+	if (pure)
+		*pure = 0;
+	if (!in || !keys)
+		return NAMES_EINVAL;
+	rc = names__classify(in, len, 0, &t);
+	if (rc < 0)
+		return rc;
+	nk = keys_of(&t, query, keys, 0, pure);
+	/* look-alike letters and digits ("КМЅ", "KM5"): the confusable
+	 * form's keys too, as the check reads both forms of a name */
+	if (query && names__has_confusable(in, len)) {
+		rc = names__classify(in, len, NAMES_CANON_SKELETON | NAMES_CANON_DIGITS, &t);
+		if (rc < 0)
+			return rc;
+		nk = keys_of(&t, query, keys, nk, &pure2);
+		if (pure)
+			*pure |= pure2;
+	}
 	return nk;
 }
 

@@ -50,11 +50,12 @@ void names__spell_numbers(struct names__tokens *t);
 
 /* ---- names.c ---- */
 
-/* The tokens of in[0..len) after the canonical text and the reshaping
+/* The tokens of in[0..len) after the canonical text (opts: the
+ * NAMES_CANON_* of names_canon.c, 0 for the normal form) and the reshaping
  * rules, each with its drop mark as names_normalise sets it: 0 kept, 1 a
  * legal form or generic phrase, 2 a connecting word. 0 or a NAMES_E*
  * error. */
-int names__classify(const char *in, size_t len, struct names__tokens *t);
+int names__classify(const char *in, size_t len, unsigned opts, struct names__tokens *t);
 /* 1 for a trade word (names_core leaves it out). */
 int names__trade_word(const char *s);
 

@@ -343,6 +343,80 @@ int main(int argc, char **argv)
 	report("check by name, in-memory registry (trigram postings + names_similarity)", t, nq);
 	report("the same, thread CPU time (without time spent preempted)", cpu, nq);
 
+	/* Acronyms of registered names ("BKM" for "Badu Kilo Manpower Ltd"):
+	 * the acronym step reads every holder of the key, up to its bound. */
+	for (i = 0; i < nq; i++) {
+		char a[64] = "", b[64] = "", c[64] = "", q[8];
+		json_t *out = NULL;
+		problem p;
+
+		sscanf(names[rnd() % n], "%63s %63s %63s", a, b, c);
+		snprintf(q, sizeof q, "%c%c%c", a[0], b[0], c[0]);
+		problem_init(&p);
+		c0 = cpu_ms();
+		t0 = now_ms();
+		if (integrity_check(s, q, NULL, NULL, &out, &p)) {
+			fprintf(stderr, "bench_integrity: check '%s': %s\n", q, p.detail);
+			return 1;
+		}
+		t[i] = now_ms() - t0;
+		cpu[i] = cpu_ms() - c0;
+		json_decref(out);
+		problem_release(&p);
+	}
+	report("check of an acronym (\"BKM\"), in-memory registry", t, nq);
+	report("the same, thread CPU time", cpu, nq);
+
+	/* A batch of 100 keyed queries (POST /v1/recruiters/check without
+	 * HTTP), beside the same 100 checked one by one. */
+	{
+		size_t nb = nq / 100 > 20 ? nq / 100 : 20, b;
+		double *tb = calloc(nb, sizeof *tb), *ts = calloc(nb, sizeof *ts);
+
+		if (!tb || !ts)
+			return 2;
+		for (b = 0; b < nb; b++) {
+			json_t *in = json_object(), *qs = json_object(), *out = NULL;
+			problem p;
+
+			json_object_set_new(in, "queries", qs);
+			for (size_t k = 0; k < 100; k++) {
+				char key[16];
+
+				snprintf(key, sizeof key, "q%zu", k);
+				json_object_set_new(qs, key, json_pack("{s:s}", "name",
+								       queries[(b * 100 + k) % nq]));
+			}
+			problem_init(&p);
+			t0 = now_ms();
+			if (integrity_check_batch(s, in, &out, &p)) {
+				fprintf(stderr, "bench_integrity: batch: %s\n", p.detail);
+				return 1;
+			}
+			tb[b] = now_ms() - t0;
+			if (json_object_size(json_object_get(out, "results")) != 100) {
+				fprintf(stderr, "bench_integrity: a batch of 100 answered otherwise\n");
+				return 1;
+			}
+			json_decref(out);
+			problem_release(&p);
+			json_decref(in);
+			t0 = now_ms();
+			for (size_t k = 0; k < 100; k++) {
+				problem_init(&p);
+				if (integrity_check(s, queries[(b * 100 + k) % nq], NULL, NULL, &out, &p))
+					return 1;
+				json_decref(out);
+				problem_release(&p);
+			}
+			ts[b] = now_ms() - t0;
+		}
+		report("batch of 100 keyed queries (integrity_check_batch)", tb, nb);
+		report("the same 100 queries as 100 single checks", ts, nb);
+		free(tb);
+		free(ts);
+	}
+
 	/* By licence, both ways. */
 	for (int way = 0; way < 2; way++) {
 		uint64_t keep = rng;

@@ -1311,14 +1311,15 @@ static void acr_fill(struct pair *p, const char *query, const char *registered, 
 	}
 }
 
-/* Whether positive p's acronym is shared, in the register, by another
- * firm that could be meant (holders >= 2): the register cannot tell them
- * apart, so the right answer is a possible match, not a match. */
+/* Whether positive p rests on an acronym that another registered firm
+ * holds too (holders >= 2; its words alone do not match): the register
+ * cannot tell them apart, so the right answer is a possible match, not a
+ * match. */
 static int ambiguous(const struct pair *p)
 {
 	int self, h = acr_holders(p, acr_gate, &self);
 
-	return p->label && self && h >= 2;
+	return p->label && self && h >= 2 && p->pair < NAMES_DEFAULT_THRESHOLD - 1e-12;
 }
 
 /* Precision and recall at the default thresholds, counted two ways:

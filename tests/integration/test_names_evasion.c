@@ -9,8 +9,10 @@
  * and on PATCH of a vacancy, and vacancies stored with them before the flag
  * vanish from search and match. Then the exact names found at 1.0 ("PT DDC
  * CONSULTANTS", "Acme Recruitment Agency" by its alias), a licence and a
- * name of two recruiters answering `conflict`, and a name below the
- * threshold listed in `possible_matches`.
+ * name of two recruiters answering `conflict`, a name below the
+ * threshold listed in `possible_matches`, and acronyms: one that a single
+ * registered recruiter holds is that recruiter (however it is written),
+ * one that two hold lists both for review, and a country decides.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -408,6 +410,79 @@ static void test_possible_matches(void)
 	resp_free(&r);
 }
 
+/* The first match's or possible match's entry for recruiter id in r. */
+static json_t *entry_of(struct resp *r, const char *list, const char *id)
+{
+	json_t *m;
+	size_t i;
+
+	json_array_foreach(json_object_get(r->json, list), i, m)
+		if (str(m, "id") && strcmp(str(m, "id"), id) == 0)
+			return m;
+	return NULL;
+}
+
+static void test_acronyms(void)
+{
+	/* the acronym of the blacklisted "Kopano Manpower Services", however
+	 * written: while Kopano is the only registered recruiter with those
+	 * initials, it is Kopano */
+	static const char *const kms[] = {
+		"KMS", "K.M.S.", "K M S", "K-M-S Ltd", "K\xe2\x80\x8bMS",
+		"\xd0\x9a\xd0\x9c\xd0\x85", /* Cyrillic КМЅ */
+		"\xef\xbc\xab\xef\xbc\xad\xef\xbc\xb3", /* full-width */
+	};
+	char kgalagadi[32], id[32];
+	struct resp r;
+	json_t *m, *a;
+
+	for (size_t i = 0; i < sizeof kms / sizeof *kms; i++) {
+		T_REQUIRE(check(&r, "name", kms[i]) == 0);
+		T_CHECKF(str(r.json, "verdict") && strcmp(str(r.json, "verdict"), "blacklisted") == 0,
+			 "%zu: verdict %s", i, str(r.json, "verdict"));
+		m = entry_of(&r, "matches", kopano);
+		a = json_object_get(json_object_get(json_object_get(m, "explanation"), "name"), "acronym");
+		T_CHECKF(a && json_integer_value(json_object_get(a, "holders")) == 1 &&
+				 strcmp(str(a, "decides"), "match") == 0,
+			 "%zu: %s", i, r.body ? r.body : "");
+		resp_free(&r);
+	}
+	T_REQUIRE(post_vacancy("Harvest hand evqacr", "{\"name\":\"K.M.S.\"}", id, sizeof id, &r) >= 0);
+	T_EQ_INT(r.status, 422);
+	resp_free(&r);
+	/* a word that merely starts like the initials is no acronym of it */
+	T_REQUIRE(check(&r, "name", "Kemsley Farms") == 0);
+	T_EQ_STR(str(r.json, "verdict"), "unknown");
+	T_CHECK(entry_of(&r, "possible_matches", kopano) == NULL);
+	resp_free(&r);
+
+	/* a second firm with those initials: the acronym decides nothing, and
+	 * both are shown for review, Kopano with its blacklist flag */
+	T_REQUIRE(*register_recruiter("{\"name\":\"Kgalagadi Mining Supplies\",\"country\":\"BW\"}",
+				      kgalagadi, sizeof kgalagadi));
+	T_REQUIRE(check(&r, "name", "KMS") == 0);
+	T_EQ_STR(str(r.json, "verdict"), "unknown");
+	T_EQ_INT(json_array_size(json_object_get(r.json, "matches")), 0);
+	m = entry_of(&r, "possible_matches", kopano);
+	T_REQUIRE(m != NULL);
+	T_CHECK(json_array_size(json_object_get(m, "flags")) == 1);
+	a = json_object_get(json_object_get(json_object_get(m, "explanation"), "name"), "acronym");
+	T_CHECK(a && json_integer_value(json_object_get(a, "holders")) == 2 &&
+		strcmp(str(a, "decides"), "review") == 0);
+	T_CHECK(entry_of(&r, "possible_matches", kgalagadi) != NULL);
+	resp_free(&r);
+	/* in Lesotho only Kopano holds it: blacklisted again */
+	T_REQUIRE(http(&r, &srv, "GET", "/v1/recruiters/check?name=KMS&country=LS", counsellor, NULL,
+		       NULL, 0) == 0);
+	T_EQ_STR(str(r.json, "verdict"), "blacklisted");
+	resp_free(&r);
+	T_REQUIRE(http(&r, &srv, "GET", "/v1/recruiters/check?name=KMS&country=BW", counsellor, NULL,
+		       NULL, 0) == 0);
+	T_EQ_STR(str(r.json, "verdict"), "unlicensed");
+	T_CHECK(entry_of(&r, "possible_matches", kopano) != NULL);
+	resp_free(&r);
+}
+
 int main(void)
 {
 	if (server_start(&srv, "one")) {
@@ -428,5 +503,6 @@ int main(void)
 	T_RUN(test_exact_names);
 	T_RUN(test_conflict);
 	T_RUN(test_possible_matches);
+	T_RUN(test_acronyms);
 	return T_DONE() || server_stop(&srv);
 }
