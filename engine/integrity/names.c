@@ -427,6 +427,46 @@ static int table_long_build(const struct form *f, size_t n)
 	return 0;
 }
 
+/* A legal form of three words or more whose last word is written together
+ * with the next word ("Công ty cổ phầnđầu tư"): the token is split after
+ * the form's last word when the words before it and that prefix are a
+ * form of the table and three letters or more remain. */
+static void split_form_tail(struct names__tokens *t)
+{
+	for (int i = 2; i < t->n && t->n < NAMES_MAX_TOKENS; i++)
+		for (int p = 2; p + 3 <= t->len[i] && !form_lookup(t->s[i]); p++) {
+			char buf[NAMES_NORM_CAP];
+			int j, found = 0;
+			size_t n = 0;
+
+			for (j = i - 2; j >= 0 && i - j < forms_maxtok && !found; j--) {
+				n = 0;
+				for (int k = j; k < i; k++)
+					n += (size_t)snprintf(buf + n, sizeof buf - n, "%s ", t->s[k]);
+				/* the whole word ends a form already ("Limited
+				 * Liability Company" is no "... Co" + "mpany") */
+				snprintf(buf + n, sizeof buf - n, "%s", t->s[i]);
+				if (form_lookup(buf))
+					break;
+				snprintf(buf + n, sizeof buf - n, "%.*s", p, t->s[i]);
+				found = form_lookup(buf);
+			}
+			if (!found)
+				continue;
+			memmove(&t->s[i + 2], &t->s[i + 1], (size_t)(t->n - i - 1) * sizeof t->s[0]);
+			memmove(&t->len[i + 2], &t->len[i + 1], (size_t)(t->n - i - 1));
+			memmove(&t->drop[i + 2], &t->drop[i + 1], (size_t)(t->n - i - 1));
+			memmove(&t->initials[i + 2], &t->initials[i + 1], (size_t)(t->n - i - 1));
+			t->n++;
+			memcpy(t->s[i + 1], t->s[i] + p, (size_t)(t->len[i] - p) + 1);
+			t->len[i + 1] = (unsigned char)(t->len[i] - p);
+			t->drop[i + 1] = t->initials[i + 1] = 0;
+			t->s[i][p] = '\0';
+			t->len[i] = (unsigned char)p;
+			break;
+		}
+}
+
 /* Whether tokens i and i + 1, swapped, are a form of two words. */
 static int pair_reversed(const struct names__tokens *t, int i)
 {
@@ -452,6 +492,7 @@ static void drop_forms(struct names__tokens *t)
 {
 	int i, any_kept = 0;
 
+	split_form_tail(t);
 	/* Multi-token forms and long or unambiguous single tokens: anywhere. */
 	for (i = 0; i < t->n;) {
 		int l = form_at(t, i);
@@ -671,81 +712,4 @@ int names_licence_key(const char *in, char *out, size_t outcap)
 	out[n] = '\0';
 	free(o);
 	return 0;
-}
-
-/* Words so common in recruiter names that they tell firms apart no better
- * than a legal form (and whose trigrams select a tenth of a registry). */
-static const char *const trade_words[] = {
-	"manpower", "recruitment", "recruiting", "staffing", "placement", "overseas",
-	"employment", "labour", "labor", "hire", "human", "resources", "workforce", "careers",
-	"global", "jobs", "agency", "services", "international", "consultants"};
-
-int names__trade_word(const char *s)
-{
-	return in_list(s, trade_words, sizeof trade_words / sizeof *trade_words);
-}
-
-void names_core(const char *norm, char *out, size_t cap)
-{
-	char buf[NAMES_NORM_CAP], *save = NULL, *tok;
-	size_t n = 0;
-
-	if (!cap)
-		return;
-	snprintf(buf, sizeof buf, "%s", norm ? norm : "");
-	out[0] = '\0';
-	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-		if (in_list(tok, trade_words, sizeof trade_words / sizeof *trade_words))
-			continue;
-		n += (size_t)snprintf(out + n, n < cap ? cap - n : 0, "%s%s", n ? " " : "", tok);
-		if (n >= cap)
-			break;
-	}
-	if (!out[0] || n >= cap)
-		snprintf(out, cap, "%s", norm ? norm : "");
-}
-
-double names_form_score(const char *q, const char *norm, int *exact)
-{
-	char qc[NAMES_NORM_CAP], nc[NAMES_NORM_CAP];
-
-	if (exact)
-		*exact = 0;
-	if (!q[0] || !norm[0])
-		return 0;
-	if (strcmp(q, norm) == 0) {
-		if (exact)
-			*exact = 1;
-		return 1.0;
-	}
-	names_core(q, qc, sizeof qc);
-	names_core(norm, nc, sizeof nc);
-	if (strlen(qc) >= NAMES_CORE_MIN_BYTES && strcmp(qc, nc) == 0) {
-		if (exact)
-			*exact = 2;
-		return 1.0;
-	}
-	return names_similarity(q, norm);
-}
-
-double names_score(const char *a, const char *b)
-{
-	char na[NAMES_NORM_CAP], sa[NAMES_NORM_CAP], nb[NAMES_NORM_CAP], sb[NAMES_NORM_CAP];
-	const char *fa[2] = {na, sa}, *fb[2] = {nb, sb};
-	double best = 0;
-
-	if (names_normalise_forms(a, strlen(a), na, sizeof na, sa, sizeof sa, NULL) < 0 ||
-	    names_normalise_forms(b, strlen(b), nb, sizeof nb, sb, sizeof sb, NULL) < 0)
-		return 0;
-	for (int i = 0; i < 2; i++)
-		for (int j = 0; j < 2; j++) {
-			double x;
-
-			if (!fa[i][0] || !fb[j][0])
-				continue;
-			x = names_form_score(fa[i], fb[j], NULL);
-			if (x > best)
-				best = x;
-		}
-	return best;
 }
