@@ -14,7 +14,8 @@ static const char check_help[] =
 	"usage: fairmatch check recruiters FILE.csv [--format csv|jsonl]\n"
 	"  FILE.csv has a header naming the columns name, licence and country (others\n"
 	"  are ignored; name or licence must be present). Each line is checked as\n"
-	"  GET /v1/recruiters/check would check it and reported on standard output:\n"
+	"  GET /v1/recruiters/check would check it (the register is loaded first) and\n"
+	"  reported on standard output:\n"
 	"  csv (default): line,name,licence,country,verdict,recruiter,recruiter_name,\n"
 	"    score,flags,possible_matches,error (the best match; flags and\n"
 	"    possible_matches are counts; error names an invalid line);\n"
@@ -52,7 +53,14 @@ int cli_check(int argc, char **argv)
 	s = cli_open_store(c.conninfo);
 	if (!s)
 		return 1;
+	/* The register in memory, as the server holds it, so that every line
+	 * gets the server's answer (exact keys, the token index, acronyms);
+	 * without it, the SQL path. */
+	if (integrity_start(c.conninfo))
+		fprintf(stderr, "fairmatch: check: the register could not be loaded;"
+				" checking through PostgreSQL alone\n");
 	rc = integrity_check_csv(s, argv[optind + 1], jsonl, stdout, stderr, &done, &bad);
+	integrity_stop();
 	store_close(s);
 	fprintf(stderr, "check: %llu lines checked, %llu invalid\n", (unsigned long long)done,
 		(unsigned long long)bad);
