@@ -1991,6 +1991,18 @@ int main(int argc, char **argv)
 		printf("| %s | %d | %.3f | %.3f |\n", negname[k], c, c ? (double)fp / c : 0,
 		       c ? (double)fp2 / c : 0);
 	}
+	{
+		/* hard negative 3 read as an unregistered firm */
+		int c = 0, fp = 0;
+
+		for (int i = 0; i < np; i++)
+			if (pairs[i].loo_valid) {
+				c++;
+				fp += pairs[i].ours_loo >= NAMES_DEFAULT_THRESHOLD - 1e-12;
+			}
+		printf("| the same, the acronym's own firm unregistered | %d | %.3f | |\n", c,
+		       c ? (double)fp / c : 0);
+	}
 	if (name_bench(NAMES_DEFAULT_THRESHOLD, verbose) < 0)
 		printf("\n(name_bench: tests/eval/data/nomenklatura_name_bench_cases.csv not readable)\n");
 	printf("\nTime: names_normalise %.2f us per name (mean, mixed scripts), names_similarity %.3f us per pair.\n",

@@ -428,6 +428,65 @@ static void reshaped_names(void)
 	norm_is("McDonald Farms", "mcdonald farms"); /* two letters: no split */
 	/* "corporation" is a form, never "corp" + "oration" */
 	norm_is("Gallegos Corporation", "gallegos");
+	/* the last word of a long form glued to the next word */
+	norm_is("Công ty cổ phầnđầu tư Hà Nội", "dau tu ha noi");
+	norm_is("Limited Liability Company Iskusstvo Krasoty", "iskusstvo krasoty");
+}
+
+/* Whether name (query or registered) has acronym key k. */
+static int has_key(const char *name, int query, const char *k)
+{
+	char keys[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP];
+	int n = names_acronym_keys(name, strlen(name), query, keys, NULL);
+
+	for (int i = 0; i < n; i++)
+		if (strcmp(keys[i], k) == 0)
+			return 1;
+	return 0;
+}
+
+/* Acronym keys and the rule that decides what a shared key proves. */
+static void acronyms(void)
+{
+	char keys[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP];
+	int pure = -1;
+
+	T_CHECK(has_key("Fuping Fuyuan Concrete Co., Ltd.", 0, "ffc"));
+	T_CHECK(has_key("Hongkong and Shanghai Banking Corporation", 0, "hsbc"));
+	T_CHECK(has_key("Charles Hass DBA H&R Farms", 0, "chdhrf"));
+	T_CHECK(has_key("Charles Hass DBA H&R Farms", 0, "chdhf"));
+	T_CHECK(has_key("FFC Co., Ltd.", 1, "ffc"));
+	T_CHECK(has_key("F.F.C.", 1, "ffc"));
+	T_CHECK(has_key("F \xe2\x80\x8b F C", 1, "ffc"));
+	T_CHECK(has_key("\xd0\x9a\xd0\x9c\xd0\x85", 1, "kms")); /* Cyrillic КМЅ */
+	T_CHECK(has_key("J. R. Smith Recruiting", 1, "jrsr"));
+	T_CHECK(has_key("John Robert Smith Recruiting", 0, "jrsr"));
+	/* a query of ordinary words has no key; a legal form is no acronym */
+	T_EQ_INT(names_acronym_keys("Fuping Fuyuan Concrete", 22, 1, keys, &pure), 0);
+	T_EQ_INT(pure, 0);
+	T_CHECK(!has_key("R.D. Ltd.", 1, "rdltd"));
+	T_CHECK(names_acronym_keys("KMS", 3, 1, keys, &pure) == 1 && pure == 1);
+	T_CHECK(names_acronym_keys("J. R. Smith", 11, 1, keys, &pure) >= 1 && pure == 0);
+	T_EQ_INT(names_acronym_shared("FFC", "Fuping Fuyuan Concrete Co., Ltd."), 3);
+	T_EQ_INT(names_acronym_shared("FFC", "Hanoi Trading Company"), 0);
+	/* one holder decides, several never do, two letters never decide */
+	T_CHECK(names_acronym_score(0.9, 1, 3, 0.91, 0.85) == 0.91);
+	T_CHECK(names_acronym_score(0.6, 2, 3, 0.91, 0.85) == 0.85);
+	T_CHECK(names_acronym_score(0.88, 5, 4, 0.91, 0.85) == 0.88);
+	T_CHECK(names_acronym_score(0.9, 1, 2, 0.91, 0.85) < 0.91);
+	T_CHECK(names_acronym_score(0.95, 3, 3, 0.91, 0.85) == 0.95);
+	/* hostile input: bounded, no crash */
+	{
+		char big[4096];
+
+		memset(big, 'A', sizeof big - 1);
+		big[sizeof big - 1] = '\0';
+		T_CHECK(names_acronym_keys(big, strlen(big), 1, keys, NULL) >= 0);
+		for (size_t i = 0; i + 2 < sizeof big; i += 2)
+			big[i + 1] = ' ';
+		T_CHECK(names_acronym_keys(big, strlen(big), 0, keys, NULL) >= 0);
+		T_CHECK(names_acronym_keys(NULL, 0, 1, keys, NULL) == NAMES_EINVAL);
+	}
 }
 
 /* The check's scores: exact and near-exact names at 1.0. */
@@ -460,5 +519,6 @@ int main(void)
 	T_RUN(licence_keys);
 	T_RUN(reshaped_names);
 	T_RUN(exact_scores);
+	T_RUN(acronyms);
 	return T_DONE();
 }
