@@ -257,10 +257,10 @@ static struct name_forms *forms_of(PGresult *nm)
 		int nk;
 		size_t used = 0;
 
-		if (names_normalise_forms(label, strlen(label), norm, sizeof norm, skel, sizeof skel,
-					  NULL))
+		nk = names_normalise_acronyms(label, strlen(label), norm, sizeof norm, skel,
+					      sizeof skel, keys);
+		if (nk < 0)
 			norm[0] = skel[0] = '\0';
-		nk = names_acronym_keys(label, strlen(label), 0, keys, NULL);
 		akeys[0] = '\0';
 		for (int k = 0; k < nk; k++)
 			used += (size_t)snprintf(akeys + used, sizeof akeys - used, "%s%s", k ? " " : "",

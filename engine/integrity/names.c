@@ -630,8 +630,17 @@ int names_normalise_forms(const char *in, size_t len, char *out, size_t outcap, 
 			  size_t skelcap, unsigned *suspicious)
 {
 	struct names__tokens t;
+
+	return names__normalise_keep(in, len, out, outcap, skel, skelcap, suspicious, &t);
+}
+
+int names__normalise_keep(const char *in, size_t len, char *out, size_t outcap, char *skel,
+			  size_t skelcap, unsigned *suspicious, struct names__tokens *tp)
+{
+	struct names__tokens t;
 	int rc;
 
+	tp->n = 0;
 	if (skel && skelcap)
 		skel[0] = '\0';
 	if (suspicious)
@@ -674,6 +683,7 @@ int names_normalise_forms(const char *in, size_t len, char *out, size_t outcap, 
 		if (strcmp(skel, out) == 0)
 			skel[0] = '\0';
 	}
+	*tp = t;
 	return 0;
 }
 

@@ -178,6 +178,12 @@ int names_acronym_keys(const char *in, size_t len, int query,
 double names_acronym_score(double pair, int holders, int key_len, double threshold,
 			   double review);
 
+/* names_normalise_forms and names_acronym_keys (a registered name's) of
+ * one name at the cost of one: what the registry computes for every name.
+ * Returns the number of keys or a negative NAMES_E* error. */
+int names_normalise_acronyms(const char *in, size_t len, char *out, size_t outcap, char *skel,
+			     size_t skelcap, char keys[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP]);
+
 /* The length of the longest acronym key that query (read as a query) and
  * registered share, 0 for none (raw names). */
 int names_acronym_shared(const char *query, const char *registered);

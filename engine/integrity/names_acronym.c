@@ -175,3 +175,12 @@ int names_acronym_shared(const char *query, const char *registered)
 				best = (int)strlen(qk[i]);
 	return best;
 }
+
+int names_normalise_acronyms(const char *in, size_t len, char *out, size_t outcap, char *skel,
+			     size_t skelcap, char keys[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP])
+{
+	struct names__tokens t;
+	int rc = names__normalise_keep(in, len, out, outcap, skel, skelcap, NULL, &t);
+
+	return rc < 0 ? rc : keys_of(&t, 0, keys, 0, NULL);
+}

@@ -56,6 +56,10 @@ void names__spell_numbers(struct names__tokens *t);
  * legal form or generic phrase, 2 a connecting word. 0 or a NAMES_E*
  * error. */
 int names__classify(const char *in, size_t len, unsigned opts, struct names__tokens *t);
+/* names_normalise_forms, keeping the normal form's classified tokens in
+ * *t (as names__classify gives them; t->n = 0 on error). */
+int names__normalise_keep(const char *in, size_t len, char *out, size_t outcap, char *skel,
+			  size_t skelcap, unsigned *suspicious, struct names__tokens *t);
 /* 1 for a trade word (names_core leaves it out). */
 int names__trade_word(const char *s);
 

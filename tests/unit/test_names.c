@@ -469,6 +469,27 @@ static void acronyms(void)
 	T_CHECK(names_acronym_keys("J. R. Smith", 11, 1, keys, &pure) >= 1 && pure == 0);
 	T_EQ_INT(names_acronym_shared("FFC", "Fuping Fuyuan Concrete Co., Ltd."), 3);
 	T_EQ_INT(names_acronym_shared("FFC", "Hanoi Trading Company"), 0);
+	/* the registry's one-pass form gives the same normal form and keys */
+	{
+		static const char *const regs[] = {"Fuping Fuyuan Concrete Co., Ltd.",
+						   "Charles Hass DBA H&R Farms",
+						   "\xd0\x9e\xd0\x9e\xd0\x9e \xd0\x9a\xd0\xbe\xd1\x80\xd0\xb0\xd0\xbf\xd0\xbe"};
+		char k2[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP], n1[NAMES_NORM_CAP], n2[NAMES_NORM_CAP];
+		char s1[NAMES_NORM_CAP], s2[NAMES_NORM_CAP];
+
+		for (size_t i = 0; i < sizeof regs / sizeof *regs; i++) {
+			int a = names_acronym_keys(regs[i], strlen(regs[i]), 0, keys, NULL);
+			int b = names_normalise_acronyms(regs[i], strlen(regs[i]), n2, sizeof n2, s2,
+							 sizeof s2, k2);
+
+			names_normalise_forms(regs[i], strlen(regs[i]), n1, sizeof n1, s1, sizeof s1, NULL);
+			T_EQ_INT(a, b);
+			for (int j = 0; j < a && j < b; j++)
+				T_EQ_STR(keys[j], k2[j]);
+			T_EQ_STR(n1, n2);
+			T_EQ_STR(s1, s2);
+		}
+	}
 	/* one holder decides, several never do, two letters never decide */
 	T_CHECK(names_acronym_score(0.9, 1, 3, 0.91, 0.85) == 0.91);
 	T_CHECK(names_acronym_score(0.6, 2, 3, 0.91, 0.85) == 0.85);
