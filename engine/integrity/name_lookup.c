@@ -297,6 +297,17 @@ static size_t acronym_step(const struct integ__query *q, double min_score, int t
 	for (int j = 0; j < nh; j++)
 		in_country += !q->country || !q->country[0] ||
 			      strcmp(reg->recs[reg->names[h[j].name].rec].country, q->country) == 0;
+	/* a recruiter registered under exactly the query's name is what the
+	 * query names first: the acronym reading of another cannot decide */
+	for (size_t i = 0; i < n; i++) {
+		int held = 0;
+
+		if (!m[i].key || (strcmp(m[i].key, "name") != 0 && strcmp(m[i].key, "core") != 0))
+			continue;
+		for (int j = 0; j < nh && !held; j++)
+			held = reg->recs[reg->names[h[j].name].rec].id == m[i].id;
+		more += !held;
+	}
 	for (int j = 0; j < nh && listed < ACR_LIST; j++) {
 		const struct reg_name *nm = &reg->names[h[j].name];
 		const struct reg_rec *rc = &reg->recs[nm->rec];

@@ -169,6 +169,8 @@ int names_acronym_keys(const char *in, size_t len, int query,
  *   more: strong evidence, a match at the decision threshold;
  * - several holders: the acronym cannot decide; every holder is a
  *   possible match (at least the review threshold), never a match.
+ * A recruiter registered under exactly the query's name counts as a
+ * holder too (the query names it first).
  * names_acronym_score gives a holder's score from its own score `pair`,
  * the number of holders and the key's length. Constants chosen on the
  * development half of tests/eval/eval_names.c (docs/integrity.md).

@@ -1297,10 +1297,22 @@ static void acr_fill(struct pair *p, const char *query, const char *registered, 
 		return;
 	nr = names_acronym_keys(registered, strlen(registered), 0, rk, NULL);
 	p->acr_len = nr > 0 ? keys_shared(qk, nq, rk, nr) : 0;
+	char qn[NAMES_NORM_CAP];
+
+	if (names_normalise(query, strlen(query), qn, sizeof qn) < 0)
+		qn[0] = '\0';
 	for (int r = 0; r < nreg; r++) {
 		double x;
 
-		if (r == self || r == leave_out || !keys_shared(qk, nq, reg[r].keys, reg[r].nk))
+		if (r == self || r == leave_out)
+			continue;
+		/* a firm registered under exactly the query's name: the acronym
+		 * of another cannot decide (name_lookup.c) */
+		if (qn[0] && strcmp(reg[r].norm, qn) == 0) {
+			p->acr_more++;
+			continue;
+		}
+		if (!keys_shared(qk, nq, reg[r].keys, reg[r].nk))
 			continue;
 		x = names_score(query, reg[r].raw);
 		if (getenv("EVAL_ACR_DEBUG") && strcmp(getenv("EVAL_ACR_DEBUG"), query) == 0)

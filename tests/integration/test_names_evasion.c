@@ -500,6 +500,19 @@ static void test_acronyms(void)
 		T_REQUIRE(search_has("evqtrp", vid) == 1);
 		T_REQUIRE(blacklist(tsepo) == 0);
 		T_CHECK(search_has("evqtrp", vid) == 0);
+
+		/* a clean firm registered as "TRP" is what "TRP" names: the
+		 * acronym of the blacklisted one only asks for a review */
+		char trp[32];
+
+		T_REQUIRE(*register_recruiter("{\"name\":\"TRP (Pty) Ltd\",\"country\":\"ZA\"}", trp,
+					      sizeof trp));
+		T_REQUIRE(check(&r, "name", "TRP") == 0);
+		T_EQ_STR(str(r.json, "verdict"), "unlicensed");
+		T_CHECK(entry_of(&r, "matches", trp) != NULL);
+		T_CHECK(entry_of(&r, "matches", tsepo) == NULL);
+		T_CHECK(entry_of(&r, "possible_matches", tsepo) != NULL);
+		resp_free(&r);
 	}
 }
 
