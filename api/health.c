@@ -30,6 +30,10 @@ struct state {
 	uint64_t docs;
 	int64_t lag;
 	int index_ok;
+	int ready;         /* the index may be answered from (indexer_ready) */
+	const char *state; /* ready, building, catching_up, follower */
+	unsigned shards;
+	int remote;
 };
 
 static void read_state(store *s, index_db *db, struct state *st)
@@ -38,6 +42,11 @@ static void read_state(store *s, index_db *db, struct state *st)
 	index_error e;
 
 	st->pg_up = newest >= 0;
+	st->ready = indexer_ready(&st->state);
+	st->shards = 1;
+	st->remote = 0;
+	if (db)
+		(void)index_shard_count(db, &st->shards, &st->remote);
 	st->index_ok = db && index_doc_count(db, &st->docs, &e) == 0;
 	if (!st->index_ok)
 		st->docs = 0;
@@ -52,10 +61,14 @@ static void health(api_call *c)
 	json_t *o;
 
 	read_state(api_store_quiet(), api_index_quiet(), &st);
-	o = json_pack("{s:s, s:s, s:{s:I, s:I}}", "status", st.pg_up ? "ok" : "degraded", "postgres",
+	/* "starting" (503) until the index is this database's and caught up
+	 * once: a load balancer sends nothing to a node still building. */
+	o = json_pack("{s:s, s:s, s:{s:I, s:I, s:s, s:I, s:b}}", "status",
+		      !st.pg_up ? "degraded" : st.ready ? "ok" : "starting", "postgres",
 		      st.pg_up ? "up" : "down", "index", "documents", (json_int_t)st.docs, "lag",
-		      (json_int_t)st.lag);
-	api_reply(c, st.pg_up ? 200 : 503, o);
+		      (json_int_t)st.lag, "state", st.state, "shards", (json_int_t)st.shards,
+		      "remote_shards", st.remote);
+	api_reply(c, st.pg_up && st.ready ? 200 : 503, o);
 }
 
 static void metrics(api_call *c)

@@ -166,10 +166,21 @@ store *api_store(api_call *c)
 	return s;
 }
 
+/* How long a request waits for a node that is still building its index
+ * before it is told to come back. */
+#define INDEX_READY_WAIT_MS 3000
+
 index_db *api_index(api_call *c)
 {
-	index_db *db = api_index_quiet();
+	index_db *db;
 
+	/* A node answers from its index only once the index is this
+	 * database's and has caught up (indexer_ready). */
+	if (!indexer_wait_ready(INDEX_READY_WAIT_MS)) {
+		api_fail(c, 503, "this node is building its index from PostgreSQL; retry shortly");
+		return NULL;
+	}
+	db = api_index_quiet();
 	if (!db)
 		api_fail(c, 503, "the index is not available yet");
 	return db;
