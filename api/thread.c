@@ -20,6 +20,8 @@
 /* ---- per-thread resources ---- */
 
 static _Thread_local store *thread_store;
+static _Thread_local store *thread_read_store; /* the replica's (--db-read) */
+static _Thread_local int64_t thread_read_retry_ms; /* after a failed connect */
 static _Thread_local index_db *thread_index;
 static _Thread_local uint64_t thread_index_gen;
 /* Whom the current request acts for: row-level security checks it
@@ -51,6 +53,8 @@ static void release_thread_resources(void *unused)
 	(void)unused;
 	store_close(thread_store);
 	thread_store = NULL;
+	store_close(thread_read_store);
+	thread_read_store = NULL;
 	index_close(thread_index);
 	thread_index = NULL;
 }
@@ -74,6 +78,7 @@ void api__set_actor(const char *role, const char *org)
 	snprintf(thread_actor_role, sizeof thread_actor_role, "%s", role ? role : "");
 	snprintf(thread_actor_org, sizeof thread_actor_org, "%s", org ? org : "");
 	store_set_actor(thread_store, thread_actor_role, thread_actor_org);
+	store_set_actor(thread_read_store, thread_actor_role, thread_actor_org);
 }
 
 store *api_store_quiet(void)
@@ -90,6 +95,33 @@ store *api_store_quiet(void)
 	}
 	unit_no_db = 1;
 	return NULL;
+}
+
+/* A replica that cannot be reached is tried again this long after. */
+#define READ_RETRY_MS 2000
+
+store *api_store_read(void)
+{
+	char err[256];
+	int64_t now;
+
+	if (!api__config->read_conninfo)
+		return NULL;
+	register_thread();
+	if (thread_read_store && store_ensure(thread_read_store) == 0)
+		return thread_read_store;
+	now = store_now_ms();
+	if (now < thread_read_retry_ms)
+		return NULL;
+	store_close(thread_read_store);
+	thread_read_store = NULL;
+	if (store_connect(api__config->read_conninfo, &thread_read_store, err, sizeof err)) {
+		thread_read_store = NULL;
+		thread_read_retry_ms = now + READ_RETRY_MS;
+		return NULL;
+	}
+	store_set_actor(thread_read_store, thread_actor_role, thread_actor_org);
+	return thread_read_store;
 }
 
 store *api__thread_store(void)
