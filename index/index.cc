@@ -324,7 +324,7 @@ void top_hits(index_db &h, const index_query &q, const index_search_opts &o,
 	Xapian::Database &d = *h.db;
 
 	if (q.p && o.weighting == INDEX_WEIGHT_COORD && o.sort_slot < 0 && !o.xapian_matcher &&
-	    !h.remote) {
+	    !h.remote && !o.ties_by_value) {
 		r.accumulated = true;
 		if (!h.acc)
 			h.acc.reset(new fairmatch_index::accumulator);
@@ -350,6 +350,8 @@ void top_hits(index_db &h, const index_query &q, const index_search_opts &o,
 	if (o.sort_slot >= 0)
 		enq.set_sort_by_value_then_relevance((Xapian::valueno)o.sort_slot,
 						     o.sort_descending != 0);
+	else if (o.ties_by_value)
+		enq.set_sort_by_relevance_then_value((Xapian::valueno)o.tie_slot, false);
 	else
 		enq.set_sort_by_relevance();
 	if (o.min_weight > 0)

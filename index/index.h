@@ -176,6 +176,11 @@ typedef struct index_search_opts {
 				  * next searches (read-only handles; one slot at a time) */
 	int xapian_matcher;      /* 1: Xapian's matcher even where the wrapper's own evaluator
 				  * answers (see below); for tests and benchmarks */
+	int ties_by_value;       /* 1, sorted by weight: equal weights by tie_slot's value
+				  * (ascending) instead of by docid, so the order is the same
+				  * in any index holding the same documents (rebuilt, or split
+				  * into shards); Xapian's matcher then answers */
+	unsigned tie_slot;
 } index_search_opts;
 
 typedef struct index_hit {

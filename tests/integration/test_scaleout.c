@@ -25,7 +25,7 @@
 #include "tests/support/http.h"
 #include "tests/support/t.h"
 
-#define VACANCIES 3000
+#define VACANCIES 2000
 #define PROFILES 4
 
 static char top[300];               /* this test's directory */
@@ -275,7 +275,7 @@ static char *match_text(const struct server *s, const json_t *profile)
 static int in_match(const struct server *s, const json_t *profile, const char *id)
 {
 	char *t = match_text(s, profile);
-	char needle[64];
+	char needle[80];
 	int in;
 
 	if (!t)
@@ -484,6 +484,31 @@ static void test_b_serves_with_a_killed(void)
 	free(after);
 }
 
+/* An index kept across a recreated database is another database's: the
+ * node empties and rebuilds it instead of serving its vacancies. */
+static void test_index_of_another_database_is_rebuilt(void)
+{
+	char other[700], state[32], cmd[1600];
+	const char *extra[] = {"--db", other, NULL};
+	long long docs = -1;
+	int remote, i, status = 0;
+
+	T_REQUIRE(server_stop(&ref) == 0);
+	snprintf(cmd, sizeof cmd, "psql -X -q \"%s\" -c \"CREATE DATABASE fairmatch_other\"",
+		 primary);
+	T_REQUIRE(system(cmd) == 0);
+	snprintf(other, sizeof other, "%.500s", primary);
+	*strstr(other, "dbname=fairmatch") = '\0';
+	strcat(other, "dbname=fairmatch_other");
+	/* The same index directory, another database (the later --db wins). */
+	T_REQUIRE(spawn(&ref, "reference", extra) == 0 && await(&ref) == 0);
+	for (i = 0; i < 600 && (status = health_state(&ref, state, sizeof state, &docs, &remote)) != 200;
+	     i++)
+		test_sleep_ms(100);
+	T_EQ_INT(status, 200);
+	T_EQ_INT(docs, 0);
+}
+
 /* ---- setting up ---- */
 
 static int setup(void)
@@ -493,6 +518,7 @@ static int setup(void)
 	const char *dir = getenv("FAIRMATCH_TEST_DIR");
 	FILE *f;
 	json_error_t je;
+	double t0 = test_now();
 
 	snprintf(top, sizeof top, "%s", dir && *dir ? dir : "var/test/scaleout");
 	snprintf(cmd, sizeof cmd, "mkdir -p %s && sh tests/scaleout/cluster.sh %s/cluster stop", top,
@@ -511,6 +537,8 @@ static int setup(void)
 		 bin(), VACANCIES, top, bin(), PROFILES, top, bin(), top, top);
 	if (system(cmd) != 0)
 		return -1;
+	fprintf(stderr, "setup: cluster and %d vacancies stored after %.1f s\n", VACANCIES,
+		test_now() - t0);
 	profiles = json_array();
 	snprintf(cmd, sizeof cmd, "%s/p.jsonl", top);
 	f = fopen(cmd, "r");
@@ -549,6 +577,7 @@ static int setup(void)
 	}
 	if (await(&a) || await(&b) || await(&ref))
 		return -1;
+	fprintf(stderr, "setup: three nodes listen after %.1f s\n", test_now() - t0);
 	/* Each node says "building" (503) until its index has caught up. */
 	for (i = 0; i < 1800; i++) {
 		char state[32];
@@ -558,8 +587,10 @@ static int setup(void)
 		ready += health_state(&a, state, sizeof state, &docs, &remote) == 200;
 		ready += health_state(&b, state, sizeof state, &docs, &remote) == 200;
 		ready += health_state(&ref, state, sizeof state, &docs, &remote) == 200;
-		if (ready == 3)
+		if (ready == 3) {
+			fprintf(stderr, "setup: three nodes ready after %.1f s\n", test_now() - t0);
 			return 0;
+		}
 		test_sleep_ms(100);
 	}
 	return -1;
@@ -604,6 +635,7 @@ int main(void)
 	T_RUN(test_write_through_b_found_through_a);
 	T_RUN(test_lagging_replica_not_used_for_profile_read);
 	T_RUN(test_b_serves_with_a_killed);
+	T_RUN(test_index_of_another_database_is_rebuilt);
 	teardown();
 	return T_DONE();
 }
