@@ -165,6 +165,16 @@ int cli_serve(int argc, char **argv)
 	} else if (set_shards(c.index, shards, remote)) {
 		return 1;
 	}
+	if (db_read) {
+		/* The replica holds the same roles: log in as the server's
+		 * (FAIRMATCH_SERVER_DB names the primary: not applied here). */
+		if (store_role_conninfo(db_read, STORE_SERVER_ROLE, read_conninfo,
+					sizeof read_conninfo, err, sizeof err)) {
+			fprintf(stderr, "fairmatch: --db-read: %s\n", err);
+			return 2;
+		}
+		cfg.read_conninfo = read_conninfo;
+	}
 	if (engine_prepare_db(c.conninfo, server_conninfo, sizeof server_conninfo, err,
 			      sizeof err)) {
 		fprintf(stderr, "fairmatch: %s\n", err);
@@ -178,11 +188,6 @@ int cli_serve(int argc, char **argv)
 		return 1;
 	}
 	cfg.conninfo = server_conninfo;
-	if (db_read) {
-		/* The replica holds the same roles: log in as the server's. */
-		store_server_conninfo(db_read, read_conninfo, sizeof read_conninfo);
-		cfg.read_conninfo = read_conninfo;
-	}
 	cfg.index_path = c.index;
 	rc = api_serve(&cfg);
 	engine_stop();
