@@ -82,7 +82,7 @@ static void metrics(api_call *c)
 		api_fail(c, 503, "out of memory");
 		return;
 	}
-	n = strlen(req) + 1024;
+	n = strlen(req) + 2048;
 	out = malloc(n);
 	if (out)
 		snprintf(out, n,
@@ -93,13 +93,17 @@ static void metrics(api_call *c)
 			 "# HELP fairmatch_index_lag Change-log rows not yet applied to the index.\n"
 			 "# TYPE fairmatch_index_lag gauge\n"
 			 "fairmatch_index_lag %lld\n"
+			 "# HELP fairmatch_index_ready Whether this node answers from its index"
+			 " (this database's, caught up once).\n"
+			 "# TYPE fairmatch_index_ready gauge\n"
+			 "fairmatch_index_ready %d\n"
 			 "# HELP fairmatch_postgres_up Whether PostgreSQL answered.\n"
 			 "# TYPE fairmatch_postgres_up gauge\n"
 			 "fairmatch_postgres_up %d\n"
 			 "# HELP fairmatch_postgres_reconnects_total Reconnections to PostgreSQL.\n"
 			 "# TYPE fairmatch_postgres_reconnects_total counter\n"
 			 "fairmatch_postgres_reconnects_total %llu\n",
-			 req, (unsigned long long)st.docs, (long long)st.lag, st.pg_up,
+			 req, (unsigned long long)st.docs, (long long)st.lag, st.ready, st.pg_up,
 			 (unsigned long long)store_reconnects());
 	free(req);
 	api_reply_text(c, 200, "text/plain; version=0.0.4", out);
