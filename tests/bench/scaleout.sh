@@ -96,7 +96,20 @@ load() {
 	fi
 }
 
-row() { # LABEL KIND FILE...
+# cpu_of PID...: CPU ticks (user + system) of the processes and their children
+# (living ones, and the reaped ones their parents accounted for).
+cpu_of() {
+	t=0
+	for p in "$@"; do
+		for q in $p $(pgrep -P "$p" 2>/dev/null || true); do
+			[ -r "/proc/$q/stat" ] || continue
+			t=$((t + $(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$q/stat")))
+		done
+	done
+	echo "$t"
+}
+
+row() { # LABEL KIND FILE... (with cpu0 and cpu1 set around the run)
 	label=$1
 	kind=$2
 	shift 2
@@ -108,8 +121,12 @@ row() { # LABEL KIND FILE...
 		bad=$((bad + $(wrkf "$f" non2xx)))
 		p99="$p99 $(wrkf "$f" p99)"
 	done
-	printf '%-34s %-7s %9s req/s   p99%s ms   non-2xx %s   load %s\n' "$label" "$kind" "$rps" \
-		"$p99" "$bad" "$(cut -d' ' -f1 /proc/loadavg)"
+	reqs=0
+	for f in "$@"; do reqs=$((reqs + $(wrkf "$f" requests))); done
+	cpu=$(awk -v a="$cpu0" -v b="$cpu1" -v hz="$(getconf CLK_TCK)" -v r="$reqs" \
+		'BEGIN { printf "%.2f", (r > 0 ? (b - a) * 1000 / hz / r : 0) }')
+	printf '%-30s %-6s %8s req/s  CPU %6s ms/req  p99%s ms  non-2xx %s  load %s\n' "$label" \
+		"$kind" "$rps" "$cpu" "$p99" "$bad" "$(cut -d' ' -f1 /proc/loadavg)"
 }
 
 printf '\n== scale-out, %s vacancies - %s, %s cores (wrk -t%s -c%s -d%ss) ==\n' "$N" \
@@ -121,11 +138,16 @@ start two
 ready one
 ready two
 for kind in search match; do
+	cpu0=$(cpu_of "$pid_one")
 	load "$kind" "$OUT/one-$kind.txt" "$WRK_C" "$port_one"
+	cpu1=$(cpu_of "$pid_one")
 	row "1 node, one index" "$kind" "$OUT/one-$kind.txt"
+	cpu0=$(cpu_of "$pid_one" "$pid_two")
 	load "$kind" "$OUT/two-a-$kind.txt" $((WRK_C / 2)) "$port_one" &
+	half=$!
 	load "$kind" "$OUT/two-b-$kind.txt" $((WRK_C / 2)) "$port_two"
-	wait
+	wait "$half"
+	cpu1=$(cpu_of "$pid_one" "$pid_two")
 	row "2 nodes, one PostgreSQL" "$kind" "$OUT/two-a-$kind.txt" "$OUT/two-b-$kind.txt"
 done
 stop one
@@ -135,7 +157,9 @@ stop two
 start local --shards 2
 ready local
 for kind in search match; do
+	cpu0=$(cpu_of "$pid_local")
 	load "$kind" "$OUT/local-$kind.txt" "$WRK_C" "$port_local"
+	cpu1=$(cpu_of "$pid_local")
 	row "1 node, 2 local shards" "$kind" "$OUT/local-$kind.txt"
 done
 stop local
@@ -144,13 +168,18 @@ p1=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); prin
 mkdir -p "$OUT/remote"
 cp -R "$OUT/local/index" "$OUT/remote/index"
 xapian-tcpsrv --interface 127.0.0.1 --port "$p0" "$OUT/remote/index/shard-0" >"$OUT/tcpsrv0.log" 2>&1 &
+tcp0=$!
 pids="$pids $!"
 xapian-tcpsrv --interface 127.0.0.1 --port "$p1" "$OUT/remote/index/shard-1" >"$OUT/tcpsrv1.log" 2>&1 &
+tcp1=$!
 pids="$pids $!"
 start remote --shards 2 --remote-shard "0=127.0.0.1:$p0" --remote-shard "1=127.0.0.1:$p1"
 ready remote
 for kind in search match; do
+	# The shard servers' CPU counts too (tcpsrv forks one process per connection).
+	cpu0=$(cpu_of "$pid_remote" "$tcp0" "$tcp1")
 	load "$kind" "$OUT/remote-$kind.txt" "$WRK_C" "$port_remote"
+	cpu1=$(cpu_of "$pid_remote" "$tcp0" "$tcp1")
 	row "1 node, 2 shards via tcpsrv" "$kind" "$OUT/remote-$kind.txt"
 done
 stop remote

@@ -384,6 +384,8 @@ static void test_flag_through_a_reaches_b(void)
 		test_sleep_ms(20);
 	T_EQ_INT(in, 0);
 	T_CHECKF(test_now() - t0 < 1.0, "the flag took %.2f s to reach node B", test_now() - t0);
+	fprintf(stderr, "the flag left node B's match %.3f s after node A acknowledged it\n",
+		test_now() - t0);
 	json_decref(profile);
 }
 
