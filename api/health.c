@@ -63,12 +63,15 @@ static void health(api_call *c)
 	read_state(api_store_quiet(), api_index_quiet(), &st);
 	/* "starting" (503) until the index is this database's and caught up
 	 * once: a load balancer sends nothing to a node still building. */
+	/* An index that cannot be opened (a remote shard's tcpsrv down) is
+	 * "degraded" too: searches would fail. */
 	o = json_pack("{s:s, s:s, s:{s:I, s:I, s:s, s:I, s:b}}", "status",
-		      !st.pg_up ? "degraded" : st.ready ? "ok" : "starting", "postgres",
+		      !st.pg_up || !st.index_ok ? "degraded" : st.ready ? "ok" : "starting",
+		      "postgres",
 		      st.pg_up ? "up" : "down", "index", "documents", (json_int_t)st.docs, "lag",
 		      (json_int_t)st.lag, "state", st.state, "shards", (json_int_t)st.shards,
 		      "remote_shards", st.remote);
-	api_reply(c, st.pg_up && st.ready ? 200 : 503, o);
+	api_reply(c, st.pg_up && st.ready && st.index_ok ? 200 : 503, o);
 }
 
 static void metrics(api_call *c)
