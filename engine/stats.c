@@ -384,7 +384,9 @@ static int read_counts(store *s, struct table *t, int months, const char *first,
 static void order(struct table *t)
 {
 	for (int i = 0; i < T_COUNT; i++)
-		if (i == T_CITIZENSHIP || i == T_DESTINATION || i == T_V_COUNTRY || i == T_V_VERDICT)
+		/* An empty table has no cells array (qsort wants one). */
+		if ((i == T_CITIZENSHIP || i == T_DESTINATION || i == T_V_COUNTRY ||
+		     i == T_V_VERDICT) && t[i].n)
 			qsort(t[i].cells, t[i].n, sizeof *t[i].cells, by_key);
 }
 
