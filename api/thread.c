@@ -233,8 +233,19 @@ index_db *api_index_quiet(void)
 	} else if (gen != thread_index_gen) {
 		/* Another process may also commit: reopen on our own generation
 		 * change, and index_search reopens on a modified database. */
-		if (index_reopen(thread_index, &e) == 0)
+		if (index_reopen(thread_index, &e) == 0) {
 			thread_index_gen = gen;
+		} else {
+			/* A remote shard's connection that broke (its tcpsrv
+			 * restarted) does not come back: open anew. */
+			index_close(thread_index);
+			thread_index = NULL;
+			if (index_open_readonly(api__config->index_path, &thread_index, &e)) {
+				thread_index = NULL;
+				return NULL;
+			}
+			thread_index_gen = gen;
+		}
 	}
 	return thread_index;
 }
