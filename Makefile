@@ -188,6 +188,14 @@ bench: all
 eval: all
 	@sh tests/eval/eval.sh
 
+# Several nodes on one PostgreSQL with a streaming replica and xapian-tcpsrv
+# shards, on loopback (tests/integration/test_scaleout.c, also in `make check`;
+# docs/deployment.md).
+.PHONY: scaleout
+scaleout: deps
+	$(MAKE) all $(BUILD)/tests/test_scaleout
+	@FAIRMATCH_TEST_VARIANTS=$(notdir $(BUILD)) FAIRMATCH_TESTS=test_scaleout sh tests/run.sh
+
 # A bounded soak (SOAK_SECONDS, default 600) under a steady mixed load, with
 # two PostgreSQL restarts; fails on any 5xx or lost write (tests/bench/soak.sh).
 .PHONY: soak

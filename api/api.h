@@ -40,6 +40,9 @@
 struct api_config {
 	const char *listen;   /* "127.0.0.1:8080"; port 0 picks a free one */
 	const char *conninfo; /* PostgreSQL */
+	/* A streaming replica for the reads that tolerate its lag (NULL:
+	 * none; everything reads the primary): api_store_read. */
+	const char *read_conninfo;
 	const char *index_path;
 	const char *port_file; /* when set, the bound port is written there */
 	unsigned threads;      /* 0: one per core */
@@ -110,6 +113,12 @@ json_t *api_body(api_call *c);
 store *api_store(api_call *c);
 /* This thread's read-only index at the latest commit, NULL (503 answered) if unavailable. */
 index_db *api_index(api_call *c);
+/* This thread's connection to the read replica (--db-read), for reads that
+ * tolerate its lag (statistics); NULL when none is configured or it cannot
+ * be reached: the caller then reads the primary. Writes, and reads that
+ * must see a write (profile reads with their audit row, placements,
+ * flags), never use it. */
+store *api_store_read(void);
 /* The same two without answering on failure (for health reports). */
 store *api_store_quiet(void);
 index_db *api_index_quiet(void);

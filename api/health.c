@@ -30,6 +30,10 @@ struct state {
 	uint64_t docs;
 	int64_t lag;
 	int index_ok;
+	int ready;         /* the index may be answered from (indexer_ready) */
+	const char *state; /* ready, building, catching_up, follower */
+	unsigned shards;
+	int remote;
 };
 
 static void read_state(store *s, index_db *db, struct state *st)
@@ -38,6 +42,11 @@ static void read_state(store *s, index_db *db, struct state *st)
 	index_error e;
 
 	st->pg_up = newest >= 0;
+	st->ready = indexer_ready(&st->state);
+	st->shards = 1;
+	st->remote = 0;
+	if (db)
+		(void)index_shard_count(db, &st->shards, &st->remote);
 	st->index_ok = db && index_doc_count(db, &st->docs, &e) == 0;
 	if (!st->index_ok)
 		st->docs = 0;
@@ -52,10 +61,17 @@ static void health(api_call *c)
 	json_t *o;
 
 	read_state(api_store_quiet(), api_index_quiet(), &st);
-	o = json_pack("{s:s, s:s, s:{s:I, s:I}}", "status", st.pg_up ? "ok" : "degraded", "postgres",
+	/* "starting" (503) until the index is this database's and caught up
+	 * once: a load balancer sends nothing to a node still building. */
+	/* An index that cannot be opened (a remote shard's tcpsrv down) is
+	 * "degraded" too: searches would fail. */
+	o = json_pack("{s:s, s:s, s:{s:I, s:I, s:s, s:I, s:b}}", "status",
+		      !st.pg_up || !st.index_ok ? "degraded" : st.ready ? "ok" : "starting",
+		      "postgres",
 		      st.pg_up ? "up" : "down", "index", "documents", (json_int_t)st.docs, "lag",
-		      (json_int_t)st.lag);
-	api_reply(c, st.pg_up ? 200 : 503, o);
+		      (json_int_t)st.lag, "state", st.state, "shards", (json_int_t)st.shards,
+		      "remote_shards", st.remote);
+	api_reply(c, st.pg_up && st.ready && st.index_ok ? 200 : 503, o);
 }
 
 static void metrics(api_call *c)
@@ -69,7 +85,7 @@ static void metrics(api_call *c)
 		api_fail(c, 503, "out of memory");
 		return;
 	}
-	n = strlen(req) + 1024;
+	n = strlen(req) + 2048;
 	out = malloc(n);
 	if (out)
 		snprintf(out, n,
@@ -80,13 +96,17 @@ static void metrics(api_call *c)
 			 "# HELP fairmatch_index_lag Change-log rows not yet applied to the index.\n"
 			 "# TYPE fairmatch_index_lag gauge\n"
 			 "fairmatch_index_lag %lld\n"
+			 "# HELP fairmatch_index_ready Whether this node answers from its index"
+			 " (this database's, caught up once).\n"
+			 "# TYPE fairmatch_index_ready gauge\n"
+			 "fairmatch_index_ready %d\n"
 			 "# HELP fairmatch_postgres_up Whether PostgreSQL answered.\n"
 			 "# TYPE fairmatch_postgres_up gauge\n"
 			 "fairmatch_postgres_up %d\n"
 			 "# HELP fairmatch_postgres_reconnects_total Reconnections to PostgreSQL.\n"
 			 "# TYPE fairmatch_postgres_reconnects_total counter\n"
 			 "fairmatch_postgres_reconnects_total %llu\n",
-			 req, (unsigned long long)st.docs, (long long)st.lag, st.pg_up,
+			 req, (unsigned long long)st.docs, (long long)st.lag, st.ready, st.pg_up,
 			 (unsigned long long)store_reconnects());
 	free(req);
 	api_reply_text(c, 200, "text/plain; version=0.0.4", out);

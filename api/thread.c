@@ -20,6 +20,8 @@
 /* ---- per-thread resources ---- */
 
 static _Thread_local store *thread_store;
+static _Thread_local store *thread_read_store; /* the replica's (--db-read) */
+static _Thread_local int64_t thread_read_retry_ms; /* after a failed connect */
 static _Thread_local index_db *thread_index;
 static _Thread_local uint64_t thread_index_gen;
 /* Whom the current request acts for: row-level security checks it
@@ -51,6 +53,8 @@ static void release_thread_resources(void *unused)
 	(void)unused;
 	store_close(thread_store);
 	thread_store = NULL;
+	store_close(thread_read_store);
+	thread_read_store = NULL;
 	index_close(thread_index);
 	thread_index = NULL;
 }
@@ -74,6 +78,7 @@ void api__set_actor(const char *role, const char *org)
 	snprintf(thread_actor_role, sizeof thread_actor_role, "%s", role ? role : "");
 	snprintf(thread_actor_org, sizeof thread_actor_org, "%s", org ? org : "");
 	store_set_actor(thread_store, thread_actor_role, thread_actor_org);
+	store_set_actor(thread_read_store, thread_actor_role, thread_actor_org);
 }
 
 store *api_store_quiet(void)
@@ -90,6 +95,33 @@ store *api_store_quiet(void)
 	}
 	unit_no_db = 1;
 	return NULL;
+}
+
+/* A replica that cannot be reached is tried again this long after. */
+#define READ_RETRY_MS 2000
+
+store *api_store_read(void)
+{
+	char err[256];
+	int64_t now;
+
+	if (!api__config->read_conninfo)
+		return NULL;
+	register_thread();
+	if (thread_read_store && store_ensure(thread_read_store) == 0)
+		return thread_read_store;
+	now = store_now_ms();
+	if (now < thread_read_retry_ms)
+		return NULL;
+	store_close(thread_read_store);
+	thread_read_store = NULL;
+	if (store_connect(api__config->read_conninfo, &thread_read_store, err, sizeof err)) {
+		thread_read_store = NULL;
+		thread_read_retry_ms = now + READ_RETRY_MS;
+		return NULL;
+	}
+	store_set_actor(thread_read_store, thread_actor_role, thread_actor_org);
+	return thread_read_store;
 }
 
 store *api__thread_store(void)
@@ -166,10 +198,21 @@ store *api_store(api_call *c)
 	return s;
 }
 
+/* How long a request waits for a node that is still building its index
+ * before it is told to come back. */
+#define INDEX_READY_WAIT_MS 3000
+
 index_db *api_index(api_call *c)
 {
-	index_db *db = api_index_quiet();
+	index_db *db;
 
+	/* A node answers from its index only once the index is this
+	 * database's and has caught up (indexer_ready). */
+	if (!indexer_wait_ready(INDEX_READY_WAIT_MS)) {
+		api_fail(c, 503, "this node is building its index from PostgreSQL; retry shortly");
+		return NULL;
+	}
+	db = api_index_quiet();
 	if (!db)
 		api_fail(c, 503, "the index is not available yet");
 	return db;
@@ -190,8 +233,19 @@ index_db *api_index_quiet(void)
 	} else if (gen != thread_index_gen) {
 		/* Another process may also commit: reopen on our own generation
 		 * change, and index_search reopens on a modified database. */
-		if (index_reopen(thread_index, &e) == 0)
+		if (index_reopen(thread_index, &e) == 0) {
 			thread_index_gen = gen;
+		} else {
+			/* A remote shard's connection that broke (its tcpsrv
+			 * restarted) does not come back: open anew. */
+			index_close(thread_index);
+			thread_index = NULL;
+			if (index_open_readonly(api__config->index_path, &thread_index, &e)) {
+				thread_index = NULL;
+				return NULL;
+			}
+			thread_index_gen = gen;
+		}
 	}
 	return thread_index;
 }

@@ -31,7 +31,7 @@ int cli_reindex(int argc, char **argv)
 	struct common c;
 	index_db *w = NULL;
 	index_error e = {{0}};
-	char err[512];
+	char err[512] = "";
 	uint64_t count = 0;
 	double t0 = cli_now();
 	store *s;
@@ -51,7 +51,17 @@ int cli_reindex(int argc, char **argv)
 		store_close(s);
 		return 1;
 	}
-	rc = indexer_rebuild(s, c.conninfo, w, &count, err, sizeof err);
+	{
+		/* Stamp the database's id: a server finding this index trusts it. */
+		char dbid[INDEXER_DATABASE_ID_LEN + 1];
+		int rebuilt;
+
+		rc = indexer_database_id(s, dbid) ? -1 : indexer_claim(s, w, dbid, &rebuilt, err, sizeof err);
+		if (rc && !err[0])
+			snprintf(err, sizeof err, "reading the database id: %s", store_error(s));
+	}
+	if (rc == 0)
+		rc = indexer_rebuild(s, c.conninfo, w, &count, err, sizeof err);
 	if (rc)
 		fprintf(stderr, "fairmatch: %s\n", err);
 	else

@@ -7,12 +7,14 @@
 # libyaml-dev turns docs/openapi.yaml into the JSON the server serves (a build
 # tool, data/yaml2json.c); chromium is the headless browser that the console's
 # tests (tests/browser/) drive through puppeteer-core: never a downloaded one.
+# xapian-tools has xapian-tcpsrv, the remote index shards of the scale-out
+# test (tests/integration/test_scaleout.c, docs/deployment.md).
 set -u
 need=""
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 for p in build-essential pkg-config libxapian-dev libmicrohttpd-dev libjansson-dev libpq-dev \
 	 nettle-dev zlib1g-dev libicu-dev libcurl4-openssl-dev postgresql postgresql-contrib curl wrk \
-	 clang libclang-rt-14-dev libyaml-dev chromium; do
+	 clang libclang-rt-14-dev libyaml-dev chromium xapian-tools; do
 	have_pkg "$p" || need="$need $p"
 done
 # node and npm run the OpenAPI lint (data/npm.sh, tests/unit/openapi.sh).

@@ -19,6 +19,8 @@
 #include "engine/taxonomy/taxonomy.h"
 #include "index/index.h"
 
+#define ENGINE_READY_WAIT_MS 5000
+
 /* The key the API's cursors are signed with, kept in the database (only
  * the owner may read it), so cursors outlive a restart and are valid on
  * every server sharing the database. */
@@ -40,6 +42,15 @@ static int load_cursor_key(store *s)
 	return cursor_set_key(key, n);
 }
 
+/* The database's id (indexer_database_id), read by engine_prepare_db as
+ * the owner: the indexer refuses to trust an index of another database. */
+static char database_id[INDEXER_DATABASE_ID_LEN + 1];
+
+const char *engine_database_id(void)
+{
+	return database_id;
+}
+
 int engine_prepare_db(const char *owner_conninfo, char *server_conninfo, size_t len, char *err,
 		      size_t errlen)
 {
@@ -57,6 +68,11 @@ int engine_prepare_db(const char *owner_conninfo, char *server_conninfo, size_t 
 	}
 	if (load_cursor_key(s)) {
 		snprintf(err, errlen, "reading the cursor key: %s", store_error(s));
+		store_close(s);
+		return -1;
+	}
+	if (indexer_database_id(s, database_id)) {
+		snprintf(err, errlen, "reading the database id: %s", store_error(s));
 		store_close(s);
 		return -1;
 	}
@@ -101,12 +117,16 @@ int engine_start(const struct engine_config *cfg, char *err, size_t errlen)
 		    index_open_writable(cfg->index_path, &w, &e) == 0)
 			index_close(w);
 	}
-	if (indexer_start(cfg->conninfo, cfg->index_path)) {
+	if (indexer_start(cfg->conninfo, cfg->index_path, database_id)) {
 		snprintf(err, errlen, "cannot start the indexer");
 		return -1;
 	}
 	/* The legal-form table now, not on the first request; then the
 	 * snapshot of flagged recruiters and its LISTEN thread. */
+	/* A small index catches up in moments: wait for it, so the first
+	 * requests are answered; a long build goes on while the server
+	 * listens (health says "building", searches 503 meanwhile). */
+	(void)indexer_wait_ready(ENGINE_READY_WAIT_MS);
 	if (names_init() || integrity_start(cfg->conninfo)) {
 		snprintf(err, errlen, "cannot start the integrity snapshot");
 		indexer_stop();

@@ -30,6 +30,9 @@ struct engine_config {
  * security (data/sql/006_roles.sql). -1 with the reason in err. */
 int engine_prepare_db(const char *owner_conninfo, char *server_conninfo, size_t len, char *err,
 		      size_t errlen);
+/* The database's id as engine_prepare_db read it ("" before): the index
+ * records it, and an index of another database is rebuilt. */
+const char *engine_database_id(void);
 /* Starts every part in order. On failure the parts already started are
  * stopped again and err says which part failed; -1. */
 int engine_start(const struct engine_config *cfg, char *err, size_t errlen);

@@ -546,6 +546,10 @@ int search_vacancies(index_db *db, const struct vacancy_query *vq, json_t **out,
 	if (sk->slot < 0) {
 		opts.sort_slot = -1;
 		opts.weighting = INDEX_WEIGHT_BM25;
+		/* Equal relevance by vacancy id: the same order on every node,
+		 * however its index was built or split into shards. */
+		opts.ties_by_value = 1;
+		opts.tie_slot = VX_SLOT_ID;
 	} else {
 		opts.sort_slot = sk->slot;
 		opts.sort_descending = sk->desc;

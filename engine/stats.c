@@ -384,7 +384,9 @@ static int read_counts(store *s, struct table *t, int months, const char *first,
 static void order(struct table *t)
 {
 	for (int i = 0; i < T_COUNT; i++)
-		if (i == T_CITIZENSHIP || i == T_DESTINATION || i == T_V_COUNTRY || i == T_V_VERDICT)
+		/* An empty table has no cells array (qsort wants one). */
+		if ((i == T_CITIZENSHIP || i == T_DESTINATION || i == T_V_COUNTRY ||
+		     i == T_V_VERDICT) && t[i].n)
 			qsort(t[i].cells, t[i].n, sizeof *t[i].cells, by_key);
 }
 
@@ -424,6 +426,12 @@ out:
 int stats_get(store *s, const struct principal *who, const struct stats_query *q, json_t **out,
 	      problem *p)
 {
+	return stats_get_from(s, s, who, q, out, p);
+}
+
+int stats_get_from(store *read, store *s, const struct principal *who,
+		   const struct stats_query *q, json_t **out, problem *p)
+{
 	struct table t[T_COUNT];
 	char first[16];
 	int months = STATS_MONTHS_DEFAULT, k = stats_min_cell(), i, rc = -1;
@@ -443,7 +451,17 @@ int stats_get(store *s, const struct principal *who, const struct stats_query *q
 		problem_set(p, PROBLEM_UNAVAILABLE, "out of memory");
 		goto out;
 	}
-	if (store_begin(s) || read_counts(s, t, months, first, p)) {
+	if (store_begin(read) || read_counts(read, t, months, first, p)) {
+		store_fail(read, p, NULL);
+		goto out;
+	}
+	/* Counted on a replica: its read-only transaction ends here, and
+	 * the audit row goes to the primary (s) in a transaction of its own. */
+	if (read != s && store_commit(read)) {
+		store_fail(read, p, NULL);
+		goto out;
+	}
+	if (read != s && store_begin(s)) {
 		store_fail(s, p, NULL);
 		goto out;
 	}

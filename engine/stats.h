@@ -52,6 +52,10 @@ struct stats_query {
  * snapshot (engine/integrity/). */
 int stats_get(store *s, const struct principal *who, const struct stats_query *q, json_t **out,
 	      problem *p);
+/* The same, counted on read (a streaming replica: the counts tolerate
+ * its lag) while the audit row is written through s (the primary). */
+int stats_get_from(store *read, store *s, const struct principal *who,
+		   const struct stats_query *q, json_t **out, problem *p);
 
 /* One cell of a table; count < 0 never occurs. */
 struct stats_cell {

@@ -18,6 +18,7 @@
  */
 #include "index/index.h"
 #include "index/accumulate.h"
+#include "index/handle.hh"
 
 #include <algorithm>
 #include <xapian.h>
@@ -38,14 +39,6 @@
 
 using fairmatch_index::plan;
 using fairmatch_index::plan_ptr;
-
-struct index_db {
-	Xapian::Database *db;        /* always set; the writer too (it derives from Database) */
-	Xapian::WritableDatabase *w; /* same object as db for a writer, NULL for a reader */
-	bool in_txn;                 /* the writer has a transaction open (= changes staged) */
-	/* The evaluator's scratch arrays, made by the first search that uses it. */
-	std::unique_ptr<fairmatch_index::accumulator> acc = nullptr;
-};
 
 struct index_doc {
 	Xapian::Document doc;
@@ -330,7 +323,8 @@ void top_hits(index_db &h, const index_query &q, const index_search_opts &o,
 {
 	Xapian::Database &d = *h.db;
 
-	if (q.p && o.weighting == INDEX_WEIGHT_COORD && o.sort_slot < 0 && !o.xapian_matcher) {
+	if (q.p && o.weighting == INDEX_WEIGHT_COORD && o.sort_slot < 0 && !o.xapian_matcher &&
+	    !h.remote && !o.ties_by_value) {
 		r.accumulated = true;
 		if (!h.acc)
 			h.acc.reset(new fairmatch_index::accumulator);
@@ -356,12 +350,20 @@ void top_hits(index_db &h, const index_query &q, const index_search_opts &o,
 	if (o.sort_slot >= 0)
 		enq.set_sort_by_value_then_relevance((Xapian::valueno)o.sort_slot,
 						     o.sort_descending != 0);
+	else if (o.ties_by_value)
+		enq.set_sort_by_relevance_then_value((Xapian::valueno)o.tie_slot, false);
 	else
 		enq.set_sort_by_relevance();
 	if (o.min_weight > 0)
 		enq.set_cutoff(0, o.min_weight);
 	Xapian::MSet ms = enq.get_mset(o.offset, o.limit, o.check_at_least);
 
+	if (h.remote && (o.want_value || !o.skip_data)) {
+		/* One request for every document instead of one per hit. */
+		ms.fetch();
+		if (o.want_value)
+			fairmatch_index::remote_values(ms, o.value_slot, r.values);
+	}
 	r.data.reserve(ms.size());
 	ids.reserve(ms.size());
 	for (Xapian::MSetIterator it = ms.begin(); it != ms.end(); ++it) {
@@ -384,7 +386,7 @@ void run_search(index_db &h, const index_query &q, const index_search_opts &o, i
 	r.accumulated = false;
 	top_hits(h, q, o, ids, r);
 	r.values.resize(ids.size());
-	if (o.want_value && !ids.empty()) {
+	if (o.want_value && !ids.empty() && !h.remote) {
 		/* One pass over the value stream in docid order: each chunk
 		 * is found and decoded once, not once per hit. */
 		std::vector<std::pair<Xapian::docid, size_t>> order;
@@ -427,6 +429,12 @@ int open_db(const char *path, index_db **out, index_error *err, bool writable) n
 	Xapian::Database *d = nullptr;
 	Xapian::WritableDatabase *w = nullptr;
 	try {
+		/* A directory split into shards (shards.cc). */
+		std::vector<fairmatch_index::shard_spec> specs;
+		if (fairmatch_index::read_layout(path, specs)) {
+			*out = fairmatch_index::open_shards(specs, writable);
+			return INDEX_OK;
+		}
 		if (writable)
 			d = w = new Xapian::WritableDatabase(
 				path, Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
@@ -490,7 +498,7 @@ int index_reopen(index_db *db, index_error *err)
 		return INDEX_ERR;
 	try {
 		/* A writer already sees its own latest state. */
-		if (!db->w)
+		if (!db->w && db->parts.empty())
 			db->db->reopen();
 		return INDEX_OK;
 	} catch (...) {
@@ -502,6 +510,8 @@ void index_close(index_db *db)
 {
 	if (!db)
 		return;
+	for (index_db *part : db->parts)
+		index_close(part);
 	if (db->w)
 		discard(db);
 	try {
@@ -570,6 +580,15 @@ int index_get_metadata(index_db *db, const char *key, char **out, index_error *e
 int index_set_metadata(index_db *db, const char *key, const char *value, index_error *err)
 {
 	static const char what[] = "set metadata";
+	if (db && !db->parts.empty()) {
+		/* Every shard records it: each says how far it got. */
+		for (index_db *part : db->parts) {
+			int rc = index_set_metadata(part, key, value, err);
+			if (rc)
+				return rc;
+		}
+		return INDEX_OK;
+	}
 	if (need_writer(db, err, what) != INDEX_OK)
 		return INDEX_ERR;
 	if (!key) {
@@ -589,6 +608,20 @@ int index_set_metadata(index_db *db, const char *key, const char *value, index_e
 int index_commit(index_db *db, index_error *err)
 {
 	static const char what[] = "commit index";
+	if (db && !db->parts.empty()) {
+		/* Last shard first, the first shard last: the first shard's
+		 * metadata (what a reader of the combined shards sees) is then
+		 * never ahead of another's, so a crash between two commits
+		 * replays from the oldest point (replays are idempotent). */
+		int rc = INDEX_OK;
+		for (size_t i = db->parts.size(); i-- > 0;) {
+			if (rc == INDEX_OK)
+				rc = index_commit(db->parts[i], err);
+			else if (db->parts[i]->in_txn)
+				discard(db->parts[i]);
+		}
+		return rc;
+	}
 	if (need_writer(db, err, what) != INDEX_OK)
 		return INDEX_ERR;
 	if (!db->in_txn)
@@ -684,6 +717,8 @@ int index_doc_set_data(index_doc *doc, const char *data, size_t len, index_error
 int index_replace(index_db *db, const char *id_term, index_doc *doc, index_error *err)
 {
 	static const char what[] = "replace document";
+	if (db && !db->parts.empty() && id_term && *id_term)
+		return index_replace(fairmatch_index::part_for(db, id_term), id_term, doc, err);
 	if (need_writer(db, err, what) != INDEX_OK)
 		return INDEX_ERR;
 	/* An empty term would mean "every document" to some Xapian calls. */
@@ -711,6 +746,8 @@ int index_replace(index_db *db, const char *id_term, index_doc *doc, index_error
 int index_delete(index_db *db, const char *id_term, index_error *err)
 {
 	static const char what[] = "delete document";
+	if (db && !db->parts.empty() && id_term && *id_term)
+		return index_delete(fairmatch_index::part_for(db, id_term), id_term, err);
 	if (need_writer(db, err, what) != INDEX_OK)
 		return INDEX_ERR;
 	if (!id_term || !*id_term) {
@@ -943,14 +980,14 @@ int index_search(index_db *db, const index_query *q, const index_search_opts *op
 	try {
 		r = new index_results();
 		try {
-			run_search(*db, *q, o, *r, db->w == nullptr);
+			run_search(*db, *q, o, *r, db->w == nullptr && db->parts.empty());
 		} catch (const Xapian::DatabaseModifiedError &) {
 			/* A writer committed twice while we read: a reader can
 			 * move to the latest revision and try once more. */
 			if (db->w)
 				throw;
 			db->db->reopen();
-			run_search(*db, *q, o, *r, db->w == nullptr);
+			run_search(*db, *q, o, *r, db->w == nullptr && db->parts.empty());
 		}
 		*out = r;
 		return INDEX_OK;

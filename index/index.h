@@ -176,6 +176,11 @@ typedef struct index_search_opts {
 				  * next searches (read-only handles; one slot at a time) */
 	int xapian_matcher;      /* 1: Xapian's matcher even where the wrapper's own evaluator
 				  * answers (see below); for tests and benchmarks */
+	int ties_by_value;       /* 1, sorted by weight: equal weights by tie_slot's value
+				  * (ascending) instead of by docid, so the order is the same
+				  * in any index holding the same documents (rebuilt, or split
+				  * into shards); Xapian's matcher then answers */
+	unsigned tie_slot;
 } index_search_opts;
 
 typedef struct index_hit {
@@ -218,6 +223,26 @@ int index_fetch_data(index_db *db, index_results *r, size_t from, size_t n, inde
  * not exist). Compaction drops the free space that may still hold terms
  * of deleted documents. */
 int index_compact(const char *src, const char *dst, index_error *err);
+
+/* ---- shards (shards.cc) -------------------------------------------
+ * An index directory may be split into n shards: the file SHARDS in it
+ * lists them, and index_open_writable / index_open_readonly on the
+ * directory then open every shard as one database. A writer routes each
+ * document by its id term (a stable hash) to one shard and records
+ * metadata in all of them; readers read a shard locally, or through
+ * xapian-tcpsrv when its line says remote. Searches over a remote shard
+ * go through Xapian's matcher (Enquire), never the wrapper's evaluator. */
+
+/* Writes dir's layout: n shards (1 to 64), shard k read through the
+ * xapian-tcpsrv at remote[k] ("HOST:PORT") or locally (remote NULL, or
+ * remote[k] NULL or ""). INDEX_ERR when dir already holds another number
+ * of shards or a plain index: a derived index is rebuilt elsewhere, not
+ * re-split in place. */
+int index_set_shards(const char *dir, unsigned n, const char *const *remote, index_error *err);
+/* How many shards db combines (1 for a plain index) and whether any is read remotely. */
+int index_shard_count(index_db *db, unsigned *n, int *remote);
+/* Deletes every document of a writer (staged: made durable by index_commit). */
+int index_delete_all(index_db *db, index_error *err);
 
 #ifdef __cplusplus
 }

@@ -49,5 +49,9 @@
 /* The document format the index was built with (match_index_format()):
  * a server finding another value (or none, in a non-empty index) rebuilds. */
 #define VX_META_FORMAT "fairmatch.vacancy_format"
+/* The PostgreSQL database the index was built from (its server_secrets
+ * 'database_id', engine/indexer/identity.c): another value, and the index
+ * is emptied and rebuilt. */
+#define VX_META_DATABASE "fairmatch.database_id"
 
 #endif

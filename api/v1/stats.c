@@ -13,7 +13,10 @@ static int get(api_call *c, struct api_ctx *x, json_t **out)
 {
 	struct stats_query q = {.months = api_query(c, "months")};
 
-	return stats_get(x->s, api_who(c), &q, out, &x->p);
+	/* Counted on the replica when there is one; audited on the primary. */
+	store *read = api_store_read();
+
+	return stats_get_from(read ? read : x->s, x->s, api_who(c), &q, out, &x->p);
 }
 
 static const char *const params[] = {"months", NULL};

@@ -380,6 +380,24 @@ static void pipe_progress(uint64_t applied, int64_t last_seq, void *arg)
 	pthread_mutex_unlock(&ip->lock);
 }
 
+/* Makes w this database's index before the import writes into it (an
+ * index of another database is emptied first: identity.c). An import
+ * that cannot read the database's id (not the owner) leaves that to the
+ * server, which checks at its start. */
+static int pipe_claim(struct indexer_pipe *ip, index_db *w)
+{
+	char dbid[INDEXER_DATABASE_ID_LEN + 1], err[256];
+	store *s = NULL;
+	int rebuilt, rc = 0;
+
+	if (store_connect(ip->conninfo, &s, err, sizeof err))
+		return 0;
+	if (indexer_database_id(s, dbid) == 0)
+		rc = indexer_claim(s, w, dbid, &rebuilt, ip->err, sizeof ip->err);
+	store_close(s);
+	return rc;
+}
+
 static void *pipe_main(void *arg)
 {
 	struct indexer_pipe *ip = arg;
@@ -392,7 +410,8 @@ static void *pipe_main(void *arg)
 	if (rc) {
 		ip->rc = rc == INDEX_ELOCK ? 1 : -1;
 		snprintf(ip->err, sizeof ip->err, "opening the index: %s", e.msg);
-	} else if (indexer_bulk_apply(ip->conninfo, w, PIPE_BATCH, &feed, NULL, pipe_progress, ip,
+	} else if (pipe_claim(ip, w) ||
+		   indexer_bulk_apply(ip->conninfo, w, PIPE_BATCH, &feed, NULL, pipe_progress, ip,
 				      ip->err, sizeof ip->err)) {
 		ip->rc = -1;
 	}

@@ -108,8 +108,32 @@ int indexer_verify(store *s, index_db *db,
  * verify compares content without reading documents back. 0 or -1. */
 int indexer_vacancy_digest(const json_t *v, char hex[33]);
 
+/* ---- which database the index belongs to (identity.c) ---- */
+#define INDEXER_DATABASE_ID_LEN 64
+/* The database's id (64 hex digits), made at first use: owner is a
+ * connection of the database's owner (only it reads server_secrets). */
+int indexer_database_id(store *owner, char id[INDEXER_DATABASE_ID_LEN + 1]);
+/* Makes the writer w the index of database dbid: an index of another
+ * database, or one that applied more of the change log than s holds, is
+ * emptied (*rebuilt = 1; the next catch-up builds it), and the id is
+ * stamped. dbid NULL or "": nothing is checked. 0, or -1 (err). */
+int indexer_claim(store *s, index_db *w, const char *dbid, int *rebuilt, char *err,
+		  size_t errlen);
+/* 1 when the index db says it belongs to dbid (or dbid is NULL or ""). */
+int indexer_belongs(index_db *db, const char *dbid);
+
 /* ---- the server's background indexer ---- */
-int indexer_start(const char *conninfo, const char *index_path);
+/* Starts the thread keeping index_path level with the change log of the
+ * database whose id is dbid (indexer_database_id; NULL: not checked). */
+int indexer_start(const char *conninfo, const char *index_path, const char *dbid);
+/* Whether this process may answer from the index: its indexer has claimed
+ * the index and caught up once since it started, or another process holds
+ * the writer and the index belongs to this database. *state (may be NULL)
+ * gets "ready", "building" (claimed empty or foreign: rebuilding from
+ * PostgreSQL), "catching_up", or "follower" (another process writes). */
+int indexer_ready(const char **state);
+/* Waits up to timeout_ms for indexer_ready; 1 when ready. */
+int indexer_wait_ready(int timeout_ms);
 void indexer_stop(void);
 /* Wakes the indexer after a commit of this process. */
 void indexer_kick(void);

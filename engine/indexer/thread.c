@@ -29,7 +29,59 @@ static struct {
 	atomic_int writer;
 	atomic_int failing;
 	char failure[256]; /* under lock */
+	char dbid[INDEXER_DATABASE_ID_LEN + 1]; /* the database's id ("": not checked) */
+	int claimed;       /* the listener thread's: the writer is this database's index */
+	atomic_int ready;  /* caught up once (or a follower of this database's index) */
+	atomic_int state;  /* enum build_state */
 } ix = {.lock = PTHREAD_MUTEX_INITIALIZER, .applied_cond = PTHREAD_COND_INITIALIZER};
+
+enum build_state { ST_CATCHING_UP, ST_BUILDING, ST_READY, ST_FOLLOWER };
+
+int indexer_ready(const char **state)
+{
+	static const char *const names[] = {"catching_up", "building", "ready", "follower"};
+	int st = atomic_load(&ix.state);
+
+	if (state)
+		*state = names[st >= 0 && st <= ST_FOLLOWER ? st : 0];
+	return atomic_load(&ix.ready);
+}
+
+int indexer_wait_ready(int timeout_ms)
+{
+	struct timespec until;
+
+	idx__deadline(&until, timeout_ms);
+	pthread_mutex_lock(&ix.lock);
+	while (!atomic_load(&ix.ready) &&
+	       pthread_cond_timedwait(&ix.applied_cond, &ix.lock, &until) == 0)
+		;
+	pthread_mutex_unlock(&ix.lock);
+	return atomic_load(&ix.ready);
+}
+
+static void set_ready(int st)
+{
+	pthread_mutex_lock(&ix.lock);
+	atomic_store(&ix.state, st);
+	atomic_store(&ix.ready, 1);
+	pthread_cond_broadcast(&ix.applied_cond);
+	pthread_mutex_unlock(&ix.lock);
+}
+
+/* Another process holds the writer (a second server on this directory, an
+ * import): answer from the index once it says it is this database's. */
+static void follow(void)
+{
+	index_db *db = NULL;
+	index_error e;
+
+	if (atomic_load(&ix.ready))
+		return;
+	if (index_open_readonly(ix.path, &db, &e) == 0 && indexer_belongs(db, ix.dbid))
+		set_ready(ST_FOLLOWER);
+	index_close(db);
+}
 
 uint64_t indexer_generation(void)
 {
@@ -160,8 +212,30 @@ static int indexer_round(store *s, void *arg)
 
 	if (!ix.w)
 		open_writer();
+	if (!ix.w)
+		follow();
 	if (!s || !ix.w)
 		return 1000;
+	if (!ix.claimed) {
+		int rebuilt = 0;
+
+		if (indexer_claim(s, ix.w, ix.dbid, &rebuilt, err, sizeof err)) {
+			fprintf(stderr, "fairmatch: indexer: %s\n", err);
+			if (store_was_disconnect(s) || store_ensure(s))
+				return STORE_LISTENER_RECONNECT;
+			return 1000;
+		}
+		ix.claimed = 1;
+		if (!atomic_load(&ix.ready))
+			atomic_store(&ix.state, rebuilt || indexer_index_seq(ix.w) == 0 ? ST_BUILDING
+										: ST_CATCHING_UP);
+		if (rebuilt) {
+			pthread_mutex_lock(&ix.lock);
+			ix.applied_seq = 0;
+			pthread_mutex_unlock(&ix.lock);
+			atomic_fetch_add(&ix.generation, 1);
+		}
+	}
 	if (indexer_catch_up(s, ix.w, 1000, NULL, &seq, on_progress, NULL, err, sizeof err)) {
 		/* Said once per episode, not every second of a full disk. */
 		if (!atomic_load(&ix.failing) || strncmp(err, ix.failure, 250) != 0)
@@ -174,6 +248,7 @@ static int indexer_round(store *s, void *arg)
 		set_failing(err);
 		index_close(ix.w);
 		ix.w = NULL;
+		ix.claimed = 0;
 		atomic_store(&ix.writer, 0);
 		return 1000;
 	}
@@ -181,6 +256,8 @@ static int indexer_round(store *s, void *arg)
 		fprintf(stderr, "fairmatch: indexer: committing again\n");
 	set_failing(NULL);
 	publish(seq);
+	if (!atomic_load(&ix.ready) || atomic_load(&ix.state) == ST_FOLLOWER)
+		set_ready(ST_READY);
 	return 1000;
 }
 
@@ -191,10 +268,14 @@ static const struct store_listener_ops indexer_ops = {
 	.round = indexer_round,
 };
 
-int indexer_start(const char *conninfo, const char *index_path)
+int indexer_start(const char *conninfo, const char *index_path, const char *dbid)
 {
 	ix.path = strdup(index_path);
 	ix.warned_lock = 0;
+	ix.claimed = 0;
+	snprintf(ix.dbid, sizeof ix.dbid, "%s", dbid ? dbid : "");
+	atomic_store(&ix.ready, 0);
+	atomic_store(&ix.state, ST_CATCHING_UP);
 	if (!ix.path || store_listener_start(conninfo, &indexer_ops, NULL, &ix.listener)) {
 		free(ix.path);
 		ix.path = NULL;
@@ -212,7 +293,9 @@ void indexer_stop(void)
 	/* The thread is joined: the writer is this thread's now. */
 	index_close(ix.w);
 	ix.w = NULL;
+	ix.claimed = 0;
 	atomic_store(&ix.writer, 0);
+	atomic_store(&ix.ready, 0);
 	free(ix.path);
 	ix.path = NULL;
 }

@@ -25,12 +25,14 @@
 #
 # Then the component benchmarks, each printing its own side-by-side table
 # against a baseline measured in the same run (BENCH_PARTS picks them;
-# default "search match integrity taxonomy"; "search" is the above):
+# default "search match integrity taxonomy scaleout"; "search" is the above):
 #   match      tests/bench/bench_match.c at each size of BENCH_MATCH_SIZES
 #              (default "100000"): full match vs the naive weighted-OR query;
 #   integrity  tests/bench/bench_integrity.c, 100,000 recruiters in a fresh
 #              database: the in-memory registry vs the pg_trgm SQL path;
-#   taxonomy   tests/bench/bench_taxonomy.c, 10,000 typeahead prefixes.
+#   taxonomy   tests/bench/bench_taxonomy.c, 10,000 typeahead prefixes;
+#   scaleout   tests/bench/scaleout.sh: search and match throughput from 1
+#              node and from 2, and with 2 local or 2 remote (tcpsrv) shards.
 # Each part's output is kept in var/bench/PART*.txt.
 #
 # Everything is loopback-only and bounded in time; the server is stopped on
@@ -39,7 +41,7 @@ set -eu
 cd "$(dirname "$0")/../.."
 
 SIZES=${BENCH_SIZES:-"100000 1000000"}
-PARTS=${BENCH_PARTS:-"search match integrity taxonomy"}
+PARTS=${BENCH_PARTS:-"search match integrity taxonomy scaleout"}
 MATCH_SIZES=${BENCH_MATCH_SIZES:-"100000"}
 SEED=${BENCH_SEED:-20260}
 QUERIES=${BENCH_QUERIES:-5000}
@@ -346,4 +348,10 @@ if has_part taxonomy; then
 	log "taxonomy: 10,000 typeahead prefixes"
 	printf '\n== taxonomy typeahead - %s, %s cores ==\n' "$cpu" "$(nproc)"
 	timeout 1h build/release/tests/bench_taxonomy --count 10000 | tee "$OUT/taxonomy.txt"
+fi
+
+if has_part scaleout; then
+	# Several nodes and shards on this machine (tests/bench/scaleout.sh).
+	log "scaleout: 1 node against 2, local shards against remote ones"
+	sh tests/bench/scaleout.sh | tee "$OUT/scaleout.txt"
 fi

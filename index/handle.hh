@@ -1,0 +1,60 @@
+/*
+ * handle.hh - the database handle behind index.h's opaque index_db, shared
+ * by index.cc (plain indexes) and shards.cc (an index split into shards,
+ * local or served by xapian-tcpsrv). C++ only, inside index/.
+ */
+#ifndef FAIRMATCH_INDEX_HANDLE_HH
+#define FAIRMATCH_INDEX_HANDLE_HH
+
+#include <memory>
+#include <string>
+#include <vector>
+#include <xapian.h>
+
+#include "index/accumulate.h"
+#include "index/index.h"
+
+struct index_db {
+	Xapian::Database *db;        /* always set; the writer too (it derives from Database) */
+	Xapian::WritableDatabase *w; /* same object as db for a writer, NULL for a reader */
+	bool in_txn;                 /* the writer has a transaction open (= changes staged) */
+	/* The evaluator's scratch arrays, made by the first search that uses it. */
+	std::unique_ptr<fairmatch_index::accumulator> acc = nullptr;
+	/* A sharded writer: one plain writer per shard (db is then all of
+	 * them combined, for reading, and w is NULL). Empty otherwise. */
+	std::vector<index_db *> parts = {};
+	/* Some shard is read through xapian-tcpsrv: its posting lists must
+	 * not be walked here (Xapian 1.4 ships them whole, one message per
+	 * posting), so searches go through Enquire. */
+	bool remote = false;
+};
+
+namespace fairmatch_index {
+
+/* The file in an index directory that splits it into shards. */
+constexpr const char *layout_file = "SHARDS";
+
+struct shard_spec {
+	std::string path; /* the shard's directory (where its writer writes) */
+	std::string host; /* "" when read locally; else read through tcpsrv */
+	unsigned port = 0;
+};
+
+/* Reads dir's layout into out; false (out empty) when dir holds no layout,
+ * i.e. is a plain index. Throws Xapian::DatabaseOpeningError when the
+ * file is malformed. */
+bool read_layout(const std::string &dir, std::vector<shard_spec> &out);
+/* Opens the shards of a layout: every shard's directory writable (a
+ * sharded writer), or each shard read-only, locally or remotely, combined
+ * into one database. Throws as Xapian does. */
+index_db *open_shards(const std::vector<shard_spec> &specs, bool writable);
+/* The part of a sharded writer that holds id_term. */
+index_db *part_for(index_db *db, const char *id_term);
+/* Hits with values of a search on a database with a remote shard: the
+ * documents of the MSet are fetched in one go and the value read from
+ * each (a remote value stream would read every document of the shard). */
+void remote_values(Xapian::MSet &ms, unsigned slot, std::vector<std::string> &out);
+
+} /* namespace fairmatch_index */
+
+#endif
