@@ -22,7 +22,7 @@
 
 #include "engine/core/fs.h"
 
-#define TAX_INDEX_VERSION "fairmatch-taxonomy-5"
+#define TAX_INDEX_VERSION "fairmatch-taxonomy-6"
 #define META_VERSION "fairmatch.taxonomy.version"
 
 static void version_string(const esco *tax, char *buf, size_t len)

@@ -441,7 +441,6 @@ int tax__candidates(index_db *db, const struct tax_labels *t, const esco *tax, e
 		if (!u->n)
 			tax__make_units(t, tax__kind_slot(kind), folded, u);
 		if (head_group_applies(t, tax, u, &c[0], &hg, &score)) {
-
 			if (hg.occ) {
 				struct cand *x = tax__find_cand(c, &nc, MAX_CANDS + RW_CANDS, hg.occ->uri);
 

@@ -19,6 +19,7 @@
 #define WELDER "http://data.europa.eu/esco/occupation/7aedaa07-3884-4c5b-88f9-80997b2aa54b"
 #define WELDER_ENC "http%3A%2F%2Fdata.europa.eu%2Fesco%2Foccupation%2F7aedaa07-3884-4c5b-88f9-80997b2aa54b"
 #define FORKLIFT "http://data.europa.eu/esco/skill/28cb374e-6261-4133-8371-f9a5470145da"
+#define ARC_WELDING "http://data.europa.eu/esco/skill/27d26fd6-5795-4f0a-884e-112df7c68314"
 #define FORKLIFT_ID "28cb374e-6261-4133-8371-f9a5470145da"
 #define FORKLIFT_ENC "http%3A%2F%2Fdata.europa.eu%2Fesco%2Fskill%2F" FORKLIFT_ID
 
@@ -350,6 +351,19 @@ static void test_general_before_specific(void)
 	T_EQ_STR(phrased("conduite de chariot élévateur", NULL) ?: "", FORKLIFT);
 }
 
+/* Unicode punctuation separates words as ASCII punctuation does: ESCO's
+ * French labels write "à l’arc" (U+2019), a counsellor types "à l'arc". */
+static void test_unicode_punctuation(void)
+{
+	char f[128];
+
+	taxonomy_fold("soudage à l\u2019arc \u00abMIG\u00bb\u00a0\u2013 Müller", f, sizeof f);
+	T_EQ_STR(f, "soudage a l arc mig muller");
+	taxonomy_fold("中文 ĳ", f, sizeof f); /* letters of any script stay */
+	T_EQ_STR(f, "中文 ĳ");
+	T_EQ_STR(phrased("soudage à l'arc", NULL) ?: "", ARC_WELDING);
+}
+
 /* The occupation text normalises to (rc 0), or "".  */
 static const char *occupation(const char *text, struct tax_match *m)
 {
@@ -418,6 +432,7 @@ int main(void)
 	T_RUN(test_general_before_specific);
 	T_RUN(test_bare_occupation);
 	T_RUN(test_gendered_form);
+	T_RUN(test_unicode_punctuation);
 	if (server_start(&srv, "taxonomy_lang") == 0 &&
 	    make_token("employer", "acme", employer, sizeof employer) == 0 &&
 	    make_token("counsellor", "centre", counsellor, sizeof counsellor) == 0) {
