@@ -5,7 +5,8 @@
  * Index layout (one document per label, see taxonomy.h):
  *   words      the label tokenised and stemmed by its own language (unprefixed, Z stems)
  *   G<tri>     character trigrams of each folded word, padded with ^ and $ (typos)
- *   E<folded>  the whole folded label (exact lookup), boolean
+ *   E<folded>  the whole folded label (exact lookup), boolean; for a gendered
+ *              occupation label ("soudeur/soudeuse") also each of its forms
  *   W<word>    each folded word, boolean (which query words need trigrams)
  *   K<o|s>     kind: occupation or skill, boolean
  *   L<lang>    language of the label, boolean
@@ -21,7 +22,7 @@
 
 #include "engine/core/fs.h"
 
-#define TAX_INDEX_VERSION "fairmatch-taxonomy-4"
+#define TAX_INDEX_VERSION "fairmatch-taxonomy-6"
 #define META_VERSION "fairmatch.taxonomy.version"
 
 static void version_string(const esco *tax, char *buf, size_t len)
@@ -31,8 +32,36 @@ static void version_string(const esco *tax, char *buf, size_t len)
 		 esco_skill_count(tax));
 }
 
+/*
+ * ESCO writes French and Spanish occupation labels (and some English ones)
+ * as a gendered pair, "soudeur/soudeuse", "enfermero/enfermera",
+ * "waiter/waitress": a counsellor types one form, which must be as exact as
+ * the pair. The two forms of label l (folded, into a and b) when it is such
+ * a pair: one slash, two non-empty forms of as many words whose first words
+ * share their first 3 letters (not "input/output devices"). 1 or 0.
+ */
+static int gendered_forms(const esco_label *l, char *a, char *b, size_t len)
+{
+	const char *slash = strchr(l->label, '/');
+	char wa[FOLD_MAX], wb[FOLD_MAX], *x[MAX_WORDS], *y[MAX_WORDS];
+	size_t na, nb;
+
+	if (l->kind != ESCO_KIND_OCCUPATION || !slash || strchr(slash + 1, '/') ||
+	    (size_t)(slash - l->label) >= len)
+		return 0;
+	snprintf(wa, sizeof wa, "%.*s", (int)(slash - l->label), l->label);
+	if (!taxonomy_fold(wa, a, len) || !taxonomy_fold(slash + 1, b, len))
+		return 0;
+	memcpy(wa, a, strlen(a) + 1);
+	memcpy(wb, b, strlen(b) + 1);
+	na = tax__split_words(wa, x, MAX_WORDS);
+	nb = tax__split_words(wb, y, MAX_WORDS);
+	return na && na == nb && strlen(x[0]) >= 3 && strncmp(x[0], y[0], 3) == 0;
+}
+
 static int add_label(index_db *w, const esco_label *l, size_t seq, index_error *e)
 {
+	char form[2][FOLD_MAX];
 	char fold[FOLD_MAX], words_buf[FOLD_MAX], term[256], data[1024], idt[32];
 	char *words[MAX_WORDS], tri[WORD_MAX + 2][4];
 	const char *lang = esco_lang_code(l->lang);
@@ -56,6 +85,12 @@ static int add_label(index_db *w, const esco_label *l, size_t seq, index_error *
 	snprintf(term, sizeof term, "L%s", lang);
 	if ((rc = index_doc_add_boolean(d, term, e)))
 		goto out;
+	if (gendered_forms(l, form[0], form[1], sizeof form[0]))
+		for (i = 0; i < 2; i++) {
+			snprintf(term, sizeof term, "E%.240s", form[i]);
+			if ((rc = index_doc_add_boolean(d, term, e)))
+				goto out;
+		}
 	for (i = 0; i < nw; i++) {
 		snprintf(term, sizeof term, "W%s", words[i]);
 		if ((rc = index_doc_add_boolean(d, term, e)))

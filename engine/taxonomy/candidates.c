@@ -210,6 +210,7 @@ static int unique_exact_best(const struct cand *c, size_t nc)
  * concept ("conductor" is a music director in English, a driver in Spanish).
  * NULL when the exact concept stands. */
 #define EXACT_OUTLIER_MIN 3
+#define EXACT_REATTRIBUTED (-3) /* exact_rank of what exact_outlier chose */
 #define OUTLIER_SEEN 64
 static const void *exact_outlier(const struct tax_labels *t, const char *folded,
 				 const esco_occupation *a)
@@ -262,6 +263,32 @@ static const void *exact_outlier(const struct tax_labels *t, const char *folded,
 		}
 	}
 	return best;
+}
+
+/* Whether the head-word group (headgroup.c) replaces the first answer, and
+ * its confidence in *score. For a search answer (no label is the text,
+ * not even inflected): when the group is as good as a normalisation must
+ * be, or better than the search's answer. For an alternative or hidden
+ * exact label ("teacher" is one of politics lecturer's), or one that
+ * exact_outlier re-attributed, only when the group is good enough and the
+ * word heads at least two occupations of it, in a group other than the
+ * exact concept's (or not the one picked in it). A preferred exact label is
+ * what it says. */
+static int head_group_applies(const struct tax_labels *t, const esco *tax, const struct units *u,
+			      const struct cand *first, struct tax_head_group *hg, double *score)
+{
+	const esco_occupation *o = first->concept;
+
+	if (!tax__head_group(t, tax, u, hg))
+		return 0;
+	*score = HEAD_GROUP_BASE + (1 - HEAD_GROUP_BASE) * hg->share;
+	if (first->exact_rank >= 1000)
+		return !hg->equal && (*score >= TAX_MIN_SCORE || *score > first->conf);
+	if (hg->n_occ < 2 || *score < TAX_MIN_SCORE)
+		return 0;
+	if (first->exact_rank == EXACT_REATTRIBUTED)
+		return hg->occ != o;
+	return first->exact_rank >= 2 && strcmp(o->isco, hg->group->code) != 0;
 }
 
 /*
@@ -354,7 +381,7 @@ int tax__candidates(index_db *db, const struct tax_labels *t, const esco *tax, e
 		if (x) {
 			x->concept = meant;
 			x->conf = c[0].conf; /* the text is a label, re-attributed */
-			x->exact_rank = -1;
+			x->exact_rank = EXACT_REATTRIBUTED;
 			qsort(c, nc, sizeof *c, cand_cmp);
 		}
 	}
@@ -403,7 +430,41 @@ int tax__candidates(index_db *db, const struct tax_labels *t, const esco *tax, e
 			c[0] = tmp;
 		}
 	}
-	for (i = 0, k = 0; i < nc && k < n; i++) {
+	/* A bare occupation word that no label is ("nurse"): the unit group it
+	 * heads the labels of (headgroup.c), or that group's one occupation. */
+	k = 0;
+	if (mode != CAND_EXACT_ONLY && kind == ESCO_KIND_OCCUPATION && nc > 0 && c[0].concept &&
+	    (c[0].exact_rank >= 2 || c[0].exact_rank == EXACT_REATTRIBUTED)) {
+		struct tax_head_group hg;
+		double score = 0;
+
+		if (!u->n)
+			tax__make_units(t, tax__kind_slot(kind), folded, u);
+		if (head_group_applies(t, tax, u, &c[0], &hg, &score)) {
+			if (hg.occ) {
+				struct cand *x = tax__find_cand(c, &nc, MAX_CANDS + RW_CANDS, hg.occ->uri);
+
+				if (x) {
+					x->concept = hg.occ;
+					x->conf = x->conf > score ? x->conf : score;
+					x->exact_rank = EXACT_REATTRIBUTED - 1;
+					qsort(c, nc, sizeof *c, cand_cmp);
+				}
+			} else if (n > 0) {
+				out[0].kind = ESCO_KIND_ISCO_GROUP;
+				out[0].concept = hg.group;
+				out[0].uri = hg.group->code;
+				out[0].label = hint >= 0 && hg.group->labels[hint].preferred
+						       ? hg.group->labels[hint].preferred
+						       : hg.group->label;
+				out[0].score = score;
+				if (feat)
+					memset(feat[0], 0, sizeof feat[0]);
+				k = 1;
+			}
+		}
+	}
+	for (i = 0; i < nc && k < n; i++) {
 		if (!c[i].concept)
 			continue;
 		out[k].kind = kind;

@@ -88,8 +88,10 @@ static int one(esco_kind kind, json_t *holder, size_t i, const char *key, const 
 		}
 		return 0;
 	}
-	if (rc || strcmp(m.uri, input) == 0 || m.kind == ESCO_KIND_ISCO_GROUP)
-		return 0; /* kept as it is: a code or a URI */
+	/* kept as it is: a code or a URI; free text naming an ISCO-08 group
+	 * ("nurse": 2221) becomes its code, reported like any other */
+	if (rc || strcmp(m.uri, input) == 0)
+		return 0;
 	if (report(norm, input, &m) ||
 	    (key ? json_object_set_new(holder, key, json_string(m.uri))
 		 : json_array_set_new(holder, i, json_string(m.uri)))) {

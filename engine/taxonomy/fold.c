@@ -7,6 +7,8 @@
 #include "engine/taxonomy/internal.h"
 
 #include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 
 /* Base letters of U+00C0..U+00FF (the second byte of C3 xx minus 0x80). */
 static const char *const latin1[64] = {
@@ -45,19 +47,27 @@ size_t taxonomy_fold(const char *text, char *out, size_t outlen)
 			add = "oe";
 			s += 2;
 		} else {
-			/* Another UTF-8 sequence: kept whole, as a letter. */
-			size_t k = *s >= 0xF0 ? 4 : *s >= 0xE0 ? 3 : 2, j;
+			/* Another UTF-8 sequence: a letter, digit or mark of any
+			 * script is kept whole; punctuation, spaces and symbols
+			 * (ICU's character properties) separate words as ASCII
+			 * ones do. ESCO's French labels write "l’arc", "d’un" with
+			 * U+2019, and a counsellor types "l'arc". */
+			int32_t i = 0, avail = (int32_t)strnlen((const char *)s, 4);
+			UChar32 c;
 
-			for (j = 0; j < k && s[j]; j++)
-				tmp[j] = (char)s[j];
-			s += j;
-			if (j < 4)
-				tmp[j] = '\0';
-			if (j == 4) {
-				if (n + 4 >= outlen)
+			U8_NEXT(s, i, avail, c);
+			if (i <= 0)
+				i = 1;
+			if (c >= 0 && !u_isalnum(c) && !(U_GET_GC_MASK(c) & U_GC_M_MASK)) {
+				s += i;
+				tmp[0] = ' ';
+				tmp[1] = '\0';
+			} else {
+				if (n + (size_t)i >= outlen)
 					break;
-				memcpy(out + n, tmp, 4);
-				n += 4;
+				memcpy(out + n, s, (size_t)i);
+				n += (size_t)i;
+				s += i;
 				space = 0;
 				continue;
 			}

@@ -159,6 +159,10 @@ struct units {
 	double weight[MAX_WORDS]; /* how much the word says: its IDF over the kind's labels */
 };
 
+/* The head word of folded words w[0..n) in lang: the last content word in
+ * English ("network engineer"), the first in French and Spanish
+ * ("ingénieur réseau"); -1 when there is none. */
+int tax__head_word(char *const *w, size_t n, int lang);
 /* How much folded word w says among the labels of kind slot s (its IDF). */
 double tax__idf(const struct tax_labels *t, int s, const char *w);
 /* The query words of folded text for kind slot s. */
@@ -219,6 +223,24 @@ double tax__added_specificity(const struct tax_labels *t, esco_kind kind, const 
  * confidence) one must be to the first to take its place by being more
  * general (candidates.c). */
 #define SPECIFIC_MARGIN 0.05
+
+/* ---- a bare occupation word (headgroup.c) ---- */
+
+struct tax_head_group {
+	const esco_isco_group *group; /* the ISCO-08 unit group the word names */
+	const esco_occupation *occ;   /* the one occupation of it meant, or NULL: the group */
+	double share;                 /* share of the word's headed labels in that group */
+	size_t n_occ;                 /* occupations of the group the word heads */
+	int equal;                    /* a label is the text (up to inflection) */
+};
+/* When the text's head word heads labels of occupations (labels that hold
+ * the whole text plus more) and one ISCO-08 unit group holds more of them
+ * than any other: 1 and *out; 0 otherwise. */
+int tax__head_group(const struct tax_labels *t, const esco *tax, const struct units *u,
+		    struct tax_head_group *out);
+/* Its confidence: every word of the text is found (HEAD_GROUP_BASE), and
+ * the rest by how much the group owns the word. */
+#define HEAD_GROUP_BASE 0.7
 
 /* ---- phrasing (phrase.c) ---- */
 

@@ -172,10 +172,7 @@ static int word_same(const char *a, const char *b)
 	return k >= 4 && k * 4 >= m * 3;
 }
 
-/* The head word of folded words w[0..n) in lang: the last content word in
- * English ("network engineer"), the first in French and Spanish
- * ("ingénieur réseau"); -1 when there is none. */
-static int head_word(char *const *w, size_t n, int lang)
+int tax__head_word(char *const *w, size_t n, int lang)
 {
 	size_t i;
 
@@ -217,7 +214,7 @@ double tax__confidence(const struct tax_labels *t, const struct units *u, const 
 	uint32_t idx = kind == ESCO_KIND_OCCUPATION ? ((const esco_occupation *)concept)->index
 						    : ((const esco_skill *)concept)->index;
 	double covered[MAX_WORDS] = {0}, wt[MAX_WORDS] = {0}, hit = 0, best_f = 0, best_label = 0;
-	double one, spread, head_any = 0, head_best = 0, pref_f = 0;
+	double one, spread, head_any = 0, head_best = 0, pref_f = 0, best_said = 0;
 	struct label_match *m = malloc(sizeof *m);
 	size_t i, li;
 	double content = 0;
@@ -225,7 +222,7 @@ double tax__confidence(const struct tax_labels *t, const struct units *u, const 
 
 	*score = 0;
 	for (l = 0; l < ESCO_LANG_COUNT; l++)
-		th[l] = head_word(u->w, u->n, l);
+		th[l] = tax__head_word(u->w, u->n, l);
 	if (!m)
 		return 0;
 	for (i = 0; i < u->n; i++) {
@@ -242,7 +239,7 @@ double tax__confidence(const struct tax_labels *t, const struct units *u, const 
 		const struct tlabel *L = &t->lab[li];
 		char fold[FOLD_MAX], *lw[MAX_WORDS];
 		size_t nl, j, lc = 0;
-		double lh = 0, share, rec = 0, f;
+		double lh = 0, share, rec = 0, f, said = 0, said_all = 0;
 
 		memcpy(fold, t->text.p + L->fold, (size_t)L->flen + 1);
 		nl = tax__split_words(fold, lw, MAX_WORDS);
@@ -256,21 +253,30 @@ double tax__confidence(const struct tax_labels *t, const struct units *u, const 
 		}
 		rec /= content;
 		for (j = 0; j < nl; j++) {
+			double cw, idf;
+
 			if (tax__is_stopword(lw[j]))
 				continue;
 			lc++;
-			lh += label_word_covered(u, m, j);
+			cw = label_word_covered(u, m, j);
+			lh += cw;
+			idf = tax__idf(t, s, lw[j]);
+			said += cw * idf;
+			said_all += idf;
 		}
 		/* A preferred label is stronger evidence than an alternative one. */
 		share = lc ? lh / (double)lc * (L->type == 0 ? 1.0 : ALT_PEN) : 0;
 		if (share > best_label)
 			best_label = share;
+		said = said_all > 0 ? said / said_all * (L->type == 0 ? 1.0 : ALT_PEN) : 0;
+		if (said > best_said)
+			best_said = said;
 		/* How well this one label and the text match each other. */
 		f = share + rec > 0 ? 2 * share * rec / (share + rec) : 0;
 		{
 			/* Whether the text's head word is the label's (in the
 			 * label's language): "network engineer" is an engineer. */
-			int lh_at = head_word(lw, nl, L->lang), tw = th[L->lang];
+			int lh_at = tax__head_word(lw, nl, L->lang), tw = th[L->lang];
 			double hm = lh_at >= 0 && tw >= 0 ? m->w[tw][lh_at] : 0;
 
 			if (hm > head_any)
@@ -288,9 +294,12 @@ double tax__confidence(const struct tax_labels *t, const struct units *u, const 
 		hit += covered[i] * wt[i];
 	/* Ranked by how well one label matches the text; the score also
 	 * accepts the text's words spread over the concept's labels (a text
-	 * mixing two languages, "soudage MIG", which no one label holds). */
+	 * mixing two languages, "soudage MIG", which no one label holds), with
+	 * the best label's precision by IDF: a label word the text lacks costs
+	 * what it says ("utiliser un chariot élévateur" for "conduite de
+	 * chariot élévateur" lacks the common "utiliser"). */
 	one = CONF_UNION * hit / content + (1 - CONF_UNION) * best_f;
-	spread = 0.7 * hit / content + 0.3 * best_label;
+	spread = 0.7 * hit / content + 0.3 * best_said;
 	*score = one > spread ? one : spread;
 	if (feat) {
 		feat[TAX_F_ONE] = one;

@@ -11,7 +11,8 @@
  * normalise.c (with its cache), document.c, suggest.c (typeahead), isco.c,
  * lookup.c (labels and concepts by identifier), lang.c (language of a text),
  * phrase.c (the frame around a written skill: "knowledge of X", "X (5
- * years)"), specific.c (the specific or general concept a text means).
+ * years)"), specific.c (the specific or general concept a text means),
+ * headgroup.c (the ISCO-08 unit group a bare occupation word names).
  *
  * taxonomy.h - the process-wide taxonomy: ESCO occupations and skills in
  * memory (esco.h), a Xapian index over every label of every concept in
@@ -118,7 +119,9 @@ int taxonomy_build(const esco *tax, const char *path, tax_label_skip skip, void 
  * TAX_ERR_UNKNOWN for a URI or code that does not exist (or names another
  * kind of concept); TAX_ERR_NOMATCH when the best concept scores below
  * TAX_MIN_SCORE (*out still holds it, for reporting); TAX_ERR_ARG for empty
- * or too long text; TAX_ERR when the taxonomy is unavailable.
+ * or too long text; TAX_ERR when the taxonomy is unavailable. Free text
+ * that is a bare occupation word ("nurse") may normalise to the ISCO-08
+ * unit group it names: kind ESCO_KIND_ISCO_GROUP, uri its 4-digit code.
  */
 int taxonomy_normalise_skill(const char *text, const char *lang_hint, struct tax_match *out);
 int taxonomy_normalise_occupation(const char *text, const char *lang_hint, struct tax_match *out);

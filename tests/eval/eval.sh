@@ -22,6 +22,7 @@ run() {
 run eval_names
 run eval_taxonomy
 run eval_taxonomy --phrasing
+run eval_taxonomy --bare
 run eval_match
 run eval_counsellor
 exit $status

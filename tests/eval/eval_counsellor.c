@@ -407,7 +407,8 @@ static void judge(const struct person *pe, const size_t *ranked, size_t n, struc
 
 /* What the write path recognised from the typed text, per split and
  * language: skills normalised to the very concept typed, and free-text
- * occupations normalised to the occupation or at least its unit group. */
+ * occupations normalised to the occupation or at least its unit group (an
+ * occupation of it, or its code). */
 static struct {
 	size_t skills, skills_right, occs, occ_right, occ_group;
 } recog[2][3];
@@ -432,7 +433,9 @@ static void count_recognised(const struct person *pe, const json_t *prof, size_t
 
 		recog[split][pe->lang].occs++;
 		recog[split][pe->lang].occ_right += o == pe->occ;
-		recog[split][pe->lang].occ_group += o && strcmp(o->isco, pe->occ->isco) == 0;
+		/* a bare word may name the unit group itself: its 4-digit code */
+		recog[split][pe->lang].occ_group += (o && strcmp(o->isco, pe->occ->isco) == 0) ||
+						    (got && strcmp(got, pe->occ->isco) == 0);
 	}
 }
 

@@ -32,6 +32,8 @@
  * Phrasing: [--phrasing] recognition per phrasing family ("knowledge of X",
  * "X (5 years)", "expérience en X", ...) of ESCO skill labels, on the test or
  * (--split dev) development sample; exit 0 when every family is >= 0.90.
+ * Bare words: [--bare] an occupation's head word typed alone ("nurse"):
+ * accepted, and in which unit group (test or --split dev sample).
  * Exit 0 when the targets hold (acc@1 >= 0.85 English, >= 0.75 others).
  */
 #include <math.h>
@@ -432,6 +434,118 @@ static int eval_phrasing(int want_dev, size_t per_lang)
 	return ok ? 0 : 1;
 }
 
+/* ---- bare occupation words (--bare): the head word typed alone ----
+ *
+ * A counsellor types "nurse", "soudeur", "programador": the head word of an
+ * occupation's preferred label (the last word in English, the first in
+ * French and Spanish; the first form of a gendered "soudeur/soudeuse"),
+ * alone. Each distinct word of a language is normalised once as an
+ * occupation (every ESCO label loaded). Its sources are the occupations
+ * whose preferred label it heads (labels of more than one word). Reported:
+ * accepted (at or above TAX_MIN_SCORE), and of those, answered with the
+ * unit group that holds most of its sources, or any source's group. The
+ * occupations are split in two by a hash of the URI, as --phrasing does:
+ * a word belongs to the sample of its first source. */
+struct bare {
+	char word[64];
+	int lang;
+	char isco[8][5];
+	size_t n_src[8], n_isco;
+};
+
+static int eval_bare(int want_dev)
+{
+	const esco *tax = taxonomy_esco();
+	size_t n_occ = esco_occupation_count(tax), n = 0, i, j, k;
+	size_t tot[ESCO_LANG_COUNT] = {0}, acc[ESCO_LANG_COUNT] = {0}, modal[ESCO_LANG_COUNT] = {0},
+	       any[ESCO_LANG_COUNT] = {0};
+	struct bare *b = calloc(n_occ * ESCO_LANG_COUNT, sizeof *b);
+	int lang;
+
+	if (!b)
+		return 1;
+	for (i = 0; i < n_occ; i++) {
+		const esco_occupation *o = esco_occupation_at(tax, i);
+		uint64_t h = HASH_SEED;
+
+		for (const char *c = o->uri; *c; c++)
+			h = (h ^ (unsigned char)*c) * 1099511628211ull;
+		for (lang = 0; lang < ESCO_LANG_COUNT; lang++) {
+			const char *pl = o->labels[lang].preferred, *w;
+			char lab[256], *sp;
+			size_t wl;
+
+			if (!pl || !o->isco[0])
+				continue;
+			snprintf(lab, sizeof lab, "%.*s", (int)strcspn(pl, "/"), pl);
+			if (!strchr(lab, ' '))
+				continue; /* one word: the word is the label */
+			if (lang == ESCO_LANG_EN) {
+				w = strrchr(lab, ' ') + 1;
+				wl = strlen(w);
+			} else {
+				w = lab;
+				wl = strcspn(lab, " ");
+			}
+			if (wl < 3 || wl >= sizeof b[0].word)
+				continue;
+			for (j = 0; j < n; j++)
+				if (b[j].lang == lang && strlen(b[j].word) == wl &&
+				    strncasecmp(b[j].word, w, wl) == 0)
+					break;
+			if (j == n) {
+				if ((int)((h >> 7) & 1) != want_dev)
+					continue; /* the other sample's word */
+				b[n].lang = lang;
+				snprintf(b[n].word, sizeof b[n].word, "%.*s", (int)wl, w);
+				for (sp = b[n].word; *sp; sp++)
+					if (*sp >= 'A' && *sp <= 'Z')
+						*sp = (char)(*sp - 'A' + 'a');
+				n++;
+			}
+			for (k = 0; k < b[j].n_isco && strcmp(b[j].isco[k], o->isco) != 0; k++)
+				;
+			if (k == b[j].n_isco && k < 8)
+				snprintf(b[j].isco[b[j].n_isco++], 5, "%s", o->isco);
+			if (k < 8)
+				b[j].n_src[k]++;
+		}
+	}
+	for (j = 0; j < n; j++) {
+		struct tax_match m;
+		const char *isco;
+		size_t top = 0;
+
+		tot[b[j].lang]++;
+		if (taxonomy_normalise_occupation(b[j].word, NULL, &m) != 0)
+			continue;
+		acc[b[j].lang]++;
+		isco = m.kind == ESCO_KIND_ISCO_GROUP ? m.uri : ((const esco_occupation *)m.concept)->isco;
+		for (k = 1; k < b[j].n_isco; k++)
+			if (b[j].n_src[k] > b[j].n_src[top])
+				top = k;
+		for (k = 0; k < b[j].n_isco && strcmp(b[j].isco[k], isco) != 0; k++)
+			;
+		any[b[j].lang] += k < b[j].n_isco;
+		modal[b[j].lang] += k < b[j].n_isco && b[j].n_src[k] == b[j].n_src[top];
+		if (getenv("EVAL_BARE_SHOW"))
+			fprintf(stderr, "BARE %s [%s] -> %s %s %.2f%s\n", b[j].word,
+				esco_lang_code((esco_lang)b[j].lang), isco, m.label, m.score,
+				k < b[j].n_isco ? "" : " (no source's group)");
+	}
+	printf("Bare occupation words, %s sample (the head word of a preferred label typed alone; "
+	       "each distinct word once):\n\n| language | words | accepted | of those, the group of "
+	       "most sources | of those, a source's group |\n|---|---:|---:|---:|---:|\n",
+	       want_dev ? "development" : "test");
+	for (lang = 0; lang < ESCO_LANG_COUNT; lang++)
+		printf("| %s | %zu | %.3f | %.3f | %.3f |\n", esco_lang_code((esco_lang)lang), tot[lang],
+		       (double)acc[lang] / (double)(tot[lang] ? tot[lang] : 1),
+		       (double)modal[lang] / (double)(acc[lang] ? acc[lang] : 1),
+		       (double)any[lang] / (double)(acc[lang] ? acc[lang] : 1));
+	free(b);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *path = "var/eval/taxonomy";
@@ -450,11 +564,18 @@ int main(int argc, char **argv)
 	/* calibration: 10 score bands, over every language */
 	size_t band_n[11] = {0}, band_ok[11] = {0};
 	size_t above_n = 0, above_ok = 0, grand = 0;
+	/* occupations: held-out labels, first answers in the label's own ISCO
+	 * unit group (an occupation of it, or the group itself), and how many
+	 * first answers were a unit group (a bare word, headgroup.c); each also
+	 * at or above the threshold */
+	size_t occ_n = 0, occ_unit = 0, occ_as_group = 0, occ_above = 0, occ_above_unit = 0;
 	double t0;
-	int phrasing = 0;
+	int phrasing = 0, bare = 0;
 
 	for (i = 1; i < (size_t)argc; i++) {
-		if (strcmp(argv[i], "--phrasing") == 0)
+		if (strcmp(argv[i], "--bare") == 0)
+			bare = 1;
+		else if (strcmp(argv[i], "--phrasing") == 0)
 			phrasing = 1;
 		else if (strcmp(argv[i], "--index") == 0 && i + 1 < (size_t)argc)
 			path = argv[++i];
@@ -480,7 +601,7 @@ int main(int argc, char **argv)
 		else {
 			fprintf(stderr, "usage: eval_taxonomy [--index DIR] [--per-lang N] [--seed S] "
 				"[--split test|dev] [--dev-per-lang N] [--reuse] [--quick N] "
-				"[--misses] [--train] [--l2 X] [--phrasing]\n");
+				"[--misses] [--train] [--l2 X] [--phrasing] [--bare]\n");
 			return 2;
 		}
 	}
@@ -489,6 +610,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	tax = (esco *)taxonomy_esco();
+	if (bare)
+		return eval_bare(want_dev);
 	if (phrasing)
 		return eval_phrasing(want_dev, per_lang == 2000 ? 400 : per_lang);
 
@@ -722,6 +845,21 @@ int main(int argc, char **argv)
 				a5 += k < (size_t)got;
 				band_n[band]++;
 				band_ok[band] += right;
+				if (held[i].kind == ESCO_KIND_OCCUPATION) {
+					const esco_occupation *want = esco_occupation_by_uri(tax, held[i].uri);
+					const char *isco = m[0].kind == ESCO_KIND_ISCO_GROUP
+								   ? m[0].uri
+								   : ((const esco_occupation *)m[0].concept)->isco;
+					int unit = want && strcmp(isco, want->isco) == 0;
+
+					occ_n++;
+					occ_unit += unit;
+					occ_as_group += m[0].kind == ESCO_KIND_ISCO_GROUP;
+					if (m[0].score >= TAX_MIN_SCORE) {
+						occ_above++;
+						occ_above_unit += unit;
+					}
+				}
 				if (m[0].score >= TAX_MIN_SCORE) {
 					above_n++;
 					above_ok += right;
@@ -769,6 +907,11 @@ int main(int argc, char **argv)
 	       "precision %.3f.\n",
 	       TAX_MIN_SCORE, above_n, grand, (double)above_n / (double)(grand ? grand : 1),
 	       (double)above_ok / (double)(above_n ? above_n : 1));
+	printf("\nOccupations: %zu held-out labels; first answer in the label's ISCO unit group %.3f "
+	       "(%zu answered as a unit group); at the threshold %zu kept, %.3f of them in the unit "
+	       "group.\n",
+	       occ_n, (double)occ_unit / (double)(occ_n ? occ_n : 1), occ_as_group, occ_above,
+	       (double)occ_above_unit / (double)(occ_above ? occ_above : 1));
 out:
 	index_close(db);
 	taxonomy_labels_free(labels);

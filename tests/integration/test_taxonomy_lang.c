@@ -19,6 +19,7 @@
 #define WELDER "http://data.europa.eu/esco/occupation/7aedaa07-3884-4c5b-88f9-80997b2aa54b"
 #define WELDER_ENC "http%3A%2F%2Fdata.europa.eu%2Fesco%2Foccupation%2F7aedaa07-3884-4c5b-88f9-80997b2aa54b"
 #define FORKLIFT "http://data.europa.eu/esco/skill/28cb374e-6261-4133-8371-f9a5470145da"
+#define ARC_WELDING "http://data.europa.eu/esco/skill/27d26fd6-5795-4f0a-884e-112df7c68314"
 #define FORKLIFT_ID "28cb374e-6261-4133-8371-f9a5470145da"
 #define FORKLIFT_ENC "http%3A%2F%2Fdata.europa.eu%2Fesco%2Fskill%2F" FORKLIFT_ID
 
@@ -345,6 +346,78 @@ static void test_general_before_specific(void)
 	/* a text that says the specific word still gets the specific concept */
 	T_EQ_STR(first_label("underwater arc welding"), "weld underwater");
 	T_EQ_STR(first_label("read stowage plans"), "read stowage plans");
+	/* a label word the text lacks counts by how much it says: "utiliser
+	 * un chariot élévateur" says little more than "chariot élévateur" */
+	T_EQ_STR(phrased("conduite de chariot élévateur", NULL) ?: "", FORKLIFT);
+}
+
+/* Unicode punctuation separates words as ASCII punctuation does: ESCO's
+ * French labels write "à l’arc" (U+2019), a counsellor types "à l'arc". */
+static void test_unicode_punctuation(void)
+{
+	char f[128];
+
+	taxonomy_fold("soudage à l\u2019arc \u00abMIG\u00bb\u00a0\u2013 Müller", f, sizeof f);
+	T_EQ_STR(f, "soudage a l arc mig muller");
+	taxonomy_fold("中文 ĳ", f, sizeof f); /* letters of any script stay */
+	T_EQ_STR(f, "中文 ĳ");
+	T_EQ_STR(phrased("soudage à l'arc", NULL) ?: "", ARC_WELDING);
+}
+
+/* The occupation text normalises to (rc 0), or "".  */
+static const char *occupation(const char *text, struct tax_match *m)
+{
+	return taxonomy_normalise_occupation(text, NULL, m) == 0 && m->uri ? m->uri : "";
+}
+
+/* A bare occupation word that no label is, but that heads the labels of
+ * several occupations of one ISCO-08 unit group ("specialist nurse", "adult
+ * nurse", "infirmier de soins généraux" ...), names that group: it is
+ * accepted, as the group, not refused and not one specialist. */
+static void test_bare_occupation(void)
+{
+	static const char *const nurse[] = {"nurse", "infirmière", "infirmier", "enfermera"};
+	struct tax_match m;
+	size_t i;
+	json_t *doc;
+	problem p;
+
+	for (i = 0; i < sizeof nurse / sizeof *nurse; i++) {
+		T_EQ_STR(occupation(nurse[i], &m), "2221");
+		T_CHECKF(m.kind == ESCO_KIND_ISCO_GROUP && m.score >= TAX_MIN_SCORE && m.score < 1,
+			 "%s: kind %d score %.3f", nurse[i], (int)m.kind, m.score);
+	}
+	/* a word that is an occupation's own label stays that occupation */
+	T_EQ_STR(occupation("welder", &m), WELDER);
+	T_EQ_STR(occupation("soudeur", &m), WELDER);
+	/* on the write path: stored as the code, reported with the group's label */
+	doc = json_pack("{s:[s]}", "occupations", "infirmière");
+	problem_init(&p);
+	T_REQUIRE(doc && taxonomy_normalise_doc(doc, NULL, NULL, "occupations", &p) == 0);
+	T_EQ_STR(json_string_value(json_array_get(json_object_get(doc, "occupations"), 0)) ?: "",
+		 "2221");
+	T_EQ_STR(json_string_value(json_object_get(
+			 json_array_get(json_object_get(doc, "normalised"), 0), "concept")) ?: "",
+		 "2221");
+	problem_release(&p);
+	json_decref(doc);
+}
+
+/* ESCO writes French and Spanish occupations as "camarero/camarera": one
+ * form typed is that preferred label, before another concept's alternative
+ * label that is the word alone ("camarero" is also one of bartender's,
+ * "serveur" of barista, "cocinero" of chef). */
+static void test_gendered_form(void)
+{
+	struct tax_match m;
+
+	T_EQ_STR(taxonomy_normalise_occupation("camarero", NULL, &m) == 0 ? m.label : "",
+		 "waiter/waitress");
+	T_CHECK(m.score == 1);
+	T_EQ_STR(taxonomy_normalise_occupation("serveur", NULL, &m) == 0 ? m.label : "",
+		 "waiter/waitress");
+	T_EQ_STR(taxonomy_normalise_occupation("cocinero", NULL, &m) == 0 ? m.label : "",
+		 "cook");
 }
 
 int main(void)
@@ -357,6 +430,9 @@ int main(void)
 	}
 	T_RUN(test_phrasing);
 	T_RUN(test_general_before_specific);
+	T_RUN(test_bare_occupation);
+	T_RUN(test_gendered_form);
+	T_RUN(test_unicode_punctuation);
 	if (server_start(&srv, "taxonomy_lang") == 0 &&
 	    make_token("employer", "acme", employer, sizeof employer) == 0 &&
 	    make_token("counsellor", "centre", counsellor, sizeof counsellor) == 0) {

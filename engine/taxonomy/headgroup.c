@@ -1,0 +1,182 @@
+/*
+ * headgroup.c - a bare occupation word names a kind of worker, not one
+ * ESCO occupation (tax__head_group). "nurse", "infirmière", "ingénieur"
+ * are no label of their own, but the head word of many: "specialist nurse",
+ * "adult nurse", "infirmier de soins généraux" ... Each such label says
+ * that its occupation is a kind of the word. Counted over every label of
+ * every language, the ISCO-08 unit group whose occupations the word heads
+ * most is what the word means (2221, nursing professionals), with a
+ * confidence from the share of those labels that group holds. The answer is
+ * that group, or its one occupation when only one of the group is headed
+ * by the word or one is the ESCO broader occupation of all the others
+ * ("welder" over "pipe welder"): never a specialist the text did not name.
+ * The head word is the last content word in English, the first in French
+ * and Spanish (tax__head_word); words compare as inflections do.
+ */
+#include "engine/taxonomy/internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HG_GROUPS 128 /* unit groups counted; more are rare and small */
+#define HG_MAX_WORDS 3 /* a bare word, or a word with one or two modifiers */
+
+struct hg_count {
+	const char *isco;
+	size_t n_occ, n_lab;
+	const esco_occupation *first;
+};
+
+/* 1 when every content word of the text matches a word of lw (as an
+ * inflection at least). */
+static int covers_text(const struct units *u, char *const *lw, size_t nl)
+{
+	size_t i, j;
+
+	for (i = 0; i < u->n; i++) {
+		if (tax__is_stopword(u->w[i]))
+			continue;
+		for (j = 0; j < nl && tax__word_match(u->w[i], lw[j]) < 0.9; j++)
+			;
+		if (j == nl)
+			return 0;
+	}
+	return 1;
+}
+
+static size_t content_words(char *const *w, size_t n)
+{
+	size_t i, c = 0;
+
+	for (i = 0; i < n; i++)
+		c += !tax__is_stopword(w[i]);
+	return c;
+}
+
+/* Counts the labels of slot 0 (occupations) whose head word is text word
+ * u->w[at] in their language and that hold the whole text plus more; a
+ * label that is the text (up to inflection) sets *equal instead. */
+static void count_headed(const struct tax_labels *t, const struct units *u, size_t at,
+			 const int *th, size_t nc, unsigned char *seen, struct hg_count *g,
+			 size_t *ng, size_t *n_lab, int *equal)
+{
+	size_t lo, hi, i, k, plen = strlen(u->w[at]);
+
+	plen = plen > 5 ? plen - 2 : plen;
+	tax__word_range(t, 0, u->w[at], plen, &lo, &hi);
+	for (i = lo; i < hi; i++) {
+		const struct tword *e = &t->words[0][i];
+		const struct tlabel *L = &t->lab[e->label];
+		const esco_occupation *o = L->concept;
+		char buf[FOLD_MAX], *lw[MAX_WORDS];
+		size_t nl, lc;
+		int h;
+
+		if (th[L->lang] != (int)at)
+			continue; /* in this label's language, another word is the text's head */
+		memcpy(buf, t->text.p + L->fold, (size_t)L->flen + 1);
+		nl = tax__split_words(buf, lw, MAX_WORDS);
+		h = tax__head_word(lw, nl, L->lang);
+		/* this entry must be the label's head word (each label once) */
+		if (h < 0 || L->fold + (uint32_t)(lw[h] - buf) != e->word ||
+		    tax__word_match(u->w[at], lw[h]) < 0.9 || !covers_text(u, lw, nl))
+			continue;
+		lc = content_words(lw, nl);
+		if (lc <= nc) {
+			*equal = 1;
+			continue;
+		}
+		if (!o->isco[0])
+			continue;
+		for (k = 0; k < *ng && strcmp(g[k].isco, o->isco) != 0; k++)
+			;
+		if (k == *ng) {
+			if (*ng == HG_GROUPS)
+				continue;
+			g[(*ng)++] = (struct hg_count){o->isco, 0, 0, o};
+		}
+		g[k].n_lab++;
+		(*n_lab)++;
+		if (!seen[o->index]) {
+			seen[o->index] = 1;
+			g[k].n_occ++;
+		}
+	}
+}
+
+/* The one occupation of the group that the word heads, or the one that is
+ * the broader occupation of all the others; NULL when there is none. */
+static const esco_occupation *group_occupation(const esco *tax, const struct hg_count *w,
+					       const unsigned char *seen)
+{
+	const esco_occupation *const *list, *top = NULL;
+	size_t n = esco_occupations_by_isco(tax, w->isco, &list), i;
+
+	if (w->n_occ == 1)
+		return w->first;
+	for (i = 0; i < n; i++) {
+		const esco_occupation *o = list[i];
+
+		if (!seen[o->index])
+			continue;
+		if (!o->broader || !seen[o->broader->index]) {
+			if (top)
+				return NULL; /* two that no third one is broader of */
+			top = o;
+		} else if (o->broader->broader && seen[o->broader->broader->index]) {
+			return NULL; /* deeper than one level: not decided here */
+		}
+	}
+	return top;
+}
+
+int tax__head_group(const struct tax_labels *t, const esco *tax, const struct units *u,
+		    struct tax_head_group *out)
+{
+	struct hg_count *g = NULL;
+	unsigned char *seen = NULL;
+	size_t nc = content_words(u->w, u->n), ng = 0, n_lab = 0, i, best = 0, second = 0;
+	int th[ESCO_LANG_COUNT], l, rc = 0, done[MAX_WORDS] = {0};
+
+	memset(out, 0, sizeof *out);
+	if (nc == 0 || nc > HG_MAX_WORDS)
+		return 0;
+	for (l = 0; l < ESCO_LANG_COUNT; l++)
+		th[l] = tax__head_word(u->w, u->n, l);
+	g = calloc(HG_GROUPS, sizeof *g);
+	seen = calloc(esco_occupation_count(tax) + 1, 1);
+	if (!g || !seen)
+		goto out;
+	for (l = 0; l < ESCO_LANG_COUNT; l++) {
+		if (th[l] < 0 || done[th[l]] || strlen(u->w[th[l]]) < 3)
+			continue;
+		done[th[l]] = 1;
+		count_headed(t, u, (size_t)th[l], th, nc, seen, g, &ng, &n_lab, &out->equal);
+	}
+	for (i = 1; i < ng; i++)
+		if (g[i].n_lab > g[best].n_lab ||
+		    (g[i].n_lab == g[best].n_lab && g[i].n_occ > g[best].n_occ))
+			best = i;
+	for (i = 0; i < ng; i++)
+		if (i != best && g[i].n_lab > second)
+			second = g[i].n_lab;
+	/* The word must be at home in one group: more of its labels there than
+	 * in any other. */
+	if (!ng || g[best].n_lab <= second)
+		goto out;
+	out->group = esco_isco_group_by_code(tax, g[best].isco);
+	out->occ = group_occupation(tax, &g[best], seen);
+	/* How much the group owns the word: its share of all the labels the
+	 * word heads, and its lead over the next group (a geometric mean: a
+	 * word spread over many groups, "consultant", and a near tie, both
+	 * stay low). */
+	out->share = sqrt((double)g[best].n_lab / (double)n_lab *
+			  ((double)g[best].n_lab / (double)(g[best].n_lab + second)));
+	out->n_occ = g[best].n_occ;
+	rc = out->group != NULL;
+out:
+	free(g);
+	free(seen);
+	return rc;
+}
