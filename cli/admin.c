@@ -37,7 +37,7 @@ int cli_sample(int argc, char **argv)
 	esco *tax = NULL;
 	int o, rc;
 
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((o = cli_getopt(argc, argv, opts)) != -1) {
 		switch (o) {
 		case 'c': count = strtoull(optarg, NULL, 10); break;
 		case 's': seed = strtoull(optarg, NULL, 10); break;

@@ -32,7 +32,7 @@ int cli_check(int argc, char **argv)
 	store *s;
 
 	cli_common_init(&c);
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((o = cli_getopt(argc, argv, opts)) != -1) {
 		switch (o) {
 		case 'f':
 			if (strcmp(optarg, "csv") != 0 && strcmp(optarg, "jsonl") != 0) {

@@ -35,6 +35,13 @@ struct common {
 	const char *index;
 };
 
+/* getopt_long without its abbreviations: a long option is taken only when
+ * written in full, so a mistyped '--port 8080' is an error rather than
+ * '--port-file 8080' (which wrote the port to a file named 8080 and
+ * listened elsewhere). Same return values as getopt_long. */
+struct option;
+int cli_getopt(int argc, char **argv, const struct option *opts);
+
 /* The --help lines of --db, --index and --help. */
 extern const char cli_common_help[];
 

@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 const char cli_common_help[] =
@@ -48,6 +49,40 @@ store *cli_open_store(const char *conninfo)
 	return s;
 }
 
+/* Every "--name" before a bare "--" must name an option exactly. */
+static int long_options_exact(int argc, char **argv, const struct option *opts)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		const struct option *o;
+		size_t len;
+
+		if (strcmp(arg, "--") == 0)
+			return 0;
+		if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0')
+			continue;
+		len = strcspn(arg + 2, "=");
+		for (o = opts; o->name; o++)
+			if (strlen(o->name) == len && strncmp(o->name, arg + 2, len) == 0)
+				break;
+		if (!o->name) {
+			fprintf(stderr, "fairmatch: unknown option '%.*s' (see --help)\n",
+				(int)len + 2, arg);
+			return -1;
+		}
+		if (o->has_arg == required_argument && arg[2 + len] != '=')
+			i++; /* its value, whatever it looks like */
+	}
+	return 0;
+}
+
+int cli_getopt(int argc, char **argv, const struct option *opts)
+{
+	if (optind <= 1 && long_options_exact(argc, argv, opts))
+		return '?';
+	return getopt_long(argc, argv, "", opts, NULL);
+}
+
 int cli_parse_common_only(int argc, char **argv, struct common *c, const char *help)
 {
 	static const struct option opts[] = {{"db", 1, 0, 'd'}, {"index", 1, 0, 'i'},
@@ -55,7 +90,7 @@ int cli_parse_common_only(int argc, char **argv, struct common *c, const char *h
 	int o;
 
 	cli_common_init(c);
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((o = cli_getopt(argc, argv, opts)) != -1) {
 		switch (o) {
 		case 'd': snprintf(c->conninfo, sizeof c->conninfo, "%s", optarg); break;
 		case 'i': c->index = optarg; break;

@@ -484,7 +484,7 @@ int cli_import(int argc, char **argv)
 	v.max = 1000;
 	v.st.verb = "stored";
 	cli_common_init(&c);
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((o = cli_getopt(argc, argv, opts)) != -1) {
 		switch (o) {
 		case 'o': org = optarg; break;
 		case 'd': snprintf(c.conninfo, sizeof c.conninfo, "%s", optarg); break;

@@ -98,7 +98,7 @@ int cli_keys(int argc, char **argv)
 	int o, rc;
 
 	cli_common_init(&c);
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((o = cli_getopt(argc, argv, opts)) != -1) {
 		switch (o) {
 		case 'r': role = optarg; break;
 		case 'o': org = optarg; break;

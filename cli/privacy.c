@@ -61,7 +61,7 @@ int cli_retention(int argc, char **argv)
 	store *s;
 
 	store_default_conninfo(conninfo, sizeof conninfo);
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((o = cli_getopt(argc, argv, opts)) != -1) {
 		switch (o) {
 		case 'm':
 			months = retention_parse_months(optarg);
@@ -187,7 +187,7 @@ int cli_compact(int argc, char **argv)
 	int o, rc;
 
 	store_default_conninfo(conninfo, sizeof conninfo);
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((o = cli_getopt(argc, argv, opts)) != -1) {
 		switch (o) {
 		case 'd': snprintf(conninfo, sizeof conninfo, "%s", optarg); break;
 		case 'i': index_path = optarg; break;

@@ -75,7 +75,7 @@ int cli_serve(int argc, char **argv)
 	int o, rc;
 
 	cli_common_init(&c);
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((o = cli_getopt(argc, argv, opts)) != -1) {
 		switch (o) {
 		case 'l': cfg.listen = optarg; break;
 		case 'd': snprintf(c.conninfo, sizeof c.conninfo, "%s", optarg); break;
