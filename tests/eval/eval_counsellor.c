@@ -725,11 +725,12 @@ int main(int argc, char **argv)
 
 				if (j >= 10)
 					break;
-				printf("  rel=%d %.3f %-40.40s %s/%s %s ess=%.2f used=%.2f\n",
+				printf("  rel=%d %.3f %-40.40s %s/%s %s occ=%.2f ess=%.2f used=%.2f\n",
 				       relevance(&pe, &vacs[ranked[0][j] - 1]), json_real_value(json_object_get(it, "score")),
 				       json_string_value(json_object_get(json_object_get(it, "vacancy"), "title")),
 				       json_string_value(json_object_get(rel, "grade")), json_string_value(json_object_get(rel, "basis")),
 				       vacs[ranked[0][j] - 1].isco,
+				       json_number_value(json_object_get(json_object_get(json_object_get(ex, "breakdown"), "occupation"), "value")),
 				       json_number_value(json_object_get(json_object_get(json_object_get(ex, "breakdown"), "essential_skills"), "value")),
 				       json_number_value(json_object_get(json_object_get(json_object_get(ex, "breakdown"), "skills_used"), "value")));
 			}
