@@ -1015,7 +1015,9 @@ static void test_match_lang(void)
 
 /* The labels of a match answer in the language asked: matched and missing
  * skills and the occupation in French with "lang":"fr", Spanish with "es",
- * English without (ESCO's own labels of each concept). */
+ * English without (ESCO's own labels of each concept); the vacancy itself
+ * carries "concepts" with its occupation and skills labelled so, as
+ * GET /v1/vacancies answers it. */
 static void test_match_labels_in_lang(void)
 {
 	static const char *const code[3] = {"en", "fr", "es"};
@@ -1035,7 +1037,7 @@ static void test_match_labels_in_lang(void)
 		const char *want_skill = welder->essential[0]->labels[lang[i]].preferred,
 			   *want_missing = welder->essential[1]->labels[lang[i]].preferred,
 			   *want_occ = welder->labels[lang[i]].preferred;
-		json_t *ex, *m, *mi, *rel;
+		json_t *ex, *m, *mi, *rel, *con;
 		struct resp r;
 
 		T_REQUIRE(want_skill && want_missing && want_occ);
@@ -1061,6 +1063,14 @@ static void test_match_labels_in_lang(void)
 			 code[i], str(mi, "label"), want_missing);
 		T_CHECKF(strcmp(str(rel, "label") ?: "", want_occ) == 0, "%s: occupation %s, want %s",
 			 code[i], str(rel, "label"), want_occ);
+		con = json_object_get(json_object_get(find_result(r.json, vid), "vacancy"), "concepts");
+		T_EQ_STR(str(con, "lang"), code[i]);
+		T_EQ_STR(str(json_object_get(con, "occupation"), "label"), want_occ);
+		T_EQ_STR(str(json_object_get(con, "occupation"), "uri"), welder->uri);
+		T_EQ_STR(str(json_array_get(json_object_get(json_object_get(con, "skills"), "essential"), 1),
+			     "label"), want_missing);
+		T_EQ_STR(str(json_array_get(json_object_get(json_object_get(con, "skills"), "essential"), 0),
+			     "uri"), welder->essential[0]->uri);
 		resp_free(&r);
 	}
 }
