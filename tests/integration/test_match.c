@@ -889,6 +889,56 @@ static void test_relevance_floor(void)
 	resp_free(&r);
 }
 
+/* The floor's skill rule: for a walk-in (no occupation stated), a
+ * vacancy of an unrelated occupation that shares one of their four skills
+ * asks for too little of what they can do to be a match; one sharing two
+ * of the four (half, the skills of one reuse level so they weigh alike)
+ * is. With "explore" the weak one is shown, marked. */
+static void test_floor_weak_skill_overlap(void)
+{
+	const esco_occupation *welder = occupation_in("7212", 6);
+	const esco_skill *k[4];
+	char weak[32], half[32], body[2048];
+	struct resp r;
+	size_t i, n = 0;
+
+	T_REQUIRE(welder != NULL);
+	for (i = 0; i < welder->n_essential && n < 4; i++)
+		if (welder->essential[i]->reuse == welder->essential[0]->reuse)
+			k[n++] = welder->essential[i];
+	T_REQUIRE(n == 4);
+	snprintf(body, sizeof body,
+		 "{\"title\":\"Legal clerk\",\"occupation\":\"2611\",\"skills\":{\"essential\":[\"%s\"]},"
+		 "\"country\":\"KM\",\"valid_until\":\"2099-01-01\"}", k[0]->uri);
+	snprintf(weak, sizeof weak, "%s", post_vacancy(employer, body));
+	snprintf(body, sizeof body,
+		 "{\"title\":\"Legal clerk\",\"occupation\":\"2611\",\"skills\":{\"essential\":[\"%s\",\"%s\"]},"
+		 "\"country\":\"KM\",\"valid_until\":\"2099-01-01\"}", k[0]->uri, k[1]->uri);
+	snprintf(half, sizeof half, "%s", post_vacancy(employer, body));
+	T_REQUIRE(weak[0] && half[0] && wait_index() == 0);
+	for (i = 0; i < 2; i++) {
+		json_t *it;
+
+		snprintf(body, sizeof body,
+			 "{%s\"countries\":[\"KM\"],\"profile\":{\"skills\":[\"%s\",\"%s\",\"%s\",\"%s\"]}}",
+			 i ? "\"explore\":true," : "", k[0]->uri, k[1]->uri, k[2]->uri, k[3]->uri);
+		T_REQUIRE(match(&r, body) == 0);
+		T_EQ_INT(r.status, 200);
+		it = find_result(r.json, half);
+		T_CHECKF(it && json_is_true(json_object_get(json_object_get(it, "explanation"), "relevant")),
+			 "half the skills asked: relevant: %s", r.body);
+		it = find_result(r.json, weak);
+		if (!i) {
+			T_CHECKF(it == NULL, "one skill of four and no occupation relation, shown: %s", r.body);
+		} else {
+			T_REQUIRE(it != NULL);
+			T_CHECK(json_is_true(json_object_get(it, "explore")));
+			T_CHECK(position_of(r.json, weak) > position_of(r.json, half));
+		}
+		resp_free(&r);
+	}
+}
+
 /* An occupation typed as free text is normalised (with a "normalised"
  * report) in a profile, a quota listing and a walk-in match; ISCO groups of
  * 1-4 digits are accepted; text naming nothing is a 400 naming the field. */
@@ -1306,6 +1356,7 @@ int main(void)
 	T_RUN(test_stated_beats_inferred);
 	T_RUN(test_desired_country_orders);
 	T_RUN(test_relevance_floor);
+	T_RUN(test_floor_weak_skill_overlap);
 	T_RUN(test_free_text_occupation);
 	T_RUN(test_consent_refused);
 	T_RUN(test_match_lang);
