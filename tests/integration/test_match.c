@@ -889,6 +889,70 @@ static void test_relevance_floor(void)
 	resp_free(&r);
 }
 
+/* Support: a walk-in's one skill, listed as essential by many
+ * occupations, supports every one of them in full, not only the few with
+ * the shortest skill lists the likelihood prefers: a vacancy of the one
+ * with the longest list, sharing no skill with the person, is graded
+ * "exact" (inferred, likelihood 1) and is relevant. */
+static void test_support_every_occupation(void)
+{
+	const esco *t = match_taxonomy();
+	const esco_occupation *best = NULL;
+	const esco_skill *k = NULL;
+	size_t o, i, n_occ = t ? esco_occupation_count(t) : 0, *df;
+	char vid[32], body[2048];
+	json_t *rel, *it;
+	struct resp r;
+
+	T_REQUIRE(n_occ > 0);
+	/* the first skill essential to at least 8 occupations */
+	df = calloc(esco_skill_count(t), sizeof *df);
+	T_REQUIRE(df != NULL);
+	for (o = 0; o < n_occ; o++) {
+		const esco_occupation *x = esco_occupation_at(t, o);
+
+		for (i = 0; i < x->n_essential; i++)
+			df[x->essential[i]->index]++;
+	}
+	for (o = 0; o < n_occ && !k; o++) {
+		const esco_occupation *x = esco_occupation_at(t, o);
+
+		for (i = 0; i < x->n_essential && !k; i++)
+			if (df[x->essential[i]->index] >= 8)
+				k = x->essential[i];
+	}
+	free(df);
+	T_REQUIRE(k != NULL);
+	for (o = 0; o < n_occ; o++) {
+		const esco_occupation *y = esco_occupation_at(t, o);
+
+		for (i = 0; i < y->n_essential; i++)
+			if (y->essential[i] == k && y->n_essential >= 2 &&
+			    (!best || y->n_essential + y->n_optional > best->n_essential + best->n_optional))
+				best = y;
+	}
+	T_REQUIRE(best != NULL);
+	snprintf(body, sizeof body,
+		 "{\"title\":\"Long list\",\"occupation\":\"%s\",\"skills\":{\"essential\":[\"%s\"]},"
+		 "\"country\":\"NR\",\"valid_until\":\"2099-01-01\"}",
+		 best->uri, best->essential[0] == k ? best->essential[1]->uri : best->essential[0]->uri);
+	snprintf(vid, sizeof vid, "%s", post_vacancy(employer, body));
+	T_REQUIRE(vid[0] && wait_index() == 0);
+	snprintf(body, sizeof body, "{\"countries\":[\"NR\"],\"profile\":{\"skills\":[\"%s\"]}}", k->uri);
+	T_REQUIRE(match(&r, body) == 0);
+	T_EQ_INT(r.status, 200);
+	it = find_result(r.json, vid);
+	T_CHECKF(it != NULL, "the long-list occupation's vacancy, absent: %s", r.body);
+	T_REQUIRE(it != NULL);
+	rel = json_object_get(json_object_get(it, "explanation"), "occupation_relation");
+	T_EQ_STR(str(rel, "grade"), "exact");
+	T_EQ_STR(str(rel, "basis"), "inferred");
+	T_EQ_STR(str(json_object_get(rel, "occupation"), "uri"), best->uri);
+	T_CHECK(json_real_value(json_object_get(rel, "likelihood")) > 0.999);
+	T_CHECK(json_is_true(json_object_get(json_object_get(it, "explanation"), "relevant")));
+	resp_free(&r);
+}
+
 /* The floor's skill rule: for a walk-in (no occupation stated), a
  * vacancy of an unrelated occupation that shares one of their four skills
  * asks for too little of what they can do to be a match; one sharing two
@@ -1357,6 +1421,7 @@ int main(void)
 	T_RUN(test_desired_country_orders);
 	T_RUN(test_relevance_floor);
 	T_RUN(test_floor_weak_skill_overlap);
+	T_RUN(test_support_every_occupation);
 	T_RUN(test_free_text_occupation);
 	T_RUN(test_consent_refused);
 	T_RUN(test_match_lang);
