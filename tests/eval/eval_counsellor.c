@@ -26,7 +26,12 @@
  *
  * Relevance from ESCO ground truth: 3 the person's occupation, 2 another
  * occupation of its unit group, 1 its minor group with at least half of
- * the vacancy's essential skills among the person's true skills; one less
+ * the vacancy's essential skills among the person's true skills, where
+ * "the person's occupation" is every occupation nothing the person said
+ * tells from the one they were drawn from (all their skills essential to
+ * it; in the ISCO group they gave; the occupation they typed): two generic
+ * skills of a walk-in are essential to dozens (grade_vacancies;
+ * EVAL_GRADING=strict grades against the drawn occupation only); one less
  * when the person lacks a language the vacancy asks for at the level asked
  * (any language: the sample vacancies ask their country's languages at
  * A1-C2; a gap is still shown, below). Every vacancy is valid until 2099,
