@@ -98,8 +98,9 @@ static void person_infer(const json_t *profile, struct match__person *pr)
  * the person's ESCO skills it lists (essential in full, optional at
  * INF.support_optional), each skill weighted by its specificity across
  * occupations (log(1 + occupations / occupations listing it), so "work in
- * teams" says less than "weld"), raised to INF.sharpness; and the best
- * of it in each ISCO-08 group. Unlike the likelihood, an occupation with
+ * teams" says less than "weld"), over the best such share of any
+ * occupation, raised to INF.sharpness; and the best of it in each
+ * ISCO-08 group. Unlike the likelihood, an occupation with
  * a long skill list is not penalised: every occupation that calls for all
  * the person said is supported in full. Leaves both NULL when there is no
  * model, no ESCO skill or no memory (matching then works without them). */
@@ -129,6 +130,13 @@ static void person_support(const json_t *profile, struct match__person *pr)
 		for (j = match__m.so_off[k->index]; j < match__m.so_off[k->index + 1]; j++)
 			sum[match__m.so_key[j] >> 1] += match__m.so_key[j] & 1 ? idf : idf * INF.support_optional;
 	}
+	/* Relative to the best-supported occupation, as the likelihood is:
+	 * a skill no occupation of the person's lists (a second trade, a
+	 * typo's wrong concept) lowers every share alike and must not sink
+	 * them all below min_support. */
+	for (o = 0, total = 0; o < match__m.n_occ; o++)
+		if (sum[o] > total)
+			total = sum[o];
 	if (total <= 0)
 		goto out;
 	pr->support = calloc(match__m.n_occ, sizeof *pr->support);
