@@ -108,7 +108,7 @@ json_t *match__relation(const struct match__person *pr, const struct match__scor
 	if (sc->grade == GRADE_NONE)
 		return json_pack("{s:s, s:n, s:n}", "grade", "none", "basis", "occupation");
 	if (sc->inferred) {
-		o = t ? esco_occupation_at(t, pr->inf[sc->which].occ) : NULL;
+		o = t ? esco_occupation_at(t, sc->inf_occ) : NULL;
 	} else {
 		uri = pr->occ[sc->which].uri;
 		isco = pr->occ[sc->which].code[0] ? pr->occ[sc->which].code : NULL;
@@ -132,7 +132,7 @@ json_t *match__relation(const struct match__person *pr, const struct match__scor
 			"basis", sc->inferred ? "inferred" : "stated", "occupation", "uri", uri, "isco",
 			isco, "label", label);
 	if (rel && sc->inferred &&
-	    json_object_set_new(rel, "likelihood", json_real(match__round4(pr->inf[sc->which].rel)))) {
+	    json_object_set_new(rel, "likelihood", json_real(match__round4(sc->inf_support)))) {
 		json_decref(rel);
 		rel = NULL;
 	}

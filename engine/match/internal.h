@@ -76,6 +76,11 @@ void match__occupation_code(const char *occ, char code[5]);
 /* ---- the person, prepared once per match (person.c) ---- */
 
 #define PROF_OCC_MAX 10
+#define GRP_UNIT 0
+#define GRP_MINOR 10000
+#define GRP_SUB_MAJOR 11000
+#define GRP_MAJOR 11100
+#define GRP_N 11110
 #define PROF_LANG_MAX 10
 
 struct match__person {
@@ -102,6 +107,17 @@ struct match__person {
 		double rel;
 	} inf[INFER_MAX];
 	size_t n_inf;
+	/* Support of every ESCO occupation by the person's skills (person.c,
+	 * INF.support_*): the specificity-weighted share of the person's ESCO
+	 * skills it lists, essential in full, optional in part, raised to
+	 * INF.sharpness; NULL without the model or the skills. */
+	float *support;
+	/* The best support per ISCO-08 group and the occupation giving it:
+	 * [GRP_UNIT + 4 digits], [GRP_MINOR + 3], [GRP_SUB_MAJOR + 2], [GRP_MAJOR + 1] */
+	struct match__grp {
+		float v;
+		uint32_t occ;
+	} *grp;
 	/* bit k: the person has ESCO skill k, by its URI or by its label
 	 * (person_has_skill's rule, precomputed); NULL without the model */
 	uint8_t *has;
@@ -113,6 +129,8 @@ struct match__person {
 /* 0, or -1 when out of memory; release with match__person_release. */
 int match__person_prepare(const json_t *profile, struct match__person *pr);
 void match__person_release(struct match__person *pr);
+/* The person's best support in ISCO-08 group `code` (1-4 digits), NULL when none. */
+const struct match__grp *match__group_support(const struct match__person *pr, const char *code);
 /* A skill's ESCO preferred label, or s itself. */
 const char *match__skill_label(const char *s);
 /* The person's rank in a language (0: not spoken); *level its name if asked. */
@@ -196,7 +214,10 @@ struct match__scored {
 	enum match__occ occ;
 	enum match__grade grade; /* the relation that gave the occupation value */
 	int inferred;            /* ... from an occupation inferred from the skills */
-	size_t which;            /* index into person occ[] (stated) or inf[] (inferred) */
+	double stated_value;     /* the best stated relation's value (the floor takes it lower) */
+	size_t which;            /* index into person occ[] (stated) */
+	uint32_t inf_occ;        /* inferred: the ESCO occupation index */
+	double inf_support;      /* inferred: its support by the person's skills */
 	int64_t id;
 	size_t hit;      /* position among the retrieved hits */
 	json_t *vacancy; /* borrowed or owned, see users */

@@ -20,9 +20,11 @@
  * documented in docs/matching.md) and orders by score, ties by vacancy
  * id, so equal input gives the same answer. A vacancy whose language
  * requirement the person does not meet always scores below every relevant
- * vacancy whose languages are met; one with no occupation relation and no
- * essential skill matched is below the relevance floor and left out
- * (shown last, marked, with "explore").
+ * vacancy whose languages are met; one with no occupation relation (stated,
+ * or inferred and well supported) and no essential skill matched in a
+ * vacancy asking for half of what the person can do is below the
+ * relevance floor and left out (shown last, marked, with "explore"). Each
+ * result's vacancy carries "concepts", its labels in the language asked.
  *
  * Vacancy -> profiles (GET /v1/vacancies/{id}/candidates) pre-filters the
  * consented profiles in PostgreSQL (GIN on skills and occupations) and

@@ -30,6 +30,10 @@ void match__person_release(struct match__person *pr)
 	pr->skills = NULL;
 	free(pr->has);
 	pr->has = NULL;
+	free(pr->support);
+	pr->support = NULL;
+	free(pr->grp);
+	pr->grp = NULL;
 }
 
 /* Fills pr->inf from the person's ESCO skills (nothing when the taxonomy
@@ -88,6 +92,101 @@ static void person_infer(const json_t *profile, struct match__person *pr)
 			break;
 	}
 	pr->n_inf = i;
+}
+
+/* Fills pr->support and pr->grp: for every ESCO occupation, the share of
+ * the person's ESCO skills it lists (essential in full, optional at
+ * INF.support_optional), each skill weighted by its specificity across
+ * occupations (log(1 + occupations / occupations listing it), so "work in
+ * teams" says less than "weld"), over the best such share of any
+ * occupation, raised to INF.sharpness; and the best of it in each
+ * ISCO-08 group. Unlike the likelihood, an occupation with
+ * a long skill list is not penalised: every occupation that calls for all
+ * the person said is supported in full. Leaves both NULL when there is no
+ * model, no ESCO skill or no memory (matching then works without them). */
+static void person_support(const json_t *profile, struct match__person *pr)
+{
+	const esco *t = match_taxonomy();
+	double total = 0, *sum;
+	size_t i, j, o;
+	json_t *v;
+
+	if (!t || !match__model_ready())
+		return;
+	sum = calloc(match__m.n_occ, sizeof *sum);
+	if (!sum)
+		return;
+	json_array_foreach(json_object_get(profile, "skills"), i, v) {
+		const char *s = json_string_value(v);
+		const esco_skill *k = s && match__is_uri(s) ? esco_skill_by_uri(t, s) : NULL;
+		size_t df;
+		double idf;
+
+		if (!k)
+			continue;
+		df = match__m.so_off[k->index + 1] - match__m.so_off[k->index];
+		idf = log(1.0 + (double)match__m.n_occ / (double)(df ? df : 1));
+		total += idf;
+		for (j = match__m.so_off[k->index]; j < match__m.so_off[k->index + 1]; j++)
+			sum[match__m.so_key[j] >> 1] += match__m.so_key[j] & 1 ? idf : idf * INF.support_optional;
+	}
+	/* Relative to the best-supported occupation, as the likelihood is:
+	 * a skill no occupation of the person's lists (a second trade, a
+	 * typo's wrong concept) lowers every share alike and must not sink
+	 * them all below min_support. */
+	for (o = 0, total = 0; o < match__m.n_occ; o++)
+		if (sum[o] > total)
+			total = sum[o];
+	if (total <= 0)
+		goto out;
+	pr->support = calloc(match__m.n_occ, sizeof *pr->support);
+	pr->grp = calloc(GRP_N, sizeof *pr->grp);
+	if (!pr->support || !pr->grp) {
+		free(pr->support);
+		free(pr->grp);
+		pr->support = NULL;
+		pr->grp = NULL;
+		goto out;
+	}
+	for (o = 0; o < match__m.n_occ; o++) {
+		const esco_occupation *x = esco_occupation_at(t, o);
+		double sup = sum[o] > 0 ? pow(sum[o] / total, INF.sharpness) : 0;
+		static const size_t base[4] = {GRP_MAJOR, GRP_SUB_MAJOR, GRP_MINOR, GRP_UNIT};
+		size_t at = 0, d;
+
+		if (sup < INF.min_support)
+			continue;
+		pr->support[o] = (float)sup;
+		for (d = 0; d < 4 && x->isco[d] >= '0' && x->isco[d] <= '9'; d++) {
+			struct match__grp *g;
+
+			at = at * 10 + (size_t)(x->isco[d] - '0');
+			g = &pr->grp[base[d] + at];
+			if ((float)sup > g->v) {
+				g->v = (float)sup;
+				g->occ = (uint32_t)o;
+			}
+		}
+	}
+out:
+	free(sum);
+}
+
+const struct match__grp *match__group_support(const struct match__person *pr, const char *code)
+{
+	static const size_t base[4] = {GRP_MAJOR, GRP_SUB_MAJOR, GRP_MINOR, GRP_UNIT};
+	size_t at = 0, d;
+
+	if (!pr->grp || !code[0])
+		return NULL;
+	for (d = 0; d < 4 && code[d]; d++) {
+		if (code[d] < '0' || code[d] > '9')
+			return NULL;
+		at = at * 10 + (size_t)(code[d] - '0');
+	}
+	if (code[d])
+		return NULL;
+	return pr->grp[base[d - 1] + at].v > 0 ? &pr->grp[base[d - 1] + at] : NULL;
 }
 
 int match__person_prepare(const json_t *profile, struct match__person *pr)
@@ -158,6 +257,7 @@ int match__person_prepare(const json_t *profile, struct match__person *pr)
 	if (json_is_string(v) && json_string_length(v) == 10)
 		memcpy(pr->available, json_string_value(v), 11);
 	person_infer(profile, pr);
+	person_support(profile, pr);
 	if (match__model_ready() && (pr->has = calloc(match__m.n_skill / 8 + 1, 1)) != NULL) {
 		const char *key;
 

@@ -83,6 +83,23 @@ static int refines_stated(const struct match__person *pr, const esco_occupation 
 	return 0;
 }
 
+/* An inferred relation of grade g and value v to occupation o, supported
+ * `sup` by the person's skills: kept in out when it beats *best. */
+static void inferred_candidate(const struct match__person *pr, uint32_t o, double sup,
+			       enum match__grade g, double v, double *best, struct match__scored *out)
+{
+	v *= sup;
+	if (pr->n_occ && !refines_stated(pr, esco_occupation_at(match_taxonomy(), o)))
+		v *= W.inferred_outside;
+	if (v > *best + 1e-12) {
+		*best = v;
+		out->grade = g;
+		out->inferred = 1;
+		out->inf_occ = o;
+		out->inf_support = sup;
+	}
+}
+
 /* The occupation part: the best of the stated relations and of the
  * inferred ones (each times its likelihood; one outside the stated groups
  * times W.inferred_outside). Fills the relation's grade, basis and which. */
@@ -96,6 +113,8 @@ static double occupation_value(const struct match__person *pr, const struct matc
 	out->grade = GRADE_NONE;
 	out->inferred = 0;
 	out->which = 0;
+	out->inf_occ = 0;
+	out->inf_support = 0;
 	for (i = 0; i < pr->n_occ; i++) {
 		enum match__grade g = stated_grade(pr, i, f);
 		/* The same unit group given as a bare code on both sides is
@@ -109,32 +128,41 @@ static double occupation_value(const struct match__person *pr, const struct matc
 			out->which = i;
 		}
 	}
-	for (i = 0; t && i < pr->n_inf; i++) {
-		const esco_occupation *o = esco_occupation_at(t, pr->inf[i].occ);
-		enum match__grade g;
-		double v;
-		size_t j;
+	out->stated_value = best;
+	if (t && pr->support) {
+		/* The inferred relation: the support of the vacancy's own
+		 * occupation (exact), else the best support among the
+		 * occupations of each of its ISCO-08 groups, times the
+		 * group's value. */
+		static const enum match__grade by_len[5] = {GRADE_NONE, GRADE_MAJOR, GRADE_SUB_MAJOR,
+							    GRADE_MINOR, GRADE_UNIT};
+		char code[5];
+		size_t len = strlen(f->isco), d;
 
-		if (f->occ) {
-			g = f->occ == pr->inf[i].occ + 1 ? GRADE_EXACT : isco_grade(o->isco, f->isco);
-			v = grade_value(g);
-		} else {
-			/* A vacancy giving only its unit group: how likely its
-			 * skills make it this occupation lifts the group's value. */
-			g = isco_grade(o->isco, f->isco);
-			v = grade_value(g);
-			for (j = 0; g == GRADE_UNIT && j < f->n_vinf; j++)
-				if (f->vinf[j].occ == pr->inf[i].occ)
-					v += (W.exact - W.unit) * INF.inferred * f->vinf[j].q;
-		}
-		v *= pr->inf[i].rel;
-		if (pr->n_occ && !refines_stated(pr, o))
-			v *= W.inferred_outside;
-		if (v > best + 1e-12) {
-			best = v;
-			out->grade = g;
-			out->inferred = 1;
-			out->which = i;
+		if (f->occ && pr->support[f->occ - 1] > 0)
+			inferred_candidate(pr, f->occ - 1, pr->support[f->occ - 1], GRADE_EXACT,
+					   grade_value(GRADE_EXACT), &best, out);
+		for (d = len < 4 ? len : 4; d > 0; d--) {
+			const struct match__grp *g;
+			double v;
+
+			memcpy(code, f->isco, d);
+			code[d] = '\0';
+			if (!(g = match__group_support(pr, code)))
+				continue;
+			v = grade_value(by_len[d]);
+			if (d == 4 && !f->occ) {
+				/* A vacancy giving only its unit group: how likely its
+				 * skills make it one of the supported occupations
+				 * lifts the group's value. */
+				for (i = 0; i < f->n_vinf; i++)
+					if (pr->support[f->vinf[i].occ] > 0)
+						inferred_candidate(pr, f->vinf[i].occ, pr->support[f->vinf[i].occ],
+								   GRADE_UNIT,
+								   v + (W.exact - W.unit) * INF.inferred * f->vinf[i].q,
+								   &best, out);
+			}
+			inferred_candidate(pr, g->occ, g->v, by_len[d], v, &best, out);
 		}
 	}
 	out->occ = out->grade == GRADE_EXACT ? OCC_EXACT
@@ -212,10 +240,13 @@ void match__score_facts(const struct match__person *pr, const struct match__fact
 		lang += f->lang[i].rank > 0 && have < f->lang[i].rank ? (double)have / f->lang[i].rank : 1;
 	}
 	v[PART_LANGUAGES] = f->n_lang ? lang / (double)f->n_lang : 1;
-	/* The floor: an occupation relation, or an essential skill the person
-	 * has (any skill, for a vacancy that lists no essential one). */
-	out->relevant = v[PART_OCCUPATION] >= W.relevant_occupation - 1e-12 || ess_hit ||
-			(f->n_ess == 0 && opt_hit);
+	/* The floor: a stated occupation relation (the minor group or
+	 * closer), an inferred one well supported, or an essential skill the
+	 * person has (any skill, for a vacancy that lists no essential one)
+	 * in a vacancy that asks for a good share of what the person can do. */
+	out->relevant = out->stated_value >= W.relevant_stated - 1e-12 ||
+			v[PART_OCCUPATION] >= W.relevant_occupation - 1e-12 ||
+			((ess_hit || (f->n_ess == 0 && opt_hit)) && v[PART_USED] >= W.relevant_used - 1e-12);
 	out->raw = 0;
 	for (i = 0; i < PART_N; i++)
 		out->raw += *weight[i] * v[i];

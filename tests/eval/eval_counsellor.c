@@ -26,7 +26,12 @@
  *
  * Relevance from ESCO ground truth: 3 the person's occupation, 2 another
  * occupation of its unit group, 1 its minor group with at least half of
- * the vacancy's essential skills among the person's true skills; one less
+ * the vacancy's essential skills among the person's true skills, where
+ * "the person's occupation" is every occupation nothing the person said
+ * tells from the one they were drawn from (all their skills essential to
+ * it; in the ISCO group they gave; the occupation they typed): two generic
+ * skills of a walk-in are essential to dozens (grade_vacancies;
+ * EVAL_GRADING=strict grades against the drawn occupation only); one less
  * when the person lacks a language the vacancy asks for at the level asked
  * (any language: the sample vacancies ask their country's languages at
  * A1-C2; a gap is still shown, below). Every vacancy is valid until 2099,
@@ -270,6 +275,8 @@ struct person {
 	const esco_skill *truth[16];
 	size_t n_truth;
 	char query[4096]; /* the typed skills, for BM25 */
+	unsigned char *grade; /* per vacancy: its relevance (grade_vacancies) */
+	size_t n_occs; /* occupations the grading counts as the person's */
 };
 
 static json_t *person_profile(struct person *pe, const esco_occupation *o, size_t i)
@@ -332,30 +339,124 @@ static int language_gap(const struct person *pe, const struct vac *v)
 	return 0;
 }
 
+/* How many ESCO occupations list every skill the person has as essential:
+ * the occupations the typed skills cannot tell from the person's own. */
+static size_t consistent_occupations(const struct person *pe, int with_optional)
+{
+	const esco *t = taxonomy_esco();
+	size_t o, i, j, n = 0;
+
+	for (o = 0; o < esco_occupation_count(t); o++) {
+		const esco_occupation *x = esco_occupation_at(t, o);
+		size_t has = 0;
+
+		for (i = 0; i < pe->n_truth; i++) {
+			for (j = 0; j < x->n_essential && x->essential[j] != pe->truth[i]; j++)
+				;
+			if (j < x->n_essential) {
+				has++;
+				continue;
+			}
+			for (j = 0; with_optional && j < x->n_optional && x->optional[j] != pe->truth[i]; j++)
+				;
+			has += with_optional && j < x->n_optional;
+		}
+		n += has == pe->n_truth;
+	}
+	return n;
+}
+
+/* The grading: by default (EVAL_GRADING unset) a vacancy is graded against
+ * every occupation the person cannot be told from by what was said (the
+ * typed skills are all essential skills of it, and it lies in the stated
+ * unit group, or is the occupation typed as text); EVAL_GRADING=strict
+ * grades against the occupation the person was drawn from only, which a
+ * walk-in's two skills often cannot reveal (docs/matching.md). */
+static int strict_grading;
+
+/* Fills pe->grade[] for every vacancy: 3 a vacancy of one of the
+ * person's occupations, 2 another occupation of one of their unit groups,
+ * 1 one of their minor groups with at least half of the vacancy's
+ * essential skills among the person's true skills; one less when the
+ * person lacks a language the vacancy asks for at the level asked. */
+static int grade_vacancies(struct person *pe)
+{
+	const esco *t = taxonomy_esco();
+	size_t n_occ = esco_occupation_count(t), o, i, j, n_unit = 0;
+	unsigned char *occ_in = calloc(n_occ, 1);
+	char(*unit)[5] = calloc(n_occ, sizeof *unit);
+
+	free(pe->grade);
+	pe->grade = calloc(n_vacs ? n_vacs : 1, 1);
+	pe->n_occs = 0;
+	if (!occ_in || !unit || !pe->grade) {
+		free(occ_in);
+		free(unit);
+		return -1;
+	}
+	for (o = 0; o < n_occ; o++) {
+		const esco_occupation *x = esco_occupation_at(t, o);
+		size_t has = 0;
+
+		if (strict_grading ? x != pe->occ
+		    : pe->given == 2 ? x != pe->occ
+		    : pe->given == 1 && strcmp(x->isco, pe->occ->isco) != 0)
+			continue;
+		for (i = 0; i < pe->n_truth; i++)
+			for (j = 0; j < x->n_essential; j++)
+				if (x->essential[j] == pe->truth[i]) {
+					has++;
+					break;
+				}
+		if (has < pe->n_truth && x != pe->occ)
+			continue;
+		occ_in[o] = 1;
+		pe->n_occs++;
+		for (j = 0; j < n_unit && strcmp(unit[j], x->isco) != 0; j++)
+			;
+		if (j == n_unit)
+			memcpy(unit[n_unit++], x->isco, 5);
+	}
+	for (i = 0; i < n_vacs; i++) {
+		const struct vac *v = &vacs[i];
+		int r = 0;
+
+		if (v->occ && occ_in[v->occ->index]) {
+			r = 3;
+		} else if (v->isco[0]) {
+			for (j = 0; j < n_unit && r < 2; j++)
+				if (strcmp(v->isco, unit[j]) == 0)
+					r = 2;
+			for (j = 0; j < n_unit && r < 1 && v->n_ess; j++)
+				if (strncmp(v->isco, unit[j], 3) == 0) {
+					size_t a, b, cov = 0;
+
+					for (a = 0; a < v->n_ess; a++)
+						for (b = 0; b < pe->n_truth; b++)
+							cov += v->ess[a] == pe->truth[b];
+					r = 2 * cov >= v->n_ess;
+					break;
+				}
+		}
+		if (r && language_gap(pe, v))
+			r--;
+		pe->grade[i] = (unsigned char)r;
+	}
+	free(occ_in);
+	free(unit);
+	return 0;
+}
+
 static int relevance(const struct person *pe, const struct vac *v)
 {
-	int r = 0;
-	size_t i, j, has = 0;
-
-	if (v->occ == pe->occ)
-		r = 3;
-	else if (v->isco[0] && strcmp(v->isco, pe->occ->isco) == 0)
-		r = 2;
-	else if (v->isco[0] && strncmp(v->isco, pe->occ->isco, 3) == 0 && v->n_ess) {
-		for (i = 0; i < v->n_ess; i++)
-			for (j = 0; j < pe->n_truth; j++)
-				has += v->ess[i] == pe->truth[j];
-		r = 2 * has >= v->n_ess;
-	}
-	if (r && language_gap(pe, v))
-		r--;
-	return r;
+	return pe->grade[v - vacs];
 }
 
 struct metrics {
 	double ndcg, mrr, recall, irrelevant;
 	size_t n, lost, stated_with_good;
 	size_t graded, good_total, fewer_than_10; /* what the collection holds per person */
+	size_t occs; /* occupations graded as the person's, summed */
 };
 
 static void judge(const struct person *pe, const size_t *ranked, size_t n, struct metrics *m)
@@ -394,6 +495,7 @@ static void judge(const struct person *pe, const size_t *ranked, size_t n, struc
 	m->graded += cnt[1] + cnt[2] + cnt[3];
 	m->good_total += good;
 	m->fewer_than_10 += cnt[1] + cnt[2] + cnt[3] < 10;
+	m->occs += pe->n_occs;
 	m->ndcg += idcg > 0 ? dcg / idcg : 1;
 	m->mrr += first ? 1.0 / (double)first : 0;
 	m->recall += good ? (double)found / (double)(good < 20 ? good : 20) : 1;
@@ -510,6 +612,7 @@ int main(int argc, char **argv)
 	char err[256];
 
 	memset(m, 0, sizeof m);
+	strict_grading = getenv("EVAL_GRADING") && strcmp(getenv("EVAL_GRADING"), "strict") == 0;
 	if (!tax || taxonomy_init(err, sizeof err)) {
 		fprintf(stderr, "eval_counsellor: the ESCO taxonomy is not available\n");
 		return 77;
@@ -598,6 +701,10 @@ int main(int argc, char **argv)
 			}
 		}
 		count_recognised(&pe, prof, split);
+		if (grade_vacancies(&pe)) {
+			fprintf(stderr, "eval_counsellor: out of memory\n");
+			return 1;
+		}
 		if (match_vacancies(db, prof, &mp, &ans, &p) == 0) {
 			json_array_foreach(json_object_get(ans, "vacancies"), j, it) {
 				ranked[0][n[0]++] = vacancy_number(
@@ -605,8 +712,9 @@ int main(int argc, char **argv)
 			}
 		}
 		if (getenv("EVAL_DEBUG") && split == 0 && i < (size_t)atoi(getenv("EVAL_DEBUG"))) {
-			printf("## %s (%s) lang=%d given=%d walkin=%d\n", pe.occ->label, pe.occ->isco, pe.lang,
-			       pe.given, pe.walkin);
+			printf("## %s (%s) lang=%d given=%d walkin=%d consistent=%zu/%zu\n", pe.occ->label,
+			       pe.occ->isco, pe.lang, pe.given, pe.walkin, consistent_occupations(&pe, 0),
+			       consistent_occupations(&pe, 1));
 			{
 				char *typ = json_dumps(json_object_get(raw, "skills"), JSON_COMPACT),
 				     *got = json_dumps(json_object_get(prof, "skills"), JSON_COMPACT),
@@ -625,11 +733,12 @@ int main(int argc, char **argv)
 
 				if (j >= 10)
 					break;
-				printf("  rel=%d %.3f %-40.40s %s/%s %s ess=%.2f used=%.2f\n",
+				printf("  rel=%d %.3f %-40.40s %s/%s %s occ=%.2f ess=%.2f used=%.2f\n",
 				       relevance(&pe, &vacs[ranked[0][j] - 1]), json_real_value(json_object_get(it, "score")),
 				       json_string_value(json_object_get(json_object_get(it, "vacancy"), "title")),
 				       json_string_value(json_object_get(rel, "grade")), json_string_value(json_object_get(rel, "basis")),
 				       vacs[ranked[0][j] - 1].isco,
+				       json_number_value(json_object_get(json_object_get(json_object_get(ex, "breakdown"), "occupation"), "value")),
 				       json_number_value(json_object_get(json_object_get(json_object_get(ex, "breakdown"), "essential_skills"), "value")),
 				       json_number_value(json_object_get(json_object_get(json_object_get(ex, "breakdown"), "skills_used"), "value")));
 			}
@@ -650,7 +759,12 @@ int main(int argc, char **argv)
 		json_decref(ans);
 		json_decref(prof);
 		json_decref(raw);
+		free(pe.grade);
 	}
+	printf("Grading: %s.\n\n", strict_grading
+		? "strict (EVAL_GRADING=strict): against the occupation each person was drawn from"
+		: "against every occupation the person cannot be told from by what was said "
+		  "(all typed skills essential to it, in the stated unit group or the occupation typed)");
 	printf("Collection: %zu vacancies (%zu sample + %zu ads for %zu evaluated occupations); %zu people "
 	       "(%zu free-text occupations refused and matched without).\n\n",
 	       n_vacs, n_sample, n_vacs - n_sample, n_eval, n_eval, refused);
@@ -672,6 +786,11 @@ int main(int argc, char **argv)
 		       (double)m[i][0][0].graded / (double)(m[i][0][0].n ? m[i][0][0].n : 1),
 		       (double)m[i][0][0].good_total / (double)(m[i][0][0].n ? m[i][0][0].n : 1),
 		       m[i][0][0].fewer_than_10, m[i][0][0].n);
+		printf("Occupations graded as the person's, per person: all %.1f, no occupation %.1f, "
+		       "walk-ins %.1f.\n",
+		       (double)m[i][0][0].occs / (double)(m[i][0][0].n ? m[i][0][0].n : 1),
+		       (double)m[i][4][0].occs / (double)(m[i][4][0].n ? m[i][4][0].n : 1),
+		       (double)m[i][5][0].occs / (double)(m[i][5][0].n ? m[i][5][0].n : 1));
 		printf("\nRecognised from the typed text (en / fr / es): skills");
 		for (j = 0; j < 3; j++)
 			printf(" %.3f", recog[i][j].skills ? (double)recog[i][j].skills_right / (double)recog[i][j].skills : 0);

@@ -889,6 +889,120 @@ static void test_relevance_floor(void)
 	resp_free(&r);
 }
 
+/* Support: a walk-in's one skill, listed as essential by many
+ * occupations, supports every one of them in full, not only the few with
+ * the shortest skill lists the likelihood prefers: a vacancy of the one
+ * with the longest list, sharing no skill with the person, is graded
+ * "exact" (inferred, likelihood 1) and is relevant. */
+static void test_support_every_occupation(void)
+{
+	const esco *t = match_taxonomy();
+	const esco_occupation *best = NULL;
+	const esco_skill *k = NULL;
+	size_t o, i, n_occ = t ? esco_occupation_count(t) : 0, *df;
+	char vid[32], body[2048];
+	json_t *rel, *it;
+	struct resp r;
+
+	T_REQUIRE(n_occ > 0);
+	/* the first skill essential to at least 8 occupations */
+	df = calloc(esco_skill_count(t), sizeof *df);
+	T_REQUIRE(df != NULL);
+	for (o = 0; o < n_occ; o++) {
+		const esco_occupation *x = esco_occupation_at(t, o);
+
+		for (i = 0; i < x->n_essential; i++)
+			df[x->essential[i]->index]++;
+	}
+	for (o = 0; o < n_occ && !k; o++) {
+		const esco_occupation *x = esco_occupation_at(t, o);
+
+		for (i = 0; i < x->n_essential && !k; i++)
+			if (df[x->essential[i]->index] >= 8)
+				k = x->essential[i];
+	}
+	free(df);
+	T_REQUIRE(k != NULL);
+	for (o = 0; o < n_occ; o++) {
+		const esco_occupation *y = esco_occupation_at(t, o);
+
+		for (i = 0; i < y->n_essential; i++)
+			if (y->essential[i] == k && y->n_essential >= 2 &&
+			    (!best || y->n_essential + y->n_optional > best->n_essential + best->n_optional))
+				best = y;
+	}
+	T_REQUIRE(best != NULL);
+	snprintf(body, sizeof body,
+		 "{\"title\":\"Long list\",\"occupation\":\"%s\",\"skills\":{\"essential\":[\"%s\"]},"
+		 "\"country\":\"NR\",\"valid_until\":\"2099-01-01\"}",
+		 best->uri, best->essential[0] == k ? best->essential[1]->uri : best->essential[0]->uri);
+	snprintf(vid, sizeof vid, "%s", post_vacancy(employer, body));
+	T_REQUIRE(vid[0] && wait_index() == 0);
+	snprintf(body, sizeof body, "{\"countries\":[\"NR\"],\"profile\":{\"skills\":[\"%s\"]}}", k->uri);
+	T_REQUIRE(match(&r, body) == 0);
+	T_EQ_INT(r.status, 200);
+	it = find_result(r.json, vid);
+	T_CHECKF(it != NULL, "the long-list occupation's vacancy, absent: %s", r.body);
+	T_REQUIRE(it != NULL);
+	rel = json_object_get(json_object_get(it, "explanation"), "occupation_relation");
+	T_EQ_STR(str(rel, "grade"), "exact");
+	T_EQ_STR(str(rel, "basis"), "inferred");
+	T_EQ_STR(str(json_object_get(rel, "occupation"), "uri"), best->uri);
+	T_CHECK(json_real_value(json_object_get(rel, "likelihood")) > 0.999);
+	T_CHECK(json_is_true(json_object_get(json_object_get(it, "explanation"), "relevant")));
+	resp_free(&r);
+}
+
+/* The floor's skill rule: for a walk-in (no occupation stated), a
+ * vacancy of an unrelated occupation that shares one of their four skills
+ * asks for too little of what they can do to be a match; one sharing two
+ * of the four (half, the skills of one reuse level so they weigh alike)
+ * is. With "explore" the weak one is shown, marked. */
+static void test_floor_weak_skill_overlap(void)
+{
+	const esco_occupation *welder = occupation_in("7212", 6);
+	const esco_skill *k[4];
+	char weak[32], half[32], body[2048];
+	struct resp r;
+	size_t i, n = 0;
+
+	T_REQUIRE(welder != NULL);
+	for (i = 0; i < welder->n_essential && n < 4; i++)
+		if (welder->essential[i]->reuse == welder->essential[0]->reuse)
+			k[n++] = welder->essential[i];
+	T_REQUIRE(n == 4);
+	snprintf(body, sizeof body,
+		 "{\"title\":\"Legal clerk\",\"occupation\":\"2611\",\"skills\":{\"essential\":[\"%s\"]},"
+		 "\"country\":\"KM\",\"valid_until\":\"2099-01-01\"}", k[0]->uri);
+	snprintf(weak, sizeof weak, "%s", post_vacancy(employer, body));
+	snprintf(body, sizeof body,
+		 "{\"title\":\"Legal clerk\",\"occupation\":\"2611\",\"skills\":{\"essential\":[\"%s\",\"%s\"]},"
+		 "\"country\":\"KM\",\"valid_until\":\"2099-01-01\"}", k[0]->uri, k[1]->uri);
+	snprintf(half, sizeof half, "%s", post_vacancy(employer, body));
+	T_REQUIRE(weak[0] && half[0] && wait_index() == 0);
+	for (i = 0; i < 2; i++) {
+		json_t *it;
+
+		snprintf(body, sizeof body,
+			 "{%s\"countries\":[\"KM\"],\"profile\":{\"skills\":[\"%s\",\"%s\",\"%s\",\"%s\"]}}",
+			 i ? "\"explore\":true," : "", k[0]->uri, k[1]->uri, k[2]->uri, k[3]->uri);
+		T_REQUIRE(match(&r, body) == 0);
+		T_EQ_INT(r.status, 200);
+		it = find_result(r.json, half);
+		T_CHECKF(it && json_is_true(json_object_get(json_object_get(it, "explanation"), "relevant")),
+			 "half the skills asked: relevant: %s", r.body);
+		it = find_result(r.json, weak);
+		if (!i) {
+			T_CHECKF(it == NULL, "one skill of four and no occupation relation, shown: %s", r.body);
+		} else {
+			T_REQUIRE(it != NULL);
+			T_CHECK(json_is_true(json_object_get(it, "explore")));
+			T_CHECK(position_of(r.json, weak) > position_of(r.json, half));
+		}
+		resp_free(&r);
+	}
+}
+
 /* An occupation typed as free text is normalised (with a "normalised"
  * report) in a profile, a quota listing and a walk-in match; ISCO groups of
  * 1-4 digits are accepted; text naming nothing is a 400 naming the field. */
@@ -1015,7 +1129,9 @@ static void test_match_lang(void)
 
 /* The labels of a match answer in the language asked: matched and missing
  * skills and the occupation in French with "lang":"fr", Spanish with "es",
- * English without (ESCO's own labels of each concept). */
+ * English without (ESCO's own labels of each concept); the vacancy itself
+ * carries "concepts" with its occupation and skills labelled so, as
+ * GET /v1/vacancies answers it. */
 static void test_match_labels_in_lang(void)
 {
 	static const char *const code[3] = {"en", "fr", "es"};
@@ -1035,7 +1151,7 @@ static void test_match_labels_in_lang(void)
 		const char *want_skill = welder->essential[0]->labels[lang[i]].preferred,
 			   *want_missing = welder->essential[1]->labels[lang[i]].preferred,
 			   *want_occ = welder->labels[lang[i]].preferred;
-		json_t *ex, *m, *mi, *rel;
+		json_t *ex, *m, *mi, *rel, *con;
 		struct resp r;
 
 		T_REQUIRE(want_skill && want_missing && want_occ);
@@ -1061,6 +1177,14 @@ static void test_match_labels_in_lang(void)
 			 code[i], str(mi, "label"), want_missing);
 		T_CHECKF(strcmp(str(rel, "label") ?: "", want_occ) == 0, "%s: occupation %s, want %s",
 			 code[i], str(rel, "label"), want_occ);
+		con = json_object_get(json_object_get(find_result(r.json, vid), "vacancy"), "concepts");
+		T_EQ_STR(str(con, "lang"), code[i]);
+		T_EQ_STR(str(json_object_get(con, "occupation"), "label"), want_occ);
+		T_EQ_STR(str(json_object_get(con, "occupation"), "uri"), welder->uri);
+		T_EQ_STR(str(json_array_get(json_object_get(json_object_get(con, "skills"), "essential"), 1),
+			     "label"), want_missing);
+		T_EQ_STR(str(json_array_get(json_object_get(json_object_get(con, "skills"), "essential"), 0),
+			     "uri"), welder->essential[0]->uri);
 		resp_free(&r);
 	}
 }
@@ -1296,6 +1420,8 @@ int main(void)
 	T_RUN(test_stated_beats_inferred);
 	T_RUN(test_desired_country_orders);
 	T_RUN(test_relevance_floor);
+	T_RUN(test_floor_weak_skill_overlap);
+	T_RUN(test_support_every_occupation);
 	T_RUN(test_free_text_occupation);
 	T_RUN(test_consent_refused);
 	T_RUN(test_match_lang);
