@@ -28,6 +28,7 @@
 #include "engine/audit.h"
 #include "engine/match/match.h"
 #include "engine/profile.h"
+#include "engine/taxonomy/taxonomy.h"
 
 /* The answer of match_vacancies with raw_vacancies as compact JSON text
  * (malloc'd), each "vacancy" string spliced in as the object it holds;
@@ -94,9 +95,19 @@ static void match(api_call *c)
 	rc = match_parse(api_body(c), id, sizeof id, &inline_doc, &mp, &x.p);
 	if (rc)
 		goto out;
-	/* Labels in "lang", else the Accept-Language header's, else English. */
-	if (!json_object_get(api_body(c), "lang"))
-		match_accept_language(api_header(c, "Accept-Language"), mp.lang);
+	/* Labels in the body's "lang", else ?lang= as on every GET, else the
+	 * Accept-Language header's, else English. */
+	if (!json_object_get(api_body(c), "lang")) {
+		const char *lang;
+
+		if (api_query(c, "lang")) {
+			if ((rc = api_lang(c, &x.p, &lang)))
+				goto out;
+			memcpy(mp.lang, lang, 3);
+		} else {
+			match_accept_language(api_header(c, "Accept-Language"), mp.lang);
+		}
+	}
 	mp.raw_vacancies = policy_full_view(api_rule(c), api_who(c)->role);
 	if ((rc = api_need(c, &x, API_STORE | API_INDEX)))
 		goto out;
@@ -123,6 +134,8 @@ static void match(api_call *c)
 		problem_set(&x.p, PROBLEM_UNAVAILABLE, "out of memory");
 		rc = -1;
 	}
+	if (!rc)
+		taxonomy_label_report(json_object_get(out, "normalised"), mp.lang);
 	if (rc) {
 		json_decref(out);
 		out = NULL;
@@ -173,9 +186,11 @@ static void candidates(api_call *c)
 }
 
 static const char *const candidate_params[] = {"limit", "cursor", NULL};
+static const char *const match_query_params[] = {"lang", NULL};
 
 const struct api_route match_routes[] = {
-	{.method = "POST", .pattern = "/v1/match", .body = 1, .handler = match, .name = "match"},
+	{.method = "POST", .pattern = "/v1/match", .body = 1, .query_params = match_query_params,
+	 .handler = match, .name = "match"},
 	{.method = "GET", .pattern = "/v1/vacancies/{id}/candidates",
 	 .query_params = candidate_params, .handler = candidates, .name = "vacancies_candidates"},
 	{0},

@@ -298,5 +298,21 @@ int taxonomy_label_doc(json_t *doc, const char *lang)
 		json_object_set_new(c, "skills", o ? o : json_object());
 	}
 	json_object_set_new(c, "lang", json_string(esco_lang_code(l)));
-	return json_object_set_new(doc, "concepts", c) ? TAX_ERR : 0;
+	if (json_object_set_new(doc, "concepts", c))
+		return TAX_ERR;
+	return taxonomy_label_report(json_object_get(doc, "normalised"), lang);
+}
+
+int taxonomy_label_report(json_t *norm, const char *lang)
+{
+	json_t *entry;
+	const char *label;
+	size_t i;
+
+	json_array_foreach(norm, i, entry) {
+		label = taxonomy_label(json_string_value(json_object_get(entry, "concept")), lang);
+		if (label && json_object_set_new(entry, "label", json_string(label)))
+			return TAX_ERR;
+	}
+	return 0;
 }

@@ -254,6 +254,11 @@ int taxonomy_lookup(esco_kind kind, const char *id, const char *lang, json_t **o
  * "isco"), {"isco","label"} for an ISCO-08 code or {"text","label":null}
  * for free text, plus "lang". 0, or TAX_ERR (no taxonomy; doc unchanged). */
 int taxonomy_label_doc(json_t *doc, const char *lang);
+/* Puts each entry's label of a "normalised" report (and the one in
+ * doc["normalised"], by taxonomy_label_doc) in lang: the report is made in
+ * the typed text's language, the answer speaks the reader's. Entries kept
+ * as typed (concept null) are left alone. 0, or TAX_ERR (out of memory). */
+int taxonomy_label_report(json_t *norm, const char *lang);
 /* The language ("en", "fr" or "es") text is written in, by its function
  * words; fallback when there is no evidence or a tie with it. */
 const char *taxonomy_detect_lang(const char *text, const char *fallback);
