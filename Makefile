@@ -176,10 +176,11 @@ demo: deps
 	$(MAKE) all
 	@sh data/demo.sh $(PORT)
 
+# The three builds (release, ASan, fuzz) share one make and its job slots, one
+# per core (CHECK_JOBS), instead of running one after the other, each serial.
+CHECK_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 check: deps
-	$(MAKE) all unit-tests
-	$(MAKE) asan
-	$(MAKE) fuzz-build
+	$(MAKE) -j$(CHECK_JOBS) all unit-tests asan fuzz-build
 	@sh tests/run.sh
 
 bench: all
