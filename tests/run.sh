@@ -91,13 +91,15 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=86}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=87}
 
 # The list of jobs, one "VARIANT PATH" a line, longest first as far as known
-# (var/test-times keeps each job's seconds from the last run; a fresh
-# checkout starts with the ASan tests, then the fuzz targets, then the rest),
-# so that no long job starts last while the other lanes stand idle.
+# (var/test-times keeps each job's seconds from the last full run). Jobs it
+# does not know (a fresh checkout, a new test) go first, the ASan programs
+# before the fuzz targets before the rest, so that no long job starts last
+# while the other lanes stand idle.
 selected() {
 	[ -z "${FAIRMATCH_TESTS:-}" ] || echo " $FAIRMATCH_TESTS " | grep -q " $1 "
 }
 rank=0
+: >var/test/jobs.ranked
 for variant in $variants; do
 	if [ "$variant" = fuzz ] && [ "$fuzz_n" -eq 0 ]; then
 		echo "fuzz: no fuzz targets built (make fuzz-build)"
@@ -109,13 +111,14 @@ for variant in $variants; do
 		name=$(basename "$t")
 		selected "$name" || continue
 		rank=$((rank + 1))
-		case $variant in asan) guess=3000 ;; fuzz) guess=2000 ;; *) guess=1000 ;; esac
+		case $variant in asan) guess=3000000 ;; fuzz) guess=2000000 ;; *) guess=1000000 ;; esac
 		secs=$(awk -v k="$variant $name" '$1 " " $2 == k { s = $3 } END { print s + 0 }' \
 			var/test-times 2>/dev/null)
-		[ "${secs:-0}" -gt 0 ] && guess=$((100000 + secs))
-		echo "$guess $rank $variant $t"
+		[ "${secs:-0}" -gt 0 ] && guess=$secs
+		echo "$guess $rank $variant $t" >>var/test/jobs.ranked
 	done
-done | sort -k1,1nr -k2,2n | cut -d' ' -f3- >var/test/jobs
+done
+sort -k1,1nr -k2,2n var/test/jobs.ranked | cut -d' ' -f3- >var/test/jobs
 # The web console in Debian's chromium (tests/browser/browser.sh): once, with
 # ./fairmatch, whatever the variants; a job like the others.
 if selected browser; then
