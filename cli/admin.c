@@ -110,7 +110,7 @@ int cli_taxonomy(int argc, char **argv)
 	/* ESCO alone, not taxonomy_init: that would build a missing index
 	 * first, and this builds it anyway. */
 	if (!taxonomy_esco()) {
-		rc = taxonomy_index_state(err, sizeof err);
+		(void)taxonomy_index_state(err, sizeof err); /* says why ESCO did not load */
 		fprintf(stderr, "fairmatch: taxonomy: %s\n", err);
 		return 1;
 	}
