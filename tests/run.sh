@@ -125,6 +125,22 @@ if selected browser; then
 	echo "once browser" >>var/test/jobs
 fi
 
+# The CPU time (user + system, in tenths of a second) of everything this lane
+# has run and waited for so far: a job's is the difference, printed beside its
+# wall time, so a job that mostly waits shows (docs/testing.md).
+# `times` must run in the lane's own shell (not in a $(...) subshell), so
+# cpu_mark writes it down and lane_cpu reads it.
+cpu_mark() {
+	times >"var/test/results/lane-$lane_id.times"
+}
+lane_cpu() {
+	awk 'NR == 2 {
+		split($1, u, "m"); split($2, s, "m")
+		printf "%d\n", (u[1] * 60 + substr(u[2], 1, length(u[2]) - 1) + \
+			s[1] * 60 + substr(s[2], 1, length(s[2]) - 1)) * 10
+	}' "var/test/results/lane-$lane_id.times"
+}
+
 # Runs one job: its report (one line, and its failures) goes to
 # var/test/results/N.out, its counts "passed failed skipped" to N.n.
 run_job() {
@@ -134,13 +150,17 @@ run_job() {
 	name=$(basename "$t")
 	out=var/test/results/$n.out
 	start=$(date +%s)
+	cpu_mark
+	cpu0=$(lane_cpu)
 	if [ "$variant" = once ]; then
 		sh tests/browser/browser.sh >var/test/browser.log 2>&1
 		line=$(tail -n 1 var/test/browser.log)
 		p=$(echo "$line" | sed -nE 's/^([0-9]+) passed.*/\1/p')
 		f=$(echo "$line" | sed -nE 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/p')
+		cpu_mark
+		cpu=$(($(lane_cpu) - cpu0))
 		{
-			echo "browser: $line ($(($(date +%s) - start))s)"
+			echo "browser: $line ($(($(date +%s) - start))s, cpu $((cpu / 10)).$((cpu % 10))s)"
 			grep "^browser:" var/test/browser.log | sed 's/^/    /'
 		} >"$out"
 		echo "${p:-0} ${f:-1} 0" >var/test/results/$n.n
@@ -187,10 +207,13 @@ run_job() {
 		;;
 	esac
 	secs=$(($(date +%s) - start))
+	cpu_mark
+	cpu=$(($(lane_cpu) - cpu0))
+	cpu="$((cpu / 10)).$((cpu % 10))"
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$dir/log" | tail -n 1)
 	if [ -z "$line" ]; then
 		{
-			echo "$variant $name: no result (exit $rc) after ${secs}s"
+			echo "$variant $name: no result (exit $rc) after ${secs}s (cpu ${cpu}s)"
 			tail -n 30 "$dir/log" | sed 's/^/    /'
 		} >"$out"
 		echo "0 1 0" >var/test/results/$n.n
@@ -205,14 +228,14 @@ run_job() {
 			line="$line (but exit $rc)"
 		fi
 		{
-			echo "$variant $name: $line (${secs}s)"
+			echo "$variant $name: $line (${secs}s, cpu ${cpu}s)"
 			if [ "$f" -ne 0 ]; then
 				grep -E 'FAIL|ERROR|runtime error|Sanitizer|reproducer|replay' "$dir/log" |
 					head -n 40 | sed 's/^/    /'
 			fi
 		} >"$out"
 		echo "$p $f $s" >var/test/results/$n.n
-		echo "$variant $name $secs" >var/test/results/$n.time
+		echo "$variant $name $secs $cpu" >var/test/results/$n.time
 	fi
 	if [ -n "$pgdir" ]; then
 		FAIRMATCH_PG_DIR=$pgdir sh data/pgctl.sh stop >/dev/null 2>&1
@@ -230,6 +253,7 @@ run_job() {
 # A lane takes the next job nobody has claimed (mkdir is atomic), runs it
 # and prints its report whole (one lane at a time, under a lock).
 lane() {
+	lane_id=$1
 	n=0
 	while read -r variant t; do
 		n=$((n + 1))
@@ -243,7 +267,7 @@ lane() {
 i=0
 pids=""
 while [ "$i" -lt "$jobs" ]; do
-	lane &
+	lane "$i" &
 	pids="$pids $!"
 	i=$((i + 1))
 done
