@@ -81,20 +81,40 @@ int cli_taxonomy(int argc, char **argv)
 	char err[512];
 	size_t n = 0;
 	double t0 = cli_now();
+	int rc;
 
 	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-		printf("usage: fairmatch taxonomy load\n"
-		       "  Loads ESCO (data/esco, or $FAIRMATCH_ESCO_DIR) and rebuilds the taxonomy\n"
-		       "  index ($FAIRMATCH_TAXONOMY, else var/taxonomy) in a fresh directory that is\n"
-		       "  then renamed into place; running it again gives the same index.\n");
+		printf("usage: fairmatch taxonomy load|check\n"
+		       "  load   Loads ESCO (data/esco, or $FAIRMATCH_ESCO_DIR) and rebuilds the\n"
+		       "         taxonomy index ($FAIRMATCH_TAXONOMY, else var/taxonomy) in a fresh\n"
+		       "         directory that is then renamed into place; running it again gives\n"
+		       "         the same index.\n"
+		       "  check  Says whether the index is current (built by this version from these\n"
+		       "         ESCO files, compared by digest): exit 0 when it is, 1 when it is\n"
+		       "         missing or stale (then run 'load'); builds nothing.\n");
 		return 0;
 	}
-	if (argc != 2 || strcmp(argv[1], "load") != 0) {
-		fprintf(stderr, "usage: fairmatch taxonomy load  (see --help)\n");
+	if (argc != 2 || (strcmp(argv[1], "load") != 0 && strcmp(argv[1], "check") != 0)) {
+		fprintf(stderr, "usage: fairmatch taxonomy load|check  (see --help)\n");
 		return 2;
 	}
-	if (taxonomy_init(err, sizeof err) ||
-	    taxonomy_build(taxonomy_esco(), taxonomy_path(), NULL, NULL, &n, err, sizeof err)) {
+	if (strcmp(argv[1], "check") == 0) {
+		rc = taxonomy_index_state(err, sizeof err);
+		if (rc == TAX_ERR) {
+			fprintf(stderr, "fairmatch: taxonomy: %s\n", err);
+			return 1;
+		}
+		printf("taxonomy index %s: %s\n", taxonomy_path(), err);
+		return rc == 1 ? 0 : 1;
+	}
+	/* ESCO alone, not taxonomy_init: that would build a missing index
+	 * first, and this builds it anyway. */
+	if (!taxonomy_esco()) {
+		(void)taxonomy_index_state(err, sizeof err); /* says why ESCO did not load */
+		fprintf(stderr, "fairmatch: taxonomy: %s\n", err);
+		return 1;
+	}
+	if (taxonomy_build(taxonomy_esco(), taxonomy_path(), NULL, NULL, &n, err, sizeof err)) {
 		fprintf(stderr, "fairmatch: taxonomy: %s\n", err);
 		return 1;
 	}

@@ -36,7 +36,7 @@ static const struct command {
 	 .help = "screen a CSV list of recruiters (check recruiters FILE.csv)",
 	 .run = cli_check},
 	{.name = "taxonomy",
-	 .help = "load ESCO and build the taxonomy index (taxonomy load)",
+	 .help = "build the taxonomy index from ESCO (taxonomy load), or check it (taxonomy check)",
 	 .run = cli_taxonomy},
 };
 

@@ -62,6 +62,7 @@ int cli_serve(int argc, char **argv)
 					     {"rate-burst", 1, 0, 'b'},
 					     {"db-read", 1, 0, 'D'}, {"shards", 1, 0, 'S'},
 					     {"remote-shard", 1, 0, 'T'},
+					     {"timeout", 1, 0, 'o'},
 					     {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
 	struct common c;
 	struct api_config cfg = {.listen = "127.0.0.1:8080"};
@@ -113,12 +114,21 @@ int cli_serve(int argc, char **argv)
 			if (parse_remote_shard(optarg, remote))
 				return 2;
 			break;
+		case 'o':
+			if (cli_count("timeout", optarg, 3600, &cfg.timeout_seconds))
+				return 2;
+			if (cfg.timeout_seconds == 0) {
+				fprintf(stderr, "fairmatch: --timeout must be a whole number from 1 to 3600\n");
+				return 2;
+			}
+			break;
 		case 'h':
 			printf("usage: fairmatch serve [--listen HOST:PORT] [--db CONNINFO] [--index DIR]\n"
 			       "                       [--port-file FILE] [--threads N] [--max-per-ip N]\n"
 			       "                       [--retention-months N] [--stats-min-cell K]\n"
 			       "                       [--access-log FILE|-] [--rate-limit N] [--rate-burst N]\n"
 			       "                       [--db-read CONNINFO] [--shards N [--remote-shard K=HOST:PORT]...]\n"
+			       "                       [--timeout SECONDS]\n"
 			       "  --listen HOST:PORT  address to serve on (default 127.0.0.1:8080; port 0: any free)\n"
 			       "  --port-file FILE    write the bound port there once listening\n"
 			       "  --threads N         HTTP worker threads (default: one per core)\n"
@@ -127,6 +137,9 @@ int cli_serve(int argc, char **argv)
 			       "                      duration, org, role) appended to FILE, or stderr\n"
 			       "  --rate-limit N      requests a minute per API key, 429 past it (default 0: off)\n"
 			       "  --rate-burst N      requests a key may make at once (default N/6, at least 10)\n"
+			       "  --timeout SECONDS   a connection silent that long is closed, and a request\n"
+			       "                      not read and answered within twice that is cut\n"
+			       "                      (default 30)\n"
 			       "  --retention-months N  erase profiles untouched for N months, hourly\n"
 			       "                      (default $FAIRMATCH_RETENTION_MONTHS, else never)\n"
 			       "  --stats-min-cell K  /v1/stats suppresses counts under K (5 to 1000;\n"

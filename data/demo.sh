@@ -21,7 +21,9 @@ else
 	# Bring the index level in case it was removed or the last run stopped early.
 	./fairmatch reindex >/dev/null 2>&1 || true
 fi
-if ./fairmatch taxonomy --help >/dev/null 2>&1; then
+# The taxonomy index is rebuilt only when missing or stale (another version
+# of the code, other ESCO files): a second `make demo` starts in seconds.
+if ! ./fairmatch taxonomy check >/dev/null 2>&1; then
 	./fairmatch taxonomy load
 fi
 if [ -f data/sample_quotas.jsonl ] && ./fairmatch import --help 2>/dev/null | grep -q quotas; then

@@ -10,6 +10,9 @@
 # access control (mode 0770), fine for a development and test cluster and
 # never for production. Starting twice is harmless; a stale pid file left by a
 # killed server does not block a start (PostgreSQL checks the pid itself).
+# FAIRMATCH_PG_DIR puts a cluster of its own (pg, run, log) in that directory
+# instead of ./var: tests/run.sh gives one to each test that stops or restarts
+# PostgreSQL, so the tests running beside it keep theirs.
 set -eu
 cd "$(dirname "$0")/.."
 top=$(pwd)
@@ -17,24 +20,25 @@ PGUSER_OS=fairmatch
 PGPORT=${FAIRMATCH_PGPORT:-5432}
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -n "$bindir" ] || { echo "pgctl: no PostgreSQL server found (run: sh data/deps.sh)" >&2; exit 1; }
-data=$top/var/pg
-run=$top/var/run
-log=$top/var/log/postgresql.log
+var=${FAIRMATCH_PG_DIR:-$top/var}
+data=$var/pg
+run=$var/run
+log=$var/log/postgresql.log
 
 as_owner() {
 	if [ "$(id -u)" -eq 0 ]; then runuser -u "$PGUSER_OS" -- "$@"; else "$@"; fi
 }
 
 prepare() {
-	mkdir -p "$top/var/log" "$run"
+	mkdir -p "$var/log" "$run"
 	if [ "$(id -u)" -eq 0 ]; then
 		id "$PGUSER_OS" >/dev/null 2>&1 ||
 			useradd --system --no-create-home --shell /usr/sbin/nologin "$PGUSER_OS"
 		# The server user must reach ./var: when a parent directory is closed to
 		# it (a checkout under /root), keep the cluster in a directory of its own
 		# under /var/tmp and link it into ./var.
-		if ! runuser -u "$PGUSER_OS" -- test -x "$top/var"; then
-			key=$(printf '%s' "$top" | cksum | cut -d' ' -f1)
+		if ! runuser -u "$PGUSER_OS" -- test -x "$var"; then
+			key=$(printf '%s' "${FAIRMATCH_PG_DIR:-$top}" | cksum | cut -d' ' -f1)
 			alt=/var/tmp/fairmatch-$key
 			mkdir -p "$alt/pg" "$alt/run"
 			chown "$PGUSER_OS" "$alt" "$alt/pg" "$alt/run"
@@ -62,8 +66,8 @@ socket_dir() {
 initialise() {
 	[ -f "$data/PG_VERSION" ] && return 0
 	as_owner "$bindir/initdb" -D "$data" -U fairmatch --auth=trust -E UTF8 --locale=C.UTF-8 \
-		>"$top/var/log/initdb.log" 2>&1 || {
-		cat "$top/var/log/initdb.log" >&2
+		>"$var/log/initdb.log" 2>&1 || {
+		cat "$var/log/initdb.log" >&2
 		exit 1
 	}
 	listen="''"

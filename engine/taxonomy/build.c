@@ -2,6 +2,13 @@
  * build.c - the taxonomy's Xapian label index: building it (taxonomy_build),
  * telling whether one is current, and reading a label document's data.
  *
+ * An index is current when its version string matches: the code's format
+ * version, the concept counts and a SHA-256 of the ESCO files it was built
+ * from (every *.csv.gz of the ESCO directory, names and bytes), so an edited
+ * or replaced ESCO release is noticed even with the same counts, while a
+ * fresh checkout or a copy of var/taxonomy (new mtimes, same bytes) is not
+ * rebuilt for nothing.
+ *
  * Index layout (one document per label, see taxonomy.h):
  *   words      the label tokenised and stemmed by its own language (unprefixed, Z stems)
  *   G<tri>     character trigrams of each folded word, padded with ^ and $ (typos)
@@ -14,7 +21,9 @@
  */
 #include "engine/taxonomy/internal.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <nettle/sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,11 +34,91 @@
 #define TAX_INDEX_VERSION "fairmatch-taxonomy-6"
 #define META_VERSION "fairmatch.taxonomy.version"
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Feeds one file's name and bytes to the digest; -1 when it cannot be read. */
+static int digest_file(struct sha256_ctx *ctx, const char *dir, const char *name)
+{
+	char path[4200], buf[65536];
+	FILE *f;
+	size_t n;
+	int rc = 0;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	sha256_update(ctx, strlen(name) + 1, (const uint8_t *)name);
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		sha256_update(ctx, n, (const uint8_t *)buf);
+	if (ferror(f))
+		rc = -1;
+	fclose(f);
+	return rc;
+}
+
+/* The hex SHA-256 of the ESCO files of dir (*.csv.gz, by name), or
+ * "unreadable" (never matching a build that could read them). */
+static void esco_digest(const char *dir, char *hex, size_t len)
+{
+	struct sha256_ctx ctx;
+	uint8_t d[SHA256_DIGEST_SIZE];
+	char **names = NULL, **grown;
+	size_t n = 0, cap = 0, i, nl;
+	struct dirent *e;
+	DIR *dh = opendir(dir);
+	int rc = dh ? 0 : -1;
+
+	sha256_init(&ctx);
+	while (dh && (e = readdir(dh)) != NULL) {
+		nl = strlen(e->d_name);
+		if (nl < 7 || strcmp(e->d_name + nl - 7, ".csv.gz") != 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 32;
+			grown = realloc(names, cap * sizeof *names);
+			if (!grown) {
+				rc = -1;
+				break;
+			}
+			names = grown;
+		}
+		if (!(names[n] = strdup(e->d_name))) {
+			rc = -1;
+			break;
+		}
+		n++;
+	}
+	if (dh)
+		closedir(dh);
+	if (names)
+		qsort(names, n, sizeof *names, by_name);
+	for (i = 0; i < n; i++) {
+		if (!rc && digest_file(&ctx, dir, names[i]))
+			rc = -1;
+		free(names[i]);
+	}
+	free(names);
+	if (rc || n == 0) {
+		snprintf(hex, len, "unreadable");
+		return;
+	}
+	sha256_digest(&ctx, sizeof d, d);
+	for (i = 0; i < sizeof d && 2 * i + 2 < len; i++)
+		snprintf(hex + 2 * i, 3, "%02x", d[i]);
+}
+
 static void version_string(const esco *tax, char *buf, size_t len)
 {
+	char digest[2 * SHA256_DIGEST_SIZE + 1];
+
 	/* Acronyms only shape queries, so they are not part of it. */
-	snprintf(buf, len, "%s;%zu;%zu", TAX_INDEX_VERSION, esco_occupation_count(tax),
-		 esco_skill_count(tax));
+	esco_digest(tax__esco_dir(), digest, sizeof digest);
+	snprintf(buf, len, "%s;%zu;%zu;%s", TAX_INDEX_VERSION, esco_occupation_count(tax),
+		 esco_skill_count(tax), digest);
 }
 
 /*
@@ -113,7 +202,7 @@ out:
 int taxonomy_build(const esco *tax, const char *path, tax_label_skip skip, void *arg,
 		   size_t *n_labels, char *err, size_t errlen)
 {
-	char tmp[4200], old[4200], ver[128];
+	char tmp[4200], old[4200], ver[256];
 	index_db *w = NULL;
 	index_error e = {{0}};
 	esco_label_iter it;
@@ -174,7 +263,7 @@ int tax__index_current(const esco *tax, const char *path)
 {
 	index_db *db = NULL;
 	index_error e = {{0}};
-	char *v = NULL, want[128];
+	char *v = NULL, want[256];
 	int ok;
 
 	if (index_open_readonly(path, &db, &e))

@@ -33,15 +33,20 @@ static void close_thread_db(void *unused)
 static pthread_once_t esco_once = PTHREAD_ONCE_INIT;
 static char esco_err[400];
 
-static void load_esco(void)
+const char *tax__esco_dir(void)
 {
 	const char *dir = getenv("FAIRMATCH_ESCO_DIR");
 
-	if (esco_load(dir && *dir ? dir : NULL, &g_tax, esco_err, sizeof esco_err)) {
+	return dir && *dir ? dir : ESCO_DEFAULT_DIR;
+}
+
+static void load_esco(void)
+{
+	if (esco_load(tax__esco_dir(), &g_tax, esco_err, sizeof esco_err)) {
 		g_tax = NULL;
 		return;
 	}
-	tax__load_acronyms(g_tax, dir && *dir ? dir : ESCO_DEFAULT_DIR);
+	tax__load_acronyms(g_tax, tax__esco_dir());
 }
 
 static void do_init(void)
@@ -86,6 +91,19 @@ const esco *taxonomy_esco(void)
 {
 	pthread_once(&esco_once, load_esco);
 	return g_tax;
+}
+
+int taxonomy_index_state(char *why, size_t whylen)
+{
+	int rc;
+
+	if (!taxonomy_esco()) {
+		snprintf(why, whylen, "loading ESCO: %s", esco_err);
+		return TAX_ERR;
+	}
+	rc = tax__index_current(g_tax, taxonomy_path());
+	snprintf(why, whylen, "%s", rc == 1 ? "current" : rc == 0 ? "stale" : "missing");
+	return rc == 1;
 }
 
 const char *taxonomy_path(void)

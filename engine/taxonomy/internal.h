@@ -61,6 +61,9 @@ int tax__index_current(const esco *tax, const char *path);
 
 /* ---- process-wide state (init.c) ---- */
 
+/* The ESCO directory in use: FAIRMATCH_ESCO_DIR, else ESCO_DEFAULT_DIR. */
+const char *tax__esco_dir(void);
+
 /* This thread's read-only handle on the process-wide index, or NULL. */
 index_db *tax__thread_db(void);
 

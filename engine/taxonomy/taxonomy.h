@@ -104,6 +104,11 @@ int taxonomy_init(char *err, size_t errlen);
 const esco *taxonomy_esco(void);
 /* The index path in use: FAIRMATCH_TAXONOMY, else TAX_DEFAULT_PATH. */
 const char *taxonomy_path(void);
+/* Whether the index at taxonomy_path() is current for the loaded ESCO (same
+ * code version, same ESCO files by digest): 1 current; 0 not, with why
+ * ("missing" or "stale"); TAX_ERR when ESCO does not load (reason in why).
+ * Builds nothing. */
+int taxonomy_index_state(char *why, size_t whylen);
 
 /* Which labels go into a build: return 1 to leave one out (evaluation). */
 typedef int (*tax_label_skip)(const esco_label *l, void *arg);
