@@ -26,6 +26,7 @@ int cli_taxonomy(int argc, char **argv);  /* admin.c */
 int cli_retention(int argc, char **argv); /* privacy.c */
 int cli_compact(int argc, char **argv);   /* privacy.c */
 int cli_check(int argc, char **argv);     /* check.c */
+int cli_expire(int argc, char **argv);    /* expire.c */
 
 /* ---- shared by the commands (common.c) ---- */
 

@@ -22,7 +22,7 @@ int cli_serve(int argc, char **argv)
 					     {"retention-months", 1, 0, 'R'},
 					     {"stats-min-cell", 1, 0, 'k'},
 					     {"access-log", 1, 0, 'a'}, {"rate-limit", 1, 0, 'r'},
-					     {"rate-burst", 1, 0, 'b'},
+					     {"rate-burst", 1, 0, 'b'}, {"no-expire", 0, 0, 'E'},
 					     {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
 	struct common c;
 	struct api_config cfg = {.listen = "127.0.0.1:8080"};
@@ -49,6 +49,7 @@ int cli_serve(int argc, char **argv)
 				return 2;
 			break;
 		case 'R': env_months = optarg; break;
+		case 'E': ecfg.no_expire = 1; break;
 		case 'k': min_cell = optarg; break;
 		case 'a': cfg.access_log = optarg; break;
 		case 'r':
@@ -64,6 +65,7 @@ int cli_serve(int argc, char **argv)
 			       "                       [--port-file FILE] [--threads N] [--max-per-ip N]\n"
 			       "                       [--retention-months N] [--stats-min-cell K]\n"
 			       "                       [--access-log FILE|-] [--rate-limit N] [--rate-burst N]\n"
+			       "                       [--no-expire]\n"
 			       "  --listen HOST:PORT  address to serve on (default 127.0.0.1:8080; port 0: any free)\n"
 			       "  --port-file FILE    write the bound port there once listening\n"
 			       "  --threads N         HTTP worker threads (default: one per core)\n"
@@ -74,6 +76,8 @@ int cli_serve(int argc, char **argv)
 			       "  --rate-burst N      requests a key may make at once (default N/6, at least 10)\n"
 			       "  --retention-months N  erase profiles untouched for N months, hourly\n"
 			       "                      (default $FAIRMATCH_RETENTION_MONTHS, else never)\n"
+			       "  --no-expire         do not close expired vacancies after each midnight\n"
+			       "                      (run `fairmatch expire` from cron instead)\n"
 			       "  --stats-min-cell K  /v1/stats suppresses counts under K (5 to 1000;\n"
 			       "                      default $FAIRMATCH_STATS_MIN_CELL, else 10)\n%s",
 			       cli_common_help);
