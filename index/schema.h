@@ -30,8 +30,8 @@
 #define VX_LICENCE "XRL:"    /* recruiter licence, integrity_licence_norm()ed: XRL:LSRA0192 */
 #define VX_QUOTA "XQ:"       /* quota listing id */
 /* The digest of the document's JSON is a value (VX_SLOT_DIGEST) since
- * terms=3: as a term unique to each document it cost about 500 bytes a
- * vacancy (its own posting list, and its termlist entry), a quarter of the index. */
+ * terms=3: as a term unique to each document it cost a posting list of
+ * its own per vacancy. */
 
 /* ---- vacancy index: weighted terms ---- */
 #define VX_TEXT ""           /* title and description words (unprefixed) */
