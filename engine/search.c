@@ -339,10 +339,8 @@ index_query *search_build_query(const struct vacancy_query *vq, problem *p)
 		snprintf(term, sizeof term, "%s%s", VX_ORG, vq->org);
 		filters[nf++] = index_query_term(term, 1);
 	}
-	if (!vq->dates_after) {
-		iso_today(today);
-		filters[nf++] = index_query_value_range(VX_SLOT_VALID_UNTIL, today, NULL);
-	}
+	iso_today(today);
+	filters[nf++] = index_query_value_range(VX_SLOT_VALID_UNTIL, today, NULL);
 
 	if (vq->q && *vq->q) {
 		if (strlen(vq->q) > 500) {
@@ -508,9 +506,8 @@ int search_vacancies(index_db *db, const struct vacancy_query *vq, json_t **out,
 	struct vacancy_query sq = *vq;
 	const struct sort_kind *sk;
 	struct page_start at = {{0}, {0}, 0};
-	const char *sort = vq->sort, *until;
+	const char *sort = vq->sort;
 	const index_hit *last = NULL;
-	char today[11];
 	integrity_snapshot *snap;
 	int rc, ranked = vq->q && *vq->q;
 
@@ -549,12 +546,6 @@ int search_vacancies(index_db *db, const struct vacancy_query *vq, json_t **out,
 	 * differently is caught by the fuzzy verdict below, so fetch some spare
 	 * hits to keep the page full. */
 	slack = integrity_snapshot_size(snap) ? 50 : 0;
-	/* The date goes into the query only when an expired hit came up, or
-	 * on a relevance page after the first (its offset counts unexpired
-	 * hits only, so the set must not change under it). */
-	sq.dates_after = !(sk->slot < 0 && vq->cursor);
-	iso_today(today);
-again:
 	q = search_build_query(&sq, p);
 	if (q)
 		q = restrict_to_page(q, sk, &at);
@@ -602,23 +593,6 @@ again:
 		v = json_loadb(h->data, h->data_len, 0, NULL);
 		if (!v)
 			continue;
-		until = json_string_value(json_object_get(v, "valid_until"));
-		if (until && strcmp(until, today) < 0) {
-			json_decref(v);
-			if (!sq.dates_after)
-				continue;
-			/* Expired, not closed yet: search again with the date
-			 * in the query, so the page and its cursor count only
-			 * what is shown. */
-			json_decref(items);
-			items = NULL;
-			index_results_free(res);
-			res = NULL;
-			kept = consumed = 0;
-			last = NULL;
-			sq.dates_after = 0;
-			goto again;
-		}
 		if (json_is_object(json_object_get(v, "recruiter"))) {
 			integrity_snapshot_verdict(snap, json_object_get(v, "recruiter"), &iv);
 			if (iv.kind == INTEGRITY_BLACKLISTED ||

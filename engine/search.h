@@ -5,9 +5,7 @@
  * the vacancy's representation), so it keeps working while PostgreSQL is
  * down. Hard filters (country, language, occupation group, skill, owner,
  * not expired) are boolean FILTERs that do not change the ranking (a
- * country with a language is one term, XCL:ZA:en; an expired hit is
- * dropped after the search, which runs again with the date in the query
- * only when one came up: see dates_after); free
+ * country with a language is one term, XCL:ZA:en); free
  * text is ranked with BM25 over title and description, parsed with every
  * loaded language's stemmer, OR the taxonomy concepts it names (so a
  * French or Spanish query finds English vacancies). Without text the
@@ -68,11 +66,6 @@ struct vacancy_query {
 	/* The caller's organisation: a cursor is bound to it and to the
 	 * query (engine/core/cursor.h), so another's is refused. */
 	const char *caller_org;
-	/* 1: search_build_query leaves valid_until out of the query, and the
-	 * caller drops expired hits itself (search_vacancies's first try:
-	 * the nightly expiry keeps them rare, and the test in the query reads
-	 * the date of every candidate). */
-	int dates_after;
 };
 
 /* Fills *out with {"items":[...],"next_cursor":...,"estimated_total":N}.

@@ -299,11 +299,7 @@ static int run_fairmatch(index_db *db, const struct query *q, int64_t *ids, size
 			 double *ms)
 {
 	double t0 = now_ms();
-	/* As search_vacancies builds a first page: the date is checked on the
-	 * hits (an expired one, rare once `expire` runs nightly, makes it
-	 * search again with the date in the query). */
-	struct vacancy_query vq = {.q = q->text, .country = q->country, .language = q->language,
-				   .dates_after = 1};
+	struct vacancy_query vq = {.q = q->text, .country = q->country, .language = q->language};
 	index_search_opts o = {.limit = LIMIT + 1, .sort_slot = -1, .weighting = INDEX_WEIGHT_BM25};
 	index_results *res = NULL;
 	index_error e = {{0}};
