@@ -26,8 +26,17 @@ int cli_taxonomy(int argc, char **argv);  /* admin.c */
 int cli_retention(int argc, char **argv); /* privacy.c */
 int cli_compact(int argc, char **argv);   /* privacy.c */
 int cli_check(int argc, char **argv);     /* check.c */
+int cli_expire(int argc, char **argv);    /* expire.c */
 
-/* ---- shared by the commands (common.c) ---- */
+/* ---- shared by the commands (common.c, index_compact.c) ---- */
+/* Compacts the index at path into a copy and swaps it in, holding the
+ * write lock throughout (a server holding it: 1, nothing done, said on
+ * stderr). 0 done, 1 failed. */
+int cli_compact_index(const char *path);
+/* A bulk build (import, reindex) compacts the index afterwards when it
+ * applied at least this many changes and at least half the documents. */
+#define CLI_COMPACT_AFTER 10000
+void cli_compact_after_build(const char *path, uint64_t applied);
 
 /* The options most commands take. */
 struct common {

@@ -102,7 +102,7 @@ static void pipe_tick(uint64_t applied, void *arg)
 }
 
 /* Tells the pipe the import is over and waits for its last pass. */
-static int pipe_finish(indexer_pipe *ip)
+static int pipe_finish(indexer_pipe *ip, const char *path)
 {
 	char err[512];
 	uint64_t applied = 0;
@@ -118,6 +118,8 @@ static int pipe_finish(indexer_pipe *ip)
 	}
 	if (applied)
 		fprintf(stderr, "\rindex: %llu applied   \n", (unsigned long long)applied);
+	if (path)
+		cli_compact_after_build(path, applied);
 	return 0;
 }
 
@@ -596,12 +598,12 @@ int cli_import(int argc, char **argv)
 		fprintf(stderr, "import: dry run, nothing stored\n");
 	if (v.piped) {
 		v.piped = 0;
-		if (pipe_finish(v.ipipe))
+		if (pipe_finish(v.ipipe, c.index))
 			goto out;
 	}
 	rc = v.st.bad ? 1 : 0;
 out:
-	if (v.piped && pipe_finish(v.ipipe) == 0)
+	if (v.piped && pipe_finish(v.ipipe, NULL) == 0)
 		(void)0; /* what was stored is indexed; the exit status stays 1 */
 	for (i = 0; i < v.n; i++)
 		json_decref(v.batch[i]);

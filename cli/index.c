@@ -69,6 +69,8 @@ int cli_reindex(int argc, char **argv)
 			cli_now() - t0);
 	index_close(w);
 	store_close(s);
+	if (rc == 0)
+		cli_compact_after_build(c.index, count);
 	return rc ? 1 : 0;
 }
 

@@ -96,87 +96,6 @@ int cli_retention(int argc, char **argv)
 	return rc;
 }
 
-static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path) && errno != ENOENT ? -1 : 0;
-}
-
-static int remove_tree(const char *path)
-{
-	struct stat st;
-
-	if (lstat(path, &st))
-		return errno == ENOENT ? 0 : -1;
-	return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/*
- * Compacts the index at path into path.compact.PID and puts the copy in its
- * place, holding the write lock throughout so no server or import can
- * write meanwhile (a server that holds it: exit 1, nothing done). If the
- * process dies between the two renames the index is missing, and the next
- * `serve` rebuilds it from PostgreSQL's change log: it is derived data.
- */
-static int compact_index(const char *path)
-{
-	char tmp[4096], old[4096];
-	index_db *w = NULL;
-	index_error e = {{0}};
-	int rc;
-
-	if (snprintf(tmp, sizeof tmp, "%s.compact.%ld", path, (long)getpid()) >= (int)sizeof tmp ||
-	    snprintf(old, sizeof old, "%s.old.%ld", path, (long)getpid()) >= (int)sizeof old) {
-		fprintf(stderr, "fairmatch: compact: index path too long\n");
-		return 1;
-	}
-	{
-		struct stat st;
-
-		if (stat(path, &st) || !S_ISDIR(st.st_mode)) {
-			fprintf(stderr, "fairmatch: compact: no index at %s\n", path);
-			return 1;
-		}
-	}
-	rc = index_open_writable(path, &w, &e);
-	if (rc == INDEX_ELOCK) {
-		fprintf(stderr, "fairmatch: compact: a server or import holds the index at %s;"
-				" stop it and run compact --index again\n", path);
-		return 1;
-	}
-	if (rc) {
-		fprintf(stderr, "fairmatch: compact: %s\n", e.msg);
-		return 1;
-	}
-	if (remove_tree(tmp) || index_compact(path, tmp, &e)) {
-		fprintf(stderr, "fairmatch: compact: %s\n", e.msg[0] ? e.msg : strerror(errno));
-		remove_tree(tmp);
-		index_close(w);
-		return 1;
-	}
-	if (rename(path, old)) {
-		fprintf(stderr, "fairmatch: compact: renaming %s: %s\n", path, strerror(errno));
-		remove_tree(tmp);
-		index_close(w);
-		return 1;
-	}
-	if (rename(tmp, path)) {
-		fprintf(stderr, "fairmatch: compact: renaming %s: %s\n", tmp, strerror(errno));
-		if (rename(old, path))
-			fprintf(stderr, "fairmatch: compact: the index is at %s now\n", old);
-		index_close(w);
-		return 1;
-	}
-	index_close(w);
-	if (remove_tree(old)) {
-		fprintf(stderr, "fairmatch: compact: removing %s: %s\n", old, strerror(errno));
-		return 1;
-	}
-	return 0;
-}
-
 int cli_compact(int argc, char **argv)
 {
 	static const struct option opts[] = {{"db", 1, 0, 'd'}, {"index", 1, 0, 'i'},
@@ -204,7 +123,7 @@ int cli_compact(int argc, char **argv)
 		return 1;
 	rc = compact(s);
 	store_close(s);
-	if (index_path && compact_index(index_path))
+	if (index_path && cli_compact_index(index_path))
 		rc = 1;
 	return rc;
 }

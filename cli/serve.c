@@ -63,6 +63,7 @@ int cli_serve(int argc, char **argv)
 					     {"db-read", 1, 0, 'D'}, {"shards", 1, 0, 'S'},
 					     {"remote-shard", 1, 0, 'T'},
 					     {"timeout", 1, 0, 'o'},
+					     {"no-expire", 0, 0, 'E'},
 					     {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
 	struct common c;
 	struct api_config cfg = {.listen = "127.0.0.1:8080"};
@@ -91,6 +92,7 @@ int cli_serve(int argc, char **argv)
 				return 2;
 			break;
 		case 'R': env_months = optarg; break;
+		case 'E': ecfg.no_expire = 1; break;
 		case 'k': min_cell = optarg; break;
 		case 'a': cfg.access_log = optarg; break;
 		case 'r':
@@ -129,6 +131,7 @@ int cli_serve(int argc, char **argv)
 			       "                       [--access-log FILE|-] [--rate-limit N] [--rate-burst N]\n"
 			       "                       [--db-read CONNINFO] [--shards N [--remote-shard K=HOST:PORT]...]\n"
 			       "                       [--timeout SECONDS]\n"
+			       "                       [--no-expire]\n"
 			       "  --listen HOST:PORT  address to serve on (default 127.0.0.1:8080; port 0: any free)\n"
 			       "  --port-file FILE    write the bound port there once listening\n"
 			       "  --threads N         HTTP worker threads (default: one per core)\n"
@@ -142,6 +145,8 @@ int cli_serve(int argc, char **argv)
 			       "                      (default 30)\n"
 			       "  --retention-months N  erase profiles untouched for N months, hourly\n"
 			       "                      (default $FAIRMATCH_RETENTION_MONTHS, else never)\n"
+			       "  --no-expire         do not close expired vacancies after each midnight\n"
+			       "                      (run `fairmatch expire` from cron instead)\n"
 			       "  --stats-min-cell K  /v1/stats suppresses counts under K (5 to 1000;\n"
 			       "                      default $FAIRMATCH_STATS_MIN_CELL, else 10)\n"
 			       "  --db-read CONNINFO  a streaming replica for reads that tolerate its lag\n"

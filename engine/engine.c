@@ -14,6 +14,7 @@
 #include "engine/integrity/names.h"
 #include "engine/keys.h"
 #include "engine/retention.h"
+#include "engine/vacancy.h"
 #include "engine/taxonomy/esco.h"
 #include "engine/store/store.h"
 #include "engine/taxonomy/taxonomy.h"
@@ -146,11 +147,21 @@ int engine_start(const struct engine_config *cfg, char *err, size_t errlen)
 		indexer_stop();
 		return -1;
 	}
+	/* Expired vacancies leave the index nightly (and the change feed says so). */
+	if (!cfg->no_expire && vacancy_expire_start(cfg->conninfo)) {
+		snprintf(err, errlen, "cannot start the expiry thread");
+		retention_stop();
+		keys_watch_stop();
+		integrity_stop();
+		indexer_stop();
+		return -1;
+	}
 	return 0;
 }
 
 void engine_stop(void)
 {
+	vacancy_expire_stop();
 	retention_stop();
 	keys_watch_stop();
 	integrity_stop();

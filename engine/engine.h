@@ -21,6 +21,7 @@ struct engine_config {
 	const char *conninfo;   /* PostgreSQL, as the server role (store_server_conninfo) */
 	const char *index_path; /* the vacancy index, which the indexer keeps */
 	int retention_months;   /* erase profiles untouched this long, hourly; 0: never */
+	int no_expire;          /* 1: no nightly close of expired vacancies (vacancy_expire_start) */
 };
 
 /* Migrates the schema as the owner (owner_conninfo), then puts the server

@@ -314,10 +314,27 @@ index_query *search_build_query(const struct vacancy_query *vq, problem *p)
 			goto out; /* frees the occupation filter (found by fuzz_search) */
 		nf++;
 	}
-	if (n_countries)
-		filters[nf++] = any_term(VX_COUNTRY, countries, n_countries);
-	if (n_languages)
-		filters[nf++] = any_term(VX_LANGUAGE, languages, n_languages);
+	if (n_countries && n_languages && n_countries * n_languages <= SEARCH_VALUES_MAX) {
+		/* One posting list (XCL:ZA:en) instead of two, one of which
+		 * (XL:en) holds most of the index. */
+		const char *pairs[SEARCH_VALUES_MAX];
+		char pair[SEARCH_VALUES_MAX][16];
+		size_t c, l, np = 0;
+
+		for (c = 0; c < n_countries; c++)
+			for (l = 0; l < n_languages; l++) {
+				snprintf(pair[np], sizeof pair[np], "%.2s:%.8s", countries[c],
+					 languages[l]);
+				pairs[np] = pair[np];
+				np++;
+			}
+		filters[nf++] = any_term(VX_COUNTRY_LANG, pairs, np);
+	} else {
+		if (n_countries)
+			filters[nf++] = any_term(VX_COUNTRY, countries, n_countries);
+		if (n_languages)
+			filters[nf++] = any_term(VX_LANGUAGE, languages, n_languages);
+	}
 	if (vq->org) {
 		snprintf(term, sizeof term, "%s%s", VX_ORG, vq->org);
 		filters[nf++] = index_query_term(term, 1);

@@ -4,7 +4,8 @@
  * A search is answered from the Xapian index alone (the document data is
  * the vacancy's representation), so it keeps working while PostgreSQL is
  * down. Hard filters (country, language, occupation group, skill, owner,
- * not expired) are boolean FILTERs that do not change the ranking; free
+ * not expired) are boolean FILTERs that do not change the ranking (a
+ * country with a language is one term, XCL:ZA:en); free
  * text is ranked with BM25 over title and description, parsed with every
  * loaded language's stemmer, OR the taxonomy concepts it names (so a
  * French or Spanish query finds English vacancies). Without text the

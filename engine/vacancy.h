@@ -101,6 +101,22 @@ int vacancy_import_batch(store *s, const char *org, json_t *const *docs, size_t 
 			 vacancy_rejected_fn rejected, void *arg, int64_t *ids, int64_t *last_seq,
 			 problem *p);
 
+/* ---- the nightly close of expired vacancies (vacancy/expire.c) ---- */
+#define VACANCY_EXPIRE_BATCH 10000         /* vacancies closed per transaction */
+#define VACANCY_EXPIRE_CHECK_SECONDS 600   /* how often serve's thread looks at the date */
+
+/* Closes every open vacancy whose valid_until is before today ("YYYY-MM-DD";
+ * NULL: the UTC date now), as DELETE /v1/vacancies/{id} closes one: each
+ * gets a change-log row "closed" (the index drops it; the change feed and
+ * index replicas see it) and an audit row "vacancy.expire" (actor the
+ * system, in the vacancy's organisation). A vacancy a writer holds locked
+ * is left for the next run. *closed gets how many; 0, or -1 (store_error). */
+int vacancy_expire(store *s, const char *today, long long *closed);
+/* The thread of `serve` that runs vacancy_expire at start and after each
+ * (UTC) midnight over its own connection (the server role's); stop joins it. */
+int vacancy_expire_start(const char *conninfo);
+void vacancy_expire_stop(void);
+
 /* ---- imports (vacancy/import.c, docs/data.md) ---- */
 #define VACANCY_IMPORT_ITEMS_MAX 1000 /* items of one POST /v1/vacancies/import */
 

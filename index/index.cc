@@ -779,6 +779,34 @@ int index_term_exists(index_db *db, const char *term, int *out, index_error *err
 	}
 }
 
+int index_value_by_term(index_db *db, const char *term, unsigned slot, char *out, size_t outlen,
+			size_t *len, index_error *err)
+{
+	static const char what[] = "read a document's value";
+	if (!db || !term || !*term || !out || !len) {
+		set_err(err, "%s: missing argument", what);
+		return INDEX_ERR;
+	}
+	*len = 0;
+	try {
+		Xapian::PostingIterator p = db->db->postlist_begin(term);
+		if (p == db->db->postlist_end(term)) {
+			set_err(err, "%s: no document has term \"%s\"", what, term);
+			return INDEX_ENOENT;
+		}
+		std::string v = db->db->get_document(*p, Xapian::DOC_ASSUME_VALID).get_value(slot);
+		if (v.size() > outlen) {
+			set_err(err, "%s: the value of slot %u does not fit", what, slot);
+			return INDEX_ERR;
+		}
+		memcpy(out, v.data(), v.size());
+		*len = v.size();
+		return INDEX_OK;
+	} catch (...) {
+		return fail(err, what);
+	}
+}
+
 /* ---- queries ------------------------------------------------------ */
 
 index_query *index_query_all(void)

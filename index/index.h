@@ -103,6 +103,12 @@ int index_replace(index_db *db, const char *id_term, index_doc *doc, index_error
 int index_delete(index_db *db, const char *id_term, index_error *err);
 /* Whether a document with term `term` exists (*out 1 or 0). */
 int index_term_exists(index_db *db, const char *term, int *out, index_error *err);
+/* The value in `slot` of the first document indexed by `term` (a unique id
+ * term), copied into out (not NUL-terminated), its length in *len (0 when
+ * unset). INDEX_ENOENT when no document has the term; INDEX_ERR when the
+ * value is longer than outlen. */
+int index_value_by_term(index_db *db, const char *term, unsigned slot, char *out, size_t outlen,
+			size_t *len, index_error *err);
 
 /* ---- queries ------------------------------------------------------ */
 

@@ -108,8 +108,9 @@ static int add_occupation(index_doc *d, const char *occ, index_error *err)
 	return n > 0 ? 0 : add_weighted(d, VX_ESCO_OCC, occ, 0, err);
 }
 
-static int add_skills(index_doc *d, const json_t *list, int essential, const char *lang,
-		      index_error *err)
+/* Whether a skill is essential is for re-ranking, which reads it from the
+ * match record: one term per skill. */
+static int add_skills(index_doc *d, const json_t *list, const char *lang, index_error *err)
 {
 	size_t i;
 	json_t *v;
@@ -120,13 +121,11 @@ static int add_skills(index_doc *d, const json_t *list, int essential, const cha
 		if (!s)
 			continue;
 		if (strncmp(s, "http", 4) == 0) {
-			if (add_weighted(d, VX_SKILL, s, 0, err) ||
-			    (essential && add_weighted(d, VX_ESSENTIAL, s, 0, err)))
+			if (add_weighted(d, VX_SKILL, s, 0, err))
 				return -1;
 		} else {
 			/* Free text: findable by its words and by the exact label. */
 			if (add_weighted(d, VX_SKILL, s, 1, err) ||
-			    (essential && add_weighted(d, VX_ESSENTIAL, s, 1, err)) ||
 			    index_doc_add_text(d, s, strlen(s), lang, 1, VX_TEXT, err))
 				return -1;
 		}
@@ -154,8 +153,11 @@ static const char *vacancy_text_lang(const json_t *v)
 
 /* The document terms' own version, beside the match record's: 2 = every
  * vacancy holds its ISCO-08 levels and ESCO occupation however it was
- * written, and its text is stemmed in its own language. */
-#define DOC_TERMS_VERSION 2
+ * written, and its text is stemmed in its own language; 3 = country and
+ * language in one term (XCL:), the digest a value instead of a term, and
+ * no title (S), essential-skill (XSE:) or positions (slot 2) copies that
+ * no query read (docs/index.md, "What a vacancy costs"). */
+#define DOC_TERMS_VERSION 3
 static char format_buf[96];
 static pthread_once_t format_once = PTHREAD_ONCE_INIT;
 
@@ -252,19 +254,26 @@ int indexer_vacancy_doc(const json_t *v, index_doc **out, index_error *err)
 	    add_bool(d, VX_QUOTA, json_string_value(json_object_get(v, "quota_id")), err))
 		goto fail;
 	json_array_foreach(langs, i, req) {
-		if (add_bool(d, VX_LANGUAGE, json_string_value(json_object_get(req, "code")), err))
+		const char *code = json_string_value(json_object_get(req, "code"));
+		const char *country = json_string_value(json_object_get(v, "country"));
+
+		if (add_bool(d, VX_LANGUAGE, code, err))
 			goto fail;
+		if (code && country) {
+			snprintf(buf, sizeof buf, "%.2s:%.8s", country, code);
+			if (add_bool(d, VX_COUNTRY_LANG, buf, err))
+				goto fail;
+		}
 	}
 	if (occ && add_occupation(d, occ, err))
 		goto fail;
-	if (add_skills(d, json_object_get(skills, "essential"), 1, lang, err) ||
-	    add_skills(d, json_object_get(skills, "optional"), 0, lang, err))
+	if (add_skills(d, json_object_get(skills, "essential"), lang, err) ||
+	    add_skills(d, json_object_get(skills, "optional"), lang, err))
 		goto fail;
 	if (rec && add_recruiter(d, rec, err))
 		goto fail;
-	/* Title words count three times and also go under the title prefix. */
-	if (title && (index_doc_add_text(d, title, strlen(title), lang, 3, VX_TEXT, err) ||
-		      index_doc_add_text(d, title, strlen(title), lang, 1, VX_TITLE, err)))
+	/* Title words count three times. */
+	if (title && index_doc_add_text(d, title, strlen(title), lang, 3, VX_TEXT, err))
 		goto fail;
 	if (desc && index_doc_add_text(d, desc, strlen(desc), lang, 1, VX_TEXT, err))
 		goto fail;
@@ -277,10 +286,7 @@ int indexer_vacancy_doc(const json_t *v, index_doc **out, index_error *err)
 	snprintf(buf, sizeof buf, "%016llx", (unsigned long long)num);
 	if (index_doc_set_value(d, VX_SLOT_ID, buf, 16, err))
 		goto fail;
-	snprintf(buf, sizeof buf, "%08lld",
-		 (long long)json_integer_value(json_object_get(v, "positions")));
-	if (index_doc_set_value(d, VX_SLOT_POSITIONS, buf, strlen(buf), err) ||
-	    set_sort_keys(d, v, num, err))
+	if (set_sort_keys(d, v, num, err))
 		goto fail;
 	/* What re-ranking reads instead of the whole document (engine/match/). */
 	{
@@ -292,9 +298,10 @@ int indexer_vacancy_doc(const json_t *v, index_doc **out, index_error *err)
 		free(data);
 	}
 	{
-		char digest[33];
+		unsigned char digest[INDEXER_DIGEST_BYTES];
 
-		if (indexer_vacancy_digest(v, digest) || add_bool(d, VX_DIGEST, digest, err))
+		if (indexer_vacancy_digest_raw(v, digest) ||
+		    index_doc_set_value(d, VX_SLOT_DIGEST, (const char *)digest, sizeof digest, err))
 			goto fail;
 	}
 	data = json_dumps(v, JSON_COMPACT);

@@ -104,9 +104,13 @@ int indexer_verify(store *s, index_db *db,
 		   void (*on_missing)(const char *id, const char *what, uint64_t nth, void *arg),
 		   void *arg, struct indexer_verify_result *out, char *err, size_t errlen);
 /* The digest of a vacancy's API document (its JSON, keys sorted): 32 hex
- * digits of SHA-256 into hex. The index document carries it as a term, so
- * verify compares content without reading documents back. 0 or -1. */
+ * digits of SHA-256 into hex. The index document carries it as a value, so
+ * verify compares content without reading documents' data. 0 or -1. */
 int indexer_vacancy_digest(const json_t *v, char hex[33]);
+/* The same 16 bytes unencoded, as the index document keeps them
+ * (value slot VX_SLOT_DIGEST). 0 or -1. */
+#define INDEXER_DIGEST_BYTES 16
+int indexer_vacancy_digest_raw(const json_t *v, unsigned char raw[INDEXER_DIGEST_BYTES]);
 
 /* ---- which database the index belongs to (identity.c) ---- */
 #define INDEXER_DATABASE_ID_LEN 64

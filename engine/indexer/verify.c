@@ -3,7 +3,7 @@
  * PostgreSQL says it should, with the same content, and is not too far
  * behind, for `fairmatch verify` and for anyone who doubts the derived
  * index. Content is compared by digest: every index document carries the
- * digest of the JSON it was built from (a term), and verify builds the
+ * digest of the JSON it was built from (value slot VX_SLOT_DIGEST), and verify builds the
  * same JSON from PostgreSQL's row now, so a vacancy changed behind the
  * change log's back (or a change the indexer never applied) shows as
  * stale without a document being read back.
@@ -18,20 +18,28 @@
 #include "engine/vacancy.h"
 #include "index/schema.h"
 
-int indexer_vacancy_digest(const json_t *v, char hex[33])
+int indexer_vacancy_digest_raw(const json_t *v, unsigned char raw[INDEXER_DIGEST_BYTES])
 {
 	char *text = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
 	struct sha256_ctx h;
-	uint8_t d[SHA256_DIGEST_SIZE];
-	int i;
 
 	if (!text)
 		return -1;
 	sha256_init(&h);
 	sha256_update(&h, strlen(text), (const uint8_t *)text);
-	sha256_digest(&h, sizeof d, d);
+	sha256_digest(&h, INDEXER_DIGEST_BYTES, raw);
 	free(text);
-	for (i = 0; i < 16; i++)
+	return 0;
+}
+
+int indexer_vacancy_digest(const json_t *v, char hex[33])
+{
+	unsigned char d[INDEXER_DIGEST_BYTES];
+	int i;
+
+	if (indexer_vacancy_digest_raw(v, d))
+		return -1;
+	for (i = 0; i < INDEXER_DIGEST_BYTES; i++)
 		snprintf(hex + 2 * i, 3, "%02x", d[i]);
 	return 0;
 }
@@ -66,7 +74,9 @@ int indexer_verify(store *s, index_db *db,
 	}
 	for (i = 0; i < PQntuples(r); i++) {
 		json_t *v = vacancy_from_row(r, i);
-		char digest[33];
+		unsigned char digest[INDEXER_DIGEST_BYTES];
+		char have[INDEXER_DIGEST_BYTES], term[40];
+		size_t have_len = 0;
 		int in;
 
 		/* The indexer's own test (past valid_until, say): not expected. */
@@ -76,7 +86,7 @@ int indexer_verify(store *s, index_db *db,
 		}
 		open++;
 		in = has_term(db, VX_ID, PQgetvalue(r, i, 0), &e);
-		if (in < 0 || !v || indexer_vacancy_digest(v, digest)) {
+		if (in < 0 || !v || indexer_vacancy_digest_raw(v, digest)) {
 			snprintf(err, errlen, "vacancy %s: %s", PQgetvalue(r, i, 0),
 				 in < 0 ? e.msg : "unreadable document");
 			json_decref(v);
@@ -90,13 +100,15 @@ int indexer_verify(store *s, index_db *db,
 			missing++;
 			continue;
 		}
-		in = has_term(db, VX_DIGEST, digest, &e);
-		if (in < 0) {
+		/* The digest it was built from (a value: VX_SLOT_DIGEST). */
+		snprintf(term, sizeof term, "%s%s", VX_ID, PQgetvalue(r, i, 0));
+		in = index_value_by_term(db, term, VX_SLOT_DIGEST, have, sizeof have, &have_len, &e);
+		if (in && in != INDEX_ERR && in != INDEX_ENOENT) {
 			snprintf(err, errlen, "%s", e.msg);
 			PQclear(r);
 			return -1;
 		}
-		if (!in) {
+		if (in || have_len != sizeof digest || memcmp(have, digest, sizeof digest) != 0) {
 			if (on_missing)
 				on_missing(PQgetvalue(r, i, 0), "stale", missing + stale, arg);
 			stale++;

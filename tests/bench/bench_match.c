@@ -408,13 +408,19 @@ int main(int argc, char **argv)
 		char name[160];
 
 		snprintf(name, sizeof name,
-			 "fairmatch match (retrieve %zu, skill postings walked <= %d, re-rank, explain, facets)",
-			 cands, MATCH_SKILL_POSTINGS);
+			 "fairmatch match (retrieve %zu, every skill walked, re-rank, explain, facets)",
+			 cands);
 		timing_row(name, &full, n_prof);
 	}
-	timing_row("the same, retrieval by Xapian's matcher (Enquire) instead of the wrapper's evaluator",
-		   &xap, n_prof);
-	timing_row("the same, exhaustive: every skill's posting list walked", &all, n_prof);
+	{
+		char name[160];
+
+		snprintf(name, sizeof name,
+			 "the same, retrieval by Xapian's matcher (Enquire, skill postings walked <= %d)",
+			 MATCH_SKILL_POSTINGS);
+		timing_row(name, &xap, n_prof);
+	}
+	timing_row("the same, exhaustive (mp.exhaustive: what the match itself now does)", &all, n_prof);
 	timing_row("naive single weighted-OR query (top 20, BM25)", &naive, n_prof);
 	printf("\nTop-20 agreement of the match with the exhaustive one: %zu of %zu (%.1f%%)\n",
 	       same, shown, shown ? 100.0 * (double)same / (double)shown : 0);
