@@ -131,7 +131,7 @@ int keys_verify(store *s, const char *token, struct principal *who)
 	generation = cache_generation;
 	pthread_mutex_unlock(&cache_lock);
 
-	if (store_ensure(s))
+	if (!s || store_ensure(s))
 		goto stale;
 	r = store_exec(s,
 		       /* A function: the server's role cannot read api_keys (007). */

@@ -43,7 +43,8 @@ int keys_new_token(char *token, size_t tokenlen, char hash[KEYS_HASH_HEX + 1]);
 /* "k_12" or "12" -> 12; -1 when malformed. */
 int keys_parse_id(const char *s, int64_t *id);
 /* 1 and *who filled when the token is valid, 0 when unknown or revoked,
- * -1 when it cannot be checked (database down and not cached). */
+ * -1 when it cannot be checked (database down and not cached). s may be
+ * NULL (no connection): the cache alone answers. */
 int keys_verify(store *s, const char *token, struct principal *who);
 /* Empties the cache: the next request of every token asks PostgreSQL. */
 void keys_forget_cached(void);
