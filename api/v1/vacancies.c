@@ -18,7 +18,7 @@
 #include "engine/taxonomy/taxonomy.h"
 #include "engine/vacancy.h"
 
-#define INDEX_WAIT_MS 3000
+#define INDEX_WAIT_MS 10000
 
 /* The organisation the policy limits the caller to (employers: their own;
  * counsellors and admins: none). */

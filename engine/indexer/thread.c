@@ -124,14 +124,18 @@ int64_t indexer_applied_seq(void)
 	return v;
 }
 
+/* The generation moves before anyone can learn that seq is applied: a
+ * writer woken by the broadcast answers its client, whose next search may
+ * run on another worker at once, and that worker reopens its index only
+ * when it sees a new generation (api/thread.c). */
 static void publish(int64_t seq)
 {
+	atomic_fetch_add(&ix.generation, 1);
 	pthread_mutex_lock(&ix.lock);
 	if (seq > ix.applied_seq)
 		ix.applied_seq = seq;
 	pthread_cond_broadcast(&ix.applied_cond);
 	pthread_mutex_unlock(&ix.lock);
-	atomic_fetch_add(&ix.generation, 1);
 }
 
 static void on_progress(uint64_t applied, int64_t seq, void *arg)

@@ -191,7 +191,7 @@ static void test_postgres_down_and_back(void)
 			    "{\"title\":\"Quokka baker\",\"occupation\":\"7512\",\"country\":\"HR\"}") == 0);
 	T_EQ_INT(r.status, 201);
 	resp_free(&r);
-	/* The POST waits at most 3 s for the index (INDEX_WAIT_MS); on a
+	/* The POST waits at most 10 s for the index (INDEX_WAIT_MS); on a
 	 * loaded machine (tests side by side) the commit can take longer, and
 	 * a change not yet indexed when PostgreSQL stops stays unindexed until
 	 * it is back. What this case tests is search from the index with

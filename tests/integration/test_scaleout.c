@@ -412,7 +412,7 @@ static void test_write_through_b_found_through_a(void)
 	snprintf(vid, sizeof vid, "%s", json_string_value(json_object_get(r.json, "id")) ?: "");
 	resp_free(&r);
 	/* B answers 201 once its own index holds the vacancy, or after
-	 * INDEX_WAIT_MS (3 s) if its indexer is slower (a loaded machine); A
+	 * INDEX_WAIT_MS (10 s) if its indexer is slower (a loaded machine); A
 	 * and the reference catch up on the change log's notification. */
 	T_CHECK(found_within(&b, "zephyrine", vid, 10.0));
 	T_CHECK(found_within(&a, "zephyrine", vid, 10.0));
