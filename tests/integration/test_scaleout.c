@@ -61,79 +61,29 @@ static int free_port(void)
 	return port;
 }
 
-/* Forks `fairmatch serve` for s without waiting (server_start waits, and
- * three servers loading the taxonomy one after the other take three times
- * as long). */
+/* Forks `fairmatch serve` for s against the primary without waiting
+ * (three servers loading the taxonomy one after the other take three times
+ * as long); await waits up to 180 s for it to listen. */
 static int spawn(struct server *s, const char *name, const char *const *extra)
 {
-	char log[700], portfile[700];
 	const char *argv[40];
+	char dir[512];
 	int n = 0, i;
 
-	memset(s, 0, sizeof *s);
-	snprintf(s->dir, sizeof s->dir, "%s/%s", top, name);
-	snprintf(s->index, sizeof s->index, "%s/index", s->dir);
-	mkdir(s->dir, 0755);
-	snprintf(portfile, sizeof portfile, "%s/port", s->dir);
-	snprintf(log, sizeof log, "%s/server.log", s->dir);
-	unlink(portfile);
-	s->pid = fork();
-	if (s->pid < 0)
-		return -1;
-	if (s->pid == 0) {
-		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-			close(fd);
-		}
-		argv[n++] = "fairmatch";
-		argv[n++] = "serve";
-		argv[n++] = "--listen";
-		argv[n++] = "127.0.0.1:0";
-		argv[n++] = "--port-file";
-		argv[n++] = portfile;
-		argv[n++] = "--index";
-		argv[n++] = s->index;
-		argv[n++] = "--db";
-		argv[n++] = primary;
-		argv[n++] = "--threads";
-		argv[n++] = "2";
-		for (i = 0; extra && extra[i] && n < 39; i++)
-			argv[n++] = extra[i];
-		argv[n] = NULL;
-		execv(bin(), (char *const *)argv);
-		_exit(127);
-	}
-	return 0;
+	argv[n++] = "--db";
+	argv[n++] = primary;
+	argv[n++] = "--threads";
+	argv[n++] = "2";
+	for (i = 0; extra && extra[i] && n < 39; i++)
+		argv[n++] = extra[i];
+	argv[n] = NULL;
+	snprintf(dir, sizeof dir, "%s/%s", top, name);
+	return server_spawn(s, dir, argv);
 }
 
-/* Waits until s listens (its port file), up to 180 s. */
 static int await(struct server *s)
 {
-	char portfile[700];
-	int i, status;
-
-	snprintf(portfile, sizeof portfile, "%s/port", s->dir);
-	for (i = 0; i < 1800; i++) {
-		FILE *f = fopen(portfile, "r");
-
-		if (f) {
-			int ok = fscanf(f, "%d", &s->port) == 1;
-
-			fclose(f);
-			if (ok && s->port > 0)
-				return 0;
-		}
-		if (waitpid(s->pid, &status, WNOHANG) == s->pid) {
-			fprintf(stderr, "server %s exited early; see %s/server.log\n", s->dir, s->dir);
-			s->pid = 0;
-			return -1;
-		}
-		test_sleep_ms(100);
-	}
-	return -1;
+	return server_await(s, 180000);
 }
 
 static pid_t start_tcpsrv(int port, const char *db)

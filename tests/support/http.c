@@ -38,16 +38,26 @@ int server_start(struct server *s, const char *name)
 
 int server_start_with(struct server *s, const char *name, const char *const *extra)
 {
+	char dir[512];
+
+	mkdir(env_or("FAIRMATCH_TEST_DIR", "var/test"), 0755);
+	snprintf(dir, sizeof dir, "%s/%s", env_or("FAIRMATCH_TEST_DIR", "var/test"), name);
+	if (server_spawn(s, dir, extra))
+		return -1;
+	return server_await(s, 120000);
+}
+
+int server_spawn(struct server *s, const char *dir, const char *const *extra)
+{
 	char portfile[700], log[700];
-	const char *argv[32];
+	const char *argv[48];
 	int i, n = 0;
 
 	memset(s, 0, sizeof *s);
-	snprintf(s->dir, sizeof s->dir, "%s/%s", env_or("FAIRMATCH_TEST_DIR", "var/test"), name);
+	snprintf(s->dir, sizeof s->dir, "%s", dir);
 	snprintf(s->index, sizeof s->index, "%s/index", s->dir);
 	snprintf(portfile, sizeof portfile, "%s/port", s->dir);
 	snprintf(log, sizeof log, "%s/server.log", s->dir);
-	mkdir(env_or("FAIRMATCH_TEST_DIR", "var/test"), 0755);
 	mkdir(s->dir, 0755);
 	unlink(portfile);
 	s->pid = fork();
@@ -69,15 +79,23 @@ int server_start_with(struct server *s, const char *name, const char *const *ext
 		argv[n++] = portfile;
 		argv[n++] = "--index";
 		argv[n++] = s->index;
-		for (i = 0; extra && extra[i] && n < 31; i++)
+		for (i = 0; extra && extra[i] && n < 47; i++)
 			argv[n++] = extra[i];
 		argv[n] = NULL;
 		execv(env_or("FAIRMATCH_BIN", "./fairmatch"), (char *const *)argv);
 		_exit(127);
 	}
-	for (i = 0; i < 1200; i++) {
+	return 0;
+}
+
+int server_await(struct server *s, int timeout_ms)
+{
+	char portfile[700];
+	int waited, status;
+
+	snprintf(portfile, sizeof portfile, "%s/port", s->dir);
+	for (waited = 0; waited < timeout_ms; waited += 100) {
 		FILE *f = fopen(portfile, "r");
-		int status;
 
 		if (f) {
 			int ok = fscanf(f, "%d", &s->port) == 1;
@@ -87,7 +105,7 @@ int server_start_with(struct server *s, const char *name, const char *const *ext
 				return 0;
 		}
 		if (waitpid(s->pid, &status, WNOHANG) == s->pid) {
-			fprintf(stderr, "server exited early; see %s\n", log);
+			fprintf(stderr, "server exited early; see %s/server.log\n", s->dir);
 			s->pid = 0;
 			return -1;
 		}

@@ -26,6 +26,12 @@ struct server {
 int server_start(struct server *s, const char *name);
 /* The same with more arguments for `fairmatch serve` (NULL-terminated). */
 int server_start_with(struct server *s, const char *name, const char *const *extra);
+/* The two halves of server_start_with, for tests that start several servers
+ * at once: forks `fairmatch serve` with its index in dir/index and its log
+ * in dir/server.log, without waiting; then waits up to timeout_ms for it to
+ * listen (0), or kills it (-1). */
+int server_spawn(struct server *s, const char *dir, const char *const *extra);
+int server_await(struct server *s, int timeout_ms);
 /* SIGTERM and wait; returns the exit status (0 for a clean stop). */
 int server_stop(struct server *s);
 /* SIGKILL and wait. */
