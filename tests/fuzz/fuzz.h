@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "engine/indexer/indexer.h"
+#include "engine/core/fields.h"
 #include "engine/core/problem.h"
 #include "engine/vacancy.h"
 #include "index/index.h"
@@ -150,6 +151,56 @@ static inline void fuzz_check_doc(const json_t *doc, const char *what)
 	FUZZ_ASSERT(back != NULL && json_equal(back, doc), "%s: document does not read back", what);
 	json_decref(back);
 	free(s);
+}
+
+/* A validator of a write body: 0 and *doc, or -1 with p set. */
+typedef int (*fuzz_validate_fn)(const json_t *in, json_t **doc, problem *p);
+
+/* One write body through validate, its answer checked; an accepted
+ * document, stored and validated again (the next PATCH), must be accepted
+ * unchanged. "normalised" is a report, never stored. */
+static inline void fuzz_check_write(fuzz_validate_fn validate, const json_t *in, const char *what)
+{
+	json_t *doc = NULL, *again = NULL;
+	problem p;
+	int rc;
+
+	problem_init(&p);
+	rc = validate(in, &doc, &p);
+	fuzz_check_answer(rc, &p, what);
+	problem_release(&p);
+	if (rc)
+		return;
+	fuzz_check_doc(doc, what);
+	json_object_del(doc, "normalised");
+	problem_init(&p);
+	rc = validate(doc, &again, &p);
+	FUZZ_ASSERT(rc == 0, "%s: the stored document is refused on the next write: %s", what,
+		    p.detail);
+	json_object_del(again, "normalised");
+	FUZZ_ASSERT(json_equal(doc, again), "%s: validating the stored document changes it", what);
+	problem_release(&p);
+	json_decref(again);
+	json_decref(doc);
+}
+
+/* The body of a POST, and of a PATCH as a merge patch over stored (what
+ * the engine's patch does after reading the stored document). */
+static inline int fuzz_check_post_and_patch(fuzz_validate_fn validate, const json_t *stored,
+					    const uint8_t *data, size_t size, const char *post,
+					    const char *patch)
+{
+	json_t *body = fuzz_body(data, size), *merged;
+
+	if (!body)
+		return 0;
+	fuzz_check_write(validate, body, post);
+	merged = fields_merge_patch(stored, body);
+	FUZZ_ASSERT(merged != NULL, "merge patch failed");
+	fuzz_check_write(validate, merged, patch);
+	json_decref(merged);
+	json_decref(body);
+	return 0;
 }
 
 /* A small vacancy index at var/fuzz/index-<name> (rebuilt whole at each
