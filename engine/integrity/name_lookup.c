@@ -377,3 +377,30 @@ size_t integ__registry_matches(const char *norm, const char *ln, struct integ__m
 
 	return integ__registry_lookup(&q, integrity_threshold(), m, cap, watermark);
 }
+
+int integ__check_names(const char *name, const char *country, int64_t id, double *score)
+{
+	struct integ__match m[INTEGRITY_CANDIDATES + 2];
+	char norm[NAMES_NORM_CAP], skel[NAMES_NORM_CAP];
+	char akeys[NAMES_ACRONYM_KEYS * NAMES_ACRONYM_CAP + 1];
+	struct integ__query q = {norm, skel, NULL, akeys, 0, country};
+	double thr = integrity_threshold();
+	size_t n;
+
+	if (score)
+		*score = 0;
+	if (!name || names_normalise_forms(name, strlen(name), norm, sizeof norm, skel, sizeof skel,
+					   NULL) ||
+	    !norm[0])
+		return 0;
+	integ__query_acronyms(name, akeys, sizeof akeys, &q.apure);
+	n = integ__registry_lookup(&q, thr, m, sizeof m / sizeof m[0], NULL);
+	n = integ__drop_excluded(norm, m, n); /* reviewed false positives */
+	for (size_t i = 0; i < n; i++)
+		if (m[i].id == id && m[i].score >= thr) {
+			if (score)
+				*score = m[i].score;
+			return 1;
+		}
+	return 0;
+}
