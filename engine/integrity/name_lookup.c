@@ -232,7 +232,16 @@ struct holder {
 	int skeleton;
 	const char *key;
 	int key_len;
+	int typed; /* holds a typed key of the query (a legal form on a legal form) */
 };
+
+static int has_upper(const char *k)
+{
+	for (; *k; k++)
+		if (*k >= 'A' && *k <= 'Z')
+			return 1;
+	return 0;
+}
 
 static double form_pair_score(const struct integ__query *q, const struct reg_name *nm, int *skel)
 {
@@ -262,7 +271,7 @@ static size_t acronym_step(const struct integ__query *q, double min_score, int t
 	struct holder h[ACR_SCAN];
 	char keys[NAMES_ACRONYM_KEYS * NAMES_ACRONYM_CAP + 1], *save = NULL, *k;
 	double thr = integrity_threshold(), review = integrity_review_threshold();
-	int nh = 0, more = 0, in_country = 0, listed = 0;
+	int nh = 0, more = 0, in_country = 0, typed_in_country = 0, listed = 0;
 
 	snprintf(keys, sizeof keys, "%s", q->akeys ? q->akeys : "");
 	for (k = strtok_r(keys, " ", &save); k; k = strtok_r(NULL, " ", &save)) {
@@ -271,10 +280,12 @@ static size_t acronym_step(const struct integ__query *q, double min_score, int t
 
 		if (strlen(k) < NAMES_ACRONYM_UNIQUE_MIN)
 			continue;
+		int kt = has_upper(k);
+
 		cnt = integ__acronym_names(k, &v);
 		for (uint32_t i = 0; i < cnt; i++) {
 			const struct reg_name *nm = &reg->names[v[i]];
-			int skel, j;
+			int skel, j, typed;
 			double sc;
 
 			for (j = 0; j < nh && reg->names[h[j].name].rec != nm->rec; j++)
@@ -287,16 +298,24 @@ static size_t acronym_step(const struct integ__query *q, double min_score, int t
 			/* beside the initials, the query's other words must match */
 			if (!q->apure && sc < NAMES_ACRONYM_GATE)
 				continue;
-			if (j < nh && sc <= h[j].score)
-				continue;
-			if (j == nh)
+			typed = kt;
+			if (j < nh) {
+				typed = h[j].typed |= kt;
+				if (sc <= h[j].score)
+					continue;
+			} else {
 				nh++;
-			h[j] = (struct holder){v[i], sc, skel, k, (int)strlen(k)};
+			}
+			h[j] = (struct holder){v[i], sc, skel, k, (int)strlen(k), typed};
 		}
 	}
-	for (int j = 0; j < nh; j++)
-		in_country += !q->country || !q->country[0] ||
-			      strcmp(reg->recs[reg->names[h[j].name].rec].country, q->country) == 0;
+	for (int j = 0; j < nh; j++) {
+		int here = !q->country || !q->country[0] ||
+			   strcmp(reg->recs[reg->names[h[j].name].rec].country, q->country) == 0;
+
+		in_country += here;
+		typed_in_country += here && h[j].typed;
+	}
 	/* a recruiter registered under exactly the query's name is what the
 	 * query names first: the acronym reading of another cannot decide */
 	for (size_t i = 0; i < n; i++) {
@@ -315,6 +334,11 @@ static size_t acronym_step(const struct integ__query *q, double min_score, int t
 		/* only the asked country's holders decide; the others are listed */
 		int holders = here ? in_country + more : 2;
 		struct integ__hit hit = {0};
+
+		/* the only holder of the query's legal form as a legal form,
+		 * nothing unread and no recruiter of the query's exact name */
+		if (here && h[j].typed && typed_in_country == 1 && more == 0)
+			holders = 1;
 
 		hit.score = names_acronym_score(h[j].score, holders, h[j].key_len, thr, review);
 		if (hit.score < min_score)

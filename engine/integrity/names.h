@@ -149,10 +149,18 @@ double names_score(const char *a, const char *b);
  * Smith Recruiting" -> "jrs", "jrsr"), and a query without such a word
  * has no keys. *pure (query; may be NULL) is 1 when every distinctive word
  * of the query can be an acronym ("FFC Co., Ltd.", not "J. R. Smith").
+ * A key with letters of the legal form that ends the name (not trade
+ * words) has a *typed* twin where those letters are upper-case ("GHM
+ * Inc." -> "ghmi" and "ghmI"), so a query's
+ * written-out legal form meets a registered legal form, not a name word
+ * ("A.I. Limited" holds "aiL" of "Ayemo Investments Limited", not of
+ * "A2Z Infraservices Lanka"). A registered name's words joined by a hyphen
+ * also give keys with one letter for the compound ("Tri-State Gunite of
+ * New York" -> "tgny" beside "tsgny").
  * Keys are 2 to NAMES_ACRONYM_MAX_LEN letters, at most NAMES_ACRONYM_KEYS,
  * distinct. Returns the number of keys or a negative NAMES_E* error.
  */
-#define NAMES_ACRONYM_KEYS 8
+#define NAMES_ACRONYM_KEYS 16
 #define NAMES_ACRONYM_MAX_LEN 12
 #define NAMES_ACRONYM_CAP (NAMES_ACRONYM_MAX_LEN + 1)
 int names_acronym_keys(const char *in, size_t len, int query,
@@ -171,6 +179,12 @@ int names_acronym_keys(const char *in, size_t len, int query,
  *   possible match (at least the review threshold), never a match.
  * A recruiter registered under exactly the query's name counts as a
  * holder too (the query names it first).
+ * - Several holders, but exactly one that holds the query's typed key
+ *   (its legal form's letters on a legal form of the registered name:
+ *   "GHM Inc." held by "Global Horizons Manpower, Inc." and by "Guangxi
+ *   Hydraulic Machinery Co., Ltd."), and no recruiter registered under the
+ *   query's exact name: that one decides as if alone (holders = 1), the
+ *   others stay possible matches.
  * names_acronym_score gives a holder's score from its own score `pair`,
  * the number of holders and the key's length. Constants chosen on the
  * development half of tests/eval/eval_names.c (docs/integrity.md).

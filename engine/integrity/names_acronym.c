@@ -76,7 +76,7 @@ static void key_add(char keys[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP], int *nk, c
 static int keys_of(const struct names__tokens *t, int query,
 		   char keys[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP], int nk, int *pure)
 {
-	int body_end;
+	int body_end, hyphen = 0;
 
 	for (body_end = t->n; body_end > 0 && t->drop[body_end - 1] == 1; body_end--)
 		;
@@ -95,15 +95,19 @@ static int keys_of(const struct names__tokens *t, int query,
 	 * can be an acronym (a query), gives all its letters; first: a
 	 * registered name's initials give their first letter too ("H&R" is
 	 * one word to whoever abbreviates the name) */
+	/* a registered name's words joined by a hyphen ("Tri-State") are one
+	 * word to whoever abbreviates it ("TGNY"), or two: both keys */
+	for (int i = 0; !query && i < t->n && !hyphen; i++)
+		hyphen = t->glue[i] == '-';
 	for (int set = SET_CORE; set < SET_COUNT; set++)
-		for (int first = 0; first < (query ? 1 : 2); first++) {
-			char k[NAMES_ACRONYM_MAX_LEN + 2];
-			int kl = 0, whole = 0, over = 0;
+		for (int first = 0; first < (query ? 1 : 2 + hyphen); first++) {
+			char k[NAMES_ACRONYM_MAX_LEN + 2], typed[NAMES_ACRONYM_MAX_LEN + 2];
+			int kl = 0, whole = 0, over = 0, forms = 0;
 
 			for (int i = 0; i < t->n && !over; i++) {
 				int n = 1;
 
-				if (!in_set(t, i, set, body_end))
+				if (!in_set(t, i, set, body_end) || (first == 2 && t->glue[i] == '-'))
 					continue;
 				if (!first && (query ? acronym_like(t, i) : t->initials[i] != 0)) {
 					n = t->len[i];
@@ -112,14 +116,24 @@ static int keys_of(const struct names__tokens *t, int query,
 				if (kl + n > NAMES_ACRONYM_MAX_LEN)
 					over = 1;
 				else
-					for (int m = 0; m < n; m++)
-						k[kl++] = t->s[i][m];
+					for (int m = 0; m < n; m++, kl++) {
+						/* the letters of the legal form that ends the
+						 * name, as such (trade words are no form) */
+						int form = i >= body_end && t->drop[i] == 1 &&
+							   !names__trade_word(t->s[i]);
+
+						k[kl] = t->s[i][m];
+						typed[kl] = form ? (char)toupper((unsigned char)k[kl]) : k[kl];
+						forms |= form;
+					}
 			}
 			/* a query without a word that can be an acronym has no key */
 			if (over || (query && !whole))
 				continue;
-			k[kl] = '\0';
+			k[kl] = typed[kl] = '\0';
 			key_add(keys, &nk, k, kl);
+			if (forms)
+				key_add(keys, &nk, typed, kl);
 		}
 	return nk;
 }

@@ -1037,12 +1037,18 @@ struct pair {
 	double pair;
 	int acr_len, acr_more, acr_pure;
 	int acr_n;
-	float acr_other[8];
+	float acr_other[64];
+	/* typed keys (names.h): whether the registered side and each other
+	 * holder shares a typed key with the query; firms registered under
+	 * exactly the query's name (in acr_more too) */
+	int acr_typed;
+	unsigned char acr_other_typed[64];
+	int acr_exact;
 	int loo_valid;
 	double ours_loo;
 };
 
-#define ACR_OTHERS 8
+#define ACR_OTHERS 64 /* as many as the check reads (name_lookup.c, ACR_SCAN) */
 static double acr_gate = NAMES_ACRONYM_GATE;
 static double acr_review = NAMES_REVIEW_THRESHOLD; /* the review threshold the rule uses */
 static int acr_unique_min = NAMES_ACRONYM_UNIQUE_MIN;
@@ -1070,6 +1076,16 @@ static double ours_at(const struct pair *p, double t)
 
 	if (!self)
 		return p->pair;
+	if (h > 1 && p->acr_typed && !p->acr_more) {
+		/* the only holder of the query's typed key decides (names.h) */
+		double g = p->acr_pure ? 0 : acr_gate;
+		int others = 0;
+
+		for (int i = 0; i < p->acr_n; i++)
+			others += p->acr_other_typed[i] && p->acr_other[i] >= g - 1e-6;
+		if (!others)
+			h = 1;
+	}
 	return names_acronym_score(p->pair, h, p->acr_len >= acr_unique_min ? NAMES_ACRONYM_MAX_LEN : 0,
 				   t, acr_review);
 }
@@ -1270,17 +1286,31 @@ static void register_build(const struct list *lists, int nl)
 		}
 }
 
-static int keys_shared(char (*a)[NAMES_ACRONYM_CAP], int na, char (*b)[NAMES_ACRONYM_CAP], int nb)
+static int typed_key(const char *k)
+{
+	for (; *k; k++)
+		if (isupper((unsigned char)*k))
+			return 1;
+	return 0;
+}
+
+static int keys_shared_opt(char (*a)[NAMES_ACRONYM_CAP], int na, char (*b)[NAMES_ACRONYM_CAP],
+			   int nb, int typed_only)
 {
 	int best = 0;
 
 	for (int i = 0; i < na; i++)
-		for (int j = 0; j < nb; j++)
+		for (int j = 0; j < nb && (!typed_only || typed_key(a[i])); j++)
 			/* shorter keys are not looked up (name_lookup.c) */
 			if (strcmp(a[i], b[j]) == 0 && (int)strlen(a[i]) > best &&
 			    (int)strlen(a[i]) >= NAMES_ACRONYM_UNIQUE_MIN)
 				best = (int)strlen(a[i]);
 	return best;
+}
+
+static int keys_shared(char (*a)[NAMES_ACRONYM_CAP], int na, char (*b)[NAMES_ACRONYM_CAP], int nb)
+{
+	return keys_shared_opt(a, na, b, nb, 0);
 }
 
 /* The register's part of pair p for query against registered, with the
@@ -1291,12 +1321,13 @@ static void acr_fill(struct pair *p, const char *query, const char *registered, 
 	int pure, nq = names_acronym_keys(query, strlen(query), 1, qk, &pure);
 	int self = reg_find(registered), nr;
 
-	p->acr_len = p->acr_n = p->acr_more = 0;
+	p->acr_len = p->acr_n = p->acr_more = p->acr_typed = p->acr_exact = 0;
 	p->acr_pure = pure;
 	if (nq <= 0)
 		return;
 	nr = names_acronym_keys(registered, strlen(registered), 0, rk, NULL);
 	p->acr_len = nr > 0 ? keys_shared(qk, nq, rk, nr) : 0;
+	p->acr_typed = nr > 0 && keys_shared_opt(qk, nq, rk, nr, 1) > 0;
 	char qn[NAMES_NORM_CAP];
 
 	if (names_normalise(query, strlen(query), qn, sizeof qn) < 0)
@@ -1310,6 +1341,7 @@ static void acr_fill(struct pair *p, const char *query, const char *registered, 
 		 * of another cannot decide (name_lookup.c) */
 		if (qn[0] && strcmp(reg[r].norm, qn) == 0) {
 			p->acr_more++;
+			p->acr_exact++;
 			continue;
 		}
 		if (!keys_shared(qk, nq, reg[r].keys, reg[r].nk))
@@ -1317,9 +1349,11 @@ static void acr_fill(struct pair *p, const char *query, const char *registered, 
 		x = names_score(query, reg[r].raw);
 		if (getenv("EVAL_ACR_DEBUG") && strcmp(getenv("EVAL_ACR_DEBUG"), query) == 0)
 			printf("holder of %s: %.3f %s\n", query, x, reg[r].raw);
-		if (p->acr_n < ACR_OTHERS)
+		if (p->acr_n < ACR_OTHERS) {
+			p->acr_other_typed[p->acr_n] =
+				keys_shared_opt(qk, nq, reg[r].keys, reg[r].nk, 1) > 0;
 			p->acr_other[p->acr_n++] = (float)x;
-		else
+		} else
 			p->acr_more++;
 	}
 }
