@@ -184,7 +184,20 @@ int integrity_recruiter_list(store *s, const struct integrity_list_query *q, con
  * normaliser's), with their cores. */
 struct own_name {
 	char *label, *norm, *core;
+	char keys[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP]; /* its acronym keys */
+	int nk;
 };
+
+/* Whether a query's acronym keys and a registered name's share one long
+ * enough to decide (names_acronym_shared, with both sides' keys known). */
+static int keys_meet(char (*q)[NAMES_ACRONYM_CAP], int nq, const struct own_name *o)
+{
+	for (int i = 0; i < nq; i++)
+		for (int j = 0; j < o->nk; j++)
+			if (strlen(q[i]) >= NAMES_ACRONYM_UNIQUE_MIN && strcmp(q[i], o->keys[j]) == 0)
+				return 1;
+	return 0;
+}
 
 /* Whether the vacancy recruiter {name, licence, country} is recruiter
  * `id`, whose names are own[] and licence ln: the check's own decision.
@@ -203,8 +216,9 @@ static int names_recruiter(const json_t *rec, int64_t id, const struct own_name 
 	const char *country = json_string_value(json_object_get(rec, "country"));
 	char norm[NAMES_NORM_CAP], skel[NAMES_NORM_CAP], qcore[NAMES_NORM_CAP], qscore[NAMES_NORM_CAP],
 		vl[INTEGRITY_LICENCE_MAX + 1];
+	char qkeys[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP];
 	double thr = integrity_threshold(), best = 0;
-	int live = integ__registry_live(), maybe = 0;
+	int live = integ__registry_live(), maybe = 0, nq = 0;
 
 	integrity_licence_norm(json_string_value(json_object_get(rec, "licence")), vl, sizeof vl);
 	if (ln[0] && vl[0] && strcmp(ln, vl) == 0)
@@ -215,6 +229,8 @@ static int names_recruiter(const json_t *rec, int64_t id, const struct own_name 
 		return 0;
 	integ__candidate_query(norm, qcore, sizeof qcore);
 	integ__candidate_query(skel, qscore, sizeof qscore);
+	if (live)
+		nq = names_acronym_keys(name, strlen(name), 1, qkeys, NULL);
 	for (size_t i = 0; i < n_own; i++) {
 		struct integ__hit h = {0};
 
@@ -224,8 +240,8 @@ static int names_recruiter(const json_t *rec, int64_t id, const struct own_name 
 			integ__name_score(skel, qscore, own[i].norm, own[i].core, &h);
 			best = h.score > best ? h.score : best;
 		}
-		if (live && !maybe)
-			maybe = names_acronym_shared(name, own[i].label) >= NAMES_ACRONYM_UNIQUE_MIN;
+		if (nq > 0 && !maybe)
+			maybe = keys_meet(qkeys, nq, &own[i]);
 	}
 	if (!live)
 		return best >= thr;
@@ -280,6 +296,7 @@ int integrity_recruiter_vacancies(store *s, int64_t id, const char *limit_text,
 		if (names_normalise(label, strlen(label), nn, sizeof nn) || !nn[0])
 			continue;
 		integ__candidate_query(nn, core, sizeof core);
+		on->nk = names_acronym_keys(label, strlen(label), 0, on->keys, NULL);
 		n_own++;
 		if (!(on->label = strdup(label)) || !(on->norm = strdup(nn)) || !(on->core = strdup(core)))
 			goto oom;

@@ -211,8 +211,10 @@ int names_acronym_shared(const char *query, const char *registered);
  * (no edit for tokens of 3 letters or fewer, 1 up to 7, 2 beyond; tokens
  * with digits must be equal), as a prefix abbreviation, as initials of
  * consecutive tokens of the other name ("ilm" ~ "international labor
- * management"), or as two adjacent tokens written together ("man power" ~
- * "manpower"). The score is the weight of matched tokens (times their
+ * management"), as two adjacent tokens written together ("man power" ~
+ * "manpower"), or as two adjacent tokens whose letters are those of two
+ * adjacent tokens of the other name cut elsewhere ("m sgul" ~ "ms gul").
+ * The score is the weight of matched tokens (times their
  * similarity) over the weight of all tokens of both names; generic business
  * words ("manpower", "global", "staffing", ...) weigh 0.25 and other tokens
  * 1, so an unmatched distinctive token costs much ("acme manpower" vs "apex
