@@ -154,9 +154,7 @@ double names_score(const char *a, const char *b);
  * Inc." -> "ghmi" and "ghmI"), so a query's
  * written-out legal form meets a registered legal form, not a name word
  * ("A.I. Limited" holds "aiL" of "Ayemo Investments Limited", not of
- * "A2Z Infraservices Lanka"). A registered name's words joined by a hyphen
- * also give keys with one letter for the compound ("Tri-State Gunite of
- * New York" -> "tgny" beside "tsgny").
+ * "A2Z Infraservices Lanka").
  * Keys are 2 to NAMES_ACRONYM_MAX_LEN letters, at most NAMES_ACRONYM_KEYS,
  * distinct. Returns the number of keys or a negative NAMES_E* error.
  */

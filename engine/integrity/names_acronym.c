@@ -76,7 +76,7 @@ static void key_add(char keys[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP], int *nk, c
 static int keys_of(const struct names__tokens *t, int query,
 		   char keys[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP], int nk, int *pure)
 {
-	int body_end, hyphen = 0;
+	int body_end;
 
 	for (body_end = t->n; body_end > 0 && t->drop[body_end - 1] == 1; body_end--)
 		;
@@ -95,19 +95,15 @@ static int keys_of(const struct names__tokens *t, int query,
 	 * can be an acronym (a query), gives all its letters; first: a
 	 * registered name's initials give their first letter too ("H&R" is
 	 * one word to whoever abbreviates the name) */
-	/* a registered name's words joined by a hyphen ("Tri-State") are one
-	 * word to whoever abbreviates it ("TGNY"), or two: both keys */
-	for (int i = 0; !query && i < t->n && !hyphen; i++)
-		hyphen = t->glue[i] == '-';
 	for (int set = SET_CORE; set < SET_COUNT; set++)
-		for (int first = 0; first < (query ? 1 : 2 + hyphen); first++) {
+		for (int first = 0; first < (query ? 1 : 2); first++) {
 			char k[NAMES_ACRONYM_MAX_LEN + 2], typed[NAMES_ACRONYM_MAX_LEN + 2];
 			int kl = 0, whole = 0, over = 0, forms = 0;
 
 			for (int i = 0; i < t->n && !over; i++) {
 				int n = 1;
 
-				if (!in_set(t, i, set, body_end) || (first == 2 && t->glue[i] == '-'))
+				if (!in_set(t, i, set, body_end))
 					continue;
 				if (!first && (query ? acronym_like(t, i) : t->initials[i] != 0)) {
 					n = t->len[i];

@@ -500,11 +500,6 @@ static void acronyms(void)
 			T_EQ_STR(s1, s2);
 		}
 	}
-	/* hyphenated words are one word to whoever abbreviates the name, or
-	 * two: "TGNY" and "TSGNY" both hold */
-	T_EQ_INT(names_acronym_shared("TGNY", "Tri-State Gunite of New York"), 4);
-	T_EQ_INT(names_acronym_shared("TSGNY", "Tri-State Gunite of New York"), 5);
-	T_EQ_INT(names_acronym_shared("TGNY", "Tri State Gunite of New York"), 0);
 	/* typed keys: the letters of the legal form that ends the name are
 	 * upper-case in a twin key, on both sides; trade words and a leading
 	 * form ("CC" Benoit) are no such letters */
