@@ -232,7 +232,8 @@ struct holder {
 	int skeleton;
 	const char *key;
 	int key_len;
-	int typed; /* holds a typed key of the query (a legal form on a legal form) */
+	const char *typed; /* the query's typed key it holds (a legal form on a
+			    * legal form), or NULL */
 };
 
 static int has_upper(const char *k)
@@ -280,12 +281,13 @@ static size_t acronym_step(const struct integ__query *q, double min_score, int t
 
 		if (strlen(k) < NAMES_ACRONYM_UNIQUE_MIN)
 			continue;
-		int kt = has_upper(k);
+		const char *kt = has_upper(k) ? k : NULL;
 
 		cnt = integ__acronym_names(k, &v);
 		for (uint32_t i = 0; i < cnt; i++) {
 			const struct reg_name *nm = &reg->names[v[i]];
-			int skel, j, typed;
+			const char *typed;
+			int skel, j;
 			double sc;
 
 			for (j = 0; j < nh && reg->names[h[j].name].rec != nm->rec; j++)
@@ -300,7 +302,9 @@ static size_t acronym_step(const struct integ__query *q, double min_score, int t
 				continue;
 			typed = kt;
 			if (j < nh) {
-				typed = h[j].typed |= kt;
+				if (!h[j].typed)
+					h[j].typed = kt;
+				typed = h[j].typed;
 				if (sc <= h[j].score)
 					continue;
 			} else {
@@ -314,7 +318,7 @@ static size_t acronym_step(const struct integ__query *q, double min_score, int t
 			   strcmp(reg->recs[reg->names[h[j].name].rec].country, q->country) == 0;
 
 		in_country += here;
-		typed_in_country += here && h[j].typed;
+		typed_in_country += here && h[j].typed != NULL;
 	}
 	/* a recruiter registered under exactly the query's name is what the
 	 * query names first: the acronym reading of another cannot decide */
@@ -337,7 +341,9 @@ static size_t acronym_step(const struct integ__query *q, double min_score, int t
 
 		/* the only holder of the query's legal form as a legal form,
 		 * nothing unread and no recruiter of the query's exact name */
-		if (here && h[j].typed && typed_in_country == 1 && more == 0)
+		int by_form = here && h[j].typed && typed_in_country == 1 && more == 0;
+
+		if (by_form)
 			holders = 1;
 
 		hit.score = names_acronym_score(h[j].score, holders, h[j].key_len, thr, review);
@@ -347,7 +353,7 @@ static size_t acronym_step(const struct integ__query *q, double min_score, int t
 		hit.alias = nm->alias;
 		hit.skeleton = h[j].skeleton || nm->skeleton;
 		hit.form = nm->norm;
-		hit.acronym = h[j].key;
+		hit.acronym = by_form ? h[j].typed : h[j].key; /* what decided */
 		hit.holders = nh + more;
 		n = integ__add_name_match(m, n, cap, rc->id, &hit, rc->name, rc->country,
 					  rc->valid_until != NO_LICENCE && rc->valid_until >= today);

@@ -538,6 +538,8 @@ static void test_acronym_legal_form(void)
 					    "name"),
 			    "acronym");
 	T_CHECK(a && strcmp(str(a, "decides"), "match") == 0);
+	/* what decided: the typed key, its legal form in capitals */
+	T_CHECK(a && str(a, "key") && strcmp(str(a, "key"), "xqzI") == 0);
 	resp_free(&r);
 	T_REQUIRE(check(&r, "name", "XQZ") == 0);
 	T_EQ_STR(str(r.json, "verdict"), "unknown");
