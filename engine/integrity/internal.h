@@ -148,6 +148,12 @@ size_t integ__registry_matches(const char *norm, const char *ln, struct integ__m
  * score at least min_score (the review threshold, for possible matches). */
 size_t integ__registry_lookup(const struct integ__query *q, double min_score,
 			      struct integ__match *m, size_t cap, int64_t *watermark);
+/* Whether the check, at the threshold, matches raw name `name` (asked
+ * for country, or NULL) to recruiter `id` by a name, an alias or its
+ * acronym, reviewed false positives excepted: the registry's own lookup,
+ * so GET /v1/recruiters/{id}/vacancies decides as the check does. *score,
+ * if given, gets the match's score. The registry must be live. */
+int integ__check_names(const char *name, const char *country, int64_t id, double *score);
 /* The last recruiter id the name index holds, without its lock. */
 int64_t integ__registry_watermark(void);
 void integ__registry_free(void);

@@ -179,33 +179,84 @@ int integrity_recruiter_list(store *s, const struct integrity_list_query *q, con
 	return *out ? 0 : integ__oom(p);
 }
 
-/* Whether the vacancy recruiter {name, licence} is recruiter `id`, whose
- * normalised names are norms and licence ln: the check's rule. */
-static int names_recruiter(const json_t *rec, int64_t id, char *const *norms, size_t n_norms,
-			   const char *ln)
+/* The recruiter's registered names and aliases: as registered (for the
+ * acronym keys) and normalised now (the stored form may be an older
+ * normaliser's), with their cores. */
+struct own_name {
+	char *label, *norm, *core;
+	char keys[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP]; /* its acronym keys */
+	int nk;
+};
+
+/* Whether a query's acronym keys and a registered name's share one long
+ * enough to decide (names_acronym_shared, with both sides' keys known). */
+static int keys_meet(char (*q)[NAMES_ACRONYM_CAP], int nq, const struct own_name *o)
+{
+	for (int i = 0; i < nq; i++)
+		for (int j = 0; j < o->nk; j++)
+			if (strlen(q[i]) >= NAMES_ACRONYM_UNIQUE_MIN && strcmp(q[i], o->keys[j]) == 0)
+				return 1;
+	return 0;
+}
+
+/* Whether the vacancy recruiter {name, licence, country} is recruiter
+ * `id`, whose names are own[] and licence ln: the check's own decision.
+ * Its licence, or, with the in-memory registry (fairmatch serve), the
+ * check's lookup itself (integ__check_names: exact keys, similarity, the
+ * acronym rule against the whole register), asked only for a name that
+ * could be this recruiter's: one scoring at least the review threshold
+ * against one of its names, or sharing one of their acronym keys. Without
+ * the registry (a process without the refresher), the check's pairwise
+ * score at the threshold, as integrity_check_sql decides (no acronym step:
+ * it needs the register's holders). */
+static int names_recruiter(const json_t *rec, int64_t id, const struct own_name *own,
+			   size_t n_own, const char *ln)
 {
 	const char *name = json_string_value(json_object_get(rec, "name"));
-	char norm[NAMES_NORM_CAP], vl[INTEGRITY_LICENCE_MAX + 1];
-	double thr = integrity_threshold();
+	const char *country = json_string_value(json_object_get(rec, "country"));
+	char norm[NAMES_NORM_CAP], skel[NAMES_NORM_CAP], qcore[NAMES_NORM_CAP], qscore[NAMES_NORM_CAP],
+		vl[INTEGRITY_LICENCE_MAX + 1];
+	char qkeys[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP];
+	double thr = integrity_threshold(), best = 0;
+	int live = integ__registry_live(), maybe = 0, nq = 0;
 
 	integrity_licence_norm(json_string_value(json_object_get(rec, "licence")), vl, sizeof vl);
 	if (ln[0] && vl[0] && strcmp(ln, vl) == 0)
 		return 1;
-	if (!name || names_normalise(name, strlen(name), norm, sizeof norm) || !norm[0] ||
-	    integ__excluded(id, norm))
+	if (!name || names_normalise_forms(name, strlen(name), norm, sizeof norm, skel, sizeof skel,
+					   NULL) ||
+	    !norm[0] || integ__excluded(id, norm))
 		return 0;
-	for (size_t i = 0; i < n_norms; i++)
-		if (names_similarity(norm, norms[i]) >= thr)
-			return 1;
-	return 0;
+	integ__candidate_query(norm, qcore, sizeof qcore);
+	integ__candidate_query(skel, qscore, sizeof qscore);
+	if (live)
+		nq = names_acronym_keys(name, strlen(name), 1, qkeys, NULL);
+	for (size_t i = 0; i < n_own; i++) {
+		struct integ__hit h = {0};
+
+		integ__name_score(norm, qcore, own[i].norm, own[i].core, &h);
+		best = h.score > best ? h.score : best;
+		if (skel[0]) {
+			integ__name_score(skel, qscore, own[i].norm, own[i].core, &h);
+			best = h.score > best ? h.score : best;
+		}
+		if (nq > 0 && !maybe)
+			maybe = keys_meet(qkeys, nq, &own[i]);
+	}
+	if (!live)
+		return best >= thr;
+	if (best < integrity_review_threshold() && !maybe)
+		return 0;
+	return integ__check_names(name, country, id, NULL);
 }
 
 int integrity_recruiter_vacancies(store *s, int64_t id, const char *limit_text,
 				  const char *cursor, const char *org, json_t **out, problem *p)
 {
 	char ids[32], after[32], lim[16], ln[INTEGRITY_LICENCE_MAX + 1];
-	char **norms = NULL, *keys_text = NULL;
-	size_t n_norms = 0;
+	struct own_name *own = NULL;
+	char *keys_text = NULL;
+	size_t n_own = 0;
 	PGresult *r = NULL;
 	json_t *keys = NULL, *items = NULL, *o, *binding = NULL, *next;
 	int64_t after_id, last = 0;
@@ -233,17 +284,21 @@ int integrity_recruiter_vacancies(store *s, int64_t id, const char *limit_text,
 		goto out;
 	}
 	snprintf(ln, sizeof ln, "%s", PQgetvalue(r, 0, 0));
-	norms = calloc((size_t)PQntuples(r), sizeof *norms);
-	if (!norms)
+	own = calloc((size_t)PQntuples(r), sizeof *own);
+	if (!own)
 		goto oom;
 	for (i = 0; i < PQntuples(r); i++) {
 		/* Normalised now: the stored form may be an older normaliser's. */
-		char nn[NAMES_NORM_CAP];
-		const char *stored = PQgetvalue(r, i, 1);
+		char nn[NAMES_NORM_CAP], core[NAMES_NORM_CAP];
+		const char *label = PQgetvalue(r, i, 1);
+		struct own_name *on = &own[n_own];
 
-		if (names_normalise(stored, strlen(stored), nn, sizeof nn) || !nn[0])
+		if (names_normalise(label, strlen(label), nn, sizeof nn) || !nn[0])
 			continue;
-		if (!(norms[n_norms++] = strdup(nn)))
+		integ__candidate_query(nn, core, sizeof core);
+		on->nk = names_acronym_keys(label, strlen(label), 0, on->keys, NULL);
+		n_own++;
+		if (!(on->label = strdup(label)) || !(on->norm = strdup(nn)) || !(on->core = strdup(core)))
 			goto oom;
 	}
 	PQclear(r);
@@ -258,7 +313,7 @@ int integrity_recruiter_vacancies(store *s, int64_t id, const char *limit_text,
 	for (i = 0; keys && i < PQntuples(r); i++) {
 		json_t *rec = json_loads(PQgetvalue(r, i, 0), 0, NULL);
 
-		if (rec && names_recruiter(rec, id, norms, n_norms, ln) &&
+		if (rec && names_recruiter(rec, id, own, n_own, ln) &&
 		    json_array_append(keys, rec)) {
 			json_decref(rec);
 			goto oom;
@@ -312,9 +367,12 @@ dberr:
 	integ__db_fail(s, p);
 out:
 	PQclear(r);
-	for (size_t k = 0; norms && k < n_norms; k++)
-		free(norms[k]);
-	free(norms);
+	for (size_t k = 0; own && k < n_own; k++) {
+		free(own[k].label);
+		free(own[k].norm);
+		free(own[k].core);
+	}
+	free(own);
 	free(keys_text);
 	json_decref(keys);
 	json_decref(items);

@@ -232,7 +232,17 @@ struct holder {
 	int skeleton;
 	const char *key;
 	int key_len;
+	const char *typed; /* the query's typed key it holds (a legal form on a
+			    * legal form), or NULL */
 };
+
+static int has_upper(const char *k)
+{
+	for (; *k; k++)
+		if (*k >= 'A' && *k <= 'Z')
+			return 1;
+	return 0;
+}
 
 static double form_pair_score(const struct integ__query *q, const struct reg_name *nm, int *skel)
 {
@@ -262,7 +272,7 @@ static size_t acronym_step(const struct integ__query *q, double min_score, int t
 	struct holder h[ACR_SCAN];
 	char keys[NAMES_ACRONYM_KEYS * NAMES_ACRONYM_CAP + 1], *save = NULL, *k;
 	double thr = integrity_threshold(), review = integrity_review_threshold();
-	int nh = 0, more = 0, in_country = 0, listed = 0;
+	int nh = 0, more = 0, in_country = 0, typed_in_country = 0, listed = 0;
 
 	snprintf(keys, sizeof keys, "%s", q->akeys ? q->akeys : "");
 	for (k = strtok_r(keys, " ", &save); k; k = strtok_r(NULL, " ", &save)) {
@@ -271,9 +281,12 @@ static size_t acronym_step(const struct integ__query *q, double min_score, int t
 
 		if (strlen(k) < NAMES_ACRONYM_UNIQUE_MIN)
 			continue;
+		const char *kt = has_upper(k) ? k : NULL;
+
 		cnt = integ__acronym_names(k, &v);
 		for (uint32_t i = 0; i < cnt; i++) {
 			const struct reg_name *nm = &reg->names[v[i]];
+			const char *typed;
 			int skel, j;
 			double sc;
 
@@ -287,16 +300,26 @@ static size_t acronym_step(const struct integ__query *q, double min_score, int t
 			/* beside the initials, the query's other words must match */
 			if (!q->apure && sc < NAMES_ACRONYM_GATE)
 				continue;
-			if (j < nh && sc <= h[j].score)
-				continue;
-			if (j == nh)
+			typed = kt;
+			if (j < nh) {
+				if (!h[j].typed)
+					h[j].typed = kt;
+				typed = h[j].typed;
+				if (sc <= h[j].score)
+					continue;
+			} else {
 				nh++;
-			h[j] = (struct holder){v[i], sc, skel, k, (int)strlen(k)};
+			}
+			h[j] = (struct holder){v[i], sc, skel, k, (int)strlen(k), typed};
 		}
 	}
-	for (int j = 0; j < nh; j++)
-		in_country += !q->country || !q->country[0] ||
-			      strcmp(reg->recs[reg->names[h[j].name].rec].country, q->country) == 0;
+	for (int j = 0; j < nh; j++) {
+		int here = !q->country || !q->country[0] ||
+			   strcmp(reg->recs[reg->names[h[j].name].rec].country, q->country) == 0;
+
+		in_country += here;
+		typed_in_country += here && h[j].typed != NULL;
+	}
 	/* a recruiter registered under exactly the query's name is what the
 	 * query names first: the acronym reading of another cannot decide */
 	for (size_t i = 0; i < n; i++) {
@@ -316,6 +339,13 @@ static size_t acronym_step(const struct integ__query *q, double min_score, int t
 		int holders = here ? in_country + more : 2;
 		struct integ__hit hit = {0};
 
+		/* the only holder of the query's legal form as a legal form,
+		 * nothing unread and no recruiter of the query's exact name */
+		int by_form = here && h[j].typed && typed_in_country == 1 && more == 0;
+
+		if (by_form)
+			holders = 1;
+
 		hit.score = names_acronym_score(h[j].score, holders, h[j].key_len, thr, review);
 		if (hit.score < min_score)
 			continue;
@@ -323,7 +353,7 @@ static size_t acronym_step(const struct integ__query *q, double min_score, int t
 		hit.alias = nm->alias;
 		hit.skeleton = h[j].skeleton || nm->skeleton;
 		hit.form = nm->norm;
-		hit.acronym = h[j].key;
+		hit.acronym = by_form ? h[j].typed : h[j].key; /* what decided */
 		hit.holders = nh + more;
 		n = integ__add_name_match(m, n, cap, rc->id, &hit, rc->name, rc->country,
 					  rc->valid_until != NO_LICENCE && rc->valid_until >= today);
@@ -376,4 +406,31 @@ size_t integ__registry_matches(const char *norm, const char *ln, struct integ__m
 	struct integ__query q = {norm, NULL, ln, NULL, 0, NULL};
 
 	return integ__registry_lookup(&q, integrity_threshold(), m, cap, watermark);
+}
+
+int integ__check_names(const char *name, const char *country, int64_t id, double *score)
+{
+	struct integ__match m[INTEGRITY_CANDIDATES + 2];
+	char norm[NAMES_NORM_CAP], skel[NAMES_NORM_CAP];
+	char akeys[NAMES_ACRONYM_KEYS * NAMES_ACRONYM_CAP + 1];
+	struct integ__query q = {norm, skel, NULL, akeys, 0, country};
+	double thr = integrity_threshold();
+	size_t n;
+
+	if (score)
+		*score = 0;
+	if (!name || names_normalise_forms(name, strlen(name), norm, sizeof norm, skel, sizeof skel,
+					   NULL) ||
+	    !norm[0])
+		return 0;
+	integ__query_acronyms(name, akeys, sizeof akeys, &q.apure);
+	n = integ__registry_lookup(&q, thr, m, sizeof m / sizeof m[0], NULL);
+	n = integ__drop_excluded(norm, m, n); /* reviewed false positives */
+	for (size_t i = 0; i < n; i++)
+		if (m[i].id == id && m[i].score >= thr) {
+			if (score)
+				*score = m[i].score;
+			return 1;
+		}
+	return 0;
 }

@@ -46,16 +46,32 @@ static int camel_right(const char *p, size_t len)
 	return k >= 3 || (upper && k >= 2 && (k == len || !isalpha((unsigned char)p[k])));
 }
 
+/* Appends a token, with what separated it from the one before: sep is
+ * the separator seen since ('.' or '-' alone, else 'x'). */
+static void push_glued(struct names__tokens *t, const char *s, size_t len, char sep)
+{
+	int before = t->n;
+
+	tokens_push(t, s, len);
+	if (t->n > before && before > 0)
+		t->glue[before] = sep == '.' || sep == '-' ? (unsigned char)sep : 0;
+}
+
 /* Splits ASCII text (other bytes separate) into lowercase tokens. */
 static void tokenise_ascii(const char *p, size_t len, struct names__tokens *t)
 {
 	char cur[NAMES_MAX_TOKEN_LEN + 1];
 	size_t n = 0;
+	char sep = 'x'; /* the separators since the last token: '.', '-' alone, or 'x' */
+
 	t->n = 0;
 	for (size_t i = 0; i <= len; i++) {
 		unsigned char c = i < len ? (unsigned char)p[i] : ' ';
-		if (n >= 3 && isupper(c) && islower((unsigned char)p[i - 1]) && camel_right(p + i, len - i))
-			tokens_push(t, cur, n), n = 0; /* "SiemensAG", "MyersInternational" */
+		if (n >= 3 && isupper(c) && islower((unsigned char)p[i - 1]) && camel_right(p + i, len - i)) {
+			push_glued(t, cur, n, sep); /* "SiemensAG", "MyersInternational" */
+			n = 0;
+			sep = 'x';
+		}
 		if (c < 0x80 && isalnum(c)) {
 			if (n < NAMES_MAX_TOKEN_LEN)
 				cur[n++] = (char)tolower(c);
@@ -65,9 +81,12 @@ static void tokenise_ascii(const char *p, size_t len, struct names__tokens *t)
 			   isdigit((unsigned char)cur[n - 1]) && i + 1 < len &&
 			   isdigit((unsigned char)p[i + 1])) {
 			continue; /* 20.182.043/0001-42 is one number */
-		} else {
-			tokens_push(t, cur, n);
+		} else if (n > 0) {
+			push_glued(t, cur, n, sep);
 			n = 0;
+			sep = c == '.' || c == '-' ? (char)c : 'x';
+		} else {
+			sep = sep == (char)c ? sep : 'x';
 		}
 	}
 }
@@ -270,6 +289,32 @@ static int form_lookup(const char *s)
 	return 0;
 }
 
+/* A dotted legal form whose first letter is written together with the
+ * word before ("BOFRAS.A.R.L.", "ACMES.A."): the word's last letter
+ * moves to the letters after the dot when, together, they are a form of
+ * the table and they are not one alone, leaving three letters or more. */
+static void split_dotted_form(struct names__tokens *t)
+{
+	for (int i = 0; i + 1 < t->n; i++) {
+		char cand[NAMES_MAX_TOKEN_LEN + 1];
+		int l = t->len[i], r = t->len[i + 1];
+
+		if (t->glue[i + 1] != '.' || t->initials[i] || l < 4 || r + 1 > NAMES_MAX_TOKEN_LEN ||
+		    !isalpha((unsigned char)t->s[i][l - 1]) ||
+		    !(t->initials[i + 1] || (r == 1 && isalpha((unsigned char)t->s[i + 1][0]))) ||
+		    form_lookup(t->s[i + 1]) || form_lookup(t->s[i]))
+			continue;
+		cand[0] = t->s[i][l - 1];
+		memcpy(cand + 1, t->s[i + 1], (size_t)r + 1);
+		if (!form_lookup(cand))
+			continue;
+		memcpy(t->s[i + 1], cand, (size_t)r + 2);
+		t->len[i + 1] = (unsigned char)(r + 1);
+		t->initials[i + 1] = 1;
+		t->s[i][--t->len[i]] = '\0';
+	}
+}
+
 /* Length in tokens of the longest form starting at token i, or 0. */
 static int form_at(const struct names__tokens *t, int i)
 {
@@ -457,10 +502,11 @@ static void split_form_tail(struct names__tokens *t)
 			memmove(&t->len[i + 2], &t->len[i + 1], (size_t)(t->n - i - 1));
 			memmove(&t->drop[i + 2], &t->drop[i + 1], (size_t)(t->n - i - 1));
 			memmove(&t->initials[i + 2], &t->initials[i + 1], (size_t)(t->n - i - 1));
+			memmove(&t->glue[i + 2], &t->glue[i + 1], (size_t)(t->n - i - 1));
 			t->n++;
 			memcpy(t->s[i + 1], t->s[i] + p, (size_t)(t->len[i] - p) + 1);
 			t->len[i + 1] = (unsigned char)(t->len[i] - p);
-			t->drop[i + 1] = t->initials[i + 1] = 0;
+			t->drop[i + 1] = t->initials[i + 1] = t->glue[i + 1] = 0;
 			t->s[i][p] = '\0';
 			t->len[i] = (unsigned char)p;
 			break;
@@ -601,6 +647,7 @@ static int tokens_of(const char *in, size_t len, unsigned opts, unsigned *suspic
 		rc = to_tokens_opts(tr, in, len, opts, suspicious, t);
 	}
 	if (rc == 0) {
+		split_dotted_form(t);
 		names__split_glued(t);
 		names__spell_numbers(t);
 	}

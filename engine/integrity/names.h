@@ -149,10 +149,16 @@ double names_score(const char *a, const char *b);
  * Smith Recruiting" -> "jrs", "jrsr"), and a query without such a word
  * has no keys. *pure (query; may be NULL) is 1 when every distinctive word
  * of the query can be an acronym ("FFC Co., Ltd.", not "J. R. Smith").
+ * A key with letters of the legal form that ends the name (not trade
+ * words) has a *typed* twin where those letters are upper-case ("GHM
+ * Inc." -> "ghmi" and "ghmI"), so a query's
+ * written-out legal form meets a registered legal form, not a name word
+ * ("A.I. Limited" holds "aiL" of "Ayemo Investments Limited", not of
+ * "A2Z Infraservices Lanka").
  * Keys are 2 to NAMES_ACRONYM_MAX_LEN letters, at most NAMES_ACRONYM_KEYS,
  * distinct. Returns the number of keys or a negative NAMES_E* error.
  */
-#define NAMES_ACRONYM_KEYS 8
+#define NAMES_ACRONYM_KEYS 16
 #define NAMES_ACRONYM_MAX_LEN 12
 #define NAMES_ACRONYM_CAP (NAMES_ACRONYM_MAX_LEN + 1)
 int names_acronym_keys(const char *in, size_t len, int query,
@@ -171,6 +177,12 @@ int names_acronym_keys(const char *in, size_t len, int query,
  *   possible match (at least the review threshold), never a match.
  * A recruiter registered under exactly the query's name counts as a
  * holder too (the query names it first).
+ * - Several holders, but exactly one that holds the query's typed key
+ *   (its legal form's letters on a legal form of the registered name:
+ *   "GHM Inc." held by "Global Horizons Manpower, Inc." and by "Guangxi
+ *   Hydraulic Machinery Co., Ltd."), and no recruiter registered under the
+ *   query's exact name: that one decides as if alone (holders = 1), the
+ *   others stay possible matches.
  * names_acronym_score gives a holder's score from its own score `pair`,
  * the number of holders and the key's length. Constants chosen on the
  * development half of tests/eval/eval_names.c (docs/integrity.md).
@@ -197,8 +209,10 @@ int names_acronym_shared(const char *query, const char *registered);
  * (no edit for tokens of 3 letters or fewer, 1 up to 7, 2 beyond; tokens
  * with digits must be equal), as a prefix abbreviation, as initials of
  * consecutive tokens of the other name ("ilm" ~ "international labor
- * management"), or as two adjacent tokens written together ("man power" ~
- * "manpower"). The score is the weight of matched tokens (times their
+ * management"), as two adjacent tokens written together ("man power" ~
+ * "manpower"), or as two adjacent tokens whose letters are those of two
+ * adjacent tokens of the other name cut elsewhere ("m sgul" ~ "ms gul").
+ * The score is the weight of matched tokens (times their
  * similarity) over the weight of all tokens of both names; generic business
  * words ("manpower", "global", "staffing", ...) weigh 0.25 and other tokens
  * 1, so an unmatched distinctive token costs much ("acme manpower" vs "apex

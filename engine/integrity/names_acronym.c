@@ -97,8 +97,8 @@ static int keys_of(const struct names__tokens *t, int query,
 	 * one word to whoever abbreviates the name) */
 	for (int set = SET_CORE; set < SET_COUNT; set++)
 		for (int first = 0; first < (query ? 1 : 2); first++) {
-			char k[NAMES_ACRONYM_MAX_LEN + 2];
-			int kl = 0, whole = 0, over = 0;
+			char k[NAMES_ACRONYM_MAX_LEN + 2], typed[NAMES_ACRONYM_MAX_LEN + 2];
+			int kl = 0, whole = 0, over = 0, forms = 0;
 
 			for (int i = 0; i < t->n && !over; i++) {
 				int n = 1;
@@ -112,14 +112,24 @@ static int keys_of(const struct names__tokens *t, int query,
 				if (kl + n > NAMES_ACRONYM_MAX_LEN)
 					over = 1;
 				else
-					for (int m = 0; m < n; m++)
-						k[kl++] = t->s[i][m];
+					for (int m = 0; m < n; m++, kl++) {
+						/* the letters of the legal form that ends the
+						 * name, as such (trade words are no form) */
+						int form = i >= body_end && t->drop[i] == 1 &&
+							   !names__trade_word(t->s[i]);
+
+						k[kl] = t->s[i][m];
+						typed[kl] = form ? (char)toupper((unsigned char)k[kl]) : k[kl];
+						forms |= form;
+					}
 			}
 			/* a query without a word that can be an acronym has no key */
 			if (over || (query && !whole))
 				continue;
-			k[kl] = '\0';
+			k[kl] = typed[kl] = '\0';
 			key_add(keys, &nk, k, kl);
+			if (forms)
+				key_add(keys, &nk, typed, kl);
 		}
 	return nk;
 }

@@ -33,6 +33,9 @@ struct names__tokens {
 	unsigned char len[NAMES_MAX_TOKENS];
 	unsigned char drop[NAMES_MAX_TOKENS];
 	unsigned char initials[NAMES_MAX_TOKENS]; /* joined from single letters */
+	/* what separated the token from the one before in the text: '.' or
+	 * '-' alone ("S.A.R.L.", "Tri-State"), else 0 */
+	unsigned char glue[NAMES_MAX_TOKENS];
 	char s[NAMES_MAX_TOKENS][NAMES_MAX_TOKEN_LEN + 1];
 };
 

@@ -34,6 +34,7 @@ void names__tokens_push(struct names__tokens *t, const char *s, size_t len)
 	t->len[t->n] = (unsigned char)len;
 	t->drop[t->n] = 0;
 	t->initials[t->n] = 0;
+	t->glue[t->n] = 0;
 	t->n++;
 }
 
@@ -43,6 +44,7 @@ void names__tokens_remove(struct names__tokens *t, int i)
 	memmove(&t->len[i], &t->len[i + 1], (size_t)(t->n - i - 1));
 	memmove(&t->drop[i], &t->drop[i + 1], (size_t)(t->n - i - 1));
 	memmove(&t->initials[i], &t->initials[i + 1], (size_t)(t->n - i - 1));
+	memmove(&t->glue[i], &t->glue[i + 1], (size_t)(t->n - i - 1));
 	t->n--;
 }
 
@@ -76,6 +78,7 @@ static void tokens_replace(struct names__tokens *t, int i, const char *text)
 		t->len[k + nw - 1] = t->len[k];
 		t->drop[k + nw - 1] = t->drop[k];
 		t->initials[k + nw - 1] = t->initials[k];
+		t->glue[k + nw - 1] = t->glue[k];
 	}
 	t->n += nw - 1;
 	for (int k = 0; k < nw; k++) {
@@ -86,6 +89,8 @@ static void tokens_replace(struct names__tokens *t, int i, const char *text)
 		t->len[i + k] = (unsigned char)l;
 		t->drop[i + k] = 0;
 		t->initials[i + k] = 0;
+		if (k)
+			t->glue[i + k] = 0;
 	}
 }
 

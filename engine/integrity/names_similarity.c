@@ -168,6 +168,59 @@ static void join_split(struct side *a, const struct side *b)
 	}
 }
 
+/* Token i of sd and the next one as one token (their letters together,
+ * kept in the side's buffer); 0, or -1 when the buffer is full. */
+static int side_merge(struct side *sd, int i)
+{
+	int l = sd->t[i].len + sd->t[i + 1].len;
+	char *d = sd->buf + sd->used;
+	struct stok *t = &sd->t[i];
+
+	if (l > 2 * NAMES_MAX_TOKEN_LEN || sd->used + (size_t)l + 1 > sizeof sd->buf)
+		return -1;
+	memcpy(d, t->s, (size_t)t->len);
+	memcpy(d + t->len, sd->t[i + 1].s, (size_t)sd->t[i + 1].len);
+	d[l] = '\0';
+	sd->used += (size_t)l + 1;
+	t->s = d;
+	t->len = l;
+	t->w = token_weight(d);
+	t->digit |= sd->t[i + 1].digit;
+	memmove(&sd->t[i + 1], &sd->t[i + 2], (size_t)(sd->n - i - 2) * sizeof sd->t[0]);
+	sd->n--;
+	return 0;
+}
+
+/* Two neighbours of a whose letters are those of two neighbours of b, cut
+ * elsewhere ("m sgul" ~ "ms gul": a space moved, or one word joined to the
+ * next and another split): each pair becomes one token on both sides. */
+static void join_shifted(struct side *a, struct side *b)
+{
+	for (int i = 0; i + 1 < a->n; i++) {
+		int l = a->t[i].len + a->t[i + 1].len;
+
+		for (int j = 0; j + 1 < b->n; j++) {
+			const struct stok *x = &a->t[i], *y = &b->t[j];
+
+			if (y->len + b->t[j + 1].len != l || x->len == y->len ||
+			    (x->len < y->len ? memcmp(y->s, x->s, (size_t)x->len) != 0 ||
+						   memcmp(y->s + x->len, a->t[i + 1].s,
+							  (size_t)(y->len - x->len)) != 0 ||
+						   memcmp(b->t[j + 1].s, a->t[i + 1].s + (y->len - x->len),
+							  (size_t)b->t[j + 1].len) != 0
+					     : memcmp(x->s, y->s, (size_t)y->len) != 0 ||
+						   memcmp(x->s + y->len, b->t[j + 1].s,
+							  (size_t)(x->len - y->len)) != 0 ||
+						   memcmp(a->t[i + 1].s, b->t[j + 1].s + (x->len - y->len),
+							  (size_t)a->t[i + 1].len) != 0))
+				continue;
+			if (side_merge(a, i) == 0 && side_merge(b, j) != 0)
+				return; /* cannot happen: both buffers have room */
+			break;
+		}
+	}
+}
+
 /* Whether tokens b[k..k+n) are unused and start with the letters x[0..n). */
 static int initials_at(const char *x, int n, const struct side *b, int k)
 {
@@ -245,6 +298,7 @@ double names_similarity(const char *norm_a, const char *norm_b)
 		return 0.0;
 	join_split(&A, &B);
 	join_split(&B, &A);
+	join_shifted(&A, &B);
 	for (int i = 0; i < A.n; i++)
 		total += A.t[i].w;
 	for (int j = 0; j < B.n; j++)

@@ -516,6 +516,43 @@ static void test_acronyms(void)
 	}
 }
 
+/* Typed acronym keys (names.h): two firms share the initials XQZ, but only
+ * one is registered with the legal form the query writes out, so "XQZ
+ * Inc." is that one, and "XQZ" alone decides nothing. */
+static void test_acronym_legal_form(void)
+{
+	char inc[32], ltd[32];
+	struct resp r;
+	json_t *a;
+
+	T_REQUIRE(*register_recruiter("{\"name\":\"Xolani Qwabe Zenzele Inc.\",\"country\":\"ZA\"}",
+				      inc, sizeof inc));
+	T_REQUIRE(*register_recruiter("{\"name\":\"Xhariep Quarry Zimele Co., Ltd.\",\"country\":\"ZA\"}",
+				      ltd, sizeof ltd));
+	T_REQUIRE(check(&r, "name", "XQZ Inc.") == 0);
+	T_EQ_STR(str(r.json, "verdict"), "unlicensed");
+	T_CHECK(entry_of(&r, "matches", inc) != NULL);
+	T_CHECK(entry_of(&r, "matches", ltd) == NULL);
+	T_CHECK(entry_of(&r, "possible_matches", ltd) != NULL);
+	a = json_object_get(json_object_get(json_object_get(entry_of(&r, "matches", inc), "explanation"),
+					    "name"),
+			    "acronym");
+	T_CHECK(a && strcmp(str(a, "decides"), "match") == 0);
+	/* what decided: the typed key, its legal form in capitals */
+	T_CHECK(a && str(a, "key") && strcmp(str(a, "key"), "xqzI") == 0);
+	resp_free(&r);
+	T_REQUIRE(check(&r, "name", "XQZ") == 0);
+	T_EQ_STR(str(r.json, "verdict"), "unknown");
+	T_CHECK(entry_of(&r, "possible_matches", inc) != NULL);
+	T_CHECK(entry_of(&r, "possible_matches", ltd) != NULL);
+	resp_free(&r);
+	/* a form the other firm has: that one */
+	T_REQUIRE(check(&r, "name", "X.Q.Z. Co., Ltd.") == 0);
+	T_CHECK(entry_of(&r, "matches", ltd) != NULL);
+	T_CHECK(entry_of(&r, "matches", inc) == NULL);
+	resp_free(&r);
+}
+
 int main(void)
 {
 	if (server_start(&srv, "one")) {
@@ -537,6 +574,7 @@ int main(void)
 	T_RUN(test_conflict);
 	T_RUN(test_possible_matches);
 	T_RUN(test_acronyms);
+	T_RUN(test_acronym_legal_form);
 	{
 		/* stop the server whatever the result: a failed run must not
 		 * leave it holding the index for the next */

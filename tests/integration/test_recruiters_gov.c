@@ -439,6 +439,46 @@ static void test_vacancies_of_recruiter(void)
 	resp_free(&r);
 }
 
+/* The list decides as the check does (integ__check_names): a vacancy that
+ * names the recruiter by its initials alone (the only registered holder of
+ * "QXZ"), or by its core ("Acme Recruitment Agency" for an alias "ACME
+ * Recruitment", an exact key), is listed; initials another registered
+ * firm shares too decide nothing. */
+static void test_vacancies_by_acronym(void)
+{
+	struct resp r;
+	char rid[32], other[32], v1[32], v2[32], v3[32], path[96], chk[160];
+	json_t *items;
+
+	T_REQUIRE(register_recruiter("{\"name\":\"Qoboza Xhariep Zwelitsha Recruitment\","
+				     "\"country\":\"LS\"}",
+				     rid, sizeof rid)[0]);
+	T_REQUIRE(register_recruiter("{\"name\":\"Quthing Hlotse Vyzq Agency\",\"country\":\"LS\"}",
+				     other, sizeof other)[0]);
+	T_REQUIRE(register_recruiter("{\"name\":\"Qacha Harvest Vyzq Recruitment\",\"country\":\"LS\"}",
+				     other, sizeof other)[0]);
+	/* the check itself says so */
+	snprintf(chk, sizeof chk, "/v1/recruiters/check?name=Q.X.Z.");
+	T_EQ_INT(get(&r, &srv, chk, counsellor), 200);
+	T_EQ_STR(str(r.json, "verdict"), "unlicensed");
+	resp_free(&r);
+	T_EQ_INT(post_vacancy("Cook acrzq", "ZA", "{\"name\":\"Q.X.Z.\"}", v1, sizeof v1), 201);
+	T_EQ_INT(post_vacancy("Baker acrzq", "ZA", "{\"name\":\"QXZ (Pty) Ltd\"}", v2, sizeof v2), 201);
+	/* "QHV" is held by two registered firms: it names neither */
+	T_EQ_INT(post_vacancy("Waiter acrzq", "ZA", "{\"name\":\"QHV\"}", v3, sizeof v3), 201);
+	snprintf(path, sizeof path, "/v1/recruiters/%s/vacancies", rid);
+	T_EQ_INT(get(&r, &srv, path, regulator), 200);
+	items = json_object_get(r.json, "items");
+	T_EQ_INT(json_array_size(items), 2);
+	T_EQ_STR(str(json_array_get(items, 0), "id"), v1);
+	T_EQ_STR(str(json_array_get(items, 1), "id"), v2);
+	resp_free(&r);
+	snprintf(path, sizeof path, "/v1/recruiters/%s/vacancies", other);
+	T_EQ_INT(get(&r, &srv, path, regulator), 200);
+	T_EQ_INT(json_array_size(json_object_get(r.json, "items")), 0);
+	resp_free(&r);
+}
+
 static void test_unlicensed_in_match(void)
 {
 	struct resp r;
@@ -534,6 +574,7 @@ int main(void)
 	T_RUN(test_batch);
 	T_RUN(test_list_and_cursor);
 	T_RUN(test_vacancies_of_recruiter);
+	T_RUN(test_vacancies_by_acronym);
 	T_RUN(test_unlicensed_in_match);
 	T_RUN(test_cli_csv);
 	{

@@ -431,6 +431,16 @@ static void reshaped_names(void)
 	/* the last word of a long form glued to the next word */
 	norm_is("Công ty cổ phầnđầu tư Hà Nội", "dau tu ha noi");
 	norm_is("Limited Liability Company Iskusstvo Krasoty", "iskusstvo krasoty");
+	/* a dotted legal form whose first letter is glued to the word
+	 * before; spaced, or not a form, nothing moves */
+	norm_is("BOFRAS.A.R.L.", "bofra");
+	norm_is("ACMES.A.R.L. Maseru", "acme maseru");
+	norm_is("Lopes A.R.L.", "lopes arl");
+	norm_is("Jones.K.L.M.", "jones klm");
+	/* neighbours cut elsewhere align as one; other letters do not */
+	T_CHECK(names_score("M/S GUL CONSTRUCTION CO.", "M/SGUL CONSTRUCTION CO.") >= 0.99);
+	T_CHECK(names_similarity("m sgul construction", "ms gul construction") >= 0.99);
+	T_CHECK(names_similarity("m sgal construction", "ms gul construction") < 0.91);
 }
 
 /* Whether name (query or registered) has acronym key k. */
@@ -490,6 +500,18 @@ static void acronyms(void)
 			T_EQ_STR(s1, s2);
 		}
 	}
+	/* typed keys: the letters of the legal form that ends the name are
+	 * upper-case in a twin key, on both sides; trade words and a leading
+	 * form ("CC" Benoit) are no such letters */
+	T_CHECK(has_key("GHM Inc.", 1, "ghmI"));
+	T_CHECK(has_key("Global Horizons Manpower, Inc.", 0, "ghmI"));
+	T_CHECK(!has_key("Guangxi Hydraulic Machinery Co., Ltd.", 0, "ghmI"));
+	T_CHECK(has_key("A.I. Limited", 1, "aiL"));
+	T_CHECK(has_key("Ayemo Investments Limited", 0, "aiL"));
+	T_CHECK(!has_key("A2Z Infraservices Lanka Pvt. Ltd.", 0, "aiL"));
+	T_CHECK(has_key("Magic Genie Services Ltd.", 0, "mgsL"));
+	T_CHECK(has_key("CC Benoit Companies LLC", 0, "cbcL"));
+	T_CHECK(!has_key("GHM", 1, "ghmI"));
 	/* one holder decides, several never do, two letters never decide */
 	T_CHECK(names_acronym_score(0.9, 1, 3, 0.91, 0.85) == 0.91);
 	T_CHECK(names_acronym_score(0.6, 2, 3, 0.91, 0.85) == 0.85);
