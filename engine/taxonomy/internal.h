@@ -230,7 +230,7 @@ double tax__added_specificity(const struct tax_labels *t, esco_kind kind, const 
 /* ---- a bare occupation word (headgroup.c) ---- */
 
 struct tax_head_group {
-	const esco_isco_group *group; /* the ISCO-08 unit group the word names */
+	const esco_isco_group *group; /* the ISCO-08 group the word names: unit, else minor or sub-major */
 	const esco_occupation *occ;   /* the one occupation of it meant, or NULL: the group */
 	double share;                 /* share of the word's headed labels in that group */
 	size_t n_occ;                 /* occupations of the group the word heads */
