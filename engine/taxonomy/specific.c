@@ -14,7 +14,8 @@
  * label of its candidates ("arc welding", "lire des plans") means the most
  * general of them: among candidates about as confident as the first, the
  * one whose label adds the least specific word ("apply arc welding
- * techniques" adds generic words, "underwater arc welding" a specific one).
+ * techniques" adds generic words, "underwater arc welding" a specific one),
+ * and whose preferred label in that language adds no more.
  */
 #include "engine/taxonomy/internal.h"
 
@@ -108,45 +109,72 @@ const void *tax__more_specific(const struct tax_labels *t, esco_kind kind, const
 	return NULL;
 }
 
+/* The highest IDF among the content words of folded label f that match no
+ * word of the text; *covers set when every content word of the text
+ * matches a word of f. */
+static double label_adds(const struct tax_labels *t, int s, const struct units *u, const char *f,
+			 int *covers)
+{
+	char buf[FOLD_MAX], *lw[MAX_WORDS];
+	size_t n, i, j;
+	double added = 0;
+
+	snprintf(buf, sizeof buf, "%s", f);
+	n = tax__split_words(buf, lw, MAX_WORDS);
+	for (i = 0; i < u->n; i++) {
+		if (tax__is_stopword(u->w[i]))
+			continue;
+		for (j = 0; j < n && tax__word_match(u->w[i], lw[j]) < 0.9; j++)
+			;
+		if (j == n)
+			break;
+	}
+	*covers = i == u->n;
+	for (j = 0; j < n; j++) {
+		double idf;
+
+		if (tax__is_stopword(lw[j]))
+			continue;
+		for (i = 0; i < u->n && tax__word_match(u->w[i], lw[j]) < 0.9; i++)
+			;
+		if (i < u->n)
+			continue;
+		idf = tax__idf(t, s, lw[j]);
+		if (idf > added)
+			added = idf;
+	}
+	return added;
+}
+
+/* The least specific word a label holding the whole text adds to it; and
+ * at least what the concept's preferred label in that label's language
+ * adds: one odd alternative label must not make a specific concept look
+ * general (ESCO's Spanish "realizar soldaduras por arco" is a label of
+ * weld underwater, whose preferred label "soldar bajo el agua" says
+ * "agua"). HUGE_VAL when no label holds the text. */
 double tax__added_specificity(const struct tax_labels *t, esco_kind kind, const struct units *u,
 			      const void *concept)
 {
-	int s = tax__kind_slot(kind);
+	int s = tax__kind_slot(kind), covers, lang = -1;
 	uint32_t idx = concept_index(concept, kind), k;
-	double best = HUGE_VAL;
+	double best = HUGE_VAL, pref = 0;
 
 	for (k = t->first[s][idx]; k < t->first[s][idx + 1]; k++) {
-		char buf[FOLD_MAX], *lw[MAX_WORDS];
-		size_t n, i, j;
-		double added = 0;
+		double added = label_adds(t, s, u, t->text.p + t->lab[k].fold, &covers);
 
-		snprintf(buf, sizeof buf, "%s", t->text.p + t->lab[k].fold);
-		n = tax__split_words(buf, lw, MAX_WORDS);
-		for (i = 0; i < u->n; i++) {
-			if (tax__is_stopword(u->w[i]))
-				continue;
-			for (j = 0; j < n && tax__word_match(u->w[i], lw[j]) < 0.9; j++)
-				;
-			if (j == n)
-				break;
-		}
-		if (i < u->n)
-			continue; /* this label lacks a word of the text */
-		for (j = 0; j < n; j++) {
-			double idf;
-
-			if (tax__is_stopword(lw[j]))
-				continue;
-			for (i = 0; i < u->n && tax__word_match(u->w[i], lw[j]) < 0.9; i++)
-				;
-			if (i < u->n)
-				continue;
-			idf = tax__idf(t, s, lw[j]);
-			if (idf > added)
-				added = idf;
-		}
-		if (added < best)
+		if (covers && added < best) {
 			best = added;
+			lang = t->lab[k].lang;
+		}
 	}
-	return best;
+	if (best == HUGE_VAL)
+		return best;
+	for (k = t->first[s][idx]; k < t->first[s][idx + 1]; k++)
+		if (t->lab[k].type == 0 && t->lab[k].lang == lang) {
+			double added = label_adds(t, s, u, t->text.p + t->lab[k].fold, &covers);
+
+			if (added > pref)
+				pref = added;
+		}
+	return best > pref ? best : pref;
 }
