@@ -204,10 +204,13 @@ int tax__head_group(const struct tax_labels *t, const esco *tax, const struct un
 	 * heads truck drivers 8332 and taxi drivers 8322 almost equally: it
 	 * names 83, drivers, and no one of them; "teacher" 23). */
 	for (d = 4; d >= 2; d--) {
-		struct hg_level lv;
+		struct hg_level lv = {{0}, 0, 0, 0};
 		double share;
+		int home = group_at_level(g, ng, d, &lv);
 
-		if (!group_at_level(g, ng, d, &lv))
+		if (d == 4 && lv.code[0])
+			memcpy(out->unit_best, lv.code, sizeof out->unit_best);
+		if (!home)
 			continue;
 		share = sqrt((double)lv.n_lab / (double)n_lab *
 			     ((double)lv.n_lab / (double)(lv.n_lab + lv.second)));

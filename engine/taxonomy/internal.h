@@ -235,6 +235,7 @@ struct tax_head_group {
 	double share;                 /* share of the word's headed labels in that group */
 	size_t n_occ;                 /* occupations of the group the word heads */
 	int equal;                    /* a label is the text (up to inflection) */
+	char unit_best[5];            /* the unit group holding most of the word's labels */
 };
 /* When the text's head word heads labels of occupations (labels that hold
  * the whole text plus more) and one ISCO-08 unit group holds more of them
