@@ -14,8 +14,7 @@
  * label of its candidates ("arc welding", "lire des plans") means the most
  * general of them: among candidates about as confident as the first, the
  * one whose label adds the least specific word ("apply arc welding
- * techniques" adds generic words, "underwater arc welding" a specific one),
- * and, for a skill, whose preferred label in that language adds no more.
+ * techniques" adds generic words, "underwater arc welding" a specific one).
  */
 #include "engine/taxonomy/internal.h"
 
@@ -109,75 +108,45 @@ const void *tax__more_specific(const struct tax_labels *t, esco_kind kind, const
 	return NULL;
 }
 
-/* The highest IDF among the content words of folded label f that match no
- * word of the text; *covers set when every content word of the text
- * matches a word of f. */
-static double label_adds(const struct tax_labels *t, int s, const struct units *u, const char *f,
-			 int *covers)
-{
-	char buf[FOLD_MAX], *lw[MAX_WORDS];
-	size_t n, i, j;
-	double added = 0;
-
-	snprintf(buf, sizeof buf, "%s", f);
-	n = tax__split_words(buf, lw, MAX_WORDS);
-	for (i = 0; i < u->n; i++) {
-		if (tax__is_stopword(u->w[i]))
-			continue;
-		for (j = 0; j < n && tax__word_match(u->w[i], lw[j]) < 0.9; j++)
-			;
-		if (j == n)
-			break;
-	}
-	*covers = i == u->n;
-	for (j = 0; j < n; j++) {
-		double idf;
-
-		if (tax__is_stopword(lw[j]))
-			continue;
-		for (i = 0; i < u->n && tax__word_match(u->w[i], lw[j]) < 0.9; i++)
-			;
-		if (i < u->n)
-			continue;
-		idf = tax__idf(t, s, lw[j]);
-		if (idf > added)
-			added = idf;
-	}
-	return added;
-}
-
-/* The least specific word a label holding the whole text adds to it; for
- * a skill, at least what its preferred label in that label's language adds
- * when that one does not hold the text: one odd alternative label must not
- * make a specific skill look general (ESCO's Spanish "realizar soldaduras
- * por arco" is a label of weld underwater, whose preferred label "soldar
- * bajo el agua" says "agua"). Not for occupations, whose labels name
- * specialities by design: on the development sample it cost 0.4 points of
- * French acc@1 there, nothing for skills. HUGE_VAL when no label holds
- * the text. */
 double tax__added_specificity(const struct tax_labels *t, esco_kind kind, const struct units *u,
 			      const void *concept)
 {
-	int s = tax__kind_slot(kind), covers, lang = -1;
+	int s = tax__kind_slot(kind);
 	uint32_t idx = concept_index(concept, kind), k;
-	double best = HUGE_VAL, pref = 0;
+	double best = HUGE_VAL;
 
 	for (k = t->first[s][idx]; k < t->first[s][idx + 1]; k++) {
-		double added = label_adds(t, s, u, t->text.p + t->lab[k].fold, &covers);
+		char buf[FOLD_MAX], *lw[MAX_WORDS];
+		size_t n, i, j;
+		double added = 0;
 
-		if (covers && added < best) {
+		snprintf(buf, sizeof buf, "%s", t->text.p + t->lab[k].fold);
+		n = tax__split_words(buf, lw, MAX_WORDS);
+		for (i = 0; i < u->n; i++) {
+			if (tax__is_stopword(u->w[i]))
+				continue;
+			for (j = 0; j < n && tax__word_match(u->w[i], lw[j]) < 0.9; j++)
+				;
+			if (j == n)
+				break;
+		}
+		if (i < u->n)
+			continue; /* this label lacks a word of the text */
+		for (j = 0; j < n; j++) {
+			double idf;
+
+			if (tax__is_stopword(lw[j]))
+				continue;
+			for (i = 0; i < u->n && tax__word_match(u->w[i], lw[j]) < 0.9; i++)
+				;
+			if (i < u->n)
+				continue;
+			idf = tax__idf(t, s, lw[j]);
+			if (idf > added)
+				added = idf;
+		}
+		if (added < best)
 			best = added;
-			lang = t->lab[k].lang;
-		}
 	}
-	if (best == HUGE_VAL || kind != ESCO_KIND_SKILL)
-		return best;
-	for (k = t->first[s][idx]; k < t->first[s][idx + 1]; k++)
-		if (t->lab[k].type == 0 && t->lab[k].lang == lang) {
-			double added = label_adds(t, s, u, t->text.p + t->lab[k].fold, &covers);
-
-			if (!covers && added > pref)
-				pref = added;
-		}
-	return best > pref ? best : pref;
+	return best;
 }
