@@ -49,8 +49,10 @@
  *   make build/release/tests/eval_counsellor && build/release/tests/eval_counsellor [N_OCC] [N_SAMPLE]
  *
  * EVAL_DEBUG=N prints, for the development people among the first N, what
- * was typed and recognised and the top 10 with each result's relevance,
- * occupation relation and skill parts.
+ * was typed and recognised, the top 10 with each result's relevance,
+ * occupation relation and skill parts, and the person's NDCG@10.
+ * EVAL_INDEX=DIR builds the collection there instead of
+ * var/eval/counsellor-index, so two runs can go side by side.
  */
 #include <math.h>
 #include <stdint.h>
