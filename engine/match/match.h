@@ -13,18 +13,20 @@
  * filters (valid_until >= today, the requested countries; closed and full
  * vacancies are never in the index). Each query part adds a fixed weight
  * (Xapian's CoordWeight), so the matcher stops walking lists that can no
- * longer lift a document into the candidates, and only the skills with the
- * shortest lists, up to MATCH_SKILL_POSTINGS postings, are walked at all:
- * the others only add weight. Re-ranking then scores each candidate in C
+ * longer lift a document into the candidates (with Xapian's own matcher
+ * only the skills with the shortest lists, up to MATCH_SKILL_POSTINGS
+ * postings, are walked; the index wrapper's evaluator walks them all).
+ * Re-ranking then scores each candidate in C
  * with the full scoring function (score.c, with the weights of weights.h,
  * documented in docs/matching.md) and orders by score, ties by vacancy
  * id, so equal input gives the same answer. A vacancy whose language
  * requirement the person does not meet always scores below every relevant
  * vacancy whose languages are met; one with no occupation relation (stated,
  * or inferred and well supported) and no essential skill matched in a
- * vacancy asking for half of what the person can do is below the
- * relevance floor and left out (shown last, marked, with "explore"). Each
- * result's vacancy carries "concepts", its labels in the language asked.
+ * vacancy asking for half of what the person can do (and two of their
+ * skills) is below the relevance floor and left out (shown last, marked,
+ * with "explore"). Each result's vacancy carries "concepts", its labels in
+ * the language asked.
  *
  * Vacancy -> profiles (GET /v1/vacancies/{id}/candidates) pre-filters the
  * consented profiles in PostgreSQL (GIN on skills and occupations) and

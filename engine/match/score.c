@@ -184,9 +184,9 @@ static int in_array(const json_t *arr, const char *s)
 }
 
 /* Weighted coverage of a skill list; *hit_any set when one is matched,
- * *held gets the weight of those matched. */
+ * *held gets the weight of those matched, *n_hit counts them. */
 static double coverage(const struct match__person *pr, const struct match__fskill *k, size_t n,
-		       double none, int *hit_any, double *held)
+		       double none, int *hit_any, double *held, int *n_hit)
 {
 	double w = 0, h = 0;
 	size_t i;
@@ -198,6 +198,7 @@ static double coverage(const struct match__person *pr, const struct match__fskil
 		if (match__person_has_fskill(pr, &k[i])) {
 			h += x;
 			*hit_any = 1;
+			(*n_hit)++;
 		}
 	}
 	*held = h;
@@ -212,13 +213,13 @@ void match__score_facts(const struct match__person *pr, const struct match__fact
 						      &W.used, &W.experience, &W.country, &W.availability,
 						      &W.languages};
 	double *v = out->value, lang = 0, scale, sum, held_e, held_o;
-	int ess_hit = 0, opt_hit = 0;
+	int ess_hit = 0, opt_hit = 0, n_hit = 0;
 	size_t i;
 
 	(void)retrieval; /* the retrieval weight ranks candidates, never scores them */
 	v[PART_OCCUPATION] = occupation_value(pr, f, out);
-	v[PART_ESSENTIAL] = coverage(pr, f->ess, f->n_ess, W.no_essential, &ess_hit, &held_e);
-	v[PART_OPTIONAL] = coverage(pr, f->opt, f->n_opt, 0, &opt_hit, &held_o);
+	v[PART_ESSENTIAL] = coverage(pr, f->ess, f->n_ess, W.no_essential, &ess_hit, &held_e, &n_hit);
+	v[PART_OPTIONAL] = coverage(pr, f->opt, f->n_opt, 0, &opt_hit, &held_o, &n_hit);
 	/* A short list is easily covered: how much of what the person can
 	 * do the vacancy asks for tells a close fit from a partial one. */
 	v[PART_USED] = pr->skill_weight > 0 ? (held_e + held_o) / pr->skill_weight : 0;
@@ -240,13 +241,18 @@ void match__score_facts(const struct match__person *pr, const struct match__fact
 		lang += f->lang[i].rank > 0 && have < f->lang[i].rank ? (double)have / f->lang[i].rank : 1;
 	}
 	v[PART_LANGUAGES] = f->n_lang ? lang / (double)f->n_lang : 1;
-	/* The floor: a stated occupation relation (the minor group or
-	 * closer), an inferred one well supported, or an essential skill the
-	 * person has (any skill, for a vacancy that lists no essential one)
-	 * in a vacancy that asks for a good share of what the person can do. */
-	out->relevant = out->stated_value >= W.relevant_stated - 1e-12 ||
+	/* The floor: a stated occupation relation (the unit group or closer;
+	 * a wider stated group only when the vacancy asks for a skill of the
+	 * person's, or lists none to tell by), an inferred one well supported, or essential skills the
+	 * person has (any skills, for a vacancy that lists no essential one)
+	 * in a vacancy that asks for a good share of what the person can do:
+	 * at least W.relevant_shared of them, since one skill shared with an
+	 * unrelated occupation says little (a walk-in's two skills). */
+	out->relevant = out->stated_value >= W.unit - 1e-12 ||
+			(out->stated_value >= W.relevant_stated - 1e-12 && (n_hit > 0 || f->n_ess + f->n_opt == 0)) ||
 			v[PART_OCCUPATION] >= W.relevant_occupation - 1e-12 ||
-			((ess_hit || (f->n_ess == 0 && opt_hit)) && v[PART_USED] >= W.relevant_used - 1e-12);
+			((ess_hit || (f->n_ess == 0 && opt_hit)) && n_hit >= W.relevant_shared &&
+			 v[PART_USED] >= W.relevant_used - 1e-12);
 	out->raw = 0;
 	for (i = 0; i < PART_N; i++)
 		out->raw += *weight[i] * v[i];

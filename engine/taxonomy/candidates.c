@@ -282,10 +282,21 @@ static int head_group_applies(const struct tax_labels *t, const esco *tax, const
 	if (!tax__head_group(t, tax, u, hg))
 		return 0;
 	*score = HEAD_GROUP_BASE + (1 - HEAD_GROUP_BASE) * hg->share;
+	/* A minor or sub-major group says less than an occupation the search
+	 * found well enough: it replaces only a refused answer. */
+	if (first->exact_rank >= 1000 && strlen(hg->group->code) < 4 && first->conf >= TAX_MIN_SCORE)
+		return 0;
 	if (first->exact_rank >= 1000)
 		return !hg->equal && (*score >= TAX_MIN_SCORE || *score > first->conf);
 	if (hg->n_occ < 2 || *score < TAX_MIN_SCORE)
 		return 0;
+	/* A wider group replaces the exact label only when the label's
+	 * occupation is not of the unit group that holds most of the word's
+	 * labels ("driver": hearse driver, 8322, against truck drivers, 8332):
+	 * else the label names the word's main sense. */
+	if (strlen(hg->group->code) < 4)
+		return (first->exact_rank >= 2 || first->exact_rank == EXACT_REATTRIBUTED) &&
+		       strcmp(o->isco, hg->unit_best) != 0;
 	if (first->exact_rank == EXACT_REATTRIBUTED)
 		return hg->occ != o;
 	return first->exact_rank >= 2 && strcmp(o->isco, hg->group->code) != 0;

@@ -131,12 +131,57 @@ static const esco_occupation *group_occupation(const esco *tax, const struct hg_
 	return top;
 }
 
+/* The labels the word heads, counted by ISCO-08 group of `digits` digits
+ * (4 unit, 3 minor, 2 sub-major): the group holding most (ties: more
+ * occupations) in *lv, with the next group's count. 0 when no group holds
+ * more than every other. */
+struct hg_level {
+	char code[5];
+	size_t n_lab, n_occ, second;
+};
+
+static int group_at_level(const struct hg_count *g, size_t ng, size_t digits, struct hg_level *lv)
+{
+	struct hg_level agg[HG_GROUPS];
+	size_t na = 0, i, k, best = 0;
+
+	for (i = 0; i < ng; i++) {
+		if (strlen(g[i].isco) < digits)
+			continue;
+		for (k = 0; k < na && strncmp(agg[k].code, g[i].isco, digits) != 0; k++)
+			;
+		if (k == na) {
+			memset(&agg[na], 0, sizeof agg[na]);
+			memcpy(agg[na].code, g[i].isco, digits);
+			na++;
+		}
+		agg[k].n_lab += g[i].n_lab;
+		agg[k].n_occ += g[i].n_occ;
+	}
+	if (!na)
+		return 0;
+	for (i = 1; i < na; i++)
+		if (agg[i].n_lab > agg[best].n_lab ||
+		    (agg[i].n_lab == agg[best].n_lab && agg[i].n_occ > agg[best].n_occ))
+			best = i;
+	*lv = agg[best];
+	lv->second = 0;
+	for (i = 0; i < na; i++)
+		if (i != best && agg[i].n_lab > lv->second)
+			lv->second = agg[i].n_lab;
+	/* The word must be at home in one group: more of its labels there
+	 * than in any other. */
+	return lv->n_lab > lv->second;
+}
+
 int tax__head_group(const struct tax_labels *t, const esco *tax, const struct units *u,
 		    struct tax_head_group *out)
 {
 	struct hg_count *g = NULL;
 	unsigned char *seen = NULL;
-	size_t nc = content_words(u->w, u->n), ng = 0, n_lab = 0, i, best = 0, second = 0;
+	size_t nc = content_words(u->w, u->n), ng = 0, n_lab = 0, i, d;
+	struct hg_level pick = {{0}, 0, 0, 0};
+	double pick_share = 0;
 	int th[ESCO_LANG_COUNT], l, rc = 0, done[MAX_WORDS] = {0};
 
 	memset(out, 0, sizeof *out);
@@ -154,26 +199,45 @@ int tax__head_group(const struct tax_labels *t, const esco *tax, const struct un
 		done[th[l]] = 1;
 		count_headed(t, u, (size_t)th[l], th, nc, seen, g, &ng, &n_lab, &out->equal);
 	}
-	for (i = 1; i < ng; i++)
-		if (g[i].n_lab > g[best].n_lab ||
-		    (g[i].n_lab == g[best].n_lab && g[i].n_occ > g[best].n_occ))
-			best = i;
-	for (i = 0; i < ng; i++)
-		if (i != best && g[i].n_lab > second)
-			second = g[i].n_lab;
-	/* The word must be at home in one group: more of its labels there than
-	 * in any other. */
-	if (!ng || g[best].n_lab <= second)
+	/* The narrowest group that owns the word: the unit group, else the
+	 * minor, else the sub-major group whose labels it heads ("driver"
+	 * heads truck drivers 8332 and taxi drivers 8322 almost equally: it
+	 * names 83, drivers, and no one of them; "teacher" 23). */
+	for (d = 4; d >= 2; d--) {
+		struct hg_level lv = {{0}, 0, 0, 0};
+		double share;
+		int home = group_at_level(g, ng, d, &lv);
+
+		if (d == 4 && lv.code[0])
+			memcpy(out->unit_best, lv.code, sizeof out->unit_best);
+		if (!home)
+			continue;
+		share = sqrt((double)lv.n_lab / (double)n_lab *
+			     ((double)lv.n_lab / (double)(lv.n_lab + lv.second)));
+		if (d == 4) {
+			pick = lv;
+			pick_share = share;
+		}
+		if (HEAD_GROUP_BASE + (1 - HEAD_GROUP_BASE) * share >= TAX_MIN_SCORE) {
+			pick = lv;
+			pick_share = share;
+			break;
+		}
+	}
+	/* else the unit group, good enough or not (the caller weighs it
+	 * against the search's answer) */
+	if (!pick.code[0])
 		goto out;
-	out->group = esco_isco_group_by_code(tax, g[best].isco);
-	out->occ = group_occupation(tax, &g[best], seen);
+	out->group = esco_isco_group_by_code(tax, pick.code);
+	for (i = 0; i < ng && strcmp(g[i].isco, pick.code) != 0; i++)
+		;
+	out->occ = i < ng ? group_occupation(tax, &g[i], seen) : NULL;
 	/* How much the group owns the word: its share of all the labels the
 	 * word heads, and its lead over the next group (a geometric mean: a
 	 * word spread over many groups, "consultant", and a near tie, both
 	 * stay low). */
-	out->share = sqrt((double)g[best].n_lab / (double)n_lab *
-			  ((double)g[best].n_lab / (double)(g[best].n_lab + second)));
-	out->n_occ = g[best].n_occ;
+	out->share = pick_share;
+	out->n_occ = pick.n_occ;
 	rc = out->group != NULL;
 out:
 	free(g);

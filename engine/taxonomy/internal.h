@@ -230,11 +230,12 @@ double tax__added_specificity(const struct tax_labels *t, esco_kind kind, const 
 /* ---- a bare occupation word (headgroup.c) ---- */
 
 struct tax_head_group {
-	const esco_isco_group *group; /* the ISCO-08 unit group the word names */
+	const esco_isco_group *group; /* the ISCO-08 group the word names: unit, else minor or sub-major */
 	const esco_occupation *occ;   /* the one occupation of it meant, or NULL: the group */
 	double share;                 /* share of the word's headed labels in that group */
 	size_t n_occ;                 /* occupations of the group the word heads */
 	int equal;                    /* a label is the text (up to inflection) */
+	char unit_best[5];            /* the unit group holding most of the word's labels */
 };
 /* When the text's head word heads labels of occupations (labels that hold
  * the whole text plus more) and one ISCO-08 unit group holds more of them

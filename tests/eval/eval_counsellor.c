@@ -49,8 +49,10 @@
  *   make build/release/tests/eval_counsellor && build/release/tests/eval_counsellor [N_OCC] [N_SAMPLE]
  *
  * EVAL_DEBUG=N prints, for the development people among the first N, what
- * was typed and recognised and the top 10 with each result's relevance,
- * occupation relation and skill parts.
+ * was typed and recognised, the top 10 with each result's relevance,
+ * occupation relation and skill parts, and the person's NDCG@10.
+ * EVAL_INDEX=DIR builds the collection there instead of
+ * var/eval/counsellor-index, so two runs can go side by side.
  */
 #include <math.h>
 #include <stdint.h>
@@ -459,6 +461,8 @@ struct metrics {
 	size_t occs; /* occupations graded as the person's, summed */
 };
 
+static double last_ndcg; /* the last person's NDCG@10 (EVAL_DEBUG prints it) */
+
 static void judge(const struct person *pe, const size_t *ranked, size_t n, struct metrics *m)
 {
 	size_t i, cnt[4] = {0}, found = 0, first = 0, good = 0;
@@ -496,7 +500,8 @@ static void judge(const struct person *pe, const size_t *ranked, size_t n, struc
 	m->good_total += good;
 	m->fewer_than_10 += cnt[1] + cnt[2] + cnt[3] < 10;
 	m->occs += pe->n_occs;
-	m->ndcg += idcg > 0 ? dcg / idcg : 1;
+	last_ndcg = idcg > 0 ? dcg / idcg : 1;
+	m->ndcg += last_ndcg;
 	m->mrr += first ? 1.0 / (double)first : 0;
 	m->recall += good ? (double)found / (double)(good < 20 ? good : 20) : 1;
 	m->n++;
@@ -609,7 +614,7 @@ int main(int argc, char **argv)
 	index_db *w = NULL, *db = NULL;
 	index_error e = {{0}};
 	size_t i, j, k, n_eval = 0, total, refused = 0;
-	char err[256];
+	char err[256], index_path[512], rm[600];
 
 	memset(m, 0, sizeof m);
 	strict_grading = getenv("EVAL_GRADING") && strcmp(getenv("EVAL_GRADING"), "strict") == 0;
@@ -625,8 +630,12 @@ int main(int argc, char **argv)
 	load_sentences(tax, BENCH_DIR "techwolf_test_annotations.csv");
 	load_sentences(tax, BENCH_DIR "house_test_annotations.csv");
 	load_sentences(tax, BENCH_DIR "tech_test_annotations.csv");
-	if (system("rm -rf " INDEX_PATH) != 0 || (mkdir("var", 0755), mkdir("var/eval", 0755), 0) ||
-	    index_open_writable(INDEX_PATH, &w, &e) || sample_gen_new(tax, 11, &g)) {
+	/* EVAL_INDEX: another directory, so two runs can go side by side */
+	snprintf(index_path, sizeof index_path, "%s", getenv("EVAL_INDEX") ?: INDEX_PATH);
+	snprintf(rm, sizeof rm, "rm -rf '%s'", index_path);
+	if (strchr(index_path, '\'') || system(rm) != 0 ||
+	    (mkdir("var", 0755), mkdir("var/eval", 0755), 0) ||
+	    index_open_writable(index_path, &w, &e) || sample_gen_new(tax, 11, &g)) {
 		fprintf(stderr, "eval_counsellor: cannot set up: %s\n", e.msg);
 		return 1;
 	}
@@ -670,7 +679,7 @@ int main(int argc, char **argv)
 			json_decref(v);
 		}
 	}
-	if (index_commit(w, &e) || (index_close(w), index_open_readonly(INDEX_PATH, &db, &e))) {
+	if (index_commit(w, &e) || (index_close(w), index_open_readonly(index_path, &db, &e))) {
 		fprintf(stderr, "eval_counsellor: %s\n", e.msg);
 		return 1;
 	}
@@ -754,8 +763,12 @@ int main(int argc, char **argv)
 		in[4] = pe.given == 0;
 		in[5] = pe.walkin;
 		for (j = 0; j < SLICES; j++)
-			for (k = 0; in[j] && k < RANKERS; k++)
+			for (k = 0; in[j] && k < RANKERS; k++) {
 				judge(&pe, ranked[k], n[k], &m[split][j][k]);
+				if (j == 0 && k == 0 && getenv("EVAL_DEBUG") && split == 0 &&
+				    i < (size_t)atoi(getenv("EVAL_DEBUG")))
+					printf("  ndcg@10 %.3f\n", last_ndcg);
+			}
 		json_decref(ans);
 		json_decref(prof);
 		json_decref(raw);

@@ -1003,6 +1003,121 @@ static void test_floor_weak_skill_overlap(void)
 	}
 }
 
+/* The floor asks a thin profile for evidence (round 9). A walk-in with two
+ * skills of one reuse level (so they weigh alike): a vacancy of an
+ * unrelated occupation sharing one of them asks for half of what they can
+ * do, yet one shared skill is no match (W.relevant_shared); sharing both
+ * is. A welder stated as the unit group 7212: a vacancy of another unit
+ * group of the minor group 721 sharing no skill is no match; the same
+ * with one of the welder's skills is. With relevant_shared 1, or a stated
+ * minor group relevant by itself, the weak ones are shown. */
+static void test_floor_thin_profile(void)
+{
+	const esco_occupation *welder = occupation_in("7212", 6), *sheet = occupation_in("7213", 3);
+	const esco_skill *k[2];
+	char one[32], two[32], bare[32], shared[32], body[2048];
+	struct resp r;
+	size_t i, n = 0;
+
+	T_REQUIRE(welder && sheet);
+	for (i = 0; i < welder->n_essential && n < 2; i++)
+		if (welder->essential[i]->reuse == welder->essential[0]->reuse &&
+		    !lists(sheet, welder->essential[i]))
+			k[n++] = welder->essential[i];
+	T_REQUIRE(n == 2);
+	snprintf(body, sizeof body,
+		 "{\"title\":\"Legal clerk\",\"occupation\":\"2611\",\"skills\":{\"essential\":[\"%s\"]},"
+		 "\"country\":\"SC\",\"valid_until\":\"2099-01-01\"}", k[0]->uri);
+	snprintf(one, sizeof one, "%s", post_vacancy(employer, body));
+	snprintf(body, sizeof body,
+		 "{\"title\":\"Legal clerk\",\"occupation\":\"2611\",\"skills\":{\"essential\":[\"%s\",\"%s\"]},"
+		 "\"country\":\"SC\",\"valid_until\":\"2099-01-01\"}", k[0]->uri, k[1]->uri);
+	snprintf(two, sizeof two, "%s", post_vacancy(employer, body));
+	snprintf(body, sizeof body,
+		 "{\"title\":\"Sheet metal\",\"occupation\":\"%s\",\"skills\":{\"essential\":[\"%s\"]},"
+		 "\"country\":\"SC\",\"valid_until\":\"2099-01-01\"}", sheet->uri, sheet->essential[0]->uri);
+	snprintf(bare, sizeof bare, "%s", post_vacancy(employer, body));
+	snprintf(body, sizeof body,
+		 "{\"title\":\"Sheet metal\",\"occupation\":\"%s\",\"skills\":{\"essential\":[\"%s\",\"%s\"]},"
+		 "\"country\":\"SC\",\"valid_until\":\"2099-01-01\"}", sheet->uri, sheet->essential[0]->uri,
+		 k[0]->uri);
+	snprintf(shared, sizeof shared, "%s", post_vacancy(employer, body));
+	T_REQUIRE(one[0] && two[0] && bare[0] && shared[0] && wait_index() == 0);
+	snprintf(body, sizeof body, "{\"countries\":[\"SC\"],\"profile\":{\"skills\":[\"%s\",\"%s\"]}}",
+		 k[0]->uri, k[1]->uri);
+	T_REQUIRE(match(&r, body) == 0);
+	T_EQ_INT(r.status, 200);
+	T_CHECKF(find_result(r.json, two) != NULL, "both skills shared: relevant: %s", r.body);
+	T_CHECKF(find_result(r.json, one) == NULL, "one skill of a walk-in's two, shown: %s", r.body);
+	resp_free(&r);
+	snprintf(body, sizeof body,
+		 "{\"countries\":[\"SC\"],\"profile\":{\"occupations\":[\"7212\"],\"skills\":[\"%s\",\"%s\"]}}",
+		 k[0]->uri, k[1]->uri);
+	T_REQUIRE(match(&r, body) == 0);
+	T_EQ_INT(r.status, 200);
+	T_CHECKF(find_result(r.json, shared) != NULL, "stated minor group and a shared skill: %s", r.body);
+	T_CHECKF(find_result(r.json, bare) == NULL, "stated minor group, no shared skill, shown: %s", r.body);
+	resp_free(&r);
+}
+
+/* A vacancy naming an occupation the skills point to ranks above one that
+ * gives only the ISCO-08 code of its unit group, whose occupation the
+ * engine guesses from its skills, unless the guessed one fits clearly
+ * better (INF.inferred). The walk-in has two of occupation A's essential
+ * skills; "named" is A's URI and asks one of them and another of A's
+ * skills; "guessed" is A's unit group and asks both. With INF.inferred at
+ * 0.8 (round 8) the guess wins. */
+static void test_named_beats_guessed(void)
+{
+	const esco *t = match_taxonomy();
+	const esco_occupation *a = NULL;
+	const esco_skill *k[3];
+	char named[32], guessed[32], body[2048];
+	struct resp r;
+	size_t i, j, n = 0;
+
+	T_REQUIRE(t != NULL);
+	/* an occupation of a unit group of several, three essential skills of
+	 * one reuse level that no other occupation of the group lists */
+	for (i = 0; i < esco_occupation_count(t) && n < 3; i++) {
+		const esco_occupation *const *sib;
+		size_t ns;
+
+		a = esco_occupation_at(t, i);
+		ns = esco_occupations_by_isco(t, a->isco, &sib);
+		if (ns < 3 || a->n_essential < 6)
+			continue;
+		for (n = 0, j = 0; j < a->n_essential && n < 3; j++) {
+			const esco_skill *s = a->essential[j];
+			size_t o;
+
+			if (s->reuse != ESCO_REUSE_OCCUPATION_SPECIFIC)
+				continue;
+			for (o = 0; o < ns && (sib[o] == a || !lists(sib[o], s)); o++)
+				;
+			if (o == ns)
+				k[n++] = s;
+		}
+	}
+	T_REQUIRE(n == 3);
+	snprintf(body, sizeof body,
+		 "{\"title\":\"Guessed\",\"occupation\":\"%s\",\"skills\":{\"essential\":[\"%s\",\"%s\"]},"
+		 "\"country\":\"KI\",\"valid_until\":\"2099-01-01\"}", a->isco, k[0]->uri, k[1]->uri);
+	snprintf(guessed, sizeof guessed, "%s", post_vacancy(employer, body));
+	snprintf(body, sizeof body,
+		 "{\"title\":\"Named\",\"occupation\":\"%s\",\"skills\":{\"essential\":[\"%s\",\"%s\"]},"
+		 "\"country\":\"KI\",\"valid_until\":\"2099-01-01\"}", a->uri, k[0]->uri, k[2]->uri);
+	snprintf(named, sizeof named, "%s", post_vacancy(employer, body));
+	T_REQUIRE(named[0] && guessed[0] && wait_index() == 0);
+	snprintf(body, sizeof body, "{\"countries\":[\"KI\"],\"profile\":{\"skills\":[\"%s\",\"%s\"]}}",
+		 k[0]->uri, k[1]->uri);
+	T_REQUIRE(match(&r, body) == 0);
+	T_EQ_INT(r.status, 200);
+	T_CHECKF(position_of(r.json, named) == 0 && position_of(r.json, guessed) == 1,
+		 "the named occupation's vacancy must come first: %s", r.body);
+	resp_free(&r);
+}
+
 /* An occupation typed as free text is normalised (with a "normalised"
  * report) in a profile, a quota listing and a walk-in match; ISCO groups of
  * 1-4 digits are accepted; text naming nothing is a 400 naming the field. */
@@ -1446,6 +1561,8 @@ int main(void)
 	T_RUN(test_desired_country_orders);
 	T_RUN(test_relevance_floor);
 	T_RUN(test_floor_weak_skill_overlap);
+	T_RUN(test_floor_thin_profile);
+	T_RUN(test_named_beats_guessed);
 	T_RUN(test_support_every_occupation);
 	T_RUN(test_free_text_occupation);
 	T_RUN(test_consent_refused);

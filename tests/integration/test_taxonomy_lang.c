@@ -387,6 +387,16 @@ static void test_bare_occupation(void)
 		T_CHECKF(m.kind == ESCO_KIND_ISCO_GROUP && m.score >= TAX_MIN_SCORE && m.score < 1,
 			 "%s: kind %d score %.3f", nurse[i], (int)m.kind, m.score);
 	}
+	/* A word no unit group owns climbs to the narrowest group that does:
+	 * "driver" heads truck drivers (8332) and taxi drivers (8322) alike,
+	 * and is an alternative label of hearse driver (8322) only; it names
+	 * 83, drivers and mobile plant operators. */
+	T_EQ_STR(occupation("driver", &m), "83");
+	T_CHECKF(m.kind == ESCO_KIND_ISCO_GROUP && m.score >= TAX_MIN_SCORE, "driver: %.3f", m.score);
+	T_EQ_STR(occupation("conductor", &m), "83");
+	/* the specific word still names the specific occupation */
+	T_EQ_STR(taxonomy_normalise_occupation("hearse driver", NULL, &m) == 0 ? m.label : "",
+		 "hearse driver");
 	/* a word that is an occupation's own label stays that occupation */
 	T_EQ_STR(occupation("welder", &m), WELDER);
 	T_EQ_STR(occupation("soudeur", &m), WELDER);
