@@ -263,11 +263,16 @@ static void body_once(api_call *c)
 		c->json = json_loadb(c->body, c->body_len, JSON_REJECT_DUPLICATES, &jerr);
 		if (!c->json) {
 			problem p;
+			/* jansson's text for a \u0000 names its own flag
+			 * (JSON_ALLOW_NUL): say what is wrong instead. */
+			const char *why = json_error_code(&jerr) == json_error_null_character
+						  ? "a string holds \\u0000 (NUL), which no field accepts"
+						  : jerr.text;
 
 			problem_init(&p);
 			problem_set(&p, PROBLEM_MALFORMED, "line %d, column %d: %s", jerr.line,
-				    jerr.column, jerr.text);
-			problem_field(&p, "(body)", "json", "%s", jerr.text);
+				    jerr.column, why);
+			problem_field(&p, "(body)", "json", "%s", why);
 			api_reply_problem(c, &p);
 			problem_release(&p);
 			return;
