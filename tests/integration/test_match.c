@@ -524,6 +524,27 @@ static void test_bad_input(void)
 	T_REQUIRE(http(&r, &srv, "POST", "/v1/profiles", counsellor, "text/plain", "x", 1) == 0);
 	T_EQ_INT(r.status, 415);
 	resp_free(&r);
+	/* A merge patch may come as RFC 7396's own media type (PATCH only). */
+	{
+		static const char patch[] = "{\"experience_years\":4}";
+		char id[32], path[64];
+
+		T_REQUIRE(http(&r, &srv, "POST", "/v1/profiles", counsellor, "application/merge-patch+json",
+			       patch, strlen(patch)) == 0);
+		T_EQ_INT(r.status, 415);
+		resp_free(&r);
+		snprintf(id, sizeof id, "%s", post_profile(counsellor, "{\"skills\":[\"" SK
+			 "0005c151-5b5a-4a66-8aac-60e734beb1ab\"]}"));
+		T_REQUIRE(id[0]);
+		snprintf(path, sizeof path, "/v1/profiles/%s", id);
+		T_REQUIRE(http(&r, &srv, "PATCH", path, counsellor, "application/merge-patch+json; charset=utf-8",
+			       patch, strlen(patch)) == 0);
+		T_EQ_INT(r.status, 200);
+		T_CHECKF(json_integer_value(json_object_get(r.json, "experience_years")) == 4 ||
+				 json_real_value(json_object_get(r.json, "experience_years")) == 4,
+			 "%s", r.body);
+		resp_free(&r);
+	}
 	T_REQUIRE(http(&r, &srv, "POST", "/v1/match", admin, NULL, "{}", 2) == 0);
 	T_EQ_INT(r.status, 403);
 	resp_free(&r);
