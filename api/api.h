@@ -162,6 +162,10 @@ void api_close(api_call *c, struct api_ctx *x, int rc, int status, json_t *out);
 void api_close_created(api_call *c, struct api_ctx *x, int rc, json_t *out, const char *prefix);
 
 /* ---- answering (exactly one per call) ---- */
+/* How every answer is written: compact, and each real with 15 significant
+ * digits, so a score rounded to 0.2474 reads 0.2474, not jansson's
+ * default 17 digits (0.24740000000000001). */
+#define API_JSON_DUMP (JSON_COMPACT | JSON_REAL_PRECISION(15))
 /* Sends body (reference stolen) with the status. */
 void api_reply(api_call *c, int status, json_t *body);
 /* Adds a Location header (printf-style) to the reply that follows. */

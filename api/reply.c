@@ -92,7 +92,7 @@ void api_reply(api_call *c, int status, json_t *body)
 	/* Only what the caller's role may see leaves the server. */
 	if (body && status >= 200 && status < 300)
 		policy_shape(c->rule, c->who.role, body);
-	s = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	s = body ? json_dumps(body, API_JSON_DUMP) : NULL;
 
 	json_decref(body);
 	if (!s) {
@@ -121,7 +121,7 @@ static void send_problem(api_call *c, int status, const char *title, const probl
 
 	if (o && p->errors)
 		json_object_set(o, "errors", p->errors);
-	s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	s = o ? json_dumps(o, API_JSON_DUMP) : NULL;
 	json_decref(o);
 	if (!s) {
 		/* Out of memory: a fixed body, from malloc as MUST_FREE needs. */

@@ -135,14 +135,25 @@ static int has_query_param(void *ctx, const char *name)
 	return MHD_lookup_connection_value(c->conn, MHD_GET_ARGUMENT_KIND, name) != NULL;
 }
 
+/* Whether ct is the media type type, parameters (";charset=…") aside. */
+static int media_type_is(const char *ct, const char *type)
+{
+	size_t n = strlen(type);
+
+	return ct && strncasecmp(ct, type, n) == 0 &&
+	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+/* application/json; on PATCH also RFC 7396's own type for a merge patch,
+ * which clients that follow the RFC send. */
 static int content_type_is_json(api_call *c)
 {
 	const char *ct = MHD_lookup_connection_value(c->conn, MHD_HEADER_KIND,
 						     MHD_HTTP_HEADER_CONTENT_TYPE);
-	size_t n = strlen("application/json");
 
-	return ct && strncasecmp(ct, "application/json", n) == 0 &&
-	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+	return media_type_is(ct, "application/json") ||
+	       (strcmp(c->route->method, "PATCH") == 0 &&
+		media_type_is(ct, "application/merge-patch+json"));
 }
 
 /* Decodes the {params} the router copied (still percent-encoded, so that
@@ -230,7 +241,10 @@ static int head_once(api_call *c)
 	cl = MHD_lookup_connection_value(c->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (c->route->body) {
 		if (!content_type_is_json(c)) {
-			api_fail(c, 415, "the body must be application/json");
+			api_fail(c, 415, strcmp(c->route->method, "PATCH") == 0
+						 ? "the body must be application/json or "
+						   "application/merge-patch+json"
+						 : "the body must be application/json");
 			return -1;
 		}
 		if (!c->expects_body || (cl && strtoull(cl, NULL, 10) == 0)) {
@@ -263,11 +277,16 @@ static void body_once(api_call *c)
 		c->json = json_loadb(c->body, c->body_len, JSON_REJECT_DUPLICATES, &jerr);
 		if (!c->json) {
 			problem p;
+			/* jansson's text for a \u0000 names its own flag
+			 * (JSON_ALLOW_NUL): say what is wrong instead. */
+			const char *why = json_error_code(&jerr) == json_error_null_character
+						  ? "a string holds \\u0000 (NUL), which no field accepts"
+						  : jerr.text;
 
 			problem_init(&p);
 			problem_set(&p, PROBLEM_MALFORMED, "line %d, column %d: %s", jerr.line,
-				    jerr.column, jerr.text);
-			problem_field(&p, "(body)", "json", "%s", jerr.text);
+				    jerr.column, why);
+			problem_field(&p, "(body)", "json", "%s", why);
 			api_reply_problem(c, &p);
 			problem_release(&p);
 			return;

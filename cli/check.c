@@ -62,7 +62,14 @@ int cli_check(int argc, char **argv)
 	rc = integrity_check_csv(s, argv[optind + 1], jsonl, stdout, stderr, &done, &bad);
 	integrity_stop();
 	store_close(s);
-	fprintf(stderr, "check: %llu lines checked, %llu invalid\n", (unsigned long long)done,
-		(unsigned long long)bad);
+	/* A file that could not be read to its end is not "0 invalid": the
+	 * summary says the check stopped, after the reason printed above. */
+	if (rc)
+		fprintf(stderr, "check: stopped after %llu lines, %llu of them invalid: the file or the "
+				"database failed (see above); the lines after it were not checked\n",
+			(unsigned long long)done, (unsigned long long)bad);
+	else
+		fprintf(stderr, "check: %llu lines checked, %llu invalid\n", (unsigned long long)done,
+			(unsigned long long)bad);
 	return rc || bad ? 1 : 0;
 }

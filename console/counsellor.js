@@ -243,7 +243,9 @@ export function initCounsellor() {
 	occ = new Combo($('#counsellor .combo[data-kind=occupations]'), $('#typing-lang'));
 	skills = new Combo($('#counsellor .combo[data-kind=skills]'), $('#typing-lang'));
 	langs = new LangRows($('#p-langs'));
-	langs.add('en', 'B1');
+	// One empty row: a language is claimed only when the counsellor types
+	// it (a pre-filled "en B1" matched people as English speakers).
+	langs.add();
 
 	$('#profile-form').addEventListener('submit', (e) => {
 		e.preventDefault();

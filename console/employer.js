@@ -249,7 +249,9 @@ export function initEmployer() {
 	occ = new Combo($('#employer .combo[data-kind=occupations]'), $('#v-typing-lang'));
 	skills = new Combo($('#employer .combo[data-kind=skills]'), $('#v-typing-lang'));
 	langs = new LangRows($('#v-langs'));
-	langs.add('en', 'B1');
+	// One empty row: a vacancy asks for a language only when the employer
+	// types it (a pre-filled "en B1" was required of every candidate).
+	langs.add();
 	$('#v-check').addEventListener('click', async () => {
 		const rec = recruiterFromForm();
 		const out = clear($('#v-check-result'));
@@ -279,7 +281,7 @@ export function initEmployer() {
 		setEditing(null);
 		refresh();
 	});
-	$('#v-new').addEventListener('click', () => { setEditing(null); $('#vacancy-form').reset(); occ.reset(); skills.reset(); langs.set([{ code: 'en', level: 'B1' }]); });
+	$('#v-new').addEventListener('click', () => { setEditing(null); $('#vacancy-form').reset(); occ.reset(); skills.reset(); langs.set([]); langs.add(); });
 	$('#v-refresh').addEventListener('click', () => refresh(false));
 	$('#v-sort').addEventListener('change', () => refresh(false));
 	$('#v-more').addEventListener('click', () => refresh(true));

@@ -7,7 +7,9 @@
  * refuses, audited, a profile whose consent.matching is false: 409). An
  * inline profile is validated, used for this one request and dropped: only
  * the fact that a match happened is audited ("match.inline", no object, no
- * content), and it is neither stored nor indexed.
+ * content), and it is neither stored nor indexed; one that says
+ * "consent":{"matching":false} is refused (409) like a stored one, audited
+ * as "match.inline_refused".
  *
  * A caller who sees the whole answer (policy_full_view) gets each result's
  * vacancy written out as the index stores it (the indexer wrote it with
@@ -50,7 +52,7 @@ static char *answer_text(json_t *answer)
 		size_t len = json_string_length(v);
 
 		json_object_del(item, "vacancy");
-		part = ok ? json_dumps(item, JSON_COMPACT) : NULL;
+		part = ok ? json_dumps(item, API_JSON_DUMP) : NULL;
 		ok = part && part[0] == '{' && raw && len >= 2 && raw[0] == '{' && raw[len - 1] == '}';
 		if (ok) {
 			fputs(i ? ",{\"vacancy\":" : "{\"vacancy\":", f);
@@ -64,7 +66,7 @@ static char *answer_text(json_t *answer)
 			break;
 	}
 	json_object_del(answer, "vacancies");
-	part = ok ? json_dumps(answer, JSON_COMPACT) : NULL;
+	part = ok ? json_dumps(answer, API_JSON_DUMP) : NULL;
 	if (part && part[0] == '{') {
 		fputs(part[1] == '}' ? "]" : "],", f);
 		fputs(part + 1, f);
@@ -112,9 +114,25 @@ static void match(api_call *c)
 	if ((rc = api_need(c, &x, API_STORE | API_INDEX)))
 		goto out;
 	if (inline_doc) {
-		rc = audit_write(x.s, api_who(c), "match.inline", NULL, NULL);
+		/* A walk-in whose counsellor wrote "consent":{"matching":false}
+		 * said no to matching: refused like a stored profile that says
+		 * so (409), and audited as such, without content. */
+		int refused = json_is_false(
+			json_object_get(json_object_get(inline_doc, "consent"), "matching"));
+
+		rc = audit_write(x.s, api_who(c), refused ? "match.inline_refused" : "match.inline",
+				 NULL, NULL);
 		if (rc) {
 			store_problem(x.s, &x.p);
+			goto out;
+		}
+		if (refused) {
+			problem_set(&x.p, PROBLEM_CONFLICT,
+				    "the profile does not consent to matching (profile.consent.matching "
+				    "is false): nothing was matched");
+			problem_field(&x.p, "profile.consent.matching", "consent",
+				      "is false: the person has not consented to matching");
+			rc = -1;
 			goto out;
 		}
 		profile = inline_doc;

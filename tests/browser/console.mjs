@@ -166,7 +166,16 @@ async function counsellorMatch(browser, ids) {
 	await page.focus('#p-available');
 	await page.$eval('#p-available', (e) => { e.value = '2027-02-01'; });
 
+	// The profile claims only the languages typed: none here (a pre-filled
+	// "en B1" row once made every walk-in an English speaker).
+	const sent = [];
+	const onRequest = (r) => { if (r.url().endsWith('/v1/match')) sent.push(r.postData()); };
+	page.on('request', onRequest);
 	const results = await walkIn(page);
+	page.off('request', onRequest);
+	const walkInBody = sent.length ? JSON.parse(sent[0]) : null;
+	check(walkInBody && walkInBody.profile && walkInBody.profile.languages === undefined,
+		`a walk-in match sends no language the counsellor did not type (${sent[0] || 'no request'})`);
 	check(results.length >= 3, `the walk-in match lists the three seeded vacancies (got ${results.length}: ${results.map((r) => r.title).join('; ')})`);
 	check(results.every((r) => r.explained >= 5), 'every result explains occupation, skills matched, skills missing, languages and recruiter');
 	const acme = results.find((r) => r.id === ids.v1);
@@ -318,6 +327,8 @@ async function employerPosts(browser) {
 	const mine = (listed.json && listed.json.items || []).find((x) => x.title === 'Pipe welder (MIG)');
 	check(mine && mine.city === 'Secunda' && mine.positions === 4 && mine.recruiter && mine.recruiter.name === 'Honest Hire Recruitment',
 		`the vacancy is stored as typed (${JSON.stringify(mine || null).slice(0, 200)})`);
+	check(mine && Array.isArray(mine.languages) && mine.languages.length === 0,
+		`the vacancy asks for no language the employer did not type (${JSON.stringify(mine && mine.languages)})`);
 	await page.screenshot({ path: path.join(dir, 'employer-post.png'), fullPage: true });
 	return page;
 }

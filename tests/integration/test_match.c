@@ -524,6 +524,27 @@ static void test_bad_input(void)
 	T_REQUIRE(http(&r, &srv, "POST", "/v1/profiles", counsellor, "text/plain", "x", 1) == 0);
 	T_EQ_INT(r.status, 415);
 	resp_free(&r);
+	/* A merge patch may come as RFC 7396's own media type (PATCH only). */
+	{
+		static const char patch[] = "{\"experience_years\":4}";
+		char id[32], path[64];
+
+		T_REQUIRE(http(&r, &srv, "POST", "/v1/profiles", counsellor, "application/merge-patch+json",
+			       patch, strlen(patch)) == 0);
+		T_EQ_INT(r.status, 415);
+		resp_free(&r);
+		snprintf(id, sizeof id, "%s", post_profile(counsellor, "{\"skills\":[\"" SK
+			 "0005c151-5b5a-4a66-8aac-60e734beb1ab\"]}"));
+		T_REQUIRE(id[0]);
+		snprintf(path, sizeof path, "/v1/profiles/%s", id);
+		T_REQUIRE(http(&r, &srv, "PATCH", path, counsellor, "application/merge-patch+json; charset=utf-8",
+			       patch, strlen(patch)) == 0);
+		T_EQ_INT(r.status, 200);
+		T_CHECKF(json_integer_value(json_object_get(r.json, "experience_years")) == 4 ||
+				 json_real_value(json_object_get(r.json, "experience_years")) == 4,
+			 "%s", r.body);
+		resp_free(&r);
+	}
 	T_REQUIRE(http(&r, &srv, "POST", "/v1/match", admin, NULL, "{}", 2) == 0);
 	T_EQ_INT(r.status, 403);
 	resp_free(&r);
@@ -1224,6 +1245,92 @@ static void test_consent_refused(void)
 	T_CHECK(json_is_array(json_object_get(r.json, "normalised")));
 	resp_free(&r);
 	T_EQ_INT(sql_long("SELECT count(*) FROM audit_log WHERE object = '%s' AND action = 'profile.match'", id), 1);
+
+	/* A walk-in whose counsellor wrote that the person does not consent is
+	 * refused too (409 naming the field), audited without content. */
+	{
+		long refused = sql_long("SELECT count(*) FROM audit_log WHERE action = 'match.inline_refused'"
+					" AND object IS NULL AND detail IS NULL");
+		long done = sql_long("SELECT count(*) FROM audit_log WHERE action = 'match.inline'");
+
+		T_REQUIRE(match(&r, "{\"profile\":{\"skills\":[\"" SK "0005c151-5b5a-4a66-8aac-60e734beb1ab\"],"
+				    "\"consent\":{\"matching\":false}}}") == 0);
+		T_EQ_INT(r.status, 409);
+		T_CHECKF(strncmp(r.content_type, "application/problem+json", 24) == 0, "%s", r.content_type);
+		T_CHECKF(names_field(r.json, "profile.consent.matching"), "%s", r.body);
+		T_CHECK(json_object_get(r.json, "vacancies") == NULL);
+		resp_free(&r);
+		T_EQ_INT(sql_long("SELECT count(*) FROM audit_log WHERE action = 'match.inline_refused'"
+				  " AND object IS NULL AND detail IS NULL"),
+			 refused + 1);
+		T_EQ_INT(sql_long("SELECT count(*) FROM audit_log WHERE action = 'match.inline'"), done);
+	}
+}
+
+/* The most significant digits of any JSON number in text written by the
+ * server (strings skipped): a score rounded to 4 decimals must read
+ * 0.2474, not 0.24740000000000001. */
+static int most_digits(const char *text)
+{
+	int most = 0;
+
+	while (*text) {
+		if (*text == '"') {
+			for (text++; *text && *text != '"'; text++)
+				if (*text == '\\' && text[1])
+					text++;
+			if (*text)
+				text++;
+		} else if (*text == '-' || (*text >= '0' && *text <= '9')) {
+			int n = 0, lead = 1;
+
+			for (; *text && strchr("0123456789.-+", *text); text++) {
+				if (*text < '0' || *text > '9')
+					continue;
+				if (lead && *text == '0')
+					continue;
+				lead = 0;
+				n++;
+			}
+			/* exponent digits do not count */
+			if (*text == 'e' || *text == 'E')
+				for (text++; *text && strchr("0123456789-+", *text); text++)
+					;
+			if (n > most)
+				most = n;
+		} else {
+			text++;
+		}
+	}
+	return most;
+}
+
+/* Numbers are written as people read them: the scores, contributions and
+ * thresholds of a match and a check with at most 15 significant digits
+ * (jansson's default of 17 made 0.91 read 0.91000000000000003); and a
+ * \u0000 in a body is told in words, not by jansson's flag name. */
+static void test_numbers_read_well(void)
+{
+	struct resp r;
+
+	T_REQUIRE(match(&r, "{\"profile\":{\"occupations\":[\"7212\"],\"skills\":[\"" SK
+			    "0005c151-5b5a-4a66-8aac-60e734beb1ab\"],\"experience_years\":3},\"limit\":5}") == 0);
+	T_EQ_INT(r.status, 200);
+	T_REQUIRE(json_array_size(json_object_get(r.json, "vacancies")) > 0);
+	T_CHECKF(strstr(r.body, "\"score\":0.") != NULL, "%.300s", r.body);
+	T_CHECKF(most_digits(r.body) <= 15, "%d digits in %.600s", most_digits(r.body), r.body);
+	resp_free(&r);
+	T_REQUIRE(http(&r, &srv, "GET", "/v1/recruiters/check?name=Nobody%20Registered", counsellor,
+		       NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	T_CHECKF(json_is_real(json_object_get(r.json, "threshold")), "%s", r.body);
+	T_CHECKF(most_digits(r.body) <= 15, "%s", r.body);
+	resp_free(&r);
+	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/profiles", counsellor,
+			    "{\"skills\":[\"weld\\u0000ing\"]}") == 0);
+	T_EQ_INT(r.status, 400);
+	T_CHECKF(strstr(r.body, "JSON_ALLOW_NUL") == NULL && strstr(r.body, "NUL") != NULL, "%s", r.body);
+	resp_free(&r);
 }
 
 /* "lang" in the body and Accept-Language are accepted (English labels are
@@ -1566,6 +1673,7 @@ int main(void)
 	T_RUN(test_support_every_occupation);
 	T_RUN(test_free_text_occupation);
 	T_RUN(test_consent_refused);
+	T_RUN(test_numbers_read_well);
 	T_RUN(test_match_lang);
 	T_RUN(test_match_labels_in_lang);
 	T_RUN(test_compact_record);

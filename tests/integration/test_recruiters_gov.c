@@ -516,7 +516,7 @@ static void test_unlicensed_in_match(void)
 /* fairmatch check recruiters FILE.csv: a report line per input line. */
 static void test_cli_csv(void)
 {
-	char file[700], out[256], cmd[1600];
+	char file[700], out[256], cmd[2400];
 	const char *dir = getenv("FAIRMATCH_TEST_DIR");
 	FILE *f;
 	char line[1024];
@@ -550,6 +550,26 @@ static void test_cli_csv(void)
 	fclose(f);
 	T_EQ_INT(lines, 4);
 	T_EQ_INT(black, 1);
+
+	/* A broken file (an unterminated quote) stops the check: exit 1, and
+	 * the summary says it stopped rather than "0 invalid". */
+	f = fopen(file, "w");
+	T_REQUIRE(f);
+	fputs("name,licence,country\nButha Buthe Batch Brokers,,LS\n\"Unterminated,,\n", f);
+	fclose(f);
+	snprintf(cmd, sizeof cmd, "check recruiters %s > %s.out 2> %s.err", file, file, file);
+	T_EQ_INT(cli(out, sizeof out, "%s", cmd), 1);
+	snprintf(cmd, sizeof cmd, "%s.err", file);
+	f = fopen(cmd, "r");
+	T_REQUIRE(f);
+	{
+		char last[1024] = "";
+
+		while (fgets(line, sizeof line, f))
+			snprintf(last, sizeof last, "%s", line);
+		T_CHECKF(strstr(last, "stopped") != NULL && strstr(last, "0 invalid") == NULL, "%s", last);
+	}
+	fclose(f);
 }
 
 int main(void)
