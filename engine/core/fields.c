@@ -4,6 +4,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 
 #include "engine/core/iso.h"
 
@@ -71,6 +73,24 @@ static int bad(problem *p, const char *path, const char *key, const char *code, 
 	return -1;
 }
 
+/* Whether s shows nothing: only white space, format characters (zero-width
+ * space, joiners, bidi marks) and default-ignorable code points (soft
+ * hyphen, Hangul fillers, variation selectors). Invalid UTF-8 shows. */
+static int blank_text(const char *s, size_t len)
+{
+	int32_t i = 0, n = (int32_t)len;
+
+	while (i < n) {
+		UChar32 c;
+
+		U8_NEXT(s, i, n, c);
+		if (c < 0 || !(u_isUWhiteSpace(c) || u_charType(c) == U_FORMAT_CHAR ||
+			       u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT)))
+			return 0;
+	}
+	return 1;
+}
+
 int fields_string(const json_t *obj, const char *path, const char *key, size_t maxlen,
 		  int required, const char **out, problem *p)
 {
@@ -85,13 +105,16 @@ int fields_string(const json_t *obj, const char *path, const char *key, size_t m
 		return bad(p, path, key, "type", "must be a string");
 	len = json_string_length(v);
 	if (len == 0)
-		return bad(p, path, key, "empty", "must not be empty");
+		return bad(p, path, key, "length", "must not be empty");
 	if (len > maxlen) {
 		snprintf(msg, sizeof msg, "is longer than %zu bytes", maxlen);
-		return bad(p, path, key, "too_long", msg);
+		return bad(p, path, key, "length", msg);
 	}
 	if (memchr(json_string_value(v), '\0', len))
 		return bad(p, path, key, "format", "must not contain NUL characters");
+	if (blank_text(json_string_value(v), len))
+		return bad(p, path, key, "length",
+			   "must show some text: it holds only spaces or invisible characters");
 	if (out)
 		*out = json_string_value(v);
 	return 1;

@@ -24,8 +24,9 @@
  * Returns the number of unknown keys. Also refuses a non-object. */
 int fields_only(const json_t *obj, const char *path, const char *const *allowed, problem *p);
 
-/* A string of 1..maxlen bytes (valid UTF-8 is guaranteed by jansson, NUL
- * bytes are refused). *out is borrowed from obj. */
+/* A string of 1..maxlen bytes that shows some text (valid UTF-8 is
+ * guaranteed by jansson; NUL bytes, and strings of only white space or
+ * invisible characters, are refused). *out is borrowed from obj. */
 int fields_string(const json_t *obj, const char *path, const char *key, size_t maxlen,
 		  int required, const char **out, problem *p);
 /* An integer in [min, max]. */

@@ -203,6 +203,18 @@ static int names_field(json_t *problem, const char *field)
 	return 0;
 }
 
+/* The code of the first error naming field ("" when none does). */
+static const char *field_code(json_t *problem, const char *field)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(json_object_get(problem, "errors"), i, e)
+		if (strcmp(str(e, "field") ? str(e, "field") : "", field) == 0)
+			return str(e, "code") ? str(e, "code") : "";
+	return "";
+}
+
 static void test_bad_input(void)
 {
 	struct resp r;
@@ -223,6 +235,17 @@ static void test_bad_input(void)
 			    "{\"title\":\"x\",\"occupation\":\"7212\",\"country\":\"ZA\",\"name\":\"Jo\"}") == 0);
 	expect_problem(&r, 400);
 	T_CHECK(names_field(r.json, "name"));
+	resp_free(&r);
+
+	/* A title that shows nothing (spaces, a zero-width space, a soft
+	 * hyphen, a Hangul filler) is as empty as "", and said so. */
+	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/vacancies", employer,
+			    "{\"title\":\" \\u200b\\u00ad\\u3164 \",\"occupation\":\"7212\","
+			    "\"country\":\"ZA\",\"city\":\"  \"}") == 0);
+	expect_problem(&r, 400);
+	T_CHECK(names_field(r.json, "title"));
+	T_CHECK(names_field(r.json, "city"));
+	T_EQ_STR(field_code(r.json, "title"), "length");
 	resp_free(&r);
 
 	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/vacancies", employer,
