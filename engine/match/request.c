@@ -35,9 +35,16 @@ int match_parse(const json_t *body, char *profile_id, size_t idlen, json_t **inl
 	fields_int(body, "", "limit", 1, MATCH_LIMIT_MAX, 0, &limit, p);
 	fields_bool(body, "", "include_flagged", 0, &flagged, p);
 	fields_bool(body, "", "explore", 0, &explore, p);
-	if (fields_string(body, "", "lang", 35, 0, &lang, p) > 0 && !match_lang(lang, mp->lang)) {
-		problem_field(p, "lang", "format", "must be a language tag such as en, fr or es");
-		p->kind = PROBLEM_INVALID;
+	/* As ?lang= (api/lang.c): a language the labels are not loaded in is
+	 * refused, not answered in English as if it had been understood. */
+	if (fields_string(body, "", "lang", 35, 0, &lang, p) > 0) {
+		if (!match_lang(lang, mp->lang)) {
+			problem_field(p, "lang", "format", "must be a language tag such as en, fr or es");
+			p->kind = PROBLEM_INVALID;
+		} else if (strcmp(mp->lang, "en") == 0 && strncasecmp(lang, "en", 2) != 0) {
+			problem_field(p, "lang", "unsupported", "must be one of en, fr, es");
+			p->kind = PROBLEM_INVALID;
+		}
 	}
 	if (fields_array(body, "", "countries", MATCH_COUNTRIES_MAX, 0, &countries, p) > 0) {
 		json_array_foreach(countries, i, v) {
@@ -60,9 +67,18 @@ int match_parse(const json_t *body, char *profile_id, size_t idlen, json_t **inl
 	if (p->kind)
 		return -1;
 	if (prof && profile_validate(prof, inline_doc, p)) {
-		/* Report the inline profile's fields under "profile.". */
+		/* Report the inline profile's fields under "profile.", in the
+		 * detail sentence (which names the first one) as in the list. */
+		const char *first = json_string_value(json_object_get(json_array_get(p->errors, 0), "field"));
 		json_t *e;
 
+		if (first && strncmp(p->detail, first, strlen(first)) == 0 &&
+		    p->detail[strlen(first)] == ':') {
+			char detail[sizeof p->detail];
+
+			snprintf(detail, sizeof detail, "profile.%.*s", (int)(sizeof detail - 9), p->detail);
+			memcpy(p->detail, detail, sizeof p->detail);
+		}
 		json_array_foreach(p->errors, i, e) {
 			const char *f = json_string_value(json_object_get(e, "field"));
 			char full[200];
