@@ -925,6 +925,68 @@ index_query *index_query_combine(enum index_op op, index_query *const *subs, siz
 	}
 }
 
+index_query *index_query_or_merged(index_query *const *subs, size_t n)
+{
+	if (n && !subs)
+		return nullptr;
+	for (size_t i = 0; i < n; i++)
+		if (!subs[i])
+			return nullptr;
+	try {
+		/* Each distinct part once, in first-seen order, with its count;
+		 * a part is identified by its serialised form. */
+		struct part {
+			Xapian::Query q;
+			plan_ptr p;
+			unsigned count;
+		};
+		std::vector<part> parts;
+		std::unordered_map<std::string, size_t> seen;
+		bool planned = true;
+		auto add = [&](const Xapian::Query &q, const plan_ptr &p) {
+			auto it = seen.emplace(q.serialise(), parts.size());
+			if (it.second)
+				parts.push_back(part{q, p, 1});
+			else
+				parts[it.first->second].count++;
+		};
+		for (size_t i = 0; i < n; i++) {
+			const index_query &s = *subs[i];
+			bool open = s.q.get_type() == Xapian::Query::OP_OR &&
+				    (!s.p || (s.p->k == plan::OR &&
+					      s.p->subs.size() == s.q.get_num_subqueries()));
+			if (!s.p)
+				planned = false;
+			if (!open) {
+				add(s.q, s.p);
+				continue;
+			}
+			for (size_t k = 0; k < s.q.get_num_subqueries(); k++)
+				add(s.q.get_subquery(k), s.p ? s.p->subs[k] : nullptr);
+		}
+		std::vector<Xapian::Query> v;
+		std::shared_ptr<plan> p = planned ? leaf(plan::OR) : nullptr;
+		v.reserve(parts.size());
+		for (const auto &x : parts) {
+			if (x.count == 1) {
+				v.push_back(x.q);
+			} else {
+				v.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, x.q, (double)x.count);
+			}
+			if (p) {
+				auto sp = std::make_shared<plan>(*x.p);
+				sp->factor *= x.count;
+				p->subs.push_back(std::move(sp));
+			}
+		}
+		if (p && p->subs.empty())
+			p->k = plan::NOTHING;
+		return wrap(Xapian::Query(Xapian::Query::OP_OR, v.begin(), v.end()), std::move(p));
+	} catch (...) {
+		return nullptr;
+	}
+}
+
 index_query *index_query_scale(const index_query *q, double factor)
 {
 	/* Also rejects NaN; Xapian itself rejects negative factors. */

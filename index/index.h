@@ -146,6 +146,12 @@ int index_stem(const char *lang, const char *word, char *out, size_t outlen);
 index_query *index_query_parse(const char *text, const char *lang, const char *prefix, int flags,
 			       index_error *err);
 index_query *index_query_combine(enum index_op op, index_query *const *subs, size_t n);
+/* The OR of subs with each sub's own top-level OR opened and identical
+ * sub-queries kept once, weighed as many times as they occurred: the same
+ * matches and weights as index_query_combine(INDEX_OP_OR, ...), with one
+ * posting list read where the OR read it once per copy (a text parsed
+ * with several stemmers repeats most of its terms). */
+index_query *index_query_or_merged(index_query *const *subs, size_t n);
 /* The same query with its weights multiplied by factor (>= 0). */
 index_query *index_query_scale(const index_query *q, double factor);
 /* Documents whose value in `slot` lies in [lo, hi] byte-wise; NULL is an open end.
