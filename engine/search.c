@@ -10,6 +10,7 @@
 #include "engine/core/iso.h"
 #include "engine/integrity/integrity.h"
 #include "engine/taxonomy/taxonomy.h"
+#include "engine/vacancy.h"
 #include "index/schema.h"
 
 #define MAX_SUBS 16
@@ -561,7 +562,7 @@ int search_vacancies(index_db *db, const struct vacancy_query *vq, json_t **out,
 			}
 			fetched = i + want;
 		}
-		v = json_loadb(h->data, h->data_len, 0, NULL);
+		v = vacancy_card_decode(h->data, h->data_len);
 		if (!v)
 			continue;
 		if (json_is_object(json_object_get(v, "recruiter"))) {

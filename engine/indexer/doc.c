@@ -1,7 +1,7 @@
 /*
  * doc.c - the index document a vacancy becomes (see index/schema.h for the
  * prefixes and value slots): the terms that filter and weigh it, the values
- * re-ranking reads, and the JSON it answers with.
+ * re-ranking reads, and the card it answers with (engine/vacancy/card.c).
  */
 #include "engine/indexer/indexer.h"
 #include "engine/indexer/internal.h"
@@ -156,8 +156,9 @@ static const char *vacancy_text_lang(const json_t *v)
  * written, and its text is stemmed in its own language; 3 = country and
  * language in one term (XCL:), the digest a value instead of a term, and
  * no title (S), essential-skill (XSE:) or positions (slot 2) copies that
- * no query read (docs/index.md, "What a vacancy costs"). */
-#define DOC_TERMS_VERSION 3
+ * no query read (docs/index.md, "What a vacancy costs"); 4 = the document
+ * data is the compact card (vacancy_card_encode), not the JSON. */
+#define DOC_TERMS_VERSION 4
 static char format_buf[96];
 static pthread_once_t format_once = PTHREAD_ONCE_INIT;
 
@@ -304,9 +305,15 @@ int indexer_vacancy_doc(const json_t *v, index_doc **out, index_error *err)
 		    index_doc_set_value(d, VX_SLOT_DIGEST, (const char *)digest, sizeof digest, err))
 			goto fail;
 	}
-	data = json_dumps(v, JSON_COMPACT);
-	if (!data || index_doc_set_data(d, data, strlen(data), err))
-		goto fail;
+	{
+		/* The compact card, not the JSON: search and match answer from
+		 * it (engine/vacancy/card.c). */
+		size_t dlen = 0;
+
+		data = vacancy_card_encode(v, &dlen);
+		if (!data || index_doc_set_data(d, data, dlen, err))
+			goto fail;
+	}
 	free(data);
 	*out = d;
 	return 0;

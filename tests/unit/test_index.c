@@ -253,6 +253,53 @@ static void test_stemming(void)
 	index_close(db);
 }
 
+/* The same text parsed with several stemmers, merged: each distinct term
+ * once (scaled by its count), the same hits with the same weights as the
+ * plain OR, under BM25 and under the evaluator's CoordWeight. */
+static void test_or_merged(void)
+{
+	if (!fixture_built)
+		T_SKIP("no fixture");
+	static const char *const langs[] = {"en", "fr", "es"};
+	index_db *db = NULL;
+	index_error err = {{0}};
+	index_query *parts[3] = {0}, *plain, *merged;
+	T_REQUIRE(index_open_readonly(dbpath, &db, NULL) == INDEX_OK);
+	for (int i = 0; i < 3; i++)
+		T_REQUIRE((parts[i] = index_query_parse("welding steel frames", langs[i], "", 0, &err)));
+	plain = index_query_combine(INDEX_OP_OR, parts, 3);
+	merged = index_query_or_merged(parts, 3);
+	T_REQUIRE(plain && merged);
+	/* "steel" stems alike in all three: one term, weighed three times */
+	char *d = index_query_describe(merged);
+	T_CHECKF(d && strstr(d, "3 * Zsteel@2") && strstr(d, "2 * Zwelding@1"), "describe: %s",
+		 d ? d : "(null)");
+	free(d);
+	for (int w = 0; w < 2; w++) {
+		index_search_opts o = opts_default();
+		index_results *a = NULL, *b = NULL;
+		o.weighting = w ? INDEX_WEIGHT_COORD : INDEX_WEIGHT_BM25;
+		T_REQUIRE(index_search(db, plain, &o, &a, &err) == INDEX_OK);
+		T_REQUIRE(index_search(db, merged, &o, &b, &err) == INDEX_OK);
+		T_EQ_INT(index_results_count(a), index_results_count(b));
+		T_CHECK(index_results_count(a) > 0);
+		for (size_t i = 0; i < index_results_count(a) && i < index_results_count(b); i++) {
+			const index_hit *x = index_results_hit(a, i), *y = index_results_hit(b, i);
+			T_EQ_INT(x->docid, y->docid);
+			T_CHECKF(x->weight - y->weight < 1e-9 && y->weight - x->weight < 1e-9,
+				 "weights %g and %g", x->weight, y->weight);
+		}
+		index_results_free(a);
+		index_results_free(b);
+	}
+	T_CHECK(index_query_or_merged(NULL, 1) == NULL);
+	index_query_free(plain);
+	index_query_free(merged);
+	for (int i = 0; i < 3; i++)
+		index_query_free(parts[i]);
+	index_close(db);
+}
+
 static void test_parse_errors(void)
 {
 	if (!fixture_built)
@@ -1175,6 +1222,7 @@ int main(void)
 
 	T_RUN(test_build);
 	T_RUN(test_stemming);
+	T_RUN(test_or_merged);
 	T_RUN(test_parse_errors);
 	T_RUN(test_filters);
 	T_RUN(test_value_range);
