@@ -203,7 +203,7 @@ static index_query *keyword_query(const char *q, index_error *e)
 	size_t np = 0, i, max = sizeof parts / sizeof *parts;
 
 	for (i = 0; i < sizeof langs / sizeof *langs; i++) {
-		if (!(parts[np] = index_query_parse(q, langs[i], "", 0, e)))
+		if (!(parts[np] = index_query_parse(q, langs[i], "", INDEX_PARSE_STEM_ALL, e)))
 			goto out;
 		np++;
 	}

@@ -668,8 +668,9 @@ int index_doc_add_term(index_doc *doc, const char *term, unsigned wdf, index_err
 	return guarded(err, "add term", doc && term, [&] { doc->doc.add_term(term, wdf); });
 }
 
-int index_doc_add_text(index_doc *doc, const char *text, size_t len, const char *lang,
-		       unsigned weight, const char *prefix, index_error *err)
+namespace {
+int add_text(index_doc *doc, const char *text, size_t len, const char *lang, unsigned weight,
+	     const char *prefix, bool stemmed_only, index_error *err)
 {
 	static const char what[] = "index text";
 	if (!doc || (!text && len)) {
@@ -680,8 +681,12 @@ int index_doc_add_text(index_doc *doc, const char *text, size_t len, const char 
 		return INDEX_OK;
 	try {
 		Xapian::TermGenerator tg;
-		tg.set_stemmer(stemmer_for(lang));
-		tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+		Xapian::Stem stem = stemmer_for(lang);
+		tg.set_stemmer(stem);
+		/* Xapian's STEM_ALL_Z without a stemmer would index nothing */
+		tg.set_stemming_strategy(!stemmed_only ? Xapian::TermGenerator::STEM_SOME
+					 : stem.is_none() ? Xapian::TermGenerator::STEM_NONE
+							  : Xapian::TermGenerator::STEM_ALL_Z);
 		tg.set_document(doc->doc);
 		tg.index_text_without_positions(std::string(text, len), weight,
 						prefix ? prefix : "");
@@ -689,6 +694,19 @@ int index_doc_add_text(index_doc *doc, const char *text, size_t len, const char 
 	} catch (...) {
 		return fail(err, what);
 	}
+}
+} // namespace
+
+int index_doc_add_text(index_doc *doc, const char *text, size_t len, const char *lang,
+		       unsigned weight, const char *prefix, index_error *err)
+{
+	return add_text(doc, text, len, lang, weight, prefix, false, err);
+}
+
+int index_doc_add_text_stemmed(index_doc *doc, const char *text, size_t len, const char *lang,
+			       unsigned weight, const char *prefix, index_error *err)
+{
+	return add_text(doc, text, len, lang, weight, prefix, true, err);
 }
 
 int index_doc_set_value(index_doc *doc, unsigned slot, const char *value, size_t len,
@@ -866,7 +884,8 @@ index_query *index_query_parse(const char *text, const char *lang, const char *p
 	try {
 		Xapian::QueryParser qp;
 		qp.set_stemmer(stemmer_for(lang));
-		qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+		qp.set_stemming_strategy((flags & INDEX_PARSE_STEM_ALL) ? Xapian::QueryParser::STEM_ALL_Z
+									: Xapian::QueryParser::STEM_SOME);
 		qp.set_default_op((flags & INDEX_PARSE_DEFAULT_AND) ? Xapian::Query::OP_AND
 								    : Xapian::Query::OP_OR);
 		unsigned qflags = 0;

@@ -126,7 +126,7 @@ static int add_skills(index_doc *d, const json_t *list, const char *lang, index_
 		} else {
 			/* Free text: findable by its words and by the exact label. */
 			if (add_weighted(d, VX_SKILL, s, 1, err) ||
-			    index_doc_add_text(d, s, strlen(s), lang, 1, VX_TEXT, err))
+			    index_doc_add_text_stemmed(d, s, strlen(s), lang, 1, VX_TEXT, err))
 				return -1;
 		}
 	}
@@ -157,8 +157,10 @@ static const char *vacancy_text_lang(const json_t *v)
  * language in one term (XCL:), the digest a value instead of a term, and
  * no title (S), essential-skill (XSE:) or positions (slot 2) copies that
  * no query read (docs/index.md, "What a vacancy costs"); 4 = the document
- * data is the compact card (vacancy_card_encode), not the JSON. */
-#define DOC_TERMS_VERSION 4
+ * data is the compact card (vacancy_card_encode), not the JSON; 5 = the
+ * text's words stemmed only (Z terms), not also as written, which were
+ * two fifths of a vacancy's postings (queries: INDEX_PARSE_STEM_ALL). */
+#define DOC_TERMS_VERSION 5
 static char format_buf[96];
 static pthread_once_t format_once = PTHREAD_ONCE_INIT;
 
@@ -274,9 +276,9 @@ int indexer_vacancy_doc(const json_t *v, index_doc **out, index_error *err)
 	if (rec && add_recruiter(d, rec, err))
 		goto fail;
 	/* Title words count three times. */
-	if (title && index_doc_add_text(d, title, strlen(title), lang, 3, VX_TEXT, err))
+	if (title && index_doc_add_text_stemmed(d, title, strlen(title), lang, 3, VX_TEXT, err))
 		goto fail;
-	if (desc && index_doc_add_text(d, desc, strlen(desc), lang, 1, VX_TEXT, err))
+	if (desc && index_doc_add_text_stemmed(d, desc, strlen(desc), lang, 1, VX_TEXT, err))
 		goto fail;
 	{
 		const char *until = json_string_value(json_object_get(v, "valid_until"));
