@@ -300,6 +300,40 @@ static void test_or_merged(void)
 	index_close(db);
 }
 
+/* Text indexed as stems only: no term as written, a capitalised query
+ * word stemmed too, and a language without a stemmer still indexed. */
+static void test_stemmed_only(void)
+{
+	char dir[320];
+	index_db *w = NULL, *db = NULL;
+	index_doc *doc = index_doc_new();
+	index_error err = {{0}};
+	index_search_opts o = opts_default();
+	index_query *q;
+	int exists = -1;
+
+	snprintf(dir, sizeof dir, "%s/stemmed", tmpdir);
+	T_REQUIRE(doc && index_open_writable(dir, &w, &err) == INDEX_OK);
+	T_REQUIRE(index_doc_add_text_stemmed(doc, "Welds frames", 12, "en", 1, "", &err) == 0);
+	T_REQUIRE(index_doc_add_text_stemmed(doc, "Qaraqalpaq", 10, NULL, 1, "", &err) == 0);
+	T_REQUIRE(index_doc_set_data(doc, "{\"id\":1}", 8, &err) == 0);
+	T_REQUIRE(index_replace(w, "Q1", doc, &err) == 0 && index_commit(w, &err) == 0);
+	T_CHECK(index_term_exists(w, "Zweld", &exists, &err) == 0 && exists == 1);
+	T_CHECK(index_term_exists(w, "welds", &exists, &err) == 0 && exists == 0);
+	T_CHECK(index_term_exists(w, "qaraqalpaq", &exists, &err) == 0 && exists == 1);
+	index_close(w);
+	T_REQUIRE(index_open_readonly(dir, &db, &err) == INDEX_OK);
+	q = index_query_parse("Welding", "en", "", INDEX_PARSE_STEM_ALL, &err);
+	T_EQ_STR(ids_of(db, q, &o, 1), "1");
+	index_query_free(q);
+	/* without the flag a capitalised word is looked for as written */
+	q = index_query_parse("Welding", "en", "", 0, &err);
+	T_EQ_STR(ids_of(db, q, &o, 1), "");
+	index_query_free(q);
+	index_close(db);
+	index_doc_free(doc);
+}
+
 static void test_parse_errors(void)
 {
 	if (!fixture_built)
@@ -1223,6 +1257,7 @@ int main(void)
 	T_RUN(test_build);
 	T_RUN(test_stemming);
 	T_RUN(test_or_merged);
+	T_RUN(test_stemmed_only);
 	T_RUN(test_parse_errors);
 	T_RUN(test_filters);
 	T_RUN(test_value_range);
