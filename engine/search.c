@@ -516,7 +516,14 @@ int search_vacancies(index_db *db, const struct vacancy_query *vq, json_t **out,
 	/* One more tells whether a next page exists; one more again for the
 	 * cursor's own key, which the range includes. */
 	opts.limit = (uint32_t)(limit + 2 + slack);
-	opts.skip_data = 1;
+	/* Locally, the page's hits' data is read as the page fills; from a
+	 * remote shard one request for all is cheaper than one a hit. */
+	{
+		unsigned shards = 1;
+		int remote = 0;
+
+		opts.skip_data = index_shard_count(db, &shards, &remote) == 0 && !remote;
+	}
 	if (sk->slot < 0) {
 		opts.sort_slot = -1;
 		opts.weighting = INDEX_WEIGHT_BM25;
@@ -541,6 +548,7 @@ int search_vacancies(index_db *db, const struct vacancy_query *vq, json_t **out,
 	}
 	items = json_array();
 	n = index_results_count(res);
+	fetched = opts.skip_data ? 0 : n;
 	for (i = 0; items && i < n && kept < limit; i++) {
 		const index_hit *h = index_results_hit(res, i);
 		json_t *v;
