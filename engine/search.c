@@ -10,6 +10,7 @@
 #include "engine/core/iso.h"
 #include "engine/integrity/integrity.h"
 #include "engine/taxonomy/taxonomy.h"
+#include "engine/vacancy.h"
 #include "index/schema.h"
 
 #define MAX_SUBS 16
@@ -158,70 +159,34 @@ static size_t words_in(const char *folded)
 	return n;
 }
 
-/* 1 when every word of folded q is a whole word of the label or of one of
- * the alternative labels of a typeahead item. */
-static int item_names(const json_t *item, const char *fq)
-{
-	char fl[TAX_TEXT_MAX * 2 + 3], w[TAX_TEXT_MAX + 3];
-	const json_t *alt = json_object_get(item, "alt_labels");
-	size_t i, n = json_array_size(alt);
-	const char *p, *label;
-
-	for (i = 0; i <= n; i++) {
-		label = json_string_value(i == 0 ? json_object_get(item, "label")
-						 : json_array_get(alt, i - 1));
-		if (!label)
-			continue;
-		fl[0] = ' ';
-		taxonomy_fold(label, fl + 1, sizeof fl - 2);
-		strcat(fl, " ");
-		for (p = fq; *p;) {
-			size_t len = strcspn(p, " ");
-
-			snprintf(w, sizeof w, " %.*s ", (int)len, p);
-			if (!strstr(fl, w))
-				break;
-			p += len;
-			p += *p == ' ';
-		}
-		if (!*p)
-			return 1;
-	}
-	return 0;
-}
-
-/* The concept terms q names: the concepts of kind with a label in en, fr
- * or es holding every word of q (the typeahead's best ones from the labels
- * in memory: "enfermera" names the Spanish nurse occupations, "soudeur" the
- * welder). The full normaliser (taxonomy_normalise_*) is not asked: its
- * fuzzy search of the label index cost 4 ms of the 5.7 ms median search
- * and 30 ms at p99 (bench_search, 100,000 vacancies), for typos a keyword
- * search does not promise to mend. */
+/* The concept terms q names: the concepts of kind with a French or
+ * Spanish label holding every word of q ("enfermera" names the Spanish
+ * nurse occupations, "soudeur" the welder), from the labels in memory. An
+ * English word needs none: most vacancies are in English, and their text
+ * finds it (this is what the typeahead-based lookup before answered too:
+ * it compared q with the items' French and Spanish labels). The full
+ * normaliser (taxonomy_normalise_*) is not asked: its fuzzy search of the
+ * label index cost 4 ms of the 5.7 ms median search and 30 ms at p99
+ * (bench_search, 100,000 vacancies), for typos a keyword search does not
+ * promise to mend; nor is the typeahead, whose JSON items (alternative
+ * labels, an occupation's essential skills), built and folded again for
+ * four calls a query, were the slowest searches' tail (docs/performance.md). */
 static size_t concept_terms(esco_kind kind, const char *q, index_query **parts, size_t max)
 {
-	/* the typeahead searches the language asked and English: fr and es
-	 * cover all three */
-	static const char *const langs[] = {"fr", "es"};
 	const char *prefix = kind == ESCO_KIND_OCCUPATION ? VX_ESCO_OCC : VX_SKILL;
+	const char *uris[2 * SEARCH_CONCEPTS];
 	char term[256], fq[TAX_TEXT_MAX + 1];
-	json_t *items, *it;
-	size_t np = 0, i, k;
+	size_t np = 0, n, i;
 
 	/* a concept's name is a few words; a longer query names none as a whole */
 	if (!taxonomy_fold(q, fq, sizeof fq) || words_in(fq) > SEARCH_CONCEPT_WORDS)
 		return np;
-	for (k = 0; k < sizeof langs / sizeof *langs; k++) {
-		if (!(items = json_array()))
-			break;
-		if (taxonomy_suggest_labels(kind, q, langs[k], SEARCH_CONCEPTS, items) == 0)
-			json_array_foreach(items, i, it) {
-				if (np < max && item_names(it, fq)) {
-					snprintf(term, sizeof term, "%s%s", prefix,
-						 json_string_value(json_object_get(it, "uri")));
-					parts[np++] = index_query_term(term, 1);
-				}
-			}
-		json_decref(items);
+	n = taxonomy_named_concepts(kind, q, 1u << ESCO_LANG_FR | 1u << ESCO_LANG_ES, uris,
+				    max < 2 * SEARCH_CONCEPTS ? max : 2 * SEARCH_CONCEPTS);
+	for (i = 0; i < n; i++) {
+		snprintf(term, sizeof term, "%s%s", prefix, uris[i]);
+		if ((parts[np] = index_query_term(term, 1)))
+			np++;
 	}
 	return np;
 }
@@ -234,11 +199,11 @@ static size_t concept_terms(esco_kind kind, const char *q, index_query **parts, 
 static index_query *keyword_query(const char *q, index_error *e)
 {
 	static const char *const langs[] = {"en", "fr", "es"};
-	index_query *parts[3 + 2 * (3 + SEARCH_CONCEPTS * 2)], *out = NULL;
+	index_query *parts[3 + 4 * SEARCH_CONCEPTS], *out = NULL;
 	size_t np = 0, i, max = sizeof parts / sizeof *parts;
 
 	for (i = 0; i < sizeof langs / sizeof *langs; i++) {
-		if (!(parts[np] = index_query_parse(q, langs[i], "", 0, e)))
+		if (!(parts[np] = index_query_parse(q, langs[i], "", INDEX_PARSE_STEM_ALL, e)))
 			goto out;
 		np++;
 	}
@@ -246,7 +211,8 @@ static index_query *keyword_query(const char *q, index_error *e)
 		np += concept_terms(ESCO_KIND_OCCUPATION, q, parts + np, max - np);
 		np += concept_terms(ESCO_KIND_SKILL, q, parts + np, max - np);
 	}
-	out = index_query_combine(INDEX_OP_OR, parts, np);
+	/* The stemmers agree on most words: each term read once. */
+	out = index_query_or_merged(parts, np);
 out:
 	for (i = 0; i < np; i++)
 		index_query_free(parts[i]);
@@ -498,7 +464,8 @@ int search_vacancies(index_db *db, const struct vacancy_query *vq, json_t **out,
 	const char *sort = vq->sort;
 	const index_hit *last = NULL;
 	integrity_snapshot *snap;
-	int rc, ranked = vq->q && *vq->q;
+	int rc, ranked = vq->q && *vq->q, fetch_failed = 0;
+	size_t fetched = 0;
 
 	*out = NULL;
 	if (vq->limit && (parse_uint(vq->limit, SEARCH_LIMIT_MAX, &limit) || limit == 0))
@@ -549,6 +516,14 @@ int search_vacancies(index_db *db, const struct vacancy_query *vq, json_t **out,
 	/* One more tells whether a next page exists; one more again for the
 	 * cursor's own key, which the range includes. */
 	opts.limit = (uint32_t)(limit + 2 + slack);
+	/* Locally, the page's hits' data is read as the page fills; from a
+	 * remote shard one request for all is cheaper than one a hit. */
+	{
+		unsigned shards = 1;
+		int remote = 0;
+
+		opts.skip_data = index_shard_count(db, &shards, &remote) == 0 && !remote;
+	}
 	if (sk->slot < 0) {
 		opts.sort_slot = -1;
 		opts.weighting = INDEX_WEIGHT_BM25;
@@ -573,6 +548,7 @@ int search_vacancies(index_db *db, const struct vacancy_query *vq, json_t **out,
 	}
 	items = json_array();
 	n = index_results_count(res);
+	fetched = opts.skip_data ? 0 : n;
 	for (i = 0; items && i < n && kept < limit; i++) {
 		const index_hit *h = index_results_hit(res, i);
 		json_t *v;
@@ -583,7 +559,18 @@ int search_vacancies(index_db *db, const struct vacancy_query *vq, json_t **out,
 		    memcmp(h->value, at.key, h->value_len) == 0)
 			continue; /* the previous page's last item */
 		last = h;
-		v = json_loadb(h->data, h->data_len, 0, NULL);
+		if (i >= fetched) {
+			/* The data of the hits the page may still show, no more:
+			 * the spare hits are read only when verdicts drop some. */
+			size_t want = limit - kept + 1;
+
+			if (index_fetch_data(db, res, i, want, &e)) {
+				fetch_failed = 1;
+				break;
+			}
+			fetched = i + want;
+		}
+		v = vacancy_card_decode(h->data, h->data_len);
 		if (!v)
 			continue;
 		if (json_is_object(json_object_get(v, "recruiter"))) {
@@ -603,6 +590,13 @@ int search_vacancies(index_db *db, const struct vacancy_query *vq, json_t **out,
 		kept++;
 	}
 	integrity_snapshot_put(snap);
+	if (fetch_failed) {
+		json_decref(items);
+		json_decref(binding);
+		index_results_free(res);
+		problem_set(p, PROBLEM_UNAVAILABLE, "the index cannot be read: %s", e.msg);
+		return -1;
+	}
 	o = json_pack("{s:o, s:I}", "items", items ? items : json_array(), "estimated_total",
 		      (json_int_t)index_results_estimate(res));
 	/* A next page when hits were left over or the fetch was full. */

@@ -156,4 +156,13 @@ json_t *vacancy_from_row(PGresult *r, int row);
 	"to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "      \
 	"to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
+/* The compact card the search index keeps as a vacancy's document data
+ * (engine/vacancy/card.c): the vacancy's JSON with its ESCO skill and
+ * occupation URIs as positions in the loaded taxonomy. encode gives
+ * malloc'd text and its length (NULL when out of memory); decode gives the
+ * vacancy as the API shows it, or NULL (not JSON, a position the taxonomy
+ * does not have, no taxonomy, out of memory). */
+char *vacancy_card_encode(const json_t *v, size_t *len);
+json_t *vacancy_card_decode(const char *data, size_t len);
+
 #endif

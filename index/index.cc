@@ -668,8 +668,9 @@ int index_doc_add_term(index_doc *doc, const char *term, unsigned wdf, index_err
 	return guarded(err, "add term", doc && term, [&] { doc->doc.add_term(term, wdf); });
 }
 
-int index_doc_add_text(index_doc *doc, const char *text, size_t len, const char *lang,
-		       unsigned weight, const char *prefix, index_error *err)
+namespace {
+int add_text(index_doc *doc, const char *text, size_t len, const char *lang, unsigned weight,
+	     const char *prefix, bool stemmed_only, index_error *err)
 {
 	static const char what[] = "index text";
 	if (!doc || (!text && len)) {
@@ -680,8 +681,12 @@ int index_doc_add_text(index_doc *doc, const char *text, size_t len, const char 
 		return INDEX_OK;
 	try {
 		Xapian::TermGenerator tg;
-		tg.set_stemmer(stemmer_for(lang));
-		tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+		Xapian::Stem stem = stemmer_for(lang);
+		tg.set_stemmer(stem);
+		/* Xapian's STEM_ALL_Z without a stemmer would index nothing */
+		tg.set_stemming_strategy(!stemmed_only ? Xapian::TermGenerator::STEM_SOME
+					 : stem.is_none() ? Xapian::TermGenerator::STEM_NONE
+							  : Xapian::TermGenerator::STEM_ALL_Z);
 		tg.set_document(doc->doc);
 		tg.index_text_without_positions(std::string(text, len), weight,
 						prefix ? prefix : "");
@@ -689,6 +694,19 @@ int index_doc_add_text(index_doc *doc, const char *text, size_t len, const char 
 	} catch (...) {
 		return fail(err, what);
 	}
+}
+} // namespace
+
+int index_doc_add_text(index_doc *doc, const char *text, size_t len, const char *lang,
+		       unsigned weight, const char *prefix, index_error *err)
+{
+	return add_text(doc, text, len, lang, weight, prefix, false, err);
+}
+
+int index_doc_add_text_stemmed(index_doc *doc, const char *text, size_t len, const char *lang,
+			       unsigned weight, const char *prefix, index_error *err)
+{
+	return add_text(doc, text, len, lang, weight, prefix, true, err);
 }
 
 int index_doc_set_value(index_doc *doc, unsigned slot, const char *value, size_t len,
@@ -866,7 +884,8 @@ index_query *index_query_parse(const char *text, const char *lang, const char *p
 	try {
 		Xapian::QueryParser qp;
 		qp.set_stemmer(stemmer_for(lang));
-		qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+		qp.set_stemming_strategy((flags & INDEX_PARSE_STEM_ALL) ? Xapian::QueryParser::STEM_ALL_Z
+									: Xapian::QueryParser::STEM_SOME);
 		qp.set_default_op((flags & INDEX_PARSE_DEFAULT_AND) ? Xapian::Query::OP_AND
 								    : Xapian::Query::OP_OR);
 		unsigned qflags = 0;
@@ -920,6 +939,68 @@ index_query *index_query_combine(enum index_op op, index_query *const *subs, siz
 		if (p && p->subs.empty())
 			p->k = plan::NOTHING;
 		return wrap(Xapian::Query(xop, v.begin(), v.end()), std::move(p));
+	} catch (...) {
+		return nullptr;
+	}
+}
+
+index_query *index_query_or_merged(index_query *const *subs, size_t n)
+{
+	if (n && !subs)
+		return nullptr;
+	for (size_t i = 0; i < n; i++)
+		if (!subs[i])
+			return nullptr;
+	try {
+		/* Each distinct part once, in first-seen order, with its count;
+		 * a part is identified by its serialised form. */
+		struct part {
+			Xapian::Query q;
+			plan_ptr p;
+			unsigned count;
+		};
+		std::vector<part> parts;
+		std::unordered_map<std::string, size_t> seen;
+		bool planned = true;
+		auto add = [&](const Xapian::Query &q, const plan_ptr &p) {
+			auto it = seen.emplace(q.serialise(), parts.size());
+			if (it.second)
+				parts.push_back(part{q, p, 1});
+			else
+				parts[it.first->second].count++;
+		};
+		for (size_t i = 0; i < n; i++) {
+			const index_query &s = *subs[i];
+			bool open = s.q.get_type() == Xapian::Query::OP_OR &&
+				    (!s.p || (s.p->k == plan::OR &&
+					      s.p->subs.size() == s.q.get_num_subqueries()));
+			if (!s.p)
+				planned = false;
+			if (!open) {
+				add(s.q, s.p);
+				continue;
+			}
+			for (size_t k = 0; k < s.q.get_num_subqueries(); k++)
+				add(s.q.get_subquery(k), s.p ? s.p->subs[k] : nullptr);
+		}
+		std::vector<Xapian::Query> v;
+		std::shared_ptr<plan> p = planned ? leaf(plan::OR) : nullptr;
+		v.reserve(parts.size());
+		for (const auto &x : parts) {
+			if (x.count == 1) {
+				v.push_back(x.q);
+			} else {
+				v.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, x.q, (double)x.count);
+			}
+			if (p) {
+				auto sp = std::make_shared<plan>(*x.p);
+				sp->factor *= x.count;
+				p->subs.push_back(std::move(sp));
+			}
+		}
+		if (p && p->subs.empty())
+			p->k = plan::NOTHING;
+		return wrap(Xapian::Query(Xapian::Query::OP_OR, v.begin(), v.end()), std::move(p));
 	} catch (...) {
 		return nullptr;
 	}

@@ -91,6 +91,11 @@ int index_doc_add_term(index_doc *doc, const char *term, unsigned wdf, index_err
  * engine has no phrase queries and the index is smaller and faster. */
 int index_doc_add_text(index_doc *doc, const char *text, size_t len, const char *lang,
 		       unsigned weight, const char *prefix, index_error *err);
+/* The same with the stemmed terms only ("Z" + prefix + stem; a language
+ * without a stemmer: the words as they are, unprefixed by Z): about half
+ * the terms. Query such text with INDEX_PARSE_STEM_ALL. */
+int index_doc_add_text_stemmed(index_doc *doc, const char *text, size_t len, const char *lang,
+			       unsigned weight, const char *prefix, index_error *err);
 int index_doc_set_value(index_doc *doc, unsigned slot, const char *value, size_t len,
 			index_error *err);
 int index_doc_set_data(index_doc *doc, const char *data, size_t len, index_error *err);
@@ -125,7 +130,9 @@ enum index_op {
 enum {
 	INDEX_PARSE_DEFAULT_AND = 1 << 0, /* all words required (default: OR) */
 	INDEX_PARSE_PARTIAL = 1 << 1,     /* the last word is a prefix (typeahead) */
-	INDEX_PARSE_BOOLEAN = 1 << 2      /* honour AND/OR/NOT and +/- operators */
+	INDEX_PARSE_BOOLEAN = 1 << 2,     /* honour AND/OR/NOT and +/- operators */
+	INDEX_PARSE_STEM_ALL = 1 << 3     /* every word stemmed, capitalised ones too: text
+					   * indexed by index_doc_add_text_stemmed */
 };
 
 /* Matches every document (weight 0). */
@@ -146,6 +153,12 @@ int index_stem(const char *lang, const char *word, char *out, size_t outlen);
 index_query *index_query_parse(const char *text, const char *lang, const char *prefix, int flags,
 			       index_error *err);
 index_query *index_query_combine(enum index_op op, index_query *const *subs, size_t n);
+/* The OR of subs with each sub's own top-level OR opened and identical
+ * sub-queries kept once, weighed as many times as they occurred: the same
+ * matches and weights as index_query_combine(INDEX_OP_OR, ...), with one
+ * posting list read where the OR read it once per copy (a text parsed
+ * with several stemmers repeats most of its terms). */
+index_query *index_query_or_merged(index_query *const *subs, size_t n);
 /* The same query with its weights multiplied by factor (>= 0). */
 index_query *index_query_scale(const index_query *q, double factor);
 /* Documents whose value in `slot` lies in [lo, hi] byte-wise; NULL is an open end.

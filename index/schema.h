@@ -7,8 +7,9 @@
  * every prefix here is used with ':' whenever the value may be uppercase.
  *
  * The vacancy index holds open vacancies only: a closed vacancy is deleted
- * from it. Its document data is the vacancy's JSON as the API returns it,
- * so a search is answered from the index alone.
+ * from it. Its document data is the vacancy's compact card (the API's
+ * JSON with ESCO URIs as taxonomy positions: engine/vacancy/card.c), so
+ * a search is answered from the index alone.
  */
 #ifndef FAIRMATCH_INDEX_SCHEMA_H
 #define FAIRMATCH_INDEX_SCHEMA_H

@@ -1,7 +1,7 @@
 /*
  * doc.c - the index document a vacancy becomes (see index/schema.h for the
  * prefixes and value slots): the terms that filter and weigh it, the values
- * re-ranking reads, and the JSON it answers with.
+ * re-ranking reads, and the card it answers with (engine/vacancy/card.c).
  */
 #include "engine/indexer/indexer.h"
 #include "engine/indexer/internal.h"
@@ -126,7 +126,7 @@ static int add_skills(index_doc *d, const json_t *list, const char *lang, index_
 		} else {
 			/* Free text: findable by its words and by the exact label. */
 			if (add_weighted(d, VX_SKILL, s, 1, err) ||
-			    index_doc_add_text(d, s, strlen(s), lang, 1, VX_TEXT, err))
+			    index_doc_add_text_stemmed(d, s, strlen(s), lang, 1, VX_TEXT, err))
 				return -1;
 		}
 	}
@@ -156,8 +156,11 @@ static const char *vacancy_text_lang(const json_t *v)
  * written, and its text is stemmed in its own language; 3 = country and
  * language in one term (XCL:), the digest a value instead of a term, and
  * no title (S), essential-skill (XSE:) or positions (slot 2) copies that
- * no query read (docs/index.md, "What a vacancy costs"). */
-#define DOC_TERMS_VERSION 3
+ * no query read (docs/index.md, "What a vacancy costs"); 4 = the document
+ * data is the compact card (vacancy_card_encode), not the JSON; 5 = the
+ * text's words stemmed only (Z terms), not also as written, which were
+ * two fifths of a vacancy's postings (queries: INDEX_PARSE_STEM_ALL). */
+#define DOC_TERMS_VERSION 5
 static char format_buf[96];
 static pthread_once_t format_once = PTHREAD_ONCE_INIT;
 
@@ -273,9 +276,9 @@ int indexer_vacancy_doc(const json_t *v, index_doc **out, index_error *err)
 	if (rec && add_recruiter(d, rec, err))
 		goto fail;
 	/* Title words count three times. */
-	if (title && index_doc_add_text(d, title, strlen(title), lang, 3, VX_TEXT, err))
+	if (title && index_doc_add_text_stemmed(d, title, strlen(title), lang, 3, VX_TEXT, err))
 		goto fail;
-	if (desc && index_doc_add_text(d, desc, strlen(desc), lang, 1, VX_TEXT, err))
+	if (desc && index_doc_add_text_stemmed(d, desc, strlen(desc), lang, 1, VX_TEXT, err))
 		goto fail;
 	{
 		const char *until = json_string_value(json_object_get(v, "valid_until"));
@@ -304,9 +307,15 @@ int indexer_vacancy_doc(const json_t *v, index_doc **out, index_error *err)
 		    index_doc_set_value(d, VX_SLOT_DIGEST, (const char *)digest, sizeof digest, err))
 			goto fail;
 	}
-	data = json_dumps(v, JSON_COMPACT);
-	if (!data || index_doc_set_data(d, data, strlen(data), err))
-		goto fail;
+	{
+		/* The compact card, not the JSON: search and match answer from
+		 * it (engine/vacancy/card.c). */
+		size_t dlen = 0;
+
+		data = vacancy_card_encode(v, &dlen);
+		if (!data || index_doc_set_data(d, data, dlen, err))
+			goto fail;
+	}
 	free(data);
 	*out = d;
 	return 0;

@@ -185,7 +185,8 @@ index_query *match__build_query(index_db *db, const json_t *profile,
 			/* All its words: an AND is driven by its rarest word,
 			 * where an OR would walk "and", "of", "work" through
 			 * every vacancy. */
-			index_query *t = index_query_parse(s, "en", VX_TEXT, INDEX_PARSE_DEFAULT_AND, &e);
+			index_query *t = index_query_parse(s, "en", VX_TEXT,
+							 INDEX_PARSE_DEFAULT_AND | INDEX_PARSE_STEM_ALL, &e);
 
 			if (t) {
 				/* Every word of the AND adds its factor, so the

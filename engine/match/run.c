@@ -12,6 +12,7 @@
 #include "engine/core/iso.h"
 #include "engine/quota/quota.h"
 #include "engine/taxonomy/taxonomy.h"
+#include "engine/vacancy.h"
 #include "index/schema.h"
 
 /* The skills of a facts list as the document wrote them (URI or text). */
@@ -64,6 +65,22 @@ static json_t *raw_with_concepts(const char *raw, size_t len, const struct match
 out:
 	free(c);
 	json_decref(doc);
+	return out;
+}
+
+/* The vacancy's JSON text, with its concepts, from its card: the card's
+ * ESCO positions back as URIs (vacancy_card_decode), then spliced as
+ * text. NULL on a card that does not decode or out of memory. */
+static json_t *raw_vacancy(const char *card, size_t len, const struct match__facts *f,
+			   const char *lang)
+{
+	json_t *v = vacancy_card_decode(card, len), *out = NULL;
+	char *text = v ? json_dumps(v, JSON_COMPACT) : NULL;
+
+	if (text)
+		out = raw_with_concepts(text, strlen(text), f, lang);
+	free(text);
+	json_decref(v);
 	return out;
 }
 
@@ -199,7 +216,7 @@ retrieve:
 				problem_set(p, PROBLEM_UNAVAILABLE, "the index cannot be read: %s", e.msg);
 				goto out;
 			}
-			doc = json_loadb(h->data, h->data_len, 0, NULL);
+			doc = vacancy_card_decode(h->data, h->data_len);
 			if (!doc)
 				continue;
 			match__facts_from_json(doc, f);
@@ -252,16 +269,16 @@ retrieve:
 		json_decref(doc);
 		doc = NULL;
 		if (match__facts_decode(h->value, h->value_len, f)) {
-			if (!(doc = json_loadb(h->data, h->data_len, 0, NULL)))
+			if (!(doc = vacancy_card_decode(h->data, h->data_len)))
 				goto oom;
 			match__facts_from_json(doc, f);
 		}
 		/* The vacancy carries the labels of its concepts, as in
 		 * every answer holding one. */
 		if (mp->raw_vacancies)
-			cands[i].vacancy = raw_with_concepts(h->data, h->data_len, f, pr->label_lang);
+			cands[i].vacancy = raw_vacancy(h->data, h->data_len, f, pr->label_lang);
 		else
-			cands[i].vacancy = doc ? json_incref(doc) : json_loadb(h->data, h->data_len, 0, NULL);
+			cands[i].vacancy = doc ? json_incref(doc) : vacancy_card_decode(h->data, h->data_len);
 		if (!cands[i].vacancy)
 			goto oom;
 		if (!mp->raw_vacancies && match_taxonomy() && taxonomy_label_doc(cands[i].vacancy, pr->label_lang))

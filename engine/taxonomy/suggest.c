@@ -303,3 +303,66 @@ int taxonomy_suggest_labels(esco_kind kind, const char *q, const char *lang, siz
 {
 	return suggest(NULL, kind, q, lang, limit, items, 0);
 }
+
+size_t taxonomy_named_concepts(esco_kind kind, const char *q, unsigned lang_mask, const char **uris,
+			       size_t max)
+{
+	const struct tax_labels *t = tax__labels();
+	int s = tax__kind_slot(kind);
+	char fq[FOLD_MAX], wbuf[FOLD_MAX], *w[MAX_WORDS];
+	size_t nw, i, k, lo = 0, hi = 0, drv = 0, n = 0, fqlen, wl[MAX_WORDS];
+	struct sugg best[100];
+
+	if (!t || !q || !max)
+		return 0;
+	if (max > sizeof best / sizeof *best)
+		max = sizeof best / sizeof *best;
+	fqlen = taxonomy_fold(q, fq, sizeof fq);
+	memcpy(wbuf, fq, fqlen + 1);
+	nw = tax__split_words(wbuf, w, MAX_WORDS);
+	if (!nw)
+		return 0;
+	/* The word with the fewest label words starting with it drives. */
+	for (i = 0; i < nw; i++) {
+		size_t a, b;
+
+		wl[i] = strlen(w[i]);
+		tax__word_range(t, s, w[i], wl[i], &a, &b);
+		if (i == 0 || b - a < hi - lo) {
+			lo = a;
+			hi = b;
+			drv = i;
+		}
+	}
+	for (i = lo; i < hi; i++) {
+		const struct tword *x = &t->words[s][i];
+		unsigned type = TW_TYPE(x->bits);
+		uint64_t key = SK_WHOLE | SK_TYPE(type) | SK_TAIL(x->flen, x->concept_idx);
+		const char *f;
+
+		/* a whole word (wlen 255 stands for any longer word), of a
+		 * label the typeahead shows (hidden ones are misspellings) */
+		if (type > 1 || !(lang_mask & 1u << TW_LANG(x->bits)) ||
+		    x->wlen != (wl[drv] < 255 ? wl[drv] : 255))
+			continue;
+		if (n == max && (key | SK_EXACT | SK_START) <= best[n - 1].key)
+			continue;
+		f = t->text.p + t->lab[x->label].fold;
+		for (k = 0; k < nw; k++)
+			if ((k != drv || wl[k] >= 255) && !has_word(f, w[k], wl[k]))
+				break;
+		if (k < nw)
+			continue;
+		if (x->flen >= fqlen && memcmp(f, fq, fqlen) == 0)
+			key |= SK_START | (x->flen == fqlen ? SK_EXACT : 0);
+		if (n < max || key > best[n - 1].key)
+			sugg_offer(best, &n, max, key, x->concept_idx, x->label);
+	}
+	for (i = 0; i < n; i++) {
+		const void *c = t->lab[best[i].label].concept;
+
+		uris[i] = kind == ESCO_KIND_OCCUPATION ? ((const esco_occupation *)c)->uri
+						       : ((const esco_skill *)c)->uri;
+	}
+	return n;
+}

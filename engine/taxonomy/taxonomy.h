@@ -200,6 +200,15 @@ int taxonomy_suggest(index_db *db, esco_kind kind, const char *q, const char *la
  * concepts a text names (keyword search). */
 int taxonomy_suggest_labels(esco_kind kind, const char *q, const char *lang, size_t limit,
 			    json_t *items);
+/* The concepts of kind with a preferred or alternative label in one of
+ * the languages of lang_mask (bit 1 << esco_lang) holding every word of q
+ * as a whole word, best first in the typeahead's order (the label is q,
+ * starts with it, preferred before alternative, shorter first): up to max
+ * URIs (pointers into the loaded taxonomy) in uris. How many; 0 without
+ * the taxonomy. For a keyword search, which wants the concepts q names
+ * and no typeahead items. */
+size_t taxonomy_named_concepts(esco_kind kind, const char *q, unsigned lang_mask, const char **uris,
+			       size_t max);
 /* Typeahead on the Xapian label index alone (the last word a partial term,
  * BM25 order): the fallback above, and the baseline bench_taxonomy
  * measures against. Same arguments and answer. */

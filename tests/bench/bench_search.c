@@ -342,7 +342,7 @@ static int run_naive(index_db *db, const struct query *q, size_t *nids, double *
 	snprintf(ct, sizeof ct, "%s%s", VX_COUNTRY, q->country);
 	snprintf(lt, sizeof lt, "%s%s", VX_LANGUAGE, q->language);
 	iso_today(today);
-	subs[0] = index_query_parse(q->text, "en", "", 0, &e);
+	subs[0] = index_query_parse(q->text, "en", "", INDEX_PARSE_STEM_ALL, &e);
 	subs[1] = index_query_term(ct, 1);
 	subs[2] = index_query_term(lt, 1);
 	subs[3] = index_query_value_range(VX_SLOT_VALID_UNTIL, today, NULL);

@@ -55,6 +55,39 @@ static int count_search(const char *token, const char *query)
 	return n;
 }
 
+/* The search's item is the vacancy as GET path answers it, plus relevance
+ * (the recruiter's verdict is a live one in both): the index's compact
+ * card (ESCO positions for URIs, engine/vacancy/card.c) decodes to the
+ * stored JSON exactly. */
+static void same_as_stored(const char *path)
+{
+	struct resp g, s;
+	json_t *item, *skills;
+
+	T_REQUIRE(http(&g, &srv, "GET", path, counsellor, NULL, NULL, 0) == 0);
+	T_REQUIRE(http(&s, &srv, "GET", "/v1/vacancies?q=welding", counsellor, NULL, NULL, 0) == 0);
+	T_EQ_INT(s.status, 200);
+	item = json_array_get(json_object_get(s.json, "items"), 0);
+	T_REQUIRE(item != NULL);
+	/* the free-text skill was stored as its ESCO URI, which the card
+	 * holds as a number */
+	skills = json_object_get(json_object_get(g.json, "skills"), "essential");
+	T_CHECK(json_string_value(json_array_get(skills, 0)) &&
+		strncmp(json_string_value(json_array_get(skills, 0)), "http", 4) == 0);
+	json_object_del(item, "relevance");
+	json_object_del(item, "recruiter_verdict");
+	json_object_del(g.json, "recruiter_verdict");
+	{
+		char *a = json_dumps(item, JSON_SORT_KEYS), *b = json_dumps(g.json, JSON_SORT_KEYS);
+
+		T_CHECKF(json_equal(item, g.json), "search %s\n     GET %s", a ? a : "-", b ? b : "-");
+		free(a);
+		free(b);
+	}
+	resp_free(&g);
+	resp_free(&s);
+}
+
 static void test_lifecycle(void)
 {
 	struct resp r;
@@ -90,6 +123,7 @@ static void test_lifecycle(void)
 	T_EQ_INT(count_search(counsellor, "language=en&country=ZA"), 1);
 	T_EQ_INT(count_search(counsellor, "language=fr"), 0);
 	T_EQ_INT(count_search(counsellor, "skill=MIG%20welding"), 1);
+	same_as_stored(path);
 
 	/* Patch: the change is stored, validated whole, and searchable. */
 	T_REQUIRE(http_json(&r, &srv, "PATCH", path, employer,

@@ -253,6 +253,87 @@ static void test_stemming(void)
 	index_close(db);
 }
 
+/* The same text parsed with several stemmers, merged: each distinct term
+ * once (scaled by its count), the same hits with the same weights as the
+ * plain OR, under BM25 and under the evaluator's CoordWeight. */
+static void test_or_merged(void)
+{
+	if (!fixture_built)
+		T_SKIP("no fixture");
+	static const char *const langs[] = {"en", "fr", "es"};
+	index_db *db = NULL;
+	index_error err = {{0}};
+	index_query *parts[3] = {0}, *plain, *merged;
+	T_REQUIRE(index_open_readonly(dbpath, &db, NULL) == INDEX_OK);
+	for (int i = 0; i < 3; i++)
+		T_REQUIRE((parts[i] = index_query_parse("welding steel frames", langs[i], "", 0, &err)));
+	plain = index_query_combine(INDEX_OP_OR, parts, 3);
+	merged = index_query_or_merged(parts, 3);
+	T_REQUIRE(plain && merged);
+	/* "steel" stems alike in all three: one term, weighed three times */
+	char *d = index_query_describe(merged);
+	T_CHECKF(d && strstr(d, "3 * Zsteel@2") && strstr(d, "2 * Zwelding@1"), "describe: %s",
+		 d ? d : "(null)");
+	free(d);
+	for (int w = 0; w < 2; w++) {
+		index_search_opts o = opts_default();
+		index_results *a = NULL, *b = NULL;
+		o.weighting = w ? INDEX_WEIGHT_COORD : INDEX_WEIGHT_BM25;
+		T_REQUIRE(index_search(db, plain, &o, &a, &err) == INDEX_OK);
+		T_REQUIRE(index_search(db, merged, &o, &b, &err) == INDEX_OK);
+		T_EQ_INT(index_results_count(a), index_results_count(b));
+		T_CHECK(index_results_count(a) > 0);
+		for (size_t i = 0; i < index_results_count(a) && i < index_results_count(b); i++) {
+			const index_hit *x = index_results_hit(a, i), *y = index_results_hit(b, i);
+			T_EQ_INT(x->docid, y->docid);
+			T_CHECKF(x->weight - y->weight < 1e-9 && y->weight - x->weight < 1e-9,
+				 "weights %g and %g", x->weight, y->weight);
+		}
+		index_results_free(a);
+		index_results_free(b);
+	}
+	T_CHECK(index_query_or_merged(NULL, 1) == NULL);
+	index_query_free(plain);
+	index_query_free(merged);
+	for (int i = 0; i < 3; i++)
+		index_query_free(parts[i]);
+	index_close(db);
+}
+
+/* Text indexed as stems only: no term as written, a capitalised query
+ * word stemmed too, and a language without a stemmer still indexed. */
+static void test_stemmed_only(void)
+{
+	char dir[320];
+	index_db *w = NULL, *db = NULL;
+	index_doc *doc = index_doc_new();
+	index_error err = {{0}};
+	index_search_opts o = opts_default();
+	index_query *q;
+	int exists = -1;
+
+	snprintf(dir, sizeof dir, "%s/stemmed", tmpdir);
+	T_REQUIRE(doc && index_open_writable(dir, &w, &err) == INDEX_OK);
+	T_REQUIRE(index_doc_add_text_stemmed(doc, "Welds frames", 12, "en", 1, "", &err) == 0);
+	T_REQUIRE(index_doc_add_text_stemmed(doc, "Qaraqalpaq", 10, NULL, 1, "", &err) == 0);
+	T_REQUIRE(index_doc_set_data(doc, "{\"id\":1}", 8, &err) == 0);
+	T_REQUIRE(index_replace(w, "Q1", doc, &err) == 0 && index_commit(w, &err) == 0);
+	T_CHECK(index_term_exists(w, "Zweld", &exists, &err) == 0 && exists == 1);
+	T_CHECK(index_term_exists(w, "welds", &exists, &err) == 0 && exists == 0);
+	T_CHECK(index_term_exists(w, "qaraqalpaq", &exists, &err) == 0 && exists == 1);
+	index_close(w);
+	T_REQUIRE(index_open_readonly(dir, &db, &err) == INDEX_OK);
+	q = index_query_parse("Welding", "en", "", INDEX_PARSE_STEM_ALL, &err);
+	T_EQ_STR(ids_of(db, q, &o, 1), "1");
+	index_query_free(q);
+	/* without the flag a capitalised word is looked for as written */
+	q = index_query_parse("Welding", "en", "", 0, &err);
+	T_EQ_STR(ids_of(db, q, &o, 1), "");
+	index_query_free(q);
+	index_close(db);
+	index_doc_free(doc);
+}
+
 static void test_parse_errors(void)
 {
 	if (!fixture_built)
@@ -1175,6 +1256,8 @@ int main(void)
 
 	T_RUN(test_build);
 	T_RUN(test_stemming);
+	T_RUN(test_or_merged);
+	T_RUN(test_stemmed_only);
 	T_RUN(test_parse_errors);
 	T_RUN(test_filters);
 	T_RUN(test_value_range);
