@@ -47,7 +47,8 @@ LIB_C := $(filter-out cli/main.c data/yaml2json.c,$(LIB_C))
 LIB_CC := $(sort $(wildcard index/*.cc))
 SQL := $(sort $(wildcard data/sql/*.sql))
 LIB_OBJ := $(LIB_C:%.c=$(BUILD)/%.o) $(LIB_CC:%.cc=$(BUILD)/%.o) $(BUILD)/gen/migrations.o \
-	$(BUILD)/gen/legal_forms.o $(BUILD)/gen/console_files.o $(BUILD)/gen/openapi_files.o
+	$(BUILD)/gen/legal_forms.o $(BUILD)/gen/function_words.o $(BUILD)/gen/console_files.o \
+	$(BUILD)/gen/openapi_files.o
 # The web console (console/, served at /) and the OpenAPI description.
 CONSOLE_FILES := $(sort $(wildcard console/*.html console/*.css console/*.js console/*.svg))
 # Tests: tests/unit/ run in seconds without PostgreSQL (`make test`);
@@ -91,6 +92,16 @@ $(BUILD)/gen/legal_forms.c: data/legal_forms/legal_forms.txt data/embed_list.sh
 	sh data/embed_list.sh $@ legal_forms_raw $<
 
 $(BUILD)/gen/legal_forms.o: $(BUILD)/gen/legal_forms.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The function words keyword search leaves out (data/stopwords/).
+STOPWORDS := $(sort $(wildcard data/stopwords/*.stop))
+$(BUILD)/gen/function_words.c: $(STOPWORDS) data/embed_list.sh
+	@mkdir -p $(dir $@)
+	cat $(STOPWORDS) >$(BUILD)/gen/function_words.txt
+	sh data/embed_list.sh $@ function_words $(BUILD)/gen/function_words.txt
+
+$(BUILD)/gen/function_words.o: $(BUILD)/gen/function_words.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # The web console's files, served by api/console.c (docs/console.md).

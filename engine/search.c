@@ -2,6 +2,7 @@
 #include "engine/search.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,20 @@
 #define SEARCH_CONCEPTS 10
 /* At most this many words of q are looked up as a concept's name. */
 #define SEARCH_CONCEPT_WORDS 5
+
+/* The English, French and Spanish function words (Snowball's lists,
+ * data/stopwords/, compiled in by the build). */
+extern const char *const function_words[];
+extern const size_t function_words_count;
+
+static index_stoplist *stoplist;
+static pthread_once_t stoplist_once = PTHREAD_ONCE_INIT;
+
+static void load_stoplist(void)
+{
+	/* NULL (out of memory) only means the words are searched for. */
+	stoplist = index_stoplist_new(function_words, function_words_count);
+}
 
 static int bad_param(problem *p, const char *name, const char *msg)
 {
@@ -195,15 +210,19 @@ static size_t concept_terms(esco_kind kind, const char *q, index_query **parts, 
  * French and Spanish stemmers (a vacancy's text is stemmed in its own
  * language: engine/indexer/doc.c), OR the occupations and skills q names
  * in any language ("soudeur", "enfermera"; concept_terms), which vacancies
- * in any language hold. */
+ * in any language hold. Each parse leaves out the function words of all
+ * three languages: the Spanish "de" of "cuidado de ancianos" is rare, so
+ * heavy, in English text, and found "Aircraft de-icing equipment fitter". */
 static index_query *keyword_query(const char *q, index_error *e)
 {
 	static const char *const langs[] = {"en", "fr", "es"};
 	index_query *parts[3 + 4 * SEARCH_CONCEPTS], *out = NULL;
 	size_t np = 0, i, max = sizeof parts / sizeof *parts;
 
+	pthread_once(&stoplist_once, load_stoplist);
 	for (i = 0; i < sizeof langs / sizeof *langs; i++) {
-		if (!(parts[np] = index_query_parse(q, langs[i], "", INDEX_PARSE_STEM_ALL, e)))
+		if (!(parts[np] = index_query_parse_stopped(q, langs[i], "", INDEX_PARSE_STEM_ALL,
+							    stoplist, e)))
 			goto out;
 		np++;
 	}

@@ -873,8 +873,36 @@ index_query *index_query_prefix(const char *prefix)
 	}
 }
 
+struct index_stoplist {
+	Xapian::SimpleStopper stopper;
+};
+
+index_stoplist *index_stoplist_new(const char *const *words, size_t n)
+{
+	try {
+		auto *s = new index_stoplist;
+		for (size_t i = 0; i < n; i++)
+			if (words[i] && *words[i])
+				s->stopper.add(words[i]);
+		return s;
+	} catch (...) {
+		return nullptr;
+	}
+}
+
+void index_stoplist_free(index_stoplist *s)
+{
+	delete s;
+}
+
 index_query *index_query_parse(const char *text, const char *lang, const char *prefix, int flags,
 			       index_error *err)
+{
+	return index_query_parse_stopped(text, lang, prefix, flags, nullptr, err);
+}
+
+index_query *index_query_parse_stopped(const char *text, const char *lang, const char *prefix,
+				       int flags, const index_stoplist *stop, index_error *err)
 {
 	static const char what[] = "parse query";
 	if (!text) {
@@ -888,6 +916,8 @@ index_query *index_query_parse(const char *text, const char *lang, const char *p
 									: Xapian::QueryParser::STEM_SOME);
 		qp.set_default_op((flags & INDEX_PARSE_DEFAULT_AND) ? Xapian::Query::OP_AND
 								    : Xapian::Query::OP_OR);
+		if (stop)
+			qp.set_stopper(&stop->stopper); /* not owned: outlives qp */
 		unsigned qflags = 0;
 		if (flags & INDEX_PARSE_BOOLEAN)
 			qflags |= Xapian::QueryParser::FLAG_BOOLEAN | Xapian::QueryParser::FLAG_LOVEHATE;

@@ -49,6 +49,7 @@ typedef struct index_db index_db;           /* opaque */
 typedef struct index_doc index_doc;         /* opaque */
 typedef struct index_query index_query;     /* opaque */
 typedef struct index_results index_results; /* opaque */
+typedef struct index_stoplist index_stoplist; /* opaque */
 
 /* ---- databases ---------------------------------------------------- */
 
@@ -152,6 +153,14 @@ int index_stem(const char *lang, const char *word, char *out, size_t outlen);
  * a query that matches nothing. */
 index_query *index_query_parse(const char *text, const char *lang, const char *prefix, int flags,
 			       index_error *err);
+/* Words a parse leaves out (a language's function words: "de", "the").
+ * Built once, read by any number of threads; NULL when out of memory. */
+index_stoplist *index_stoplist_new(const char *const *words, size_t n);
+void index_stoplist_free(index_stoplist *s);
+/* index_query_parse without the words of stop (NULL: none). A text of
+ * stop words only keeps them, so "de" alone still searches for "de". */
+index_query *index_query_parse_stopped(const char *text, const char *lang, const char *prefix,
+				       int flags, const index_stoplist *stop, index_error *err);
 index_query *index_query_combine(enum index_op op, index_query *const *subs, size_t n);
 /* The OR of subs with each sub's own top-level OR opened and identical
  * sub-queries kept once, weighed as many times as they occurred: the same
