@@ -177,6 +177,42 @@ static int digit_in_word(const UChar *u, int32_t at, int32_t end, int32_t n)
 	return 1;
 }
 
+/* The letter a digit or symbol written inside a word stands for, 0 for
+ * none: the common "leetspeak" substitutions (3 -> e, 4 -> a, 5 -> s,
+ * 7 -> t, 8 -> b, 9 -> g, @ -> a, $ -> s, | -> l), which UTS #39 does not
+ * list because the shapes differ; 0 and 1 are left to the skeleton
+ * (O and l). Read by shape, not by name: a rule over any word. */
+static UChar leet_letter(UChar32 c)
+{
+	switch (c) {
+	case '3': return 'e';
+	case '4': return 'a';
+	case '5': return 's';
+	case '7': return 't';
+	case '8': return 'b';
+	case '9': return 'g';
+	case '@': return 'a';
+	case '$': return 's';
+	case '|': return 'l';
+	default: return 0;
+	}
+}
+
+/* 1 when symbol c (@, $, |) at [at, end) sits between letters, as in
+ * "K@pano" or "Ca$h": a letter on both sides, so "A & B" or "x@y" as a
+ * separator of two words of one letter still counts, "$ 5" does not. */
+static int symbol_in_word(const UChar *u, int32_t at, int32_t end, int32_t n)
+{
+	UChar32 prev = 0, next = 0;
+	int32_t j = at;
+
+	if (j > 0)
+		U16_PREV(u, 0, j, prev);
+	if (end < n)
+		U16_GET(u, 0, end, n, next);
+	return prev && next && u_isalpha(prev) && u_isalpha(next);
+}
+
 /* Step 3: letters of other scripts that look like Latin letters become
  * them; into a new buffer *out (length *outlen). */
 static int map_confusables(const UChar *u, int32_t n, int digits, UChar **out, int32_t *outlen)
@@ -207,6 +243,12 @@ static int map_confusables(const UChar *u, int32_t n, int digits, UChar **out, i
 		if (digits && c >= '0' && c <= '9' && spoof && digit_in_word(u, at, i, n) &&
 		    ascii_skeleton(c, o + w, 4, &k) && k == 1 && u_isalpha(o[w])) {
 			w += k;
+			continue;
+		}
+		/* the digits and symbols it does not list ("K3strel", "K@pano") */
+		if (digits && leet_letter(c) &&
+		    (c >= '0' && c <= '9' ? digit_in_word(u, at, i, n) : symbol_in_word(u, at, i, n))) {
+			o[w++] = leet_letter(c);
 			continue;
 		}
 		while (at < i)
@@ -396,6 +438,36 @@ static int digit_among_letters(const char *in, int32_t i, int32_t n, UChar32 pre
 				  !strcmp(end, "rd") || !strcmp(end, "th")));
 }
 
+/* 1 when the symbol ending at byte i of in (prev before it) sits between
+ * letters, the UTF-8 twin of symbol_in_word. */
+static int symbol_among_letters(const char *in, int32_t i, int32_t n, UChar32 prev)
+{
+	UChar32 next = 0;
+
+	if (prev <= 0 || !u_isalpha(prev) || i >= n)
+		return 0;
+	U8_NEXT(in, i, n, next);
+	return next > 0 && u_isalpha(next);
+}
+
+int names__has_digit_letters(const char *in, size_t len)
+{
+	UChar32 c, prev = 0;
+	int32_t i = 0, n = (int32_t)len;
+
+	pthread_once(&canon_once, canon_init);
+	while (i < n) {
+		U8_NEXT(in, i, n, c);
+		if (c >= '0' && c <= '9' && (c <= '1' ? spoof != NULL : leet_letter(c) != 0) &&
+		    digit_among_letters(in, i, n, prev))
+			return 1;
+		if ((c < '0' || c > '9') && leet_letter(c) && symbol_among_letters(in, i, n, prev))
+			return 1;
+		prev = c;
+	}
+	return 0;
+}
+
 int names__has_confusable(const char *in, size_t len)
 {
 	UChar32 c, prev = 0;
@@ -409,6 +481,8 @@ int names__has_confusable(const char *in, size_t len)
 		U8_NEXT(in, i, n, c);
 		if (c >= '0' && c <= '9' && digit_among_letters(in, i, n, prev))
 			return 1; /* "Lab0r": the skeleton form reads it as a letter */
+		if ((c < '0' || c > '9') && leet_letter(c) && symbol_among_letters(in, i, n, prev))
+			return 1; /* "K@pano" */
 		prev = c;
 		if (c < 0x80)
 			continue;
