@@ -213,6 +213,46 @@ static int symbol_in_word(const UChar *u, int32_t at, int32_t end, int32_t n)
 	return prev && next && u_isalpha(prev) && u_isalpha(next);
 }
 
+/* The letters of the word (a run of letters, marks and digits) around
+ * code units [at, end) of u. A digit stands for a letter only in a word
+ * of three letters or more ("K3strel"): "3M", "G4S", "B2B" are names. */
+static int word_letters(const UChar *u, int32_t at, int32_t end, int32_t n)
+{
+	int letters = 0;
+
+	for (int32_t j = at; j > 0;) {
+		UChar32 c;
+
+		U16_PREV(u, 0, j, c);
+		if (!u_isalnum(c) && !(U_GET_GC_MASK(c) & U_GC_M_MASK))
+			break;
+		letters += u_isalpha(c) != 0;
+	}
+	for (int32_t j = end; j < n;) {
+		UChar32 c;
+
+		U16_NEXT(u, j, n, c);
+		if (!u_isalnum(c) && !(U_GET_GC_MASK(c) & U_GC_M_MASK))
+			break;
+		letters += u_isalpha(c) != 0;
+	}
+	return letters;
+}
+
+/* 1 when the run of digits around code units [at, end) of u touches a
+ * letter ("K3strel", "0v3rs345" read as one word): the digits of a number
+ * glued to a word are letters in the same way as one digit. */
+static int digit_run_in_word(const UChar *u, int32_t at, int32_t end, int32_t n)
+{
+	int32_t a = at, e = end;
+
+	while (a > 0 && u[a - 1] >= '0' && u[a - 1] <= '9')
+		a--;
+	while (e < n && u[e] >= '0' && u[e] <= '9')
+		e++;
+	return digit_in_word(u, a, e, n) || (e > end && digit_in_word(u, e - 1, e, n));
+}
+
 /* Step 3: letters of other scripts that look like Latin letters become
  * them; into a new buffer *out (length *outlen). */
 static int map_confusables(const UChar *u, int32_t n, int digits, UChar **out, int32_t *outlen)
@@ -247,7 +287,9 @@ static int map_confusables(const UChar *u, int32_t n, int digits, UChar **out, i
 		}
 		/* the digits and symbols it does not list ("K3strel", "K@pano") */
 		if (digits && leet_letter(c) &&
-		    (c >= '0' && c <= '9' ? digit_in_word(u, at, i, n) : symbol_in_word(u, at, i, n))) {
+		    (c >= '0' && c <= '9'
+			     ? digit_run_in_word(u, at, i, n) && word_letters(u, at, i, n) >= 3
+			     : symbol_in_word(u, at, i, n))) {
 			o[w++] = leet_letter(c);
 			continue;
 		}
@@ -450,6 +492,30 @@ static int symbol_among_letters(const char *in, int32_t i, int32_t n, UChar32 pr
 	return next > 0 && u_isalpha(next);
 }
 
+/* The UTF-8 twin of word_letters: the word around bytes [at, end). */
+static int word_letters_utf8(const char *in, int32_t at, int32_t end, int32_t n)
+{
+	int letters = 0;
+
+	for (int32_t j = at; j > 0;) {
+		UChar32 c;
+
+		U8_PREV(in, 0, j, c);
+		if (c < 0 || (!u_isalnum(c) && !(U_GET_GC_MASK(c) & U_GC_M_MASK)))
+			break;
+		letters += u_isalpha(c) != 0;
+	}
+	for (int32_t j = end; j < n;) {
+		UChar32 c;
+
+		U8_NEXT(in, j, n, c);
+		if (c < 0 || (!u_isalnum(c) && !(U_GET_GC_MASK(c) & U_GC_M_MASK)))
+			break;
+		letters += u_isalpha(c) != 0;
+	}
+	return letters;
+}
+
 int names__has_digit_letters(const char *in, size_t len)
 {
 	UChar32 c, prev = 0;
@@ -458,8 +524,9 @@ int names__has_digit_letters(const char *in, size_t len)
 	pthread_once(&canon_once, canon_init);
 	while (i < n) {
 		U8_NEXT(in, i, n, c);
-		if (c >= '0' && c <= '9' && (c <= '1' ? spoof != NULL : leet_letter(c) != 0) &&
-		    digit_among_letters(in, i, n, prev))
+		if (c >= '0' && c <= '9' && digit_among_letters(in, i, n, prev) &&
+		    (c <= '1' ? spoof != NULL
+			      : leet_letter(c) && word_letters_utf8(in, i - 1, i, n) >= 3))
 			return 1;
 		if ((c < '0' || c > '9') && leet_letter(c) && symbol_among_letters(in, i, n, prev))
 			return 1;
