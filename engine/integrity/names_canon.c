@@ -198,19 +198,9 @@ static UChar leet_letter(UChar32 c)
 	}
 }
 
-/* 1 when symbol c (@, $, |) at [at, end) sits between letters, as in
- * "K@pano" or "Ca$h": a letter on both sides, so "A & B" or "x@y" as a
- * separator of two words of one letter still counts, "$ 5" does not. */
-static int symbol_in_word(const UChar *u, int32_t at, int32_t end, int32_t n)
+static int leet_mark(UChar c)
 {
-	UChar32 prev = 0, next = 0;
-	int32_t j = at;
-
-	if (j > 0)
-		U16_PREV(u, 0, j, prev);
-	if (end < n)
-		U16_GET(u, 0, end, n, next);
-	return prev && next && u_isalpha(prev) && u_isalpha(next);
+	return (c >= '0' && c <= '9') || c == '@' || c == '$' || c == '|';
 }
 
 /* The letters of the word (a run of letters, marks and digits) around
@@ -224,7 +214,7 @@ static int word_letters(const UChar *u, int32_t at, int32_t end, int32_t n)
 		UChar32 c;
 
 		U16_PREV(u, 0, j, c);
-		if (!u_isalnum(c) && !(U_GET_GC_MASK(c) & U_GC_M_MASK))
+		if (!u_isalnum(c) && !(U_GET_GC_MASK(c) & U_GC_M_MASK) && !leet_mark((UChar)c))
 			break;
 		letters += u_isalpha(c) != 0;
 	}
@@ -232,25 +222,31 @@ static int word_letters(const UChar *u, int32_t at, int32_t end, int32_t n)
 		UChar32 c;
 
 		U16_NEXT(u, j, n, c);
-		if (!u_isalnum(c) && !(U_GET_GC_MASK(c) & U_GC_M_MASK))
+		if (!u_isalnum(c) && !(U_GET_GC_MASK(c) & U_GC_M_MASK) && !leet_mark((UChar)c))
 			break;
 		letters += u_isalpha(c) != 0;
 	}
 	return letters;
 }
 
-/* 1 when the run of digits around code units [at, end) of u touches a
- * letter ("K3strel", "0v3rs345" read as one word): the digits of a number
- * glued to a word are letters in the same way as one digit. */
-static int digit_run_in_word(const UChar *u, int32_t at, int32_t end, int32_t n)
+/* 1 when the run of digits and symbols (@, $, |) around code units
+ * [at, end) of u is part of a word: it touches a letter, not as an
+ * ordinal's number ("K3strel", "0v3rs345"), and when it holds a symbol, a
+ * letter on both sides ("Ca$h", "K3$trel"; not "$5", "A $ B"). */
+static int leet_run_in_word(const UChar *u, int32_t at, int32_t end, int32_t n)
 {
 	int32_t a = at, e = end;
+	int sym = 0;
 
-	while (a > 0 && u[a - 1] >= '0' && u[a - 1] <= '9')
+	while (a > 0 && leet_mark(u[a - 1]))
 		a--;
-	while (e < n && u[e] >= '0' && u[e] <= '9')
+	while (e < n && leet_mark(u[e]))
 		e++;
-	return digit_in_word(u, a, e, n) || (e > end && digit_in_word(u, e - 1, e, n));
+	for (int32_t k = a; k < e; k++)
+		sym |= u[k] > '9' || u[k] < '0';
+	if (sym)
+		return a > 0 && e < n && u_isalpha(u[a - 1]) && u_isalpha(u[e]);
+	return digit_in_word(u, a, e, n);
 }
 
 /* Step 3: letters of other scripts that look like Latin letters become
@@ -286,10 +282,8 @@ static int map_confusables(const UChar *u, int32_t n, int digits, UChar **out, i
 			continue;
 		}
 		/* the digits and symbols it does not list ("K3strel", "K@pano") */
-		if (digits && leet_letter(c) &&
-		    (c >= '0' && c <= '9'
-			     ? digit_run_in_word(u, at, i, n) && word_letters(u, at, i, n) >= 3
-			     : symbol_in_word(u, at, i, n))) {
+		if (digits && leet_letter(c) && leet_run_in_word(u, at, i, n) &&
+		    word_letters(u, at, i, n) >= 3) {
 			o[w++] = leet_letter(c);
 			continue;
 		}
@@ -480,16 +474,16 @@ static int digit_among_letters(const char *in, int32_t i, int32_t n, UChar32 pre
 				  !strcmp(end, "rd") || !strcmp(end, "th")));
 }
 
-/* 1 when the symbol ending at byte i of in (prev before it) sits between
- * letters, the UTF-8 twin of symbol_in_word. */
+/* 1 when the symbol ending at byte i of in (prev before it) sits inside a
+ * word: letters or digits on both sides, one of them a letter. */
 static int symbol_among_letters(const char *in, int32_t i, int32_t n, UChar32 prev)
 {
 	UChar32 next = 0;
 
-	if (prev <= 0 || !u_isalpha(prev) || i >= n)
+	if (prev <= 0 || !u_isalnum(prev) || i >= n)
 		return 0;
 	U8_NEXT(in, i, n, next);
-	return next > 0 && u_isalpha(next);
+	return next > 0 && u_isalnum(next) && (u_isalpha(prev) || u_isalpha(next));
 }
 
 /* The UTF-8 twin of word_letters: the word around bytes [at, end). */
@@ -501,7 +495,7 @@ static int word_letters_utf8(const char *in, int32_t at, int32_t end, int32_t n)
 		UChar32 c;
 
 		U8_PREV(in, 0, j, c);
-		if (c < 0 || (!u_isalnum(c) && !(U_GET_GC_MASK(c) & U_GC_M_MASK)))
+		if (c < 0 || (!u_isalnum(c) && !(U_GET_GC_MASK(c) & U_GC_M_MASK) && !leet_mark((UChar)c)))
 			break;
 		letters += u_isalpha(c) != 0;
 	}
@@ -509,7 +503,7 @@ static int word_letters_utf8(const char *in, int32_t at, int32_t end, int32_t n)
 		UChar32 c;
 
 		U8_NEXT(in, j, n, c);
-		if (c < 0 || (!u_isalnum(c) && !(U_GET_GC_MASK(c) & U_GC_M_MASK)))
+		if (c < 0 || (!u_isalnum(c) && !(U_GET_GC_MASK(c) & U_GC_M_MASK) && !leet_mark((UChar)c)))
 			break;
 		letters += u_isalpha(c) != 0;
 	}

@@ -400,6 +400,10 @@ static void digits_as_letters(void)
 		  NAMES_SUSPICIOUS_DIGITS);
 	forms_are("K@p4n0 Manpower", "k p4n0 manpower", "kapano manpower", NAMES_SUSPICIOUS_DIGITS);
 	forms_are("Ca$h Flow Staffing", "ca h flow staffing", "cash flow staffing", NAMES_SUSPICIOUS_DIGITS);
+	/* a digit and a symbol side by side are one run inside the word */
+	forms_are("K3$trel Overseas", "k3 trel overseas", "kestrel overseas", NAMES_SUSPICIOUS_DIGITS);
+	/* a symbol between words of one letter, or beside a number, is none */
+	forms_are("A $ B Hire", "ab hire", "", 0);
 	T_CHECK(names_score("K3strel Overseas Manpower", "Kestrel Overseas Manpower") >=
 		NAMES_DEFAULT_THRESHOLD);
 	T_CHECK(names_score("K3str3l 0v3rs345 Manpow3r", "Kestrel Overseas Manpower") >=
