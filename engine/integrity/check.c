@@ -341,7 +341,7 @@ static double round3(double x)
 
 /* {"id","name","score","matched_on","explanation"} of one match. */
 static json_t *match_json(const struct integ__match *m, const char *norm, const char *skel,
-			  json_t *flags)
+			  unsigned susp, json_t *flags)
 {
 	char rid[32];
 	json_t *ex, *name = json_null();
@@ -353,6 +353,11 @@ static json_t *match_json(const struct integ__match *m, const char *norm, const 
 		name = json_pack("{s:f, s:s?, s:s, s:b, s:o}", "score", round3(m->name_score),
 				 "exact_key", m->key, "registered_form", m->form, "confusable_form",
 				 m->skeleton, "name_parts", name_parts_json(q, m->form));
+		/* found through digits read as letters ("K3strel"): say so */
+		if (name)
+			json_object_set_new(name, "digits_as_letters",
+					    json_boolean(m->skeleton && skel[0] &&
+							 (susp & NAMES_SUSPICIOUS_DIGITS)));
 		/* an acronym decides only when one registered recruiter holds it */
 		if (name && m->acronym[0])
 			json_object_set_new(name, "acronym",
@@ -422,7 +427,7 @@ static json_t *answer_json(const struct integ__match *m, size_t n, json_t **fl,
 		verdict = integrity_kind_name(!nm ? INTEGRITY_UNKNOWN
 					      : m[0].licensed ? INTEGRITY_LICENSED : INTEGRITY_UNLICENSED);
 	for (i = 0; i < n; i++) {
-		json_t *x = match_json(&m[i], norm, skel, i < nm ? NULL : json_incref(fl[i]));
+		json_t *x = match_json(&m[i], norm, skel, susp, i < nm ? NULL : json_incref(fl[i]));
 
 		if (!x || json_array_append_new(i < nm ? matches : possible, x))
 			goto oom;

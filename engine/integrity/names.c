@@ -729,6 +729,8 @@ int names__normalise_keep(const char *in, size_t len, char *out, size_t outcap, 
 		emit(&k, skel, skelcap);
 		if (strcmp(skel, out) == 0)
 			skel[0] = '\0';
+		else if (suspicious && names__has_digit_letters(in, len))
+			*suspicious |= NAMES_SUSPICIOUS_DIGITS;
 	}
 	*tp = t;
 	return 0;

@@ -86,6 +86,12 @@ int names_normalise(const char *in, size_t len, char *out, size_t outcap);
 
 /* Suspicious features of a name (names_normalise_forms). */
 #define NAMES_SUSPICIOUS_MIXED_SCRIPT 1u /* a word mixes scripts ("Qaсha") */
+/* The confusable form reads digits or symbols inside words as letters
+ * ("K3strel" -> "kestrel", "K@pano" -> "kapano"): 0 -> o and 1 -> l by
+ * UTS #39, 3 -> e, 4 -> a, 5 -> s, 7 -> t, 8 -> b, 9 -> g, @ -> a, $ -> s,
+ * | -> l by their common use (names_canon.c). The normal form keeps the
+ * digits, so "3M" or "A2Z" still match as written. */
+#define NAMES_SUSPICIOUS_DIGITS 2u
 
 /*
  * names_normalise, and more: skel (when not NULL) receives the name's

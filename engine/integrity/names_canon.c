@@ -177,6 +177,78 @@ static int digit_in_word(const UChar *u, int32_t at, int32_t end, int32_t n)
 	return 1;
 }
 
+/* The letter a digit or symbol written inside a word stands for, 0 for
+ * none: the common "leetspeak" substitutions (3 -> e, 4 -> a, 5 -> s,
+ * 7 -> t, 8 -> b, 9 -> g, @ -> a, $ -> s, | -> l), which UTS #39 does not
+ * list because the shapes differ; 0 and 1 are left to the skeleton
+ * (O and l). Read by shape, not by name: a rule over any word. */
+static UChar leet_letter(UChar32 c)
+{
+	switch (c) {
+	case '3': return 'e';
+	case '4': return 'a';
+	case '5': return 's';
+	case '7': return 't';
+	case '8': return 'b';
+	case '9': return 'g';
+	case '@': return 'a';
+	case '$': return 's';
+	case '|': return 'l';
+	default: return 0;
+	}
+}
+
+static int leet_mark(UChar c)
+{
+	return (c >= '0' && c <= '9') || c == '@' || c == '$' || c == '|';
+}
+
+/* The letters of the word (a run of letters, marks and digits) around
+ * code units [at, end) of u. A digit stands for a letter only in a word
+ * of three letters or more ("K3strel"): "3M", "G4S", "B2B" are names. */
+static int word_letters(const UChar *u, int32_t at, int32_t end, int32_t n)
+{
+	int letters = 0;
+
+	for (int32_t j = at; j > 0;) {
+		UChar32 c;
+
+		U16_PREV(u, 0, j, c);
+		if (!u_isalnum(c) && !(U_GET_GC_MASK(c) & U_GC_M_MASK) && !leet_mark((UChar)c))
+			break;
+		letters += u_isalpha(c) != 0;
+	}
+	for (int32_t j = end; j < n;) {
+		UChar32 c;
+
+		U16_NEXT(u, j, n, c);
+		if (!u_isalnum(c) && !(U_GET_GC_MASK(c) & U_GC_M_MASK) && !leet_mark((UChar)c))
+			break;
+		letters += u_isalpha(c) != 0;
+	}
+	return letters;
+}
+
+/* 1 when the run of digits and symbols (@, $, |) around code units
+ * [at, end) of u is part of a word: it touches a letter, not as an
+ * ordinal's number ("K3strel", "0v3rs345"), and when it holds a symbol, a
+ * letter on both sides ("Ca$h", "K3$trel"; not "$5", "A $ B"). */
+static int leet_run_in_word(const UChar *u, int32_t at, int32_t end, int32_t n)
+{
+	int32_t a = at, e = end;
+	int sym = 0;
+
+	while (a > 0 && leet_mark(u[a - 1]))
+		a--;
+	while (e < n && leet_mark(u[e]))
+		e++;
+	for (int32_t k = a; k < e; k++)
+		sym |= u[k] > '9' || u[k] < '0';
+	if (sym)
+		return a > 0 && e < n && u_isalpha(u[a - 1]) && u_isalpha(u[e]);
+	return digit_in_word(u, a, e, n);
+}
+
 /* Step 3: letters of other scripts that look like Latin letters become
  * them; into a new buffer *out (length *outlen). */
 static int map_confusables(const UChar *u, int32_t n, int digits, UChar **out, int32_t *outlen)
@@ -207,6 +279,12 @@ static int map_confusables(const UChar *u, int32_t n, int digits, UChar **out, i
 		if (digits && c >= '0' && c <= '9' && spoof && digit_in_word(u, at, i, n) &&
 		    ascii_skeleton(c, o + w, 4, &k) && k == 1 && u_isalpha(o[w])) {
 			w += k;
+			continue;
+		}
+		/* the digits and symbols it does not list ("K3strel", "K@pano") */
+		if (digits && leet_letter(c) && leet_run_in_word(u, at, i, n) &&
+		    word_letters(u, at, i, n) >= 3) {
+			o[w++] = leet_letter(c);
 			continue;
 		}
 		while (at < i)
@@ -396,6 +474,61 @@ static int digit_among_letters(const char *in, int32_t i, int32_t n, UChar32 pre
 				  !strcmp(end, "rd") || !strcmp(end, "th")));
 }
 
+/* 1 when the symbol ending at byte i of in (prev before it) sits inside a
+ * word: letters or digits on both sides, one of them a letter. */
+static int symbol_among_letters(const char *in, int32_t i, int32_t n, UChar32 prev)
+{
+	UChar32 next = 0;
+
+	if (prev <= 0 || !u_isalnum(prev) || i >= n)
+		return 0;
+	U8_NEXT(in, i, n, next);
+	return next > 0 && u_isalnum(next) && (u_isalpha(prev) || u_isalpha(next));
+}
+
+/* The UTF-8 twin of word_letters: the word around bytes [at, end). */
+static int word_letters_utf8(const char *in, int32_t at, int32_t end, int32_t n)
+{
+	int letters = 0;
+
+	for (int32_t j = at; j > 0;) {
+		UChar32 c;
+
+		U8_PREV(in, 0, j, c);
+		if (c < 0 || (!u_isalnum(c) && !(U_GET_GC_MASK(c) & U_GC_M_MASK) && !leet_mark((UChar)c)))
+			break;
+		letters += u_isalpha(c) != 0;
+	}
+	for (int32_t j = end; j < n;) {
+		UChar32 c;
+
+		U8_NEXT(in, j, n, c);
+		if (c < 0 || (!u_isalnum(c) && !(U_GET_GC_MASK(c) & U_GC_M_MASK) && !leet_mark((UChar)c)))
+			break;
+		letters += u_isalpha(c) != 0;
+	}
+	return letters;
+}
+
+int names__has_digit_letters(const char *in, size_t len)
+{
+	UChar32 c, prev = 0;
+	int32_t i = 0, n = (int32_t)len;
+
+	pthread_once(&canon_once, canon_init);
+	while (i < n) {
+		U8_NEXT(in, i, n, c);
+		if (c >= '0' && c <= '9' && digit_among_letters(in, i, n, prev) &&
+		    (c <= '1' ? spoof != NULL
+			      : leet_letter(c) && word_letters_utf8(in, i - 1, i, n) >= 3))
+			return 1;
+		if ((c < '0' || c > '9') && leet_letter(c) && symbol_among_letters(in, i, n, prev))
+			return 1;
+		prev = c;
+	}
+	return 0;
+}
+
 int names__has_confusable(const char *in, size_t len)
 {
 	UChar32 c, prev = 0;
@@ -409,6 +542,8 @@ int names__has_confusable(const char *in, size_t len)
 		U8_NEXT(in, i, n, c);
 		if (c >= '0' && c <= '9' && digit_among_letters(in, i, n, prev))
 			return 1; /* "Lab0r": the skeleton form reads it as a letter */
+		if ((c < '0' || c > '9') && leet_letter(c) && symbol_among_letters(in, i, n, prev))
+			return 1; /* "K@pano" */
 		prev = c;
 		if (c < 0x80)
 			continue;

@@ -83,6 +83,9 @@ int names__canonical(UTransliterator *tr, const char *in, size_t len, unsigned o
 /* 1 when in[0..len) holds a letter of a script other than Latin, or a
  * digit inside a word of letters. */
 int names__has_confusable(const char *in, size_t len);
+/* 1 when in[0..len) holds a digit or symbol the confusable form reads as
+ * a letter ("K3strel", "K@pano"). */
+int names__has_digit_letters(const char *in, size_t len);
 
 /* ---- names_distance.c: on bytes, for tokens of at most
  * 2 * NAMES_MAX_TOKEN_LEN + 1 bytes ---- */

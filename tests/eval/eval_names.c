@@ -274,8 +274,12 @@ static double trgm_sim(const struct trgm *a, const struct trgm *b)
 enum { T_LEGAL, T_CASE, T_PUNCT, T_ACCENT, T_TYPO, T_SWAP, T_INITIALS, T_LEGAL_TYPO,
        /* the second round: evasions and the shapes real registers take */
        T_INVISIBLE, T_CONFUSABLE, T_WIDTH, T_ORDER, T_JOINED, T_LEGAL_MOVE, T_TYPO_IN_LEGAL,
-       T_NUMBER, T_ACRONYM, T_COUNT };
+       T_NUMBER, T_ACRONYM,
+       /* the third round: digits for letters, an extra pair (not in the
+	* second round's round robin, whose pairs stay as they were) */
+       T_DIGITS, T_COUNT };
 #define T_FIRST_NEW T_INVISIBLE
+#define T_ROUND2_END T_DIGITS
 static const char *tname[T_COUNT] = {"legal form added/dropped/changed",
 				     "case",
 				     "punctuation",
@@ -292,7 +296,8 @@ static const char *tname[T_COUNT] = {"legal form added/dropped/changed",
 				     "legal form moved first/last",
 				     "typo inside the legal form",
 				     "number written in words / digits",
-				     "acronym of the whole name"};
+				     "acronym of the whole name",
+				     "digits for letters (K3strel)"};
 
 static const char *legal_suffix[] = {" Ltd",	  " Inc.",	" (Pty) Ltd", " LLC",
 				     " S.A.",	  " GmbH",	" Co., Ltd.", " Limited",
@@ -563,6 +568,50 @@ static int v_confusable(const char *name, char *out)
 		}
 	}
 	out[o] = '\0';
+	return done ? 0 : -1;
+}
+
+/* Digits for letters, leetspeak: in the longest word of letters of the
+ * name (4 letters or more, not a legal form), the first interior letter
+ * that has a digit form becomes it (e -> 3, o -> 0, a -> 4, s -> 5,
+ * t -> 7, i and l -> 1, b -> 8, g -> 9), and with `style` 1 the next one
+ * too; with style 2 a symbol where one exists (a -> @, s -> $, l -> |),
+ * else the digit. A general rule over the register's names, chosen by
+ * the base name's number, not the random stream. */
+static int v_digits(const char *name, char *out, int style)
+{
+	static const char from[] = "eoastilbg", digit[] = "304571189", sym[] = "\0\0@$\0\0|\0\0";
+	int n = (int)strlen(name), w0 = -1, w1 = -1, best = 0, done = 0;
+
+	if (n >= MAXNAME)
+		return -1;
+	for (int i = 0; i < n;) {
+		int j = i, letters = 1;
+		char word[MAXNAME];
+
+		while (j < n && name[j] != ' ')
+			j++;
+		for (int k = i; k < j; k++)
+			letters &= isalpha((unsigned char)name[k]) != 0;
+		snprintf(word, sizeof word, "%.*s", j - i, name + i);
+		if (letters && j - i >= 4 && j - i > best && !is_legal_word(word)) {
+			best = j - i;
+			w0 = i;
+			w1 = j;
+		}
+		i = j + 1;
+	}
+	if (w0 < 0)
+		return -1;
+	memcpy(out, name, (size_t)n + 1);
+	for (int i = w0 + 1; i < w1 && done < (style == 1 ? 2 : 1); i++) {
+		const char *f = strchr(from, tolower((unsigned char)name[i]));
+
+		if (!f)
+			continue;
+		out[i] = style == 2 && sym[f - from] ? sym[f - from] : digit[f - from];
+		done++;
+	}
 	return done ? 0 : -1;
 }
 
@@ -1740,7 +1789,7 @@ int main(int argc, char **argv)
 	/* A second positive per base name from the second round's kinds
 	 * (round robin; after the first pass, so its pairs are unchanged). */
 	for (int b = 0; b < nbase && np + 1 < cap; b++) {
-		int nk = T_COUNT - T_FIRST_NEW, t0 = b % nk, ok = -1, t = 0;
+		int nk = T_ROUND2_END - T_FIRST_NEW, t0 = b % nk, ok = -1, t = 0;
 		struct pair *p = &pairs[np];
 
 		for (int d = 0; d < nk && ok < 0; d++) {
@@ -1800,6 +1849,21 @@ int main(int argc, char **argv)
 			}
 		}
 		(void)nacr;
+	}
+
+	/* Digits for letters: one more positive for every second base name
+	 * (the rule of v_digits; after the other pairs, so they stay). */
+	for (int b = 0; b < nbase && np + 1 < cap; b += 2) {
+		struct pair *p = &pairs[np];
+
+		if (v_digits(base_name[b], p->b, (b / 2) % 3) != 0)
+			continue;
+		snprintf(p->a, MAXNAME, "%s", base_name[b]);
+		p->label = 1;
+		p->kind = T_DIGITS;
+		p->base = b;
+		tcount[T_DIGITS]++;
+		np++;
 	}
 
 	register_build(lists, 4);

@@ -24,7 +24,7 @@
 
 static struct server srv;
 static char employer[80], counsellor[80], regulator[80];
-static char kopano[32], qacha[32], maluti[32], ddc[32], xyz[32], acme[32], sekhukhune[32];
+static char kestrel[32], threem[32], kopano[32], qacha[32], maluti[32], ddc[32], xyz[32], acme[32], sekhukhune[32];
 
 /* The evasions: a field ("name" or "licence") and its value. */
 static const struct {
@@ -42,6 +42,8 @@ static const struct {
 	{"name", "\xd0\x9a\xd0\xbe\xd1\x80\xd0\xb0\xd0\xbf\xd0\xbe Manpower Services", "Cyrillic Корапо"},
 	{"name", "Qa\xd1\x81ha Labour Agents", "Qaсha with a Cyrillic с"},
 	{"name", "K0pano Manpower Services", "a digit for a letter (UTS #39: 0 looks like O)"},
+	{"name", "K3strel Overseas Manpower", "a digit for a letter (leetspeak: 3 for e)"},
+	{"name", "K0p@no Manpower Services", "a digit and a symbol for letters (0 for o, @ for a)"},
 	{"name", "\xf0\x9d\x90\x8a\xf0\x9d\x90\xa8\xf0\x9d\x90\xa9\xf0\x9d\x90\x9a\xf0\x9d\x90\xa7"
 		 "\xf0\x9d\x90\xa8 Manpower Services", "mathematical bold"},
 	{"name", "\xe2\x93\x80\xe2\x93\x9e\xe2\x93\x9f\xe2\x93\x90\xe2\x93\x9d\xe2\x93\x9e Manpower Services",
@@ -187,6 +189,8 @@ static void test_setup(void)
 				      kopano, sizeof kopano));
 	T_REQUIRE(*register_recruiter("{\"name\":\"Qacha Labour Agents\",\"country\":\"LS\"}", qacha,
 				      sizeof qacha));
+	T_REQUIRE(*register_recruiter("{\"name\":\"Kestrel Overseas Manpower\",\"country\":\"LS\"}",
+				      kestrel, sizeof kestrel));
 	T_REQUIRE(*register_recruiter("{\"name\":\"Maluti Clean Hire\",\"country\":\"LS\","
 				      "\"licence\":{\"number\":\"LS-MCH-0001\",\"authority\":\"DoL Lesotho\"}}",
 				      maluti, sizeof maluti));
@@ -205,6 +209,7 @@ static void test_setup(void)
 			       sizeof control, NULL) == 201);
 	T_REQUIRE(blacklist(kopano) == 0);
 	T_REQUIRE(blacklist(qacha) == 0);
+	T_REQUIRE(blacklist(kestrel) == 0);
 	/* the index has every vacancy once the control one is found */
 	for (int k = 0; k < 250 && search_has("evqcontrol", control) != 1; k++)
 		test_sleep_ms(20);
@@ -235,6 +240,44 @@ static void test_check_blacklisted(void)
 		T_EQ_INT(json_array_size(json_object_get(r.json, "suspicious")), 0);
 		resp_free(&r);
 	}
+}
+
+/* Digits read as letters say so, and only where the name needed it; a
+ * registered alphanumeric name ("3M") keeps its verdict and another firm's
+ * letters ("EM") do not become it. */
+static void test_digits_as_letters(void)
+{
+	struct resp r;
+	json_t *m, *ex;
+
+	T_REQUIRE(check(&r, "name", "K3strel Overseas Manpower") == 0);
+	m = json_array_get(json_object_get(r.json, "matches"), 0);
+	T_EQ_STR(str(m, "id"), kestrel);
+	ex = json_object_get(json_object_get(m, "explanation"), "name");
+	T_CHECK(json_is_true(json_object_get(ex, "digits_as_letters")));
+	T_CHECK(json_is_true(json_object_get(ex, "confusable_form")));
+	resp_free(&r);
+	T_REQUIRE(check(&r, "name", "Kestrel Overseas Manpower") == 0);
+	m = json_array_get(json_object_get(r.json, "matches"), 0);
+	ex = json_object_get(json_object_get(m, "explanation"), "name");
+	T_CHECK(json_is_false(json_object_get(ex, "digits_as_letters")));
+	resp_free(&r);
+
+	T_REQUIRE(*register_recruiter("{\"name\":\"3M Labour Hire\",\"country\":\"ZA\","
+				      "\"licence\":{\"number\":\"ZA-3M-0001\",\"authority\":\"DoEL\","
+				      "\"valid_until\":\"2099-01-01\"}}", threem, sizeof threem));
+	T_REQUIRE(check(&r, "name", "3M Labour Hire") == 0);
+	T_EQ_STR(str(r.json, "verdict"), "licensed");
+	m = json_array_get(json_object_get(r.json, "matches"), 0);
+	T_EQ_STR(str(m, "id"), threem);
+	T_CHECK(json_real_value(json_object_get(m, "score")) == 1.0);
+	ex = json_object_get(json_object_get(m, "explanation"), "name");
+	T_CHECK(json_is_false(json_object_get(ex, "digits_as_letters")));
+	resp_free(&r);
+	/* "3M" is a name, not "EM": another firm's letters are no match */
+	T_REQUIRE(check(&r, "name", "EM Labour Hire") == 0);
+	T_EQ_STR(str(r.json, "verdict"), "unknown");
+	resp_free(&r);
 }
 
 static void test_writes_refused(void)
@@ -568,6 +611,7 @@ int main(void)
 	}
 	T_RUN(test_setup);
 	T_RUN(test_check_blacklisted);
+	T_RUN(test_digits_as_letters);
 	T_RUN(test_writes_refused);
 	T_RUN(test_search_and_match_hide);
 	T_RUN(test_exact_names);

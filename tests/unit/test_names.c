@@ -390,6 +390,34 @@ static void canonical_lookalikes(void)
 	forms_are("Kopano Manpower", "kopano manpower", "", 0);
 }
 
+/* Digits and symbols for letters (leetspeak): the confusable form reads
+ * them as letters, the normal form keeps them, so an evasion scores as the
+ * name and an alphanumeric name still matches only as written. */
+static void digits_as_letters(void)
+{
+	forms_are("K3strel Overseas Manpower", "k3strel overseas manpower",
+		  "kestrel overseas manpower",
+		  NAMES_SUSPICIOUS_DIGITS);
+	forms_are("K@p4n0 Manpower", "k p4n0 manpower", "kapano manpower", NAMES_SUSPICIOUS_DIGITS);
+	forms_are("Ca$h Flow Staffing", "ca h flow staffing", "cash flow staffing", NAMES_SUSPICIOUS_DIGITS);
+	/* a digit and a symbol side by side are one run inside the word */
+	forms_are("K3$trel Overseas", "k3 trel overseas", "kestrel overseas", NAMES_SUSPICIOUS_DIGITS);
+	/* a symbol between words of one letter, or beside a number, is none */
+	forms_are("A $ B Hire", "ab hire", "", 0);
+	T_CHECK(names_score("K3strel Overseas Manpower", "Kestrel Overseas Manpower") >=
+		NAMES_DEFAULT_THRESHOLD);
+	T_CHECK(names_score("K3str3l 0v3rs345 Manpow3r", "Kestrel Overseas Manpower") >=
+		NAMES_DEFAULT_THRESHOLD);
+	/* numbers and short alphanumeric names are names: no second form */
+	forms_are("3M South Africa", "3m south africa", "", 0);
+	forms_are("G4S Secure Solutions", "g4s secure solutions", "", 0);
+	forms_are("A2Z Infraservices", "a2z infra", "", 0);
+	forms_are("1st Choice Staffing", "first choice staffing", "", 0);
+	T_CHECK(names_score("3M South Africa", "EM South Africa") < NAMES_DEFAULT_THRESHOLD);
+	T_CHECK(names_score("G4S Secure Solutions", "GAS Secure Solutions") <
+		NAMES_DEFAULT_THRESHOLD);
+}
+
 static void licence_is(const char *in, const char *want)
 {
 	char out[INTEGRITY_LIC_CAP];
@@ -559,6 +587,7 @@ int main(void)
 	T_RUN(threads);
 	T_RUN(canonical_invisible);
 	T_RUN(canonical_lookalikes);
+	T_RUN(digits_as_letters);
 	T_RUN(licence_keys);
 	T_RUN(reshaped_names);
 	T_RUN(exact_scores);
