@@ -245,3 +245,56 @@ double tax__word_match(const char *a, const char *b)
 		sim = 0.6;
 	return sim >= 0.6 ? sim : 0;
 }
+
+/* A word char for taxonomy_fold: a letter, digit or mark of any script. */
+static int fold_word_char(UChar32 c)
+{
+	return c >= 0 && (u_isalnum(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK));
+}
+
+/*
+ * ESCO writes its labels in lower case, except names: products ("Harvest",
+ * "Toggl", "iPlan"), languages, acronyms ("SAP", "HACCP"). Folding loses the
+ * case, so "harvesting" met "Harvest" as an inflection. A word is a name
+ * when it has a capital after its first letter ("iPlan", "SQL"), or starts
+ * with one and is not the label's first word, or is the first word of a
+ * label whose every word has a capital ("Harvest", "Mozilla Sunbird"): a
+ * capital first word alone may be a sentence capital. Words are cut as
+ * taxonomy_fold cuts them, so bit j is the folded label's j-th word.
+ */
+uint32_t tax__name_words(const char *label)
+{
+	const uint8_t *s = (const uint8_t *)(label ? label : "");
+	int32_t i = 0, len = (int32_t)strlen((const char *)s);
+	uint32_t names = 0, first_cap = 0, inner_cap = 0, any_cap = 0;
+	unsigned nw = 0, pos = 0;
+
+	while (i < len) {
+		UChar32 c;
+
+		U8_NEXT(s, i, len, c);
+		if (!fold_word_char(c)) {
+			pos = 0;
+			continue;
+		}
+		if (pos == 0)
+			nw++;
+		if (nw <= 32 && (u_isupper(c) || u_istitle(c))) {
+			uint32_t bit = 1u << (nw - 1);
+
+			any_cap |= bit;
+			if (pos == 0)
+				first_cap |= bit;
+			else
+				inner_cap |= bit;
+		}
+		pos++;
+	}
+	if (!nw)
+		return 0;
+	names = inner_cap | (first_cap & ~1u);
+	if (nw <= 32 && any_cap == (nw == 32 ? ~0u : (1u << nw) - 1))
+		names |= 1u;
+	return names;
+}
+

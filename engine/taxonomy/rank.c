@@ -89,12 +89,21 @@ struct label_match {
 	double x[MAX_WORDS][8][MAX_WORDS];     /* [unit][expansion word][label word] */
 };
 
-static void match_label(const struct units *u, char *const *lw, size_t nl, struct label_match *m)
+static void match_label(const struct units *u, char *const *lw, size_t nl, uint32_t names,
+			struct label_match *m)
 {
 	size_t i, j, k;
 
 	for (i = 0; i < u->n; i++)
 		for (j = 0; j < nl; j++) {
+			/* A name ("Harvest", a product) is that name, not an
+			 * inflection, synonym or typo of a common word. */
+			if (j < 32 && (names >> j & 1)) {
+				m->w[i][j] = strcmp(u->w[i], lw[j]) == 0;
+				for (k = 0; k < u->n_exp[i]; k++)
+					m->x[i][k][j] = strcmp(u->exp_w[i][k], lw[j]) == 0;
+				continue;
+			}
 			m->w[i][j] = tax__word_match(u->w[i], lw[j]);
 			for (k = 0; m->w[i][j] < SYN_SCORE && k < u->n_syn[i]; k++)
 				if (strcmp(u->syn[i][k], lw[j]) == 0)
@@ -243,7 +252,7 @@ double tax__confidence(const struct tax_labels *t, const struct units *u, const 
 
 		memcpy(fold, t->text.p + L->fold, (size_t)L->flen + 1);
 		nl = tax__split_words(fold, lw, MAX_WORDS);
-		match_label(u, lw, nl, m);
+		match_label(u, lw, nl, L->names, m);
 		for (i = 0; i < u->n; i++) {
 			double c = unit_covered(u, i, m, nl);
 
