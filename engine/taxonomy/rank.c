@@ -97,9 +97,13 @@ static void match_label(const struct units *u, char *const *lw, size_t nl, uint3
 	for (i = 0; i < u->n; i++)
 		for (j = 0; j < nl; j++) {
 			/* A name ("Harvest", a product) is that name, not an
-			 * inflection, synonym or typo of a common word. */
+			 * inflection or typo of a common word; a synonym
+			 * ESCO's own labels pair it with still counts. */
 			if (j < 32 && (names >> j & 1)) {
 				m->w[i][j] = strcmp(u->w[i], lw[j]) == 0;
+				for (k = 0; !m->w[i][j] && k < u->n_syn[i]; k++)
+					if (strcmp(u->syn[i][k], lw[j]) == 0)
+						m->w[i][j] = SYN_SCORE;
 				for (k = 0; k < u->n_exp[i]; k++)
 					m->x[i][k][j] = strcmp(u->exp_w[i][k], lw[j]) == 0;
 				continue;
