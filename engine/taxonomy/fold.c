@@ -6,6 +6,7 @@
  */
 #include "engine/taxonomy/internal.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
@@ -298,3 +299,51 @@ uint32_t tax__name_words(const char *label)
 	return names;
 }
 
+/*
+ * English inflection base: what is left once the inflectional endings of
+ * Snowball's English stemmer's step 1 (plural and verb forms: -s, -es,
+ * -ed, -ing, -edly, -ingly) are taken off, with a final "e" dropped, "y" as
+ * "i" and a doubled consonant undoubled ("welding" and "weld" -> "weld",
+ * "managing" and "manage" -> "manag", "companies" -> "compani"). The
+ * stemmer's later steps take off derivational suffixes too (-er, -ment,
+ * -ation), so it gives "engineer" and "engine" one stem: two words with one
+ * base are forms of one word, two words with only one stem are two words.
+ */
+static void en_inflection_base(const char *w, char *out, size_t outlen)
+{
+	static const char *const endings[] = {"ingly", "edly", "ing", "ies", "ied", "es",
+					      "ed", "s", NULL};
+	size_t n = strlen(w), i, e;
+
+	snprintf(out, outlen, "%s", w);
+	n = strlen(out);
+	for (i = 0; endings[i]; i++) {
+		e = strlen(endings[i]);
+		if (n >= e + 3 && strcmp(out + n - e, endings[i]) == 0 &&
+		    !(e == 1 && n >= 2 && out[n - 2] == 's')) {
+			n -= e;
+			if (endings[i][0] == 'i' && endings[i][1] == 'e')
+				out[n++] = 'i';
+			out[n] = '\0';
+			break;
+		}
+	}
+	if (n > 3 && out[n - 1] == 'e')
+		out[--n] = '\0';
+	if (n > 3 && out[n - 1] == 'y')
+		out[n - 1] = 'i';
+	if (n > 3 && out[n - 1] == out[n - 2] && strchr("bdfgmnprt", out[n - 1]))
+		out[--n] = '\0';
+}
+
+double tax__word_match_lang(const char *a, const char *b, int lang)
+{
+	double v = tax__word_match(a, b);
+	char ba[WORD_MAX + 1], bb[WORD_MAX + 1];
+
+	if (v != 0.9 || lang != ESCO_LANG_EN || strlen(a) > WORD_MAX || strlen(b) > WORD_MAX)
+		return v;
+	en_inflection_base(a, ba, sizeof ba);
+	en_inflection_base(b, bb, sizeof bb);
+	return strcmp(ba, bb) == 0 ? v : TAX_DERIVED_SCORE;
+}

@@ -36,6 +36,11 @@ double tax__word_match(const char *a, const char *b);
 /* The words of an ESCO label (case kept) that it writes as a name: bit j for
  * the j-th word of its folded form (see fold.c). */
 uint32_t tax__name_words(const char *label);
+/* tax__word_match for a label word b in the label's language lang: an
+ * inflection there stays 0.9, two words that share only a stem (a
+ * derivation: "engineer" / "engine") count TAX_DERIVED_SCORE. English only. */
+double tax__word_match_lang(const char *a, const char *b, int lang);
+#define TAX_DERIVED_SCORE 0.8
 
 /* ---- acronyms (acronyms.c) ---- */
 

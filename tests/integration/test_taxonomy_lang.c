@@ -448,6 +448,23 @@ static void test_product_name(void)
 		 "organise harvests");
 }
 
+/* "engineer" was *engine designer* (0.96): the one typed word covered both
+ * "engine" (a shared English stem, a derivation) and "designer" (a learned
+ * synonym). A typed word counts for one label word, and a derivation less
+ * than an inflection; with either rule off it is engine designer again (both
+ * checked). An inflection still counts in full: "welding underwater". */
+static void test_derivation(void)
+{
+	struct tax_match m;
+	int rc = taxonomy_normalise_occupation("engineer", "en", &m);
+
+	if (rc == 0)
+		fprintf(stderr, "  engineer -> %s %s (%.3f)\n", m.uri, m.label, m.score);
+	T_CHECK(rc != 0 || strcmp(m.label, "engine designer") != 0);
+	T_EQ_STR(taxonomy_normalise_skill("welding underwater", "en", &m) == 0 ? m.label : "",
+		 "weld underwater");
+}
+
 int main(void)
 {
 	char err[256];
@@ -461,6 +478,7 @@ int main(void)
 	T_RUN(test_bare_occupation);
 	T_RUN(test_gendered_form);
 	T_RUN(test_product_name);
+	T_RUN(test_derivation);
 	T_RUN(test_unicode_punctuation);
 	if (server_start(&srv, "taxonomy_lang") == 0 &&
 	    make_token("employer", "acme", employer, sizeof employer) == 0 &&
