@@ -6,6 +6,7 @@
  */
 #include "engine/taxonomy/internal.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
@@ -244,4 +245,105 @@ double tax__word_match(const char *a, const char *b)
 	if (sim < 0.6 && !(la < lb && 20 * la < 7 * (la + lb)) && word_sim(a, b) >= 0.7)
 		sim = 0.6;
 	return sim >= 0.6 ? sim : 0;
+}
+
+/* A word char for taxonomy_fold: a letter, digit or mark of any script. */
+static int fold_word_char(UChar32 c)
+{
+	return c >= 0 && (u_isalnum(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK));
+}
+
+/*
+ * ESCO writes its labels in lower case, except names: products ("Harvest",
+ * "Toggl", "iPlan"), languages, acronyms ("SAP", "HACCP"). Folding loses the
+ * case, so "harvesting" met "Harvest" as an inflection. A word is a name
+ * when it has a capital after its first letter ("iPlan", "SQL"), or starts
+ * with one and is not the label's first word, or is the first word of a
+ * label whose every word has a capital ("Harvest", "Mozilla Sunbird"): a
+ * capital first word alone may be a sentence capital. Words are cut as
+ * taxonomy_fold cuts them, so bit j is the folded label's j-th word.
+ */
+uint32_t tax__name_words(const char *label)
+{
+	const uint8_t *s = (const uint8_t *)(label ? label : "");
+	int32_t i = 0, len = (int32_t)strlen((const char *)s);
+	uint32_t names = 0, first_cap = 0, inner_cap = 0, any_cap = 0;
+	unsigned nw = 0, pos = 0;
+
+	while (i < len) {
+		UChar32 c;
+
+		U8_NEXT(s, i, len, c);
+		if (!fold_word_char(c)) {
+			pos = 0;
+			continue;
+		}
+		if (pos == 0)
+			nw++;
+		if (nw <= 32 && (u_isupper(c) || u_istitle(c))) {
+			uint32_t bit = 1u << (nw - 1);
+
+			any_cap |= bit;
+			if (pos == 0)
+				first_cap |= bit;
+			else
+				inner_cap |= bit;
+		}
+		pos++;
+	}
+	if (!nw)
+		return 0;
+	names = inner_cap | (first_cap & ~1u);
+	if (nw <= 32 && any_cap == (nw == 32 ? ~0u : (1u << nw) - 1))
+		names |= 1u;
+	return names;
+}
+
+/*
+ * English inflection base: what is left once the inflectional endings of
+ * Snowball's English stemmer's step 1 (plural and verb forms: -s, -es,
+ * -ed, -ing, -edly, -ingly) are taken off, with a final "e" dropped, "y" as
+ * "i" and a doubled consonant undoubled ("welding" and "weld" -> "weld",
+ * "managing" and "manage" -> "manag", "companies" -> "compani"). The
+ * stemmer's later steps take off derivational suffixes too (-er, -ment,
+ * -ation), so it gives "engineer" and "engine" one stem: two words with one
+ * base are forms of one word, two words with only one stem are two words.
+ */
+static void en_inflection_base(const char *w, char *out, size_t outlen)
+{
+	static const char *const endings[] = {"ingly", "edly", "ing", "ies", "ied", "es",
+					      "ed", "s", NULL};
+	size_t n = strlen(w), i, e;
+
+	snprintf(out, outlen, "%s", w);
+	n = strlen(out);
+	for (i = 0; endings[i]; i++) {
+		e = strlen(endings[i]);
+		if (n >= e + 3 && strcmp(out + n - e, endings[i]) == 0 &&
+		    !(e == 1 && n >= 2 && out[n - 2] == 's')) {
+			n -= e;
+			if (endings[i][0] == 'i' && endings[i][1] == 'e')
+				out[n++] = 'i';
+			out[n] = '\0';
+			break;
+		}
+	}
+	if (n > 3 && out[n - 1] == 'e')
+		out[--n] = '\0';
+	if (n > 3 && out[n - 1] == 'y')
+		out[n - 1] = 'i';
+	if (n > 3 && out[n - 1] == out[n - 2] && strchr("bdfgmnprt", out[n - 1]))
+		out[--n] = '\0';
+}
+
+double tax__word_match_lang(const char *a, const char *b, int lang)
+{
+	double v = tax__word_match(a, b);
+	char ba[WORD_MAX + 1], bb[WORD_MAX + 1];
+
+	if (v != 0.9 || lang != ESCO_LANG_EN || strlen(a) > WORD_MAX || strlen(b) > WORD_MAX)
+		return v;
+	en_inflection_base(a, ba, sizeof ba);
+	en_inflection_base(b, bb, sizeof bb);
+	return strcmp(ba, bb) == 0 ? v : TAX_DERIVED_SCORE;
 }

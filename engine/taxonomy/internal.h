@@ -33,6 +33,14 @@ size_t tax__word_trigrams(const char *w, char tri[][4], size_t max);
 /* How much two words are the same word, in [0,1] (1 equal, 0.9 an
  * inflection, less for a typo, 0 below 0.6). */
 double tax__word_match(const char *a, const char *b);
+/* The words of an ESCO label (case kept) that it writes as a name: bit j for
+ * the j-th word of its folded form (see fold.c). */
+uint32_t tax__name_words(const char *label);
+/* tax__word_match for a label word b in the label's language lang: an
+ * inflection there stays 0.9, two words that share only a stem (a
+ * derivation: "engineer" / "engine") count TAX_DERIVED_SCORE. English only. */
+double tax__word_match_lang(const char *a, const char *b, int lang);
+#define TAX_DERIVED_SCORE 0.8
 
 /* ---- acronyms (acronyms.c) ---- */
 
@@ -82,6 +90,7 @@ struct tlabel {
 	uint16_t flen;
 	uint8_t lang;
 	uint8_t type;     /* 0 preferred, 1 alternative, 2 hidden */
+	uint32_t names;   /* words written as names ("Harvest", "SAP"): match only when equal */
 };
 
 /* One word of one label, with what typeahead ranks by, so that a prefix

@@ -27,7 +27,7 @@ static int labels_add(struct tax_labels *t, const void *concept, uint32_t idx, i
 	    buf_add(&t->text, fold, n + 1))
 		return -1;
 	t->lab[t->n_lab] = (struct tlabel){concept, (uint32_t)off, idx, (uint16_t)n,
-					   (uint8_t)lang, (uint8_t)type};
+					   (uint8_t)lang, (uint8_t)type, tax__name_words(label)};
 	t->n_lab++;
 	return 0;
 }

@@ -89,13 +89,26 @@ struct label_match {
 	double x[MAX_WORDS][8][MAX_WORDS];     /* [unit][expansion word][label word] */
 };
 
-static void match_label(const struct units *u, char *const *lw, size_t nl, struct label_match *m)
+static void match_label(const struct units *u, char *const *lw, size_t nl, uint32_t names,
+			int lang, struct label_match *m)
 {
 	size_t i, j, k;
 
 	for (i = 0; i < u->n; i++)
 		for (j = 0; j < nl; j++) {
-			m->w[i][j] = tax__word_match(u->w[i], lw[j]);
+			/* A name ("Harvest", a product) is that name, not an
+			 * inflection or typo of a common word; a synonym
+			 * ESCO's own labels pair it with still counts. */
+			if (j < 32 && (names >> j & 1)) {
+				m->w[i][j] = strcmp(u->w[i], lw[j]) == 0;
+				for (k = 0; !m->w[i][j] && k < u->n_syn[i]; k++)
+					if (strcmp(u->syn[i][k], lw[j]) == 0)
+						m->w[i][j] = SYN_SCORE;
+				for (k = 0; k < u->n_exp[i]; k++)
+					m->x[i][k][j] = strcmp(u->exp_w[i][k], lw[j]) == 0;
+				continue;
+			}
+			m->w[i][j] = tax__word_match_lang(u->w[i], lw[j], lang);
 			for (k = 0; m->w[i][j] < SYN_SCORE && k < u->n_syn[i]; k++)
 				if (strcmp(u->syn[i][k], lw[j]) == 0)
 					m->w[i][j] = SYN_SCORE;
@@ -127,14 +140,31 @@ static double unit_covered(const struct units *u, size_t i, const struct label_m
 	return sum > best ? sum : best;
 }
 
-/* How well label word j is matched by the query words (or expansions). */
-static double label_word_covered(const struct units *u, const struct label_match *m, size_t j)
+/* 1 when label word j is the one query word i matches best in the label
+ * (the first of equals). */
+static int best_word_of(const struct label_match *m, size_t i, size_t j, size_t nl)
+{
+	size_t x;
+
+	for (x = 0; x < nl; x++)
+		if (x != j && (m->w[i][x] > m->w[i][j] || (m->w[i][x] == m->w[i][j] && x < j)))
+			return 0;
+	return 1;
+}
+
+/* How well label word j is matched by the query words (or expansions). A
+ * query word counts for one word of the label, the one it matches best: one
+ * typed "engineer" is not both the "engine" (a shared stem) and the
+ * "designer" (a learned synonym) of "engine designer". An acronym's
+ * expansion still covers as many words as it spells out. */
+static double label_word_covered(const struct units *u, const struct label_match *m, size_t j,
+				 size_t nl)
 {
 	size_t i, k;
 	double best = 0;
 
 	for (i = 0; i < u->n; i++) {
-		if (m->w[i][j] > best)
+		if (m->w[i][j] > best && best_word_of(m, i, j, nl))
 			best = m->w[i][j];
 		for (k = 0; k < u->n_exp[i]; k++)
 			if (m->x[i][k][j] > best)
@@ -243,7 +273,7 @@ double tax__confidence(const struct tax_labels *t, const struct units *u, const 
 
 		memcpy(fold, t->text.p + L->fold, (size_t)L->flen + 1);
 		nl = tax__split_words(fold, lw, MAX_WORDS);
-		match_label(u, lw, nl, m);
+		match_label(u, lw, nl, L->names, L->lang, m);
 		for (i = 0; i < u->n; i++) {
 			double c = unit_covered(u, i, m, nl);
 
@@ -258,7 +288,7 @@ double tax__confidence(const struct tax_labels *t, const struct units *u, const 
 			if (tax__is_stopword(lw[j]))
 				continue;
 			lc++;
-			cw = label_word_covered(u, m, j);
+			cw = label_word_covered(u, m, j, nl);
 			lh += cw;
 			idf = tax__idf(t, s, lw[j]);
 			said += cw * idf;

@@ -441,6 +441,41 @@ static void test_gendered_form(void)
 		 "cook");
 }
 
+/* A product name among a skill's labels ("Harvest", one of the tools ESCO
+ * lists for "use personal organization software") matches only itself: the
+ * common word "harvesting" is not that skill, the name still is. */
+static void test_product_name(void)
+{
+	struct tax_match m;
+	int rc = taxonomy_normalise_skill("harvesting", "en", &m);
+
+	T_CHECK(rc != 0 || strcmp(m.label, "use personal organization software") != 0);
+	if (rc == 0)
+		fprintf(stderr, "  harvesting -> %s (%.3f)\n", m.label, m.score);
+	T_EQ_STR(taxonomy_normalise_skill("Harvest", "en", &m) == 0 ? m.label : "",
+		 "use personal organization software");
+	/* An ordinary lower-case label word still matches its inflections. */
+	T_EQ_STR(taxonomy_normalise_skill("organizing harvest", "en", &m) == 0 ? m.label : "",
+		 "organise harvests");
+}
+
+/* "engineer" was *engine designer* (0.96): the one typed word covered both
+ * "engine" (a shared English stem, a derivation) and "designer" (a learned
+ * synonym). A typed word counts for one label word, and a derivation less
+ * than an inflection; with either rule off it is engine designer again (both
+ * checked). An inflection still counts in full: "welding underwater". */
+static void test_derivation(void)
+{
+	struct tax_match m;
+	int rc = taxonomy_normalise_occupation("engineer", "en", &m);
+
+	if (rc == 0)
+		fprintf(stderr, "  engineer -> %s %s (%.3f)\n", m.uri, m.label, m.score);
+	T_CHECK(rc != 0 || strcmp(m.label, "engine designer") != 0);
+	T_EQ_STR(taxonomy_normalise_skill("welding underwater", "en", &m) == 0 ? m.label : "",
+		 "weld underwater");
+}
+
 int main(void)
 {
 	char err[256];
@@ -453,6 +488,8 @@ int main(void)
 	T_RUN(test_general_before_specific);
 	T_RUN(test_bare_occupation);
 	T_RUN(test_gendered_form);
+	T_RUN(test_product_name);
+	T_RUN(test_derivation);
 	T_RUN(test_unicode_punctuation);
 	if (server_start(&srv, "taxonomy_lang") == 0 &&
 	    make_token("employer", "acme", employer, sizeof employer) == 0 &&
