@@ -251,6 +251,14 @@ static int leet_run_in_word(const UChar *u, int32_t at, int32_t end, int32_t n)
 
 /* Step 3: letters of other scripts that look like Latin letters become
  * them; into a new buffer *out (length *outlen). */
+/* letter in the case of the letter before at ("Manp0wer": o, "MANP0WER":
+ * O), so a digit read as a letter does not start a word of its own where
+ * lower-case meets upper-case ("manp ower"). */
+static UChar in_case_before(UChar letter, const UChar *u, int32_t at)
+{
+	return (UChar)(at > 0 && u_isupper(u[at - 1]) ? u_toupper(letter) : u_tolower(letter));
+}
+
 static int map_confusables(const UChar *u, int32_t n, int digits, UChar **out, int32_t *outlen)
 {
 	UChar *o = malloc(((size_t)n * 4 + 1) * sizeof *o);
@@ -278,13 +286,14 @@ static int map_confusables(const UChar *u, int32_t n, int digits, UChar **out, i
 		 * ("44", "1st") are numbers and stay. */
 		if (digits && c >= '0' && c <= '9' && spoof && digit_in_word(u, at, i, n) &&
 		    ascii_skeleton(c, o + w, 4, &k) && k == 1 && u_isalpha(o[w])) {
+			o[w] = in_case_before(o[w], u, at);
 			w += k;
 			continue;
 		}
 		/* the digits and symbols it does not list ("K3strel", "K@pano") */
 		if (digits && leet_letter(c) && leet_run_in_word(u, at, i, n) &&
 		    word_letters(u, at, i, n) >= 3) {
-			o[w++] = leet_letter(c);
+			o[w++] = in_case_before(leet_letter(c), u, at);
 			continue;
 		}
 		while (at < i)

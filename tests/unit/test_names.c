@@ -408,6 +408,10 @@ static void digits_as_letters(void)
 		NAMES_DEFAULT_THRESHOLD);
 	T_CHECK(names_score("K3str3l 0v3rs345 Manpow3r", "Kestrel Overseas Manpower") >=
 		NAMES_DEFAULT_THRESHOLD);
+	/* a digit read as a letter takes the case beside it, so it starts
+	 * no word of its own (was "manp ower", "manp0 wer") */
+	forms_are("Kestrel Manp0wer", "kestrel manp0wer", "kestrel manpower", NAMES_SUSPICIOUS_DIGITS);
+	forms_are("KESTREL MANP0WER", "kestrel manp0wer", "kestrel manpower", NAMES_SUSPICIOUS_DIGITS);
 	/* numbers and short alphanumeric names are names: no second form */
 	forms_are("3M South Africa", "3m south africa", "", 0);
 	forms_are("G4S Secure Solutions", "g4s secure solutions", "", 0);
