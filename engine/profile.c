@@ -455,6 +455,25 @@ int profile_get(store *s, const struct principal *who, const char *id, const cha
 	return 0;
 }
 
+int profile_match_inline(store *s, const struct principal *who, const json_t *doc, problem *p)
+{
+	int refused = json_is_false(json_object_get(json_object_get(doc, "consent"), "matching"));
+
+	if (audit_write(s, who, refused ? "match.inline_refused" : "match.inline", NULL, NULL)) {
+		store_problem(s, p);
+		return -1;
+	}
+	if (refused) {
+		problem_set(p, PROBLEM_CONFLICT,
+			    "the profile does not consent to matching (profile.consent.matching "
+			    "is false): nothing was matched");
+		problem_field(p, "profile.consent.matching", "consent",
+			      "is false: the person has not consented to matching");
+		return -1;
+	}
+	return 0;
+}
+
 /* The fields of a representation that are not part of the posted document. */
 static void strip_representation(json_t *doc)
 {

@@ -36,6 +36,11 @@ int profile_create(store *s, const struct principal *who, const json_t *doc, jso
  * as "profile.match_refused". */
 int profile_get(store *s, const struct principal *who, const char *id, const char *why,
 		json_t **out, problem *p);
+/* A walk-in (an inline profile, validated by profile_validate, never
+ * stored) about to be matched: audited as "match.inline", no object and no
+ * content. One whose consent.matching is false said no, as a stored one
+ * can: PROBLEM_CONFLICT, audited as "match.inline_refused". 0, or -1. */
+int profile_match_inline(store *s, const struct principal *who, const json_t *doc, problem *p);
 int profile_patch(store *s, const struct principal *who, const char *id, const json_t *patch,
 		  json_t **out, problem *p);
 int profile_erase(store *s, const struct principal *who, const char *id, problem *p);

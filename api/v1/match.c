@@ -114,27 +114,8 @@ static void match(api_call *c)
 	if ((rc = api_need(c, &x, API_STORE | API_INDEX)))
 		goto out;
 	if (inline_doc) {
-		/* A walk-in whose counsellor wrote "consent":{"matching":false}
-		 * said no to matching: refused like a stored profile that says
-		 * so (409), and audited as such, without content. */
-		int refused = json_is_false(
-			json_object_get(json_object_get(inline_doc, "consent"), "matching"));
-
-		rc = audit_write(x.s, api_who(c), refused ? "match.inline_refused" : "match.inline",
-				 NULL, NULL);
-		if (rc) {
-			store_problem(x.s, &x.p);
+		if ((rc = profile_match_inline(x.s, api_who(c), inline_doc, &x.p)))
 			goto out;
-		}
-		if (refused) {
-			problem_set(&x.p, PROBLEM_CONFLICT,
-				    "the profile does not consent to matching (profile.consent.matching "
-				    "is false): nothing was matched");
-			problem_field(&x.p, "profile.consent.matching", "consent",
-				      "is false: the person has not consented to matching");
-			rc = -1;
-			goto out;
-		}
 		profile = inline_doc;
 	} else {
 		if ((rc = profile_get(x.s, api_who(c), id, "match", &stored, &x.p)))
