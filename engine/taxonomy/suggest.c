@@ -208,6 +208,28 @@ static int suggest_identifier(esco_kind kind, const char *q, int l, size_t limit
 	return 1;
 }
 
+/* The word of w[0..nw) with the fewest label words starting with it (the
+ * one that drives the scan), its range of label words in [*lo, *hi); each
+ * word's length into wl. */
+static size_t driving_word(const struct tax_labels *t, int s, char *const *w, size_t nw,
+			   size_t *wl, size_t *lo, size_t *hi)
+{
+	size_t i, drv = 0;
+
+	for (i = 0; i < nw; i++) {
+		size_t a, b;
+
+		wl[i] = strlen(w[i]);
+		tax__word_range(t, s, w[i], wl[i], &a, &b);
+		if (i == 0 || b - a < *hi - *lo) {
+			*lo = a;
+			*hi = b;
+			drv = i;
+		}
+	}
+	return drv;
+}
+
 /* fallback: when no label starts with the words, ask the label index
  * (stemmed) instead of answering nothing. */
 static int suggest(index_db *db, esco_kind kind, const char *q, const char *lang, size_t limit,
@@ -233,18 +255,7 @@ static int suggest(index_db *db, esco_kind kind, const char *q, const char *lang
 	nw = tax__split_words(wbuf, w, MAX_WORDS);
 	if (!nw)
 		return fallback ? taxonomy_suggest_index(db, kind, q, lang, limit, items) : 0;
-	/* The word with the fewest label words starting with it drives. */
-	for (i = 0; i < nw; i++) {
-		size_t a, b;
-
-		wl[i] = strlen(w[i]);
-		tax__word_range(t, s, w[i], wl[i], &a, &b);
-		if (i == 0 || b - a < hi - lo) {
-			lo = a;
-			hi = b;
-			drv = i;
-		}
-	}
+	drv = driving_word(t, s, w, nw, wl, &lo, &hi);
 	for (i = lo; i < hi; i++) {
 		const struct tword *x = &t->words[s][i];
 		unsigned lg = TW_LANG(x->bits);
@@ -322,18 +333,7 @@ size_t taxonomy_named_concepts(esco_kind kind, const char *q, unsigned lang_mask
 	nw = tax__split_words(wbuf, w, MAX_WORDS);
 	if (!nw)
 		return 0;
-	/* The word with the fewest label words starting with it drives. */
-	for (i = 0; i < nw; i++) {
-		size_t a, b;
-
-		wl[i] = strlen(w[i]);
-		tax__word_range(t, s, w[i], wl[i], &a, &b);
-		if (i == 0 || b - a < hi - lo) {
-			lo = a;
-			hi = b;
-			drv = i;
-		}
-	}
+	drv = driving_word(t, s, w, nw, wl, &lo, &hi);
 	for (i = lo; i < hi; i++) {
 		const struct tword *x = &t->words[s][i];
 		unsigned type = TW_TYPE(x->bits);
