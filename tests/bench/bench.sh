@@ -306,11 +306,24 @@ if has_part match; then
 		conn=$(sh data/pgctl.sh conninfo "$db")
 		FAIRMATCH_DB=$conn ./fairmatch migrate >/dev/null
 		token=$(FAIRMATCH_DB=$conn ./fairmatch keys create --role counsellor --org bench)
-		start_server "$conn" "$OUT/match-index-$n" "$mdir"
+		# A copy of the cached index: the server stamps the index it
+		# serves with its database's id, and this database is made anew
+		# each run, so a stamped cache would be another database's next
+		# time, emptied at start (engine/indexer/identity.c), and the
+		# HTTP row would measure an empty index.
+		rm -rf "$mdir/index"
+		cp -a "$OUT/match-index-$n" "$mdir/index"
+		start_server "$conn" "$mdir/index" "$mdir"
 		code=$(head -n 1 "$mdir/bodies.jsonl" | curl -s -o /dev/null -w '%{http_code}' -m 30 \
 			-H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
 			--data-binary @- "$url/v1/match")
 		[ "$code" = 200 ] || { log "POST /v1/match answered $code"; exit 1; }
+		docs=$(curl -s -m 30 "$url/v1/health" | sed -n 's/.*"documents":\([0-9]*\).*/\1/p')
+		[ "$docs" = "$n" ] || {
+			log "match: the served index holds ${docs:-no} documents, not $n (a cache stamped" \
+				"by an older bench database: remove $OUT/match-index-$n)"
+			exit 1
+		}
 		log "match: HTTP (wrk -t$WRK_T -c$WRK_C -d${WRK_D}s, inline profiles)"
 		load0=$(loadavg)
 		cpu0=$(proc_cpu "$server_pid")
@@ -319,6 +332,7 @@ if has_part match; then
 		cpu1=$(proc_cpu "$server_pid")
 		hwm_kb=$(awk '/^VmHWM/ { print $2 }' "/proc/$server_pid/status")
 		stop_server
+		rm -rf "$mdir/index"
 		w=$mdir/wrk.txt
 		cpu_ms=$(awk -v a="$cpu0" -v b="$cpu1" -v hz="$(getconf CLK_TCK)" -v r="$(wrkf "$w" requests)" \
 			'BEGIN { printf "%.2f", (r > 0 ? (b - a) * 1000 / hz / r : 0) }')
