@@ -47,19 +47,6 @@ static int post(const char *body, char *id, size_t len)
 	return ok ? 0 : -1;
 }
 
-/* Runs SQL in the test database with psql; psql's exit status. */
-static int psql(const char *sql)
-{
-	char cmd[2048];
-	const char *db = getenv("FAIRMATCH_DB");
-
-	snprintf(cmd, sizeof cmd,
-		 "p=$(command -v psql || ls -d /usr/lib/postgresql/*/bin/psql | sort -V | tail -n 1);"
-		 " \"$p\" -X -q -v ON_ERROR_STOP=1 \"%s\" -c \"%s\" >/dev/null 2>&1",
-		 db ? db : "", sql);
-	return system(cmd);
-}
-
 /* Puts vacancy id's valid_until in the past in PostgreSQL only (column and
  * document), behind the change log's back: its index document keeps the
  * old date, so only a closure through the change log takes it out. */
@@ -72,7 +59,7 @@ static int backdate(const char *id)
 		 " doc = jsonb_set(doc, '{valid_until}', to_jsonb((current_date - 2)::text))"
 		 " WHERE id = %s",
 		 id + 2);
-	return psql(sql);
+	return test_psql(sql);
 }
 
 /* The items of a search for the test's word: the found ids as ",a,b,". */

@@ -193,19 +193,6 @@ static int settle(const struct server *s, const char *rid)
 	return ok >= 12 ? 0 : -1;
 }
 
-/* Runs SQL in the test database with psql; returns psql's exit status. */
-static int psql(const char *sql)
-{
-	char cmd[2048];
-	const char *db = getenv("FAIRMATCH_DB");
-
-	snprintf(cmd, sizeof cmd,
-		 "p=$(command -v psql || ls -d /usr/lib/postgresql/*/bin/psql | sort -V | tail -n 1);"
-		 " \"$p\" -X -q -v ON_ERROR_STOP=1 \"%s\" -c \"%s\" >/dev/null 2>&1",
-		 db ? db : "", sql);
-	return system(cmd);
-}
-
 /* ---- cases ---- */
 
 static void test_roles(void)
@@ -439,7 +426,7 @@ static void test_blacklist_refuses_vacancy(void)
 	snprintf(sql, sizeof sql,
 		 "DO \\$\\$ BEGIN IF (SELECT count(*) FROM vacancies WHERE doc->>'title' LIKE"
 		 " 'Shepherd blk%%') <> 0 THEN RAISE EXCEPTION 'stored'; END IF; END \\$\\$");
-	T_EQ_INT(psql(sql), 0);
+	T_EQ_INT(test_psql(sql), 0);
 
 	/* PATCH onto a blacklisted recruiter is refused too. */
 	T_EQ_INT(post_vacancy("Shepherd ok1", "{\"name\":\"Honest Herders\"}", vid, sizeof vid, NULL),
@@ -610,17 +597,17 @@ static void test_flags_are_append_only(void)
 	T_REQUIRE(register_recruiter("{\"name\":\"Immutable Evidence Recruiters\"}", rid, sizeof rid)[0]);
 	T_REQUIRE(flag(&srv, rid, "blacklist", "trafficking", fid, sizeof fid)[0]);
 	snprintf(sql, sizeof sql, "UPDATE flags SET severity = 'warning' WHERE id = %s", fid + 2);
-	T_CHECK(psql(sql) != 0);
+	T_CHECK(test_psql(sql) != 0);
 	snprintf(sql, sizeof sql, "DELETE FROM flags WHERE id = %s", fid + 2);
-	T_CHECK(psql(sql) != 0);
-	T_CHECK(psql("TRUNCATE flags CASCADE") != 0);
+	T_CHECK(test_psql(sql) != 0);
+	T_CHECK(test_psql("TRUNCATE flags CASCADE") != 0);
 	T_EQ_INT(lift(&srv, rid, fid), 200);
 	snprintf(sql, sizeof sql, "DELETE FROM flag_lifts WHERE flag = %s", fid + 2);
-	T_CHECK(psql(sql) != 0);
+	T_CHECK(test_psql(sql) != 0);
 	snprintf(sql, sizeof sql, "UPDATE flag_lifts SET reason = 'x' WHERE flag = %s", fid + 2);
-	T_CHECK(psql(sql) != 0);
+	T_CHECK(test_psql(sql) != 0);
 	/* A sanity check that psql itself works here. */
-	T_EQ_INT(psql("SELECT 1"), 0);
+	T_EQ_INT(test_psql("SELECT 1"), 0);
 
 	snprintf(path, sizeof path, "/v1/recruiters/%s", rid);
 	T_REQUIRE(http(&r, &srv, "GET", path, regulator, NULL, NULL, 0) == 0);

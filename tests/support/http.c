@@ -115,6 +115,18 @@ int server_await(struct server *s, int timeout_ms)
 	return -1;
 }
 
+int test_psql(const char *sql)
+{
+	char cmd[2048];
+	const char *db = getenv("FAIRMATCH_DB");
+
+	snprintf(cmd, sizeof cmd,
+		 "p=$(command -v psql || ls -d /usr/lib/postgresql/*/bin/psql | sort -V | tail -n 1);"
+		 " \"$p\" -X -q -v ON_ERROR_STOP=1 \"%s\" -c \"%s\" >/dev/null 2>&1",
+		 db ? db : "", sql);
+	return system(cmd);
+}
+
 static int wait_exit(struct server *s, int timeout_ms)
 {
 	int status = 0, waited;

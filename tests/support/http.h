@@ -37,6 +37,10 @@ int server_stop(struct server *s);
 /* SIGKILL and wait. */
 void server_kill(struct server *s);
 
+/* Runs one SQL statement in the test database (FAIRMATCH_DB) with psql, as
+ * the owner; returns psql's exit status (0: it ran). */
+int test_psql(const char *sql);
+
 /* Runs the CLI with args (a shell command tail); returns its exit status and
  * the first line of stdout in out (may be NULL). */
 int cli(char *out, size_t outlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
