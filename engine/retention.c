@@ -1,8 +1,8 @@
 /* retention.c - erasing profiles nobody touched for N months (see retention.h). */
 #include "engine/retention.h"
+#include "engine/store/periodic.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,73 +113,33 @@ int retention_compact(store *s, char *err, size_t errlen)
 
 /* ---- the serve thread ---- */
 
-static struct {
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	int running, stop, months;
-	char *conninfo;
-} rt = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
+static periodic_job *retention_job;
+static int retention_months;
 
-static void *retention_main(void *arg)
+static void retention_run(store *s, void *arg)
 {
-	store *s = NULL;
-	char err[512];
 	long long n;
-	struct timespec until;
 	(void)arg;
 
-	pthread_mutex_lock(&rt.lock);
-	while (!rt.stop) {
-		pthread_mutex_unlock(&rt.lock);
-		if (!s && store_connect(rt.conninfo, &s, err, sizeof err))
-			fprintf(stderr, "fairmatch: retention: %s\n", err);
-		if (s && store_ensure(s) == 0) {
-			if (retention_apply(s, rt.months, &n))
-				fprintf(stderr, "fairmatch: retention: %s\n", store_error(s));
-			else if (n > 0)
-				fprintf(stderr, "fairmatch: retention: erased %lld profile(s) untouched for %d months\n",
-					n, rt.months);
-		}
-		pthread_mutex_lock(&rt.lock);
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += RETENTION_INTERVAL_SECONDS;
-		while (!rt.stop && pthread_cond_timedwait(&rt.cond, &rt.lock, &until) != ETIMEDOUT)
-			;
-	}
-	pthread_mutex_unlock(&rt.lock);
-	store_close(s);
-	return NULL;
+	if (retention_apply(s, retention_months, &n))
+		fprintf(stderr, "fairmatch: retention: %s\n", store_error(s));
+	else if (n > 0)
+		fprintf(stderr, "fairmatch: retention: erased %lld profile(s) untouched for %d months\n",
+			n, retention_months);
 }
 
 int retention_start(const char *conninfo, int months)
 {
-	if (months <= 0)
+	if (months <= 0 || retention_job)
 		return 0;
-	rt.conninfo = strdup(conninfo);
-	if (!rt.conninfo)
-		return -1;
-	rt.months = months;
-	rt.stop = 0;
-	if (pthread_create(&rt.thread, NULL, retention_main, NULL)) {
-		free(rt.conninfo);
-		rt.conninfo = NULL;
-		return -1;
-	}
-	rt.running = 1;
-	return 0;
+	retention_months = months;
+	retention_job = periodic_start("retention", conninfo, RETENTION_INTERVAL_SECONDS,
+				       retention_run, NULL);
+	return retention_job ? 0 : -1;
 }
 
 void retention_stop(void)
 {
-	if (!rt.running)
-		return;
-	pthread_mutex_lock(&rt.lock);
-	rt.stop = 1;
-	pthread_cond_signal(&rt.cond);
-	pthread_mutex_unlock(&rt.lock);
-	pthread_join(rt.thread, NULL);
-	rt.running = 0;
-	free(rt.conninfo);
-	rt.conninfo = NULL;
+	periodic_stop(retention_job);
+	retention_job = NULL;
 }

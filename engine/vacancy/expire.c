@@ -7,14 +7,12 @@
  */
 #include "engine/vacancy/internal.h"
 
-#include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "engine/core/iso.h"
+#include "engine/store/periodic.h"
 
 int vacancy_expire(store *s, const char *today, long long *closed)
 {
@@ -43,82 +41,43 @@ int vacancy_expire(store *s, const char *today, long long *closed)
 
 /* ---- the serve thread ---- */
 
-static struct {
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	int running, stop;
-	char *conninfo;
-} ex = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
+static periodic_job *expire_job;
+static char expire_done[11]; /* the last (UTC) day whose run succeeded */
 
-/* Wakes every VACANCY_EXPIRE_CHECK_SECONDS and closes the expired ones
- * when the (UTC) day changed since the last run that succeeded: at start,
- * then shortly after each midnight. A failed run is tried again at the
- * next wake. */
-static void *expire_main(void *arg)
+/* Every VACANCY_EXPIRE_CHECK_SECONDS: closes the expired ones when the
+ * (UTC) day changed since the last run that succeeded: at start, then
+ * shortly after each midnight. A failed run is tried again at the next
+ * wake. */
+static void expire_run(store *s, void *arg)
 {
-	store *s = NULL;
-	char err[512], done[11] = "", today[11];
+	char today[11];
 	long long n;
-	struct timespec until;
 	(void)arg;
 
-	pthread_mutex_lock(&ex.lock);
-	while (!ex.stop) {
-		pthread_mutex_unlock(&ex.lock);
-		iso_today(today);
-		if (strcmp(today, done) != 0) {
-			if (!s && store_connect(ex.conninfo, &s, err, sizeof err))
-				fprintf(stderr, "fairmatch: expire: %s\n", err);
-			if (s && store_ensure(s) == 0) {
-				if (vacancy_expire(s, today, &n)) {
-					fprintf(stderr, "fairmatch: expire: %s\n", store_error(s));
-				} else {
-					memcpy(done, today, sizeof done);
-					if (n > 0)
-						fprintf(stderr, "fairmatch: expire: closed %lld vacancy(ies) past valid_until\n",
-							n);
-				}
-			}
-		}
-		pthread_mutex_lock(&ex.lock);
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += VACANCY_EXPIRE_CHECK_SECONDS;
-		while (!ex.stop && pthread_cond_timedwait(&ex.cond, &ex.lock, &until) != ETIMEDOUT)
-			;
+	iso_today(today);
+	if (strcmp(today, expire_done) == 0)
+		return;
+	if (vacancy_expire(s, today, &n)) {
+		fprintf(stderr, "fairmatch: expire: %s\n", store_error(s));
+		return;
 	}
-	pthread_mutex_unlock(&ex.lock);
-	store_close(s);
-	return NULL;
+	memcpy(expire_done, today, sizeof expire_done);
+	if (n > 0)
+		fprintf(stderr, "fairmatch: expire: closed %lld vacancy(ies) past valid_until\n", n);
 }
 
 int vacancy_expire_start(const char *conninfo)
 {
-	if (ex.running)
+	if (expire_job)
 		return 0;
-	ex.conninfo = strdup(conninfo);
-	if (!ex.conninfo)
-		return -1;
-	ex.stop = 0;
-	if (pthread_create(&ex.thread, NULL, expire_main, NULL)) {
-		free(ex.conninfo);
-		ex.conninfo = NULL;
-		return -1;
-	}
-	ex.running = 1;
-	return 0;
+	expire_done[0] = '\0';
+	expire_job = periodic_start("expire", conninfo, VACANCY_EXPIRE_CHECK_SECONDS, expire_run,
+				    NULL);
+	return expire_job ? 0 : -1;
 }
 
 void vacancy_expire_stop(void)
 {
-	if (!ex.running)
-		return;
-	pthread_mutex_lock(&ex.lock);
-	ex.stop = 1;
-	pthread_cond_signal(&ex.cond);
-	pthread_mutex_unlock(&ex.lock);
-	pthread_join(ex.thread, NULL);
-	ex.running = 0;
-	free(ex.conninfo);
-	ex.conninfo = NULL;
+	periodic_stop(expire_job);
+	expire_job = NULL;
 }
