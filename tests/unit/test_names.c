@@ -420,6 +420,32 @@ static void digits_as_letters(void)
 	T_CHECK(names_score("3M South Africa", "EM South Africa") < NAMES_DEFAULT_THRESHOLD);
 	T_CHECK(names_score("G4S Secure Solutions", "GAS Secure Solutions") <
 		NAMES_DEFAULT_THRESHOLD);
+	/* 1 looks like l and like i: the word decides. Between consonants
+	 * the word needs a vowel ("K1t" was "klt", missed by a three-letter
+	 * word that no edit budget covers); beside a vowel, l */
+	forms_are("K1t Recruitment", "k1t recruitment", "kit recruitment", NAMES_SUSPICIOUS_DIGITS);
+	forms_are("F1rst Choice Labour", "f1rst choice labour", "first choice labour",
+		  NAMES_SUSPICIOUS_DIGITS);
+	forms_are("G1obal Talent Hire", "g1obal talent hire", "global talent hire",
+		  NAMES_SUSPICIOUS_DIGITS);
+	T_CHECK(names_score("K1t Recruitment", "Kit Recruitment") >= NAMES_DEFAULT_THRESHOLD);
+	/* digits that are a number stay one: several in a row at a word's
+	 * edge, or one before a capitalised word; each digit is read once
+	 * ("5000Jobs" was "sooojobs", and matched "Sooo Jobs") */
+	forms_are("5000Jobs", "5000jobs", "", 0);
+	forms_are("Staff365 Recruitment", "staff365 recruitment", "", 0);
+	forms_are("4Life Staffing", "4life staffing", "", 0);
+	T_CHECK(names_score("5000Jobs", "Sooo Jobs") < NAMES_DEFAULT_THRESHOLD);
+	T_CHECK(names_score("5000Jobs", "5000 Jobs") >= NAMES_DEFAULT_THRESHOLD);
+	/* a number has no leading zero: "S000" is letters */
+	forms_are("S000 Jobs", "s000 jobs", "sooo jobs", NAMES_SUSPICIOUS_DIGITS);
+	/* ... unless the word is written in digits throughout, or the digits
+	 * are enclosed by letters */
+	T_CHECK(names_score("K3str3l 0v3rs345 Manpow3r", "Kestrel Overseas Manpower") >= 1.0);
+	forms_are("Gr33n Fields Labour", "gr33n fields labour", "green fields labour",
+		  NAMES_SUSPICIOUS_DIGITS);
+	/* four characters, two of them letters, are a word too ("D5C0") */
+	forms_are("D5C0 Trading", "d5c0 trading", "dsco trading", NAMES_SUSPICIOUS_DIGITS);
 }
 
 static void licence_is(const char *in, const char *want)
