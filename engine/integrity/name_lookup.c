@@ -279,7 +279,7 @@ static size_t acronym_step(const struct integ__query *q, double min_score, int t
 		const uint32_t *v;
 		uint32_t cnt;
 
-		if (strlen(k) < NAMES_ACRONYM_UNIQUE_MIN)
+		if (names_acronym_key_len(k) < NAMES_ACRONYM_UNIQUE_MIN)
 			continue;
 		const char *kt = has_upper(k) ? k : NULL;
 
@@ -310,7 +310,7 @@ static size_t acronym_step(const struct integ__query *q, double min_score, int t
 			} else {
 				nh++;
 			}
-			h[j] = (struct holder){v[i], sc, skel, k, (int)strlen(k), typed};
+			h[j] = (struct holder){v[i], sc, skel, k, names_acronym_key_len(k), typed};
 		}
 	}
 	for (int j = 0; j < nh; j++) {

@@ -635,3 +635,40 @@ int names__has_confusable(const char *in, size_t len)
 	}
 	return 0;
 }
+
+int names_licence_key(const char *in, char *out, size_t outcap)
+{
+	size_t n = 0, len, olen = 0;
+	const char *p;
+	char *o = NULL;
+	int ascii = 1, rc = 0;
+
+	if (!out || !outcap)
+		return NAMES_EINVAL;
+	out[0] = '\0';
+	if (!in)
+		return 0;
+	len = names__utf8_cut(in, strlen(in), NAMES_MAX_INPUT);
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)in[i] >= 0x80)
+			ascii = 0;
+	p = in;
+	if (!ascii) {
+		UTransliterator *tr = names__trans_get();
+
+		if (!tr)
+			return NAMES_EICU;
+		/* full-width digits (NFKC), Cyrillic look-alikes (skeleton) */
+		rc = names__canonical(tr, in, len, NAMES_CANON_SKELETON, &o, &olen, NULL);
+		if (rc < 0)
+			return rc;
+		p = o;
+		len = olen;
+	}
+	for (size_t i = 0; i < len && n + 1 < outcap; i++)
+		if (isalnum((unsigned char)p[i]) && !((unsigned char)p[i] & 0x80))
+			out[n++] = (char)toupper((unsigned char)p[i]);
+	out[n] = '\0';
+	free(o);
+	return 0;
+}

@@ -621,6 +621,30 @@ static void test_acronym_legal_form(void)
 	T_CHECK(entry_of(&r, "matches", ltd) != NULL);
 	T_CHECK(entry_of(&r, "matches", inc) == NULL);
 	resp_free(&r);
+
+	/* forms that start with the same letter are told apart by their
+	 * kind: an LLC is no Ltd ("L" both), and "Limited" is a Ltd */
+	char llc[32], limited[32];
+
+	T_REQUIRE(*register_recruiter("{\"name\":\"Xoli Qaphela Zulu LLC\",\"country\":\"ZA\"}", llc,
+				      sizeof llc));
+	T_REQUIRE(*register_recruiter("{\"name\":\"Xaba Quill Zwane Ltd\",\"country\":\"ZA\"}",
+				      limited, sizeof limited));
+	T_REQUIRE(check(&r, "name", "XQZ LLC") == 0);
+	T_CHECK(entry_of(&r, "matches", llc) != NULL);
+	T_CHECK(entry_of(&r, "matches", limited) == NULL);
+	T_CHECK(entry_of(&r, "possible_matches", limited) != NULL);
+	a = json_object_get(json_object_get(json_object_get(entry_of(&r, "matches", llc), "explanation"),
+					    "name"),
+			    "acronym");
+	T_CHECK(a && str(a, "key") && strcmp(str(a, "key"), "xqzL") == 0);
+	T_CHECK(a && json_array_size(json_object_get(a, "legal_forms")) == 1 &&
+		strcmp(json_string_value(json_array_get(json_object_get(a, "legal_forms"), 0)), "llc") == 0);
+	resp_free(&r);
+	T_REQUIRE(check(&r, "name", "X.Q.Z. Limited") == 0);
+	T_CHECK(entry_of(&r, "matches", limited) != NULL);
+	T_CHECK(entry_of(&r, "matches", llc) == NULL);
+	resp_free(&r);
 }
 
 int main(void)

@@ -561,15 +561,28 @@ static void acronyms(void)
 	/* typed keys: the letters of the legal form that ends the name are
 	 * upper-case in a twin key, on both sides; trade words and a leading
 	 * form ("CC" Benoit) are no such letters */
-	T_CHECK(has_key("GHM Inc.", 1, "ghmI"));
-	T_CHECK(has_key("Global Horizons Manpower, Inc.", 0, "ghmI"));
-	T_CHECK(!has_key("Guangxi Hydraulic Machinery Co., Ltd.", 0, "ghmI"));
-	T_CHECK(has_key("A.I. Limited", 1, "aiL"));
-	T_CHECK(has_key("Ayemo Investments Limited", 0, "aiL"));
-	T_CHECK(!has_key("A2Z Infraservices Lanka Pvt. Ltd.", 0, "aiL"));
-	T_CHECK(has_key("Magic Genie Services Ltd.", 0, "mgsL"));
-	T_CHECK(has_key("CC Benoit Companies LLC", 0, "cbcL"));
-	T_CHECK(!has_key("GHM", 1, "ghmI"));
+	T_CHECK(has_key("GHM Inc.", 1, "ghmI:inc"));
+	T_CHECK(has_key("Global Horizons Manpower, Inc.", 0, "ghmI:inc"));
+	T_CHECK(!has_key("Guangxi Hydraulic Machinery Co., Ltd.", 0, "ghmI:inc"));
+	T_CHECK(has_key("A.I. Limited", 1, "aiL:ltd"));
+	T_CHECK(has_key("Ayemo Investments Limited", 0, "aiL:ltd"));
+	T_CHECK(!has_key("A2Z Infraservices Lanka Pvt. Ltd.", 0, "aiL:ltd"));
+	T_CHECK(has_key("Magic Genie Services Ltd.", 0, "mgsL:ltd"));
+	T_CHECK(has_key("CC Benoit Companies LLC", 0, "cbcL:llc"));
+	T_CHECK(!has_key("GHM", 1, "ghmI:inc"));
+	/* ... and name the kind of their legal form (OpenSanctions' main
+	 * form of its type), so forms with the same letter differ: an LLC is
+	 * no Ltd, a Corporation no Co.; spelt out or abbreviated, one kind */
+	T_CHECK(has_key("CBC LLC", 1, "cbcL:llc"));
+	T_CHECK(!has_key("Chase Berkeley Cavendish Ltd.", 0, "cbcL:llc"));
+	T_CHECK(has_key("Chase Berkeley Cavendish Ltd.", 0, "cbcL:ltd"));
+	T_CHECK(has_key("HCG Corporation Limited", 1, "hcgCL:corp+ltd"));
+	T_CHECK(has_key("Hebei Construction Group Corporation Limited", 0, "hcgCL:corp+ltd"));
+	T_CHECK(has_key("Hunan Construction Group Co., Ltd.", 0, "hcgCL:co+ltd"));
+	T_CHECK(has_key("Hunan Construction Group Company Limited", 0, "hcgCL:co+ltd"));
+	T_EQ_INT(names_acronym_key_len("hcgCL:co+ltd"), 5);
+	T_EQ_INT(names_acronym_key_len("hcg"), 3);
+	T_EQ_INT(names_acronym_shared("CBC LLC", "CC Benoit Companies LLC"), 4);
 	/* one holder decides, several never do, two letters never decide */
 	T_CHECK(names_acronym_score(0.9, 1, 3, 0.91, 0.85) == 0.91);
 	T_CHECK(names_acronym_score(0.6, 2, 3, 0.91, 0.85) == 0.85);
