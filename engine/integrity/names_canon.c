@@ -567,10 +567,10 @@ static int symbol_among_letters(const char *in, int32_t i, int32_t n, UChar32 pr
 	return next > 0 && u_isalnum(next) && (u_isalpha(prev) || u_isalpha(next));
 }
 
-/* The UTF-8 twin of word_letters: the word around bytes [at, end). */
-static int word_letters_utf8(const char *in, int32_t at, int32_t end, int32_t n)
+/* The UTF-8 twin of word_long_enough: the word around bytes [at, end). */
+static int word_long_enough_utf8(const char *in, int32_t at, int32_t end, int32_t n)
 {
-	int letters = 0;
+	int letters = 0, units = 1;
 
 	for (int32_t j = at; j > 0;) {
 		UChar32 c;
@@ -579,6 +579,7 @@ static int word_letters_utf8(const char *in, int32_t at, int32_t end, int32_t n)
 		if (c < 0 || (!u_isalnum(c) && !(U_GET_GC_MASK(c) & U_GC_M_MASK) && !leet_mark((UChar)c)))
 			break;
 		letters += u_isalpha(c) != 0;
+		units++;
 	}
 	for (int32_t j = end; j < n;) {
 		UChar32 c;
@@ -587,8 +588,9 @@ static int word_letters_utf8(const char *in, int32_t at, int32_t end, int32_t n)
 		if (c < 0 || (!u_isalnum(c) && !(U_GET_GC_MASK(c) & U_GC_M_MASK) && !leet_mark((UChar)c)))
 			break;
 		letters += u_isalpha(c) != 0;
+		units++;
 	}
-	return letters;
+	return letters >= 3 || (units >= 4 && letters >= 2);
 }
 
 int names__has_digit_letters(const char *in, size_t len)
@@ -601,7 +603,7 @@ int names__has_digit_letters(const char *in, size_t len)
 		U8_NEXT(in, i, n, c);
 		if (c >= '0' && c <= '9' && digit_among_letters(in, i, n, prev) &&
 		    (c <= '1' ? spoof != NULL
-			      : leet_letter(c) && word_letters_utf8(in, i - 1, i, n) >= 3))
+			      : leet_letter(c) && word_long_enough_utf8(in, i - 1, i, n)))
 			return 1;
 		if ((c < '0' || c > '9') && leet_letter(c) && symbol_among_letters(in, i, n, prev))
 			return 1;

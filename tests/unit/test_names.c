@@ -446,6 +446,7 @@ static void digits_as_letters(void)
 		  NAMES_SUSPICIOUS_DIGITS);
 	/* four characters, two of them letters, are a word too ("D5C0") */
 	forms_are("D5C0 Trading", "d5c0 trading", "dsco trading", NAMES_SUSPICIOUS_DIGITS);
+	forms_are("R3S4 Trading", "r3s4 trading", "resa trading", NAMES_SUSPICIOUS_DIGITS);
 }
 
 static void licence_is(const char *in, const char *want)
