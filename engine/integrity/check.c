@@ -342,7 +342,9 @@ static double round3(double x)
 /* {"id","name","score","matched_on","explanation"} of one match. */
 /* explanation.name.acronym: the key's letters (capitals: its legal form),
  * for a typed key the kinds of that legal form ("cbcL:llc" -> "cbcL" and
- * ["llc"]), the holders, and what it decides. */
+ * legal_forms ["llc"]) or the trade words beside the initials
+ * ("ssf/manpower" -> "ssf" and trade_words ["manpower"]), the holders, and
+ * what it decides. */
 static json_t *acronym_json(const struct integ__match *m)
 {
 	int kl = names_acronym_key_len(m->acronym);
@@ -365,7 +367,10 @@ static json_t *acronym_json(const struct integ__match *m)
 			kinds = NULL;
 		}
 	}
-	if (!kinds || json_object_set_new(o, "legal_forms", kinds)) {
+	if (!kinds || json_object_set_new(o,
+					  m->acronym[kl] == NAMES_ACRONYM_TRADE ? "trade_words"
+										: "legal_forms",
+					  kinds)) {
 		json_decref(o);
 		return NULL;
 	}

@@ -82,7 +82,15 @@ static int kinds_add(char *kinds, int kn, const char *kind)
 
 int names_acronym_key_len(const char *key)
 {
-	return (int)strcspn(key, (const char[]){NAMES_ACRONYM_KINDS, '\0'});
+	return (int)strcspn(key, (const char[]){NAMES_ACRONYM_KINDS, NAMES_ACRONYM_TRADE, '\0'});
+}
+
+int names_acronym_typed(const char *key)
+{
+	for (; *key; key++)
+		if ((*key >= 'A' && *key <= 'Z') || *key == NAMES_ACRONYM_TRADE)
+			return 1;
+	return 0;
 }
 
 /* Adds key k of kl letters (the kinds of a typed key after them) unless
@@ -120,6 +128,12 @@ static int keys_of(const struct names__tokens *t, int query,
 	 * can be an acronym (a query), gives all its letters; first: a
 	 * registered name's initials give their first letter too ("H&R" is
 	 * one word to whoever abbreviates the name) */
+	char trade[NAMES_ACRONYM_CAP], core[2][NAMES_ACRONYM_MAX_LEN + 2];
+	int tn = 0, corel[2] = {0, 0};
+
+	for (int i = 0; i < t->n; i++)
+		if (t->drop[i] == 0 && names__trade_word(t->s[i]))
+			tn = kinds_add(trade, tn, t->s[i]);
 	for (int set = SET_CORE; set < SET_COUNT; set++)
 		for (int first = 0; first < (query ? 1 : 2); first++) {
 			char k[NAMES_ACRONYM_MAX_LEN + 2], typed[NAMES_ACRONYM_CAP];
@@ -157,6 +171,10 @@ static int keys_of(const struct names__tokens *t, int query,
 				continue;
 			k[kl] = typed[kl] = '\0';
 			key_add(keys, &nk, k, kl);
+			if (set == SET_CORE) {
+				memcpy(core[first], k, (size_t)kl + 1);
+				corel[first] = kl;
+			}
 			if (forms) {
 				/* "cbcL:llc" is not "cbcL:ltd" (NAMES_ACRONYM_KINDS) */
 				if (kn > 0 && kl + 1 + kn < NAMES_ACRONYM_CAP) {
@@ -166,6 +184,20 @@ static int keys_of(const struct names__tokens *t, int query,
 				key_add(keys, &nk, typed, kl);
 			}
 		}
+	/* the trade words beside the initials, as words: "SSF Manpower
+	 * Services" holds "ssf/manpower", as "Sizwe Sipho Fana Manpower" does
+	 * and "Stephen Smith Farms" does not (NAMES_ACRONYM_TRADE) */
+	for (int first = 0; tn > 0 && tn < NAMES_ACRONYM_CAP && first < 2; first++) {
+		char k[NAMES_ACRONYM_CAP];
+		int kl = corel[first];
+
+		if (kl < 2 || kl + 1 + tn >= NAMES_ACRONYM_CAP)
+			continue;
+		memcpy(k, core[first], (size_t)kl);
+		k[kl] = NAMES_ACRONYM_TRADE;
+		memcpy(k + kl + 1, trade, (size_t)tn + 1);
+		key_add(keys, &nk, k, kl);
+	}
 	return nk;
 }
 

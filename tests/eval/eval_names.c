@@ -1348,10 +1348,7 @@ static void register_build(const struct list *lists, int nl)
 
 static int typed_key(const char *k)
 {
-	for (; *k; k++)
-		if (isupper((unsigned char)*k))
-			return 1;
-	return 0;
+	return names_acronym_typed(k);
 }
 
 static int keys_shared_opt(char (*a)[NAMES_ACRONYM_CAP], int na, char (*b)[NAMES_ACRONYM_CAP],

@@ -645,6 +645,31 @@ static void test_acronym_legal_form(void)
 	T_CHECK(entry_of(&r, "matches", limited) != NULL);
 	T_CHECK(entry_of(&r, "matches", llc) == NULL);
 	resp_free(&r);
+
+	/* the trade words beside the initials tell them apart too: "SSF
+	 * Manpower Services" is the manpower firm, "SSF" alone nobody */
+	char ssfm[32], ssff[32];
+
+	T_REQUIRE(*register_recruiter("{\"name\":\"Sizwe Sipho Fana Manpower\",\"country\":\"ZA\"}",
+				      ssfm, sizeof ssfm));
+	T_REQUIRE(*register_recruiter("{\"name\":\"Sipho Sizwe Farms\",\"country\":\"ZA\"}", ssff,
+				      sizeof ssff));
+	T_REQUIRE(check(&r, "name", "SSF Manpower Services") == 0);
+	T_CHECK(entry_of(&r, "matches", ssfm) != NULL);
+	T_CHECK(entry_of(&r, "matches", ssff) == NULL);
+	T_CHECK(entry_of(&r, "possible_matches", ssff) != NULL);
+	a = json_object_get(json_object_get(json_object_get(entry_of(&r, "matches", ssfm), "explanation"),
+					    "name"),
+			    "acronym");
+	T_CHECK(a && str(a, "key") && strcmp(str(a, "key"), "ssf") == 0);
+	T_CHECK(a && json_array_size(json_object_get(a, "trade_words")) == 1);
+	resp_free(&r);
+	T_REQUIRE(check(&r, "name", "SSF") == 0);
+	T_CHECK(entry_of(&r, "matches", ssfm) == NULL);
+	T_CHECK(entry_of(&r, "matches", ssff) == NULL);
+	T_CHECK(entry_of(&r, "possible_matches", ssfm) != NULL);
+	T_CHECK(entry_of(&r, "possible_matches", ssff) != NULL);
+	resp_free(&r);
 }
 
 int main(void)

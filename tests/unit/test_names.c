@@ -581,6 +581,14 @@ static void acronyms(void)
 	T_CHECK(has_key("Hebei Construction Group Corporation Limited", 0, "hcgCL:corp+ltd"));
 	T_CHECK(has_key("Hunan Construction Group Co., Ltd.", 0, "hcgCL:co+ltd"));
 	T_CHECK(has_key("Hunan Construction Group Company Limited", 0, "hcgCL:co+ltd"));
+	/* trade words beside the initials are evidence too, as words */
+	T_CHECK(has_key("SSF Manpower Services", 1, "ssf/manpower"));
+	T_CHECK(has_key("Sizwe Sipho Fana Manpower", 0, "ssf/manpower"));
+	T_CHECK(!has_key("Stephen Smith Farms", 0, "ssf/manpower"));
+	T_CHECK(!has_key("SSF Staffing", 1, "ssf/manpower"));
+	T_EQ_INT(names_acronym_key_len("ssf/manpower"), 3);
+	T_CHECK(names_acronym_typed("ssf/manpower") && names_acronym_typed("cbcL:llc") &&
+		!names_acronym_typed("ssf"));
 	T_EQ_INT(names_acronym_key_len("hcgCL:co+ltd"), 5);
 	T_EQ_INT(names_acronym_key_len("hcg"), 3);
 	T_EQ_INT(names_acronym_shared("CBC LLC", "CC Benoit Companies LLC"), 4);
