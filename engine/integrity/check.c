@@ -339,7 +339,6 @@ static double round3(double x)
 	return (double)(long)(x * 1000 + 0.5) / 1000;
 }
 
-/* {"id","name","score","matched_on","explanation"} of one match. */
 /* explanation.name.acronym: the key's letters (capitals: its legal form),
  * for a typed key the kinds of that legal form ("cbcL:llc" -> "cbcL" and
  * legal_forms ["llc"]) or the trade words beside the initials
@@ -377,6 +376,7 @@ static json_t *acronym_json(const struct integ__match *m)
 	return o;
 }
 
+/* {"id","name","score","matched_on","explanation"} of one match. */
 static json_t *match_json(const struct integ__match *m, const char *norm, const char *skel,
 			  unsigned susp, json_t *flags)
 {
