@@ -89,7 +89,7 @@ $(BUILD)/gen/migrations.o: $(BUILD)/gen/migrations.c
 # The legal forms that recruiter-name matching drops (data/legal_forms/).
 $(BUILD)/gen/legal_forms.c: data/legal_forms/legal_forms.txt data/embed_list.sh
 	@mkdir -p $(dir $@)
-	sh data/embed_list.sh $@ legal_forms_raw $<
+	sh data/embed_list.sh $@ legal_forms_raw $< legal_form_kinds_raw 3
 
 $(BUILD)/gen/legal_forms.o: $(BUILD)/gen/legal_forms.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<

@@ -339,6 +339,43 @@ static double round3(double x)
 	return (double)(long)(x * 1000 + 0.5) / 1000;
 }
 
+/* explanation.name.acronym: the key's letters (capitals: its legal form),
+ * for a typed key the kinds of that legal form ("cbcL:llc" -> "cbcL" and
+ * legal_forms ["llc"]) or the trade words beside the initials
+ * ("ssf/manpower" -> "ssf" and trade_words ["manpower"]), the holders, and
+ * what it decides. */
+static json_t *acronym_json(const struct integ__match *m)
+{
+	int kl = names_acronym_key_len(m->acronym);
+	json_t *o = json_pack("{s:s%, s:i, s:s}", "key", m->acronym, (size_t)kl, "holders",
+			      m->acronym_holders, "decides",
+			      m->name_score >= integrity_threshold() ? "match" : "review");
+	json_t *kinds;
+	char buf[NAMES_ACRONYM_CAP], *save = NULL, *k;
+
+	if (!o || !m->acronym[kl])
+		return o;
+	kinds = json_array();
+	snprintf(buf, sizeof buf, "%s", m->acronym + kl + 1);
+	for (k = strtok_r(buf, "+", &save); kinds && k; k = strtok_r(NULL, "+", &save)) {
+		for (char *c = k; *c; c++)
+			if (*c == '_')
+				*c = ' ';
+		if (json_array_append_new(kinds, json_string(k))) {
+			json_decref(kinds);
+			kinds = NULL;
+		}
+	}
+	if (!kinds || json_object_set_new(o,
+					  m->acronym[kl] == NAMES_ACRONYM_TRADE ? "trade_words"
+										: "legal_forms",
+					  kinds)) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 /* {"id","name","score","matched_on","explanation"} of one match. */
 static json_t *match_json(const struct integ__match *m, const char *norm, const char *skel,
 			  unsigned susp, json_t *flags)
@@ -360,11 +397,7 @@ static json_t *match_json(const struct integ__match *m, const char *norm, const 
 							 (susp & NAMES_SUSPICIOUS_DIGITS)));
 		/* an acronym decides only when one registered recruiter holds it */
 		if (name && m->acronym[0])
-			json_object_set_new(name, "acronym",
-					    json_pack("{s:s, s:i, s:s}", "key", m->acronym, "holders",
-						      m->acronym_holders, "decides",
-						      m->name_score >= integrity_threshold() ? "match"
-											     : "review"));
+			json_object_set_new(name, "acronym", acronym_json(m));
 	}
 	ex = json_pack("{s:b, s:o*}", "licence", m->by_licence, "name", name);
 	return json_pack("{s:s, s:s, s:f, s:s, s:o*, s:o*}", "id", rid, "name", m->name, "score",

@@ -194,7 +194,8 @@ static int keys_meet(char (*q)[NAMES_ACRONYM_CAP], int nq, const struct own_name
 {
 	for (int i = 0; i < nq; i++)
 		for (int j = 0; j < o->nk; j++)
-			if (strlen(q[i]) >= NAMES_ACRONYM_UNIQUE_MIN && strcmp(q[i], o->keys[j]) == 0)
+			if (names_acronym_key_len(q[i]) >= NAMES_ACRONYM_UNIQUE_MIN &&
+			    strcmp(q[i], o->keys[j]) == 0)
 				return 1;
 	return 0;
 }

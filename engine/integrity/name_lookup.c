@@ -236,14 +236,6 @@ struct holder {
 			    * legal form), or NULL */
 };
 
-static int has_upper(const char *k)
-{
-	for (; *k; k++)
-		if (*k >= 'A' && *k <= 'Z')
-			return 1;
-	return 0;
-}
-
 static double form_pair_score(const struct integ__query *q, const struct reg_name *nm, int *skel)
 {
 	double best = 0;
@@ -279,9 +271,9 @@ static size_t acronym_step(const struct integ__query *q, double min_score, int t
 		const uint32_t *v;
 		uint32_t cnt;
 
-		if (strlen(k) < NAMES_ACRONYM_UNIQUE_MIN)
+		if (names_acronym_key_len(k) < NAMES_ACRONYM_UNIQUE_MIN)
 			continue;
-		const char *kt = has_upper(k) ? k : NULL;
+		const char *kt = names_acronym_typed(k) ? k : NULL;
 
 		cnt = integ__acronym_names(k, &v);
 		for (uint32_t i = 0; i < cnt; i++) {
@@ -310,7 +302,7 @@ static size_t acronym_step(const struct integ__query *q, double min_score, int t
 			} else {
 				nh++;
 			}
-			h[j] = (struct holder){v[i], sc, skel, k, (int)strlen(k), typed};
+			h[j] = (struct holder){v[i], sc, skel, k, names_acronym_key_len(k), typed};
 		}
 	}
 	for (int j = 0; j < nh; j++) {

@@ -128,8 +128,7 @@ static void expand_abbreviations(struct names__tokens *t)
 }
 
 
-/* Cuts len so that in[0..len) ends on a UTF-8 character boundary. */
-static size_t utf8_cut(const char *in, size_t len, size_t max)
+size_t names__utf8_cut(const char *in, size_t len, size_t max)
 {
 	if (len <= max)
 		return len;
@@ -145,7 +144,7 @@ static int to_tokens_opts(UTransliterator *tr, const char *in, size_t len, unsig
 {
 	int ascii = 1;
 	t->n = 0;
-	len = utf8_cut(in, len, NAMES_MAX_INPUT);
+	len = names__utf8_cut(in, len, NAMES_MAX_INPUT);
 	for (size_t i = 0; i < len; i++)
 		if ((unsigned char)in[i] >= 0x80) {
 			ascii = 0;
@@ -183,11 +182,15 @@ static int to_tokens(UTransliterator *tr, const char *in, size_t len, struct nam
  * data/embed_list.sh (the build's gen/legal_forms.c). */
 extern const char *const legal_forms_raw[];
 extern const size_t legal_forms_raw_count;
+/* Line for line, the kind of each form: the main form of its OpenSanctions
+ * type ("limited" -> "ltd", "company" -> "co"), "" for none. */
+extern const char *const legal_form_kinds_raw[];
 
 #define FORM_MAX_TOKENS 12
 
 struct form {
 	char *text; /* normalised tokens joined by single spaces */
+	char *kind; /* its kind normalised the same way, or NULL */
 	int ntok;
 };
 
@@ -204,6 +207,20 @@ static int form_cmp(const void *a, const void *b)
 
 static int table_long_build(const struct form *f, size_t n);
 
+/* The tokens of t joined by single spaces into buf (NAMES_NORM_CAP). */
+static void join_tokens(const struct names__tokens *t, char *buf)
+{
+	size_t p = 0;
+
+	for (int j = 0; j < t->n; j++) {
+		if (j)
+			buf[p++] = ' ';
+		memcpy(buf + p, t->s[j], t->len[j]);
+		p += t->len[j];
+	}
+	buf[p] = '\0';
+}
+
 static void forms_init(void)
 {
 	size_t n = legal_forms_raw_count;
@@ -218,19 +235,25 @@ static void forms_init(void)
 	for (size_t i = 0; i < n; i++) {
 		struct names__tokens t;
 		char buf[NAMES_NORM_CAP];
-		size_t p = 0;
+		const char *kind = legal_form_kinds_raw[i];
+		int oom;
 		if (to_tokens(tr, legal_forms_raw[i], strlen(legal_forms_raw[i]), &t) < 0 ||
 		    t.n == 0 || t.n > FORM_MAX_TOKENS)
 			continue;
-		for (int j = 0; j < t.n; j++) {
-			if (j)
-				buf[p++] = ' ';
-			memcpy(buf + p, t.s[j], t.len[j]);
-			p += t.len[j];
-		}
-		buf[p] = '\0';
+		join_tokens(&t, buf);
 		f[k].text = strdup(buf);
-		if (!f[k].text) {
+		oom = !f[k].text;
+		if (!oom && kind[0]) {
+			struct names__tokens kt;
+
+			if (to_tokens(tr, kind, strlen(kind), &kt) == 0 && kt.n > 0 &&
+			    kt.n <= FORM_MAX_TOKENS) {
+				join_tokens(&kt, buf);
+				f[k].kind = strdup(buf);
+				oom = !f[k].kind;
+			}
+		}
+		if (oom) {
 			forms_status = NAMES_ENOMEM;
 			goto fail;
 		}
@@ -244,7 +267,14 @@ static void forms_init(void)
 	size_t w = 0;
 	for (size_t i = 0; i < k; i++) {
 		if (w > 0 && strcmp(f[w - 1].text, f[i].text) == 0) {
+			/* the first spelling with a kind gives it ("l.l.c." and
+			 * "llc") */
+			if (!f[w - 1].kind) {
+				f[w - 1].kind = f[i].kind;
+				f[i].kind = NULL;
+			}
 			free(f[i].text);
+			free(f[i].kind);
 			continue;
 		}
 		f[w++] = f[i];
@@ -265,28 +295,45 @@ static void forms_init(void)
 	return;
 fail:
 	if (f) {
-		for (size_t i = 0; i < k; i++)
+		for (size_t i = 0; i <= k && i < n; i++) {
 			free(f[i].text);
+			free(f[i].kind);
+		}
 		free(f);
 	}
 	if (tr)
 		utrans_close(tr);
 }
 
-static int form_lookup(const char *s)
+static const struct form *form_find(const char *s)
 {
 	size_t lo = 0, hi = nforms;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		int c = strcmp(s, forms[mid].text);
 		if (c == 0)
-			return 1;
+			return &forms[mid];
 		if (c < 0)
 			hi = mid;
 		else
 			lo = mid + 1;
 	}
-	return 0;
+	return NULL;
+}
+
+static int form_lookup(const char *s)
+{
+	return form_find(s) != NULL;
+}
+
+const char *names__form_kind(const char *word)
+{
+	const struct form *f;
+
+	if (pthread_once(&forms_once, forms_init) != 0 || forms_status < 0)
+		return word;
+	f = form_find(word);
+	return f && f->kind ? f->kind : word;
 }
 
 /* A dotted legal form whose first letter is written together with the
@@ -662,7 +709,7 @@ int names__classify(const char *in, size_t len, unsigned opts, struct names__tok
 	pthread_once(&forms_once, forms_init);
 	if (forms_status < 0)
 		return forms_status;
-	rc = tokens_of(in, utf8_cut(in, len, NAMES_MAX_INPUT), opts, NULL, t);
+	rc = tokens_of(in, names__utf8_cut(in, len, NAMES_MAX_INPUT), opts, NULL, t);
 	if (rc == 0)
 		drop_forms(t);
 	return rc;
@@ -700,7 +747,7 @@ int names__normalise_keep(const char *in, size_t len, char *out, size_t outcap, 
 	pthread_once(&forms_once, forms_init);
 	if (forms_status < 0)
 		return forms_status;
-	len = utf8_cut(in, len, NAMES_MAX_INPUT);
+	len = names__utf8_cut(in, len, NAMES_MAX_INPUT);
 	rc = tokens_of(in, len, 0, suspicious, &t);
 	if (rc < 0)
 		return rc;
@@ -733,42 +780,5 @@ int names__normalise_keep(const char *in, size_t len, char *out, size_t outcap, 
 			*suspicious |= NAMES_SUSPICIOUS_DIGITS;
 	}
 	*tp = t;
-	return 0;
-}
-
-int names_licence_key(const char *in, char *out, size_t outcap)
-{
-	size_t n = 0, len, olen = 0;
-	const char *p;
-	char *o = NULL;
-	int ascii = 1, rc = 0;
-
-	if (!out || !outcap)
-		return NAMES_EINVAL;
-	out[0] = '\0';
-	if (!in)
-		return 0;
-	len = utf8_cut(in, strlen(in), NAMES_MAX_INPUT);
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)in[i] >= 0x80)
-			ascii = 0;
-	p = in;
-	if (!ascii) {
-		UTransliterator *tr = names__trans_get();
-
-		if (!tr)
-			return NAMES_EICU;
-		/* full-width digits (NFKC), Cyrillic look-alikes (skeleton) */
-		rc = names__canonical(tr, in, len, NAMES_CANON_SKELETON, &o, &olen, NULL);
-		if (rc < 0)
-			return rc;
-		p = o;
-		len = olen;
-	}
-	for (size_t i = 0; i < len && n + 1 < outcap; i++)
-		if (isalnum((unsigned char)p[i]) && !((unsigned char)p[i] & 0x80))
-			out[n++] = (char)toupper((unsigned char)p[i]);
-	out[n] = '\0';
-	free(o);
 	return 0;
 }

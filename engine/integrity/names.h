@@ -160,15 +160,33 @@ double names_score(const char *a, const char *b);
  * Inc." -> "ghmi" and "ghmI"), so a query's
  * written-out legal form meets a registered legal form, not a name word
  * ("A.I. Limited" holds "aiL" of "Ayemo Investments Limited", not of
- * "A2Z Infraservices Lanka").
- * Keys are 2 to NAMES_ACRONYM_MAX_LEN letters, at most NAMES_ACRONYM_KEYS,
- * distinct. Returns the number of keys or a negative NAMES_E* error.
+ * "A2Z Infraservices Lanka"). After its letters, a typed key names the
+ * kinds of those legal forms (NAMES_ACRONYM_KINDS, then the main form of
+ * each one's OpenSanctions type, '+' between them): "CBC LLC" holds
+ * "cbcL:llc", "Chase Berkeley Cavendish Ltd." "cbcL:ltd", "Hunan
+ * Construction Group Co., Ltd." "hcgCL:co+ltd" and "Hebei Construction
+ * Group Corporation Limited" "hcgCL:corp+ltd"; "Company Limited" is
+ * "co+ltd" as "Co., Ltd." is. Trade words beside the initials
+ * ("manpower", "staffing": names_core's) give one more typed key, the
+ * core's letters, NAMES_ACRONYM_TRADE, then those words: "SSF Manpower
+ * Services" holds "ssf/manpower", as "Sizwe Sipho Fana Manpower" does and
+ * "Stephen Smith Farms" does not.
+ * Keys are 2 to NAMES_ACRONYM_MAX_LEN letters (names_acronym_key_len), at
+ * most NAMES_ACRONYM_KEYS, distinct. Returns the number of keys or a
+ * negative NAMES_E* error.
  */
 #define NAMES_ACRONYM_KEYS 16
 #define NAMES_ACRONYM_MAX_LEN 12
-#define NAMES_ACRONYM_CAP (NAMES_ACRONYM_MAX_LEN + 1)
+#define NAMES_ACRONYM_CAP 40
+#define NAMES_ACRONYM_KINDS ':'
+#define NAMES_ACRONYM_TRADE '/'
 int names_acronym_keys(const char *in, size_t len, int query,
 		       char keys[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP], int *pure);
+/* The letters of an acronym key: its length without the kinds or trade
+ * words of a typed key. */
+int names_acronym_key_len(const char *key);
+/* 1 for a typed key: legal-form letters (capitals) or trade words. */
+int names_acronym_typed(const char *key);
 
 /*
  * The acronym decision rule. A registered name *holds* the query's acronym

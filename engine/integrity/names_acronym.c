@@ -63,14 +63,47 @@ static int acronym_like(const struct names__tokens *t, int i)
 	return distinct == 1 && in_set(t, i, SET_CORE, t->n) && t->len[i] <= 8;
 }
 
+/* Appends legal-form kind `kind` to kinds[0..kn) ('+' between kinds,
+ * '_' for a space inside one); the new length, or a length that cannot fit
+ * (the key then goes without kinds). */
+static int kinds_add(char *kinds, int kn, const char *kind)
+{
+	size_t l = strlen(kind);
+
+	if (kn < 0 || kn + 1 + (int)l >= NAMES_ACRONYM_CAP)
+		return NAMES_ACRONYM_CAP;
+	if (kn)
+		kinds[kn++] = '+';
+	for (size_t j = 0; j < l; j++)
+		kinds[kn++] = kind[j] == ' ' ? '_' : kind[j];
+	kinds[kn] = '\0';
+	return kn;
+}
+
+int names_acronym_key_len(const char *key)
+{
+	return (int)strcspn(key, (const char[]){NAMES_ACRONYM_KINDS, NAMES_ACRONYM_TRADE, '\0'});
+}
+
+int names_acronym_typed(const char *key)
+{
+	for (; *key; key++)
+		if ((*key >= 'A' && *key <= 'Z') || *key == NAMES_ACRONYM_TRADE)
+			return 1;
+	return 0;
+}
+
+/* Adds key k of kl letters (the kinds of a typed key after them) unless
+ * it is there already. */
 static void key_add(char keys[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP], int *nk, const char *k,
 		    int kl)
 {
 	for (int j = 0; j < *nk; j++)
 		if (strcmp(keys[j], k) == 0)
 			return;
-	if (kl >= 2 && kl <= NAMES_ACRONYM_MAX_LEN && *nk < NAMES_ACRONYM_KEYS)
-		memcpy(keys[(*nk)++], k, (size_t)kl + 1);
+	if (kl >= 2 && kl <= NAMES_ACRONYM_MAX_LEN && *nk < NAMES_ACRONYM_KEYS &&
+	    strlen(k) < NAMES_ACRONYM_CAP)
+		memcpy(keys[(*nk)++], k, strlen(k) + 1);
 }
 
 static int keys_of(const struct names__tokens *t, int query,
@@ -95,10 +128,17 @@ static int keys_of(const struct names__tokens *t, int query,
 	 * can be an acronym (a query), gives all its letters; first: a
 	 * registered name's initials give their first letter too ("H&R" is
 	 * one word to whoever abbreviates the name) */
+	char trade[NAMES_ACRONYM_CAP], core[2][NAMES_ACRONYM_MAX_LEN + 2];
+	int tn = 0, corel[2] = {0, 0};
+
+	for (int i = 0; i < t->n; i++)
+		if (t->drop[i] == 0 && names__trade_word(t->s[i]))
+			tn = kinds_add(trade, tn, t->s[i]);
 	for (int set = SET_CORE; set < SET_COUNT; set++)
 		for (int first = 0; first < (query ? 1 : 2); first++) {
-			char k[NAMES_ACRONYM_MAX_LEN + 2], typed[NAMES_ACRONYM_MAX_LEN + 2];
-			int kl = 0, whole = 0, over = 0, forms = 0;
+			char k[NAMES_ACRONYM_MAX_LEN + 2], typed[NAMES_ACRONYM_CAP];
+			char kinds[NAMES_ACRONYM_CAP];
+			int kl = 0, whole = 0, over = 0, forms = 0, kn = 0;
 
 			for (int i = 0; i < t->n && !over; i++) {
 				int n = 1;
@@ -109,28 +149,55 @@ static int keys_of(const struct names__tokens *t, int query,
 					n = t->len[i];
 					whole |= n >= 2;
 				}
-				if (kl + n > NAMES_ACRONYM_MAX_LEN)
+				if (kl + n > NAMES_ACRONYM_MAX_LEN) {
 					over = 1;
-				else
-					for (int m = 0; m < n; m++, kl++) {
-						/* the letters of the legal form that ends the
-						 * name, as such (trade words are no form) */
-						int form = i >= body_end && t->drop[i] == 1 &&
-							   !names__trade_word(t->s[i]);
+					continue;
+				}
+				/* the letters of the legal form that ends the name,
+				 * as such (trade words are no form), and its kind */
+				int form = i >= body_end && t->drop[i] == 1 &&
+					   !names__trade_word(t->s[i]);
 
-						k[kl] = t->s[i][m];
-						typed[kl] = form ? (char)toupper((unsigned char)k[kl]) : k[kl];
-						forms |= form;
-					}
+				for (int m = 0; m < n; m++, kl++) {
+					k[kl] = t->s[i][m];
+					typed[kl] = form ? (char)toupper((unsigned char)k[kl]) : k[kl];
+				}
+				if (form)
+					kn = kinds_add(kinds, kn, names__form_kind(t->s[i]));
+				forms |= form;
 			}
 			/* a query without a word that can be an acronym has no key */
 			if (over || (query && !whole))
 				continue;
 			k[kl] = typed[kl] = '\0';
 			key_add(keys, &nk, k, kl);
-			if (forms)
+			if (set == SET_CORE) {
+				memcpy(core[first], k, (size_t)kl + 1);
+				corel[first] = kl;
+			}
+			if (forms) {
+				/* "cbcL:llc" is not "cbcL:ltd" (NAMES_ACRONYM_KINDS) */
+				if (kn > 0 && kl + 1 + kn < NAMES_ACRONYM_CAP) {
+					typed[kl] = NAMES_ACRONYM_KINDS;
+					memcpy(typed + kl + 1, kinds, (size_t)kn + 1);
+				}
 				key_add(keys, &nk, typed, kl);
+			}
 		}
+	/* the trade words beside the initials, as words: "SSF Manpower
+	 * Services" holds "ssf/manpower", as "Sizwe Sipho Fana Manpower" does
+	 * and "Stephen Smith Farms" does not (NAMES_ACRONYM_TRADE) */
+	for (int first = 0; tn > 0 && tn < NAMES_ACRONYM_CAP && first < 2; first++) {
+		char k[NAMES_ACRONYM_CAP];
+		int kl = corel[first];
+
+		if (kl < 2 || kl + 1 + tn >= NAMES_ACRONYM_CAP)
+			continue;
+		memcpy(k, core[first], (size_t)kl);
+		k[kl] = NAMES_ACRONYM_TRADE;
+		memcpy(k + kl + 1, trade, (size_t)tn + 1);
+		key_add(keys, &nk, k, kl);
+	}
 	return nk;
 }
 
@@ -181,8 +248,8 @@ int names_acronym_shared(const char *query, const char *registered)
 
 	for (int i = 0; i < nq; i++)
 		for (int j = 0; j < nr; j++)
-			if (strcmp(qk[i], rk[j]) == 0 && (int)strlen(qk[i]) > best)
-				best = (int)strlen(qk[i]);
+			if (strcmp(qk[i], rk[j]) == 0 && names_acronym_key_len(qk[i]) > best)
+				best = names_acronym_key_len(qk[i]);
 	return best;
 }
 

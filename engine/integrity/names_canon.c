@@ -203,12 +203,13 @@ static int leet_mark(UChar c)
 	return (c >= '0' && c <= '9') || c == '@' || c == '$' || c == '|';
 }
 
-/* The letters of the word (a run of letters, marks and digits) around
- * code units [at, end) of u. A digit stands for a letter only in a word
- * of three letters or more ("K3strel"): "3M", "G4S", "B2B" are names. */
-static int word_letters(const UChar *u, int32_t at, int32_t end, int32_t n)
+/* Whether the word (a run of letters, marks and digits) around code units
+ * [at, end) of u is long enough for a digit to stand for a letter: three
+ * letters or more ("K3strel"), or four characters of which two letters
+ * ("D5C0", "G14o"); "3M", "G4S", "B2B" are names. */
+static int word_long_enough(const UChar *u, int32_t at, int32_t end, int32_t n)
 {
-	int letters = 0;
+	int letters = 0, units = end - at;
 
 	for (int32_t j = at; j > 0;) {
 		UChar32 c;
@@ -217,6 +218,7 @@ static int word_letters(const UChar *u, int32_t at, int32_t end, int32_t n)
 		if (!u_isalnum(c) && !(U_GET_GC_MASK(c) & U_GC_M_MASK) && !leet_mark((UChar)c))
 			break;
 		letters += u_isalpha(c) != 0;
+		units++;
 	}
 	for (int32_t j = end; j < n;) {
 		UChar32 c;
@@ -225,8 +227,9 @@ static int word_letters(const UChar *u, int32_t at, int32_t end, int32_t n)
 		if (!u_isalnum(c) && !(U_GET_GC_MASK(c) & U_GC_M_MASK) && !leet_mark((UChar)c))
 			break;
 		letters += u_isalpha(c) != 0;
+		units++;
 	}
-	return letters;
+	return letters >= 3 || (units >= 4 && letters >= 2);
 }
 
 /* 1 when the run of digits and symbols (@, $, |) around code units
@@ -247,6 +250,67 @@ static int leet_run_in_word(const UChar *u, int32_t at, int32_t end, int32_t n)
 	if (sym)
 		return a > 0 && e < n && u_isalpha(u[a - 1]) && u_isalpha(u[e]);
 	return digit_in_word(u, a, e, n);
+}
+
+static int word_unit(UChar c)
+{
+	return u_isalnum(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK) || leet_mark(c);
+}
+
+/* 1 when the run of digits and symbols around code units [at, end) of u
+ * reads as a number, not as letters: two digits or more that touch a
+ * letter on one side only ("5000Jobs", "Staff365"), or a run that starts
+ * a word before a capitalised word ("4Life", "2Go"), unless the word holds
+ * other digits or symbols too: a word written in digits throughout is
+ * written so ("0v3rs345"). Digits enclosed by letters ("Gr33n",
+ * "K3strel") are letters: nobody writes a number inside a word; nor with
+ * a leading zero ("S000 Jobs" is "Sooo Jobs"). */
+static int digit_run_is_number(const UChar *u, int32_t at, int32_t end, int32_t n)
+{
+	int32_t a = at, e = end;
+	int digits = 0, before, after;
+
+	while (a > 0 && leet_mark(u[a - 1]))
+		a--;
+	while (e < n && leet_mark(u[e]))
+		e++;
+	for (int32_t k = a; k < e; k++)
+		digits += u[k] >= '0' && u[k] <= '9';
+	before = a > 0 && u_isalpha(u[a - 1]);
+	after = e < n && u_isalpha(u[e]);
+	if (before && after)
+		return 0;
+	/* other digits or symbols in the same word */
+	for (int32_t k = a; k > 0 && word_unit(u[k - 1]); k--)
+		if (leet_mark(u[k - 1]))
+			return 0;
+	for (int32_t k = e; k < n && word_unit(u[k]); k++)
+		if (leet_mark(u[k]))
+			return 0;
+	if (digits >= 2)
+		return u[a] != '0';
+	return !before && after && u_isupper(u[e]) && e + 1 < n && u_islower(u[e + 1]);
+}
+
+static int vowel(UChar c)
+{
+	c = (UChar)u_tolower(c);
+	return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
+}
+
+/* The letter 1 (or |) stands for: both l and i look like it (UTS #39 says
+ * l). Between letters that are not vowels, or beside one with nothing on
+ * the other side, the word needs a vowel: i ("K1t", "F1rst", "1ndia");
+ * otherwise l ("G1obal", "App1e"). A wrong reading in a word of four
+ * letters or more is one edit, which the similarity absorbs
+ * ("Internat1onal"); in a shorter word it is not, hence the rule. */
+static UChar one_letter(const UChar *u, int32_t at, int32_t end, int32_t n)
+{
+	int prev = at > 0 && u_isalpha(u[at - 1]), next = end < n && u_isalpha(u[end]);
+
+	if ((prev && vowel(u[at - 1])) || (next && vowel(u[end])) || (!prev && !next))
+		return 'l';
+	return 'i';
 }
 
 /* Step 3: letters of other scripts that look like Latin letters become
@@ -281,19 +345,24 @@ static int map_confusables(const UChar *u, int32_t n, int digits, UChar **out, i
 			continue;
 		}
 		/* A digit inside a word of letters stands for the letter it
-		 * looks like ("Lab0r", "Internat1onal"): its UTS #39 skeleton,
-		 * when that is a letter (0 -> O, 1 -> l). Digits among digits
-		 * ("44", "1st") are numbers and stay. */
-		if (digits && c >= '0' && c <= '9' && spoof && digit_in_word(u, at, i, n) &&
-		    ascii_skeleton(c, o + w, 4, &k) && k == 1 && u_isalpha(o[w])) {
+		 * looks like ("Lab0r", "Internat1onal", "S000"): its UTS #39
+		 * skeleton, when that is a letter (0 -> O, 1 -> l or i).
+		 * Digits that make a number ("44", "1st", "5000Jobs") stay. */
+		if (digits && c >= '0' && c <= '9' && spoof && leet_run_in_word(u, at, i, n) &&
+		    !digit_run_is_number(u, at, i, n) && ascii_skeleton(c, o + w, 4, &k) &&
+		    k == 1 && u_isalpha(o[w])) {
+			if (c == '1')
+				o[w] = one_letter(u, at, i, n);
 			o[w] = in_case_before(o[w], u, at);
 			w += k;
 			continue;
 		}
 		/* the digits and symbols it does not list ("K3strel", "K@pano") */
 		if (digits && leet_letter(c) && leet_run_in_word(u, at, i, n) &&
-		    word_letters(u, at, i, n) >= 3) {
-			o[w++] = in_case_before(leet_letter(c), u, at);
+		    !digit_run_is_number(u, at, i, n) && word_long_enough(u, at, i, n)) {
+			UChar l = c == '|' ? one_letter(u, at, i, n) : leet_letter(c);
+
+			o[w++] = in_case_before(l, u, at);
 			continue;
 		}
 		while (at < i)
@@ -380,8 +449,11 @@ int names__canonical(UTransliterator *tr, const char *in, size_t len, unsigned o
 	n = strip_invisible(u, n);
 	if (opts & NAMES_CANON_SKELETON) {
 		/* before NFKC too: it folds some look-alikes into letters that
-		 * look like nothing Latin (Greek lunate sigma "ϲ" -> "σ") */
-		if ((ret = map_confusables(u, n, !!(opts & NAMES_CANON_DIGITS), &mapped, &n)) < 0)
+		 * look like nothing Latin (Greek lunate sigma "ϲ" -> "σ"); digits
+		 * only after it (full-width ones are digits then), and once, so a
+		 * digit read as a letter never makes the next one touch a letter
+		 * ("5000Jobs" was "sooojobs") */
+		if ((ret = map_confusables(u, n, 0, &mapped, &n)) < 0)
 			goto out;
 		free(u);
 		u = mapped;
@@ -495,10 +567,10 @@ static int symbol_among_letters(const char *in, int32_t i, int32_t n, UChar32 pr
 	return next > 0 && u_isalnum(next) && (u_isalpha(prev) || u_isalpha(next));
 }
 
-/* The UTF-8 twin of word_letters: the word around bytes [at, end). */
-static int word_letters_utf8(const char *in, int32_t at, int32_t end, int32_t n)
+/* The UTF-8 twin of word_long_enough: the word around bytes [at, end). */
+static int word_long_enough_utf8(const char *in, int32_t at, int32_t end, int32_t n)
 {
-	int letters = 0;
+	int letters = 0, units = 1;
 
 	for (int32_t j = at; j > 0;) {
 		UChar32 c;
@@ -507,6 +579,7 @@ static int word_letters_utf8(const char *in, int32_t at, int32_t end, int32_t n)
 		if (c < 0 || (!u_isalnum(c) && !(U_GET_GC_MASK(c) & U_GC_M_MASK) && !leet_mark((UChar)c)))
 			break;
 		letters += u_isalpha(c) != 0;
+		units++;
 	}
 	for (int32_t j = end; j < n;) {
 		UChar32 c;
@@ -515,8 +588,9 @@ static int word_letters_utf8(const char *in, int32_t at, int32_t end, int32_t n)
 		if (c < 0 || (!u_isalnum(c) && !(U_GET_GC_MASK(c) & U_GC_M_MASK) && !leet_mark((UChar)c)))
 			break;
 		letters += u_isalpha(c) != 0;
+		units++;
 	}
-	return letters;
+	return letters >= 3 || (units >= 4 && letters >= 2);
 }
 
 int names__has_digit_letters(const char *in, size_t len)
@@ -529,7 +603,7 @@ int names__has_digit_letters(const char *in, size_t len)
 		U8_NEXT(in, i, n, c);
 		if (c >= '0' && c <= '9' && digit_among_letters(in, i, n, prev) &&
 		    (c <= '1' ? spoof != NULL
-			      : leet_letter(c) && word_letters_utf8(in, i - 1, i, n) >= 3))
+			      : leet_letter(c) && word_long_enough_utf8(in, i - 1, i, n)))
 			return 1;
 		if ((c < '0' || c > '9') && leet_letter(c) && symbol_among_letters(in, i, n, prev))
 			return 1;
@@ -561,5 +635,42 @@ int names__has_confusable(const char *in, size_t len)
 		    s != USCRIPT_COMMON && s != USCRIPT_INHERITED)
 			return 1;
 	}
+	return 0;
+}
+
+int names_licence_key(const char *in, char *out, size_t outcap)
+{
+	size_t n = 0, len, olen = 0;
+	const char *p;
+	char *o = NULL;
+	int ascii = 1, rc = 0;
+
+	if (!out || !outcap)
+		return NAMES_EINVAL;
+	out[0] = '\0';
+	if (!in)
+		return 0;
+	len = names__utf8_cut(in, strlen(in), NAMES_MAX_INPUT);
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)in[i] >= 0x80)
+			ascii = 0;
+	p = in;
+	if (!ascii) {
+		UTransliterator *tr = names__trans_get();
+
+		if (!tr)
+			return NAMES_EICU;
+		/* full-width digits (NFKC), Cyrillic look-alikes (skeleton) */
+		rc = names__canonical(tr, in, len, NAMES_CANON_SKELETON, &o, &olen, NULL);
+		if (rc < 0)
+			return rc;
+		p = o;
+		len = olen;
+	}
+	for (size_t i = 0; i < len && n + 1 < outcap; i++)
+		if (isalnum((unsigned char)p[i]) && !((unsigned char)p[i] & 0x80))
+			out[n++] = (char)toupper((unsigned char)p[i]);
+	out[n] = '\0';
+	free(o);
 	return 0;
 }

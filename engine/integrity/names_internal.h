@@ -65,6 +65,14 @@ int names__normalise_keep(const char *in, size_t len, char *out, size_t outcap, 
 			  size_t skelcap, unsigned *suspicious, struct names__tokens *t);
 /* 1 for a trade word (names_core leaves it out). */
 int names__trade_word(const char *s);
+/* The kind of legal-form word `word` (normalised): the main form of its
+ * OpenSanctions type ("limited" and "ltd" are "ltd", "company" and "co"
+ * are "co"), or word itself when the table gives none. */
+const char *names__form_kind(const char *word);
+
+/* Cuts len so that in[0..len) ends on a UTF-8 character boundary, at
+ * most max bytes. */
+size_t names__utf8_cut(const char *in, size_t len, size_t max);
 
 /* ---- names_canon.c ---- */
 

@@ -24,7 +24,7 @@
 
 static struct server srv;
 static char employer[80], counsellor[80], regulator[80];
-static char kestrel[32], threem[32], kopano[32], qacha[32], maluti[32], ddc[32], xyz[32], acme[32], sekhukhune[32];
+static char kestrel[32], kit[32], sooo[32], threem[32], kopano[32], qacha[32], maluti[32], ddc[32], xyz[32], acme[32], sekhukhune[32];
 
 /* The evasions: a field ("name" or "licence") and its value. */
 static const struct {
@@ -44,6 +44,8 @@ static const struct {
 	{"name", "K0pano Manpower Services", "a digit for a letter (UTS #39: 0 looks like O)"},
 	{"name", "K3strel Overseas Manpower", "a digit for a letter (leetspeak: 3 for e)"},
 	{"name", "K0p@no Manpower Services", "a digit and a symbol for letters (0 for o, @ for a)"},
+	{"name", "K1t Recruitment", "1 for i, not l, where the word needs a vowel"},
+	{"name", "S000 Jobs", "zeros for letters: a leading zero is no number"},
 	{"name", "\xf0\x9d\x90\x8a\xf0\x9d\x90\xa8\xf0\x9d\x90\xa9\xf0\x9d\x90\x9a\xf0\x9d\x90\xa7"
 		 "\xf0\x9d\x90\xa8 Manpower Services", "mathematical bold"},
 	{"name", "\xe2\x93\x80\xe2\x93\x9e\xe2\x93\x9f\xe2\x93\x90\xe2\x93\x9d\xe2\x93\x9e Manpower Services",
@@ -191,6 +193,10 @@ static void test_setup(void)
 				      sizeof qacha));
 	T_REQUIRE(*register_recruiter("{\"name\":\"Kestrel Overseas Manpower\",\"country\":\"LS\"}",
 				      kestrel, sizeof kestrel));
+	T_REQUIRE(*register_recruiter("{\"name\":\"Kit Recruitment\",\"country\":\"LS\"}", kit,
+				      sizeof kit));
+	T_REQUIRE(*register_recruiter("{\"name\":\"Sooo Jobs\",\"country\":\"LS\"}", sooo,
+				      sizeof sooo));
 	T_REQUIRE(*register_recruiter("{\"name\":\"Maluti Clean Hire\",\"country\":\"LS\","
 				      "\"licence\":{\"number\":\"LS-MCH-0001\",\"authority\":\"DoL Lesotho\"}}",
 				      maluti, sizeof maluti));
@@ -210,6 +216,8 @@ static void test_setup(void)
 	T_REQUIRE(blacklist(kopano) == 0);
 	T_REQUIRE(blacklist(qacha) == 0);
 	T_REQUIRE(blacklist(kestrel) == 0);
+	T_REQUIRE(blacklist(kit) == 0);
+	T_REQUIRE(blacklist(sooo) == 0);
 	/* the index has every vacancy once the control one is found */
 	for (int k = 0; k < 250 && search_has("evqcontrol", control) != 1; k++)
 		test_sleep_ms(20);
@@ -277,6 +285,25 @@ static void test_digits_as_letters(void)
 	/* "3M" is a name, not "EM": another firm's letters are no match */
 	T_REQUIRE(check(&r, "name", "EM Labour Hire") == 0);
 	T_EQ_STR(str(r.json, "verdict"), "unknown");
+	resp_free(&r);
+	/* a number is a number: "5000Jobs" is not the blacklisted "Sooo
+	 * Jobs" (each digit is read once, and digits that make a number stay
+	 * one), while "S000 Jobs" is (a number has no leading zero) */
+	T_REQUIRE(check(&r, "name", "5000Jobs") == 0);
+	T_EQ_STR(str(r.json, "verdict"), "unknown");
+	T_EQ_INT(json_array_size(json_object_get(r.json, "matches")), 0);
+	resp_free(&r);
+	T_REQUIRE(check(&r, "name", "S000 Jobs") == 0);
+	m = json_array_get(json_object_get(r.json, "matches"), 0);
+	T_EQ_STR(str(m, "id"), sooo);
+	resp_free(&r);
+	/* 1 is i where the word needs a vowel: "K1t" is "Kit" at 1.0 */
+	T_REQUIRE(check(&r, "name", "K1t Recruitment") == 0);
+	m = json_array_get(json_object_get(r.json, "matches"), 0);
+	T_EQ_STR(str(m, "id"), kit);
+	T_CHECK(json_real_value(json_object_get(m, "score")) == 1.0);
+	ex = json_object_get(json_object_get(m, "explanation"), "name");
+	T_CHECK(json_is_true(json_object_get(ex, "digits_as_letters")));
 	resp_free(&r);
 }
 
@@ -593,6 +620,55 @@ static void test_acronym_legal_form(void)
 	T_REQUIRE(check(&r, "name", "X.Q.Z. Co., Ltd.") == 0);
 	T_CHECK(entry_of(&r, "matches", ltd) != NULL);
 	T_CHECK(entry_of(&r, "matches", inc) == NULL);
+	resp_free(&r);
+
+	/* forms that start with the same letter are told apart by their
+	 * kind: an LLC is no Ltd ("L" both), and "Limited" is a Ltd */
+	char llc[32], limited[32];
+
+	T_REQUIRE(*register_recruiter("{\"name\":\"Xoli Qaphela Zulu LLC\",\"country\":\"ZA\"}", llc,
+				      sizeof llc));
+	T_REQUIRE(*register_recruiter("{\"name\":\"Xaba Quill Zwane Ltd\",\"country\":\"ZA\"}",
+				      limited, sizeof limited));
+	T_REQUIRE(check(&r, "name", "XQZ LLC") == 0);
+	T_CHECK(entry_of(&r, "matches", llc) != NULL);
+	T_CHECK(entry_of(&r, "matches", limited) == NULL);
+	T_CHECK(entry_of(&r, "possible_matches", limited) != NULL);
+	a = json_object_get(json_object_get(json_object_get(entry_of(&r, "matches", llc), "explanation"),
+					    "name"),
+			    "acronym");
+	T_CHECK(a && str(a, "key") && strcmp(str(a, "key"), "xqzL") == 0);
+	T_CHECK(a && json_array_size(json_object_get(a, "legal_forms")) == 1 &&
+		strcmp(json_string_value(json_array_get(json_object_get(a, "legal_forms"), 0)), "llc") == 0);
+	resp_free(&r);
+	T_REQUIRE(check(&r, "name", "X.Q.Z. Limited") == 0);
+	T_CHECK(entry_of(&r, "matches", limited) != NULL);
+	T_CHECK(entry_of(&r, "matches", llc) == NULL);
+	resp_free(&r);
+
+	/* the trade words beside the initials tell them apart too: "SSF
+	 * Manpower Services" is the manpower firm, "SSF" alone nobody */
+	char ssfm[32], ssff[32];
+
+	T_REQUIRE(*register_recruiter("{\"name\":\"Sizwe Sipho Fana Manpower\",\"country\":\"ZA\"}",
+				      ssfm, sizeof ssfm));
+	T_REQUIRE(*register_recruiter("{\"name\":\"Sipho Sizwe Farms\",\"country\":\"ZA\"}", ssff,
+				      sizeof ssff));
+	T_REQUIRE(check(&r, "name", "SSF Manpower Services") == 0);
+	T_CHECK(entry_of(&r, "matches", ssfm) != NULL);
+	T_CHECK(entry_of(&r, "matches", ssff) == NULL);
+	T_CHECK(entry_of(&r, "possible_matches", ssff) != NULL);
+	a = json_object_get(json_object_get(json_object_get(entry_of(&r, "matches", ssfm), "explanation"),
+					    "name"),
+			    "acronym");
+	T_CHECK(a && str(a, "key") && strcmp(str(a, "key"), "ssf") == 0);
+	T_CHECK(a && json_array_size(json_object_get(a, "trade_words")) == 1);
+	resp_free(&r);
+	T_REQUIRE(check(&r, "name", "SSF") == 0);
+	T_CHECK(entry_of(&r, "matches", ssfm) == NULL);
+	T_CHECK(entry_of(&r, "matches", ssff) == NULL);
+	T_CHECK(entry_of(&r, "possible_matches", ssfm) != NULL);
+	T_CHECK(entry_of(&r, "possible_matches", ssff) != NULL);
 	resp_free(&r);
 }
 

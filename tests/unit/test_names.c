@@ -420,6 +420,33 @@ static void digits_as_letters(void)
 	T_CHECK(names_score("3M South Africa", "EM South Africa") < NAMES_DEFAULT_THRESHOLD);
 	T_CHECK(names_score("G4S Secure Solutions", "GAS Secure Solutions") <
 		NAMES_DEFAULT_THRESHOLD);
+	/* 1 looks like l and like i: the word decides. Between consonants
+	 * the word needs a vowel ("K1t" was "klt", missed by a three-letter
+	 * word that no edit budget covers); beside a vowel, l */
+	forms_are("K1t Recruitment", "k1t recruitment", "kit recruitment", NAMES_SUSPICIOUS_DIGITS);
+	forms_are("F1rst Choice Labour", "f1rst choice labour", "first choice labour",
+		  NAMES_SUSPICIOUS_DIGITS);
+	forms_are("G1obal Talent Hire", "g1obal talent hire", "global talent hire",
+		  NAMES_SUSPICIOUS_DIGITS);
+	T_CHECK(names_score("K1t Recruitment", "Kit Recruitment") >= NAMES_DEFAULT_THRESHOLD);
+	/* digits that are a number stay one: several in a row at a word's
+	 * edge, or one before a capitalised word; each digit is read once
+	 * ("5000Jobs" was "sooojobs", and matched "Sooo Jobs") */
+	forms_are("5000Jobs", "5000jobs", "", 0);
+	forms_are("Staff365 Recruitment", "staff365 recruitment", "", 0);
+	forms_are("4Life Staffing", "4life staffing", "", 0);
+	T_CHECK(names_score("5000Jobs", "Sooo Jobs") < NAMES_DEFAULT_THRESHOLD);
+	T_CHECK(names_score("5000Jobs", "5000 Jobs") >= NAMES_DEFAULT_THRESHOLD);
+	/* a number has no leading zero: "S000" is letters */
+	forms_are("S000 Jobs", "s000 jobs", "sooo jobs", NAMES_SUSPICIOUS_DIGITS);
+	/* ... unless the word is written in digits throughout, or the digits
+	 * are enclosed by letters */
+	T_CHECK(names_score("K3str3l 0v3rs345 Manpow3r", "Kestrel Overseas Manpower") >= 1.0);
+	forms_are("Gr33n Fields Labour", "gr33n fields labour", "green fields labour",
+		  NAMES_SUSPICIOUS_DIGITS);
+	/* four characters, two of them letters, are a word too ("D5C0") */
+	forms_are("D5C0 Trading", "d5c0 trading", "dsco trading", NAMES_SUSPICIOUS_DIGITS);
+	forms_are("R3S4 Trading", "r3s4 trading", "resa trading", NAMES_SUSPICIOUS_DIGITS);
 }
 
 static void licence_is(const char *in, const char *want)
@@ -535,15 +562,36 @@ static void acronyms(void)
 	/* typed keys: the letters of the legal form that ends the name are
 	 * upper-case in a twin key, on both sides; trade words and a leading
 	 * form ("CC" Benoit) are no such letters */
-	T_CHECK(has_key("GHM Inc.", 1, "ghmI"));
-	T_CHECK(has_key("Global Horizons Manpower, Inc.", 0, "ghmI"));
-	T_CHECK(!has_key("Guangxi Hydraulic Machinery Co., Ltd.", 0, "ghmI"));
-	T_CHECK(has_key("A.I. Limited", 1, "aiL"));
-	T_CHECK(has_key("Ayemo Investments Limited", 0, "aiL"));
-	T_CHECK(!has_key("A2Z Infraservices Lanka Pvt. Ltd.", 0, "aiL"));
-	T_CHECK(has_key("Magic Genie Services Ltd.", 0, "mgsL"));
-	T_CHECK(has_key("CC Benoit Companies LLC", 0, "cbcL"));
-	T_CHECK(!has_key("GHM", 1, "ghmI"));
+	T_CHECK(has_key("GHM Inc.", 1, "ghmI:inc"));
+	T_CHECK(has_key("Global Horizons Manpower, Inc.", 0, "ghmI:inc"));
+	T_CHECK(!has_key("Guangxi Hydraulic Machinery Co., Ltd.", 0, "ghmI:inc"));
+	T_CHECK(has_key("A.I. Limited", 1, "aiL:ltd"));
+	T_CHECK(has_key("Ayemo Investments Limited", 0, "aiL:ltd"));
+	T_CHECK(!has_key("A2Z Infraservices Lanka Pvt. Ltd.", 0, "aiL:ltd"));
+	T_CHECK(has_key("Magic Genie Services Ltd.", 0, "mgsL:ltd"));
+	T_CHECK(has_key("CC Benoit Companies LLC", 0, "cbcL:llc"));
+	T_CHECK(!has_key("GHM", 1, "ghmI:inc"));
+	/* ... and name the kind of their legal form (OpenSanctions' main
+	 * form of its type), so forms with the same letter differ: an LLC is
+	 * no Ltd, a Corporation no Co.; spelt out or abbreviated, one kind */
+	T_CHECK(has_key("CBC LLC", 1, "cbcL:llc"));
+	T_CHECK(!has_key("Chase Berkeley Cavendish Ltd.", 0, "cbcL:llc"));
+	T_CHECK(has_key("Chase Berkeley Cavendish Ltd.", 0, "cbcL:ltd"));
+	T_CHECK(has_key("HCG Corporation Limited", 1, "hcgCL:corp+ltd"));
+	T_CHECK(has_key("Hebei Construction Group Corporation Limited", 0, "hcgCL:corp+ltd"));
+	T_CHECK(has_key("Hunan Construction Group Co., Ltd.", 0, "hcgCL:co+ltd"));
+	T_CHECK(has_key("Hunan Construction Group Company Limited", 0, "hcgCL:co+ltd"));
+	/* trade words beside the initials are evidence too, as words */
+	T_CHECK(has_key("SSF Manpower Services", 1, "ssf/manpower"));
+	T_CHECK(has_key("Sizwe Sipho Fana Manpower", 0, "ssf/manpower"));
+	T_CHECK(!has_key("Stephen Smith Farms", 0, "ssf/manpower"));
+	T_CHECK(!has_key("SSF Staffing", 1, "ssf/manpower"));
+	T_EQ_INT(names_acronym_key_len("ssf/manpower"), 3);
+	T_CHECK(names_acronym_typed("ssf/manpower") && names_acronym_typed("cbcL:llc") &&
+		!names_acronym_typed("ssf"));
+	T_EQ_INT(names_acronym_key_len("hcgCL:co+ltd"), 5);
+	T_EQ_INT(names_acronym_key_len("hcg"), 3);
+	T_EQ_INT(names_acronym_shared("CBC LLC", "CC Benoit Companies LLC"), 4);
 	/* one holder decides, several never do, two letters never decide */
 	T_CHECK(names_acronym_score(0.9, 1, 3, 0.91, 0.85) == 0.91);
 	T_CHECK(names_acronym_score(0.6, 2, 3, 0.91, 0.85) == 0.85);
