@@ -262,6 +262,19 @@ index_query *match__build_query(index_db *db, const json_t *profile,
 				const struct match__person *known, const struct match_params *mp,
 				int dates, problem *p);
 
+/* ---- a result's vacancy as JSON text (render.c) ---- */
+
+/* The vacancy of a result for raw_vacancies: its card's JSON with the
+ * ESCO positions back as URIs and "concepts" (its occupation and skills
+ * labelled in lang), as a JSON string value; NULL when the card does not
+ * decode or out of memory. Written straight from the card's text and the
+ * facts; the _general one decodes, labels and dumps trees (what the first
+ * falls back to for a card it does not recognise; the tests' reference). */
+json_t *match__raw_vacancy(const char *card, size_t len, const struct match__facts *f,
+			   const char *lang);
+json_t *match__raw_vacancy_general(const char *card, size_t len, const struct match__facts *f,
+				   const char *lang);
+
 /* ---- facets (facets.c) ---- */
 
 /* Counts per value (a country code or an ISCO-08 major group) over the

@@ -4,7 +4,7 @@
  * per result; also the compact facts record the indexer stores for each
  * vacancy. The folder's files each do one job (weights.h, model.c,
  * person.c, facts.c, score.c, explain.c, verdict.c, request.c, query.c,
- * facets.c, run.c, candidates.c); what they share is in internal.h.
+ * facets.c, run.c, render.c, candidates.c); what they share is in internal.h.
  *
  * Profile -> vacancies (POST /v1/match) runs in two stages. Retrieval asks
  * the vacancy index for the top MATCH_CANDIDATES documents with one weighted
@@ -93,6 +93,15 @@ void match_accept_language(const char *header, char out[3]);
  * "facets":{...}} (caller owns). */
 int match_vacancies(index_db *db, const json_t *profile, const struct match_params *mp,
 		    json_t **out, problem *p);
+
+/* The answer of match_vacancies with raw_vacancies as compact JSON text:
+ * "vacancies" first, each result's "vacancy" string spliced in as the
+ * object it holds, then the rest in the answer's order; the bytes
+ * json_dumps(JSON_COMPACT | JSON_REAL_PRECISION(precision)) writes for the
+ * same values (engine/match/render.c). malloc'd, *len its length; NULL when
+ * out of memory, when a vacancy is not an object's text or a string is not
+ * UTF-8. Leaves answer as it is. */
+char *match_answer_text(const json_t *answer, int precision, size_t *len);
 
 /* Fills answer["quotas"] for the person: the single place where the quota
  * listings join the match answer. */

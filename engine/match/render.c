@@ -1,0 +1,614 @@
+/*
+ * render.c - match answers as JSON text, without building trees that are
+ * only written out: a result's vacancy for raw_vacancies (the indexed
+ * card with its ESCO positions written back as URIs, plus "concepts", the
+ * labels of its occupation and skills), and the whole answer with those
+ * vacancies spliced in (match_answer_text).
+ *
+ * Both write the bytes json_dumps writes for the same values: jansson's
+ * compact separators, its string escapes (\" \\ \b \f \n \r \t, \u00XX for
+ * other control characters, UTF-8 as it is, invalid UTF-8 refused) and its
+ * number formats ("%.<precision>g", ".0" added to a whole real, no '+' or
+ * leading zeros in an exponent). Reals a match answers are mostly rounded
+ * to four decimals; those are written by integer arithmetic, which gives
+ * what printf's %.15g gives for them, and printf is used for the rest.
+ * tests/unit/test_render.c compares every path with jansson's output.
+ *
+ * A card this file does not recognise as the encoder's compact JSON (or
+ * one with an unknown position or a label ESCO lacks) goes the general
+ * way: decoded into a tree (vacancy_card_decode), labelled
+ * (taxonomy_label_doc) and dumped, as before this file existed.
+ */
+#include "engine/match/internal.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/core/buf.h"
+#include "engine/taxonomy/taxonomy.h"
+#include "engine/vacancy.h"
+
+#define RENDER_MAX (256u << 20) /* bytes of one answer: far above MATCH_LIMIT_MAX cards */
+#define CARD_DEPTH 16           /* nesting a card holds (3 today) */
+#define TEXT_REF_MAX 1024       /* a free-text skill labelled here; a longer one goes the general way */
+
+/* ---- JSON values as jansson writes them ---- */
+
+/* The length of the UTF-8 sequence at s (at most n bytes), as jansson's
+ * utf8_check_first/utf8_check_full decide it; 0 when invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+	size_t len, i;
+	uint32_t v;
+
+	if (c < 0x80)
+		return 1;
+	if (c < 0xc2)
+		return 0; /* a continuation byte, or an overlong 2-byte form */
+	if (c < 0xe0) {
+		len = 2;
+		v = c & 0x1f;
+	} else if (c < 0xf0) {
+		len = 3;
+		v = c & 0x0f;
+	} else if (c < 0xf5) {
+		len = 4;
+		v = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		v = v << 6 | (s[i] & 0x3f);
+	}
+	if (v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff) || (len == 3 && v < 0x800) ||
+	    (len == 4 && v < 0x10000))
+		return 0;
+	return len;
+}
+
+/* s[0..n) as a JSON string. 0; 1 when s is not valid UTF-8 (jansson
+ * refuses it); -1 when the buffer failed (it is then empty). */
+static int put_string(struct buf *b, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, span = 0, k;
+	char esc[8];
+
+	if (buf_add(b, "\"", 1))
+		return -1;
+	while (i < n) {
+		unsigned c = u[i];
+
+		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0x80) {
+			if (!(k = utf8_len(u + i, n - i)))
+				return 1;
+			i += k;
+			continue;
+		}
+		if (buf_add(b, s + span, i - span))
+			return -1;
+		switch (c) {
+		case '"': memcpy(esc, "\\\"", 3); break;
+		case '\\': memcpy(esc, "\\\\", 3); break;
+		case '\b': memcpy(esc, "\\b", 3); break;
+		case '\f': memcpy(esc, "\\f", 3); break;
+		case '\n': memcpy(esc, "\\n", 3); break;
+		case '\r': memcpy(esc, "\\r", 3); break;
+		case '\t': memcpy(esc, "\\t", 3); break;
+		default: snprintf(esc, sizeof esc, "\\u%04X", c); break;
+		}
+		if (buf_add_str(b, esc))
+			return -1;
+		span = ++i;
+	}
+	if (buf_add(b, s + span, n - span) || buf_add(b, "\"", 1))
+		return -1;
+	return 0;
+}
+
+static int put_cstring(struct buf *b, const char *s)
+{
+	return put_string(b, s, strlen(s));
+}
+
+/* A real as json_dumps writes it with JSON_REAL_PRECISION(prec). */
+static int put_real(struct buf *b, double x, int prec)
+{
+	char out[64], *e, *from, *to;
+	int n;
+
+	/* Four decimals below 10^8 (at most 12 digits): %.13g to %.15g
+	 * print the decimal itself, trailing zeros dropped. */
+	if (prec >= 13 && prec <= 15 && fabs(x) < 1e8 && !(x == 0 && signbit(x))) {
+		long long k = llround(x * 10000);
+
+		if ((double)k / 10000 == x) {
+			unsigned long long a = (unsigned long long)(k < 0 ? -k : k);
+			unsigned frac = (unsigned)(a % 10000);
+			int digits = 4;
+
+			while (digits > 1 && frac % 10 == 0) {
+				frac /= 10;
+				digits--;
+			}
+			n = snprintf(out, sizeof out, "%s%llu.%0*u", k < 0 ? "-" : "", a / 10000,
+				     digits, frac);
+			return buf_add(b, out, (size_t)n);
+		}
+	}
+	/* jansson's jsonp_dtostr */
+	n = snprintf(out, sizeof out, "%.*g", prec ? prec : 17, x);
+	if (n < 0 || (size_t)n + 3 >= sizeof out)
+		return -1;
+	if (!strchr(out, '.') && !strchr(out, 'e')) {
+		memcpy(out + n, ".0", 3);
+		n += 2;
+	}
+	if ((e = strchr(out, 'e'))) {
+		to = e + 1;
+		if (*to == '-')
+			to++;
+		from = e + 2; /* past the sign printf always writes */
+		while (*from == '0')
+			from++;
+		if (from != to) {
+			memmove(to, from, strlen(from) + 1);
+			n = (int)strlen(out);
+		}
+	}
+	return buf_add(b, out, (size_t)n);
+}
+
+static int put_integer(struct buf *b, json_int_t v)
+{
+	char out[32];
+	int n = snprintf(out, sizeof out, "%" JSON_INTEGER_FORMAT, v);
+
+	return buf_add(b, out, (size_t)n);
+}
+
+/* v as json_dumps(v, JSON_COMPACT | JSON_REAL_PRECISION(prec)) writes it:
+ * 0; 1 when jansson would refuse it too (invalid UTF-8); -1 out of memory. */
+static int put_value(struct buf *b, const json_t *v, int prec, int depth)
+{
+	const char *key;
+	json_t *x;
+	size_t i, klen;
+	int rc = 0, first = 1;
+
+	if (depth > 2048) /* jansson's own limit */
+		return 1;
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		if (buf_add(b, "{", 1))
+			return -1;
+		json_object_keylen_foreach((json_t *)v, key, klen, x) {
+			if ((!first && buf_add(b, ",", 1)) || (rc = put_string(b, key, klen)) ||
+			    buf_add(b, ":", 1) || (rc = put_value(b, x, prec, depth + 1)))
+				return rc > 0 ? 1 : -1;
+			first = 0;
+		}
+		return buf_add(b, "}", 1);
+	case JSON_ARRAY:
+		if (buf_add(b, "[", 1))
+			return -1;
+		json_array_foreach(v, i, x) {
+			if ((i && buf_add(b, ",", 1)) || (rc = put_value(b, x, prec, depth + 1)))
+				return rc > 0 ? 1 : -1;
+		}
+		return buf_add(b, "]", 1);
+	case JSON_STRING:
+		return put_string(b, json_string_value(v), json_string_length(v));
+	case JSON_INTEGER:
+		return put_integer(b, json_integer_value(v));
+	case JSON_REAL:
+		return put_real(b, json_real_value(v), prec);
+	case JSON_TRUE:
+		return buf_add_str(b, "true");
+	case JSON_FALSE:
+		return buf_add_str(b, "false");
+	case JSON_NULL:
+		return buf_add_str(b, "null");
+	}
+	return 1;
+}
+
+/* The members of object o but skip, each after a comma ("," then
+ * "key":value), in o's order. */
+static int put_members_but(struct buf *b, const json_t *o, const char *skip, int prec)
+{
+	const char *key;
+	json_t *x;
+	size_t klen;
+	int rc = 0;
+
+	json_object_keylen_foreach((json_t *)o, key, klen, x) {
+		if (strcmp(key, skip) == 0)
+			continue;
+		if (buf_add(b, ",", 1) || (rc = put_string(b, key, klen)) ||
+		    buf_add(b, ":", 1) || (rc = put_value(b, x, prec, 1)))
+			return rc > 0 ? 1 : -1;
+	}
+	return 0;
+}
+
+char *match_answer_text(const json_t *answer, int precision, size_t *len)
+{
+	const json_t *list = json_object_get(answer, "vacancies"), *item;
+	struct buf b;
+	size_t i;
+	int rc = 0;
+
+	*len = 0;
+	if (!json_is_object(answer) || !json_is_array(list))
+		return NULL;
+	buf_init(&b, RENDER_MAX);
+	if (buf_add_str(&b, "{\"vacancies\":["))
+		return NULL;
+	json_array_foreach(list, i, item) {
+		const json_t *v = json_object_get(item, "vacancy");
+		const char *raw = json_string_value(v);
+		size_t n = json_string_length(v);
+
+		if (!json_is_object(item) || !raw || n < 2 || raw[0] != '{' || raw[n - 1] != '}' ||
+		    buf_add_str(&b, i ? ",{\"vacancy\":" : "{\"vacancy\":") || buf_add(&b, raw, n) ||
+		    (rc = put_members_but(&b, item, "vacancy", precision)) || buf_add(&b, "}", 1))
+			goto fail;
+	}
+	if (buf_add(&b, "]", 1) || (rc = put_members_but(&b, answer, "vacancies", precision)) ||
+	    buf_add(&b, "}", 1))
+		goto fail;
+	*len = b.len;
+	return buf_detach(&b);
+fail:
+	buf_release(&b);
+	return NULL;
+}
+
+/* ---- a result's vacancy, from its card and facts ---- */
+
+enum card_key { KEY_OTHER, KEY_OCCUPATION, KEY_SKILLS, KEY_LIST };
+
+static enum card_key card_key(const char *s, size_t n, int depth)
+{
+	if (depth == 1 && n == 10 && memcmp(s, "occupation", 10) == 0)
+		return KEY_OCCUPATION;
+	if (depth == 1 && n == 6 && memcmp(s, "skills", 6) == 0)
+		return KEY_SKILLS;
+	if (depth == 2 && ((n == 9 && memcmp(s, "essential", 9) == 0) ||
+			   (n == 8 && memcmp(s, "optional", 8) == 0)))
+		return KEY_LIST;
+	return KEY_OTHER;
+}
+
+/* The card's JSON text into b with the positions vacancy_card_encode wrote
+ * (an integer as the top-level "occupation" or as an item of
+ * "skills"."essential"/"optional") written back as their URIs, without the
+ * closing brace: what json_dumps(vacancy_card_decode(card), JSON_COMPACT)
+ * writes, since the card is json_dumps(JSON_COMPACT) output itself.
+ * 0; 1 when the text is not such output or holds an unknown position;
+ * -1 when the buffer failed. */
+static int expand_card(struct buf *b, const esco *t, const char *p, size_t n)
+{
+	char kind[CARD_DEPTH + 1];
+	enum card_key key[CARD_DEPTH + 1] = {KEY_OTHER};
+	const char *end = p + n, *span = p, *q, *num;
+	int depth = 0, want_key = 0, after_key = 0, rc = 0;
+
+	if (n < 2 || p[0] != '{' || p[n - 1] != '}')
+		return 1;
+	while (p < end) {
+		char c = *p;
+
+		if (after_key) { /* a key is always followed by ':' */
+			if (c != ':')
+				return 1;
+			after_key = 0;
+			p++;
+			continue;
+		}
+		if (want_key && c != '"' && c != '}')
+			return 1;
+		switch (c) {
+		case '"':
+			for (q = p + 1; q < end && *q != '"'; q++)
+				if (*q == '\\')
+					q++;
+			if (q >= end)
+				return 1;
+			if (want_key) {
+				key[depth] = card_key(p + 1, (size_t)(q - p - 1), depth);
+				want_key = 0;
+				after_key = 1;
+			}
+			p = q + 1;
+			continue;
+		case '{':
+		case '[':
+			if (depth == CARD_DEPTH)
+				return 1;
+			kind[++depth] = c;
+			key[depth] = KEY_OTHER;
+			want_key = c == '{';
+			p++;
+			continue;
+		case '}':
+		case ']':
+			if (!depth || kind[depth] != (c == '}' ? '{' : '['))
+				return 1;
+			depth--;
+			want_key = 0;
+			if (!depth && p + 1 != end)
+				return 1;
+			p++;
+			continue;
+		case ',':
+			if (!depth)
+				return 1;
+			want_key = kind[depth] == '{';
+			p++;
+			continue;
+		}
+		if (c == '-' || (c >= '0' && c <= '9')) {
+			int whole = 1, occ = depth == 1 && key[1] == KEY_OCCUPATION,
+			    skill = depth == 3 && kind[3] == '[' && kind[2] == '{' &&
+				    key[1] == KEY_SKILLS && key[2] == KEY_LIST;
+			uint64_t k = 0;
+			const char *uri;
+
+			for (q = p; q < end && *q && strchr("-+0123456789.eE", *q); q++)
+				whole &= (*q >= '0' && *q <= '9') || (q == p && *q == '-');
+			if (whole && (occ || skill) && c == '-')
+				return 1; /* a negative position: the decoder refuses it */
+			if (whole && (occ || skill)) {
+				const esco_occupation *o;
+				const esco_skill *s;
+
+				if (q - p > 9) /* far past any position */
+					return 1;
+				for (num = p; num < q; num++)
+					k = k * 10 + (uint64_t)(*num - '0');
+				if (occ)
+					uri = (o = esco_occupation_at(t, (size_t)k)) ? o->uri : NULL;
+				else
+					uri = (s = esco_skill_at(t, (size_t)k)) ? s->uri : NULL;
+				if (!uri)
+					return 1;
+				if (buf_add(b, span, (size_t)(p - span)) || (rc = put_cstring(b, uri)))
+					return rc > 0 ? 1 : -1;
+				span = q;
+			}
+			p = q;
+			continue;
+		}
+		if (c == 't' || c == 'f' || c == 'n') {
+			while (p < end && *p >= 'a' && *p <= 'z')
+				p++;
+			continue;
+		}
+		return 1; /* white space or anything else: not the encoder's text */
+	}
+	return depth ? 1 : buf_add(b, span, (size_t)(end - 1 - span));
+}
+
+/* A concept's preferred label in language l, English when it has none
+ * there (taxonomy_label's rule). */
+static const char *label_in(const esco_labels *ls, int l)
+{
+	return ls[l].preferred ? ls[l].preferred : ls[ESCO_LANG_EN].preferred;
+}
+
+/* {"uri","label"} of a skill, {"uri","label","isco"} of an occupation,
+ * {"isco","label"} of an ISCO-08 group: taxonomy_label_doc's shapes. */
+static int put_skill_ref(struct buf *b, const esco_skill *s, int l)
+{
+	const char *label = label_in(s->labels, l);
+	int rc = 0;
+
+	if (!label)
+		return 1;
+	if (buf_add_str(b, "{\"uri\":") || (rc = put_cstring(b, s->uri)) ||
+	    buf_add_str(b, ",\"label\":") || (rc = put_cstring(b, label)) || buf_add(b, "}", 1))
+		return rc > 0 ? 1 : -1;
+	return 0;
+}
+
+static int put_occupation_ref(struct buf *b, const esco_occupation *o, int l)
+{
+	const char *label = label_in(o->labels, l);
+	int rc = 0;
+
+	if (!label)
+		return 1;
+	if (buf_add_str(b, "{\"uri\":") || (rc = put_cstring(b, o->uri)) ||
+	    buf_add_str(b, ",\"label\":") || (rc = put_cstring(b, label)) ||
+	    buf_add_str(b, ",\"isco\":") || (rc = put_cstring(b, o->isco)) || buf_add(b, "}", 1))
+		return rc > 0 ? 1 : -1;
+	return 0;
+}
+
+static int put_group_ref(struct buf *b, const esco_isco_group *g, int l)
+{
+	const char *label = label_in(g->labels, l);
+	int rc = 0;
+
+	if (!label)
+		return 1;
+	if (buf_add_str(b, "{\"isco\":") || (rc = put_cstring(b, g->code)) ||
+	    buf_add_str(b, ",\"label\":") || (rc = put_cstring(b, label)) || buf_add(b, "}", 1))
+		return rc > 0 ? 1 : -1;
+	return 0;
+}
+
+/* A value the facts hold as text (a free-text skill, an ISCO-08 code):
+ * taxonomy_label_doc's concept for that string. */
+static int put_text_ref(struct buf *b, const esco *t, const char *text, size_t n, int l)
+{
+	char v[TEXT_REF_MAX + 1];
+	const esco_isco_group *g;
+	const esco_occupation *o;
+	const esco_skill *s;
+	int rc = 0;
+
+	if (n > TEXT_REF_MAX || memchr(text, '\0', n))
+		return 1; /* rare: the general way */
+	memcpy(v, text, n);
+	v[n] = '\0';
+	if ((g = esco_isco_group_by_code(t, v)))
+		return put_group_ref(b, g, l);
+	if ((o = esco_occupation_by_uri(t, v)))
+		return put_occupation_ref(b, o, l);
+	if ((s = esco_skill_by_uri(t, v)))
+		return put_skill_ref(b, s, l);
+	if (buf_add_str(b, strncmp(v, "http", 4) == 0 ? "{\"uri\":" : "{\"text\":") ||
+	    (rc = put_string(b, v, n)) || buf_add_str(b, ",\"label\":null}"))
+		return rc > 0 ? 1 : -1;
+	return 0;
+}
+
+static int put_skill_refs(struct buf *b, const esco *t, const struct match__fskill *k, size_t n,
+			  int l)
+{
+	const esco_skill *s;
+	size_t i;
+	int rc = 0;
+
+	if (buf_add(b, "[", 1))
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (i && buf_add(b, ",", 1))
+			return -1;
+		s = k[i].idx ? esco_skill_at(t, k[i].idx - 1) : NULL;
+		rc = s ? put_skill_ref(b, s, l) : put_text_ref(b, t, k[i].text, k[i].len, l);
+		if (rc)
+			return rc;
+	}
+	return buf_add(b, "]", 1);
+}
+
+/* ,"concepts":{...}} after the card's text: the occupation and skills of
+ * the facts, labelled in lang, as taxonomy_label_doc labels them. */
+static int put_concepts(struct buf *b, const esco *t, const struct match__facts *f,
+			const char *lang, int empty)
+{
+	int l = esco_lang_from_code(lang), rc = 0;
+	const esco_occupation *o;
+
+	if (l < 0)
+		l = ESCO_LANG_EN;
+	if (buf_add_str(b, empty ? "\"concepts\":{" : ",\"concepts\":{"))
+		return -1;
+	if (f->occ || f->isco[0]) {
+		if (buf_add_str(b, "\"occupation\":"))
+			return -1;
+		o = f->occ ? esco_occupation_at(t, f->occ - 1) : NULL;
+		if (f->occ && !o)
+			return 1;
+		rc = o ? put_occupation_ref(b, o, l)
+		       : put_text_ref(b, t, f->isco, strlen(f->isco), l);
+		if (rc || buf_add(b, ",", 1))
+			return rc > 0 ? 1 : -1;
+	}
+	if (buf_add_str(b, "\"skills\":{\"essential\":") ||
+	    (rc = put_skill_refs(b, t, f->ess, f->n_ess, l)) || buf_add_str(b, ",\"optional\":") ||
+	    (rc = put_skill_refs(b, t, f->opt, f->n_opt, l)) || buf_add_str(b, "},\"lang\":\"") ||
+	    buf_add_str(b, esco_lang_code((esco_lang)l)) || buf_add_str(b, "\"}}"))
+		return rc > 0 ? 1 : -1;
+	return 0;
+}
+
+/* The skills of a facts list as the document wrote them (URI or text). */
+static json_t *fskill_values(const esco *t, const struct match__fskill *k, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a && i < n; i++) {
+		const esco_skill *s = k[i].idx ? esco_skill_at(t, k[i].idx - 1) : NULL;
+
+		if (json_array_append_new(a, s ? json_string(s->uri) : json_stringn(k[i].text, k[i].len))) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+/* The general way: the card decoded, its text dumped, and the concepts
+ * (built from the facts and labelled by taxonomy_label_doc) spliced in
+ * before its closing brace. */
+static json_t *raw_vacancy_general(const esco *t, const char *card, size_t len,
+				   const struct match__facts *f, const char *lang)
+{
+	json_t *v = vacancy_card_decode(card, len), *doc = NULL, *out = NULL;
+	char *text = v ? json_dumps(v, JSON_COMPACT) : NULL, *c = NULL, *buf;
+	size_t n, tlen = text ? strlen(text) : 0;
+
+	if (!text)
+		goto out;
+	if (!t || tlen < 2 || text[tlen - 1] != '}') {
+		out = json_stringn(text, tlen);
+		goto out;
+	}
+	doc = json_pack("{s:s?, s:{s:o?, s:o?}}", "occupation",
+			f->occ ? esco_occupation_at(t, f->occ - 1)->uri : f->isco[0] ? f->isco : NULL,
+			"skills", "essential", fskill_values(t, f->ess, f->n_ess), "optional",
+			fskill_values(t, f->opt, f->n_opt));
+	if (!doc || taxonomy_label_doc(doc, lang) ||
+	    !(c = json_dumps(json_object_get(doc, "concepts"), JSON_COMPACT)))
+		goto out;
+	n = tlen + strlen(c) + 16;
+	if (!(buf = malloc(n)))
+		goto out;
+	/* "{}" takes no comma before the new member */
+	snprintf(buf, n, "%.*s%s\"concepts\":%s}", (int)(tlen - 1), text, tlen == 2 ? "" : ",", c);
+	out = json_string(buf);
+	free(buf);
+out:
+	free(c);
+	free(text);
+	json_decref(doc);
+	json_decref(v);
+	return out;
+}
+
+json_t *match__raw_vacancy(const char *card, size_t len, const struct match__facts *f,
+			   const char *lang)
+{
+	const esco *t = match_taxonomy();
+	struct buf b;
+	json_t *out;
+	int rc = 0;
+
+	if (!t)
+		return raw_vacancy_general(t, card, len, f, lang);
+	buf_init(&b, RENDER_MAX);
+	rc = expand_card(&b, t, card, len);
+	if (!rc)
+		rc = put_concepts(&b, t, f, lang, b.len == 1);
+	if (rc) {
+		buf_release(&b);
+		return rc > 0 ? raw_vacancy_general(t, card, len, f, lang) : NULL;
+	}
+	out = json_stringn_nocheck(b.p, b.len);
+	buf_release(&b);
+	return out;
+}
+
+json_t *match__raw_vacancy_general(const char *card, size_t len, const struct match__facts *f,
+				   const char *lang)
+{
+	return raw_vacancy_general(match_taxonomy(), card, len, f, lang);
+}
