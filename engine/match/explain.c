@@ -9,7 +9,18 @@
 #include <string.h>
 
 #include "engine/core/iso.h"
-#include "engine/taxonomy/taxonomy.h"
+
+/* A concept's label in the explanation's language, English when ESCO has
+ * none in it: taxonomy_label's rule, read from the concept in hand instead
+ * of looking its URI up again (the explanations of a page label hundreds). */
+static const char *label_in(const esco_labels *ls, const char *lang)
+{
+	int l = lang[0] ? esco_lang_from_code(lang) : ESCO_LANG_EN;
+
+	if (l < 0)
+		l = ESCO_LANG_EN;
+	return ls[l].preferred ? ls[l].preferred : ls[ESCO_LANG_EN].preferred;
+}
 
 /* A skill of the explanation: {"uri", "label"} plus "essential" when matched. */
 static int explain_skill(json_t *list, const struct match__person *pr, const struct match__fskill *k,
@@ -24,7 +35,7 @@ static int explain_skill(json_t *list, const struct match__person *pr, const str
 	if (s) {
 		uri = s->uri;
 		/* in the language asked, English when ESCO has no label in it */
-		label = pr->label_lang[0] ? taxonomy_label(s->uri, pr->label_lang) : NULL;
+		label = label_in(s->labels, pr->label_lang);
 		if (!label)
 			label = s->label;
 	} else {
@@ -118,15 +129,15 @@ json_t *match__relation(const struct match__person *pr, const struct match__scor
 	if (o) {
 		uri = o->uri;
 		isco = o->isco;
-		label = pr->label_lang[0] ? taxonomy_label(o->uri, pr->label_lang) : NULL;
+		label = label_in(o->labels, pr->label_lang);
 		if (!label)
 			label = o->label;
 	} else if (t && isco) {
 		const esco_isco_group *g = esco_isco_group_by_code(t, isco);
 
-		label = pr->label_lang[0] ? taxonomy_label(isco, pr->label_lang) : NULL;
-		if (!label)
-			label = g ? g->label : NULL;
+		label = g ? label_in(g->labels, pr->label_lang) : NULL;
+		if (g && !label)
+			label = g->label;
 	}
 	rel = json_pack("{s:s, s:s, s:{s:s?, s:s?, s:s?}}", "grade", match__grade_name(sc->grade),
 			"basis", sc->inferred ? "inferred" : "stated", "occupation", "uri", uri, "isco",
