@@ -37,6 +37,27 @@
 
 /* ---- JSON values as jansson writes them ---- */
 
+/* buf_add, without the call while the bytes fit (an answer is thousands
+ * of small pieces): the same bound, the same terminating NUL. */
+static inline int add(struct buf *b, const char *s, size_t n)
+{
+	if (b->p && n < b->cap - b->len && b->len + n <= b->max) {
+		memcpy(b->p + b->len, s, n);
+		b->len += n;
+		b->p[b->len] = '\0';
+		return 0;
+	}
+	return buf_add(b, s, n);
+}
+
+#define ADD_LIT(b, lit) add((b), (lit), sizeof(lit) - 1)
+
+static int add_str(struct buf *b, const char *s)
+{
+	return add(b, s, strlen(s));
+}
+
+
 /* The length of the UTF-8 sequence at s (at most n bytes), as jansson's
  * utf8_check_first/utf8_check_full decide it; 0 when invalid. */
 static size_t utf8_len(const unsigned char *s, size_t n)
@@ -82,12 +103,12 @@ static int put_string(struct buf *b, const char *s, size_t n)
 	size_t i = 0, span = 0, k;
 	char esc[8];
 
-	if (buf_add(b, "\"", 1))
+	if (add(b, "\"", 1))
 		return -1;
 	while (i < n) {
 		unsigned c = u[i];
 
-		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
 			i++;
 			continue;
 		}
@@ -97,7 +118,7 @@ static int put_string(struct buf *b, const char *s, size_t n)
 			i += k;
 			continue;
 		}
-		if (buf_add(b, s + span, i - span))
+		if (add(b, s + span, i - span))
 			return -1;
 		switch (c) {
 		case '"': memcpy(esc, "\\\"", 3); break;
@@ -109,11 +130,11 @@ static int put_string(struct buf *b, const char *s, size_t n)
 		case '\t': memcpy(esc, "\\t", 3); break;
 		default: snprintf(esc, sizeof esc, "\\u%04X", c); break;
 		}
-		if (buf_add_str(b, esc))
+		if (add_str(b, esc))
 			return -1;
 		span = ++i;
 	}
-	if (buf_add(b, s + span, n - span) || buf_add(b, "\"", 1))
+	if (add(b, s + span, n - span) || add(b, "\"", 1))
 		return -1;
 	return 0;
 }
@@ -145,7 +166,7 @@ static int put_real(struct buf *b, double x, int prec)
 			}
 			n = snprintf(out, sizeof out, "%s%llu.%0*u", k < 0 ? "-" : "", a / 10000,
 				     digits, frac);
-			return buf_add(b, out, (size_t)n);
+			return add(b, out, (size_t)n);
 		}
 	}
 	/* jansson's jsonp_dtostr */
@@ -168,15 +189,21 @@ static int put_real(struct buf *b, double x, int prec)
 			n = (int)strlen(out);
 		}
 	}
-	return buf_add(b, out, (size_t)n);
+	return add(b, out, (size_t)n);
 }
 
+/* An integer as "%" JSON_INTEGER_FORMAT writes it. */
 static int put_integer(struct buf *b, json_int_t v)
 {
-	char out[32];
-	int n = snprintf(out, sizeof out, "%" JSON_INTEGER_FORMAT, v);
+	char out[24], *p = out + sizeof out;
+	unsigned long long a = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
 
-	return buf_add(b, out, (size_t)n);
+	do
+		*--p = (char)('0' + a % 10);
+	while ((a /= 10));
+	if (v < 0)
+		*--p = '-';
+	return add(b, p, (size_t)(out + sizeof out - p));
 }
 
 /* v as json_dumps(v, JSON_COMPACT | JSON_REAL_PRECISION(prec)) writes it:
@@ -192,23 +219,23 @@ static int put_value(struct buf *b, const json_t *v, int prec, int depth)
 		return 1;
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
-		if (buf_add(b, "{", 1))
+		if (add(b, "{", 1))
 			return -1;
 		json_object_keylen_foreach((json_t *)v, key, klen, x) {
-			if ((!first && buf_add(b, ",", 1)) || (rc = put_string(b, key, klen)) ||
-			    buf_add(b, ":", 1) || (rc = put_value(b, x, prec, depth + 1)))
+			if ((!first && add(b, ",", 1)) || (rc = put_string(b, key, klen)) ||
+			    add(b, ":", 1) || (rc = put_value(b, x, prec, depth + 1)))
 				return rc > 0 ? 1 : -1;
 			first = 0;
 		}
-		return buf_add(b, "}", 1);
+		return add(b, "}", 1);
 	case JSON_ARRAY:
-		if (buf_add(b, "[", 1))
+		if (add(b, "[", 1))
 			return -1;
 		json_array_foreach(v, i, x) {
-			if ((i && buf_add(b, ",", 1)) || (rc = put_value(b, x, prec, depth + 1)))
+			if ((i && add(b, ",", 1)) || (rc = put_value(b, x, prec, depth + 1)))
 				return rc > 0 ? 1 : -1;
 		}
-		return buf_add(b, "]", 1);
+		return add(b, "]", 1);
 	case JSON_STRING:
 		return put_string(b, json_string_value(v), json_string_length(v));
 	case JSON_INTEGER:
@@ -216,11 +243,11 @@ static int put_value(struct buf *b, const json_t *v, int prec, int depth)
 	case JSON_REAL:
 		return put_real(b, json_real_value(v), prec);
 	case JSON_TRUE:
-		return buf_add_str(b, "true");
+		return ADD_LIT(b, "true");
 	case JSON_FALSE:
-		return buf_add_str(b, "false");
+		return ADD_LIT(b, "false");
 	case JSON_NULL:
-		return buf_add_str(b, "null");
+		return ADD_LIT(b, "null");
 	}
 	return 1;
 }
@@ -237,8 +264,8 @@ static int put_members_but(struct buf *b, const json_t *o, const char *skip, int
 	json_object_keylen_foreach((json_t *)o, key, klen, x) {
 		if (strcmp(key, skip) == 0)
 			continue;
-		if (buf_add(b, ",", 1) || (rc = put_string(b, key, klen)) ||
-		    buf_add(b, ":", 1) || (rc = put_value(b, x, prec, 1)))
+		if (add(b, ",", 1) || (rc = put_string(b, key, klen)) ||
+		    add(b, ":", 1) || (rc = put_value(b, x, prec, 1)))
 			return rc > 0 ? 1 : -1;
 	}
 	return 0;
@@ -255,7 +282,7 @@ char *match_answer_text(const json_t *answer, int precision, size_t *len)
 	if (!json_is_object(answer) || !json_is_array(list))
 		return NULL;
 	buf_init(&b, RENDER_MAX);
-	if (buf_add_str(&b, "{\"vacancies\":["))
+	if (ADD_LIT(&b, "{\"vacancies\":["))
 		return NULL;
 	json_array_foreach(list, i, item) {
 		const json_t *v = json_object_get(item, "vacancy");
@@ -263,12 +290,12 @@ char *match_answer_text(const json_t *answer, int precision, size_t *len)
 		size_t n = json_string_length(v);
 
 		if (!json_is_object(item) || !raw || n < 2 || raw[0] != '{' || raw[n - 1] != '}' ||
-		    buf_add_str(&b, i ? ",{\"vacancy\":" : "{\"vacancy\":") || buf_add(&b, raw, n) ||
-		    (rc = put_members_but(&b, item, "vacancy", precision)) || buf_add(&b, "}", 1))
+		    add_str(&b, i ? ",{\"vacancy\":" : "{\"vacancy\":") || add(&b, raw, n) ||
+		    (rc = put_members_but(&b, item, "vacancy", precision)) || add(&b, "}", 1))
 			goto fail;
 	}
-	if (buf_add(&b, "]", 1) || (rc = put_members_but(&b, answer, "vacancies", precision)) ||
-	    buf_add(&b, "}", 1))
+	if (add(&b, "]", 1) || (rc = put_members_but(&b, answer, "vacancies", precision)) ||
+	    add(&b, "}", 1))
 		goto fail;
 	*len = b.len;
 	return buf_detach(&b);
@@ -386,7 +413,7 @@ static int expand_card(struct buf *b, const esco *t, const char *p, size_t n)
 					uri = (s = esco_skill_at(t, (size_t)k)) ? s->uri : NULL;
 				if (!uri)
 					return 1;
-				if (buf_add(b, span, (size_t)(p - span)) || (rc = put_cstring(b, uri)))
+				if (add(b, span, (size_t)(p - span)) || (rc = put_cstring(b, uri)))
 					return rc > 0 ? 1 : -1;
 				span = q;
 			}
@@ -400,7 +427,7 @@ static int expand_card(struct buf *b, const esco *t, const char *p, size_t n)
 		}
 		return 1; /* white space or anything else: not the encoder's text */
 	}
-	return depth ? 1 : buf_add(b, span, (size_t)(end - 1 - span));
+	return depth ? 1 : add(b, span, (size_t)(end - 1 - span));
 }
 
 /* A concept's preferred label in language l, English when it has none
@@ -419,8 +446,8 @@ static int put_skill_ref(struct buf *b, const esco_skill *s, int l)
 
 	if (!label)
 		return 1;
-	if (buf_add_str(b, "{\"uri\":") || (rc = put_cstring(b, s->uri)) ||
-	    buf_add_str(b, ",\"label\":") || (rc = put_cstring(b, label)) || buf_add(b, "}", 1))
+	if (ADD_LIT(b, "{\"uri\":") || (rc = put_cstring(b, s->uri)) ||
+	    ADD_LIT(b, ",\"label\":") || (rc = put_cstring(b, label)) || add(b, "}", 1))
 		return rc > 0 ? 1 : -1;
 	return 0;
 }
@@ -432,9 +459,9 @@ static int put_occupation_ref(struct buf *b, const esco_occupation *o, int l)
 
 	if (!label)
 		return 1;
-	if (buf_add_str(b, "{\"uri\":") || (rc = put_cstring(b, o->uri)) ||
-	    buf_add_str(b, ",\"label\":") || (rc = put_cstring(b, label)) ||
-	    buf_add_str(b, ",\"isco\":") || (rc = put_cstring(b, o->isco)) || buf_add(b, "}", 1))
+	if (ADD_LIT(b, "{\"uri\":") || (rc = put_cstring(b, o->uri)) ||
+	    ADD_LIT(b, ",\"label\":") || (rc = put_cstring(b, label)) ||
+	    ADD_LIT(b, ",\"isco\":") || (rc = put_cstring(b, o->isco)) || add(b, "}", 1))
 		return rc > 0 ? 1 : -1;
 	return 0;
 }
@@ -446,8 +473,8 @@ static int put_group_ref(struct buf *b, const esco_isco_group *g, int l)
 
 	if (!label)
 		return 1;
-	if (buf_add_str(b, "{\"isco\":") || (rc = put_cstring(b, g->code)) ||
-	    buf_add_str(b, ",\"label\":") || (rc = put_cstring(b, label)) || buf_add(b, "}", 1))
+	if (ADD_LIT(b, "{\"isco\":") || (rc = put_cstring(b, g->code)) ||
+	    ADD_LIT(b, ",\"label\":") || (rc = put_cstring(b, label)) || add(b, "}", 1))
 		return rc > 0 ? 1 : -1;
 	return 0;
 }
@@ -472,8 +499,8 @@ static int put_text_ref(struct buf *b, const esco *t, const char *text, size_t n
 		return put_occupation_ref(b, o, l);
 	if ((s = esco_skill_by_uri(t, v)))
 		return put_skill_ref(b, s, l);
-	if (buf_add_str(b, strncmp(v, "http", 4) == 0 ? "{\"uri\":" : "{\"text\":") ||
-	    (rc = put_string(b, v, n)) || buf_add_str(b, ",\"label\":null}"))
+	if (add_str(b, strncmp(v, "http", 4) == 0 ? "{\"uri\":" : "{\"text\":") ||
+	    (rc = put_string(b, v, n)) || ADD_LIT(b, ",\"label\":null}"))
 		return rc > 0 ? 1 : -1;
 	return 0;
 }
@@ -485,17 +512,17 @@ static int put_skill_refs(struct buf *b, const esco *t, const struct match__fski
 	size_t i;
 	int rc = 0;
 
-	if (buf_add(b, "[", 1))
+	if (add(b, "[", 1))
 		return -1;
 	for (i = 0; i < n; i++) {
-		if (i && buf_add(b, ",", 1))
+		if (i && add(b, ",", 1))
 			return -1;
 		s = k[i].idx ? esco_skill_at(t, k[i].idx - 1) : NULL;
 		rc = s ? put_skill_ref(b, s, l) : put_text_ref(b, t, k[i].text, k[i].len, l);
 		if (rc)
 			return rc;
 	}
-	return buf_add(b, "]", 1);
+	return add(b, "]", 1);
 }
 
 /* ,"concepts":{...}} after the card's text: the occupation and skills of
@@ -508,23 +535,23 @@ static int put_concepts(struct buf *b, const esco *t, const struct match__facts 
 
 	if (l < 0)
 		l = ESCO_LANG_EN;
-	if (buf_add_str(b, empty ? "\"concepts\":{" : ",\"concepts\":{"))
+	if (add_str(b, empty ? "\"concepts\":{" : ",\"concepts\":{"))
 		return -1;
 	if (f->occ || f->isco[0]) {
-		if (buf_add_str(b, "\"occupation\":"))
+		if (ADD_LIT(b, "\"occupation\":"))
 			return -1;
 		o = f->occ ? esco_occupation_at(t, f->occ - 1) : NULL;
 		if (f->occ && !o)
 			return 1;
 		rc = o ? put_occupation_ref(b, o, l)
 		       : put_text_ref(b, t, f->isco, strlen(f->isco), l);
-		if (rc || buf_add(b, ",", 1))
+		if (rc || add(b, ",", 1))
 			return rc > 0 ? 1 : -1;
 	}
-	if (buf_add_str(b, "\"skills\":{\"essential\":") ||
-	    (rc = put_skill_refs(b, t, f->ess, f->n_ess, l)) || buf_add_str(b, ",\"optional\":") ||
-	    (rc = put_skill_refs(b, t, f->opt, f->n_opt, l)) || buf_add_str(b, "},\"lang\":\"") ||
-	    buf_add_str(b, esco_lang_code((esco_lang)l)) || buf_add_str(b, "\"}}"))
+	if (ADD_LIT(b, "\"skills\":{\"essential\":") ||
+	    (rc = put_skill_refs(b, t, f->ess, f->n_ess, l)) || ADD_LIT(b, ",\"optional\":") ||
+	    (rc = put_skill_refs(b, t, f->opt, f->n_opt, l)) || ADD_LIT(b, "},\"lang\":\"") ||
+	    add_str(b, esco_lang_code((esco_lang)l)) || ADD_LIT(b, "\"}}"))
 		return rc > 0 ? 1 : -1;
 	return 0;
 }
