@@ -4,7 +4,7 @@
  * per result; also the compact facts record the indexer stores for each
  * vacancy. The folder's files each do one job (weights.h, model.c,
  * person.c, facts.c, score.c, explain.c, verdict.c, request.c, query.c,
- * facets.c, run.c, render.c, candidates.c); what they share is in internal.h.
+ * facets.c, run.c, jsontext.c, render.c, candidates.c); what they share is in internal.h.
  *
  * Profile -> vacancies (POST /v1/match) runs in two stages. Retrieval asks
  * the vacancy index for the top MATCH_CANDIDATES documents with one weighted

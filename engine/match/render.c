@@ -5,14 +5,9 @@
  * labels of its occupation and skills), and the whole answer with those
  * vacancies spliced in (match_answer_text).
  *
- * Both write the bytes json_dumps writes for the same values: jansson's
- * compact separators, its string escapes (\" \\ \b \f \n \r \t, \u00XX for
- * other control characters, UTF-8 as it is, invalid UTF-8 refused) and its
- * number formats ("%.<precision>g", ".0" added to a whole real, no '+' or
- * leading zeros in an exponent). Reals a match answers are mostly rounded
- * to four decimals; those are written by integer arithmetic, which gives
- * what printf's %.15g gives for them, and printf is used for the rest.
- * tests/unit/test_render.c compares every path with jansson's output.
+ * Both write the bytes json_dumps writes for the same values (the
+ * writer is jsontext.c); tests/unit/test_render.c compares every path
+ * with jansson's output.
  *
  * A card this file does not recognise as the encoder's compact JSON (or
  * one with an unknown position or a label ESCO lacks) goes the general
@@ -21,8 +16,6 @@
  */
 #include "engine/match/internal.h"
 
-#include <inttypes.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,223 +27,6 @@
 #define RENDER_MAX (256u << 20) /* bytes of one answer: far above MATCH_LIMIT_MAX cards */
 #define CARD_DEPTH 16           /* nesting a card holds (3 today) */
 #define TEXT_REF_MAX 1024       /* a free-text skill labelled here; a longer one goes the general way */
-
-/* ---- JSON values as jansson writes them ---- */
-
-/* buf_add, without the call while the bytes fit (an answer is thousands
- * of small pieces): the same bound, the same terminating NUL. */
-static inline int add(struct buf *b, const char *s, size_t n)
-{
-	if (b->p && n < b->cap - b->len && b->len + n <= b->max) {
-		memcpy(b->p + b->len, s, n);
-		b->len += n;
-		b->p[b->len] = '\0';
-		return 0;
-	}
-	return buf_add(b, s, n);
-}
-
-#define ADD_LIT(b, lit) add((b), (lit), sizeof(lit) - 1)
-
-static int add_str(struct buf *b, const char *s)
-{
-	return add(b, s, strlen(s));
-}
-
-
-/* The length of the UTF-8 sequence at s (at most n bytes), as jansson's
- * utf8_check_first/utf8_check_full decide it; 0 when invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-	size_t len, i;
-	uint32_t v;
-
-	if (c < 0x80)
-		return 1;
-	if (c < 0xc2)
-		return 0; /* a continuation byte, or an overlong 2-byte form */
-	if (c < 0xe0) {
-		len = 2;
-		v = c & 0x1f;
-	} else if (c < 0xf0) {
-		len = 3;
-		v = c & 0x0f;
-	} else if (c < 0xf5) {
-		len = 4;
-		v = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		v = v << 6 | (s[i] & 0x3f);
-	}
-	if (v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff) || (len == 3 && v < 0x800) ||
-	    (len == 4 && v < 0x10000))
-		return 0;
-	return len;
-}
-
-/* s[0..n) as a JSON string. 0; 1 when s is not valid UTF-8 (jansson
- * refuses it); -1 when the buffer failed (it is then empty). */
-static int put_string(struct buf *b, const char *s, size_t n)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, span = 0, k;
-	char esc[8];
-
-	if (add(b, "\"", 1))
-		return -1;
-	while (i < n) {
-		unsigned c = u[i];
-
-		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-			i++;
-			continue;
-		}
-		if (c >= 0x80) {
-			if (!(k = utf8_len(u + i, n - i)))
-				return 1;
-			i += k;
-			continue;
-		}
-		if (add(b, s + span, i - span))
-			return -1;
-		switch (c) {
-		case '"': memcpy(esc, "\\\"", 3); break;
-		case '\\': memcpy(esc, "\\\\", 3); break;
-		case '\b': memcpy(esc, "\\b", 3); break;
-		case '\f': memcpy(esc, "\\f", 3); break;
-		case '\n': memcpy(esc, "\\n", 3); break;
-		case '\r': memcpy(esc, "\\r", 3); break;
-		case '\t': memcpy(esc, "\\t", 3); break;
-		default: snprintf(esc, sizeof esc, "\\u%04X", c); break;
-		}
-		if (add_str(b, esc))
-			return -1;
-		span = ++i;
-	}
-	if (add(b, s + span, n - span) || add(b, "\"", 1))
-		return -1;
-	return 0;
-}
-
-static int put_cstring(struct buf *b, const char *s)
-{
-	return put_string(b, s, strlen(s));
-}
-
-/* A real as json_dumps writes it with JSON_REAL_PRECISION(prec). */
-static int put_real(struct buf *b, double x, int prec)
-{
-	char out[64], *e, *from, *to;
-	int n;
-
-	/* Four decimals below 10^8 (at most 12 digits): %.13g to %.15g
-	 * print the decimal itself, trailing zeros dropped. */
-	if (prec >= 13 && prec <= 15 && fabs(x) < 1e8 && !(x == 0 && signbit(x))) {
-		long long k = llround(x * 10000);
-
-		if ((double)k / 10000 == x) {
-			unsigned long long a = (unsigned long long)(k < 0 ? -k : k);
-			unsigned frac = (unsigned)(a % 10000);
-			int digits = 4;
-
-			while (digits > 1 && frac % 10 == 0) {
-				frac /= 10;
-				digits--;
-			}
-			n = snprintf(out, sizeof out, "%s%llu.%0*u", k < 0 ? "-" : "", a / 10000,
-				     digits, frac);
-			return add(b, out, (size_t)n);
-		}
-	}
-	/* jansson's jsonp_dtostr */
-	n = snprintf(out, sizeof out, "%.*g", prec ? prec : 17, x);
-	if (n < 0 || (size_t)n + 3 >= sizeof out)
-		return -1;
-	if (!strchr(out, '.') && !strchr(out, 'e')) {
-		memcpy(out + n, ".0", 3);
-		n += 2;
-	}
-	if ((e = strchr(out, 'e'))) {
-		to = e + 1;
-		if (*to == '-')
-			to++;
-		from = e + 2; /* past the sign printf always writes */
-		while (*from == '0')
-			from++;
-		if (from != to) {
-			memmove(to, from, strlen(from) + 1);
-			n = (int)strlen(out);
-		}
-	}
-	return add(b, out, (size_t)n);
-}
-
-/* An integer as "%" JSON_INTEGER_FORMAT writes it. */
-static int put_integer(struct buf *b, json_int_t v)
-{
-	char out[24], *p = out + sizeof out;
-	unsigned long long a = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
-
-	do
-		*--p = (char)('0' + a % 10);
-	while ((a /= 10));
-	if (v < 0)
-		*--p = '-';
-	return add(b, p, (size_t)(out + sizeof out - p));
-}
-
-/* v as json_dumps(v, JSON_COMPACT | JSON_REAL_PRECISION(prec)) writes it:
- * 0; 1 when jansson would refuse it too (invalid UTF-8); -1 out of memory. */
-static int put_value(struct buf *b, const json_t *v, int prec, int depth)
-{
-	const char *key;
-	json_t *x;
-	size_t i, klen;
-	int rc = 0, first = 1;
-
-	if (depth > 2048) /* jansson's own limit */
-		return 1;
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		if (add(b, "{", 1))
-			return -1;
-		json_object_keylen_foreach((json_t *)v, key, klen, x) {
-			if ((!first && add(b, ",", 1)) || (rc = put_string(b, key, klen)) ||
-			    add(b, ":", 1) || (rc = put_value(b, x, prec, depth + 1)))
-				return rc > 0 ? 1 : -1;
-			first = 0;
-		}
-		return add(b, "}", 1);
-	case JSON_ARRAY:
-		if (add(b, "[", 1))
-			return -1;
-		json_array_foreach(v, i, x) {
-			if ((i && add(b, ",", 1)) || (rc = put_value(b, x, prec, depth + 1)))
-				return rc > 0 ? 1 : -1;
-		}
-		return add(b, "]", 1);
-	case JSON_STRING:
-		return put_string(b, json_string_value(v), json_string_length(v));
-	case JSON_INTEGER:
-		return put_integer(b, json_integer_value(v));
-	case JSON_REAL:
-		return put_real(b, json_real_value(v), prec);
-	case JSON_TRUE:
-		return ADD_LIT(b, "true");
-	case JSON_FALSE:
-		return ADD_LIT(b, "false");
-	case JSON_NULL:
-		return ADD_LIT(b, "null");
-	}
-	return 1;
-}
 
 /* The members of object o but skip, each after a comma ("," then
  * "key":value), in o's order. */
@@ -264,8 +40,8 @@ static int put_members_but(struct buf *b, const json_t *o, const char *skip, int
 	json_object_keylen_foreach((json_t *)o, key, klen, x) {
 		if (strcmp(key, skip) == 0)
 			continue;
-		if (add(b, ",", 1) || (rc = put_string(b, key, klen)) ||
-		    add(b, ":", 1) || (rc = put_value(b, x, prec, 1)))
+		if (match__add(b, ",", 1) || (rc = match__put_string(b, key, klen)) ||
+		    match__add(b, ":", 1) || (rc = match__put_value(b, x, prec)))
 			return rc > 0 ? 1 : -1;
 	}
 	return 0;
@@ -282,7 +58,7 @@ char *match_answer_text(const json_t *answer, int precision, size_t *len)
 	if (!json_is_object(answer) || !json_is_array(list))
 		return NULL;
 	buf_init(&b, RENDER_MAX);
-	if (ADD_LIT(&b, "{\"vacancies\":["))
+	if (MATCH__LIT(&b, "{\"vacancies\":["))
 		return NULL;
 	json_array_foreach(list, i, item) {
 		const json_t *v = json_object_get(item, "vacancy");
@@ -290,12 +66,12 @@ char *match_answer_text(const json_t *answer, int precision, size_t *len)
 		size_t n = json_string_length(v);
 
 		if (!json_is_object(item) || !raw || n < 2 || raw[0] != '{' || raw[n - 1] != '}' ||
-		    add_str(&b, i ? ",{\"vacancy\":" : "{\"vacancy\":") || add(&b, raw, n) ||
-		    (rc = put_members_but(&b, item, "vacancy", precision)) || add(&b, "}", 1))
+		    match__add_str(&b, i ? ",{\"vacancy\":" : "{\"vacancy\":") || match__add(&b, raw, n) ||
+		    (rc = put_members_but(&b, item, "vacancy", precision)) || match__add(&b, "}", 1))
 			goto fail;
 	}
-	if (add(&b, "]", 1) || (rc = put_members_but(&b, answer, "vacancies", precision)) ||
-	    add(&b, "}", 1))
+	if (match__add(&b, "]", 1) || (rc = put_members_but(&b, answer, "vacancies", precision)) ||
+	    match__add(&b, "}", 1))
 		goto fail;
 	*len = b.len;
 	return buf_detach(&b);
@@ -413,7 +189,7 @@ static int expand_card(struct buf *b, const esco *t, const char *p, size_t n)
 					uri = (s = esco_skill_at(t, (size_t)k)) ? s->uri : NULL;
 				if (!uri)
 					return 1;
-				if (add(b, span, (size_t)(p - span)) || (rc = put_cstring(b, uri)))
+				if (match__add(b, span, (size_t)(p - span)) || (rc = match__put_cstring(b, uri)))
 					return rc > 0 ? 1 : -1;
 				span = q;
 			}
@@ -427,7 +203,7 @@ static int expand_card(struct buf *b, const esco *t, const char *p, size_t n)
 		}
 		return 1; /* white space or anything else: not the encoder's text */
 	}
-	return depth ? 1 : add(b, span, (size_t)(end - 1 - span));
+	return depth ? 1 : match__add(b, span, (size_t)(end - 1 - span));
 }
 
 /* A concept's preferred label in language l, English when it has none
@@ -446,8 +222,8 @@ static int put_skill_ref(struct buf *b, const esco_skill *s, int l)
 
 	if (!label)
 		return 1;
-	if (ADD_LIT(b, "{\"uri\":") || (rc = put_cstring(b, s->uri)) ||
-	    ADD_LIT(b, ",\"label\":") || (rc = put_cstring(b, label)) || add(b, "}", 1))
+	if (MATCH__LIT(b, "{\"uri\":") || (rc = match__put_cstring(b, s->uri)) ||
+	    MATCH__LIT(b, ",\"label\":") || (rc = match__put_cstring(b, label)) || match__add(b, "}", 1))
 		return rc > 0 ? 1 : -1;
 	return 0;
 }
@@ -459,9 +235,9 @@ static int put_occupation_ref(struct buf *b, const esco_occupation *o, int l)
 
 	if (!label)
 		return 1;
-	if (ADD_LIT(b, "{\"uri\":") || (rc = put_cstring(b, o->uri)) ||
-	    ADD_LIT(b, ",\"label\":") || (rc = put_cstring(b, label)) ||
-	    ADD_LIT(b, ",\"isco\":") || (rc = put_cstring(b, o->isco)) || add(b, "}", 1))
+	if (MATCH__LIT(b, "{\"uri\":") || (rc = match__put_cstring(b, o->uri)) ||
+	    MATCH__LIT(b, ",\"label\":") || (rc = match__put_cstring(b, label)) ||
+	    MATCH__LIT(b, ",\"isco\":") || (rc = match__put_cstring(b, o->isco)) || match__add(b, "}", 1))
 		return rc > 0 ? 1 : -1;
 	return 0;
 }
@@ -473,8 +249,8 @@ static int put_group_ref(struct buf *b, const esco_isco_group *g, int l)
 
 	if (!label)
 		return 1;
-	if (ADD_LIT(b, "{\"isco\":") || (rc = put_cstring(b, g->code)) ||
-	    ADD_LIT(b, ",\"label\":") || (rc = put_cstring(b, label)) || add(b, "}", 1))
+	if (MATCH__LIT(b, "{\"isco\":") || (rc = match__put_cstring(b, g->code)) ||
+	    MATCH__LIT(b, ",\"label\":") || (rc = match__put_cstring(b, label)) || match__add(b, "}", 1))
 		return rc > 0 ? 1 : -1;
 	return 0;
 }
@@ -499,8 +275,8 @@ static int put_text_ref(struct buf *b, const esco *t, const char *text, size_t n
 		return put_occupation_ref(b, o, l);
 	if ((s = esco_skill_by_uri(t, v)))
 		return put_skill_ref(b, s, l);
-	if (add_str(b, strncmp(v, "http", 4) == 0 ? "{\"uri\":" : "{\"text\":") ||
-	    (rc = put_string(b, v, n)) || ADD_LIT(b, ",\"label\":null}"))
+	if (match__add_str(b, strncmp(v, "http", 4) == 0 ? "{\"uri\":" : "{\"text\":") ||
+	    (rc = match__put_string(b, v, n)) || MATCH__LIT(b, ",\"label\":null}"))
 		return rc > 0 ? 1 : -1;
 	return 0;
 }
@@ -512,17 +288,17 @@ static int put_skill_refs(struct buf *b, const esco *t, const struct match__fski
 	size_t i;
 	int rc = 0;
 
-	if (add(b, "[", 1))
+	if (match__add(b, "[", 1))
 		return -1;
 	for (i = 0; i < n; i++) {
-		if (i && add(b, ",", 1))
+		if (i && match__add(b, ",", 1))
 			return -1;
 		s = k[i].idx ? esco_skill_at(t, k[i].idx - 1) : NULL;
 		rc = s ? put_skill_ref(b, s, l) : put_text_ref(b, t, k[i].text, k[i].len, l);
 		if (rc)
 			return rc;
 	}
-	return add(b, "]", 1);
+	return match__add(b, "]", 1);
 }
 
 /* ,"concepts":{...}} after the card's text: the occupation and skills of
@@ -535,23 +311,23 @@ static int put_concepts(struct buf *b, const esco *t, const struct match__facts 
 
 	if (l < 0)
 		l = ESCO_LANG_EN;
-	if (add_str(b, empty ? "\"concepts\":{" : ",\"concepts\":{"))
+	if (match__add_str(b, empty ? "\"concepts\":{" : ",\"concepts\":{"))
 		return -1;
 	if (f->occ || f->isco[0]) {
-		if (ADD_LIT(b, "\"occupation\":"))
+		if (MATCH__LIT(b, "\"occupation\":"))
 			return -1;
 		o = f->occ ? esco_occupation_at(t, f->occ - 1) : NULL;
 		if (f->occ && !o)
 			return 1;
 		rc = o ? put_occupation_ref(b, o, l)
 		       : put_text_ref(b, t, f->isco, strlen(f->isco), l);
-		if (rc || add(b, ",", 1))
+		if (rc || match__add(b, ",", 1))
 			return rc > 0 ? 1 : -1;
 	}
-	if (ADD_LIT(b, "\"skills\":{\"essential\":") ||
-	    (rc = put_skill_refs(b, t, f->ess, f->n_ess, l)) || ADD_LIT(b, ",\"optional\":") ||
-	    (rc = put_skill_refs(b, t, f->opt, f->n_opt, l)) || ADD_LIT(b, "},\"lang\":\"") ||
-	    add_str(b, esco_lang_code((esco_lang)l)) || ADD_LIT(b, "\"}}"))
+	if (MATCH__LIT(b, "\"skills\":{\"essential\":") ||
+	    (rc = put_skill_refs(b, t, f->ess, f->n_ess, l)) || MATCH__LIT(b, ",\"optional\":") ||
+	    (rc = put_skill_refs(b, t, f->opt, f->n_opt, l)) || MATCH__LIT(b, "},\"lang\":\"") ||
+	    match__add_str(b, esco_lang_code((esco_lang)l)) || MATCH__LIT(b, "\"}}"))
 		return rc > 0 ? 1 : -1;
 	return 0;
 }

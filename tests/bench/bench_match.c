@@ -234,10 +234,11 @@ static void timed_answer(index_db *db, const json_t *prof, const struct match_pa
 		fprintf(stderr, "match: %s\n", p.detail);
 	else if (!(text = match_answer_text(ans, 15, bytes)))
 		fprintf(stderr, "match: the answer could not be written\n");
-	t->wall[i] = now() - t0;
-	t->cpu[i] = cpu_now() - c0;
+	/* freed inside the clock: the server frees both for every answer */
 	free(text);
 	json_decref(ans);
+	t->wall[i] = now() - t0;
+	t->cpu[i] = cpu_now() - c0;
 	problem_release(&p);
 }
 
