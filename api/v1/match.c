@@ -36,8 +36,8 @@
 #include "engine/taxonomy/taxonomy.h"
 
 /* match_answer_text writes what json_dumps(API_JSON_DUMP) would. */
-_Static_assert(API_JSON_DUMP == (JSON_COMPACT | JSON_REAL_PRECISION(15)),
-	       "match_answer_text is given API_JSON_DUMP's precision");
+_Static_assert(API_JSON_DUMP == (JSON_COMPACT | JSON_REAL_PRECISION(MATCH_REAL_PRECISION)),
+	       "the match answer's text has the precision of the API's other answers");
 
 static void match(api_call *c)
 {
@@ -99,7 +99,7 @@ static void match(api_call *c)
 	}
 	if (mp.raw_vacancies) {
 		size_t len;
-		char *text = match_answer_text(out, 15, &len);
+		char *text = match_answer_text(out, &len);
 
 		json_decref(out);
 		out = NULL;

@@ -242,6 +242,18 @@ json_t *match__breakdown(const struct match__person *pr, const struct match__fac
 			 const struct match__scored *sc);
 json_t *match__relation(const struct match__person *pr, const struct match__scored *sc);
 const char *match__grade_name(enum match__grade g);
+/* The breakdown's part names, in enum match__part order. */
+extern const char *const match__part_names[PART_N];
+/* What an explanation says of skill k: its label in the person's label
+ * language, and *uri (NULL for free text); text holds free text (cut at
+ * MATCH_TEXT_MAX bytes) that *uri or the label may point into. */
+#define MATCH_TEXT_MAX 255
+const char *match__skill_named(const struct match__person *pr, const struct match__fskill *k,
+			       char text[MATCH_TEXT_MAX + 1], const char **uri);
+/* The occupation of occupation_relation (sc->grade not GRADE_NONE): its
+ * URI, ISCO-08 code and label, each NULL when unknown. */
+void match__relation_named(const struct match__person *pr, const struct match__scored *sc,
+			   const char **uri, const char **isco, const char **label);
 
 /* ---- the recruiter's verdict (verdict.c) ---- */
 
@@ -307,6 +319,16 @@ json_t *match__raw_vacancy(const char *card, size_t len, const struct match__fac
 			   const char *lang);
 json_t *match__raw_vacancy_general(const char *card, size_t len, const struct match__facts *f,
 				   const char *lang);
+
+/* A result as JSON text, in a string (*out): what json_dumps of
+ * run.c's result object writes, sc->vacancy (a raw vacancy's string)
+ * spliced in as the object it holds, reals at MATCH_REAL_PRECISION. 0; 1
+ * when something in it is one the tree way must report (a label or name
+ * that is not UTF-8, a vacancy that is not an object's text); -1 out of
+ * memory. flags stays the caller's. */
+int match__item_text(const struct match__person *pr, const struct match__scored *sc,
+		     const struct match__facts *f, const json_t *flags, enum match__verdict vd,
+		     json_t **out);
 
 /* ---- facets (facets.c) ---- */
 

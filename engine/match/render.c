@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "engine/core/buf.h"
+#include "engine/core/iso.h"
 #include "engine/taxonomy/taxonomy.h"
 #include "engine/vacancy.h"
 
@@ -47,7 +48,7 @@ static int put_members_but(struct buf *b, const json_t *o, const char *skip, int
 	return 0;
 }
 
-char *match_answer_text(const json_t *answer, int precision, size_t *len)
+char *match_answer_text(const json_t *answer, size_t *len)
 {
 	const json_t *list = json_object_get(answer, "vacancies"), *item;
 	struct buf b;
@@ -61,17 +62,27 @@ char *match_answer_text(const json_t *answer, int precision, size_t *len)
 	if (MATCH__LIT(&b, "{\"vacancies\":["))
 		return NULL;
 	json_array_foreach(list, i, item) {
-		const json_t *v = json_object_get(item, "vacancy");
+		/* a result written as text already (match__item_text), or an
+		 * object whose "vacancy" is */
+		const json_t *v = json_is_string(item) ? item : json_object_get(item, "vacancy");
 		const char *raw = json_string_value(v);
 		size_t n = json_string_length(v);
 
-		if (!json_is_object(item) || !raw || n < 2 || raw[0] != '{' || raw[n - 1] != '}' ||
-		    match__add_str(&b, i ? ",{\"vacancy\":" : "{\"vacancy\":") || match__add(&b, raw, n) ||
-		    (rc = put_members_but(&b, item, "vacancy", precision)) || match__add(&b, "}", 1))
+		if (!raw || n < 2 || raw[0] != '{' || raw[n - 1] != '}' || (i && MATCH__LIT(&b, ",")))
+			goto fail;
+		if (json_is_string(item)) {
+			if (match__add(&b, raw, n))
+				goto fail;
+			continue;
+		}
+		if (!json_is_object(item) || MATCH__LIT(&b, "{\"vacancy\":") || match__add(&b, raw, n) ||
+		    (rc = put_members_but(&b, item, "vacancy", MATCH_REAL_PRECISION)) ||
+		    MATCH__LIT(&b, "}"))
 			goto fail;
 	}
-	if (match__add(&b, "]", 1) || (rc = put_members_but(&b, answer, "vacancies", precision)) ||
-	    match__add(&b, "}", 1))
+	if (MATCH__LIT(&b, "]") ||
+	    (rc = put_members_but(&b, answer, "vacancies", MATCH_REAL_PRECISION)) ||
+	    MATCH__LIT(&b, "}"))
 		goto fail;
 	*len = b.len;
 	return buf_detach(&b);
@@ -414,4 +425,211 @@ json_t *match__raw_vacancy_general(const char *card, size_t len, const struct ma
 				   const char *lang)
 {
 	return raw_vacancy_general(match_taxonomy(), card, len, f, lang);
+}
+
+/* ---- a result, from its scored candidate and facts ---- */
+
+/* s as a JSON string, or null (json_pack's "s?") */
+static int put_cstring_or_null(struct buf *b, const char *s)
+{
+	return s ? match__put_cstring(b, s) : MATCH__LIT(b, "null");
+}
+
+/* {"uri","label"[,"essential"]} of an explained skill; 1 for a label jansson
+ * would refuse (then the tree way reports it). */
+static int put_explained_skill(struct buf *b, const struct match__person *pr,
+			       const struct match__fskill *k, int matched, int essential)
+{
+	char text[MATCH_TEXT_MAX + 1];
+	const char *uri, *label = match__skill_named(pr, k, text, &uri);
+	int rc = 0;
+
+	if (!label)
+		return 1;
+	if (MATCH__LIT(b, "{\"uri\":") || (rc = put_cstring_or_null(b, uri)) ||
+	    MATCH__LIT(b, ",\"label\":") || (rc = match__put_cstring(b, label)) ||
+	    (matched && match__add_str(b, essential ? ",\"essential\":true" : ",\"essential\":false")) ||
+	    MATCH__LIT(b, "}"))
+		return rc > 0 ? 1 : -1;
+	return 0;
+}
+
+/* "matched_skills":[...],"missing_essential":[...] as match__explain_facts
+ * lists them. */
+static int put_explained_skills(struct buf *b, const struct match__person *pr,
+				const struct match__facts *f, int matched)
+{
+	size_t i, n = 0;
+	int rc;
+
+	if (match__add_str(b, matched ? "\"matched_skills\":[" : ",\"missing_essential\":["))
+		return -1;
+	for (i = 0; i < f->n_ess + f->n_opt; i++) {
+		int essential = i < f->n_ess;
+		const struct match__fskill *k = essential ? &f->ess[i] : &f->opt[i - f->n_ess];
+		int has = match__person_has_fskill(pr, k);
+
+		if (matched ? !has : has || !essential)
+			continue;
+		if ((n++ && MATCH__LIT(b, ",")) || (rc = put_explained_skill(b, pr, k, matched, essential)))
+			return rc > 0 ? 1 : -1;
+	}
+	return MATCH__LIT(b, "]");
+}
+
+/* "languages":{"met":..,"gaps":[...]} */
+static int put_languages(struct buf *b, const struct match__person *pr,
+			 const struct match__facts *f, int met_all)
+{
+	size_t i, n = 0;
+	int rc = 0;
+
+	if (match__add_str(b, met_all ? ",\"languages\":{\"met\":true,\"gaps\":["
+				      : ",\"languages\":{\"met\":false,\"gaps\":["))
+		return -1;
+	for (i = 0; i < f->n_lang; i++) {
+		const char *code = f->lang[i].code, *need = iso_cefr_name(f->lang[i].rank), *have;
+
+		if (!need || match__person_lang(pr, code, &have) >= f->lang[i].rank)
+			continue;
+		if ((n++ && MATCH__LIT(b, ",")) || MATCH__LIT(b, "{\"code\":") ||
+		    (rc = match__put_cstring(b, code)) || MATCH__LIT(b, ",\"required\":") ||
+		    (rc = match__put_cstring(b, need)) || MATCH__LIT(b, ",\"have\":") ||
+		    (rc = put_cstring_or_null(b, have)) ||
+		    MATCH__LIT(b, "}"))
+			return rc > 0 ? 1 : -1;
+	}
+	return MATCH__LIT(b, "]}");
+}
+
+/* "occupation_relation":{...} as match__relation builds it. */
+static int put_relation(struct buf *b, const struct match__person *pr,
+			const struct match__scored *sc)
+{
+	const char *uri, *isco, *label;
+	int rc = 0;
+
+	if (sc->grade == GRADE_NONE)
+		return MATCH__LIT(b, ",\"occupation_relation\":{\"grade\":\"none\",\"basis\":null,"
+				     "\"occupation\":null}");
+	match__relation_named(pr, sc, &uri, &isco, &label);
+	if (MATCH__LIT(b, ",\"occupation_relation\":{\"grade\":") ||
+	    (rc = match__put_cstring(b, match__grade_name(sc->grade))) ||
+	    match__add_str(b, sc->inferred ? ",\"basis\":\"inferred\"" : ",\"basis\":\"stated\"") ||
+	    MATCH__LIT(b, ",\"occupation\":{"))
+		return rc > 0 ? 1 : -1;
+	if (MATCH__LIT(b, "\"uri\":") || (rc = put_cstring_or_null(b, uri)) ||
+	    MATCH__LIT(b, ",\"isco\":") || (rc = put_cstring_or_null(b, isco)) ||
+	    MATCH__LIT(b, ",\"label\":") || (rc = put_cstring_or_null(b, label)))
+		return rc > 0 ? 1 : -1;
+	if (MATCH__LIT(b, "}") ||
+	    (sc->inferred && (MATCH__LIT(b, ",\"likelihood\":") ||
+			      match__put_real(b, match__round4(sc->inf_support), MATCH_REAL_PRECISION))))
+		return -1;
+	return MATCH__LIT(b, "}");
+}
+
+/* "breakdown":{...} as match__breakdown builds it. */
+static int put_breakdown(struct buf *b, const struct match__person *pr,
+			 const struct match__facts *f, const struct match__scored *sc)
+{
+	const char *tier = !sc->relevant ? "explore" : sc->met ? "relevant" : "language_gap";
+	size_t i;
+	int rc = 0;
+
+	if (MATCH__LIT(b, ",\"breakdown\":{"))
+		return -1;
+	for (i = 0; i < PART_N; i++) {
+		if ((i && MATCH__LIT(b, ",")) || (rc = match__put_cstring(b, match__part_names[i])) ||
+		    MATCH__LIT(b, ":{\"value\":") ||
+		    match__put_real(b, match__round4(sc->value[i]), MATCH_REAL_PRECISION) ||
+		    MATCH__LIT(b, ",\"contribution\":") ||
+		    match__put_real(b, sc->contrib[i], MATCH_REAL_PRECISION))
+			return rc > 0 ? 1 : -1;
+		if (i == PART_COUNTRY) {
+			if (MATCH__LIT(b, ",\"country\":") ||
+			    (f->country[0] ? (rc = match__put_cstring(b, f->country))
+					   : MATCH__LIT(b, "null")) ||
+			    match__add_str(b, json_array_size(pr->desired) && sc->value[PART_COUNTRY] > 0
+						      ? ",\"desired\":true"
+						      : ",\"desired\":false"))
+				return rc > 0 ? 1 : -1;
+		} else if (i == PART_EXPERIENCE) {
+			if (MATCH__LIT(b, ",\"years\":") || match__put_real(b, pr->years, MATCH_REAL_PRECISION))
+				return -1;
+		}
+		if (MATCH__LIT(b, "}"))
+			return -1;
+	}
+	if (MATCH__LIT(b, ",\"base\":{\"tier\":") || (rc = match__put_cstring(b, tier)) ||
+	    MATCH__LIT(b, ",\"contribution\":") || match__put_real(b, sc->base, MATCH_REAL_PRECISION) ||
+	    MATCH__LIT(b, "}}"))
+		return rc > 0 ? 1 : -1;
+	return 0;
+}
+
+/* "recruiter":null or {"name","verdict"[,"flags"]} */
+static int put_recruiter(struct buf *b, const struct match__facts *f, const json_t *flags,
+			 enum match__verdict vd)
+{
+	const char *nm = NULL;
+	int rc = 0;
+
+	if (vd == VERDICT_NONE)
+		return MATCH__LIT(b, ",\"recruiter\":null");
+	if (MATCH__LIT(b, ",\"recruiter\":{"))
+		return -1;
+	if (f->rec_json)
+		nm = json_string_value(json_object_get(f->rec_json, "name"));
+	if (MATCH__LIT(b, "\"name\":"))
+		return -1;
+	if (nm || (!f->rec_json && f->rec_len[0])) {
+		/* a record's name: cut as the tree way cuts it */
+		size_t n = nm ? strlen(nm) : f->rec_len[0] < 255 ? f->rec_len[0] : 255;
+
+		if (!nm && memchr(f->rec[0], '\0', n))
+			return 1;
+		rc = match__put_string(b, nm ? nm : f->rec[0], n);
+	} else {
+		rc = MATCH__LIT(b, "null");
+	}
+	if (rc || MATCH__LIT(b, ","))
+		return rc > 0 ? 1 : -1;
+	if (MATCH__LIT(b, "\"verdict\":") || (rc = match__put_cstring(b, match__verdict_name(vd))) ||
+	    (flags && (MATCH__LIT(b, ",\"flags\":") ||
+		       (rc = match__put_value(b, flags, MATCH_REAL_PRECISION)))) ||
+	    MATCH__LIT(b, "}"))
+		return rc > 0 ? 1 : -1;
+	return 0;
+}
+
+int match__item_text(const struct match__person *pr, const struct match__scored *sc,
+		     const struct match__facts *f, const json_t *flags, enum match__verdict vd,
+		     json_t **out)
+{
+	const char *raw = json_string_value(sc->vacancy);
+	size_t len = json_string_length(sc->vacancy);
+	struct buf b;
+	int rc = 0;
+
+	*out = NULL;
+	if (!raw || len < 2 || raw[0] != '{' || raw[len - 1] != '}')
+		return 1;
+	buf_init(&b, RENDER_MAX);
+	if (MATCH__LIT(&b, "{\"vacancy\":") || match__add(&b, raw, len) ||
+	    MATCH__LIT(&b, ",\"score\":") || match__put_real(&b, sc->score, MATCH_REAL_PRECISION) ||
+	    MATCH__LIT(&b, ",\"explanation\":{\"occupation\":") ||
+	    (rc = match__put_cstring(&b, match__occ_name(sc->occ))) ||
+	    (rc = put_relation(&b, pr, sc)) || (rc = put_breakdown(&b, pr, f, sc)) ||
+	    match__add_str(&b, sc->relevant ? ",\"relevant\":true," : ",\"relevant\":false,") ||
+	    (rc = put_explained_skills(&b, pr, f, 1)) || (rc = put_explained_skills(&b, pr, f, 0)) ||
+	    (rc = put_languages(&b, pr, f, sc->met)) || MATCH__LIT(&b, "}") ||
+	    (rc = put_recruiter(&b, f, flags, vd)) ||
+	    (!sc->relevant && MATCH__LIT(&b, ",\"explore\":true")) || MATCH__LIT(&b, "}")) {
+		buf_release(&b);
+		return rc > 0 ? 1 : -1;
+	}
+	*out = json_stringn_nocheck(b.p, b.len);
+	buf_release(&b);
+	return *out ? 0 : -1;
 }

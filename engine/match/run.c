@@ -188,8 +188,9 @@ retrieve:
 	 * objects (with raw_vacancies it is passed on as stored). */
 	for (i = 0; i < kept && i < mp->limit; i++) {
 		const index_hit *h = index_results_hit(res, cands[i].hit);
-		json_t *flags = NULL, *item;
+		json_t *flags = NULL, *item = NULL;
 		enum match__verdict vd;
+		int trc;
 		int frc = h->data_len ? 0 : index_fetch_data(db, res, cands[i].hit, 1, &e);
 
 		if (frc) {
@@ -215,7 +216,20 @@ retrieve:
 		if (!mp->raw_vacancies && match_taxonomy() && taxonomy_label_doc(cands[i].vacancy, pr->label_lang))
 			goto oom;
 		vd = match__facts_verdict(snap, f, &flags);
-		item = result_item(pr, &cands[i], f, flags, vd);
+		/* For a caller that writes the answer out, the result as text
+		 * (no tree built only to be dumped); the tree for one the
+		 * text cannot hold, which reports it as it always did. */
+		trc = mp->raw_vacancies && !mp->result_trees
+			      ? match__item_text(pr, &cands[i], f, flags, vd, &item)
+			      : 1;
+		if (trc < 0) {
+			json_decref(flags);
+			goto oom;
+		}
+		if (trc == 0)
+			json_decref(flags);
+		else
+			item = result_item(pr, &cands[i], f, flags, vd);
 		if (!item || json_array_append_new(list, item))
 			goto oom;
 	}

@@ -232,7 +232,7 @@ static void timed_answer(index_db *db, const json_t *prof, const struct match_pa
 	problem_init(&p);
 	if (match_vacancies(db, prof, &raw, &ans, &p))
 		fprintf(stderr, "match: %s\n", p.detail);
-	else if (!(text = match_answer_text(ans, 15, bytes)))
+	else if (!(text = match_answer_text(ans, bytes)))
 		fprintf(stderr, "match: the answer could not be written\n");
 	/* freed inside the clock: the server frees both for every answer */
 	free(text);

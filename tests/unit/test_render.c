@@ -16,21 +16,31 @@
  *     French, Spanish and the default; a card with white space (not the
  *     encoder's) and one with an unknown position still answer as the
  *     general way does.
+ *   - whole answers of match_vacancies on an index of 2,000 generated
+ *     vacancies: each result written as text (match__item_text) against
+ *     the result built as a tree and dumped (match_params.result_trees),
+ *     for 24 generated profiles in English, French and Spanish, with and
+ *     without the vacancies below the relevance floor.
  *
  * Needs ESCO (data/esco, about a second to load), not PostgreSQL.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 
 #include "data/sample.h"
 #include "engine/match/internal.h"
+#include "engine/indexer/indexer.h"
 #include "engine/match/match.h"
+#include "engine/profile.h"
 #include "engine/vacancy.h"
+#include "index/index.h"
 #include "tests/support/t.h"
 
 #define FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
@@ -91,7 +101,7 @@ static void same_text(const char *name, json_t *answer)
 	char *want = reference_text(answer), *got;
 	size_t len = 0;
 
-	got = match_answer_text(answer, 15, &len);
+	got = match_answer_text(answer, &len);
 	T_CHECKF(want && got && strcmp(want, got) == 0 && len == strlen(want),
 		 "%s:\n  jansson %s\n  render  %s", name, want ? want : "(null)", got ? got : "(null)");
 	free(want);
@@ -205,7 +215,7 @@ static void test_answer_text_as_jansson(void)
 		json_t *answer = json_pack("{s:[], s:o}", "vacancies", "bad",
 					   json_stringn_nocheck("a\xc3(", 3));
 		size_t len;
-		char *text = match_answer_text(answer, 15, &len);
+		char *text = match_answer_text(answer, &len);
 
 		T_CHECK(text == NULL);
 		T_CHECK(json_dumps(answer, FLAGS) == NULL);
@@ -216,7 +226,7 @@ static void test_answer_text_as_jansson(void)
 	{
 		json_t *answer = json_pack("{s:[{s:s}]}", "vacancies", "vacancy", "[1]");
 		size_t len;
-		char *text = match_answer_text(answer, 15, &len);
+		char *text = match_answer_text(answer, &len);
 
 		T_CHECK(text == NULL);
 		free(text);
@@ -313,6 +323,118 @@ static void test_odd_vacancies(void)
 	json_decref(v);
 }
 
+/* An index of generated vacancies, stored as the indexer stores them. */
+static int build_index(const char *path, size_t n)
+{
+	index_db *w = NULL;
+	index_error e = {{0}};
+	sample_gen *g = NULL;
+	size_t i;
+	int rc = -1;
+
+	if (index_open_writable(path, &w, &e) || sample_gen_new(tax, 11, &g))
+		goto out;
+	for (i = 0; i < n; i++) {
+		json_t *raw = sample_next_vacancy(g), *v = NULL;
+		index_doc *d = NULL;
+		char id[32], term[32];
+		problem p;
+
+		problem_init(&p);
+		if (!raw || vacancy_validate(raw, &v, &p)) {
+			json_decref(raw);
+			problem_release(&p);
+			goto out;
+		}
+		json_decref(raw);
+		problem_release(&p);
+		json_object_del(v, "normalised");
+		snprintf(id, sizeof id, "v_%zu", i + 1);
+		snprintf(term, sizeof term, "Q%zu", i + 1);
+		json_object_set_new(v, "id", json_string(id));
+		json_object_set_new(v, "org", json_string("test"));
+		json_object_set_new(v, "status", json_string("open"));
+		if (indexer_vacancy_doc(v, &d, &e) || index_replace(w, term, d, &e)) {
+			index_doc_free(d);
+			json_decref(v);
+			goto out;
+		}
+		index_doc_free(d);
+		json_decref(v);
+	}
+	rc = index_commit(w, &e);
+out:
+	if (rc)
+		fprintf(stderr, "building the index: %s\n", e.msg);
+	index_close(w);
+	sample_gen_free(g);
+	return rc;
+}
+
+/* Whole answers: the results written as text (match__item_text) against
+ * the same results built as trees and dumped, for generated profiles, in
+ * each language, with and without the vacancies below the floor. */
+static void test_results_as_text(void)
+{
+	static const char *const langs[] = {"en", "fr", "es"};
+	char dir[64] = "var/tmp/test_render.XXXXXX", path[96], cmd[128];
+	index_db *db = NULL;
+	index_error e = {{0}};
+	sample_gen *g = NULL;
+	size_t i, k, results = 0;
+
+	if (mkdir("var", 0755) && errno != EEXIST)
+		perror("var");
+	if (mkdir("var/tmp", 0700) && errno != EEXIST)
+		perror("var/tmp");
+	T_REQUIRE(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof path, "%s/index", dir);
+	T_REQUIRE(build_index(path, 2000) == 0);
+	T_REQUIRE(index_open_readonly(path, &db, &e) == 0 && sample_gen_new(tax, 5, &g) == 0);
+	for (i = 0; i < 24; i++) {
+		json_t *raw = sample_next_profile(g), *prof = NULL;
+		problem p;
+
+		problem_init(&p);
+		T_REQUIRE(raw && profile_validate(raw, &prof, &p) == 0);
+		problem_release(&p);
+		json_decref(raw);
+		for (k = 0; k < 6; k++) {
+			struct match_params mp = {.limit = 50, .raw_vacancies = 1, .explore = (int)(k / 3)};
+			json_t *text = NULL, *tree = NULL;
+			char *a = NULL, *b = NULL;
+			size_t la, lb;
+
+			memcpy(mp.lang, langs[k % 3], 3);
+			problem_init(&p);
+			T_CHECK(match_vacancies(db, prof, &mp, &text, &p) == 0);
+			mp.result_trees = 1;
+			T_CHECK(match_vacancies(db, prof, &mp, &tree, &p) == 0);
+			problem_release(&p);
+			a = text ? match_answer_text(text, &la) : NULL;
+			b = tree ? match_answer_text(tree, &lb) : NULL;
+			T_CHECKF(a && b && strcmp(a, b) == 0, "profile %zu (%s%s):\n  text %.300s\n  tree %.300s",
+				 i, mp.lang, mp.explore ? ", explore" : "", a ? a : "(null)",
+				 b ? b : "(null)");
+			/* the text really is the results' (not the trees') */
+			T_CHECK(text && json_is_string(json_array_get(json_object_get(text, "vacancies"), 0)) ==
+						(json_array_size(json_object_get(text, "vacancies")) > 0));
+			results += json_array_size(json_object_get(text, "vacancies"));
+			free(a);
+			free(b);
+			json_decref(text);
+			json_decref(tree);
+		}
+		json_decref(prof);
+	}
+	T_CHECKF(results > 500, "only %zu results compared", results);
+	index_close(db);
+	sample_gen_free(g);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+}
+
 int main(void)
 {
 	tax = match_taxonomy();
@@ -324,5 +446,6 @@ int main(void)
 	T_RUN(test_answer_text_as_jansson);
 	T_RUN(test_generated_vacancies);
 	T_RUN(test_odd_vacancies);
+	T_RUN(test_results_as_text);
 	return T_DONE();
 }
