@@ -1,13 +1,14 @@
 /*
  * render.c - match answers as JSON text, without building trees that are
- * only written out: a result's vacancy for raw_vacancies (the indexed
- * card with its ESCO positions written back as URIs, plus "concepts", the
- * labels of its occupation and skills), and the whole answer with those
- * vacancies spliced in (match_answer_text).
+ * only written out (raw_vacancies): a result's vacancy (the indexed card
+ * with its ESCO positions written back as URIs, plus "concepts", the
+ * labels of its occupation and skills), a result (score, explanation,
+ * recruiter: match__item_text), and the whole answer with the results
+ * spliced in (match_answer_text).
  *
- * Both write the bytes json_dumps writes for the same values (the
- * writer is jsontext.c); tests/unit/test_render.c compares every path
- * with jansson's output.
+ * All write the bytes json_dumps writes for the same values (the writer
+ * is jsontext.c); tests/unit/test_render.c compares every path with
+ * jansson's output and with the trees run.c builds otherwise.
  *
  * A card this file does not recognise as the encoder's compact JSON (or
  * one with an unknown position or a label ESCO lacks) goes the general
@@ -53,7 +54,6 @@ char *match_answer_text(const json_t *answer, size_t *len)
 	const json_t *list = json_object_get(answer, "vacancies"), *item;
 	struct buf b;
 	size_t i;
-	int rc = 0;
 
 	*len = 0;
 	if (!json_is_object(answer) || !json_is_array(list))
@@ -76,12 +76,10 @@ char *match_answer_text(const json_t *answer, size_t *len)
 			continue;
 		}
 		if (!json_is_object(item) || MATCH__LIT(&b, "{\"vacancy\":") || match__add(&b, raw, n) ||
-		    (rc = put_members_but(&b, item, "vacancy", MATCH_REAL_PRECISION)) ||
-		    MATCH__LIT(&b, "}"))
+		    put_members_but(&b, item, "vacancy", MATCH_REAL_PRECISION) || MATCH__LIT(&b, "}"))
 			goto fail;
 	}
-	if (MATCH__LIT(&b, "]") ||
-	    (rc = put_members_but(&b, answer, "vacancies", MATCH_REAL_PRECISION)) ||
+	if (MATCH__LIT(&b, "]") || put_members_but(&b, answer, "vacancies", MATCH_REAL_PRECISION) ||
 	    MATCH__LIT(&b, "}"))
 		goto fail;
 	*len = b.len;
@@ -208,8 +206,12 @@ static int expand_card(struct buf *b, const esco *t, const char *p, size_t n)
 			continue;
 		}
 		if (c == 't' || c == 'f' || c == 'n') {
-			while (p < end && *p >= 'a' && *p <= 'z')
-				p++;
+			size_t lit = c == 'f' ? 5 : 4;
+
+			if ((size_t)(end - p) < lit ||
+			    memcmp(p, c == 't' ? "true" : c == 'f' ? "false" : "null", lit) != 0)
+				return 1;
+			p += lit;
 			continue;
 		}
 		return 1; /* white space or anything else: not the encoder's text */
@@ -305,6 +307,8 @@ static int put_skill_refs(struct buf *b, const esco *t, const struct match__fski
 		if (i && match__add(b, ",", 1))
 			return -1;
 		s = k[i].idx ? esco_skill_at(t, k[i].idx - 1) : NULL;
+		if (k[i].idx && !s)
+			return 1;
 		rc = s ? put_skill_ref(b, s, l) : put_text_ref(b, t, k[i].text, k[i].len, l);
 		if (rc)
 			return rc;
