@@ -9,30 +9,46 @@
 #include <string.h>
 
 #include "engine/core/iso.h"
-#include "engine/taxonomy/taxonomy.h"
+
+/* A concept's label in the explanation's language, English when ESCO has
+ * none in it: taxonomy_label's rule, read from the concept in hand instead
+ * of looking its URI up again (the explanations of a page label hundreds). */
+static const char *label_in(const esco_labels *ls, const char *lang)
+{
+	int l = lang[0] ? esco_lang_from_code(lang) : ESCO_LANG_EN;
+
+	if (l < 0)
+		l = ESCO_LANG_EN;
+	return ls[l].preferred ? ls[l].preferred : ls[ESCO_LANG_EN].preferred;
+}
+
+const char *match__skill_named(const struct match__person *pr, const struct match__fskill *k,
+			       char text[MATCH_TEXT_MAX + 1], const char **uri)
+{
+	const esco *t = match_taxonomy();
+	const esco_skill *s = t && k->idx ? esco_skill_at(t, k->idx - 1) : NULL;
+	size_t n = k->len < MATCH_TEXT_MAX ? k->len : MATCH_TEXT_MAX;
+	const char *label;
+
+	if (s) {
+		*uri = s->uri;
+		/* in the language asked, English when ESCO has no label in it */
+		label = label_in(s->labels, pr->label_lang);
+		return label ? label : s->label;
+	}
+	memcpy(text, k->text, n);
+	text[n] = '\0';
+	*uri = match__is_uri(text) ? text : NULL;
+	return match__skill_label(text);
+}
 
 /* A skill of the explanation: {"uri", "label"} plus "essential" when matched. */
 static int explain_skill(json_t *list, const struct match__person *pr, const struct match__fskill *k,
 			 int matched, int essential)
 {
-	const esco *t = match_taxonomy();
-	const esco_skill *s = t && k->idx ? esco_skill_at(t, k->idx - 1) : NULL;
-	char text[256];
-	const char *uri, *label;
-	size_t n = k->len < sizeof text - 1 ? k->len : sizeof text - 1;
+	char text[MATCH_TEXT_MAX + 1];
+	const char *uri, *label = match__skill_named(pr, k, text, &uri);
 
-	if (s) {
-		uri = s->uri;
-		/* in the language asked, English when ESCO has no label in it */
-		label = pr->label_lang[0] ? taxonomy_label(s->uri, pr->label_lang) : NULL;
-		if (!label)
-			label = s->label;
-	} else {
-		memcpy(text, k->text, n);
-		text[n] = '\0';
-		uri = match__is_uri(text) ? text : NULL;
-		label = match__skill_label(text);
-	}
 	return json_array_append_new(list, matched ? json_pack("{s:s?, s:s, s:b}", "uri", uri, "label",
 							      label, "essential", essential)
 						   : json_pack("{s:s?, s:s}", "uri", uri, "label", label));
@@ -82,6 +98,10 @@ int match__explain_facts(const struct match__person *pr, const struct match__fac
 	return 0;
 }
 
+const char *const match__part_names[PART_N] = {"occupation",  "essential_skills", "optional_skills",
+					       "skills_used", "experience",       "country",
+					       "availability", "languages"};
+
 const char *match__occ_name(enum match__occ m)
 {
 	return m == OCC_EXACT ? "exact" : m == OCC_RELATED ? "related" : "none";
@@ -98,36 +118,44 @@ const char *match__grade_name(enum match__grade g)
 /* explanation.occupation_relation: which occupation gave the occupation
  * part, whether the counsellor stated it or the skills suggested it, and
  * how close the vacancy is to it. */
-json_t *match__relation(const struct match__person *pr, const struct match__scored *sc)
+void match__relation_named(const struct match__person *pr, const struct match__scored *sc,
+			   const char **uri, const char **isco, const char **label)
 {
 	const esco *t = match_taxonomy();
-	const char *uri = NULL, *isco = NULL, *label = NULL;
 	const esco_occupation *o = NULL;
-	json_t *rel;
 
-	if (sc->grade == GRADE_NONE)
-		return json_pack("{s:s, s:n, s:n}", "grade", "none", "basis", "occupation");
+	*uri = *isco = *label = NULL;
 	if (sc->inferred) {
 		o = t ? esco_occupation_at(t, sc->inf_occ) : NULL;
 	} else {
-		uri = pr->occ[sc->which].uri;
-		isco = pr->occ[sc->which].code[0] ? pr->occ[sc->which].code : NULL;
+		*uri = pr->occ[sc->which].uri;
+		*isco = pr->occ[sc->which].code[0] ? pr->occ[sc->which].code : NULL;
 		if (t && pr->occ[sc->which].idx)
 			o = esco_occupation_at(t, pr->occ[sc->which].idx - 1);
 	}
 	if (o) {
-		uri = o->uri;
-		isco = o->isco;
-		label = pr->label_lang[0] ? taxonomy_label(o->uri, pr->label_lang) : NULL;
-		if (!label)
-			label = o->label;
-	} else if (t && isco) {
-		const esco_isco_group *g = esco_isco_group_by_code(t, isco);
+		*uri = o->uri;
+		*isco = o->isco;
+		*label = label_in(o->labels, pr->label_lang);
+		if (!*label)
+			*label = o->label;
+	} else if (t && *isco) {
+		const esco_isco_group *g = esco_isco_group_by_code(t, *isco);
 
-		label = pr->label_lang[0] ? taxonomy_label(isco, pr->label_lang) : NULL;
-		if (!label)
-			label = g ? g->label : NULL;
+		*label = g ? label_in(g->labels, pr->label_lang) : NULL;
+		if (g && !*label)
+			*label = g->label;
 	}
+}
+
+json_t *match__relation(const struct match__person *pr, const struct match__scored *sc)
+{
+	const char *uri, *isco, *label;
+	json_t *rel;
+
+	if (sc->grade == GRADE_NONE)
+		return json_pack("{s:s, s:n, s:n}", "grade", "none", "basis", "occupation");
+	match__relation_named(pr, sc, &uri, &isco, &label);
 	rel = json_pack("{s:s, s:s, s:{s:s?, s:s?, s:s?}}", "grade", match__grade_name(sc->grade),
 			"basis", sc->inferred ? "inferred" : "stated", "occupation", "uri", uri, "isco",
 			isco, "label", label);
@@ -144,9 +172,7 @@ json_t *match__relation(const struct match__person *pr, const struct match__scor
 json_t *match__breakdown(const struct match__person *pr, const struct match__facts *f,
 			 const struct match__scored *sc)
 {
-	static const char *const names[PART_N] = {"occupation", "essential_skills",
-						  "optional_skills", "skills_used", "experience", "country",
-						  "availability", "languages"};
+	const char *const *names = match__part_names;
 	json_t *b = json_object(), *part;
 	size_t i;
 	const char *tier = !sc->relevant ? "explore" : sc->met ? "relevant" : "language_gap";

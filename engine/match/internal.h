@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "engine/core/buf.h"
 #include "engine/integrity/integrity.h"
 #include "engine/match/match.h"
 #include "engine/taxonomy/esco.h"
@@ -241,6 +242,18 @@ json_t *match__breakdown(const struct match__person *pr, const struct match__fac
 			 const struct match__scored *sc);
 json_t *match__relation(const struct match__person *pr, const struct match__scored *sc);
 const char *match__grade_name(enum match__grade g);
+/* The breakdown's part names, in enum match__part order. */
+extern const char *const match__part_names[PART_N];
+/* What an explanation says of skill k: its label in the person's label
+ * language, and *uri (NULL for free text); text holds free text (cut at
+ * MATCH_TEXT_MAX bytes) that *uri or the label may point into. */
+#define MATCH_TEXT_MAX 255
+const char *match__skill_named(const struct match__person *pr, const struct match__fskill *k,
+			       char text[MATCH_TEXT_MAX + 1], const char **uri);
+/* The occupation of occupation_relation (sc->grade not GRADE_NONE): its
+ * URI, ISCO-08 code and label, each NULL when unknown. */
+void match__relation_named(const struct match__person *pr, const struct match__scored *sc,
+			   const char **uri, const char **isco, const char **label);
 
 /* ---- the recruiter's verdict (verdict.c) ---- */
 
@@ -261,6 +274,61 @@ const char *match__verdict_name(enum match__verdict v);
 index_query *match__build_query(index_db *db, const json_t *profile,
 				const struct match__person *known, const struct match_params *mp,
 				int dates, problem *p);
+
+/* ---- JSON text as json_dumps writes it (jsontext.c) ---- */
+
+/* buf_add, without the call while the bytes fit (an answer is thousands
+ * of small pieces): the same bound, the same terminating NUL. */
+static inline int match__add(struct buf *b, const char *s, size_t n)
+{
+	if (b->p && n < b->cap - b->len && b->len + n <= b->max) {
+		memcpy(b->p + b->len, s, n);
+		b->len += n;
+		b->p[b->len] = '\0';
+		return 0;
+	}
+	return buf_add(b, s, n);
+}
+
+static inline int match__add_str(struct buf *b, const char *s)
+{
+	return match__add(b, s, strlen(s));
+}
+
+#define MATCH__LIT(b, lit) match__add((b), (lit), sizeof(lit) - 1)
+
+/* Each writes into b what json_dumps(JSON_COMPACT |
+ * JSON_REAL_PRECISION(prec)) writes for the value: 0; 1 when jansson
+ * refuses it too (a string that is not UTF-8); -1 when the buffer failed
+ * (it is then empty). */
+int match__put_string(struct buf *b, const char *s, size_t n);
+int match__put_cstring(struct buf *b, const char *s);
+int match__put_real(struct buf *b, double x, int prec);
+int match__put_integer(struct buf *b, json_int_t v);
+int match__put_value(struct buf *b, const json_t *v, int prec);
+
+/* ---- a result's vacancy as JSON text (render.c) ---- */
+
+/* The vacancy of a result for raw_vacancies: its card's JSON with the
+ * ESCO positions back as URIs and "concepts" (its occupation and skills
+ * labelled in lang), as a JSON string value; NULL when the card does not
+ * decode or out of memory. Written straight from the card's text and the
+ * facts; the _general one decodes, labels and dumps trees (what the first
+ * falls back to for a card it does not recognise; the tests' reference). */
+json_t *match__raw_vacancy(const char *card, size_t len, const struct match__facts *f,
+			   const char *lang);
+json_t *match__raw_vacancy_general(const char *card, size_t len, const struct match__facts *f,
+				   const char *lang);
+
+/* A result as JSON text, in a string (*out): what json_dumps of
+ * run.c's result object writes, sc->vacancy (a raw vacancy's string)
+ * spliced in as the object it holds, reals at MATCH_REAL_PRECISION. 0; 1
+ * when something in it is one the tree way must report (a label or name
+ * that is not UTF-8, a vacancy that is not an object's text); -1 out of
+ * memory. flags stays the caller's. */
+int match__item_text(const struct match__person *pr, const struct match__scored *sc,
+		     const struct match__facts *f, const json_t *flags, enum match__verdict vd,
+		     json_t **out);
 
 /* ---- facets (facets.c) ---- */
 

@@ -4,7 +4,7 @@
  * per result; also the compact facts record the indexer stores for each
  * vacancy. The folder's files each do one job (weights.h, model.c,
  * person.c, facts.c, score.c, explain.c, verdict.c, request.c, query.c,
- * facets.c, run.c, candidates.c); what they share is in internal.h.
+ * facets.c, run.c, jsontext.c, render.c, candidates.c); what they share is in internal.h.
  *
  * Profile -> vacancies (POST /v1/match) runs in two stages. Retrieval asks
  * the vacancy index for the top MATCH_CANDIDATES documents with one weighted
@@ -56,6 +56,8 @@
 #define MATCH_SKILL_POSTINGS 20000 /* skill postings retrieval may walk (the rest are probed) */
 #define MATCH_COUNTRIES_MAX 30
 #define MATCH_CARD_POOL 1000   /* consented profiles scored for one vacancy */
+#define MATCH_REAL_PRECISION 15 /* significant digits of reals in an answer written as text
+				 * (raw_vacancies): the API's json_dumps precision */
 
 struct match_params {
 	size_t limit;             /* 1..MATCH_LIMIT_MAX */
@@ -67,10 +69,13 @@ struct match_params {
 	int xapian_matcher;       /* 1: retrieval by Xapian's matcher instead of the index wrapper's
 				   * evaluator (same answers): the benchmark's baseline */
 	int explore;              /* 1: also vacancies below the relevance floor, marked "explore" */
+	int result_trees;         /* 1: with raw_vacancies, each result an object all the same (the
+				   * tests' reference for the results written as text) */
 	char lang[3];             /* labels' language ("en", "fr", "es"; "" English) */
-	int raw_vacancies;        /* 1: each result's "vacancy" is the document's JSON text as stored
-				   * in the index, in a string, for a caller that writes it out
-				   * unparsed (api/v1/match.c); 0: the parsed object */
+	int raw_vacancies;        /* 1: each result is its JSON text, in a string (the vacancy as
+				   * stored in the index, with its concepts), for a caller that
+				   * writes the answer out with match_answer_text (api/v1/match.c);
+				   * 0: objects */
 };
 
 /* Parses a POST /v1/match body. Exactly one of "profile_id" (copied into
@@ -93,6 +98,16 @@ void match_accept_language(const char *header, char out[3]);
  * "facets":{...}} (caller owns). */
 int match_vacancies(index_db *db, const json_t *profile, const struct match_params *mp,
 		    json_t **out, problem *p);
+
+/* The answer of match_vacancies with raw_vacancies as compact JSON text:
+ * "vacancies" first, each result spliced in as the text it holds (or, for
+ * a result the engine kept as an object, its "vacancy" string spliced in as
+ * the object it holds), then the rest in the answer's order; the bytes
+ * json_dumps(JSON_COMPACT | JSON_REAL_PRECISION(MATCH_REAL_PRECISION))
+ * writes for the same values (engine/match/render.c). malloc'd, *len its
+ * length; NULL when out of memory, when a result or vacancy is not an
+ * object's text or a string is not UTF-8. Leaves answer as it is. */
+char *match_answer_text(const json_t *answer, size_t *len);
 
 /* Fills answer["quotas"] for the person: the single place where the quota
  * listings join the match answer. */

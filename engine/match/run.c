@@ -15,75 +15,6 @@
 #include "engine/vacancy.h"
 #include "index/schema.h"
 
-/* The skills of a facts list as the document wrote them (URI or text). */
-static json_t *fskill_values(const struct match__fskill *k, size_t n)
-{
-	const esco *t = match_taxonomy();
-	json_t *a = json_array();
-	size_t i;
-
-	for (i = 0; a && i < n; i++) {
-		const esco_skill *s = t && k[i].idx ? esco_skill_at(t, k[i].idx - 1) : NULL;
-
-		if (json_array_append_new(a, s ? json_string(s->uri) : json_stringn(k[i].text, k[i].len))) {
-			json_decref(a);
-			return NULL;
-		}
-	}
-	return a;
-}
-
-/* The vacancy text as stored, with "concepts" (the labels of its
- * occupation and skills in the language asked, as GET /v1/vacancies
- * answers them) spliced in before its closing brace: built from the
- * record's facts, so the document is never parsed. The text alone when
- * there is no taxonomy; NULL when out of memory. */
-static json_t *raw_with_concepts(const char *raw, size_t len, const struct match__facts *f,
-				 const char *lang)
-{
-	const esco *t = match_taxonomy();
-	json_t *doc, *out = NULL;
-	char *c = NULL, *buf;
-	size_t n;
-
-	if (!t || len < 2 || raw[len - 1] != '}')
-		return json_stringn(raw, len);
-	doc = json_pack("{s:s?, s:{s:o?, s:o?}}", "occupation",
-			f->occ ? esco_occupation_at(t, f->occ - 1)->uri : f->isco[0] ? f->isco : NULL,
-			"skills", "essential", fskill_values(f->ess, f->n_ess), "optional",
-			fskill_values(f->opt, f->n_opt));
-	if (!doc || taxonomy_label_doc(doc, lang) ||
-	    !(c = json_dumps(json_object_get(doc, "concepts"), JSON_COMPACT)))
-		goto out;
-	n = len + strlen(c) + 16;
-	if (!(buf = malloc(n)))
-		goto out;
-	/* "{}" takes no comma before the new member */
-	snprintf(buf, n, "%.*s%s\"concepts\":%s}", (int)(len - 1), raw, len == 2 ? "" : ",", c);
-	out = json_string(buf);
-	free(buf);
-out:
-	free(c);
-	json_decref(doc);
-	return out;
-}
-
-/* The vacancy's JSON text, with its concepts, from its card: the card's
- * ESCO positions back as URIs (vacancy_card_decode), then spliced as
- * text. NULL on a card that does not decode or out of memory. */
-static json_t *raw_vacancy(const char *card, size_t len, const struct match__facts *f,
-			   const char *lang)
-{
-	json_t *v = vacancy_card_decode(card, len), *out = NULL;
-	char *text = v ? json_dumps(v, JSON_COMPACT) : NULL;
-
-	if (text)
-		out = raw_with_concepts(text, strlen(text), f, lang);
-	free(text);
-	json_decref(v);
-	return out;
-}
-
 /* One result: the vacancy (sc->vacancy: its object, or its stored JSON
  * text as a string with raw_vacancies), score, explanation and recruiter.
  * Takes flags. */
@@ -257,8 +188,9 @@ retrieve:
 	 * objects (with raw_vacancies it is passed on as stored). */
 	for (i = 0; i < kept && i < mp->limit; i++) {
 		const index_hit *h = index_results_hit(res, cands[i].hit);
-		json_t *flags = NULL, *item;
+		json_t *flags = NULL, *item = NULL;
 		enum match__verdict vd;
+		int trc;
 		int frc = h->data_len ? 0 : index_fetch_data(db, res, cands[i].hit, 1, &e);
 
 		if (frc) {
@@ -276,7 +208,7 @@ retrieve:
 		/* The vacancy carries the labels of its concepts, as in
 		 * every answer holding one. */
 		if (mp->raw_vacancies)
-			cands[i].vacancy = raw_vacancy(h->data, h->data_len, f, pr->label_lang);
+			cands[i].vacancy = match__raw_vacancy(h->data, h->data_len, f, pr->label_lang);
 		else
 			cands[i].vacancy = doc ? json_incref(doc) : vacancy_card_decode(h->data, h->data_len);
 		if (!cands[i].vacancy)
@@ -284,7 +216,20 @@ retrieve:
 		if (!mp->raw_vacancies && match_taxonomy() && taxonomy_label_doc(cands[i].vacancy, pr->label_lang))
 			goto oom;
 		vd = match__facts_verdict(snap, f, &flags);
-		item = result_item(pr, &cands[i], f, flags, vd);
+		/* For a caller that writes the answer out, the result as text
+		 * (no tree built only to be dumped); the tree for one the
+		 * text cannot hold, which reports it as it always did. */
+		trc = mp->raw_vacancies && !mp->result_trees
+			      ? match__item_text(pr, &cands[i], f, flags, vd, &item)
+			      : 1;
+		if (trc < 0) {
+			json_decref(flags);
+			goto oom;
+		}
+		if (trc == 0)
+			json_decref(flags);
+		else
+			item = result_item(pr, &cands[i], f, flags, vd);
 		if (!item || json_array_append_new(list, item))
 			goto oom;
 	}

@@ -12,6 +12,14 @@
  * posting list walked (no MATCH_SKILL_POSTINGS budget), with how many of
  * the budgeted top-20 it also finds: the price of the budget in answers.
  *
+ * Another row is the match as POST /v1/match answers a counsellor: each
+ * vacancy as stored with its concepts' labels (raw_vacancies, English as a
+ * request without "lang" gets) and the answer written as JSON text
+ * (match_answer_text). The first row stops at the answer's tree; this one
+ * does the same work as the server's answer, so the HTTP row's server CPU
+ * per match compares with it (the server adds the request, the inline
+ * profile's validation, the audit row, the quota listings and the socket).
+ *
  * The index is built here from the seeded sample vacancies, validated as an
  * import validates them (free text normalised), with the indexer's own
  * document builder, under var/bench/match-index-VACANCIES,
@@ -205,6 +213,35 @@ static void timed_match(index_db *db, const json_t *prof, const struct match_par
 	problem_release(&p);
 }
 
+/* The match as the server answers it, timed into slot i of t: each
+ * result's vacancy as its stored text with its concepts (raw_vacancies),
+ * and the answer written out as JSON text (match_answer_text, with the
+ * precision of the API's json_dumps flags), as POST /v1/match does for a
+ * counsellor. *bytes gets the text's length. */
+static void timed_answer(index_db *db, const json_t *prof, const struct match_params *mp,
+			 struct timing *t, size_t i, size_t *bytes)
+{
+	struct match_params raw = *mp;
+	json_t *ans = NULL;
+	char *text = NULL;
+	problem p;
+	double t0 = now(), c0 = cpu_now();
+
+	raw.raw_vacancies = 1;
+	memcpy(raw.lang, "en", 3); /* match_parse's default: a request without "lang" */
+	problem_init(&p);
+	if (match_vacancies(db, prof, &raw, &ans, &p))
+		fprintf(stderr, "match: %s\n", p.detail);
+	else if (!(text = match_answer_text(ans, bytes)))
+		fprintf(stderr, "match: the answer could not be written\n");
+	/* freed inside the clock: the server frees both for every answer */
+	free(text);
+	json_decref(ans);
+	t->wall[i] = now() - t0;
+	t->cpu[i] = cpu_now() - c0;
+	problem_release(&p);
+}
+
 /* How many vacancy ids of a's page are also on b's. */
 static size_t overlap(const json_t *a, const json_t *b)
 {
@@ -299,7 +336,8 @@ int main(int argc, char **argv)
 	FILE *bodies = NULL, *save = NULL, *ref = NULL;
 	size_t ref_same = 0, ref_shown = 0, xap_same = 0;
 	char line[4096];
-	struct timing full, all, naive, xap;
+	struct timing full, all, naive, xap, answered;
+	size_t answer_bytes = 0;
 	double load[3] = {0, 0, 0}, t0;
 	struct match_params mp = {.limit = 20}, mp_all, mp_xap;
 	index_search_opts o = {.limit = 20, .sort_slot = -1, .weighting = INDEX_WEIGHT_BM25};
@@ -326,7 +364,8 @@ int main(int argc, char **argv)
 	mp_xap.xapian_matcher = 1;
 	snprintf(path, sizeof path, INDEX_DIR "/match-index-%zu", n_vac);
 	if (!tax || timing_new(&full, n_prof) || timing_new(&all, n_prof) ||
-	    timing_new(&naive, n_prof) || timing_new(&xap, n_prof)) {
+	    timing_new(&naive, n_prof) || timing_new(&xap, n_prof) ||
+	    timing_new(&answered, n_prof)) {
 		fprintf(stderr, "bench_match: no taxonomy (run from the repository) or no memory\n");
 		return 77;
 	}
@@ -361,17 +400,28 @@ int main(int argc, char **argv)
 		index_results *res = NULL;
 		index_query *q;
 		double c0;
+		size_t k;
 
 		if (!prof)
 			return 1;
-		/* The same match by both matchers, in turns first: the second
-		 * finds the posting lists and records in the caches. */
-		if (i % 2) {
-			timed_match(db, prof, &mp_xap, &xap, i, &ans_xap);
-			timed_match(db, prof, &mp, &full, i, &ans);
-		} else {
-			timed_match(db, prof, &mp, &full, i, &ans);
-			timed_match(db, prof, &mp_xap, &xap, i, &ans_xap);
+		/* The same match by both matchers and answered as text, each
+		 * first in turn: the first finds the posting lists and
+		 * records in the caches for the others. The exhaustive one
+		 * comes last. */
+		for (k = 0; k < 3; k++) {
+			size_t bytes = 0;
+
+			switch ((i + k) % 3) {
+			case 0:
+				timed_match(db, prof, &mp, &full, i, &ans);
+				break;
+			case 1:
+				timed_match(db, prof, &mp_xap, &xap, i, &ans_xap);
+				break;
+			default:
+				timed_answer(db, prof, &mp, &answered, i, &bytes);
+				answer_bytes += bytes;
+			}
 		}
 		timed_match(db, prof, &mp_all, &all, i, &ans_all);
 		same += overlap(ans, ans_all);
@@ -419,6 +469,15 @@ int main(int argc, char **argv)
 			 "the same, retrieval by Xapian's matcher (Enquire, skill postings walked <= %d)",
 			 MATCH_SKILL_POSTINGS);
 		timing_row(name, &xap, n_prof);
+	}
+	{
+		char name[200];
+
+		snprintf(name, sizeof name,
+			 "the same, answered as POST /v1/match writes it (vacancies as stored, with "
+			 "concepts; JSON text, %zu KB on average)",
+			 n_prof ? answer_bytes / n_prof / 1024 : 0);
+		timing_row(name, &answered, n_prof);
 	}
 	timing_row("the same, exhaustive (mp.exhaustive: what the match itself now does)", &all, n_prof);
 	timing_row("naive single weighted-OR query (top 20, BM25)", &naive, n_prof);
