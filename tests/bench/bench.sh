@@ -42,7 +42,8 @@
 set -eu
 cd "$(dirname "$0")/../.."
 
-SIZES=${BENCH_SIZES:-"100000 1000000"}
+# BENCH_SIZES="" (set, empty) runs no search size; only unset means the default.
+SIZES=${BENCH_SIZES-"100000 1000000"}
 PARTS=${BENCH_PARTS:-"search match integrity taxonomy scaleout"}
 MATCH_SIZES=${BENCH_MATCH_SIZES:-"100000"}
 SEED=${BENCH_SEED:-20260}
@@ -56,6 +57,7 @@ BS=build/release/tests/bench_search
 server_pid=
 sampler_pid=
 dbs=
+made= # the search indexes this run built (the only ones cleanup may remove)
 
 stop_server() {
 	if [ -n "$sampler_pid" ]; then
@@ -84,7 +86,7 @@ cleanup() {
 		for db in $dbs; do
 			sh data/pgctl.sh dropdb "$db" >/dev/null 2>&1 || true
 		done
-		for n in $SIZES; do
+		for n in $made; do
 			rm -rf "$OUT/$n/index"
 		done
 	fi
@@ -172,6 +174,7 @@ bench_size() {
 		rm -rf "$dir/index" "$dir/import.done"
 		sh data/pgctl.sh createdb "$db" >/dev/null 2>&1
 		dbs="$dbs $db"
+		made="$made $n"
 		log "$n: importing (PostgreSQL + index)"
 		l0=$(loadavg)
 		rm -f "$dir/import.time"
