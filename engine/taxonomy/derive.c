@@ -1,0 +1,266 @@
+/*
+ * derive.c - derivation rules learned from the labels: which noun endings
+ * turn into which verb endings, per language ("soudure" / "souder",
+ * "manejo" / "manejar", "soudeur" / "souder").
+ *
+ * ESCO writes a skill's preferred label as a verb phrase ("souder",
+ * "lire des plans", "gérer les stocks"); people type the noun ("soudure",
+ * "gestion de stock"). The labels themselves say which suffixes alternate:
+ * the first word of each skill/competence preferred label is a verb of its
+ * language, and any other label word (any kind) that shares a stem of at
+ * least DER_STEM_MIN letters with a verb gives the pair of endings after
+ * that stem ("soud|ure" / "soud|er": ure -> er). A pair of endings seen on
+ * at least DER_MIN_STEMS distinct stems is a rule. Learned from the label
+ * table the normaliser reads, so an evaluation table built without its
+ * held-out labels learns nothing from them; nothing here is a word list.
+ *
+ * tax__derived_words applies the rules to a typed word: each rule whose
+ * noun ending ends the word (on a stem of at least DER_STEM_MIN letters)
+ * gives a verb; a verb that some label of the kind holds is a derivation of
+ * the typed word, which the confidence counts TAX_DERIVED_SCORE and the
+ * search adds to its query.
+ */
+#include "engine/taxonomy/internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DER_STEM_MIN 4 /* letters of the shared stem */
+#define DER_MIN_STEMS 5 /* distinct stems a pair of endings needs to be a rule */
+#define DER_CUT 2       /* letters of the shared stem an ending may also take */
+
+struct der {
+	char noun[DER_SUFFIX_MAX + 1]; /* the ending of the typed word */
+	char verb[DER_SUFFIX_MAX + 1]; /* the ending of the label's verb */
+	uint8_t lang;
+	uint32_t count; /* distinct stems it was seen on */
+};
+
+/* A word of a label: its offset in t->text and language. */
+struct dword {
+	uint32_t off;
+	uint8_t lang;
+	uint8_t verb; /* the first word of a skill/competence preferred label */
+};
+
+static int der_cmp(const void *x, const void *y)
+{
+	const struct der *p = x, *q = y;
+	int c = strcmp(p->noun, q->noun);
+
+	if (c)
+		return c;
+	if ((c = strcmp(p->verb, q->verb)) != 0)
+		return c;
+	return (p->lang > q->lang) - (p->lang < q->lang);
+}
+
+/* By noun ending, the best supported first: the lookup's order. */
+static int der_cmp_lookup(const void *x, const void *y)
+{
+	const struct der *p = x, *q = y;
+	int c = strcmp(p->noun, q->noun);
+
+	if (c)
+		return c;
+	if (p->count != q->count)
+		return p->count > q->count ? -1 : 1;
+	return der_cmp(x, y);
+}
+
+static int dword_cmp(const void *x, const void *y, void *text)
+{
+	const struct dword *p = x, *q = y;
+	int c;
+
+	if (p->lang != q->lang)
+		return p->lang < q->lang ? -1 : 1;
+	c = tax__word_cmp_at((const char *)text + p->off, (const char *)text + q->off);
+	return c ? c : (q->verb > p->verb) - (q->verb < p->verb); /* the verb mark first */
+}
+
+static size_t word_len(const char *w)
+{
+	return strcspn(w, " ");
+}
+
+/* The label words of t, one entry per (language, word), verbs marked. */
+static struct dword *der_words(const struct tax_labels *t, size_t n_occ, size_t n_sk, size_t *n_out)
+{
+	struct dword *d = NULL;
+	size_t n = 0, cap = 0, i, k, w;
+
+	for (i = t->first[0][0]; i < t->first[1][n_sk]; i++) {
+		const struct tlabel *L = &t->lab[i];
+		const char *f = t->text.p + L->fold;
+		int verb = 0;
+
+		/* ESCO writes a skill/competence's preferred label as a verb
+		 * phrase: its first word is a verb. */
+		if (i >= t->first[1][0] && L->type == 0 && L->concept_idx < n_sk) {
+			const esco_skill *sk = L->concept;
+
+			verb = sk && sk->type == ESCO_SKILL_TYPE_SKILL;
+		}
+		for (k = 0; f[k]; k++) {
+			if (k && f[k - 1] != ' ')
+				continue;
+			if (word_len(f + k) > WORD_MAX - 1)
+				continue;
+			if (array_grow((void **)&d, &cap, n + 1, sizeof *d, TAX_LABELS_MAX)) {
+				free(d);
+				return NULL;
+			}
+			d[n++] = (struct dword){L->fold + (uint32_t)k, L->lang, (uint8_t)(verb && k == 0)};
+		}
+	}
+	(void)n_occ;
+	if (!n) {
+		*n_out = 0;
+		return d;
+	}
+	qsort_r(d, n, sizeof *d, dword_cmp, t->text.p);
+	/* One entry per word; a word ever used as a verb keeps the mark. */
+	for (i = 0, w = 0; i < n; i++)
+		if (!w || d[w - 1].lang != d[i].lang ||
+		    tax__word_cmp_at(t->text.p + d[w - 1].off, t->text.p + d[i].off) != 0)
+			d[w++] = d[i];
+	*n_out = w;
+	return d;
+}
+
+static int der_push(struct der **arr, size_t *n, size_t *cap, const char *noun, size_t ln,
+		    const char *verb, size_t lv, int lang)
+{
+	if (array_grow((void **)arr, cap, *n + 1, sizeof **arr, TAX_LABELS_MAX))
+		return -1;
+	memcpy((*arr)[*n].noun, noun, ln);
+	(*arr)[*n].noun[ln] = '\0';
+	memcpy((*arr)[*n].verb, verb, lv);
+	(*arr)[*n].verb[lv] = '\0';
+	(*arr)[*n].lang = (uint8_t)lang;
+	(*arr)[*n].count = 1;
+	(*n)++;
+	return 0;
+}
+
+int tax__der_learn(struct tax_labels *t, size_t n_occ, size_t n_sk)
+{
+	struct dword *d;
+	struct der *arr = NULL;
+	size_t nd = 0, n = 0, cap = 0, i, j, k, n_out = 0;
+
+	d = der_words(t, n_occ, n_sk, &nd);
+	if (!d)
+		return -1;
+	for (i = 0; i < nd; i++) {
+		const char *v = t->text.p + d[i].off;
+		size_t lv = word_len(v);
+
+		if (!d[i].verb || lv <= DER_STEM_MIN)
+			continue;
+		/* The words of the language sharing the verb's first
+		 * DER_STEM_MIN letters sit next to it in the sorted array. */
+		for (j = i; j > 0 && d[j - 1].lang == d[i].lang &&
+			    strncmp(t->text.p + d[j - 1].off, v, DER_STEM_MIN) == 0;
+		     j--)
+			;
+		for (; j < nd && d[j].lang == d[i].lang &&
+		       strncmp(t->text.p + d[j].off, v, DER_STEM_MIN) == 0;
+		     j++) {
+			const char *w = t->text.p + d[j].off;
+			size_t lw = word_len(w), p = 0, q;
+			char a[WORD_MAX], b[WORD_MAX];
+
+			if (j == i || d[j].verb)
+				continue;
+			while (p < lw && p < lv && w[p] == v[p])
+				p++;
+			if (p < DER_STEM_MIN)
+				continue;
+			/* Forms of one word already match as an inflection. */
+			memcpy(a, w, lw);
+			a[lw] = '\0';
+			memcpy(b, v, lv);
+			b[lv] = '\0';
+			if (tax__word_match(a, b) >= 0.9)
+				continue;
+			/* The endings after the shared stem, and after the stem
+			 * cut up to DER_CUT letters shorter, so that "solda|dura"
+			 * / "solda|r" also counts for "ura" / "ar". */
+			for (q = p; q + DER_CUT >= p && q >= DER_STEM_MIN; q--) {
+				if (lw - q > DER_SUFFIX_MAX || lv - q > DER_SUFFIX_MAX)
+					break;
+				if (der_push(&arr, &n, &cap, w + q, lw - q, v + q, lv - q,
+					     d[i].lang))
+					goto fail;
+			}
+		}
+	}
+	free(d);
+	d = NULL;
+	if (n)
+		qsort(arr, n, sizeof *arr, der_cmp);
+	/* Each (verb, word) pair gave one entry, so equal entries count stems. */
+	for (i = 0, k = 0; i < n; i = k) {
+		for (k = i + 1; k < n && der_cmp(&arr[i], &arr[k]) == 0; k++)
+			;
+		if (k - i >= DER_MIN_STEMS) {
+			arr[n_out] = arr[i];
+			arr[n_out++].count = (uint32_t)(k - i);
+		}
+	}
+	if (n_out)
+		qsort(arr, n_out, sizeof *arr, der_cmp_lookup);
+	else {
+		free(arr);
+		arr = NULL;
+	}
+	t->der = arr;
+	t->n_der = n_out;
+	return 0;
+fail:
+	free(d);
+	free(arr);
+	return -1;
+}
+
+size_t tax__derived_words(const struct tax_labels *t, int s, const char *w,
+			  char out[][WORD_MAX], size_t max)
+{
+	size_t lw = strlen(w), e, n = 0;
+
+	if (lw <= DER_STEM_MIN || lw >= WORD_MAX || tax__is_stopword(w))
+		return 0;
+	for (e = 0; e <= DER_SUFFIX_MAX && lw - e >= DER_STEM_MIN; e++) {
+		const char *end = w + lw - e;
+		size_t a = 0, b = t->n_der;
+
+		while (a < b) {
+			size_t m = a + (b - a) / 2;
+
+			if (strcmp(t->der[m].noun, end) < 0)
+				a = m + 1;
+			else
+				b = m;
+		}
+		for (; a < t->n_der && n < max && strcmp(t->der[a].noun, end) == 0; a++) {
+			char v[WORD_MAX];
+			size_t i;
+
+			if (lw - e + strlen(t->der[a].verb) >= WORD_MAX)
+				continue;
+			memcpy(v, w, lw - e);
+			strcpy(v + lw - e, t->der[a].verb);
+			if (strcmp(v, w) == 0 || tax__word_match(w, v) >= 0.9 ||
+			    !tax__word_df(t, s, v))
+				continue;
+			for (i = 0; i < n && strcmp(out[i], v) != 0; i++)
+				;
+			if (i == n)
+				memcpy(out[n++], v, strlen(v) + 1);
+		}
+	}
+	return n;
+}
