@@ -1,30 +1,24 @@
 /*
- * derive.c - derivations learned from the labels: which noun a counsellor
- * types for the verb of an ESCO skill label, per language ("soudure" /
- * "souder", "montage" / "monter", "reparación" / "reparar", "medición" /
- * "medir").
+ * derive.c - derivation rules learned from the labels: which noun endings
+ * turn into which verb endings, per language ("soudure" / "souder",
+ * "montage" / "monter", "reparación" / "reparar", "soudeur" / "souder").
  *
  * ESCO writes a skill/competence's preferred label as a verb phrase
  * ("monter des tentes", "reparar cuchillas"): the first word of each such
  * label is a verb of its language. People type the noun ("montage de
- * tentes"). Two things are learned from the labels, never from a list:
+ * tentes"). Any other label word (any kind, same language) that shares a
+ * stem of at least DER_STEM_MIN letters with such a verb gives the pair of
+ * endings after that stem ("mont|age" / "mont|er": age -> er); a pair of
+ * endings seen on at least DER_MIN_STEMS distinct stems is a rule. Learned
+ * from the label table the normaliser reads, so an evaluation table built
+ * without its held-out labels learns nothing from them; no word list.
  *
- *  - word links: two labels of the same skill in one language whose content
- *    words are the same (equal or inflected) but for one place, where one
- *    holds a verb and the other a word that is no verb ("preparar X" /
- *    "preparación de X", "medir X" / "medición de X"), link that noun to
- *    that verb; a link seen in at least DER_LINK_MIN skills is kept;
- *  - ending rules, for verbs no label pairs: any label word that shares a
- *    stem of at least DER_STEM_MIN letters with a verb gives the pair of
- *    endings after that stem ("mont|age" / "mont|er": age -> er); a pair of
- *    endings seen on at least DER_MIN_STEMS distinct stems is a rule.
- *
- * Both are learned from the label table the normaliser reads, so an
- * evaluation table built without its held-out labels learns nothing from
- * them. tax__derived_words gives, for a typed word, the verbs its links and
- * rules make of it that some label of the kind holds: the confidence
- * counts such a verb TAX_DERIVED_SCORE (below an inflection) and the search
- * adds it to its query (the stemmers give noun and verb other stems).
+ * tax__derived_words applies the rules to a typed word: each rule whose
+ * noun ending ends the word (on a stem of at least DER_STEM_MIN letters)
+ * makes a verb; a verb that some label of the kind holds is a derivation of
+ * the typed word, which the confidence counts TAX_DERIVED_SCORE (below an
+ * inflection) and the search adds to its query (the stemmers give noun and
+ * verb other stems, so the search would not find the labels it heads).
  */
 #include "engine/taxonomy/internal.h"
 
@@ -35,14 +29,7 @@
 
 #define DER_STEM_MIN 4 /* letters of the shared stem */
 #define DER_MIN_STEMS 5 /* distinct stems a pair of endings needs to be a rule */
-#define DER_LINK_MIN 2   /* concepts an aligned (noun, verb) pair needs */
 #define DER_CUT 2       /* letters of the shared stem an ending may also take */
-
-struct dlink {
-	char noun[WORD_MAX];
-	char verb[WORD_MAX];
-	uint32_t count; /* concepts it was seen in */
-};
 
 struct der {
 	char noun[DER_SUFFIX_MAX + 1]; /* the ending of the typed word */
@@ -134,139 +121,6 @@ static int der_words(const struct tax_labels *t, struct dword **out, size_t *n_o
 	return 0;
 }
 
-/* 1 when w (ends at a space or NUL) is a verb of lang in d[0..nd). */
-static int is_verb(const struct tax_labels *t, const struct dword *d, size_t nd, int lang,
-		   const char *w)
-{
-	size_t a = 0, b = nd;
-
-	while (a < b) {
-		size_t m = a + (b - a) / 2;
-
-		if (tax__word_cmp_at(t->text.p + d[m].off, w) < 0)
-			a = m + 1;
-		else
-			b = m;
-	}
-	return a < nd && tax__word_cmp_at(t->text.p + d[a].off, w) == 0 && (d[a].verbs >> lang & 1);
-}
-
-static int link_cmp(const void *x, const void *y)
-{
-	const struct dlink *p = x, *q = y;
-	int c = strcmp(p->noun, q->noun);
-
-	return c ? c : strcmp(p->verb, q->verb);
-}
-
-/* The content words of label i of t (folded copy in buf). */
-static size_t content_words(const struct tax_labels *t, size_t i, char *buf, char **w)
-{
-	char *all[MAX_WORDS];
-	size_t n, k, m = 0;
-
-	memcpy(buf, t->text.p + t->lab[i].fold, (size_t)t->lab[i].flen + 1);
-	n = tax__split_words(buf, all, MAX_WORDS);
-	for (k = 0; k < n; k++)
-		if (!tax__is_stopword(all[k]))
-			w[m++] = all[k];
-	return m;
-}
-
-/* The word links of one skill's labels [lo, hi): two labels of one
- * language whose content words are the same but for one place, where one
- * has a verb and the other a word that is none ("preparar" / "preparación",
- * "medir" / "medición"). Once per concept; a concept's first LINK_LABELS
- * labels (ESCO gives a skill a few dozen at most). */
-#define LINK_LABELS 64
-static int link_concept(const struct tax_labels *t, const struct dword *d, size_t nd, size_t lo,
-			size_t hi, struct dlink **arr, size_t *n, size_t *cap)
-{
-	static _Thread_local char buf[LINK_LABELS][FOLD_MAX];
-	char *w[LINK_LABELS][MAX_WORDS];
-	size_t nw[LINK_LABELS], nl, i, j, k, start = *n;
-
-	nl = hi - lo < LINK_LABELS ? hi - lo : LINK_LABELS;
-	for (i = 0; i < nl; i++)
-		nw[i] = content_words(t, lo + i, buf[i], w[i]);
-	for (i = 0; i < nl; i++) {
-		for (j = i + 1; j < nl && nw[i]; j++) {
-			size_t diff = 0, at = SIZE_MAX, other, pos[2];
-			int lang = t->lab[lo + i].lang, vi = 0;
-
-			if (t->lab[lo + j].lang != lang || nw[j] != nw[i])
-				continue;
-			/* The places whose words differ as written (cheap) ... */
-			for (k = 0; k < nw[i] && diff < 3; k++)
-				if (strcmp(w[i][k], w[j][k]) != 0 && diff++ < 2)
-					pos[diff - 1] = k;
-			if (diff == 0 || diff >= 3)
-				continue;
-			/* ... one of them a verb against no verb ... */
-			for (k = 0; k < diff && at == SIZE_MAX; k++) {
-				vi = is_verb(t, d, nd, lang, w[i][pos[k]]);
-				if (vi != is_verb(t, d, nd, lang, w[j][pos[k]]))
-					at = pos[k];
-			}
-			if (at == SIZE_MAX)
-				continue;
-			/* ... not two forms of one word, the other place forms
-			 * of one word. */
-			other = diff == 2 ? (pos[0] == at ? pos[1] : pos[0]) : at;
-			if (tax__word_match(w[i][at], w[j][at]) >= 0.9 ||
-			    (other != at && tax__word_match(w[i][other], w[j][other]) < 0.9))
-				continue;
-			if (array_grow((void **)arr, cap, *n + 1, sizeof **arr, TAX_LABELS_MAX))
-				return -1;
-			snprintf((*arr)[*n].noun, WORD_MAX, "%s", vi ? w[j][at] : w[i][at]);
-			snprintf((*arr)[*n].verb, WORD_MAX, "%s", vi ? w[i][at] : w[j][at]);
-			(*arr)[*n].count = 1;
-			(*n)++;
-		}
-	}
-	if (*n - start > 1) {
-		size_t kept = start;
-
-		qsort(*arr + start, *n - start, sizeof **arr, link_cmp);
-		for (i = start; i < *n; i++)
-			if (i == start || link_cmp(&(*arr)[i], &(*arr)[kept - 1]) != 0)
-				(*arr)[kept++] = (*arr)[i];
-		*n = kept;
-	}
-	return 0;
-}
-
-/* The word links of every skill's labels into t->links, those seen in at
- * least DER_LINK_MIN concepts. */
-static int links_learn(struct tax_labels *t, const struct dword *d, size_t nd, size_t n_sk)
-{
-	struct dlink *arr = NULL;
-	size_t n = 0, cap = 0, i, k, n_out = 0;
-
-	for (i = 0; i < n_sk; i++)
-		if (link_concept(t, d, nd, t->first[1][i], t->first[1][i + 1], &arr, &n, &cap)) {
-			free(arr);
-			return -1;
-		}
-	if (n)
-		qsort(arr, n, sizeof *arr, link_cmp);
-	for (i = 0, k = 0; i < n; i = k) {
-		for (k = i + 1; k < n && link_cmp(&arr[i], &arr[k]) == 0; k++)
-			;
-		if (k - i >= DER_LINK_MIN) {
-			arr[n_out] = arr[i];
-			arr[n_out++].count = (uint32_t)(k - i);
-		}
-	}
-	if (!n_out) {
-		free(arr);
-		arr = NULL;
-	}
-	t->links = arr;
-	t->n_links = n_out;
-	return 0;
-}
-
 static int der_push(struct der **arr, size_t *n, size_t *cap, const char *noun, size_t ln,
 		    const char *verb, size_t lv, int lang)
 {
@@ -289,10 +143,8 @@ int tax__der_learn(struct tax_labels *t, size_t n_occ, size_t n_sk)
 	size_t nd = 0, n = 0, cap = 0, i, j, k, n_out = 0;
 
 	(void)n_occ;
-	if (der_words(t, &d, &nd) || links_learn(t, d, nd, n_sk)) {
-		free(d);
+	if (der_words(t, &d, &nd))
 		return -1;
-	}
 	for (i = 0; i < nd; i++) {
 		const char *v = t->text.p + d[i].off;
 		size_t lv = word_len(v), lo;
@@ -373,26 +225,8 @@ size_t tax__derived_words(const struct tax_labels *t, int s, const char *w,
 {
 	size_t lw = strlen(w), e, n = 0;
 
-	if (lw >= WORD_MAX || tax__is_stopword(w))
+	if (lw <= DER_STEM_MIN || lw >= WORD_MAX || tax__is_stopword(w))
 		return 0;
-	/* The verbs a label of the same skill pairs the word with. */
-	{
-		size_t a = 0, b = t->n_links;
-
-		while (a < b) {
-			size_t m = a + (b - a) / 2;
-
-			if (strcmp(t->links[m].noun, w) < 0)
-				a = m + 1;
-			else
-				b = m;
-		}
-		for (; a < t->n_links && n < max && strcmp(t->links[a].noun, w) == 0; a++)
-			if (tax__word_df(t, s, t->links[a].verb))
-				memcpy(out[n++], t->links[a].verb, strlen(t->links[a].verb) + 1);
-	}
-	if (lw <= DER_STEM_MIN)
-		return n;
 	for (e = 0; e <= DER_SUFFIX_MAX && lw - e >= DER_STEM_MIN; e++) {
 		const char *end = w + lw - e;
 		size_t a = 0, b = t->n_der;

@@ -126,8 +126,6 @@ struct tax_labels {
 	struct rw *rw;        /* rewrite rules learned from the labels (see rewrite.c) */
 	struct der *der;      /* derivation rules learned from the labels (see derive.c) */
 	size_t n_der;
-	struct dlink *links;  /* (noun, verb) pairs of aligned labels, by noun (derive.c) */
-	size_t n_links;
 	size_t n_rw;
 	uint32_t *by_fold[2]; /* per kind: label indices sorted by folded label */
 	size_t n_by_fold[2];

@@ -142,7 +142,6 @@ void taxonomy_labels_free(struct tax_labels *t)
 	buf_release(&t->desc_text);
 	free(t->rw);
 	free(t->der);
-	free(t->links);
 	for (s = 0; s < 2; s++) {
 		free(t->by_fold[s]);
 		free(t->first[s]);
