@@ -1,7 +1,8 @@
 /*
  * derive.c - derivation rules learned from the labels: which noun endings
- * turn into which verb endings, per language ("soudure" / "souder",
- * "montage" / "monter", "reparación" / "reparar", "soudeur" / "souder").
+ * turn into which verb endings, in French and Spanish ("soudure" /
+ * "souder", "montage" / "monter", "reparación" / "reparar", "soudeur" /
+ * "souder"). English derivations are judged by the stem rule of fold.c.
  *
  * ESCO writes a skill/competence's preferred label as a verb phrase
  * ("monter des tentes", "reparar cuchillas"): the first word of each such
@@ -175,7 +176,10 @@ int tax__der_learn(struct tax_labels *t, size_t n_occ, size_t n_sk)
 			b[lv] = '\0';
 			if (tax__word_match(a, b) >= 0.9)
 				continue;
-			for (lang = 0; lang < ESCO_LANG_COUNT; lang++) {
+			/* French and Spanish: English derivations are judged by
+			 * the stem rule (fold.c), and its rules ("ers", "man",
+			 * "maker" -> "") cost held-out labels. */
+			for (lang = ESCO_LANG_FR; lang < ESCO_LANG_COUNT; lang++) {
 				if (!(d[j].langs & d[i].verbs & ~d[j].verbs & (1u << lang)))
 					continue;
 				/* The endings after the shared stem, and after the
