@@ -224,6 +224,27 @@ fail:
 	return -1;
 }
 
+/* 1 when w opens a skill/competence preferred label of lang: a verb of
+ * that language, as the rules were learned from (a French or Spanish rule
+ * must not make an English word: "producción" is no "producer"). */
+static int is_verb_of(const struct tax_labels *t, const char *w, int lang)
+{
+	size_t lo, hi, i;
+
+	tax__word_range(t, 1, w, strlen(w), &lo, &hi);
+	for (i = lo; i < hi && tax__word_cmp_at(t->text.p + t->words[1][i].word, w) == 0; i++) {
+		const struct tword *e = &t->words[1][i];
+		const esco_skill *sk;
+
+		if (!(e->bits & TW_FIRST) || TW_TYPE(e->bits) != 0 || (int)TW_LANG(e->bits) != lang)
+			continue;
+		sk = t->lab[e->label].concept;
+		if (sk && sk->type == ESCO_SKILL_TYPE_SKILL)
+			return 1;
+	}
+	return 0;
+}
+
 size_t tax__derived_words(const struct tax_labels *t, int s, const char *w,
 			  char out[][WORD_MAX], size_t max)
 {
@@ -252,7 +273,7 @@ size_t tax__derived_words(const struct tax_labels *t, int s, const char *w,
 			memcpy(v, w, lw - e);
 			strcpy(v + lw - e, t->der[a].verb);
 			if (strcmp(v, w) == 0 || tax__word_match(w, v) >= 0.9 ||
-			    !tax__word_df(t, s, v))
+			    !is_verb_of(t, v, t->der[a].lang) || !tax__word_df(t, s, v))
 				continue;
 			for (i = 0; i < n && strcmp(out[i], v) != 0; i++)
 				;
