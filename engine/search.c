@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "engine/core/cursor.h"
 #include "engine/core/iso.h"
@@ -32,6 +33,22 @@ static void load_stoplist(void)
 {
 	/* NULL (out of memory) only means the words are searched for. */
 	stoplist = index_stoplist_new(function_words, function_words_count);
+}
+
+const index_stoplist *search_function_words(void)
+{
+	pthread_once(&stoplist_once, load_stoplist);
+	return stoplist;
+}
+
+int search_is_function_word(const char *w, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < function_words_count; i++)
+		if (strlen(function_words[i]) == len && strncasecmp(function_words[i], w, len) == 0)
+			return 1;
+	return 0;
 }
 
 static int bad_param(problem *p, const char *name, const char *msg)

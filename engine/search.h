@@ -75,5 +75,11 @@ int search_vacancies(index_db *db, const struct vacancy_query *vq, json_t **out,
 /* Validates the filters and builds the query (caller frees); exposed for
  * the benchmark, which runs the same query in-process. */
 index_query *search_build_query(const struct vacancy_query *vq, problem *p);
+/* The English, French and Spanish function words (data/stopwords/) as the
+ * keyword search leaves them out of q, for any free text parsed against
+ * vacancies (the match's free-text skills); NULL when out of memory. */
+const index_stoplist *search_function_words(void);
+/* 1 when the len bytes at w are one of those words (ASCII case ignored). */
+int search_is_function_word(const char *w, size_t len);
 
 #endif

@@ -13,22 +13,31 @@
 #include <string.h>
 
 #include "engine/core/iso.h"
+#include "engine/search.h"
 #include "engine/taxonomy/taxonomy.h"
 #include "index/schema.h"
 
-/* Words of a free text, as the query parser splits it on spaces (>= 1). */
+/* Words of a free text that its query searches for, as the query parser
+ * splits it on spaces, without function words unless it has only those
+ * (>= 1). */
 static size_t count_words(const char *s)
 {
-	size_t n = 0;
-	int in = 0;
+	size_t n = 0, all = 0;
 
-	for (; *s; s++) {
-		int sp = isspace((unsigned char)*s);
+	while (*s) {
+		size_t len;
 
-		n += !sp && !in;
-		in = !sp;
+		while (*s && isspace((unsigned char)*s))
+			s++;
+		for (len = 0; s[len] && !isspace((unsigned char)s[len]); len++)
+			;
+		if (!len)
+			break;
+		all++;
+		n += !search_is_function_word(s, len);
+		s += len;
 	}
-	return n ? n : 1;
+	return n ? n : all ? all : 1;
 }
 
 /* ---- retrieval ---- */
@@ -184,9 +193,12 @@ index_query *match__build_query(index_db *db, const json_t *profile,
 		if (!match__is_uri(s)) {
 			/* All its words: an AND is driven by its rarest word,
 			 * where an OR would walk "and", "of", "work" through
-			 * every vacancy. */
-			index_query *t = index_query_parse(s, "en", VX_TEXT,
-							 INDEX_PARSE_DEFAULT_AND | INDEX_PARSE_STEM_ALL, &e);
+			 * every vacancy. Without the function words of the
+			 * three languages, as keyword search parses q: the AND
+			 * of "cuidado de ancianos" asked English ads for "de". */
+			index_query *t = index_query_parse_stopped(
+				s, "en", VX_TEXT, INDEX_PARSE_DEFAULT_AND | INDEX_PARSE_STEM_ALL,
+				search_function_words(), &e);
 
 			if (t) {
 				/* Every word of the AND adds its factor, so the

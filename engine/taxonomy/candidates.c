@@ -130,6 +130,15 @@ static index_query *fuzzy_query(index_db *db, const char *text, const struct uni
 			strcat(ext, " ");
 			strcat(ext, tax__acronym_expansion(u->w[i]));
 		}
+	/* The label verbs a typed noun derives from ("soudure" -> "souder"):
+	 * the stemmers give them other stems, so the search would not find
+	 * the labels they head. */
+	for (i = 0; i < u->n; i++)
+		for (j = 0; j < u->n_der[i]; j++)
+			if (strlen(ext) + strlen(u->der[i][j]) + 2 < sizeof ext) {
+				strcat(ext, " ");
+				strcat(ext, u->der[i][j]);
+			}
 	for (l = 0; l < ESCO_LANG_COUNT; l++) {
 		index_query *p = index_query_parse(ext, esco_lang_code((esco_lang)l), "", 0, NULL);
 

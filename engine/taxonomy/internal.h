@@ -124,6 +124,8 @@ struct tax_labels {
 	struct syn *syn;      /* word pairs learned from the labels, by a, most frequent first */
 	size_t n_syn;
 	struct rw *rw;        /* rewrite rules learned from the labels (see rewrite.c) */
+	struct der *der;      /* derivation rules learned from the labels (see derive.c) */
+	size_t n_der;
 	size_t n_rw;
 	uint32_t *by_fold[2]; /* per kind: label indices sorted by folded label */
 	size_t n_by_fold[2];
@@ -154,6 +156,17 @@ int tax__syn_learn(struct tax_labels *t, size_t n_occ, size_t n_sk);
 size_t tax__syn_of(const struct tax_labels *t, const char *w, const char **out, size_t max);
 /* Learns the rewrite rules of t's labels into t->rw. 0 or -1 (out of memory). */
 int tax__rw_learn(struct tax_labels *t, size_t n_occ, size_t n_sk);
+/* Learns the derivation rules of t's labels (noun ending -> verb ending, per
+ * language) into t->der. 0 or -1 (out of memory). */
+int tax__der_learn(struct tax_labels *t, size_t n_occ, size_t n_sk);
+#define DER_SUFFIX_MAX 6 /* letters of a rule's ending */
+#define DER_MAX 8        /* derived words kept per typed word */
+/* The verbs that labels of kind slot s hold and that the derivation rules
+ * make of folded word w ("soudure" -> "souder"), up to max, in out. */
+size_t tax__derived_words(const struct tax_labels *t, int s, const char *w,
+			  char out[][WORD_MAX], size_t max);
+/* Labels of kind slot s holding the whole word w (rank.c). */
+size_t tax__word_df(const struct tax_labels *t, int s, const char *w);
 
 /* ---- ranking (rank.c) ---- */
 
@@ -168,6 +181,8 @@ struct units {
 	size_t n_exp[MAX_WORDS];
 	const char *syn[MAX_WORDS][SYN_MAX]; /* learned synonyms of each word */
 	size_t n_syn[MAX_WORDS];
+	char der[MAX_WORDS][DER_MAX][WORD_MAX]; /* label verbs derived from each word (derive.c) */
+	size_t n_der[MAX_WORDS];
 	double weight[MAX_WORDS]; /* how much the word says: its IDF over the kind's labels */
 };
 

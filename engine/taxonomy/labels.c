@@ -141,6 +141,7 @@ void taxonomy_labels_free(struct tax_labels *t)
 	free(t->syn);
 	buf_release(&t->desc_text);
 	free(t->rw);
+	free(t->der);
 	for (s = 0; s < 2; s++) {
 		free(t->by_fold[s]);
 		free(t->first[s]);
@@ -231,7 +232,8 @@ struct tax_labels *taxonomy_labels_new(const esco *tax, tax_label_skip skip, voi
 		qsort_r(t->words[s], n, sizeof *t->words[s], tword_cmp, t->text.p);
 		t->n_words[s] = n;
 	}
-	if (tax__syn_learn(t, n_occ, n_sk) || tax__rw_learn(t, n_occ, n_sk))
+	if (tax__syn_learn(t, n_occ, n_sk) || tax__rw_learn(t, n_occ, n_sk) ||
+	    tax__der_learn(t, n_occ, n_sk))
 		goto fail;
 	for (s = 0; s < 2; s++) {
 		size_t lo = t->first[s][0], hi = t->first[s][s ? n_sk : n_occ];

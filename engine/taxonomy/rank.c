@@ -37,7 +37,7 @@ const double taxonomy_rerank_w[TAX_NFEAT] = {
 
 /* Labels of kind slot s holding the word w (whole word; counted once per
  * word occurrence, which is a label's words nearly always). */
-static size_t word_df(const struct tax_labels *t, int s, const char *w)
+size_t tax__word_df(const struct tax_labels *t, int s, const char *w)
 {
 	size_t lo, hi, a, b, len = strlen(w);
 
@@ -58,7 +58,7 @@ static size_t word_df(const struct tax_labels *t, int s, const char *w)
 
 double tax__idf(const struct tax_labels *t, int s, const char *w)
 {
-	return log(((double)t->n_kind_lab[s] + 1) / ((double)word_df(t, s, w) + 1));
+	return log(((double)t->n_kind_lab[s] + 1) / ((double)tax__word_df(t, s, w) + 1));
 }
 
 void tax__make_units(const struct tax_labels *t, int s, const char *folded, struct units *u)
@@ -74,7 +74,8 @@ void tax__make_units(const struct tax_labels *t, int s, const char *folded, stru
 		u->n_exp[i] = 0;
 		u->n_syn[i] =
 			tax__is_stopword(u->w[i]) ? 0 : tax__syn_of(t, u->w[i], u->syn[i], SYN_MAX);
-		u->weight[i] = log(n_lab / ((double)word_df(t, s, u->w[i]) + 1));
+		u->weight[i] = log(n_lab / ((double)tax__word_df(t, s, u->w[i]) + 1));
+		u->n_der[i] = tax__derived_words(t, s, u->w[i], u->der[i], DER_MAX);
 		if (x) {
 			taxonomy_fold(x, u->exp_buf[i], sizeof u->exp_buf[i]);
 			u->n_exp[i] = tax__split_words(u->exp_buf[i], u->exp_w[i], 8);
@@ -112,6 +113,10 @@ static void match_label(const struct units *u, char *const *lw, size_t nl, uint3
 			for (k = 0; m->w[i][j] < SYN_SCORE && k < u->n_syn[i]; k++)
 				if (strcmp(u->syn[i][k], lw[j]) == 0)
 					m->w[i][j] = SYN_SCORE;
+			/* A noun typed for the label's verb (derive.c). */
+			for (k = 0; m->w[i][j] < TAX_DERIVED_SCORE && k < u->n_der[i]; k++)
+				if (strcmp(u->der[i][k], lw[j]) == 0)
+					m->w[i][j] = TAX_DERIVED_SCORE;
 			for (k = 0; k < u->n_exp[i]; k++)
 				m->x[i][k][j] = tax__word_match(u->exp_w[i][k], lw[j]);
 		}

@@ -23,6 +23,8 @@ run eval_names
 run eval_taxonomy
 run eval_taxonomy --phrasing
 run eval_taxonomy --bare
+run eval_taxonomy --nominal
+run eval_taxonomy --typed-nouns
 run eval_match
 run eval_counsellor
 exit $status

@@ -476,6 +476,68 @@ static void test_derivation(void)
 		 "weld underwater");
 }
 
+/* A skill typed as a noun where ESCO's label has the verb: the noun is
+ * derived from the verb by endings the labels alternate (derive.c). The
+ * texts are ESCO preferred labels ("monter des tentes", "reparar
+ * cuchillas") with the verb replaced by a noun ESCO's own labels use
+ * ("montage", "reparación"); without the rule both stay free text. */
+static void test_derived_noun(void)
+{
+	static const char *const pairs[][3] = {
+		{"fr", "monter des tentes", "montage de tentes"},
+		{"es", "reparar cuchillas", "reparación de cuchillas"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof pairs / sizeof *pairs; i++) {
+		struct tax_match verb, noun;
+		char uri[200];
+
+		T_REQUIRE(taxonomy_normalise_skill(pairs[i][1], pairs[i][0], &verb) == 0);
+		T_CHECK(verb.score == 1.0);
+		snprintf(uri, sizeof uri, "%s", verb.uri);
+		T_CHECKF(taxonomy_normalise_skill(pairs[i][2], NULL, &noun) == 0 &&
+				 strcmp(noun.uri, uri) == 0,
+			 "%s -> %s (%.3f), not %s", pairs[i][2], noun.label ? noun.label : "-",
+			 noun.score, verb.label);
+	}
+}
+
+/* The match's free-text skills leave out the function words of English,
+ * French and Spanish, as keyword search does: the AND of a Spanish text
+ * typed as a skill asked English ads for "de". */
+static void test_match_function_words(void)
+{
+	struct resp r;
+	const char *id;
+	char vid[32];
+	int seen = 0;
+	size_t i;
+	json_t *v;
+
+	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/vacancies", employer,
+			    "{\"title\":\"Zorblat fitter\",\"occupation\":\"7233\",\"description\":\"Quimple and zorblat "
+			    "work on the night shift.\",\"skills\":{\"essential\":[],"
+			    "\"optional\":[]},\"country\":\"LS\",\"valid_until\":\"2099-03-31\"}") == 0);
+	T_EQ_INT(r.status, 201);
+	id = json_string_value(json_object_get(r.json, "id"));
+	T_REQUIRE(id != NULL);
+	snprintf(vid, sizeof vid, "%s", id);
+	resp_free(&r);
+	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/match", counsellor,
+			    "{\"explore\":true,\"countries\":[\"LS\"],"
+			    "\"profile\":{\"skills\":[\"zorblat de quimple\"]}}") == 0);
+	T_EQ_INT(r.status, 200);
+	json_array_foreach(json_object_get(r.json, "vacancies"), i, v) {
+		const char *got = json_string_value(
+			json_object_get(json_object_get(v, "vacancy"), "id"));
+
+		seen |= got && strcmp(got, vid) == 0;
+	}
+	T_CHECKF(seen, "match of \"zorblat de quimple\": %s", r.body);
+	resp_free(&r);
+}
+
 int main(void)
 {
 	char err[256];
@@ -490,6 +552,7 @@ int main(void)
 	T_RUN(test_gendered_form);
 	T_RUN(test_product_name);
 	T_RUN(test_derivation);
+	T_RUN(test_derived_noun);
 	T_RUN(test_unicode_punctuation);
 	if (server_start(&srv, "taxonomy_lang") == 0 &&
 	    make_token("employer", "acme", employer, sizeof employer) == 0 &&
@@ -499,6 +562,7 @@ int main(void)
 		T_RUN(test_keyword_languages);
 		T_RUN(test_labels);
 		T_RUN(test_lookups);
+		T_RUN(test_match_function_words);
 		server_stop(&srv);
 	} else {
 		fprintf(stderr, "FAIL: cannot start the server\n");
