@@ -109,6 +109,9 @@ static int profile_skills(const json_t *in, json_t **out, problem *p)
 			bad = field_error(p, name, "length", "must be 1 to 200 bytes");
 		else if (memchr(json_string_value(v), '\0', json_string_length(v)))
 			bad = field_error(p, name, "format", "must not contain NUL characters");
+		else if (fields_blank(json_string_value(v), json_string_length(v)))
+			bad = field_error(p, name, "length",
+					  "must show some text: it holds only spaces or invisible characters");
 		if (bad)
 			continue;
 		json_array_foreach(list, j, w) {
@@ -128,6 +131,20 @@ static int profile_skills(const json_t *in, json_t **out, problem *p)
 	return 0;
 }
 
+/* Whether an item before arr[i] has the language code. */
+static int language_given_before(const json_t *arr, size_t i, const char *code)
+{
+	const char *other;
+	size_t j;
+
+	for (j = 0; code && j < i; j++) {
+		other = json_string_value(json_object_get(json_array_get(arr, j), "code"));
+		if (other && !strcmp(other, code))
+			return 1;
+	}
+	return 0;
+}
+
 static void check_languages(const json_t *in, problem *p)
 {
 	static const char *const lang_keys[] = {"code", "level", NULL};
@@ -142,8 +159,14 @@ static void check_languages(const json_t *in, problem *p)
 		snprintf(path, sizeof path, "languages[%zu]", i);
 		if (fields_only(v, path, lang_keys, p))
 			continue;
-		if (fields_string(v, path, "code", 2, 1, &code, p) > 0 && !iso_language_valid(code))
+		code = NULL;
+		if (fields_string(v, path, "code", 2, 1, &code, p) > 0 && !iso_language_valid(code)) {
 			field_error(p, path, "format", "code must be an ISO 639-1 language code");
+		} else if (language_given_before(arr, i, code)) {
+			/* two levels of one language: which would the match believe? */
+			problem_field(p, path, "duplicate", "code '%s' is given twice", code);
+			p->kind = PROBLEM_INVALID;
+		}
 		if (fields_string(v, path, "level", 6, 1, &level, p) > 0 && !iso_cefr_rank(level))
 			field_error(p, path, "format", "level must be A1, A2, B1, B2, C1, C2 or native");
 	}
@@ -285,6 +308,9 @@ int profile_validate(const json_t *in, json_t **out, problem *p)
 			return -1;
 		}
 	}
+	/* Two texts that became one concept are one skill: counted twice,
+	 * they would weigh twice in every match (`normalised` still lists both). */
+	fields_drop_repeats(json_object_get(doc, "skills"), NULL);
 	*out = doc;
 	return 0;
 }
