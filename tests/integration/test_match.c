@@ -575,6 +575,21 @@ static void test_bad_input(void)
 			resp_free(&r);
 		}
 	}
+	/* A bad query parameter's detail names it as a body field's does,
+	 * "field: message" (review 10: "origin must be ..." on some routes). */
+	{
+		static const char *const bad[][2] = {{"/v1/quotas?origin=XX", "origin: "},
+						     {"/v1/quotas?destination=X1", "destination: "},
+						     {"/v1/vacancies?include_flagged=yes", "include_flagged: "}};
+
+		for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+			T_REQUIRE(http(&r, &srv, "GET", bad[i][0], counsellor, NULL, NULL, 0) == 0);
+			T_CHECKF(r.status == 400 && strncmp(json_string_value(json_object_get(r.json, "detail")) ?: "",
+							    bad[i][1], strlen(bad[i][1])) == 0,
+				 "%s: %ld %s", bad[i][0], r.status, r.body);
+			resp_free(&r);
+		}
+	}
 	/* ... while text that is UTF-8 still finds (the check refuses no valid text) */
 	T_REQUIRE(http(&r, &srv, "GET", "/v1/vacancies?q=soudeur%20%C3%A9t%C3%A9", counsellor, NULL, NULL,
 		       0) == 0);
