@@ -509,6 +509,29 @@ static void strip_representation(json_t *doc)
 	json_object_del(doc, "updated_at");
 }
 
+/* A patch may give or withdraw consent, never remove it: a null would
+ * bring back the creation default (matching true), so a cleared field
+ * would match a person who had said no. */
+static int consent_removed(const json_t *patch, problem *p)
+{
+	static const char *const keys[] = {"matching", "show_to_employers"};
+	json_t *c = json_object_get(patch, "consent");
+	char name[48];
+	size_t i;
+
+	if (json_is_null(c))
+		return field_error(p, "consent", "type",
+				   "cannot be removed: set matching and show_to_employers to true or false");
+	for (i = 0; json_is_object(c) && i < sizeof keys / sizeof *keys; i++) {
+		if (!json_is_null(json_object_get(c, keys[i])))
+			continue;
+		snprintf(name, sizeof name, "consent.%s", keys[i]);
+		return field_error(p, name, "type",
+				   "must be true or false (consent cannot be removed, only given or withdrawn)");
+	}
+	return 0;
+}
+
 int profile_patch(store *s, const struct principal *who, const char *id, const json_t *patch,
 		  json_t **out, problem *p)
 {
@@ -521,6 +544,8 @@ int profile_patch(store *s, const struct principal *who, const char *id, const j
 		return field_error(p, "(body)", "type", "must be an object");
 	if (!profile_id_valid(id))
 		return not_found(p, id);
+	if (consent_removed(patch, p))
+		return -1;
 	if (store_begin(s))
 		return store_fail(s, p, out);
 	r = store_exec(s, "SELECT " PROFILE_COLUMNS " FROM profiles WHERE id = $1 AND org = $2 FOR UPDATE",

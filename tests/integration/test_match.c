@@ -1338,6 +1338,25 @@ static void test_consent_refused(void)
 	T_EQ_INT(sql_long("SELECT count(*) FROM audit_log WHERE object = '%s' AND action = 'profile.match_refused'", id), 1);
 	T_EQ_INT(sql_long("SELECT count(*) FROM audit_log WHERE object = '%s' AND action = 'profile.match'", id), 0);
 	snprintf(path, sizeof path, "/v1/profiles/%s", id);
+	/* A merge patch's null removes a field, and a removed consent took the
+	 * creation default back, matching true (review 10): refused, nothing changed. */
+	{
+		static const char *const removals[][2] = {{"{\"consent\":null}", "consent"},
+							  {"{\"consent\":{\"matching\":null}}", "consent.matching"},
+							  {"{\"experience_years\":2,\"consent\":{\"show_to_employers\":null}}",
+							   "consent.show_to_employers"}};
+		size_t i;
+
+		for (i = 0; i < sizeof removals / sizeof *removals; i++) {
+			T_REQUIRE(http_json(&r, &srv, "PATCH", path, counsellor, "%s", removals[i][0]) == 0);
+			T_CHECKF(r.status == 400 && names_field(r.json, removals[i][1]), "%s: %ld %s",
+				 removals[i][0], r.status, r.body);
+			resp_free(&r);
+		}
+		T_REQUIRE(match(&r, body) == 0);
+		T_EQ_INT(r.status, 409);
+		resp_free(&r);
+	}
 	T_REQUIRE(http_json(&r, &srv, "PATCH", path, counsellor, "{\"consent\":{\"matching\":true}}") == 0);
 	T_EQ_INT(r.status, 200);
 	resp_free(&r);
