@@ -26,6 +26,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include <unicode/utf8.h>
 
 const struct api_config *api__config;
 
@@ -103,6 +104,22 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	return c;
 }
 
+/* Whether s[0..n) is well-formed UTF-8 (no overlong forms, no surrogates). */
+static int utf8_valid(const char *s, size_t n)
+{
+	int32_t i = 0, len = (int32_t)n;
+	UChar32 c;
+
+	if (n > INT32_MAX)
+		return 0;
+	while (i < len) {
+		U8_NEXT(s, i, len, c);
+		if (c < 0)
+			return 0;
+	}
+	return 1;
+}
+
 static size_t on_unescape(void *cls, struct MHD_Connection *conn, char *s)
 {
 	size_t n;
@@ -114,6 +131,11 @@ static size_t on_unescape(void *cls, struct MHD_Connection *conn, char *s)
 	n = MHD_http_unescape(s);
 	if (parsing && memchr(s, '\0', n))
 		refuse_early(parsing, 400, "a query parameter holds a NUL byte (%00)");
+	/* Every parameter is text (a search, a name, a code): bytes that are no
+	 * UTF-8 would match nothing and answer an empty 200, or reach a detail. */
+	if (parsing && !utf8_valid(s, n))
+		refuse_early(parsing, 400, "a query parameter is not valid UTF-8 (percent-encode the"
+					   " UTF-8 bytes of the text)");
 	return n;
 }
 

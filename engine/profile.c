@@ -109,6 +109,9 @@ static int profile_skills(const json_t *in, json_t **out, problem *p)
 			bad = field_error(p, name, "length", "must be 1 to 200 bytes");
 		else if (memchr(json_string_value(v), '\0', json_string_length(v)))
 			bad = field_error(p, name, "format", "must not contain NUL characters");
+		else if (fields_blank(json_string_value(v), json_string_length(v)))
+			bad = field_error(p, name, "length",
+					  "must show some text: it holds only spaces or invisible characters");
 		if (bad)
 			continue;
 		json_array_foreach(list, j, w) {
@@ -128,6 +131,20 @@ static int profile_skills(const json_t *in, json_t **out, problem *p)
 	return 0;
 }
 
+/* Whether an item before arr[i] has the language code. */
+static int language_given_before(const json_t *arr, size_t i, const char *code)
+{
+	const char *other;
+	size_t j;
+
+	for (j = 0; code && j < i; j++) {
+		other = json_string_value(json_object_get(json_array_get(arr, j), "code"));
+		if (other && !strcmp(other, code))
+			return 1;
+	}
+	return 0;
+}
+
 static void check_languages(const json_t *in, problem *p)
 {
 	static const char *const lang_keys[] = {"code", "level", NULL};
@@ -142,8 +159,14 @@ static void check_languages(const json_t *in, problem *p)
 		snprintf(path, sizeof path, "languages[%zu]", i);
 		if (fields_only(v, path, lang_keys, p))
 			continue;
-		if (fields_string(v, path, "code", 2, 1, &code, p) > 0 && !iso_language_valid(code))
+		code = NULL;
+		if (fields_string(v, path, "code", 2, 1, &code, p) > 0 && !iso_language_valid(code)) {
 			field_error(p, path, "format", "code must be an ISO 639-1 language code");
+		} else if (language_given_before(arr, i, code)) {
+			/* two levels of one language: which would the match believe? */
+			problem_field(p, path, "duplicate", "code '%s' is given twice", code);
+			p->kind = PROBLEM_INVALID;
+		}
 		if (fields_string(v, path, "level", 6, 1, &level, p) > 0 && !iso_cefr_rank(level))
 			field_error(p, path, "format", "level must be A1, A2, B1, B2, C1, C2 or native");
 	}
@@ -285,6 +308,9 @@ int profile_validate(const json_t *in, json_t **out, problem *p)
 			return -1;
 		}
 	}
+	/* Two texts that became one concept are one skill: counted twice,
+	 * they would weigh twice in every match (`normalised` still lists both). */
+	fields_drop_repeats(json_object_get(doc, "skills"), NULL);
 	*out = doc;
 	return 0;
 }
@@ -483,6 +509,29 @@ static void strip_representation(json_t *doc)
 	json_object_del(doc, "updated_at");
 }
 
+/* A patch may give or withdraw consent, never remove it: a null would
+ * bring back the creation default (matching true), so a cleared field
+ * would match a person who had said no. */
+static int consent_removed(const json_t *patch, problem *p)
+{
+	static const char *const keys[] = {"matching", "show_to_employers"};
+	json_t *c = json_object_get(patch, "consent");
+	char name[48];
+	size_t i;
+
+	if (json_is_null(c))
+		return field_error(p, "consent", "type",
+				   "cannot be removed: set matching and show_to_employers to true or false");
+	for (i = 0; json_is_object(c) && i < sizeof keys / sizeof *keys; i++) {
+		if (!json_is_null(json_object_get(c, keys[i])))
+			continue;
+		snprintf(name, sizeof name, "consent.%s", keys[i]);
+		return field_error(p, name, "type",
+				   "must be true or false (consent cannot be removed, only given or withdrawn)");
+	}
+	return 0;
+}
+
 int profile_patch(store *s, const struct principal *who, const char *id, const json_t *patch,
 		  json_t **out, problem *p)
 {
@@ -495,6 +544,8 @@ int profile_patch(store *s, const struct principal *who, const char *id, const j
 		return field_error(p, "(body)", "type", "must be an object");
 	if (!profile_id_valid(id))
 		return not_found(p, id);
+	if (consent_removed(patch, p))
+		return -1;
 	if (store_begin(s))
 		return store_fail(s, p, out);
 	r = store_exec(s, "SELECT " PROFILE_COLUMNS " FROM profiles WHERE id = $1 AND org = $2 FOR UPDATE",

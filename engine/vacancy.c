@@ -71,6 +71,9 @@ static void check_skill_list(const json_t *skills, const char *key, problem *p)
 			problem_field(p, name, "length", "must be 1 to %d bytes", VACANCY_SKILL_MAX);
 		else if (memchr(json_string_value(v), '\0', json_string_length(v)))
 			problem_field(p, name, "format", "must not contain NUL characters");
+		else if (fields_blank(json_string_value(v), json_string_length(v)))
+			problem_field(p, name, "length",
+				      "must show some text: it holds only spaces or invisible characters");
 		else
 			continue;
 		p->kind = PROBLEM_INVALID;
@@ -79,8 +82,8 @@ static void check_skill_list(const json_t *skills, const char *key, problem *p)
 
 static void check_languages(const json_t *in, problem *p)
 {
-	json_t *arr = NULL, *v;
-	size_t i;
+	json_t *arr = NULL, *v, *w;
+	size_t i, j;
 	char path[48];
 	const char *code, *level;
 	static const char *const lang_keys[] = {"code", "level", NULL};
@@ -91,9 +94,21 @@ static void check_languages(const json_t *in, problem *p)
 		snprintf(path, sizeof path, "languages[%zu]", i);
 		if (fields_only(v, path, lang_keys, p))
 			continue;
+		code = NULL;
 		if (fields_string(v, path, "code", 2, 1, &code, p) > 0 && !iso_language_valid(code)) {
 			problem_field(p, path, "format", "code must be an ISO 639-1 language code");
 			p->kind = PROBLEM_INVALID;
+		} else if (code) {
+			/* two levels of one language: which one is required? */
+			for (j = 0; j < i; j++) {
+				w = json_object_get(json_array_get(arr, j), "code");
+				if (json_is_string(w) && !strcmp(json_string_value(w), code))
+					break;
+			}
+			if (j < i) {
+				problem_field(p, path, "duplicate", "code '%s' is given twice", code);
+				p->kind = PROBLEM_INVALID;
+			}
 		}
 		if (fields_string(v, path, "level", 6, 1, &level, p) > 0 && !iso_cefr_rank(level)) {
 			problem_field(p, path, "format", "level must be A1, A2, B1, B2, C1, C2 or native");
@@ -253,6 +268,11 @@ int vacancy_validate(const json_t *in, json_t **out, problem *p)
 			return -1;
 		}
 	}
+	/* A skill asked for twice (two texts that became one concept, or one
+	 * both essential and optional) is one skill: counted twice, it would
+	 * weigh twice in every match and show twice in its explanation. */
+	fields_drop_repeats(json_object_get(skills, "essential"), NULL);
+	fields_drop_repeats(json_object_get(skills, "optional"), json_object_get(skills, "essential"));
 	*out = doc;
 	return 0;
 }

@@ -182,7 +182,7 @@ static void list(api_call *c)
 
 	if (flagged && strcmp(flagged, "true") != 0 && strcmp(flagged, "false") != 0) {
 		api_fail_field(c, 400, "include_flagged", "format",
-			       "must be true or false", "include_flagged must be true or false");
+			       "must be true or false", "include_flagged: must be true or false");
 		return;
 	}
 	q.include_flagged = flagged && strcmp(flagged, "true") == 0;
@@ -244,19 +244,19 @@ static int import_options(api_call *c, int *dry, struct vacancy_import_opts *o)
 
 	if (d && strcmp(d, "true") && strcmp(d, "false")) {
 		api_fail_field(c, 400, "dry_run", "format", "must be true or false",
-			       "dry_run must be true or false");
+			       "dry_run: must be true or false");
 		return -1;
 	}
 	if (h && strcmp(h, "recruiter") && strcmp(h, "employer")) {
 		api_fail_field(c, 400, "hiring_organization", "format",
 			       "must be recruiter or employer",
-			       "hiring_organization must be recruiter or employer");
+			       "hiring_organization: must be recruiter or employer");
 		return -1;
 	}
 	if (cc && !iso_country_valid(cc)) {
 		api_fail_field(c, 400, "country", "format",
 			       "must be an ISO 3166-1 alpha-2 country code",
-			       "country must be an ISO 3166-1 alpha-2 country code");
+			       "country: must be an ISO 3166-1 alpha-2 country code");
 		return -1;
 	}
 	*dry = d && strcmp(d, "true") == 0;

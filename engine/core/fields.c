@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unicode/uchar.h>
+#include <unicode/ucasemap.h>
 #include <unicode/utf8.h>
 
 #include "engine/core/iso.h"
@@ -89,6 +90,70 @@ static int blank_text(const char *s, size_t len)
 			return 0;
 	}
 	return 1;
+}
+
+int fields_blank(const char *s, size_t len)
+{
+	return blank_text(s, len);
+}
+
+/* s case-folded (ICU's full case folding) into out; NULL when it does not fit. */
+static const char *folded(UCaseMap *map, const char *s, char *out, int32_t outlen)
+{
+	UErrorCode err = U_ZERO_ERROR;
+	int32_t n = ucasemap_utf8FoldCase(map, out, outlen, s, -1, &err);
+
+	return U_FAILURE(err) || n >= outlen ? NULL : out;
+}
+
+/* Whether two strings are one text but for case. */
+static int same_text(UCaseMap *map, const json_t *a, const json_t *b)
+{
+	char fa[1024], fb[1024];
+	const char *x, *y;
+
+	if (!json_is_string(a) || !json_is_string(b))
+		return 0;
+	if (json_equal(a, b))
+		return 1;
+	if (!map)
+		return 0;
+	x = folded(map, json_string_value(a), fa, sizeof fa);
+	y = folded(map, json_string_value(b), fb, sizeof fb);
+	return x && y && !strcmp(x, y);
+}
+
+static int held_by(UCaseMap *map, const json_t *list, size_t upto, const json_t *v)
+{
+	size_t j;
+
+	for (j = 0; j < upto; j++)
+		if (same_text(map, json_array_get(list, j), v))
+			return 1;
+	return 0;
+}
+
+size_t fields_drop_repeats(json_t *list, const json_t *earlier)
+{
+	UErrorCode err = U_ZERO_ERROR;
+	UCaseMap *map = ucasemap_open(NULL, U_FOLD_CASE_DEFAULT, &err);
+	size_t i = 0, dropped = 0;
+
+	if (U_FAILURE(err))
+		map = NULL; /* exact repeats are still dropped */
+	while (i < json_array_size(list)) {
+		json_t *v = json_array_get(list, i);
+
+		if (held_by(map, list, i, v) ||
+		    (earlier && held_by(map, earlier, json_array_size(earlier), v))) {
+			json_array_remove(list, i);
+			dropped++;
+		} else {
+			i++;
+		}
+	}
+	ucasemap_close(map);
+	return dropped;
 }
 
 int fields_string(const json_t *obj, const char *path, const char *key, size_t maxlen,

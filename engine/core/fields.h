@@ -29,6 +29,14 @@ int fields_only(const json_t *obj, const char *path, const char *const *allowed,
  * invisible characters, are refused). *out is borrowed from obj. */
 int fields_string(const json_t *obj, const char *path, const char *key, size_t maxlen,
 		  int required, const char **out, problem *p);
+/* Whether s[0..len) shows nothing (only white space or invisible
+ * characters): the rule fields_string applies, for array items. */
+int fields_blank(const char *s, size_t len);
+/* Removes from the string array list each item that an earlier item of
+ * list, or any item of earlier (may be NULL), holds already, case aside
+ * (two free texts normalised to one concept, "Welding" beside "welding");
+ * returns how many it removed. */
+size_t fields_drop_repeats(json_t *list, const json_t *earlier);
 /* An integer in [min, max]. */
 int fields_int(const json_t *obj, const char *path, const char *key, long long min, long long max,
 	       int required, long long *out, problem *p);

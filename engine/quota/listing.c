@@ -74,7 +74,7 @@ int quota_get(store *s, int64_t id, json_t **out, problem *p)
 
 static int bad_param(problem *p, const char *name, const char *msg)
 {
-	problem_set(p, PROBLEM_INVALID, "%s %s", name, msg);
+	problem_set(p, PROBLEM_INVALID, "%s: %s", name, msg);
 	problem_field(p, name, "format", "%s", msg);
 	return -1;
 }

@@ -508,6 +508,14 @@ static void test_bad_input(void)
 		{"/v1/match", "{\"profile\":{\"skills\":[\"x\"]},\"passport\":\"RA1\"}", "passport", 400},
 		/* a language the labels are not in is refused, as ?lang= is */
 		{"/v1/match", "{\"profile\":{\"skills\":[\"x\"]},\"lang\":\"de\"}", "lang", 400},
+		/* a skill that shows nothing is no skill (review 10) */
+		{"/v1/profiles", "{\"skills\":[\"welding\",\"\\u200b\\u00a0\"]}", "skills[1]", 400},
+		{"/v1/match", "{\"profile\":{\"skills\":[\"   \"]}}", "profile.skills[0]", 400},
+		/* two levels of one language: which would the match believe? */
+		{"/v1/profiles", "{\"skills\":[\"x\"],\"languages\":[{\"code\":\"en\",\"level\":\"A1\"},"
+				 "{\"code\":\"en\",\"level\":\"C1\"}]}", "languages[1]", 400},
+		{"/v1/match", "{\"profile\":{\"skills\":[\"x\"],\"languages\":[{\"code\":\"en\",\"level\":\"A1\"},"
+			      "{\"code\":\"en\",\"level\":\"C1\"}]}}", "profile.languages[1]", 400},
 	};
 	struct resp r;
 	size_t i;
@@ -555,6 +563,92 @@ static void test_bad_input(void)
 	T_REQUIRE(http(&r, &srv, "POST", "/v1/match", admin, NULL, "{}", 2) == 0);
 	T_EQ_INT(r.status, 403);
 	resp_free(&r);
+	/* Query parameters that are no UTF-8 are a 400, not an empty 200 (review 10). */
+	{
+		static const char *const paths[] = {"/v1/vacancies?q=%FF%FE", "/v1/taxonomy/skills?q=%C0%AF",
+						    "/v1/recruiters/check?name=Acme%ED%A0%80"};
+
+		for (i = 0; i < sizeof paths / sizeof *paths; i++) {
+			T_REQUIRE(http(&r, &srv, "GET", paths[i], counsellor, NULL, NULL, 0) == 0);
+			T_CHECKF(r.status == 400 && strstr(r.body, "UTF-8"), "%s: %ld %s", paths[i],
+				 r.status, r.body);
+			resp_free(&r);
+		}
+	}
+	/* A bad query parameter's detail names it as a body field's does,
+	 * "field: message" (review 10: "origin must be ..." on some routes). */
+	{
+		static const char *const bad[][2] = {{"/v1/quotas?origin=XX", "origin: "},
+						     {"/v1/quotas?destination=X1", "destination: "},
+						     {"/v1/vacancies?include_flagged=yes", "include_flagged: "}};
+
+		for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+			T_REQUIRE(http(&r, &srv, "GET", bad[i][0], counsellor, NULL, NULL, 0) == 0);
+			T_CHECKF(r.status == 400 && strncmp(json_string_value(json_object_get(r.json, "detail")) ?: "",
+							    bad[i][1], strlen(bad[i][1])) == 0,
+				 "%s: %ld %s", bad[i][0], r.status, r.body);
+			resp_free(&r);
+		}
+	}
+	/* ... while text that is UTF-8 still finds (the check refuses no valid text) */
+	T_REQUIRE(http(&r, &srv, "GET", "/v1/vacancies?q=soudeur%20%C3%A9t%C3%A9", counsellor, NULL, NULL,
+		       0) == 0);
+	T_EQ_INT(r.status, 200);
+	resp_free(&r);
+}
+
+/* A skill given twice (two texts normalised to one concept, case aside,
+ * or essential and optional both) is stored and counted once (review 10:
+ * a vacancy listing "MIG welding" twice outranked one asking for both of
+ * the welder's skills, its explanation naming the one skill twice). */
+static void test_repeated_skills_count_once(void)
+{
+	const char *vid;
+	struct resp r;
+	json_t *ess, *opt, *skills, *item, *matched;
+	char path[64];
+	size_t i, j;
+
+	vid = post_vacancy(employer, "{\"title\":\"Repeat welder\",\"occupation\":\"7212\",\"country\":\"ZA\","
+				     "\"skills\":{\"essential\":[\"MIG welding\",\"metal inert gas welding\",\"Qzrep fitting\"],"
+				     "\"optional\":[\"MIG welding\",\"qzrep FITTING\",\"arc welding\"]},"
+				     "\"valid_until\":\"2099-12-31\"}");
+	T_REQUIRE(vid[0]);
+	snprintf(path, sizeof path, "/v1/vacancies/%s", vid);
+	T_REQUIRE(http(&r, &srv, "GET", path, employer, NULL, NULL, 0) == 0);
+	ess = json_object_get(json_object_get(r.json, "skills"), "essential");
+	opt = json_object_get(json_object_get(r.json, "skills"), "optional");
+	T_CHECKF(json_array_size(ess) == 2 && json_array_size(opt) == 1, "%s", r.body);
+	T_CHECKF(strcmp(json_string_value(json_array_get(ess, 1)) ?: "", "Qzrep fitting") == 0, "%s", r.body);
+	resp_free(&r);
+
+	T_REQUIRE(http(&r, &srv, "POST", "/v1/profiles", counsellor, NULL,
+		       "{\"skills\":[\"MIG welding\",\"mig welding\",\"metal inert gas welding\",\"arc welding\"]}",
+		       strlen("{\"skills\":[\"MIG welding\",\"mig welding\",\"metal inert gas welding\",\"arc welding\"]}")) == 0);
+	T_EQ_INT(r.status, 201);
+	skills = json_object_get(r.json, "skills");
+	T_CHECKF(json_array_size(skills) == 2, "%s", r.body);
+	T_CHECKF(json_array_size(json_object_get(r.json, "normalised")) == 4, "%s", r.body);
+	resp_free(&r);
+
+	T_REQUIRE(wait_index() == 0);
+	T_REQUIRE(match(&r, "{\"profile\":{\"occupations\":[\"7212\"],\"skills\":[\"MIG welding\",\"arc welding\"]},"
+			  "\"countries\":[\"ZA\"],\"limit\":100}") == 0);
+	T_EQ_INT(r.status, 200);
+	item = find_result(r.json, vid);
+	T_REQUIRE(item != NULL);
+	matched = json_object_get(json_object_get(item, "explanation"), "matched_skills");
+	T_CHECKF(json_array_size(matched) == 2, "%s", json_dumps(matched, JSON_COMPACT));
+	for (i = 0; i < json_array_size(matched); i++)
+		for (j = 0; j < i; j++)
+			T_CHECK(!json_equal(json_object_get(json_array_get(matched, i), "uri"),
+					    json_object_get(json_array_get(matched, j), "uri")));
+	resp_free(&r);
+	/* closed, so the later tests' counts do not see it */
+	T_REQUIRE(http(&r, &srv, "DELETE", path, employer, NULL, NULL, 0) == 0);
+	T_CHECKF(r.status == 200 || r.status == 204, "%ld", r.status);
+	resp_free(&r);
+	T_REQUIRE(wait_index() == 0);
 }
 
 /* Cards only for consenting profiles, minimised, only for the owner. */
@@ -1244,6 +1338,25 @@ static void test_consent_refused(void)
 	T_EQ_INT(sql_long("SELECT count(*) FROM audit_log WHERE object = '%s' AND action = 'profile.match_refused'", id), 1);
 	T_EQ_INT(sql_long("SELECT count(*) FROM audit_log WHERE object = '%s' AND action = 'profile.match'", id), 0);
 	snprintf(path, sizeof path, "/v1/profiles/%s", id);
+	/* A merge patch's null removes a field, and a removed consent took the
+	 * creation default back, matching true (review 10): refused, nothing changed. */
+	{
+		static const char *const removals[][2] = {{"{\"consent\":null}", "consent"},
+							  {"{\"consent\":{\"matching\":null}}", "consent.matching"},
+							  {"{\"experience_years\":2,\"consent\":{\"show_to_employers\":null}}",
+							   "consent.show_to_employers"}};
+		size_t i;
+
+		for (i = 0; i < sizeof removals / sizeof *removals; i++) {
+			T_REQUIRE(http_json(&r, &srv, "PATCH", path, counsellor, "%s", removals[i][0]) == 0);
+			T_CHECKF(r.status == 400 && names_field(r.json, removals[i][1]), "%s: %ld %s",
+				 removals[i][0], r.status, r.body);
+			resp_free(&r);
+		}
+		T_REQUIRE(match(&r, body) == 0);
+		T_EQ_INT(r.status, 409);
+		resp_free(&r);
+	}
 	T_REQUIRE(http_json(&r, &srv, "PATCH", path, counsellor, "{\"consent\":{\"matching\":true}}") == 0);
 	T_EQ_INT(r.status, 200);
 	resp_free(&r);
@@ -1668,6 +1781,7 @@ int main(void)
 	T_RUN(test_audit_per_read_and_match);
 	T_RUN(test_erasure);
 	T_RUN(test_bad_input);
+	T_RUN(test_repeated_skills_count_once);
 	T_RUN(test_candidate_cards);
 	T_RUN(test_related_and_facets);
 	T_RUN(test_inferred_occupation);
