@@ -663,6 +663,23 @@ int index_doc_add_boolean(index_doc *doc, const char *term, index_error *err)
 	return guarded(err, "add boolean term", doc && term, [&] { doc->doc.add_boolean_term(term); });
 }
 
+int index_doc_first_term(index_doc *doc, const char *prefix, char *buf, size_t len,
+			 index_error *err)
+{
+	return guarded(err, "read a term", doc && prefix && buf && len, [&] {
+		std::string p(prefix);
+		Xapian::TermIterator t = doc->doc.termlist_begin();
+
+		buf[0] = '\0';
+		t.skip_to(p);
+		if (t == doc->doc.termlist_end())
+			return;
+		std::string term = *t;
+		if (term.compare(0, p.size(), p) == 0 && term.size() < len)
+			memcpy(buf, term.c_str(), term.size() + 1);
+	});
+}
+
 int index_doc_add_term(index_doc *doc, const char *term, unsigned wdf, index_error *err)
 {
 	return guarded(err, "add term", doc && term, [&] { doc->doc.add_term(term, wdf); });

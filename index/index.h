@@ -100,6 +100,10 @@ int index_doc_add_text_stemmed(index_doc *doc, const char *text, size_t len, con
 int index_doc_set_value(index_doc *doc, unsigned slot, const char *value, size_t len,
 			index_error *err);
 int index_doc_set_data(index_doc *doc, const char *data, size_t len, index_error *err);
+/* The document's first term (in term order) that starts with prefix, copied
+ * into buf (at most len - 1 bytes, NUL-terminated); "" when it holds none. */
+int index_doc_first_term(index_doc *doc, const char *prefix, char *buf, size_t len,
+			 index_error *err);
 
 /* Adds or replaces the one document indexed by the unique term `id_term`
  * (which is added to `doc` as a boolean term if it is not there). A

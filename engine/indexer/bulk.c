@@ -26,7 +26,9 @@
 
 struct bulk_item {
 	char term[32];
-	index_doc *doc; /* NULL: the vacancy is to be absent */
+	char cluster[24]; /* the document's first XCL: term, "" for none (bulk_order) */
+	size_t pos;       /* its place in the change log's order within the batch */
+	index_doc *doc;   /* NULL: the vacancy is to be absent */
 };
 
 struct bulk_batch {
@@ -66,6 +68,57 @@ static void bulk_batch_free(struct bulk_batch *b)
 	free(b);
 }
 
+/* ---- the order a batch is written in ----
+ *
+ * Xapian numbers documents in the order they are added, and a posting list
+ * is stored in that order. A search names one country and language
+ * (XCL:ZA:en) and walks the posting lists of its words only where that
+ * term's documents are: when they sit together, Xapian skips the chunks
+ * between them instead of decoding every chunk of a common word. So a bulk
+ * batch (10,000 rows in an import) is written grouped by its documents'
+ * first XCL: term. At 1,000,000 vacancies that cut the search's p99 by
+ * 2.6x, and the naive query's alike (docs/performance.md, round 10).
+ *
+ * Only the last change of a vacancy within the batch is written (each one
+ * replaces or deletes the whole document by its id term, so the earlier
+ * ones are overwritten before the batch commits anyway); across vacancies
+ * the order within one commit changes nothing a reader can see but the
+ * docids. */
+
+static int by_term_then_pos(const void *a, const void *b)
+{
+	const struct bulk_item *x = a, *y = b;
+	int c = strcmp(x->term, y->term);
+
+	return c ? c : (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+static int by_cluster_then_pos(const void *a, const void *b)
+{
+	const struct bulk_item *x = a, *y = b;
+	int c = strcmp(x->cluster, y->cluster);
+
+	return c ? c : (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+static void bulk_order(struct bulk_batch *b)
+{
+	size_t i, kept = 0;
+
+	if (b->n < 2)
+		return;
+	qsort(b->items, b->n, sizeof *b->items, by_term_then_pos);
+	for (i = 0; i < b->n; i++) {
+		if (i + 1 < b->n && strcmp(b->items[i].term, b->items[i + 1].term) == 0) {
+			index_doc_free(b->items[i].doc); /* a later change of the same vacancy follows */
+			continue;
+		}
+		b->items[kept++] = b->items[i];
+	}
+	b->n = kept;
+	qsort(b->items, b->n, sizeof *b->items, by_cluster_then_pos);
+}
+
 static struct bulk_batch *bulk_build(PGresult *r, index_error *e)
 {
 	int n = PQntuples(r), i;
@@ -91,8 +144,16 @@ static struct bulk_batch *bulk_build(PGresult *r, index_error *e)
 			bulk_batch_free(b);
 			return NULL;
 		}
+		it->pos = b->n;
+		if (it->doc &&
+		    index_doc_first_term(it->doc, VX_COUNTRY_LANG, it->cluster, sizeof it->cluster, e)) {
+			index_doc_free(it->doc);
+			bulk_batch_free(b);
+			return NULL;
+		}
 		b->n++;
 	}
+	bulk_order(b);
 	b->rows = (uint64_t)n;
 	b->last_seq = n ? strtoll(PQgetvalue(r, n - 1, 6), NULL, 10) : 0;
 	return b;

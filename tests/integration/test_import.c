@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "index/index.h"
+#include "index/schema.h"
 #include "tests/support/http.h"
 #include "tests/support/t.h"
 
@@ -333,6 +335,59 @@ static void test_import_http(void)
 	resp_free(&r);
 }
 
+/* A bulk load writes each batch grouped by country and language (XCL:), so
+ * a search's filter finds its documents side by side (engine/indexer/
+ * bulk.c, bulk_order): 30 vacancies written ZA, KE, FR in turn get three
+ * runs of consecutive docids, not every third docid. */
+static void test_bulk_groups_by_country_language(void)
+{
+	static const char *const place[][2] = {{"ZA", "en"}, {"KE", "en"}, {"FR", "fr"}};
+	const char *index_dir = getenv("FAIRMATCH_INDEX");
+	char path[600], term[64];
+	index_db *db = NULL;
+	index_error e = {{0}};
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/grouped.jsonl", dir);
+	f = fopen(path, "w");
+	T_REQUIRE(f != NULL);
+	for (int i = 0; i < 30; i++)
+		fprintf(f,
+			"{\"title\":\"Welder %d\",\"occupation\":\"7212\",\"country\":\"%s\","
+			"\"languages\":[{\"code\":\"%s\",\"level\":\"B1\"}]}\n",
+			i, place[i % 3][0], place[i % 3][1]);
+	T_REQUIRE(fclose(f) == 0);
+	T_EQ_INT(cli(NULL, 0, "import vacancies %s --org grouped-co >/dev/null 2>&1", path), 0);
+	T_REQUIRE(index_dir && index_open_readonly(index_dir, &db, &e) == 0);
+	for (int k = 0; k < 3; k++) {
+		index_search_opts o = {.limit = 100, .sort_slot = -1, .weighting = INDEX_WEIGHT_BOOL};
+		index_query *sub[2], *q;
+		index_results *res = NULL;
+		uint32_t lo = UINT32_MAX, hi = 0;
+		size_t n;
+
+		snprintf(term, sizeof term, "%s%s:%s", VX_COUNTRY_LANG, place[k][0], place[k][1]);
+		sub[0] = index_query_term(term, 1);
+		sub[1] = index_query_term(VX_ORG "grouped-co", 1);
+		q = index_query_combine(INDEX_OP_AND, sub, 2);
+		index_query_free(sub[0]);
+		index_query_free(sub[1]);
+		T_REQUIRE(q && index_search(db, q, &o, &res, &e) == 0);
+		n = index_results_count(res);
+		for (size_t i = 0; i < n; i++) {
+			uint32_t d = index_results_hit(res, i)->docid;
+
+			lo = d < lo ? d : lo;
+			hi = d > hi ? d : hi;
+		}
+		T_EQ_INT((long long)n, 10);
+		T_CHECKF(n && hi - lo + 1 == n, "%s: docids %u..%u for %zu documents", term, lo, hi, n);
+		index_results_free(res);
+		index_query_free(q);
+	}
+	index_close(db);
+}
+
 int main(void)
 {
 	const char *d = getenv("FAIRMATCH_TEST_DIR");
@@ -397,6 +452,7 @@ int main(void)
 	T_RUN(test_refused_lines_across_batches);
 	T_RUN(test_jobposting_examples_cli);
 	T_RUN(test_csv_cli);
+	T_RUN(test_bulk_groups_by_country_language);
 	T_RUN(test_import_http);
 	server_kill(&srv);
 	return T_DONE();
