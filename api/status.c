@@ -54,6 +54,7 @@ static const struct {
 	[PROBLEM_TOO_LARGE] = {413, NULL},
 	[PROBLEM_NOT_FOUND] = {404, NULL},
 	[PROBLEM_CONFLICT] = {409, NULL},
+	[PROBLEM_FORBIDDEN] = {403, NULL},
 	[PROBLEM_RULE] = {422, "Unprocessable"},
 	[PROBLEM_NOT_ELIGIBLE] = {422, "Not eligible"},
 	[PROBLEM_UNAVAILABLE] = {503, NULL},

@@ -2,7 +2,7 @@
 // matches to review, look-alike letters, conflicts, "not this recruiter"),
 // register recruiters (a duplicate needs a reason to force), the recruiter
 // list with filters and paging, a recruiter's history (flag, lift: another
-// authority's flag waits for a second key), exclusions and vacancies, the
+// authority's flag waits for that authority), exclusions and vacancies, the
 // audit log, aggregate statistics (small counts suppressed).
 import { api } from './api.js';
 import { t } from './i18n.js';
@@ -152,10 +152,10 @@ function flagRow(f) {
 			const r = await api('POST', `/v1/recruiters/${encodeURIComponent(current)}/flags/${encodeURIComponent(f.id)}/lift`, { reason: input.value.trim() });
 			if (!r.ok) {
 				showError(err, r);
-				if (r.status === 409 && f.lift_request) err.prepend(el('p', { class: 'error-summary' }, t('lift_same_key')));
+				if ((r.status === 409 || r.status === 403) && f.lift_request) err.prepend(el('p', { class: 'error-summary' }, t('lift_same_key')));
 				return;
 			}
-			// 202: another authority's flag; it waits for a second key.
+			// 202: another authority's flag; it waits for that authority.
 			say(r.status === 202 ? t('lift_requested').replace('{id}', f.id) : t('flag_lifted').replace('{id}', f.id));
 			await openRecruiter(current);
 			if (r.status === 202) $('#recruiter-view').prepend(el('p', { class: 'warn lift-pending', role: 'status' }, t('lift_requested').replace('{id}', f.id)));

@@ -136,6 +136,8 @@ const char *problem_kind_name(enum problem_kind kind)
 		return "not_found";
 	case PROBLEM_CONFLICT:
 		return "conflict";
+	case PROBLEM_FORBIDDEN:
+		return "forbidden";
 	case PROBLEM_RULE:
 		return "rule";
 	case PROBLEM_NOT_ELIGIBLE:

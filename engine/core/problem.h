@@ -21,6 +21,7 @@ enum problem_kind {
 	PROBLEM_TOO_LARGE,    /* a body or a line over its limit */
 	PROBLEM_NOT_FOUND,    /* no such object, or not the caller's to see */
 	PROBLEM_CONFLICT,     /* the object's state forbids it now: no slot left, closed */
+	PROBLEM_FORBIDDEN,    /* the caller's organisation may not do this to this object */
 	PROBLEM_RULE,         /* well-formed but breaks a rule about the subject */
 	PROBLEM_NOT_ELIGIBLE, /* a person does not meet a listing's conditions */
 	PROBLEM_UNAVAILABLE,  /* PostgreSQL, the index, the taxonomy or memory is missing now: retry */

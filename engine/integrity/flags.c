@@ -257,11 +257,12 @@ static int lift_request(store *s, const struct principal *who, const char *fids,
 }
 
 /*
- * Only the authority that set a flag lifts it at once. A regulator (or
- * admin) of another organisation files a lift request; a second key, of any
- * regulator or admin, confirms it by lifting again, and only then the flag
- * is lifted. The requesting key can never confirm its own request, so one
- * leaked key cannot un-blacklist another authority's agency.
+ * Only the authority that set a flag lifts it (issue 16: "flags only their
+ * authority can lift"). A regulator (or admin) of another organisation
+ * files a lift request, which the authority sees on the flag and confirms
+ * by lifting it; any other key of another organisation is refused (403,
+ * audited), however many ask, so no number of leaked keys elsewhere
+ * un-blacklists an agency.
  */
 int integrity_flag_lift(store *s, const struct principal *who, int64_t recruiter, int64_t flag,
 			const json_t *in, json_t **out, int *pending, problem *p)
@@ -314,12 +315,19 @@ int integrity_flag_lift(store *s, const struct principal *who, int64_t recruiter
 		*pending = 1;
 		return flag_get(s, flag, out, p);
 	}
-	if (who && strcmp(who->org, authority) != 0 && req_by == who->key_id) {
+	if (who && strcmp(who->org, authority) != 0) {
+		int same = req_by == who->key_id;
+
 		store_rollback(s);
-		audit_refusal(s, who, obj, fname, "same_key");
-		problem_set(p, PROBLEM_CONFLICT,
-			    "flag %s was set by %s: its lift, requested by this key, needs a "
-			    "second regulator's key to confirm it", fname, authority);
+		audit_refusal(s, who, obj, fname, same ? "same_key" : "not_authority");
+		if (same)
+			problem_set(p, PROBLEM_CONFLICT,
+				    "flag %s was set by %s: this key's lift request waits for %s "
+				    "to confirm it", fname, authority, authority);
+		else
+			problem_set(p, PROBLEM_FORBIDDEN,
+				    "flag %s was set by %s: only %s lifts it; the lift request of %s "
+				    "waits for them", fname, authority, authority, req_org);
 		return -1;
 	}
 	if (store_run(s,
@@ -333,7 +341,7 @@ int integrity_flag_lift(store *s, const struct principal *who, int64_t recruiter
 		}
 		return integ__db_fail(s, p);
 	}
-	if (requested && who && strcmp(who->org, authority) != 0)
+	if (requested) /* the authority confirms a request */
 		detail = json_pack("{s:s, s:s, s:s, s:s}", "flag", fname, "reason", reason,
 				   "authority", authority, "requested_by_org", req_org);
 	else

@@ -1,8 +1,8 @@
 /*
  * test_recruiters_gov.c - the governance of the recruiter register over real
  * HTTP, two server processes on one PostgreSQL database: only a flag's
- * authority lifts it at once (another authority's lift waits for a second
- * key), duplicate registrations are refused unless forced with a reason,
+ * authority lifts it (another authority files a request, which only the
+ * authority confirms), duplicate registrations are refused unless forced with a reason,
  * reviewed false positives stick (the check and vacancy writes, on both
  * servers), batch screening answers per key, the recruiter list pages with
  * a cursor that cannot be edited, the vacancies naming a recruiter, the
@@ -129,7 +129,7 @@ static int audited(const char *object, const char *action, const char *key, cons
 
 /* ---- cases ---- */
 
-static void test_lift_needs_the_authority_or_two_keys(void)
+static void test_only_the_authority_lifts(void)
 {
 	struct resp r;
 	char rid[32], fid[32], fid2[32], path[128], got[32];
@@ -148,21 +148,28 @@ static void test_lift_needs_the_authority_or_two_keys(void)
 	T_EQ_STR(got, "blacklisted");
 	/* The requesting key cannot confirm itself: 409, audited. */
 	T_EQ_INT(post(&r, &srv, path, other_reg, "{\"reason\":\"again\"}"), 409);
-	T_CHECK(strstr(str(r.json, "detail"), "second") != NULL);
+	T_CHECK(strstr(str(r.json, "detail"), "dol-za") != NULL);
 	resp_free(&r);
 	T_CHECK(audited(rid, "flag.lift_refused", "refused", "same_key"));
 	T_CHECK(audited(rid, "flag.lift_request", "authority", "dol-za"));
+	/* Nor can a second key of another authority: only the flag's own
+	 * authority lifts it (403, audited), so no number of leaked keys
+	 * elsewhere un-blacklists the agency. */
+	T_EQ_INT(post(&r, &srv, path, other_reg2, "{\"reason\":\"confirmed on review\"}"), 403);
+	T_CHECK(strstr(str(r.json, "detail"), "only dol-za") != NULL);
+	resp_free(&r);
+	T_CHECK(audited(rid, "flag.lift_refused", "refused", "not_authority"));
 	check_verdict(&srv, "name=Mohale%20Dam%20Labour%20Agents", got, sizeof got);
 	T_EQ_STR(got, "blacklisted");
-	/* A second key confirms: lifted, on both servers. */
-	T_EQ_INT(post(&r, &srv, path, other_reg2, "{\"reason\":\"confirmed on review\"}"), 200);
+	/* The authority confirms the request: lifted, on both servers. */
+	T_EQ_INT(post(&r, &srv, path, regulator, "{\"reason\":\"confirmed on review\"}"), 200);
 	T_EQ_STR(str(r.json, "status"), "lifted");
 	resp_free(&r);
 	T_CHECK(audited(rid, "flag.lift", "requested_by_org", "dol-ls"));
 	check_verdict(&srv, "name=Mohale%20Dam%20Labour%20Agents", got, sizeof got);
 	T_EQ_STR(got, "unlicensed");
 	T_CHECK(wait_verdict(&srv2, "name=Mohale%20Dam%20Labour%20Agents", "unlicensed", 5) >= 0);
-	T_EQ_INT(post(&r, &srv, path, other_reg2, "{\"reason\":\"twice\"}"), 409);
+	T_EQ_INT(post(&r, &srv, path, regulator, "{\"reason\":\"twice\"}"), 409);
 	resp_free(&r);
 
 	/* The authority itself lifts at once. */
@@ -588,7 +595,7 @@ int main(void)
 		server_kill(&srv2);
 		return 1;
 	}
-	T_RUN(test_lift_needs_the_authority_or_two_keys);
+	T_RUN(test_only_the_authority_lifts);
 	T_RUN(test_duplicate_registration);
 	T_RUN(test_reviewed_false_positive_sticks);
 	T_RUN(test_batch);
