@@ -476,15 +476,15 @@ static void test_derivation(void)
 		 "weld underwater");
 }
 
-/* A skill typed as a noun where ESCO's label has the verb: the noun is
- * derived from the verb by endings the labels alternate (derive.c). The
- * texts are ESCO preferred labels ("monter des tentes", "reparar
- * cuchillas") with the verb replaced by a noun ESCO's own labels use
- * ("montage", "reparación"); without the rule both stay free text. */
+/* A Spanish skill typed as a noun where ESCO's label has the verb: the
+ * noun is derived from the verb by endings the labels alternate
+ * (derive.c; Spanish only, chosen on the development samples). The texts
+ * are ESCO preferred labels ("reparar cuchillas") with
+ * the verb replaced by a noun ESCO's own labels use
+ * ("reparación"); without the rule they stay free text. */
 static void test_derived_noun(void)
 {
 	static const char *const pairs[][3] = {
-		{"fr", "monter des tentes", "montage de tentes"},
 		{"es", "reparar cuchillas", "reparación de cuchillas"},
 	};
 	size_t i;
