@@ -496,7 +496,7 @@ static int check_memory(const char *name, const char *licence, const char *count
 	json_t *fl[INTEGRITY_CANDIDATES + 2];
 	enum integrity_kind fk[INTEGRITY_CANDIDATES + 2];
 	char akeys[NAMES_ACRONYM_KEYS * NAMES_ACRONYM_CAP + 1];
-	struct integ__query q = {norm, skel, ln, akeys, 0, country};
+	struct integ__query q = {norm, skel, ln, akeys, 0, country, name};
 	double review = integrity_review_threshold();
 	integrity_snapshot *snap;
 	int64_t watermark = 0;

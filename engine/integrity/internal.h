@@ -97,7 +97,16 @@ struct integ__query {
 	const char *akeys;   /* the query's acronym keys, space-separated, or NULL */
 	int apure;           /* the query is nothing but an acronym (names.h) */
 	const char *country; /* the asked country, or NULL */
+	const char *name;    /* the raw name, for its place-free form, or NULL */
 };
+
+/* ---- places.c ---- */
+/* Whether normalised words are a country name or capital (ISO 3166). */
+int integ__is_place(const char *words);
+/* Raw name without a trailing parenthesised part and without the country
+ * or capital words after its first kept word, normalised into out; 1 when
+ * something was removed and a word is left, else 0. */
+int integ__without_place(const char *name, char *out, size_t cap);
 
 /* The acronym keys of raw name `name` as a query, space-separated in out
  * (cap bytes; "" for none), and *pure (names_acronym_keys). */

@@ -233,7 +233,7 @@ int integrity_snapshot_verdict_of(const integrity_snapshot *snap, const char *na
 		 * and the date stay the same). */
 		struct integ__match m[INTEGRITY_CANDIDATES + 2];
 		char akeys[NAMES_ACRONYM_KEYS * NAMES_ACRONYM_CAP + 1];
-		struct integ__query q = {norm, skel, ln, akeys, 0, country};
+		struct integ__query q = {norm, skel, ln, akeys, 0, country, name};
 		size_t n;
 
 		integ__query_acronyms(name, akeys, sizeof akeys, &q.apure);

@@ -492,6 +492,34 @@ static json_t *entry_of(struct resp *r, const char *list, const char *id)
 	return NULL;
 }
 
+/* A place appended to a blacklisted name: the name itself when the rest
+ * is exact, and at least a possible match when the query holds all of the
+ * firm's distinctive words. */
+static void test_place_appended(void)
+{
+	static const char *const exact[] = {
+		"Kestrel Overseas Manpower (Lesotho)", "Kestrel Overseas Manpower Maseru",
+		"Kestrel Lesotho", "Kestrel Overseas Manpower (Maseru Branch)",
+		"Kestrel Overseas Manpower Afrique du Sud",
+	};
+	struct resp r;
+
+	for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++) {
+		T_REQUIRE(check(&r, "name", exact[i]) == 0);
+		T_CHECKF(str(r.json, "verdict") && strcmp(str(r.json, "verdict"), "blacklisted") == 0,
+			 "%s: verdict %s", exact[i], str(r.json, "verdict"));
+		resp_free(&r);
+	}
+	/* not a place, but every distinctive word: shown for review */
+	T_REQUIRE(check(&r, "name", "Kestrel Overseas Manpower Mohale Hoek Depot") == 0);
+	T_CHECK(entry_of(&r, "possible_matches", kestrel) || entry_of(&r, "matches", kestrel));
+	resp_free(&r);
+	/* a name that is a place is no place to remove */
+	T_REQUIRE(check(&r, "name", "Lesotho Overseas Manpower") == 0);
+	T_CHECK(!entry_of(&r, "matches", kestrel));
+	resp_free(&r);
+}
+
 static void test_acronyms(void)
 {
 	/* the acronym of the blacklisted "Kopano Manpower Services", however
@@ -693,6 +721,7 @@ int main(void)
 	T_RUN(test_exact_names);
 	T_RUN(test_conflict);
 	T_RUN(test_possible_matches);
+	T_RUN(test_place_appended);
 	T_RUN(test_acronyms);
 	T_RUN(test_acronym_legal_form);
 	{
