@@ -107,6 +107,13 @@ int integ__is_place(const char *words);
  * or capital words after its first kept word, normalised into out; 1 when
  * something was removed and a word is left, else 0. */
 int integ__without_place(const char *name, char *out, size_t cap);
+/* Whether a recruiter whose name resembles a registered one (exact_name:
+ * it is one of its names, normalised) is another firm by its evidence: a
+ * licence (normalised) other than the registered one's, or another
+ * country. A name reduced to a common word ("Summit Recruitment SARL",
+ * France) must not be the registered "Summit Recruitment Agency" (Namibia). */
+int integ__evidence_contradicts(int exact_name, const char *ln, const char *country,
+				const char *reg_ln, const char *reg_country);
 
 /* The acronym keys of raw name `name` as a query, space-separated in out
  * (cap bytes; "" for none), and *pure (names_acronym_keys). */

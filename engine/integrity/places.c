@@ -4,9 +4,12 @@
  * a branch or a country. integ__without_place gives the name with a trailing
  * parenthesised qualifier cut and the words of a country name or capital
  * (ISO 3166 names in English, French, Spanish; data/iso/places.py) removed,
- * so the check can compare the rest (name_lookup.c).
+ * so the check can compare the rest (name_lookup.c). And the other side:
+ * integ__evidence_contradicts, whether a recruiter's licence or country
+ * says it is another firm than the registered one its name resembles.
  */
 #include <stdlib.h>
+#include <strings.h>
 #include <string.h>
 
 #include "engine/integrity/internal.h"
@@ -107,4 +110,17 @@ int integ__without_place(const char *name, char *out, size_t cap)
 		i++;
 	}
 	return removed && kept > 0;
+}
+
+int integ__evidence_contradicts(int exact_name, const char *ln, const char *country,
+				const char *reg_ln, const char *reg_country)
+{
+	/* the registered name itself stays that firm's whatever else it says:
+	 * a firm abroad, or one writing a made-up licence */
+	if (exact_name)
+		return 0;
+	if (ln && ln[0] && reg_ln && reg_ln[0] && strcmp(ln, reg_ln) != 0)
+		return 1;
+	return country && country[0] && reg_country && reg_country[0] &&
+	       strcasecmp(country, reg_country) != 0;
 }
