@@ -514,6 +514,31 @@ static void test_place_appended(void)
 	T_REQUIRE(check(&r, "name", "Kestrel Overseas Manpower Mohale Hoek Depot") == 0);
 	T_CHECK(entry_of(&r, "possible_matches", kestrel) || entry_of(&r, "matches", kestrel));
 	resp_free(&r);
+	/* the same rule where no registry runs (the SQL check): an import */
+	{
+		char file[700], out[1024];
+		const char *dir = getenv("FAIRMATCH_TEST_DIR");
+		size_t n;
+		FILE *f;
+
+		snprintf(file, sizeof file, "%s/placed.jsonl", dir ? dir : ".");
+		f = fopen(file, "w");
+		T_REQUIRE(f);
+		fputs("{\"title\":\"Harvest hand\",\"occupation\":\"9211\",\"country\":\"ZA\","
+		      "\"positions\":1,\"valid_until\":\"2099-01-01\","
+		      "\"recruiter\":{\"name\":\"Kestrel Overseas Manpower (Lesotho)\"}}\n",
+		      f);
+		fclose(f);
+		T_CHECK(cli(NULL, 0, "import vacancies %s --org farm-co --dry-run > %s.out 2>&1", file,
+			    file) != 0);
+		snprintf(out, sizeof out, "%s.out", file);
+		f = fopen(out, "r");
+		T_REQUIRE(f);
+		n = fread(out, 1, sizeof out - 1, f);
+		out[n] = '\0';
+		fclose(f);
+		T_CHECKF(strstr(out, "is blacklisted") != NULL, "import said: %s", out);
+	}
 	/* a name that is a place is no place to remove */
 	T_REQUIRE(check(&r, "name", "Lesotho Overseas Manpower") == 0);
 	T_CHECK(!entry_of(&r, "matches", kestrel));
