@@ -112,6 +112,11 @@ int integ__without_place(const char *name, char *out, size_t cap);
  * licence (normalised) other than the registered one's, or another
  * country. A name reduced to a common word ("Summit Recruitment SARL",
  * France) must not be the registered "Summit Recruitment Agency" (Namibia). */
+/* Whether a normal form says more than one word: "summit" (of "Summit
+ * Recruitment Agency (Pty) Ltd", "Summit Placement Services CC", ...) is
+ * shared by many firms, so equal forms of one word are no evidence of one
+ * firm, and no search-exclusion term (snapshot.c). */
+int integ__norm_distinctive(const char *norm);
 int integ__evidence_contradicts(int exact_name, const char *ln, const char *country,
 				const char *reg_ln, const char *reg_country);
 

@@ -234,7 +234,8 @@ static int names_recruiter(const json_t *rec, int64_t id, const struct own_name 
 	/* a licence or a country of another firm: not this one (only a
 	 * possible match), unless the name is one of its own exactly */
 	for (size_t i = 0; i < n_own && !exact; i++)
-		exact = strcmp(norm, own[i].norm) == 0 || (skel[0] && strcmp(skel, own[i].norm) == 0);
+		exact = integ__norm_distinctive(own[i].norm) &&
+			(strcmp(norm, own[i].norm) == 0 || (skel[0] && strcmp(skel, own[i].norm) == 0));
 	if (integ__evidence_contradicts(exact, vl, country, ln, cc))
 		return 0;
 	integ__candidate_query(norm, qcore, sizeof qcore);

@@ -124,3 +124,8 @@ int integ__evidence_contradicts(int exact_name, const char *ln, const char *coun
 	return country && country[0] && reg_country && reg_country[0] &&
 	       strcasecmp(country, reg_country) != 0;
 }
+
+int integ__norm_distinctive(const char *norm)
+{
+	return norm && strchr(norm, ' ') != NULL;
+}

@@ -160,11 +160,12 @@ static const struct integ__entry *flagged_entry(const integrity_snapshot *snap, 
 	return lo < snap->n && snap->e[lo].id == id ? &snap->e[lo] : NULL;
 }
 
-/* Whether norm or skel is one of e's names exactly. */
+/* Whether norm or skel is one of e's names exactly, of more than one word. */
 static int exact_norm(const char *norm, const char *skel, const struct integ__entry *e)
 {
 	for (size_t j = 0; j < e->n_norms; j++)
-		if (strcmp(norm, e->norms[j]) == 0 || (skel[0] && strcmp(skel, e->norms[j]) == 0))
+		if (integ__norm_distinctive(e->norms[j]) &&
+		    (strcmp(norm, e->norms[j]) == 0 || (skel[0] && strcmp(skel, e->norms[j]) == 0)))
 			return 1;
 	return 0;
 }
@@ -179,7 +180,8 @@ static size_t drop_contradicted(const integrity_snapshot *snap, const char *ln,
 
 	for (size_t i = 0; i < n; i++) {
 		const struct integ__entry *e = flagged_entry(snap, m[i].id);
-		int exact = m[i].key && strcmp(m[i].key, "name") == 0;
+		int exact = m[i].key && strcmp(m[i].key, "name") == 0 &&
+			    integ__norm_distinctive(m[i].form);
 
 		if (m[i].by_licence || !integ__evidence_contradicts(exact, ln, country,
 								    e ? e->licence : NULL,
