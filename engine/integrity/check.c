@@ -245,12 +245,17 @@ static size_t unsynced_flagged(const integrity_snapshot *snap, int64_t watermark
 			       struct integ__match *m, size_t n, size_t cap)
 {
 	size_t first = snap->n, k;
+	char bare[NAMES_NORM_CAP];
 	int have_licence = 0;
 
 	while (first > 0 && snap->e[first - 1].id > watermark)
 		first--;
 	for (k = 0; k < n; k++)
 		have_licence |= strcmp(m[k].on, "licence") == 0;
+	bare[0] = '\0';
+	if (first < snap->n && q->name &&
+	    (!integ__without_place(q->name, bare, sizeof bare) || strcmp(bare, q->norm) == 0))
+		bare[0] = '\0';
 	/* ascending ids: a licence goes to the lowest, as ORDER BY id LIMIT 1 */
 	for (size_t i = first; i < snap->n; i++) {
 		const struct integ__entry *e = &snap->e[i];
@@ -265,8 +270,8 @@ static size_t unsynced_flagged(const integrity_snapshot *snap, int64_t watermark
 				memset(&m[n++], 0, sizeof m[0]);
 			integ__set_licence_match(&m[k], e->id, e->name, e->country, e->licensed);
 		}
-		for (int f = 0; f < 2; f++) {
-			const char *form = f ? q->skel : q->norm;
+		for (int f = 0; f < 3; f++) {
+			const char *form = f == 2 ? bare : f ? q->skel : q->norm;
 			char qcore[NAMES_NORM_CAP], core[NAMES_NORM_CAP];
 
 			if (!form || !form[0])
@@ -277,10 +282,13 @@ static size_t unsynced_flagged(const integrity_snapshot *snap, int64_t watermark
 
 				integ__candidate_query(e->norms[j], core, sizeof core);
 				integ__name_score(form, qcore, e->norms[j], core, &h);
+				/* without its place: the firm only when the rest is exact */
+				if (f == 2 && !h.key && h.score >= integrity_threshold())
+					h.score = (integrity_review_threshold() + integrity_threshold()) / 2;
 				if (h.score < min_score)
 					continue;
 				h.alias = j > 0;
-				h.skeleton = f;
+				h.skeleton = f == 1;
 				h.form = e->norms[j];
 				n = integ__add_name_match(m, n, cap, e->id, &h, e->name, e->country,
 							  e->licensed);
@@ -496,7 +504,7 @@ static int check_memory(const char *name, const char *licence, const char *count
 	json_t *fl[INTEGRITY_CANDIDATES + 2];
 	enum integrity_kind fk[INTEGRITY_CANDIDATES + 2];
 	char akeys[NAMES_ACRONYM_KEYS * NAMES_ACRONYM_CAP + 1];
-	struct integ__query q = {norm, skel, ln, akeys, 0, country};
+	struct integ__query q = {norm, skel, ln, akeys, 0, country, name};
 	double review = integrity_review_threshold();
 	integrity_snapshot *snap;
 	int64_t watermark = 0;
@@ -554,7 +562,7 @@ int integrity_check_sql(store *s, const char *name, const char *licence, const c
 	enum integrity_kind fk[INTEGRITY_CANDIDATES + 2];
 	size_t n = 0, i, nfl = 0;
 	char norm[NAMES_NORM_CAP], skel[NAMES_NORM_CAP], core[NAMES_NORM_CAP],
-		qcore[NAMES_NORM_CAP], ln[INTEGRITY_LICENCE_MAX + 1];
+		qcore[NAMES_NORM_CAP], bare[NAMES_NORM_CAP], ln[INTEGRITY_LICENCE_MAX + 1];
 	double review = integrity_review_threshold();
 	PGresult *r = NULL;
 	json_t *ids = NULL;
@@ -591,8 +599,12 @@ int integrity_check_sql(store *s, const char *name, const char *licence, const c
 		PQclear(r);
 		r = NULL;
 	}
-	for (int f = 0; f < 2; f++) {
-		const char *form = f ? skel : norm;
+	/* the name without a place appended (places.c): a third form, whose
+	 * match is the firm only when the rest is exact (name_lookup.c) */
+	if (!name || !integ__without_place(name, bare, sizeof bare) || strcmp(bare, norm) == 0)
+		bare[0] = '\0';
+	for (int f = 0; f < 3; f++) {
+		const char *form = f == 2 ? bare : f ? skel : norm;
 		char lim[16];
 
 		if (!form[0])
@@ -614,10 +626,12 @@ int integrity_check_sql(store *s, const char *name, const char *licence, const c
 
 			integ__candidate_query(PQgetvalue(r, k, 2), core, sizeof core);
 			integ__name_score(form, qcore, PQgetvalue(r, k, 2), core, &h);
+			if (f == 2 && !h.key && h.score >= integrity_threshold())
+				h.score = (review + integrity_threshold()) / 2;
 			if (h.score < review)
 				continue;
 			h.alias = strcmp(PQgetvalue(r, k, 1), "name") != 0;
-			h.skeleton = f;
+			h.skeleton = f == 1;
 			h.form = PQgetvalue(r, k, 2);
 			n = integ__add_name_match(m, n, sizeof m / sizeof m[0],
 						  strtoll(PQgetvalue(r, k, 0), NULL, 10), &h,

@@ -97,7 +97,28 @@ struct integ__query {
 	const char *akeys;   /* the query's acronym keys, space-separated, or NULL */
 	int apure;           /* the query is nothing but an acronym (names.h) */
 	const char *country; /* the asked country, or NULL */
+	const char *name;    /* the raw name, for its place-free form, or NULL */
 };
+
+/* ---- places.c ---- */
+/* Whether normalised words are a country name or capital (ISO 3166). */
+int integ__is_place(const char *words);
+/* Raw name without a trailing parenthesised part and without the country
+ * or capital words after its first kept word, normalised into out; 1 when
+ * something was removed and a word is left, else 0. */
+int integ__without_place(const char *name, char *out, size_t cap);
+/* Whether a recruiter whose name resembles a registered one (exact_name:
+ * it is one of its names, normalised) is another firm by its evidence: a
+ * licence (normalised) other than the registered one's, or another
+ * country. A name reduced to a common word ("Summit Recruitment SARL",
+ * France) must not be the registered "Summit Recruitment Agency" (Namibia). */
+/* Whether a normal form says more than one word: "summit" (of "Summit
+ * Recruitment Agency (Pty) Ltd", "Summit Placement Services CC", ...) is
+ * shared by many firms, so equal forms of one word are no evidence of one
+ * firm, and no search-exclusion term (snapshot.c). */
+int integ__norm_distinctive(const char *norm);
+int integ__evidence_contradicts(int exact_name, const char *ln, const char *country,
+				const char *reg_ln, const char *reg_country);
 
 /* The acronym keys of raw name `name` as a query, space-separated in out
  * (cap bytes; "" for none), and *pure (names_acronym_keys). */

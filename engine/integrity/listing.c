@@ -201,7 +201,10 @@ static int keys_meet(char (*q)[NAMES_ACRONYM_CAP], int nq, const struct own_name
 }
 
 /* Whether the vacancy recruiter {name, licence, country} is recruiter
- * `id`, whose names are own[] and licence ln: the check's own decision.
+ * `id`, whose names are own[], licence ln and country cc: the check's own
+ * decision, after the evidence: a licence or country that says it is
+ * another firm (integ__evidence_contradicts) excludes a name that is not
+ * one of its own exactly.
  * Its licence, or, with the in-memory registry (fairmatch serve), the
  * check's lookup itself (integ__check_names: exact keys, similarity, the
  * acronym rule against the whole register), asked only for a name that
@@ -211,7 +214,7 @@ static int keys_meet(char (*q)[NAMES_ACRONYM_CAP], int nq, const struct own_name
  * score at the threshold, as integrity_check_sql decides (no acronym step:
  * it needs the register's holders). */
 static int names_recruiter(const json_t *rec, int64_t id, const struct own_name *own,
-			   size_t n_own, const char *ln)
+			   size_t n_own, const char *ln, const char *cc)
 {
 	const char *name = json_string_value(json_object_get(rec, "name"));
 	const char *country = json_string_value(json_object_get(rec, "country"));
@@ -219,7 +222,7 @@ static int names_recruiter(const json_t *rec, int64_t id, const struct own_name 
 		vl[INTEGRITY_LICENCE_MAX + 1];
 	char qkeys[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP];
 	double thr = integrity_threshold(), best = 0;
-	int live = integ__registry_live(), maybe = 0, nq = 0;
+	int live = integ__registry_live(), maybe = 0, nq = 0, exact = 0;
 
 	integrity_licence_norm(json_string_value(json_object_get(rec, "licence")), vl, sizeof vl);
 	if (ln[0] && vl[0] && strcmp(ln, vl) == 0)
@@ -227,6 +230,13 @@ static int names_recruiter(const json_t *rec, int64_t id, const struct own_name 
 	if (!name || names_normalise_forms(name, strlen(name), norm, sizeof norm, skel, sizeof skel,
 					   NULL) ||
 	    !norm[0] || integ__excluded(id, norm))
+		return 0;
+	/* a licence or a country of another firm: not this one (only a
+	 * possible match), unless the name is one of its own exactly */
+	for (size_t i = 0; i < n_own && !exact; i++)
+		exact = integ__norm_distinctive(own[i].norm) &&
+			(strcmp(norm, own[i].norm) == 0 || (skel[0] && strcmp(skel, own[i].norm) == 0));
+	if (integ__evidence_contradicts(exact, vl, country, ln, cc))
 		return 0;
 	integ__candidate_query(norm, qcore, sizeof qcore);
 	integ__candidate_query(skel, qscore, sizeof qscore);
@@ -254,7 +264,7 @@ static int names_recruiter(const json_t *rec, int64_t id, const struct own_name 
 int integrity_recruiter_vacancies(store *s, int64_t id, const char *limit_text,
 				  const char *cursor, const char *org, json_t **out, problem *p)
 {
-	char ids[32], after[32], lim[16], ln[INTEGRITY_LICENCE_MAX + 1];
+	char ids[32], after[32], lim[16], ln[INTEGRITY_LICENCE_MAX + 1], cc[3];
 	struct own_name *own = NULL;
 	char *keys_text = NULL;
 	size_t n_own = 0;
@@ -275,7 +285,8 @@ int integrity_recruiter_vacancies(store *s, int64_t id, const char *limit_text,
 	if (!integ__registry_live() && integ__exclusions_load(s))
 		goto dberr;
 	r = store_exec(s,
-		       "SELECT coalesce(r.licence_norm, ''), n.label FROM recruiters r"
+		       "SELECT coalesce(r.licence_norm, ''), n.label, coalesce(r.country, '')"
+		       " FROM recruiters r"
 		       " JOIN recruiter_names n ON n.recruiter = r.id WHERE r.id = $1",
 		       1, (const char *const[]){ids});
 	if (!r)
@@ -285,6 +296,7 @@ int integrity_recruiter_vacancies(store *s, int64_t id, const char *limit_text,
 		goto out;
 	}
 	snprintf(ln, sizeof ln, "%s", PQgetvalue(r, 0, 0));
+	snprintf(cc, sizeof cc, "%s", PQgetvalue(r, 0, 2));
 	own = calloc((size_t)PQntuples(r), sizeof *own);
 	if (!own)
 		goto oom;
@@ -314,7 +326,7 @@ int integrity_recruiter_vacancies(store *s, int64_t id, const char *limit_text,
 	for (i = 0; keys && i < PQntuples(r); i++) {
 		json_t *rec = json_loads(PQgetvalue(r, i, 0), 0, NULL);
 
-		if (rec && names_recruiter(rec, id, own, n_own, ln) &&
+		if (rec && names_recruiter(rec, id, own, n_own, ln, cc) &&
 		    json_array_append(keys, rec)) {
 			json_decref(rec);
 			goto oom;

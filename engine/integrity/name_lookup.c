@@ -173,12 +173,52 @@ static void set_add(uint32_t name, void *arg)
 		ns->v[ns->n++] = name;
 }
 
+static size_t score_set_as(const char *q, int skeleton, int placed, const struct name_set *ns,
+			   double min_score, int today, struct integ__match *m, size_t n, size_t cap);
+
 /* Scores query form q against the names of ns, adding those at or above
  * min_score. Caller holds the read lock. */
 static size_t score_set(const char *q, int skeleton, const struct name_set *ns, double min_score,
 			int today, struct integ__match *m, size_t n, size_t cap)
 {
+	return score_set_as(q, skeleton, 0, ns, min_score, today, m, n, cap);
+}
+
+/* Whether every word of a registered core (its distinctive words) is a
+ * word of q: "Kestrel Overseas Manpower Zambezi" holds "kestrel". */
+static int holds_core(const char *q, const char *core)
+{
+	size_t ql = strlen(q);
+
+	if (!core || strlen(core) < NAMES_CORE_MIN_BYTES)
+		return 0;
+	for (const char *w = core; *w;) {
+		size_t wl = strcspn(w, " ");
+		int found = 0;
+
+		for (const char *p = q; p < q + ql && !found;) {
+			size_t pl = strcspn(p, " ");
+
+			found = pl == wl && memcmp(p, w, wl) == 0;
+			p += pl + (p[pl] == ' ');
+		}
+		if (!found)
+			return 0;
+		w += wl + (w[wl] == ' ');
+	}
+	return 1;
+}
+
+/* score_set with the rule of a query that adds words to a registered name:
+ * one that holds all of its distinctive words is at least a possible match
+ * (the review threshold); `placed` (q is the query without its place,
+ * places.c) keeps a match only when the rest is exact (an exact key),
+ * else puts it in the review band. */
+static size_t score_set_as(const char *q, int skeleton, int placed, const struct name_set *ns,
+			   double min_score, int today, struct integ__match *m, size_t n, size_t cap)
+{
 	char qcore[NAMES_NORM_CAP];
+	double thr = integrity_threshold(), review = integrity_review_threshold();
 
 	integ__candidate_query(q, qcore, sizeof qcore);
 	for (size_t k = 0; k < ns->n; k++) {
@@ -187,6 +227,10 @@ static size_t score_set(const char *q, int skeleton, const struct name_set *ns, 
 		struct integ__hit h = {0};
 
 		integ__name_score(q, qcore, nm->norm, nm->core, &h);
+		if (h.score < review && holds_core(q, nm->core))
+			h.score = review;
+		if (placed && !h.key && h.score >= thr)
+			h.score = (review + thr) / 2;
 		if (h.score < min_score)
 			continue;
 		h.alias = nm->alias;
@@ -358,8 +402,13 @@ size_t integ__registry_lookup(const struct integ__query *q, double min_score,
 			      struct integ__match *m, size_t cap, int64_t *watermark)
 {
 	int today = integ__days_today();
+	char bare[NAMES_NORM_CAP];
+	int placed;
 	size_t n = 0;
 
+	/* the name without a place appended ("Kestrel (Lesotho)") */
+	placed = q->name && integ__without_place(q->name, bare, sizeof bare) &&
+		 strcmp(bare, q->norm) != 0;
 	integ__registry_once();
 	pthread_rwlock_rdlock(&reg->lock);
 	if (watermark)
@@ -384,6 +433,12 @@ size_t integ__registry_lookup(const struct integ__query *q, double min_score,
 		candidates_of(form, &ns);
 		n = score_set(form, f, &ns, min_score, today, m, n, cap);
 	}
+	if (placed) {
+		struct name_set ns = {.n = 0};
+
+		candidates_of(bare, &ns);
+		n = score_set_as(bare, 0, 1, &ns, min_score, today, m, n, cap);
+	}
 	if (q->akeys && q->akeys[0])
 		n = acronym_step(q, min_score, today, m, n, cap);
 	pthread_rwlock_unlock(&reg->lock);
@@ -395,7 +450,7 @@ size_t integ__registry_lookup(const struct integ__query *q, double min_score,
 size_t integ__registry_matches(const char *norm, const char *ln, struct integ__match *m, size_t cap,
 			       int64_t *watermark)
 {
-	struct integ__query q = {norm, NULL, ln, NULL, 0, NULL};
+	struct integ__query q = {norm, NULL, ln, NULL, 0, NULL, NULL};
 
 	return integ__registry_lookup(&q, integrity_threshold(), m, cap, watermark);
 }
@@ -405,7 +460,7 @@ int integ__check_names(const char *name, const char *country, int64_t id, double
 	struct integ__match m[INTEGRITY_CANDIDATES + 2];
 	char norm[NAMES_NORM_CAP], skel[NAMES_NORM_CAP];
 	char akeys[NAMES_ACRONYM_KEYS * NAMES_ACRONYM_CAP + 1];
-	struct integ__query q = {norm, skel, NULL, akeys, 0, country};
+	struct integ__query q = {norm, skel, NULL, akeys, 0, country, name};
 	double thr = integrity_threshold();
 	size_t n;
 

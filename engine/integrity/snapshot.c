@@ -117,8 +117,11 @@ static int entry_terms(integrity_snapshot *snap, const struct integ__entry *e)
 		 * terms[1]: hidden always (blacklisted only). */
 		if (k == 1 && e->kind != INTEGRITY_BLACKLISTED)
 			continue;
+		/* a name reduced to one word is left to each hit's verdict,
+		 * which weighs the vacancy's licence and country (verdict.c) */
 		for (size_t j = 0; j < e->n_norms; j++)
-			if (add_term(&snap->terms[k], &snap->nterms[k], &snap->capterms[k],
+			if (integ__norm_distinctive(e->norms[j]) &&
+			    add_term(&snap->terms[k], &snap->nterms[k], &snap->capterms[k],
 				     VX_RECRUITER, e->norms[j]))
 				return -1;
 		if (e->licence && add_term(&snap->terms[k], &snap->nterms[k], &snap->capterms[k],

@@ -160,6 +160,37 @@ static const struct integ__entry *flagged_entry(const integrity_snapshot *snap, 
 	return lo < snap->n && snap->e[lo].id == id ? &snap->e[lo] : NULL;
 }
 
+/* Whether norm or skel is one of e's names exactly, of more than one word. */
+static int exact_norm(const char *norm, const char *skel, const struct integ__entry *e)
+{
+	for (size_t j = 0; j < e->n_norms; j++)
+		if (integ__norm_distinctive(e->norms[j]) &&
+		    (strcmp(norm, e->norms[j]) == 0 || (skel[0] && strcmp(skel, e->norms[j]) == 0)))
+			return 1;
+	return 0;
+}
+
+/* Drops the register's matches by name that the recruiter's licence or
+ * country contradicts (integ__evidence_contradicts); the licence is known
+ * for a flagged recruiter (its snapshot entry). Returns the new count. */
+static size_t drop_contradicted(const integrity_snapshot *snap, const char *ln,
+				const char *country, struct integ__match *m, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct integ__entry *e = flagged_entry(snap, m[i].id);
+		int exact = m[i].key && strcmp(m[i].key, "name") == 0 &&
+			    integ__norm_distinctive(m[i].form);
+
+		if (m[i].by_licence || !integ__evidence_contradicts(exact, ln, country,
+								    e ? e->licence : NULL,
+								    m[i].country))
+			m[k++] = m[i];
+	}
+	return k;
+}
+
 int integrity_snapshot_verdict_of(const integrity_snapshot *snap, const char *name,
 				  const char *licence, const char *country,
 				  struct integrity_verdict *out)
@@ -218,6 +249,12 @@ int integrity_snapshot_verdict_of(const integrity_snapshot *snap, const char *na
 			}
 			if (sc < thr)
 				continue;
+			/* a resembling name whose licence or country says it is
+			 * another firm is not this one (licence matches aside) */
+			if (!(ln[0] && e->licence && strcmp(ln, e->licence) == 0) &&
+			    integ__evidence_contradicts(exact_norm(norm, skel, e), ln, country,
+							e->licence, e->country))
+				continue;
 			/* The worst verdict wins; among equals, the closest name. */
 			if (!best || e->kind > best->kind || (e->kind == best->kind && sc > best_score)) {
 				best = e;
@@ -233,12 +270,13 @@ int integrity_snapshot_verdict_of(const integrity_snapshot *snap, const char *na
 		 * and the date stay the same). */
 		struct integ__match m[INTEGRITY_CANDIDATES + 2];
 		char akeys[NAMES_ACRONYM_KEYS * NAMES_ACRONYM_CAP + 1];
-		struct integ__query q = {norm, skel, ln, akeys, 0, country};
+		struct integ__query q = {norm, skel, ln, akeys, 0, country, name};
 		size_t n;
 
 		integ__query_acronyms(name, akeys, sizeof akeys, &q.apure);
 		n = integ__registry_lookup(&q, integrity_threshold(), m, sizeof m / sizeof m[0], &wm);
 		n = integ__drop_excluded(norm, m, n);
+		n = drop_contradicted(snap, ln, country, m, n);
 		integ__order_matches(m, n, country);
 		/* a match the flagged scan cannot see (an acronym decided by
 		 * the register) still carries its recruiter's flags */

@@ -492,6 +492,59 @@ static json_t *entry_of(struct resp *r, const char *list, const char *id)
 	return NULL;
 }
 
+/* A place appended to a blacklisted name: the name itself when the rest
+ * is exact, and at least a possible match when the query holds all of the
+ * firm's distinctive words. */
+static void test_place_appended(void)
+{
+	static const char *const exact[] = {
+		"Kestrel Overseas Manpower (Lesotho)", "Kestrel Overseas Manpower Maseru",
+		"Kestrel Lesotho", "Kestrel Overseas Manpower (Maseru Branch)",
+		"Kestrel Overseas Manpower Afrique du Sud",
+	};
+	struct resp r;
+
+	for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++) {
+		T_REQUIRE(check(&r, "name", exact[i]) == 0);
+		T_CHECKF(str(r.json, "verdict") && strcmp(str(r.json, "verdict"), "blacklisted") == 0,
+			 "%s: verdict %s", exact[i], str(r.json, "verdict"));
+		resp_free(&r);
+	}
+	/* not a place, but every distinctive word: shown for review */
+	T_REQUIRE(check(&r, "name", "Kestrel Overseas Manpower Mohale Hoek Depot") == 0);
+	T_CHECK(entry_of(&r, "possible_matches", kestrel) || entry_of(&r, "matches", kestrel));
+	resp_free(&r);
+	/* the same rule where no registry runs (the SQL check): an import */
+	{
+		char file[700], out[1024];
+		const char *dir = getenv("FAIRMATCH_TEST_DIR");
+		size_t n;
+		FILE *f;
+
+		snprintf(file, sizeof file, "%s/placed.jsonl", dir ? dir : ".");
+		f = fopen(file, "w");
+		T_REQUIRE(f);
+		fputs("{\"title\":\"Harvest hand\",\"occupation\":\"9211\",\"country\":\"ZA\","
+		      "\"positions\":1,\"valid_until\":\"2099-01-01\","
+		      "\"recruiter\":{\"name\":\"Kestrel Overseas Manpower (Lesotho)\"}}\n",
+		      f);
+		fclose(f);
+		T_CHECK(cli(NULL, 0, "import vacancies %s --org farm-co --dry-run > %s.out 2>&1", file,
+			    file) != 0);
+		snprintf(out, sizeof out, "%s.out", file);
+		f = fopen(out, "r");
+		T_REQUIRE(f);
+		n = fread(out, 1, sizeof out - 1, f);
+		out[n] = '\0';
+		fclose(f);
+		T_CHECKF(strstr(out, "is blacklisted") != NULL, "import said: %s", out);
+	}
+	/* a name that is a place is no place to remove */
+	T_REQUIRE(check(&r, "name", "Lesotho Overseas Manpower") == 0);
+	T_CHECK(!entry_of(&r, "matches", kestrel));
+	resp_free(&r);
+}
+
 static void test_acronyms(void)
 {
 	/* the acronym of the blacklisted "Kopano Manpower Services", however
@@ -693,6 +746,7 @@ int main(void)
 	T_RUN(test_exact_names);
 	T_RUN(test_conflict);
 	T_RUN(test_possible_matches);
+	T_RUN(test_place_appended);
 	T_RUN(test_acronyms);
 	T_RUN(test_acronym_legal_form);
 	{

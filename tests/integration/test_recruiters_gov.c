@@ -486,6 +486,101 @@ static void test_vacancies_by_acronym(void)
 	resp_free(&r);
 }
 
+/* The verdict search shows for vacancy vid among "q=word" hits: "" when
+ * search does not list it (hidden), else the verdict it shows. */
+static void search_verdict(const char *word, const char *vid, char *out, size_t len)
+{
+	struct resp r;
+	char path[128];
+	json_t *it;
+	size_t k;
+
+	out[0] = '\0';
+	snprintf(path, sizeof path, "/v1/vacancies?q=%s&limit=50", word);
+	if (get(&r, &srv, path, counsellor) == 200)
+		json_array_foreach(json_object_get(r.json, "items"), k, it)
+			if (str(it, "id") && strcmp(str(it, "id"), vid) == 0)
+				snprintf(out, len, "%s",
+					 str(json_object_get(it, "recruiter_verdict"), "verdict")
+						 ? str(json_object_get(it, "recruiter_verdict"), "verdict")
+						 : "none");
+	resp_free(&r);
+}
+
+/* A registered name reduced to one common word ("Summit": trade words and
+ * legal forms dropped) does not claim the vacancies of other firms so
+ * named whose licence or country says they are others, even one written
+ * with its very words ("Summit Recruitment Agency" in France): not in its
+ * list, and its flag does not hide them. In its own country, with no other
+ * licence, the name is still it. */
+static void test_common_word_firm(void)
+{
+	char rid[32], fid[32], own[32], exact[32], abroad[32], licensed[32], placement[32], got[32],
+		path[96];
+	struct resp r;
+	json_t *items, *it;
+	size_t k;
+	int seen_own = 0, seen_exact = 0, seen_other = 0;
+
+	T_REQUIRE(register_recruiter("{\"name\":\"Summit Recruitment Agency (Pty) Ltd\","
+				     "\"country\":\"NA\",\"licence\":{\"number\":\"NA-SRA-0007\"}}",
+				     rid, sizeof rid)[0]);
+	T_EQ_INT(post_vacancy("Welder summitzq", "NA", "{\"name\":\"Summit Recruitment\",\"country\":\"NA\"}",
+			      own, sizeof own),
+		 201);
+	T_EQ_INT(post_vacancy("Welder summitzq", "FR",
+			      "{\"name\":\"Summit Recruitment Agency\",\"country\":\"FR\"}", exact,
+			      sizeof exact),
+		 201);
+	T_EQ_INT(post_vacancy("Welder summitzq", "FR",
+			      "{\"name\":\"Summit Recruitment SARL\",\"country\":\"FR\","
+			      "\"licence\":\"FR-SR-771\"}",
+			      abroad, sizeof abroad),
+		 201);
+	T_EQ_INT(post_vacancy("Welder summitzq", "ZA",
+			      "{\"name\":\"Summit Recruitment\",\"licence\":\"ZA-SR-12\"}", licensed,
+			      sizeof licensed),
+		 201);
+	/* its normal form is "summit" too: trade words and forms dropped */
+	T_EQ_INT(post_vacancy("Welder summitzq", "ZA",
+			      "{\"name\":\"Summit Placement Services CC\",\"country\":\"ZA\","
+			      "\"licence\":\"ZA-RA-7462\"}",
+			      placement, sizeof placement),
+		 201);
+	snprintf(path, sizeof path, "/v1/recruiters/%s/vacancies", rid);
+	T_EQ_INT(get(&r, &srv, path, regulator), 200);
+	items = json_object_get(r.json, "items");
+	json_array_foreach(items, k, it) {
+		const char *id = str(it, "id") ? str(it, "id") : "";
+
+		seen_own |= strcmp(id, own) == 0;
+		seen_exact |= strcmp(id, exact) == 0; /* "summit" in France: not it */
+		seen_other |= strcmp(id, abroad) == 0 || strcmp(id, licensed) == 0 ||
+			      strcmp(id, placement) == 0;
+	}
+	T_CHECK(seen_own);
+	T_CHECK(!seen_exact);
+	T_CHECKF(!seen_other, "%zu listed", json_array_size(items));
+	resp_free(&r);
+	/* a warning on it hides its own vacancies, not the others' */
+	T_REQUIRE(flag(rid, "warning", fid, sizeof fid)[0]);
+	for (int i = 0; i < 100; i++) {
+		search_verdict("summitzq", own, got, sizeof got);
+		if (!got[0])
+			break;
+		test_sleep_ms(50);
+	}
+	T_EQ_STR(got, "");
+	search_verdict("summitzq", abroad, got, sizeof got);
+	T_CHECKF(got[0] && strcmp(got, "flagged") != 0, "abroad: '%s'", got);
+	search_verdict("summitzq", licensed, got, sizeof got);
+	T_CHECKF(got[0] && strcmp(got, "flagged") != 0, "other licence: '%s'", got);
+	search_verdict("summitzq", placement, got, sizeof got);
+	T_CHECKF(got[0] && strcmp(got, "flagged") != 0, "placement: '%s'", got);
+	search_verdict("summitzq", exact, got, sizeof got);
+	T_CHECKF(got[0] && strcmp(got, "flagged") != 0, "same words abroad: '%s'", got);
+}
+
 static void test_unlicensed_in_match(void)
 {
 	struct resp r;
@@ -602,6 +697,7 @@ int main(void)
 	T_RUN(test_list_and_cursor);
 	T_RUN(test_vacancies_of_recruiter);
 	T_RUN(test_vacancies_by_acronym);
+	T_RUN(test_common_word_firm);
 	T_RUN(test_unlicensed_in_match);
 	T_RUN(test_cli_csv);
 	{
