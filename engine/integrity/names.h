@@ -83,6 +83,9 @@ int names_init(void);
  * error out holds "" when outcap > 0.
  */
 int names_normalise(const char *in, size_t len, char *out, size_t outcap);
+/* The words of a space-separated text (a normal form): w[i] points into
+ * text, wl[i] its length; at most max words. Returns how many. */
+int names_split_words(const char *text, const char **w, size_t *wl, int max);
 
 /* Suspicious features of a name (names_normalise_forms). */
 #define NAMES_SUSPICIOUS_MIXED_SCRIPT 1u /* a word mixes scripts ("Qaсha") */

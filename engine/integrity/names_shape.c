@@ -49,14 +49,12 @@ void names__tokens_remove(struct names__tokens *t, int i)
 }
 
 /* Replaces token i by the space-separated words of text (as many as fit). */
-static void tokens_replace(struct names__tokens *t, int i, const char *text)
+int names_split_words(const char *text, const char **w, size_t *wl, int max)
 {
-	const char *w[NAMES_MAX_TOKENS];
-	size_t wl[NAMES_MAX_TOKENS];
-	int nw = 0, room;
 	const char *p = text;
+	int nw = 0;
 
-	while (*p && nw < NAMES_MAX_TOKENS) {
+	while (*p && nw < max) {
 		while (*p == ' ')
 			p++;
 		if (!*p)
@@ -67,6 +65,15 @@ static void tokens_replace(struct names__tokens *t, int i, const char *text)
 		wl[nw] = (size_t)(p - w[nw]);
 		nw++;
 	}
+	return nw;
+}
+
+static void tokens_replace(struct names__tokens *t, int i, const char *text)
+{
+	const char *w[NAMES_MAX_TOKENS];
+	size_t wl[NAMES_MAX_TOKENS];
+	int nw = names_split_words(text, w, wl, NAMES_MAX_TOKENS), room;
+
 	if (!nw)
 		return;
 	room = NAMES_MAX_TOKENS - t->n + 1;

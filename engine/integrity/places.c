@@ -55,7 +55,6 @@ int integ__without_place(const char *name, char *out, size_t cap)
 	const char *w[NAMES_MAX_TOKENS];
 	size_t wl[NAMES_MAX_TOKENS], len, o = 0;
 	int nw = 0, removed = 0, kept = 0;
-	const char *p;
 
 	if (!name || cap == 0)
 		return 0;
@@ -65,17 +64,7 @@ int integ__without_place(const char *name, char *out, size_t cap)
 	removed = len != strlen(name);
 	if (names_normalise(name, len, norm, sizeof norm) || !norm[0])
 		return 0;
-	for (p = norm; *p && nw < NAMES_MAX_TOKENS;) {
-		while (*p == ' ')
-			p++;
-		if (!*p)
-			break;
-		w[nw] = p;
-		while (*p && *p != ' ')
-			p++;
-		wl[nw] = (size_t)(p - w[nw]);
-		nw++;
-	}
+	nw = names_split_words(norm, w, wl, NAMES_MAX_TOKENS);
 	for (int i = 0; i < nw;) {
 		int take = 0;
 
