@@ -1,8 +1,9 @@
 /*
  * derive.c - derivation rules learned from the labels: which noun endings
- * turn into which verb endings, in French and Spanish ("soudure" /
- * "souder", "montage" / "monter", "reparación" / "reparar", "soudeur" /
- * "souder"). English derivations are judged by the stem rule of fold.c.
+ * turn into which verb endings ("reparación" / "reparar", "medición" /
+ * "medir"), for Spanish (French rules were built too and cost development
+ * figures, docs/taxonomy.md). English derivations are judged by the stem
+ * rule of fold.c.
  *
  * ESCO writes a skill/competence's preferred label as a verb phrase
  * ("monter des tentes", "reparar cuchillas"): the first word of each such
