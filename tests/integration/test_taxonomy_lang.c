@@ -133,6 +133,9 @@ static void test_keyword_languages(void)
 	ids = found("q=soudeur", &st);
 	T_EQ_INT(st, 200);
 	T_CHECKF(has(ids, id_uri) && has(ids, id_text), "q=soudeur found %s", ids);
+	/* ... and an ad that gives only the ISCO-08 unit group (7212), not
+	 * the neighbouring group's (7213). */
+	T_CHECKF(has(ids, id_code) && !has(ids, id_minor), "q=soudeur found %s", ids);
 	ids = found("q=enfermera", &st);
 	T_CHECKF(has(ids, id_nurse), "q=enfermera found %s", ids);
 	T_CHECK(!has(ids, id_uri));
