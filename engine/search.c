@@ -220,25 +220,35 @@ static size_t concept_terms(esco_kind kind, const char *q, index_query **parts, 
 		if ((parts[np] = index_query_term(term, 1)))
 			np++;
 	}
-	/* An occupation's ISCO-08 unit group too: a vacancy that gives only
-	 * the code ("7212") is as much a welder's as one naming the ESCO
-	 * occupation, and the occupation filter finds both (issue 15's "one
-	 * occupation space"; the review found "soudeur" finding 7 of 95). */
-	for (i = 0; kind == ESCO_KIND_OCCUPATION && i < n && np < max; i++) {
-		char code[5];
-		size_t k;
-		int dup = 0;
+	/* The unit group most of those occupations share, too: a vacancy that
+	 * gives only the code ("7212") is as much a welder's as one naming the
+	 * ESCO occupation, and the occupation filter finds both (issue 15's
+	 * "one occupation space"; the review found "soudeur" finding 7 of 95
+	 * welder ads). Only the most named group: every named occupation's
+	 * group would bring in "ingénieur soudeur"'s engineers (2144) and
+	 * "soudeur sous-marin"'s divers (7541). */
+	if (kind == ESCO_KIND_OCCUPATION && n > 0 && np < max) {
+		char codes[2 * SEARCH_CONCEPTS][5], *best = NULL;
+		size_t k, votes, best_votes = 0;
 
-		if (taxonomy_isco_group(uris[i], code) != 4)
-			continue;
-		for (k = 0; k < i && !dup; k++) {
-			char other[5];
-
-			dup = taxonomy_isco_group(uris[k], other) == 4 && strcmp(other, code) == 0;
+		for (i = 0; i < n; i++)
+			if (taxonomy_isco_group(uris[i], codes[i]) != 4)
+				codes[i][0] = '\0';
+		for (i = 0; i < n; i++) {
+			if (!codes[i][0])
+				continue;
+			for (k = 0, votes = 0; k < n; k++)
+				votes += strcmp(codes[k], codes[i]) == 0;
+			if (votes > best_votes) {
+				best_votes = votes;
+				best = codes[i];
+			}
 		}
-		snprintf(term, sizeof term, "%s%s", VX_OCCUPATION, code);
-		if (!dup && (parts[np] = index_query_term(term, 1)))
-			np++;
+		if (best) {
+			snprintf(term, sizeof term, "%s%s", VX_OCCUPATION, best);
+			if ((parts[np] = index_query_term(term, 1)))
+				np++;
+		}
 	}
 	return np;
 }
@@ -253,7 +263,7 @@ static size_t concept_terms(esco_kind kind, const char *q, index_query **parts, 
 static index_query *keyword_query(const char *q, index_error *e)
 {
 	static const char *const langs[] = {"en", "fr", "es"};
-	index_query *parts[3 + 6 * SEARCH_CONCEPTS], *out = NULL;
+	index_query *parts[3 + 4 * SEARCH_CONCEPTS + 1], *out = NULL;
 	size_t np = 0, i, max = sizeof parts / sizeof *parts;
 
 	pthread_once(&stoplist_once, load_stoplist);
