@@ -257,7 +257,7 @@ Object.assign(en, {
 	compared_as: 'Compared as', on_licence: 'licence', on_name: 'name', on_alias: 'other name', similarity: 'similarity',
 	not_this_recruiter: 'Not this recruiter…', exclusion_reason: 'Why (reviewed)', record_exclusion: 'Record: not this recruiter',
 	excluded: '“{name}” is recorded as not {id}.', duplicate_of: 'Already registered:', duplicate_force: 'If it is a different recruiter, tick “register anyway” below and say why.',
-	expired: 'expired', lift_waiting: 'lift requested by {by} ({reason}): waiting for the flag's authority', by_authority: 'by',
+	expired: 'expired', lift_waiting: 'lift requested by {by} ({reason}): waiting for the authority that set the flag', by_authority: 'by',
 	lift_confirm: 'Confirm the lift', lift_same_key: 'Only the authority that set this flag can lift it; the lift request waits for them.',
 	lift_requested: 'Lift of {id} requested: it is another authority\'s flag, so it waits for that authority to confirm it.',
 	exclusions: 'Reviewed false positives (not this recruiter)', no_exclusions: 'None recorded.', excl_name: 'Name (or recruiter id r_…)',
