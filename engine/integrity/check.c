@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "engine/core/fields.h"
 #include "engine/core/iso.h"
 #include "engine/integrity/internal.h"
 #include "engine/integrity/names.h"
@@ -77,6 +78,10 @@ static int check_validate(const char *name, const char *licence, const char *cou
 {
 	if (name && (!*name || strlen(name) > INTEGRITY_NAME_MAX))
 		problem_field(p, "name", "length", "must be 1 to %d bytes", INTEGRITY_NAME_MAX);
+	else if (name && fields_blank(name, strlen(name)))
+		/* as a vacancy's recruiter name is refused: nothing to check */
+		problem_field(p, "name", "length", "must show some text, not only spaces or "
+						   "invisible characters");
 	if (licence && (!*licence || strlen(licence) > INTEGRITY_LICENCE_MAX))
 		problem_field(p, "licence", "length", "must be 1 to %d bytes", INTEGRITY_LICENCE_MAX);
 	if (country && !iso_country_valid(country))

@@ -318,6 +318,16 @@ static void test_bad_input(void)
 		       NULL, 0) == 0);
 	T_EQ_INT(r.status, 400);
 	resp_free(&r);
+	/* A name of only invisible characters or spaces, as a vacancy write
+	 * refuses it (it answered 200 "unknown"). */
+	T_REQUIRE(http(&r, &srv, "GET", "/v1/recruiters/check?name=%E2%80%8B", counsellor, NULL,
+		       NULL, 0) == 0);
+	T_EQ_INT(r.status, 400);
+	resp_free(&r);
+	T_REQUIRE(http(&r, &srv, "GET", "/v1/recruiters/check?name=%20%20", counsellor, NULL, NULL,
+		       0) == 0);
+	T_EQ_INT(r.status, 400);
+	resp_free(&r);
 	T_REQUIRE(http(&r, &srv, "GET", "/v1/audit?limit=0", regulator, NULL, NULL, 0) == 0);
 	T_EQ_INT(r.status, 400);
 	resp_free(&r);
