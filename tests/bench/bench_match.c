@@ -58,6 +58,7 @@
 #include "index/index.h"
 
 #include "index/schema.h"
+#include "tests/support/sample_index.h"
 
 #define INDEX_DIR "var/bench"
 /* What the index was built from, beside the document format (which a
@@ -102,7 +103,7 @@ static int build(const esco *tax, size_t n, const char *path)
 	sample_gen *g = NULL;
 	uint64_t have = 0;
 	size_t i;
-	char term[32], id[32], cmd[300], *format = NULL, *source = NULL;
+	char cmd[300], *format = NULL, *source = NULL;
 
 	mkdir("var", 0755);
 	mkdir(INDEX_DIR, 0755);
@@ -124,33 +125,9 @@ static int build(const esco *tax, size_t n, const char *path)
 	if (system(cmd) != 0 || index_open_writable(path, &w, &e) || sample_gen_new(tax, 11, &g))
 		goto fail;
 	for (i = 0; i < n; i++) {
-		json_t *raw = sample_next_vacancy(g), *v = NULL;
-		index_doc *d = NULL;
-		problem p;
-
 		/* As an import stores it: validated, free text normalised. */
-		problem_init(&p);
-		if (!raw || vacancy_validate(raw, &v, &p)) {
-			fprintf(stderr, "bench_match: sample vacancy %zu: %s\n", i + 1, p.detail);
-			json_decref(raw);
-			problem_release(&p);
+		if (sample_index_vacancy(w, sample_next_vacancy(g), i + 1, "bench", &e))
 			goto fail;
-		}
-		json_decref(raw);
-		problem_release(&p);
-		json_object_del(v, "normalised");
-		snprintf(id, sizeof id, "v_%zu", i + 1);
-		snprintf(term, sizeof term, "Q%zu", i + 1);
-		json_object_set_new(v, "id", json_string(id));
-		json_object_set_new(v, "org", json_string("bench"));
-		json_object_set_new(v, "status", json_string("open"));
-		if (indexer_vacancy_doc(v, &d, &e) || index_replace(w, term, d, &e)) {
-			index_doc_free(d);
-			json_decref(v);
-			goto fail;
-		}
-		index_doc_free(d);
-		json_decref(v);
 		if ((i + 1) % 50000 == 0 && index_commit(w, &e))
 			goto fail;
 	}

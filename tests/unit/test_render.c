@@ -41,6 +41,7 @@
 #include "engine/profile.h"
 #include "engine/vacancy.h"
 #include "index/index.h"
+#include "tests/support/sample_index.h"
 #include "tests/support/t.h"
 
 #define FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
@@ -334,34 +335,9 @@ static int build_index(const char *path, size_t n)
 
 	if (index_open_writable(path, &w, &e) || sample_gen_new(tax, 11, &g))
 		goto out;
-	for (i = 0; i < n; i++) {
-		json_t *raw = sample_next_vacancy(g), *v = NULL;
-		index_doc *d = NULL;
-		char id[32], term[32];
-		problem p;
-
-		problem_init(&p);
-		if (!raw || vacancy_validate(raw, &v, &p)) {
-			json_decref(raw);
-			problem_release(&p);
+	for (i = 0; i < n; i++)
+		if (sample_index_vacancy(w, sample_next_vacancy(g), i + 1, "test", &e))
 			goto out;
-		}
-		json_decref(raw);
-		problem_release(&p);
-		json_object_del(v, "normalised");
-		snprintf(id, sizeof id, "v_%zu", i + 1);
-		snprintf(term, sizeof term, "Q%zu", i + 1);
-		json_object_set_new(v, "id", json_string(id));
-		json_object_set_new(v, "org", json_string("test"));
-		json_object_set_new(v, "status", json_string("open"));
-		if (indexer_vacancy_doc(v, &d, &e) || index_replace(w, term, d, &e)) {
-			index_doc_free(d);
-			json_decref(v);
-			goto out;
-		}
-		index_doc_free(d);
-		json_decref(v);
-	}
 	rc = index_commit(w, &e);
 out:
 	if (rc)
