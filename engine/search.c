@@ -174,7 +174,9 @@ static int occupation_filter(const char *occ, const char *lang, index_query **ou
 		return bad_param(p, "occupation",
 				 "must be an ISCO-08 code (1 to 4 digits), a known ESCO occupation URI "
 				 "or text that names an occupation");
-	if (strcmp(code, occ) == 0)
+	/* a code, or an ISCO-08 group's URI: the group; an occupation's URI:
+	 * that occupation */
+	if (strcmp(code, occ) == 0 || strncmp(occ, TAX_ESCO_OCCUPATION, strlen(TAX_ESCO_OCCUPATION)))
 		snprintf(term, sizeof term, "%s%s", VX_OCCUPATION, code);
 	else
 		snprintf(term, sizeof term, "%s%s", VX_ESCO_OCC, occ);
@@ -253,6 +255,23 @@ static size_t concept_terms(esco_kind kind, const char *q, index_query **parts, 
 	return np;
 }
 
+/* 1 when q holds a word that is not a function word of en, fr or es. A
+ * query of function words only ("de", "the of") says nothing: Xapian's
+ * parser keeps the stop words when nothing else is left, and "de" then
+ * found every "Chef de rang" and "de-icing" ad, and named every concept
+ * with a French or Spanish label holding "de" (the review: q=de, 100 ads). */
+static int has_content_word(const char *q)
+{
+	char fq[TAX_TEXT_MAX + 1], *w, *save = NULL;
+
+	if (!taxonomy_fold(q, fq, sizeof fq))
+		return 0;
+	for (w = strtok_r(fq, " ", &save); w; w = strtok_r(NULL, " ", &save))
+		if (!search_is_function_word(w, strlen(w)))
+			return 1;
+	return 0;
+}
+
 /* Keyword search across the loaded languages: q parsed with the English,
  * French and Spanish stemmers (a vacancy's text is stemmed in its own
  * language: engine/indexer/doc.c), OR the occupations and skills q names
@@ -265,9 +284,20 @@ static index_query *keyword_query(const char *q, index_error *e)
 	static const char *const langs[] = {"en", "fr", "es"};
 	index_query *parts[3 + 4 * SEARCH_CONCEPTS + 1], *out = NULL;
 	size_t np = 0, i, max = sizeof parts / sizeof *parts;
+	unsigned mask;
 
 	pthread_once(&stoplist_once, load_stoplist);
+	/* Function words only: Xapian's empty query, which matches nothing. */
+	if (strlen(q) <= TAX_TEXT_MAX && !has_content_word(q))
+		return index_query_parse("", "en", "", 0, e);
+	/* Only the stemmers of the languages q can be in: each parse weighs a
+	 * word once more, and "conductor de carretilla" (Spanish) weighed the
+	 * English "conductor" three times, above the forklift concepts it
+	 * names (the review: "Train conductor" first). */
+	mask = strlen(q) <= TAX_TEXT_MAX ? taxonomy_text_langs(q) : ~0u;
 	for (i = 0; i < sizeof langs / sizeof *langs; i++) {
+		if (!(mask & 1u << esco_lang_from_code(langs[i])))
+			continue;
 		if (!(parts[np] = index_query_parse_stopped(q, langs[i], "", INDEX_PARSE_STEM_ALL,
 							    stoplist, e)))
 			goto out;

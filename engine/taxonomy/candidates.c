@@ -288,7 +288,9 @@ static int head_group_applies(const struct tax_labels *t, const esco *tax, const
 {
 	const esco_occupation *o = first->concept;
 
-	if (!tax__head_group(t, tax, u, hg))
+	if (!tax__head_group(t, tax, u,
+			     first->exact_rank >= 2 && first->exact_rank < 1000 ? HEAD_GROUP_EXACT_PRIOR : 0,
+			     hg))
 		return 0;
 	*score = HEAD_GROUP_BASE + (1 - HEAD_GROUP_BASE) * hg->share;
 	/* A minor or sub-major group says less than an occupation the search
@@ -434,7 +436,12 @@ int tax__candidates(index_db *db, const struct tax_labels *t, const esco *tax, e
 		double first = tax__added_specificity(t, kind, u, c[0].concept), a;
 		size_t pick = 0;
 
-		for (i = 1; first > 0 && first < HUGE_VAL && i < nc && i < 5; i++) {
+		/* first == HUGE_VAL: no label of the first holds the whole text
+		 * (it met it through synonyms or words spread over labels:
+		 * "reading blueprints" met "understand blueprints" of interpret
+		 * electrical diagrams); a near-equal concept with a label that
+		 * holds it all ("read standard blueprints") is meant. */
+		for (i = 1; first > 0 && i < nc && i < 5; i++) {
 			if (!c[i].concept || c[i].conf < c[0].conf - SPECIFIC_MARGIN)
 				continue;
 			a = tax__added_specificity(t, kind, u, c[i].concept);

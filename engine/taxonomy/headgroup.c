@@ -175,7 +175,7 @@ static int group_at_level(const struct hg_count *g, size_t ng, size_t digits, st
 }
 
 int tax__head_group(const struct tax_labels *t, const esco *tax, const struct units *u,
-		    struct tax_head_group *out)
+		    double prior, struct tax_head_group *out)
 {
 	struct hg_count *g = NULL;
 	unsigned char *seen = NULL;
@@ -212,8 +212,8 @@ int tax__head_group(const struct tax_labels *t, const esco *tax, const struct un
 			memcpy(out->unit_best, lv.code, sizeof out->unit_best);
 		if (!home)
 			continue;
-		share = sqrt((double)lv.n_lab / (double)n_lab *
-			     ((double)lv.n_lab / (double)(lv.n_lab + lv.second)));
+		share = sqrt((double)lv.n_lab / ((double)n_lab + prior) *
+			     ((double)lv.n_lab / ((double)(lv.n_lab + lv.second) + prior)));
 		if (d == 4) {
 			pick = lv;
 			pick_share = share;

@@ -230,6 +230,11 @@ int tax__candidates(index_db *db, const struct tax_labels *t, const esco *tax, e
 		    double (*feat)[TAX_NFEAT], size_t n);
 /* The concept of kind with uri, or NULL. */
 const void *tax__concept_by_uri(const esco *tax, esco_kind kind, const char *uri);
+/* The digits of an ISCO-08 group written as its ESCO URI
+ * ("http://data.europa.eu/esco/isco/C7212"), as that URI's last segment
+ * ("C7212") or as 1-4 digits; NULL for anything else. Not checked against
+ * ISCO-08. A pointer into s. */
+const char *tax__isco_id(const char *s);
 /* The preferred label of concept in lang, else in English. */
 const char *tax__label_in(const void *concept, esco_kind kind, int lang);
 
@@ -263,9 +268,18 @@ struct tax_head_group {
 };
 /* When the text's head word heads labels of occupations (labels that hold
  * the whole text plus more) and one ISCO-08 unit group holds more of them
- * than any other: 1 and *out; 0 otherwise. */
+ * than any other: 1 and *out; 0 otherwise. prior: labels added to the
+ * counts the share and lead divide by, as if that many more labels went
+ * elsewhere (0: the counts as they are; HEAD_GROUP_EXACT_PRIOR against an
+ * exact label). */
 int tax__head_group(const struct tax_labels *t, const esco *tax, const struct units *u,
-		    struct tax_head_group *out);
+		    double prior, struct tax_head_group *out);
+/* How many labels' worth of doubt a group must overcome to replace a text
+ * that is an exact (alternative) label of a concept: "caregiver" is
+ * companion's alternative label and heads three labels, two in 5311 child
+ * care; three labels are not enough to say the word means child care.
+ * Chosen on the development sample (docs/taxonomy.md). */
+#define HEAD_GROUP_EXACT_PRIOR 1.5
 /* Its confidence: every word of the text is found (HEAD_GROUP_BASE), and
  * the rest by how much the group owns the word. */
 #define HEAD_GROUP_BASE 0.7

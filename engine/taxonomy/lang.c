@@ -57,3 +57,54 @@ const char *taxonomy_detect_lang(const char *text, const char *fallback)
 		return fallback;
 	return esco_lang_code((esco_lang)best);
 }
+
+/* The languages of lang_mask whose labels (of either kind) hold folded
+ * word w as a whole word; 0 when none does. Stops once all are seen. */
+static unsigned word_langs(const struct tax_labels *t, const char *w)
+{
+	size_t len = strlen(w), lo, hi, i;
+	unsigned seen = 0, all = (1u << ESCO_LANG_COUNT) - 1;
+	int s;
+
+	for (s = 0; s < 2 && seen != all; s++) {
+		tax__word_range(t, s, w, len, &lo, &hi);
+		for (i = lo; i < hi && seen != all; i++) {
+			const struct tword *x = &t->words[s][i];
+
+			if (x->wlen == (len < 255 ? len : 255) &&
+			    tax__word_cmp_at(t->text.p + x->word, w) == 0)
+				seen |= 1u << TW_LANG(x->bits);
+		}
+	}
+	return seen;
+}
+
+unsigned taxonomy_text_langs(const char *text)
+{
+	const struct tax_labels *t = tax__labels();
+	unsigned all = (1u << ESCO_LANG_COUNT) - 1, m = all, wl;
+	char buf[FOLD_MAX], *words[MAX_WORDS];
+	size_t n, i;
+	int l, only;
+
+	if (!t || !text || !taxonomy_fold(text, buf, sizeof buf))
+		return all;
+	n = tax__split_words(buf, words, MAX_WORDS);
+	for (i = 0; i < n; i++) {
+		/* a function word of one language only ("the", "del") */
+		for (l = 0, only = -1; l < ESCO_LANG_COUNT; l++)
+			if (is_function_word(l, words[i]))
+				only = only == -1 ? l : -2;
+		if (only >= 0) {
+			m &= 1u << only;
+			continue;
+		}
+		/* a content word: the languages whose labels have it; a word
+		 * no label has (a name, a typo) says nothing */
+		if (tax__is_stopword(words[i]) || strlen(words[i]) < 3)
+			continue;
+		if ((wl = word_langs(t, words[i])) != 0)
+			m &= wl;
+	}
+	return m ? m : all; /* words of several languages: any of them */
+}

@@ -48,6 +48,8 @@ const char *taxonomy_label(const char *id, const char *lang)
 
 	if (!t || !id)
 		return NULL;
+	if (strncmp(id, "http", 4) == 0 && tax__isco_id(id))
+		id = tax__isco_id(id); /* an ISCO-08 group's URI */
 	if (all_digits(id, 4))
 		return (g = esco_isco_group_by_code(t, id)) ? labels_pref(g->labels, l) : NULL;
 	if ((o = esco_occupation_by_uri(t, id)) != NULL)
@@ -209,6 +211,10 @@ int taxonomy_lookup(esco_kind kind, const char *id, const char *lang, json_t **o
 		const esco_occupation *o;
 		const esco_isco_group *g;
 
+		/* a code, the group's URI (as lookups answer it) or its last
+		 * segment ("C7212") */
+		if (tax__isco_id(id))
+			id = tax__isco_id(id);
 		if (all_digits(id, 4)) {
 			if (!(g = esco_isco_group_by_code(t, id)))
 				return TAX_ERR_UNKNOWN;
@@ -244,7 +250,8 @@ static json_t *concept_ref(const esco *t, const char *v, int l)
 	const esco_skill *s;
 	const esco_isco_group *g;
 
-	if (all_digits(v, 4) && (g = esco_isco_group_by_code(t, v)) != NULL)
+	if ((all_digits(v, 4) || (strncmp(v, "http", 4) == 0 && tax__isco_id(v))) &&
+	    (g = esco_isco_group_by_code(t, tax__isco_id(v))) != NULL)
 		return group_ref(g, l);
 	if ((o = esco_occupation_by_uri(t, v)) != NULL)
 		return occ_ref(o, l);

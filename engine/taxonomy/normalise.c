@@ -216,6 +216,9 @@ int tax__normalise(esco_kind kind, const char *text, const char *lang_hint,
 		return TAX_ERR_ARG;
 	if (!(tax = taxonomy_esco()))
 		return TAX_ERR;
+	/* An ISCO-08 group's ESCO URI, as the lookups answer it, is its code. */
+	if (kind == ESCO_KIND_OCCUPATION && strncmp(text, "http", 4) == 0 && tax__isco_id(text))
+		text = tax__isco_id(text);
 	if (kind == ESCO_KIND_OCCUPATION && strlen(text) <= 4 && is_digits(text, strlen(text))) {
 		const esco_isco_group *g = esco_isco_group_by_code(tax, text);
 

@@ -90,7 +90,7 @@ const void *tax__more_specific(const struct tax_labels *t, esco_kind kind, const
 		if (!tax__is_stopword(u->w[i]) && strlen(u->w[i]) >= 4 &&
 		    (best == MAX_WORDS || u->weight[i] > u->weight[best]))
 			best = i;
-	if (best == MAX_WORDS || u->n < 2 ||
+	if (best == MAX_WORDS ||
 	    preferred_has(t, s, concept_index(exact, kind), u->w[best]))
 		return NULL;
 	/* Labels with a word starting like the specific word (its inflections). */

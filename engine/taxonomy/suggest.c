@@ -321,7 +321,8 @@ size_t taxonomy_named_concepts(esco_kind kind, const char *q, unsigned lang_mask
 	const struct tax_labels *t = tax__labels();
 	int s = tax__kind_slot(kind);
 	char fq[FOLD_MAX], wbuf[FOLD_MAX], *w[MAX_WORDS];
-	size_t nw, i, k, lo = 0, hi = 0, drv = 0, n = 0, fqlen, wl[MAX_WORDS];
+	size_t nw, i, k, lo = 0, hi = 0, drv = 0, n = 0, fqlen, wl[MAX_WORDS], content = 0;
+	size_t spared = MAX_WORDS, spared_n = 0, pass;
 	struct sugg best[100];
 
 	if (!t || !q || !max)
@@ -334,29 +335,53 @@ size_t taxonomy_named_concepts(esco_kind kind, const char *q, unsigned lang_mask
 	if (!nw)
 		return 0;
 	drv = driving_word(t, s, w, nw, wl, &lo, &hi);
-	for (i = lo; i < hi; i++) {
-		const struct tword *x = &t->words[s][i];
-		unsigned type = TW_TYPE(x->bits);
-		uint64_t key = SK_WHOLE | SK_TYPE(type) | SK_TAIL(x->flen, x->concept_idx);
-		const char *f;
+	/* The content word most labels hold (its range of label words): the
+	 * one a second pass may do without. */
+	for (k = 0; k < nw; k++) {
+		size_t a, b;
 
-		/* a whole word (wlen 255 stands for any longer word), of a
-		 * label the typeahead shows (hidden ones are misspellings) */
-		if (type > 1 || !(lang_mask & 1u << TW_LANG(x->bits)) ||
-		    x->wlen != (wl[drv] < 255 ? wl[drv] : 255))
+		if (tax__is_stopword(w[k]))
 			continue;
-		if (n == max && (key | SK_EXACT | SK_START) <= best[n - 1].key)
-			continue;
-		f = t->text.p + t->lab[x->label].fold;
-		for (k = 0; k < nw; k++)
-			if ((k != drv || wl[k] >= 255) && !has_word(f, w[k], wl[k]))
-				break;
-		if (k < nw)
-			continue;
-		if (x->flen >= fqlen && memcmp(f, fq, fqlen) == 0)
-			key |= SK_START | (x->flen == fqlen ? SK_EXACT : 0);
-		if (n < max || key > best[n - 1].key)
-			sugg_offer(best, &n, max, key, x->concept_idx, x->label);
+		content++;
+		tax__word_range(t, s, w[k], wl[k], &a, &b);
+		if (k != drv && b - a > spared_n) {
+			spared = k;
+			spared_n = b - a;
+		}
+	}
+	/* Pass 0: every content word of q (function words, "de", name
+	 * nothing); pass 1, only when no label holds them all and q has two
+	 * content words or more: all but the most common one. "conductor de
+	 * carretilla" is no label, and "conductor" is also an English word
+	 * (a train conductor); "carretilla" names the forklift concepts. */
+	for (pass = 0; pass < 2 && n == 0; pass++) {
+		if (pass == 1 && (content < 2 || spared == MAX_WORDS))
+			break;
+		for (i = lo; i < hi; i++) {
+			const struct tword *x = &t->words[s][i];
+			unsigned type = TW_TYPE(x->bits);
+			uint64_t key = SK_WHOLE | SK_TYPE(type) | SK_TAIL(x->flen, x->concept_idx);
+			const char *f;
+
+			/* a whole word (wlen 255 stands for any longer word), of a
+			 * label the typeahead shows (hidden ones are misspellings) */
+			if (type > 1 || !(lang_mask & 1u << TW_LANG(x->bits)) ||
+			    x->wlen != (wl[drv] < 255 ? wl[drv] : 255))
+				continue;
+			if (n == max && (key | SK_EXACT | SK_START) <= best[n - 1].key)
+				continue;
+			f = t->text.p + t->lab[x->label].fold;
+			for (k = 0; k < nw; k++)
+				if ((k != drv || wl[k] >= 255) && (content == 0 || !tax__is_stopword(w[k])) &&
+				    (pass == 0 || k != spared) && !has_word(f, w[k], wl[k]))
+					break;
+			if (k < nw)
+				continue;
+			if (x->flen >= fqlen && memcmp(f, fq, fqlen) == 0)
+				key |= SK_START | (x->flen == fqlen ? SK_EXACT : 0);
+			if (n < max || key > best[n - 1].key)
+				sugg_offer(best, &n, max, key, x->concept_idx, x->label);
+		}
 	}
 	for (i = 0; i < n; i++) {
 		const void *c = t->lab[best[i].label].concept;

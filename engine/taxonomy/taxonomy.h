@@ -237,8 +237,9 @@ int taxonomy_normalise_doc(json_t *doc, const char *const *skill_paths,
 #define TAX_ESCO_OCCUPATION "http://data.europa.eu/esco/occupation/"
 
 /* The ISCO-08 group an occupation stands for, into code: an ISCO-08 code of
- * 1 to 4 digits that ISCO-08 has, as it is, or a known ESCO occupation URI
- * as its 4-digit unit group. The number of digits (1-4); 0 (code "") when
+ * 1 to 4 digits that ISCO-08 has, as it is, that group's ESCO URI
+ * (".../esco/isco/C7212", as the lookups answer it) as its code, or a known
+ * ESCO occupation URI as its 4-digit unit group. The number of digits (1-4); 0 (code "") when
  * the occupation is neither; -1 when the taxonomy is not loaded (callers
  * answer "unavailable"). The one rule for matching, quotas and search. */
 int taxonomy_isco_group(const char *occupation, char code[5]);
@@ -276,6 +277,13 @@ int taxonomy_label_report(json_t *norm, const char *lang);
 /* The language ("en", "fr" or "es") text is written in, by its function
  * words; fallback when there is no evidence or a tie with it. */
 const char *taxonomy_detect_lang(const char *text, const char *fallback);
+/* The languages a short text (a keyword query) can be written in, as a
+ * mask of 1 << esco_lang: those whose ESCO labels hold each of its content
+ * words that some label holds, and whose function words it uses
+ * ("conductor de carretilla": only Spanish labels have "carretilla", so
+ * Spanish, although "conductor" is English too). Every language when
+ * nothing tells them apart or no one language holds every word. */
+unsigned taxonomy_text_langs(const char *text);
 
 /* Folds text for comparison: ASCII and Latin-1 letters lowercased and
  * stripped of accents, runs of non-alphanumerics to one space, trimmed.
