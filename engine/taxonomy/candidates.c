@@ -436,12 +436,7 @@ int tax__candidates(index_db *db, const struct tax_labels *t, const esco *tax, e
 		double first = tax__added_specificity(t, kind, u, c[0].concept), a;
 		size_t pick = 0;
 
-		/* first == HUGE_VAL: no label of the first holds the whole text
-		 * (it met it through synonyms or words spread over labels:
-		 * "reading blueprints" met "understand blueprints" of interpret
-		 * electrical diagrams); a near-equal concept with a label that
-		 * holds it all ("read standard blueprints") is meant. */
-		for (i = 1; first > 0 && i < nc && i < 5; i++) {
+		for (i = 1; first > 0 && first < HUGE_VAL && i < nc && i < 5; i++) {
 			if (!c[i].concept || c[i].conf < c[0].conf - SPECIFIC_MARGIN)
 				continue;
 			a = tax__added_specificity(t, kind, u, c[i].concept);

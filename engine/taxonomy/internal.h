@@ -278,7 +278,8 @@ int tax__head_group(const struct tax_labels *t, const esco *tax, const struct un
  * that is an exact (alternative) label of a concept: "caregiver" is
  * companion's alternative label and heads three labels, two in 5311 child
  * care; three labels are not enough to say the word means child care.
- * Chosen on the development sample (docs/taxonomy.md). */
+ * The smallest prior that leaves it to a group the word owns; its cost on
+ * the development sample is in docs/taxonomy.md ("Round 11"). */
 #define HEAD_GROUP_EXACT_PRIOR 1.5
 /* Its confidence: every word of the text is found (HEAD_GROUP_BASE), and
  * the rest by how much the group owns the word. */
