@@ -86,7 +86,7 @@ static void lookup(api_call *c, esco_kind kind)
 			 kind == ESCO_KIND_SKILL
 				 ? "no such skill: give an ESCO skill URI (URL-encoded) or its last segment"
 				 : "no such occupation: give an ESCO occupation URI (URL-encoded), its "
-				   "last segment or an ISCO-08 code of 1 to 4 digits");
+				   "last segment, or an ISCO-08 code of 1 to 4 digits or its ESCO URI");
 	else if (rc)
 		api_fail(c, 503, "the taxonomy is not available");
 	else
