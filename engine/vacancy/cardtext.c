@@ -4,11 +4,14 @@
  * The card is json_dumps(JSON_COMPACT) output (card.c), so its text is
  * already what json_dumps writes for the decoded tree, except at the
  * positions card.c wrote for ESCO URIs (an integer as the top-level
- * "occupation" or as an item of "skills"."essential"/"optional") and, when
- * the answer's precision is not jansson's default, at reals. The scanner
+ * "occupation" or as an item of "skills"."essential"/"optional") and at
+ * reals when the answer's precision is not jansson's default. Reals are
+ * rare in a card, so each is written again, which also mends any that
+ * jansson did not write ("1E2" for 100.0). The scanner
  * below walks the text once, checks it is such output (no white space,
  * only the escapes and numbers json_dumps writes, valid UTF-8, well
- * nested), and writes it with those two things replaced. Anything else is
+ * nested, no key twice in an object), and writes it with those two things
+ * replaced. Anything else is
  * refused (1), and the caller decodes the card into a tree instead, whose
  * answer is the reference either way.
  */
@@ -23,6 +26,7 @@
 #include "engine/taxonomy/labeltext.h"
 
 #define CARD_DEPTH 16 /* nesting a card holds (3 today) */
+#define CARD_KEYS 256 /* keys of the objects open at once (a card's top level has about 20) */
 #define NUMBER_MAX 63 /* bytes of a real written again; jansson writes at most 24 */
 
 enum card_key { KEY_OTHER, KEY_OCCUPATION, KEY_SKILLS, KEY_RECRUITER, KEY_LIST, KEY_SKILLS_MEMBER };
@@ -63,7 +67,7 @@ static const char *string_end(const char *p, const char *end, int *escaped)
 		*escaped = 1;
 		if (q + 1 >= e)
 			return NULL;
-		if (strchr("\"\\bfnrt", q[1]) && q[1]) {
+		if (q[1] && strchr("\"\\bfnrt", q[1])) {
 			q += 2;
 			continue;
 		}
@@ -171,7 +175,13 @@ int vacancy_card_text(struct buf *b, const esco *t, const char *card, size_t len
 	char kind[CARD_DEPTH + 1] = {0};
 	enum card_key key[CARD_DEPTH + 1] = {KEY_OTHER};
 	const char *p = card, *end = card + len, *span = card, *q, *skills_key = NULL;
-	size_t skills_key_len = 0;
+	size_t skills_key_len = 0, n_keys = 0, key_base[CARD_DEPTH + 1] = {0}, ki;
+	/* the keys of the open objects, to refuse one given twice (jansson
+	 * keeps the first one's place with the last one's value) */
+	struct {
+		const char *s;
+		size_t n;
+	} keys[CARD_KEYS];
 	int depth = 0, rc = 0, escaped, real;
 
 	if (view) {
@@ -204,6 +214,8 @@ int vacancy_card_text(struct buf *b, const esco *t, const char *card, size_t len
 			if (view && depth == 2 && key[1] == KEY_RECRUITER && view->recruiter &&
 			    !view->recruiter_len)
 				view->recruiter_len = (size_t)(p + 1 - view->recruiter);
+			if (c == '}')
+				n_keys = key_base[depth];
 			if (!--depth && p + 1 != end)
 				return 1;
 			st = WANT_NEXT;
@@ -220,6 +232,16 @@ int vacancy_card_text(struct buf *b, const esco *t, const char *card, size_t len
 		if (st == WANT_KEY || st == WANT_KEY_OR_CLOSE) {
 			if (c != '"' || !(q = string_end(p, end, &escaped)))
 				return 1;
+			/* the accepted escapes have one form each: equal keys are
+			 * equal bytes */
+			for (ki = key_base[depth]; ki < n_keys; ki++)
+				if (keys[ki].n == (size_t)(q - p - 1) &&
+				    memcmp(keys[ki].s, p + 1, keys[ki].n) == 0)
+					return 1;
+			if (n_keys == CARD_KEYS)
+				return 1;
+			keys[n_keys].s = p + 1;
+			keys[n_keys++].n = (size_t)(q - p - 1);
 			key[depth] = KEY_OTHER;
 			if (depth == 1) {
 				const char *const *r;
@@ -274,6 +296,7 @@ int vacancy_card_text(struct buf *b, const esco *t, const char *card, size_t len
 			}
 			kind[++depth] = c;
 			key[depth] = KEY_OTHER;
+			key_base[depth] = n_keys;
 			st = c == '{' ? WANT_KEY_OR_CLOSE : WANT_VALUE_OR_CLOSE;
 			p++;
 			continue;
@@ -327,7 +350,8 @@ int vacancy_card_text(struct buf *b, const esco *t, const char *card, size_t len
 						r->skill = s;
 					}
 				}
-			} else if (real && prec) {
+			} else if (real) {
+				/* as jansson writes it back ("1E2" is 100.0), at prec */
 				if (jsontext_add(b, span, (size_t)(p - span)) ||
 				    (rc = put_real_again(b, p, q, prec)))
 					return rc > 0 ? 1 : -1;

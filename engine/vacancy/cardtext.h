@@ -49,8 +49,8 @@ struct vacancy_card_view {
 
 /* The card's JSON text (len bytes) into b without its closing brace: what
  * json_dumps(vacancy_card_decode(card), JSON_COMPACT |
- * JSON_REAL_PRECISION(prec)) writes, less the last '}'. Reals are written
- * again at prec (0: copied, as the card holds them at jansson's default).
+ * JSON_REAL_PRECISION(prec)) writes, less the last '}' (prec 0: jansson's
+ * default, 17 digits). Reals are written again at prec.
  * view, when not NULL, is filled. 0; 1 when the card is not the encoder's
  * output (white space, escapes or numbers jansson does not write, an
  * unknown position: the caller takes the tree way, which decides); -1
