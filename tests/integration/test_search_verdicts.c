@@ -103,6 +103,7 @@ static size_t same_three_ways(const char *query, struct vacancy_query q, int pag
 		struct resp r;
 		problem p;
 		size_t i;
+		int more;
 
 		problem_init(&p);
 		T_CHECK(search_vacancies(db_index, &q, &tree, &p) == 0);
@@ -123,13 +124,14 @@ static size_t same_three_ways(const char *query, struct vacancy_query q, int pag
 			 r.body ? r.body : "(null)");
 		seen += json_array_size(json_object_get(tree, "items"));
 		next = json_object_get(tree, "next_cursor");
-		if (json_is_string(next))
+		more = json_is_string(next);
+		if (more)
 			snprintf(cursor, sizeof cursor, "%s", json_string_value(next));
 		resp_free(&r);
 		free(want);
 		free(text);
 		json_decref(tree);
-		if (!json_is_string(next))
+		if (!more)
 			break;
 		q.cursor = cursor;
 	}
