@@ -11,6 +11,7 @@
 #include "engine/core/cursor.h"
 #include "engine/core/iso.h"
 #include "engine/integrity/integrity.h"
+#include "engine/search_page.h"
 #include "engine/taxonomy/taxonomy.h"
 #include "engine/vacancy.h"
 #include "index/schema.h"
@@ -544,26 +545,32 @@ static index_query *restrict_to_page(index_query *q, const struct sort_kind *sk,
 	return r;
 }
 
-int search_vacancies(index_db *db, const struct vacancy_query *vq, json_t **out, problem *p)
+/* The answer as a tree (*out) or as text (*text, labelled in vq->lang). */
+static int search_run(index_db *db, const struct vacancy_query *vq, json_t **out, char **text,
+		      problem *p)
 {
 	unsigned long limit = SEARCH_LIMIT_DEFAULT;
 	index_search_opts opts = {0};
 	index_results *res = NULL;
 	index_query *q;
 	index_error e = {{0}};
-	json_t *items = NULL, *o, *binding = NULL, *pos = NULL;
+	json_t *binding = NULL, *pos = NULL;
 	char cursor[CURSOR_TEXT_MAX + 1];
-	size_t i, n, kept = 0, consumed = 0, slack;
+	size_t i, n, consumed = 0, slack;
+	struct search_page page;
 	struct vacancy_query sq = *vq;
 	const struct sort_kind *sk;
 	struct page_start at = {{0}, {0}, 0};
-	const char *sort = vq->sort;
+	const char *sort = vq->sort, *next = NULL;
 	const index_hit *last = NULL;
 	integrity_snapshot *snap;
-	int rc, ranked = vq->q && *vq->q, fetch_failed = 0;
+	int rc, ranked = vq->q && *vq->q, fetch_failed = 0, no_memory = 0;
 	size_t fetched = 0;
 
-	*out = NULL;
+	if (out)
+		*out = NULL;
+	if (text)
+		*text = NULL;
 	if (vq->limit && (parse_uint(vq->limit, SEARCH_LIMIT_MAX, &limit) || limit == 0))
 		return bad_param(p, "limit", "must be an integer from 1 to 100");
 	if (!sort)
@@ -642,13 +649,12 @@ int search_vacancies(index_db *db, const struct vacancy_query *vq, json_t **out,
 		problem_set(p, PROBLEM_UNAVAILABLE, "the index cannot be searched: %s", e.msg);
 		return -1;
 	}
-	items = json_array();
+	no_memory = search_page_start(&page, text != NULL, snap, vq->include_flagged, ranked,
+				      vq->lang) != 0;
 	n = index_results_count(res);
 	fetched = opts.skip_data ? 0 : n;
-	for (i = 0; items && i < n && kept < limit; i++) {
+	for (i = 0; !no_memory && i < n && page.kept < limit; i++) {
 		const index_hit *h = index_results_hit(res, i);
-		json_t *v;
-		struct integrity_verdict iv;
 
 		consumed = i + 1;
 		if (sk->slot >= 0 && at.key[0] && h->value_len == strlen(at.key) &&
@@ -658,7 +664,7 @@ int search_vacancies(index_db *db, const struct vacancy_query *vq, json_t **out,
 		if (i >= fetched) {
 			/* The data of the hits the page may still show, no more:
 			 * the spare hits are read only when verdicts drop some. */
-			size_t want = limit - kept + 1;
+			size_t want = limit - page.kept + 1;
 
 			if (index_fetch_data(db, res, i, want, &e)) {
 				fetch_failed = 1;
@@ -666,54 +672,47 @@ int search_vacancies(index_db *db, const struct vacancy_query *vq, json_t **out,
 			}
 			fetched = i + want;
 		}
-		v = vacancy_card_decode(h->data, h->data_len);
-		if (!v)
-			continue;
-		if (json_is_object(json_object_get(v, "recruiter"))) {
-			integrity_snapshot_verdict(snap, json_object_get(v, "recruiter"), &iv);
-			if (iv.kind == INTEGRITY_BLACKLISTED ||
-			    (iv.kind == INTEGRITY_FLAGGED && !vq->include_flagged)) {
-				integrity_verdict_release(&iv);
-				json_decref(v);
-				continue;
-			}
-			json_object_set_new(v, "recruiter_verdict", integrity_verdict_json(&iv));
-			integrity_verdict_release(&iv);
-		}
-		if (ranked)
-			json_object_set_new(v, "relevance", json_real(h->weight));
-		json_array_append_new(items, v);
-		kept++;
+		/* a card that does not decode, or a recruiter hidden: skipped */
+		no_memory = search_page_add(&page, h->data, h->data_len, h->weight) < 0;
 	}
 	integrity_snapshot_put(snap);
-	if (fetch_failed) {
-		json_decref(items);
+	if (fetch_failed || no_memory) {
+		search_page_release(&page);
 		json_decref(binding);
 		index_results_free(res);
-		problem_set(p, PROBLEM_UNAVAILABLE, "the index cannot be read: %s", e.msg);
+		if (fetch_failed)
+			problem_set(p, PROBLEM_UNAVAILABLE, "the index cannot be read: %s", e.msg);
+		else
+			problem_set(p, PROBLEM_UNAVAILABLE, "out of memory");
 		return -1;
 	}
-	o = json_pack("{s:o, s:I}", "items", items ? items : json_array(), "estimated_total",
-		      (json_int_t)index_results_estimate(res));
 	/* A next page when hits were left over or the fetch was full. */
-	if (o && last && (n > consumed || n == opts.limit)) {
+	if (last && (n > consumed || n == opts.limit)) {
 		if (sk->slot >= 0)
 			pos = json_pack("[s, s%]", sk->name, last->value, last->value_len);
 		else if (at.offset + consumed <= SEARCH_OFFSET_MAX)
 			pos = json_pack("[s, s, I]", sk->name, at.bound,
 					(json_int_t)(at.offset + consumed));
 	}
-	if (o && pos && cursor_encode(binding, pos, cursor, sizeof cursor) == 0)
-		json_object_set_new(o, "next_cursor", json_string(cursor));
-	else if (o)
-		json_object_set_new(o, "next_cursor", json_null());
+	if (pos && cursor_encode(binding, pos, cursor, sizeof cursor) == 0)
+		next = cursor;
+	rc = search_page_finish(&page, (json_int_t)index_results_estimate(res), next, out, text);
 	json_decref(pos);
 	json_decref(binding);
 	index_results_free(res);
-	if (!o) {
+	if (rc) {
 		problem_set(p, PROBLEM_UNAVAILABLE, "out of memory");
 		return -1;
 	}
-	*out = o;
 	return 0;
+}
+
+int search_vacancies(index_db *db, const struct vacancy_query *vq, json_t **out, problem *p)
+{
+	return search_run(db, vq, out, NULL, p);
+}
+
+int search_vacancies_text(index_db *db, const struct vacancy_query *vq, char **text, problem *p)
+{
+	return search_run(db, vq, NULL, text, p);
 }

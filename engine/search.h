@@ -71,6 +71,11 @@ struct vacancy_query {
 /* Fills *out with {"items":[...],"next_cursor":...,"estimated_total":N}.
  * PROBLEM_INVALID for a bad parameter (named in the problem). */
 int search_vacancies(index_db *db, const struct vacancy_query *vq, json_t **out, problem *p);
+/* The same answer as the JSON text the API sends (*text, malloc'd): each
+ * item labelled in vq->lang as taxonomy_label_doc labels it, the bytes
+ * json_dumps(API_JSON_DUMP) writes for the labelled tree, written without
+ * building it (engine/search_page.h). */
+int search_vacancies_text(index_db *db, const struct vacancy_query *vq, char **text, problem *p);
 
 /* Validates the filters and builds the query (caller frees); exposed for
  * the benchmark, which runs the same query in-process. */

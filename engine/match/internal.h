@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "engine/core/buf.h"
+#include "engine/core/jsontext.h"
 #include "engine/integrity/integrity.h"
 #include "engine/match/match.h"
 #include "engine/taxonomy/esco.h"
@@ -276,36 +277,6 @@ index_query *match__build_query(index_db *db, const json_t *profile,
 				int dates, problem *p);
 
 /* ---- JSON text as json_dumps writes it (jsontext.c) ---- */
-
-/* buf_add, without the call while the bytes fit (an answer is thousands
- * of small pieces): the same bound, the same terminating NUL. */
-static inline int match__add(struct buf *b, const char *s, size_t n)
-{
-	if (b->p && n < b->cap - b->len && b->len + n <= b->max) {
-		memcpy(b->p + b->len, s, n);
-		b->len += n;
-		b->p[b->len] = '\0';
-		return 0;
-	}
-	return buf_add(b, s, n);
-}
-
-static inline int match__add_str(struct buf *b, const char *s)
-{
-	return match__add(b, s, strlen(s));
-}
-
-#define MATCH__LIT(b, lit) match__add((b), (lit), sizeof(lit) - 1)
-
-/* Each writes into b what json_dumps(JSON_COMPACT |
- * JSON_REAL_PRECISION(prec)) writes for the value: 0; 1 when jansson
- * refuses it too (a string that is not UTF-8); -1 when the buffer failed
- * (it is then empty). */
-int match__put_string(struct buf *b, const char *s, size_t n);
-int match__put_cstring(struct buf *b, const char *s);
-int match__put_real(struct buf *b, double x, int prec);
-int match__put_integer(struct buf *b, json_int_t v);
-int match__put_value(struct buf *b, const json_t *v, int prec);
 
 /* ---- a result's vacancy as JSON text (render.c) ---- */
 

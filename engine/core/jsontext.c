@@ -7,19 +7,20 @@
  * ("%.<precision>g", ".0" added to a whole real, no '+' or leading zeros in
  * an exponent). Reals a match answers are mostly rounded to four decimals;
  * those are written by integer arithmetic, which gives what printf's %.15g
- * gives for them, and printf is used for the rest. For the match answer's
- * text (render.c); tests/unit/test_render.c compares it with jansson.
+ * gives for them, and printf is used for the rest. For the match's and
+ * the search's answers written as text; tests/unit/test_render.c compares
+ * it with jansson.
  */
-#include "engine/match/internal.h"
+#include "engine/core/jsontext.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The length of the UTF-8 sequence at s (at most n bytes), as jansson's
- * utf8_check_first/utf8_check_full decide it; 0 when invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
+/* As jansson's utf8_check_first/utf8_check_full decide it. */
+size_t jsontext_utf8_len(const unsigned char *s, size_t n)
 {
 	unsigned c = s[0];
 	size_t len, i;
@@ -56,13 +57,13 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 
 /* s[0..n) as a JSON string. 0; 1 when s is not valid UTF-8 (jansson
  * refuses it); -1 when the buffer failed (it is then empty). */
-int match__put_string(struct buf *b, const char *s, size_t n)
+int jsontext_put_string(struct buf *b, const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, span = 0, k;
 	char esc[8];
 
-	if (match__add(b, "\"", 1))
+	if (jsontext_add(b, "\"", 1))
 		return -1;
 	while (i < n) {
 		unsigned c = u[i];
@@ -72,12 +73,12 @@ int match__put_string(struct buf *b, const char *s, size_t n)
 			continue;
 		}
 		if (c >= 0x80) {
-			if (!(k = utf8_len(u + i, n - i)))
+			if (!(k = jsontext_utf8_len(u + i, n - i)))
 				return 1;
 			i += k;
 			continue;
 		}
-		if (match__add(b, s + span, i - span))
+		if (jsontext_add(b, s + span, i - span))
 			return -1;
 		switch (c) {
 		case '"': memcpy(esc, "\\\"", 3); break;
@@ -89,22 +90,27 @@ int match__put_string(struct buf *b, const char *s, size_t n)
 		case '\t': memcpy(esc, "\\t", 3); break;
 		default: snprintf(esc, sizeof esc, "\\u%04X", c); break;
 		}
-		if (match__add_str(b, esc))
+		if (jsontext_add_str(b, esc))
 			return -1;
 		span = ++i;
 	}
-	if (match__add(b, s + span, n - span) || match__add(b, "\"", 1))
+	if (jsontext_add(b, s + span, n - span) || jsontext_add(b, "\"", 1))
 		return -1;
 	return 0;
 }
 
-int match__put_cstring(struct buf *b, const char *s)
+int jsontext_put_cstring(struct buf *b, const char *s)
 {
-	return match__put_string(b, s, strlen(s));
+	return jsontext_put_string(b, s, strlen(s));
+}
+
+int jsontext_put_cstring_or_null(struct buf *b, const char *s)
+{
+	return s ? jsontext_put_cstring(b, s) : JSONTEXT_LIT(b, "null");
 }
 
 /* A real as json_dumps writes it with JSON_REAL_PRECISION(prec). */
-int match__put_real(struct buf *b, double x, int prec)
+int jsontext_put_real(struct buf *b, double x, int prec)
 {
 	char out[64], *e, *from, *to;
 	int n;
@@ -125,7 +131,7 @@ int match__put_real(struct buf *b, double x, int prec)
 			}
 			n = snprintf(out, sizeof out, "%s%llu.%0*u", k < 0 ? "-" : "", a / 10000,
 				     digits, frac);
-			return match__add(b, out, (size_t)n);
+			return jsontext_add(b, out, (size_t)n);
 		}
 	}
 	/* jansson's jsonp_dtostr */
@@ -148,11 +154,11 @@ int match__put_real(struct buf *b, double x, int prec)
 			n = (int)strlen(out);
 		}
 	}
-	return match__add(b, out, (size_t)n);
+	return jsontext_add(b, out, (size_t)n);
 }
 
 /* An integer as "%" JSON_INTEGER_FORMAT writes it. */
-int match__put_integer(struct buf *b, json_int_t v)
+int jsontext_put_integer(struct buf *b, json_int_t v)
 {
 	char out[24], *p = out + sizeof out;
 	unsigned long long a = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
@@ -162,7 +168,7 @@ int match__put_integer(struct buf *b, json_int_t v)
 	while ((a /= 10));
 	if (v < 0)
 		*--p = '-';
-	return match__add(b, p, (size_t)(out + sizeof out - p));
+	return jsontext_add(b, p, (size_t)(out + sizeof out - p));
 }
 
 /* v as json_dumps(v, JSON_COMPACT | JSON_REAL_PRECISION(prec)) writes it:
@@ -178,40 +184,40 @@ static int put_value(struct buf *b, const json_t *v, int prec, int depth)
 		return 1;
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
-		if (match__add(b, "{", 1))
+		if (jsontext_add(b, "{", 1))
 			return -1;
 		json_object_keylen_foreach((json_t *)v, key, klen, x) {
-			if ((!first && match__add(b, ",", 1)) || (rc = match__put_string(b, key, klen)) ||
-			    match__add(b, ":", 1) || (rc = put_value(b, x, prec, depth + 1)))
+			if ((!first && jsontext_add(b, ",", 1)) || (rc = jsontext_put_string(b, key, klen)) ||
+			    jsontext_add(b, ":", 1) || (rc = put_value(b, x, prec, depth + 1)))
 				return rc > 0 ? 1 : -1;
 			first = 0;
 		}
-		return match__add(b, "}", 1);
+		return jsontext_add(b, "}", 1);
 	case JSON_ARRAY:
-		if (match__add(b, "[", 1))
+		if (jsontext_add(b, "[", 1))
 			return -1;
 		json_array_foreach(v, i, x) {
-			if ((i && match__add(b, ",", 1)) || (rc = put_value(b, x, prec, depth + 1)))
+			if ((i && jsontext_add(b, ",", 1)) || (rc = put_value(b, x, prec, depth + 1)))
 				return rc > 0 ? 1 : -1;
 		}
-		return match__add(b, "]", 1);
+		return jsontext_add(b, "]", 1);
 	case JSON_STRING:
-		return match__put_string(b, json_string_value(v), json_string_length(v));
+		return jsontext_put_string(b, json_string_value(v), json_string_length(v));
 	case JSON_INTEGER:
-		return match__put_integer(b, json_integer_value(v));
+		return jsontext_put_integer(b, json_integer_value(v));
 	case JSON_REAL:
-		return match__put_real(b, json_real_value(v), prec);
+		return jsontext_put_real(b, json_real_value(v), prec);
 	case JSON_TRUE:
-		return MATCH__LIT(b, "true");
+		return JSONTEXT_LIT(b, "true");
 	case JSON_FALSE:
-		return MATCH__LIT(b, "false");
+		return JSONTEXT_LIT(b, "false");
 	case JSON_NULL:
-		return MATCH__LIT(b, "null");
+		return JSONTEXT_LIT(b, "null");
 	}
 	return 1;
 }
 
-int match__put_value(struct buf *b, const json_t *v, int prec)
+int jsontext_put_value(struct buf *b, const json_t *v, int prec)
 {
 	return put_value(b, v, prec, 0);
 }
