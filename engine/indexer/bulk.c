@@ -56,38 +56,25 @@ struct bulk {
 
 #define BULK_QUEUE_MAX 2 /* batches built ahead of the writer */
 
-/* The document data's dictionary (index_train_data_dictionary): trained on
- * the first batch of at least DICT_MIN_DOCS documents that an index
- * without one receives, DICT_BYTES at most. Each card then pays only for
- * what is its own: 541 -> about 200 bytes at 100,000 vacancies, a quarter
- * of the index (docs/index.md, "What a vacancy costs"). 64 KB: 32 KB gave
- * 6% larger cards, 110 KB 3% smaller. */
-#define DICT_MIN_DOCS 1000
-#define DICT_BYTES 65536
-
-/* Trains the index's data dictionary on batch b's documents when the index
- * has none yet (*has caches the answer: -1 not yet asked). 0, or -1 with
- * e filled. */
+/* The index's data dictionary from batch b's documents, when it has none
+ * (idx__train_dictionary). */
 static int bulk_dictionary(index_db *w, const struct bulk_batch *b, int *has, index_error *e)
 {
 	index_doc **docs;
-	size_t i, n = 0;
+	size_t i;
 	int rc;
 
-	if (*has < 0 && index_has_data_dictionary(w, has, e))
-		return -1;
-	if (*has || b->n < DICT_MIN_DOCS)
+	if (*has == 1 || b->n < IDX_DICT_MIN_DOCS)
 		return 0;
 	if (!(docs = calloc(b->n, sizeof *docs))) {
 		snprintf(e->msg, sizeof e->msg, "out of memory");
 		return -1;
 	}
 	for (i = 0; i < b->n; i++)
-		if (b->items[i].doc)
-			docs[n++] = b->items[i].doc;
-	rc = n < DICT_MIN_DOCS ? 0 : index_train_data_dictionary(w, docs, n, DICT_BYTES, has, e);
+		docs[i] = b->items[i].doc;
+	rc = idx__train_dictionary(w, docs, b->n, has, e);
 	free(docs);
-	return rc ? -1 : 0;
+	return rc;
 }
 
 static void bulk_batch_free(struct bulk_batch *b)
