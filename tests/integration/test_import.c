@@ -493,6 +493,31 @@ static void test_cards_compressed(void)
 		resp_free(&g);
 		resp_free(&r);
 	}
+	/* The match answers from the same cards (engine/match/render.c's text
+	 * path): their text intact. */
+	T_REQUIRE(http_json(&r, &s, "POST", "/v1/match", counsellor,
+			    "{\"limit\":50,\"countries\":[\"FR\",\"BE\"],\"profile\":{\"occupations\":["
+			    "\"7212\"],\"skills\":[\"soudure TIG\"],\"languages\":[{\"code\":\"fr\","
+			    "\"level\":\"C2\"}]}}") == 0);
+	T_EQ_INT(r.status, 200);
+	{
+		json_t *it;
+		size_t k, cards = 0, intact = 0;
+
+		json_array_foreach(json_object_get(r.json, "vacancies"), k, it) {
+			const char *desc = json_string_value(
+				json_object_get(json_object_get(it, "vacancy"), "description"));
+
+			if (!desc || !strstr(desc, "cardzq"))
+				continue;
+			cards++;
+			intact += strstr(desc, "\xf0\x9f\x94\xa7") != NULL &&
+				  strstr(desc, "Soudure TIG \xe2\x80\x94 chantier naval") == desc;
+		}
+		T_CHECKF(cards > 0 && intact == cards, "%zu of %zu matched cards intact: %.300s", intact,
+			 cards, r.body);
+	}
+	resp_free(&r);
 	T_EQ_INT(server_stop(&s), 0);
 
 	/* A server on an empty index replays the change log and trains one. */
