@@ -56,7 +56,6 @@ int idx__apply_change(index_db *w, const char *term, index_doc *doc, index_error
 	return doc ? index_replace(w, term, doc, e) : index_delete(w, term, e);
 }
 
-/* Applies one vacancy row (or its absence) to the writer. */
 int idx__train_dictionary(index_db *w, index_doc *const *docs, size_t n, int *has,
 			  index_error *e)
 {
@@ -100,6 +99,7 @@ static int replay_dictionary(index_db *w, PGresult *r, int n, int *has, index_er
 	return rc ? -1 : 0;
 }
 
+/* Applies one vacancy row (or its absence) to the writer. */
 static int apply_vacancy(index_db *w, PGresult *r, int row, int64_t id, index_error *e)
 {
 	char term[32];
