@@ -13,7 +13,7 @@ set -u
 need=""
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 for p in build-essential pkg-config libxapian-dev libmicrohttpd-dev libjansson-dev libpq-dev \
-	 nettle-dev zlib1g-dev libicu-dev libcurl4-openssl-dev postgresql postgresql-contrib curl wrk \
+	 nettle-dev zlib1g-dev libzstd-dev libicu-dev libcurl4-openssl-dev postgresql postgresql-contrib curl wrk \
 	 clang libclang-rt-14-dev libyaml-dev chromium xapian-tools; do
 	have_pkg "$p" || need="$need $p"
 done

@@ -14,6 +14,13 @@
 #include "index/accumulate.h"
 #include "index/index.h"
 
+namespace fairmatch_index {
+struct data_codec; /* datacodec.cc */
+struct codec_free {
+	void operator()(data_codec *c) const noexcept;
+};
+} /* namespace fairmatch_index */
+
 struct index_db {
 	Xapian::Database *db;        /* always set; the writer too (it derives from Database) */
 	Xapian::WritableDatabase *w; /* same object as db for a writer, NULL for a reader */
@@ -27,6 +34,9 @@ struct index_db {
 	 * not be walked here (Xapian 1.4 ships them whole, one message per
 	 * posting), so searches go through Enquire. */
 	bool remote = false;
+	/* The document data's dictionary, made by the first frame read or
+	 * document written (datacodec.cc). */
+	std::unique_ptr<fairmatch_index::data_codec, fairmatch_index::codec_free> codec = nullptr;
 };
 
 namespace fairmatch_index {
@@ -54,6 +64,22 @@ index_db *part_for(index_db *db, const char *id_term);
  * documents of the MSet are fetched in one go and the value read from
  * each (a remote value stream would read every document of the shard). */
 void remote_values(Xapian::MSet &ms, unsigned slot, std::vector<std::string> &out);
+
+/* Document data as stored (datacodec.cc). decode_data gives the data as
+ * written from what h read (a zstd frame decompressed, anything else as
+ * it is); throws Xapian::DatabaseCorruptError for a frame it cannot
+ * read. encode_data compresses doc's data with the writer's dictionary,
+ * if the database holds one. codec_forget drops the loaded dictionary
+ * (after a reopen or a discarded transaction). */
+std::string decode_data(index_db &h, std::string &&raw);
+void encode_data(index_db &w, Xapian::Document &doc);
+void codec_forget(index_db &h) noexcept;
+/* A dictionary trained on samples' data ("" when there is too little to
+ * learn from), and one staged into writer w's metadata and used for its
+ * next documents. */
+std::string train_dictionary(const std::vector<const std::string *> &samples, size_t cap);
+void install_dictionary(index_db &w, const std::string &dict);
+bool has_dictionary(index_db &h);
 
 } /* namespace fairmatch_index */
 

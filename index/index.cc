@@ -42,6 +42,7 @@ using fairmatch_index::plan_ptr;
 
 struct index_doc {
 	Xapian::Document doc;
+	bool data_encoded = false; /* its data is already as stored (datacodec.cc) */
 };
 
 struct index_query {
@@ -195,6 +196,8 @@ void discard(index_db *db) noexcept
 		/* Nothing more can be done; the handle stays usable. */
 	}
 	db->in_txn = false;
+	/* A dictionary staged with the changes is gone with them. */
+	fairmatch_index::codec_forget(*db);
 }
 
 int need_db(index_db *db, index_error *err, const char *what)
@@ -333,8 +336,10 @@ void top_hits(index_db &h, const index_query &q, const index_search_opts &o,
 		r.data.reserve(ids.size());
 		for (const auto &id : ids)
 			r.data.push_back(o.skip_data ? std::string()
-						     : d.get_document(id.first, Xapian::DOC_ASSUME_VALID)
-							       .get_data());
+						     : fairmatch_index::decode_data(
+							       h, d.get_document(id.first,
+										 Xapian::DOC_ASSUME_VALID)
+									  .get_data()));
 		return;
 	}
 	Xapian::Enquire enq(d);
@@ -368,7 +373,8 @@ void top_hits(index_db &h, const index_query &q, const index_search_opts &o,
 	ids.reserve(ms.size());
 	for (Xapian::MSetIterator it = ms.begin(); it != ms.end(); ++it) {
 		ids.emplace_back(*it, it.get_weight());
-		r.data.push_back(o.skip_data ? std::string() : it.get_document().get_data());
+		r.data.push_back(o.skip_data ? std::string()
+					     : fairmatch_index::decode_data(h, it.get_document().get_data()));
 	}
 	r.estimate = ms.get_matches_estimated();
 }
@@ -498,8 +504,9 @@ int index_reopen(index_db *db, index_error *err)
 		return INDEX_ERR;
 	try {
 		/* A writer already sees its own latest state. */
-		if (!db->w && db->parts.empty())
-			db->db->reopen();
+		/* Another revision may hold another data dictionary. */
+		if (!db->w && db->parts.empty() && db->db->reopen())
+			fairmatch_index::codec_forget(*db);
 		return INDEX_OK;
 	} catch (...) {
 		return fail(err, what);
@@ -745,8 +752,10 @@ int index_doc_set_value(index_doc *doc, unsigned slot, const char *value, size_t
 
 int index_doc_set_data(index_doc *doc, const char *data, size_t len, index_error *err)
 {
-	return guarded(err, "set document data", doc && (data || !len),
-		       [&] { doc->doc.set_data(std::string(data ? data : "", len)); });
+	return guarded(err, "set document data", doc && (data || !len), [&] {
+		doc->doc.set_data(std::string(data ? data : "", len));
+		doc->data_encoded = false;
+	});
 }
 
 int index_replace(index_db *db, const char *id_term, index_doc *doc, index_error *err)
@@ -767,6 +776,10 @@ int index_replace(index_db *db, const char *id_term, index_doc *doc, index_error
 		 * already there changes nothing, so add it unconditionally. */
 		doc->doc.add_boolean_term(id_term);
 		stage(db);
+		if (!doc->data_encoded) {
+			fairmatch_index::encode_data(*db, doc->doc);
+			doc->data_encoded = true;
+		}
 		/* Delete and add rather than replace_document(id_term): a changed
 		 * document gets a new docid, so a docid's values never change
 		 * (the value cache relies on it). */
@@ -776,6 +789,49 @@ int index_replace(index_db *db, const char *id_term, index_doc *doc, index_error
 	} catch (...) {
 		return fail(err, what);
 	}
+}
+
+int index_train_data_dictionary(index_db *w, index_doc *const *docs, size_t n, size_t cap,
+				int *trained, index_error *err)
+{
+	static const char what[] = "train data dictionary";
+	if (trained)
+		*trained = 0;
+	if (w && w->parts.empty() && need_writer(w, err, what) != INDEX_OK)
+		return INDEX_ERR;
+	return guarded(err, what, w && (docs || !n) && cap >= 1024, [&] {
+		std::vector<index_db *> writers;
+		if (w->parts.empty())
+			writers.push_back(w);
+		else
+			writers = w->parts;
+		/* One dictionary for every shard: a combined reader reads the
+		 * first shard's metadata. */
+		if (fairmatch_index::has_dictionary(*writers[0]))
+			return;
+		std::vector<std::string> data;
+		std::vector<const std::string *> samples;
+		data.reserve(n);
+		for (size_t i = 0; i < n; i++)
+			if (docs[i] && !docs[i]->data_encoded)
+				data.push_back(docs[i]->doc.get_data());
+		for (const std::string &d : data)
+			samples.push_back(&d);
+		std::string dict = fairmatch_index::train_dictionary(samples, cap);
+		if (dict.empty())
+			return;
+		for (index_db *part : writers)
+			fairmatch_index::install_dictionary(*part, dict);
+		if (trained)
+			*trained = 1;
+	});
+}
+
+int index_has_data_dictionary(index_db *db, int *out, index_error *err)
+{
+	return guarded(err, "read data dictionary", db && out, [&] {
+		*out = fairmatch_index::has_dictionary(db->parts.empty() ? *db : *db->parts[0]);
+	});
 }
 
 int index_delete(index_db *db, const char *id_term, index_error *err)
@@ -1193,8 +1249,9 @@ int index_fetch_data(index_db *db, index_results *r, size_t from, size_t n, inde
 		 * DOC_ASSUME_VALID skips the check that reads the document's
 		 * length from another table first. */
 		for (size_t i = from; i < from + n && i < r->hits.size(); i++) {
-			r->data[i] = db->db->get_document(r->hits[i].docid, Xapian::DOC_ASSUME_VALID)
-					 .get_data();
+			r->data[i] = fairmatch_index::decode_data(
+				*db, db->db->get_document(r->hits[i].docid, Xapian::DOC_ASSUME_VALID)
+					     .get_data());
 			r->hits[i].data = r->data[i].data();
 			r->hits[i].data_len = r->data[i].size();
 		}

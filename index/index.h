@@ -109,6 +109,21 @@ int index_doc_first_term(index_doc *doc, const char *prefix, char *buf, size_t l
  * (which is added to `doc` as a boolean term if it is not there). A
  * replaced document gets a new docid: a docid's content never changes. */
 int index_replace(index_db *db, const char *id_term, index_doc *doc, index_error *err);
+/* Document data compression (index/datacodec.cc). A writer holding a data
+ * dictionary stores each document's data as a zstd frame compressed with
+ * it; every hit's data and index_fetch_data give the data as it was set,
+ * whatever the form it is stored in. index_train_data_dictionary trains a
+ * dictionary of at most `cap` bytes (>= 1024) on the data of docs (not yet
+ * written) and stages it into the writer's metadata, made durable by the
+ * next commit; the writer uses it for every document it writes from then
+ * on. *trained is 1 when it did; 0 when the database already holds a
+ * dictionary (it is never replaced: older documents name it) or the
+ * documents are too few (< 100) or too alike to learn from. A sharded
+ * writer gives every shard the same dictionary. */
+int index_train_data_dictionary(index_db *w, index_doc *const *docs, size_t n, size_t cap,
+				int *trained, index_error *err);
+/* Whether the database holds a data dictionary (*out 1 or 0). */
+int index_has_data_dictionary(index_db *db, int *out, index_error *err);
 /* Deletes every document indexed by `id_term`; deleting nothing is not an error. */
 int index_delete(index_db *db, const char *id_term, index_error *err);
 /* Whether a document with term `term` exists (*out 1 or 0). */

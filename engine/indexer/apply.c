@@ -56,6 +56,49 @@ int idx__apply_change(index_db *w, const char *term, index_doc *doc, index_error
 	return doc ? index_replace(w, term, doc, e) : index_delete(w, term, e);
 }
 
+int idx__train_dictionary(index_db *w, index_doc *const *docs, size_t n, int *has,
+			  index_error *e)
+{
+	size_t i, k = 0;
+
+	if (*has < 0 && index_has_data_dictionary(w, has, e))
+		return -1;
+	for (i = 0; i < n; i++)
+		k += docs[i] != NULL;
+	if (*has || k < IDX_DICT_MIN_DOCS)
+		return 0;
+	/* NULL entries are skipped by the wrapper's trainer too. */
+	return index_train_data_dictionary(w, docs, n, IDX_DICT_BYTES, has, e) ? -1 : 0;
+}
+
+/* The dictionary from a replay's rows (r's first n), when the index has
+ * none: their documents are built once more here, for this batch only. */
+static int replay_dictionary(index_db *w, PGresult *r, int n, int *has, index_error *e)
+{
+	index_doc **docs;
+	int i, rc = 0;
+
+	if (*has == 1 || n < IDX_DICT_MIN_DOCS)
+		return 0;
+	if (!(docs = calloc((size_t)n, sizeof *docs))) {
+		snprintf(e->msg, sizeof e->msg, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		char term[32];
+
+		if (strcmp(PQgetvalue(r, i, 8), "vacancy") == 0)
+			rc = idx__build_change(r, i, strtoll(PQgetvalue(r, i, 7), NULL, 10), term,
+					       &docs[i], e);
+	}
+	if (rc == 0)
+		rc = idx__train_dictionary(w, docs, (size_t)n, has, e);
+	for (i = 0; i < n; i++)
+		index_doc_free(docs[i]);
+	free(docs);
+	return rc ? -1 : 0;
+}
+
 /* Applies one vacancy row (or its absence) to the writer. */
 static int apply_vacancy(index_db *w, PGresult *r, int row, int64_t id, index_error *e)
 {
@@ -137,7 +180,7 @@ int indexer_catch_up(store *s, index_db *w, size_t batch, uint64_t *applied, int
 	char seqs[32];
 	index_error e = {{0}};
 	PGresult *r;
-	int n, i, rc;
+	int n, i, rc, has_dict = -1;
 
 	for (;;) {
 		r = idx__read_changes(s, seq, limit);
@@ -146,6 +189,11 @@ int indexer_catch_up(store *s, index_db *w, size_t batch, uint64_t *applied, int
 			return -1;
 		}
 		n = PQntuples(r);
+		if (replay_dictionary(w, r, n, &has_dict, &e)) {
+			snprintf(err, errlen, "training the index's data dictionary: %s", e.msg);
+			PQclear(r);
+			return -1;
+		}
 		for (i = 0; i < n; i++) {
 			int64_t id = strtoll(PQgetvalue(r, i, 7), NULL, 10);
 

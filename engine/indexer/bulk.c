@@ -56,6 +56,27 @@ struct bulk {
 
 #define BULK_QUEUE_MAX 2 /* batches built ahead of the writer */
 
+/* The index's data dictionary from batch b's documents, when it has none
+ * (idx__train_dictionary). */
+static int bulk_dictionary(index_db *w, const struct bulk_batch *b, int *has, index_error *e)
+{
+	index_doc **docs;
+	size_t i;
+	int rc;
+
+	if (*has == 1 || b->n < IDX_DICT_MIN_DOCS)
+		return 0;
+	if (!(docs = calloc(b->n, sizeof *docs))) {
+		snprintf(e->msg, sizeof e->msg, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < b->n; i++)
+		docs[i] = b->items[i].doc;
+	rc = idx__train_dictionary(w, docs, b->n, has, e);
+	free(docs);
+	return rc;
+}
+
 static void bulk_batch_free(struct bulk_batch *b)
 {
 	size_t i;
@@ -265,7 +286,7 @@ int indexer_bulk_apply(const char *conninfo, index_db *w, size_t batch,
 	pthread_t builder;
 	index_error e = {{0}};
 	uint64_t total = 0;
-	int rc = 0;
+	int rc = 0, has_dict = -1;
 
 	memset(&bk, 0, sizeof bk);
 	bk.conninfo = conninfo;
@@ -299,6 +320,10 @@ int indexer_bulk_apply(const char *conninfo, index_db *w, size_t batch,
 		pthread_mutex_unlock(&bk.lock);
 		if (!b)
 			break; /* built_all and nothing queued */
+		if (bulk_dictionary(w, b, &has_dict, &e)) {
+			snprintf(err, errlen, "training the index's data dictionary: %s", e.msg);
+			rc = -1;
+		}
 		for (i = 0; i < b->n && rc == 0; i++)
 			if (idx__apply_change(w, b->items[i].term, b->items[i].doc, &e)) {
 				snprintf(err, errlen, "indexing %s: %s", b->items[i].term, e.msg);

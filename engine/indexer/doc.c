@@ -159,8 +159,11 @@ static const char *vacancy_text_lang(const json_t *v)
  * no query read (docs/index.md, "What a vacancy costs"); 4 = the document
  * data is the compact card (vacancy_card_encode), not the JSON; 5 = the
  * text's words stemmed only (Z terms), not also as written, which were
- * two fifths of a vacancy's postings (queries: INDEX_PARSE_STEM_ALL). */
-#define DOC_TERMS_VERSION 5
+ * two fifths of a vacancy's postings (queries: INDEX_PARSE_STEM_ALL); 6 = the
+ * card is stored compressed with the index's data dictionary when it has
+ * one (bulk.c, index_train_data_dictionary): an older index is rebuilt so
+ * that its cards are too. */
+#define DOC_TERMS_VERSION 6
 static char format_buf[96];
 static pthread_once_t format_once = PTHREAD_ONCE_INIT;
 

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "index/index.h"
 #include "index/schema.h"
@@ -388,6 +389,151 @@ static void test_bulk_groups_by_country_language(void)
 	index_close(db);
 }
 
+
+/* The index's format string stored in dir's index, into buf ("" when none). */
+static void stored_format(const char *index_dir, char *buf, size_t len)
+{
+	index_db *db = NULL;
+	index_error e = {{0}};
+	char *v = NULL;
+
+	buf[0] = '\0';
+	if (index_open_readonly(index_dir, &db, &e) == 0 &&
+	    index_get_metadata(db, VX_META_FORMAT, &v, &e) == 0 && v)
+		snprintf(buf, len, "%s", v);
+	free(v);
+	index_close(db);
+}
+
+static int has_dictionary(const char *index_dir)
+{
+	index_db *db = NULL;
+	index_error e = {{0}};
+	int has = -1;
+
+	if (index_open_readonly(index_dir, &db, &e) || index_has_data_dictionary(db, &has, &e))
+		has = -1;
+	index_close(db);
+	return has;
+}
+
+/* Cards compressed with the index's own dictionary (index/datacodec.cc):
+ * a rebuild trains it on its first batch and a server replaying the change
+ * log into an empty index trains one too; an index of the format before
+ * (terms=5, plain cards) is detected and rebuilt by the server; and the
+ * search answers each vacancy with the text PostgreSQL holds. */
+static void test_cards_compressed(void)
+{
+	struct server s;
+	char path[600], index_dir[700], fresh_dir[700], format[128], old[128], url[160];
+	char counsellor[80];
+	index_db *w = NULL;
+	index_error e = {{0}};
+	struct resp r, g;
+	FILE *f;
+	int i, ok;
+
+	snprintf(path, sizeof path, "%s/cards.jsonl", dir);
+	f = fopen(path, "w");
+	T_REQUIRE(f != NULL);
+	for (i = 0; i < 600; i++)
+		fprintf(f,
+			"{\"title\":\"Soudeur \\\"%d\\\" \u00e0 Lyon\",\"occupation\":\"7212\","
+			"\"country\":\"%s\",\"languages\":[{\"code\":\"fr\",\"level\":\"B1\"}],"
+			"\"description\":\"Soudure TIG \u2014 chantier naval, \u00e9quipe de nuit, "
+			"r\u00e9f\u00e9rence cardzq%04d \xf0\x9f\x94\xa7\"}\n",
+			i, i % 2 ? "FR" : "BE", i);
+	T_REQUIRE(fclose(f) == 0);
+	T_EQ_INT(cli(NULL, 0, "import vacancies %s --org cards-co --no-index >/dev/null 2>&1", path), 0);
+
+	/* A rebuild (the bulk path) trains the dictionary. */
+	snprintf(index_dir, sizeof index_dir, "%s/cards/index", dir);
+	T_EQ_INT(cli(NULL, 0, "reindex --index %s >/dev/null 2>&1", index_dir), 0);
+	T_EQ_INT(has_dictionary(index_dir), 1);
+
+	/* Marked as built in the format before this one: the server rebuilds it. */
+	stored_format(index_dir, format, sizeof format);
+	T_REQUIRE(strstr(format, " terms=") != NULL);
+	snprintf(old, sizeof old, "%.*s terms=5", (int)(strstr(format, " terms=") - format), format);
+	T_REQUIRE(strcmp(old, format) != 0);
+	T_REQUIRE(index_open_writable(index_dir, &w, &e) == 0);
+	T_CHECK(index_set_metadata(w, VX_META_FORMAT, old, &e) == 0 && index_commit(w, &e) == 0);
+	index_close(w);
+	T_REQUIRE(make_token("counsellor", "cards-cc", counsellor, sizeof counsellor) == 0);
+	T_REQUIRE(server_start(&s, "cards") == 0);
+	for (i = 0, ok = 0; i < 600 && !ok; i++) {
+		char now[128];
+
+		stored_format(index_dir, now, sizeof now);
+		ok = strcmp(now, format) == 0;
+		if (!ok)
+			usleep(100000);
+	}
+	T_CHECKF(ok, "the server did not rebuild an index of format \"%s\"", old);
+
+	/* Search answers from the compressed cards; GET by id from PostgreSQL. */
+	for (i = 0; i < 600; i += 149) {
+		json_t *item;
+
+		snprintf(url, sizeof url, "/v1/vacancies?q=cardzq%04d&country=%s&language=fr", i,
+			 i % 2 ? "FR" : "BE");
+		T_REQUIRE(http(&r, &s, "GET", url, counsellor, NULL, NULL, 0) == 0);
+		T_EQ_INT(r.status, 200);
+		item = json_array_get(json_object_get(r.json, "items"), 0);
+		T_CHECKF(json_array_size(json_object_get(r.json, "items")) == 1, "%s: %s", url, r.body);
+		snprintf(url, sizeof url, "/v1/vacancies/%s",
+			 item ? json_string_value(json_object_get(item, "id")) : "none");
+		T_REQUIRE(http(&g, &s, "GET", url, counsellor, NULL, NULL, 0) == 0);
+		T_EQ_INT(g.status, 200);
+		T_CHECK(item && json_equal(json_object_get(item, "title"), json_object_get(g.json, "title")));
+		T_CHECK(item && json_equal(json_object_get(item, "description"),
+					   json_object_get(g.json, "description")));
+		T_CHECK(item && strstr(json_string_value(json_object_get(item, "description")),
+				       "\xf0\x9f\x94\xa7") != NULL);
+		resp_free(&g);
+		resp_free(&r);
+	}
+	/* The match answers from the same cards (engine/match/render.c's text
+	 * path): their text intact. */
+	T_REQUIRE(http_json(&r, &s, "POST", "/v1/match", counsellor,
+			    "{\"limit\":50,\"countries\":[\"FR\",\"BE\"],\"profile\":{\"occupations\":["
+			    "\"7212\"],\"skills\":[\"soudure TIG\"],\"languages\":[{\"code\":\"fr\","
+			    "\"level\":\"C2\"}]}}") == 0);
+	T_EQ_INT(r.status, 200);
+	{
+		json_t *it;
+		size_t k, cards = 0, intact = 0;
+
+		json_array_foreach(json_object_get(r.json, "vacancies"), k, it) {
+			const char *desc = json_string_value(
+				json_object_get(json_object_get(it, "vacancy"), "description"));
+
+			if (!desc || !strstr(desc, "cardzq"))
+				continue;
+			cards++;
+			intact += strstr(desc, "\xf0\x9f\x94\xa7") != NULL &&
+				  strstr(desc, "Soudure TIG \xe2\x80\x94 chantier naval") == desc;
+		}
+		T_CHECKF(cards > 0 && intact == cards, "%zu of %zu matched cards intact: %.300s", intact,
+			 cards, r.body);
+	}
+	resp_free(&r);
+	T_EQ_INT(server_stop(&s), 0);
+
+	/* A server on an empty index replays the change log and trains one. */
+	T_REQUIRE(server_start(&s, "cards-fresh") == 0);
+	snprintf(fresh_dir, sizeof fresh_dir, "%s", s.index);
+	for (i = 0, ok = 0; i < 600 && !ok; i++) {
+		stored_format(fresh_dir, format, sizeof format);
+		ok = format[0] != '\0';
+		if (!ok)
+			usleep(100000);
+	}
+	T_CHECK(ok);
+	T_EQ_INT(has_dictionary(fresh_dir), 1);
+	T_EQ_INT(server_stop(&s), 0);
+}
+
 int main(void)
 {
 	const char *d = getenv("FAIRMATCH_TEST_DIR");
@@ -454,6 +600,7 @@ int main(void)
 	T_RUN(test_csv_cli);
 	T_RUN(test_bulk_groups_by_country_language);
 	T_RUN(test_import_http);
+	T_RUN(test_cards_compressed);
 	server_kill(&srv);
 	return T_DONE();
 }
