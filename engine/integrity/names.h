@@ -225,6 +225,13 @@ double names_acronym_score(double pair, int holders, int key_len, double thresho
 int names_normalise_acronyms(const char *in, size_t len, char *out, size_t outcap, char *skel,
 			     size_t skelcap, char keys[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP]);
 
+/* names_normalise_forms and names_acronym_keys (a query's, *nkeys of
+ * them, *pure as there) at the cost of one normalisation: what a check
+ * computes for the name it is asked. 0 or a negative NAMES_E* error. */
+int names_normalise_query(const char *in, size_t len, char *out, size_t outcap, char *skel,
+			  size_t skelcap, unsigned *suspicious,
+			  char keys[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP], int *nkeys, int *pure);
+
 /* The length of the longest acronym key that query (read as a query) and
  * registered share, 0 for none (raw names). */
 int names_acronym_shared(const char *query, const char *registered);
