@@ -46,9 +46,14 @@ static struct {
 	size_t bytes;
 } tix;
 
+/* FNV-1a of the tag, then the text. The tag is a byte of its own: XORed
+ * into the offset basis with the text's first byte it made keys of two
+ * tags collide by construction (acronym "kent" was the first half "zent"
+ * of the word "zentokut": 'a' ^ 'k' == 'p' ^ 'z'), so a pure acronym could
+ * find an unrelated firm as its one holder. */
 static uint64_t key_hash(char tag, const char *s, size_t len)
 {
-	uint64_t h = 1469598103934665603ull ^ (unsigned char)tag;
+	uint64_t h = (1469598103934665603ull ^ (unsigned char)tag) * 1099511628211ull;
 
 	for (size_t i = 0; i < len; i++) {
 		h ^= (unsigned char)s[i];
