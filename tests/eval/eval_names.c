@@ -17,6 +17,10 @@
  * moved or misspelt, a number spelt out or in digits, the whole name's
  * acronym), generated from Unicode properties and ICU data; a third hard
  * negative pairs a name's acronym with another firm of the same initials.
+ * Digits for letters give one more positive for every second name, and a
+ * regulator's evasions one more for every name (vowels dropped, a slash
+ * contraction, small capitals / negative squared / regional indicator
+ * letters found by their ICU names), each reported as its own kind.
  * It scores every pair with names_score() (what the check computes: exact
  * keys, normal and confusable forms) and with a C re-implementation of
  * pg_trgm's similarity() on the raw names,
