@@ -13,20 +13,28 @@
 
 #define BATCH_KEY_MAX 200
 
-/* Moves q's field errors under "queries.KEY." into p. */
+/* Moves q's field errors into p, each under its path "queries.KEY.FIELD"
+ * (API.md's error shape: the field names where the error is), with the
+ * key also given alone, since a key may hold dots. */
 static void prefix_errors(problem *p, const char *key, const problem *q)
 {
+	char path[BATCH_KEY_MAX + 64];
 	size_t i;
 	json_t *e;
 
 	if (!q->errors || !json_array_size(q->errors)) {
-		problem_field(p, "queries", "invalid", "%s: %s", key, q->detail);
+		snprintf(path, sizeof path, "queries.%s", key);
+		problem_field(p, path, "invalid", "%s", q->detail);
+		json_object_set_new(json_array_get(p->errors, json_array_size(p->errors) - 1), "key",
+				    json_string(key));
 		return;
 	}
-	json_array_foreach(q->errors, i, e)
-		problem_field(p, "queries", json_string_value(json_object_get(e, "code")), "%s.%s: %s",
-			      key, json_string_value(json_object_get(e, "field")),
+	json_array_foreach(q->errors, i, e) {
+		snprintf(path, sizeof path, "queries.%s.%s", key,
+			 json_string_value(json_object_get(e, "field")));
+		problem_field(p, path, json_string_value(json_object_get(e, "code")), "%s",
 			      json_string_value(json_object_get(e, "message")));
+	}
 	/* The field path names the key exactly (keys may hold dots). */
 	json_array_foreach(p->errors, i, e)
 		if (i >= json_array_size(p->errors) - json_array_size(q->errors))

@@ -123,16 +123,23 @@ static void set_name_hit(struct integ__match *x, const struct integ__hit *h)
 	x->acronym_holders = h->acronym ? h->holders : 0;
 }
 
-void integ__query_acronyms(const char *name, char *out, size_t cap, int *pure)
+/* Keys keys[0..nk) space-separated into out. */
+static void acronyms_text(char keys[][NAMES_ACRONYM_CAP], int nk, char *out, size_t cap)
 {
-	char keys[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP];
-	int nk = name ? names_acronym_keys(name, strlen(name), 1, keys, pure) : 0;
 	size_t used = 0;
 
 	if (cap)
 		out[0] = '\0';
 	for (int k = 0; k < nk && used < cap; k++)
 		used += (size_t)snprintf(out + used, cap - used, "%s%s", k ? " " : "", keys[k]);
+}
+
+void integ__query_acronyms(const char *name, char *out, size_t cap, int *pure)
+{
+	char keys[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP];
+	int nk = name ? names_acronym_keys(name, strlen(name), 1, keys, pure) : 0;
+
+	acronyms_text(keys, nk, out, cap);
 	if (nk <= 0 && pure)
 		*pure = 0;
 }
@@ -259,7 +266,7 @@ static size_t unsynced_flagged(const integrity_snapshot *snap, int64_t watermark
 		have_licence |= strcmp(m[k].on, "licence") == 0;
 	bare[0] = '\0';
 	if (first < snap->n && q->name &&
-	    (!integ__without_place(q->name, bare, sizeof bare) || strcmp(bare, q->norm) == 0))
+	    (!integ__without_place(q->name, q->norm, bare, sizeof bare) || strcmp(bare, q->norm) == 0))
 		bare[0] = '\0';
 	/* ascending ids: a licence goes to the lowest, as ORDER BY id LIMIT 1 */
 	for (size_t i = first; i < snap->n; i++) {
@@ -516,13 +523,24 @@ static int check_memory(const char *name, const char *licence, const char *count
 	unsigned susp = 0;
 	size_t n, i;
 
-	norm[0] = skel[0] = ln[0] = '\0';
-	if (name && names_normalise_forms(name, strlen(name), norm, sizeof norm, skel, sizeof skel,
-					  &susp))
-		norm[0] = skel[0] = '\0';
+	norm[0] = skel[0] = ln[0] = akeys[0] = '\0';
+	/* the forms and the acronym keys from one normalisation */
+	if (name) {
+		char keys[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP];
+		int nk = 0;
+
+		if (names_normalise_query(name, strlen(name), norm, sizeof norm, skel, sizeof skel,
+					  &susp, keys, &nk, &q.apure)) {
+			norm[0] = skel[0] = '\0';
+			nk = 0;
+			q.apure = 0;
+		}
+		acronyms_text(keys, nk, akeys, sizeof akeys);
+		if (nk <= 0)
+			q.apure = 0;
+	}
 	if (licence)
 		integrity_licence_norm(licence, ln, sizeof ln);
-	integ__query_acronyms(name, akeys, sizeof akeys, &q.apure);
 	n = integ__registry_lookup(&q, review, m, sizeof m / sizeof m[0], &watermark);
 	snap = integrity_snapshot_get();
 	/* A flagged recruiter registered after the registry's last sync (its
@@ -606,7 +624,8 @@ int integrity_check_sql(store *s, const char *name, const char *licence, const c
 	}
 	/* the name without a place appended (places.c): a third form, whose
 	 * match is the firm only when the rest is exact (name_lookup.c) */
-	if (!name || !integ__without_place(name, bare, sizeof bare) || strcmp(bare, norm) == 0)
+	if (!name || !integ__without_place(name, norm[0] ? norm : NULL, bare, sizeof bare) ||
+	    strcmp(bare, norm) == 0)
 		bare[0] = '\0';
 	for (int f = 0; f < 3; f++) {
 		const char *form = f == 2 ? bare : f ? skel : norm;

@@ -105,8 +105,9 @@ struct integ__query {
 int integ__is_place(const char *words);
 /* Raw name without a trailing parenthesised part and without the country
  * or capital words after its first kept word, normalised into out; 1 when
- * something was removed and a word is left, else 0. */
-int integ__without_place(const char *name, char *out, size_t cap);
+ * something was removed and a word is left, else 0. norm: the name's
+ * normal form when the caller has it (one normalisation less), or NULL. */
+int integ__without_place(const char *name, const char *norm, char *out, size_t cap);
 /* Whether a recruiter whose name resembles a registered one (exact_name:
  * it is one of its names, normalised) is another firm by its evidence: a
  * licence (normalised) other than the registered one's, or another

@@ -85,7 +85,7 @@ static size_t registry_candidates(const char *q, struct cand *out, size_t max)
 {
 	uint32_t keys[TRGM_MAX];
 	struct scratch *sc;
-	size_t nq, i, nt = 0, n = 0;
+	size_t nq, i, nt = 0, n = 0, m;
 
 	pthread_once(&scratch_once, scratch_init);
 	sc = pthread_getspecific(scratch_key);
@@ -112,12 +112,29 @@ static size_t registry_candidates(const char *q, struct cand *out, size_t max)
 	 * nq - m + 1 shortest lists: only those propose names; the m - 1
 	 * longest ("  b", " ba" ...) only add to names already proposed. */
 	qsort_r(keys, nq, sizeof keys[0], plist_longer, NULL);
+	m = (3 * nq + 9) / 10;
 	{
-		size_t m = (3 * nq + 9) / 10, propose = nq - (m ? m : 1) + 1;
+		size_t propose = nq - (m ? m : 1) + 1;
 
 		for (i = 0; i < nq; i++) {
 			const struct plist *l = &reg->post[keys[i]];
 
+			if (i >= propose) {
+				/* a name that cannot reach m trigrams with the
+				 * lists left is dropped now, so the long lists
+				 * are probed for fewer names */
+				size_t kept = 0;
+
+				for (size_t t = 0; t < nt; t++) {
+					uint32_t x = sc->touched[t];
+
+					if (sc->cnt[x] + (nq - i) >= m)
+						sc->touched[kept++] = x;
+					else
+						sc->cnt[x] = 0;
+				}
+				nt = kept;
+			}
 			if (i < propose) {
 				for (uint32_t k = 0; k < l->n; k++)
 					if (sc->cnt[l->v[k]]++ == 0)
@@ -137,12 +154,19 @@ static size_t registry_candidates(const char *q, struct cand *out, size_t max)
 	for (i = 0; i < nt; i++) {
 		uint32_t x = sc->touched[i];
 		int c = sc->cnt[x];
-		/* pg_trgm: float4 count / float4 (len1 + len2 - count) >= threshold */
-		float sim = (float)c / (float)((int)nq + reg->names[x].ntrgm - c);
-		struct cand cd = {x, sim};
+		float sim;
+		struct cand cd;
 		size_t at;
 
 		sc->cnt[x] = 0;
+		/* fewer than m shared trigrams cannot reach 0.3 (see above):
+		 * skip the name's record, a cache miss each */
+		if ((size_t)c < m)
+			continue;
+		/* pg_trgm: float4 count / float4 (len1 + len2 - count) >= threshold */
+		sim = (float)c / (float)((int)nq + reg->names[x].ntrgm - c);
+		cd.name = x;
+		cd.sim = sim;
 		if ((double)sim < 0.3 || (n == max && !cand_before(&cd, &out[n - 1])))
 			continue;
 		at = n < max ? n++ : max - 1;
@@ -407,7 +431,8 @@ size_t integ__registry_lookup(const struct integ__query *q, double min_score,
 	size_t n = 0;
 
 	/* the name without a place appended ("Kestrel (Lesotho)") */
-	placed = q->name && integ__without_place(q->name, bare, sizeof bare) &&
+	placed = q->name &&
+		 integ__without_place(q->name, q->norm[0] ? q->norm : NULL, bare, sizeof bare) &&
 		 strcmp(bare, q->norm) != 0;
 	integ__registry_once();
 	pthread_rwlock_rdlock(&reg->lock);

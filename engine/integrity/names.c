@@ -77,6 +77,19 @@ static void tokenise_ascii(const char *p, size_t len, struct names__tokens *t)
 				cur[n++] = (char)tolower(c);
 		} else if (c == '\'' || c == '`') {
 			continue; /* O'Brien -> obrien */
+		} else if (c == '/' && n == 1 && (isalpha((unsigned char)cur[0]) || cur[0] == '0') &&
+			   i + 1 < len && isalpha((unsigned char)p[i + 1]) &&
+			   (i < 2 || !isalnum((unsigned char)p[i - 2]))) {
+			/* a slash contraction: "O/seas" is one word, "oseas", its
+			 * first letter and its tail; in "0/S" the 0 is that
+			 * letter, not a number (a number never abbreviates) */
+			if (cur[0] == '0')
+				cur[0] = 'o';
+			if (i + 2 < len && isalpha((unsigned char)p[i + 2]))
+				continue;
+			push_glued(t, cur, n, sep);
+			n = 0;
+			sep = 'x';
 		} else if ((c == '.' || c == ',' || c == '/' || c == '-') && n > 0 &&
 			   isdigit((unsigned char)cur[n - 1]) && i + 1 < len &&
 			   isdigit((unsigned char)p[i + 1])) {
@@ -167,6 +180,7 @@ static int to_tokens_opts(UTransliterator *tr, const char *in, size_t len, unsig
 	}
 	join_initials(t);
 	expand_abbreviations(t);
+	names__expand_contractions(t);
 	return 0;
 }
 
@@ -287,6 +301,8 @@ static void forms_init(void)
 		for (size_t i = 0; texts && i < w; i++)
 			texts[i] = f[i].text;
 		forms_status = texts ? names__glued_build(texts, w) : NAMES_ENOMEM;
+		if (forms_status == 0)
+			forms_status = names__vocab_build(texts, w);
 		free(texts);
 		if (forms_status == 0)
 			forms_status = table_long_build(f, w);

@@ -17,6 +17,8 @@
  * "Công ty TNHH", "ООО", ...) and generic phrases ("recruitment agency",
  * "services", "international", ...) dropped, and connecting words ("and",
  * "of", "de", ...) dropped. The legal-form table is data/legal_forms/.
+ * A contraction of a legal-form or trade word is that word ("Manpwr",
+ * "O/seas": names_contract.c).
  *
  * Thread safety: every function may be called from several threads at
  * once. The legal-form table is built once (pthread_once) on first use; each
@@ -225,6 +227,13 @@ double names_acronym_score(double pair, int holders, int key_len, double thresho
 int names_normalise_acronyms(const char *in, size_t len, char *out, size_t outcap, char *skel,
 			     size_t skelcap, char keys[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP]);
 
+/* names_normalise_forms and names_acronym_keys (a query's, *nkeys of
+ * them, *pure as there) at the cost of one normalisation: what a check
+ * computes for the name it is asked. 0 or a negative NAMES_E* error. */
+int names_normalise_query(const char *in, size_t len, char *out, size_t outcap, char *skel,
+			  size_t skelcap, unsigned *suspicious,
+			  char keys[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP], int *nkeys, int *pure);
+
 /* The length of the longest acronym key that query (read as a query) and
  * registered share, 0 for none (raw names). */
 int names_acronym_shared(const char *query, const char *registered);
@@ -234,7 +243,10 @@ int names_acronym_shared(const char *query, const char *registered);
  * names_normalise(). Symmetric. Tokens are aligned regardless of order: two
  * tokens match when equal, within a small edit distance for their length
  * (no edit for tokens of 3 letters or fewer, 1 up to 7, 2 beyond; tokens
- * with digits must be equal), as a prefix abbreviation, as initials of
+ * with digits must be equal), as a prefix abbreviation, as a contraction
+ * (the same first letter and a subsequence of the other's letters: vowels
+ * dropped "kstrl" ~ "kestrel" 0.85, a first letter and a tail "hzons" ~
+ * "horizons" 0.8; names_similarity.c), as initials of
  * consecutive tokens of the other name ("ilm" ~ "international labor
  * management"), as two adjacent tokens written together ("man power" ~
  * "manpower"), or as two adjacent tokens whose letters are those of two

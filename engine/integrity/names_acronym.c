@@ -253,6 +253,32 @@ int names_acronym_shared(const char *query, const char *registered)
 	return best;
 }
 
+int names_normalise_query(const char *in, size_t len, char *out, size_t outcap, char *skel,
+			  size_t skelcap, unsigned *suspicious,
+			  char keys[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP], int *nkeys, int *pure)
+{
+	struct names__tokens t;
+	int rc = names__normalise_keep(in, len, out, outcap, skel, skelcap, suspicious, &t);
+	int nk, pure2 = 0;
+
+	*nkeys = 0;
+	if (pure)
+		*pure = 0;
+	if (rc < 0)
+		return rc;
+	nk = keys_of(&t, 1, keys, 0, pure);
+	/* the confusable form's keys too, as names_acronym_keys reads them
+	 * (on an error there, the normal form's keys stand) */
+	if (names__has_confusable(in, len) &&
+	    names__classify(in, len, NAMES_CANON_SKELETON | NAMES_CANON_DIGITS, &t) == 0) {
+		nk = keys_of(&t, 1, keys, nk, &pure2);
+		if (pure)
+			*pure |= pure2;
+	}
+	*nkeys = nk;
+	return 0;
+}
+
 int names_normalise_acronyms(const char *in, size_t len, char *out, size_t outcap, char *skel,
 			     size_t skelcap, char keys[NAMES_ACRONYM_KEYS][NAMES_ACRONYM_CAP])
 {

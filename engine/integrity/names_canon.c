@@ -10,6 +10,11 @@
  *      separator, tag characters...) and format characters (Cf: RLM, ...)
  *      are removed; control characters and line or paragraph separators
  *      become a space;
+ *   1b. letters NFKC leaves alone whose Unicode name says which Latin
+ *      letter they are drawn as (small capitals "ᴋᴇsᴛʀᴇʟ", negative circled
+ *      or squared letters, regional indicator symbols) become that letter
+ *      (names_letters.c: a table derived at first use from ICU's character
+ *      names, not a hand list);
  *   2. NFKC (mathematical bold, circled, full-width letters and digits
  *      become plain ones);
  *   3. for the skeleton form only: each letter of a script other than Latin
@@ -447,6 +452,7 @@ int names__canonical(UTransliterator *tr, const char *in, size_t len, unsigned o
 		goto out;
 	}
 	n = strip_invisible(u, n);
+	n = names__map_letter_like(u, n);
 	if (opts & NAMES_CANON_SKELETON) {
 		/* before NFKC too: it folds some look-alikes into letters that
 		 * look like nothing Latin (Greek lunate sigma "ϲ" -> "σ"); digits

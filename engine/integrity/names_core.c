@@ -25,6 +25,12 @@ static const char *const trade_words[] = {
 	"employment", "labour", "labor", "hire", "human", "resources", "workforce", "careers",
 	"global", "jobs", "agency", "services", "international", "consultants"};
 
+const char *const *names__trade_words(size_t *n)
+{
+	*n = sizeof trade_words / sizeof *trade_words;
+	return trade_words;
+}
+
 int names__trade_word(const char *s)
 {
 	return in_list(s, trade_words, sizeof trade_words / sizeof *trade_words);

@@ -65,6 +65,21 @@ int names__normalise_keep(const char *in, size_t len, char *out, size_t outcap, 
 			  size_t skelcap, unsigned *suspicious, struct names__tokens *t);
 /* 1 for a trade word (names_core leaves it out). */
 int names__trade_word(const char *s);
+/* The trade words (names_core.c) and the similarity's generic words
+ * (names_similarity.c), *n of each. */
+const char *const *names__trade_words(size_t *n);
+const char *const *names__weak_words(size_t *n);
+
+/* ---- names_contract.c ---- */
+
+/* Builds the vocabulary a contraction is read against from the
+ * normalised legal forms forms[0..n) (one-word ones), the trade and the
+ * generic words; 0 or NAMES_ENOMEM. Called once, by the legal-form
+ * table's build. */
+int names__vocab_build(char *const *forms, size_t n);
+/* Each token that contracts a vocabulary word ("manpwr", "itional")
+ * becomes that word. */
+void names__expand_contractions(struct names__tokens *t);
 /* The kind of legal-form word `word` (normalised): the main form of its
  * OpenSanctions type ("limited" and "ltd" are "ltd", "company" and "co"
  * are "co"), or word itself when the table gives none. */
@@ -88,6 +103,12 @@ size_t names__utf8_cut(const char *in, size_t len, size_t max);
 #define NAMES_CANON_DIGITS 2u
 int names__canonical(UTransliterator *tr, const char *in, size_t len, unsigned opts, char **out,
 		     size_t *outlen, unsigned *suspicious);
+/* ---- names_letters.c ---- */
+
+/* Step 1b of the canonical text on u[0..n), in place: each character the
+ * table reads as a Latin letter becomes it. Returns the new length. */
+int32_t names__map_letter_like(UChar *u, int32_t n);
+
 /* 1 when in[0..len) holds a letter of a script other than Latin, or a
  * digit inside a word of letters. */
 int names__has_confusable(const char *in, size_t len);

@@ -29,6 +29,12 @@ static const char *const weak_words[] = {
 	"worker", "workers", "workforce", "xuat",
 };
 
+const char *const *names__weak_words(size_t *n)
+{
+	*n = sizeof weak_words / sizeof *weak_words;
+	return weak_words;
+}
+
 #define WEAK_WEIGHT 0.25
 /* Factor applied per unmatched distinctive token. */
 #define UNMATCHED_PENALTY 0.75
@@ -102,6 +108,59 @@ static void side_parse(struct side *sd, const char *norm)
 	}
 }
 
+static int is_vowel(char c)
+{
+	return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+/*
+ * A contraction of a word l: s is a subsequence of l with l's first letter
+ * ("manpwr" ~ "manpower", "oseas" ~ "overseas" written "O/seas",
+ * "kstrl" ~ "kestrel"). Three kinds, weaker than a typo (a name part, not
+ * the name):
+ * - vowels dropped: every consonant of l kept, at least two after the
+ *   first letter, so the word is still spelt ("manpwr", "pndrs"):
+ *   CONTRACTION_VOWELS, which with the rest of the name exact is a match;
+ * - first letter and tail: s is l's first letter and a tail of at least
+ *   three letters ("oseas", "hzons"), as a slash contraction writes it;
+ * - a contraction: first and last letters kept, at least four letters,
+ *   and half of l's consonants ("mngmt").
+ * The last two are CONTRACTION_SIM, as a prefix abbreviation: with the
+ * rest exact, a possible match for a name of two words, a match beside
+ * more. Letters only: digits must agree exactly (token_sim).
+ */
+#define CONTRACTION_VOWELS 0.85
+#define CONTRACTION_SIM 0.8
+static double contraction_sim(const char *s, int sl, const char *l, int ll)
+{
+	int i = 0, kept = 0, lcons = 0, scons = 0, all = 1;
+
+	if (sl < 3 || s[0] != l[0] || ll < sl + 2)
+		return 0.0;
+	for (int j = 0; j < ll; j++) {
+		int v = is_vowel(l[j]);
+
+		lcons += !v && j > 0;
+		if (i < sl && s[i] == l[j]) {
+			kept += !v && j > 0;
+			i++;
+		} else if (!v) {
+			all = 0; /* a consonant dropped */
+		}
+	}
+	if (i < sl)
+		return 0.0; /* not a subsequence */
+	for (int j = 1; j < sl; j++)
+		scons += !is_vowel(s[j]);
+	if (all && scons >= 2)
+		return CONTRACTION_VOWELS;
+	if (sl >= 4 && memcmp(s + 1, l + ll - (sl - 1), (size_t)(sl - 1)) == 0)
+		return CONTRACTION_SIM;
+	if (sl >= 4 && s[sl - 1] == l[ll - 1] && 2 * kept >= lcons)
+		return CONTRACTION_SIM;
+	return 0.0;
+}
+
 /* Similarity of two tokens in [0,1]; 0 when they should not be paired. */
 static double token_sim(const struct stok *x, const struct stok *y)
 {
@@ -140,8 +199,31 @@ static double token_sim(const struct stok *x, const struct stok *y)
 		const struct stok *s = x->len < y->len ? x : y, *l = s == x ? y : x;
 		if (memcmp(s->s, l->s, (size_t)s->len) == 0)
 			return 0.8;
+		if (!x->digit && !y->digit)
+			return contraction_sim(s->s, s->len, l->s, l->len);
 	}
 	return 0.0;
+}
+
+/* A token of a that is a contraction of a generic word of b ("manpwr" of
+ * "manpower") is that generic word: it weighs as little. */
+static void contraction_weights(struct side *a, const struct side *b)
+{
+	for (int i = 0; i < a->n; i++) {
+		struct stok *x = &a->t[i];
+
+		if (x->w < 1.0 || x->digit)
+			continue;
+		for (int j = 0; j < b->n; j++) {
+			const struct stok *y = &b->t[j];
+
+			if (y->w < 1.0 && !y->digit && y->len >= x->len + 2 &&
+			    contraction_sim(x->s, x->len, y->s, y->len) > 0.0) {
+				x->w = y->w;
+				break;
+			}
+		}
+	}
 }
 
 /* Joins neighbours of a that together equal a token of b ("man power"). */
@@ -299,6 +381,8 @@ double names_similarity(const char *norm_a, const char *norm_b)
 	join_split(&A, &B);
 	join_split(&B, &A);
 	join_shifted(&A, &B);
+	contraction_weights(&A, &B);
+	contraction_weights(&B, &A);
 	for (int i = 0; i < A.n; i++)
 		total += A.t[i].w;
 	for (int j = 0; j < B.n; j++)

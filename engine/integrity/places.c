@@ -8,6 +8,7 @@
  * integ__evidence_contradicts, whether a recruiter's licence or country
  * says it is another firm than the registered one its name resembles.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
 #include <string.h>
@@ -49,7 +50,7 @@ static size_t cut_trailing_paren(const char *name, size_t len)
 	return open > 0 ? open : len;
 }
 
-int integ__without_place(const char *name, char *out, size_t cap)
+int integ__without_place(const char *name, const char *known, char *out, size_t cap)
 {
 	char norm[NAMES_NORM_CAP], probe[NAMES_NORM_CAP];
 	const char *w[NAMES_MAX_TOKENS];
@@ -62,7 +63,11 @@ int integ__without_place(const char *name, char *out, size_t cap)
 	len = strlen(name);
 	len = cut_trailing_paren(name, len);
 	removed = len != strlen(name);
-	if (names_normalise(name, len, norm, sizeof norm) || !norm[0])
+	if (!removed && known)
+		snprintf(norm, sizeof norm, "%s", known);
+	else if (names_normalise(name, len, norm, sizeof norm))
+		return 0;
+	if (!norm[0])
 		return 0;
 	nw = names_split_words(norm, w, wl, NAMES_MAX_TOKENS);
 	for (int i = 0; i < nw;) {

@@ -9,6 +9,10 @@
  * rarest keys first and stops at a bound, so a common word never floods
  * the candidate set.
  *
+ * A word is also indexed under its consonant key (its first letter, then
+ * its consonants: "kestrel" -> "kstrl"), which a word written with its
+ * vowels dropped ("Kstrl", names_similarity's contractions) keeps whole.
+ *
  * The same table holds each name's acronym keys (names_acronym_keys,
  * tagged 'a'), read whole by the acronym step of the check.
  *
@@ -42,9 +46,14 @@ static struct {
 	size_t bytes;
 } tix;
 
+/* FNV-1a of the tag, then the text. The tag is a byte of its own: XORed
+ * into the offset basis with the text's first byte it made keys of two
+ * tags collide by construction (acronym "kent" was the first half "zent"
+ * of the word "zentokut": 'a' ^ 'k' == 'p' ^ 'z'), so a pure acronym could
+ * find an unrelated firm as its one holder. */
 static uint64_t key_hash(char tag, const char *s, size_t len)
 {
-	uint64_t h = 1469598103934665603ull ^ (unsigned char)tag;
+	uint64_t h = (1469598103934665603ull ^ (unsigned char)tag) * 1099511628211ull;
 
 	for (size_t i = 0; i < len; i++) {
 		h ^= (unsigned char)s[i];
@@ -129,12 +138,33 @@ static int add_key(uint64_t h, uint32_t name)
 	return 0;
 }
 
-/* Indexes word w (wl bytes) of name: the word, and its halves when long. */
+/* The consonant key of w[0..wl) into key (room for wl + 1); its length,
+ * 0 when it has fewer than TOK_MIN letters or w is not letters only. */
+static size_t consonant_key(const char *w, size_t wl, char *key)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < wl; i++) {
+		if (w[i] < 'a' || w[i] > 'z')
+			return 0;
+		if (i == 0 || !strchr("aeiou", w[i]))
+			key[k++] = w[i];
+	}
+	return k >= TOK_MIN ? k : 0;
+}
+
+/* Indexes word w (wl bytes) of name: the word, its consonant key, and its
+ * halves when long. */
 static int word_keys(const char *w, size_t wl, uint32_t name)
 {
+	char key[NAMES_NORM_CAP];
+	size_t kl;
+
 	if (wl < TOK_MIN)
 		return 0;
 	if (add_key(key_hash('w', w, wl), name))
+		return -1;
+	if ((kl = consonant_key(w, wl, key)) && kl < wl && add_key(key_hash('c', key, kl), name))
 		return -1;
 	if (wl >= TOK_HALVES_MIN &&
 	    (add_key(key_hash('p', w, (wl + 1) / 2), name) ||
@@ -214,7 +244,7 @@ static void probe_add(struct probe *pr, size_t *np, size_t cap, uint64_t h)
 size_t integ__tokens_lookup(const char *form, void (*fn)(uint32_t name, void *arg), void *arg,
 			    size_t max)
 {
-	struct probe pr[NAMES_MAX_TOKENS * 7];
+	struct probe pr[NAMES_MAX_TOKENS * 8];
 	char core[NAMES_NORM_CAP];
 	size_t np = 0, given = 0;
 	const char *p;
@@ -234,6 +264,13 @@ size_t integ__tokens_lookup(const char *form, void (*fn)(uint32_t name, void *ar
 		if (wl < TOK_MIN)
 			continue;
 		probe_add(pr, &np, sizeof pr / sizeof pr[0], key_hash('w', w, wl));
+		{
+			char key[NAMES_NORM_CAP];
+			size_t kl = consonant_key(w, wl, key);
+
+			if (kl)
+				probe_add(pr, &np, sizeof pr / sizeof pr[0], key_hash('c', key, kl));
+		}
 		/* the halves of a registered word one letter longer, as long, or
 		 * one shorter: one of them survives a single edit */
 		for (size_t l = wl > TOK_HALVES_MIN ? wl - 1 : TOK_HALVES_MIN; l <= wl + 1; l++) {

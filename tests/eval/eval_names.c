@@ -17,6 +17,10 @@
  * moved or misspelt, a number spelt out or in digits, the whole name's
  * acronym), generated from Unicode properties and ICU data; a third hard
  * negative pairs a name's acronym with another firm of the same initials.
+ * Digits for letters give one more positive for every second name, and a
+ * regulator's evasions one more for every name (vowels dropped, a slash
+ * contraction, small capitals / negative squared / regional indicator
+ * letters found by their ICU names), each reported as its own kind.
  * It scores every pair with names_score() (what the check computes: exact
  * keys, normal and confusable forms) and with a C re-implementation of
  * pg_trgm's similarity() on the raw names,
@@ -277,7 +281,9 @@ enum { T_LEGAL, T_CASE, T_PUNCT, T_ACCENT, T_TYPO, T_SWAP, T_INITIALS, T_LEGAL_T
        T_NUMBER, T_ACRONYM,
        /* the third round: digits for letters, an extra pair (not in the
 	* second round's round robin, whose pairs stay as they were) */
-       T_DIGITS, T_COUNT };
+       T_DIGITS,
+       /* the fourth round: a regulator's evasions, an extra pair each */
+       T_VOWELS, T_SLASH, T_LETTERLIKE, T_COUNT };
 #define T_FIRST_NEW T_INVISIBLE
 #define T_ROUND2_END T_DIGITS
 static const char *tname[T_COUNT] = {"legal form added/dropped/changed",
@@ -297,7 +303,10 @@ static const char *tname[T_COUNT] = {"legal form added/dropped/changed",
 				     "typo inside the legal form",
 				     "number written in words / digits",
 				     "acronym of the whole name",
-				     "digits for letters (K3strel)"};
+				     "digits for letters (K3strel)",
+				     "vowels dropped (Manpwr)",
+				     "slash contraction (O/seas)",
+				     "small capitals / squared / regional letters"};
 
 static const char *legal_suffix[] = {" Ltd",	  " Inc.",	" (Pty) Ltd", " LLC",
 				     " S.A.",	  " GmbH",	" Co., Ltd.", " Limited",
@@ -612,6 +621,105 @@ static int v_digits(const char *name, char *out, int style)
 		out[i] = style == 2 && sym[f - from] ? sym[f - from] : digit[f - from];
 		done++;
 	}
+	return done ? 0 : -1;
+}
+
+/* The longest word of letters only, not a legal form, of at least min
+ * letters: [*w0, *w1) of name; -1 when none. */
+static int longest_word(const char *name, int min, int *w0, int *w1)
+{
+	int n = (int)strlen(name), best = min - 1;
+
+	*w0 = -1;
+	for (int i = 0; i < n;) {
+		int j = i, letters = 1;
+		char word[MAXNAME];
+
+		while (j < n && name[j] != ' ')
+			j++;
+		for (int k = i; k < j; k++)
+			letters &= isalpha((unsigned char)name[k]) != 0;
+		snprintf(word, sizeof word, "%.*s", j - i, name + i);
+		if (letters && j - i > best && !is_legal_word(word)) {
+			best = j - i;
+			*w0 = i;
+			*w1 = j;
+		}
+		i = j + 1;
+	}
+	return *w0 < 0 ? -1 : 0;
+}
+
+/* Vowels dropped: the longest word of six letters or more (not a legal
+ * form) loses every vowel after its first letter ("Manpower" ->
+ * "Mnpwr"), with style 1 only every second one ("Manpwer"). */
+static int v_vowels(const char *name, char *out, int style)
+{
+	int w0, w1, o = 0, dropped = 0, seen = 0;
+
+	if (strlen(name) >= MAXNAME || longest_word(name, 6, &w0, &w1))
+		return -1;
+	for (int i = 0; name[i]; i++) {
+		if (i > w0 && i < w1 && strchr("aeiouAEIOU", name[i]) && (style == 0 || seen++ % 2)) {
+			dropped++;
+			continue;
+		}
+		out[o++] = name[i];
+	}
+	out[o] = '\0';
+	return dropped ? 0 : -1;
+}
+
+/* A slash contraction: the longest word of six letters or more (not a
+ * legal form) as its first letter, a slash and its second half
+ * ("Overseas" -> "O/seas"). */
+static int v_slash(const char *name, char *out)
+{
+	int w0, w1, n = (int)strlen(name);
+
+	if (n >= MAXNAME || longest_word(name, 6, &w0, &w1))
+		return -1;
+	int tail = (w1 - w0) / 2;
+
+	snprintf(out, MAXNAME, "%.*s%c/%.*s%s", w0, name, name[w0], tail, name + w1 - tail,
+		 name + w1);
+	return 0;
+}
+
+/* Letters NFKC leaves alone: the longest word of three letters or more
+ * written with the character Unicode names after each of its letters,
+ * found by name with ICU (style 0 "LATIN LETTER SMALL CAPITAL K", 1
+ * "NEGATIVE SQUARED LATIN CAPITAL LETTER K", 2 "REGIONAL INDICATOR SYMBOL
+ * LETTER K"); a letter without one stays. */
+static int v_letterlike(const char *name, char *out, int style)
+{
+	static const char *const pattern[] = {"LATIN LETTER SMALL CAPITAL ",
+					      "NEGATIVE SQUARED LATIN CAPITAL LETTER ",
+					      "REGIONAL INDICATOR SYMBOL LETTER "};
+	int w0, w1, o = 0, done = 0;
+
+	if (has_nonascii(name) || longest_word(name, 3, &w0, &w1))
+		return -1;
+	for (int i = 0; name[i] && o + 5 < MAXNAME; i++) {
+		char cname[80];
+		UErrorCode st = U_ZERO_ERROR;
+		UChar32 c;
+
+		if (i >= w0 && i < w1) {
+			snprintf(cname, sizeof cname, "%s%c", pattern[style],
+				 toupper((unsigned char)name[i]));
+			c = u_charFromName(U_UNICODE_CHAR_NAME, cname, &st);
+			if (U_SUCCESS(st) && c > 0x7f) {
+				UBool err = 0;
+
+				U8_APPEND((uint8_t *)out, o, MAXNAME, c, err);
+				done += !err;
+				continue;
+			}
+		}
+		out[o++] = name[i];
+	}
+	out[o] = '\0';
 	return done ? 0 : -1;
 }
 
@@ -1898,6 +2006,29 @@ int main(int argc, char **argv)
 		p->kind = T_DIGITS;
 		p->base = b;
 		tcount[T_DIGITS]++;
+		np++;
+	}
+
+	/* A regulator's evasions: one more positive per base name, the kinds
+	 * in turn by the base name's number (the next one when a kind does
+	 * not apply); after the other pairs, so they stay. */
+	for (int b = 0; b < nbase && np + 1 < cap; b++) {
+		struct pair *p = &pairs[np];
+		int ok = -1, t = 0;
+
+		for (int d = 0; d < 3 && ok < 0; d++) {
+			t = T_VOWELS + (b + d) % 3;
+			ok = t == T_VOWELS ? v_vowels(base_name[b], p->b, (b / 3) % 2)
+			   : t == T_SLASH  ? v_slash(base_name[b], p->b)
+					   : v_letterlike(base_name[b], p->b, (b / 3) % 3);
+		}
+		if (ok)
+			continue;
+		snprintf(p->a, MAXNAME, "%s", base_name[b]);
+		p->label = 1;
+		p->kind = t;
+		p->base = b;
+		tcount[t]++;
 		np++;
 	}
 

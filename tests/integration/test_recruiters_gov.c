@@ -327,6 +327,14 @@ static void test_batch(void)
 		      "{\"queries\":{\"ok\":{\"name\":\"A\"},\"bad\":{\"country\":\"ZZZ\",\"name\":\"B\"}}}"),
 		 400);
 	T_EQ_STR(str(json_array_get(json_object_get(r.json, "errors"), 0), "key"), "bad");
+	T_EQ_STR(str(json_array_get(json_object_get(r.json, "errors"), 0), "field"),
+		 "queries.bad.country");
+	resp_free(&r);
+	/* a query with neither name nor licence names the field it lacks */
+	T_EQ_INT(post(&r, &srv, "/v1/recruiters/check", counsellor, "{\"queries\":{\"c\":{}}}"), 400);
+	T_EQ_STR(str(json_array_get(json_object_get(r.json, "errors"), 0), "field"), "queries.c.name");
+	T_EQ_STR(str(json_array_get(json_object_get(r.json, "errors"), 0), "code"), "required");
+	T_EQ_STR(str(json_array_get(json_object_get(r.json, "errors"), 0), "key"), "c");
 	resp_free(&r);
 	T_EQ_INT(post(&r, &srv, "/v1/recruiters/check", counsellor, "{\"queries\":{}}"), 400);
 	resp_free(&r);

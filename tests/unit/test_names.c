@@ -10,6 +10,8 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -390,6 +392,78 @@ static void canonical_lookalikes(void)
 	forms_are("Kopano Manpower", "kopano manpower", "", 0);
 }
 
+/* Letters NFKC leaves alone but whose Unicode name says which Latin
+ * letter they are drawn as: every one of each family, found by name, reads
+ * as that letter inside a word; letters drawn otherwise (turned) do not. */
+static void canonical_letter_like(void)
+{
+	static const char *const family[] = {
+		"LATIN LETTER SMALL CAPITAL ", "NEGATIVE CIRCLED LATIN CAPITAL LETTER ",
+		"NEGATIVE SQUARED LATIN CAPITAL LETTER ", "REGIONAL INDICATOR SYMBOL LETTER "};
+	int found = 0;
+
+	for (size_t f = 0; f < sizeof family / sizeof *family; f++)
+		for (char x = 'A'; x <= 'Z'; x++) {
+			char cname[80], in[32], want[16];
+			UErrorCode st = U_ZERO_ERROR;
+			UChar32 c;
+			int32_t o = 0;
+			UBool err = 0;
+
+			snprintf(cname, sizeof cname, "%s%c", family[f], x);
+			c = u_charFromName(U_UNICODE_CHAR_NAME, cname, &st);
+			if (U_FAILURE(st) || c <= 0x7f)
+				continue; /* no such character (no small capital X) */
+			found++;
+			o = snprintf(in, sizeof in, "Wa");
+			U8_APPEND((uint8_t *)in, o, (int32_t)sizeof in, c, err);
+			snprintf(in + o, sizeof in - (size_t)o, "ve Hire");
+			snprintf(want, sizeof want, "wa%cve hire", x - 'A' + 'a');
+			T_CHECK(!err);
+			norm_is(in, want);
+		}
+	T_CHECK(found >= 100); /* 24 small capitals, 3 x 26 others */
+	/* the regulator's finding: small capitals and plain letters mixed */
+	norm_is("\xe1\xb4\x8b\xe1\xb4\x87s\xe1\xb4\x9b\xca\x80\xe1\xb4\x87\xca\x9f Overseas Manpower",
+		"kestrel overseas manpower");
+	/* a turned a (U+0250) is another letter, not an a */
+	T_CHECK(names_score("K\xc9\x90pano Hire", "Kapano Hire") < NAMES_REVIEW_THRESHOLD);
+}
+
+/* Contractions: vowels dropped and slash contractions of a word are that
+ * word; of the trade vocabulary, read as the word itself, of a distinctive
+ * word, a weaker name part (a possible match unless the rest is exact). */
+static void contractions(void)
+{
+	const char *kestrel = "Kestrel Overseas Manpower";
+
+	norm_is("Kestrel Ovrseas Manpwr", "kestrel ovrseas manpower");
+	norm_is("Kestrel O/seas Manpower", "kestrel overseas manpower");
+	norm_is("Kestrel 0/S Manpower", "kestrel os manpower");
+	norm_is("Rolle Farm Labor Cntrctr", "rolle");
+	T_CHECK(names_score(kestrel, "Kestrel Ovrseas Manpwr") >= NAMES_DEFAULT_THRESHOLD);
+	T_CHECK(names_score(kestrel, "Kestrel O/seas Manpower") >= NAMES_DEFAULT_THRESHOLD);
+	T_CHECK(names_score(kestrel, "Kestrel 0/S Manpower") >= NAMES_DEFAULT_THRESHOLD);
+	T_CHECK(names_score(kestrel, "Kestrel Manpwr") >= NAMES_DEFAULT_THRESHOLD);
+	/* the distinctive word contracted: for review, not a match */
+	{
+		double k = names_score(kestrel, "Kstrl Overseas Manpower");
+		double h = names_score("Global Horizons Manpower", "Global H/zons Manpower");
+
+		T_CHECKF(k >= NAMES_REVIEW_THRESHOLD && k < NAMES_DEFAULT_THRESHOLD, "%.3f", k);
+		T_CHECKF(h >= NAMES_REVIEW_THRESHOLD, "%.3f", h);
+	}
+	/* a two-word name with the rest exact: vowels dropped is a match */
+	T_CHECK(names_score("Ponderosa Cattle", "Pndrs Cattle") >= NAMES_DEFAULT_THRESHOLD);
+	/* not contractions: another word with the same first letter, a word of
+	 * a legal phrase ("limited by guarantee"), a short acronym, numbers */
+	T_CHECK(names_score(kestrel, "Kent Overseas Manpower") < NAMES_REVIEW_THRESHOLD);
+	norm_is("Grant Farms", "grant farms");
+	norm_is("TRD Farms", "trd farms");
+	norm_is("Kestrel A/S", "kestrel");
+	T_CHECK(names_score("Kestrel 10/20 Manpower", "Kestrel Manpower") < NAMES_REVIEW_THRESHOLD);
+}
+
 /* Digits and symbols for letters (leetspeak): the confusable form reads
  * them as letters, the normal form keeps them, so an evasion scores as the
  * name and an alphanumeric name still matches only as written. */
@@ -639,6 +713,8 @@ int main(void)
 	T_RUN(threads);
 	T_RUN(canonical_invisible);
 	T_RUN(canonical_lookalikes);
+	T_RUN(canonical_letter_like);
+	T_RUN(contractions);
 	T_RUN(digits_as_letters);
 	T_RUN(licence_keys);
 	T_RUN(reshaped_names);

@@ -1,0 +1,158 @@
+/*
+ * names_letters.c - step 1b of the canonical text (names_canon.c): letters
+ * that NFKC leaves alone but whose Unicode name says which Latin letter
+ * they are drawn as become that letter: small capitals ("ᴋᴇsᴛʀᴇʟ",
+ * U+1D00 block and IPA extensions), negative circled and negative squared
+ * letters, regional indicator symbols. The table is derived once, at first
+ * use, from ICU's character names (u_enumCharNames: about 170 characters,
+ * 30 ms), not written by hand, so every such character Unicode names is
+ * covered, and none that the transliteration already reads.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/uscript.h>
+#include <unicode/utf16.h>
+
+#include "engine/integrity/names_internal.h"
+
+static const UNormalizer2 *nfkc;
+static pthread_once_t letter_like_once = PTHREAD_ONCE_INIT;
+
+/* Step 1b's table: code point -> the ASCII letter it is drawn as, in code
+ * point order. Unicode has about 170 such characters; room for more. */
+#define LETTER_LIKE_MAX 1024
+static struct letter_like {
+	UChar32 c;
+	char letter;
+} letter_like[LETTER_LIKE_MAX];
+static int n_letter_like;
+
+/* Whether the words of name[0..len) include w. */
+static int name_has_word(const char *name, size_t len, const char *w)
+{
+	size_t wl = strlen(w);
+
+	for (size_t i = 0; i + wl <= len; i++)
+		if ((i == 0 || name[i - 1] == ' ') && memcmp(name + i, w, wl) == 0 &&
+		    (i + wl == len || name[i + wl] == ' '))
+			return 1;
+	return 0;
+}
+
+/*
+ * u_enumCharNames callback: a character of the Latin or Common script,
+ * other than ASCII, that NFKC leaves alone and whose name ends "... LETTER
+ * X", "... SMALL X" or "... CAPITAL X" with X one Latin letter, optionally
+ * followed by "WITH ..." ("LATIN LETTER SMALL CAPITAL K", "NEGATIVE
+ * SQUARED LATIN CAPITAL LETTER K", "REGIONAL INDICATOR SYMBOL LETTER K",
+ * "LATIN LETTER SMALL CAPITAL L WITH STROKE"), is drawn as X: upper case
+ * when its name says CAPITAL but not SMALL CAPITAL, else lower case.
+ * Letters drawn otherwise (TURNED, REVERSED, ROTATED, INVERTED, SIDEWAYS)
+ * and letters whose canonical decomposition starts with an ASCII letter
+ * (é: the transliteration handles them) are not.
+ */
+static UBool letter_like_add(void *ctx, UChar32 c, UCharNameChoice choice, const char *name,
+			     int32_t length)
+{
+	static const char *const reshaped[] = {"TURNED", "REVERSED", "ROTATED", "INVERTED",
+					       "SIDEWAYS", NULL};
+	const UNormalizer2 *nfd = ctx;
+	UErrorCode st = U_ZERO_ERROR;
+	UScriptCode s;
+	size_t len = (size_t)length;
+	const char *with, *sp;
+	UChar in[2], d[8];
+	int32_t k = 0, dl;
+
+	(void)choice;
+	if (c < 0x80 || n_letter_like >= LETTER_LIKE_MAX || !name_has_word(name, len, "LETTER"))
+		return true;
+	with = strstr(name, " WITH ");
+	if (with && (size_t)(with - name) < len)
+		len = (size_t)(with - name);
+	if (len < 3 || name[len - 2] != ' ' || name[len - 1] < 'A' || name[len - 1] > 'Z')
+		return true;
+	for (sp = name + len - 2; sp > name && sp[-1] != ' '; sp--)
+		;
+	if (strncmp(sp, "LETTER ", 7) && strncmp(sp, "SMALL ", 6) && strncmp(sp, "CAPITAL ", 8))
+		return true;
+	for (const char *const *w = reshaped; *w; w++)
+		if (name_has_word(name, len, *w))
+			return true;
+	s = uscript_getScript(c, &st);
+	if (U_FAILURE(st) || (s != USCRIPT_LATIN && s != USCRIPT_COMMON))
+		return true;
+	U16_APPEND_UNSAFE(in, k, c);
+	if (!unorm2_isNormalized(nfkc, in, k, &st) || U_FAILURE(st))
+		return true;
+	dl = unorm2_normalize(nfd, in, k, d, 8, &st);
+	if (U_SUCCESS(st) && dl > 0 && d[0] < 0x80 && u_isalpha(d[0]))
+		return true;
+	letter_like[n_letter_like].c = c;
+	letter_like[n_letter_like].letter =
+		name_has_word(name, len, "CAPITAL") && !strstr(name, "SMALL CAPITAL")
+			? name[len - 1]
+			: (char)(name[len - 1] - 'A' + 'a');
+	n_letter_like++;
+	return true;
+}
+
+static int letter_like_cmp(const void *a, const void *b)
+{
+	const struct letter_like *x = a, *y = b;
+
+	return x->c < y->c ? -1 : x->c > y->c;
+}
+
+static void letter_like_init(void)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	const UNormalizer2 *nfd = unorm2_getNFDInstance(&st);
+
+	if (U_SUCCESS(st))
+		nfkc = unorm2_getNFKCInstance(&st);
+	if (U_FAILURE(st) || !nfkc)
+		return;
+	/* names are enumerated in code point order: the table is sorted */
+	u_enumCharNames(0x80, UCHAR_MAX_VALUE + 1, letter_like_add, (void *)nfd,
+			U_UNICODE_CHAR_NAME, &st);
+	if (U_FAILURE(st))
+		n_letter_like = 0;
+}
+
+/* The ASCII letter c is drawn as (step 1b), 0 for none. */
+static char letter_like_of(UChar32 c)
+{
+	struct letter_like key = {.c = c}, *hit;
+
+	if (c < 0x80 || !n_letter_like)
+		return 0;
+	hit = bsearch(&key, letter_like, (size_t)n_letter_like, sizeof key, letter_like_cmp);
+	return hit ? hit->letter : 0;
+}
+
+int32_t names__map_letter_like(UChar *u, int32_t n)
+{
+	int32_t i = 0, w = 0;
+
+	pthread_once(&letter_like_once, letter_like_init);
+	while (i < n) {
+		UChar32 c;
+		int32_t at = i;
+		char l;
+
+		U16_NEXT(u, i, n, c);
+		if ((l = letter_like_of(c)) != 0) {
+			u[w++] = (UChar)l;
+			continue;
+		}
+		while (at < i)
+			u[w++] = u[at++];
+	}
+	return w;
+}
+
