@@ -414,6 +414,7 @@ class search {
 	std::shared_ptr<const lengths> lens;
 	std::vector<std::pair<const plan *, double>> weighted;
 	std::vector<word> words;
+	std::vector<size_t> ahead, here; /* heap of words by docid; the words at the match */
 	std::vector<filter> filters;
 	std::vector<range_test> ranges;
 	double len_factor = 0, normlen_lb = MIN_NORMLEN;
@@ -457,20 +458,50 @@ class search {
 			x.termweight *= (K1 + 1);
 			x.l.open(db, w.first->term);
 		}
+		for (size_t i = 0; i < words.size(); i++)
+			if (words[i].l.cur != NO_DOCID)
+				push(i);
+	}
+
+	/* The words by their current docid, the nearest on top (a query
+	 * naming ESCO concepts has forty lists, most far ahead). */
+	struct later {
+		const std::vector<word> *w;
+		bool operator()(size_t a, size_t b) const { return (*w)[a].l.cur > (*w)[b].l.cur; }
+	};
+
+	void push(size_t i)
+	{
+		ahead.push_back(i);
+		std::push_heap(ahead.begin(), ahead.end(), later{&words});
+	}
+
+	size_t pop()
+	{
+		std::pop_heap(ahead.begin(), ahead.end(), later{&words});
+		const size_t i = ahead.back();
+		ahead.pop_back();
+		return i;
 	}
 
 	/* The first document from target on that holds a word and passes the
-	 * term filters, by skip_to across the lists; NO_DOCID when none. */
+	 * term filters, by skip_to across the lists; NO_DOCID when none. The
+	 * words it holds are left in `here`, in the query's order. */
 	Xapian::docid next_match(Xapian::docid target)
 	{
+		for (size_t i : here)
+			push(i);
+		here.clear();
 		for (;;) {
-			Xapian::docid id = NO_DOCID;
-			for (word &w : words) {
-				w.l.skip_to(target);
-				id = std::min(id, w.l.cur);
+			while (!ahead.empty() && words[ahead.front()].l.cur < target) {
+				const size_t i = pop();
+				words[i].l.skip_to(target);
+				if (words[i].l.cur != NO_DOCID)
+					push(i);
 			}
-			if (id == NO_DOCID)
+			if (ahead.empty())
 				return NO_DOCID;
+			const Xapian::docid id = words[ahead.front()].l.cur;
 			target = id;
 			for (filter &f : filters) {
 				Xapian::docid next = NO_DOCID;
@@ -486,8 +517,12 @@ class search {
 				target = f.keep ? next : id + 1;
 				break;
 			}
-			if (target == id)
+			if (target == id) {
+				while (!ahead.empty() && words[ahead.front()].l.cur == id)
+					here.push_back(pop());
+				std::sort(here.begin(), here.end());
 				return id;
+			}
 			if (target == NO_DOCID)
 				return NO_DOCID;
 		}
@@ -505,9 +540,9 @@ class search {
 	double bound(Xapian::docid id)
 	{
 		double s = 0;
-		for (word &w : words)
-			if (w.l.cur == id)
-				s += sumpart(w, w.l.it.get_wdf(), normlen_lb);
+		(void)id;
+		for (size_t i : here)
+			s += sumpart(words[i], words[i].l.it.get_wdf(), normlen_lb);
 		return s;
 	}
 
@@ -515,9 +550,8 @@ class search {
 	{
 		double s = 0, normlen = 0;
 		bool have_len = false;
-		for (word &w : words) {
-			if (w.l.cur != id)
-				continue;
+		for (size_t i : here) {
+			word &w = words[i];
 			if (!have_len) {
 				const Xapian::termcount len = lens && id < lens->len.size()
 								      ? lens->len[id]
