@@ -41,6 +41,7 @@ struct plan {
 	kind k = NOTHING;
 	double factor = 1.0; /* multiplies the weights of the whole subtree */
 	std::string term;    /* TERM */
+	unsigned wqf = 1;    /* TERM: its within-query frequency (BM25 weighs it) */
 	unsigned slot = 0;   /* VALUE_RANGE: lo <= value (<= hi when has_hi), byte-wise */
 	std::string lo, hi;
 	bool has_hi = false;
@@ -74,6 +75,18 @@ struct accumulator {
 void accumulate_top(const Xapian::Database &d, const plan &p, double min_weight, size_t first,
 		    size_t count, accumulator &a,
 		    std::vector<std::pair<Xapian::docid, double>> &hits, uint64_t &matches);
+
+/* BM25 (Xapian::BM25Weight's defaults), document at a time, for a plan of
+ * words (terms, ORs of terms, scaled) under filters (FILTER and AND_NOT of
+ * terms, ORs of terms and value ranges) (bm25.cc). Fills hits [first,
+ * first + count) by weight descending, then by tie_slot's value (with
+ * ties_by_value) or docid ascending, as Xapian's matcher orders them;
+ * *matches is exact, or scaled from the share of the documents tested
+ * against the value ranges that passed. false (nothing done) for a plan
+ * of any other shape. */
+bool bm25_top(const Xapian::Database &d, const plan &p, size_t first, size_t count,
+	      bool ties_by_value, unsigned tie_slot, bool cacheable,
+	      std::vector<std::pair<Xapian::docid, double>> &hits, uint64_t &matches);
 
 } /* namespace fairmatch_index */
 

@@ -322,7 +322,7 @@ void cache_values(const std::string &uuid, unsigned slot,
  * the query (index.h says when), else by Xapian's matcher. Their data is
  * read unless skip_data. */
 void top_hits(index_db &h, const index_query &q, const index_search_opts &o,
-	      std::vector<std::pair<Xapian::docid, double>> &ids, index_results &r)
+	      std::vector<std::pair<Xapian::docid, double>> &ids, index_results &r, bool cacheable)
 {
 	Xapian::Database &d = *h.db;
 
@@ -340,6 +340,21 @@ void top_hits(index_db &h, const index_query &q, const index_search_opts &o,
 							       h, d.get_document(id.first,
 										 Xapian::DOC_ASSUME_VALID)
 									  .get_data()));
+		return;
+	}
+	/* BM25 by relevance, for words under filters (the search's shape):
+	 * the wrapper's document-at-a-time evaluator, which skips the length
+	 * and value reads of documents that cannot enter the result. */
+	if (q.p && o.weighting == INDEX_WEIGHT_BM25 && o.sort_slot < 0 && !o.xapian_matcher &&
+	    !h.remote && o.min_weight <= 0 && o.check_at_least == 0 &&
+	    fairmatch_index::bm25_top(d, *q.p, o.offset, o.limit, o.ties_by_value != 0, o.tie_slot,
+				      cacheable, ids, r.estimate)) {
+		r.accumulated = true;
+		r.data.reserve(ids.size());
+		for (const auto &id : ids)
+			r.data.push_back(o.skip_data ? std::string()
+						     : d.get_document(id.first, Xapian::DOC_ASSUME_VALID)
+							       .get_data());
 		return;
 	}
 	Xapian::Enquire enq(d);
@@ -390,7 +405,7 @@ void run_search(index_db &h, const index_query &q, const index_search_opts &o, i
 	r.data.clear();
 	r.values.clear();
 	r.accumulated = false;
-	top_hits(h, q, o, ids, r);
+	top_hits(h, q, o, ids, r, cacheable);
 	r.values.resize(ids.size());
 	if (o.want_value && !ids.empty() && !h.remote) {
 		/* One pass over the value stream in docid order: each chunk
@@ -927,6 +942,7 @@ index_query *index_query_term(const char *term, unsigned wqf)
 		auto p = std::make_shared<plan>();
 		p->k = plan::TERM;
 		p->term = term;
+		p->wqf = wqf;
 		return wrap(Xapian::Query(term, wqf), std::move(p));
 	} catch (...) {
 		return nullptr;

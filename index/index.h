@@ -226,7 +226,8 @@ typedef struct index_search_opts {
 	int ties_by_value;       /* 1, sorted by weight: equal weights by tie_slot's value
 				  * (ascending) instead of by docid, so the order is the same
 				  * in any index holding the same documents (rebuilt, or split
-				  * into shards); Xapian's matcher then answers */
+				  * into shards); with INDEX_WEIGHT_COORD Xapian's matcher then
+				  * answers */
 	unsigned tie_slot;
 } index_search_opts;
 
@@ -248,7 +249,19 @@ typedef struct index_hit {
  * answered by the wrapper's own term-at-a-time evaluator (accumulate.h):
  * the same hits in the same order as Xapian's matcher, several times
  * cheaper on long OR queries, and the estimate is the exact count. Per
- * handle it keeps 512 KiB of scratch space (one block of per-docid slots). */
+ * handle it keeps 512 KiB of scratch space (one block of per-docid slots).
+ *
+ * With INDEX_WEIGHT_BM25, sorted by weight (ties by docid or by value), no
+ * min_weight or check_at_least, a query of words (terms and ORs of terms,
+ * scaled; parsed text of plain words) under FILTER and AND_NOT of terms,
+ * ORs of terms and value ranges (what search_build_query makes) is answered
+ * by the wrapper's document-at-a-time BM25 (bm25.cc): Xapian's hits, order
+ * and weights, without reading the length of documents that cannot enter
+ * the result. Read-only handles keep, process-wide, every document's length
+ * (4 bytes a docid) and each filter term's docids as runs, for the next
+ * searches (at most 64 MiB of runs). The estimate is exact unless a value
+ * range was left untested on documents that could not enter (then scaled
+ * from the share that passed). */
 int index_search(index_db *db, const index_query *q, const index_search_opts *opts,
 		 index_results **out, index_error *err);
 size_t index_results_count(const index_results *r);

@@ -33,6 +33,12 @@
  *                     [--warmup N] [--urls FILE] [--no-naive] [--no-pg] [--slowest K]
  *
  * --slowest K lists fairmatch's K slowest queries (to see what the tail is).
+ * --matcher adds a row "matcher": fairmatch's query answered by Xapian's
+ * matcher (index_search_opts.xapian_matcher), as before the wrapper's own
+ * BM25 evaluator (index/bm25.cc), and counts the queries whose top hits
+ * (docids and order) differ between the two.
+ * --cpu times each query by the thread's CPU time instead of the wall
+ * clock (steadier on a shared machine; waits for I/O are left out).
  */
 #include <ctype.h>
 #include <getopt.h>
@@ -82,11 +88,13 @@ static size_t rng_below(size_t n)
 	return n ? (size_t)(rng_next() % n) : 0;
 }
 
+static int cpu_clock; /* --cpu */
+
 static double now_ms(void)
 {
 	struct timespec t;
 
-	clock_gettime(CLOCK_MONOTONIC, &t);
+	clock_gettime(cpu_clock ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC, &t);
 	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
@@ -294,13 +302,15 @@ static int64_t hit_id(const index_hit *h)
 }
 
 /* fairmatch's own path; ids (may be NULL) gets the top LIMIT ids, decoded
- * after *ms (build + search + the hits' data copied out) is taken. */
-static int run_fairmatch(index_db *db, const struct query *q, int64_t *ids, size_t *nids,
-			 double *ms)
+ * after *ms (build + search + the hits' data copied out) is taken; docids
+ * (may be NULL) the top LIMIT docids. xapian: Xapian's matcher answers. */
+static int run_fairmatch(index_db *db, const struct query *q, int xapian, int64_t *ids,
+			 uint32_t *docids, size_t *nids, double *ms)
 {
 	double t0 = now_ms();
 	struct vacancy_query vq = {.q = q->text, .country = q->country, .language = q->language};
-	index_search_opts o = {.limit = LIMIT + 1, .sort_slot = -1, .weighting = INDEX_WEIGHT_BM25};
+	index_search_opts o = {.limit = LIMIT + 1, .sort_slot = -1, .weighting = INDEX_WEIGHT_BM25,
+			       .xapian_matcher = xapian};
 	index_results *res = NULL;
 	index_error e = {{0}};
 	index_query *xq;
@@ -323,6 +333,9 @@ static int run_fairmatch(index_db *db, const struct query *q, int64_t *ids, size
 	if (ids)
 		for (size_t i = 0; i < *nids; i++)
 			ids[i] = hit_id(index_results_hit(res, i));
+	if (docids)
+		for (size_t i = 0; i < *nids; i++)
+			docids[i] = index_results_hit(res, i)->docid;
 	index_results_free(res);
 	return 0;
 }
@@ -443,13 +456,15 @@ int main(int argc, char **argv)
 		{"db", 1, 0, 'd'},     {"index", 1, 0, 'i'},    {"queries", 1, 0, 'n'},
 		{"seed", 1, 0, 's'},   {"warmup", 1, 0, 'w'},   {"urls", 1, 0, 'u'},
 		{"no-naive", 0, 0, 'N'}, {"no-pg", 0, 0, 'P'}, {"slowest", 1, 0, 'k'},
-		{"help", 0, 0, 'h'},
+		{"matcher", 0, 0, 'M'}, {"cpu", 0, 0, 'C'}, {"help", 0, 0, 'h'},
 		{0, 0, 0, 0}};
 	const char *conninfo = NULL, *index_path = NULL, *urls = NULL;
 	size_t nq = 5000, got = 0, warm = (size_t)-1, i, overlap_n = 0, slowest = 0;
-	int o, do_naive = 1, do_pg = 1, rc = 1;
+	int o, do_naive = 1, do_pg = 1, do_matcher = 0, rc = 1;
+	size_t differ = 0;
 	double overlap = 0;
-	struct engine_stats fm = {.name = "fairmatch"}, nv = {.name = "naive"}, pgs = {.name = "postgres"};
+	struct engine_stats fm = {.name = "fairmatch"}, nv = {.name = "naive"}, pgs = {.name = "postgres"},
+			    xm = {.name = "matcher"};
 	struct query *qs = NULL;
 	index_db *db = NULL;
 	index_error e = {{0}};
@@ -468,10 +483,12 @@ int main(int argc, char **argv)
 		case 'N': do_naive = 0; break;
 		case 'P': do_pg = 0; break;
 		case 'k': slowest = strtoul(optarg, NULL, 10); break;
+		case 'M': do_matcher = 1; break;
+		case 'C': cpu_clock = 1; break;
 		default:
 			fprintf(stderr, "usage: bench_search --db CONNINFO --index DIR [--queries N] [--seed S]\n"
 					"                    [--warmup N] [--urls FILE] [--no-naive] [--no-pg]\n"
-					"                    [--slowest K]\n");
+					"                    [--slowest K] [--matcher] [--cpu]\n");
 			return o == 'h' ? 0 : 2;
 		}
 	}
@@ -527,7 +544,8 @@ int main(int argc, char **argv)
 	fm.ms = calloc(nq, sizeof(double));
 	nv.ms = calloc(nq, sizeof(double));
 	pgs.ms = calloc(nq, sizeof(double));
-	if (!fm.ms || !nv.ms || !pgs.ms)
+	xm.ms = calloc(nq, sizeof(double));
+	if (!fm.ms || !nv.ms || !pgs.ms || !xm.ms)
 		goto out;
 
 	/* Warm-up: every engine sees the queries once, untimed. */
@@ -537,7 +555,9 @@ int main(int argc, char **argv)
 		size_t n;
 		double ms;
 
-		run_fairmatch(db, &qs[i], NULL, &n, &ms);
+		run_fairmatch(db, &qs[i], 0, NULL, NULL, &n, &ms);
+		if (do_matcher)
+			run_fairmatch(db, &qs[i], 1, NULL, NULL, &n, &ms);
 		if (do_naive)
 			run_naive(db, &qs[i], &n, &ms);
 		if (do_pg)
@@ -548,9 +568,23 @@ int main(int argc, char **argv)
 		int64_t xi[LIMIT], pi[LIMIT];
 		size_t nx = 0, np = 0, nn = 0, same = 0;
 
-		if (run_fairmatch(db, &qs[i], xi, &nx, &fm.ms[i]))
+		uint32_t da[LIMIT], db_[LIMIT];
+		size_t nm = 0;
+
+		if (run_fairmatch(db, &qs[i], 0, xi, da, &nx, &fm.ms[i]))
 			fm.errors++;
 		fm.hits += (double)nx;
+		if (do_matcher) {
+			if (run_fairmatch(db, &qs[i], 1, NULL, db_, &nm, &xm.ms[i]))
+				xm.errors++;
+			xm.hits += (double)nm;
+			if (nm != nx || memcmp(da, db_, nx * sizeof *da) != 0) {
+				if (differ++ < 5)
+					fprintf(stderr, "bench_search: q=\"%s\" %s %s: the evaluator's top"
+							" %zu differs from the matcher's %zu\n",
+						qs[i].text, qs[i].country, qs[i].language, nx, nm);
+			}
+		}
 		if (do_naive) {
 			if (run_naive(db, &qs[i], &nn, &nv.ms[i]))
 				nv.errors++;
@@ -599,6 +633,8 @@ int main(int argc, char **argv)
 	printf("  %-10s %9s %9s %9s %9s %9s %7s\n", "engine", "p50 ms", "p95 ms", "p99 ms",
 	       "mean ms", "avg hits", "errors");
 	report(&fm, nq);
+	if (do_matcher)
+		report(&xm, nq);
 	if (do_naive)
 		report(&nv, nq);
 	if (do_pg)
@@ -609,14 +645,19 @@ int main(int argc, char **argv)
 		       overlap_n ? 100.0 * overlap / (double)overlap_n : 0.0, overlap_n);
 	/* report() sorted the arrays; percentiles are order-free, the mean too. */
 	result_line(&fm, nq);
+	if (do_matcher) {
+		result_line(&xm, nq);
+		printf("result differ %zu\n", differ);
+	}
 	if (do_naive)
 		result_line(&nv, nq);
 	if (do_pg) {
 		result_line(&pgs, nq);
 		printf("result overlap %.4f\n", overlap_n ? overlap / (double)overlap_n : 0.0);
 	}
-	rc = fm.errors || nv.errors || pgs.errors ? 1 : 0;
+	rc = fm.errors || nv.errors || pgs.errors || xm.errors ? 1 : 0;
 out:
+	free(xm.ms);
 	free(fm.ms);
 	free(nv.ms);
 	free(pgs.ms);

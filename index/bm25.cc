@@ -1,0 +1,609 @@
+/*
+ * bm25.cc - the wrapper's document-at-a-time BM25 for a search's shape:
+ * the words of a query (an OR of terms, scaled) under filters (terms, ORs
+ * of terms, value ranges), kept or excluded. See accumulate.h.
+ *
+ * Why: Xapian's matcher cannot stop early on a single common word under a
+ * country-language filter (BM25's bound for the word is reached by few
+ * documents, so the heap's minimum never passes it), and for every document
+ * of the word in the filter it reads the document's length, tests the value
+ * ranges and weighs it through a tree of virtual calls. Here the posting
+ * lists are intersected by skip_to, and a document's BM25 weight is first
+ * bounded from its wdf alone (the shortest document length the database
+ * holds gives the largest weight a wdf can have): once the heap holds the
+ * wanted number of hits, a document whose bound cannot beat the lightest of
+ * them costs no length lookup, no value test and no heap operation. That
+ * is most of a common word's documents, whose wdf is 1.
+ *
+ * What is left per document is reading three lists: the word's postings,
+ * the filter's and the document lengths. The last two are kept in memory
+ * for read-only handles (`cached`, below): the length of every docid, and
+ * each filter term's docids as runs (bulk loads write a country-language
+ * pair's documents side by side, so XCL:ZA:en is a hundred runs, not
+ * 200,000 postings). Both are exact: a docid never changes content and is
+ * never given out twice, so a length read once stays true, and a term's
+ * documents up to the last docid then can only lose members (deleted
+ * documents, which the word's own list no longer holds either). They are
+ * used by handles at the revision they were read at or later only.
+ *
+ * The weights are Xapian::BM25Weight's with its default parameters, worked
+ * out the same way (the same operations in the same order for one term),
+ * so the answers are Xapian's: the same documents in the same order
+ * (weight descending, then the tie slot's value or the docid ascending);
+ * test_index compares them with Enquire.
+ */
+#include "index/accumulate.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
+
+namespace fairmatch_index {
+
+namespace {
+
+/* Xapian::BM25Weight()'s parameters (k1, k2, k3, b, min_normlen). With
+ * k2 = 0 its "extra" part is 0 and the query length plays no part. */
+constexpr double K1 = 1, K3 = 1, B = 0.5, MIN_NORMLEN = 0.5;
+constexpr Xapian::docid NO_DOCID = std::numeric_limits<Xapian::docid>::max();
+
+/* ---- what never changes for a docid, kept between searches ---- */
+
+/* A filter term's documents up to `upto`, as runs of consecutive docids
+ * [first, last], read at revision `rev`. */
+struct runs {
+	Xapian::rev rev = 0;
+	Xapian::docid upto = 0;
+	std::vector<std::pair<Xapian::docid, Xapian::docid>> r;
+};
+
+/* Document lengths by docid (0: no document then), read at revision rev. */
+struct lengths {
+	Xapian::rev rev = 0;
+	std::vector<Xapian::termcount> len;
+};
+
+constexpr size_t CACHE_BYTES = 64u << 20;  /* runs of all terms together */
+constexpr Xapian::docid LENGTHS_MAX = 1u << 24; /* docids: 64 MiB of lengths */
+
+struct cached {
+	std::shared_mutex lock;
+	std::string uuid;
+	std::shared_ptr<const lengths> len;
+	std::unordered_map<std::string, std::shared_ptr<const runs>> terms;
+	size_t bytes = 0;
+};
+
+cached cache;
+
+/* Resets the cache for another database; caller holds the lock. */
+void cache_for(const std::string &uuid)
+{
+	if (cache.uuid == uuid)
+		return;
+	cache.uuid = uuid;
+	cache.len.reset();
+	cache.terms.clear();
+	cache.bytes = 0;
+}
+
+/* Whether what was read at revision `rev` up to docid `upto` serves a
+ * handle at revision `at` whose last docid is `last`: read no later than
+ * the handle's revision, and covering most of its docids (else it is read
+ * again, so that new documents do not pile up uncovered). */
+bool serves(Xapian::rev rev, Xapian::docid upto, Xapian::rev at, Xapian::docid last)
+{
+	return rev <= at && upto >= last - last / 8;
+}
+
+std::shared_ptr<const lengths> lengths_of(const Xapian::Database &d, const std::string &uuid,
+					  Xapian::rev at)
+{
+	const Xapian::docid last = d.get_lastdocid();
+	{
+		std::shared_lock<std::shared_mutex> hold(cache.lock);
+		if (cache.uuid == uuid && cache.len &&
+		    serves(cache.len->rev, (Xapian::docid)cache.len->len.size() - 1, at, last))
+			return cache.len;
+	}
+	if (last >= LENGTHS_MAX)
+		return nullptr;
+	auto l = std::make_shared<lengths>();
+	l->rev = at;
+	l->len.assign((size_t)last + 1, 0);
+	for (Xapian::PostingIterator it = d.postlist_begin(""), end = d.postlist_end("");
+	     it != end; ++it)
+		l->len[*it] = it.get_doclength();
+	std::unique_lock<std::shared_mutex> hold(cache.lock);
+	cache_for(uuid);
+	cache.len = l;
+	return l;
+}
+
+std::shared_ptr<const runs> runs_of(const Xapian::Database &d, const std::string &uuid,
+				    Xapian::rev at, const std::string &term)
+{
+	const Xapian::docid last = d.get_lastdocid();
+	{
+		std::shared_lock<std::shared_mutex> hold(cache.lock);
+		auto it = cache.uuid == uuid ? cache.terms.find(term) : cache.terms.end();
+		if (it != cache.terms.end() && serves(it->second->rev, it->second->upto, at, last))
+			return it->second;
+	}
+	auto x = std::make_shared<runs>();
+	x->rev = at;
+	x->upto = last;
+	for (Xapian::PostingIterator it = d.postlist_begin(term), end = d.postlist_end(term);
+	     it != end; ++it) {
+		if (!x->r.empty() && x->r.back().second + 1 == *it)
+			x->r.back().second = *it;
+		else
+			x->r.emplace_back(*it, *it);
+	}
+	const size_t need = x->r.size() * sizeof x->r[0] + term.size() + 64;
+	std::unique_lock<std::shared_mutex> hold(cache.lock);
+	cache_for(uuid);
+	if (cache.bytes + need > CACHE_BYTES) {
+		cache.terms.clear();
+		cache.bytes = 0;
+	}
+	if (need <= CACHE_BYTES) {
+		auto old = cache.terms.find(term);
+		if (old != cache.terms.end())
+			cache.bytes -= old->second->r.size() * sizeof x->r[0] + term.size() + 64;
+		cache.terms[term] = x;
+		cache.bytes += need;
+	}
+	return x;
+}
+
+/* ---- the search ---- */
+
+/* A posting list read forward; cur is NO_DOCID past the end. A filter's
+ * list may read its docids up to runs->upto from the runs instead: cur
+ * is then the first docid from the one asked for that may be in the list
+ * (a document the runs hold that is gone is in no word's list either). */
+struct list {
+	Xapian::PostingIterator it, end;
+	Xapian::docid cur = NO_DOCID;
+	std::shared_ptr<const runs> span;
+	size_t at = 0;
+	const Xapian::Database *db = nullptr;
+	std::string term; /* opened past the runs */
+
+	void open(const Xapian::Database &d, const std::string &t)
+	{
+		it = d.postlist_begin(t);
+		end = d.postlist_end(t);
+		cur = it == end ? NO_DOCID : *it;
+	}
+	void open_runs(const Xapian::Database &d, const std::string &t, std::shared_ptr<const runs> r)
+	{
+		db = &d;
+		term = t;
+		span = std::move(r);
+		at = 0;
+		cur = 0;
+		skip_to(1);
+	}
+	void skip_to(Xapian::docid id)
+	{
+		if (cur >= id)
+			return;
+		if (span) {
+			while (at < span->r.size() && span->r[at].second < id)
+				at++;
+			if (at < span->r.size()) {
+				cur = std::max(id, span->r[at].first);
+				return;
+			}
+			/* Past the runs: the list itself, from upto + 1. */
+			const Xapian::docid from = std::max(id, span->upto + 1);
+			span.reset();
+			open(*db, term);
+			if (cur < from && cur != NO_DOCID) {
+				it.skip_to(from);
+				cur = it == end ? NO_DOCID : *it;
+			}
+			return;
+		}
+		it.skip_to(id);
+		cur = it == end ? NO_DOCID : *it;
+	}
+};
+
+/* A weighted term of the query. */
+struct word {
+	list l;
+	double termweight = 0;
+};
+
+/* A filter: a document passes when any of the lists holds it (keep) or
+ * none does (!keep). A kept filter without lists matches nothing. */
+struct filter {
+	bool keep = true;
+	std::vector<list> lists;
+};
+
+struct range_test {
+	const plan *range;
+	bool keep;
+	Xapian::ValueIterator v, end;
+};
+
+struct hit {
+	Xapian::docid id;
+	double weight;
+	std::string tie; /* the tie slot's value, when ties go by value */
+};
+
+/* The words of p (an OR of terms) with their factors; false for anything else. */
+bool words_of(const plan &p, double f, std::vector<std::pair<const plan *, double>> &out)
+{
+	const double g = f * p.factor;
+
+	switch (p.k) {
+	case plan::TERM:
+		out.emplace_back(&p, g);
+		return true;
+	case plan::NOTHING:
+		return true;
+	case plan::OR:
+		for (const plan_ptr &s : p.subs)
+			if (!words_of(*s, g, out))
+				return false;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The terms of a filter (a term or an OR of terms); false for anything else. */
+bool terms_of(const plan &p, std::vector<const plan *> &out)
+{
+	switch (p.k) {
+	case plan::TERM:
+		out.push_back(&p);
+		return true;
+	case plan::NOTHING:
+		return true;
+	case plan::OR:
+		for (const plan_ptr &s : p.subs)
+			if (!terms_of(*s, out))
+				return false;
+		return true;
+	default:
+		return false;
+	}
+}
+
+class search {
+      public:
+	/* cacheable: a read-only handle (a writer's documents may still be
+	 * taken back, and their docids given out again). */
+	search(const Xapian::Database &d, bool cacheable) : db(d)
+	{
+		if (!cacheable)
+			return;
+		try {
+			revision = d.get_revision();
+			uuid = d.get_uuid();
+			use_cache = !uuid.empty();
+		} catch (const Xapian::InvalidOperationError &) {
+			/* several databases combined: no one revision */
+		}
+	}
+
+	/* Reads the plan's shape; false when it is not words under filters. */
+	bool shape(const plan &p, double f)
+	{
+		const double g = f * p.factor;
+
+		if (p.k != plan::FILTER && p.k != plan::AND_NOT) {
+			std::vector<std::pair<const plan *, double>> w;
+			if (!words_of(p, f, w))
+				return false;
+			weighted.insert(weighted.end(), w.begin(), w.end());
+			return true;
+		}
+		if (p.subs.empty() || !shape(*p.subs[0], g))
+			return false;
+		for (size_t i = 1; i < p.subs.size(); i++) {
+			const plan &s = *p.subs[i];
+			if (s.k == plan::VALUE_RANGE) {
+				ranges.push_back(range_test{&s, p.k == plan::FILTER, {}, {}});
+				continue;
+			}
+			std::vector<const plan *> terms;
+			if (!terms_of(s, terms))
+				return false;
+			filters.emplace_back();
+			filters.back().keep = p.k == plan::FILTER;
+			for (const plan *t : terms) {
+				filters.back().lists.emplace_back();
+				list &l = filters.back().lists.back();
+				std::shared_ptr<const runs> r =
+					use_cache ? runs_of(db, uuid, revision, t->term) : nullptr;
+				if (r)
+					l.open_runs(db, t->term, std::move(r));
+				else
+					l.open(db, t->term);
+			}
+		}
+		return true;
+	}
+
+	void run(size_t want, bool ties_by_value, unsigned tie_slot, std::vector<hit> &top,
+		 uint64_t &matches)
+	{
+		const Xapian::doccount n = db.get_doccount();
+		uint64_t tested = 0, passed = 0;
+
+		matches = 0;
+		top.clear();
+		if (n == 0)
+			return;
+		prepare(n);
+		by_value = ties_by_value;
+		if (by_value) {
+			tie = db.valuestream_begin(tie_slot);
+			tie_end = db.valuestream_end(tie_slot);
+		}
+		for (range_test &t : ranges) {
+			t.v = db.valuestream_begin(t.range->slot);
+			t.end = db.valuestream_end(t.range->slot);
+		}
+		Xapian::docid target = 1;
+		for (;;) {
+			const Xapian::docid id = next_match(target);
+			if (id == NO_DOCID)
+				break;
+			target = id + 1;
+			matches++;
+			const bool full = want && top.size() >= want;
+			if (want == 0)
+				continue;
+			if (full) {
+				/* A later docid never wins a tie by docid. */
+				const double b = bound(id), floor = top.front().weight;
+				if (b < floor || (b == floor && !by_value))
+					continue;
+			}
+			hit h{id, weight(id), std::string()};
+			if (full && h.weight < top.front().weight)
+				continue;
+			if (full && h.weight == top.front().weight && !by_value)
+				continue;
+			if (!ranges.empty()) {
+				tested++;
+				if (!pass_ranges(id))
+					continue;
+				passed++;
+			}
+			if (by_value)
+				h.tie = value_at(tie, tie_end, id);
+			if (!full) {
+				top.push_back(std::move(h));
+				std::push_heap(top.begin(), top.end(), order());
+			} else if (order()(h, top.front())) {
+				std::pop_heap(top.begin(), top.end(), order());
+				top.back() = std::move(h);
+				std::push_heap(top.begin(), top.end(), order());
+			}
+		}
+		/* Value ranges are tested only on documents that could enter the
+		 * result: the count is then scaled from the share that passed. */
+		if (!ranges.empty() && tested < matches)
+			matches = tested ? (uint64_t)((double)passed * (double)matches / (double)tested +
+						      0.5)
+					 : matches;
+		else if (!ranges.empty())
+			matches = passed;
+		std::sort(top.begin(), top.end(), order());
+	}
+
+      private:
+	const Xapian::Database &db;
+	bool use_cache = false;
+	std::string uuid;
+	Xapian::rev revision = 0;
+	std::shared_ptr<const lengths> lens;
+	std::vector<std::pair<const plan *, double>> weighted;
+	std::vector<word> words;
+	std::vector<size_t> ahead, here; /* heap of words by docid; the words at the match */
+	std::vector<filter> filters;
+	std::vector<range_test> ranges;
+	double len_factor = 0, normlen_lb = MIN_NORMLEN;
+	bool by_value = false;
+	Xapian::ValueIterator tie, tie_end;
+
+	/* Result order: weight descending, then the tie value or the docid
+	 * ascending. As a heap, its top is the lightest kept. */
+	struct order {
+		bool operator()(const hit &a, const hit &b) const
+		{
+			if (a.weight != b.weight)
+				return a.weight > b.weight;
+			if (a.tie != b.tie)
+				return a.tie < b.tie;
+			return a.id < b.id;
+		}
+	};
+
+	/* BM25Weight::init for each word, and the length statistics. */
+	void prepare(Xapian::doccount n)
+	{
+		double avlen = (double)db.get_total_length() / n;
+
+		len_factor = avlen != 0 ? 1 / avlen : 0;
+		if (use_cache && !weighted.empty())
+			lens = lengths_of(db, uuid, revision);
+		normlen_lb = std::max(db.get_doclength_lower_bound() * len_factor, MIN_NORMLEN);
+		for (const auto &w : weighted) {
+			const Xapian::doccount tf = db.get_termfreq(w.first->term);
+			if (tf == 0)
+				continue;
+			double tw = (n - tf + 0.5) / (tf + 0.5);
+			if (tw < 2)
+				tw = tw * 0.5 + 1;
+			words.emplace_back();
+			word &x = words.back();
+			x.termweight = std::log(tw) * w.second;
+			const double wqf_double = w.first->wqf;
+			x.termweight *= (K3 + 1) * wqf_double / (K3 + wqf_double);
+			x.termweight *= (K1 + 1);
+			x.l.open(db, w.first->term);
+		}
+		for (size_t i = 0; i < words.size(); i++)
+			if (words[i].l.cur != NO_DOCID)
+				push(i);
+	}
+
+	/* The words by their current docid, the nearest on top (a query
+	 * naming ESCO concepts has forty lists, most far ahead). */
+	struct later {
+		const std::vector<word> *w;
+		bool operator()(size_t a, size_t b) const { return (*w)[a].l.cur > (*w)[b].l.cur; }
+	};
+
+	void push(size_t i)
+	{
+		ahead.push_back(i);
+		std::push_heap(ahead.begin(), ahead.end(), later{&words});
+	}
+
+	size_t pop()
+	{
+		std::pop_heap(ahead.begin(), ahead.end(), later{&words});
+		const size_t i = ahead.back();
+		ahead.pop_back();
+		return i;
+	}
+
+	/* The first document from target on that holds a word and passes the
+	 * term filters, by skip_to across the lists; NO_DOCID when none. The
+	 * words it holds are left in `here`, in the query's order. */
+	Xapian::docid next_match(Xapian::docid target)
+	{
+		for (size_t i : here)
+			push(i);
+		here.clear();
+		for (;;) {
+			while (!ahead.empty() && words[ahead.front()].l.cur < target) {
+				const size_t i = pop();
+				words[i].l.skip_to(target);
+				if (words[i].l.cur != NO_DOCID)
+					push(i);
+			}
+			if (ahead.empty())
+				return NO_DOCID;
+			const Xapian::docid id = words[ahead.front()].l.cur;
+			target = id;
+			for (filter &f : filters) {
+				Xapian::docid next = NO_DOCID;
+				bool in = false;
+				for (list &l : f.lists) {
+					l.skip_to(id);
+					in = in || l.cur == id;
+					next = std::min(next, l.cur);
+				}
+				if (in == f.keep)
+					continue;
+				/* Kept: the filter's next document; excluded: the next one. */
+				target = f.keep ? next : id + 1;
+				break;
+			}
+			if (target == id) {
+				while (!ahead.empty() && words[ahead.front()].l.cur == id)
+					here.push_back(pop());
+				std::sort(here.begin(), here.end());
+				return id;
+			}
+			if (target == NO_DOCID)
+				return NO_DOCID;
+		}
+	}
+
+	double sumpart(const word &w, Xapian::termcount wdf, double normlen) const
+	{
+		const double wdf_double(wdf);
+		const double denom = K1 * (normlen * B + (1 - B)) + wdf_double;
+		return w.termweight * (wdf_double / denom);
+	}
+
+	/* The most id could weigh: each word at its wdf in the shortest
+	 * document (the weight falls as the length grows). */
+	double bound(Xapian::docid id)
+	{
+		double s = 0;
+		(void)id;
+		for (size_t i : here)
+			s += sumpart(words[i], words[i].l.it.get_wdf(), normlen_lb);
+		return s;
+	}
+
+	double weight(Xapian::docid id)
+	{
+		double s = 0, normlen = 0;
+		bool have_len = false;
+		for (size_t i : here) {
+			word &w = words[i];
+			if (!have_len) {
+				const Xapian::termcount len = lens && id < lens->len.size()
+								      ? lens->len[id]
+								      : w.l.it.get_doclength();
+				normlen = std::max(len * len_factor, MIN_NORMLEN);
+				have_len = true;
+			}
+			s += sumpart(w, w.l.it.get_wdf(), normlen);
+		}
+		return s;
+	}
+
+	static std::string value_at(Xapian::ValueIterator &v, const Xapian::ValueIterator &end,
+				    Xapian::docid id)
+	{
+		if (v != end && v.get_docid() < id)
+			v.skip_to(id);
+		return v != end && v.get_docid() == id ? *v : std::string();
+	}
+
+	bool pass_ranges(Xapian::docid id)
+	{
+		for (range_test &t : ranges) {
+			const std::string v = value_at(t.v, t.end, id);
+			const bool in = !v.empty() && v >= t.range->lo &&
+					(!t.range->has_hi || v <= t.range->hi);
+			if (in != t.keep)
+				return false;
+		}
+		return true;
+	}
+};
+
+} /* namespace */
+
+bool bm25_top(const Xapian::Database &d, const plan &p, size_t first, size_t count,
+	      bool ties_by_value, unsigned tie_slot, bool cacheable,
+	      std::vector<std::pair<Xapian::docid, double>> &hits, uint64_t &matches)
+{
+	search s(d, cacheable);
+	std::vector<hit> top;
+	const size_t want = count > std::numeric_limits<size_t>::max() - first
+				    ? std::numeric_limits<size_t>::max()
+				    : first + count;
+
+	if (!s.shape(p, 1.0))
+		return false;
+	s.run(want, ties_by_value, tie_slot, top, matches);
+	hits.clear();
+	for (size_t i = first; i < top.size(); i++)
+		hits.emplace_back(top[i].id, top[i].weight);
+	return true;
+}
+
+} /* namespace fairmatch_index */

@@ -1,0 +1,298 @@
+/* test_bm25.c - the wrapper's BM25 evaluator (index/bm25.cc) against
+ * Xapian's matcher: the same hits, in the same order, with the same
+ * weights, on the search's shapes (words under kept and excluded filters
+ * and value ranges, ties by docid or by a value), and still after the
+ * index changes under a reader that kept document lengths and filter runs. */
+#include <errno.h>
+#include <ftw.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "index/index.h"
+#include "index/schema.h"
+#include "tests/support/t.h"
+
+#define DOCS 40000 /* filter runs of 1,000 documents, as a bulk load writes them */
+
+static char tmpdir[256];
+
+static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(p);
+}
+
+/* Document i (from first): the word "Zcommon" in 9 of 10 with a wdf of 1
+ * to 3, "Zrare" in one of 7, lengths from 6 to 60, grouped by country-language
+ * pair in runs of 1,000 (five pairs), a date on 6 of 7, a tie value on
+ * all (a few equal, so ties by value and by docid differ). */
+static int add_docs(index_db *w, unsigned first, unsigned n)
+{
+	static const char *const pairs[] = {"ZA:en", "FR:fr", "GB:en", "ZA:zu", "ES:es"};
+	index_error err = {{0}};
+	int rc = INDEX_OK;
+
+	for (unsigned i = first; rc == INDEX_OK && i < first + n; i++) {
+		index_doc *doc = index_doc_new();
+		char term[64], v[32];
+
+		rc = doc ? INDEX_OK : INDEX_ENOMEM;
+		if (rc == INDEX_OK && i % 10)
+			rc = index_doc_add_term(doc, "Zcommon", 1 + i % 3 * (i % 11 == 0 ? 1 : 0) +
+								(i % 29 == 0), &err);
+		if (rc == INDEX_OK && i % 7 == 3)
+			rc = index_doc_add_term(doc, "Zrare", 1 + i % 2, &err);
+		if (rc == INDEX_OK)
+			rc = index_doc_add_term(doc, "Zfill", 5 + i * 7919 % 55, &err);
+		snprintf(term, sizeof term, "%s%s", VX_COUNTRY_LANG, pairs[(i / 1000) % 5]);
+		if (rc == INDEX_OK)
+			rc = index_doc_add_boolean(doc, term, &err);
+		snprintf(term, sizeof term, "%sorg%u", VX_ORG, i % 13);
+		if (rc == INDEX_OK)
+			rc = index_doc_add_boolean(doc, term, &err);
+		snprintf(v, sizeof v, "2026-%02u-15", 1 + i % 12);
+		if (rc == INDEX_OK && i % 7)
+			rc = index_doc_set_value(doc, VX_SLOT_VALID_UNTIL, v, strlen(v), &err);
+		snprintf(v, sizeof v, "%016x", (DOCS - i) / 3);
+		if (rc == INDEX_OK)
+			rc = index_doc_set_value(doc, VX_SLOT_ID, v, strlen(v), &err);
+		snprintf(term, sizeof term, "%s%u", VX_ID, i);
+		if (rc == INDEX_OK)
+			rc = index_replace(w, term, doc, &err);
+		index_doc_free(doc);
+	}
+	if (rc)
+		fprintf(stderr, "  add_docs: %s\n", err.msg);
+	return rc;
+}
+
+static index_query *term(const char *t, double factor)
+{
+	index_query *q = index_query_term(t, 1), *s = q ? index_query_scale(q, factor) : NULL;
+
+	index_query_free(q);
+	return s;
+}
+
+static index_query *pair(const char *p)
+{
+	char t[32];
+
+	snprintf(t, sizeof t, "%s%s", VX_COUNTRY_LANG, p);
+	return index_query_term(t, 1);
+}
+
+static index_query *org(unsigned k)
+{
+	char t[32];
+
+	snprintf(t, sizeof t, "%sorg%u", VX_ORG, k);
+	return index_query_term(t, 1);
+}
+
+/* Combines subs (freed here) with op; NULL if any is NULL. */
+static index_query *comb(enum index_op op, size_t n, ...)
+{
+	index_query *subs[8], *q = NULL;
+	int ok = n <= 8;
+	va_list ap;
+
+	va_start(ap, n);
+	for (size_t i = 0; i < n; i++) {
+		index_query *s = va_arg(ap, index_query *);
+		if (i < 8)
+			subs[i] = s;
+		if (!s)
+			ok = 0;
+	}
+	va_end(ap);
+	if (ok)
+		q = index_query_combine(op, subs, n);
+	for (size_t i = 0; i < n && i < 8; i++)
+		index_query_free(subs[i]);
+	return q;
+}
+
+/* Runs q by BM25 both ways: the same docids in the same order, weights
+ * equal to 1e-12 (a sum of several words may be added in another order),
+ * and the count exact when no value range is left untested. */
+static void agree(index_db *db, const index_query *q, uint32_t offset, uint32_t limit,
+		  int ties_by_value, const char *what)
+{
+	index_search_opts o = {0}, x;
+	index_results *a = NULL, *b = NULL;
+	index_error err = {{0}};
+	size_t i, n;
+
+	T_CHECKF(q != NULL, "%s: query built", what);
+	if (!q)
+		return;
+	o.sort_slot = -1;
+	o.weighting = INDEX_WEIGHT_BM25;
+	o.offset = offset;
+	o.limit = limit;
+	o.skip_data = 1;
+	o.ties_by_value = ties_by_value;
+	o.tie_slot = VX_SLOT_ID;
+	x = o;
+	x.xapian_matcher = 1;
+	x.check_at_least = DOCS * 2;
+	T_EQ_INT(index_search(db, q, &o, &a, &err), INDEX_OK);
+	T_EQ_INT(index_search(db, q, &x, &b, &err), INDEX_OK);
+	if (a && b) {
+		T_CHECKF(index_results_accumulated(a) && !index_results_accumulated(b),
+			 "%s: answered by the evaluator and by Xapian", what);
+		n = index_results_count(a);
+		T_CHECKF(n == index_results_count(b), "%s: %zu hits, Xapian %zu", what, n,
+			 index_results_count(b));
+		T_CHECKF(n > 0 || strstr(what, "nothing"), "%s: some hits", what);
+		if (!strstr(what, "value") || n < limit)
+			T_CHECKF(index_results_estimate(a) == index_results_estimate(b),
+				 "%s: %llu matches, Xapian %llu", what,
+				 (unsigned long long)index_results_estimate(a),
+				 (unsigned long long)index_results_estimate(b));
+		for (i = 0; i < n && i < index_results_count(b); i++) {
+			const index_hit *ha = index_results_hit(a, i), *hb = index_results_hit(b, i);
+			if (ha->docid != hb->docid ||
+			    fabs(ha->weight - hb->weight) > 1e-12 * fabs(hb->weight)) {
+				T_CHECKF(0, "%s: hit %zu is %u (%.17g), Xapian %u (%.17g)", what, i,
+					 ha->docid, ha->weight, hb->docid, hb->weight);
+				break;
+			}
+		}
+	}
+	index_results_free(a);
+	index_results_free(b);
+}
+
+/* The shapes search_build_query makes, each by docid and by value ties. */
+static void agree_all(index_db *db, const char *when)
+{
+	index_query *q[8] = {0};
+	const char *what[8] = {0};
+	char name[160];
+	size_t k = 0;
+
+	what[k] = "one word under a pair and a date value";
+	q[k++] = comb(INDEX_OP_FILTER, 3, term("Zcommon", 3), pair("ZA:en"),
+		      index_query_value_range(VX_SLOT_VALID_UNTIL, "2026-06-15", NULL));
+	what[k] = "two words scaled, under two pairs";
+	q[k++] = comb(INDEX_OP_FILTER, 2, comb(INDEX_OP_OR, 2, term("Zcommon", 2), term("Zrare", 1)),
+		      comb(INDEX_OP_OR, 2, pair("GB:en"), pair("ES:es")));
+	what[k] = "a word and an absent one, organisations excluded";
+	q[k++] = comb(INDEX_OP_AND_NOT, 3,
+		      comb(INDEX_OP_FILTER, 2,
+			   comb(INDEX_OP_OR, 2, term("Zcommon", 1), term("Znone", 1)), pair("ZA:en")),
+		      org(3), org(7));
+	what[k] = "the HTTP page's shape: a value range up to an id";
+	q[k++] = comb(INDEX_OP_FILTER, 2,
+		      comb(INDEX_OP_FILTER, 3, term("Zcommon", 1), pair("FR:fr"),
+			   index_query_value_range(VX_SLOT_VALID_UNTIL, "2026-03-15", NULL)),
+		      index_query_value_range(VX_SLOT_ID, NULL, "0000000000000f00"));
+	what[k] = "a rare word, every hit";
+	q[k++] = comb(INDEX_OP_FILTER, 2, term("Zrare", 1), pair("ZA:zu"));
+	what[k] = "a filter matching nothing";
+	q[k++] = comb(INDEX_OP_FILTER, 2, term("Zcommon", 1), pair("XX:xx"));
+	for (size_t i = 0; i < k; i++) {
+		for (int ties = 0; ties < 2; ties++) {
+			snprintf(name, sizeof name, "%s: %s, ties by %s", when, what[i],
+				 ties ? "value" : "docid");
+			agree(db, q[i], 0, 22, ties, name);
+			snprintf(name, sizeof name, "%s: %s, from an offset, ties by %s", when,
+				 what[i], ties ? "value" : "docid");
+			agree(db, q[i], 30, 72, ties, name);
+		}
+		if (strstr(what[i], "every hit")) {
+			snprintf(name, sizeof name, "%s: %s, all", when, what[i]);
+			agree(db, q[i], 0, DOCS, 0, name);
+		}
+		index_query_free(q[i]);
+	}
+}
+
+static void test_bm25_agrees_with_xapian(void)
+{
+	index_error err = {{0}};
+	index_db *w = NULL, *old = NULL, *now = NULL;
+	char path[400], t[32];
+
+	snprintf(path, sizeof path, "%s/bm25", tmpdir);
+	T_REQUIRE(index_open_writable(path, &w, &err) == INDEX_OK);
+	T_REQUIRE(add_docs(w, 1, DOCS) == INDEX_OK);
+	T_REQUIRE(index_commit(w, &err) == INDEX_OK);
+
+	/* A reader: its searches keep lengths and filter runs in memory. */
+	T_REQUIRE(index_open_readonly(path, &old, &err) == INDEX_OK);
+	agree_all(old, "read-only");
+
+	/* Documents deleted and added after. More than an eighth more: the
+	 * new reader reads lengths and runs again, and what it read must not
+	 * serve the old reader, still at its revision (where the deleted
+	 * documents are). Then a few more: what was read serves the newer
+	 * revision too (a superset of each filter's documents: the deleted
+	 * ones are in no word's list). The writer answers its own. */
+	for (unsigned i = 1; i <= DOCS; i += 3) {
+		snprintf(t, sizeof t, "%s%u", VX_ID, i);
+		T_REQUIRE(index_delete(w, t, &err) == INDEX_OK);
+	}
+	T_REQUIRE(add_docs(w, DOCS + 1, 8000) == INDEX_OK);
+	agree_all(w, "the writer, uncommitted");
+	T_REQUIRE(index_commit(w, &err) == INDEX_OK);
+	T_REQUIRE(index_open_readonly(path, &now, &err) == INDEX_OK);
+	agree_all(now, "a reader after deletions and additions");
+	agree_all(old, "the old reader, after a newer one");
+	for (unsigned i = 2; i <= DOCS; i += 3) {
+		snprintf(t, sizeof t, "%s%u", VX_ID, i);
+		T_REQUIRE(index_delete(w, t, &err) == INDEX_OK);
+	}
+	T_REQUIRE(add_docs(w, DOCS + 8001, 2000) == INDEX_OK);
+	T_REQUIRE(index_commit(w, &err) == INDEX_OK);
+	T_REQUIRE(index_reopen(now, &err) == INDEX_OK);
+	agree_all(now, "a reader after more deletions and additions");
+	T_REQUIRE(index_reopen(old, &err) == INDEX_OK);
+	agree_all(old, "the old reader reopened");
+
+	/* What it does not answer goes to Xapian's matcher: an AND of words. */
+	{
+		index_query *q = comb(INDEX_OP_FILTER, 2,
+				      comb(INDEX_OP_AND, 2, term("Zcommon", 1), term("Zrare", 1)),
+				      pair("ZA:en"));
+		index_search_opts o = {0};
+		index_results *r = NULL;
+
+		o.sort_slot = -1;
+		o.limit = 10;
+		o.weighting = INDEX_WEIGHT_BM25;
+		T_EQ_INT(index_search(now, q, &o, &r, &err), INDEX_OK);
+		T_CHECK(r && !index_results_accumulated(r) && index_results_count(r) > 0);
+		index_results_free(r);
+		index_query_free(q);
+	}
+	index_close(now);
+	index_close(old);
+	index_close(w);
+}
+
+int main(void)
+{
+	if (mkdir("var", 0700) != 0 && errno != EEXIST)
+		perror("mkdir var");
+	if (mkdir("var/tmp", 0700) != 0 && errno != EEXIST)
+		perror("mkdir var/tmp");
+	snprintf(tmpdir, sizeof tmpdir, "var/tmp/test_bm25.XXXXXX");
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	T_RUN(test_bm25_agrees_with_xapian);
+	nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return T_DONE();
+}
