@@ -353,8 +353,10 @@ void top_hits(index_db &h, const index_query &q, const index_search_opts &o,
 		r.data.reserve(ids.size());
 		for (const auto &id : ids)
 			r.data.push_back(o.skip_data ? std::string()
-						     : d.get_document(id.first, Xapian::DOC_ASSUME_VALID)
-							       .get_data());
+						     : fairmatch_index::decode_data(
+							       h, d.get_document(id.first,
+										 Xapian::DOC_ASSUME_VALID)
+									  .get_data()));
 		return;
 	}
 	Xapian::Enquire enq(d);
