@@ -31,7 +31,8 @@
  * /v1/audit), snapshot.c (load and references),
  * verdict.c (verdicts from a snapshot), refresher.c (the background thread),
  * exclusions.c (reviewed false positives), listing.c (the recruiter list and
- * the vacancies naming one), batch.c (batch and CSV screening);
+ * the vacancies naming one), batch.c (batch and CSV screening), renorm.c
+ * (stored name forms brought to the normaliser's version);
  * internal.h is what they share (the integ__ tier, never used outside).
  */
 #ifndef FAIRMATCH_INTEGRITY_H
