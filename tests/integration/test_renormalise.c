@@ -1,11 +1,12 @@
 /*
  * test_renormalise.c - stored name forms follow the normaliser (issue 16).
  * A blacklisted agency is registered, its stored forms are overwritten with
- * what an older normaliser wrote (small capitals dropped: "manpower") and
- * the recorded forms version is set back, as after an upgrade. The SQL
- * check, the one `fairmatch import` uses, then misses the agency; after
- * `fairmatch migrate` it finds it, the version is recorded, the run is
- * audited once, and a second migrate changes nothing.
+ * what an older normaliser wrote (small capitals dropped: "manpower"), a
+ * licensed recruiter's licence key likewise, and the recorded forms version
+ * is set back, as after an upgrade. The SQL check, the one `fairmatch
+ * import` uses, then misses both; after `fairmatch migrate` it finds them,
+ * the version is recorded, the run is audited once, and a second migrate
+ * changes nothing.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,19 +37,29 @@ static const char *scalar(const char *sql, const char *arg, char *buf, size_t le
 	return buf;
 }
 
-/* The SQL check's verdict for name ("" on failure). */
-static const char *sql_verdict(const char *name, char *buf, size_t len)
+/* The SQL check's verdict for a name or a licence ("" on failure). */
+static const char *check_verdict(const char *name, const char *licence, char *buf, size_t len)
 {
 	json_t *out = NULL;
 	problem p;
 
 	problem_init(&p);
 	buf[0] = '\0';
-	if (integrity_check_sql(s, name, NULL, NULL, &out, &p) == 0)
+	if (integrity_check_sql(s, name, licence, NULL, &out, &p) == 0)
 		snprintf(buf, len, "%s", json_string_value(json_object_get(out, "verdict")));
 	json_decref(out);
 	problem_release(&p);
 	return buf;
+}
+
+static const char *sql_verdict(const char *name, char *buf, size_t len)
+{
+	return check_verdict(name, NULL, buf, len);
+}
+
+static const char *licence_verdict(const char *licence, char *buf, size_t len)
+{
+	return check_verdict(NULL, licence, buf, len);
 }
 
 static void test_stale_forms_are_renormalised_by_migrate(void)
@@ -60,12 +71,16 @@ static void test_stale_forms_are_renormalised_by_migrate(void)
 			    (const char *const[]){STALE}) == 0);
 	T_REQUIRE(store_run(s, "UPDATE recruiter_names SET norm = $1 WHERE label LIKE '%Manpower'", 1,
 			    (const char *const[]){STALE}) == 0);
+	/* a licence key as an older rule kept it (separators and case) */
+	T_REQUIRE(store_run(s, "UPDATE recruiters SET licence_norm = 'ls-hhr-1' WHERE licence_norm"
+			       " = 'LSHHR1'", 0, NULL) == 0);
 	T_REQUIRE(store_run(s, "DELETE FROM name_forms_version", 0, NULL) == 0);
 	T_EQ_STR(sql_verdict("Kopano Manpower", buf, sizeof buf), "unknown");
+	T_EQ_STR(licence_verdict("ls hhr 1", buf, sizeof buf), "unknown");
 
 	T_EQ_INT(cli(NULL, 0, "migrate"), 0);
 	snprintf(v, sizeof v, "%d", NAMES_FORMS_VERSION);
-	snprintf(expect, sizeof expect, "0 %d 2 1 recruiters cli", NAMES_FORMS_VERSION);
+	snprintf(expect, sizeof expect, "0 %d 2 2 recruiters cli", NAMES_FORMS_VERSION);
 	T_EQ_STR(scalar("SELECT version FROM name_forms_version", NULL, buf, sizeof buf), v);
 	T_EQ_STR(scalar("SELECT norm FROM recruiter_names WHERE label LIKE '%Manpower'", NULL, buf,
 			sizeof buf),
@@ -74,6 +89,7 @@ static void test_stale_forms_are_renormalised_by_migrate(void)
 			sizeof buf),
 		 "kopano manpower");
 	T_EQ_STR(sql_verdict("Kopano Manpower", buf, sizeof buf), "blacklisted");
+	T_EQ_STR(licence_verdict("ls hhr 1", buf, sizeof buf), "licensed");
 	/* the rewritten agency keeps its alias row, the other its name row */
 	T_EQ_STR(scalar("SELECT string_agg(kind || ':' || norm, ',' ORDER BY recruiter, kind DESC)"
 			" FROM recruiter_names",
