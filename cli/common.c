@@ -55,7 +55,7 @@ store *cli_open_store(const char *conninfo)
 		store_close(s);
 		return NULL;
 	}
-	if (rn.from != rn.to)
+	if (rn.from != rn.to && rn.recruiters) /* silent on a new database */
 		fprintf(stderr,
 			"fairmatch: recruiter name forms re-normalised (version %d -> %d):"
 			" %llu of %llu recruiters rewritten\n",

@@ -144,9 +144,9 @@ struct integrity_renorm {
  * version recorded in name_forms_version is not NAMES_FORMS_VERSION
  * (names.h): every recruiter is normalised again, the rows whose forms
  * differ are rewritten in batches, the version is recorded and the run
- * audited ("recruiters.renormalise"), all in one transaction under an
- * advisory lock (concurrent servers run it once). Nothing is written when
- * the versions agree. Run with the owner's connection, after
+ * audited ("recruiters.renormalise", unless the register was empty), all
+ * in one transaction under an advisory lock (concurrent servers run it
+ * once). Nothing is written when the versions agree. Run with the owner's connection, after
  * store_migrate: the server role may not update the registry. 0, or -1
  * with the reason in err (nothing was changed).
  */

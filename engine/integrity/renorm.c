@@ -252,14 +252,19 @@ int integrity_renormalise(store *s, struct integrity_renorm *out, char *err, siz
 		      " renormalised_at = now()",
 		      1, (const char *const[]){to}))
 		goto dberr;
-	detail = json_pack("{s:i, s:i, s:I, s:I}", "from_version", st.from, "to_version", st.to,
-			   "recruiters", (json_int_t)st.recruiters, "changed",
-			   (json_int_t)st.changed);
-	if (!detail) {
-		snprintf(err, errlen, "out of memory");
-		goto fail;
+	/* audited when there was a register to maintain (not on a new database) */
+	if (st.recruiters) {
+		detail = json_pack("{s:i, s:i, s:I, s:I}", "from_version", st.from, "to_version",
+				   st.to, "recruiters", (json_int_t)st.recruiters, "changed",
+				   (json_int_t)st.changed);
+		if (!detail) {
+			snprintf(err, errlen, "out of memory");
+			goto fail;
+		}
+		if (audit_write(s, NULL, "recruiters.renormalise", "recruiters", detail))
+			goto dberr;
 	}
-	if (audit_write(s, NULL, "recruiters.renormalise", "recruiters", detail) || store_commit(s))
+	if (store_commit(s))
 		goto dberr;
 	json_decref(detail);
 	if (out)
