@@ -67,6 +67,12 @@ int engine_prepare_db(const char *owner_conninfo, char *server_conninfo, size_t 
 		store_close(s);
 		return -1;
 	}
+	/* as the owner, like the migrations: the server role cannot */
+	if (integrity_renormalise(s, NULL, serr, sizeof serr)) {
+		snprintf(err, errlen, "%s", serr);
+		store_close(s);
+		return -1;
+	}
 	if (load_cursor_key(s)) {
 		snprintf(err, errlen, "reading the cursor key: %s", store_error(s));
 		store_close(s);

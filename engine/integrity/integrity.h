@@ -31,7 +31,8 @@
  * /v1/audit), snapshot.c (load and references),
  * verdict.c (verdicts from a snapshot), refresher.c (the background thread),
  * exclusions.c (reviewed false positives), listing.c (the recruiter list and
- * the vacancies naming one), batch.c (batch and CSV screening);
+ * the vacancies naming one), batch.c (batch and CSV screening), renorm.c
+ * (stored name forms brought to the normaliser's version);
  * internal.h is what they share (the integ__ tier, never used outside).
  */
 #ifndef FAIRMATCH_INTEGRITY_H
@@ -129,6 +130,27 @@ int integrity_exclusion_create(store *s, const struct principal *who, int64_t re
  * failure (reported). */
 int integrity_import_csv(store *s, const char *path, const char *default_authority,
 			 FILE *report, uint64_t *good, uint64_t *bad);
+
+/* What integrity_renormalise did. */
+struct integrity_renorm {
+	int from, to;          /* the recorded version (0: none) and the code's */
+	uint64_t recruiters;   /* recruiters read (0 when nothing was to do) */
+	uint64_t changed;      /* recruiters whose stored forms were rewritten */
+};
+
+/*
+ * Brings the stored name forms (recruiters.name_norm, aliases_norm,
+ * licence_norm, recruiter_names.norm) to the code's normalisation when the
+ * version recorded in name_forms_version is not NAMES_FORMS_VERSION
+ * (names.h): every recruiter is normalised again, the rows whose forms
+ * differ are rewritten in batches, the version is recorded and the run
+ * audited ("recruiters.renormalise", unless the register was empty), all
+ * in one transaction under an advisory lock (concurrent servers run it
+ * once). Nothing is written when the versions agree. Run with the owner's connection, after
+ * store_migrate: the server role may not update the registry. 0, or -1
+ * with the reason in err (nothing was changed).
+ */
+int integrity_renormalise(store *s, struct integrity_renorm *out, char *err, size_t errlen);
 
 /* GET /v1/recruiters/check: name and/or licence (at least one), country
  * optional. *out = {"verdict","matches":[...],"flags":[...]}. While the

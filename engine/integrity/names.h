@@ -75,6 +75,19 @@
 int names_init(void);
 
 /*
+ * The version of the normal forms. PostgreSQL keeps the forms written at
+ * registration (recruiters.name_norm, aliases_norm, licence_norm,
+ * recruiter_names.norm), and the SQL path of the check compares today's
+ * query form with them. RULE: bump this whenever the output of
+ * names_normalise, names_normalise_forms or names_licence_key changes for
+ * any input (a new legal form or trade word, a Unicode rule, a contraction,
+ * a digit rule ...). The migration step (integrity_renormalise) then
+ * rewrites every stored form once, so old registrations are found again.
+ * 1: round 11 (small capitals, contractions, digits in context).
+ */
+#define NAMES_FORMS_VERSION 1
+
+/*
  * Normalises the UTF-8 name in[0..len) into out (NUL-terminated, at most
  * outcap bytes including the NUL). in need not be NUL-terminated; embedded
  * NUL bytes and invalid UTF-8 sequences count as separators (never a
