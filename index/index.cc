@@ -318,6 +318,20 @@ void cache_values(const std::string &uuid, unsigned slot,
 	}
 }
 
+/* The data of the wrapper's evaluators' hits, decoded (empty strings
+ * when skip_data: index_fetch_data reads them later). */
+static void read_hits_data(index_db &h, const std::vector<std::pair<Xapian::docid, double>> &ids,
+			   int skip_data, index_results &r)
+{
+	r.data.reserve(ids.size());
+	for (const auto &id : ids)
+		r.data.push_back(skip_data ? std::string()
+					   : fairmatch_index::decode_data(
+						     h, h.db->get_document(id.first,
+									   Xapian::DOC_ASSUME_VALID)
+							    .get_data()));
+}
+
 /* The ordered top hits of q: by the wrapper's evaluator when it answers
  * the query (index.h says when), else by Xapian's matcher. Their data is
  * read unless skip_data. */
@@ -333,13 +347,7 @@ void top_hits(index_db &h, const index_query &q, const index_search_opts &o,
 			h.acc.reset(new fairmatch_index::accumulator);
 		fairmatch_index::accumulate_top(d, *q.p, o.min_weight, o.offset, o.limit, *h.acc,
 						ids, r.estimate);
-		r.data.reserve(ids.size());
-		for (const auto &id : ids)
-			r.data.push_back(o.skip_data ? std::string()
-						     : fairmatch_index::decode_data(
-							       h, d.get_document(id.first,
-										 Xapian::DOC_ASSUME_VALID)
-									  .get_data()));
+		read_hits_data(h, ids, o.skip_data, r);
 		return;
 	}
 	/* BM25 by relevance, for words under filters (the search's shape):
@@ -350,13 +358,7 @@ void top_hits(index_db &h, const index_query &q, const index_search_opts &o,
 	    fairmatch_index::bm25_top(d, *q.p, o.offset, o.limit, o.ties_by_value != 0, o.tie_slot,
 				      cacheable, ids, r.estimate)) {
 		r.accumulated = true;
-		r.data.reserve(ids.size());
-		for (const auto &id : ids)
-			r.data.push_back(o.skip_data ? std::string()
-						     : fairmatch_index::decode_data(
-							       h, d.get_document(id.first,
-										 Xapian::DOC_ASSUME_VALID)
-									  .get_data()));
+		read_hits_data(h, ids, o.skip_data, r);
 		return;
 	}
 	Xapian::Enquire enq(d);

@@ -16,6 +16,7 @@
 
 #include "index/index.h"
 #include "index/schema.h"
+#include "tests/support/query_comb.h"
 #include "tests/support/t.h"
 
 #define DOCS 40000 /* filter runs of 1,000 documents, as a bulk load writes them */
@@ -96,29 +97,6 @@ static index_query *org(unsigned k)
 
 	snprintf(t, sizeof t, "%sorg%u", VX_ORG, k);
 	return index_query_term(t, 1);
-}
-
-/* Combines subs (freed here) with op; NULL if any is NULL. */
-static index_query *comb(enum index_op op, size_t n, ...)
-{
-	index_query *subs[8], *q = NULL;
-	int ok = n <= 8;
-	va_list ap;
-
-	va_start(ap, n);
-	for (size_t i = 0; i < n; i++) {
-		index_query *s = va_arg(ap, index_query *);
-		if (i < 8)
-			subs[i] = s;
-		if (!s)
-			ok = 0;
-	}
-	va_end(ap);
-	if (ok)
-		q = index_query_combine(op, subs, n);
-	for (size_t i = 0; i < n && i < 8; i++)
-		index_query_free(subs[i]);
-	return q;
 }
 
 /* Runs q by BM25 both ways: the same docids in the same order, weights

@@ -20,6 +20,7 @@
 
 #include "index/index.h"
 #include "index/schema.h"
+#include "tests/support/query_comb.h"
 #include "tests/support/t.h"
 
 static char tmpdir[256];  /* ./var/tmp/test_index.XXXXXX */
@@ -1071,29 +1072,6 @@ static index_query *country(const char *code)
 
 	snprintf(term, sizeof term, "%s%s", VX_COUNTRY, code);
 	return index_query_term(term, 1);
-}
-
-/* Combines subs (freed here) with op; NULL if any is NULL. */
-static index_query *comb(enum index_op op, size_t n, ...)
-{
-	index_query *subs[16], *q = NULL;
-	int ok = n <= 16;
-	va_list ap;
-
-	va_start(ap, n);
-	for (size_t i = 0; i < n; i++) {
-		index_query *s = va_arg(ap, index_query *);
-		if (i < 16)
-			subs[i] = s;
-		if (!s)
-			ok = 0;
-	}
-	va_end(ap);
-	if (ok)
-		q = index_query_combine(op, subs, n);
-	for (size_t i = 0; i < n && i < 16; i++)
-		index_query_free(subs[i]);
-	return q;
 }
 
 /* Runs q both ways and checks the same hits, weights and count: the
