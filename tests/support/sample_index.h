@@ -1,9 +1,9 @@
 /*
  * sample_index.h - one generated vacancy into an index as an import stores
  * it (validated, free text normalised, "normalised" dropped, id v_N and
- * id term QN, open), for the tests and benches that build an index of
- * sample vacancies. A static function, so each test binary that includes
- * it links nothing more.
+ * id term QN, open), and a whole index of them, for the tests and benches
+ * that build an index of sample vacancies. Static functions, so each test
+ * binary that includes it links nothing more.
  */
 #ifndef FAIRMATCH_TESTS_SAMPLE_INDEX_H
 #define FAIRMATCH_TESTS_SAMPLE_INDEX_H
@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "data/sample.h"
 #include "engine/core/problem.h"
 #include "engine/indexer/indexer.h"
 #include "engine/vacancy.h"
@@ -46,6 +47,30 @@ out:
 	json_decref(v);
 	json_decref(raw);
 	problem_release(&p);
+	return rc;
+}
+
+/* An index at path of n vacancies generated from tax (seed 11), stored as
+ * the indexer stores them. 0, or -1 with the reason on stderr. */
+static inline int sample_index_build(const char *path, size_t n, const esco *tax)
+{
+	index_db *w = NULL;
+	index_error e = {{0}};
+	sample_gen *g = NULL;
+	size_t i;
+	int rc = -1;
+
+	if (index_open_writable(path, &w, &e) || sample_gen_new(tax, 11, &g))
+		goto out;
+	for (i = 0; i < n; i++)
+		if (sample_index_vacancy(w, sample_next_vacancy(g), i + 1, "test", &e))
+			goto out;
+	rc = index_commit(w, &e);
+out:
+	if (rc)
+		fprintf(stderr, "building the index: %s\n", e.msg);
+	index_close(w);
+	sample_gen_free(g);
 	return rc;
 }
 

@@ -324,29 +324,6 @@ static void test_odd_vacancies(void)
 	json_decref(v);
 }
 
-/* An index of generated vacancies, stored as the indexer stores them. */
-static int build_index(const char *path, size_t n)
-{
-	index_db *w = NULL;
-	index_error e = {{0}};
-	sample_gen *g = NULL;
-	size_t i;
-	int rc = -1;
-
-	if (index_open_writable(path, &w, &e) || sample_gen_new(tax, 11, &g))
-		goto out;
-	for (i = 0; i < n; i++)
-		if (sample_index_vacancy(w, sample_next_vacancy(g), i + 1, "test", &e))
-			goto out;
-	rc = index_commit(w, &e);
-out:
-	if (rc)
-		fprintf(stderr, "building the index: %s\n", e.msg);
-	index_close(w);
-	sample_gen_free(g);
-	return rc;
-}
-
 /* Whole answers: the results written as text (match__item_text) against
  * the same results built as trees and dumped, for generated profiles, in
  * each language, with and without the vacancies below the floor. */
@@ -365,7 +342,7 @@ static void test_results_as_text(void)
 		perror("var/tmp");
 	T_REQUIRE(mkdtemp(dir) != NULL);
 	snprintf(path, sizeof path, "%s/index", dir);
-	T_REQUIRE(build_index(path, 2000) == 0);
+	T_REQUIRE(sample_index_build(path, 2000, tax) == 0);
 	T_REQUIRE(index_open_readonly(path, &db, &e) == 0 && sample_gen_new(tax, 5, &g) == 0);
 	for (i = 0; i < 24; i++) {
 		json_t *raw = sample_next_profile(g), *prof = NULL;

@@ -255,29 +255,6 @@ static void test_odd_cards(void)
 		free(made[i]);
 }
 
-/* An index of generated vacancies, stored as the indexer stores them. */
-static int build_index(const char *path, size_t n)
-{
-	index_db *w = NULL;
-	index_error e = {{0}};
-	sample_gen *g = NULL;
-	size_t i;
-	int rc = -1;
-
-	if (index_open_writable(path, &w, &e) || sample_gen_new(taxonomy_esco(), 11, &g))
-		goto out;
-	for (i = 0; i < n; i++)
-		if (sample_index_vacancy(w, sample_next_vacancy(g), i + 1, "test", &e))
-			goto out;
-	rc = index_commit(w, &e);
-out:
-	if (rc)
-		fprintf(stderr, "building the index: %s\n", e.msg);
-	index_close(w);
-	sample_gen_free(g);
-	return rc;
-}
-
 /* One query both ways, then its next pages (at most pages in all). */
 static void same_answers(index_db *db, struct vacancy_query q, const char *name, int pages)
 {
@@ -335,7 +312,7 @@ static void test_search_answers(void)
 		perror("var/tmp");
 	T_REQUIRE(mkdtemp(dir) != NULL);
 	snprintf(path, sizeof path, "%s/index", dir);
-	T_REQUIRE(build_index(path, 1500) == 0);
+	T_REQUIRE(sample_index_build(path, 1500, taxonomy_esco()) == 0);
 	T_REQUIRE(index_open_readonly(path, &db, &e) == 0);
 	for (l = 0; l < 4; l++) {
 		for (i = 0; i < sizeof texts / sizeof *texts; i++) {
