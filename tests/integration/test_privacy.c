@@ -741,7 +741,12 @@ static void test_index_compaction(void)
 	int i;
 
 	random_hex(hex, 12);
-	snprintf(marker, sizeof marker, "zqx%s", hex);
+	/* Ends in a digit, so the stemmer keeps the word whole: its term, a
+	 * posting-list key (keys are never compressed), holds the marker
+	 * whether or not the document data is compressed with a dictionary
+	 * the index trained (a server's replay of 500 or more changes trains
+	 * one, and then the data holds no plain text). */
+	snprintf(marker, sizeof marker, "zqx%s9", hex);
 	T_REQUIRE(make_token("employer", "compact-co", employer, sizeof employer) == 0);
 	T_REQUIRE(server_start(&s3, "privacy-index") == 0);
 	T_REQUIRE(http_json(&r, &s3, "POST", "/v1/vacancies", employer,
