@@ -103,6 +103,15 @@ size_t names__utf8_cut(const char *in, size_t len, size_t max);
 #define NAMES_CANON_DIGITS 2u
 int names__canonical(UTransliterator *tr, const char *in, size_t len, unsigned opts, char **out,
 		     size_t *outlen, unsigned *suspicious);
+/* ---- names_bidi.c ---- */
+
+/* 1 when u[0..n) holds a left-to-right or right-to-left override. */
+int names__has_bidi_override(const UChar *u, int32_t n);
+/* u[0..n), in place, in the order a reader sees it when it holds an
+ * override (UAX #9 display order, read back as plain text; controls
+ * removed); unchanged otherwise. The new length, or NAMES_EICU. */
+int32_t names__bidi_displayed(UChar *u, int32_t n);
+
 /* ---- names_letters.c ---- */
 
 /* Step 1b of the canonical text on u[0..n), in place: each character the

@@ -426,8 +426,12 @@ static void canonical_letter_like(void)
 	/* the regulator's finding: small capitals and plain letters mixed */
 	norm_is("\xe1\xb4\x8b\xe1\xb4\x87s\xe1\xb4\x9b\xca\x80\xe1\xb4\x87\xca\x9f Overseas Manpower",
 		"kestrel overseas manpower");
-	/* a turned a (U+0250) is another letter, not an a */
-	T_CHECK(names_score("K\xc9\x90pano Hire", "Kapano Hire") < NAMES_REVIEW_THRESHOLD);
+	/* a turned a (U+0250) is another letter, not an a: never read as one
+	 * (the name is not "Kapano"), though since round 12 the word it
+	 * splits is joined back as a word with a typo (names_similarity.c,
+	 * join_near) */
+	norm_is("K\xc9\x90pano Hire", "k pano hire");
+	T_CHECK(names_score("K\xc9\x90pano Hire", "Kapano Hire") < 1.0);
 }
 
 /* Contractions: vowels dropped and slash contractions of a word are that
@@ -539,6 +543,10 @@ static void licence_keys(void)
 		   "\xef\xbc\x90\xef\xbc\x90\xef\xbc\x94\xef\xbc\x92", "LSKMS0042");
 	licence_is("L\xd0\x85-\xd0\x9a\xd0\x9c\xd0\x85-0042", "LSKMS0042");
 	licence_is("LS\xe2\x80\x8b-KMS-0042", "LSKMS0042");
+	/* the letters O and I for the digits 0 and 1 */
+	licence_is("LS-KMS-OO42", "LSKMS0042");
+	licence_is("ls-kms-oo4z", "LSKMS004Z");
+	licence_is("RA-IO-1", "RA101");
 	licence_is("", "");
 }
 
