@@ -52,7 +52,7 @@ static void push_glued(struct names__tokens *t, const char *s, size_t len, char 
 {
 	int before = t->n;
 
-	tokens_push(t, s, len);
+	names__tokens_push_longest(t, s, len);
 	if (t->n > before && before > 0)
 		t->glue[before] = sep == '.' || sep == '-' ? (unsigned char)sep : 0;
 }

@@ -40,6 +40,8 @@ struct names__tokens {
 };
 
 void names__tokens_push(struct names__tokens *t, const char *s, size_t len);
+/* The same, but a full list drops its shortest word for a longer one. */
+void names__tokens_push_longest(struct names__tokens *t, const char *s, size_t len);
 void names__tokens_remove(struct names__tokens *t, int i);
 /* Builds the table of legal forms written without spaces ("congty",
  * "limited") from the normalised forms; 0 or NAMES_ENOMEM. */
