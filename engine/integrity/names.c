@@ -164,7 +164,7 @@ static int to_tokens_opts(UTransliterator *tr, const char *in, size_t len, unsig
 			break;
 		}
 	/* the confusable form of plain ASCII still maps digits inside words */
-	if (ascii && !(opts & NAMES_CANON_DIGITS)) {
+	if (ascii && !(opts & NAMES_CANON_DIGITS) && !names__has_decor(in, len)) {
 		tokenise_ascii(in, len, t);
 	} else {
 		char *o;

@@ -24,6 +24,8 @@
  *      whose UTS #39 confusable skeleton (ICU uspoof_getSkeleton) is ASCII
  *      becomes that skeleton ("Корапо" -> "Kopaπo" -> ..., Cyrillic с -> c),
  *      before NFKC (which folds Greek lunate sigma "ϲ" into "σ") and after;
+ *   3b. symbols written inside a word vanish ("Kop*ano"), a letter
+ *      tripled is doubled (names_decor.c);
  *   4. case folding;
  *   5. transliteration to Latin ASCII (names_translit.c).
  * Step 2's text is also scanned for words that mix scripts (Latin and
@@ -499,6 +501,10 @@ int names__canonical(UTransliterator *tr, const char *in, size_t len, unsigned o
 	v = mapped;
 	mapped = NULL;
 	ret = NAMES_ENOMEM;
+	/* decoration inside words, letters tripled (names_decor.c); before
+	 * the confusable form reads digits and @ $ | by the word around them */
+	m = names__strip_decor(v, m);
+	m = names__squeeze_triples(v, m);
 	if (opts & NAMES_CANON_SKELETON) {
 		if ((ret = map_confusables(v, m, !!(opts & NAMES_CANON_DIGITS), &mapped, &m)) < 0)
 			goto out;

@@ -105,6 +105,16 @@ size_t names__utf8_cut(const char *in, size_t len, size_t max);
 #define NAMES_CANON_DIGITS 2u
 int names__canonical(UTransliterator *tr, const char *in, size_t len, unsigned opts, char **out,
 		     size_t *outlen, unsigned *suspicious);
+/* ---- names_decor.c ---- */
+
+/* u[0..n), in place: symbols and punctuation other than word separators
+ * written between two letters removed ("Kop*ano"). The new length. */
+int32_t names__strip_decor(UChar *u, int32_t n);
+/* u[0..n), in place: a letter three times or more in a row twice. */
+int32_t names__squeeze_triples(UChar *u, int32_t n);
+/* 1 when ASCII in[0..len) needs either step (then it takes ICU's path). */
+int names__has_decor(const char *in, size_t len);
+
 /* ---- names_bidi.c ---- */
 
 /* 1 when u[0..n) holds a left-to-right or right-to-left override. */
