@@ -332,7 +332,8 @@ static int has_equal(const struct side *sd, int t, const struct side *o)
  * dropped a letter it cannot read ("kop no" for "Kopɑno"). The run becomes
  * one token spelt as in a, which token_sim then scores as the typo it is.
  * Words of five letters or more on both sides: shorter ones allow no
- * edit. */
+ * edit; the first letter kept (a split word keeps it: and so almost every
+ * pair is ruled out before any distance is computed). */
 #define JOIN_NEAR_MIN 5
 static void join_near(struct side *a, const struct side *b)
 {
@@ -357,9 +358,12 @@ static void join_near(struct side *a, const struct side *b)
 				const struct stok *y = &b->t[j];
 				int minl = jl < y->len ? jl : y->len, allow = minl <= 7 ? 1 : 2;
 
-				if (y->digit || minl < JOIN_NEAR_MIN)
+				/* a split word keeps its first letter and its
+				 * length but for the typo: most pairs stop here */
+				if (y->digit || minl < JOIN_NEAR_MIN || y->s[0] != joined[0])
 					continue;
-				found = names__osa(joined, jl, y->s, y->len, allow) <= allow ||
+				found = (abs(y->len - jl) <= allow &&
+					 names__osa(joined, jl, y->s, y->len, allow) <= allow) ||
 					squeezed_equal(joined, jl, y->s, y->len);
 			}
 		}
