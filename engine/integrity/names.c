@@ -52,7 +52,7 @@ static void push_glued(struct names__tokens *t, const char *s, size_t len, char 
 {
 	int before = t->n;
 
-	tokens_push(t, s, len);
+	names__tokens_push_longest(t, s, len);
 	if (t->n > before && before > 0)
 		t->glue[before] = sep == '.' || sep == '-' ? (unsigned char)sep : 0;
 }
@@ -164,7 +164,7 @@ static int to_tokens_opts(UTransliterator *tr, const char *in, size_t len, unsig
 			break;
 		}
 	/* the confusable form of plain ASCII still maps digits inside words */
-	if (ascii && !(opts & NAMES_CANON_DIGITS)) {
+	if (ascii && !(opts & NAMES_CANON_DIGITS) && !names__has_decor(in, len)) {
 		tokenise_ascii(in, len, t);
 	} else {
 		char *o;

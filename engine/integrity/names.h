@@ -84,8 +84,10 @@ int names_init(void);
  * a digit rule ...). The migration step (integrity_renormalise) then
  * rewrites every stored form once, so old registrations are found again.
  * 1: round 11 (small capitals, contractions, digits in context).
+ * 2: round 12 (bidi overrides read as shown in the confusable form;
+ *    licence keys read the letters O and I as 0 and 1).
  */
-#define NAMES_FORMS_VERSION 1
+#define NAMES_FORMS_VERSION 2
 
 /*
  * Normalises the UTF-8 name in[0..len) into out (NUL-terminated, at most
@@ -128,8 +130,9 @@ int names_normalise_forms(const char *in, size_t len, char *out, size_t outcap, 
  * The canonical key of a licence number in out (NUL-terminated): the same
  * canonical text as names (NFKC, confusable skeletons of letters of other
  * scripts, transliteration), then uppercase ASCII letters and digits only,
- * separators dropped: "LS-RA-0192", "ls ra 0192", full-width
- * "ＬＳ－ＲＡ－０１９２" and Cyrillic-lettered "LЅ-RА-0192" are one key.
+ * separators dropped, the letters O and I read as 0 and 1: "LS-RA-0192",
+ * "ls ra 0192", "LS-RA-O192", full-width "ＬＳ－ＲＡ－０１９２" and
+ * Cyrillic-lettered "LЅ-RА-0192" are one key ("LSRA0192").
  * "" for NULL or nothing left. 0 or a negative NAMES_E* error.
  */
 int names_licence_key(const char *in, char *out, size_t outcap);

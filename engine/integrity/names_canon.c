@@ -5,6 +5,9 @@
  * integrity_licence_norm), so that no path sees a different name.
  *
  * Steps, on UTF-16 (ICU):
+ *   0. for the skeleton form only: a name with a bidi override (RLO, LRO)
+ *      is read in the order it is displayed (names_bidi.c: "U+202E onapoK"
+ *      shows "Kopano");
  *   1. default-ignorable code points (Unicode Default_Ignorable_Code_Point:
  *      ZWSP, ZWJ, word joiner, soft hyphen, Hangul filler, Mongolian vowel
  *      separator, tag characters...) and format characters (Cf: RLM, ...)
@@ -21,6 +24,8 @@
  *      whose UTS #39 confusable skeleton (ICU uspoof_getSkeleton) is ASCII
  *      becomes that skeleton ("Корапо" -> "Kopaπo" -> ..., Cyrillic с -> c),
  *      before NFKC (which folds Greek lunate sigma "ϲ" into "σ") and after;
+ *   3b. symbols written inside a word vanish ("Kop*ano"), a letter
+ *      tripled is doubled (names_decor.c);
  *   4. case folding;
  *   5. transliteration to Latin ASCII (names_translit.c).
  * Step 2's text is also scanned for words that mix scripts (Latin and
@@ -451,6 +456,11 @@ int names__canonical(UTransliterator *tr, const char *in, size_t len, unsigned o
 		ret = NAMES_EICU;
 		goto out;
 	}
+	/* the confusable form reads a name with bidi overrides as shown */
+	if ((opts & NAMES_CANON_SKELETON) && (n = names__bidi_displayed(u, n)) < 0) {
+		ret = n;
+		goto out;
+	}
 	n = strip_invisible(u, n);
 	n = names__map_letter_like(u, n);
 	if (opts & NAMES_CANON_SKELETON) {
@@ -491,6 +501,10 @@ int names__canonical(UTransliterator *tr, const char *in, size_t len, unsigned o
 	v = mapped;
 	mapped = NULL;
 	ret = NAMES_ENOMEM;
+	/* decoration inside words, letters tripled (names_decor.c); before
+	 * the confusable form reads digits and @ $ | by the word around them */
+	m = names__strip_decor(v, m);
+	m = names__squeeze_triples(v, m);
 	if (opts & NAMES_CANON_SKELETON) {
 		if ((ret = map_confusables(v, m, !!(opts & NAMES_CANON_DIGITS), &mapped, &m)) < 0)
 			goto out;
@@ -629,6 +643,8 @@ int names__has_confusable(const char *in, size_t len)
 		UScriptCode s;
 
 		U8_NEXT(in, i, n, c);
+		if (c == 0x202D || c == 0x202E)
+			return 1; /* an override: the skeleton form reads it as shown */
 		if (c >= '0' && c <= '9' && digit_among_letters(in, i, n, prev))
 			return 1; /* "Lab0r": the skeleton form reads it as a letter */
 		if ((c < '0' || c > '9') && leet_letter(c) && symbol_among_letters(in, i, n, prev))
@@ -673,9 +689,17 @@ int names_licence_key(const char *in, char *out, size_t outcap)
 		p = o;
 		len = olen;
 	}
+	/* The letters O and I are the digits 0 and 1 (UTS #39 lists 0 ~ O and
+	 * 1 ~ I ~ l; Crockford's Base32 decodes identifiers typed by people
+	 * so): "LS-KMS-OO42" is "LS-KMS-0042". Licence numbers are
+	 * transcribed by hand; two licences that differ only there would be
+	 * one reading away from each other anyway. */
 	for (size_t i = 0; i < len && n + 1 < outcap; i++)
-		if (isalnum((unsigned char)p[i]) && !((unsigned char)p[i] & 0x80))
-			out[n++] = (char)toupper((unsigned char)p[i]);
+		if (isalnum((unsigned char)p[i]) && !((unsigned char)p[i] & 0x80)) {
+			char c = (char)toupper((unsigned char)p[i]);
+
+			out[n++] = c == 'O' ? '0' : c == 'I' ? '1' : c;
+		}
 	out[n] = '\0';
 	free(o);
 	return 0;

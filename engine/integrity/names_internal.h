@@ -40,6 +40,8 @@ struct names__tokens {
 };
 
 void names__tokens_push(struct names__tokens *t, const char *s, size_t len);
+/* The same, but a full list drops its shortest word for a longer one. */
+void names__tokens_push_longest(struct names__tokens *t, const char *s, size_t len);
 void names__tokens_remove(struct names__tokens *t, int i);
 /* Builds the table of legal forms written without spaces ("congty",
  * "limited") from the normalised forms; 0 or NAMES_ENOMEM. */
@@ -103,6 +105,25 @@ size_t names__utf8_cut(const char *in, size_t len, size_t max);
 #define NAMES_CANON_DIGITS 2u
 int names__canonical(UTransliterator *tr, const char *in, size_t len, unsigned opts, char **out,
 		     size_t *outlen, unsigned *suspicious);
+/* ---- names_decor.c ---- */
+
+/* u[0..n), in place: symbols and punctuation other than word separators
+ * written between two letters removed ("Kop*ano"). The new length. */
+int32_t names__strip_decor(UChar *u, int32_t n);
+/* u[0..n), in place: a letter three times or more in a row twice. */
+int32_t names__squeeze_triples(UChar *u, int32_t n);
+/* 1 when ASCII in[0..len) needs either step (then it takes ICU's path). */
+int names__has_decor(const char *in, size_t len);
+
+/* ---- names_bidi.c ---- */
+
+/* 1 when u[0..n) holds a left-to-right or right-to-left override. */
+int names__has_bidi_override(const UChar *u, int32_t n);
+/* u[0..n), in place, in the order a reader sees it when it holds an
+ * override (UAX #9 display order, read back as plain text; controls
+ * removed); unchanged otherwise. The new length, or NAMES_EICU. */
+int32_t names__bidi_displayed(UChar *u, int32_t n);
+
 /* ---- names_letters.c ---- */
 
 /* Step 1b of the canonical text on u[0..n), in place: each character the

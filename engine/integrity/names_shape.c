@@ -38,6 +38,29 @@ void names__tokens_push(struct names__tokens *t, const char *s, size_t len)
 	t->n++;
 }
 
+/* The tokeniser's push: when the name has more words than a normal form
+ * holds, the shortest words go first (the earliest of them), not the
+ * last ones. Padding a blacklisted name with short filler ("ab cd ef ...
+ * Kopano Manpower") would otherwise push its words out of the form
+ * altogether; within the 200 bytes of a name, a word of six letters or
+ * more always stays. */
+void names__tokens_push_longest(struct names__tokens *t, const char *s, size_t len)
+{
+	int shortest = 0;
+
+	if (t->n < NAMES_MAX_TOKENS || len == 0) {
+		names__tokens_push(t, s, len);
+		return;
+	}
+	for (int i = 1; i < t->n; i++)
+		if (t->len[i] < t->len[shortest])
+			shortest = i;
+	if (t->len[shortest] >= (len > NAMES_MAX_TOKEN_LEN ? NAMES_MAX_TOKEN_LEN : len))
+		return; /* the new word is the shortest */
+	names__tokens_remove(t, shortest);
+	names__tokens_push(t, s, len);
+}
+
 void names__tokens_remove(struct names__tokens *t, int i)
 {
 	memmove(&t->s[i], &t->s[i + 1], (size_t)(t->n - i - 1) * sizeof t->s[0]);

@@ -161,6 +161,25 @@ static double contraction_sim(const char *s, int sl, const char *l, int ll)
 	return 0.0;
 }
 
+/* Whether a[0..la) and b[0..lb) are one spelling once each run of one
+ * letter is written once ("kooppano", "kopano"). */
+static int squeezed_equal(const char *a, int la, const char *b, int lb)
+{
+	int i = 0, j = 0;
+
+	while (i < la && j < lb) {
+		char c = a[i];
+
+		if (b[j] != c)
+			return 0;
+		while (i < la && a[i] == c)
+			i++;
+		while (j < lb && b[j] == c)
+			j++;
+	}
+	return i == la && j == lb;
+}
+
 /* Similarity of two tokens in [0,1]; 0 when they should not be paired. */
 static double token_sim(const struct stok *x, const struct stok *y)
 {
@@ -194,6 +213,14 @@ static double token_sim(const struct stok *x, const struct stok *y)
 			return jw > ed ? jw : ed;
 		}
 	}
+	/* letters doubled or tripled ("Kooppano", "Kopppano"): one spelling
+	 * once each run of a letter is written once, weighed as one edit */
+	if (minl >= 4 && !x->digit && !y->digit && squeezed_equal(x->s, x->len, y->s, y->len)) {
+		double jw = names__jw_bytes(x->s, x->len, y->s, y->len);
+		double ed = 1.0 - 1.0 / maxl;
+
+		return jw > ed ? jw : ed;
+	}
 	/* prefix abbreviation: "tech" ~ "technology", "constr" ~ "construction" */
 	if (minl >= 3 && maxl >= minl + 2) {
 		const struct stok *s = x->len < y->len ? x : y, *l = s == x ? y : x;
@@ -226,26 +253,42 @@ static void contraction_weights(struct side *a, const struct side *b)
 	}
 }
 
-/* Joins neighbours of a that together equal a token of b ("man power"). */
+/* Joins runs of two to JOIN_MAX neighbours of a that together equal a
+ * token of b ("man power"; "kop ano" of a word split by a hyphen, a dot or
+ * a symbol, "ko pa no"). */
+#define JOIN_MAX 4
+static int run_equals(const struct side *a, int i, int k, const struct stok *y)
+{
+	int off = 0;
+
+	for (int m = i; m < i + k; m++) {
+		if (off + a->t[m].len > y->len || memcmp(y->s + off, a->t[m].s, (size_t)a->t[m].len) != 0)
+			return 0;
+		off += a->t[m].len;
+	}
+	return off == y->len;
+}
+
 static void join_split(struct side *a, const struct side *b)
 {
 	for (int i = 0; i + 1 < a->n; i++) {
-		int l = a->t[i].len + a->t[i + 1].len;
-		for (int j = 0; j < b->n; j++) {
-			if (b->t[j].len != l ||
-			    memcmp(b->t[j].s, a->t[i].s, (size_t)a->t[i].len) != 0 ||
-			    memcmp(b->t[j].s + a->t[i].len, a->t[i + 1].s,
-				   (size_t)a->t[i + 1].len) != 0)
-				continue;
-			/* replace token i by b's spelling, remove i+1 */
-			a->t[i].s = b->t[j].s;
-			a->t[i].len = l;
-			a->t[i].w = b->t[j].w;
-			a->t[i].digit = b->t[j].digit;
-			memmove(&a->t[i + 1], &a->t[i + 2],
-				(size_t)(a->n - i - 2) * sizeof a->t[0]);
-			a->n--;
-			break;
+		int done = 0;
+
+		for (int k = 2; k <= JOIN_MAX && i + k <= a->n && !done; k++) {
+			for (int j = 0; j < b->n; j++) {
+				if (!run_equals(a, i, k, &b->t[j]))
+					continue;
+				/* replace token i by b's spelling, remove the rest */
+				a->t[i].s = b->t[j].s;
+				a->t[i].len = b->t[j].len;
+				a->t[i].w = b->t[j].w;
+				a->t[i].digit = b->t[j].digit;
+				memmove(&a->t[i + 1], &a->t[i + k],
+					(size_t)(a->n - i - k) * sizeof a->t[0]);
+				a->n -= k - 1;
+				done = 1;
+				break;
+			}
 		}
 	}
 }
@@ -271,6 +314,66 @@ static int side_merge(struct side *sd, int i)
 	memmove(&sd->t[i + 1], &sd->t[i + 2], (size_t)(sd->n - i - 2) * sizeof sd->t[0]);
 	sd->n--;
 	return 0;
+}
+
+/* Whether token t of sd has an equal token in o. */
+static int has_equal(const struct side *sd, int t, const struct side *o)
+{
+	for (int j = 0; j < o->n; j++)
+		if (o->t[j].len == sd->t[t].len && memcmp(o->t[j].s, sd->t[t].s, (size_t)o->t[j].len) == 0)
+			return 1;
+	return 0;
+}
+
+/* Runs of two to JOIN_MAX neighbours of a, none of them a word of b,
+ * whose letters together are a word of b but for what a typo changes (one
+ * edit, two from eight letters) or letters doubled: a word split and
+ * misspelt ("kop pano", "kop amo"), or split where the canonical text
+ * dropped a letter it cannot read ("kop no" for "Kopɑno"). The run becomes
+ * one token spelt as in a, which token_sim then scores as the typo it is.
+ * Words of five letters or more on both sides: shorter ones allow no
+ * edit; the first letter kept (a split word keeps it: and so almost every
+ * pair is ruled out before any distance is computed). */
+#define JOIN_NEAR_MIN 5
+static void join_near(struct side *a, const struct side *b)
+{
+	for (int i = 0; i + 1 < a->n; i++) {
+		char joined[2 * NAMES_MAX_TOKEN_LEN + 1];
+		int jl = 0, k, found = 0;
+
+		if (a->t[i].digit || has_equal(a, i, b))
+			continue;
+		for (k = 1; k < JOIN_MAX && i + k < a->n && !found; k++) {
+			const struct stok *x = &a->t[i + k - 1], *nx = &a->t[i + k];
+
+			if (k == 1) {
+				memcpy(joined, x->s, (size_t)x->len);
+				jl = x->len;
+			}
+			if (nx->digit || has_equal(a, i + k, b) || jl + nx->len > 2 * NAMES_MAX_TOKEN_LEN)
+				break;
+			memcpy(joined + jl, nx->s, (size_t)nx->len);
+			jl += nx->len;
+			for (int j = 0; j < b->n && !found; j++) {
+				const struct stok *y = &b->t[j];
+				int minl = jl < y->len ? jl : y->len, allow = minl <= 7 ? 1 : 2;
+
+				/* a split word keeps its first letter and its
+				 * length but for the typo: most pairs stop here */
+				if (y->digit || minl < JOIN_NEAR_MIN || y->s[0] != joined[0])
+					continue;
+				found = (abs(y->len - jl) <= allow &&
+					 names__osa(joined, jl, y->s, y->len, allow) <= allow) ||
+					squeezed_equal(joined, jl, y->s, y->len);
+			}
+		}
+		if (!found)
+			continue;
+		/* the loop counted one past the run's last word */
+		for (int m = 1; m < k; m++)
+			if (side_merge(a, i))
+				return; /* the buffer is full: leave the rest */
+	}
 }
 
 /* Two neighbours of a whose letters are those of two neighbours of b, cut
@@ -381,6 +484,8 @@ double names_similarity(const char *norm_a, const char *norm_b)
 	join_split(&A, &B);
 	join_split(&B, &A);
 	join_shifted(&A, &B);
+	join_near(&A, &B);
+	join_near(&B, &A);
 	contraction_weights(&A, &B);
 	contraction_weights(&B, &A);
 	for (int i = 0; i < A.n; i++)

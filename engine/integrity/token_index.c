@@ -241,10 +241,65 @@ static void probe_add(struct probe *pr, size_t *np, size_t cap, uint64_t h)
 	(*np)++;
 }
 
+/* The keys of query word w[0..wl): the word, its consonant key, and the
+ * halves of a registered word one letter longer, as long, or one shorter:
+ * one of them survives a single edit. */
+static void word_probes(const char *w, size_t wl, struct probe *pr, size_t *np, size_t cap)
+{
+	char key[NAMES_NORM_CAP];
+	size_t kl = consonant_key(w, wl, key);
+
+	probe_add(pr, np, cap, key_hash('w', w, wl));
+	if (kl)
+		probe_add(pr, np, cap, key_hash('c', key, kl));
+	for (size_t l = wl > TOK_HALVES_MIN ? wl - 1 : TOK_HALVES_MIN; l <= wl + 1; l++) {
+		if ((l + 1) / 2 <= wl)
+			probe_add(pr, np, cap, key_hash('p', w, (l + 1) / 2));
+		if (l / 2 <= wl)
+			probe_add(pr, np, cap, key_hash('s', w + wl - l / 2, l / 2));
+	}
+}
+
+/* A word split anywhere by a hyphen, a dot, an underscore, a symbol or a
+ * space ("Kop-ano", "Kop_ano", "Kop ano") is a registered word again once
+ * its pieces are joined: runs of two to TOK_JOIN_MAX neighbouring words of
+ * core are probed as one word (names_similarity joins them back the same
+ * way), with the probes of a word, so a piece misspelt is found too
+ * ("Kop-pano"). Keys nobody holds cost one hash look-up each. */
+#define TOK_JOIN_MAX 3
+static void joined_probes(const char *core, struct probe *pr, size_t *np, size_t cap)
+{
+	const char *w[NAMES_MAX_TOKENS];
+	size_t wl[NAMES_MAX_TOKENS], nw = 0;
+
+	for (const char *p = core; *p && nw < NAMES_MAX_TOKENS;) {
+		w[nw] = p;
+		while (*p && *p != ' ')
+			p++;
+		wl[nw] = (size_t)(p - w[nw]);
+		nw++;
+		while (*p == ' ')
+			p++;
+	}
+	for (size_t i = 0; i + 1 < nw; i++) {
+		char joined[NAMES_MAX_TOKEN_LEN + 1];
+		size_t jl = wl[i];
+
+		memcpy(joined, w[i], wl[i] < sizeof joined ? wl[i] : sizeof joined - 1);
+		for (size_t k = i + 1; k < nw && k < i + TOK_JOIN_MAX; k++) {
+			if (jl + wl[k] > NAMES_MAX_TOKEN_LEN)
+				break;
+			memcpy(joined + jl, w[k], wl[k]);
+			jl += wl[k];
+			word_probes(joined, jl, pr, np, cap);
+		}
+	}
+}
+
 size_t integ__tokens_lookup(const char *form, void (*fn)(uint32_t name, void *arg), void *arg,
 			    size_t max)
 {
-	struct probe pr[NAMES_MAX_TOKENS * 8];
+	struct probe pr[NAMES_MAX_TOKENS * 24];
 	char core[NAMES_NORM_CAP];
 	size_t np = 0, given = 0;
 	const char *p;
@@ -261,26 +316,10 @@ size_t integ__tokens_lookup(const char *form, void (*fn)(uint32_t name, void *ar
 		wl = (size_t)(p - w);
 		while (*p == ' ')
 			p++;
-		if (wl < TOK_MIN)
-			continue;
-		probe_add(pr, &np, sizeof pr / sizeof pr[0], key_hash('w', w, wl));
-		{
-			char key[NAMES_NORM_CAP];
-			size_t kl = consonant_key(w, wl, key);
-
-			if (kl)
-				probe_add(pr, &np, sizeof pr / sizeof pr[0], key_hash('c', key, kl));
-		}
-		/* the halves of a registered word one letter longer, as long, or
-		 * one shorter: one of them survives a single edit */
-		for (size_t l = wl > TOK_HALVES_MIN ? wl - 1 : TOK_HALVES_MIN; l <= wl + 1; l++) {
-			if ((l + 1) / 2 <= wl)
-				probe_add(pr, &np, sizeof pr / sizeof pr[0], key_hash('p', w, (l + 1) / 2));
-			if (l / 2 <= wl)
-				probe_add(pr, &np, sizeof pr / sizeof pr[0],
-					  key_hash('s', w + wl - l / 2, l / 2));
-		}
+		if (wl >= TOK_MIN)
+			word_probes(w, wl, pr, &np, sizeof pr / sizeof pr[0]);
 	}
+	joined_probes(core, pr, &np, sizeof pr / sizeof pr[0]);
 	/* rarest keys first */
 	qsort(pr, np, sizeof pr[0], probe_cmp);
 	for (size_t i = 0; i < np && given < max; i++) {

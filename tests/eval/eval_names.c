@@ -20,7 +20,9 @@
  * Digits for letters give one more positive for every second name, and a
  * regulator's evasions one more for every name (vowels dropped, a slash
  * contraction, small capitals / negative squared / regional indicator
- * letters found by their ICU names), each reported as its own kind.
+ * letters found by their ICU names), and round 12's attack one more for
+ * every name (a word split by a separator, letters doubled or tripled, a
+ * word reversed inside a bidi override), each reported as its own kind.
  * It scores every pair with names_score() (what the check computes: exact
  * keys, normal and confusable forms) and with a C re-implementation of
  * pg_trgm's similarity() on the raw names,
@@ -283,7 +285,9 @@ enum { T_LEGAL, T_CASE, T_PUNCT, T_ACCENT, T_TYPO, T_SWAP, T_INITIALS, T_LEGAL_T
 	* second round's round robin, whose pairs stay as they were) */
        T_DIGITS,
        /* the fourth round: a regulator's evasions, an extra pair each */
-       T_VOWELS, T_SLASH, T_LETTERLIKE, T_COUNT };
+       T_VOWELS, T_SLASH, T_LETTERLIKE,
+       /* the fifth round: round 12's attack, an extra pair each */
+       T_SPLIT, T_DOUBLED, T_BIDI, T_COUNT };
 #define T_FIRST_NEW T_INVISIBLE
 #define T_ROUND2_END T_DIGITS
 static const char *tname[T_COUNT] = {"legal form added/dropped/changed",
@@ -306,7 +310,10 @@ static const char *tname[T_COUNT] = {"legal form added/dropped/changed",
 				     "digits for letters (K3strel)",
 				     "vowels dropped (Manpwr)",
 				     "slash contraction (O/seas)",
-				     "small capitals / squared / regional letters"};
+				     "small capitals / squared / regional letters",
+				     "word split by a separator (Kop-ano)",
+				     "letters doubled or tripled",
+				     "word reversed inside a bidi override"};
 
 static const char *legal_suffix[] = {" Ltd",	  " Inc.",	" (Pty) Ltd", " LLC",
 				     " S.A.",	  " GmbH",	" Co., Ltd.", " Limited",
@@ -683,6 +690,72 @@ static int v_slash(const char *name, char *out)
 
 	snprintf(out, MAXNAME, "%.*s%c/%.*s%s", w0, name, name[w0], tail, name + w1 - tail,
 		 name + w1);
+	return 0;
+}
+
+/* A word split inside: the longest word of six letters or more (not a
+ * legal form) cut in two halves (style / 6 even) or three thirds by one
+ * separator, by style % 6: a hyphen, a dot, an underscore, an asterisk, a
+ * space, an ideographic space (U+3000). */
+static int v_split(const char *name, char *out, int style)
+{
+	static const char *const sep[] = {"-", ".", "_", "*", " ", "\xe3\x80\x80"};
+	int w0, w1, o = 0, cuts[2], ncut;
+
+	if (strlen(name) + 8 >= MAXNAME || longest_word(name, 6, &w0, &w1))
+		return -1;
+	ncut = (style / 6) % 2 ? 2 : 1;
+	for (int k = 0; k < ncut; k++)
+		cuts[k] = w0 + (w1 - w0) * (k + 1) / (ncut + 1);
+	for (int i = 0, k = 0; name[i]; i++) {
+		if (k < ncut && i == cuts[k]) {
+			o += snprintf(out + o, (size_t)(MAXNAME - o), "%s", sep[style % 6]);
+			k++;
+		}
+		out[o++] = name[i];
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+/* Letters doubled: in the longest word of five letters or more (not a
+ * legal form), the letters at a third and two thirds of it written twice
+ * (style even), or the middle one three times. */
+static int v_doubled(const char *name, char *out, int style)
+{
+	int w0, w1, o = 0;
+
+	if (strlen(name) + 4 >= MAXNAME || longest_word(name, 5, &w0, &w1))
+		return -1;
+	for (int i = 0; name[i]; i++) {
+		int l = w1 - w0;
+
+		out[o++] = name[i];
+		if (style % 2 == 0 && (i == w0 + l / 3 || i == w0 + 2 * l / 3))
+			out[o++] = name[i];
+		if (style % 2 && i == w0 + l / 2) {
+			out[o++] = name[i];
+			out[o++] = name[i];
+		}
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+/* A word shown through a bidi override: the longest word of four letters
+ * or more (not a legal form) stored reversed between RIGHT-TO-LEFT
+ * OVERRIDE and POP DIRECTIONAL FORMATTING, so that it is displayed as
+ * written ("\u202eonapoK\u202c" shows "Kopano"). */
+static int v_bidi(const char *name, char *out)
+{
+	int w0, w1, o;
+
+	if (strlen(name) + 8 >= MAXNAME || longest_word(name, 4, &w0, &w1))
+		return -1;
+	o = snprintf(out, MAXNAME, "%.*s\xe2\x80\xae", w0, name);
+	for (int i = w1 - 1; i >= w0; i--)
+		out[o++] = name[i];
+	snprintf(out + o, (size_t)(MAXNAME - o), "\xe2\x80\xac%s", name + w1);
 	return 0;
 }
 
@@ -2021,6 +2094,28 @@ int main(int argc, char **argv)
 			ok = t == T_VOWELS ? v_vowels(base_name[b], p->b, (b / 3) % 2)
 			   : t == T_SLASH  ? v_slash(base_name[b], p->b)
 					   : v_letterlike(base_name[b], p->b, (b / 3) % 3);
+		}
+		if (ok)
+			continue;
+		snprintf(p->a, MAXNAME, "%s", base_name[b]);
+		p->label = 1;
+		p->kind = t;
+		p->base = b;
+		tcount[t]++;
+		np++;
+	}
+
+	/* Round 12's attack: one more positive per base name, the kinds in
+	 * turn as above; after every other pair, so they stay. */
+	for (int b = 0; b < nbase && np + 1 < cap; b++) {
+		struct pair *p = &pairs[np];
+		int ok = -1, t = 0;
+
+		for (int d = 0; d < 3 && ok < 0; d++) {
+			t = T_SPLIT + (b + d) % 3;
+			ok = t == T_SPLIT     ? v_split(base_name[b], p->b, b / 3)
+			   : t == T_DOUBLED ? v_doubled(base_name[b], p->b, b / 3)
+					    : v_bidi(base_name[b], p->b);
 		}
 		if (ok)
 			continue;

@@ -217,7 +217,9 @@ static void normalise_hostile(void)
 	char out[NAMES_NORM_CAP];
 	const char bad[] = "\xff\xfe Acme \xc3 Man\xe2\x82power \xed\xa0\x80 Ltd";
 	T_EQ_INT(names_normalise(bad, sizeof bad - 1, out, sizeof out), 0);
-	T_EQ_STR(out, "acme man power");
+	/* an invalid sequence inside a word (U+FFFD) is decoration there
+	 * since round 12, as any symbol: the word stays whole */
+	T_EQ_STR(out, "acme manpower");
 	const char nul[] = "Acme\0Manpower";
 	T_EQ_INT(names_normalise(nul, sizeof nul - 1, out, sizeof out), 0);
 	T_EQ_STR(out, "acme manpower");
@@ -426,8 +428,12 @@ static void canonical_letter_like(void)
 	/* the regulator's finding: small capitals and plain letters mixed */
 	norm_is("\xe1\xb4\x8b\xe1\xb4\x87s\xe1\xb4\x9b\xca\x80\xe1\xb4\x87\xca\x9f Overseas Manpower",
 		"kestrel overseas manpower");
-	/* a turned a (U+0250) is another letter, not an a */
-	T_CHECK(names_score("K\xc9\x90pano Hire", "Kapano Hire") < NAMES_REVIEW_THRESHOLD);
+	/* a turned a (U+0250) is another letter, not an a: never read as one
+	 * (the name is not "Kapano"), though since round 12 the word it
+	 * splits is joined back as a word with a typo (names_similarity.c,
+	 * join_near) */
+	norm_is("K\xc9\x90pano Hire", "k pano hire");
+	T_CHECK(names_score("K\xc9\x90pano Hire", "Kapano Hire") < 1.0);
 }
 
 /* Contractions: vowels dropped and slash contractions of a word are that
@@ -539,7 +545,38 @@ static void licence_keys(void)
 		   "\xef\xbc\x90\xef\xbc\x90\xef\xbc\x94\xef\xbc\x92", "LSKMS0042");
 	licence_is("L\xd0\x85-\xd0\x9a\xd0\x9c\xd0\x85-0042", "LSKMS0042");
 	licence_is("LS\xe2\x80\x8b-KMS-0042", "LSKMS0042");
+	/* the letters O and I for the digits 0 and 1 */
+	licence_is("LS-KMS-OO42", "LSKMS0042");
+	licence_is("ls-kms-oo4z", "LSKMS004Z");
+	licence_is("RA-IO-1", "RA101");
 	licence_is("", "");
+}
+
+/* Round 12's attack: decoration inside a word vanishes, separators stay;
+ * a letter tripled in a long word is doubled; a bidi override is read as
+ * displayed in the confusable form; a word split anywhere is joined back
+ * by the similarity. */
+static void broken_words(void)
+{
+	norm_is("Kop*ano Manpower", "kopano manpower");
+	norm_is("Kop_ano Manpower", "kopano manpower");
+	norm_is("Kop\xe2\x80\xa2" "ano Manpower", "kopano manpower"); /* bullet */
+	norm_is("Kop\xf0\x9f\x98\x80" "ano Manpower", "kopano manpower"); /* emoji */
+	norm_is("Col\xc2\xb7legi Farms", "collegi farms"); /* Catalan middle dot */
+	norm_is("Man-Power Hire", "man power hire"); /* separators stay */
+	norm_is("AT&T Labour", "at t labour");
+	norm_is("A&B Farms", "ab farms"); /* single letters are joined anyway */
+	norm_is("Kopppano Farms", "koppano farms");
+	norm_is("SERVIIICES Kopano", norm_of("Serviices Kopano"));
+	norm_is("AAA Staffing", "aaa staffing"); /* short words keep them */
+	forms_are("\xe2\x80\xae" "onapoK\xe2\x80\xac Farms", "onapok farms", "kopano farms", 0);
+	T_CHECK(names_score("Kop-ano Farms", "Kopano Farms") >= 1.0);
+	T_CHECK(names_score("Ko pa no Farms", "Kopano Farms") >= 1.0);
+	T_CHECK(names_score("Kop-pano Farms", "Kopano Farms") >= NAMES_DEFAULT_THRESHOLD);
+	T_CHECK(names_score("Kooppano Farms", "Kopano Farms") >= NAMES_REVIEW_THRESHOLD);
+	/* pieces that are words of the other name are not joined */
+	T_CHECK(names_score("Kop Ano Farms", "Kop Ano Farms") >= 1.0);
+	T_CHECK(names_score("Acme Farm Labour", "Acmefarm Labour") >= NAMES_DEFAULT_THRESHOLD);
 }
 
 /* Shapes real registers take: the same firm, the same tokens. */
@@ -717,6 +754,7 @@ int main(void)
 	T_RUN(contractions);
 	T_RUN(digits_as_letters);
 	T_RUN(licence_keys);
+	T_RUN(broken_words);
 	T_RUN(reshaped_names);
 	T_RUN(exact_scores);
 	T_RUN(acronyms);
