@@ -717,6 +717,9 @@ static void test_candidate_cards(void)
 	snprintf(path, sizeof path, "/v1/vacancies/%s/candidates?limit=0", vid);
 	T_REQUIRE(http(&r, &srv, "GET", path, employer, NULL, NULL, 0) == 0);
 	T_EQ_INT(r.status, 400);
+	/* "field: message", as every other detail (review 12) */
+	T_EQ_STR(json_string_value(json_object_get(r.json, "detail")),
+		 "limit: must be an integer from 1 to 100");
 	resp_free(&r);
 
 	/* Withdrawing consent takes effect at once. */
