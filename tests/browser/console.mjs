@@ -208,6 +208,37 @@ async function counsellorMatch(browser, ids) {
 	return page;
 }
 
+// What the counsellor reads when a match finds nothing or is refused (review
+// 12): an empty answer says why and what helps; a refusal names the field
+// once, with what to do; a language the person lacks reads as such.
+async function counsellorNothingFound(browser, results) {
+	check(results.every((r) => !/has not spoken/.test(r.text)) && results.some((r) => /not among the person’s languages/.test(r.text)),
+		`a language the person did not give reads "not among the person’s languages" (${results.map((r) => r.text.match(/below the required level:[^R]*/)).join(' | ').slice(0, 300)})`);
+	const page = await newPage(browser, 'counsellor-empty');
+	await signIn(page, 'counsellor');
+	// A minor group and no skill: nothing passes the relevance floor.
+	await page.focus('#p-occupation');
+	await page.keyboard.type('721');
+	await page.keyboard.press('Escape');
+	await page.keyboard.press('Enter');
+	const none = await walkIn(page);
+	const empty = await page.$eval('#results-empty', (p) => p.textContent);
+	check(none.length === 0 && /relevance floor/.test(empty) && /Add skills/.test(empty),
+		`an empty answer says why and what helps (${none.length} results: "${empty}")`);
+	// A typed occupation the taxonomy cannot place: the field once, and what to do.
+	await page.click('#counsellor .combo[data-kind=occupations] .chips button');
+	await page.focus('#p-occupation');
+	await page.keyboard.type('qwxz zzyq');
+	await page.keyboard.press('Escape');
+	await page.keyboard.press('Enter');
+	await walkIn(page);
+	await page.waitForFunction(() => document.querySelector('#profile-error').textContent !== '');
+	const err = await page.$eval('#profile-error', (b) => b.textContent);
+	const said = (err.match(/matches no ESCO occupation well enough/g) || []).length;
+	check(said === 1 && /choose one of the suggestions/.test(err),
+		`a refused occupation is named once, with what to do (said ${said} times: "${err.slice(0, 400)}")`);
+}
+
 // The same person stored with consent, placed on the quota, then erased.
 async function counsellorStoresPlacesErases(page) {
 	await page.click('#p-consent-matching');
@@ -418,6 +449,7 @@ async function main() {
 		await openapiServed();
 		const ids = await seed();
 		const counsellor = await counsellorMatch(browser, ids);
+		await counsellorNothingFound(browser, await counsellor.evaluate(() => Array.from(document.querySelectorAll('#match-list li.card')).map((li) => ({ text: li.textContent }))));
 		await counsellorStoresPlacesErases(counsellor);
 		const regulator = await regulatorFlags(browser, ids, counsellor);
 		await regulatorStats(regulator);
