@@ -16,7 +16,10 @@ let listCursor = null;
 let recVacCursor = null;
 
 function parseLines(text, country) {
-	return text.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => {
+	// A line of only spaces and invisible characters (a zero-width space
+	// pasted from a spreadsheet) is blank: the server refuses it as a name,
+	// and one such query would fail the whole batch.
+	return text.split('\n').map((l) => l.trim()).filter((l) => /[^\s\p{Cf}\p{Z}]/u.test(l)).map((l) => {
 		const [name, licence] = l.split(/\t|\|/).map((s) => s.trim());
 		const q = {};
 		if (name) q.name = name;
