@@ -432,6 +432,13 @@ async function languageAndPhone(browser) {
 	await page.select('#ui-lang', 'fr');
 	const fr = await page.evaluate(() => ({ lang: document.documentElement.lang, label: document.querySelector('label[for=p-occupation]').textContent }));
 	check(fr.lang === 'fr' && fr.label === 'Métier', `French sets <html lang="fr"> and the labels (${JSON.stringify(fr)})`);
+	// ISCO is CITP in French (and CIUO in Spanish), as the facets and statistics say (review 12).
+	await page.focus('#p-occupation');
+	await page.keyboard.type('soudeur');
+	await page.waitForSelector('#p-occupation-list li[role=option]', { visible: true });
+	const option = await page.$eval('#p-occupation-list li[role=option]', (li) => li.textContent);
+	check(/\(CITP 7212\)/.test(option), `the French typeahead names the ISCO code as CITP (${option})`);
+	await page.keyboard.press('Escape');
 	const missing = await page.evaluate(async () => (await import('/console/i18n.js')).missing());
 	check(missing.length === 0, `every English text has a French and a Spanish one (missing: ${missing.slice(0, 10).join(', ')})`);
 	const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
