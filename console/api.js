@@ -61,11 +61,17 @@ export function explain(r) {
 	const key = 'err_' + r.status;
 	const summary = t(key) !== key ? t(key) : t('err_other');
 	const p = r.problem || {};
-	if (p.title || p.detail) lines.push([p.title, p.detail].filter(Boolean).join(': '));
+	const fields = [];
 	for (const e of Array.isArray(p.errors) ? p.errors : []) {
 		if (!e) continue;
 		const what = e.message || e.code || '';
-		lines.push((e.field ? e.field + ': ' : '') + what);
+		fields.push((e.field ? e.field + ': ' : '') + what);
+		// Free text the taxonomy could not place: say what to do in the form.
+		if (e.code === 'not_normalised') fields.push(t('hint_not_normalised'));
 	}
+	// The detail of a one-field refusal is that field's line: said once.
+	if ((p.title || p.detail) && !(p.detail && fields.includes(p.detail)))
+		lines.push([p.title, p.detail].filter(Boolean).join(': '));
+	lines.push(...fields.filter((l, i) => fields.indexOf(l) === i));
 	return { summary, lines };
 }

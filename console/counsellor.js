@@ -114,7 +114,7 @@ function relationText(r, fallback) {
 		if (r.basis === 'inferred' && typeof r.likelihood === 'number') parts.push(` (${t('likelihood')} ${Math.round(r.likelihood * 100)} %)`);
 	}
 	const o = r.occupation;
-	if (o && (o.uri || o.isco)) parts.push(': ', conceptSpan(o.uri || o.isco, o.label, 'occupations'), o.isco ? ` (ISCO ${o.isco})` : '');
+	if (o && (o.uri || o.isco)) parts.push(': ', conceptSpan(o.uri || o.isco, o.label, 'occupations'), o.isco ? ` (${t('isco')} ${o.isco})` : '');
 	return el('span', { class: 'relation', 'data-grade': grade }, ...parts);
 }
 
@@ -140,7 +140,7 @@ function vacancyCard(item, i) {
 	const lg = x.languages || {};
 	add('x_languages', lg.met === false
 		? el('span', { class: 'warn' }, t('lang_gaps'), ' ', (Array.isArray(lg.gaps) ? lg.gaps : []).map((g) => (typeof g === 'object' && g
-			? `${g.code || ''} (${t('required')} ${g.required || g.level || '?'}, ${t('have')} ${g.have || t('lang_none')})`
+			? `${g.code || ''} (${t('required')} ${g.required || g.level || '?'}, ${g.have ? t('have') + ' ' + g.have : t('lang_none')})`
 			: String(g))).join('; '))
 		: t('lang_met'));
 	const rec = item.recruiter;
@@ -202,7 +202,8 @@ function renderResults(d) {
 	const qs = Array.isArray(d.quotas) ? d.quotas : [];
 	qs.forEach((q) => quotas.append(quotaCard(q)));
 	if (!qs.length) quotas.append(el('li', { class: 'hint' }, t('no_quotas')));
-	$('#results-empty').textContent = vs.length ? '' : t('no_results');
+	// Nothing relevant: say why and what helps, rather than a bare "none".
+	$('#results-empty').textContent = vs.length ? '' : t($('#p-explore').checked ? 'no_results' : 'no_results_floor');
 	// Facets (where the matches are): a line per facet the server answers.
 	const f = d.facets && typeof d.facets === 'object' ? d.facets : null;
 	const fbox = $('#facets');

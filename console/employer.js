@@ -157,7 +157,7 @@ function vacancyItem(v) {
 	const verdict = v.recruiter_verdict;
 	const li = el('li', { class: 'card vacancy', 'data-vacancy': v.id },
 		el('h4', {}, v.title || v.id),
-		v.concepts && v.concepts.occupation ? el('p', { class: 'meta' }, v.concepts.occupation.label || v.occupation, v.concepts.occupation.isco ? ` (ISCO ${v.concepts.occupation.isco})` : '') : null,
+		v.concepts && v.concepts.occupation ? el('p', { class: 'meta' }, v.concepts.occupation.label || v.occupation, v.concepts.occupation.isco ? ` (${t('isco')} ${v.concepts.occupation.isco})` : '') : null,
 		el('p', { class: 'meta' }, [v.city, v.country].filter(Boolean).join(', '), ` · ${v.id} · `, t('status_' + v.status) !== 'status_' + v.status ? t('status_' + v.status) : (v.status || '')),
 		v.recruiter ? el('p', {}, t('recruiter'), ' ', v.recruiter.name, ' ', verdict ? verdictBadge(verdict.verdict) : null) : el('p', {}, t('direct_hire')));
 	const edit = el('button', { type: 'button' }, t('edit'));

@@ -4,7 +4,7 @@
 // (GET /v1/taxonomy/skills/{id}, /occupations/{id}), asked once per
 // concept and language for the tab's life.
 import { api } from './api.js';
-import { getLang } from './i18n.js';
+import { getLang, t } from './i18n.js';
 import { el } from './ui.js';
 
 const cache = new Map();
@@ -25,7 +25,7 @@ export function lookupLabel(id, kind = kindOf(id), lang = getLang()) {
 // the label in the interface language once the lookup answers. The server
 // labels matches in English only for now, so other languages look it up.
 export function conceptSpan(id, label, kind) {
-	const fallback = label || (id ? (/^\d{1,4}$/.test(id) ? 'ISCO ' + id : String(id).replace(/^.*\//, '…/')) : '');
+	const fallback = label || (id ? (/^\d{1,4}$/.test(id) ? t('isco') + ' ' + id : String(id).replace(/^.*\//, '…/')) : '');
 	const s = el('span', { class: 'concept', title: id || undefined, 'data-concept': id || undefined }, fallback);
 	if (!id || (label && getLang() === 'en')) return s;
 	const lang = getLang();

@@ -16,7 +16,10 @@ let listCursor = null;
 let recVacCursor = null;
 
 function parseLines(text, country) {
-	return text.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => {
+	// A line of only spaces and invisible characters (a zero-width space
+	// pasted from a spreadsheet) is blank: the server refuses it as a name,
+	// and one such query would fail the whole batch.
+	return text.split('\n').map((l) => l.trim()).filter((l) => /[^\s\p{Cf}\p{Z}]/u.test(l)).map((l) => {
 		const [name, licence] = l.split(/\t|\|/).map((s) => s.trim());
 		const q = {};
 		if (name) q.name = name;
@@ -333,7 +336,9 @@ function statsTable(name, tb, k) {
 		el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t('key')), el('th', { scope: 'col' }, t('count')))),
 		el('tbody', {}, cells.length ? cells.map((c) => el('tr', { 'data-suppressed': c.suppressed ? '1' : undefined },
 			el('th', { scope: 'row' }, keyText(c.key), c.slots !== undefined ? el('span', { class: 'hint' }, ` (${t('slots')} ${c.slots}${c.closed ? ', ' + t('closed_word') : ''})`) : null),
-			el('td', { class: 'num' }, count(c)))) : el('tr', {}, el('td', { colspan: '2', class: 'hint' }, t('none')))),
+			el('td', { class: 'num' }, count(c)))) : el('tr', {}, el('td', { colspan: '2', class: 'hint' },
+			// A small table keyed by the values present lists none (their keys would tell).
+			tb.total && tb.total.suppressed ? t('cells_hidden').replace('{k}', k) : t('none')))),
 		tb.total ? el('tfoot', {}, el('tr', {}, el('th', { scope: 'row' }, t('total')), el('td', { class: 'num' }, count(tb.total)))) : null));
 }
 

@@ -134,7 +134,7 @@ export class Combo {
 		this.active = -1;
 		clear(this.list);
 		items.forEach((it, i) => {
-			const extra = this.kind === 'occupations' && it.isco ? ` (ISCO ${it.isco})` : '';
+			const extra = this.kind === 'occupations' && it.isco ? ` (${t('isco')} ${it.isco})` : '';
 			const li = el('li', { role: 'option', id: `${this.input.id}-opt-${i}`, 'aria-selected': 'false', lang: it.lang, 'data-uri': it.uri },
 				it.label + extra);
 			li.addEventListener('mousedown', (e) => { e.preventDefault(); this.pick(it); });

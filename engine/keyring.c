@@ -28,7 +28,7 @@ static int no_memory(problem *p)
 
 static int bad_param(problem *p, const char *name, const char *msg)
 {
-	problem_set(p, PROBLEM_INVALID, "%s %s", name, msg);
+	problem_set(p, PROBLEM_INVALID, "%s: %s", name, msg);
 	problem_field(p, name, "format", "%s", msg);
 	return -1;
 }

@@ -96,6 +96,7 @@ struct table {
 	size_t n, cap;
 	long long total;
 	int multi; /* a record may count in several cells */
+	int open;  /* its keys are the values present (countries), not a fixed list */
 	/* quota listings: slots and closed, beside each cell */
 	long long *slots;
 	int *closed;
@@ -143,12 +144,16 @@ static json_t *table_json(struct table *t, long long k)
 {
 	json_t *cells = json_array(), *c, *tab;
 	int total_supp;
-	size_t i;
+	size_t i, n;
 
 	if (!cells)
 		return NULL;
 	stats_suppress(t->cells, t->n, t->total, &total_supp, k);
-	for (i = 0; i < t->n; i++) {
+	/* A small table hides its zeros so that they do not tell what its few
+	 * people have in common; when only the values present are keys, the
+	 * keys would tell it ("all from ER"): none is listed. */
+	n = t->open && t->total > 0 && t->total < k ? 0 : t->n;
+	for (i = 0; i < n; i++) {
 		const struct stats_cell *x = &t->cells[i];
 
 		c = x->suppressed ? json_pack("{s:s, s:n, s:b}", "key", x->key, "count", "suppressed", 1)
@@ -194,7 +199,7 @@ static const char *const sql_tabs[] = {
 
 static int bad_param(problem *p, const char *name, const char *msg)
 {
-	problem_set(p, PROBLEM_INVALID, "%s %s", name, msg);
+	problem_set(p, PROBLEM_INVALID, "%s: %s", name, msg);
 	problem_field(p, name, "format", "%s", msg);
 	return -1;
 }
@@ -385,8 +390,7 @@ static void order(struct table *t)
 {
 	for (int i = 0; i < T_COUNT; i++)
 		/* An empty table has no cells array (qsort wants one). */
-		if ((i == T_CITIZENSHIP || i == T_DESTINATION || i == T_V_COUNTRY ||
-		     i == T_V_VERDICT) && t[i].n)
+		if (t[i].open && t[i].n)
 			qsort(t[i].cells, t[i].n, sizeof *t[i].cells, by_key);
 }
 
@@ -447,6 +451,8 @@ int stats_get_from(store *read, store *s, const struct principal *who,
 	}
 	memset(t, 0, sizeof t);
 	t[T_P_ISCO].multi = t[T_DESTINATION].multi = 1;
+	t[T_CITIZENSHIP].open = t[T_DESTINATION].open = t[T_V_COUNTRY].open = 1;
+	t[T_V_VERDICT].open = 1;
 	if (fixed_cells(t, months, first)) {
 		problem_set(p, PROBLEM_UNAVAILABLE, "out of memory");
 		goto out;

@@ -129,7 +129,7 @@ static void candidates(api_call *c)
 		if (!*l || *end || l[0] == '-' || limit < 1 || limit > MATCH_LIMIT_MAX || strlen(l) > 3) {
 			api_fail_field(c, 400, "limit", "format",
 				       "must be an integer from 1 to 100",
-				       "limit must be an integer from 1 to 100");
+				       "limit: must be an integer from 1 to 100");
 			return;
 		}
 	}

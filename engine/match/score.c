@@ -53,16 +53,16 @@ static enum match__grade isco_grade(const char *a, const char *b)
 }
 
 /* A stated occupation against the vacancy: "exact" only for the same ESCO
- * occupation, or the same ISCO-08 unit group when neither side names an
- * ESCO occupation; a group of 1-3 digits holding the vacancy is graded by
- * its own level. */
+ * occupation; otherwise graded by the ISCO-08 digits the two share. The
+ * same unit group given as a bare code on both sides is "unit_group": a
+ * code says no more than the group (a brazier's ad and a welder's both
+ * say 7212), so calling it exact would claim what nobody said, and rank
+ * an "exact" below a "unit_group" the person's skills support. A
+ * group of 1-3 digits holding the vacancy is graded by its own level. */
 static enum match__grade stated_grade(const struct match__person *pr, size_t i,
 				      const struct match__facts *f)
 {
 	if (pr->occ[i].idx && pr->occ[i].idx == f->occ)
-		return GRADE_EXACT;
-	if (!pr->occ[i].uri && !f->occ && strlen(pr->occ[i].code) == 4 &&
-	    strcmp(pr->occ[i].code, f->isco) == 0)
 		return GRADE_EXACT;
 	return isco_grade(pr->occ[i].code, f->isco);
 }
@@ -117,10 +117,7 @@ static double occupation_value(const struct match__person *pr, const struct matc
 	out->inf_support = 0;
 	for (i = 0; i < pr->n_occ; i++) {
 		enum match__grade g = stated_grade(pr, i, f);
-		/* The same unit group given as a bare code on both sides is
-		 * "exact" as far as anyone said, but tells no more than the
-		 * group: it is worth a unit group (the skills may lift it). */
-		double v = g == GRADE_EXACT && !f->occ ? W.unit : grade_value(g);
+		double v = grade_value(g);
 
 		if (v > best) {
 			best = v;

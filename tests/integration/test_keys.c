@@ -124,6 +124,9 @@ static void test_api_keys(void)
 	resp_free(&r);
 	T_REQUIRE(http(&r, &srv, "GET", "/v1/keys?status=sleeping", admin, NULL, NULL, 0) == 0);
 	T_EQ_INT(r.status, 400);
+	/* "field: message", as every other detail (review 12) */
+	T_EQ_STR(json_string_value(json_object_get(r.json, "detail")),
+		 "status: must be active, expired or revoked");
 	resp_free(&r);
 	/* Bad bodies. */
 	T_EQ_INT(make_key("{\"role\":\"boss\",\"org\":\"x\"}", path, path), 400);

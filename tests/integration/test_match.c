@@ -206,7 +206,8 @@ static void test_language_gap_ordering(void)
 	/* The strong vacancy matched all three essential skills, the weak one. */
 	T_EQ_INT(json_array_size(json_object_get(json_object_get(s, "explanation"), "matched_skills")), 3);
 	T_EQ_INT(json_array_size(json_object_get(json_object_get(w, "explanation"), "missing_essential")), 2);
-	T_EQ_STR(str(json_object_get(s, "explanation"), "occupation"), "exact");
+	/* both give the code 7212 only: the same unit group, no more */
+	T_EQ_STR(str(json_object_get(s, "explanation"), "occupation"), "related");
 	resp_free(&r);
 
 	/* Control: with French at C2 the better skill match wins, so the order
@@ -717,6 +718,9 @@ static void test_candidate_cards(void)
 	snprintf(path, sizeof path, "/v1/vacancies/%s/candidates?limit=0", vid);
 	T_REQUIRE(http(&r, &srv, "GET", path, employer, NULL, NULL, 0) == 0);
 	T_EQ_INT(r.status, 400);
+	/* "field: message", as every other detail (review 12) */
+	T_EQ_STR(json_string_value(json_object_get(r.json, "detail")),
+		 "limit: must be an integer from 1 to 100");
 	resp_free(&r);
 
 	/* Withdrawing consent takes effect at once. */
@@ -1237,6 +1241,83 @@ static void test_named_beats_guessed(void)
 	T_EQ_INT(r.status, 200);
 	T_CHECKF(position_of(r.json, named) == 0 && position_of(r.json, guessed) == 1,
 		 "the named occupation's vacancy must come first: %s", r.body);
+	resp_free(&r);
+}
+
+/* Within the unit group a counsellor states, where the person wants to
+ * work outweighs the engine's guess of which occupation of the group an
+ * ad is (review 12, issue 15's welder: ads abroad that give only the
+ * code, guessed "welder" from their skills, came above the ads in the
+ * wanted countries). The person states A's unit group as a code and has
+ * two skills of A that no other occupation of the group lists; "abroad"
+ * gives the code and two more such skills of A (so the guess is A) in a
+ * country not wanted; "wanted" names a sibling B of A in a wanted
+ * country; neither asks for the person's skills. With INF.inferred at 0.5
+ * the guess lifted "abroad" by 0.15 of the fit against the country's
+ * 0.10. And a code on both sides is graded "unit_group", not "exact": a
+ * bare code says no more than the group. */
+static void test_wanted_country_beats_guess(void)
+{
+	const esco *t = match_taxonomy();
+	const esco_occupation *a = NULL, *b = NULL;
+	const esco_skill *k[4];
+	char abroad[32], wanted[32], code[32], body[2048];
+	json_t *rel;
+	struct resp r;
+	size_t i, j, n = 0;
+
+	T_REQUIRE(t != NULL);
+	for (i = 0; i < esco_occupation_count(t) && n < 4; i++) {
+		const esco_occupation *const *sib;
+		size_t ns;
+
+		a = esco_occupation_at(t, i);
+		ns = esco_occupations_by_isco(t, a->isco, &sib);
+		if (ns < 3 || a->n_essential < 8)
+			continue;
+		for (n = 0, j = 0; j < a->n_essential && n < 4; j++) {
+			const esco_skill *s = a->essential[j];
+			size_t o;
+
+			if (s->reuse != ESCO_REUSE_OCCUPATION_SPECIFIC)
+				continue;
+			for (o = 0; o < ns && (sib[o] == a || !lists(sib[o], s)); o++)
+				;
+			if (o == ns)
+				k[n++] = s;
+		}
+		for (j = 0, b = NULL; j < ns && !b; j++)
+			if (sib[j] != a && sib[j]->n_essential > 0)
+				b = sib[j];
+	}
+	T_REQUIRE(n == 4 && b != NULL);
+	snprintf(body, sizeof body,
+		 "{\"title\":\"Abroad\",\"occupation\":\"%s\",\"skills\":{\"essential\":[\"%s\",\"%s\"]},"
+		 "\"country\":\"NU\",\"valid_until\":\"2099-01-01\"}", a->isco, k[2]->uri, k[3]->uri);
+	snprintf(abroad, sizeof abroad, "%s", post_vacancy(employer, body));
+	snprintf(body, sizeof body,
+		 "{\"title\":\"Wanted\",\"occupation\":\"%s\",\"skills\":{\"essential\":[\"%s\"]},"
+		 "\"country\":\"TV\",\"valid_until\":\"2099-01-01\"}", b->uri, b->essential[0]->uri);
+	snprintf(wanted, sizeof wanted, "%s", post_vacancy(employer, body));
+	snprintf(body, sizeof body,
+		 "{\"title\":\"Code only\",\"occupation\":\"%s\",\"country\":\"TV\",\"valid_until\":\"2099-01-01\"}",
+		 a->isco);
+	snprintf(code, sizeof code, "%s", post_vacancy(employer, body));
+	T_REQUIRE(abroad[0] && wanted[0] && code[0] && wait_index() == 0);
+	snprintf(body, sizeof body,
+		 "{\"countries\":[\"NU\",\"TV\"],\"profile\":{\"occupations\":[\"%s\"],\"skills\":[\"%s\",\"%s\"],"
+		 "\"desired_countries\":[\"TV\"]}}", a->isco, k[0]->uri, k[1]->uri);
+	T_REQUIRE(match(&r, body) == 0);
+	T_EQ_INT(r.status, 200);
+	T_CHECKF(position_of(r.json, wanted) >= 0 && position_of(r.json, abroad) > position_of(r.json, wanted),
+		 "the wanted country's ad must come before the guessed one abroad: %s", r.body);
+	rel = json_object_get(json_object_get(find_result(r.json, abroad), "explanation"), "occupation_relation");
+	T_EQ_STR(str(rel, "basis"), "inferred");
+	T_EQ_STR(str(json_object_get(rel, "occupation"), "uri"), a->uri);
+	rel = json_object_get(json_object_get(find_result(r.json, code), "explanation"), "occupation_relation");
+	T_EQ_STR(str(rel, "grade"), "unit_group");
+	T_EQ_STR(str(rel, "basis"), "stated");
+	T_EQ_STR(str(json_object_get(find_result(r.json, code), "explanation"), "occupation"), "related");
 	resp_free(&r);
 }
 
@@ -1791,6 +1872,7 @@ int main(void)
 	T_RUN(test_floor_weak_skill_overlap);
 	T_RUN(test_floor_thin_profile);
 	T_RUN(test_named_beats_guessed);
+	T_RUN(test_wanted_country_beats_guess);
 	T_RUN(test_support_every_occupation);
 	T_RUN(test_free_text_occupation);
 	T_RUN(test_consent_refused);

@@ -11,6 +11,11 @@
 #      (build/release/gen/openapi.json, made by data/yaml2json.c) is the
 #      YAML as @redocly/cli reads it: same values, same types. (The browser
 #      test, tests/browser/, compares what a running server serves.)
+#   5. every operation documents the statuses the server's conventions give
+#      it: 400 (every route refuses an unknown query parameter), 401 when it
+#      needs a token, 403 when only some roles may call it, 415 when it takes
+#      a body, and every status its own description names in backquotes
+#      (review 12: /v1/stats listed only 200, /v1/match not its `409`).
 # Path parameters are compared by position only ({id} and {x} are the same).
 # The YAML is read without a YAML library, so the file keeps one layout:
 # `paths:` at the top level, each path at two spaces, each operation at four.
@@ -131,6 +136,40 @@ elif [ -x var/npm/node_modules/.bin/redocly ]; then
 		if (d) { console.log("first difference at " + d); process.exit(1); }
 	' "$json" "$tmp/redocly.json" >"$tmp/diff.log" 2>&1 ||
 		fail "$json differs from $spec as @redocly/cli reads it: $(head -c 300 "$tmp/diff.log")"
+fi
+[ $failed -eq $before ] && passed=$((passed + 1))
+
+# 5. the statuses every operation answers are documented
+before=$failed
+if [ -x var/npm/node_modules/.bin/redocly ]; then
+	[ -s "$tmp/redocly.json" ] ||
+		REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true NO_COLOR=1 \
+			timeout 120 var/npm/node_modules/.bin/redocly bundle "$spec" --ext json \
+			-o "$tmp/redocly.json" >"$tmp/bundle.log" 2>&1
+	node -e '
+		const doc = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+		const all = ["counsellor", "employer", "regulator", "admin"];
+		for (const [p, ops] of Object.entries(doc.paths || {})) {
+			for (const [m, op] of Object.entries(ops)) {
+				if (!["get", "put", "post", "patch", "delete"].includes(m)) continue;
+				const has = new Set(Object.keys(op.responses || {}));
+				const need = new Map([["400", "every route refuses an unknown query parameter"]]);
+				const sec = op.security !== undefined ? op.security : doc.security || [];
+				if (sec.length) {
+					need.set("401", "it needs a token");
+					const roles = sec.flatMap((s) => s.bearerAuth || []);
+					if (roles.length && !all.every((r) => roles.includes(r)))
+						need.set("403", "only " + roles.join(", ") + " may call it");
+				}
+				if (op.requestBody) need.set("415", "it takes a JSON body");
+				for (const x of (op.description || "").matchAll(/`([1-5][0-9][0-9])`/g))
+					need.set(x[1], "its description names it");
+				for (const [st, why] of need)
+					if (!has.has(st)) console.log(m.toUpperCase() + " " + p + " does not document " + st + " (" + why + ")");
+			}
+		}
+	' "$tmp/redocly.json" >"$tmp/statuses.log" 2>&1 || fail "cannot read $tmp/redocly.json: $(head -c 300 "$tmp/statuses.log")"
+	while read -r l; do fail "$spec: $l"; done <"$tmp/statuses.log"
 fi
 [ $failed -eq $before ] && passed=$((passed + 1))
 
