@@ -81,7 +81,7 @@ int integ__flag_insert(store *s, const struct principal *who, const char *author
 		PQclear(r);
 		if (rc) {
 			problem_field(p, "expires_at", "past", "is in the past");
-			problem_set(p, PROBLEM_RULE, "expires_at is in the past");
+			problem_set(p, PROBLEM_RULE, "expires_at: is in the past");
 			problem_subject(p, "flag");
 			return -1;
 		}

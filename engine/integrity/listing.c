@@ -27,7 +27,7 @@
 static int bad_param(problem *p, const char *name, const char *msg)
 {
 	problem_field(p, name, "format", "%s", msg);
-	problem_set(p, PROBLEM_INVALID, "%s %s", name, msg);
+	problem_set(p, PROBLEM_INVALID, "%s: %s", name, msg);
 	return -1;
 }
 

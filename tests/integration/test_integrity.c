@@ -294,6 +294,13 @@ static void test_bad_input(void)
 	T_REQUIRE(http_json(&r, &srv, "POST", path, regulator,
 			    "{\"severity\":\"warning\",\"reason\":\"other\",\"expires_at\":\"2001-01-01\"}") == 0);
 	T_EQ_INT(r.status, 422);
+	/* "field: message", as every other detail (review 12) */
+	T_EQ_STR(json_string_value(json_object_get(r.json, "detail")), "expires_at: is in the past");
+	resp_free(&r);
+	T_REQUIRE(http(&r, &srv, "GET", "/v1/recruiters?flag=bad", regulator, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 400);
+	T_EQ_STR(json_string_value(json_object_get(r.json, "detail")),
+		 "flag: must be any, blacklist, warning or none");
 	resp_free(&r);
 	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/recruiters/r_999999/flags", regulator,
 			    "{\"severity\":\"warning\",\"reason\":\"other\"}") == 0);
