@@ -435,6 +435,59 @@ oom:
 	return vac__no_memory(p);
 }
 
+/* The JobPosting property a vacancy field was read from: a partner who wrote
+ * JSON-LD is told what to fill in its own terms (review 12: a missing
+ * addressCountry was reported as "country"). */
+static const struct {
+	const char *field, *property;
+} jsonld_names[] = {
+	{"occupation", "occupationalCategory"},
+	{"country", "jobLocation.address.addressCountry"},
+	{"city", "jobLocation.address.addressLocality"},
+	{"salary", "baseSalary"},
+	{"valid_until", "validThrough"},
+	{"positions", "totalJobOpenings"},
+	{"employment_type", "employmentType"},
+	{"recruiter", "hiringOrganization"},
+};
+
+/* The property for a field path ("salary.min" -> "baseSalary"; a path
+ * whose head has no entry keeps its name, as title and description do). */
+static const char *jsonld_property(const char *field)
+{
+	size_t i, n;
+
+	for (i = 0; i < sizeof jsonld_names / sizeof jsonld_names[0]; i++) {
+		n = strlen(jsonld_names[i].field);
+		if (strncmp(field, jsonld_names[i].field, n) == 0 &&
+		    (field[n] == '\0' || field[n] == '.' || field[n] == '['))
+			return jsonld_names[i].property;
+	}
+	return NULL;
+}
+
+/* Renames p's field errors, and the detail that names the first, after the
+ * JobPosting properties they came from. */
+static void name_jsonld_fields(problem *p)
+{
+	json_t *e;
+	size_t i, n;
+
+	json_array_foreach(p->errors, i, e) {
+		const char *f = json_string_value(json_object_get(e, "field")), *prop;
+		char detail[sizeof p->detail];
+
+		if (!f || !(prop = jsonld_property(f)))
+			continue;
+		n = strlen(f);
+		if (i == 0 && strncmp(p->detail, f, n) == 0 && p->detail[n] == ':') {
+			snprintf(detail, sizeof detail, "%s%s", prop, p->detail + n);
+			memcpy(p->detail, detail, sizeof detail);
+		}
+		json_object_set_new(e, "field", json_string(prop));
+	}
+}
+
 int vacancy_import_item(const json_t *item, const struct vacancy_import_opts *o, json_t **doc,
 			problem *p)
 {
@@ -447,6 +500,8 @@ int vacancy_import_item(const json_t *item, const struct vacancy_import_opts *o,
 	if (vacancy_from_jobposting(item, o, &mapped, p))
 		return -1;
 	rc = vacancy_validate(mapped, doc, p);
+	if (rc && p->errors)
+		name_jsonld_fields(p);
 	json_decref(mapped);
 	return rc;
 }
