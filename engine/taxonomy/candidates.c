@@ -290,7 +290,7 @@ static int head_group_applies(const struct tax_labels *t, const esco *tax, const
 
 	if (!tax__head_group(t, tax, u,
 			     first->exact_rank >= 2 && first->exact_rank < 1000 ? HEAD_GROUP_EXACT_PRIOR : 0,
-			     hg))
+			     o ? o->isco : NULL, hg))
 		return 0;
 	*score = HEAD_GROUP_BASE + (1 - HEAD_GROUP_BASE) * hg->share;
 	/* A minor or sub-major group says less than an occupation the search
@@ -301,13 +301,18 @@ static int head_group_applies(const struct tax_labels *t, const esco *tax, const
 		return !hg->equal && (*score >= TAX_MIN_SCORE || *score > first->conf);
 	if (hg->n_occ < 2 || *score < TAX_MIN_SCORE)
 		return 0;
-	/* A wider group replaces the exact label only when the label's
-	 * occupation is not of the unit group that holds most of the word's
-	 * labels ("driver": hearse driver, 8322, against truck drivers, 8332):
-	 * else the label names the word's main sense. */
+	/* A wider group replaces the exact label when the label's occupation
+	 * is not of the unit group that holds most of the word's labels
+	 * ("driver": hearse driver, 8322, against truck drivers, 8332), or
+	 * when it is but the word heads HEAD_GROUP_GENERIC_OCC occupations or
+	 * more of that group: then the label is one of many kinds the word
+	 * names ("teacher" is an alternative label of politics lecturer, 2310,
+	 * and heads 41 occupations of 2310 and 61 more of 23). Else the label
+	 * names the word's main sense ("buyer": purchaser). */
 	if (strlen(hg->group->code) < 4)
 		return (first->exact_rank >= 2 || first->exact_rank == EXACT_REATTRIBUTED) &&
-		       strcmp(o->isco, hg->unit_best) != 0;
+		       (strcmp(o->isco, hg->unit_best) != 0 ||
+			(first->exact_rank >= 2 && hg->n_occ_own >= HEAD_GROUP_GENERIC_OCC));
 	if (first->exact_rank == EXACT_REATTRIBUTED)
 		return hg->occ != o;
 	return first->exact_rank >= 2 && strcmp(o->isco, hg->group->code) != 0;

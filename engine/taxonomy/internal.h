@@ -265,6 +265,7 @@ struct tax_head_group {
 	size_t n_occ;                 /* occupations of the group the word heads */
 	int equal;                    /* a label is the text (up to inflection) */
 	char unit_best[5];            /* the unit group holding most of the word's labels */
+	size_t n_occ_own;             /* occupations of own_isco's unit group the word heads */
 };
 /* When the text's head word heads labels of occupations (labels that hold
  * the whole text plus more) and one ISCO-08 unit group holds more of them
@@ -273,7 +274,7 @@ struct tax_head_group {
  * elsewhere (0: the counts as they are; HEAD_GROUP_EXACT_PRIOR against an
  * exact label). */
 int tax__head_group(const struct tax_labels *t, const esco *tax, const struct units *u,
-		    double prior, struct tax_head_group *out);
+		    double prior, const char *own_isco, struct tax_head_group *out);
 /* How many labels' worth of doubt a group must overcome to replace a text
  * that is an exact (alternative) label of a concept: "caregiver" is
  * companion's alternative label and heads three labels, two in 5311 child
@@ -281,6 +282,14 @@ int tax__head_group(const struct tax_labels *t, const esco *tax, const struct un
  * The smallest prior that leaves it to a group the word owns; its cost on
  * the development sample is in docs/taxonomy.md ("Round 11"). */
 #define HEAD_GROUP_EXACT_PRIOR 1.5
+/* How many occupations of an exact alternative label's own unit group the
+ * word must head for a wider group to replace that label (candidates.c):
+ * "teacher" heads 41 of politics lecturer's 2310, "buyer" 7 of purchaser's
+ * 3323. On the development sample of bare words every value from 8 to 41
+ * gives the same answers (only "teacher" moves, to 23); 3 to 7 also move
+ * "buyer", "broker", "captain" and "chauffeur" off answers in the group of
+ * most sources (docs/taxonomy.md, "Round 12"). */
+#define HEAD_GROUP_GENERIC_OCC 10
 /* Its confidence: every word of the text is found (HEAD_GROUP_BASE), and
  * the rest by how much the group owns the word. */
 #define HEAD_GROUP_BASE 0.7

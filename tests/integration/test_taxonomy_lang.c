@@ -471,6 +471,16 @@ static void test_bare_occupation(void)
 	 * three labels, two in 5311: too little to call it child care; the
 	 * narrowest group that clearly owns them, 53 personal care workers. */
 	T_EQ_STR(occupation("caregiver", &m), "53");
+	/* An alternative label of one occupation ("teacher", politics
+	 * lecturer's) that heads the labels of 41 other occupations of that
+	 * occupation's own unit group (2310) and of 60 more of 23: one of many
+	 * kinds the word names, so the group that owns the word, 23 teaching
+	 * professionals. "buyer" (purchaser's; 7 of its group) stays. */
+	T_EQ_STR(occupation("teacher", &m), "23");
+	T_CHECKF(m.kind == ESCO_KIND_ISCO_GROUP && m.score >= TAX_MIN_SCORE, "teacher: %.3f", m.score);
+	T_EQ_STR(taxonomy_normalise_occupation("buyer", NULL, &m) == 0 ? m.label : "", "purchaser");
+	T_EQ_STR(taxonomy_normalise_occupation("politics lecturer", NULL, &m) == 0 ? m.label : "",
+		 "politics lecturer");
 	/* the specific word still names the specific occupation */
 	T_EQ_STR(taxonomy_normalise_occupation("hearse driver", NULL, &m) == 0 ? m.label : "",
 		 "hearse driver");
