@@ -133,6 +133,12 @@ static index_query *fuzzy_query(index_db *db, const char *text, const struct uni
 	/* The label verbs a typed noun derives from ("soudure" -> "souder"):
 	 * the stemmers give them other stems, so the search would not find
 	 * the labels they head. */
+	/* and the one word two typed words make (rank.c) */
+	for (i = 0; i < u->n; i++)
+		if (u->joined[i] && strlen(ext) + strlen(u->w[i]) + 2 < sizeof ext) {
+			strcat(ext, " ");
+			strcat(ext, u->w[i]);
+		}
 	for (i = 0; i < u->n; i++)
 		for (j = 0; j < u->n_der[i]; j++)
 			if (strlen(ext) + strlen(u->der[i][j]) + 2 < sizeof ext) {
@@ -206,6 +212,33 @@ static int unique_exact_best(const struct cand *c, size_t nc)
 		}
 	}
 	return n_best == 1;
+}
+
+/* The ISCO-08 unit group of the occupations that share the best exact
+ * label, when that label is an alternative (or hidden) one of two or more
+ * occupations and they are all of that one group; NULL otherwise. */
+static const esco_isco_group *shared_exact_group(const esco *tax, const struct cand *c, size_t nc)
+{
+	const char *isco = NULL;
+	size_t i, n = 0;
+	int best = 1000;
+
+	for (i = 0; i < nc; i++)
+		if (c[i].concept && c[i].exact_rank >= 0 && c[i].exact_rank < best)
+			best = c[i].exact_rank;
+	if (best < 2 || best >= 1000)
+		return NULL;
+	for (i = 0; i < nc; i++) {
+		const esco_occupation *o = c[i].concept;
+
+		if (!o || c[i].exact_rank != best)
+			continue;
+		if (!o->isco[0] || (isco && strcmp(isco, o->isco) != 0))
+			return NULL;
+		isco = o->isco;
+		n++;
+	}
+	return n >= 2 ? esco_isco_group_by_code(tax, isco) : NULL;
 }
 
 /* An exact occupation label that is one French or Spanish word may belong
@@ -333,7 +366,7 @@ int tax__candidates(index_db *db, const struct tax_labels *t, const esco *tax, e
 	struct cand *c;
 	size_t nc = 0, i, k;
 	struct units *u = NULL;
-	int hint = lang_hint ? esco_lang_from_code(lang_hint) : -1, rc = TAX_ERR;
+	int hint = lang_hint ? esco_lang_from_code(lang_hint) : -1, rc = TAX_ERR, head_moved = 0;
 	index_query *q = NULL;
 	index_results *r = NULL;
 	index_search_opts o = {.limit = FUZZY_HITS, .sort_slot = -1};
@@ -476,6 +509,7 @@ int tax__candidates(index_db *db, const struct tax_labels *t, const esco *tax, e
 					x->conf = x->conf > score ? x->conf : score;
 					x->exact_rank = EXACT_REATTRIBUTED - 1;
 					qsort(c, nc, sizeof *c, cand_cmp);
+					head_moved = 1;
 				}
 			} else if (n > 0) {
 				out[0].kind = ESCO_KIND_ISCO_GROUP;
@@ -489,6 +523,25 @@ int tax__candidates(index_db *db, const struct tax_labels *t, const esco *tax, e
 					memset(feat[0], 0, sizeof feat[0]);
 				k = 1;
 			}
+		}
+	}
+	/* An alternative label that several occupations carry, all of one unit
+	 * group ("chauffeur": taxi driver's and hearse driver's, 8322), names
+	 * that group, not the one of them the search happens to put first;
+	 * unless the head word's group spoke first (more labels' evidence). */
+	if (!k && !head_moved && mode != CAND_EXACT_ONLY && kind == ESCO_KIND_OCCUPATION && n > 0) {
+		const esco_isco_group *g = shared_exact_group(tax, c, nc);
+
+		if (g) {
+			out[0].kind = ESCO_KIND_ISCO_GROUP;
+			out[0].concept = g;
+			out[0].uri = g->code;
+			out[0].label = hint >= 0 && g->labels[hint].preferred ? g->labels[hint].preferred
+									    : g->label;
+			out[0].score = 1.0;
+			if (feat)
+				memset(feat[0], 0, sizeof feat[0]);
+			k = 1;
 		}
 	}
 	for (i = 0; i < nc && k < n; i++) {

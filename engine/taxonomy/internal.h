@@ -126,6 +126,8 @@ struct tax_labels {
 	struct rw *rw;        /* rewrite rules learned from the labels (see rewrite.c) */
 	struct der *der;      /* derivation rules learned from the labels (see derive.c) */
 	size_t n_der;
+	struct piv *piv;      /* French and Spanish noun -> verb pairs, by noun (see pivot.c) */
+	size_t n_piv;
 	size_t n_rw;
 	uint32_t *by_fold[2]; /* per kind: label indices sorted by folded label */
 	size_t n_by_fold[2];
@@ -165,6 +167,11 @@ int tax__der_learn(struct tax_labels *t, size_t n_occ, size_t n_sk);
  * make of folded word w ("soudure" -> "souder"), up to max, in out. */
 size_t tax__derived_words(const struct tax_labels *t, int s, const char *w,
 			  char out[][WORD_MAX], size_t max);
+/* Learns the noun -> verb pairs of French and Spanish through the skills'
+ * English labels into t->piv (pivot.c). 0 or -1 (out of memory). */
+int tax__piv_learn(struct tax_labels *t);
+/* The verbs paired with folded word w (pointers into t), up to max. */
+size_t tax__piv_verbs(const struct tax_labels *t, const char *w, const char **out, size_t max);
 /* Labels of kind slot s holding the whole word w (rank.c). */
 size_t tax__word_df(const struct tax_labels *t, int s, const char *w);
 
@@ -184,6 +191,7 @@ struct units {
 	char der[MAX_WORDS][DER_MAX][WORD_MAX]; /* label verbs derived from each word (derive.c) */
 	size_t n_der[MAX_WORDS];
 	double weight[MAX_WORDS]; /* how much the word says: its IDF over the kind's labels */
+	unsigned char joined[MAX_WORDS]; /* two typed words ESCO writes as this one */
 };
 
 /* The head word of folded words w[0..n) in lang: the last content word in

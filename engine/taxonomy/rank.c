@@ -68,6 +68,27 @@ void tax__make_units(const struct tax_labels *t, int s, const char *folded, stru
 
 	snprintf(u->buf, sizeof u->buf, "%s", folded);
 	u->n = tax__split_words(u->buf, u->w, MAX_WORDS);
+	memset(u->joined, 0, sizeof u->joined);
+	/* Two typed words that the labels write as one ("oxy-acetylene",
+	 * "fork lift": "oxyacetylene", "forklift") are that one word: joined
+	 * in place, since each half alone says less or something else. */
+	for (i = 0; i + 1 < u->n; i++) {
+		char both[WORD_MAX];
+		size_t la = strlen(u->w[i]), lb = strlen(u->w[i + 1]);
+
+		if (la + lb >= WORD_MAX || u->w[i + 1] != u->w[i] + la + 1 ||
+		    tax__is_stopword(u->w[i]) || tax__is_stopword(u->w[i + 1]))
+			continue;
+		memcpy(both, u->w[i], la);
+		memcpy(both + la, u->w[i + 1], lb + 1);
+		if (!tax__word_df(t, s, both))
+			continue;
+		memmove(u->w[i] + la, u->w[i + 1], lb + 1);
+		memmove(&u->w[i + 1], &u->w[i + 2], (u->n - i - 2) * sizeof *u->w);
+		memmove(&u->joined[i + 1], &u->joined[i + 2], u->n - i - 2);
+		u->joined[i] = 1;
+		u->n--;
+	}
 	for (i = 0; i < u->n; i++) {
 		const char *x = tax__acronym_expansion(u->w[i]);
 
