@@ -191,7 +191,7 @@ struct units {
 	char der[MAX_WORDS][DER_MAX][WORD_MAX]; /* label verbs derived from each word (derive.c) */
 	size_t n_der[MAX_WORDS];
 	double weight[MAX_WORDS]; /* how much the word says: its IDF over the kind's labels */
-	unsigned char joined[MAX_WORDS]; /* two typed words ESCO writes as this one */
+	char join[MAX_WORDS][WORD_MAX]; /* this word and the next as one label word, or "" */
 };
 
 /* The head word of folded words w[0..n) in lang: the last content word in
