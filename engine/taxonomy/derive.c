@@ -21,6 +21,8 @@
  * the typed word, which the confidence counts TAX_DERIVED_SCORE (below an
  * inflection) and the search adds to its query (the stemmers give noun and
  * verb other stems, so the search would not find the labels it heads).
+ * The French and Spanish noun/verb pairs learned through English (pivot.c:
+ * "gestion" / "gérer") join them there, for both languages.
  */
 #include "engine/taxonomy/internal.h"
 
