@@ -130,15 +130,16 @@ static index_query *fuzzy_query(index_db *db, const char *text, const struct uni
 			strcat(ext, " ");
 			strcat(ext, tax__acronym_expansion(u->w[i]));
 		}
-	/* The label verbs a typed noun derives from ("soudure" -> "souder"):
-	 * the stemmers give them other stems, so the search would not find
-	 * the labels they head. */
-	/* and the one label word two typed words make (rank.c) */
+	/* The one label word two typed words make ("oxy acetylene":
+	 * "oxyacetylene", rank.c). */
 	for (i = 0; i < u->n; i++)
 		if (u->join[i][0] && strlen(ext) + strlen(u->join[i]) + 2 < sizeof ext) {
 			strcat(ext, " ");
 			strcat(ext, u->join[i]);
 		}
+	/* The label verbs a typed noun derives from ("soudure" -> "souder"):
+	 * the stemmers give them other stems, so the search would not find
+	 * the labels they head. */
 	for (i = 0; i < u->n; i++)
 		for (j = 0; j < u->n_der[i]; j++)
 			if (strlen(ext) + strlen(u->der[i][j]) + 2 < sizeof ext) {
@@ -531,7 +532,7 @@ int tax__candidates(index_db *db, const struct tax_labels *t, const esco *tax, e
 	 * put first; unless the head word's group spoke first (more labels'
 	 * evidence). A longer shared label ("chauffeuse de taxi") says more,
 	 * and the search orders its occupations (on the development sample,
-	 * applied to every length it cost 4 French held-out labels). */
+	 * applied to every length it cost 3 French held-out labels). */
 	if (!k && !head_moved && mode != CAND_EXACT_ONLY && kind == ESCO_KIND_OCCUPATION && n > 0 &&
 	    !strchr(folded, ' ')) {
 		const esco_isco_group *g = shared_exact_group(tax, c, nc);

@@ -99,7 +99,7 @@ int tax__piv_learn(struct tax_labels *t)
 {
 	const struct tword *w = t->words[1];
 	size_t nw = t->n_words[1], i, j, n_id = 0, n_occ = 0, n_piv = 0, piv_cap = 0;
-	uint32_t *id_of = NULL, *id_off = NULL, *cnt = NULL, *start = NULL, *count = NULL;
+	uint32_t *id_off = NULL, *cnt = NULL, *start = NULL, *count = NULL;
 	uint32_t *touched = NULL, *best = NULL;
 	uint8_t *verb = NULL, *langs = NULL;
 	uint32_t *n_first = NULL, *n_all = NULL;
@@ -113,14 +113,13 @@ int tax__piv_learn(struct tax_labels *t)
 		return 0;
 	/* Number the distinct words; note each one's languages and whether it
 	 * is a verb there (opens a skill/competence preferred label). */
-	id_of = malloc(nw * sizeof *id_of);
 	id_off = malloc(nw * sizeof *id_off);
 	verb = calloc(nw, 1);
 	langs = calloc(nw, 1);
 	o = malloc(nw * sizeof *o);
 	n_first = calloc(nw * ESCO_LANG_COUNT, sizeof *n_first);
 	n_all = calloc(nw * ESCO_LANG_COUNT, sizeof *n_all);
-	if (!id_of || !id_off || !verb || !langs || !o || !n_first || !n_all)
+	if (!id_off || !verb || !langs || !o || !n_first || !n_all)
 		goto out;
 	for (i = 0; i < nw; i++) {
 		const struct tlabel *L = &t->lab[w[i].label];
@@ -129,7 +128,6 @@ int tax__piv_learn(struct tax_labels *t)
 
 		if (!n_id || tax__word_cmp_at(t->text.p + id_off[n_id - 1], s) != 0)
 			id_off[n_id++] = w[i].word;
-		id_of[i] = (uint32_t)(n_id - 1);
 		langs[n_id - 1] |= (uint8_t)(1u << L->lang);
 		n_all[(size_t)L->lang * nw + n_id - 1]++;
 		n_first[(size_t)L->lang * nw + n_id - 1] += (w[i].bits & TW_FIRST) != 0;
@@ -180,8 +178,9 @@ int tax__piv_learn(struct tax_labels *t)
 	}
 	memcpy(by_word, o, n_occ * sizeof *o);
 	qsort(by_word, n_occ, sizeof *by_word, occ_by_word);
-	/* Each French and Spanish word's (and each English word's own) English
-	 * word: the English word of the most skills, by Dice. */
+	/* Each French and Spanish word's English word: the one it shares the
+	 * most skills with, by Dice (the tables above are transient: freed
+	 * once the pairs are made). */
 	for (i = 0; i < n_id * ESCO_LANG_COUNT; i++)
 		best[i] = UINT32_MAX;
 	for (i = 0; i < n_occ; i = j) {
@@ -287,7 +286,6 @@ int tax__piv_learn(struct tax_labels *t)
 	piv = NULL;
 	rc = 0;
 out:
-	free(id_of);
 	free(id_off);
 	free(verb);
 	free(langs);
