@@ -130,6 +130,13 @@ static index_query *fuzzy_query(index_db *db, const char *text, const struct uni
 			strcat(ext, " ");
 			strcat(ext, tax__acronym_expansion(u->w[i]));
 		}
+	/* The one label word two typed words make ("oxy acetylene":
+	 * "oxyacetylene", rank.c). */
+	for (i = 0; i < u->n; i++)
+		if (u->join[i][0] && strlen(ext) + strlen(u->join[i]) + 2 < sizeof ext) {
+			strcat(ext, " ");
+			strcat(ext, u->join[i]);
+		}
 	/* The label verbs a typed noun derives from ("soudure" -> "souder"):
 	 * the stemmers give them other stems, so the search would not find
 	 * the labels they head. */
@@ -206,6 +213,33 @@ static int unique_exact_best(const struct cand *c, size_t nc)
 		}
 	}
 	return n_best == 1;
+}
+
+/* The ISCO-08 unit group of the occupations that share the best exact
+ * label, when that label is an alternative (or hidden) one of two or more
+ * occupations and they are all of that one group; NULL otherwise. */
+static const esco_isco_group *shared_exact_group(const esco *tax, const struct cand *c, size_t nc)
+{
+	const char *isco = NULL;
+	size_t i, n = 0;
+	int best = 1000;
+
+	for (i = 0; i < nc; i++)
+		if (c[i].concept && c[i].exact_rank >= 0 && c[i].exact_rank < best)
+			best = c[i].exact_rank;
+	if (best < 2 || best >= 1000)
+		return NULL;
+	for (i = 0; i < nc; i++) {
+		const esco_occupation *o = c[i].concept;
+
+		if (!o || c[i].exact_rank != best)
+			continue;
+		if (!o->isco[0] || (isco && strcmp(isco, o->isco) != 0))
+			return NULL;
+		isco = o->isco;
+		n++;
+	}
+	return n >= 2 ? esco_isco_group_by_code(tax, isco) : NULL;
 }
 
 /* An exact occupation label that is one French or Spanish word may belong
@@ -290,7 +324,7 @@ static int head_group_applies(const struct tax_labels *t, const esco *tax, const
 
 	if (!tax__head_group(t, tax, u,
 			     first->exact_rank >= 2 && first->exact_rank < 1000 ? HEAD_GROUP_EXACT_PRIOR : 0,
-			     hg))
+			     o ? o->isco : NULL, hg))
 		return 0;
 	*score = HEAD_GROUP_BASE + (1 - HEAD_GROUP_BASE) * hg->share;
 	/* A minor or sub-major group says less than an occupation the search
@@ -301,13 +335,18 @@ static int head_group_applies(const struct tax_labels *t, const esco *tax, const
 		return !hg->equal && (*score >= TAX_MIN_SCORE || *score > first->conf);
 	if (hg->n_occ < 2 || *score < TAX_MIN_SCORE)
 		return 0;
-	/* A wider group replaces the exact label only when the label's
-	 * occupation is not of the unit group that holds most of the word's
-	 * labels ("driver": hearse driver, 8322, against truck drivers, 8332):
-	 * else the label names the word's main sense. */
+	/* A wider group replaces the exact label when the label's occupation
+	 * is not of the unit group that holds most of the word's labels
+	 * ("driver": hearse driver, 8322, against truck drivers, 8332), or
+	 * when it is but the word heads HEAD_GROUP_GENERIC_OCC occupations or
+	 * more of that group: then the label is one of many kinds the word
+	 * names ("teacher" is an alternative label of politics lecturer, 2310,
+	 * and heads 41 occupations of 2310 and 61 more of 23). Else the label
+	 * names the word's main sense ("buyer": purchaser). */
 	if (strlen(hg->group->code) < 4)
 		return (first->exact_rank >= 2 || first->exact_rank == EXACT_REATTRIBUTED) &&
-		       strcmp(o->isco, hg->unit_best) != 0;
+		       (strcmp(o->isco, hg->unit_best) != 0 ||
+			(first->exact_rank >= 2 && hg->n_occ_own >= HEAD_GROUP_GENERIC_OCC));
 	if (first->exact_rank == EXACT_REATTRIBUTED)
 		return hg->occ != o;
 	return first->exact_rank >= 2 && strcmp(o->isco, hg->group->code) != 0;
@@ -328,7 +367,7 @@ int tax__candidates(index_db *db, const struct tax_labels *t, const esco *tax, e
 	struct cand *c;
 	size_t nc = 0, i, k;
 	struct units *u = NULL;
-	int hint = lang_hint ? esco_lang_from_code(lang_hint) : -1, rc = TAX_ERR;
+	int hint = lang_hint ? esco_lang_from_code(lang_hint) : -1, rc = TAX_ERR, head_moved = 0;
 	index_query *q = NULL;
 	index_results *r = NULL;
 	index_search_opts o = {.limit = FUZZY_HITS, .sort_slot = -1};
@@ -471,6 +510,7 @@ int tax__candidates(index_db *db, const struct tax_labels *t, const esco *tax, e
 					x->conf = x->conf > score ? x->conf : score;
 					x->exact_rank = EXACT_REATTRIBUTED - 1;
 					qsort(c, nc, sizeof *c, cand_cmp);
+					head_moved = 1;
 				}
 			} else if (n > 0) {
 				out[0].kind = ESCO_KIND_ISCO_GROUP;
@@ -484,6 +524,29 @@ int tax__candidates(index_db *db, const struct tax_labels *t, const esco *tax, e
 					memset(feat[0], 0, sizeof feat[0]);
 				k = 1;
 			}
+		}
+	}
+	/* One word that is an alternative label of several occupations, all
+	 * of one unit group ("chauffeur": taxi driver's and hearse driver's,
+	 * 8322), names that group, not the one of them the search happens to
+	 * put first; unless the head word's group spoke first (more labels'
+	 * evidence). A longer shared label ("chauffeuse de taxi") says more,
+	 * and the search orders its occupations (on the development sample,
+	 * applied to every length it cost 3 French held-out labels). */
+	if (!k && !head_moved && mode != CAND_EXACT_ONLY && kind == ESCO_KIND_OCCUPATION && n > 0 &&
+	    !strchr(folded, ' ')) {
+		const esco_isco_group *g = shared_exact_group(tax, c, nc);
+
+		if (g) {
+			out[0].kind = ESCO_KIND_ISCO_GROUP;
+			out[0].concept = g;
+			out[0].uri = g->code;
+			out[0].label = hint >= 0 && g->labels[hint].preferred ? g->labels[hint].preferred
+									    : g->label;
+			out[0].score = 1.0;
+			if (feat)
+				memset(feat[0], 0, sizeof feat[0]);
+			k = 1;
 		}
 	}
 	for (i = 0; i < nc && k < n; i++) {

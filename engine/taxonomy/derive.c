@@ -21,6 +21,8 @@
  * the typed word, which the confidence counts TAX_DERIVED_SCORE (below an
  * inflection) and the search adds to its query (the stemmers give noun and
  * verb other stems, so the search would not find the labels it heads).
+ * The French and Spanish noun/verb pairs learned through English (pivot.c:
+ * "gestion" / "gérer") join them there, for both languages.
  */
 #include "engine/taxonomy/internal.h"
 
@@ -287,6 +289,20 @@ size_t tax__derived_words(const struct tax_labels *t, int s, const char *w,
 				;
 			if (i == n)
 				memcpy(out[n++], v, strlen(v) + 1);
+		}
+	}
+	/* and the verbs paired with it through English (pivot.c) */
+	if (n < max) {
+		const char *pv[DER_MAX];
+		size_t np = tax__piv_verbs(t, w, pv, DER_MAX), k, i;
+
+		for (k = 0; k < np && n < max; k++) {
+			if (!tax__word_df(t, s, pv[k]))
+				continue;
+			for (i = 0; i < n && strcmp(out[i], pv[k]) != 0; i++)
+				;
+			if (i == n)
+				memcpy(out[n++], pv[k], strlen(pv[k]) + 1);
 		}
 	}
 	return n;

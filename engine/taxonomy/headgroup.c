@@ -175,7 +175,7 @@ static int group_at_level(const struct hg_count *g, size_t ng, size_t digits, st
 }
 
 int tax__head_group(const struct tax_labels *t, const esco *tax, const struct units *u,
-		    double prior, struct tax_head_group *out)
+		    double prior, const char *own_isco, struct tax_head_group *out)
 {
 	struct hg_count *g = NULL;
 	unsigned char *seen = NULL;
@@ -199,6 +199,9 @@ int tax__head_group(const struct tax_labels *t, const esco *tax, const struct un
 		done[th[l]] = 1;
 		count_headed(t, u, (size_t)th[l], th, nc, seen, g, &ng, &n_lab, &out->equal);
 	}
+	for (i = 0; own_isco && i < ng; i++)
+		if (strcmp(g[i].isco, own_isco) == 0)
+			out->n_occ_own = g[i].n_occ;
 	/* The narrowest group that owns the word: the unit group, else the
 	 * minor, else the sub-major group whose labels it heads ("driver"
 	 * heads truck drivers 8332 and taxi drivers 8322 almost equally: it

@@ -126,6 +126,8 @@ struct tax_labels {
 	struct rw *rw;        /* rewrite rules learned from the labels (see rewrite.c) */
 	struct der *der;      /* derivation rules learned from the labels (see derive.c) */
 	size_t n_der;
+	struct piv *piv;      /* French and Spanish noun -> verb pairs, by noun (see pivot.c) */
+	size_t n_piv;
 	size_t n_rw;
 	uint32_t *by_fold[2]; /* per kind: label indices sorted by folded label */
 	size_t n_by_fold[2];
@@ -165,6 +167,11 @@ int tax__der_learn(struct tax_labels *t, size_t n_occ, size_t n_sk);
  * make of folded word w ("soudure" -> "souder"), up to max, in out. */
 size_t tax__derived_words(const struct tax_labels *t, int s, const char *w,
 			  char out[][WORD_MAX], size_t max);
+/* Learns the noun -> verb pairs of French and Spanish through the skills'
+ * English labels into t->piv (pivot.c). 0 or -1 (out of memory). */
+int tax__piv_learn(struct tax_labels *t);
+/* The verbs paired with folded word w (pointers into t), up to max. */
+size_t tax__piv_verbs(const struct tax_labels *t, const char *w, const char **out, size_t max);
 /* Labels of kind slot s holding the whole word w (rank.c). */
 size_t tax__word_df(const struct tax_labels *t, int s, const char *w);
 
@@ -184,6 +191,7 @@ struct units {
 	char der[MAX_WORDS][DER_MAX][WORD_MAX]; /* label verbs derived from each word (derive.c) */
 	size_t n_der[MAX_WORDS];
 	double weight[MAX_WORDS]; /* how much the word says: its IDF over the kind's labels */
+	char join[MAX_WORDS][WORD_MAX]; /* this word and the next as one label word, or "" */
 };
 
 /* The head word of folded words w[0..n) in lang: the last content word in
@@ -265,6 +273,7 @@ struct tax_head_group {
 	size_t n_occ;                 /* occupations of the group the word heads */
 	int equal;                    /* a label is the text (up to inflection) */
 	char unit_best[5];            /* the unit group holding most of the word's labels */
+	size_t n_occ_own;             /* occupations of own_isco's unit group the word heads */
 };
 /* When the text's head word heads labels of occupations (labels that hold
  * the whole text plus more) and one ISCO-08 unit group holds more of them
@@ -273,7 +282,7 @@ struct tax_head_group {
  * elsewhere (0: the counts as they are; HEAD_GROUP_EXACT_PRIOR against an
  * exact label). */
 int tax__head_group(const struct tax_labels *t, const esco *tax, const struct units *u,
-		    double prior, struct tax_head_group *out);
+		    double prior, const char *own_isco, struct tax_head_group *out);
 /* How many labels' worth of doubt a group must overcome to replace a text
  * that is an exact (alternative) label of a concept: "caregiver" is
  * companion's alternative label and heads three labels, two in 5311 child
@@ -281,6 +290,14 @@ int tax__head_group(const struct tax_labels *t, const esco *tax, const struct un
  * The smallest prior that leaves it to a group the word owns; its cost on
  * the development sample is in docs/taxonomy.md ("Round 11"). */
 #define HEAD_GROUP_EXACT_PRIOR 1.5
+/* How many occupations of an exact alternative label's own unit group the
+ * word must head for a wider group to replace that label (candidates.c):
+ * "teacher" heads 41 of politics lecturer's 2310, "buyer" 7 of purchaser's
+ * 3323. On the development sample of bare words every value from 8 to 41
+ * gives the same answers (only "teacher" moves, to 23); 3 to 7 also move
+ * "buyer", "broker", "captain" and "chauffeur" off answers in the group of
+ * most sources (docs/taxonomy.md, "Round 12"). */
+#define HEAD_GROUP_GENERIC_OCC 10
 /* Its confidence: every word of the text is found (HEAD_GROUP_BASE), and
  * the rest by how much the group owns the word. */
 #define HEAD_GROUP_BASE 0.7

@@ -142,6 +142,7 @@ void taxonomy_labels_free(struct tax_labels *t)
 	buf_release(&t->desc_text);
 	free(t->rw);
 	free(t->der);
+	free(t->piv);
 	for (s = 0; s < 2; s++) {
 		free(t->by_fold[s]);
 		free(t->first[s]);
@@ -233,7 +234,7 @@ struct tax_labels *taxonomy_labels_new(const esco *tax, tax_label_skip skip, voi
 		t->n_words[s] = n;
 	}
 	if (tax__syn_learn(t, n_occ, n_sk) || tax__rw_learn(t, n_occ, n_sk) ||
-	    tax__der_learn(t, n_occ, n_sk))
+	    tax__der_learn(t, n_occ, n_sk) || tax__piv_learn(t))
 		goto fail;
 	for (s = 0; s < 2; s++) {
 		size_t lo = t->first[s][0], hi = t->first[s][s ? n_sk : n_occ];

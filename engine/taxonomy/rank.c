@@ -76,6 +76,20 @@ void tax__make_units(const struct tax_labels *t, int s, const char *folded, stru
 			tax__is_stopword(u->w[i]) ? 0 : tax__syn_of(t, u->w[i], u->syn[i], SYN_MAX);
 		u->weight[i] = log(n_lab / ((double)tax__word_df(t, s, u->w[i]) + 1));
 		u->n_der[i] = tax__derived_words(t, s, u->w[i], u->der[i], DER_MAX);
+		/* This word and the next one typed apart, that the labels also
+		 * write as one word ("oxy-acetylene", "oxyacetylene cutter";
+		 * "fork lift", "forklift"): that word matches both. */
+		u->join[i][0] = '\0';
+		if (i + 1 < u->n && !tax__is_stopword(u->w[i]) && !tax__is_stopword(u->w[i + 1])) {
+			size_t la = strlen(u->w[i]), lb = strlen(u->w[i + 1]);
+
+			if (la + lb < WORD_MAX) {
+				memcpy(u->join[i], u->w[i], la);
+				memcpy(u->join[i] + la, u->w[i + 1], lb + 1);
+				if (!tax__word_df(t, s, u->join[i]))
+					u->join[i][0] = '\0';
+			}
+		}
 		if (x) {
 			taxonomy_fold(x, u->exp_buf[i], sizeof u->exp_buf[i]);
 			u->n_exp[i] = tax__split_words(u->exp_buf[i], u->exp_w[i], 8);
@@ -120,6 +134,11 @@ static void match_label(const struct units *u, char *const *lw, size_t nl, uint3
 			for (k = 0; k < u->n_exp[i]; k++)
 				m->x[i][k][j] = tax__word_match(u->exp_w[i][k], lw[j]);
 		}
+	/* A label word that two typed words make together counts for both. */
+	for (i = 0; i + 1 < u->n; i++)
+		for (j = 0; u->join[i][0] && j < nl; j++)
+			if (strcmp(u->join[i], lw[j]) == 0)
+				m->w[i][j] = m->w[i + 1][j] = 1.0;
 }
 
 /* How well label words cover unit i, in [0,1]. */
