@@ -240,13 +240,16 @@ void match__score_facts(const struct match__person *pr, const struct match__fact
 	v[PART_LANGUAGES] = f->n_lang ? lang / (double)f->n_lang : 1;
 	/* The floor: a stated occupation relation (the unit group or closer;
 	 * a wider stated group only when the vacancy asks for a skill of the
-	 * person's, or lists none to tell by), an inferred one well supported, or essential skills the
+	 * person's, or one of the two lists no skill to tell by: a walk-in who
+	 * gives only "teacher", a group of 2 digits, is matched by the group
+	 * alone), an inferred one well supported, or essential skills the
 	 * person has (any skills, for a vacancy that lists no essential one)
 	 * in a vacancy that asks for a good share of what the person can do:
 	 * at least W.relevant_shared of them, since one skill shared with an
 	 * unrelated occupation says little (a walk-in's two skills). */
 	out->relevant = out->stated_value >= W.unit - 1e-12 ||
-			(out->stated_value >= W.relevant_stated - 1e-12 && (n_hit > 0 || f->n_ess + f->n_opt == 0)) ||
+			(out->stated_value >= W.relevant_stated - 1e-12 &&
+			 (n_hit > 0 || f->n_ess + f->n_opt == 0 || json_object_size(pr->skills) == 0)) ||
 			v[PART_OCCUPATION] >= W.relevant_occupation - 1e-12 ||
 			((ess_hit || (f->n_ess == 0 && opt_hit)) && n_hit >= W.relevant_shared &&
 			 v[PART_USED] >= W.relevant_used - 1e-12);

@@ -1321,6 +1321,46 @@ static void test_wanted_country_beats_guess(void)
 	resp_free(&r);
 }
 
+/* A walk-in who gives only a wide group ("teacher" is 23, "driver" 83) and
+ * no skill: the floor's rule that a wider stated group needs a shared skill
+ * has nothing to tell by, so the group alone makes its vacancies relevant
+ * (review 12: such a walk-in got an empty answer). With a skill given, the
+ * rule still holds: an ad of the group sharing none stays out. */
+static void test_group_alone(void)
+{
+	const esco_occupation *welder = occupation_in("7212", 3);
+	char vid[32], body[2048];
+	struct resp r;
+	json_t *it;
+
+	T_REQUIRE(welder != NULL);
+	snprintf(body, sizeof body,
+		 "{\"title\":\"Group alone\",\"occupation\":\"7212\",\"skills\":{\"essential\":[\"%s\"]},"
+		 "\"country\":\"WS\",\"valid_until\":\"2099-01-01\"}", welder->essential[0]->uri);
+	snprintf(vid, sizeof vid, "%s", post_vacancy(employer, body));
+	T_REQUIRE(vid[0] && wait_index() == 0);
+	T_REQUIRE(match(&r, "{\"countries\":[\"WS\"],\"profile\":{\"occupations\":[\"72\"]}}") == 0);
+	T_EQ_INT(r.status, 200);
+	it = find_result(r.json, vid);
+	T_CHECKF(it != NULL, "the group's vacancy, absent: %s", r.body);
+	T_REQUIRE(it != NULL);
+	T_CHECK(json_is_true(json_object_get(json_object_get(it, "explanation"), "relevant")));
+	T_EQ_STR(str(json_object_get(json_object_get(it, "explanation"), "occupation_relation"), "grade"),
+		 "sub_major_group");
+	resp_free(&r);
+	T_REQUIRE(match(&r, "{\"countries\":[\"WS\"],\"profile\":{\"occupations\":[\"721\"]}}") == 0);
+	T_EQ_INT(r.status, 200);
+	T_CHECKF(find_result(r.json, vid) != NULL, "the minor group's vacancy, absent: %s", r.body);
+	resp_free(&r);
+	/* a skill given that the ad does not ask for: the rule holds */
+	snprintf(body, sizeof body, "{\"countries\":[\"WS\"],\"profile\":{\"occupations\":[\"72\"],\"skills\":[\"%s\"]}}",
+		 "http://data.europa.eu/esco/skill/0005c151-5b5a-4a66-8aac-60e734beb1ab");
+	T_REQUIRE(match(&r, body) == 0);
+	T_EQ_INT(r.status, 200);
+	T_CHECKF(find_result(r.json, vid) == NULL, "a wide group with no shared skill, shown: %s", r.body);
+	resp_free(&r);
+}
+
 /* An occupation typed as free text is normalised (with a "normalised"
  * report) in a profile, a quota listing and a walk-in match; ISCO groups of
  * 1-4 digits are accepted; text naming nothing is a 400 naming the field. */
@@ -1873,6 +1913,7 @@ int main(void)
 	T_RUN(test_floor_thin_profile);
 	T_RUN(test_named_beats_guessed);
 	T_RUN(test_wanted_country_beats_guess);
+	T_RUN(test_group_alone);
 	T_RUN(test_support_every_occupation);
 	T_RUN(test_free_text_occupation);
 	T_RUN(test_consent_refused);
