@@ -63,7 +63,7 @@ function renderNormalised(list) {
 	box.append(el('ul', { class: 'normalised' }, list.map((n) => {
 		const kind = n.concept ? kindOf(n.concept) : null;
 		return el('li', { 'data-input': n.input },
-			`“${n.input}” → `, el('strong', {}, n.concept ? conceptSpan(n.concept, n.label, kind) : t('kept_as_text')),
+			`“${n.input}” → `, el('strong', {}, n.concept ? conceptSpan(n.concept, n.label, kind) : t(n.searched === false ? 'not_searched' : 'kept_as_text')),
 			kind ? ` (${t(kind === 'occupations' ? 'kind_occupation' : 'kind_skill')}` + (typeof n.score === 'number' ? `, ${t('confidence')} ${Math.round(n.score * 100)} %)` : ')') : '',
 			typeof n.experience_years === 'number' ? ` · ${t('years_counted').replace('{n}', n.experience_years)}` : '');
 	})));

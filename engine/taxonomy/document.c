@@ -80,6 +80,18 @@ static int one(esco_kind kind, json_t *holder, size_t i, const char *key, const 
 		p->kind = PROBLEM_INVALID;
 		return 0;
 	}
+	if (rc == TAX_ERR_BUDGET) {
+		/* past the document's searches: kept as typed, and said so, so a
+		 * counsellor sees it was not looked up (not "not understood") */
+		json_t *o = json_pack("{s:s, s:n, s:n, s:b}", "input", input, "concept", "label",
+				      "searched", 0);
+
+		if (!o || json_array_append_new(norm, o)) {
+			problem_set(p, PROBLEM_UNAVAILABLE, "out of memory");
+			return -1;
+		}
+		return 0;
+	}
 	if (rc == TAX_ERR_NOMATCH) {
 		/* kept as typed: said too, so a counsellor sees what was not understood */
 		if (report_kept(norm, input, &m)) {

@@ -225,8 +225,8 @@ int taxonomy_suggest_index(index_db *db, esco_kind kind, const char *q, const ch
  * replaced by the concept URI and reported in the array doc["normalised"]
  * as {"input","concept","label","score"}; other text stays as it is. Free-text
  * skills that need a search beyond the first TAX_DOC_SEARCHES of the document
- * stay free text unsearched (not in "normalised", like text that matches no
- * concept), so one write costs at most that many searches.
+ * stay free text unsearched, listed with concept and label null and
+ * "searched": false, so one write costs at most that many searches.
  * Returns 0, or -1 with p set (PROBLEM_INVALID for unknown codes,
  * PROBLEM_UNAVAILABLE when the taxonomy is missing). NULL paths are skipped.
  */
