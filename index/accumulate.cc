@@ -24,6 +24,7 @@
 #include "index/accumulate.h"
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
 #include <limits>
 
@@ -67,6 +68,9 @@ struct source {
 	const postings *list = nullptr;
 	size_t at = 0;
 	double weight = 0;
+	double most = 0;     /* the most one of its postings weighs */
+	uint64_t length = 0; /* how many postings it holds */
+	std::string term;    /* a term's: a term met twice is read once */
 	Xapian::docid cur = NO_DOCID;
 
 	void settle()
@@ -89,8 +93,12 @@ struct source {
 		if (cur >= id)
 			return;
 		if (list)
-			while (at < list->size() && (*list)[at].first < id)
-				at++;
+			at = (size_t)(std::lower_bound(list->begin() + (ptrdiff_t)at, list->end(),
+						       posting(id, 0.0),
+						       [](const posting &a, const posting &b) {
+							       return a.first < b.first;
+						       }) -
+				      list->begin());
 		else
 			it.skip_to(id);
 		settle();
@@ -149,35 +157,66 @@ class evaluation {
 	/* Reads every list, a block at a time. Of the documents weighing at
 	 * least min_weight (*matches of them), `found` keeps the `keep`
 	 * heaviest, in no order: a heap whose top is the lightest kept, so
-	 * most documents cost one comparison. */
-	void run(double min_weight, size_t keep, postings &found, uint64_t &matches)
+	 * most documents cost one comparison.
+	 *
+	 * With prune (MaxScore): once `keep` documents are held, another
+	 * must outweigh the lightest of them (the floor) to enter. The lists
+	 * that bring documents in are ordered by the most one of their
+	 * postings adds, and the lightest of them, while their sum with every
+	 * optional list's stays under the floor, stop bringing documents in:
+	 * a document in none of the others weighs less than the floor. They
+	 * are only probed (skip_to) for the documents the others bring, as
+	 * are the optional lists and the filters (probe_block). The hits are
+	 * the same; *matches counts only the documents weighed. */
+	void run(double min_weight, size_t keep, bool prune, postings &found, uint64_t &matches)
 	{
+		size_t essential = 0; /* bring[0, essential) are only probed */
+
 		matches = 0;
 		if (acc.slots.size() < BLOCK)
 			acc.slots.resize(BLOCK);
+		prune = prune && keep > 0 && keep != std::numeric_limits<size_t>::max();
+		if (prune)
+			order_bring();
 		for (;;) {
+			double floor = NO_FLOOR;
+
+			if (prune) {
+				if (found.size() >= keep)
+					floor = found.front().second;
+				if (min_weight > 0)
+					floor = std::max(floor, min_weight);
+				while (essential < bring.size() && under(upto[essential + 1], floor))
+					essential++;
+			}
 			Xapian::docid base = NO_DOCID;
-			for (const source &s : bring)
-				base = std::min(base, s.cur);
+			for (size_t i = essential; i < bring.size(); i++)
+				base = std::min(base, bring[i].cur);
 			if (base == NO_DOCID)
 				return;
 			const Xapian::docid end = base > NO_DOCID - BLOCK ? NO_DOCID : base + BLOCK;
 			next_epoch();
 			acc.matched.clear();
-			for (source &s : bring)
+			for (size_t i = essential; i < bring.size(); i++) {
+				source &s = bring[i];
 				while (s.cur < end) {
 					const size_t n = read_ahead(s, base, end);
-					for (size_t i = 0; i < n; i++) {
-						accumulator::slot &x = acc.slots[ahead[i].first - base];
+					for (size_t j = 0; j < n; j++) {
+						accumulator::slot &x = acc.slots[ahead[j].first - base];
 						if (x.seen != acc.epoch) {
 							x.seen = acc.epoch;
-							x.weight = ahead[i].second;
-							acc.matched.push_back(ahead[i].first);
+							x.weight = ahead[j].second;
+							acc.matched.push_back(ahead[j].first);
 						} else {
-							x.weight += ahead[i].second;
+							x.weight += ahead[j].second;
 						}
 					}
 				}
+			}
+			if (floor != NO_FLOOR) {
+				probe_block(base, essential, floor, min_weight, keep, found, matches);
+				continue;
+			}
 			for (source &s : maybe)
 				for (s.skip_to(base); s.cur < end;) {
 					const size_t n = read_ahead(s, base, end);
@@ -189,22 +228,9 @@ class evaluation {
 				}
 			for (filter &x : filters)
 				apply(x, base, end);
-			for (Xapian::docid id : acc.matched) {
-				const posting x(id, acc.slots[id - base].weight);
-				if (min_weight > 0 && x.second < min_weight)
-					continue;
-				matches++;
-				if (keep == std::numeric_limits<size_t>::max()) {
-					found.push_back(x);
-				} else if (found.size() < keep) {
-					found.push_back(x);
-					std::push_heap(found.begin(), found.end(), heavier());
-				} else if (keep && heavier()(x, found.front())) {
-					std::pop_heap(found.begin(), found.end(), heavier());
-					found.back() = x;
-					std::push_heap(found.begin(), found.end(), heavier());
-				}
-			}
+			for (Xapian::docid id : acc.matched)
+				offer(posting(id, acc.slots[id - base].weight), min_weight, keep, found,
+				      matches);
 		}
 	}
 
@@ -232,6 +258,116 @@ class evaluation {
 	bool has_tests() const { return !tests.empty(); }
 
       private:
+	static constexpr double NO_FLOOR = -std::numeric_limits<double>::infinity();
+
+	/* Whether a document weighing at most `most` (a sum of non-negative
+	 * factors, added in some order) weighs less than floor for certain:
+	 * the same factors added in another order may round a few ulps
+	 * higher, so the margin is far above that. */
+	static bool under(double most, double floor)
+	{
+		return most + 1e-9 * std::fabs(most) < floor;
+	}
+
+	/* A weighed document into the heap of the `keep` heaviest. */
+	static void offer(const posting &x, double min_weight, size_t keep, postings &found,
+			  uint64_t &matches)
+	{
+		if (min_weight > 0 && x.second < min_weight)
+			return;
+		matches++;
+		if (keep == std::numeric_limits<size_t>::max()) {
+			found.push_back(x);
+		} else if (found.size() < keep) {
+			found.push_back(x);
+			std::push_heap(found.begin(), found.end(), heavier());
+		} else if (keep && heavier()(x, found.front())) {
+			std::pop_heap(found.begin(), found.end(), heavier());
+			found.back() = x;
+			std::push_heap(found.begin(), found.end(), heavier());
+		}
+	}
+
+	/* For MaxScore (run): bring ordered by the most a posting adds (of
+	 * equal ones the longest first, so that the longest lists are the
+	 * first only probed), and upto[i], the most a document in none of
+	 * bring[i..] can weigh: the optional lists' and bring[0, i)'s most,
+	 * summed. */
+	std::vector<double> upto;
+
+	void order_bring()
+	{
+		std::stable_sort(bring.begin(), bring.end(), [](const source &a, const source &b) {
+			return a.most < b.most || (a.most == b.most && a.length > b.length);
+		});
+		upto.assign(bring.size() + 1, 0.0);
+		for (const source &s : maybe)
+			upto[0] += s.most;
+		for (size_t i = 0; i < bring.size(); i++)
+			upto[i + 1] = upto[i] + bring[i].most;
+	}
+
+	/* The lists probed in this block (bring[0, essential) and the optional
+	 * ones), heaviest first, and after[k], the most probes[k..] add. */
+	std::vector<source *> probes;
+	std::vector<double> after;
+	std::vector<Xapian::docid> cand;
+
+	/* MaxScore's block (see run): of this block's documents, those whose
+	 * weight so far plus what the probed lists could add reaches floor
+	 * are kept, in docid order; the filters are probed for them, then the
+	 * probed lists, heaviest first, each document dropped as soon as what
+	 * is left to probe cannot lift it to the floor. */
+	void probe_block(Xapian::docid base, size_t essential, double floor, double min_weight,
+			 size_t keep, postings &found, uint64_t &matches)
+	{
+		probes.clear();
+		for (size_t i = 0; i < essential; i++)
+			probes.push_back(&bring[i]);
+		for (source &s : maybe)
+			probes.push_back(&s);
+		std::stable_sort(probes.begin(), probes.end(),
+				 [](const source *a, const source *b) { return a->most > b->most; });
+		after.assign(probes.size() + 1, 0.0);
+		for (size_t k = probes.size(); k-- > 0;)
+			after[k] = after[k + 1] + probes[k]->most;
+		cand.clear();
+		for (Xapian::docid id : acc.matched)
+			if (!under(acc.slots[id - base].weight + after[0], floor))
+				cand.push_back(id);
+		if (cand.empty())
+			return;
+		std::sort(cand.begin(), cand.end());
+		for (filter &x : filters) {
+			auto out = cand.begin();
+			for (Xapian::docid id : cand) {
+				bool in = false;
+				for (source &s : x.marks) {
+					s.skip_to(id);
+					in = in || s.cur == id;
+				}
+				if (in == x.keep)
+					*out++ = id;
+			}
+			cand.erase(out, cand.end());
+		}
+		for (Xapian::docid id : cand) {
+			double w = acc.slots[id - base].weight;
+			size_t k;
+
+			for (k = 0; k < probes.size(); k++) {
+				source &s = *probes[k];
+				s.skip_to(id);
+				if (s.cur == id)
+					w += s.w();
+				if (under(w + after[k + 1], floor))
+					break;
+			}
+			if (k == probes.size())
+				offer(posting(id, w), min_weight, keep, found, matches);
+		}
+	}
+
 	const Xapian::Database &db;
 	accumulator &acc;
 	std::deque<postings> lists; /* the collected lists the sources read */
@@ -275,16 +411,27 @@ class evaluation {
 		return acc.tag;
 	}
 
-	/* The lists of p's documents (weights times f) into out. */
+	/* The lists of p's documents (weights times f) into out. A term
+	 * already there adds its factor to the list's (an OR of the same
+	 * term twice: the stated occupation's unit group and an inferred
+	 * one's are often the same), so that each list is read once. */
 	void sources(const plan &p, double f, std::vector<source> &out)
 	{
 		const double g = f * p.factor;
 
 		switch (p.k) {
 		case plan::TERM:
+			for (source &s : out)
+				if (!s.list && s.term == p.term) {
+					s.weight += g;
+					s.most = s.weight;
+					return;
+				}
 			out.emplace_back();
 			out.back().it = db.postlist_begin(p.term);
-			out.back().weight = g;
+			out.back().weight = out.back().most = g;
+			out.back().term = p.term;
+			out.back().length = db.get_termfreq(p.term);
 			break;
 		case plan::NOTHING:
 			return;
@@ -296,6 +443,9 @@ class evaluation {
 			lists.push_back(collect(p, f));
 			out.emplace_back();
 			out.back().list = &lists.back();
+			out.back().length = lists.back().size();
+			for (const posting &x : lists.back())
+				out.back().most = std::max(out.back().most, x.second);
 		}
 		out.back().settle();
 	}
@@ -522,8 +672,8 @@ postings tested_top(evaluation &e, postings &c, size_t want, uint64_t &matches)
 }
 
 void accumulate_top(const Xapian::Database &d, const plan &p, double min_weight, size_t first,
-		    size_t count, accumulator &a, std::vector<std::pair<Xapian::docid, double>> &hits,
-		    uint64_t &matches)
+		    size_t count, bool top_only, accumulator &a,
+		    std::vector<std::pair<Xapian::docid, double>> &hits, uint64_t &matches)
 {
 	postings &c = a.found;
 	evaluation e(d, a);
@@ -535,14 +685,14 @@ void accumulate_top(const Xapian::Database &d, const plan &p, double min_weight,
 	e.root(p, 1.0);
 	if (e.has_tests()) {
 		/* Every match kept: which of them pass is known only later. */
-		e.run(min_weight, std::numeric_limits<size_t>::max(), c, matches);
+		e.run(min_weight, std::numeric_limits<size_t>::max(), false, c, matches);
 		c = tested_top(e, c, want, matches);
 		if (want < c.size()) {
 			std::nth_element(c.begin(), c.begin() + (ptrdiff_t)want, c.end(), heavier());
 			c.resize(want);
 		}
 	} else {
-		e.run(min_weight, want, c, matches);
+		e.run(min_weight, want, top_only, c, matches);
 	}
 	std::sort(c.begin(), c.end(), heavier());
 	hits.assign(c.begin() + (ptrdiff_t)std::min(first, c.size()), c.end());

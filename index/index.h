@@ -229,6 +229,9 @@ typedef struct index_search_opts {
 				  * into shards); with INDEX_WEIGHT_COORD Xapian's matcher then
 				  * answers */
 	unsigned tie_slot;
+	int top_only;            /* 1: only the hits are wanted, not the count: the wrapper's
+				  * term-at-a-time evaluator (below) may leave out documents that
+				  * cannot enter them, and the estimate is then a lower bound */
 } index_search_opts;
 
 typedef struct index_hit {
