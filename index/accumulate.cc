@@ -71,6 +71,7 @@ struct source {
 	double most = 0;     /* the most one of its postings weighs */
 	uint64_t length = 0; /* how many postings it holds */
 	std::string term;    /* a term's: a term met twice is read once */
+	bool probed = false; /* MaxScore: brings no document in any more (run) */
 	Xapian::docid cur = NO_DOCID;
 
 	void settle()
@@ -160,24 +161,30 @@ class evaluation {
 	 * most documents cost one comparison.
 	 *
 	 * With prune (MaxScore): once `keep` documents are held, another
-	 * must outweigh the lightest of them (the floor) to enter. The lists
-	 * that bring documents in are ordered by the most one of their
-	 * postings adds, and the lightest of them, while their sum with every
-	 * optional list's stays under the floor, stop bringing documents in:
-	 * a document in none of the others weighs less than the floor. They
-	 * are only probed (skip_to) for the documents the others bring, as
-	 * are the optional lists and the filters (probe_block). The hits are
-	 * the same; *matches counts only the documents weighed. */
+	 * must outweigh the lightest of them (the floor) to enter. Lists
+	 * that bring documents in, as many of the longest as fit, stop
+	 * bringing documents in while the most they and the optional lists
+	 * add together stays under the floor: a document in none of the
+	 * others weighs less than the floor. They are only probed (skip_to)
+	 * for the documents the others bring, as are the optional lists and
+	 * the filters (probe_block). Classic MaxScore takes the lists of
+	 * least weight; here the weights are the query's factors and say
+	 * nothing of a list's length, so the longest are chosen, which leaves
+	 * the fewest postings to walk and the fewest documents to probe. The
+	 * choice is made afresh each block as the floor rises. The hits are
+	 * the same as the whole walk's; *matches counts only the documents
+	 * weighed. */
 	void run(double min_weight, size_t keep, bool prune, postings &found, uint64_t &matches)
 	{
-		size_t essential = 0; /* bring[0, essential) are only probed */
+		double optional = 0, bound = 0; /* the most the optional (and probed) lists add */
+		Xapian::docid done = 0;          /* every document below is decided */
 
 		matches = 0;
 		if (acc.slots.size() < BLOCK)
 			acc.slots.resize(BLOCK);
 		prune = prune && keep > 0 && keep != std::numeric_limits<size_t>::max();
 		if (prune)
-			order_bring();
+			optional = by_length();
 		for (;;) {
 			double floor = NO_FLOOR;
 
@@ -186,20 +193,30 @@ class evaluation {
 					floor = found.front().second;
 				if (min_weight > 0)
 					floor = std::max(floor, min_weight);
-				while (essential < bring.size() && under(upto[essential + 1], floor))
-					essential++;
+				/* The longest lists that fit under the floor
+				 * together, afresh as it rises: a list brought
+				 * back in starts at the first undecided docid. */
+				bound = optional;
+				for (source *x : longest) {
+					x->probed = under(bound + x->most, floor);
+					if (x->probed)
+						bound += x->most;
+					else
+						x->skip_to(done);
+				}
 			}
 			Xapian::docid base = NO_DOCID;
-			for (size_t i = essential; i < bring.size(); i++)
-				base = std::min(base, bring[i].cur);
+			for (const source &x : bring)
+				if (!x.probed)
+					base = std::min(base, x.cur);
 			if (base == NO_DOCID)
 				return;
 			const Xapian::docid end = base > NO_DOCID - BLOCK ? NO_DOCID : base + BLOCK;
+			done = end;
 			next_epoch();
 			acc.matched.clear();
-			for (size_t i = essential; i < bring.size(); i++) {
-				source &s = bring[i];
-				while (s.cur < end) {
+			for (source &s : bring) {
+				while (!s.probed && s.cur < end) {
 					const size_t n = read_ahead(s, base, end);
 					for (size_t j = 0; j < n; j++) {
 						accumulator::slot &x = acc.slots[ahead[j].first - base];
@@ -214,7 +231,7 @@ class evaluation {
 				}
 			}
 			if (floor != NO_FLOOR) {
-				probe_block(base, essential, floor, min_weight, keep, found, matches);
+				probe_block(base, end, floor, bound, min_weight, keep, found, matches);
 				continue;
 			}
 			for (source &s : maybe)
@@ -288,82 +305,111 @@ class evaluation {
 		}
 	}
 
-	/* For MaxScore (run): bring ordered by the most a posting adds (of
-	 * equal ones the longest first, so that the longest lists are the
-	 * first only probed), and upto[i], the most a document in none of
-	 * bring[i..] can weigh: the optional lists' and bring[0, i)'s most,
-	 * summed. */
-	std::vector<double> upto;
+	/* For MaxScore (run): the lists that bring documents in, the longest
+	 * first; returns the most the optional lists add. */
+	std::vector<source *> longest;
 
-	void order_bring()
+	double by_length()
 	{
-		std::stable_sort(bring.begin(), bring.end(), [](const source &a, const source &b) {
-			return a.most < b.most || (a.most == b.most && a.length > b.length);
+		double most = 0;
+
+		longest.clear();
+		for (source &x : bring)
+			longest.push_back(&x);
+		std::stable_sort(longest.begin(), longest.end(), [](const source *a, const source *b) {
+			return a->length > b->length;
 		});
-		upto.assign(bring.size() + 1, 0.0);
-		for (const source &s : maybe)
-			upto[0] += s.most;
-		for (size_t i = 0; i < bring.size(); i++)
-			upto[i + 1] = upto[i] + bring[i].most;
+		for (const source &x : maybe)
+			most += x.most;
+		return most;
 	}
 
-	/* The lists probed in this block (bring[0, essential) and the optional
-	 * ones), heaviest first, and after[k], the most probes[k..] add. */
+	/* The lists probed in this block (the probed ones and the optional
+	 * ones), the shortest first. */
 	std::vector<source *> probes;
-	std::vector<double> after;
 	std::vector<Xapian::docid> cand;
+	std::vector<uint64_t> bits; /* the block's candidates, a bit a docid */
 
-	/* MaxScore's block (see run): of this block's documents, those whose
-	 * weight so far plus what the probed lists could add reaches floor
-	 * are kept, in docid order; the filters are probed for them, then the
-	 * probed lists, heaviest first, each document dropped as soon as what
-	 * is left to probe cannot lift it to the floor. */
-	void probe_block(Xapian::docid base, size_t essential, double floor, double min_weight,
-			 size_t keep, postings &found, uint64_t &matches)
+	/* Whether the filters keep document id (probed in docid order). */
+	bool passes(Xapian::docid id)
 	{
+		for (filter &x : filters) {
+			bool in = false;
+			for (source &s : x.marks) {
+				s.skip_to(id);
+				in = in || s.cur == id;
+			}
+			if (in != x.keep)
+				return false;
+		}
+		return true;
+	}
+
+	/* The most the probed lists may still add to document id: those not
+	 * yet past it (a list past it is a known miss, for free). */
+	double may_add(Xapian::docid id) const
+	{
+		double most = 0;
+
+		for (const source *x : probes)
+			if (x->cur <= id)
+				most += x->most;
+		return most;
+	}
+
+	/* MaxScore's block (see run). Of this block's documents, those whose
+	 * weight so far plus the most the probed lists add (bound) reaches the
+	 * floor are taken in docid order (a bitmap sorts them). Each is
+	 * probed in the lists not already past it, the shortest first, and
+	 * dropped as soon as the lists that may still hold it could not lift
+	 * it to the floor. What is left is filtered last, then weighed. */
+	void probe_block(Xapian::docid base, Xapian::docid end, double floor, double bound,
+			 double min_weight, size_t keep, postings &found, uint64_t &matches)
+	{
+		const size_t words = ((size_t)(end - base) + 63) / 64;
+		size_t n = 0;
+
 		probes.clear();
-		for (size_t i = 0; i < essential; i++)
-			probes.push_back(&bring[i]);
+		for (source &s : bring)
+			if (s.probed)
+				probes.push_back(&s);
 		for (source &s : maybe)
 			probes.push_back(&s);
-		std::stable_sort(probes.begin(), probes.end(),
-				 [](const source *a, const source *b) { return a->most > b->most; });
-		after.assign(probes.size() + 1, 0.0);
-		for (size_t k = probes.size(); k-- > 0;)
-			after[k] = after[k + 1] + probes[k]->most;
-		cand.clear();
+		std::stable_sort(probes.begin(), probes.end(), [](const source *a, const source *b) {
+			return a->length < b->length;
+		});
+		bits.assign(words, 0);
 		for (Xapian::docid id : acc.matched)
-			if (!under(acc.slots[id - base].weight + after[0], floor))
-				cand.push_back(id);
-		if (cand.empty())
-			return;
-		std::sort(cand.begin(), cand.end());
-		for (filter &x : filters) {
-			auto out = cand.begin();
-			for (Xapian::docid id : cand) {
-				bool in = false;
-				for (source &s : x.marks) {
-					s.skip_to(id);
-					in = in || s.cur == id;
-				}
-				if (in == x.keep)
-					*out++ = id;
+			if (!under(acc.slots[id - base].weight + bound, floor)) {
+				bits[(id - base) / 64] |= uint64_t(1) << ((id - base) % 64);
+				n++;
 			}
-			cand.erase(out, cand.end());
-		}
+		if (n == 0)
+			return;
+		cand.clear();
+		for (size_t i = 0; i < words; i++)
+			for (uint64_t x = bits[i]; x; x &= x - 1)
+				cand.push_back(base + (Xapian::docid)(i * 64) +
+					       (Xapian::docid)__builtin_ctzll(x));
 		for (Xapian::docid id : cand) {
 			double w = acc.slots[id - base].weight;
-			size_t k;
+			bool out = under(w + may_add(id), floor);
 
-			for (k = 0; k < probes.size(); k++) {
-				source &s = *probes[k];
-				s.skip_to(id);
-				if (s.cur == id)
-					w += s.w();
-				if (under(w + after[k + 1], floor))
+			for (source *x : probes) {
+				if (out)
 					break;
+				if (x->cur >= id)
+					continue;
+				x->skip_to(id);
+				if (x->cur != id)
+					out = under(w + may_add(id), floor);
 			}
-			if (k == probes.size())
+			if (out)
+				continue;
+			for (const source *x : probes)
+				if (x->cur == id)
+					w += x->w();
+			if (passes(id))
 				offer(posting(id, w), min_weight, keep, found, matches);
 		}
 	}
