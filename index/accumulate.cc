@@ -20,6 +20,12 @@
  * block's documents. Each posting list is read once, in docid order, and the slots
  * a block writes stay in the core's cache (a docid-wide array would miss
  * the cache on almost every posting at a million documents).
+ *
+ * When only the hits are wanted (top_only), the longest lists that cannot
+ * lift a document into them stop bringing documents in and are only
+ * probed for the documents the others bring (MaxScore; run and
+ * probe_block): the match's longest lists (a common skill, a minor group)
+ * are mostly skipped.
  */
 #include "index/accumulate.h"
 
