@@ -199,17 +199,10 @@ class evaluation {
 					floor = found.front().second;
 				if (min_weight > 0)
 					floor = std::max(floor, min_weight);
-				/* The longest lists that fit under the floor
-				 * together, afresh as it rises: a list brought
-				 * back in starts at the first undecided docid. */
-				bound = optional;
-				for (source *x : longest) {
-					x->probed = under(bound + x->most, floor);
-					if (x->probed)
-						bound += x->most;
-					else
+				bound = choose_probed(optional, floor);
+				for (source *x : longest)
+					if (!x->probed)
 						x->skip_to(done);
-				}
 			}
 			Xapian::docid base = NO_DOCID;
 			for (const source &x : bring)
@@ -328,6 +321,58 @@ class evaluation {
 		for (const source &x : maybe)
 			most += x.most;
 		return most;
+	}
+
+	/* Which lists are only probed under this floor (source::probed);
+	 * returns the most they and the optional lists add. The longest
+	 * lists that fit under the floor together are taken first; then as
+	 * many of the shortest of those are given back to the walk as pays:
+	 * a probed list costs every document the walk brings whose weight
+	 * it could lift to the floor (a probe each, PROBE_COST postings'
+	 * worth), and a document of one walked list alone is dropped for
+	 * free when the lists probed cannot lift it. Chosen afresh as the
+	 * floor rises; a list given back starts at the first undecided
+	 * docid (run). */
+	static constexpr double PROBE_COST = 2.0;
+	std::vector<source *> taken;
+
+	double choose_probed(double optional, double floor)
+	{
+		double bound = optional, best = 0;
+		size_t keep_taken = 0;
+
+		taken.clear();
+		for (source *x : longest) {
+			x->probed = under(bound + x->most, floor);
+			if (x->probed) {
+				bound += x->most;
+				taken.push_back(x);
+			}
+		}
+		/* taken[0, k) probed, for k from all down to none */
+		for (size_t k = taken.size() + 1; k-- > 0;) {
+			double most = optional, cost = 0;
+
+			for (size_t i = 0; i < k; i++)
+				most += taken[i]->most;
+			for (size_t i = k; i < taken.size(); i++)
+				taken[i]->probed = false;
+			for (const source *x : longest)
+				if (!x->probed)
+					cost += (double)x->length *
+						(under(x->most + most, floor) ? 1.0 : 1.0 + PROBE_COST);
+			if (k == taken.size() || cost < best) {
+				best = cost;
+				keep_taken = k;
+			}
+		}
+		bound = optional;
+		for (size_t i = 0; i < taken.size(); i++) {
+			taken[i]->probed = i < keep_taken;
+			if (taken[i]->probed)
+				bound += taken[i]->most;
+		}
+		return bound;
 	}
 
 	/* The lists probed in this block (the probed ones and the optional
