@@ -20,10 +20,17 @@
  * block's documents. Each posting list is read once, in docid order, and the slots
  * a block writes stay in the core's cache (a docid-wide array would miss
  * the cache on almost every posting at a million documents).
+ *
+ * When only the hits are wanted (top_only), the longest lists that cannot
+ * lift a document into them stop bringing documents in and are only
+ * probed for the documents the others bring (MaxScore; run and
+ * probe_block): the match's longest lists (a common skill, a minor group)
+ * are mostly skipped.
  */
 #include "index/accumulate.h"
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
 #include <limits>
 
@@ -67,6 +74,10 @@ struct source {
 	const postings *list = nullptr;
 	size_t at = 0;
 	double weight = 0;
+	double most = 0;     /* the most one of its postings weighs */
+	uint64_t length = 0; /* how many postings it holds */
+	std::string term;    /* a term's: a term met twice is read once */
+	bool probed = false; /* MaxScore: brings no document in any more (run) */
 	Xapian::docid cur = NO_DOCID;
 
 	void settle()
@@ -89,8 +100,12 @@ struct source {
 		if (cur >= id)
 			return;
 		if (list)
-			while (at < list->size() && (*list)[at].first < id)
-				at++;
+			at = (size_t)(std::lower_bound(list->begin() + (ptrdiff_t)at, list->end(),
+						       posting(id, 0.0),
+						       [](const posting &a, const posting &b) {
+							       return a.first < b.first;
+						       }) -
+				      list->begin());
 		else
 			it.skip_to(id);
 		settle();
@@ -149,35 +164,75 @@ class evaluation {
 	/* Reads every list, a block at a time. Of the documents weighing at
 	 * least min_weight (*matches of them), `found` keeps the `keep`
 	 * heaviest, in no order: a heap whose top is the lightest kept, so
-	 * most documents cost one comparison. */
-	void run(double min_weight, size_t keep, postings &found, uint64_t &matches)
+	 * most documents cost one comparison.
+	 *
+	 * With prune (MaxScore): once `keep` documents are held, another
+	 * must outweigh the lightest of them (the floor) to enter. Lists
+	 * that bring documents in, as many of the longest as fit, stop
+	 * bringing documents in while the most they and the optional lists
+	 * add together stays under the floor: a document in none of the
+	 * others weighs less than the floor. They are only probed (skip_to)
+	 * for the documents the others bring, as are the optional lists and
+	 * the filters (probe_block). Classic MaxScore takes the lists of
+	 * least weight; here the weights are the query's factors and say
+	 * nothing of a list's length, so the longest are chosen, which leaves
+	 * the fewest postings to walk and the fewest documents to probe. The
+	 * choice is made afresh each block as the floor rises. The hits are
+	 * the same as the whole walk's; *matches counts only the documents
+	 * weighed. */
+	void run(double min_weight, size_t keep, bool prune, postings &found, uint64_t &matches)
 	{
+		double optional = 0, bound = 0; /* the most the optional (and probed) lists add */
+		Xapian::docid done = 0;          /* every document below is decided */
+
 		matches = 0;
 		if (acc.slots.size() < BLOCK)
 			acc.slots.resize(BLOCK);
+		prune = prune && keep > 0 && keep != std::numeric_limits<size_t>::max();
+		if (prune)
+			optional = by_length();
 		for (;;) {
+			double floor = NO_FLOOR;
+
+			if (prune) {
+				if (found.size() >= keep)
+					floor = found.front().second;
+				if (min_weight > 0)
+					floor = std::max(floor, min_weight);
+				bound = choose_probed(optional, floor);
+				for (source *x : longest)
+					if (!x->probed)
+						x->skip_to(done);
+			}
 			Xapian::docid base = NO_DOCID;
-			for (const source &s : bring)
-				base = std::min(base, s.cur);
+			for (const source &x : bring)
+				if (!x.probed)
+					base = std::min(base, x.cur);
 			if (base == NO_DOCID)
 				return;
 			const Xapian::docid end = base > NO_DOCID - BLOCK ? NO_DOCID : base + BLOCK;
+			done = end;
 			next_epoch();
 			acc.matched.clear();
-			for (source &s : bring)
-				while (s.cur < end) {
+			for (source &s : bring) {
+				while (!s.probed && s.cur < end) {
 					const size_t n = read_ahead(s, base, end);
-					for (size_t i = 0; i < n; i++) {
-						accumulator::slot &x = acc.slots[ahead[i].first - base];
+					for (size_t j = 0; j < n; j++) {
+						accumulator::slot &x = acc.slots[ahead[j].first - base];
 						if (x.seen != acc.epoch) {
 							x.seen = acc.epoch;
-							x.weight = ahead[i].second;
-							acc.matched.push_back(ahead[i].first);
+							x.weight = ahead[j].second;
+							acc.matched.push_back(ahead[j].first);
 						} else {
-							x.weight += ahead[i].second;
+							x.weight += ahead[j].second;
 						}
 					}
 				}
+			}
+			if (floor != NO_FLOOR) {
+				probe_block(base, end, floor, bound, min_weight, keep, found, matches);
+				continue;
+			}
 			for (source &s : maybe)
 				for (s.skip_to(base); s.cur < end;) {
 					const size_t n = read_ahead(s, base, end);
@@ -189,22 +244,9 @@ class evaluation {
 				}
 			for (filter &x : filters)
 				apply(x, base, end);
-			for (Xapian::docid id : acc.matched) {
-				const posting x(id, acc.slots[id - base].weight);
-				if (min_weight > 0 && x.second < min_weight)
-					continue;
-				matches++;
-				if (keep == std::numeric_limits<size_t>::max()) {
-					found.push_back(x);
-				} else if (found.size() < keep) {
-					found.push_back(x);
-					std::push_heap(found.begin(), found.end(), heavier());
-				} else if (keep && heavier()(x, found.front())) {
-					std::pop_heap(found.begin(), found.end(), heavier());
-					found.back() = x;
-					std::push_heap(found.begin(), found.end(), heavier());
-				}
-			}
+			for (Xapian::docid id : acc.matched)
+				offer(posting(id, acc.slots[id - base].weight), min_weight, keep, found,
+				      matches);
 		}
 	}
 
@@ -232,6 +274,197 @@ class evaluation {
 	bool has_tests() const { return !tests.empty(); }
 
       private:
+	static constexpr double NO_FLOOR = -std::numeric_limits<double>::infinity();
+
+	/* Whether a document weighing at most `most` (a sum of non-negative
+	 * factors, added in some order) weighs less than floor for certain:
+	 * the same factors added in another order may round a few ulps
+	 * higher, so the margin is far above that. */
+	static bool under(double most, double floor)
+	{
+		return most + 1e-9 * std::fabs(most) < floor;
+	}
+
+	/* A weighed document into the heap of the `keep` heaviest. */
+	static void offer(const posting &x, double min_weight, size_t keep, postings &found,
+			  uint64_t &matches)
+	{
+		if (min_weight > 0 && x.second < min_weight)
+			return;
+		matches++;
+		if (keep == std::numeric_limits<size_t>::max()) {
+			found.push_back(x);
+		} else if (found.size() < keep) {
+			found.push_back(x);
+			std::push_heap(found.begin(), found.end(), heavier());
+		} else if (keep && heavier()(x, found.front())) {
+			std::pop_heap(found.begin(), found.end(), heavier());
+			found.back() = x;
+			std::push_heap(found.begin(), found.end(), heavier());
+		}
+	}
+
+	/* For MaxScore (run): the lists that bring documents in, the longest
+	 * first; returns the most the optional lists add. */
+	std::vector<source *> longest;
+
+	double by_length()
+	{
+		double most = 0;
+
+		longest.clear();
+		for (source &x : bring)
+			longest.push_back(&x);
+		std::stable_sort(longest.begin(), longest.end(), [](const source *a, const source *b) {
+			return a->length > b->length;
+		});
+		for (const source &x : maybe)
+			most += x.most;
+		return most;
+	}
+
+	/* Which lists are only probed under this floor (source::probed);
+	 * returns the most they and the optional lists add. The longest
+	 * lists that fit under the floor together are taken first; then as
+	 * many of the shortest of those are given back to the walk as pays:
+	 * a probed list costs every document the walk brings whose weight
+	 * it could lift to the floor (a probe each, PROBE_COST postings'
+	 * worth), and a document of one walked list alone is dropped for
+	 * free when the lists probed cannot lift it. Chosen afresh as the
+	 * floor rises; a list given back starts at the first undecided
+	 * docid (run). */
+	static constexpr double PROBE_COST = 2.0;
+	std::vector<source *> taken;
+
+	double choose_probed(double optional, double floor)
+	{
+		double bound = optional, best = 0;
+		size_t keep_taken = 0;
+
+		taken.clear();
+		for (source *x : longest) {
+			x->probed = under(bound + x->most, floor);
+			if (x->probed) {
+				bound += x->most;
+				taken.push_back(x);
+			}
+		}
+		/* taken[0, k) probed, for k from all down to none */
+		for (size_t k = taken.size() + 1; k-- > 0;) {
+			double most = optional, cost = 0;
+
+			for (size_t i = 0; i < k; i++)
+				most += taken[i]->most;
+			for (size_t i = k; i < taken.size(); i++)
+				taken[i]->probed = false;
+			for (const source *x : longest)
+				if (!x->probed)
+					cost += (double)x->length *
+						(under(x->most + most, floor) ? 1.0 : 1.0 + PROBE_COST);
+			if (k == taken.size() || cost < best) {
+				best = cost;
+				keep_taken = k;
+			}
+		}
+		bound = optional;
+		for (size_t i = 0; i < taken.size(); i++) {
+			taken[i]->probed = i < keep_taken;
+			if (taken[i]->probed)
+				bound += taken[i]->most;
+		}
+		return bound;
+	}
+
+	/* The lists probed in this block (the probed ones and the optional
+	 * ones), the shortest first. */
+	std::vector<source *> probes;
+	std::vector<Xapian::docid> cand;
+	std::vector<uint64_t> bits; /* the block's candidates, a bit a docid */
+
+	/* Whether the filters keep document id (probed in docid order). */
+	bool passes(Xapian::docid id)
+	{
+		for (filter &x : filters) {
+			bool in = false;
+			for (source &s : x.marks) {
+				s.skip_to(id);
+				in = in || s.cur == id;
+			}
+			if (in != x.keep)
+				return false;
+		}
+		return true;
+	}
+
+	/* The most the probed lists may still add to document id: those not
+	 * yet past it (a list past it is a known miss, for free). */
+	double may_add(Xapian::docid id) const
+	{
+		double most = 0;
+
+		for (const source *x : probes)
+			if (x->cur <= id)
+				most += x->most;
+		return most;
+	}
+
+	/* MaxScore's block (see run). Of this block's documents, those whose
+	 * weight so far plus the most the probed lists add (bound) reaches the
+	 * floor are taken in docid order (a bitmap sorts them). Each is
+	 * probed in the lists not already past it, the shortest first, and
+	 * dropped as soon as the lists that may still hold it could not lift
+	 * it to the floor. What is left is filtered last, then weighed. */
+	void probe_block(Xapian::docid base, Xapian::docid end, double floor, double bound,
+			 double min_weight, size_t keep, postings &found, uint64_t &matches)
+	{
+		const size_t words = ((size_t)(end - base) + 63) / 64;
+		size_t n = 0;
+
+		probes.clear();
+		for (source &s : bring)
+			if (s.probed)
+				probes.push_back(&s);
+		for (source &s : maybe)
+			probes.push_back(&s);
+		std::stable_sort(probes.begin(), probes.end(), [](const source *a, const source *b) {
+			return a->length < b->length;
+		});
+		bits.assign(words, 0);
+		for (Xapian::docid id : acc.matched)
+			if (!under(acc.slots[id - base].weight + bound, floor)) {
+				bits[(id - base) / 64] |= uint64_t(1) << ((id - base) % 64);
+				n++;
+			}
+		if (n == 0)
+			return;
+		cand.clear();
+		for (size_t i = 0; i < words; i++)
+			for (uint64_t x = bits[i]; x; x &= x - 1)
+				cand.push_back(base + (Xapian::docid)(i * 64) +
+					       (Xapian::docid)__builtin_ctzll(x));
+		for (Xapian::docid id : cand) {
+			double w = acc.slots[id - base].weight;
+			bool out = under(w + may_add(id), floor);
+
+			for (source *x : probes) {
+				if (out)
+					break;
+				if (x->cur >= id)
+					continue;
+				x->skip_to(id);
+				if (x->cur != id)
+					out = under(w + may_add(id), floor);
+			}
+			if (out)
+				continue;
+			for (const source *x : probes)
+				if (x->cur == id)
+					w += x->w();
+			if (passes(id))
+				offer(posting(id, w), min_weight, keep, found, matches);
+		}
+	}
+
 	const Xapian::Database &db;
 	accumulator &acc;
 	std::deque<postings> lists; /* the collected lists the sources read */
@@ -275,16 +508,27 @@ class evaluation {
 		return acc.tag;
 	}
 
-	/* The lists of p's documents (weights times f) into out. */
+	/* The lists of p's documents (weights times f) into out. A term
+	 * already there adds its factor to the list's (an OR of the same
+	 * term twice: the stated occupation's unit group and an inferred
+	 * one's are often the same), so that each list is read once. */
 	void sources(const plan &p, double f, std::vector<source> &out)
 	{
 		const double g = f * p.factor;
 
 		switch (p.k) {
 		case plan::TERM:
+			for (source &s : out)
+				if (!s.list && s.term == p.term) {
+					s.weight += g;
+					s.most = s.weight;
+					return;
+				}
 			out.emplace_back();
 			out.back().it = db.postlist_begin(p.term);
-			out.back().weight = g;
+			out.back().weight = out.back().most = g;
+			out.back().term = p.term;
+			out.back().length = db.get_termfreq(p.term);
 			break;
 		case plan::NOTHING:
 			return;
@@ -296,6 +540,9 @@ class evaluation {
 			lists.push_back(collect(p, f));
 			out.emplace_back();
 			out.back().list = &lists.back();
+			out.back().length = lists.back().size();
+			for (const posting &x : lists.back())
+				out.back().most = std::max(out.back().most, x.second);
 		}
 		out.back().settle();
 	}
@@ -522,8 +769,8 @@ postings tested_top(evaluation &e, postings &c, size_t want, uint64_t &matches)
 }
 
 void accumulate_top(const Xapian::Database &d, const plan &p, double min_weight, size_t first,
-		    size_t count, accumulator &a, std::vector<std::pair<Xapian::docid, double>> &hits,
-		    uint64_t &matches)
+		    size_t count, bool top_only, accumulator &a,
+		    std::vector<std::pair<Xapian::docid, double>> &hits, uint64_t &matches)
 {
 	postings &c = a.found;
 	evaluation e(d, a);
@@ -535,14 +782,14 @@ void accumulate_top(const Xapian::Database &d, const plan &p, double min_weight,
 	e.root(p, 1.0);
 	if (e.has_tests()) {
 		/* Every match kept: which of them pass is known only later. */
-		e.run(min_weight, std::numeric_limits<size_t>::max(), c, matches);
+		e.run(min_weight, std::numeric_limits<size_t>::max(), false, c, matches);
 		c = tested_top(e, c, want, matches);
 		if (want < c.size()) {
 			std::nth_element(c.begin(), c.begin() + (ptrdiff_t)want, c.end(), heavier());
 			c.resize(want);
 		}
 	} else {
-		e.run(min_weight, want, c, matches);
+		e.run(min_weight, want, top_only, c, matches);
 	}
 	std::sort(c.begin(), c.end(), heavier());
 	hits.assign(c.begin() + (ptrdiff_t)std::min(first, c.size()), c.end());

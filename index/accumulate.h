@@ -71,9 +71,12 @@ struct accumulator {
 
 /* Evaluates p over d and returns hits [first, first + count) of the
  * documents weighing at least min_weight, by weight descending then docid
- * ascending; *matches is how many documents reached min_weight. */
+ * ascending; *matches is how many documents reached min_weight. With
+ * top_only the lists that cannot lift a document into the hits stop
+ * bringing documents in (MaxScore, accumulate.cc): the same hits, but
+ * *matches only counts the documents weighed (a lower bound). */
 void accumulate_top(const Xapian::Database &d, const plan &p, double min_weight, size_t first,
-		    size_t count, accumulator &a,
+		    size_t count, bool top_only, accumulator &a,
 		    std::vector<std::pair<Xapian::docid, double>> &hits, uint64_t &matches);
 
 /* BM25 (Xapian::BM25Weight's defaults), document at a time, for a plan of

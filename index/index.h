@@ -229,6 +229,9 @@ typedef struct index_search_opts {
 				  * into shards); with INDEX_WEIGHT_COORD Xapian's matcher then
 				  * answers */
 	unsigned tie_slot;
+	int top_only;            /* 1: only the hits are wanted, not the count: the wrapper's
+				  * term-at-a-time evaluator (below) may leave out documents that
+				  * cannot enter them, and the estimate is then a lower bound */
 } index_search_opts;
 
 typedef struct index_hit {
@@ -248,8 +251,10 @@ typedef struct index_hit {
  * parsed text (no wildcards, synonyms, elite sets or index_query_all) is
  * answered by the wrapper's own term-at-a-time evaluator (accumulate.h):
  * the same hits in the same order as Xapian's matcher, several times
- * cheaper on long OR queries, and the estimate is the exact count. Per
- * handle it keeps 512 KiB of scratch space (one block of per-docid slots).
+ * cheaper on long OR queries, and the estimate is the exact count (with
+ * top_only: a lower bound, as lists that cannot lift a document into the
+ * hits are only probed, MaxScore). Per handle it keeps 512 KiB of scratch
+ * space (one block of per-docid slots).
  *
  * With INDEX_WEIGHT_BM25, sorted by weight (ties by docid or by value), no
  * min_weight or check_at_least, a query of words (terms and ORs of terms,
@@ -269,7 +274,7 @@ const index_hit *index_results_hit(const index_results *r, size_t i);
 /* 1 when the wrapper's evaluator answered (see index_search), else 0. */
 int index_results_accumulated(const index_results *r);
 /* Xapian's estimate of all matches (exact when check_at_least was enough;
- * always exact from the wrapper's evaluator). */
+ * exact from the wrapper's evaluator, a lower bound with top_only). */
 uint64_t index_results_estimate(const index_results *r);
 void index_results_free(index_results *r);
 /* Fills the data of hits [from, from + n) of r (searched with skip_data),

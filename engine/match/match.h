@@ -64,8 +64,9 @@ struct match_params {
 	const json_t *countries;  /* borrowed array of country codes, or NULL: anywhere */
 	int include_flagged;      /* show vacancies whose recruiter carries a warning flag */
 	size_t candidates;        /* 0: MATCH_CANDIDATES (the evaluation varies it) */
-	int exhaustive;           /* 1: walk every skill's posting list from the start (no budget):
-				   * the benchmark's and the tests' reference */
+	int exhaustive;           /* 1: walk every posting list through (no budget, no MaxScore
+				   * pruning in the evaluator): the benchmark's and the tests'
+				   * reference */
 	int xapian_matcher;       /* 1: retrieval by Xapian's matcher instead of the index wrapper's
 				   * evaluator (same answers): the benchmark's baseline */
 	int explore;              /* 1: also vacancies below the relevance floor, marked "explore" */

@@ -81,7 +81,11 @@ static int match_once(index_db *db, const struct match__person *pr, const json_t
 {
 	index_search_opts opts = {.sort_slot = -1, .weighting = INDEX_WEIGHT_COORD, .skip_data = 1,
 				  .want_value = 1, .value_slot = VX_SLOT_MATCH, .cache_value = 1,
-				  .xapian_matcher = mp->xapian_matcher};
+				  .xapian_matcher = mp->xapian_matcher,
+				  /* The count of matches is never shown (the facets
+				   * count the candidates), so the evaluator may
+				   * leave out what cannot be a candidate. */
+				  .top_only = !mp->exhaustive};
 	index_results *res = NULL;
 	index_error e = {{0}};
 	struct match__scored *cands = NULL;

@@ -1219,6 +1219,136 @@ static void test_evaluator_agrees_with_xapian(void)
 	index_close(db);
 }
 
+/* ---- MaxScore (top_only) against the whole walk ---- */
+
+static uint64_t prune_rng = 0x2545F4914F6CDD1DULL;
+
+static unsigned prune_rand(unsigned n)
+{
+	prune_rng ^= prune_rng << 13;
+	prune_rng ^= prune_rng >> 7;
+	prune_rng ^= prune_rng << 17;
+	return (unsigned)(prune_rng % n);
+}
+
+/* A term of the agree index scaled by a binary fraction in (0, 2] (sums
+ * exact in any order, so even ties must come out the same), now and then
+ * 0, and now and then a nested AND or parsed text instead. */
+static index_query *prune_part(void)
+{
+	double f = prune_rand(12) ? (double)(1 + prune_rand(16)) / 8 : 0.0;
+	index_error err = {{0}};
+	index_query *q, *t;
+
+	switch (prune_rand(8)) {
+	case 0:
+		t = comb(INDEX_OP_AND, 2, xs(prune_rand(AGREE_TERMS), 1),
+			 xs(prune_rand(AGREE_TERMS), 0.5));
+		break;
+	case 1:
+		t = index_query_parse(prune_rand(2) ? "alpha gamma" : "beta", "en", VX_TEXT,
+				      INDEX_PARSE_DEFAULT_AND, &err);
+		break;
+	default:
+		return xs(prune_rand(AGREE_TERMS), f);
+	}
+	q = t ? index_query_scale(t, f) : NULL;
+	index_query_free(t);
+	return q;
+}
+
+/* An OR of n random parts. */
+static index_query *prune_or(size_t n)
+{
+	index_query *subs[COMB_MAX], *q;
+	size_t i;
+
+	for (i = 0; i < n && i < COMB_MAX; i++)
+		subs[i] = prune_part();
+	q = index_query_combine(INDEX_OP_OR, subs, i);
+	while (i-- > 0)
+		index_query_free(subs[i]);
+	return q;
+}
+
+/* A random query of the match's shape: an OR of weighted terms (a term
+ * twice now and then, nested ANDs, parsed text), sometimes with optional
+ * terms (AND_MAYBE), filtered by countries or AND_NOT a term. */
+static index_query *prune_query(void)
+{
+	static const char *const codes[] = {"ZA", "LS", "FR", "KE", "PH"};
+	index_query *q = prune_or(1 + prune_rand(14));
+
+	if (q && prune_rand(3) == 0)
+		q = comb(INDEX_OP_AND_MAYBE, 2, q, prune_or(1 + prune_rand(3)));
+	if (q && prune_rand(4) == 0)
+		q = comb(INDEX_OP_FILTER, 2, q,
+			 comb(INDEX_OP_OR, 2, country(codes[prune_rand(5)]),
+			      country(codes[prune_rand(5)])));
+	else if (q && prune_rand(8) == 0)
+		q = comb(INDEX_OP_AND_NOT, 2, q, xs(prune_rand(AGREE_TERMS), 1));
+	return q;
+}
+
+/* With top_only the evaluator stops bringing in documents from lists
+ * that cannot lift one into the hits (MaxScore) and only probes them:
+ * random queries must give exactly the hits and weights of the whole
+ * walk, and the pruning must have happened (fewer documents weighed)
+ * on most of them, or this would test nothing. */
+static void test_pruned_top_is_exact(void)
+{
+	static const uint32_t limits[] = {1, 20, 200, 200, 1000};
+	index_error err = {{0}};
+	index_db *db = NULL;
+	char path[400];
+	unsigned i, pruned = 0, queries = 300;
+
+	snprintf(path, sizeof path, "%s/agree", tmpdir);
+	if (access(path, F_OK) != 0)
+		T_REQUIRE(build_agree_db(path) == INDEX_OK);
+	T_REQUIRE(index_open_readonly(path, &db, &err) == INDEX_OK);
+	for (i = 0; i < queries; i++) {
+		index_query *q = prune_query();
+		index_search_opts o = opts_default(), x;
+		index_results *a = NULL, *b = NULL;
+		size_t n, k;
+
+		T_REQUIRE(q != NULL);
+		o.weighting = INDEX_WEIGHT_COORD;
+		o.limit = limits[prune_rand(5)];
+		o.offset = prune_rand(4) ? 0 : prune_rand(30);
+		o.min_weight = prune_rand(6) ? 0 : (double)(1 + prune_rand(8)) / 4;
+		o.skip_data = 1;
+		x = o;
+		o.top_only = 1;
+		T_EQ_INT(index_search(db, q, &o, &a, &err), INDEX_OK);
+		T_EQ_INT(index_search(db, q, &x, &b, &err), INDEX_OK);
+		index_query_free(q);
+		T_REQUIRE(a && b && index_results_accumulated(a) && index_results_accumulated(b));
+		n = index_results_count(a);
+		T_CHECKF(n == index_results_count(b), "query %u: %zu hits, the whole walk %zu", i, n,
+			 index_results_count(b));
+		for (k = 0; k < n && k < index_results_count(b); k++) {
+			const index_hit *ha = index_results_hit(a, k), *hb = index_results_hit(b, k);
+			if (ha->docid != hb->docid || ha->weight != hb->weight) {
+				T_CHECKF(0, "query %u (limit %u, offset %u): hit %zu is %u (%g), the whole walk's %u (%g)",
+					 i, o.limit, o.offset, k, ha->docid, ha->weight, hb->docid,
+					 hb->weight);
+				break;
+			}
+		}
+		T_CHECKF(index_results_estimate(a) <= index_results_estimate(b),
+			 "query %u: %llu weighed, more than the %llu matches", i,
+			 (unsigned long long)index_results_estimate(a),
+			 (unsigned long long)index_results_estimate(b));
+		pruned += index_results_estimate(a) < index_results_estimate(b);
+		index_results_free(a);
+		index_results_free(b);
+	}
+	T_CHECKF(pruned >= queries / 2, "pruned on %u of %u queries", pruned, queries);
+	index_close(db);
+}
+
 int main(void)
 {
 	if (mkdir("var", 0700) != 0 && errno != EEXIST)
@@ -1248,6 +1378,7 @@ int main(void)
 	T_RUN(test_null_safety);
 	T_RUN(test_compact);
 	T_RUN(test_evaluator_agrees_with_xapian);
+	T_RUN(test_pruned_top_is_exact);
 
 	rm_tree(tmpdir);
 	return T_DONE();
