@@ -16,7 +16,8 @@
 static const struct store_stmt insert_stmt = {
 	"fm_audit_insert",
 	"INSERT INTO audit_log (actor, role, org, action, object, detail)"
-	" VALUES (NULLIF($1, '0')::bigint, $2, $3, $4, fairmatch_audit_alias($5),"
+	" VALUES (NULLIF($1, '0')::bigint, $2, $3, $4,"
+	" CASE WHEN left($5, 2) = 'p_' THEN fairmatch_audit_alias($5) ELSE $5 END,"
 	" CASE WHEN strpos($6::text, '\"p_') > 0 THEN fairmatch_audit_detail($6::jsonb, true)"
 	" ELSE $6::jsonb END)",
 	6};

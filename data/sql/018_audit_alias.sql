@@ -27,31 +27,61 @@ ALTER TABLE profiles ALTER COLUMN audit_alias SET STATISTICS 0;
 -- SECURITY DEFINER: every role's rows about a profile (an employer's card,
 -- a regulator's view of a placement) are written with the alias, though
 -- row-level security hides the profile from that role.
+-- (plpgsql: its plans are cached per connection; every audit row and every
+-- row read back passes through one of these.)
 CREATE FUNCTION fairmatch_audit_alias(object text) RETURNS text
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
-    SELECT CASE WHEN left(object, 2) = 'p_'
-                THEN coalesce((SELECT p.audit_alias FROM profiles p WHERE p.id = object), object)
-                ELSE object END
-$$;
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    hit text;
+BEGIN
+    IF left(object, 2) IS DISTINCT FROM 'p_' THEN
+        RETURN object;
+    END IF;
+    SELECT p.audit_alias INTO hit FROM profiles p WHERE p.id = object;
+    RETURN coalesce(hit, object);
+END $$;
 -- The reverse, for reading the log back: a stored profile's alias becomes
 -- its id again; the alias of an erased profile stays an alias.
 CREATE FUNCTION fairmatch_audit_object(object text) RETURNS text
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
-    SELECT CASE WHEN left(object, 3) = 'pa_'
-                THEN coalesce((SELECT p.id FROM profiles p WHERE p.audit_alias = object), object)
-                ELSE object END
-$$;
--- The same for the string members of a detail object ({"profile": ...}).
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    hit text;
+BEGIN
+    IF left(object, 3) IS DISTINCT FROM 'pa_' THEN
+        RETURN object;
+    END IF;
+    SELECT p.id INTO hit FROM profiles p WHERE p.audit_alias = object;
+    RETURN coalesce(hit, object);
+END $$;
+-- The same for the string members of a detail object ({"profile": ...}):
+-- to the alias (to_alias) or back to the id.
 CREATE FUNCTION fairmatch_audit_detail(detail jsonb, to_alias boolean) RETURNS jsonb
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
-    SELECT CASE WHEN jsonb_typeof(detail) = 'object' THEN
-        coalesce((SELECT jsonb_object_agg(k, CASE
-                     WHEN jsonb_typeof(v) <> 'string' THEN v
-                     WHEN to_alias THEN to_jsonb(fairmatch_audit_alias(v #>> '{}'))
-                     ELSE to_jsonb(fairmatch_audit_object(v #>> '{}')) END)
-                    FROM jsonb_each(detail) e(k, v)), '{}'::jsonb)
-        ELSE detail END
-$$;
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    k text;
+    v jsonb;
+    s text;
+    m text;
+    result jsonb := detail;
+BEGIN
+    IF jsonb_typeof(detail) IS DISTINCT FROM 'object' THEN
+        RETURN detail;
+    END IF;
+    FOR k, v IN SELECT e.key, e.value FROM jsonb_each(detail) e LOOP
+        CONTINUE WHEN jsonb_typeof(v) <> 'string';
+        s := v #>> '{}';
+        m := NULL;
+        IF to_alias AND left(s, 2) = 'p_' THEN
+            SELECT p.audit_alias INTO m FROM profiles p WHERE p.id = s;
+        ELSIF NOT to_alias AND left(s, 3) = 'pa_' THEN
+            SELECT p.id INTO m FROM profiles p WHERE p.audit_alias = s;
+        END IF;
+        IF m IS NOT NULL THEN
+            result := jsonb_set(result, ARRAY[k], to_jsonb(m));
+        END IF;
+    END LOOP;
+    RETURN result;
+END $$;
 REVOKE ALL ON FUNCTION fairmatch_audit_alias(text), fairmatch_audit_object(text),
     fairmatch_audit_detail(jsonb, boolean) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION fairmatch_audit_alias(text), fairmatch_audit_object(text),

@@ -71,7 +71,8 @@ int integrity_audit_list(store *s, const struct integrity_audit_query *q, json_t
 			* (018_audit_alias.sql): asked for by its id, answered
 			* with it; an erased profile's alias names nobody. */
 		       "SELECT id, " TS("at") ", actor, role, org, action,"
-		       " fairmatch_audit_object(object),"
+		       " CASE WHEN left(object, 3) = 'pa_' THEN fairmatch_audit_object(object)"
+		       " ELSE object END,"
 		       " CASE WHEN strpos(detail::text, '\"pa_') > 0"
 		       " THEN fairmatch_audit_detail(detail, false)::text ELSE detail::text END"
 		       " FROM audit_log WHERE ($1::text IS NULL OR object = $1"
