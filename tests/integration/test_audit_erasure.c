@@ -214,6 +214,14 @@ static void test_erased_by_counsellor(void)
 	T_EQ_INT(scalar(owner, "SELECT count(*) FROM audit_log WHERE id > %lld AND org = 'erase-centre'"
 			       " AND action = 'profile.create' AND object LIKE 'pa\\_%%'", since),
 		 1);
+	/* The slot can still be given back; the answer does not name the person. */
+	snprintf(path, sizeof path, "/v1/quotas/%s/placements/%s", qid, plid);
+	T_REQUIRE(http(&r, &srv, "DELETE", path, counsellor, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	T_CHECKF(r.body && !strstr(r.body, id) && str(r.json, "profile_id") &&
+			 strncmp(str(r.json, "profile_id"), "pa_", 3) == 0,
+		 "%.300s", r.body ? r.body : "");
+	resp_free(&r);
 }
 
 static void test_erased_by_retention(void)
