@@ -98,9 +98,12 @@ static int audit_of(const char *token, const char *id, char *actions, size_t len
 		n = (int)json_array_size(json_object_get(r.json, "items"));
 		json_array_foreach(json_object_get(r.json, "items"), i, it) {
 			const char *a = str(it, "action");
+			int w;
 
-			used += (size_t)snprintf(actions + used, used < len ? len - used : 0, "%s%s",
-						 used ? " " : "", a ? a : "?");
+			if (used >= len)
+				break;
+			w = snprintf(actions + used, len - used, "%s%s", used ? " " : "", a ? a : "?");
+			used += w > 0 ? (size_t)w : 0;
 		}
 	}
 	resp_free(&r);
