@@ -9,11 +9,17 @@
 #include <string.h>
 #include <sys/random.h>
 
-/* Prepared once per connection: every match and every profile read writes one. */
+/* Prepared once per connection: every match and every profile read writes one.
+ * A stored profile's id is written as its audit alias, in the object and in
+ * the detail's members (018_audit_alias.sql): the erasure of the profile
+ * then unlinks every row but its own. */
 static const struct store_stmt insert_stmt = {
 	"fm_audit_insert",
 	"INSERT INTO audit_log (actor, role, org, action, object, detail)"
-	" VALUES (NULLIF($1, '0')::bigint, $2, $3, $4, $5, $6::jsonb)",
+	" VALUES (NULLIF($1, '0')::bigint, $2, $3, $4,"
+	" CASE WHEN left($5, 2) = 'p_' THEN fairmatch_audit_alias($5) ELSE $5 END,"
+	" CASE WHEN strpos($6::text, '\"p_') > 0 THEN fairmatch_audit_detail($6::jsonb, true)"
+	" ELSE $6::jsonb END)",
 	6};
 
 /* Inserts the row: on its own (store_run_stmt) or, with commit, sent with
@@ -72,13 +78,15 @@ static void load_secret(void)
 	}
 }
 
-/* "p_…" -> 1, "pl_…" -> 2, else 0. */
+/* "p_…" or an audit alias "pa_…" -> 1, "pl_…" -> 2, else 0. */
 static int person_id_kind(const char *s)
 {
 	if (!s)
 		return 0;
 	if (strncmp(s, "pl_", 3) == 0 && s[3])
 		return 2;
+	if (strncmp(s, "pa_", 3) == 0 && s[3])
+		return 1;
 	if (strncmp(s, "p_", 2) == 0 && s[2])
 		return 1;
 	return 0;

@@ -5,7 +5,10 @@
  * ("profile.read", "flag.create" ...), the object id ("p_…", "r_…", "v_…")
  * and a small detail object — never the content of a profile. Write the row
  * inside the transaction of the action it records, so one never exists
- * without the other.
+ * without the other. A stored profile's id, as the object or a detail
+ * member, is written as the profile's audit alias ("pa_…", kept only in its
+ * row): erasing the profile unlinks every row but the erasure's own
+ * (data/sql/018_audit_alias.sql, docs/privacy.md "Forgetting").
  */
 #ifndef FAIRMATCH_AUDIT_H
 #define FAIRMATCH_AUDIT_H
@@ -27,12 +30,13 @@ int audit_write_commit(store *s, const struct principal *who, const char *action
 
 /*
  * The audit log read back must not re-identify people (docs/privacy.md):
- * a row naming a profile ("p_…") or a placement ("pl_…"), as its object or
- * anywhere in its detail, names it in the clear only to a counsellor of
- * the organisation that wrote the row (the profile's own organisation:
- * counsellors act only on their own profiles). Every other viewer sees a
- * per-viewer pseudonym, "p~" or "pl~" and 16 hex digits of
- * HMAC-SHA256(secret, viewer's organisation, role, id): the same person
+ * a row naming a profile ("p_…", or its alias "pa_…") or a placement
+ * ("pl_…"), as its object or anywhere in its detail, names it in the
+ * clear only to a counsellor of the organisation that wrote the row (the
+ * profile's own organisation: counsellors act only on their own
+ * profiles). Every other viewer sees a per-viewer pseudonym, "p~" or
+ * "pl~" and 16 hex digits of HMAC-SHA256(secret, viewer's organisation,
+ * role, id): the same person
  * has the same pseudonym in one viewer's answers (so "read five times" is
  * still visible), a different one for every other viewer, and none can be
  * joined with a listing, a placement answer or another organisation's

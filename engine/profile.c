@@ -620,7 +620,8 @@ int profile_erase(store *s, const struct principal *who, const char *id, problem
 	}
 	PQclear(r);
 	/* Profiles have no index document (see 005_profiles.sql): the row was
-	 * everything. The audit keeps only that the erasure happened. */
+	 * everything. The audit keeps only that the erasure happened: the
+	 * earlier rows name the alias that went with the row (018_audit_alias.sql). */
 	if (audit_write_commit(s, who, "profile.erase", id, NULL))
 		return store_fail(s, p, NULL);
 	return 0;

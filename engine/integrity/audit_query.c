@@ -67,8 +67,16 @@ int integrity_audit_list(store *s, const struct integrity_audit_query *q, json_t
 	}
 	snprintf(lim, sizeof lim, "%ld", limit + 1);
 	r = store_exec(s,
-		       "SELECT id, " TS("at") ", actor, role, org, action, object, detail::text"
-		       " FROM audit_log WHERE ($1::text IS NULL OR object = $1)"
+		       /* Rows about a stored profile hold its audit alias
+			* (018_audit_alias.sql): asked for by its id, answered
+			* with it; an erased profile's alias names nobody. */
+		       "SELECT id, " TS("at") ", actor, role, org, action,"
+		       " CASE WHEN left(object, 3) = 'pa_' THEN fairmatch_audit_object(object)"
+		       " ELSE object END,"
+		       " CASE WHEN strpos(detail::text, '\"pa_') > 0"
+		       " THEN fairmatch_audit_detail(detail, false)::text ELSE detail::text END"
+		       " FROM audit_log WHERE ($1::text IS NULL OR object = $1"
+		       " OR object = fairmatch_audit_alias($1))"
 		       " AND ($2::text IS NULL OR org = $2 OR actor::text = $2)"
 		       " AND ($3::text IS NULL OR action = $3)"
 		       " AND ($4::timestamptz IS NULL OR at >= $4::timestamptz)"

@@ -369,7 +369,7 @@ static void test_read_and_audit_are_one_transaction(void)
 
 	T_REQUIRE(post_profile(counsellor_a, "{\"skills\":[\"welding\"],\"citizenship\":\"LS\"}", id) == 0);
 	snprintf(path, sizeof path, "/v1/profiles/%s", id);
-	before = scalar(owner, "SELECT count(*) FROM audit_log WHERE object = '%s'"
+	before = scalar(owner, "SELECT count(*) FROM audit_log WHERE object = fairmatch_audit_alias('%s')"
 			       " AND action = 'profile.read'", id);
 	T_EQ_INT(before, 0);
 
@@ -377,7 +377,7 @@ static void test_read_and_audit_are_one_transaction(void)
 	T_REQUIRE(http(&r, &srv, "GET", path, counsellor_a, NULL, NULL, 0) == 0);
 	T_EQ_INT(r.status, 200);
 	resp_free(&r);
-	T_EQ_INT(scalar(owner, "SELECT count(*) FROM audit_log WHERE object = '%s'"
+	T_EQ_INT(scalar(owner, "SELECT count(*) FROM audit_log WHERE object = fairmatch_audit_alias('%s')"
 			       " AND action = 'profile.read'", id),
 		 1);
 	/* Another organisation's counsellor: 404, and nothing audited as read. */
@@ -402,7 +402,7 @@ static void test_read_and_audit_are_one_transaction(void)
 	T_REQUIRE(http(&r, &srv, "GET", path, counsellor_a, NULL, NULL, 0) == 0);
 	T_EQ_INT(r.status, 200);
 	resp_free(&r);
-	T_EQ_INT(scalar(owner, "SELECT count(*) FROM audit_log WHERE object = '%s'"
+	T_EQ_INT(scalar(owner, "SELECT count(*) FROM audit_log WHERE object = fairmatch_audit_alias('%s')"
 			       " AND action = 'profile.read'", id),
 		 2);
 }
