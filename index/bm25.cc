@@ -216,10 +216,13 @@ struct list {
 	}
 };
 
-/* A weighted term of the query. */
+/* A weighted term of the query. maxpart: the most it adds to any
+ * document (its largest wdf in the shortest document). */
 struct word {
 	list l;
 	double termweight = 0;
+	double maxpart = 0;
+	bool essential = true; /* brings documents in (MaxScore, below) */
 };
 
 /* A filter: a document passes when any of the lists holds it (keep) or
@@ -363,13 +366,20 @@ class search {
 			if (id == NO_DOCID)
 				break;
 			target = id + 1;
-			matches++;
+			count_match();
 			const bool full = want && top.size() >= want;
 			if (want == 0)
 				continue;
+			if (split > 0) {
+				/* The words only probed: first whether they could
+				 * lift this document in at all, then which it holds. */
+				if (full && !could_enter(bound() + cum[split], top.front().weight))
+					continue;
+				probe(id);
+			}
 			if (full) {
 				/* A later docid never wins a tie by docid. */
-				const double b = bound(id), floor = top.front().weight;
+				const double b = bound(), floor = top.front().weight;
 				if (b < floor || (b == floor && !by_value))
 					continue;
 			}
@@ -394,7 +404,10 @@ class search {
 				top.back() = std::move(h);
 				std::push_heap(top.begin(), top.end(), order());
 			}
+			if (top.size() >= want)
+				widen_split(top.front().weight);
 		}
+		matches = estimate_matches();
 		/* Value ranges are tested only on documents that could enter the
 		 * result: the count is then scaled from the share that passed. */
 		if (!ranges.empty() && tested < matches)
@@ -420,6 +433,17 @@ class search {
 	double len_factor = 0, normlen_lb = MIN_NORMLEN;
 	bool by_value = false;
 	Xapian::ValueIterator tie, tie_end;
+
+	/* MaxScore: the words by maxpart ascending (rank), cum[j] the sum of
+	 * the first j maxparts. The first `split` of them are only probed:
+	 * together they cannot lift a document over the lightest kept hit, so
+	 * a document holding none of the others cannot enter. */
+	std::vector<size_t> by_maxpart, rank;
+	std::vector<double> cum;
+	size_t split = 0;
+	/* For the count: matches seen while all words brought documents in,
+	 * by the highest rank of a word they hold; matches seen at each split. */
+	std::vector<uint64_t> top_rank_seen, seen_at_split;
 
 	/* Result order: weight descending, then the tie value or the docid
 	 * ascending. As a heap, its top is the lightest kept. */
@@ -456,11 +480,101 @@ class search {
 			const double wqf_double = w.first->wqf;
 			x.termweight *= (K3 + 1) * wqf_double / (K3 + wqf_double);
 			x.termweight *= (K1 + 1);
+			/* Xapian's BM25Weight::get_maxpart takes the same bound. */
+			x.maxpart = sumpart(x, std::max<Xapian::termcount>(
+						       db.get_wdf_upper_bound(w.first->term), 1),
+					    normlen_lb);
 			x.l.open(db, w.first->term);
 		}
 		for (size_t i = 0; i < words.size(); i++)
 			if (words[i].l.cur != NO_DOCID)
 				push(i);
+		by_maxpart.resize(words.size());
+		for (size_t i = 0; i < words.size(); i++)
+			by_maxpart[i] = i;
+		std::stable_sort(by_maxpart.begin(), by_maxpart.end(), [this](size_t a, size_t b) {
+			return words[a].maxpart < words[b].maxpart;
+		});
+		rank.assign(words.size(), 0);
+		cum.assign(words.size() + 1, 0);
+		for (size_t j = 0; j < words.size(); j++) {
+			rank[by_maxpart[j]] = j;
+			cum[j + 1] = cum[j] + words[by_maxpart[j]].maxpart;
+		}
+		top_rank_seen.assign(words.size(), 0);
+		seen_at_split.assign(words.size(), 0);
+	}
+
+	/* Whether a document bounded by b may enter beside the lightest kept
+	 * hit: a sum of bounds is added in another order than a weight, so it
+	 * is widened by far more than its rounding can be. */
+	bool could_enter(double b, double floor) const
+	{
+		b *= 1 + 1e-9;
+		return b > floor || (b == floor && by_value);
+	}
+
+	/* Moves words to the probed side while the lightest kept hit weighs
+	 * more than all of them together could add. One word always brings
+	 * documents in (its documents are the only ones left to count). */
+	void widen_split(double floor)
+	{
+		const size_t was = split;
+
+		while (split + 1 < words.size() && !could_enter(cum[split + 1], floor))
+			words[by_maxpart[split++]].essential = false;
+		if (split == was)
+			return;
+		ahead.erase(std::remove_if(ahead.begin(), ahead.end(),
+					   [this](size_t i) { return !words[i].essential; }),
+			    ahead.end());
+		std::make_heap(ahead.begin(), ahead.end(), later{&words});
+	}
+
+	/* Adds the probed words that id holds to `here`, in the query's order. */
+	void probe(Xapian::docid id)
+	{
+		for (size_t j = 0; j < split; j++) {
+			const size_t i = by_maxpart[j];
+			words[i].l.skip_to(id);
+			if (words[i].l.cur == id)
+				here.push_back(i);
+		}
+		std::sort(here.begin(), here.end());
+	}
+
+	void count_match()
+	{
+		if (split > 0) {
+			seen_at_split[split]++;
+			return;
+		}
+		size_t r = 0;
+		for (size_t i : here)
+			r = std::max(r, rank[i]);
+		top_rank_seen[r]++;
+	}
+
+	/* The exact count while every word brought documents in; past a split,
+	 * the documents holding only probed words went unseen, and are scaled
+	 * from the share they had among the matches seen before any split. */
+	uint64_t estimate_matches() const
+	{
+		uint64_t exact = 0;
+		double scaled = 0;
+
+		for (uint64_t c : top_rank_seen)
+			exact += c;
+		for (size_t p = 1; p < seen_at_split.size(); p++) {
+			if (!seen_at_split[p])
+				continue;
+			uint64_t below = 0, above = 0;
+			for (size_t r = 0; r < top_rank_seen.size(); r++)
+				(r < p ? below : above) += top_rank_seen[r];
+			scaled += (double)seen_at_split[p] *
+				  (above ? 1 + (double)below / (double)above : 1);
+		}
+		return exact + (uint64_t)(scaled + 0.5);
 	}
 
 	/* The words by their current docid, the nearest on top (a query
@@ -490,7 +604,8 @@ class search {
 	Xapian::docid next_match(Xapian::docid target)
 	{
 		for (size_t i : here)
-			push(i);
+			if (words[i].essential)
+				push(i);
 		here.clear();
 		for (;;) {
 			while (!ahead.empty() && words[ahead.front()].l.cur < target) {
@@ -520,7 +635,8 @@ class search {
 			if (target == id) {
 				while (!ahead.empty() && words[ahead.front()].l.cur == id)
 					here.push_back(pop());
-				std::sort(here.begin(), here.end());
+				if (here.size() > 1)
+					std::sort(here.begin(), here.end());
 				return id;
 			}
 			if (target == NO_DOCID)
@@ -537,10 +653,9 @@ class search {
 
 	/* The most id could weigh: each word at its wdf in the shortest
 	 * document (the weight falls as the length grows). */
-	double bound(Xapian::docid id)
+	double bound() const
 	{
 		double s = 0;
-		(void)id;
 		for (size_t i : here)
 			s += sumpart(words[i], words[i].l.it.get_wdf(), normlen_lb);
 		return s;
