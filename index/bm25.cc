@@ -800,7 +800,7 @@ class search {
 				 * lightest kept hit is passed over. */
 				Xapian::docid end;
 				double skipped;
-				if (!window_could_enter(id, &end, &skipped)) {
+				if (!window_could_enter(&end, &skipped)) {
 					skipped_at_split[split] += skipped;
 					target = end + 1;
 					continue;
@@ -824,14 +824,15 @@ class search {
 		return w.termweight * wdf_part(wdf, normlen);
 	}
 
-	/* Whether a document from id to the end of the window it opens could
-	 * enter beside the lightest kept hit. The window ends where the first
-	 * of the essential words' blocks at or after their current docid ends
-	 * (*end), so in it each word's documents are in one block: the window
-	 * weighs at most its words' block bounds (a word whose next document
-	 * is past the window, none) and the probed words' maxparts. When it
-	 * could not, *skipped estimates the matches it held. */
-	bool window_could_enter(Xapian::docid id, Xapian::docid *end, double *skipped)
+	/* Whether a document from the nearest essential word's docid to the
+	 * end of the window it opens could enter beside the lightest kept hit.
+	 * The window ends where the first of the essential words' blocks at
+	 * their current docid ends (*end), so in it each word's documents are
+	 * in one block: the window weighs at most its words' block bounds (a
+	 * word whose next document is past the window, none) and the probed
+	 * words' maxparts. When it could not, *skipped estimates the postings
+	 * it held. */
+	bool window_could_enter(Xapian::docid *end, double *skipped)
 	{
 		Xapian::docid e = NO_DOCID;
 
@@ -870,7 +871,6 @@ class search {
 			*skipped += n * w.block_share * (double)(e + 1 - w.l.cur) /
 				    (double)(w.bl->last[b] - from);
 		}
-		(void)id;
 		return false;
 	}
 
