@@ -531,6 +531,7 @@ class search {
 	std::vector<std::pair<const plan *, double>> weighted;
 	std::vector<word> words;
 	std::vector<size_t> ahead, here; /* heap of words by docid; the words at the match */
+	std::vector<size_t> alive;       /* scratch: the words with documents left */
 	std::vector<filter> filters;
 	std::vector<range_test> ranges;
 	double len_factor = 0, normlen_lb = MIN_NORMLEN;
@@ -824,19 +825,29 @@ class search {
 		return w.termweight * wdf_part(wdf, normlen);
 	}
 
-	/* Whether a document from the nearest essential word's docid to the
-	 * end of the window it opens could enter beside the lightest kept hit.
-	 * The window ends where the first of the essential words' blocks at
-	 * their current docid ends (*end), so in it each word's documents are
-	 * in one block: the window weighs at most its words' block bounds (a
-	 * word whose next document is past the window, none) and the probed
-	 * words' maxparts. When it could not, *skipped estimates the postings
-	 * it held. */
+	/* Whether a document from the nearest essential word's docid (id) on
+	 * could enter beside the lightest kept hit, up to *end. The probed
+	 * words are first moved to id. The window ends where the first of the
+	 * words' blocks at their current docid ends, so in it each word's
+	 * documents are in one block: it weighs at most its words' block
+	 * bounds (a word whose next document is past the window, none). When
+	 * that could enter, the window is cut before the next docid of a word
+	 * not at id (a rare word's), and weighs at most the bounds of the
+	 * words at id. When neither could, *skipped estimates the postings
+	 * passed over. */
 	bool window_could_enter(Xapian::docid *end, double *skipped)
 	{
-		Xapian::docid e = NO_DOCID;
+		const Xapian::docid id = words[ahead.front()].l.cur;
+		Xapian::docid e = NO_DOCID, next = NO_DOCID;
 
-		for (size_t i : ahead) {
+		alive.assign(ahead.begin(), ahead.end());
+		for (size_t j = 0; j < split; j++) {
+			word &w = words[by_maxpart[j]];
+			w.l.skip_to(id);
+			if (w.l.cur != NO_DOCID)
+				alive.push_back(by_maxpart[j]);
+		}
+		for (size_t i : alive) {
 			word &w = words[i];
 			if (!w.bl || w.l.cur > w.bl->upto)
 				continue;
@@ -848,22 +859,31 @@ class search {
 		*end = e;
 		if (e == NO_DOCID)
 			return true;
-		double most = cum[split];
-		for (size_t i : ahead) {
+		double most = 0, near = 0;
+		for (size_t i : alive) {
 			const word &w = words[i];
-			if (!w.bl || w.l.cur > w.bl->upto)
-				most += w.maxpart;
-			else if (w.l.cur <= e)
-				most += w.termweight * w.bl->most[w.at_block] * w.block_scale;
+			const double part = !w.bl || w.l.cur > w.bl->upto
+						    ? w.maxpart
+						    : w.termweight * w.bl->most[w.at_block] * w.block_scale;
+			if (w.l.cur == id)
+				near += part;
+			else
+				next = std::min(next, w.l.cur);
+			if (w.l.cur <= e)
+				most += part;
 		}
-		if (could_enter(most, lightest))
-			return true;
+		if (could_enter(most, lightest)) {
+			e = std::min(e, next - 1);
+			*end = e;
+			if (could_enter(near, lightest))
+				return true;
+		}
 		/* Each word's share of its block's postings, by the docids of the
 		 * block in the window (documents holding two words count twice). */
 		*skipped = 0;
-		for (size_t i : ahead) {
+		for (size_t i : alive) {
 			const word &w = words[i];
-			if (!w.bl || w.l.cur > e)
+			if (!w.bl || w.l.cur > e || w.l.cur > w.bl->upto)
 				continue;
 			const size_t b = w.at_block;
 			const Xapian::docid from = b ? w.bl->last[b - 1] : 0;
