@@ -794,23 +794,25 @@ class search {
 				target = f.keep ? next : id + 1;
 				break;
 			}
-			if (target == id)
-				passes++;
-			if (target == id && have_floor && any_blocks && id > window_end) {
-				/* A stretch of the lists whose blocks cannot beat the
-				 * lightest kept hit is passed over. */
-				Xapian::docid end;
-				double skipped;
-				if (!window_could_enter(&end, &skipped)) {
-					skipped_at_split[split] += skipped;
-					target = end + 1;
-					continue;
-				}
-				window_end = end;
-			}
 			if (target == id) {
+				passes++;
 				while (!ahead.empty() && words[ahead.front()].l.cur == id)
 					here.push_back(pop());
+				Xapian::docid end;
+				double skipped;
+				if (have_floor && any_blocks && id > window_end) {
+					/* A stretch of the lists whose blocks cannot
+					 * beat the lightest kept hit is passed over. */
+					if (!window_could_enter(id, &end, &skipped)) {
+						skipped_at_split[split] += skipped;
+						for (size_t i : here)
+							push(i);
+						here.clear();
+						target = end + 1;
+						continue;
+					}
+					window_end = end;
+				}
 				if (here.size() > 1)
 					std::sort(here.begin(), here.end());
 				return id;
@@ -825,70 +827,56 @@ class search {
 		return w.termweight * wdf_part(wdf, normlen);
 	}
 
-	/* Whether a document from the nearest essential word's docid (id) on
-	 * could enter beside the lightest kept hit, up to *end. The probed
-	 * words are first moved to id. The window ends where the first of the
-	 * words' blocks at their current docid ends, so in it each word's
-	 * documents are in one block: it weighs at most its words' block
-	 * bounds (a word whose next document is past the window, none). When
-	 * that could enter, the window is cut before the next docid of a word
-	 * not at id (a rare word's), and weighs at most the bounds of the
-	 * words at id. When neither could, *skipped estimates the postings
-	 * passed over. */
-	bool window_could_enter(Xapian::docid *end, double *skipped)
+	/* Whether a document from id on could enter beside the lightest kept
+	 * hit, up to *end; `here` holds the essential words at id. The
+	 * probed words are moved to id first. The window ends before the next
+	 * docid of a word not at id (a rare word's, often) and where the first
+	 * of the blocks of the words at id ends, so in it only the words at id
+	 * have documents, each in one block: it weighs at most their block
+	 * bounds. When it could not, *skipped estimates the postings passed
+	 * over. */
+	bool window_could_enter(Xapian::docid id, Xapian::docid *end, double *skipped)
 	{
-		const Xapian::docid id = words[ahead.front()].l.cur;
-		Xapian::docid e = NO_DOCID, next = NO_DOCID;
+		Xapian::docid e = ahead.empty() ? NO_DOCID : words[ahead.front()].l.cur;
+		double most = 0;
 
-		alive.assign(ahead.begin(), ahead.end());
+		alive.assign(here.begin(), here.end());
 		for (size_t j = 0; j < split; j++) {
 			word &w = words[by_maxpart[j]];
 			w.l.skip_to(id);
-			if (w.l.cur != NO_DOCID)
+			if (w.l.cur == id)
 				alive.push_back(by_maxpart[j]);
+			else
+				e = std::min(e, w.l.cur);
 		}
+		if (e != NO_DOCID)
+			e--; /* before the next docid of a word not at id */
 		for (size_t i : alive) {
 			word &w = words[i];
-			if (!w.bl || w.l.cur > w.bl->upto)
+			if (!w.bl || id > w.bl->upto) {
+				most += w.maxpart;
 				continue;
+			}
 			const std::vector<Xapian::docid> &last = w.bl->last;
-			while (last[w.at_block] < w.l.cur)
+			while (last[w.at_block] < id)
 				w.at_block++;
 			e = std::min(e, last[w.at_block]);
+			most += w.termweight * w.bl->most[w.at_block] * w.block_scale;
 		}
 		*end = e;
-		if (e == NO_DOCID)
+		if (e == NO_DOCID || could_enter(most, lightest))
 			return true;
-		double most = 0, near = 0;
-		for (size_t i : alive) {
-			const word &w = words[i];
-			const double part = !w.bl || w.l.cur > w.bl->upto
-						    ? w.maxpart
-						    : w.termweight * w.bl->most[w.at_block] * w.block_scale;
-			if (w.l.cur == id)
-				near += part;
-			else
-				next = std::min(next, w.l.cur);
-			if (w.l.cur <= e)
-				most += part;
-		}
-		if (could_enter(most, lightest)) {
-			e = std::min(e, next - 1);
-			*end = e;
-			if (could_enter(near, lightest))
-				return true;
-		}
 		/* Each word's share of its block's postings, by the docids of the
 		 * block in the window (documents holding two words count twice). */
 		*skipped = 0;
 		for (size_t i : alive) {
 			const word &w = words[i];
-			if (!w.bl || w.l.cur > e || w.l.cur > w.bl->upto)
+			if (!w.bl || id > w.bl->upto)
 				continue;
 			const size_t b = w.at_block;
 			const Xapian::docid from = b ? w.bl->last[b - 1] : 0;
 			const double n = b + 1 < w.bl->last.size() ? BLOCK : w.bl->tail;
-			*skipped += n * w.block_share * (double)(e + 1 - w.l.cur) /
+			*skipped += n * w.block_share * (double)(e + 1 - id) /
 				    (double)(w.bl->last[b] - from);
 		}
 		return false;
