@@ -229,6 +229,8 @@ std::shared_ptr<const blocks> blocks_of(const Xapian::Database &d, const std::st
 	} else if (!x->last.empty()) {
 		x->last.back() = last;
 		x->tail = BLOCK;
+	} else {
+		x->upto = 0; /* nothing read: every docid is past the blocks */
 	}
 	const size_t need = x->last.size() * (sizeof x->last[0] + sizeof x->most[0]) +
 			    term.size() + 64;
