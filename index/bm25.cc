@@ -19,12 +19,21 @@
  * the filter's and the document lengths. The last two are kept in memory
  * for read-only handles (`cached`, below): the length of every docid, and
  * each filter term's docids as runs (bulk loads write a country-language
- * pair's documents side by side, so XCL:ZA:en is a hundred runs, not
- * 200,000 postings). Both are exact: a docid never changes content and is
- * never given out twice, so a length read once stays true, and a term's
- * documents up to the last docid then can only lose members (deleted
- * documents, which the word's own list no longer holds either). They are
- * used by handles at the revision they were read at or later only.
+ * pair's documents side by side, so XCL:ZA:en is about 5,500 runs at
+ * 1,000,000 vacancies, not 110,000 postings). Both are exact: a docid never
+ * changes content and is never given out twice, so a length read once stays
+ * true, and a term's documents up to the last docid then can only lose
+ * members (deleted documents, which the word's own list no longer holds
+ * either). They are used by handles at the revision they were read at or
+ * later only.
+ *
+ * Several words: a word's maxpart is the most it adds to a document; the
+ * words that together cannot lift a document over the lightest kept hit
+ * only probe (MaxScore), as Xapian's matcher turns an OR into an
+ * AND_MAYBE. And a word's postings are kept as bounds per block of 128
+ * (`blocks`): a stretch where only some words have documents, none of
+ * whose blocks could beat the lightest kept hit, is passed over with one
+ * skip_to. A common word's top hits sit in few of its blocks.
  *
  * The weights are Xapian::BM25Weight's with its default parameters, worked
  * out the same way (the same operations in the same order for one term),
@@ -67,7 +76,25 @@ struct lengths {
 	std::vector<Xapian::termcount> len;
 };
 
-constexpr size_t CACHE_BYTES = 64u << 20;  /* runs of all terms together */
+/* A word's postings in blocks of BLOCK: the last docid of each block and
+ * the largest length-normalised wdf part in it,
+ * wdf / (K1 * (normlen * B + 1 - B) + wdf), with normlen taken at
+ * len_factor (1 / the average length then); top, the largest of all.
+ * Read at revision rev, up to docid upto. (Glass keeps no wdf bound of
+ * its own for a term: get_wdf_upper_bound is the database's largest.) */
+struct blocks {
+	Xapian::rev rev = 0;
+	Xapian::docid upto = 0;
+	double len_factor = 0, top = 0;
+	Xapian::doccount tail = 0; /* postings in the last block */
+	Xapian::doccount postings = 0;
+	std::vector<Xapian::docid> last;
+	std::vector<double> most;
+};
+
+constexpr Xapian::doccount BLOCK = 128;
+
+constexpr size_t CACHE_BYTES = 64u << 20;  /* runs and blocks of all terms together */
 constexpr Xapian::docid LENGTHS_MAX = 1u << 24; /* docids: 64 MiB of lengths */
 
 struct cached {
@@ -75,6 +102,7 @@ struct cached {
 	std::string uuid;
 	std::shared_ptr<const lengths> len;
 	std::unordered_map<std::string, std::shared_ptr<const runs>> terms;
+	std::unordered_map<std::string, std::shared_ptr<const blocks>> words;
 	size_t bytes = 0;
 };
 
@@ -88,6 +116,7 @@ void cache_for(const std::string &uuid)
 	cache.uuid = uuid;
 	cache.len.reset();
 	cache.terms.clear();
+	cache.words.clear();
 	cache.bytes = 0;
 }
 
@@ -149,6 +178,7 @@ std::shared_ptr<const runs> runs_of(const Xapian::Database &d, const std::string
 	cache_for(uuid);
 	if (cache.bytes + need > CACHE_BYTES) {
 		cache.terms.clear();
+		cache.words.clear();
 		cache.bytes = 0;
 	}
 	if (need <= CACHE_BYTES) {
@@ -156,6 +186,77 @@ std::shared_ptr<const runs> runs_of(const Xapian::Database &d, const std::string
 		if (old != cache.terms.end())
 			cache.bytes -= old->second->r.size() * sizeof x->r[0] + term.size() + 64;
 		cache.terms[term] = x;
+		cache.bytes += need;
+	}
+	return x;
+}
+
+/* The length-normalised part of a wdf in a document of normlen; the
+ * same operations as the weight's (search::sumpart). */
+double wdf_part(Xapian::termcount wdf, double normlen)
+{
+	const double wdf_double(wdf);
+	const double denom = K1 * (normlen * B + (1 - B)) + wdf_double;
+	return wdf_double / denom;
+}
+
+std::shared_ptr<const blocks> blocks_of(const Xapian::Database &d, const std::string &uuid,
+					Xapian::rev at, const std::string &term,
+					const lengths &len, double len_factor)
+{
+	const Xapian::docid last = d.get_lastdocid();
+	{
+		std::shared_lock<std::shared_mutex> hold(cache.lock);
+		auto it = cache.uuid == uuid ? cache.words.find(term) : cache.words.end();
+		if (it != cache.words.end() && serves(it->second->rev, it->second->upto, at, last))
+			return it->second;
+	}
+	auto x = std::make_shared<blocks>();
+	x->rev = at;
+	x->upto = last;
+	x->len_factor = len_factor;
+	Xapian::doccount in = 0;
+	double most = 0;
+	for (Xapian::PostingIterator it = d.postlist_begin(term), end = d.postlist_end(term);
+	     it != end; ++it) {
+		const Xapian::docid id = *it;
+		const Xapian::termcount l = id < len.len.size() ? len.len[id] : it.get_doclength();
+		most = std::max(most, wdf_part(it.get_wdf(), std::max(l * len_factor, MIN_NORMLEN)));
+		x->top = std::max(x->top, most);
+		x->postings++;
+		if (++in == BLOCK) {
+			x->last.push_back(id);
+			x->most.push_back(most);
+			in = 0;
+			most = 0;
+		}
+	}
+	if (in) {
+		x->last.push_back(last);
+		x->most.push_back(most);
+		x->tail = in;
+	} else if (!x->last.empty()) {
+		x->last.back() = last;
+		x->tail = BLOCK;
+	} else {
+		x->upto = 0; /* nothing read: every docid is past the blocks */
+	}
+	const size_t need = x->last.size() * (sizeof x->last[0] + sizeof x->most[0]) +
+			    term.size() + 64;
+	std::unique_lock<std::shared_mutex> hold(cache.lock);
+	cache_for(uuid);
+	if (cache.bytes + need > CACHE_BYTES) {
+		cache.terms.clear();
+		cache.words.clear();
+		cache.bytes = 0;
+	}
+	if (need <= CACHE_BYTES) {
+		auto old = cache.words.find(term);
+		if (old != cache.words.end())
+			cache.bytes -= old->second->last.size() *
+					       (sizeof x->last[0] + sizeof x->most[0]) +
+				       term.size() + 64;
+		cache.words[term] = x;
 		cache.bytes += need;
 	}
 	return x;
@@ -174,9 +275,11 @@ struct list {
 	size_t at = 0;
 	const Xapian::Database *db = nullptr;
 	std::string term; /* opened past the runs */
+	double size = 0;  /* documents it holds */
 
 	void open(const Xapian::Database &d, const std::string &t)
 	{
+		size = d.get_termfreq(t);
 		it = d.postlist_begin(t);
 		end = d.postlist_end(t);
 		cur = it == end ? NO_DOCID : *it;
@@ -186,6 +289,7 @@ struct list {
 		db = &d;
 		term = t;
 		span = std::move(r);
+		size = d.get_termfreq(t);
 		at = 0;
 		cur = 0;
 		skip_to(1);
@@ -216,10 +320,20 @@ struct list {
 	}
 };
 
-/* A weighted term of the query. */
+/* A weighted term of the query. maxpart: the most it adds to any
+ * document (its largest wdf in the shortest document). */
 struct word {
 	list l;
 	double termweight = 0;
+	double maxpart = 0;
+	bool essential = true; /* brings documents in (MaxScore, below) */
+	/* Block bounds (read-only handles, common words): the block at and
+	 * the factor their parts are widened by for today's average length. */
+	std::shared_ptr<const blocks> bl;
+	size_t at_block = 0;
+	double block_scale = 1;
+	double block_share = 1; /* of the blocks' postings still there (deletions since) */
+	Xapian::doccount tf = 0;
 };
 
 /* A filter: a document passes when any of the lists holds it (keep) or
@@ -363,13 +477,20 @@ class search {
 			if (id == NO_DOCID)
 				break;
 			target = id + 1;
-			matches++;
+			count_match();
 			const bool full = want && top.size() >= want;
 			if (want == 0)
 				continue;
+			if (split > 0) {
+				/* The words only probed: first whether they could
+				 * lift this document in at all, then which it holds. */
+				if (full && !could_enter(bound() + cum[split], top.front().weight))
+					continue;
+				probe(id);
+			}
 			if (full) {
 				/* A later docid never wins a tie by docid. */
-				const double b = bound(id), floor = top.front().weight;
+				const double b = bound(), floor = top.front().weight;
 				if (b < floor || (b == floor && !by_value))
 					continue;
 			}
@@ -394,7 +515,13 @@ class search {
 				top.back() = std::move(h);
 				std::push_heap(top.begin(), top.end(), order());
 			}
+			if (top.size() >= want) {
+				have_floor = true;
+				lightest = top.front().weight;
+				widen_split(lightest);
+			}
 		}
+		matches = estimate_matches();
 		/* Value ranges are tested only on documents that could enter the
 		 * result: the count is then scaled from the share that passed. */
 		if (!ranges.empty() && tested < matches)
@@ -415,11 +542,29 @@ class search {
 	std::vector<std::pair<const plan *, double>> weighted;
 	std::vector<word> words;
 	std::vector<size_t> ahead, here; /* heap of words by docid; the words at the match */
+	std::vector<size_t> alive;       /* scratch: the words with documents left */
 	std::vector<filter> filters;
 	std::vector<range_test> ranges;
 	double len_factor = 0, normlen_lb = MIN_NORMLEN;
 	bool by_value = false;
 	Xapian::ValueIterator tie, tie_end;
+
+	/* MaxScore: the words by maxpart ascending (rank), cum[j] the sum of
+	 * the first j maxparts. The first `split` of them are only probed:
+	 * together they cannot lift a document over the lightest kept hit, so
+	 * a document holding none of the others cannot enter. */
+	std::vector<size_t> by_maxpart, rank;
+	std::vector<double> cum;
+	size_t split = 0;
+	bool have_floor = false; /* the heap is full; lightest: its lightest weight */
+	double lightest = 0;
+	bool any_blocks = false;
+	Xapian::docid window_end = 0; /* the last window found to pass, up to here */
+	std::vector<double> skipped_at_split; /* postings in windows passed over */
+	uint64_t candidates = 0, passes = 0; /* documents of the words tested by the filters */
+	/* For the count: matches seen while all words brought documents in,
+	 * by the highest rank of a word they hold; matches seen at each split. */
+	std::vector<uint64_t> top_rank_seen, seen_at_split;
 
 	/* Result order: weight descending, then the tie value or the docid
 	 * ascending. As a heap, its top is the lightest kept. */
@@ -453,14 +598,155 @@ class search {
 			words.emplace_back();
 			word &x = words.back();
 			x.termweight = std::log(tw) * w.second;
+			x.tf = tf;
 			const double wqf_double = w.first->wqf;
 			x.termweight *= (K3 + 1) * wqf_double / (K3 + wqf_double);
 			x.termweight *= (K1 + 1);
+			/* Xapian's BM25Weight::get_maxpart takes the same bound. */
+			x.maxpart = sumpart(x, std::max<Xapian::termcount>(
+						       db.get_wdf_upper_bound(w.first->term), 1),
+					    normlen_lb);
 			x.l.open(db, w.first->term);
+			if (lens && len_factor > 0) {
+				x.bl = blocks_of(db, uuid, revision, w.first->term, *lens, len_factor);
+				/* A part falls as the average length grows; when it
+				 * shrank since, a part grows by at most the ratio. */
+				if (x.bl->len_factor > len_factor)
+					x.block_scale = x.bl->len_factor / len_factor;
+				/* The word's own bound, when the blocks cover every
+				 * docid (documents added since may weigh more). */
+				any_blocks = true;
+				if (x.bl->postings > tf)
+					x.block_share = (double)tf / x.bl->postings;
+				if (x.bl->upto >= db.get_lastdocid())
+					x.maxpart = std::min(x.maxpart, x.termweight * x.bl->top *
+									    x.block_scale * (1 + 1e-9));
+			}
 		}
 		for (size_t i = 0; i < words.size(); i++)
 			if (words[i].l.cur != NO_DOCID)
 				push(i);
+		by_maxpart.resize(words.size());
+		for (size_t i = 0; i < words.size(); i++)
+			by_maxpart[i] = i;
+		std::stable_sort(by_maxpart.begin(), by_maxpart.end(), [this](size_t a, size_t b) {
+			return words[a].maxpart < words[b].maxpart;
+		});
+		rank.assign(words.size(), 0);
+		cum.assign(words.size() + 1, 0);
+		for (size_t j = 0; j < words.size(); j++) {
+			rank[by_maxpart[j]] = j;
+			cum[j + 1] = cum[j] + words[by_maxpart[j]].maxpart;
+		}
+		top_rank_seen.assign(words.size(), 0);
+		seen_at_split.assign(words.size(), 0);
+		skipped_at_split.assign(words.size(), 0);
+	}
+
+	/* Whether a document bounded by b may enter beside the lightest kept
+	 * hit: a sum of bounds is added in another order than a weight, so it
+	 * is widened by far more than its rounding can be. */
+	bool could_enter(double b, double floor) const
+	{
+		b *= 1 + 1e-9;
+		return b > floor || (b == floor && by_value);
+	}
+
+	/* Moves words to the probed side while the lightest kept hit weighs
+	 * more than all of them together could add. One word always brings
+	 * documents in (its documents are the only ones left to count). */
+	void widen_split(double floor)
+	{
+		const size_t was = split;
+
+		while (split + 1 < words.size() && !could_enter(cum[split + 1], floor))
+			words[by_maxpart[split++]].essential = false;
+		if (split == was)
+			return;
+		ahead.erase(std::remove_if(ahead.begin(), ahead.end(),
+					   [this](size_t i) { return !words[i].essential; }),
+			    ahead.end());
+		std::make_heap(ahead.begin(), ahead.end(), later{&words});
+	}
+
+	/* Adds the probed words that id holds to `here`, in the query's order. */
+	void probe(Xapian::docid id)
+	{
+		for (size_t j = 0; j < split; j++) {
+			const size_t i = by_maxpart[j];
+			words[i].l.skip_to(id);
+			if (words[i].l.cur == id)
+				here.push_back(i);
+		}
+		std::sort(here.begin(), here.end());
+	}
+
+	void count_match()
+	{
+		if (split > 0) {
+			seen_at_split[split]++;
+			return;
+		}
+		size_t r = 0;
+		for (size_t i : here)
+			r = std::max(r, rank[i]);
+		top_rank_seen[r]++;
+	}
+
+	/* The exact count while every word brought documents in; past a split,
+	 * the documents holding only probed words went unseen, and are scaled
+	 * from the share they had among the matches seen before any split.
+	 * Windows passed over add their estimate. */
+	uint64_t estimate_matches() const
+	{
+		/* The postings passed over pass the filters as often as those
+		 * tested did. */
+		const double pass = candidates ? (double)passes / (double)candidates : 1;
+		double n = skipped_at_split.empty() ? 0 : skipped_at_split[0] * pass, seen = 0;
+
+		for (uint64_t c : top_rank_seen)
+			n += (double)c;
+		seen = n - (skipped_at_split.empty() ? 0 : skipped_at_split[0] * pass);
+		for (size_t p = 1; p < seen_at_split.size(); p++) {
+			const double here_p = (double)seen_at_split[p] + skipped_at_split[p] * pass;
+			seen += (double)seen_at_split[p];
+			if (here_p == 0)
+				continue;
+			/* The share seen, from the words' frequencies as if
+			 * independent when few documents were seen: 16 of them. */
+			double below = 0, above = 0, none_probed = 1, none_kept = 1;
+			for (size_t r = 0; r < top_rank_seen.size(); r++) {
+				(r < p ? below : above) += (double)top_rank_seen[r];
+				const double share = std::min(
+					1.0, (double)words[by_maxpart[r]].tf / (double)db.get_doccount());
+				(r < p ? none_probed : none_kept) *= 1 - share;
+			}
+			const double prior = none_kept < 1
+						     ? (1 - none_probed) * none_kept / (1 - none_kept)
+						     : 0;
+			n += here_p * (1 + (below + 16 * prior) / (above + 16));
+		}
+		/* A share taken from the first documents can be far off later
+		 * on: no more than the words' documents, nor a kept filter's,
+		 * less the share the excluding filters hold (as if disjoint);
+		 * no fewer than seen. */
+		double most = 0, all = (double)db.get_doccount();
+		for (const word &w : words)
+			most += (double)w.tf;
+		for (const filter &f : filters) {
+			double in = 0;
+			for (const list &l : f.lists)
+				in += (double)l.size;
+			if (f.keep)
+				most = std::min(most, in);
+		}
+		double out = 0; /* excluded: the search's are recruiters, one a document */
+		for (const filter &f : filters)
+			for (const list &l : f.lists)
+				out += f.keep ? 0 : l.size;
+		most *= std::max(0.0, 1 - out / all);
+		n = std::max(std::min(n, most), seen);
+		return (uint64_t)(n + 0.5);
 	}
 
 	/* The words by their current docid, the nearest on top (a query
@@ -490,7 +776,8 @@ class search {
 	Xapian::docid next_match(Xapian::docid target)
 	{
 		for (size_t i : here)
-			push(i);
+			if (words[i].essential)
+				push(i);
 		here.clear();
 		for (;;) {
 			while (!ahead.empty() && words[ahead.front()].l.cur < target) {
@@ -503,6 +790,7 @@ class search {
 				return NO_DOCID;
 			const Xapian::docid id = words[ahead.front()].l.cur;
 			target = id;
+			candidates++;
 			for (filter &f : filters) {
 				Xapian::docid next = NO_DOCID;
 				bool in = false;
@@ -518,9 +806,26 @@ class search {
 				break;
 			}
 			if (target == id) {
+				passes++;
 				while (!ahead.empty() && words[ahead.front()].l.cur == id)
 					here.push_back(pop());
-				std::sort(here.begin(), here.end());
+				Xapian::docid end;
+				double skipped;
+				if (have_floor && any_blocks && id > window_end) {
+					/* A stretch of the lists whose blocks cannot
+					 * beat the lightest kept hit is passed over. */
+					if (!window_could_enter(id, &end, &skipped)) {
+						skipped_at_split[split] += skipped;
+						for (size_t i : here)
+							push(i);
+						here.clear();
+						target = end + 1;
+						continue;
+					}
+					window_end = end;
+				}
+				if (here.size() > 1)
+					std::sort(here.begin(), here.end());
 				return id;
 			}
 			if (target == NO_DOCID)
@@ -530,17 +835,69 @@ class search {
 
 	double sumpart(const word &w, Xapian::termcount wdf, double normlen) const
 	{
-		const double wdf_double(wdf);
-		const double denom = K1 * (normlen * B + (1 - B)) + wdf_double;
-		return w.termweight * (wdf_double / denom);
+		return w.termweight * wdf_part(wdf, normlen);
+	}
+
+	/* Whether a document from id on could enter beside the lightest kept
+	 * hit, up to *end; `here` holds the essential words at id. The
+	 * probed words are moved to id first. The window ends before the next
+	 * docid of a word not at id (a rare word's, often) and where the first
+	 * of the blocks of the words at id ends, so in it only the words at id
+	 * have documents, each in one block: it weighs at most their block
+	 * bounds. When it could not, *skipped estimates the postings passed
+	 * over. */
+	bool window_could_enter(Xapian::docid id, Xapian::docid *end, double *skipped)
+	{
+		Xapian::docid e = ahead.empty() ? NO_DOCID : words[ahead.front()].l.cur;
+		double most = 0;
+
+		alive.assign(here.begin(), here.end());
+		for (size_t j = 0; j < split; j++) {
+			word &w = words[by_maxpart[j]];
+			w.l.skip_to(id);
+			if (w.l.cur == id)
+				alive.push_back(by_maxpart[j]);
+			else
+				e = std::min(e, w.l.cur);
+		}
+		if (e != NO_DOCID)
+			e--; /* before the next docid of a word not at id */
+		for (size_t i : alive) {
+			word &w = words[i];
+			if (!w.bl || id > w.bl->upto) {
+				most += w.maxpart;
+				continue;
+			}
+			const std::vector<Xapian::docid> &last = w.bl->last;
+			while (last[w.at_block] < id)
+				w.at_block++;
+			e = std::min(e, last[w.at_block]);
+			most += w.termweight * w.bl->most[w.at_block] * w.block_scale;
+		}
+		*end = e;
+		if (e == NO_DOCID || could_enter(most, lightest))
+			return true;
+		/* Each word's share of its block's postings, by the docids of the
+		 * block in the window (documents holding two words count twice). */
+		*skipped = 0;
+		for (size_t i : alive) {
+			const word &w = words[i];
+			if (!w.bl || id > w.bl->upto)
+				continue;
+			const size_t b = w.at_block;
+			const Xapian::docid from = b ? w.bl->last[b - 1] : 0;
+			const double n = b + 1 < w.bl->last.size() ? BLOCK : w.bl->tail;
+			*skipped += n * w.block_share * (double)(e + 1 - id) /
+				    (double)(w.bl->last[b] - from);
+		}
+		return false;
 	}
 
 	/* The most id could weigh: each word at its wdf in the shortest
 	 * document (the weight falls as the length grows). */
-	double bound(Xapian::docid id)
+	double bound() const
 	{
 		double s = 0;
-		(void)id;
 		for (size_t i : here)
 			s += sumpart(words[i], words[i].l.it.get_wdf(), normlen_lb);
 		return s;
