@@ -4,9 +4,14 @@
  * Second" name the registered "Thaba Bosiu Agency" as much as a legal form
  * does: a name that equals a registered one but for number tokens on one
  * side is at least a possible match, and a match when the rest holds
- * NAMES_NUMBER_MATCH_WORDS distinctive words or more. Both sides with
- * numbers ("Acme 2" and "Acme 3") are left to the similarity: there the
- * numbers tell two firms apart.
+ * NAMES_NUMBER_MATCH_WORDS distinctive words or more (neither generic words
+ * nor places: "Bowne Global Solutions II Denmark" is a firm of a series, a
+ * possible match of "Bowne Global Solutions Denmark"). Numbers both names
+ * hold count as words ("Three Sisters Farms" and "... Farms 3": the 3 is
+ * added); extra numbers on both sides ("Acme 2" and "Acme 3") are left to
+ * the similarity: there the numbers tell two firms apart. A pair without
+ * numbers costs a split of both forms more; one with an extra number a
+ * second similarity, of the rests.
  *
  * A number token is digits, a word of ICU's English spellout (cardinal and
  * ordinal, 1 to 100: the words names__spell_numbers writes for digits) or
@@ -180,34 +185,47 @@ static int place_word(const struct words *x, int i)
 	return 0;
 }
 
-/* x without its extra number tokens in out; how many it had. *distinct
- * gets the distinctive words kept (not generic, not a place). */
-static int without_extra(const struct words *x, char *out, size_t cap, int *distinct)
+static int extra_count(const struct words *x)
+{
+	int n = 0;
+
+	for (int i = 0; i < x->n; i++)
+		n += x->extra[i];
+	return n;
+}
+
+/* x without its extra number tokens in out. */
+static void without_extra(const struct words *x, char *out, size_t cap)
 {
 	size_t n = 0;
-	int dropped = 0;
 
-	*distinct = 0;
 	out[0] = '\0';
 	for (int i = 0; i < x->n; i++) {
-		char tok[NAMES_MAX_TOKEN_LEN + 1];
-
-		if (x->extra[i]) {
-			dropped++;
+		if (x->extra[i] || n + x->l[i] + 2 > cap)
 			continue;
-		}
-		if (x->l[i] > NAMES_MAX_TOKEN_LEN || n + x->l[i] + 2 > cap)
-			continue;
-		memcpy(tok, x->w[i], x->l[i]);
-		tok[x->l[i]] = '\0';
-		*distinct += !x->num[i] && names__token_weight(tok) >= 1.0 && !place_word(x, i);
 		if (n)
 			out[n++] = ' ';
 		memcpy(out + n, x->w[i], x->l[i]);
 		n += x->l[i];
 		out[n] = '\0';
 	}
-	return dropped;
+}
+
+/* The distinctive words of x: not numbers, not generic, not places. */
+static int distinct_words(const struct words *x)
+{
+	int d = 0;
+
+	for (int i = 0; i < x->n; i++) {
+		char tok[NAMES_MAX_TOKEN_LEN + 1];
+
+		if (x->num[i] || x->l[i] > NAMES_MAX_TOKEN_LEN)
+			continue;
+		memcpy(tok, x->w[i], x->l[i]);
+		tok[x->l[i]] = '\0';
+		d += names__token_weight(tok) >= 1.0 && !place_word(x, i);
+	}
+	return d;
 }
 
 double names_similarity(const char *norm_a, const char *norm_b)
@@ -215,22 +233,27 @@ double names_similarity(const char *norm_a, const char *norm_b)
 	char ra[NAMES_NORM_CAP], rb[NAMES_NORM_CAP];
 	double s = names__similarity_base(norm_a, norm_b), rest;
 	struct words a, b;
-	int da, db, na, nb;
+	int na, nb;
 
 	if (s >= NAMES_DEFAULT_THRESHOLD || !norm_a || !norm_b)
 		return s;
 	words_split(norm_a, &a);
 	words_split(norm_b, &b);
 	shared_numbers(&a, &b);
-	na = without_extra(&a, ra, sizeof ra, &da);
-	nb = without_extra(&b, rb, sizeof rb, &db);
-	/* numbers beyond the other's on one side only, a name left on both */
-	if ((na > 0) == (nb > 0) || !ra[0] || !rb[0])
+	na = extra_count(&a);
+	nb = extra_count(&b);
+	/* numbers beyond the other's on one side only */
+	if ((na > 0) == (nb > 0))
 		return s;
+	without_extra(&a, ra, sizeof ra);
+	without_extra(&b, rb, sizeof rb);
+	if (!ra[0] || !rb[0])
+		return s; /* a number alone is no name */
 	rest = strcmp(ra, rb) == 0 ? 1.0 : names__similarity_base(ra, rb);
 	if (rest < NAMES_DEFAULT_THRESHOLD)
 		return s;
-	if ((na ? db : da) >= NAMES_NUMBER_MATCH_WORDS)
+	/* the distinctive words of the side without extra numbers */
+	if (distinct_words(na ? &b : &a) >= NAMES_NUMBER_MATCH_WORDS)
 		rest = rest < NUMBER_MATCH_SCORE ? rest : NUMBER_MATCH_SCORE;
 	else
 		rest = NAMES_REVIEW_THRESHOLD;
