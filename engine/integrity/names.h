@@ -18,7 +18,8 @@
  * "services", "international", ...) dropped, and connecting words ("and",
  * "of", "de", ...) dropped. The legal-form table is data/legal_forms/.
  * A contraction of a legal-form or trade word is that word ("Manpwr",
- * "O/seas": names_contract.c).
+ * "O/seas": names_contract.c), and so is a word one typo from it
+ * ("Oversea", "Agncy").
  *
  * Thread safety: every function may be called from several threads at
  * once. The legal-form table is built once (pthread_once) on first use; each
@@ -86,8 +87,11 @@ int names_init(void);
  * 1: round 11 (small capitals, contractions, digits in context).
  * 2: round 12 (bidi overrides read as shown in the confusable form;
  *    licence keys read the letters O and I as 0 and 1).
+ * 3: round 12, second part (a typo of a trade word or legal form read as
+ *    that word; licence keys without a label before the number and
+ *    without a digit run's leading zeros).
  */
-#define NAMES_FORMS_VERSION 2
+#define NAMES_FORMS_VERSION 3
 
 /*
  * Normalises the UTF-8 name in[0..len) into out (NUL-terminated, at most
@@ -132,7 +136,10 @@ int names_normalise_forms(const char *in, size_t len, char *out, size_t outcap, 
  * scripts, transliteration), then uppercase ASCII letters and digits only,
  * separators dropped, the letters O and I read as 0 and 1: "LS-RA-0192",
  * "ls ra 0192", "LS-RA-O192", full-width "ＬＳ－ＲＡ－０１９２" and
- * Cyrillic-lettered "LЅ-RА-0192" are one key ("LSRA0192").
+ * Cyrillic-lettered "LЅ-RА-0192" are one key ("LSRA192"). A label written
+ * before the number goes ("Licence No. LS-RA-0192") and each run of
+ * digits loses its leading zeros ("LS-RA-192"), so "LSRA192" is that key
+ * too and "LS-RA-1920" another (names_licence.c).
  * "" for NULL or nothing left. 0 or a negative NAMES_E* error.
  */
 int names_licence_key(const char *in, char *out, size_t outcap);
@@ -272,7 +279,11 @@ int names_acronym_shared(const char *query, const char *registered);
  * words ("manpower", "global", "staffing", ...) weigh 0.25 and other tokens
  * 1, so an unmatched distinctive token costs much ("acme manpower" vs "apex
  * manpower" scores 0.2), and each unmatched distinctive token multiplies the
- * score by 0.75. 0 when either name is empty. Allocation-free.
+ * score by 0.75. A number added on one side carries no identity
+ * (names_numbers.c): equal but for number tokens (digits, "two", "2nd",
+ * "II") on one side, the pair is at least NAMES_REVIEW_THRESHOLD, and a
+ * match (0.95) when two distinctive words that are not places are left.
+ * 0 when either name is empty. Allocation-free.
  */
 double names_similarity(const char *norm_a, const char *norm_b);
 

@@ -693,14 +693,17 @@ int names_licence_key(const char *in, char *out, size_t outcap)
 	 * 1 ~ I ~ l; Crockford's Base32 decodes identifiers typed by people
 	 * so): "LS-KMS-OO42" is "LS-KMS-0042". Licence numbers are
 	 * transcribed by hand; two licences that differ only there would be
-	 * one reading away from each other anyway. */
-	for (size_t i = 0; i < len && n + 1 < outcap; i++)
+	 * one reading away from each other anyway. A label before the number
+	 * goes ("Licence No."), and so do a digit run's leading zeros
+	 * (names_licence.c). */
+	for (size_t i = names__licence_label_skip(p, len); i < len && n + 1 < outcap; i++)
 		if (isalnum((unsigned char)p[i]) && !((unsigned char)p[i] & 0x80)) {
 			char c = (char)toupper((unsigned char)p[i]);
 
 			out[n++] = c == 'O' ? '0' : c == 'I' ? '1' : c;
 		}
 	out[n] = '\0';
+	names__licence_fold_zeros(out);
 	free(o);
 	return 0;
 }

@@ -18,6 +18,16 @@
  * the same consonant key) or is v's first letter and a tail of at least
  * four letters of v (a slash contraction). Acronyms of three letters stay
  * themselves ("TRD", "MNP").
+ *
+ * A typo (round 12, second part): a token not otherwise read, one edit
+ * (OSA) from exactly one trade word or legal form of one word with its
+ * first letter, is that word ("Oversea", "Employmnt"); under
+ * NAMES_TYPO_MIN letters only when it is the word with one letter
+ * dropped ("Agncy"). The similarity's generic words are no target (among
+ * them Vietnamese syllables one letter apart: "thong", "thuong"), and a
+ * word of a legal form of several words stays itself ("societe" of
+ * "societe par actions simplifiee" is no typo of "societa"). So the
+ * phrase it belongs to is dropped as for the word written out.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +37,16 @@
 #define VOCAB_MIN 5    /* shorter vocabulary words are not expanded to */
 #define CONTRACT_MIN 4 /* shorter tokens are not read as contractions */
 #define TAIL_MIN 4     /* letters of a slash contraction's tail */
+/* A token this long or longer within one edit of a vocabulary word is
+ * that word ("Oversea", "Techonology"); a shorter one, of TYPO_DROP_MIN
+ * letters or more, only when it is the word with one letter dropped
+ * ("Agncy"): a letter replaced in a short word is often another word
+ * ("Hunan" and "human", "Truong" and "thuong"). Chosen on eval_names'
+ * development half (docs/integrity.md, "Round 12, second part"). */
+#ifndef NAMES_TYPO_MIN
+#define NAMES_TYPO_MIN 7
+#endif
+#define TYPO_DROP_MIN 5
 
 struct vocab_word {
 	char key[NAMES_MAX_TOKEN_LEN + 1]; /* first letter, then consonants */
@@ -36,6 +56,16 @@ struct vocab_word {
 
 static struct vocab_word *vocab;
 static size_t nvocab;
+/* the words of legal forms of several words ("societe" of "societe par
+ * actions simplifiee"): never read as a typo of another word */
+static char **form_words;
+static size_t nform_words;
+/* the legal forms of one word ("limited", "sociedad"): with the trade
+ * words, the words a typo is read as (not the similarity's generic words,
+ * among them Vietnamese syllables one letter from others: "thong",
+ * "thuong") */
+static char **single_forms;
+static size_t nsingle_forms;
 /* the same words by their reversed spelling, for tails */
 static struct vocab_rev {
 	char rev[NAMES_MAX_TOKEN_LEN + 1];
@@ -106,6 +136,61 @@ static int words_add(const char *text, char **words, size_t *n, size_t cap)
 	return 0;
 }
 
+/* The distinct words of forms[0..n) with (several) or without (single)
+ * spaces in a new sorted array *out, their number in *nout. */
+static int form_set_build(char *const *forms, size_t nforms, int several, char ***out,
+			  size_t *nout)
+{
+	size_t cap = nforms, n = 0, w = 0;
+	char **words;
+	int rc = 0;
+
+	for (size_t i = 0; i < nforms; i++)
+		for (const char *p = forms[i]; *p; p++)
+			cap += *p == ' ';
+	words = calloc(cap ? cap : 1, sizeof *words);
+	if (!words)
+		return NAMES_ENOMEM;
+	for (size_t i = 0; i < nforms && !rc; i++)
+		if ((strchr(forms[i], ' ') != NULL) == several)
+			rc = words_add(forms[i], words, &n, cap);
+	qsort(words, n, sizeof *words, text_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (w && strcmp(words[w - 1], words[i]) == 0) {
+			free(words[i]);
+			continue;
+		}
+		words[w++] = words[i];
+	}
+	*out = words;
+	*nout = w;
+	return rc;
+}
+
+static int form_words_build(char *const *forms, size_t nforms)
+{
+	int rc = form_set_build(forms, nforms, 1, &form_words, &nform_words);
+
+	return rc ? rc : form_set_build(forms, nforms, 0, &single_forms, &nsingle_forms);
+}
+
+static int in_set(char **set, size_t n, const char *s, size_t len)
+{
+	char key[NAMES_MAX_TOKEN_LEN + 1];
+	const char *k = key;
+
+	if (len > NAMES_MAX_TOKEN_LEN)
+		return 0;
+	memcpy(key, s, len);
+	key[len] = '\0';
+	return bsearch(&k, set, n, sizeof *set, text_cmp) != NULL;
+}
+
+static int is_form_word(const char *s, size_t len)
+{
+	return in_set(form_words, nform_words, s, len);
+}
+
 int names__vocab_build(char *const *forms, size_t nforms)
 {
 	size_t ntrade, nweak, cap, n = 0, w = 0;
@@ -161,7 +246,7 @@ int names__vocab_build(char *const *forms, size_t nforms)
 	}
 	qsort(vrev, w, sizeof *vrev, rev_cmp);
 	nvocab = w;
-	return 0;
+	return form_words_build(forms, nforms);
 fail:
 	for (size_t i = 0; i < n; i++)
 		free(words[i]);
@@ -263,6 +348,38 @@ static const struct vocab_word *by_tail(const char *s, size_t len)
 	return hit;
 }
 
+/* The one vocabulary word within one edit (substitution, insertion,
+ * deletion or two letters swapped) of s[0..len) with its first letter,
+ * NULL for none or more than one. */
+static const struct vocab_word *by_typo(const char *s, size_t len)
+{
+	const struct vocab_word *hit = NULL;
+	size_t lo = 0, hi = nvocab;
+
+	while (lo < hi) { /* the first key that starts with s's letter */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if ((unsigned char)vocab[mid].key[0] < (unsigned char)s[0])
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < nvocab && vocab[lo].key[0] == s[0]; lo++) {
+		const struct vocab_word *v = &vocab[lo];
+
+		if (v->len + 1 < len || len + 1 < v->len ||
+		    (len < NAMES_TYPO_MIN && v->len != len + 1) ||
+		    names__osa(s, (int)len, v->word, (int)v->len, 1) > 1 ||
+		    !(names__trade_word(v->word) ||
+		      in_set(single_forms, nsingle_forms, v->word, v->len)))
+			continue;
+		if (hit && hit != v && strcmp(hit->word, v->word) != 0)
+			return NULL; /* two words: ambiguous */
+		hit = v;
+	}
+	return hit;
+}
+
 void names__expand_contractions(struct names__tokens *t)
 {
 	if (!nvocab)
@@ -277,6 +394,9 @@ void names__expand_contractions(struct names__tokens *t)
 		v = by_consonants(t->s[i], len);
 		if (!v)
 			v = by_tail(t->s[i], len);
+		/* a typo in a trade word or legal form ("Agncy", "Oversea") */
+		if (!v && len >= TYPO_DROP_MIN && !is_form_word(t->s[i], len))
+			v = by_typo(t->s[i], len);
 		if (!v)
 			continue;
 		memcpy(t->s[i], v->word, v->len + 1);

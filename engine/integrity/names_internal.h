@@ -52,6 +52,29 @@ void names__split_glued(struct names__tokens *t);
 /* Numbers of 1 to 999 and ordinals ("44", "1st") are spelt out in English
  * words by ICU's spellout rules, so "44" and "forty-four" agree. */
 void names__spell_numbers(struct names__tokens *t);
+/* The English words of v (ordinal or not) in out, lowercase ASCII words
+ * separated by spaces; 0, or -1 when ICU cannot. */
+int names__spell_out(long v, int ordinal, char *out, size_t cap);
+
+/* ---- names_similarity.c ---- */
+
+/* names_similarity without the number rule (names_numbers.c). */
+double names__similarity_base(const char *norm_a, const char *norm_b);
+/* A token's weight in the similarity: 1, or less for a generic word. */
+double names__token_weight(const char *s);
+
+/* ---- names_numbers.c ---- */
+
+/* 1 when the token s is a number: digits, a number word of ICU's English
+ * spellout (cardinal or ordinal, "two", "second"), or a Roman numeral of
+ * ICU's Roman numbering system up to 39 ("ii", "xiv"). */
+int names__number_word(const char *s, size_t len);
+/* Licence text p[0..len) without a label written before the number
+ * ("Licence No.", "#"): the offset where the number starts. */
+size_t names__licence_label_skip(const char *p, size_t len);
+/* A licence key in place: each run of digits loses its leading zeros
+ * ("LSRA0457" -> "LSRA457"). */
+void names__licence_fold_zeros(char *key);
 
 /* ---- names.c ---- */
 

@@ -294,7 +294,7 @@ static void spell_open(void)
 
 /* The English words of v (ordinal or not) in out, as lowercase ASCII
  * words separated by spaces; 0, or -1 when ICU cannot. */
-static int spell_out(long v, int ordinal, char *out, size_t cap)
+int names__spell_out(long v, int ordinal, char *out, size_t cap)
 {
 	UChar u[128];
 	UErrorCode st = U_ZERO_ERROR;
@@ -335,7 +335,7 @@ void names__spell_numbers(struct names__tokens *t)
 				continue;
 			ordinal = 1;
 		}
-		if (spell_out(v, ordinal, words, sizeof words) == 0) {
+		if (names__spell_out(v, ordinal, words, sizeof words) == 0) {
 			int before = t->n;
 
 			tokens_replace(t, i, words);

@@ -44,7 +44,7 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static double token_weight(const char *s)
+double names__token_weight(const char *s)
 {
 	const char *key = s;
 	return bsearch(&key, weak_words, sizeof weak_words / sizeof *weak_words,
@@ -83,7 +83,7 @@ static void side_add(struct side *sd, const char *s, int len)
 	struct stok *t = &sd->t[sd->n++];
 	t->s = d;
 	t->len = len;
-	t->w = token_weight(d);
+	t->w = names__token_weight(d);
 	t->digit = 0;
 	for (int i = 0; i < len; i++)
 		if (isdigit((unsigned char)d[i]))
@@ -309,7 +309,7 @@ static int side_merge(struct side *sd, int i)
 	sd->used += (size_t)l + 1;
 	t->s = d;
 	t->len = l;
-	t->w = token_weight(d);
+	t->w = names__token_weight(d);
 	t->digit |= sd->t[i + 1].digit;
 	memmove(&sd->t[i + 1], &sd->t[i + 2], (size_t)(sd->n - i - 2) * sizeof sd->t[0]);
 	sd->n--;
@@ -470,7 +470,7 @@ static double match_initials(struct side *a, struct side *b, int only_lonely,
 	return got;
 }
 
-double names_similarity(const char *norm_a, const char *norm_b)
+double names__similarity_base(const char *norm_a, const char *norm_b)
 {
 	struct side A, B;
 	double total = 0.0, got = 0.0;

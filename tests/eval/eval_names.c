@@ -45,6 +45,7 @@
  */
 #include "engine/core/csv.h"
 #include "engine/integrity/names.h"
+#include "engine/integrity/names_internal.h"
 
 #include <ctype.h>
 #include <jansson.h>
@@ -287,7 +288,9 @@ enum { T_LEGAL, T_CASE, T_PUNCT, T_ACCENT, T_TYPO, T_SWAP, T_INITIALS, T_LEGAL_T
        /* the fourth round: a regulator's evasions, an extra pair each */
        T_VOWELS, T_SLASH, T_LETTERLIKE,
        /* the fifth round: round 12's attack, an extra pair each */
-       T_SPLIT, T_DOUBLED, T_BIDI, T_COUNT };
+       T_SPLIT, T_DOUBLED, T_BIDI,
+       /* the sixth round: round 12's second part, an extra pair each */
+       T_NUMADD, T_TRADE_TYPO, T_COUNT };
 #define T_FIRST_NEW T_INVISIBLE
 #define T_ROUND2_END T_DIGITS
 static const char *tname[T_COUNT] = {"legal form added/dropped/changed",
@@ -313,7 +316,9 @@ static const char *tname[T_COUNT] = {"legal form added/dropped/changed",
 				     "small capitals / squared / regional letters",
 				     "word split by a separator (Kop-ano)",
 				     "letters doubled or tripled",
-				     "word reversed inside a bidi override"};
+				     "word reversed inside a bidi override",
+				     "number added (Agency 2, II, Two, 2nd)",
+				     "typo in a dropped trade word or legal form (Agncy)"};
 
 static const char *legal_suffix[] = {" Ltd",	  " Inc.",	" (Pty) Ltd", " LLC",
 				     " S.A.",	  " GmbH",	" Co., Ltd.", " Limited",
@@ -757,6 +762,79 @@ static int v_bidi(const char *name, char *out)
 		out[o++] = name[i];
 	snprintf(out + o, (size_t)(MAXNAME - o), "\xe2\x80\xac%s", name + w1);
 	return 0;
+}
+
+/* A number added to the name (round 12, second part): before a legal
+ * form that ends it, else at the end; style 0 digits, 1 a Roman numeral,
+ * 2 a word, 3 an ordinal; the value 2, 3 or 4 by style / 4. */
+static int v_number_added(const char *name, char *out, int style)
+{
+	static const char *const forms[4][3] = {{"2", "3", "4"},
+						{"II", "III", "IV"},
+						{"Two", "Three", "Four"},
+						{"2nd", "3rd", "4th"}};
+	const char *num = forms[style % 4][(style / 4) % 3];
+	size_t n = strlen(name), cut = n;
+
+	for (size_t k = 0; k < sizeof legal_tail / sizeof *legal_tail; k++)
+		if (ends_with_ci(name, legal_tail[k])) {
+			cut = n - strlen(legal_tail[k]);
+			break;
+		}
+	if (n + strlen(num) + 2 >= MAXNAME)
+		return -1;
+	snprintf(out, MAXNAME, "%.*s %s%s", (int)cut, name, num, name + cut);
+	return 0;
+}
+
+/* One typo in a word the normal form drops (a legal form or a word of a
+ * generic phrase: "Overseas Employment Agency") of six letters or more,
+ * the first such word: style 0 a letter dropped from its middle, 1 one
+ * replaced by the next letter of the alphabet, 2 two swapped. Where the
+ * other name keeps the word, the similarity already forgives the typo;
+ * where it drops it, the typo kept the word in the form (round 12, second
+ * part). */
+static int v_trade_typo(const char *name, char *out, int style)
+{
+	char norm[NAMES_NORM_CAP], pad[NAMES_NORM_CAP + 2];
+	size_t n = strlen(name);
+
+	if (n + 1 >= MAXNAME || names_normalise(name, n, norm, sizeof norm) < 0)
+		return -1;
+	snprintf(pad, sizeof pad, " %s ", norm);
+	for (size_t i = 0; i < n;) {
+		size_t j = i, l;
+		char word[MAXNAME + 2];
+
+		while (j < n && isalpha((unsigned char)name[j]))
+			j++;
+		l = j - i;
+		word[0] = ' ';
+		for (size_t k = 0; k < l; k++)
+			word[1 + k] = (char)tolower((unsigned char)name[i + k]);
+		word[1 + l] = ' ';
+		word[2 + l] = '\0';
+		if (l < 6 || strstr(pad, word)) {
+			i = j + (j == i);
+			continue;
+		}
+		memcpy(out, name, n + 1);
+		size_t m = i + l / 2;
+		if (style % 3 == 0) {
+			memmove(out + m, out + m + 1, n - m);
+		} else if (style % 3 == 1) {
+			char c = out[m];
+			out[m] = (char)(c == 'z' ? 'a' : c == 'Z' ? 'A' : c + 1);
+		} else {
+			char c = out[m];
+			if (out[m + 1] == c)
+				m--, c = out[m];
+			out[m] = out[m + 1];
+			out[m + 1] = c;
+		}
+		return 0;
+	}
+	return -1;
 }
 
 /* Letters NFKC leaves alone: the longest word of three letters or more
@@ -1816,6 +1894,83 @@ static void acronym_report(const struct pair *tun, int ntun, const struct pair *
 
 /* Scores the organisation pairs of the public labelled set at threshold
  * t, beside yente logic-v2's published figures. -1 if the file is absent. */
+/* A normal form without its number tokens in out; how many it had. */
+static int without_numbers(const char *norm, char *out, size_t cap)
+{
+	const char *w[NAMES_MAX_TOKENS];
+	size_t wl[NAMES_MAX_TOKENS], o = 0;
+	int k = names_split_words(norm, w, wl, NAMES_MAX_TOKENS), d = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < k; i++) {
+		if (names__number_word(w[i], wl[i])) {
+			d++;
+			continue;
+		}
+		if (o + wl[i] + 2 > cap)
+			break;
+		o += (size_t)snprintf(out + o, cap - o, "%s%.*s", o ? " " : "", (int)wl[i], w[i]);
+	}
+	return d;
+}
+
+/* Hard negative 4 (T_COUNT + 3): for each base name, the first other name
+ * of the four lists whose normal form differs from the base name's by
+ * number tokens alone (one side or both), the rest the same. */
+static void number_negatives(const struct list *lists, int nl, const char **base_name, int nbase,
+			     struct pair *pairs, int *np, int cap)
+{
+	int total = 0, k = 0;
+	char (*norm)[NAMES_NORM_CAP], (*rest)[NAMES_NORM_CAP];
+	int *nums;
+
+	for (int li = 0; li < nl; li++)
+		total += lists[li].n;
+	norm = malloc((size_t)total * sizeof *norm);
+	rest = malloc((size_t)total * sizeof *rest);
+	nums = malloc((size_t)total * sizeof *nums);
+	if (!norm || !rest || !nums)
+		exit(2);
+	for (int li = 0; li < nl; li++)
+		for (int i = 0; i < lists[li].n; i++, k++) {
+			const char *raw = lists[li].v[i];
+
+			if (names_normalise(raw, strlen(raw), norm[k], sizeof norm[k]) < 0)
+				norm[k][0] = '\0';
+			nums[k] = without_numbers(norm[k], rest[k], sizeof rest[k]);
+		}
+	for (int b = 0; b < nbase && *np + 1 < cap; b++) {
+		char nb[NAMES_NORM_CAP], rb[NAMES_NORM_CAP];
+		int dn;
+
+		if (names_normalise(base_name[b], strlen(base_name[b]), nb, sizeof nb) < 0)
+			continue;
+		dn = without_numbers(nb, rb, sizeof rb);
+		if (!rb[0])
+			continue;
+		k = 0;
+		for (int li = 0; li < nl; li++)
+			for (int i = 0; i < lists[li].n; i++, k++) {
+				struct pair *p;
+
+				if (*np + 1 >= cap || (!dn && !nums[k]) || strcmp(rest[k], rb) != 0 ||
+				    strcmp(norm[k], nb) == 0)
+					continue;
+				p = &pairs[(*np)++];
+				snprintf(p->a, MAXNAME, "%s", base_name[b]);
+				snprintf(p->b, MAXNAME, "%s", lists[li].v[i]);
+				p->label = 0;
+				p->kind = T_COUNT + 3;
+				p->base = b;
+				li = nl; /* the first one */
+				break;
+			}
+	}
+	free(norm);
+	free(rest);
+	free(nums);
+}
+
 static int name_bench(double t, int verbose)
 {
 	csv_reader *r = NULL;
@@ -2127,6 +2282,35 @@ int main(int argc, char **argv)
 		np++;
 	}
 
+	/* Round 12, second part: a number added to every base name, and one
+	 * more positive for a typo in a trade word where the name has one;
+	 * then hard negative 4: real names of the lists that differ from a
+	 * base name by numbers alone ("Bowne Global Solutions II Denmark" and
+	 * "Bowne Global Solutions Denmark" are two firms). After every other
+	 * pair, so they stay. */
+	for (int b = 0; b < nbase && np + 2 < cap; b++) {
+		struct pair *p = &pairs[np];
+
+		if (v_number_added(base_name[b], p->b, b) == 0) {
+			snprintf(p->a, MAXNAME, "%s", base_name[b]);
+			p->label = 1;
+			p->kind = T_NUMADD;
+			p->base = b;
+			tcount[T_NUMADD]++;
+			np++;
+		}
+		p = &pairs[np];
+		if (v_trade_typo(base_name[b], p->b, b) == 0) {
+			snprintf(p->a, MAXNAME, "%s", base_name[b]);
+			p->label = 1;
+			p->kind = T_TRADE_TYPO;
+			p->base = b;
+			tcount[T_TRADE_TYPO]++;
+			np++;
+		}
+	}
+	number_negatives(lists, 4, base_name, nbase, pairs, &np, cap);
+
 	register_build(lists, 4);
 
 	/* score */
@@ -2349,6 +2533,34 @@ int main(int argc, char **argv)
 		printf("\nHeld-out hard negatives: %d; matched (false matches) %d (%.3f); in the review band\n"
 		       "(shown as possible matches) %d (%.3f).\n", neg_n, neg_match,
 		       neg_n ? (double)neg_match / neg_n : 0, neg_band, neg_n ? (double)neg_band / neg_n : 0);
+		/* round 12, second part: numbers added, against numbers that
+		 * tell two real firms apart, on each half */
+		printf("\n| half | number added: pairs | match | match or review | firms told apart by numbers: pairs | matched | review band |\n"
+		       "|---|---|---|---|---|---|---|\n");
+		for (int h = 0; h < 2; h++) {
+			const struct pair *v = h ? held : tun;
+			int nv = h ? nheld : ntun, c[6] = {0};
+
+			for (int i = 0; i < nv; i++) {
+				int m = v[i].ours >= NAMES_DEFAULT_THRESHOLD - 1e-12;
+				int r = v[i].ours >= NAMES_REVIEW_THRESHOLD - 1e-12;
+
+				if (v[i].label && v[i].kind == T_NUMADD) {
+					c[0]++;
+					c[1] += m;
+					c[2] += r;
+				} else if (!v[i].label && v[i].kind == T_COUNT + 3) {
+					c[3]++;
+					c[4] += m;
+					c[5] += r && !m;
+					if (verbose)
+						printf("NUMNEG %.3f | %s | %s\n", v[i].ours, v[i].a, v[i].b);
+				}
+			}
+			printf("| %s | %d | %.3f | %.3f | %d | %d | %d |\n", h ? "held-out" : "development",
+			       c[0], c[0] ? (double)c[1] / c[0] : 0, c[0] ? (double)c[2] / c[0] : 0, c[3],
+			       c[4], c[5]);
+		}
 	}
 	acronym_report(tun, ntun, held, nheld);
 	free(tun);
@@ -2395,9 +2607,10 @@ int main(int argc, char **argv)
 	}
 	printf("\n| hard negative | pairs | false-positive rate names_similarity | pg_trgm |\n"
 	       "|---|---|---|---|\n");
-	const char *negname[3] = {"nearest other name by trigram", "one distinctive word substituted",
-				  "acronym shared with another firm of the list"};
-	for (int k = 0; k < 3; k++) {
+	const char *negname[4] = {"nearest other name by trigram", "one distinctive word substituted",
+				  "acronym shared with another firm of the list",
+				  "another firm of the lists, by numbers alone"};
+	for (int k = 0; k < 4; k++) {
 		int c = 0, fp = 0, fp2 = 0;
 		for (int i = 0; i < np; i++)
 			if (!pairs[i].label && pairs[i].kind == T_COUNT + k) {

@@ -231,13 +231,14 @@ static void test_reviewed_false_positive_sticks(void)
 	T_REQUIRE(register_recruiter("{\"name\":\"Qacha Nek Recruiting\",\"country\":\"LS\"}", rid,
 				     sizeof rid)[0]);
 	T_REQUIRE(flag(rid, "blacklist", fid, sizeof fid)[0]);
-	/* One letter off: the check takes it for the blacklisted agency. */
-	check_verdict(&srv, "name=Qacha%20Nek%20Recruting", got, sizeof got);
+	/* One letter off its distinctive word (a typo in a trade word is the
+	 * trade word itself): the check takes it for the blacklisted agency. */
+	check_verdict(&srv, "name=Qachs%20Nek%20Recruiting", got, sizeof got);
 	T_REQUIRE(strcmp(got, "blacklisted") == 0);
-	T_EQ_INT(post_vacancy("Mason falsepositiveq", "ZA", "{\"name\":\"Qacha Nek Recruting\"}", vid,
+	T_EQ_INT(post_vacancy("Mason falsepositiveq", "ZA", "{\"name\":\"Qachs Nek Recruiting\"}", vid,
 			      sizeof vid),
 		 422);
-	T_CHECK(wait_verdict(&srv2, "name=Qacha%20Nek%20Recruting", "blacklisted", 5) >= 0);
+	T_CHECK(wait_verdict(&srv2, "name=Qachs%20Nek%20Recruiting", "blacklisted", 5) >= 0);
 
 	snprintf(path, sizeof path, "/v1/recruiters/%s/exclusions", rid);
 	/* Its own name cannot be excluded; a name and a recruiter not both. */
@@ -249,19 +250,19 @@ static void test_reviewed_false_positive_sticks(void)
 		      "{\"name\":\"X Y\",\"recruiter\":\"r_1\",\"reason\":\"both\"}"),
 		 400);
 	resp_free(&r);
-	T_EQ_INT(post(&r, &srv, path, employer, "{\"name\":\"Qacha Nek Recruting\",\"reason\":\"x\"}"),
+	T_EQ_INT(post(&r, &srv, path, employer, "{\"name\":\"Qachs Nek Recruiting\",\"reason\":\"x\"}"),
 		 403);
 	resp_free(&r);
 	snprintf(body, sizeof body,
-		 "{\"name\":\"Qacha Nek Recruting\",\"reason\":\"a different firm, reviewed by inspector 12\"}");
+		 "{\"name\":\"Qachs Nek Recruiting\",\"reason\":\"a different firm, reviewed by inspector 12\"}");
 	T_EQ_INT(post(&r, &srv, path, regulator, body), 201);
 	T_CHECK(str(r.json, "id") && strncmp(str(r.json, "id"), "x_", 2) == 0);
 	resp_free(&r);
 	/* From the very next request on this server, within seconds on the other. */
-	check_verdict(&srv, "name=Qacha%20Nek%20Recruting", got, sizeof got);
+	check_verdict(&srv, "name=Qachs%20Nek%20Recruiting", got, sizeof got);
 	T_EQ_STR(got, "unknown");
-	T_CHECK(wait_verdict(&srv2, "name=Qacha%20Nek%20Recruting", "unknown", 5) >= 0);
-	T_EQ_INT(post_vacancy("Mason falsepositiveq", "ZA", "{\"name\":\"Qacha Nek Recruting\"}", vid,
+	T_CHECK(wait_verdict(&srv2, "name=Qachs%20Nek%20Recruiting", "unknown", 5) >= 0);
+	T_EQ_INT(post_vacancy("Mason falsepositiveq", "ZA", "{\"name\":\"Qachs Nek Recruiting\"}", vid,
 			      sizeof vid),
 		 201);
 	/* Search shows it, with the verdict the decision gives (not the agency's). */
@@ -293,7 +294,7 @@ static void test_reviewed_false_positive_sticks(void)
 	T_EQ_INT(get(&r, &srv, path, regulator), 200);
 	T_EQ_INT(json_array_size(json_object_get(r.json, "exclusions")), 1);
 	resp_free(&r);
-	T_CHECK(audited(rid, "recruiter.exclude", "name", "Qacha Nek Recruting"));
+	T_CHECK(audited(rid, "recruiter.exclude", "name", "Qachs Nek Recruiting"));
 }
 
 static void test_batch(void)

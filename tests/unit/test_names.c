@@ -443,7 +443,8 @@ static void contractions(void)
 {
 	const char *kestrel = "Kestrel Overseas Manpower";
 
-	norm_is("Kestrel Ovrseas Manpwr", "kestrel ovrseas manpower");
+	/* "Ovrseas" is one letter from "overseas": a typo of a trade word */
+	norm_is("Kestrel Ovrseas Manpwr", "kestrel overseas manpower");
 	norm_is("Kestrel O/seas Manpower", "kestrel overseas manpower");
 	norm_is("Kestrel 0/S Manpower", "kestrel os manpower");
 	norm_is("Rolle Farm Labor Cntrctr", "rolle");
@@ -467,7 +468,9 @@ static void contractions(void)
 	norm_is("Grant Farms", "grant farms");
 	norm_is("TRD Farms", "trd farms");
 	norm_is("Kestrel A/S", "kestrel");
-	T_CHECK(names_score("Kestrel 10/20 Manpower", "Kestrel Manpower") < NAMES_REVIEW_THRESHOLD);
+	/* a number is no contraction: added, it makes a possible match of a
+	 * one-word name (numbers_added), never a match */
+	T_CHECK(names_score("Kestrel 10/20 Manpower", "Kestrel Manpower") < NAMES_DEFAULT_THRESHOLD);
 }
 
 /* Digits and symbols for letters (leetspeak): the confusable form reads
@@ -539,17 +542,104 @@ static void licence_is(const char *in, const char *want)
 
 static void licence_keys(void)
 {
-	licence_is("LS-KMS-0042", "LSKMS0042");
-	licence_is("ls kms 0042", "LSKMS0042");
+	licence_is("LS-KMS-0042", "LSKMS42");
+	licence_is("ls kms 0042", "LSKMS42");
 	licence_is("\xef\xbc\xac\xef\xbc\xb3\xef\xbc\x8d\xef\xbc\xab\xef\xbc\xad\xef\xbc\xb3\xef\xbc\x8d"
-		   "\xef\xbc\x90\xef\xbc\x90\xef\xbc\x94\xef\xbc\x92", "LSKMS0042");
-	licence_is("L\xd0\x85-\xd0\x9a\xd0\x9c\xd0\x85-0042", "LSKMS0042");
-	licence_is("LS\xe2\x80\x8b-KMS-0042", "LSKMS0042");
+		   "\xef\xbc\x90\xef\xbc\x90\xef\xbc\x94\xef\xbc\x92", "LSKMS42");
+	licence_is("L\xd0\x85-\xd0\x9a\xd0\x9c\xd0\x85-0042", "LSKMS42");
+	licence_is("LS\xe2\x80\x8b-KMS-0042", "LSKMS42");
 	/* the letters O and I for the digits 0 and 1 */
-	licence_is("LS-KMS-OO42", "LSKMS0042");
-	licence_is("ls-kms-oo4z", "LSKMS004Z");
+	licence_is("LS-KMS-OO42", "LSKMS42");
+	licence_is("ls-kms-oo4z", "LSKMS4Z");
 	licence_is("RA-IO-1", "RA101");
 	licence_is("", "");
+}
+
+/* Round 12, second part: a digit run's leading zeros and a label written
+ * before the number do not make another licence; other digits do. */
+static void licence_written_out(void)
+{
+	licence_is("LS-RA-0457", "LSRA457");
+	licence_is("LSRA457", "LSRA457");
+	licence_is("LS-KMS-42", "LSKMS42");
+	licence_is("LS-RA-4570", "LSRA4570"); /* another licence */
+	licence_is("LS-RA-0450", "LSRA450");
+	licence_is("LS-RA-0", "LSRA0");
+	licence_is("0457-RA", "457RA");
+	licence_is("Licence No. LS-KMS-0042", "LSKMS42");
+	licence_is("License #LS-KMS-0042", "LSKMS42");
+	licence_is("licence number: LS-KMS-0042", "LSKMS42");
+	licence_is("Lic. No: LS-KMS-0042", "LSKMS42");
+	licence_is("No. LS-KMS-0042", "LSKMS42");
+	licence_is("Num\xc3\xa9ro de licence LS-KMS-0042", "LSKMS42");
+	licence_is("Permit no LS-KMS-0042", "LSKMS42");
+	/* a country code is no label; a label with no number after it stays */
+	licence_is("NO-RA-0457", "N0RA457");
+	licence_is("NO RA 0457", "N0RA457");
+	licence_is("Licence", "L1CENCE");
+	{
+		char a[INTEGRITY_LIC_CAP], b[INTEGRITY_LIC_CAP];
+
+		T_EQ_INT(names_licence_key("LS-RA-0457", a, sizeof a), 0);
+		T_EQ_INT(names_licence_key("LS-RA-4570", b, sizeof b), 0);
+		T_CHECK(strcmp(a, b) != 0);
+	}
+}
+
+/* Round 12, second part: a number added to a name carries no identity.
+ * Equal but for it: at least a possible match; a match when two
+ * distinctive words (not generic, not a place) are left; numbers on both
+ * sides tell firms apart. */
+static void numbers_added(void)
+{
+	const char *reg = "Thaba Bosiu Overseas Employment Agency (Pty) Ltd";
+
+	T_CHECK(names_score("Thaba Bosiu Overseas Employment Agency 2", reg) >=
+		NAMES_DEFAULT_THRESHOLD);
+	T_CHECK(names_score("Thaba Bosiu Overseas Employment Agency II", reg) >=
+		NAMES_DEFAULT_THRESHOLD);
+	T_CHECK(names_score("Thaba Bosiu Overseas Employment Agency Second", reg) >=
+		NAMES_DEFAULT_THRESHOLD);
+	T_CHECK(names_score("Thaba Bosiu Overseas Employment Agency 2nd", reg) >=
+		NAMES_DEFAULT_THRESHOLD);
+	T_CHECK(names_score("Thaba Bosiu Overseas Employment Agency 12345", reg) >=
+		NAMES_DEFAULT_THRESHOLD);
+	/* below an exact name */
+	T_CHECK(names_score("Thaba Bosiu Overseas Employment Agency 2", reg) < 1.0);
+	/* one distinctive word: a possible match, not a match */
+	T_CHECK(names_score("Kopano 2 Manpower", "Kopano Manpower") >= NAMES_REVIEW_THRESHOLD);
+	T_CHECK(names_score("Kopano 2 Manpower", "Kopano Manpower") < NAMES_DEFAULT_THRESHOLD);
+	/* a place is no distinctive word */
+	T_CHECK(names_score("Bowne Global Solutions II Denmark", "Bowne Global Solutions Denmark") <
+		NAMES_DEFAULT_THRESHOLD);
+	T_CHECK(names_score("Bowne Global Solutions II Denmark", "Bowne Global Solutions Denmark") >=
+		NAMES_REVIEW_THRESHOLD);
+	/* numbers both hold count as words; extra numbers on both sides differ */
+	T_CHECK(names_score("Three Sisters Farms 3", "Three Sisters Farms") >= NAMES_REVIEW_THRESHOLD);
+	T_CHECK(names_score("Acme Kestrel 2", "Acme Kestrel 3") < NAMES_REVIEW_THRESHOLD);
+	T_CHECK(names_score("Kestrel 2", "Kestrel 3") < NAMES_REVIEW_THRESHOLD);
+	/* a number alone is no name; another word is still another firm */
+	T_CHECK(names_score("Thaba 2", reg) < NAMES_REVIEW_THRESHOLD);
+	T_CHECK(names_score("Thaba Maluti 2", reg) < NAMES_REVIEW_THRESHOLD);
+	/* Roman numerals only of i, v, x ("mix" stays a word) */
+	T_CHECK(names_score("Kopano Mix", "Kopano") < NAMES_REVIEW_THRESHOLD);
+}
+
+/* Round 12, second part: a typo in a trade word or legal form is that
+ * word, so the phrase it belongs to is dropped as written out; real
+ * words one letter from another stay ("Hunan", "Truong"). */
+static void trade_word_typos(void)
+{
+	norm_is("Thaba Bosiu Oversea Employment Agncy", "thaba bosiu");
+	norm_is("Thaba Bosiu Overseas Employmnt Agency", "thaba bosiu");
+	norm_is("Kopano Recrutment Agency", "kopano");
+	norm_is("Kopano Manpowr Servces Limitd", "kopano manpower");
+	norm_is("Hunan Construction Group Co., Ltd.", "hunan construction group");
+	norm_is("Truong Viwaseen Investment JSC", "truong viwaseen investment");
+	norm_is("Tuong Dang Viet Nam", "tuong dang viet nam");
+	norm_is("Societe par actions simplifiee Flowbird", "flowbird");
+	T_CHECK(names_score("Thaba Bosiu Oversea Employment Agncy",
+			    "Thaba Bosiu Overseas Employment Agency (Pty) Ltd") >= 1.0);
 }
 
 /* Round 12's attack: decoration inside a word vanishes, separators stay;
@@ -754,6 +844,9 @@ int main(void)
 	T_RUN(contractions);
 	T_RUN(digits_as_letters);
 	T_RUN(licence_keys);
+	T_RUN(licence_written_out);
+	T_RUN(numbers_added);
+	T_RUN(trade_word_typos);
 	T_RUN(broken_words);
 	T_RUN(reshaped_names);
 	T_RUN(exact_scores);
