@@ -507,6 +507,32 @@ static void test_bare_occupation(void)
 	json_decref(doc);
 }
 
+/* An ISCO-08 code written with words is the code (review 12 #8: "7212
+ * welder" and "ISCO 7212" were refused): the classification's name in the
+ * three languages and the edition "08" go; words that name an occupation
+ * of the group give that occupation, other words leave the group. */
+static void test_code_with_words(void)
+{
+	static const char *const group[] = {"ISCO 7212", "ISCO-08 7212", "CITP 7212", "ciuo-08 7212",
+					    "7212 nurse"};
+	struct tax_match m;
+	size_t i;
+
+	for (i = 0; i < sizeof group / sizeof *group; i++) {
+		T_EQ_STR(occupation(group[i], &m), "7212");
+		T_CHECKF(m.kind == ESCO_KIND_ISCO_GROUP && m.score == 1, "%s: kind %d %.3f", group[i],
+			 (int)m.kind, m.score);
+	}
+	T_EQ_STR(occupation("7212 welder", &m), WELDER);
+	T_EQ_STR(occupation("soudeur 7212", &m), WELDER);
+	/* a smaller group needs the classification's name: "isco 72" */
+	T_EQ_STR(occupation("isco 72", &m), "72");
+	/* a number that is no ISCO-08 group is no code; years are not either */
+	T_EQ_STR(occupation("9999 welder", &m), "");
+	T_CHECK(taxonomy_normalise_occupation("ISCO 9999", NULL, &m) != 0);
+	T_CHECK(strcmp(occupation("welder 5", &m), "5") != 0);
+}
+
 /* ESCO writes French and Spanish occupations as "camarero/camarera": one
  * form typed is that preferred label, before another concept's alternative
  * label that is the word alone ("camarero" is also one of bartender's,
@@ -677,6 +703,7 @@ int main(void)
 	T_RUN(test_general_before_specific);
 	T_RUN(test_bare_occupation);
 	T_RUN(test_gendered_form);
+	T_RUN(test_code_with_words);
 	T_RUN(test_product_name);
 	T_RUN(test_derivation);
 	T_RUN(test_derived_noun);
