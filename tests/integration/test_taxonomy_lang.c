@@ -533,6 +533,21 @@ static void test_code_with_words(void)
 	T_CHECK(strcmp(occupation("welder 5", &m), "5") != 0);
 }
 
+/* A word no label holds that is one edit from exactly one label word is
+ * that word (review 12 #8: "weldr" was refused, 0.83: one edit of six
+ * letters); a word one edit from two label words is left to the search. */
+static void test_one_edit_typo(void)
+{
+	struct tax_match m;
+
+	T_EQ_STR(occupation("weldr", &m), WELDER);
+	T_CHECKF(m.score >= TAX_MIN_SCORE && m.score < 1, "weldr: %.3f", m.score);
+	T_EQ_STR(taxonomy_normalise_occupation("plumbr", NULL, &m) == 0 ? m.label : "", "plumber");
+	/* a label word is never "corrected" into another one */
+	T_EQ_STR(taxonomy_normalise_occupation("welder", NULL, &m) == 0 ? m.label : "", "welder");
+	T_CHECK(m.score == 1);
+}
+
 /* ESCO writes French and Spanish occupations as "camarero/camarera": one
  * form typed is that preferred label, before another concept's alternative
  * label that is the word alone ("camarero" is also one of bartender's,
@@ -704,6 +719,7 @@ int main(void)
 	T_RUN(test_bare_occupation);
 	T_RUN(test_gendered_form);
 	T_RUN(test_code_with_words);
+	T_RUN(test_one_edit_typo);
 	T_RUN(test_product_name);
 	T_RUN(test_derivation);
 	T_RUN(test_derived_noun);
