@@ -357,11 +357,12 @@ static int head_group_applies(const struct tax_labels *t, const esco *tax, const
 	const esco_occupation *o = first_in->concept;
 	struct cand first_as = *first_in, *first = &first_as;
 
-	/* A search answer whose alternative label is the text but for an
-	 * inflection ("cleaner": amusement park cleaner's "cleaners") is
-	 * weighed as that exact alternative label would be: the word may name
-	 * many occupations of another group (review 12 #8). */
-	if (o && first->exact_rank >= 1000 && inflected_alt_label(t, u, o))
+	/* A one-word search answer whose alternative label is the text but
+	 * for an inflection ("cleaner": amusement park cleaner's "cleaners")
+	 * is weighed as that exact alternative label would be: the word may
+	 * name many occupations of another group (review 12 #8). One word: for
+	 * longer text it cost held-out labels (docs/taxonomy.md). */
+	if (o && first->exact_rank >= 1000 && u->n == 1 && inflected_alt_label(t, u, o))
 		first->exact_rank = 2;
 	if (!tax__head_group(t, tax, u,
 			     first->exact_rank >= 2 && first->exact_rank < 1000 ? HEAD_GROUP_EXACT_PRIOR : 0,
