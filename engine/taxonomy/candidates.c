@@ -323,47 +323,11 @@ static const void *exact_outlier(const struct tax_labels *t, const char *folded,
  * word heads at least two occupations of it, in a group other than the
  * exact concept's (or not the one picked in it). A preferred exact label is
  * what it says. */
-/* 1 when one of the occupation's alternative (or hidden) labels is the
- * text up to inflection, word for word ("cleaners" for "cleaner"), and no
- * preferred label is. */
-static int inflected_alt_label(const struct tax_labels *t, const struct units *u,
-			       const esco_occupation *o)
-{
-	size_t li, nl, i;
-	int alt = 0;
-
-	for (li = t->first[0][o->index]; li < t->first[0][o->index + 1]; li++) {
-		const struct tlabel *L = &t->lab[li];
-		char buf[FOLD_MAX], *lw[MAX_WORDS];
-
-		memcpy(buf, t->text.p + L->fold, (size_t)L->flen + 1);
-		nl = tax__split_words(buf, lw, MAX_WORDS);
-		if (nl != u->n)
-			continue;
-		for (i = 0; i < nl && tax__word_match(u->w[i], lw[i]) >= 0.9; i++)
-			;
-		if (i < nl)
-			continue;
-		if (L->type == 0)
-			return 0;
-		alt = 1;
-	}
-	return alt;
-}
-
 static int head_group_applies(const struct tax_labels *t, const esco *tax, const struct units *u,
-			      const struct cand *first_in, struct tax_head_group *hg, double *score)
+			      const struct cand *first, struct tax_head_group *hg, double *score)
 {
-	const esco_occupation *o = first_in->concept;
-	struct cand first_as = *first_in, *first = &first_as;
+	const esco_occupation *o = first->concept;
 
-	/* A one-word search answer whose alternative label is the text but
-	 * for an inflection ("cleaner": amusement park cleaner's "cleaners")
-	 * is weighed as that exact alternative label would be: the word may
-	 * name many occupations of another group (review 12 #8). One word: for
-	 * longer text it cost held-out labels (docs/taxonomy.md). */
-	if (o && first->exact_rank >= 1000 && u->n == 1 && inflected_alt_label(t, u, o))
-		first->exact_rank = 2;
 	if (!tax__head_group(t, tax, u,
 			     first->exact_rank >= 2 && first->exact_rank < 1000 ? HEAD_GROUP_EXACT_PRIOR : 0,
 			     o ? o->isco : NULL, hg))

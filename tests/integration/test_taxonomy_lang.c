@@ -548,23 +548,6 @@ static void test_one_edit_typo(void)
 	T_CHECK(m.score == 1);
 }
 
-/* A search answer whose alternative label is the text but for an
- * inflection is weighed as that exact label would be (review 12 #8:
- * "cleaner" was *amusement park cleaner*, 5153, through its "cleaners",
- * while the word heads building, office and restroom cleaners of 91): the
- * group the word names. A preferred label so met stays ("welders"). */
-static void test_inflected_alt_label(void)
-{
-	struct tax_match m;
-
-	T_EQ_STR(occupation("cleaner", &m), "91");
-	T_CHECKF(m.kind == ESCO_KIND_ISCO_GROUP && m.score >= TAX_MIN_SCORE, "cleaner: %.3f",
-		 m.score);
-	T_EQ_STR(occupation("welders", &m), WELDER);
-	T_EQ_STR(taxonomy_normalise_occupation("amusement park cleaner", NULL, &m) == 0 ? m.label : "",
-		 "amusement park cleaner");
-}
-
 /* ESCO writes French and Spanish occupations as "camarero/camarera": one
  * form typed is that preferred label, before another concept's alternative
  * label that is the word alone ("camarero" is also one of bartender's,
@@ -737,7 +720,6 @@ int main(void)
 	T_RUN(test_gendered_form);
 	T_RUN(test_code_with_words);
 	T_RUN(test_one_edit_typo);
-	T_RUN(test_inflected_alt_label);
 	T_RUN(test_product_name);
 	T_RUN(test_derivation);
 	T_RUN(test_derived_noun);
