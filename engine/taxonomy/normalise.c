@@ -294,6 +294,7 @@ static int code_with_words(const char *text, const char *lang_hint, int hint, co
 	if (!rest_len && !named)
 		return 0; /* the bare code: the caller's lookup */
 	if (rest_len) {
+		memset(&m, 0, sizeof m); /* normalise_phrase leaves years unset on some paths */
 		rc = normalise_phrase(ESCO_KIND_OCCUPATION, rest, lang_hint, hint, tax, &m, budget);
 		if (rc == TAX_ERR || rc == TAX_ERR_BUDGET)
 			return rc;

@@ -517,6 +517,8 @@ static void test_code_with_words(void)
 					    "7212 nurse"};
 	struct tax_match m;
 	size_t i;
+	json_t *doc;
+	problem p;
 
 	for (i = 0; i < sizeof group / sizeof *group; i++) {
 		T_EQ_STR(occupation(group[i], &m), "7212");
@@ -525,6 +527,20 @@ static void test_code_with_words(void)
 	}
 	T_EQ_STR(occupation("7212 welder", &m), WELDER);
 	T_EQ_STR(occupation("soudeur 7212", &m), WELDER);
+	/* on the write path: stored as the code or the occupation, and no
+	 * years of experience read into the report */
+	doc = json_pack("{s:[s,s]}", "occupations", "ISCO 7212", "7212 welder");
+	problem_init(&p);
+	T_REQUIRE(doc && taxonomy_normalise_doc(doc, NULL, NULL, "occupations", &p) == 0);
+	T_EQ_STR(json_string_value(json_array_get(json_object_get(doc, "occupations"), 0)) ?: "",
+		 "7212");
+	T_EQ_STR(json_string_value(json_array_get(json_object_get(doc, "occupations"), 1)) ?: "",
+		 WELDER);
+	for (i = 0; i < 2; i++)
+		T_CHECK(!json_object_get(json_array_get(json_object_get(doc, "normalised"), i),
+					 "experience_years"));
+	problem_release(&p);
+	json_decref(doc);
 	/* a smaller group needs the classification's name: "isco 72" */
 	T_EQ_STR(occupation("isco 72", &m), "72");
 	/* a number that is no ISCO-08 group is no code; years are not either */
