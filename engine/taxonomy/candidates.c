@@ -137,6 +137,12 @@ static index_query *fuzzy_query(index_db *db, const char *text, const struct uni
 			strcat(ext, " ");
 			strcat(ext, u->join[i]);
 		}
+	/* The one label word a typo is one edit from ("weldr": "welder", rank.c). */
+	for (i = 0; i < u->n; i++)
+		if (u->fix[i][0] && strlen(ext) + strlen(u->fix[i]) + 2 < sizeof ext) {
+			strcat(ext, " ");
+			strcat(ext, u->fix[i]);
+		}
 	/* The label verbs a typed noun derives from ("soudure" -> "souder"):
 	 * the stemmers give them other stems, so the search would not find
 	 * the labels they head. */

@@ -192,6 +192,7 @@ struct units {
 	size_t n_der[MAX_WORDS];
 	double weight[MAX_WORDS]; /* how much the word says: its IDF over the kind's labels */
 	char join[MAX_WORDS][WORD_MAX]; /* this word and the next as one label word, or "" */
+	char fix[MAX_WORDS][WORD_MAX]; /* the one label word a typo is one edit from, or "" */
 };
 
 /* The head word of folded words w[0..n) in lang: the last content word in

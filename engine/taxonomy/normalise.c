@@ -205,6 +205,114 @@ static int skill_of_occupation(const char *text, const char *lang_hint, int hint
 	return out->score >= TAX_MIN_SCORE ? 0 : TAX_ERR_NOMATCH;
 }
 
+/* The answer for an ISCO-08 group, in the hint language. */
+static void group_answer(const esco_isco_group *g, int hint, struct tax_match *out)
+{
+	memset(out, 0, sizeof *out);
+	out->uri = g->code;
+	out->label = hint >= 0 && g->labels[hint].preferred ? g->labels[hint].preferred : g->label;
+	out->score = 1;
+	out->kind = ESCO_KIND_ISCO_GROUP;
+	out->concept = g;
+}
+
+/* The classification's own name in English, French and Spanish (ISCO,
+ * CITP, CIUO), and "code", "código": words said around a code. */
+static int names_the_code(const char *w)
+{
+	static const char *const names[] = {"isco", "citp", "ciuo", "code", "codigo"};
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof *names; i++)
+		if (strcmp(w, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * An ISCO-08 code written with words: "ISCO 7212", "CIUO-08 7212", "7212
+ * welder". The text is the code when, its classification's name (and the
+ * edition "08" after it) and the code taken off, the rest is nothing, or
+ * normalises to an occupation or group inside the code's group (that one
+ * is meant: "7212 welder" is *welder*); a rest that normalises elsewhere
+ * or not at all leaves the code, which the counsellor wrote on purpose.
+ * The code has 4 digits (a unit group), or 1 to 3 after the
+ * classification's name: a bare small number is more often years ("welder
+ * 5 years"). 1 when *out is set, 0 when the text is no such code, else the
+ * error of normalising the rest (TAX_ERR, TAX_ERR_BUDGET).
+ */
+static int code_with_words(const char *text, const char *lang_hint, int hint, const esco *tax,
+			   struct tax_match *out, int *budget)
+{
+	char rest[TAX_TEXT_MAX + 1] = "", tok[TAX_TEXT_MAX + 1], folded[FOLD_MAX], *w[32];
+	const esco_isco_group *g = NULL;
+	const char *p = text;
+	size_t nw, i, len, rest_len = 0;
+	int named = 0, after_name = 0, n_codes = 0, rc;
+	struct tax_match m;
+
+	while (*p) {
+		int keep = 0;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		for (len = 0; p[len] && p[len] != ' ' && p[len] != '\t'; len++)
+			;
+		if (!len)
+			break;
+		snprintf(tok, sizeof tok, "%.*s", (int)len, p);
+		p += len;
+		taxonomy_fold(tok, folded, sizeof folded);
+		nw = tax__split_words(folded, w, sizeof w / sizeof *w);
+		for (i = 0; i < nw; i++) {
+			if (names_the_code(w[i])) {
+				named = after_name = 1;
+				continue;
+			}
+			if (strspn(w[i], "0123456789") == strlen(w[i]) && strlen(w[i]) <= 4) {
+				if (after_name && strcmp(w[i], "08") == 0) {
+					after_name = 0; /* the edition, ISCO-08 */
+					continue;
+				}
+				after_name = 0;
+				if (++n_codes > 1 || !(g = esco_isco_group_by_code(tax, w[i])))
+					return 0;
+				continue;
+			}
+			keep = 1;
+			after_name = 0;
+		}
+		if (keep) {
+			if (rest_len + len + 2 > sizeof rest)
+				return 0;
+			rest_len += (size_t)snprintf(rest + rest_len, sizeof rest - rest_len, "%s%s",
+						     rest_len ? " " : "", tok);
+		}
+	}
+	if (!g || (strlen(g->code) < 4 && !named))
+		return 0;
+	if (!rest_len && !named)
+		return 0; /* the bare code: the caller's lookup */
+	if (rest_len) {
+		memset(&m, 0, sizeof m); /* normalise_phrase leaves years unset on some paths */
+		rc = normalise_phrase(ESCO_KIND_OCCUPATION, rest, lang_hint, hint, tax, &m, budget);
+		if (rc == TAX_ERR || rc == TAX_ERR_BUDGET)
+			return rc;
+		if (rc == 0 && m.concept) {
+			const char *isco = m.kind == ESCO_KIND_OCCUPATION
+						   ? ((const esco_occupation *)m.concept)->isco
+						   : m.uri;
+
+			if (strncmp(isco, g->code, strlen(g->code)) == 0) {
+				*out = m;
+				return 1;
+			}
+		}
+	}
+	group_answer(g, hint, out);
+	return 1;
+}
+
 int tax__normalise(esco_kind kind, const char *text, const char *lang_hint,
 		   struct tax_match *out, int *budget)
 {
@@ -243,6 +351,12 @@ int tax__normalise(esco_kind kind, const char *text, const char *lang_hint,
 		out->kind = kind;
 		out->concept = c;
 		return 0;
+	}
+	/* Not before the URIs: a URI's digits are no code. */
+	if (kind == ESCO_KIND_OCCUPATION && strpbrk(text, "0123456789")) {
+		rc = code_with_words(text, lang_hint, hint, tax, out, budget);
+		if (rc)
+			return rc == 1 ? 0 : rc;
 	}
 	rc = normalise_phrase(kind, text, lang_hint, hint, tax, out, budget);
 	if (rc == TAX_ERR_NOMATCH && kind == ESCO_KIND_SKILL) {

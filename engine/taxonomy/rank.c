@@ -61,6 +61,69 @@ double tax__idf(const struct tax_labels *t, int s, const char *w)
 	return log(((double)t->n_kind_lab[s] + 1) / ((double)tax__word_df(t, s, w) + 1));
 }
 
+/*
+ * A typed word that no label of the kind holds, of TYPO_MIN_LEN letters or
+ * more, and exactly one label word one edit away (a letter left out, added,
+ * changed or two swapped: "weldr", "welder"): that word is meant, and counts
+ * TYPO_SCORE, as an inflection does. word_match alone gives a one-edit typo
+ * 1 - 1/length, under TAX_MIN_SCORE for a word of 6 letters or fewer, so a
+ * short occupation typed wrong was refused. Two label words one edit away
+ * ("tiler": "tiles", "filer") leave the typo to word_match. The edits are
+ * looked up in the word array (a few hundred binary searches), only for a
+ * word the labels lack. Letters a-z: folding took the accents off.
+ */
+#define TYPO_MIN_LEN 5
+#define TYPO_SCORE 0.9
+static void one_edit_word(const struct tax_labels *t, int s, const char *w, char *fix)
+{
+	char v[WORD_MAX + 2], found[WORD_MAX] = "";
+	size_t n = strlen(w), i, k;
+	int c, kind, count = 0;
+
+	fix[0] = '\0';
+	if (n < TYPO_MIN_LEN || n + 2 > sizeof v || tax__word_df(t, s, w))
+		return;
+	for (kind = 0; kind < 4; kind++)
+		for (i = 0; i <= n; i++)
+			for (c = 'a'; c <= 'z'; c++) {
+				switch (kind) {
+				case 0: /* a letter left out */
+					if (i == n || c != 'a')
+						continue;
+					memcpy(v, w, i);
+					memcpy(v + i, w + i + 1, n - i);
+					break;
+				case 1: /* two letters swapped */
+					if (i + 1 >= n || c != 'a' || w[i] == w[i + 1])
+						continue;
+					memcpy(v, w, n + 1);
+					v[i] = w[i + 1];
+					v[i + 1] = w[i];
+					break;
+				case 2: /* a letter changed */
+					if (i == n || w[i] == c)
+						continue;
+					memcpy(v, w, n + 1);
+					v[i] = (char)c;
+					break;
+				default: /* a letter added */
+					memcpy(v, w, i);
+					v[i] = (char)c;
+					memcpy(v + i + 1, w + i, n - i + 1);
+					break;
+				}
+				if (strlen(v) < TYPO_MIN_LEN || strcmp(v, found) == 0 ||
+				    tax__is_stopword(v) || !tax__word_df(t, s, v))
+					continue;
+				if (++count > 1)
+					return;
+				k = strlen(v);
+				memcpy(found, v, k + 1);
+			}
+	if (count == 1)
+		memcpy(fix, found, strlen(found) + 1);
+}
+
 void tax__make_units(const struct tax_labels *t, int s, const char *folded, struct units *u)
 {
 	size_t i;
@@ -76,6 +139,10 @@ void tax__make_units(const struct tax_labels *t, int s, const char *folded, stru
 			tax__is_stopword(u->w[i]) ? 0 : tax__syn_of(t, u->w[i], u->syn[i], SYN_MAX);
 		u->weight[i] = log(n_lab / ((double)tax__word_df(t, s, u->w[i]) + 1));
 		u->n_der[i] = tax__derived_words(t, s, u->w[i], u->der[i], DER_MAX);
+		if (tax__is_stopword(u->w[i]))
+			u->fix[i][0] = '\0';
+		else
+			one_edit_word(t, s, u->w[i], u->fix[i]);
 		/* This word and the next one typed apart, that the labels also
 		 * write as one word ("oxy-acetylene", "oxyacetylene cutter";
 		 * "fork lift", "forklift"): that word matches both. */
@@ -131,6 +198,9 @@ static void match_label(const struct units *u, char *const *lw, size_t nl, uint3
 			for (k = 0; m->w[i][j] < TAX_DERIVED_SCORE && k < u->n_der[i]; k++)
 				if (strcmp(u->der[i][k], lw[j]) == 0)
 					m->w[i][j] = TAX_DERIVED_SCORE;
+			/* The one label word a typo is one edit from. */
+			if (m->w[i][j] < TYPO_SCORE && u->fix[i][0] && strcmp(u->fix[i], lw[j]) == 0)
+				m->w[i][j] = TYPO_SCORE;
 			for (k = 0; k < u->n_exp[i]; k++)
 				m->x[i][k][j] = tax__word_match(u->exp_w[i][k], lw[j]);
 		}

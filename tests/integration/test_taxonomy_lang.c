@@ -507,6 +507,63 @@ static void test_bare_occupation(void)
 	json_decref(doc);
 }
 
+/* An ISCO-08 code written with words is the code (review 12 #8: "7212
+ * welder" and "ISCO 7212" were refused): the classification's name in the
+ * three languages and the edition "08" go; words that name an occupation
+ * of the group give that occupation, other words leave the group. */
+static void test_code_with_words(void)
+{
+	static const char *const group[] = {"ISCO 7212", "ISCO-08 7212", "CITP 7212", "ciuo-08 7212",
+					    "7212 nurse"};
+	struct tax_match m;
+	size_t i;
+	json_t *doc;
+	problem p;
+
+	for (i = 0; i < sizeof group / sizeof *group; i++) {
+		T_EQ_STR(occupation(group[i], &m), "7212");
+		T_CHECKF(m.kind == ESCO_KIND_ISCO_GROUP && m.score == 1, "%s: kind %d %.3f", group[i],
+			 (int)m.kind, m.score);
+	}
+	T_EQ_STR(occupation("7212 welder", &m), WELDER);
+	T_EQ_STR(occupation("soudeur 7212", &m), WELDER);
+	/* on the write path: stored as the code or the occupation, and no
+	 * years of experience read into the report */
+	doc = json_pack("{s:[s,s]}", "occupations", "ISCO 7212", "7212 welder");
+	problem_init(&p);
+	T_REQUIRE(doc && taxonomy_normalise_doc(doc, NULL, NULL, "occupations", &p) == 0);
+	T_EQ_STR(json_string_value(json_array_get(json_object_get(doc, "occupations"), 0)) ?: "",
+		 "7212");
+	T_EQ_STR(json_string_value(json_array_get(json_object_get(doc, "occupations"), 1)) ?: "",
+		 WELDER);
+	for (i = 0; i < 2; i++)
+		T_CHECK(!json_object_get(json_array_get(json_object_get(doc, "normalised"), i),
+					 "experience_years"));
+	problem_release(&p);
+	json_decref(doc);
+	/* a smaller group needs the classification's name: "isco 72" */
+	T_EQ_STR(occupation("isco 72", &m), "72");
+	/* a number that is no ISCO-08 group is no code; years are not either */
+	T_EQ_STR(occupation("9999 welder", &m), "");
+	T_CHECK(taxonomy_normalise_occupation("ISCO 9999", NULL, &m) != 0);
+	T_CHECK(strcmp(occupation("welder 5", &m), "5") != 0);
+}
+
+/* A word no label holds that is one edit from exactly one label word is
+ * that word (review 12 #8: "weldr" was refused, 0.83: one edit of six
+ * letters); a word one edit from two label words is left to the search. */
+static void test_one_edit_typo(void)
+{
+	struct tax_match m;
+
+	T_EQ_STR(occupation("weldr", &m), WELDER);
+	T_CHECKF(m.score >= TAX_MIN_SCORE && m.score < 1, "weldr: %.3f", m.score);
+	T_EQ_STR(taxonomy_normalise_occupation("plumbr", NULL, &m) == 0 ? m.label : "", "plumber");
+	/* a label word is never "corrected" into another one */
+	T_EQ_STR(taxonomy_normalise_occupation("welder", NULL, &m) == 0 ? m.label : "", "welder");
+	T_CHECK(m.score == 1);
+}
+
 /* ESCO writes French and Spanish occupations as "camarero/camarera": one
  * form typed is that preferred label, before another concept's alternative
  * label that is the word alone ("camarero" is also one of bartender's,
@@ -677,6 +734,8 @@ int main(void)
 	T_RUN(test_general_before_specific);
 	T_RUN(test_bare_occupation);
 	T_RUN(test_gendered_form);
+	T_RUN(test_code_with_words);
+	T_RUN(test_one_edit_typo);
 	T_RUN(test_product_name);
 	T_RUN(test_derivation);
 	T_RUN(test_derived_noun);
