@@ -1186,6 +1186,38 @@ static void test_floor_thin_profile(void)
 	resp_free(&r);
 }
 
+/* An occupation of a unit group of three or more, with at least min_ess
+ * essential skills, want of them occupation-specific and listed by no other
+ * occupation of its group (in k); NULL when ESCO holds none. */
+static const esco_occupation *occupation_with_own_skills(size_t want, size_t min_ess,
+							 const esco_skill **k)
+{
+	const esco *t = match_taxonomy();
+	size_t i, j, n;
+
+	for (i = 0; t && i < esco_occupation_count(t); i++) {
+		const esco_occupation *a = esco_occupation_at(t, i), *const *sib;
+		size_t ns = esco_occupations_by_isco(t, a->isco, &sib);
+
+		if (ns < 3 || a->n_essential < min_ess)
+			continue;
+		for (n = 0, j = 0; j < a->n_essential && n < want; j++) {
+			const esco_skill *s = a->essential[j];
+			size_t o;
+
+			if (s->reuse != ESCO_REUSE_OCCUPATION_SPECIFIC)
+				continue;
+			for (o = 0; o < ns && (sib[o] == a || !lists(sib[o], s)); o++)
+				;
+			if (o == ns)
+				k[n++] = s;
+		}
+		if (n == want)
+			return a;
+	}
+	return NULL;
+}
+
 /* A vacancy naming an occupation the skills point to ranks above one that
  * gives only the ISCO-08 code of its unit group, whose occupation the
  * engine guesses from its skills, unless the guessed one fits clearly
@@ -1200,32 +1232,11 @@ static void test_named_beats_guessed(void)
 	const esco_skill *k[3];
 	char named[32], guessed[32], body[2048];
 	struct resp r;
-	size_t i, j, n = 0;
 
 	T_REQUIRE(t != NULL);
-	/* an occupation of a unit group of several, three essential skills of
-	 * one reuse level that no other occupation of the group lists */
-	for (i = 0; i < esco_occupation_count(t) && n < 3; i++) {
-		const esco_occupation *const *sib;
-		size_t ns;
-
-		a = esco_occupation_at(t, i);
-		ns = esco_occupations_by_isco(t, a->isco, &sib);
-		if (ns < 3 || a->n_essential < 6)
-			continue;
-		for (n = 0, j = 0; j < a->n_essential && n < 3; j++) {
-			const esco_skill *s = a->essential[j];
-			size_t o;
-
-			if (s->reuse != ESCO_REUSE_OCCUPATION_SPECIFIC)
-				continue;
-			for (o = 0; o < ns && (sib[o] == a || !lists(sib[o], s)); o++)
-				;
-			if (o == ns)
-				k[n++] = s;
-		}
-	}
-	T_REQUIRE(n == 3);
+	/* three essential skills of A that no other occupation of its group lists */
+	a = occupation_with_own_skills(3, 6, k);
+	T_REQUIRE(a != NULL);
 	snprintf(body, sizeof body,
 		 "{\"title\":\"Guessed\",\"occupation\":\"%s\",\"skills\":{\"essential\":[\"%s\",\"%s\"]},"
 		 "\"country\":\"KI\",\"valid_until\":\"2099-01-01\"}", a->isco, k[0]->uri, k[1]->uri);
@@ -1261,36 +1272,20 @@ static void test_wanted_country_beats_guess(void)
 	const esco *t = match_taxonomy();
 	const esco_occupation *a = NULL, *b = NULL;
 	const esco_skill *k[4];
+	const esco_occupation *const *sib;
 	char abroad[32], wanted[32], code[32], body[2048];
 	json_t *rel;
 	struct resp r;
-	size_t i, j, n = 0;
+	size_t j, ns;
 
 	T_REQUIRE(t != NULL);
-	for (i = 0; i < esco_occupation_count(t) && n < 4; i++) {
-		const esco_occupation *const *sib;
-		size_t ns;
-
-		a = esco_occupation_at(t, i);
-		ns = esco_occupations_by_isco(t, a->isco, &sib);
-		if (ns < 3 || a->n_essential < 8)
-			continue;
-		for (n = 0, j = 0; j < a->n_essential && n < 4; j++) {
-			const esco_skill *s = a->essential[j];
-			size_t o;
-
-			if (s->reuse != ESCO_REUSE_OCCUPATION_SPECIFIC)
-				continue;
-			for (o = 0; o < ns && (sib[o] == a || !lists(sib[o], s)); o++)
-				;
-			if (o == ns)
-				k[n++] = s;
-		}
-		for (j = 0, b = NULL; j < ns && !b; j++)
-			if (sib[j] != a && sib[j]->n_essential > 0)
-				b = sib[j];
-	}
-	T_REQUIRE(n == 4 && b != NULL);
+	a = occupation_with_own_skills(4, 8, k);
+	T_REQUIRE(a != NULL);
+	ns = esco_occupations_by_isco(t, a->isco, &sib);
+	for (j = 0; j < ns && !b; j++)
+		if (sib[j] != a && sib[j]->n_essential > 0)
+			b = sib[j];
+	T_REQUIRE(b != NULL);
 	snprintf(body, sizeof body,
 		 "{\"title\":\"Abroad\",\"occupation\":\"%s\",\"skills\":{\"essential\":[\"%s\",\"%s\"]},"
 		 "\"country\":\"NU\",\"valid_until\":\"2099-01-01\"}", a->isco, k[2]->uri, k[3]->uri);
