@@ -29,7 +29,11 @@
 #   match      tests/bench/bench_match.c at each size of BENCH_MATCH_SIZES
 #              (default "100000"): full match vs the naive weighted-OR query,
 #              then the same profiles over HTTP, with the server's CPU per
-#              match beside the in-process CPU means;
+#              match beside the in-process CPU means. When the search part
+#              imported the same size in this run (or BENCH_REUSE finds one),
+#              the match reads that import's index and database (the index a
+#              server builds); otherwise bench_match builds its own under
+#              var/bench/match-index-N (BENCH_MATCH_INDEX=own forces that);
 #   integrity  tests/bench/bench_integrity.c, 100,000 recruiters in a fresh
 #              database: the in-memory registry vs the pg_trgm SQL path;
 #   taxonomy   tests/bench/bench_taxonomy.c, 10,000 typeahead prefixes;
@@ -299,26 +303,46 @@ if has_part match; then
 		printf '\n== match, %s vacancies - %s, %s cores ==\n' "$n" "$cpu" "$(nproc)"
 		mdir=$OUT/match-$n
 		mkdir -p "$mdir"
-		timeout 3h build/release/tests/bench_match "$n" 500 --bodies "$mdir/bodies.jsonl" |
-			tee "$OUT/match-$n.txt"
+		# The search part's import of this size, when there is one: its
+		# index is what a server builds, and it saves a second build.
+		from_import=
+		if [ "${BENCH_MATCH_INDEX:-import}" = import ] && [ -f "$OUT/$n/import.done" ] &&
+			[ "$(cat "$OUT/$n/import.done")" = "$n $SEED" ] && [ -d "$OUT/$n/index" ] &&
+			sh data/pgctl.sh psql "bench_$n" -tAc "SELECT 1" >/dev/null 2>&1; then
+			from_import=1
+			log "match: reading the import's index $OUT/$n/index and database bench_$n"
+			printf 'index: the import of the search part (%s, database bench_%s)\n' "$OUT/$n/index" "$n"
+			timeout 3h build/release/tests/bench_match "$n" 500 --bodies "$mdir/bodies.jsonl" \
+				--index "$OUT/$n/index" | tee "$OUT/match-$n.txt"
+		else
+			timeout 3h build/release/tests/bench_match "$n" 500 --bodies "$mdir/bodies.jsonl" |
+				tee "$OUT/match-$n.txt"
+		fi
 		# The same profiles over HTTP: POST /v1/match with inline profiles
 		# (validated, normalised, audited, quotas attached), served from
 		# the index the in-process run used.
-		db=bench_match_$n
-		sh data/pgctl.sh dropdb "$db" >/dev/null 2>&1 || true
-		sh data/pgctl.sh createdb "$db" >/dev/null
-		dbs="$dbs $db"
-		conn=$(sh data/pgctl.sh conninfo "$db")
-		FAIRMATCH_DB=$conn ./fairmatch migrate >/dev/null
-		token=$(FAIRMATCH_DB=$conn ./fairmatch keys create --role counsellor --org bench)
-		# A copy of the cached index: the server stamps the index it
-		# serves with its database's id, and this database is made anew
-		# each run, so a stamped cache would be another database's next
-		# time, emptied at start (engine/indexer/identity.c), and the
-		# HTTP row would measure an empty index.
-		rm -rf "$mdir/index"
-		cp -a "$OUT/match-index-$n" "$mdir/index"
-		start_server "$conn" "$mdir/index" "$mdir"
+		if [ -n "$from_import" ]; then
+			db=bench_$n
+			conn=$(sh data/pgctl.sh conninfo "$db")
+			token=$(FAIRMATCH_DB=$conn ./fairmatch keys create --role counsellor --org bench)
+			start_server "$conn" "$OUT/$n/index" "$mdir"
+		else
+			db=bench_match_$n
+			sh data/pgctl.sh dropdb "$db" >/dev/null 2>&1 || true
+			sh data/pgctl.sh createdb "$db" >/dev/null
+			dbs="$dbs $db"
+			conn=$(sh data/pgctl.sh conninfo "$db")
+			FAIRMATCH_DB=$conn ./fairmatch migrate >/dev/null
+			token=$(FAIRMATCH_DB=$conn ./fairmatch keys create --role counsellor --org bench)
+			# A copy of the cached index: the server stamps the index it
+			# serves with its database's id, and this database is made anew
+			# each run, so a stamped cache would be another database's next
+			# time, emptied at start (engine/indexer/identity.c), and the
+			# HTTP row would measure an empty index.
+			rm -rf "$mdir/index"
+			cp -a "$OUT/match-index-$n" "$mdir/index"
+			start_server "$conn" "$mdir/index" "$mdir"
+		fi
 		code=$(head -n 1 "$mdir/bodies.jsonl" | curl -s -o /dev/null -w '%{http_code}' -m 30 \
 			-H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
 			--data-binary @- "$url/v1/match")
