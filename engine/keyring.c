@@ -79,7 +79,7 @@ int keyring_parse_time(const char *text, int relative, char out[KEYRING_TIME_LEN
 
 	if (n == 0 || n > KEYRING_TIME_LEN)
 		return -1;
-	if (relative && n == 10) {
+	if (n == 10) {
 		snprintf(buf, sizeof buf, "%sT00:00:00Z", text);
 		text = buf;
 	} else if (relative && n >= 2 && n <= 7 && strspn(text, "0123456789") == n - 1 &&
@@ -139,7 +139,7 @@ int keyring_validate(const json_t *in, enum role *role, const char **org,
 		rc = keyring_parse_time(e, 0, expires);
 		if (rc == -1) {
 			problem_field(p, "expires_at", "format",
-				      "must be an RFC 3339 UTC time such as 2027-01-31T12:00:00Z");
+				      "must be an RFC 3339 UTC time such as 2027-01-31T12:00:00Z, or a date");
 			p->kind = PROBLEM_INVALID;
 		} else if (rc == -2 && !p->kind) {
 			problem_field(p, "expires_at", "past", "must be in the future");

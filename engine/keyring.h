@@ -31,10 +31,10 @@
 #define KEYRING_TIME_LEN 20 /* "YYYY-MM-DDTHH:MM:SSZ" */
 
 /*
- * An expiry as text: RFC 3339 UTC ("2027-01-31T12:00:00Z"); with relative
- * set also a date ("2027-01-31", its midnight UTC) or a time from now ("90d",
- * "12h", "30m"). out gets the RFC 3339 form. 0; -1 malformed; -2 not in
- * the future.
+ * An expiry as text: RFC 3339 UTC ("2027-01-31T12:00:00Z") or a date
+ * ("2027-01-31", its midnight UTC, as a flag's expires_at reads it); with
+ * relative set also a time from now ("90d", "12h", "30m"). out gets the
+ * RFC 3339 form. 0; -1 malformed; -2 not in the future.
  */
 int keyring_parse_time(const char *text, int relative, char out[KEYRING_TIME_LEN + 1]);
 

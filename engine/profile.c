@@ -150,7 +150,7 @@ static void check_languages(const json_t *in, problem *p)
 	static const char *const lang_keys[] = {"code", "level", NULL};
 	json_t *arr = NULL, *v;
 	size_t i;
-	char path[48];
+	char path[48], fpath[64];
 	const char *code, *level;
 
 	if (fields_array(in, "", "languages", PROFILE_LANGUAGES_MAX, 0, &arr, p) <= 0)
@@ -161,14 +161,17 @@ static void check_languages(const json_t *in, problem *p)
 			continue;
 		code = NULL;
 		if (fields_string(v, path, "code", 2, 1, &code, p) > 0 && !iso_language_valid(code)) {
-			field_error(p, path, "format", "code must be an ISO 639-1 language code");
+			field_error(p, fields_path(fpath, sizeof fpath, path, "code"), "format",
+				    "must be a lower-case ISO 639-1 language code such as en");
 		} else if (language_given_before(arr, i, code)) {
 			/* two levels of one language: which would the match believe? */
-			problem_field(p, path, "duplicate", "code '%s' is given twice", code);
+			problem_field(p, fields_path(fpath, sizeof fpath, path, "code"), "duplicate",
+				      "'%s' is given twice", code);
 			p->kind = PROBLEM_INVALID;
 		}
 		if (fields_string(v, path, "level", 6, 1, &level, p) > 0 && !iso_cefr_rank(level))
-			field_error(p, path, "format", "level must be A1, A2, B1, B2, C1, C2 or native");
+			field_error(p, fields_path(fpath, sizeof fpath, path, "level"), "format",
+				    "must be A1, A2, B1, B2, C1, C2 or native");
 	}
 }
 

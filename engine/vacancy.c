@@ -84,7 +84,7 @@ static void check_languages(const json_t *in, problem *p)
 {
 	json_t *arr = NULL, *v, *w;
 	size_t i, j;
-	char path[48];
+	char path[48], fpath[64];
 	const char *code, *level;
 	static const char *const lang_keys[] = {"code", "level", NULL};
 
@@ -96,7 +96,8 @@ static void check_languages(const json_t *in, problem *p)
 			continue;
 		code = NULL;
 		if (fields_string(v, path, "code", 2, 1, &code, p) > 0 && !iso_language_valid(code)) {
-			problem_field(p, path, "format", "code must be an ISO 639-1 language code");
+			problem_field(p, fields_path(fpath, sizeof fpath, path, "code"), "format",
+				      "must be a lower-case ISO 639-1 language code such as en");
 			p->kind = PROBLEM_INVALID;
 		} else if (code) {
 			/* two levels of one language: which one is required? */
@@ -106,12 +107,14 @@ static void check_languages(const json_t *in, problem *p)
 					break;
 			}
 			if (j < i) {
-				problem_field(p, path, "duplicate", "code '%s' is given twice", code);
+				problem_field(p, fields_path(fpath, sizeof fpath, path, "code"), "duplicate",
+				      "'%s' is given twice", code);
 				p->kind = PROBLEM_INVALID;
 			}
 		}
 		if (fields_string(v, path, "level", 6, 1, &level, p) > 0 && !iso_cefr_rank(level)) {
-			problem_field(p, path, "format", "level must be A1, A2, B1, B2, C1, C2 or native");
+			problem_field(p, fields_path(fpath, sizeof fpath, path, "level"), "format",
+				      "must be A1, A2, B1, B2, C1, C2 or native");
 			p->kind = PROBLEM_INVALID;
 		}
 	}

@@ -288,6 +288,16 @@ static void test_bad_input(void)
 	T_CHECK(names_field(r.json, "country"));
 	resp_free(&r);
 
+	/* A language's code and level are each named as fields (review 12). */
+	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/vacancies", employer,
+			    "{\"title\":\"x\",\"occupation\":\"7212\",\"country\":\"ZA\",\"languages\":"
+			    "[{\"code\":\"en\",\"level\":\"B1\"},{\"code\":\"EN\",\"level\":\"b2\"}]}") == 0);
+	expect_problem(&r, 400);
+	T_CHECK(names_field(r.json, "languages[1].code"));
+	T_CHECK(names_field(r.json, "languages[1].level"));
+	T_CHECK(!names_field(r.json, "languages[0].code"));
+	resp_free(&r);
+
 	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/vacancies", employer,
 			    "{\"title\":\"x\",\"occupation\":\"7212\",\"country\":\"ZA\",\"title\":\"y\"}") == 0);
 	expect_problem(&r, 400); /* duplicate keys */

@@ -490,7 +490,10 @@ static void test_bad_input(void)
 		{"/v1/profiles", "{\"occupations\":[\"qzxv wrplk\"]}", "occupations[0]", 400},
 		{"/v1/profiles", "{\"occupations\":[\"9999\"]}", "occupations[0]", 400},
 		{"/v1/profiles", "{\"skills\":[\"x\"],\"languages\":[{\"code\":\"en\",\"level\":\"B9\"}]}",
-		 "languages[0]", 400},
+		 "languages[0].level", 400},
+		/* the code's field is named as the level's is (review 12) */
+		{"/v1/profiles", "{\"skills\":[\"x\"],\"languages\":[{\"code\":\"EN\",\"level\":\"B2\"}]}",
+		 "languages[0].code", 400},
 		{"/v1/profiles", "{\"skills\":[\"x\"],\"desired_countries\":[\"XX\"]}",
 		 "desired_countries[0]", 400},
 		{"/v1/profiles", "{\"skills\":[\"x\"],\"available_from\":\"2027-02-30\"}",
@@ -514,9 +517,9 @@ static void test_bad_input(void)
 		{"/v1/match", "{\"profile\":{\"skills\":[\"   \"]}}", "profile.skills[0]", 400},
 		/* two levels of one language: which would the match believe? */
 		{"/v1/profiles", "{\"skills\":[\"x\"],\"languages\":[{\"code\":\"en\",\"level\":\"A1\"},"
-				 "{\"code\":\"en\",\"level\":\"C1\"}]}", "languages[1]", 400},
+				 "{\"code\":\"en\",\"level\":\"C1\"}]}", "languages[1].code", 400},
 		{"/v1/match", "{\"profile\":{\"skills\":[\"x\"],\"languages\":[{\"code\":\"en\",\"level\":\"A1\"},"
-			      "{\"code\":\"en\",\"level\":\"C1\"}]}}", "profile.languages[1]", 400},
+			      "{\"code\":\"en\",\"level\":\"C1\"}]}}", "profile.languages[1].code", 400},
 	};
 	struct resp r;
 	size_t i;
