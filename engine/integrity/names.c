@@ -95,7 +95,14 @@ static void tokenise_ascii(const char *p, size_t len, struct names__tokens *t)
 			   isdigit((unsigned char)p[i + 1])) {
 			continue; /* 20.182.043/0001-42 is one number */
 		} else if (n > 0) {
+			int before = t->n;
+
 			push_glued(t, cur, n, sep);
+			/* a full stop right after a word, then a space or the
+			 * end: an abbreviation mark ("Serv. Ltd"; "Glo.bal"
+			 * is a word split by a dot) */
+			if (t->n > before && c == '.' && (i + 1 >= len || !isalnum((unsigned char)p[i + 1])))
+				t->dot[t->n - 1] = 1;
 			n = 0;
 			sep = c == '.' || c == '-' ? (char)c : 'x';
 		} else {
