@@ -93,7 +93,8 @@ int names_init(void);
  * 4: round 13 (an abbreviation with its full stop read as the trade word
  *    it starts, "Serv."; a dollar sign at a word's edge read as S in the
  *    confusable form, "$ervices"; licence keys map Latin look-alikes by
- *    their UTS #39 skeleton, "Ƨ" as 2, and drop a remark in brackets).
+ *    their UTS #39 skeleton, "Ƨ" as 2, and drop a remark in brackets;
+ *    Greek transliterated as modern Greek is read, BGN/PCGN: "Μπ" is B).
  */
 #define NAMES_FORMS_VERSION 4
 

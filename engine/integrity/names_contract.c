@@ -381,6 +381,27 @@ static const struct vocab_word *by_typo(const char *s, size_t len)
 	return hit;
 }
 
+/* Fixed abbreviations of the vocabulary (moved here from names.c in round
+ * 13, beside the other readings of shortened words). */
+static const char *const abbreviations[][2] = {
+	{"assn", "association"}, {"bros", "brothers"},	{"dept", "department"},
+	{"mfg", "manufacturing"}, {"mgmt", "management"}, {"natl", "national"},
+	{"svc", "services"},	  {"svcs", "services"},	  {"intl", "international"},
+	{"corpn", "corporation"}, {"agcy", "agency"},	  {"mktg", "marketing"},
+};
+
+void names__expand_abbreviations(struct names__tokens *t)
+{
+	for (int i = 0; i < t->n; i++)
+		for (size_t k = 0; k < sizeof abbreviations / sizeof abbreviations[0]; k++)
+			if (strcmp(t->s[i], abbreviations[k][0]) == 0) {
+				size_t l = strlen(abbreviations[k][1]);
+				memcpy(t->s[i], abbreviations[k][1], l + 1);
+				t->len[i] = (unsigned char)l;
+				break;
+			}
+}
+
 /* The trade word that s[0..len), written with a full stop after it, is
  * the start of ("Serv." of "services", "Empl." of "employment"), NULL for
  * none. Only trade words (names_core.c), which are dropped from the core

@@ -110,8 +110,10 @@ const char *const *names__weak_words(size_t *n);
  * generic words; 0 or NAMES_ENOMEM. Called once, by the legal-form
  * table's build. */
 int names__vocab_build(char *const *forms, size_t n);
-/* Each token that contracts a vocabulary word ("manpwr", "itional")
- * becomes that word. */
+/* Fixed abbreviations ("mgmt", "svcs", "intl") written out. */
+void names__expand_abbreviations(struct names__tokens *t);
+/* Each token that contracts a vocabulary word ("manpwr", "itional"), or
+ * abbreviates a trade word with a full stop ("serv."), becomes that word. */
 void names__expand_contractions(struct names__tokens *t);
 /* The kind of legal-form word `word` (normalised): the main form of its
  * OpenSanctions type ("limited" and "ltd" are "ltd", "company" and "co"
