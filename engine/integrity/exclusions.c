@@ -187,6 +187,10 @@ int integ__exclusions_load(store *s)
 		return -1;
 	x = set_new((size_t)PQntuples(r) * 2);
 	own = set_new((size_t)PQntuples(r) * 2);
+	if (!own) { /* out of memory: no set rather than one without R's keys */
+		set_free(x);
+		x = NULL;
+	}
 	/* Pass 0 collects R's own keys, pass 1 the decisions' keys but those. */
 	for (pass = 0; x && own && pass < 2; pass++)
 		for (i = 0; x && i < PQntuples(r); i++) {
