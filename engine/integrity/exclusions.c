@@ -13,10 +13,10 @@
  * (integ__exclusion_key: the name as written, up to case, width, invisible
  * characters and punctuation), which no NAMES_FORMS_VERSION changes. A key
  * that is also one of R's own names' keys is ambiguous (a new normaliser
- * gave the reviewed name R's own form: round 13) and is not held, and a
- * query whose normal form is one of R's own registered forms is never
- * excluded by its normal form: an exclusion never hides R under its own
- * name; the name as reviewed stays excluded by its written key.
+ * gave the reviewed name R's own form: round 13) and is not held: an
+ * exclusion never hides R under its own name, and the name as reviewed
+ * stays excluded by its written key. (Registered names never change: a
+ * recruiter is append-only, so R's own keys are known at load.)
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -243,7 +243,7 @@ int integ__exclusions_any(void)
 	return atomic_load(&excl_entries) != 0;
 }
 
-int integ__excluded(int64_t recruiter, const char *norm, const char *xkey, int own_norm)
+int integ__excluded(int64_t recruiter, const char *norm, const char *xkey)
 {
 	char mk[INTEG_XKEY_CAP + 1];
 	int hit = 0;
@@ -255,7 +255,7 @@ int integ__excluded(int64_t recruiter, const char *norm, const char *xkey, int o
 		snprintf(mk, sizeof mk, "%c%s", XKEY_MARK, xkey);
 	pthread_rwlock_rdlock(&excl_lock);
 	if (current && current->n)
-		hit = (norm && norm[0] && !own_norm && set_has(current, recruiter, norm)) ||
+		hit = (norm && norm[0] && set_has(current, recruiter, norm)) ||
 		      (mk[0] && set_has(current, recruiter, mk));
 	pthread_rwlock_unlock(&excl_lock);
 	return hit;
@@ -267,17 +267,9 @@ size_t integ__drop_excluded(const char *norm, const char *xkey, struct integ__ma
 
 	if (atomic_load(&excl_entries) == 0)
 		return n;
-	for (i = 0; i < n; i++) {
-		/* the query's normal form is the registered form that matched
-		 * (form is cut at its size): R's own name, never hidden by a
-		 * normal form (an alias added after the decision included) */
-		size_t fl = strlen(m[i].form);
-		int own = norm && fl && strncmp(m[i].form, norm, fl) == 0 &&
-			  (norm[fl] == '\0' || fl == sizeof m[i].form - 1);
-
-		if (strcmp(m[i].on, "licence") == 0 || !integ__excluded(m[i].id, norm, xkey, own))
+	for (i = 0; i < n; i++)
+		if (strcmp(m[i].on, "licence") == 0 || !integ__excluded(m[i].id, norm, xkey))
 			m[k++] = m[i];
-	}
 	return k;
 }
 

@@ -156,9 +156,8 @@ int integ__exclusion_key(const char *name, char *out, size_t cap);
 int integ__exclusions_any(void);
 #define INTEG_XKEY_CAP (INTEGRITY_NAME_MAX * 12 + 1)
 /* 1 when the name (its normal form norm, its written key xkey, either may
- * be NULL) was ruled not to be recruiter `recruiter`. own_norm: norm is
- * one of the recruiter's own registered forms, so only xkey decides. */
-int integ__excluded(int64_t recruiter, const char *norm, const char *xkey, int own_norm);
+ * be NULL) was ruled not to be recruiter `recruiter`. */
+int integ__excluded(int64_t recruiter, const char *norm, const char *xkey);
 /* Drops the name and alias matches excluded for norm / xkey (licence
  * matches stay); the new n. */
 size_t integ__drop_excluded(const char *norm, const char *xkey, struct integ__match *m, size_t n);

@@ -233,13 +233,10 @@ static int names_recruiter(const json_t *rec, int64_t id, const struct own_name 
 		return 0;
 	if (integ__exclusions_any()) {
 		char xkey[INTEG_XKEY_CAP];
-		int own_form = 0;
 
-		for (size_t i = 0; i < n_own && !own_form; i++)
-			own_form = strcmp(norm, own[i].norm) == 0;
 		if (integ__exclusion_key(name, xkey, sizeof xkey))
 			xkey[0] = '\0';
-		if (integ__excluded(id, norm, xkey, own_form))
+		if (integ__excluded(id, norm, xkey))
 			return 0;
 	}
 	/* a licence or a country of another firm: not this one (only a

@@ -240,14 +240,9 @@ int integrity_snapshot_verdict_of(const integrity_snapshot *snap, const char *na
 
 			if (ln[0] && e->licence && strcmp(ln, e->licence) == 0)
 				sc = 1.0;
-			/* A reviewed false positive never matches by name (but
-			 * the recruiter's own form is never excluded by form). */
-			int own = 0;
-
-			for (j = 0; norm[0] && j < e->n_norms && !own; j++)
-				own = strcmp(norm, e->norms[j]) == 0;
+			/* A reviewed false positive never matches by name. */
 			for (j = 0; norm[0] && j < e->n_norms && sc < 1.0 &&
-				    !integ__excluded(e->id, norm, xkey, own);
+				    !integ__excluded(e->id, norm, xkey);
 			     j++) {
 				double x = names_similarity(norm, e->norms[j]);
 
