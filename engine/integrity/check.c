@@ -501,6 +501,20 @@ oom:
 	return NULL;
 }
 
+/* Reviewed false positives for a name as queried: its normal form and its
+ * written key (exclusions.c). */
+static size_t drop_excluded_name(const char *name, const char *norm, struct integ__match *m,
+				 size_t n)
+{
+	char xkey[INTEG_XKEY_CAP];
+
+	if (!integ__exclusions_any())
+		return n;
+	if (!name || integ__exclusion_key(name, xkey, sizeof xkey))
+		xkey[0] = '\0';
+	return integ__drop_excluded(norm, xkey, m, n);
+}
+
 static void flags_release(json_t **fl, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -548,7 +562,7 @@ static int check_memory(const char *name, const char *licence, const char *count
 	 * registry lock) is in the snapshot already: compare it directly, so
 	 * a flag is never missed while the registry catches up. */
 	n = unsynced_flagged(snap, watermark, &q, review, m, n, sizeof m / sizeof m[0]);
-	n = integ__drop_excluded(norm, m, n); /* reviewed false positives */
+	n = drop_excluded_name(name, norm, m, n); /* reviewed false positives */
 	integ__order_matches(m, n, country);
 	for (i = 0; i < n; i++) {
 		fl[i] = json_array();
@@ -667,7 +681,7 @@ int integrity_check_sql(store *s, const char *name, const char *licence, const c
 	/* Reviewed false positives: read afresh when no refresher keeps them. */
 	if (!integ__registry_live() && integ__exclusions_load(s))
 		goto dberr;
-	n = integ__drop_excluded(norm, m, n);
+	n = drop_excluded_name(name, norm, m, n);
 	integ__order_matches(m, n, country);
 	ids = json_array();
 	if (!ids)

@@ -8,13 +8,26 @@
  * (NOTIFY fairmatch_integrity "exclusion:<id>", then the refresher).
  *
  * Rows keep the name as given and are normalised when loaded, so a better
- * normaliser applies to old decisions too.
+ * normaliser applies to old decisions too. Each decision is held under two
+ * keys: the name's normal form (today's normaliser) and its *written key*
+ * (integ__exclusion_key: the name as written, up to case, width, invisible
+ * characters and punctuation), which no NAMES_FORMS_VERSION changes. A key
+ * that is also one of R's own names' keys is ambiguous (a new normaliser
+ * gave the reviewed name R's own form: round 13) and is not held: an
+ * exclusion never hides R under its own name, and the name as reviewed
+ * stays excluded by its written key. (Registered names never change: a
+ * recruiter is append-only, so R's own keys are known at load.)
  */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+#include <unicode/utf16.h>
 
 #include "engine/audit.h"
 #include "engine/core/fields.h"
@@ -51,6 +64,57 @@ static void set_free(struct excl_set *x)
 	free(x);
 }
 
+/* Marks the written key in the set: normal forms never hold this byte. */
+#define XKEY_MARK '\x01'
+
+int integ__exclusion_key(const char *name, char *out, size_t cap)
+{
+	/* NFKC_Casefold (which also removes default-ignorable code points),
+	 * then every run of what is neither a letter, a mark nor a digit
+	 * becomes one space. Deliberately not names_normalise: this key must
+	 * not move when the normaliser does (NAMES_FORMS_VERSION). */
+	UErrorCode st = U_ZERO_ERROR;
+	const UNormalizer2 *cf = unorm2_getNFKCCasefoldInstance(&st);
+	UChar in[INTEGRITY_NAME_MAX * 2 + 8], nf[INTEGRITY_NAME_MAX * 6 + 8],
+		key[INTEGRITY_NAME_MAX * 6 + 8];
+	int32_t n = 0, m, k = 0, i = 0, len;
+	int space = 0;
+
+	if (!cap)
+		return -1;
+	out[0] = '\0';
+	if (!name || U_FAILURE(st))
+		return -1;
+	len = (int32_t)strnlen(name, INTEGRITY_NAME_MAX * 4);
+	u_strFromUTF8Lenient(in, (int32_t)(sizeof in / sizeof in[0]), &n, name, len, &st);
+	if (U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING)
+		return -1;
+	m = unorm2_normalize(cf, in, n, nf, (int32_t)(sizeof nf / sizeof nf[0]), &st);
+	if (U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING)
+		return -1;
+	while (i < m) {
+		UChar32 c;
+		int32_t at = i;
+
+		U16_NEXT(nf, i, m, c);
+		if (u_isalnum(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK)) {
+			if (space && k)
+				key[k++] = ' ';
+			space = 0;
+			while (at < i)
+				key[k++] = nf[at++];
+		} else {
+			space = 1;
+		}
+	}
+	u_strToUTF8(out, (int32_t)cap, &n, key, k, &st);
+	if (U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING) {
+		out[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
 static uint64_t key_hash(int64_t id, const char *norm)
 {
 	uint64_t h = hash_add(HASH_FNV64_BASIS, &id, sizeof id);
@@ -70,6 +134,14 @@ static int set_add(struct excl_set *x, int64_t id, const char *norm)
 		return -1;
 	x->ids[i] = id;
 	x->n++;
+	return 0;
+}
+
+static int set_has(const struct excl_set *x, int64_t id, const char *norm)
+{
+	for (size_t i = key_hash(id, norm) & (x->cap - 1); x->norms[i]; i = (i + 1) & (x->cap - 1))
+		if (x->ids[i] == id && strcmp(x->norms[i], norm) == 0)
+			return 1;
 	return 0;
 }
 
@@ -93,33 +165,56 @@ static struct excl_set *set_new(size_t entries)
 int integ__exclusions_load(store *s)
 {
 	/* Each decision as (recruiter, name): a name as given, or every name
-	 * and alias of the other recruiter, both ways round. */
+	 * and alias of the other recruiter, both ways round; then (own = t)
+	 * every name and alias of the recruiters concerned. */
 	PGresult *r = store_exec(s,
-				 "SELECT recruiter, name FROM recruiter_exclusions WHERE name IS NOT NULL"
-				 " UNION ALL SELECT e.recruiter, n.label FROM recruiter_exclusions e"
+				 "SELECT recruiter, name, false FROM recruiter_exclusions"
+				 "  WHERE name IS NOT NULL"
+				 " UNION ALL SELECT e.recruiter, n.label, false FROM recruiter_exclusions e"
 				 "  JOIN recruiter_names n ON n.recruiter = e.other"
-				 " UNION ALL SELECT e.other, n.label FROM recruiter_exclusions e"
+				 " UNION ALL SELECT e.other, n.label, false FROM recruiter_exclusions e"
 				 "  JOIN recruiter_names n ON n.recruiter = e.recruiter"
-				 "  WHERE e.other IS NOT NULL",
+				 "  WHERE e.other IS NOT NULL"
+				 " UNION ALL SELECT n.recruiter, n.label, true FROM recruiter_names n"
+				 "  WHERE n.recruiter IN (SELECT recruiter FROM recruiter_exclusions"
+				 "   UNION SELECT other FROM recruiter_exclusions WHERE other IS NOT NULL)",
 				 0, NULL);
-	struct excl_set *x, *old;
-	char norm[NAMES_NORM_CAP];
-	int i;
+	struct excl_set *x = NULL, *own = NULL, *old;
+	char norm[NAMES_NORM_CAP], xkey[INTEG_XKEY_CAP + 1];
+	int i, pass;
 
 	if (!r)
 		return -1;
-	x = set_new((size_t)PQntuples(r));
-	for (i = 0; x && i < PQntuples(r); i++) {
-		const char *label = PQgetvalue(r, i, 1);
-
-		if (names_normalise(label, strlen(label), norm, sizeof norm) || !norm[0])
-			continue;
-		if (set_add(x, strtoll(PQgetvalue(r, i, 0), NULL, 10), norm)) {
-			set_free(x);
-			x = NULL;
-		}
+	x = set_new((size_t)PQntuples(r) * 2);
+	own = set_new((size_t)PQntuples(r) * 2);
+	if (!own) { /* out of memory: no set rather than one without R's keys */
+		set_free(x);
+		x = NULL;
 	}
+	/* Pass 0 collects R's own keys, pass 1 the decisions' keys but those. */
+	for (pass = 0; x && own && pass < 2; pass++)
+		for (i = 0; x && i < PQntuples(r); i++) {
+			const char *label = PQgetvalue(r, i, 1);
+			int64_t id = strtoll(PQgetvalue(r, i, 0), NULL, 10);
+			int is_own = PQgetvalue(r, i, 2)[0] == 't';
+
+			if (is_own != (pass == 0))
+				continue;
+			xkey[0] = XKEY_MARK;
+			if (integ__exclusion_key(label, xkey + 1, sizeof xkey - 1) || !xkey[1])
+				xkey[0] = '\0';
+			if (names_normalise(label, strlen(label), norm, sizeof norm))
+				norm[0] = '\0';
+			if ((norm[0] && (is_own || !set_has(own, id, norm)) &&
+			     set_add(is_own ? own : x, id, norm)) ||
+			    (xkey[0] && (is_own || !set_has(own, id, xkey)) &&
+			     set_add(is_own ? own : x, id, xkey))) {
+				set_free(x);
+				x = NULL;
+			}
+		}
 	PQclear(r);
+	set_free(own);
 	if (!x)
 		return -1;
 	pthread_rwlock_wrlock(&excl_lock);
@@ -143,30 +238,37 @@ void integ__exclusions_free(void)
 	set_free(old);
 }
 
-int integ__excluded(int64_t recruiter, const char *norm)
+int integ__exclusions_any(void)
 {
+	return atomic_load(&excl_entries) != 0;
+}
+
+int integ__excluded(int64_t recruiter, const char *norm, const char *xkey)
+{
+	char mk[INTEG_XKEY_CAP + 1];
 	int hit = 0;
 
-	if (!norm || !norm[0] || atomic_load(&excl_entries) == 0)
+	if (atomic_load(&excl_entries) == 0)
 		return 0;
+	mk[0] = '\0';
+	if (xkey && xkey[0])
+		snprintf(mk, sizeof mk, "%c%s", XKEY_MARK, xkey);
 	pthread_rwlock_rdlock(&excl_lock);
 	if (current && current->n)
-		for (size_t i = key_hash(recruiter, norm) & (current->cap - 1); current->norms[i];
-		     i = (i + 1) & (current->cap - 1))
-			if (current->ids[i] == recruiter && strcmp(current->norms[i], norm) == 0) {
-				hit = 1;
-				break;
-			}
+		hit = (norm && norm[0] && set_has(current, recruiter, norm)) ||
+		      (mk[0] && set_has(current, recruiter, mk));
 	pthread_rwlock_unlock(&excl_lock);
 	return hit;
 }
 
-size_t integ__drop_excluded(const char *norm, struct integ__match *m, size_t n)
+size_t integ__drop_excluded(const char *norm, const char *xkey, struct integ__match *m, size_t n)
 {
 	size_t i, k = 0;
 
+	if (atomic_load(&excl_entries) == 0)
+		return n;
 	for (i = 0; i < n; i++)
-		if (strcmp(m[i].on, "licence") == 0 || !integ__excluded(m[i].id, norm))
+		if (strcmp(m[i].on, "licence") == 0 || !integ__excluded(m[i].id, norm, xkey))
 			m[k++] = m[i];
 	return k;
 }

@@ -145,14 +145,22 @@ void integ__candidate_query(const char *norm, char *out, size_t cap);
 
 /* ---- exclusions.c: reviewed false positives ---- */
 
-/* Reloads the set of (recruiter, normalised name) exclusions; 0 or -1. */
+/* Reloads the set of exclusions, each under (recruiter, normal form) and
+ * (recruiter, written key), a key R's own names share left out; 0 or -1. */
 int integ__exclusions_load(store *s);
 void integ__exclusions_free(void);
-/* 1 when the normalised name was ruled not to be recruiter `recruiter`. */
-int integ__excluded(int64_t recruiter, const char *norm);
-/* Drops the name and alias matches excluded for norm (licence matches
- * stay); the new n. */
-size_t integ__drop_excluded(const char *norm, struct integ__match *m, size_t n);
+/* A name's written key, stable across NAMES_FORMS_VERSION: NFKC_Casefold,
+ * runs of non-letters one space. "" (and -1) when it has none. */
+int integ__exclusion_key(const char *name, char *out, size_t cap);
+/* 1 when any exclusion is held (the written key is worth computing). */
+int integ__exclusions_any(void);
+#define INTEG_XKEY_CAP (INTEGRITY_NAME_MAX * 12 + 1)
+/* 1 when the name (its normal form norm, its written key xkey, either may
+ * be NULL) was ruled not to be recruiter `recruiter`. */
+int integ__excluded(int64_t recruiter, const char *norm, const char *xkey);
+/* Drops the name and alias matches excluded for norm / xkey (licence
+ * matches stay); the new n. */
+size_t integ__drop_excluded(const char *norm, const char *xkey, struct integ__match *m, size_t n);
 /* The exclusions naming recruiter (either side), oldest first. */
 int integ__exclusions_of(store *s, int64_t recruiter, json_t **out, problem *p);
 

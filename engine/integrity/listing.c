@@ -229,8 +229,16 @@ static int names_recruiter(const json_t *rec, int64_t id, const struct own_name 
 		return 1;
 	if (!name || names_normalise_forms(name, strlen(name), norm, sizeof norm, skel, sizeof skel,
 					   NULL) ||
-	    !norm[0] || integ__excluded(id, norm))
+	    !norm[0])
 		return 0;
+	if (integ__exclusions_any()) {
+		char xkey[INTEG_XKEY_CAP];
+
+		if (integ__exclusion_key(name, xkey, sizeof xkey))
+			xkey[0] = '\0';
+		if (integ__excluded(id, norm, xkey))
+			return 0;
+	}
 	/* a licence or a country of another firm: not this one (only a
 	 * possible match), unless the name is one of its own exactly */
 	for (size_t i = 0; i < n_own && !exact; i++)

@@ -497,7 +497,13 @@ int integ__check_names(const char *name, const char *country, int64_t id, double
 		return 0;
 	integ__query_acronyms(name, akeys, sizeof akeys, &q.apure);
 	n = integ__registry_lookup(&q, thr, m, sizeof m / sizeof m[0], NULL);
-	n = integ__drop_excluded(norm, m, n); /* reviewed false positives */
+	if (integ__exclusions_any()) { /* reviewed false positives */
+		char xkey[INTEG_XKEY_CAP];
+
+		if (integ__exclusion_key(name, xkey, sizeof xkey))
+			xkey[0] = '\0';
+		n = integ__drop_excluded(norm, xkey, m, n);
+	}
 	for (size_t i = 0; i < n; i++)
 		if (m[i].id == id && m[i].score >= thr) {
 			if (score)

@@ -95,7 +95,14 @@ static void tokenise_ascii(const char *p, size_t len, struct names__tokens *t)
 			   isdigit((unsigned char)p[i + 1])) {
 			continue; /* 20.182.043/0001-42 is one number */
 		} else if (n > 0) {
+			int before = t->n;
+
 			push_glued(t, cur, n, sep);
+			/* a full stop right after a word, then a space or the
+			 * end: an abbreviation mark ("Serv. Ltd"; "Glo.bal"
+			 * is a word split by a dot) */
+			if (t->n > before && c == '.' && (i + 1 >= len || !isalnum((unsigned char)p[i + 1])))
+				t->dot[t->n - 1] = 1;
 			n = 0;
 			sep = c == '.' || c == '-' ? (char)c : 'x';
 		} else {
@@ -120,26 +127,6 @@ static void join_initials(struct names__tokens *t)
 		}
 	}
 }
-
-static const char *const abbreviations[][2] = {
-	{"assn", "association"}, {"bros", "brothers"},	{"dept", "department"},
-	{"mfg", "manufacturing"}, {"mgmt", "management"}, {"natl", "national"},
-	{"svc", "services"},	  {"svcs", "services"},	  {"intl", "international"},
-	{"corpn", "corporation"}, {"agcy", "agency"},	  {"mktg", "marketing"},
-};
-
-static void expand_abbreviations(struct names__tokens *t)
-{
-	for (int i = 0; i < t->n; i++)
-		for (size_t k = 0; k < sizeof abbreviations / sizeof abbreviations[0]; k++)
-			if (strcmp(t->s[i], abbreviations[k][0]) == 0) {
-				size_t l = strlen(abbreviations[k][1]);
-				memcpy(t->s[i], abbreviations[k][1], l + 1);
-				t->len[i] = (unsigned char)l;
-				break;
-			}
-}
-
 
 size_t names__utf8_cut(const char *in, size_t len, size_t max)
 {
@@ -179,7 +166,7 @@ static int to_tokens_opts(UTransliterator *tr, const char *in, size_t len, unsig
 		free(o);
 	}
 	join_initials(t);
-	expand_abbreviations(t);
+	names__expand_abbreviations(t);
 	names__expand_contractions(t);
 	return 0;
 }

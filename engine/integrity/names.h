@@ -90,8 +90,13 @@ int names_init(void);
  * 3: round 12, second part (a typo of a trade word or legal form read as
  *    that word; licence keys without a label before the number and
  *    without a digit run's leading zeros).
+ * 4: round 13 (an abbreviation with its full stop read as the trade word
+ *    it starts, "Serv."; a dollar sign at a word's edge read as S in the
+ *    confusable form, "$ervices"; licence keys map Latin look-alikes by
+ *    their UTS #39 skeleton, "Ƨ" as 2, and drop a remark in brackets;
+ *    Greek transliterated as modern Greek is read, BGN/PCGN: "Μπ" is B).
  */
-#define NAMES_FORMS_VERSION 3
+#define NAMES_FORMS_VERSION 4
 
 /*
  * Normalises the UTF-8 name in[0..len) into out (NUL-terminated, at most

@@ -242,6 +242,39 @@ static int word_long_enough(const UChar *u, int32_t at, int32_t end, int32_t n)
 	return letters >= 3 || (units >= 4 && letters >= 2);
 }
 
+static int word_unit(UChar c)
+{
+	return u_isalnum(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK) || leet_mark(c);
+}
+
+/* Letters of the word beside code unit at, going by step (-1 or +1),
+ * before anything else. */
+static int letters_beside(const UChar *u, int32_t at, int32_t n, int step)
+{
+	int k = 0;
+
+	for (int32_t j = at + step; j >= 0 && j < n && u_isalpha(u[j]); j += step)
+		k++;
+	return k;
+}
+
+/* 1 when a dollar sign alone at the edge of a word of three letters or
+ * more stands for the S it is drawn from ("$ervices", "Service$"): money
+ * is written beside digits ("$5", "5$"), never beside letters, so a
+ * dollar sign touching letters on one side and nothing on the other is
+ * no currency. Inside a word the rule of the other symbols holds. */
+static int dollar_as_letter(const UChar *u, int32_t at, int32_t n)
+{
+	int before = letters_beside(u, at, n, -1), after = letters_beside(u, at, n, +1);
+	int edge_before = at == 0 || !word_unit(u[at - 1]);
+	int edge_after = at + 1 >= n || !word_unit(u[at + 1]);
+
+	if (before && after)
+		return 1;
+	return (edge_before && after >= 3 && (at + 1 + after >= n || !word_unit(u[at + 1 + after]))) ||
+	       (edge_after && before >= 3 && (at - before == 0 || !word_unit(u[at - before - 1])));
+}
+
 /* 1 when the run of digits and symbols (@, $, |) around code units
  * [at, end) of u is part of a word: it touches a letter, not as an
  * ordinal's number ("K3strel", "0v3rs345"), and when it holds a symbol, a
@@ -257,15 +290,13 @@ static int leet_run_in_word(const UChar *u, int32_t at, int32_t end, int32_t n)
 		e++;
 	for (int32_t k = a; k < e; k++)
 		sym |= u[k] > '9' || u[k] < '0';
+	if (sym && e - a == 1 && u[a] == '$')
+		return dollar_as_letter(u, a, n);
 	if (sym)
 		return a > 0 && e < n && u_isalpha(u[a - 1]) && u_isalpha(u[e]);
 	return digit_in_word(u, a, e, n);
 }
 
-static int word_unit(UChar c)
-{
-	return u_isalnum(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK) || leet_mark(c);
-}
 
 /* 1 when the run of digits and symbols around code units [at, end) of u
  * reads as a number, not as letters: two digits or more that touch a
@@ -290,6 +321,8 @@ static int digit_run_is_number(const UChar *u, int32_t at, int32_t end, int32_t 
 	after = e < n && u_isalpha(u[e]);
 	if (before && after)
 		return 0;
+	if (!digits)
+		return 0; /* symbols alone ("$ervices") are no number */
 	/* other digits or symbols in the same word */
 	for (int32_t k = a; k > 0 && word_unit(u[k - 1]); k--)
 		if (leet_mark(u[k - 1]))
@@ -333,8 +366,9 @@ static UChar in_case_before(UChar letter, const UChar *u, int32_t at)
 	return (UChar)(at > 0 && u_isupper(u[at - 1]) ? u_toupper(letter) : u_tolower(letter));
 }
 
-static int map_confusables(const UChar *u, int32_t n, int digits, UChar **out, int32_t *outlen)
+static int map_confusables(const UChar *u, int32_t n, unsigned opts, UChar **out, int32_t *outlen)
 {
+	int digits = !!(opts & NAMES_CANON_DIGITS), latin = !!(opts & NAMES_CANON_LICENCE);
 	UChar *o = malloc(((size_t)n * 4 + 1) * sizeof *o);
 	int32_t i = 0, w = 0;
 
@@ -348,9 +382,12 @@ static int map_confusables(const UChar *u, int32_t n, int digits, UChar **out, i
 
 		U16_NEXT(u, i, n, c);
 		s = uscript_getScript(c, &st);
-		if (c >= 0x80 && u_isalpha(c) && U_SUCCESS(st) && s != USCRIPT_LATIN &&
-		    s != USCRIPT_COMMON && s != USCRIPT_INHERITED && spoof &&
-		    ascii_skeleton(c, o + w, 4, &k)) {
+		/* In a licence every letter drawn as an ASCII one is it, Latin
+		 * ones too ("Ƨ" is 2, "Ƽ" 5: UTS #39): a licence number is
+		 * written in ASCII, so no other letter belongs in it. */
+		if (c >= 0x80 && u_isalpha(c) && U_SUCCESS(st) &&
+		    ((s != USCRIPT_LATIN && s != USCRIPT_COMMON && s != USCRIPT_INHERITED) || latin) &&
+		    spoof && ascii_skeleton(c, o + w, 4, &k)) {
 			w += k;
 			continue;
 		}
@@ -469,7 +506,7 @@ int names__canonical(UTransliterator *tr, const char *in, size_t len, unsigned o
 		 * only after it (full-width ones are digits then), and once, so a
 		 * digit read as a letter never makes the next one touch a letter
 		 * ("5000Jobs" was "sooojobs") */
-		if ((ret = map_confusables(u, n, 0, &mapped, &n)) < 0)
+		if ((ret = map_confusables(u, n, opts & NAMES_CANON_LICENCE, &mapped, &n)) < 0)
 			goto out;
 		free(u);
 		u = mapped;
@@ -506,7 +543,7 @@ int names__canonical(UTransliterator *tr, const char *in, size_t len, unsigned o
 	m = names__strip_decor(v, m);
 	m = names__squeeze_triples(v, m);
 	if (opts & NAMES_CANON_SKELETON) {
-		if ((ret = map_confusables(v, m, !!(opts & NAMES_CANON_DIGITS), &mapped, &m)) < 0)
+		if ((ret = map_confusables(v, m, opts, &mapped, &m)) < 0)
 			goto out;
 		free(v);
 		v = mapped;
@@ -576,15 +613,20 @@ static int digit_among_letters(const char *in, int32_t i, int32_t n, UChar32 pre
 }
 
 /* 1 when the symbol ending at byte i of in (prev before it) sits inside a
- * word: letters or digits on both sides, one of them a letter. */
-static int symbol_among_letters(const char *in, int32_t i, int32_t n, UChar32 prev)
+ * word: letters or digits on both sides, one of them a letter; or a dollar
+ * sign touches a letter on one side (dollar_as_letter decides: this only
+ * opens the confusable form). */
+static int symbol_among_letters(const char *in, int32_t i, int32_t n, UChar32 prev, UChar32 c)
 {
 	UChar32 next = 0;
 
-	if (prev <= 0 || !u_isalnum(prev) || i >= n)
+	if (i < n)
+		U8_NEXT(in, i, n, next);
+	if (c == '$' && ((prev > 0 && u_isalpha(prev)) || (next > 0 && u_isalpha(next))))
+		return 1;
+	if (prev <= 0 || !u_isalnum(prev) || next <= 0)
 		return 0;
-	U8_NEXT(in, i, n, next);
-	return next > 0 && u_isalnum(next) && (u_isalpha(prev) || u_isalpha(next));
+	return u_isalnum(next) && (u_isalpha(prev) || u_isalpha(next));
 }
 
 /* The UTF-8 twin of word_long_enough: the word around bytes [at, end). */
@@ -625,7 +667,7 @@ int names__has_digit_letters(const char *in, size_t len)
 		    (c <= '1' ? spoof != NULL
 			      : leet_letter(c) && word_long_enough_utf8(in, i - 1, i, n)))
 			return 1;
-		if ((c < '0' || c > '9') && leet_letter(c) && symbol_among_letters(in, i, n, prev))
+		if ((c < '0' || c > '9') && leet_letter(c) && symbol_among_letters(in, i, n, prev, c))
 			return 1;
 		prev = c;
 	}
@@ -647,7 +689,7 @@ int names__has_confusable(const char *in, size_t len)
 			return 1; /* an override: the skeleton form reads it as shown */
 		if (c >= '0' && c <= '9' && digit_among_letters(in, i, n, prev))
 			return 1; /* "Lab0r": the skeleton form reads it as a letter */
-		if ((c < '0' || c > '9') && leet_letter(c) && symbol_among_letters(in, i, n, prev))
+		if ((c < '0' || c > '9') && leet_letter(c) && symbol_among_letters(in, i, n, prev, c))
 			return 1; /* "K@pano" */
 		prev = c;
 		if (c < 0x80)
@@ -662,7 +704,7 @@ int names__has_confusable(const char *in, size_t len)
 
 int names_licence_key(const char *in, char *out, size_t outcap)
 {
-	size_t n = 0, len, olen = 0;
+	size_t n = 0, len, olen = 0, start;
 	const char *p;
 	char *o = NULL;
 	int ascii = 1, rc = 0;
@@ -683,7 +725,8 @@ int names_licence_key(const char *in, char *out, size_t outcap)
 		if (!tr)
 			return NAMES_EICU;
 		/* full-width digits (NFKC), Cyrillic look-alikes (skeleton) */
-		rc = names__canonical(tr, in, len, NAMES_CANON_SKELETON, &o, &olen, NULL);
+		rc = names__canonical(tr, in, len, NAMES_CANON_SKELETON | NAMES_CANON_LICENCE, &o,
+				      &olen, NULL);
 		if (rc < 0)
 			return rc;
 		p = o;
@@ -694,9 +737,11 @@ int names_licence_key(const char *in, char *out, size_t outcap)
 	 * so): "LS-KMS-OO42" is "LS-KMS-0042". Licence numbers are
 	 * transcribed by hand; two licences that differ only there would be
 	 * one reading away from each other anyway. A label before the number
-	 * goes ("Licence No."), and so do a digit run's leading zeros
-	 * (names_licence.c). */
-	for (size_t i = names__licence_label_skip(p, len); i < len && n + 1 < outcap; i++)
+	 * goes ("Licence No."), a remark in brackets after it ("(valid)"),
+	 * and a digit run's leading zeros (names_licence.c). */
+	start = names__licence_label_skip(p, len);
+	len = names__licence_remark_cut(p, start, len);
+	for (size_t i = start; i < len && n + 1 < outcap; i++)
 		if (isalnum((unsigned char)p[i]) && !((unsigned char)p[i] & 0x80)) {
 			char c = (char)toupper((unsigned char)p[i]);
 

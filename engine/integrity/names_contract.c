@@ -37,6 +37,7 @@
 #define VOCAB_MIN 5    /* shorter vocabulary words are not expanded to */
 #define CONTRACT_MIN 4 /* shorter tokens are not read as contractions */
 #define TAIL_MIN 4     /* letters of a slash contraction's tail */
+#define ABBREV_MIN 3   /* letters of an abbreviation with a full stop ("Int.") */
 /* A token this long or longer within one edit of a vocabulary word is
  * that word ("Oversea", "Techonology"); a shorter one, of TYPO_DROP_MIN
  * letters or more, only when it is the word with one letter dropped
@@ -380,6 +381,46 @@ static const struct vocab_word *by_typo(const char *s, size_t len)
 	return hit;
 }
 
+/* Fixed abbreviations of the vocabulary (moved here from names.c in round
+ * 13, beside the other readings of shortened words). */
+static const char *const abbreviations[][2] = {
+	{"assn", "association"}, {"bros", "brothers"},	{"dept", "department"},
+	{"mfg", "manufacturing"}, {"mgmt", "management"}, {"natl", "national"},
+	{"svc", "services"},	  {"svcs", "services"},	  {"intl", "international"},
+	{"corpn", "corporation"}, {"agcy", "agency"},	  {"mktg", "marketing"},
+};
+
+void names__expand_abbreviations(struct names__tokens *t)
+{
+	for (int i = 0; i < t->n; i++)
+		for (size_t k = 0; k < sizeof abbreviations / sizeof abbreviations[0]; k++)
+			if (strcmp(t->s[i], abbreviations[k][0]) == 0) {
+				size_t l = strlen(abbreviations[k][1]);
+				memcpy(t->s[i], abbreviations[k][1], l + 1);
+				t->len[i] = (unsigned char)l;
+				break;
+			}
+}
+
+/* The trade word that s[0..len), written with a full stop after it, is
+ * the start of ("Serv." of "services", "Empl." of "employment"), NULL for
+ * none. Only trade words (names_core.c), which are dropped from the core
+ * whichever of them it is: of several, the first in order ("Recr." is
+ * "recruiting" or "recruitment", dropped alike). The full stop is what
+ * marks an abbreviation; without it a short word is a word. */
+static const char *by_abbreviation(const char *s, size_t len)
+{
+	size_t ntrade;
+	const char *const *trade = names__trade_words(&ntrade);
+	const char *hit = NULL;
+
+	for (size_t i = 0; i < ntrade; i++)
+		if (strlen(trade[i]) > len + 1 && strncmp(trade[i], s, len) == 0 &&
+		    (!hit || strcmp(trade[i], hit) < 0))
+			hit = trade[i];
+	return hit;
+}
+
 void names__expand_contractions(struct names__tokens *t)
 {
 	if (!nvocab)
@@ -388,6 +429,21 @@ void names__expand_contractions(struct names__tokens *t)
 		size_t len = t->len[i];
 		const struct vocab_word *v;
 
+		/* an abbreviation with its full stop ("Serv.", "Empl."): of
+		 * three letters or more, not a legal form ("Corp.", "Inc.") */
+		if (t->dot[i] && len >= ABBREV_MIN && !t->initials[i] && letters_only(t->s[i], len) &&
+		    !is_vocab(t->s[i], len) && !in_set(single_forms, nsingle_forms, t->s[i], len) &&
+		    !is_form_word(t->s[i], len)) {
+			const char *w = by_abbreviation(t->s[i], len);
+
+			if (w) {
+				size_t wl = strlen(w);
+
+				memcpy(t->s[i], w, wl + 1);
+				t->len[i] = (unsigned char)wl;
+				continue;
+			}
+		}
 		if (len < CONTRACT_MIN || t->initials[i] || !letters_only(t->s[i], len) ||
 		    is_vocab(t->s[i], len))
 			continue;

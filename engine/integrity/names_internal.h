@@ -36,6 +36,11 @@ struct names__tokens {
 	/* what separated the token from the one before in the text: '.' or
 	 * '-' alone ("S.A.R.L.", "Tri-State"), else 0 */
 	unsigned char glue[NAMES_MAX_TOKENS];
+	/* the token was followed at once by a full stop ("Serv.", "Empl. "):
+	 * an abbreviation mark. Set by the tokeniser and read by the
+	 * contractions (names_contract.c), which run right after it; later
+	 * steps that split tokens do not keep it. */
+	unsigned char dot[NAMES_MAX_TOKENS];
 	char s[NAMES_MAX_TOKENS][NAMES_MAX_TOKEN_LEN + 1];
 };
 
@@ -71,6 +76,9 @@ double names__token_weight(const char *s);
 int names__number_word(const char *s, size_t len);
 /* Licence text p[0..len) without a label written before the number
  * ("Licence No.", "#"): the offset where the number starts. */
+/* Where a remark in brackets after the number starts in p[start..len)
+ * (len for none): the licence key ends there. */
+size_t names__licence_remark_cut(const char *p, size_t start, size_t len);
 size_t names__licence_label_skip(const char *p, size_t len);
 /* A licence key in place: each run of digits loses its leading zeros
  * ("LSRA0457" -> "LSRA457"). */
@@ -102,8 +110,10 @@ const char *const *names__weak_words(size_t *n);
  * generic words; 0 or NAMES_ENOMEM. Called once, by the legal-form
  * table's build. */
 int names__vocab_build(char *const *forms, size_t n);
-/* Each token that contracts a vocabulary word ("manpwr", "itional")
- * becomes that word. */
+/* Fixed abbreviations ("mgmt", "svcs", "intl") written out. */
+void names__expand_abbreviations(struct names__tokens *t);
+/* Each token that contracts a vocabulary word ("manpwr", "itional"), or
+ * abbreviates a trade word with a full stop ("serv."), becomes that word. */
 void names__expand_contractions(struct names__tokens *t);
 /* The kind of legal-form word `word` (normalised): the main form of its
  * OpenSanctions type ("limited" and "ltd" are "ltd", "company" and "co"
@@ -126,6 +136,8 @@ size_t names__utf8_cut(const char *in, size_t len, size_t max);
  * negative NAMES_E* error. */
 #define NAMES_CANON_SKELETON 1u
 #define NAMES_CANON_DIGITS 2u
+/* a licence number: with SKELETON, Latin letters other than ASCII too */
+#define NAMES_CANON_LICENCE 4u
 int names__canonical(UTransliterator *tr, const char *in, size_t len, unsigned opts, char **out,
 		     size_t *outlen, unsigned *suspicious);
 /* ---- names_decor.c ---- */

@@ -10,6 +10,10 @@
  *   words "no", "nr", "n" count only written as labels are (followed by
  *   '.', ':', '#' or after a licence word), so a country code "NO-RA-0457"
  *   stays;
+ * - a remark in brackets after the number goes: "LS-KMS-0042 (valid)",
+ *   "LS-KMS-0042 [expired?]" are "LS-KMS-0042" (round 13); a number
+ *   written in brackets, "(LS-KMS-0042)", has no digit before them and
+ *   stays;
  * - each run of digits loses its leading zeros: "LS-RA-0457", "LSRA457"
  *   and "LS RA 457" are one key; "LS-RA-4570" stays another (the digits
  *   keep their order and trailing zeros).
@@ -78,6 +82,18 @@ size_t names__licence_label_skip(const char *p, size_t len)
 		if (isdigit((unsigned char)p[k]))
 			return start;
 	return 0;
+}
+
+size_t names__licence_remark_cut(const char *p, size_t start, size_t len)
+{
+	int digit = 0;
+
+	for (size_t i = start; i < len; i++) {
+		if ((p[i] == '(' || p[i] == '[' || p[i] == '{') && digit)
+			return i;
+		digit |= isdigit((unsigned char)p[i]) != 0;
+	}
+	return len;
 }
 
 void names__licence_fold_zeros(char *key)

@@ -35,6 +35,7 @@ void names__tokens_push(struct names__tokens *t, const char *s, size_t len)
 	t->drop[t->n] = 0;
 	t->initials[t->n] = 0;
 	t->glue[t->n] = 0;
+	t->dot[t->n] = 0;
 	t->n++;
 }
 
@@ -68,6 +69,7 @@ void names__tokens_remove(struct names__tokens *t, int i)
 	memmove(&t->drop[i], &t->drop[i + 1], (size_t)(t->n - i - 1));
 	memmove(&t->initials[i], &t->initials[i + 1], (size_t)(t->n - i - 1));
 	memmove(&t->glue[i], &t->glue[i + 1], (size_t)(t->n - i - 1));
+	memmove(&t->dot[i], &t->dot[i + 1], (size_t)(t->n - i - 1));
 	t->n--;
 }
 

@@ -196,6 +196,7 @@ int integrity_snapshot_verdict_of(const integrity_snapshot *snap, const char *na
 				  struct integrity_verdict *out)
 {
 	char norm[NAMES_NORM_CAP], skel[NAMES_NORM_CAP], ln[INTEGRITY_LICENCE_MAX + 1];
+	char xkey[INTEG_XKEY_CAP];
 	const struct integ__entry *best = NULL;
 	double best_score = 0, thr = integrity_threshold();
 	struct integ__memo_slot mv = {.best = -1, .reg_wm = -1};
@@ -208,6 +209,11 @@ int integrity_snapshot_verdict_of(const integrity_snapshot *snap, const char *na
 	integrity_licence_norm(licence, ln, sizeof ln);
 	if (!name || normalise_cached(name, norm, sizeof norm))
 		norm[0] = '\0';
+	/* the written key decides a reviewed false positive whatever the
+	 * normaliser's version (exclusions.c); computed only when one exists */
+	xkey[0] = '\0';
+	if (name && integ__exclusions_any())
+		integ__exclusion_key(name, xkey, sizeof xkey);
 	/* letters of other scripts, or a digit inside a word ("K0pano"): the
 	 * confusable form too, under the check's own gate (names.h) */
 	skel[0] = '\0';
@@ -218,9 +224,9 @@ int integrity_snapshot_verdict_of(const integrity_snapshot *snap, const char *na
 			skel[0] = '\0';
 	}
 	if (!snap->is_static) {
-		char both[2 * NAMES_NORM_CAP];
+		char both[2 * NAMES_NORM_CAP + INTEG_XKEY_CAP];
 
-		snprintf(both, sizeof both, "%s\x1e%s", norm, skel);
+		snprintf(both, sizeof both, "%s\x1e%s\x1e%s", norm, skel, xkey);
 		key = memo_key(both, ln, country ? country : "");
 		have = key && memo_get((integrity_snapshot *)snap, key, &mv) == 0;
 	}
@@ -235,7 +241,8 @@ int integrity_snapshot_verdict_of(const integrity_snapshot *snap, const char *na
 			if (ln[0] && e->licence && strcmp(ln, e->licence) == 0)
 				sc = 1.0;
 			/* A reviewed false positive never matches by name. */
-			for (j = 0; norm[0] && j < e->n_norms && sc < 1.0 && !integ__excluded(e->id, norm);
+			for (j = 0; norm[0] && j < e->n_norms && sc < 1.0 &&
+				    !integ__excluded(e->id, norm, xkey);
 			     j++) {
 				double x = names_similarity(norm, e->norms[j]);
 
@@ -275,7 +282,7 @@ int integrity_snapshot_verdict_of(const integrity_snapshot *snap, const char *na
 
 		integ__query_acronyms(name, akeys, sizeof akeys, &q.apure);
 		n = integ__registry_lookup(&q, integrity_threshold(), m, sizeof m / sizeof m[0], &wm);
-		n = integ__drop_excluded(norm, m, n);
+		n = integ__drop_excluded(norm, xkey, m, n);
 		n = drop_contradicted(snap, ln, country, m, n);
 		integ__order_matches(m, n, country);
 		/* a match the flagged scan cannot see (an acronym decided by

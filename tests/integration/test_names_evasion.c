@@ -5,7 +5,7 @@
  * Mongolian vowel separator, Hangul filler, tag characters, newline) inside
  * "Kopano Manpower Services", the look-alike forms (Cyrillic "Корапо",
  * "Qaсha" with a Cyrillic с, mathematical bold, circled, small capitals
- * "ᴋᴇsᴛʀᴇʟ", negative squared letters; the contractions "Kestrel Ovrseas
+ * "ᴋᴇsᴛʀᴇʟ", negative squared letters; "$ervices", "Serv."; the contractions "Kestrel Ovrseas
  * Manpwr", "Kestrel O/seas Manpower", "Kestrel 0/S Manpower") and full-width and
  * Cyrillic-lettered licences give `blacklisted` in the check, 422 on POST
  * and on PATCH of a vacancy, and vacancies stored with them before the flag
@@ -27,6 +27,7 @@
 static struct server srv;
 static char employer[80], counsellor[80], regulator[80];
 static char thaba[32];
+static char dintle[32];
 static char kestrel[32], kit[32], sooo[32], threem[32], kopano[32], qacha[32], maluti[32], ddc[32], xyz[32], acme[32], sekhukhune[32];
 
 /* The evasions: a field ("name" or "licence") and its value. */
@@ -84,6 +85,16 @@ static const struct {
 	{"licence", "LS-KMS-42", "licence without its leading zeros"},
 	{"licence", "LSKMS42", "licence without separators or leading zeros"},
 	{"licence", "Licence No. LS-KMS-0042", "licence with a label before it"},
+	/* round 13's attack (docs/integrity.md, "Round 13: a second attack") */
+	{"name", "Kopan0 Manp0wer $ervices", "a dollar sign for S at a word's start"},
+	{"name", "Kopano Manpower Serv.", "a trade word abbreviated with a full stop"},
+	{"licence", "LS-KMS-004\xc6\xa7", "licence with a Latin look-alike (U+01A7 for 2)"},
+	{"licence", "LS-KMS-0042 (valid)", "licence with a remark in brackets after it"},
+	/* "Dintle Bohlale Staffing" in Greek letters as a Greek reads it
+	 * (BGN/PCGN: ντ is d, μπ is b) */
+	{"name", "\xce\x9d\xcf\x84\xce\xaf\xce\xbd\xcf\x84\xce\xbb\xce\xb5 "
+		 "\xce\x9c\xcf\x80\xce\xbf\xce\xbb\xce\xac\xce\xbb\xce\xb5 Staffing",
+	 "a Greek spelling as pronounced (modern Greek digraphs)"},
 };
 #define N_EVASIONS (sizeof evasions / sizeof evasions[0])
 
@@ -226,6 +237,8 @@ static void test_setup(void)
 				      kestrel, sizeof kestrel));
 	T_REQUIRE(*register_recruiter("{\"name\":\"Kit Recruitment\",\"country\":\"LS\"}", kit,
 				      sizeof kit));
+	T_REQUIRE(*register_recruiter("{\"name\":\"Dintle Bohlale Staffing\",\"country\":\"LS\"}",
+				      dintle, sizeof dintle));
 	T_REQUIRE(*register_recruiter("{\"name\":\"Sooo Jobs\",\"country\":\"LS\"}", sooo,
 				      sizeof sooo));
 	T_REQUIRE(*register_recruiter("{\"name\":\"Maluti Clean Hire\",\"country\":\"LS\","
@@ -248,6 +261,7 @@ static void test_setup(void)
 	T_REQUIRE(blacklist(qacha) == 0);
 	T_REQUIRE(blacklist(kestrel) == 0);
 	T_REQUIRE(blacklist(kit) == 0);
+	T_REQUIRE(blacklist(dintle) == 0);
 	T_REQUIRE(blacklist(sooo) == 0);
 	/* the index has every vacancy once the control one is found */
 	for (int k = 0; k < 250 && search_has("evqcontrol", control) != 1; k++)
@@ -801,6 +815,10 @@ static void test_numbers_and_trade_typos(void)
 		"Thaba Bosiu Overseas Employment Agency II",
 		"Thaba Bosiu Overseas Employment Agency Second",
 		"Thaba Bosiu Oversea Employment Agncy",
+		/* round 13: abbreviations with a full stop; modern Greek */
+		"Thaba Bosiu O/seas Empl. Agcy",
+		"\xce\x98\xce\xac\xce\xbc\xcf\x80\xce\xb1 \xce\x9c\xcf\x80\xcf\x8c\xcf\x83\xce\xb9"
+		"\xce\xbf\xcf\x85 Overseas Employment Agency",
 	};
 	char rec[512], body[700], path[64], id[32];
 	struct resp r;

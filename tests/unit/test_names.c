@@ -586,6 +586,53 @@ static void licence_written_out(void)
 	}
 }
 
+/* Round 13 (docs/integrity.md, "Round 13: a second attack"): an
+ * abbreviation with its full stop is the trade word it starts; a dollar
+ * sign at a word's edge is an S in the confusable form, never beside
+ * digits; a licence's Latin look-alikes by their UTS #39 skeleton and
+ * without a bracketed remark after the number. */
+static void round13_forms(void)
+{
+	char n[NAMES_NORM_CAP], k[NAMES_NORM_CAP];
+
+	norm_is("Kopano Manpower Serv.", "kopano manpower");
+	norm_is("Kopano Manpower Serv. Ltd", "kopano manpower");
+	norm_is("Thaba Bosiu O/seas Empl. Agcy", "thaba bosiu");
+	/* no full stop, a word split by one, too short, a legal form: words */
+	norm_is("Kopano Serv", "kopano serv");
+	norm_is("Glo.bal Kopano", "glo bal kopano");
+	norm_is("St. Mary Farms", "st mary farms");
+	norm_is("Acme Corp.", "acme");
+	T_CHECK(names_score("Kopano Manpower Services", "Kopano Manpower Serv.") >=
+		NAMES_DEFAULT_THRESHOLD);
+
+	T_EQ_INT(names_normalise_forms("Kopan0 Manp0wer $ervices", 24, n, sizeof n, k, sizeof k, NULL),
+		 0);
+	T_EQ_STR(k, "kopano manpower");
+	T_EQ_INT(names_normalise_forms("Kopano Service$", 15, n, sizeof n, k, sizeof k, NULL), 0);
+	T_EQ_STR(k[0] ? k : n, "kopano");
+	T_EQ_INT(names_normalise_forms("$5 Jobs", 7, n, sizeof n, k, sizeof k, NULL), 0);
+	T_EQ_STR(n, "five jobs");
+	T_CHECK(!k[0] || strcmp(k, "five jobs") == 0);
+	T_CHECK(names_score("Kopano Manpower Services", "Kopan0 Manp0wer $ervices") >=
+		NAMES_DEFAULT_THRESHOLD);
+
+	licence_is("LS-KMS-004\xc6\xa7", "LSKMS42");      /* U+01A7 tone two */
+	licence_is("LS-KMS-00\xc6\xbc\xc6\xbc", "LSKMS55"); /* U+01BC tone five */
+	licence_is("LS-KMS-0042 (valid)", "LSKMS42");
+	licence_is("LS-KMS-0042 [expired 2024]", "LSKMS42");
+	licence_is("(LS-KMS-0042)", "LSKMS42");
+	licence_is("L\xc3\xa9-KMS-1", "LEKMS1"); /* an accent is no look-alike */
+
+	/* Greek read as pronounced (BGN/PCGN): "Θάμπα Μπόσιου" */
+	norm_is("\xce\x98\xce\xac\xce\xbc\xcf\x80\xce\xb1 \xce\x9c\xcf\x80\xcf\x8c\xcf\x83\xce\xb9"
+		"\xce\xbf\xcf\x85",
+		"thamba bosiou");
+	T_CHECK(names_score("Thaba Bosiu Overseas Employment Agency (Pty) Ltd",
+			    "\xce\x98\xce\xac\xce\xbc\xcf\x80\xce\xb1 \xce\x9c\xcf\x80\xcf\x8c\xcf\x83"
+			    "\xce\xb9\xce\xbf\xcf\x85") >= NAMES_DEFAULT_THRESHOLD);
+}
+
 /* Round 12, second part: a number added to a name carries no identity.
  * Equal but for it: at least a possible match; a match when two
  * distinctive words (not generic, not a place) are left; numbers on both
@@ -845,6 +892,7 @@ int main(void)
 	T_RUN(digits_as_letters);
 	T_RUN(licence_keys);
 	T_RUN(licence_written_out);
+	T_RUN(round13_forms);
 	T_RUN(numbers_added);
 	T_RUN(trade_word_typos);
 	T_RUN(broken_words);
