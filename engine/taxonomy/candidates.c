@@ -314,6 +314,31 @@ static const void *exact_outlier(const struct tax_labels *t, const char *folded,
 	return best;
 }
 
+/* 1 when the ISCO-08 group's own title, in the hint language (in any of
+ * the three without one), holds the text's head word, up to inflection:
+ * the ILO names the group by the word ("cleaner": 91 Cleaners and helpers;
+ * "limpiador": 91 Limpiadores y asistentes). */
+static int title_holds_head(const esco_isco_group *g, const struct units *u, int hint)
+{
+	int l;
+
+	for (l = 0; l < ESCO_LANG_COUNT; l++) {
+		char buf[FOLD_MAX], *w[MAX_WORDS];
+		size_t n, j;
+		int h;
+
+		if ((hint >= 0 && l != hint) || !g->labels[l].preferred ||
+		    (h = tax__head_word(u->w, u->n, l)) < 0 ||
+		    taxonomy_fold(g->labels[l].preferred, buf, sizeof buf) == 0)
+			continue;
+		n = tax__split_words(buf, w, MAX_WORDS);
+		for (j = 0; j < n; j++)
+			if (!tax__is_stopword(w[j]) && tax__word_match(u->w[h], w[j]) >= 0.9)
+				return 1;
+	}
+	return 0;
+}
+
 /* Whether the head-word group (headgroup.c) replaces the first answer, and
  * its confidence in *score. For a search answer (no label is the text,
  * not even inflected): when the group is as good as a normalisation must
@@ -324,7 +349,8 @@ static const void *exact_outlier(const struct tax_labels *t, const char *folded,
  * exact concept's (or not the one picked in it). A preferred exact label is
  * what it says. */
 static int head_group_applies(const struct tax_labels *t, const esco *tax, const struct units *u,
-			      const struct cand *first, struct tax_head_group *hg, double *score)
+			      const struct cand *first, int hint, struct tax_head_group *hg,
+			      double *score)
 {
 	const esco_occupation *o = first->concept;
 
@@ -334,9 +360,17 @@ static int head_group_applies(const struct tax_labels *t, const esco *tax, const
 		return 0;
 	*score = HEAD_GROUP_BASE + (1 - HEAD_GROUP_BASE) * hg->share;
 	/* A minor or sub-major group says less than an occupation the search
-	 * found well enough: it replaces only a refused answer. */
+	 * found well enough: it replaces only a refused answer; unless the
+	 * group's own title holds the word ("cleaner" heads the labels of 11
+	 * occupations of 91 Cleaners and helpers, and the search found
+	 * amusement park cleaner by its alternative label "cleaners": a label
+	 * equal to the text up to inflection, which alone would keep it); or
+	 * unless it stands for the one occupation the unit group gave, the
+	 * word heading many kinds of it and more outside (headgroup.c:
+	 * "enseignant", "profesor"), which would have replaced the answer. */
 	if (first->exact_rank >= 1000 && strlen(hg->group->code) < 4 && first->conf >= TAX_MIN_SCORE)
-		return 0;
+		return *score >= TAX_MIN_SCORE &&
+		       (hg->generic || title_holds_head(hg->group, u, hint));
 	if (first->exact_rank >= 1000)
 		return !hg->equal && (*score >= TAX_MIN_SCORE || *score > first->conf);
 	if (hg->n_occ < 2 || *score < TAX_MIN_SCORE)
@@ -507,7 +541,7 @@ int tax__candidates(index_db *db, const struct tax_labels *t, const esco *tax, e
 
 		if (!u->n)
 			tax__make_units(t, tax__kind_slot(kind), folded, u);
-		if (head_group_applies(t, tax, u, &c[0], &hg, &score)) {
+		if (head_group_applies(t, tax, u, &c[0], hint, &hg, &score)) {
 			if (hg.occ) {
 				struct cand *x = tax__find_cand(c, &nc, MAX_CANDS + RW_CANDS, hg.occ->uri);
 
