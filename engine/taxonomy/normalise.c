@@ -323,7 +323,7 @@ static int code_with_words(const char *text, const char *lang_hint, int hint, co
  * words of the same language's labels (so a French feminine "-euse" is not
  * read as an English "use"), and the word must split exactly one way.
  */
-#define SPLIT_MIN_PART 3
+#define SPLIT_MIN_PART 4
 
 /* The languages (bit per ESCO_LANG_*) whose labels of slot s hold word w. */
 static unsigned word_langs(const struct tax_labels *t, int s, const char *w)
