@@ -315,26 +315,35 @@ static const void *exact_outlier(const struct tax_labels *t, const char *folded,
 }
 
 /* 1 when the ISCO-08 group's own title, in the hint language (in any of
- * the three without one), holds the text's head word, up to inflection:
- * the ILO names the group by the word ("cleaner": 91 Cleaners and helpers;
- * "limpiador": 91 Limpiadores y asistentes). */
-static int title_holds_head(const esco_isco_group *g, const struct units *u, int hint)
+ * the three without one), holds every content word of the text, up to
+ * inflection: the ILO names the group by the text ("cleaner": 91 Cleaners
+ * and helpers; "limpiador": 91 Limpiadores y asistentes). Every word, not
+ * the head word alone: "networks engineer" is not 215 Electrotechnology
+ * engineers. */
+static int title_holds_text(const esco_isco_group *g, const struct units *u, int hint)
 {
 	int l;
 
 	for (l = 0; l < ESCO_LANG_COUNT; l++) {
 		char buf[FOLD_MAX], *w[MAX_WORDS];
-		size_t n, j;
-		int h;
+		size_t n, i, j;
 
 		if ((hint >= 0 && l != hint) || !g->labels[l].preferred ||
-		    (h = tax__head_word(u->w, u->n, l)) < 0 ||
 		    taxonomy_fold(g->labels[l].preferred, buf, sizeof buf) == 0)
 			continue;
 		n = tax__split_words(buf, w, MAX_WORDS);
-		for (j = 0; j < n; j++)
-			if (!tax__is_stopword(w[j]) && tax__word_match(u->w[h], w[j]) >= 0.9)
-				return 1;
+		for (i = 0; i < u->n; i++) {
+			if (tax__is_stopword(u->w[i]))
+				continue;
+			for (j = 0; j < n && (tax__is_stopword(w[j]) ||
+					      tax__word_match(u->w[i], w[j]) < 0.9);
+			     j++)
+				;
+			if (j == n)
+				break; /* a word of the text the title lacks */
+		}
+		if (i == u->n)
+			return 1;
 	}
 	return 0;
 }
@@ -370,7 +379,7 @@ static int head_group_applies(const struct tax_labels *t, const esco *tax, const
 	 * "enseignant", "profesor"), which would have replaced the answer. */
 	if (first->exact_rank >= 1000 && strlen(hg->group->code) < 4 && first->conf >= TAX_MIN_SCORE)
 		return *score >= TAX_MIN_SCORE &&
-		       (hg->generic || title_holds_head(hg->group, u, hint));
+		       (hg->generic || title_holds_text(hg->group, u, hint));
 	if (first->exact_rank >= 1000)
 		return !hg->equal && (*score >= TAX_MIN_SCORE || *score > first->conf);
 	if (hg->n_occ < 2 || *score < TAX_MIN_SCORE)

@@ -245,8 +245,9 @@ int tax__head_group(const struct tax_labels *t, const esco *tax, const struct un
 	 * Then the narrowest wider group that holds more of those
 	 * occupations and owns the word at the threshold, as for "teacher"
 	 * (23); none: the answer stays. "lecturer" heads 5 outside 2310 and
-	 * stays higher education lecturer. */
-	if (out->occ && strlen(pick.code) == 4 && pick.n_occ >= HEAD_GROUP_GENERIC_OCC) {
+	 * stays higher education lecturer. A bare word only: with a modifier
+	 * ("networks engineer") the text says which kind. */
+	if (nc == 1 && out->occ && strlen(pick.code) == 4 && pick.n_occ >= HEAD_GROUP_GENERIC_OCC) {
 		size_t n_occ_all = 0;
 
 		for (i = 0; i < ng; i++)
