@@ -314,22 +314,63 @@ static const void *exact_outlier(const struct tax_labels *t, const char *folded,
 	return best;
 }
 
+/* A word that joins two parts of an ISCO-08 title ("Cleaners and helpers",
+ * "Mecánicos y reparadores de máquinas", "Laveurs de véhicules et de
+ * vitres"); a comma does too. */
+static int coordinator(const char *w)
+{
+	static const char *const c[] = {"and", "or", "et", "ou", "y", "e", "o", "u"};
+	size_t i;
+
+	for (i = 0; i < sizeof c / sizeof *c; i++)
+		if (strcmp(w, c[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* 1 when the ISCO-08 group's own title, in the hint language (in any of
- * the three without one), holds every content word of the text, up to
- * inflection: the ILO names the group by the text ("cleaner": 91 Cleaners
- * and helpers; "limpiador": 91 Limpiadores y asistentes). Every word, not
- * the head word alone: "networks engineer" is not 215 Electrotechnology
- * engineers. */
+ * the three without one), is headed by the text: the text's head word is
+ * the head of one of the title's coordinated parts (the last word in
+ * English, the first in French and Spanish), and the title holds its other
+ * words too, up to inflection. The ILO then names the group by the text
+ * ("cleaner": 91 Cleaners and helpers; "mecánico": 723 Mecánicos y
+ * reparadores de máquinas). Not a word that only qualifies the title's
+ * head ("administrativo": 334 Secretarios administrativos), nor a head
+ * whose modifier the title lacks ("networks engineer": 215
+ * Electrotechnology engineers). */
 static int title_holds_text(const esco_isco_group *g, const struct units *u, int hint)
 {
 	int l;
 
 	for (l = 0; l < ESCO_LANG_COUNT; l++) {
+		const char *title = g->labels[l].preferred, *p;
 		char buf[FOLD_MAX], *w[MAX_WORDS];
-		size_t n, i, j;
+		size_t n = 0, i, j, start;
+		int h = hint >= 0 && l != hint ? -1 : tax__head_word(u->w, u->n, l), head_ok = 0;
 
-		if ((hint >= 0 && l != hint) || !g->labels[l].preferred ||
-		    taxonomy_fold(g->labels[l].preferred, buf, sizeof buf) == 0)
+		if (h < 0 || !title)
+			continue;
+		/* each comma-separated piece, folded and split at coordinators */
+		for (p = title; *p && !head_ok;) {
+			size_t len = strcspn(p, ","), m;
+			char piece[FOLD_MAX], *pw[MAX_WORDS];
+
+			snprintf(piece, sizeof piece, "%.*s", (int)(len < sizeof piece ? len : sizeof piece - 1), p);
+			p += len + (p[len] == ',');
+			if (taxonomy_fold(piece, buf, sizeof buf) == 0)
+				continue;
+			m = tax__split_words(buf, pw, MAX_WORDS);
+			for (start = 0, i = 0; i <= m && !head_ok; i++) {
+				int ph;
+
+				if (i < m && !coordinator(pw[i]))
+					continue;
+				ph = tax__head_word(pw + start, i - start, l);
+				head_ok = ph >= 0 && tax__word_match(u->w[h], pw[start + (size_t)ph]) >= 0.9;
+				start = i + 1;
+			}
+		}
+		if (!head_ok || taxonomy_fold(title, buf, sizeof buf) == 0)
 			continue;
 		n = tax__split_words(buf, w, MAX_WORDS);
 		for (i = 0; i < u->n; i++) {
