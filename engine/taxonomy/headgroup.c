@@ -254,6 +254,7 @@ int tax__head_group(const struct tax_labels *t, const esco *tax, const struct un
 			n_occ_all += g[i].n_occ;
 		for (d = 3; n_occ_all - pick.n_occ >= HEAD_GROUP_GENERIC_OCC && d >= 2; d--) {
 			struct hg_level lv = {{0}, 0, 0, 0};
+			const esco_isco_group *wider;
 			double share;
 
 			if (!group_at_level(g, ng, d, &lv) || lv.n_occ <= pick.n_occ)
@@ -262,7 +263,8 @@ int tax__head_group(const struct tax_labels *t, const esco *tax, const struct un
 				     ((double)lv.n_lab / ((double)(lv.n_lab + lv.second) + prior)));
 			if (HEAD_GROUP_BASE + (1 - HEAD_GROUP_BASE) * share >= TAX_MIN_SCORE &&
 			    strncmp(lv.code, pick.code, d) == 0 &&
-			    (out->group = esco_isco_group_by_code(tax, lv.code)) != NULL) {
+			    (wider = esco_isco_group_by_code(tax, lv.code)) != NULL) {
+				out->group = wider;
 				pick = lv;
 				pick_share = share;
 				out->occ = NULL;
@@ -270,8 +272,6 @@ int tax__head_group(const struct tax_labels *t, const esco *tax, const struct un
 				break;
 			}
 		}
-		if (!out->group)
-			goto out;
 	}
 	/* How much the group owns the word: its share of all the labels the
 	 * word heads, and its lead over the next group (a geometric mean: a

@@ -454,10 +454,15 @@ int tax__normalise(esco_kind kind, const char *text, const char *lang_hint,
 		char split[FOLD_MAX];
 		struct tax_match via;
 
-		if (split_compound(kind, text, split, sizeof split) &&
-		    normalise_phrase(kind, split, lang_hint, hint, tax, &via, budget) == 0) {
-			*out = via;
-			return 0;
+		if (split_compound(kind, text, split, sizeof split)) {
+			int src = normalise_phrase(kind, split, lang_hint, hint, tax, &via, budget);
+
+			if (src == 0) {
+				*out = via;
+				return 0;
+			}
+			if (src == TAX_ERR)
+				return TAX_ERR; /* an index error is no refusal */
 		}
 	}
 	if (rc == TAX_ERR_NOMATCH && kind == ESCO_KIND_SKILL) {
