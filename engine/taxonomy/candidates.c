@@ -314,6 +314,81 @@ static const void *exact_outlier(const struct tax_labels *t, const char *folded,
 	return best;
 }
 
+/* A word that joins two parts of an ISCO-08 title ("Cleaners and helpers",
+ * "Mecánicos y reparadores de máquinas", "Laveurs de véhicules et de
+ * vitres"); a comma does too. */
+static int coordinator(const char *w)
+{
+	static const char *const c[] = {"and", "or", "et", "ou", "y", "e", "o", "u"};
+	size_t i;
+
+	for (i = 0; i < sizeof c / sizeof *c; i++)
+		if (strcmp(w, c[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* 1 when the ISCO-08 group's own title, in the hint language (in any of
+ * the three without one), is headed by the text: the text's head word is
+ * the head of one of the title's coordinated parts (the last word in
+ * English, the first in French and Spanish), and the title holds its other
+ * words too, up to inflection. The ILO then names the group by the text
+ * ("cleaner": 91 Cleaners and helpers; "mecánico": 723 Mecánicos y
+ * reparadores de máquinas). Not a word that only qualifies the title's
+ * head ("administrativo": 334 Secretarios administrativos), nor a head
+ * whose modifier the title lacks ("networks engineer": 215
+ * Electrotechnology engineers). */
+static int title_holds_text(const esco_isco_group *g, const struct units *u, int hint)
+{
+	int l;
+
+	for (l = 0; l < ESCO_LANG_COUNT; l++) {
+		const char *title = g->labels[l].preferred, *p;
+		char buf[FOLD_MAX], *w[MAX_WORDS];
+		size_t n = 0, i, j, start;
+		int h = hint >= 0 && l != hint ? -1 : tax__head_word(u->w, u->n, l), head_ok = 0;
+
+		if (h < 0 || !title)
+			continue;
+		/* each comma-separated piece, folded and split at coordinators */
+		for (p = title; *p && !head_ok;) {
+			size_t len = strcspn(p, ","), m;
+			char piece[FOLD_MAX], *pw[MAX_WORDS];
+
+			snprintf(piece, sizeof piece, "%.*s", (int)(len < sizeof piece ? len : sizeof piece - 1), p);
+			p += len + (p[len] == ',');
+			if (taxonomy_fold(piece, buf, sizeof buf) == 0)
+				continue;
+			m = tax__split_words(buf, pw, MAX_WORDS);
+			for (start = 0, i = 0; i <= m && !head_ok; i++) {
+				int ph;
+
+				if (i < m && !coordinator(pw[i]))
+					continue;
+				ph = tax__head_word(pw + start, i - start, l);
+				head_ok = ph >= 0 && tax__word_match(u->w[h], pw[start + (size_t)ph]) >= 0.9;
+				start = i + 1;
+			}
+		}
+		if (!head_ok || taxonomy_fold(title, buf, sizeof buf) == 0)
+			continue;
+		n = tax__split_words(buf, w, MAX_WORDS);
+		for (i = 0; i < u->n; i++) {
+			if (tax__is_stopword(u->w[i]))
+				continue;
+			for (j = 0; j < n && (tax__is_stopword(w[j]) ||
+					      tax__word_match(u->w[i], w[j]) < 0.9);
+			     j++)
+				;
+			if (j == n)
+				break; /* a word of the text the title lacks */
+		}
+		if (i == u->n)
+			return 1;
+	}
+	return 0;
+}
+
 /* Whether the head-word group (headgroup.c) replaces the first answer, and
  * its confidence in *score. For a search answer (no label is the text,
  * not even inflected): when the group is as good as a normalisation must
@@ -324,7 +399,8 @@ static const void *exact_outlier(const struct tax_labels *t, const char *folded,
  * exact concept's (or not the one picked in it). A preferred exact label is
  * what it says. */
 static int head_group_applies(const struct tax_labels *t, const esco *tax, const struct units *u,
-			      const struct cand *first, struct tax_head_group *hg, double *score)
+			      const struct cand *first, int hint, struct tax_head_group *hg,
+			      double *score)
 {
 	const esco_occupation *o = first->concept;
 
@@ -334,9 +410,17 @@ static int head_group_applies(const struct tax_labels *t, const esco *tax, const
 		return 0;
 	*score = HEAD_GROUP_BASE + (1 - HEAD_GROUP_BASE) * hg->share;
 	/* A minor or sub-major group says less than an occupation the search
-	 * found well enough: it replaces only a refused answer. */
+	 * found well enough: it replaces only a refused answer; unless the
+	 * group's own title holds the word ("cleaner" heads the labels of 11
+	 * occupations of 91 Cleaners and helpers, and the search found
+	 * amusement park cleaner by its alternative label "cleaners": a label
+	 * equal to the text up to inflection, which alone would keep it); or
+	 * unless it stands for the one occupation the unit group gave, the
+	 * word heading many kinds of it and more outside (headgroup.c:
+	 * "enseignant", "profesor"), which would have replaced the answer. */
 	if (first->exact_rank >= 1000 && strlen(hg->group->code) < 4 && first->conf >= TAX_MIN_SCORE)
-		return 0;
+		return *score >= TAX_MIN_SCORE &&
+		       (hg->generic || title_holds_text(hg->group, u, hint));
 	if (first->exact_rank >= 1000)
 		return !hg->equal && (*score >= TAX_MIN_SCORE || *score > first->conf);
 	if (hg->n_occ < 2 || *score < TAX_MIN_SCORE)
@@ -507,7 +591,7 @@ int tax__candidates(index_db *db, const struct tax_labels *t, const esco *tax, e
 
 		if (!u->n)
 			tax__make_units(t, tax__kind_slot(kind), folded, u);
-		if (head_group_applies(t, tax, u, &c[0], &hg, &score)) {
+		if (head_group_applies(t, tax, u, &c[0], hint, &hg, &score)) {
 			if (hg.occ) {
 				struct cand *x = tax__find_cand(c, &nc, MAX_CANDS + RW_CANDS, hg.occ->uri);
 

@@ -235,6 +235,44 @@ int tax__head_group(const struct tax_labels *t, const esco *tax, const struct un
 	for (i = 0; i < ng && strcmp(g[i].isco, pick.code) != 0; i++)
 		;
 	out->occ = i < ng ? group_occupation(tax, &g[i], seen) : NULL;
+	/* One occupation of a unit group that the word heads many kinds of,
+	 * inside it and outside it alike: the word names them all, as
+	 * "teacher" does (candidates.c, HEAD_GROUP_GENERIC_OCC). ESCO's French
+	 * and Spanish lecturers are "enseignant-chercheur en X", "profesor de
+	 * X" (35 and 42 occupations of 2310, all under higher education
+	 * lecturer), so the word owns 2310 by its labels there, while it
+	 * heads the labels of 15 and 77 other teachers' occupations too.
+	 * Then the narrowest wider group that holds more of those
+	 * occupations and owns the word at the threshold, as for "teacher"
+	 * (23); none: the answer stays. "lecturer" heads 5 outside 2310 and
+	 * stays higher education lecturer. A bare word only: with a modifier
+	 * ("networks engineer") the text says which kind. */
+	if (nc == 1 && out->occ && strlen(pick.code) == 4 && pick.n_occ >= HEAD_GROUP_GENERIC_OCC) {
+		size_t n_occ_all = 0;
+
+		for (i = 0; i < ng; i++)
+			n_occ_all += g[i].n_occ;
+		for (d = 3; n_occ_all - pick.n_occ >= HEAD_GROUP_GENERIC_OCC && d >= 2; d--) {
+			struct hg_level lv = {{0}, 0, 0, 0};
+			const esco_isco_group *wider;
+			double share;
+
+			if (!group_at_level(g, ng, d, &lv) || lv.n_occ <= pick.n_occ)
+				continue;
+			share = sqrt((double)lv.n_lab / ((double)n_lab + prior) *
+				     ((double)lv.n_lab / ((double)(lv.n_lab + lv.second) + prior)));
+			if (HEAD_GROUP_BASE + (1 - HEAD_GROUP_BASE) * share >= TAX_MIN_SCORE &&
+			    strncmp(lv.code, pick.code, d) == 0 &&
+			    (wider = esco_isco_group_by_code(tax, lv.code)) != NULL) {
+				out->group = wider;
+				pick = lv;
+				pick_share = share;
+				out->occ = NULL;
+				out->generic = 1;
+				break;
+			}
+		}
+	}
 	/* How much the group owns the word: its share of all the labels the
 	 * word heads, and its lead over the next group (a geometric mean: a
 	 * word spread over many groups, "consultant", and a near tie, both

@@ -275,6 +275,8 @@ struct tax_head_group {
 	int equal;                    /* a label is the text (up to inflection) */
 	char unit_best[5];            /* the unit group holding most of the word's labels */
 	size_t n_occ_own;             /* occupations of own_isco's unit group the word heads */
+	int generic;                  /* a wider group in place of one occupation of a unit
+				       * group the word heads many kinds of (headgroup.c) */
 };
 /* When the text's head word heads labels of occupations (labels that hold
  * the whole text plus more) and one ISCO-08 unit group holds more of them
