@@ -44,7 +44,9 @@
 #include "index/accumulate.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -76,6 +78,33 @@ struct lengths {
 	std::vector<Xapian::termcount> len;
 };
 
+/* A value slot's values by docid, each NUL-padded to `width` bytes (all
+ * NUL: no value), read at revision rev. Values never change for a docid,
+ * so, like lengths, they stay true; a docid past the array is read from
+ * the value stream. Only slots whose values are short and hold no NUL
+ * are kept (a date: valid_until), since padding must keep their order. */
+struct values {
+	Xapian::rev rev = 0;
+	size_t width = 0;
+	Xapian::docid upto = 0;
+	std::vector<char> v;
+
+	/* v's order against bound b (a string without NUL, at most width
+	 * long): <0, 0, >0 as std::string::compare. */
+	int compare(Xapian::docid id, const std::string &b) const
+	{
+		const char *x = &v[(size_t)id * width];
+		const int c = memcmp(x, b.data(), b.size());
+		if (c != 0 || b.size() == width)
+			return c;
+		return x[b.size()] != '\0'; /* longer than b, b its prefix: after it */
+	}
+	bool empty_at(Xapian::docid id) const { return v[(size_t)id * width] == '\0'; }
+};
+
+constexpr size_t VALUES_WIDTH_MAX = 16;
+constexpr size_t VALUES_BYTES_MAX = 96u << 20;
+
 /* A word's postings in blocks of BLOCK: the last docid of each block and
  * the largest length-normalised wdf part in it,
  * wdf / (K1 * (normlen * B + 1 - B) + wdf), with normlen taken at
@@ -94,16 +123,38 @@ struct blocks {
 
 constexpr Xapian::doccount BLOCK = 128;
 
+/* A common word's postings, read whole at revision rev (so exact for a
+ * handle at that revision only: documents deleted since would still be
+ * here). Reading them from memory costs no block read and no decoding,
+ * which is most of a common word's time in Xapian's posting list. */
+struct postings {
+	Xapian::rev rev = 0;
+	Xapian::termcount wdf_max = 0;
+	std::vector<Xapian::docid> ids;
+	std::vector<uint16_t> wdf;
+	uint64_t used = 0; /* the cache's clock when last taken */
+	size_t bytes() const { return ids.size() * (sizeof ids[0] + sizeof wdf[0]) + 64; }
+};
+
 constexpr size_t CACHE_BYTES = 64u << 20;  /* runs and blocks of all terms together */
+/* Postings of the words: a budget of their own, the least recently taken
+ * let go first. Only lists long enough that reading them costs more than
+ * a few blocks are kept. */
+constexpr size_t POSTINGS_BYTES = 192u << 20;
+constexpr Xapian::doccount POSTINGS_MIN = 512;
 constexpr Xapian::docid LENGTHS_MAX = 1u << 24; /* docids: 64 MiB of lengths */
 
 struct cached {
 	std::shared_mutex lock;
 	std::string uuid;
 	std::shared_ptr<const lengths> len;
+	std::unordered_map<unsigned, std::shared_ptr<const values>> vals;
 	std::unordered_map<std::string, std::shared_ptr<const runs>> terms;
 	std::unordered_map<std::string, std::shared_ptr<const blocks>> words;
 	size_t bytes = 0;
+	std::unordered_map<std::string, std::shared_ptr<postings>> lists;
+	size_t list_bytes = 0;
+	std::atomic<uint64_t> clock{0};
 };
 
 cached cache;
@@ -115,9 +166,12 @@ void cache_for(const std::string &uuid)
 		return;
 	cache.uuid = uuid;
 	cache.len.reset();
+	cache.vals.clear();
 	cache.terms.clear();
 	cache.words.clear();
 	cache.bytes = 0;
+	cache.lists.clear();
+	cache.list_bytes = 0;
 }
 
 /* Whether what was read at revision `rev` up to docid `upto` serves a
@@ -151,6 +205,53 @@ std::shared_ptr<const lengths> lengths_of(const Xapian::Database &d, const std::
 	cache_for(uuid);
 	cache.len = l;
 	return l;
+}
+
+/* The values of slot by docid, or none when the slot's values cannot be
+ * kept (too long, a NUL, too many docids). */
+std::shared_ptr<const values> values_of(const Xapian::Database &d, const std::string &uuid,
+					Xapian::rev at, unsigned slot)
+{
+	const Xapian::docid last = d.get_lastdocid();
+	{
+		std::shared_lock<std::shared_mutex> hold(cache.lock);
+		auto it = cache.uuid == uuid ? cache.vals.find(slot) : cache.vals.end();
+		if (it != cache.vals.end() &&
+		    (!it->second || serves(it->second->rev, it->second->upto, at, last)))
+			return it->second;
+	}
+	std::shared_ptr<values> x;
+	const size_t width = d.get_value_freq(slot) > 0 ? VALUES_WIDTH_MAX : 0;
+	if (width && ((size_t)last + 1) * width <= VALUES_BYTES_MAX) {
+		x = std::make_shared<values>();
+		x->rev = at;
+		x->upto = last;
+		/* The longest value sets the width: one pass to find it
+		 * would read the stream twice, so values are first kept at
+		 * the widest and packed down after. */
+		size_t longest = 0;
+		std::vector<char> wide(((size_t)last + 1) * width, '\0');
+		for (Xapian::ValueIterator it = d.valuestream_begin(slot), end = d.valuestream_end(slot);
+		     it != end; ++it) {
+			const std::string v = *it;
+			if (v.size() > width || v.find('\0') != std::string::npos || it.get_docid() > last) {
+				x.reset();
+				break;
+			}
+			memcpy(&wide[(size_t)it.get_docid() * width], v.data(), v.size());
+			longest = std::max(longest, v.size());
+		}
+		if (x) {
+			x->width = std::max<size_t>(longest, 1);
+			x->v.resize(((size_t)last + 1) * x->width);
+			for (size_t i = 0; i <= last; i++)
+				memcpy(&x->v[i * x->width], &wide[i * width], x->width);
+		}
+	}
+	std::unique_lock<std::shared_mutex> hold(cache.lock);
+	cache_for(uuid);
+	cache.vals[slot] = x;
+	return x;
 }
 
 std::shared_ptr<const runs> runs_of(const Xapian::Database &d, const std::string &uuid,
@@ -191,6 +292,48 @@ std::shared_ptr<const runs> runs_of(const Xapian::Database &d, const std::string
 	return x;
 }
 
+/* A word's postings read at exactly revision at, or none. */
+std::shared_ptr<const postings> postings_of(const std::string &uuid, Xapian::rev at,
+					    const std::string &term)
+{
+	std::shared_lock<std::shared_mutex> hold(cache.lock);
+	if (cache.uuid != uuid)
+		return nullptr;
+	auto it = cache.lists.find(term);
+	if (it == cache.lists.end() || it->second->rev != at)
+		return nullptr;
+	/* A relaxed store under the shared lock: only the order of letting
+	 * go depends on it. */
+	__atomic_store_n(&it->second->used, ++cache.clock, __ATOMIC_RELAXED);
+	return it->second;
+}
+
+/* Keeps x, letting go of the least recently taken lists beyond the budget. */
+void keep_postings(const std::string &uuid, const std::string &term, std::shared_ptr<postings> x)
+{
+	const size_t need = x->bytes() + term.size();
+	if (need > POSTINGS_BYTES / 4)
+		return;
+	std::unique_lock<std::shared_mutex> hold(cache.lock);
+	cache_for(uuid);
+	auto old = cache.lists.find(term);
+	if (old != cache.lists.end()) {
+		cache.list_bytes -= old->second->bytes() + term.size();
+		cache.lists.erase(old);
+	}
+	while (cache.list_bytes + need > POSTINGS_BYTES && !cache.lists.empty()) {
+		auto oldest = cache.lists.begin();
+		for (auto it = cache.lists.begin(); it != cache.lists.end(); ++it)
+			if (it->second->used < oldest->second->used)
+				oldest = it;
+		cache.list_bytes -= oldest->second->bytes() + oldest->first.size();
+		cache.lists.erase(oldest);
+	}
+	x->used = ++cache.clock;
+	cache.lists.emplace(term, std::move(x));
+	cache.list_bytes += need;
+}
+
 /* The length-normalised part of a wdf in a document of normlen; the
  * same operations as the weight's (search::sumpart). */
 double wdf_part(Xapian::termcount wdf, double normlen)
@@ -217,11 +360,28 @@ std::shared_ptr<const blocks> blocks_of(const Xapian::Database &d, const std::st
 	x->len_factor = len_factor;
 	Xapian::doccount in = 0;
 	double most = 0;
+	std::shared_ptr<postings> all;
+	if (d.get_termfreq(term) >= POSTINGS_MIN) {
+		all = std::make_shared<postings>();
+		all->rev = at;
+		all->ids.reserve(d.get_termfreq(term));
+		all->wdf.reserve(d.get_termfreq(term));
+	}
 	for (Xapian::PostingIterator it = d.postlist_begin(term), end = d.postlist_end(term);
 	     it != end; ++it) {
 		const Xapian::docid id = *it;
 		const Xapian::termcount l = id < len.len.size() ? len.len[id] : it.get_doclength();
-		most = std::max(most, wdf_part(it.get_wdf(), std::max(l * len_factor, MIN_NORMLEN)));
+		const Xapian::termcount wdf = it.get_wdf();
+		if (all) {
+			if (wdf > UINT16_MAX) {
+				all.reset();
+			} else {
+				all->ids.push_back(id);
+				all->wdf.push_back((uint16_t)wdf);
+				all->wdf_max = std::max(all->wdf_max, wdf);
+			}
+		}
+		most = std::max(most, wdf_part(wdf, std::max(l * len_factor, MIN_NORMLEN)));
 		x->top = std::max(x->top, most);
 		x->postings++;
 		if (++in == BLOCK) {
@@ -241,6 +401,8 @@ std::shared_ptr<const blocks> blocks_of(const Xapian::Database &d, const std::st
 	} else {
 		x->upto = 0; /* nothing read: every docid is past the blocks */
 	}
+	if (all)
+		keep_postings(uuid, term, std::move(all));
 	const size_t need = x->last.size() * (sizeof x->last[0] + sizeof x->most[0]) +
 			    term.size() + 64;
 	std::unique_lock<std::shared_mutex> hold(cache.lock);
@@ -271,6 +433,8 @@ std::shared_ptr<const blocks> blocks_of(const Xapian::Database &d, const std::st
 struct list {
 	Xapian::PostingIterator it, end;
 	Xapian::docid cur = NO_DOCID;
+	std::shared_ptr<const postings> mem; /* a word's postings in memory, at `mat` */
+	size_t mat = 0;
 	std::shared_ptr<const runs> span;
 	size_t at = 0;
 	const Xapian::Database *db = nullptr;
@@ -284,6 +448,14 @@ struct list {
 		end = d.postlist_end(t);
 		cur = it == end ? NO_DOCID : *it;
 	}
+	void open_mem(std::shared_ptr<const postings> p)
+	{
+		mem = std::move(p);
+		size = (double)mem->ids.size();
+		mat = 0;
+		cur = mem->ids.empty() ? NO_DOCID : mem->ids[0];
+	}
+	Xapian::termcount wdf() const { return mem ? mem->wdf[mat] : it.get_wdf(); }
 	void open_runs(const Xapian::Database &d, const std::string &t, std::shared_ptr<const runs> r)
 	{
 		db = &d;
@@ -313,6 +485,22 @@ struct list {
 				it.skip_to(from);
 				cur = it == end ? NO_DOCID : *it;
 			}
+			return;
+		}
+		if (mem) {
+			/* Galloping: most skips are short, some pass whole blocks. */
+			const std::vector<Xapian::docid> &ids = mem->ids;
+			size_t lo = mat + 1, step = 1, hi = lo;
+			while (hi < ids.size() && ids[hi] < id) {
+				lo = hi + 1;
+				hi += step;
+				step *= 2;
+			}
+			hi = std::min(hi, ids.size());
+			mat = (size_t)(std::lower_bound(ids.begin() + (ptrdiff_t)lo,
+							ids.begin() + (ptrdiff_t)hi, id) -
+				       ids.begin());
+			cur = mat < ids.size() ? ids[mat] : NO_DOCID;
 			return;
 		}
 		it.skip_to(id);
@@ -347,6 +535,7 @@ struct range_test {
 	const plan *range;
 	bool keep;
 	Xapian::ValueIterator v, end;
+	std::shared_ptr<const values> kept; /* the slot's values in memory, when they can be */
 };
 
 struct hit {
@@ -429,7 +618,7 @@ class search {
 		for (size_t i = 1; i < p.subs.size(); i++) {
 			const plan &s = *p.subs[i];
 			if (s.k == plan::VALUE_RANGE) {
-				ranges.push_back(range_test{&s, p.k == plan::FILTER, {}, {}});
+				ranges.push_back(range_test{&s, p.k == plan::FILTER, {}, {}, nullptr});
 				continue;
 			}
 			std::vector<const plan *> terms;
@@ -470,6 +659,16 @@ class search {
 		for (range_test &t : ranges) {
 			t.v = db.valuestream_begin(t.range->slot);
 			t.end = db.valuestream_end(t.range->slot);
+			if (use_cache) {
+				t.kept = values_of(db, uuid, revision, t.range->slot);
+				/* Bounds longer than the width, or with a NUL, are
+				 * compared by the stream's strings. */
+				if (t.kept && (t.range->lo.size() > t.kept->width ||
+					       (t.range->has_hi && t.range->hi.size() > t.kept->width) ||
+					       t.range->lo.find('\0') != std::string::npos ||
+					       t.range->hi.find('\0') != std::string::npos))
+					t.kept.reset();
+			}
 		}
 		Xapian::docid target = 1;
 		for (;;) {
@@ -589,7 +788,13 @@ class search {
 			lens = lengths_of(db, uuid, revision);
 		normlen_lb = std::max(db.get_doclength_lower_bound() * len_factor, MIN_NORMLEN);
 		for (const auto &w : weighted) {
-			const Xapian::doccount tf = db.get_termfreq(w.first->term);
+			/* A common word's postings from memory when they were read
+			 * at this very revision: no B-tree lookup at all. */
+			std::shared_ptr<const postings> mem =
+				lens && len_factor > 0 ? postings_of(uuid, revision, w.first->term)
+						       : nullptr;
+			const Xapian::doccount tf =
+				mem ? (Xapian::doccount)mem->ids.size() : db.get_termfreq(w.first->term);
 			if (tf == 0)
 				continue;
 			double tw = (n - tf + 0.5) / (tf + 0.5);
@@ -604,9 +809,14 @@ class search {
 			x.termweight *= (K1 + 1);
 			/* Xapian's BM25Weight::get_maxpart takes the same bound. */
 			x.maxpart = sumpart(x, std::max<Xapian::termcount>(
-						       db.get_wdf_upper_bound(w.first->term), 1),
+						       mem ? mem->wdf_max
+							   : db.get_wdf_upper_bound(w.first->term),
+						       1),
 					    normlen_lb);
-			x.l.open(db, w.first->term);
+			if (mem)
+				x.l.open_mem(mem);
+			else
+				x.l.open(db, w.first->term);
 			if (lens && len_factor > 0) {
 				x.bl = blocks_of(db, uuid, revision, w.first->term, *lens, len_factor);
 				/* A part falls as the average length grows; when it
@@ -899,7 +1109,7 @@ class search {
 	{
 		double s = 0;
 		for (size_t i : here)
-			s += sumpart(words[i], words[i].l.it.get_wdf(), normlen_lb);
+			s += sumpart(words[i], words[i].l.wdf(), normlen_lb);
 		return s;
 	}
 
@@ -910,13 +1120,13 @@ class search {
 		for (size_t i : here) {
 			word &w = words[i];
 			if (!have_len) {
-				const Xapian::termcount len = lens && id < lens->len.size()
-								      ? lens->len[id]
-								      : w.l.it.get_doclength();
+				const Xapian::termcount len = lens && id < lens->len.size() ? lens->len[id]
+							      : w.l.mem ? db.get_doclength(id)
+									: w.l.it.get_doclength();
 				normlen = std::max(len * len_factor, MIN_NORMLEN);
 				have_len = true;
 			}
-			s += sumpart(w, w.l.it.get_wdf(), normlen);
+			s += sumpart(w, w.l.wdf(), normlen);
 		}
 		return s;
 	}
@@ -932,6 +1142,14 @@ class search {
 	bool pass_ranges(Xapian::docid id)
 	{
 		for (range_test &t : ranges) {
+			if (t.kept && id <= t.kept->upto) {
+				const values &k = *t.kept;
+				const bool in = !k.empty_at(id) && k.compare(id, t.range->lo) >= 0 &&
+						(!t.range->has_hi || k.compare(id, t.range->hi) <= 0);
+				if (in != t.keep)
+					return false;
+				continue;
+			}
 			const std::string v = value_at(t.v, t.end, id);
 			const bool in = !v.empty() && v >= t.range->lo &&
 					(!t.range->has_hi || v <= t.range->hi);

@@ -2,7 +2,8 @@
  * Xapian's matcher: the same hits, in the same order, with the same
  * weights, on the search's shapes (words under kept and excluded filters
  * and value ranges, ties by docid or by a value), and still after the
- * index changes under a reader that kept document lengths and filter runs. */
+ * index changes under a reader that kept document lengths, filter runs,
+ * common words' postings and a date slot's values. */
 #include <errno.h>
 #include <ftw.h>
 #include <math.h>
@@ -224,6 +225,12 @@ static void agree_all(index_db *db, const char *when)
 	what[k] = "two words in most documents, under a date value";
 	q[k++] = comb(INDEX_OP_FILTER, 3, comb(INDEX_OP_OR, 2, term("Zpeak", 2), term("Zcommon", 1)),
 		      pair("GB:en"), index_query_value_range(VX_SLOT_VALID_UNTIL, "2026-04-15", NULL));
+	/* Bounds shorter than the values (a month for a date): a value the
+	 * bound is a prefix of is after it, in the values kept in memory as
+	 * in the value stream's strings. */
+	what[k] = "a word under a date value between two months";
+	q[k++] = comb(INDEX_OP_FILTER, 2, term("Zcommon", 1),
+		      index_query_value_range(VX_SLOT_VALID_UNTIL, "2026-05", "2026-09"));
 	what[k] = "a filter matching nothing";
 	q[k++] = comb(INDEX_OP_FILTER, 2, term("Zcommon", 1), pair("XX:xx"));
 	for (size_t i = 0; i < k; i++) {
