@@ -72,6 +72,7 @@ constexpr Xapian::docid NO_DOCID = std::numeric_limits<Xapian::docid>::max();
 struct source {
 	Xapian::PostingIterator it;
 	const postings *list = nullptr;
+	std::shared_ptr<const kept_postings> mem; /* a term's postings in memory */
 	size_t at = 0;
 	double weight = 0;
 	double most = 0;     /* the most one of its postings weighs */
@@ -82,14 +83,16 @@ struct source {
 
 	void settle()
 	{
-		if (list)
+		if (mem)
+			cur = at < mem->ids.size() ? mem->ids[at] : NO_DOCID;
+		else if (list)
 			cur = at < list->size() ? (*list)[at].first : NO_DOCID;
 		else
 			cur = it == Xapian::PostingIterator() ? NO_DOCID : *it;
 	}
 	void next()
 	{
-		if (list)
+		if (list || mem)
 			at++;
 		else
 			++it;
@@ -99,7 +102,20 @@ struct source {
 	{
 		if (cur >= id)
 			return;
-		if (list)
+		if (mem) {
+			/* Galloping: most skips are short, some pass whole blocks. */
+			const std::vector<Xapian::docid> &ids = mem->ids;
+			size_t lo = at + 1, step = 1, hi = lo;
+			while (hi < ids.size() && ids[hi] < id) {
+				lo = hi + 1;
+				hi += step;
+				step *= 2;
+			}
+			hi = std::min(hi, ids.size());
+			at = (size_t)(std::lower_bound(ids.begin() + (ptrdiff_t)lo,
+						       ids.begin() + (ptrdiff_t)hi, id) -
+				      ids.begin());
+		} else if (list)
 			at = (size_t)(std::lower_bound(list->begin() + (ptrdiff_t)at, list->end(),
 						       posting(id, 0.0),
 						       [](const posting &a, const posting &b) {
@@ -129,7 +145,12 @@ struct value_test {
 
 class evaluation {
       public:
-	evaluation(const Xapian::Database &d, accumulator &a) : db(d), acc(a) {}
+	/* cacheable: d is a read-only handle, whose terms' postings may be
+	 * kept in memory (kept_postings_of). */
+	evaluation(const Xapian::Database &d, accumulator &a, bool cacheable_)
+	    : db(d), acc(a), cacheable(cacheable_)
+	{
+	}
 
 	/* Flattens the root (see the top of the file). */
 	void root(const plan &p, double f)
@@ -467,6 +488,7 @@ class evaluation {
 
 	const Xapian::Database &db;
 	accumulator &acc;
+	bool cacheable = false;
 	std::deque<postings> lists; /* the collected lists the sources read */
 	/* The next postings of one list in this block, their slots already
 	 * asked for: decoding them gives the loads time to arrive (the
@@ -525,10 +547,16 @@ class evaluation {
 					return;
 				}
 			out.emplace_back();
-			out.back().it = db.postlist_begin(p.term);
+			if (cacheable)
+				out.back().mem = kept_postings_of(db, p.term);
+			if (out.back().mem) {
+				out.back().length = out.back().mem->ids.size();
+			} else {
+				out.back().it = db.postlist_begin(p.term);
+				out.back().length = db.get_termfreq(p.term);
+			}
 			out.back().weight = out.back().most = g;
 			out.back().term = p.term;
-			out.back().length = db.get_termfreq(p.term);
 			break;
 		case plan::NOTHING:
 			return;
@@ -769,11 +797,11 @@ postings tested_top(evaluation &e, postings &c, size_t want, uint64_t &matches)
 }
 
 void accumulate_top(const Xapian::Database &d, const plan &p, double min_weight, size_t first,
-		    size_t count, bool top_only, accumulator &a,
+		    size_t count, bool top_only, bool cacheable, accumulator &a,
 		    std::vector<std::pair<Xapian::docid, double>> &hits, uint64_t &matches)
 {
 	postings &c = a.found;
-	evaluation e(d, a);
+	evaluation e(d, a, cacheable);
 	const size_t want = count > std::numeric_limits<size_t>::max() - first
 				    ? std::numeric_limits<size_t>::max()
 				    : first + count;

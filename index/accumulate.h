@@ -69,6 +69,26 @@ struct accumulator {
 	uint32_t epoch = 0, tag = 0;
 };
 
+/* A term's postings kept in memory (bm25.cc), read whole at revision rev
+ * of a read-only handle: exact for a handle at that revision only
+ * (documents deleted since would still be here). Reading them from memory
+ * costs no block read and no decoding, which is most of a common term's
+ * time in Xapian's posting list. */
+struct kept_postings {
+	Xapian::rev rev = 0;
+	Xapian::termcount wdf_max = 0;
+	std::vector<Xapian::docid> ids; /* ascending */
+	std::vector<uint16_t> wdf;
+	uint64_t used = 0; /* the cache's clock when last taken */
+	size_t bytes() const { return ids.size() * (sizeof ids[0] + sizeof wdf[0]) + 64; }
+};
+
+/* The term's postings at d's revision (d read-only): kept, or read whole
+ * now when the list is long enough to pay and the memory budget holds it
+ * without letting another list go; else none. */
+std::shared_ptr<const kept_postings> kept_postings_of(const Xapian::Database &d,
+						      const std::string &term);
+
 /* Evaluates p over d and returns hits [first, first + count) of the
  * documents weighing at least min_weight, by weight descending then docid
  * ascending; *matches is how many documents reached min_weight. With
@@ -76,7 +96,7 @@ struct accumulator {
  * bringing documents in (MaxScore, accumulate.cc): the same hits, but
  * *matches only counts the documents weighed (a lower bound). */
 void accumulate_top(const Xapian::Database &d, const plan &p, double min_weight, size_t first,
-		    size_t count, bool top_only, accumulator &a,
+		    size_t count, bool top_only, bool cacheable, accumulator &a,
 		    std::vector<std::pair<Xapian::docid, double>> &hits, uint64_t &matches);
 
 /* BM25 (Xapian::BM25Weight's defaults), document at a time, for a plan of

@@ -123,19 +123,6 @@ struct blocks {
 
 constexpr Xapian::doccount BLOCK = 128;
 
-/* A common word's postings, read whole at revision rev (so exact for a
- * handle at that revision only: documents deleted since would still be
- * here). Reading them from memory costs no block read and no decoding,
- * which is most of a common word's time in Xapian's posting list. */
-struct postings {
-	Xapian::rev rev = 0;
-	Xapian::termcount wdf_max = 0;
-	std::vector<Xapian::docid> ids;
-	std::vector<uint16_t> wdf;
-	uint64_t used = 0; /* the cache's clock when last taken */
-	size_t bytes() const { return ids.size() * (sizeof ids[0] + sizeof wdf[0]) + 64; }
-};
-
 constexpr size_t CACHE_BYTES = 64u << 20;  /* runs and blocks of all terms together */
 /* Postings of the words: a budget of their own, the least recently taken
  * let go first. Only lists long enough that reading them costs more than
@@ -152,7 +139,7 @@ struct cached {
 	std::unordered_map<std::string, std::shared_ptr<const runs>> terms;
 	std::unordered_map<std::string, std::shared_ptr<const blocks>> words;
 	size_t bytes = 0;
-	std::unordered_map<std::string, std::shared_ptr<postings>> lists;
+	std::unordered_map<std::string, std::shared_ptr<kept_postings>> lists;
 	size_t list_bytes = 0;
 	std::atomic<uint64_t> clock{0};
 };
@@ -221,31 +208,29 @@ std::shared_ptr<const values> values_of(const Xapian::Database &d, const std::st
 			return it->second;
 	}
 	std::shared_ptr<values> x;
-	const size_t width = d.get_value_freq(slot) > 0 ? VALUES_WIDTH_MAX : 0;
-	if (width && ((size_t)last + 1) * width <= VALUES_BYTES_MAX) {
+	/* Two passes over the stream: the longest value sets the width, so
+	 * no wider copy is ever held. */
+	size_t longest = 0;
+	bool fits = true;
+	if (d.get_value_freq(slot) == 0)
+		return nullptr; /* nothing to keep yet */
+	for (Xapian::ValueIterator it = d.valuestream_begin(slot), end = d.valuestream_end(slot);
+	     fits && it != end; ++it) {
+		const std::string v = *it;
+		fits = v.size() <= VALUES_WIDTH_MAX && v.find('\0') == std::string::npos &&
+		       it.get_docid() <= last;
+		longest = std::max(longest, v.size());
+	}
+	if (fits && longest > 0 && ((size_t)last + 1) * longest <= VALUES_BYTES_MAX) {
 		x = std::make_shared<values>();
 		x->rev = at;
 		x->upto = last;
-		/* The longest value sets the width: one pass to find it
-		 * would read the stream twice, so values are first kept at
-		 * the widest and packed down after. */
-		size_t longest = 0;
-		std::vector<char> wide(((size_t)last + 1) * width, '\0');
+		x->width = longest;
+		x->v.assign(((size_t)last + 1) * longest, '\0');
 		for (Xapian::ValueIterator it = d.valuestream_begin(slot), end = d.valuestream_end(slot);
 		     it != end; ++it) {
 			const std::string v = *it;
-			if (v.size() > width || v.find('\0') != std::string::npos || it.get_docid() > last) {
-				x.reset();
-				break;
-			}
-			memcpy(&wide[(size_t)it.get_docid() * width], v.data(), v.size());
-			longest = std::max(longest, v.size());
-		}
-		if (x) {
-			x->width = std::max<size_t>(longest, 1);
-			x->v.resize(((size_t)last + 1) * x->width);
-			for (size_t i = 0; i <= last; i++)
-				memcpy(&x->v[i * x->width], &wide[i * width], x->width);
+			memcpy(&x->v[(size_t)it.get_docid() * longest], v.data(), v.size());
 		}
 	}
 	std::unique_lock<std::shared_mutex> hold(cache.lock);
@@ -293,7 +278,7 @@ std::shared_ptr<const runs> runs_of(const Xapian::Database &d, const std::string
 }
 
 /* A word's postings read at exactly revision at, or none. */
-std::shared_ptr<const postings> postings_of(const std::string &uuid, Xapian::rev at,
+std::shared_ptr<const kept_postings> postings_of(const std::string &uuid, Xapian::rev at,
 					    const std::string &term)
 {
 	std::shared_lock<std::shared_mutex> hold(cache.lock);
@@ -309,11 +294,12 @@ std::shared_ptr<const postings> postings_of(const std::string &uuid, Xapian::rev
 }
 
 /* Keeps x, letting go of the least recently taken lists beyond the budget. */
-void keep_postings(const std::string &uuid, const std::string &term, std::shared_ptr<postings> x)
+bool keep_postings(const std::string &uuid, const std::string &term,
+		   std::shared_ptr<kept_postings> x, bool evict)
 {
 	const size_t need = x->bytes() + term.size();
 	if (need > POSTINGS_BYTES / 4)
-		return;
+		return false;
 	std::unique_lock<std::shared_mutex> hold(cache.lock);
 	cache_for(uuid);
 	auto old = cache.lists.find(term);
@@ -321,6 +307,8 @@ void keep_postings(const std::string &uuid, const std::string &term, std::shared
 		cache.list_bytes -= old->second->bytes() + term.size();
 		cache.lists.erase(old);
 	}
+	if (!evict && cache.list_bytes + need > POSTINGS_BYTES)
+		return false;
 	while (cache.list_bytes + need > POSTINGS_BYTES && !cache.lists.empty()) {
 		auto oldest = cache.lists.begin();
 		for (auto it = cache.lists.begin(); it != cache.lists.end(); ++it)
@@ -332,6 +320,7 @@ void keep_postings(const std::string &uuid, const std::string &term, std::shared
 	x->used = ++cache.clock;
 	cache.lists.emplace(term, std::move(x));
 	cache.list_bytes += need;
+	return true;
 }
 
 /* The length-normalised part of a wdf in a document of normlen; the
@@ -360,9 +349,9 @@ std::shared_ptr<const blocks> blocks_of(const Xapian::Database &d, const std::st
 	x->len_factor = len_factor;
 	Xapian::doccount in = 0;
 	double most = 0;
-	std::shared_ptr<postings> all;
+	std::shared_ptr<kept_postings> all;
 	if (d.get_termfreq(term) >= POSTINGS_MIN) {
-		all = std::make_shared<postings>();
+		all = std::make_shared<kept_postings>();
 		all->rev = at;
 		all->ids.reserve(d.get_termfreq(term));
 		all->wdf.reserve(d.get_termfreq(term));
@@ -402,7 +391,7 @@ std::shared_ptr<const blocks> blocks_of(const Xapian::Database &d, const std::st
 		x->upto = 0; /* nothing read: every docid is past the blocks */
 	}
 	if (all)
-		keep_postings(uuid, term, std::move(all));
+		keep_postings(uuid, term, std::move(all), true);
 	const size_t need = x->last.size() * (sizeof x->last[0] + sizeof x->most[0]) +
 			    term.size() + 64;
 	std::unique_lock<std::shared_mutex> hold(cache.lock);
@@ -433,7 +422,7 @@ std::shared_ptr<const blocks> blocks_of(const Xapian::Database &d, const std::st
 struct list {
 	Xapian::PostingIterator it, end;
 	Xapian::docid cur = NO_DOCID;
-	std::shared_ptr<const postings> mem; /* a word's postings in memory, at `mat` */
+	std::shared_ptr<const kept_postings> mem; /* a word's postings in memory, at `mat` */
 	size_t mat = 0;
 	std::shared_ptr<const runs> span;
 	size_t at = 0;
@@ -448,7 +437,7 @@ struct list {
 		end = d.postlist_end(t);
 		cur = it == end ? NO_DOCID : *it;
 	}
-	void open_mem(std::shared_ptr<const postings> p)
+	void open_mem(std::shared_ptr<const kept_postings> p)
 	{
 		mem = std::move(p);
 		size = (double)mem->ids.size();
@@ -790,7 +779,7 @@ class search {
 		for (const auto &w : weighted) {
 			/* A common word's postings from memory when they were read
 			 * at this very revision: no B-tree lookup at all. */
-			std::shared_ptr<const postings> mem =
+			std::shared_ptr<const kept_postings> mem =
 				lens && len_factor > 0 ? postings_of(uuid, revision, w.first->term)
 						       : nullptr;
 			const Xapian::doccount tf =
@@ -1161,6 +1150,52 @@ class search {
 };
 
 } /* namespace */
+
+std::shared_ptr<const kept_postings> kept_postings_of(const Xapian::Database &d,
+						      const std::string &term)
+{
+	std::string uuid;
+	Xapian::rev at;
+
+	try {
+		at = d.get_revision();
+		uuid = d.get_uuid();
+	} catch (const Xapian::InvalidOperationError &) {
+		return nullptr; /* several databases combined: no one revision */
+	}
+	if (uuid.empty())
+		return nullptr;
+	std::shared_ptr<const kept_postings> got = postings_of(uuid, at, term);
+	if (got)
+		return got;
+	const Xapian::doccount tf = d.get_termfreq(term);
+	{
+		/* Only when it fits: a list read whole costs more than the
+		 * skips of one match, and a full budget would be read again
+		 * and again. */
+		std::shared_lock<std::shared_mutex> hold(cache.lock);
+		if (tf < POSTINGS_MIN || (cache.uuid == uuid && cache.list_bytes +
+							      (size_t)tf * (sizeof(Xapian::docid) + 2) +
+							      term.size() + 64 >
+						  POSTINGS_BYTES))
+			return nullptr;
+	}
+	auto all = std::make_shared<kept_postings>();
+	all->rev = at;
+	all->ids.reserve(tf);
+	all->wdf.reserve(tf);
+	for (Xapian::PostingIterator it = d.postlist_begin(term), end = d.postlist_end(term);
+	     it != end; ++it) {
+		const Xapian::termcount wdf = it.get_wdf();
+		if (wdf > UINT16_MAX)
+			return nullptr;
+		all->ids.push_back(*it);
+		all->wdf.push_back((uint16_t)wdf);
+		all->wdf_max = std::max(all->wdf_max, wdf);
+	}
+	std::shared_ptr<const kept_postings> kept = all;
+	return keep_postings(uuid, term, std::move(all), false) ? kept : nullptr;
+}
 
 bool bm25_top(const Xapian::Database &d, const plan &p, size_t first, size_t count,
 	      bool ties_by_value, unsigned tie_slot, bool cacheable,

@@ -346,7 +346,7 @@ void top_hits(index_db &h, const index_query &q, const index_search_opts &o,
 		if (!h.acc)
 			h.acc.reset(new fairmatch_index::accumulator);
 		fairmatch_index::accumulate_top(d, *q.p, o.min_weight, o.offset, o.limit,
-						o.top_only != 0, *h.acc, ids, r.estimate);
+						o.top_only != 0, cacheable, *h.acc, ids, r.estimate);
 		read_hits_data(h, ids, o.skip_data, r);
 		return;
 	}
