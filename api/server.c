@@ -389,7 +389,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			if (!c->replied && !c->expects_body)
 				api__dispatch(c);
 		}
-		api__send_pending(c);
+		/* A request without a body is answered on the next call, once
+		 * the library has the whole request: an answer queued on this
+		 * first call makes it close the connection (no keep-alive, a
+		 * new connection for every request). A refusal of a request
+		 * whose body would follow goes now, so the body is never read. */
+		if (c->early_status || c->expects_body)
+			api__send_pending(c);
 		return MHD_YES;
 	}
 	if (*upload_data_size) {

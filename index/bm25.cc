@@ -100,6 +100,11 @@ struct values {
 		return x[b.size()] != '\0'; /* longer than b, b its prefix: after it */
 	}
 	bool empty_at(Xapian::docid id) const { return v[(size_t)id * width] == '\0'; }
+	std::string at(Xapian::docid id) const
+	{
+		const char *x = &v[(size_t)id * width];
+		return std::string(x, strnlen(x, width));
+	}
 };
 
 constexpr size_t VALUES_WIDTH_MAX = 16;
@@ -525,6 +530,7 @@ struct range_test {
 	bool keep;
 	Xapian::ValueIterator v, end;
 	std::shared_ptr<const values> kept; /* the slot's values in memory, when they can be */
+	bool lo_any = false;                /* no lower bound: any value passes it */
 };
 
 struct hit {
@@ -607,7 +613,7 @@ class search {
 		for (size_t i = 1; i < p.subs.size(); i++) {
 			const plan &s = *p.subs[i];
 			if (s.k == plan::VALUE_RANGE) {
-				ranges.push_back(range_test{&s, p.k == plan::FILTER, {}, {}, nullptr});
+				ranges.push_back(range_test{&s, p.k == plan::FILTER, {}, {}, nullptr, false});
 				continue;
 			}
 			std::vector<const plan *> terms;
@@ -643,6 +649,8 @@ class search {
 		by_value = ties_by_value;
 		if (by_value) {
 			tie = db.valuestream_begin(tie_slot);
+			if (use_cache)
+				tie_kept = values_of(db, uuid, revision, tie_slot);
 			tie_end = db.valuestream_end(tie_slot);
 		}
 		for (range_test &t : ranges) {
@@ -652,9 +660,13 @@ class search {
 				t.kept = values_of(db, uuid, revision, t.range->slot);
 				/* Bounds longer than the width, or with a NUL, are
 				 * compared by the stream's strings. */
+				/* "\0", an open lower end (index_query_value_range):
+				 * any value, and a document without one is out. */
+				t.lo_any = t.range->lo == std::string(1, '\0');
 				if (t.kept && (t.range->lo.size() > t.kept->width ||
 					       (t.range->has_hi && t.range->hi.size() > t.kept->width) ||
-					       t.range->lo.find('\0') != std::string::npos ||
+					       (!t.lo_any &&
+						t.range->lo.find('\0') != std::string::npos) ||
 					       t.range->hi.find('\0') != std::string::npos))
 					t.kept.reset();
 			}
@@ -694,7 +706,8 @@ class search {
 				passed++;
 			}
 			if (by_value)
-				h.tie = value_at(tie, tie_end, id);
+				h.tie = tie_kept && id <= tie_kept->upto ? tie_kept->at(id)
+									  : value_at(tie, tie_end, id);
 			if (!full) {
 				top.push_back(std::move(h));
 				std::push_heap(top.begin(), top.end(), order());
@@ -736,6 +749,7 @@ class search {
 	double len_factor = 0, normlen_lb = MIN_NORMLEN;
 	bool by_value = false;
 	Xapian::ValueIterator tie, tie_end;
+	std::shared_ptr<const values> tie_kept; /* the tie slot's values in memory */
 
 	/* MaxScore: the words by maxpart ascending (rank), cum[j] the sum of
 	 * the first j maxparts. The first `split` of them are only probed:
@@ -1133,7 +1147,8 @@ class search {
 		for (range_test &t : ranges) {
 			if (t.kept && id <= t.kept->upto) {
 				const values &k = *t.kept;
-				const bool in = !k.empty_at(id) && k.compare(id, t.range->lo) >= 0 &&
+				const bool in = !k.empty_at(id) &&
+						(t.lo_any || k.compare(id, t.range->lo) >= 0) &&
 						(!t.range->has_hi || k.compare(id, t.range->hi) <= 0);
 				if (in != t.keep)
 					return false;

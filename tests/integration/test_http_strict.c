@@ -96,6 +96,28 @@ static size_t read_some(int fd, char *out, size_t len, int ms)
 	return got;
 }
 
+/* Reads one whole answer (headers, then Content-Length bytes of body) into
+ * out (NUL-ended); its length, 0 when it did not come whole within ms. */
+static size_t read_answer(int fd, char *out, size_t len, int ms)
+{
+	size_t got = read_some(fd, out, len, ms), need;
+	const char *end = strstr(out, "\r\n\r\n"), *cl = strstr(out, "Content-Length: ");
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+
+	if (!end || !cl)
+		return 0;
+	need = (size_t)(end + 4 - out) + strtoul(cl + 16, NULL, 10);
+	while (got < need && got + 1 < len && poll(&pfd, 1, ms) > 0) {
+		ssize_t n = recv(fd, out + got, len - 1 - got, 0);
+
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	out[got] = '\0';
+	return got == need ? got : 0;
+}
+
 static void test_setup(void)
 {
 	static const char *extra[4];
@@ -527,6 +549,40 @@ static void test_rate_limit(void)
 	server_stop(&lim);
 }
 
+/* A connection serves request after request (HTTP/1.1 keep-alive), for
+ * answers and for refusals of bodiless requests alike: a server that
+ * closes after every answer costs each client a connection a request. A
+ * refusal of a request whose body would follow still closes (above). */
+static void test_keep_alive(void)
+{
+	static const char *const reqs[] = {
+		"GET /v1/health HTTP/1.1\r\nHost: t\r\n\r\n",
+		"GET /v1/vacancies?q=welder HTTP/1.1\r\nHost: t\r\n\r\n", /* no token: 401 */
+		"GET /v1/nowhere HTTP/1.1\r\nHost: t\r\n\r\n",
+		"GET /v1/health HTTP/1.1\r\nHost: t\r\n\r\n",
+	};
+	static const int want[] = {200, 401, 0, 200};
+	char out[16384];
+	int fd = connect_local();
+
+	T_REQUIRE(fd >= 0);
+	for (size_t i = 0; i < sizeof reqs / sizeof reqs[0]; i++) {
+		size_t got;
+
+		T_CHECKF(send(fd, reqs[i], strlen(reqs[i]), MSG_NOSIGNAL) == (ssize_t)strlen(reqs[i]),
+			 "request %zu sent on the same connection", i);
+		got = read_answer(fd, out, sizeof out, 5000);
+		T_CHECKF(got > 0, "request %zu answered whole on the same connection: %.80s", i, out);
+		if (want[i])
+			T_CHECKF(raw_status(out) == want[i], "request %zu: %.60s", i, out);
+		else
+			T_CHECKF(raw_status(out) >= 400, "request %zu refused: %.60s", i, out);
+		T_CHECKF(!strstr(out, "Connection: close"), "request %zu: the connection is kept: %.300s",
+			 i, out);
+	}
+	close(fd);
+}
+
 int main(void)
 {
 	T_RUN(test_setup);
@@ -537,6 +593,7 @@ int main(void)
 	T_RUN(test_endless_chunk_closed_soon);
 	T_RUN(test_no_enumeration_head_and_metrics);
 	T_RUN(test_request_ids_and_access_log);
+	T_RUN(test_keep_alive);
 	T_RUN(test_rate_limit);
 	T_RUN(test_idle_sockets_cannot_lock_out);
 	server_stop(&srv);
