@@ -96,7 +96,7 @@ int names_init(void);
  *    their UTS #39 skeleton, "Ƨ" as 2, and drop a remark in brackets;
  *    Greek transliterated as modern Greek is read, BGN/PCGN: "Μπ" is B).
  */
-#define NAMES_FORMS_VERSION 4
+#define NAMES_FORMS_VERSION 5
 
 /*
  * Normalises the UTF-8 name in[0..len) into out (NUL-terminated, at most

@@ -428,6 +428,37 @@ void names__expand_contractions(struct names__tokens *t)
 	for (int i = 0; i < t->n; i++) {
 		size_t len = t->len[i];
 		const struct vocab_word *v;
+		const char *slash = memchr(t->s[i], '/', len);
+
+		if (slash) {
+			/* a slash contraction ("O/seas", tokenised "o/seas"):
+			 * a vocabulary word it contracts replaces it, slash and
+			 * all; else it stays as written, its slash kept for the
+			 * similarity */
+			char w[NAMES_MAX_TOKEN_LEN + 1];
+			size_t p = (size_t)(slash - t->s[i]), wl = len - 1;
+
+			memcpy(w, t->s[i], p);
+			memcpy(w + p, slash + 1, len - p - 1);
+			w[wl] = '\0';
+			if (wl < CONTRACT_MIN || !letters_only(w, wl))
+				continue;
+			if (is_vocab(w, wl)) {
+				memcpy(t->s[i], w, wl + 1);
+				t->len[i] = (unsigned char)wl;
+				continue;
+			}
+			v = by_consonants(w, wl);
+			if (!v)
+				v = by_tail(w, wl);
+			if (!v && wl >= TYPO_DROP_MIN && !is_form_word(w, wl))
+				v = by_typo(w, wl);
+			if (v) {
+				memcpy(t->s[i], v->word, v->len + 1);
+				t->len[i] = (unsigned char)v->len;
+			}
+			continue;
+		}
 
 		/* an abbreviation with its full stop ("Serv.", "Empl."): of
 		 * three letters or more, not a legal form ("Corp.", "Inc.") */
