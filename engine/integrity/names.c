@@ -173,6 +173,7 @@ static int to_tokens_opts(UTransliterator *tr, const char *in, size_t len, unsig
 		free(o);
 	}
 	join_initials(t);
+	names__rejoin_vocabulary(t);
 	names__expand_abbreviations(t);
 	names__expand_contractions(t);
 	return 0;

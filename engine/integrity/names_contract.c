@@ -421,6 +421,52 @@ static const char *by_abbreviation(const char *s, size_t len)
 	return hit;
 }
 
+/*
+ * A vocabulary word split by a separator (round 14): "Serv.ices",
+ * "Contr actor", "Engin eering", "Inte-rnat-ional". Two or three
+ * neighbouring pieces, letters only, two letters or more each, none of them
+ * a vocabulary word itself, whose letters together are a vocabulary word
+ * become that word, so it is dropped or weighed as the word written whole
+ * is. Before, the pieces stayed words of the name ("eering" even read as a
+ * contraction of "engineering" beside "engin"), which the other name did
+ * not have once it dropped the word. Only vocabulary words are rejoined: two
+ * words of a name that happen to spell another ("Sun Set") stay two, and
+ * the similarity joins pieces of other words against the other name.
+ */
+#define REJOIN_MAX 3
+void names__rejoin_vocabulary(struct names__tokens *t)
+{
+	if (!nvocab)
+		return;
+	for (int i = 0; i + 1 < t->n; i++) {
+		char w[NAMES_MAX_TOKEN_LEN + 1];
+		size_t wl = 0;
+		int k, found = 0;
+
+		for (k = 0; k < REJOIN_MAX && i + k < t->n; k++) {
+			size_t l = t->len[i + k];
+
+			if (l < 2 || t->initials[i + k] || !letters_only(t->s[i + k], l) ||
+			    is_vocab(t->s[i + k], l) || wl + l > NAMES_MAX_TOKEN_LEN)
+				break;
+			memcpy(w + wl, t->s[i + k], l);
+			wl += l;
+			w[wl] = '\0';
+			if (k > 0 && is_vocab(w, wl)) {
+				found = k + 1;
+				break;
+			}
+		}
+		if (!found)
+			continue;
+		memcpy(t->s[i], w, wl + 1);
+		t->len[i] = (unsigned char)wl;
+		t->dot[i] = t->dot[i + found - 1];
+		for (k = 1; k < found; k++)
+			names__tokens_remove(t, i + 1);
+	}
+}
+
 void names__expand_contractions(struct names__tokens *t)
 {
 	if (!nvocab)

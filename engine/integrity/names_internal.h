@@ -110,6 +110,9 @@ const char *const *names__weak_words(size_t *n);
  * generic words; 0 or NAMES_ENOMEM. Called once, by the legal-form
  * table's build. */
 int names__vocab_build(char *const *forms, size_t n);
+/* A vocabulary word split by a separator into two or three pieces
+ * ("Serv.ices", "Engin eering") is joined back. */
+void names__rejoin_vocabulary(struct names__tokens *t);
 /* Fixed abbreviations ("mgmt", "svcs", "intl") written out. */
 void names__expand_abbreviations(struct names__tokens *t);
 /* Each token that contracts a vocabulary word ("manpwr", "itional"), or

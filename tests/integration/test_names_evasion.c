@@ -100,6 +100,7 @@ static const struct {
 	{"name", "Kstrl Overseas Manpower", "a consonant skeleton of four consonants"},
 	{"name", "K/rel Overseas Manpower", "a slash contraction of the distinctive word"},
 	{"name", "K/ano Manpower Services", "a slash contraction of a six-letter word"},
+	{"name", "Kopano Manpower Serv.ices", "a trade word split by a full stop"},
 };
 #define N_EVASIONS (sizeof evasions / sizeof evasions[0])
 
