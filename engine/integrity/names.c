@@ -592,63 +592,9 @@ static int distinct_after(const struct names__tokens *t, int i)
 	return n;
 }
 
-static void drop_forms_view(struct names__tokens *t);
-
-/* Whether token i is a number that legal forms read through: digits or a
- * number word of two letters or more ("ii", "three", "2nd" spelt out), not
- * a single letter ("I" is also a Swedish "in", "V" an initial). */
-static int form_transparent_number(const struct names__tokens *t, int i)
-{
-	return !t->initials[i] && t->len[i] >= 2 && names__number_word(t->s[i], t->len[i]);
-}
-
-/*
- * Legal forms and connecting words are found as if the name had no number
- * words: a number added inside or after a legal form ("Caroline Ag II
- * Inc.", "Alyans Beton Limited Liability IV Company", "Swaan Consulting AB
- * Three") leaves the form a form, as it is without the number, and the
- * number stays a word of the name. Before, the number cut the form off the
- * end of the name, so "Ag" and "Liability" became name words and the pair
- * no longer matched (round 14).
- */
-static void drop_forms(struct names__tokens *t)
-{
-	struct names__tokens v;
-	int map[NAMES_MAX_TOKENS], nnum = 0;
-
-	for (int i = 0; i < t->n; i++)
-		nnum += form_transparent_number(t, i);
-	if (nnum == 0 || nnum == t->n) {
-		drop_forms_view(t);
-		return;
-	}
-	v.n = 0;
-	for (int i = 0; i < t->n; i++) {
-		if (form_transparent_number(t, i))
-			continue;
-		map[v.n] = i;
-		v.len[v.n] = t->len[i];
-		v.drop[v.n] = 0;
-		v.initials[v.n] = t->initials[i];
-		v.glue[v.n] = t->glue[i];
-		v.dot[v.n] = t->dot[i];
-		memcpy(v.s[v.n], t->s[i], (size_t)t->len[i] + 1);
-		v.n++;
-	}
-	drop_forms_view(&v);
-	/* split_form_tail may have split a token of the view: then the view
-	 * no longer maps onto t, and t is read as it is written */
-	if (v.n != t->n - nnum) {
-		drop_forms_view(t);
-		return;
-	}
-	for (int i = 0; i < t->n; i++)
-		t->drop[i] = 0;
-	for (int k = 0; k < v.n; k++)
-		t->drop[map[k]] = v.drop[k];
-}
-
-static void drop_forms_view(struct names__tokens *t)
+/* The forms and connecting words of t marked as dropped, read as written
+ * (names__drop_forms, names_numbers.c, reads them through numbers). */
+void names__drop_forms_plain(struct names__tokens *t)
 {
 	int i, any_kept = 0;
 
@@ -778,7 +724,7 @@ int names__classify(const char *in, size_t len, unsigned opts, struct names__tok
 		return forms_status;
 	rc = tokens_of(in, names__utf8_cut(in, len, NAMES_MAX_INPUT), opts, NULL, t);
 	if (rc == 0)
-		drop_forms(t);
+		names__drop_forms(t);
 	return rc;
 }
 
@@ -818,7 +764,7 @@ int names__normalise_keep(const char *in, size_t len, char *out, size_t outcap, 
 	rc = tokens_of(in, len, 0, suspicious, &t);
 	if (rc < 0)
 		return rc;
-	drop_forms(&t);
+	names__drop_forms(&t);
 	emit(&t, out, outcap);
 	if (skel && skelcap && names__has_confusable(in, len)) {
 		/* letters of other scripts that look Latin: the second key */
@@ -830,7 +776,7 @@ int names__normalise_keep(const char *in, size_t len, char *out, size_t outcap, 
 			out[0] = '\0';
 			return rc;
 		}
-		drop_forms(&k);
+		names__drop_forms(&k);
 		/* word for word, what the normal form drops goes too: a Cyrillic
 		 * legal form ("ОБЩЕСТВО С ОГРАНИЧЕННОЙ ...") read as Latin look-alikes
 		 * is still a legal form */

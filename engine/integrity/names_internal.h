@@ -74,6 +74,12 @@ double names__token_weight(const char *s);
  * spellout (cardinal or ordinal, "two", "second"), or a Roman numeral of
  * ICU's Roman numbering system up to 39 ("ii", "xiv"). */
 int names__number_word(const char *s, size_t len);
+/* Marks the legal forms and connecting words of t as dropped (names.c),
+ * as written ... */
+void names__drop_forms_plain(struct names__tokens *t);
+/* ... and as if t had no number words, so a number added inside or after
+ * a legal form leaves it a form (names_numbers.c, round 14). */
+void names__drop_forms(struct names__tokens *t);
 /* Licence text p[0..len) without a label written before the number
  * ("Licence No.", "#"): the offset where the number starts. */
 /* Where a remark in brackets after the number starts in p[start..len)
