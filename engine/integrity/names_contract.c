@@ -57,6 +57,7 @@ struct vocab_word {
 
 static struct vocab_word *vocab;
 static size_t nvocab;
+static size_t vocab_maxlen; /* the longest vocabulary word's length */
 /* the words of legal forms of several words ("societe" of "societe par
  * actions simplifiee"): never read as a typo of another word */
 static char **form_words;
@@ -237,6 +238,8 @@ int names__vocab_build(char *const *forms, size_t nforms)
 		vocab[i].word = words[i];
 		vocab[i].len = strlen(words[i]);
 		consonant_key(words[i], vocab[i].len, vocab[i].key);
+		if (vocab[i].len > vocab_maxlen)
+			vocab_maxlen = vocab[i].len;
 	}
 	free(words);
 	qsort(vocab, w, sizeof *vocab, vocab_cmp);
@@ -436,6 +439,9 @@ static const char *by_abbreviation(const char *s, size_t len)
 #define REJOIN_MAX 3
 void names__rejoin_vocabulary(struct names__tokens *t)
 {
+	/* whether each token can be a piece: 0 not yet known, 1 yes, 2 no */
+	unsigned char piece[NAMES_MAX_TOKENS] = {0};
+
 	if (!nvocab)
 		return;
 	for (int i = 0; i + 1 < t->n; i++) {
@@ -444,15 +450,22 @@ void names__rejoin_vocabulary(struct names__tokens *t)
 		int k, found = 0;
 
 		for (k = 0; k < REJOIN_MAX && i + k < t->n; k++) {
-			size_t l = t->len[i + k];
+			int j = i + k;
+			size_t l = t->len[j];
 
-			if (l < 2 || t->initials[i + k] || !letters_only(t->s[i + k], l) ||
-			    is_vocab(t->s[i + k], l) || wl + l > NAMES_MAX_TOKEN_LEN)
+			/* vocabulary words have VOCAB_MIN letters or more: a
+			 * shorter piece is none, a shorter join matches none */
+			if (!piece[j])
+				piece[j] = l < 2 || t->initials[j] || !letters_only(t->s[j], l) ||
+						   (l >= VOCAB_MIN && is_vocab(t->s[j], l))
+					   ? 2
+					   : 1;
+			if (piece[j] == 2 || wl + l > vocab_maxlen || wl + l > NAMES_MAX_TOKEN_LEN)
 				break;
-			memcpy(w + wl, t->s[i + k], l);
+			memcpy(w + wl, t->s[j], l);
 			wl += l;
 			w[wl] = '\0';
-			if (k > 0 && is_vocab(w, wl)) {
+			if (k > 0 && wl >= VOCAB_MIN && is_vocab(w, wl)) {
 				found = k + 1;
 				break;
 			}
@@ -464,6 +477,10 @@ void names__rejoin_vocabulary(struct names__tokens *t)
 		t->dot[i] = t->dot[i + found - 1];
 		for (k = 1; k < found; k++)
 			names__tokens_remove(t, i + 1);
+		/* the tokens moved: what is known of them moves too, and the
+		 * joined word is a vocabulary word, no piece */
+		memmove(&piece[i + 1], &piece[i + found], (size_t)(t->n - i - 1));
+		piece[i] = 2;
 	}
 }
 

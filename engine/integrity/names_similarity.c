@@ -79,20 +79,20 @@ static void side_add(struct side *sd, const char *s, int len)
 	if (sd->used + (size_t)len + 1 > sizeof sd->buf)
 		return;
 	char *d = sd->buf + sd->used;
-	int slash = 0, k = 0;
+	const char *sl = memchr(s, '/', (size_t)len);
+	int slash = 0;
 
-	/* the slash of a contraction is kept aside: its letters compare as
-	 * any token's, and the rule below reads where it stood */
-	for (int i = 0; i < len; i++) {
-		if (s[i] == '/' && i > 0 && i + 1 < len && !slash &&
-		    !isdigit((unsigned char)s[i - 1])) {
-			slash = i;
-			continue;
-		}
-		d[k++] = s[i];
+	/* the slash of a contraction ("a/rez") is kept aside: its letters
+	 * compare as any token's, and slash_sim reads where it stood */
+	if (sl && sl > s && sl + 1 < s + len && !isdigit((unsigned char)sl[-1])) {
+		slash = (int)(sl - s);
+		memcpy(d, s, (size_t)slash);
+		memcpy(d + slash, sl + 1, (size_t)(len - slash - 1));
+		len--;
+	} else {
+		memcpy(d, s, (size_t)len);
 	}
-	d[k] = '\0';
-	len = k;
+	d[len] = '\0';
 	sd->used += (size_t)len + 1;
 	struct stok *t = &sd->t[sd->n++];
 	t->s = d;
