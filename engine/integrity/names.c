@@ -85,8 +85,15 @@ static void tokenise_ascii(const char *p, size_t len, struct names__tokens *t)
 			 * letter, not a number (a number never abbreviates) */
 			if (cur[0] == '0')
 				cur[0] = 'o';
-			if (i + 2 < len && isalpha((unsigned char)p[i + 2]))
+			if (i + 2 < len && isalpha((unsigned char)p[i + 2])) {
+				/* the slash stays in the token (round 14): it
+				 * says the letters between are left out, which
+				 * the similarity reads ("a/rez" ~ "alvarez") and
+				 * letters alone cannot say ("Arez" is a name) */
+				if (n < NAMES_MAX_TOKEN_LEN)
+					cur[n++] = '/';
 				continue;
+			}
 			push_glued(t, cur, n, sep);
 			n = 0;
 			sep = 'x';
@@ -166,6 +173,7 @@ static int to_tokens_opts(UTransliterator *tr, const char *in, size_t len, unsig
 		free(o);
 	}
 	join_initials(t);
+	names__rejoin_vocabulary(t);
 	names__expand_abbreviations(t);
 	names__expand_contractions(t);
 	return 0;
@@ -584,7 +592,9 @@ static int distinct_after(const struct names__tokens *t, int i)
 	return n;
 }
 
-static void drop_forms(struct names__tokens *t)
+/* The forms and connecting words of t marked as dropped, read as written
+ * (names__drop_forms, names_numbers.c, reads them through numbers). */
+void names__drop_forms_plain(struct names__tokens *t)
 {
 	int i, any_kept = 0;
 
@@ -714,7 +724,7 @@ int names__classify(const char *in, size_t len, unsigned opts, struct names__tok
 		return forms_status;
 	rc = tokens_of(in, names__utf8_cut(in, len, NAMES_MAX_INPUT), opts, NULL, t);
 	if (rc == 0)
-		drop_forms(t);
+		names__drop_forms(t);
 	return rc;
 }
 
@@ -754,7 +764,7 @@ int names__normalise_keep(const char *in, size_t len, char *out, size_t outcap, 
 	rc = tokens_of(in, len, 0, suspicious, &t);
 	if (rc < 0)
 		return rc;
-	drop_forms(&t);
+	names__drop_forms(&t);
 	emit(&t, out, outcap);
 	if (skel && skelcap && names__has_confusable(in, len)) {
 		/* letters of other scripts that look Latin: the second key */
@@ -766,7 +776,7 @@ int names__normalise_keep(const char *in, size_t len, char *out, size_t outcap, 
 			out[0] = '\0';
 			return rc;
 		}
-		drop_forms(&k);
+		names__drop_forms(&k);
 		/* word for word, what the normal form drops goes too: a Cyrillic
 		 * legal form ("ОБЩЕСТВО С ОГРАНИЧЕННОЙ ...") read as Latin look-alikes
 		 * is still a legal form */

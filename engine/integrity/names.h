@@ -95,8 +95,12 @@ int names_init(void);
  *    confusable form, "$ervices"; licence keys map Latin look-alikes by
  *    their UTS #39 skeleton, "Ƨ" as 2, and drop a remark in brackets;
  *    Greek transliterated as modern Greek is read, BGN/PCGN: "Μπ" is B).
+ * 5: round 14 (a slash contraction keeps its slash, "a/rez"; legal forms
+ *    are found through number words, "Caroline Ag II Inc." is "caroline
+ *    ii"; a vocabulary word split by a separator is joined back,
+ *    "Serv.ices").
  */
-#define NAMES_FORMS_VERSION 4
+#define NAMES_FORMS_VERSION 5
 
 /*
  * Normalises the UTF-8 name in[0..len) into out (NUL-terminated, at most

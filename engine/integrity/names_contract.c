@@ -57,6 +57,7 @@ struct vocab_word {
 
 static struct vocab_word *vocab;
 static size_t nvocab;
+static size_t vocab_maxlen; /* the longest vocabulary word's length */
 /* the words of legal forms of several words ("societe" of "societe par
  * actions simplifiee"): never read as a typo of another word */
 static char **form_words;
@@ -237,6 +238,8 @@ int names__vocab_build(char *const *forms, size_t nforms)
 		vocab[i].word = words[i];
 		vocab[i].len = strlen(words[i]);
 		consonant_key(words[i], vocab[i].len, vocab[i].key);
+		if (vocab[i].len > vocab_maxlen)
+			vocab_maxlen = vocab[i].len;
 	}
 	free(words);
 	qsort(vocab, w, sizeof *vocab, vocab_cmp);
@@ -421,6 +424,66 @@ static const char *by_abbreviation(const char *s, size_t len)
 	return hit;
 }
 
+/*
+ * A vocabulary word split by a separator (round 14): "Serv.ices",
+ * "Contr actor", "Engin eering", "Inte-rnat-ional". Two or three
+ * neighbouring pieces, letters only, two letters or more each, none of them
+ * a vocabulary word itself, whose letters together are a vocabulary word
+ * become that word, so it is dropped or weighed as the word written whole
+ * is. Before, the pieces stayed words of the name ("eering" even read as a
+ * contraction of "engineering" beside "engin"), which the other name did
+ * not have once it dropped the word. Only vocabulary words are rejoined: two
+ * words of a name that happen to spell another ("Sun Set") stay two, and
+ * the similarity joins pieces of other words against the other name.
+ */
+#define REJOIN_MAX 3
+void names__rejoin_vocabulary(struct names__tokens *t)
+{
+	/* whether each token can be a piece: 0 not yet known, 1 yes, 2 no */
+	unsigned char piece[NAMES_MAX_TOKENS] = {0};
+
+	if (!nvocab)
+		return;
+	for (int i = 0; i + 1 < t->n; i++) {
+		char w[NAMES_MAX_TOKEN_LEN + 1];
+		size_t wl = 0;
+		int k, found = 0;
+
+		for (k = 0; k < REJOIN_MAX && i + k < t->n; k++) {
+			int j = i + k;
+			size_t l = t->len[j];
+
+			/* vocabulary words have VOCAB_MIN letters or more: a
+			 * shorter piece is none, a shorter join matches none */
+			if (!piece[j])
+				piece[j] = l < 2 || t->initials[j] || !letters_only(t->s[j], l) ||
+						   (l >= VOCAB_MIN && is_vocab(t->s[j], l))
+					   ? 2
+					   : 1;
+			if (piece[j] == 2 || wl + l > vocab_maxlen || wl + l > NAMES_MAX_TOKEN_LEN)
+				break;
+			memcpy(w + wl, t->s[j], l);
+			wl += l;
+			w[wl] = '\0';
+			if (k > 0 && wl >= VOCAB_MIN && is_vocab(w, wl)) {
+				found = k + 1;
+				break;
+			}
+		}
+		if (!found)
+			continue;
+		memcpy(t->s[i], w, wl + 1);
+		t->len[i] = (unsigned char)wl;
+		t->dot[i] = t->dot[i + found - 1];
+		for (k = 1; k < found; k++)
+			names__tokens_remove(t, i + 1);
+		/* the tokens moved: what is known of them moves too, and the
+		 * joined word is a vocabulary word, no piece */
+		memmove(&piece[i + 1], &piece[i + found], (size_t)(t->n - i - 1));
+		piece[i] = 2;
+	}
+}
+
 void names__expand_contractions(struct names__tokens *t)
 {
 	if (!nvocab)
@@ -428,6 +491,37 @@ void names__expand_contractions(struct names__tokens *t)
 	for (int i = 0; i < t->n; i++) {
 		size_t len = t->len[i];
 		const struct vocab_word *v;
+		const char *slash = memchr(t->s[i], '/', len);
+
+		if (slash) {
+			/* a slash contraction ("O/seas", tokenised "o/seas"):
+			 * a vocabulary word it contracts replaces it, slash and
+			 * all; else it stays as written, its slash kept for the
+			 * similarity */
+			char w[NAMES_MAX_TOKEN_LEN + 1];
+			size_t p = (size_t)(slash - t->s[i]), wl = len - 1;
+
+			memcpy(w, t->s[i], p);
+			memcpy(w + p, slash + 1, len - p - 1);
+			w[wl] = '\0';
+			if (wl < CONTRACT_MIN || !letters_only(w, wl))
+				continue;
+			if (is_vocab(w, wl)) {
+				memcpy(t->s[i], w, wl + 1);
+				t->len[i] = (unsigned char)wl;
+				continue;
+			}
+			v = by_consonants(w, wl);
+			if (!v)
+				v = by_tail(w, wl);
+			if (!v && wl >= TYPO_DROP_MIN && !is_form_word(w, wl))
+				v = by_typo(w, wl);
+			if (v) {
+				memcpy(t->s[i], v->word, v->len + 1);
+				t->len[i] = (unsigned char)v->len;
+			}
+			continue;
+		}
 
 		/* an abbreviation with its full stop ("Serv.", "Empl."): of
 		 * three letters or more, not a legal form ("Corp.", "Inc.") */

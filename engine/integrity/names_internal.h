@@ -74,6 +74,12 @@ double names__token_weight(const char *s);
  * spellout (cardinal or ordinal, "two", "second"), or a Roman numeral of
  * ICU's Roman numbering system up to 39 ("ii", "xiv"). */
 int names__number_word(const char *s, size_t len);
+/* Marks the legal forms and connecting words of t as dropped (names.c),
+ * as written ... */
+void names__drop_forms_plain(struct names__tokens *t);
+/* ... and as if t had no number words, so a number added inside or after
+ * a legal form leaves it a form (names_numbers.c, round 14). */
+void names__drop_forms(struct names__tokens *t);
 /* Licence text p[0..len) without a label written before the number
  * ("Licence No.", "#"): the offset where the number starts. */
 /* Where a remark in brackets after the number starts in p[start..len)
@@ -110,6 +116,9 @@ const char *const *names__weak_words(size_t *n);
  * generic words; 0 or NAMES_ENOMEM. Called once, by the legal-form
  * table's build. */
 int names__vocab_build(char *const *forms, size_t n);
+/* A vocabulary word split by a separator into two or three pieces
+ * ("Serv.ices", "Engin eering") is joined back. */
+void names__rejoin_vocabulary(struct names__tokens *t);
 /* Fixed abbreviations ("mgmt", "svcs", "intl") written out. */
 void names__expand_abbreviations(struct names__tokens *t);
 /* Each token that contracts a vocabulary word ("manpwr", "itional"), or

@@ -17,6 +17,9 @@
  * ordinal, 1 to 100: the words names__spell_numbers writes for digits) or
  * a Roman numeral of ICU's "romanlow" numbering system up to 39 (i, v and
  * x only: "mix" or "dim" stay words). The set is built once from ICU.
+ *
+ * Legal forms are found through number words (names__drop_forms, round
+ * 14): "Caroline Ag II Inc." drops "Ag" as "Caroline Ag Inc." does.
  */
 #include <ctype.h>
 #include <pthread.h>
@@ -258,4 +261,58 @@ double names_similarity(const char *norm_a, const char *norm_b)
 	else
 		rest = NAMES_REVIEW_THRESHOLD;
 	return rest > s ? rest : s;
+}
+
+/* Whether token i is a number that legal forms read through: digits or a
+ * number word of two letters or more ("ii", "three", "2nd" spelt out), not
+ * a single letter ("I" is also a Swedish "in", "V" an initial). */
+static int form_transparent_number(const struct names__tokens *t, int i)
+{
+	return !t->initials[i] && t->len[i] >= 2 && names__number_word(t->s[i], t->len[i]);
+}
+
+/*
+ * Legal forms and connecting words are found as if the name had no number
+ * words: a number added inside or after a legal form ("Caroline Ag II
+ * Inc.", "Alyans Beton Limited Liability IV Company", "Swaan Consulting AB
+ * Three") leaves the form a form, as it is without the number, and the
+ * number stays a word of the name. Before, the number cut the form off the
+ * end of the name, so "Ag" and "Liability" became name words and the pair
+ * no longer matched (round 14).
+ */
+void names__drop_forms(struct names__tokens *t)
+{
+	struct names__tokens v;
+	int map[NAMES_MAX_TOKENS], nnum = 0;
+
+	for (int i = 0; i < t->n; i++)
+		nnum += form_transparent_number(t, i);
+	if (nnum == 0 || nnum == t->n) {
+		names__drop_forms_plain(t);
+		return;
+	}
+	v.n = 0;
+	for (int i = 0; i < t->n; i++) {
+		if (form_transparent_number(t, i))
+			continue;
+		map[v.n] = i;
+		v.len[v.n] = t->len[i];
+		v.drop[v.n] = 0;
+		v.initials[v.n] = t->initials[i];
+		v.glue[v.n] = t->glue[i];
+		v.dot[v.n] = t->dot[i];
+		memcpy(v.s[v.n], t->s[i], (size_t)t->len[i] + 1);
+		v.n++;
+	}
+	names__drop_forms_plain(&v);
+	/* split_form_tail may have split a token of the view: then the view
+	 * no longer maps onto t, and t is read as it is written */
+	if (v.n != t->n - nnum) {
+		names__drop_forms_plain(t);
+		return;
+	}
+	for (int i = 0; i < t->n; i++)
+		t->drop[i] = 0;
+	for (int k = 0; k < v.n; k++)
+		t->drop[map[k]] = v.drop[k];
 }

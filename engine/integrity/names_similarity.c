@@ -54,11 +54,13 @@ double names__token_weight(const char *s)
 }
 
 struct stok {
-	const char *s; /* into the side's own buffer */
+	const char *s; /* into the side's own buffer, without a slash */
 	int len;
 	double w;
 	int digit;
 	int used;
+	/* a slash contraction ("a/rez"): letters before the slash, else 0 */
+	int slash;
 };
 
 struct side {
@@ -77,12 +79,25 @@ static void side_add(struct side *sd, const char *s, int len)
 	if (sd->used + (size_t)len + 1 > sizeof sd->buf)
 		return;
 	char *d = sd->buf + sd->used;
-	memcpy(d, s, (size_t)len);
+	const char *sl = memchr(s, '/', (size_t)len);
+	int slash = 0;
+
+	/* the slash of a contraction ("a/rez") is kept aside: its letters
+	 * compare as any token's, and slash_sim reads where it stood */
+	if (sl && sl > s && sl + 1 < s + len && !isdigit((unsigned char)sl[-1])) {
+		slash = (int)(sl - s);
+		memcpy(d, s, (size_t)slash);
+		memcpy(d + slash, sl + 1, (size_t)(len - slash - 1));
+		len--;
+	} else {
+		memcpy(d, s, (size_t)len);
+	}
 	d[len] = '\0';
 	sd->used += (size_t)len + 1;
 	struct stok *t = &sd->t[sd->n++];
 	t->s = d;
 	t->len = len;
+	t->slash = slash;
 	t->w = names__token_weight(d);
 	t->digit = 0;
 	for (int i = 0; i < len; i++)
@@ -131,6 +146,19 @@ static int is_vowel(char c)
  */
 #define CONTRACTION_VOWELS 0.85
 #define CONTRACTION_SIM 0.8
+/* Round 14: a consonant skeleton long enough to be distinctive, every
+ * consonant of the word kept in order and NAMES_SKELETON_CONS of them or
+ * more after the first letter ("shvnd" ~ "shivind", "tchnq" ~
+ * "technique"), scores as a typo of the word: so many consonants in the
+ * same order leave little room for another word, while a short one
+ * ("gbc" ~ "gabice") is as much an acronym and stays CONTRACTION_VOWELS. */
+#ifndef NAMES_SKELETON_CONS
+#define NAMES_SKELETON_CONS 4
+#endif
+#ifndef NAMES_SKELETON_SIM
+#define NAMES_SKELETON_SIM 0.92
+#endif
+#define CONTRACTION_SKELETON NAMES_SKELETON_SIM
 static double contraction_sim(const char *s, int sl, const char *l, int ll)
 {
 	int i = 0, kept = 0, lcons = 0, scons = 0, all = 1;
@@ -152,6 +180,8 @@ static double contraction_sim(const char *s, int sl, const char *l, int ll)
 		return 0.0; /* not a subsequence */
 	for (int j = 1; j < sl; j++)
 		scons += !is_vowel(s[j]);
+	if (all && scons >= NAMES_SKELETON_CONS)
+		return CONTRACTION_SKELETON;
 	if (all && scons >= 2)
 		return CONTRACTION_VOWELS;
 	if (sl >= 4 && memcmp(s + 1, l + ll - (sl - 1), (size_t)(sl - 1)) == 0)
@@ -159,6 +189,34 @@ static double contraction_sim(const char *s, int sl, const char *l, int ll)
 	if (sl >= 4 && s[sl - 1] == l[ll - 1] && 2 * kept >= lcons)
 		return CONTRACTION_SIM;
 	return 0.0;
+}
+
+/*
+ * A slash contraction (round 14): "a/rez" written for "alvarez", "h/sting"
+ * for "harvesting". The slash says letters were left out between the
+ * letters before it and those after it, so a word of the other name that
+ * starts with the first and ends with the second, with letters between,
+ * is the word contracted: SLASH_SIM, near a typo's score. Without the
+ * slash the same letters are another word ("Arez", "Berry Ranches"), read
+ * as the weaker first-letter-and-tail contraction (contraction_sim). The
+ * tail must hold SLASH_TAIL_MIN letters: fewer say too little of the word.
+ */
+#ifndef NAMES_SLASH_SIM
+#define NAMES_SLASH_SIM 0.92
+#endif
+#define SLASH_TAIL_MIN 3
+static double slash_sim(const struct stok *x, const struct stok *y)
+{
+	const struct stok *s = x->slash ? x : y, *l = s == x ? y : x;
+	int tail = s->len - s->slash;
+
+	if (!s->slash || l->slash || s->digit || l->digit || tail < SLASH_TAIL_MIN ||
+	    l->len < s->len + 1)
+		return 0.0;
+	if (memcmp(s->s, l->s, (size_t)s->slash) != 0 ||
+	    memcmp(s->s + s->slash, l->s + l->len - tail, (size_t)tail) != 0)
+		return 0.0;
+	return NAMES_SLASH_SIM;
 }
 
 /* Whether a[0..la) and b[0..lb) are one spelling once each run of one
@@ -184,8 +242,11 @@ static int squeezed_equal(const char *a, int la, const char *b, int lb)
 static double token_sim(const struct stok *x, const struct stok *y)
 {
 	int minl, maxl, allow, d;
+	double sl;
 	if (x->len == y->len && memcmp(x->s, y->s, (size_t)x->len) == 0)
 		return 1.0;
+	if ((x->slash || y->slash) && (sl = slash_sim(x, y)) > 0.0)
+		return sl;
 	if (x->digit || y->digit) {
 		/* the numbers must agree exactly; letters may still differ */
 		int i = 0, j = 0;

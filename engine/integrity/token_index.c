@@ -260,6 +260,22 @@ static void word_probes(const char *w, size_t wl, struct probe *pr, size_t *np, 
 	}
 }
 
+/* A slash contraction ("a/rez" for "alvarez", round 14) keeps the end of
+ * its word: the registered words it can contract are those whose last half
+ * ends its tail, so the tail's ends of every length from two letters are
+ * probed as last halves (a word of up to twice the tail and one more). */
+static void slash_probes(const char *w, size_t wl, struct probe *pr, size_t *np, size_t cap)
+{
+	const char *slash = memchr(w, '/', wl);
+	size_t tail;
+
+	if (!slash)
+		return;
+	tail = wl - (size_t)(slash - w) - 1;
+	for (size_t l = 2; l <= tail; l++)
+		probe_add(pr, np, cap, key_hash('s', w + wl - l, l));
+}
+
 /* A word split anywhere by a hyphen, a dot, an underscore, a symbol or a
  * space ("Kop-ano", "Kop_ano", "Kop ano") is a registered word again once
  * its pieces are joined: runs of two to TOK_JOIN_MAX neighbouring words of
@@ -318,6 +334,7 @@ size_t integ__tokens_lookup(const char *form, void (*fn)(uint32_t name, void *ar
 			p++;
 		if (wl >= TOK_MIN)
 			word_probes(w, wl, pr, &np, sizeof pr / sizeof pr[0]);
+		slash_probes(w, wl, pr, &np, sizeof pr / sizeof pr[0]);
 	}
 	joined_probes(core, pr, &np, sizeof pr / sizeof pr[0]);
 	/* rarest keys first */
