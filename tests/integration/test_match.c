@@ -1319,6 +1319,81 @@ static void test_wanted_country_beats_guess(void)
 	resp_free(&r);
 }
 
+/* Round 14: a walk-in who types only "welding" (normalised to "operate
+ * welding equipment", essential to some 23 occupations) must get the welder
+ * before an occupation that merely lists the skill among few essentials
+ * (review 14: pneumatic and pipeline technicians came first, the welder's 36
+ * essentials making its share the smallest). The skill's own words name the
+ * welder ("welding" / "welder", one root: match__named); and a free-text
+ * skill no concept matched ("soldadura") still says which trade. The other
+ * occupation is the one listing the skill as essential with the fewest
+ * essentials, and its ad asks for the skill alone, so every part but the
+ * occupation favours it. */
+static const esco_occupation *occupation_labelled(const char *label)
+{
+	const esco *t = match_taxonomy();
+	size_t i, n = t ? esco_occupation_count(t) : 0;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(esco_occupation_at(t, i)->label, label) == 0)
+			return esco_occupation_at(t, i);
+	return NULL;
+}
+
+static void test_named_trade_first(void)
+{
+	const esco *t = match_taxonomy();
+	const esco_occupation *welder = occupation_labelled("welder"), *other = NULL;
+	const esco_skill *weld = NULL;
+	char wv[32], ov[32], body[2048];
+	struct resp r;
+	size_t i, j, n;
+
+	T_REQUIRE(t != NULL && welder != NULL);
+	for (i = 0; i < welder->n_essential && !weld; i++)
+		if (strcmp(welder->essential[i]->label, "operate welding equipment") == 0)
+			weld = welder->essential[i];
+	T_REQUIRE(weld != NULL);
+	n = esco_occupation_count(t);
+	for (i = 0; i < n; i++) {
+		const esco_occupation *o = esco_occupation_at(t, i);
+
+		if (strcmp(o->isco, welder->isco) == 0 || (other && o->n_essential >= other->n_essential))
+			continue;
+		for (j = 0; j < o->n_essential && o->essential[j] != weld; j++)
+			;
+		if (j < o->n_essential)
+			other = o;
+	}
+	T_REQUIRE(other != NULL);
+	T_CHECKF(other->n_essential < welder->n_essential, "%s lists %zu essentials, the welder %zu",
+		 other->label, other->n_essential, welder->n_essential);
+	snprintf(body, sizeof body,
+		 "{\"title\":\"Welder\",\"occupation\":\"%s\",\"skills\":{\"essential\":[\"%s\",\"%s\",\"%s\"]},"
+		 "\"country\":\"TO\",\"valid_until\":\"2099-01-01\"}",
+		 welder->uri, weld->uri, welder->essential[0] == weld ? welder->essential[1]->uri : welder->essential[0]->uri,
+		 welder->essential[2] == weld ? welder->essential[3]->uri : welder->essential[2]->uri);
+	snprintf(wv, sizeof wv, "%s", post_vacancy(employer, body));
+	snprintf(body, sizeof body,
+		 "{\"title\":\"Other\",\"occupation\":\"%s\",\"skills\":{\"essential\":[\"%s\"]},"
+		 "\"country\":\"TO\",\"valid_until\":\"2099-01-01\"}", other->uri, weld->uri);
+	snprintf(ov, sizeof ov, "%s", post_vacancy(employer, body));
+	T_REQUIRE(wv[0] && ov[0] && wait_index() == 0);
+	snprintf(body, sizeof body, "{\"countries\":[\"TO\"],\"profile\":{\"skills\":[\"%s\"]}}", weld->uri);
+	T_REQUIRE(match(&r, body) == 0);
+	T_EQ_INT(r.status, 200);
+	T_CHECKF(position_of(r.json, wv) >= 0 && (position_of(r.json, ov) < 0 ||
+						  position_of(r.json, wv) < position_of(r.json, ov)),
+		 "the welder's ad must come before the %s's: %s", other->label, r.body);
+	resp_free(&r);
+	/* Spanish, typed as free text that no skill concept matches: its word
+	 * and the welder's Spanish label ("soldador") are one root. */
+	T_REQUIRE(match(&r, "{\"countries\":[\"TO\"],\"profile\":{\"skills\":[\"soldadura\"]}}") == 0);
+	T_EQ_INT(r.status, 200);
+	T_CHECKF(position_of(r.json, wv) == 0, "the welder's ad must come first for \"soldadura\": %s", r.body);
+	resp_free(&r);
+}
+
 /* A walk-in who gives only a wide group ("teacher" is 23, "driver" 83) and
  * no skill: the floor's rule that a wider stated group needs a shared skill
  * has nothing to tell by, so the group alone makes its vacancies relevant
@@ -1911,6 +1986,7 @@ int main(void)
 	T_RUN(test_floor_thin_profile);
 	T_RUN(test_named_beats_guessed);
 	T_RUN(test_wanted_country_beats_guess);
+	T_RUN(test_named_trade_first);
 	T_RUN(test_group_alone);
 	T_RUN(test_support_every_occupation);
 	T_RUN(test_free_text_occupation);
