@@ -129,6 +129,6 @@ static const struct {
  * above the ads in the wanted countries, review 12). Measured, not
  * chosen: eval_counsellor dev 0.950 -> 0.950, held-out 0.943 -> 0.942;
  * eval_match dev 0.945 -> 0.943, held-out 0.949 -> 0.948. */
-} INF = {0.2, 0.05, 10.0, 0.05, 0.02, 0.3, 0.5, 6.0, 0.05, 1.0, 10.0};
+} INF = {0.2, 0.05, 10.0, 0.05, 0.02, 0.3, 0.5, 6.0, 0.05, 0.5, 10.0};
 
 #endif
