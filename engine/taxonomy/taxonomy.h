@@ -12,7 +12,8 @@
  * lookup.c (labels and concepts by identifier), lang.c (language of a text),
  * phrase.c (the frame around a written skill: "knowledge of X", "X (5
  * years)"), specific.c (the specific or general concept a text means),
- * headgroup.c (the ISCO-08 unit group a bare occupation word names).
+ * headgroup.c (the ISCO-08 unit group a bare occupation word names),
+ * root.c (one root, two endings: "welding" / "welder", for matching).
  *
  * taxonomy.h - the process-wide taxonomy: ESCO occupations and skills in
  * memory (esco.h), a Xapian index over every label of every concept in
