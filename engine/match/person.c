@@ -215,11 +215,12 @@ static void person_support(const json_t *profile, struct match__person *pr, cons
 	for (o = 0; o < match__m.n_occ; o++) {
 		const esco_occupation *x = esco_occupation_at(t, o);
 		double sup = best > 0 ? raw[o] / best : 0;
-
-		if (sup >= 1 && named && named[o] > 0 && *named_best < 0)
-			*named_best = (long)o;
 		static const size_t base[4] = {GRP_MAJOR, GRP_SUB_MAJOR, GRP_MINOR, GRP_UNIT};
 		size_t at = 0, d;
+
+		/* the first occupation the words name among the best supported */
+		if (sup >= 1 && named && named[o] > 0 && *named_best < 0)
+			*named_best = (long)o;
 
 		if (sup < INF.min_support)
 			continue;
