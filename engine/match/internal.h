@@ -19,6 +19,7 @@
 #include "engine/integrity/integrity.h"
 #include "engine/match/match.h"
 #include "engine/taxonomy/esco.h"
+#include "engine/taxonomy/taxonomy.h"
 #include "index/index.h"
 
 #define ESCO_OCC "http://data.europa.eu/esco/occupation/"
@@ -57,6 +58,14 @@ struct match__model {
 		char *lc;     /* lowercased preferred label */
 		uint32_t idx; /* skill index */
 	} *labs;            /* sorted by lc, for "which ESCO skills have this label" */
+	/* The head word of every occupation's preferred label (each form of a
+	 * gendered pair) in each language, folded, sorted by word: what the
+	 * typed evidence's words are read against (match__named). */
+	struct match__head {
+		char w[TAX_WORD_MAX];
+		uint32_t occ;
+	} *heads;
+	size_t n_heads;
 	int ok;
 };
 
@@ -72,6 +81,19 @@ void match__mark_label(uint8_t *has, const char *lc);
 /* log P(skill | o) for a skill o lists, and for one it does not list. */
 double match__lp_listed(uint32_t o, int essential);
 double match__lp_unlisted(void);
+/* How characteristic each skill of the profile is of each occupation by its
+ * words (model.c): fills named[o] with the sum over the skills of idf x c
+ * and named_n[o] with the sum of c, c in (0, 1] when a word of the skill
+ * (its ESCO preferred labels in every language, or the free text) and a
+ * head word of o's labels are one root (taxonomy_same_root), the word's
+ * specificity across occupations (named_n: of the free-text skills only);
+ * idf the skill's (of an ESCO skill only
+ * the occupations it is essential to). named_free[o] is the part of
+ * named[o] that free-text skills give, *free_idf the sum of their idf (a
+ * free-text skill is no listing: its words are the only evidence). All
+ * n_occ long, zeroed by the caller. -1 without memory. */
+int match__named(const json_t *skills, double *named, double *named_n, double *named_free,
+		 double *free_idf);
 /* An occupation (ISCO code or ESCO URI) as its 4-digit unit group ("" if unknown). */
 void match__occupation_code(const char *occ, char code[5]);
 
@@ -107,7 +129,7 @@ struct match__person {
 	struct {
 		uint32_t occ;
 		double rel;
-	} inf[INFER_MAX];
+	} inf[INFER_MAX + 1]; /* + 1: the occupation a typed word names (person.c) */
 	size_t n_inf;
 	/* Support of every ESCO occupation by the person's skills (person.c,
 	 * INF.support_*): the specificity-weighted share of the person's ESCO

@@ -9,6 +9,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +48,53 @@ static int lab_cmp(const void *a, const void *b)
 	int c = strcmp(x->lc, y->lc);
 
 	return c ? c : x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static int head_cmp(const void *a, const void *b)
+{
+	const struct match__head *x = a, *y = b;
+	int c = strcmp(x->w, y->w);
+
+	return c ? c : x->occ < y->occ ? -1 : x->occ > y->occ;
+}
+
+/* match__m.heads: the head word of each form of every occupation's
+ * preferred label in every language ("soudeur/soudeuse" gives "soudeur"
+ * and "soudeuse"; "waiter/waitress" "waiter" and "waitress"). Preferred
+ * labels only: an alternative label may name another trade ("maestro" is
+ * one of art director's). */
+static int heads_build(const esco *t)
+{
+	size_t o, n = 0, cap = 0;
+	int l;
+
+	for (o = 0; o < match__m.n_occ; o++)
+		for (l = 0; l < ESCO_LANG_COUNT; l++) {
+			const char *p = esco_occupation_at(t, o)->labels[l].preferred;
+
+			while (p && *p) {
+				size_t len = strcspn(p, "/");
+				char form[512];
+
+				snprintf(form, sizeof form, "%.*s", (int)(len < sizeof form ? len : sizeof form - 1), p);
+				p += len + (p[len] == '/');
+				if (n == cap) {
+					size_t nc = cap ? cap * 2 : 8192;
+					struct match__head *h = realloc(match__m.heads, nc * sizeof *h);
+
+					if (!h)
+						return -1;
+					match__m.heads = h;
+					cap = nc;
+				}
+				if (taxonomy_head_word(form, l, match__m.heads[n].w, sizeof match__m.heads[n].w) == 0)
+					match__m.heads[n++].occ = (uint32_t)o;
+			}
+		}
+	if (n)
+		qsort(match__m.heads, n, sizeof *match__m.heads, head_cmp);
+	match__m.n_heads = n;
+	return 0;
 }
 
 static void model_build(void)
@@ -127,6 +175,8 @@ static void model_build(void)
 
 			match__m.so_key[match__m.so_off[k] + fill[k]++] = (uint32_t)o << 1 | (match__m.os_key[i] & 1);
 		}
+	if (heads_build(t) < 0)
+		goto fail;
 	free(df);
 	free(fill);
 	match__m.ok = 1;
@@ -142,6 +192,7 @@ fail:
 	for (i = 0; match__m.labs && i < match__m.n_skill; i++)
 		free(match__m.labs[i].lc);
 	free(match__m.labs);
+	free(match__m.heads);
 	memset(&match__m, 0, sizeof match__m);
 }
 
@@ -197,4 +248,146 @@ double match__lp_listed(uint32_t o, int essential)
 double match__lp_unlisted(void)
 {
 	return log(INF.unlisted / (double)(match__m.n_skill ? match__m.n_skill : 1));
+}
+
+/* The first head whose word is >= w. */
+static size_t head_lower(const char *w)
+{
+	size_t lo = 0, hi = match__m.n_heads;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(match__m.heads[mid].w, w) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The occupations a head word of which is one root with w, marked in
+ * mark[] with stamp (each once) and listed in out; their count. Every such
+ * head shares w's first four letters, so one range of the sorted heads. */
+static size_t word_meets(const char *w, uint32_t *mark, uint32_t stamp, uint32_t *out)
+{
+	char pre[5];
+	size_t i, n = 0;
+
+	if (strlen(w) < 4)
+		return 0;
+	memcpy(pre, w, 4);
+	pre[4] = '\0';
+	for (i = head_lower(pre); i < match__m.n_heads && strncmp(match__m.heads[i].w, pre, 4) == 0; i++) {
+		uint32_t o = match__m.heads[i].occ;
+
+		if (mark[o] != stamp && taxonomy_same_root(w, match__m.heads[i].w)) {
+			mark[o] = stamp;
+			out[n++] = o;
+		}
+	}
+	return n;
+}
+
+#define NAMED_WORDS 24
+#define NAMED_OCC_MAX 20
+
+int match__named(const json_t *skills, double *named, double *named_n, double *named_free,
+		 double *free_idf)
+{
+	const esco *t = match_taxonomy();
+	uint32_t *mark = NULL, *met = NULL, *touched = NULL, stamp = 0;
+	float *c = NULL;
+	double lnocc;
+	size_t i, j;
+	json_t *v;
+	int rc = -1;
+
+	if (!t || !match__model_ready() || !match__m.n_heads)
+		return 0;
+	mark = calloc(match__m.n_occ, sizeof *mark);
+	met = calloc(match__m.n_occ, sizeof *met);
+	touched = calloc(match__m.n_occ, sizeof *touched);
+	c = calloc(match__m.n_occ, sizeof *c);
+	if (!mark || !met || !touched || !c)
+		goto out;
+	lnocc = log(1.0 + (double)match__m.n_occ);
+	json_array_foreach(skills, i, v) {
+		const char *s = json_string_value(v);
+		const esco_skill *k = s && match__is_uri(s) ? esco_skill_by_uri(t, s) : NULL;
+		char words[NAMED_WORDS][TAX_WORD_MAX];
+		size_t nw = 0, nt = 0, w;
+		double idf;
+		int l;
+
+		if (!s || (match__is_uri(s) && !k))
+			continue;
+		/* The skill's words: its preferred label in every language (what
+		 * a counsellor typed normalised to it), or the text as typed. */
+		if (k) {
+			for (l = 0; l < ESCO_LANG_COUNT && nw < NAMED_WORDS; l++)
+				if (k->labels[l].preferred)
+					nw += taxonomy_content_words(k->labels[l].preferred, words + nw, NAMED_WORDS - nw);
+		} else {
+			nw = taxonomy_content_words(s, words, NAMED_WORDS);
+		}
+		/* c[o]: the most specific of its words that o's heads meet,
+		 * log(1 + occupations / occupations it meets), over its most. */
+		for (w = 0; w < nw; w++) {
+			size_t n, m;
+			double spec;
+
+			if (++stamp == 0) { /* wrapped: start the marks again */
+				memset(mark, 0, match__m.n_occ * sizeof *mark);
+				stamp = 1;
+			}
+			n = word_meets(words[w], mark, stamp, met);
+			/* A word that names more than NAMED_OCC_MAX occupations
+			 * ("operate" / operator, "install" / installer) names a
+			 * kind of work, not a trade. */
+			if (!n || n > NAMED_OCC_MAX)
+				continue;
+			spec = log(1.0 + (double)match__m.n_occ / (double)n) / lnocc;
+			for (m = 0; m < n; m++) {
+				/* Of an ESCO skill, only the occupations it is
+				 * essential to: the words say which of those the
+				 * person practises, not that they practise a trade
+				 * the skill is no part of. */
+				if (k && match__occ_lists(met[m], k->index) != 2)
+					continue;
+				if (c[met[m]] == 0)
+					touched[nt++] = met[m];
+				if ((float)spec > c[met[m]])
+					c[met[m]] = (float)spec;
+			}
+		}
+		if (!nt)
+			continue;
+		/* The skill's specificity as the support weighs it: over the
+		 * occupations listing it, or for free text over those its words
+		 * name. */
+		if (k) {
+			size_t df = match__m.so_off[k->index + 1] - match__m.so_off[k->index];
+
+			idf = log(1.0 + (double)match__m.n_occ / (double)(df ? df : 1));
+		} else {
+			idf = log(1.0 + (double)match__m.n_occ / (double)nt);
+		}
+		if (!k)
+			*free_idf += idf;
+		for (j = 0; j < nt; j++) {
+			if (!k)
+				named_free[touched[j]] += idf * c[touched[j]];
+			named[touched[j]] += idf * c[touched[j]];
+			named_n[touched[j]] += c[touched[j]];
+			c[touched[j]] = 0;
+		}
+	}
+	rc = 0;
+out:
+	free(mark);
+	free(met);
+	free(touched);
+	free(c);
+	return rc;
 }

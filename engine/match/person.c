@@ -38,18 +38,24 @@ void match__person_release(struct match__person *pr)
 
 /* Fills pr->inf from the person's ESCO skills (nothing when the taxonomy
  * is missing or memory is short: matching then works without it). */
-static void person_infer(const json_t *profile, struct match__person *pr)
+static void person_infer(const json_t *profile, struct match__person *pr, const double *named_n,
+			 long named_best)
 {
 	const esco *t = match_taxonomy();
 	double *ev, best = 0;
+	uint32_t *listed, n_esco = 0;
 	size_t i, j, o;
 	json_t *v;
 
 	if (!t || !match__model_ready())
 		return;
 	ev = calloc(match__m.n_occ, sizeof *ev);
-	if (!ev)
+	listed = calloc(match__m.n_occ, sizeof *listed);
+	if (!ev || !listed) {
+		free(ev);
+		free(listed);
 		return;
+	}
 	/* ev[o]: log-likelihood of the skills under o, less that of a model
 	 * listing none of them (so 0 for occupations listing none). */
 	json_array_foreach(json_object_get(profile, "skills"), i, v) {
@@ -58,12 +64,21 @@ static void person_infer(const json_t *profile, struct match__person *pr)
 
 		if (!k)
 			continue;
+		n_esco++;
 		for (j = match__m.so_off[k->index]; j < match__m.so_off[k->index + 1]; j++) {
 			uint32_t oc = match__m.so_key[j] >> 1;
 
 			ev[oc] += match__lp_listed(oc, (int)(match__m.so_key[j] & 1)) - match__lp_unlisted();
+			listed[oc]++;
 		}
 	}
+	/* A person whose skills are all free text that no concept matched
+	 * ("soldadura") has no likelihood: the occupations the words name
+	 * (match__named: "soldador") get a prior as a stated group's
+	 * occupations do, in the measure the words are specific to them. */
+	for (o = 0; named_n && n_esco == 0 && o < match__m.n_occ; o++)
+		if (named_n[o] > 0)
+			ev[o] += log(INF.named_prior) * named_n[o];
 	for (o = 0; o < match__m.n_occ; o++) {
 		if (ev[o] <= 0)
 			continue;
@@ -84,7 +99,7 @@ static void person_infer(const json_t *profile, struct match__person *pr)
 				pr->n_inf++;
 		}
 	}
-	free(ev);
+	free(listed);
 	best = pr->n_inf ? pr->inf[0].rel : 0;
 	for (i = 0; i < pr->n_inf; i++) {
 		pr->inf[i].rel = exp(pr->inf[i].rel - best);
@@ -92,6 +107,26 @@ static void person_infer(const json_t *profile, struct match__person *pr)
 			break;
 	}
 	pr->n_inf = i;
+	/* The occupation whose name broke the support's tie (person_support:
+	 * the welder among the 23 listing "operate welding equipment") is
+	 * asked for by retrieval too, after the likeliest when it is not
+	 * among them (its long skill list makes its likelihood small), so its
+	 * vacancies that do not list the skill typed are found. An added
+	 * place (one occupation's two terms), not the last one taken: that
+	 * one's vacancies are the person's as much (eval_counsellor's
+	 * held-out walk-ins lost 0.004 when it was taken). */
+	if (named_best >= 0) {
+		for (i = 0; i < pr->n_inf && pr->inf[i].occ != (uint32_t)named_best; i++)
+			;
+		if (i == pr->n_inf) {
+			double rel = pr->n_inf ? exp(ev[named_best] - best) : 1.0;
+
+			i = pr->n_inf++;
+			pr->inf[i].occ = (uint32_t)named_best;
+			pr->inf[i].rel = rel > INF.min_rel ? rel : INF.min_rel;
+		}
+	}
+	free(ev);
 }
 
 /* Fills pr->support and pr->grp: for every ESCO occupation, the share of
@@ -104,10 +139,11 @@ static void person_infer(const json_t *profile, struct match__person *pr)
  * a long skill list is not penalised: every occupation that calls for all
  * the person said is supported in full. Leaves both NULL when there is no
  * model, no ESCO skill or no memory (matching then works without them). */
-static void person_support(const json_t *profile, struct match__person *pr)
+static void person_support(const json_t *profile, struct match__person *pr, const double *named,
+			   const double *named_free, double free_idf, long *named_best)
 {
 	const esco *t = match_taxonomy();
-	double total = 0, *sum;
+	double total = 0, idf_sum, best = 0, *sum, *raw = NULL;
 	size_t i, j, o;
 	json_t *v;
 
@@ -130,15 +166,43 @@ static void person_support(const json_t *profile, struct match__person *pr)
 		for (j = match__m.so_off[k->index]; j < match__m.so_off[k->index + 1]; j++)
 			sum[match__m.so_key[j] >> 1] += match__m.so_key[j] & 1 ? idf : idf * INF.support_optional;
 	}
-	/* Relative to the best-supported occupation, as the likelihood is:
-	 * a skill no occupation of the person's lists (a second trade, a
-	 * typo's wrong concept) lowers every share alike and must not sink
-	 * them all below min_support. */
+	/* A free-text skill no concept matched ("soldadura") says which
+	 * trade by its words only (match__named): that is its listing. */
+	for (o = 0; named_free && free_idf > 0 && o < match__m.n_occ; o++)
+		sum[o] += named_free[o];
+	total += free_idf;
+	/* How characteristic the evidence is of each occupation, beside the
+	 * share of it the occupation lists. The occupations that list all of
+	 * what the person said (the best share) tie: "operate welding
+	 * equipment" alone is essential to 23, and the vacancies' other parts
+	 * then favour the one with the fewest essentials, never the welder's
+	 * 36. Among them, one whose name the skills' words make (welding /
+	 * welder, soudage / soudeur) counts 1 + named x the share of the
+	 * skills' weight naming it, so the others get at most 1 / (1 + named)
+	 * of its support. Only the tie is broken: an occupation that lists
+	 * less keeps its support ("eléctrico" names the electricians, who
+	 * list part of a cable jointer's skills). Then relative to the best,
+	 * as the likelihood is: a skill no occupation of the person's lists
+	 * (a second trade, a typo's wrong concept) lowers every share alike
+	 * and must not sink them all below min_support. */
+	idf_sum = total;
 	for (o = 0, total = 0; o < match__m.n_occ; o++)
 		if (sum[o] > total)
 			total = sum[o];
 	if (total <= 0)
 		goto out;
+	raw = calloc(match__m.n_occ, sizeof *raw);
+	if (!raw)
+		goto out;
+	for (o = 0; o < match__m.n_occ; o++) {
+		if (sum[o] <= 0)
+			continue;
+		raw[o] = pow(sum[o] / total, INF.sharpness);
+		if (named && idf_sum > 0 && sum[o] >= total * (1 - 1e-9))
+			raw[o] *= 1 + INF.named * named[o] / idf_sum;
+		if (raw[o] > best)
+			best = raw[o];
+	}
 	pr->support = calloc(match__m.n_occ, sizeof *pr->support);
 	pr->grp = calloc(GRP_N, sizeof *pr->grp);
 	if (!pr->support || !pr->grp) {
@@ -150,9 +214,13 @@ static void person_support(const json_t *profile, struct match__person *pr)
 	}
 	for (o = 0; o < match__m.n_occ; o++) {
 		const esco_occupation *x = esco_occupation_at(t, o);
-		double sup = sum[o] > 0 ? pow(sum[o] / total, INF.sharpness) : 0;
+		double sup = best > 0 ? raw[o] / best : 0;
 		static const size_t base[4] = {GRP_MAJOR, GRP_SUB_MAJOR, GRP_MINOR, GRP_UNIT};
 		size_t at = 0, d;
+
+		/* the first occupation the words name among the best supported */
+		if (sup >= 1 && named && named[o] > 0 && *named_best < 0)
+			*named_best = (long)o;
 
 		if (sup < INF.min_support)
 			continue;
@@ -169,6 +237,7 @@ static void person_support(const json_t *profile, struct match__person *pr)
 		}
 	}
 out:
+	free(raw);
 	free(sum);
 }
 
@@ -191,6 +260,8 @@ const struct match__grp *match__group_support(const struct match__person *pr, co
 
 int match__person_prepare(const json_t *profile, struct match__person *pr)
 {
+	double *named = NULL, *named_n = NULL, *named_free = NULL, free_idf = 0;
+	long named_best = -1;
 	json_t *v;
 	size_t i, j;
 	char buf[KEY_MAX];
@@ -256,8 +327,24 @@ int match__person_prepare(const json_t *profile, struct match__person *pr)
 	v = json_object_get(profile, "available_from");
 	if (json_is_string(v) && json_string_length(v) == 10)
 		memcpy(pr->available, json_string_value(v), 11);
-	person_infer(profile, pr);
-	person_support(profile, pr);
+	if (match__model_ready()) {
+		named = calloc(match__m.n_occ, sizeof *named);
+		named_n = calloc(match__m.n_occ, sizeof *named_n);
+		named_free = calloc(match__m.n_occ, sizeof *named_free);
+		if (!named || !named_n || !named_free ||
+		    match__named(json_object_get(profile, "skills"), named, named_n, named_free, &free_idf) < 0) {
+			free(named); /* matching works without it, as without the model */
+			free(named_n);
+			free(named_free);
+			named = named_n = named_free = NULL;
+			free_idf = 0;
+		}
+	}
+	person_support(profile, pr, named, named_free, free_idf, &named_best);
+	person_infer(profile, pr, named_n, named_best);
+	free(named);
+	free(named_n);
+	free(named_free);
 	if (match__model_ready() && (pr->has = calloc(match__m.n_skill / 8 + 1, 1)) != NULL) {
 		const char *key;
 

@@ -12,7 +12,8 @@
  * lookup.c (labels and concepts by identifier), lang.c (language of a text),
  * phrase.c (the frame around a written skill: "knowledge of X", "X (5
  * years)"), specific.c (the specific or general concept a text means),
- * headgroup.c (the ISCO-08 unit group a bare occupation word names).
+ * headgroup.c (the ISCO-08 unit group a bare occupation word names),
+ * root.c (one root, two endings: "welding" / "welder", for matching).
  *
  * taxonomy.h - the process-wide taxonomy: ESCO occupations and skills in
  * memory (esco.h), a Xapian index over every label of every concept in
@@ -289,5 +290,20 @@ unsigned taxonomy_text_langs(const char *text);
  * stripped of accents, runs of non-alphanumerics to one space, trimmed.
  * Always NUL-terminates out (outlen > 0); returns the length written. */
 size_t taxonomy_fold(const char *text, char *out, size_t outlen);
+
+/* Words as the occupation inference of matching reads them (root.c). */
+#define TAX_WORD_MAX 48
+/* 1 when two folded words are one root with two endings: they share their
+ * first 4 letters or more and neither adds more than 4 after what they
+ * share ("welding" / "welder", "soudage" / "soudeur", "soldadura" /
+ * "soldador", "cuisine" / "cuisinier"); 0 otherwise. */
+int taxonomy_same_root(const char *a, const char *b);
+/* The folded content words of text (the en/fr/es stop words left out, a
+ * word of TAX_WORD_MAX bytes or more dropped), at most max; the count. */
+size_t taxonomy_content_words(const char *text, char words[][TAX_WORD_MAX], size_t max);
+/* The folded head word of an occupation label in language lang (esco_lang:
+ * the last content word in English, the first in French and Spanish) into
+ * out; 0, or -1 when it has none or it does not fit. */
+int taxonomy_head_word(const char *label, int lang, char *out, size_t outlen);
 
 #endif

@@ -1019,10 +1019,11 @@ static void test_relevance_floor(void)
 }
 
 /* Support: a walk-in's one skill, listed as essential by many
- * occupations, supports every one of them in full, not only the few with
- * the shortest skill lists the likelihood prefers: a vacancy of the one
- * with the longest list, sharing no skill with the person, is graded
- * "exact" (inferred, likelihood 1) and is relevant. */
+ * occupations, supports every one of them (in full, or at least 2/3 when
+ * its words name one of them: test_named_trade_first), not only the few
+ * with the shortest skill lists the likelihood prefers: a vacancy of the
+ * one with the longest list, sharing no skill with the person, is graded
+ * "exact" (inferred) and is relevant. */
 static void test_support_every_occupation(void)
 {
 	const esco *t = match_taxonomy();
@@ -1077,7 +1078,10 @@ static void test_support_every_occupation(void)
 	T_EQ_STR(str(rel, "grade"), "exact");
 	T_EQ_STR(str(rel, "basis"), "inferred");
 	T_EQ_STR(str(json_object_get(rel, "occupation"), "uri"), best->uri);
-	T_CHECK(json_real_value(json_object_get(rel, "likelihood")) > 0.999);
+	/* In full, or (round 14) at least 1 / (1 + INF.named) = 2/3 of it when
+	 * the skill's words name another of the occupations listing it. */
+	T_CHECKF(json_real_value(json_object_get(rel, "likelihood")) > 0.666, "support %g",
+		 json_real_value(json_object_get(rel, "likelihood")));
 	T_CHECK(json_is_true(json_object_get(json_object_get(it, "explanation"), "relevant")));
 	resp_free(&r);
 }
@@ -1316,6 +1320,100 @@ static void test_wanted_country_beats_guess(void)
 	T_EQ_STR(str(rel, "grade"), "unit_group");
 	T_EQ_STR(str(rel, "basis"), "stated");
 	T_EQ_STR(str(json_object_get(find_result(r.json, code), "explanation"), "occupation"), "related");
+	resp_free(&r);
+}
+
+/* Round 14: a walk-in who types only "welding" (normalised to "operate
+ * welding equipment", essential to some 23 occupations) must get the welder
+ * before an occupation that merely lists the skill among few essentials
+ * (review 14: pneumatic and pipeline technicians came first, the welder's 36
+ * essentials making its share the smallest). The skill's own words name the
+ * welder ("welding" / "welder", one root: match__named); and a free-text
+ * skill no concept matched ("soldadura") still says which trade. The other
+ * occupation is the one listing the skill as essential with the fewest
+ * essentials, and its ad asks for the skill alone, so every part but the
+ * occupation favours it. A welder's ad that does not ask for the skill is
+ * found (retrieval asks for the occupation the words name) and graded
+ * exact, while the other occupation's support falls below 3/4. */
+static const esco_occupation *occupation_labelled(const char *label)
+{
+	const esco *t = match_taxonomy();
+	size_t i, n = t ? esco_occupation_count(t) : 0;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(esco_occupation_at(t, i)->label, label) == 0)
+			return esco_occupation_at(t, i);
+	return NULL;
+}
+
+static void test_named_trade_first(void)
+{
+	const esco *t = match_taxonomy();
+	const esco_occupation *welder = occupation_labelled("welder"), *other = NULL;
+	const esco_skill *weld = NULL, *ref[2];
+	char wv[32], wv2[32], ov[32], body[2048];
+	struct resp r;
+	json_t *it;
+	size_t i, j, n;
+
+	T_REQUIRE(t != NULL && welder != NULL);
+	for (i = 0; i < welder->n_essential && !weld; i++)
+		if (strcmp(welder->essential[i]->label, "operate welding equipment") == 0)
+			weld = welder->essential[i];
+	T_REQUIRE(weld != NULL);
+	n = esco_occupation_count(t);
+	for (i = 0; i < n; i++) {
+		const esco_occupation *o = esco_occupation_at(t, i);
+
+		if (strcmp(o->isco, welder->isco) == 0 || (other && o->n_essential >= other->n_essential))
+			continue;
+		for (j = 0; j < o->n_essential && o->essential[j] != weld; j++)
+			;
+		if (j < o->n_essential)
+			other = o;
+	}
+	T_REQUIRE(other != NULL);
+	T_CHECKF(other->n_essential < welder->n_essential, "%s lists %zu essentials, the welder %zu",
+		 other->label, other->n_essential, welder->n_essential);
+	snprintf(body, sizeof body,
+		 "{\"title\":\"Welder\",\"occupation\":\"%s\",\"skills\":{\"essential\":[\"%s\",\"%s\",\"%s\"]},"
+		 "\"country\":\"TO\",\"valid_until\":\"2099-01-01\"}",
+		 welder->uri, weld->uri, welder->essential[0] == weld ? welder->essential[1]->uri : welder->essential[0]->uri,
+		 welder->essential[2] == weld ? welder->essential[3]->uri : welder->essential[2]->uri);
+	snprintf(wv, sizeof wv, "%s", post_vacancy(employer, body));
+	snprintf(body, sizeof body,
+		 "{\"title\":\"Other\",\"occupation\":\"%s\",\"skills\":{\"essential\":[\"%s\"]},"
+		 "\"country\":\"TO\",\"valid_until\":\"2099-01-01\"}", other->uri, weld->uri);
+	snprintf(ov, sizeof ov, "%s", post_vacancy(employer, body));
+	/* a welder's ad that does not ask for the skill typed: only the
+	 * occupation retrieval asks for finds it */
+	for (i = 0, j = 0; i < welder->n_essential && j < 2; i++)
+		if (welder->essential[i] != weld)
+			ref[j++] = welder->essential[i];
+	T_REQUIRE(j == 2);
+	snprintf(body, sizeof body,
+		 "{\"title\":\"Welder, other skills\",\"occupation\":\"%s\",\"skills\":{\"essential\":[\"%s\",\"%s\"]},"
+		 "\"country\":\"TO\",\"valid_until\":\"2099-01-01\"}", welder->uri, ref[0]->uri, ref[1]->uri);
+	snprintf(wv2, sizeof wv2, "%s", post_vacancy(employer, body));
+	T_REQUIRE(wv[0] && ov[0] && wv2[0] && wait_index() == 0);
+	snprintf(body, sizeof body, "{\"countries\":[\"TO\"],\"profile\":{\"skills\":[\"%s\"]}}", weld->uri);
+	T_REQUIRE(match(&r, body) == 0);
+	T_EQ_INT(r.status, 200);
+	T_CHECKF(position_of(r.json, wv) >= 0 && (position_of(r.json, ov) < 0 ||
+						  position_of(r.json, wv) < position_of(r.json, ov)),
+		 "the welder's ad must come before the %s's: %s", other->label, r.body);
+	it = find_result(r.json, wv2);
+	T_CHECKF(it != NULL, "the welder's ad without the skill must be found: %s", r.body);
+	T_REQUIRE(it != NULL);
+	T_EQ_STR(str(json_object_get(json_object_get(it, "explanation"), "occupation_relation"), "grade"), "exact");
+	T_CHECK(json_real_value(json_object_get(json_object_get(json_object_get(find_result(r.json, ov),
+		"explanation"), "occupation_relation"), "likelihood")) < 0.75);
+	resp_free(&r);
+	/* Spanish, typed as free text that no skill concept matches: its word
+	 * and the welder's Spanish label ("soldador") are one root. */
+	T_REQUIRE(match(&r, "{\"countries\":[\"TO\"],\"profile\":{\"skills\":[\"soldadura\"]}}") == 0);
+	T_EQ_INT(r.status, 200);
+	T_CHECKF(position_of(r.json, wv) == 0, "the welder's ad must come first for \"soldadura\": %s", r.body);
 	resp_free(&r);
 }
 
@@ -1911,6 +2009,7 @@ int main(void)
 	T_RUN(test_floor_thin_profile);
 	T_RUN(test_named_beats_guessed);
 	T_RUN(test_wanted_country_beats_guess);
+	T_RUN(test_named_trade_first);
 	T_RUN(test_group_alone);
 	T_RUN(test_support_every_occupation);
 	T_RUN(test_free_text_occupation);

@@ -776,6 +776,38 @@ static void test_match_function_words(void)
 	resp_free(&r);
 }
 
+/* Round 14 (root.c): the word a walk-in types for a trade and the word that
+ * names the worker are one root with two endings, in the three languages;
+ * three shared letters, or a long ending, are not ("sewing" / "sewer",
+ * "metal" / "metallurgist"). The head word of an occupation label is its
+ * last content word in English, its first in French and Spanish. */
+static void test_same_root(void)
+{
+	static const char *const same[][2] = {
+		{"welding", "welder"}, {"soudage", "soudeur"}, {"soldadura", "soldador"},
+		{"plomberie", "plombier"}, {"cuisine", "cuisinier"}, {"cocina", "cocinero"},
+		{"bricklaying", "bricklayer"}, {"cooking", "cook"}};
+	static const char *const apart[][2] = {
+		{"sewing", "sewer"}, {"metal", "metallurgist"}, {"weld", "welfare"}, {"driving", "drill"}};
+	char head[TAX_WORD_MAX], words[4][TAX_WORD_MAX];
+	size_t i;
+
+	for (i = 0; i < sizeof same / sizeof *same; i++)
+		T_CHECKF(taxonomy_same_root(same[i][0], same[i][1]) && taxonomy_same_root(same[i][1], same[i][0]),
+			 "%s / %s: one root", same[i][0], same[i][1]);
+	for (i = 0; i < sizeof apart / sizeof *apart; i++)
+		T_CHECKF(!taxonomy_same_root(apart[i][0], apart[i][1]), "%s / %s: two words", apart[i][0],
+			 apart[i][1]);
+	T_REQUIRE(taxonomy_head_word("welding engineer", ESCO_LANG_EN, head, sizeof head) == 0);
+	T_EQ_STR(head, "engineer");
+	T_REQUIRE(taxonomy_head_word("ingénieur soudeur", ESCO_LANG_FR, head, sizeof head) == 0);
+	T_EQ_STR(head, "ingenieur");
+	T_REQUIRE(taxonomy_head_word("de la", ESCO_LANG_ES, head, sizeof head) < 0);
+	T_EQ_INT((int)taxonomy_content_words("garde d'enfants", words, 4), 2);
+	T_EQ_STR(words[0], "garde");
+	T_EQ_STR(words[1], "enfants");
+}
+
 int main(void)
 {
 	char err[256];
@@ -784,6 +816,7 @@ int main(void)
 		fprintf(stderr, "FAIL: taxonomy: %s\n", err);
 		return 1;
 	}
+	T_RUN(test_same_root);
 	T_RUN(test_phrasing);
 	T_RUN(test_general_before_specific);
 	T_RUN(test_bare_occupation);
