@@ -132,7 +132,7 @@ constexpr size_t CACHE_BYTES = 64u << 20;  /* runs and blocks of all terms toget
 /* Postings of the words: a budget of their own, the least recently taken
  * let go first. Only lists long enough that reading them costs more than
  * a few blocks are kept. */
-constexpr size_t POSTINGS_BYTES = 192u << 20;
+constexpr size_t POSTINGS_BYTES = 128u << 20;
 constexpr Xapian::doccount POSTINGS_MIN = 512;
 constexpr Xapian::docid LENGTHS_MAX = 1u << 24; /* docids: 64 MiB of lengths */
 
