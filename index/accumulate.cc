@@ -102,20 +102,9 @@ struct source {
 	{
 		if (cur >= id)
 			return;
-		if (mem) {
-			/* Galloping: most skips are short, some pass whole blocks. */
-			const std::vector<Xapian::docid> &ids = mem->ids;
-			size_t lo = at + 1, step = 1, hi = lo;
-			while (hi < ids.size() && ids[hi] < id) {
-				lo = hi + 1;
-				hi += step;
-				step *= 2;
-			}
-			hi = std::min(hi, ids.size());
-			at = (size_t)(std::lower_bound(ids.begin() + (ptrdiff_t)lo,
-						       ids.begin() + (ptrdiff_t)hi, id) -
-				      ids.begin());
-		} else if (list)
+		if (mem)
+			at = gallop_to(mem->ids, at + 1, id);
+		else if (list)
 			at = (size_t)(std::lower_bound(list->begin() + (ptrdiff_t)at, list->end(),
 						       posting(id, 0.0),
 						       [](const posting &a, const posting &b) {

@@ -25,6 +25,7 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -82,6 +83,23 @@ struct kept_postings {
 	uint64_t used = 0; /* the cache's clock when last taken */
 	size_t bytes() const { return ids.size() * (sizeof ids[0] + sizeof wdf[0]) + 64; }
 };
+
+/* The first place from `from` on where ids (ascending) holds id or more,
+ * ids.size() when none does. Galloping, then a binary search in the last
+ * stride: most skips along a kept list are short, some pass whole blocks. */
+inline size_t gallop_to(const std::vector<Xapian::docid> &ids, size_t from, Xapian::docid id)
+{
+	size_t lo = from, hi = from, step = 1;
+
+	while (hi < ids.size() && ids[hi] < id) {
+		lo = hi + 1;
+		hi += step;
+		step *= 2;
+	}
+	hi = hi < ids.size() ? hi : ids.size();
+	return (size_t)(std::lower_bound(ids.begin() + (ptrdiff_t)lo, ids.begin() + (ptrdiff_t)hi, id) -
+			ids.begin());
+}
 
 /* The term's postings at d's revision (d read-only): kept, or read whole
  * now when the list is long enough to pay and the memory budget holds it

@@ -482,19 +482,8 @@ struct list {
 			return;
 		}
 		if (mem) {
-			/* Galloping: most skips are short, some pass whole blocks. */
-			const std::vector<Xapian::docid> &ids = mem->ids;
-			size_t lo = mat + 1, step = 1, hi = lo;
-			while (hi < ids.size() && ids[hi] < id) {
-				lo = hi + 1;
-				hi += step;
-				step *= 2;
-			}
-			hi = std::min(hi, ids.size());
-			mat = (size_t)(std::lower_bound(ids.begin() + (ptrdiff_t)lo,
-							ids.begin() + (ptrdiff_t)hi, id) -
-				       ids.begin());
-			cur = mat < ids.size() ? ids[mat] : NO_DOCID;
+			mat = gallop_to(mem->ids, mat + 1, id);
+			cur = mat < mem->ids.size() ? mem->ids[mat] : NO_DOCID;
 			return;
 		}
 		it.skip_to(id);
