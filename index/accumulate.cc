@@ -54,6 +54,18 @@ enum apply_mode {
 	DROP_BOTH   /* AND_NOT: in the first list only */
 };
 
+/* A term's factor on a grid of 2^-32. Every weight is a sum of such
+ * factors, and while a sum stays under 2^21 each partial sum of grid
+ * values is a double exactly: the sum is the same in every order. The
+ * pruned walk adds a document's factors in another order than the whole
+ * walk (walked lists first, probed ones after), and a last-bit difference
+ * between documents of equal weight would let the docid order pick
+ * others at the last place kept. */
+inline double on_grid(double w)
+{
+	return std::ldexp(std::nearbyint(std::ldexp(w, 32)), -32);
+}
+
 /* Result order: weight descending, then docid ascending (as Xapian's
  * matcher with Enquire::ASCENDING). A type, so that sorting inlines it. */
 struct heavier {
@@ -531,7 +543,7 @@ class evaluation {
 		case plan::TERM:
 			for (source &s : out)
 				if (!s.list && s.term == p.term) {
-					s.weight += g;
+					s.weight += on_grid(g);
 					s.most = s.weight;
 					return;
 				}
@@ -544,7 +556,7 @@ class evaluation {
 				out.back().it = db.postlist_begin(p.term);
 				out.back().length = db.get_termfreq(p.term);
 			}
-			out.back().weight = out.back().most = g;
+			out.back().weight = out.back().most = on_grid(g);
 			out.back().term = p.term;
 			break;
 		case plan::NOTHING:
@@ -585,6 +597,7 @@ class evaluation {
 	postings term_list(const std::string &term, double w)
 	{
 		postings l;
+		w = on_grid(w);
 		for (Xapian::PostingIterator it = db.postlist_begin(term), end = db.postlist_end(term);
 		     it != end; ++it)
 			l.emplace_back(*it, w);
@@ -598,6 +611,7 @@ class evaluation {
 	{
 		auto out = l.begin();
 
+		w = on_grid(w);
 		for (posting &x : l) {
 			if (it != end)
 				it.skip_to(x.first);
