@@ -146,11 +146,17 @@ struct value_test {
 
 class evaluation {
       public:
-	/* cacheable: d is a read-only handle, whose terms' postings may be
-	 * kept in memory (kept_postings_of). */
-	evaluation(const Xapian::Database &d, accumulator &a, bool cacheable_)
-	    : db(d), acc(a), cacheable(cacheable_)
+	/* cacheable: d is a read-only handle. */
+	evaluation(const Xapian::Database &d, accumulator &a, bool cacheable) : db(d), acc(a)
 	{
+		if (!cacheable)
+			return;
+		try {
+			revision = d.get_revision();
+			uuid = d.get_uuid();
+		} catch (const Xapian::InvalidOperationError &) {
+			/* several databases combined: no one revision */
+		}
 	}
 
 	/* Flattens the root (see the top of the file). */
@@ -489,7 +495,10 @@ class evaluation {
 
 	const Xapian::Database &db;
 	accumulator &acc;
-	bool cacheable = false;
+	/* A read-only handle's database and revision (uuid empty otherwise):
+	 * its terms' postings may be kept in memory (kept_postings_of). */
+	std::string uuid;
+	Xapian::rev revision = 0;
 	std::deque<postings> lists; /* the collected lists the sources read */
 	/* The next postings of one list in this block, their slots already
 	 * asked for: decoding them gives the loads time to arrive (the
@@ -548,8 +557,8 @@ class evaluation {
 					return;
 				}
 			out.emplace_back();
-			if (cacheable)
-				out.back().mem = kept_postings_of(db, p.term);
+			if (!uuid.empty())
+				out.back().mem = kept_postings_of(db, uuid, revision, p.term);
 			if (out.back().mem) {
 				out.back().length = out.back().mem->ids.size();
 			} else {

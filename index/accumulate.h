@@ -82,6 +82,17 @@ struct kept_postings {
 	std::vector<uint16_t> wdf;
 	uint64_t used = 0; /* the cache's clock when last taken */
 	size_t bytes() const { return ids.size() * (sizeof ids[0] + sizeof wdf[0]) + 64; }
+	/* The next posting; false when its wdf does not fit (the list is
+	 * then not kept). */
+	bool add(Xapian::docid id, Xapian::termcount f)
+	{
+		if (f > UINT16_MAX)
+			return false;
+		ids.push_back(id);
+		wdf.push_back((uint16_t)f);
+		wdf_max = f > wdf_max ? f : wdf_max;
+		return true;
+	}
 };
 
 /* The first place from `from` on where ids (ascending) holds id or more,
@@ -101,10 +112,12 @@ inline size_t gallop_to(const std::vector<Xapian::docid> &ids, size_t from, Xapi
 			ids.begin());
 }
 
-/* The term's postings at d's revision (d read-only): kept, or read whole
- * now when the list is long enough to pay and the memory budget holds it
- * without letting another list go; else none. */
+/* The term's postings in d (a read-only handle of the database uuid, at
+ * revision at): kept, or read whole now when the list is long enough to
+ * pay and the memory budget holds it without letting another list go;
+ * else none. */
 std::shared_ptr<const kept_postings> kept_postings_of(const Xapian::Database &d,
+						      const std::string &uuid, Xapian::rev at,
 						      const std::string &term);
 
 /* Evaluates p over d and returns hits [first, first + count) of the

@@ -282,6 +282,20 @@ std::shared_ptr<const runs> runs_of(const Xapian::Database &d, const std::string
 	return x;
 }
 
+/* An empty list to keep a term's tf postings in, read at revision at;
+ * none when so many would not pay (short lists cost few block reads) or
+ * could never be kept (over a quarter of the budget). */
+std::shared_ptr<kept_postings> postings_to_keep(Xapian::rev at, Xapian::doccount tf)
+{
+	if (tf < POSTINGS_MIN || (size_t)tf * (sizeof(Xapian::docid) + 2) + 64 > POSTINGS_BYTES / 4)
+		return nullptr;
+	auto x = std::make_shared<kept_postings>();
+	x->rev = at;
+	x->ids.reserve(tf);
+	x->wdf.reserve(tf);
+	return x;
+}
+
 /* A word's postings read at exactly revision at, or none. */
 std::shared_ptr<const kept_postings> postings_of(const std::string &uuid, Xapian::rev at,
 					    const std::string &term)
@@ -354,27 +368,14 @@ std::shared_ptr<const blocks> blocks_of(const Xapian::Database &d, const std::st
 	x->len_factor = len_factor;
 	Xapian::doccount in = 0;
 	double most = 0;
-	std::shared_ptr<kept_postings> all;
-	if (d.get_termfreq(term) >= POSTINGS_MIN) {
-		all = std::make_shared<kept_postings>();
-		all->rev = at;
-		all->ids.reserve(d.get_termfreq(term));
-		all->wdf.reserve(d.get_termfreq(term));
-	}
+	std::shared_ptr<kept_postings> all = postings_to_keep(at, d.get_termfreq(term));
 	for (Xapian::PostingIterator it = d.postlist_begin(term), end = d.postlist_end(term);
 	     it != end; ++it) {
 		const Xapian::docid id = *it;
 		const Xapian::termcount l = id < len.len.size() ? len.len[id] : it.get_doclength();
 		const Xapian::termcount wdf = it.get_wdf();
-		if (all) {
-			if (wdf > UINT16_MAX) {
-				all.reset();
-			} else {
-				all->ids.push_back(id);
-				all->wdf.push_back((uint16_t)wdf);
-				all->wdf_max = std::max(all->wdf_max, wdf);
-			}
-		}
+		if (all && !all->add(id, wdf))
+			all.reset();
 		most = std::max(most, wdf_part(wdf, std::max(l * len_factor, MIN_NORMLEN)));
 		x->top = std::max(x->top, most);
 		x->postings++;
@@ -1156,47 +1157,30 @@ class search {
 } /* namespace */
 
 std::shared_ptr<const kept_postings> kept_postings_of(const Xapian::Database &d,
+						      const std::string &uuid, Xapian::rev at,
 						      const std::string &term)
 {
-	std::string uuid;
-	Xapian::rev at;
-
-	try {
-		at = d.get_revision();
-		uuid = d.get_uuid();
-	} catch (const Xapian::InvalidOperationError &) {
-		return nullptr; /* several databases combined: no one revision */
-	}
-	if (uuid.empty())
-		return nullptr;
 	std::shared_ptr<const kept_postings> got = postings_of(uuid, at, term);
 	if (got)
 		return got;
-	const Xapian::doccount tf = d.get_termfreq(term);
+	std::shared_ptr<kept_postings> all = postings_to_keep(at, d.get_termfreq(term));
+	if (!all)
+		return nullptr;
 	{
 		/* Only when it fits: a list read whole costs more than the
 		 * skips of one match, and a full budget would be read again
 		 * and again. */
 		std::shared_lock<std::shared_mutex> hold(cache.lock);
-		if (tf < POSTINGS_MIN || (cache.uuid == uuid && cache.list_bytes +
-							      (size_t)tf * (sizeof(Xapian::docid) + 2) +
-							      term.size() + 64 >
-						  POSTINGS_BYTES))
+		if (cache.uuid == uuid &&
+		    cache.list_bytes + all->ids.capacity() * (sizeof(Xapian::docid) + 2) +
+				    term.size() + 64 >
+			    POSTINGS_BYTES)
 			return nullptr;
 	}
-	auto all = std::make_shared<kept_postings>();
-	all->rev = at;
-	all->ids.reserve(tf);
-	all->wdf.reserve(tf);
 	for (Xapian::PostingIterator it = d.postlist_begin(term), end = d.postlist_end(term);
-	     it != end; ++it) {
-		const Xapian::termcount wdf = it.get_wdf();
-		if (wdf > UINT16_MAX)
+	     it != end; ++it)
+		if (!all->add(*it, it.get_wdf()))
 			return nullptr;
-		all->ids.push_back(*it);
-		all->wdf.push_back((uint16_t)wdf);
-		all->wdf_max = std::max(all->wdf_max, wdf);
-	}
 	std::shared_ptr<const kept_postings> kept = all;
 	return keep_postings(uuid, term, std::move(all), false) ? kept : nullptr;
 }
