@@ -101,7 +101,18 @@ export function checkBlock(d, title, opts = {}) {
 	}
 	const fl = Array.isArray(d.flags) ? d.flags : [];
 	if (fl.length) box.append(flagItems(fl));
+	const held = heldNote(d);
+	if (held) box.append(held);
 	return box;
+}
+
+// A vacancy's verdict that holds it for review (docs/api.md): why
+// counsellors do not see it yet.
+function heldNote(verdict) {
+	const h = verdict && verdict.held_for_review;
+	if (!h || typeof h !== 'object') return null;
+	return el('p', { class: 'warn held' }, t('held_note').replace('{id}', h.recruiter || '')
+		.replace('{score}', typeof h.score === 'number' ? Math.round(h.score * 100) + ' %' : '—'));
 }
 
 function setEditing(v) {
@@ -159,7 +170,8 @@ function vacancyItem(v) {
 		el('h4', {}, v.title || v.id),
 		v.concepts && v.concepts.occupation ? el('p', { class: 'meta' }, v.concepts.occupation.label || v.occupation, v.concepts.occupation.isco ? ` (${t('isco')} ${v.concepts.occupation.isco})` : '') : null,
 		el('p', { class: 'meta' }, [v.city, v.country].filter(Boolean).join(', '), ` · ${v.id} · `, t('status_' + v.status) !== 'status_' + v.status ? t('status_' + v.status) : (v.status || '')),
-		v.recruiter ? el('p', {}, t('recruiter'), ' ', v.recruiter.name, ' ', verdict ? verdictBadge(verdict.verdict) : null) : el('p', {}, t('direct_hire')));
+		v.recruiter ? el('p', {}, t('recruiter'), ' ', v.recruiter.name, ' ', verdict ? verdictBadge(verdict.verdict) : null) : el('p', {}, t('direct_hire')),
+		heldNote(verdict));
 	const edit = el('button', { type: 'button' }, t('edit'));
 	edit.addEventListener('click', async () => {
 		const r = await api('GET', `/v1/vacancies/${encodeURIComponent(v.id)}`);

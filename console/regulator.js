@@ -13,7 +13,7 @@ import { conceptSpan } from './labels.js';
 let current = null; // the recruiter shown
 let auditCursor = null;
 let listCursor = null;
-let recVacCursor = null;
+let recVacCursor = { naming: null, held: null };
 
 function parseLines(text, country) {
 	// A line of only spaces and invisible characters (a zero-width space
@@ -169,9 +169,14 @@ function flagRow(f) {
 	return row;
 }
 
-async function recruiterVacancies(box, more) {
+// The vacancies naming the recruiter, or (held) those held for review as
+// possibly it: each of these offers its recruiter's name to the exclusion
+// form, so the regulator records the decision with a reason.
+async function recruiterVacancies(box, more, held) {
 	const q = new URLSearchParams({ limit: '20' });
-	if (more && recVacCursor) q.set('cursor', recVacCursor);
+	if (held) q.set('held', 'true');
+	const cursorKey = held ? 'held' : 'naming';
+	if (more && recVacCursor[cursorKey]) q.set('cursor', recVacCursor[cursorKey]);
 	const rv = await api('GET', `/v1/recruiters/${encodeURIComponent(current)}/vacancies?` + q);
 	$$('.more-vac', box).forEach((b) => b.remove());
 	if (rv.unavailable) { box.append(unavailableNote()); return; }
@@ -179,13 +184,20 @@ async function recruiterVacancies(box, more) {
 	const items = Array.isArray(rv.data.items) ? rv.data.items : [];
 	let ul = $('ul', box);
 	if (!ul) { ul = el('ul', {}); box.append(ul); }
-	for (const v of items)
-		ul.append(el('li', { 'data-vacancy': v.id }, `${v.title || ''} (${v.id}) · ${v.country || ''} · ${t('status_' + v.status) !== 'status_' + v.status ? t('status_' + v.status) : (v.status || '')} · ${v.org || ''} · ${(v.recruiter && v.recruiter.name) || ''}`));
+	for (const v of items) {
+		const li = el('li', { 'data-vacancy': v.id }, `${v.title || ''} (${v.id}) · ${v.country || ''} · ${t('status_' + v.status) !== 'status_' + v.status ? t('status_' + v.status) : (v.status || '')} · ${v.org || ''} · ${(v.recruiter && v.recruiter.name) || ''}`);
+		if (held && v.recruiter && v.recruiter.name) {
+			const b = el('button', { type: 'button', class: 'review-name' }, t('review_name'));
+			b.addEventListener('click', () => { $('#excl-name').value = v.recruiter.name; $('#excl-reason').focus(); });
+			li.append(' ', b);
+		}
+		ul.append(li);
+	}
 	if (!ul.children.length) box.append(el('p', { class: 'hint' }, t('no_vacancies')));
-	recVacCursor = rv.data.next_cursor || null;
-	if (recVacCursor) {
+	recVacCursor[cursorKey] = rv.data.next_cursor || null;
+	if (recVacCursor[cursorKey]) {
 		const b = el('button', { type: 'button', class: 'more-vac' }, t('more'));
-		b.addEventListener('click', () => recruiterVacancies(box, true));
+		b.addEventListener('click', () => recruiterVacancies(box, true, held));
 		box.append(b);
 	}
 }
@@ -243,10 +255,14 @@ export async function openRecruiter(id) {
 	view.append(exclusionsBlock(d.exclusions));
 	const vbox = el('div', { class: 'rec-vacancies' }, el('h5', {}, t('rec_vacancies')));
 	view.append(vbox);
+	const blacklisted = flags.some((f) => f.severity === 'blacklist' && (f.status || 'active') === 'active');
+	const hbox = el('div', { class: 'rec-held', hidden: !blacklisted }, el('h5', {}, t('rec_held')), el('p', { class: 'hint' }, t('held_help')));
+	view.append(hbox);
 	$('#flag-form').hidden = false;
 	$('#rec-title').focus();
-	recVacCursor = null;
-	await recruiterVacancies(vbox, false);
+	recVacCursor = { naming: null, held: null };
+	await recruiterVacancies(vbox, false, false);
+	if (blacklisted) await recruiterVacancies(hbox, false, true);
 }
 
 async function flag(e) {

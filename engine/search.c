@@ -651,6 +651,7 @@ static int search_run(index_db *db, const struct vacancy_query *vq, json_t **out
 	}
 	no_memory = search_page_start(&page, text != NULL, snap, vq->include_flagged, ranked,
 				      vq->lang) != 0;
+	page.include_held = vq->org != NULL; /* an employer sees its own, marked */
 	n = index_results_count(res);
 	fetched = opts.skip_data ? 0 : n;
 	for (i = 0; !no_memory && i < n && page.kept < limit; i++) {

@@ -34,10 +34,12 @@ int search_page_start(struct search_page *pg, int text, const integrity_snapshot
 	return JSONTEXT_LIT(&pg->b, "{\"items\":[");
 }
 
-/* 1 when verdict iv hides the vacancy from this page. */
+/* 1 when verdict iv hides the vacancy from this page: a blacklisted
+ * recruiter, or a name held for review as possibly a blacklisted one
+ * (shown only in its employer's own list, which says so). */
 static int hidden(const struct search_page *pg, const struct integrity_verdict *iv)
 {
-	return iv->kind == INTEGRITY_BLACKLISTED ||
+	return iv->kind == INTEGRITY_BLACKLISTED || (iv->held[0] && !pg->include_held) ||
 	       (iv->kind == INTEGRITY_FLAGGED && !pg->include_flagged);
 }
 
@@ -100,6 +102,11 @@ static int put_verdict(struct buf *b, const struct integrity_verdict *iv)
 			    : JSONTEXT_LIT(b, "[]")) ||
 	    (iv->recruiter[0] &&
 	     (JSONTEXT_LIT(b, ",\"recruiter\":") || (rc = jsontext_put_cstring(b, iv->recruiter)))) ||
+	    (iv->held[0] &&
+	     (JSONTEXT_LIT(b, ",\"held_for_review\":{\"recruiter\":") ||
+	      (rc = jsontext_put_cstring(b, iv->held)) || JSONTEXT_LIT(b, ",\"score\":") ||
+	      (rc = jsontext_put_real(b, iv->held_score, SEARCH_PAGE_REAL_PRECISION)) ||
+	      JSONTEXT_LIT(b, "}"))) ||
 	    JSONTEXT_LIT(b, "}"))
 		return rc > 0 ? 1 : -1;
 	return 0;

@@ -31,6 +31,8 @@ struct search_page {
 	int text;                       /* writing text (else trees) */
 	const integrity_snapshot *snap; /* the verdicts' */
 	int include_flagged;            /* warning-flagged recruiters show */
+	int include_held;               /* vacancies held for review show (an
+					 * employer's own list; set after start) */
 	int ranked;                     /* "relevance" per item */
 	const char *lang;               /* the labels' language (text only) */
 	const esco *tax;                /* NULL: no labels, positions not expanded */
@@ -45,7 +47,8 @@ int search_page_start(struct search_page *pg, int text, const integrity_snapshot
 		      int include_flagged, int ranked, const char *lang);
 /* The vacancy of one hit (its card and weight) as the next item, unless
  * its card does not decode or its recruiter's verdict hides it (a
- * blacklisted recruiter, a flagged one unless include_flagged): 0 added,
+ * blacklisted recruiter, a flagged one unless include_flagged, one held
+ * for review unless include_held): 0 added,
  * 1 left out, -1 out of memory. */
 int search_page_add(struct search_page *pg, const char *card, size_t len, double weight);
 /* The answer, with estimated_total and next_cursor (NULL: null): a tree

@@ -233,7 +233,8 @@ static json_t *isco_map(store *s, problem *p)
 	return map;
 }
 
-/* The verdict on a vacancy's recruiter (its JSON text; "" for direct hire). */
+/* The verdict on a vacancy's recruiter (its JSON text; "" for direct hire);
+ * an unknown name held for review counts apart (integrity.h). */
 static const char *verdict_of(const integrity_snapshot *snap, const char *recruiter)
 {
 	struct integrity_verdict v = {0};
@@ -244,7 +245,7 @@ static const char *verdict_of(const integrity_snapshot *snap, const char *recrui
 		return "direct_hire";
 	rec = json_loads(recruiter, 0, NULL);
 	if (rec && integrity_snapshot_verdict(snap, rec, &v) == 0)
-		name = integrity_kind_name(v.kind);
+		name = v.held[0] ? "held_for_review" : integrity_kind_name(v.kind);
 	integrity_verdict_release(&v);
 	json_decref(rec);
 	return name;

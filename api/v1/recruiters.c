@@ -63,7 +63,8 @@ static int list(api_call *c, struct api_ctx *x, json_t **out)
 static int vacancies(api_call *c, struct api_ctx *x, json_t **out)
 {
 	return integrity_recruiter_vacancies(x->s, x->id, api_query(c, "limit"),
-					     api_query(c, "cursor"), api_who(c)->org, out, &x->p);
+					     api_query(c, "cursor"), api_query(c, "held"),
+					     api_who(c)->org, out, &x->p);
 }
 
 static int exclude(api_call *c, struct api_ctx *x, json_t **out)
@@ -126,7 +127,7 @@ static int audit(api_call *c, struct api_ctx *x, json_t **out)
 static const char *const check_params[] = {"name", "licence", "country", NULL};
 static const char *const list_params[] = {"q", "country", "flag", "licence",
 					  "limit", "cursor", NULL};
-static const char *const page_params[] = {"limit", "cursor", NULL};
+static const char *const vacancies_params[] = {"limit", "cursor", "held", NULL};
 static const char *const audit_params[] = {"object", "actor", "action", "since",
 					   "until", "limit", "cursor", NULL};
 
@@ -141,7 +142,7 @@ const struct api_route recruiter_routes[] = {
 	 .step = list, .name = "recruiters_list"},
 	{.method = "GET", .pattern = "/v1/recruiters/{id}", .pre = &one, .step = get_one,
 	 .name = "recruiters_get"},
-	{.method = "GET", .pattern = "/v1/recruiters/{id}/vacancies", .query_params = page_params,
+	{.method = "GET", .pattern = "/v1/recruiters/{id}/vacancies", .query_params = vacancies_params,
 	 .pre = &one, .step = vacancies, .name = "recruiters_vacancies"},
 	{.method = "POST", .pattern = "/v1/recruiters/{id}/exclusions", .body = 1, .pre = &one,
 	 .step = exclude, .status = 201, .name = "recruiters_exclude"},

@@ -190,10 +190,13 @@ int integrity_recruiter_list(store *s, const struct integrity_list_query *q, con
 /* GET /v1/recruiters/{id}/vacancies: the vacancies whose recruiter is
  * recruiter id by the check's rule (licence, or a name at the threshold,
  * reviewed false positives excepted), by id, with limit and cursor as above.
+ * held "true" lists instead the vacancies held for review as possibly this
+ * recruiter (integrity_verdict.held: the regulator's review queue); NULL
+ * or "false" the former, anything else PROBLEM_INVALID.
  * *out = {"recruiter","items":[{"id","org","status","title","country",
  * "recruiter","created_at"}],"next_cursor"}. */
 int integrity_recruiter_vacancies(store *s, int64_t id, const char *limit, const char *cursor,
-				  const char *org, json_t **out, problem *p);
+				  const char *held, const char *org, json_t **out, problem *p);
 
 /* ---- the registry: every recruiter, in memory ----
  * Names and aliases (normalised) with pg_trgm-compatible trigram postings,
@@ -246,6 +249,16 @@ struct integrity_verdict {
 	char recruiter[24];       /* "r_<id>" of the deciding match, "" if none */
 	double score;             /* of that match; 1 for a licence */
 	json_t *flags;            /* active flags of the match (new reference) or NULL */
+	/* Held for review: with kind UNKNOWN only (nothing registered matches
+	 * at the threshold), the "r_<id>" of the blacklisted recruiter whose
+	 * name or alias this one resembles at the review threshold or more
+	 * (reviewed false positives and contradicting evidence excepted), and
+	 * that score; "" when none. Search and match hide such a vacancy as
+	 * they hide a blacklisted one, until a regulator decides: a reviewed
+	 * false positive releases it, a flag on its own registration decides
+	 * it (docs/integrity.md, "Held for review"). */
+	char held[24];
+	double held_score;
 };
 void integrity_verdict_release(struct integrity_verdict *v);
 /* The verdict for recruiter {name, licence, country} (fields may be
@@ -264,7 +277,8 @@ int integrity_snapshot_verdict_of(const integrity_snapshot *snap, const char *na
 /* The same for a vacancy representation (its "recruiter"), with the current
  * snapshot. 0, or -1 when out of memory (then kind UNKNOWN). */
 int integrity_vacancy_verdict(const json_t *vacancy, struct integrity_verdict *out);
-/* {"verdict": ..., "flags": [...]} for a vacancy answer (new reference). */
+/* {"verdict": ..., "flags": [...]} for a vacancy answer (new reference),
+ * with "held_for_review": {"recruiter", "score"} when held. */
 json_t *integrity_verdict_json(const struct integrity_verdict *v);
 
 #endif

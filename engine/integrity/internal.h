@@ -250,6 +250,13 @@ struct integ__memo_slot {
 	int reg_kind;   /* enum integrity_kind: UNKNOWN, LICENSED or UNLICENSED */
 	int64_t reg_id;
 	double reg_score;
+	/* a blacklisted entry in the review band, -1: none: by the flagged
+	 * names' scan (held), by the register's lookup as the check's
+	 * possible matches (reg_held, valid with reg_wm) */
+	long held;
+	double held_score;
+	long reg_held;
+	double reg_held_score;
 };
 
 /* Swaps in the empty snapshot and drops the current one. */

@@ -269,8 +269,23 @@ static int names_recruiter(const json_t *rec, int64_t id, const struct own_name 
 	return integ__check_names(name, country, id, NULL);
 }
 
+/* Whether the snapshot holds the vacancy recruiter rec for review as
+ * possibly recruiter `id` (integrity.h): the rule search and match apply. */
+static int held_for(const integrity_snapshot *snap, const json_t *rec, int64_t id)
+{
+	struct integrity_verdict iv;
+	char rid[24];
+	int held;
+
+	snprintf(rid, sizeof rid, "r_%lld", (long long)id);
+	held = integrity_snapshot_verdict(snap, rec, &iv) == 0 && strcmp(iv.held, rid) == 0;
+	integrity_verdict_release(&iv);
+	return held;
+}
+
 int integrity_recruiter_vacancies(store *s, int64_t id, const char *limit_text,
-				  const char *cursor, const char *org, json_t **out, problem *p)
+				  const char *cursor, const char *held_text, const char *org,
+				  json_t **out, problem *p)
 {
 	char ids[32], after[32], lim[16], ln[INTEGRITY_LICENCE_MAX + 1], cc[3];
 	struct own_name *own = NULL;
@@ -279,14 +294,18 @@ int integrity_recruiter_vacancies(store *s, int64_t id, const char *limit_text,
 	PGresult *r = NULL;
 	json_t *keys = NULL, *items = NULL, *o, *binding = NULL, *next;
 	int64_t after_id, last = 0;
-	int limit, i, more, rc = -1;
+	int limit, i, more, held, rc = -1;
+	integrity_snapshot *snap = NULL;
 
 	*out = NULL;
 	if (parse_limit(limit_text, &limit, p))
 		return -1;
+	if (held_text && strcmp(held_text, "true") && strcmp(held_text, "false"))
+		return bad_param(p, "held", "must be true or false");
+	held = held_text && strcmp(held_text, "true") == 0;
 	snprintf(ids, sizeof ids, "%lld", (long long)id);
-	/* A cursor belongs to one recruiter's list. */
-	binding = json_pack("[s, s?, I]", "recruiter-vacancies", org, (json_int_t)id);
+	/* A cursor belongs to one recruiter's list (held or naming it). */
+	binding = json_pack("[s, s?, I, b]", "recruiter-vacancies", org, (json_int_t)id, held);
 	if (page_after(binding, cursor, &after_id, p))
 		goto out;
 	/* The latest exclusions, whether or not a refresher keeps them. */
@@ -331,10 +350,13 @@ int integrity_recruiter_vacancies(store *s, int64_t id, const char *limit_text,
 	if (!r)
 		goto dberr;
 	keys = json_array();
+	if (held)
+		snap = integrity_snapshot_get();
 	for (i = 0; keys && i < PQntuples(r); i++) {
 		json_t *rec = json_loads(PQgetvalue(r, i, 0), 0, NULL);
 
-		if (rec && names_recruiter(rec, id, own, n_own, ln, cc) &&
+		if (rec &&
+		    (held ? held_for(snap, rec, id) : names_recruiter(rec, id, own, n_own, ln, cc)) &&
 		    json_array_append(keys, rec)) {
 			json_decref(rec);
 			goto oom;
@@ -387,6 +409,8 @@ oom:
 dberr:
 	integ__db_fail(s, p);
 out:
+	if (snap)
+		integrity_snapshot_put(snap);
 	PQclear(r);
 	for (size_t k = 0; own && k < n_own; k++) {
 		free(own[k].label);

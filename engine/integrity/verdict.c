@@ -1,7 +1,9 @@
 /*
  * verdict.c - the verdict on one recruiter for search and matching: the
  * flagged recruiters of a snapshot compared with its name and licence, then
- * the name index for licensed or unlicensed. A match asks this for every
+ * the name index for licensed or unlicensed. A name that no registered
+ * recruiter matches but a blacklisted one resembles at the review
+ * threshold is held for review (integrity.h). A match asks this for every
  * candidate vacancy, so normal forms are cached and answers are memoised per
  * snapshot (an immutable snapshot keeps an answer right for its life).
  */
@@ -198,8 +200,8 @@ int integrity_snapshot_verdict_of(const integrity_snapshot *snap, const char *na
 	char norm[NAMES_NORM_CAP], skel[NAMES_NORM_CAP], ln[INTEGRITY_LICENCE_MAX + 1];
 	char xkey[INTEG_XKEY_CAP];
 	const struct integ__entry *best = NULL;
-	double best_score = 0, thr = integrity_threshold();
-	struct integ__memo_slot mv = {.best = -1, .reg_wm = -1};
+	double best_score = 0, thr = integrity_threshold(), review = integrity_review_threshold();
+	struct integ__memo_slot mv = {.best = -1, .reg_wm = -1, .held = -1, .reg_held = -1};
 	char *key = NULL;
 	int live = integ__registry_live(), today = integ__days_today(), have = 0;
 	int64_t wm = integ__registry_watermark();
@@ -254,7 +256,7 @@ int integrity_snapshot_verdict_of(const integrity_snapshot *snap, const char *na
 				if (x > sc)
 					sc = x;
 			}
-			if (sc < thr)
+			if (sc < review)
 				continue;
 			/* a resembling name whose licence or country says it is
 			 * another firm is not this one (licence matches aside) */
@@ -262,6 +264,15 @@ int integrity_snapshot_verdict_of(const integrity_snapshot *snap, const char *na
 			    integ__evidence_contradicts(exact_norm(norm, skel, e), ln, country,
 							e->licence, e->country))
 				continue;
+			/* Below the threshold, a blacklisted name is only a
+			 * possible match: it holds the vacancy for review. */
+			if (sc < thr) {
+				if (e->kind == INTEGRITY_BLACKLISTED && sc > mv.held_score) {
+					mv.held = e - snap->e;
+					mv.held_score = sc;
+				}
+				continue;
+			}
 			/* The worst verdict wins; among equals, the closest name. */
 			if (!best || e->kind > best->kind || (e->kind == best->kind && sc > best_score)) {
 				best = e;
@@ -280,14 +291,21 @@ int integrity_snapshot_verdict_of(const integrity_snapshot *snap, const char *na
 		struct integ__query q = {norm, skel, ln, akeys, 0, country, name};
 		size_t n;
 
+		size_t nm = 0;
+
 		integ__query_acronyms(name, akeys, sizeof akeys, &q.apure);
-		n = integ__registry_lookup(&q, integrity_threshold(), m, sizeof m / sizeof m[0], &wm);
+		/* down to the review threshold: the check's possible matches
+		 * too, which decide a hold */
+		n = integ__registry_lookup(&q, review, m, sizeof m / sizeof m[0], &wm);
 		n = integ__drop_excluded(norm, xkey, m, n);
 		n = drop_contradicted(snap, ln, country, m, n);
 		integ__order_matches(m, n, country);
+		/* matches (by licence, or at the threshold) come first */
+		while (nm < n && (strcmp(m[nm].on, "licence") == 0 || m[nm].score >= thr))
+			nm++;
 		/* a match the flagged scan cannot see (an acronym decided by
 		 * the register) still carries its recruiter's flags */
-		for (i = 0; i < n && n > 1; i++)
+		for (i = 0; i < nm && nm > 1; i++)
 			if (flagged_entry(snap, m[i].id)) {
 				struct integ__match t = m[0];
 
@@ -295,10 +313,22 @@ int integrity_snapshot_verdict_of(const integrity_snapshot *snap, const char *na
 				m[i] = t;
 				break;
 			}
-		mv.reg_kind = !n ? INTEGRITY_UNKNOWN
-				 : m[0].licensed ? INTEGRITY_LICENSED : INTEGRITY_UNLICENSED;
-		mv.reg_id = n ? m[0].id : 0;
-		mv.reg_score = n ? m[0].score : 0;
+		mv.reg_kind = !nm ? INTEGRITY_UNKNOWN
+				  : m[0].licensed ? INTEGRITY_LICENSED : INTEGRITY_UNLICENSED;
+		mv.reg_id = nm ? m[0].id : 0;
+		mv.reg_score = nm ? m[0].score : 0;
+		/* the closest possible match with a blacklist flag: a hold,
+		 * decided as the check lists possible matches */
+		mv.reg_held = -1;
+		mv.reg_held_score = 0;
+		for (i = nm; !nm && i < n; i++) {
+			const struct integ__entry *e = flagged_entry(snap, m[i].id);
+
+			if (e && e->kind == INTEGRITY_BLACKLISTED && m[i].score > mv.reg_held_score) {
+				mv.reg_held = e - snap->e;
+				mv.reg_held_score = m[i].score;
+			}
+		}
 		mv.reg_wm = wm;
 		mv.reg_day = today;
 		have = 0; /* store the new answer */
@@ -312,8 +342,18 @@ int integrity_snapshot_verdict_of(const integrity_snapshot *snap, const char *na
 	if (best && !mv.score && best_score == 0)
 		best_score = mv.reg_score;
 	if (!best) {
-		if (!live || mv.reg_kind == INTEGRITY_UNKNOWN)
+		if (!live || mv.reg_kind == INTEGRITY_UNKNOWN) {
+			/* the register's possible matches, as the check lists
+			 * them; without the register, the flagged names' scan */
+			long h = live ? mv.reg_held : mv.held;
+
+			if (h >= 0) {
+				snprintf(out->held, sizeof out->held, "r_%lld",
+					 (long long)snap->e[h].id);
+				out->held_score = live ? mv.reg_held_score : mv.held_score;
+			}
 			return 0;
+		}
 		out->kind = (enum integrity_kind)mv.reg_kind;
 		out->score = mv.reg_score;
 		snprintf(out->recruiter, sizeof out->recruiter, "r_%lld", (long long)mv.reg_id);
@@ -347,5 +387,9 @@ json_t *integrity_verdict_json(const struct integrity_verdict *v)
 
 	if (o && v->recruiter[0])
 		json_object_set_new(o, "recruiter", json_string(v->recruiter));
+	if (o && v->held[0])
+		json_object_set_new(o, "held_for_review",
+				    json_pack("{s:s, s:f}", "recruiter", v->held, "score",
+					      v->held_score));
 	return o;
 }

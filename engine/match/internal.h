@@ -281,7 +281,8 @@ void match__relation_named(const struct match__person *pr, const struct match__s
 /* ---- the recruiter's verdict (verdict.c) ---- */
 
 enum match__verdict { VERDICT_NONE, VERDICT_LICENSED, VERDICT_FLAGGED, VERDICT_UNKNOWN,
-		      VERDICT_BLACKLISTED, VERDICT_UNLICENSED };
+		      VERDICT_BLACKLISTED, VERDICT_UNLICENSED,
+		      VERDICT_HELD /* unknown, held for review (integrity.h): never shown */ };
 
 /* The verdict from a vacancy's facts; with flags (else NULL), *flags gets
  * the active flags when flagged. */

@@ -163,7 +163,8 @@ retrieve:
 		if (top < 0)
 			top = h->weight;
 		vd = match__facts_verdict(snap, f, NULL);
-		if (vd == VERDICT_BLACKLISTED || (vd == VERDICT_FLAGGED && !mp->include_flagged))
+		if (vd == VERDICT_BLACKLISTED || vd == VERDICT_HELD ||
+		    (vd == VERDICT_FLAGGED && !mp->include_flagged))
 			continue;
 		match__score_facts(pr, f, top > 0 ? h->weight / top : 0, &cands[kept]);
 		/* The relevance floor: no occupation relation and no essential

@@ -6,11 +6,15 @@
 
 #include <string.h>
 
-/* The matcher's verdict for the snapshot's kind: a registered recruiter
- * without a (valid) licence is unlicensed, as in the check. */
-static enum match__verdict verdict_of(enum integrity_kind k)
+/* The matcher's verdict for the snapshot's: a registered recruiter
+ * without a (valid) licence is unlicensed, as in the check; a name held for
+ * review is hidden as a blacklisted one is. */
+static enum match__verdict verdict_of(const struct integrity_verdict *iv)
 {
+	enum integrity_kind k = iv->kind;
+
 	return k == INTEGRITY_BLACKLISTED  ? VERDICT_BLACKLISTED
+	       : iv->held[0]		   ? VERDICT_HELD
 	       : k == INTEGRITY_FLAGGED    ? VERDICT_FLAGGED
 	       : k == INTEGRITY_LICENSED   ? VERDICT_LICENSED
 	       : k == INTEGRITY_UNLICENSED ? VERDICT_UNLICENSED
@@ -34,7 +38,7 @@ static enum match__verdict recruiter_verdict(const integrity_snapshot *snap, con
 	if (!json_is_object(rec))
 		return VERDICT_NONE;
 	integrity_snapshot_verdict(snap, rec, &iv);
-	v = verdict_of(iv.kind);
+	v = verdict_of(&iv);
 	if (v == VERDICT_FLAGGED && iv.flags)
 		*flags = json_incref(iv.flags);
 	integrity_verdict_release(&iv);
@@ -79,7 +83,7 @@ enum match__verdict match__facts_verdict(const integrity_snapshot *snap,
 		integrity_snapshot_verdict_of(snap, f->rec_len[0] ? field[0] : NULL,
 					      f->rec_len[1] ? field[1] : NULL,
 					      f->rec_len[2] ? field[2] : NULL, &iv);
-		v = verdict_of(iv.kind);
+		v = verdict_of(&iv);
 		if (v == VERDICT_FLAGGED && iv.flags)
 			fl = json_incref(iv.flags);
 		integrity_verdict_release(&iv);

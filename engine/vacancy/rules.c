@@ -61,7 +61,8 @@ static int recruiter_answer(store *s, const json_t *rec, json_t *memo, json_t **
 
 /* The recruiter rule: a blacklisted recruiter refuses the write
  * (PROBLEM_RULE, field recruiter/blacklisted); any other verdict goes to
- * *verdict (when not NULL) as {"verdict","flags"} for the answer. No recruiter: no verdict. */
+ * *verdict (when not NULL) as {"verdict","flags"} for the answer, with
+ * "held_for_review" when the vacancy will be held. No recruiter: no verdict. */
 static int check_recruiter_rule(store *s, const json_t *doc, json_t *memo, json_t **verdict,
 				problem *p)
 {
@@ -103,6 +104,22 @@ static int check_recruiter_rule(store *s, const json_t *doc, json_t *memo, json_
 			json_object_set(*verdict, "suspicious", json_object_get(chk, "suspicious"));
 		if (json_object_get(chk, "conflict"))
 			json_object_set(*verdict, "conflict", json_object_get(chk, "conflict"));
+		/* Nothing registered matches, but a blacklisted name is close:
+		 * stored, and held from search and match until reviewed, by the
+		 * rule they apply (the snapshot's verdict, integrity.h). */
+		if (!v || strcmp(v, "unknown") == 0) {
+			struct integrity_verdict iv;
+
+			if (integrity_vacancy_verdict(doc, &iv) == 0 && iv.held[0] &&
+			    json_object_set_new(*verdict, "held_for_review",
+						json_pack("{s:s, s:f}", "recruiter", iv.held, "score",
+							  iv.held_score))) {
+				integrity_verdict_release(&iv);
+				json_decref(chk);
+				return vac__no_memory(p);
+			}
+			integrity_verdict_release(&iv);
+		}
 	}
 	json_decref(chk);
 	return 0;

@@ -317,9 +317,31 @@ async function regulatorFlags(browser, ids, counsellor) {
 	check(/Acme Manpower Holdings/.test(excl) && /different firm/.test(excl), `the recruiter shows its reviewed false positive (${excl.slice(0, 200)})`);
 	await page.screenshot({ path: path.join(dir, 'regulator-flag.png'), fullPage: true });
 
+	// A vacancy whose recruiter only resembles the blacklisted one is held
+	// for review: stored, hidden from the match, in the regulator's queue.
+	const held = await call('employer', 'POST', '/v1/vacancies', WELDER('Welder via Acme Manpower 2', 'Soweto', { name: 'Acme Manpower 2', country: 'LS' }));
+	const hv = held.json && held.json.recruiter_verdict && held.json.recruiter_verdict.held_for_review;
+	check(held.status === 201 && hv && hv.recruiter === ids.acme, `a vacancy of "Acme Manpower 2" is stored and held for review as possibly Acme (${held.text.slice(0, 300)})`);
+	const heldId = held.json && held.json.id;
+	check(await indexLevel(), 'the index caught up with the held vacancy');
+	await page.focus('#rec-id');
+	await page.keyboard.press('Enter');
+	await page.waitForSelector(`#recruiter-view .rec-held li[data-vacancy="${heldId}"]`);
+	await page.click(`#recruiter-view .rec-held li[data-vacancy="${heldId}"] button.review-name`);
+	check(await page.$eval('#excl-name', (e) => e.value) === 'Acme Manpower 2', 'reviewing a held vacancy puts its recruiter\'s name in the exclusion form');
+	await page.screenshot({ path: path.join(dir, 'regulator-held.png'), fullPage: true });
+
 	// The counsellor's next match drops the blacklisted recruiter's vacancy.
 	const after = await walkIn(counsellor);
 	check(!after.some((r) => r.id === ids.v1), `after the flag, the Acme vacancy is gone from the match (got ${after.map((r) => r.id).join(', ')})`);
+	check(!after.some((r) => r.id === heldId), `the vacancy held for review is not in the match (got ${after.map((r) => r.id).join(', ')})`);
+	// The regulator decides it is another firm: released at once.
+	await page.type('#excl-reason', 'Another firm, reviewed (browser test)');
+	await page.click('.exclusion-form button[type=submit]');
+	await page.waitForFunction((id) => !document.querySelector(`#recruiter-view .rec-held li[data-vacancy="${id}"]`) &&
+		/Acme Manpower 2/.test((document.querySelector('#recruiter-view .exclusions') || {}).textContent || ''), {}, heldId);
+	const released = await walkIn(counsellor);
+	check(released.some((r) => r.id === heldId), `once reviewed, the vacancy is matched (got ${released.map((r) => r.id).join(', ')})`);
 	check(after.some((r) => r.id === ids.v2) && after.some((r) => r.id === ids.v3), 'the other vacancies are still matched');
 	await counsellor.screenshot({ path: path.join(dir, 'counsellor-after-flag.png'), fullPage: true });
 	return page;
