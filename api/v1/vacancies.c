@@ -67,6 +67,21 @@ static void add_snapshot_verdict(json_t *vacancy)
 	integrity_verdict_release(&v);
 }
 
+/* An import report's hold (docs/api.md, "Held for review"): the verdict's
+ * held_for_review for a document stored or valid, or NULL. */
+static json_t *import_hold(const json_t *doc)
+{
+	struct integrity_verdict v;
+	json_t *h = NULL;
+
+	if (!json_is_object(json_object_get(doc, "recruiter")))
+		return NULL;
+	if (integrity_vacancy_verdict(doc, &v) == 0 && v.held[0])
+		h = json_pack("{s:s, s:f}", "recruiter", v.held, "score", v.held_score);
+	integrity_verdict_release(&v);
+	return h;
+}
+
 static const struct api_pre new_vacancy = {
 	.validate = vacancy_validate,
 	.need = API_STORE,
@@ -355,6 +370,9 @@ static void import(api_call *c)
 		}
 		if (norms[i])
 			json_object_set(rep, "normalised", norms[i]);
+		json_t *hold = import_hold(docs[i]);
+		if (hold)
+			json_object_set_new(rep, "held_for_review", hold);
 	}
 	if (seq)
 		after_write(seq);

@@ -1022,6 +1022,28 @@ static void test_held_for_review(void)
 	T_REQUIRE(http(&r, &srv, "GET", path, employer, NULL, NULL, 0) == 0 && r.status == 200);
 	T_CHECK(!json_object_get(json_object_get(r.json, "recruiter_verdict"), "held_for_review"));
 	resp_free(&r);
+	/* a bulk import reports each held item (another number: still held) */
+	{
+		static const char body[] =
+			"[{\"title\":\"Harvest hand evqimp\",\"occupation\":\"9211\",\"country\":\"ZA\","
+			"\"positions\":2,\"valid_until\":\"2099-01-01\",\"recruiter\":{\"name\":"
+			"\"Kopano Manpower Services 3\",\"country\":\"LS\"}},"
+			"{\"title\":\"Harvest hand evqimp\",\"occupation\":\"9211\",\"country\":\"ZA\","
+			"\"positions\":2,\"valid_until\":\"2099-01-01\",\"recruiter\":{\"name\":"
+			"\"Maluti Clean Hire\",\"licence\":\"LS-MCH-0001\"}}]";
+		json_t *items;
+
+		T_REQUIRE(http(&r, &srv, "POST", "/v1/vacancies/import", employer, NULL, body,
+			       strlen(body)) == 0);
+		T_EQ_INT(r.status, 200);
+		items = json_object_get(r.json, "items");
+		T_EQ_STR(str(json_array_get(items, 0), "status"), "stored");
+		T_EQ_STR(str(json_object_get(json_array_get(items, 0), "held_for_review"), "recruiter"),
+			 kopano);
+		T_EQ_STR(str(json_array_get(items, 1), "status"), "stored");
+		T_CHECK(!json_object_get(json_array_get(items, 1), "held_for_review"));
+		resp_free(&r);
+	}
 }
 
 int main(void)
