@@ -96,7 +96,7 @@ struct source {
 	void settle()
 	{
 		if (mem)
-			cur = at < mem->ids.size() ? mem->ids[at] : NO_DOCID;
+			cur = at < mem->size() ? mem->id(at) : NO_DOCID;
 		else if (list)
 			cur = at < list->size() ? (*list)[at].first : NO_DOCID;
 		else
@@ -115,7 +115,7 @@ struct source {
 		if (cur >= id)
 			return;
 		if (mem)
-			at = gallop_to(mem->ids, at + 1, id);
+			at = gallop_to(*mem, at + 1, id);
 		else if (list)
 			at = (size_t)(std::lower_bound(list->begin() + (ptrdiff_t)at, list->end(),
 						       posting(id, 0.0),
@@ -560,7 +560,7 @@ class evaluation {
 			if (!uuid.empty())
 				out.back().mem = kept_postings_of(db, uuid, revision, p.term);
 			if (out.back().mem) {
-				out.back().length = out.back().mem->ids.size();
+				out.back().length = out.back().mem->size();
 			} else {
 				out.back().it = db.postlist_begin(p.term);
 				out.back().length = db.get_termfreq(p.term);

@@ -74,42 +74,109 @@ struct accumulator {
  * of a read-only handle: exact for a handle at that revision only
  * (documents deleted since would still be here). Reading them from memory
  * costs no block read and no decoding, which is most of a common term's
- * time in Xapian's posting list. */
+ * time in Xapian's posting list.
+ *
+ * About 3 bytes a posting where they can be (a common word's): docids as a
+ * 32-bit base per run of NARROW_RUN postings plus a 16-bit offset each,
+ * when every run spans less than 65,536 docids, and wdfs as bytes when none
+ * is over 255; otherwise 4 and 2 bytes. Random access either way, so a
+ * cursor gallops as over a plain array. Built with add(), then finish(). */
 struct kept_postings {
+	static constexpr unsigned NARROW_SHIFT = 5; /* runs of 32 postings */
 	Xapian::rev rev = 0;
 	Xapian::termcount wdf_max = 0;
-	std::vector<Xapian::docid> ids; /* ascending */
-	std::vector<uint16_t> wdf;
 	uint64_t used = 0; /* the cache's clock when last taken */
-	size_t bytes() const { return ids.size() * (sizeof ids[0] + sizeof wdf[0]) + 64; }
-	/* The next posting; false when its wdf does not fit (the list is
-	 * then not kept). */
-	bool add(Xapian::docid id, Xapian::termcount f)
+
+	size_t size() const { return n; }
+	Xapian::docid id(size_t i) const
+	{
+		return wide_ids.empty() ? base[i >> NARROW_SHIFT] + low[i] : wide_ids[i];
+	}
+	Xapian::termcount wdf(size_t i) const
+	{
+		return wide_wdf.empty() ? byte_wdf[i] : wide_wdf[i];
+	}
+	size_t bytes() const
+	{
+		return wide_ids.capacity() * 4 + base.capacity() * 4 + low.capacity() * 2 +
+		       wide_wdf.capacity() * 2 + byte_wdf.capacity() + 64;
+	}
+	/* Room for tf postings while they are read (the wide form). */
+	void reserve(size_t tf)
+	{
+		wide_ids.reserve(tf);
+		wide_wdf.reserve(tf);
+	}
+	/* The next posting (ascending docids); false when its wdf does not
+	 * fit (the list is then not kept). */
+	bool add(Xapian::docid d, Xapian::termcount f)
 	{
 		if (f > UINT16_MAX)
 			return false;
-		ids.push_back(id);
-		wdf.push_back((uint16_t)f);
+		wide_ids.push_back(d);
+		wide_wdf.push_back((uint16_t)f);
 		wdf_max = f > wdf_max ? f : wdf_max;
+		n++;
 		return true;
 	}
+	/* Every posting added: the narrow forms where they hold. */
+	void finish()
+	{
+		bool narrow = true;
+		for (size_t i = 0; i < n && narrow; i++)
+			narrow = wide_ids[i] - wide_ids[i & ~(((size_t)1 << NARROW_SHIFT) - 1)] <= UINT16_MAX;
+		if (narrow) {
+			base.resize((n + ((size_t)1 << NARROW_SHIFT) - 1) >> NARROW_SHIFT);
+			low.resize(n);
+			for (size_t i = 0; i < n; i++) {
+				if ((i & (((size_t)1 << NARROW_SHIFT) - 1)) == 0)
+					base[i >> NARROW_SHIFT] = wide_ids[i];
+				low[i] = (uint16_t)(wide_ids[i] - base[i >> NARROW_SHIFT]);
+			}
+			std::vector<Xapian::docid>().swap(wide_ids);
+		} else {
+			wide_ids.shrink_to_fit();
+		}
+		if (wdf_max <= UINT8_MAX) {
+			byte_wdf.assign(wide_wdf.begin(), wide_wdf.end());
+			std::vector<uint16_t>().swap(wide_wdf);
+		} else {
+			wide_wdf.shrink_to_fit();
+		}
+	}
+
+      private:
+	size_t n = 0;
+	std::vector<Xapian::docid> wide_ids; /* all docids, or none (narrow) */
+	std::vector<Xapian::docid> base;     /* narrow: each run's first docid */
+	std::vector<uint16_t> low;           /* narrow: docid - its run's base */
+	std::vector<uint16_t> wide_wdf;      /* all wdfs, or none (bytes) */
+	std::vector<uint8_t> byte_wdf;
 };
 
-/* The first place from `from` on where ids (ascending) holds id or more,
- * ids.size() when none does. Galloping, then a binary search in the last
- * stride: most skips along a kept list are short, some pass whole blocks. */
-inline size_t gallop_to(const std::vector<Xapian::docid> &ids, size_t from, Xapian::docid id)
+/* The first place from `from` on where p (ascending) holds docid d or
+ * more, p.size() when none does. Galloping, then a binary search in the
+ * last stride: most skips along a kept list are short, some pass whole
+ * blocks. */
+inline size_t gallop_to(const kept_postings &p, size_t from, Xapian::docid d)
 {
 	size_t lo = from, hi = from, step = 1;
+	const size_t n = p.size();
 
-	while (hi < ids.size() && ids[hi] < id) {
+	while (hi < n && p.id(hi) < d) {
 		lo = hi + 1;
 		hi += step;
 		step *= 2;
 	}
-	hi = hi < ids.size() ? hi : ids.size();
-	return (size_t)(std::lower_bound(ids.begin() + (ptrdiff_t)lo, ids.begin() + (ptrdiff_t)hi, id) -
-			ids.begin());
+	hi = hi < n ? hi : n;
+	while (lo < hi) { /* the first place in [lo, hi) holding d or more */
+		const size_t mid = lo + (hi - lo) / 2;
+		if (p.id(mid) < d)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 /* The term's postings in d (a read-only handle of the database uuid, at

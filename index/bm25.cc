@@ -51,6 +51,7 @@
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
+#include <tuple>
 #include <unordered_map>
 
 namespace fairmatch_index {
@@ -282,17 +283,23 @@ std::shared_ptr<const runs> runs_of(const Xapian::Database &d, const std::string
 	return x;
 }
 
+/* What tf postings take kept in their narrow form (kept_postings): a
+ * common word's, whose runs of docids are dense. */
+size_t narrow_bytes(Xapian::doccount tf)
+{
+	return (size_t)tf * 3 + ((size_t)tf >> kept_postings::NARROW_SHIFT) * 4 + 64;
+}
+
 /* An empty list to keep a term's tf postings in, read at revision at;
  * none when so many would not pay (short lists cost few block reads) or
  * could never be kept (over a quarter of the budget). */
 std::shared_ptr<kept_postings> postings_to_keep(Xapian::rev at, Xapian::doccount tf)
 {
-	if (tf < POSTINGS_MIN || (size_t)tf * (sizeof(Xapian::docid) + 2) + 64 > POSTINGS_BYTES / 4)
+	if (tf < POSTINGS_MIN || narrow_bytes(tf) > POSTINGS_BYTES / 4)
 		return nullptr;
 	auto x = std::make_shared<kept_postings>();
 	x->rev = at;
-	x->ids.reserve(tf);
-	x->wdf.reserve(tf);
+	x->reserve(tf);
 	return x;
 }
 
@@ -328,13 +335,31 @@ bool keep_postings(const std::string &uuid, const std::string &term,
 	}
 	if (!evict && cache.list_bytes + need > POSTINGS_BYTES)
 		return false;
-	while (cache.list_bytes + need > POSTINGS_BYTES && !cache.lists.empty()) {
-		auto oldest = cache.lists.begin();
-		for (auto it = cache.lists.begin(); it != cache.lists.end(); ++it)
-			if (it->second->used < oldest->second->used)
-				oldest = it;
-		cache.list_bytes -= oldest->second->bytes() + oldest->first.size();
-		cache.lists.erase(oldest);
+	if (cache.list_bytes + need > POSTINGS_BYTES) {
+		/* Full: a list is worth what reading it from the database
+		 * costs, about its length. Shorter lists go, the least
+		 * recently taken first among equals, and only for a longer
+		 * one: the budget ends up holding the longest lists asked for
+		 * (a cyclic mix of queries would empty a recency-ordered one
+		 * before each list came back). */
+		std::vector<std::tuple<size_t, uint64_t, const std::string *>> by_worth;
+		for (const auto &kv : cache.lists)
+			by_worth.emplace_back(kv.second->size(), kv.second->used, &kv.first);
+		std::sort(by_worth.begin(), by_worth.end());
+		size_t freed = 0, k = 0;
+		while (k < by_worth.size() && std::get<0>(by_worth[k]) < x->size() &&
+		       cache.list_bytes - freed + need > POSTINGS_BYTES) {
+			freed += cache.lists.at(*std::get<2>(by_worth[k]))->bytes() +
+				 std::get<2>(by_worth[k])->size();
+			k++;
+		}
+		if (cache.list_bytes - freed + need > POSTINGS_BYTES)
+			return false;
+		for (size_t j = 0; j < k; j++) {
+			const std::string victim = *std::get<2>(by_worth[j]);
+			cache.lists.erase(victim);
+		}
+		cache.list_bytes -= freed;
 	}
 	x->used = ++cache.clock;
 	cache.lists.emplace(term, std::move(x));
@@ -396,8 +421,10 @@ std::shared_ptr<const blocks> blocks_of(const Xapian::Database &d, const std::st
 	} else {
 		x->upto = 0; /* nothing read: every docid is past the blocks */
 	}
-	if (all)
+	if (all) {
+		all->finish();
 		keep_postings(uuid, term, std::move(all), true);
+	}
 	const size_t need = x->last.size() * (sizeof x->last[0] + sizeof x->most[0]) +
 			    term.size() + 64;
 	std::unique_lock<std::shared_mutex> hold(cache.lock);
@@ -446,11 +473,11 @@ struct list {
 	void open_mem(std::shared_ptr<const kept_postings> p)
 	{
 		mem = std::move(p);
-		size = (double)mem->ids.size();
+		size = (double)mem->size();
 		mat = 0;
-		cur = mem->ids.empty() ? NO_DOCID : mem->ids[0];
+		cur = mem->size() == 0 ? NO_DOCID : mem->id(0);
 	}
-	Xapian::termcount wdf() const { return mem ? mem->wdf[mat] : it.get_wdf(); }
+	Xapian::termcount wdf() const { return mem ? mem->wdf(mat) : it.get_wdf(); }
 	void open_runs(const Xapian::Database &d, const std::string &t, std::shared_ptr<const runs> r)
 	{
 		db = &d;
@@ -483,8 +510,8 @@ struct list {
 			return;
 		}
 		if (mem) {
-			mat = gallop_to(mem->ids, mat + 1, id);
-			cur = mat < mem->ids.size() ? mem->ids[mat] : NO_DOCID;
+			mat = gallop_to(*mem, mat + 1, id);
+			cur = mat < mem->size() ? mem->id(mat) : NO_DOCID;
 			return;
 		}
 		it.skip_to(id);
@@ -787,7 +814,7 @@ class search {
 				lens && len_factor > 0 ? postings_of(uuid, revision, w.first->term)
 						       : nullptr;
 			const Xapian::doccount tf =
-				mem ? (Xapian::doccount)mem->ids.size() : db.get_termfreq(w.first->term);
+				mem ? (Xapian::doccount)mem->size() : db.get_termfreq(w.first->term);
 			if (tf == 0)
 				continue;
 			double tw = (n - tf + 0.5) / (tf + 0.5);
@@ -1172,8 +1199,7 @@ std::shared_ptr<const kept_postings> kept_postings_of(const Xapian::Database &d,
 		 * and again. */
 		std::shared_lock<std::shared_mutex> hold(cache.lock);
 		if (cache.uuid == uuid &&
-		    cache.list_bytes + all->ids.capacity() * (sizeof(Xapian::docid) + 2) +
-				    term.size() + 64 >
+		    cache.list_bytes + narrow_bytes(d.get_termfreq(term)) + term.size() >
 			    POSTINGS_BYTES)
 			return nullptr;
 	}
@@ -1181,6 +1207,7 @@ std::shared_ptr<const kept_postings> kept_postings_of(const Xapian::Database &d,
 	     it != end; ++it)
 		if (!all->add(*it, it.get_wdf()))
 			return nullptr;
+	all->finish();
 	std::shared_ptr<const kept_postings> kept = all;
 	return keep_postings(uuid, term, std::move(all), false) ? kept : nullptr;
 }
