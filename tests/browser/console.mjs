@@ -390,6 +390,21 @@ async function employerPosts(browser) {
 	check(mine && Array.isArray(mine.languages) && mine.languages.length === 0,
 		`the vacancy asks for no language the employer did not type (${JSON.stringify(mine && mine.languages)})`);
 	await page.screenshot({ path: path.join(dir, 'employer-post.png'), fullPage: true });
+	// A recruiter that only resembles the blacklisted Acme: posted, and the
+	// employer is told why counsellors do not see it yet.
+	await page.$eval('#v-title', (e) => { e.value = ''; });
+	await page.type('#v-title', 'Pipe welder (TIG)');
+	await page.$eval('#v-rec-name', (e) => { e.value = ''; });
+	await page.type('#v-rec-name', 'Acme Manpower Three');
+	await page.click('#v-submit');
+	await page.waitForFunction(() => Array.from(document.querySelectorAll('#vacancy-list li.card h4')).some((h) => h.textContent === 'Pipe welder (TIG)'));
+	const heldAnswer = await page.$eval('#v-check-result', (e) => e.textContent);
+	check(/Held for review/.test(heldAnswer), `posting with a name close to a blacklisted one says it is held for review (${heldAnswer.slice(0, 200)})`);
+	const heldCard = await page.evaluate(() => {
+		const li = Array.from(document.querySelectorAll('#vacancy-list li.card')).find((x) => x.querySelector('h4').textContent === 'Pipe welder (TIG)');
+		return li ? (li.querySelector('.held') || {}).textContent || '' : '';
+	});
+	check(/Held for review/.test(heldCard), `the employer's own list shows the held vacancy, marked (${heldCard.slice(0, 160)})`);
 	return page;
 }
 
