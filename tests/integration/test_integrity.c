@@ -94,24 +94,11 @@ static long post_vacancy(const char *title, const char *recruiter, char *id, siz
 /* Whether a search on s for the word q returns the vacancy id. -1 on error. */
 static int search_has(const struct server *s, const char *q, const char *id, int include_flagged)
 {
-	struct resp r;
 	char path[256];
-	json_t *it;
-	size_t i;
-	int found = 0;
 
 	snprintf(path, sizeof path, "/v1/vacancies?q=%s&limit=100%s", q,
 		 include_flagged ? "&include_flagged=true" : "");
-	if (http(&r, s, "GET", path, counsellor, NULL, NULL, 0) || r.status != 200) {
-		resp_free(&r);
-		return -1;
-	}
-	json_array_foreach(json_object_get(r.json, "items"), i, it) {
-		if (str(it, "id") && strcmp(str(it, "id"), id) == 0)
-			found = 1;
-	}
-	resp_free(&r);
-	return found;
+	return test_lists_id(s, "GET", path, counsellor, NULL, "items", id);
 }
 
 /* Polls s until search_has == want; returns the seconds it took, or -1. */

@@ -209,21 +209,10 @@ static int check(struct resp *r, const char *field, const char *value)
 /* Whether a search for word q lists vacancy id (-1 on error). */
 static int search_has(const char *q, const char *id)
 {
-	struct resp r;
 	char path[256];
-	json_t *it;
-	size_t i;
-	int found = 0;
 
 	snprintf(path, sizeof path, "/v1/vacancies?q=%s&limit=100", q);
-	if (http(&r, &srv, "GET", path, counsellor, NULL, NULL, 0) || r.status != 200) {
-		resp_free(&r);
-		return -1;
-	}
-	json_array_foreach(json_object_get(r.json, "items"), i, it)
-		found |= str(it, "id") && strcmp(str(it, "id"), id) == 0;
-	resp_free(&r);
-	return found;
+	return test_lists_id(&srv, "GET", path, counsellor, NULL, "items", id);
 }
 
 static char stored[N_EVASIONS][32], control[32];
@@ -874,47 +863,21 @@ static void test_numbers_and_trade_typos(void)
 /* Whether the match for harvesting in ZA lists vacancy id (-1 on error). */
 static int match_has(const char *id)
 {
-	struct resp r;
-	json_t *it;
-	size_t k;
-	int found = 0;
-
-	if (http_json(&r, &srv, "POST", "/v1/match", counsellor,
-		      "{\"profile\":{\"occupations\":[\"9211\"],\"skills\":[\"harvesting\"]},"
-		      "\"countries\":[\"ZA\"],\"limit\":100}") ||
-	    r.status != 200) {
-		resp_free(&r);
-		return -1;
-	}
-	json_array_foreach(json_object_get(r.json, "vacancies"), k, it) {
-		const char *vid = str(json_object_get(it, "vacancy"), "id");
-
-		found |= vid && strcmp(vid, id) == 0;
-	}
-	resp_free(&r);
-	return found;
+	return test_lists_id(&srv, "POST", "/v1/match", counsellor,
+			     "{\"profile\":{\"occupations\":[\"9211\"],\"skills\":[\"harvesting\"]},"
+			     "\"countries\":[\"ZA\"],\"limit\":100}",
+			     "vacancies", id);
 }
 
 /* Whether the regulator's list of recruiter rid's vacancies (held: the
  * review queue) holds vacancy id; -1 on error. */
 static int recruiter_lists(const char *rid, const char *held, const char *id)
 {
-	struct resp r;
 	char path[128];
-	json_t *it;
-	size_t k;
-	int found = 0;
 
 	snprintf(path, sizeof path, "/v1/recruiters/%s/vacancies?limit=200%s%s", rid,
 		 held ? "&held=" : "", held ? held : "");
-	if (http(&r, &srv, "GET", path, regulator, NULL, NULL, 0) || r.status != 200) {
-		resp_free(&r);
-		return -1;
-	}
-	json_array_foreach(json_object_get(r.json, "items"), k, it)
-		found |= str(it, "id") && strcmp(str(it, "id"), id) == 0;
-	resp_free(&r);
-	return found;
+	return test_lists_id(&srv, "GET", path, regulator, NULL, "items", id);
 }
 
 /* Round 15: a name nothing registered matches but a blacklisted one's

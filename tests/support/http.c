@@ -400,6 +400,29 @@ const char *test_register_recruiter(const struct server *s, const char *token, c
 	return id;
 }
 
+int test_lists_id(const struct server *s, const char *method, const char *path, const char *token,
+		  const char *body, const char *list, const char *id)
+{
+	struct resp r;
+	json_t *it;
+	size_t i;
+	int found = 0;
+
+	if (http(&r, s, method, path, token, NULL, body, body ? strlen(body) : 0) || r.status != 200) {
+		resp_free(&r);
+		return -1;
+	}
+	json_array_foreach(json_object_get(r.json, list), i, it) {
+		const char *got = json_string_value(json_object_get(it, "id"));
+
+		if (!got)
+			got = json_string_value(json_object_get(json_object_get(it, "vacancy"), "id"));
+		found |= got && strcmp(got, id) == 0;
+	}
+	resp_free(&r);
+	return found;
+}
+
 int test_audit_count(const struct server *s, const char *token, const char *object,
 		     const char *action)
 {

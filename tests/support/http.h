@@ -84,6 +84,12 @@ void test_sleep_ms(int ms);
  * recruiter's id in id, or "" (the answer said on stderr). Returns id. */
 const char *test_register_recruiter(const struct server *s, const char *token, const char *body,
 				    char *id, size_t len);
+/* Whether the answer to method path (body: JSON text or NULL) on s as
+ * token lists vacancy id in its array `list`, by an item's "id" or its
+ * "vacancy"'s (a match result): 1 or 0; -1 when the request failed or the
+ * answer was not 200. */
+int test_lists_id(const struct server *s, const char *method, const char *path, const char *token,
+		  const char *body, const char *list, const char *id);
 /* The number of audit rows (up to 1,000) with action on object, read on s
  * as token (a regulator or admin); -1 when the read fails (said on stderr). */
 int test_audit_count(const struct server *s, const char *token, const char *object,
