@@ -201,10 +201,8 @@ out:
 	return q;
 }
 
-/* 1 when one concept holds the best exact-label rank alone: then it is the
- * first answer whatever the search would add, since exact labels rank first
- * (cand_cmp). */
-/* Whether some word of the text has a learned synonym. */
+/* Whether some word of the text has a learned synonym (then the re-ranker
+ * also scores each candidate with the synonyms' ranking values). */
 static int units_have_syn(const struct units *u)
 {
 	size_t i;
@@ -215,6 +213,9 @@ static int units_have_syn(const struct units *u)
 	return 0;
 }
 
+/* 1 when one concept holds the best exact-label rank alone: then it is the
+ * first answer whatever the search would add, since exact labels rank first
+ * (cand_cmp). */
 static int unique_exact_best(const struct cand *c, size_t nc)
 {
 	size_t i, best = 0, n_best = 0;
@@ -521,6 +522,7 @@ int tax__candidates(index_db *db, const struct tax_labels *t, const esco *tax, e
 		for (i = 0; i < nc; i++) {
 			size_t f;
 			double bm25;
+			int weak;
 
 			/* The pool: the best by weight, and whatever a rule found. */
 			if (!c[i].concept || c[i].exact_rank < 1000 || (i >= RERANK_POOL && !c[i].rw)) {
@@ -533,7 +535,9 @@ int tax__candidates(index_db *db, const struct tax_labels *t, const esco *tax, e
 			 * synonyms at SYN_SCORE; when the text has a synonym,
 			 * the weight again with each at its attested value
 			 * (rank.c, tax__make_units), which ranks. */
-			tax__confidence(t, u, c[i].concept, kind, &c[i].conf, c[i].feat);
+			weak = 0;
+			tax__confidence_syn(t, u, c[i].concept, kind, &c[i].conf, c[i].feat,
+					    syn ? &weak : NULL);
 			c[i].feat[TAX_F_BM25] = top > 0 ? c[i].weight / top : 0;
 			c[i].feat[TAX_F_REWRITE] = c[i].rw;
 			bm25 = c[i].feat[TAX_F_BM25];
@@ -541,7 +545,7 @@ int tax__candidates(index_db *db, const struct tax_labels *t, const esco *tax, e
 			for (f = 0; f < TAX_NFEAT; f++)
 				c[i].weight += taxonomy_rerank_w[f] * c[i].feat[f];
 			c[i].weight_full = c[i].weight;
-			if (syn) {
+			if (weak) { /* else the ranking values change nothing */
 				double conf_rank;
 
 				u->ranking = 1;

@@ -154,7 +154,8 @@ void tax__fold_range(const struct tax_labels *t, int s, const char *f, size_t *l
 
 /* Learns the synonyms of t's labels into t->syn. 0 or -1 (out of memory). */
 int tax__syn_learn(struct tax_labels *t, size_t n_occ, size_t n_sk);
-/* The synonyms of w (pointers into t), up to max. */
+/* The synonyms of w (pointers into t), up to max, most attested first;
+ * count (may be NULL) gets in how many concepts each pair was seen. */
 size_t tax__syn_of(const struct tax_labels *t, const char *w, const char **out, uint32_t *count,
 		   size_t max);
 /* Learns the rewrite rules of t's labels into t->rw. 0 or -1 (out of memory). */
@@ -214,6 +215,11 @@ void tax__make_units(const struct tax_labels *t, int s, const char *folded, stru
  * re-ranker's features that come from the labels. */
 double tax__confidence(const struct tax_labels *t, const struct units *u, const void *concept,
 		       esco_kind kind, double *score, double *feat);
+/* The same; *weak (may be NULL) is set to 1 when a synonym whose ranking
+ * value is under SYN_SCORE matched a word of the concept's labels (only
+ * then can the ranking values change its features). */
+double tax__confidence_syn(const struct tax_labels *t, const struct units *u, const void *concept,
+			   esco_kind kind, double *score, double *feat, int *weak);
 
 /* ---- candidates (candidates.c) ---- */
 
