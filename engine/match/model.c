@@ -292,11 +292,46 @@ static size_t word_meets(const char *w, uint32_t *mark, uint32_t stamp, uint32_t
 #define NAMED_WORDS 24
 #define NAMED_OCC_MAX 20
 
+/* The sense of a word that names several occupations: the one most of them
+ * share. sense[m] gets, for occupation occ[m], the mean over the ISCO-08
+ * major, sub-major and minor groups of the share of occ[] in its group at
+ * that level, over the best such mean: 1 for the occupations of the word's
+ * main sense, less for the others. Not the unit group: there ESCO's
+ * near-duplicates (two special-needs teachers) would outvote the rest of
+ * the sense. Spanish "maestro" heads the labels of four teachers (23xx)
+ * and of a brewer, a cider master (2145), a malter, a coffee roaster
+ * (7515) and a soap maker: the teachers get 1, the others 0.83, 0.5 and
+ * 0.25. A word whose occupations are all of one group, or each of its
+ * own, gives 1 to all. */
+static void sense_shares(const esco *t, const uint32_t *occ, size_t n, double *sense)
+{
+	size_t a, b, d;
+	double best = 0;
+
+	for (a = 0; a < n; a++) {
+		const char *ia = esco_occupation_at(t, occ[a])->isco;
+		size_t same = 0;
+
+		for (b = 0; b < n; b++) {
+			const char *ib = esco_occupation_at(t, occ[b])->isco;
+
+			for (d = 0; d < 3 && ia[d] && ia[d] == ib[d]; d++)
+				same++; /* shares levels 1..d+1 */
+		}
+		sense[a] = (double)same / (3.0 * (double)n);
+		if (sense[a] > best)
+			best = sense[a];
+	}
+	for (a = 0; a < n; a++)
+		sense[a] = best > 0 ? sense[a] / best : 1.0;
+}
+
 int match__named(const json_t *skills, double *named, double *named_n, double *named_free,
 		 double *free_idf)
 {
 	const esco *t = match_taxonomy();
 	uint32_t *mark = NULL, *met = NULL, *touched = NULL, stamp = 0;
+	double sense[NAMED_OCC_MAX];
 	float *c = NULL;
 	double lnocc;
 	size_t i, j;
@@ -334,7 +369,7 @@ int match__named(const json_t *skills, double *named, double *named_n, double *n
 		/* c[o]: the most specific of its words that o's heads meet,
 		 * log(1 + occupations / occupations it meets), over its most. */
 		for (w = 0; w < nw; w++) {
-			size_t n, m;
+			size_t n, m, kept;
 			double spec;
 
 			if (++stamp == 0) { /* wrapped: start the marks again */
@@ -348,17 +383,21 @@ int match__named(const json_t *skills, double *named, double *named_n, double *n
 			if (!n || n > NAMED_OCC_MAX)
 				continue;
 			spec = log(1.0 + (double)match__m.n_occ / (double)n) / lnocc;
-			for (m = 0; m < n; m++) {
-				/* Of an ESCO skill, only the occupations it is
-				 * essential to: the words say which of those the
-				 * person practises, not that they practise a trade
-				 * the skill is no part of. */
-				if (k && match__occ_lists(met[m], k->index) != 2)
-					continue;
+			/* Of an ESCO skill, only the occupations it is
+			 * essential to: the words say which of those the
+			 * person practises, not that they practise a trade
+			 * the skill is no part of. */
+			for (m = 0, kept = 0; m < n; m++)
+				if (!k || match__occ_lists(met[m], k->index) == 2)
+					met[kept++] = met[m];
+			sense_shares(t, met, kept, sense);
+			for (m = 0; m < kept; m++) {
+				double sv = spec * sense[m];
+
 				if (c[met[m]] == 0)
 					touched[nt++] = met[m];
-				if ((float)spec > c[met[m]])
-					c[met[m]] = (float)spec;
+				if ((float)sv > c[met[m]])
+					c[met[m]] = (float)sv;
 			}
 		}
 		if (!nt)

@@ -154,8 +154,10 @@ void tax__fold_range(const struct tax_labels *t, int s, const char *f, size_t *l
 
 /* Learns the synonyms of t's labels into t->syn. 0 or -1 (out of memory). */
 int tax__syn_learn(struct tax_labels *t, size_t n_occ, size_t n_sk);
-/* The synonyms of w (pointers into t), up to max. */
-size_t tax__syn_of(const struct tax_labels *t, const char *w, const char **out, size_t max);
+/* The synonyms of w (pointers into t), up to max, most attested first;
+ * count (may be NULL) gets in how many concepts each pair was seen. */
+size_t tax__syn_of(const struct tax_labels *t, const char *w, const char **out, uint32_t *count,
+		   size_t max);
 /* Learns the rewrite rules of t's labels into t->rw. 0 or -1 (out of memory). */
 int tax__rw_learn(struct tax_labels *t, size_t n_occ, size_t n_sk);
 /* Learns the derivation rules of t's labels (noun ending -> verb ending, per
@@ -188,6 +190,11 @@ struct units {
 	size_t n_exp[MAX_WORDS];
 	const char *syn[MAX_WORDS][SYN_MAX]; /* learned synonyms of each word */
 	size_t n_syn[MAX_WORDS];
+	/* What each synonym counts when candidates are ranked (not in the
+	 * confidence): SYN_SCORE graded by how well the pair is attested
+	 * against the word's best-attested partner (tax__make_units). */
+	double syn_rank[MAX_WORDS][SYN_MAX];
+	int ranking; /* 1: match_label counts synonyms at syn_rank, 0: at SYN_SCORE */
 	char der[MAX_WORDS][DER_MAX][WORD_MAX]; /* label verbs derived from each word (derive.c) */
 	size_t n_der[MAX_WORDS];
 	double weight[MAX_WORDS]; /* how much the word says: its IDF over the kind's labels */
@@ -208,6 +215,11 @@ void tax__make_units(const struct tax_labels *t, int s, const char *folded, stru
  * re-ranker's features that come from the labels. */
 double tax__confidence(const struct tax_labels *t, const struct units *u, const void *concept,
 		       esco_kind kind, double *score, double *feat);
+/* The same; *weak (may be NULL) is set to 1 when a synonym whose ranking
+ * value is under SYN_SCORE matched a word of the concept's labels (only
+ * then can the ranking values change its features). */
+double tax__confidence_syn(const struct tax_labels *t, const struct units *u, const void *concept,
+			   esco_kind kind, double *score, double *feat, int *weak);
 
 /* ---- candidates (candidates.c) ---- */
 
@@ -220,6 +232,7 @@ struct cand {
 	int exact_rank; /* for exact hits: lower is better */
 	double feat[TAX_NFEAT]; /* the re-ranker's features (re-ranked candidates only) */
 	double rw;              /* support of the best rewrite rule that found it, 0 none */
+	double weight_full;     /* the re-ranker's weight with synonyms at SYN_SCORE */
 };
 
 /* How far tax__candidates() searches. */

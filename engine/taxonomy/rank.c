@@ -131,12 +131,24 @@ void tax__make_units(const struct tax_labels *t, int s, const char *folded, stru
 
 	snprintf(u->buf, sizeof u->buf, "%s", folded);
 	u->n = tax__split_words(u->buf, u->w, MAX_WORDS);
+	u->ranking = 0;
 	for (i = 0; i < u->n; i++) {
 		const char *x = tax__acronym_expansion(u->w[i]);
+		uint32_t cnt[SYN_MAX];
+		size_t k;
 
 		u->n_exp[i] = 0;
-		u->n_syn[i] =
-			tax__is_stopword(u->w[i]) ? 0 : tax__syn_of(t, u->w[i], u->syn[i], SYN_MAX);
+		u->n_syn[i] = tax__is_stopword(u->w[i]) ? 0
+							: tax__syn_of(t, u->w[i], u->syn[i], cnt, SYN_MAX);
+		/* For ranking, a synonym counts by how well it is attested
+		 * beside the word's best partner (the first: most attested):
+		 * "care" / "protection", seen in 2 concepts while "care" /
+		 * "support" is seen in 8, is a weaker reading of "care" than
+		 * an alternative label holding "care" itself. The confidence
+		 * keeps SYN_SCORE: a weaker synonym there put 1-2% of labels
+		 * under the threshold (docs/taxonomy.md, round 14). */
+		for (k = 0; k < u->n_syn[i]; k++)
+			u->syn_rank[i][k] = SYN_SCORE * (1.0 + (double)cnt[k] / (double)cnt[0]) / 2.0;
 		u->weight[i] = log(n_lab / ((double)tax__word_df(t, s, u->w[i]) + 1));
 		u->n_der[i] = tax__derived_words(t, s, u->w[i], u->der[i], DER_MAX);
 		if (tax__is_stopword(u->w[i]))
@@ -169,13 +181,22 @@ void tax__make_units(const struct tax_labels *t, int s, const char *folded, stru
 struct label_match {
 	double w[MAX_WORDS][MAX_WORDS];        /* [unit][label word] */
 	double x[MAX_WORDS][8][MAX_WORDS];     /* [unit][expansion word][label word] */
+	int weak; /* a synonym whose ranking value is under SYN_SCORE matched a label word */
 };
+
+/* What synonym k of query word i counts: SYN_SCORE in the confidence,
+ * its graded value when candidates are ranked (u->ranking). */
+static double syn_value(const struct units *u, size_t i, size_t k)
+{
+	return u->ranking ? u->syn_rank[i][k] : SYN_SCORE;
+}
 
 static void match_label(const struct units *u, char *const *lw, size_t nl, uint32_t names,
 			int lang, struct label_match *m)
 {
 	size_t i, j, k;
 
+	m->weak = 0;
 	for (i = 0; i < u->n; i++)
 		for (j = 0; j < nl; j++) {
 			/* A name ("Harvest", a product) is that name, not an
@@ -184,16 +205,20 @@ static void match_label(const struct units *u, char *const *lw, size_t nl, uint3
 			if (j < 32 && (names >> j & 1)) {
 				m->w[i][j] = strcmp(u->w[i], lw[j]) == 0;
 				for (k = 0; !m->w[i][j] && k < u->n_syn[i]; k++)
-					if (strcmp(u->syn[i][k], lw[j]) == 0)
-						m->w[i][j] = SYN_SCORE;
+					if (strcmp(u->syn[i][k], lw[j]) == 0) {
+						m->w[i][j] = syn_value(u, i, k);
+						m->weak |= u->syn_rank[i][k] < SYN_SCORE;
+					}
 				for (k = 0; k < u->n_exp[i]; k++)
 					m->x[i][k][j] = strcmp(u->exp_w[i][k], lw[j]) == 0;
 				continue;
 			}
 			m->w[i][j] = tax__word_match_lang(u->w[i], lw[j], lang);
-			for (k = 0; m->w[i][j] < SYN_SCORE && k < u->n_syn[i]; k++)
-				if (strcmp(u->syn[i][k], lw[j]) == 0)
-					m->w[i][j] = SYN_SCORE;
+			for (k = 0; k < u->n_syn[i]; k++)
+				if (m->w[i][j] < syn_value(u, i, k) && strcmp(u->syn[i][k], lw[j]) == 0) {
+					m->w[i][j] = syn_value(u, i, k);
+					m->weak |= u->syn_rank[i][k] < SYN_SCORE;
+				}
 			/* A noun typed for the label's verb (derive.c). */
 			for (k = 0; m->w[i][j] < TAX_DERIVED_SCORE && k < u->n_der[i]; k++)
 				if (strcmp(u->der[i][k], lw[j]) == 0)
@@ -334,6 +359,12 @@ static double desc_share(const struct units *u, const double *wt, double content
 double tax__confidence(const struct tax_labels *t, const struct units *u, const void *concept,
 		       esco_kind kind, double *score, double *feat)
 {
+	return tax__confidence_syn(t, u, concept, kind, score, feat, NULL);
+}
+
+double tax__confidence_syn(const struct tax_labels *t, const struct units *u, const void *concept,
+			   esco_kind kind, double *score, double *feat, int *weak)
+{
 	int s = tax__kind_slot(kind);
 	uint32_t idx = kind == ESCO_KIND_OCCUPATION ? ((const esco_occupation *)concept)->index
 						    : ((const esco_skill *)concept)->index;
@@ -368,6 +399,8 @@ double tax__confidence(const struct tax_labels *t, const struct units *u, const 
 		memcpy(fold, t->text.p + L->fold, (size_t)L->flen + 1);
 		nl = tax__split_words(fold, lw, MAX_WORDS);
 		match_label(u, lw, nl, L->names, L->lang, m);
+		if (weak && m->weak)
+			*weak = 1;
 		for (i = 0; i < u->n; i++) {
 			double c = unit_covered(u, i, m, nl);
 

@@ -150,8 +150,10 @@ fail:
 	return -1;
 }
 
-/* The synonyms of w (pointers into t), up to max. */
-size_t tax__syn_of(const struct tax_labels *t, const char *w, const char **out, size_t max)
+/* The synonyms of w (pointers into t), up to max, most attested first;
+ * count (may be NULL) gets in how many concepts each pair was seen. */
+size_t tax__syn_of(const struct tax_labels *t, const char *w, const char **out, uint32_t *count,
+		   size_t max)
 {
 	size_t a = 0, b = t->n_syn, n = 0;
 
@@ -163,7 +165,10 @@ size_t tax__syn_of(const struct tax_labels *t, const char *w, const char **out, 
 		else
 			b = m;
 	}
-	for (; a < t->n_syn && n < max && strcmp(t->syn[a].a, w) == 0; a++)
+	for (; a < t->n_syn && n < max && strcmp(t->syn[a].a, w) == 0; a++) {
+		if (count)
+			count[n] = t->syn[a].count;
 		out[n++] = t->syn[a].b;
+	}
 	return n;
 }

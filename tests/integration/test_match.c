@@ -1417,6 +1417,70 @@ static void test_named_trade_first(void)
 	resp_free(&r);
 }
 
+/* A word that heads the labels of occupations of several trades names the
+ * one most of them share (round 15, match__named's sense_shares): Spanish
+ * "maestro" heads the labels of four teachers (23xx) and of a brewer, a
+ * malter, a coffee roaster and a soap maker, and was *master coffee
+ * roaster* first. Built from the Spanish preferred labels: the ISCO
+ * sub-major group holding most occupations whose label starts with the
+ * word, one of them, and one of another major group. The other's ad is
+ * posted first, so a tie would put it first; the teacher's must come
+ * first and be the better supported. */
+static void test_named_sense(void)
+{
+	const esco *t = match_taxonomy();
+	const esco_occupation *in = NULL, *out = NULL;
+	size_t i, n = t ? esco_occupation_count(t) : 0, per[100] = {0}, top = 0;
+	char iv[32], ov[32], body[1024];
+	struct resp r;
+	json_t *a, *b;
+
+	T_REQUIRE(n > 0);
+	for (i = 0; i < n; i++) {
+		const esco_occupation *o = esco_occupation_at(t, i);
+		const char *es = o->labels[ESCO_LANG_ES].preferred;
+
+		if (es && strncmp(es, "maestro ", 8) == 0 && o->isco[0] && o->isco[1])
+			per[(o->isco[0] - '0') * 10 + (o->isco[1] - '0')]++;
+	}
+	for (i = 1; i < 100; i++)
+		if (per[i] > per[top])
+			top = i;
+	T_REQUIRE(per[top] >= 2);
+	for (i = 0; i < n; i++) {
+		const esco_occupation *o = esco_occupation_at(t, i);
+		const char *es = o->labels[ESCO_LANG_ES].preferred;
+
+		if (!es || strncmp(es, "maestro ", 8) != 0 || !o->isco[0] || !o->isco[1])
+			continue;
+		if ((size_t)((o->isco[0] - '0') * 10 + (o->isco[1] - '0')) == top)
+			in = in ? in : o;
+		else if (o->isco[0] != (char)('0' + top / 10))
+			out = out ? out : o;
+	}
+	T_REQUIRE(in != NULL && out != NULL);
+	snprintf(body, sizeof body,
+		 "{\"title\":\"Other\",\"occupation\":\"%s\",\"skills\":{\"essential\":[]},"
+		 "\"country\":\"VU\",\"valid_until\":\"2099-01-01\"}", out->uri);
+	snprintf(ov, sizeof ov, "%s", post_vacancy(employer, body));
+	snprintf(body, sizeof body,
+		 "{\"title\":\"Sense\",\"occupation\":\"%s\",\"skills\":{\"essential\":[]},"
+		 "\"country\":\"VU\",\"valid_until\":\"2099-01-01\"}", in->uri);
+	snprintf(iv, sizeof iv, "%s", post_vacancy(employer, body));
+	T_REQUIRE(iv[0] && ov[0] && wait_index() == 0);
+	T_REQUIRE(match(&r, "{\"countries\":[\"VU\"],\"profile\":{\"skills\":[\"maestro\"]}}") == 0);
+	T_EQ_INT(r.status, 200);
+	T_CHECKF(position_of(r.json, iv) == 0, "%s's ad must come first for \"maestro\" (not %s's): %s",
+		 in->label, out->label, r.body);
+	a = json_object_get(json_object_get(find_result(r.json, iv), "explanation"), "occupation_relation");
+	b = json_object_get(json_object_get(find_result(r.json, ov), "explanation"), "occupation_relation");
+	T_CHECKF(json_real_value(json_object_get(a, "likelihood")) >
+			 (b ? json_real_value(json_object_get(b, "likelihood")) : 0),
+		 "support %g against %g", json_real_value(json_object_get(a, "likelihood")),
+		 b ? json_real_value(json_object_get(b, "likelihood")) : 0);
+	resp_free(&r);
+}
+
 /* A walk-in who gives only a wide group ("teacher" is 23, "driver" 83) and
  * no skill: the floor's rule that a wider stated group needs a shared skill
  * has nothing to tell by, so the group alone makes its vacancies relevant
@@ -2010,6 +2074,7 @@ int main(void)
 	T_RUN(test_named_beats_guessed);
 	T_RUN(test_wanted_country_beats_guess);
 	T_RUN(test_named_trade_first);
+	T_RUN(test_named_sense);
 	T_RUN(test_group_alone);
 	T_RUN(test_support_every_occupation);
 	T_RUN(test_free_text_occupation);
