@@ -16,6 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
 #define FUZZY_HITS 120
 #define TRI_WEIGHT 0.35 /* trigram evidence relative to whole words */
 #define RERANK_POOL 30  /* candidates re-ranked with the confidence */
@@ -66,6 +69,40 @@ struct cand *tax__find_cand(struct cand *c, size_t *n, size_t max, const char *u
 	snprintf(c[*n].uri, sizeof c[*n].uri, "%s", uri);
 	c[*n].exact_rank = 1000;
 	return &c[(*n)++];
+}
+
+/* 1 when text has no capital letter. */
+static int typed_lower(const char *text)
+{
+	const uint8_t *raw = (const uint8_t *)text;
+	int32_t i = 0, n = (int32_t)strlen(text);
+
+	while (i < n) {
+		UChar32 c;
+
+		U8_NEXT(raw, i, n, c);
+		if (c > 0 && (u_isupper(c) || u_istitle(c)))
+			return 0;
+	}
+	return 1;
+}
+
+/* 1 when text, typed without a capital, is a word whose every label of
+ * kind slot s is a name that is also a common word (name_is_word:
+ * "harvest", not the product "Harvest"): then the name's label is no exact
+ * answer, and the search decides. */
+static int name_typed_as_word(const struct tax_labels *t, int s, const char *text,
+			      const char *folded)
+{
+	size_t lo, hi, k;
+
+	if (!t || !typed_lower(text))
+		return 0;
+	tax__fold_range(t, s, folded, &lo, &hi);
+	for (k = lo; k < hi; k++)
+		if (!t->lab[t->by_fold[s][k]].name_is_word)
+			return 0;
+	return lo < hi;
 }
 
 /* The exact-label lookup: concepts with a label whose folded form is the
@@ -485,7 +522,8 @@ int tax__candidates(index_db *db, const struct tax_labels *t, const esco *tax, e
 	u = calloc(1, sizeof *u);
 	if (!c || !u)
 		goto out;
-	if (exact_hits(db, tax, kind, folded, hint, c, &nc))
+	if (!name_typed_as_word(t, tax__kind_slot(kind), text, folded) &&
+	    exact_hits(db, tax, kind, folded, hint, c, &nc))
 		goto out;
 	if (mode == CAND_SETTLED && !unique_exact_best(c, nc)) {
 		rc = CAND_NEEDS_SEARCH;
@@ -493,6 +531,7 @@ int tax__candidates(index_db *db, const struct tax_labels *t, const esco *tax, e
 	}
 	if (mode == CAND_FULL || (mode == CAND_FIRST && !unique_exact_best(c, nc))) {
 		tax__make_units(t, tax__kind_slot(kind), folded, u);
+		u->typed_lower = typed_lower(text);
 		syn = units_have_syn(u);
 		q = fuzzy_query(db, text, u, kind, hint);
 		if (!q || index_search(db, q, &o, &r, &e))
@@ -600,6 +639,7 @@ int tax__candidates(index_db *db, const struct tax_labels *t, const esco *tax, e
 
 		if (!u->n)
 			tax__make_units(t, tax__kind_slot(kind), folded, u);
+		u->typed_lower = typed_lower(text);
 		if ((better = tax__more_specific(t, kind, u, c[0].concept)) != NULL) {
 			struct cand *x = tax__find_cand(c, &nc, MAX_CANDS + RW_CANDS,
 							kind == ESCO_KIND_OCCUPATION
@@ -647,6 +687,7 @@ int tax__candidates(index_db *db, const struct tax_labels *t, const esco *tax, e
 
 		if (!u->n)
 			tax__make_units(t, tax__kind_slot(kind), folded, u);
+		u->typed_lower = typed_lower(text);
 		if (head_group_applies(t, tax, u, &c[0], hint, &hg, &score)) {
 			if (hg.occ) {
 				struct cand *x = tax__find_cand(c, &nc, MAX_CANDS + RW_CANDS, hg.occ->uri);

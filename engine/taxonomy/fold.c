@@ -262,8 +262,9 @@ static int fold_word_char(UChar32 c)
  * label whose every word has a capital ("Harvest", "Mozilla Sunbird"): a
  * capital first word alone may be a sentence capital. Words are cut as
  * taxonomy_fold cuts them, so bit j is the folded label's j-th word.
+ * *lower (may be NULL) gets the words written without any capital.
  */
-uint32_t tax__name_words(const char *label)
+uint32_t tax__name_words(const char *label, uint32_t *lower)
 {
 	const uint8_t *s = (const uint8_t *)(label ? label : "");
 	int32_t i = 0, len = (int32_t)strlen((const char *)s);
@@ -291,6 +292,8 @@ uint32_t tax__name_words(const char *label)
 		}
 		pos++;
 	}
+	if (lower)
+		*lower = nw >= 32 ? ~any_cap : ((1u << nw) - 1) & ~any_cap;
 	if (!nw)
 		return 0;
 	names = inner_cap | (first_cap & ~1u);

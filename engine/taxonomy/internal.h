@@ -35,7 +35,7 @@ size_t tax__word_trigrams(const char *w, char tri[][4], size_t max);
 double tax__word_match(const char *a, const char *b);
 /* The words of an ESCO label (case kept) that it writes as a name: bit j for
  * the j-th word of its folded form (see fold.c). */
-uint32_t tax__name_words(const char *label);
+uint32_t tax__name_words(const char *label, uint32_t *lower);
 /* tax__word_match for a label word b in the label's language lang: an
  * inflection there stays 0.9, two words that share only a stem (a
  * derivation: "engineer" / "engine") count TAX_DERIVED_SCORE. English only. */
@@ -91,6 +91,10 @@ struct tlabel {
 	uint8_t lang;
 	uint8_t type;     /* 0 preferred, 1 alternative, 2 hidden */
 	uint32_t names;   /* words written as names ("Harvest", "SAP"): match only when equal */
+	uint32_t lower;   /* words written without any capital ("harvest crop": both) */
+	uint8_t name_is_word; /* a one-word name that other labels of its kind write as a
+			       * common word, in lower case ("Harvest" and "harvest crop"):
+			       * typed without a capital, the word is meant (labels.c) */
 };
 
 /* One word of one label, with what typeahead ranks by, so that a prefix
@@ -200,6 +204,7 @@ struct units {
 	double weight[MAX_WORDS]; /* how much the word says: its IDF over the kind's labels */
 	char join[MAX_WORDS][WORD_MAX]; /* this word and the next as one label word, or "" */
 	char fix[MAX_WORDS][WORD_MAX]; /* the one label word a typo is one edit from, or "" */
+	int typed_lower; /* the text has no capital: a name_is_word label does not match it */
 };
 
 /* The head word of folded words w[0..n) in lang: the last content word in

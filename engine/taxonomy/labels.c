@@ -22,12 +22,13 @@ static int labels_add(struct tax_labels *t, const void *concept, uint32_t idx, i
 	size_t n = taxonomy_fold(label, fold, sizeof fold);
 
 	size_t off = t->text.len;
+	uint32_t lower = 0, names = tax__name_words(label, &lower);
 
 	if (array_grow((void **)&t->lab, &t->lab_cap, t->n_lab + 1, sizeof *t->lab, TAX_LABELS_MAX) ||
 	    buf_add(&t->text, fold, n + 1))
 		return -1;
-	t->lab[t->n_lab] = (struct tlabel){concept, (uint32_t)off, idx, (uint16_t)n,
-					   (uint8_t)lang, (uint8_t)type, tax__name_words(label)};
+	t->lab[t->n_lab] = (struct tlabel){concept, (uint32_t)off, idx, (uint16_t)n, (uint8_t)lang,
+					   (uint8_t)type, names, lower, 0};
 	t->n_lab++;
 	return 0;
 }
@@ -87,6 +88,39 @@ static int tword_cmp(const void *a, const void *b, void *text)
 	int c = tax__word_cmp_at((const char *)text + x->word, (const char *)text + y->word);
 
 	return c ? c : (x->label > y->label) - (x->label < y->label);
+}
+
+/* Marks the one-word labels of kind slot s written as a name ("Harvest",
+ * a product among the alternative labels of "use personal organization
+ * software") whose word another label of the kind writes in lower case
+ * ("harvest crop"; "Java script" does not count, its capital may be the
+ * sentence's): the words array is sorted, so equal words are side by
+ * side, and a word's bits are its position's in its label. */
+static void mark_names_that_are_words(struct tax_labels *t, int s)
+{
+	size_t a = 0, b, k, n = t->n_words[s];
+
+	while (a < n) {
+		int as_word = 0;
+		const char *w = t->text.p + t->words[s][a].word;
+
+		for (b = a; b < n && tax__word_cmp_at(t->text.p + t->words[s][b].word, w) == 0; b++) {
+			const struct tword *x = &t->words[s][b];
+			const struct tlabel *l = &t->lab[x->label];
+			unsigned j = 0;
+
+			for (const char *p = t->text.p + l->fold; p < t->text.p + x->word; p++)
+				j += *p == ' ';
+			as_word |= j < 32 && (l->lower >> j & 1u);
+		}
+		for (k = a; as_word && k < b; k++) {
+			struct tlabel *l = &t->lab[t->words[s][k].label];
+
+			if ((t->words[s][k].bits & TW_ONE) && (l->names & 1u))
+				l->name_is_word = 1;
+		}
+		a = b;
+	}
 }
 
 /* <0, 0 or >0 as the word sorts before, starts with, or sorts after p. */
@@ -232,6 +266,7 @@ struct tax_labels *taxonomy_labels_new(const esco *tax, tax_label_skip skip, voi
 		}
 		qsort_r(t->words[s], n, sizeof *t->words[s], tword_cmp, t->text.p);
 		t->n_words[s] = n;
+		mark_names_that_are_words(t, s);
 	}
 	if (tax__syn_learn(t, n_occ, n_sk) || tax__rw_learn(t, n_occ, n_sk) ||
 	    tax__der_learn(t, n_occ, n_sk) || tax__piv_learn(t))

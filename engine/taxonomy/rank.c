@@ -192,7 +192,7 @@ static double syn_value(const struct units *u, size_t i, size_t k)
 }
 
 static void match_label(const struct units *u, char *const *lw, size_t nl, uint32_t names,
-			int lang, struct label_match *m)
+			int name_is_word, int lang, struct label_match *m)
 {
 	size_t i, j, k;
 
@@ -203,7 +203,10 @@ static void match_label(const struct units *u, char *const *lw, size_t nl, uint3
 			 * inflection or typo of a common word; a synonym
 			 * ESCO's own labels pair it with still counts. */
 			if (j < 32 && (names >> j & 1)) {
-				m->w[i][j] = strcmp(u->w[i], lw[j]) == 0;
+				/* ... and a name that is also a common word is
+				 * the word when typed without a capital */
+				m->w[i][j] = strcmp(u->w[i], lw[j]) == 0 &&
+					     !(name_is_word && u->typed_lower);
 				for (k = 0; !m->w[i][j] && k < u->n_syn[i]; k++)
 					if (strcmp(u->syn[i][k], lw[j]) == 0) {
 						m->w[i][j] = syn_value(u, i, k);
@@ -398,7 +401,7 @@ double tax__confidence_syn(const struct tax_labels *t, const struct units *u, co
 
 		memcpy(fold, t->text.p + L->fold, (size_t)L->flen + 1);
 		nl = tax__split_words(fold, lw, MAX_WORDS);
-		match_label(u, lw, nl, L->names, L->lang, m);
+		match_label(u, lw, nl, L->names, L->name_is_word, L->lang, m);
 		if (weak && m->weak)
 			*weak = 1;
 		for (i = 0; i < u->n; i++) {

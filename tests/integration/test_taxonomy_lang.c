@@ -601,6 +601,20 @@ static void test_product_name(void)
 	/* An ordinary lower-case label word still matches its inflections. */
 	T_EQ_STR(taxonomy_normalise_skill("organizing harvest", "en", &m) == 0 ? m.label : "",
 		 "organise harvests");
+	/* Round 15: typed as it is, without a capital, "harvest" is the
+	 * common word other labels write in lower case ("harvest crop"), not
+	 * the product; so is "chef" (a cook), not the configuration tool
+	 * "Chef". A name no label writes in lower case still matches typed so
+	 * ("java": Java). Each fails with name_is_word never set. */
+	rc = taxonomy_normalise_skill("harvest", "en", &m);
+	T_CHECKF(rc != 0 || strcmp(m.label, "use personal organization software") != 0,
+		 "harvest -> %s", rc == 0 ? m.label : "-");
+	T_CHECKF(rc == 0 && strncmp(m.label, "harvest", 7) == 0, "harvest -> %s",
+		 rc == 0 ? m.label : "-");
+	rc = taxonomy_normalise_skill("chef", "en", &m);
+	T_CHECKF(rc != 0 || strncmp(m.label, "Chef", 4) != 0, "chef -> %s", rc == 0 ? m.label : "-");
+	T_EQ_STR(taxonomy_normalise_skill("java", "en", &m) == 0 ? m.label : "",
+		 "Java (computer programming)");
 }
 
 /* "child care" was *child protection* (0.94): "care" / "protection" is a
