@@ -64,6 +64,8 @@ struct match__model {
 	struct match__head {
 		char w[TAX_WORD_MAX];
 		uint32_t occ;
+		int lang;   /* the label's language (esco_lang) */
+		int alt;    /* 1 for an alternative label's head */
 	} *heads;
 	size_t n_heads;
 	int ok;

@@ -60,36 +60,51 @@ static int head_cmp(const void *a, const void *b)
 
 /* match__m.heads: the head word of each form of every occupation's
  * preferred label in every language ("soudeur/soudeuse" gives "soudeur"
- * and "soudeuse"; "waiter/waitress" "waiter" and "waitress"). Preferred
- * labels only: an alternative label may name another trade ("maestro" is
- * one of art director's). */
+ * and "soudeuse"; "waiter/waitress" "waiter" and "waitress"), and, marked
+ * alt, of its alternative labels. A word reads the preferred labels' heads;
+ * an alternative label may name another trade ("maestro" is one of art
+ * director's), so the alternative ones are read only for a free-text word
+ * that heads no preferred label at all (match__named). */
+static int heads_add(const char *p, int l, int alt, uint32_t o, size_t *n, size_t *cap)
+{
+	while (p && *p) {
+		size_t len = strcspn(p, "/");
+		char form[512];
+
+		snprintf(form, sizeof form, "%.*s", (int)(len < sizeof form ? len : sizeof form - 1), p);
+		p += len + (p[len] == '/');
+		if (*n == *cap) {
+			size_t nc = *cap ? *cap * 2 : 8192;
+			struct match__head *h = realloc(match__m.heads, nc * sizeof *h);
+
+			if (!h)
+				return -1;
+			match__m.heads = h;
+			*cap = nc;
+		}
+		if (taxonomy_head_word(form, l, match__m.heads[*n].w, sizeof match__m.heads[*n].w) == 0) {
+			match__m.heads[*n].lang = l;
+			match__m.heads[*n].alt = alt;
+			match__m.heads[(*n)++].occ = o;
+		}
+	}
+	return 0;
+}
+
 static int heads_build(const esco *t)
 {
-	size_t o, n = 0, cap = 0;
+	size_t o, n = 0, cap = 0, a;
 	int l;
 
 	for (o = 0; o < match__m.n_occ; o++)
 		for (l = 0; l < ESCO_LANG_COUNT; l++) {
-			const char *p = esco_occupation_at(t, o)->labels[l].preferred;
+			const esco_labels *lb = &esco_occupation_at(t, o)->labels[l];
 
-			while (p && *p) {
-				size_t len = strcspn(p, "/");
-				char form[512];
-
-				snprintf(form, sizeof form, "%.*s", (int)(len < sizeof form ? len : sizeof form - 1), p);
-				p += len + (p[len] == '/');
-				if (n == cap) {
-					size_t nc = cap ? cap * 2 : 8192;
-					struct match__head *h = realloc(match__m.heads, nc * sizeof *h);
-
-					if (!h)
-						return -1;
-					match__m.heads = h;
-					cap = nc;
-				}
-				if (taxonomy_head_word(form, l, match__m.heads[n].w, sizeof match__m.heads[n].w) == 0)
-					match__m.heads[n++].occ = (uint32_t)o;
-			}
+			if (heads_add(lb->preferred, l, 0, (uint32_t)o, &n, &cap) < 0)
+				return -1;
+			for (a = 0; a < lb->n_alt; a++)
+				if (heads_add(lb->alt[a], l, 1, (uint32_t)o, &n, &cap) < 0)
+					return -1;
 		}
 	if (n)
 		qsort(match__m.heads, n, sizeof *match__m.heads, head_cmp);
@@ -266,31 +281,98 @@ static size_t head_lower(const char *w)
 	return lo;
 }
 
-/* The occupations a head word of which is one root with w, marked in
- * mark[] with stamp (each once) and listed in out; their count. Every such
- * head shares w's first four letters, so one range of the sorted heads. */
-static size_t word_meets(const char *w, uint32_t *mark, uint32_t stamp, uint32_t *out)
+#define NAMED_WORDS 24
+#define NAMED_OCC_MAX 20
+
+/* The next stamp for mark[] (each use of the marks a new one); on wrap the
+ * marks start again. */
+static uint32_t next_stamp(uint32_t *mark, uint32_t *stamp)
+{
+	if (++*stamp == 0) {
+		memset(mark, 0, match__m.n_occ * sizeof *mark);
+		*stamp = 1;
+	}
+	return *stamp;
+}
+
+/* Whether the n occupations occ[] all lie in one ISCO-08 sub-major group. */
+static int one_sub_major(const esco *t, const uint32_t *occ, size_t n)
+{
+	const char *first = esco_occupation_at(t, occ[0])->isco;
+	size_t i;
+
+	if (!first || strlen(first) < 2)
+		return 0;
+	for (i = 1; i < n; i++) {
+		const char *g = esco_occupation_at(t, occ[i])->isco;
+
+		if (!g || strncmp(g, first, 2) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* The occupations a head word of which (of a preferred label, or with alt
+ * of an alternative one) is one root with w, listed in out (each once);
+ * their count; *any says whether any head met w at all. Every such head
+ * shares w's first four letters, so one range of the sorted heads.
+ *
+ * A word that heads more than NAMED_OCC_MAX occupations names a kind of
+ * work ("operate" / operator, "install" / installer), not a trade, and
+ * counts nothing; unless they all lie in one ISCO-08 sub-major group: then
+ * it names that group ("enseignant" heads 42 French labels, every one of 23
+ * teaching professionals), not work spread over the classification.
+ *
+ * With per_lang (a free-text word) the cap is counted in each language
+ * apart: French "conducteur" heads 86 French labels of machine operators
+ * and drivers, a kind of work there, but one root with the Spanish
+ * "conductor" it heads 16 labels of drivers; counted together it named
+ * nothing. An ESCO skill's words keep the cap over every language: each
+ * of its three labels already gives its words (measured: counted per
+ * language there too, eval_counsellor's development walk-ins lost 0.001).
+ * mark[] and seen[] are stamped with *lstamp and *wstamp; tmp[] is
+ * scratch of n_occ entries. */
+static size_t word_meets(const esco *t, const char *w, int alt, int per_lang, int *any, uint32_t *mark,
+			 uint32_t *lstamp, uint32_t *seen, uint32_t *wstamp, uint32_t *tmp, uint32_t *out)
 {
 	char pre[5];
-	size_t i, n = 0;
+	size_t i, start, n = 0;
+	uint32_t ws;
+	int l;
 
+	*any = 0;
 	if (strlen(w) < 4)
 		return 0;
 	memcpy(pre, w, 4);
 	pre[4] = '\0';
-	for (i = head_lower(pre); i < match__m.n_heads && strncmp(match__m.heads[i].w, pre, 4) == 0; i++) {
-		uint32_t o = match__m.heads[i].occ;
+	start = head_lower(pre);
+	ws = next_stamp(seen, wstamp);
+	for (l = 0; l < ESCO_LANG_COUNT; l++) {
+		uint32_t s = next_stamp(mark, lstamp);
+		size_t nl = 0, m;
 
-		if (mark[o] != stamp && taxonomy_same_root(w, match__m.heads[i].w)) {
-			mark[o] = stamp;
-			out[n++] = o;
+		for (i = start; i < match__m.n_heads && strncmp(match__m.heads[i].w, pre, 4) == 0; i++) {
+			uint32_t o = match__m.heads[i].occ;
+
+			if (match__m.heads[i].lang == l && match__m.heads[i].alt == alt && mark[o] != s &&
+			    taxonomy_same_root(w, match__m.heads[i].w)) {
+				mark[o] = s;
+				tmp[nl++] = o;
+			}
 		}
+		*any |= nl > 0;
+		if (!nl || (per_lang && nl > NAMED_OCC_MAX && !one_sub_major(t, tmp, nl)))
+			continue;
+		for (m = 0; m < nl; m++)
+			if (seen[tmp[m]] != ws) {
+				seen[tmp[m]] = ws;
+				out[n++] = tmp[m];
+			}
 	}
+	if (!per_lang && n > NAMED_OCC_MAX && !one_sub_major(t, out, n))
+		return 0;
 	return n;
 }
-
-#define NAMED_WORDS 24
-#define NAMED_OCC_MAX 20
 
 /* The sense of a word that names several occupations: the one most of them
  * share. sense[m] gets, for occupation occ[m], the mean over the ISCO-08
@@ -330,8 +412,9 @@ int match__named(const json_t *skills, double *named, double *named_n, double *n
 		 double *free_idf)
 {
 	const esco *t = match_taxonomy();
-	uint32_t *mark = NULL, *met = NULL, *touched = NULL, stamp = 0;
-	double sense[NAMED_OCC_MAX];
+	uint32_t *mark = NULL, *seen = NULL, *tmp = NULL, *met = NULL, *touched = NULL;
+	uint32_t lstamp = 0, wstamp = 0;
+	double *sense = NULL;
 	float *c = NULL;
 	double lnocc;
 	size_t i, j;
@@ -341,10 +424,13 @@ int match__named(const json_t *skills, double *named, double *named_n, double *n
 	if (!t || !match__model_ready() || !match__m.n_heads)
 		return 0;
 	mark = calloc(match__m.n_occ, sizeof *mark);
+	seen = calloc(match__m.n_occ, sizeof *seen);
+	tmp = calloc(match__m.n_occ, sizeof *tmp);
+	sense = calloc(match__m.n_occ, sizeof *sense);
 	met = calloc(match__m.n_occ, sizeof *met);
 	touched = calloc(match__m.n_occ, sizeof *touched);
 	c = calloc(match__m.n_occ, sizeof *c);
-	if (!mark || !met || !touched || !c)
+	if (!mark || !seen || !tmp || !sense || !met || !touched || !c)
 		goto out;
 	lnocc = log(1.0 + (double)match__m.n_occ);
 	json_array_foreach(skills, i, v) {
@@ -371,16 +457,22 @@ int match__named(const json_t *skills, double *named, double *named_n, double *n
 		for (w = 0; w < nw; w++) {
 			size_t n, m, kept;
 			double spec;
+			int any;
 
-			if (++stamp == 0) { /* wrapped: start the marks again */
-				memset(mark, 0, match__m.n_occ * sizeof *mark);
-				stamp = 1;
-			}
-			n = word_meets(words[w], mark, stamp, met);
-			/* A word that names more than NAMED_OCC_MAX occupations
-			 * ("operate" / operator, "install" / installer) names a
-			 * kind of work, not a trade. */
-			if (!n || n > NAMED_OCC_MAX)
+			/* A word that names a kind of work, not a trade,
+			 * meets nothing (word_meets: the cap; per language
+			 * for free text). */
+			n = word_meets(t, words[w], 0, !k, &any, mark, &lstamp, seen, &wstamp, tmp, met);
+			/* A free-text word that heads no preferred label at
+			 * all reads the alternative labels ("caregiving":
+			 * "caregiver" is an alternative label of a companion,
+			 * a home care aide, a nanny and a child day care
+			 * worker). Not an ESCO skill's words: read there, the
+			 * alternative labels cost eval_counsellor's
+			 * development split 0.002 (walk-ins). */
+			if (!any && !k)
+				n = word_meets(t, words[w], 1, 1, &any, mark, &lstamp, seen, &wstamp, tmp, met);
+			if (!n)
 				continue;
 			spec = log(1.0 + (double)match__m.n_occ / (double)n) / lnocc;
 			/* Of an ESCO skill, only the occupations it is
@@ -425,6 +517,9 @@ int match__named(const json_t *skills, double *named, double *named_n, double *n
 	rc = 0;
 out:
 	free(mark);
+	free(seen);
+	free(tmp);
+	free(sense);
 	free(met);
 	free(touched);
 	free(c);

@@ -1481,6 +1481,157 @@ static void test_named_sense(void)
 	resp_free(&r);
 }
 
+/* The occupations whose preferred label in language l starts with the
+ * word w and a space, hyphen or slash (its head word in French and Spanish): how many, in
+ * how many ISCO-08 sub-major groups, and the first of them. */
+static size_t heads_starting(esco_lang l, const char *w, size_t *groups, const esco_occupation **first)
+{
+	const esco *t = match_taxonomy();
+	size_t i, n = t ? esco_occupation_count(t) : 0, k = 0, len = strlen(w), g;
+	int seen[100] = {0};
+
+	*groups = 0;
+	*first = NULL;
+	for (i = 0; i < n; i++) {
+		const esco_occupation *o = esco_occupation_at(t, i);
+		const char *p = o->labels[l].preferred;
+
+		if (!p || strncmp(p, w, len) != 0 || !strchr(" -/", p[len]) || !p[len] ||
+		    !o->isco[0] || !o->isco[1])
+			continue;
+		g = (size_t)((o->isco[0] - '0') * 10 + (o->isco[1] - '0'));
+		if (g < 100 && !seen[g]) {
+			seen[g] = 1;
+			(*groups)++;
+		}
+		*first = *first ? *first : o;
+		k++;
+	}
+	return k;
+}
+
+/* For a free-text word the cap on a word that names too many occupations
+ * is per language (round 15, second part): French "conducteur" (and
+ * Spanish "conducción", one root) meets over 20 French "conducteur de ..."
+ * labels, machine operators as well as drivers, and the 16 Spanish
+ * "conductor de ..." labels, drivers. Counted together it named nothing,
+ * and a walk-in typing "conducteur" (no concept) got an empty answer. And a
+ * word over the cap whose occupations all lie in one ISCO-08 sub-major
+ * group names that group: "enseignant" heads over 20 French labels, every
+ * one of 23 teaching professionals; it named nothing. Each walk-in types
+ * the text alone; the ad of an occupation it heads comes first. "conducción
+ * de camiones" (free text) gives a driver too ("camiones" also reaches the
+ * truck drivers through the alternative labels, test_free_word_alt_label).
+ * Fails with the cap counted over every language ("conducteur"), and
+ * without the one-group rule ("enseignant"). */
+static void test_word_cap_per_language(void)
+{
+	const esco *t = match_taxonomy();
+	const esco_occupation *drv = NULL, *tch = NULL, *x = NULL;
+	size_t groups = 0, i, n = t ? esco_occupation_count(t) : 0, nd = 0, first = 0;
+	char dv[20][32], tv[32], body[1024];
+	struct resp r;
+
+	T_REQUIRE(n > 0);
+	/* the data the rules read: over 20 French heads in several groups,
+	 * at most 20 Spanish ones; over 20 French "enseignant", one group */
+	T_REQUIRE(heads_starting(ESCO_LANG_FR, "conducteur", &groups, &x) > 20 && groups > 1);
+	T_REQUIRE(heads_starting(ESCO_LANG_ES, "conductor", &groups, &drv) <= 20 && drv != NULL);
+	T_REQUIRE(heads_starting(ESCO_LANG_FR, "enseignant", &groups, &tch) > 20 && groups == 1 && tch);
+	/* an ad of every occupation a Spanish "conductor" label heads */
+	for (i = 0; i < n && nd < 20; i++) {
+		const esco_occupation *o = esco_occupation_at(t, i);
+		const char *p = o->labels[ESCO_LANG_ES].preferred;
+
+		if (!p || strncmp(p, "conductor", 9) != 0 || !strchr(" /", p[9]) || !p[9])
+			continue;
+		snprintf(body, sizeof body,
+			 "{\"title\":\"Driver\",\"occupation\":\"%s\",\"skills\":{\"essential\":[]},"
+			 "\"country\":\"TV\",\"valid_until\":\"2099-01-01\"}", o->uri);
+		snprintf(dv[nd], sizeof dv[nd], "%s", post_vacancy(employer, body));
+		T_REQUIRE(dv[nd][0]);
+		nd++;
+	}
+	snprintf(body, sizeof body,
+		 "{\"title\":\"Teacher\",\"occupation\":\"%s\",\"skills\":{\"essential\":[]},"
+		 "\"country\":\"TV\",\"valid_until\":\"2099-01-01\"}", tch->uri);
+	snprintf(tv, sizeof tv, "%s", post_vacancy(employer, body));
+	T_REQUIRE(nd > 0 && tv[0] && wait_index() == 0);
+	T_REQUIRE(match(&r, "{\"countries\":[\"TV\"],\"profile\":{\"skills\":[\"conducción de camiones\"]}}") == 0);
+	T_EQ_INT(r.status, 200);
+	for (i = 0; i < nd; i++)
+		first += position_of(r.json, dv[i]) == 0;
+	T_CHECKF(first == 1, "a driver's ad (a Spanish \"conductor\" label) must come first for "
+		 "\"conducción de camiones\": %s", r.body);
+	resp_free(&r);
+	/* "conducteur" typed alone: over the cap in French (machine operators
+	 * and drivers), a driver in Spanish and English */
+	T_REQUIRE(match(&r, "{\"countries\":[\"TV\"],\"profile\":{\"skills\":[\"conducteur\"]}}") == 0);
+	T_EQ_INT(r.status, 200);
+	for (i = 0, first = 0; i < nd; i++)
+		first += position_of(r.json, dv[i]) == 0;
+	T_CHECKF(first == 1, "a driver's ad must come first for \"conducteur\": %s", r.body);
+	resp_free(&r);
+	T_REQUIRE(match(&r, "{\"countries\":[\"TV\"],\"profile\":{\"skills\":[\"enseignant\"]}}") == 0);
+	T_EQ_INT(r.status, 200);
+	T_CHECKF(position_of(r.json, tv) == 0, "%s's ad must come first for \"enseignant\": %s",
+		 tch->label, r.body);
+	resp_free(&r);
+}
+
+/* A free-text word that heads no occupation's preferred label in any
+ * language reads the alternative labels (round 15, second part):
+ * "caregiving" heads no preferred label, and "caregiver" is an English
+ * alternative label (alone or as the head: "live-in caregiver") of a few
+ * care occupations. A walk-in typing "caregiving" alone got an empty
+ * answer; the ad of such an occupation now comes first. Fails without the
+ * alternative labels' fallback. */
+static void test_free_word_alt_label(void)
+{
+	const esco *t = match_taxonomy();
+	const esco_occupation *care = NULL;
+	size_t i, a, n = t ? esco_occupation_count(t) : 0;
+	char cv[32], ov[32], body[1024];
+	struct resp r;
+	int l;
+
+	T_REQUIRE(n > 0);
+	for (i = 0; i < n && !care; i++) {
+		const esco_occupation *o = esco_occupation_at(t, i);
+		const esco_labels *en = &o->labels[ESCO_LANG_EN];
+
+		for (a = 0; a < en->n_alt && !care; a++) {
+			size_t len = strlen(en->alt[a]);
+
+			if (len >= 9 && strcmp(en->alt[a] + len - 9, "caregiver") == 0 &&
+			    (len == 9 || en->alt[a][len - 10] == ' ' || en->alt[a][len - 10] == '-'))
+				care = o;
+		}
+	}
+	T_REQUIRE(care != NULL);
+	/* the precondition: no preferred label holds the word */
+	for (i = 0; i < n; i++)
+		for (l = 0; l < ESCO_LANG_COUNT; l++) {
+			const char *p = esco_occupation_at(t, i)->labels[l].preferred;
+
+			T_REQUIRE(!p || !strstr(p, "caregiv"));
+		}
+	snprintf(body, sizeof body,
+		 "{\"title\":\"Care\",\"occupation\":\"%s\",\"skills\":{\"essential\":[]},"
+		 "\"country\":\"TK\",\"valid_until\":\"2099-01-01\"}", care->uri);
+	snprintf(cv, sizeof cv, "%s", post_vacancy(employer, body));
+	snprintf(body, sizeof body,
+		 "{\"title\":\"Other\",\"occupation\":\"7212\",\"skills\":{\"essential\":[]},"
+		 "\"country\":\"TK\",\"valid_until\":\"2099-01-01\"}");
+	snprintf(ov, sizeof ov, "%s", post_vacancy(employer, body));
+	T_REQUIRE(cv[0] && ov[0] && wait_index() == 0);
+	T_REQUIRE(match(&r, "{\"countries\":[\"TK\"],\"profile\":{\"skills\":[\"caregiving\"]}}") == 0);
+	T_EQ_INT(r.status, 200);
+	T_CHECKF(position_of(r.json, cv) == 0, "%s's ad must come first for \"caregiving\": %s",
+		 care->label, r.body);
+	resp_free(&r);
+}
+
 /* A walk-in who gives only a wide group ("teacher" is 23, "driver" 83) and
  * no skill: the floor's rule that a wider stated group needs a shared skill
  * has nothing to tell by, so the group alone makes its vacancies relevant
@@ -2075,6 +2226,8 @@ int main(void)
 	T_RUN(test_wanted_country_beats_guess);
 	T_RUN(test_named_trade_first);
 	T_RUN(test_named_sense);
+	T_RUN(test_word_cap_per_language);
+	T_RUN(test_free_word_alt_label);
 	T_RUN(test_group_alone);
 	T_RUN(test_support_every_occupation);
 	T_RUN(test_free_text_occupation);
