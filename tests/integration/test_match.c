@@ -165,6 +165,43 @@ static int position_of(json_t *answer, const char *vid)
 	return -1;
 }
 
+/* Posts an ad of occupation occ (an ESCO URI or ISCO code) in country,
+ * with no skill, as employer: its id in id ("" on failure). */
+static void post_bare_ad(const char *title, const char *occ, const char *country, char id[32])
+{
+	char body[1024];
+
+	snprintf(body, sizeof body,
+		 "{\"title\":\"%s\",\"occupation\":\"%s\",\"skills\":{\"essential\":[]},"
+		 "\"country\":\"%s\",\"valid_until\":\"2099-01-01\"}",
+		 title, occ, country);
+	snprintf(id, 32, "%s", post_vacancy(employer, body));
+}
+
+/* How many of the vacancies ids[0..n) come first in a walk-in's match of
+ * the one free-text skill `skill` in `country` (1 when one of them does);
+ * -1 when the match fails. The answer (cut) goes to why, for the message. */
+static int walk_in_first(const char *country, const char *skill, const char (*ids)[32], size_t n,
+			 char *why, size_t whylen)
+{
+	char body[512];
+	struct resp r;
+	int first = 0;
+
+	snprintf(body, sizeof body, "{\"countries\":[\"%s\"],\"profile\":{\"skills\":[\"%s\"]}}",
+		 country, skill);
+	if (match(&r, body) || r.status != 200) {
+		snprintf(why, whylen, "%ld %s", r.status, r.body ? r.body : "");
+		resp_free(&r);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		first += position_of(r.json, ids[i]) == 0;
+	snprintf(why, whylen, "%s", r.body ? r.body : "");
+	resp_free(&r);
+	return first;
+}
+
 /* A stronger skill match with an unmet language ranks below a weaker one
  * whose languages are met; the gap is reported. */
 static void test_language_gap_ordering(void)
@@ -1431,7 +1468,7 @@ static void test_named_sense(void)
 	const esco *t = match_taxonomy();
 	const esco_occupation *in = NULL, *out = NULL;
 	size_t i, n = t ? esco_occupation_count(t) : 0, per[100] = {0}, top = 0;
-	char iv[32], ov[32], body[1024];
+	char iv[32], ov[32];
 	struct resp r;
 	json_t *a, *b;
 
@@ -1459,14 +1496,8 @@ static void test_named_sense(void)
 			out = out ? out : o;
 	}
 	T_REQUIRE(in != NULL && out != NULL);
-	snprintf(body, sizeof body,
-		 "{\"title\":\"Other\",\"occupation\":\"%s\",\"skills\":{\"essential\":[]},"
-		 "\"country\":\"VU\",\"valid_until\":\"2099-01-01\"}", out->uri);
-	snprintf(ov, sizeof ov, "%s", post_vacancy(employer, body));
-	snprintf(body, sizeof body,
-		 "{\"title\":\"Sense\",\"occupation\":\"%s\",\"skills\":{\"essential\":[]},"
-		 "\"country\":\"VU\",\"valid_until\":\"2099-01-01\"}", in->uri);
-	snprintf(iv, sizeof iv, "%s", post_vacancy(employer, body));
+	post_bare_ad("Other", out->uri, "VU", ov);
+	post_bare_ad("Sense", in->uri, "VU", iv);
 	T_REQUIRE(iv[0] && ov[0] && wait_index() == 0);
 	T_REQUIRE(match(&r, "{\"countries\":[\"VU\"],\"profile\":{\"skills\":[\"maestro\"]}}") == 0);
 	T_EQ_INT(r.status, 200);
@@ -1528,9 +1559,8 @@ static void test_word_cap_per_language(void)
 {
 	const esco *t = match_taxonomy();
 	const esco_occupation *drv = NULL, *tch = NULL, *x = NULL;
-	size_t groups = 0, i, n = t ? esco_occupation_count(t) : 0, nd = 0, first = 0;
-	char dv[20][32], tv[32], body[1024];
-	struct resp r;
+	size_t groups = 0, i, n = t ? esco_occupation_count(t) : 0, nd = 0;
+	char dv[20][32], tv[32], why[600];
 
 	T_REQUIRE(n > 0);
 	/* the data the rules read: over 20 French heads in several groups,
@@ -1545,38 +1575,22 @@ static void test_word_cap_per_language(void)
 
 		if (!p || strncmp(p, "conductor", 9) != 0 || !strchr(" /", p[9]) || !p[9])
 			continue;
-		snprintf(body, sizeof body,
-			 "{\"title\":\"Driver\",\"occupation\":\"%s\",\"skills\":{\"essential\":[]},"
-			 "\"country\":\"TV\",\"valid_until\":\"2099-01-01\"}", o->uri);
-		snprintf(dv[nd], sizeof dv[nd], "%s", post_vacancy(employer, body));
+		post_bare_ad("Driver", o->uri, "TV", dv[nd]);
 		T_REQUIRE(dv[nd][0]);
 		nd++;
 	}
-	snprintf(body, sizeof body,
-		 "{\"title\":\"Teacher\",\"occupation\":\"%s\",\"skills\":{\"essential\":[]},"
-		 "\"country\":\"TV\",\"valid_until\":\"2099-01-01\"}", tch->uri);
-	snprintf(tv, sizeof tv, "%s", post_vacancy(employer, body));
+	post_bare_ad("Teacher", tch->uri, "TV", tv);
 	T_REQUIRE(nd > 0 && tv[0] && wait_index() == 0);
-	T_REQUIRE(match(&r, "{\"countries\":[\"TV\"],\"profile\":{\"skills\":[\"conducción de camiones\"]}}") == 0);
-	T_EQ_INT(r.status, 200);
-	for (i = 0; i < nd; i++)
-		first += position_of(r.json, dv[i]) == 0;
-	T_CHECKF(first == 1, "a driver's ad (a Spanish \"conductor\" label) must come first for "
-		 "\"conducción de camiones\": %s", r.body);
-	resp_free(&r);
+	T_CHECKF(walk_in_first("TV", "conducción de camiones", (const char (*)[32])dv, nd, why,
+			       sizeof why) == 1,
+		 "a driver's ad (a Spanish \"conductor\" label) must come first for "
+		 "\"conducción de camiones\": %s", why);
 	/* "conducteur" typed alone: over the cap in French (machine operators
 	 * and drivers), a driver in Spanish and English */
-	T_REQUIRE(match(&r, "{\"countries\":[\"TV\"],\"profile\":{\"skills\":[\"conducteur\"]}}") == 0);
-	T_EQ_INT(r.status, 200);
-	for (i = 0, first = 0; i < nd; i++)
-		first += position_of(r.json, dv[i]) == 0;
-	T_CHECKF(first == 1, "a driver's ad must come first for \"conducteur\": %s", r.body);
-	resp_free(&r);
-	T_REQUIRE(match(&r, "{\"countries\":[\"TV\"],\"profile\":{\"skills\":[\"enseignant\"]}}") == 0);
-	T_EQ_INT(r.status, 200);
-	T_CHECKF(position_of(r.json, tv) == 0, "%s's ad must come first for \"enseignant\": %s",
-		 tch->label, r.body);
-	resp_free(&r);
+	T_CHECKF(walk_in_first("TV", "conducteur", (const char (*)[32])dv, nd, why, sizeof why) == 1,
+		 "a driver's ad must come first for \"conducteur\": %s", why);
+	T_CHECKF(walk_in_first("TV", "enseignant", (const char (*)[32])&tv, 1, why, sizeof why) == 1,
+		 "%s's ad must come first for \"enseignant\": %s", tch->label, why);
 }
 
 /* A free-text word that heads no occupation's preferred label in any
@@ -1591,8 +1605,7 @@ static void test_free_word_alt_label(void)
 	const esco *t = match_taxonomy();
 	const esco_occupation *care = NULL;
 	size_t i, a, n = t ? esco_occupation_count(t) : 0;
-	char cv[32], ov[32], body[1024];
-	struct resp r;
+	char cv[32], ov[32], why[600];
 	int l;
 
 	T_REQUIRE(n > 0);
@@ -1616,20 +1629,11 @@ static void test_free_word_alt_label(void)
 
 			T_REQUIRE(!p || !strstr(p, "caregiv"));
 		}
-	snprintf(body, sizeof body,
-		 "{\"title\":\"Care\",\"occupation\":\"%s\",\"skills\":{\"essential\":[]},"
-		 "\"country\":\"TK\",\"valid_until\":\"2099-01-01\"}", care->uri);
-	snprintf(cv, sizeof cv, "%s", post_vacancy(employer, body));
-	snprintf(body, sizeof body,
-		 "{\"title\":\"Other\",\"occupation\":\"7212\",\"skills\":{\"essential\":[]},"
-		 "\"country\":\"TK\",\"valid_until\":\"2099-01-01\"}");
-	snprintf(ov, sizeof ov, "%s", post_vacancy(employer, body));
+	post_bare_ad("Care", care->uri, "TK", cv);
+	post_bare_ad("Other", "7212", "TK", ov);
 	T_REQUIRE(cv[0] && ov[0] && wait_index() == 0);
-	T_REQUIRE(match(&r, "{\"countries\":[\"TK\"],\"profile\":{\"skills\":[\"caregiving\"]}}") == 0);
-	T_EQ_INT(r.status, 200);
-	T_CHECKF(position_of(r.json, cv) == 0, "%s's ad must come first for \"caregiving\": %s",
-		 care->label, r.body);
-	resp_free(&r);
+	T_CHECKF(walk_in_first("TK", "caregiving", (const char (*)[32])&cv, 1, why, sizeof why) == 1,
+		 "%s's ad must come first for \"caregiving\": %s", care->label, why);
 }
 
 /* A walk-in who gives only a wide group ("teacher" is 23, "driver" 83) and
