@@ -342,23 +342,19 @@ bool keep_postings(const std::string &uuid, const std::string &term,
 		 * one: the budget ends up holding the longest lists asked for
 		 * (a cyclic mix of queries would empty a recency-ordered one
 		 * before each list came back). */
-		std::vector<std::tuple<size_t, uint64_t, const std::string *>> by_worth;
+		std::vector<std::tuple<size_t, uint64_t, size_t, std::string>> by_worth;
 		for (const auto &kv : cache.lists)
-			by_worth.emplace_back(kv.second->size(), kv.second->used, &kv.first);
+			by_worth.emplace_back(kv.second->size(), kv.second->used,
+					      kv.second->bytes() + kv.first.size(), kv.first);
 		std::sort(by_worth.begin(), by_worth.end());
 		size_t freed = 0, k = 0;
 		while (k < by_worth.size() && std::get<0>(by_worth[k]) < x->size() &&
-		       cache.list_bytes - freed + need > POSTINGS_BYTES) {
-			freed += cache.lists.at(*std::get<2>(by_worth[k]))->bytes() +
-				 std::get<2>(by_worth[k])->size();
-			k++;
-		}
+		       cache.list_bytes - freed + need > POSTINGS_BYTES)
+			freed += std::get<2>(by_worth[k++]);
 		if (cache.list_bytes - freed + need > POSTINGS_BYTES)
 			return false;
-		for (size_t j = 0; j < k; j++) {
-			const std::string victim = *std::get<2>(by_worth[j]);
-			cache.lists.erase(victim);
-		}
+		for (size_t j = 0; j < k; j++)
+			cache.lists.erase(std::get<3>(by_worth[j]));
 		cache.list_bytes -= freed;
 	}
 	x->used = ++cache.clock;

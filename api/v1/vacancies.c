@@ -76,8 +76,8 @@ static json_t *import_hold(const json_t *doc)
 
 	if (!json_is_object(json_object_get(doc, "recruiter")))
 		return NULL;
-	if (integrity_vacancy_verdict(doc, &v) == 0 && v.held[0])
-		h = json_pack("{s:s, s:f}", "recruiter", v.held, "score", v.held_score);
+	if (integrity_vacancy_verdict(doc, &v) == 0)
+		h = integrity_held_json(&v);
 	integrity_verdict_release(&v);
 	return h;
 }
@@ -357,7 +357,7 @@ static void import(api_call *c)
 				       &seq, &x.p)))
 		goto out;
 	for (i = 0; i < m; i++) {
-		json_t *rep = json_array_get(r.items, slot[i]);
+		json_t *rep = json_array_get(r.items, slot[i]), *hold;
 		char id[32];
 
 		if (json_object_get(rep, "status"))
@@ -370,8 +370,7 @@ static void import(api_call *c)
 		}
 		if (norms[i])
 			json_object_set(rep, "normalised", norms[i]);
-		json_t *hold = import_hold(docs[i]);
-		if (hold)
+		if ((hold = import_hold(docs[i])))
 			json_object_set_new(rep, "held_for_review", hold);
 	}
 	if (seq)

@@ -278,7 +278,10 @@ int integrity_snapshot_verdict_of(const integrity_snapshot *snap, const char *na
  * snapshot. 0, or -1 when out of memory (then kind UNKNOWN). */
 int integrity_vacancy_verdict(const json_t *vacancy, struct integrity_verdict *out);
 /* {"verdict": ..., "flags": [...]} for a vacancy answer (new reference),
- * with "held_for_review": {"recruiter", "score"} when held. */
+ * with "held_for_review" (integrity_held_json) when held. */
 json_t *integrity_verdict_json(const struct integrity_verdict *v);
+/* {"recruiter", "score"} of a held verdict (new reference); NULL when v is
+ * not held, or out of memory (then v->held is set). */
+json_t *integrity_held_json(const struct integrity_verdict *v);
 
 #endif

@@ -289,9 +289,7 @@ int integrity_snapshot_verdict_of(const integrity_snapshot *snap, const char *na
 		struct integ__match m[INTEGRITY_CANDIDATES + 2];
 		char akeys[NAMES_ACRONYM_KEYS * NAMES_ACRONYM_CAP + 1];
 		struct integ__query q = {norm, skel, ln, akeys, 0, country, name};
-		size_t n;
-
-		size_t nm = 0;
+		size_t n, nm = 0;
 
 		integ__query_acronyms(name, akeys, sizeof akeys, &q.apure);
 		/* down to the review threshold: the check's possible matches
@@ -321,7 +319,7 @@ int integrity_snapshot_verdict_of(const integrity_snapshot *snap, const char *na
 		 * decided as the check lists possible matches */
 		mv.reg_held = -1;
 		mv.reg_held_score = 0;
-		for (i = nm; !nm && i < n; i++) {
+		for (i = 0; nm == 0 && i < n; i++) {
 			const struct integ__entry *e = flagged_entry(snap, m[i].id);
 
 			if (e && e->kind == INTEGRITY_BLACKLISTED && m[i].score > mv.reg_held_score) {
@@ -388,8 +386,12 @@ json_t *integrity_verdict_json(const struct integrity_verdict *v)
 	if (o && v->recruiter[0])
 		json_object_set_new(o, "recruiter", json_string(v->recruiter));
 	if (o && v->held[0])
-		json_object_set_new(o, "held_for_review",
-				    json_pack("{s:s, s:f}", "recruiter", v->held, "score",
-					      v->held_score));
+		json_object_set_new(o, "held_for_review", integrity_held_json(v));
 	return o;
+}
+
+json_t *integrity_held_json(const struct integrity_verdict *v)
+{
+	return v->held[0] ? json_pack("{s:s, s:f}", "recruiter", v->held, "score", v->held_score)
+			  : NULL;
 }

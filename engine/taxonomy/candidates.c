@@ -87,16 +87,15 @@ static int typed_lower(const char *text)
 	return 1;
 }
 
-/* 1 when text, typed without a capital, is a word whose every label of
- * kind slot s is a name that is also a common word (name_is_word:
+/* 1 when the text, typed without a capital (lower), is a word whose every
+ * label of kind slot s is a name that is also a common word (name_is_word:
  * "harvest", not the product "Harvest"): then the name's label is no exact
  * answer, and the search decides. */
-static int name_typed_as_word(const struct tax_labels *t, int s, const char *text,
-			      const char *folded)
+static int name_typed_as_word(const struct tax_labels *t, int s, int lower, const char *folded)
 {
 	size_t lo, hi, k;
 
-	if (!t || !typed_lower(text))
+	if (!t || !lower)
 		return 0;
 	tax__fold_range(t, s, folded, &lo, &hi);
 	for (k = lo; k < hi; k++)
@@ -522,7 +521,8 @@ int tax__candidates(index_db *db, const struct tax_labels *t, const esco *tax, e
 	u = calloc(1, sizeof *u);
 	if (!c || !u)
 		goto out;
-	if (!name_typed_as_word(t, tax__kind_slot(kind), text, folded) &&
+	u->typed_lower = typed_lower(text);
+	if (!name_typed_as_word(t, tax__kind_slot(kind), u->typed_lower, folded) &&
 	    exact_hits(db, tax, kind, folded, hint, c, &nc))
 		goto out;
 	if (mode == CAND_SETTLED && !unique_exact_best(c, nc)) {
@@ -531,7 +531,6 @@ int tax__candidates(index_db *db, const struct tax_labels *t, const esco *tax, e
 	}
 	if (mode == CAND_FULL || (mode == CAND_FIRST && !unique_exact_best(c, nc))) {
 		tax__make_units(t, tax__kind_slot(kind), folded, u);
-		u->typed_lower = typed_lower(text);
 		syn = units_have_syn(u);
 		q = fuzzy_query(db, text, u, kind, hint);
 		if (!q || index_search(db, q, &o, &r, &e))
@@ -639,7 +638,6 @@ int tax__candidates(index_db *db, const struct tax_labels *t, const esco *tax, e
 
 		if (!u->n)
 			tax__make_units(t, tax__kind_slot(kind), folded, u);
-		u->typed_lower = typed_lower(text);
 		if ((better = tax__more_specific(t, kind, u, c[0].concept)) != NULL) {
 			struct cand *x = tax__find_cand(c, &nc, MAX_CANDS + RW_CANDS,
 							kind == ESCO_KIND_OCCUPATION
@@ -687,7 +685,6 @@ int tax__candidates(index_db *db, const struct tax_labels *t, const esco *tax, e
 
 		if (!u->n)
 			tax__make_units(t, tax__kind_slot(kind), folded, u);
-		u->typed_lower = typed_lower(text);
 		if (head_group_applies(t, tax, u, &c[0], hint, &hg, &score)) {
 			if (hg.occ) {
 				struct cand *x = tax__find_cand(c, &nc, MAX_CANDS + RW_CANDS, hg.occ->uri);

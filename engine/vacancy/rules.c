@@ -112,8 +112,7 @@ static int check_recruiter_rule(store *s, const json_t *doc, json_t *memo, json_
 
 			if (integrity_vacancy_verdict(doc, &iv) == 0 && iv.held[0] &&
 			    json_object_set_new(*verdict, "held_for_review",
-						json_pack("{s:s, s:f}", "recruiter", iv.held, "score",
-							  iv.held_score))) {
+						integrity_held_json(&iv))) {
 				integrity_verdict_release(&iv);
 				json_decref(chk);
 				return vac__no_memory(p);
