@@ -92,10 +92,13 @@ double match__lp_unlisted(void);
  * idf the skill's (of an ESCO skill only
  * the occupations it is essential to). named_free[o] is the part of
  * named[o] that free-text skills give, *free_idf the sum of their idf (a
- * free-text skill is no listing: its words are the only evidence). All
+ * free-text skill is no listing: its words are the only evidence).
+ * named_list[o] (may be NULL): for an ESCO skill whose words name none of
+ * the occupations it is essential to, the listing its name gives the
+ * occupations the words do name (idf x c over the skill's best c). All
  * n_occ long, zeroed by the caller. -1 without memory. */
 int match__named(const json_t *skills, double *named, double *named_n, double *named_free,
-		 double *free_idf);
+		 double *free_idf, double *named_list);
 /* An occupation (ISCO code or ESCO URI) as its 4-digit unit group ("" if unknown). */
 void match__occupation_code(const char *occ, char code[5]);
 

@@ -409,10 +409,11 @@ static void sense_shares(const esco *t, const uint32_t *occ, size_t n, double *s
 }
 
 int match__named(const json_t *skills, double *named, double *named_n, double *named_free,
-		 double *free_idf)
+		 double *free_idf, double *named_list)
 {
 	const esco *t = match_taxonomy();
 	uint32_t *mark = NULL, *seen = NULL, *tmp = NULL, *met = NULL, *touched = NULL;
+	uint8_t *lm = NULL;
 	uint32_t lstamp = 0, wstamp = 0;
 	double *sense = NULL;
 	float *c = NULL;
@@ -430,16 +431,18 @@ int match__named(const json_t *skills, double *named, double *named_n, double *n
 	met = calloc(match__m.n_occ, sizeof *met);
 	touched = calloc(match__m.n_occ, sizeof *touched);
 	c = calloc(match__m.n_occ, sizeof *c);
-	if (!mark || !seen || !tmp || !sense || !met || !touched || !c)
+	lm = calloc(match__m.n_occ, sizeof *lm);
+	if (!mark || !seen || !tmp || !sense || !met || !touched || !c || !lm)
 		goto out;
 	lnocc = log(1.0 + (double)match__m.n_occ);
 	json_array_foreach(skills, i, v) {
 		const char *s = json_string_value(v);
 		const esco_skill *k = s && match__is_uri(s) ? esco_skill_by_uri(t, s) : NULL;
 		char words[NAMED_WORDS][TAX_WORD_MAX];
-		size_t nw = 0, nt = 0, w;
+		int wl[NAMED_WORDS]; /* each word's language */
+		size_t nw = 0, nt = 0, w, x;
 		double idf;
-		int l;
+		int l, unlisted = 0;
 
 		if (!s || (match__is_uri(s) && !k))
 			continue;
@@ -448,12 +451,18 @@ int match__named(const json_t *skills, double *named, double *named_n, double *n
 		if (k) {
 			for (l = 0; l < ESCO_LANG_COUNT && nw < NAMED_WORDS; l++)
 				if (k->labels[l].preferred)
-					nw += taxonomy_content_words(k->labels[l].preferred, words + nw, NAMED_WORDS - nw);
+					for (x = nw, nw += taxonomy_content_words(k->labels[l].preferred, words + nw,
+										 NAMED_WORDS - nw);
+					     x < nw; x++)
+						wl[x] = l;
 		} else {
 			nw = taxonomy_content_words(s, words, NAMED_WORDS);
 		}
 		/* c[o]: the most specific of its words that o's heads meet,
-		 * log(1 + occupations / occupations it meets), over its most. */
+		 * log(1 + occupations / occupations it meets), over its most.
+		 * A second pass (unlisted) when the words name none of the
+		 * occupations the skill is essential to: see below. */
+again:
 		for (w = 0; w < nw; w++) {
 			size_t n, m, kept;
 			double spec;
@@ -472,6 +481,8 @@ int match__named(const json_t *skills, double *named, double *named_n, double *n
 			 * development split 0.002 (walk-ins). */
 			if (!any && !k)
 				n = word_meets(t, words[w], 1, 1, &any, mark, &lstamp, seen, &wstamp, tmp, met);
+			if (getenv("SO16_DEBUG"))
+				fprintf(stderr, "named: skill %s word %s unlisted %d -> %zu\n", k ? k->label : s, words[w], unlisted, n);
 			if (!n)
 				continue;
 			spec = log(1.0 + (double)match__m.n_occ / (double)n) / lnocc;
@@ -480,17 +491,34 @@ int match__named(const json_t *skills, double *named, double *named_n, double *n
 			 * person practises, not that they practise a trade
 			 * the skill is no part of. */
 			for (m = 0, kept = 0; m < n; m++)
-				if (!k || match__occ_lists(met[m], k->index) == 2)
+				if (!k || unlisted || match__occ_lists(met[m], k->index) == 2)
 					met[kept++] = met[m];
 			sense_shares(t, met, kept, sense);
 			for (m = 0; m < kept; m++) {
 				double sv = spec * sense[m];
 
+				if (unlisted)
+					lm[met[m]] |= (uint8_t)(1u << wl[w]);
 				if (c[met[m]] == 0)
 					touched[nt++] = met[m];
 				if ((float)sv > c[met[m]])
 					c[met[m]] = (float)sv;
 			}
+		}
+		/* A skill whose words name a trade that ESCO does not list it
+		 * for, while naming none of the occupations it is essential
+		 * to: "conduct cleaning tasks" is essential to a disability
+		 * support worker only, and its words name the cleaners
+		 * (cleaning / cleaner, limpieza / limpiador), none of whom
+		 * lists it; "dressmaking" is essential to a costume maker only,
+		 * and names the dressmaker. The skill's own name then says
+		 * which trade it is the work of: the occupations its words
+		 * name get it as a listing (named_list, as a free-text word's
+		 * occupations do), so they tie with those listing it, and the
+		 * name breaks the tie. */
+		if (!nt && k && !unlisted && named_list) {
+			unlisted = 1;
+			goto again;
 		}
 		if (!nt)
 			continue;
@@ -506,6 +534,32 @@ int match__named(const json_t *skills, double *named, double *named_n, double *n
 		}
 		if (!k)
 			*free_idf += idf;
+		/* Unlisted, the skill's name must say the trade in two
+		 * languages at least: one label's word alone meets an
+		 * occupation by chance ("exécuter" / executive, "realizar" /
+		 * realizador), the translations agree on the trade
+		 * ("cleaning", "nettoyage", "limpieza" / cleaner, nettoyeur,
+		 * limpiador). Those it names so list it in the measure they
+		 * are of the sense most of them share (sense_shares: the
+		 * cleaners of 91xx in full, a cacao beans cleaner of 8160
+		 * little). */
+		if (unlisted) {
+			size_t kept = 0;
+
+			for (j = 0; j < nt; j++) {
+				if (__builtin_popcount(lm[touched[j]]) >= 2)
+					met[kept++] = touched[j];
+				else
+					c[touched[j]] = 0;
+				lm[touched[j]] = 0;
+			}
+			if (kept)
+				sense_shares(t, met, kept, sense);
+			for (j = 0; j < kept; j++) {
+				c[met[j]] *= (float)sense[j];
+				named_list[met[j]] += idf * sense[j];
+			}
+		}
 		for (j = 0; j < nt; j++) {
 			if (!k)
 				named_free[touched[j]] += idf * c[touched[j]];
@@ -523,5 +577,6 @@ out:
 	free(met);
 	free(touched);
 	free(c);
+	free(lm);
 	return rc;
 }

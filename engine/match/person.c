@@ -140,7 +140,8 @@ static void person_infer(const json_t *profile, struct match__person *pr, const 
  * the person said is supported in full. Leaves both NULL when there is no
  * model, no ESCO skill or no memory (matching then works without them). */
 static void person_support(const json_t *profile, struct match__person *pr, const double *named,
-			   const double *named_free, double free_idf, long *named_best)
+			   const double *named_free, double free_idf, const double *named_list,
+			   long *named_best)
 {
 	const esco *t = match_taxonomy();
 	double total = 0, idf_sum, best = 0, *sum, *raw = NULL;
@@ -171,6 +172,12 @@ static void person_support(const json_t *profile, struct match__person *pr, cons
 	for (o = 0; named_free && free_idf > 0 && o < match__m.n_occ; o++)
 		sum[o] += named_free[o];
 	total += free_idf;
+	/* An ESCO skill whose name is a trade's that does not list it
+	 * ("conduct cleaning tasks": the cleaners; match__named): the trade
+	 * its words name lists it by that name. Its weight is already in
+	 * the total. */
+	for (o = 0; named_list && o < match__m.n_occ; o++)
+		sum[o] += named_list[o];
 	/* How characteristic the evidence is of each occupation, beside the
 	 * share of it the occupation lists. The occupations that list all of
 	 * what the person said (the best share) tie: "operate welding
@@ -260,7 +267,7 @@ const struct match__grp *match__group_support(const struct match__person *pr, co
 
 int match__person_prepare(const json_t *profile, struct match__person *pr)
 {
-	double *named = NULL, *named_n = NULL, *named_free = NULL, free_idf = 0;
+	double *named = NULL, *named_n = NULL, *named_free = NULL, *named_list = NULL, free_idf = 0;
 	long named_best = -1;
 	json_t *v;
 	size_t i, j;
@@ -331,20 +338,24 @@ int match__person_prepare(const json_t *profile, struct match__person *pr)
 		named = calloc(match__m.n_occ, sizeof *named);
 		named_n = calloc(match__m.n_occ, sizeof *named_n);
 		named_free = calloc(match__m.n_occ, sizeof *named_free);
-		if (!named || !named_n || !named_free ||
-		    match__named(json_object_get(profile, "skills"), named, named_n, named_free, &free_idf) < 0) {
+		named_list = calloc(match__m.n_occ, sizeof *named_list);
+		if (!named || !named_n || !named_free || !named_list ||
+		    match__named(json_object_get(profile, "skills"), named, named_n, named_free, &free_idf,
+				 named_list) < 0) {
 			free(named); /* matching works without it, as without the model */
 			free(named_n);
 			free(named_free);
-			named = named_n = named_free = NULL;
+			free(named_list);
+			named = named_n = named_free = named_list = NULL;
 			free_idf = 0;
 		}
 	}
-	person_support(profile, pr, named, named_free, free_idf, &named_best);
+	person_support(profile, pr, named, named_free, free_idf, named_list, &named_best);
 	person_infer(profile, pr, named_n, named_best);
 	free(named);
 	free(named_n);
 	free(named_free);
+	free(named_list);
 	if (match__model_ready() && (pr->has = calloc(match__m.n_skill / 8 + 1, 1)) != NULL) {
 		const char *key;
 
