@@ -481,8 +481,6 @@ again:
 			 * development split 0.002 (walk-ins). */
 			if (!any && !k)
 				n = word_meets(t, words[w], 1, 1, &any, mark, &lstamp, seen, &wstamp, tmp, met);
-			if (getenv("SO16_DEBUG"))
-				fprintf(stderr, "named: skill %s word %s unlisted %d -> %zu\n", k ? k->label : s, words[w], unlisted, n);
 			if (!n)
 				continue;
 			spec = log(1.0 + (double)match__m.n_occ / (double)n) / lnocc;

@@ -139,10 +139,28 @@ static void person_infer(const json_t *profile, struct match__person *pr, const 
  * a long skill list is not penalised: every occupation that calls for all
  * the person said is supported in full. Leaves both NULL when there is no
  * model, no ESCO skill or no memory (matching then works without them). */
+/* The skill levels (ISCO-08, ILO 2012, table 1: 1 elementary .. 4
+ * professional) an ISCO-08 code's major group spans, as bits 1 << level;
+ * 0 for no code. */
+static unsigned isco_skill_levels(const char *isco)
+{
+	static const unsigned by_major[10] = {
+		1u << 1 | 1u << 2 | 1u << 4, /* 0 armed forces occupations */
+		1u << 3 | 1u << 4,           /* 1 managers */
+		1u << 4,                     /* 2 professionals */
+		1u << 3,                     /* 3 technicians and associate professionals */
+		1u << 2, 1u << 2, 1u << 2, 1u << 2, 1u << 2, /* 4-8 */
+		1u << 1,                     /* 9 elementary occupations */
+	};
+
+	return isco && isco[0] >= '0' && isco[0] <= '9' ? by_major[isco[0] - '0'] : 0;
+}
+
 static void person_support(const json_t *profile, struct match__person *pr, const double *named,
 			   const double *named_free, double free_idf, const double *named_list,
-			   long *named_best)
+			   int one, long *named_best)
 {
+	unsigned lvl = 0;
 	const esco *t = match_taxonomy();
 	double total = 0, idf_sum, best = 0, *sum, *raw = NULL;
 	size_t i, j, o;
@@ -219,16 +237,30 @@ static void person_support(const json_t *profile, struct match__person *pr, cons
 		pr->grp = NULL;
 		goto out;
 	}
+	/* the first occupation the words name among the best supported */
+	for (o = 0; named && best > 0 && o < match__m.n_occ && *named_best < 0; o++)
+		if (raw[o] / best >= 1 && named[o] > 0)
+			*named_best = (long)o;
+	if (*named_best >= 0)
+		lvl = isco_skill_levels(esco_occupation_at(t, (size_t)*named_best)->isco);
 	for (o = 0; o < match__m.n_occ; o++) {
 		const esco_occupation *x = esco_occupation_at(t, o);
 		double sup = best > 0 ? raw[o] / best : 0;
 		static const size_t base[4] = {GRP_MAJOR, GRP_SUB_MAJOR, GRP_MINOR, GRP_UNIT};
 		size_t at = 0, d;
 
-		/* the first occupation the words name among the best supported */
-		if (sup >= 1 && named && named[o] > 0 && *named_best < 0)
-			*named_best = (long)o;
-
+		/* One skill, and its words name a trade: an occupation of
+		 * another ISCO-08 skill level that lists the skill too is
+		 * another career that uses it (a welding engineer, a welding
+		 * inspector beside the welder "soudage" names; a disability
+		 * support worker beside the cleaners), not what a walk-in who
+		 * gives one trade word does. It counts as the occupations the
+		 * words do not name count against those they do, once more:
+		 * at most 1 / (1 + named)^2 of the named trade's support, under
+		 * what a vacancy of the named trade's unit group that gives only
+		 * its code is worth (at most 0.58, docs/matching.md). */
+		if (one && lvl && sup > 0 && !(isco_skill_levels(x->isco) & lvl))
+			sup /= 1 + INF.named;
 		if (sup < INF.min_support)
 			continue;
 		pr->support[o] = (float)sup;
@@ -338,8 +370,18 @@ int match__person_prepare(const json_t *profile, struct match__person *pr)
 		named = calloc(match__m.n_occ, sizeof *named);
 		named_n = calloc(match__m.n_occ, sizeof *named_n);
 		named_free = calloc(match__m.n_occ, sizeof *named_free);
-		named_list = calloc(match__m.n_occ, sizeof *named_list);
-		if (!named || !named_n || !named_free || !named_list ||
+		/* Only for a person whose one skill is all that was said
+		 * (match__named, named_list): there every occupation listing
+		 * it ties and nothing but its name tells them apart. Beside
+		 * other skills, one skill's name often meets a trade by a
+		 * word the trade shares and nothing more ("commercial law" /
+		 * commercial, "chauffer des matériaux" / chauffeur), and the
+		 * skills' listings say more: on every profile, eval_counsellor's
+		 * development split lost 0.008 (0.950 -> 0.942). */
+		named_list = json_array_size(json_object_get(profile, "skills")) == 1 && !getenv("SO16_NOB")
+				     ? calloc(match__m.n_occ, sizeof *named_list)
+				     : NULL;
+		if (!named || !named_n || !named_free ||
 		    match__named(json_object_get(profile, "skills"), named, named_n, named_free, &free_idf,
 				 named_list) < 0) {
 			free(named); /* matching works without it, as without the model */
@@ -350,7 +392,8 @@ int match__person_prepare(const json_t *profile, struct match__person *pr)
 			free_idf = 0;
 		}
 	}
-	person_support(profile, pr, named, named_free, free_idf, named_list, &named_best);
+	person_support(profile, pr, named, named_free, free_idf, named_list,
+		       json_array_size(json_object_get(profile, "skills")) == 1 && !getenv("SO16_NOC"), &named_best);
 	person_infer(profile, pr, named_n, named_best);
 	free(named);
 	free(named_n);

@@ -657,14 +657,27 @@ int tax__candidates(index_db *db, const struct tax_labels *t, const esco *tax, e
 	 * label is what it says. */
 	if (mode != CAND_EXACT_ONLY && u->n && nc > 1 && c[0].concept && c[0].exact_rank >= 1000) {
 		double first = tax__added_specificity(t, kind, u, c[0].concept), a;
-		size_t pick = 0;
+		size_t pick = 0, wide = 0, w;
 
+		/* Breadth counts only for a candidate the threshold accepts:
+		 * a wider skill must not leave the text unrecognised
+		 * ("soudage" is in "utiliser un appareil de soudage", 0.82). */
+		if (kind == ESCO_KIND_SKILL && c[0].conf >= TAX_MIN_SCORE && !getenv("SO16_NOA"))
+			wide = tax__skill_breadth(tax, c[0].concept);
 		for (i = 1; first > 0 && first < HUGE_VAL && i < nc && i < 5; i++) {
 			if (!c[i].concept || c[i].conf < c[0].conf - SPECIFIC_MARGIN)
 				continue;
 			a = tax__added_specificity(t, kind, u, c[i].concept);
-			if (a < first) {
+			if (a == HUGE_VAL)
+				continue;
+			/* A skill: the one more occupations list as essential,
+			 * then the least specific addition (specific.c). */
+			w = kind == ESCO_KIND_SKILL && c[i].conf >= TAX_MIN_SCORE && !getenv("SO16_NOA")
+				    ? tax__skill_breadth(tax, c[i].concept)
+				    : 0;
+			if (w > wide || (w == wide && a < first)) {
 				first = a;
+				wide = w;
 				pick = i;
 			}
 		}

@@ -278,6 +278,9 @@ const void *tax__more_specific(const struct tax_labels *t, esco_kind kind, const
  * holds the whole text). */
 double tax__added_specificity(const struct tax_labels *t, esco_kind kind, const struct units *u,
 			      const void *concept);
+/* How many occupations list an ESCO skill as essential: how general the
+ * work it names is. 0 without memory. */
+size_t tax__skill_breadth(const esco *tax, const void *skill);
 /* Near-equal candidates whose labels all hold the text: how close (in
  * confidence) one must be to the first to take its place by being more
  * general (candidates.c). */

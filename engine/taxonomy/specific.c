@@ -15,10 +15,16 @@
  * general of them: among candidates about as confident as the first, the
  * one whose label adds the least specific word ("apply arc welding
  * techniques" adds generic words, "underwater arc welding" a specific one).
+ * Among skills, the general one is first the one more occupations list as
+ * essential (tax__skill_breadth): "harvest" is in "harvest crop", "harvest
+ * grapes" and "harvest timber" alike, and the crop harvest is essential to
+ * nine occupations, the grape harvest to three, the timber harvest to none.
  */
 #include "engine/taxonomy/internal.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* 1 when folded label f has a word that matches w as well as an inflection. */
@@ -149,4 +155,46 @@ double tax__added_specificity(const struct tax_labels *t, esco_kind kind, const 
 			best = added;
 	}
 	return best;
+}
+
+/* Per ESCO skill, how many occupations list it as essential (an optional
+ * listing is work at the edge of a trade: "manage cleaning activities" is
+ * optional to six occupations and essential to two supervisors, "cleaning
+ * techniques" essential to seven cleaners), counted once per process from
+ * the first ESCO seen. */
+static uint32_t *g_breadth;
+static const esco *g_breadth_tax;
+static pthread_mutex_t g_breadth_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void breadth_build(const esco *tax)
+{
+	size_t n_sk = esco_skill_count(tax), n_occ = esco_occupation_count(tax), o, i;
+	uint32_t *b = calloc(n_sk + 1, sizeof *b);
+
+	if (!b)
+		return; /* the criterion is then left out: every skill counts 0 */
+	for (o = 0; o < n_occ; o++) {
+		const esco_occupation *x = esco_occupation_at(tax, o);
+
+		for (i = 0; i < x->n_essential; i++)
+			b[x->essential[i]->index]++;
+	}
+	g_breadth = b;
+	g_breadth_tax = tax;
+}
+
+size_t tax__skill_breadth(const esco *tax, const void *skill)
+{
+	const esco_skill *k = skill;
+	size_t n = 0;
+
+	if (!tax || !k)
+		return 0;
+	pthread_mutex_lock(&g_breadth_mu);
+	if (!g_breadth_tax)
+		breadth_build(tax);
+	if (g_breadth && g_breadth_tax == tax && k->index < esco_skill_count(tax))
+		n = g_breadth[k->index];
+	pthread_mutex_unlock(&g_breadth_mu);
+	return n;
 }
