@@ -93,9 +93,10 @@ double match__lp_unlisted(void);
  * the occupations it is essential to). named_free[o] is the part of
  * named[o] that free-text skills give, *free_idf the sum of their idf (a
  * free-text skill is no listing: its words are the only evidence).
- * named_list[o] (may be NULL): for an ESCO skill whose words name none of
- * the occupations it is essential to, the listing its name gives the
- * occupations the words do name (idf x c over the skill's best c). All
+ * named_list[o] (may be NULL: the caller passes it for a one-skill person
+ * only): for an ESCO skill whose words name none of the occupations it is
+ * essential to, the listing its name gives the occupations its labels'
+ * words name in two languages at least (idf x their sense share). All
  * n_occ long, zeroed by the caller. -1 without memory. */
 int match__named(const json_t *skills, double *named, double *named_n, double *named_free,
 		 double *free_idf, double *named_list);

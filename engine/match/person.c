@@ -241,26 +241,32 @@ static void person_support(const json_t *profile, struct match__person *pr, cons
 	for (o = 0; named && best > 0 && o < match__m.n_occ && *named_best < 0; o++)
 		if (raw[o] / best >= 1 && named[o] > 0)
 			*named_best = (long)o;
+	/* a trade of skill levels 1-2 (ISCO-08 major groups 4-9) */
 	if (*named_best >= 0)
 		lvl = isco_skill_levels(esco_occupation_at(t, (size_t)*named_best)->isco);
+	if (lvl & ~(1u << 1 | 1u << 2))
+		lvl = 0;
 	for (o = 0; o < match__m.n_occ; o++) {
 		const esco_occupation *x = esco_occupation_at(t, o);
 		double sup = best > 0 ? raw[o] / best : 0;
 		static const size_t base[4] = {GRP_MAJOR, GRP_SUB_MAJOR, GRP_MINOR, GRP_UNIT};
 		size_t at = 0, d;
 
-		/* One skill, and its words name a trade: an occupation of
-		 * another ISCO-08 skill level that lists the skill too is
+		/* One skill, and its words name a trade (skill level 1 or 2):
+		 * an occupation of skill level 3 or 4 only (a technician, a
+		 * professional, a manager) that lists the skill too is
 		 * another career that uses it (a welding engineer, a welding
 		 * inspector beside the welder "soudage" names; a disability
 		 * support worker beside the cleaners), not what a walk-in who
-		 * gives one trade word does. It counts as the occupations the
-		 * words do not name count against those they do, once more:
-		 * at most 1 / (1 + named)^2 of the named trade's support, under
-		 * what a vacancy of the named trade's unit group that gives only
-		 * its code is worth (at most 0.58, docs/matching.md). */
-		if (one && lvl && sup > 0 && !(isco_skill_levels(x->isco) & lvl))
-			sup /= 1 + INF.named;
+		 * gives one trade word does. Such an occupation counts at most
+		 * as the named trade's unit group does (W.unit of its support):
+		 * its vacancies come after those of the named trade's group,
+		 * including those that give only the group's code, and stay
+		 * relevant when well supported. Not the other way: a skill
+		 * whose words name a profession ("adapt to artists' creative
+		 * demands") says nothing against the technicians listing it. */
+		if (one && lvl && sup > 0 && !(isco_skill_levels(x->isco) & (1u << 1 | 1u << 2)))
+			sup *= W.unit;
 		if (sup < INF.min_support)
 			continue;
 		pr->support[o] = (float)sup;
@@ -378,7 +384,7 @@ int match__person_prepare(const json_t *profile, struct match__person *pr)
 		 * commercial, "chauffer des matériaux" / chauffeur), and the
 		 * skills' listings say more: on every profile, eval_counsellor's
 		 * development split lost 0.008 (0.950 -> 0.942). */
-		named_list = json_array_size(json_object_get(profile, "skills")) == 1 && !getenv("SO16_NOB")
+		named_list = json_array_size(json_object_get(profile, "skills")) == 1
 				     ? calloc(match__m.n_occ, sizeof *named_list)
 				     : NULL;
 		if (!named || !named_n || !named_free ||
@@ -393,7 +399,7 @@ int match__person_prepare(const json_t *profile, struct match__person *pr)
 		}
 	}
 	person_support(profile, pr, named, named_free, free_idf, named_list,
-		       json_array_size(json_object_get(profile, "skills")) == 1 && !getenv("SO16_NOC"), &named_best);
+		       json_array_size(json_object_get(profile, "skills")) == 1, &named_best);
 	person_infer(profile, pr, named_n, named_best);
 	free(named);
 	free(named_n);

@@ -656,29 +656,39 @@ int tax__candidates(index_db *db, const struct tax_labels *t, const esco *tax, e
 	 * general of them (specific.c). Only among search answers: an exact
 	 * label is what it says. */
 	if (mode != CAND_EXACT_ONLY && u->n && nc > 1 && c[0].concept && c[0].exact_rank >= 1000) {
-		double first = tax__added_specificity(t, kind, u, c[0].concept), a;
-		size_t pick = 0, wide = 0, w;
+		double first = tax__added_specificity(t, kind, u, c[0].concept), a, add[5] = {0};
+		size_t pick = 0, wide, w, seen_n = 0;
 
-		/* Breadth counts only for a candidate the threshold accepts:
-		 * a wider skill must not leave the text unrecognised
-		 * ("soudage" is in "utiliser un appareil de soudage", 0.82). */
-		if (kind == ESCO_KIND_SKILL && c[0].conf >= TAX_MIN_SCORE && !getenv("SO16_NOA"))
-			wide = tax__skill_breadth(tax, c[0].concept);
+		add[0] = first;
 		for (i = 1; first > 0 && first < HUGE_VAL && i < nc && i < 5; i++) {
 			if (!c[i].concept || c[i].conf < c[0].conf - SPECIFIC_MARGIN)
 				continue;
-			a = tax__added_specificity(t, kind, u, c[i].concept);
-			if (a == HUGE_VAL)
-				continue;
-			/* A skill: the one more occupations list as essential,
-			 * then the least specific addition (specific.c). */
-			w = kind == ESCO_KIND_SKILL && c[i].conf >= TAX_MIN_SCORE && !getenv("SO16_NOA")
-				    ? tax__skill_breadth(tax, c[i].concept)
-				    : 0;
-			if (w > wide || (w == wide && a < first)) {
+			a = add[i] = tax__added_specificity(t, kind, u, c[i].concept);
+			seen_n = i + 1;
+			if (a < first) {
 				first = a;
-				wide = w;
 				pick = i;
+			}
+		}
+		/* A skill: the one more occupations list as essential
+		 * (specific.c), among the readings the threshold accepts, of
+		 * a text the rule above already has it accept; the added
+		 * word decides between equals. A wider skill must neither
+		 * leave the text unrecognised ("soudage" is in "utiliser un
+		 * appareil de soudage", 0.82) nor recognise one that was not
+		 * ("soldadura", free text, is in a label of "forging
+		 * processes"). */
+		if (kind == ESCO_KIND_SKILL && seen_n > 0 && c[pick].conf >= TAX_MIN_SCORE) {
+			wide = tax__skill_breadth(tax, c[pick].concept);
+			for (i = 0; i < seen_n; i++) {
+				if (i == pick || !c[i].concept || c[i].conf < c[0].conf - SPECIFIC_MARGIN ||
+				    c[i].conf < TAX_MIN_SCORE || add[i] == HUGE_VAL)
+					continue;
+				w = tax__skill_breadth(tax, c[i].concept);
+				if (w > wide || (w == wide && add[i] < add[pick])) {
+					wide = w;
+					pick = i;
+				}
 			}
 		}
 		if (pick) {

@@ -1636,6 +1636,124 @@ static void test_free_word_alt_label(void)
 		 "%s's ad must come first for \"caregiving\": %s", care->label, why);
 }
 
+/* The ESCO skill whose English preferred label is label, or NULL. */
+static const esco_skill *skill_labelled(const char *label)
+{
+	const esco *t = match_taxonomy();
+	size_t i, n = t ? esco_skill_count(t) : 0;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(esco_skill_at(t, i)->label, label) == 0)
+			return esco_skill_at(t, i);
+	return NULL;
+}
+
+/* Whether occupation o lists skill k as essential. */
+static int lists_essential(const esco_occupation *o, const esco_skill *k)
+{
+	size_t i;
+
+	for (i = 0; i < o->n_essential; i++)
+		if (o->essential[i] == k)
+			return 1;
+	return 0;
+}
+
+/* Whether s ends with the word w (after a space). */
+static int ends_with_word(const char *s, const char *w)
+{
+	size_t n = strlen(s), m = strlen(w);
+
+	return n > m && strcmp(s + n - m, w) == 0 && s[n - m - 1] == ' ';
+}
+
+/* A skill whose name is a trade's that does not list it (round 16):
+ * "cleaning" normalises to "conduct cleaning tasks", essential to a
+ * disability support worker only (optional to two other carers), listed
+ * by no cleaner. Its words name the cleaners in English, French and
+ * Spanish (cleaning / cleaner, nettoyage / nettoyeur, limpieza /
+ * limpiador), and the walk-in who types that one word got the care
+ * worker's ad first. The cleaners' ads now come first, the care worker's
+ * after (relevant still). Fails without match__named's unlisted pass. */
+static void test_unlisted_trade_name(void)
+{
+	const esco *t = match_taxonomy();
+	const esco_skill *k = skill_labelled("conduct cleaning tasks");
+	const esco_occupation *care = NULL;
+	size_t i, n = t ? esco_occupation_count(t) : 0, nc = 0;
+	char cv[20][32], ov[32], why[600], body[512];
+	struct resp r;
+
+	T_REQUIRE(k != NULL);
+	for (i = 0; i < n; i++) {
+		const esco_occupation *o = esco_occupation_at(t, i);
+
+		if (lists_essential(o, k)) {
+			/* the precondition: no occupation it is essential to is a cleaner */
+			T_REQUIRE(!ends_with_word(o->label, "cleaner"));
+			care = care ? care : o;
+		} else if (ends_with_word(o->label, "cleaner") && o->isco[0] == '9' && nc < 20) {
+			post_bare_ad("Cleaner", o->uri, "FJ", cv[nc]);
+			T_REQUIRE(cv[nc][0]);
+			nc++;
+		}
+	}
+	T_REQUIRE(care != NULL && nc > 0);
+	post_bare_ad("Care", care->uri, "FJ", ov);
+	T_REQUIRE(ov[0] && wait_index() == 0);
+	T_CHECKF(walk_in_first("FJ", k->uri, (const char (*)[32])cv, nc, why, sizeof why) == 1,
+		 "a cleaner's ad must come first for \"%s\" (not the %s's): %s", k->label, care->label, why);
+	snprintf(body, sizeof body, "{\"countries\":[\"FJ\"],\"limit\":50,\"profile\":{\"skills\":[\"%s\"]}}",
+		 k->uri);
+	T_REQUIRE(match(&r, body) == 0);
+	T_EQ_INT(r.status, 200);
+	T_CHECKF(position_of(r.json, ov) > 0, "the %s's ad must stay in the answer, after a cleaner's: %s",
+		 care->label, r.body);
+	resp_free(&r);
+}
+
+/* One skill that the words name a trade by, and an occupation of another
+ * ISCO-08 skill level listing it as well (round 16): "soudage" normalises
+ * to "welding techniques", essential to the welder (7212) and to a
+ * welding engineer (2144), whose ad naming the occupation came before the
+ * welders' ads that give only the code 7212. A walk-in giving one trade
+ * word is rarely an engineer: the code-only welders' ad now comes first,
+ * the engineer's after it. Fails without the skill-level rule of
+ * person_support. */
+static void test_named_trade_skill_level(void)
+{
+	const esco *t = match_taxonomy();
+	const esco_skill *k = skill_labelled("welding techniques");
+	const esco_occupation *welder = occupation_labelled("welder"), *eng = NULL;
+	size_t i, n = t ? esco_occupation_count(t) : 0;
+	char wv[32], ev[32], body[1024];
+	struct resp r;
+
+	T_REQUIRE(k != NULL && welder != NULL && lists_essential(welder, k));
+	for (i = 0; i < n && !eng; i++) {
+		const esco_occupation *o = esco_occupation_at(t, i);
+
+		if (o->isco[0] == '2' && lists_essential(o, k))
+			eng = o;
+	}
+	T_REQUIRE(eng != NULL);
+	snprintf(body, sizeof body,
+		 "{\"title\":\"Welder\",\"occupation\":\"%s\",\"skills\":{\"essential\":[\"%s\"]},"
+		 "\"country\":\"PW\",\"valid_until\":\"2099-01-01\"}", welder->isco, k->uri);
+	snprintf(wv, sizeof wv, "%s", post_vacancy(employer, body));
+	snprintf(body, sizeof body,
+		 "{\"title\":\"Engineer\",\"occupation\":\"%s\",\"skills\":{\"essential\":[\"%s\"]},"
+		 "\"country\":\"PW\",\"valid_until\":\"2099-01-01\"}", eng->uri, k->uri);
+	snprintf(ev, sizeof ev, "%s", post_vacancy(employer, body));
+	T_REQUIRE(wv[0] && ev[0] && wait_index() == 0);
+	snprintf(body, sizeof body, "{\"countries\":[\"PW\"],\"profile\":{\"skills\":[\"%s\"]}}", k->uri);
+	T_REQUIRE(match(&r, body) == 0);
+	T_EQ_INT(r.status, 200);
+	T_CHECKF(position_of(r.json, wv) == 0 && position_of(r.json, ev) == 1,
+		 "the welders' ad (%s) first, the %s's second: %s", welder->isco, eng->label, r.body);
+	resp_free(&r);
+}
+
 /* A walk-in who gives only a wide group ("teacher" is 23, "driver" 83) and
  * no skill: the floor's rule that a wider stated group needs a shared skill
  * has nothing to tell by, so the group alone makes its vacancies relevant
@@ -2232,6 +2350,8 @@ int main(void)
 	T_RUN(test_named_sense);
 	T_RUN(test_word_cap_per_language);
 	T_RUN(test_free_word_alt_label);
+	T_RUN(test_unlisted_trade_name);
+	T_RUN(test_named_trade_skill_level);
 	T_RUN(test_group_alone);
 	T_RUN(test_support_every_occupation);
 	T_RUN(test_free_text_occupation);

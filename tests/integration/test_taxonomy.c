@@ -102,6 +102,60 @@ static void test_normalise_skills(void)
 	T_EQ_INT(taxonomy_normalise_skill(MIG_SKILL, NULL, &m), 0);
 }
 
+/* How many occupations list skill k as essential. */
+static size_t essential_to(const esco *t, const esco_skill *k)
+{
+	size_t i, j, n = esco_occupation_count(t), c = 0;
+
+	for (i = 0; i < n; i++) {
+		const esco_occupation *o = esco_occupation_at(t, i);
+
+		for (j = 0; j < o->n_essential; j++)
+			c += o->essential[j] == k;
+	}
+	return c;
+}
+
+/* A bare word that near-equal skills all hold in a label (round 16):
+ * "harvest" is in "harvest crop", "harvest grapes" and "harvest timber"
+ * alike, and the least specific added word ("timber") chose the timber
+ * harvest, which no occupation lists as essential; a walk-in typing
+ * "harvest" got forestry equipment operators. The skill more occupations
+ * list as essential is the general one: of the skills whose English
+ * preferred label is "harvest" and one more word, the answer is the one
+ * the most occupations list as essential (the crop harvest), not the one
+ * the fewest do. Fails without tax__skill_breadth's criterion in
+ * candidates.c. "soudage" keeps a concept the threshold accepts ("utiliser
+ * un appareil de soudage", essential to more occupations, is below it). */
+static void test_general_skill_by_breadth(void)
+{
+	const esco *t = taxonomy_esco();
+	const esco_skill *most = NULL, *got = NULL;
+	size_t i, n = t ? esco_skill_count(t) : 0, best = 0, fewest = (size_t)-1, c;
+	struct tax_match m;
+
+	T_REQUIRE(n > 0);
+	for (i = 0; i < n; i++) {
+		const esco_skill *k = esco_skill_at(t, i);
+
+		if (strncmp(k->label, "harvest ", 8) != 0 || strchr(k->label + 8, ' '))
+			continue;
+		c = essential_to(t, k);
+		if (!most || c > best) {
+			most = k;
+			best = c;
+		}
+		if (c < fewest)
+			fewest = c;
+	}
+	T_REQUIRE(most != NULL && best > fewest);
+	T_EQ_INT(taxonomy_normalise_skill("harvest", NULL, &m), 0);
+	got = m.kind == ESCO_KIND_SKILL ? m.concept : NULL;
+	T_CHECKF(got == most, "\"harvest\" must be %s (essential to %zu occupations), not %s", most->label,
+		 best, got ? got->label : "(none)");
+	T_EQ_INT(taxonomy_normalise_skill("soudage", NULL, &m), 0);
+}
+
 static void test_proximity(void)
 {
 	T_EQ_INT(taxonomy_occupation_proximity(WELDER, "7212"), ESCO_ISCO_UNIT);
@@ -564,6 +618,7 @@ int main(void)
 	T_RUN(test_loading);
 	T_RUN(test_normalise_occupations);
 	T_RUN(test_normalise_skills);
+	T_RUN(test_general_skill_by_breadth);
 	T_RUN(test_proximity);
 	T_RUN(test_typeahead_order);
 	T_RUN(test_threads);
