@@ -253,27 +253,28 @@ static void person_support(const json_t *profile, struct match__person *pr, cons
 		size_t at = 0, d;
 
 		/* One skill, and its words name a trade (skill level 1 or 2):
-		 * the occupations that list the skill too and that the words
-		 * do not name, or that are of skill level 3 or 4 only (a
-		 * technician, a professional, a manager), are other careers
-		 * that use it (a welding engineer, a welding inspector beside
-		 * the welder "soudage" names; mechanics beside the welder
-		 * "welding" names; a costume maker beside the dressmaker
-		 * "dressmaking" names; a disability support worker beside the
-		 * cleaners), not what a walk-in who gives one trade word does.
-		 * The tie-break above leaves them 1 / (1 + named) of the
-		 * named trade's support, and their ads naming the occupation
-		 * (0.67 of an exact relation) then came before the named
-		 * trade's ads that give only its code (a unit group, 0.40 to
-		 * 0.58). Such an occupation counts at most as the named trade's
-		 * unit group does (W.unit of its support): its vacancies come
-		 * after those of the named trade's group, and stay relevant
-		 * when well supported. Not from a profession: a skill whose
-		 * words name one ("adapt to artists' creative demands") says
-		 * nothing against the technicians listing it
-		 * (test_support_every_occupation). */
-		if (one && lvl && sup > 0 &&
-		    (named[o] <= 0 || !(isco_skill_levels(x->isco) & (1u << 1 | 1u << 2))))
+		 * an occupation of skill level 3 or 4 only (a technician, a
+		 * professional, a manager) that lists the skill too is
+		 * another career that uses it (a welding engineer, a welding
+		 * inspector beside the welder "soudage" names; a disability
+		 * support worker beside the cleaners), not what a walk-in who
+		 * gives one trade word does. The tie-break above leaves it
+		 * 1 / (1 + named) of the named trade's support, and its ad
+		 * naming the occupation (0.71 of an exact relation) came
+		 * before the named trade's ads that give only its code (a
+		 * unit group, 0.40 to 0.58). Such an occupation counts at
+		 * most as the named trade's unit group does (W.unit of its
+		 * support): its vacancies come after those of the named
+		 * trade's group, and stay relevant when well supported. Not
+		 * the occupations of the trade's own skill level that the
+		 * words do not name: there the name is often a weak reading
+		 * ("cosechar cultivos" names a hop farmer, "cultivador de
+		 * lúpulo", and the fruit pickers who list it fell behind the
+		 * hop growers). Not
+		 * from a profession either: a skill whose words name one
+		 * ("adapt to artists' creative demands") says nothing against
+		 * the technicians listing it (test_support_every_occupation). */
+		if (one && lvl && sup > 0 && !(isco_skill_levels(x->isco) & (1u << 1 | 1u << 2)))
 			sup *= W.unit;
 		if (sup < INF.min_support)
 			continue;

@@ -1717,11 +1717,8 @@ static void test_unlisted_trade_name(void)
  * essential to the welder (7212) and to a welding engineer (2144), whose
  * ad naming the occupation came before the welders' ads that give only
  * the code 7212. A walk-in giving one trade word is rarely an engineer:
- * the code-only welders' ad now comes first, the engineer's after it; the
- * same for a craft occupation of the welder's skill level beside
- * "welding". Fails
- * without the rule of person_support (first part: its skill-level half;
- * second: its not-named half). */
+ * the code-only welders' ad now comes first, the engineer's after it.
+ * Fails without the skill-level rule of person_support. */
 static void test_named_trade_skill_level(void)
 {
 	const esco *t = match_taxonomy();
@@ -1749,35 +1746,6 @@ static void test_named_trade_skill_level(void)
 	snprintf(ev, sizeof ev, "%s", post_vacancy(employer, body));
 	T_REQUIRE(wv[0] && ev[0] && wait_index() == 0);
 	snprintf(body, sizeof body, "{\"countries\":[\"PW\"],\"profile\":{\"skills\":[\"%s\"]}}", k->uri);
-	T_REQUIRE(match(&r, body) == 0);
-	T_EQ_INT(r.status, 200);
-	T_CHECKF(position_of(r.json, wv) == 0 && position_of(r.json, ev) == 1,
-		 "the welders' ad (%s) first, the %s's second: %s", welder->isco, eng->label, r.body);
-	resp_free(&r);
-	/* The same for an occupation of the welder's skill level that the
-	 * words do not name: "welding" (operate welding equipment) is
-	 * essential to craft occupations outside 72 too (a filigree maker,
-	 * mechanics of 7233), whose ads naming their occupation came before
-	 * the welders' code-only ads. */
-	k = skill_labelled("operate welding equipment");
-	T_REQUIRE(k != NULL && lists_essential(welder, k));
-	for (i = 0, eng = NULL; i < n && !eng; i++) {
-		const esco_occupation *o = esco_occupation_at(t, i);
-
-		if (o->isco[0] == '7' && strncmp(o->isco, welder->isco, 2) != 0 && lists_essential(o, k))
-			eng = o;
-	}
-	T_REQUIRE(eng != NULL);
-	snprintf(body, sizeof body,
-		 "{\"title\":\"Welder\",\"occupation\":\"%s\",\"skills\":{\"essential\":[\"%s\"]},"
-		 "\"country\":\"SB\",\"valid_until\":\"2099-01-01\"}", welder->isco, k->uri);
-	snprintf(wv, sizeof wv, "%s", post_vacancy(employer, body));
-	snprintf(body, sizeof body,
-		 "{\"title\":\"Other\",\"occupation\":\"%s\",\"skills\":{\"essential\":[\"%s\"]},"
-		 "\"country\":\"SB\",\"valid_until\":\"2099-01-01\"}", eng->uri, k->uri);
-	snprintf(ev, sizeof ev, "%s", post_vacancy(employer, body));
-	T_REQUIRE(wv[0] && ev[0] && wait_index() == 0);
-	snprintf(body, sizeof body, "{\"countries\":[\"SB\"],\"profile\":{\"skills\":[\"%s\"]}}", k->uri);
 	T_REQUIRE(match(&r, body) == 0);
 	T_EQ_INT(r.status, 200);
 	T_CHECKF(position_of(r.json, wv) == 0 && position_of(r.json, ev) == 1,
