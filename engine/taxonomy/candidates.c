@@ -671,18 +671,22 @@ int tax__candidates(index_db *db, const struct tax_labels *t, const esco *tax, e
 			}
 		}
 		/* A skill: the one more occupations list as essential
-		 * (specific.c), among the readings the threshold accepts, of
-		 * a text the rule above already has it accept; the added
-		 * word decides between equals. A wider skill must neither
+		 * (specific.c), among the readings the threshold accepts and
+		 * about as confident as the rule above's (BREADTH_MARGIN), of
+		 * a text that rule already has it accept; the added word
+		 * decides between equals. A wider skill must neither
 		 * leave the text unrecognised ("soudage" is in "utiliser un
 		 * appareil de soudage", 0.82) nor recognise one that was not
 		 * ("soldadura", free text, is in a label of "forging
 		 * processes"). */
 		if (kind == ESCO_KIND_SKILL && seen_n > 0 && c[pick].conf >= TAX_MIN_SCORE) {
+			size_t pick0 = pick;
+
 			wide = tax__skill_breadth(tax, c[pick].concept);
 			for (i = 0; i < seen_n; i++) {
 				if (i == pick || !c[i].concept || c[i].conf < c[0].conf - SPECIFIC_MARGIN ||
-				    c[i].conf < TAX_MIN_SCORE || add[i] == HUGE_VAL)
+				    c[i].conf < TAX_MIN_SCORE || add[i] == HUGE_VAL ||
+				    c[i].conf < c[pick0].conf - BREADTH_MARGIN)
 					continue;
 				w = tax__skill_breadth(tax, c[i].concept);
 				if (w > wide || (w == wide && add[i] < add[pick])) {
