@@ -129,16 +129,6 @@ static void person_infer(const json_t *profile, struct match__person *pr, const 
 	free(ev);
 }
 
-/* Fills pr->support and pr->grp: for every ESCO occupation, the share of
- * the person's ESCO skills it lists (essential in full, optional at
- * INF.support_optional), each skill weighted by its specificity across
- * occupations (log(1 + occupations / occupations listing it), so "work in
- * teams" says less than "weld"), over the best such share of any
- * occupation, raised to INF.sharpness; and the best of it in each
- * ISCO-08 group. Unlike the likelihood, an occupation with
- * a long skill list is not penalised: every occupation that calls for all
- * the person said is supported in full. Leaves both NULL when there is no
- * model, no ESCO skill or no memory (matching then works without them). */
 /* The skill levels (ISCO-08, ILO 2012, table 1: 1 elementary .. 4
  * professional) an ISCO-08 code's major group spans, as bits 1 << level;
  * 0 for no code. */
@@ -156,6 +146,18 @@ static unsigned isco_skill_levels(const char *isco)
 	return isco && isco[0] >= '0' && isco[0] <= '9' ? by_major[isco[0] - '0'] : 0;
 }
 
+/* Fills pr->support and pr->grp: for every ESCO occupation, the share of
+ * the person's ESCO skills it lists (essential in full, optional at
+ * INF.support_optional), each skill weighted by its specificity across
+ * occupations (log(1 + occupations / occupations listing it), so "work in
+ * teams" says less than "weld"), over the best such share of any
+ * occupation, raised to INF.sharpness; and the best of it in each
+ * ISCO-08 group. Unlike the likelihood, an occupation with
+ * a long skill list is not penalised: every occupation that calls for all
+ * the person said is supported in full. named_list: the listing a skill's
+ * name gives (match__named, one-skill person only); one: the profile is
+ * one skill (a walk-in's one word). Leaves both NULL when there is no
+ * model, no ESCO skill or no memory (matching then works without them). */
 static void person_support(const json_t *profile, struct match__person *pr, const double *named,
 			   const double *named_free, double free_idf, const double *named_list,
 			   int one, long *named_best)
@@ -270,10 +272,10 @@ static void person_support(const json_t *profile, struct match__person *pr, cons
 		 * words do not name: there the name is often a weak reading
 		 * ("cosechar cultivos" names a hop farmer, "cultivador de
 		 * lúpulo", and the fruit pickers who list it fell behind the
-		 * hop growers). Not
-		 * from a profession either: a skill whose words name one
-		 * ("adapt to artists' creative demands") says nothing against
-		 * the technicians listing it (test_support_every_occupation). */
+		 * hop growers). Not from a profession either: a skill whose
+		 * words name one ("adapt to artists' creative demands") says
+		 * nothing against the technicians listing it
+		 * (test_support_every_occupation). */
 		if (one && lvl && sup > 0 && !(isco_skill_levels(x->isco) & (1u << 1 | 1u << 2)))
 			sup *= W.unit;
 		if (sup < INF.min_support)
