@@ -437,6 +437,21 @@ static void canonical_letter_like(void)
 	T_CHECK(names_score("K\xc9\x90pano Hire", "Kapano Hire") < 1.0);
 }
 
+/* Step 1c (round 16): marks of trade and other symbols drawn as no one
+ * letter are no words of the name: after it, apart or between words they
+ * separate, inside a word they vanish. Symbols drawn as one letter
+ * (circled, parenthesised) stay letters. */
+static void canonical_trade_marks(void)
+{
+	norm_is("Wave Hire\xe2\x84\xa2", "wave hire");           /* TM: NFKC "TM" */
+	norm_is("Wave\xc2\xae Hire", "wave hire");                /* (R): skeleton "(R)" */
+	norm_is("Wave Hire \xc2\xa9", "wave hire");               /* (C) */
+	norm_is("Wa\xe2\x84\xa0ve Hire", "wave hire");           /* SM inside the word */
+	norm_is("Wave\xf0\x9f\x98\x80Hire", "wave hire");        /* an emoji between words */
+	norm_is("\xe2\x93\x8c" "ave Hire", "wave hire");         /* circled W stays a W */
+	T_CHECK(names_score("Wave Hire Corp\xe2\x84\xa2", "Wave Hire Corp") == 1.0);
+}
+
 /* Contractions: vowels dropped and slash contractions of a word are that
  * word; of the trade vocabulary, read as the word itself, of a distinctive
  * word, a weaker name part (a possible match unless the rest is exact). */
@@ -960,6 +975,7 @@ int main(void)
 	T_RUN(canonical_invisible);
 	T_RUN(canonical_lookalikes);
 	T_RUN(canonical_letter_like);
+	T_RUN(canonical_trade_marks);
 	T_RUN(contractions);
 	T_RUN(digits_as_letters);
 	T_RUN(licence_keys);
