@@ -99,8 +99,10 @@ int names_init(void);
  *    are found through number words, "Caroline Ag II Inc." is "caroline
  *    ii"; a vocabulary word split by a separator is joined back,
  *    "Serv.ices").
+ * 6: round 16 (symbols of category So drawn as no one letter, such as
+ *    TM, (R), (C) and emoji, are no part of a name or licence).
  */
-#define NAMES_FORMS_VERSION 5
+#define NAMES_FORMS_VERSION 6
 
 /*
  * Normalises the UTF-8 name in[0..len) into out (NUL-terminated, at most
