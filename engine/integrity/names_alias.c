@@ -15,6 +15,7 @@
  * parts or more: "Alias Recruitment" or "Formerly Yours" is one name.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "engine/integrity/names.h"
@@ -37,6 +38,16 @@ static const char *const markers[] = {
 	"haciendo negocios como", "operando como", "conocida como", "conocido como",
 	"conhecida como", "anteriormente",
 };
+
+/* starts[c]: some marker starts with the byte c */
+static unsigned char starts[256];
+static pthread_once_t starts_once = PTHREAD_ONCE_INIT;
+
+static void starts_init(void)
+{
+	for (size_t k = 0; k < sizeof markers / sizeof markers[0]; k++)
+		starts[(unsigned char)markers[k][0]] = 1;
+}
 
 static int word_byte(unsigned char c)
 {
@@ -97,13 +108,20 @@ int names_alias_parts(const char *in, size_t len, struct names_part *parts, int 
 
 	if (!in || !parts || max <= 0)
 		return 0;
+	pthread_once(&starts_once, starts_init);
 	if (len > NAMES_MAX_INPUT)
 		len = NAMES_MAX_INPUT;
 	while (i < len) {
 		size_t ml = 0;
+		const unsigned char c = (unsigned char)tolower((unsigned char)in[i]);
 
-		for (size_t k = 0; k < sizeof markers / sizeof markers[0] && !ml; k++)
-			ml = match_marker(in, len, i, markers[k]);
+		/* a marker starts a word, with one of few letters: most
+		 * positions are passed over before the table is read (a match
+		 * asks for the verdicts of 200 vacancies' recruiters) */
+		if ((i == 0 || !word_byte((unsigned char)in[i - 1])) && starts[c])
+			for (size_t k = 0; k < sizeof markers / sizeof markers[0] && !ml; k++)
+				if ((unsigned char)markers[k][0] == c)
+					ml = match_marker(in, len, i, markers[k]);
 		if (!ml) {
 			i++;
 			continue;

@@ -474,6 +474,8 @@ static void alias_parts(void)
 	parts_are("Lesedi, formerly known as Kopano", "[Lesedi] [Kopano]");
 	parts_are("Lesedi aka Kopano a.k.a. Maluti", "[Lesedi] [Kopano] [Maluti]");
 	parts_are("Lesedi SA, tambi\xc3\xa9n conocida como Kopano", "[Lesedi SA] [Kopano]");
+	parts_are("Lesedi SA conocida como Kopano", "[Lesedi SA] [Kopano]");
+	parts_are("LESEDI HOLDINGS TRADING AS KOPANO", "[LESEDI HOLDINGS] [KOPANO]");
 	/* one name: no marker, a marker inside a word, or nothing on a side */
 	parts_are("Kopano Manpower Services", "");
 	parts_are("Data Base Agency", "");
