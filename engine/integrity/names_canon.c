@@ -118,7 +118,11 @@ static int nfkc_alnums(UChar32 c)
 }
 
 /* Step 1c on u[0..n): other symbols that are not drawn as one letter or
- * digit vanish between letters and become a space elsewhere. */
+ * digit vanish between letters and become a space elsewhere. A pass of its
+ * own, after step 1b: regional indicators and negative squared letters are
+ * symbols until 1b makes them letters; and step 1 must come before 1b,
+ * whose table would read tag characters ("TAG LATIN SMALL LETTER A") as
+ * letters. */
 static int32_t strip_symbols(UChar *u, int32_t n)
 {
 	int32_t i = 0, w = 0;
