@@ -580,7 +580,7 @@ static int check_memory(const char *name, const char *licence, const char *count
 	return *out ? 0 : integ__oom(p);
 }
 
-static int check_one(store *s, const char *name, const char *licence, const char *country,
+int integ__check_one(store *s, const char *name, const char *licence, const char *country,
 		     json_t **out, problem *p)
 {
 	*out = NULL;
@@ -589,66 +589,6 @@ static int check_one(store *s, const char *name, const char *licence, const char
 	if (check_validate(name, licence, country, p))
 		return -1;
 	return check_memory(name, licence, country, out, p);
-}
-
-/* How bad a check answer's verdict is: the worse answer wins. */
-static int verdict_rank(const json_t *answer)
-{
-	static const char *const order[] = {"unknown", "licensed", "unlicensed", "flagged",
-					    "conflict", "blacklisted"};
-	const char *v = json_string_value(json_object_get(answer, "verdict"));
-
-	for (int i = (int)(sizeof order / sizeof order[0]) - 1; v && i > 0; i--)
-		if (strcmp(v, order[i]) == 0)
-			return i;
-	return 0;
-}
-
-/* A name that declares others ("A t/a B", "A (formerly B)": names_alias.c)
- * is checked whole and part by part, and the worst answer stands: a
- * blacklisted firm's name after a new one's is the blacklisted firm. A
- * part is checked without the licence, which is the declaring firm's. The
- * answer a part gave says which part ("name_part"); among answers of equal
- * verdict, one with possible matches beats one without, so a possible
- * match of a part is shown for review. */
-int integrity_check(store *s, const char *name, const char *licence, const char *country,
-		    json_t **out, problem *p)
-{
-	struct names_part parts[NAMES_ALIAS_PARTS];
-	int np = name ? names_alias_parts(name, strlen(name), parts, NAMES_ALIAS_PARTS) : 0;
-
-	if (check_one(s, name, licence, country, out, p))
-		return -1;
-	for (int k = 0; k < np; k++) {
-		char part[NAMES_MAX_INPUT + 1];
-		json_t *a;
-		int ra, rb;
-
-		memcpy(part, name + parts[k].off, parts[k].len);
-		part[parts[k].len] = '\0';
-		if (check_one(s, part, NULL, country, &a, p)) {
-			json_decref(*out);
-			*out = NULL;
-			return -1;
-		}
-		ra = verdict_rank(a);
-		rb = verdict_rank(*out);
-		if (ra > rb ||
-		    (ra == rb && json_array_size(json_object_get(a, "possible_matches")) &&
-		     !json_array_size(json_object_get(*out, "possible_matches")))) {
-			if (json_object_set_new(a, "name_part", json_string(part))) {
-				json_decref(a);
-				json_decref(*out);
-				*out = NULL;
-				return integ__oom(p);
-			}
-			json_decref(*out);
-			*out = a;
-		} else {
-			json_decref(a);
-		}
-	}
-	return 0;
 }
 
 int integrity_check_sql(store *s, const char *name, const char *licence, const char *country,

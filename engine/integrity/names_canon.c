@@ -23,7 +23,7 @@
  *      emoji; circled and parenthesised letters stay) vanish inside a word
  *      and become a space elsewhere: a mark of trade is no word of the
  *      name ("Kopano Corp(TM)" was "kopano corp tm", and the skeleton
- *      read (R) as the letter r);
+ *      read (R) as the letter r; names_letters.c);
  *   2. NFKC (mathematical bold, circled, full-width letters and digits
  *      become plain ones);
  *   3. for the skeleton form only: each letter of a script other than Latin
@@ -89,59 +89,6 @@ static int32_t strip_invisible(UChar *u, int32_t n)
 			continue;
 		if (u_charType(c) == U_CONTROL_CHAR || c == 0x2028 || c == 0x2029) {
 			u[w++] = ' ';
-			continue;
-		}
-		while (at < i)
-			u[w++] = u[at++];
-	}
-	return w;
-}
-
-/* How many letters and digits NFKC makes of c alone (0 on error). */
-static int nfkc_alnums(UChar32 c)
-{
-	UChar in[2], out[32];
-	int32_t n = 0, m, i = 0, k = 0;
-	UErrorCode st = U_ZERO_ERROR;
-
-	U16_APPEND_UNSAFE(in, n, c);
-	m = unorm2_normalize(nfkc, in, n, out, (int32_t)(sizeof out / sizeof out[0]), &st);
-	if (U_FAILURE(st))
-		return 0;
-	while (i < m) {
-		UChar32 d;
-
-		U16_NEXT(out, i, m, d);
-		k += u_isalnum(d) != 0;
-	}
-	return k;
-}
-
-/* Step 1c on u[0..n): other symbols that are not drawn as one letter or
- * digit vanish between letters and become a space elsewhere. A pass of its
- * own, after step 1b: regional indicators and negative squared letters are
- * symbols until 1b makes them letters; and step 1 must come before 1b,
- * whose table would read tag characters ("TAG LATIN SMALL LETTER A") as
- * letters. */
-static int32_t strip_symbols(UChar *u, int32_t n)
-{
-	int32_t i = 0, w = 0;
-
-	while (i < n) {
-		UChar32 c;
-		int32_t at = i;
-
-		U16_NEXT(u, i, n, c);
-		if (u_charType(c) == U_OTHER_SYMBOL && nfkc_alnums(c) != 1) {
-			UChar32 before = 0, after = 0;
-			int32_t j = i;
-
-			if (w > 0)
-				U16_GET(u, 0, w - 1, w, before);
-			if (j < n)
-				U16_NEXT(u, j, n, after);
-			if (!(before && u_isalpha(before) && after && u_isalpha(after)))
-				u[w++] = ' ';
 			continue;
 		}
 		while (at < i)
@@ -559,7 +506,7 @@ int names__canonical(UTransliterator *tr, const char *in, size_t len, unsigned o
 	}
 	n = strip_invisible(u, n);
 	n = names__map_letter_like(u, n);
-	n = strip_symbols(u, n);
+	n = names__strip_symbols(u, n);
 	if (opts & NAMES_CANON_SKELETON) {
 		/* before NFKC too: it folds some look-alikes into letters that
 		 * look like nothing Latin (Greek lunate sigma "ϲ" -> "σ"); digits

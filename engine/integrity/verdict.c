@@ -193,7 +193,7 @@ static size_t drop_contradicted(const integrity_snapshot *snap, const char *ln,
 	return k;
 }
 
-static int verdict_of_one(const integrity_snapshot *snap, const char *name, const char *licence,
+int integ__verdict_of_one(const integrity_snapshot *snap, const char *name, const char *licence,
 			  const char *country, struct integrity_verdict *out)
 {
 	char norm[NAMES_NORM_CAP], skel[NAMES_NORM_CAP], ln[INTEGRITY_LICENCE_MAX + 1];
@@ -364,44 +364,6 @@ static int verdict_of_one(const integrity_snapshot *snap, const char *name, cons
 	if (!out->flags) {
 		out->kind = INTEGRITY_UNKNOWN;
 		return -1;
-	}
-	return 0;
-}
-
-/* A name that declares others ("A t/a B": names_alias.c) gets the worst
- * verdict of the whole and of each part (a part without the licence, the
- * declaring firm's), as integrity_check answers; with nothing registered
- * matching, the closest hold of any. */
-int integrity_snapshot_verdict_of(const integrity_snapshot *snap, const char *name,
-				  const char *licence, const char *country,
-				  struct integrity_verdict *out)
-{
-	struct names_part parts[NAMES_ALIAS_PARTS];
-	int np = name ? names_alias_parts(name, strlen(name), parts, NAMES_ALIAS_PARTS) : 0;
-
-	if (verdict_of_one(snap, name, licence, country, out))
-		return -1;
-	for (int k = 0; k < np; k++) {
-		char part[NAMES_MAX_INPUT + 1];
-		struct integrity_verdict v;
-
-		memcpy(part, name + parts[k].off, parts[k].len);
-		part[parts[k].len] = '\0';
-		if (verdict_of_one(snap, part, NULL, country, &v)) {
-			integrity_verdict_release(out);
-			memset(out, 0, sizeof *out);
-			return -1;
-		}
-		if (v.kind > out->kind) {
-			integrity_verdict_release(out);
-			*out = v;
-			continue;
-		}
-		if (out->kind == INTEGRITY_UNKNOWN && v.held[0] && v.held_score > out->held_score) {
-			memcpy(out->held, v.held, sizeof out->held);
-			out->held_score = v.held_score;
-		}
-		integrity_verdict_release(&v);
 	}
 	return 0;
 }
