@@ -68,6 +68,25 @@ struct match__model {
 		int alt;    /* 1 for an alternative label's head */
 	} *heads;
 	size_t n_heads;
+	/* The pairs of endings ESCO attests between a word of a skill's
+	 * preferred label and the one-root head of an occupation the skill is
+	 * essential to, each seen with at least ENDING_ROOTS different roots
+	 * ("ing" / "er": weld, plumb, paint; "age" / "eur": soud, mont),
+	 * sorted: a free-text word joined to a head by a bare four-letter
+	 * root must use one of them (match__named). */
+	struct match__ending {
+		char a[8], b[8];
+	} *endings;
+	size_t n_endings;
+	/* Each ISCO-08 group's preferred label in each language, as folded
+	 * content words: a free-text word that heads no occupation's label may
+	 * be a word of a group's name ("teaching" in "Teaching professionals",
+	 * "albañil" in "Albañiles"). */
+	struct match__gword {
+		char w[TAX_WORD_MAX];
+		uint32_t grp; /* esco_isco_group_at index */
+	} *gwords;
+	size_t n_gwords;
 	int ok;
 };
 
