@@ -604,8 +604,9 @@ static size_t group_meets(const esco *t, const char *w, uint32_t *mark, uint32_t
  * language there too, eval_counsellor's development walk-ins lost 0.001).
  * mark[] and seen[] are stamped with *lstamp and *wstamp; tmp[] is
  * scratch of n_occ entries. */
-static size_t word_meets(const esco *t, const char *w, int alt, int per_lang, int *any, uint32_t *mark,
-			 uint32_t *lstamp, uint32_t *seen, uint32_t *wstamp, uint32_t *tmp, uint32_t *out)
+static size_t word_meets(const esco *t, const char *w, int alt, int per_lang, unsigned langs, int *any,
+			 uint32_t *mark, uint32_t *lstamp, uint32_t *seen, uint32_t *wstamp, uint32_t *tmp,
+			 uint32_t *out)
 {
 	char pre[5];
 	size_t i, start, n = 0;
@@ -627,7 +628,8 @@ static size_t word_meets(const esco *t, const char *w, int alt, int per_lang, in
 			uint32_t o = match__m.heads[i].occ;
 
 			if (match__m.heads[i].lang == l && match__m.heads[i].alt == alt && mark[o] != s &&
-			    root_ok(w, match__m.heads[i].w, per_lang)) {
+			    root_ok(w, match__m.heads[i].w, per_lang) &&
+			    ((langs >> l & 1) || strcmp(w, match__m.heads[i].w) == 0)) {
 				mark[o] = s;
 				tmp[nl++] = o;
 			}
@@ -710,6 +712,9 @@ int match__named(const json_t *skills, double *named, double *named_n, double *n
 		const esco_skill *k = s && match__is_uri(s) ? esco_skill_by_uri(t, s) : NULL;
 		char words[NAMED_WORDS][TAX_WORD_MAX];
 		size_t nw = 0, nt = 0, w;
+		/* the languages the free text can be in (all for an ESCO
+		 * skill's words, which come from its labels) */
+		unsigned langs = (1u << ESCO_LANG_COUNT) - 1;
 		double idf;
 		int l;
 
@@ -723,6 +728,7 @@ int match__named(const json_t *skills, double *named, double *named_n, double *n
 					nw += taxonomy_content_words(k->labels[l].preferred, words + nw, NAMED_WORDS - nw);
 		} else {
 			nw = taxonomy_content_words(s, words, NAMED_WORDS);
+			langs = taxonomy_text_langs(s);
 		}
 		/* c[o]: the most specific of its words that o's heads meet,
 		 * log(1 + occupations / occupations it meets), over its most. */
@@ -734,7 +740,7 @@ int match__named(const json_t *skills, double *named, double *named_n, double *n
 			/* A word that names a kind of work, not a trade,
 			 * meets nothing (word_meets: the cap; per language
 			 * for free text). */
-			n = word_meets(t, words[w], 0, !k, &any, mark, &lstamp, seen, &wstamp, tmp, met);
+			n = word_meets(t, words[w], 0, !k, langs, &any, mark, &lstamp, seen, &wstamp, tmp, met);
 			/* A free-text word that heads no preferred label at
 			 * all reads the alternative labels ("caregiving":
 			 * "caregiver" is an alternative label of a companion,
@@ -743,7 +749,7 @@ int match__named(const json_t *skills, double *named, double *named_n, double *n
 			 * alternative labels cost eval_counsellor's
 			 * development split 0.002 (walk-ins). */
 			if (!any && !k)
-				n = word_meets(t, words[w], 1, 1, &any, mark, &lstamp, seen, &wstamp, tmp, met);
+				n = word_meets(t, words[w], 1, 1, langs, &any, mark, &lstamp, seen, &wstamp, tmp, met);
 			/* A free text of one word also reads the ISCO-08
 			 * groups' names (group_meets): alone when it heads
 			 * nothing ("teaching", "enseñanza"; "profesor" is over
