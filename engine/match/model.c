@@ -208,7 +208,10 @@ static int endings_build(const esco *t)
 			for (j = woff[at]; j < woff[at + 1]; j++) {
 				size_t sh;
 
-				if (strcmp(words[j], hd->w) == 0 || !taxonomy_same_root(words[j], hd->w))
+				/* one root shares the first TAX_ROOT_MIN letters:
+				 * most pairs end at the first test */
+				if (strncmp(words[j], hd->w, TAX_ROOT_MIN) != 0 || strcmp(words[j], hd->w) == 0 ||
+				    !taxonomy_same_root(words[j], hd->w))
 					continue;
 				sh = shared_prefix(words[j], hd->w);
 				if (n_seen == cap_seen) {
@@ -514,7 +517,7 @@ static int root_ok(const char *w, const char *h, int attest)
 
 	if (!taxonomy_same_root(w, h))
 		return 0;
-	if (!attest || strcmp(w, h) == 0 || getenv("T16_NOATTEST"))
+	if (!attest || strcmp(w, h) == 0)
 		return 1;
 	k = shared_prefix(w, h);
 	return k > TAX_ROOT_MIN || ending_attested(w + k, h + k);
@@ -551,7 +554,7 @@ static size_t group_meets(const esco *t, const char *w, uint32_t *mark, uint32_t
 	size_t nc = 0, i, j, o, n = 0;
 	uint32_t s;
 
-	if (strlen(w) < TAX_ROOT_MIN || getenv("T16_NOGROUP"))
+	if (strlen(w) < TAX_ROOT_MIN)
 		return 0;
 	for (i = 0; i < match__m.n_gwords; i++) {
 		const char *c = esco_isco_group_at(t, match__m.gwords[i].grp)->code;
@@ -568,8 +571,6 @@ static size_t group_meets(const esco *t, const char *w, uint32_t *mark, uint32_t
 	}
 	if (!nc)
 		return 0;
-	if (getenv("T16_TRACE"))
-		fprintf(stderr, "T16 group %s %s n=%zu\n", w, code[0], nc);
 	s = next_stamp(mark, stamp);
 	for (o = 0; o < match__m.n_occ; o++) {
 		const char *g = esco_occupation_at(t, o)->isco;
@@ -602,6 +603,15 @@ static size_t group_meets(const esco *t, const char *w, uint32_t *mark, uint32_t
  * nothing. An ESCO skill's words keep the cap over every language: each
  * of its three labels already gives its words (measured: counted per
  * language there too, eval_counsellor's development walk-ins lost 0.001).
+ * A free-text word is one root only with heads of the languages the text
+ * can be written in (langs, a mask of 1 << esco_lang from
+ * taxonomy_text_langs), unless the head is the word itself: "construction"
+ * (English, French) is one root with the Spanish "constructor" of
+ * "constructor de arpas", musical instrument makers, and named them first;
+ * French "conducteur" likewise no longer reads the Spanish "conductor"
+ * (drivers) over its own language's verdict (machine operators and
+ * drivers: a kind of work).
+ *
  * mark[] and seen[] are stamped with *lstamp and *wstamp; tmp[] is
  * scratch of n_occ entries. */
 static size_t word_meets(const esco *t, const char *w, int alt, int per_lang, unsigned langs, int *any,
