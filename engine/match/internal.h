@@ -90,6 +90,20 @@ struct match__model {
 	int ok;
 };
 
+/* The most content words read from one label or text (match__named). */
+#define MATCH__LABEL_WORDS 24
+
+/* words.c, built by model_build: match__m.endings and match__m.gwords; 0
+ * or -1 (no memory). */
+int match__endings_build(const esco *t);
+int match__gwords_build(const esco *t);
+/* Whether free-text word w and occupation head h are one root for naming
+ * (with attest, a bare TAX_ROOT_MIN-letter root needs attested endings). */
+int match__root_ok(const char *w, const char *h, int attest);
+/* The occupations of the ISCO-08 groups whose names hold w, when they lie
+ * in one sub-major group (in out, mark[] stamped with s); their count. */
+size_t match__group_meets(const esco *t, const char *w, uint32_t *mark, uint32_t s, uint32_t *out);
+
 /* Built once per process by match__model_ready(); read-only after. */
 extern struct match__model match__m;
 
