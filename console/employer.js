@@ -84,6 +84,8 @@ export function checkBlock(d, title, opts = {}) {
 			: t('conflict_nobody').replace('{l}', d.conflict.licence)));
 	if (Array.isArray(d.suspicious) && d.suspicious.includes('mixed_script'))
 		box.append(el('p', { class: 'warn suspicious' }, t('suspicious_mixed_script')));
+	if (typeof d.name_part === 'string')
+		box.append(el('p', { class: 'warn name-part' }, t('name_part_decided'), ' ', el('strong', {}, d.name_part)));
 	if (d.normalised) box.append(el('p', { class: 'hint' }, t('compared_as'), ' ', el('code', {}, d.normalised)));
 	const item = (m, possible) => el('li', { 'data-recruiter': m.id },
 		el('strong', {}, m.name || ''), ` (${m.id}) — `,

@@ -13,6 +13,7 @@
 #include "engine/core/cursor.h"
 #include "engine/core/fields.h"
 #include "engine/core/iso.h"
+#include "engine/keys.h"
 
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 /* The columns of a key as keyring answers it (never its hash). */
@@ -389,6 +390,10 @@ int keyring_revoke(store *s, const struct principal *who, int64_t id, json_t **o
 	PQclear(r);
 	if (!(*out = read_key(s, id, p)) || audit_write_commit(s, who, "key.revoke", kid, NULL))
 		return store_fail(s, p, out);
+	/* This server forgets the token now; the others (and this one again)
+	 * when the notification arrives. Waiting for our own notification let
+	 * a request right after the DELETE pass on a loaded server. */
+	keys_forget_cached();
 	return 0;
 }
 

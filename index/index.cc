@@ -252,9 +252,14 @@ std::shared_ptr<plan> leaf(plan::kind k)
  * Only read-only handles use it: a writer could see, and cache, documents
  * of a transaction that is then cancelled, whose docids come back.
  * Bounded: past VALUE_CACHE_BYTES (values and the map's entries) it starts
- * again empty.
+ * again empty. The budget is a share of the server's memory target (512 MiB
+ * at 5,000,000 vacancies, issue 20) beside the evaluator's (index/bm25.cc:
+ * kept postings 128 MiB, runs and blocks 64 MiB, values 96 MiB, lengths):
+ * 64 MiB holds about 450,000 compact records of 100 bytes, the candidates
+ * of over 2,000 different matches. It was 512 MiB, the whole target, which
+ * a server matching many different profiles would have filled.
  */
-constexpr size_t VALUE_CACHE_BYTES = 512u << 20;
+constexpr size_t VALUE_CACHE_BYTES = 64u << 20;
 constexpr size_t VALUE_CACHE_ENTRY = 48; /* what a map entry costs, roughly */
 
 struct value_cache {

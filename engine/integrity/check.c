@@ -580,8 +580,8 @@ static int check_memory(const char *name, const char *licence, const char *count
 	return *out ? 0 : integ__oom(p);
 }
 
-int integrity_check(store *s, const char *name, const char *licence, const char *country,
-		    json_t **out, problem *p)
+int integ__check_one(store *s, const char *name, const char *licence, const char *country,
+		     json_t **out, problem *p)
 {
 	*out = NULL;
 	if (!integ__registry_live())

@@ -33,6 +33,16 @@
 	"(r.licence_number IS NOT NULL AND (r.licence_valid_until IS NULL OR "                \
 	"r.licence_valid_until >= current_date))"
 
+/* ---- check.c, verdict.c: one name, as written; declared.c splits a name
+ * that declares others and calls these for the whole and each part ---- */
+
+/* integrity_check for one name. */
+int integ__check_one(store *s, const char *name, const char *licence, const char *country,
+		     json_t **out, problem *p);
+/* integrity_snapshot_verdict_of for one name. */
+int integ__verdict_of_one(const integrity_snapshot *snap, const char *name, const char *licence,
+			  const char *country, struct integrity_verdict *out);
+
 /* ---- config.c ---- */
 
 /* PROBLEM_UNAVAILABLE "out of memory"; -1. */

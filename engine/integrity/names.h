@@ -99,8 +99,10 @@ int names_init(void);
  *    are found through number words, "Caroline Ag II Inc." is "caroline
  *    ii"; a vocabulary word split by a separator is joined back,
  *    "Serv.ices").
+ * 6: round 16 (symbols of category So drawn as no one letter, such as
+ *    TM, (R), (C) and emoji, are no part of a name or licence).
  */
-#define NAMES_FORMS_VERSION 5
+#define NAMES_FORMS_VERSION 6
 
 /*
  * Normalises the UTF-8 name in[0..len) into out (NUL-terminated, at most
@@ -113,6 +115,16 @@ int names_init(void);
  * error out holds "" when outcap > 0.
  */
 int names_normalise(const char *in, size_t len, char *out, size_t outcap);
+/* The names a name declares beside itself (names_alias.c): "A t/a B",
+ * "A d/b/a B", "A (formerly B)", "A, also known as B" give the parts A and
+ * B, as byte spans of in. Returns how many (at most max), 0 when the name
+ * declares none (one name). */
+struct names_part {
+	size_t off, len;
+};
+#define NAMES_ALIAS_PARTS 4
+int names_alias_parts(const char *in, size_t len, struct names_part *parts, int max);
+
 /* The words of a space-separated text (a normal form): w[i] points into
  * text, wl[i] its length; at most max words. Returns how many. */
 int names_split_words(const char *text, const char **w, size_t *wl, int max);

@@ -18,6 +18,12 @@
  *      or squared letters, regional indicator symbols) become that letter
  *      (names_letters.c: a table derived at first use from ICU's character
  *      names, not a hand list);
+ *   1c. symbols that stand for no one letter (General Category So whose
+ *      NFKC form is not exactly one letter or digit: (R), (C), TM, SM, an
+ *      emoji; circled and parenthesised letters stay) vanish inside a word
+ *      and become a space elsewhere: a mark of trade is no word of the
+ *      name ("Kopano Corp(TM)" was "kopano corp tm", and the skeleton
+ *      read (R) as the letter r; names_letters.c);
  *   2. NFKC (mathematical bold, circled, full-width letters and digits
  *      become plain ones);
  *   3. for the skeleton form only: each letter of a script other than Latin
@@ -500,6 +506,7 @@ int names__canonical(UTransliterator *tr, const char *in, size_t len, unsigned o
 	}
 	n = strip_invisible(u, n);
 	n = names__map_letter_like(u, n);
+	n = names__strip_symbols(u, n);
 	if (opts & NAMES_CANON_SKELETON) {
 		/* before NFKC too: it folds some look-alikes into letters that
 		 * look like nothing Latin (Greek lunate sigma "ϲ" -> "σ"); digits

@@ -173,6 +173,10 @@ int32_t names__bidi_displayed(UChar *u, int32_t n);
 /* Step 1b of the canonical text on u[0..n), in place: each character the
  * table reads as a Latin letter becomes it. Returns the new length. */
 int32_t names__map_letter_like(UChar *u, int32_t n);
+/* Step 1c on u[0..n), in place: other symbols (So) whose NFKC form is not
+ * exactly one letter or digit vanish between letters and become a space
+ * elsewhere. Returns the new length. */
+int32_t names__strip_symbols(UChar *u, int32_t n);
 
 /* 1 when in[0..len) holds a letter of a script other than Latin, or a
  * digit inside a word of letters. */

@@ -6,7 +6,9 @@
  * letters, regional indicator symbols. The table is derived once, at first
  * use, from ICU's character names (u_enumCharNames: about 170 characters,
  * 30 ms), not written by hand, so every such character Unicode names is
- * covered, and none that the transliteration already reads.
+ * covered, and none that the transliteration already reads. Also step 1c:
+ * other symbols that are drawn as no one letter (marks of trade, emoji) are
+ * no part of a name.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -156,3 +158,59 @@ int32_t names__map_letter_like(UChar *u, int32_t n)
 	return w;
 }
 
+/* How many letters and digits NFKC makes of c alone (0 on error). */
+static int nfkc_alnums(UChar32 c)
+{
+	UChar in[2], out[32];
+	int32_t n = 0, m, i = 0, k = 0;
+	UErrorCode st = U_ZERO_ERROR;
+
+	U16_APPEND_UNSAFE(in, n, c);
+	m = unorm2_normalize(nfkc, in, n, out, (int32_t)(sizeof out / sizeof out[0]), &st);
+	if (U_FAILURE(st))
+		return 0;
+	while (i < m) {
+		UChar32 d;
+
+		U16_NEXT(out, i, m, d);
+		k += u_isalnum(d) != 0;
+	}
+	return k;
+}
+
+/* Step 1c on u[0..n) (names_internal.h): other symbols that are not drawn as one letter or
+ * digit vanish between letters and become a space elsewhere. A pass of its
+ * own, after step 1b: regional indicators and negative squared letters are
+ * symbols until 1b makes them letters; and step 1 must come before 1b,
+ * whose table would read tag characters ("TAG LATIN SMALL LETTER A") as
+ * letters. */
+int32_t names__strip_symbols(UChar *u, int32_t n)
+{
+	int32_t i = 0, w = 0;
+
+	pthread_once(&letter_like_once, letter_like_init);
+	if (!nfkc)
+		return n;
+
+	while (i < n) {
+		UChar32 c;
+		int32_t at = i;
+
+		U16_NEXT(u, i, n, c);
+		if (u_charType(c) == U_OTHER_SYMBOL && nfkc_alnums(c) != 1) {
+			UChar32 before = 0, after = 0;
+			int32_t j = i;
+
+			if (w > 0)
+				U16_GET(u, 0, w - 1, w, before);
+			if (j < n)
+				U16_NEXT(u, j, n, after);
+			if (!(before && u_isalpha(before) && after && u_isalpha(after)))
+				u[w++] = ' ';
+			continue;
+		}
+		while (at < i)
+			u[w++] = u[at++];
+	}
+	return w;
+}

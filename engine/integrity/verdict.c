@@ -193,9 +193,8 @@ static size_t drop_contradicted(const integrity_snapshot *snap, const char *ln,
 	return k;
 }
 
-int integrity_snapshot_verdict_of(const integrity_snapshot *snap, const char *name,
-				  const char *licence, const char *country,
-				  struct integrity_verdict *out)
+int integ__verdict_of_one(const integrity_snapshot *snap, const char *name, const char *licence,
+			  const char *country, struct integrity_verdict *out)
 {
 	char norm[NAMES_NORM_CAP], skel[NAMES_NORM_CAP], ln[INTEGRITY_LICENCE_MAX + 1];
 	char xkey[INTEG_XKEY_CAP];

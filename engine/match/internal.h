@@ -68,8 +68,41 @@ struct match__model {
 		int alt;    /* 1 for an alternative label's head */
 	} *heads;
 	size_t n_heads;
+	/* The pairs of endings ESCO attests between a word of a skill's
+	 * preferred label and the one-root head of an occupation the skill is
+	 * essential to, each seen with at least ENDING_ROOTS different roots
+	 * ("ing" / "er": weld, plumb, paint; "age" / "eur": soud, mont),
+	 * sorted: a free-text word joined to a head by a bare four-letter
+	 * root must use one of them (match__named). */
+	struct match__ending {
+		char a[8], b[8];
+	} *endings;
+	size_t n_endings;
+	/* Each ISCO-08 group's preferred label in each language, as folded
+	 * content words: a free-text word that heads no occupation's label may
+	 * be a word of a group's name ("teaching" in "Teaching professionals",
+	 * "albañil" in "Albañiles"). */
+	struct match__gword {
+		char w[TAX_WORD_MAX];
+		uint32_t grp; /* esco_isco_group_at index */
+	} *gwords;
+	size_t n_gwords;
 	int ok;
 };
+
+/* The most content words read from one label or text (match__named). */
+#define MATCH__LABEL_WORDS 24
+
+/* words.c, built by model_build: match__m.endings and match__m.gwords; 0
+ * or -1 (no memory). */
+int match__endings_build(const esco *t);
+int match__gwords_build(const esco *t);
+/* Whether free-text word w and occupation head h are one root for naming
+ * (with attest, a bare TAX_ROOT_MIN-letter root needs attested endings). */
+int match__root_ok(const char *w, const char *h, int attest);
+/* The occupations of the ISCO-08 groups whose names hold w, when they lie
+ * in one sub-major group (in out, mark[] stamped with s); their count. */
+size_t match__group_meets(const esco *t, const char *w, uint32_t *mark, uint32_t s, uint32_t *out);
 
 /* Built once per process by match__model_ready(); read-only after. */
 extern struct match__model match__m;

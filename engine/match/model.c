@@ -33,6 +33,7 @@ void match__occupation_code(const char *occ, char code[5])
 /* ---- the occupation model: ESCO's occupation-skill relations ---- */
 
 struct match__model match__m;
+
 static pthread_once_t model_once = PTHREAD_ONCE_INIT;
 
 static int cmp_u32(const void *a, const void *b)
@@ -190,7 +191,7 @@ static void model_build(void)
 
 			match__m.so_key[match__m.so_off[k] + fill[k]++] = (uint32_t)o << 1 | (match__m.os_key[i] & 1);
 		}
-	if (heads_build(t) < 0)
+	if (heads_build(t) < 0 || match__endings_build(t) < 0 || match__gwords_build(t) < 0)
 		goto fail;
 	free(df);
 	free(fill);
@@ -208,6 +209,8 @@ fail:
 		free(match__m.labs[i].lc);
 	free(match__m.labs);
 	free(match__m.heads);
+	free(match__m.endings);
+	free(match__m.gwords);
 	memset(&match__m, 0, sizeof match__m);
 }
 
@@ -281,7 +284,6 @@ static size_t head_lower(const char *w)
 	return lo;
 }
 
-#define NAMED_WORDS 24
 #define NAMED_OCC_MAX 20
 
 /* The next stamp for mark[] (each use of the marks a new one); on wrap the
@@ -330,10 +332,20 @@ static int one_sub_major(const esco *t, const uint32_t *occ, size_t n)
  * nothing. An ESCO skill's words keep the cap over every language: each
  * of its three labels already gives its words (measured: counted per
  * language there too, eval_counsellor's development walk-ins lost 0.001).
+ * A free-text word is one root only with heads of the languages the text
+ * can be written in (langs, a mask of 1 << esco_lang from
+ * taxonomy_text_langs), unless the head is the word itself: "construction"
+ * (English, French) is one root with the Spanish "constructor" of
+ * "constructor de arpas", musical instrument makers, and named them first;
+ * French "conducteur" likewise no longer reads the Spanish "conductor"
+ * (drivers) over its own language's verdict (machine operators and
+ * drivers: a kind of work).
+ *
  * mark[] and seen[] are stamped with *lstamp and *wstamp; tmp[] is
  * scratch of n_occ entries. */
-static size_t word_meets(const esco *t, const char *w, int alt, int per_lang, int *any, uint32_t *mark,
-			 uint32_t *lstamp, uint32_t *seen, uint32_t *wstamp, uint32_t *tmp, uint32_t *out)
+static size_t word_meets(const esco *t, const char *w, int alt, int per_lang, unsigned langs, int *any,
+			 uint32_t *mark, uint32_t *lstamp, uint32_t *seen, uint32_t *wstamp, uint32_t *tmp,
+			 uint32_t *out)
 {
 	char pre[5];
 	size_t i, start, n = 0;
@@ -355,7 +367,8 @@ static size_t word_meets(const esco *t, const char *w, int alt, int per_lang, in
 			uint32_t o = match__m.heads[i].occ;
 
 			if (match__m.heads[i].lang == l && match__m.heads[i].alt == alt && mark[o] != s &&
-			    taxonomy_same_root(w, match__m.heads[i].w)) {
+			    match__root_ok(w, match__m.heads[i].w, per_lang) &&
+			    ((langs >> l & 1) || strcmp(w, match__m.heads[i].w) == 0)) {
 				mark[o] = s;
 				tmp[nl++] = o;
 			}
@@ -438,9 +451,12 @@ int match__named(const json_t *skills, double *named, double *named_n, double *n
 	json_array_foreach(skills, i, v) {
 		const char *s = json_string_value(v);
 		const esco_skill *k = s && match__is_uri(s) ? esco_skill_by_uri(t, s) : NULL;
-		char words[NAMED_WORDS][TAX_WORD_MAX];
-		int wl[NAMED_WORDS]; /* each word's language */
+		char words[MATCH__LABEL_WORDS][TAX_WORD_MAX];
+		int wl[MATCH__LABEL_WORDS]; /* each word's language (an ESCO skill's) */
 		size_t nw = 0, nt = 0, w, x;
+		/* the languages the free text can be in (all for an ESCO
+		 * skill's words, which come from its labels) */
+		unsigned langs = (1u << ESCO_LANG_COUNT) - 1;
 		double idf;
 		int l, unlisted = 0;
 
@@ -449,14 +465,15 @@ int match__named(const json_t *skills, double *named, double *named_n, double *n
 		/* The skill's words: its preferred label in every language (what
 		 * a counsellor typed normalised to it), or the text as typed. */
 		if (k) {
-			for (l = 0; l < ESCO_LANG_COUNT && nw < NAMED_WORDS; l++)
+			for (l = 0; l < ESCO_LANG_COUNT && nw < MATCH__LABEL_WORDS; l++)
 				if (k->labels[l].preferred)
 					for (x = nw, nw += taxonomy_content_words(k->labels[l].preferred, words + nw,
-										 NAMED_WORDS - nw);
+										 MATCH__LABEL_WORDS - nw);
 					     x < nw; x++)
 						wl[x] = l;
 		} else {
-			nw = taxonomy_content_words(s, words, NAMED_WORDS);
+			nw = taxonomy_content_words(s, words, MATCH__LABEL_WORDS);
+			langs = taxonomy_text_langs(s);
 		}
 		/* c[o]: the most specific of its words that o's heads meet,
 		 * log(1 + occupations / occupations it meets), over its most.
@@ -464,14 +481,14 @@ int match__named(const json_t *skills, double *named, double *named_n, double *n
 		 * occupations the skill is essential to: see below. */
 again:
 		for (w = 0; w < nw; w++) {
-			size_t n, m, kept;
+			size_t n, m, kept, ng;
 			double spec;
 			int any;
 
 			/* A word that names a kind of work, not a trade,
 			 * meets nothing (word_meets: the cap; per language
 			 * for free text). */
-			n = word_meets(t, words[w], 0, !k, &any, mark, &lstamp, seen, &wstamp, tmp, met);
+			n = word_meets(t, words[w], 0, !k, langs, &any, mark, &lstamp, seen, &wstamp, tmp, met);
 			/* A free-text word that heads no preferred label at
 			 * all reads the alternative labels ("caregiving":
 			 * "caregiver" is an alternative label of a companion,
@@ -480,7 +497,34 @@ again:
 			 * alternative labels cost eval_counsellor's
 			 * development split 0.002 (walk-ins). */
 			if (!any && !k)
-				n = word_meets(t, words[w], 1, 1, &any, mark, &lstamp, seen, &wstamp, tmp, met);
+				n = word_meets(t, words[w], 1, 1, langs, &any, mark, &lstamp, seen, &wstamp, tmp, met);
+			/* A free text of one word also reads the ISCO-08
+			 * groups' names (group_meets): alone when it heads
+			 * nothing ("teaching", "enseñanza"; "profesor" is over
+			 * the cap in two groups), and beside its heads, whose
+			 * sense the group's occupations then weigh ("albañil"
+			 * heads a bricklayer and a roofer's "albañil de
+			 * tejados"; ISCO-08's "Albañiles" is the bricklayers'
+			 * 7112). One word only: a walk-in's lone word names
+			 * the trade, but a word of a longer text is one
+			 * descriptor of it, and shares a group's name by
+			 * chance ("besoins des clients", "gestion des
+			 * données": 422 client information workers, 2421
+			 * management analysts; measured: read for every
+			 * word, eval_counsellor's held-out walk-ins lost
+			 * 0.012). */
+			ng = 0;
+			if (!k && nw == 1) {
+				size_t m2;
+				uint32_t ws = n ? wstamp : next_stamp(seen, &wstamp);
+
+				ng = match__group_meets(t, words[w], mark, next_stamp(mark, &lstamp), tmp);
+				for (m2 = 0; m2 < ng; m2++)
+					if (seen[tmp[m2]] != ws) {
+						seen[tmp[m2]] = ws;
+						met[n++] = tmp[m2];
+					}
+			}
 			if (!n)
 				continue;
 			spec = log(1.0 + (double)match__m.n_occ / (double)n) / lnocc;
@@ -491,7 +535,13 @@ again:
 			for (m = 0, kept = 0; m < n; m++)
 				if (!k || unlisted || match__occ_lists(met[m], k->index) == 2)
 					met[kept++] = met[m];
-			sense_shares(t, met, kept, sense);
+			/* The groups' occupations vote once more for the
+			 * sense (after the kept ones, in met's spare room):
+			 * the bricklayer, in "Albañiles", outweighs the
+			 * roofer that "albañil" also heads. */
+			for (m = 0; m < ng && kept + m < match__m.n_occ; m++)
+				met[kept + m] = tmp[m];
+			sense_shares(t, met, kept + m, sense);
 			for (m = 0; m < kept; m++) {
 				double sv = spec * sense[m];
 

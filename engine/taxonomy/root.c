@@ -21,7 +21,7 @@
  * letters is the inflection rule's minimum (fold.c); four-letter endings
  * hold the derivational suffixes of the three languages ("-ing", "-er",
  * "-age", "-eur", "-ura", "-ador", "-erie", "-ier", "-eria", "-ero"). */
-#define ROOT_MIN 4
+#define ROOT_MIN TAX_ROOT_MIN
 #define ROOT_TAIL 4
 
 int taxonomy_same_root(const char *a, const char *b)

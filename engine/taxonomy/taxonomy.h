@@ -298,6 +298,8 @@ size_t taxonomy_fold(const char *text, char *out, size_t outlen);
  * share ("welding" / "welder", "soudage" / "soudeur", "soldadura" /
  * "soldador", "cuisine" / "cuisinier"); 0 otherwise. */
 int taxonomy_same_root(const char *a, const char *b);
+/* The fewest letters two words of one root share (taxonomy_same_root). */
+#define TAX_ROOT_MIN 4
 /* The folded content words of text (the en/fr/es stop words left out, a
  * word of TAX_WORD_MAX bytes or more dropped), at most max; the count. */
 size_t taxonomy_content_words(const char *text, char words[][TAX_WORD_MAX], size_t max);

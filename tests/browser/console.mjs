@@ -280,11 +280,12 @@ async function regulatorFlags(browser, ids, counsellor) {
 	// same name with a Cyrillic "А" (mixed scripts).
 	// A pasted line of only a zero-width space is a blank line, not a query
 	// that fails the whole batch (review 12).
-	await page.$eval('#check-names', (e) => { e.value = 'Acme Manpower Holdings\n\u200b\u00a0\n\u0410cme Manpower'; });
+	// A name that declares Acme as its trading name (round 16) is Acme's.
+	await page.$eval('#check-names', (e) => { e.value = 'Acme Manpower Holdings\n\u200b\u00a0\n\u0410cme Manpower\nSekoala Holdings t/a Acme Manpower'; });
 	await page.click('#check-form button[type=submit]');
-	await page.waitForFunction(() => document.querySelectorAll('#check-results .check-answer').length === 2 ||
+	await page.waitForFunction(() => document.querySelectorAll('#check-results .check-answer').length === 3 ||
 		document.querySelector('#check-error').textContent !== '');
-	check(await page.$$eval('#check-results .check-answer', (l) => l.length) === 2,
+	check(await page.$$eval('#check-results .check-answer', (l) => l.length) === 3,
 		`a pasted line of only invisible characters is skipped, not a batch refused (${await page.$eval('#check-error', (e) => e.textContent.slice(0, 200))})`);
 	const batch = await page.$$eval('#check-results .check-answer', (l) => l.map((d) => ({
 		verdict: d.dataset.verdict, possible: Array.from(d.querySelectorAll('.possible li')).map((li) => li.dataset.recruiter),
@@ -292,6 +293,8 @@ async function regulatorFlags(browser, ids, counsellor) {
 	check(batch[0].possible.includes(ids.acme) && /review/.test(batch[0].text),
 		`the check of "Acme Manpower Holdings" shows Acme as a possible match to review (${JSON.stringify(batch[0]).slice(0, 300)})`);
 	check(batch[1].suspicious && /mixes alphabets/.test(batch[1].text), `a name with a Cyrillic letter is shown as suspicious (${batch[1].text.slice(0, 200)})`);
+	check(batch[2].verdict === 'licensed' && /declares another name/.test(batch[2].text) && /Acme Manpower/.test(batch[2].text),
+		`"Sekoala Holdings t/a Acme Manpower" is checked as Acme, and the console says which part decided (${JSON.stringify(batch[2]).slice(0, 300)})`);
 	// The reviewer says it is not Acme: the next check no longer offers it.
 	await page.click('#check-results .possible button.link');
 	await page.type('#check-results .exclude input', 'A different firm (browser test)');

@@ -23,6 +23,7 @@
 #include "data/sample.h"
 #include "engine/indexer/indexer.h"
 #include "engine/match/match.h"
+#include "engine/taxonomy/taxonomy.h"
 #include "index/schema.h"
 #include "tests/support/http.h"
 #include "tests/support/t.h"
@@ -1586,9 +1587,11 @@ static void test_word_cap_per_language(void)
 		 "a driver's ad (a Spanish \"conductor\" label) must come first for "
 		 "\"conducción de camiones\": %s", why);
 	/* "conducteur" typed alone: over the cap in French (machine operators
-	 * and drivers), a driver in Spanish and English */
-	T_CHECKF(walk_in_first("TV", "conducteur", (const char (*)[32])dv, nd, why, sizeof why) == 1,
-		 "a driver's ad must come first for \"conducteur\": %s", why);
+	 * and drivers). Round 16: a French word no longer reads the Spanish
+	 * and English "conductor" (another word, of languages the text is not
+	 * in: test_free_word_own_language), so French decides: nothing. */
+	T_CHECKF(walk_in_first("TV", "conducteur", (const char (*)[32])dv, nd, why, sizeof why) == 0,
+		 "no Spanish driver's ad may come first for \"conducteur\": %s", why);
 	T_CHECKF(walk_in_first("TV", "enseignant", (const char (*)[32])&tv, 1, why, sizeof why) == 1,
 		 "%s's ad must come first for \"enseignant\": %s", tch->label, why);
 }
@@ -1751,6 +1754,112 @@ static void test_named_trade_skill_level(void)
 	T_CHECKF(position_of(r.json, wv) == 0 && position_of(r.json, ev) == 1,
 		 "the welders' ad (%s) first, the %s's second: %s", welder->isco, eng->label, r.body);
 	resp_free(&r);
+}
+
+/* The first occupation whose preferred label in language l starts with
+ * word w (then a space, slash or the end) and whose ISCO-08 code starts
+ * with isco (NULL: any), other than not; NULL if none. */
+static const esco_occupation *occ_headed(esco_lang l, const char *w, const char *isco,
+					 const esco_occupation *not)
+{
+	const esco *t = match_taxonomy();
+	size_t i, n = t ? esco_occupation_count(t) : 0, len = strlen(w);
+
+	for (i = 0; i < n; i++) {
+		const esco_occupation *o = esco_occupation_at(t, i);
+		const char *p = o->labels[l].preferred;
+
+		if (o == not || !p || strncmp(p, w, len) != 0 || (p[len] && !strchr(" /", p[len])))
+			continue;
+		if (isco && strncmp(o->isco, isco, strlen(isco)) != 0)
+			continue;
+		return o;
+	}
+	return NULL;
+}
+
+/* Round 16: a free-text word joined to a head by a bare four-letter root
+ * must end as ESCO attests a derivation. "cosecha" (harvest) and
+ * "cosedor" (the footwear hand sewer's Spanish head) share "cose", and no
+ * ESCO skill word and worker's head end "cha" / "dor"; a walk-in typing
+ * "cosecha" got the sewers' ads. Fails without the attested endings. */
+static void test_free_word_chance_root(void)
+{
+	const esco_occupation *sewer = occ_headed(ESCO_LANG_ES, "cosedor", NULL, NULL);
+	char sv[32], why[600];
+
+	T_REQUIRE(sewer != NULL);
+	/* the data the rule reads: one root by the letters alone */
+	T_REQUIRE(taxonomy_same_root("cosecha", "cosedor"));
+	post_bare_ad("Sewer", sewer->uri, "TJ", sv);
+	T_REQUIRE(sv[0] && wait_index() == 0);
+	T_CHECKF(walk_in_first("TJ", "cosecha", (const char (*)[32])&sv, 1, why, sizeof why) == 0,
+		 "%s's ad must not come first for \"cosecha\": %s", sewer->label, why);
+	/* a four-letter root with attested endings still names: soldadura /
+	 * soldador is test_named_trade_first's */
+}
+
+/* Round 16: a walk-in's lone word reads the ISCO-08 groups' names. No
+ * occupation's label is headed by "enseñanza" (nor "teaching",
+ * "enseignement"), but ISCO-08 calls 23 "Profesionales de la enseñanza"
+ * and names its sub-groups so: the word named nothing and got no answer;
+ * a teacher's ad now comes first. And "albañil" heads the bricklayer and
+ * the roofer alike ("albañil de tejados"); ISCO-08's "Albañiles" is the
+ * bricklayers' 7112, whose ad now comes before the roofer's, posted first.
+ * Fails without the groups' names (both), and without their vote on the
+ * sense ("albañil"). */
+static void test_free_word_isco_group(void)
+{
+	const esco *t = match_taxonomy();
+	const esco_occupation *tch = NULL, *brick = occ_headed(ESCO_LANG_ES, "albañil", "7112", NULL),
+			      *roof = NULL;
+	size_t i, n = t ? esco_occupation_count(t) : 0;
+	char tv[32], ov[32], bv[32], rv[32], why[600];
+
+	T_REQUIRE(n > 0 && brick != NULL);
+	for (i = 0; i < n && !roof; i++) {
+		const esco_occupation *o = esco_occupation_at(t, i);
+
+		if (strncmp(o->isco, "7112", 4) != 0 &&
+		    occ_headed(ESCO_LANG_ES, "albañil", o->isco, brick) == o)
+			roof = o;
+	}
+	/* the first lecturer (2310, the largest minor group of 23: the sense
+	 * the word's occupations share most, round 15's sense_shares, and
+	 * retrieval asks for the first five of them) */
+	for (i = 0; i < n && !tch; i++)
+		if (strncmp(esco_occupation_at(t, i)->isco, "2310", 4) == 0)
+			tch = esco_occupation_at(t, i);
+	T_REQUIRE(tch != NULL && roof != NULL);
+	post_bare_ad("Teacher", tch->uri, "TM", tv);
+	post_bare_ad("Other", "7212", "TM", ov);
+	post_bare_ad("Roofer", roof->uri, "TM", rv);
+	post_bare_ad("Bricklayer", brick->uri, "TM", bv);
+	T_REQUIRE(tv[0] && ov[0] && rv[0] && bv[0] && wait_index() == 0);
+	T_CHECKF(walk_in_first("TM", "enseñanza", (const char (*)[32])&tv, 1, why, sizeof why) == 1,
+		 "%s's ad must come first for \"enseñanza\": %s", tch->label, why);
+	T_CHECKF(walk_in_first("TM", "albañil", (const char (*)[32])&bv, 1, why, sizeof why) == 1,
+		 "%s's ad must come before %s's for \"albañil\": %s", brick->label, roof->label, why);
+}
+
+/* Round 16: a free-text word is one root with another word only in the
+ * languages the text can be written in. "construction" (English, French)
+ * and the Spanish head "constructor" ("constructor de arpas": musical
+ * instrument makers, 7312) are one root with attested endings ("ion" /
+ * "or"), and a walk-in typing "construction" got instrument makers first,
+ * "exact". Fails when every language's heads are read. */
+static void test_free_word_own_language(void)
+{
+	const esco_occupation *maker = occ_headed(ESCO_LANG_ES, "constructor", "7312", NULL);
+	char mv[32], why[600];
+
+	T_REQUIRE(maker != NULL);
+	T_REQUIRE(taxonomy_same_root("construction", "constructor"));
+	T_REQUIRE((taxonomy_text_langs("construction") & 1u << ESCO_LANG_ES) == 0);
+	post_bare_ad("Maker", maker->uri, "TL", mv);
+	T_REQUIRE(mv[0] && wait_index() == 0);
+	T_CHECKF(walk_in_first("TL", "construction", (const char (*)[32])&mv, 1, why, sizeof why) == 0,
+		 "%s's ad must not come first for \"construction\": %s", maker->label, why);
 }
 
 /* A walk-in who gives only a wide group ("teacher" is 23, "driver" 83) and
@@ -2349,6 +2458,9 @@ int main(void)
 	T_RUN(test_named_sense);
 	T_RUN(test_word_cap_per_language);
 	T_RUN(test_free_word_alt_label);
+	T_RUN(test_free_word_chance_root);
+	T_RUN(test_free_word_isco_group);
+	T_RUN(test_free_word_own_language);
 	T_RUN(test_unlisted_trade_name);
 	T_RUN(test_named_trade_skill_level);
 	T_RUN(test_group_alone);

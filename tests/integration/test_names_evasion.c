@@ -77,6 +77,18 @@ static const struct {
 	{"name", "Kop\xc9\x91no Manpower Services", "Latin alpha (U+0251) for a"},
 	{"name", "\xe2\xb2\x95\xe2\xb2\x9f\xe2\xb2\xa3\xe2\xb2\x81\xe2\xb2\x9b\xe2\xb2\x9f Manpower Services",
 	 "Coptic look-alikes"},
+	/* round 16: marks of trade are no words of the name (NFKC writes TM,
+	 * the confusable skeleton (R) and (C), read as letters r and c) */
+	{"name", "Kopano Manpower Services\xe2\x84\xa2", "a trade mark sign after the name"},
+	{"name", "Kopano\xc2\xae Manpower Services", "a registered sign after a word"},
+	{"name", "Kopano Manpower Services \xc2\xa9", "a copyright sign apart"},
+	{"name", "Kop\xe2\x84\xa0" "ano Manpower Services", "a service mark sign inside the word"},
+	{"name", "Kopano \xf0\x9f\x98\x80 Manpower Services", "an emoji between the words"},
+	/* round 16: a name that declares the blacklisted one as its trading or
+	 * former name (names_alias.c) */
+	{"name", "Lesedi Holdings t/a Kopano Manpower Services", "trading as the blacklisted name"},
+	{"name", "Lesedi Staffing (formerly Kopano Manpower Services)", "the blacklisted name as former"},
+	{"name", "Lesedi SARL anciennement Kopano Manpower Services", "former name, in French"},
 	{"licence", "LS-KMS-OO42", "licence with the letter O for zeros"},
 	{"licence", "\xef\xbc\xac\xef\xbc\xb3\xef\xbc\x8d\xef\xbc\xab\xef\xbc\xad\xef\xbc\xb3\xef\xbc\x8d"
 		    "\xef\xbc\x90\xef\xbc\x90\xef\xbc\x94\xef\xbc\x92", "full-width licence"},
@@ -272,6 +284,19 @@ static void test_check_blacklisted(void)
 		T_REQUIRE(check(&r, evasions[i].field, evasions[i].value) == 0);
 		T_CHECKF(str(r.json, "verdict") && strcmp(str(r.json, "verdict"), "blacklisted") == 0,
 			 "%s: verdict %s", evasions[i].what, str(r.json, "verdict"));
+		resp_free(&r);
+	}
+	{
+		/* the part of a declaring name that decided is named */
+		struct resp r;
+
+		T_REQUIRE(check(&r, "name", "Lesedi Holdings D / B / A Kopano Manpower Services") == 0);
+		T_EQ_STR(str(r.json, "verdict"), "blacklisted");
+		T_EQ_STR(str(r.json, "name_part"), "Kopano Manpower Services");
+		resp_free(&r);
+		/* one name, no declaration: "Alias" and "Formerly" begin it */
+		T_REQUIRE(check(&r, "name", "Alias Kopano Staffing") == 0);
+		T_CHECK(!json_object_get(r.json, "name_part"));
 		resp_free(&r);
 	}
 	{

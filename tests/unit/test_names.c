@@ -437,6 +437,53 @@ static void canonical_letter_like(void)
 	T_CHECK(names_score("K\xc9\x90pano Hire", "Kapano Hire") < 1.0);
 }
 
+/* Step 1c (round 16): marks of trade and other symbols drawn as no one
+ * letter are no words of the name: after it, apart or between words they
+ * separate, inside a word they vanish. Symbols drawn as one letter
+ * (circled, parenthesised) stay letters. */
+static void canonical_trade_marks(void)
+{
+	norm_is("Wave Hire\xe2\x84\xa2", "wave hire");           /* TM: NFKC "TM" */
+	norm_is("Wave\xc2\xae Hire", "wave hire");                /* (R): skeleton "(R)" */
+	norm_is("Wave Hire \xc2\xa9", "wave hire");               /* (C) */
+	norm_is("Wa\xe2\x84\xa0ve Hire", "wave hire");           /* SM inside the word */
+	norm_is("Wave\xf0\x9f\x98\x80Hire", "wave hire");        /* an emoji between words */
+	norm_is("\xe2\x93\x8c" "ave Hire", "wave hire");         /* circled W stays a W */
+	T_CHECK(names_score("Wave Hire Corp\xe2\x84\xa2", "Wave Hire Corp") == 1.0);
+}
+
+/* A name that declares others (round 16): its parts, as byte spans. */
+static void parts_are(const char *in, const char *want)
+{
+	struct names_part p[NAMES_ALIAS_PARTS];
+	int n = names_alias_parts(in, strlen(in), p, NAMES_ALIAS_PARTS);
+	char got[512] = "";
+	size_t o = 0;
+
+	for (int k = 0; k < n && o < sizeof got; k++)
+		o += (size_t)snprintf(got + o, sizeof got - o, "%s[%.*s]", k ? " " : "", (int)p[k].len,
+				      in + p[k].off);
+	T_EQ_STR(got, want);
+}
+
+static void alias_parts(void)
+{
+	parts_are("Lesedi Holdings t/a Kopano Manpower", "[Lesedi Holdings] [Kopano Manpower]");
+	parts_are("Lesedi LLC D / B / A Kopano", "[Lesedi LLC] [Kopano]");
+	parts_are("Lesedi (formerly Kopano Ltd.)", "[Lesedi] [Kopano Ltd.]");
+	parts_are("Lesedi, formerly known as Kopano", "[Lesedi] [Kopano]");
+	parts_are("Lesedi aka Kopano a.k.a. Maluti", "[Lesedi] [Kopano] [Maluti]");
+	parts_are("Lesedi SA, tambi\xc3\xa9n conocida como Kopano", "[Lesedi SA] [Kopano]");
+	parts_are("Lesedi SA conocida como Kopano", "[Lesedi SA] [Kopano]");
+	parts_are("LESEDI HOLDINGS TRADING AS KOPANO", "[LESEDI HOLDINGS] [KOPANO]");
+	/* one name: no marker, a marker inside a word, or nothing on a side */
+	parts_are("Kopano Manpower Services", "");
+	parts_are("Data Base Agency", "");
+	parts_are("Kataka Recruitment", "");
+	parts_are("Alias Recruitment", "");
+	parts_are("Formerly Yours Ltd", "");
+}
+
 /* Contractions: vowels dropped and slash contractions of a word are that
  * word; of the trade vocabulary, read as the word itself, of a distinctive
  * word, a weaker name part (a possible match unless the rest is exact). */
@@ -960,6 +1007,8 @@ int main(void)
 	T_RUN(canonical_invisible);
 	T_RUN(canonical_lookalikes);
 	T_RUN(canonical_letter_like);
+	T_RUN(canonical_trade_marks);
+	T_RUN(alias_parts);
 	T_RUN(contractions);
 	T_RUN(digits_as_letters);
 	T_RUN(licence_keys);

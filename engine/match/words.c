@@ -1,0 +1,281 @@
+/*
+ * words.c - how a typed word reaches occupations besides the heads of
+ * their labels (model.c, match__named): the pairs of endings ESCO attests
+ * between an activity and its worker ("welding" / "welder"), which a
+ * free-text word joined to a head by a bare four-letter root must use; and
+ * the ISCO-08 groups' names ("Teaching professionals", "Albañiles"), which
+ * a walk-in's lone word may be a word of. Both built once with the model.
+ */
+#include "engine/match/internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/taxonomy/taxonomy.h"
+
+/* At least this many different roots must show a pair of endings before it
+ * counts as a derivation: one root alone is the pair itself. */
+#define ENDING_ROOTS 2
+
+struct ending_seen {
+	char a[8], b[8];
+	char root[TAX_WORD_MAX];
+};
+
+static int ending_seen_cmp(const void *x, const void *y)
+{
+	const struct ending_seen *p = x, *q = y;
+	int c = strcmp(p->a, q->a);
+
+	if (!c)
+		c = strcmp(p->b, q->b);
+	return c ? c : strcmp(p->root, q->root);
+}
+
+static int ending_cmp(const void *x, const void *y)
+{
+	const struct match__ending *p = x, *q = y;
+	int c = strcmp(p->a, q->a);
+
+	return c ? c : strcmp(p->b, q->b);
+}
+
+/* The length of the prefix a and b share. */
+static size_t shared_prefix(const char *a, const char *b)
+{
+	size_t k = 0;
+
+	while (a[k] && a[k] == b[k])
+		k++;
+	return k;
+}
+
+/* match__m.endings: for every head of an occupation (preferred or
+ * alternative label, in its language) and every word of the preferred
+ * label, in that language, of a skill essential to the occupation that is
+ * one root with it and not the same word, the pair of endings after what
+ * they share ("welding" / "welder": "ing" / "er"); kept when ENDING_ROOTS
+ * different roots show it. What a trade's activity and its worker are
+ * called, read from ESCO: "cosecha" (harvest) and "cosedor" (sewer) share
+ * four letters, and no pair of ESCO's words ends "cha" / "dor". */
+int match__endings_build(const esco *t)
+{
+	char (*words)[TAX_WORD_MAX] = NULL;
+	uint32_t *woff = NULL;
+	struct ending_seen *seen = NULL;
+	size_t n_seen = 0, cap_seen = 0, nw = 0, capw = 0, k, h, i, j;
+	int rc = -1;
+
+	/* The content words of every skill's preferred label, per language:
+	 * skill k in language l is words[woff[k * L + l] .. woff[k * L + l + 1]). */
+	woff = calloc(match__m.n_skill * ESCO_LANG_COUNT + 1, sizeof *woff);
+	if (!woff)
+		goto out;
+	for (k = 0; k < match__m.n_skill; k++) {
+		int l;
+
+		for (l = 0; l < ESCO_LANG_COUNT; l++) {
+			const char *p = esco_skill_at(t, k)->labels[l].preferred;
+
+			woff[k * ESCO_LANG_COUNT + (size_t)l] = (uint32_t)nw;
+			if (!p)
+				continue;
+			if (capw - nw < MATCH__LABEL_WORDS) {
+				size_t nc = capw ? capw * 2 : 65536;
+				char (*g)[TAX_WORD_MAX] = realloc(words, nc * sizeof *words);
+
+				if (!g)
+					goto out;
+				words = g;
+				capw = nc;
+			}
+			nw += taxonomy_content_words(p, words + nw, MATCH__LABEL_WORDS);
+		}
+	}
+	woff[match__m.n_skill * ESCO_LANG_COUNT] = (uint32_t)nw;
+	for (h = 0; h < match__m.n_heads; h++) {
+		const struct match__head *hd = &match__m.heads[h];
+		uint32_t o = hd->occ;
+
+		for (i = match__m.os_off[o]; i < match__m.os_off[o + 1]; i++) {
+			size_t ks = match__m.os_key[i] >> 1, at = ks * ESCO_LANG_COUNT + (size_t)hd->lang;
+
+			if (!(match__m.os_key[i] & 1))
+				continue;
+			for (j = woff[at]; j < woff[at + 1]; j++) {
+				size_t sh;
+
+				/* one root shares the first TAX_ROOT_MIN letters:
+				 * most pairs end at the first test */
+				if (strncmp(words[j], hd->w, TAX_ROOT_MIN) != 0 || strcmp(words[j], hd->w) == 0 ||
+				    !taxonomy_same_root(words[j], hd->w))
+					continue;
+				sh = shared_prefix(words[j], hd->w);
+				if (n_seen == cap_seen) {
+					size_t nc = cap_seen ? cap_seen * 2 : 4096;
+					struct ending_seen *e = realloc(seen, nc * sizeof *e);
+
+					if (!e)
+						goto out;
+					seen = e;
+					cap_seen = nc;
+				}
+				snprintf(seen[n_seen].a, sizeof seen[n_seen].a, "%s", words[j] + sh);
+				snprintf(seen[n_seen].b, sizeof seen[n_seen].b, "%s", hd->w + sh);
+				snprintf(seen[n_seen].root, sizeof seen[n_seen].root, "%.*s", (int)sh, hd->w);
+				n_seen++;
+			}
+		}
+	}
+	if (n_seen)
+		qsort(seen, n_seen, sizeof *seen, ending_seen_cmp);
+	match__m.endings = calloc(n_seen + 1, sizeof *match__m.endings);
+	if (!match__m.endings)
+		goto out;
+	for (i = 0; i < n_seen; i = j) {
+		size_t roots = 1;
+
+		for (j = i + 1; j < n_seen && strcmp(seen[j].a, seen[i].a) == 0 && strcmp(seen[j].b, seen[i].b) == 0; j++)
+			if (strcmp(seen[j].root, seen[j - 1].root) != 0)
+				roots++;
+		if (roots >= ENDING_ROOTS) {
+			memcpy(match__m.endings[match__m.n_endings].a, seen[i].a, sizeof seen[i].a);
+			memcpy(match__m.endings[match__m.n_endings].b, seen[i].b, sizeof seen[i].b);
+			match__m.n_endings++;
+		}
+	}
+	rc = 0;
+out:
+	free(words);
+	free(woff);
+	free(seen);
+	return rc;
+}
+
+/* Whether ESCO attests the endings a (of the typed word) and b (of the
+ * head) as a derivation (match__m.endings). */
+static int ending_attested(const char *a, const char *b)
+{
+	struct match__ending key;
+
+	if (strlen(a) >= sizeof key.a || strlen(b) >= sizeof key.b)
+		return 0;
+	memset(&key, 0, sizeof key);
+	memcpy(key.a, a, strlen(a));
+	memcpy(key.b, b, strlen(b));
+	return bsearch(&key, match__m.endings, match__m.n_endings, sizeof key, ending_cmp) != NULL;
+}
+
+/* match__m.gwords: every ISCO-08 group's preferred label, in each
+ * language, as content words. */
+int match__gwords_build(const esco *t)
+{
+	size_t g, n = 0, cap = 0, ng = esco_isco_group_count(t);
+	int l;
+
+	for (g = 0; g < ng; g++)
+		for (l = 0; l < ESCO_LANG_COUNT; l++) {
+			const char *p = esco_isco_group_at(t, g)->labels[l].preferred;
+			char w[MATCH__LABEL_WORDS][TAX_WORD_MAX];
+			size_t m, i;
+
+			if (!p)
+				continue;
+			m = taxonomy_content_words(p, w, MATCH__LABEL_WORDS);
+			for (i = 0; i < m; i++) {
+				if (n == cap) {
+					size_t nc = cap ? cap * 2 : 4096;
+					struct match__gword *x = realloc(match__m.gwords, nc * sizeof *x);
+
+					if (!x)
+						return -1;
+					match__m.gwords = x;
+					cap = nc;
+				}
+				memcpy(match__m.gwords[n].w, w[i], sizeof w[i]);
+				match__m.gwords[n++].grp = (uint32_t)g;
+			}
+		}
+	match__m.n_gwords = n;
+	return 0;
+}
+
+/* Whether w and a head h are one root for naming. For free text
+ * (attest), two different words that share only TAX_ROOT_MIN letters must
+ * end as ESCO attests a derivation (match__m.endings): four letters are
+ * shared by chance often ("cosecha" / "cosedor", harvest / sewer;
+ * "récolte" / "recorder"), a longer root seldom. An ESCO skill's words keep
+ * the root rule alone (their occupations are further bounded by the
+ * skill's own listing). */
+int match__root_ok(const char *w, const char *h, int attest)
+{
+	size_t k;
+
+	if (!taxonomy_same_root(w, h))
+		return 0;
+	if (!attest || strcmp(w, h) == 0)
+		return 1;
+	k = shared_prefix(w, h);
+	return k > TAX_ROOT_MIN || ending_attested(w + k, h + k);
+}
+
+/* Whether b is a (or a's plural: a + "s" or a + "es"), the plural marks of
+ * English, French and Spanish. */
+static int same_or_plural(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (la > lb)
+		return same_or_plural(b, a);
+	if (strncmp(a, b, la) != 0)
+		return 0;
+	return lb == la || (lb == la + 1 && b[la] == 's') || (lb == la + 2 && strcmp(b + la, "es") == 0);
+}
+
+#define GROUPS_MAX 64
+
+/* The occupations (listed in out, each once, stamping mark[] with s, a
+ * stamp no entry holds yet) of the ISCO-08 groups whose preferred label, in any language,
+ * holds w as a word (or its plural), when those groups all lie in one
+ * sub-major group; their count, 0 otherwise. ISCO-08 names a group by its
+ * trade where ESCO's occupations are named by their specialities:
+ * "teaching" is in "Teaching professionals" (23), "enseñanza" in
+ * "Profesionales de la enseñanza", "albañil" in "Albañiles" (7112). A word
+ * whose groups are spread ("construction": managers 1323, supervisors 3123,
+ * labourers 9313) names no trade and gives nothing, as round 15's
+ * one-group rule does for heads. */
+size_t match__group_meets(const esco *t, const char *w, uint32_t *mark, uint32_t s, uint32_t *out)
+{
+	const char *code[GROUPS_MAX];
+	size_t nc = 0, i, j, o, n = 0;
+
+	if (strlen(w) < TAX_ROOT_MIN)
+		return 0;
+	for (i = 0; i < match__m.n_gwords; i++) {
+		const char *c = esco_isco_group_at(t, match__m.gwords[i].grp)->code;
+
+		if (!same_or_plural(w, match__m.gwords[i].w))
+			continue;
+		for (j = 0; j < nc && strcmp(code[j], c) != 0; j++)
+			;
+		if (j < nc)
+			continue;
+		if (nc == GROUPS_MAX || strlen(c) < 2 || (nc && strncmp(code[0], c, 2) != 0))
+			return 0;
+		code[nc++] = c;
+	}
+	if (!nc)
+		return 0;
+	for (o = 0; o < match__m.n_occ; o++) {
+		const char *g = esco_occupation_at(t, o)->isco;
+
+		for (j = 0; j < nc && (!g || strncmp(g, code[j], strlen(code[j])) != 0); j++)
+			;
+		if (j < nc && mark[o] != s) {
+			mark[o] = s;
+			out[n++] = (uint32_t)o;
+		}
+	}
+	return n;
+}
