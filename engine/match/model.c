@@ -343,7 +343,8 @@ static int one_sub_major(const esco *t, const uint32_t *occ, size_t n)
  *
  * mark[] and seen[] are stamped with *lstamp and *wstamp; tmp[] is
  * scratch of n_occ entries. */
-static size_t word_meets(const esco *t, const char *w, int alt, int per_lang, unsigned langs, int *any,
+static size_t word_meets(const esco *t, const char *w, int alt, int per_lang, int attest,
+			 unsigned langs, int *any,
 			 uint32_t *mark, uint32_t *lstamp, uint32_t *seen, uint32_t *wstamp, uint32_t *tmp,
 			 uint32_t *out)
 {
@@ -367,7 +368,7 @@ static size_t word_meets(const esco *t, const char *w, int alt, int per_lang, un
 			uint32_t o = match__m.heads[i].occ;
 
 			if (match__m.heads[i].lang == l && match__m.heads[i].alt == alt && mark[o] != s &&
-			    match__root_ok(w, match__m.heads[i].w, per_lang) &&
+			    match__root_ok(w, match__m.heads[i].w, attest) &&
 			    ((langs >> l & 1) || strcmp(w, match__m.heads[i].w) == 0)) {
 				mark[o] = s;
 				tmp[nl++] = o;
@@ -488,7 +489,16 @@ again:
 			/* A word that names a kind of work, not a trade,
 			 * meets nothing (word_meets: the cap; per language
 			 * for free text). */
-			n = word_meets(t, words[w], 0, !k, langs, &any, mark, &lstamp, seen, &wstamp, tmp, met);
+			/* An unlisted skill's label words read the heads of
+			 * their own language only, with the attested endings
+			 * of a bare root, as free text does: the two languages
+			 * that must agree are the translations'. Read in every
+			 * language, French "emballer" and Spanish "embalar"
+			 * (pack) each met the English "embalmer", and "pack
+			 * vegetables or fruits" named the embalmer twice. */
+			n = word_meets(t, words[w], 0, !k, !k || unlisted,
+				       unlisted ? 1u << wl[w] : langs, &any, mark, &lstamp, seen, &wstamp,
+				       tmp, met);
 			/* A free-text word that heads no preferred label at
 			 * all reads the alternative labels ("caregiving":
 			 * "caregiver" is an alternative label of a companion,
@@ -497,7 +507,8 @@ again:
 			 * alternative labels cost eval_counsellor's
 			 * development split 0.002 (walk-ins). */
 			if (!any && !k)
-				n = word_meets(t, words[w], 1, 1, langs, &any, mark, &lstamp, seen, &wstamp, tmp, met);
+				n = word_meets(t, words[w], 1, 1, 1, langs, &any, mark, &lstamp, seen, &wstamp, tmp,
+					       met);
 			/* A free text of one word also reads the ISCO-08
 			 * groups' names (group_meets): alone when it heads
 			 * nothing ("teaching", "enseñanza"; "profesor" is over

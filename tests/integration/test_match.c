@@ -1715,6 +1715,29 @@ static void test_unlisted_trade_name(void)
 	resp_free(&r);
 }
 
+/* The unlisted reading compares a label's words with the heads of its own
+ * language (round 16, lead): "pack vegetables or fruits" is essential to
+ * no packer, and read in every language, French "emballer" and Spanish
+ * "embalar" each met the English head "embalmer", so a walk-in typing
+ * "fruit picking" got an embalmer's ad first. The hand packer's ad comes
+ * first again; fails when the label words read every language. */
+static void test_unlisted_own_language(void)
+{
+	const esco_skill *k = skill_labelled("pack vegetables or fruits");
+	const esco_occupation *embalmer = occupation_labelled("embalmer");
+	const esco_occupation *packer = occupation_labelled("hand packer");
+	char pv[1][32], ev[32], why[600];
+
+	T_REQUIRE(k != NULL && embalmer != NULL && packer != NULL);
+	T_REQUIRE(!lists_essential(embalmer, k) && !lists_essential(packer, k));
+	post_bare_ad("Packer", packer->uri, "TO", pv[0]);
+	post_bare_ad("Embalmer", embalmer->uri, "TO", ev);
+	T_REQUIRE(pv[0][0] && ev[0] && wait_index() == 0);
+	T_CHECKF(walk_in_first("TO", k->uri, (const char (*)[32])pv, 1, why, sizeof why) == 1,
+		 "the hand packer's ad must come first for \"%s\", not the embalmer's: %s", k->label,
+		 why);
+}
+
 /* One skill that the words name a trade by, and other occupations listing
  * it as well (round 16): "soudage" normalises to "welding techniques",
  * essential to the welder (7212) and to a welding engineer (2144), whose
@@ -2462,6 +2485,7 @@ int main(void)
 	T_RUN(test_free_word_isco_group);
 	T_RUN(test_free_word_own_language);
 	T_RUN(test_unlisted_trade_name);
+	T_RUN(test_unlisted_own_language);
 	T_RUN(test_named_trade_skill_level);
 	T_RUN(test_group_alone);
 	T_RUN(test_support_every_occupation);
