@@ -484,7 +484,7 @@ again:
 		for (w = 0; w < nw; w++) {
 			size_t n, m, kept, ng;
 			double spec;
-			int any;
+			int any, via_alt;
 
 			/* A word that names a kind of work, not a trade,
 			 * meets nothing (word_meets: the cap; per language
@@ -506,7 +506,8 @@ again:
 			 * worker). Not an ESCO skill's words: read there, the
 			 * alternative labels cost eval_counsellor's
 			 * development split 0.002 (walk-ins). */
-			if (!any && !k)
+			via_alt = !any && !k;
+			if (via_alt)
 				n = word_meets(t, words[w], 1, 1, 1, langs, &any, mark, &lstamp, seen, &wstamp, tmp,
 					       met);
 			/* A free text of one word also reads the ISCO-08
@@ -530,7 +531,17 @@ again:
 				uint32_t ws = n ? wstamp : next_stamp(seen, &wstamp);
 
 				ng = match__group_meets(t, words[w], mark, next_stamp(mark, &lstamp), tmp);
-				for (m2 = 0; m2 < ng; m2++)
+				/* Beside heads of preferred labels, the groups only
+				 * vote (below): named, a group's every occupation
+				 * ties with the heads ("waiter" heads the waiter,
+				 * and ISCO-08's "Waiters and bartenders" made the
+				 * bartenders and sommeliers as exact as the
+				 * waiter, first by docid). Beside an alternative
+				 * label's head only, they are named too
+				 * ("teaching" heads a theatre instructor's
+				 * alternative label; "Teaching professionals"
+				 * names the teachers). */
+				for (m2 = 0; (!n || via_alt) && m2 < ng; m2++)
 					if (seen[tmp[m2]] != ws) {
 						seen[tmp[m2]] = ws;
 						met[n++] = tmp[m2];

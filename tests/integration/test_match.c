@@ -1865,6 +1865,25 @@ static void test_free_word_isco_group(void)
 		 "%s's ad must come before %s's for \"albañil\": %s", brick->label, roof->label, why);
 }
 
+/* Round 16 (lead): beside the heads of preferred labels, the ISCO-08
+ * groups a lone word names only vote for the sense. "waiter" heads the
+ * waiter, and the minor group "Waiters and bartenders" (513) named every
+ * bartender and sommelier as exactly, so the first ad by docid, a
+ * bartender's, came first. Fails when the groups are named beside heads. */
+static void test_free_word_group_votes(void)
+{
+	const esco_occupation *waiter = occupation_labelled("waiter/waitress");
+	const esco_occupation *bar = occupation_labelled("bartender");
+	char wv[1][32], bv[32], why[600];
+
+	T_REQUIRE(waiter != NULL && bar != NULL && strncmp(bar->isco, "513", 3) == 0);
+	post_bare_ad("Bartender", bar->uri, "TV", bv); /* the lower docid */
+	post_bare_ad("Waiter", waiter->uri, "TV", wv[0]);
+	T_REQUIRE(bv[0] && wv[0][0] && wait_index() == 0);
+	T_CHECKF(walk_in_first("TV", "waiter", (const char (*)[32])wv, 1, why, sizeof why) == 1,
+		 "the waiter's ad must come first for \"waiter\", not the bartender's: %s", why);
+}
+
 /* Round 16: a free-text word is one root with another word only in the
  * languages the text can be written in. "construction" (English, French)
  * and the Spanish head "constructor" ("constructor de arpas": musical
@@ -2486,6 +2505,7 @@ int main(void)
 	T_RUN(test_free_word_own_language);
 	T_RUN(test_unlisted_trade_name);
 	T_RUN(test_unlisted_own_language);
+	T_RUN(test_free_word_group_votes);
 	T_RUN(test_named_trade_skill_level);
 	T_RUN(test_group_alone);
 	T_RUN(test_support_every_occupation);
