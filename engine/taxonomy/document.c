@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 static json_t *at_path(json_t *doc, const char *path)
 {
@@ -113,6 +114,98 @@ static int one(esco_kind kind, json_t *holder, size_t i, const char *key, const 
 	return 0;
 }
 
+/* Whether the array holds the string s. */
+static int holds(const json_t *arr, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < json_array_size(arr); i++)
+		if (json_is_string(json_array_get(arr, i)) &&
+		    strcmp(json_string_value(json_array_get(arr, i)), s) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whether the one word w (any case) is a word of one of o's preferred
+ * labels ("soudeur" of "soudeur/soudeuse"). */
+static int word_of_preferred(const esco_occupation *o, const char *w)
+{
+	size_t wl = strlen(w);
+	int l;
+
+	for (l = 0; l < ESCO_LANG_COUNT; l++) {
+		const char *p = o->labels[l].preferred;
+
+		while (p && *p) {
+			size_t n = strcspn(p, " /,()");
+
+			if (n == wl && strncasecmp(p, w, wl) == 0)
+				return 1;
+			p += n;
+			p += strspn(p, " /,()");
+		}
+	}
+	return 0;
+}
+
+/* A profile's free-text skill that is exactly an occupation's label or an
+ * ISCO-08 group's name, in any language (found by the exact lookup, no
+ * search), and not exactly a skill's, names the trade, not a skill: it
+ * moves to the occupations (doc[occupations_path]), reported with "as":
+ * "occupation". A walk-in who says "security guard", "soudeur" or
+ * "ouvrier agricole" states an occupation; read as a skill's words,
+ * "security guard" met IT security and "truck driver" the skill "manage
+ * truck drivers". "warehouse" is a skill's exact label as well, and stays.
+ * One word moves only as a word of the occupation's preferred label: a
+ * lone word that is only an alternative label is often a nickname of one
+ * trade and the common word of another ("maestro", an art director's
+ * alternative label, is a teacher in Spanish: round 15's sense rule
+ * reads it). */
+static int titles_to_occupations(json_t *doc, const char *skills_path,
+				 const char *occupations_path, json_t *norm, problem *p)
+{
+	json_t *skills = at_path(doc, skills_path), *occs = json_object_get(doc, occupations_path);
+	size_t i = 0;
+
+	if (!json_is_array(skills) || (occs && !json_is_array(occs)))
+		return 0; /* the type checks are the caller's */
+	while (i < json_array_size(skills)) {
+		const char *s = json_string_value(json_array_get(skills, i));
+		struct tax_match mo = {0}, ms = {0};
+		char input[TAX_TEXT_MAX + 1];
+		int none = 0, none2 = 0;
+		json_t *o;
+
+		if (!s || strncmp(s, "http", 4) == 0) {
+			i++;
+			continue;
+		}
+		snprintf(input, sizeof input, "%s", s);
+		if (tax__normalise(ESCO_KIND_OCCUPATION, input, NULL, &mo, &none) != 0 || mo.score < 1.0 ||
+		    (tax__normalise(ESCO_KIND_SKILL, input, NULL, &ms, &none2) == 0 && ms.score >= 1.0) ||
+		    (!strchr(input, ' ') &&
+		     (mo.kind != ESCO_KIND_OCCUPATION || !word_of_preferred(mo.concept, input)))) {
+			i++;
+			continue;
+		}
+		if (!occs) {
+			occs = json_array();
+			if (!occs || json_object_set_new(doc, occupations_path, occs))
+				goto oom;
+		}
+		o = json_pack("{s:s, s:s, s:s, s:f, s:s}", "input", input, "concept", mo.uri, "label",
+			      mo.label, "score", 1.0, "as", "occupation");
+		if (!o || json_array_append_new(norm, o) ||
+		    (!holds(occs, mo.uri) && json_array_append_new(occs, json_string(mo.uri))) ||
+		    json_array_remove(skills, i))
+			goto oom;
+	}
+	return 0;
+oom:
+	problem_set(p, PROBLEM_UNAVAILABLE, "out of memory");
+	return -1;
+}
+
 int taxonomy_normalise_doc(json_t *doc, const char *const *skill_paths,
 			   const char *occupation_path, const char *occupations_path, problem *p)
 {
@@ -126,6 +219,9 @@ int taxonomy_normalise_doc(json_t *doc, const char *const *skill_paths,
 		return -1;
 	}
 	for (; skill_paths && *skill_paths; skill_paths++) {
+		if (occupations_path &&
+		    titles_to_occupations(doc, *skill_paths, occupations_path, norm, p))
+			goto out;
 		arr = at_path(doc, *skill_paths);
 		for (i = 0; json_is_array(arr) && i < json_array_size(arr); i++) {
 			snprintf(field, sizeof field, "%s[%zu]", *skill_paths, i);

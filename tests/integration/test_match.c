@@ -1944,6 +1944,48 @@ static void test_group_alone(void)
 	resp_free(&r);
 }
 
+/* Round 16 (lead): a profile's free-text skill that is exactly an
+ * occupation's label, and no skill's, is an occupation the person states:
+ * it moves to the occupations, reported "as": "occupation", in a walk-in
+ * and in a stored profile. "security guard" read as a skill's words met IT
+ * security administrators. A skill's exact label ("warehouse") stays a
+ * skill. Fails without the move (titles_to_occupations). */
+static void test_title_typed_as_skill(void)
+{
+	const esco_occupation *guard = occupation_labelled("security guard");
+	const esco_occupation *welder = occupation_labelled("welder");
+	struct resp r;
+	json_t *n, *sk;
+	char gv[1][32], why[600];
+
+	T_REQUIRE(guard != NULL && welder != NULL);
+	post_bare_ad("Guard", guard->uri, "TK", gv[0]);
+	T_REQUIRE(gv[0][0] && wait_index() == 0);
+	T_CHECKF(walk_in_first("TK", "security guard", (const char (*)[32])gv, 1, why, sizeof why) == 1,
+		 "the security guard's ad must come first for \"security guard\": %s", why);
+	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/match", counsellor,
+			    "{\"countries\":[\"TK\"],\"profile\":{\"skills\":[\"security guard\",\"warehouse\"]}}") == 0);
+	T_EQ_INT(r.status, 200);
+	n = json_object_get(r.json, "normalised");
+	T_CHECKF(json_array_size(n) == 2, "%s", r.body);
+	T_EQ_STR(str(json_array_get(n, 0), "input"), "security guard");
+	T_EQ_STR(str(json_array_get(n, 0), "as"), "occupation");
+	T_EQ_STR(str(json_array_get(n, 0), "concept"), guard->uri);
+	T_EQ_STR(str(json_array_get(n, 1), "input"), "warehouse");
+	T_CHECKF(!json_object_get(json_array_get(n, 1), "as"), "a skill's exact label stays a skill: %s", r.body);
+	resp_free(&r);
+	/* stored: the occupation among the occupations, the skill among the skills */
+	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/profiles", counsellor,
+			    "{\"skills\":[\"soudeur\",\"MIG welding\"]}") == 0);
+	T_EQ_INT(r.status, 201);
+	T_EQ_STR(json_string_value(json_array_get(json_object_get(r.json, "occupations"), 0)), welder->uri);
+	sk = json_object_get(r.json, "skills");
+	T_CHECKF(json_array_size(sk) == 1 && strncmp(json_string_value(json_array_get(sk, 0)) ?: "",
+						   "http://data.europa.eu/esco/skill/", 33) == 0,
+		 "%s", r.body);
+	resp_free(&r);
+}
+
 /* An occupation typed as free text is normalised (with a "normalised"
  * report) in a profile, a quota listing and a walk-in match; ISCO groups of
  * 1-4 digits are accepted; text naming nothing is a 400 naming the field. */
@@ -2510,6 +2552,7 @@ int main(void)
 	T_RUN(test_group_alone);
 	T_RUN(test_support_every_occupation);
 	T_RUN(test_free_text_occupation);
+	T_RUN(test_title_typed_as_skill);
 	T_RUN(test_consent_refused);
 	T_RUN(test_numbers_read_well);
 	T_RUN(test_match_lang);
