@@ -126,9 +126,10 @@ static int holds(const json_t *arr, const char *s)
 	return 0;
 }
 
-/* Whether the one word w (any case) is a word of one of o's preferred
- * labels ("soudeur" of "soudeur/soudeuse"). */
-static int word_of_preferred(const esco_occupation *o, const char *w)
+/* Whether the one word w (any case) is one of o's preferred labels, whole,
+ * or one form of it ("soudeur" of "soudeur/soudeuse"): not a word of a
+ * longer one ("housekeeping" of "housekeeping supervisor"). */
+static int is_preferred(const esco_occupation *o, const char *w)
 {
 	size_t wl = strlen(w);
 	int l;
@@ -137,12 +138,12 @@ static int word_of_preferred(const esco_occupation *o, const char *w)
 		const char *p = o->labels[l].preferred;
 
 		while (p && *p) {
-			size_t n = strcspn(p, " /,()");
+			size_t n = strcspn(p, "/");
 
 			if (n == wl && strncasecmp(p, w, wl) == 0)
 				return 1;
 			p += n;
-			p += strspn(p, " /,()");
+			p += strspn(p, "/");
 		}
 	}
 	return 0;
@@ -156,11 +157,13 @@ static int word_of_preferred(const esco_occupation *o, const char *w)
  * "ouvrier agricole" states an occupation; read as a skill's words,
  * "security guard" met IT security and "truck driver" the skill "manage
  * truck drivers". "warehouse" is a skill's exact label as well, and stays.
- * One word moves only as a word of the occupation's preferred label: a
- * lone word that is only an alternative label is often a nickname of one
- * trade and the common word of another ("maestro", an art director's
- * alternative label, is a teacher in Spanish: round 15's sense rule
- * reads it). */
+ * One word moves only when it is the occupation's preferred label, whole
+ * (or one of its forms: "soudeur" of "soudeur/soudeuse"): a lone word that
+ * is only an alternative label is often a nickname of one trade and the
+ * common word of another ("maestro", an art director's alternative label,
+ * is a teacher in Spanish: round 15's sense rule reads it), and a word of
+ * a longer title names the trade's field ("housekeeping": a supervisor's
+ * alternative label; "cuisine": a chef's). */
 static int titles_to_occupations(json_t *doc, const char *skills_path,
 				 const char *occupations_path, json_t *norm, problem *p)
 {
@@ -184,7 +187,7 @@ static int titles_to_occupations(json_t *doc, const char *skills_path,
 		if (tax__normalise(ESCO_KIND_OCCUPATION, input, NULL, &mo, &none) != 0 || mo.score < 1.0 ||
 		    (tax__normalise(ESCO_KIND_SKILL, input, NULL, &ms, &none2) == 0 && ms.score >= 1.0) ||
 		    (!strchr(input, ' ') &&
-		     (mo.kind != ESCO_KIND_OCCUPATION || !word_of_preferred(mo.concept, input)))) {
+		     (mo.kind != ESCO_KIND_OCCUPATION || !is_preferred(mo.concept, input)))) {
 			i++;
 			continue;
 		}
