@@ -112,6 +112,10 @@ int match__endings_build(const esco *t)
 				    !taxonomy_same_root(words[j], hd->w))
 					continue;
 				sh = shared_prefix(words[j], hd->w);
+				/* an ending too long to keep whole is no pair: cut,
+				 * it would attest a shorter ending nothing showed */
+				if (strlen(words[j] + sh) >= sizeof seen->a || strlen(hd->w + sh) >= sizeof seen->b)
+					continue;
 				if (n_seen == cap_seen) {
 					size_t nc = cap_seen ? cap_seen * 2 : 4096;
 					struct ending_seen *e = realloc(seen, nc * sizeof *e);
@@ -207,7 +211,8 @@ int match__gwords_build(const esco *t)
  * shared by chance often ("cosecha" / "cosedor", harvest / sewer;
  * "récolte" / "recorder"), a longer root seldom. An ESCO skill's words keep
  * the root rule alone (their occupations are further bounded by the
- * skill's own listing). */
+ * skill's own listing), but for the unlisted reading (model.c), which has
+ * no listing to bound it. */
 int match__root_ok(const char *w, const char *h, int attest)
 {
 	size_t k;
