@@ -88,6 +88,8 @@ fuzz_total=${FAIRMATCH_FUZZ_SECONDS:-70}
 fuzz_n=$(ls build/fuzz/fuzz/fuzz_* 2>/dev/null | wc -l)
 fuzz_each=$(((fuzz_total + (fuzz_n > 0 ? fuzz_n : 1) - 1) / (fuzz_n > 0 ? fuzz_n : 1)))
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=86}
+# leaks inside third-party libraries only (tests/lsan.supp says which and why)
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=87}
 
 # The list of jobs, one "VARIANT PATH" a line, longest first as far as known

@@ -31,6 +31,8 @@ if ! ./fairmatch taxonomy check >/dev/null 2>&1; then
 	./fairmatch taxonomy load || { echo "0 passed, 1 failed"; exit 1; }
 fi
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+# leaks inside third-party libraries only (the file says which and why)
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 passed=0
 failed=0
