@@ -11,11 +11,22 @@
  * in the languages of the register (English, French, Spanish, Portuguese):
  * t/a, d/b/a, a/k/a, f/k/a, n/k/a and their spelt-out forms. They are found
  * as whole words, case ignored, with spaces around a slash allowed ("T / A").
- * A part has at least one letter or digit, and a name splits only into two
- * parts or more: "Alias Recruitment" or "Formerly Yours" is one name.
+ *
+ * Round 17: a name that declares the firm it belongs to or acts for ("A, a
+ * subsidiary of B", "A, division of B", "A pour le compte de B", "A filial
+ * de B") names B as much: a blacklisted firm behind a new name is still
+ * that firm, and a part checked alone answers for it. So does a slash or a
+ * bar with a space beside it, which writes two names of one firm ("Lesedi
+ * Group / Kopano Manpower"); a slash inside a word stays a contraction
+ * ("O/seas", "A/S").
+ *
+ * A part has a word of two letters or digits or more, and a name splits only
+ * into two parts or more: "Alias Recruitment", "Formerly Yours" or "Division
+ * of Labour Ltd" is one name.
  */
 #include <ctype.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "engine/integrity/names.h"
@@ -30,23 +41,56 @@ static const char *const markers[] = {
 	"trading under", "trading as", "formerly", "previously", "t/a", "d/b/a", "dba",
 	"d.b.a.", "d.b.a", "a/k/a", "aka", "a.k.a.", "a.k.a", "f/k/a", "fka", "f.k.a.", "f.k.a",
 	"n/k/a", "nka", "alias",
+	/* English: the firm it belongs to or acts for */
+	"a wholly owned subsidiary of", "wholly owned subsidiary of", "a subsidiary of",
+	"subsidiary of", "a division of", "division of", "a member of", "member of",
+	"a branch of", "branch of", "an affiliate of", "affiliate of", "affiliated with",
+	"a unit of", "part of", "in partnership with", "in association with", "on behalf of",
+	"owned by", "operated by", "managed by", "powered by", "care of", "c/o",
 	/* French */
 	"faisant affaire sous le nom de", "exer\xc3\xa7" "ant sous le nom de",
-	"exercant sous le nom de", "sous le nom de", "anciennement",
+	"exercant sous le nom de", "sous le nom de", "anciennement", "une filiale de",
+	"filiale de", "une division de", "division de", "succursale de", "membre du groupe",
+	"membre de", "pour le compte de", "au nom de", "en partenariat avec",
 	/* Spanish and Portuguese */
 	"tambi\xc3\xa9n conocida como", "tambi\xc3\xa9n conocido como", "tamb\xc3\xa9m conhecida como",
 	"haciendo negocios como", "operando como", "conocida como", "conocido como",
-	"conhecida como", "anteriormente",
+	"conhecida como", "anteriormente", "una filial de", "filial de",
+	"subsidi\xc3\xa1ria de", "divisi\xc3\xb3n de", "sucursal de", "miembro de",
+	"en nombre de", "por cuenta de", "en asociaci\xc3\xb3n con",
 };
 
-/* starts[c]: some marker starts with the byte c */
-static unsigned char starts[256];
+/* starts[c][d]: some marker starts with the bytes c, d (a space for any
+ * space, and a marker whose second byte is a slash may have a space
+ * before it): most word starts are passed over without reading the table
+ * (a match asks for the verdicts of 200 vacancies' recruiters) */
+static uint32_t starts[256][8];
 static pthread_once_t starts_once = PTHREAD_ONCE_INIT;
+
+static void starts_set(unsigned char c, unsigned char d)
+{
+	starts[c][d >> 5] |= 1u << (d & 31);
+}
 
 static void starts_init(void)
 {
-	for (size_t k = 0; k < sizeof markers / sizeof markers[0]; k++)
-		starts[(unsigned char)markers[k][0]] = 1;
+	for (size_t k = 0; k < sizeof markers / sizeof markers[0]; k++) {
+		unsigned char c = (unsigned char)markers[k][0], d = (unsigned char)markers[k][1];
+
+		starts_set(c, d);
+		if (d == '/')
+			starts_set(c, ' ');
+	}
+}
+
+static int may_start(const char *in, size_t len, size_t i)
+{
+	unsigned char c = (unsigned char)tolower((unsigned char)in[i]);
+	unsigned char d = i + 1 < len ? (unsigned char)tolower((unsigned char)in[i + 1]) : 0;
+
+	if (isspace(d))
+		d = ' ';
+	return (starts[c][d >> 5] >> (d & 31)) & 1u;
 }
 
 static int word_byte(unsigned char c)
@@ -87,18 +131,39 @@ static size_t match_marker(const char *in, size_t len, size_t at, const char *mk
 }
 
 /* Trims in[*b..*e) of spaces and the punctuation that joins a part to its
- * marker ("Lesedi (formerly X)": "Lesedi" and "X"); 1 when a letter or
- * digit is left. */
+ * marker ("Lesedi (formerly X)": "Lesedi" and "X"); 1 when a word of two
+ * letters or digits or more is left ("Maersk A / S" is one name). */
 static int trim_part(const char *in, size_t *b, size_t *e)
 {
+	size_t run = 0;
+
 	while (*b < *e && (isspace((unsigned char)in[*b]) || strchr(",;:-()[]", in[*b])))
 		(*b)++;
 	while (*e > *b && (isspace((unsigned char)in[*e - 1]) || strchr(",;:-()[]", in[*e - 1])))
 		(*e)--;
-	for (size_t i = *b; i < *e; i++)
-		if (word_byte((unsigned char)in[i]))
+	for (size_t i = *b; i < *e; i++) {
+		run = word_byte((unsigned char)in[i]) ? run + 1 : 0;
+		if (run >= 2)
 			return 1;
+	}
 	return 0;
+}
+
+/* The length of a separator of two names at in[at]: a slash or a bar with
+ * a space on one side or both, and the spaces around it; 0 for none. */
+static size_t match_separator(const char *in, size_t len, size_t at)
+{
+	size_t b = at, e = at + 1;
+
+	if (in[at] != '/' && in[at] != '|')
+		return 0;
+	while (b > 0 && isspace((unsigned char)in[b - 1]))
+		b--;
+	while (e < len && isspace((unsigned char)in[e]))
+		e++;
+	if (b == at && e == at + 1)
+		return 0; /* inside a word: a contraction, "O/seas" */
+	return e - at;
 }
 
 int names_alias_parts(const char *in, size_t len, struct names_part *parts, int max)
@@ -115,13 +180,13 @@ int names_alias_parts(const char *in, size_t len, struct names_part *parts, int 
 		size_t ml = 0;
 		const unsigned char c = (unsigned char)tolower((unsigned char)in[i]);
 
-		/* a marker starts a word, with one of few letters: most
-		 * positions are passed over before the table is read (a match
-		 * asks for the verdicts of 200 vacancies' recruiters) */
-		if ((i == 0 || !word_byte((unsigned char)in[i - 1])) && starts[c])
+		/* a marker starts a word */
+		if ((i == 0 || !word_byte((unsigned char)in[i - 1])) && may_start(in, len, i))
 			for (size_t k = 0; k < sizeof markers / sizeof markers[0] && !ml; k++)
 				if ((unsigned char)markers[k][0] == c)
 					ml = match_marker(in, len, i, markers[k]);
+		if (!ml)
+			ml = match_separator(in, len, i);
 		if (!ml) {
 			i++;
 			continue;

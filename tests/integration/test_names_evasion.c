@@ -89,6 +89,10 @@ static const struct {
 	{"name", "Lesedi Holdings t/a Kopano Manpower Services", "trading as the blacklisted name"},
 	{"name", "Lesedi Staffing (formerly Kopano Manpower Services)", "the blacklisted name as former"},
 	{"name", "Lesedi SARL anciennement Kopano Manpower Services", "former name, in French"},
+	/* round 17: the firm it belongs to, and two names apart by a slash */
+	{"name", "Kopano Manpower Services, a subsidiary of Lesedi Group", "as a subsidiary of another"},
+	{"name", "Lesedi Group / Kopano Manpower Services", "two names apart by a slash"},
+	{"name", "Lesedi SA, filial de Kopano Manpower Services", "a subsidiary, in Spanish"},
 	{"licence", "LS-KMS-OO42", "licence with the letter O for zeros"},
 	{"licence", "\xef\xbc\xac\xef\xbc\xb3\xef\xbc\x8d\xef\xbc\xab\xef\xbc\xad\xef\xbc\xb3\xef\xbc\x8d"
 		    "\xef\xbc\x90\xef\xbc\x90\xef\xbc\x94\xef\xbc\x92", "full-width licence"},

@@ -476,12 +476,26 @@ static void alias_parts(void)
 	parts_are("Lesedi SA, tambi\xc3\xa9n conocida como Kopano", "[Lesedi SA] [Kopano]");
 	parts_are("Lesedi SA conocida como Kopano", "[Lesedi SA] [Kopano]");
 	parts_are("LESEDI HOLDINGS TRADING AS KOPANO", "[LESEDI HOLDINGS] [KOPANO]");
+	/* round 17: the firm it belongs to or acts for, and two names written
+	 * apart by a slash or a bar */
+	parts_are("Kopano Ltd, a subsidiary of Lesedi Group", "[Kopano Ltd] [Lesedi Group]");
+	parts_are("Lesedi Jobs (a division of Kopano)", "[Lesedi Jobs] [Kopano]");
+	parts_are("Lesedi SARL, filiale de Kopano", "[Lesedi SARL] [Kopano]");
+	parts_are("Lesedi pour le compte de Kopano", "[Lesedi] [Kopano]");
+	parts_are("Lesedi SA, una filial de Kopano", "[Lesedi SA] [Kopano]");
+	parts_are("Lesedi Group / Kopano Manpower", "[Lesedi Group] [Kopano Manpower]");
+	parts_are("Lesedi Group /Kopano | Maluti", "[Lesedi Group] [Kopano] [Maluti]");
+	parts_are("Lesedi c/o Kopano", "[Lesedi] [Kopano]");
 	/* one name: no marker, a marker inside a word, or nothing on a side */
 	parts_are("Kopano Manpower Services", "");
 	parts_are("Data Base Agency", "");
 	parts_are("Kataka Recruitment", "");
 	parts_are("Alias Recruitment", "");
 	parts_are("Formerly Yours Ltd", "");
+	parts_are("Division of Labour Ltd", "");
+	parts_are("Kestrel O/seas Manpower", "");
+	parts_are("Maersk A / S", "");
+	parts_are("Kopano Manpower A/S", "");
 }
 
 /* Contractions: vowels dropped and slash contractions of a word are that
