@@ -315,6 +315,35 @@ int taxonomy_suggest_labels(esco_kind kind, const char *q, const char *lang, siz
 	return suggest(NULL, kind, q, lang, limit, items, 0);
 }
 
+/* The ISCO-08 major groups of the occupations with a label in the
+ * languages of lang_mask that holds the word w[0..wl) whole. */
+#define DISPERSED_MAJORS 3
+static size_t word_majors(const struct tax_labels *t, const char *w, size_t wl, unsigned lang_mask)
+{
+	int os = tax__kind_slot(ESCO_KIND_OCCUPATION);
+	unsigned seen = 0;
+	size_t a, b, i, n = 0;
+
+	tax__word_range(t, os, w, wl, &a, &b);
+	/* the word itself sorts before the longer words it starts: its
+	 * entries are the first of the range, and the scan ends with them */
+	for (i = a; i < b && (wl >= 255 || t->words[os][i].wlen == wl); i++) {
+		const struct tword *x = &t->words[os][i];
+		const esco_occupation *o = t->lab[x->label].concept;
+		unsigned major;
+
+		if (x->wlen != (wl < 255 ? wl : 255) || TW_TYPE(x->bits) > 1 ||
+		    !(lang_mask & 1u << TW_LANG(x->bits)) || !o || o->isco[0] < '0' || o->isco[0] > '9')
+			continue;
+		major = (unsigned)(o->isco[0] - '0');
+		if (!(seen & 1u << major)) {
+			seen |= 1u << major;
+			n++;
+		}
+	}
+	return n;
+}
+
 size_t taxonomy_named_concepts(esco_kind kind, const char *q, unsigned lang_mask, const char **uris,
 			       size_t max)
 {
@@ -322,7 +351,8 @@ size_t taxonomy_named_concepts(esco_kind kind, const char *q, unsigned lang_mask
 	int s = tax__kind_slot(kind);
 	char fq[FOLD_MAX], wbuf[FOLD_MAX], *w[MAX_WORDS];
 	size_t nw, i, k, lo = 0, hi = 0, drv = 0, n = 0, fqlen, wl[MAX_WORDS], content = 0;
-	size_t spared = MAX_WORDS, spared_n = 0, pass;
+	size_t spared = MAX_WORDS, spared_n = 0, spared_majors = 0, pass, lo1 = 0, hi1 = 0,
+	       drv1 = MAX_WORDS;
 	struct sugg best[100];
 
 	if (!t || !q || !max)
@@ -335,18 +365,48 @@ size_t taxonomy_named_concepts(esco_kind kind, const char *q, unsigned lang_mask
 	if (!nw)
 		return 0;
 	drv = driving_word(t, s, w, nw, wl, &lo, &hi);
-	/* The content word most labels hold (its range of label words): the
-	 * one a second pass may do without. */
+	/* The content word a second pass may do without: a word whose
+	 * occupation labels spread over DISPERSED_MAJORS ISCO major groups or
+	 * more says nothing of the trade ("femme", of "homme de surface/femme
+	 * de surface", "valet de chambre/femme de chambre", "sage-femme":
+	 * "femme de ménage" kept "femme" and named the deckhands), the most
+	 * dispersed of them; else the one most labels hold (its range of
+	 * label words). */
 	for (k = 0; k < nw; k++) {
-		size_t a, b;
+		size_t a, b, majors;
 
 		if (tax__is_stopword(w[k]))
 			continue;
 		content++;
+		majors = word_majors(t, w[k], wl[k], lang_mask);
+		if (majors >= DISPERSED_MAJORS && majors > spared_majors) {
+			spared = k;
+			spared_majors = majors;
+		}
+		if (spared_majors)
+			continue;
 		tax__word_range(t, s, w[k], wl[k], &a, &b);
 		if (k != drv && b - a > spared_n) {
 			spared = k;
 			spared_n = b - a;
+		}
+	}
+	/* Pass 1 reads the labels of another word than the one it spares */
+	if (spared == drv) {
+		size_t best_span = 0;
+
+		for (k = 0; k < nw; k++) {
+			size_t a, b;
+
+			if (k == spared || tax__is_stopword(w[k]))
+				continue;
+			tax__word_range(t, s, w[k], wl[k], &a, &b);
+			if (!best_span || b - a < best_span) {
+				best_span = b - a + 1;
+				lo1 = a;
+				hi1 = b;
+				drv1 = k;
+			}
 		}
 	}
 	/* Pass 0: every content word of q (function words, "de", name
@@ -355,9 +415,18 @@ size_t taxonomy_named_concepts(esco_kind kind, const char *q, unsigned lang_mask
 	 * carretilla" is no label, and "conductor" is also an English word
 	 * (a train conductor); "carretilla" names the forklift concepts. */
 	for (pass = 0; pass < 2 && n == 0; pass++) {
+		size_t d = drv, dlo = lo, dhi = hi;
+
 		if (pass == 1 && (content < 2 || spared == MAX_WORDS))
 			break;
-		for (i = lo; i < hi; i++) {
+		if (pass == 1 && spared == drv) {
+			if (drv1 == MAX_WORDS)
+				break;
+			d = drv1;
+			dlo = lo1;
+			dhi = hi1;
+		}
+		for (i = dlo; i < dhi; i++) {
 			const struct tword *x = &t->words[s][i];
 			unsigned type = TW_TYPE(x->bits);
 			uint64_t key = SK_WHOLE | SK_TYPE(type) | SK_TAIL(x->flen, x->concept_idx);
@@ -366,13 +435,13 @@ size_t taxonomy_named_concepts(esco_kind kind, const char *q, unsigned lang_mask
 			/* a whole word (wlen 255 stands for any longer word), of a
 			 * label the typeahead shows (hidden ones are misspellings) */
 			if (type > 1 || !(lang_mask & 1u << TW_LANG(x->bits)) ||
-			    x->wlen != (wl[drv] < 255 ? wl[drv] : 255))
+			    x->wlen != (wl[d] < 255 ? wl[d] : 255))
 				continue;
 			if (n == max && (key | SK_EXACT | SK_START) <= best[n - 1].key)
 				continue;
 			f = t->text.p + t->lab[x->label].fold;
 			for (k = 0; k < nw; k++)
-				if ((k != drv || wl[k] >= 255) && (content == 0 || !tax__is_stopword(w[k])) &&
+				if ((k != d || wl[k] >= 255) && (content == 0 || !tax__is_stopword(w[k])) &&
 				    (pass == 0 || k != spared) && !has_word(f, w[k], wl[k]))
 					break;
 			if (k < nw)
