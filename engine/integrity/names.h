@@ -124,6 +124,14 @@ struct names_part {
 };
 #define NAMES_ALIAS_PARTS 4
 int names_alias_parts(const char *in, size_t len, struct names_part *parts, int max);
+/* The name read with its words cut short as written (names_contract.c):
+ * a word of three letters or more with a full stop after it that
+ * names_normalise reads as the trade word it starts ("Cons." consultants,
+ * "Man." manpower) loses its full stop in out, so it is read as the
+ * letters written, which the similarity compares with the start of the
+ * other name's words ("Construction", "Management"). Returns 1 and fills
+ * out (cap bytes) when the name has such a word, else 0. */
+int names_cut_reading(const char *in, size_t len, char *out, size_t cap);
 
 /* The words of a space-separated text (a normal form): w[i] points into
  * text, wl[i] its length; at most max words. Returns how many. */

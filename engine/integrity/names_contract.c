@@ -30,6 +30,7 @@
  * phrase it belongs to is dropped as for the word written out.
  */
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 
 #include "engine/integrity/names_internal.h"
@@ -422,6 +423,40 @@ static const char *by_abbreviation(const char *s, size_t len)
 		    (!hit || strcmp(trade[i], hit) < 0))
 			hit = trade[i];
 	return hit;
+}
+
+int names_cut_reading(const char *in, size_t len, char *out, size_t cap)
+{
+	size_t i = 0, run = 0, cut = 0;
+
+	if (!in || !out || cap <= len)
+		return 0;
+	memcpy(out, in, len);
+	out[len] = '\0';
+	for (i = 0; i < len; i++) {
+		char w[NAMES_MAX_TOKEN_LEN + 1];
+
+		if (isalpha((unsigned char)in[i])) {
+			run++;
+			continue;
+		}
+		/* a full stop after ASCII letters that start a word, and
+		 * before a space, a comma, a bracket or the end */
+		if (in[i] == '.' && run >= ABBREV_MIN && run <= NAMES_MAX_TOKEN_LEN &&
+		    (i + 1 == len || strchr(" ,;)]", in[i + 1])) &&
+		    (i == run || !((unsigned char)in[i - run - 1] >= 0x80 ||
+				   isalnum((unsigned char)in[i - run - 1])))) {
+			for (size_t k = 0; k < run; k++)
+				w[k] = (char)tolower((unsigned char)in[i - run + k]);
+			if (!is_vocab(w, run) && !in_set(single_forms, nsingle_forms, w, run) &&
+			    !is_form_word(w, run) && by_abbreviation(w, run)) {
+				out[i] = ' ';
+				cut++;
+			}
+		}
+		run = 0;
+	}
+	return cut > 0;
 }
 
 /*

@@ -588,6 +588,45 @@ static json_t *entry_of(struct resp *r, const char *list, const char *id)
 	return NULL;
 }
 
+/* Round 17: a word cut short with a full stop is compared as written
+ * with the start of the firm's words. "Cons." was read as the trade word
+ * it starts first, "consultants", so "Maseru Cons. Planners" was only a
+ * possible match of the blacklisted "Maseru Construction Planners". */
+static void test_cut_words(void)
+{
+	char maseru[32], vid[32];
+	struct resp r;
+	int k;
+
+	T_REQUIRE(*register_recruiter("{\"name\":\"Maseru Construction Planners\",\"country\":\"LS\"}",
+				      maseru, sizeof maseru));
+	/* written while the firm was clean: stored, then hidden by the flag */
+	T_REQUIRE(post_vacancy("Harvest hand evqcut", "{\"name\":\"Maseru Cons. Planners\"}", vid,
+			       sizeof vid, NULL) == 201);
+	T_REQUIRE(search_has("evqcut", vid) == 1);
+	T_REQUIRE(blacklist(maseru) == 0);
+	T_REQUIRE(check(&r, "name", "Maseru Cons. Planners") == 0);
+	T_CHECKF(str(r.json, "verdict") && strcmp(str(r.json, "verdict"), "blacklisted") == 0,
+		 "Maseru Cons. Planners: verdict %s", str(r.json, "verdict"));
+	resp_free(&r);
+	T_EQ_INT(post_vacancy("Harvest hand evqcut2", "{\"name\":\"Maseru Cons. Planners\"}", NULL, 0,
+			      NULL),
+		 422);
+	for (k = 0; k < 250 && search_has("evqcut", vid) != 0; k++)
+		test_sleep_ms(20);
+	T_CHECKF(search_has("evqcut", vid) == 0, "Maseru Cons. Planners: still in search");
+	/* the word written whole is another word: a possible match only */
+	T_REQUIRE(check(&r, "name", "Maseru Consultants Planners") == 0);
+	T_CHECK(!str(r.json, "verdict") || strcmp(str(r.json, "verdict"), "blacklisted") != 0);
+	T_CHECK(entry_of(&r, "possible_matches", maseru) != NULL);
+	resp_free(&r);
+	/* a trade word cut short still reads as that word where the firm's
+	 * name lacks it ("Serv." of services, round 13) */
+	T_REQUIRE(check(&r, "name", "Kopano Manpower Serv.") == 0);
+	T_EQ_STR(str(r.json, "verdict"), "blacklisted");
+	resp_free(&r);
+}
+
 /* A place appended to a blacklisted name: the name itself when the rest
  * is exact, and at least a possible match when the query holds all of the
  * firm's distinctive words. */
@@ -1060,6 +1099,7 @@ int main(void)
 	T_RUN(test_conflict);
 	T_RUN(test_possible_matches);
 	T_RUN(test_place_appended);
+	T_RUN(test_cut_words);
 	T_RUN(test_acronyms);
 	T_RUN(test_acronym_legal_form);
 	T_RUN(test_numbers_and_trade_typos);

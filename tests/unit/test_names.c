@@ -498,6 +498,33 @@ static void alias_parts(void)
 	parts_are("Kopano Manpower A/S", "");
 }
 
+/* Round 17: the reading of a name with its cut words as written. */
+static void cut_is(const char *in, const char *want)
+{
+	char out[NAMES_MAX_INPUT + 1];
+	int r = names_cut_reading(in, strlen(in), out, sizeof out);
+
+	T_EQ_STR(r ? out : "", want);
+}
+
+static void cut_reading(void)
+{
+	/* a word cut where a trade word starts: read as written too */
+	cut_is("Maseru Cons. Planners", "Maseru Cons  Planners");
+	cut_is("Int. Lab. Man. Corp.", "Int  Lab  Man  Corp.");
+	cut_is("Thaba (Emp.)", "Thaba (Emp )");
+	/* nothing to read otherwise: a legal form, a word no trade word
+	 * starts, two letters, a full stop inside a word or before a letter */
+	cut_is("Acme Corp.", "");
+	cut_is("Kopano Ltd.", "");
+	cut_is("Swe. Urban Planners", "");
+	cut_is("Co. Kopano", "");
+	cut_is("Serv.ices Kopano", "");
+	cut_is("Kopano Manpower", "");
+	T_CHECK(names_score("Maseru Construction Planners", "Maseru Cons Planners") >=
+		NAMES_DEFAULT_THRESHOLD);
+}
+
 /* Contractions: vowels dropped and slash contractions of a word are that
  * word; of the trade vocabulary, read as the word itself, of a distinctive
  * word, a weaker name part (a possible match unless the rest is exact). */
@@ -1023,6 +1050,7 @@ int main(void)
 	T_RUN(canonical_letter_like);
 	T_RUN(canonical_trade_marks);
 	T_RUN(alias_parts);
+	T_RUN(cut_reading);
 	T_RUN(contractions);
 	T_RUN(digits_as_letters);
 	T_RUN(licence_keys);
