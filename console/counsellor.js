@@ -150,7 +150,8 @@ function vacancyCard(item, i) {
 	return el('li', { class: 'card result' + (explore ? ' explore' : ''), 'data-vacancy': v.id || '', 'data-explore': explore ? '1' : undefined },
 		el('h4', {}, `${i + 1}. ${v.title || v.id || ''}`),
 		explore ? el('p', { class: 'badge explore-badge' }, t('explore_mark')) : null,
-		el('p', { class: 'meta' }, where, v.occupation ? [' · ', conceptSpan(v.occupation, null, 'occupations')] : null, v.id ? el('span', { class: 'id' }, ` · ${v.id}`) : null),
+		// the answer's own label (in the language asked), not the URI's tail while a lookup runs
+		el('p', { class: 'meta' }, where, v.occupation ? [' · ', conceptSpan(v.occupation, (v.concepts && v.concepts.occupation && v.concepts.occupation.label) || null, 'occupations')] : null, v.id ? el('span', { class: 'id' }, ` · ${v.id}`) : null),
 		el('p', { class: 'score' }, t('score'), ' ', el('strong', {}, typeof item.score === 'number' ? item.score.toFixed(2) : '—'),
 			typeof item.score === 'number' ? el('meter', { min: 0, max: 1, value: item.score, 'aria-hidden': 'true' }) : null),
 		dl, bd);
