@@ -149,6 +149,36 @@ static int is_preferred(const esco_occupation *o, const char *w)
 	return 0;
 }
 
+/* Whether the text, read as an occupation (mo), is its title: exactly a
+ * label; one word only as the occupation's preferred label, whole (below). */
+static int title_named(const char *input, const struct tax_match *mo)
+{
+	return mo->score >= 1.0 &&
+	       (strchr(input, ' ') || (mo->kind == ESCO_KIND_OCCUPATION && is_preferred(mo->concept, input)));
+}
+
+/* Whether one word names an ISCO-08 unit group (mo) more surely than a
+ * skill it is only part of (ms, a reading under 1). A walk-in's "nurse"
+ * heads 20 labels of 2221 nursing professionals ("specialist nurse",
+ * "ward nurse"; headgroup.c, 0.90) and is one of the two words of the
+ * skill "nurse plants" (0.87), whose gardeners came first; Spanish
+ * "almacén" (store) heads the stock clerks' "almacenero" labels of 4321
+ * (1.0) and is half of "almacén de datos", the data warehouse.
+ * - Only a unit group, one trade: a wider group stated counts all its ads
+ *   alike (0.48), and the skill's reading ranked them better ("driver" is
+ *   83, drivers and mobile plant operators, at 0.96: an engine minder's
+ *   ad came first; "mechanic", 723, a greaser's).
+ * - Only a group: its answer counts the word's heads over a whole group,
+ *   not one occupation a search found ("cleaning" reads as an amusement
+ *   park cleaner at 0.88, "welding" as a welding coordinator).
+ * - Only against a skill reading: a word that matched no skill is read by
+ *   its words in matching (match__named); a skill's exact label stays a
+ *   skill ("warehouse", "sewing"). */
+static int group_named(const struct tax_match *mo, const struct tax_match *ms)
+{
+	return mo->kind == ESCO_KIND_ISCO_GROUP && strlen(mo->uri) == 4 && mo->score > ms->score;
+}
+
 /* A profile's free-text skill that is exactly an occupation's label or an
  * ISCO-08 group's name, in any language (found by the exact lookup, no
  * search), and not exactly a skill's, names the trade, not a skill: it
@@ -163,9 +193,11 @@ static int is_preferred(const esco_occupation *o, const char *w)
  * common word of another ("maestro", an art director's alternative label,
  * is a teacher in Spanish: round 15's sense rule reads it), and a word of
  * a longer title names the trade's field ("housekeeping": a supervisor's
- * alternative label; "cuisine": a chef's). */
+ * alternative label; "cuisine": a chef's). One word also moves when it
+ * names an ISCO-08 group more surely than the skill it is part of
+ * (group_named: "nurse", "almacén", round 17). */
 static int titles_to_occupations(json_t *doc, const char *skills_path,
-				 const char *occupations_path, json_t *norm, problem *p)
+				 const char *occupations_path, json_t *norm, int *budget, problem *p)
 {
 	json_t *skills = at_path(doc, skills_path), *occs = json_object_get(doc, occupations_path);
 	size_t i = 0;
@@ -184,12 +216,18 @@ static int titles_to_occupations(json_t *doc, const char *skills_path,
 			continue;
 		}
 		snprintf(input, sizeof input, "%s", s);
-		if (tax__normalise(ESCO_KIND_OCCUPATION, input, NULL, &mo, &none) != 0 || mo.score < 1.0 ||
+		if (tax__normalise(ESCO_KIND_OCCUPATION, input, NULL, &mo, &none) != 0 ||
 		    (tax__normalise(ESCO_KIND_SKILL, input, NULL, &ms, &none2) == 0 && ms.score >= 1.0) ||
-		    (!strchr(input, ' ') &&
-		     (mo.kind != ESCO_KIND_OCCUPATION || !is_preferred(mo.concept, input)))) {
-			i++;
-			continue;
+		    !title_named(input, &mo)) {
+			/* one word: the searches, within the document's budget */
+			if (strchr(input, ' ') ||
+			    tax__normalise(ESCO_KIND_SKILL, input, NULL, &ms, budget) != 0 ||
+			    ms.score >= 1.0 ||
+			    tax__normalise(ESCO_KIND_OCCUPATION, input, NULL, &mo, budget) != 0 ||
+			    !group_named(&mo, &ms)) {
+				i++;
+				continue;
+			}
 		}
 		if (!occs) {
 			occs = json_array();
@@ -197,7 +235,8 @@ static int titles_to_occupations(json_t *doc, const char *skills_path,
 				goto oom;
 		}
 		o = json_pack("{s:s, s:s, s:s, s:f, s:s}", "input", input, "concept", mo.uri, "label",
-			      mo.label, "score", 1.0, "as", "occupation");
+			      mo.label, "score", (double)(int)(mo.score * 100 + 0.5) / 100, "as",
+			      "occupation");
 		if (!o || json_array_append_new(norm, o) ||
 		    (!holds(occs, mo.uri) && json_array_append_new(occs, json_string(mo.uri))) ||
 		    json_array_remove(skills, i))
@@ -223,7 +262,7 @@ int taxonomy_normalise_doc(json_t *doc, const char *const *skill_paths,
 	}
 	for (; skill_paths && *skill_paths; skill_paths++) {
 		if (occupations_path &&
-		    titles_to_occupations(doc, *skill_paths, occupations_path, norm, p))
+		    titles_to_occupations(doc, *skill_paths, occupations_path, norm, &budget, p))
 			goto out;
 		arr = at_path(doc, *skill_paths);
 		for (i = 0; json_is_array(arr) && i < json_array_size(arr); i++) {
