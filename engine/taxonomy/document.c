@@ -179,6 +179,69 @@ static int group_named(const struct tax_match *mo, const struct tax_match *ms)
 	return mo->kind == ESCO_KIND_ISCO_GROUP && strlen(mo->uri) == 4 && mo->score > ms->score;
 }
 
+/* The occupation whose label is the text of two words or more with its
+ * head word (tax__head_word: the last content word in English, the first
+ * in French and Spanish) put as the trade's own head, a word of one root
+ * (taxonomy_same_root): "truck driving" is "truck driver", an alternative
+ * label of the cargo vehicle driver, and "window cleaning" the window
+ * cleaner. The activity names the worker who does it, as a lone trade
+ * word does in matching (match__named); read as a skill, "truck driving"
+ * was "operating truck", the dump truck of a surface mine plant operator.
+ * Read only in the languages the text can be written in, each against
+ * that language's labels. NULL when no label is so made; *label gets the
+ * label found. */
+static const esco_occupation *activity_title(const char *input, const char **label)
+{
+	const struct tax_labels *t = tax__labels();
+	char buf[FOLD_MAX], *w[MAX_WORDS], cand[FOLD_MAX];
+	unsigned langs = taxonomy_text_langs(input);
+	size_t n, i, lo, hi, k, a, b;
+	int l, h;
+
+	if (!t || taxonomy_fold(input, buf, sizeof buf) == 0)
+		return NULL;
+	n = tax__split_words(buf, w, MAX_WORDS);
+	for (l = 0; n >= 2 && l < ESCO_LANG_COUNT; l++) {
+		const char *prev = NULL;
+		size_t plen = 0;
+
+		h = tax__head_word(w, n, l);
+		if (!(langs >> l & 1) || h < 0 || strlen(w[h]) < TAX_ROOT_MIN)
+			continue;
+		tax__word_range(t, 0, w[h], TAX_ROOT_MIN, &lo, &hi);
+		for (k = lo; k < hi; k++) {
+			const char *x = t->text.p + t->words[0][k].word;
+			size_t xl = strcspn(x, " "), at = 0;
+			char word[WORD_MAX];
+
+			if (TW_LANG(t->words[0][k].bits) != (unsigned)l || xl >= sizeof word ||
+			    (prev && xl == plen && memcmp(x, prev, xl) == 0))
+				continue;
+			prev = x;
+			plen = xl;
+			memcpy(word, x, xl);
+			word[xl] = '\0';
+			if (strcmp(word, w[h]) == 0 || !taxonomy_same_root(word, w[h]))
+				continue;
+			for (i = 0; i < n && at < sizeof cand; i++)
+				at += (size_t)snprintf(cand + at, sizeof cand - at, "%s%s", i ? " " : "",
+						       (int)i == h ? word : w[i]);
+			if (at >= sizeof cand)
+				continue;
+			tax__fold_range(t, 0, cand, &a, &b);
+			for (; a < b; a++) {
+				const struct tlabel *lb = &t->lab[t->by_fold[0][a]];
+
+				if (lb->lang == l) {
+					*label = tax__label_in(lb->concept, ESCO_KIND_OCCUPATION, l);
+					return lb->concept;
+				}
+			}
+		}
+	}
+	return NULL;
+}
+
 /* A profile's free-text skill that is exactly an occupation's label or an
  * ISCO-08 group's name, in any language (found by the exact lookup, no
  * search), and not exactly a skill's, names the trade, not a skill: it
@@ -216,18 +279,33 @@ static int titles_to_occupations(json_t *doc, const char *skills_path,
 			continue;
 		}
 		snprintf(input, sizeof input, "%s", s);
-		if (tax__normalise(ESCO_KIND_OCCUPATION, input, NULL, &mo, &none) != 0 ||
-		    (tax__normalise(ESCO_KIND_SKILL, input, NULL, &ms, &none2) == 0 && ms.score >= 1.0) ||
-		    !title_named(input, &mo)) {
-			/* one word: the searches, within the document's budget */
-			if (strchr(input, ' ') ||
-			    tax__normalise(ESCO_KIND_SKILL, input, NULL, &ms, budget) != 0 ||
-			    ms.score >= 1.0 ||
-			    tax__normalise(ESCO_KIND_OCCUPATION, input, NULL, &mo, budget) != 0 ||
-			    !group_named(&mo, &ms)) {
+		if (tax__normalise(ESCO_KIND_SKILL, input, NULL, &ms, &none2) == 0 && ms.score >= 1.0) {
+			i++; /* a skill's exact label stays a skill */
+			continue;
+		}
+		if (tax__normalise(ESCO_KIND_OCCUPATION, input, NULL, &mo, &none) == 0 &&
+		    title_named(input, &mo)) {
+			/* the trade's title */
+		} else if (strchr(input, ' ')) {
+			/* an activity of a trade's title */
+			const esco_occupation *act = activity_title(input, &mo.label);
+
+			if (!act) {
 				i++;
 				continue;
 			}
+			mo.uri = act->uri;
+			mo.score = 1.0;
+			mo.kind = ESCO_KIND_OCCUPATION;
+			mo.concept = act;
+		} else if (tax__normalise(ESCO_KIND_SKILL, input, NULL, &ms, budget) != 0 ||
+			   ms.score >= 1.0 ||
+			   tax__normalise(ESCO_KIND_OCCUPATION, input, NULL, &mo, budget) != 0 ||
+			   !group_named(&mo, &ms)) {
+			/* one word (searched, within the document's budget)
+			 * that names no unit group more surely than a skill */
+			i++;
+			continue;
 		}
 		if (!occs) {
 			occs = json_array();
