@@ -179,6 +179,22 @@ static int group_named(const struct tax_match *mo, const struct tax_match *ms)
 	return mo->kind == ESCO_KIND_ISCO_GROUP && strlen(mo->uri) == 4 && mo->score > ms->score;
 }
 
+/* 1 when concept's preferred label in lang l holds the folded word w. */
+static int preferred_holds(const void *concept, int l, const char *w)
+{
+	char buf[FOLD_MAX], *pw[MAX_WORDS];
+	const char *pref = tax__label_in(concept, ESCO_KIND_OCCUPATION, l);
+	size_t n, i;
+
+	if (!pref || taxonomy_fold(pref, buf, sizeof buf) == 0)
+		return 0;
+	n = tax__split_words(buf, pw, MAX_WORDS);
+	for (i = 0; i < n; i++)
+		if (strcmp(pw[i], w) == 0)
+			return 1;
+	return 0;
+}
+
 /* The occupation whose label is the text of two words or more with its
  * head word (tax__head_word: the last content word in English, the first
  * in French and Spanish) put as the trade's own head, a word of one root
@@ -188,15 +204,19 @@ static int group_named(const struct tax_match *mo, const struct tax_match *ms)
  * word does in matching (match__named); read as a skill, "truck driving"
  * was "operating truck", the dump truck of a surface mine plant operator.
  * Read only in the languages the text can be written in, each against
- * that language's labels. NULL when no label is so made; *label gets the
- * label found. */
+ * that language's labels. A label several occupations hold goes to the
+ * one whose preferred label it is, else to one whose preferred label holds
+ * the trade's head ("fruit picker" is an alternative label of the
+ * horticulture worker and of the fruit and vegetable picker). NULL when
+ * no label is so made; *label gets the occupation's preferred label. */
 static const esco_occupation *activity_title(const char *input, const char **label)
 {
 	const struct tax_labels *t = tax__labels();
 	char buf[FOLD_MAX], *w[MAX_WORDS], cand[FOLD_MAX];
 	unsigned langs = taxonomy_text_langs(input);
 	size_t n, i, lo, hi, k, a, b;
-	int l, h;
+	const void *best = NULL;
+	int l, h, best_r = -1, best_l = 0;
 
 	if (!t || taxonomy_fold(input, buf, sizeof buf) == 0)
 		return NULL;
@@ -231,15 +251,24 @@ static const esco_occupation *activity_title(const char *input, const char **lab
 			tax__fold_range(t, 0, cand, &a, &b);
 			for (; a < b; a++) {
 				const struct tlabel *lb = &t->lab[t->by_fold[0][a]];
+				int r;
 
-				if (lb->lang == l) {
-					*label = tax__label_in(lb->concept, ESCO_KIND_OCCUPATION, l);
-					return lb->concept;
+				if (lb->lang != l)
+					continue;
+				r = lb->type == 0 ? 2 : preferred_holds(lb->concept, l, word);
+				if (r > best_r) {
+					best_r = r;
+					best = lb->concept;
+					best_l = l;
 				}
 			}
 		}
+		if (best)
+			break;
 	}
-	return NULL;
+	if (best)
+		*label = tax__label_in(best, ESCO_KIND_OCCUPATION, best_l);
+	return best;
 }
 
 /* A profile's free-text skill that is exactly an occupation's label or an
