@@ -203,6 +203,13 @@ static int preferred_holds(const void *concept, int l, const char *w)
  * cleaner. The activity names the worker who does it, as a lone trade
  * word does in matching (match__named); read as a skill, "truck driving"
  * was "operating truck", the dump truck of a surface mine plant operator.
+ * The caller moves it only when it is the profile's one skill, as round
+ * 16's one-skill rules read (person.c): beside other skills it is one of
+ * the trade's skills, and the listings say the trade ("arc welding" makes
+ * "arc welder", the welder's alternative label, and beside "MIG welding"
+ * stays "apply arc welding techniques": test_repeated_skills_count_once).
+ * Alone it names the trade; as a skill, "bus driving" ("manoeuvre bus")
+ * gave a waterway construction labourer first, "arc welding" a rail layer.
  * Read only in the languages the text can be written in, each against
  * that language's labels. A label several occupations hold goes to the
  * one whose preferred label it is, else to one whose preferred label holds
@@ -293,6 +300,7 @@ static int titles_to_occupations(json_t *doc, const char *skills_path,
 {
 	json_t *skills = at_path(doc, skills_path), *occs = json_object_get(doc, occupations_path);
 	size_t i = 0;
+	int alone = json_array_size(skills) == 1; /* the one skill said */
 
 	if (!json_is_array(skills) || (occs && !json_is_array(occs)))
 		return 0; /* the type checks are the caller's */
@@ -316,8 +324,9 @@ static int titles_to_occupations(json_t *doc, const char *skills_path,
 		    title_named(input, &mo)) {
 			/* the trade's title */
 		} else if (strchr(input, ' ')) {
-			/* an activity of a trade's title */
-			const esco_occupation *act = activity_title(input, &mo.label);
+			/* an activity of a trade's title, all the profile's
+			 * skills say (activity_title) */
+			const esco_occupation *act = alone ? activity_title(input, &mo.label) : NULL;
 
 			if (!act) {
 				i++;
