@@ -2003,6 +2003,7 @@ static void test_word_names_trade(void)
 	const esco_occupation *nurse = occupation_labelled("specialist nurse");
 	const esco_occupation *miner = occupation_labelled("surface mine plant operator");
 	const esco_occupation *lorry = occupation_labelled("cargo vehicle driver");
+	const esco_occupation *picker = occupation_labelled("fruit and vegetable picker");
 	struct resp r;
 	json_t *n;
 	char nv[1][32], dv[1][32], other[32], why[600];
@@ -2038,6 +2039,16 @@ static void test_word_names_trade(void)
 	T_CHECKF(json_array_size(n) == 1, "%s", r.body);
 	T_EQ_STR(str(json_array_get(n, 0), "as"), "occupation");
 	T_EQ_STR(str(json_array_get(n, 0), "concept"), lorry->uri);
+	resp_free(&r);
+	/* "fruit picker" is an alternative label of the horticulture worker
+	 * and of the fruit and vegetable picker: the one whose preferred
+	 * label holds "picker" */
+	T_REQUIRE(picker != NULL);
+	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/match", counsellor,
+			    "{\"countries\":[\"TZ\"],\"profile\":{\"skills\":[\"fruit picking\"]}}") == 0);
+	T_EQ_INT(r.status, 200);
+	n = json_object_get(r.json, "normalised");
+	T_EQ_STR(str(json_array_get(n, 0), "concept"), picker->uri);
 	resp_free(&r);
 }
 
