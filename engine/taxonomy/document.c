@@ -172,8 +172,8 @@ static int title_named(const char *input, const struct tax_match *mo)
  *   not one occupation a search found ("cleaning" reads as an amusement
  *   park cleaner at 0.88, "welding" as a welding coordinator).
  * - Only against a skill reading: a word that matched no skill is read by
- *   its words in matching (match__named); a skill's exact label stays a
- *   skill ("warehouse", "sewing"). */
+ *   its words in matching (engine/match/model.c); a skill's exact label
+ *   stays a skill ("warehouse", "sewing"). */
 static int group_named(const struct tax_match *mo, const struct tax_match *ms)
 {
 	return mo->kind == ESCO_KIND_ISCO_GROUP && strlen(mo->uri) == 4 && mo->score > ms->score;
@@ -201,8 +201,9 @@ static int preferred_holds(const void *concept, int l, const char *w)
  * (taxonomy_same_root): "truck driving" is "truck driver", an alternative
  * label of the cargo vehicle driver, and "window cleaning" the window
  * cleaner. The activity names the worker who does it, as a lone trade
- * word does in matching (match__named); read as a skill, "truck driving"
- * was "operating truck", the dump truck of a surface mine plant operator.
+ * word does in matching (engine/match/model.c); read as a skill, "truck
+ * driving" was "operating truck", the dump truck of a surface mine plant
+ * operator.
  * The caller moves it only when it is the profile's one skill, as round
  * 16's one-skill rules read (person.c): beside other skills it is one of
  * the trade's skills, and the listings say the trade ("arc welding" makes
