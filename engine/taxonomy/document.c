@@ -154,7 +154,8 @@ static int is_preferred(const esco_occupation *o, const char *w)
 static int title_named(const char *input, const struct tax_match *mo)
 {
 	return mo->score >= 1.0 &&
-	       (strchr(input, ' ') || (mo->kind == ESCO_KIND_OCCUPATION && is_preferred(mo->concept, input)));
+	       (strchr(input, ' ') ||
+		(mo->kind == ESCO_KIND_OCCUPATION && is_preferred(mo->concept, input)));
 }
 
 /* Whether one word names an ISCO-08 unit group (mo) more surely than a
