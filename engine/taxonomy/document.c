@@ -294,9 +294,12 @@ static const esco_occupation *activity_title(const char *input, const char **lab
  * common word of another ("maestro", an art director's alternative label,
  * is a teacher in Spanish: round 15's sense rule reads it), and a word of
  * a longer title names the trade's field ("housekeeping": a supervisor's
- * alternative label; "cuisine": a chef's). One word also moves when it
- * names an ISCO-08 group more surely than the skill it is part of
- * (group_named: "nurse", "almacén", round 17). */
+ * alternative label; "cuisine": a chef's). Round 17, for the one skill
+ * said (a walk-in's lone text; beside other skills, the listings say the
+ * trade): one word also moves when it names an ISCO-08 unit group more
+ * surely than the skill it is part of (group_named: "nurse", "almacén"),
+ * and two words or more when they are the activity of a trade's title
+ * (activity_title: "truck driving"). */
 static int titles_to_occupations(json_t *doc, const char *skills_path,
 				 const char *occupations_path, json_t *norm, int *budget, problem *p)
 {
@@ -338,12 +341,15 @@ static int titles_to_occupations(json_t *doc, const char *skills_path,
 			mo.score = 1.0;
 			mo.kind = ESCO_KIND_OCCUPATION;
 			mo.concept = act;
-		} else if (tax__normalise(ESCO_KIND_SKILL, input, NULL, &ms, budget) != 0 ||
+		} else if (!alone || tax__normalise(ESCO_KIND_SKILL, input, NULL, &ms, budget) != 0 ||
 			   ms.score >= 1.0 ||
 			   tax__normalise(ESCO_KIND_OCCUPATION, input, NULL, &mo, budget) != 0 ||
 			   !group_named(&mo, &ms)) {
-			/* one word (searched, within the document's budget)
-			 * that names no unit group more surely than a skill */
+			/* one word that names no unit group more surely than
+			 * a skill, or not alone: one more search (the
+			 * occupation's) only for the one skill said, so a
+			 * profile of many one-word skills keeps its budget
+			 * (TAX_DOC_SEARCHES) for their skill readings */
 			i++;
 			continue;
 		}
