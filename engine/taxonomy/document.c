@@ -149,6 +149,137 @@ static int is_preferred(const esco_occupation *o, const char *w)
 	return 0;
 }
 
+/* Whether the text, read as an occupation (mo), is its title: exactly a
+ * label; one word only as the occupation's preferred label, whole (below). */
+static int title_named(const char *input, const struct tax_match *mo)
+{
+	return mo->score >= 1.0 &&
+	       (strchr(input, ' ') ||
+		(mo->kind == ESCO_KIND_OCCUPATION && is_preferred(mo->concept, input)));
+}
+
+/* Whether one word names an ISCO-08 unit group (mo) more surely than a
+ * skill it is only part of (ms, a reading under 1). A walk-in's "nurse"
+ * heads 20 labels of 2221 nursing professionals ("specialist nurse",
+ * "ward nurse"; headgroup.c, 0.90) and is one of the two words of the
+ * skill "nurse plants" (0.87), whose gardeners came first; Spanish
+ * "almacén" (store) heads the stock clerks' "almacenero" labels of 4321
+ * (1.0) and is half of "almacén de datos", the data warehouse.
+ * - Only a unit group, one trade: a wider group stated counts all its ads
+ *   alike (0.48), and the skill's reading ranked them better ("driver" is
+ *   83, drivers and mobile plant operators, at 0.96: an engine minder's
+ *   ad came first; "mechanic", 723, a greaser's).
+ * - Only a group: its answer counts the word's heads over a whole group,
+ *   not one occupation a search found ("cleaning" reads as an amusement
+ *   park cleaner at 0.88, "welding" as a welding coordinator).
+ * - Only against a skill reading: a word that matched no skill is read by
+ *   its words in matching (engine/match/model.c); a skill's exact label
+ *   stays a skill ("warehouse", "sewing"). */
+static int group_named(const struct tax_match *mo, const struct tax_match *ms)
+{
+	return mo->kind == ESCO_KIND_ISCO_GROUP && strlen(mo->uri) == 4 && mo->score > ms->score;
+}
+
+/* 1 when concept's preferred label in lang l holds the folded word w. */
+static int preferred_holds(const void *concept, int l, const char *w)
+{
+	char buf[FOLD_MAX], *pw[MAX_WORDS];
+	const char *pref = tax__label_in(concept, ESCO_KIND_OCCUPATION, l);
+	size_t n, i;
+
+	if (!pref || taxonomy_fold(pref, buf, sizeof buf) == 0)
+		return 0;
+	n = tax__split_words(buf, pw, MAX_WORDS);
+	for (i = 0; i < n; i++)
+		if (strcmp(pw[i], w) == 0)
+			return 1;
+	return 0;
+}
+
+/* The occupation whose label is the text of two words or more with its
+ * head word (tax__head_word: the last content word in English, the first
+ * in French and Spanish) put as the trade's own head, a word of one root
+ * (taxonomy_same_root): "truck driving" is "truck driver", an alternative
+ * label of the cargo vehicle driver, and "window cleaning" the window
+ * cleaner. The activity names the worker who does it, as a lone trade
+ * word does in matching (engine/match/model.c); read as a skill, "truck
+ * driving" was "operating truck", the dump truck of a surface mine plant
+ * operator.
+ * The caller moves it only when it is the profile's one skill, as round
+ * 16's one-skill rules read (person.c): beside other skills it is one of
+ * the trade's skills, and the listings say the trade ("arc welding" makes
+ * "arc welder", the welder's alternative label, and beside "MIG welding"
+ * stays "apply arc welding techniques": test_repeated_skills_count_once).
+ * Alone it names the trade; as a skill, "bus driving" ("manoeuvre bus")
+ * gave a waterway construction labourer first, "arc welding" a rail layer.
+ * Read only in the languages the text can be written in, each against
+ * that language's labels. A label several occupations hold goes to the
+ * one whose preferred label it is, else to one whose preferred label holds
+ * the trade's head ("fruit picker" is an alternative label of the
+ * horticulture worker and of the fruit and vegetable picker). NULL when
+ * no label is so made; *label gets the occupation's preferred label. */
+static const esco_occupation *activity_title(const char *input, const char **label)
+{
+	const struct tax_labels *t = tax__labels();
+	char buf[FOLD_MAX], *w[MAX_WORDS], cand[FOLD_MAX];
+	unsigned langs = taxonomy_text_langs(input);
+	size_t n, i, lo, hi, k, a, b;
+	const void *best = NULL;
+	int l, h, best_r = -1, best_l = 0;
+
+	if (!t || taxonomy_fold(input, buf, sizeof buf) == 0)
+		return NULL;
+	n = tax__split_words(buf, w, MAX_WORDS);
+	for (l = 0; n >= 2 && l < ESCO_LANG_COUNT; l++) {
+		const char *prev = NULL;
+		size_t plen = 0;
+
+		h = tax__head_word(w, n, l);
+		if (!(langs >> l & 1) || h < 0 || strlen(w[h]) < TAX_ROOT_MIN)
+			continue;
+		tax__word_range(t, 0, w[h], TAX_ROOT_MIN, &lo, &hi);
+		for (k = lo; k < hi; k++) {
+			const char *x = t->text.p + t->words[0][k].word;
+			size_t xl = strcspn(x, " "), at = 0;
+			char word[WORD_MAX];
+
+			if (TW_LANG(t->words[0][k].bits) != (unsigned)l || xl >= sizeof word ||
+			    (prev && xl == plen && memcmp(x, prev, xl) == 0))
+				continue;
+			prev = x;
+			plen = xl;
+			memcpy(word, x, xl);
+			word[xl] = '\0';
+			if (strcmp(word, w[h]) == 0 || !taxonomy_same_root(word, w[h]))
+				continue;
+			for (i = 0; i < n && at < sizeof cand; i++)
+				at += (size_t)snprintf(cand + at, sizeof cand - at, "%s%s", i ? " " : "",
+						       (int)i == h ? word : w[i]);
+			if (at >= sizeof cand)
+				continue;
+			tax__fold_range(t, 0, cand, &a, &b);
+			for (; a < b; a++) {
+				const struct tlabel *lb = &t->lab[t->by_fold[0][a]];
+				int r;
+
+				if (lb->lang != l)
+					continue;
+				r = lb->type == 0 ? 2 : preferred_holds(lb->concept, l, word);
+				if (r > best_r) {
+					best_r = r;
+					best = lb->concept;
+					best_l = l;
+				}
+			}
+		}
+		if (best)
+			break;
+	}
+	if (best)
+		*label = tax__label_in(best, ESCO_KIND_OCCUPATION, best_l);
+	return best;
+}
+
 /* A profile's free-text skill that is exactly an occupation's label or an
  * ISCO-08 group's name, in any language (found by the exact lookup, no
  * search), and not exactly a skill's, names the trade, not a skill: it
@@ -163,12 +294,18 @@ static int is_preferred(const esco_occupation *o, const char *w)
  * common word of another ("maestro", an art director's alternative label,
  * is a teacher in Spanish: round 15's sense rule reads it), and a word of
  * a longer title names the trade's field ("housekeeping": a supervisor's
- * alternative label; "cuisine": a chef's). */
+ * alternative label; "cuisine": a chef's). Round 17, for the one skill
+ * said (a walk-in's lone text; beside other skills, the listings say the
+ * trade): one word also moves when it names an ISCO-08 unit group more
+ * surely than the skill it is part of (group_named: "nurse", "almacén"),
+ * and two words or more when they are the activity of a trade's title
+ * (activity_title: "truck driving"). */
 static int titles_to_occupations(json_t *doc, const char *skills_path,
-				 const char *occupations_path, json_t *norm, problem *p)
+				 const char *occupations_path, json_t *norm, int *budget, problem *p)
 {
 	json_t *skills = at_path(doc, skills_path), *occs = json_object_get(doc, occupations_path);
 	size_t i = 0;
+	int alone = json_array_size(skills) == 1; /* the one skill said */
 
 	if (!json_is_array(skills) || (occs && !json_is_array(occs)))
 		return 0; /* the type checks are the caller's */
@@ -184,10 +321,35 @@ static int titles_to_occupations(json_t *doc, const char *skills_path,
 			continue;
 		}
 		snprintf(input, sizeof input, "%s", s);
-		if (tax__normalise(ESCO_KIND_OCCUPATION, input, NULL, &mo, &none) != 0 || mo.score < 1.0 ||
-		    (tax__normalise(ESCO_KIND_SKILL, input, NULL, &ms, &none2) == 0 && ms.score >= 1.0) ||
-		    (!strchr(input, ' ') &&
-		     (mo.kind != ESCO_KIND_OCCUPATION || !is_preferred(mo.concept, input)))) {
+		if (tax__normalise(ESCO_KIND_SKILL, input, NULL, &ms, &none2) == 0 && ms.score >= 1.0) {
+			i++; /* a skill's exact label stays a skill */
+			continue;
+		}
+		if (tax__normalise(ESCO_KIND_OCCUPATION, input, NULL, &mo, &none) == 0 &&
+		    title_named(input, &mo)) {
+			/* the trade's title */
+		} else if (strchr(input, ' ')) {
+			/* an activity of a trade's title, all the profile's
+			 * skills say (activity_title) */
+			const esco_occupation *act = alone ? activity_title(input, &mo.label) : NULL;
+
+			if (!act) {
+				i++;
+				continue;
+			}
+			mo.uri = act->uri;
+			mo.score = 1.0;
+			mo.kind = ESCO_KIND_OCCUPATION;
+			mo.concept = act;
+		} else if (!alone || tax__normalise(ESCO_KIND_SKILL, input, NULL, &ms, budget) != 0 ||
+			   ms.score >= 1.0 ||
+			   tax__normalise(ESCO_KIND_OCCUPATION, input, NULL, &mo, budget) != 0 ||
+			   !group_named(&mo, &ms)) {
+			/* one word that names no unit group more surely than
+			 * a skill, or not alone: one more search (the
+			 * occupation's) only for the one skill said, so a
+			 * profile of many one-word skills keeps its budget
+			 * (TAX_DOC_SEARCHES) for their skill readings */
 			i++;
 			continue;
 		}
@@ -197,7 +359,8 @@ static int titles_to_occupations(json_t *doc, const char *skills_path,
 				goto oom;
 		}
 		o = json_pack("{s:s, s:s, s:s, s:f, s:s}", "input", input, "concept", mo.uri, "label",
-			      mo.label, "score", 1.0, "as", "occupation");
+			      mo.label, "score", (double)(int)(mo.score * 100 + 0.5) / 100, "as",
+			      "occupation");
 		if (!o || json_array_append_new(norm, o) ||
 		    (!holds(occs, mo.uri) && json_array_append_new(occs, json_string(mo.uri))) ||
 		    json_array_remove(skills, i))
@@ -223,7 +386,7 @@ int taxonomy_normalise_doc(json_t *doc, const char *const *skill_paths,
 	}
 	for (; skill_paths && *skill_paths; skill_paths++) {
 		if (occupations_path &&
-		    titles_to_occupations(doc, *skill_paths, occupations_path, norm, p))
+		    titles_to_occupations(doc, *skill_paths, occupations_path, norm, &budget, p))
 			goto out;
 		arr = at_path(doc, *skill_paths);
 		for (i = 0; json_is_array(arr) && i < json_array_size(arr); i++) {

@@ -1989,6 +1989,80 @@ static void test_title_typed_as_skill(void)
 	resp_free(&r);
 }
 
+/* Round 17, the one skill typed. One word that names an ISCO-08 unit
+ * group more surely than the skill it is part of is that group: "nurse"
+ * (2221; the skill "nurse plants" is a landscape gardener's) gives the
+ * nurse's ad before the gardener's, posted first; "driver" names a wider
+ * group (83) and stays a skill. Two words that are a trade's title with
+ * its head as the activity ("truck driving" / "truck driver", the cargo
+ * vehicle driver) give that occupation, not the surface mine plant
+ * operator of "operate dump truck". Beside other skills both stay
+ * skills. */
+static void test_word_names_trade(void)
+{
+	const esco_occupation *gardener = occupation_labelled("landscape gardener");
+	const esco_occupation *nurse = occupation_labelled("specialist nurse");
+	const esco_occupation *miner = occupation_labelled("surface mine plant operator");
+	const esco_occupation *lorry = occupation_labelled("cargo vehicle driver");
+	const esco_occupation *picker = occupation_labelled("fruit and vegetable picker");
+	struct resp r;
+	json_t *n;
+	char nv[1][32], dv[1][32], other[32], why[600];
+
+	T_REQUIRE(gardener && nurse && miner && lorry);
+	post_bare_ad("Gardener", gardener->uri, "TT", other);
+	post_bare_ad("Nurse", nurse->uri, "TT", nv[0]);
+	post_bare_ad("Mine plant operator", miner->uri, "TZ", other);
+	post_bare_ad("Lorry driver", lorry->uri, "TZ", dv[0]);
+	T_REQUIRE(nv[0][0] && dv[0][0] && wait_index() == 0);
+	T_CHECKF(walk_in_first("TT", "nurse", (const char (*)[32])nv, 1, why, sizeof why) == 1,
+		 "the nurse's ad must come first for \"nurse\": %s", why);
+	T_CHECKF(walk_in_first("TZ", "truck driving", (const char (*)[32])dv, 1, why, sizeof why) == 1,
+		 "the lorry driver's ad must come first for \"truck driving\": %s", why);
+	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/match", counsellor,
+			    "{\"countries\":[\"TT\"],\"profile\":{\"skills\":[\"nurse\"]}}") == 0);
+	T_EQ_INT(r.status, 200);
+	n = json_object_get(r.json, "normalised");
+	T_CHECKF(json_array_size(n) == 1, "%s", r.body);
+	T_EQ_STR(str(json_array_get(n, 0), "as"), "occupation");
+	T_EQ_STR(str(json_array_get(n, 0), "concept"), "2221");
+	resp_free(&r);
+	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/match", counsellor,
+			    "{\"countries\":[\"TT\"],\"profile\":{\"skills\":[\"driver\"]}}") == 0);
+	T_EQ_INT(r.status, 200);
+	n = json_object_get(r.json, "normalised");
+	T_CHECKF(json_array_size(n) == 1 && !json_object_get(json_array_get(n, 0), "as"),
+		 "a wider group stays a skill: %s", r.body);
+	resp_free(&r);
+	/* beside other skills, each is one of the trade's skills */
+	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/match", counsellor,
+			    "{\"countries\":[\"TT\"],\"profile\":{\"skills\":[\"nurse\",\"truck driving\"]}}") == 0);
+	T_EQ_INT(r.status, 200);
+	n = json_object_get(r.json, "normalised");
+	T_CHECKF(json_array_size(n) == 2 && !json_object_get(json_array_get(n, 0), "as") &&
+			 !json_object_get(json_array_get(n, 1), "as"),
+		 "not alone, they stay skills: %s", r.body);
+	resp_free(&r);
+	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/match", counsellor,
+			    "{\"countries\":[\"TZ\"],\"profile\":{\"skills\":[\"truck driving\"]}}") == 0);
+	T_EQ_INT(r.status, 200);
+	n = json_object_get(r.json, "normalised");
+	T_CHECKF(json_array_size(n) == 1, "%s", r.body);
+	T_EQ_STR(str(json_array_get(n, 0), "as"), "occupation");
+	T_EQ_STR(str(json_array_get(n, 0), "concept"), lorry->uri);
+	resp_free(&r);
+	/* "fruit picker" is an alternative label of the horticulture worker
+	 * and of the fruit and vegetable picker: the one whose preferred
+	 * label holds "picker" */
+	T_REQUIRE(picker != NULL);
+	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/match", counsellor,
+			    "{\"countries\":[\"TZ\"],\"profile\":{\"skills\":[\"fruit picking\"]}}") == 0);
+	T_EQ_INT(r.status, 200);
+	n = json_object_get(r.json, "normalised");
+	T_EQ_STR(str(json_array_get(n, 0), "concept"), picker->uri);
+	resp_free(&r);
+}
+
 /* An occupation typed as free text is normalised (with a "normalised"
  * report) in a profile, a quota listing and a walk-in match; ISCO groups of
  * 1-4 digits are accepted; text naming nothing is a 400 naming the field. */
@@ -2556,6 +2630,7 @@ int main(void)
 	T_RUN(test_support_every_occupation);
 	T_RUN(test_free_text_occupation);
 	T_RUN(test_title_typed_as_skill);
+	T_RUN(test_word_names_trade);
 	T_RUN(test_consent_refused);
 	T_RUN(test_numbers_read_well);
 	T_RUN(test_match_lang);
