@@ -285,6 +285,12 @@ static size_t head_lower(const char *w)
 }
 
 #define NAMED_OCC_MAX 20
+/* A word of a walk-in's two is too general to name a trade when the skills
+ * whose labels hold it are essential to more than 1 / GENERAL_SHARE of
+ * ESCO's occupations ("travail" 0.40, "trabajo" 0.41, "work" 0.32; a
+ * trade word's, "agricole" 0.02, "soudage" ...). Not chosen on the
+ * development split, which has no walk-in typing one two-word skill. */
+#define GENERAL_SHARE 4
 
 /* The next stamp for mark[] (each use of the marks a new one); on wrap the
  * marks start again. */
@@ -312,6 +318,54 @@ static int one_sub_major(const esco *t, const uint32_t *occ, size_t n)
 			return 0;
 	}
 	return 1;
+}
+
+/* Keeps, of the n occupations occ[] that a word w of language lang heads,
+ * those that list as essential a skill whose preferred label in lang opens
+ * with a verb of w's root, ordered as they were; their count (0 when none
+ * does, or out of memory). An agent noun names the trade whose work is its
+ * verb: French "conducteur" heads 86 labels, 44 machine operators (81), 24
+ * drivers (83) and 17 plant operators (31); the skills "conduire ..." are
+ * essential to the drivers, while the machine operators' say "faire
+ * fonctionner", "surveiller". */
+/* Whether verb v is of w's root for verb_share: they share more than
+ * TAX_ROOT_MIN letters, the length match__root_ok needs no attested ending
+ * for, whatever their endings ("conducteur" / "conduire" share "condu",
+ * then "cteur" and "ire": a derivation beyond taxonomy_same_root's 4-letter
+ * tails). Read only against heads the word already names. */
+static int verb_of_root(const char *w, const char *v)
+{
+	size_t k = 0;
+
+	while (w[k] && w[k] == v[k])
+		k++;
+	return k > TAX_ROOT_MIN;
+}
+
+static size_t verb_share(const esco *t, const char *w, int lang, uint32_t *occ, size_t n)
+{
+	uint8_t *lists = calloc(match__m.n_occ, 1);
+	size_t k, j, i, kept = 0;
+
+	if (!lists)
+		return 0;
+	for (k = 0; k < match__m.n_skill; k++) {
+		const esco_skill *sk = esco_skill_at(t, k);
+		char first[1][TAX_WORD_MAX];
+
+		if (!sk || sk->type == ESCO_SKILL_TYPE_KNOWLEDGE || !sk->labels[lang].preferred ||
+		    taxonomy_content_words(sk->labels[lang].preferred, first, 1) != 1 ||
+		    !verb_of_root(w, first[0]))
+			continue;
+		for (j = match__m.so_off[k]; j < match__m.so_off[k + 1]; j++)
+			if (match__m.so_key[j] & 1)
+				lists[match__m.so_key[j] >> 1] = 1;
+	}
+	for (i = 0; i < n; i++)
+		if (lists[occ[i]])
+			occ[kept++] = occ[i];
+	free(lists);
+	return kept;
 }
 
 /* The occupations a head word of which (of a preferred label, or with alt
@@ -375,7 +429,10 @@ static size_t word_meets(const esco *t, const char *w, int alt, int per_lang, in
 			}
 		}
 		*any |= nl > 0;
-		if (!nl || (per_lang && nl > NAMED_OCC_MAX && !one_sub_major(t, tmp, nl)))
+		if (nl && per_lang && nl > NAMED_OCC_MAX && !one_sub_major(t, tmp, nl) &&
+		    (per_lang < 2 || !(nl = verb_share(t, w, l, tmp, nl))))
+			continue;
+		if (!nl)
 			continue;
 		for (m = 0; m < nl; m++)
 			if (seen[tmp[m]] != ws) {
@@ -420,6 +477,71 @@ static void sense_shares(const esco *t, const uint32_t *occ, size_t n, double *s
 	}
 	for (a = 0; a < n; a++)
 		sense[a] = best > 0 ? sense[a] / best : 1.0;
+}
+
+/* Of two words typed together, the one whose skills reach fewer
+ * occupations: the occupations (in out, their count) that list as
+ * essential a skill whose preferred label, in the languages langs, holds a
+ * word of its root. "travail" is in the labels of skills essential to 1,218
+ * occupations, "agricole" to 49 (most of them farmers, 61): the word that
+ * says the domain. Scratch has[] of n_occ bytes, left zeroed. */
+static size_t domain_word(const esco *t, char (*w)[TAX_WORD_MAX], unsigned langs, uint8_t *has,
+			  uint32_t *out, size_t *other)
+{
+	size_t k, j, o, n[2] = {0, 0}, m = 0;
+	int l, d;
+
+	for (k = 0; k < match__m.n_skill; k++) {
+		const esco_skill *sk = esco_skill_at(t, k);
+		unsigned bits = 0;
+
+		for (l = 0; sk && l < ESCO_LANG_COUNT; l++) {
+			char lw[MATCH__LABEL_WORDS][TAX_WORD_MAX];
+			size_t nl, x;
+
+			if (!(langs >> l & 1) || !sk->labels[l].preferred)
+				continue;
+			nl = taxonomy_content_words(sk->labels[l].preferred, lw, MATCH__LABEL_WORDS);
+			for (x = 0; x < nl; x++)
+				bits |= (unsigned)match__root_ok(w[0], lw[x], 1) |
+					(unsigned)match__root_ok(w[1], lw[x], 1) << 1;
+		}
+		if (!bits)
+			continue;
+		for (j = match__m.so_off[k]; j < match__m.so_off[k + 1]; j++)
+			if (match__m.so_key[j] & 1)
+				has[match__m.so_key[j] >> 1] |= (uint8_t)bits;
+	}
+	for (o = 0; o < match__m.n_occ; o++) {
+		n[0] += has[o] & 1;
+		n[1] += has[o] >> 1 & 1;
+	}
+	d = n[1] && (!n[0] || n[1] < n[0]) ? 1 : 0;
+	*other = n[1 - d];
+	/* and of those, the ones in an ISCO-08 group whose name holds the
+	 * word: two sources agree on the domain ("agricultural" in
+	 * "Agricultural, forestry and fishery labourers", "agricoles" in
+	 * "conducteurs d'engins mobiles agricoles"); alone, a skill's word is
+	 * a descriptor by chance ("social" is in "corporate social
+	 * responsibility", which the retail managers list) */
+	for (k = 0; k < match__m.n_gwords; k++) {
+		const char *code = esco_isco_group_at(t, match__m.gwords[k].grp)->code;
+
+		if (!verb_of_root(w[d], match__m.gwords[k].w))
+			continue;
+		for (o = 0; o < match__m.n_occ; o++) {
+			const char *g = esco_occupation_at(t, o)->isco;
+
+			if ((has[o] >> d & 1) && g && strncmp(g, code, strlen(code)) == 0)
+				has[o] |= 4;
+		}
+	}
+	for (o = 0; o < match__m.n_occ; o++) {
+		if (has[o] & 4)
+			out[m++] = (uint32_t)o;
+		has[o] = 0;
+	}
+	return m;
 }
 
 int match__named(const json_t *skills, double *named, double *named_n, double *named_free,
@@ -496,7 +618,7 @@ again:
 			 * language, French "emballer" and Spanish "embalar"
 			 * (pack) each met the English "embalmer", and "pack
 			 * vegetables or fruits" named the embalmer twice. */
-			n = word_meets(t, words[w], 0, !k, !k || unlisted,
+			n = word_meets(t, words[w], 0, !k ? 1 + (nw == 1) : 0, !k || unlisted,
 				       unlisted ? 1u << wl[w] : langs, &any, mark, &lstamp, seen, &wstamp,
 				       tmp, met);
 			/* A free-text word that heads no preferred label at
@@ -586,6 +708,49 @@ again:
 		 * name get it as a listing (named_list, as a free-text word's
 		 * occupations do), so they tie with those listing it, and the
 		 * name breaks the tie. */
+		/* A walk-in's only skill, two words of free text: one word may
+		 * be too general to say the trade (its skills reach more than
+		 * 1 / GENERAL_SHARE of the occupations), the other say its
+		 * domain.
+		 * "travail agricole": "travail" is one root with "travailleur"
+		 * (social workers), of whose skills "agricole" says nothing;
+		 * "trabajo agrícola" named nothing ("trabajador" heads labels
+		 * over the cap, "agrícola" none). Of the occupations the heads
+		 * named, only those of the domain word's (domain_word: the
+		 * word whose skills reach fewer occupations) stay; when none
+		 * does, the domain word's are the reading, by the sense most
+		 * of them share (sense_shares: the farmers, 61). A word that
+		 * names a trade ("soldadura", "plomberie") reaches too few
+		 * occupations to be general: the rule leaves it alone. */
+		if (!k && nw == 2 && json_array_size(skills) == 1) {
+			size_t wide = 0, na = domain_word(t, words, langs, lm, met, &wide), in = 0;
+			uint32_t s2 = next_stamp(mark, &lstamp);
+
+			for (j = 0; j < na; j++)
+				mark[met[j]] = s2;
+			for (j = 0; j < nt; j++)
+				in += mark[touched[j]] == s2;
+			if (na && wide > match__m.n_occ / GENERAL_SHARE && (!nt || in < nt)) {
+				double spec2 = log(1.0 + (double)match__m.n_occ / (double)na) / lnocc;
+				size_t kept = 0;
+
+				/* the named ones of the domain stay; else the domain */
+				for (j = 0; j < nt; j++) {
+					if (mark[touched[j]] == s2)
+						touched[kept++] = touched[j];
+					else
+						c[touched[j]] = 0;
+				}
+				nt = kept;
+				if (!nt) {
+					sense_shares(t, met, na, sense);
+					for (nt = 0; nt < na; nt++) {
+						touched[nt] = met[nt];
+						c[met[nt]] = (float)(spec2 * sense[nt]);
+					}
+				}
+			}
+		}
 		if (!nt && k && !unlisted && named_list) {
 			unlisted = 1;
 			goto again;

@@ -1561,9 +1561,22 @@ static void test_word_cap_per_language(void)
 	const esco *t = match_taxonomy();
 	const esco_occupation *drv = NULL, *tch = NULL, *x = NULL;
 	size_t groups = 0, i, n = t ? esco_occupation_count(t) : 0, nd = 0;
-	char dv[20][32], tv[32], why[600];
+	const esco_occupation *mop = NULL;
+	char dv[20][32], tv[32], mv[32], why[600];
 
 	T_REQUIRE(n > 0);
+	/* a machine operator (81) a French "conducteur" label heads, posted
+	 * before the drivers: first by docid if the sense were the count's */
+	for (i = 0; i < n && !mop; i++) {
+		const esco_occupation *o = esco_occupation_at(t, i);
+		const char *p = o->labels[ESCO_LANG_FR].preferred;
+
+		if (p && strncmp(p, "conducteur ", 11) == 0 && strncmp(o->isco, "81", 2) == 0)
+			mop = o;
+	}
+	T_REQUIRE(mop != NULL);
+	post_bare_ad("Machine operator", mop->uri, "TV", mv);
+	T_REQUIRE(mv[0]);
 	/* the data the rules read: over 20 French heads in several groups,
 	 * at most 20 Spanish ones; over 20 French "enseignant", one group */
 	T_REQUIRE(heads_starting(ESCO_LANG_FR, "conducteur", &groups, &x) > 20 && groups > 1);
@@ -1589,11 +1602,64 @@ static void test_word_cap_per_language(void)
 	/* "conducteur" typed alone: over the cap in French (machine operators
 	 * and drivers). Round 16: a French word no longer reads the Spanish
 	 * and English "conductor" (another word, of languages the text is not
-	 * in: test_free_word_own_language), so French decides: nothing. */
-	T_CHECKF(walk_in_first("TV", "conducteur", (const char (*)[32])dv, nd, why, sizeof why) == 0,
-		 "no Spanish driver's ad may come first for \"conducteur\": %s", why);
+	 * in: test_free_word_own_language), and French alone gave nothing.
+	 * Round 17 (verb_share, model.c): of the French heads, those listing
+	 * a skill "conduire ..." as essential, the drivers, not the machine
+	 * operators (more of them) whose skills say "faire fonctionner".
+	 * Fails without verb_share (nothing), or with the heads' majority
+	 * (the machine operator's ad, posted first). */
+	T_CHECKF(walk_in_first("TV", "conducteur", (const char (*)[32])dv, nd, why, sizeof why) == 1,
+		 "a driver's ad must come first for \"conducteur\", not %s's: %s", mop->label, why);
 	T_CHECKF(walk_in_first("TV", "enseignant", (const char (*)[32])&tv, 1, why, sizeof why) == 1,
 		 "%s's ad must come first for \"enseignant\": %s", tch->label, why);
+}
+
+/* A walk-in's only skill of two words, one too general to name a trade
+ * (round 17, model.c domain_word): "travail" is one root with
+ * "travailleur" (social workers), and "travail agricole" gave a social
+ * worker's ad first. "agricole" says the domain: skills holding it are
+ * essential to the farmers, and ISCO-08 names farm groups "agricoles".
+ * Posts a social worker's ad, then ads of the skilled agricultural workers
+ * (6) listing an "agricole" skill as essential; one of the latter must
+ * come first. Fails without the rule (the social worker's). */
+static void test_two_words_domain(void)
+{
+	const esco *t = match_taxonomy();
+	const esco_occupation *soc = NULL;
+	size_t i, e, n = t ? esco_occupation_count(t) : 0, nf = 0;
+	char sv[32], fv[20][32], why[600];
+
+	T_REQUIRE(n > 0);
+	for (i = 0; i < n && !soc; i++) {
+		const char *p = esco_occupation_at(t, i)->labels[ESCO_LANG_FR].preferred;
+
+		if (p && strncmp(p, "travailleur social", 18) == 0)
+			soc = esco_occupation_at(t, i);
+	}
+	T_REQUIRE(soc != NULL);
+	post_bare_ad("Social worker", soc->uri, "TR", sv);
+	T_REQUIRE(sv[0]);
+	for (i = 0; i < n && nf < 20; i++) {
+		const esco_occupation *o = esco_occupation_at(t, i);
+
+		if (o->isco[0] != '6')
+			continue;
+		for (e = 0; e < o->n_essential; e++) {
+			const char *p = o->essential[e]->labels[ESCO_LANG_FR].preferred;
+
+			if (p && strstr(p, " agricole")) {
+				post_bare_ad("Farm work", o->uri, "TR", fv[nf]);
+				T_REQUIRE(fv[nf][0]);
+				nf++;
+				break;
+			}
+		}
+	}
+	T_REQUIRE(nf > 0 && wait_index() == 0);
+	T_CHECKF(walk_in_first("TR", "travail agricole", (const char (*)[32])fv, nf, why, sizeof why) == 1,
+		 "a farm ad must come first for \"travail agricole\", not %s's: %s", soc->label, why);
+	T_CHECKF(walk_in_first("TR", "trabajo agrícola", (const char (*)[32])fv, nf, why, sizeof why) == 1,
+		 "a farm ad must come first for \"trabajo agrícola\": %s", why);
 }
 
 /* A free-text word that heads no occupation's preferred label in any
@@ -2544,6 +2610,7 @@ int main(void)
 	T_RUN(test_named_trade_first);
 	T_RUN(test_named_sense);
 	T_RUN(test_word_cap_per_language);
+	T_RUN(test_two_words_domain);
 	T_RUN(test_free_word_alt_label);
 	T_RUN(test_free_word_chance_root);
 	T_RUN(test_free_word_isco_group);
