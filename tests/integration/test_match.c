@@ -1606,8 +1606,8 @@ static void test_word_cap_per_language(void)
 	 * Round 17 (verb_share, model.c): of the French heads, those listing
 	 * a skill "conduire ..." as essential, the drivers, not the machine
 	 * operators (more of them) whose skills say "faire fonctionner".
-	 * Fails without verb_share (nothing), or with the heads' majority
-	 * (the machine operator's ad, posted first). */
+	 * Fails without verb_share (nothing comes); the machine operator's
+	 * ad, posted first, would win a tie among all the heads. */
 	T_CHECKF(walk_in_first("TV", "conducteur", (const char (*)[32])dv, nd, why, sizeof why) == 1,
 		 "a driver's ad must come first for \"conducteur\", not %s's: %s", mop->label, why);
 	T_CHECKF(walk_in_first("TV", "enseignant", (const char (*)[32])&tv, 1, why, sizeof why) == 1,
