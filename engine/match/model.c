@@ -287,9 +287,10 @@ static size_t head_lower(const char *w)
 #define NAMED_OCC_MAX 20
 /* A word of a walk-in's two is too general to name a trade when the skills
  * whose labels hold it are essential to more than 1 / GENERAL_SHARE of
- * ESCO's occupations ("travail" 0.40, "trabajo" 0.41, "work" 0.32; a
- * trade word's, "agricole" 0.02, "soudage" ...). Not chosen on the
- * development split, which has no walk-in typing one two-word skill. */
+ * ESCO's occupations ("travail" 0.40, "trabajo" 0.41, "work" 0.32; the
+ * domain word "agricole" 0.02). Not chosen on the development split, which
+ * has no walk-in typing one two-word skill alone (docs/matching.md,
+ * round 17). */
 #define GENERAL_SHARE 4
 
 /* The next stamp for mark[] (each use of the marks a new one); on wrap the
@@ -347,6 +348,11 @@ static int one_sub_major(const esco *t, const uint32_t *occ, size_t n)
  * (drivers) over its own language's verdict (machine operators and
  * drivers: a kind of work).
  *
+ * With per_lang 2 (a walk-in's lone word), a word over the cap in its
+ * language names the heads whose skills say its verb, when they are of one
+ * sense (match__verb_share, match__sub_major_most: "conducteur", the
+ * drivers; round 17).
+ *
  * mark[] and seen[] are stamped with *lstamp and *wstamp; tmp[] is
  * scratch of n_occ entries. */
 static size_t word_meets(const esco *t, const char *w, int alt, int per_lang, int attest,
@@ -382,7 +388,8 @@ static size_t word_meets(const esco *t, const char *w, int alt, int per_lang, in
 		}
 		*any |= nl > 0;
 		if (nl && per_lang && nl > NAMED_OCC_MAX && !one_sub_major(t, tmp, nl) &&
-		    (per_lang < 2 || !(nl = match__verb_share(t, w, l, tmp, nl)) || !match__sub_major_most(t, tmp, nl)))
+		    (per_lang < 2 || !(nl = match__verb_share(t, w, l, tmp, nl)) ||
+		     !match__sub_major_most(t, tmp, nl)))
 			continue;
 		if (!nl)
 			continue;
@@ -584,17 +591,6 @@ again:
 					c[met[m]] = (float)sv;
 			}
 		}
-		/* A skill whose words name a trade that ESCO does not list it
-		 * for, while naming none of the occupations it is essential
-		 * to: "conduct cleaning tasks" is essential to a disability
-		 * support worker only, and its words name the cleaners
-		 * (cleaning / cleaner, limpieza / limpiador), none of whom
-		 * lists it; "dressmaking" is essential to a costume maker only,
-		 * and names the dressmaker. The skill's own name then says
-		 * which trade it is the work of: the occupations its words
-		 * name get it as a listing (named_list, as a free-text word's
-		 * occupations do), so they tie with those listing it, and the
-		 * name breaks the tie. */
 		/* A walk-in's only skill, two words of free text: one word may
 		 * be too general to say the trade (its skills reach more than
 		 * 1 / GENERAL_SHARE of the occupations), the other say its
@@ -604,7 +600,8 @@ again:
 		 * "trabajo agrícola" named nothing ("trabajador" heads labels
 		 * over the cap, "agrícola" none). Of the occupations the heads
 		 * named, only those of the domain word's (domain_word: the
-		 * word whose skills reach fewer occupations) stay; when none
+		 * word whose skills reach fewer occupations, in an ISCO-08
+		 * group whose name holds it) stay; when none
 		 * does, the domain word's are the reading, by the sense most
 		 * of them share (sense_shares: the farmers, 61). A word that
 		 * names a trade ("soldadura", "plomberie") reaches too few
@@ -638,6 +635,17 @@ again:
 				}
 			}
 		}
+		/* A skill whose words name a trade that ESCO does not list it
+		 * for, while naming none of the occupations it is essential
+		 * to: "conduct cleaning tasks" is essential to a disability
+		 * support worker only, and its words name the cleaners
+		 * (cleaning / cleaner, limpieza / limpiador), none of whom
+		 * lists it; "dressmaking" is essential to a costume maker only,
+		 * and names the dressmaker. The skill's own name then says
+		 * which trade it is the work of: the occupations its words
+		 * name get it as a listing (named_list, as a free-text word's
+		 * occupations do), so they tie with those listing it, and the
+		 * name breaks the tie. */
 		if (!nt && k && !unlisted && named_list) {
 			unlisted = 1;
 			goto again;
