@@ -285,11 +285,13 @@ size_t match__group_meets(const esco *t, const char *w, uint32_t *mark, uint32_t
 	return n;
 }
 
-/* Whether verb v is of w's root for match__verb_share: they share more than
+/* Whether v is of w's root for match__verb_share: they share more than
  * TAX_ROOT_MIN letters, the length match__root_ok needs no attested ending
  * for, whatever their endings ("conducteur" / "conduire" share "condu",
  * then "cteur" and "ire": a derivation beyond taxonomy_same_root's 4-letter
- * tails). Read only against heads the word already names. */
+ * tails). Read only against heads the word already names, and against
+ * ISCO-08 group names for occupations a skill's words already gave
+ * (match__domain_word: "agricole" / "agriculture"). */
 static int verb_of_root(const char *w, const char *v)
 {
 	size_t k = 0;
