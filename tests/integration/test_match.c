@@ -1925,8 +1925,8 @@ static const esco_occupation *occ_headed(esco_lang l, const char *w, const char 
  * "cosecha" got the sewers' ads. Fails without the attested endings. */
 static void test_free_word_chance_root(void)
 {
-	const esco_occupation *sewer = occ_headed(ESCO_LANG_ES, "cosedor", NULL, NULL);
-	char sv[32], why[600];
+	const esco_occupation *sewer = occ_headed(ESCO_LANG_ES, "cosedor", NULL, NULL), *def;
+	char sv[32], dv[32], why[600];
 
 	T_REQUIRE(sewer != NULL);
 	/* the data the rule reads: one root by the letters alone */
@@ -1935,6 +1935,17 @@ static void test_free_word_chance_root(void)
 	T_REQUIRE(sv[0] && wait_index() == 0);
 	T_CHECKF(walk_in_first("TJ", "cosecha", (const char (*)[32])&sv, 1, why, sizeof why) == 0,
 		 "%s's ad must not come first for \"cosecha\": %s", sewer->label, why);
+	/* Round 17: "cosecha" is now the skill *harvest crop* (the noun of
+	 * "cosechar", docs/taxonomy.md), so the free-text reading is checked
+	 * on a word no concept takes: "defectos" (defects) and "defensor" (the
+	 * ombudsman's head) share "defe", endings "ctos" / "nsor" unattested;
+	 * read by the letters alone, the ombudsman's ad came first. */
+	def = occ_headed(ESCO_LANG_ES, "defensor", NULL, NULL);
+	T_REQUIRE(def != NULL && taxonomy_same_root("defectos", "defensor"));
+	post_bare_ad("Ombudsman", def->uri, "TJ", dv);
+	T_REQUIRE(dv[0] && wait_index() == 0);
+	T_CHECKF(walk_in_first("TJ", "defectos", (const char (*)[32])&dv, 1, why, sizeof why) == 0,
+		 "%s's ad must not come first for \"defectos\": %s", def->label, why);
 	/* a four-letter root with attested endings still names: soldadura /
 	 * soldador is test_named_trade_first's */
 }
