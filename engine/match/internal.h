@@ -103,6 +103,16 @@ int match__root_ok(const char *w, const char *h, int attest);
 /* The occupations of the ISCO-08 groups whose names hold w, when they lie
  * in one sub-major group (in out, mark[] stamped with s); their count. */
 size_t match__group_meets(const esco *t, const char *w, uint32_t *mark, uint32_t s, uint32_t *out);
+/* Of the n occupations occ[] word w of language lang heads, those listing
+ * as essential a skill whose label in lang opens with w's verb (kept in
+ * occ[], their count); whether more than half of n occupations lie in one
+ * sub-major group; of two words, the narrower one's occupations that an
+ * ISCO-08 group's name agrees with (in out; *other: the wider one's reach;
+ * has[] n_occ bytes of zeroed scratch). Round 17, words.c. */
+size_t match__verb_share(const esco *t, const char *w, int lang, uint32_t *occ, size_t n);
+int match__sub_major_most(const esco *t, const uint32_t *occ, size_t n);
+size_t match__domain_word(const esco *t, char (*w)[TAX_WORD_MAX], unsigned langs, uint8_t *has,
+			  uint32_t *out, size_t *other);
 
 /* Built once per process by match__model_ready(); read-only after. */
 extern struct match__model match__m;

@@ -285,6 +285,13 @@ static size_t head_lower(const char *w)
 }
 
 #define NAMED_OCC_MAX 20
+/* A word of a walk-in's two is too general to name a trade when the skills
+ * whose labels hold it are essential to more than 1 / GENERAL_SHARE of
+ * ESCO's occupations ("travail" 0.40, "trabajo" 0.41, "work" 0.32; the
+ * domain word "agricole" 0.02). Not chosen on the development split, which
+ * has no walk-in typing one two-word skill alone (docs/matching.md,
+ * round 17). */
+#define GENERAL_SHARE 4
 
 /* The next stamp for mark[] (each use of the marks a new one); on wrap the
  * marks start again. */
@@ -341,6 +348,11 @@ static int one_sub_major(const esco *t, const uint32_t *occ, size_t n)
  * (drivers) over its own language's verdict (machine operators and
  * drivers: a kind of work).
  *
+ * With per_lang 2 (a walk-in's lone word), a word over the cap in its
+ * language names the heads whose skills say its verb, when they are of one
+ * sense (match__verb_share, match__sub_major_most: "conducteur", the
+ * drivers; round 17).
+ *
  * mark[] and seen[] are stamped with *lstamp and *wstamp; tmp[] is
  * scratch of n_occ entries. */
 static size_t word_meets(const esco *t, const char *w, int alt, int per_lang, int attest,
@@ -375,7 +387,11 @@ static size_t word_meets(const esco *t, const char *w, int alt, int per_lang, in
 			}
 		}
 		*any |= nl > 0;
-		if (!nl || (per_lang && nl > NAMED_OCC_MAX && !one_sub_major(t, tmp, nl)))
+		if (nl && per_lang && nl > NAMED_OCC_MAX && !one_sub_major(t, tmp, nl) &&
+		    (per_lang < 2 || !(nl = match__verb_share(t, w, l, tmp, nl)) ||
+		     !match__sub_major_most(t, tmp, nl)))
+			continue;
+		if (!nl)
 			continue;
 		for (m = 0; m < nl; m++)
 			if (seen[tmp[m]] != ws) {
@@ -496,7 +512,7 @@ again:
 			 * language, French "emballer" and Spanish "embalar"
 			 * (pack) each met the English "embalmer", and "pack
 			 * vegetables or fruits" named the embalmer twice. */
-			n = word_meets(t, words[w], 0, !k, !k || unlisted,
+			n = word_meets(t, words[w], 0, !k ? 1 + (nw == 1) : 0, !k || unlisted,
 				       unlisted ? 1u << wl[w] : langs, &any, mark, &lstamp, seen, &wstamp,
 				       tmp, met);
 			/* A free-text word that heads no preferred label at
@@ -573,6 +589,50 @@ again:
 					touched[nt++] = met[m];
 				if ((float)sv > c[met[m]])
 					c[met[m]] = (float)sv;
+			}
+		}
+		/* A walk-in's only skill, two words of free text: one word may
+		 * be too general to say the trade (its skills reach more than
+		 * 1 / GENERAL_SHARE of the occupations), the other say its
+		 * domain.
+		 * "travail agricole": "travail" is one root with "travailleur"
+		 * (social workers), of whose skills "agricole" says nothing;
+		 * "trabajo agrícola" named nothing ("trabajador" heads labels
+		 * over the cap, "agrícola" none). Of the occupations the heads
+		 * named, only those of the domain word's (domain_word: the
+		 * word whose skills reach fewer occupations, in an ISCO-08
+		 * group whose name holds it) stay; when none
+		 * does, the domain word's are the reading, by the sense most
+		 * of them share (sense_shares: the farmers, 61). A word that
+		 * names a trade ("soldadura", "plomberie") reaches too few
+		 * occupations to be general: the rule leaves it alone. */
+		if (!k && nw == 2 && json_array_size(skills) == 1) {
+			size_t wide = 0, na = match__domain_word(t, words, langs, lm, met, &wide), in = 0;
+			uint32_t s2 = next_stamp(mark, &lstamp);
+
+			for (j = 0; j < na; j++)
+				mark[met[j]] = s2;
+			for (j = 0; j < nt; j++)
+				in += mark[touched[j]] == s2;
+			if (na && wide > match__m.n_occ / GENERAL_SHARE && (!nt || in < nt)) {
+				double spec2 = log(1.0 + (double)match__m.n_occ / (double)na) / lnocc;
+				size_t kept = 0;
+
+				/* the named ones of the domain stay; else the domain */
+				for (j = 0; j < nt; j++) {
+					if (mark[touched[j]] == s2)
+						touched[kept++] = touched[j];
+					else
+						c[touched[j]] = 0;
+				}
+				nt = kept;
+				if (!nt) {
+					sense_shares(t, met, na, sense);
+					for (nt = 0; nt < na; nt++) {
+						touched[nt] = met[nt];
+						c[met[nt]] = (float)(spec2 * sense[nt]);
+					}
+				}
 			}
 		}
 		/* A skill whose words name a trade that ESCO does not list it

@@ -284,3 +284,139 @@ size_t match__group_meets(const esco *t, const char *w, uint32_t *mark, uint32_t
 	}
 	return n;
 }
+
+/* Whether v is of w's root for match__verb_share: they share more than
+ * TAX_ROOT_MIN letters, the length match__root_ok needs no attested ending
+ * for, whatever their endings ("conducteur" / "conduire" share "condu",
+ * then "cteur" and "ire": a derivation beyond taxonomy_same_root's 4-letter
+ * tails). Read only against heads the word already names, and against
+ * ISCO-08 group names for occupations a skill's words already gave
+ * (match__domain_word: "agricole" / "agriculture"). */
+static int verb_of_root(const char *w, const char *v)
+{
+	size_t k = 0;
+
+	while (w[k] && w[k] == v[k])
+		k++;
+	return k > TAX_ROOT_MIN;
+}
+
+/* Keeps, of the n occupations occ[] that a word w of language lang heads,
+ * those that list as essential a skill whose preferred label in lang opens
+ * with a verb of w's root, ordered as they were; their count (0 when none
+ * does, or out of memory). An agent noun names the trade whose work is its
+ * verb: French "conducteur" heads 86 labels, 44 machine operators (81), 24
+ * drivers (83) and 17 plant operators (31); the skills "conduire ..." are
+ * essential to the drivers, while the machine operators' say "faire
+ * fonctionner", "surveiller". */
+size_t match__verb_share(const esco *t, const char *w, int lang, uint32_t *occ, size_t n)
+{
+	uint8_t *lists = calloc(match__m.n_occ, 1);
+	size_t k, j, i, kept = 0;
+
+	if (!lists)
+		return 0;
+	for (k = 0; k < match__m.n_skill; k++) {
+		const esco_skill *sk = esco_skill_at(t, k);
+		char first[1][TAX_WORD_MAX];
+
+		if (!sk || sk->type == ESCO_SKILL_TYPE_KNOWLEDGE || !sk->labels[lang].preferred ||
+		    taxonomy_content_words(sk->labels[lang].preferred, first, 1) != 1 ||
+		    !verb_of_root(w, first[0]))
+			continue;
+		for (j = match__m.so_off[k]; j < match__m.so_off[k + 1]; j++)
+			if (match__m.so_key[j] & 1)
+				lists[match__m.so_key[j] >> 1] = 1;
+	}
+	for (i = 0; i < n; i++)
+		if (lists[occ[i]])
+			occ[kept++] = occ[i];
+	free(lists);
+	return kept;
+}
+
+/* Whether more than half of the n occupations occ[] lie in one ISCO-08
+ * sub-major group: the verb's trade is one sense ("conducteur": 11 of the
+ * 13 heads listing "conduire ..." are drivers, 83), not a verb as general
+ * as "emplear" (use), which the two "empleado" heads listing it share by
+ * chance (a technician of 33, a handyman of 96). */
+int match__sub_major_most(const esco *t, const uint32_t *occ, size_t n)
+{
+	size_t a, b, best = 0;
+
+	for (a = 0; a < n; a++) {
+		const char *ia = esco_occupation_at(t, occ[a])->isco;
+		size_t same = 0;
+
+		for (b = 0; b < n; b++)
+			same += strncmp(ia, esco_occupation_at(t, occ[b])->isco, 2) == 0;
+		if (same > best)
+			best = same;
+	}
+	return best * 2 > n;
+}
+
+/* Of two words typed together, the one whose skills reach fewer
+ * occupations: the occupations (in out, their count) that list as
+ * essential a skill whose preferred label, in the languages langs, holds a
+ * word of its root. "travail" is in the labels of skills essential to 1,218
+ * occupations, "agricole" to 49 (most of them farmers, 61): the word that
+ * says the domain. Scratch has[] of n_occ bytes, left zeroed. */
+size_t match__domain_word(const esco *t, char (*w)[TAX_WORD_MAX], unsigned langs, uint8_t *has,
+			  uint32_t *out, size_t *other)
+{
+	size_t k, j, o, n[2] = {0, 0}, m = 0;
+	int l, d;
+
+	for (k = 0; k < match__m.n_skill; k++) {
+		const esco_skill *sk = esco_skill_at(t, k);
+		unsigned bits = 0;
+
+		for (l = 0; sk && l < ESCO_LANG_COUNT; l++) {
+			char lw[MATCH__LABEL_WORDS][TAX_WORD_MAX];
+			size_t nl, x;
+
+			if (!(langs >> l & 1) || !sk->labels[l].preferred)
+				continue;
+			nl = taxonomy_content_words(sk->labels[l].preferred, lw, MATCH__LABEL_WORDS);
+			for (x = 0; x < nl; x++)
+				bits |= (unsigned)match__root_ok(w[0], lw[x], 1) |
+					(unsigned)match__root_ok(w[1], lw[x], 1) << 1;
+		}
+		if (!bits)
+			continue;
+		for (j = match__m.so_off[k]; j < match__m.so_off[k + 1]; j++)
+			if (match__m.so_key[j] & 1)
+				has[match__m.so_key[j] >> 1] |= (uint8_t)bits;
+	}
+	for (o = 0; o < match__m.n_occ; o++) {
+		n[0] += has[o] & 1;
+		n[1] += has[o] >> 1 & 1;
+	}
+	d = n[1] && (!n[0] || n[1] < n[0]) ? 1 : 0;
+	*other = n[1 - d];
+	/* and of those, the ones in an ISCO-08 group whose name holds the
+	 * word: two sources agree on the domain ("agricultural" in
+	 * "Agricultural, forestry and fishery labourers", "agricoles" in
+	 * "conducteurs d'engins mobiles agricoles"); alone, a skill's word is
+	 * a descriptor by chance ("social" is in "corporate social
+	 * responsibility", which the retail managers list) */
+	for (k = 0; k < match__m.n_gwords; k++) {
+		const char *code = esco_isco_group_at(t, match__m.gwords[k].grp)->code;
+
+		if (!verb_of_root(w[d], match__m.gwords[k].w))
+			continue;
+		for (o = 0; o < match__m.n_occ; o++) {
+			const char *g = esco_occupation_at(t, o)->isco;
+
+			if ((has[o] >> d & 1) && g && strncmp(g, code, strlen(code)) == 0)
+				has[o] |= 4;
+		}
+	}
+	for (o = 0; o < match__m.n_occ; o++) {
+		if (has[o] & 4)
+			out[m++] = (uint32_t)o;
+		has[o] = 0;
+	}
+	return m;
+}

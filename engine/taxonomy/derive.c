@@ -307,3 +307,62 @@ size_t tax__derived_words(const struct tax_labels *t, int s, const char *w,
 	}
 	return n;
 }
+
+/* 1 when a label of kind slot s in lang holds w as a word that is not the
+ * label's first (not a verb there: a noun of that language's labels). */
+static int is_label_noun_of(const struct tax_labels *t, int s, const char *w, int lang)
+{
+	size_t lo, hi, i;
+
+	tax__word_range(t, s, w, strlen(w), &lo, &hi);
+	for (i = lo; i < hi && tax__word_cmp_at(t->text.p + t->words[s][i].word, w) == 0; i++)
+		if (!(t->words[s][i].bits & TW_FIRST) && (int)TW_LANG(t->words[s][i].bits) == lang)
+			return 1;
+	return 0;
+}
+
+/* 1 when an occupation label of lang holds a word on w's stem (w less its
+ * last letter) other than w and its plural: an agent noun ("coupe" /
+ * coupeur), so the word names a trade. */
+static int names_agent_of(const struct tax_labels *t, const char *w, int lang)
+{
+	size_t lw = strlen(w), lo, hi, i;
+
+	tax__word_range(t, 0, w, lw - 1, &lo, &hi);
+	for (i = lo; i < hi; i++) {
+		const char *o = t->text.p + t->words[0][i].word;
+		size_t lo_w = 0;
+
+		if ((int)TW_LANG(t->words[0][i].bits) != lang)
+			continue;
+		while (o[lo_w] && o[lo_w] != ' ')
+			lo_w++;
+		if ((lo_w == lw && strncmp(o, w, lw) == 0) ||
+		    (lo_w == lw + 1 && strncmp(o, w, lw) == 0 && o[lw] == 's'))
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
+size_t tax__action_verb(const struct tax_labels *t, const char *w, char out[WORD_MAX])
+{
+	size_t lw = strlen(w), df;
+	char verb[WORD_MAX];
+	int lang;
+
+	/* the stem (the word less its final vowel) as long as a derivation's */
+	if (lw < DER_STEM_MIN + 1 || lw + 1 >= WORD_MAX || (w[lw - 1] != 'a' && w[lw - 1] != 'e'))
+		return 0;
+	memcpy(verb, w, lw);
+	verb[lw] = 'r';
+	verb[lw + 1] = '\0';
+	for (lang = ESCO_LANG_FR; lang <= ESCO_LANG_ES; lang++) {
+		if (!is_label_noun_of(t, 1, w, lang) || !is_verb_of(t, verb, lang) ||
+		    names_agent_of(t, w, lang) || !(df = tax__word_df(t, 1, verb)))
+			continue;
+		memcpy(out, verb, lw + 2);
+		return 1;
+	}
+	return 0;
+}

@@ -173,6 +173,15 @@ int tax__der_learn(struct tax_labels *t, size_t n_occ, size_t n_sk);
  * make of folded word w ("soudure" -> "souder"), up to max, in out. */
 size_t tax__derived_words(const struct tax_labels *t, int s, const char *w,
 			  char out[][WORD_MAX], size_t max);
+/* The verb of which folded word w is the noun of action that French and
+ * Spanish make of the verb less its infinitive's r ("récolte" / récolter,
+ * "cosecha" / cosechar): w plus r, when that opens a skill/competence
+ * preferred label of the language (a verb there), w is a word of that
+ * language's skill labels other than a first one (a noun there), and no
+ * occupation label of the language holds another word on w's stem (an
+ * agent noun: "coupe" / coupeur names the trade itself). The verb in out;
+ * 1, or 0 when there is none. */
+size_t tax__action_verb(const struct tax_labels *t, const char *w, char out[WORD_MAX]);
 /* Learns the noun -> verb pairs of French and Spanish through the skills'
  * English labels into t->piv (pivot.c). 0 or -1 (out of memory). */
 int tax__piv_learn(struct tax_labels *t);

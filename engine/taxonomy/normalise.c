@@ -465,6 +465,38 @@ int tax__normalise(esco_kind kind, const char *text, const char *lang_hint,
 				return TAX_ERR; /* an index error is no refusal */
 		}
 	}
+	/* Refused: a lone French or Spanish noun of action read as its verb
+	 * ("récolte", "cosecha": récolter, cosechar). ESCO's skills are verb
+	 * phrases; the noun is the verb's inflection at 0.9, which leaves a
+	 * bare word under the threshold (0.83) where the verb passes (0.87).
+	 * One word only: in a longer text the other words say what it is the
+	 * work of, and the labels' own nouns already count. The verb is
+	 * written on the text as typed (its accents: the folded "recolter"
+	 * reads as a typo of "récolter"). */
+	if (rc == TAX_ERR_NOMATCH && kind == ESCO_KIND_SKILL) {
+		const struct tax_labels *t = tax__labels();
+		char folded[FOLD_MAX], *w[2], verb[WORD_MAX], typed[FOLD_MAX];
+		size_t tl = strlen(text), vl;
+		struct tax_match via;
+
+		while (tl && (text[tl - 1] == ' ' || text[tl - 1] == '\t'))
+			tl--;
+		if (t && tl && tl + 2 < sizeof typed && taxonomy_fold(text, folded, sizeof folded) > 0 &&
+		    tax__split_words(folded, w, 2) == 1 && tax__action_verb(t, w[0], verb) &&
+		    (vl = strlen(verb)) >= 2 && (text[tl - 1] | 0x20) == verb[vl - 2]) {
+			int vrc;
+
+			memcpy(typed, text, tl);
+			memcpy(typed + tl, "r", 2);
+			vrc = normalise_phrase(kind, typed, lang_hint, hint, tax, &via, budget);
+			if (vrc == 0) {
+				*out = via;
+				return 0;
+			}
+			if (vrc == TAX_ERR || vrc == TAX_ERR_BUDGET)
+				return vrc;
+		}
+	}
 	if (rc == TAX_ERR_NOMATCH && kind == ESCO_KIND_SKILL) {
 		struct tax_match via;
 

@@ -701,6 +701,36 @@ static void test_derived_noun(void)
 	}
 }
 
+/* A lone French or Spanish noun of action is its verb (normalise.c,
+ * tax__action_verb): "récolte" and "cosecha" are the skill "récolter" and
+ * "cosechar" name, not free text under the threshold (0.83). A noun whose
+ * stem an occupation's agent noun holds ("coupe" / coupeur) is left to
+ * name that trade, and a noun in a longer text is read by the labels. */
+static void test_action_noun(void)
+{
+	static const char *const pairs[][3] = {
+		{"fr", "récolter", "récolte"},
+		{"es", "cosechar", "cosecha"},
+	};
+	struct tax_match m;
+	size_t i;
+
+	for (i = 0; i < sizeof pairs / sizeof *pairs; i++) {
+		struct tax_match verb, noun;
+		char uri[200];
+
+		T_REQUIRE(taxonomy_normalise_skill(pairs[i][1], pairs[i][0], &verb) == 0);
+		snprintf(uri, sizeof uri, "%s", verb.uri);
+		T_CHECKF(taxonomy_normalise_skill(pairs[i][2], NULL, &noun) == 0 &&
+				 strcmp(noun.uri, uri) == 0,
+			 "%s -> %s (%.3f), not %s", pairs[i][2], noun.label ? noun.label : "-",
+			 noun.score, verb.label);
+	}
+	/* "couper" is a verb of the labels, but "coupeur" an occupation's */
+	T_CHECKF(taxonomy_normalise_skill("coupe", NULL, &m) != 0, "coupe -> %s",
+		 m.label ? m.label : "-");
+}
+
 /* A French noun with no stem in common with ESCO's verb ("gestion" /
  * "gérer", "planification" / "planifier": Snowball gives them other stems,
  * and no French label of one concept pairs them) is met through the skills'
@@ -881,6 +911,7 @@ int main(void)
 	T_RUN(test_derivation);
 	T_RUN(test_attested_synonym);
 	T_RUN(test_derived_noun);
+	T_RUN(test_action_noun);
 	T_RUN(test_noun_through_english);
 	T_RUN(test_joined_words);
 	T_RUN(test_split_compound);
