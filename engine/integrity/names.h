@@ -101,8 +101,10 @@ int names_init(void);
  *    "Serv.ices").
  * 6: round 16 (symbols of category So drawn as no one letter, such as
  *    TM, (R), (C) and emoji, are no part of a name or licence).
+ * 7: round 17 (an exclamation mark between letters is an i in the
+ *    confusable form, "Serv!ces").
  */
-#define NAMES_FORMS_VERSION 6
+#define NAMES_FORMS_VERSION 7
 
 /*
  * Normalises the UTF-8 name in[0..len) into out (NUL-terminated, at most

@@ -149,8 +149,9 @@ static int trim_part(const char *in, size_t *b, size_t *e)
 	return 0;
 }
 
-/* The length of a separator of two names at in[at]: a slash or a bar with
- * a space on one side or both, and the spaces around it; 0 for none. */
+/* The length of a separator of two names at in[at]: a slash with a space
+ * on one side or both, or a bar with spaces on both, and the spaces around
+ * it; 0 for none. */
 static size_t match_separator(const char *in, size_t len, size_t at)
 {
 	size_t b = at, e = at + 1;
@@ -163,6 +164,8 @@ static size_t match_separator(const char *in, size_t len, size_t at)
 		e++;
 	if (b == at && e == at + 1)
 		return 0; /* inside a word: a contraction, "O/seas" */
+	if (in[at] == '|' && (b == at || e == at + 1))
+		return 0; /* a bar against a word may be an l ("Kestre| Overseas") */
 	return e - at;
 }
 

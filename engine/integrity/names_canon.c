@@ -210,13 +210,14 @@ static UChar leet_letter(UChar32 c)
 	case '@': return 'a';
 	case '$': return 's';
 	case '|': return 'l';
+	case '!': return 'i'; /* round 17: "Internat!onal" */
 	default: return 0;
 	}
 }
 
 static int leet_mark(UChar c)
 {
-	return (c >= '0' && c <= '9') || c == '@' || c == '$' || c == '|';
+	return (c >= '0' && c <= '9') || c == '@' || c == '$' || c == '|' || c == '!';
 }
 
 /* Whether the word (a run of letters, marks and digits) around code units

@@ -89,7 +89,9 @@ static const struct {
 	{"name", "Lesedi Holdings t/a Kopano Manpower Services", "trading as the blacklisted name"},
 	{"name", "Lesedi Staffing (formerly Kopano Manpower Services)", "the blacklisted name as former"},
 	{"name", "Lesedi SARL anciennement Kopano Manpower Services", "former name, in French"},
-	/* round 17: the firm it belongs to, and two names apart by a slash */
+	/* round 17: an exclamation mark for an i, the firm it belongs to, and
+	 * two names apart by a slash */
+	{"name", "Kopano Manpower Serv!ces", "an exclamation mark for i"},
 	{"name", "Kopano Manpower Services, a subsidiary of Lesedi Group", "as a subsidiary of another"},
 	{"name", "Lesedi Group / Kopano Manpower Services", "two names apart by a slash"},
 	{"name", "Lesedi SA, filial de Kopano Manpower Services", "a subsidiary, in Spanish"},

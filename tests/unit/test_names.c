@@ -485,6 +485,7 @@ static void alias_parts(void)
 	parts_are("Lesedi SA, una filial de Kopano", "[Lesedi SA] [Kopano]");
 	parts_are("Lesedi Group / Kopano Manpower", "[Lesedi Group] [Kopano Manpower]");
 	parts_are("Lesedi Group /Kopano | Maluti", "[Lesedi Group] [Kopano] [Maluti]");
+	parts_are("Kestre| Overseas Manpower", "");
 	parts_are("Lesedi c/o Kopano", "[Lesedi] [Kopano]");
 	/* one name: no marker, a marker inside a word, or nothing on a side */
 	parts_are("Kopano Manpower Services", "");
@@ -645,6 +646,12 @@ static void digits_as_letters(void)
 	forms_are("Ca$h Flow Staffing", "ca h flow staffing", "cash flow staffing", NAMES_SUSPICIOUS_DIGITS);
 	/* a digit and a symbol side by side are one run inside the word */
 	forms_are("K3$trel Overseas", "k3 trel overseas", "kestrel overseas", NAMES_SUSPICIOUS_DIGITS);
+	/* round 17: an exclamation mark inside a word is an i; after one,
+	 * punctuation */
+	T_CHECK(names_score("Internat!onal Labor Management Corp", "International Labor Management Corp.") >=
+		NAMES_DEFAULT_THRESHOLD);
+	T_CHECK(names_score("Kopano Manpower Serv!ces", "Kopano Manpower Services") >= NAMES_DEFAULT_THRESHOLD);
+	forms_are("Yahoo! Staffing", "yahoo staffing", "", 0);
 	/* a symbol between words of one letter, or beside a number, is none */
 	forms_are("A $ B Hire", "ab hire", "", 0);
 	T_CHECK(names_score("K3strel Overseas Manpower", "Kestrel Overseas Manpower") >=
