@@ -448,8 +448,15 @@ int names_cut_reading(const char *in, size_t len, char *out, size_t cap)
 				   isalnum((unsigned char)in[i - run - 1])))) {
 			for (size_t k = 0; k < run; k++)
 				w[k] = (char)tolower((unsigned char)in[i - run + k]);
+			const char *x = NULL;
+
 			if (!is_vocab(w, run) && !in_set(single_forms, nsingle_forms, w, run) &&
-			    !is_form_word(w, run) && by_abbreviation(w, run)) {
+			    !is_form_word(w, run))
+				x = by_abbreviation(w, run);
+			/* a trade word the normal form drops anyway ("Int."
+			 * international) keeps its reading: as written it
+			 * would be a word the other name lacks */
+			if (x && !in_set(single_forms, nsingle_forms, x, strlen(x))) {
 				out[i] = ' ';
 				cut++;
 			}

@@ -238,6 +238,18 @@ static int squeezed_equal(const char *a, int la, const char *b, int lb)
 	return i == la && j == lb;
 }
 
+/* A word written as the start of the other's ("tech", "constr", "lab" of
+ * "labor"). Round 17: 0.86, was 0.8. On eval_names' development half
+ * every value from 0.84 to 0.90 gives the same figures (recall 0.949
+ * against 0.948 at 0.8; precision and the hard negatives unchanged;
+ * held-out unchanged; name_bench accuracy 0.850 against 0.846, its
+ * false-match rate unchanged). 0.86 is the lowest of them above the review
+ * threshold, so a name whose distinctive words are all cut short ("Int.
+ * Lab. Man. Corp.") is shown for review and not matched. */
+#ifndef NAMES_PREFIX_SIM
+#define NAMES_PREFIX_SIM 0.86
+#endif
+
 /* Similarity of two tokens in [0,1]; 0 when they should not be paired. */
 static double token_sim(const struct stok *x, const struct stok *y)
 {
@@ -286,7 +298,7 @@ static double token_sim(const struct stok *x, const struct stok *y)
 	if (minl >= 3 && maxl >= minl + 2) {
 		const struct stok *s = x->len < y->len ? x : y, *l = s == x ? y : x;
 		if (memcmp(s->s, l->s, (size_t)s->len) == 0)
-			return 0.8;
+			return NAMES_PREFIX_SIM;
 		if (!x->digit && !y->digit)
 			return contraction_sim(s->s, s->len, l->s, l->len);
 	}

@@ -617,6 +617,12 @@ static void test_cut_words(void)
 	for (k = 0; k < 250 && search_has("evqcut", vid) != 0; k++)
 		test_sleep_ms(20);
 	T_CHECKF(search_has("evqcut", vid) == 0, "Maseru Cons. Planners: still in search");
+	/* every word cut short: shown for review (the vacancy held), not
+	 * refused */
+	T_REQUIRE(check(&r, "name", "Mas. Cons. Plan.") == 0);
+	T_CHECK(!str(r.json, "verdict") || strcmp(str(r.json, "verdict"), "blacklisted") != 0);
+	T_CHECKF(entry_of(&r, "possible_matches", maseru) != NULL, "Mas. Cons. Plan.: no possible match");
+	resp_free(&r);
 	/* the word written whole is another word: a possible match only */
 	T_REQUIRE(check(&r, "name", "Maseru Consultants Planners") == 0);
 	T_CHECK(!str(r.json, "verdict") || strcmp(str(r.json, "verdict"), "blacklisted") != 0);
