@@ -392,6 +392,9 @@ static const char *const abbreviations[][2] = {
 	{"mfg", "manufacturing"}, {"mgmt", "management"}, {"natl", "national"},
 	{"svc", "services"},	  {"svcs", "services"},	  {"intl", "international"},
 	{"corpn", "corporation"}, {"agcy", "agency"},	  {"mktg", "marketing"},
+	/* round 17: "International Labor Mgt Corp" was unknown */
+	{"mgt", "management"},	  {"mngt", "management"}, {"grp", "group"},
+	{"hldg", "holding"},	  {"hldgs", "holdings"},
 };
 
 void names__expand_abbreviations(struct names__tokens *t)

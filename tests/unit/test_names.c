@@ -525,6 +525,10 @@ static void cut_reading(void)
 	cut_is("Kopano Manpower", "");
 	T_CHECK(names_score("Maseru Construction Planners", "Maseru Cons Planners") >=
 		NAMES_DEFAULT_THRESHOLD);
+	/* fixed abbreviations (round 17 adds mgt, mngt, grp, hldg, hldgs) */
+	T_CHECK(names_score("International Labor Management Corp.", "International Labor Mgt Corp") >=
+		NAMES_DEFAULT_THRESHOLD);
+	T_CHECK(names_score("Lesedi Group Holdings", "Lesedi Grp Hldgs") >= NAMES_DEFAULT_THRESHOLD);
 	/* every distinctive word cut: shown for review, not matched */
 	{
 		double s = names_score("International Labor Management Corp.", "Int. Lab  Man  Corp.");
