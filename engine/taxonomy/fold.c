@@ -234,6 +234,17 @@ double tax__word_match(const char *a, const char *b)
 	 * "manejar"): the same Snowball stem in one of the loaded languages. */
 	if (k >= 3 && same_stem(a, b))
 		return 0.9;
+	/* Round 17: the shorter word inside the longer after three letters or
+	 * more is another word, the longer one's prefix changing its sense
+	 * ("conductor" / "semiconductores", "conduct" / "misconduct"): the edit
+	 * distance is only the prefix's length and an ending, and a lone
+	 * "conductor" (a driver) read as the semiconductors at 0.89. */
+	{
+		const char *sh = la < lb ? a : b, *lo = la < lb ? b : a, *at = strstr(lo, sh);
+
+		if (at && at - lo >= 3)
+			return 0;
+	}
 	/* The edit distance is at least the difference in length: skip it when
 	 * that alone puts the similarity under 0.6 (and the trigram rescue when
 	 * a, shorter, has too few trigrams to reach 0.7: its la trigrams against

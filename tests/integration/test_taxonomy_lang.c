@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/taxonomy/internal.h"
 #include "engine/taxonomy/taxonomy.h"
 #include "tests/support/http.h"
 #include "tests/support/t.h"
@@ -631,6 +632,25 @@ static void test_product_name(void)
 		 "Java (computer programming)");
 }
 
+/* Round 17: a word inside another after three letters or more is another
+ * word (fold.c, tax__word_match): the Spanish "conductor" (a driver) was
+ * the skill *semiconductors* (0.89), and a walk-in driver got dental
+ * equipment assemblers. The longer word itself still matches. */
+static void test_word_inside_word(void)
+{
+	struct tax_match m;
+	int rc = taxonomy_normalise_skill("conductor", "es", &m);
+
+	T_CHECKF(rc != 0 || strstr(m.label, "semiconduct") == NULL, "conductor -> %s",
+		 rc == 0 ? m.label : "-");
+	T_CHECK(tax__word_match("conductor", "semiconductores") == 0.0);
+	T_CHECK(tax__word_match("conduct", "misconduct") == 0.0);
+	T_CHECK(tax__word_match("conductor", "conductores") >= 0.9);
+	rc = taxonomy_normalise_skill("semiconductores", "es", &m);
+	T_CHECKF(rc == 0 && strstr(m.label, "semiconduct") != NULL, "semiconductores -> %s",
+		 rc == 0 ? m.label : "-");
+}
+
 /* "child care" was *child protection* (0.94): "care" / "protection" is a
  * synonym learned from two concepts while "care" has partners seen in
  * eight, and it counted as much as the word itself. When candidates are
@@ -908,6 +928,7 @@ int main(void)
 	T_RUN(test_code_with_words);
 	T_RUN(test_one_edit_typo);
 	T_RUN(test_product_name);
+	T_RUN(test_word_inside_word);
 	T_RUN(test_derivation);
 	T_RUN(test_attested_synonym);
 	T_RUN(test_derived_noun);
