@@ -87,6 +87,14 @@ struct match__model {
 		uint32_t grp; /* esco_isco_group_at index */
 	} *gwords;
 	size_t n_gwords;
+	/* Each skill's preferred label in each language as its folded content
+	 * words, space-separated (taxonomy_content_words, at most
+	 * MATCH__LABEL_WORDS): skill k's in language l starts at
+	 * swords + swords_off[k * ESCO_LANG_COUNT + l] ("" for none). The
+	 * lone walk-in's readings (words.c) scan every skill; folded here
+	 * once, not with ICU on each request (a two-word walk-in took 48 ms). */
+	char *swords;
+	uint32_t *swords_off;
 	int ok;
 };
 
@@ -109,6 +117,7 @@ size_t match__group_meets(const esco *t, const char *w, uint32_t *mark, uint32_t
  * sub-major group; of two words, the narrower one's occupations that an
  * ISCO-08 group's name agrees with (in out; *other: the wider one's reach;
  * has[] n_occ bytes of zeroed scratch). Round 17, words.c. */
+int match__swords_build(const esco *t);
 size_t match__verb_share(const esco *t, const char *w, int lang, uint32_t *occ, size_t n);
 int match__sub_major_most(const esco *t, const uint32_t *occ, size_t n);
 size_t match__domain_word(const esco *t, char (*w)[TAX_WORD_MAX], unsigned langs, uint8_t *has,

@@ -191,7 +191,8 @@ static void model_build(void)
 
 			match__m.so_key[match__m.so_off[k] + fill[k]++] = (uint32_t)o << 1 | (match__m.os_key[i] & 1);
 		}
-	if (heads_build(t) < 0 || match__endings_build(t) < 0 || match__gwords_build(t) < 0)
+	if (heads_build(t) < 0 || match__endings_build(t) < 0 || match__gwords_build(t) < 0 ||
+	    match__swords_build(t) < 0)
 		goto fail;
 	free(df);
 	free(fill);
@@ -211,6 +212,8 @@ fail:
 	free(match__m.heads);
 	free(match__m.endings);
 	free(match__m.gwords);
+	free(match__m.swords);
+	free(match__m.swords_off);
 	memset(&match__m, 0, sizeof match__m);
 }
 

@@ -9,6 +9,7 @@
 #include "engine/match/internal.h"
 
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -205,6 +206,75 @@ int match__gwords_build(const esco *t)
 	return 0;
 }
 
+int match__swords_build(const esco *t)
+{
+	size_t k, n = 1, cap = 1u << 20, slots = match__m.n_skill * ESCO_LANG_COUNT;
+	char *blob = malloc(cap);
+	uint32_t *off = calloc(slots ? slots : 1, sizeof *off);
+	int l;
+
+	if (!blob || !off)
+		goto fail;
+	blob[0] = '\0'; /* offset 0: no label */
+	for (k = 0; k < match__m.n_skill; k++) {
+		const esco_skill *sk = esco_skill_at(t, k);
+
+		for (l = 0; sk && l < ESCO_LANG_COUNT; l++) {
+			char w[MATCH__LABEL_WORDS][TAX_WORD_MAX];
+			size_t m, i, need;
+
+			if (!sk->labels[l].preferred)
+				continue;
+			m = taxonomy_content_words(sk->labels[l].preferred, w, MATCH__LABEL_WORDS);
+			if (!m)
+				continue;
+			for (i = 0, need = 0; i < m; i++)
+				need += strlen(w[i]) + 1;
+			if (n + need > UINT32_MAX)
+				goto fail;
+			while (n + need > cap) {
+				char *x = realloc(blob, cap * 2);
+
+				if (!x)
+					goto fail;
+				blob = x;
+				cap *= 2;
+			}
+			off[k * ESCO_LANG_COUNT + (size_t)l] = (uint32_t)n;
+			for (i = 0; i < m; i++) {
+				size_t wl = strlen(w[i]);
+
+				memcpy(blob + n, w[i], wl);
+				n += wl;
+				blob[n++] = i + 1 < m ? ' ' : '\0';
+			}
+		}
+	}
+	match__m.swords = blob;
+	match__m.swords_off = off;
+	return 0;
+fail:
+	free(blob);
+	free(off);
+	return -1;
+}
+
+/* The content words of skill k's preferred label in language l, one at a
+ * time: *at is the cursor (start it at 0); copies the next word into w and
+ * returns 1, 0 at the end. */
+static int next_sword(size_t k, int l, size_t *at, char w[TAX_WORD_MAX])
+{
+	const char *p = match__m.swords + match__m.swords_off[k * ESCO_LANG_COUNT + (size_t)l] + *at;
+	size_t wl = strcspn(p, " ");
+
+	if (!wl || wl >= TAX_WORD_MAX)
+		return 0;
+	memcpy(w, p, wl);
+	w[wl] = '\0';
+	*at += wl + (p[wl] == ' ');
+	return 1;
+}
+
 /* Whether w and a head h are one root for naming. For free text
  * (attest), two different words that share only TAX_ROOT_MIN letters must
  * end as ESCO attests a derivation (match__m.endings): four letters are
@@ -318,11 +388,11 @@ size_t match__verb_share(const esco *t, const char *w, int lang, uint32_t *occ, 
 		return 0;
 	for (k = 0; k < match__m.n_skill; k++) {
 		const esco_skill *sk = esco_skill_at(t, k);
-		char first[1][TAX_WORD_MAX];
+		char first[TAX_WORD_MAX];
+		size_t at = 0;
 
-		if (!sk || sk->type == ESCO_SKILL_TYPE_KNOWLEDGE || !sk->labels[lang].preferred ||
-		    taxonomy_content_words(sk->labels[lang].preferred, first, 1) != 1 ||
-		    !verb_of_root(w, first[0]))
+		if (!sk || sk->type == ESCO_SKILL_TYPE_KNOWLEDGE || !next_sword(k, lang, &at, first) ||
+		    !verb_of_root(w, first))
 			continue;
 		for (j = match__m.so_off[k]; j < match__m.so_off[k + 1]; j++)
 			if (match__m.so_key[j] & 1)
@@ -373,15 +443,14 @@ size_t match__domain_word(const esco *t, char (*w)[TAX_WORD_MAX], unsigned langs
 		unsigned bits = 0;
 
 		for (l = 0; sk && l < ESCO_LANG_COUNT; l++) {
-			char lw[MATCH__LABEL_WORDS][TAX_WORD_MAX];
-			size_t nl, x;
+			char lw[TAX_WORD_MAX];
+			size_t at = 0;
 
-			if (!(langs >> l & 1) || !sk->labels[l].preferred)
+			if (!(langs >> l & 1))
 				continue;
-			nl = taxonomy_content_words(sk->labels[l].preferred, lw, MATCH__LABEL_WORDS);
-			for (x = 0; x < nl; x++)
-				bits |= (unsigned)match__root_ok(w[0], lw[x], 1) |
-					(unsigned)match__root_ok(w[1], lw[x], 1) << 1;
+			while (next_sword(k, l, &at, lw))
+				bits |= (unsigned)match__root_ok(w[0], lw, 1) |
+					(unsigned)match__root_ok(w[1], lw, 1) << 1;
 		}
 		if (!bits)
 			continue;
