@@ -65,7 +65,8 @@ struct match__model {
 		char w[TAX_WORD_MAX];
 		uint32_t occ;
 		int lang;   /* the label's language (esco_lang) */
-		int alt;    /* 1 for an alternative label's head */
+		int alt;    /* 1 for an alternative label's head; 2 for another content
+		             * word of a preferred label (a modifier, model.c mods_add) */
 	} *heads;
 	size_t n_heads;
 	/* The pairs of endings ESCO attests between a word of a skill's

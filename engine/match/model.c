@@ -66,6 +66,42 @@ static int head_cmp(const void *a, const void *b)
  * an alternative label may name another trade ("maestro" is one of art
  * director's), so the alternative ones are read only for a free-text word
  * that heads no preferred label at all (match__named). */
+static int heads_grow(size_t *n, size_t *cap)
+{
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 8192;
+		struct match__head *h = realloc(match__m.heads, nc * sizeof *h);
+
+		if (!h)
+			return -1;
+		match__m.heads = h;
+		*cap = nc;
+	}
+	return 0;
+}
+
+/* The other content words of a preferred label's form (head its head),
+ * marked alt 2: the trade's modifiers ("laundry" of "laundry worker",
+ * "mudanzas" of "conductor de camión de mudanzas"), read only for a
+ * walk-in's lone word that names nothing else (match__named). */
+static int mods_add(const char *form, int l, const char *head, uint32_t o, size_t *n, size_t *cap)
+{
+	char words[MATCH__LABEL_WORDS][TAX_WORD_MAX];
+	size_t nw = taxonomy_content_words(form, words, MATCH__LABEL_WORDS), i;
+
+	for (i = 0; i < nw; i++) {
+		if (strcmp(words[i], head) == 0 || strlen(words[i]) < TAX_ROOT_MIN)
+			continue;
+		if (heads_grow(n, cap) < 0)
+			return -1;
+		snprintf(match__m.heads[*n].w, sizeof match__m.heads[*n].w, "%s", words[i]);
+		match__m.heads[*n].lang = l;
+		match__m.heads[*n].alt = 2;
+		match__m.heads[(*n)++].occ = o;
+	}
+	return 0;
+}
+
 static int heads_add(const char *p, int l, int alt, uint32_t o, size_t *n, size_t *cap)
 {
 	while (p && *p) {
@@ -74,19 +110,14 @@ static int heads_add(const char *p, int l, int alt, uint32_t o, size_t *n, size_
 
 		snprintf(form, sizeof form, "%.*s", (int)(len < sizeof form ? len : sizeof form - 1), p);
 		p += len + (p[len] == '/');
-		if (*n == *cap) {
-			size_t nc = *cap ? *cap * 2 : 8192;
-			struct match__head *h = realloc(match__m.heads, nc * sizeof *h);
-
-			if (!h)
-				return -1;
-			match__m.heads = h;
-			*cap = nc;
-		}
+		if (heads_grow(n, cap) < 0)
+			return -1;
 		if (taxonomy_head_word(form, l, match__m.heads[*n].w, sizeof match__m.heads[*n].w) == 0) {
 			match__m.heads[*n].lang = l;
 			match__m.heads[*n].alt = alt;
 			match__m.heads[(*n)++].occ = o;
+			if (!alt && mods_add(form, l, match__m.heads[*n - 1].w, o, n, cap) < 0)
+				return -1;
 		}
 	}
 	return 0;
@@ -418,11 +449,37 @@ static size_t word_meets(const esco *t, const char *w, int alt, int per_lang, in
  * (7515) and a soap maker: the teachers get 1, the others 0.83, 0.5 and
  * 0.25. A word whose occupations are all of one group, or each of its
  * own, gives 1 to all. */
+static int under_another(const esco *t, const uint32_t *occ, size_t n, size_t b)
+{
+	const esco_occupation *up = esco_occupation_at(t, occ[b])->broader;
+	size_t i, depth;
+
+	for (depth = 0; up && depth < 16; depth++, up = up->broader)
+		for (i = 0; i < n; i++)
+			if (i != b && occ[i] == up->index)
+				return 1;
+	return 0;
+}
+
 static void sense_shares(const esco *t, const uint32_t *occ, size_t n, double *sense)
 {
-	size_t a, b, d;
+	size_t a, b, d, voters = 0;
 	double best = 0;
+	uint8_t *votes = malloc(n ? n : 1);
 
+	/* An occupation under another of the set in ESCO's hierarchy is a
+	 * kind of that one: the family votes once. "painter" heads a
+	 * decorative painter and four kinds of it (ceramic, glass, wood,
+	 * porcelain; 7316), a construction painter and a marine painter
+	 * (7131), a transport equipment painter (7132): counted one by one,
+	 * the decorative painters' sub-major group 73 won; by families, 71. */
+	for (b = 0; b < n; b++) {
+		int v = !votes || !under_another(t, occ, n, b); /* no memory: all vote */
+
+		if (votes)
+			votes[b] = (uint8_t)v;
+		voters += (size_t)v;
+	}
 	for (a = 0; a < n; a++) {
 		const char *ia = esco_occupation_at(t, occ[a])->isco;
 		size_t same = 0;
@@ -430,15 +487,18 @@ static void sense_shares(const esco *t, const uint32_t *occ, size_t n, double *s
 		for (b = 0; b < n; b++) {
 			const char *ib = esco_occupation_at(t, occ[b])->isco;
 
+			if (votes && !votes[b])
+				continue;
 			for (d = 0; d < 3 && ia[d] && ia[d] == ib[d]; d++)
 				same++; /* shares levels 1..d+1 */
 		}
-		sense[a] = (double)same / (3.0 * (double)n);
+		sense[a] = (double)same / (3.0 * (double)(voters ? voters : 1));
 		if (sense[a] > best)
 			best = sense[a];
 	}
 	for (a = 0; a < n; a++)
 		sense[a] = best > 0 ? sense[a] / best : 1.0;
+	free(votes);
 }
 
 int match__named(const json_t *skills, double *named, double *named_n, double *named_free,
@@ -566,6 +626,15 @@ again:
 						met[n++] = tmp[m2];
 					}
 			}
+			/* A walk-in's lone word that heads no label and is in
+			 * no group's name of one trade reads the preferred
+			 * labels it qualifies ("laundry": laundry worker,
+			 * laundry ironer, 8157; "mudanzas": the moving van
+			 * driver), with the heads' caps: the trade's object
+			 * names the trade when nothing else does. */
+			if (!n && !k && nw == 1 && json_array_size(skills) == 1)
+				n = word_meets(t, words[w], 2, 1, 1, langs, &any, mark, &lstamp, seen, &wstamp, tmp,
+					       met);
 			if (!n)
 				continue;
 			spec = log(1.0 + (double)match__m.n_occ / (double)n) / lnocc;

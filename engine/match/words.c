@@ -99,6 +99,9 @@ int match__endings_build(const esco *t)
 		const struct match__head *hd = &match__m.heads[h];
 		uint32_t o = hd->occ;
 
+		if (hd->alt == 2)
+			continue; /* a label's modifier, no head */
+
 		for (i = match__m.os_off[o]; i < match__m.os_off[o + 1]; i++) {
 			size_t ks = match__m.os_key[i] >> 1, at = ks * ESCO_LANG_COUNT + (size_t)hd->lang;
 

@@ -280,6 +280,91 @@ static const esco_occupation *activity_title(const char *input, const char **lab
 	return best;
 }
 
+#define TRADE_OCC_MAX 256 /* occupations one word heads; more name a kind of work */
+
+/* Whether a lone word names a trade whose work the skill ms is not. The
+ * word names a trade when it is, or is one root with (taxonomy_same_root,
+ * sharing more than TAX_ROOT_MIN letters: without attested endings here a
+ * bare four-letter root may be chance), the head word of occupations'
+ * preferred labels in a language the text can be written in. Then:
+ * - a word that is itself such a head is a person's trade, no skill
+ *   ("mecánico" was the physics of "mechanics", and its ads a gear
+ *   machinist's);
+ * - a word of the head's family (an activity: "painting" / painter,
+ *   "cocinar" / cocinero) keeps a skill that most of the occupations it
+ *   heads list as essential (the trade's own work: "cleaning techniques"
+ *   for the cleaners), and loses one that they do not ("painting" was
+ *   "express yourself creatively", listed by none of the painters, and no
+ *   ad came; "cocinar" "bake goods", listed by one cook of five).
+ * The word then stays free text, which matching reads as the trade it
+ * names (engine/match/model.c, match__named). */
+static int trade_not_skill(const char *input, const struct tax_match *ms)
+{
+	const struct tax_labels *t = tax__labels();
+	char buf[FOLD_MAX], *w[MAX_WORDS], lbuf[FOLD_MAX], *lw[MAX_WORDS];
+	const void *occ[TRADE_OCC_MAX];
+	unsigned langs = taxonomy_text_langs(input);
+	size_t n, lo, hi, k, wl, nocc = 0, listing = 0, j, ln;
+	int person = 0;
+
+	if (!t || ms->kind != ESCO_KIND_SKILL || !ms->concept ||
+	    taxonomy_fold(input, buf, sizeof buf) == 0)
+		return 0;
+	n = tax__split_words(buf, w, MAX_WORDS);
+	if (n != 1 || tax__is_stopword(w[0]) || (wl = strlen(w[0])) < TAX_ROOT_MIN)
+		return 0;
+	tax__word_range(t, 0, w[0], TAX_ROOT_MIN, &lo, &hi);
+	for (k = lo; k < hi; k++) {
+		const struct tword *e = &t->words[0][k];
+		const struct tlabel *lb = &t->lab[e->label];
+		const char *x = t->text.p + e->word;
+		size_t xl = strcspn(x, " "), same = 0;
+		int l = (int)TW_LANG(e->bits), h, equal;
+		char word[WORD_MAX];
+
+		if (lb->type != 0 || !(langs >> l & 1) || xl >= sizeof word)
+			continue; /* a preferred label of the text's languages */
+		memcpy(word, x, xl);
+		word[xl] = '\0';
+		while (same < xl && same < wl && word[same] == w[0][same])
+			same++;
+		equal = strcmp(word, w[0]) == 0;
+		if (!equal && (same <= TAX_ROOT_MIN || !taxonomy_same_root(word, w[0])))
+			continue;
+		snprintf(lbuf, sizeof lbuf, "%s", t->text.p + lb->fold);
+		ln = tax__split_words(lbuf, lw, MAX_WORDS);
+		h = tax__head_word(lw, ln, l);
+		if (h < 0 || strcmp(lw[h], word) != 0)
+			continue; /* the word only qualifies this label's head */
+		person |= equal;
+		for (j = 0; j < nocc && occ[j] != lb->concept; j++)
+			;
+		if (j < nocc)
+			continue;
+		if (nocc == TRADE_OCC_MAX)
+			return 0;
+		occ[nocc++] = lb->concept;
+		listing += esco_occupation_has_skill(lb->concept, ms->concept) == 1;
+	}
+	if (!nocc || person)
+		return nocc > 0;
+	/* a skill whose own preferred label says the word ("limpieza" /
+	 * "técnicas de limpieza") is its reading, whatever the few heads of
+	 * the word's family list ("limpiador" heads three Spanish labels, in
+	 * three trades) */
+	for (k = 0; k < ESCO_LANG_COUNT; k++) {
+		const char *pref = ((const esco_skill *)ms->concept)->labels[k].preferred;
+
+		if (!(langs >> k & 1) || !pref || taxonomy_fold(pref, lbuf, sizeof lbuf) == 0)
+			continue;
+		ln = tax__split_words(lbuf, lw, MAX_WORDS);
+		for (j = 0; j < ln; j++)
+			if (strcmp(lw[j], w[0]) == 0)
+				return 0;
+	}
+	return 2 * listing <= nocc;
+}
+
 /* A profile's free-text skill that is exactly an occupation's label or an
  * ISCO-08 group's name, in any language (found by the exact lookup, no
  * search), and not exactly a skill's, names the trade, not a skill: it
@@ -301,7 +386,8 @@ static const esco_occupation *activity_title(const char *input, const char **lab
  * and two words or more when they are the activity of a trade's title
  * (activity_title: "truck driving"). */
 static int titles_to_occupations(json_t *doc, const char *skills_path,
-				 const char *occupations_path, json_t *norm, int *budget, problem *p)
+				 const char *occupations_path, json_t *norm, int *budget, size_t *keep,
+				 problem *p)
 {
 	json_t *skills = at_path(doc, skills_path), *occs = json_object_get(doc, occupations_path);
 	size_t i = 0;
@@ -313,7 +399,7 @@ static int titles_to_occupations(json_t *doc, const char *skills_path,
 		const char *s = json_string_value(json_array_get(skills, i));
 		struct tax_match mo = {0}, ms = {0};
 		char input[TAX_TEXT_MAX + 1];
-		int none = 0, none2 = 0;
+		int none = 0, none2 = 0, srs = -1;
 		json_t *o;
 
 		if (!s || strncmp(s, "http", 4) == 0) {
@@ -341,7 +427,7 @@ static int titles_to_occupations(json_t *doc, const char *skills_path,
 			mo.score = 1.0;
 			mo.kind = ESCO_KIND_OCCUPATION;
 			mo.concept = act;
-		} else if (!alone || tax__normalise(ESCO_KIND_SKILL, input, NULL, &ms, budget) != 0 ||
+		} else if (!alone || (srs = tax__normalise(ESCO_KIND_SKILL, input, NULL, &ms, budget)) != 0 ||
 			   ms.score >= 1.0 ||
 			   tax__normalise(ESCO_KIND_OCCUPATION, input, NULL, &mo, budget) != 0 ||
 			   !group_named(&mo, &ms)) {
@@ -349,7 +435,12 @@ static int titles_to_occupations(json_t *doc, const char *skills_path,
 			 * a skill, or not alone: one more search (the
 			 * occupation's) only for the one skill said, so a
 			 * profile of many one-word skills keeps its budget
-			 * (TAX_DOC_SEARCHES) for their skill readings */
+			 * (TAX_DOC_SEARCHES) for their skill readings. Its
+			 * skill reading, when the word names a trade whose
+			 * work that skill is not, is no reading of it: kept
+			 * as typed (trade_not_skill). */
+			if (alone && srs == 0 && ms.score < 1.0 && trade_not_skill(input, &ms))
+				*keep = i;
 			i++;
 			continue;
 		}
@@ -385,14 +476,22 @@ int taxonomy_normalise_doc(json_t *doc, const char *const *skill_paths,
 		return -1;
 	}
 	for (; skill_paths && *skill_paths; skill_paths++) {
-		if (occupations_path &&
-		    titles_to_occupations(doc, *skill_paths, occupations_path, norm, &budget, p))
+		size_t keep = (size_t)-1; /* a lone trade word kept as typed */
+
+		if (occupations_path && titles_to_occupations(doc, *skill_paths, occupations_path, norm,
+							      &budget, &keep, p))
 			goto out;
 		arr = at_path(doc, *skill_paths);
 		for (i = 0; json_is_array(arr) && i < json_array_size(arr); i++) {
+			struct tax_match none = {0};
+
 			snprintf(field, sizeof field, "%s[%zu]", *skill_paths, i);
-			if (one(ESCO_KIND_SKILL, arr, i, NULL, field, norm, &budget, p))
+			if (i == keep ? report_kept(norm, json_string_value(json_array_get(arr, i)), &none)
+				      : one(ESCO_KIND_SKILL, arr, i, NULL, field, norm, &budget, p)) {
+				if (i == keep)
+					problem_set(p, PROBLEM_UNAVAILABLE, "out of memory");
 				goto out;
+			}
 		}
 	}
 	if (occupation_path && json_is_string(json_object_get(doc, occupation_path)) &&
