@@ -119,6 +119,10 @@ size_t match__group_meets(const esco *t, const char *w, uint32_t *mark, uint32_t
  * ISCO-08 group's name agrees with (in out; *other: the wider one's reach;
  * has[] n_occ bytes of zeroed scratch). Round 17, words.c. */
 int match__swords_build(const esco *t);
+/* The sense of a word that names the n occupations occ[]: in sense[m], the
+ * share of them around occ[m] in the ISCO-08 hierarchy, over the best
+ * (1 for the main sense), each ESCO family voting once (words.c). */
+void match__sense_shares(const esco *t, const uint32_t *occ, size_t n, double *sense);
 size_t match__verb_share(const esco *t, const char *w, int lang, uint32_t *occ, size_t n);
 int match__sub_major_most(const esco *t, const uint32_t *occ, size_t n);
 size_t match__domain_word(const esco *t, char (*w)[TAX_WORD_MAX], unsigned langs, uint8_t *has,

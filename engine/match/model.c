@@ -438,69 +438,6 @@ static size_t word_meets(const esco *t, const char *w, int alt, int per_lang, in
 	return n;
 }
 
-/* The sense of a word that names several occupations: the one most of them
- * share. sense[m] gets, for occupation occ[m], the mean over the ISCO-08
- * major, sub-major and minor groups of the share of occ[] in its group at
- * that level, over the best such mean: 1 for the occupations of the word's
- * main sense, less for the others. Not the unit group: there ESCO's
- * near-duplicates (two special-needs teachers) would outvote the rest of
- * the sense. Spanish "maestro" heads the labels of four teachers (23xx)
- * and of a brewer, a cider master (2145), a malter, a coffee roaster
- * (7515) and a soap maker: the teachers get 1, the others 0.83, 0.5 and
- * 0.25. A word whose occupations are all of one group, or each of its
- * own, gives 1 to all. */
-static int under_another(const esco *t, const uint32_t *occ, size_t n, size_t b)
-{
-	const esco_occupation *up = esco_occupation_at(t, occ[b])->broader;
-	size_t i, depth;
-
-	for (depth = 0; up && depth < 16; depth++, up = up->broader)
-		for (i = 0; i < n; i++)
-			if (i != b && occ[i] == up->index)
-				return 1;
-	return 0;
-}
-
-static void sense_shares(const esco *t, const uint32_t *occ, size_t n, double *sense)
-{
-	size_t a, b, d, voters = 0;
-	double best = 0;
-	uint8_t *votes = malloc(n ? n : 1);
-
-	/* An occupation under another of the set in ESCO's hierarchy is a
-	 * kind of that one: the family votes once. "painter" heads a
-	 * decorative painter and four kinds of it (ceramic, glass, wood,
-	 * porcelain; 7316), a construction painter and a marine painter
-	 * (7131), a transport equipment painter (7132): counted one by one,
-	 * the decorative painters' sub-major group 73 won; by families, 71. */
-	for (b = 0; b < n; b++) {
-		int v = !votes || !under_another(t, occ, n, b); /* no memory: all vote */
-
-		if (votes)
-			votes[b] = (uint8_t)v;
-		voters += (size_t)v;
-	}
-	for (a = 0; a < n; a++) {
-		const char *ia = esco_occupation_at(t, occ[a])->isco;
-		size_t same = 0;
-
-		for (b = 0; b < n; b++) {
-			const char *ib = esco_occupation_at(t, occ[b])->isco;
-
-			if (votes && !votes[b])
-				continue;
-			for (d = 0; d < 3 && ia[d] && ia[d] == ib[d]; d++)
-				same++; /* shares levels 1..d+1 */
-		}
-		sense[a] = (double)same / (3.0 * (double)(voters ? voters : 1));
-		if (sense[a] > best)
-			best = sense[a];
-	}
-	for (a = 0; a < n; a++)
-		sense[a] = best > 0 ? sense[a] / best : 1.0;
-	free(votes);
-}
-
 int match__named(const json_t *skills, double *named, double *named_n, double *named_free,
 		 double *free_idf, double *named_list)
 {
@@ -554,6 +491,25 @@ int match__named(const json_t *skills, double *named, double *named_n, double *n
 		} else {
 			nw = taxonomy_content_words(s, words, MATCH__LABEL_WORDS);
 			langs = taxonomy_text_langs(s);
+			/* Two words a head writes as one are that word: "child
+			 * minding" is the babysitter's "childminder", not the
+			 * engine minder's "minder" (rank.c joins them so for
+			 * the labels). */
+			if (nw == 2 && strlen(words[0]) + strlen(words[1]) < TAX_WORD_MAX) {
+				char joined[TAX_WORD_MAX];
+				size_t l0 = strlen(words[0]);
+				int any2;
+
+				memcpy(joined, words[0], l0);
+				memcpy(joined + l0, words[1], strlen(words[1]) + 1);
+				if (word_meets(t, joined, 0, 2, 1, langs, &any2, mark, &lstamp, seen, &wstamp, tmp,
+					       met) ||
+				    word_meets(t, joined, 1, 1, 1, langs, &any2, mark, &lstamp, seen, &wstamp, tmp,
+					       met)) {
+					memcpy(words[0], joined, sizeof joined);
+					nw = 1;
+				}
+			}
 		}
 		/* c[o]: the most specific of its words that o's heads meet,
 		 * log(1 + occupations / occupations it meets), over its most.
@@ -651,7 +607,7 @@ again:
 			 * roofer that "albañil" also heads. */
 			for (m = 0; m < ng && kept + m < match__m.n_occ; m++)
 				met[kept + m] = tmp[m];
-			sense_shares(t, met, kept + m, sense);
+			match__sense_shares(t, met, kept + m, sense);
 			for (m = 0; m < kept; m++) {
 				double sv = spec * sense[m];
 
@@ -699,7 +655,7 @@ again:
 				}
 				nt = kept;
 				if (!nt) {
-					sense_shares(t, met, na, sense);
+					match__sense_shares(t, met, na, sense);
 					for (nt = 0; nt < na; nt++) {
 						touched[nt] = met[nt];
 						c[met[nt]] = (float)(spec2 * sense[nt]);
@@ -756,7 +712,7 @@ again:
 				lm[touched[j]] = 0;
 			}
 			if (kept)
-				sense_shares(t, met, kept, sense);
+				match__sense_shares(t, met, kept, sense);
 			for (j = 0; j < kept; j++) {
 				c[met[j]] *= (float)sense[j];
 				named_list[met[j]] += idf * sense[j];

@@ -365,6 +365,83 @@ static int trade_not_skill(const char *input, const struct tax_match *ms)
 	return 2 * listing <= nocc;
 }
 
+/* Whether one form of concept's preferred label in language l is the
+ * content words cw[0..nc) with its head word added, in order: "data entry
+ * clerk" for "data entry", "auxiliar de ayuda a domicilio" for "ayuda a
+ * domicilio". */
+static int form_qualifies(const void *concept, int l, char (*cw)[WORD_MAX], size_t nc)
+{
+	const char *p = tax__label_in(concept, ESCO_KIND_OCCUPATION, l);
+	char form[FOLD_MAX], buf[FOLD_MAX], *lw[MAX_WORDS];
+
+	while (p && *p) {
+		size_t len = strcspn(p, "/"), ln, i, j = 0;
+		int h, ok = 1;
+
+		snprintf(form, sizeof form, "%.*s", (int)(len < sizeof form ? len : sizeof form - 1), p);
+		p += len + (p[len] == '/');
+		if (taxonomy_fold(form, buf, sizeof buf) == 0)
+			continue;
+		ln = tax__split_words(buf, lw, MAX_WORDS);
+		if ((h = tax__head_word(lw, ln, l)) < 0)
+			continue;
+		for (i = 0; ok && i < ln; i++) {
+			if ((int)i == h || tax__is_stopword(lw[i]))
+				continue;
+			ok = j < nc && strcmp(lw[i], cw[j]) == 0;
+			j++;
+		}
+		if (ok && j == nc)
+			return 1;
+	}
+	return 0;
+}
+
+/* The one occupation whose preferred label, in a language the text can be
+ * written in, is the text's words with a head word added: the text says
+ * what the trade works on, the label who does it ("data entry" / data
+ * entry clerk; "home care" / home care aide). A walk-in's lone "data entry"
+ * was the skill "supervise data entry" (a label holding one word more),
+ * and its ads a data entry supervisor's. NULL when no label is so made, or
+ * labels of several occupations are. */
+static const esco_occupation *qualified_title(const char *input, const char **label)
+{
+	const struct tax_labels *t = tax__labels();
+	char buf[FOLD_MAX], *w[MAX_WORDS], cw[MAX_WORDS][WORD_MAX];
+	unsigned langs = taxonomy_text_langs(input);
+	const void *best = NULL;
+	size_t n, i, nc = 0, lo, hi, k, l0;
+	int best_l = 0;
+
+	if (!t || taxonomy_fold(input, buf, sizeof buf) == 0)
+		return NULL;
+	n = tax__split_words(buf, w, MAX_WORDS);
+	for (i = 0; i < n; i++)
+		if (!tax__is_stopword(w[i]) && strlen(w[i]) < WORD_MAX)
+			snprintf(cw[nc++], WORD_MAX, "%s", w[i]);
+	if (nc < 2)
+		return NULL;
+	l0 = strlen(cw[0]);
+	tax__word_range(t, 0, cw[0], l0, &lo, &hi);
+	for (k = lo; k < hi; k++) {
+		const struct tword *e = &t->words[0][k];
+		const char *x = t->text.p + e->word;
+		const void *c = t->lab[e->label].concept;
+		int l = (int)TW_LANG(e->bits);
+
+		if (strcspn(x, " ") != l0 || !(langs >> l & 1) || c == best ||
+		    !form_qualifies(c, l, cw, nc))
+			continue;
+		if (best)
+			return NULL; /* several trades */
+		best = c;
+		best_l = l;
+	}
+	if (best)
+		*label = tax__label_in(best, ESCO_KIND_OCCUPATION, best_l);
+	return best;
+}
+
 /* A profile's free-text skill that is exactly an occupation's label or an
  * ISCO-08 group's name, in any language (found by the exact lookup, no
  * search), and not exactly a skill's, names the trade, not a skill: it
@@ -418,6 +495,9 @@ static int titles_to_occupations(json_t *doc, const char *skills_path,
 			/* an activity of a trade's title, all the profile's
 			 * skills say (activity_title) */
 			const esco_occupation *act = alone ? activity_title(input, &mo.label) : NULL;
+
+			if (!act && alone)
+				act = qualified_title(input, &mo.label);
 
 			if (!act) {
 				i++;
