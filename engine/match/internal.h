@@ -123,6 +123,10 @@ int match__swords_build(const esco *t);
  * share of them around occ[m] in the ISCO-08 hierarchy, over the best
  * (1 for the main sense), each ESCO family voting once (words.c). */
 void match__sense_shares(const esco *t, const uint32_t *occ, size_t n, double *sense);
+/* The occupations (in out, each once; their count) whose preferred label
+ * in one language of langs holds a word of one root with w0 and one with
+ * w1: "machine sewing" / sewing machine operator, sewing machinist. */
+size_t match__both_words(const char *w0, const char *w1, unsigned langs, uint32_t *out);
 size_t match__verb_share(const esco *t, const char *w, int lang, uint32_t *occ, size_t n);
 int match__sub_major_most(const esco *t, const uint32_t *occ, size_t n);
 size_t match__domain_word(const esco *t, char (*w)[TAX_WORD_MAX], unsigned langs, uint8_t *has,

@@ -475,7 +475,8 @@ int match__named(const json_t *skills, double *named, double *named_n, double *n
 		 * skill's words, which come from its labels) */
 		unsigned langs = (1u << ESCO_LANG_COUNT) - 1;
 		double idf;
-		int l, unlisted = 0;
+		size_t nb;
+		int l, unlisted = 0, both;
 
 		if (!s || (match__is_uri(s) && !k))
 			continue;
@@ -634,7 +635,25 @@ again:
 		 * of them share (sense_shares: the farmers, 61). A word that
 		 * names a trade ("soldadura", "plomberie") reaches too few
 		 * occupations to be general: the rule leaves it alone. */
-		if (!k && nw == 2 && json_array_size(skills) == 1) {
+		/* A walk-in's only skill of two free words that one
+		 * occupation's label holds together names that occupation:
+		 * "machine sewing" is the sewing machine operators' (each word
+		 * alone named a machinery merchant and a footwear sewer). */
+		both = 0;
+		if (!k && nw == 2 && json_array_size(skills) == 1 &&
+		    (nb = match__both_words(words[0], words[1], langs, met)) > 0) {
+			double spec2 = log(1.0 + (double)match__m.n_occ / (double)nb) / lnocc;
+
+			for (j = 0; j < nt; j++)
+				c[touched[j]] = 0;
+			match__sense_shares(t, met, nb, sense);
+			for (nt = 0; nt < nb; nt++) {
+				touched[nt] = met[nt];
+				c[met[nt]] = (float)(spec2 * sense[nt]);
+			}
+			both = 1;
+		}
+		if (!both && !k && nw == 2 && json_array_size(skills) == 1) {
 			size_t wide = 0, na = match__domain_word(t, words, langs, lm, met, &wide), in = 0;
 			uint32_t s2 = next_stamp(mark, &lstamp);
 

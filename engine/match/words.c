@@ -555,3 +555,56 @@ void match__sense_shares(const esco *t, const uint32_t *occ, size_t n, double *s
 		sense[a] = best > 0 ? sense[a] / best : 1.0;
 	free(votes);
 }
+
+/* The first head whose word is >= w. */
+static size_t heads_from(const char *w)
+{
+	size_t lo = 0, hi = match__m.n_heads;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(match__m.heads[mid].w, w) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+size_t match__both_words(const char *w0, const char *w1, unsigned langs, uint32_t *out)
+{
+	uint8_t *has;
+	size_t i, n = 0;
+	int pass;
+
+	if (strlen(w0) < TAX_ROOT_MIN || strlen(w1) < TAX_ROOT_MIN || strcmp(w0, w1) == 0)
+		return 0;
+	if (!(has = calloc(match__m.n_occ ? match__m.n_occ : 1, 1)))
+		return 0;
+	for (pass = 0; pass < 2; pass++) {
+		const char *w = pass ? w1 : w0;
+		char pre[TAX_ROOT_MIN + 1];
+
+		memcpy(pre, w, TAX_ROOT_MIN);
+		pre[TAX_ROOT_MIN] = '\0';
+		for (i = heads_from(pre); i < match__m.n_heads &&
+					  strncmp(match__m.heads[i].w, pre, TAX_ROOT_MIN) == 0;
+		     i++) {
+			const struct match__head *h = &match__m.heads[i];
+
+			/* preferred labels' words (head or modifier) of the
+			 * text's languages, one root with the typed word */
+			if (h->alt == 1 || !(langs >> h->lang & 1) || !match__root_ok(w, h->w, 1))
+				continue;
+			if (!pass) {
+				has[h->occ] |= (uint8_t)(1u << h->lang);
+			} else if (has[h->occ] >> h->lang & 1) {
+				has[h->occ] = 0;
+				out[n++] = h->occ;
+			}
+		}
+	}
+	free(has);
+	return n;
+}
