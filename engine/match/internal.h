@@ -121,7 +121,7 @@ size_t match__group_meets(const esco *t, const char *w, uint32_t *mark, uint32_t
 int match__swords_build(const esco *t);
 /* The sense of a word that names the n occupations occ[]: in sense[m], the
  * share of them around occ[m] in the ISCO-08 hierarchy, over the best
- * (1 for the main sense), each ESCO family voting once (words.c). */
+ * (1 for the main sense; words.c). */
 void match__sense_shares(const esco *t, const uint32_t *occ, size_t n, double *sense);
 /* The occupations (in out, each once; their count) whose preferred label
  * in one language of langs holds a word of one root with w0 and one with

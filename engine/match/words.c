@@ -504,37 +504,11 @@ size_t match__domain_word(const esco *t, char (*w)[TAX_WORD_MAX], unsigned langs
  * (7515) and a soap maker: the teachers get 1, the others 0.83, 0.5 and
  * 0.25. A word whose occupations are all of one group, or each of its
  * own, gives 1 to all. */
-static int under_another(const esco *t, const uint32_t *occ, size_t n, size_t b)
-{
-	const esco_occupation *up = esco_occupation_at(t, occ[b])->broader;
-	size_t i, depth;
-
-	for (depth = 0; up && depth < 16; depth++, up = up->broader)
-		for (i = 0; i < n; i++)
-			if (i != b && occ[i] == up->index)
-				return 1;
-	return 0;
-}
-
 void match__sense_shares(const esco *t, const uint32_t *occ, size_t n, double *sense)
 {
-	size_t a, b, d, voters = 0;
+	size_t a, b, d;
 	double best = 0;
-	uint8_t *votes = malloc(n ? n : 1);
 
-	/* An occupation under another of the set in ESCO's hierarchy is a
-	 * kind of that one: the family votes once. "painter" heads a
-	 * decorative painter and four kinds of it (ceramic, glass, wood,
-	 * porcelain; 7316), a construction painter and a marine painter
-	 * (7131), a transport equipment painter (7132): counted one by one,
-	 * the decorative painters' sub-major group 73 won; by families, 71. */
-	for (b = 0; b < n; b++) {
-		int v = !votes || !under_another(t, occ, n, b); /* no memory: all vote */
-
-		if (votes)
-			votes[b] = (uint8_t)v;
-		voters += (size_t)v;
-	}
 	for (a = 0; a < n; a++) {
 		const char *ia = esco_occupation_at(t, occ[a])->isco;
 		size_t same = 0;
@@ -542,18 +516,15 @@ void match__sense_shares(const esco *t, const uint32_t *occ, size_t n, double *s
 		for (b = 0; b < n; b++) {
 			const char *ib = esco_occupation_at(t, occ[b])->isco;
 
-			if (votes && !votes[b])
-				continue;
 			for (d = 0; d < 3 && ia[d] && ia[d] == ib[d]; d++)
 				same++; /* shares levels 1..d+1 */
 		}
-		sense[a] = (double)same / (3.0 * (double)(voters ? voters : 1));
+		sense[a] = (double)same / (3.0 * (double)n);
 		if (sense[a] > best)
 			best = sense[a];
 	}
 	for (a = 0; a < n; a++)
 		sense[a] = best > 0 ? sense[a] / best : 1.0;
-	free(votes);
 }
 
 /* The first head whose word is >= w. */

@@ -2191,6 +2191,89 @@ static void test_word_names_trade(void)
 	resp_free(&r);
 }
 
+/* The "normalised" entry of a walk-in's one skill: its concept (NULL for
+ * free text) in concept[128], its "as" in as[16] ("" for none); -1 when the
+ * match fails. */
+static int lone_report(const char *skill, char concept[128], char as[16])
+{
+	char body[512];
+	struct resp r;
+	json_t *e;
+
+	snprintf(body, sizeof body, "{\"countries\":[\"YE\"],\"profile\":{\"skills\":[\"%s\"]}}", skill);
+	if (match(&r, body) || r.status != 200) {
+		resp_free(&r);
+		return -1;
+	}
+	e = json_array_get(json_object_get(r.json, "normalised"), 0);
+	snprintf(concept, 128, "%s", str(e, "concept") ?: "");
+	snprintf(as, 16, "%s", str(e, "as") ?: "");
+	resp_free(&r);
+	return 0;
+}
+
+/* Round 18: a walk-in's lone word that names a trade, read as a skill that
+ * is not the trade's work ("painting" was "express yourself creatively",
+ * which no occupation lists: no ad at all; "cocinar" "bake goods", the
+ * baker's), stays free text, read as the trade; a skill whose preferred
+ * label says the word stays ("cleaning"). */
+static void test_lone_trade_word(void)
+{
+	const esco_occupation *ceramic = occupation_labelled("ceramic painter");
+	const esco_occupation *baker = occupation_labelled("baker");
+	const esco_occupation *cook = occupation_labelled("cook");
+	char pv[1][32], cv[1][32], other[32], why[600], concept[128], as[16];
+
+	T_REQUIRE(ceramic && baker && cook);
+	post_bare_ad("Ceramic painter", ceramic->uri, "UY", pv[0]);
+	post_bare_ad("Baker", baker->uri, "UY", other);
+	post_bare_ad("Cook", cook->uri, "UY", cv[0]);
+	T_REQUIRE(pv[0][0] && cv[0][0] && wait_index() == 0);
+	T_CHECKF(walk_in_first("UY", "painting", (const char (*)[32])pv, 1, why, sizeof why) == 1,
+		 "a painter's ad must come first for \"painting\": %s", why);
+	T_CHECKF(walk_in_first("UY", "cocinar", (const char (*)[32])cv, 1, why, sizeof why) == 1,
+		 "the cook's ad must come first for \"cocinar\": %s", why);
+	T_REQUIRE(lone_report("painting", concept, as) == 0);
+	T_CHECKF(!concept[0], "\"painting\" is no skill of the painters: %s", concept);
+	T_REQUIRE(lone_report("cleaning", concept, as) == 0);
+	T_CHECKF(concept[0], "\"cleaning\" keeps the skill its label says");
+}
+
+/* Round 18: a lone word that heads no label reads the labels it qualifies
+ * ("laundry": laundry worker); two words a head writes as one are that
+ * word ("child minding": the babysitter's "childminder", not the engine
+ * minder); two words one occupation's label holds together name it
+ * ("machine sewing": the sewing machinist, not the textile machinery
+ * merchant); two words that are an occupation's label less its
+ * head name it ("home care": home care aide). */
+static void test_lone_words_name_trade(void)
+{
+	const esco_occupation *laundry = occupation_labelled("laundry worker");
+	const esco_occupation *minder = occupation_labelled("engine minder");
+	const esco_occupation *sitter = occupation_labelled("babysitter");
+	const esco_occupation *merchant = occupation_labelled("wholesale merchant in textile industry machinery");
+	const esco_occupation *sewer = occupation_labelled("sewing machinist");
+	const esco_occupation *aide = occupation_labelled("home care aide");
+	char lv[1][32], sv[1][32], mv[1][32], other[32], why[600], concept[128], as[16];
+
+	T_REQUIRE(laundry && minder && sitter && merchant && sewer && aide);
+	post_bare_ad("Laundry worker", laundry->uri, "ZM", lv[0]);
+	post_bare_ad("Engine minder", minder->uri, "ZM", other);
+	post_bare_ad("Babysitter", sitter->uri, "ZM", sv[0]);
+	post_bare_ad("Machinery merchant", merchant->uri, "UZ", other);
+	post_bare_ad("Sewing machinist", sewer->uri, "UZ", mv[0]);
+	T_REQUIRE(lv[0][0] && sv[0][0] && mv[0][0] && wait_index() == 0);
+	T_CHECKF(walk_in_first("ZM", "laundry", (const char (*)[32])lv, 1, why, sizeof why) == 1,
+		 "the laundry worker's ad must come first for \"laundry\": %s", why);
+	T_CHECKF(walk_in_first("ZM", "child minding", (const char (*)[32])sv, 1, why, sizeof why) == 1,
+		 "the babysitter's ad must come first for \"child minding\": %s", why);
+	T_CHECKF(walk_in_first("UZ", "machine sewing", (const char (*)[32])mv, 1, why, sizeof why) == 1,
+		 "the sewing machinist's ad must come first for \"machine sewing\": %s", why);
+	T_REQUIRE(lone_report("home care", concept, as) == 0);
+	T_EQ_STR(as, "occupation");
+	T_EQ_STR(concept, aide->uri);
+}
+
 /* An occupation typed as free text is normalised (with a "normalised"
  * report) in a profile, a quota listing and a walk-in match; ISCO groups of
  * 1-4 digits are accepted; text naming nothing is a 400 naming the field. */
@@ -2760,6 +2843,8 @@ int main(void)
 	T_RUN(test_free_text_occupation);
 	T_RUN(test_title_typed_as_skill);
 	T_RUN(test_word_names_trade);
+	T_RUN(test_lone_trade_word);
+	T_RUN(test_lone_words_name_trade);
 	T_RUN(test_consent_refused);
 	T_RUN(test_numbers_read_well);
 	T_RUN(test_match_lang);
