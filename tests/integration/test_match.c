@@ -2216,7 +2216,8 @@ static int lone_report(const char *skill, char concept[128], char as[16])
  * is not the trade's work ("painting" was "express yourself creatively",
  * which no occupation lists: no ad at all; "cocinar" "bake goods", the
  * baker's), stays free text, read as the trade; a skill whose preferred
- * label says the word stays ("cleaning"). */
+ * label says the word stays ("cleaning"); a person's trade word is never
+ * such a skill ("mecánico" was the physics of "mechanics"). */
 static void test_lone_trade_word(void)
 {
 	const esco_occupation *ceramic = occupation_labelled("ceramic painter");
@@ -2237,6 +2238,10 @@ static void test_lone_trade_word(void)
 	T_CHECKF(!concept[0], "\"painting\" is no skill of the painters: %s", concept);
 	T_REQUIRE(lone_report("cleaning", concept, as) == 0);
 	T_CHECKF(concept[0], "\"cleaning\" keeps the skill its label says");
+	/* a person's trade word is no skill, even one its trade lists
+	 * ("mechanics", essential to most mechanics) */
+	T_REQUIRE(lone_report("mecánico", concept, as) == 0);
+	T_CHECKF(!concept[0], "\"mecánico\" is the mechanic: %s", concept);
 }
 
 /* Round 18: a lone word that heads no label reads the labels it qualifies
