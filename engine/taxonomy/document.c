@@ -292,10 +292,11 @@ static const esco_occupation *activity_title(const char *input, const char **lab
  *   machinist's);
  * - a word of the head's family (an activity: "painting" / painter,
  *   "cocinar" / cocinero) keeps a skill that most of the occupations it
- *   heads list as essential (the trade's own work: "cleaning techniques"
- *   for the cleaners), and loses one that they do not ("painting" was
- *   "express yourself creatively", listed by none of the painters, and no
- *   ad came; "cocinar" "bake goods", listed by one cook of five).
+ *   heads list as essential (the trade's own work: "lay tiles" for the
+ *   tilers "carrelage" heads), or whose preferred label says the word
+ *   and one of them lists (below), and loses any other ("painting" was
+ *   "express yourself creatively", listed by none of the painters, and
+ *   no ad came; "cocinar" "bake goods", listed by one cook of five).
  * The word then stays free text, which matching reads as the trade it
  * names (engine/match/model.c, match__named). */
 static int trade_not_skill(const char *input, const struct tax_match *ms)
@@ -348,11 +349,13 @@ static int trade_not_skill(const char *input, const struct tax_match *ms)
 	}
 	if (!nocc || person)
 		return nocc > 0;
-	/* a skill whose own preferred label says the word ("limpieza" /
-	 * "técnicas de limpieza") is its reading, whatever the few heads of
-	 * the word's family list ("limpiador" heads three Spanish labels, in
-	 * three trades) */
-	for (k = 0; k < ESCO_LANG_COUNT; k++) {
+	/* a skill whose own preferred label says the word, and that one of
+	 * the word's trades lists ("limpieza" / "técnicas de limpieza", the
+	 * domestic cleaner's), is its reading, whatever the few others list
+	 * ("limpiador" heads three Spanish labels, in three trades); one no
+	 * such trade lists is not ("scaffolding" / "plan scaffolding", the
+	 * supervisors'; "cuidar" / "cuidar plantas") */
+	for (k = 0; listing && k < ESCO_LANG_COUNT; k++) {
 		const char *pref = ((const esco_skill *)ms->concept)->labels[k].preferred;
 
 		if (!(langs >> k & 1) || !pref || taxonomy_fold(pref, lbuf, sizeof lbuf) == 0)
