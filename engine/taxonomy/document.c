@@ -298,7 +298,7 @@ static const esco_occupation *activity_title(const char *input, const char **lab
  *   "express yourself creatively", listed by none of the painters, and
  *   no ad came; "cocinar" "bake goods", listed by one cook of five).
  * The word then stays free text, which matching reads as the trade it
- * names (engine/match/model.c, match__named). */
+ * names (engine/match/model.c: a walk-in's words against occupations' heads). */
 static int trade_not_skill(const char *input, const struct tax_match *ms)
 {
 	const struct tax_labels *t = tax__labels();
