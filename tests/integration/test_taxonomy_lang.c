@@ -357,6 +357,44 @@ static void test_lookups(void)
 	resp_free(&r);
 }
 
+/* The typeahead reads the labels of every language, the asked language's
+ * first, and shows each concept in the asked language: a counsellor whose
+ * console is in English types the Spanish word the person said. A text
+ * whose only known word is a function word ("de") answers nothing, not
+ * the labels where "de" is a word ("de-limb trees"). */
+static void test_typeahead_languages(void)
+{
+	struct resp r;
+	json_t *items, *it;
+	const char *uri;
+	char path[600];
+	size_t i;
+
+	T_REQUIRE(http(&r, &srv, "GET", "/v1/taxonomy/skills?q=soldadura&lang=en", counsellor, NULL,
+		       NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	items = json_object_get(r.json, "items");
+	T_REQUIRE(json_array_size(items) > 0);
+	/* shown in English: no label of the answer is the Spanish word */
+	json_array_foreach(items, i, it)
+		T_CHECKF(!strstr(json_string_value(json_object_get(it, "label")) ?: "", "soldadura"),
+			 "item %zu is in Spanish", i);
+	uri = json_string_value(json_object_get(json_array_get(items, 0), "uri"));
+	T_REQUIRE(uri != NULL);
+	snprintf(path, sizeof path, "/v1/taxonomy/skills?q=%s&lang=es", uri);
+	resp_free(&r);
+	/* ... and found through its Spanish label */
+	T_REQUIRE(http(&r, &srv, "GET", path, counsellor, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	T_CHECK(strstr(r.body, "soldadura") != NULL);
+	resp_free(&r);
+	T_REQUIRE(http(&r, &srv, "GET", "/v1/taxonomy/skills?q=zzqx%20de%20blorf&lang=en", counsellor,
+		       NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	T_EQ_INT(json_array_size(json_object_get(r.json, "items")), 0);
+	resp_free(&r);
+}
+
 /* The skill a phrased text normalises to, or NULL; *years gets the years. */
 static const char *phrased(const char *text, int *years)
 {
@@ -946,6 +984,7 @@ int main(void)
 		T_RUN(test_keyword_languages);
 		T_RUN(test_labels);
 		T_RUN(test_lookups);
+		T_RUN(test_typeahead_languages);
 		T_RUN(test_match_function_words);
 		server_stop(&srv);
 	} else {
