@@ -417,6 +417,17 @@ static void same_concept(const char *bare, const char *text)
 		 got ? got : "nothing", bare, want);
 }
 
+/* Fills the stack below the caller with a pattern, so that a callee reading
+ * a variable it never set reads the pattern, not whatever zero was there. */
+static __attribute__((noinline)) void dirty_stack(void)
+{
+	volatile unsigned char junk[256 * 1024];
+	size_t i;
+
+	for (i = 0; i < sizeof junk; i++)
+		junk[i] = 0x55;
+}
+
 /* A few of each phrasing family (eval_taxonomy --phrasing measures them all). */
 static void test_phrasing(void)
 {
@@ -452,6 +463,16 @@ static void test_phrasing(void)
 	T_EQ_STR(phrased("forklift driving", NULL) ?: "", FORKLIFT);
 	/* a skill written as the occupation that practises it */
 	T_EQ_STR(phrased("cariste", NULL) ?: "", FORKLIFT);
+	/* ... gives no years: none were written (an unset count gave what the
+	 * stack held: 1932488547 on the demo, 1 here without the fix) */
+	years = -1;
+	dirty_stack();
+	T_EQ_STR(phrased("cariste", &years) ?: "", FORKLIFT);
+	T_EQ_INT(years, 0);
+	years = -1;
+	dirty_stack();
+	T_CHECK(phrased("forklift operator", &years) != NULL);
+	T_EQ_INT(years, 0);
 }
 
 /* The English label of the concept text is ranked first for, normalised or not. */
