@@ -106,7 +106,9 @@ int names_init(void);
  * 8: round 18 (character references decoded, "&amp;", "&#8203;"; a
  *    vocabulary word split into vocabulary words is joined back, "Inter
  *    national"; in the confusable form a small l for a capital I,
- *    "lnternational", and a capital I between small letters, "WeIding").
+ *    "lnternational", and a capital I between small letters, "WeIding";
+ *    a long legal or generic form split off the start of a word,
+ *    "internationallabormanagement").
  */
 #define NAMES_FORMS_VERSION 8
 

@@ -647,6 +647,8 @@ static void test_round18_spellings(void)
 		"Inter&#8203;national Labor Management Corp",
 		"Inter national Labor Manage ment Corp",
 		"lnternational Labor Management Corp",
+		"International_Labor_Management_Corp",
+		"internationallabormanagement",
 	};
 	char ilm[32], rec[200];
 	struct resp r;

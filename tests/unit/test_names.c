@@ -481,6 +481,12 @@ static void canonical_round18(void)
 			    "International Labor Management Corp.") == 1.0);
 	T_CHECK(names_score("Inter-national Labor Management", "International Labor Management") ==
 		1.0);
+	/* the name in one word, a long form at its start split off */
+	T_CHECK(names_score("internationallabormanagement", "International Labor Management Corp.") ==
+		1.0);
+	T_CHECK(names_score("International_Labor_Management_Corp",
+			    "International Labor Management Corp.") == 1.0);
+	norm_is("internationalist staffing", "internationalist staffing");
 	/* the small l and the capital I */
 	skel_is("lnternational Labor Management Corp", "labor management");
 	skel_is("Kopano WeIding", "kopano welding");
