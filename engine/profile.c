@@ -23,6 +23,9 @@
 #include "engine/core/identifiers.h"
 #include "engine/taxonomy/taxonomy.h"
 
+/* The most years of experience a profile may state. */
+#define EXPERIENCE_YEARS_MAX 80
+
 static const char *const profile_keys[] = {
 	"occupations",	  "skills",	     "languages",      "education", "experience_years",
 	"citizenship",	  "desired_countries", "available_from", "consent",   "sex",
@@ -266,6 +269,31 @@ static int canonical(json_t *doc)
 	return 0;
 }
 
+/* Years written with a skill or an occupation ("welding (5 years)", "5 ans
+ * d'expérience en soudure"; doc["normalised"] reports them) are the person's
+ * experience when the profile gives none: the most of them, within the
+ * field's bounds. Without this the match reported the years and scored no
+ * experience. 0, or -1 when out of memory. */
+static int experience_from_texts(json_t *doc)
+{
+	json_t *e;
+	json_int_t most = 0;
+	size_t i;
+
+	if (json_object_get(doc, "experience_years"))
+		return 0;
+	json_array_foreach(json_object_get(doc, "normalised"), i, e) {
+		json_t *y = json_object_get(e, "experience_years");
+
+		if (json_is_integer(y) && json_integer_value(y) > most)
+			most = json_integer_value(y);
+	}
+	if (most <= 0)
+		return 0;
+	return json_object_set_new(doc, "experience_years",
+				   json_integer(most < EXPERIENCE_YEARS_MAX ? most : EXPERIENCE_YEARS_MAX));
+}
+
 int profile_validate(const json_t *in, json_t **out, problem *p)
 {
 	json_t *skills = NULL, *doc;
@@ -277,7 +305,7 @@ int profile_validate(const json_t *in, json_t **out, problem *p)
 	profile_skills(in, &skills, p);
 	check_languages(in, p);
 	check_objects(in, p);
-	fields_number(in, "", "experience_years", 0, 80, 0, NULL, p);
+	fields_number(in, "", "experience_years", 0, EXPERIENCE_YEARS_MAX, 0, NULL, p);
 	fields_country(in, "", "citizenship", 0, NULL, p);
 	check_countries(in, p);
 	fields_date(in, "", "available_from", 0, NULL, p);
@@ -314,6 +342,10 @@ int profile_validate(const json_t *in, json_t **out, problem *p)
 	/* Two texts that became one concept are one skill: counted twice,
 	 * they would weigh twice in every match (`normalised` still lists both). */
 	fields_drop_repeats(json_object_get(doc, "skills"), NULL);
+	if (experience_from_texts(doc)) {
+		json_decref(doc);
+		return no_memory(p);
+	}
 	*out = doc;
 	return 0;
 }

@@ -157,8 +157,10 @@ static int to_tokens_opts(UTransliterator *tr, const char *in, size_t len, unsig
 			ascii = 0;
 			break;
 		}
-	/* the confusable form of plain ASCII still maps digits inside words */
-	if (ascii && !(opts & NAMES_CANON_DIGITS) && !names__has_decor(in, len)) {
+	/* the confusable form of plain ASCII still maps digits inside words;
+	 * an ampersand may start a character reference ("&amp;", "&#8203;") */
+	if (ascii && !(opts & NAMES_CANON_DIGITS) && !names__has_decor(in, len) &&
+	    !memchr(in, '&', len)) {
 		tokenise_ascii(in, len, t);
 	} else {
 		char *o;

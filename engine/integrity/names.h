@@ -103,8 +103,14 @@ int names_init(void);
  *    TM, (R), (C) and emoji, are no part of a name or licence).
  * 7: round 17 (an exclamation mark between letters is an i in the
  *    confusable form, "Serv!ces").
+ * 8: round 18 (character references decoded, "&amp;", "&#8203;"; a
+ *    vocabulary word split into vocabulary words is joined back, "Inter
+ *    national"; in the confusable form a small l for a capital I,
+ *    "lnternational", and a capital I between small letters, "WeIding";
+ *    a long legal or generic form split off the start of a word,
+ *    "internationallabormanagement").
  */
-#define NAMES_FORMS_VERSION 7
+#define NAMES_FORMS_VERSION 8
 
 /*
  * Normalises the UTF-8 name in[0..len) into out (NUL-terminated, at most

@@ -8,6 +8,9 @@
  *   0. for the skeleton form only: a name with a bidi override (RLO, LRO)
  *      is read in the order it is displayed (names_bidi.c: "U+202E onapoK"
  *      shows "Kopano");
+ *   0b. HTML and XML character references ("&amp;", "&#8203;") become the
+ *      character they stand for (names_letters.c): a name copied from a web
+ *      page or a form that escaped it is the same name;
  *   1. default-ignorable code points (Unicode Default_Ignorable_Code_Point:
  *      ZWSP, ZWJ, word joiner, soft hyphen, Hangul filler, Mongolian vowel
  *      separator, tag characters...) and format characters (Cf: RLM, ...)
@@ -30,6 +33,9 @@
  *      whose UTS #39 confusable skeleton (ICU uspoof_getSkeleton) is ASCII
  *      becomes that skeleton ("Корапо" -> "Kopaπo" -> ..., Cyrillic с -> c),
  *      before NFKC (which folds Greek lunate sigma "ϲ" into "σ") and after;
+ *   3a. for the skeleton form only: a small l read as a capital I where no
+ *      word starts so ("lnternational"), a capital I between small letters
+ *      as an l ("WeIding"; names_letters.c, names__eye_reading);
  *   3b. symbols written inside a word vanish ("Kop*ano"), a letter
  *      tripled is doubled (names_decor.c);
  *   4. case folding;
@@ -411,6 +417,22 @@ static int map_confusables(const UChar *u, int32_t n, unsigned opts, UChar **out
 			w += k;
 			continue;
 		}
+		/* a small l for a capital I, or the other way round */
+		if (digits && (c == 'l' || c == 'I')) {
+			char rest[NAMES_MAX_TOKEN_LEN + 1];
+			size_t nr = 0;
+			int e;
+
+			for (int32_t j = i; j < n && nr < NAMES_MAX_TOKEN_LEN && u[j] < 0x80 &&
+					    isalpha(u[j]);
+			     j++)
+				rest[nr++] = (char)u[j];
+			rest[nr] = '\0';
+			if ((e = names__eye_reading(at > 0 ? u[at - 1] : 0, c, rest, nr)) != 0) {
+				o[w++] = (UChar)e;
+				continue;
+			}
+		}
 		/* the digits and symbols it does not list ("K3strel", "K@pano") */
 		if (digits && leet_letter(c) && leet_run_in_word(u, at, i, n) &&
 		    !digit_run_is_number(u, at, i, n) && word_long_enough(u, at, i, n)) {
@@ -505,6 +527,7 @@ int names__canonical(UTransliterator *tr, const char *in, size_t len, unsigned o
 		ret = n;
 		goto out;
 	}
+	n = names__decode_char_refs(u, n);
 	n = strip_invisible(u, n);
 	n = names__map_letter_like(u, n);
 	n = names__strip_symbols(u, n);
@@ -699,6 +722,17 @@ int names__has_confusable(const char *in, size_t len)
 			return 1; /* "Lab0r": the skeleton form reads it as a letter */
 		if ((c < '0' || c > '9') && leet_letter(c) && symbol_among_letters(in, i, n, prev, c))
 			return 1; /* "K@pano" */
+		if (c == 'l' || c == 'I') {
+			char rest[NAMES_MAX_TOKEN_LEN + 1];
+			size_t nr = 0;
+
+			for (int32_t k = i; k < n && nr < NAMES_MAX_TOKEN_LEN && isalpha((unsigned char)in[k]);
+			     k++)
+				rest[nr++] = in[k];
+			rest[nr] = '\0';
+			if (names__eye_reading(prev, c, rest, nr))
+				return 1; /* "lnternational", "WeIding" */
+		}
 		prev = c;
 		if (c < 0x80)
 			continue;

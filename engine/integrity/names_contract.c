@@ -501,10 +501,7 @@ void names__rejoin_vocabulary(struct names__tokens *t)
 			/* vocabulary words have VOCAB_MIN letters or more: a
 			 * shorter piece is none, a shorter join matches none */
 			if (!piece[j])
-				piece[j] = l < 2 || t->initials[j] || !letters_only(t->s[j], l) ||
-						   (l >= VOCAB_MIN && is_vocab(t->s[j], l))
-					   ? 2
-					   : 1;
+				piece[j] = l < 2 || t->initials[j] || !letters_only(t->s[j], l) ? 2 : 1;
 			if (piece[j] == 2 || wl + l > vocab_maxlen || wl + l > NAMES_MAX_TOKEN_LEN)
 				break;
 			memcpy(w + wl, t->s[j], l);

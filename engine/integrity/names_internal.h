@@ -177,6 +177,18 @@ int32_t names__map_letter_like(UChar *u, int32_t n);
  * exactly one letter or digit vanish between letters and become a space
  * elsewhere. Returns the new length. */
 int32_t names__strip_symbols(UChar *u, int32_t n);
+/* Step 0b on u[0..n), in place: HTML and XML character references
+ * ("&amp;", "&#8203;", "&#x26;") become their character. The new length. */
+int32_t names__decode_char_refs(UChar *u, int32_t n);
+/* Step 3a (the skeleton form): a capital I and a small l are drawn alike
+ * (UTS #39). A small l starting a word before a consonant no initial l
+ * takes in English, French, Spanish or Portuguese (not l, h, y, a vowel),
+ * in a word of five letters or more with a vowel after ("lnternational";
+ * "ltd", "Llorente", "Lyon" stay), reads 'i'; a capital I between small
+ * letters ("WeIding") reads 'l'. prev: the unit before c (0 at the start);
+ * rest: the ASCII letters after c to the end of its word, nrest of them.
+ * The letter, or 0. */
+int names__eye_reading(int prev, int c, const char *rest, size_t nrest);
 
 /* 1 when in[0..len) holds a letter of a script other than Latin, or a
  * digit inside a word of letters. */

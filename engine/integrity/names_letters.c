@@ -8,7 +8,8 @@
  * 30 ms), not written by hand, so every such character Unicode names is
  * covered, and none that the transliteration already reads. Also step 1c:
  * other symbols that are drawn as no one letter (marks of trade, emoji) are
- * no part of a name.
+ * no part of a name; step 0b, character references decoded; and step 3a,
+ * the small l and the capital I read as the eye reads them.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -213,4 +214,96 @@ int32_t names__strip_symbols(UChar *u, int32_t n)
 			u[w++] = u[at++];
 	}
 	return w;
+}
+
+/*
+ * Step 0b: HTML and XML character references. Numeric ones ("&#38;",
+ * "&#x200B;") of any valid code point but NUL and the surrogates; named
+ * ones: XML 1.0's five predefined entities (section 4.6) and HTML's
+ * no-break space, the only ones a name escaped by a web form carries. A
+ * reference is never shorter than what it stands for (a supplementary
+ * character takes two units, its reference eight or more), so u is
+ * rewritten in place; what is not a complete reference stays as written.
+ */
+static int named_ref(const UChar *u, int32_t n, UChar32 *c)
+{
+	static const struct {
+		const char *name;
+		UChar32 c;
+	} refs[] = {{"amp", '&'}, {"lt", '<'}, {"gt", '>'}, {"quot", '"'}, {"apos", '\''}, {"nbsp", 0xA0}};
+
+	for (size_t r = 0; r < sizeof refs / sizeof *refs; r++) {
+		int32_t l = (int32_t)strlen(refs[r].name), k;
+
+		if (n < l + 1 || u[l] != ';')
+			continue;
+		for (k = 0; k < l && u[k] == (UChar)refs[r].name[k]; k++)
+			;
+		if (k == l) {
+			*c = refs[r].c;
+			return l + 1;
+		}
+	}
+	return 0;
+}
+
+/* The length of the numeric reference's rest at u ("38;", "x200B;") and its
+ * code point, or 0. */
+static int numeric_ref(const UChar *u, int32_t n, UChar32 *c)
+{
+	int hex = n > 0 && (u[0] == 'x' || u[0] == 'X'), k = hex, digits = 0;
+	uint32_t v = 0;
+
+	for (; k < n && digits < 8; k++, digits++) {
+		int d = u[k] >= '0' && u[k] <= '9'	     ? u[k] - '0'
+			: hex && u[k] >= 'a' && u[k] <= 'f' ? u[k] - 'a' + 10
+			: hex && u[k] >= 'A' && u[k] <= 'F' ? u[k] - 'A' + 10
+							    : -1;
+
+		if (d < 0)
+			break;
+		v = v * (hex ? 16u : 10u) + (uint32_t)d;
+	}
+	if (!digits || k >= n || u[k] != ';' || v == 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+		return 0;
+	*c = (UChar32)v;
+	return k + 1;
+}
+
+int32_t names__decode_char_refs(UChar *u, int32_t n)
+{
+	int32_t i = 0, w = 0;
+
+	while (i < n) {
+		UChar32 c;
+		int l = 0;
+
+		if (u[i] == '&' && i + 1 < n)
+			l = u[i + 1] == '#' ? numeric_ref(u + i + 2, n - i - 2, &c)
+					    : named_ref(u + i + 1, n - i - 1, &c);
+		if (l > 0) {
+			i += 1 + (u[i + 1] == '#') + l;
+			U16_APPEND_UNSAFE(u, w, c);
+			continue;
+		}
+		u[w++] = u[i++];
+	}
+	return w;
+}
+
+static int ascii_lower(int c)
+{
+	return c >= 'a' && c <= 'z';
+}
+
+int names__eye_reading(int prev, int c, const char *rest, size_t nrest)
+{
+	int prev_letter = (prev >= 'a' && prev <= 'z') || (prev >= 'A' && prev <= 'Z') || prev >= 0x80;
+
+	if (c == 'l' && !prev_letter && nrest >= 4 && ascii_lower(rest[0]) &&
+	    !strchr("aeiouylh", rest[0]) && strpbrk(rest + 1, "aeiouy"))
+		return 'i';
+	if (c == 'I' && ascii_lower(prev) && nrest >= 1 && ascii_lower(rest[0]))
+		return 'l';
+	return 0;
 }

@@ -251,14 +251,20 @@ void names__split_glued(struct names__tokens *t)
 			continue;
 		}
 		/* the longest form at the end, then at the start, leaving three
-		 * letters or more */
+		 * letters or more (four after a form at the start). A form that
+		 * starts a longer one-word form ("corp": "corporation") is not
+		 * split off the start of a word, which may be that form or a word
+		 * it begins ("corporate"), unless it is eight letters or more:
+		 * "international" starts "internationale", but what follows it
+		 * in "internationallabormanagement" is no ending of it (round 18:
+		 * the name written in one word answered nothing) */
 		for (size_t l = len - 3; l >= 3; l--) {
 			if ((g = glued_find(s + len - l, l))) {
 				snprintf(buf, sizeof buf, "%.*s %s", (int)(len - l), s, g->form);
 				tokens_replace(t, i, buf);
 				break;
 			}
-			if ((g = glued_find(s, l)) && !g->abbrev && len - l >= 4) {
+			if ((g = glued_find(s, l)) && (!g->abbrev || l >= 8) && len - l >= 4) {
 				snprintf(buf, sizeof buf, "%s %.*s", g->form, (int)(len - l), s + l);
 				tokens_replace(t, i, buf);
 				break;

@@ -535,6 +535,12 @@ static int titles_to_occupations(json_t *doc, const char *skills_path,
 		o = json_pack("{s:s, s:s, s:s, s:f, s:s}", "input", input, "concept", mo.uri, "label",
 			      mo.label, "score", (double)(int)(mo.score * 100 + 0.5) / 100, "as",
 			      "occupation");
+		/* "5 years experience as a welder": the years go with it */
+		if (o && mo.years > 0 &&
+		    json_object_set_new(o, "experience_years", json_integer(mo.years))) {
+			json_decref(o);
+			goto oom;
+		}
 		if (!o || json_array_append_new(norm, o) ||
 		    (!holds(occs, mo.uri) && json_array_append_new(occs, json_string(mo.uri))) ||
 		    json_array_remove(skills, i))

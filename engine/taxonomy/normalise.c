@@ -74,6 +74,11 @@ static int normalise_text(esco_kind kind, const char *text, const char *lang_hin
 	index_db *db;
 	int n, rc, w;
 
+	/* Every field set on every path: the candidates fill only what they
+	 * find, and a text without a phrase frame gave no years (an unset
+	 * count reached a vacancy's report as "experience_years":
+	 * 1932488547 for "cariste", through skill_of_occupation). */
+	memset(out, 0, sizeof *out);
 	pthread_mutex_lock(&norm_cache_lock);
 	if ((c = norm_find(set, kind, hint, text)) != NULL) {
 		c->stamp = ++norm_clock;
@@ -294,7 +299,7 @@ static int code_with_words(const char *text, const char *lang_hint, int hint, co
 	if (!rest_len && !named)
 		return 0; /* the bare code: the caller's lookup */
 	if (rest_len) {
-		memset(&m, 0, sizeof m); /* normalise_phrase leaves years unset on some paths */
+		memset(&m, 0, sizeof m);
 		rc = normalise_phrase(ESCO_KIND_OCCUPATION, rest, lang_hint, hint, tax, &m, budget);
 		if (rc == TAX_ERR || rc == TAX_ERR_BUDGET)
 			return rc;

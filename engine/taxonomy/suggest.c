@@ -5,6 +5,7 @@
  */
 #include "engine/taxonomy/internal.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -44,35 +45,70 @@ static json_t *occupation_item(const esco_occupation *o, int lang)
 			 label_list(o->labels, lang, 10), "isco", o->isco, "essential_skills", ess);
 }
 
+/* The English, French and Spanish function words (Snowball's lists,
+ * data/stopwords/, compiled in by the build). */
+extern const char *const function_words[];
+extern const size_t function_words_count;
+
+static index_stoplist *stoplist;
+static pthread_once_t stoplist_once = PTHREAD_ONCE_INIT;
+
+static void load_stoplist(void)
+{
+	/* NULL (out of memory) only means the words are searched for. */
+	stoplist = index_stoplist_new(function_words, function_words_count);
+}
+
+/*
+ * The label index, asked when no label starts with the words. The text is
+ * parsed with the stemmer of each language it can be in, without the
+ * function words of all three: parsed as English, the Spanish "de" of
+ * "cuidado de ancianos" matched the "de" of "de-limb trees" and
+ * "decontamination techniques", and nothing else did. Labels of every
+ * language answer, each concept shown in the language asked: a counsellor
+ * whose console is in English types what the person said in Spanish.
+ */
 int taxonomy_suggest_index(index_db *db, esco_kind kind, const char *q, const char *lang,
 			   size_t limit, json_t *items)
 {
 	const esco *tax = taxonomy_esco();
-	int l = lang ? esco_lang_from_code(lang) : ESCO_LANG_EN;
-	index_query *text = NULL, *langs[2] = {0}, *filt[3] = {0}, *query = NULL;
+	int l = lang ? esco_lang_from_code(lang) : ESCO_LANG_EN, li;
+	index_query *parts[ESCO_LANG_COUNT] = {0}, *text = NULL, *filt[2] = {0}, *query = NULL;
 	index_search_opts o = {.sort_slot = -1};
 	index_results *r = NULL;
 	index_error e;
-	char term[8], buf[1200];
+	char buf[1200], words[1][TAX_WORD_MAX];
 	const void *seen[100];
-	size_t n_seen = 0, i, j;
+	size_t n_seen = 0, np = 0, i, j;
+	unsigned mask;
 	int rc = TAX_ERR;
 
-	if (!tax || !items || l < 0)
+	if (!tax || !items || l < 0 || !q)
 		return TAX_ERR;
 	if (!db && !(db = tax__thread_db()))
 		return TAX_ERR;
 	if (limit > 100)
 		limit = 100;
-	text = index_query_parse(q, esco_lang_code((esco_lang)l), "", INDEX_PARSE_PARTIAL, &e);
-	snprintf(term, sizeof term, "L%s", esco_lang_code((esco_lang)l));
-	langs[0] = index_query_term(term, 1);
-	langs[1] = index_query_term("Len", 1);
+	pthread_once(&stoplist_once, load_stoplist);
+	mask = taxonomy_text_langs(q);
+	for (li = 0; li < ESCO_LANG_COUNT; li++) {
+		if (!(mask & 1u << li))
+			continue;
+		if (!(parts[np] = index_query_parse_stopped(q, esco_lang_code((esco_lang)li), "",
+							    INDEX_PARSE_PARTIAL, stoplist, &e)))
+			goto out;
+		np++;
+	}
+	/* Function words only ("de"): nothing to look for. */
+	if (!np || !taxonomy_content_words(q, words, 1)) {
+		rc = 0;
+		goto out;
+	}
+	text = index_query_or_merged(parts, np);
 	filt[0] = text;
 	filt[1] = index_query_term(kind == ESCO_KIND_OCCUPATION ? "Ko" : "Ks", 1);
-	filt[2] = index_query_combine(INDEX_OP_OR, langs, l == ESCO_LANG_EN ? 1 : 2);
-	if (text && filt[1] && filt[2])
-		query = index_query_combine(INDEX_OP_FILTER, filt, 3);
+	if (text && filt[1])
+		query = index_query_combine(INDEX_OP_FILTER, filt, 2);
 	o.limit = (uint32_t)(limit * 6 + 10);
 	if (!query || index_search(db, query, &o, &r, &e))
 		goto out;
@@ -98,10 +134,9 @@ out:
 	index_results_free(r);
 	index_query_free(query);
 	index_query_free(text);
-	index_query_free(langs[0]);
-	index_query_free(langs[1]);
+	for (i = 0; i < np; i++)
+		index_query_free(parts[i]);
 	index_query_free(filt[1]);
-	index_query_free(filt[2]);
 	return rc;
 }
 
@@ -142,16 +177,19 @@ struct sugg {
 /*
  * The order of typeahead answers, best first. A concept ranks by its best
  * label (for a one-word query, its best label word), and labels by, in this
- * order: the label is the query; the query's last word is a whole word of
- * the label (a finished word: "nurse" before "nursery"); the label starts
- * with the query; the label is in the asked language; a preferred label,
+ * order: the label is the query; the label is in the asked language; the
+ * query's last word is a whole word of the label (a finished word: "nurse"
+ * before "nursery"); the label starts with the query; a preferred label,
  * then an alternative, then a hidden one; a shorter label; then ESCO's
- * concept order, so equal input gives the same answer.
+ * concept order, so equal input gives the same answer. Labels of every
+ * loaded language are read, and the asked language's come first: a
+ * counsellor whose console is in English types "soldadura" as the person
+ * said it, and gets the concept, shown in English.
  */
 #define SK_EXACT (1ull << 62)
-#define SK_WHOLE (1ull << 61)
-#define SK_START (1ull << 60)
-#define SK_LANG (1ull << 59)
+#define SK_LANG (1ull << 61)
+#define SK_WHOLE (1ull << 60)
+#define SK_START (1ull << 59)
 #define SK_TYPE(t) ((uint64_t)(2 - (t)) << 57)
 #define SK_TAIL(flen, idx) ((uint64_t)(0xFFFFu - (flen)) << 32 | (uint64_t)(0xFFFFFFFFu - (idx)))
 
@@ -262,8 +300,6 @@ static int suggest(index_db *db, esco_kind kind, const char *q, const char *lang
 		uint64_t key = SK_TYPE(TW_TYPE(x->bits)) | SK_TAIL(x->flen, x->concept_idx);
 		const char *f;
 
-		if ((int)lg != l && lg != ESCO_LANG_EN)
-			continue;
 		key |= (int)lg == l ? SK_LANG : 0;
 		if (nw == 1) {
 			/* All from the word itself: no need to read the label. */

@@ -1004,6 +1004,63 @@ static void test_desired_country_orders(void)
 	}
 }
 
+/* Years written with a skill ("welding (6 years)") are the person's
+ * experience when the profile states none: the match scores them (it
+ * reported them in `normalised` and scored 0 years), a stored profile keeps
+ * them; a stated figure stands. */
+static void test_experience_from_texts(void)
+{
+	static const struct {
+		const char *extra;
+		int years;
+	} cases[] = {{"", 6}, {",\"experience_years\":2", 2}};
+	const char *ess = "[\"" SK "0005c151-5b5a-4a66-8aac-60e734beb1ab\"]";
+	char vid[32], body[1024], pid[32];
+	struct resp r;
+
+	snprintf(vid, sizeof vid, "%s", vacancy("Welder XP", "ZM", ess, "[]", 2));
+	T_REQUIRE(vid[0]);
+	T_REQUIRE(wait_index() == 0);
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		json_t *e;
+
+		snprintf(body, sizeof body,
+			 "{\"countries\":[\"ZM\"],\"profile\":{\"occupations\":[\"7212\"],"
+			 "\"skills\":[\"welding (6 years)\"]%s}}",
+			 cases[i].extra);
+		T_REQUIRE(match(&r, body) == 0);
+		T_EQ_INT(r.status, 200);
+		e = json_object_get(json_object_get(json_object_get(find_result(r.json, vid), "explanation"),
+						     "breakdown"),
+				    "experience");
+		T_CHECKF(json_number_value(json_object_get(e, "years")) == cases[i].years &&
+				 json_real_value(json_object_get(e, "contribution")) > 0,
+			 "case %zu: %s", i, r.body);
+		resp_free(&r);
+	}
+	snprintf(pid, sizeof pid, "%s",
+		 post_profile(counsellor, "{\"occupations\":[\"7212\"],\"skills\":[\"welding (6 years)\"],"
+					  "\"consent\":{\"matching\":true}}"));
+	T_REQUIRE(pid[0]);
+	snprintf(body, sizeof body, "/v1/profiles/%s", pid);
+	T_REQUIRE(http(&r, &srv, "GET", body, counsellor, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	T_EQ_INT((int)json_number_value(json_object_get(r.json, "experience_years")), 6);
+	resp_free(&r);
+	/* the years of a trade's title typed as a skill, which moves to the
+	 * occupations */
+	T_REQUIRE(match(&r, "{\"countries\":[\"ZM\"],\"profile\":{\"skills\":"
+			    "[\"4 years experience as a welder\",\"welding\"]}}") == 0);
+	T_EQ_INT(r.status, 200);
+	T_CHECKF(json_number_value(json_object_get(
+			 json_object_get(json_object_get(json_object_get(find_result(r.json, vid), "explanation"),
+							 "breakdown"),
+					 "experience"),
+			 "years")) == 4,
+		 "%s", r.body);
+	resp_free(&r);
+}
+
 /* The floor: a vacancy sharing only an optional skill with the person,
  * of an unrelated occupation, is not a match; with "explore" it comes
  * after every relevant one, marked. */
@@ -2829,6 +2886,7 @@ int main(void)
 	T_RUN(test_inferred_occupation);
 	T_RUN(test_stated_beats_inferred);
 	T_RUN(test_desired_country_orders);
+	T_RUN(test_experience_from_texts);
 	T_RUN(test_relevance_floor);
 	T_RUN(test_floor_weak_skill_overlap);
 	T_RUN(test_floor_thin_profile);

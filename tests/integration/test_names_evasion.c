@@ -635,6 +635,43 @@ static void test_cut_words(void)
 	resp_free(&r);
 }
 
+/* Round 18, found on the demo: a firm whose name is all trade words but
+ * one ("International Labor Management Corp.") held for review, not refused,
+ * when written with a character reference, with its trade words split into
+ * trade words, or with a small l for its capital I. Kopano's names did not
+ * show it: one distinctive word outweighs the rest. */
+static void test_round18_spellings(void)
+{
+	static const char *const spellings[] = {
+		"International Labor Management &amp; Corp",
+		"Inter&#8203;national Labor Management Corp",
+		"Inter national Labor Manage ment Corp",
+		"lnternational Labor Management Corp",
+		"International_Labor_Management_Corp",
+		"internationallabormanagement",
+	};
+	char ilm[32], rec[200];
+	struct resp r;
+
+	T_REQUIRE(*register_recruiter("{\"name\":\"International Labor Management Corp.\","
+				      "\"country\":\"US\"}",
+				      ilm, sizeof ilm));
+	T_REQUIRE(blacklist(ilm) == 0);
+	for (size_t i = 0; i < sizeof spellings / sizeof *spellings; i++) {
+		T_REQUIRE(check(&r, "name", spellings[i]) == 0);
+		T_CHECKF(str(r.json, "verdict") && strcmp(str(r.json, "verdict"), "blacklisted") == 0,
+			 "%s: verdict %s", spellings[i], str(r.json, "verdict"));
+		resp_free(&r);
+		snprintf(rec, sizeof rec, "{\"name\":\"%s\"}", spellings[i]);
+		T_CHECKF(post_vacancy("Harvest hand evq18", rec, NULL, 0, NULL) == 422, "%s: not refused",
+			 spellings[i]);
+	}
+	/* a capital I between small letters read as an l ("WeIding") */
+	T_REQUIRE(check(&r, "name", "Dintle BohIaIe Staffing") == 0);
+	T_EQ_STR(str(r.json, "verdict"), "blacklisted");
+	resp_free(&r);
+}
+
 /* A place appended to a blacklisted name: the name itself when the rest
  * is exact, and at least a possible match when the query holds all of the
  * firm's distinctive words. */
@@ -1108,6 +1145,7 @@ int main(void)
 	T_RUN(test_possible_matches);
 	T_RUN(test_place_appended);
 	T_RUN(test_cut_words);
+	T_RUN(test_round18_spellings);
 	T_RUN(test_acronyms);
 	T_RUN(test_acronym_legal_form);
 	T_RUN(test_numbers_and_trade_typos);

@@ -357,6 +357,44 @@ static void test_lookups(void)
 	resp_free(&r);
 }
 
+/* The typeahead reads the labels of every language, the asked language's
+ * first, and shows each concept in the asked language: a counsellor whose
+ * console is in English types the Spanish word the person said. A text
+ * whose only known word is a function word ("de") answers nothing, not
+ * the labels where "de" is a word ("de-limb trees"). */
+static void test_typeahead_languages(void)
+{
+	struct resp r;
+	json_t *items, *it;
+	const char *uri;
+	char path[600];
+	size_t i;
+
+	T_REQUIRE(http(&r, &srv, "GET", "/v1/taxonomy/skills?q=soldadura&lang=en", counsellor, NULL,
+		       NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	items = json_object_get(r.json, "items");
+	T_REQUIRE(json_array_size(items) > 0);
+	/* shown in English: no label of the answer is the Spanish word */
+	json_array_foreach(items, i, it)
+		T_CHECKF(!strstr(json_string_value(json_object_get(it, "label")) ?: "", "soldadura"),
+			 "item %zu is in Spanish", i);
+	uri = json_string_value(json_object_get(json_array_get(items, 0), "uri"));
+	T_REQUIRE(uri != NULL);
+	snprintf(path, sizeof path, "/v1/taxonomy/skills?q=%s&lang=es", uri);
+	resp_free(&r);
+	/* ... and found through its Spanish label */
+	T_REQUIRE(http(&r, &srv, "GET", path, counsellor, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	T_CHECK(strstr(r.body, "soldadura") != NULL);
+	resp_free(&r);
+	T_REQUIRE(http(&r, &srv, "GET", "/v1/taxonomy/skills?q=zzqx%20de%20blorf&lang=en", counsellor,
+		       NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	T_EQ_INT(json_array_size(json_object_get(r.json, "items")), 0);
+	resp_free(&r);
+}
+
 /* The skill a phrased text normalises to, or NULL; *years gets the years. */
 static const char *phrased(const char *text, int *years)
 {
@@ -377,6 +415,17 @@ static void same_concept(const char *bare, const char *text)
 	got = phrased(text, NULL);
 	T_CHECKF(got && strcmp(got, want) == 0, "\"%s\" gave %s, \"%s\" %s", text,
 		 got ? got : "nothing", bare, want);
+}
+
+/* Fills the stack below the caller with a pattern, so that a callee reading
+ * a variable it never set reads the pattern, not whatever zero was there. */
+static __attribute__((noinline)) void dirty_stack(void)
+{
+	volatile unsigned char junk[256 * 1024];
+	size_t i;
+
+	for (i = 0; i < sizeof junk; i++)
+		junk[i] = 0x55;
 }
 
 /* A few of each phrasing family (eval_taxonomy --phrasing measures them all). */
@@ -414,6 +463,16 @@ static void test_phrasing(void)
 	T_EQ_STR(phrased("forklift driving", NULL) ?: "", FORKLIFT);
 	/* a skill written as the occupation that practises it */
 	T_EQ_STR(phrased("cariste", NULL) ?: "", FORKLIFT);
+	/* ... gives no years: none were written (an unset count gave what the
+	 * stack held: 1932488547 on the demo, 1 here without the fix) */
+	years = -1;
+	dirty_stack();
+	T_EQ_STR(phrased("cariste", &years) ?: "", FORKLIFT);
+	T_EQ_INT(years, 0);
+	years = -1;
+	dirty_stack();
+	T_CHECK(phrased("forklift operator", &years) != NULL);
+	T_EQ_INT(years, 0);
 }
 
 /* The English label of the concept text is ranked first for, normalised or not. */
@@ -946,6 +1005,7 @@ int main(void)
 		T_RUN(test_keyword_languages);
 		T_RUN(test_labels);
 		T_RUN(test_lookups);
+		T_RUN(test_typeahead_languages);
 		T_RUN(test_match_function_words);
 		server_stop(&srv);
 	} else {

@@ -452,6 +452,51 @@ static void canonical_trade_marks(void)
 	T_CHECK(names_score("Wave Hire Corp\xe2\x84\xa2", "Wave Hire Corp") == 1.0);
 }
 
+/* The confusable form of in ("" when the name has none). */
+static void skel_is(const char *in, const char *want)
+{
+	char n[NAMES_NORM_CAP], k[NAMES_NORM_CAP];
+
+	T_EQ_INT(names_normalise_forms(in, strlen(in), n, sizeof n, k, sizeof k, NULL), 0);
+	T_CHECKF(strcmp(k, want) == 0, "\"%s\": skeleton \"%s\", want \"%s\"", in, k, want);
+}
+
+/* Round 18: character references, words split into vocabulary words, and
+ * the small l and the capital I. */
+static void canonical_round18(void)
+{
+	norm_is("Wave &amp; Hire", "wave hire");
+	norm_is("Wave &#38; Hire", "wave hire");
+	norm_is("A&#x26;B Staffing", "ab staffing");
+	norm_is("Wa&#8203;ve Hire", "wave hire");  /* a zero-width space, escaped */
+	norm_is("Wa&#x200b;ve Hire", "wave hire");
+	norm_is("Wave&nbsp;Hire", "wave hire");
+	norm_is("Wave &amp Hire", "wave amp hire"); /* no semicolon: no reference */
+	norm_is("Wave &#0; Hire", "wave 0 hire");   /* NUL is no character */
+	norm_is("Wave &#xD800; Hire", "wave xd800 hire"); /* nor a surrogate */
+	T_CHECK(names_score("International Labor Management &amp; Corp",
+			    "International Labor Management Corp.") == 1.0);
+	/* a trade word split into two trade words */
+	T_CHECK(names_score("Inter national Labor Manage ment Corp",
+			    "International Labor Management Corp.") == 1.0);
+	T_CHECK(names_score("Inter-national Labor Management", "International Labor Management") ==
+		1.0);
+	/* the name in one word, a long form at its start split off */
+	T_CHECK(names_score("internationallabormanagement", "International Labor Management Corp.") ==
+		1.0);
+	T_CHECK(names_score("International_Labor_Management_Corp",
+			    "International Labor Management Corp.") == 1.0);
+	norm_is("internationalist staffing", "internationalist staffing");
+	/* the small l and the capital I */
+	skel_is("lnternational Labor Management Corp", "labor management");
+	skel_is("Kopano WeIding", "kopano welding");
+	skel_is("Llorente Staffing", "");
+	skel_is("Lyon Staffing", "");
+	skel_is("Lhasa Staffing Ltd", "");
+	skel_is("Kopano ltda", "");
+	skel_is("ILM Staffing", "");
+}
+
 /* A name that declares others (round 16): its parts, as byte spans. */
 static void parts_are(const char *in, const char *want)
 {
@@ -1067,6 +1112,7 @@ int main(void)
 	T_RUN(canonical_lookalikes);
 	T_RUN(canonical_letter_like);
 	T_RUN(canonical_trade_marks);
+	T_RUN(canonical_round18);
 	T_RUN(alias_parts);
 	T_RUN(cut_reading);
 	T_RUN(contractions);
