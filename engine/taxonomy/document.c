@@ -369,9 +369,8 @@ static int trade_not_skill(const char *input, const struct tax_match *ms)
 }
 
 /* Whether one form of concept's preferred label in language l is the
- * content words cw[0..nc) with its head word added, in order: "data entry
- * clerk" for "data entry", "auxiliar de ayuda a domicilio" for "ayuda a
- * domicilio". */
+ * content words cw[0..nc) with its head word added, in order ("home care
+ * aide" for "home care"; in French and Spanish the head comes first). */
 static int form_qualifies(const void *concept, int l, char (*cw)[WORD_MAX], size_t nc)
 {
 	const char *p = tax__label_in(concept, ESCO_KIND_OCCUPATION, l);
@@ -402,11 +401,11 @@ static int form_qualifies(const void *concept, int l, char (*cw)[WORD_MAX], size
 
 /* The one occupation whose preferred label, in a language the text can be
  * written in, is the text's words with a head word added: the text says
- * what the trade works on, the label who does it ("data entry" / data
- * entry clerk; "home care" / home care aide). A walk-in's lone "data entry"
- * was the skill "supervise data entry" (a label holding one word more),
- * and its ads a data entry supervisor's. NULL when no label is so made, or
- * labels of several occupations are. */
+ * what the trade works on, the label who does it ("home care" / home care
+ * aide). A walk-in's lone "home care" was the skill "provide domestic
+ * care", and its ads social workers'. NULL when no label is so made, or
+ * labels of several occupations are ("data entry": the clerk's and the
+ * supervisor's). */
 static const esco_occupation *qualified_title(const char *input, const char **label)
 {
 	const struct tax_labels *t = tax__labels();
