@@ -424,8 +424,15 @@ void run_search(index_db &h, const index_query &q, const index_search_opts &o, i
 		for (size_t i = 0; i < ids.size(); i++)
 			order.emplace_back(ids[i].first, i);
 		std::sort(order.begin(), order.end());
-		std::string uuid = cacheable && o.cache_value ? d.get_uuid() : std::string();
+		std::string uuid = cacheable ? d.get_uuid() : std::string();
+		/* A value file beside the database answers the docids it covers
+		 * with one read each, or one for several close together
+		 * (valuefile.cc); they need no place in the cache. */
 		if (!uuid.empty())
+			order = fairmatch_index::file_values(h, o.value_slot, uuid, order, r.values);
+		if (!o.cache_value)
+			uuid.clear();
+		if (!uuid.empty() && !order.empty())
 			order = cached_values(uuid, o.value_slot, order, r);
 		Xapian::ValueIterator v = d.valuestream_begin((Xapian::valueno)o.value_slot);
 		for (const auto &p : order) {
@@ -470,7 +477,9 @@ int open_db(const char *path, index_db **out, index_error *err, bool writable) n
 				path, Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
 		else
 			d = new Xapian::Database(path);
+		std::string dir(path);
 		*out = new index_db{d, w, false};
+		(*out)->path.swap(dir);
 		return INDEX_OK;
 	} catch (...) {
 		int rc = fail(err, what);
@@ -1309,6 +1318,24 @@ int index_compact(const char *src, const char *dst, index_error *err)
 		 * while this one can be swapped in and updated as the live index. */
 		Xapian::Database d(src);
 		d.compact(dst);
+		return INDEX_OK;
+	} catch (...) {
+		return fail(err, what);
+	}
+}
+
+int index_write_value_file(const char *path, unsigned slot, index_error *err)
+{
+	static const char what[] = "write value file";
+	if (!path || !*path) {
+		set_err(err, "%s: missing path", what);
+		return INDEX_ERR;
+	}
+	try {
+		std::vector<fairmatch_index::shard_spec> specs;
+		if (fairmatch_index::read_layout(path, specs))
+			return INDEX_OK; /* shards are read combined: no file is read */
+		fairmatch_index::write_value_file(path, slot);
 		return INDEX_OK;
 	} catch (...) {
 		return fail(err, what);
