@@ -58,6 +58,7 @@ struct index_results {
 	std::vector<std::string> values;
 	uint64_t estimate = 0;
 	bool accumulated = false; /* answered by the wrapper's evaluator */
+	size_t file_values = 0;   /* values read from a value file */
 };
 
 namespace {
@@ -414,6 +415,7 @@ void run_search(index_db &h, const index_query &q, const index_search_opts &o, i
 	r.data.clear();
 	r.values.clear();
 	r.accumulated = false;
+	r.file_values = 0;
 	top_hits(h, q, o, ids, r, cacheable);
 	r.values.resize(ids.size());
 	if (o.want_value && !ids.empty() && !h.remote) {
@@ -428,8 +430,11 @@ void run_search(index_db &h, const index_query &q, const index_search_opts &o, i
 		/* A value file beside the database answers the docids it covers
 		 * with one read each, or one for several close together
 		 * (valuefile.cc); they need no place in the cache. */
-		if (!uuid.empty())
+		if (!uuid.empty()) {
+			size_t asked = order.size();
 			order = fairmatch_index::file_values(h, o.value_slot, uuid, order, r.values);
+			r.file_values = asked - order.size();
+		}
 		if (!o.cache_value)
 			uuid.clear();
 		if (!uuid.empty() && !order.empty())
@@ -1259,6 +1264,11 @@ const index_hit *index_results_hit(const index_results *r, size_t i)
 int index_results_accumulated(const index_results *r)
 {
 	return r && r->accumulated;
+}
+
+size_t index_results_file_values(const index_results *r)
+{
+	return r ? r->file_values : 0;
 }
 
 uint64_t index_results_estimate(const index_results *r)

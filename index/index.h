@@ -273,6 +273,9 @@ size_t index_results_count(const index_results *r);
 const index_hit *index_results_hit(const index_results *r, size_t i);
 /* 1 when the wrapper's evaluator answered (see index_search), else 0. */
 int index_results_accumulated(const index_results *r);
+/* With want_value: how many hits' values came from a value file
+ * (index_write_value_file) rather than the value stream or the cache. */
+size_t index_results_file_values(const index_results *r);
 /* Xapian's estimate of all matches (exact when check_at_least was enough;
  * exact from the wrapper's evaluator, a lower bound with top_only). */
 uint64_t index_results_estimate(const index_results *r);

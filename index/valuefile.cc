@@ -183,14 +183,26 @@ std::string unpack(const value_file &f, const char *s, size_t n)
 	return out;
 }
 
-/* Loaded files by (path, slot, uuid); an entry without a file means "none
- * usable", tried again at another revision (a file written meanwhile). */
+/* Loaded files by (path, slot, uuid). An entry without a file means "none
+ * usable" for that revision and that state of the file (a stat of it): a
+ * file written or replaced since is looked at again. */
 struct known {
 	std::shared_ptr<value_file> file;
 	Xapian::rev revision = 0;
+	std::string seen; /* the file's identity when it was looked at */
 };
 std::mutex files_lock;
 std::map<std::string, known> files;
+
+std::string identity(const std::string &name)
+{
+	struct stat st;
+	if (stat(name.c_str(), &st) != 0)
+		return std::string();
+	return std::to_string(st.st_dev) + ':' + std::to_string(st.st_ino) + ':' +
+	       std::to_string(st.st_size) + ':' + std::to_string(st.st_mtim.tv_sec) + '.' +
+	       std::to_string(st.st_mtim.tv_nsec);
+}
 
 /* The file for slot at path if it belongs to d; NULL otherwise. Throws
  * only as Xapian does (the sampled records' reads). */
@@ -265,20 +277,26 @@ std::shared_ptr<value_file> file_for(index_db &h, unsigned slot, const std::stri
 	std::string name = h.path + "/" + value_file_name(slot);
 	std::string key = name + '\n' + uuid;
 	Xapian::rev rev = h.db->get_revision();
+	std::string seen;
 	{
 		std::lock_guard<std::mutex> hold(files_lock);
 		auto it = files.find(key);
-		if (it != files.end() && (it->second.file || it->second.revision == rev))
+		if (it != files.end() && it->second.file)
 			return it->second.file;
+		/* One stat a search while there is no usable file. */
+		seen = identity(name);
+		if (it != files.end() && it->second.revision == rev && it->second.seen == seen)
+			return nullptr;
 	}
 	/* Loaded outside the lock (a few MB read once); two threads may both
 	 * load it, and the second keeps the first's. */
-	std::shared_ptr<value_file> f = load(name, *h.db, slot, uuid);
+	std::shared_ptr<value_file> f = seen.empty() ? nullptr : load(name, *h.db, slot, uuid);
 	std::lock_guard<std::mutex> hold(files_lock);
 	known &k = files[key];
 	if (!k.file) {
 		k.file = f;
 		k.revision = rev;
+		k.seen = seen;
 	}
 	return k.file;
 }
