@@ -427,20 +427,24 @@ void run_search(index_db &h, const index_query &q, const index_search_opts &o, i
 			order.emplace_back(ids[i].first, i);
 		std::sort(order.begin(), order.end());
 		std::string uuid = cacheable ? d.get_uuid() : std::string();
-		/* A value file beside the database answers the docids it covers
-		 * with one read each, or one for several close together
-		 * (valuefile.cc); they need no place in the cache. */
-		if (!uuid.empty()) {
-			size_t asked = order.size();
-			order = fairmatch_index::file_values(h, o.value_slot, uuid, order, r.values);
-			r.file_values = asked - order.size();
-		}
-		if (!o.cache_value)
-			uuid.clear();
-		if (!uuid.empty() && !order.empty())
+		if (!uuid.empty() && o.cache_value)
 			order = cached_values(uuid, o.value_slot, order, r);
-		Xapian::ValueIterator v = d.valuestream_begin((Xapian::valueno)o.value_slot);
-		for (const auto &p : order) {
+		/* The rest: a value file beside the database answers the docids
+		 * it covers with one read each, or one for several close
+		 * together (valuefile.cc), instead of a B-tree descent and a
+		 * block read each; the stream the others. */
+		std::vector<std::pair<Xapian::docid, size_t>> rest = order;
+		bool held = false;
+		if (!uuid.empty() && !order.empty()) {
+			rest = fairmatch_index::file_values(h, o.value_slot, uuid, order, r.values,
+							    &held);
+			r.file_values = order.size() - rest.size();
+			if (held)
+				order = rest; /* in memory already: not cached twice */
+		}
+		Xapian::ValueIterator v = rest.empty() ? Xapian::ValueIterator()
+						       : d.valuestream_begin((Xapian::valueno)o.value_slot);
+		for (const auto &p : rest) {
 			if (v == d.valuestream_end((Xapian::valueno)o.value_slot))
 				break;
 			v.skip_to(p.first);
@@ -448,7 +452,7 @@ void run_search(index_db &h, const index_query &q, const index_search_opts &o, i
 			    v.get_docid() == p.first)
 				r.values[p.second] = *v;
 		}
-		if (!uuid.empty() && !order.empty())
+		if (!uuid.empty() && o.cache_value && !order.empty())
 			cache_values(uuid, o.value_slot, order, r);
 	}
 	r.hits.reserve(ids.size());

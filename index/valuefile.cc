@@ -62,6 +62,14 @@ constexpr size_t dict_cap = 110 * 1024, dict_samples = 20000;
 constexpr int level = 19; /* written once per build; reading costs the same */
 constexpr unsigned char frame_magic[4] = {0x28, 0xb5, 0x2f, 0xfd};
 constexpr uint32_t per_base = 32; /* docids per kept offset */
+/* A file whose values fit this is read into memory at load: a syscall costs
+ * about 1.4 us on the machine behind docs/performance.md (a pread 2.4 us,
+ * a page fault of a mapped file 15-25 us), more than decompressing a value
+ * (0.6 us). It is the value cache's budget (index.cc), which a file held
+ * so replaces for its slot: 64 MiB holds the match's records of about
+ * 1,200,000 vacancies compressed (the cache held about 450,000). Larger
+ * files are read with one pread a value or run of close values. */
+constexpr uint64_t memory_bytes = 64u << 20;
 /* Records whose gap is at most this are read by one pread: a syscall costs
  * about as much as copying a few KB. */
 constexpr size_t span_gap = 2048, span_max = 64 * 1024;
@@ -144,6 +152,8 @@ struct value_file {
 	std::vector<uint16_t> len;   /* each docid's stored length */
 	uint64_t data_at = 0;        /* where the values start in the file */
 	ZSTD_DDict *dict = nullptr;  /* none: values stored as they are */
+	std::string held;            /* all the values, when they fit memory_bytes */
+	bool in_memory = false;      /* held is all the values */
 	~value_file()
 	{
 		if (fd >= 0)
@@ -246,6 +256,13 @@ std::shared_ptr<value_file> load(const std::string &name, Xapian::Database &d, u
 	}
 	if (o != data_len || data_len > UINT32_MAX)
 		return nullptr;
+	if (data_len + f->len.size() * sizeof(uint16_t) + f->base.size() * sizeof(uint32_t) <=
+	    memory_bytes) {
+		f->held.resize(data_len);
+		if (data_len && !read_at(f->fd, &f->held[0], data_len, f->data_at))
+			return nullptr;
+		f->in_memory = true;
+	}
 	/* A few documents' values against the stream: a file that does not
 	 * describe this database (copied from another, or docids given out
 	 * again) is not used. */
@@ -259,8 +276,7 @@ std::shared_ptr<value_file> load(const std::string &name, Xapian::Database &d, u
 			continue; /* deleted since */
 		}
 		std::string have(f->len[id - 1], '\0');
-		if (!have.empty() &&
-		    !read_at(f->fd, &have[0], have.size(), f->data_at + f->at(id)))
+		if (!have.empty() && !read_at(f->fd, &have[0], have.size(), f->data_at + f->at(id)))
 			return nullptr;
 		try {
 			if (unpack(*f, have.data(), have.size()) != want)
@@ -421,14 +437,28 @@ void remove_value_files(const std::string &dir)
 std::vector<std::pair<Xapian::docid, size_t>>
 file_values(index_db &h, unsigned slot, const std::string &uuid,
 	    const std::vector<std::pair<Xapian::docid, size_t>> &order,
-	    std::vector<std::string> &values)
+	    std::vector<std::string> &values, bool *held)
 {
+	if (held)
+		*held = false;
 	if (h.path.empty() || uuid.empty())
 		return order;
 	std::shared_ptr<value_file> f = file_for(h, slot, uuid);
 	if (!f)
 		return order;
 	std::vector<std::pair<Xapian::docid, size_t>> missing;
+	if (f->in_memory) {
+		for (const auto &p : order) {
+			if (p.first == 0 || p.first > f->n)
+				missing.push_back(p);
+			else
+				values[p.second] =
+					unpack(*f, f->held.data() + f->at(p.first), f->len[p.first - 1]);
+		}
+		if (held)
+			*held = true;
+		return missing;
+	}
 	std::string span;
 	size_t i = 0;
 	while (i < order.size()) {
