@@ -43,6 +43,11 @@
  * index at DIR (index_write_value_file, what compaction now writes) and
  * exits: an index imported before it, upgraded.
  *
+ * Two knobs for profiling the match row: BENCH_TRACE=1 prints each
+ * profile's match row (wall and CPU ms, and whether it ran first: the p99
+ * is the profiles whose match met its lists and records first), and
+ * BENCH_ONLY_MATCH=1 runs the match row alone, every profile first (cold).
+ *
  * --candidates: how many hits re-ranking reads (default MATCH_CANDIDATES).
  *
  * The profiles are validated like an inline profile of POST /v1/match
