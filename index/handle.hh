@@ -90,15 +90,16 @@ bool has_dictionary(index_db &h);
  * the file cannot be written); remove_value_files deletes dir's. file_values
  * fills values[i] of each (docid, i) of order (sorted by docid) that h's
  * file for slot covers, when h is a plain reader whose database (uuid) the
- * file describes, and returns the others; *held says whether the file's
- * values are in memory (then they need no place in the value cache). */
+ * file describes, and returns the others; *held is -1 when there is no
+ * usable file, 1 when its values are in memory (then they need no place in
+ * the value cache), else 0; held_only answers nothing unless they are. */
 std::string value_file_name(unsigned slot);
 void write_value_file(const std::string &dir, unsigned slot);
 void remove_value_files(const std::string &dir);
 std::vector<std::pair<Xapian::docid, size_t>>
 file_values(index_db &h, unsigned slot, const std::string &uuid,
 	    const std::vector<std::pair<Xapian::docid, size_t>> &order,
-	    std::vector<std::string> &values, bool *held);
+	    std::vector<std::string> &values, int *held, bool held_only);
 
 } /* namespace fairmatch_index */
 

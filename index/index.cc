@@ -427,20 +427,26 @@ void run_search(index_db &h, const index_query &q, const index_search_opts &o, i
 			order.emplace_back(ids[i].first, i);
 		std::sort(order.begin(), order.end());
 		std::string uuid = cacheable ? d.get_uuid() : std::string();
-		if (!uuid.empty() && o.cache_value)
+		/* A value file beside the database (valuefile.cc) answers the
+		 * docids it covers, instead of a B-tree descent and a block
+		 * read each: first when it is held in memory (a decompression
+		 * a value, cheaper than the cache's copy and no place in it),
+		 * else after the cache (one read a value, or one for several
+		 * close together); the stream answers the others. */
+		int held = -1;
+		if (!uuid.empty()) {
+			size_t asked = order.size();
+			order = fairmatch_index::file_values(h, o.value_slot, uuid, order, r.values,
+							     &held, true);
+			r.file_values = asked - order.size();
+		}
+		if (!uuid.empty() && o.cache_value && !order.empty())
 			order = cached_values(uuid, o.value_slot, order, r);
-		/* The rest: a value file beside the database answers the docids
-		 * it covers with one read each, or one for several close
-		 * together (valuefile.cc), instead of a B-tree descent and a
-		 * block read each; the stream the others. */
 		std::vector<std::pair<Xapian::docid, size_t>> rest = order;
-		bool held = false;
-		if (!uuid.empty() && !order.empty()) {
+		if (!uuid.empty() && held == 0 && !order.empty()) {
 			rest = fairmatch_index::file_values(h, o.value_slot, uuid, order, r.values,
-							    &held);
-			r.file_values = order.size() - rest.size();
-			if (held)
-				order = rest; /* in memory already: not cached twice */
+							    &held, false);
+			r.file_values += order.size() - rest.size();
 		}
 		Xapian::ValueIterator v = rest.empty() ? Xapian::ValueIterator()
 						       : d.valuestream_begin((Xapian::valueno)o.value_slot);

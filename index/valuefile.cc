@@ -37,6 +37,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <map>
@@ -256,8 +257,12 @@ std::shared_ptr<value_file> load(const std::string &name, Xapian::Database &d, u
 	}
 	if (o != data_len || data_len > UINT32_MAX)
 		return nullptr;
-	if (data_len + f->len.size() * sizeof(uint16_t) + f->base.size() * sizeof(uint32_t) <=
-	    memory_bytes) {
+	/* FAIRMATCH_VALUE_FILE_HELD=0 reads every file by pread (tests and
+	 * measurements of that path). */
+	const char *hold = getenv("FAIRMATCH_VALUE_FILE_HELD");
+	if (!(hold && strcmp(hold, "0") == 0) &&
+	    data_len + f->len.size() * sizeof(uint16_t) + f->base.size() * sizeof(uint32_t) <=
+		    memory_bytes) {
 		f->held.resize(data_len);
 		if (data_len && !read_at(f->fd, &f->held[0], data_len, f->data_at))
 			return nullptr;
@@ -437,14 +442,18 @@ void remove_value_files(const std::string &dir)
 std::vector<std::pair<Xapian::docid, size_t>>
 file_values(index_db &h, unsigned slot, const std::string &uuid,
 	    const std::vector<std::pair<Xapian::docid, size_t>> &order,
-	    std::vector<std::string> &values, bool *held)
+	    std::vector<std::string> &values, int *held, bool held_only)
 {
-	if (held)
-		*held = false;
+	*held = -1;
+	if (order.empty())
+		return order;
 	if (h.path.empty() || uuid.empty())
 		return order;
 	std::shared_ptr<value_file> f = file_for(h, slot, uuid);
 	if (!f)
+		return order;
+	*held = f->in_memory ? 1 : 0;
+	if (held_only && !f->in_memory)
 		return order;
 	std::vector<std::pair<Xapian::docid, size_t>> missing;
 	if (f->in_memory) {
@@ -455,8 +464,6 @@ file_values(index_db &h, unsigned slot, const std::string &uuid,
 				values[p.second] =
 					unpack(*f, f->held.data() + f->at(p.first), f->len[p.first - 1]);
 		}
-		if (held)
-			*held = true;
 		return missing;
 	}
 	std::string span;

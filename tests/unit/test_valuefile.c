@@ -3,7 +3,7 @@
  * database (index_write_value_file, index/valuefile.cc): a reader answers
  * want_value from it for the docids it covers, with the values the stream
  * holds (compressed with a trained dictionary, or as they are when too few
- * to train on); documents written after it, deleted ones, a reopened
+ * to train on; held in memory or read by pread); documents written after it, deleted ones, a reopened
  * reader, a writer, another database with the same docids (the UUID), a
  * sharded directory and index_delete_all.
  */
@@ -169,6 +169,28 @@ static void test_compressed(void)
 	index_close(r);
 }
 
+/* A file read by pread, not held in memory (as one over 64 MiB is): the
+ * same values, records close together read in runs, later documents from
+ * the stream. */
+static void test_pread(void)
+{
+	char path[300];
+	index_db *r = NULL;
+	index_error err = {{0}};
+
+	snprintf(path, sizeof path, "%s/pread", tmpdir);
+	build(path, 1, 2000, 0);
+	T_EQ_INT(index_write_value_file(path, SLOT, &err), INDEX_OK);
+	T_REQUIRE(setenv("FAIRMATCH_VALUE_FILE_HELD", "0", 1) == 0);
+	T_REQUIRE(index_open_readonly(path, &r, &err) == INDEX_OK);
+	T_EQ_INT((int)check_all(r, 2000, 0, 0), 2000);
+	build(path, 2001, 2050, 0);
+	T_EQ_INT(index_reopen(r, &err), INDEX_OK);
+	T_EQ_INT((int)check_all(r, 2050, 0, 0), 2000);
+	index_close(r);
+	unsetenv("FAIRMATCH_VALUE_FILE_HELD");
+}
+
 /* Too few values to train a dictionary: stored as they are. */
 static void test_plain(void)
 {
@@ -248,6 +270,7 @@ int main(void)
 		return 1;
 	}
 	T_RUN(test_compressed);
+	T_RUN(test_pread);
 	T_RUN(test_plain);
 	T_RUN(test_other_database);
 	T_RUN(test_delete_all_and_shards);
