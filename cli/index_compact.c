@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "index/index.h"
+#include "index/schema.h"
 
 static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
@@ -93,6 +94,12 @@ int cli_compact_index(const char *path)
 		index_close(w);
 		return 1;
 	}
+	/* The match's records by docid (docs/index.md, "A value slot addressed
+	 * by docid"): without the file the match reads them from the value
+	 * stream, slower but the same, so a failure is only said. */
+	if (index_write_value_file(tmp, VX_SLOT_MATCH, &e))
+		fprintf(stderr, "fairmatch: compact: %s (the match reads its records from the index)\n",
+			e.msg);
 	if (rename(path, old)) {
 		fprintf(stderr, "fairmatch: compact: renaming %s: %s\n", path, strerror(errno));
 		remove_tree(tmp);

@@ -37,6 +37,9 @@ struct index_db {
 	/* The document data's dictionary, made by the first frame read or
 	 * document written (datacodec.cc). */
 	std::unique_ptr<fairmatch_index::data_codec, fairmatch_index::codec_free> codec = nullptr;
+	/* The directory of a plain (unsharded) database; "" for shards. A
+	 * reader looks there for value files (valuefile.cc). */
+	std::string path = {};
 };
 
 namespace fairmatch_index {
@@ -80,6 +83,23 @@ void codec_forget(index_db &h) noexcept;
 std::string train_dictionary(const std::vector<const std::string *> &samples, size_t cap);
 void install_dictionary(index_db &w, const std::string &dict);
 bool has_dictionary(index_db &h);
+
+/* A value slot's values by docid in a file beside the database
+ * (valuefile.cc). write_value_file writes it for the committed revision of
+ * the plain database at dir (throws as Xapian does, or DatabaseError when
+ * the file cannot be written); remove_value_files deletes dir's. file_values
+ * fills values[i] of each (docid, i) of order (sorted by docid) that h's
+ * file for slot covers, when h is a plain reader whose database (uuid) the
+ * file describes, and returns the others; *held is -1 when there is no
+ * usable file, 1 when its values are in memory (then they need no place in
+ * the value cache), else 0; held_only answers nothing unless they are. */
+std::string value_file_name(unsigned slot);
+void write_value_file(const std::string &dir, unsigned slot);
+void remove_value_files(const std::string &dir);
+std::vector<std::pair<Xapian::docid, size_t>>
+file_values(index_db &h, unsigned slot, const std::string &uuid,
+	    const std::vector<std::pair<Xapian::docid, size_t>> &order,
+	    std::vector<std::string> &values, int *held, bool held_only);
 
 } /* namespace fairmatch_index */
 

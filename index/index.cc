@@ -58,6 +58,7 @@ struct index_results {
 	std::vector<std::string> values;
 	uint64_t estimate = 0;
 	bool accumulated = false; /* answered by the wrapper's evaluator */
+	size_t file_values = 0;   /* values read from a value file */
 };
 
 namespace {
@@ -414,6 +415,7 @@ void run_search(index_db &h, const index_query &q, const index_search_opts &o, i
 	r.data.clear();
 	r.values.clear();
 	r.accumulated = false;
+	r.file_values = 0;
 	top_hits(h, q, o, ids, r, cacheable);
 	r.values.resize(ids.size());
 	if (o.want_value && !ids.empty() && !h.remote) {
@@ -424,11 +426,31 @@ void run_search(index_db &h, const index_query &q, const index_search_opts &o, i
 		for (size_t i = 0; i < ids.size(); i++)
 			order.emplace_back(ids[i].first, i);
 		std::sort(order.begin(), order.end());
-		std::string uuid = cacheable && o.cache_value ? d.get_uuid() : std::string();
-		if (!uuid.empty())
+		std::string uuid = cacheable ? d.get_uuid() : std::string();
+		/* A value file beside the database (valuefile.cc) answers the
+		 * docids it covers, instead of a B-tree descent and a block
+		 * read each: first when it is held in memory (a decompression
+		 * a value, cheaper than the cache's copy and no place in it),
+		 * else after the cache (one read a value, or one for several
+		 * close together); the stream answers the others. */
+		int held = -1;
+		if (!uuid.empty()) {
+			size_t asked = order.size();
+			order = fairmatch_index::file_values(h, o.value_slot, uuid, order, r.values,
+							     &held, true);
+			r.file_values = asked - order.size();
+		}
+		if (!uuid.empty() && o.cache_value && !order.empty())
 			order = cached_values(uuid, o.value_slot, order, r);
-		Xapian::ValueIterator v = d.valuestream_begin((Xapian::valueno)o.value_slot);
-		for (const auto &p : order) {
+		std::vector<std::pair<Xapian::docid, size_t>> rest = order;
+		if (!uuid.empty() && held == 0 && !order.empty()) {
+			rest = fairmatch_index::file_values(h, o.value_slot, uuid, order, r.values,
+							    &held, false);
+			r.file_values += order.size() - rest.size();
+		}
+		Xapian::ValueIterator v = rest.empty() ? Xapian::ValueIterator()
+						       : d.valuestream_begin((Xapian::valueno)o.value_slot);
+		for (const auto &p : rest) {
 			if (v == d.valuestream_end((Xapian::valueno)o.value_slot))
 				break;
 			v.skip_to(p.first);
@@ -436,7 +458,7 @@ void run_search(index_db &h, const index_query &q, const index_search_opts &o, i
 			    v.get_docid() == p.first)
 				r.values[p.second] = *v;
 		}
-		if (!uuid.empty() && !order.empty())
+		if (!uuid.empty() && o.cache_value && !order.empty())
 			cache_values(uuid, o.value_slot, order, r);
 	}
 	r.hits.reserve(ids.size());
@@ -470,7 +492,9 @@ int open_db(const char *path, index_db **out, index_error *err, bool writable) n
 				path, Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
 		else
 			d = new Xapian::Database(path);
+		std::string dir(path);
 		*out = new index_db{d, w, false};
+		(*out)->path.swap(dir);
 		return INDEX_OK;
 	} catch (...) {
 		int rc = fail(err, what);
@@ -1252,6 +1276,11 @@ int index_results_accumulated(const index_results *r)
 	return r && r->accumulated;
 }
 
+size_t index_results_file_values(const index_results *r)
+{
+	return r ? r->file_values : 0;
+}
+
 uint64_t index_results_estimate(const index_results *r)
 {
 	return r ? r->estimate : 0;
@@ -1309,6 +1338,24 @@ int index_compact(const char *src, const char *dst, index_error *err)
 		 * while this one can be swapped in and updated as the live index. */
 		Xapian::Database d(src);
 		d.compact(dst);
+		return INDEX_OK;
+	} catch (...) {
+		return fail(err, what);
+	}
+}
+
+int index_write_value_file(const char *path, unsigned slot, index_error *err)
+{
+	static const char what[] = "write value file";
+	if (!path || !*path) {
+		set_err(err, "%s: missing path", what);
+		return INDEX_ERR;
+	}
+	try {
+		std::vector<fairmatch_index::shard_spec> specs;
+		if (fairmatch_index::read_layout(path, specs))
+			return INDEX_OK; /* shards are read combined: no file is read */
+		fairmatch_index::write_value_file(path, slot);
 		return INDEX_OK;
 	} catch (...) {
 		return fail(err, what);

@@ -273,6 +273,9 @@ size_t index_results_count(const index_results *r);
 const index_hit *index_results_hit(const index_results *r, size_t i);
 /* 1 when the wrapper's evaluator answered (see index_search), else 0. */
 int index_results_accumulated(const index_results *r);
+/* With want_value: how many hits' values came from a value file
+ * (index_write_value_file) rather than the value stream or the cache. */
+size_t index_results_file_values(const index_results *r);
 /* Xapian's estimate of all matches (exact when check_at_least was enough;
  * exact from the wrapper's evaluator, a lower bound with top_only). */
 uint64_t index_results_estimate(const index_results *r);
@@ -288,6 +291,16 @@ int index_fetch_data(index_db *db, index_results *r, size_t from, size_t n, inde
  * not exist). Compaction drops the free space that may still hold terms
  * of deleted documents. */
 int index_compact(const char *src, const char *dst, index_error *err);
+/* Writes, into the plain index directory `path`, a file holding value
+ * slot `slot` of every document by docid, from its last commit (the
+ * file "fairmatch-values-SLOT"; a sharded directory: nothing). A read-only
+ * handle then reads that slot's values (want_value) of the docids the file
+ * covers from it, one read per hit or per run of close hits, instead of a
+ * B-tree descent and a block read each; later documents are read from the
+ * value stream as before. The file names the database's UUID and is
+ * ignored by any other database. Written after a bulk build's compaction;
+ * index_delete_all removes it. */
+int index_write_value_file(const char *path, unsigned slot, index_error *err);
 
 /* ---- shards (shards.cc) -------------------------------------------
  * An index directory may be split into n shards: the file SHARDS in it

@@ -285,6 +285,10 @@ int index_delete_all(index_db *db, index_error *err)
 		}
 		for (Xapian::docid id : ids)
 			db->w->delete_document(id);
+		/* The documents written next are another set: a value file of
+		 * these (valuefile.cc) is not theirs. */
+		if (!db->path.empty())
+			fairmatch_index::remove_value_files(db->path);
 		return INDEX_OK;
 	} catch (const Xapian::Error &e) {
 		if (err)

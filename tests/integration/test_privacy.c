@@ -777,6 +777,16 @@ static void test_index_compaction(void)
 
 	T_EQ_INT(cli(NULL, 0, "compact --index %s", s3.index), 0);
 	T_EQ_INT(files_with(s3.index, marker), 0);
+	{
+		/* Compaction writes the match records' value file beside the
+		 * compacted index (docs/index.md, "A value slot addressed by
+		 * docid"). */
+		char vf[640];
+		struct stat st;
+
+		snprintf(vf, sizeof vf, "%s/fairmatch-values-3", s3.index);
+		T_CHECKF(stat(vf, &st) == 0 && st.st_size > 128, "no value file %s after compaction", vf);
+	}
 	T_EQ_INT(cli(NULL, 0, "compact --index %s/nowhere", s3.dir), 1);
 
 	/* The compacted index is the live one: a server opens it and still
