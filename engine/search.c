@@ -2,7 +2,6 @@
 #include "engine/search.h"
 
 #include <ctype.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,19 +26,9 @@
 extern const char *const function_words[];
 extern const size_t function_words_count;
 
-static index_stoplist *stoplist;
-static pthread_once_t stoplist_once = PTHREAD_ONCE_INIT;
-
-static void load_stoplist(void)
-{
-	/* NULL (out of memory) only means the words are searched for. */
-	stoplist = index_stoplist_new(function_words, function_words_count);
-}
-
 const index_stoplist *search_function_words(void)
 {
-	pthread_once(&stoplist_once, load_stoplist);
-	return stoplist;
+	return taxonomy_function_words();
 }
 
 int search_is_function_word(const char *w, size_t len)
@@ -287,7 +276,6 @@ static index_query *keyword_query(const char *q, index_error *e)
 	size_t np = 0, i, max = sizeof parts / sizeof *parts;
 	unsigned mask;
 
-	pthread_once(&stoplist_once, load_stoplist);
 	/* Function words only: Xapian's empty query, which matches nothing. */
 	if (strlen(q) <= TAX_TEXT_MAX && !has_content_word(q))
 		return index_query_parse("", "en", "", 0, e);
@@ -300,7 +288,7 @@ static index_query *keyword_query(const char *q, index_error *e)
 		if (!(mask & 1u << esco_lang_from_code(langs[i])))
 			continue;
 		if (!(parts[np] = index_query_parse_stopped(q, langs[i], "", INDEX_PARSE_STEM_ALL,
-							    stoplist, e)))
+							    taxonomy_function_words(), e)))
 			goto out;
 		np++;
 	}

@@ -302,8 +302,7 @@ double match__lp_unlisted(void)
 	return log(INF.unlisted / (double)(match__m.n_skill ? match__m.n_skill : 1));
 }
 
-/* The first head whose word is >= w. */
-static size_t head_lower(const char *w)
+size_t match__heads_from(const char *w)
 {
 	size_t lo = 0, hi = match__m.n_heads;
 
@@ -404,7 +403,7 @@ static size_t word_meets(const esco *t, const char *w, int alt, int per_lang, in
 		return 0;
 	memcpy(pre, w, 4);
 	pre[4] = '\0';
-	start = head_lower(pre);
+	start = match__heads_from(pre);
 	ws = next_stamp(seen, wstamp);
 	for (l = 0; l < ESCO_LANG_COUNT; l++) {
 		uint32_t s = next_stamp(mark, lstamp);

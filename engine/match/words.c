@@ -527,21 +527,6 @@ void match__sense_shares(const esco *t, const uint32_t *occ, size_t n, double *s
 		sense[a] = best > 0 ? sense[a] / best : 1.0;
 }
 
-/* The first head whose word is >= w. */
-static size_t heads_from(const char *w)
-{
-	size_t lo = 0, hi = match__m.n_heads;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(match__m.heads[mid].w, w) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
 
 size_t match__both_words(const char *w0, const char *w1, unsigned langs, uint32_t *out)
 {
@@ -559,7 +544,7 @@ size_t match__both_words(const char *w0, const char *w1, unsigned langs, uint32_
 
 		memcpy(pre, w, TAX_ROOT_MIN);
 		pre[TAX_ROOT_MIN] = '\0';
-		for (i = heads_from(pre); i < match__m.n_heads &&
+		for (i = match__heads_from(pre); i < match__m.n_heads &&
 					  strncmp(match__m.heads[i].w, pre, TAX_ROOT_MIN) == 0;
 		     i++) {
 			const struct match__head *h = &match__m.heads[i];

@@ -59,6 +59,12 @@ static void load_stoplist(void)
 	stoplist = index_stoplist_new(function_words, function_words_count);
 }
 
+const index_stoplist *taxonomy_function_words(void)
+{
+	pthread_once(&stoplist_once, load_stoplist);
+	return stoplist;
+}
+
 /*
  * The label index, asked when no label starts with the words. The text is
  * parsed with the stemmer of each language it can be in, without the
@@ -74,6 +80,7 @@ int taxonomy_suggest_index(index_db *db, esco_kind kind, const char *q, const ch
 	const esco *tax = taxonomy_esco();
 	int l = lang ? esco_lang_from_code(lang) : ESCO_LANG_EN, li;
 	index_query *parts[ESCO_LANG_COUNT] = {0}, *text = NULL, *filt[2] = {0}, *query = NULL;
+	const index_stoplist *stop;
 	index_search_opts o = {.sort_slot = -1};
 	index_results *r = NULL;
 	index_error e;
@@ -89,13 +96,13 @@ int taxonomy_suggest_index(index_db *db, esco_kind kind, const char *q, const ch
 		return TAX_ERR;
 	if (limit > 100)
 		limit = 100;
-	pthread_once(&stoplist_once, load_stoplist);
+	stop = taxonomy_function_words();
 	mask = taxonomy_text_langs(q);
 	for (li = 0; li < ESCO_LANG_COUNT; li++) {
 		if (!(mask & 1u << li))
 			continue;
 		if (!(parts[np] = index_query_parse_stopped(q, esco_lang_code((esco_lang)li), "",
-							    INDEX_PARSE_PARTIAL, stoplist, &e)))
+							    INDEX_PARSE_PARTIAL, stop, &e)))
 			goto out;
 		np++;
 	}

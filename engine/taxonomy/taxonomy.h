@@ -201,6 +201,10 @@ int taxonomy_suggest(index_db *db, esco_kind kind, const char *q, const char *la
  * concepts a text names (keyword search). */
 int taxonomy_suggest_labels(esco_kind kind, const char *q, const char *lang, size_t limit,
 			    json_t *items);
+/* The English, French and Spanish function words (Snowball's lists) as a
+ * stop list for index_query_parse_stopped, built once; NULL when out of
+ * memory (the words are then searched for). */
+const index_stoplist *taxonomy_function_words(void);
 /* The concepts of kind with a preferred or alternative label in one of
  * the languages of lang_mask (bit 1 << esco_lang) holding every word of q
  * as a whole word, best first in the typeahead's order (the label is q,
