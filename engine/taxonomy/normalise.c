@@ -146,8 +146,15 @@ static int normalise_phrase(esco_kind kind, const char *text, const char *lang_h
 	index_db *db;
 	int rc;
 
-	if (!tax__phrase_core(text, &ph))
-		return normalise_text(kind, text, lang_hint, hint, tax, out, budget);
+	if (!tax__phrase_core(text, &ph)) {
+		rc = normalise_text(kind, text, lang_hint, hint, tax, out, budget);
+		/* years and frame words only ("3 ans d'expérience", "5 years
+		 * experience"): no concept, but the years are the profile's
+		 * experience */
+		if (rc == TAX_ERR_NOMATCH && ph.years > 0)
+			out->years = ph.years;
+		return rc;
+	}
 	if (!(db = tax__thread_db()))
 		return TAX_ERR;
 	if (tax__candidates(db, tax__labels(), tax, kind, text, lang_hint, CAND_SETTLED, out, NULL,
@@ -163,7 +170,9 @@ static int normalise_phrase(esco_kind kind, const char *text, const char *lang_h
 	rc = normalise_text(kind, text, lang_hint, hint, tax, &whole, budget);
 	if (rc == 0 || whole.score >= out->score)
 		*out = whole;
-	out->years = rc == 0 ? ph.years : 0;
+	/* the years stand when nothing else is understood ("5 years
+	 * experience", "3 ans d'expérience"): the profile's experience */
+	out->years = rc == TAX_ERR ? 0 : ph.years;
 	return rc == 0 ? 0 : rc == TAX_ERR ? TAX_ERR : TAX_ERR_NOMATCH;
 }
 

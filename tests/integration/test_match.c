@@ -1047,6 +1047,17 @@ static void test_experience_from_texts(void)
 	T_EQ_INT(r.status, 200);
 	T_EQ_INT((int)json_number_value(json_object_get(r.json, "experience_years")), 6);
 	resp_free(&r);
+	/* years written alone, with no skill ("3 ans d'expérience") */
+	T_REQUIRE(match(&r, "{\"countries\":[\"ZM\"],\"profile\":{\"occupations\":[\"7212\"],"
+			    "\"skills\":[\"welding\",\"3 ans d'exp\u00e9rience\"]}}") == 0);
+	T_EQ_INT(r.status, 200);
+	T_CHECKF(json_number_value(json_object_get(
+			 json_object_get(json_object_get(json_object_get(find_result(r.json, vid), "explanation"),
+							 "breakdown"),
+					 "experience"),
+			 "years")) == 3,
+		 "%s", r.body);
+	resp_free(&r);
 	/* the years of a trade's title typed as a skill, which moves to the
 	 * occupations */
 	T_REQUIRE(match(&r, "{\"countries\":[\"ZM\"],\"profile\":{\"skills\":"
