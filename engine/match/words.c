@@ -101,7 +101,6 @@ int match__endings_build(const esco *t)
 
 		if (hd->alt == 2)
 			continue; /* a label's modifier, no head */
-
 		for (i = match__m.os_off[o]; i < match__m.os_off[o + 1]; i++) {
 			size_t ks = match__m.os_key[i] >> 1, at = ks * ESCO_LANG_COUNT + (size_t)hd->lang;
 
