@@ -2834,16 +2834,16 @@ static size_t count_of(const char *text, const char *s)
 	return n;
 }
 
-/* The query's description for a profile stating ISCO unit group 8160 (its
- * minor group 816 has no other unit in ISCO-08), over an index whose
- * vacancies carry the given occupations (caller frees). */
-static char *unit_query(const char *path, const char *const *occ, size_t n_occ)
+/* The query's description for a profile stating occupation `stated`, over
+ * an index whose vacancies carry the given occupations (caller frees). */
+static char *unit_query(const char *path, const char *stated, const char *const *occ,
+			size_t n_occ)
 {
 	index_db *w = NULL, *db = NULL;
 	index_error e = {{0}};
 	sample_gen *g = NULL;
 	struct match_params mp = {.limit = 20};
-	json_t *prof = json_pack("{s:[s], s:[]}", "occupations", "8160", "skills");
+	json_t *prof = json_pack("{s:[s], s:[]}", "occupations", stated, "skills");
 	index_query *q = NULL;
 	char cmd[300], *out = NULL;
 	problem p;
@@ -2899,19 +2899,41 @@ static void test_minor_group_same_list(void)
 {
 	static const char *const same[] = {"8160", "8160", "8160"};
 	static const char *const differ[] = {"8160", "8160", "816"};
-	char *a, *b;
+	const esco *t = match_taxonomy();
+	const char *uri = NULL, *occ[3];
+	char *a, *b, *c, *d;
+	size_t i;
 
-	T_REQUIRE(match_taxonomy() != NULL);
-	a = unit_query("var/tmp/match-minor-same", same, 3);
-	b = unit_query("var/tmp/match-minor-differ", differ, 3);
+	T_REQUIRE(t != NULL);
+	/* ISCO-08 816 has one unit group, 8160 */
+	a = unit_query("var/tmp/match-minor-same", "8160", same, 3);
+	b = unit_query("var/tmp/match-minor-differ", "8160", differ, 3);
 	T_REQUIRE(a && b);
 	/* "XO:816" also counts each "XO:8160": none of the minor group's own */
 	T_EQ_INT((int)count_of(a, VX_OCCUPATION "8160"), 2);
 	T_EQ_INT((int)count_of(a, VX_OCCUPATION "816"), 2);
 	T_EQ_INT((int)count_of(b, VX_OCCUPATION "8160"), 1);
 	T_EQ_INT((int)count_of(b, VX_OCCUPATION "816"), 2);
+	/* An ESCO occupation of 8160 whose vacancies are all of the unit's:
+	 * its term is the unit's too; with another occupation of the unit
+	 * group beside it, its own. */
+	for (i = 0; i < esco_occupation_count(t) && !uri; i++)
+		if (strcmp(esco_occupation_at(t, i)->isco, "8160") == 0)
+			uri = esco_occupation_at(t, i)->uri;
+	T_REQUIRE(uri != NULL);
+	occ[0] = occ[1] = occ[2] = uri;
+	c = unit_query("var/tmp/match-occ-same", uri, occ, 3);
+	occ[2] = "8160";
+	d = unit_query("var/tmp/match-occ-differ", uri, occ, 3);
+	T_REQUIRE(c && d);
+	T_EQ_INT((int)count_of(c, VX_ESCO_OCC), 0);
+	T_EQ_INT((int)count_of(c, VX_OCCUPATION "8160"), 3);
+	T_EQ_INT((int)count_of(d, VX_ESCO_OCC), 1);
+	T_EQ_INT((int)count_of(d, VX_OCCUPATION "8160"), 2);
 	free(a);
 	free(b);
+	free(c);
+	free(d);
 }
 
 static void test_evaluator_changes_nothing(void)
