@@ -157,47 +157,6 @@ static void add_skill_term(struct qlist *l, const struct skill_term *t)
 	index_query_free(q);
 }
 
-/* Whether term pa+a indexes the same documents as pb+b, given that every
- * document holding pb+b holds pa+a (db's revision): then as many are the
- * same ones. A vacancy holds every level of its ISCO-08 group and, with
- * its ESCO occupation, that occupation's unit group (engine/indexer/doc.c):
- * a unit group's documents are among its minor group's, an ESCO
- * occupation's among its unit group's. A minor group whose vacancies all
- * lie in one unit group (ISCO-08 816 has 8160 alone; at 1,000,000
- * vacancies both lists hold 22,414), or a unit group all of whose
- * vacancies name one ESCO occupation, is then asked for by the unit's
- * term: the evaluator adds the factors of one term into one list
- * (accumulate.cc, sources), read and walked once, where the copy was read
- * whole on its first use and walked again. The weights are the same (each
- * factor on the grid, added per document). A revision read after a
- * writer's commit (index_search retries on a newer one) may differ: a
- * vacancy coded by the group alone then lacks the group's factor in its
- * retrieval weight; re-ranking grades the occupation from the record
- * either way. */
-static int same_list(index_db *db, const char *pa, const char *a, const char *pb, const char *b)
-{
-	char ta[KEY_MAX], tb[KEY_MAX];
-	uint64_t na = 0, nb = 0;
-	index_error e = {{0}};
-
-	if (!db)
-		return 0;
-	make_term(ta, pa, a, 0);
-	make_term(tb, pb, b, 0);
-	return index_term_freq(db, ta, &na, &e) == 0 && index_term_freq(db, tb, &nb, &e) == 0 &&
-	       na > 0 && na == nb;
-}
-
-/* An ESCO occupation's term, or its unit group's when both are one list. */
-static void qadd_occupation(struct qlist *l, index_db *db, const char *uri, const char *unit,
-			    double scale)
-{
-	if (unit && strlen(unit) == 4 && same_list(db, VX_OCCUPATION, unit, VX_ESCO_OCC, uri))
-		qadd_term(l, VX_OCCUPATION, unit, 0, scale);
-	else
-		qadd_term(l, VX_ESCO_OCC, uri, 0, scale);
-}
-
 /* The designed retrieval query; with dates, valid_until is tested in it.
  * known is the profile prepared (match__person_prepare), or NULL to prepare it here. */
 index_query *match__build_query(index_db *db, const json_t *profile,
@@ -255,9 +214,9 @@ index_query *match__build_query(index_db *db, const json_t *profile,
 
 		if (!s)
 			continue;
-		n_code = taxonomy_isco_group(s, code) > 0 ? strlen(code) : 0;
 		if (match__is_uri(s))
-			qadd_occupation(&must, db, s, n_code ? code : NULL, RQ.unit);
+			qadd_term(&must, VX_ESCO_OCC, s, 0, RQ.unit);
+		n_code = taxonomy_isco_group(s, code) > 0 ? strlen(code) : 0;
 		if (n_code <= 2) {
 			/* A sub-major or major group is too wide a posting list
 			 * to walk: it only adds weight (re-ranking grades it). */
@@ -272,11 +231,7 @@ index_query *match__build_query(index_db *db, const json_t *profile,
 		for (lvl = n_code; lvl >= 3; lvl--) {
 			memcpy(prefix, code, lvl);
 			prefix[lvl] = '\0';
-			qadd_term(&must, VX_OCCUPATION,
-				  lvl < n_code && same_list(db, VX_OCCUPATION, prefix, VX_OCCUPATION, code)
-					  ? code
-					  : prefix,
-				  0,
+			qadd_term(&must, VX_OCCUPATION, prefix, 0,
 				  lvl == n_code ? RQ.unit : RQ.minor);
 		}
 	}
@@ -290,7 +245,7 @@ index_query *match__build_query(index_db *db, const json_t *profile,
 		for (i = 0; pr && i < pr->n_inf; i++) {
 			const esco_occupation *o = esco_occupation_at(match_taxonomy(), pr->inf[i].occ);
 
-			qadd_occupation(&must, db, o->uri, o->isco, RQ.inferred * pr->inf[i].rel);
+			qadd_term(&must, VX_ESCO_OCC, o->uri, 0, RQ.inferred * pr->inf[i].rel);
 			qadd_term(&must, VX_OCCUPATION, o->isco, 0, RQ.inferred_unit * pr->inf[i].rel);
 		}
 		if (!pr)

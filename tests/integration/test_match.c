@@ -2824,118 +2824,6 @@ static void test_expired_take_no_place(void)
  * same answer: the same vacancies with the same scores in the same order,
  * for sample profiles with and without desired countries (weight only
  * added to what matched otherwise), with the skill budget and without. */
-/* Occurrences of s in text. */
-static size_t count_of(const char *text, const char *s)
-{
-	size_t n = 0;
-
-	for (const char *x = text; (x = strstr(x, s)) != NULL; x += strlen(s))
-		n++;
-	return n;
-}
-
-/* The query's description for a profile stating occupation `stated`, over
- * an index whose vacancies carry the given occupations (caller frees). */
-static char *unit_query(const char *path, const char *stated, const char *const *occ,
-			size_t n_occ)
-{
-	index_db *w = NULL, *db = NULL;
-	index_error e = {{0}};
-	sample_gen *g = NULL;
-	struct match_params mp = {.limit = 20};
-	json_t *prof = json_pack("{s:[s], s:[]}", "occupations", stated, "skills");
-	index_query *q = NULL;
-	char cmd[300], *out = NULL;
-	problem p;
-	size_t i;
-
-	problem_init(&p);
-	mkdir("var", 0755);
-	mkdir("var/tmp", 0755);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
-	if (!prof || system(cmd) != 0 || index_open_writable(path, &w, &e) ||
-	    sample_gen_new(match_taxonomy(), 5, &g))
-		goto out;
-	for (i = 0; i < n_occ; i++) {
-		json_t *v = sample_next_vacancy(g);
-		index_doc *d = NULL;
-		char id[32], term[32];
-
-		snprintf(id, sizeof id, "v_%zu", i + 1);
-		snprintf(term, sizeof term, "Q%zu", i + 1);
-		json_object_set_new(v, "id", json_string(id));
-		json_object_set_new(v, "org", json_string("t"));
-		json_object_set_new(v, "status", json_string("open"));
-		json_object_set_new(v, "valid_until", json_string("2099-01-01"));
-		json_object_set_new(v, "occupation", json_string(occ[i]));
-		if (indexer_vacancy_doc(v, &d, &e) || index_replace(w, term, d, &e)) {
-			index_doc_free(d);
-			json_decref(v);
-			goto out;
-		}
-		index_doc_free(d);
-		json_decref(v);
-	}
-	if (index_commit(w, &e) || index_open_readonly(path, &db, &e))
-		goto out;
-	q = match_build_query(db, prof, &mp, &p);
-	out = q ? index_query_describe(q) : NULL;
-out:
-	index_query_free(q);
-	index_close(db);
-	index_close(w);
-	sample_gen_free(g);
-	json_decref(prof);
-	problem_release(&p);
-	return out;
-}
-
-/* A minor group whose vacancies all lie in the stated unit group is the
- * same posting list: the query asks for the unit's term twice (the
- * evaluator reads it once, adding both factors), not the minor group's
- * list beside it. A vacancy coded by the minor group alone makes the two
- * lists differ, and the minor group's term is back. */
-static void test_minor_group_same_list(void)
-{
-	static const char *const same[] = {"8160", "8160", "8160"};
-	static const char *const differ[] = {"8160", "8160", "816"};
-	const esco *t = match_taxonomy();
-	const char *uri = NULL, *occ[3];
-	char *a, *b, *c, *d;
-	size_t i;
-
-	T_REQUIRE(t != NULL);
-	/* ISCO-08 816 has one unit group, 8160 */
-	a = unit_query("var/tmp/match-minor-same", "8160", same, 3);
-	b = unit_query("var/tmp/match-minor-differ", "8160", differ, 3);
-	T_REQUIRE(a && b);
-	/* "XO:816" also counts each "XO:8160": none of the minor group's own */
-	T_EQ_INT((int)count_of(a, VX_OCCUPATION "8160"), 2);
-	T_EQ_INT((int)count_of(a, VX_OCCUPATION "816"), 2);
-	T_EQ_INT((int)count_of(b, VX_OCCUPATION "8160"), 1);
-	T_EQ_INT((int)count_of(b, VX_OCCUPATION "816"), 2);
-	/* An ESCO occupation of 8160 whose vacancies are all of the unit's:
-	 * its term is the unit's too; with another occupation of the unit
-	 * group beside it, its own. */
-	for (i = 0; i < esco_occupation_count(t) && !uri; i++)
-		if (strcmp(esco_occupation_at(t, i)->isco, "8160") == 0)
-			uri = esco_occupation_at(t, i)->uri;
-	T_REQUIRE(uri != NULL);
-	occ[0] = occ[1] = occ[2] = uri;
-	c = unit_query("var/tmp/match-occ-same", uri, occ, 3);
-	occ[2] = "8160";
-	d = unit_query("var/tmp/match-occ-differ", uri, occ, 3);
-	T_REQUIRE(c && d);
-	T_EQ_INT((int)count_of(c, VX_ESCO_OCC), 0);
-	T_EQ_INT((int)count_of(c, VX_OCCUPATION "8160"), 3);
-	T_EQ_INT((int)count_of(d, VX_ESCO_OCC), 1);
-	T_EQ_INT((int)count_of(d, VX_OCCUPATION "8160"), 2);
-	free(a);
-	free(b);
-	free(c);
-	free(d);
-}
-
 static void test_evaluator_changes_nothing(void)
 {
 	static const char *const path = "var/tmp/match-evaluator";
@@ -2980,7 +2868,6 @@ int main(void)
 	T_RUN(test_closed_expired_full_absent);
 	T_RUN(test_expired_take_no_place);
 	T_RUN(test_evaluator_changes_nothing);
-	T_RUN(test_minor_group_same_list);
 	T_RUN(test_determinism);
 	T_RUN(test_inline_leaves_nothing);
 	T_RUN(test_profile_crud_and_orgs);
