@@ -67,6 +67,26 @@ static enum match__grade stated_grade(const struct match__person *pr, size_t i,
 	return isco_grade(pr->occ[i].code, f->isco);
 }
 
+/* A vacancy giving only the unit group of a stated ESCO occupation: how
+ * likely its own skills make it that occupation (its posterior, facts.c
+ * vacancy_infer) lifts the unit group's value toward an exact one, as the
+ * same posterior lifts an inferred relation (occupation_value): of the
+ * ads of 3115 coded by the code alone, the one that asks for the HVACR
+ * technician's skills is the HVACR technician's. The grade stays the unit
+ * group's: the vacancy did not say the occupation. */
+static double stated_lift(const struct match__person *pr, size_t i, const struct match__facts *f,
+			  enum match__grade g)
+{
+	size_t k;
+
+	if (g != GRADE_UNIT || f->occ || !pr->occ[i].idx)
+		return 0;
+	for (k = 0; k < f->n_vinf; k++)
+		if (f->vinf[k].occ + 1 == pr->occ[i].idx)
+			return (W.exact - W.unit) * INF.inferred * f->vinf[k].q;
+	return 0;
+}
+
 /* Whether inferred occupation o lies inside a stated ISCO-08 group (the
  * skills then say which occupation of the stated group the person
  * practises: they refine it, and count in full). */
@@ -117,7 +137,7 @@ static double occupation_value(const struct match__person *pr, const struct matc
 	out->inf_support = 0;
 	for (i = 0; i < pr->n_occ; i++) {
 		enum match__grade g = stated_grade(pr, i, f);
-		double v = grade_value(g);
+		double v = grade_value(g) + stated_lift(pr, i, f, g);
 
 		if (v > best) {
 			best = v;

@@ -2298,6 +2298,59 @@ static void test_lone_trade_word(void)
 	T_CHECKF(!concept[0], "\"mecánico\" is the mechanic: %s", concept);
 }
 
+/* Round 19: a stated ESCO occupation against ads that give only its unit
+ * group: the ad whose own skills are that occupation's (its posterior,
+ * vacancy_infer) comes before one whose skills are another occupation's of
+ * the group, both graded "unit_group". Posted second, so that the tie
+ * without the lift would go the other way. */
+static void test_stated_lifts_code_only_ad(void)
+{
+	const esco_occupation *welder = occupation_labelled("welder");
+	const esco_occupation *other = NULL;
+	const esco *t = match_taxonomy();
+	char sib[32], own[32], skills[2][1024], body[1200];
+	size_t i, k;
+	struct resp r;
+
+	T_REQUIRE(t && welder && welder->n_essential >= 4);
+	for (i = 0; i < esco_occupation_count(t) && !other; i++) {
+		const esco_occupation *x = esco_occupation_at(t, i);
+
+		if (x != welder && strcmp(x->isco, welder->isco) == 0 && x->n_essential >= 4 &&
+		    x->essential[0] != welder->essential[0])
+			other = x;
+	}
+	T_REQUIRE(other != NULL);
+	for (k = 0; k < 2; k++) {
+		const esco_occupation *o = k ? welder : other;
+		size_t w = 0;
+
+		w += (size_t)snprintf(skills[k] + w, sizeof skills[k] - w, "[");
+		for (i = 0; i < 4; i++)
+			w += (size_t)snprintf(skills[k] + w, sizeof skills[k] - w, "%s\"%s\"",
+					      i ? "," : "", o->essential[i]->uri);
+		snprintf(skills[k] + w, sizeof skills[k] - w, "]");
+	}
+	snprintf(body, sizeof body,
+		 "{\"title\":\"Metal worker\",\"occupation\":\"%s\",\"skills\":{\"essential\":%s},"
+		 "\"country\":\"TV\",\"valid_until\":\"2099-01-01\"}",
+		 welder->isco, skills[0]);
+	snprintf(sib, sizeof sib, "%s", post_vacancy(employer, body));
+	snprintf(body, sizeof body,
+		 "{\"title\":\"Metal worker\",\"occupation\":\"%s\",\"skills\":{\"essential\":%s},"
+		 "\"country\":\"TV\",\"valid_until\":\"2099-01-01\"}",
+		 welder->isco, skills[1]);
+	snprintf(own, sizeof own, "%s", post_vacancy(employer, body));
+	T_REQUIRE(sib[0] && own[0] && wait_index() == 0);
+	snprintf(body, sizeof body,
+		 "{\"countries\":[\"TV\"],\"profile\":{\"occupations\":[\"%s\"]}}", welder->uri);
+	T_REQUIRE(match(&r, body) == 0 && r.status == 200);
+	T_CHECKF(position_of(r.json, own) == 0 && position_of(r.json, sib) == 1,
+		 "the welder-skilled ad must come first: own %d, sibling's %d", position_of(r.json, own),
+		 position_of(r.json, sib));
+	resp_free(&r);
+}
+
 /* Round 19: the one skill said may be a trade's title typed with one slip
  * (typo_title.c): it names the trade, whose ads come first, unless the
  * slip is one from a skill's label too ("quíimca": chemistry, a skill,
@@ -2934,6 +2987,7 @@ int main(void)
 	T_RUN(test_lone_trade_word);
 	T_RUN(test_lone_words_name_trade);
 	T_RUN(test_lone_title_typo);
+	T_RUN(test_stated_lifts_code_only_ad);
 	T_RUN(test_consent_refused);
 	T_RUN(test_numbers_read_well);
 	T_RUN(test_match_lang);
