@@ -116,7 +116,7 @@ out:
 
 static void candidates(api_call *c)
 {
-	const char *l = api_query(c, "limit");
+	const char *l = api_query(c, "limit"), *lang = "en";
 	unsigned long limit = MATCH_LIMIT_DEFAULT;
 	static const struct api_pre any = {.need = API_STORE};
 	json_t *out = NULL;
@@ -135,12 +135,14 @@ static void candidates(api_call *c)
 	}
 	if (api_open(c, &any, &x))
 		return;
-	rc = match_candidates(x.s, api_who(c), api_scope(c), api_param(c, 0), limit,
-			      api_query(c, "cursor"), &out, &x.p);
+	/* skill labels in ?lang=, else Accept-Language, else English */
+	rc = api_lang(c, &x.p, &lang) ? -1
+	     : match_candidates(x.s, api_who(c), api_scope(c), api_param(c, 0), limit,
+				api_query(c, "cursor"), lang, &out, &x.p);
 	api_close(c, &x, rc, 200, out);
 }
 
-static const char *const candidate_params[] = {"limit", "cursor", NULL};
+static const char *const candidate_params[] = {"limit", "cursor", "lang", NULL};
 static const char *const match_query_params[] = {"lang", NULL};
 
 const struct api_route match_routes[] = {

@@ -5,6 +5,7 @@
  */
 #include "engine/match/internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,8 +60,8 @@ static int read_card_cursor(const json_t *binding, const char *text, struct card
 }
 
 int match_candidates(store *s, const struct principal *who, const char *org,
-		     const char *vacancy_id, size_t limit, const char *cursor, json_t **out,
-		     problem *p)
+		     const char *vacancy_id, size_t limit, const char *cursor, const char *lang,
+		     json_t **out, problem *p)
 {
 	json_t *binding = NULL;
 	struct card_key after = {0, ""};
@@ -128,6 +129,8 @@ int match_candidates(store *s, const struct principal *who, const char *org,
 		if (match__person_prepare(json_object_get(json_array_get(pool, i), "doc"), &people[i]))
 			goto oom;
 		prepared++;
+		/* the labels the employer reads */
+		snprintf(people[i].label_lang, sizeof people[i].label_lang, "%s", lang ? lang : "en");
 		/* No index weight in this direction: every card loses the same share. */
 		match__score_facts(&people[i], vf, 0, &cands[i]);
 		cands[i].id = (int64_t)i; /* ties: the pool's order (newest profile first) */

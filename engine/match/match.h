@@ -120,10 +120,11 @@ int match_attach_quotas(store *s, const json_t *profile, json_t *answer, problem
  * (NULL: the first page) is a next_cursor of the same vacancy and
  * organisation (signed, engine/core/cursor.h; another is PROBLEM_INVALID):
  * the page starts after that card's (score, profile). Each card shown is
- * audited ("profile.card") in the transaction that read it. */
+ * audited ("profile.card") in the transaction that read it. The cards'
+ * skill labels are in lang ("en", "fr", "es"; NULL: English). */
 int match_candidates(store *s, const struct principal *who, const char *org,
-		     const char *vacancy_id, size_t limit, const char *cursor, json_t **out,
-		     problem *p);
+		     const char *vacancy_id, size_t limit, const char *cursor, const char *lang,
+		     json_t **out, problem *p);
 
 /* The two retrieval queries, exposed for the benchmark and the evaluation
  * (caller frees): the designed one, and a naive single OR of the profile's

@@ -2649,6 +2649,56 @@ static void test_match_lang(void)
  * English without (ESCO's own labels of each concept); the vacancy itself
  * carries "concepts" with its occupation and skills labelled so, as
  * GET /v1/vacancies answers it. */
+/* Candidate cards speak the employer's language: ?lang= (else
+ * Accept-Language, the same api_lang as every GET) names the skills in
+ * French or Spanish; another language is 400. */
+static void test_candidates_in_lang(void)
+{
+	static const char *const code[3] = {"en", "fr", "es"};
+	static const int lang[3] = {ESCO_LANG_EN, ESCO_LANG_FR, ESCO_LANG_ES};
+	const esco_occupation *welder = occupation_in("7212", 3);
+	char vid[32], pid[32], body[2048], path[160];
+	struct resp r;
+	int i;
+
+	T_REQUIRE(welder != NULL);
+	snprintf(body, sizeof body,
+		 "{\"title\":\"Soudeur\",\"occupation\":\"%s\",\"skills\":{\"essential\":[\"%s\"]},"
+		 "\"country\":\"GQ\",\"valid_until\":\"2099-01-01\"}",
+		 welder->uri, welder->essential[0]->uri);
+	snprintf(vid, sizeof vid, "%s", post_vacancy(employer, body));
+	snprintf(body, sizeof body,
+		 "{\"occupations\":[\"%s\"],\"skills\":[\"%s\"],"
+		 "\"consent\":{\"matching\":true,\"show_to_employers\":true}}",
+		 welder->uri, welder->essential[0]->uri);
+	snprintf(pid, sizeof pid, "%s", post_profile(counsellor, body));
+	T_REQUIRE(vid[0] && pid[0]);
+	for (i = 0; i < 3; i++) {
+		const char *want = welder->essential[0]->labels[lang[i]].preferred;
+		json_t *card = NULL, *it;
+		size_t k;
+
+		T_REQUIRE(want != NULL);
+		snprintf(path, sizeof path, "/v1/vacancies/%s/candidates?limit=100&lang=%s", vid, code[i]);
+		T_REQUIRE(http(&r, &srv, "GET", path, employer, NULL, NULL, 0) == 0);
+		T_EQ_INT(r.status, 200);
+		json_array_foreach(json_object_get(r.json, "items"), k, it) {
+			if (strcmp(str(it, "profile") ?: "", pid) == 0)
+				card = it;
+		}
+		T_REQUIRE(card != NULL);
+		T_CHECKF(strcmp(str(json_array_get(json_object_get(card, "matched_skills"), 0), "label") ?: "",
+				want) == 0,
+			 "%s: the card's skill is not in %s", code[i], code[i]);
+		resp_free(&r);
+	}
+	T_CHECK(strcmp(welder->essential[0]->labels[ESCO_LANG_FR].preferred, welder->essential[0]->label) != 0);
+	snprintf(path, sizeof path, "/v1/vacancies/%s/candidates?lang=de", vid);
+	T_REQUIRE(http(&r, &srv, "GET", path, employer, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 400);
+	resp_free(&r);
+}
+
 static void test_match_labels_in_lang(void)
 {
 	static const char *const code[3] = {"en", "fr", "es"};
@@ -2992,6 +3042,7 @@ int main(void)
 	T_RUN(test_numbers_read_well);
 	T_RUN(test_match_lang);
 	T_RUN(test_match_labels_in_lang);
+	T_RUN(test_candidates_in_lang);
 	T_RUN(test_compact_record);
 	T_EQ_INT(server_stop(&srv), 0);
 	return T_DONE();
