@@ -88,8 +88,15 @@ static void match(api_call *c)
 		problem_set(&x.p, PROBLEM_UNAVAILABLE, "out of memory");
 		rc = -1;
 	}
-	if (!rc)
+	if (!rc) {
+		json_t *q;
+		size_t i;
+
 		taxonomy_label_report(json_object_get(out, "normalised"), mp.lang);
+		/* each listing's occupation labelled, as the vacancies' are */
+		json_array_foreach(json_object_get(out, "quotas"), i, q)
+			taxonomy_label_doc(json_object_get(q, "quota"), mp.lang);
+	}
 	if (rc) {
 		json_decref(out);
 		out = NULL;

@@ -18,6 +18,7 @@
 
 #include "engine/profile.h"
 #include "engine/quota/quota.h"
+#include "engine/taxonomy/taxonomy.h"
 
 static const struct api_pre new_quota = {.validate = quota_validate, .need = API_STORE};
 static const struct api_pre any = {.need = API_STORE};
@@ -48,15 +49,28 @@ static int list(api_call *c, struct api_ctx *x, json_t **out)
 	json_t *profile = NULL;
 	int rc;
 
-	rc = (pid && profile_get(x->s, api_who(c), pid, "quota_eligibility", &profile, &x->p)) ||
+	const char *lang;
+	json_t *it;
+	size_t i;
+
+	rc = api_lang(c, &x->p, &lang) ||
+	     (pid && profile_get(x->s, api_who(c), pid, "quota_eligibility", &profile, &x->p)) ||
 	     quota_list(x->s, &q, profile, out, &x->p);
 	json_decref(profile); /* the answer holds copies */
+	/* the occupation's label beside its code, as vacancies show it */
+	json_array_foreach(rc ? NULL : json_object_get(*out, "items"), i, it)
+		taxonomy_label_doc(it, lang);
 	return rc;
 }
 
 static int get_one(api_call *c, struct api_ctx *x, json_t **out)
 {
-	return quota_get(x->s, x->id, out, &x->p);
+	const char *lang;
+	int rc = api_lang(c, &x->p, &lang) || quota_get(x->s, x->id, out, &x->p);
+
+	if (rc == 0)
+		taxonomy_label_doc(*out, lang); /* labels are a courtesy: no error */
+	return rc;
 }
 
 static void place(api_call *c)
@@ -102,7 +116,8 @@ static int release(api_call *c, struct api_ctx *x, json_t **out)
 }
 
 static const char *const list_params[] = {"origin", "destination", "occupation", "profile_id",
-					  "limit",  "cursor",	   NULL};
+					  "limit",  "cursor",	   "lang",	 NULL};
+static const char *const lang_param[] = {"lang", NULL};
 
 const struct api_route quota_routes[] = {
 	{.method = "POST", .pattern = "/v1/quotas", .body = 1, .pre = &new_quota, .step = create,
@@ -110,7 +125,7 @@ const struct api_route quota_routes[] = {
 	{.method = "GET", .pattern = "/v1/quotas", .query_params = list_params, .pre = &any,
 	 .step = list, .name = "quotas_list"},
 	{.method = "GET", .pattern = "/v1/quotas/{id}", .pre = &one, .step = get_one,
-	 .name = "quotas_get"},
+	 .query_params = lang_param, .name = "quotas_get"},
 	{.method = "PATCH", .pattern = "/v1/quotas/{id}", .body = 1, .pre = &one, .step = patch,
 	 .name = "quotas_patch"},
 	{.method = "DELETE", .pattern = "/v1/quotas/{id}", .pre = &one, .step = close_listing,

@@ -358,6 +358,29 @@ static void test_create_and_read(void)
 	T_EQ_INT(json_integer_value(json_object_get(r.json, "slots")), 500);
 	T_EQ_INT(json_integer_value(json_object_get(r.json, "slots_taken")), 0);
 	T_EQ_STR(str(r.json, "valid_until"), "2090-12-31");
+	{
+		/* the occupation's label beside its code, in the language asked */
+		json_t *occ = json_object_get(json_object_get(r.json, "concepts"), "occupation");
+		char en[200], fr_path[80];
+
+		T_EQ_STR(str(occ, "isco"), "7212");
+		T_REQUIRE(str(occ, "label") != NULL);
+		snprintf(en, sizeof en, "%s", str(occ, "label"));
+		resp_free(&r);
+		snprintf(fr_path, sizeof fr_path, "%s?lang=fr", path);
+		T_REQUIRE(http(&r, &srv, "GET", fr_path, employer, NULL, NULL, 0) == 0);
+		T_EQ_INT(r.status, 200);
+		occ = json_object_get(json_object_get(r.json, "concepts"), "occupation");
+		T_EQ_STR(str(json_object_get(r.json, "concepts"), "lang"), "fr");
+		T_CHECKF(str(occ, "label") && strcmp(str(occ, "label"), en) != 0,
+			 "the French label of 7212 is not the English %s", en);
+	}
+	resp_free(&r);
+	T_REQUIRE(http(&r, &srv, "GET", "/v1/quotas?lang=es&destination=ZA", employer, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 200);
+	T_EQ_STR(str(json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "concepts"),
+		     "lang"),
+		 "es");
 	resp_free(&r);
 
 	/* An ESCO URI stands for its ISCO-08 unit group. */
@@ -624,6 +647,8 @@ static void test_inline_match(void)
 			T_CHECK(json_is_true(json_object_get(it, "eligible")));
 			T_EQ_STR(str(qq, "destination_country"), "ES");
 			T_EQ_STR(str(qq, "occupation"), "9211");
+			T_CHECK(str(json_object_get(json_object_get(qq, "concepts"), "occupation"),
+				    "label") != NULL);
 			T_CHECK(str(qq, "agreement") != NULL);
 			T_EQ_INT(json_integer_value(json_object_get(it, "slots_remaining")), 8);
 			T_EQ_INT(json_array_size(json_object_get(it, "reasons")), 0);
