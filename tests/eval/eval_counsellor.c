@@ -245,6 +245,30 @@ static json_t *ad(const esco_occupation *o)
 
 /* ---- people ---- */
 
+/* Lowercases ASCII letters in place. */
+static void ascii_lower(char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			*s = (char)(*s - 'A' + 'a');
+}
+
+/* One in four typed with two adjacent letters swapped (ASCII, lowercased). */
+static void maybe_typo(char *out)
+{
+	size_t i, n = strlen(out);
+
+	if (n > 5 && below(4) == 0) {
+		i = 1 + below(n - 3);
+		if (out[i] >= 'a' && out[i] <= 'z' && out[i + 1] >= 'a' && out[i + 1] <= 'z') {
+			char c = out[i];
+
+			out[i] = out[i + 1];
+			out[i + 1] = c;
+		}
+	}
+}
+
 /* A label of concept labels `ls` in language l, as typed: lowercased ASCII,
  * one in four with two adjacent letters swapped. */
 static void typed(const esco_labels *ls, const esco_labels *en, int gendered, char *out, size_t len)
@@ -252,7 +276,6 @@ static void typed(const esco_labels *ls, const esco_labels *en, int gendered, ch
 	const esco_labels *use = ls->preferred ? ls : en;
 	const char *s = use->n_alt && below(3) == 0 ? use->alt[below(use->n_alt)] : use->preferred;
 	const char *slash = gendered ? strchr(s, '/') : NULL;
-	size_t i, n;
 
 	snprintf(out, len, "%s", s);
 	/* French and Spanish occupation labels come as "soudeur/soudeuse",
@@ -263,19 +286,8 @@ static void typed(const esco_labels *ls, const esco_labels *en, int gendered, ch
 		else
 			snprintf(out, len, "%s", slash + 1);
 	}
-	for (i = 0; out[i]; i++)
-		if (out[i] >= 'A' && out[i] <= 'Z')
-			out[i] = (char)(out[i] - 'A' + 'a');
-	n = strlen(out);
-	if (n > 5 && below(4) == 0) {
-		i = 1 + below(n - 3);
-		if (out[i] >= 'a' && out[i] <= 'z' && out[i + 1] >= 'a' && out[i + 1] <= 'z') {
-			char c = out[i];
-
-			out[i] = out[i + 1];
-			out[i + 1] = c;
-		}
-	}
+	ascii_lower(out);
+	maybe_typo(out);
 }
 
 struct person {
@@ -331,14 +343,6 @@ static json_t *person_profile(struct person *pe, const esco_occupation *o, size_
 	return p;
 }
 
-/* Lowercases ASCII letters in place. */
-static void ascii_lower(char *s)
-{
-	for (; *s; s++)
-		if (*s >= 'A' && *s <= 'Z')
-			*s = (char)(*s - 'A' + 'a');
-}
-
 static size_t words_in(const char *s)
 {
 	size_t n = 0;
@@ -389,22 +393,6 @@ static void keep_shortest(const char *name, void *arg)
 	if (below(++sh->seen) == 0) {
 		snprintf(sh->best, sizeof sh->best, "%s", name);
 		sh->words = w;
-	}
-}
-
-/* One in four typed with two adjacent letters swapped, as typed() does. */
-static void maybe_typo(char *out)
-{
-	size_t i, n = strlen(out);
-
-	if (n > 5 && below(4) == 0) {
-		i = 1 + below(n - 3);
-		if (out[i] >= 'a' && out[i] <= 'z' && out[i + 1] >= 'a' && out[i + 1] <= 'z') {
-			char c = out[i];
-
-			out[i] = out[i + 1];
-			out[i + 1] = c;
-		}
 	}
 }
 

@@ -179,6 +179,22 @@ static void post_bare_ad(const char *title, const char *occ, const char *country
 	snprintf(id, 32, "%s", post_vacancy(employer, body));
 }
 
+/* Posts an ad of occupation occ asking the essential skills `essential`
+ * (a JSON array) in country; its id, or "", goes to id. */
+static void post_ad(const char *title, const char *occ, const char *essential, const char *country,
+		    char id[32])
+{
+	char body[4096];
+	int n = snprintf(body, sizeof body,
+			 "{\"title\":\"%s\",\"occupation\":\"%s\",\"skills\":{\"essential\":%s},"
+			 "\"country\":\"%s\",\"valid_until\":\"2099-01-01\"}",
+			 title, occ, essential, country);
+
+	id[0] = '\0';
+	if (n > 0 && (size_t)n < sizeof body)
+		snprintf(id, 32, "%s", post_vacancy(employer, body));
+}
+
 /* How many of the vacancies ids[0..n) come first in a walk-in's match of
  * the one free-text skill `skill` in `country` (1 when one of them does);
  * -1 when the match fails. The answer (cut) goes to why, for the message. */
@@ -849,16 +865,9 @@ static void test_inferred_occupation(void)
 				b = sib[j];
 	}
 	T_REQUIRE(b != NULL);
-	snprintf(body, sizeof body,
-		 "{\"title\":\"Sibling\",\"occupation\":\"%s\",\"skills\":{\"essential\":[\"%s\"]},"
-		 "\"country\":\"LS\",\"valid_until\":\"2099-01-01\"}",
-		 b->uri, a->essential[0]->uri);
-	snprintf(vb, sizeof vb, "%s", post_vacancy(employer, body));
-	snprintf(body, sizeof body,
-		 "{\"title\":\"Inferred\",\"occupation\":\"%s\",\"skills\":{\"essential\":[\"%s\"]},"
-		 "\"country\":\"LS\",\"valid_until\":\"2099-01-01\"}",
-		 a->uri, a->essential[0]->uri);
-	snprintf(va, sizeof va, "%s", post_vacancy(employer, body));
+	snprintf(body, sizeof body, "[\"%s\"]", a->essential[0]->uri);
+	post_ad("Sibling", b->uri, body, "LS", vb);
+	post_ad("Inferred", a->uri, body, "LS", va);
 	T_REQUIRE(va[0] && vb[0]);
 	T_REQUIRE(wait_index() == 0);
 	w = snprintf(body, sizeof body, "{\"countries\":[\"LS\"],\"profile\":{\"skills\":[");
@@ -2331,16 +2340,8 @@ static void test_stated_lifts_code_only_ad(void)
 					      i ? "," : "", o->essential[i]->uri);
 		snprintf(skills[k] + w, sizeof skills[k] - w, "]");
 	}
-	snprintf(body, sizeof body,
-		 "{\"title\":\"Metal worker\",\"occupation\":\"%s\",\"skills\":{\"essential\":%s},"
-		 "\"country\":\"TV\",\"valid_until\":\"2099-01-01\"}",
-		 welder->isco, skills[0]);
-	snprintf(sib, sizeof sib, "%s", post_vacancy(employer, body));
-	snprintf(body, sizeof body,
-		 "{\"title\":\"Metal worker\",\"occupation\":\"%s\",\"skills\":{\"essential\":%s},"
-		 "\"country\":\"TV\",\"valid_until\":\"2099-01-01\"}",
-		 welder->isco, skills[1]);
-	snprintf(own, sizeof own, "%s", post_vacancy(employer, body));
+	post_ad("Metal worker", welder->isco, skills[0], "TV", sib);
+	post_ad("Metal worker", welder->isco, skills[1], "TV", own);
 	T_REQUIRE(sib[0] && own[0] && wait_index() == 0);
 	snprintf(body, sizeof body,
 		 "{\"countries\":[\"TV\"],\"profile\":{\"occupations\":[\"%s\"]}}", welder->uri);
@@ -2662,11 +2663,8 @@ static void test_candidates_in_lang(void)
 	int i;
 
 	T_REQUIRE(welder != NULL);
-	snprintf(body, sizeof body,
-		 "{\"title\":\"Soudeur\",\"occupation\":\"%s\",\"skills\":{\"essential\":[\"%s\"]},"
-		 "\"country\":\"GQ\",\"valid_until\":\"2099-01-01\"}",
-		 welder->uri, welder->essential[0]->uri);
-	snprintf(vid, sizeof vid, "%s", post_vacancy(employer, body));
+	snprintf(body, sizeof body, "[\"%s\"]", welder->essential[0]->uri);
+	post_ad("Soudeur", welder->uri, body, "GQ", vid);
 	snprintf(body, sizeof body,
 		 "{\"occupations\":[\"%s\"],\"skills\":[\"%s\"],"
 		 "\"consent\":{\"matching\":true,\"show_to_employers\":true}}",
