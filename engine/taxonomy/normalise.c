@@ -418,13 +418,14 @@ static int split_compound(esco_kind kind, const char *text, char *out, size_t ou
 /*
  * A noun of action followed by its complement, typed for the verb phrase
  * that ESCO writes as a skill's label: "lectura de planos" for "leer planos
- * estándares", "cosecha de uvas" for "cosechar uvas". The search already
- * meets the noun through its verb (derive.c, pivot.c), but counts it
- * TAX_DERIVED_SCORE, so that with one more word in the label the answer
- * falls under the threshold where the verb phrase typed itself passes
- * ("leer planos" 0.90, "lectura de planos" 0.79). A refused skill text of
- * two words or more whose first word is such a noun (of a verb the
- * derivation rules, the pairs through English or the noun-of-action rule
+ * estándares", "instalación de tuberías" for "instalar sistemas de
+ * tuberías". The search already meets the noun through its verb (derive.c,
+ * pivot.c), but counts it TAX_DERIVED_SCORE, so that with one more word in
+ * the label the answer falls under the threshold where the verb phrase
+ * typed itself passes ("leer planos" 0.90, "lectura de planos" 0.79). A
+ * refused skill text of three words or more whose first word is such a
+ * noun (of a verb the derivation rules, the pairs through English, the
+ * noun-of-action rule or the pairs crossed between French and Spanish
  * give) and whose second is a stop word (the "de" / "of" that makes the
  * rest the noun's complement: a verb takes its object bare) is normalised
  * again with the noun replaced by each of its verbs, the rest as typed;
@@ -463,6 +464,16 @@ static int nominal_as_verb(const char *text, const char *lang_hint, int hint, co
 	nv = tax__derived_words(t, tax__kind_slot(ESCO_KIND_SKILL), w[0], verbs, DER_MAX);
 	if (nv < DER_MAX + 1 && tax__action_verb(t, w[0], verbs[nv]))
 		nv++;
+	/* and the pairs crossed between French and Spanish (pivot.c) */
+	{
+		const char *pv[DER_MAX];
+		size_t np = tax__piv_bridge_verbs(t, w[0], pv, DER_MAX), j;
+
+		for (j = 0; j < np && nv < DER_MAX + 1; j++)
+			if (tax__word_df(t, tax__kind_slot(ESCO_KIND_SKILL), pv[j]) &&
+			    strlen(pv[j]) < WORD_MAX)
+				memcpy(verbs[nv++], pv[j], strlen(pv[j]) + 1);
+	}
 	memset(out, 0, sizeof *out);
 	for (k = 0; k < nv; k++) {
 		int vrc;
@@ -578,8 +589,8 @@ int tax__normalise(esco_kind kind, const char *text, const char *lang_hint,
 		}
 	}
 	/* Refused: a noun of action with its complement ("lectura de
-	 * planos", "cosecha de uvas") read as the verb phrase ESCO writes
-	 * ("leer planos estándares"). See nominal_as_verb. */
+	 * planos") read as the verb phrase ESCO writes ("leer planos
+	 * estándares"). See nominal_as_verb. */
 	if (rc == TAX_ERR_NOMATCH && kind == ESCO_KIND_SKILL) {
 		struct tax_match via;
 		int vrc = nominal_as_verb(text, lang_hint, hint, tax, &via, budget);

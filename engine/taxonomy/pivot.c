@@ -176,7 +176,14 @@ static int linked(const uint32_t *best2, size_t n_id, int la, uint32_t a, int lb
  * word that is no verb of its language is paired with that language's
  * verbs whose bridge word is the pair's verb, when the bridge word of the
  * word is the pair's noun, with the same first letter, not already one
- * word by inflection. Appended to *piv.
+ * word by inflection. Appended to *piv (t->piv_bridge).
+ *
+ * Kept apart from the pairs through English and read only for a refused
+ * noun phrase (normalise.c, nominal_as_verb): some of these nouns are
+ * English words too ("communications" / communiquer, "production" /
+ * produire), and in the search and the confidence, which know no
+ * language, they moved English texts ("transmitted communications
+ * analysing" reached *communicate analytical insights*).
  */
 static int bridge(const struct tax_labels *t, const uint32_t *id_off, const uint8_t *verb,
 		  const uint32_t *best2, size_t n_id, const struct pid *pid, size_t n_pid,
@@ -225,7 +232,8 @@ int tax__piv_learn(struct tax_labels *t)
 	uint32_t *id_off = NULL, *cnt = NULL, *start = NULL, *count = NULL;
 	uint32_t *touched = NULL, *best = NULL, *best2 = NULL;
 	struct pid *pid = NULL;
-	size_t n_pid = 0, pid_cap = 0;
+	size_t n_pid = 0, pid_cap = 0, n_pb = 0, pb_cap = 0;
+	struct piv *pb = NULL;
 	uint8_t *verb = NULL, *langs = NULL;
 	uint32_t *n_first = NULL, *n_all = NULL;
 	struct occ *o = NULL, *by_word = NULL;
@@ -375,7 +383,7 @@ int tax__piv_learn(struct tax_labels *t)
 			}
 		}
 	}
-	if (bridge(t, id_off, verb, best2, n_id, pid, n_pid, &piv, &piv_cap, &n_piv))
+	if (bridge(t, id_off, verb, best2, n_id, pid, n_pid, &pb, &pb_cap, &n_pb))
 		goto out;
 	if (n_piv)
 		qsort(piv, n_piv, sizeof *piv, piv_cmp);
@@ -385,6 +393,14 @@ int tax__piv_learn(struct tax_labels *t)
 	t->piv = piv;
 	t->n_piv = j;
 	piv = NULL;
+	if (n_pb)
+		qsort(pb, n_pb, sizeof *pb, piv_cmp);
+	for (i = 0, j = 0; i < n_pb; i++)
+		if (!j || piv_cmp(&pb[i], &pb[j - 1]) != 0)
+			pb[j++] = pb[i];
+	t->piv_bridge = pb;
+	t->n_piv_bridge = j;
+	pb = NULL;
 	rc = 0;
 out:
 	free(id_off);
@@ -400,25 +416,38 @@ out:
 	free(best);
 	free(best2);
 	free(pid);
+	free(pb);
 	free(by_word);
 	free(vs);
 	free(piv);
 	return rc;
 }
 
-size_t tax__piv_verbs(const struct tax_labels *t, const char *w, const char **out, size_t max)
+/* The verbs of noun w among pairs p[0..n), sorted by noun. */
+static size_t verbs_of(const struct piv *p, size_t np, const char *w, const char **out, size_t max)
 {
-	size_t a = 0, b = t->n_piv, n = 0;
+	size_t a = 0, b = np, n = 0;
 
 	while (a < b) {
 		size_t m = a + (b - a) / 2;
 
-		if (strcmp(t->piv[m].noun, w) < 0)
+		if (strcmp(p[m].noun, w) < 0)
 			a = m + 1;
 		else
 			b = m;
 	}
-	for (; a < t->n_piv && n < max && strcmp(t->piv[a].noun, w) == 0; a++)
-		out[n++] = t->piv[a].verb;
+	for (; a < np && n < max && strcmp(p[a].noun, w) == 0; a++)
+		out[n++] = p[a].verb;
 	return n;
+}
+
+size_t tax__piv_verbs(const struct tax_labels *t, const char *w, const char **out, size_t max)
+{
+	return verbs_of(t->piv, t->n_piv, w, out, max);
+}
+
+size_t tax__piv_bridge_verbs(const struct tax_labels *t, const char *w, const char **out,
+			     size_t max)
+{
+	return verbs_of(t->piv_bridge, t->n_piv_bridge, w, out, max);
 }
