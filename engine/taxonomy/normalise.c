@@ -432,6 +432,8 @@ static int split_compound(esco_kind kind, const char *text, char *out, size_t ou
  * the best accepted answer is the text's. 0, TAX_ERR_NOMATCH, TAX_ERR or
  * TAX_ERR_BUDGET.
  */
+#define NOMINAL_VERBS 2 /* a cost bound, not a tuned value */
+
 static int nominal_as_verb(const char *text, const char *lang_hint, int hint, const esco *tax,
 			   struct tax_match *out, int *budget)
 {
@@ -475,7 +477,11 @@ static int nominal_as_verb(const char *text, const char *lang_hint, int hint, co
 				memcpy(verbs[nv++], pv[j], strlen(pv[j]) + 1);
 	}
 	memset(out, 0, sizeof *out);
-	for (k = 0; k < nv; k++) {
+	/* At most NOMINAL_VERBS verbs, in the order their rules give them
+	 * (derivation, pairs, noun of action, crossed pairs): each may cost
+	 * two searches, and a profile's skills share one budget
+	 * (TAX_DOC_SEARCHES), which a noun with many verbs would spend. */
+	for (k = 0; k < nv && k < NOMINAL_VERBS; k++) {
 		int vrc;
 
 		n = (size_t)snprintf(typed, sizeof typed, "%s%s", verbs[k], rest);
