@@ -557,13 +557,21 @@ class evaluation {
 					return;
 				}
 			out.emplace_back();
-			if (!uuid.empty())
-				out.back().mem = kept_postings_of(db, uuid, revision, p.term);
-			if (out.back().mem) {
-				out.back().length = out.back().mem->size();
-			} else {
-				out.back().it = db.postlist_begin(p.term);
-				out.back().length = db.get_termfreq(p.term);
+			{
+				bool have_tf = false;
+				Xapian::doccount tf = 0;
+
+				if (!uuid.empty()) {
+					tf = std::numeric_limits<Xapian::doccount>::max();
+					out.back().mem = kept_postings_of(db, uuid, revision, p.term, &tf);
+					have_tf = tf != std::numeric_limits<Xapian::doccount>::max();
+				}
+				if (out.back().mem) {
+					out.back().length = out.back().mem->size();
+				} else {
+					out.back().it = db.postlist_begin(p.term);
+					out.back().length = have_tf ? tf : db.get_termfreq(p.term);
+				}
 			}
 			out.back().weight = out.back().most = on_grid(g);
 			out.back().term = p.term;

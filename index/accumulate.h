@@ -182,10 +182,12 @@ inline size_t gallop_to(const kept_postings &p, size_t from, Xapian::docid d)
 /* The term's postings in d (a read-only handle of the database uuid, at
  * revision at): kept, or read whole now when the list is long enough to
  * pay and the memory budget holds it without letting another list go;
- * else none. */
+ * else none. *tf_out (when given) is the term's frequency when it was
+ * looked up (the list not kept before), and left as it was otherwise. */
 std::shared_ptr<const kept_postings> kept_postings_of(const Xapian::Database &d,
 						      const std::string &uuid, Xapian::rev at,
-						      const std::string &term);
+						      const std::string &term,
+						      Xapian::doccount *tf_out = nullptr);
 
 /* Evaluates p over d and returns hits [first, first + count) of the
  * documents weighing at least min_weight, by weight descending then docid

@@ -1181,12 +1181,17 @@ class search {
 
 std::shared_ptr<const kept_postings> kept_postings_of(const Xapian::Database &d,
 						      const std::string &uuid, Xapian::rev at,
-						      const std::string &term)
+						      const std::string &term, Xapian::doccount *tf_out)
 {
 	std::shared_ptr<const kept_postings> got = postings_of(uuid, at, term);
 	if (got)
 		return got;
-	std::shared_ptr<kept_postings> all = postings_to_keep(at, d.get_termfreq(term));
+	/* Looked up once (a B-tree descent each): a short list, never
+	 * kept, asked for it on every match, and the caller again. */
+	const Xapian::doccount tf = d.get_termfreq(term);
+	if (tf_out)
+		*tf_out = tf;
+	std::shared_ptr<kept_postings> all = postings_to_keep(at, tf);
 	if (!all)
 		return nullptr;
 	{
@@ -1195,8 +1200,7 @@ std::shared_ptr<const kept_postings> kept_postings_of(const Xapian::Database &d,
 		 * and again. */
 		std::shared_lock<std::shared_mutex> hold(cache.lock);
 		if (cache.uuid == uuid &&
-		    cache.list_bytes + narrow_bytes(d.get_termfreq(term)) + term.size() >
-			    POSTINGS_BYTES)
+		    cache.list_bytes + narrow_bytes(tf) + term.size() > POSTINGS_BYTES)
 			return nullptr;
 	}
 	for (Xapian::PostingIterator it = d.postlist_begin(term), end = d.postlist_end(term);

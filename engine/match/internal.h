@@ -114,6 +114,9 @@ int match__root_ok(const char *w, const char *h, int attest);
 size_t match__group_meets(const esco *t, const char *w, uint32_t *mark, uint32_t s, uint32_t *out);
 /* The first of match__m.heads whose word is >= w (model.c). */
 size_t match__heads_from(const char *w);
+/* The first of match__m.heads from `from` on whose word does not open
+ * with pre (or sorts after it): the end of pre's range (model.c). */
+size_t match__heads_past(const char *pre, size_t from);
 /* Of the n occupations occ[] word w of language lang heads, those listing
  * as essential a skill whose label in lang opens with w's verb (kept in
  * occ[], their count); whether more than half of n occupations lie in one

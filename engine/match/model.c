@@ -317,6 +317,22 @@ size_t match__heads_from(const char *w)
 	return lo;
 }
 
+size_t match__heads_past(const char *pre, size_t from)
+{
+	const size_t n = strlen(pre);
+	size_t lo = from, hi = match__m.n_heads;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strncmp(match__m.heads[mid].w, pre, n) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 #define NAMED_OCC_MAX 20
 /* A word of a walk-in's two is too general to name a trade when the skills
  * whose labels hold it are essential to more than 1 / GENERAL_SHARE of
@@ -394,7 +410,7 @@ static size_t word_meets(const esco *t, const char *w, int alt, int per_lang, in
 			 uint32_t *out)
 {
 	char pre[5];
-	size_t i, start, n = 0;
+	size_t i, start, end, n = 0;
 	uint32_t ws;
 	int l;
 
@@ -403,13 +419,17 @@ static size_t word_meets(const esco *t, const char *w, int alt, int per_lang, in
 		return 0;
 	memcpy(pre, w, 4);
 	pre[4] = '\0';
+	/* The range is found once: walking it once a language, testing the
+	 * prefix at each head, was half of this function's time (a match
+	 * names the profile's every skill word so). */
 	start = match__heads_from(pre);
+	end = match__heads_past(pre, start);
 	ws = next_stamp(seen, wstamp);
 	for (l = 0; l < ESCO_LANG_COUNT; l++) {
 		uint32_t s = next_stamp(mark, lstamp);
 		size_t nl = 0, m;
 
-		for (i = start; i < match__m.n_heads && strncmp(match__m.heads[i].w, pre, 4) == 0; i++) {
+		for (i = start; i < end; i++) {
 			uint32_t o = match__m.heads[i].occ;
 
 			if (match__m.heads[i].lang == l && match__m.heads[i].alt == alt && mark[o] != s &&

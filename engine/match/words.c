@@ -540,12 +540,12 @@ size_t match__both_words(const char *w0, const char *w1, unsigned langs, uint32_
 	for (pass = 0; pass < 2; pass++) {
 		const char *w = pass ? w1 : w0;
 		char pre[TAX_ROOT_MIN + 1];
+		size_t end;
 
 		memcpy(pre, w, TAX_ROOT_MIN);
 		pre[TAX_ROOT_MIN] = '\0';
-		for (i = match__heads_from(pre); i < match__m.n_heads &&
-					  strncmp(match__m.heads[i].w, pre, TAX_ROOT_MIN) == 0;
-		     i++) {
+		i = match__heads_from(pre);
+		for (end = match__heads_past(pre, i); i < end; i++) {
 			const struct match__head *h = &match__m.heads[i];
 
 			/* preferred labels' words (head or modifier) of the

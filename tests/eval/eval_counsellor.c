@@ -46,6 +46,13 @@
  * between the development split (constants were chosen on it) and the
  * held-out split (reported), by occupation.
  *
+ * Two more slices, outside "all" and the others: lone-word walk-ins, one
+ * per evaluated occupation after everyone else (so the draws above do not
+ * move). Half type the occupation's name in one or two words ("welder",
+ * "soudeuse", "albañil") as their only skill, graded against every
+ * occupation of that name in that language; half type one essential skill
+ * whose label has three words at most, graded as walk-ins are.
+ *
  *   make build/release/tests/eval_counsellor && build/release/tests/eval_counsellor [N_OCC] [N_SAMPLE]
  *
  * EVAL_DEBUG=N prints, for the development people among the first N, what
@@ -75,7 +82,9 @@
 #define EXACT_PER_OCC 3
 #define SIBLING_PER_OCC 2
 #define RANKERS 3
-#define SLICES 6
+#define SLICES 8
+#define SLICE_LONE_OCC 6   /* one word or two: an occupation's name */
+#define SLICE_LONE_SKILL 7 /* one short skill */
 
 struct vac {
 	const esco_occupation *occ;
@@ -274,6 +283,10 @@ struct person {
 	int lang;   /* esco_lang */
 	int given;  /* 0 no occupation, 1 ISCO code, 2 free text */
 	int walkin;
+	/* a lone-word walk-in (SLICE_LONE_*), kept out of the other slices;
+	 * for an occupation's name, the name as chosen (before any typo) */
+	int lone;
+	char lone_name[128];
 	const esco_skill *truth[16];
 	size_t n_truth;
 	char query[4096]; /* the typed skills, for BM25 */
@@ -316,6 +329,157 @@ static json_t *person_profile(struct person *pe, const esco_occupation *o, size_
 						 "native", "code", "en", "level", "B1")
 				     : json_pack("[{s:s, s:s}]", "code", "en", "level", "C1"));
 	return p;
+}
+
+/* Lowercases ASCII letters in place. */
+static void ascii_lower(char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			*s = (char)(*s - 'A' + 'a');
+}
+
+static size_t words_in(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += *s != ' ' && (s[1] == ' ' || s[1] == '\0');
+	return n;
+}
+
+/* Calls fn on each name in labels ls, a gendered pair ("soudeur/soudeuse")
+ * as its two forms, lowercased. */
+static void each_name(const esco_labels *ls, int gendered, void (*fn)(const char *, void *), void *arg)
+{
+	size_t i;
+
+	for (i = 0; ls->preferred && i <= ls->n_alt; i++) {
+		const char *s = i == 0 ? ls->preferred : ls->alt[i - 1], *slash = strchr(s, '/');
+		char a[128], b[128];
+
+		if (gendered && slash && slash > s && slash[1] && !strchr(slash + 1, '/')) {
+			snprintf(a, sizeof a, "%.*s", (int)(slash - s), s);
+			snprintf(b, sizeof b, "%s", slash + 1);
+			ascii_lower(b);
+			fn(b, arg);
+		} else {
+			snprintf(a, sizeof a, "%s", s);
+		}
+		ascii_lower(a);
+		fn(a, arg);
+	}
+}
+
+struct shortest {
+	char best[128];
+	size_t words, seen;
+};
+
+/* Keeps the name of fewest words (two at most), one of equals at random. */
+static void keep_shortest(const char *name, void *arg)
+{
+	struct shortest *sh = arg;
+	size_t w = words_in(name);
+
+	if (w == 0 || w > 2 || (sh->words && w > sh->words))
+		return;
+	if (w < sh->words || !sh->words)
+		sh->seen = 0;
+	if (below(++sh->seen) == 0) {
+		snprintf(sh->best, sizeof sh->best, "%s", name);
+		sh->words = w;
+	}
+}
+
+/* One in four typed with two adjacent letters swapped, as typed() does. */
+static void maybe_typo(char *out)
+{
+	size_t i, n = strlen(out);
+
+	if (n > 5 && below(4) == 0) {
+		i = 1 + below(n - 3);
+		if (out[i] >= 'a' && out[i] <= 'z' && out[i + 1] >= 'a' && out[i + 1] <= 'z') {
+			char c = out[i];
+
+			out[i] = out[i + 1];
+			out[i + 1] = c;
+		}
+	}
+}
+
+/* A walk-in who says one thing (docs/matching.md, "Lone words"): on even
+ * i, the occupation's name in one or two words ("welder", "soudeuse",
+ * "albañil"), typed as the only skill, as a counsellor types what a person
+ * says of themselves; on odd i, one of its essential skills whose label has
+ * three words at most. NULL when the occupation has no such name or skill
+ * in the person's language. */
+static json_t *lone_profile(struct person *pe, const esco_occupation *o, size_t i)
+{
+	static const char *const code[3] = {"en", "fr", "es"};
+	json_t *p;
+	char buf[256];
+
+	memset(pe, 0, sizeof *pe);
+	pe->occ = o;
+	pe->lang = (int)((i / 2) % 3);
+	if (i % 2 == 0) {
+		struct shortest sh = {{0}, 0, 0};
+
+		pe->lone = SLICE_LONE_OCC;
+		each_name(&o->labels[pe->lang], pe->lang != 0, keep_shortest, &sh);
+		if (!sh.words)
+			return NULL;
+		snprintf(pe->lone_name, sizeof pe->lone_name, "%s", sh.best);
+		snprintf(buf, sizeof buf, "%s", sh.best);
+		maybe_typo(buf);
+	} else {
+		size_t j, n = o->n_essential, start = below(n ? n : 1);
+
+		pe->lone = SLICE_LONE_SKILL;
+		for (j = 0; j < n; j++) {
+			const esco_skill *s = o->essential[(start + j) % n];
+			const char *l = s->labels[pe->lang].preferred;
+
+			if (l && words_in(l) <= 3) {
+				snprintf(buf, sizeof buf, "%s", l);
+				ascii_lower(buf);
+				maybe_typo(buf);
+				pe->truth[pe->n_truth++] = s;
+				break;
+			}
+		}
+		if (!pe->n_truth)
+			return NULL;
+	}
+	snprintf(pe->query, sizeof pe->query, "%s", buf);
+	p = json_pack("{s:[s]}", "skills", buf);
+	json_object_set_new(p, "languages",
+			    pe->lang ? json_pack("[{s:s, s:s}, {s:s, s:s}]", "code", code[pe->lang], "level",
+						 "native", "code", "en", "level", "B1")
+				     : json_pack("[{s:s, s:s}]", "code", "en", "level", "C1"));
+	return p;
+}
+
+struct name_hit {
+	const char *name;
+	int found;
+};
+
+static void same_name(const char *name, void *arg)
+{
+	struct name_hit *h = arg;
+
+	h->found |= strcmp(name, h->name) == 0;
+}
+
+/* Whether occupation x has the name a lone-word walk-in typed. */
+static int named_so(const struct person *pe, const esco_occupation *x)
+{
+	struct name_hit h = {pe->lone_name, 0};
+
+	each_name(&x->labels[pe->lang], pe->lang != 0, same_name, &h);
+	return h.found;
 }
 
 /* ---- judging ---- */
@@ -401,6 +565,7 @@ static int grade_vacancies(struct person *pe)
 		size_t has = 0;
 
 		if (strict_grading ? x != pe->occ
+		    : pe->lone == SLICE_LONE_OCC ? x != pe->occ && !named_so(pe, x)
 		    : pe->given == 2 ? x != pe->occ
 		    : pe->given == 1 && strcmp(x->isco, pe->occ->isco) != 0)
 			continue;
@@ -604,7 +769,9 @@ int main(int argc, char **argv)
 	static const char *const rk[RANKERS] = {"fairmatch", "BM25 over vacancy text (typed skills)",
 						"coverage only (naive query's top 200)"};
 	static const char *const sl[SLICES] = {"all", "English", "French/Spanish", "occupation given",
-					       "no occupation", "walk-ins (2 skills)"};
+					       "no occupation", "walk-ins (2 skills)",
+					       "lone word: an occupation's name",
+					       "lone word: one short skill"};
 	size_t n_occ = argc > 1 ? strtoul(argv[1], NULL, 10) : 300;
 	size_t n_sample = argc > 2 ? strtoul(argv[2], NULL, 10) : 20000;
 	const esco *tax = match_taxonomy();
@@ -683,17 +850,23 @@ int main(int argc, char **argv)
 		fprintf(stderr, "eval_counsellor: %s\n", e.msg);
 		return 1;
 	}
-	for (i = 0; i < n_eval; i++) {
+	/* The lone-word walk-ins come after everyone else, so the draws of
+	 * the others (and their figures) are as before they existed. */
+	for (i = 0; i < 2 * n_eval; i++) {
 		struct person pe;
-		json_t *raw = person_profile(&pe, evald[i], i), *prof = NULL, *ans = NULL, *it;
+		const esco_occupation *occ = evald[i % n_eval];
+		json_t *raw = i < n_eval ? person_profile(&pe, occ, i) : lone_profile(&pe, occ, i - n_eval),
+		       *prof = NULL, *ans = NULL, *it;
 		struct match_params mp = {.limit = 20};
 		size_t ranked[RANKERS][20], n[RANKERS] = {0};
 		/* by the occupation, so the split is independent of how the
 		 * person was typed (language, occupation given, walk-in) */
-		size_t split = evald[i]->index % 2;
+		size_t split = occ->index % 2;
 		int in[SLICES];
 		problem p;
 
+		if (!raw)
+			continue;
 		problem_init(&p);
 		if (profile_validate(raw, &prof, &p)) {
 			/* free text naming no occupation: a counsellor would
@@ -709,7 +882,8 @@ int main(int argc, char **argv)
 				continue;
 			}
 		}
-		count_recognised(&pe, prof, split);
+		if (!pe.lone)
+			count_recognised(&pe, prof, split);
 		if (grade_vacancies(&pe)) {
 			fprintf(stderr, "eval_counsellor: out of memory\n");
 			return 1;
@@ -720,9 +894,9 @@ int main(int argc, char **argv)
 					json_string_value(json_object_get(json_object_get(it, "vacancy"), "id")));
 			}
 		}
-		if (getenv("EVAL_DEBUG") && split == 0 && i < (size_t)atoi(getenv("EVAL_DEBUG"))) {
-			printf("## %s (%s) lang=%d given=%d walkin=%d consistent=%zu/%zu\n", pe.occ->label,
-			       pe.occ->isco, pe.lang, pe.given, pe.walkin, consistent_occupations(&pe, 0),
+		if (getenv("EVAL_DEBUG") && split == 0 && (pe.lone ? i - n_eval : i) < (size_t)atoi(getenv("EVAL_DEBUG"))) {
+			printf("## %s (%s) lang=%d given=%d walkin=%d lone=%d consistent=%zu/%zu\n", pe.occ->label,
+			       pe.occ->isco, pe.lang, pe.given, pe.walkin, pe.lone, consistent_occupations(&pe, 0),
 			       consistent_occupations(&pe, 1));
 			{
 				char *typ = json_dumps(json_object_get(raw, "skills"), JSON_COMPACT),
@@ -756,17 +930,19 @@ int main(int argc, char **argv)
 		n[1] = run_query(db, index_query_parse(pe.query, "en", "", 0, &e), ranked[1], NULL, 0);
 		n[2] = run_query(db, match_build_naive_query(prof, &mp), ranked[2],
 				 json_object_get(prof, "skills"), 1);
-		in[0] = 1;
-		in[1] = pe.lang == 0;
-		in[2] = pe.lang != 0;
-		in[3] = pe.given != 0;
-		in[4] = pe.given == 0;
+		in[0] = !pe.lone;
+		in[1] = !pe.lone && pe.lang == 0;
+		in[2] = !pe.lone && pe.lang != 0;
+		in[3] = !pe.lone && pe.given != 0;
+		in[4] = !pe.lone && pe.given == 0;
 		in[5] = pe.walkin;
+		in[SLICE_LONE_OCC] = pe.lone == SLICE_LONE_OCC;
+		in[SLICE_LONE_SKILL] = pe.lone == SLICE_LONE_SKILL;
 		for (j = 0; j < SLICES; j++)
 			for (k = 0; in[j] && k < RANKERS; k++) {
 				judge(&pe, ranked[k], n[k], &m[split][j][k]);
-				if (j == 0 && k == 0 && getenv("EVAL_DEBUG") && split == 0 &&
-				    i < (size_t)atoi(getenv("EVAL_DEBUG")))
+				if (j == (pe.lone ? (size_t)pe.lone : 0) && k == 0 && getenv("EVAL_DEBUG") && split == 0 &&
+				    (pe.lone ? i - n_eval : i) < (size_t)atoi(getenv("EVAL_DEBUG")))
 					printf("  ndcg@10 %.3f\n", last_ndcg);
 			}
 		json_decref(ans);
@@ -800,10 +976,12 @@ int main(int argc, char **argv)
 		       (double)m[i][0][0].good_total / (double)(m[i][0][0].n ? m[i][0][0].n : 1),
 		       m[i][0][0].fewer_than_10, m[i][0][0].n);
 		printf("Occupations graded as the person's, per person: all %.1f, no occupation %.1f, "
-		       "walk-ins %.1f.\n",
+		       "walk-ins %.1f, lone occupation names %.1f, lone skills %.1f.\n",
 		       (double)m[i][0][0].occs / (double)(m[i][0][0].n ? m[i][0][0].n : 1),
 		       (double)m[i][4][0].occs / (double)(m[i][4][0].n ? m[i][4][0].n : 1),
-		       (double)m[i][5][0].occs / (double)(m[i][5][0].n ? m[i][5][0].n : 1));
+		       (double)m[i][5][0].occs / (double)(m[i][5][0].n ? m[i][5][0].n : 1),
+		       (double)m[i][6][0].occs / (double)(m[i][6][0].n ? m[i][6][0].n : 1),
+		       (double)m[i][7][0].occs / (double)(m[i][7][0].n ? m[i][7][0].n : 1));
 		printf("\nRecognised from the typed text (en / fr / es): skills");
 		for (j = 0; j < 3; j++)
 			printf(" %.3f", recog[i][j].skills ? (double)recog[i][j].skills_right / (double)recog[i][j].skills : 0);

@@ -124,6 +124,26 @@ static int verify_ok(const char *index, char *out, size_t outlen)
 }
 
 /* A writer of one vacancy with a unique title word; *id gets its number. */
+enum op { OP_SEARCH, OP_MATCH, OP_READ, OP_WRITE, OPS };
+static const char *const op_name[OPS] = {"search", "match", "read", "write"};
+
+/* The detail of the first 503 each operation met: says which refusal a
+ * failed run saw. */
+static pthread_mutex_t first_503_lock = PTHREAD_MUTEX_INITIALIZER;
+static char first_503[OPS][160];
+
+static void note_503(enum op op, const struct resp *r)
+{
+	const char *d = json_string_value(json_object_get(r->json, "detail"));
+
+	if (r->status != 503)
+		return;
+	pthread_mutex_lock(&first_503_lock);
+	if (!first_503[op][0])
+		snprintf(first_503[op], sizeof first_503[op], "%s", d ? d : "(no detail)");
+	pthread_mutex_unlock(&first_503_lock);
+}
+
 static int post_vacancy(const struct server *s, const char *tag, long *status, long long *id,
 			int *retry_after)
 {
@@ -139,6 +159,7 @@ static int post_vacancy(const struct server *s, const char *tag, long *status, l
 		return -1;
 	*status = r.status;
 	*retry_after = r.retry_after[0] != '\0';
+	note_503(OP_WRITE, &r);
 	v = json_string_value(json_object_get(r.json, "id"));
 	if (r.status == 201 && v && strncmp(v, "v_", 2) == 0)
 		*id = strtoll(v + 2, NULL, 10);
@@ -168,8 +189,6 @@ static void ack(long long id, const char *tag)
 	pthread_mutex_unlock(&acked.lock);
 }
 
-enum op { OP_SEARCH, OP_MATCH, OP_READ, OP_WRITE, OPS };
-static const char *const op_name[OPS] = {"search", "match", "read", "write"};
 
 /* Counters by phase (0 before the fault, 1 during, 2 after) and operation. */
 struct load {
@@ -252,6 +271,7 @@ static void *client_main(void *arg)
 		if (rc == 0) {
 			status = r.status;
 			ra = r.retry_after[0] != '\0';
+			note_503(op, &r);
 			resp_free(&r);
 		}
 		count(l, phase, op, rc, status, ra);
@@ -316,6 +336,13 @@ static void load_report(struct load *l)
 				p, op_name[o], atomic_load(&l->ok[p][o]), atomic_load(&l->unavailable[p][o]),
 				atomic_load(&l->bad_unavailable[p][o]), atomic_load(&l->server_error[p][o]),
 				atomic_load(&l->other[p][o]), atomic_load(&l->transport[p][o]));
+	pthread_mutex_lock(&first_503_lock);
+	for (o = 0; o < OPS; o++) {
+		if (first_503[o][0])
+			fprintf(stderr, "  first 503 of %s: %s\n", op_name[o], first_503[o]);
+		first_503[o][0] = '\0';
+	}
+	pthread_mutex_unlock(&first_503_lock);
 }
 
 /* Waits (for liveness, not speed) until cond holds; 0 when it did. */

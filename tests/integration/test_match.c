@@ -2298,6 +2298,34 @@ static void test_lone_trade_word(void)
 	T_CHECKF(!concept[0], "\"mecánico\" is the mechanic: %s", concept);
 }
 
+/* Round 19: the one skill said may be a trade's title typed with one slip
+ * (typo_title.c): it names the trade, whose ads come first, unless the
+ * slip is one from a skill's label too ("quíimca": chemistry, a skill,
+ * and "química", a chemist's title). */
+static void test_lone_title_typo(void)
+{
+	const esco_occupation *electrician = occupation_labelled("electrician");
+	const esco_occupation *carpenter = occupation_labelled("carpenter");
+	const esco_occupation *lineman = occupation_labelled("overhead line worker");
+	char ev[1][32], other[32], why[600], concept[128], as[16];
+
+	T_REQUIRE(electrician && carpenter && lineman);
+	post_bare_ad("Electrician", electrician->uri, "TJ", ev[0]);
+	post_bare_ad("Overhead line worker", lineman->uri, "TJ", other);
+	post_bare_ad("Carpenter", carpenter->uri, "TJ", other);
+	T_REQUIRE(ev[0][0] && wait_index() == 0);
+	T_CHECKF(walk_in_first("TJ", "electricain", (const char (*)[32])ev, 1, why, sizeof why) == 1,
+		 "the electrician's ad must come first for \"electricain\": %s", why);
+	T_REQUIRE(lone_report("carpetner", concept, as) == 0);
+	T_EQ_STR(as, "occupation");
+	T_EQ_STR(concept, carpenter->uri);
+	T_REQUIRE(lone_report("enfremera", concept, as) == 0);
+	T_EQ_STR(as, "occupation");
+	T_REQUIRE(lone_report("quíimca", concept, as) == 0);
+	T_CHECKF(strcmp(as, "occupation") != 0, "\"quíimca\" is one slip from chemistry too: %s",
+		 concept);
+}
+
 /* Round 18: a lone word that heads no label reads the labels it qualifies
  * ("laundry": laundry worker); two words a head writes as one are that
  * word ("child minding": the babysitter's "childminder", not the engine
@@ -2905,6 +2933,7 @@ int main(void)
 	T_RUN(test_word_names_trade);
 	T_RUN(test_lone_trade_word);
 	T_RUN(test_lone_words_name_trade);
+	T_RUN(test_lone_title_typo);
 	T_RUN(test_consent_refused);
 	T_RUN(test_numbers_read_well);
 	T_RUN(test_match_lang);
