@@ -429,8 +429,8 @@ static int split_compound(esco_kind kind, const char *text, char *out, size_t ou
  * give) and whose second is a stop word (the "de" / "of" that makes the
  * rest the noun's complement: a verb takes its object bare) is normalised
  * again with the noun replaced by each of its verbs, the rest as typed;
- * the best accepted answer is the text's. 0, TAX_ERR_NOMATCH, TAX_ERR or
- * TAX_ERR_BUDGET.
+ * the best accepted answer is the text's. 0, TAX_ERR_NOMATCH (also when
+ * the budget runs out: the text was refused, and stays so) or TAX_ERR.
  */
 #define NOMINAL_VERBS 2 /* a cost bound, not a tuned value */
 
@@ -488,8 +488,10 @@ static int nominal_as_verb(const char *text, const char *lang_hint, int hint, co
 		if (n >= sizeof typed || n > TAX_TEXT_MAX)
 			continue;
 		vrc = normalise_phrase(ESCO_KIND_SKILL, typed, lang_hint, hint, tax, &via, budget);
-		if (vrc == TAX_ERR || vrc == TAX_ERR_BUDGET)
+		if (vrc == TAX_ERR)
 			return vrc;
+		if (vrc == TAX_ERR_BUDGET)
+			break; /* the text stays what it was: refused */
 		if (vrc == 0 && (!found || via.score > out->score)) {
 			*out = via;
 			found = 1;
@@ -605,7 +607,7 @@ int tax__normalise(esco_kind kind, const char *text, const char *lang_hint,
 			*out = via;
 			return 0;
 		}
-		if (vrc == TAX_ERR || vrc == TAX_ERR_BUDGET)
+		if (vrc == TAX_ERR)
 			return vrc;
 	}
 	if (rc == TAX_ERR_NOMATCH && kind == ESCO_KIND_SKILL) {
