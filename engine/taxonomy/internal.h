@@ -132,6 +132,11 @@ struct tax_labels {
 	size_t n_der;
 	struct piv *piv;      /* French and Spanish noun -> verb pairs, by noun (see pivot.c) */
 	size_t n_piv;
+	/* French and Spanish noun -> verb pairs crossed from the other of the
+	 * two (pivot.c, bridge), by noun: read only for a refused noun
+	 * phrase (normalise.c), not by the search and the confidence */
+	struct piv *piv_bridge;
+	size_t n_piv_bridge;
 	size_t n_rw;
 	uint32_t *by_fold[2]; /* per kind: label indices sorted by folded label */
 	size_t n_by_fold[2];
@@ -187,6 +192,9 @@ size_t tax__action_verb(const struct tax_labels *t, const char *w, char out[WORD
 int tax__piv_learn(struct tax_labels *t);
 /* The verbs paired with folded word w (pointers into t), up to max. */
 size_t tax__piv_verbs(const struct tax_labels *t, const char *w, const char **out, size_t max);
+/* The same for the pairs crossed between French and Spanish (t->piv_bridge). */
+size_t tax__piv_bridge_verbs(const struct tax_labels *t, const char *w, const char **out,
+			     size_t max);
 /* Labels of kind slot s holding the whole word w (rank.c). */
 size_t tax__word_df(const struct tax_labels *t, int s, const char *w);
 

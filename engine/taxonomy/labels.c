@@ -177,6 +177,7 @@ void taxonomy_labels_free(struct tax_labels *t)
 	free(t->rw);
 	free(t->der);
 	free(t->piv);
+	free(t->piv_bridge);
 	for (s = 0; s < 2; s++) {
 		free(t->by_fold[s]);
 		free(t->first[s]);

@@ -415,6 +415,91 @@ static int split_compound(esco_kind kind, const char *text, char *out, size_t ou
 	return 1;
 }
 
+/*
+ * A noun of action followed by its complement, typed for the verb phrase
+ * that ESCO writes as a skill's label: "lectura de planos" for "leer planos
+ * estándares", "instalación de tuberías" for "instalar sistemas de
+ * tuberías". The search already meets the noun through its verb (derive.c,
+ * pivot.c), but counts it TAX_DERIVED_SCORE, so that with one more word in
+ * the label the answer falls under the threshold where the verb phrase
+ * typed itself passes ("leer planos" 0.90, "lectura de planos" 0.79). A
+ * refused skill text of three words or more whose first word is such a
+ * noun (of a verb the derivation rules, the pairs through English, the
+ * noun-of-action rule or the pairs crossed between French and Spanish
+ * give) and whose second is a stop word (the "de" / "of" that makes the
+ * rest the noun's complement: a verb takes its object bare) is normalised
+ * again with the noun replaced by each of its verbs, the rest as typed;
+ * the best accepted answer is the text's. 0, TAX_ERR_NOMATCH (also when
+ * the budget runs out: the text was refused, and stays so) or TAX_ERR.
+ */
+#define NOMINAL_VERBS 2 /* a cost bound, not a tuned value */
+
+static int nominal_as_verb(const char *text, const char *lang_hint, int hint, const esco *tax,
+			   struct tax_match *out, int *budget)
+{
+	const struct tax_labels *t = tax__labels();
+	char folded[FOLD_MAX], first[FOLD_MAX], *w[3], verbs[DER_MAX + 1][WORD_MAX];
+	char typed[TAX_TEXT_MAX + WORD_MAX + 2];
+	const char *p = text, *rest;
+	size_t n, nv, k;
+	int found = 0;
+	struct tax_match via;
+
+	if (!t || taxonomy_fold(text, folded, sizeof folded) == 0 ||
+	    tax__split_words(folded, w, 3) < 3 || !tax__is_stopword(w[1]) || tax__is_stopword(w[0]))
+		return TAX_ERR_NOMATCH;
+	/* the first typed word, which must fold to the noun alone */
+	while (*p == ' ' || *p == '\t')
+		p++;
+	rest = p + strcspn(p, " \t");
+	if ((size_t)(rest - p) >= sizeof first)
+		return TAX_ERR_NOMATCH;
+	memcpy(first, p, (size_t)(rest - p));
+	first[rest - p] = '\0';
+	{
+		char ff[FOLD_MAX], *fw[2];
+
+		if (taxonomy_fold(first, ff, sizeof ff) == 0 || tax__split_words(ff, fw, 2) != 1 ||
+		    strcmp(fw[0], w[0]) != 0)
+			return TAX_ERR_NOMATCH;
+	}
+	nv = tax__derived_words(t, tax__kind_slot(ESCO_KIND_SKILL), w[0], verbs, DER_MAX);
+	if (nv < DER_MAX + 1 && tax__action_verb(t, w[0], verbs[nv]))
+		nv++;
+	/* and the pairs crossed between French and Spanish (pivot.c) */
+	{
+		const char *pv[DER_MAX];
+		size_t np = tax__piv_bridge_verbs(t, w[0], pv, DER_MAX), j;
+
+		for (j = 0; j < np && nv < DER_MAX + 1; j++)
+			if (tax__word_df(t, tax__kind_slot(ESCO_KIND_SKILL), pv[j]) &&
+			    strlen(pv[j]) < WORD_MAX)
+				memcpy(verbs[nv++], pv[j], strlen(pv[j]) + 1);
+	}
+	memset(out, 0, sizeof *out);
+	/* At most NOMINAL_VERBS verbs, in the order their rules give them
+	 * (derivation, pairs, noun of action, crossed pairs): each may cost
+	 * two searches, and a profile's skills share one budget
+	 * (TAX_DOC_SEARCHES), which a noun with many verbs would spend. */
+	for (k = 0; k < nv && k < NOMINAL_VERBS; k++) {
+		int vrc;
+
+		n = (size_t)snprintf(typed, sizeof typed, "%s%s", verbs[k], rest);
+		if (n >= sizeof typed || n > TAX_TEXT_MAX)
+			continue;
+		vrc = normalise_phrase(ESCO_KIND_SKILL, typed, lang_hint, hint, tax, &via, budget);
+		if (vrc == TAX_ERR)
+			return vrc;
+		if (vrc == TAX_ERR_BUDGET)
+			break; /* the text stays what it was: refused */
+		if (vrc == 0 && (!found || via.score > out->score)) {
+			*out = via;
+			found = 1;
+		}
+	}
+	return found ? 0 : TAX_ERR_NOMATCH;
+}
+
 int tax__normalise(esco_kind kind, const char *text, const char *lang_hint,
 		   struct tax_match *out, int *budget)
 {
@@ -510,6 +595,20 @@ int tax__normalise(esco_kind kind, const char *text, const char *lang_hint,
 			if (vrc == TAX_ERR || vrc == TAX_ERR_BUDGET)
 				return vrc;
 		}
+	}
+	/* Refused: a noun of action with its complement ("lectura de
+	 * planos") read as the verb phrase ESCO writes ("leer planos
+	 * estándares"). See nominal_as_verb. */
+	if (rc == TAX_ERR_NOMATCH && kind == ESCO_KIND_SKILL) {
+		struct tax_match via;
+		int vrc = nominal_as_verb(text, lang_hint, hint, tax, &via, budget);
+
+		if (vrc == 0) {
+			*out = via;
+			return 0;
+		}
+		if (vrc == TAX_ERR)
+			return vrc;
 	}
 	if (rc == TAX_ERR_NOMATCH && kind == ESCO_KIND_SKILL) {
 		struct tax_match via;

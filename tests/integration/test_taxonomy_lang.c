@@ -810,6 +810,42 @@ static void test_action_noun(void)
 		 m.label ? m.label : "-");
 }
 
+/* Round 19: a noun of action with its complement is the verb phrase ESCO
+ * writes (normalise.c, nominal_as_verb): "lectura de planos" counted
+ * "lectura" as "leer" at 0.8 and fell under the threshold on *leer planos
+ * de estiba* (0.79); it is now what "leer planos" is (*leer planos
+ * estándares*). "lecture" / "lire" is paired through the Spanish pair
+ * "lectura" / "leer" (pivot.c, bridge): English cannot pair them ("lecture"
+ * is an English word too); without the bridge "lecture de plans" is
+ * refused (*enseigner les stratégies de lecture*, 0.85 less a hair). The
+ * bridge's pairs are read by this rule only. */
+static void test_nominal_phrase(void)
+{
+	static const char *const pairs[][3] = {
+		{"es", "leer planos", "lectura de planos"},
+		{"fr", "lire des plans", "lecture de plans"},
+	};
+	const char *v[DER_MAX];
+	size_t i, n, k;
+	int lire = 0;
+
+	for (i = 0; i < sizeof pairs / sizeof *pairs; i++) {
+		struct tax_match verb, noun;
+		char uri[200];
+
+		T_REQUIRE(taxonomy_normalise_skill(pairs[i][1], pairs[i][0], &verb) == 0);
+		snprintf(uri, sizeof uri, "%s", verb.uri);
+		T_CHECKF(taxonomy_normalise_skill(pairs[i][2], pairs[i][0], &noun) == 0 &&
+				 strcmp(noun.uri, uri) == 0,
+			 "%s -> %s (%.3f), not %s", pairs[i][2], noun.label ? noun.label : "-",
+			 noun.score, verb.label);
+	}
+	n = tax__piv_bridge_verbs(tax__labels(), "lecture", v, DER_MAX);
+	for (k = 0; k < n; k++)
+		lire |= strcmp(v[k], "lire") == 0;
+	T_CHECKF(lire, "lecture: %zu verbs, no lire", n);
+}
+
 /* A French noun with no stem in common with ESCO's verb ("gestion" /
  * "gérer", "planification" / "planifier": Snowball gives them other stems,
  * and no French label of one concept pairs them) is met through the skills'
@@ -992,6 +1028,7 @@ int main(void)
 	T_RUN(test_attested_synonym);
 	T_RUN(test_derived_noun);
 	T_RUN(test_action_noun);
+	T_RUN(test_nominal_phrase);
 	T_RUN(test_noun_through_english);
 	T_RUN(test_joined_words);
 	T_RUN(test_split_compound);
