@@ -195,6 +195,11 @@ size_t tax__piv_verbs(const struct tax_labels *t, const char *w, const char **ou
 /* The same for the pairs crossed between French and Spanish (t->piv_bridge). */
 size_t tax__piv_bridge_verbs(const struct tax_labels *t, const char *w, const char **out,
 			     size_t max);
+/* Calls visit with every text one edit from w (a letter left out, two
+ * neighbours swapped, a letter a-z changed or added), until visit returns
+ * nonzero; returns that value, or 0 (rank.c). w is folded, shorter than
+ * WORD_MAX - 1. */
+int tax__each_one_edit(const char *w, int (*visit)(const char *v, void *arg), void *arg);
 /* Labels of kind slot s holding the whole word w (rank.c). */
 size_t tax__word_df(const struct tax_labels *t, int s, const char *w);
 

@@ -74,54 +74,75 @@ double tax__idf(const struct tax_labels *t, int s, const char *w)
  */
 #define TYPO_MIN_LEN 5
 #define TYPO_SCORE 0.9
+
+int tax__each_one_edit(const char *w, int (*visit)(const char *v, void *arg), void *arg)
+{
+	char v[WORD_MAX + 2];
+	size_t n = strlen(w), i;
+	int c, rc;
+
+	if (n + 2 > sizeof v)
+		return 0;
+	for (i = 0; i <= n; i++) {
+		if (i < n) { /* a letter left out */
+			memcpy(v, w, i);
+			memcpy(v + i, w + i + 1, n - i);
+			if ((rc = visit(v, arg)) != 0)
+				return rc;
+		}
+		if (i + 1 < n && w[i] != w[i + 1]) { /* two letters swapped */
+			memcpy(v, w, n + 1);
+			v[i] = w[i + 1];
+			v[i + 1] = w[i];
+			if ((rc = visit(v, arg)) != 0)
+				return rc;
+		}
+		for (c = 'a'; c <= 'z'; c++) {
+			if (i < n && w[i] != c) { /* a letter changed */
+				memcpy(v, w, n + 1);
+				v[i] = (char)c;
+				if ((rc = visit(v, arg)) != 0)
+					return rc;
+			}
+			memcpy(v, w, i); /* a letter added */
+			v[i] = (char)c;
+			memcpy(v + i + 1, w + i, n - i + 1);
+			if ((rc = visit(v, arg)) != 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+struct one_label_word {
+	const struct tax_labels *t;
+	int s;
+	char found[WORD_MAX];
+};
+
+/* 1 (stop) at a second label word: the typo is no one word's. */
+static int label_word(const char *v, void *arg)
+{
+	struct one_label_word *o = arg;
+
+	if (strlen(v) < TYPO_MIN_LEN || strcmp(v, o->found) == 0 || tax__is_stopword(v) ||
+	    !tax__word_df(o->t, o->s, v))
+		return 0;
+	if (o->found[0])
+		return 1;
+	snprintf(o->found, sizeof o->found, "%s", v);
+	return 0;
+}
+
 static void one_edit_word(const struct tax_labels *t, int s, const char *w, char *fix)
 {
-	char v[WORD_MAX + 2], found[WORD_MAX] = "";
-	size_t n = strlen(w), i, k;
-	int c, kind, count = 0;
+	struct one_label_word o = {t, s, ""};
 
 	fix[0] = '\0';
-	if (n < TYPO_MIN_LEN || n + 2 > sizeof v || tax__word_df(t, s, w))
+	if (strlen(w) < TYPO_MIN_LEN || tax__word_df(t, s, w))
 		return;
-	for (kind = 0; kind < 4; kind++)
-		for (i = 0; i <= n; i++)
-			for (c = 'a'; c <= 'z'; c++) {
-				switch (kind) {
-				case 0: /* a letter left out */
-					if (i == n || c != 'a')
-						continue;
-					memcpy(v, w, i);
-					memcpy(v + i, w + i + 1, n - i);
-					break;
-				case 1: /* two letters swapped */
-					if (i + 1 >= n || c != 'a' || w[i] == w[i + 1])
-						continue;
-					memcpy(v, w, n + 1);
-					v[i] = w[i + 1];
-					v[i + 1] = w[i];
-					break;
-				case 2: /* a letter changed */
-					if (i == n || w[i] == c)
-						continue;
-					memcpy(v, w, n + 1);
-					v[i] = (char)c;
-					break;
-				default: /* a letter added */
-					memcpy(v, w, i);
-					v[i] = (char)c;
-					memcpy(v + i + 1, w + i, n - i + 1);
-					break;
-				}
-				if (strlen(v) < TYPO_MIN_LEN || strcmp(v, found) == 0 ||
-				    tax__is_stopword(v) || !tax__word_df(t, s, v))
-					continue;
-				if (++count > 1)
-					return;
-				k = strlen(v);
-				memcpy(found, v, k + 1);
-			}
-	if (count == 1)
-		memcpy(fix, found, strlen(found) + 1);
+	if (tax__each_one_edit(w, label_word, &o) == 0 && o.found[0])
+		memcpy(fix, o.found, strlen(o.found) + 1);
 }
 
 void tax__make_units(const struct tax_labels *t, int s, const char *folded, struct units *u)

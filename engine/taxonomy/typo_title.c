@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TYPO_MIN 6
+#define TYPO_MIN 5 /* as rank.c's TYPO_MIN_LEN, chosen on the development split */
 #define FORM_MAX 128
 
 struct form {
@@ -164,55 +164,18 @@ static int known_word(const struct tax_labels *t, const char *w, size_t n)
 	return 0;
 }
 
-/* Whether folded text f (length len) is one edit from some skill's label:
- * every text one edit away (letters a-z) looked up among the skills'
- * folded labels. Then the slip may as well be the skill's, which stays a
- * skill when typed exactly ("química" is chemistry and a chemist's
- * feminine title): no title is read. */
-static int one_edit_from_skill(const struct tax_labels *t, const char *f, size_t len)
-{
-	char v[FORM_MAX + 1];
-	size_t i, lo, hi;
-	char c;
+struct labels_of {
+	const struct tax_labels *t;
+};
 
-	for (i = 0; i <= len; i++) {
-		/* a letter inserted before i */
-		memcpy(v, f, i);
-		memcpy(v + i + 1, f + i, len - i + 1);
-		for (c = 'a'; c <= 'z'; c++) {
-			v[i] = c;
-			tax__fold_range(t, 1, v, &lo, &hi);
-			if (hi > lo)
-				return 1;
-		}
-		if (i == len)
-			break;
-		/* the letter at i dropped, or replaced */
-		memcpy(v, f, i);
-		memcpy(v + i, f + i + 1, len - i);
-		tax__fold_range(t, 1, v, &lo, &hi);
-		if (hi > lo)
-			return 1;
-		memcpy(v, f, len + 1);
-		for (c = 'a'; c <= 'z'; c++) {
-			if (c == f[i])
-				continue;
-			v[i] = c;
-			tax__fold_range(t, 1, v, &lo, &hi);
-			if (hi > lo)
-				return 1;
-		}
-		/* swapped with the next */
-		if (i + 1 < len && f[i] != f[i + 1]) {
-			memcpy(v, f, len + 1);
-			v[i] = f[i + 1];
-			v[i + 1] = f[i];
-			tax__fold_range(t, 1, v, &lo, &hi);
-			if (hi > lo)
-				return 1;
-		}
-	}
-	return 0;
+/* 1 when v is a skill's folded label. */
+static int skill_label(const char *v, void *arg)
+{
+	const struct labels_of *l = arg;
+	size_t lo, hi;
+
+	tax__fold_range(l->t, 1, v, &lo, &hi);
+	return hi > lo;
 }
 
 const esco_occupation *tax__typo_title(const char *input, const char **label)
@@ -248,7 +211,11 @@ const esco_occupation *tax__typo_title(const char *input, const char **label)
 		if (!found)
 			found = x;
 	}
-	if (!found || one_edit_from_skill(t, f, len))
+	/* one slip from a skill's label too: typed exactly, a skill's label
+	 * stays a skill ("química" is chemistry and a chemist's feminine
+	 * title), so the slip may as well be the skill's */
+	if (!found || len > WORD_MAX ||
+	    tax__each_one_edit(f, skill_label, &(struct labels_of){t}) != 0)
 		return NULL;
 	if (label)
 		*label = tax__label_in(esco_occupation_at(tax, found->occ), ESCO_KIND_OCCUPATION,
