@@ -114,7 +114,7 @@ function relationText(r, fallback) {
 		if (r.basis === 'inferred' && typeof r.likelihood === 'number') parts.push(` (${t('likelihood')} ${Math.round(r.likelihood * 100)} %)`);
 	}
 	const o = r.occupation;
-	if (o && (o.uri || o.isco)) parts.push(': ', conceptSpan(o.uri || o.isco, o.label, 'occupations'), o.isco ? ` (${t('isco')} ${o.isco})` : '');
+	if (o && (o.uri || o.isco)) parts.push(t('colon'), conceptSpan(o.uri || o.isco, o.label, 'occupations'), o.isco ? ` (${t('isco')} ${o.isco})` : '');
 	return el('span', { class: 'relation', 'data-grade': grade }, ...parts);
 }
 

@@ -252,7 +252,7 @@ async function importVacancies(e) {
 	const items = Array.isArray(d.items) ? d.items : [];
 	out.append(el('ol', { class: 'import-items', start: '0' }, items.map((it) => el('li', { 'data-status': it.status },
 		el('strong', {}, t('is_' + it.status) !== 'is_' + it.status ? t('is_' + it.status) : it.status), it.id ? ` ${it.id}` : '',
-		it.status === 'rejected' ? [': ', it.problem === 'rule' ? t('err_422') : t('err_400'),
+		it.status === 'rejected' ? [t('colon'), it.problem === 'rule' ? t('err_422') : t('err_400'),
 			it.detail && !(Array.isArray(it.errors) && it.errors.length) ? ` ${it.detail}` : '',
 			Array.isArray(it.errors) && it.errors.length ? el('ul', {}, it.errors.map((x) => el('li', {}, (x.field ? x.field + ': ' : '') + (x.message || x.code || '')))) : null] : null))));
 	say((d.dry_run ? t('import_dry_summary') : t('import_summary')).replace('{r}', d.received).replace('{s}', d.stored).replace('{x}', d.rejected));

@@ -444,10 +444,6 @@ static const esco_occupation *qualified_title(const char *input, const char **la
 	return best;
 }
 
-/* The confidence reported for a title read through one slip: below an
- * exact label's 1.0, at the normaliser's own for a one-letter typo. */
-#define TYPO_TITLE_SCORE 0.9
-
 /* A profile's free-text skill that is exactly an occupation's label or an
  * ISCO-08 group's name, in any language (found by the exact lookup, no
  * search), and not exactly a skill's, names the trade, not a skill: it
@@ -482,7 +478,6 @@ static int titles_to_occupations(json_t *doc, const char *skills_path,
 	while (i < json_array_size(skills)) {
 		const char *s = json_string_value(json_array_get(skills, i));
 		struct tax_match mo = {0}, ms = {0};
-		const esco_occupation *typo;
 		char input[TAX_TEXT_MAX + 1];
 		int none = 0, none2 = 0, srs = -1;
 		json_t *o;
@@ -499,12 +494,8 @@ static int titles_to_occupations(json_t *doc, const char *skills_path,
 		if (tax__normalise(ESCO_KIND_OCCUPATION, input, NULL, &mo, &none) == 0 &&
 		    title_named(input, &mo)) {
 			/* the trade's title */
-		} else if (alone && (typo = tax__typo_title(input, &mo.label)) != NULL) {
+		} else if (alone && tax__typo_title(input, &mo) == 0) {
 			/* the trade's title with one slip (typo_title.c) */
-			mo.uri = typo->uri;
-			mo.score = TYPO_TITLE_SCORE;
-			mo.kind = ESCO_KIND_OCCUPATION;
-			mo.concept = typo;
 		} else if (strchr(input, ' ')) {
 			/* an activity of a trade's title, all the profile's
 			 * skills say (activity_title) */

@@ -280,9 +280,11 @@ int tax__candidates(index_db *db, const struct tax_labels *t, const esco *tax, e
 /* The concept of kind with uri, or NULL. */
 const void *tax__concept_by_uri(const esco *tax, esco_kind kind, const char *uri);
 /* The occupation whose title the text is, typed with one slip (one letter
- * added, dropped, changed, or two swapped), and its label in the title's
- * language; NULL when it is no slip or one from two trades (typo_title.c). */
-const esco_occupation *tax__typo_title(const char *input, const char **label);
+ * added, dropped, changed, or two swapped), or the unit group of the
+ * several whose titles it is one slip from, with its label in the title's
+ * language, in out: 0, or -1 when it is no slip, one from trades of two
+ * unit groups, or one from a skill's label too (typo_title.c). */
+int tax__typo_title(const char *input, struct tax_match *out);
 /* The digits of an ISCO-08 group written as its ESCO URI
  * ("http://data.europa.eu/esco/isco/C7212"), as that URI's last segment
  * ("C7212") or as 1-4 digits; NULL for anything else. Not checked against

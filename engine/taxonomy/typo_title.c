@@ -12,7 +12,8 @@
  * text is a slip, not a word: one of its words is in no label of any kind
  * and language ("sailor" is a word, and stays "sailor", not "tailor"), and
  * it is at least TYPO_MIN letters long (shorter words are one edit from too
- * many others). One word is compared with preferred titles only, as
+ * many others). One slip from the titles of several occupations of one
+ * unit group names the group. One word is compared with preferred titles only, as
  * document.c moves an exact one (an alternative label alone is often
  * another trade's nickname); two words or more with every title. A text
  * one slip from a skill's label too names no title: typed exactly, a
@@ -25,6 +26,8 @@
 #include <string.h>
 
 #define TYPO_MIN 5 /* as rank.c's TYPO_MIN_LEN, chosen on the development split */
+/* below an exact label's 1.0, at the normaliser's own for a one-letter typo */
+#define TYPO_TITLE_SCORE 0.9
 #define FORM_MAX 128
 
 struct form {
@@ -178,17 +181,18 @@ static int skill_label(const char *v, void *arg)
 	return hi > lo;
 }
 
-const esco_occupation *tax__typo_title(const char *input, const char **label)
+int tax__typo_title(const char *input, struct tax_match *out)
 {
 	const struct tax_labels *t = tax__labels();
 	const esco *tax = taxonomy_esco();
 	char f[FORM_MAX];
 	size_t len = taxonomy_fold(input, f, sizeof f), i, words = 0, start = 0;
 	const struct form *found = NULL;
-	int slip = 0;
+	const esco_occupation *o;
+	int slip = 0, one_trade = 1;
 
 	if (len < TYPO_MIN || len >= sizeof f - 1 || !t || !tax)
-		return NULL;
+		return -1;
 	for (i = 0; i <= len; i++) {
 		if (f[i] != ' ' && f[i] != '\0')
 			continue;
@@ -199,26 +203,51 @@ const esco_occupation *tax__typo_title(const char *input, const char **label)
 		start = i + 1;
 	}
 	if (!slip || pthread_once(&forms_once, build_forms) != 0 || !forms.ok)
-		return NULL;
+		return -1;
 	for (i = 0; i < forms.n; i++) {
 		const struct form *x = &forms.f[i];
 
 		if ((words == 1 && !x->preferred) || (size_t)x->len + 1 < len || (size_t)x->len > len + 1 ||
 		    !one_edit(f, len, forms.text + x->text, x->len))
 			continue;
-		if (found && found->occ != x->occ)
-			return NULL; /* one slip from two trades: neither is meant */
-		if (!found)
+		if (!found) {
 			found = x;
+		} else if (found->occ != x->occ) {
+			/* one slip from two trades: neither is meant, but a
+			 * unit group holding both is ("pinotra naval": two
+			 * occupations of 7132 write "pintora naval") */
+			one_trade = 0;
+			if (strcmp(esco_occupation_at(tax, found->occ)->isco,
+				   esco_occupation_at(tax, x->occ)->isco) != 0)
+				return -1;
+		}
 	}
 	/* one slip from a skill's label too: typed exactly, a skill's label
 	 * stays a skill ("química" is chemistry and a chemist's feminine
 	 * title), so the slip may as well be the skill's */
 	if (!found || len > WORD_MAX ||
 	    tax__each_one_edit(f, skill_label, &(struct labels_of){t}) != 0)
-		return NULL;
-	if (label)
-		*label = tax__label_in(esco_occupation_at(tax, found->occ), ESCO_KIND_OCCUPATION,
-				       found->lang);
-	return esco_occupation_at(tax, found->occ);
+		return -1;
+	o = esco_occupation_at(tax, found->occ);
+	memset(out, 0, sizeof *out);
+	out->score = TYPO_TITLE_SCORE;
+	if (one_trade) {
+		out->uri = o->uri;
+		out->kind = ESCO_KIND_OCCUPATION;
+		out->concept = o;
+		out->label = tax__label_in(o, ESCO_KIND_OCCUPATION, found->lang);
+		return 0;
+	}
+	{
+		const esco_isco_group *g = esco_isco_group_by_code(tax, o->isco);
+
+		if (!g)
+			return -1;
+		out->uri = g->code;
+		out->kind = ESCO_KIND_ISCO_GROUP;
+		out->concept = g;
+		out->label = g->labels[found->lang].preferred ? g->labels[found->lang].preferred
+							       : g->label;
+	}
+	return 0;
 }

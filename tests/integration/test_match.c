@@ -2353,8 +2353,9 @@ static void test_stated_lifts_code_only_ad(void)
 }
 
 /* Round 19: the one skill said may be a trade's title typed with one slip
- * (typo_title.c): it names the trade, whose ads come first, unless the
- * slip is one from a skill's label too ("quíimca": chemistry, a skill,
+ * (typo_title.c): it names the trade, whose ads come first (or the unit
+ * group of the trades it is one slip from), unless the slip is one from a
+ * skill's label too ("quíimca": chemistry, a skill,
  * and "química", a chemist's title). */
 static void test_lone_title_typo(void)
 {
@@ -2375,6 +2376,12 @@ static void test_lone_title_typo(void)
 	T_EQ_STR(concept, carpenter->uri);
 	T_REQUIRE(lone_report("enfremera", concept, as) == 0);
 	T_EQ_STR(as, "occupation");
+	/* one slip from the titles of two occupations of one unit group
+	 * (the loss adjuster's and the claims handler's "claims adjuster"):
+	 * the group */
+	T_REQUIRE(lone_report("claims adjustre", concept, as) == 0);
+	T_EQ_STR(as, "occupation");
+	T_EQ_STR(concept, "3315");
 	T_REQUIRE(lone_report("quíimca", concept, as) == 0);
 	T_CHECKF(strcmp(as, "occupation") != 0, "\"quíimca\" is one slip from chemistry too: %s",
 		 concept);
