@@ -13,10 +13,10 @@
  * and language ("sailor" is a word, and stays "sailor", not "tailor"), and
  * it is at least TYPO_MIN letters long (shorter words are one edit from too
  * many others). One slip from the titles of several occupations of one
- * unit group names the group. One word is compared with preferred titles only, as
- * document.c moves an exact one (an alternative label alone is often
- * another trade's nickname); two words or more with every title. A text
- * one slip from a skill's label too names no title: typed exactly, a
+ * unit group names the group. One word is compared with preferred titles
+ * only, as document.c moves an exact one (an alternative label alone is
+ * often another trade's nickname); two words or more with every title. A
+ * text one slip from a skill's label too names no title: typed exactly, a
  * skill's label stays a skill (document.c).
  */
 #include "engine/taxonomy/internal.h"
@@ -35,7 +35,6 @@ struct form {
 	uint32_t occ;   /* esco_occupation_at index */
 	uint8_t lang;
 	uint8_t len;
-	uint8_t words;
 	uint8_t preferred;
 };
 
@@ -51,7 +50,7 @@ static pthread_once_t forms_once = PTHREAD_ONCE_INIT;
 static int add_form(const char *s, size_t n, uint32_t occ, int lang, int preferred)
 {
 	char raw[FORM_MAX], folded[FORM_MAX];
-	size_t len, i, words = 0;
+	size_t len;
 
 	if (n == 0 || n >= sizeof raw)
 		return 0;
@@ -60,8 +59,6 @@ static int add_form(const char *s, size_t n, uint32_t occ, int lang, int preferr
 	len = taxonomy_fold(raw, folded, sizeof folded);
 	if (len < TYPO_MIN - 1 || len > 255)
 		return 0;
-	for (i = 0; i < len; i++)
-		words += folded[i] != ' ' && (i == 0 || folded[i - 1] == ' ');
 	if (forms.n == forms.cap) {
 		size_t cap = forms.cap ? forms.cap * 2 : 16384;
 		struct form *nf = realloc(forms.f, cap * sizeof *nf);
@@ -84,8 +81,7 @@ static int add_form(const char *s, size_t n, uint32_t occ, int lang, int preferr
 	}
 	memcpy(forms.text + forms.text_len, folded, len + 1);
 	forms.f[forms.n++] = (struct form){(uint32_t)forms.text_len, occ, (uint8_t)lang,
-					   (uint8_t)len, (uint8_t)(words < 255 ? words : 255),
-					   (uint8_t)preferred};
+					   (uint8_t)len, (uint8_t)preferred};
 	forms.text_len += len + 1;
 	return 0;
 }
