@@ -46,12 +46,10 @@ static int list(api_call *c, struct api_ctx *x, json_t **out)
 		.caller_org = api_who(c)->org,
 	};
 	const char *pid = api_query(c, "profile_id");
-	json_t *profile = NULL;
-	int rc;
-
 	const char *lang;
-	json_t *it;
+	json_t *profile = NULL, *it;
 	size_t i;
+	int rc;
 
 	rc = api_lang(c, &x->p, &lang) ||
 	     (pid && profile_get(x->s, api_who(c), pid, "quota_eligibility", &profile, &x->p)) ||
