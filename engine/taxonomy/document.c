@@ -503,6 +503,7 @@ static int titles_to_occupations(json_t *doc, const char *skills_path,
 
 			if (!act && alone)
 				act = qualified_title(input, &mo.label);
+
 			if (!act) {
 				i++;
 				continue;

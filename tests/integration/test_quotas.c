@@ -382,6 +382,10 @@ static void test_create_and_read(void)
 		     "lang"),
 		 "es");
 	resp_free(&r);
+	/* a language the taxonomy does not have is refused, as everywhere */
+	T_REQUIRE(http(&r, &srv, "GET", "/v1/quotas?lang=de", employer, NULL, NULL, 0) == 0);
+	T_EQ_INT(r.status, 400);
+	resp_free(&r);
 
 	/* An ESCO URI stands for its ISCO-08 unit group. */
 	T_REQUIRE(http_json(&r, &srv, "POST", "/v1/quotas", admin,
