@@ -457,6 +457,16 @@ static size_t word_meets(const esco *t, const char *w, int alt, int per_lang, in
 	return n;
 }
 
+/* How many occupations list skill k as essential. */
+static size_t essential_to(uint32_t k)
+{
+	size_t j, n = 0;
+
+	for (j = match__m.so_off[k]; j < match__m.so_off[k + 1]; j++)
+		n += match__m.so_key[j] & 1;
+	return n;
+}
+
 int match__named(const json_t *skills, double *named, double *named_n, double *named_free,
 		 double *free_idf, double *named_list)
 {
@@ -712,7 +722,7 @@ again:
 		 * name get it as a listing (named_list, as a free-text word's
 		 * occupations do), so they tie with those listing it, and the
 		 * name breaks the tie. */
-		if (!nt && k && !unlisted && named_list) {
+		if (!nt && k && !unlisted && named_list && essential_to(k->index) <= 1) {
 			unlisted = 1;
 			goto again;
 		}

@@ -1915,6 +1915,37 @@ static void test_unlisted_own_language(void)
 		 why);
 }
 
+/* The unlisted reading is for a skill ESCO lists as essential to one
+ * occupation only (round 20): "monitor electric generators" is essential to
+ * a dozen power plant operators and technicians, and its words name the
+ * electricians in three languages (electric / electrician, électrique /
+ * électricien, eléctrico / electricista), none of whom lists it. Read as
+ * the electricians' skill, a walk-in typing it got an industrial
+ * electrician's ad first. The plant operator's ad comes first again; fails
+ * when a skill of many listings is read unlisted too. */
+static void test_unlisted_needs_one_listing(void)
+{
+	const esco_skill *k = skill_labelled("monitor electric generators");
+	const esco_occupation *op = occupation_labelled("hydroelectric plant operator");
+	const esco_occupation *el = occupation_labelled("industrial electrician");
+	const esco *t = match_taxonomy();
+	size_t i, n = t ? esco_occupation_count(t) : 0, listing = 0;
+	char pv[1][32], ev[32], why[600];
+
+	T_REQUIRE(k != NULL && op != NULL && el != NULL);
+	for (i = 0; i < n; i++)
+		listing += lists_essential(esco_occupation_at(t, i), k);
+	/* the preconditions: many listings, the operator's among them, no
+	 * electrician's */
+	T_REQUIRE(listing > 1 && lists_essential(op, k) && !lists_essential(el, k));
+	post_bare_ad("Operator", op->uri, "WS", pv[0]);
+	post_bare_ad("Electrician", el->uri, "WS", ev);
+	T_REQUIRE(pv[0][0] && ev[0] && wait_index() == 0);
+	T_CHECKF(walk_in_first("WS", k->uri, (const char (*)[32])pv, 1, why, sizeof why) == 1,
+		 "the %s's ad must come first for \"%s\", not the %s's: %s", op->label, k->label,
+		 el->label, why);
+}
+
 /* One skill that the words name a trade by, and other occupations listing
  * it as well (round 16): "soudage" normalises to "welding techniques",
  * essential to the welder (7212) and to a welding engineer (2144), whose
@@ -3032,6 +3063,7 @@ int main(void)
 	T_RUN(test_free_word_own_language);
 	T_RUN(test_unlisted_trade_name);
 	T_RUN(test_unlisted_own_language);
+	T_RUN(test_unlisted_needs_one_listing);
 	T_RUN(test_free_word_group_votes);
 	T_RUN(test_named_trade_skill_level);
 	T_RUN(test_group_alone);
