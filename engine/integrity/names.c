@@ -76,7 +76,12 @@ static void tokenise_ascii(const char *p, size_t len, struct names__tokens *t)
 			if (n < NAMES_MAX_TOKEN_LEN)
 				cur[n++] = (char)tolower(c);
 		} else if (c == '\'' || c == '`') {
-			continue; /* O'Brien -> obrien */
+			/* kept where it marks letters left out ("Internat'l"),
+			 * for names__expand_elisions; else it joins the letters
+			 * around it (O'Brien -> obrien) */
+			if (n < NAMES_MAX_TOKEN_LEN && names__elision_at(cur, n, p + i + 1, len - i - 1))
+				cur[n++] = '\'';
+			continue;
 		} else if (c == '/' && n == 1 && (isalpha((unsigned char)cur[0]) || cur[0] == '0') &&
 			   i + 1 < len && isalpha((unsigned char)p[i + 1]) &&
 			   (i < 2 || !isalnum((unsigned char)p[i - 2]))) {
@@ -114,23 +119,6 @@ static void tokenise_ascii(const char *p, size_t len, struct names__tokens *t)
 			sep = c == '.' || c == '-' ? (char)c : 'x';
 		} else {
 			sep = sep == (char)c ? sep : 'x';
-		}
-	}
-}
-
-/* Joins runs of two or more single-letter tokens: "a b c" -> "abc". */
-static void join_initials(struct names__tokens *t)
-{
-	for (int i = 0; i < t->n; i++) {
-		if (t->len[i] != 1 || !isalpha((unsigned char)t->s[i][0]))
-			continue;
-		while (i + 1 < t->n && t->len[i + 1] == 1 &&
-		       isalpha((unsigned char)t->s[i + 1][0]) &&
-		       t->len[i] < NAMES_MAX_TOKEN_LEN) {
-			t->s[i][t->len[i]++] = t->s[i + 1][0];
-			t->s[i][t->len[i]] = '\0';
-			t->initials[i] = 1;
-			tokens_remove(t, i + 1);
 		}
 	}
 }
@@ -174,7 +162,8 @@ static int to_tokens_opts(UTransliterator *tr, const char *in, size_t len, unsig
 		tokenise_ascii(o, olen, t);
 		free(o);
 	}
-	join_initials(t);
+	names__expand_elisions(t);
+	names__join_initials(t);
 	names__rejoin_vocabulary(t);
 	names__expand_abbreviations(t);
 	names__expand_contractions(t);

@@ -109,8 +109,10 @@ int names_init(void);
  *    "lnternational", and a capital I between small letters, "WeIding";
  *    a long legal or generic form split off the start of a word,
  *    "internationallabormanagement").
+ * 9: round 20 (an apostrophe before a word's last one or two letters
+ *    elides letters of a vocabulary word, "Internat'l", "Ass'n").
  */
-#define NAMES_FORMS_VERSION 8
+#define NAMES_FORMS_VERSION 9
 
 /*
  * Normalises the UTF-8 name in[0..len) into out (NUL-terminated, at most

@@ -397,6 +397,65 @@ static const char *const abbreviations[][2] = {
 	{"hldg", "holding"},	  {"hldgs", "holdings"},
 };
 
+int names__elision_at(const char *word, size_t n, const char *rest, size_t rest_len)
+{
+	size_t k = 0;
+
+	if (n < 2)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isalpha((unsigned char)word[i]))
+			return 0;
+	while (k < rest_len && k < 3 && (unsigned char)rest[k] < 0x80 && isalpha((unsigned char)rest[k]))
+		k++;
+	if (k == 0 || k > 2 || (k < rest_len && (unsigned char)rest[k] < 0x80 && isalnum((unsigned char)rest[k])))
+		return 0;
+	return !(k == 1 && (rest[0] == 's' || rest[0] == 'S'));
+}
+
+/* The vocabulary word that a prefix and a tail of s, an apostrophe between
+ * them, shorten: it starts with the prefix, ends with the tail and has at
+ * least two letters more ("internat'l": "international"; "ass'n":
+ * "association"); NULL for none or two. */
+static const char *by_elision(const char *s, size_t pl, const char *tail, size_t tl)
+{
+	const char *hit = NULL;
+
+	for (size_t k = 0; k < nvocab; k++) {
+		const struct vocab_word *v = &vocab[k];
+
+		if (v->len < pl + tl + 2 || strncmp(v->word, s, pl) != 0 ||
+		    memcmp(v->word + v->len - tl, tail, tl) != 0)
+			continue;
+		if (hit && strcmp(hit, v->word) != 0)
+			return NULL; /* two words: ambiguous */
+		hit = v->word;
+	}
+	return hit;
+}
+
+void names__expand_elisions(struct names__tokens *t)
+{
+	for (int i = 0; i < t->n; i++) {
+		char *q = memchr(t->s[i], '\'', t->len[i]);
+		size_t pl, tl;
+		const char *v;
+
+		if (!q)
+			continue;
+		pl = (size_t)(q - t->s[i]);
+		tl = t->len[i] - pl - 1;
+		v = by_elision(t->s[i], pl, q + 1, tl);
+		if (v && strlen(v) <= NAMES_MAX_TOKEN_LEN) {
+			memcpy(t->s[i], v, strlen(v) + 1);
+			t->len[i] = (unsigned char)strlen(v);
+		} else {
+			memmove(q, q + 1, tl + 1);
+			t->len[i]--;
+		}
+	}
+}
+
 void names__expand_abbreviations(struct names__tokens *t)
 {
 	for (int i = 0; i < t->n; i++)

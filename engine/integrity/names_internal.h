@@ -120,6 +120,16 @@ int names__vocab_build(char *const *forms, size_t n);
  * ("Serv.ices", "Engin eering") is joined back. */
 void names__rejoin_vocabulary(struct names__tokens *t);
 /* Fixed abbreviations ("mgmt", "svcs", "intl") written out. */
+/* Joins runs of two or more single-letter tokens: "a b c" -> "abc". */
+void names__join_initials(struct names__tokens *t);
+/* Whether an apostrophe after the letters word[0..n) and before rest marks
+ * letters left out: two letters or more before it, one or two that end the
+ * word after it, and not a possessive "'s" ("Internat'l", "Ass'n"). */
+int names__elision_at(const char *word, size_t n, const char *rest, size_t rest_len);
+/* A token with an apostrophe before its last letters ("internat'l", kept so
+ * by the tokeniser) becomes the one vocabulary word it shortens, else its
+ * letters without the apostrophe ("intl"). */
+void names__expand_elisions(struct names__tokens *t);
 void names__expand_abbreviations(struct names__tokens *t);
 /* Each token that contracts a vocabulary word ("manpwr", "itional"), or
  * abbreviates a trade word with a full stop ("serv."), becomes that word. */

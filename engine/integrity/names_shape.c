@@ -11,6 +11,8 @@
  *   - numbers of 1 to 999 and their ordinals ("44", "1st") are spelt out by
  *     ICU's English spellout rules (RuleBasedNumberFormat), so that "44" and
  *     "Forty-Four", "1st" and "First" give the same tokens.
+ *
+ * And runs of single letters are joined (names__join_initials).
  */
 #include <ctype.h>
 #include <pthread.h>
@@ -348,6 +350,23 @@ void names__spell_numbers(struct names__tokens *t)
 
 			tokens_replace(t, i, words);
 			i += t->n - before;
+		}
+	}
+}
+
+/* Joins runs of two or more single-letter tokens: "a b c" -> "abc". */
+void names__join_initials(struct names__tokens *t)
+{
+	for (int i = 0; i < t->n; i++) {
+		if (t->len[i] != 1 || !isalpha((unsigned char)t->s[i][0]))
+			continue;
+		while (i + 1 < t->n && t->len[i + 1] == 1 &&
+		       isalpha((unsigned char)t->s[i + 1][0]) &&
+		       t->len[i] < NAMES_MAX_TOKEN_LEN) {
+			t->s[i][t->len[i]++] = t->s[i + 1][0];
+			t->s[i][t->len[i]] = '\0';
+			t->initials[i] = 1;
+			names__tokens_remove(t, i + 1);
 		}
 	}
 }

@@ -649,6 +649,9 @@ static void test_round18_spellings(void)
 		"lnternational Labor Management Corp",
 		"International_Labor_Management_Corp",
 		"internationallabormanagement",
+		/* round 20: an apostrophe eliding letters */
+		"Internat'l Labor Management Corp",
+		"Internat\u2019l Labor Mgmt. Corp",
 	};
 	char ilm[32], rec[200];
 	struct resp r;

@@ -621,6 +621,28 @@ static void contractions(void)
 	T_CHECK(names_score("Kestrel 10/20 Manpower", "Kestrel Manpower") < NAMES_DEFAULT_THRESHOLD);
 }
 
+/* Round 20: an apostrophe before a word's last letters marks letters left
+ * out, as a slash does: "Internat'l" is "international" (a trade word,
+ * dropped as the word written out), "Ass'n" "association". A possessive
+ * and a name's apostrophe join the letters around them, as before. Fails
+ * when the apostrophe is only dropped ("internatl" is no word). */
+static void elisions(void)
+{
+	const char *ilm = "International Labor Management";
+
+	norm_is("Internat'l Labor Management", "labor management");
+	norm_is("Internat\xe2\x80\x99l Labor Management", "labor management"); /* U+2019 */
+	norm_is("Nat'l Manpower Ass'n", "national manpower");
+	T_CHECK(names_score(ilm, "Internat'l Labor Management") >= NAMES_DEFAULT_THRESHOLD);
+	T_CHECK(names_score(ilm, "Internat'l Labor Mgmt.") >= NAMES_DEFAULT_THRESHOLD);
+	/* not elisions: a possessive, a name's apostrophe, letters that
+	 * shorten no vocabulary word, another word of the vocabulary */
+	norm_is("Mike's Agency", "mikes agency");
+	norm_is("O'Brien Farms", "obrien farms");
+	norm_is("Rock'n Roll Jobs", "rockn roll jobs");
+	T_CHECK(names_score(ilm, "Nat'l Labor Management") < NAMES_DEFAULT_THRESHOLD);
+}
+
 /* Round 14: a consonant skeleton long enough to be distinctive scores as a
  * typo of its word; a slash contraction keeps its slash and matches a word
  * of the other name that starts and ends as it does; legal forms are read
@@ -1116,6 +1138,7 @@ int main(void)
 	T_RUN(alias_parts);
 	T_RUN(cut_reading);
 	T_RUN(contractions);
+	T_RUN(elisions);
 	T_RUN(digits_as_letters);
 	T_RUN(licence_keys);
 	T_RUN(licence_written_out);
