@@ -42,7 +42,13 @@ DENY |= {"pension fund", "state concern", "tactical missile company",
 # a.s., Turkish A.Ş. (both dropped only at the end of a name).
 KEEP_SHORT = set("ab ad ao ae ag cv pt dd kg bv nv sa co oy cc as".split())
 
-# The project's own generic phrases (not from a source list).
+# The project's own generic phrases (not from a source list). The French and
+# Spanish ones (round 20) are the names these languages give the agencies of
+# ILO Convention 181 (agence d'emploi privée, agencia de empleo privada),
+# their usual kinds (placement/colocación, recrutement/reclutamiento), and the
+# temporary-work firms of French and Spanish labour law (entreprise de travail
+# temporaire, empresa de trabajo temporal): "employment agency" in the
+# languages the engine serves.
 PROJECT = """recruitment agency
 joint stock
 joint stock company
@@ -60,6 +66,20 @@ overseas employment services
 labour hire
 labor contractor
 farm labor contractor
+agencia de empleo
+agencia de empleo privada
+agencia de colocacion
+agencia de reclutamiento
+empresa de trabajo temporal
+mano de obra
+agence d'emploi
+agence d'emploi privee
+agence de placement
+agence de recrutement
+cabinet de recrutement
+bureau de placement
+entreprise de travail temporaire
+main d'oeuvre
 international
 internacional
 internationale

@@ -29,6 +29,16 @@ static const char *const weak_words[] = {
 	"worker", "workers", "workforce", "xuat",
 };
 
+/* The French and Spanish trade words (names_core.c, round 20), as weak.
+ * Apart from the list above, which the contractions read as their
+ * vocabulary (names_contract.c): there "recrutement" would make the typo
+ * "Recrutment" one edit from two words, and read as neither. Sorted. */
+static const char *const weak_words_fr_es[] = {
+	"agence", "agencia", "colocacion", "consultores", "empleo", "empleos", "emploi",
+	"emplois", "humaines", "humanos", "reclutamiento", "recrutement", "recursos",
+	"ressources", "servicios", "trabajo", "travail",
+};
+
 const char *const *names__weak_words(size_t *n)
 {
 	*n = sizeof weak_words / sizeof *weak_words;
@@ -48,7 +58,10 @@ double names__token_weight(const char *s)
 {
 	const char *key = s;
 	return bsearch(&key, weak_words, sizeof weak_words / sizeof *weak_words,
-		       sizeof *weak_words, cmp_str)
+		       sizeof *weak_words, cmp_str) ||
+			       bsearch(&key, weak_words_fr_es,
+				       sizeof weak_words_fr_es / sizeof *weak_words_fr_es,
+				       sizeof *weak_words_fr_es, cmp_str)
 		       ? WEAK_WEIGHT
 		       : 1.0;
 }

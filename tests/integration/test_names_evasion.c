@@ -675,6 +675,40 @@ static void test_round18_spellings(void)
 	resp_free(&r);
 }
 
+/* Round 20: a blacklisted agency with a Spanish or French name is refused
+ * under its distinctive words alone, as an English one is ("Golden Bridge"
+ * for "Golden Bridge Overseas Manpower"): "Nuevo Horizonte SA" answered
+ * unknown, with no possible match, for "Agencia de Empleo Nuevo Horizonte
+ * S.A.". */
+static void test_french_spanish_names(void)
+{
+	static const char *const spellings[] = {
+		"Nuevo Horizonte SA", "Agencia Nuevo Horizonte", "Nuevo Horizonte Empleos",
+		"Agence de Recrutement Nuevo Horizonte",
+	};
+	char id[32], rec[200];
+	struct resp r;
+
+	T_REQUIRE(*register_recruiter("{\"name\":\"Agencia de Empleo Nuevo Horizonte S.A.\","
+				      "\"country\":\"CO\"}",
+				      id, sizeof id));
+	T_REQUIRE(blacklist(id) == 0);
+	for (size_t i = 0; i < sizeof spellings / sizeof *spellings; i++) {
+		T_REQUIRE(check(&r, "name", spellings[i]) == 0);
+		T_CHECKF(str(r.json, "verdict") && strcmp(str(r.json, "verdict"), "blacklisted") == 0,
+			 "%s: verdict %s", spellings[i], str(r.json, "verdict"));
+		resp_free(&r);
+		snprintf(rec, sizeof rec, "{\"name\":\"%s\"}", spellings[i]);
+		T_CHECKF(post_vacancy("Harvest hand evq20", rec, NULL, 0, NULL) == 422, "%s: not refused",
+			 spellings[i]);
+	}
+	/* another firm's distinctive words are not this one */
+	T_REQUIRE(check(&r, "name", "Agencia de Empleo Nuevo Amanecer") == 0);
+	T_CHECKF(str(r.json, "verdict") && strcmp(str(r.json, "verdict"), "blacklisted") != 0,
+		 "verdict %s", str(r.json, "verdict"));
+	resp_free(&r);
+}
+
 /* A place appended to a blacklisted name: the name itself when the rest
  * is exact, and at least a possible match when the query holds all of the
  * firm's distinctive words. */
@@ -1149,6 +1183,7 @@ int main(void)
 	T_RUN(test_place_appended);
 	T_RUN(test_cut_words);
 	T_RUN(test_round18_spellings);
+	T_RUN(test_french_spanish_names);
 	T_RUN(test_acronyms);
 	T_RUN(test_acronym_legal_form);
 	T_RUN(test_numbers_and_trade_typos);

@@ -643,6 +643,44 @@ static void elisions(void)
 	T_CHECK(names_score(ilm, "Nat'l Labor Management") < NAMES_DEFAULT_THRESHOLD);
 }
 
+/* Round 20: the agencies' names in French and Spanish. ILO Convention 181's
+ * names for a recruiter in those languages ("agencia de empleo", "agence de
+ * recrutement", "empresa de trabajo temporal") are dropped like "employment
+ * agency", and the trade words they are made of leave the core and weigh
+ * little, like the English ones. Fails with the English vocabulary alone
+ * ("Agencia de Empleo Nuevo Horizonte" and "Nuevo Horizonte" were 0.38). */
+static void french_spanish_trade_words(void)
+{
+	static const char *const weak[] = {
+		"agence", "agencia", "colocacion", "consultores", "empleo", "empleos",
+		"emploi", "emplois", "humaines", "humanos", "reclutamiento", "recrutement",
+		"recursos", "ressources", "servicios", "trabajo", "travail"};
+	const char *nh = "Agencia de Empleo Nuevo Horizonte S.A.";
+	const char *sl = "Agence de Recrutement Soleil Levant SARL";
+	double distinct = names_similarity("kopano", "kopano zebra");
+
+	T_CHECK(names_score(nh, "Nuevo Horizonte SA") >= NAMES_DEFAULT_THRESHOLD);
+	T_CHECK(names_score(nh, "Agencia Nuevo Horizonte") >= NAMES_DEFAULT_THRESHOLD);
+	T_CHECK(names_score(nh, "Nuevo Horizonte Empleos") >= NAMES_DEFAULT_THRESHOLD);
+	T_CHECK(names_score(sl, "Soleil Levant") >= NAMES_DEFAULT_THRESHOLD);
+	T_CHECK(names_score(sl, "Soleil Levant Emplois") >= NAMES_DEFAULT_THRESHOLD);
+	T_CHECK(names_score("Empresa de Trabajo Temporal Los Andes SL", "Los Andes") >=
+		NAMES_DEFAULT_THRESHOLD);
+	/* the distinctive words still decide */
+	T_CHECK(names_score(nh, "Agencia de Empleo Nuevo Amanecer") < NAMES_REVIEW_THRESHOLD);
+	T_CHECK(names_score(sl, "Agence de Recrutement Soleil Couchant") < NAMES_DEFAULT_THRESHOLD);
+	/* each word weighs as a generic word (the list is searched by bsearch:
+	 * a word out of order would weigh as a distinctive one) */
+	for (size_t i = 0; i < sizeof weak / sizeof *weak; i++) {
+		char b[64];
+		double x;
+
+		snprintf(b, sizeof b, "kopano %s", weak[i]);
+		x = names_similarity("kopano", b);
+		T_CHECKF(x > distinct, "%s: %.3f, a distinctive word %.3f", weak[i], x, distinct);
+	}
+}
+
 /* Round 14: a consonant skeleton long enough to be distinctive scores as a
  * typo of its word; a slash contraction keeps its slash and matches a word
  * of the other name that starts and ends as it does; legal forms are read
@@ -1139,6 +1177,7 @@ int main(void)
 	T_RUN(cut_reading);
 	T_RUN(contractions);
 	T_RUN(elisions);
+	T_RUN(french_spanish_trade_words);
 	T_RUN(digits_as_letters);
 	T_RUN(licence_keys);
 	T_RUN(licence_written_out);
