@@ -110,7 +110,9 @@ int names_init(void);
  *    a long legal or generic form split off the start of a word,
  *    "internationallabormanagement").
  * 9: round 20 (an apostrophe before a word's last one or two letters
- *    elides letters of a vocabulary word, "Internat'l", "Ass'n").
+ *    elides letters of a vocabulary word, "Internat'l", "Ass'n"; the
+ *    French and Spanish names of employment agencies are generic phrases,
+ *    "agencia de empleo", "agence de recrutement").
  */
 #define NAMES_FORMS_VERSION 9
 
