@@ -79,6 +79,7 @@ agence de recrutement
 cabinet de recrutement
 bureau de placement
 entreprise de travail temporaire
+agence d'interim
 main d'oeuvre
 international
 internacional

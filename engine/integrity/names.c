@@ -397,10 +397,13 @@ static int in_list(const char *s, const char *const *list, size_t n)
 	return 0;
 }
 
-static const char *const stopwords[] = {"a",  "an", "and", "da",  "das", "de", "del", "der",
-					"des", "do", "dos", "du",  "e",	  "el", "et",  "for",
-					"i",   "la", "le",  "les", "of",  "the", "und", "va",
-					"ve",  "y"};
+/* Articles and small words; Spanish "los", "las" and French "au", "aux"
+ * since round 20, with the other forms of the articles listed (not "al":
+ * the Arabic article of "Al Noor" is part of the name). */
+static const char *const stopwords[] = {
+	"a", "an", "and", "au", "aux", "da", "das", "de", "del", "der", "des", "do", "dos",
+	"du", "e", "el", "et", "for", "i", "la", "las", "le", "les", "los", "of", "the", "und",
+	"va", "ve", "y"};
 
 /* Long legal and generic words often misspelt in registers. */
 static const char *const long_forms[] = {"company",	 "corporation", "incorporated",

@@ -34,7 +34,7 @@ static const char *const trade_words[] = {
  * abbreviations (names__trade_words), whose English readings the legal-form
  * phrases need ("Empl." is employment in "Overseas Empl. Agency"). */
 static const char *const trade_words_fr_es[] = {
-	"agence", "emploi", "emplois", "recrutement", "ressources", "humaines", "travail",
+	"agence", "emploi", "emplois", "recrutement", "ressources", "humaines", "travail", "interim",
 	"agencia", "empleo", "empleos", "reclutamiento", "colocacion", "recursos", "humanos",
 	"trabajo", "servicios", "consultores"};
 

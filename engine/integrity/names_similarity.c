@@ -35,7 +35,7 @@ static const char *const weak_words[] = {
  * "Recrutment" one edit from two words, and read as neither. Sorted. */
 static const char *const weak_words_fr_es[] = {
 	"agence", "agencia", "colocacion", "consultores", "empleo", "empleos", "emploi",
-	"emplois", "humaines", "humanos", "reclutamiento", "recrutement", "recursos",
+	"emplois", "humaines", "humanos", "interim", "reclutamiento", "recrutement", "recursos",
 	"ressources", "servicios", "trabajo", "travail",
 };
 

@@ -653,7 +653,7 @@ static void french_spanish_trade_words(void)
 {
 	static const char *const weak[] = {
 		"agence", "agencia", "colocacion", "consultores", "empleo", "empleos",
-		"emploi", "emplois", "humaines", "humanos", "reclutamiento", "recrutement",
+		"emploi", "emplois", "humaines", "humanos", "interim", "reclutamiento", "recrutement",
 		"recursos", "ressources", "servicios", "trabajo", "travail"};
 	const char *nh = "Agencia de Empleo Nuevo Horizonte S.A.";
 	const char *sl = "Agence de Recrutement Soleil Levant SARL";
@@ -666,6 +666,10 @@ static void french_spanish_trade_words(void)
 	T_CHECK(names_score(sl, "Soleil Levant Emplois") >= NAMES_DEFAULT_THRESHOLD);
 	T_CHECK(names_score("Empresa de Trabajo Temporal Los Andes SL", "Los Andes") >=
 		NAMES_DEFAULT_THRESHOLD);
+	/* the articles of both languages are small words ("los", "las"; "au") */
+	T_CHECK(names_score("Empresa de Trabajo Temporal Los Andes SL", "Andes Empleo") >=
+		NAMES_DEFAULT_THRESHOLD);
+	T_CHECK(names_score(sl, "Soleil Levant Interim") >= NAMES_DEFAULT_THRESHOLD);
 	/* the distinctive words still decide */
 	T_CHECK(names_score(nh, "Agencia de Empleo Nuevo Amanecer") < NAMES_REVIEW_THRESHOLD);
 	T_CHECK(names_score(sl, "Agence de Recrutement Soleil Couchant") < NAMES_DEFAULT_THRESHOLD);
