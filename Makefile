@@ -17,7 +17,7 @@ PORT ?= 8080
 
 CC ?= cc
 CXX ?= c++
-PKGS := libpq jansson libmicrohttpd nettle zlib libzstd icu-uc icu-i18n
+PKGS := libpq jansson libmicrohttpd nettle zlib libzstd icu-uc icu-i18n libpsl
 
 # Missing packages are installed (as root) or named (otherwise) by data/deps.sh,
 # before anything below needs pkg-config to answer.

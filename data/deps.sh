@@ -9,11 +9,13 @@
 # tests (tests/browser/) drive through puppeteer-core: never a downloaded one.
 # xapian-tools has xapian-tcpsrv, the remote index shards of the scale-out
 # test (tests/integration/test_scaleout.c, docs/deployment.md).
+# libpsl-dev: the Public Suffix List, to read a recruiter's name written as
+# a web address (engine/integrity/names_host.c).
 set -u
 need=""
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 for p in build-essential pkg-config libxapian-dev libmicrohttpd-dev libjansson-dev libpq-dev \
-	 nettle-dev zlib1g-dev libzstd-dev libicu-dev libcurl4-openssl-dev postgresql postgresql-contrib curl wrk \
+	 nettle-dev zlib1g-dev libzstd-dev libicu-dev libpsl-dev libcurl4-openssl-dev postgresql postgresql-contrib curl wrk \
 	 clang libclang-rt-14-dev libyaml-dev chromium xapian-tools; do
 	have_pkg "$p" || need="$need $p"
 done

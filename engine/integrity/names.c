@@ -138,8 +138,11 @@ static int to_tokens_opts(UTransliterator *tr, const char *in, size_t len, unsig
 			  unsigned *suspicious, struct names__tokens *t)
 {
 	int ascii = 1;
+	char host[NAMES_MAX_INPUT + 1];
 	t->n = 0;
 	len = names__utf8_cut(in, len, NAMES_MAX_INPUT);
+	if (names__host_reading(in, len, host, sizeof host))
+		in = host, len = strlen(host); /* "www.acme-manpower.com" */
 	for (size_t i = 0; i < len; i++)
 		if ((unsigned char)in[i] >= 0x80) {
 			ascii = 0;

@@ -120,6 +120,10 @@ int names__vocab_build(char *const *forms, size_t n);
  * ("Serv.ices", "Engin eering") is joined back. */
 void names__rejoin_vocabulary(struct names__tokens *t);
 /* Fixed abbreviations ("mgmt", "svcs", "intl") written out. */
+/* A name written as a web address, without its scheme, "www", path and
+ * public suffix, labels as words: 1 and out set, or 0 when in is no host
+ * (names_host.c). */
+int names__host_reading(const char *in, size_t len, char *out, size_t cap);
 /* Joins runs of two or more single-letter tokens: "a b c" -> "abc". */
 void names__join_initials(struct names__tokens *t);
 /* Whether an apostrophe after the letters word[0..n) and before rest marks

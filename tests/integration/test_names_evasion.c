@@ -652,6 +652,9 @@ static void test_round18_spellings(void)
 		/* round 20: an apostrophe eliding letters */
 		"Internat'l Labor Management Corp",
 		"Internat\u2019l Labor Mgmt. Corp",
+		/* round 20: the firm's web address */
+		"www.international-labor-management.com",
+		"https://international-labor-management.com/jobs",
 	};
 	char ilm[32], rec[200];
 	struct resp r;

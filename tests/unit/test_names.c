@@ -685,6 +685,28 @@ static void french_spanish_trade_words(void)
 	}
 }
 
+/* Round 20: a name written as a web address is its host's words: scheme,
+ * "www", port, path and public suffix (the Public Suffix List) are none.
+ * Fails when the address is tokenised as any text ("www" and "com" were
+ * two distinctive words the firm's name lacks). */
+static void web_addresses(void)
+{
+	const char *ilm = "International Labor Management Corp.";
+
+	norm_is("www.international-labor-management.com", "labor management");
+	norm_is("https://www.international-labor-management.com/about", "labor management");
+	norm_is("http://acme-manpower.co.za/jobs?x=1", "acme manpower");
+	norm_is("www2.kestrel-overseas.com.ph:8080", "kestrel overseas");
+	T_CHECK(names_score(ilm, "www.international-labor-management.com") >= NAMES_DEFAULT_THRESHOLD);
+	T_CHECK(names_score(ilm, "international-labor-management.com") >= NAMES_DEFAULT_THRESHOLD);
+	/* not addresses: words, a last label no registry runs, an empty label */
+	norm_is("Acme Manpower", "acme manpower");
+	norm_is("J.P.Morgan", "jp morgan");
+	norm_is("www.acme", "www acme");
+	/* a name written with dots keeps every word but the suffix */
+	norm_is("Nuevo.Horizonte.SA", "nuevo horizonte");
+}
+
 /* Round 14: a consonant skeleton long enough to be distinctive scores as a
  * typo of its word; a slash contraction keeps its slash and matches a word
  * of the other name that starts and ends as it does; legal forms are read
@@ -1182,6 +1204,7 @@ int main(void)
 	T_RUN(contractions);
 	T_RUN(elisions);
 	T_RUN(french_spanish_trade_words);
+	T_RUN(web_addresses);
 	T_RUN(digits_as_letters);
 	T_RUN(licence_keys);
 	T_RUN(licence_written_out);
