@@ -151,10 +151,11 @@ struct cached {
 };
 
 /* Two databases kept side by side: a process that matches vacancies also
- * searches the taxonomy's index (naming a profile's words, typeahead), and
- * with one place the taxonomy's first search let go of every list, block
- * and length of the vacancies' (at 1,000,000, three times in 500 matches:
- * each list read whole four times). The budgets are for both together. */
+ * searches the taxonomy's index (naming a profile's words), and with one
+ * place the taxonomy's first search let go of every list, block and length
+ * of the vacancies' (at 1,000,000, three times in 500 matches: lists read
+ * whole up to four times). The budgets are for both together; the least
+ * recently asked for gives its place to a third database. */
 constexpr size_t CACHE_DBS = 2;
 
 struct caches {
