@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "engine/match/match.h"
 #include "index/index.h"
 #include "index/schema.h"
 #include "tests/support/query_comb.h"
@@ -467,6 +468,51 @@ static void test_kept_from_start(void)
 	index_close(w);
 }
 
+/* The match's lists kept from the start (match_keep_lists, as serve does
+ * at start): the ISCO groups' and the skills' long lists, so that a
+ * match's first use reads none of them again; short ones are left. */
+static void test_match_keeps_its_lists(void)
+{
+	index_error err = {{0}};
+	index_db *w = NULL, *r = NULL;
+	char path[400], t[32];
+	uint64_t kept = 0, read = 0;
+	int rc = INDEX_OK;
+
+	snprintf(path, sizeof path, "%s/matchkeep", tmpdir);
+	T_REQUIRE(index_open_writable(path, &w, &err) == INDEX_OK);
+	for (unsigned i = 1; rc == INDEX_OK && i <= 2000; i++) {
+		index_doc *doc = index_doc_new();
+
+		rc = doc ? INDEX_OK : INDEX_ENOMEM;
+		if (rc == INDEX_OK)
+			rc = index_doc_add_boolean(doc, i % 2 ? VX_OCCUPATION "5" : VX_OCCUPATION "7", &err);
+		if (rc == INDEX_OK && i % 3)
+			rc = index_doc_add_boolean(doc, VX_SKILL "cook food", &err);
+		if (rc == INDEX_OK && i % 50 == 0)
+			rc = index_doc_add_boolean(doc, VX_SKILL "rare skill", &err);
+		if (rc == INDEX_OK)
+			rc = index_doc_add_term(doc, "Zfill", 3 + i % 9, &err);
+		snprintf(t, sizeof t, "%s%u", VX_ID, i);
+		if (rc == INDEX_OK)
+			rc = index_replace(w, t, doc, &err);
+		index_doc_free(doc);
+	}
+	T_REQUIRE(rc == INDEX_OK);
+	T_REQUIRE(index_commit(w, &err) == INDEX_OK);
+	index_close(w);
+	T_REQUIRE(index_open_readonly(path, &r, &err) == INDEX_OK);
+	T_EQ_INT(match_keep_lists(r, &kept, &err), 0);
+	T_CHECKF(kept == 3, "the match kept %llu lists (3 expected)", (unsigned long long)kept);
+	T_EQ_INT(index_keep_lists(r, VX_OCCUPATION, SIZE_MAX, &kept, &read, &err), INDEX_OK);
+	T_CHECKF(kept == 2 && read == 0, "ISCO groups: %llu kept, %llu read again",
+		 (unsigned long long)kept, (unsigned long long)read);
+	T_EQ_INT(index_keep_lists(r, VX_SKILL, SIZE_MAX, &kept, &read, &err), INDEX_OK);
+	T_CHECKF(kept == 1 && read == 0, "skills: %llu kept, %llu read again",
+		 (unsigned long long)kept, (unsigned long long)read);
+	index_close(r);
+}
+
 int main(void)
 {
 	if (mkdir("var", 0700) != 0 && errno != EEXIST)
@@ -481,6 +527,7 @@ int main(void)
 	T_RUN(test_bm25_agrees_with_xapian);
 	T_RUN(test_kept_forms);
 	T_RUN(test_kept_from_start);
+	T_RUN(test_match_keeps_its_lists);
 	nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	return T_DONE();
 }
