@@ -13,6 +13,7 @@
 #include "engine/integrity/integrity.h"
 #include "engine/integrity/names.h"
 #include "engine/keys.h"
+#include "engine/match/match.h"
 #include "engine/retention.h"
 #include "engine/vacancy.h"
 #include "engine/taxonomy/esco.h"
@@ -94,6 +95,23 @@ int engine_prepare_db(const char *owner_conninfo, char *server_conninfo, size_t 
 	return 0;
 }
 
+/* The posting lists matches read whole on first use, read now
+ * (match_keep_lists, as the benchmark does before its clock): at 1,000,000
+ * vacancies 0.3 s and about 30 MB of the index's postings budget. Failing
+ * only leaves them to the first matches, as before. */
+static void keep_match_lists(const char *path)
+{
+	index_db *db = NULL;
+	index_error e = {{0}};
+	uint64_t kept = 0;
+
+	if (index_open_readonly(path, &db, &e) == 0) {
+		if (match_keep_lists(db, &kept, &e))
+			fprintf(stderr, "fairmatch: keeping the match's posting lists: %s\n", e.msg);
+		index_close(db);
+	}
+}
+
 int engine_start(const struct engine_config *cfg, char *err, size_t errlen)
 {
 	/* ESCO and the taxonomy index before the first write needs them (the
@@ -133,7 +151,8 @@ int engine_start(const struct engine_config *cfg, char *err, size_t errlen)
 	/* A small index catches up in moments: wait for it, so the first
 	 * requests are answered; a long build goes on while the server
 	 * listens (health says "building", searches 503 meanwhile). */
-	(void)indexer_wait_ready(ENGINE_READY_WAIT_MS);
+	if (indexer_wait_ready(ENGINE_READY_WAIT_MS))
+		keep_match_lists(cfg->index_path);
 	if (names_init() || integrity_start(cfg->conninfo)) {
 		snprintf(err, errlen, "cannot start the integrity snapshot");
 		indexer_stop();

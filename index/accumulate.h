@@ -189,6 +189,14 @@ std::shared_ptr<const kept_postings> kept_postings_of(const Xapian::Database &d,
 						      const std::string &term,
 						      Xapian::doccount *tf_out = nullptr);
 
+/* The posting lists of the terms starting with prefix in d (a read-only
+ * handle of one database) read whole and kept as on first use
+ * (kept_postings_of), the longest first, up to max_bytes of them and while
+ * the budget has room; how many of them are kept now, *read how many of
+ * those were read now (the others were kept already). */
+uint64_t keep_lists(const Xapian::Database &d, const std::string &prefix, size_t max_bytes,
+		    uint64_t *read);
+
 /* Evaluates p over d and returns hits [first, first + count) of the
  * documents weighing at least min_weight, by weight descending then docid
  * ascending; *matches is how many documents reached min_weight. With

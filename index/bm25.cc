@@ -137,9 +137,10 @@ constexpr size_t POSTINGS_BYTES = 128u << 20;
 constexpr Xapian::doccount POSTINGS_MIN = 512;
 constexpr Xapian::docid LENGTHS_MAX = 1u << 24; /* docids: 64 MiB of lengths */
 
+/* What is kept of one database. */
 struct cached {
-	std::shared_mutex lock;
 	std::string uuid;
+	uint64_t touched = 0; /* the clock when last asked for */
 	std::shared_ptr<const lengths> len;
 	std::unordered_map<unsigned, std::shared_ptr<const values>> vals;
 	std::unordered_map<std::string, std::shared_ptr<const runs>> terms;
@@ -147,24 +148,82 @@ struct cached {
 	size_t bytes = 0;
 	std::unordered_map<std::string, std::shared_ptr<kept_postings>> lists;
 	size_t list_bytes = 0;
+};
+
+/* Two databases kept side by side: a process that matches vacancies also
+ * searches the taxonomy's index (naming a profile's words), and with one
+ * place the taxonomy's first search let go of every list, block and length
+ * of the vacancies' (at 1,000,000, three times in 500 matches: lists read
+ * whole up to four times). The budgets are for both together; the least
+ * recently asked for gives its place to a third database. */
+constexpr size_t CACHE_DBS = 2;
+
+struct caches {
+	std::shared_mutex lock;
+	cached db[CACHE_DBS];
 	std::atomic<uint64_t> clock{0};
 };
 
-cached cache;
+caches cache;
 
-/* Resets the cache for another database; caller holds the lock. */
-void cache_for(const std::string &uuid)
+/* The database's place, or none; caller holds the lock (shared will do:
+ * the relaxed store only orders which place goes first). */
+cached *cache_of(const std::string &uuid)
 {
-	if (cache.uuid == uuid)
+	for (cached &c : cache.db)
+		if (!c.uuid.empty() && c.uuid == uuid) {
+			__atomic_store_n(&c.touched, ++cache.clock, __ATOMIC_RELAXED);
+			return &c;
+		}
+	return nullptr;
+}
+
+/* The database's place, taking the least recently asked for from another
+ * database when it has none; caller holds the lock exclusively. */
+cached &cache_for(const std::string &uuid)
+{
+	cached *c = cache_of(uuid);
+	if (c)
+		return *c;
+	c = &cache.db[0];
+	for (cached &x : cache.db)
+		if (x.touched < c->touched)
+			c = &x;
+	c->uuid = uuid;
+	c->touched = ++cache.clock;
+	c->len.reset();
+	c->vals.clear();
+	c->terms.clear();
+	c->words.clear();
+	c->bytes = 0;
+	c->lists.clear();
+	c->list_bytes = 0;
+	return *c;
+}
+
+/* Kept postings of every database; caller holds the lock. */
+size_t list_bytes_all()
+{
+	size_t n = 0;
+	for (const cached &c : cache.db)
+		n += c.list_bytes;
+	return n;
+}
+
+/* Runs and blocks over budget with need more: all of them let go (they
+ * are read again in a few blocks each); caller holds the lock exclusively. */
+void runs_room(size_t need)
+{
+	size_t n = need;
+	for (const cached &c : cache.db)
+		n += c.bytes;
+	if (n <= CACHE_BYTES)
 		return;
-	cache.uuid = uuid;
-	cache.len.reset();
-	cache.vals.clear();
-	cache.terms.clear();
-	cache.words.clear();
-	cache.bytes = 0;
-	cache.lists.clear();
-	cache.list_bytes = 0;
+	for (cached &c : cache.db) {
+		c.terms.clear();
+		c.words.clear();
+		c.bytes = 0;
+	}
 }
 
 /* Whether what was read at revision `rev` up to docid `upto` serves a
@@ -182,9 +241,9 @@ std::shared_ptr<const lengths> lengths_of(const Xapian::Database &d, const std::
 	const Xapian::docid last = d.get_lastdocid();
 	{
 		std::shared_lock<std::shared_mutex> hold(cache.lock);
-		if (cache.uuid == uuid && cache.len &&
-		    serves(cache.len->rev, (Xapian::docid)cache.len->len.size() - 1, at, last))
-			return cache.len;
+		const cached *c = cache_of(uuid);
+		if (c && c->len && serves(c->len->rev, (Xapian::docid)c->len->len.size() - 1, at, last))
+			return c->len;
 	}
 	if (last >= LENGTHS_MAX)
 		return nullptr;
@@ -195,8 +254,7 @@ std::shared_ptr<const lengths> lengths_of(const Xapian::Database &d, const std::
 	     it != end; ++it)
 		l->len[*it] = it.get_doclength();
 	std::unique_lock<std::shared_mutex> hold(cache.lock);
-	cache_for(uuid);
-	cache.len = l;
+	cache_for(uuid).len = l;
 	return l;
 }
 
@@ -208,8 +266,9 @@ std::shared_ptr<const values> values_of(const Xapian::Database &d, const std::st
 	const Xapian::docid last = d.get_lastdocid();
 	{
 		std::shared_lock<std::shared_mutex> hold(cache.lock);
-		auto it = cache.uuid == uuid ? cache.vals.find(slot) : cache.vals.end();
-		if (it != cache.vals.end() &&
+		const cached *c = cache_of(uuid);
+		auto it = c ? c->vals.find(slot) : decltype(c->vals.end())();
+		if (c && it != c->vals.end() &&
 		    (!it->second || serves(it->second->rev, it->second->upto, at, last)))
 			return it->second;
 	}
@@ -240,8 +299,7 @@ std::shared_ptr<const values> values_of(const Xapian::Database &d, const std::st
 		}
 	}
 	std::unique_lock<std::shared_mutex> hold(cache.lock);
-	cache_for(uuid);
-	cache.vals[slot] = x;
+	cache_for(uuid).vals[slot] = x;
 	return x;
 }
 
@@ -251,8 +309,9 @@ std::shared_ptr<const runs> runs_of(const Xapian::Database &d, const std::string
 	const Xapian::docid last = d.get_lastdocid();
 	{
 		std::shared_lock<std::shared_mutex> hold(cache.lock);
-		auto it = cache.uuid == uuid ? cache.terms.find(term) : cache.terms.end();
-		if (it != cache.terms.end() && serves(it->second->rev, it->second->upto, at, last))
+		const cached *c = cache_of(uuid);
+		auto it = c ? c->terms.find(term) : decltype(c->terms.end())();
+		if (c && it != c->terms.end() && serves(it->second->rev, it->second->upto, at, last))
 			return it->second;
 	}
 	auto x = std::make_shared<runs>();
@@ -267,18 +326,14 @@ std::shared_ptr<const runs> runs_of(const Xapian::Database &d, const std::string
 	}
 	const size_t need = x->r.size() * sizeof x->r[0] + term.size() + 64;
 	std::unique_lock<std::shared_mutex> hold(cache.lock);
-	cache_for(uuid);
-	if (cache.bytes + need > CACHE_BYTES) {
-		cache.terms.clear();
-		cache.words.clear();
-		cache.bytes = 0;
-	}
+	runs_room(need);
+	cached &c = cache_for(uuid);
 	if (need <= CACHE_BYTES) {
-		auto old = cache.terms.find(term);
-		if (old != cache.terms.end())
-			cache.bytes -= old->second->r.size() * sizeof x->r[0] + term.size() + 64;
-		cache.terms[term] = x;
-		cache.bytes += need;
+		auto old = c.terms.find(term);
+		if (old != c.terms.end())
+			c.bytes -= old->second->r.size() * sizeof x->r[0] + term.size() + 64;
+		c.terms[term] = x;
+		c.bytes += need;
 	}
 	return x;
 }
@@ -308,10 +363,11 @@ std::shared_ptr<const kept_postings> postings_of(const std::string &uuid, Xapian
 					    const std::string &term)
 {
 	std::shared_lock<std::shared_mutex> hold(cache.lock);
-	if (cache.uuid != uuid)
+	const cached *c = cache_of(uuid);
+	if (!c)
 		return nullptr;
-	auto it = cache.lists.find(term);
-	if (it == cache.lists.end() || it->second->rev != at)
+	auto it = c->lists.find(term);
+	if (it == c->lists.end() || it->second->rev != at)
 		return nullptr;
 	/* A relaxed store under the shared lock: only the order of letting
 	 * go depends on it. */
@@ -327,15 +383,16 @@ bool keep_postings(const std::string &uuid, const std::string &term,
 	if (need > POSTINGS_BYTES / 4)
 		return false;
 	std::unique_lock<std::shared_mutex> hold(cache.lock);
-	cache_for(uuid);
-	auto old = cache.lists.find(term);
-	if (old != cache.lists.end()) {
-		cache.list_bytes -= old->second->bytes() + term.size();
-		cache.lists.erase(old);
+	cached &c = cache_for(uuid);
+	auto old = c.lists.find(term);
+	if (old != c.lists.end()) {
+		c.list_bytes -= old->second->bytes() + term.size();
+		c.lists.erase(old);
 	}
-	if (!evict && cache.list_bytes + need > POSTINGS_BYTES)
+	const size_t held = list_bytes_all();
+	if (!evict && held + need > POSTINGS_BYTES)
 		return false;
-	if (cache.list_bytes + need > POSTINGS_BYTES) {
+	if (held + need > POSTINGS_BYTES) {
 		/* Full: a list is worth what reading it from the database
 		 * costs, about its length. Shorter lists go, the least
 		 * recently taken first among equals, and only for a longer
@@ -343,23 +400,23 @@ bool keep_postings(const std::string &uuid, const std::string &term,
 		 * (a cyclic mix of queries would empty a recency-ordered one
 		 * before each list came back). */
 		std::vector<std::tuple<size_t, uint64_t, size_t, std::string>> by_worth;
-		for (const auto &kv : cache.lists)
+		for (const auto &kv : c.lists)
 			by_worth.emplace_back(kv.second->size(), kv.second->used,
 					      kv.second->bytes() + kv.first.size(), kv.first);
 		std::sort(by_worth.begin(), by_worth.end());
 		size_t freed = 0, k = 0;
 		while (k < by_worth.size() && std::get<0>(by_worth[k]) < x->size() &&
-		       cache.list_bytes - freed + need > POSTINGS_BYTES)
+		       held - freed + need > POSTINGS_BYTES)
 			freed += std::get<2>(by_worth[k++]);
-		if (cache.list_bytes - freed + need > POSTINGS_BYTES)
+		if (held - freed + need > POSTINGS_BYTES)
 			return false;
 		for (size_t j = 0; j < k; j++)
-			cache.lists.erase(std::get<3>(by_worth[j]));
-		cache.list_bytes -= freed;
+			c.lists.erase(std::get<3>(by_worth[j]));
+		c.list_bytes -= freed;
 	}
 	x->used = ++cache.clock;
-	cache.lists.emplace(term, std::move(x));
-	cache.list_bytes += need;
+	c.lists.emplace(term, std::move(x));
+	c.list_bytes += need;
 	return true;
 }
 
@@ -379,8 +436,9 @@ std::shared_ptr<const blocks> blocks_of(const Xapian::Database &d, const std::st
 	const Xapian::docid last = d.get_lastdocid();
 	{
 		std::shared_lock<std::shared_mutex> hold(cache.lock);
-		auto it = cache.uuid == uuid ? cache.words.find(term) : cache.words.end();
-		if (it != cache.words.end() && serves(it->second->rev, it->second->upto, at, last))
+		const cached *c = cache_of(uuid);
+		auto it = c ? c->words.find(term) : decltype(c->words.end())();
+		if (c && it != c->words.end() && serves(it->second->rev, it->second->upto, at, last))
 			return it->second;
 	}
 	auto x = std::make_shared<blocks>();
@@ -424,20 +482,16 @@ std::shared_ptr<const blocks> blocks_of(const Xapian::Database &d, const std::st
 	const size_t need = x->last.size() * (sizeof x->last[0] + sizeof x->most[0]) +
 			    term.size() + 64;
 	std::unique_lock<std::shared_mutex> hold(cache.lock);
-	cache_for(uuid);
-	if (cache.bytes + need > CACHE_BYTES) {
-		cache.terms.clear();
-		cache.words.clear();
-		cache.bytes = 0;
-	}
+	runs_room(need);
+	cached &c = cache_for(uuid);
 	if (need <= CACHE_BYTES) {
-		auto old = cache.words.find(term);
-		if (old != cache.words.end())
-			cache.bytes -= old->second->last.size() *
-					       (sizeof x->last[0] + sizeof x->most[0]) +
-				       term.size() + 64;
-		cache.words[term] = x;
-		cache.bytes += need;
+		auto old = c.words.find(term);
+		if (old != c.words.end())
+			c.bytes -= old->second->last.size() *
+					   (sizeof x->last[0] + sizeof x->most[0]) +
+				   term.size() + 64;
+		c.words[term] = x;
+		c.bytes += need;
 	}
 	return x;
 }
@@ -1199,8 +1253,7 @@ std::shared_ptr<const kept_postings> kept_postings_of(const Xapian::Database &d,
 		 * skips of one match, and a full budget would be read again
 		 * and again. */
 		std::shared_lock<std::shared_mutex> hold(cache.lock);
-		if (cache.uuid == uuid &&
-		    cache.list_bytes + narrow_bytes(tf) + term.size() > POSTINGS_BYTES)
+		if (list_bytes_all() + narrow_bytes(tf) + term.size() > POSTINGS_BYTES)
 			return nullptr;
 	}
 	for (Xapian::PostingIterator it = d.postlist_begin(term), end = d.postlist_end(term);
@@ -1210,6 +1263,46 @@ std::shared_ptr<const kept_postings> kept_postings_of(const Xapian::Database &d,
 	all->finish();
 	std::shared_ptr<const kept_postings> kept = all;
 	return keep_postings(uuid, term, std::move(all), false) ? kept : nullptr;
+}
+
+uint64_t keep_lists(const Xapian::Database &d, const std::string &prefix, size_t max_bytes,
+		    uint64_t *read)
+{
+	std::string uuid;
+	Xapian::rev at = 0;
+	try {
+		at = d.get_revision();
+		uuid = d.get_uuid();
+	} catch (const Xapian::InvalidOperationError &) {
+		return 0; /* several databases combined: no one revision */
+	}
+	/* The longest first: a list costs about its length to read, and a
+	 * full budget keeps the longest anyway (keep_postings). */
+	std::vector<std::pair<Xapian::doccount, std::string>> by_length;
+	for (Xapian::TermIterator t = d.allterms_begin(prefix), end = d.allterms_end(prefix);
+	     t != end; ++t)
+		if (t.get_termfreq() >= POSTINGS_MIN)
+			by_length.emplace_back(t.get_termfreq(), *t);
+	std::sort(by_length.begin(), by_length.end(),
+		  [](const std::pair<Xapian::doccount, std::string> &a,
+		     const std::pair<Xapian::doccount, std::string> &b) {
+			  return a.first != b.first ? a.first > b.first : a.second < b.second;
+		  });
+	uint64_t kept = 0;
+	size_t used = 0;
+	*read = 0;
+	for (const auto &x : by_length) {
+		const size_t need = narrow_bytes(x.first) + x.second.size();
+		if (used + need > max_bytes)
+			continue;
+		const bool had = postings_of(uuid, at, x.second) != nullptr;
+		if (kept_postings_of(d, uuid, at, x.second)) {
+			used += need;
+			kept++;
+			*read += !had;
+		}
+	}
+	return kept;
 }
 
 bool bm25_top(const Xapian::Database &d, const plan &p, size_t first, size_t count,

@@ -605,6 +605,22 @@ int index_term_freq(index_db *db, const char *term, uint64_t *out, index_error *
 		       [&] { *out = db->db->get_termfreq(term); });
 }
 
+int index_keep_lists(index_db *db, const char *prefix, size_t max_bytes, uint64_t *kept,
+		     uint64_t *read, index_error *err)
+{
+	return guarded(err, "keep posting lists", db && prefix, [&] {
+		uint64_t n = 0, r = 0;
+
+		/* As a search keeps them: a reader's, of one local database. */
+		if (!db->w && db->parts.empty() && !db->remote)
+			n = fairmatch_index::keep_lists(*db->db, prefix, max_bytes, &r);
+		if (kept)
+			*kept = n;
+		if (read)
+			*read = r;
+	});
+}
+
 int index_get_metadata(index_db *db, const char *key, char **out, index_error *err)
 {
 	static const char what[] = "get metadata";

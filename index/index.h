@@ -70,6 +70,17 @@ int index_value_upper_bound(index_db *db, unsigned slot, char *out, size_t outle
 			    index_error *err);
 /* How many documents index `term` (its posting list's length). */
 int index_term_freq(index_db *db, const char *term, uint64_t *out, index_error *err);
+/* Reads the posting lists of the terms starting with prefix whole and
+ * keeps them in memory, as a search does on a list's first use
+ * (docs/index.md, "A common term's postings"), the longest first, up to
+ * max_bytes of them and while the process's postings budget has room;
+ * *kept (when given) is how many of them are kept now, *read (when given)
+ * how many of those were read now (the others were kept already). A
+ * read-only handle of one local database only (nothing is kept
+ * otherwise); exact at the handle's revision: a later revision reads its
+ * lists again on first use. */
+int index_keep_lists(index_db *db, const char *prefix, size_t max_bytes, uint64_t *kept,
+		     uint64_t *read, index_error *err);
 /* *out is a malloc'd NUL-terminated copy, or NULL when the key is unset. */
 int index_get_metadata(index_db *db, const char *key, char **out, index_error *err);
 /* Staged with the documents; made durable by the same index_commit. */

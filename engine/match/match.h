@@ -54,6 +54,9 @@
 #define MATCH_LIMIT_MAX 100
 #define MATCH_CANDIDATES 200   /* documents retrieved from the index for re-ranking */
 #define MATCH_SKILL_POSTINGS 20000 /* skill postings retrieval may walk (the rest are probed) */
+/* Each of the ISCO groups' and the skills' lists kept from the start
+ * (match_keep_lists): a quarter of the index's postings budget each. */
+#define MATCH_KEEP_BYTES ((size_t)32 << 20)
 #define MATCH_COUNTRIES_MAX 30
 #define MATCH_CARD_POOL 1000   /* consented profiles scored for one vacancy */
 #define MATCH_REAL_PRECISION 15 /* significant digits of reals in an answer written as text
@@ -87,6 +90,17 @@ struct match_params {
  * PROBLEM_INVALID/RULE with the fields named. */
 int match_parse(const json_t *body, char *profile_id, size_t idlen, json_t **inline_doc,
 		struct match_params *mp, problem *p);
+
+/* Reads into memory now the posting lists that matches read whole on
+ * their first use (docs/matching.md, "Lists kept from the start"): the
+ * ISCO groups' (XO:), then the skills' (XS:), the longest first, up to
+ * MATCH_KEEP_BYTES each, while the index's postings budget has room. A
+ * server calls it at start and the benchmark before its clock, so that a
+ * profile's first match does not read them. Exact at db's revision: a
+ * later one reads its lists on first use, as before. db is a read-only
+ * handle (nothing is kept otherwise). *kept (when given): how many lists
+ * are kept now. -1 (e's message set) when the index fails. */
+int match_keep_lists(index_db *db, uint64_t *kept, index_error *e);
 
 /* The labels' language of a language tag ("fr", "fr-CA"; others fall
  * back to "en") into out; 0 when tag is not a language tag. And the first

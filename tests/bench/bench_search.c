@@ -39,6 +39,12 @@
  * (docids and order) differ between the two.
  * --cpu times each query by the thread's CPU time instead of the wall
  * clock (steadier on a shared machine; waits for I/O are left out).
+ * --queries-from FILE reads the queries from a file --urls wrote (a kept
+ * bench run's urls.txt) instead of drawing them: with --no-pg no database
+ * is needed (--db is then not read).
+ * --keep-match-lists reads the match's lists into memory before the
+ * warm-up (match_keep_lists), as a server that also matches does at start:
+ * the search with the part of the postings budget they take.
  */
 #include <ctype.h>
 #include <getopt.h>
@@ -53,6 +59,7 @@
 
 #include "engine/core/iso.h"
 #include "engine/search.h"
+#include "engine/match/match.h"
 #include "index/index.h"
 #include "index/schema.h"
 
@@ -374,6 +381,75 @@ static int run_naive(index_db *db, const struct query *q, size_t *nids, double *
 	return 0;
 }
 
+/* One %XX escape or '+' of a query string decoded. */
+static int url_char(const char **s)
+{
+	const char *p = *s;
+
+	if (*p == '+') {
+		*s = p + 1;
+		return ' ';
+	}
+	if (*p == '%' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
+		char h[3] = {p[1], p[2], '\0'};
+
+		*s = p + 3;
+		return (int)strtol(h, NULL, 16);
+	}
+	*s = p + 1;
+	return (unsigned char)*p;
+}
+
+/* The value of parameter name= in a URL's query string into out (decoded). */
+static int url_param(const char *url, const char *name, char *out, size_t outlen)
+{
+	const char *q = strchr(url, '?'), *p;
+	size_t n = strlen(name), k = 0;
+
+	for (p = q; p; p = strchr(p + 1, '&'))
+		if (strncmp(p + 1, name, n) == 0 && p[1 + n] == '=')
+			break;
+	if (!p || outlen == 0)
+		return -1;
+	for (p += 2 + n; *p && *p != '&' && *p != '\n';) {
+		int c = url_char(&p);
+
+		if (k + 1 >= outlen)
+			return -1;
+		out[k++] = (char)c;
+	}
+	out[k] = '\0';
+	return 0;
+}
+
+/* Up to nq queries from a file of search URLs (--urls). */
+static struct query *read_queries(const char *path, size_t nq, size_t *got)
+{
+	struct query *qs = calloc(nq, sizeof *qs);
+	FILE *f = fopen(path, "r");
+	char line[1024];
+
+	*got = 0;
+	if (!qs || !f) {
+		if (!f)
+			perror(path);
+		free(qs);
+		if (f)
+			fclose(f);
+		return NULL;
+	}
+	while (*got < nq && fgets(line, sizeof line, f)) {
+		struct query *q = &qs[*got];
+
+		if (url_param(line, "q", q->text, sizeof q->text) == 0 &&
+		    url_param(line, "country", q->country, sizeof q->country) == 0 &&
+		    url_param(line, "language", q->language, sizeof q->language) == 0)
+			(*got)++;
+	}
+	fclose(f);
+	return qs;
+}
+
 static const char pg_sql[] =
 	"SELECT v.id, v.doc::text, ts_rank(v.tsv, q) AS rank"
 	" FROM vacancies v, plainto_tsquery('english', $1) q"
@@ -457,8 +533,10 @@ int main(int argc, char **argv)
 		{"seed", 1, 0, 's'},   {"warmup", 1, 0, 'w'},   {"urls", 1, 0, 'u'},
 		{"no-naive", 0, 0, 'N'}, {"no-pg", 0, 0, 'P'}, {"slowest", 1, 0, 'k'},
 		{"matcher", 0, 0, 'M'}, {"cpu", 0, 0, 'C'}, {"help", 0, 0, 'h'},
+		{"queries-from", 1, 0, 'F'}, {"keep-match-lists", 0, 0, 'K'},
 		{0, 0, 0, 0}};
-	const char *conninfo = NULL, *index_path = NULL, *urls = NULL;
+	const char *conninfo = NULL, *index_path = NULL, *urls = NULL, *from = NULL;
+	int keep_match = 0;
 	size_t nq = 5000, got = 0, warm = (size_t)-1, i, overlap_n = 0, slowest = 0;
 	int o, do_naive = 1, do_pg = 1, do_matcher = 0, rc = 1;
 	size_t differ = 0;
@@ -485,30 +563,46 @@ int main(int argc, char **argv)
 		case 'k': slowest = strtoul(optarg, NULL, 10); break;
 		case 'M': do_matcher = 1; break;
 		case 'C': cpu_clock = 1; break;
+		case 'F': from = optarg; break;
+		case 'K': keep_match = 1; break;
 		default:
 			fprintf(stderr, "usage: bench_search --db CONNINFO --index DIR [--queries N] [--seed S]\n"
 					"                    [--warmup N] [--urls FILE] [--no-naive] [--no-pg]\n"
-					"                    [--slowest K] [--matcher] [--cpu]\n");
+					"                    [--slowest K] [--matcher] [--cpu]\n"
+					"                    [--queries-from URLS] [--keep-match-lists]\n");
 			return o == 'h' ? 0 : 2;
 		}
 	}
-	if (!conninfo || !index_path || nq == 0) {
-		fprintf(stderr, "bench_search: --db and --index are required\n");
+	if ((!conninfo && (do_pg || !from)) || !index_path || nq == 0) {
+		fprintf(stderr, "bench_search: --db (unless --queries-from with --no-pg) and --index are required\n");
 		return 2;
 	}
-	pg = PQconnectdb(conninfo);
-	if (PQstatus(pg) != CONNECTION_OK) {
-		fprintf(stderr, "bench_search: %s", PQerrorMessage(pg));
-		goto out;
+	if (conninfo && (do_pg || !from)) {
+		pg = PQconnectdb(conninfo);
+		if (PQstatus(pg) != CONNECTION_OK) {
+			fprintf(stderr, "bench_search: %s", PQerrorMessage(pg));
+			goto out;
+		}
+		PQsetNoticeProcessor(pg, quiet_notice, NULL);
+		/* Bounded: a pathological query must not stall the whole run. */
+		PQclear(PQexec(pg, "SET statement_timeout = '30s'"));
 	}
-	PQsetNoticeProcessor(pg, quiet_notice, NULL);
-	/* Bounded: a pathological query must not stall the whole run. */
-	PQclear(PQexec(pg, "SET statement_timeout = '30s'"));
 	if (index_open_readonly(index_path, &db, &e)) {
 		fprintf(stderr, "bench_search: opening %s: %s\n", index_path, e.msg);
 		goto out;
 	}
-	qs = make_queries(pg, nq, &got);
+	if (keep_match) {
+		uint64_t kept = 0;
+		double t1 = now_ms();
+
+		if (match_keep_lists(db, &kept, &e)) {
+			fprintf(stderr, "bench_search: %s: %s\n", index_path, e.msg);
+			goto out;
+		}
+		fprintf(stderr, "%llu posting lists of the match kept in %.0f ms\n",
+			(unsigned long long)kept, now_ms() - t1);
+	}
+	qs = from ? read_queries(from, nq, &got) : make_queries(pg, nq, &got);
 	if (!qs || got < nq) {
 		fprintf(stderr, "bench_search: only %zu of %zu queries could be drawn\n", got, nq);
 		goto out;

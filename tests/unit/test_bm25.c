@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "engine/match/match.h"
 #include "index/index.h"
 #include "index/schema.h"
 #include "tests/support/query_comb.h"
@@ -389,6 +390,129 @@ static void test_kept_forms(void)
 	index_close(r);
 }
 
+/* Lists kept from the start (index_keep_lists, as a server does before
+ * its first match): the lists of a prefix long enough to keep, the longest
+ * first within the bytes given, none of a writer's; what is kept answers
+ * as Xapian's matcher does. And another database searched in the same
+ * process (a matching server also searches the taxonomy's index) does not
+ * let go of them: before the cache held two databases, its first search
+ * dropped every kept list, and they were read again. */
+static void test_kept_from_start(void)
+{
+	index_error err = {{0}};
+	index_db *w = NULL, *r = NULL, *other = NULL;
+	char path[400], t[32];
+	uint64_t kept = 0, read = 0;
+	int rc = INDEX_OK;
+
+	snprintf(path, sizeof path, "%s/start", tmpdir);
+	T_REQUIRE(index_open_writable(path, &w, &err) == INDEX_OK);
+	for (unsigned i = 1; rc == INDEX_OK && i <= 4000; i++) {
+		index_doc *doc = index_doc_new();
+
+		rc = doc ? INDEX_OK : INDEX_ENOMEM;
+		/* Zk:a in every document, Zk:b in one of 2, Zk:c in one of 4,
+		 * Zk:d in 100 (too short to keep); Zfill for the lengths. */
+		if (rc == INDEX_OK)
+			rc = index_doc_add_term(doc, "Zk:a", 1 + i % 3, &err);
+		if (rc == INDEX_OK && i % 2 == 0)
+			rc = index_doc_add_term(doc, "Zk:b", 1 + i % 2, &err);
+		if (rc == INDEX_OK && i % 4 == 1)
+			rc = index_doc_add_term(doc, "Zk:c", 1, &err);
+		if (rc == INDEX_OK && i % 40 == 7)
+			rc = index_doc_add_term(doc, "Zk:d", 2, &err);
+		if (rc == INDEX_OK)
+			rc = index_doc_add_term(doc, "Zfill", 3 + i * 7919 % 40, &err);
+		snprintf(t, sizeof t, "%s%u", VX_ID, i);
+		if (rc == INDEX_OK)
+			rc = index_replace(w, t, doc, &err);
+		index_doc_free(doc);
+	}
+	T_REQUIRE(rc == INDEX_OK);
+	T_REQUIRE(index_commit(w, &err) == INDEX_OK);
+	T_EQ_INT(index_keep_lists(w, "Zk:", SIZE_MAX, &kept, &read, &err), INDEX_OK);
+	T_CHECKF(kept == 0 && read == 0, "a writer kept %llu lists", (unsigned long long)kept);
+
+	T_REQUIRE(index_open_readonly(path, &r, &err) == INDEX_OK);
+	/* Room for the longest only (4,000 postings, about 12 KB). */
+	T_EQ_INT(index_keep_lists(r, "Zk:", 13000, &kept, &read, &err), INDEX_OK);
+	T_CHECKF(kept == 1 && read == 1, "kept %llu, read %llu of the longest",
+		 (unsigned long long)kept, (unsigned long long)read);
+	T_EQ_INT(index_keep_lists(r, "Zk:", SIZE_MAX, &kept, &read, &err), INDEX_OK);
+	T_CHECKF(kept == 3 && read == 2, "kept %llu, read %llu (3 and 2 expected)",
+		 (unsigned long long)kept, (unsigned long long)read);
+
+	/* Another database searched by the evaluator. */
+	snprintf(path, sizeof path, "%s/kept", tmpdir);
+	T_REQUIRE(index_open_readonly(path, &other, &err) == INDEX_OK);
+	{
+		index_query *q = term("Zall", 1);
+
+		agree(other, q, 0, 20, 0, "another database");
+		index_query_free(q);
+	}
+	T_EQ_INT(index_keep_lists(r, "Zk:", SIZE_MAX, &kept, &read, &err), INDEX_OK);
+	T_CHECKF(kept == 3 && read == 0,
+		 "after another database's search: kept %llu, read %llu again (0 expected)",
+		 (unsigned long long)kept, (unsigned long long)read);
+	{
+		index_query *q = comb(INDEX_OP_OR, 4, term("Zk:a", 1), term("Zk:b", 2),
+				      term("Zk:c", 3), term("Zk:d", 4));
+
+		agree(r, q, 0, 30, 0, "the kept lists");
+		agree(r, q, 100, 50, 0, "the kept lists, from an offset");
+		index_query_free(q);
+	}
+	index_close(other);
+	index_close(r);
+	index_close(w);
+}
+
+/* The match's lists kept from the start (match_keep_lists, as serve does
+ * at start): the ISCO groups' and the skills' long lists, so that a
+ * match's first use reads none of them again; short ones are left. */
+static void test_match_keeps_its_lists(void)
+{
+	index_error err = {{0}};
+	index_db *w = NULL, *r = NULL;
+	char path[400], t[32];
+	uint64_t kept = 0, read = 0;
+	int rc = INDEX_OK;
+
+	snprintf(path, sizeof path, "%s/matchkeep", tmpdir);
+	T_REQUIRE(index_open_writable(path, &w, &err) == INDEX_OK);
+	for (unsigned i = 1; rc == INDEX_OK && i <= 2000; i++) {
+		index_doc *doc = index_doc_new();
+
+		rc = doc ? INDEX_OK : INDEX_ENOMEM;
+		if (rc == INDEX_OK)
+			rc = index_doc_add_boolean(doc, i % 2 ? VX_OCCUPATION "5" : VX_OCCUPATION "7", &err);
+		if (rc == INDEX_OK && i % 3)
+			rc = index_doc_add_boolean(doc, VX_SKILL "cook food", &err);
+		if (rc == INDEX_OK && i % 50 == 0)
+			rc = index_doc_add_boolean(doc, VX_SKILL "rare skill", &err);
+		if (rc == INDEX_OK)
+			rc = index_doc_add_term(doc, "Zfill", 3 + i % 9, &err);
+		snprintf(t, sizeof t, "%s%u", VX_ID, i);
+		if (rc == INDEX_OK)
+			rc = index_replace(w, t, doc, &err);
+		index_doc_free(doc);
+	}
+	T_REQUIRE(rc == INDEX_OK);
+	T_REQUIRE(index_commit(w, &err) == INDEX_OK);
+	index_close(w);
+	T_REQUIRE(index_open_readonly(path, &r, &err) == INDEX_OK);
+	T_EQ_INT(match_keep_lists(r, &kept, &err), 0);
+	T_CHECKF(kept == 3, "the match kept %llu lists (3 expected)", (unsigned long long)kept);
+	T_EQ_INT(index_keep_lists(r, VX_OCCUPATION, SIZE_MAX, &kept, &read, &err), INDEX_OK);
+	T_CHECKF(kept == 2 && read == 0, "ISCO groups: %llu kept, %llu read again",
+		 (unsigned long long)kept, (unsigned long long)read);
+	T_EQ_INT(index_keep_lists(r, VX_SKILL, SIZE_MAX, &kept, &read, &err), INDEX_OK);
+	T_CHECKF(kept == 1 && read == 0, "skills: %llu kept, %llu read again",
+		 (unsigned long long)kept, (unsigned long long)read);
+	index_close(r);
+}
+
 int main(void)
 {
 	if (mkdir("var", 0700) != 0 && errno != EEXIST)
@@ -402,6 +526,8 @@ int main(void)
 	}
 	T_RUN(test_bm25_agrees_with_xapian);
 	T_RUN(test_kept_forms);
+	T_RUN(test_kept_from_start);
+	T_RUN(test_match_keeps_its_lists);
 	nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	return T_DONE();
 }
