@@ -635,6 +635,23 @@ static void test_cut_words(void)
 	resp_free(&r);
 }
 
+/* Each spelling answers blacklisted at the check, and a vacancy naming it
+ * as its recruiter is refused (422). */
+static void each_refused(const char *const *spellings, size_t n, const char *title)
+{
+	char rec[200];
+	struct resp r;
+
+	for (size_t i = 0; i < n; i++) {
+		T_REQUIRE(check(&r, "name", spellings[i]) == 0);
+		T_CHECKF(str(r.json, "verdict") && strcmp(str(r.json, "verdict"), "blacklisted") == 0,
+			 "%s: verdict %s", spellings[i], str(r.json, "verdict"));
+		resp_free(&r);
+		snprintf(rec, sizeof rec, "{\"name\":\"%s\"}", spellings[i]);
+		T_CHECKF(post_vacancy(title, rec, NULL, 0, NULL) == 422, "%s: not refused", spellings[i]);
+	}
+}
+
 /* Round 18, found on the demo: a firm whose name is all trade words but
  * one ("International Labor Management Corp.") held for review, not refused,
  * when written with a character reference, with its trade words split into
@@ -656,22 +673,14 @@ static void test_round18_spellings(void)
 		"www.international-labor-management.com",
 		"https://international-labor-management.com/jobs",
 	};
-	char ilm[32], rec[200];
+	char ilm[32];
 	struct resp r;
 
 	T_REQUIRE(*register_recruiter("{\"name\":\"International Labor Management Corp.\","
 				      "\"country\":\"US\"}",
 				      ilm, sizeof ilm));
 	T_REQUIRE(blacklist(ilm) == 0);
-	for (size_t i = 0; i < sizeof spellings / sizeof *spellings; i++) {
-		T_REQUIRE(check(&r, "name", spellings[i]) == 0);
-		T_CHECKF(str(r.json, "verdict") && strcmp(str(r.json, "verdict"), "blacklisted") == 0,
-			 "%s: verdict %s", spellings[i], str(r.json, "verdict"));
-		resp_free(&r);
-		snprintf(rec, sizeof rec, "{\"name\":\"%s\"}", spellings[i]);
-		T_CHECKF(post_vacancy("Harvest hand evq18", rec, NULL, 0, NULL) == 422, "%s: not refused",
-			 spellings[i]);
-	}
+	each_refused(spellings, sizeof spellings / sizeof *spellings, "Harvest hand evq18");
 	/* a capital I between small letters read as an l ("WeIding") */
 	T_REQUIRE(check(&r, "name", "Dintle BohIaIe Staffing") == 0);
 	T_EQ_STR(str(r.json, "verdict"), "blacklisted");
@@ -689,22 +698,14 @@ static void test_french_spanish_names(void)
 		"Nuevo Horizonte SA", "Agencia Nuevo Horizonte", "Nuevo Horizonte Empleos",
 		"Agence de Recrutement Nuevo Horizonte",
 	};
-	char id[32], rec[200];
+	char id[32];
 	struct resp r;
 
 	T_REQUIRE(*register_recruiter("{\"name\":\"Agencia de Empleo Nuevo Horizonte S.A.\","
 				      "\"country\":\"CO\"}",
 				      id, sizeof id));
 	T_REQUIRE(blacklist(id) == 0);
-	for (size_t i = 0; i < sizeof spellings / sizeof *spellings; i++) {
-		T_REQUIRE(check(&r, "name", spellings[i]) == 0);
-		T_CHECKF(str(r.json, "verdict") && strcmp(str(r.json, "verdict"), "blacklisted") == 0,
-			 "%s: verdict %s", spellings[i], str(r.json, "verdict"));
-		resp_free(&r);
-		snprintf(rec, sizeof rec, "{\"name\":\"%s\"}", spellings[i]);
-		T_CHECKF(post_vacancy("Harvest hand evq20", rec, NULL, 0, NULL) == 422, "%s: not refused",
-			 spellings[i]);
-	}
+	each_refused(spellings, sizeof spellings / sizeof *spellings, "Harvest hand evq20");
 	/* another firm's distinctive words are not this one */
 	T_REQUIRE(check(&r, "name", "Agencia de Empleo Nuevo Amanecer") == 0);
 	T_CHECKF(str(r.json, "verdict") && strcmp(str(r.json, "verdict"), "blacklisted") != 0,
