@@ -6,6 +6,7 @@
 #include "engine/integrity/names.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine/integrity/names_internal.h"
@@ -33,10 +34,21 @@ static const char *const trade_words[] = {
  * and the acronyms as the English ones are; not read from contractions and
  * abbreviations (names__trade_words), whose English readings the legal-form
  * phrases need ("Empl." is employment in "Overseas Empl. Agency"). */
-static const char *const trade_words_fr_es[] = {
-	"agence", "emploi", "emplois", "recrutement", "ressources", "humaines", "travail", "interim",
-	"agencia", "empleo", "empleos", "reclutamiento", "colocacion", "recursos", "humanos",
-	"trabajo", "servicios", "consultores"};
+static const char *const trade_words_fr_es[] = { /* sorted (bsearch) */
+	"agence", "agencia", "colocacion", "consultores", "empleo", "empleos", "emploi",
+	"emplois", "humaines", "humanos", "interim", "reclutamiento", "recrutement", "recursos",
+	"ressources", "servicios", "trabajo", "travail"};
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int names__trade_word_fr_es(const char *s)
+{
+	return bsearch(&s, trade_words_fr_es, sizeof trade_words_fr_es / sizeof *trade_words_fr_es,
+		       sizeof *trade_words_fr_es, cmp_str) != NULL;
+}
 
 const char *const *names__trade_words(size_t *n)
 {
@@ -47,7 +59,7 @@ const char *const *names__trade_words(size_t *n)
 int names__trade_word(const char *s)
 {
 	return in_list(s, trade_words, sizeof trade_words / sizeof *trade_words) ||
-	       in_list(s, trade_words_fr_es, sizeof trade_words_fr_es / sizeof *trade_words_fr_es);
+	       names__trade_word_fr_es(s);
 }
 
 void names_core(const char *norm, char *out, size_t cap)

@@ -41,7 +41,8 @@ static int host_char(unsigned char c)
 	return c < 0x80 && (isalnum(c) || c == '-' || c == '.');
 }
 
-/* Whether the first label of h[0..n) is "www" or "www" and digits. */
+/* The length of h[0..n)'s first label and its dot when that label is
+ * "www" or "www" and digits, else 0. */
 static size_t www_label(const char *h, size_t n)
 {
 	size_t k = 3;

@@ -102,8 +102,10 @@ int names__classify(const char *in, size_t len, unsigned opts, struct names__tok
  * *t (as names__classify gives them; t->n = 0 on error). */
 int names__normalise_keep(const char *in, size_t len, char *out, size_t outcap, char *skel,
 			  size_t skelcap, unsigned *suspicious, struct names__tokens *t);
-/* 1 for a trade word (names_core leaves it out). */
+/* 1 for a trade word (names_core leaves it out), and for one of the French
+ * and Spanish ones only. */
 int names__trade_word(const char *s);
+int names__trade_word_fr_es(const char *s);
 /* The trade words (names_core.c) and the similarity's generic words
  * (names_similarity.c), *n of each. */
 const char *const *names__trade_words(size_t *n);
@@ -119,7 +121,6 @@ int names__vocab_build(char *const *forms, size_t n);
 /* A vocabulary word split by a separator into two or three pieces
  * ("Serv.ices", "Engin eering") is joined back. */
 void names__rejoin_vocabulary(struct names__tokens *t);
-/* Fixed abbreviations ("mgmt", "svcs", "intl") written out. */
 /* A name written as a web address, without its scheme, "www", path and
  * public suffix, labels as words: 1 and out set, or 0 when in is no host
  * (names_host.c). */
@@ -134,6 +135,7 @@ int names__elision_at(const char *word, size_t n, const char *rest, size_t rest_
  * by the tokeniser) becomes the one vocabulary word it shortens, else its
  * letters without the apostrophe ("intl"). */
 void names__expand_elisions(struct names__tokens *t);
+/* Fixed abbreviations ("mgmt", "svcs", "intl") written out. */
 void names__expand_abbreviations(struct names__tokens *t);
 /* Each token that contracts a vocabulary word ("manpwr", "itional"), or
  * abbreviates a trade word with a full stop ("serv."), becomes that word. */

@@ -29,16 +29,6 @@ static const char *const weak_words[] = {
 	"worker", "workers", "workforce", "xuat",
 };
 
-/* The French and Spanish trade words (names_core.c, round 20), as weak.
- * Apart from the list above, which the contractions read as their
- * vocabulary (names_contract.c): there "recrutement" would make the typo
- * "Recrutment" one edit from two words, and read as neither. Sorted. */
-static const char *const weak_words_fr_es[] = {
-	"agence", "agencia", "colocacion", "consultores", "empleo", "empleos", "emploi",
-	"emplois", "humaines", "humanos", "interim", "reclutamiento", "recrutement", "recursos",
-	"ressources", "servicios", "trabajo", "travail",
-};
-
 const char *const *names__weak_words(size_t *n)
 {
 	*n = sizeof weak_words / sizeof *weak_words;
@@ -57,13 +47,15 @@ static int cmp_str(const void *a, const void *b)
 double names__token_weight(const char *s)
 {
 	const char *key = s;
-	return bsearch(&key, weak_words, sizeof weak_words / sizeof *weak_words,
-		       sizeof *weak_words, cmp_str) ||
-			       bsearch(&key, weak_words_fr_es,
-				       sizeof weak_words_fr_es / sizeof *weak_words_fr_es,
-				       sizeof *weak_words_fr_es, cmp_str)
-		       ? WEAK_WEIGHT
-		       : 1.0;
+	/* The French and Spanish trade words weigh as generic too (round 20).
+	 * They stay out of the list above, which the contractions read as
+	 * their vocabulary (names_contract.c): there "recrutement" would make
+	 * the typo "Recrutment" one edit from two words, read as neither. */
+	if (bsearch(&key, weak_words, sizeof weak_words / sizeof *weak_words, sizeof *weak_words,
+		    cmp_str) ||
+	    names__trade_word_fr_es(s))
+		return WEAK_WEIGHT;
+	return 1.0;
 }
 
 struct stok {
