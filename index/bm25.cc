@@ -1121,21 +1121,15 @@ class search {
 	/* Whether a document from id on could enter beside the lightest kept
 	 * hit, up to *end; `here` holds the essential words at id. The
 	 * probed words are moved to id first. The window ends before the next
-	 * docid of a word not at id (a rare word's, often), so in it only the
-	 * words at id have documents. It starts with the block of each such
-	 * word at id and weighs at most their bounds. When that cannot enter,
-	 * it moves on past the block that ends first to that word's next one,
-	 * for as long as the blocks it holds then still cannot: each stretch
-	 * between two block ends has its own bound, as if it were a window of
-	 * its own, without a skip_to and a return to the caller each. (A bulk
-	 * load writes a group's shortest documents first, so a common word's
-	 * bounds fall along a group and one window passes over the rest of
-	 * it.) When it could not, *skipped estimates the postings passed
+	 * docid of a word not at id (a rare word's, often) and where the first
+	 * of the blocks of the words at id ends, so in it only the words at id
+	 * have documents, each in one block: it weighs at most their block
+	 * bounds. When it could not, *skipped estimates the postings passed
 	 * over. */
 	bool window_could_enter(Xapian::docid id, Xapian::docid *end, double *skipped)
 	{
 		Xapian::docid e = ahead.empty() ? NO_DOCID : words[ahead.front()].l.cur;
-		double fixed = 0; /* the words without blocks here: their maxpart */
+		double most = 0;
 
 		alive.assign(here.begin(), here.end());
 		for (size_t j = 0; j < split; j++) {
@@ -1148,87 +1142,35 @@ class search {
 		}
 		if (e != NO_DOCID)
 			e--; /* before the next docid of a word not at id */
-		stretches.clear();
 		for (size_t i : alive) {
 			word &w = words[i];
 			if (!w.bl || id > w.bl->upto) {
-				fixed += w.maxpart;
+				most += w.maxpart;
 				continue;
 			}
 			const std::vector<Xapian::docid> &last = w.bl->last;
 			while (last[w.at_block] < id)
 				w.at_block++;
-			stretches.push_back({i, w.at_block, w.at_block, block_bound(w, w.at_block)});
+			e = std::min(e, last[w.at_block]);
+			most += w.termweight * w.bl->most[w.at_block] * w.block_scale;
 		}
-		double most = stretch_sum(fixed);
-		Xapian::docid reach = stretch_end(e);
-		if (reach == NO_DOCID || could_enter(most, lightest)) {
-			*end = reach;
+		*end = e;
+		if (e == NO_DOCID || could_enter(most, lightest))
 			return true;
-		}
-		for (;;) {
-			stretch *first = &stretches[0];
-			for (stretch &s : stretches)
-				if (words[s.word].bl->last[s.to] < words[first->word].bl->last[first->to])
-					first = &s;
-			const word &w = words[first->word];
-			if (w.bl->last[first->to] >= e || first->to + 1 >= w.bl->last.size())
-				break;
-			const double was = first->bound;
-			first->bound = block_bound(w, first->to + 1);
-			if (could_enter(stretch_sum(fixed), lightest)) {
-				first->bound = was;
-				break;
-			}
-			first->to++;
-		}
-		*end = reach = stretch_end(e);
-		/* Each word's share of its blocks' postings, by the docids of each
+		/* Each word's share of its block's postings, by the docids of the
 		 * block in the window (documents holding two words count twice). */
 		*skipped = 0;
-		for (const stretch &s : stretches) {
-			const word &w = words[s.word];
-			for (size_t b = s.from; b <= s.to; b++) {
-				const Xapian::docid from = b ? w.bl->last[b - 1] : 0;
-				const Xapian::docid lo = std::max(from + 1, id),
-						    hi = std::min(w.bl->last[b], reach);
-				if (hi < lo)
-					continue;
-				const double n = b + 1 < w.bl->last.size() ? BLOCK : w.bl->tail;
-				*skipped += n * w.block_share * (double)(hi + 1 - lo) /
-					    (double)(w.bl->last[b] - from);
-			}
+		for (size_t i : alive) {
+			const word &w = words[i];
+			if (!w.bl || id > w.bl->upto)
+				continue;
+			const size_t b = w.at_block;
+			const Xapian::docid from = b ? w.bl->last[b - 1] : 0;
+			const double n = b + 1 < w.bl->last.size() ? BLOCK : w.bl->tail;
+			*skipped += n * w.block_share * (double)(e + 1 - id) /
+				    (double)(w.bl->last[b] - from);
 		}
 		return false;
-	}
-
-	/* A word's blocks from..to in a window, and the most its block `to`
-	 * adds. */
-	struct stretch {
-		size_t word, from, to;
-		double bound;
-	};
-	std::vector<stretch> stretches; /* scratch of window_could_enter */
-
-	double block_bound(const word &w, size_t b) const
-	{
-		return w.termweight * w.bl->most[b] * w.block_scale;
-	}
-
-	double stretch_sum(double fixed) const
-	{
-		double m = fixed;
-		for (const stretch &s : stretches)
-			m += s.bound;
-		return m;
-	}
-
-	/* Where the window ends: e, or the first end of the stretches. */
-	Xapian::docid stretch_end(Xapian::docid e) const
-	{
-		for (const stretch &s : stretches)
-			e = std::min(e, words[s.word].bl->last[s.to]);
-		return e;
 	}
 
 	/* The most id could weigh: each word at its wdf in the shortest

@@ -751,17 +751,6 @@ int index_doc_first_term(index_doc *doc, const char *prefix, char *buf, size_t l
 	});
 }
 
-int index_doc_length(index_doc *doc, uint64_t *out, index_error *err)
-{
-	return guarded(err, "read a length", doc && out, [&] {
-		uint64_t sum = 0;
-		for (Xapian::TermIterator t = doc->doc.termlist_begin(); t != doc->doc.termlist_end();
-		     ++t)
-			sum += t.get_wdf();
-		*out = sum;
-	});
-}
-
 int index_doc_add_term(index_doc *doc, const char *term, unsigned wdf, index_error *err)
 {
 	return guarded(err, "add term", doc && term, [&] { doc->doc.add_term(term, wdf); });

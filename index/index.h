@@ -115,9 +115,6 @@ int index_doc_set_data(index_doc *doc, const char *data, size_t len, index_error
  * into buf (at most len - 1 bytes, NUL-terminated); "" when it holds none. */
 int index_doc_first_term(index_doc *doc, const char *prefix, char *buf, size_t len,
 			 index_error *err);
-/* The document's length as BM25 reads it once stored: the sum of its terms'
- * wdfs (boolean terms count 0). */
-int index_doc_length(index_doc *doc, uint64_t *out, index_error *err);
 
 /* Adds or replaces the one document indexed by the unique term `id_term`
  * (which is added to `doc` as a boolean term if it is not there). A

@@ -27,7 +27,6 @@
 struct bulk_item {
 	char term[32];
 	char cluster[24]; /* the document's first XCL: term, "" for none (bulk_order) */
-	uint64_t length;  /* its length as BM25 reads it (bulk_order) */
 	size_t pos;       /* its place in the change log's order within the batch */
 	index_doc *doc;   /* NULL: the vacancy is to be absent */
 };
@@ -101,12 +100,6 @@ static void bulk_batch_free(struct bulk_batch *b)
  * first XCL: term. At 1,000,000 vacancies that cut the search's p99 by
  * 2.6x, and the naive query's alike (docs/performance.md, round 10).
  *
- * Within a group the shortest documents come first. BM25 gives a word's
- * occurrence more weight in a shorter document, so a common word's blocks
- * of postings (index/bm25.cc keeps each block's best) then fall from the
- * start of a group to its end, and once the page is full the search passes
- * over the rest of the group block by block instead of weighing it.
- *
  * Only the last change of a vacancy within the batch is written (each one
  * replaces or deletes the whole document by its id term, so the earlier
  * ones are overwritten before the batch commits anyway); across vacancies
@@ -121,16 +114,12 @@ static int by_term_then_pos(const void *a, const void *b)
 	return c ? c : (x->pos > y->pos) - (x->pos < y->pos);
 }
 
-static int by_cluster_length_pos(const void *a, const void *b)
+static int by_cluster_then_pos(const void *a, const void *b)
 {
 	const struct bulk_item *x = a, *y = b;
 	int c = strcmp(x->cluster, y->cluster);
 
-	if (c)
-		return c;
-	if (x->length != y->length)
-		return x->length < y->length ? -1 : 1;
-	return (x->pos > y->pos) - (x->pos < y->pos);
+	return c ? c : (x->pos > y->pos) - (x->pos < y->pos);
 }
 
 static void bulk_order(struct bulk_batch *b)
@@ -148,7 +137,7 @@ static void bulk_order(struct bulk_batch *b)
 		b->items[kept++] = b->items[i];
 	}
 	b->n = kept;
-	qsort(b->items, b->n, sizeof *b->items, by_cluster_length_pos);
+	qsort(b->items, b->n, sizeof *b->items, by_cluster_then_pos);
 }
 
 static struct bulk_batch *bulk_build(PGresult *r, index_error *e)
@@ -178,9 +167,7 @@ static struct bulk_batch *bulk_build(PGresult *r, index_error *e)
 		}
 		it->pos = b->n;
 		if (it->doc &&
-		    (index_doc_first_term(it->doc, VX_COUNTRY_LANG, it->cluster, sizeof it->cluster,
-					  e) ||
-		     index_doc_length(it->doc, &it->length, e))) {
+		    index_doc_first_term(it->doc, VX_COUNTRY_LANG, it->cluster, sizeof it->cluster, e)) {
 			index_doc_free(it->doc);
 			bulk_batch_free(b);
 			return NULL;

@@ -318,121 +318,6 @@ static void test_bm25_agrees_with_xapian(void)
 	index_close(w);
 }
 
-/* As a bulk load writes them (engine/indexer/bulk.c, bulk_order): 24
- * batches, each grouped by pair and, within a group, the shortest document
- * first, so that the common words' block bounds fall along each group and
- * the evaluator's windows take in many blocks at once ("Zall" in every
- * document, "Zhalf" in one of 2, "Zthird" in one of 3, a few wdfs of 2
- * and 3), and two words ("Zx", "Zy") peaking apart in the middle of a
- * group, both in a few documents. Every shape must answer as Xapian's
- * matcher does. */
-static int add_sorted_groups(index_db *w)
-{
-	static const char *const pairs[] = {"ZA:en", "FR:fr", "GB:en"};
-	index_error err = {{0}};
-	int rc = INDEX_OK;
-	unsigned id = 0;
-
-	for (unsigned batch = 0; rc == INDEX_OK && batch < 24; batch++)
-		for (unsigned p = 0; rc == INDEX_OK && p < 3; p++)
-			for (unsigned k = 0; rc == INDEX_OK && k < 300; k++) {
-				index_doc *doc = index_doc_new();
-				char term[64], v[32];
-				const unsigned i = ++id;
-
-				rc = doc ? INDEX_OK : INDEX_ENOMEM;
-				if (rc == INDEX_OK)
-					rc = index_doc_add_term(doc, "Zall", 1 + (i % 17 == 0), &err);
-				if (rc == INDEX_OK && i % 2)
-					rc = index_doc_add_term(doc, "Zhalf", 1 + (i % 3 == 0), &err);
-				if (rc == INDEX_OK && i % 3 == 0)
-					rc = index_doc_add_term(doc, "Zthird", 1 + (i % 5 == 0) * 2,
-								&err);
-				/* Peaks in the middle of a group, rarely in one
-				 * document: a window's later blocks may weigh more. */
-				if (rc == INDEX_OK)
-					rc = index_doc_add_term(
-						doc, "Zx", k % 60 == 13 || k % 150 == 77 ? 4 : 1, &err);
-				if (rc == INDEX_OK && (i % 2 || k % 60 == 41 || k % 150 == 77))
-					rc = index_doc_add_term(
-						doc, "Zy", k % 60 == 41 || k % 150 == 77 ? 4 : 1, &err);
-				/* Lengths rise along the group, a little jitter. */
-				if (rc == INDEX_OK)
-					rc = index_doc_add_term(doc, "Zfill", 4 + k / 3 + i % 2, &err);
-				snprintf(term, sizeof term, "%s%s", VX_COUNTRY_LANG, pairs[p]);
-				if (rc == INDEX_OK)
-					rc = index_doc_add_boolean(doc, term, &err);
-				snprintf(v, sizeof v, "2026-%02u-15", 1 + i % 12);
-				if (rc == INDEX_OK)
-					rc = index_doc_set_value(doc, VX_SLOT_VALID_UNTIL, v, strlen(v),
-								 &err);
-				snprintf(v, sizeof v, "%016x", i % 97);
-				if (rc == INDEX_OK)
-					rc = index_doc_set_value(doc, VX_SLOT_ID, v, strlen(v), &err);
-				snprintf(term, sizeof term, "%s%u", VX_ID, i);
-				if (rc == INDEX_OK)
-					rc = index_replace(w, term, doc, &err);
-				index_doc_free(doc);
-			}
-	if (rc)
-		fprintf(stderr, "  add_sorted_groups: %s\n", err.msg);
-	return rc;
-}
-
-static void test_sorted_groups_agree(void)
-{
-	index_error err = {{0}};
-	index_db *w = NULL, *r = NULL;
-	index_query *q[12] = {0};
-	const char *what[12] = {0};
-	char path[400], name[160];
-	size_t k = 0;
-
-	snprintf(path, sizeof path, "%s/sorted", tmpdir);
-	T_REQUIRE(index_open_writable(path, &w, &err) == INDEX_OK);
-	T_REQUIRE(add_sorted_groups(w) == INDEX_OK);
-	T_REQUIRE(index_commit(w, &err) == INDEX_OK);
-	T_REQUIRE(index_open_readonly(path, &r, &err) == INDEX_OK);
-	what[k] = "sorted groups: a word in every document";
-	q[k++] = comb(INDEX_OP_FILTER, 2, term("Zall", 1), pair("ZA:en"));
-	what[k] = "sorted groups: two words";
-	q[k++] = comb(INDEX_OP_FILTER, 2, comb(INDEX_OP_OR, 2, term("Zall", 1), term("Zhalf", 1)),
-		      pair("FR:fr"));
-	what[k] = "sorted groups: three words, one scaled";
-	q[k++] = comb(INDEX_OP_FILTER, 2,
-		      comb(INDEX_OP_OR, 3, term("Zall", 1), term("Zhalf", 1), term("Zthird", 2)),
-		      pair("ZA:en"));
-	what[k] = "sorted groups: two words under a date value";
-	q[k++] = comb(INDEX_OP_FILTER, 3, comb(INDEX_OP_OR, 2, term("Zthird", 1), term("Zall", 1)),
-		      pair("GB:en"), index_query_value_range(VX_SLOT_VALID_UNTIL, "2026-06-15", NULL));
-	what[k] = "sorted groups: two pairs";
-	q[k++] = comb(INDEX_OP_FILTER, 2, comb(INDEX_OP_OR, 2, term("Zhalf", 1), term("Zall", 1)),
-		      comb(INDEX_OP_OR, 2, pair("GB:en"), pair("ZA:en")));
-	what[k] = "sorted groups: two words peaking apart";
-	q[k++] = comb(INDEX_OP_FILTER, 2, comb(INDEX_OP_OR, 2, term("Zx", 1), term("Zy", 1)),
-		      pair("ZA:en"));
-	what[k] = "sorted groups: two words peaking apart, and a third";
-	q[k++] = comb(INDEX_OP_FILTER, 2,
-		      comb(INDEX_OP_OR, 3, term("Zx", 1), term("Zy", 1), term("Zall", 1)),
-		      pair("FR:fr"));
-	for (size_t i = 0; i < k; i++) {
-		/* Twice: the first search reads the blocks, the second reads the
-		 * lists kept in memory. */
-		for (int again = 0; again < 2; again++)
-			for (int ties = 0; ties < 2; ties++) {
-				snprintf(name, sizeof name, "%s, ties by %s%s", what[i],
-					 ties ? "value" : "docid", again ? ", again" : "");
-				agree(r, q[i], 0, 20, ties, name);
-				snprintf(name, sizeof name, "%s, from an offset, ties by %s%s",
-					 what[i], ties ? "value" : "docid", again ? ", again" : "");
-				agree(r, q[i], 40, 61, ties, name);
-			}
-		index_query_free(q[i]);
-	}
-	index_close(r);
-	index_close(w);
-}
-
 /* A common word's postings kept in memory take a narrow form (16-bit docid
  * offsets in runs of 32, byte wdfs) only where it holds (accumulate.h,
  * kept_postings): "Zspread" has a run spanning more than 65,535 docids, so
@@ -640,7 +525,6 @@ int main(void)
 		return 1;
 	}
 	T_RUN(test_bm25_agrees_with_xapian);
-	T_RUN(test_sorted_groups_agree);
 	T_RUN(test_kept_forms);
 	T_RUN(test_kept_from_start);
 	T_RUN(test_match_keeps_its_lists);
