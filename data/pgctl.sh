@@ -34,9 +34,10 @@ prepare() {
 	if [ "$(id -u)" -eq 0 ]; then
 		id "$PGUSER_OS" >/dev/null 2>&1 ||
 			useradd --system --no-create-home --shell /usr/sbin/nologin "$PGUSER_OS"
-		# The server user must reach ./var: when a parent directory is closed to
-		# it (a checkout under /root), keep the cluster in a directory of its own
-		# under /var/tmp and link it into ./var.
+		# The server user must reach ./var: when it or a parent directory is
+		# closed to it (a checkout under /root; ./var made 0700 by a unit test
+		# run before the cluster), keep the cluster and its log in a directory
+		# of its own under /var/tmp and link them into ./var.
 		if ! runuser -u "$PGUSER_OS" -- test -x "$var"; then
 			key=$(printf '%s' "${FAIRMATCH_PG_DIR:-$top}" | cksum | cut -d' ' -f1)
 			alt=/var/tmp/fairmatch-$key
@@ -45,8 +46,11 @@ prepare() {
 			chmod 0711 "$alt"
 			[ -L "$data" ] || { rm -rf "$data"; ln -s "$alt/pg" "$data"; }
 			[ -L "$run" ] || { rm -rf "$run"; ln -s "$alt/run" "$run"; }
+			# The server writes its log itself: there too, linked back.
+			[ -L "$log" ] || { rm -f "$log"; ln -s "$alt/postgresql.log" "$log"; }
 			data=$alt/pg
 			run=$alt/run
+			log=$alt/postgresql.log
 		fi
 		mkdir -p "$data"
 		chown "$PGUSER_OS" "$data" "$run"
@@ -61,6 +65,12 @@ prepare() {
 
 socket_dir() {
 	if [ -L "$run" ]; then readlink "$run"; else echo "$run"; fi
+}
+
+# The cluster's directory as the server user reaches it (not through ./var,
+# which may be closed to it: prepare).
+cluster_dir() {
+	if [ -L "$data" ]; then readlink "$data"; else echo "$data"; fi
 }
 
 initialise() {
@@ -101,7 +111,7 @@ CONF
 }
 
 running() {
-	as_owner "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1
+	as_owner "$bindir/pg_ctl" -D "$(cluster_dir)" status >/dev/null 2>&1
 }
 
 conninfo() {
@@ -128,7 +138,7 @@ start)
 stop)
 	[ -f "$data/PG_VERSION" ] || exit 0
 	running || exit 0
-	as_owner "$bindir/pg_ctl" -D "$data" -m fast -w stop >/dev/null
+	as_owner "$bindir/pg_ctl" -D "$(cluster_dir)" -m fast -w stop >/dev/null
 	;;
 restart)
 	sh "$0" stop
